@@ -1,0 +1,41 @@
+package org.multios.ipc;
+
+import java.util.ServiceLoader;
+
+import org.multios.ipc.spi.MechanismFactory;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The plain-Java bootstrap: gives a process outside OSGi (another JVM, a tool, a test, a
+ * benchmark) the same IPC services bundles use, with the mechanism bundles' jars on the class
+ * path. Mechanisms are found with {@link ServiceLoader} as {@link MechanismFactory}
+ * implementations; access is checked against each object's owner, group and mode for this
+ * process's OS user, as the security bundle does for bundles.
+ *
+ * <pre>{@code
+ * try (IpcContext ipc = Ipc.open()) {
+ *     MessageQueueService queues = ipc.service(MessageQueueService.class);
+ *     ...
+ * }
+ * }</pre>
+ */
+@ProviderType
+public final class Ipc {
+    private Ipc() {
+    }
+
+    /** Opens the platform on the default IPC root with the default limits. */
+    public static IpcContext open() {
+        return open(IpcEnvironment.defaults());
+    }
+
+    /** Opens the platform on the given environment, with the mechanisms the class path holds. */
+    public static IpcContext open(IpcEnvironment environment) {
+        return open(environment, ServiceLoader.load(MechanismFactory.class, Ipc.class.getClassLoader()));
+    }
+
+    /** Opens the platform on the given environment with the given mechanisms. */
+    public static IpcContext open(IpcEnvironment environment, Iterable<MechanismFactory> mechanisms) {
+        return new org.multios.ipc.internal.LocalContext(environment, mechanisms);
+    }
+}

@@ -1,0 +1,29 @@
+package org.multios.ipc;
+
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What the registry knows of one live object: identity, ownership, size and statistics, as a
+ * snapshot. Immutable.
+ *
+ * @param type        kind of object
+ * @param id          unique within its mechanism while the object lives
+ * @param name        the name of a named object, empty for anonymous ones
+ * @param creator     the process that created it
+ * @param permissions owner, group and mode
+ * @param capacity    size in bytes for segments and pipes, messages for queues and channels, the
+ *                    maximum value for semaphores; 0 where it does not apply
+ * @param persistent  whether it outlives its creator (named objects until unlinked)
+ * @param statistics  counters at the time of the snapshot
+ */
+@ProviderType
+public record ObjectInfo(ObjectType type, long id, Optional<String> name, IpcProcess creator,
+        Permissions permissions, long capacity, boolean persistent, Statistics statistics) {
+
+    /** The name, or {@code #id} for an anonymous object. */
+    public String displayName() {
+        return name.orElse("#" + id);
+    }
+}

@@ -1,0 +1,23 @@
+package org.multios.ipc.spi;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Service properties of the API services ipc.security publishes for each mechanism provider.
+ * A service carrying {@value #GUARDED} is never guarded again.
+ */
+@ProviderType
+public final class GuardedService {
+    /** Set to {@code true} on every guarded API service. */
+    public static final String GUARDED = "ipc.guarded";
+    /**
+     * The mechanism's name ({@link IpcMechanism#value()}). Guarded services do not carry
+     * {@value IpcMechanism#KEY}, which marks the hidden providers.
+     */
+    public static final String MECHANISM = "ipc.guarded.mechanism";
+    /** The service id of the provider a guarded service stands for. */
+    public static final String PROVIDER_ID = "ipc.provider.id";
+
+    private GuardedService() {
+    }
+}

@@ -1,0 +1,83 @@
+package org.multios.ipc.spi;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ProcessKind;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Identities of processes on this machine, as the operating system sees them: pid, start
+ * time, user and primary group. On Linux the user and group are read from the owner of
+ * {@code /proc/self}, which is the effective uid and gid; elsewhere from {@code user.name}.
+ */
+@ProviderType
+public final class LocalIdentity {
+    private LocalIdentity() {
+    }
+
+    /** This JVM as an OS process. */
+    public static IpcProcess currentProcess() {
+        ProcessHandle self = ProcessHandle.current();
+        String command = self.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("java");
+        return new IpcProcess(ProcessKind.OS_PROCESS, self.pid(), command, self.pid(), startTimeMillis(self),
+                user(), Set.of(primaryGroup()));
+    }
+
+    /** A bundle of this JVM acting as the given user and groups. */
+    public static IpcProcess bundle(long bundleId, String symbolicName, String user, Set<String> groups) {
+        ProcessHandle self = ProcessHandle.current();
+        return new IpcProcess(ProcessKind.BUNDLE, bundleId, symbolicName, self.pid(), startTimeMillis(self), user,
+                groups);
+    }
+
+    /** The OS user of this JVM. */
+    public static String user() {
+        return procSelf().map(a -> a.owner().getName()).orElseGet(() -> System.getProperty("user.name", "nobody"));
+    }
+
+    /** The primary OS group of this JVM, or the user name where groups cannot be read. */
+    public static String primaryGroup() {
+        return procSelf().map(a -> a.group().getName()).orElseGet(LocalIdentity::user);
+    }
+
+    /** The user's name and primary group, in that order, as the default groups of a bundle. */
+    public static Set<String> defaultGroups() {
+        Set<String> groups = new LinkedHashSet<>();
+        groups.add(primaryGroup());
+        return groups;
+    }
+
+    /**
+     * Whether the OS process with the given pid is alive and is the one that started at the
+     * given time (so a reused pid does not count). A start time of 0 matches any.
+     */
+    public static boolean isAlive(long pid, long startTimeMillis) {
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .map(p -> startTimeMillis == 0 || Math.abs(startTimeMillis(p) - startTimeMillis) < 1000)
+                .orElse(false);
+    }
+
+    private static long startTimeMillis(ProcessHandle p) {
+        return p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    private static Optional<PosixFileAttributes> procSelf() {
+        Path self = Path.of("/proc/self");
+        try {
+            return Files.isDirectory(self)
+                    ? Optional.of(Files.readAttributes(self, PosixFileAttributes.class))
+                    : Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+}

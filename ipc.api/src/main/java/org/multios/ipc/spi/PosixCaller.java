@@ -1,0 +1,69 @@
+package org.multios.ipc.spi;
+
+import java.util.Objects;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Rights;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A {@link CallerContext} that decides access by the object's owner, group and mode alone,
+ * as POSIX does at open, and keeps quotas in a {@link QuotaLedger}. The plain-Java bootstrap
+ * uses it as is; ipc.security adds its policy's rules on top.
+ */
+@ProviderType
+public final class PosixCaller implements CallerContext {
+    private final IpcProcess process;
+    private final QuotaLedger quotas;
+
+    /** A caller context for the given process and quotas. */
+    public PosixCaller(IpcProcess process, QuotaLedger quotas) {
+        this.process = Objects.requireNonNull(process, "process");
+        this.quotas = Objects.requireNonNull(quotas, "quotas");
+    }
+
+    @Override
+    public IpcProcess process() {
+        return process;
+    }
+
+    @Override
+    public int authorize(ObjectType type, String name, Permissions permissions, int requested) {
+        int granted = permissions.rightsOf(process);
+        if (!Rights.includes(granted, requested)) {
+            throw IpcException.permissionDenied(describe(requested & ~granted), type.label() + " '" + name + "' ("
+                    + permissions + ")", process.toString() + " as " + process.user());
+        }
+        return granted;
+    }
+
+    /** The verb of an operation class, for denial messages. */
+    static String describe(int missing) {
+        if ((missing & Rights.ADMIN) != 0) {
+            return "administer";
+        }
+        if ((missing & Rights.WRITE) != 0) {
+            return "write to";
+        }
+        return "read from";
+    }
+
+    @Override
+    public void reserve(Quota quota, long amount) {
+        quotas.reserve(quota, amount);
+    }
+
+    @Override
+    public void release(Quota quota, long amount) {
+        quotas.release(quota, amount);
+    }
+
+    /** The quotas of this caller. */
+    public QuotaLedger quotas() {
+        return quotas;
+    }
+}

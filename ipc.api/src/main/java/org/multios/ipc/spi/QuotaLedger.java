@@ -1,0 +1,81 @@
+package org.multios.ipc.spi;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.Quota;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One process's use of its {@link Quota quotas}, checked against maxima. Thread-safe and
+ * lock-free: a reservation that would pass the maximum takes nothing.
+ */
+@ProviderType
+public final class QuotaLedger {
+    private final String owner;
+    private final long[] maxima;
+    private final AtomicLongArray used = new AtomicLongArray(Quota.values().length);
+
+    /**
+     * @param owner  the process, named in LIMIT_EXCEEDED messages
+     * @param maxima the maximum of each quota; absent quotas are unlimited
+     */
+    public QuotaLedger(String owner, Map<Quota, Long> maxima) {
+        this.owner = owner;
+        this.maxima = new long[Quota.values().length];
+        for (Quota q : Quota.values()) {
+            this.maxima[q.ordinal()] = maxima.getOrDefault(q, Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Reserves an amount.
+     *
+     * @throws IpcException INVALID_ARGUMENT for a negative amount, LIMIT_EXCEEDED naming the quota
+     */
+    public void reserve(Quota quota, long amount) {
+        if (amount < 0) {
+            throw IpcException.invalidArgument("cannot reserve a negative amount " + amount + " of " + quota.key());
+        }
+        int i = quota.ordinal();
+        long max = maxima[i];
+        while (true) {
+            long current = used.get(i);
+            long next = current + amount;
+            if (next > max || next < 0) {
+                throw new IpcException(IpcError.LIMIT_EXCEEDED, owner + ": " + amount + " more would exceed "
+                        + quota.key() + " = " + max + " (in use: " + current + ")");
+            }
+            if (used.compareAndSet(i, current, next)) {
+                return;
+            }
+        }
+    }
+
+    /** Gives back an amount reserved earlier; never goes below zero. */
+    public void release(Quota quota, long amount) {
+        used.getAndUpdate(quota.ordinal(), v -> Math.max(0, v - amount));
+    }
+
+    /** What is in use now. */
+    public long used(Quota quota) {
+        return used.get(quota.ordinal());
+    }
+
+    /** The maximum of a quota, {@link Long#MAX_VALUE} if unlimited. */
+    public long maximum(Quota quota) {
+        return maxima[quota.ordinal()];
+    }
+
+    /** Use of every quota. */
+    public Map<Quota, Long> usage() {
+        Map<Quota, Long> m = new EnumMap<>(Quota.class);
+        for (Quota q : Quota.values()) {
+            m.put(q, used.get(q.ordinal()));
+        }
+        return m;
+    }
+}

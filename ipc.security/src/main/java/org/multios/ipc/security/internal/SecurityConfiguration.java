@@ -1,0 +1,33 @@
+package org.multios.ipc.security.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of ipc.security (PID {@value Guard#PID}). */
+@ObjectClassDefinition(name = "MultiOS IPC security",
+        description = "Who each bundle acts as when it uses IPC objects, and its quotas.")
+@interface SecurityConfiguration {
+    @AttributeDefinition(name = "Default user",
+            description = "User of bundles not listed below; empty for the OS user of the framework.")
+    String default_user() default "";
+
+    @AttributeDefinition(name = "Default groups",
+            description = "Groups of bundles not listed below; empty for the OS primary group of the framework.")
+    String[] default_groups() default {};
+
+    @AttributeDefinition(name = "Bundle identities",
+            description = "Entries symbolic.name=user:group1,group2 giving a bundle its own user and groups.")
+    String[] bundle_identities() default {};
+
+    @AttributeDefinition(name = "Objects per process", description = "0 for no quota.")
+    long quota_objects() default 0;
+
+    @AttributeDefinition(name = "Shared memory bytes per process", description = "0 for no quota.")
+    long quota_shm_bytes() default 0;
+
+    @AttributeDefinition(name = "Queued messages per process", description = "0 for no quota.")
+    long quota_queued_messages() default 0;
+
+    @AttributeDefinition(name = "Signal handlers per process", description = "0 for no quota.")
+    long quota_signal_handlers() default 0;
+}

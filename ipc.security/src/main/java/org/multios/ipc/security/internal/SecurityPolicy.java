@@ -1,0 +1,32 @@
+package org.multios.ipc.security.internal;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.multios.ipc.Quota;
+
+/**
+ * The policy in force, made from the configuration: who each bundle is and its quotas. Immutable; a configuration change makes a new one that applies to later
+ * opens.
+ */
+record SecurityPolicy(BundleIdentities identities, Map<Quota, Long> quotas) {
+
+    static SecurityPolicy of(SecurityConfiguration config) {
+        Map<Quota, Long> quotas = new EnumMap<>(Quota.class);
+        put(quotas, Quota.OBJECTS, config.quota_objects());
+        put(quotas, Quota.SHARED_MEMORY_BYTES, config.quota_shm_bytes());
+        put(quotas, Quota.QUEUED_MESSAGES, config.quota_queued_messages());
+        put(quotas, Quota.SIGNAL_HANDLERS, config.quota_signal_handlers());
+        return new SecurityPolicy(
+                BundleIdentities.parse(config.default_user(), List.of(config.default_groups()),
+                        List.of(config.bundle_identities())),
+                Map.copyOf(quotas));
+    }
+
+    private static void put(Map<Quota, Long> quotas, Quota quota, long max) {
+        if (max > 0) {
+            quotas.put(quota, max);
+        }
+    }
+}
