@@ -79,6 +79,7 @@ public final class Guard {
             updated = "updatedProvider", unbind = "removeProvider",
             target = "(&(" + IpcMechanism.KEY + "=*)(!(" + GuardedService.GUARDED + "=*)))")
     void addProvider(ServiceReference<MechanismProvider<?>> reference, MechanismProvider<?> provider) {
+        wireTo(provider.apiType());
         ServiceRegistration<?> registration = context.registerService(provider.apiType().getName(),
                 new GuardedServiceFactory(provider, sessions), guardedProperties(reference));
         guarded.put(reference, new Guarded(provider, registration));
@@ -124,6 +125,19 @@ public final class Guard {
         props.put(GuardedService.GUARDED, Boolean.TRUE);
         props.put(GuardedService.PROVIDER_ID, reference.getProperty(Constants.SERVICE_ID));
         return props;
+    }
+
+    /**
+     * Loads the API type through this bundle, so that it is wired to the API package (the
+     * framework then finds the guarded service assignable for every client wired to the same
+     * package). JDK types need no wire.
+     */
+    private void wireTo(Class<?> apiType) {
+        try {
+            context.getBundle().loadClass(apiType.getName());
+        } catch (ClassNotFoundException e) {
+            LOG.debug("{} is not visible to ipc.security; clients see it by their own wiring", apiType.getName());
+        }
     }
 
     private static void unregister(ServiceRegistration<?> registration) {

@@ -1,0 +1,124 @@
+package org.multios.ipc.channel;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.Limit;
+import org.multios.ipc.Permissions;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * How a channel is made: the capacity of each direction, the largest message and, for a named
+ * channel, its mode. Immutable; checked when made, so an instance is always consistent. The
+ * platform's limits ({@link Limit#BUFFER_SIZE}, {@link Limit#MESSAGE_SIZE}) are checked
+ * later, by {@link ChannelService} when the channel is created.
+ *
+ * <p>A direction is full when a message would take it past {@code bufferSize} bytes of
+ * message data or past {@code maxMessages} messages; a sender then waits (or {@code trySend}
+ * returns {@code false}).
+ *
+ * @param bufferSize     bytes of message data each direction holds, at least 1: the original
+ *                       specification's {@code buffer_size}
+ * @param maxMessages    messages each direction holds, or {@link #NO_MESSAGE_LIMIT} for no
+ *                       bound but {@code bufferSize}
+ * @param maxMessageSize bytes of the largest message, 1 to {@code bufferSize}
+ * @param mode           the permission bits of a named channel, 0 to 0777, for the creator's
+ *                       user and primary group; an anonymous channel reports them but is
+ *                       reachable only through its handles
+ */
+@ProviderType
+public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode) {
+
+    /** {@link #maxMessages()} value for no bound on the message count other than the bytes. */
+    public static final int NO_MESSAGE_LIMIT = 0;
+
+    /** The mode of {@link #ofBufferSize}: read and write for the owner only. */
+    public static final int DEFAULT_MODE = 0600;
+
+    /** The buffer size of {@link #defaults()}: 64 KiB. */
+    public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+
+    /**
+     * Checks the options.
+     *
+     * @throws IpcException INVALID_ARGUMENT naming the option and its bound if
+     *                      {@code bufferSize < 1}, {@code maxMessages < 0},
+     *                      {@code maxMessageSize} is not in 1..bufferSize or {@code mode} is not
+     *                      in 0..0777
+     */
+    public ChannelOptions {
+        if (bufferSize < 1) {
+            throw IpcException.invalidArgument("channel bufferSize " + bufferSize + " must be at least 1 byte");
+        }
+        if (maxMessages < 0) {
+            throw IpcException.invalidArgument("channel maxMessages " + maxMessages + " must be at least 1, or "
+                    + NO_MESSAGE_LIMIT + " for no limit");
+        }
+        if (maxMessageSize < 1 || maxMessageSize > bufferSize) {
+            throw IpcException.invalidArgument("channel maxMessageSize " + maxMessageSize + " is outside 1..bufferSize ("
+                    + bufferSize + ")");
+        }
+        if (mode < 0 || mode > Permissions.MAX_MODE) {
+            throw IpcException.invalidArgument("channel mode " + Integer.toOctalString(mode) + " is outside 0..0777");
+        }
+    }
+
+    /**
+     * Options for a buffer of the given bytes per direction, as the original specification's
+     * {@code create_channel(buffer_size)}: no message count bound, the largest message is the
+     * smaller of the buffer and the default {@link Limit#MESSAGE_SIZE}, mode
+     * {@value #DEFAULT_MODE} (octal).
+     *
+     * @throws IpcException INVALID_ARGUMENT if {@code bufferSize < 1}
+     */
+    public static ChannelOptions ofBufferSize(int bufferSize) {
+        int maxMessageSize = (int) Math.min(Math.max(bufferSize, 1), Limit.MESSAGE_SIZE.defaultValue());
+        return new ChannelOptions(bufferSize, NO_MESSAGE_LIMIT, maxMessageSize, DEFAULT_MODE);
+    }
+
+    /** {@link #ofBufferSize} of {@value #DEFAULT_BUFFER_SIZE} bytes. */
+    public static ChannelOptions defaults() {
+        return ofBufferSize(DEFAULT_BUFFER_SIZE);
+    }
+
+    /**
+     * A copy with another buffer size. The largest message is lowered to the new size if it
+     * was larger.
+     *
+     * @throws IpcException INVALID_ARGUMENT if {@code newBufferSize < 1}
+     */
+    public ChannelOptions withBufferSize(int newBufferSize) {
+        return new ChannelOptions(newBufferSize, maxMessages, Math.min(maxMessageSize, Math.max(newBufferSize, 1)),
+                mode);
+    }
+
+    /**
+     * A copy with another bound on the message count.
+     *
+     * @throws IpcException INVALID_ARGUMENT if {@code newMaxMessages < 0}
+     */
+    public ChannelOptions withMaxMessages(int newMaxMessages) {
+        return new ChannelOptions(bufferSize, newMaxMessages, maxMessageSize, mode);
+    }
+
+    /**
+     * A copy with another largest message.
+     *
+     * @throws IpcException INVALID_ARGUMENT if it is not in 1..bufferSize
+     */
+    public ChannelOptions withMaxMessageSize(int newMaxMessageSize) {
+        return new ChannelOptions(bufferSize, maxMessages, newMaxMessageSize, mode);
+    }
+
+    /**
+     * A copy with another mode.
+     *
+     * @throws IpcException INVALID_ARGUMENT if it is not in 0..0777
+     */
+    public ChannelOptions withMode(int newMode) {
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, newMode);
+    }
+
+    /** Whether the message count is bounded by {@link #maxMessages()} as well as by bytes. */
+    public boolean hasMessageLimit() {
+        return maxMessages != NO_MESSAGE_LIMIT;
+    }
+}

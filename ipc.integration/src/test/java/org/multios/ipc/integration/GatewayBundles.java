@@ -1,0 +1,97 @@
+package org.multios.ipc.integration;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The bundle set of the gateway, taken from the resolved {@code gateway.jar} that ipc.gateway
+ * exports, so that the tests run exactly what the gateway runs (one source: gateway.bndrun).
+ * The bundles are extracted once into the work directory and provisioned by file URL, with the
+ * start levels the gateway gives them; the logging stack is lowered to level 1 because Pax
+ * Exam's own bundles, which log, start at level 2.
+ */
+final class GatewayBundles {
+    private static final Pattern ATTRS = Pattern.compile("([^;,]+);version=\"[^\"]*\";startlevel=(\\d+)");
+
+    private final Path workDir;
+    private final Properties launch = new Properties();
+    private final Map<String, Path> bySymbolicName = new HashMap<>();
+    private final Map<String, Integer> startLevels = new HashMap<>();
+
+    GatewayBundles(Path gatewayJar, Path workDir) {
+        this.workDir = workDir;
+        try (JarFile jar = new JarFile(gatewayJar.toFile())) {
+            try (InputStream in = jar.getInputStream(jar.getEntry("launcher.properties"))) {
+                launch.load(in);
+            }
+            Matcher m = ATTRS.matcher(launch.getProperty("launch.runbundles.attrs"));
+            List<String> names = new ArrayList<>();
+            while (m.find()) {
+                names.add(m.group(1));
+                startLevels.put(m.group(1), Integer.parseInt(m.group(2)));
+            }
+            String[] paths = launch.getProperty("launch.bundles").split(",");
+            Files.createDirectories(workDir);
+            for (int i = 0; i < paths.length; i++) {
+                Path target = workDir.resolve(Path.of(paths[i]).getFileName().toString());
+                try (InputStream in = jar.getInputStream(jar.getEntry(paths[i]))) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                bySymbolicName.put(names.get(i), target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the gateway jar " + gatewayJar
+                    + "; build ipc.gateway first", e);
+        }
+    }
+
+    /** The gateway jar named by the system property {@code ipc.gateway.jar}. */
+    static GatewayBundles fromSystemProperties() {
+        return new GatewayBundles(Path.of(System.getProperty("ipc.gateway.jar")),
+                Path.of(System.getProperty("ipc.work.dir")).resolve("bundles"));
+    }
+
+    /** Provisioning options for every gateway bundle. */
+    Option[] options() {
+        List<Option> options = new ArrayList<>();
+        bySymbolicName.forEach((name, path) -> {
+            int level = startLevels.get(name) <= 2 ? 1 : startLevels.get(name);
+            options.add(bundle(path.toUri().toString()).startLevel(level).start());
+        });
+        return options.toArray(Option[]::new);
+    }
+
+    /** The file of one gateway bundle, for tests that install it again. */
+    Path file(String symbolicName) {
+        Path p = bySymbolicName.get(symbolicName);
+        if (p == null) {
+            throw new IllegalArgumentException(symbolicName + " is not in the gateway; it has " + bySymbolicName.keySet());
+        }
+        return p;
+    }
+
+    /** The highest start level the gateway uses. */
+    int highestStartLevel() {
+        return startLevels.values().stream().mapToInt(Integer::intValue).max().orElse(1);
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+}

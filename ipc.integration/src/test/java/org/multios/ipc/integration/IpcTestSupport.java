@@ -1,0 +1,99 @@
+package org.multios.ipc.integration;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Common configuration of the in-framework tests: Felix with the gateway's bundle set (from
+ * the freshly built gateway jar), the fixture mechanism, no interactive shell, and helpers that
+ * wait with deadlines instead of sleeping.
+ */
+public abstract class IpcTestSupport {
+    /** How long any wait in a test may take before the test fails. */
+    protected static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(20);
+
+    @Inject
+    protected BundleContext context;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        GatewayBundles gateway = GatewayBundles.fromSystemProperties();
+        Path fixture = FixtureBundle.build(gateway.workDir());
+        int appLevel = gateway.highestStartLevel();
+        return new Option[] {
+            composite(gateway.options()),
+            bundle(fixture.toUri().toString()).startLevel(appLevel).start(),
+            junitBundles(),
+            frameworkStartLevel(appLevel + 10),
+            frameworkProperty("felix.bootdelegation.implicit").value("false"),
+            frameworkProperty("gosh.args").value("--nointeractive"),
+            frameworkProperty("felix.fileinstall.dir").value(gateway.workDir().resolve("conf").toString()),
+            systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+            systemProperty("ipc.fixture.file").value(fixture.toString()),
+        };
+    }
+
+    /** The installed bundle with the given symbolic name; fails if there is none. */
+    protected Bundle installed(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " installed");
+    }
+
+    private List<String> ipcServices() {
+        return Arrays.stream(references(null, null))
+                .filter(r -> r.getBundle() != null && r.getBundle().getSymbolicName().startsWith("ipc."))
+                .map(r -> Arrays.toString((String[]) r.getProperty(Constants.OBJECTCLASS)))
+                .toList();
+    }
+
+    /** References visible to this test bundle, by class name and filter; never null. */
+    protected ServiceReference<?>[] references(String className, String filter) {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences(className, filter);
+            return refs == null ? new ServiceReference<?>[0] : refs;
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Waits until the condition holds; fails the test after {@link #WAIT_MILLIS}, listing the
+     * bundles that are not active.
+     */
+    protected void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what + "; bundles not active: "
+                        + Arrays.stream(context.getBundles()).filter(b -> b.getState() != Bundle.ACTIVE)
+                                .map(b -> b.getSymbolicName() + "=" + b.getState()).toList()
+                        + "; services of IPC bundles: " + ipcServices());
+            }
+            Thread.sleep(10);
+        }
+    }
+}
