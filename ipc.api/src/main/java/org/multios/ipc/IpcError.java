@@ -45,7 +45,11 @@ public enum IpcError {
     /** The operating system refused an operation (file system full, I/O error). */
     IO_ERROR(18),
     /** No mechanism provides the requested service (not installed, or stopped). */
-    UNAVAILABLE(19);
+    UNAVAILABLE(19),
+    /** The object is in use in a way that excludes the request (POSIX EBUSY). */
+    BUSY(20),
+    /** The request would deadlock: relocking a non-recursive mutex the caller holds (EDEADLK). */
+    DEADLOCK(21);
 
     private final int code;
 

@@ -43,7 +43,13 @@ public final class IpcLimits {
 
     private static long parse(Limit limit, Object value) {
         try {
-            return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+            if (value instanceof Number n) {
+                if (n.doubleValue() != n.longValue()) {
+                    throw new NumberFormatException();
+                }
+                return n.longValue();
+            }
+            return Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
             throw IpcException.invalidArgument("limit " + limit.key() + " = '" + value + "' is not a whole number");
         }

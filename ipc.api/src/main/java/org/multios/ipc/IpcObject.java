@@ -28,6 +28,24 @@ public interface IpcObject extends AutoCloseable {
     /** A snapshot of the object's identity, permissions and statistics. */
     ObjectInfo info();
 
+    /** The object's owner, group and mode now. */
+    default Permissions permissions() {
+        return info().permissions();
+    }
+
+    /**
+     * Changes the object's owner, group and mode (chmod and chown in one). For a named object the
+     * file under the IPC root changes too, so other processes see the new mode at their next
+     * open. Handles already open keep the rights they were granted, as in POSIX.
+     *
+     * @throws IpcException PERMISSION_DENIED without {@link Rights#ADMIN}; IO_ERROR if the
+     *                      operating system refuses (for example an owner that is not a user of
+     *                      the machine); UNSUPPORTED where the object has no permissions of its
+     *                      own (network connections, signal registrations); CLOSED if this
+     *                      handle is closed
+     */
+    void setPermissions(Permissions permissions);
+
     /** A snapshot of the object's statistics. */
     default Statistics statistics() {
         return info().statistics();

@@ -1,5 +1,7 @@
 package org.multios.ipc;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -43,7 +45,7 @@ public final class IpcProcess {
         this.pid = pid;
         this.startTimeMillis = startTimeMillis;
         this.user = Objects.requireNonNull(user, "user");
-        this.groups = Set.copyOf(groups);
+        this.groups = Collections.unmodifiableSet(new LinkedHashSet<>(groups));
     }
 
     /** What the process is. */
@@ -76,7 +78,7 @@ public final class IpcProcess {
         return user;
     }
 
-    /** The groups of the process. */
+    /** The groups of the process, in order: the first is the primary group. */
     public Set<String> groups() {
         return groups;
     }

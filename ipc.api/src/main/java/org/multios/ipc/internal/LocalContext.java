@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.spi.LocalIdentity;
@@ -23,19 +24,44 @@ public final class LocalContext implements IpcContext {
     private final PosixCaller caller;
     private final Map<Class<?>, Binding<?>> bindings = new LinkedHashMap<>();
     private final RuntimeView runtime;
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Starts every mechanism the factories make, in the given environment. */
+    /**
+     * Starts every mechanism the factories make, in the given environment. If one fails, or two
+     * provide the same API type, those already started are stopped again.
+     *
+     * @throws IpcException INVALID_ARGUMENT if two mechanisms provide the same API type
+     */
     public LocalContext(IpcEnvironment environment, Iterable<MechanismFactory> factories) {
         IpcProcess self = LocalIdentity.currentProcess();
         this.caller = new PosixCaller(self, new QuotaLedger(self.toString(), Map.of()));
-        for (MechanismFactory factory : factories) {
-            MechanismProvider<?> provider = factory.create(environment);
-            bindings.put(provider.apiType(), new Binding<>(factory, provider, caller));
+        try {
+            for (MechanismFactory factory : factories) {
+                start(factory, environment);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         List<MechanismProvider<?>> providers = new ArrayList<>();
         bindings.values().forEach(b -> providers.add(b.provider));
         this.runtime = new RuntimeView(self, () -> providers, () -> List.of(self), environment::limits);
+    }
+
+    private void start(MechanismFactory factory, IpcEnvironment environment) {
+        MechanismProvider<?> provider = factory.create(environment);
+        Binding<?> existing = bindings.get(provider.apiType());
+        if (existing != null) {
+            factory.close(provider);
+            throw IpcException.invalidArgument("two mechanisms provide " + provider.apiType().getName() + ": "
+                    + existing.factory.getClass().getName() + " and " + factory.getClass().getName());
+        }
+        try {
+            bindings.put(provider.apiType(), new Binding<>(factory, provider, caller));
+        } catch (RuntimeException e) {
+            factory.close(provider);
+            throw e;
+        }
     }
 
     @Override
@@ -50,7 +76,7 @@ public final class LocalContext implements IpcContext {
 
     @Override
     public <S> S service(Class<S> type) {
-        if (closed) {
+        if (closed.get()) {
             throw IpcException.closed("IPC context of " + caller.process());
         }
         Binding<?> binding = bindings.get(type);
@@ -60,16 +86,36 @@ public final class LocalContext implements IpcContext {
         return type.cast(binding.service);
     }
 
+    /** Releases this process's handles and stops every mechanism, each even if another fails. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
+        RuntimeException failure = null;
         for (Binding<?> b : bindings.values()) {
-            b.provider.release(caller);
-            b.factory.close(b.provider);
+            try {
+                b.provider.release(caller);
+            } catch (RuntimeException e) {
+                failure = add(failure, e);
+            }
+            try {
+                b.factory.close(b.provider);
+            } catch (RuntimeException e) {
+                failure = add(failure, e);
+            }
         }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException add(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     private static final class Binding<S> {

@@ -188,7 +188,7 @@ public interface MessageQueue extends IpcObject {
      * {@link #tryReceive} after registering.
      *
      * @return the registration; close it to remove the listener
-     * @throws IpcException INVALID_ARGUMENT if {@code listener} is null; ALREADY_EXISTS if the
+     * @throws IpcException INVALID_ARGUMENT if {@code listener} is null; BUSY if the
      *                      queue already has a registration (through any handle or process);
      *                      PERMISSION_DENIED without {@link Rights#READ}; CLOSED if this handle
      *                      is closed

@@ -48,7 +48,7 @@ public final class LocalIdentity {
         return procSelf().map(a -> a.group().getName()).orElseGet(LocalIdentity::user);
     }
 
-    /** The user's name and primary group, in that order, as the default groups of a bundle. */
+    /** The primary group alone, as the default groups of a bundle. */
     public static Set<String> defaultGroups() {
         Set<String> groups = new LinkedHashSet<>();
         groups.add(primaryGroup());

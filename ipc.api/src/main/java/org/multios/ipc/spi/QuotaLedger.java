@@ -55,8 +55,15 @@ public final class QuotaLedger {
         }
     }
 
-    /** Gives back an amount reserved earlier; never goes below zero. */
+    /**
+     * Gives back an amount reserved earlier; never goes below zero.
+     *
+     * @throws IpcException INVALID_ARGUMENT for a negative amount
+     */
     public void release(Quota quota, long amount) {
+        if (amount < 0) {
+            throw IpcException.invalidArgument("cannot release a negative amount " + amount + " of " + quota.key());
+        }
         used.getAndUpdate(quota.ordinal(), v -> Math.max(0, v - amount));
     }
 

@@ -12,7 +12,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * of one process at a time. Thread-safe. Locking requires {@link org.multios.ipc.Rights#WRITE}.
  *
  * <p><b>Ownership</b> is checked: only the owning thread may unlock (else NOT_OWNER). A
- * non-recursive mutex refuses a second lock by its owner with INVALID_ARGUMENT (and
+ * non-recursive mutex refuses a second lock by its owner with DEADLOCK (and
  * {@link #tryLock()} reports {@link LockResult#BUSY}); a recursive one counts the locks.
  *
  * <p><b>Owner death.</b> The owner dies when its thread ends, or when its process ends (an OS
@@ -39,7 +39,7 @@ public interface Mutex extends IpcObject {
      *
      * @return {@link LockResult#ACQUIRED} or {@link LockResult#OWNER_DEAD}; never BUSY
      * @throws org.multios.ipc.IpcException NOT_RECOVERABLE if the mutex was left inconsistent;
-     *         INVALID_ARGUMENT if the caller already holds a non-recursive mutex;
+     *         DEADLOCK if the caller already holds a non-recursive mutex;
      *         LIMIT_EXCEEDED if a recursive mutex's lock count would overflow; INTERRUPTED;
      *         CLOSED; PERMISSION_DENIED without write right
      */
@@ -61,8 +61,8 @@ public interface Mutex extends IpcObject {
      *
      * @return {@link LockResult#ACQUIRED} or {@link LockResult#OWNER_DEAD}; never BUSY
      * @throws org.multios.ipc.IpcException TIMEOUT if the lock stayed held until the time
-     *         passed; INVALID_ARGUMENT for a negative timeout or a relock of a non-recursive
-     *         mutex; NOT_RECOVERABLE; LIMIT_EXCEEDED on recursion overflow; INTERRUPTED;
+     *         passed; INVALID_ARGUMENT for a negative timeout; DEADLOCK for a relock of a
+     *         non-recursive mutex; NOT_RECOVERABLE; LIMIT_EXCEEDED on recursion overflow; INTERRUPTED;
      *         CLOSED; PERMISSION_DENIED without write right
      */
     LockResult lock(Duration timeout);

@@ -47,6 +47,10 @@ final class BundleIdentities {
                         + "' is not of the form symbolic.name=user[:group,...]");
             }
             String bsn = entry.substring(0, eq).trim();
+            if (bsn.isEmpty() || map.containsKey(bsn)) {
+                throw IpcException.invalidArgument("bundle identity '" + entry + "' "
+                        + (bsn.isEmpty() ? "names no bundle" : "repeats bundle " + bsn));
+            }
             String rest = entry.substring(eq + 1).trim();
             int colon = rest.indexOf(':');
             String u = colon < 0 ? rest : rest.substring(0, colon).trim();

@@ -62,6 +62,7 @@ public final class Guard {
         this.sessions = new Sessions(policy);
         this.runtime = context.registerService(IpcRuntime.class,
                 new RuntimeServiceFactory(sessions, this::providers, limits::get), null);
+        LOG.info("IPC security started");
     }
 
     /** Applies a changed policy to every later open, without restarting anything. */
@@ -105,9 +106,11 @@ public final class Guard {
     /** Withdraws every guarded service. */
     @Deactivate
     void deactivate() {
+        int count = guarded.size();
         guarded.values().forEach(g -> unregister(g.registration()));
         guarded.clear();
         unregister(runtime);
+        LOG.info("IPC security stopped; {} guarded services withdrawn", count);
     }
 
     private Collection<MechanismProvider<?>> providers() {
