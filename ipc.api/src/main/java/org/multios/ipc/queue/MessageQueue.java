@@ -1,15 +1,12 @@
 package org.multios.ipc.queue;
 
-import java.nio.ByteBuffer;
-import java.time.Duration;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcObject;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectType;
-import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
+import org.multios.ipc.MessagePort;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -34,10 +31,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * wakes with CLOSED.
  */
 @ProviderType
-public interface MessageQueue extends IpcObject {
+public interface MessageQueue extends MessagePort {
 
-    /** What {@code tryReceive} returns when the queue is empty. */
-    int NO_MESSAGE = -1;
 
     /** A snapshot of the queue's sizes and message count and of this handle's flags. */
     QueueAttributes attributes();
@@ -53,129 +48,7 @@ public interface MessageQueue extends IpcObject {
      */
     void setNonBlocking(boolean nonBlocking);
 
-    // ---------------------------------------------------------------- sending
-
-    /**
-     * Queues {@code len} bytes of {@code b} from {@code off} as one message, waiting while the
-     * queue is full.
-     *
-     * @param priority {@value org.multios.ipc.Priority#MIN} to {@value org.multios.ipc.Priority#MAX}
-     * @throws IpcException INVALID_ARGUMENT for a bad range or priority; MESSAGE_TOO_LARGE if
-     *                      {@code len} exceeds {@link QueueAttributes#maxMessageSize()};
-     *                      PERMISSION_DENIED without {@link Rights#WRITE}; WOULD_BLOCK if the
-     *                      queue is full and this handle is non-blocking; LIMIT_EXCEEDED if the
-     *                      caller's {@link Quota#QUEUED_MESSAGES} quota is used up; CLOSED if
-     *                      this handle or the mechanism closed; INTERRUPTED if interrupted while
-     *                      waiting. Nothing is queued on failure.
-     */
-    void send(byte[] b, int off, int len, int priority);
-
-    /**
-     * Queues one message if the queue has room now; never waits.
-     *
-     * @return {@code true} if queued, {@code false} if the queue is full
-     * @throws IpcException as {@link #send(byte[], int, int, int)}, except WOULD_BLOCK and
-     *                      INTERRUPTED
-     */
-    boolean trySend(byte[] b, int off, int len, int priority);
-
-    /**
-     * Queues one message, waiting at most {@code timeout} while the queue is full (as
-     * {@code mq_timedsend}).
-     *
-     * @throws IpcException TIMEOUT if the queue stayed full until the timeout passed; otherwise
-     *                      as {@link #send(byte[], int, int, int)}
-     */
-    void send(byte[] b, int off, int len, int priority, Duration timeout);
-
-    /**
-     * Queues the remaining bytes of {@code src} as one message, waiting while the queue is full.
-     * On success the position is at the limit; on failure it is unchanged.
-     *
-     * @throws IpcException as {@link #send(byte[], int, int, int)}
-     */
-    void send(ByteBuffer src, int priority);
-
-    /**
-     * Queues the remaining bytes of {@code src} as one message if there is room now; never
-     * waits. The position advances to the limit only if the message was queued.
-     *
-     * @return {@code true} if queued, {@code false} if the queue is full
-     * @throws IpcException as {@link #trySend(byte[], int, int, int)}
-     */
-    boolean trySend(ByteBuffer src, int priority);
-
-    /**
-     * Queues the remaining bytes of {@code src} as one message, waiting at most {@code timeout}.
-     *
-     * @throws IpcException TIMEOUT if the queue stayed full until the timeout passed; otherwise
-     *                      as {@link #send(ByteBuffer, int)}
-     */
-    void send(ByteBuffer src, int priority, Duration timeout);
-
-    // ---------------------------------------------------------------- receiving
-
-    /**
-     * Takes the oldest message of the highest priority into {@code buf} from {@code off},
-     * waiting while the queue is empty.
-     *
-     * @param info filled with length, priority and sender of the message; may be {@code null}
-     * @return the length of the message, 0 to {@code len}
-     * @throws IpcException INVALID_ARGUMENT for a bad range; MESSAGE_TOO_LARGE if the message is
-     *                      longer than {@code len} (it stays queued); PERMISSION_DENIED without
-     *                      {@link Rights#READ}; WOULD_BLOCK if the queue is empty and this handle
-     *                      is non-blocking; CLOSED if this handle or the mechanism closed;
-     *                      INTERRUPTED if interrupted while waiting
-     */
-    int receive(byte[] buf, int off, int len, MessageInfo info);
-
-    /**
-     * Takes the next message if the queue holds one; never waits.
-     *
-     * @return the length of the message, or {@link #NO_MESSAGE} if the queue is empty
-     * @throws IpcException as {@link #receive(byte[], int, int, MessageInfo)}, except
-     *                      WOULD_BLOCK and INTERRUPTED
-     */
-    int tryReceive(byte[] buf, int off, int len, MessageInfo info);
-
-    /**
-     * Takes the next message, waiting at most {@code timeout} while the queue is empty (as
-     * {@code mq_timedreceive}).
-     *
-     * @return the length of the message
-     * @throws IpcException TIMEOUT if the queue stayed empty until the timeout passed;
-     *                      otherwise as {@link #receive(byte[], int, int, MessageInfo)}
-     */
-    int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout);
-
-    /**
-     * Takes the next message into {@code dst} at its position, waiting while the queue is
-     * empty. The position advances by the message's length; on failure the buffer is unchanged.
-     *
-     * @return the length of the message
-     * @throws IpcException MESSAGE_TOO_LARGE if the message is longer than
-     *                      {@code dst.remaining()}; INVALID_ARGUMENT if {@code dst} is read-only;
-     *                      otherwise as {@link #receive(byte[], int, int, MessageInfo)}
-     */
-    int receive(ByteBuffer dst, MessageInfo info);
-
-    /**
-     * Takes the next message into {@code dst} if the queue holds one; never waits.
-     *
-     * @return the length of the message, or {@link #NO_MESSAGE}
-     * @throws IpcException as {@link #receive(ByteBuffer, MessageInfo)}, except WOULD_BLOCK and
-     *                      INTERRUPTED
-     */
-    int tryReceive(ByteBuffer dst, MessageInfo info);
-
-    /**
-     * Takes the next message into {@code dst}, waiting at most {@code timeout}.
-     *
-     * @return the length of the message
-     * @throws IpcException TIMEOUT if the queue stayed empty until the timeout passed;
-     *                      otherwise as {@link #receive(ByteBuffer, MessageInfo)}
-     */
-    int receive(ByteBuffer dst, MessageInfo info, Duration timeout);
+    // sending and receiving: inherited from MessagePort
 
     // ---------------------------------------------------------------- notification
 

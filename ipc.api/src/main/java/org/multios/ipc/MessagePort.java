@@ -1,0 +1,138 @@
+package org.multios.ipc;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A handle through which whole messages are sent and received with a priority: a channel end or
+ * a message queue. Messages are received highest priority first, oldest first within a
+ * priority. Receiving copies into a buffer the caller supplies and fills a reusable
+ * {@link MessageInfo}, so it allocates nothing. Each operation that can wait has a blocking, a
+ * non-blocking ({@code try...}, returning a status) and a timed form.
+ *
+ * <p>CLOSED is thrown when this handle or its mechanism closed, or when the peer of an anonymous
+ * channel closed and nothing is left to receive. WOULD_BLOCK is thrown by the blocking and timed
+ * forms of a handle opened non-blocking (queues, as with {@code O_NONBLOCK}).
+ */
+@ProviderType
+public interface MessagePort extends IpcObject {
+    /** What {@code tryReceive} returns when no message is waiting. */
+    int NO_MESSAGE = -1;
+
+    /**
+     * Sends {@code len} bytes of {@code b} from {@code off} as one message, waiting while there
+     * is no room.
+     *
+     * @param priority {@value Priority#MIN} to {@value Priority#MAX}
+     * @throws IpcException INVALID_ARGUMENT for a bad range or priority; MESSAGE_TOO_LARGE if
+     *                      {@code len} exceeds the object's maximum message size;
+     *                      PERMISSION_DENIED without {@link Rights#WRITE}; LIMIT_EXCEEDED if the
+     *                      caller's {@link Quota#QUEUED_MESSAGES} quota is used up; WOULD_BLOCK;
+     *                      CLOSED; INTERRUPTED if interrupted while waiting. Nothing is queued on
+     *                      failure.
+     */
+    void send(byte[] b, int off, int len, int priority);
+
+    /**
+     * Sends one message if there is room now; never waits.
+     *
+     * @return {@code true} if sent, {@code false} if there is no room
+     * @throws IpcException as {@link #send(byte[], int, int, int)}, except WOULD_BLOCK and
+     *                      INTERRUPTED
+     */
+    boolean trySend(byte[] b, int off, int len, int priority);
+
+    /**
+     * Sends one message, waiting at most {@code timeout} while there is no room.
+     *
+     * @throws IpcException TIMEOUT if there was no room until the timeout passed; otherwise as
+     *                      {@link #send(byte[], int, int, int)}
+     */
+    void send(byte[] b, int off, int len, int priority, Duration timeout);
+
+    /**
+     * Sends the remaining bytes of {@code src} as one message, waiting while there is no room.
+     * On success the position is at the limit; on failure it is unchanged.
+     *
+     * @throws IpcException as {@link #send(byte[], int, int, int)}
+     */
+    void send(ByteBuffer src, int priority);
+
+    /**
+     * Sends the remaining bytes of {@code src} as one message if there is room now; never waits.
+     * The position advances to the limit only if the message was sent.
+     *
+     * @return {@code true} if sent, {@code false} if there is no room
+     * @throws IpcException as {@link #trySend(byte[], int, int, int)}
+     */
+    boolean trySend(ByteBuffer src, int priority);
+
+    /**
+     * Sends the remaining bytes of {@code src} as one message, waiting at most {@code timeout}.
+     *
+     * @throws IpcException TIMEOUT if there was no room until the timeout passed; otherwise as
+     *                      {@link #send(ByteBuffer, int)}
+     */
+    void send(ByteBuffer src, int priority, Duration timeout);
+
+    /**
+     * Receives the next message into {@code buf} from {@code off}, waiting until one arrives.
+     *
+     * @param info filled with length, priority and sender of the message; may be {@code null}
+     * @return the length of the message, 0 to {@code len}
+     * @throws IpcException INVALID_ARGUMENT for a bad range; MESSAGE_TOO_LARGE if the message is
+     *                      longer than {@code len} (it stays queued and {@code info} holds its
+     *                      length); PERMISSION_DENIED without {@link Rights#READ}; WOULD_BLOCK;
+     *                      CLOSED; INTERRUPTED if interrupted while waiting
+     */
+    int receive(byte[] buf, int off, int len, MessageInfo info);
+
+    /**
+     * Receives the next message if one is waiting; never waits.
+     *
+     * @return the length of the message, or {@link #NO_MESSAGE} if none is waiting
+     * @throws IpcException as {@link #receive(byte[], int, int, MessageInfo)}, except
+     *                      WOULD_BLOCK and INTERRUPTED
+     */
+    int tryReceive(byte[] buf, int off, int len, MessageInfo info);
+
+    /**
+     * Receives the next message, waiting at most {@code timeout} for one.
+     *
+     * @return the length of the message
+     * @throws IpcException TIMEOUT if no message arrived before the timeout passed; otherwise as
+     *                      {@link #receive(byte[], int, int, MessageInfo)}
+     */
+    int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout);
+
+    /**
+     * Receives the next message into {@code dst} at its position, waiting until one arrives.
+     * The position advances by the message's length; on failure the buffer is unchanged.
+     *
+     * @return the length of the message
+     * @throws IpcException MESSAGE_TOO_LARGE if the message is longer than
+     *                      {@code dst.remaining()}; INVALID_ARGUMENT if {@code dst} is read-only;
+     *                      otherwise as {@link #receive(byte[], int, int, MessageInfo)}
+     */
+    int receive(ByteBuffer dst, MessageInfo info);
+
+    /**
+     * Receives the next message into {@code dst} if one is waiting; never waits.
+     *
+     * @return the length of the message, or {@link #NO_MESSAGE}
+     * @throws IpcException as {@link #receive(ByteBuffer, MessageInfo)}, except WOULD_BLOCK and
+     *                      INTERRUPTED
+     */
+    int tryReceive(ByteBuffer dst, MessageInfo info);
+
+    /**
+     * Receives the next message into {@code dst}, waiting at most {@code timeout} for one.
+     *
+     * @return the length of the message
+     * @throws IpcException TIMEOUT if no message arrived before the timeout passed; otherwise as
+     *                      {@link #receive(ByteBuffer, MessageInfo)}
+     */
+    int receive(ByteBuffer dst, MessageInfo info, Duration timeout);
+}
