@@ -28,5 +28,7 @@ public enum Counter {
     /** Acquisitions that found the object held by another (locks, semaphores). */
     CONTENTION,
     /** Open handles and mappings. */
-    HANDLES
+    HANDLES,
+    /** Atomic operations on shared words (shared memory). */
+    ATOMIC_OPERATIONS
 }

@@ -48,6 +48,15 @@ public record IpcEnvironment(Path root, IpcLimits limits) {
         return Files.isDirectory(shm) ? shm.resolve(dir) : Path.of(System.getProperty("java.io.tmpdir"), dir);
     }
 
+    /**
+     * An environment from configuration: the given root, or the default root when it is null or
+     * blank, and limits from configuration properties (see {@link IpcLimits#fromConfiguration}).
+     */
+    public static IpcEnvironment of(String root, java.util.Map<String, ?> limits) {
+        Path r = root == null || root.isBlank() ? defaultRoot() : Path.of(root);
+        return new IpcEnvironment(r, IpcLimits.fromConfiguration(limits));
+    }
+
     /** The directory of one kind of object under the root, for example {@code <root>/queue}. */
     public Path directory(ObjectType type) {
         return root.resolve(type.label());

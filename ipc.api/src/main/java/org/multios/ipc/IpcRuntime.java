@@ -41,4 +41,10 @@ public interface IpcRuntime {
 
     /** The limits in force. */
     IpcLimits limits();
+
+    /**
+     * Removes, in every mechanism, named objects whose creating process is dead and that no
+     * process uses (the console's {@code ipc:gc}); returns what was removed.
+     */
+    List<ObjectInfo> collectStale();
 }

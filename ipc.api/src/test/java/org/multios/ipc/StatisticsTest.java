@@ -46,14 +46,15 @@ class StatisticsTest {
         assertThat(s.get(Counter.MESSAGES_IN)).isEqualTo(100);
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = { 0, 1, 11, 13 })
-    void rejectsAWrongNumberOfCounters(int length) {
-        assertThat(Counter.values()).hasSize(12);
-        assertThatThrownBy(() -> Statistics.of(new long[length], WaitTimes.NONE))
-                .isInstanceOfSatisfying(IpcException.class,
-                        e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
-                .hasMessageContaining("expected 12 counters, got " + length);
+    @Test
+    void rejectsAWrongNumberOfCounters() {
+        int n = Counter.values().length;
+        for (int length : new int[] { 0, 1, n - 1, n + 1 }) {
+            assertThatThrownBy(() -> Statistics.of(new long[length], WaitTimes.NONE))
+                    .isInstanceOfSatisfying(IpcException.class,
+                            e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
+                    .hasMessageContaining("expected " + n + " counters, got " + length);
+        }
     }
 
     @Test

@@ -35,4 +35,12 @@ public interface MechanismProvider<S> {
 
     /** Open handles and connections on this mechanism's objects. */
     int connectionCount();
+
+    /**
+     * Removes named objects whose creating process is dead and that no process uses, and
+     * returns what it removed. Mechanisms without such objects return an empty list.
+     */
+    default List<ObjectInfo> collectStale() {
+        return List.of();
+    }
 }

@@ -86,4 +86,13 @@ public final class RuntimeView implements IpcRuntime {
     public IpcLimits limits() {
         return limits.get();
     }
+
+    @Override
+    public List<ObjectInfo> collectStale() {
+        List<ObjectInfo> removed = new ArrayList<>();
+        for (MechanismProvider<?> p : providers.get()) {
+            removed.addAll(p.collectStale());
+        }
+        return removed;
+    }
 }

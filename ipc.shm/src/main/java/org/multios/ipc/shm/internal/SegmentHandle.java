@@ -1,0 +1,163 @@
+package org.multios.ipc.shm.internal;
+
+import static org.multios.ipc.shm.internal.SegmentDescriptor.HANDLES_NOW_OFFSET;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
+import org.multios.ipc.shm.MapAccess;
+import org.multios.ipc.shm.Mapping;
+import org.multios.ipc.shm.SharedMemory;
+
+/** A caller's handle on a segment, with the rights granted when it was opened. */
+final class SegmentHandle implements SharedMemory {
+    private final Session session;
+    private final Segment segment;
+    private final int rights;
+    private final boolean osWritable;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SegmentHandle(Session session, Segment segment, int rights, boolean osWritable) {
+        this.session = session;
+        this.segment = segment;
+        this.rights = rights;
+        this.osWritable = osWritable;
+        segment.retain();
+        segment.count(HANDLES_NOW_OFFSET, 1);
+    }
+
+    Segment segmentObject() {
+        return segment;
+    }
+
+    String owner() {
+        return session.caller().process().toString();
+    }
+
+    private void open() {
+        if (closed.get()) {
+            throw IpcException.closed("handle on " + segment.displayName());
+        }
+    }
+
+    private void require(int right, String operation) {
+        if (!Rights.includes(rights, right)) {
+            throw IpcException.permissionDenied(operation, segment.displayName() + " (handle rights "
+                    + Rights.toString(rights) + ")", owner());
+        }
+    }
+
+    @Override
+    public ObjectType type() {
+        return ObjectType.SHARED_MEMORY;
+    }
+
+    @Override
+    public long id() {
+        return segment.id();
+    }
+
+    @Override
+    public Optional<String> name() {
+        return segment.name();
+    }
+
+    @Override
+    public int rights() {
+        return rights;
+    }
+
+    @Override
+    public ObjectInfo info() {
+        session.flushCounters(segment);
+        return segment.info();
+    }
+
+    @Override
+    public void setPermissions(Permissions permissions) {
+        open();
+        require(Rights.ADMIN, "change the permissions of");
+        segment.setPermissions(permissions);
+    }
+
+    @Override
+    public long size() {
+        return segment.size();
+    }
+
+    @Override
+    public Mapping map(MapAccess access) {
+        return map(access, 0, segment.size());
+    }
+
+    @Override
+    public Mapping map(MapAccess access, long offset, long length) {
+        open();
+        if (access == null) {
+            throw IpcException.invalidArgument(segment.displayName() + ": map access must be given");
+        }
+        if (offset < 0 || length <= 0 || offset > segment.size() - length) {
+            throw IpcException.invalidArgument(segment.displayName() + ": window of " + length + " bytes at " + offset
+                    + " is outside the segment of " + segment.size() + " bytes");
+        }
+        require(access.requiredRights(), access.isWritable() ? "map for writing" : "map");
+        if (access.isWritable() && !osWritable) {
+            throw IpcException.permissionDenied("map for writing (the operating system refused write access)",
+                    segment.displayName(), owner());
+        }
+        return session.map(this, segment, access, offset, length);
+    }
+
+    @Override
+    public void write(long offset, byte[] data) {
+        try (Mapping m = map(MapAccess.READ_WRITE)) {
+            m.write(offset, data, 0, data.length);
+        }
+    }
+
+    @Override
+    public int read(long offset, byte[] buffer) {
+        open();
+        if (offset < 0 || offset > segment.size()) {
+            throw IpcException.invalidArgument(segment.displayName() + ": offset " + offset
+                    + " is outside the segment of " + segment.size() + " bytes");
+        }
+        int n = (int) Math.min(buffer.length, segment.size() - offset);
+        if (n == 0) {
+            return 0;
+        }
+        try (Mapping m = map(MapAccess.READ_ONLY)) {
+            m.read(offset, buffer, 0, n);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean isUnlinked() {
+        return segment.isUnlinked();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            segment.count(HANDLES_NOW_OFFSET, -1);
+            session.forget(this);
+            segment.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "handle on " + segment.displayName() + " (" + Rights.toString(rights) + ")";
+    }
+}

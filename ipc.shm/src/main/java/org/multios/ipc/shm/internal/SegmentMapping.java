@@ -1,0 +1,305 @@
+package org.multios.ipc.shm.internal;
+
+import static org.multios.ipc.shm.internal.SegmentDescriptor.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.shm.MapAccess;
+import org.multios.ipc.shm.Mapping;
+import org.multios.ipc.shm.SharedMemory;
+import org.multios.ipc.shm.mapped.MappedRegion;
+
+/**
+ * A caller's window on a segment. Every access is checked against the window and the access
+ * mode before it touches memory; the counting of atomic operations is per mapping and folded
+ * into the shared header when the mapping closes or statistics are read.
+ */
+final class SegmentMapping implements Mapping {
+    private final SegmentHandle handle;
+    private final Segment segment;
+    private final MappedRegion region;
+    private final MapAccess access;
+    private final long offset;
+    private final long length;
+    private final long base;
+    private final LongAdder atomics = new LongAdder();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Session session;
+
+    SegmentMapping(Session session, SegmentHandle handle, Segment segment, MapAccess access, long offset,
+            long length) {
+        this.session = session;
+        this.handle = handle;
+        this.segment = segment;
+        this.region = segment.region();
+        this.access = access;
+        this.offset = offset;
+        this.length = length;
+        this.base = DATA_OFFSET + offset;
+        segment.retain();
+        segment.count(MAPPINGS_NOW_OFFSET, 1);
+        segment.count(MAPPINGS_TOTAL_OFFSET, 1);
+    }
+
+    @Override
+    public SharedMemory segment() {
+        return handle;
+    }
+
+    @Override
+    public MapAccess access() {
+        return access;
+    }
+
+    @Override
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public long address() {
+        open();
+        return region.address(base);
+    }
+
+    @Override
+    public ByteOrder order() {
+        return ByteOrder.nativeOrder();
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private void open() {
+        if (closed.get()) {
+            throw IpcException.closed("mapping of " + segment.displayName());
+        }
+    }
+
+    private long at(long off, long size) {
+        open();
+        if (off < 0 || size < 0 || off > length - size) {
+            throw IpcException.invalidArgument(segment.displayName() + ": access of " + size + " bytes at offset "
+                    + off + " is outside the mapping of " + length + " bytes");
+        }
+        return base + off;
+    }
+
+    private long writable(long off, long size) {
+        long at = at(off, size);
+        if (!access.isWritable()) {
+            throw IpcException.permissionDenied("write through a read-only mapping of", segment.displayName(),
+                    handle.owner());
+        }
+        return at;
+    }
+
+    private long aligned(long off, int size) {
+        long at = at(off, size);
+        if (((offset + off) & (size - 1)) != 0) {
+            throw IpcException.invalidArgument(segment.displayName() + ": atomic " + size + "-byte access at offset "
+                    + (offset + off) + " of the segment is not " + size + "-byte aligned");
+        }
+        atomics.increment();
+        return at;
+    }
+
+    private long alignedWritable(long off, int size) {
+        long at = aligned(off, size);
+        if (!access.isWritable()) {
+            throw IpcException.permissionDenied("write through a read-only mapping of", segment.displayName(),
+                    handle.owner());
+        }
+        return at;
+    }
+
+    // ------------------------------------------------------------------ plain
+
+    @Override
+    public byte getByte(long off) {
+        return region.getByte(at(off, 1));
+    }
+
+    @Override
+    public void putByte(long off, byte value) {
+        region.putByte(writable(off, 1), value);
+    }
+
+    @Override
+    public int getInt(long off) {
+        return region.getInt(at(off, Integer.BYTES));
+    }
+
+    @Override
+    public void putInt(long off, int value) {
+        region.putInt(writable(off, Integer.BYTES), value);
+    }
+
+    @Override
+    public long getLong(long off) {
+        return region.getLong(at(off, Long.BYTES));
+    }
+
+    @Override
+    public void putLong(long off, long value) {
+        region.putLong(writable(off, Long.BYTES), value);
+    }
+
+    // ------------------------------------------------------------------ bulk
+
+    @Override
+    public void read(long off, byte[] dst, int dstOffset, int len) {
+        checkArray(dst.length, dstOffset, len);
+        region.getBytes(at(off, len), dst, dstOffset, len);
+        segment.count(BYTES_READ_OFFSET, len);
+    }
+
+    @Override
+    public void write(long off, byte[] src, int srcOffset, int len) {
+        checkArray(src.length, srcOffset, len);
+        region.putBytes(writable(off, len), src, srcOffset, len);
+        segment.count(BYTES_WRITTEN_OFFSET, len);
+    }
+
+    @Override
+    public void read(long off, ByteBuffer dst) {
+        int len = dst.remaining();
+        if (dst.isReadOnly()) {
+            throw IpcException.invalidArgument(segment.displayName() + ": cannot read into a read-only buffer");
+        }
+        region.getBytes(at(off, len), dst);
+        segment.count(BYTES_READ_OFFSET, len);
+    }
+
+    @Override
+    public void write(long off, ByteBuffer src) {
+        int len = src.remaining();
+        region.putBytes(writable(off, len), src);
+        segment.count(BYTES_WRITTEN_OFFSET, len);
+    }
+
+    @Override
+    public void fill(long off, long len, byte value) {
+        region.fill(writable(off, len), len, value);
+        segment.count(BYTES_WRITTEN_OFFSET, len);
+    }
+
+    private void checkArray(int arrayLength, int arrayOffset, int len) {
+        if (arrayOffset < 0 || len < 0 || arrayOffset > arrayLength - len) {
+            throw IpcException.invalidArgument(segment.displayName() + ": range " + arrayOffset + "+" + len
+                    + " is outside an array of " + arrayLength + " bytes");
+        }
+    }
+
+    // ------------------------------------------------------------------ atomic int
+
+    @Override
+    public int getIntVolatile(long off) {
+        return region.getIntVolatile(aligned(off, Integer.BYTES));
+    }
+
+    @Override
+    public void putIntVolatile(long off, int value) {
+        region.putIntVolatile(alignedWritable(off, Integer.BYTES), value);
+    }
+
+    @Override
+    public int getIntAcquire(long off) {
+        return region.getIntAcquire(aligned(off, Integer.BYTES));
+    }
+
+    @Override
+    public void putIntRelease(long off, int value) {
+        region.putIntRelease(alignedWritable(off, Integer.BYTES), value);
+    }
+
+    @Override
+    public boolean compareAndSetInt(long off, int expected, int newValue) {
+        return region.compareAndSetInt(alignedWritable(off, Integer.BYTES), expected, newValue);
+    }
+
+    @Override
+    public int getAndAddInt(long off, int delta) {
+        return region.getAndAddInt(alignedWritable(off, Integer.BYTES), delta);
+    }
+
+    @Override
+    public int getAndSetInt(long off, int newValue) {
+        return region.getAndSetInt(alignedWritable(off, Integer.BYTES), newValue);
+    }
+
+    // ------------------------------------------------------------------ atomic long
+
+    @Override
+    public long getLongVolatile(long off) {
+        return region.getLongVolatile(aligned(off, Long.BYTES));
+    }
+
+    @Override
+    public void putLongVolatile(long off, long value) {
+        region.putLongVolatile(alignedWritable(off, Long.BYTES), value);
+    }
+
+    @Override
+    public long getLongAcquire(long off) {
+        return region.getLongAcquire(aligned(off, Long.BYTES));
+    }
+
+    @Override
+    public void putLongRelease(long off, long value) {
+        region.putLongRelease(alignedWritable(off, Long.BYTES), value);
+    }
+
+    @Override
+    public boolean compareAndSetLong(long off, long expected, long newValue) {
+        return region.compareAndSetLong(alignedWritable(off, Long.BYTES), expected, newValue);
+    }
+
+    @Override
+    public long getAndAddLong(long off, long delta) {
+        return region.getAndAddLong(alignedWritable(off, Long.BYTES), delta);
+    }
+
+    @Override
+    public long getAndSetLong(long off, long newValue) {
+        return region.getAndSetLong(alignedWritable(off, Long.BYTES), newValue);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Adds the atomic operations counted here to the shared header. */
+    void flushCounters() {
+        long n = atomics.sumThenReset();
+        if (n != 0) {
+            segment.count(ATOMIC_OPERATIONS_OFFSET, n);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            flushCounters();
+            segment.count(MAPPINGS_NOW_OFFSET, -1);
+            session.forget(this);
+            segment.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return access + " mapping of " + segment.displayName() + " [" + offset + ", " + (offset + length) + ")";
+    }
+}

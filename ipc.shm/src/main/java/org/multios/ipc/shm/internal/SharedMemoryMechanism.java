@@ -1,0 +1,293 @@
+package org.multios.ipc.shm.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.Limit;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Rights;
+import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.spi.MechanismProvider;
+
+/**
+ * The shared memory mechanism, plain Java: named segments are files under
+ * {@code <root>/shm}, anonymous ones unlinked files; every caller gets a
+ * {@link SharedMemoryService} bound to it. Used by the OSGi component and by the plain-Java
+ * bootstrap alike.
+ */
+public final class SharedMemoryMechanism implements MechanismProvider<SharedMemoryService> {
+    private final ObjectDirectory directory;
+    private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
+    private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
+    private volatile IpcEnvironment environment;
+    private volatile boolean closed;
+
+    /** A mechanism working in the given environment. */
+    public SharedMemoryMechanism(IpcEnvironment environment) {
+        this.environment = environment;
+        this.directory = new ObjectDirectory(environment, ObjectType.SHARED_MEMORY);
+    }
+
+    /** Applies changed limits to later operations. */
+    public void environment(IpcEnvironment changed) {
+        this.environment = changed;
+    }
+
+    @Override
+    public Class<SharedMemoryService> apiType() {
+        return SharedMemoryService.class;
+    }
+
+    @Override
+    public SharedMemoryService bind(CallerContext caller) {
+        if (closed) {
+            throw IpcException.closed("the shared memory mechanism");
+        }
+        return new BoundService(this, sessions.computeIfAbsent(caller, Session::new));
+    }
+
+    @Override
+    public void release(CallerContext caller) {
+        Session s = sessions.remove(caller);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** Stops the mechanism: every handle and mapping closes; named segments stay. */
+    public void close() {
+        closed = true;
+        for (CallerContext c : List.copyOf(sessions.keySet())) {
+            release(c);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> objects() {
+        List<ObjectInfo> all = new ArrayList<>();
+        for (String name : directory.names()) {
+            try {
+                all.add(describe(name));
+            } catch (IpcException gone) {
+                // unlinked or foreign meanwhile
+            }
+        }
+        anonymous.forEach(s -> all.add(s.info()));
+        return all;
+    }
+
+    @Override
+    public int connectionCount() {
+        return sessions.values().stream().mapToInt(Session::connections).sum();
+    }
+
+    /**
+     * Removes named segments whose creating process is dead and that no process maps, as far as
+     * this process can see (it must read {@code /proc}).
+     */
+    @Override
+    public List<ObjectInfo> collectStale() {
+        List<ObjectInfo> removed = new ArrayList<>();
+        if (!ProcessMaps.isSupported()) {
+            return removed;
+        }
+        for (String name : directory.names()) {
+            try {
+                ObjectInfo info = describe(name);
+                IpcProcess creator = info.creator();
+                if (!LocalIdentity.isAlive(creator.pid(), creator.startTimeMillis())
+                        && ProcessMaps.mappers(directory.path(name)).isEmpty()) {
+                    directory.unlink(name);
+                    removed.add(info);
+                }
+            } catch (IpcException e) {
+                if (e.error() == IpcError.CORRUPTED) {
+                    continue;
+                }
+            }
+        }
+        return removed;
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    SegmentHandle create(Session session, String name, long size, Permissions permissions) {
+        checkOpen();
+        directory.path(name);
+        checkSize(size, "shared memory '" + name + "'");
+        checkObjectCount();
+        CallerContext caller = session.caller();
+        int rights = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.NONE);
+        reserve(caller, size);
+        try {
+            IpcProcess self = caller.process();
+            ObjectDirectory.Created created = directory.create(name, SegmentDescriptor.fileLength(size), permissions,
+                    region -> new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
+                            SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size, self.pid(),
+                            self.startTimeMillis(), System.currentTimeMillis()));
+            Segment segment = new Segment(created.inode(), name, created.region(), size, directory,
+                    created.fileKey(), self, null, () -> { });
+            return session.track(new SegmentHandle(session, segment, rights, true));
+        } catch (RuntimeException e) {
+            unreserve(caller, size);
+            throw e;
+        }
+    }
+
+    SegmentHandle createAnonymous(Session session, long size) {
+        checkOpen();
+        checkSize(size, "anonymous shared memory");
+        checkObjectCount();
+        CallerContext caller = session.caller();
+        reserve(caller, size);
+        try {
+            ObjectDirectory.Created created = directory.createUnnamed(SegmentDescriptor.fileLength(size));
+            MappedRegion region = created.region();
+            IpcProcess self = caller.process();
+            new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY, SegmentDescriptor.LAYOUT_VERSION,
+                    SegmentDescriptor.DATA_OFFSET, size, self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+            long id = created.inode();
+            Segment segment = new Segment(id, null, region, size, directory, null, self, Permissions.of(self, 0600),
+                    () -> {
+                        anonymous.removeIf(s -> s.id() == id);
+                        unreserve(caller, size);
+                    });
+            anonymous.add(segment);
+            return session.track(new SegmentHandle(session, segment, Rights.ALL, true));
+        } catch (RuntimeException e) {
+            unreserve(caller, size);
+            throw e;
+        }
+    }
+
+    SegmentHandle open(Session session, String name) {
+        checkOpen();
+        ObjectDirectory.Opened opened = directory.open(name);
+        Segment segment = attach(name, opened);
+        CallerContext caller = session.caller();
+        int rights = caller.authorize(ObjectType.SHARED_MEMORY, name,
+                ObjectDirectory.permissionsOf(opened.attributes()), Rights.READ);
+        return session.track(new SegmentHandle(session, segment, rights, opened.writable()));
+    }
+
+    void unlink(Session session, String name) {
+        checkOpen();
+        session.caller().authorize(ObjectType.SHARED_MEMORY, name, directory.permissions(name), Rights.ADMIN);
+        directory.unlink(name);
+    }
+
+    private Segment attach(String name, ObjectDirectory.Opened opened) {
+        String what = "shared memory '" + name + "'";
+        MappedRegion region = opened.region();
+        ObjectFileHeader header = new ObjectFileHeader(region);
+        header.verify(ObjectType.SHARED_MEMORY, SegmentDescriptor.LAYOUT_VERSION, region.length(), what);
+        if (header.headerLength() != SegmentDescriptor.DATA_OFFSET) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
+                    + SegmentDescriptor.DATA_OFFSET);
+        }
+        IpcProcess creator = creatorOf(header, ObjectDirectory.permissionsOf(opened.attributes()));
+        return new Segment(opened.inode(), name, region, header.dataLength(), directory, opened.attributes().fileKey(),
+                creator, null, () -> { });
+    }
+
+    private ObjectInfo describe(String name) {
+        return attach(name, directory.open(name)).info();
+    }
+
+    private static IpcProcess creatorOf(ObjectFileHeader header, Permissions permissions) {
+        long pid = header.creatorPid();
+        return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, header.creatorStartMillis(),
+                permissions.owner(), Set.of(permissions.group()));
+    }
+
+    // ------------------------------------------------------------------ limits and quotas
+
+    private void checkOpen() {
+        if (closed) {
+            throw IpcException.closed("the shared memory mechanism");
+        }
+    }
+
+    private void checkSize(long size, String what) {
+        if (size < 1) {
+            throw IpcException.invalidArgument(what + ": size " + size + " must be at least 1 byte");
+        }
+        environment.limits().check(Limit.SEGMENT_SIZE, size, what);
+    }
+
+    private void checkObjectCount() {
+        long count = directory.names().size() + anonymous.size();
+        environment.limits().check(Limit.OBJECTS, count + 1, "shared memory segments");
+    }
+
+    private static void reserve(CallerContext caller, long size) {
+        caller.reserve(Quota.OBJECTS, 1);
+        try {
+            caller.reserve(Quota.SHARED_MEMORY_BYTES, size);
+        } catch (RuntimeException e) {
+            caller.release(Quota.OBJECTS, 1);
+            throw e;
+        }
+    }
+
+    private static void unreserve(CallerContext caller, long size) {
+        caller.release(Quota.OBJECTS, 1);
+        caller.release(Quota.SHARED_MEMORY_BYTES, size);
+    }
+
+    /** The service bound to one caller. */
+    private static final class BoundService implements SharedMemoryService {
+        private final SharedMemoryMechanism mechanism;
+        private final Session session;
+
+        BoundService(SharedMemoryMechanism mechanism, Session session) {
+            this.mechanism = mechanism;
+            this.session = session;
+        }
+
+        @Override
+        public org.multios.ipc.shm.SharedMemory create(String name, long size, Permissions permissions) {
+            if (permissions == null) {
+                throw IpcException.invalidArgument("shared memory '" + name + "': permissions must be given");
+            }
+            return mechanism.create(session, name, size, permissions);
+        }
+
+        @Override
+        public org.multios.ipc.shm.SharedMemory create(String name, long size, int mode) {
+            return create(name, size, Permissions.of(session.caller().process(), mode));
+        }
+
+        @Override
+        public org.multios.ipc.shm.SharedMemory open(String name) {
+            return mechanism.open(session, name);
+        }
+
+        @Override
+        public org.multios.ipc.shm.SharedMemory createAnonymous(long size) {
+            return mechanism.createAnonymous(session, size);
+        }
+
+        @Override
+        public void unlink(String name) {
+            mechanism.unlink(session, name);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package org.multios.ipc.shm.mapped;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcNames;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The directory of one kind of named object under the IPC root ({@code <root>/<type label>}):
+ * each object is one file named after it. Names are validated before any file is touched.
+ * Files are created with the object's mode set explicitly after creation (so the umask does not
+ * change it) and with its owner and group, so that the operating system enforces access for
+ * other processes. A new file is written in full under a hidden temporary name and then linked
+ * to its name, which both makes creation exclusive and keeps half-made files invisible.
+ */
+@ProviderType
+public final class ObjectDirectory {
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final ObjectType type;
+    private final Path directory;
+
+    /** The directory of {@code type} under the environment's root; made on first use. */
+    public ObjectDirectory(IpcEnvironment environment, ObjectType type) {
+        this.type = type;
+        this.directory = environment.directory(type);
+    }
+
+    /** The kind of object kept here. */
+    public ObjectType type() {
+        return type;
+    }
+
+    /** The directory itself. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * The file of a named object.
+     *
+     * @throws IpcException INVALID_ARGUMENT for an invalid name
+     */
+    public Path path(String name) {
+        return directory.resolve(IpcNames.requireValid(type, name));
+    }
+
+    /** The names of the objects present now, sorted; hidden temporary files are left out. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return names;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (!n.startsWith(".") && IpcNames.isValid(n)) {
+                    names.add(n);
+                }
+            }
+        } catch (IOException e) {
+            throw io("cannot list " + directory, e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /**
+     * A freshly created file, mapped read-write.
+     *
+     * @param path    its path; null for an unnamed file
+     * @param fileKey its identity (device and inode) for comparisons
+     * @param inode   its inode number: unique while the file or a mapping of it lives
+     */
+    public record Created(Path path, MappedRegion region, Object fileKey, long inode) {
+    }
+
+    /**
+     * Creates the file of a new object exclusively: a temporary file of {@code length} bytes,
+     * storage reserved, mode, owner and group set, mapped, filled in by {@code initializer},
+     * then linked to its name.
+     *
+     * @throws IpcException ALREADY_EXISTS if the name is taken; IO_ERROR if the file system
+     *                      refuses (full, read-only, an owner or group that does not exist)
+     */
+    public Created create(String name, long length, Permissions permissions, Consumer<MappedRegion> initializer) {
+        Path target = path(name);
+        ensureDirectory();
+        if (Files.exists(target)) {
+            throw IpcException.alreadyExists(type, name);
+        }
+        String what = type.label() + " '" + name + "'";
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(directory, "." + name + ".", ".tmp");
+            applyPermissions(temp, permissions, what);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
+            }
+            Posix.allocate(temp, length, what);
+            Created created = mapNew(temp, length);
+            initializer.accept(created.region());
+            Files.createLink(target, temp);
+            return new Created(target, created.region(), created.fileKey(), created.inode());
+        } catch (FileAlreadyExistsException e) {
+            throw IpcException.alreadyExists(type, name);
+        } catch (IOException e) {
+            throw io(what + ": cannot create " + target, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Creates an anonymous file of {@code length} bytes, storage reserved, mapped read-write,
+     * and removes its name at once: only this process's mapping reaches it.
+     *
+     * @throws IpcException IO_ERROR if the file system refuses
+     */
+    public Created createUnnamed(long length) {
+        ensureDirectory();
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(directory, ".anonymous.", ".tmp");
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
+            }
+            Posix.allocate(temp, length, "anonymous " + type.label());
+            Created created = mapNew(temp, length);
+            return new Created(null, created.region(), created.fileKey(), created.inode());
+        } catch (IOException e) {
+            throw io("anonymous " + type.label() + ": cannot create a file in " + directory, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static Created mapNew(Path file, long length) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return new Created(file, MappedRegion.map(ch, length, true),
+                    Files.readAttributes(file, PosixFileAttributes.class).fileKey(), inode(file));
+        }
+    }
+
+    private static long inode(Path file) throws IOException {
+        return ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+    }
+
+    /**
+     * An existing file, mapped, with its attributes at the time of opening.
+     *
+     * @param writable whether it was mapped read-write
+     * @param inode    its inode number
+     */
+    public record Opened(Path path, MappedRegion region, PosixFileAttributes attributes, boolean writable,
+            long inode) {
+    }
+
+    /**
+     * Maps the whole file of an existing object, read-write if this process may write it, else
+     * read-only.
+     *
+     * @throws IpcException NOT_FOUND if there is no such object; IO_ERROR if the file cannot be
+     *                      read; CORRUPTED if it is empty
+     */
+    public Opened open(String name) {
+        Path p = path(name);
+        try {
+            PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class);
+            if (attrs.size() == 0) {
+                throw new IpcException(IpcError.CORRUPTED, type.label() + " '" + name + "' has an empty file");
+            }
+            boolean writable = Files.isWritable(p);
+            try (FileChannel ch = writable
+                    ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(p, StandardOpenOption.READ)) {
+                return new Opened(p, MappedRegion.map(ch, ch.size(), writable), attrs, writable, inode(p));
+            }
+        } catch (NoSuchFileException e) {
+            throw IpcException.notFound(type, name);
+        } catch (IOException e) {
+            throw io(type.label() + " '" + name + "': cannot open " + p, e);
+        }
+    }
+
+    /** The object's permissions as the file has them now. */
+    public Permissions permissions(String name) {
+        return permissionsOf(attributes(name));
+    }
+
+    /** The file's attributes now. */
+    public PosixFileAttributes attributes(String name) {
+        Path p = path(name);
+        try {
+            return Files.readAttributes(p, PosixFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw IpcException.notFound(type, name);
+        } catch (IOException e) {
+            throw io("cannot read " + p, e);
+        }
+    }
+
+    /** Owner, group and mode from file attributes. */
+    public static Permissions permissionsOf(PosixFileAttributes attrs) {
+        int mode = 0;
+        for (PosixFilePermission p : attrs.permissions()) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return new Permissions(attrs.owner().getName(), attrs.group().getName(), mode);
+    }
+
+    /**
+     * Changes the file's mode, owner and group.
+     *
+     * @throws IpcException NOT_FOUND; IO_ERROR if the OS refuses (only root may give a file away)
+     */
+    public void setPermissions(String name, Permissions permissions) {
+        Path p = path(name);
+        if (!Files.exists(p)) {
+            throw IpcException.notFound(type, name);
+        }
+        applyPermissions(p, permissions, type.label() + " '" + name + "'");
+    }
+
+    /**
+     * Removes the object's name. Mappings that exist stay valid (POSIX unlink semantics).
+     *
+     * @throws IpcException NOT_FOUND if there is no such object
+     */
+    public void unlink(String name) {
+        Path p = path(name);
+        try {
+            Files.delete(p);
+        } catch (NoSuchFileException e) {
+            throw IpcException.notFound(type, name);
+        } catch (IOException e) {
+            throw io(type.label() + " '" + name + "': cannot unlink " + p, e);
+        }
+    }
+
+    /** The file identity (device and inode) of the object's file now, or null if it is gone. */
+    public Object fileKey(String name) {
+        try {
+            return Files.readAttributes(path(name), PosixFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void ensureDirectory() {
+        try {
+            for (Path d : new Path[] { directory.getParent(), directory }) {
+                if (!Files.isDirectory(d)) {
+                    Files.createDirectories(d);
+                    Files.setPosixFilePermissions(d, DIRECTORY_MODE);
+                }
+            }
+        } catch (FileAlreadyExistsException e) {
+            // made by another process meanwhile
+        } catch (IOException e) {
+            throw io("cannot make " + directory, e);
+        }
+    }
+
+    private static void applyPermissions(Path file, Permissions permissions, String what) {
+        try {
+            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+            PosixFileAttributes current = view.readAttributes();
+            UserPrincipalLookupService users = file.getFileSystem().getUserPrincipalLookupService();
+            if (!current.owner().getName().equals(permissions.owner())) {
+                UserPrincipal owner = users.lookupPrincipalByName(permissions.owner());
+                view.setOwner(owner);
+            }
+            if (!current.group().getName().equals(permissions.group())) {
+                GroupPrincipal group = users.lookupPrincipalByGroupName(permissions.group());
+                view.setGroup(group);
+            }
+            view.setPermissions(toPosix(permissions.mode()));
+        } catch (IOException e) {
+            throw io(what + ": cannot give " + file + " the permissions " + permissions, e);
+        }
+    }
+
+    private static Set<PosixFilePermission> toPosix(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+                set.add(p);
+            }
+        }
+        return set;
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover hidden temporary file; gc removes it
+        }
+    }
+
+    private static IpcException io(String message, IOException e) {
+        return new IpcException(IpcError.IO_ERROR, message + ": " + e, e);
+    }
+}

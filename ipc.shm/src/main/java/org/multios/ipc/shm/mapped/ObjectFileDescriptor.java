@@ -1,0 +1,80 @@
+package org.multios.ipc.shm.mapped;
+
+import java.nio.charset.StandardCharsets;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Layout of the header that starts the file of every named object under the IPC root. A
+ * process attaching checks the magic, the layout version and the object type before it trusts
+ * anything else; a native program can follow this diagram. Multi-byte fields are in the
+ * machine's native byte order.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  Magic "MOSIPC\0\1" (8 bytes)                  |  0
+ *  |                                                               |
+ *  +-------------------------------+-------------------------------+
+ *  |   Common layout version (4)   |      Object type code (4)     |  8
+ *  +-------------------------------+-------------------------------+
+ *  |       Header length (4)       |   Object layout version (4)   | 16
+ *  +-------------------------------+-------------------------------+
+ *  |                     Data length (8 bytes)                     | 24
+ *  +---------------------------------------------------------------+
+ *  |                     Creator pid (8 bytes)                     | 32
+ *  +---------------------------------------------------------------+
+ *  |         Creator process start time, epoch ms (8 bytes)        | 40
+ *  +---------------------------------------------------------------+
+ *  |                 Created at, epoch ms (8 bytes)                | 48
+ *  +---------------------------------------------------------------+
+ *  |                        Reserved (8 bytes)                     | 56
+ *  +---------------------------------------------------------------+
+ *  |           Object-specific header, to header length            | 64
+ *  |                             ...                               |
+ *  +---------------------------------------------------------------+
+ *  |                  Object data, data length bytes               | header length
+ *  |                             ...                               |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * The header length is a multiple of {@link #PAGE_SIZE}, so the data starts on a page boundary
+ * (a native program can map the data alone). A new file is fully written under a temporary
+ * name and then linked to its name, so no process ever sees a half-made header.
+ */
+@ProviderType
+public final class ObjectFileDescriptor {
+    /** The magic of every object file: the bytes {@code MOSIPC\0\1}. */
+    public static final byte[] MAGIC = "MOSIPC\0\1".getBytes(StandardCharsets.US_ASCII);
+    /** Version of this common layout. */
+    public static final int COMMON_LAYOUT_VERSION = 1;
+    /** Page size the header length is a multiple of. */
+    public static final int PAGE_SIZE = 4096;
+
+    /** Offset of the magic. */
+    public static final int MAGIC_OFFSET = 0;
+    /** Offset of the common layout version (int). */
+    public static final int COMMON_LAYOUT_VERSION_OFFSET = 8;
+    /** Offset of the object type code (int): {@code ObjectType.ordinal() + 1}. */
+    public static final int OBJECT_TYPE_OFFSET = 12;
+    /** Offset of the header length (int). */
+    public static final int HEADER_LENGTH_OFFSET = 16;
+    /** Offset of the object layout version (int). */
+    public static final int OBJECT_LAYOUT_VERSION_OFFSET = 20;
+    /** Offset of the data length (long). */
+    public static final int DATA_LENGTH_OFFSET = 24;
+    /** Offset of the creator's pid (long). */
+    public static final int CREATOR_PID_OFFSET = 32;
+    /** Offset of the creator's start time (long, epoch ms). */
+    public static final int CREATOR_START_OFFSET = 40;
+    /** Offset of the creation time (long, epoch ms). */
+    public static final int CREATED_AT_OFFSET = 48;
+    /** First byte of the object-specific header. */
+    public static final int OBJECT_HEADER_OFFSET = 64;
+    /** Size of a cache line, for padding counters that several processes update. */
+    public static final int CACHE_LINE = 64;
+
+    private ObjectFileDescriptor() {
+    }
+}
