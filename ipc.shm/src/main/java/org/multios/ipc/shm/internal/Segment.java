@@ -16,6 +16,7 @@ import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.shm.mapped.ObjectFileHeader;
 
 /**
  * One segment as this JVM maps it: the mapped file (named) or an unlinked file (anonymous),
@@ -86,6 +87,9 @@ final class Segment {
         } else {
             directory.setPermissions(name, permissions);
         }
+        if (region.isWritable()) {
+            new ObjectFileHeader(region).mode(permissions.mode());
+        }
     }
 
     /** One more handle or mapping of this JVM uses the segment. */
@@ -100,8 +104,14 @@ final class Segment {
         }
     }
 
-    long count(int counterOffset, long delta) {
-        return region.getAndAddLong(counterOffset, delta);
+    /**
+     * Adds to a counter of the shared header. A process that may only read the file cannot
+     * count; its use shows in the operating system's view instead.
+     */
+    void count(int counterOffset, long delta) {
+        if (region.isWritable()) {
+            region.getAndAddLong(counterOffset, delta);
+        }
     }
 
     ObjectInfo info() {

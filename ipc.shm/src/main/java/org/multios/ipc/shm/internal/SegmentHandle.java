@@ -115,26 +115,32 @@ final class SegmentHandle implements SharedMemory {
 
     @Override
     public void write(long offset, byte[] data) {
-        try (Mapping m = map(MapAccess.READ_WRITE)) {
-            m.write(offset, data, 0, data.length);
+        open();
+        require(Rights.WRITE, "write to");
+        if (!osWritable) {
+            throw IpcException.permissionDenied("write to (the operating system refused write access)",
+                    segment.displayName(), owner());
         }
+        checkRange(offset, data.length);
+        segment.region().putBytes(SegmentDescriptor.DATA_OFFSET + offset, data, 0, data.length);
+        segment.count(SegmentDescriptor.BYTES_WRITTEN_OFFSET, data.length);
     }
 
     @Override
     public int read(long offset, byte[] buffer) {
         open();
-        if (offset < 0 || offset > segment.size()) {
-            throw IpcException.invalidArgument(segment.displayName() + ": offset " + offset
-                    + " is outside the segment of " + segment.size() + " bytes");
+        require(Rights.READ, "read from");
+        checkRange(offset, buffer.length);
+        segment.region().getBytes(SegmentDescriptor.DATA_OFFSET + offset, buffer, 0, buffer.length);
+        segment.count(SegmentDescriptor.BYTES_READ_OFFSET, buffer.length);
+        return buffer.length;
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > segment.size() - length) {
+            throw IpcException.invalidArgument(segment.displayName() + ": " + length + " bytes at offset " + offset
+                    + " are outside the segment of " + segment.size() + " bytes");
         }
-        int n = (int) Math.min(buffer.length, segment.size() - offset);
-        if (n == 0) {
-            return 0;
-        }
-        try (Mapping m = map(MapAccess.READ_ONLY)) {
-            m.read(offset, buffer, 0, n);
-        }
-        return n;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.multios.ipc.shm.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +15,7 @@ final class Session {
     private final CallerContext caller;
     private final Set<SegmentHandle> handles = ConcurrentHashMap.newKeySet();
     private final Set<SegmentMapping> mappings = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> namedReservations = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     Session(CallerContext caller) {
@@ -62,9 +64,28 @@ final class Session {
         return handles.size() + mappings.size();
     }
 
-    /** Closes every handle and mapping; later ones are closed as they are made. */
+    /** Remembers the quota taken for a named segment this caller created (by inode). */
+    void reserved(long inode, long size) {
+        namedReservations.put(inode, size);
+    }
+
+    /** Gives back the quota of a named segment this caller created, when it is unlinked. */
+    void unlinked(long inode) {
+        Long size = namedReservations.remove(inode);
+        if (size != null) {
+            SharedMemoryMechanism.unreserve(caller, size);
+        }
+    }
+
+    /**
+     * Closes every handle and mapping, later ones as they are made, and gives back the quota of
+     * the named segments this caller created: they outlive it, but no longer count against it.
+     */
     void close() {
         closed = true;
+        for (Long inode : List.copyOf(namedReservations.keySet())) {
+            unlinked(inode);
+        }
         for (SegmentMapping m : new ArrayList<>(mappings)) {
             m.close();
         }

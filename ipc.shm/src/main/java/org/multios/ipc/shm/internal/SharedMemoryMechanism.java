@@ -140,10 +140,12 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             IpcProcess self = caller.process();
             ObjectDirectory.Created created = directory.create(name, SegmentDescriptor.fileLength(size), permissions,
                     region -> new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
-                            SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size, self.pid(),
+                            SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
+                            permissions.mode(), self.pid(),
                             self.startTimeMillis(), System.currentTimeMillis()));
             Segment segment = new Segment(created.inode(), name, created.region(), size, directory,
                     created.fileKey(), self, null, () -> { });
+            session.reserved(created.inode(), size);
             return session.track(new SegmentHandle(session, segment, rights, true));
         } catch (RuntimeException e) {
             unreserve(caller, size);
@@ -162,7 +164,8 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             MappedRegion region = created.region();
             IpcProcess self = caller.process();
             new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY, SegmentDescriptor.LAYOUT_VERSION,
-                    SegmentDescriptor.DATA_OFFSET, size, self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+                    SegmentDescriptor.DATA_OFFSET, size, 0600, self.pid(), self.startTimeMillis(),
+                    System.currentTimeMillis());
             long id = created.inode();
             Segment segment = new Segment(id, null, region, size, directory, null, self, Permissions.of(self, 0600),
                     () -> {
@@ -190,7 +193,9 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     void unlink(Session session, String name) {
         checkOpen();
         session.caller().authorize(ObjectType.SHARED_MEMORY, name, directory.permissions(name), Rights.ADMIN);
+        long inode = directory.inode(name);
         directory.unlink(name);
+        sessions.values().forEach(s -> s.unlinked(inode));
     }
 
     private Segment attach(String name, ObjectDirectory.Opened opened) {
@@ -247,7 +252,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         }
     }
 
-    private static void unreserve(CallerContext caller, long size) {
+    static void unreserve(CallerContext caller, long size) {
         caller.release(Quota.OBJECTS, 1);
         caller.release(Quota.SHARED_MEMORY_BYTES, size);
     }

@@ -265,6 +265,22 @@ public final class ObjectDirectory {
         }
     }
 
+    /**
+     * The inode number of the object's file.
+     *
+     * @throws IpcException NOT_FOUND if there is no such object
+     */
+    public long inode(String name) {
+        Path p = path(name);
+        try {
+            return inode(p);
+        } catch (NoSuchFileException e) {
+            throw IpcException.notFound(type, name);
+        } catch (IOException e) {
+            throw io("cannot read " + p, e);
+        }
+    }
+
     /** The file identity (device and inode) of the object's file now, or null if it is gone. */
     public Object fileKey(String name) {
         try {

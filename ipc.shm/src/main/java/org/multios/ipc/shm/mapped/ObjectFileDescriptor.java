@@ -29,8 +29,8 @@ import org.osgi.annotation.versioning.ProviderType;
  *  +---------------------------------------------------------------+
  *  |                 Created at, epoch ms (8 bytes)                | 48
  *  +---------------------------------------------------------------+
- *  |                        Reserved (8 bytes)                     | 56
- *  +---------------------------------------------------------------+
+ *  |     Mode at creation (4)      |          Reserved (4)         | 56
+ *  +-------------------------------+-------------------------------+
  *  |           Object-specific header, to header length            | 64
  *  |                             ...                               |
  *  +---------------------------------------------------------------+
@@ -70,6 +70,11 @@ public final class ObjectFileDescriptor {
     public static final int CREATOR_START_OFFSET = 40;
     /** Offset of the creation time (long, epoch ms). */
     public static final int CREATED_AT_OFFSET = 48;
+    /**
+     * Offset of the mode bits the object was created with (int); informational, the file's mode
+     * is what the operating system enforces and it is kept in step on chmod.
+     */
+    public static final int MODE_OFFSET = 56;
     /** First byte of the object-specific header. */
     public static final int OBJECT_HEADER_OFFSET = 64;
     /** Size of a cache line, for padding counters that several processes update. */

@@ -28,8 +28,8 @@ public final class ObjectFileHeader {
      *
      * @param headerLength a multiple of {@link ObjectFileDescriptor#PAGE_SIZE}
      */
-    public void initialize(ObjectType type, int objectLayoutVersion, int headerLength, long dataLength, long creatorPid,
-            long creatorStartMillis, long createdAtMillis) {
+    public void initialize(ObjectType type, int objectLayoutVersion, int headerLength, long dataLength, int mode,
+            long creatorPid, long creatorStartMillis, long createdAtMillis) {
         region.putInt(COMMON_LAYOUT_VERSION_OFFSET, COMMON_LAYOUT_VERSION);
         region.putInt(OBJECT_TYPE_OFFSET, type.ordinal() + 1);
         region.putInt(HEADER_LENGTH_OFFSET, headerLength);
@@ -38,6 +38,7 @@ public final class ObjectFileHeader {
         region.putLong(CREATOR_PID_OFFSET, creatorPid);
         region.putLong(CREATOR_START_OFFSET, creatorStartMillis);
         region.putLong(CREATED_AT_OFFSET, createdAtMillis);
+        region.putInt(MODE_OFFSET, mode);
         region.putBytes(MAGIC_OFFSET + 4, MAGIC, 4, 4);
         VarHandle.releaseFence();
         region.putBytes(MAGIC_OFFSET, MAGIC, 0, 4);
@@ -104,6 +105,16 @@ public final class ObjectFileHeader {
     /** The creator process's start time, epoch ms. */
     public long creatorStartMillis() {
         return region.getLong(CREATOR_START_OFFSET);
+    }
+
+    /** The mode bits recorded in the header. */
+    public int mode() {
+        return region.getInt(MODE_OFFSET);
+    }
+
+    /** Records changed mode bits. */
+    public void mode(int mode) {
+        region.putIntVolatile(MODE_OFFSET, mode);
     }
 
     /** When the object was created, epoch ms. */

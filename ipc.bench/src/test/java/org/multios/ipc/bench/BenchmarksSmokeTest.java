@@ -1,0 +1,36 @@
+package org.multios.ipc.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collection;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Every benchmark runs for one short iteration, in this JVM, and produces a result: the
+ * benchmarks are kept working; their figures are not judged here.
+ */
+class BenchmarksSmokeTest {
+    @Test
+    @Timeout(300)
+    void everyBenchmarkRunsOneShortIteration() throws Exception {
+        Options options = new OptionsBuilder()
+                .include("org\\.multios\\.ipc\\.bench\\..*")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(50))
+                .param("size", "4096")
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        assertThat(results).isNotEmpty();
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    }
+}
