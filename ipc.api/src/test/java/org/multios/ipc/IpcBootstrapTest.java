@@ -119,7 +119,7 @@ class IpcBootstrapTest {
             Permissions mine = new Permissions(me, "some-group", 0600);
             Permissions others = new Permissions(me + "-not", "no-such-group-" + me, 0600);
 
-            assertThat(caller.authorize(ObjectType.QUEUE, "q", mine, Rights.READ)).isEqualTo(Rights.ALL);
+            assertThat(caller.authorize(ObjectType.QUEUE, "q", mine, Rights.READ).rights()).isEqualTo(Rights.ALL);
             assertThatThrownBy(() -> caller.authorize(ObjectType.QUEUE, "q", others, Rights.READ))
                     .isInstanceOfSatisfying(IpcException.class,
                             e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED));

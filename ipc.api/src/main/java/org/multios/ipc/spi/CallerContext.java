@@ -24,10 +24,11 @@ public interface CallerContext {
      * @param name        the object's name, or {@code #id} for an anonymous object
      * @param permissions the object's owner, group and mode
      * @param requested   the {@link org.multios.ipc.Rights} the caller asks for
-     * @return every right granted, a superset of {@code requested}; the handle keeps them
+     * @return every right granted, a superset of {@code requested}; the handle keeps the grant
+     *         and tests it at each operation, and the platform may revoke it
      * @throws org.multios.ipc.IpcException PERMISSION_DENIED if a requested right is not granted
      */
-    int authorize(ObjectType type, String name, Permissions permissions, int requested);
+    Grant authorize(ObjectType type, String name, Permissions permissions, int requested);
 
     /**
      * Reserves an amount of a quota before a resource is taken.

@@ -32,13 +32,13 @@ public final class PosixCaller implements CallerContext {
     }
 
     @Override
-    public int authorize(ObjectType type, String name, Permissions permissions, int requested) {
+    public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
         int granted = permissions.rightsOf(process);
         if (!Rights.includes(granted, requested)) {
             throw IpcException.permissionDenied(describe(requested & ~granted), type.label() + " '" + name + "' ("
                     + permissions + ")", process.toString() + " as " + process.user());
         }
-        return granted;
+        return new Grant(granted);
     }
 
     /** The verb of an operation class, for denial messages. */

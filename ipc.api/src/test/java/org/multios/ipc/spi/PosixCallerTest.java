@@ -29,7 +29,7 @@ class PosixCallerTest {
         PosixCaller bob = caller(BOB);
         Permissions groupRw = new Permissions("alice", "staff", 0660);
 
-        assertThat(bob.authorize(ObjectType.QUEUE, "orders", groupRw, Rights.READ)).isEqualTo(Rights.READ_WRITE);
+        assertThat(bob.authorize(ObjectType.QUEUE, "orders", groupRw, Rights.READ).rights()).isEqualTo(Rights.READ_WRITE);
     }
 
     @Test
@@ -37,7 +37,7 @@ class PosixCallerTest {
         PosixCaller bob = caller(BOB);
         Permissions own = new Permissions("bob", "staff", 0600);
 
-        int granted = bob.authorize(ObjectType.SHARED_MEMORY, "seg", own, Rights.ADMIN);
+        int granted = bob.authorize(ObjectType.SHARED_MEMORY, "seg", own, Rights.ADMIN).rights();
         assertThat(granted).isEqualTo(Rights.ALL);
     }
 
@@ -79,7 +79,7 @@ class PosixCallerTest {
     @Test
     void requestingNothingIsAlwaysGranted() {
         Permissions closed = new Permissions("alice", "staff", 0);
-        assertThat(caller(BOB).authorize(ObjectType.EVENT, "e", closed, Rights.NONE)).isEqualTo(Rights.NONE);
+        assertThat(caller(BOB).authorize(ObjectType.EVENT, "e", closed, Rights.NONE).rights()).isEqualTo(Rights.NONE);
     }
 
     @Test

@@ -13,19 +13,20 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
+import org.multios.ipc.spi.Grant;
 
 /** A caller's handle on a segment, with the rights granted when it was opened. */
 final class SegmentHandle implements SharedMemory {
     private final Session session;
     private final Segment segment;
-    private final int rights;
+    private final Grant grant;
     private final boolean osWritable;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SegmentHandle(Session session, Segment segment, int rights, boolean osWritable) {
+    SegmentHandle(Session session, Segment segment, Grant grant, boolean osWritable) {
         this.session = session;
         this.segment = segment;
-        this.rights = rights;
+        this.grant = grant;
         this.osWritable = osWritable;
         segment.retain();
         segment.count(HANDLES_NOW_OFFSET, 1);
@@ -46,9 +47,9 @@ final class SegmentHandle implements SharedMemory {
     }
 
     private void require(int right, String operation) {
-        if (!Rights.includes(rights, right)) {
-            throw IpcException.permissionDenied(operation, segment.displayName() + " (handle rights "
-                    + Rights.toString(rights) + ")", owner());
+        if (!grant.allows(right)) {
+            throw IpcException.permissionDenied(operation, segment.displayName() + " (handle rights " + grant + ")",
+                    owner());
         }
     }
 
@@ -69,7 +70,12 @@ final class SegmentHandle implements SharedMemory {
 
     @Override
     public int rights() {
-        return rights;
+        return grant.rights();
+    }
+
+    /** Whether the handle's grant still allows the rights. */
+    boolean allows(int required) {
+        return grant.allows(required);
     }
 
     @Override
@@ -164,6 +170,6 @@ final class SegmentHandle implements SharedMemory {
 
     @Override
     public String toString() {
-        return "handle on " + segment.displayName() + " (" + Rights.toString(rights) + ")";
+        return "handle on " + segment.displayName() + " (" + grant + ")";
     }
 }

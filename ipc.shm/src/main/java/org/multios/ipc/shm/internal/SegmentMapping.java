@@ -82,6 +82,9 @@ final class SegmentMapping implements Mapping {
         if (closed.get()) {
             throw IpcException.closed("mapping of " + segment.displayName());
         }
+        if (!handle.allows(access.requiredRights())) {
+            throw IpcException.permissionDenied("use a revoked mapping of", segment.displayName(), handle.owner());
+        }
     }
 
     private long at(long off, long size) {

@@ -23,6 +23,7 @@ import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
 import org.multios.ipc.shm.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.LocalIdentity;
 import org.multios.ipc.spi.MechanismProvider;
 
@@ -134,7 +135,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         checkSize(size, "shared memory '" + name + "'");
         checkObjectCount();
         CallerContext caller = session.caller();
-        int rights = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.NONE);
+        Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.NONE);
         reserve(caller, size);
         try {
             IpcProcess self = caller.process();
@@ -146,7 +147,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             Segment segment = new Segment(created.inode(), name, created.region(), size, directory,
                     created.fileKey(), self, null, () -> { });
             session.reserved(created.inode(), size);
-            return session.track(new SegmentHandle(session, segment, rights, true));
+            return session.track(new SegmentHandle(session, segment, grant, true));
         } catch (RuntimeException e) {
             unreserve(caller, size);
             throw e;
@@ -173,7 +174,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                         unreserve(caller, size);
                     });
             anonymous.add(segment);
-            return session.track(new SegmentHandle(session, segment, Rights.ALL, true));
+            return session.track(new SegmentHandle(session, segment, new Grant(Rights.ALL), true));
         } catch (RuntimeException e) {
             unreserve(caller, size);
             throw e;
@@ -185,9 +186,9 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         ObjectDirectory.Opened opened = directory.open(name);
         Segment segment = attach(name, opened);
         CallerContext caller = session.caller();
-        int rights = caller.authorize(ObjectType.SHARED_MEMORY, name,
+        Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,
                 ObjectDirectory.permissionsOf(opened.attributes()), Rights.READ);
-        return session.track(new SegmentHandle(session, segment, rights, opened.writable()));
+        return session.track(new SegmentHandle(session, segment, grant, opened.writable()));
     }
 
     void unlink(Session session, String name) {
