@@ -38,11 +38,13 @@ public final class MappedRegion {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final MappedByteBuffer[] chunks;
+    private final long[] chunkAddresses;
     private final long length;
     private final boolean writable;
 
     private MappedRegion(MappedByteBuffer[] chunks, long length, boolean writable) {
         this.chunks = chunks;
+        this.chunkAddresses = new long[chunks.length];
         this.length = length;
         this.writable = writable;
     }
@@ -80,7 +82,13 @@ public final class MappedRegion {
 
     /** The native address of the byte at {@code offset} in this process. */
     public long address(long offset) {
-        return Pointer.nativeValue(Native.getDirectBufferPointer(chunk(offset))) + index(offset);
+        int c = (int) (offset >>> CHUNK_SHIFT);
+        long base = chunkAddresses[c];
+        if (base == 0) {
+            base = Pointer.nativeValue(Native.getDirectBufferPointer(chunks[c]));
+            chunkAddresses[c] = base;
+        }
+        return base + index(offset);
     }
 
     private ByteBuffer chunk(long offset) {

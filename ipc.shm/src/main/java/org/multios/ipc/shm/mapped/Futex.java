@@ -1,0 +1,126 @@
+package org.multios.ipc.shm.mapped;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+
+/**
+ * Blocking in the kernel on a 32-bit word of a mapped file, shared by every process that maps
+ * it: Linux futexes (without the private flag, so waiters in other processes are woken too).
+ * A waiter costs no CPU while it sleeps and wakes when another process or thread calls
+ * {@link #wake}. Wake-ups may be spurious: callers re-check their condition in a loop.
+ *
+ * <p>A thread blocked in the kernel does not notice {@link Thread#interrupt()}; callers wait in
+ * slices (see {@link #MAX_SLICE_NANOS}) and check interruption and closing between them. Where
+ * futexes are not available (not Linux, or an unknown processor) {@link #await} sleeps briefly
+ * instead, so waits still end, with more latency.
+ */
+@ProviderType
+public final class Futex {
+    /** Woken by {@link #wake} (or spuriously). */
+    public static final int WOKEN = 0;
+    /** The word no longer held the expected value, so the call did not sleep. */
+    public static final int VALUE_CHANGED = 1;
+    /** The timeout passed. */
+    public static final int TIMED_OUT = 2;
+    /** A signal interrupted the sleep. */
+    public static final int INTERRUPTED = 3;
+
+    /** The longest single sleep callers should ask for, so that they notice interrupts promptly. */
+    public static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final int FUTEX_WAIT = 0;
+    private static final int FUTEX_WAKE = 1;
+    private static final int EAGAIN = 11;
+    private static final int EINTR = 4;
+    private static final int ETIMEDOUT = 110;
+
+    private Futex() {
+    }
+
+    /** The system call number of futex on this processor, or -1 where it is unknown. */
+    private static final class Syscall {
+        static final long FUTEX = futexNumber();
+        static final boolean LOADED = FUTEX >= 0 && register();
+        static final ThreadLocal<Memory> TIMESPEC = ThreadLocal.withInitial(() -> new Memory(16));
+
+        static native long syscall(long number, long address, long op, long value, long timeout, long address2,
+                long value3);
+
+        private static long futexNumber() {
+            if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+                return -1;
+            }
+            return switch (System.getProperty("os.arch", "")) {
+                case "amd64", "x86_64" -> 202;
+                case "aarch64", "arm64" -> 98;
+                case "arm" -> 240;
+                default -> -1;
+            };
+        }
+
+        private static boolean register() {
+            try {
+                Native.register(Syscall.class, "c");
+                return true;
+            } catch (UnsatisfiedLinkError e) {
+                return false;
+            }
+        }
+    }
+
+    /** Whether waits block in the kernel here (else they sleep briefly and re-check). */
+    public static boolean isSupported() {
+        return Syscall.LOADED;
+    }
+
+    /**
+     * Sleeps while the int at {@code offset} (4-byte aligned) equals {@code expected}, at most
+     * {@code timeoutNanos}.
+     *
+     * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
+     */
+    public static int await(MappedRegion region, long offset, int expected, long timeoutNanos) {
+        if (region.getIntVolatile(offset) != expected) {
+            return VALUE_CHANGED;
+        }
+        if (timeoutNanos <= 0) {
+            return TIMED_OUT;
+        }
+        if (!Syscall.LOADED) {
+            LockSupport.parkNanos(Math.min(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(1)));
+            return region.getIntVolatile(offset) != expected ? VALUE_CHANGED : TIMED_OUT;
+        }
+        Memory timespec = Syscall.TIMESPEC.get();
+        timespec.setLong(0, timeoutNanos / 1_000_000_000L);
+        timespec.setLong(8, timeoutNanos % 1_000_000_000L);
+        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAIT, expected,
+                com.sun.jna.Pointer.nativeValue(timespec), 0, 0);
+        if (r == 0) {
+            return WOKEN;
+        }
+        return switch (Native.getLastError()) {
+            case EAGAIN -> VALUE_CHANGED;
+            case ETIMEDOUT -> TIMED_OUT;
+            case EINTR -> INTERRUPTED;
+            default -> TIMED_OUT;
+        };
+    }
+
+    /**
+     * Wakes up to {@code count} waiters on the int at {@code offset}, in any process.
+     *
+     * @return how many were woken (0 where futexes are not available: sleepers re-check anyway)
+     */
+    public static int wake(MappedRegion region, long offset, int count) {
+        if (!Syscall.LOADED) {
+            return 0;
+        }
+        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAKE, count, 0, 0, 0);
+        return r < 0 ? 0 : (int) r;
+    }
+}
