@@ -1,0 +1,32 @@
+package org.multios.ipc.shm;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.multios.ipc.Ipc;
+import org.multios.ipc.IpcContext;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.shm.internal.SharedMemoryFactory;
+
+/**
+ * Run in a child JVM by {@link CollectStaleTest}: creates the named segments under the given
+ * root, writes a marker into each and exits, leaving them behind with a dead creator.
+ *
+ * <p>Arguments: the IPC root, then the names.
+ */
+public final class StaleSegmentCreator {
+    private StaleSegmentCreator() {
+    }
+
+    public static void main(String[] args) {
+        try (IpcContext ipc = Ipc.open(new IpcEnvironment(Path.of(args[0]), IpcLimits.defaults()),
+                List.of(new SharedMemoryFactory()))) {
+            SharedMemoryService service = ipc.service(SharedMemoryService.class);
+            for (int i = 1; i < args.length; i++) {
+                service.create(args[i], 4096, 0600).write(0, new byte[] { 'l', 'e', 'f', 't' });
+            }
+        }
+        System.out.println("created");
+    }
+}

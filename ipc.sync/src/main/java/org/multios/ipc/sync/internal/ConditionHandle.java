@@ -1,0 +1,96 @@
+package org.multios.ipc.sync.internal;
+
+import static org.multios.ipc.sync.internal.SyncDescriptor.*;
+
+import java.time.Duration;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.Rights;
+import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.sync.Condition;
+import org.multios.ipc.sync.LockResult;
+import org.multios.ipc.sync.Mutex;
+
+/**
+ * A condition variable on a shared page: the futex word is a sequence number that every signal
+ * bumps. A waiter reads it before it releases the mutex and sleeps only while it is unchanged,
+ * so a signal given between the two is never lost. Wake-ups may be spurious; callers re-check
+ * their predicate, as with POSIX condition variables.
+ */
+final class ConditionHandle extends SyncHandle implements Condition {
+    ConditionHandle(SyncSession session, SyncObject object, Grant grant) {
+        super(session, object, grant);
+    }
+
+    @Override
+    long capacity() {
+        return 0;
+    }
+
+    @Override
+    public LockResult await(Mutex mutex) {
+        return await(mutex, NO_DEADLINE);
+    }
+
+    @Override
+    public LockResult await(Mutex mutex, Duration timeout) {
+        return await(mutex, deadline(timeout, object.displayName()));
+    }
+
+    private LockResult await(Mutex mutex, long deadline) {
+        require(Rights.READ, "wait on");
+        if (!(mutex instanceof MutexHandle m)) {
+            throw IpcException.invalidArgument(object.displayName() + ": the mutex must come from this platform");
+        }
+        int sequence = region.getIntVolatile(STATE);
+        region.getAndAddInt(WORD3, 1);
+        object.count(WAITS, 1);
+        long start = System.nanoTime();
+        int holds = m.releaseForWait();
+        boolean timedOut = false;
+        LockResult relocked;
+        try {
+            while (region.getIntVolatile(STATE) == sequence) {
+                if (!sleep(STATE, sequence, deadline, "wait on")) {
+                    timedOut = true;
+                    break;
+                }
+            }
+        } finally {
+            region.getAndAddInt(WORD3, -1);
+            relocked = m.relockAfterWait(holds);
+            object.recordWait(System.nanoTime() - start);
+        }
+        if (timedOut && relocked == LockResult.ACQUIRED) {
+            object.count(TIMEOUTS, 1);
+            throw IpcException.timeout("wait on", object.displayName());
+        }
+        object.count(ACQUISITIONS, 1);
+        return relocked;
+    }
+
+    @Override
+    public void signal() {
+        notify(1);
+    }
+
+    @Override
+    public void broadcast() {
+        notify(Integer.MAX_VALUE);
+    }
+
+    private void notify(int count) {
+        require(Rights.WRITE, "signal");
+        region.getAndAddInt(STATE, 1);
+        object.count(POSTS, 1);
+        if (region.getIntVolatile(WORD3) > 0) {
+            Futex.wake(region, STATE, count);
+        }
+    }
+
+    @Override
+    public int waiters() {
+        return region.getIntVolatile(WORD3);
+    }
+}

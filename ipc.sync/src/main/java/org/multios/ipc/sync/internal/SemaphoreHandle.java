@@ -1,0 +1,120 @@
+package org.multios.ipc.sync.internal;
+
+import static org.multios.ipc.sync.internal.SyncDescriptor.*;
+
+import java.time.Duration;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.Rights;
+import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.sync.Semaphore;
+
+/**
+ * A counting semaphore on a shared page: the value is the futex word, so a post in any process
+ * wakes a waiter in any other. A waiter announces itself in the waiters word before it sleeps
+ * and the poster reads that word after it raised the value, so no wake-up is lost.
+ */
+final class SemaphoreHandle extends SyncHandle implements Semaphore {
+    SemaphoreHandle(SyncSession session, SyncObject object, Grant grant) {
+        super(session, object, grant);
+    }
+
+    @Override
+    long capacity() {
+        return maxValue();
+    }
+
+    @Override
+    public void acquire() {
+        acquire(NO_DEADLINE);
+    }
+
+    @Override
+    public void acquire(Duration timeout) {
+        if (!acquire(deadline(timeout, object.displayName()))) {
+            object.count(TIMEOUTS, 1);
+            throw IpcException.timeout("acquire", object.displayName());
+        }
+    }
+
+    @Override
+    public boolean tryAcquire() {
+        require(Rights.READ, "acquire");
+        boolean taken = takeOne();
+        if (taken) {
+            object.count(ACQUISITIONS, 1);
+        }
+        return taken;
+    }
+
+    private boolean acquire(long deadline) {
+        require(Rights.READ, "acquire");
+        if (takeOne()) {
+            object.count(ACQUISITIONS, 1);
+            return true;
+        }
+        object.count(CONTENTION, 1);
+        object.count(WAITS, 1);
+        long start = System.nanoTime();
+        region.getAndAddInt(WORD3, 1);
+        try {
+            while (true) {
+                if (takeOne()) {
+                    object.count(ACQUISITIONS, 1);
+                    object.recordWait(System.nanoTime() - start);
+                    return true;
+                }
+                if (!sleep(STATE, 0, deadline, "acquire")) {
+                    return false;
+                }
+            }
+        } finally {
+            region.getAndAddInt(WORD3, -1);
+        }
+    }
+
+    private boolean takeOne() {
+        while (true) {
+            int v = region.getIntVolatile(STATE);
+            if (v <= 0) {
+                return false;
+            }
+            if (region.compareAndSetInt(STATE, v, v - 1)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public void release() {
+        require(Rights.WRITE, "post");
+        int max = region.getIntVolatile(WORD2);
+        while (true) {
+            int v = region.getIntVolatile(STATE);
+            if (v >= max) {
+                throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName() + ": a post would raise the value "
+                        + "past its maximum " + max);
+            }
+            if (region.compareAndSetInt(STATE, v, v + 1)) {
+                break;
+            }
+        }
+        object.count(POSTS, 1);
+        if (region.getIntVolatile(WORD3) > 0) {
+            Futex.wake(region, STATE, 1);
+        }
+    }
+
+    @Override
+    public int value() {
+        checkOpen();
+        return region.getIntVolatile(STATE);
+    }
+
+    @Override
+    public int maxValue() {
+        return region.getIntVolatile(WORD2);
+    }
+}

@@ -1,0 +1,148 @@
+package org.multios.ipc.sync.internal;
+
+import static org.multios.ipc.sync.internal.SyncDescriptor.HANDLES;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcObject;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
+import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * What every handle on a synchronization object shares: identity, the grant tested by each
+ * operation, closing, and sleeping in the kernel on a word of the object's page.
+ */
+abstract class SyncHandle implements IpcObject {
+    /** A deadline that never comes. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    final SyncSession session;
+    final SyncObject object;
+    final MappedRegion region;
+    private final Grant grant;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SyncHandle(SyncSession session, SyncObject object, Grant grant) {
+        this.session = session;
+        this.object = object;
+        this.region = object.region();
+        this.grant = grant;
+        object.count(HANDLES, 1);
+    }
+
+    /** What {@link #info()} reports as the object's capacity. */
+    abstract long capacity();
+
+    /** Called once when the handle closes, before it is forgotten (a mutex releases its lock). */
+    void closing() {
+    }
+
+    String caller() {
+        return session.caller().process().toString();
+    }
+
+    void checkOpen() {
+        if (closed.get() || session.isClosed()) {
+            throw IpcException.closed("handle on " + object.displayName());
+        }
+    }
+
+    void require(int right, String operation) {
+        checkOpen();
+        if (!grant.allows(right)) {
+            throw IpcException.permissionDenied(operation, object.displayName() + " (handle rights " + grant + ")",
+                    caller());
+        }
+    }
+
+    static long deadline(Duration timeout, String what) {
+        if (timeout == null || timeout.isNegative()) {
+            throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
+        }
+        long nanos = timeout.toNanos();
+        long now = System.nanoTime();
+        return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+
+    /**
+     * Sleeps in the kernel while the word at {@code offset} holds {@code expected}, for at most
+     * one slice and never past the deadline. The caller re-checks its condition afterwards.
+     *
+     * @return false if the deadline has passed
+     * @throws IpcException INTERRUPTED (flag kept) or CLOSED
+     */
+    boolean sleep(int offset, int expected, long deadline, String operation) {
+        checkOpen();
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(operation, object.displayName());
+        }
+        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return false;
+        }
+        Futex.await(region, offset, expected, Math.min(remaining, Futex.MAX_SLICE_NANOS));
+        return true;
+    }
+
+    @Override
+    public ObjectType type() {
+        return object.type();
+    }
+
+    @Override
+    public long id() {
+        return object.id();
+    }
+
+    @Override
+    public Optional<String> name() {
+        return object.name();
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return object.info(capacity());
+    }
+
+    @Override
+    public void setPermissions(Permissions permissions) {
+        require(Rights.ADMIN, "change the permissions of");
+        object.setPermissions(permissions);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                closing();
+            } finally {
+                object.count(HANDLES, -1);
+                session.forget(this);
+                Futex.wake(region, SyncDescriptor.STATE, Integer.MAX_VALUE);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "handle on " + object.displayName() + " (" + grant + ")";
+    }
+}

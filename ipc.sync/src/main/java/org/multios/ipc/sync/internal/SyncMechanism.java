@@ -1,0 +1,170 @@
+package org.multios.ipc.sync.internal;
+
+import static org.multios.ipc.sync.internal.SyncDescriptor.*;
+
+import java.util.EnumSet;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.sync.Condition;
+import org.multios.ipc.sync.Mutex;
+import org.multios.ipc.sync.MutexOptions;
+import org.multios.ipc.sync.Semaphore;
+import org.multios.ipc.sync.SemaphoreOptions;
+import org.multios.ipc.sync.SyncService;
+
+/**
+ * Semaphores, mutexes and condition variables, plain Java: named ones are pages under
+ * {@code <root>/semaphore}, {@code <root>/mutex} and {@code <root>/condition}, anonymous ones
+ * unlinked pages; all block in the kernel on a shared word.
+ */
+public final class SyncMechanism extends SyncMechanismBase<SyncService> {
+    /** A mechanism working in the given environment. */
+    public SyncMechanism(IpcEnvironment environment) {
+        super(environment, EnumSet.of(ObjectType.SEMAPHORE, ObjectType.MUTEX, ObjectType.CONDITION));
+    }
+
+    @Override
+    public Class<SyncService> apiType() {
+        return SyncService.class;
+    }
+
+    @Override
+    long capacity(ObjectType type, MappedRegion region) {
+        return switch (type) {
+            case SEMAPHORE -> region.getIntVolatile(WORD2);
+            case MUTEX -> 1;
+            default -> 0;
+        };
+    }
+
+    @Override
+    SyncService service(SyncSession session) {
+        return new Service(session);
+    }
+
+    private static void initSemaphore(MappedRegion r, SemaphoreOptions o) {
+        r.putInt(STATE, o.initial());
+        r.putInt(WORD2, o.max());
+    }
+
+    private static void initMutex(MappedRegion r, MutexOptions o) {
+        r.putInt(WORD2, (o.recursive() ? OPTION_RECURSIVE : 0) | (o.robust() ? OPTION_ROBUST : 0));
+    }
+
+    private final class Service implements SyncService {
+        private final SyncSession session;
+
+        Service(SyncSession session) {
+            this.session = session;
+        }
+
+
+        @Override
+        public Semaphore createSemaphore(int initialValue) {
+            return createSemaphore(SemaphoreOptions.of(initialValue));
+        }
+
+        @Override
+        public Semaphore createSemaphore(SemaphoreOptions options) {
+            checkOpen();
+            SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.SEMAPHORE,
+                    r -> initSemaphore(r, options));
+            return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public Semaphore createSemaphore(String name, SemaphoreOptions options, Permissions permissions) {
+            checkOpen();
+            SyncStore.Attached a = store.create(session.caller(), ObjectType.SEMAPHORE, name, permissions,
+                    r -> initSemaphore(r, options));
+            return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public Semaphore createSemaphore(String name, SemaphoreOptions options, int mode) {
+            return createSemaphore(name, options, Permissions.of(session.caller().process(), mode));
+        }
+
+        @Override
+        public Semaphore openSemaphore(String name) {
+            checkOpen();
+            SyncStore.Attached a = store.open(session.caller(), ObjectType.SEMAPHORE, name, Rights.READ);
+            return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public void unlinkSemaphore(String name) {
+            checkOpen();
+            store.unlink(session.caller(), ObjectType.SEMAPHORE, name);
+        }
+
+        @Override
+        public Mutex createMutex(MutexOptions options) {
+            checkOpen();
+            SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.MUTEX, r -> initMutex(r, options));
+            return session.track(new MutexHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public Mutex createMutex(String name, MutexOptions options, Permissions permissions) {
+            checkOpen();
+            SyncStore.Attached a = store.create(session.caller(), ObjectType.MUTEX, name, permissions,
+                    r -> initMutex(r, options));
+            return session.track(new MutexHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public Mutex createMutex(String name, MutexOptions options, int mode) {
+            return createMutex(name, options, Permissions.of(session.caller().process(), mode));
+        }
+
+        @Override
+        public Mutex openMutex(String name) {
+            checkOpen();
+            SyncStore.Attached a = store.open(session.caller(), ObjectType.MUTEX, name, Rights.WRITE);
+            return session.track(new MutexHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public void unlinkMutex(String name) {
+            checkOpen();
+            store.unlink(session.caller(), ObjectType.MUTEX, name);
+        }
+
+        @Override
+        public Condition createCondition() {
+            checkOpen();
+            SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.CONDITION, r -> { });
+            return session.track(new ConditionHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public Condition createCondition(String name, Permissions permissions) {
+            checkOpen();
+            SyncStore.Attached a = store.create(session.caller(), ObjectType.CONDITION, name, permissions, r -> { });
+            return session.track(new ConditionHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public Condition createCondition(String name, int mode) {
+            return createCondition(name, Permissions.of(session.caller().process(), mode));
+        }
+
+        @Override
+        public Condition openCondition(String name) {
+            checkOpen();
+            SyncStore.Attached a = store.open(session.caller(), ObjectType.CONDITION, name, Rights.READ);
+            return session.track(new ConditionHandle(session, a.object(), a.grant()));
+        }
+
+        @Override
+        public void unlinkCondition(String name) {
+            checkOpen();
+            store.unlink(session.caller(), ObjectType.CONDITION, name);
+        }
+    }
+}

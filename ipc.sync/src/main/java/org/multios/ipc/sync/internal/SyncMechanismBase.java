@@ -1,0 +1,93 @@
+package org.multios.ipc.sync.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.PosixCaller;
+import org.multios.ipc.spi.QuotaLedger;
+
+/**
+ * What the synchronization mechanisms share: the object store, a session per caller, and
+ * closing everything when the mechanism stops (waiters wake with CLOSED; named objects stay).
+ *
+ * @param <S> the API service type
+ */
+abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
+    final SyncStore store;
+    private final Set<ObjectType> types;
+    private final Map<CallerContext, SyncSession> sessions = new ConcurrentHashMap<>();
+    private final CallerContext lister;
+    private volatile IpcEnvironment environment;
+    private volatile boolean closed;
+
+    SyncMechanismBase(IpcEnvironment environment, Set<ObjectType> types) {
+        this.environment = environment;
+        this.types = types;
+        this.store = new SyncStore(environment, () -> this.environment, types);
+        var self = LocalIdentity.currentProcess();
+        this.lister = new PosixCaller(self, new QuotaLedger(self.toString(), Map.of()));
+    }
+
+    /** Applies changed limits to later operations. */
+    public void environment(IpcEnvironment changed) {
+        this.environment = changed;
+    }
+
+    /** The service bound to a session. */
+    abstract S service(SyncSession session);
+
+    /** The capacity {@code info} reports for an object of the kind, read from its page. */
+    abstract long capacity(ObjectType type, org.multios.ipc.shm.mapped.MappedRegion region);
+
+    @Override
+    public S bind(CallerContext caller) {
+        checkOpen();
+        return service(sessions.computeIfAbsent(caller, SyncSession::new));
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw IpcException.closed("the " + types.iterator().next().label() + " mechanism");
+        }
+    }
+
+    @Override
+    public void release(CallerContext caller) {
+        SyncSession s = sessions.remove(caller);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** Stops the mechanism: every handle closes and every waiter wakes with CLOSED. */
+    public void close() {
+        closed = true;
+        for (CallerContext c : List.copyOf(sessions.keySet())) {
+            release(c);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> objects() {
+        List<ObjectInfo> all = new ArrayList<>();
+        for (ObjectType t : types) {
+            all.addAll(store.list(t, lister, region -> capacity(t, region)));
+        }
+        return all;
+    }
+
+    @Override
+    public int connectionCount() {
+        return sessions.values().stream().mapToInt(SyncSession::size).sum();
+    }
+}

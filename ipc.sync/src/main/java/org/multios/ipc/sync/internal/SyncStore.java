@@ -1,0 +1,127 @@
+package org.multios.ipc.sync.internal;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.Limit;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Rights;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * Files of synchronization objects under the IPC root, one directory per kind: creates,
+ * opens, unlinks and lists them, checking names, limits, quotas and access.
+ */
+final class SyncStore {
+    /** A page mapped for a caller, with the rights granted. */
+    record Attached(SyncObject object, Grant grant) {
+    }
+
+    private final Supplier<IpcEnvironment> environment;
+    private final Map<ObjectType, ObjectDirectory> directories = new EnumMap<>(ObjectType.class);
+
+    SyncStore(IpcEnvironment initial, Supplier<IpcEnvironment> environment, Set<ObjectType> types) {
+        this.environment = environment;
+        for (ObjectType t : types) {
+            directories.put(t, new ObjectDirectory(initial, t));
+        }
+    }
+
+    private ObjectDirectory directory(ObjectType type) {
+        return directories.get(type);
+    }
+
+    Attached create(CallerContext caller, ObjectType type, String name, Permissions permissions,
+            Consumer<MappedRegion> init) {
+        ObjectDirectory dir = directory(type);
+        dir.path(name);
+        if (permissions == null) {
+            throw IpcException.invalidArgument(type.label() + " '" + name + "': permissions must be given");
+        }
+        environment.get().limits().check(Limit.OBJECTS, dir.names().size() + 1L, type.label() + " objects");
+        Grant grant = caller.authorize(type, name, permissions, Rights.NONE);
+        caller.reserve(Quota.OBJECTS, 1);
+        try {
+            IpcProcess self = caller.process();
+            ObjectDirectory.Created created = dir.create(name, SyncDescriptor.FILE_LENGTH, permissions, region -> {
+                header(region, type, permissions.mode(), self);
+                init.accept(region);
+            });
+            return new Attached(new SyncObject(type, created.inode(), name, created.region(), dir, self, null), grant);
+        } finally {
+            caller.release(Quota.OBJECTS, 1);
+        }
+    }
+
+    Attached createAnonymous(CallerContext caller, ObjectType type, Consumer<MappedRegion> init) {
+        IpcProcess self = caller.process();
+        ObjectDirectory.Created created = directory(type).createUnnamed(SyncDescriptor.FILE_LENGTH);
+        header(created.region(), type, 0600, self);
+        init.accept(created.region());
+        return new Attached(new SyncObject(type, created.inode(), null, created.region(), directory(type), self,
+                Permissions.of(self, 0600)), new Grant(Rights.ALL));
+    }
+
+    Attached open(CallerContext caller, ObjectType type, String name, int requested) {
+        ObjectDirectory dir = directory(type);
+        ObjectDirectory.Opened opened = dir.open(name);
+        String what = type.label() + " '" + name + "'";
+        ObjectFileHeader header = new ObjectFileHeader(opened.region());
+        header.verify(type, SyncDescriptor.LAYOUT_VERSION, opened.region().length(), what);
+        if (opened.region().length() < SyncDescriptor.FILE_LENGTH) {
+            throw new IpcException(IpcError.CORRUPTED, what + " is shorter than one page");
+        }
+        Permissions permissions = ObjectDirectory.permissionsOf(opened.attributes());
+        Grant grant = caller.authorize(type, name, permissions, requested);
+        if (!opened.writable()) {
+            throw IpcException.permissionDenied("use (the operating system refused write access to its file)", what,
+                    caller.process().toString());
+        }
+        long pid = header.creatorPid();
+        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
+                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
+        return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir, creator, null), grant);
+    }
+
+    void unlink(CallerContext caller, ObjectType type, String name) {
+        ObjectDirectory dir = directory(type);
+        caller.authorize(type, name, dir.permissions(name), Rights.ADMIN);
+        dir.unlink(name);
+    }
+
+    /** Snapshots of the named objects of a kind, with their capacity read by {@code capacity}. */
+    List<ObjectInfo> list(ObjectType type, CallerContext lister, java.util.function.ToLongFunction<MappedRegion> capacity) {
+        List<ObjectInfo> infos = new ArrayList<>();
+        for (String name : directory(type).names()) {
+            try {
+                Attached a = open(lister, type, name, Rights.NONE);
+                infos.add(a.object().info(capacity.applyAsLong(a.object().region())));
+            } catch (IpcException unreadable) {
+                // unlinked meanwhile, foreign, or not ours to read
+            }
+        }
+        return infos;
+    }
+
+    private static void header(MappedRegion region, ObjectType type, int mode, IpcProcess self) {
+        new ObjectFileHeader(region).initialize(type, SyncDescriptor.LAYOUT_VERSION, SyncDescriptor.FILE_LENGTH, 0, mode,
+                self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+    }
+}
