@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcContext;
@@ -73,10 +72,6 @@ class CollectStaleTest extends ShmTestSupport {
     }
 
     @Test
-    @Disabled("Bug: SharedMemoryMechanism.collectStale() calls describe(name), which maps the file in this JVM "
-            + "(ObjectDirectory.open -> MappedRegion.map) and keeps the mapping until garbage collection; the "
-            + "following ProcessMaps.mappers(path) then finds this JVM's own pid, so a segment whose creator is "
-            + "dead and that nobody maps is never removed")
     void aSegmentOfADeadCreatorThatNobodyMapsIsRemoved() throws Exception {
         createFromChild("orphan");
         IpcContext ctx = open();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,8 +119,6 @@ class SharedMemoryServiceTest extends ShmTestSupport {
         }
 
         @Test
-        @Disabled("Bug: SharedMemory.isUnlinked() is documented as always false for anonymous segments, "
-                + "but Segment.isUnlinked() returns true when name == null")
         void anonymousSegmentIsNeverUnlinked() {
             SharedMemory anon = shm(open()).createAnonymous(4096);
             assertThat(anon.isUnlinked()).isFalse();
@@ -283,9 +280,6 @@ class SharedMemoryServiceTest extends ShmTestSupport {
         }
 
         @Test
-        @Disabled("Bug: SharedMemory.read(offset, buffer) is documented to fail with INVALID_ARGUMENT when the "
-                + "buffer would reach past the end (and to return buffer.length), but SegmentHandle.read copies "
-                + "min(buffer.length, size - offset) bytes and returns that short count")
         void handleReadPastTheEndIsRefused() {
             SharedMemory s = shm(open()).create("shortread", 100, 0600);
             expectError(IpcError.INVALID_ARGUMENT, () -> s.read(95, new byte[10]));

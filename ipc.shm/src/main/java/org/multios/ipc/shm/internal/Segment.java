@@ -72,9 +72,9 @@ final class Segment {
         return name == null;
     }
 
-    /** Whether the name no longer leads to this segment's file (unlinked, maybe recreated). */
+    /** Whether the name no longer leads to this segment's file (unlinked, maybe recreated); never for anonymous ones. */
     boolean isUnlinked() {
-        return name == null || !Objects.equals(directory.fileKey(name), fileKey);
+        return name != null && !Objects.equals(directory.fileKey(name), fileKey);
     }
 
     Permissions permissions() {

@@ -106,20 +106,28 @@ final class SegmentMapping implements Mapping {
     }
 
     private long aligned(long off, int size) {
-        long at = at(off, size);
-        if (((offset + off) & (size - 1)) != 0) {
-            throw IpcException.invalidArgument(segment.displayName() + ": atomic " + size + "-byte access at offset "
-                    + (offset + off) + " of the segment is not " + size + "-byte aligned");
+        return counted(checkAlignment(off, size));
+    }
+
+    private long alignedWritable(long off, int size) {
+        long at = checkAlignment(off, size);
+        if (!access.isWritable()) {
+            throw IpcException.permissionDenied("write through a read-only mapping of", segment.displayName(),
+                    handle.owner());
         }
+        return counted(at);
+    }
+
+    private long counted(long at) {
         atomics.increment();
         return at;
     }
 
-    private long alignedWritable(long off, int size) {
-        long at = aligned(off, size);
-        if (!access.isWritable()) {
-            throw IpcException.permissionDenied("write through a read-only mapping of", segment.displayName(),
-                    handle.owner());
+    private long checkAlignment(long off, int size) {
+        long at = at(off, size);
+        if (((offset + off) & (size - 1)) != 0) {
+            throw IpcException.invalidArgument(segment.displayName() + ": atomic " + size + "-byte access at offset "
+                    + (offset + off) + " of the segment is not " + size + "-byte aligned");
         }
         return at;
     }
@@ -175,10 +183,11 @@ final class SegmentMapping implements Mapping {
     @Override
     public void read(long off, ByteBuffer dst) {
         int len = dst.remaining();
+        long at = at(off, len);
         if (dst.isReadOnly()) {
             throw IpcException.invalidArgument(segment.displayName() + ": cannot read into a read-only buffer");
         }
-        region.getBytes(at(off, len), dst);
+        region.getBytes(at, dst);
         segment.count(BYTES_READ_OFFSET, len);
     }
 

@@ -199,11 +199,23 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         sessions.values().forEach(s -> s.unlinked(inode));
     }
 
+    /** A segment's description from a copy of its header, without mapping its file. */
+    private ObjectInfo describe(String name) {
+        ObjectDirectory.Opened header = directory.snapshot(name, SegmentDescriptor.DATA_OFFSET);
+        long fileLength = header.attributes().size();
+        Segment segment = attach(name, header, fileLength);
+        return segment.info();
+    }
+
     private Segment attach(String name, ObjectDirectory.Opened opened) {
+        return attach(name, opened, opened.region().length());
+    }
+
+    private Segment attach(String name, ObjectDirectory.Opened opened, long fileLength) {
         String what = "shared memory '" + name + "'";
         MappedRegion region = opened.region();
         ObjectFileHeader header = new ObjectFileHeader(region);
-        header.verify(ObjectType.SHARED_MEMORY, SegmentDescriptor.LAYOUT_VERSION, region.length(), what);
+        header.verify(ObjectType.SHARED_MEMORY, SegmentDescriptor.LAYOUT_VERSION, fileLength, what);
         if (header.headerLength() != SegmentDescriptor.DATA_OFFSET) {
             throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
                     + SegmentDescriptor.DATA_OFFSET);
@@ -213,9 +225,6 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                 creator, null, () -> { });
     }
 
-    private ObjectInfo describe(String name) {
-        return attach(name, directory.open(name)).info();
-    }
 
     private static IpcProcess creatorOf(ObjectFileHeader header, Permissions permissions) {
         long pid = header.creatorPid();

@@ -37,12 +37,12 @@ public final class MappedRegion {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    private final MappedByteBuffer[] chunks;
+    private final ByteBuffer[] chunks;
     private final long[] chunkAddresses;
     private final long length;
     private final boolean writable;
 
-    private MappedRegion(MappedByteBuffer[] chunks, long length, boolean writable) {
+    private MappedRegion(ByteBuffer[] chunks, long length, boolean writable) {
         this.chunks = chunks;
         this.chunkAddresses = new long[chunks.length];
         this.length = length;
@@ -68,6 +68,19 @@ public final class MappedRegion {
             chunks[i].order(ByteOrder.nativeOrder());
         }
         return new MappedRegion(chunks, length, writable);
+    }
+
+    /**
+     * A read-only snapshot of the first {@code length} bytes of a file, copied into native memory
+     * rather than mapped: for reading headers without appearing among the file's mappers.
+     */
+    public static MappedRegion snapshot(FileChannel channel, int length) throws IOException {
+        ByteBuffer copy = ByteBuffer.allocateDirect(length).order(ByteOrder.nativeOrder());
+        while (copy.hasRemaining() && channel.read(copy, copy.position()) >= 0) {
+            // read until full or end of file
+        }
+        copy.clear();
+        return new MappedRegion(new ByteBuffer[] { copy }, length, false);
     }
 
     /** The region's length in bytes. */
@@ -289,8 +302,10 @@ public final class MappedRegion {
 
     /** Writes changed pages back to the file (for regions on a disk file system). */
     public void force() {
-        for (MappedByteBuffer c : chunks) {
-            c.force();
+        for (ByteBuffer c : chunks) {
+            if (c instanceof MappedByteBuffer m) {
+                m.force();
+            }
         }
     }
 }

@@ -210,6 +210,28 @@ public final class ObjectDirectory {
         }
     }
 
+    /**
+     * A copy of the first {@code length} bytes of an object's file, read without mapping it (so
+     * this process does not count as one of its mappers), with the file's attributes.
+     *
+     * @throws IpcException NOT_FOUND if there is no such object; IO_ERROR if it cannot be read
+     */
+    public Opened snapshot(String name, int length) {
+        Path p = path(name);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class);
+            int n = (int) Math.min(length, attrs.size());
+            if (n == 0) {
+                throw new IpcException(IpcError.CORRUPTED, type.label() + " '" + name + "' has an empty file");
+            }
+            return new Opened(p, MappedRegion.snapshot(ch, n), attrs, false, inode(p));
+        } catch (NoSuchFileException e) {
+            throw IpcException.notFound(type, name);
+        } catch (IOException e) {
+            throw io(type.label() + " '" + name + "': cannot read " + p, e);
+        }
+    }
+
     /** The object's permissions as the file has them now. */
     public Permissions permissions(String name) {
         return permissionsOf(attributes(name));

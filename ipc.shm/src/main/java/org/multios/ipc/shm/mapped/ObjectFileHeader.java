@@ -77,7 +77,7 @@ public final class ObjectFileHeader {
         int headerLength = headerLength();
         long dataLength = dataLength();
         if (headerLength < PAGE_SIZE || headerLength % PAGE_SIZE != 0 || dataLength < 0
-                || headerLength + dataLength > fileLength) {
+                || headerLength > fileLength || dataLength > fileLength - headerLength) {
             throw corrupted(what, "declares a " + headerLength + "-byte header and " + dataLength
                     + " bytes of data, but the file has " + fileLength + " bytes (truncated?)");
         }
