@@ -12,7 +12,6 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -132,10 +131,6 @@ class CrossProcessSharedMemoryTest {
     }
 
     @Test
-    @Disabled("Bug: SharedMemoryMechanism.collectStale() reads each segment through describe(name) -> attach ->"
-            + " ObjectDirectory.open(name), which mmaps the file into the collecting JVM; a MappedRegion is unmapped"
-            + " only when garbage collected, so ProcessMaps.mappers(file) always lists the collecting process itself"
-            + " and no segment is ever removed (objects() and closed handles leave the same self-mapping behind)")
     void segmentLeftByAnExitedChildIsCollectedOnceNothingMapsIt() throws Exception {
         long childPid = createAndLeave("xp-stale", 8192);
         assertThat(ipc.runtime().object(ObjectType.SHARED_MEMORY, "xp-stale")).isPresent();
