@@ -1,0 +1,79 @@
+package org.multios.ipc.sync.signals;
+
+import java.util.Map;
+
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.signal.SignalService;
+import org.multios.ipc.spi.DelegatingProvider;
+import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.MechanismProvider;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signal mechanism in OSGi: limits from the platform's limits configuration; the default
+ * action TERMINATE stops the target bundle. The bundle is stopped on a thread of its own
+ * ({@value #STOPPER_PREFIX}&lt;bundle id&gt;), so that a delivery thread never stops a bundle
+ * synchronously (the bundle's deactivation may wait for that very thread). Stopping this
+ * component closes the mechanism: every handler goes, the JVM's signal handlers are restored and
+ * every thread ends.
+ */
+@Component(service = MechanismProvider.class, configurationPid = SignalComponent.LIMITS_PID)
+@IpcMechanism("signal")
+public final class SignalComponent extends DelegatingProvider<SignalService> {
+    static final String LIMITS_PID = "org.multios.ipc.limits";
+    static final String STOPPER_PREFIX = DeliveryThreads.PREFIX + "stop-bundle-";
+    private static final Logger LOG = LoggerFactory.getLogger(SignalComponent.class);
+
+    private final SignalMechanism mechanism;
+
+    /** Starts the mechanism. */
+    @Activate
+    public SignalComponent(BundleContext context, Map<String, Object> config) {
+        this(new SignalMechanism(IpcLimits.fromConfiguration(config), p -> stopBundle(context, p)));
+    }
+
+    private SignalComponent(SignalMechanism mechanism) {
+        super(mechanism);
+        this.mechanism = mechanism;
+    }
+
+    private static void stopBundle(BundleContext context, IpcProcess process) {
+        if (process.kind() != ProcessKind.BUNDLE) {
+            LOG.info("{} is not a bundle: the default action is not taken", process);
+            return;
+        }
+        Thread stopper = new Thread(() -> {
+            Bundle bundle = context.getBundle(process.id());
+            if (bundle == null) {
+                return;
+            }
+            try {
+                bundle.stop();
+            } catch (BundleException | IllegalStateException | SecurityException e) {
+                LOG.error("cannot stop {} after an unhandled signal", process, e);
+            }
+        }, STOPPER_PREFIX + process.id());
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        mechanism.limits(IpcLimits.fromConfiguration(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        mechanism.close();
+    }
+}
