@@ -39,4 +39,11 @@ public interface CallerContext {
 
     /** Gives back an amount reserved earlier. */
     void release(Quota quota, long amount);
+
+    /**
+     * Tells that an operation through a handle was refused for lack of rights (the handle's
+     * grant did not allow it, or was revoked). Mechanisms call it before throwing
+     * PERMISSION_DENIED, so that every denial reaches the audit log.
+     */
+    void denied(ObjectType type, String name, String operation);
 }

@@ -52,6 +52,12 @@ public final class PosixCaller implements CallerContext {
         return "read from";
     }
 
+    /** Outside OSGi there is no audit log; the exception the mechanism throws says it all. */
+    @Override
+    public void denied(ObjectType type, String name, String operation) {
+        // nothing to record
+    }
+
     @Override
     public void reserve(Quota quota, long amount) {
         quotas.reserve(quota, amount);

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
@@ -49,7 +50,7 @@ public final class Guard {
     private final Sessions sessions;
     private final Map<ServiceReference<?>, Guarded> guarded = new ConcurrentHashMap<>();
     private final ServiceRegistration<IpcRuntime> runtime;
-    private volatile SecurityPolicy policy;
+    private final ServiceRegistration<AccessControl> accessControl;
 
     private record Guarded(MechanismProvider<?> provider, ServiceRegistration<?> registration) {
     }
@@ -58,19 +59,17 @@ public final class Guard {
     @Activate
     public Guard(BundleContext context, SecurityConfiguration config, @Reference PlatformLimits limits) {
         this.context = context;
-        this.policy = SecurityPolicy.of(config);
-        this.sessions = new Sessions(policy);
+        this.sessions = new Sessions(SecurityPolicy.of(config), new AuditLog(config.audit_rate()));
         this.runtime = context.registerService(IpcRuntime.class,
                 new RuntimeServiceFactory(sessions, this::providers, limits::get), null);
+        this.accessControl = context.registerService(AccessControl.class, new AccessControlService(sessions), null);
         LOG.info("IPC security started");
     }
 
     /** Applies a changed policy to every later open, without restarting anything. */
     @Modified
     void modified(SecurityConfiguration config) {
-        SecurityPolicy next = SecurityPolicy.of(config);
-        policy = next;
-        sessions.policy(next);
+        sessions.policy(SecurityPolicy.of(config), new AuditLog(config.audit_rate()));
         LOG.info("IPC security policy updated");
     }
 
@@ -110,6 +109,7 @@ public final class Guard {
         guarded.values().forEach(g -> unregister(g.registration()));
         guarded.clear();
         unregister(runtime);
+        unregister(accessControl);
         LOG.info("IPC security stopped; {} guarded services withdrawn", count);
     }
 

@@ -19,6 +19,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Entries symbolic.name=user:group1,group2 giving a bundle its own user and groups.")
     String[] bundle_identities() default {};
 
+    @AttributeDefinition(name = "Rules",
+            description = "allow|deny <subject> <rights> <type>:<name glob>, evaluated on every open; subject is "
+                    + "user:NAME, group:NAME, bundle:GLOB or *; rights r, w, a or *; deny wins over allow. "
+                    + "Example: allow group:sensors rw queue:telemetry.*")
+    String[] rules() default {};
+
+    @AttributeDefinition(name = "Audit lines per second",
+            description = "At most this many denial lines a second on the ipc.audit logger; the rest are counted.")
+    int audit_rate() default 10;
+
     @AttributeDefinition(name = "Objects per process", description = "0 for no quota.")
     long quota_objects() default 0;
 

@@ -7,10 +7,11 @@ import java.util.Map;
 import org.multios.ipc.Quota;
 
 /**
- * The policy in force, made from the configuration: who each bundle is and its quotas. Immutable; a configuration change makes a new one that applies to later
+ * The policy in force, made from the configuration: who each bundle is, its quotas and the
+ * access rules. Immutable; a configuration change makes a new one that applies to later
  * opens.
  */
-record SecurityPolicy(BundleIdentities identities, Map<Quota, Long> quotas) {
+record SecurityPolicy(BundleIdentities identities, Map<Quota, Long> quotas, AccessPolicy access) {
 
     static SecurityPolicy of(SecurityConfiguration config) {
         Map<Quota, Long> quotas = new EnumMap<>(Quota.class);
@@ -21,7 +22,7 @@ record SecurityPolicy(BundleIdentities identities, Map<Quota, Long> quotas) {
         return new SecurityPolicy(
                 BundleIdentities.parse(config.default_user(), List.of(config.default_groups()),
                         List.of(config.bundle_identities())),
-                Map.copyOf(quotas));
+                Map.copyOf(quotas), AccessPolicy.of(List.of(config.rules())));
     }
 
     private static void put(Map<Quota, Long> quotas, Quota quota, long max) {

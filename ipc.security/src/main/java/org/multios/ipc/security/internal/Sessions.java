@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.multios.ipc.IpcProcess;
-import org.multios.ipc.spi.PosixCaller;
 import org.multios.ipc.spi.QuotaLedger;
 import org.osgi.framework.Bundle;
 
@@ -18,39 +17,52 @@ import org.osgi.framework.Bundle;
  */
 final class Sessions {
     private final Map<Long, Session> byBundle = new HashMap<>();
+    private final GrantRegistry grants = new GrantRegistry();
     private volatile SecurityPolicy policy;
+    private volatile AuditLog audit;
 
     private static final class Session {
-        final PosixCaller caller;
+        final SecurityCaller caller;
         int uses;
 
-        Session(PosixCaller caller) {
+        Session(SecurityCaller caller) {
             this.caller = caller;
         }
     }
 
-    Sessions(SecurityPolicy policy) {
+    Sessions(SecurityPolicy policy, AuditLog audit) {
         this.policy = policy;
+        this.audit = audit;
     }
 
-    /** Applies a new policy to every later session. */
-    void policy(SecurityPolicy newPolicy) {
+    /** Applies a new policy: its rules to every later open, its identities and quotas to later sessions. */
+    void policy(SecurityPolicy newPolicy, AuditLog newAudit) {
         this.policy = newPolicy;
+        this.audit = newAudit;
+    }
+
+    SecurityPolicy policy() {
+        return policy;
+    }
+
+    GrantRegistry grants() {
+        return grants;
     }
 
     /** The caller context of a bundle, counting one more use. */
-    synchronized PosixCaller acquire(Bundle bundle) {
+    synchronized SecurityCaller acquire(Bundle bundle) {
         Session s = byBundle.computeIfAbsent(bundle.getBundleId(), id -> {
             SecurityPolicy p = policy;
             IpcProcess process = p.identities().processOf(id, bundle.getSymbolicName());
-            return new Session(new PosixCaller(process, new QuotaLedger(process.toString(), p.quotas())));
+            return new Session(new SecurityCaller(process, new QuotaLedger(process.toString(), p.quotas()),
+                    () -> policy.access(), grants, () -> audit));
         });
         s.uses++;
         return s.caller;
     }
 
     /** The caller context of a bundle that uses IPC services now, else null. */
-    synchronized PosixCaller callerOf(Bundle bundle) {
+    synchronized SecurityCaller callerOf(Bundle bundle) {
         Session s = byBundle.get(bundle.getBundleId());
         return s == null ? null : s.caller;
     }
@@ -60,7 +72,15 @@ final class Sessions {
         Session s = byBundle.get(bundle.getBundleId());
         if (s != null && --s.uses <= 0) {
             byBundle.remove(bundle.getBundleId());
+            grants.forget(bundle.getBundleId());
         }
+    }
+
+    /** Quota use of every session. */
+    synchronized Map<IpcProcess, Map<org.multios.ipc.Quota, Long>> quotaUse() {
+        Map<IpcProcess, Map<org.multios.ipc.Quota, Long>> use = new java.util.LinkedHashMap<>();
+        byBundle.values().forEach(s -> use.put(s.caller.process(), s.caller.quotas().usage()));
+        return use;
     }
 
     /** The IPC processes known now, by bundle id. */

@@ -36,6 +36,11 @@ final class SegmentHandle implements SharedMemory {
         return segment;
     }
 
+    /** Reports a refused operation to the caller context's audit. */
+    void denied(String operation) {
+        session.caller().denied(ObjectType.SHARED_MEMORY, segment.name().orElse("#" + segment.id()), operation);
+    }
+
     String owner() {
         return session.caller().process().toString();
     }
@@ -48,6 +53,7 @@ final class SegmentHandle implements SharedMemory {
 
     private void require(int right, String operation) {
         if (!grant.allows(right)) {
+            denied(operation);
             throw IpcException.permissionDenied(operation, segment.displayName() + " (handle rights " + grant + ")",
                     owner());
         }

@@ -83,6 +83,7 @@ final class SegmentMapping implements Mapping {
             throw IpcException.closed("mapping of " + segment.displayName());
         }
         if (!handle.allows(access.requiredRights())) {
+            handle.denied("use a revoked mapping");
             throw IpcException.permissionDenied("use a revoked mapping of", segment.displayName(), handle.owner());
         }
     }
@@ -99,6 +100,7 @@ final class SegmentMapping implements Mapping {
     private long writable(long off, long size) {
         long at = at(off, size);
         if (!access.isWritable()) {
+            handle.denied("write through a read-only mapping");
             throw IpcException.permissionDenied("write through a read-only mapping of", segment.displayName(),
                     handle.owner());
         }
@@ -112,6 +114,7 @@ final class SegmentMapping implements Mapping {
     private long alignedWritable(long off, int size) {
         long at = checkAlignment(off, size);
         if (!access.isWritable()) {
+            handle.denied("write through a read-only mapping");
             throw IpcException.permissionDenied("write through a read-only mapping of", segment.displayName(),
                     handle.owner());
         }

@@ -58,6 +58,7 @@ abstract class SyncHandle implements IpcObject {
     void require(int right, String operation) {
         checkOpen();
         if (!grant.allows(right)) {
+            session.caller().denied(object.type(), object.name().orElse("#" + object.id()), operation);
             throw IpcException.permissionDenied(operation, object.displayName() + " (handle rights " + grant + ")",
                     caller());
         }

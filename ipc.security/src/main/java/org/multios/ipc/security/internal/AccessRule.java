@@ -1,0 +1,102 @@
+package org.multios.ipc.security.internal;
+
+import java.util.regex.Pattern;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Rights;
+
+/**
+ * One rule of the policy, written {@code allow|deny <subject> <rights> <type>:<name>}:
+ * <ul>
+ * <li>subject: {@code user:NAME}, {@code group:NAME}, {@code bundle:GLOB} (a bundle's symbolic
+ * name) or {@code *} for everyone;</li>
+ * <li>rights: any of {@code r}, {@code w}, {@code a}, or {@code *} for all three;</li>
+ * <li>object: a type label ({@code queue}, {@code shm}, ... or {@code *}) and a name glob where
+ * {@code *} matches any run of characters.</li>
+ * </ul>
+ * Example: {@code allow group:sensors rw queue:telemetry.*}. Immutable.
+ */
+record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights, ObjectType type, Pattern name,
+        String text) {
+
+    /**
+     * Parses a rule.
+     *
+     * @throws IpcException INVALID_ARGUMENT naming the rule and what is wrong with it
+     */
+    static AccessRule parse(String text) {
+        String[] w = text.trim().split("\\s+");
+        if (w.length != 4) {
+            throw bad(text, "expected 4 words: allow|deny <subject> <rights> <type>:<name>");
+        }
+        boolean allow = switch (w[0]) {
+            case "allow" -> true;
+            case "deny" -> false;
+            default -> throw bad(text, "must start with allow or deny");
+        };
+        String kind;
+        Pattern subject;
+        if (w[1].equals("*")) {
+            kind = "*";
+            subject = glob("*");
+        } else {
+            int colon = w[1].indexOf(':');
+            if (colon <= 0 || colon == w[1].length() - 1) {
+                throw bad(text, "subject must be user:NAME, group:NAME, bundle:GLOB or *");
+            }
+            kind = w[1].substring(0, colon);
+            if (!kind.equals("user") && !kind.equals("group") && !kind.equals("bundle")) {
+                throw bad(text, "subject kind '" + kind + "' is not user, group or bundle");
+            }
+            subject = glob(w[1].substring(colon + 1));
+        }
+        int rights;
+        try {
+            rights = w[2].equals("*") ? Rights.ALL : Rights.parse(w[2]);
+        } catch (IpcException e) {
+            throw bad(text, "rights must be made of r, w, a or be *");
+        }
+        int colon = w[3].indexOf(':');
+        if (colon <= 0 || colon == w[3].length() - 1) {
+            throw bad(text, "object must be <type>:<name glob>, for example queue:telemetry.*");
+        }
+        String label = w[3].substring(0, colon);
+        ObjectType type;
+        try {
+            type = label.equals("*") ? null : ObjectType.ofLabel(label);
+        } catch (IpcException e) {
+            throw bad(text, "unknown object type '" + label + "'");
+        }
+        return new AccessRule(allow, kind, subject, rights, type, glob(w[3].substring(colon + 1)), text.trim());
+    }
+
+    private static IpcException bad(String text, String problem) {
+        return IpcException.invalidArgument("security rule '" + text + "': " + problem);
+    }
+
+    private static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    /** Whether the rule speaks of this process and object. */
+    boolean matches(IpcProcess process, ObjectType objectType, String objectName) {
+        if (type != null && type != objectType) {
+            return false;
+        }
+        if (!name.matcher(objectName).matches()) {
+            return false;
+        }
+        return switch (subjectKind) {
+            case "*" -> true;
+            case "user" -> subject.matcher(process.user()).matches();
+            case "group" -> process.groups().stream().anyMatch(g -> subject.matcher(g).matches());
+            default -> subject.matcher(process.name()).matches();
+        };
+    }
+}

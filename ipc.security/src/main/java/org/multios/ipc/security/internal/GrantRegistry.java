@@ -1,0 +1,48 @@
+package org.multios.ipc.security.internal;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * The grants handed out, by process and object, so that an operator can revoke a process's open
+ * handles on an object. Grants are held weakly: a handle that is gone takes its grant with it.
+ */
+final class GrantRegistry {
+    private record Key(long processId, ObjectType type, String name) {
+    }
+
+    private final Map<Key, List<WeakReference<Grant>>> grants = new HashMap<>();
+
+    synchronized void add(long processId, ObjectType type, String name, Grant grant) {
+        List<WeakReference<Grant>> list = grants.computeIfAbsent(new Key(processId, type, name), k -> new ArrayList<>());
+        list.removeIf(r -> r.get() == null);
+        list.add(new WeakReference<>(grant));
+    }
+
+    /** Revokes the live grants of a process on an object; returns how many. */
+    synchronized int revoke(long processId, ObjectType type, String name) {
+        List<WeakReference<Grant>> list = grants.remove(new Key(processId, type, name));
+        int n = 0;
+        if (list != null) {
+            for (WeakReference<Grant> r : list) {
+                Grant g = r.get();
+                if (g != null && !g.isRevoked()) {
+                    g.revoke();
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Forgets the grants of a process that went away. */
+    synchronized void forget(long processId) {
+        grants.keySet().removeIf(k -> k.processId() == processId);
+    }
+}

@@ -1,0 +1,79 @@
+package org.multios.ipc.security.internal;
+
+import java.util.function.Supplier;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Rights;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.QuotaLedger;
+
+/**
+ * A bundle as the mechanisms see it: access decided at open by the policy in force then,
+ * grants remembered for revocation, quotas, and every denial written to the audit log.
+ */
+final class SecurityCaller implements CallerContext {
+    private final IpcProcess process;
+    private final QuotaLedger quotas;
+    private final Supplier<AccessPolicy> policy;
+    private final GrantRegistry grants;
+    private final Supplier<AuditLog> audit;
+
+    SecurityCaller(IpcProcess process, QuotaLedger quotas, Supplier<AccessPolicy> policy, GrantRegistry grants,
+            Supplier<AuditLog> audit) {
+        this.process = process;
+        this.quotas = quotas;
+        this.policy = policy;
+        this.grants = grants;
+        this.audit = audit;
+    }
+
+    @Override
+    public IpcProcess process() {
+        return process;
+    }
+
+    QuotaLedger quotas() {
+        return quotas;
+    }
+
+    @Override
+    public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
+        int granted = policy.get().rights(process, type, name, permissions);
+        if (!Rights.includes(granted, requested)) {
+            String object = type.label() + " '" + name + "' (" + permissions + ")";
+            String operation = verb(requested & ~granted);
+            audit.get().denied(process + " as " + process.user(), operation, object);
+            throw IpcException.permissionDenied(operation, object, process + " as " + process.user());
+        }
+        Grant grant = new Grant(granted);
+        grants.add(process.id(), type, name, grant);
+        return grant;
+    }
+
+    private static String verb(int missing) {
+        if ((missing & Rights.ADMIN) != 0) {
+            return "administer";
+        }
+        return (missing & Rights.WRITE) != 0 ? "write to" : "read from";
+    }
+
+    @Override
+    public void denied(ObjectType type, String name, String operation) {
+        audit.get().denied(process + " as " + process.user(), operation, type.label() + " '" + name + "'");
+    }
+
+    @Override
+    public void reserve(Quota quota, long amount) {
+        quotas.reserve(quota, amount);
+    }
+
+    @Override
+    public void release(Quota quota, long amount) {
+        quotas.release(quota, amount);
+    }
+}
