@@ -187,7 +187,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         Segment segment = attach(name, opened);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,
-                ObjectDirectory.permissionsOf(opened.attributes()), Rights.READ);
+                ObjectDirectory.permissionsOf(opened), Rights.READ);
         return session.track(new SegmentHandle(session, segment, grant, opened.writable()));
     }
 
@@ -220,7 +220,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
                     + SegmentDescriptor.DATA_OFFSET);
         }
-        IpcProcess creator = creatorOf(header, ObjectDirectory.permissionsOf(opened.attributes()));
+        IpcProcess creator = creatorOf(header, ObjectDirectory.permissionsOf(opened));
         return new Segment(opened.inode(), name, region, header.dataLength(), directory, opened.attributes().fileKey(),
                 creator, null, () -> { });
     }

@@ -126,6 +126,7 @@ public final class ObjectDirectory {
             }
             Posix.allocate(temp, length, what);
             Created created = mapNew(temp, length);
+            new ObjectFileHeader(created.region()).owner(permissions.owner(), permissions.group());
             initializer.accept(created.region());
             Files.createLink(target, temp);
             return new Created(target, created.region(), created.fileKey(), created.inode());
@@ -232,9 +233,18 @@ public final class ObjectDirectory {
         }
     }
 
-    /** The object's permissions as the file has them now. */
+    /** The object's permissions now: IPC owner and group from its header, mode from its file. */
     public Permissions permissions(String name) {
-        return permissionsOf(attributes(name));
+        return permissionsOf(snapshot(name, ObjectFileDescriptor.PAGE_SIZE));
+    }
+
+    /** The permissions of an opened object: IPC owner and group from its header, mode from its file. */
+    public static Permissions permissionsOf(Opened opened) {
+        Permissions file = permissionsOf(opened.attributes());
+        ObjectFileHeader header = new ObjectFileHeader(opened.region());
+        String owner = header.owner();
+        String group = header.group();
+        return owner == null || group == null ? file : new Permissions(owner, group, file.mode());
     }
 
     /** The file's attributes now. */
@@ -249,7 +259,7 @@ public final class ObjectDirectory {
         }
     }
 
-    /** Owner, group and mode from file attributes. */
+    /** Owner, group and mode of the file itself. */
     public static Permissions permissionsOf(PosixFileAttributes attrs) {
         int mode = 0;
         for (PosixFilePermission p : attrs.permissions()) {
@@ -265,10 +275,17 @@ public final class ObjectDirectory {
      */
     public void setPermissions(String name, Permissions permissions) {
         Path p = path(name);
-        if (!Files.exists(p)) {
+        String what = type.label() + " '" + name + "'";
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ObjectFileHeader header = new ObjectFileHeader(MappedRegion.map(ch, ObjectFileDescriptor.PAGE_SIZE, true));
+            header.owner(permissions.owner(), permissions.group());
+            header.mode(permissions.mode());
+        } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
+        } catch (IOException e) {
+            throw io(what + ": cannot record the permissions in " + p, e);
         }
-        applyPermissions(p, permissions, type.label() + " '" + name + "'");
+        applyPermissions(p, permissions, what);
     }
 
     /**
@@ -327,22 +344,43 @@ public final class ObjectDirectory {
         }
     }
 
+    /**
+     * Sets the file's mode, and its OS owner and group where the operating system knows them and
+     * allows the change; an IPC owner or group that is not one of the OS's stays in the header
+     * only. The mode is always set explicitly, so the umask does not change it.
+     */
     private static void applyPermissions(Path file, Permissions permissions, String what) {
         try {
             PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
             PosixFileAttributes current = view.readAttributes();
             UserPrincipalLookupService users = file.getFileSystem().getUserPrincipalLookupService();
             if (!current.owner().getName().equals(permissions.owner())) {
-                UserPrincipal owner = users.lookupPrincipalByName(permissions.owner());
-                view.setOwner(owner);
+                tryOwner(view, users, permissions.owner());
             }
             if (!current.group().getName().equals(permissions.group())) {
-                GroupPrincipal group = users.lookupPrincipalByGroupName(permissions.group());
-                view.setGroup(group);
+                tryGroup(view, users, permissions.group());
             }
             view.setPermissions(toPosix(permissions.mode()));
         } catch (IOException e) {
-            throw io(what + ": cannot give " + file + " the permissions " + permissions, e);
+            throw io(what + ": cannot give " + file + " the mode " + permissions.modeString(), e);
+        }
+    }
+
+    private static void tryOwner(PosixFileAttributeView view, UserPrincipalLookupService users, String name) {
+        try {
+            UserPrincipal owner = users.lookupPrincipalByName(name);
+            view.setOwner(owner);
+        } catch (IOException notAnOsUserOrNotAllowed) {
+            // the owner is kept in the header
+        }
+    }
+
+    private static void tryGroup(PosixFileAttributeView view, UserPrincipalLookupService users, String name) {
+        try {
+            GroupPrincipal group = users.lookupPrincipalByGroupName(name);
+            view.setGroup(group);
+        } catch (IOException notAnOsGroupOrNotAllowed) {
+            // the group is kept in the header
         }
     }
 

@@ -34,12 +34,23 @@ import org.osgi.annotation.versioning.ProviderType;
  *  |           Object-specific header, to header length            | 64
  *  |                             ...                               |
  *  +---------------------------------------------------------------+
+ *  |   ...                                                         |
+ *  +---------------------------------------------------------------+
+ *  |  Owner: length (4) + UTF-8 name (up to 124 bytes)             | 3840
+ *  +---------------------------------------------------------------+
+ *  |  Group: length (4) + UTF-8 name (up to 124 bytes)             | 3968
+ *  +---------------------------------------------------------------+
  *  |                  Object data, data length bytes               | header length
  *  |                             ...                               |
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * The header length is a multiple of {@link #PAGE_SIZE}, so the data starts on a page boundary
+ * The owner and group are the object's IPC owner and group, which need not be users and
+ * groups of the operating system (a bundle may act as its own user); the file's mode is the
+ * object's mode, and the file's OS owner and group follow the IPC ones where the operating
+ * system knows them and allows it.
+ *
+ * <p>The header length is a multiple of {@link #PAGE_SIZE}, so the data starts on a page boundary
  * (a native program can map the data alone). A new file is fully written under a temporary
  * name and then linked to its name, so no process ever sees a half-made header.
  */
@@ -75,6 +86,12 @@ public final class ObjectFileDescriptor {
      * is what the operating system enforces and it is kept in step on chmod.
      */
     public static final int MODE_OFFSET = 56;
+    /** Offset of the IPC owner's name: an int length, then up to {@link #NAME_BYTES} bytes of UTF-8. */
+    public static final int OWNER_OFFSET = 4096 - 256;
+    /** Offset of the IPC group's name, laid out as the owner's. */
+    public static final int GROUP_OFFSET = 4096 - 128;
+    /** Room for the bytes of an owner or group name. */
+    public static final int NAME_BYTES = 124;
     /** First byte of the object-specific header. */
     public static final int OBJECT_HEADER_OFFSET = 64;
     /** Size of a cache line, for padding counters that several processes update. */

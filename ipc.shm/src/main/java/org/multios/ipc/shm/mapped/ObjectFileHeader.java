@@ -117,6 +117,45 @@ public final class ObjectFileHeader {
         region.putIntVolatile(MODE_OFFSET, mode);
     }
 
+    /** Records the IPC owner and group. */
+    public void owner(String owner, String group) {
+        putName(OWNER_OFFSET, owner);
+        putName(GROUP_OFFSET, group);
+    }
+
+    /** The IPC owner recorded, or null if none is. */
+    public String owner() {
+        return name(OWNER_OFFSET);
+    }
+
+    /** The IPC group recorded, or null if none is. */
+    public String group() {
+        return name(GROUP_OFFSET);
+    }
+
+    private void putName(int offset, String name) {
+        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (b.length > NAME_BYTES) {
+            throw IpcException.invalidArgument("owner or group name '" + name + "' is longer than " + NAME_BYTES
+                    + " bytes");
+        }
+        region.putBytes(offset + 4, b, 0, b.length);
+        region.putIntVolatile(offset, b.length);
+    }
+
+    private String name(int offset) {
+        if (region.length() < offset + 4 + NAME_BYTES) {
+            return null;
+        }
+        int n = region.getIntVolatile(offset);
+        if (n <= 0 || n > NAME_BYTES) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        region.getBytes(offset + 4, b, 0, n);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** When the object was created, epoch ms. */
     public long createdAtMillis() {
         return region.getLong(CREATED_AT_OFFSET);

@@ -88,7 +88,7 @@ final class SyncStore {
         if (opened.region().length() < SyncDescriptor.FILE_LENGTH) {
             throw new IpcException(IpcError.CORRUPTED, what + " is shorter than one page");
         }
-        Permissions permissions = ObjectDirectory.permissionsOf(opened.attributes());
+        Permissions permissions = ObjectDirectory.permissionsOf(opened);
         Grant grant = caller.authorize(type, name, permissions, requested);
         if (!opened.writable()) {
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)", what,
