@@ -42,11 +42,21 @@ public final class Futex {
     private Futex() {
     }
 
-    /** The system call number of futex on this processor, or -1 where it is unknown. */
+    /** The most words {@link #awaitAny} sleeps on at once (the kernel's limit). */
+    public static final int MAX_WORDS = 128;
+
+    private static final int FUTEX2_SIZE_U32 = 0x02;
+    private static final int CLOCK_MONOTONIC = 1;
+    private static final int ENOSYS = 38;
+    private static final int WAITV_ENTRY = 24;
+
+    /** The system call numbers of futex and futex_waitv on this processor, or -1 where unknown. */
     private static final class Syscall {
         static final long FUTEX = futexNumber();
+        static final long FUTEX_WAITV = FUTEX < 0 ? -1 : 449;
         static final boolean LOADED = FUTEX >= 0 && register();
         static final ThreadLocal<Memory> TIMESPEC = ThreadLocal.withInitial(() -> new Memory(16));
+        static final ThreadLocal<Memory> WAITV = ThreadLocal.withInitial(() -> new Memory((long) MAX_WORDS * WAITV_ENTRY));
 
         static native long syscall(long number, long address, long op, long value, long timeout, long address2,
                 long value3);
@@ -109,6 +119,61 @@ public final class Futex {
             case EINTR -> INTERRUPTED;
             default -> TIMED_OUT;
         };
+    }
+
+    /**
+     * Sleeps until any of several words no longer holds its expected value or is woken, at most
+     * {@code timeoutNanos}: one sleep in the kernel for all of them (Linux 5.16's futex_waitv).
+     * Where that call is missing it sleeps on the first word for at most a millisecond, so the
+     * caller's re-check loop still notices the others, with more latency.
+     *
+     * @param regions   the regions of the words
+     * @param offsets   the words' offsets, 4-byte aligned
+     * @param expected  the value each word is expected to hold
+     * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
+     */
+    public static int awaitAny(MappedRegion[] regions, long[] offsets, int[] expected, long timeoutNanos) {
+        int n = regions.length;
+        if (n == 0 || n > MAX_WORDS || offsets.length != n || expected.length != n) {
+            throw new IllegalArgumentException("1 to " + MAX_WORDS + " words, with as many offsets and values");
+        }
+        for (int i = 0; i < n; i++) {
+            if (regions[i].getIntVolatile(offsets[i]) != expected[i]) {
+                return VALUE_CHANGED;
+            }
+        }
+        if (timeoutNanos <= 0) {
+            return TIMED_OUT;
+        }
+        if (Syscall.LOADED) {
+            Memory waiters = Syscall.WAITV.get();
+            for (int i = 0; i < n; i++) {
+                long at = (long) i * WAITV_ENTRY;
+                waiters.setLong(at, expected[i] & 0xffff_ffffL);
+                waiters.setLong(at + 8, regions[i].address(offsets[i]));
+                waiters.setInt(at + 16, FUTEX2_SIZE_U32);
+                waiters.setInt(at + 20, 0);
+            }
+            long deadline = System.nanoTime() + timeoutNanos;
+            Memory timespec = Syscall.TIMESPEC.get();
+            timespec.setLong(0, deadline / 1_000_000_000L);
+            timespec.setLong(8, deadline % 1_000_000_000L);
+            long r = Syscall.syscall(Syscall.FUTEX_WAITV, com.sun.jna.Pointer.nativeValue(waiters), n, 0,
+                    com.sun.jna.Pointer.nativeValue(timespec), CLOCK_MONOTONIC, 0);
+            if (r >= 0) {
+                return WOKEN;
+            }
+            int errno = Native.getLastError();
+            if (errno != ENOSYS) {
+                return switch (errno) {
+                    case EAGAIN -> VALUE_CHANGED;
+                    case ETIMEDOUT -> TIMED_OUT;
+                    case EINTR -> INTERRUPTED;
+                    default -> TIMED_OUT;
+                };
+            }
+        }
+        return await(regions[0], offsets[0], expected[0], Math.min(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(1)));
     }
 
     /**

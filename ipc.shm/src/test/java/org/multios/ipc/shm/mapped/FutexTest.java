@@ -74,4 +74,24 @@ class FutexTest {
     void wakingWithoutWaitersWakesNobody() {
         assertThat(Futex.wake(region, 0, 1)).isZero();
     }
+
+    @Test
+    @Timeout(10)
+    void oneSleepWaitsOnSeveralWordsAndWakesOnAnyOfThem() throws Exception {
+        MappedRegion[] regions = { region, region, region };
+        long[] offsets = { 0, 64, 128 };
+        int[] expected = { 0, 0, 0 };
+        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
+            while (region.getIntVolatile(64) == 0) {
+                Futex.awaitAny(regions, offsets, expected, TimeUnit.SECONDS.toNanos(5));
+            }
+            return region.getIntVolatile(64);
+        });
+        Thread.sleep(50);
+        region.putIntVolatile(64, 3);
+        Futex.wake(region, 64, 1);
+        assertThat(waiter.get(8, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(Futex.awaitAny(regions, offsets, new int[] { 0, 3, 0 }, TimeUnit.MILLISECONDS.toNanos(30)))
+                .isEqualTo(Futex.TIMED_OUT);
+    }
 }

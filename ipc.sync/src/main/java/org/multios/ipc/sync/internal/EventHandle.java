@@ -3,6 +3,7 @@ package org.multios.ipc.sync.internal;
 import static org.multios.ipc.sync.internal.SyncDescriptor.*;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 
 import org.multios.ipc.IpcException;
@@ -10,6 +11,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.spi.Grant;
 
 /**
@@ -125,16 +127,37 @@ final class EventHandle extends SyncHandle implements Event {
         }
     }
 
-    /** Sleeps one short slice on this event for a wait on several events. */
-    boolean sleepSlice(long deadline, long sliceNanos) {
-        long capped = deadline == NO_DEADLINE ? System.nanoTime() + sliceNanos
-                : Math.min(deadline, System.nanoTime() + sliceNanos);
-        region.getAndAddInt(WORD3, 1);
-        try {
-            sleep(STATE, 0, capped, "wait on");
-        } finally {
-            region.getAndAddInt(WORD3, -1);
+    /**
+     * Sleeps in the kernel on several events at once, one slice at most, until any of them is
+     * signalled or woken.
+     *
+     * @return false if the deadline has passed
+     * @throws IpcException INTERRUPTED (flag kept) or CLOSED
+     */
+    static boolean sleepOnAny(List<EventHandle> events, long deadline) {
+        int n = events.size();
+        MappedRegion[] regions = new MappedRegion[n];
+        long[] offsets = new long[n];
+        int[] expected = new int[n];
+        for (int i = 0; i < n; i++) {
+            EventHandle e = events.get(i);
+            e.checkOpen();
+            regions[i] = e.region;
+            offsets[i] = STATE;
         }
-        return deadline == NO_DEADLINE || System.nanoTime() < deadline;
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted("wait on", n + " events");
+        }
+        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return false;
+        }
+        events.forEach(e -> e.region.getAndAddInt(WORD3, 1));
+        try {
+            Futex.awaitAny(regions, offsets, expected, Math.min(remaining, Futex.MAX_SLICE_NANOS));
+        } finally {
+            events.forEach(e -> e.region.getAndAddInt(WORD3, -1));
+        }
+        return true;
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
@@ -25,10 +24,9 @@ import org.multios.ipc.shm.mapped.MappedRegion;
 
 /**
  * Event objects, plain Java: named ones are pages under {@code <root>/event}. A wait on several
- * events sleeps on the first in short slices and checks the others between them.
+ * events sleeps in the kernel on all of their words at once.
  */
 public final class EventMechanism extends SyncMechanismBase<EventService> {
-    private static final long MULTI_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     /** A mechanism working in the given environment. */
     public EventMechanism(IpcEnvironment environment) {
@@ -128,8 +126,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
                 if (got.isPresent()) {
                     return got;
                 }
-                long slice = handles.size() == 1 ? Long.MAX_VALUE : MULTI_WAIT_SLICE_NANOS;
-                if (!handles.get(0).sleepSlice(deadline, slice)) {
+                if (!EventHandle.sleepOnAny(handles, deadline)) {
                     return tryWaitAny(events);
                 }
             }
@@ -172,8 +169,8 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
                 if (got.isPresent()) {
                     return got;
                 }
-                EventHandle missing = handles.stream().filter(h -> !h.isSignalled()).findFirst().orElse(handles.get(0));
-                if (!missing.sleepSlice(deadline, MULTI_WAIT_SLICE_NANOS)) {
+                List<EventHandle> missing = handles.stream().filter(h -> !h.isSignalled()).toList();
+                if (!EventHandle.sleepOnAny(missing.isEmpty() ? handles : missing, deadline)) {
                     return tryWaitAll(events);
                 }
             }
