@@ -1,5 +1,8 @@
 package org.multios.ipc;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 import org.multios.ipc.spi.MechanismFactory;
@@ -31,7 +34,24 @@ public final class Ipc {
 
     /** Opens the platform on the given environment, with the mechanisms the class path holds. */
     public static IpcContext open(IpcEnvironment environment) {
-        return open(environment, ServiceLoader.load(MechanismFactory.class, Ipc.class.getClassLoader()));
+        return open(environment, loadable(ServiceLoader.load(MechanismFactory.class, Ipc.class.getClassLoader())));
+    }
+
+    /**
+     * The mechanisms that can be loaded; one whose classes are missing from the class path (a
+     * dependency left out) is reported and skipped, so the others still work.
+     */
+    private static List<MechanismFactory> loadable(ServiceLoader<MechanismFactory> loader) {
+        List<MechanismFactory> factories = new ArrayList<>();
+        for (ServiceLoader.Provider<MechanismFactory> p : (Iterable<ServiceLoader.Provider<MechanismFactory>>) loader.stream()::iterator) {
+            try {
+                factories.add(p.get());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                System.getLogger(Ipc.class.getName()).log(System.Logger.Level.WARNING,
+                        "IPC mechanism " + p.type().getName() + " cannot be loaded and is left out: " + e);
+            }
+        }
+        return factories;
     }
 
     /** Opens the platform on the given environment with the given mechanisms. */

@@ -47,6 +47,11 @@ public abstract class DelegatingProvider<S> implements MechanismProvider<S> {
     }
 
     @Override
+    public void releasing() {
+        delegate.releasing();
+    }
+
+    @Override
     public List<ObjectInfo> objects() {
         return delegate.objects();
     }

@@ -30,6 +30,15 @@ public interface MechanismProvider<S> {
      */
     void release(CallerContext caller);
 
+    /**
+     * Every caller is about to be released at once: the API service is being withdrawn (the
+     * mechanism or ipc.security is stopping). Mechanisms mark every caller's handles closed
+     * first, so that no waiter takes a lock a departing caller lets go of: all of them wake
+     * with CLOSED.
+     */
+    default void releasing() {
+    }
+
     /** Snapshots of every live object of this mechanism. */
     List<ObjectInfo> objects();
 

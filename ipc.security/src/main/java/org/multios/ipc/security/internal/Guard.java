@@ -98,7 +98,7 @@ public final class Guard {
     void removeProvider(ServiceReference<MechanismProvider<?>> reference) {
         Guarded g = guarded.remove(reference);
         if (g != null) {
-            unregister(g.registration());
+            withdraw(g);
         }
     }
 
@@ -106,7 +106,7 @@ public final class Guard {
     @Deactivate
     void deactivate() {
         int count = guarded.size();
-        guarded.values().forEach(g -> unregister(g.registration()));
+        guarded.values().forEach(this::withdraw);
         guarded.clear();
         unregister(runtime);
         unregister(accessControl);
@@ -141,6 +141,16 @@ public final class Guard {
         } catch (ClassNotFoundException e) {
             LOG.debug("{} is not visible to ipc.security; clients see it by their own wiring", apiType.getName());
         }
+    }
+
+    /** Withdraws a guarded service, telling its provider first that every caller is going. */
+    private void withdraw(Guarded g) {
+        try {
+            g.provider().releasing();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed to prepare for the release of its callers", g.provider(), e);
+        }
+        unregister(g.registration());
     }
 
     private static void unregister(ServiceRegistration<?> registration) {

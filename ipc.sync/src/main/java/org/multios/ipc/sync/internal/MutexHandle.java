@@ -28,6 +28,7 @@ import org.multios.ipc.sync.MutexOptions;
 final class MutexHandle extends SyncHandle implements Mutex {
     private final int pid;
     private final long processStart;
+    private volatile boolean holding;
 
     MutexHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
@@ -100,9 +101,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
             return LockResult.ACQUIRED;
         }
         long start = System.nanoTime();
+        long nextLivenessCheck = 0;
         boolean waited = false;
         try {
             while (true) {
+                checkOpen();
                 int s = region.getIntVolatile(STATE);
                 if (s == 0) {
                     if (region.compareAndSetInt(STATE, 0, pid)) {
@@ -110,12 +113,14 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     }
                     continue;
                 }
-                int owner = s & MUTEX_OWNER_MASK;
-                if (owner != pid && robust() && ownerDead(owner)) {
-                    if (region.compareAndSetInt(STATE, s, pid | (s & MUTEX_WAITERS_BIT))) {
-                        return becomeOwner(true);
+                if (System.nanoTime() - nextLivenessCheck >= 0) {
+                    nextLivenessCheck = System.nanoTime() + Futex.MAX_SLICE_NANOS;
+                    if (ownerGone(s & MUTEX_OWNER_MASK)) {
+                        if (region.compareAndSetInt(STATE, s, pid | (s & MUTEX_WAITERS_BIT))) {
+                            return becomeOwner(robust());
+                        }
+                        continue;
                     }
-                    continue;
                 }
                 if (once) {
                     return LockResult.BUSY;
@@ -142,6 +147,19 @@ final class MutexHandle extends SyncHandle implements Mutex {
         }
     }
 
+    /**
+     * Whether the owner went away without unlocking: its process is dead, or, in this JVM, the
+     * thread that locked has ended. Checked at most once a slice, since it reads /proc.
+     */
+    private boolean ownerGone(int ownerPid) {
+        if (ownerPid == pid) {
+            long thread = region.getLongVolatile(OWNER_THREAD);
+            return thread != 0 && region.getLongVolatile(OWNER_PID) == pid
+                    && Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getId() == thread);
+        }
+        return ownerDead(ownerPid);
+    }
+
     private boolean ownerDead(int ownerPid) {
         if (!LocalIdentity.isAlive(ownerPid, 0)) {
             return true;
@@ -152,6 +170,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
     }
 
     private LockResult becomeOwner(boolean ownerDied) {
+        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0) {
+            releaseLock();
+            checkRecoverable();
+        }
+        holding = true;
         region.putLongVolatile(OWNER_PID, pid);
         region.putLongVolatile(OWNER_START, processStart);
         region.putLongVolatile(OWNER_THREAD, Thread.currentThread().getId());
@@ -200,6 +223,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     /** Gives the lock up whoever the holding thread is, and wakes one sleeper. */
     private void releaseLock() {
+        holding = false;
         region.putLongVolatile(OWNER_THREAD, 0);
         region.putLongVolatile(OWNER_PROCESS, 0);
         region.putIntVolatile(HOLD_COUNT, 0);
@@ -227,9 +251,10 @@ final class MutexHandle extends SyncHandle implements Mutex {
         return r;
     }
 
+    /** Releases the lock if it was taken through this handle and is still held by its caller. */
     @Override
     void closing() {
-        if (heldByCaller()) {
+        if (holding && heldByCaller()) {
             if (robust()) {
                 setFlag(FLAG_INCONSISTENT);
             }

@@ -69,9 +69,15 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         }
     }
 
+    @Override
+    public void releasing() {
+        sessions.values().forEach(SyncSession::markClosed);
+    }
+
     /** Stops the mechanism: every handle closes and every waiter wakes with CLOSED. */
     public void close() {
         closed = true;
+        releasing();
         for (CallerContext c : List.copyOf(sessions.keySet())) {
             release(c);
         }

@@ -40,6 +40,11 @@ final class SyncSession {
         return handles.size();
     }
 
+    /** Marks the session closed, so its waiters stop at their next check, before any lock is released. */
+    void markClosed() {
+        closed = true;
+    }
+
     /** Closes every handle: locks are released (robust mutexes as owner-dead), waiters wake with CLOSED. */
     void close() {
         closed = true;

@@ -1,0 +1,326 @@
+package org.multios.ipc.console.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.felix.service.command.Descriptor;
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcObject;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.Limit;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Statistics;
+import org.multios.ipc.WaitTimes;
+import org.multios.ipc.event.Event;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.event.EventType;
+import org.multios.ipc.shm.MapAccess;
+import org.multios.ipc.shm.Mapping;
+import org.multios.ipc.shm.SharedMemory;
+import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.signal.Signal;
+import org.multios.ipc.signal.SignalService;
+import org.multios.ipc.spi.AccessControl;
+import org.multios.ipc.sync.MutexOptions;
+import org.multios.ipc.sync.Semaphore;
+import org.multios.ipc.sync.SemaphoreOptions;
+import org.multios.ipc.sync.SyncService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * Gogo commands in scope {@code ipc}: list and inspect objects and processes, create, use and
+ * remove objects of every mechanism installed, change permissions, revoke handles, collect
+ * stale objects. Every call goes through ipc.security like any other bundle's, as this bundle's
+ * IPC process. Results are returned as text tables that fit an 80-column terminal; failures
+ * raise the IpcException, whose message starts with its error code.
+ */
+@Component(service = IpcCommands.class, property = {
+    "osgi.command.scope=ipc",
+    "osgi.command.function=objects", "osgi.command.function=object", "osgi.command.function=processes",
+    "osgi.command.function=limits", "osgi.command.function=rules", "osgi.command.function=gc",
+    "osgi.command.function=revoke", "osgi.command.function=unlink", "osgi.command.function=chmod",
+    "osgi.command.function=chown", "osgi.command.function=shmcreate", "osgi.command.function=shmwrite",
+    "osgi.command.function=shmread", "osgi.command.function=semcreate", "osgi.command.function=sempost",
+    "osgi.command.function=semwait", "osgi.command.function=mutexcreate", "osgi.command.function=eventcreate",
+    "osgi.command.function=eventsignal", "osgi.command.function=eventwait", "osgi.command.function=signal" })
+public final class IpcCommands {
+    private final IpcRuntime runtime;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AccessControl accessControl;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SharedMemoryService shm;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SyncService sync;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventService events;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SignalService signals;
+
+    /** Commands over the given runtime. */
+    @Activate
+    public IpcCommands(@Reference IpcRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    // ------------------------------------------------------------------ looking
+
+    @Descriptor("lists every live object")
+    public String objects() {
+        return objectTable(runtime.objects());
+    }
+
+    @Descriptor("lists the live objects of one kind")
+    public String objects(@Descriptor("kind: shm, semaphore, mutex, condition, event, queue, channel, pipe") String type) {
+        return objectTable(runtime.objects(ObjectType.ofLabel(type)));
+    }
+
+    private static String objectTable(List<ObjectInfo> infos) {
+        Table t = new Table(new String[] { "TYPE", "NAME", "OWNER", "MODE", "SIZE", "HANDLES", "IN", "OUT" },
+                new int[] { 9, 20, 12, 9, 10, 7, 8, 8 });
+        for (ObjectInfo o : infos) {
+            Statistics s = o.statistics();
+            t.row(o.type().label(), o.displayName(), o.permissions().owner(), o.permissions().modeString(), o.capacity(),
+                    s.get(Counter.HANDLES), s.get(Counter.MESSAGES_IN) + s.get(Counter.BYTES_IN),
+                    s.get(Counter.MESSAGES_OUT) + s.get(Counter.BYTES_OUT));
+        }
+        return t.size() == 0 ? "no objects\n" : t.toString();
+    }
+
+    @Descriptor("shows one object with all its statistics and wait-time percentiles")
+    public String object(@Descriptor("kind, for example shm") String type, @Descriptor("name") String name) {
+        ObjectInfo o = runtime.object(ObjectType.ofLabel(type), name)
+                .orElseThrow(() -> IpcException.notFound(ObjectType.ofLabel(type), name));
+        StringBuilder s = new StringBuilder();
+        s.append(o.type().label()).append(" '").append(o.displayName()).append("'\n");
+        s.append("  owner      ").append(o.permissions()).append('\n');
+        s.append("  creator    ").append(o.creator()).append('\n');
+        s.append("  capacity   ").append(o.capacity()).append('\n');
+        s.append("  persistent ").append(o.persistent()).append('\n');
+        for (Map.Entry<Counter, Long> c : o.statistics().asMap().entrySet()) {
+            if (c.getValue() != 0) {
+                s.append("  ").append(String.format("%-17s", c.getKey().name().toLowerCase())).append(c.getValue())
+                        .append('\n');
+            }
+        }
+        WaitTimes w = o.statistics().waitTimes();
+        if (w.count() > 0) {
+            s.append(String.format("  waits %d: p50 %s, p90 %s, p99 %s, p99.9 %s, max %s%n", w.count(), micros(w.p50()),
+                    micros(w.p90()), micros(w.p99()), micros(w.p999()), micros(w.max())));
+        }
+        return s.toString();
+    }
+
+    private static String micros(long nanos) {
+        return String.format("%.1f us", nanos / 1000.0);
+    }
+
+    @Descriptor("lists the IPC processes with their quota use")
+    public String processes() {
+        Map<IpcProcess, Map<Quota, Long>> use = accessControl == null ? Map.of() : accessControl.quotaUse();
+        Table t = new Table(new String[] { "KIND", "ID", "NAME", "USER", "OBJECTS", "SHM BYTES" },
+                new int[] { 10, 8, 30, 12, 8, 12 });
+        for (IpcProcess p : runtime.processes()) {
+            Map<Quota, Long> q = use.getOrDefault(p, Map.of());
+            t.row(p.kind().name().toLowerCase(), p.id(), p.name(), p.user(), q.getOrDefault(Quota.OBJECTS, 0L),
+                    q.getOrDefault(Quota.SHARED_MEMORY_BYTES, 0L));
+        }
+        return t + "connections: " + runtime.connectionCount() + "\n";
+    }
+
+    @Descriptor("shows the limits in force")
+    public String limits() {
+        Table t = new Table(new String[] { "LIMIT", "VALUE" }, new int[] { 30, 20 });
+        for (Map.Entry<Limit, Long> l : runtime.limits().asMap().entrySet()) {
+            t.row(l.getKey().key(), l.getValue());
+        }
+        return t.toString();
+    }
+
+    @Descriptor("shows the security rules in force, in evaluation order")
+    public String rules() {
+        AccessControl ac = require(accessControl, "ipc.security");
+        List<String> rules = ac.rules();
+        return rules.isEmpty() ? "no rules: owner, group and mode decide\n" : String.join("\n", rules) + "\n";
+    }
+
+    // ------------------------------------------------------------------ administering
+
+    @Descriptor("removes named objects whose creator is dead and that nobody uses")
+    public String gc() {
+        List<ObjectInfo> removed = runtime.collectStale();
+        return removed.isEmpty() ? "nothing to collect\n" : "collected:\n" + objectTable(removed);
+    }
+
+    @Descriptor("revokes a process's open handles on an object")
+    public String revoke(@Descriptor("process id (bundle id)") long processId, @Descriptor("kind") String type,
+            @Descriptor("name") String name) {
+        int n = require(accessControl, "ipc.security").revoke(processId, ObjectType.ofLabel(type), name);
+        return "revoked " + n + " handle(s)\n";
+    }
+
+    @Descriptor("removes a named object (POSIX unlink: open handles stay usable)")
+    public String unlink(@Descriptor("kind") String type, @Descriptor("name") String name) {
+        switch (ObjectType.ofLabel(type)) {
+            case SHARED_MEMORY -> require(shm, "ipc.shm").unlink(name);
+            case SEMAPHORE -> require(sync, "ipc.sync").unlinkSemaphore(name);
+            case MUTEX -> require(sync, "ipc.sync").unlinkMutex(name);
+            case CONDITION -> require(sync, "ipc.sync").unlinkCondition(name);
+            case EVENT -> require(events, "ipc.sync").unlink(name);
+            default -> throw IpcException.invalidArgument("cannot unlink objects of kind " + type + " here");
+        }
+        return "unlinked " + type + " '" + name + "'\n";
+    }
+
+    @Descriptor("changes the mode of a named object")
+    public String chmod(@Descriptor("kind") String type, @Descriptor("name") String name,
+            @Descriptor("octal mode, for example 660") String mode) {
+        try (IpcObject o = open(type, name)) {
+            o.setPermissions(o.permissions().withMode(Permissions.parseMode(mode)));
+            return o.permissions() + "\n";
+        }
+    }
+
+    @Descriptor("changes the owner and group of a named object")
+    public String chown(@Descriptor("kind") String type, @Descriptor("name") String name,
+            @Descriptor("owner") String owner, @Descriptor("group") String group) {
+        try (IpcObject o = open(type, name)) {
+            o.setPermissions(o.permissions().withOwner(owner, group));
+            return o.permissions() + "\n";
+        }
+    }
+
+    private IpcObject open(String type, String name) {
+        return switch (ObjectType.ofLabel(type)) {
+            case SHARED_MEMORY -> require(shm, "ipc.shm").open(name);
+            case SEMAPHORE -> require(sync, "ipc.sync").openSemaphore(name);
+            case MUTEX -> require(sync, "ipc.sync").openMutex(name);
+            case CONDITION -> require(sync, "ipc.sync").openCondition(name);
+            case EVENT -> require(events, "ipc.sync").open(name);
+            default -> throw IpcException.invalidArgument("cannot open objects of kind " + type + " here");
+        };
+    }
+
+    // ------------------------------------------------------------------ shared memory
+
+    @Descriptor("creates a named shared memory segment (mode 660)")
+    public String shmcreate(@Descriptor("name") String name, @Descriptor("size in bytes") long size) {
+        return shmcreate(name, size, "660");
+    }
+
+    @Descriptor("creates a named shared memory segment")
+    public String shmcreate(@Descriptor("name") String name, @Descriptor("size in bytes") long size,
+            @Descriptor("octal mode") String mode) {
+        try (SharedMemory s = require(shm, "ipc.shm").create(name, size, Permissions.parseMode(mode))) {
+            return "created shm '" + name + "', " + s.size() + " bytes, " + s.permissions() + "\n";
+        }
+    }
+
+    @Descriptor("writes text, or hex given as hex:0a0b..., into a segment at an offset")
+    public String shmwrite(@Descriptor("name") String name, @Descriptor("offset") long offset,
+            @Descriptor("text, or hex:<digits>") String data) {
+        byte[] bytes = data.startsWith("hex:") ? HexFormat.of().parseHex(data.substring(4))
+                : data.getBytes(StandardCharsets.UTF_8);
+        try (SharedMemory s = require(shm, "ipc.shm").open(name)) {
+            s.write(offset, bytes);
+            return "wrote " + bytes.length + " bytes at " + offset + "\n";
+        }
+    }
+
+    @Descriptor("reads bytes of a segment, shown as hex and text")
+    public String shmread(@Descriptor("name") String name, @Descriptor("offset") long offset,
+            @Descriptor("length") int length) {
+        byte[] bytes = new byte[length];
+        try (SharedMemory s = require(shm, "ipc.shm").open(name); Mapping m = s.map(MapAccess.READ_ONLY)) {
+            m.read(offset, bytes, 0, length);
+        }
+        return Hexdump.of(offset, bytes);
+    }
+
+    // ------------------------------------------------------------------ synchronization
+
+    @Descriptor("creates a named counting semaphore (mode 660)")
+    public String semcreate(@Descriptor("name") String name, @Descriptor("initial value") int initial) {
+        try (Semaphore s = require(sync, "ipc.sync").createSemaphore(name, SemaphoreOptions.of(initial), 0660)) {
+            return "created semaphore '" + name + "' = " + s.value() + "\n";
+        }
+    }
+
+    @Descriptor("posts a named semaphore")
+    public String sempost(@Descriptor("name") String name) {
+        try (Semaphore s = require(sync, "ipc.sync").openSemaphore(name)) {
+            s.release();
+            return "semaphore '" + name + "' = " + s.value() + "\n";
+        }
+    }
+
+    @Descriptor("waits on a named semaphore, at most the given milliseconds")
+    public String semwait(@Descriptor("name") String name, @Descriptor("timeout in milliseconds") long millis) {
+        try (Semaphore s = require(sync, "ipc.sync").openSemaphore(name)) {
+            s.acquire(Duration.ofMillis(millis));
+            return "semaphore '" + name + "' = " + s.value() + "\n";
+        }
+    }
+
+    @Descriptor("creates a named robust mutex (mode 660)")
+    public String mutexcreate(@Descriptor("name") String name) {
+        require(sync, "ipc.sync").createMutex(name, MutexOptions.DEFAULT, 0660).close();
+        return "created mutex '" + name + "'\n";
+    }
+
+    @Descriptor("creates a named event (mode 660)")
+    public String eventcreate(@Descriptor("name") String name, @Descriptor("auto or manual") String type) {
+        EventType t = switch (type) {
+            case "auto" -> EventType.AUTO_RESET;
+            case "manual" -> EventType.MANUAL_RESET;
+            default -> throw IpcException.invalidArgument("event type '" + type + "': expected auto or manual");
+        };
+        require(events, "ipc.sync").create(name, t, Set.of(), 0660).close();
+        return "created " + type + "-reset event '" + name + "'\n";
+    }
+
+    @Descriptor("signals a named event with a value")
+    public String eventsignal(@Descriptor("name") String name, @Descriptor("value") long data) {
+        try (Event e = require(events, "ipc.sync").open(name)) {
+            e.signal(data);
+            return "signalled event '" + name + "' with " + data + "\n";
+        }
+    }
+
+    @Descriptor("waits for a named event, at most the given milliseconds; returns its value")
+    public String eventwait(@Descriptor("name") String name, @Descriptor("timeout in milliseconds") long millis) {
+        try (Event e = require(events, "ipc.sync").open(name)) {
+            return "event '" + name + "' value " + e.await(Duration.ofMillis(millis)) + "\n";
+        }
+    }
+
+    @Descriptor("sends a signal to an IPC process (a bundle id)")
+    public String signal(@Descriptor("bundle id") long bundleId, @Descriptor("signal: TERM, USR1, 15, RTMIN+2 ...") String signal,
+            @Descriptor("value") long value) {
+        Signal s = Signal.parse(signal);
+        require(signals, "ipc.sync").send(ProcessKind.BUNDLE, bundleId, s, value);
+        return "sent " + s + " to bundle " + bundleId + "\n";
+    }
+
+    private static <T> T require(T service, String bundle) {
+        if (service == null) {
+            throw new IpcException(org.multios.ipc.IpcError.UNAVAILABLE, "the mechanism is not running (start "
+                    + bundle + ")");
+        }
+        return service;
+    }
+}
