@@ -19,6 +19,7 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.multios.ipc.IpcEnvironment;
 
 /**
  * The gateway jar run as README says, in a child JVM: at a console its {@code lb} shows every
@@ -81,9 +82,41 @@ public class GatewayProcessTest {
                 Files.readString(output).contains("IPC security stopped"));
     }
 
+    @Test(timeout = 120_000)
+    public void anOperatorManagesObjectsFromTheConsole() throws Exception {
+        gateway = start(ProcessBuilder.Redirect.PIPE);
+        try (OutputStream in = gateway.getOutputStream()) {
+            in.write(String.join("\n",
+                    "ipc:shmcreate frames 4096 640",
+                    "ipc:shmwrite frames 0 hello-operator",
+                    "ipc:shmread frames 0 16",
+                    "ipc:semcreate ready 0",
+                    "ipc:sempost ready",
+                    "ipc:objects",
+                    "ipc:unlink shm frames",
+                    "ipc:shmread frames 0 4",
+                    "ipc:shmcreate ../escape 16",
+                    "ipc:unlink semaphore ready",
+                    "ipc:objects",
+                    "stop 0", "").getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue("the gateway stops on 'stop 0'", gateway.waitFor(60, TimeUnit.SECONDS));
+        String out = Files.readString(output);
+        assertTrue(out, out.contains("created shm 'frames', 4096 bytes, rw-r-----"));
+        assertTrue(out, out.contains("|hello-operator..|"));
+        assertTrue(out, out.contains("semaphore 'ready' = 1"));
+        assertTrue("the listing shows both objects:\n" + out,
+                out.matches("(?s).*shm +frames +\\S+ +rw-r----- +4096.*semaphore +ready.*"));
+        assertTrue(out, out.contains("NOT_FOUND: shm 'frames' does not exist"));
+        assertTrue(out, out.contains("INVALID_ARGUMENT: shm name '../escape'"));
+        assertTrue(out, out.contains("no objects"));
+        assertFalse("errors are shown as code and message, not stack traces:\n" + out, out.contains("\tat org."));
+    }
+
     private Process start(ProcessBuilder.Redirect stdin) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-jar", System.getProperty("ipc.gateway.jar")))
+        return new ProcessBuilder(List.of(java, "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + workDir.resolve("ipc"),
+                "-jar", System.getProperty("ipc.gateway.jar")))
                 .directory(workDir.toFile())
                 .redirectInput(stdin)
                 .redirectErrorStream(true)

@@ -97,7 +97,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             if (holds == Integer.MAX_VALUE) {
                 throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName() + ": lock count would overflow");
             }
-            region.putIntVolatile(HOLD_COUNT, holds + 1);
+            region.putIntRelease(HOLD_COUNT, holds + 1);
             return LockResult.ACQUIRED;
         }
         long start = System.nanoTime();
@@ -175,11 +175,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
             checkRecoverable();
         }
         holding = true;
-        region.putLongVolatile(OWNER_PID, pid);
-        region.putLongVolatile(OWNER_START, processStart);
-        region.putLongVolatile(OWNER_THREAD, Thread.currentThread().getId());
-        region.putLongVolatile(OWNER_PROCESS, callerId());
-        region.putIntVolatile(HOLD_COUNT, 1);
+        region.putLongRelease(OWNER_PID, pid);
+        region.putLongRelease(OWNER_START, processStart);
+        region.putLongRelease(OWNER_THREAD, Thread.currentThread().getId());
+        region.putLongRelease(OWNER_PROCESS, callerId());
+        region.putIntRelease(HOLD_COUNT, 1);
         object.count(ACQUISITIONS, 1);
         if (ownerDied) {
             setFlag(FLAG_INCONSISTENT);
@@ -212,7 +212,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         }
         int holds = region.getIntVolatile(HOLD_COUNT);
         if (holds > 1) {
-            region.putIntVolatile(HOLD_COUNT, holds - 1);
+            region.putIntRelease(HOLD_COUNT, holds - 1);
             return;
         }
         if ((region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) != 0) {
@@ -224,9 +224,9 @@ final class MutexHandle extends SyncHandle implements Mutex {
     /** Gives the lock up whoever the holding thread is, and wakes one sleeper. */
     private void releaseLock() {
         holding = false;
-        region.putLongVolatile(OWNER_THREAD, 0);
-        region.putLongVolatile(OWNER_PROCESS, 0);
-        region.putIntVolatile(HOLD_COUNT, 0);
+        region.putLongRelease(OWNER_THREAD, 0);
+        region.putLongRelease(OWNER_PROCESS, 0);
+        region.putIntRelease(HOLD_COUNT, 0);
         int s = region.getAndSetInt(STATE, 0);
         if ((s & MUTEX_WAITERS_BIT) != 0) {
             Futex.wake(region, STATE, 1);
@@ -247,7 +247,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     /** Takes the lock back after a condition wait, whatever the deadline, with the old hold count. */
     LockResult relockAfterWait(int holds) {
         LockResult r = lock(NO_DEADLINE, false);
-        region.putIntVolatile(HOLD_COUNT, holds);
+        region.putIntRelease(HOLD_COUNT, holds);
         return r;
     }
 
