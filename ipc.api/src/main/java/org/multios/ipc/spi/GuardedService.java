@@ -15,6 +15,11 @@ public final class GuardedService {
      * {@value IpcMechanism#KEY}, which marks the hidden providers.
      */
     public static final String MECHANISM = "ipc.guarded.mechanism";
+    /**
+     * The capability namespace a guard bundle declares (ipc.security does): only guards and the
+     * system bundle see mechanism providers.
+     */
+    public static final String GUARD_NAMESPACE = "org.multios.ipc.guard";
     /** The service id of the provider a guarded service stands for. */
     public static final String PROVIDER_ID = "ipc.provider.id";
 

@@ -26,6 +26,13 @@ final class Session {
         return caller;
     }
 
+    /** Refuses service through a session that was released. */
+    void checkOpen() {
+        if (closed) {
+            throw org.multios.ipc.IpcException.closed("the shared memory service of " + caller.process());
+        }
+    }
+
     SegmentHandle track(SegmentHandle handle) {
         handles.add(handle);
         if (closed) {

@@ -282,6 +282,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             if (permissions == null) {
                 throw IpcException.invalidArgument("shared memory '" + name + "': permissions must be given");
             }
+            session.checkOpen();
             return mechanism.create(session, name, size, permissions);
         }
 
@@ -292,16 +293,19 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
         @Override
         public org.multios.ipc.shm.SharedMemory open(String name) {
+            session.checkOpen();
             return mechanism.open(session, name);
         }
 
         @Override
         public org.multios.ipc.shm.SharedMemory createAnonymous(long size) {
+            session.checkOpen();
             return mechanism.createAnonymous(session, size);
         }
 
         @Override
         public void unlink(String name) {
+            session.checkOpen();
             mechanism.unlink(session, name);
         }
     }

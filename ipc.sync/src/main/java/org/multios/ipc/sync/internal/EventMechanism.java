@@ -66,6 +66,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Event create(EventType type, Set<EventFlag> flags) {
             checkOpen();
+            session.checkOpen();
             SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.EVENT, r -> init(r, type, flags));
             return session.track(new EventHandle(session, a.object(), a.grant()));
         }
@@ -73,8 +74,10 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Event create(String name, EventType type, Set<EventFlag> flags, Permissions permissions) {
             checkOpen();
+            session.checkOpen();
             SyncStore.Attached a = store.create(session.caller(), ObjectType.EVENT, name, permissions,
                     r -> init(r, type, flags));
+            session.created(a.object().id());
             return session.track(new EventHandle(session, a.object(), a.grant()));
         }
 
@@ -86,6 +89,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Event open(String name) {
             checkOpen();
+            session.checkOpen();
             SyncStore.Attached a = store.open(session.caller(), ObjectType.EVENT, name, Rights.READ);
             return session.track(new EventHandle(session, a.object(), a.grant()));
         }
@@ -93,7 +97,8 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public void unlink(String name) {
             checkOpen();
-            store.unlink(session.caller(), ObjectType.EVENT, name);
+            session.checkOpen();
+            unlinked(store.unlink(session.caller(), ObjectType.EVENT, name));
         }
 
         @Override

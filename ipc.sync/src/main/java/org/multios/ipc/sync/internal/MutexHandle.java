@@ -100,7 +100,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             region.putIntRelease(HOLD_COUNT, holds + 1);
             return LockResult.ACQUIRED;
         }
-        long start = System.nanoTime();
+        long start = 0;
         long nextLivenessCheck = 0;
         boolean waited = false;
         try {
@@ -113,7 +113,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     }
                     continue;
                 }
-                if (System.nanoTime() - nextLivenessCheck >= 0) {
+                if (!once && (!waited || System.nanoTime() - nextLivenessCheck >= 0)) {
                     nextLivenessCheck = System.nanoTime() + Futex.MAX_SLICE_NANOS;
                     if (ownerGone(s & MUTEX_OWNER_MASK)) {
                         if (region.compareAndSetInt(STATE, s, pid | (s & MUTEX_WAITERS_BIT))) {
@@ -127,6 +127,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 }
                 if (!waited) {
                     waited = true;
+                    start = System.nanoTime();
                     object.count(CONTENTION, 1);
                     object.count(WAITS, 1);
                 }

@@ -109,7 +109,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
 
     @Override
     public int value() {
-        checkOpen();
+        require(Rights.READ, "read the value of");
         return region.getIntVolatile(STATE);
     }
 

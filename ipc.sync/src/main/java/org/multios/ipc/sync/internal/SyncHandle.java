@@ -135,6 +135,9 @@ abstract class SyncHandle implements IpcObject {
             try {
                 closing();
             } finally {
+                if (object.name().isEmpty()) {
+                    session.caller().release(org.multios.ipc.Quota.OBJECTS, 1);
+                }
                 object.count(HANDLES, -1);
                 session.forget(this);
                 Futex.wake(region, SyncDescriptor.STATE, Integer.MAX_VALUE);

@@ -10,6 +10,7 @@ import org.multios.ipc.spi.CallerContext;
 final class SyncSession {
     private final CallerContext caller;
     private final Set<SyncHandle> handles = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Long, Long> namedObjects = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     SyncSession(CallerContext caller) {
@@ -22,6 +23,25 @@ final class SyncSession {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** Refuses service through a session that was released. */
+    void checkOpen() {
+        if (closed) {
+            throw org.multios.ipc.IpcException.closed("the synchronization service of " + caller.process());
+        }
+    }
+
+    /** Remembers the object quota a named object this caller created holds (by inode). */
+    void created(long inode) {
+        namedObjects.put(inode, 1L);
+    }
+
+    /** Gives back the object quota of a named object this caller created, when it is unlinked. */
+    void unlinked(long inode) {
+        if (namedObjects.remove(inode) != null) {
+            caller.release(org.multios.ipc.Quota.OBJECTS, 1);
+        }
     }
 
     <H extends SyncHandle> H track(H handle) {
@@ -50,6 +70,9 @@ final class SyncSession {
         closed = true;
         for (SyncHandle h : new ArrayList<>(handles)) {
             h.close();
+        }
+        for (Long inode : java.util.List.copyOf(namedObjects.keySet())) {
+            unlinked(inode);
         }
     }
 }

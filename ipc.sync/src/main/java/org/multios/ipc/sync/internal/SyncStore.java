@@ -65,14 +65,22 @@ final class SyncStore {
                 init.accept(region);
             });
             return new Attached(new SyncObject(type, created.inode(), name, created.region(), dir, self, null), grant);
-        } finally {
+        } catch (RuntimeException e) {
             caller.release(Quota.OBJECTS, 1);
+            throw e;
         }
     }
 
     Attached createAnonymous(CallerContext caller, ObjectType type, Consumer<MappedRegion> init) {
         IpcProcess self = caller.process();
-        ObjectDirectory.Created created = directory(type).createUnnamed(SyncDescriptor.FILE_LENGTH);
+        caller.reserve(Quota.OBJECTS, 1);
+        ObjectDirectory.Created created;
+        try {
+            created = directory(type).createUnnamed(SyncDescriptor.FILE_LENGTH);
+        } catch (RuntimeException e) {
+            caller.release(Quota.OBJECTS, 1);
+            throw e;
+        }
         header(created.region(), type, 0600, self);
         init.accept(created.region());
         return new Attached(new SyncObject(type, created.inode(), null, created.region(), directory(type), self,
@@ -90,6 +98,12 @@ final class SyncStore {
         }
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
         Grant grant = caller.authorize(type, name, permissions, requested);
+        if (grant.rights() == Rights.NONE) {
+            String operation = type == ObjectType.MUTEX ? "write to" : "read from";
+            caller.denied(type, name, operation);
+            throw IpcException.permissionDenied(operation, what + " (" + permissions + ")",
+                    caller.process().toString());
+        }
         if (!opened.writable()) {
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)", what,
                     caller.process().toString());
@@ -100,10 +114,13 @@ final class SyncStore {
         return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir, creator, null), grant);
     }
 
-    void unlink(CallerContext caller, ObjectType type, String name) {
+    /** Removes a named object; returns its inode so that the quota it held can be given back. */
+    long unlink(CallerContext caller, ObjectType type, String name) {
         ObjectDirectory dir = directory(type);
         caller.authorize(type, name, dir.permissions(name), Rights.ADMIN);
+        long inode = dir.inode(name);
         dir.unlink(name);
+        return inode;
     }
 
     /** Snapshots of the named objects of a kind, with their capacity read by {@code capacity}. */

@@ -1,4 +1,4 @@
-package org.multios.ipc.security.internal;
+package org.multios.ipc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
 class ProviderHidingHooksTest {
     private static final long SECURITY = 5;
 
-    private final ProviderHidingHooks hooks = new ProviderHidingHooks(SECURITY);
+    private final ProviderHidingHooks hooks = new ProviderHidingHooks(b -> b.getBundleId() == SECURITY);
 
     private final ServiceReference<?> provider = reference(Map.of(IpcMechanism.KEY, "queue", "service.id", 11L));
     private final ServiceReference<?> guarded = reference(Map.of("ipc.guarded", true, "service.id", 12L));

@@ -1,0 +1,251 @@
+package org.multios.ipc.channels.pipe;
+
+import java.nio.ByteBuffer;
+
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+/**
+ * The libc calls named pipes need, through JNA: {@code mkfifo}, {@code chmod}, non-blocking
+ * {@code open}, {@code read}, {@code write}, {@code poll}, {@code eventfd} and {@code inotify}.
+ * Every call returns its result or the negated {@code errno}; none throws or crashes. The
+ * constants are those of Linux (x86-64 and ARM share them).
+ *
+ * <p>SIGPIPE: a write to a FIFO without readers raises SIGPIPE in the writing thread. The JVM
+ * handles (ignores) SIGPIPE itself, so the call fails with {@link #EPIPE} instead of ending
+ * the process.
+ */
+final class FifoCalls {
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_NONBLOCK = 04000;
+    static final int O_CLOEXEC = 02000000;
+
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int ENXIO = 6;
+    static final int EAGAIN = 11;
+    static final int EACCES = 13;
+    static final int EEXIST = 17;
+    static final int EPIPE = 32;
+
+    static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
+
+    /** Bytes of a write that the kernel never interleaves ({@code PIPE_BUF}). */
+    static final int PIPE_BUF = 4096;
+    /** The capacity of a FIFO's buffer on Linux unless changed. */
+    static final int DEFAULT_PIPE_SIZE = 65536;
+
+    private static final int F_GETPIPE_SZ = 1032;
+    private static final int FIONREAD = 0x541B;
+    private static final int IN_OPEN = 0x20;
+    private static final int POLLFD_SIZE = 8;
+
+    /** The libc functions; {@code size_t} and {@code ssize_t} are native longs. */
+    interface LibC extends Library {
+        int mkfifo(String path, int mode);
+
+        int chmod(String path, int mode);
+
+        int open(String path, int flags);
+
+        int close(int fd);
+
+        NativeLong read(int fd, byte[] buffer, NativeLong count);
+
+        NativeLong read(int fd, Pointer buffer, NativeLong count);
+
+        NativeLong write(int fd, byte[] buffer, NativeLong count);
+
+        NativeLong write(int fd, Pointer buffer, NativeLong count);
+
+        int poll(Memory fds, NativeLong count, int timeoutMillis);
+
+        int fcntl(int fd, int command);
+
+        int ioctl(int fd, NativeLong request, int[] result);
+
+        int eventfd(int initial, int flags);
+
+        int inotify_init1(int flags);
+
+        int inotify_add_watch(int fd, String path, int mask);
+
+        String strerror(int errnum);
+    }
+
+    private static final class Holder {
+        static final LibC LIBC = Native.load("c", LibC.class);
+    }
+
+    private FifoCalls() {
+    }
+
+    private static LibC libc() {
+        return Holder.LIBC;
+    }
+
+    private static int result(int r) {
+        return r < 0 ? -Native.getLastError() : r;
+    }
+
+    private static int result(NativeLong r) {
+        long v = r.longValue();
+        return v < 0 ? -Native.getLastError() : (int) v;
+    }
+
+    /** {@code mkfifo(path, 0)} then {@code chmod(path, mode)}: the umask cannot change the mode. */
+    static int mkfifo(String path) {
+        return result(libc().mkfifo(path, 0));
+    }
+
+    /** {@code chmod}: 0 or the negated errno. */
+    static int chmod(String path, int mode) {
+        return result(libc().chmod(path, mode));
+    }
+
+    /** {@code open(path, flags | O_NONBLOCK | O_CLOEXEC)}: the descriptor or the negated errno. */
+    static int open(String path, int flags) {
+        return result(libc().open(path, flags | O_NONBLOCK | O_CLOEXEC));
+    }
+
+    /** {@code close}, ignoring failure. */
+    static void close(int fd) {
+        if (fd >= 0) {
+            libc().close(fd);
+        }
+    }
+
+    /**
+     * Reads at most {@code len} bytes into {@code array} at {@code off}, or into {@code buffer}
+     * at its position (advancing it) when {@code array} is null.
+     *
+     * @return the count, 0 at end of file, or the negated errno
+     */
+    static int read(int fd, byte[] array, int off, ByteBuffer buffer, int len) {
+        if (array == null && buffer.isDirect()) {
+            int n = result(libc().read(fd, Native.getDirectBufferPointer(buffer).share(buffer.position()),
+                    new NativeLong(len)));
+            if (n > 0) {
+                buffer.position(buffer.position() + n);
+            }
+            return n;
+        }
+        byte[] target = array != null && off == 0 ? array : new byte[len];
+        int n = result(libc().read(fd, target, new NativeLong(len)));
+        if (n > 0 && target != array) {
+            if (array != null) {
+                System.arraycopy(target, 0, array, off, n);
+            } else {
+                buffer.put(target, 0, n);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Writes {@code len} bytes from {@code array} at {@code off}, or from {@code buffer} at its
+     * position (advancing it by what was written) when {@code array} is null.
+     *
+     * @return the count or the negated errno
+     */
+    static int write(int fd, byte[] array, int off, ByteBuffer buffer, int len) {
+        int n;
+        if (array == null && buffer.isDirect()) {
+            n = result(libc().write(fd, Native.getDirectBufferPointer(buffer).share(buffer.position()),
+                    new NativeLong(len)));
+        } else if (array != null && off == 0) {
+            n = result(libc().write(fd, array, new NativeLong(len)));
+        } else {
+            byte[] source = new byte[len];
+            if (array != null) {
+                System.arraycopy(array, off, source, 0, len);
+            } else {
+                buffer.duplicate().get(source);
+            }
+            n = result(libc().write(fd, source, new NativeLong(len)));
+        }
+        if (n > 0 && array == null) {
+            buffer.position(buffer.position() + n);
+        }
+        return n;
+    }
+
+    /**
+     * Waits in the kernel until {@code fd} has one of {@code events} or {@code wakeFd} is
+     * readable, at most {@code timeoutMillis}.
+     *
+     * @return the events of {@code fd} (0 on timeout, or when only the wake-up came), or the
+     *         negated errno
+     */
+    static int poll(int fd, short events, int wakeFd, int timeoutMillis) {
+        Memory fds = new Memory(2L * POLLFD_SIZE);
+        fds.setInt(0, fd);
+        fds.setShort(4, events);
+        fds.setShort(6, (short) 0);
+        fds.setInt(POLLFD_SIZE, wakeFd);
+        fds.setShort(POLLFD_SIZE + 4, POLLIN);
+        fds.setShort(POLLFD_SIZE + 6, (short) 0);
+        int r = libc().poll(fds, new NativeLong(2), timeoutMillis);
+        if (r < 0) {
+            return -Native.getLastError();
+        }
+        return fds.getShort(6) & 0xffff;
+    }
+
+    /** The capacity of the pipe behind {@code fd}, or the default if it cannot be read. */
+    static int pipeSize(int fd) {
+        int r = fd < 0 ? -1 : libc().fcntl(fd, F_GETPIPE_SZ);
+        return r > 0 ? r : DEFAULT_PIPE_SIZE;
+    }
+
+    /** The bytes readable now from {@code fd}, 0 if unknown. */
+    static int available(int fd) {
+        int[] n = new int[1];
+        return libc().ioctl(fd, new NativeLong(FIONREAD), n) == 0 ? n[0] : 0;
+    }
+
+    /** A non-blocking eventfd to wake pollers, or the negated errno. */
+    static int eventfd() {
+        return result(libc().eventfd(0, O_NONBLOCK | O_CLOEXEC));
+    }
+
+    /** Makes an eventfd readable, so that every poll on it returns at once from now on. */
+    static void signal(int eventFd) {
+        Memory one = new Memory(8);
+        one.setLong(0, 1);
+        libc().write(eventFd, one, new NativeLong(8));
+    }
+
+    /** A non-blocking inotify descriptor watching opens of {@code path}, or -1 if none can be had. */
+    static int watchOpens(String path) {
+        int fd = libc().inotify_init1(O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+            return -1;
+        }
+        if (libc().inotify_add_watch(fd, path, IN_OPEN) < 0) {
+            libc().close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    /** Reads and forgets whatever events a non-blocking descriptor holds. */
+    static void drain(int fd) {
+        Memory sink = new Memory(4096);
+        while (result(libc().read(fd, sink, new NativeLong(sink.size()))) > 0) {
+            continue;
+        }
+    }
+
+    /** The text of an errno. */
+    static String strerror(int errno) {
+        return libc().strerror(errno);
+    }
+}

@@ -1,0 +1,123 @@
+package org.multios.ipc.channels.pipe;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+
+/**
+ * The file descriptors of one named-pipe end: the FIFO itself (opened later for a writer that
+ * waits for its first reader), an inotify watch that tells such a writer of opens, and an
+ * eventfd that wakes every poller at once when the end closes. Each operation holds a lease, and
+ * the descriptors are closed only when the end has closed and the last lease is returned, so a
+ * descriptor number is never reused under a thread still polling it.
+ */
+final class FifoDescriptors {
+    private static final int CLOSED = 1 << 30;
+
+    private final AtomicInteger state = new AtomicInteger();
+    private final int wakeFd;
+    private volatile int fifoFd;
+    private volatile int watchFd = -1;
+
+    /**
+     * @param fifoFd the FIFO's descriptor, or -1 if it is opened later
+     * @param what   the end, for messages
+     * @throws IpcException IO_ERROR if no eventfd can be had (the FIFO's descriptor is closed)
+     */
+    FifoDescriptors(int fifoFd, String what) {
+        int wake = FifoCalls.eventfd();
+        if (wake < 0) {
+            FifoCalls.close(fifoFd);
+            throw new IpcException(IpcError.IO_ERROR, what + ": cannot make an eventfd: " + FifoCalls.strerror(-wake));
+        }
+        this.wakeFd = wake;
+        this.fifoFd = fifoFd;
+    }
+
+    /** Takes a lease for one operation; false once the end is closed. */
+    boolean acquire() {
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Returns a lease; the last one after closing closes the descriptors. */
+    void release() {
+        if (state.decrementAndGet() == CLOSED) {
+            closeAll();
+        }
+    }
+
+    /** Closes the end: pollers wake at once; the descriptors go with the last lease. */
+    void close() {
+        int s = state.getAndUpdate(v -> v | CLOSED);
+        if ((s & CLOSED) != 0) {
+            return;
+        }
+        FifoCalls.signal(wakeFd);
+        if (s == 0) {
+            closeAll();
+        }
+    }
+
+    private void closeAll() {
+        FifoCalls.close(fifoFd);
+        FifoCalls.close(watchFd);
+        FifoCalls.close(wakeFd);
+    }
+
+    /** The FIFO's descriptor, -1 while not opened. Call under a lease. */
+    int fifo() {
+        return fifoFd;
+    }
+
+    /**
+     * Sets the FIFO's descriptor once; a second one (another thread's concurrent open) is closed.
+     * Call under a lease.
+     */
+    synchronized int attach(int fd) {
+        if (fifoFd >= 0) {
+            FifoCalls.close(fd);
+        } else {
+            fifoFd = fd;
+        }
+        return fifoFd;
+    }
+
+    /** Starts watching opens of the FIFO's file (once); without inotify waits go in slices. Call under a lease. */
+    synchronized void watch(String path) {
+        if (watchFd < 0) {
+            watchFd = FifoCalls.watchOpens(path);
+        }
+    }
+
+    /**
+     * Sleeps in the kernel until the FIFO has one of {@code events}, the end closes, or
+     * {@code millis} pass. Call under a lease.
+     *
+     * @return the FIFO's events, 0 if none
+     */
+    int await(short events, int millis) {
+        int r = FifoCalls.poll(fifoFd, events, wakeFd, millis);
+        return r < 0 ? 0 : r;
+    }
+
+    /**
+     * Sleeps until the FIFO's file is opened by someone, the end closes, or {@code millis} pass;
+     * without a watch, just until one of the latter. Call under a lease.
+     */
+    void awaitOpen(int millis) {
+        int w = watchFd;
+        int r = FifoCalls.poll(w, FifoCalls.POLLIN, wakeFd, millis);
+        if (w >= 0 && r > 0) {
+            FifoCalls.drain(w);
+        }
+    }
+}

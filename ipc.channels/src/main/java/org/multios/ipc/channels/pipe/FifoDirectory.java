@@ -1,0 +1,192 @@
+package org.multios.ipc.channels.pipe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
+
+/**
+ * The FIFOs of named pipes in {@code <root>/pipe}: names are checked (by
+ * {@link ObjectDirectory}) before any file is touched; a FIFO is made with mode 0, given its
+ * owner and group where the operating system allows, then its mode, so the umask never changes
+ * it and it is never more open than asked.
+ */
+final class FifoDirectory {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFIFO = 0010000;
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final ObjectDirectory names;
+
+    FifoDirectory(IpcEnvironment environment) {
+        this.names = new ObjectDirectory(environment, ObjectType.PIPE);
+    }
+
+    static String label(String name) {
+        return "pipe '" + name + "'";
+    }
+
+    /** The FIFO's path; INVALID_ARGUMENT for a bad name. */
+    Path path(String name) {
+        return names.path(name);
+    }
+
+    /** The names of the FIFOs present now. */
+    List<String> names() {
+        List<String> fifos = new ArrayList<>();
+        for (String n : names.names()) {
+            if (isFifo(names.directory().resolve(n))) {
+                fifos.add(n);
+            }
+        }
+        return fifos;
+    }
+
+    /**
+     * Makes the FIFO of a new named pipe.
+     *
+     * @throws IpcException ALREADY_EXISTS; IO_ERROR if the operating system refuses
+     */
+    void create(String name, Permissions permissions) {
+        Path p = path(name);
+        ensureDirectory();
+        int r = FifoCalls.mkfifo(p.toString());
+        if (r == -FifoCalls.EEXIST) {
+            throw IpcException.alreadyExists(ObjectType.PIPE, name);
+        }
+        if (r < 0) {
+            throw new IpcException(IpcError.IO_ERROR, label(name) + ": mkfifo " + p + ": " + FifoCalls.strerror(-r));
+        }
+        try {
+            apply(name, p, permissions);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // the FIFO has mode 0 and is found by its name
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that the name is a FIFO and returns its permissions.
+     *
+     * @throws IpcException NOT_FOUND; CORRUPTED if the file is not a FIFO
+     */
+    Permissions permissions(String name) {
+        Path p = path(name);
+        if (!isFifo(p)) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw IpcException.notFound(ObjectType.PIPE, name);
+            }
+            throw new IpcException(IpcError.CORRUPTED, label(name) + ": " + p + " is not a FIFO");
+        }
+        return ObjectDirectory.permissionsOf(attributes(name, p));
+    }
+
+    /** The FIFO's inode number, 0 if it is gone. */
+    long inode(String name) {
+        try {
+            return ((Number) Files.getAttribute(path(name), "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Changes the FIFO's owner, group and mode. */
+    void setPermissions(String name, Permissions permissions) {
+        permissions(name);
+        apply(name, path(name), permissions);
+    }
+
+    /** Removes the FIFO's name; NOT_FOUND if there is none. */
+    void unlink(String name) {
+        permissions(name);
+        names.unlink(name);
+    }
+
+    private void apply(String name, Path p, Permissions permissions) {
+        try {
+            PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributes current = view.readAttributes();
+            UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
+            if (!current.owner().getName().equals(permissions.owner())) {
+                try {
+                    view.setOwner(users.lookupPrincipalByName(permissions.owner()));
+                } catch (IOException notAnOsUserOrNotAllowed) {
+                    // the file keeps its owner; the platform's own checks use the one asked for
+                }
+            }
+            if (!current.group().getName().equals(permissions.group())) {
+                try {
+                    view.setGroup(users.lookupPrincipalByGroupName(permissions.group()));
+                } catch (IOException notAnOsGroupOrNotAllowed) {
+                    // as above
+                }
+            }
+        } catch (IOException e) {
+            throw new IpcException(IpcError.IO_ERROR, label(name) + ": cannot read " + p + ": " + e, e);
+        }
+        int r = FifoCalls.chmod(p.toString(), permissions.mode());
+        if (r < 0) {
+            throw new IpcException(IpcError.IO_ERROR, label(name) + ": cannot give " + p + " the mode "
+                    + permissions.modeString() + ": " + FifoCalls.strerror(-r));
+        }
+    }
+
+    private static PosixFileAttributes attributes(String name, Path p) {
+        try {
+            return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw IpcException.notFound(ObjectType.PIPE, name);
+        } catch (IOException e) {
+            throw new IpcException(IpcError.IO_ERROR, label(name) + ": cannot read " + p + ": " + e, e);
+        }
+    }
+
+    private static boolean isFifo(Path p) {
+        try {
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & S_IFMT) == S_IFIFO;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private void ensureDirectory() {
+        Path d = names.directory();
+        try {
+            for (Path dir : new Path[] { d.getParent(), d }) {
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectories(dir);
+                    Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
+                }
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // made by another process meanwhile
+        } catch (IOException e) {
+            throw new IpcException(IpcError.IO_ERROR, "cannot make the pipe directory " + d + ": " + e, e);
+        }
+    }
+}

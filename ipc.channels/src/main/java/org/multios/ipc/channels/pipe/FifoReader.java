@@ -1,0 +1,114 @@
+package org.multios.ipc.channels.pipe;
+
+import java.nio.ByteBuffer;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * The reading end of a named pipe: the FIFO opened non-blocking at once (which never waits
+ * for a writer). Reads wait in {@code poll} for bytes or a hang-up, in slices so that
+ * interrupts are noticed; closing wakes them at once. End of stream is reported only once a
+ * writer has been seen: by bytes, by "would block" (a writer is open) or by a hang-up (a writer
+ * came and went; Linux reports it only for writers since this end was opened).
+ */
+final class FifoReader extends ReaderEnd {
+    /** Longest sleep before an interrupt is looked at. */
+    static final int SLICE_MILLIS = 100;
+
+    private final FifoDescriptors fds;
+    private volatile boolean writerSeen;
+
+    FifoReader(PipeSession session, NamedPipe pipe, Grant grant, boolean nonBlocking, int fd) {
+        super(session, pipe, grant, nonBlocking);
+        this.fds = new FifoDescriptors(fd, describe());
+    }
+
+    @Override
+    int transfer(byte[] array, int off, ByteBuffer buffer, int len, long deadline) {
+        if (!fds.acquire()) {
+            throw IpcException.closed(describe());
+        }
+        try {
+            boolean waited = false;
+            while (true) {
+                checkOpen();
+                int n = FifoCalls.read(fds.fifo(), array, off, buffer, len);
+                if (n > 0) {
+                    writerSeen = true;
+                    counters.add(Counter.BYTES_OUT, n);
+                    return n;
+                }
+                if (n == 0 && (writerSeen || hungUp())) {
+                    return END_OF_STREAM;
+                }
+                if (n == -FifoCalls.EAGAIN) {
+                    writerSeen = true;
+                } else if (n < 0 && n != -FifoCalls.EINTR) {
+                    throw failed(IpcError.IO_ERROR, "read from " + describe() + ": " + FifoCalls.strerror(-n));
+                }
+                long remaining = Deadlines.remaining(deadline);
+                if (remaining == 0) {
+                    return 0;
+                }
+                if (Thread.interrupted()) {
+                    throw IpcException.interrupted("read", describe());
+                }
+                if (!waited) {
+                    waited = true;
+                    counters.increment(Counter.WAITS);
+                }
+                int events = fds.await(FifoCalls.POLLIN, slice(remaining));
+                if ((events & FifoCalls.POLLHUP) != 0) {
+                    writerSeen = true;
+                }
+            }
+        } finally {
+            fds.release();
+        }
+    }
+
+    private boolean hungUp() {
+        if ((FifoCalls.poll(fds.fifo(), FifoCalls.POLLIN, -1, 0) & FifoCalls.POLLHUP) != 0) {
+            writerSeen = true;
+            return true;
+        }
+        return false;
+    }
+
+    static int slice(long remainingNanos) {
+        return (int) Math.max(1, Math.min(SLICE_MILLIS, (remainingNanos + 999_999) / 1_000_000));
+    }
+
+    @Override
+    public int bufferSize() {
+        if (!fds.acquire()) {
+            return FifoCalls.DEFAULT_PIPE_SIZE;
+        }
+        try {
+            return FifoCalls.pipeSize(fds.fifo());
+        } finally {
+            fds.release();
+        }
+    }
+
+    @Override
+    public int available() {
+        checkOpen();
+        if (!fds.acquire()) {
+            throw IpcException.closed(describe());
+        }
+        try {
+            return FifoCalls.available(fds.fifo());
+        } finally {
+            fds.release();
+        }
+    }
+
+    @Override
+    void closing() {
+        fds.close();
+    }
+}

@@ -1,0 +1,72 @@
+package org.multios.ipc.channels.pipe;
+
+import java.util.Optional;
+import java.util.Set;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+
+/**
+ * A named pipe as this JVM sees it: the FIFO of its name, its inode as id, and the counters of
+ * the bytes that went through this JVM's ends (its depth is the operating system's).
+ */
+final class NamedPipe implements PipeTarget {
+    private final String name;
+    private final long inode;
+    private final FifoDirectory directory;
+    private final PipeCounters counters;
+
+    NamedPipe(String name, long inode, FifoDirectory directory, PipeCounters counters) {
+        this.name = name;
+        this.inode = inode;
+        this.directory = directory;
+        this.counters = counters;
+    }
+
+    String path() {
+        return directory.path(name).toString();
+    }
+
+    @Override
+    public long id() {
+        return inode;
+    }
+
+    @Override
+    public Optional<String> name() {
+        return Optional.of(name);
+    }
+
+    @Override
+    public String displayName() {
+        return FifoDirectory.label(name);
+    }
+
+    @Override
+    public PipeCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public ObjectInfo info() {
+        Permissions p;
+        try {
+            p = directory.permissions(name);
+        } catch (IpcException unlinked) {
+            p = Permissions.of(new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, "nobody", Set.of()), 0);
+        }
+        IpcProcess owner = new IpcProcess(ProcessKind.OS_PROCESS, 0, "owner of " + displayName(), 0, 0, p.owner(),
+                Set.of(p.group()));
+        return new ObjectInfo(ObjectType.PIPE, inode, name(), owner, p, FifoCalls.DEFAULT_PIPE_SIZE, true,
+                counters.snapshot(0));
+    }
+
+    @Override
+    public void setPermissions(Permissions permissions) {
+        directory.setPermissions(name, permissions);
+    }
+}

@@ -1,0 +1,50 @@
+package org.multios.ipc.channels.pipe;
+
+import java.util.Map;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.spi.DelegatingProvider;
+import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.MechanismProvider;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+
+/** Pipes as an OSGi mechanism; deactivating closes every end and wakes every waiter with CLOSED. */
+@Component(service = MechanismProvider.class, configurationPid = PipeComponent.LIMITS_PID)
+@IpcMechanism("pipe")
+public final class PipeComponent extends DelegatingProvider<PipeService> {
+    static final String LIMITS_PID = "org.multios.ipc.limits";
+
+    private final PipeMechanism mechanism;
+    private final BundleContext context;
+
+    /** Starts the mechanism on the configured root and limits. */
+    @Activate
+    public PipeComponent(BundleContext context, Map<String, Object> config) {
+        this(new PipeMechanism(environment(context, config)), context);
+    }
+
+    private PipeComponent(PipeMechanism mechanism, BundleContext context) {
+        super(mechanism);
+        this.mechanism = mechanism;
+        this.context = context;
+    }
+
+    private static IpcEnvironment environment(BundleContext context, Map<String, Object> config) {
+        return IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config);
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        mechanism.environment(environment(context, config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        mechanism.close();
+    }
+}

@@ -1,0 +1,159 @@
+package org.multios.ipc.channels.pipe;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcObject;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * What every pipe end shares: its owner's session, the grant tested by each operation, the
+ * non-blocking flag, argument checks and closing.
+ */
+abstract class PipeEnd implements IpcObject {
+    final PipeSession session;
+    final PipeTarget pipe;
+    final PipeCounters counters;
+    private final Grant grant;
+    private final String role;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean nonBlocking;
+
+    PipeEnd(PipeSession session, PipeTarget pipe, Grant grant, String role, boolean nonBlocking) {
+        this.session = session;
+        this.pipe = pipe;
+        this.counters = pipe.counters();
+        this.grant = grant;
+        this.role = role;
+        this.nonBlocking = nonBlocking;
+        counters.increment(Counter.HANDLES);
+    }
+
+    /** Called once when the end closes: wake its waiters, let the pipe see one end less. */
+    abstract void closing();
+
+    /** {@code the reading end of pipe 'x'}, for messages. */
+    String describe() {
+        return "the " + role + " end of " + pipe.displayName();
+    }
+
+    boolean closedNow() {
+        return closed.get() || session.isClosed();
+    }
+
+    void checkOpen() {
+        if (closedNow()) {
+            throw IpcException.closed(describe());
+        }
+    }
+
+    void require(int right, String operation) {
+        checkOpen();
+        if (!grant.allows(right)) {
+            counters.increment(Counter.DENIALS);
+            session.caller().denied(ObjectType.PIPE, pipe.name().orElse("#" + pipe.id()), operation);
+            throw IpcException.permissionDenied(operation, describe() + " (handle rights " + grant + ")",
+                    session.caller().process().toString());
+        }
+    }
+
+    /** Counts and returns a failure of an operation (not a denial, not a timeout). */
+    IpcException failed(IpcError error, String message) {
+        counters.increment(Counter.ERRORS);
+        return new IpcException(error, message);
+    }
+
+    static void checkRange(byte[] b, int off, int len, String what) {
+        if (b == null) {
+            throw IpcException.invalidArgument(what + ": the array must not be null");
+        }
+        try {
+            Objects.checkFromIndexSize(off, len, b.length);
+        } catch (IndexOutOfBoundsException e) {
+            throw IpcException.invalidArgument(what + ": offset " + off + " and length " + len
+                    + " are outside an array of " + b.length + " bytes");
+        }
+    }
+
+    static void checkBuffer(java.nio.ByteBuffer buffer, boolean writable, String what) {
+        if (buffer == null) {
+            throw IpcException.invalidArgument(what + ": the buffer must not be null");
+        }
+        if (writable && buffer.isReadOnly()) {
+            throw IpcException.invalidArgument(what + ": the buffer is read-only");
+        }
+    }
+
+    public boolean isNonBlocking() {
+        return nonBlocking;
+    }
+
+    public void setNonBlocking(boolean nonBlocking) {
+        checkOpen();
+        this.nonBlocking = nonBlocking;
+    }
+
+    @Override
+    public ObjectType type() {
+        return ObjectType.PIPE;
+    }
+
+    @Override
+    public long id() {
+        return pipe.id();
+    }
+
+    @Override
+    public Optional<String> name() {
+        return pipe.name();
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return pipe.info();
+    }
+
+    @Override
+    public void setPermissions(Permissions permissions) {
+        if (permissions == null) {
+            throw IpcException.invalidArgument(pipe.displayName() + ": permissions must not be null");
+        }
+        require(Rights.ADMIN, "change the permissions of");
+        pipe.setPermissions(permissions);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                closing();
+            } finally {
+                counters.add(Counter.HANDLES, -1);
+                session.forget(this);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " (" + grant + ")";
+    }
+}

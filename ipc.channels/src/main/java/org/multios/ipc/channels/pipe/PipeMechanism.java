@@ -1,0 +1,123 @@
+package org.multios.ipc.channels.pipe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.MechanismProvider;
+
+/**
+ * Pipes as a mechanism, plain Java: unnamed pipes on the heap, named pipes as FIFOs in
+ * {@code <root>/pipe}, a session per caller. Stopping closes every end, so every waiter wakes
+ * with CLOSED; named pipes stay. It starts no thread.
+ */
+public final class PipeMechanism implements MechanismProvider<PipeService> {
+    private final Map<CallerContext, PipeSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, UnnamedPipe> unnamed = new ConcurrentHashMap<>();
+    private final Map<String, PipeCounters> namedCounters = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final FifoDirectory fifos;
+    private volatile IpcEnvironment environment;
+    private volatile boolean closed;
+
+    /** A mechanism working in the given environment. */
+    public PipeMechanism(IpcEnvironment environment) {
+        this.environment = environment;
+        this.fifos = new FifoDirectory(environment);
+    }
+
+    /** Applies changed limits to later operations (the root stays). */
+    public void environment(IpcEnvironment changed) {
+        this.environment = changed;
+    }
+
+    IpcEnvironment environment() {
+        return environment;
+    }
+
+    FifoDirectory fifos() {
+        return fifos;
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    /** Pipes alive now: unnamed ones of this JVM and FIFOs in the pipe directory. */
+    long liveCount() {
+        return unnamed.size() + (long) fifos.names().size();
+    }
+
+    void register(UnnamedPipe pipe) {
+        unnamed.put(pipe.id(), pipe);
+    }
+
+    void forget(UnnamedPipe pipe) {
+        unnamed.remove(pipe.id());
+    }
+
+    PipeCounters countersOf(String name) {
+        return namedCounters.computeIfAbsent(name, n -> new PipeCounters());
+    }
+
+    void unlinked(String name) {
+        namedCounters.remove(name);
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw IpcException.closed("the pipe mechanism");
+        }
+    }
+
+    @Override
+    public Class<PipeService> apiType() {
+        return PipeService.class;
+    }
+
+    @Override
+    public PipeService bind(CallerContext caller) {
+        checkOpen();
+        return new SessionPipeService(this, sessions.computeIfAbsent(caller, PipeSession::new));
+    }
+
+    @Override
+    public void release(CallerContext caller) {
+        PipeSession s = sessions.remove(caller);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** Stops the mechanism: every end closes and every waiter wakes with CLOSED. */
+    public void close() {
+        closed = true;
+        for (CallerContext c : List.copyOf(sessions.keySet())) {
+            release(c);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> objects() {
+        List<ObjectInfo> all = new ArrayList<>();
+        for (UnnamedPipe p : unnamed.values()) {
+            all.add(p.info());
+        }
+        for (String name : fifos.names()) {
+            all.add(new NamedPipe(name, fifos.inode(name), fifos, countersOf(name)).info());
+        }
+        return all;
+    }
+
+    @Override
+    public int connectionCount() {
+        return sessions.values().stream().mapToInt(PipeSession::size).sum();
+    }
+}

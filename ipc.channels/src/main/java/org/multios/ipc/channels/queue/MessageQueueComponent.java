@@ -1,0 +1,52 @@
+package org.multios.ipc.channels.queue;
+
+import java.util.Map;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.spi.DelegatingProvider;
+import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.MechanismProvider;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+
+/**
+ * The message queue mechanism in OSGi: limits from the platform's limits configuration, the IPC
+ * root from the framework property {@value IpcEnvironment#ROOT_PROPERTY}. Stopping the bundle
+ * closes every handle and listener registration (waiters wake with CLOSED); named queues and
+ * their messages stay and are found again on restart.
+ */
+@Component(service = MechanismProvider.class, configurationPid = MessageQueueComponent.LIMITS_PID)
+@IpcMechanism("queue")
+public final class MessageQueueComponent extends DelegatingProvider<MessageQueueService> {
+    static final String LIMITS_PID = "org.multios.ipc.limits";
+
+    private final MessageQueueMechanism mechanism;
+    private final String root;
+
+    /** Starts the mechanism. */
+    @Activate
+    public MessageQueueComponent(BundleContext context, Map<String, Object> config) {
+        this(new MessageQueueMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
+                context.getProperty(IpcEnvironment.ROOT_PROPERTY));
+    }
+
+    private MessageQueueComponent(MessageQueueMechanism mechanism, String root) {
+        super(mechanism);
+        this.mechanism = mechanism;
+        this.root = root;
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        mechanism.environment(IpcEnvironment.of(root, config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        mechanism.close();
+    }
+}

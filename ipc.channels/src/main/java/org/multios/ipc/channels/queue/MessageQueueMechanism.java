@@ -1,0 +1,262 @@
+package org.multios.ipc.channels.queue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.Limit;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Rights;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueFlag;
+import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.MechanismProvider;
+
+/**
+ * The message queue mechanism, plain Java: named queues are files under {@code <root>/queue}
+ * holding a {@link org.multios.ipc.channels.ring.PriorityRing}, so they survive this mechanism's
+ * restart and the death of every process using them, messages included. Every caller gets a
+ * {@link MessageQueueService} bound to it. Used by the OSGi component and by the plain-Java
+ * bootstrap alike.
+ */
+public final class MessageQueueMechanism implements MechanismProvider<MessageQueueService> {
+    private static final int CREATE_ATTEMPTS = 8;
+
+    private final ObjectDirectory directory;
+    private final Map<CallerContext, QueueSession> sessions = new ConcurrentHashMap<>();
+    private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
+    private volatile QueueSession[] sessionArray = new QueueSession[0];
+    private volatile IpcEnvironment environment;
+    private volatile boolean closed;
+
+    /** A mechanism working in the given environment. */
+    public MessageQueueMechanism(IpcEnvironment environment) {
+        this.environment = environment;
+        this.directory = new ObjectDirectory(environment, ObjectType.QUEUE);
+    }
+
+    /** Applies changed limits to later operations. */
+    public void environment(IpcEnvironment changed) {
+        this.environment = changed;
+    }
+
+    @Override
+    public Class<MessageQueueService> apiType() {
+        return MessageQueueService.class;
+    }
+
+    @Override
+    public MessageQueueService bind(CallerContext caller) {
+        checkOpen();
+        QueueSession session = sessions.computeIfAbsent(caller, QueueSession::new);
+        refreshSessions();
+        return new BoundService(session);
+    }
+
+    @Override
+    public void release(CallerContext caller) {
+        QueueSession s = sessions.remove(caller);
+        refreshSessions();
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private synchronized void refreshSessions() {
+        sessionArray = sessions.values().toArray(new QueueSession[0]);
+    }
+
+    /** Stops the mechanism: every handle and registration closes, waiters wake with CLOSED; queues stay. */
+    public void close() {
+        closed = true;
+        for (CallerContext c : List.copyOf(sessions.keySet())) {
+            release(c);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> objects() {
+        List<ObjectInfo> all = new ArrayList<>();
+        for (String name : directory.names()) {
+            try {
+                ObjectDirectory.Opened header = directory.snapshot(name, QueueDescriptor.RING_OFFSET);
+                all.add(QueueFile.of(name, header, directory, header.attributes().size(), false).info());
+            } catch (IpcException gone) {
+                // unlinked meanwhile, foreign or unreadable
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public int connectionCount() {
+        return sessions.values().stream().mapToInt(QueueSession::size).sum();
+    }
+
+    // ------------------------------------------------------------------ hot-path helpers
+
+    /** A holder for receives that did not pass one, one per thread. */
+    MessageInfo scratchInfo() {
+        return scratch.get();
+    }
+
+    /** A message was received: its sender's quota, if the sender is a caller here, is given back. */
+    void taken(MessageInfo info) {
+        QueueSession[] all = sessionArray;
+        for (QueueSession s : all) {
+            if (s.sent(info)) {
+                s.releaseQueued();
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    private void checkOpen() {
+        if (closed) {
+            throw IpcException.closed("the message queue mechanism");
+        }
+    }
+
+    MessageQueue create(QueueSession session, String name, QueueOptions options) {
+        directory.path(name);
+        if (options == null) {
+            throw IpcException.invalidArgument("queue '" + name + "': options must not be null");
+        }
+        checkOpen();
+        for (int attempt = 1;; attempt++) {
+            if (!options.exclusive()) {
+                try {
+                    return open(session, name, Rights.READ_WRITE, options.nonBlocking());
+                } catch (IpcException e) {
+                    if (e.error() != IpcError.NOT_FOUND) {
+                        throw e;
+                    }
+                }
+            }
+            try {
+                return createNew(session, name, options);
+            } catch (IpcException e) {
+                if (options.exclusive() || e.error() != IpcError.ALREADY_EXISTS || attempt >= CREATE_ATTEMPTS) {
+                    throw e;
+                }
+                // made by another process meanwhile: open it
+            }
+        }
+    }
+
+    private MessageQueue createNew(QueueSession session, String name, QueueOptions options) {
+        String what = "queue '" + name + "'";
+        var limits = environment.limits();
+        limits.check(Limit.QUEUE_MESSAGES, options.maxMessages(), what);
+        limits.check(Limit.MESSAGE_SIZE, options.maxMessageSize(), what);
+        limits.check(Limit.OBJECTS, directory.names().size() + 1L, "queues");
+        CallerContext caller = session.caller();
+        IpcProcess self = caller.process();
+        Permissions permissions = Permissions.of(self, options.mode());
+        Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.NONE);
+        caller.reserve(Quota.OBJECTS, 1);
+        try {
+            ObjectDirectory.Created created = directory.create(name,
+                    QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages()), permissions,
+                    region -> QueueFile.initialize(region, options.maxMessageSize(), options.maxMessages(),
+                            options.mode(), self));
+            QueueFile file = QueueFile.created(name, created, directory, self);
+            return session.track(new QueueHandle(this, session, file, grant, options.nonBlocking()));
+        } finally {
+            caller.release(Quota.OBJECTS, 1);
+        }
+    }
+
+    MessageQueue open(QueueSession session, String name, int rights, Set<QueueFlag> flags) {
+        directory.path(name);
+        if (rights == Rights.NONE || (rights & ~Rights.ALL) != 0) {
+            throw IpcException.invalidArgument("queue '" + name + "': rights " + rights + " must be a non-empty "
+                    + "combination of READ, WRITE and ADMIN");
+        }
+        if (flags == null) {
+            throw IpcException.invalidArgument("queue '" + name + "': flags must not be null");
+        }
+        boolean nonBlocking = false;
+        for (QueueFlag flag : flags) {
+            if (flag == null) {
+                throw IpcException.invalidArgument("queue '" + name + "': flags must not hold null");
+            }
+            if (flag == QueueFlag.EXCLUSIVE) {
+                throw IpcException.invalidArgument("queue '" + name + "': EXCLUSIVE is a flag of create only");
+            }
+            nonBlocking |= flag == QueueFlag.NON_BLOCKING;
+        }
+        checkOpen();
+        return open(session, name, rights, nonBlocking);
+    }
+
+    private MessageQueue open(QueueSession session, String name, int rights, boolean nonBlocking) {
+        ObjectDirectory.Opened opened = directory.open(name);
+        QueueFile file = QueueFile.of(name, opened, directory, opened.region().length(), true);
+        CallerContext caller = session.caller();
+        Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);
+        if (!opened.writable()) {
+            throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
+                    file.displayName(), caller.process().toString());
+        }
+        return session.track(new QueueHandle(this, session, file, grant, nonBlocking));
+    }
+
+    void unlink(QueueSession session, String name) {
+        directory.path(name);
+        checkOpen();
+        session.caller().authorize(ObjectType.QUEUE, name, directory.permissions(name), Rights.ADMIN);
+        directory.unlink(name);
+    }
+
+    /** The service bound to one caller. */
+    private final class BoundService implements MessageQueueService {
+        private final QueueSession session;
+
+        BoundService(QueueSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public MessageQueue create(String name, QueueOptions options) {
+            return MessageQueueMechanism.this.create(session, name, options);
+        }
+
+        @Override
+        public MessageQueue create(String name, int maxMessageSize, int maxMessages, Set<QueueFlag> flags) {
+            directory.path(name);
+            return create(name, QueueOptions.of(maxMessageSize, maxMessages).withFlags(flags));
+        }
+
+        @Override
+        public MessageQueue open(String name) {
+            return open(name, Rights.READ_WRITE, Set.of());
+        }
+
+        @Override
+        public MessageQueue open(String name, int rights, Set<QueueFlag> flags) {
+            return MessageQueueMechanism.this.open(session, name, rights, flags);
+        }
+
+        @Override
+        public void unlink(String name) {
+            MessageQueueMechanism.this.unlink(session, name);
+        }
+    }
+}

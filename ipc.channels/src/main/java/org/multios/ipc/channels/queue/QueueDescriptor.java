@@ -1,0 +1,73 @@
+package org.multios.ipc.channels.queue;
+
+import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
+import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
+
+import org.multios.ipc.channels.ring.PriorityRingDescriptor;
+
+/**
+ * Layout of a named message queue's file under {@code <root>/queue}: the common object header
+ * ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor}), the queue header with its sizes,
+ * listener registration and counters (each on its own cache line, since every process using the
+ * queue updates them), then, from the first page boundary, the message ring
+ * ({@link PriorityRingDescriptor}). Native byte order; counters are longs updated atomically.
+ *
+ * <pre>
+ *   offset
+ *        0  +------------------------------------------------------+
+ *           | common object header (64 bytes)                      |
+ *       64  +------------------------------------------------------+
+ *           | max message size (int) | max messages (int)          |
+ *      128  +------------------------------------------------------+
+ *           | listener: pid of the registered process, 0 = none (long) |
+ *      192  +------------------------------------------------------+
+ *           | notify sequence (int, futex word of listeners)       |
+ *      256  +------------------------------------------------------+
+ *           | counters, one long per 64-byte line: messages in,    |
+ *           | messages out, bytes in, bytes out, high-water mark,  |
+ *           | waits, timeouts, errors, denials, handles now        |
+ *      896  +------------------------------------------------------+
+ *           | reserved; IPC owner and group of the common header   |
+ *     4096  +------------------------------------------------------+
+ *           | message ring: PriorityRingDescriptor.length(max      |
+ *           | messages, max message size) bytes                    |
+ *           +------------------------------------------------------+
+ * </pre>
+ *
+ * The common header's data length is the ring's length. A program that dies without closing
+ * leaves "handles now" too high: counters are statistics, not ownership.
+ */
+final class QueueDescriptor {
+    static final int LAYOUT_VERSION = 1;
+    /** Where the ring starts: the header length. */
+    static final int RING_OFFSET = PAGE_SIZE;
+
+    static final int MAX_MESSAGE_SIZE = 64;
+    static final int MAX_MESSAGES = 68;
+    static final int LISTENER_PID = 2 * CACHE_LINE;
+    static final int NOTIFY_SEQUENCE = 3 * CACHE_LINE;
+
+    static final int MESSAGES_IN = 4 * CACHE_LINE;
+    static final int MESSAGES_OUT = 5 * CACHE_LINE;
+    static final int BYTES_IN = 6 * CACHE_LINE;
+    static final int BYTES_OUT = 7 * CACHE_LINE;
+    static final int HIGH_WATER_MARK = 8 * CACHE_LINE;
+    static final int WAITS = 9 * CACHE_LINE;
+    static final int TIMEOUTS = 10 * CACHE_LINE;
+    static final int ERRORS = 11 * CACHE_LINE;
+    static final int DENIALS = 12 * CACHE_LINE;
+    static final int HANDLES = 13 * CACHE_LINE;
+
+    private QueueDescriptor() {
+    }
+
+    /** Bytes of the ring of a queue. */
+    static long ringLength(int maxMessageSize, int maxMessages) {
+        return PriorityRingDescriptor.length(maxMessages, maxMessageSize);
+    }
+
+    /** Bytes of the file of a queue. */
+    static long fileLength(int maxMessageSize, int maxMessages) {
+        return RING_OFFSET + ringLength(maxMessageSize, maxMessages);
+    }
+}

@@ -1,0 +1,196 @@
+package org.multios.ipc.channels.queue;
+
+import static org.multios.ipc.channels.queue.QueueDescriptor.*;
+
+import java.util.Optional;
+import java.util.Set;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.Statistics;
+import org.multios.ipc.WaitTimes;
+import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.shm.mapped.ObjectFileHeader;
+
+/**
+ * One named queue as this JVM sees it: its mapped file (or a copy of its header, for listing),
+ * the message ring in it, its identity and the counters of its shared header.
+ */
+final class QueueFile {
+    private final long id;
+    private final String name;
+    private final MappedRegion region;
+    private final PriorityRing ring;
+    private final ObjectDirectory directory;
+    private final IpcProcess creator;
+    private final int maxMessageSize;
+    private final int maxMessages;
+
+    private QueueFile(long id, String name, MappedRegion region, PriorityRing ring, ObjectDirectory directory,
+            IpcProcess creator, int maxMessageSize, int maxMessages) {
+        this.id = id;
+        this.name = name;
+        this.region = region;
+        this.ring = ring;
+        this.directory = directory;
+        this.creator = creator;
+        this.maxMessageSize = maxMessageSize;
+        this.maxMessages = maxMessages;
+    }
+
+    /** Writes the queue header and lays out an empty ring in a new file. */
+    static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode, IpcProcess self) {
+        new ObjectFileHeader(region).initialize(ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
+                ringLength(maxMessageSize, maxMessages), mode, self.pid(), self.startTimeMillis(),
+                System.currentTimeMillis());
+        region.putInt(MAX_MESSAGE_SIZE, maxMessageSize);
+        region.putInt(MAX_MESSAGES, maxMessages);
+        PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize);
+    }
+
+    /**
+     * A queue from its opened file, checked.
+     *
+     * @param fileLength the length of the file (the region may be only a copy of its header)
+     * @param mapped     whether the region maps the whole file (else no ring is attached)
+     * @throws IpcException CORRUPTED if the file is not a queue of this layout
+     */
+    static QueueFile of(String name, ObjectDirectory.Opened opened, ObjectDirectory directory, long fileLength,
+            boolean mapped) {
+        String what = ObjectType.QUEUE.label() + " '" + name + "'";
+        MappedRegion region = opened.region();
+        ObjectFileHeader header = new ObjectFileHeader(region);
+        header.verify(ObjectType.QUEUE, LAYOUT_VERSION, fileLength, what);
+        if (header.headerLength() != RING_OFFSET || region.length() < RING_OFFSET) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has its ring at " + header.headerLength() + ", not "
+                    + RING_OFFSET);
+        }
+        int size = region.getInt(MAX_MESSAGE_SIZE);
+        int count = region.getInt(MAX_MESSAGES);
+        if (size < 1 || count < 1 || header.dataLength() != ringLength(size, count)) {
+            throw new IpcException(IpcError.CORRUPTED, what + " declares " + count + " messages of " + size
+                    + " bytes, which do not match its " + header.dataLength() + " bytes of data");
+        }
+        PriorityRing ring = null;
+        if (mapped) {
+            ring = PriorityRing.attach(region, RING_OFFSET, header.dataLength(), what);
+            if (ring.capacity() != count || ring.maxMessageSize() != size) {
+                throw new IpcException(IpcError.CORRUPTED, what + " has a ring of " + ring.capacity()
+                        + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
+            }
+        }
+        Permissions permissions = ObjectDirectory.permissionsOf(opened);
+        long pid = header.creatorPid();
+        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
+                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
+        return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count);
+    }
+
+    /** A queue this process has just created. */
+    static QueueFile created(String name, ObjectDirectory.Created created, ObjectDirectory directory,
+            IpcProcess self) {
+        MappedRegion region = created.region();
+        int size = region.getInt(MAX_MESSAGE_SIZE);
+        int count = region.getInt(MAX_MESSAGES);
+        PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, ringLength(size, count),
+                ObjectType.QUEUE.label() + " '" + name + "'");
+        return new QueueFile(created.inode(), name, region, ring, directory, self, size, count);
+    }
+
+    long id() {
+        return id;
+    }
+
+    Optional<String> name() {
+        return Optional.of(name);
+    }
+
+    String plainName() {
+        return name;
+    }
+
+    String displayName() {
+        return "queue '" + name + "'";
+    }
+
+    MappedRegion region() {
+        return region;
+    }
+
+    PriorityRing ring() {
+        return ring;
+    }
+
+    int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    int maxMessages() {
+        return maxMessages;
+    }
+
+    Permissions permissions() {
+        return directory.permissions(name);
+    }
+
+    void setPermissions(Permissions permissions) {
+        directory.setPermissions(name, permissions);
+    }
+
+    void count(int offset, long delta) {
+        region.getAndAddLong(offset, delta);
+    }
+
+    /** Counts a message sent and raises the high-water mark if the depth passed it. */
+    void sent(int bytes) {
+        long in = region.getAndAddLong(MESSAGES_IN, 1) + 1;
+        region.getAndAddLong(BYTES_IN, bytes);
+        long depth = in - region.getLongVolatile(MESSAGES_OUT);
+        while (true) {
+            long mark = region.getLongVolatile(HIGH_WATER_MARK);
+            if (depth <= mark || region.compareAndSetLong(HIGH_WATER_MARK, mark, depth)) {
+                return;
+            }
+        }
+    }
+
+    /** Counts a message received. */
+    void received(int bytes) {
+        region.getAndAddLong(MESSAGES_OUT, 1);
+        region.getAndAddLong(BYTES_OUT, bytes);
+    }
+
+    /** A snapshot of identity, permissions and counters. */
+    ObjectInfo info() {
+        long[] c = new long[Counter.values().length];
+        long in = region.getLongVolatile(MESSAGES_IN);
+        long out = region.getLongVolatile(MESSAGES_OUT);
+        c[Counter.MESSAGES_IN.ordinal()] = in;
+        c[Counter.MESSAGES_OUT.ordinal()] = out;
+        c[Counter.BYTES_IN.ordinal()] = region.getLongVolatile(BYTES_IN);
+        c[Counter.BYTES_OUT.ordinal()] = region.getLongVolatile(BYTES_OUT);
+        c[Counter.DEPTH.ordinal()] = ring != null ? ring.size() : Math.max(0, Math.min(maxMessages, in - out));
+        c[Counter.HIGH_WATER_MARK.ordinal()] = Math.min(maxMessages, region.getLongVolatile(HIGH_WATER_MARK));
+        c[Counter.WAITS.ordinal()] = region.getLongVolatile(WAITS);
+        c[Counter.TIMEOUTS.ordinal()] = region.getLongVolatile(TIMEOUTS);
+        c[Counter.ERRORS.ordinal()] = region.getLongVolatile(ERRORS);
+        c[Counter.DENIALS.ordinal()] = region.getLongVolatile(DENIALS);
+        c[Counter.HANDLES.ordinal()] = Math.max(0, region.getLongVolatile(HANDLES));
+        Permissions p;
+        try {
+            p = permissions();
+        } catch (RuntimeException unlinked) {
+            p = Permissions.of(creator, 0);
+        }
+        return new ObjectInfo(ObjectType.QUEUE, id, name(), creator, p, maxMessages, true,
+                Statistics.of(c, WaitTimes.NONE));
+    }
+}

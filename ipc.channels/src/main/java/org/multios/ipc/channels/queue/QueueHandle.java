@@ -1,0 +1,438 @@
+package org.multios.ipc.channels.queue;
+
+import static org.multios.ipc.channels.queue.QueueDescriptor.*;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Priority;
+import org.multios.ipc.Rights;
+import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.QueueAttributes;
+import org.multios.ipc.queue.QueueFlag;
+import org.multios.ipc.queue.QueueListener;
+import org.multios.ipc.queue.QueueRegistration;
+import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.LocalIdentity;
+
+/**
+ * A caller's handle on a named queue: the rights granted at open, tested by each operation,
+ * the non-blocking flag, and at most one listener registration. Sending and receiving go
+ * straight to the queue's {@link PriorityRing}; waits sleep in the kernel in slices of
+ * {@link Futex#MAX_SLICE_NANOS}, checking interruption and closing between them.
+ */
+final class QueueHandle implements MessageQueue {
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final MessageQueueMechanism mechanism;
+    private final QueueSession session;
+    private final QueueFile file;
+    private final PriorityRing ring;
+    private final MappedRegion region;
+    private final Grant grant;
+    private final long sender;
+    private final long senderPid;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean nonBlocking;
+    private volatile QueueWatcher watcher;
+
+    QueueHandle(MessageQueueMechanism mechanism, QueueSession session, QueueFile file, Grant grant,
+            boolean nonBlocking) {
+        this.mechanism = mechanism;
+        this.session = session;
+        this.file = file;
+        this.ring = file.ring();
+        this.region = file.region();
+        this.grant = grant;
+        this.nonBlocking = nonBlocking;
+        var process = session.caller().process();
+        this.sender = PriorityRing.sender(process.kind(), process.id());
+        this.senderPid = process.pid();
+        file.count(HANDLES, 1);
+    }
+
+    QueueFile file() {
+        return file;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private void checkOpen() {
+        if (closed.get() || session.isClosed()) {
+            throw IpcException.closed("handle on " + file.displayName());
+        }
+    }
+
+    private void require(int right, String operation) {
+        checkOpen();
+        if (!grant.allows(right)) {
+            file.count(DENIALS, 1);
+            session.caller().denied(ObjectType.QUEUE, file.plainName(), operation);
+            throw IpcException.permissionDenied(operation, file.displayName() + " (handle rights " + grant + ")",
+                    session.caller().process().toString());
+        }
+    }
+
+    private void checkRange(byte[] b, int off, int len) {
+        if (b == null || off < 0 || len < 0 || off > b.length - len) {
+            throw IpcException.invalidArgument(file.displayName() + ": range of " + len + " bytes at " + off
+                    + " is outside the array" + (b == null ? " (null)" : " of " + b.length + " bytes"));
+        }
+    }
+
+    private static long deadline(Duration timeout, String what) {
+        if (timeout == null || timeout.isNegative()) {
+            throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
+        }
+        long nanos = timeout.toNanos();
+        long now = System.nanoTime();
+        return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+
+    private IpcException wouldBlock(String operation) {
+        return new IpcException(IpcError.WOULD_BLOCK, operation + " on " + file.displayName()
+                + " would block and the handle is non-blocking");
+    }
+
+    /**
+     * Sleeps on a futex word of the ring for at most one slice and never past the deadline.
+     *
+     * @return false if the deadline has passed
+     */
+    private boolean sleep(boolean forMessage, int sequence, long deadline, String operation) {
+        checkOpen();
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(operation, file.displayName());
+        }
+        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return false;
+        }
+        long slice = Math.min(remaining, Futex.MAX_SLICE_NANOS);
+        if (forMessage) {
+            ring.awaitMessage(sequence, slice);
+        } else {
+            ring.awaitSpace(sequence, slice);
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    @Override
+    public void send(byte[] b, int off, int len, int priority) {
+        send(b, off, len, null, priority, NO_DEADLINE, true);
+    }
+
+    @Override
+    public boolean trySend(byte[] b, int off, int len, int priority) {
+        return send(b, off, len, null, priority, NO_DEADLINE, false);
+    }
+
+    @Override
+    public void send(byte[] b, int off, int len, int priority, Duration timeout) {
+        send(b, off, len, null, priority, deadline(timeout, file.displayName()), true);
+    }
+
+    @Override
+    public void send(ByteBuffer src, int priority) {
+        send(null, 0, 0, requireBuffer(src, false), priority, NO_DEADLINE, true);
+    }
+
+    @Override
+    public boolean trySend(ByteBuffer src, int priority) {
+        return send(null, 0, 0, requireBuffer(src, false), priority, NO_DEADLINE, false);
+    }
+
+    @Override
+    public void send(ByteBuffer src, int priority, Duration timeout) {
+        send(null, 0, 0, requireBuffer(src, false), priority, deadline(timeout, file.displayName()), true);
+    }
+
+    private ByteBuffer requireBuffer(ByteBuffer buffer, boolean writable) {
+        if (buffer == null) {
+            throw IpcException.invalidArgument(file.displayName() + ": buffer must not be null");
+        }
+        if (writable && buffer.isReadOnly()) {
+            throw IpcException.invalidArgument(file.displayName() + ": cannot receive into a read-only buffer");
+        }
+        return buffer;
+    }
+
+    private boolean send(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
+        require(Rights.WRITE, "send to");
+        if (src == null) {
+            checkRange(b, off, len);
+        } else {
+            len = src.remaining();
+        }
+        Priority.requireValid(priority, file.displayName());
+        if (len > file.maxMessageSize()) {
+            file.count(ERRORS, 1);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": a message of " + len
+                    + " bytes exceeds its maximum message size of " + file.maxMessageSize() + " bytes");
+        }
+        session.reserveQueued();
+        boolean sent = false;
+        try {
+            if (offer(b, off, len, src, priority)) {
+                sent = true;
+                return true;
+            }
+            if (!wait) {
+                return false;
+            }
+            if (nonBlocking) {
+                throw wouldBlock("send");
+            }
+            file.count(WAITS, 1);
+            ring.sendersSleeping(1);
+            try {
+                while (true) {
+                    checkOpen();
+                    int sequence = ring.spaceSequence();
+                    if (offer(b, off, len, src, priority)) {
+                        sent = true;
+                        return true;
+                    }
+                    if (!sleep(false, sequence, deadline, "send")) {
+                        file.count(TIMEOUTS, 1);
+                        throw IpcException.timeout("send", file.displayName());
+                    }
+                }
+            } finally {
+                ring.sendersSleeping(-1);
+            }
+        } finally {
+            if (!sent) {
+                session.releaseQueued();
+            }
+        }
+    }
+
+    private boolean offer(byte[] b, int off, int len, ByteBuffer src, int priority) {
+        int r = src == null ? ring.offer(b, off, len, priority, sender, senderPid)
+                : ring.offer(src, priority, sender, senderPid);
+        if (r < 0) {
+            return false;
+        }
+        file.sent(len);
+        if (r == PriorityRing.SENT_TO_EMPTY && region.getLongVolatile(LISTENER_PID) != 0
+                && ring.receiversSleeping() == 0) {
+            region.getAndAddInt(NOTIFY_SEQUENCE, 1);
+            Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, null, info, NO_DEADLINE, true);
+    }
+
+    @Override
+    public int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, null, info, NO_DEADLINE, false);
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
+        return receive(buf, off, len, null, info, deadline(timeout, file.displayName()), true);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info) {
+        return receive(null, 0, 0, requireBuffer(dst, true), info, NO_DEADLINE, true);
+    }
+
+    @Override
+    public int tryReceive(ByteBuffer dst, MessageInfo info) {
+        return receive(null, 0, 0, requireBuffer(dst, true), info, NO_DEADLINE, false);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
+        return receive(null, 0, 0, requireBuffer(dst, true), info, deadline(timeout, file.displayName()), true);
+    }
+
+    private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
+            boolean wait) {
+        require(Rights.READ, "receive from");
+        if (dst == null) {
+            checkRange(buf, off, len);
+        } else {
+            len = dst.remaining();
+        }
+        MessageInfo out = info != null ? info : mechanism.scratchInfo();
+        int r = poll(buf, off, len, dst, out);
+        if (r != PriorityRing.EMPTY) {
+            return r;
+        }
+        if (!wait) {
+            return NO_MESSAGE;
+        }
+        if (nonBlocking) {
+            throw wouldBlock("receive");
+        }
+        file.count(WAITS, 1);
+        ring.receiversSleeping(1);
+        try {
+            while (true) {
+                checkOpen();
+                int sequence = ring.availableSequence();
+                r = poll(buf, off, len, dst, out);
+                if (r != PriorityRing.EMPTY) {
+                    return r;
+                }
+                if (!sleep(true, sequence, deadline, "receive")) {
+                    file.count(TIMEOUTS, 1);
+                    throw IpcException.timeout("receive", file.displayName());
+                }
+            }
+        } finally {
+            ring.receiversSleeping(-1);
+        }
+    }
+
+    /** One attempt: the length received, EMPTY, or MESSAGE_TOO_LARGE thrown. */
+    private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
+        int r = dst == null ? ring.poll(buf, off, len, out) : ring.poll(dst, out);
+        if (r >= 0) {
+            file.received(r);
+            mechanism.taken(out);
+            return r;
+        }
+        if (r == PriorityRing.TOO_LARGE) {
+            file.count(ERRORS, 1);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": the next message has "
+                    + out.length() + " bytes, more than the " + len + " bytes offered; it stays queued");
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ attributes and notification
+
+    @Override
+    public QueueAttributes attributes() {
+        checkOpen();
+        return new QueueAttributes(file.maxMessageSize(), file.maxMessages(), ring.size(),
+                nonBlocking ? Set.of(QueueFlag.NON_BLOCKING) : Set.of());
+    }
+
+    @Override
+    public boolean isNonBlocking() {
+        return nonBlocking;
+    }
+
+    @Override
+    public void setNonBlocking(boolean nonBlocking) {
+        checkOpen();
+        this.nonBlocking = nonBlocking;
+    }
+
+    @Override
+    public QueueRegistration register(QueueListener listener) {
+        if (listener == null) {
+            throw IpcException.invalidArgument(file.displayName() + ": listener must not be null");
+        }
+        require(Rights.READ, "register a listener on");
+        long pid = ProcessHandle.current().pid();
+        synchronized (this) {
+            checkOpen();
+            if (!region.compareAndSetLong(LISTENER_PID, 0, pid)) {
+                long holder = region.getLongVolatile(LISTENER_PID);
+                boolean stale = holder != pid && holder != 0 && !LocalIdentity.isAlive(holder, 0);
+                if (!stale || !region.compareAndSetLong(LISTENER_PID, holder, pid)) {
+                    throw new IpcException(IpcError.BUSY, file.displayName() + " already has a listener (process "
+                            + holder + ")");
+                }
+            }
+            QueueWatcher w = new QueueWatcher(this, listener, region, pid);
+            watcher = w;
+            return w.start();
+        }
+    }
+
+    /** The registration closed. */
+    void forget(QueueWatcher w) {
+        synchronized (this) {
+            if (watcher == w) {
+                watcher = null;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ identity and closing
+
+    @Override
+    public ObjectType type() {
+        return ObjectType.QUEUE;
+    }
+
+    @Override
+    public long id() {
+        return file.id();
+    }
+
+    @Override
+    public Optional<String> name() {
+        return file.name();
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return file.info();
+    }
+
+    @Override
+    public void setPermissions(Permissions permissions) {
+        require(Rights.ADMIN, "change the permissions of");
+        if (permissions == null) {
+            throw IpcException.invalidArgument(file.displayName() + ": permissions must not be null");
+        }
+        file.setPermissions(permissions);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Closes the handle: its registration ends and every waiter wakes (and, through it, with CLOSED). */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            QueueWatcher w = watcher;
+            if (w != null) {
+                w.close();
+            }
+            file.count(HANDLES, -1);
+            session.forget(this);
+            ring.wakeAll();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "handle on " + file.displayName() + " (" + grant + ")";
+    }
+}

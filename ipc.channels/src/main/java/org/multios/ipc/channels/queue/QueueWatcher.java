@@ -1,0 +1,101 @@
+package org.multios.ipc.channels.queue;
+
+import static org.multios.ipc.channels.queue.QueueDescriptor.LISTENER_PID;
+import static org.multios.ipc.channels.queue.QueueDescriptor.NOTIFY_SEQUENCE;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.QueueListener;
+import org.multios.ipc.queue.QueueRegistration;
+import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.MappedRegion;
+
+/**
+ * A listener registration and the thread that serves it: the thread sleeps in the kernel on the
+ * queue's notify sequence, which a sender bumps when its message made the queue non-empty while
+ * no receiver slept, and calls the listener each time the sequence moved. The registration is
+ * the queue's one registration (the listener word holds this process's pid) until it is closed;
+ * closing stops and joins the thread. The sequence is first read when the registration is made,
+ * so a message sent as soon as {@code register} returns is not missed.
+ */
+final class QueueWatcher implements QueueRegistration {
+    private static final System.Logger LOG = System.getLogger(QueueWatcher.class.getName());
+
+    private final QueueHandle handle;
+    private final QueueListener listener;
+    private final MappedRegion region;
+    private final long pid;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread thread;
+    private final int initialSequence;
+
+    QueueWatcher(QueueHandle handle, QueueListener listener, MappedRegion region, long pid) {
+        this.handle = handle;
+        this.listener = listener;
+        this.region = region;
+        this.pid = pid;
+        this.initialSequence = region.getIntVolatile(NOTIFY_SEQUENCE);
+        this.thread = new Thread(this::watch, "ipc-queue-listener-" + handle.file().plainName() + "-" + handle.id());
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the thread. */
+    QueueWatcher start() {
+        thread.start();
+        return this;
+    }
+
+    private void watch() {
+        int seen = initialSequence;
+        while (!closed.get()) {
+            Futex.await(region, NOTIFY_SEQUENCE, seen, Futex.MAX_SLICE_NANOS);
+            int now = region.getIntVolatile(NOTIFY_SEQUENCE);
+            if (closed.get()) {
+                return;
+            }
+            if (now != seen) {
+                seen = now;
+                try {
+                    listener.messageAvailable(handle);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "listener of " + handle.file().displayName() + " failed", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public MessageQueue queue() {
+        return handle;
+    }
+
+    @Override
+    public boolean isActive() {
+        return !closed.get();
+    }
+
+    /** Removes the registration, wakes the thread and waits for it to end (unless called from it). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        region.compareAndSetLong(LISTENER_PID, pid, 0);
+        Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
+        handle.forget(this);
+        if (Thread.currentThread() != thread) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.multios.ipc.channels.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.MessagePort;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.QueueOptions;
+
+/** A queue shared with child JVMs: both directions, and a sender killed with SIGKILL mid-stream. */
+@Timeout(180)
+class CrossProcessQueueTest extends QueueTestSupport {
+    private static final int COUNT = 20_000;
+
+    @RegisterExtension
+    final ChildProcesses children = new ChildProcesses();
+
+    @AfterEach
+    void stopChildren() throws InterruptedException {
+        children.destroyAll();
+    }
+
+    @Test
+    void childSendsParentReceives() throws Exception {
+        MessageQueue q = queues().create("to-parent", QueueOptions.of(TestMessages.MAX_LENGTH, 16));
+        Process child = children.startJava("sender", root, tempDir.resolve("sender.log"), "send", "to-parent", "7",
+                Integer.toString(COUNT));
+        byte[] buf = new byte[TestMessages.MAX_LENGTH];
+        MessageInfo info = new MessageInfo();
+        long[] last = { -1, -1, -1 };
+        for (int i = 0; i < COUNT; i++) {
+            int n = q.receive(buf, 0, buf.length, info, Duration.ofSeconds(60));
+            assertThat(TestMessages.isWhole(buf, n)).isTrue();
+            assertThat(TestMessages.sender(buf)).isEqualTo(7);
+            assertThat(info.senderPid()).isEqualTo(child.pid());
+            long seq = TestMessages.sequence(buf);
+            assertThat(seq).isGreaterThan(last[info.priority()]);
+            last[info.priority()] = seq;
+        }
+        assertThat(children.awaitExit(child)).as(children.output(child)).isZero();
+        assertThat(q.tryReceive(buf, 0, buf.length, null)).isEqualTo(MessagePort.NO_MESSAGE);
+    }
+
+    @Test
+    void parentSendsChildReceives() throws Exception {
+        MessageQueue q = queues().create("to-child", QueueOptions.of(TestMessages.MAX_LENGTH, 16));
+        Process child = children.startJava("receiver", root, tempDir.resolve("receiver.log"), "receive", "to-child",
+                Integer.toString(COUNT));
+        byte[] buf = new byte[TestMessages.MAX_LENGTH];
+        for (int seq = 0; seq < COUNT; seq++) {
+            int n = TestMessages.write(buf, 3, seq);
+            q.send(buf, 0, n, seq % 3, Duration.ofSeconds(60));
+        }
+        assertThat(children.awaitExit(child)).as(children.output(child)).isZero();
+        assertThat(children.output(child)).contains("received " + COUNT);
+    }
+
+    @Test
+    void killedSenderNeverLeavesTornMessages() throws Exception {
+        MessageQueue q = queues().create("killed", QueueOptions.of(TestMessages.MAX_LENGTH, 64));
+        Process child = children.startJava("flooder", root, tempDir.resolve("flooder.log"), "flood", "killed", "9");
+        byte[] buf = new byte[TestMessages.MAX_LENGTH];
+        MessageInfo info = new MessageInfo();
+        long[] last = { -1, -1, -1 };
+        int received = 0;
+        while (received < 5_000) {
+            received += check(q, buf, info, last, q.receive(buf, 0, buf.length, info, Duration.ofSeconds(60)));
+        }
+        assertThat(children.output(child)).contains("flooding");
+        Thread.sleep(5);
+        child.destroyForcibly();
+        assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        int n;
+        while ((n = q.tryReceive(buf, 0, buf.length, info)) != MessagePort.NO_MESSAGE) {
+            received += check(q, buf, info, last, n);
+        }
+        assertThat(received).isGreaterThanOrEqualTo(5_000);
+        // the queue still works: at most the slot the child held when it died is lost
+        int sent = 0;
+        for (int seq = 0; seq < 63; seq++) {
+            int len = TestMessages.write(buf, 1, seq);
+            if (q.trySend(buf, 0, len, 0)) {
+                sent++;
+            }
+        }
+        assertThat(sent).isGreaterThanOrEqualTo(62);
+        for (int i = 0; i < sent; i++) {
+            n = q.receive(buf, 0, buf.length, info, Duration.ofSeconds(10));
+            assertThat(TestMessages.isWhole(buf, n)).isTrue();
+        }
+        assertThat(Files.exists(root.resolve("queue").resolve("killed"))).isTrue();
+    }
+
+    private static int check(MessageQueue q, byte[] buf, MessageInfo info, long[] last, int n) {
+        assertThat(TestMessages.isWhole(buf, n)).as("whole message of %d bytes: %s", n,
+                Arrays.toString(Arrays.copyOf(buf, Math.max(0, n)))).isTrue();
+        if (TestMessages.sender(buf) == 9) {
+            long seq = TestMessages.sequence(buf);
+            assertThat(seq).isGreaterThan(last[info.priority()]);
+            last[info.priority()] = seq;
+        }
+        return 1;
+    }
+
+    @Test
+    void childMissingQueueFails() throws Exception {
+        Process child = children.startJava("missing", root, tempDir.resolve("missing.log"), "receive", "nothing", "1");
+        assertThat(children.awaitExit(child)).isNotZero();
+        assertThat(children.output(child)).contains(IpcError.NOT_FOUND.name());
+        assertThat(IpcException.class).isNotNull();
+    }
+}
