@@ -15,8 +15,10 @@ import org.multios.ipc.spi.QuotaLedger;
 /**
  * A bundle as the mechanisms see it: access decided at open by the policy in force then,
  * grants remembered for revocation, quotas, and every denial written to the audit log.
+ * Public (in a private package) only for {@link #standalone}, which measurements outside the
+ * framework use to compare guarded and unguarded calls.
  */
-final class SecurityCaller implements CallerContext {
+public final class SecurityCaller implements CallerContext {
     private final IpcProcess process;
     private final QuotaLedger quotas;
     private final Supplier<AccessPolicy> policy;
@@ -30,6 +32,17 @@ final class SecurityCaller implements CallerContext {
         this.policy = policy;
         this.grants = grants;
         this.audit = audit;
+    }
+
+    /**
+     * A caller context as ipc.security makes them, outside the framework: the given process and
+     * rules, no quotas, audit at ten lines a second.
+     */
+    public static CallerContext standalone(IpcProcess process, java.util.List<String> rules) {
+        AccessPolicy policy = AccessPolicy.of(rules);
+        AuditLog audit = new AuditLog(10);
+        return new SecurityCaller(process, new QuotaLedger(process.toString(), java.util.Map.of()), () -> policy,
+                new GrantRegistry(), () -> audit);
     }
 
     @Override
