@@ -21,9 +21,15 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
+import org.multios.ipc.MessageInfo;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
+import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueFlag;
+import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
@@ -56,7 +62,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=chown", "osgi.command.function=shmcreate", "osgi.command.function=shmwrite",
     "osgi.command.function=shmread", "osgi.command.function=semcreate", "osgi.command.function=sempost",
     "osgi.command.function=semwait", "osgi.command.function=mutexcreate", "osgi.command.function=eventcreate",
-    "osgi.command.function=eventsignal", "osgi.command.function=eventwait", "osgi.command.function=signal" })
+    "osgi.command.function=eventsignal", "osgi.command.function=eventwait", "osgi.command.function=signal",
+    "osgi.command.function=queuecreate", "osgi.command.function=send", "osgi.command.function=receive",
+    "osgi.command.function=fifocreate", "osgi.command.function=bench" })
 public final class IpcCommands {
     private final IpcRuntime runtime;
 
@@ -70,6 +78,10 @@ public final class IpcCommands {
     private volatile EventService events;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile SignalService signals;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MessageQueueService queues;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PipeService pipes;
 
     /** Commands over the given runtime. */
     @Activate
@@ -89,14 +101,16 @@ public final class IpcCommands {
         return objectTable(runtime.objects(ObjectType.ofLabel(type)));
     }
 
+    /** Objects as a table; IN and OUT count bytes for segments and pipes, messages (or posts) for the rest. */
     private static String objectTable(List<ObjectInfo> infos) {
         Table t = new Table(new String[] { "TYPE", "NAME", "OWNER", "MODE", "SIZE", "HANDLES", "IN", "OUT" },
                 new int[] { 9, 20, 12, 9, 10, 7, 8, 8 });
         for (ObjectInfo o : infos) {
             Statistics s = o.statistics();
+            boolean bytes = o.type() == ObjectType.SHARED_MEMORY || o.type() == ObjectType.PIPE;
             t.row(o.type().label(), o.displayName(), o.permissions().owner(), o.permissions().modeString(), o.capacity(),
-                    s.get(Counter.HANDLES), s.get(Counter.MESSAGES_IN) + s.get(Counter.BYTES_IN),
-                    s.get(Counter.MESSAGES_OUT) + s.get(Counter.BYTES_OUT));
+                    s.get(Counter.HANDLES), s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN),
+                    s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT));
         }
         return t.size() == 0 ? "no objects\n" : t.toString();
     }
@@ -181,6 +195,8 @@ public final class IpcCommands {
             case MUTEX -> require(sync, "ipc.sync").unlinkMutex(name);
             case CONDITION -> require(sync, "ipc.sync").unlinkCondition(name);
             case EVENT -> require(events, "ipc.sync").unlink(name);
+            case QUEUE -> require(queues, "ipc.channels").unlink(name);
+            case PIPE -> require(pipes, "ipc.channels").unlink(name);
             default -> throw IpcException.invalidArgument("cannot unlink objects of kind " + type + " here");
         }
         return "unlinked " + type + " '" + name + "'\n";
@@ -211,6 +227,7 @@ public final class IpcCommands {
             case MUTEX -> require(sync, "ipc.sync").openMutex(name);
             case CONDITION -> require(sync, "ipc.sync").openCondition(name);
             case EVENT -> require(events, "ipc.sync").open(name);
+            case QUEUE -> require(queues, "ipc.channels").open(name);
             default -> throw IpcException.invalidArgument("cannot open objects of kind " + type + " here");
         };
     }
@@ -314,6 +331,53 @@ public final class IpcCommands {
         Signal s = Signal.parse(signal);
         require(signals, "ipc.sync").send(ProcessKind.BUNDLE, bundleId, s, value);
         return "sent " + s + " to bundle " + bundleId + "\n";
+    }
+
+    // ------------------------------------------------------------------ queues and pipes
+
+    @Descriptor("creates a named message queue (mode 660)")
+    public String queuecreate(@Descriptor("name") String name, @Descriptor("largest message in bytes") int maxSize,
+            @Descriptor("messages it holds") int maxMessages) {
+        try (MessageQueue q = require(queues, "ipc.channels").create(name,
+                QueueOptions.of(maxSize, maxMessages).withMode(0660).withFlags(QueueFlag.EXCLUSIVE))) {
+            return "created queue '" + name + "': " + q.attributes() + "\n";
+        }
+    }
+
+    @Descriptor("sends a text message to a named queue with a priority 0..31; never waits")
+    public String send(@Descriptor("queue name") String name, @Descriptor("priority 0..31") int priority,
+            @Descriptor("text") String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try (MessageQueue q = require(queues, "ipc.channels").open(name)) {
+            if (!q.trySend(bytes, 0, bytes.length, priority)) {
+                throw new IpcException(org.multios.ipc.IpcError.WOULD_BLOCK, "queue '" + name + "' is full");
+            }
+            return "sent " + bytes.length + " bytes at priority " + priority + "\n";
+        }
+    }
+
+    @Descriptor("receives the next message of a named queue, waiting at most the given milliseconds")
+    public String receive(@Descriptor("queue name") String name, @Descriptor("timeout in milliseconds") long millis) {
+        try (MessageQueue q = require(queues, "ipc.channels").open(name)) {
+            byte[] buffer = new byte[q.attributes().maxMessageSize()];
+            MessageInfo info = new MessageInfo();
+            int n = q.receive(buffer, 0, buffer.length, info, Duration.ofMillis(millis));
+            return "priority " + info.priority() + " from " + info.senderKind().name().toLowerCase() + " "
+                    + info.senderId() + ": " + new String(buffer, 0, n, StandardCharsets.UTF_8) + "\n";
+        }
+    }
+
+    @Descriptor("creates a named pipe: a FIFO in the IPC root that shell tools can read and write")
+    public String fifocreate(@Descriptor("name") String name, @Descriptor("octal mode") String mode) {
+        require(pipes, "ipc.channels").createNamed(name, Permissions.parseMode(mode));
+        return "created fifo '" + name + "'\n";
+    }
+
+    // ------------------------------------------------------------------ measuring
+
+    @Descriptor("measures each installed mechanism on this machine for about a second each")
+    public String bench() {
+        return new ConsoleBench(shm, sync, events, queues).run();
     }
 
     private static <T> T require(T service, String bundle) {
