@@ -1,0 +1,42 @@
+package org.multios.ipc.bench.channel;
+
+import org.multios.ipc.Ipc;
+import org.multios.ipc.IpcContext;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.channel.Channel;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
+
+/**
+ * An anonymous channel of the project for one benchmark trial, in its own IPC root: 64 KiB per
+ * direction, messages of up to {@value #MESSAGE_SIZE} bytes (so each direction has
+ * {@value #CAPACITY} slots, the peers' queue capacity).
+ */
+final class ChannelFixture implements AutoCloseable {
+    /** Bytes of each benchmark message. */
+    static final int MESSAGE_SIZE = 64;
+    /** Messages each direction (and each peer queue) holds. */
+    static final int CAPACITY = 1024;
+
+    private final BenchRoot root = new BenchRoot();
+    private final IpcContext ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
+    private final Channel channel = ipc.service(ChannelService.class).create(
+            ChannelOptions.ofBufferSize(CAPACITY * MESSAGE_SIZE).withMaxMessageSize(MESSAGE_SIZE)
+                    .withMaxMessages(CAPACITY));
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+            ipc.close();
+        } finally {
+            root.close();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.multios.ipc.bench.channel;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jctools.queues.SpscArrayQueue;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.channel.ChannelEnd;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Round-trip latency of a 64-byte message between two threads of one JVM: the benchmark thread
+ * sends a ping and waits for the pong that an echo thread (owned by the state) sends back.
+ * Sampled, so JMH reports p50/p99/p99.9. Project: the two directions of one anonymous channel,
+ * with blocking receives (a waiter spins briefly in the ring, then sleeps in the kernel). Peers
+ * in the same run: two JCTools {@link SpscArrayQueue}s polled in a busy spin (no sleeping at
+ * all: a lower bound), and two {@link ArrayBlockingQueue}s with blocking {@code poll}.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ChannelRoundTrip {
+    /** How long the measuring side waits for a pong before failing. */
+    static final Duration REPLY_BOUND = Duration.ofSeconds(10);
+    /** How long the echo side waits for a ping before re-checking whether it should stop. */
+    static final Duration POLL = Duration.ofMillis(200);
+
+    /** The project's channel with its echo thread on end B. */
+    @State(Scope.Thread)
+    public static class ChannelPair {
+        ChannelFixture fixture;
+        ChannelEnd a;
+        Echo echo;
+        final byte[] ping = new byte[ChannelFixture.MESSAGE_SIZE];
+        final byte[] pong = new byte[ChannelFixture.MESSAGE_SIZE];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new ChannelFixture();
+            a = fixture.channel().endA();
+            ChannelEnd b = fixture.channel().endB();
+            byte[] buf = new byte[ChannelFixture.MESSAGE_SIZE];
+            echo = Echo.start("channel-bench-echo", () -> {
+                int n;
+                try {
+                    n = b.receive(buf, 0, buf.length, null, POLL);
+                } catch (IpcException e) {
+                    if (e.error() == IpcError.TIMEOUT) {
+                        return;
+                    }
+                    throw e;
+                }
+                b.send(buf, 0, n, 0);
+            });
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                echo.stop();
+            } finally {
+                fixture.close();
+            }
+        }
+    }
+
+    /** Two SPSC queues with a spinning echo thread. */
+    @State(Scope.Thread)
+    public static class SpscPair {
+        final SpscArrayQueue<byte[]> ping = new SpscArrayQueue<>(ChannelFixture.CAPACITY);
+        final SpscArrayQueue<byte[]> pong = new SpscArrayQueue<>(ChannelFixture.CAPACITY);
+        final byte[] message = new byte[ChannelFixture.MESSAGE_SIZE];
+        Echo echo;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            echo = Echo.start("channel-bench-echo-spsc", () -> {
+                byte[] m = ping.poll();
+                if (m != null) {
+                    pong.offer(m);
+                } else {
+                    Thread.onSpinWait();
+                }
+            });
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            echo.stop();
+        }
+    }
+
+    /** Two array blocking queues with a blocking echo thread. */
+    @State(Scope.Thread)
+    public static class BlockingPair {
+        final ArrayBlockingQueue<byte[]> ping = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
+        final ArrayBlockingQueue<byte[]> pong = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
+        final byte[] message = new byte[ChannelFixture.MESSAGE_SIZE];
+        Echo echo;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            echo = Echo.start("channel-bench-echo-abq", () -> {
+                byte[] m = ping.poll(POLL.toNanos(), TimeUnit.NANOSECONDS);
+                if (m != null) {
+                    pong.put(m);
+                }
+            });
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            echo.stop();
+        }
+    }
+
+    /** Project: ping A&#8594;B, pong B&#8594;A on one channel. */
+    @Benchmark
+    public int channel(ChannelPair p) {
+        p.a.send(p.ping, 0, p.ping.length, 0);
+        try {
+            return p.a.receive(p.pong, 0, p.pong.length, null, REPLY_BOUND);
+        } catch (IpcException e) {
+            IllegalStateException x = p.echo.noReply("channel");
+            x.addSuppressed(e);
+            throw x;
+        }
+    }
+
+    /** Peer: the same over two spinning SPSC queues. */
+    @Benchmark
+    public byte[] spsc(SpscPair p) {
+        p.ping.offer(p.message);
+        long deadline = System.nanoTime() + REPLY_BOUND.toNanos();
+        while (true) {
+            byte[] r = p.pong.poll();
+            if (r != null) {
+                return r;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw p.echo.noReply("SPSC queue");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Peer: the same over two array blocking queues. */
+    @Benchmark
+    public byte[] arrayBlockingQueue(BlockingPair p) throws InterruptedException {
+        p.ping.put(p.message);
+        byte[] r = p.pong.poll(REPLY_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+        if (r == null) {
+            throw p.echo.noReply("ArrayBlockingQueue");
+        }
+        return r;
+    }
+}

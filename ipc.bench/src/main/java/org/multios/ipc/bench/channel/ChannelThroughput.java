@@ -1,0 +1,159 @@
+package org.multios.ipc.bench.channel;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jctools.queues.SpscArrayQueue;
+import org.multios.ipc.MessagePort;
+import org.multios.ipc.channel.ChannelEnd;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One sender thread and one receiver thread moving 64-byte messages through one direction: an
+ * anonymous channel of the project (each message copied into the shared ring and out into the
+ * receiver's buffer, nothing allocated), against a JCTools {@link SpscArrayQueue} and an
+ * {@link ArrayBlockingQueue} of the same capacity carrying references to a 64-byte array, in
+ * the same run. Each operation is one non-blocking attempt (so a stopped peer never blocks the
+ * other); the {@code sent} and {@code received} counters give the messages that went through,
+ * per second: read those, not the primary score.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ChannelThroughput {
+
+    /** Successful operations of one thread, reported per second next to the attempts. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Moved {
+        public long sent;
+        public long received;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            sent = 0;
+            received = 0;
+        }
+    }
+
+    /** The project's channel, shared by the group's two threads. */
+    @State(Scope.Group)
+    public static class OneChannel {
+        ChannelFixture fixture;
+        ChannelEnd sender;
+        ChannelEnd receiver;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new ChannelFixture();
+            sender = fixture.channel().endA();
+            receiver = fixture.channel().endB();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            fixture.close();
+        }
+    }
+
+    /** A JCTools single-producer single-consumer array queue. */
+    @State(Scope.Group)
+    public static class Spsc {
+        final SpscArrayQueue<byte[]> queue = new SpscArrayQueue<>(ChannelFixture.CAPACITY);
+    }
+
+    /** A JDK array blocking queue. */
+    @State(Scope.Group)
+    public static class Blocking {
+        final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
+    }
+
+    /** Per-thread message buffers. */
+    @State(Scope.Thread)
+    public static class Buffers {
+        final byte[] message = new byte[ChannelFixture.MESSAGE_SIZE];
+        final byte[] receive = new byte[ChannelFixture.MESSAGE_SIZE];
+    }
+
+    /** Project: send one message if there is room. */
+    @Benchmark
+    @Group("channel")
+    @GroupThreads(1)
+    public boolean channelSend(OneChannel c, Buffers b, Moved m) {
+        if (c.sender.trySend(b.message, 0, b.message.length, 0)) {
+            m.sent++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Project: receive one message if there is one. */
+    @Benchmark
+    @Group("channel")
+    @GroupThreads(1)
+    public int channelReceive(OneChannel c, Buffers b, Moved m) {
+        int n = c.receiver.tryReceive(b.receive, 0, b.receive.length, null);
+        if (n != MessagePort.NO_MESSAGE) {
+            m.received++;
+        }
+        return n;
+    }
+
+    /** Peer: offer to the SPSC queue. */
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public boolean spscOffer(Spsc q, Buffers b, Moved m) {
+        if (q.queue.offer(b.message)) {
+            m.sent++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Peer: poll the SPSC queue. */
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public byte[] spscPoll(Spsc q, Moved m) {
+        byte[] r = q.queue.poll();
+        if (r != null) {
+            m.received++;
+        }
+        return r;
+    }
+
+    /** Peer: offer to the array blocking queue. */
+    @Benchmark
+    @Group("arrayBlockingQueue")
+    @GroupThreads(1)
+    public boolean abqOffer(Blocking q, Buffers b, Moved m) {
+        if (q.queue.offer(b.message)) {
+            m.sent++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Peer: poll the array blocking queue. */
+    @Benchmark
+    @Group("arrayBlockingQueue")
+    @GroupThreads(1)
+    public byte[] abqPoll(Blocking q, Moved m) {
+        byte[] r = q.queue.poll();
+        if (r != null) {
+            m.received++;
+        }
+        return r;
+    }
+}

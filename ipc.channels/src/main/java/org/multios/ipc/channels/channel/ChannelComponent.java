@@ -1,0 +1,52 @@
+package org.multios.ipc.channels.channel;
+
+import java.util.Map;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.spi.DelegatingProvider;
+import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.MechanismProvider;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+
+/**
+ * The channel mechanism in OSGi: limits from the platform's limits configuration, the IPC root
+ * from the framework property {@value IpcEnvironment#ROOT_PROPERTY}. Stopping the bundle closes
+ * every handle and anonymous channel (waiters wake with CLOSED); named channels and their
+ * messages stay and are found again on restart.
+ */
+@Component(service = MechanismProvider.class, configurationPid = ChannelComponent.LIMITS_PID)
+@IpcMechanism("channel")
+public final class ChannelComponent extends DelegatingProvider<ChannelService> {
+    static final String LIMITS_PID = "org.multios.ipc.limits";
+
+    private final ChannelMechanism mechanism;
+    private final String root;
+
+    /** Starts the mechanism. */
+    @Activate
+    public ChannelComponent(BundleContext context, Map<String, Object> config) {
+        this(new ChannelMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
+                context.getProperty(IpcEnvironment.ROOT_PROPERTY));
+    }
+
+    private ChannelComponent(ChannelMechanism mechanism, String root) {
+        super(mechanism);
+        this.mechanism = mechanism;
+        this.root = root;
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        mechanism.environment(IpcEnvironment.of(root, config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        mechanism.close();
+    }
+}

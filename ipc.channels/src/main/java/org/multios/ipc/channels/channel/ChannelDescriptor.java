@@ -1,0 +1,169 @@
+package org.multios.ipc.channels.channel;
+
+import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
+import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
+
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.PriorityRingDescriptor;
+
+/**
+ * Layout of a channel's file, named ({@code <root>/channel/<name>}) or anonymous (unlinked): the
+ * common object header ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor}), the channel
+ * header, then, from page boundaries, the ring of direction A&#8594;B and the ring of direction
+ * B&#8594;A ({@link PriorityRingDescriptor}). Native byte order; every word that processes
+ * update sits on its own cache line; counters are longs updated atomically.
+ *
+ * <pre>
+ *   offset
+ *        0  +---------------------------------------------------------------+
+ *           | common object header (64 bytes)                               |
+ *       64  +---------------------------------------------------------------+
+ *           | buffer size (int) | max messages (int, 0 = none) |           |
+ *           | max message size (int) | slots per direction (int) |        |
+ *           | anonymous (int: 1 = unlinked file, ends close for good)       |
+ *      128  +---------------------------------------------------------------+
+ *           | handles open on end A (int)                                   |
+ *      192  +---------------------------------------------------------------+
+ *           | handles open on end B (int)                                   |
+ *      256  +---------------------------------------------------------------+
+ *           | ends closed for good (int: bit 0 = A, bit 1 = B; anonymous)   |
+ *      512  +---------------------------------------------------------------+
+ *           | direction A->B (received at B), 12 lines of 64 bytes:         |
+ *           |  +0 bytes queued (long: the bufferSize budget)                |
+ *           |  +64 space sequence (int, futex word of waiting senders)      |
+ *           |  +128 senders sleeping on it (int)                            |
+ *           |  +192 messages in | +256 messages out | +320 bytes in |       |
+ *           |  +384 bytes out | +448 depth high-water mark | +512 waits |    |
+ *           |  +576 timeouts | +640 errors | +704 denials (longs)           |
+ *     1280  +---------------------------------------------------------------+
+ *           | direction B->A (received at A), the same 12 lines             |
+ *     2048  +---------------------------------------------------------------+
+ *           | reserved; IPC owner and group of the common header            |
+ *     4096  +---------------------------------------------------------------+
+ *           | ring A->B: PriorityRingDescriptor.length(slots, max message   |
+ *           | size) bytes, padded to a page                                 |
+ *           +---------------------------------------------------------------+
+ *           | ring B->A: the same                                           |
+ *           +---------------------------------------------------------------+
+ * </pre>
+ *
+ * A sender first reserves its message's bytes in "bytes queued" (compare-and-set, never past
+ * the buffer size), then offers the message to the ring; a receiver gives the bytes back after
+ * it took a message, bumps the space sequence and wakes sleeping senders. The ring's own slot
+ * count bounds the messages: {@code maxMessages} when the options set it, else
+ * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
+ */
+public final class ChannelDescriptor {
+    /** Layout version of the channel header, checked on attach. */
+    public static final int LAYOUT_VERSION = 1;
+    /** Slots of a direction without a message bound never exceed this. */
+    public static final int MAX_DEFAULT_SLOTS = 1024;
+    /** Bytes of slots a direction without a message bound aims at (at least one slot). */
+    public static final long DEFAULT_SLOT_BUDGET = 4L * 1024 * 1024;
+
+    /** Buffer size in bytes (int). */
+    public static final int BUFFER_SIZE = 64;
+    /** Max messages per direction, 0 for none (int). */
+    public static final int MAX_MESSAGES = 68;
+    /** Largest message in bytes (int). */
+    public static final int MAX_MESSAGE_SIZE = 72;
+    /** Slots of each ring (int). */
+    public static final int SLOTS = 76;
+    /** 1 for an anonymous channel (int). */
+    public static final int ANONYMOUS = 80;
+    /** Handles open on end A (int). */
+    public static final int HANDLES_A = 2 * CACHE_LINE;
+    /** Handles open on end B (int). */
+    public static final int HANDLES_B = 3 * CACHE_LINE;
+    /** Ends closed for good (int bits). */
+    public static final int ENDS_CLOSED = 4 * CACHE_LINE;
+
+    /** Start of the block of direction A&#8594;B. */
+    public static final int DIRECTION_A_TO_B = 8 * CACHE_LINE;
+    /** Start of the block of direction B&#8594;A. */
+    public static final int DIRECTION_B_TO_A = 20 * CACHE_LINE;
+
+    /** In a direction block: bytes queued (long). */
+    public static final int BYTES_QUEUED = 0;
+    /** In a direction block: space sequence, a futex word (int). */
+    public static final int SPACE_SEQUENCE = CACHE_LINE;
+    /** In a direction block: senders sleeping on the space sequence (int). */
+    public static final int SENDERS_SLEEPING = 2 * CACHE_LINE;
+    /** In a direction block: messages sent (long). */
+    public static final int MESSAGES_IN = 3 * CACHE_LINE;
+    /** In a direction block: messages received (long). */
+    public static final int MESSAGES_OUT = 4 * CACHE_LINE;
+    /** In a direction block: bytes sent (long). */
+    public static final int BYTES_IN = 5 * CACHE_LINE;
+    /** In a direction block: bytes received (long). */
+    public static final int BYTES_OUT = 6 * CACHE_LINE;
+    /** In a direction block: the largest depth seen (long). */
+    public static final int HIGH_WATER_MARK = 7 * CACHE_LINE;
+    /** In a direction block: operations that waited (long). */
+    public static final int WAITS = 8 * CACHE_LINE;
+    /** In a direction block: waits that timed out (long). */
+    public static final int TIMEOUTS = 9 * CACHE_LINE;
+    /** In a direction block: other failures (long). */
+    public static final int ERRORS = 10 * CACHE_LINE;
+    /** In a direction block: refusals for lack of rights (long). */
+    public static final int DENIALS = 11 * CACHE_LINE;
+
+    /** Where the first ring starts: the header length. */
+    public static final int RINGS_OFFSET = PAGE_SIZE;
+
+    private ChannelDescriptor() {
+    }
+
+    /**
+     * The block of the direction whose messages are received at {@code receiver}: A&#8594;B for
+     * B, B&#8594;A for A.
+     */
+    public static int direction(ChannelSide receiver) {
+        return receiver == ChannelSide.B ? DIRECTION_A_TO_B : DIRECTION_B_TO_A;
+    }
+
+    /** The handle count word of an end. */
+    public static int handles(ChannelSide side) {
+        return side == ChannelSide.A ? HANDLES_A : HANDLES_B;
+    }
+
+    /** The bit of an end in {@link #ENDS_CLOSED}. */
+    public static int closedBit(ChannelSide side) {
+        return side == ChannelSide.A ? 1 : 2;
+    }
+
+    /**
+     * Message slots of each ring: {@code maxMessages} if set; otherwise as many slots as
+     * {@link #DEFAULT_SLOT_BUDGET} bytes hold, but at most the buffer size (one byte per message)
+     * and {@link #MAX_DEFAULT_SLOTS}, and at least one.
+     */
+    public static int slots(ChannelOptions options) {
+        if (options.hasMessageLimit()) {
+            return options.maxMessages();
+        }
+        long bySpace = DEFAULT_SLOT_BUDGET / PriorityRingDescriptor.slotSize(options.maxMessageSize());
+        return (int) Math.max(1, Math.min(Math.min(bySpace, options.bufferSize()), MAX_DEFAULT_SLOTS));
+    }
+
+    /** Bytes of one ring, padded to a page. */
+    public static long ringSpan(int slots, int maxMessageSize) {
+        long n = PriorityRingDescriptor.length(slots, maxMessageSize);
+        return (n + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
+    }
+
+    /** Where the ring received at {@code receiver} starts. */
+    public static long ringOffset(ChannelSide receiver, int slots, int maxMessageSize) {
+        return receiver == ChannelSide.B ? RINGS_OFFSET : RINGS_OFFSET + ringSpan(slots, maxMessageSize);
+    }
+
+    /** Bytes of both rings: the common header's data length. */
+    public static long dataLength(int slots, int maxMessageSize) {
+        return 2 * ringSpan(slots, maxMessageSize);
+    }
+
+    /** Bytes of the whole file. */
+    public static long fileLength(int slots, int maxMessageSize) {
+        return RINGS_OFFSET + dataLength(slots, maxMessageSize);
+    }
+}

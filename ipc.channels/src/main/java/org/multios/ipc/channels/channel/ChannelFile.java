@@ -1,0 +1,341 @@
+package org.multios.ipc.channels.channel;
+
+import static org.multios.ipc.channels.channel.ChannelDescriptor.*;
+
+import java.util.Optional;
+import java.util.Set;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.Statistics;
+import org.multios.ipc.WaitTimes;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.shm.mapped.ObjectFileHeader;
+
+/**
+ * One channel as this JVM sees it: its mapped file (or a copy of its header, for listing), the
+ * two rings in it, its identity, options and the words of its shared header. A named channel's
+ * permissions are those of its file; an anonymous one keeps its own.
+ */
+final class ChannelFile {
+    private final long id;
+    private final String name;
+    private final MappedRegion region;
+    private final PriorityRing toA;
+    private final PriorityRing toB;
+    private final ObjectDirectory directory;
+    private final IpcProcess creator;
+    private final ChannelOptions options;
+    private final int slots;
+    private final String displayName;
+    private volatile Permissions anonymousPermissions;
+
+    private ChannelFile(long id, String name, MappedRegion region, boolean attach, ObjectDirectory directory,
+            IpcProcess creator, ChannelOptions options, int slots) {
+        this.id = id;
+        this.name = name;
+        this.region = region;
+        this.directory = directory;
+        this.creator = creator;
+        this.options = options;
+        this.slots = slots;
+        this.displayName = name == null ? "channel #" + id : "channel '" + name + "'";
+        this.toB = attach ? attach(ChannelSide.B) : null;
+        this.toA = attach ? attach(ChannelSide.A) : null;
+        this.anonymousPermissions = Permissions.of(creator, options.mode());
+    }
+
+    private PriorityRing attach(ChannelSide receiver) {
+        int size = options.maxMessageSize();
+        PriorityRing ring = PriorityRing.attach(region, ringOffset(receiver, slots, size), ringSpan(slots, size),
+                displayName);
+        if (ring.capacity() != slots || ring.maxMessageSize() != size) {
+            throw new IpcException(IpcError.CORRUPTED, displayName + " has a ring of " + ring.capacity()
+                    + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
+        }
+        return ring;
+    }
+
+    /** Writes the channel header and lays out both rings in a new file. */
+    static void initialize(MappedRegion region, ChannelOptions options, boolean anonymous, IpcProcess self) {
+        int slots = ChannelDescriptor.slots(options);
+        int size = options.maxMessageSize();
+        new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, LAYOUT_VERSION, RINGS_OFFSET,
+                dataLength(slots, size), options.mode(), self.pid(), self.startTimeMillis(),
+                System.currentTimeMillis());
+        region.putInt(BUFFER_SIZE, options.bufferSize());
+        region.putInt(MAX_MESSAGES, options.maxMessages());
+        region.putInt(MAX_MESSAGE_SIZE, size);
+        region.putInt(SLOTS, slots);
+        region.putInt(ANONYMOUS, anonymous ? 1 : 0);
+        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size);
+        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size);
+    }
+
+    /** A channel this process has just created (named, or anonymous with a null name). */
+    static ChannelFile created(String name, ObjectDirectory.Created created, ObjectDirectory directory,
+            IpcProcess self, ChannelOptions options) {
+        return new ChannelFile(created.inode(), name, created.region(), true, directory, self, options,
+                ChannelDescriptor.slots(options));
+    }
+
+    /**
+     * A named channel from its opened file, checked.
+     *
+     * @param fileLength the length of the file (the region may be only a copy of its header)
+     * @param mapped     whether the region maps the whole file (else no ring is attached)
+     * @throws IpcException CORRUPTED if the file is not a channel of this layout
+     */
+    static ChannelFile of(String name, ObjectDirectory.Opened opened, ObjectDirectory directory, long fileLength,
+            boolean mapped) {
+        String what = ObjectType.CHANNEL.label() + " '" + name + "'";
+        MappedRegion region = opened.region();
+        ObjectFileHeader header = new ObjectFileHeader(region);
+        header.verify(ObjectType.CHANNEL, LAYOUT_VERSION, fileLength, what);
+        if (header.headerLength() != RINGS_OFFSET || region.length() < RINGS_OFFSET) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has its rings at " + header.headerLength()
+                    + ", not " + RINGS_OFFSET);
+        }
+        ChannelOptions options;
+        try {
+            options = new ChannelOptions(region.getInt(BUFFER_SIZE), region.getInt(MAX_MESSAGES),
+                    region.getInt(MAX_MESSAGE_SIZE), header.mode() & Permissions.MAX_MODE);
+        } catch (IpcException bad) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has inconsistent options: " + bad.getMessage());
+        }
+        int slots = region.getInt(SLOTS);
+        if (slots != ChannelDescriptor.slots(options)
+                || header.dataLength() != dataLength(slots, options.maxMessageSize())) {
+            throw new IpcException(IpcError.CORRUPTED, what + " declares " + slots + " slots of "
+                    + options.maxMessageSize() + " bytes, which do not match its " + header.dataLength()
+                    + " bytes of data");
+        }
+        Permissions permissions = ObjectDirectory.permissionsOf(opened);
+        long pid = header.creatorPid();
+        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
+                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
+        return new ChannelFile(opened.inode(), name, region, mapped, directory, creator,
+                options.withMode(permissions.mode()), slots);
+    }
+
+    long id() {
+        return id;
+    }
+
+    Optional<String> name() {
+        return Optional.ofNullable(name);
+    }
+
+    boolean isAnonymous() {
+        return name == null;
+    }
+
+    /** The name for access decisions and audit: the name, or {@code #id}. */
+    String plainName() {
+        return name == null ? "#" + id : name;
+    }
+
+    String displayName() {
+        return displayName;
+    }
+
+    ChannelOptions options() {
+        return options;
+    }
+
+    int slots() {
+        return slots;
+    }
+
+    MappedRegion region() {
+        return region;
+    }
+
+    /** The ring whose messages are received at {@code receiver}. */
+    PriorityRing ring(ChannelSide receiver) {
+        return receiver == ChannelSide.A ? toA : toB;
+    }
+
+    Permissions permissions() {
+        return name == null ? anonymousPermissions : directory.permissions(name);
+    }
+
+    void setPermissions(Permissions permissions) {
+        if (name == null) {
+            anonymousPermissions = permissions;
+        } else {
+            directory.setPermissions(name, permissions);
+        }
+    }
+
+    // ------------------------------------------------------------------ shared words
+
+    /** Adds to a counter of the direction received at {@code receiver}. */
+    void count(ChannelSide receiver, int counter, long delta) {
+        region.getAndAddLong(direction(receiver) + counter, delta);
+    }
+
+    /**
+     * Reserves {@code bytes} of the buffer of the direction received at {@code receiver}.
+     *
+     * @return false if they would take it past the buffer size
+     */
+    boolean reserveBytes(ChannelSide receiver, int bytes) {
+        long word = direction(receiver) + BYTES_QUEUED;
+        long max = options.bufferSize();
+        while (true) {
+            long queued = region.getLongVolatile(word);
+            if (queued + bytes > max) {
+                return false;
+            }
+            if (region.compareAndSetLong(word, queued, queued + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back bytes reserved for a message that was not sent. */
+    void unreserveBytes(ChannelSide receiver, int bytes) {
+        region.getAndAddLong(direction(receiver) + BYTES_QUEUED, -bytes);
+    }
+
+    /** The space sequence of a direction now: read it before trying to send, then sleep on it. */
+    int spaceSequence(ChannelSide receiver) {
+        return region.getIntVolatile(direction(receiver) + SPACE_SEQUENCE);
+    }
+
+    /** Counts a sender in (+1) or out (-1) of sleeping on a direction's space sequence. */
+    void sendersSleeping(ChannelSide receiver, int delta) {
+        region.getAndAddInt(direction(receiver) + SENDERS_SLEEPING, delta);
+    }
+
+    /** Sleeps while a direction's space sequence is {@code sequence}, at most {@code nanos}. */
+    void awaitSpace(ChannelSide receiver, int sequence, long nanos) {
+        Futex.await(region, direction(receiver) + SPACE_SEQUENCE, sequence, nanos);
+    }
+
+    /**
+     * Tells a direction's senders that space was freed: bumps the space sequence and wakes them,
+     * if any counted themselves in (or {@code always}). A sender counts itself in before it reads
+     * the sequence and tries, so one that was not counted yet sees the space on its try.
+     */
+    void signalSpace(ChannelSide receiver, boolean always) {
+        int block = direction(receiver);
+        if (always || region.getIntVolatile(block + SENDERS_SLEEPING) > 0) {
+            region.getAndAddInt(block + SPACE_SEQUENCE, 1);
+            Futex.wake(region, block + SPACE_SEQUENCE, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Counts a message sent toward {@code receiver} and raises the high-water mark. */
+    void sent(ChannelSide receiver, int bytes) {
+        int block = direction(receiver);
+        long in = region.getAndAddLong(block + MESSAGES_IN, 1) + 1;
+        region.getAndAddLong(block + BYTES_IN, bytes);
+        long depth = in - region.getLongVolatile(block + MESSAGES_OUT);
+        while (true) {
+            long mark = region.getLongVolatile(block + HIGH_WATER_MARK);
+            if (depth <= mark || region.compareAndSetLong(block + HIGH_WATER_MARK, mark, depth)) {
+                return;
+            }
+        }
+    }
+
+    /** Counts a message received at {@code receiver}, gives its bytes back and wakes senders. */
+    void received(ChannelSide receiver, int bytes) {
+        int block = direction(receiver);
+        region.getAndAddLong(block + MESSAGES_OUT, 1);
+        region.getAndAddLong(block + BYTES_OUT, bytes);
+        region.getAndAddLong(block + BYTES_QUEUED, -bytes);
+        signalSpace(receiver, false);
+    }
+
+    /** Counts a handle opened (+1) or closed (-1) on an end; returns the count after. */
+    int handles(ChannelSide side, int delta) {
+        return region.getAndAddInt(ChannelDescriptor.handles(side), delta) + delta;
+    }
+
+    /** Marks an end of an anonymous channel closed for good and wakes every waiter. */
+    void closeEnd(ChannelSide side) {
+        int bit = closedBit(side);
+        while (true) {
+            int v = region.getIntVolatile(ENDS_CLOSED);
+            if ((v & bit) != 0 || region.compareAndSetInt(ENDS_CLOSED, v, v | bit)) {
+                break;
+            }
+        }
+        wakeAll();
+    }
+
+    /** Whether an end closed for good (anonymous channels only). */
+    boolean isEndClosed(ChannelSide side) {
+        return (region.getIntVolatile(ENDS_CLOSED) & closedBit(side)) != 0;
+    }
+
+    /** Whether both ends closed for good. */
+    boolean bothEndsClosed() {
+        return region.getIntVolatile(ENDS_CLOSED) == 3;
+    }
+
+    /** Wakes every sleeper on both directions so that each re-checks. */
+    void wakeAll() {
+        toA.wakeAll();
+        toB.wakeAll();
+        signalSpace(ChannelSide.A, true);
+        signalSpace(ChannelSide.B, true);
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /**
+     * A snapshot of identity, permissions and the counters of the direction received at
+     * {@code receiver}, with the handles open on that end; for a {@code null} receiver, both
+     * directions and ends summed (as a listing of every channel shows them).
+     */
+    ObjectInfo info(ChannelSide receiver) {
+        long[] c = new long[Counter.values().length];
+        if (receiver == null) {
+            add(c, ChannelSide.A);
+            add(c, ChannelSide.B);
+        } else {
+            add(c, receiver);
+        }
+        Permissions p;
+        try {
+            p = permissions();
+        } catch (RuntimeException unlinked) {
+            p = Permissions.of(creator, 0);
+        }
+        return new ObjectInfo(ObjectType.CHANNEL, id, name(), creator, p, slots, name != null,
+                Statistics.of(c, WaitTimes.NONE));
+    }
+
+    private void add(long[] c, ChannelSide receiver) {
+        int block = direction(receiver);
+        long in = region.getLongVolatile(block + MESSAGES_IN);
+        long out = region.getLongVolatile(block + MESSAGES_OUT);
+        PriorityRing ring = ring(receiver);
+        c[Counter.MESSAGES_IN.ordinal()] += in;
+        c[Counter.MESSAGES_OUT.ordinal()] += out;
+        c[Counter.BYTES_IN.ordinal()] += region.getLongVolatile(block + BYTES_IN);
+        c[Counter.BYTES_OUT.ordinal()] += region.getLongVolatile(block + BYTES_OUT);
+        c[Counter.DEPTH.ordinal()] += ring != null ? ring.size() : Math.max(0, Math.min(slots, in - out));
+        c[Counter.HIGH_WATER_MARK.ordinal()] += Math.min(slots, region.getLongVolatile(block + HIGH_WATER_MARK));
+        c[Counter.WAITS.ordinal()] += region.getLongVolatile(block + WAITS);
+        c[Counter.TIMEOUTS.ordinal()] += region.getLongVolatile(block + TIMEOUTS);
+        c[Counter.ERRORS.ordinal()] += region.getLongVolatile(block + ERRORS);
+        c[Counter.DENIALS.ordinal()] += region.getLongVolatile(block + DENIALS);
+        c[Counter.HANDLES.ordinal()] += Math.max(0, region.getIntVolatile(ChannelDescriptor.handles(receiver)));
+    }
+}

@@ -1,0 +1,438 @@
+package org.multios.ipc.channels.channel;
+
+import static org.multios.ipc.channels.channel.ChannelDescriptor.DENIALS;
+import static org.multios.ipc.channels.channel.ChannelDescriptor.ERRORS;
+import static org.multios.ipc.channels.channel.ChannelDescriptor.TIMEOUTS;
+import static org.multios.ipc.channels.channel.ChannelDescriptor.WAITS;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Priority;
+import org.multios.ipc.Rights;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * A caller's handle on one end of a channel: the rights granted at open, tested by each
+ * operation. Sends go to the ring received at the other end, receives take from the ring of this
+ * end; both straight through the mapped file, allocating nothing when the receiver supplies the
+ * buffer. Waits sleep in the kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking
+ * interruption and closing between them. {@link #info()} reports the direction this end
+ * receives: messages sent to it, received by it, its depth, and the handles on this end.
+ */
+final class ChannelHandle implements ChannelEnd {
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final ChannelMechanism mechanism;
+    private final ChannelSession session;
+    private final ChannelFile file;
+    private final ChannelSide side;
+    private final ChannelSide peer;
+    private final PriorityRing inbound;
+    private final PriorityRing outbound;
+    private final AnonymousChannel anonymous;
+    private final Grant grant;
+    private final long sender;
+    private final long senderPid;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    ChannelHandle(ChannelMechanism mechanism, ChannelSession session, ChannelFile file, ChannelSide side,
+            Grant grant, AnonymousChannel anonymous) {
+        this.mechanism = mechanism;
+        this.session = session;
+        this.file = file;
+        this.side = side;
+        this.peer = side.opposite();
+        this.inbound = file.ring(side);
+        this.outbound = file.ring(peer);
+        this.anonymous = anonymous;
+        this.grant = grant;
+        var process = session.caller().process();
+        this.sender = PriorityRing.sender(process.kind(), process.id());
+        this.senderPid = process.pid();
+        file.handles(side, 1);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private void checkOpen() {
+        if (closed.get() || session.isClosed()) {
+            throw IpcException.closed("handle on end " + side + " of " + file.displayName());
+        }
+    }
+
+    private void require(int right, String operation, ChannelSide receiver) {
+        checkOpen();
+        if (!grant.allows(right)) {
+            file.count(receiver, DENIALS, 1);
+            session.caller().denied(ObjectType.CHANNEL, file.plainName(), operation);
+            throw IpcException.permissionDenied(operation, file.displayName() + " (handle rights " + grant + ")",
+                    session.caller().process().toString());
+        }
+    }
+
+    private void checkRange(byte[] b, int off, int len) {
+        if (b == null || off < 0 || len < 0 || off > b.length - len) {
+            throw IpcException.invalidArgument(file.displayName() + ": range of " + len + " bytes at " + off
+                    + " is outside the array" + (b == null ? " (null)" : " of " + b.length + " bytes"));
+        }
+    }
+
+    private ByteBuffer requireBuffer(ByteBuffer buffer, boolean writable) {
+        if (buffer == null) {
+            throw IpcException.invalidArgument(file.displayName() + ": buffer must not be null");
+        }
+        if (writable && buffer.isReadOnly()) {
+            throw IpcException.invalidArgument(file.displayName() + ": cannot receive into a read-only buffer");
+        }
+        return buffer;
+    }
+
+    /** A zero or negative timeout makes one attempt; one too long to represent waits without limit. */
+    private long deadline(Duration timeout) {
+        if (timeout == null) {
+            throw IpcException.invalidArgument(file.displayName() + ": timeout must not be null");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            return System.nanoTime();
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return NO_DEADLINE;
+        }
+        long now = System.nanoTime();
+        return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+
+    private boolean peerClosed() {
+        return anonymous != null && file.isEndClosed(peer);
+    }
+
+    private IpcException peerGone(String operation) {
+        return new IpcException(IpcError.CLOSED, operation + " on end " + side + " of " + file.displayName()
+                + ": end " + peer + " is closed");
+    }
+
+    /**
+     * Sleeps on a futex word for at most one slice and never past the deadline.
+     *
+     * @return false if the deadline has passed
+     */
+    private boolean sleep(boolean forMessage, int sequence, long deadline, String operation) {
+        checkOpen();
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(operation, file.displayName());
+        }
+        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return false;
+        }
+        long slice = Math.min(remaining, Futex.MAX_SLICE_NANOS);
+        if (forMessage) {
+            inbound.awaitMessage(sequence, slice);
+        } else {
+            file.awaitSpace(peer, sequence, slice);
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    @Override
+    public void send(byte[] b, int off, int len, int priority) {
+        send(b, off, len, null, priority, NO_DEADLINE, true);
+    }
+
+    @Override
+    public boolean trySend(byte[] b, int off, int len, int priority) {
+        return send(b, off, len, null, priority, NO_DEADLINE, false);
+    }
+
+    @Override
+    public void send(byte[] b, int off, int len, int priority, Duration timeout) {
+        send(b, off, len, null, priority, deadline(timeout), true);
+    }
+
+    @Override
+    public void send(ByteBuffer src, int priority) {
+        send(null, 0, 0, requireBuffer(src, false), priority, NO_DEADLINE, true);
+    }
+
+    @Override
+    public boolean trySend(ByteBuffer src, int priority) {
+        return send(null, 0, 0, requireBuffer(src, false), priority, NO_DEADLINE, false);
+    }
+
+    @Override
+    public void send(ByteBuffer src, int priority, Duration timeout) {
+        send(null, 0, 0, requireBuffer(src, false), priority, deadline(timeout), true);
+    }
+
+    private boolean send(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
+        require(Rights.WRITE, "send to", peer);
+        if (src == null) {
+            checkRange(b, off, len);
+        } else {
+            len = src.remaining();
+        }
+        Priority.requireValid(priority, file.displayName());
+        if (len > file.options().maxMessageSize()) {
+            file.count(peer, ERRORS, 1);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": a message of " + len
+                    + " bytes exceeds its maximum message size of " + file.options().maxMessageSize() + " bytes");
+        }
+        if (peerClosed()) {
+            throw peerGone("send");
+        }
+        session.reserveQueued();
+        boolean sent = false;
+        try {
+            if (offer(b, off, len, src, priority)) {
+                sent = true;
+                return true;
+            }
+            if (!wait) {
+                return false;
+            }
+            file.count(peer, WAITS, 1);
+            file.sendersSleeping(peer, 1);
+            try {
+                while (true) {
+                    checkOpen();
+                    if (peerClosed()) {
+                        throw peerGone("send");
+                    }
+                    int sequence = file.spaceSequence(peer);
+                    if (offer(b, off, len, src, priority)) {
+                        sent = true;
+                        return true;
+                    }
+                    if (!sleep(false, sequence, deadline, "send")) {
+                        file.count(peer, TIMEOUTS, 1);
+                        throw IpcException.timeout("send", file.displayName());
+                    }
+                }
+            } finally {
+                file.sendersSleeping(peer, -1);
+            }
+        } finally {
+            if (!sent) {
+                session.releaseQueued();
+            }
+        }
+    }
+
+    /** One attempt: reserve the bytes, then a slot. */
+    private boolean offer(byte[] b, int off, int len, ByteBuffer src, int priority) {
+        if (!file.reserveBytes(peer, len)) {
+            return false;
+        }
+        int r = src == null ? outbound.offer(b, off, len, priority, sender, senderPid)
+                : outbound.offer(src, priority, sender, senderPid);
+        if (r < 0) {
+            file.unreserveBytes(peer, len);
+            file.signalSpace(peer, false);
+            return false;
+        }
+        file.sent(peer, len);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, null, info, NO_DEADLINE, true);
+    }
+
+    @Override
+    public int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, null, info, NO_DEADLINE, false);
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
+        return receive(buf, off, len, null, info, deadline(timeout), true);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info) {
+        return receive(null, 0, 0, requireBuffer(dst, true), info, NO_DEADLINE, true);
+    }
+
+    @Override
+    public int tryReceive(ByteBuffer dst, MessageInfo info) {
+        return receive(null, 0, 0, requireBuffer(dst, true), info, NO_DEADLINE, false);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
+        return receive(null, 0, 0, requireBuffer(dst, true), info, deadline(timeout), true);
+    }
+
+    private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
+            boolean wait) {
+        require(Rights.READ, "receive from", side);
+        if (dst == null) {
+            checkRange(buf, off, len);
+        } else {
+            len = dst.remaining();
+        }
+        MessageInfo out = info != null ? info : mechanism.scratchInfo();
+        boolean peerGone = peerClosed();
+        int r = poll(buf, off, len, dst, out);
+        if (r != PriorityRing.EMPTY) {
+            return r;
+        }
+        if (peerGone) {
+            throw peerGone("receive");
+        }
+        if (!wait) {
+            return NO_MESSAGE;
+        }
+        file.count(side, WAITS, 1);
+        inbound.receiversSleeping(1);
+        try {
+            while (true) {
+                checkOpen();
+                peerGone = peerClosed();
+                int sequence = inbound.availableSequence();
+                r = poll(buf, off, len, dst, out);
+                if (r != PriorityRing.EMPTY) {
+                    return r;
+                }
+                if (peerGone) {
+                    throw peerGone("receive");
+                }
+                if (!sleep(true, sequence, deadline, "receive")) {
+                    file.count(side, TIMEOUTS, 1);
+                    throw IpcException.timeout("receive", file.displayName());
+                }
+            }
+        } finally {
+            inbound.receiversSleeping(-1);
+        }
+    }
+
+    /** One attempt: the length received, EMPTY, or MESSAGE_TOO_LARGE thrown. */
+    private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
+        int r = dst == null ? inbound.poll(buf, off, len, out) : inbound.poll(dst, out);
+        if (r >= 0) {
+            file.received(side, r);
+            mechanism.taken(out);
+            return r;
+        }
+        if (r == PriorityRing.TOO_LARGE) {
+            file.count(side, ERRORS, 1);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": the next message has "
+                    + out.length() + " bytes, more than the " + len + " bytes offered; it stays queued");
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ the end
+
+    @Override
+    public ChannelSide side() {
+        return side;
+    }
+
+    @Override
+    public ChannelOptions options() {
+        return file.options();
+    }
+
+    @Override
+    public int pendingMessages() {
+        checkOpen();
+        return inbound.size();
+    }
+
+    @Override
+    public boolean isPeerClosed() {
+        return peerClosed();
+    }
+
+    // ------------------------------------------------------------------ identity and closing
+
+    @Override
+    public ObjectType type() {
+        return ObjectType.CHANNEL;
+    }
+
+    @Override
+    public long id() {
+        return file.id();
+    }
+
+    @Override
+    public Optional<String> name() {
+        return file.name();
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return file.info(side);
+    }
+
+    @Override
+    public void setPermissions(Permissions permissions) {
+        require(Rights.ADMIN, "change the permissions of", side);
+        if (permissions == null) {
+            throw IpcException.invalidArgument(file.displayName() + ": permissions must not be null");
+        }
+        file.setPermissions(permissions);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Wakes every waiter of the channel so that each re-checks (this handle's wake with CLOSED). */
+    void wakeWaiters() {
+        file.wakeAll();
+    }
+
+    /**
+     * Closes the handle: its waiters wake with CLOSED; if it was the last handle on an end of an
+     * anonymous channel, that end closes for good.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            session.forget(this);
+            int left = file.handles(side, -1);
+            if (anonymous != null && left <= 0) {
+                anonymous.endClosed(side);
+            } else {
+                file.wakeAll();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "handle on end " + side + " of " + file.displayName() + " (" + grant + ")";
+    }
+}

@@ -1,0 +1,305 @@
+package org.multios.ipc.channels.channel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.Limit;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Rights;
+import org.multios.ipc.channel.Channel;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.MechanismProvider;
+
+/**
+ * The channel mechanism, plain Java: named channels are files under {@code <root>/channel}, each
+ * holding two {@link org.multios.ipc.channels.ring.PriorityRing}s, so they survive this
+ * mechanism's restart, messages included; anonymous channels use the same layout in an unlinked
+ * file, reachable only through their handles. Every caller gets a {@link ChannelService} bound
+ * to it. Used by the OSGi component and by the plain-Java bootstrap alike.
+ */
+public final class ChannelMechanism implements MechanismProvider<ChannelService> {
+    private final ObjectDirectory directory;
+    private final Map<CallerContext, ChannelSession> sessions = new ConcurrentHashMap<>();
+    private final Set<AnonymousChannel> anonymous = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
+    private final Object creating = new Object();
+    private volatile ChannelSession[] sessionArray = new ChannelSession[0];
+    private volatile IpcEnvironment environment;
+    private volatile boolean closed;
+
+    /** A mechanism working in the given environment. */
+    public ChannelMechanism(IpcEnvironment environment) {
+        this.environment = environment;
+        this.directory = new ObjectDirectory(environment, ObjectType.CHANNEL);
+    }
+
+    /** Applies changed limits to later operations. */
+    public void environment(IpcEnvironment changed) {
+        this.environment = changed;
+    }
+
+    @Override
+    public Class<ChannelService> apiType() {
+        return ChannelService.class;
+    }
+
+    @Override
+    public ChannelService bind(CallerContext caller) {
+        checkOpen();
+        ChannelSession session = sessions.computeIfAbsent(caller, ChannelSession::new);
+        refreshSessions();
+        return new BoundService(session);
+    }
+
+    @Override
+    public void release(CallerContext caller) {
+        ChannelSession s = sessions.remove(caller);
+        refreshSessions();
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    public void releasing() {
+        for (ChannelSession s : sessionArray) {
+            s.markClosed();
+        }
+    }
+
+    private synchronized void refreshSessions() {
+        sessionArray = sessions.values().toArray(new ChannelSession[0]);
+    }
+
+    /** Stops the mechanism: every handle closes, waiters wake with CLOSED; named channels stay. */
+    public void close() {
+        closed = true;
+        releasing();
+        for (CallerContext c : List.copyOf(sessions.keySet())) {
+            release(c);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> objects() {
+        List<ObjectInfo> all = new ArrayList<>();
+        for (String name : directory.names()) {
+            try {
+                ObjectDirectory.Opened header = directory.snapshot(name, ChannelDescriptor.RINGS_OFFSET);
+                all.add(ChannelFile.of(name, header, directory, header.attributes().size(), false).info(null));
+            } catch (IpcException gone) {
+                // unlinked meanwhile, foreign or unreadable
+            }
+        }
+        for (AnonymousChannel c : anonymous) {
+            all.add(c.file().info(null));
+        }
+        return all;
+    }
+
+    @Override
+    public int connectionCount() {
+        return sessions.values().stream().mapToInt(ChannelSession::size).sum();
+    }
+
+    /** Live channels: named files and anonymous channels not yet gone. */
+    int liveChannels() {
+        return directory.names().size() + anonymous.size();
+    }
+
+    // ------------------------------------------------------------------ hot-path helpers
+
+    /** A holder for receives that did not pass one, one per thread. */
+    MessageInfo scratchInfo() {
+        return scratch.get();
+    }
+
+    /** A message was received: its sender's quota, if the sender is a caller here, is given back. */
+    void taken(MessageInfo info) {
+        for (ChannelSession s : sessionArray) {
+            if (s.sent(info)) {
+                s.releaseQueued();
+                return;
+            }
+        }
+    }
+
+    /** Both ends of an anonymous channel closed. */
+    void anonymousGone(AnonymousChannel channel, ChannelSession session) {
+        if (anonymous.remove(channel)) {
+            session.caller().release(Quota.OBJECTS, 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    private void checkOpen() {
+        if (closed) {
+            throw IpcException.closed("the channel mechanism");
+        }
+    }
+
+    private void checkLimits(ChannelOptions options, String what) {
+        IpcLimits limits = environment.limits();
+        limits.check(Limit.BUFFER_SIZE, options.bufferSize(), what);
+        limits.check(Limit.MESSAGE_SIZE, options.maxMessageSize(), what);
+    }
+
+    /** The creator's grant: what the policy grants, and at least every right. */
+    private static Grant creatorGrant(CallerContext caller, String name, Permissions permissions) {
+        Grant g = caller.authorize(ObjectType.CHANNEL, name, permissions, Rights.NONE);
+        return g.allows(Rights.ALL) ? g : new Grant(Rights.ALL);
+    }
+
+    Channel create(ChannelSession session, ChannelOptions options) {
+        if (options == null) {
+            throw IpcException.invalidArgument("channel: options must not be null");
+        }
+        checkOpen();
+        checkLimits(options, "anonymous channel");
+        CallerContext caller = session.caller();
+        IpcProcess self = caller.process();
+        caller.reserve(Quota.OBJECTS, 1);
+        boolean made = false;
+        try {
+            AnonymousChannel channel;
+            synchronized (creating) {
+                environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
+                ObjectDirectory.Created created = directory.createUnnamed(
+                        ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize()));
+                ChannelFile.initialize(created.region(), options, true, self);
+                ChannelFile file = ChannelFile.created(null, created, directory, self, options);
+                channel = new AnonymousChannel(this, session, file);
+                anonymous.add(channel);
+            }
+            made = true;
+            ChannelFile file = channel.file();
+            Grant grant = creatorGrant(caller, file.plainName(), file.permissions());
+            channel.ends(new ChannelHandle(this, session, file, ChannelSide.A, grant, channel),
+                    new ChannelHandle(this, session, file, ChannelSide.B, grant, channel));
+            session.track((ChannelHandle) channel.endA());
+            session.track((ChannelHandle) channel.endB());
+            return channel;
+        } catch (RuntimeException e) {
+            if (!made) {
+                caller.release(Quota.OBJECTS, 1);
+            }
+            throw e;
+        }
+    }
+
+    ChannelEnd create(ChannelSession session, String name, ChannelOptions options) {
+        directory.path(name);
+        if (options == null) {
+            throw IpcException.invalidArgument("channel '" + name + "': options must not be null");
+        }
+        checkOpen();
+        String what = "channel '" + name + "'";
+        checkLimits(options, what);
+        CallerContext caller = session.caller();
+        IpcProcess self = caller.process();
+        Permissions permissions = Permissions.of(self, options.mode());
+        Grant grant = creatorGrant(caller, name, permissions);
+        caller.reserve(Quota.OBJECTS, 1);
+        try {
+            ObjectDirectory.Created created;
+            synchronized (creating) {
+                if (directory.names().contains(name)) {
+                    throw IpcException.alreadyExists(ObjectType.CHANNEL, name);
+                }
+                environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
+                created = directory.create(name,
+                        ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize()),
+                        permissions, region -> ChannelFile.initialize(region, options, false, self));
+            }
+            ChannelFile file = ChannelFile.created(name, created, directory, self, options);
+            return session.track(new ChannelHandle(this, session, file, ChannelSide.A, grant, null));
+        } finally {
+            caller.release(Quota.OBJECTS, 1);
+        }
+    }
+
+    ChannelEnd open(ChannelSession session, String name, ChannelSide side, int rights) {
+        directory.path(name);
+        if (side == null) {
+            throw IpcException.invalidArgument("channel '" + name + "': side must not be null");
+        }
+        if (rights == Rights.NONE || (rights & ~Rights.ALL) != 0) {
+            throw IpcException.invalidArgument("channel '" + name + "': rights " + rights
+                    + " must be a non-empty combination of READ, WRITE and ADMIN");
+        }
+        checkOpen();
+        ObjectDirectory.Opened opened = directory.open(name);
+        ChannelFile file = ChannelFile.of(name, opened, directory, opened.region().length(), true);
+        CallerContext caller = session.caller();
+        Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectDirectory.permissionsOf(opened), rights);
+        if (!opened.writable()) {
+            throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
+                    file.displayName(), caller.process().toString());
+        }
+        return session.track(new ChannelHandle(this, session, file, side, grant, null));
+    }
+
+    void unlink(ChannelSession session, String name) {
+        directory.path(name);
+        checkOpen();
+        session.caller().authorize(ObjectType.CHANNEL, name, directory.permissions(name), Rights.ADMIN);
+        directory.unlink(name);
+    }
+
+    /** The service bound to one caller. */
+    private final class BoundService implements ChannelService {
+        private final ChannelSession session;
+
+        BoundService(ChannelSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public Channel create(int bufferSize) {
+            return ChannelMechanism.this.create(session, ChannelOptions.ofBufferSize(bufferSize));
+        }
+
+        @Override
+        public Channel create(ChannelOptions options) {
+            return ChannelMechanism.this.create(session, options);
+        }
+
+        @Override
+        public ChannelEnd create(String name, ChannelOptions options) {
+            return ChannelMechanism.this.create(session, name, options);
+        }
+
+        @Override
+        public ChannelEnd open(String name, ChannelSide side) {
+            return open(name, side, Rights.READ_WRITE);
+        }
+
+        @Override
+        public ChannelEnd open(String name, ChannelSide side, int rights) {
+            return ChannelMechanism.this.open(session, name, side, rights);
+        }
+
+        @Override
+        public void unlink(String name) {
+            ChannelMechanism.this.unlink(session, name);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.multios.ipc.channels.channel;
+
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.Quota;
+import org.multios.ipc.spi.CallerContext;
+
+/**
+ * What one calling process holds in the channel mechanism: its handles (and through them its
+ * anonymous channels), and the messages it sent that count against its
+ * {@link Quota#QUEUED_MESSAGES} quota until they are received through this mechanism or the
+ * session closes. Closing the session closes every handle.
+ */
+final class ChannelSession {
+    private final CallerContext caller;
+    private final IpcProcess process;
+    private final Set<ChannelHandle> handles = ConcurrentHashMap.newKeySet();
+    private final AtomicLong queued = new AtomicLong();
+    private volatile boolean closed;
+
+    ChannelSession(CallerContext caller) {
+        this.caller = caller;
+        this.process = caller.process();
+    }
+
+    CallerContext caller() {
+        return caller;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Refuses every later operation of this session's handles; waiters wake with CLOSED. */
+    void markClosed() {
+        closed = true;
+        for (ChannelHandle h : new ArrayList<>(handles)) {
+            h.wakeWaiters();
+        }
+    }
+
+    ChannelHandle track(ChannelHandle handle) {
+        handles.add(handle);
+        if (closed) {
+            handle.close();
+        }
+        return handle;
+    }
+
+    void forget(ChannelHandle handle) {
+        handles.remove(handle);
+    }
+
+    int size() {
+        return handles.size();
+    }
+
+    /** Reserves one queued message against the caller's quota. */
+    void reserveQueued() {
+        caller.reserve(Quota.QUEUED_MESSAGES, 1);
+        queued.incrementAndGet();
+    }
+
+    /** Gives one queued message back, if any is held. */
+    void releaseQueued() {
+        while (true) {
+            long n = queued.get();
+            if (n <= 0) {
+                return;
+            }
+            if (queued.compareAndSet(n, n - 1)) {
+                caller.release(Quota.QUEUED_MESSAGES, 1);
+                return;
+            }
+        }
+    }
+
+    /** Whether the message described was sent by this session's process. */
+    boolean sent(MessageInfo info) {
+        return info.senderId() == process.id() && info.senderPid() == process.pid()
+                && info.senderKind() == process.kind();
+    }
+
+    /** Closes every handle (waiters wake with CLOSED) and gives back the quota still held. */
+    void close() {
+        markClosed();
+        for (ChannelHandle h : new ArrayList<>(handles)) {
+            h.close();
+        }
+        long n = queued.getAndSet(0);
+        if (n > 0) {
+            caller.release(Quota.QUEUED_MESSAGES, n);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.multios.ipc.console.jmx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.multios.ipc.console.jmx.FakeRuntime.object;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+
+@Timeout(60)
+class IpcJmxComponentTest {
+    private static final long WAIT_MILLIS = 10_000;
+
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final MBeanServer server = MBeanServerFactory.newMBeanServer();
+    private IpcJmxComponent component;
+
+    @AfterEach
+    void tearDown() {
+        if (component != null) {
+            component.deactivate();
+        }
+    }
+
+    private static Set<Thread> refresherThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(IpcJmxComponent.THREAD_NAME) && t.isAlive())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void theRefresherFollowsTheObjectsAndDeactivationStopsItAndUnregistersEverything() throws Exception {
+        ObjectInfo a = object(ObjectType.SHARED_MEMORY, 1, "a", 0);
+        ObjectInfo b = object(ObjectType.SEMAPHORE, 2, null, 0);
+        runtime.set(a);
+        assertThat(refresherThreads()).isEmpty();
+
+        component = new IpcJmxComponent(runtime, server, 20, 0);
+        ObjectName na = IpcObjectNames.object(a);
+        ObjectName nb = IpcObjectNames.object(b);
+        await("a is registered", () -> server.isRegistered(na));
+        assertThat(server.isRegistered(IpcObjectNames.mechanism(ObjectType.SHARED_MEMORY))).isTrue();
+        Set<Thread> threads = refresherThreads();
+        assertThat(threads).hasSize(1);
+        assertThat(threads.iterator().next().isDaemon()).isFalse();
+
+        runtime.add(b);
+        await("b is registered", () -> server.isRegistered(nb));
+        runtime.remove(ObjectType.SHARED_MEMORY, 1);
+        await("a is unregistered", () -> !server.isRegistered(na));
+        assertThat(server.isRegistered(nb)).isTrue();
+
+        component.deactivate();
+        component = null;
+
+        assertThat(server.queryNames(IpcObjectNames.ALL, null)).as("no MBean left behind").isEmpty();
+        assertThat(threads.iterator().next().isAlive()).as("the refresher thread was joined").isFalse();
+        assertThat(refresherThreads()).isEmpty();
+        int queries = runtime.queries.get();
+        Thread.sleep(100);
+        assertThat(runtime.queries.get()).as("no refresh after deactivation").isEqualTo(queries);
+    }
+
+    @Test
+    void theRefresherSurvivesAFailingRuntime() throws Exception {
+        runtime.failWith(new IpcException(IpcError.UNAVAILABLE, "not yet"));
+        component = new IpcJmxComponent(runtime, server, 10, 0);
+        await("several refreshes failed", () -> runtime.queries.get() >= 3);
+        assertThat(server.queryNames(IpcObjectNames.ALL, null)).isEmpty();
+
+        ObjectInfo a = object(ObjectType.MUTEX, 3, "m", 0);
+        runtime.set(a);
+        runtime.failWith(null);
+        await("m is registered", () -> server.isRegistered(IpcObjectNames.object(a)));
+    }
+
+    @Test
+    void thePeriodIsAPositiveNumberOfMillisecondsOrTheDefault() {
+        assertThat(IpcJmxComponent.period(null)).isEqualTo(IpcJmxComponent.DEFAULT_PERIOD_MILLIS);
+        assertThat(IpcJmxComponent.period(500L)).isEqualTo(500);
+        assertThat(IpcJmxComponent.period(" 750 ")).isEqualTo(750);
+        assertThat(IpcJmxComponent.period(0)).isEqualTo(IpcJmxComponent.DEFAULT_PERIOD_MILLIS);
+        assertThat(IpcJmxComponent.period("soon")).isEqualTo(IpcJmxComponent.DEFAULT_PERIOD_MILLIS);
+    }
+}
