@@ -70,8 +70,10 @@ final class FifoReader extends ReaderEnd {
         }
     }
 
+    /** Whether the kernel reports that a writer came and went; a failed poll reports nothing. */
     private boolean hungUp() {
-        if ((FifoCalls.poll(fds.fifo(), FifoCalls.POLLIN, -1, 0) & FifoCalls.POLLHUP) != 0) {
+        int events = FifoCalls.poll(fds.fifo(), FifoCalls.POLLIN, -1, 0);
+        if (events > 0 && (events & FifoCalls.POLLHUP) != 0) {
             writerSeen = true;
             return true;
         }
