@@ -22,6 +22,10 @@ import org.multios.ipc.Quota;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.MessageInfo;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
@@ -64,7 +68,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=semwait", "osgi.command.function=mutexcreate", "osgi.command.function=eventcreate",
     "osgi.command.function=eventsignal", "osgi.command.function=eventwait", "osgi.command.function=signal",
     "osgi.command.function=queuecreate", "osgi.command.function=send", "osgi.command.function=receive",
-    "osgi.command.function=fifocreate", "osgi.command.function=bench" })
+    "osgi.command.function=fifocreate", "osgi.command.function=bench", "osgi.command.function=channelcreate",
+    "osgi.command.function=channelsend", "osgi.command.function=channelreceive" })
 public final class IpcCommands {
     private final IpcRuntime runtime;
 
@@ -82,6 +87,8 @@ public final class IpcCommands {
     private volatile MessageQueueService queues;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PipeService pipes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ChannelService channels;
 
     /** Commands over the given runtime. */
     @Activate
@@ -197,6 +204,7 @@ public final class IpcCommands {
             case EVENT -> require(events, "ipc.sync").unlink(name);
             case QUEUE -> require(queues, "ipc.channels").unlink(name);
             case PIPE -> require(pipes, "ipc.channels").unlink(name);
+            case CHANNEL -> require(channels, "ipc.channels").unlink(name);
             default -> throw IpcException.invalidArgument("cannot unlink objects of kind " + type + " here");
         }
         return "unlinked " + type + " '" + name + "'\n";
@@ -228,6 +236,7 @@ public final class IpcCommands {
             case CONDITION -> require(sync, "ipc.sync").openCondition(name);
             case EVENT -> require(events, "ipc.sync").open(name);
             case QUEUE -> require(queues, "ipc.channels").open(name);
+            case CHANNEL -> require(channels, "ipc.channels").open(name, ChannelSide.A);
             default -> throw IpcException.invalidArgument("cannot open objects of kind " + type + " here");
         };
     }
@@ -365,6 +374,46 @@ public final class IpcCommands {
             return "priority " + info.priority() + " from " + info.senderKind().name().toLowerCase() + " "
                     + info.senderId() + ": " + new String(buffer, 0, n, StandardCharsets.UTF_8) + "\n";
         }
+    }
+
+    @Descriptor("creates a named channel (mode 660) with a buffer of the given bytes per direction")
+    public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
+        try (ChannelEnd end = require(channels, "ipc.channels").create(name,
+                ChannelOptions.ofBufferSize(bufferSize).withMode(0660))) {
+            return "created channel '" + name + "', " + end.options() + "\n";
+        }
+    }
+
+    @Descriptor("sends a text message from one end of a named channel to the other; never waits")
+    public String channelsend(@Descriptor("channel name") String name, @Descriptor("sending end: A or B") String side,
+            @Descriptor("priority 0..31") int priority, @Descriptor("text") String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try (ChannelEnd end = require(channels, "ipc.channels").open(name, side(side))) {
+            if (!end.trySend(bytes, 0, bytes.length, priority)) {
+                throw new IpcException(org.multios.ipc.IpcError.WOULD_BLOCK, "channel '" + name + "' is full");
+            }
+            return "sent " + bytes.length + " bytes from " + side + " at priority " + priority + "\n";
+        }
+    }
+
+    @Descriptor("receives the next message at one end of a named channel, waiting at most the given milliseconds")
+    public String channelreceive(@Descriptor("channel name") String name, @Descriptor("receiving end: A or B") String side,
+            @Descriptor("timeout in milliseconds") long millis) {
+        try (ChannelEnd end = require(channels, "ipc.channels").open(name, side(side))) {
+            byte[] buffer = new byte[end.options().maxMessageSize()];
+            MessageInfo info = new MessageInfo();
+            int n = end.receive(buffer, 0, buffer.length, info, Duration.ofMillis(millis));
+            return "priority " + info.priority() + " from " + info.senderKind().name().toLowerCase() + " "
+                    + info.senderId() + ": " + new String(buffer, 0, n, StandardCharsets.UTF_8) + "\n";
+        }
+    }
+
+    private static ChannelSide side(String side) {
+        return switch (side) {
+            case "A", "a" -> ChannelSide.A;
+            case "B", "b" -> ChannelSide.B;
+            default -> throw IpcException.invalidArgument("channel end '" + side + "': expected A or B");
+        };
     }
 
     @Descriptor("creates a named pipe: a FIFO in the IPC root that shell tools can read and write")
