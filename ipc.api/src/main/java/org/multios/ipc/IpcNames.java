@@ -4,8 +4,9 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Rules for the names of named objects: 1 to {@value #MAX_LENGTH} characters of
- * {@code [A-Za-z0-9._-]}, not {@code .} or {@code ..}. A valid name is always a safe single file
- * name under the IPC root. Every mechanism validates names with {@link #requireValid} before
+ * {@code [A-Za-z0-9._-]}, not starting with {@code .} (so not {@code .} or {@code ..}, and never
+ * one of the platform's hidden temporary files). A valid name is always a safe single file name
+ * under the IPC root. Every mechanism validates names with {@link #requireValid} before
  * touching any file.
  */
 @ProviderType
@@ -53,6 +54,9 @@ public final class IpcNames {
             if (!ok) {
                 return "has character " + describe(c) + " at " + i + "; allowed are A-Z a-z 0-9 . _ -";
             }
+        }
+        if (name.charAt(0) == '.') {
+            return "starts with '.', which hidden files of the platform use";
         }
         return null;
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IpcNamesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = { "a", "orders", "Orders-2.v1", "_tmp", "a.b.c", "...", ".hidden", "x-", "0" })
+    @ValueSource(strings = { "a", "orders", "Orders-2.v1", "_tmp", "a.b.c", "x-", "0", "a." })
     void acceptsPortableFileNames(String name) {
         assertThat(IpcNames.isValid(name)).isTrue();
         assertThat(IpcNames.requireValid(ObjectType.QUEUE, name)).isSameAs(name);
@@ -31,6 +31,15 @@ class IpcNamesTest {
                 .hasMessageContaining("channel name")
                 .hasMessageContaining("201")
                 .hasMessageContaining("200");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "...", ".hidden", ".q.123.tmp" })
+    void rejectsALeadingDotWhichHiddenFilesUse(String name) {
+        assertThat(IpcNames.isValid(name)).isFalse();
+        assertThatThrownBy(() -> IpcNames.requireValid(ObjectType.QUEUE, name))
+                .isInstanceOf(IpcException.class)
+                .hasMessageContaining("starts with '.'");
     }
 
     @ParameterizedTest

@@ -10,7 +10,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * configuration and registers itself as the {@link MechanismProvider}, delegating every call.
  *
  * <pre>{@code
- * @Component(service = MechanismProvider.class, configurationPid = "org.multios.ipc.limits")
+ * @Component(service = MechanismProvider.class, immediate = true, configurationPid = "org.multios.ipc.limits")
  * @IpcMechanism("shm")
  * public final class SharedMemoryComponent extends DelegatingProvider<SharedMemoryService> { ... }
  * }</pre>

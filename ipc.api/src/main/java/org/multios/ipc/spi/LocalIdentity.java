@@ -57,12 +57,14 @@ public final class LocalIdentity {
 
     /**
      * Whether the OS process with the given pid is alive and is the one that started at the
-     * given time (so a reused pid does not count). A start time of 0 matches any.
+     * given time (so a reused pid does not count). A start time of 0, given or unreadable (another
+     * user's process under hidepid), matches any: unknown counts as alive.
      */
     public static boolean isAlive(long pid, long startTimeMillis) {
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .map(p -> startTimeMillis == 0 || Math.abs(startTimeMillis(p) - startTimeMillis) < 1000)
+                .map(p -> startTimeMillis == 0 || startTimeMillis(p) == 0
+                        || Math.abs(startTimeMillis(p) - startTimeMillis) < 1000)
                 .orElse(false);
     }
 

@@ -47,6 +47,8 @@ public abstract class IpcTestSupport {
             frameworkStartLevel(appLevel + 10),
             frameworkProperty("felix.bootdelegation.implicit").value("false"),
             frameworkProperty("gosh.args").value("--nointeractive"),
+            frameworkProperty("org.apache.felix.http.enable").value("false"),
+            frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"),
             frameworkProperty("felix.fileinstall.dir").value(gateway.workDir().resolve("conf").toString()),
             systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
             systemProperty("ipc.fixture.file").value(fixture.toString()),

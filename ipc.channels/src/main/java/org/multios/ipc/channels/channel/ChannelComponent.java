@@ -19,7 +19,7 @@ import org.osgi.service.component.annotations.Modified;
  * every handle and anonymous channel (waiters wake with CLOSED); named channels and their
  * messages stay and are found again on restart.
  */
-@Component(service = MechanismProvider.class, configurationPid = ChannelComponent.LIMITS_PID)
+@Component(service = MechanismProvider.class, immediate = true, configurationPid = ChannelComponent.LIMITS_PID)
 @IpcMechanism("channel")
 public final class ChannelComponent extends DelegatingProvider<ChannelService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";

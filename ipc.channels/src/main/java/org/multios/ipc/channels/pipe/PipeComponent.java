@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /** Pipes as an OSGi mechanism; deactivating closes every end and wakes every waiter with CLOSED. */
-@Component(service = MechanismProvider.class, configurationPid = PipeComponent.LIMITS_PID)
+@Component(service = MechanismProvider.class, immediate = true, configurationPid = PipeComponent.LIMITS_PID)
 @IpcMechanism("pipe")
 public final class PipeComponent extends DelegatingProvider<PipeService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";

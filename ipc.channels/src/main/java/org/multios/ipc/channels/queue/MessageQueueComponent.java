@@ -19,7 +19,7 @@ import org.osgi.service.component.annotations.Modified;
  * closes every handle and listener registration (waiters wake with CLOSED); named queues and
  * their messages stay and are found again on restart.
  */
-@Component(service = MechanismProvider.class, configurationPid = MessageQueueComponent.LIMITS_PID)
+@Component(service = MechanismProvider.class, immediate = true, configurationPid = MessageQueueComponent.LIMITS_PID)
 @IpcMechanism("queue")
 public final class MessageQueueComponent extends DelegatingProvider<MessageQueueService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";

@@ -96,7 +96,12 @@ final class QueueHandle implements MessageQueue {
         if (timeout == null || timeout.isNegative()) {
             throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
         }
-        long nanos = timeout.toNanos();
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException longerThanCenturies) {
+            return NO_DEADLINE;
+        }
         long now = System.nanoTime();
         return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
     }

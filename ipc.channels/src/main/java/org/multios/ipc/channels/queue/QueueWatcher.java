@@ -75,6 +75,9 @@ final class QueueWatcher implements QueueRegistration {
         return !closed.get();
     }
 
+    /** How long closing waits for a listener that is still running, twice (then interrupts). */
+    private static final long JOIN_MILLIS = 2_000;
+
     /** Removes the registration, wakes the thread and waits for it to end (unless called from it). */
     @Override
     public void close() {
@@ -85,16 +88,19 @@ final class QueueWatcher implements QueueRegistration {
         Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
         handle.forget(this);
         if (Thread.currentThread() != thread) {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
+            try {
+                thread.join(JOIN_MILLIS);
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(JOIN_MILLIS);
                 }
-            }
-            if (interrupted) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                org.slf4j.LoggerFactory.getLogger(QueueWatcher.class).warn(
+                        "{}: a queue listener did not return within {} ms; its thread is left behind",
+                        thread.getName(), 2 * JOIN_MILLIS);
             }
         }
     }

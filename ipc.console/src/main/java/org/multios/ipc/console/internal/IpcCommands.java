@@ -1,5 +1,7 @@
 package org.multios.ipc.console.internal;
 
+import static org.multios.ipc.console.web.ObjectAdmin.require;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -10,7 +12,6 @@ import java.util.Set;
 import org.apache.felix.service.command.Descriptor;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcObject;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.Limit;
@@ -40,6 +41,7 @@ import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalService;
+import org.multios.ipc.console.web.ObjectAdmin;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.sync.MutexOptions;
 import org.multios.ipc.sync.Semaphore;
@@ -89,6 +91,9 @@ public final class IpcCommands {
     private volatile PipeService pipes;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ChannelService channels;
+
+    private final ObjectAdmin admin = new ObjectAdmin(() -> shm, () -> sync, () -> events, () -> queues, () -> pipes,
+            () -> channels);
 
     /** Commands over the given runtime. */
     @Activate
@@ -196,49 +201,20 @@ public final class IpcCommands {
 
     @Descriptor("removes a named object (POSIX unlink: open handles stay usable)")
     public String unlink(@Descriptor("kind") String type, @Descriptor("name") String name) {
-        switch (ObjectType.ofLabel(type)) {
-            case SHARED_MEMORY -> require(shm, "ipc.shm").unlink(name);
-            case SEMAPHORE -> require(sync, "ipc.sync").unlinkSemaphore(name);
-            case MUTEX -> require(sync, "ipc.sync").unlinkMutex(name);
-            case CONDITION -> require(sync, "ipc.sync").unlinkCondition(name);
-            case EVENT -> require(events, "ipc.sync").unlink(name);
-            case QUEUE -> require(queues, "ipc.channels").unlink(name);
-            case PIPE -> require(pipes, "ipc.channels").unlink(name);
-            case CHANNEL -> require(channels, "ipc.channels").unlink(name);
-            default -> throw IpcException.invalidArgument("cannot unlink objects of kind " + type + " here");
-        }
+        admin.unlink(type, name);
         return "unlinked " + type + " '" + name + "'\n";
     }
 
     @Descriptor("changes the mode of a named object")
     public String chmod(@Descriptor("kind") String type, @Descriptor("name") String name,
             @Descriptor("octal mode, for example 660") String mode) {
-        try (IpcObject o = open(type, name)) {
-            o.setPermissions(o.permissions().withMode(Permissions.parseMode(mode)));
-            return o.permissions() + "\n";
-        }
+        return admin.chmod(type, name, mode) + "\n";
     }
 
     @Descriptor("changes the owner and group of a named object")
     public String chown(@Descriptor("kind") String type, @Descriptor("name") String name,
             @Descriptor("owner") String owner, @Descriptor("group") String group) {
-        try (IpcObject o = open(type, name)) {
-            o.setPermissions(o.permissions().withOwner(owner, group));
-            return o.permissions() + "\n";
-        }
-    }
-
-    private IpcObject open(String type, String name) {
-        return switch (ObjectType.ofLabel(type)) {
-            case SHARED_MEMORY -> require(shm, "ipc.shm").open(name);
-            case SEMAPHORE -> require(sync, "ipc.sync").openSemaphore(name);
-            case MUTEX -> require(sync, "ipc.sync").openMutex(name);
-            case CONDITION -> require(sync, "ipc.sync").openCondition(name);
-            case EVENT -> require(events, "ipc.sync").open(name);
-            case QUEUE -> require(queues, "ipc.channels").open(name);
-            case CHANNEL -> require(channels, "ipc.channels").open(name, ChannelSide.A);
-            default -> throw IpcException.invalidArgument("cannot open objects of kind " + type + " here");
-        };
+        return admin.chown(type, name, owner, group) + "\n";
     }
 
     // ------------------------------------------------------------------ shared memory
@@ -429,11 +405,4 @@ public final class IpcCommands {
         return new ConsoleBench(shm, sync, events, queues).run();
     }
 
-    private static <T> T require(T service, String bundle) {
-        if (service == null) {
-            throw new IpcException(org.multios.ipc.IpcError.UNAVAILABLE, "the mechanism is not running (start "
-                    + bundle + ")");
-        }
-        return service;
-    }
 }

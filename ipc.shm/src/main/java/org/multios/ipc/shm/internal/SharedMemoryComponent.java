@@ -18,7 +18,7 @@ import org.osgi.service.component.annotations.Modified;
  * IPC root from the framework property {@value IpcEnvironment#ROOT_PROPERTY}. Stopping the
  * bundle closes every handle and mapping; named segments stay and are found again on restart.
  */
-@Component(service = MechanismProvider.class, configurationPid = SharedMemoryComponent.LIMITS_PID)
+@Component(service = MechanismProvider.class, immediate = true, configurationPid = SharedMemoryComponent.LIMITS_PID)
 @IpcMechanism("shm")
 public final class SharedMemoryComponent extends DelegatingProvider<SharedMemoryService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";

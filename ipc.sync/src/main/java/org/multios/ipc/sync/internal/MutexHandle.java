@@ -113,7 +113,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     }
                     continue;
                 }
-                if (!once && (!waited || System.nanoTime() - nextLivenessCheck >= 0)) {
+                if (waited && System.nanoTime() - nextLivenessCheck >= 0) {
                     nextLivenessCheck = System.nanoTime() + Futex.MAX_SLICE_NANOS;
                     if (ownerGone(s & MUTEX_OWNER_MASK)) {
                         if (region.compareAndSetInt(STATE, s, pid | (s & MUTEX_WAITERS_BIT))) {
@@ -245,11 +245,32 @@ final class MutexHandle extends SyncHandle implements Mutex {
         return holds;
     }
 
-    /** Takes the lock back after a condition wait, whatever the deadline, with the old hold count. */
+    /**
+     * Takes the lock back after a condition wait, whatever the deadline and even if the wait was
+     * interrupted (the interrupt flag is kept for the caller), with the old hold count; as POSIX,
+     * a condition wait returns holding the mutex. Only closing the handle stops it.
+     */
     LockResult relockAfterWait(int holds) {
-        LockResult r = lock(NO_DEADLINE, false);
-        region.putIntRelease(HOLD_COUNT, holds);
-        return r;
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    LockResult r = lock(NO_DEADLINE, false);
+                    region.putIntRelease(HOLD_COUNT, holds);
+                    return r;
+                } catch (IpcException e) {
+                    if (e.error() != IpcError.INTERRUPTED) {
+                        throw e;
+                    }
+                    interrupted = true;
+                    Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Releases the lock if it was taken through this handle and is still held by its caller. */

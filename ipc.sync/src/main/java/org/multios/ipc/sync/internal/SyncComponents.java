@@ -26,7 +26,7 @@ final class SyncComponents {
     }
 
     /** Semaphores, mutexes and conditions as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, configurationPid = LIMITS_PID)
+    @Component(service = MechanismProvider.class, immediate = true, configurationPid = LIMITS_PID)
     @IpcMechanism("sync")
     public static final class Sync extends DelegatingProvider<SyncService> {
         private final SyncMechanism mechanism;
@@ -56,7 +56,7 @@ final class SyncComponents {
     }
 
     /** Events as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, configurationPid = LIMITS_PID)
+    @Component(service = MechanismProvider.class, immediate = true, configurationPid = LIMITS_PID)
     @IpcMechanism("event")
     public static final class Events extends DelegatingProvider<EventService> {
         private final EventMechanism mechanism;

@@ -68,7 +68,12 @@ abstract class SyncHandle implements IpcObject {
         if (timeout == null || timeout.isNegative()) {
             throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
         }
-        long nanos = timeout.toNanos();
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException longerThanCenturies) {
+            return NO_DEADLINE;
+        }
         long now = System.nanoTime();
         return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
     }

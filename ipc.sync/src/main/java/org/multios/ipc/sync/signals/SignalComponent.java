@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * component closes the mechanism: every handler goes, the JVM's signal handlers are restored and
  * every thread ends.
  */
-@Component(service = MechanismProvider.class, configurationPid = SignalComponent.LIMITS_PID)
+@Component(service = MechanismProvider.class, immediate = true, configurationPid = SignalComponent.LIMITS_PID)
 @IpcMechanism("signal")
 public final class SignalComponent extends DelegatingProvider<SignalService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";

@@ -1,0 +1,427 @@
+package org.multios.ipc.bench.channel;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.multios.ipc.Ipc;
+import org.multios.ipc.IpcContext;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+
+/**
+ * Round trips of a {@value #SIZE}-byte message between two OS processes: the benchmark thread
+ * sends a message and waits for it to come back from a {@link ChannelEchoChild} in a child JVM
+ * started for the trial. One operation is one round trip (two messages); sampled, so JMH
+ * reports percentiles. In the same run:
+ * <ul>
+ * <li>project: one named channel, this JVM on end A, the child on end B, blocking calls (a
+ * waiting receiver sleeps on a futex);</li>
+ * <li>peer: Aeron IPC ({@value #AERON_IPC}, an exclusive publication and a subscription each
+ * way) through a media driver embedded in this JVM ({@link ThreadingMode#SHARED}, Agrona's
+ * default {@link BackoffIdleStrategy}), its directory under the trial's IPC root (on
+ * /dev/shm where it exists); both sides wait for a message with the idle strategy of
+ * {@code idle}: {@code backoff} is Agrona's default {@link BackoffIdleStrategy} (10 spins, 5
+ * yields, then parks of 1 &#181;s doubling to 1 ms), {@code busySpin} a
+ * {@link BusySpinIdleStrategy} that never sleeps and holds a core on each side;</li>
+ * <li>peer: a blocking JDK Unix-domain socket carrying the same messages with a 4-byte length
+ * prefix ({@link Frames}).</li>
+ * </ul>
+ * Aeron needs {@code jdk.internal.misc} open on Java 17: the flag is in {@link Fork} here, on
+ * the children's command line ({@link ChannelEchoJvm}) and in this module's surefire
+ * {@code argLine}, for the smoke test that runs every benchmark in the test JVM.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(jvmArgsAppend = ChannelEchoJvm.OPEN_INTERNAL_MISC)
+public class ChannelProcessRoundTrip {
+    /** Bytes of each message. */
+    static final int SIZE = ChannelFixture.MESSAGE_SIZE;
+    /** Aeron's channel: IPC through the driver's shared-memory log buffers, 64 KiB terms. */
+    static final String AERON_IPC = "aeron:ipc?term-length=64k";
+    /** Aeron stream from this JVM to the child. */
+    static final int PING_STREAM = 1001;
+    /** Aeron stream from the child back to this JVM. */
+    static final int PONG_STREAM = 1002;
+    /** How long a reply may take before the child is declared dead. */
+    private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
+    private static final Duration STARTUP_POLL = Duration.ofMillis(100);
+    /**
+     * How long setup bounces messages before the trial, so that the first measured round trips
+     * do not meet a child JVM still busy starting up.
+     */
+    private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
+    /** The idle strategy named {@code backoff} or {@code busySpin}. */
+    static IdleStrategy idleStrategy(String name) {
+        switch (name) {
+            case "backoff":
+                return new BackoffIdleStrategy();
+            case "busySpin":
+                return new BusySpinIdleStrategy();
+            default:
+                throw new IllegalArgumentException("idle strategy " + name + " is not backoff or busySpin");
+        }
+    }
+
+    /** A named channel shared with a child JVM that echoes on its end B. */
+    @State(Scope.Thread)
+    public static class ChannelChild {
+        BenchRoot root;
+        IpcContext ipc;
+        ChannelEnd end;
+        ChannelEchoJvm child;
+        final byte[] out = new byte[SIZE];
+        final byte[] in = new byte[SIZE];
+        final MessageInfo info = new MessageInfo();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            root = new BenchRoot();
+            try {
+                ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
+                end = ipc.service(ChannelService.class).create("echo",
+                        ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
+                                .withMaxMessages(ChannelFixture.CAPACITY));
+                child = ChannelEchoJvm.start(root.path().resolve("echo-child.log"), "channel",
+                        root.path().toString(), "echo", Integer.toString(SIZE));
+                awaitReady();
+                for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
+                    roundTrip();
+                }
+            } catch (RuntimeException e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        /** Sends one message through end A and waits for its echo there. */
+        int roundTrip() {
+            end.send(out, 0, SIZE, 0);
+            try {
+                return end.receive(in, 0, SIZE, info, REPLY_BOUND);
+            } catch (IpcException e) {
+                IllegalStateException x = child.failure("no reply within " + REPLY_BOUND.toSeconds() + " s");
+                x.addSuppressed(e);
+                throw x;
+            }
+        }
+
+        /** The child sends one byte through end B when it has opened it. */
+        private void awaitReady() {
+            long deadline = System.nanoTime() + ChannelEchoJvm.START_NANOS;
+            while (true) {
+                try {
+                    end.receive(in, 0, SIZE, info, STARTUP_POLL);
+                    return;
+                } catch (IpcException e) {
+                    if (e.error() != IpcError.TIMEOUT) {
+                        throw e;
+                    }
+                }
+                if (!child.isAlive()) {
+                    throw child.failure("ended before opening the channel");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw child.failure("did not open the channel within "
+                            + TimeUnit.NANOSECONDS.toSeconds(ChannelEchoJvm.START_NANOS) + " s");
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                if (child != null) {
+                    child.close();
+                    child = null;
+                }
+            } finally {
+                try {
+                    if (end != null) {
+                        end.close();
+                        end = null;
+                    }
+                    if (ipc != null) {
+                        ipc.close();
+                        ipc = null;
+                    }
+                } finally {
+                    if (root != null) {
+                        root.close();
+                        root = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** An embedded Aeron media driver, with a child JVM echoing between two IPC streams. */
+    @State(Scope.Thread)
+    public static class AeronChild {
+        /** How both sides wait for a message: {@code backoff} or {@code busySpin}. */
+        @Param({"backoff", "busySpin"})
+        public String idle;
+
+        BenchRoot root;
+        MediaDriver driver;
+        Aeron aeron;
+        ExclusivePublication ping;
+        Subscription pong;
+        ChannelEchoJvm child;
+        IdleStrategy idler;
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[SIZE]);
+        final byte[] in = new byte[SIZE];
+        int received;
+        final FragmentHandler handler = this::onFragment;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            idler = idleStrategy(idle);
+            root = new BenchRoot();
+            try {
+                Path dir = root.path().resolve("aeron");
+                driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                        .aeronDirectoryName(dir.toString())
+                        .threadingMode(ThreadingMode.SHARED)
+                        .sharedIdleStrategy(new BackoffIdleStrategy())
+                        .dirDeleteOnStart(true)
+                        .dirDeleteOnShutdown(true));
+                aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+                pong = aeron.addSubscription(AERON_IPC, PONG_STREAM);
+                ping = aeron.addExclusivePublication(AERON_IPC, PING_STREAM);
+                child = ChannelEchoJvm.start(root.path().resolve("echo-child.log"), "aeron",
+                        driver.aeronDirectoryName(), idle, Integer.toString(SIZE));
+                awaitReady();
+                for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
+                    roundTrip();
+                }
+            } catch (RuntimeException e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
+            buffer.getBytes(offset, in, 0, length);
+            received = length;
+        }
+
+        /** Offers one message on ping and polls pong until its echo comes. */
+        int roundTrip() {
+            long deadline = System.nanoTime() + REPLY_BOUND.toNanos();
+            long r;
+            while ((r = ping.offer(out, 0, SIZE)) < 0) {
+                if (r == Publication.CLOSED || r == Publication.MAX_POSITION_EXCEEDED
+                        || System.nanoTime() - deadline > 0) {
+                    throw child.failure("ping offer failed: " + Publication.errorString(r));
+                }
+                idler.idle();
+            }
+            idler.reset();
+            received = -1;
+            while (pong.poll(handler, 1) == 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw child.failure("no reply within " + REPLY_BOUND.toSeconds() + " s");
+                }
+                idler.idle();
+            }
+            idler.reset();
+            return received;
+        }
+
+        /** The child offers one byte on pong once its publication is connected. */
+        private void awaitReady() {
+            long deadline = System.nanoTime() + ChannelEchoJvm.START_NANOS;
+            while (pong.poll(handler, 1) == 0) {
+                if (!child.isAlive()) {
+                    throw child.failure("ended before connecting to the media driver");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw child.failure("did not connect to the media driver within "
+                            + TimeUnit.NANOSECONDS.toSeconds(ChannelEchoJvm.START_NANOS) + " s");
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for the echo child", e);
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                if (child != null) {
+                    child.close();
+                    child = null;
+                }
+            } finally {
+                try {
+                    if (aeron != null) {
+                        aeron.close();
+                        aeron = null;
+                    }
+                    if (driver != null) {
+                        driver.close();
+                        driver = null;
+                    }
+                } finally {
+                    if (root != null) {
+                        root.close();
+                        root = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A Unix-domain socket connected to a child JVM that echoes on it. */
+    @State(Scope.Thread)
+    public static class SocketChild {
+        BenchRoot root;
+        ChannelEchoJvm child;
+        SocketChannel channel;
+        Frames.Writer writer;
+        Frames.Reader reader;
+        final byte[] out = new byte[SIZE];
+        final byte[] in = new byte[SIZE];
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException, InterruptedException {
+            root = new BenchRoot();
+            try {
+                Path socket = root.path().resolve("echo.sock");
+                try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    listener.bind(UnixDomainSocketAddress.of(socket));
+                    listener.configureBlocking(false);
+                    child = ChannelEchoJvm.start(root.path().resolve("echo-child.log"), "socket", socket.toString(),
+                            Integer.toString(SIZE));
+                    channel = awaitConnection(listener);
+                }
+                channel.configureBlocking(true);
+                writer = new Frames.Writer(channel, SIZE);
+                reader = new Frames.Reader(channel);
+                for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
+                    roundTrip();
+                }
+            } catch (IOException | RuntimeException e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        /** Sends one message and reads its echo. */
+        int roundTrip() {
+            try {
+                writer.write(out, 0, SIZE);
+                int n = reader.read(in);
+                if (n != SIZE) {
+                    throw new IOException("echo of " + n + " bytes for " + SIZE);
+                }
+                return n;
+            } catch (IOException e) {
+                IllegalStateException x = child.failure("socket round trip failed");
+                x.addSuppressed(e);
+                throw x;
+            }
+        }
+
+        private SocketChannel awaitConnection(ServerSocketChannel listener) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + ChannelEchoJvm.START_NANOS;
+            while (true) {
+                SocketChannel accepted = listener.accept();
+                if (accepted != null) {
+                    return accepted;
+                }
+                if (!child.isAlive()) {
+                    throw child.failure("ended before connecting");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw child.failure("did not connect within "
+                            + TimeUnit.NANOSECONDS.toSeconds(ChannelEchoJvm.START_NANOS) + " s");
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            try {
+                if (channel != null) {
+                    channel.close();
+                    channel = null;
+                }
+            } finally {
+                try {
+                    if (child != null) {
+                        child.close();
+                        child = null;
+                    }
+                } finally {
+                    if (root != null) {
+                        root.close();
+                        root = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Project: a message to the child through a named channel and back through it. */
+    @Benchmark
+    public int channel(ChannelChild c) {
+        return c.roundTrip();
+    }
+
+    /** Peer: the same message to the child and back over two Aeron IPC streams. */
+    @Benchmark
+    public int aeronIpc(AeronChild c) {
+        return c.roundTrip();
+    }
+
+    /** Peer: the same message to the child and back over a Unix-domain socket. */
+    @Benchmark
+    public int unixSocket(SocketChild c) {
+        return c.roundTrip();
+    }
+}

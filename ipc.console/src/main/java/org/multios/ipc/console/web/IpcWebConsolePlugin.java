@@ -1,0 +1,296 @@
+package org.multios.ipc.console.web;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.Limit;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Statistics;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.spi.AccessControl;
+import org.multios.ipc.sync.SyncService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The Web Console page "IPC" ({@code /system/console/ipc}): live objects with their statistics,
+ * IPC processes with their quota use, limits and security rules, and per object the unlink and
+ * chmod actions. A plain Servlet plugin: the Web Console renders its header and navigation
+ * around the content of a GET; a POST runs one action through the guarded API services of this
+ * bundle (so ipc.security checks it like any call) and redirects back with its outcome, an
+ * error showing the IpcException's code and message. Everything shown is HTML-escaped: names
+ * come from other processes.
+ */
+@Component(service = Servlet.class, property = {
+    "felix.webconsole.label=" + IpcWebConsolePlugin.LABEL,
+    "felix.webconsole.title=IPC",
+    "felix.webconsole.category=MultiOS" })
+public final class IpcWebConsolePlugin extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    /** The page's label: the last segment of its URL. */
+    public static final String LABEL = "ipc";
+
+    private static final String STYLE = """
+            <style>
+            .ipc-page h2 { margin: 1.2em 0 0.4em 0; font-size: 1.1em; }
+            .ipc-page table.ipc { border-collapse: collapse; width: 100%; margin-bottom: 0.5em; }
+            .ipc-page table.ipc th, .ipc-page table.ipc td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; }
+            .ipc-page table.ipc th { background: #eee; }
+            .ipc-page td.num { text-align: right; font-family: monospace; }
+            .ipc-page td.mode { font-family: monospace; }
+            .ipc-page form.ipc-action { display: inline; margin: 0 0.3em 0 0; }
+            .ipc-page form.ipc-action input[type=text] { width: 4em; }
+            .ipc-page .ipc-ok { background: #e6f4e6; border: 1px solid #7a7; padding: 4px 8px; margin: 0.5em 0; }
+            .ipc-page .ipc-error { background: #fbe9e9; border: 1px solid #c66; padding: 4px 8px; margin: 0.5em 0; }
+            .ipc-page .ipc-code { font-weight: bold; font-family: monospace; }
+            .ipc-page .ipc-muted { color: #777; }
+            </style>
+            """;
+
+    private final transient IpcRuntime runtime;
+    private final transient ObjectAdmin admin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile AccessControl accessControl;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile SharedMemoryService shm;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile SyncService sync;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile EventService events;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile MessageQueueService queues;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile PipeService pipes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile ChannelService channels;
+
+    /** The page over the given runtime. */
+    @Activate
+    public IpcWebConsolePlugin(@Reference IpcRuntime runtime) {
+        this.runtime = runtime;
+        this.admin = new ObjectAdmin(() -> shm, () -> sync, () -> events, () -> queues, () -> pipes, () -> channels);
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String action = req.getParameter("action");
+        String type = req.getParameter("type");
+        String name = req.getParameter("name");
+        String outcome;
+        try {
+            if (type == null || name == null) {
+                throw IpcException.invalidArgument("the request names no object");
+            }
+            if ("unlink".equals(action)) {
+                admin.unlink(type, name);
+                outcome = "ok=" + encode("unlinked " + type + " '" + name + "'");
+            } else if ("chmod".equals(action)) {
+                String mode = req.getParameter("mode");
+                outcome = "ok=" + encode(type + " '" + name + "': " + admin.chmod(type, name, mode == null ? "" : mode));
+            } else {
+                throw IpcException.invalidArgument("unknown action '" + action + "'");
+            }
+        } catch (IpcException e) {
+            outcome = "error=" + encode(e.getMessage());
+        } catch (RuntimeException e) {
+            outcome = "error=" + encode(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        resp.setHeader("Location", pluginRoot(req) + "?" + outcome);
+    }
+
+    private static String pluginRoot(HttpServletRequest req) {
+        Object root = req.getAttribute("felix.webconsole.pluginRoot");
+        return root instanceof String s ? s : req.getContextPath() + req.getServletPath() + "/" + LABEL;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ page
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        PrintWriter out = resp.getWriter();
+        String root = escape(pluginRoot(req));
+        out.println(STYLE);
+        out.println("<div class='ipc-page'>");
+        String ok = req.getParameter("ok");
+        String error = req.getParameter("error");
+        if (ok != null) {
+            out.println("<div class='ipc-ok' id='ipc-message'>" + escape(ok) + "</div>");
+        }
+        if (error != null) {
+            int colon = error.indexOf(": ");
+            out.println("<div class='ipc-error' id='ipc-message'>" + (colon > 0
+                    ? "<span class='ipc-code'>" + escape(error.substring(0, colon)) + "</span>: "
+                            + escape(error.substring(colon + 2))
+                    : escape(error)) + "</div>");
+        }
+        boolean refresh = req.getParameter("refresh") != null;
+        out.println("<p>" + (refresh
+                ? "Refreshing every 5 s. <a href='" + root + "'>Stop</a>"
+                : "<a href='" + root + "'>Refresh</a> &middot; <a href='" + root + "?refresh'>Refresh every 5 s</a>")
+                + "</p>");
+        if (refresh) {
+            out.println("<script>setTimeout(function () { location.replace(location.pathname + '?refresh'); }, 5000);</script>");
+        }
+        try {
+            renderObjects(out, root);
+            renderProcesses(out);
+            renderLimits(out);
+            renderRules(out);
+        } catch (IpcException e) {
+            out.println("<div class='ipc-error'><span class='ipc-code'>" + escape(e.error().name()) + "</span>: "
+                    + escape(e.getMessage()) + "</div>");
+        }
+        out.println("</div>");
+    }
+
+    private void renderObjects(PrintWriter out, String root) {
+        List<ObjectInfo> objects = runtime.objects();
+        out.println("<h2>Objects (" + objects.size() + ")</h2>");
+        if (objects.isEmpty()) {
+            out.println("<p class='ipc-muted' id='ipc-no-objects'>no objects</p>");
+            return;
+        }
+        out.println("<table class='ipc' id='ipc-objects'><thead><tr><th>Type</th><th>Name</th><th>Owner</th>"
+                + "<th>Group</th><th>Mode</th><th>Size</th><th>Handles</th><th>In</th><th>Out</th><th>Creator</th>"
+                + "<th>Actions</th></tr></thead><tbody>");
+        for (ObjectInfo o : objects) {
+            Statistics s = o.statistics();
+            boolean bytes = o.type() == ObjectType.SHARED_MEMORY || o.type() == ObjectType.PIPE;
+            out.println("<tr data-type='" + escape(o.type().label()) + "' data-name='" + escape(o.displayName()) + "'>"
+                    + td(o.type().label()) + td(o.displayName()) + td(o.permissions().owner())
+                    + td(o.permissions().group()) + "<td class='mode'>" + escape(o.permissions().modeString())
+                    + " (" + String.format("%03o", o.permissions().mode()) + ")</td>" + num(o.capacity())
+                    + num(s.get(Counter.HANDLES)) + num(s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN))
+                    + num(s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT)) + td(o.creator().name())
+                    + "<td>" + actions(o, root) + "</td></tr>");
+        }
+        out.println("</tbody></table>");
+        out.println("<p class='ipc-muted'>In and Out count bytes for segments and pipes, messages (or posts) for the "
+                + "rest.</p>");
+    }
+
+    private static String actions(ObjectInfo o, String root) {
+        if (o.name().isEmpty() || !ObjectAdmin.canUnlink(o.type())) {
+            return "";
+        }
+        String hidden = "<input type='hidden' name='type' value='" + escape(o.type().label())
+                + "'><input type='hidden' name='name' value='" + escape(o.name().get()) + "'>";
+        StringBuilder s = new StringBuilder();
+        s.append("<form class='ipc-action' method='post' action='").append(root).append("'>")
+                .append("<input type='hidden' name='action' value='unlink'>").append(hidden)
+                .append("<input type='submit' class='ipc-unlink' value='Unlink'></form>");
+        if (ObjectAdmin.canChmod(o.type())) {
+            s.append("<form class='ipc-action' method='post' action='").append(root).append("'>")
+                    .append("<input type='hidden' name='action' value='chmod'>").append(hidden)
+                    .append("<input type='text' name='mode' aria-label='mode' value='")
+                    .append(String.format("%03o", o.permissions().mode())).append("'>")
+                    .append("<input type='submit' class='ipc-chmod' value='Chmod'></form>");
+        }
+        return s.toString();
+    }
+
+    private void renderProcesses(PrintWriter out) {
+        AccessControl ac = accessControl;
+        Map<IpcProcess, Map<Quota, Long>> use = ac == null ? Map.of() : ac.quotaUse();
+        List<IpcProcess> processes = runtime.processes();
+        out.println("<h2>Processes (" + processes.size() + "), connections: " + runtime.connectionCount() + "</h2>");
+        out.println("<table class='ipc' id='ipc-processes'><thead><tr><th>Kind</th><th>Id</th><th>Name</th>"
+                + "<th>User</th><th>PID</th><th>Objects</th><th>Shm bytes</th></tr></thead><tbody>");
+        for (IpcProcess p : processes) {
+            Map<Quota, Long> q = use.getOrDefault(p, Map.of());
+            out.println("<tr>" + td(p.kind().name().toLowerCase()) + num(p.id()) + td(p.name()) + td(p.user())
+                    + num(p.pid()) + num(q.getOrDefault(Quota.OBJECTS, 0L))
+                    + num(q.getOrDefault(Quota.SHARED_MEMORY_BYTES, 0L)) + "</tr>");
+        }
+        out.println("</tbody></table>");
+    }
+
+    private void renderLimits(PrintWriter out) {
+        out.println("<h2>Limits</h2>");
+        out.println("<table class='ipc' id='ipc-limits'><thead><tr><th>Limit</th><th>Value</th></tr></thead><tbody>");
+        for (Map.Entry<Limit, Long> l : runtime.limits().asMap().entrySet()) {
+            out.println("<tr>" + td(l.getKey().key()) + num(l.getValue()) + "</tr>");
+        }
+        out.println("</tbody></table>");
+    }
+
+    private void renderRules(PrintWriter out) {
+        out.println("<h2>Security rules</h2>");
+        AccessControl ac = accessControl;
+        if (ac == null) {
+            out.println("<p class='ipc-muted'>ipc.security is not running.</p>");
+            return;
+        }
+        List<String> rules = ac.rules();
+        if (rules.isEmpty()) {
+            out.println("<p class='ipc-muted'>no rules: owner, group and mode decide</p>");
+            return;
+        }
+        out.println("<table class='ipc' id='ipc-rules'><thead><tr><th>#</th><th>Rule, in evaluation order</th></tr>"
+                + "</thead><tbody>");
+        int i = 1;
+        for (String r : rules) {
+            out.println("<tr>" + num(i++) + "<td class='mode'>" + escape(r) + "</td></tr>");
+        }
+        out.println("</tbody></table>");
+    }
+
+    private static String td(Object value) {
+        return "<td>" + escape(String.valueOf(value)) + "</td>";
+    }
+
+    private static String num(long value) {
+        return "<td class='num'>" + value + "</td>";
+    }
+
+    /** The text with the HTML special characters escaped, fit for element content and quoted attributes. */
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> s.append("&amp;");
+                case '<' -> s.append("&lt;");
+                case '>' -> s.append("&gt;");
+                case '"' -> s.append("&quot;");
+                case '\'' -> s.append("&#39;");
+                default -> s.append(c);
+            }
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,242 @@
+package org.multios.ipc.integration;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Assume;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.multios.ipc.IpcEnvironment;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The Web Console's IPC page in a real browser: the gateway jar runs in a child JVM with its
+ * HTTP service on a free loopback port; an operator creates a segment at the gateway's console,
+ * sees it on the page with its statistics, unlinks it with the page's button, and both the page
+ * and the console's {@code ipc:objects} show it gone. Headless Chromium through the
+ * distribution's chromedriver; skipped only outside CI when chromedriver is not installed.
+ */
+public class WebConsoleIpcPageTest {
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final String CREDENTIALS = "admin:admin";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private Path workDir;
+    private Path output;
+    private Process gateway;
+    private OutputStream console;
+    private ChromeDriver browser;
+
+    @Before
+    public void prepare() throws IOException {
+        boolean haveDriver = Files.isExecutable(Path.of(CHROMEDRIVER));
+        Assume.assumeTrue("needs " + CHROMEDRIVER + " (installed by .ci/run in CI)",
+                haveDriver || System.getenv("CI") != null);
+        workDir = tmp.newFolder("gateway").toPath();
+        Files.createDirectories(workDir.resolve("conf"));
+        output = workDir.resolve("output.txt");
+    }
+
+    @After
+    public void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (console != null) {
+            try {
+                console.write("stop 0\n".getBytes(StandardCharsets.UTF_8));
+                console.close();
+            } catch (IOException gone) {
+                // the gateway has ended already
+            }
+        }
+        if (gateway != null && !gateway.waitFor(30, TimeUnit.SECONDS)) {
+            gateway.destroyForcibly();
+        }
+    }
+
+    @Test(timeout = 240_000)
+    public void anOperatorUnlinksAnObjectFromTheWebConsole() throws Exception {
+        int port = freePort();
+        gateway = start(port);
+        console = gateway.getOutputStream();
+        command("ipc:shmcreate webtest 4096");
+        awaitOutput("created shm 'webtest', 4096 bytes");
+
+        String page = "http://127.0.0.1:" + port + "/system/console/ipc";
+        awaitPage(page);
+
+        browser = chromium();
+        browser.get(page);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        By row = By.cssSelector("#ipc-objects tr[data-type='shm'][data-name='webtest']");
+        WebElement object = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        List<WebElement> cells = object.findElements(By.tagName("td"));
+        assertEquals("shm", cells.get(0).getText());
+        assertEquals("webtest", cells.get(1).getText());
+        assertEquals("4096", cells.get(5).getText());
+        assertTrue("mode shown: " + cells.get(4).getText(), cells.get(4).getText().startsWith("rw-rw----"));
+        screenshot("webconsole-ipc.png");
+
+        chmod(wait, object, "640");
+        WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ipc-message")));
+        assertTrue(message.getText(), message.getText().startsWith("shm 'webtest': rw-r----- "));
+        object = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertTrue("new mode shown", object.findElements(By.tagName("td")).get(4).getText().startsWith("rw-r-----"));
+
+        chmod(wait, object, "9x9");
+        message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ipc-message")));
+        assertEquals("an error shows the IpcException's code", "INVALID_ARGUMENT",
+                message.findElement(By.className("ipc-code")).getText());
+        object = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+
+        object.findElement(By.cssSelector("input.ipc-unlink")).click();
+        wait.until(ExpectedConditions.stalenessOf(object));
+        message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ipc-message")));
+        assertEquals("unlinked shm 'webtest'", message.getText());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ipc-no-objects")));
+        assertTrue("the object is gone from the page", browser.findElements(row).isEmpty());
+        screenshot("webconsole-ipc-unlinked.png");
+
+        int before = Files.readString(output).length();
+        command("ipc:objects");
+        String listing = awaitOutputAfter(before, "no objects");
+        assertFalse("IpcRuntime no longer lists the segment:\n" + listing, listing.contains("webtest"));
+    }
+
+    /** Submits the row's chmod form and waits for the page it leads to. */
+    private static void chmod(WebDriverWait wait, WebElement row, String mode) {
+        WebElement field = row.findElement(By.cssSelector("input[name='mode']"));
+        field.clear();
+        field.sendKeys(mode);
+        row.findElement(By.cssSelector("input.ipc-chmod")).click();
+        wait.until(ExpectedConditions.stalenessOf(row));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Process start(int port) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + workDir.resolve("ipc"),
+                "-Dorg.osgi.service.http.port=" + port, "-jar", System.getProperty("ipc.gateway.jar")))
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+    }
+
+    private void command(String line) throws IOException {
+        console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        console.flush();
+    }
+
+    private void awaitOutput(String text) throws Exception {
+        awaitOutputAfter(0, text);
+    }
+
+    private String awaitOutputAfter(int from, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String out = Files.readString(output);
+            String tail = out.length() > from ? out.substring(from) : "";
+            if (tail.contains(text)) {
+                return tail;
+            }
+            assertTrue("the gateway is running:\n" + out, gateway.isAlive());
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' in:\n" + out);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits until the Web Console serves the IPC page (Jetty and the console start after the shell). */
+    private void awaitPage(String page) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(page)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", basicAuth()).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int status = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            assertTrue("the gateway is running:\n" + Files.readString(output), gateway.isAlive());
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the IPC page did not answer 200 (last " + status + "):\n" + Files.readString(output));
+    }
+
+    private static String basicAuth() {
+        return "Basic " + Base64.getEncoder().encodeToString(CREDENTIALS.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ChromeDriver chromium() throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1024",
+                "--user-data-dir=" + tmp.newFolder("chromium-profile").getAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .withLogOutput(OutputStream.nullOutputStream())
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+        // The Web Console's default credentials, sent with every request of the page (form posts too).
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", basicAuth())));
+        return driver;
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path target = Path.of(System.getProperty("basedir", "."), "target", name);
+        Files.createDirectories(target.getParent());
+        Files.write(target, browser.getScreenshotAs(OutputType.BYTES));
+    }
+}
