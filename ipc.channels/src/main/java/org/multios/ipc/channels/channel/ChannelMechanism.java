@@ -163,9 +163,13 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     }
 
     /** The creator's grant: what the policy grants, and at least every right. */
+    /**
+     * The creator's grant: creating an object needs the right to administer it (the owner's by
+     * POSIX rules, unless a policy rule takes it away), and every grant comes from the caller
+     * context, so that revocation reaches it.
+     */
     private static Grant creatorGrant(CallerContext caller, String name, Permissions permissions) {
-        Grant g = caller.authorize(ObjectType.CHANNEL, name, permissions, Rights.NONE);
-        return g.allows(Rights.ALL) ? g : new Grant(Rights.ALL);
+        return caller.authorize(ObjectType.CHANNEL, name, permissions, Rights.ADMIN);
     }
 
     Channel create(ChannelSession session, ChannelOptions options) {

@@ -88,7 +88,7 @@ final class SessionPipeService implements PipeService {
         }
         mechanism.environment().limits().check(Limit.OBJECTS, mechanism.liveCount() + 1, "pipes");
         Permissions permissions = Permissions.of(caller().process(), mode);
-        caller().authorize(ObjectType.PIPE, name, permissions, Rights.NONE);
+        caller().authorize(ObjectType.PIPE, name, permissions, Rights.ADMIN);
         caller().reserve(Quota.OBJECTS, 1);
         try {
             fifos.create(name, permissions);

@@ -169,7 +169,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         CallerContext caller = session.caller();
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
-        Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.NONE);
+        Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.ADMIN);
         caller.reserve(Quota.OBJECTS, 1);
         try {
             ObjectDirectory.Created created = directory.create(name,

@@ -135,7 +135,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         checkSize(size, "shared memory '" + name + "'");
         checkObjectCount();
         CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.NONE);
+        Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.ADMIN);
         reserve(caller, size);
         try {
             IpcProcess self = caller.process();

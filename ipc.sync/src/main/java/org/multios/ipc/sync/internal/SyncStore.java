@@ -56,7 +56,7 @@ final class SyncStore {
             throw IpcException.invalidArgument(type.label() + " '" + name + "': permissions must be given");
         }
         environment.get().limits().check(Limit.OBJECTS, dir.names().size() + 1L, type.label() + " objects");
-        Grant grant = caller.authorize(type, name, permissions, Rights.NONE);
+        Grant grant = caller.authorize(type, name, permissions, Rights.ADMIN);
         caller.reserve(Quota.OBJECTS, 1);
         try {
             IpcProcess self = caller.process();
