@@ -27,9 +27,11 @@ import org.multios.ipc.shm.mapped.MappedRegion;
  * before it is taken, so a message longer than the buffer stays queued ({@link #TOO_LARGE}).
  *
  * <p><b>Crashes.</b> A message is published only after it was copied, so a process killed in
- * the middle of a send never makes a half-written message visible. At worst a slot it had taken
- * is lost (the ring holds one message fewer until it is made again), or a message published
- * just before the kill is found only once another message of that priority is sent.
+ * the middle of a send never makes a half-written message visible. A slot it had taken is lost
+ * (the ring holds one message fewer until it is made again). But a process killed between
+ * claiming an index-ring position and publishing it leaves that position unpublished, and the
+ * ring of that priority (or the free ring) stalls there until the queue or channel is made
+ * again: recovering from that needs a sweep that knows the claimer, which is still to come.
  *
  * <p>The hot paths allocate nothing and return status codes; misuse (a bad range or priority)
  * is the caller's to check. Not tied to any API: message queues and channels build on it.

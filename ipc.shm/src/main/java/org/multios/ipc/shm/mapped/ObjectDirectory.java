@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -332,15 +333,34 @@ public final class ObjectDirectory {
     private void ensureDirectory() {
         try {
             for (Path d : new Path[] { directory.getParent(), directory }) {
-                if (!Files.isDirectory(d)) {
+                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(d);
                     Files.setPosixFilePermissions(d, DIRECTORY_MODE);
                 }
+                checkTrusted(d);
             }
         } catch (FileAlreadyExistsException e) {
             // made by another process meanwhile
         } catch (IOException e) {
             throw io("cannot make " + directory, e);
+        }
+    }
+
+    /**
+     * Refuses an IPC root or kind directory that another user could have prepared: it must be a
+     * real directory (not a symbolic link), owned by this process's user, and not writable by
+     * group or others.
+     */
+    private static void checkTrusted(Path d) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String me = org.multios.ipc.spi.LocalIdentity.user();
+        boolean shared = a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                || a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+        if (!a.isDirectory() || !a.owner().getName().equals(me) || shared) {
+            throw new IpcException(IpcError.PERMISSION_DENIED, "the IPC directory " + d + " is not a directory of "
+                    + me + " that only " + me + " can write (owner " + a.owner().getName() + ", "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(a.permissions())
+                    + "); refusing to keep objects in it");
         }
     }
 
