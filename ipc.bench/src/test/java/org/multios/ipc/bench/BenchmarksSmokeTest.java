@@ -22,7 +22,13 @@ class BenchmarksSmokeTest {
     void everyBenchmarkRunsOneShortIteration() throws Exception {
         // a benchmark run elsewhere on the machine holds JMH's global lock; this smoke run needs none
         System.setProperty("jmh.ignoreLock", "true");
-        Options options = new OptionsBuilder()
+        OptionsBuilder builder = new OptionsBuilder();
+        if (Runtime.version().feature() >= 24) {
+            // the Aeron peer (aeron-all 1.47) calls an internal Unsafe method that JDK 24 changed:
+            // it runs on the project's Java 17 only; the project's own benchmarks run everywhere
+            builder.exclude(".*ChannelProcessRoundTrip\\.aeronIpc.*");
+        }
+        Options options = builder
                 .include("org\\.multios\\.ipc\\.bench\\..*")
                 .forks(0)
                 .warmupIterations(0)
