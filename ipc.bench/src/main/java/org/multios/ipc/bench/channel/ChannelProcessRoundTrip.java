@@ -7,6 +7,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DirectBuffer;
@@ -22,6 +23,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.ChildJvm;
 import org.multios.ipc.bench.queue.Frames;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
@@ -66,13 +68,19 @@ import io.aeron.logbuffer.Header;
  * prefix ({@link Frames}).</li>
  * </ul>
  * Aeron needs {@code jdk.internal.misc} open on Java 17: the flag is in {@link Fork} here, on
- * the children's command line ({@link ChannelEchoJvm}) and in this module's surefire
+ * the children's command line ({@link ChildJvm}) and in this module's surefire
  * {@code argLine}, for the smoke test that runs every benchmark in the test JVM.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(jvmArgsAppend = ChannelEchoJvm.OPEN_INTERNAL_MISC)
+@Fork(jvmArgsAppend = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED") // as OPEN_INTERNAL_MISC
 public class ChannelProcessRoundTrip {
+    /**
+     * Aeron's Agrona reaches {@code jdk.internal.misc.Unsafe}, which Java 17 keeps closed; given to
+     * the benchmark's forks and to every child.
+     */
+    static final String OPEN_INTERNAL_MISC = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
+
     /** Bytes of each message. */
     static final int SIZE = ChannelFixture.MESSAGE_SIZE;
     /** Aeron's channel: IPC through the driver's shared-memory log buffers, 64 KiB terms. */
@@ -108,7 +116,7 @@ public class ChannelProcessRoundTrip {
         BenchRoot root;
         IpcContext ipc;
         ChannelEnd end;
-        ChannelEchoJvm child;
+        ChildJvm child;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
@@ -121,7 +129,8 @@ public class ChannelProcessRoundTrip {
                 end = ipc.service(ChannelService.class).create("echo",
                         ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
                                 .withMaxMessages(ChannelFixture.CAPACITY));
-                child = ChannelEchoJvm.start(root.path().resolve("echo-child.log"), "channel",
+                child = ChildJvm.start(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC),
+                        root.path().resolve("echo-child.log"), "channel",
                         root.path().toString(), "echo", Integer.toString(SIZE));
                 awaitReady();
                 for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
@@ -147,7 +156,7 @@ public class ChannelProcessRoundTrip {
 
         /** The child sends one byte through end B when it has opened it. */
         private void awaitReady() {
-            long deadline = System.nanoTime() + ChannelEchoJvm.START_NANOS;
+            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
             while (true) {
                 try {
                     end.receive(in, 0, SIZE, info, STARTUP_POLL);
@@ -162,7 +171,7 @@ public class ChannelProcessRoundTrip {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw child.failure("did not open the channel within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChannelEchoJvm.START_NANOS) + " s");
+                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
                 }
             }
         }
@@ -206,7 +215,7 @@ public class ChannelProcessRoundTrip {
         Aeron aeron;
         ExclusivePublication ping;
         Subscription pong;
-        ChannelEchoJvm child;
+        ChildJvm child;
         IdleStrategy idler;
         final UnsafeBuffer out = new UnsafeBuffer(new byte[SIZE]);
         final byte[] in = new byte[SIZE];
@@ -228,7 +237,8 @@ public class ChannelProcessRoundTrip {
                 aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
                 pong = aeron.addSubscription(AERON_IPC, PONG_STREAM);
                 ping = aeron.addExclusivePublication(AERON_IPC, PING_STREAM);
-                child = ChannelEchoJvm.start(root.path().resolve("echo-child.log"), "aeron",
+                child = ChildJvm.start(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC),
+                        root.path().resolve("echo-child.log"), "aeron",
                         driver.aeronDirectoryName(), idle, Integer.toString(SIZE));
                 awaitReady();
                 for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
@@ -270,14 +280,14 @@ public class ChannelProcessRoundTrip {
 
         /** The child offers one byte on pong once its publication is connected. */
         private void awaitReady() {
-            long deadline = System.nanoTime() + ChannelEchoJvm.START_NANOS;
+            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
             while (pong.poll(handler, 1) == 0) {
                 if (!child.isAlive()) {
                     throw child.failure("ended before connecting to the media driver");
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw child.failure("did not connect to the media driver within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChannelEchoJvm.START_NANOS) + " s");
+                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
                 }
                 try {
                     Thread.sleep(1);
@@ -319,7 +329,7 @@ public class ChannelProcessRoundTrip {
     @State(Scope.Thread)
     public static class SocketChild {
         BenchRoot root;
-        ChannelEchoJvm child;
+        ChildJvm child;
         SocketChannel channel;
         Frames.Writer writer;
         Frames.Reader reader;
@@ -334,7 +344,8 @@ public class ChannelProcessRoundTrip {
                 try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                     listener.bind(UnixDomainSocketAddress.of(socket));
                     listener.configureBlocking(false);
-                    child = ChannelEchoJvm.start(root.path().resolve("echo-child.log"), "socket", socket.toString(),
+                    child = ChildJvm.start(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC),
+                            root.path().resolve("echo-child.log"), "socket", socket.toString(),
                             Integer.toString(SIZE));
                     channel = awaitConnection(listener);
                 }
@@ -367,7 +378,7 @@ public class ChannelProcessRoundTrip {
         }
 
         private SocketChannel awaitConnection(ServerSocketChannel listener) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + ChannelEchoJvm.START_NANOS;
+            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
             while (true) {
                 SocketChannel accepted = listener.accept();
                 if (accepted != null) {
@@ -378,7 +389,7 @@ public class ChannelProcessRoundTrip {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw child.failure("did not connect within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChannelEchoJvm.START_NANOS) + " s");
+                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
                 }
                 Thread.sleep(10);
             }

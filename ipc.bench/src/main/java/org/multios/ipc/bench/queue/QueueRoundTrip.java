@@ -7,6 +7,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.Ipc;
@@ -17,6 +18,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.ChildJvm;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
@@ -59,7 +61,7 @@ public class QueueRoundTrip {
         IpcContext ipc;
         MessageQueue ping;
         MessageQueue pong;
-        EchoJvm child;
+        ChildJvm child;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
@@ -72,7 +74,8 @@ public class QueueRoundTrip {
                 MessageQueueService queues = ipc.service(MessageQueueService.class);
                 ping = queues.create("ping", QueueOptions.of(SIZE, 16));
                 pong = queues.create("pong", QueueOptions.of(SIZE, 16));
-                child = EchoJvm.start(root.path().resolve("echo-child.log"), "queue", root.path().toString(), "ping",
+                child = ChildJvm.start(QueueEchoChild.class, List.of(),
+                        root.path().resolve("echo-child.log"), "queue", root.path().toString(), "ping",
                         "pong", Integer.toString(SIZE));
                 awaitReady();
                 for (long end = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - end < 0;) {
@@ -98,7 +101,7 @@ public class QueueRoundTrip {
 
         /** The child sends one byte on pong when it has opened both queues. */
         private void awaitReady() {
-            long deadline = System.nanoTime() + EchoJvm.START_NANOS;
+            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
             while (true) {
                 try {
                     pong.receive(in, 0, SIZE, info, STARTUP_POLL);
@@ -113,7 +116,7 @@ public class QueueRoundTrip {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw child.failure("did not open the queues within "
-                            + TimeUnit.NANOSECONDS.toSeconds(EchoJvm.START_NANOS) + " s");
+                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
                 }
             }
         }
@@ -142,7 +145,7 @@ public class QueueRoundTrip {
     @State(Scope.Thread)
     public static class SocketChild {
         BenchRoot root;
-        EchoJvm child;
+        ChildJvm child;
         SocketChannel channel;
         Frames.Writer writer;
         Frames.Reader reader;
@@ -157,7 +160,8 @@ public class QueueRoundTrip {
                 try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                     listener.bind(UnixDomainSocketAddress.of(socket));
                     listener.configureBlocking(false);
-                    child = EchoJvm.start(root.path().resolve("echo-child.log"), "socket", socket.toString(),
+                    child = ChildJvm.start(QueueEchoChild.class, List.of(),
+                            root.path().resolve("echo-child.log"), "socket", socket.toString(),
                             Integer.toString(SIZE));
                     channel = awaitConnection(listener);
                 }
@@ -190,7 +194,7 @@ public class QueueRoundTrip {
         }
 
         private SocketChannel awaitConnection(ServerSocketChannel listener) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + EchoJvm.START_NANOS;
+            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
             while (true) {
                 SocketChannel accepted = listener.accept();
                 if (accepted != null) {
@@ -201,7 +205,7 @@ public class QueueRoundTrip {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw child.failure("did not connect within "
-                            + TimeUnit.NANOSECONDS.toSeconds(EchoJvm.START_NANOS) + " s");
+                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
                 }
                 Thread.sleep(10);
             }

@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.Ipc;
@@ -19,6 +20,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.ChildJvm;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
@@ -66,7 +68,8 @@ public class ProcessPingPong {
                 SyncService sync = ipc.service(SyncService.class);
                 ping = sync.createSemaphore("ping", SemaphoreOptions.of(0), 0600);
                 pong = sync.createSemaphore("pong", SemaphoreOptions.of(0), 0600);
-                child = ChildJvm.start(root.path().resolve("echo-child.log"), "semaphore",
+                child = ChildJvm.start(EchoChild.class, List.of(),
+                        root.path().resolve("echo-child.log"), "semaphore",
                         root.path().toString(), "ping", "pong");
                 awaitReady();
                 for (long end = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - end < 0;) {
@@ -149,7 +152,8 @@ public class ProcessPingPong {
                 try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                     listener.bind(UnixDomainSocketAddress.of(socket));
                     listener.configureBlocking(false);
-                    child = ChildJvm.start(root.path().resolve("echo-child.log"), "socket", socket.toString());
+                    child = ChildJvm.start(EchoChild.class, List.of(),
+                            root.path().resolve("echo-child.log"), "socket", socket.toString());
                     channel = awaitConnection(listener);
                 }
                 channel.configureBlocking(true);

@@ -1,4 +1,4 @@
-package org.multios.ipc.bench.queue;
+package org.multios.ipc.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,47 +10,53 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM running {@link QueueEchoChild} on this JVM's class path, its output going to a
- * log file that failures quote. Closing its standard input ends it; {@link #close()} does so
- * and escalates to destroying it if it does not end within a few seconds.
+ * A child JVM running a main class of this module on this JVM's class path (the echo side of
+ * the cross-process benchmarks), its output going to a log file that failures quote. Closing its
+ * standard input ends it; {@link #close()} does so and escalates to destroying it if it does not
+ * end within a few seconds.
  */
-final class EchoJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     /** How long a child may take to come up (JVM start, class loading, opening objects). */
-    static final long START_NANOS = TimeUnit.SECONDS.toNanos(30);
+    public static final long START_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Process process;
     private final Path log;
 
-    private EchoJvm(Process process, Path log) {
+    private ChildJvm(Process process, Path log) {
         this.process = process;
         this.log = log;
     }
 
-    /** Starts {@code QueueEchoChild} with the arguments, logging to {@code log}. */
-    static EchoJvm start(Path log, String... args) {
+    /**
+     * Starts {@code main} with the arguments, logging to {@code log}.
+     *
+     * @param jvmOptions extra options of the child JVM (before the class path)
+     */
+    public static ChildJvm start(Class<?> main, List<String> jvmOptions, Path log, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xms32m", "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                QueueEchoChild.class.getName()));
+        command.addAll(List.of("-Xms32m", "-Xmx64m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            return new EchoJvm(p, log);
+            return new ChildJvm(p, log);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the echo child JVM", e);
+            throw new UncheckedIOException("could not start the child JVM " + main.getName(), e);
         }
     }
 
     /** Whether the child still runs. */
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** An exception describing why the child is of no use, with its exit status and output. */
-    IllegalStateException failure(String what) {
+    public IllegalStateException failure(String what) {
         String status = process.isAlive() ? "still running" : "exited with " + process.exitValue();
         String output;
         try {
