@@ -175,7 +175,7 @@ final class ChannelFile {
         if (name == null) {
             anonymousPermissions = permissions;
         } else {
-            directory.setPermissions(name, permissions);
+            directory.setPermissions(name, id(), permissions);
         }
     }
 

@@ -142,7 +142,7 @@ final class QueueFile {
     }
 
     void setPermissions(Permissions permissions) {
-        directory.setPermissions(name, permissions);
+        directory.setPermissions(name, id(), permissions);
     }
 
     void count(int offset, long delta) {

@@ -17,12 +17,20 @@ final class GrantRegistry {
     private record Key(long processId, ObjectType type, String name) {
     }
 
+    /** Every this many additions, keys whose grants are all gone are dropped. */
+    private static final int SWEEP_EVERY = 1024;
+
     private final Map<Key, List<WeakReference<Grant>>> grants = new HashMap<>();
+    private int additions;
 
     synchronized void add(long processId, ObjectType type, String name, Grant grant) {
         List<WeakReference<Grant>> list = grants.computeIfAbsent(new Key(processId, type, name), k -> new ArrayList<>());
         list.removeIf(r -> r.get() == null);
         list.add(new WeakReference<>(grant));
+        if (++additions % SWEEP_EVERY == 0) {
+            grants.values().forEach(l -> l.removeIf(r -> r.get() == null));
+            grants.values().removeIf(List::isEmpty);
+        }
     }
 
     /** Revokes the live grants of a process on an object; returns how many. */

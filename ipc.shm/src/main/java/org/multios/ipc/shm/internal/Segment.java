@@ -85,7 +85,7 @@ final class Segment {
         if (name == null) {
             anonymousPermissions = permissions;
         } else {
-            directory.setPermissions(name, permissions);
+            directory.setPermissions(name, id, permissions);
         }
         if (region.isWritable()) {
             new ObjectFileHeader(region).mode(permissions.mode());

@@ -270,6 +270,21 @@ public final class ObjectDirectory {
     }
 
     /**
+     * Changes the mode, owner and group of the object a handle refers to, by its inode: if the
+     * name now leads to another object (the handle's was unlinked, the name reused), nothing
+     * changes.
+     *
+     * @throws IpcException NOT_FOUND naming the object when its file is no longer under the name
+     */
+    public void setPermissions(String name, long inode, Permissions permissions) {
+        if (inode(name) != inode) {
+            throw new IpcException(IpcError.NOT_FOUND, type.label() + " '" + name
+                    + "' was unlinked; the name now belongs to another object");
+        }
+        setPermissions(name, permissions);
+    }
+
+    /**
      * Changes the file's mode, owner and group.
      *
      * @throws IpcException NOT_FOUND; IO_ERROR if the OS refuses (only root may give a file away)

@@ -73,7 +73,7 @@ final class SyncObject {
         if (name == null) {
             anonymousPermissions = permissions;
         } else {
-            directory.setPermissions(name, permissions);
+            directory.setPermissions(name, id, permissions);
         }
     }
 
