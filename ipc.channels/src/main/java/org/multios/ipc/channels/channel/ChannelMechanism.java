@@ -255,6 +255,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectDirectory.permissionsOf(opened), rights);
         if (!opened.writable()) {
+            caller.denied(ObjectType.CHANNEL, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
                     file.displayName(), caller.process().toString());
         }

@@ -212,6 +212,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);
         if (!opened.writable()) {
+            caller.denied(ObjectType.QUEUE, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
                     file.displayName(), caller.process().toString());
         }

@@ -105,6 +105,7 @@ final class SyncStore {
                     caller.process().toString());
         }
         if (!opened.writable()) {
+            caller.denied(type, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)", what,
                     caller.process().toString());
         }
