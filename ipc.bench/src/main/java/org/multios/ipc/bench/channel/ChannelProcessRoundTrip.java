@@ -1,10 +1,6 @@
 package org.multios.ipc.bench.channel;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +20,7 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.bench.BenchRoot;
 import org.multios.ipc.bench.ChildJvm;
+import org.multios.ipc.bench.SocketEcho;
 import org.multios.ipc.bench.queue.Frames;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
@@ -329,8 +326,7 @@ public class ChannelProcessRoundTrip {
     @State(Scope.Thread)
     public static class SocketChild {
         BenchRoot root;
-        ChildJvm child;
-        SocketChannel channel;
+        SocketEcho echo;
         Frames.Writer writer;
         Frames.Reader reader;
         final byte[] out = new byte[SIZE];
@@ -340,19 +336,10 @@ public class ChannelProcessRoundTrip {
         public void setUp() throws IOException, InterruptedException {
             root = new BenchRoot();
             try {
-                Path socket = root.path().resolve("echo.sock");
-                try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    listener.bind(UnixDomainSocketAddress.of(socket));
-                    listener.configureBlocking(false);
-                    child = ChildJvm.start(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC),
-                            root.path().resolve("echo-child.log"), "socket", socket.toString(),
-                            Integer.toString(SIZE));
-                    channel = awaitConnection(listener);
-                }
-                channel.configureBlocking(true);
-                writer = new Frames.Writer(channel, SIZE);
-                reader = new Frames.Reader(channel);
-                for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
+                echo = SocketEcho.start(root.path(), ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "socket", Integer.toString(SIZE));
+                writer = new Frames.Writer(echo.channel(), SIZE);
+                reader = new Frames.Reader(echo.channel());
+                for (long end = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - end < 0;) {
                     roundTrip();
                 }
             } catch (IOException | RuntimeException e) {
@@ -371,48 +358,21 @@ public class ChannelProcessRoundTrip {
                 }
                 return n;
             } catch (IOException e) {
-                IllegalStateException x = child.failure("socket round trip failed");
-                x.addSuppressed(e);
-                throw x;
-            }
-        }
-
-        private SocketChannel awaitConnection(ServerSocketChannel listener) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
-            while (true) {
-                SocketChannel accepted = listener.accept();
-                if (accepted != null) {
-                    return accepted;
-                }
-                if (!child.isAlive()) {
-                    throw child.failure("ended before connecting");
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw child.failure("did not connect within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
-                }
-                Thread.sleep(10);
+                throw echo.failure(e);
             }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
             try {
-                if (channel != null) {
-                    channel.close();
-                    channel = null;
+                if (echo != null) {
+                    echo.close();
+                    echo = null;
                 }
             } finally {
-                try {
-                    if (child != null) {
-                        child.close();
-                        child = null;
-                    }
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
+                if (root != null) {
+                    root.close();
+                    root = null;
                 }
             }
         }

@@ -3,12 +3,7 @@ package org.multios.ipc.bench.sync;
 import static org.multios.ipc.bench.sync.ThreadPingPong.REPLY_BOUND;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +16,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.bench.BenchRoot;
 import org.multios.ipc.bench.ChildJvm;
+import org.multios.ipc.bench.SocketEcho;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
@@ -139,8 +135,7 @@ public class ProcessPingPong {
     @State(Scope.Thread)
     public static class SocketChild {
         BenchRoot root;
-        ChildJvm child;
-        SocketChannel channel;
+        SocketEcho echo;
         final ByteBuffer out = ByteBuffer.allocateDirect(1);
         final ByteBuffer in = ByteBuffer.allocateDirect(1);
 
@@ -148,15 +143,7 @@ public class ProcessPingPong {
         public void setUp() throws IOException, InterruptedException {
             root = new BenchRoot();
             try {
-                Path socket = root.path().resolve("echo.sock");
-                try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    listener.bind(UnixDomainSocketAddress.of(socket));
-                    listener.configureBlocking(false);
-                    child = ChildJvm.start(EchoChild.class, List.of(),
-                            root.path().resolve("echo-child.log"), "socket", socket.toString());
-                    channel = awaitConnection(listener);
-                }
-                channel.configureBlocking(true);
+                echo = SocketEcho.start(root.path(), EchoChild.class, List.of(), "socket");
                 for (long end = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - end < 0;) {
                     roundTrip();
                 }
@@ -169,50 +156,23 @@ public class ProcessPingPong {
         /** Sends one byte and reads its echo. */
         void roundTrip() {
             try {
-                ThreadPingPong.roundTrip(channel, out, in);
+                ThreadPingPong.roundTrip(echo.channel(), out, in);
             } catch (IOException e) {
-                IllegalStateException x = child.failure("socket round trip failed");
-                x.addSuppressed(e);
-                throw x;
-            }
-        }
-
-        private SocketChannel awaitConnection(ServerSocketChannel listener) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
-            while (true) {
-                SocketChannel accepted = listener.accept();
-                if (accepted != null) {
-                    return accepted;
-                }
-                if (!child.isAlive()) {
-                    throw child.failure("ended before connecting");
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw child.failure("did not connect within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
-                }
-                Thread.sleep(10);
+                throw echo.failure(e);
             }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
             try {
-                if (channel != null) {
-                    channel.close();
-                    channel = null;
+                if (echo != null) {
+                    echo.close();
+                    echo = null;
                 }
             } finally {
-                try {
-                    if (child != null) {
-                        child.close();
-                        child = null;
-                    }
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
+                if (root != null) {
+                    root.close();
+                    root = null;
                 }
             }
         }

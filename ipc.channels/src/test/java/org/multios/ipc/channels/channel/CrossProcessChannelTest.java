@@ -14,6 +14,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channels.queue.ChildProcesses;
 
 /** A named channel shared with a child JVM, carrying messages both ways at once. */
 @Timeout(180)
@@ -22,7 +23,7 @@ class CrossProcessChannelTest extends ChannelTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    final ChannelChildProcesses children = new ChannelChildProcesses();
+    final ChildProcesses children = new ChildProcesses(ChannelChildMain.class);
 
     @AfterEach
     void stopChildren() throws InterruptedException {

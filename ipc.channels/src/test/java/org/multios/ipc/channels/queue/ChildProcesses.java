@@ -22,16 +22,23 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * destroyed by {@link #destroyAll()} (called from {@code @AfterEach}), their logs printed when
  * the test fails. Register with {@code @RegisterExtension}.
  */
-final class ChildProcesses implements TestWatcher {
+public final class ChildProcesses implements TestWatcher {
     /** How long to wait for a child to end after it was told to, or destroyed. */
     static final long EXIT_WAIT_SECONDS = 60;
+
+    private final Class<?> main;
 
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, String> logs = new LinkedHashMap<>();
     private final Map<String, Path> logFiles = new LinkedHashMap<>();
 
+    /** Children whose JVMs run {@code main}, a class of these tests. */
+    public ChildProcesses(Class<?> main) {
+        this.main = main;
+    }
+
     /** Starts {@code command} with its output and error going to {@code log}. */
-    Process start(String label, List<String> command, Path log) throws IOException {
+    public Process start(String label, List<String> command, Path log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         processes.add(p);
@@ -39,28 +46,27 @@ final class ChildProcesses implements TestWatcher {
         return p;
     }
 
-    /** A child JVM running {@link QueueChildMain} with the given IPC root and arguments. */
-    Process startJava(String label, Path ipcRoot, Path log, String... args) throws IOException {
+    /** A child JVM running the main class with the given IPC root and arguments. */
+    public Process startJava(String label, Path ipcRoot, Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
-        command.add(childClassPath());
+        command.add(childClassPath(main));
         command.add("-Dorg.multios.ipc.root=" + ipcRoot);
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.add(QueueChildMain.class.getName());
+        command.add(main.getName());
         command.addAll(List.of(args));
         return start(label, command, log);
     }
 
     /**
      * The class path of a child JVM: the system property {@code ipc.child.classpath} (the
-     * module's classes and runtime dependencies) and the test classes, where
-     * {@link QueueChildMain} lives.
+     * module's classes and runtime dependencies) and the test classes, where {@code main} lives.
      */
-    static String childClassPath() {
+    static String childClassPath(Class<?> main) {
         String base = System.getProperty("ipc.child.classpath");
         assertThat(base).as("system property ipc.child.classpath (set by the build)").isNotBlank();
-        String testClasses = codeSource(QueueChildMain.class);
+        String testClasses = codeSource(main);
         return base + File.pathSeparator + testClasses;
     }
 
@@ -73,7 +79,7 @@ final class ChildProcesses implements TestWatcher {
     }
 
     /** Waits (bounded) for the process to end and returns its exit code; fails on timeout. */
-    int awaitExit(Process p) throws InterruptedException {
+    public int awaitExit(Process p) throws InterruptedException {
         boolean ended = p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(ended).as("process %d ended within %d s; its output:%n%s", p.pid(), EXIT_WAIT_SECONDS, output(p))
                 .isTrue();
@@ -81,7 +87,7 @@ final class ChildProcesses implements TestWatcher {
     }
 
     /** What the process wrote so far. */
-    String output(Process p) {
+    public String output(Process p) {
         for (Map.Entry<String, Path> e : logFiles.entrySet()) {
             if (e.getKey().contains("(pid " + p.pid() + ")")) {
                 return read(e.getValue());
@@ -91,7 +97,7 @@ final class ChildProcesses implements TestWatcher {
     }
 
     /** Destroys every process still running and keeps their logs for a failure report. */
-    void destroyAll() throws InterruptedException {
+    public void destroyAll() throws InterruptedException {
         for (Process p : processes) {
             if (p.isAlive()) {
                 p.destroyForcibly();

@@ -23,7 +23,7 @@ class CrossProcessQueueTest extends QueueTestSupport {
     private static final int COUNT = 20_000;
 
     @RegisterExtension
-    final ChildProcesses children = new ChildProcesses();
+    final ChildProcesses children = new ChildProcesses(QueueChildMain.class);
 
     @AfterEach
     void stopChildren() throws InterruptedException {
