@@ -63,7 +63,8 @@ final class BundleIdentities {
         return new BundleIdentities(user, groups, Map.copyOf(map));
     }
 
-    private static Set<String> clean(List<String> names) {
+    /** The names that are not blank, trimmed, in order, without repeats. */
+    static Set<String> clean(List<String> names) {
         Set<String> out = new LinkedHashSet<>();
         for (String n : names) {
             if (!n.isBlank()) {

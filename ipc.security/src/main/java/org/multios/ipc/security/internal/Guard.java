@@ -12,6 +12,7 @@ import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.PeerAuthority;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Stands between callers and mechanisms. For every mechanism provider that comes, it
  * publishes the provider's API service as a bundle-scoped service factory, with the provider's
  * properties and {@value GuardedService#GUARDED}; when the provider goes, so does the guarded
- * service. It also publishes {@link IpcRuntime}. Without this component no API service exists:
+ * service. It also publishes {@link IpcRuntime}, {@link AccessControl} and the
+ * {@link PeerAuthority} of network connections. Without this component no API service exists:
  * the platform fails closed.
  */
 @Component(immediate = true, configurationPid = Guard.PID)
@@ -51,6 +53,7 @@ public final class Guard {
     private final Map<ServiceReference<?>, Guarded> guarded = new ConcurrentHashMap<>();
     private final ServiceRegistration<IpcRuntime> runtime;
     private final ServiceRegistration<AccessControl> accessControl;
+    private final ServiceRegistration<PeerAuthority> peerAuthority;
 
     private record Guarded(MechanismProvider<?> provider, ServiceRegistration<?> registration) {
     }
@@ -63,6 +66,7 @@ public final class Guard {
         this.runtime = context.registerService(IpcRuntime.class,
                 new RuntimeServiceFactory(sessions, this::providers, limits::get), null);
         this.accessControl = context.registerService(AccessControl.class, new AccessControlService(sessions), null);
+        this.peerAuthority = context.registerService(PeerAuthority.class, new PeerAuthorityService(sessions), null);
         LOG.info("IPC security started");
     }
 
@@ -110,6 +114,7 @@ public final class Guard {
         guarded.clear();
         unregister(runtime);
         unregister(accessControl);
+        unregister(peerAuthority);
         LOG.info("IPC security stopped; {} guarded services withdrawn", count);
     }
 

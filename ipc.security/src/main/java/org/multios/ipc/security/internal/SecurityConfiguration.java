@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of ipc.security (PID {@value Guard#PID}). */
 @ObjectClassDefinition(name = "MultiOS IPC security",
-        description = "Who each bundle acts as when it uses IPC objects, and its quotas.")
+        description = "Who each bundle and network peer acts as when it uses IPC objects, and its quotas.")
 @interface SecurityConfiguration {
     @AttributeDefinition(name = "Default user",
             description = "User of bundles not listed below; empty for the OS user of the framework.")
@@ -18,6 +18,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Bundle identities",
             description = "Entries symbolic.name=user:group1,group2 giving a bundle its own user and groups.")
     String[] bundle_identities() default {};
+
+    @AttributeDefinition(name = "Peer tokens",
+            description = "Entries sha256:<64 hex digits>=user:group1,group2 giving the TCP peers that present a "
+                    + "token of that SHA-256 digest a user and groups (groups optional: a group named like the user). "
+                    + "Only digests are configured: printf %s \"$SECRET\" | sha256sum")
+    String[] peer_tokens() default {};
+
+    @AttributeDefinition(name = "Remote user",
+            description = "User of TCP peers that present no token, where the listener does not require one.")
+    String remote_user() default "nobody";
+
+    @AttributeDefinition(name = "Remote groups",
+            description = "Groups of TCP peers that present no token; empty for the group nogroup.")
+    String[] remote_groups() default {};
 
     @AttributeDefinition(name = "Rules",
             description = "allow|deny <subject> <rights> <type>:<name glob>, evaluated on every open; subject is "

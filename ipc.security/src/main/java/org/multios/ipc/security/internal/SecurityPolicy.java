@@ -7,11 +7,12 @@ import java.util.Map;
 import org.multios.ipc.Quota;
 
 /**
- * The policy in force, made from the configuration: who each bundle is, its quotas and the
- * access rules. Immutable; a configuration change makes a new one that applies to later
- * opens.
+ * The policy in force, made from the configuration: who each bundle and network peer is, the
+ * quotas of each and the access rules. Immutable; a configuration change makes a new one that
+ * applies to later opens.
  */
-record SecurityPolicy(BundleIdentities identities, Map<Quota, Long> quotas, AccessPolicy access) {
+record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quota, Long> quotas,
+        AccessPolicy access) {
 
     static SecurityPolicy of(SecurityConfiguration config) {
         Map<Quota, Long> quotas = new EnumMap<>(Quota.class);
@@ -22,6 +23,8 @@ record SecurityPolicy(BundleIdentities identities, Map<Quota, Long> quotas, Acce
         return new SecurityPolicy(
                 BundleIdentities.parse(config.default_user(), List.of(config.default_groups()),
                         List.of(config.bundle_identities())),
+                PeerIdentities.parse(config.remote_user(), List.of(config.remote_groups()),
+                        List.of(config.peer_tokens())),
                 Map.copyOf(quotas), AccessPolicy.of(List.of(config.rules())));
     }
 

@@ -6,17 +6,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
+import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.QuotaLedger;
 import org.osgi.framework.Bundle;
 
 /**
  * The bundles that use IPC services now, each with its caller context. A bundle becomes an
  * IPC process when it first gets a guarded service (the original specification's
- * {@code register_process_ipc}) and stops being one when it has released them all.
+ * {@code register_process_ipc}) and stops being one when it has released them all. The peers
+ * of network connections are IPC processes too, from their handshake to the end of their
+ * connection.
  */
 final class Sessions {
     private final Map<Long, Session> byBundle = new HashMap<>();
+    private final Map<Long, Peer> byConnection = new HashMap<>();
     private final GrantRegistry grants = new GrantRegistry();
     private volatile SecurityPolicy policy;
     private volatile AuditLog audit;
@@ -28,6 +33,9 @@ final class Sessions {
         Session(SecurityCaller caller) {
             this.caller = caller;
         }
+    }
+
+    private record Peer(SecurityCaller caller, boolean authenticated) {
     }
 
     Sessions(SecurityPolicy policy, AuditLog audit) {
@@ -49,16 +57,23 @@ final class Sessions {
         return grants;
     }
 
+    AuditLog audit() {
+        return audit;
+    }
+
     /** The caller context of a bundle, counting one more use. */
     synchronized SecurityCaller acquire(Bundle bundle) {
         Session s = byBundle.computeIfAbsent(bundle.getBundleId(), id -> {
             SecurityPolicy p = policy;
-            IpcProcess process = p.identities().processOf(id, bundle.getSymbolicName());
-            return new Session(new SecurityCaller(process, new QuotaLedger(process.toString(), p.quotas()),
-                    () -> policy.access(), grants, () -> audit));
+            return new Session(newCaller(p.identities().processOf(id, bundle.getSymbolicName()), p));
         });
         s.uses++;
         return s.caller;
+    }
+
+    private SecurityCaller newCaller(IpcProcess process, SecurityPolicy p) {
+        return new SecurityCaller(process, new QuotaLedger(process.toString(), p.quotas()), () -> policy.access(),
+                grants, () -> audit);
     }
 
     /** The caller context of a bundle that uses IPC services now, else null. */
@@ -76,17 +91,57 @@ final class Sessions {
         }
     }
 
-    /** Quota use of every session. */
+    /**
+     * The caller context of the peer of a new connection, with the quotas of the policy in force.
+     *
+     * @param process       the peer, its id the connection's number
+     * @param authenticated whether the peer's identity was established (by the kernel or a token)
+     * @throws IpcException INVALID_ARGUMENT if the connection already has a peer
+     */
+    synchronized SecurityCaller connect(IpcProcess process, boolean authenticated) {
+        if (byConnection.containsKey(process.id())) {
+            throw IpcException.invalidArgument("connection " + process.id() + " already has a peer: "
+                    + byConnection.get(process.id()).caller().process());
+        }
+        SecurityCaller caller = newCaller(process, policy);
+        byConnection.put(process.id(), new Peer(caller, authenticated));
+        return caller;
+    }
+
+    /** Whether the context is of a connected peer whose identity was established. */
+    boolean isAuthenticated(CallerContext peer) {
+        long id = peer.process().id();
+        synchronized (this) {
+            Peer p = byConnection.get(id);
+            return p != null && p.caller() == peer && p.authenticated();
+        }
+    }
+
+    /** The peer's connection ended: it stops being an IPC process and its grants are forgotten. */
+    void disconnect(CallerContext peer) {
+        long id = peer.process().id();
+        synchronized (this) {
+            Peer p = byConnection.get(id);
+            if (p != null && p.caller() == peer) {
+                byConnection.remove(id);
+                grants.forget(id);
+            }
+        }
+    }
+
+    /** Quota use of every session and peer. */
     synchronized Map<IpcProcess, Map<org.multios.ipc.Quota, Long>> quotaUse() {
         Map<IpcProcess, Map<org.multios.ipc.Quota, Long>> use = new java.util.LinkedHashMap<>();
         byBundle.values().forEach(s -> use.put(s.caller.process(), s.caller.quotas().usage()));
+        byConnection.values().forEach(p -> use.put(p.caller().process(), p.caller().quotas().usage()));
         return use;
     }
 
-    /** The IPC processes known now, by bundle id. */
+    /** The IPC processes known now, by id: bundles, then peers. */
     synchronized List<IpcProcess> processes() {
         List<IpcProcess> list = new ArrayList<>();
         byBundle.values().forEach(s -> list.add(s.caller.process()));
+        byConnection.values().forEach(p -> list.add(p.caller().process()));
         list.sort(Comparator.comparingLong(IpcProcess::id));
         return list;
     }

@@ -1,0 +1,86 @@
+package org.multios.ipc.net.internal;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.net.NetService;
+import org.multios.ipc.spi.DelegatingProvider;
+import org.multios.ipc.spi.GuardedService;
+import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.PeerAuthority;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The network mechanism in OSGi: limits from the platform's limits configuration, peers
+ * identified by the security bundle's {@link PeerAuthority}, and the queue and channel
+ * mechanisms of the framework for bridges. Stopping the bundle (or the security bundle) closes
+ * every socket and ends the reactor thread.
+ */
+@Component(service = MechanismProvider.class, immediate = true, configurationPid = NetComponent.LIMITS_PID)
+@IpcMechanism("net")
+public final class NetComponent extends DelegatingProvider<NetService> {
+    static final String LIMITS_PID = "org.multios.ipc.limits";
+
+    private final NetMechanism mechanism;
+    private final ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers;
+    private final String root;
+
+    /** Starts the mechanism. */
+    @Activate
+    public NetComponent(BundleContext context, Map<String, Object> config, @Reference PeerAuthority authority) {
+        this(context, config, authority, tracker(context));
+    }
+
+    private NetComponent(BundleContext context, Map<String, Object> config, PeerAuthority authority,
+            ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers) {
+        super(new NetMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config), authority,
+                new LocalProviders() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <S> Optional<MechanismProvider<S>> provider(Class<S> apiType) {
+                        for (MechanismProvider<?> p : providers.getServices(new MechanismProvider<?>[0])) {
+                            if (p.apiType() == apiType) {
+                                return Optional.of((MechanismProvider<S>) p);
+                            }
+                        }
+                        return Optional.empty();
+                    }
+                }));
+        this.mechanism = (NetMechanism) delegate();
+        this.providers = providers;
+        this.root = context.getProperty(IpcEnvironment.ROOT_PROPERTY);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> tracker(BundleContext context) {
+        try {
+            ServiceTracker t = new ServiceTracker(context, FrameworkUtil.createFilter("(&(objectClass="
+                    + MechanismProvider.class.getName() + ")(" + IpcMechanism.KEY + "=*)(!(" + GuardedService.GUARDED
+                    + "=*)))"), null);
+            t.open();
+            return t;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        mechanism.environment(IpcEnvironment.of(root, config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        mechanism.close();
+        providers.close();
+    }
+}

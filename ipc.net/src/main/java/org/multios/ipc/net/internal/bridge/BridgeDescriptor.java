@@ -1,0 +1,64 @@
+package org.multios.ipc.net.internal.bridge;
+
+/**
+ * The bridge protocol: DATA frames ({@link org.multios.ipc.net.internal.wire.FrameDescriptor})
+ * on a connection to a {@link BridgeServer}. The frame's type is the operation; its priority is
+ * the message's priority (SEND requests, RECEIVE replies), else 0. Big-endian.
+ *
+ * <pre>
+ * request (client to bridge)                 reply (bridge to client), type OK or ERROR
+ *  0  request id            u32               0  request id            u32
+ *  4  wait (ns; -1 forever, i64               4  OK:    operation's result, below
+ *        0 = try)                                 ERROR: error code u16, length u32, priority u8,
+ * 12  operation's arguments, below                       reason length u16, reason (UTF-8)
+ *
+ * OPEN     kind u8 (1 queue, 2 channel), side u8 (0 A, 1 B), rights u8, 0 u8,
+ *          name length u16, name (UTF-8)
+ *   OK     rights u8, non-blocking u8, 0 u16, max message size u32, capacity u32,
+ *          buffer size u32 (channels), mode u16
+ * SEND     the message bytes                          OK  sent u8 (0: full, for try)
+ * RECEIVE  room u32                                   OK  got u8 (0: none, for try), sender kind u8,
+ *                                                          sender id u64, sender pid u64, message bytes
+ * STATUS   nothing                                    OK  messages u32, peer closed u8
+ * </pre>
+ *
+ * <p>The first request of a connection must be OPEN; the connection then carries the one
+ * handle it opened until either side closes it. Requests may be pipelined: replies carry the
+ * request's id and may come in any order. A reply too large for a frame never occurs: a
+ * RECEIVE's room is cut to the frame size less {@link #RECEIVE_REPLY_HEADER}.
+ */
+public final class BridgeDescriptor {
+    /** Opens the exported object. */
+    public static final int OP_OPEN = 1;
+    /** Sends a message. */
+    public static final int OP_SEND = 2;
+    /** Receives a message. */
+    public static final int OP_RECEIVE = 3;
+    /** Reads the object's state. */
+    public static final int OP_STATUS = 4;
+    /** Reply: the operation succeeded. */
+    public static final int REPLY_OK = 0x8000;
+    /** Reply: the operation failed. */
+    public static final int REPLY_ERROR = 0x8001;
+
+    /** Object kind of OPEN: a message queue. */
+    public static final int KIND_QUEUE = 1;
+    /** Object kind of OPEN: a channel. */
+    public static final int KIND_CHANNEL = 2;
+
+    /** Offset of the request id (requests and replies). */
+    public static final int ID_OFFSET = 0;
+    /** Offset of the wait (requests). */
+    public static final int WAIT_OFFSET = 4;
+    /** Offset of a request's arguments. */
+    public static final int ARGS_OFFSET = 12;
+    /** Offset of a reply's result. */
+    public static final int RESULT_OFFSET = 4;
+    /** Bytes of a RECEIVE reply before the message. */
+    public static final int RECEIVE_REPLY_HEADER = RESULT_OFFSET + 1 + 1 + 8 + 8;
+    /** Bytes of a SEND request before the message. */
+    public static final int SEND_REQUEST_HEADER = ARGS_OFFSET;
+
+    private BridgeDescriptor() {
+    }
+}

@@ -1,0 +1,248 @@
+package org.multios.ipc.net.internal.bridge;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcObject;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.net.Bridge;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.internal.LocalProviders;
+import org.multios.ipc.net.internal.stream.BoundSocket;
+import org.multios.ipc.net.internal.stream.ClosingHandle;
+import org.multios.ipc.net.internal.stream.PeerContexts;
+import org.multios.ipc.net.internal.stream.StreamConnection;
+import org.multios.ipc.net.internal.stream.StreamServer;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.MechanismProvider;
+
+/**
+ * A named queue or channel exported on a stream endpoint ({@link BridgeDescriptor}). The
+ * exporter's own handle proves it may use the object and caps what peers get; each peer opens
+ * the object as itself through the local mechanism, bound to the caller context its
+ * handshake established. Requests run on the bridge's own named worker threads (blocking
+ * receives hold one each), at most {@link #maxWorkers} at once.
+ */
+public final class BridgeServer implements Bridge, ClosingHandle {
+    /** Bytes a bridge frame carries beyond a message: request and reply headers. */
+    public static final int FRAME_OVERHEAD = 64;
+
+    private final long id;
+    private final ObjectType type;
+    private final String name;
+    private final LocalProviders providers;
+    private final IpcObject exported;
+    private final CallerContext exporter;
+    private final BoundSocket bound;
+    private final StreamServer server;
+    private final Permissions permissions;
+    private final Grant grant;
+    private final ThreadPoolExecutor workers;
+    private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Runnable onClose = () -> {
+    };
+
+    private BridgeServer(long id, ObjectType type, String name, LocalProviders providers, IpcObject exported,
+            CallerContext exporter, PeerContexts shared, BoundSocket bound, ListenOptions options,
+            Permissions permissions, Grant grant) {
+        this.id = id;
+        this.type = type;
+        this.name = name;
+        this.providers = providers;
+        this.exported = exported;
+        this.exporter = exporter;
+        this.bound = bound;
+        this.permissions = permissions;
+        this.grant = grant;
+        AtomicInteger threads = new AtomicInteger();
+        int max = Math.min(512, 2 * options.maxConnections() + 8);
+        this.workers = new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "ipc-net-bridge-" + id + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ListenOptions framed = options.withMaxFrameSize(options.maxFrameSize() + FRAME_OVERHEAD)
+                .withBufferBytes(options.bufferBytes() + 4 * FRAME_OVERHEAD);
+        this.server = new StreamServer(shared, bound.channel(), bound.endpoint(), framed, exporter, grant,
+                this::established);
+    }
+
+    /**
+     * Opens the object as the exporter (with the widest rights it can get), binds the endpoint
+     * and starts serving.
+     *
+     * @throws IpcException UNAVAILABLE if the object's mechanism is not running; as the
+     *         mechanism's open (NOT_FOUND, PERMISSION_DENIED); as {@link BoundSocket#bind}
+     */
+    public static BridgeServer export(long id, ObjectType type, String name, LocalProviders providers,
+            CallerContext exporter, PeerContexts shared, Supplier<BoundSocket> bind, ListenOptions options,
+            Permissions permissions, Grant grant) {
+        IpcObject exported = openAsExporter(type, name, providers, exporter);
+        BoundSocket bound;
+        try {
+            bound = bind.get();
+        } catch (RuntimeException e) {
+            exported.close();
+            throw e;
+        }
+        return new BridgeServer(id, type, name, providers, exported, exporter, shared, bound, options, permissions,
+                grant);
+    }
+
+    private static IpcObject openAsExporter(ObjectType type, String name, LocalProviders providers,
+            CallerContext exporter) {
+        IpcException denied = null;
+        for (int rights : new int[] {Rights.READ_WRITE, Rights.WRITE, Rights.READ}) {
+            try {
+                if (type == ObjectType.QUEUE) {
+                    return provider(providers, MessageQueueService.class).bind(exporter).open(name, rights, Set.of());
+                }
+                return provider(providers, ChannelService.class).bind(exporter).open(name, ChannelSide.A, rights);
+            } catch (IpcException e) {
+                if (e.error() != IpcError.PERMISSION_DENIED) {
+                    throw e;
+                }
+                denied = denied == null ? e : denied;
+            }
+        }
+        throw denied;
+    }
+
+    private static <S> MechanismProvider<S> provider(LocalProviders providers, Class<S> api) {
+        Optional<MechanismProvider<S>> p = providers.provider(api);
+        return p.orElseThrow(() -> new IpcException(IpcError.UNAVAILABLE, "no mechanism provides " + api.getSimpleName()
+                + " now; cannot bridge it"));
+    }
+
+    /** The local mechanism of the given API type; UNAVAILABLE if it went. */
+    <S> MechanismProvider<S> provider(Class<S> api) {
+        return provider(providers, api);
+    }
+
+    private void established(StreamConnection connection, CallerContext peer) {
+        BridgeConnection c = new BridgeConnection(this, connection, peer, workers);
+        connections.add(c);
+        connection.deliverTo(c::request);
+        connection.onEnd(() -> {
+            connections.remove(c);
+            c.ended();
+        });
+        if (closed.get()) {
+            connection.close();
+        }
+    }
+
+    /** A peer's connection ended: every handle it opened through the bridge closes. */
+    void release(CallerContext peer) {
+        if (type == ObjectType.QUEUE) {
+            providers.provider(MessageQueueService.class).ifPresent(p -> p.release(peer));
+        } else {
+            providers.provider(ChannelService.class).ifPresent(p -> p.release(peer));
+        }
+    }
+
+    /** The rights of the exporter's handle: the most a peer can get. */
+    int exportedRights() {
+        return exported.rights();
+    }
+
+    @Override
+    public void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return bound.endpoint();
+    }
+
+    @Override
+    public ObjectType exportedType() {
+        return type;
+    }
+
+    @Override
+    public String exportedName() {
+        return name;
+    }
+
+    @Override
+    public int connectionCount() {
+        return server.openConnections();
+    }
+
+    @Override
+    public ObjectType type() {
+        return ObjectType.ENDPOINT;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public Optional<String> name() {
+        return Optional.of(bound.endpoint().toString());
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return new ObjectInfo(ObjectType.ENDPOINT, id, name(), exporter.process(), permissions,
+                server.openConnections(), false, server.counters().snapshot());
+    }
+
+    @Override
+    public void setPermissions(Permissions changed) {
+        throw IpcException.invalidArgument(this + ": the permissions of a bridge are its options' socket mode");
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Stops accepting, closes every peer's connection and handles, then the exporter's handle. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        server.close();
+        bound.close();
+        for (BridgeConnection c : connections) {
+            c.close();
+        }
+        workers.shutdown();
+        exported.close();
+        onClose.run();
+    }
+
+    @Override
+    public String toString() {
+        return "bridge " + bound.endpoint() + " (" + type.label() + " '" + name + "')";
+    }
+}

@@ -1,0 +1,324 @@
+package org.multios.ipc.net.internal.bridge;
+
+import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.MessagePort;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Priority;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.Rights;
+import org.multios.ipc.net.internal.stream.ClosingHandle;
+import org.multios.ipc.net.internal.stream.SocketCounters;
+import org.multios.ipc.net.internal.stream.Waits;
+import org.multios.ipc.net.internal.wire.Frame;
+
+/**
+ * A {@link MessagePort} whose object lives behind a bridge: every operation is a round trip
+ * ({@link BridgeDescriptor}). Arguments and the rights the bridge granted are checked here
+ * first, so a bad call never travels; errors the bridge replies are thrown as they came.
+ */
+abstract class RemotePort implements MessagePort, ClosingHandle {
+    private final BridgeClient client;
+    private final ObjectType type;
+    private final String name;
+    private final int rights;
+    private final int maxMessageSize;
+    private final Permissions permissions;
+    private final IpcProcess owner;
+    private final long capacity;
+    private final SocketCounters counters = new SocketCounters();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Runnable onClose = () -> {
+    };
+
+    RemotePort(BridgeClient client, ObjectType type, String name, OpenReply opened, IpcProcess owner) {
+        this.client = client;
+        this.type = type;
+        this.name = name;
+        this.rights = opened.rights();
+        this.maxMessageSize = Math.min(opened.maxMessageSize(), client.maxMessage());
+        this.permissions = Permissions.of(owner, opened.mode());
+        this.owner = owner;
+        this.capacity = opened.capacity();
+    }
+
+    /** What a successful OPEN replied. */
+    record OpenReply(int rights, int maxMessageSize, int capacity, int bufferSize, int mode) {
+        static OpenReply of(Frame reply) {
+            ByteBuffer b = ByteBuffer.wrap(reply.payload());
+            if (b.limit() < RESULT_OFFSET + 18) {
+                throw new IpcException(IpcError.PROTOCOL_ERROR, "the bridge sent a malformed OPEN reply");
+            }
+            return new OpenReply(b.get(RESULT_OFFSET) & 0xFF, b.getInt(RESULT_OFFSET + 4), b.getInt(RESULT_OFFSET + 8),
+                    b.getInt(RESULT_OFFSET + 12), b.getShort(RESULT_OFFSET + 16) & 0xFFFF);
+        }
+    }
+
+    /** The name shown in messages: {@code queue 'x' at tcp://host:port}. */
+    String displayName() {
+        return type.label() + " '" + name + "' at " + client.connection().remoteEndpoint();
+    }
+
+    BridgeClient client() {
+        return client;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /** How a blocking form waits: queues in non-blocking mode do not. */
+    long blockingWait() {
+        return Waits.FOREVER;
+    }
+
+    @Override
+    public void send(byte[] b, int off, int len, int priority) {
+        send(b, off, len, priority, blockingWait(), true);
+    }
+
+    @Override
+    public boolean trySend(byte[] b, int off, int len, int priority) {
+        return send(b, off, len, priority, Waits.NEVER, false);
+    }
+
+    @Override
+    public void send(byte[] b, int off, int len, int priority, Duration timeout) {
+        send(b, off, len, priority, Waits.timeout(timeout, displayName()), true);
+    }
+
+    @Override
+    public void send(ByteBuffer src, int priority) {
+        send(src, priority, blockingWait(), true);
+    }
+
+    @Override
+    public boolean trySend(ByteBuffer src, int priority) {
+        return send(src, priority, Waits.NEVER, false);
+    }
+
+    @Override
+    public void send(ByteBuffer src, int priority, Duration timeout) {
+        send(src, priority, Waits.timeout(timeout, displayName()), true);
+    }
+
+    private boolean send(ByteBuffer src, int priority, long wait, boolean must) {
+        if (src == null) {
+            throw IpcException.invalidArgument(displayName() + ": the buffer to send is missing");
+        }
+        byte[] copy = new byte[src.remaining()];
+        src.get(src.position(), copy);
+        boolean sent = send(copy, 0, copy.length, priority, wait, must);
+        if (sent) {
+            src.position(src.limit());
+        }
+        return sent;
+    }
+
+    private boolean send(byte[] b, int off, int len, int priority, long wait, boolean must) {
+        Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
+        Priority.requireValid(priority, displayName());
+        require(Rights.WRITE, "send to");
+        if (len > maxMessageSize) {
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, displayName() + ": a message of " + len
+                    + " bytes passes its maximum size of " + maxMessageSize);
+        }
+        ByteBuffer request = client.request(len, wait).put(b, off, len);
+        Frame reply = call(OP_SEND, priority, request.array(), wait);
+        boolean sent = reply.payload()[RESULT_OFFSET] == 1;
+        if (sent) {
+            counters.increment(Counter.MESSAGES_OUT);
+        } else if (must) {
+            throw wouldBlock("send");
+        }
+        return sent;
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, info, blockingWait(), true);
+    }
+
+    @Override
+    public int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, info, Waits.NEVER, false);
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
+        return receive(buf, off, len, info, Waits.timeout(timeout, displayName()), true);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info) {
+        return receive(dst, info, blockingWait(), true);
+    }
+
+    @Override
+    public int tryReceive(ByteBuffer dst, MessageInfo info) {
+        return receive(dst, info, Waits.NEVER, false);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
+        return receive(dst, info, Waits.timeout(timeout, displayName()), true);
+    }
+
+    private int receive(ByteBuffer dst, MessageInfo info, long wait, boolean must) {
+        if (dst == null || dst.isReadOnly()) {
+            throw IpcException.invalidArgument(displayName() + ": the receive buffer is "
+                    + (dst == null ? "missing" : "read-only"));
+        }
+        byte[] buf = new byte[dst.remaining()];
+        MessageInfo got = info == null ? new MessageInfo() : info;
+        int length = receive(buf, 0, buf.length, got, wait, must);
+        if (length != NO_MESSAGE) {
+            dst.put(buf, 0, length);
+        }
+        return length;
+    }
+
+    private int receive(byte[] buf, int off, int len, MessageInfo info, long wait, boolean must) {
+        Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
+        require(Rights.READ, "receive from");
+        MessageInfo target = info == null ? new MessageInfo() : info;
+        Frame reply = client.orphan();
+        if (reply == null) {
+            ByteBuffer request = client.request(4, wait).putInt(Math.min(len, client.maxMessage()));
+            reply = call(OP_RECEIVE, 0, request.array(), wait, target);
+        }
+        ByteBuffer r = ByteBuffer.wrap(reply.payload());
+        if (r.get(RESULT_OFFSET) == 0) {
+            if (must) {
+                throw wouldBlock("receive");
+            }
+            return NO_MESSAGE;
+        }
+        int length = r.limit() - RECEIVE_REPLY_HEADER;
+        if (length > len) {
+            client.keep(reply);
+            describe(r, reply.priority(), target);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, displayName() + ": the next message is " + length
+                    + " bytes long; " + len + " bytes were offered");
+        }
+        System.arraycopy(reply.payload(), RECEIVE_REPLY_HEADER, buf, off, length);
+        describe(r, reply.priority(), target);
+        counters.increment(Counter.MESSAGES_IN);
+        return length;
+    }
+
+    /** Fills the info from a RECEIVE reply: length, priority and the sender as the bridge saw it. */
+    private static void describe(ByteBuffer reply, int priority, MessageInfo info) {
+        int kind = reply.get(RESULT_OFFSET + 1) & 0xFF;
+        ProcessKind[] kinds = ProcessKind.values();
+        info.set(reply.limit() - RECEIVE_REPLY_HEADER, priority, kinds[Math.min(kind, kinds.length - 1)],
+                reply.getLong(RESULT_OFFSET + 2), reply.getLong(RESULT_OFFSET + 10));
+    }
+
+    // ---------------------------------------------------------------- common
+
+    /** Runs a request, throwing the error the bridge replied. */
+    Frame call(int op, int priority, byte[] payload, long wait) {
+        return call(op, priority, payload, wait, new MessageInfo());
+    }
+
+    private Frame call(int op, int priority, byte[] payload, long wait, MessageInfo tooLarge) {
+        if (closed.get()) {
+            throw IpcException.closed(displayName());
+        }
+        Frame reply = client.call(op, priority, payload, wait);
+        try {
+            Replies.check(reply, displayName(), (length, p) -> {
+                tooLarge.set(length, p, ProcessKind.REMOTE, 0, 0);
+                return 0;
+            });
+        } catch (IpcException e) {
+            if (e.error() == IpcError.TIMEOUT) {
+                counters.increment(Counter.TIMEOUTS);
+            }
+            throw e;
+        }
+        return reply;
+    }
+
+    private IpcException wouldBlock(String operation) {
+        return new IpcException(IpcError.WOULD_BLOCK, operation + " on " + displayName()
+                + " would block (the handle is non-blocking)");
+    }
+
+    private void require(int right, String operation) {
+        if ((rights & right) != right) {
+            counters.increment(Counter.DENIALS);
+            throw IpcException.permissionDenied(operation, displayName(), "this handle (opened with "
+                    + Rights.toString(rights) + ")");
+        }
+    }
+
+    @Override
+    public ObjectType type() {
+        return type;
+    }
+
+    @Override
+    public long id() {
+        return client.connection().id();
+    }
+
+    @Override
+    public Optional<String> name() {
+        return Optional.of(name);
+    }
+
+    @Override
+    public int rights() {
+        return rights;
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return new ObjectInfo(type, id(), name(), owner, permissions, capacity, true,
+                counters.snapshot());
+    }
+
+    @Override
+    public void setPermissions(Permissions changed) {
+        throw new IpcException(IpcError.UNSUPPORTED, displayName() + ": permissions of a remote object are changed "
+                + "on its own machine");
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            client.close();
+            onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return displayName();
+    }
+}

@@ -1,0 +1,145 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.Transport;
+
+/**
+ * A server socket bound to an endpoint: TCP on its address and port, or a Unix-domain socket
+ * file. A Unix socket file is made under a temporary name, given its mode, then linked to its
+ * name (so it never exists with a wider mode, and an existing file is never replaced); a stale
+ * socket file, one nobody listens on any more, is removed first.
+ *
+ * @param channel    the bound server socket
+ * @param endpoint   the endpoint as bound (with the actual port)
+ * @param socketFile the Unix socket's file, removed by {@link #close()}
+ */
+public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Optional<Path> socketFile) {
+    private static final int BACKLOG = 128;
+
+    /**
+     * Binds a server socket.
+     *
+     * @param path the socket file of a Unix endpoint (resolved in the IPC root for names)
+     * @throws IpcException ALREADY_EXISTS if the address is in use; PERMISSION_DENIED if the
+     *         operating system refuses; IO_ERROR otherwise
+     */
+    public static BoundSocket bind(Endpoint endpoint, Path path, int socketMode) {
+        try {
+            return endpoint.transport() == Transport.UNIX ? bindUnix(endpoint, path, socketMode) : bindTcp(endpoint);
+        } catch (BindException e) {
+            throw failure(endpoint, e, IpcError.ALREADY_EXISTS);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw failure(endpoint, e, IpcError.PERMISSION_DENIED);
+        } catch (IOException e) {
+            IpcError error = String.valueOf(e.getMessage()).contains("Permission denied") ? IpcError.PERMISSION_DENIED
+                    : IpcError.IO_ERROR;
+            throw failure(endpoint, e, error);
+        }
+    }
+
+    private static IpcException failure(Endpoint endpoint, IOException e, IpcError error) {
+        return new IpcException(error, "cannot listen on " + endpoint + ": " + e.getMessage(), e);
+    }
+
+    private static BoundSocket bindTcp(Endpoint endpoint) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), BACKLOG);
+            int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            return new BoundSocket(channel, endpoint.withPort(port), Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static BoundSocket bindUnix(Endpoint endpoint, Path path, int socketMode) throws IOException {
+        removeIfStale(endpoint, path);
+        Path temporary = path.resolveSibling("." + path.getFileName() + "." + Long.toHexString(
+                ThreadLocalRandom.current().nextLong()));
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(temporary), BACKLOG);
+            try {
+                Files.setPosixFilePermissions(temporary, posix(socketMode));
+                Files.createLink(path, temporary);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            return new BoundSocket(channel, endpoint, Optional.of(path));
+        } catch (FileAlreadyExistsException e) {
+            channel.close();
+            throw IpcException.alreadyExists(ObjectType.ENDPOINT, endpoint.toString());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> posix(int mode) {
+        StringBuilder text = new StringBuilder(9);
+        for (int shift = 6; shift >= 0; shift -= 3) {
+            int bits = mode >> shift;
+            text.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-')
+                    .append((bits & 1) != 0 ? 'x' : '-');
+        }
+        return PosixFilePermissions.fromString(text.toString());
+    }
+
+    /** Removes a socket file nobody listens on; leaves anything else for the bind to refuse. */
+    private static void removeIfStale(Endpoint endpoint, Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!"socket".equals(fileType(path))) {
+            throw new IpcException(IpcError.ALREADY_EXISTS, "cannot listen on " + endpoint + ": " + path
+                    + " exists and is not a socket");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw IpcException.alreadyExists(ObjectType.ENDPOINT, endpoint.toString());
+        } catch (java.net.ConnectException refused) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    private static String fileType(Path path) throws IOException {
+        Object other = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) other;
+        return (mode & 0170000) == 0140000 ? "socket" : "other";
+    }
+
+    /** Closes the server socket and removes its socket file. */
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        socketFile.ifPresent(p -> {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // left for the next listener to find stale
+            }
+        });
+    }
+}

@@ -1,0 +1,313 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Priority;
+import org.multios.ipc.Rights;
+import org.multios.ipc.net.Connection;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.FrameType;
+import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameDescriptor;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * A {@link Connection} handle over a {@link FramedSocket} whose handshake succeeded: checks
+ * arguments and rights, copies frames in and out, and fills the receiver's
+ * {@link MessageInfo} with the peer's identity.
+ */
+public final class StreamConnection implements Connection, ClosingHandle {
+    private final long id;
+    private final FramedSocket socket;
+    private final Endpoint local;
+    private final Endpoint remote;
+    private final IpcProcess peer;
+    private final boolean authenticated;
+    private final int maxFrameSize;
+    private final long bufferBytes;
+    private final CallerContext owner;
+    private final Permissions permissions;
+    private final Grant grant;
+    private volatile Runnable onClose = () -> {
+    };
+
+    StreamConnection(long id, FramedSocket socket, Endpoint local, Endpoint remote, IpcProcess peer,
+            boolean authenticated, int maxFrameSize, long bufferBytes, CallerContext owner, Grant grant) {
+        this.id = id;
+        this.socket = socket;
+        this.local = local;
+        this.remote = remote;
+        this.peer = peer;
+        this.authenticated = authenticated;
+        this.maxFrameSize = maxFrameSize;
+        this.bufferBytes = bufferBytes;
+        this.owner = owner;
+        this.permissions = Permissions.of(owner.process(), 0600);
+        this.grant = grant;
+    }
+
+    /** Runs {@code action} once when the handle closes (the owner forgets it). */
+    public void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    /**
+     * Hands every arriving frame to {@code handler} in the reactor thread instead of queueing
+     * it (bridges: request/response protocols whose handler never blocks).
+     */
+    public void deliverTo(java.util.function.Consumer<Frame> handler) {
+        socket.deliverTo(handler);
+    }
+
+    /** Runs {@code action} once the connection has ended, for whatever reason. */
+    public void onEnd(Runnable action) {
+        socket.onEnd(action);
+    }
+
+    /** Why the connection ended. */
+    public String endReason() {
+        return socket.endReason();
+    }
+
+    /**
+     * Sends a frame whose payload the caller hands over (no copy): the bridges' path.
+     *
+     * @param wait {@link Waits#FOREVER}, {@link Waits#NEVER} or nanoseconds
+     * @return false if there was no room and {@code wait} was {@link Waits#NEVER}
+     */
+    public boolean sendOwned(int type, int priority, byte[] payload, long wait) {
+        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send");
+    }
+
+    @Override
+    public ObjectType type() {
+        return ObjectType.ENDPOINT;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public Optional<String> name() {
+        return Optional.of(remote.toString());
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), permissions, bufferBytes, false,
+                socket.counters().snapshot());
+    }
+
+    @Override
+    public void setPermissions(Permissions changed) {
+        throw IpcException.invalidArgument(socket.name() + ": a connection has no permissions to change");
+    }
+
+    @Override
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+        return local;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return remote;
+    }
+
+    @Override
+    public IpcProcess peer() {
+        return peer;
+    }
+
+    @Override
+    public boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    @Override
+    public int maxFrameSize() {
+        return maxFrameSize;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !socket.isEnded();
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    @Override
+    public void send(int type, byte[] b, int off, int len, int priority) {
+        send(type, b, off, len, priority, Waits.FOREVER);
+    }
+
+    @Override
+    public boolean trySend(int type, byte[] b, int off, int len, int priority) {
+        return send(type, b, off, len, priority, Waits.NEVER);
+    }
+
+    @Override
+    public void send(int type, byte[] b, int off, int len, int priority, Duration timeout) {
+        send(type, b, off, len, priority, Waits.timeout(timeout, socket.name()));
+    }
+
+    @Override
+    public void send(int type, ByteBuffer src, int priority) {
+        send(type, src, priority, Waits.FOREVER);
+    }
+
+    @Override
+    public boolean trySend(int type, ByteBuffer src, int priority) {
+        return send(type, src, priority, Waits.NEVER);
+    }
+
+    @Override
+    public void send(int type, ByteBuffer src, int priority, Duration timeout) {
+        send(type, src, priority, Waits.timeout(timeout, socket.name()));
+    }
+
+    private boolean send(int type, byte[] b, int off, int len, int priority, long wait) {
+        Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
+        checkSend(type, len, priority);
+        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, Arrays.copyOfRange(b, off, off + len)),
+                wait, "send");
+    }
+
+    private boolean send(int type, ByteBuffer src, int priority, long wait) {
+        if (src == null) {
+            throw IpcException.invalidArgument(socket.name() + ": the buffer to send is missing");
+        }
+        checkSend(type, src.remaining(), priority);
+        byte[] copy = new byte[src.remaining()];
+        src.get(src.position(), copy);
+        boolean sent = socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, "send");
+        if (sent) {
+            src.position(src.limit());
+        }
+        return sent;
+    }
+
+    private void checkSend(int type, int len, int priority) {
+        FrameType.requireValid(type, socket.name());
+        Priority.requireValid(priority, socket.name());
+        require(Rights.WRITE, "send on");
+        if (len > maxFrameSize) {
+            throw new IpcException(org.multios.ipc.IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
+                    + " bytes passes the connection's maximum frame size of " + maxFrameSize);
+        }
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, info, Waits.FOREVER);
+    }
+
+    @Override
+    public int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
+        return receive(buf, off, len, info, Waits.NEVER);
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
+        return receive(buf, off, len, info, Waits.timeout(timeout, socket.name()));
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info) {
+        return receive(dst, info, Waits.FOREVER);
+    }
+
+    @Override
+    public int tryReceive(ByteBuffer dst, MessageInfo info) {
+        return receive(dst, info, Waits.NEVER);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
+        return receive(dst, info, Waits.timeout(timeout, socket.name()));
+    }
+
+    private int receive(byte[] buf, int off, int len, MessageInfo info, long wait) {
+        Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
+        checkReceive(info);
+        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info));
+        if (f == null) {
+            return NO_FRAME;
+        }
+        System.arraycopy(f.payload(), 0, buf, off, f.payload().length);
+        describe(f, info);
+        return f.type();
+    }
+
+    private int receive(ByteBuffer dst, MessageInfo info, long wait) {
+        if (dst == null || dst.isReadOnly()) {
+            throw IpcException.invalidArgument(socket.name() + ": the receive buffer is " + (dst == null ? "missing"
+                    : "read-only"));
+        }
+        checkReceive(info);
+        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info));
+        if (f == null) {
+            return NO_FRAME;
+        }
+        dst.put(f.payload());
+        describe(f, info);
+        return f.type();
+    }
+
+    private void checkReceive(MessageInfo info) {
+        if (info == null) {
+            throw IpcException.invalidArgument(socket.name() + ": a MessageInfo to fill is required");
+        }
+        require(Rights.READ, "receive on");
+    }
+
+    private void describe(Frame f, MessageInfo info) {
+        info.set(f.payload().length, f.priority(), peer.kind(), peer.id(), peer.pid());
+    }
+
+    private void require(int right, String operation) {
+        if (!grant.allows(right)) {
+            socket.counters().increment(Counter.DENIALS);
+            owner.denied(ObjectType.ENDPOINT, remote.toString(), operation);
+            throw IpcException.permissionDenied(operation, socket.name(), owner.process().toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isClosed()) {
+            socket.close();
+            onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return socket.name();
+    }
+}

@@ -1,0 +1,228 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.net.ConnectOptions;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.Transport;
+import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameDescriptor;
+import org.multios.ipc.net.internal.wire.Handshake;
+import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * Connects to a listener and completes the client side of the handshake: the socket connects
+ * and handshakes in the reactor thread while the caller waits at most the handshake timeout.
+ */
+public final class StreamConnector {
+    private final PeerContexts shared;
+
+    /** A connector for the given mechanism. */
+    public StreamConnector(PeerContexts shared) {
+        this.shared = shared;
+    }
+
+    /**
+     * Connects and handshakes.
+     *
+     * @param address the resolved address of the endpoint (a Unix socket's file path resolved)
+     * @throws IpcException as {@link org.multios.ipc.net.NetService#connect}
+     */
+    public StreamConnection connect(Endpoint endpoint, SocketAddress address, ConnectOptions options,
+            CallerContext owner, Grant grant) {
+        String name = "connection to " + endpoint;
+        if (address instanceof UnixDomainSocketAddress u && !Files.exists(u.getPath())) {
+            throw IpcException.notFound(ObjectType.ENDPOINT, endpoint.toString());
+        }
+        SocketChannel channel = open(endpoint, options, name);
+        long id = shared.nextConnection();
+        CompletableFuture<StreamConnection> result = new CompletableFuture<>();
+        long handshakeNanos = options.handshakeTimeout().toNanos();
+        ClientHandshake handshake = new ClientHandshake(id, endpoint, options, owner, grant, result);
+        FramedSocket socket = new FramedSocket(shared.reactor(), channel, name, options.bufferBytes(), handshakeNanos,
+                handshake);
+        shared.reactor().execute(() -> {
+            try {
+                boolean connected = channel.connect(address);
+                socket.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+                if (connected) {
+                    handshake.connected(socket);
+                }
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(failure(endpoint, e));
+                socket.drop("connecting failed");
+            }
+        });
+        try {
+            return result.get(handshakeNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            socket.drop("the handshake timed out");
+            throw IpcException.timeout("connect and complete the handshake within " + options.handshakeTimeout(), name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            socket.drop("interrupted");
+            throw IpcException.interrupted("connect", name);
+        } catch (ExecutionException e) {
+            socket.drop("connecting failed");
+            throw e.getCause() instanceof IpcException ipc ? ipc
+                    : new IpcException(IpcError.IO_ERROR, name + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static SocketChannel open(Endpoint endpoint, ConnectOptions options, String name) {
+        try {
+            if (endpoint.transport() == Transport.UNIX) {
+                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                channel.configureBlocking(false);
+                return channel;
+            }
+            SocketChannel channel = SocketChannel.open();
+            try {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (options.localAddress().isPresent()) {
+                    channel.bind(new InetSocketAddress(options.localAddress().get(), 0));
+                }
+                return channel;
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new IpcException(IpcError.IO_ERROR, name + ": cannot open a socket: " + e.getMessage(), e);
+        }
+    }
+
+    private static IpcException failure(Endpoint endpoint, Throwable e) {
+        String name = "connection to " + endpoint;
+        if (e instanceof IpcException ipc) {
+            return ipc;
+        }
+        if (e instanceof ConnectException) {
+            return new IpcException(IpcError.UNAVAILABLE, name + ": nothing listens there (" + e.getMessage() + ")", e);
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("Permission denied")) {
+            return new IpcException(IpcError.PERMISSION_DENIED, name + ": the operating system refused: " + message, e);
+        }
+        return new IpcException(IpcError.IO_ERROR, name + ": " + message, e);
+    }
+
+    /** The client side of one handshake. */
+    private final class ClientHandshake implements FramedSocket.Handshaker {
+        private final long id;
+        private final Endpoint endpoint;
+        private final ConnectOptions options;
+        private final CallerContext owner;
+        private final Grant grant;
+        private final CompletableFuture<StreamConnection> result;
+
+        ClientHandshake(long id, Endpoint endpoint, ConnectOptions options, CallerContext owner, Grant grant,
+                CompletableFuture<StreamConnection> result) {
+            this.id = id;
+            this.endpoint = endpoint;
+            this.options = options;
+            this.owner = owner;
+            this.grant = grant;
+            this.result = result;
+        }
+
+        @Override
+        public void connected(FramedSocket socket) {
+            socket.sendControl(Handshake.hello(HandshakeDescriptor.VERSION, options.maxFrameSize(), shared.pid(),
+                    endpoint.transport() == Transport.UNIX ? java.util.Optional.empty() : options.token()));
+        }
+
+        @Override
+        public void frame(FramedSocket socket, Frame frame) {
+            try {
+                if (frame.kind() == FrameDescriptor.KIND_REFUSE) {
+                    Handshake.Refusal refusal = Handshake.readRefusal(frame);
+                    result.completeExceptionally(refusal.toException("connection to " + endpoint));
+                    socket.drop("refused");
+                    return;
+                }
+                Handshake.Welcome welcome = Handshake.readWelcome(frame);
+                int agreed = Math.min(welcome.maxFrameSize(), options.maxFrameSize());
+                if (agreed < 1) {
+                    throw new IpcException(IpcError.PROTOCOL_ERROR, "the server's maximum frame size "
+                            + welcome.maxFrameSize() + " is not positive");
+                }
+                socket.open(agreed, options.bufferBytes(), options.idleTimeout().toNanos());
+                StreamConnection c = new StreamConnection(id, socket, localOf(socket), endpoint,
+                        serverProcess(socket, welcome), true, agreed, options.bufferBytes(), owner, grant);
+                if (!result.complete(c)) {
+                    socket.close();
+                }
+            } catch (IpcException e) {
+                result.completeExceptionally(e);
+                socket.refuse(e.error(), e.getMessage());
+            }
+        }
+
+        private IpcProcess serverProcess(FramedSocket socket, Handshake.Welcome welcome) {
+            String user = "remote";
+            Set<String> groups = Set.of("remote");
+            if (endpoint.transport() == Transport.UNIX) {
+                try {
+                    UnixDomainPrincipal p = socket.channel().getOption(ExtendedSocketOptions.SO_PEERCRED);
+                    user = p.user().getName();
+                    groups = Set.of(p.group().getName());
+                } catch (IOException e) {
+                    // keep the declared identity only
+                }
+            }
+            return new IpcProcess(ProcessKind.REMOTE, id, welcome.name(), welcome.pid(), 0, user, groups);
+        }
+
+        private Endpoint localOf(FramedSocket socket) {
+            if (endpoint.transport() == Transport.UNIX) {
+                return endpoint;
+            }
+            try {
+                InetSocketAddress a = (InetSocketAddress) socket.channel().getLocalAddress();
+                return Endpoint.tcp(a.getAddress().getHostAddress(), a.getPort());
+            } catch (IOException e) {
+                return endpoint;
+            }
+        }
+
+        @Override
+        public void failed(FramedSocket socket, IpcException why) {
+            if (why.getCause() != null) {
+                result.completeExceptionally(failure(endpoint, why.getCause()));
+                return;
+            }
+            result.completeExceptionally(why.error() == IpcError.BROKEN_PIPE
+                    ? new IpcException(IpcError.PROTOCOL_ERROR, "connection to " + endpoint
+                            + ": the peer closed the connection during the handshake (not a MultiOS IPC listener?)")
+                    : why);
+        }
+    }
+
+}

@@ -1,0 +1,204 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
+import org.multios.ipc.net.Connection;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.Listener;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * A {@link Listener} handle: a {@link StreamServer} whose established connections wait in a
+ * queue until {@code accept} takes them. Closing it stops accepting, closes the connections
+ * nobody took, and runs the owner's clean-up (removing a Unix socket file).
+ */
+public final class StreamListener implements Listener, ClosingHandle {
+    private final long id;
+    private final Endpoint endpoint;
+    private final ListenOptions options;
+    private final CallerContext owner;
+    private final Permissions permissions;
+    private final Grant grant;
+    private final StreamServer server;
+    private final BoundSocket bound;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final ArrayDeque<StreamConnection> established = new ArrayDeque<>();
+    private volatile boolean closed;
+    private volatile Runnable onClose = () -> {
+    };
+    private volatile java.util.function.Consumer<StreamConnection> onAccept = c -> {
+    };
+
+    /**
+     * Listens on a bound server socket.
+     *
+     * @param bound the server socket and the endpoint as bound
+     */
+    public StreamListener(long id, PeerContexts shared, BoundSocket bound, ListenOptions options,
+            CallerContext owner, Permissions permissions, Grant grant) {
+        this.id = id;
+        this.endpoint = bound.endpoint();
+        this.options = options;
+        this.owner = owner;
+        this.permissions = permissions;
+        this.grant = grant;
+        this.bound = bound;
+        this.server = new StreamServer(shared, bound.channel(), endpoint, options, owner, grant,
+                (connection, peer) -> queue(connection));
+    }
+
+    /** Runs {@code action} once when the listener closes. */
+    public void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    /** Called with each connection when it is accepted (the owner tracks it). */
+    public void onAccept(java.util.function.Consumer<StreamConnection> action) {
+        this.onAccept = action;
+    }
+
+    private void queue(StreamConnection connection) {
+        lock.lock();
+        try {
+            if (closed) {
+                connection.close();
+                return;
+            }
+            established.add(connection);
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public ListenOptions options() {
+        return options;
+    }
+
+    @Override
+    public int connectionCount() {
+        return server.openConnections();
+    }
+
+    @Override
+    public Connection accept() {
+        return accept(Waits.FOREVER);
+    }
+
+    @Override
+    public Optional<Connection> tryAccept() {
+        return Optional.ofNullable(accept(Waits.NEVER));
+    }
+
+    @Override
+    public Connection accept(Duration timeout) {
+        return accept(Waits.timeout(timeout, toString()));
+    }
+
+    private Connection accept(long wait) {
+        if (!grant.allows(Rights.READ)) {
+            owner.denied(ObjectType.ENDPOINT, endpoint.toString(), "accept on");
+            throw IpcException.permissionDenied("accept on", toString(), owner.process().toString());
+        }
+        long deadline = Waits.deadline(wait);
+        StreamConnection c;
+        lock.lock();
+        try {
+            while ((c = established.poll()) == null) {
+                if (closed) {
+                    throw IpcException.closed(toString());
+                }
+                if (wait == Waits.NEVER) {
+                    return null;
+                }
+                if (!Waits.await(ready, wait, deadline, "accept", toString())) {
+                    throw IpcException.timeout("accept", toString());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        onAccept.accept(c);
+        return c;
+    }
+
+    @Override
+    public ObjectType type() {
+        return ObjectType.ENDPOINT;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public Optional<String> name() {
+        return Optional.of(endpoint.toString());
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public ObjectInfo info() {
+        return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), permissions, options.maxConnections(),
+                false, server.counters().snapshot());
+    }
+
+    @Override
+    public void setPermissions(Permissions changed) {
+        throw IpcException.invalidArgument(this + ": the permissions of a listener are its options' socket mode");
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        server.close();
+        bound.close();
+        StreamConnection c;
+        while ((c = established.poll()) != null) {
+            c.close();
+        }
+        onClose.run();
+    }
+
+    @Override
+    public String toString() {
+        return "listener " + endpoint;
+    }
+}

@@ -1,0 +1,234 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.Transport;
+import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.Handshake;
+import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.PeerAuthority;
+
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * Accepts stream connections on a bound server socket and completes their handshakes in the
+ * reactor thread: checks the protocol and version, admits at most the options' number of
+ * connections, identifies the peer (SO_PEERCRED on Unix sockets, the token on TCP) and hands
+ * every connection that succeeded to its {@link Admission}. Peers that fail get a REFUSE frame
+ * and nothing else.
+ */
+public final class StreamServer implements Reactor.Handler {
+    /** Where established connections go. */
+    public interface Admission {
+        /** A connection completed its handshake; {@code peer} is its caller context. */
+        void established(StreamConnection connection, CallerContext peer);
+    }
+
+    private final PeerContexts shared;
+    private final ServerSocketChannel server;
+    private final Endpoint endpoint;
+    private final ListenOptions options;
+    private final CallerContext owner;
+    private final Grant grant;
+    private final Admission admission;
+    private final String name;
+    private final SocketCounters counters = new SocketCounters();
+    private final AtomicInteger handshaking = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile SelectionKey key;
+
+    /**
+     * Serves a bound server socket: registers it with the reactor.
+     *
+     * @param endpoint the endpoint as bound (actual port)
+     * @param owner    the listening caller: owner of every accepted connection
+     */
+    public StreamServer(PeerContexts shared, ServerSocketChannel server, Endpoint endpoint, ListenOptions options,
+            CallerContext owner, Grant grant, Admission admission) {
+        this.shared = shared;
+        this.server = server;
+        this.endpoint = endpoint;
+        this.options = options;
+        this.owner = owner;
+        this.grant = grant;
+        this.admission = admission;
+        this.name = "listener " + endpoint;
+        shared.reactor().execute(() -> {
+            try {
+                server.configureBlocking(false);
+                key = shared.reactor().register(server, SelectionKey.OP_ACCEPT, this);
+            } catch (IOException e) {
+                close();
+            }
+        });
+    }
+
+    /** Connections accepted and still open (taken or not). */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /** The listener's counters: connections accepted (MESSAGES_IN), refused (DENIALS), errors. */
+    public SocketCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void ready(SelectionKey k) {
+        SocketChannel channel;
+        try {
+            while ((channel = server.accept()) != null) {
+                admit(channel);
+            }
+        } catch (IOException e) {
+            counters.increment(Counter.ERRORS);
+        }
+    }
+
+    private void admit(SocketChannel channel) throws IOException {
+        if (handshaking.get() >= options.maxConnections()) {
+            counters.increment(Counter.DENIALS);
+            channel.close();
+            return;
+        }
+        channel.configureBlocking(false);
+        if (endpoint.transport() == Transport.TCP) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        handshaking.incrementAndGet();
+        long id = shared.nextConnection();
+        FramedSocket socket = new FramedSocket(shared.reactor(), channel, "connection " + id + " on " + endpoint,
+                options.bufferBytes(), options.handshakeTimeout().toNanos(), new ServerHandshake(id));
+        socket.register(SelectionKey.OP_READ);
+    }
+
+    @Override
+    public void tick(long nowNanos) {
+        // accepting has no deadline
+    }
+
+    @Override
+    public void shutdown() {
+        close();
+    }
+
+    /** Stops accepting; connections already accepted stay. */
+    public void close() {
+        SelectionKey k = key;
+        if (k != null) {
+            k.cancel();
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /** The server side of one handshake. */
+    private final class ServerHandshake implements FramedSocket.Handshaker {
+        private final long id;
+        private boolean done;
+
+        ServerHandshake(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void connected(FramedSocket socket) {
+            // accepted sockets are connected from the start
+        }
+
+        @Override
+        public void frame(FramedSocket socket, Frame frame) {
+            if (done) {
+                return;
+            }
+            done = true;
+            handshaking.decrementAndGet();
+            try {
+                establish(socket, Handshake.readHello(frame));
+            } catch (IpcException e) {
+                counters.increment(e.error() == IpcError.PERMISSION_DENIED ? Counter.DENIALS : Counter.ERRORS);
+                socket.refuse(e.error(), e.getMessage());
+            }
+        }
+
+        private void establish(FramedSocket socket, Handshake.Hello hello) {
+            if (hello.version() != HandshakeDescriptor.VERSION) {
+                throw new IpcException(IpcError.PROTOCOL_ERROR, "the client speaks protocol version "
+                        + hello.version() + "; " + name + " speaks " + HandshakeDescriptor.VERSION);
+            }
+            if (hello.maxFrameSize() < 1) {
+                throw new IpcException(IpcError.PROTOCOL_ERROR, "the client's maximum frame size "
+                        + hello.maxFrameSize() + " is not positive");
+            }
+            if (open.get() >= options.maxConnections()) {
+                throw new IpcException(IpcError.LIMIT_EXCEEDED, name + " has its maximum of "
+                        + options.maxConnections() + " connections");
+            }
+            PeerAuthority authority = shared.authority();
+            CallerContext peer = identify(socket, hello, authority);
+            int agreed = Math.min(hello.maxFrameSize(), options.maxFrameSize());
+            open.incrementAndGet();
+            socket.open(agreed, options.bufferBytes(), options.idleTimeout().toNanos());
+            socket.onEnd(() -> {
+                open.decrementAndGet();
+                authority.release(peer);
+            });
+            socket.sendControl(Handshake.welcome(agreed, shared.pid(), owner.process().toString()));
+            counters.increment(Counter.MESSAGES_IN);
+            StreamConnection connection = new StreamConnection(id, socket, endpoint, remoteOf(socket), peer.process(),
+                    authority.isAuthenticated(peer), agreed, options.bufferBytes(), owner, new Grant(grant.rights()));
+            admission.established(connection, peer);
+        }
+
+        private CallerContext identify(FramedSocket socket, Handshake.Hello hello, PeerAuthority authority) {
+            try {
+                if (endpoint.transport() == Transport.UNIX) {
+                    UnixDomainPrincipal p = socket.channel().getOption(ExtendedSocketOptions.SO_PEERCRED);
+                    return authority.localPeer(id, p.user().getName(), p.group().getName(), hello.pid());
+                }
+                return authority.remotePeer(id, remoteOf(socket).toString(), hello.token(),
+                        options.requireAuthentication());
+            } catch (IOException e) {
+                throw new IpcException(IpcError.IO_ERROR, name + ": cannot identify the peer: " + e.getMessage(), e);
+            }
+        }
+
+        private Endpoint remoteOf(FramedSocket socket) {
+            if (endpoint.transport() == Transport.UNIX) {
+                return endpoint;
+            }
+            try {
+                InetSocketAddress a = (InetSocketAddress) socket.channel().getRemoteAddress();
+                return Endpoint.tcp(a.getAddress().getHostAddress(), a.getPort());
+            } catch (IOException e) {
+                return endpoint;
+            }
+        }
+
+        @Override
+        public void failed(FramedSocket socket, IpcException why) {
+            if (!done) {
+                done = true;
+                handshaking.decrementAndGet();
+                counters.increment(why.error() == IpcError.TIMEOUT ? Counter.TIMEOUTS : Counter.ERRORS);
+            }
+        }
+    }
+}
