@@ -22,7 +22,7 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * The network mechanism in OSGi: limits from the platform's limits configuration, peers
  * identified by the security bundle's {@link PeerAuthority}, and the queue and channel
- * mechanisms of the framework for bridges. Stopping the bundle (or the security bundle) closes
+ * mechanisms of the framework for bridges (tracked, so that they may come and go). Stopping the bundle (or the security bundle) closes
  * every socket and ends the reactor thread.
  */
 @Component(service = MechanismProvider.class, immediate = true, configurationPid = NetComponent.LIMITS_PID)
@@ -64,8 +64,8 @@ public final class NetComponent extends DelegatingProvider<NetService> {
     private static ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> tracker(BundleContext context) {
         try {
             ServiceTracker t = new ServiceTracker(context, FrameworkUtil.createFilter("(&(objectClass="
-                    + MechanismProvider.class.getName() + ")(" + IpcMechanism.KEY + "=*)(!(" + GuardedService.GUARDED
-                    + "=*)))"), null);
+                    + MechanismProvider.class.getName() + ")(|(" + IpcMechanism.KEY + "=queue)(" + IpcMechanism.KEY
+                    + "=channel))(!(" + GuardedService.GUARDED + "=*)))"), null);
             t.open();
             return t;
         } catch (org.osgi.framework.InvalidSyntaxException e) {

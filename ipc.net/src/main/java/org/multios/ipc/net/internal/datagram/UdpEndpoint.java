@@ -9,6 +9,7 @@ import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -38,6 +39,7 @@ import org.multios.ipc.net.DatagramEndpoint;
 import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.Transport;
+import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 
@@ -52,7 +54,7 @@ import org.multios.ipc.spi.Grant;
  * receiver. Counters: {@code *_OUT} sent, {@code *_IN} received, {@code ERRORS} datagrams
  * discarded as too large and I/O failures.
  */
-public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.internal.stream.ClosingHandle {
+public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     /** The longest single select: a safety net, as close and interrupts wake selectors anyway. */
     private static final long SLICE_MILLIS = 250;
     private static final long FOREVER = -1;
@@ -65,6 +67,7 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
     private final CallerContext owner;
     private final Grant grant;
     private final DatagramChannel channel;
+    private final boolean ipv6;
     private final Selector readable;
     private final Selector writable;
     /** Addresses refused as broadcast: empty when the options allow broadcast. */
@@ -88,7 +91,7 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
     }
 
     private UdpEndpoint(long id, Endpoint local, DatagramOptions options, CallerContext owner, Grant grant,
-            DatagramChannel channel, Selector readable, Selector writable) {
+            DatagramChannel channel, boolean ipv6, Selector readable, Selector writable) {
         this.id = id;
         this.local = local;
         this.name = local.toString();
@@ -96,6 +99,7 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
         this.owner = owner;
         this.grant = grant;
         this.channel = channel;
+        this.ipv6 = ipv6;
         this.readable = readable;
         this.writable = writable;
         this.broadcasts = options.broadcast() ? Set.of() : broadcastAddresses();
@@ -129,8 +133,8 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
         Selector readable = null;
         Selector writable = null;
         try {
-            channel = DatagramChannel.open(address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
-                    : StandardProtocolFamily.INET);
+            boolean ipv6 = address.getAddress() instanceof Inet6Address;
+            channel = DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferBytes());
             channel.setOption(StandardSocketOptions.SO_BROADCAST, options.broadcast());
@@ -140,7 +144,7 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
             writable = Selector.open();
             channel.register(writable, SelectionKey.OP_WRITE);
             Endpoint bound = local.withPort(((InetSocketAddress) channel.getLocalAddress()).getPort());
-            return new UdpEndpoint(id, bound, options, owner, grant, channel, readable, writable);
+            return new UdpEndpoint(id, bound, options, owner, grant, channel, ipv6, readable, writable);
         } catch (IOException | RuntimeException e) {
             closeQuietly(writable);
             closeQuietly(readable);
@@ -180,6 +184,7 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
      * Runs {@code action} once when the endpoint closes (at once if it is closed already); it
      * replaces any action given before.
      */
+    @Override
     public void onClose(Runnable action) {
         Objects.requireNonNull(action, "action");
         synchronized (closeLock) {
@@ -320,12 +325,7 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
         if (cached != null && cached.endpoint().equals(target)) {
             address = cached.address();
         } else {
-            address = new InetSocketAddress(target.host(), target.port());
-            if (address.isUnresolved()) {
-                counters.incrementAndGet(Counter.ERRORS.ordinal());
-                throw new IpcException(IpcError.IO_ERROR, describe() + ": cannot resolve host '" + target.host()
-                        + "' of " + target);
-            }
+            address = new InetSocketAddress(lookup(target), target.port());
             if (target.host().indexOf(':') >= 0 || target.host().chars().allMatch(c -> c == '.' || (c >= '0'
                     && c <= '9'))) {
                 lastTarget = new Target(target, address);
@@ -336,6 +336,23 @@ public final class UdpEndpoint implements DatagramEndpoint, org.multios.ipc.net.
                     + ": a broadcast address, and the options do not allow broadcast");
         }
         return address;
+    }
+
+    /** The target's address, of the socket's family if the host has one (no DNS for a literal). */
+    private InetAddress lookup(Endpoint target) {
+        try {
+            InetAddress[] all = InetAddress.getAllByName(target.host());
+            for (InetAddress a : all) {
+                if ((a instanceof Inet6Address) == ipv6) {
+                    return a;
+                }
+            }
+            return all[0];
+        } catch (UnknownHostException e) {
+            counters.incrementAndGet(Counter.ERRORS.ordinal());
+            throw new IpcException(IpcError.IO_ERROR, describe() + ": cannot resolve host '" + target.host() + "' of "
+                    + target, e);
+        }
     }
 
     /** Sends one datagram if the send buffer has room now. */

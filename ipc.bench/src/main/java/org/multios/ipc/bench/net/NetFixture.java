@@ -1,0 +1,140 @@
+package org.multios.ipc.bench.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.multios.ipc.Ipc;
+import org.multios.ipc.IpcContext;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.queue.QueueThroughput;
+import org.multios.ipc.net.Connection;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.Listener;
+import org.multios.ipc.net.NetService;
+
+/**
+ * The two ends of one connection, in one process, for the network benchmarks: an ipc.net
+ * {@link Connection} pair (listen, connect, accept) or a blocking JDK {@link SocketChannel}
+ * pair, over loopback TCP or a Unix-domain socket. The IPC root is under /tmp and short, so
+ * that the Unix socket paths fit.
+ */
+final class NetFixture {
+    /** The transports benchmarked, the value of the trials' {@code transport} parameter. */
+    static final String TCP = "tcp";
+    static final String UNIX = "unix";
+
+    /** TCP without tokens: both ends are this process, on loopback. */
+    static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false);
+    private static final Duration ACCEPT_BOUND = Duration.ofSeconds(10);
+    private static final Path SHORT_PARENT = Path.of("/tmp");
+
+    private NetFixture() {
+    }
+
+    /** A fresh IPC root for a trial, under /tmp. */
+    static BenchRoot root() {
+        return new BenchRoot(SHORT_PARENT);
+    }
+
+    /** An ipc.net connection pair and what it needs; closed in reverse. */
+    static final class NetPair implements AutoCloseable {
+        final IpcContext ipc;
+        final Listener listener;
+        final Connection client;
+        final Connection server;
+
+        private NetPair(IpcContext ipc, Listener listener, Connection client, Connection server) {
+            this.ipc = ipc;
+            this.listener = listener;
+            this.client = client;
+            this.server = server;
+        }
+
+        /** Listens on {@code transport} (TCP on a free loopback port, or a Unix socket named in the root), connects, accepts. */
+        static NetPair open(BenchRoot root, String transport) {
+            IpcContext ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
+            Listener listener = null;
+            Connection client = null;
+            try {
+                NetService net = ipc.service(NetService.class);
+                Endpoint endpoint = switch (transport) {
+                    case TCP -> Endpoint.tcp(0);
+                    case UNIX -> Endpoint.unix("bench");
+                    default -> throw new IllegalArgumentException("transport " + transport);
+                };
+                listener = net.listen(endpoint, OPEN);
+                client = net.connect(transport.equals(TCP) ? listener.endpoint() : endpoint);
+                Connection server = listener.accept(ACCEPT_BOUND);
+                return new NetPair(ipc, listener, client, server);
+            } catch (RuntimeException e) {
+                if (client != null) {
+                    client.close();
+                }
+                if (listener != null) {
+                    listener.close();
+                }
+                ipc.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+                client.close();
+                listener.close();
+            } finally {
+                ipc.close();
+            }
+        }
+    }
+
+    /**
+     * A connected pair of blocking JDK socket channels, {@code [client, server]}: loopback TCP
+     * with {@code TCP_NODELAY} on both ends (as ipc.net sets it), or a Unix-domain socket bound
+     * in the root (its file removed once connected).
+     */
+    static SocketChannel[] jdkPair(BenchRoot root, String transport) throws IOException {
+        switch (transport) {
+            case UNIX:
+                return QueueThroughput.socketPair(root.path().resolve("jdk.sock"));
+            case TCP:
+                try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+                    try {
+                        SocketChannel server = listener.accept();
+                        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        return new SocketChannel[] {client, server};
+                    } catch (IOException | RuntimeException e) {
+                        client.close();
+                        throw e;
+                    }
+                }
+            default:
+                throw new IllegalArgumentException("transport " + transport);
+        }
+    }
+
+    /** Closes without throwing: the trial is ending, or has failed already. */
+    static void quietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing to stop; nothing to save
+            }
+        }
+    }
+}

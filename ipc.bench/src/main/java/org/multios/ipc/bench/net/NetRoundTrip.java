@@ -1,0 +1,190 @@
+package org.multios.ipc.bench.net;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.queue.BackgroundLoop;
+import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.net.FrameType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Round trips of a {@value #SIZE}-byte frame over a socket between two threads of one
+ * process: the benchmark thread sends and waits for the frame to come back from an echo thread
+ * owned by the trial on the other end of the connection. One operation is one round trip;
+ * sampled, so JMH reports percentiles. {@code transport} is loopback TCP or a Unix-domain
+ * socket.
+ *
+ * <p>Project: an ipc.net {@link org.multios.ipc.net.Connection} (frame type 0, priority 0),
+ * both ends from one context. Peer in the same run, on the same transport: a blocking JDK
+ * {@link SocketChannel} pair (TCP with {@code TCP_NODELAY}) carrying the same bytes with a
+ * 4-byte length prefix ({@link Frames}).
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class NetRoundTrip {
+    /** Bytes of each frame. */
+    static final int SIZE = 64;
+    /** How long a reply may take before the echo is declared dead. */
+    private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
+
+    /** An ipc.net connection with an echo thread on its accepted end. */
+    @State(Scope.Thread)
+    public static class NetEcho {
+        @Param({NetFixture.TCP, NetFixture.UNIX})
+        public String transport;
+
+        BenchRoot root;
+        NetFixture.NetPair pair;
+        BackgroundLoop echo;
+        final byte[] out = new byte[SIZE];
+        final byte[] in = new byte[SIZE];
+        final MessageInfo info = new MessageInfo();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            root = NetFixture.root();
+            try {
+                pair = NetFixture.NetPair.open(root, transport);
+                byte[] buf = new byte[SIZE];
+                MessageInfo echoInfo = new MessageInfo();
+                echo = BackgroundLoop.start("net-" + transport + "-echo", () -> {
+                    int type = pair.server.receive(buf, 0, buf.length, echoInfo);
+                    pair.server.send(type, buf, 0, echoInfo.length(), echoInfo.priority());
+                    return true;
+                }, pair.client::close);
+            } catch (RuntimeException e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        int roundTrip() {
+            try {
+                pair.client.send(FrameType.DEFAULT, out, 0, SIZE, 0);
+                pair.client.receive(in, 0, SIZE, info, REPLY_BOUND);
+                return info.length();
+            } catch (IpcException e) {
+                throw echo.failed(e);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                if (echo != null) {
+                    echo.stop(pair.server::close);
+                    echo = null;
+                }
+            } finally {
+                try {
+                    NetFixture.quietly(pair);
+                    pair = null;
+                } finally {
+                    if (root != null) {
+                        root.close();
+                        root = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A blocking JDK socket pair with an echo thread on its accepted end. */
+    @State(Scope.Thread)
+    public static class JdkEcho {
+        @Param({NetFixture.TCP, NetFixture.UNIX})
+        public String transport;
+
+        BenchRoot root;
+        SocketChannel client;
+        SocketChannel server;
+        Frames.Writer writer;
+        Frames.Reader reader;
+        BackgroundLoop echo;
+        final byte[] out = new byte[SIZE];
+        final byte[] in = new byte[SIZE];
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            root = NetFixture.root();
+            try {
+                SocketChannel[] ends = NetFixture.jdkPair(root, transport);
+                client = ends[0];
+                server = ends[1];
+                writer = new Frames.Writer(client, SIZE);
+                reader = new Frames.Reader(client);
+                Frames.Writer echoWriter = new Frames.Writer(server, SIZE);
+                Frames.Reader echoReader = new Frames.Reader(server);
+                byte[] buf = new byte[SIZE];
+                echo = BackgroundLoop.start("jdk-" + transport + "-echo", () -> {
+                    int n = echoReader.read(buf);
+                    if (n < 0) {
+                        return false;
+                    }
+                    echoWriter.write(buf, 0, n);
+                    return true;
+                }, () -> NetFixture.quietly(client));
+            } catch (IOException | RuntimeException e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        int roundTrip() {
+            try {
+                writer.write(out, 0, SIZE);
+                int n = reader.read(in);
+                if (n != SIZE) {
+                    throw new IOException("echo of " + n + " bytes for " + SIZE);
+                }
+                return n;
+            } catch (IOException e) {
+                throw echo.failed(e);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                if (echo != null) {
+                    echo.stop(() -> NetFixture.quietly(server));
+                    echo = null;
+                }
+            } finally {
+                NetFixture.quietly(client);
+                NetFixture.quietly(server);
+                if (root != null) {
+                    root.close();
+                    root = null;
+                }
+            }
+        }
+    }
+
+    /** Project: one frame to the echo and back over an ipc.net connection. */
+    @Benchmark
+    public int ipcNet(NetEcho s) {
+        return s.roundTrip();
+    }
+
+    /** Peer: the same bytes, length-prefixed, to the echo and back over a blocking JDK socket. */
+    @Benchmark
+    public int jdkSocket(JdkEcho s) {
+        return s.roundTrip();
+    }
+}

@@ -1,0 +1,179 @@
+package org.multios.ipc.bench.net;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.queue.BackgroundLoop;
+import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.net.FrameType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One-way streaming of {@value #SIZE}-byte frames over a socket between two threads of one
+ * process: the benchmark thread sends with blocking calls, and a receiver thread owned by the
+ * trial takes each frame with blocking calls, checking its length. One operation is one frame
+ * sent; flow control keeps the sender within the connection's buffers of the receiver, so the
+ * rate is that of the pair. MB/s is operations per second times {@value #SIZE} bytes.
+ * {@code transport} is loopback TCP or a Unix-domain socket.
+ *
+ * <p>Project: an ipc.net {@link org.multios.ipc.net.Connection} with its default buffers
+ * (frame type 0, priority 0). Peer in the same run, on the same transport: a blocking JDK
+ * {@link SocketChannel} pair (TCP with {@code TCP_NODELAY}), each frame with a 4-byte length
+ * prefix written with one call and read through a 64 KiB buffer ({@link Frames}).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class NetThroughput {
+    /** Bytes of each frame. */
+    static final int SIZE = 4096;
+
+    /** An ipc.net connection with a receiver thread on its accepted end. */
+    @State(Scope.Thread)
+    public static class NetStream {
+        @Param({NetFixture.TCP, NetFixture.UNIX})
+        public String transport;
+
+        BenchRoot root;
+        NetFixture.NetPair pair;
+        BackgroundLoop loop;
+        final byte[] message = new byte[SIZE];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            root = NetFixture.root();
+            try {
+                pair = NetFixture.NetPair.open(root, transport);
+                byte[] in = new byte[SIZE];
+                MessageInfo info = new MessageInfo();
+                loop = BackgroundLoop.start("net-" + transport + "-throughput-receiver", () -> {
+                    pair.server.receive(in, 0, in.length, info);
+                    if (info.length() != SIZE) {
+                        throw new IllegalStateException("received " + info.length() + " bytes, sent " + SIZE);
+                    }
+                    return true;
+                }, pair.client::close);
+            } catch (RuntimeException e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        void send() {
+            try {
+                pair.client.send(FrameType.DEFAULT, message, 0, SIZE, 0);
+            } catch (IpcException e) {
+                throw loop.failed(e);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                if (loop != null) {
+                    loop.stop(pair.server::close);
+                    loop = null;
+                }
+            } finally {
+                try {
+                    NetFixture.quietly(pair);
+                    pair = null;
+                } finally {
+                    if (root != null) {
+                        root.close();
+                        root = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A blocking JDK socket pair with a receiver thread on its accepted end. */
+    @State(Scope.Thread)
+    public static class JdkStream {
+        @Param({NetFixture.TCP, NetFixture.UNIX})
+        public String transport;
+
+        BenchRoot root;
+        SocketChannel client;
+        SocketChannel server;
+        Frames.Writer writer;
+        BackgroundLoop loop;
+        final byte[] message = new byte[SIZE];
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            root = NetFixture.root();
+            try {
+                SocketChannel[] ends = NetFixture.jdkPair(root, transport);
+                client = ends[0];
+                server = ends[1];
+                writer = new Frames.Writer(client, SIZE);
+                Frames.Reader reader = new Frames.Reader(server);
+                byte[] in = new byte[SIZE];
+                loop = BackgroundLoop.start("jdk-" + transport + "-throughput-receiver", () -> {
+                    int n = reader.read(in);
+                    if (n < 0) {
+                        return false;
+                    }
+                    if (n != SIZE) {
+                        throw new IllegalStateException("received " + n + " bytes, sent " + SIZE);
+                    }
+                    return true;
+                }, () -> NetFixture.quietly(client));
+            } catch (IOException | RuntimeException e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        void send() {
+            try {
+                writer.write(message, 0, SIZE);
+            } catch (IOException e) {
+                throw loop.failed(e);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                if (loop != null) {
+                    loop.stop(() -> NetFixture.quietly(server));
+                    loop = null;
+                }
+            } finally {
+                NetFixture.quietly(client);
+                NetFixture.quietly(server);
+                if (root != null) {
+                    root.close();
+                    root = null;
+                }
+            }
+        }
+    }
+
+    /** Project: one 4 KiB frame into an ipc.net connection, drained by the receiver thread. */
+    @Benchmark
+    public void ipcNet(NetStream s) {
+        s.send();
+    }
+
+    /** Peer: one length-prefixed 4 KiB message into a blocking JDK socket, drained by the receiver thread. */
+    @Benchmark
+    public void jdkSocket(JdkStream s) {
+        s.send();
+    }
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""A MultiOS IPC bridge client written from the protocol description alone.
+
+Standard library only (socket, struct, sys; os for the pid). The layouts follow
+FrameDescriptor, HandshakeDescriptor and BridgeDescriptor; every field is big-endian.
+
+Usage:
+  bridge_client.py ENDPOINT exchange QUEUE TEXT@PRIORITY...
+      HELLO/WELCOME, OPEN the queue READ|WRITE, SEND each message and print "sent <n>",
+      wait for a line on stdin, then RECEIVE one message (waiting forever) and print
+      "received <priority> <text>", then BYE.
+  bridge_client.py ENDPOINT bad-version
+      send a HELLO of version 99 and print "refused <code> <reason>" from the REFUSE.
+
+ENDPOINT is unix:<path> or tcp:<host>:<port>. Exit status 0 on success, 1 on any failure
+(the reason goes to stderr).
+"""
+
+import os
+import socket
+import struct
+import sys
+
+# Frame header (FrameDescriptor): length u32, type u16, priority u8, kind u8.
+HEADER = struct.Struct(">IHBB")
+KIND_DATA, KIND_HELLO, KIND_WELCOME, KIND_REFUSE, KIND_BYE = 0, 1, 2, 3, 4
+
+# Handshake (HandshakeDescriptor).
+MAGIC = 0x4D495043  # "MIPC"
+VERSION = 1
+MAX_FRAME = 65600
+HELLO = struct.Struct(">IHHIQH")  # magic, version, reserved, max frame, pid, token length
+REFUSE = struct.Struct(">HH")  # error code, reason length
+
+# Bridge (BridgeDescriptor).
+OP_OPEN, OP_SEND, OP_RECEIVE = 1, 2, 3
+REPLY_OK, REPLY_ERROR = 0x8000, 0x8001
+KIND_QUEUE = 1
+READ, WRITE = 1, 2  # org.multios.ipc.Rights
+WAIT_FOREVER = -1
+REQUEST = struct.Struct(">Iq")  # request id, wait (ns)
+RECEIVE_ROOM = 4096
+
+
+class ProtocolFailure(Exception):
+    pass
+
+
+def connect(endpoint):
+    if endpoint.startswith("unix:"):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(endpoint[len("unix:"):])
+    elif endpoint.startswith("tcp:"):
+        host, port = endpoint[len("tcp:"):].rsplit(":", 1)
+        s = socket.create_connection((host, int(port)))
+    else:
+        raise ProtocolFailure("endpoint must be unix:<path> or tcp:<host>:<port>, not " + endpoint)
+    s.settimeout(20)
+    return s
+
+
+def read_exactly(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            raise ProtocolFailure("connection closed after %d of %d bytes" % (len(data), n))
+        data += chunk
+    return data
+
+
+def send_frame(s, kind, type_, priority, payload):
+    s.sendall(HEADER.pack(len(payload), type_, priority, kind) + payload)
+
+
+def read_frame(s):
+    length, type_, priority, kind = HEADER.unpack(read_exactly(s, HEADER.size))
+    return kind, type_, priority, read_exactly(s, length)
+
+
+def hello(s, version):
+    payload = HELLO.pack(MAGIC, version, 0, MAX_FRAME, os.getpid(), 0)  # no token
+    send_frame(s, KIND_HELLO, 0, 0, payload)
+    return read_frame(s)
+
+
+def refusal(payload):
+    code, n = REFUSE.unpack_from(payload)
+    return code, payload[REFUSE.size:REFUSE.size + n].decode("utf-8")
+
+
+def handshake(s):
+    kind, _, _, payload = hello(s, VERSION)
+    if kind == KIND_REFUSE:
+        raise ProtocolFailure("refused: code %d: %s" % refusal(payload))
+    if kind != KIND_WELCOME:
+        raise ProtocolFailure("expected WELCOME, got kind %d" % kind)
+    magic, version, _, max_frame, _, _ = HELLO.unpack_from(payload)
+    if magic != MAGIC or version != VERSION:
+        raise ProtocolFailure("bad WELCOME: magic %#x version %d" % (magic, version))
+    return max_frame
+
+
+class Bridge:
+    def __init__(self, s):
+        self.s = s
+        self.next_id = 1
+
+    def call(self, op, args, priority=0):
+        """Sends one request and returns (priority, result bytes) of its OK reply."""
+        request_id = self.next_id
+        self.next_id += 1
+        send_frame(self.s, KIND_DATA, op, priority, REQUEST.pack(request_id, WAIT_FOREVER) + args)
+        kind, type_, reply_priority, payload = read_frame(self.s)
+        if kind == KIND_REFUSE:
+            raise ProtocolFailure("connection ended: code %d: %s" % refusal(payload))
+        if kind != KIND_DATA:
+            raise ProtocolFailure("expected a reply, got kind %d" % kind)
+        (reply_id,) = struct.unpack_from(">I", payload)
+        if reply_id != request_id:
+            raise ProtocolFailure("reply to request %d, expected %d" % (reply_id, request_id))
+        if type_ == REPLY_ERROR:
+            code, _, _, n = struct.unpack_from(">HIBH", payload, 4)
+            reason = payload[13:13 + n].decode("utf-8")
+            raise ProtocolFailure("operation %d failed: code %d: %s" % (op, code, reason))
+        if type_ != REPLY_OK:
+            raise ProtocolFailure("unknown reply type %#x" % type_)
+        return reply_priority, payload[4:]
+
+    def open_queue(self, name, rights):
+        encoded = name.encode("utf-8")
+        args = struct.pack(">BBBBH", KIND_QUEUE, 0, rights, 0, len(encoded)) + encoded
+        _, result = self.call(OP_OPEN, args)
+        granted, _, _, max_size, capacity, _, mode = struct.unpack_from(">BBHIIIH", result)
+        return granted
+
+    def send(self, data, priority):
+        _, result = self.call(OP_SEND, data, priority)
+        if result[0] != 1:
+            raise ProtocolFailure("SEND reported the queue full")
+
+    def receive(self):
+        priority, result = self.call(OP_RECEIVE, struct.pack(">I", RECEIVE_ROOM))
+        if result[0] != 1:
+            raise ProtocolFailure("RECEIVE (waiting forever) returned no message")
+        # got u8, sender kind u8, sender id u64, sender pid u64, message bytes
+        return priority, result[18:]
+
+
+def exchange(endpoint, queue, messages):
+    with connect(endpoint) as s:
+        handshake(s)
+        bridge = Bridge(s)
+        granted = bridge.open_queue(queue, READ | WRITE)
+        if granted & (READ | WRITE) != READ | WRITE:  # a handle may carry more than asked
+            raise ProtocolFailure("OPEN granted rights %d, without READ|WRITE" % granted)
+        for message in messages:
+            text, priority = message.rsplit("@", 1)
+            bridge.send(text.encode("utf-8"), int(priority))
+        # Tell the caller the messages are in the queue, and wait until it says to go on
+        # (so that it can take them before this side's RECEIVE does).
+        print("sent %d" % len(messages), flush=True)
+        sys.stdin.readline()
+        priority, data = bridge.receive()
+        print("received %d %s" % (priority, data.decode("utf-8")), flush=True)
+        send_frame(s, KIND_BYE, 0, 0, b"")
+
+
+def bad_version(endpoint):
+    with connect(endpoint) as s:
+        kind, _, _, payload = hello(s, 99)
+        if kind != KIND_REFUSE:
+            raise ProtocolFailure("a HELLO of version 99 was answered with kind %d, not REFUSE" % kind)
+        print("refused %d %s" % refusal(payload), flush=True)
+
+
+def main(argv):
+    if len(argv) >= 4 and argv[2] == "exchange":
+        exchange(argv[1], argv[3], argv[4:])
+    elif len(argv) == 3 and argv[2] == "bad-version":
+        bad_version(argv[1])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv))
+    except (ProtocolFailure, OSError, struct.error, ValueError) as e:
+        print("bridge_client: %s" % e, file=sys.stderr)
+        sys.exit(1)
