@@ -13,7 +13,8 @@
  * </ul>
  *
  * <p><b>Identity.</b> The peer of a connection is an {@link org.multios.ipc.IpcProcess}: on a
- * Unix socket the local OS process the kernel reports ({@code SO_PEERCRED}: pid, user, group);
+ * Unix socket the user and group of the local OS process, as the kernel reports them
+ * ({@code SO_PEERCRED}; the pid it shows is the one the peer declared, never trusted);
  * on TCP a {@link org.multios.ipc.ProcessKind#REMOTE remote} peer acting as the user its
  * {@link org.multios.ipc.net.AuthToken token} authenticates, as mapped by the security policy.
  * UDP datagrams are not authenticated. Tokens travel in clear text on TCP: use them on trusted

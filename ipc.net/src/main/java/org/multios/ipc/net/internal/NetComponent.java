@@ -17,30 +17,36 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The network mechanism in OSGi: limits from the platform's limits configuration, peers
- * identified by the security bundle's {@link PeerAuthority}, and the queue and channel
- * mechanisms of the framework for bridges (tracked, so that they may come and go). Stopping the bundle (or the security bundle) closes
- * every socket and ends the reactor thread.
+ * identified by the security bundle's {@link PeerAuthority} (none admitted while it is away),
+ * and the queue and channel
+ * mechanisms of the framework for bridges (tracked, so that they may come and go). Stopping
+ * the bundle closes every socket and ends the reactor thread; stopping the security bundle
+ * releases every caller (their sockets close) and refuses new peers until it is back.
  */
 @Component(service = MechanismProvider.class, immediate = true, configurationPid = NetComponent.LIMITS_PID)
 @IpcMechanism("net")
 public final class NetComponent extends DelegatingProvider<NetService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
 
+    private final SwitchingAuthority authority;
     private final NetMechanism mechanism;
     private final ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers;
     private final String root;
 
     /** Starts the mechanism. */
     @Activate
-    public NetComponent(BundleContext context, Map<String, Object> config, @Reference PeerAuthority authority) {
-        this(context, config, authority, tracker(context));
+    public NetComponent(BundleContext context, Map<String, Object> config) {
+        this(context, config, new SwitchingAuthority(), tracker(context));
     }
 
-    private NetComponent(BundleContext context, Map<String, Object> config, PeerAuthority authority,
+    private NetComponent(BundleContext context, Map<String, Object> config, SwitchingAuthority authority,
             ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers) {
         super(new NetMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config), authority,
                 new LocalProviders() {
@@ -56,6 +62,7 @@ public final class NetComponent extends DelegatingProvider<NetService> {
                     }
                 }));
         this.mechanism = (NetMechanism) delegate();
+        this.authority = authority;
         this.providers = providers;
         this.root = context.getProperty(IpcEnvironment.ROOT_PROPERTY);
     }
@@ -71,6 +78,17 @@ public final class NetComponent extends DelegatingProvider<NetService> {
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The security bundle's authority came: handshakes are admitted by it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetAuthority")
+    void setAuthority(PeerAuthority value) {
+        authority.set(value);
+    }
+
+    void unsetAuthority(PeerAuthority value) {
+        authority.unset(value);
     }
 
     @Modified

@@ -1,0 +1,151 @@
+package org.multios.ipc.integration;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.net.ConnectOptions;
+import org.multios.ipc.net.Connection;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.Listener;
+import org.multios.ipc.net.NetService;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueOptions;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.ops4j.pax.exam.OptionUtils;
+
+/**
+ * The network mechanism in the gateway's framework: the guarded NetService carries frames
+ * between two connections; stopping ipc.net closes every socket (a blocked receiver wakes with
+ * CLOSED) and ends its threads; a bridge configured through Configuration Admin serves a queue
+ * and comes back when ipc.net starts again.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class NetInFrameworkTest extends IpcTestSupport {
+    private static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false);
+
+    @Override
+    @Configuration
+    public Option[] config() throws Exception {
+        Path roots = Files.createDirectories(Path.of(System.getProperty("ipc.work.dir")).resolve("net-roots"));
+        return OptionUtils.combine(super.config(), frameworkProperty(IpcEnvironment.ROOT_PROPERTY)
+                .value(roots.resolve("root-" + UUID.randomUUID()).toString()));
+    }
+
+    @Test
+    public void stoppingIpcNetClosesEverySocketAndItsThreads() throws Exception {
+        NetService net = service(NetService.class);
+        Listener listener = net.listen(Endpoint.tcp(0), OPEN);
+        Connection client = net.connect(listener.endpoint());
+        Connection server = listener.accept(Duration.ofSeconds(10));
+        client.send(3, new byte[] {7}, 0, 1, 4);
+        byte[] buf = new byte[4];
+        MessageInfo info = new MessageInfo();
+        assertEquals(3, server.receive(buf, 0, 4, info, Duration.ofSeconds(10)));
+        assertEquals(4, info.priority());
+
+        Bundle ipcNet = installed("ipc.net");
+        ipcNet.stop();
+        try {
+            server.receive(buf, 0, 4, info, Duration.ofSeconds(10));
+            fail("a receive on a connection of a stopped ipc.net fails");
+        } catch (IpcException e) {
+            assertEquals(e.getMessage(), IpcError.CLOSED, e.error());
+        }
+        await("no ipc-net thread is left", () -> threads("ipc-net").isEmpty());
+
+        ipcNet.start();
+        NetService again = service(NetService.class);
+        try (Listener l = again.listen(Endpoint.tcp(0), OPEN); Connection c = again.connect(l.endpoint())) {
+            assertTrue(c.isConnected());
+        }
+    }
+
+    @Test
+    public void aConfiguredBridgeServesItsQueueAndComesBackWithIpcNet() throws Exception {
+        MessageQueue queue = service(MessageQueueService.class).create("telemetry",
+                QueueOptions.of(64, 8).withMode(0666));
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ConfigurationAdmin admin = service(ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration bridge = admin.getFactoryConfiguration("org.multios.ipc.net.bridge",
+                "telemetry", "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("endpoint", "tcp://127.0.0.1:" + port);
+        props.put("type", "queue");
+        props.put("name", "telemetry");
+        props.put("require.authentication", false);
+        bridge.update(props);
+        try {
+            Endpoint endpoint = Endpoint.tcp(port);
+            sendThrough(endpoint, "one");
+            Bundle ipcNet = installed("ipc.net");
+            ipcNet.stop();
+            ipcNet.start();
+            sendThrough(endpoint, "two");
+            byte[] buf = new byte[64];
+            MessageInfo info = new MessageInfo();
+            assertEquals(3, queue.receive(buf, 0, 64, info));
+            assertEquals(3, queue.receive(buf, 0, 64, info));
+        } finally {
+            bridge.delete();
+        }
+    }
+
+    private void sendThrough(Endpoint endpoint, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try (MessageQueue remote = service(NetService.class).openRemoteQueue(endpoint, "telemetry",
+                    ConnectOptions.DEFAULTS)) {
+                remote.send(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, text.length(), 1);
+                return;
+            } catch (IpcException e) {
+                if (e.error() != IpcError.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private <S> S service(Class<S> type) throws InterruptedException {
+        await(type.getSimpleName() + " is published", () -> context.getServiceReference(type) != null);
+        ServiceReference<S> ref = context.getServiceReference(type);
+        S s = context.getService(ref);
+        assertNotNull(type.getSimpleName(), s);
+        return s;
+    }
+
+    private static List<String> threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith(prefix))
+                .toList();
+    }
+}
