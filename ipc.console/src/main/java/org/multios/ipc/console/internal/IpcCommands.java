@@ -109,7 +109,7 @@ public final class IpcCommands {
     }
 
     @Descriptor("lists the live objects of one kind")
-    public String objects(@Descriptor("kind: shm, semaphore, mutex, condition, event, queue, channel, pipe") String type) {
+    public String objects(@Descriptor("kind: shm, semaphore, mutex, condition, event, queue, channel, pipe, endpoint") String type) {
         return objectTable(runtime.objects(ObjectType.ofLabel(type)));
     }
 
