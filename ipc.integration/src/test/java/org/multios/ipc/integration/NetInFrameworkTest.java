@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -34,32 +35,34 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.ops4j.pax.exam.OptionUtils;
 
 /**
  * The network mechanism in the gateway's framework: the guarded NetService carries frames
- * between two connections; stopping ipc.net closes every socket (a blocked receiver wakes with
+ * between two connections; uninstalling ipc.net closes every socket (a receiver wakes with
  * CLOSED) and ends its threads; a bridge configured through Configuration Admin serves a queue
- * and comes back when ipc.net starts again.
+ * and comes back when ipc.net is installed again.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class NetInFrameworkTest extends IpcTestSupport {
     private static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false);
+    /** System property naming the file of the ipc.net bundle, for installing it again. */
+    private static final String NET_FILE_PROPERTY = "ipc.net.file";
 
     @Override
     @Configuration
     public Option[] config() throws Exception {
         Path roots = Files.createDirectories(Path.of(System.getProperty("ipc.work.dir")).resolve("net-roots"));
         return OptionUtils.combine(super.config(), frameworkProperty(IpcEnvironment.ROOT_PROPERTY)
-                .value(roots.resolve("root-" + UUID.randomUUID()).toString()));
+                .value(roots.resolve("root-" + UUID.randomUUID()).toString()),
+                systemProperty(NET_FILE_PROPERTY).value(GatewayBundles.fromSystemProperties().file("ipc.net").toString()));
     }
 
     @Test
-    public void stoppingIpcNetClosesEverySocketAndItsThreads() throws Exception {
+    public void uninstallingIpcNetClosesEverySocketAndItsThreadsAndReinstallingServesAgain() throws Exception {
         NetService net = service(NetService.class);
         Listener listener = net.listen(Endpoint.tcp(0), OPEN);
         Connection client = net.connect(listener.endpoint());
@@ -70,17 +73,17 @@ public class NetInFrameworkTest extends IpcTestSupport {
         assertEquals(3, server.receive(buf, 0, 4, info, Duration.ofSeconds(10)));
         assertEquals(4, info.priority());
 
-        Bundle ipcNet = installed("ipc.net");
-        ipcNet.stop();
+        installed("ipc.net").uninstall();
         try {
             server.receive(buf, 0, 4, info, Duration.ofSeconds(10));
-            fail("a receive on a connection of a stopped ipc.net fails");
+            fail("a receive on a connection of an uninstalled ipc.net fails");
         } catch (IpcException e) {
             assertEquals(e.getMessage(), IpcError.CLOSED, e.error());
         }
+        await("the network service is withdrawn", () -> context.getServiceReference(NetService.class) == null);
         await("no ipc-net thread is left", () -> threads("ipc-net").isEmpty());
 
-        ipcNet.start();
+        reinstall();
         NetService again = service(NetService.class);
         try (Listener l = again.listen(Endpoint.tcp(0), OPEN); Connection c = again.connect(l.endpoint())) {
             assertTrue(c.isConnected());
@@ -107,9 +110,8 @@ public class NetInFrameworkTest extends IpcTestSupport {
         try {
             Endpoint endpoint = Endpoint.tcp(port);
             sendThrough(endpoint, "one");
-            Bundle ipcNet = installed("ipc.net");
-            ipcNet.stop();
-            ipcNet.start();
+            installed("ipc.net").uninstall();
+            reinstall();
             sendThrough(endpoint, "two");
             byte[] buf = new byte[64];
             MessageInfo info = new MessageInfo();
@@ -117,6 +119,13 @@ public class NetInFrameworkTest extends IpcTestSupport {
             assertEquals(3, queue.receive(buf, 0, 64, info));
         } finally {
             bridge.delete();
+        }
+    }
+
+    private void reinstall() throws Exception {
+        Path file = Path.of(System.getProperty(NET_FILE_PROPERTY));
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            context.installBundle("reinstalled:" + file, in).start();
         }
     }
 
