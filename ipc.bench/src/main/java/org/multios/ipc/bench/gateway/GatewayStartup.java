@@ -1,0 +1,125 @@
+package org.multios.ipc.bench.gateway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Start-up of the gateway to a ready console, and its resident memory then (printed at the end
+ * of each trial), against a bare
+ * Felix with SCR and the Gogo shell started the same way ({@code ipc.gateway/bare-felix.bndrun}):
+ * each operation starts {@code java -jar} on the exported jar with a command already waiting on
+ * standard input, and ends when the shell has answered it. The jars are found under
+ * {@code ipc.gateway/target} of the working directory or its parent (build them first).
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 5)
+@Fork(1)
+@State(Scope.Thread)
+public class GatewayStartup {
+    private static final String MARKER = "console-is-ready";
+
+    /** Which runtime starts: the gateway or the bare Felix. */
+    @Param({"gateway", "bare-felix"})
+    public String runtime;
+
+    private Path work;
+    private Process process;
+
+    private final List<Long> residentKiB = new ArrayList<>();
+
+    @Setup(Level.Invocation)
+    public void prepare() throws IOException {
+        work = Files.createTempDirectory("ipc-startup");
+        Files.createDirectories(work.resolve("conf"));
+    }
+
+    @Benchmark
+    public long startToReadyConsole() throws Exception {
+        Path output = work.resolve("output.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(List.of(java, "-Dorg.multios.ipc.root=" + work.resolve("ipc"),
+                "-Dorg.osgi.service.http.port=0", "-jar", jar(runtime + ".jar").toString()))
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        OutputStream console = process.getOutputStream();
+        console.write(("echo " + MARKER + "\n").getBytes(StandardCharsets.UTF_8));
+        console.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.readString(output).contains(MARKER + "\n")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(runtime + " did not answer at its console:\n"
+                        + Files.readString(output));
+            }
+            Thread.sleep(1);
+        }
+        long rss = residentKiB(process.pid());
+        residentKiB.add(rss);
+        return rss;
+    }
+
+    @TearDown(Level.Invocation)
+    public void stop() throws Exception {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        try (Stream<Path> files = Files.walk(work)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Prints the median resident memory of the starts, for BENCHMARKS.md. */
+    @TearDown(Level.Trial)
+    public void report() {
+        if (!residentKiB.isEmpty()) {
+            List<Long> sorted = residentKiB.stream().sorted().toList();
+            System.out.printf("%n%s: resident memory at a ready console, median of %d starts: %.1f MiB%n", runtime,
+                    sorted.size(), sorted.get(sorted.size() / 2) / 1024.0);
+        }
+    }
+
+    private static long residentKiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    private static Path jar(String name) {
+        for (Path base : List.of(Path.of("ipc.gateway", "target"), Path.of("..", "ipc.gateway", "target"))) {
+            Path jar = base.resolve(name);
+            if (Files.isRegularFile(jar)) {
+                return jar.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("no " + name + " under ipc.gateway/target: build the gateway first "
+                + "(mvn -B -q package -DskipTests)");
+    }
+}
