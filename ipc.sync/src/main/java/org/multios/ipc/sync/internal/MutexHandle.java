@@ -108,7 +108,8 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 checkOpen();
                 int s = region.getIntVolatile(STATE);
                 if (s == 0) {
-                    if (region.compareAndSetInt(STATE, 0, pid)) {
+                    // after sleeping, others may still sleep: keep their bit so that unlock wakes one
+                    if (region.compareAndSetInt(STATE, 0, waited ? pid | MUTEX_WAITERS_BIT : pid)) {
                         return becomeOwner(false);
                     }
                     continue;

@@ -538,11 +538,10 @@ final class FramedSocket implements Reactor.Handler {
         if (handshaker != null && now - handshakeDeadline > 0) {
             Handshaker h = handshaker;
             handshaker = null;
-            IpcException why = IpcException.timeout("complete the handshake", name);
-            drop("the handshake timed out");
             if (h != null) {
-                h.failed(this, why);
+                h.failed(this, IpcException.timeout("complete the handshake", name));
             }
+            drop("the handshake timed out");
             return;
         }
         if (lingerDeadline != 0 && now - lingerDeadline > 0) {

@@ -1,0 +1,98 @@
+package org.multios.ipc.examples.internal;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.felix.service.command.Descriptor;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.examples.Example;
+import org.multios.ipc.examples.ExampleServices;
+import org.multios.ipc.examples.Examples;
+import org.multios.ipc.net.NetService;
+import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.signal.SignalService;
+import org.multios.ipc.sync.SyncService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * Gogo commands {@code ipc:examples} (lists the examples) and {@code ipc:example <name>} (runs
+ * one and returns what it printed). The examples run as this bundle's IPC process, with the
+ * services ipc.security publishes for it; an example whose mechanism is not installed fails
+ * with UNAVAILABLE.
+ */
+@Component(service = ExampleCommands.class, property = {
+    "osgi.command.scope=ipc", "osgi.command.function=examples", "osgi.command.function=example" })
+public final class ExampleCommands {
+    private final IpcRuntime runtime;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ChannelService channels;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MessageQueueService queues;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SharedMemoryService shm;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SyncService sync;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventService events;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PipeService pipes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SignalService signals;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile NetService net;
+
+    private final Map<Class<?>, Supplier<?>> services = Map.of(
+            ChannelService.class, () -> channels, MessageQueueService.class, () -> queues,
+            SharedMemoryService.class, () -> shm, SyncService.class, () -> sync, EventService.class, () -> events,
+            PipeService.class, () -> pipes, SignalService.class, () -> signals, NetService.class, () -> net,
+            IpcRuntime.class, this::runtime);
+
+    /** Commands over the given runtime (bound to this bundle). */
+    @Activate
+    public ExampleCommands(@Reference IpcRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    private IpcRuntime runtime() {
+        return runtime;
+    }
+
+    @Descriptor("lists the examples of the original specification")
+    public String examples() {
+        StringBuilder s = new StringBuilder();
+        for (Example e : Examples.all()) {
+            s.append(String.format("%-18s %s%n", e.name(), e.describe()));
+        }
+        return s.append("run one with: ipc:example <name>\n").toString();
+    }
+
+    @Descriptor("runs one example and shows what it did")
+    public String example(@Descriptor("the example's name, as ipc:examples lists them") String name)
+            throws Exception {
+        Example example = Examples.named(name).orElseThrow(() -> IpcException.invalidArgument(
+                "no example '" + name + "'; ipc:examples lists them"));
+        return Examples.run(example, new ExampleServices() {
+            @Override
+            public <S> S service(Class<S> type) {
+                Supplier<?> supplier = services.get(type);
+                Object service = supplier == null ? null : supplier.get();
+                if (service == null) {
+                    throw new IpcException(IpcError.UNAVAILABLE, "the example needs " + type.getName()
+                            + ", which no running bundle provides");
+                }
+                return type.cast(service);
+            }
+        });
+    }
+}

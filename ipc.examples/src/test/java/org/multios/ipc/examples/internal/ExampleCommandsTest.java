@@ -1,0 +1,43 @@
+package org.multios.ipc.examples.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.examples.Example;
+import org.multios.ipc.examples.Examples;
+
+/** The console commands outside a framework: the listing, an unknown name, a missing mechanism. */
+@Timeout(30)
+class ExampleCommandsTest {
+    private final ExampleCommands commands = new ExampleCommands(null);
+
+    @Test
+    void listsEveryExampleWithItsDescription() {
+        String listing = commands.examples();
+        for (Example e : Examples.all()) {
+            assertThat(listing).containsPattern("(?m)^" + e.name() + " +" + e.describe() + "$");
+        }
+        assertThat(listing).endsWith("run one with: ipc:example <name>\n");
+    }
+
+    @Test
+    void anUnknownNameIsAnInvalidArgument() {
+        assertThatThrownBy(() -> commands.example("nope")).isInstanceOfSatisfying(IpcException.class, e -> {
+            assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains("no example 'nope'", "ipc:examples");
+        });
+    }
+
+    @Test
+    void aMissingMechanismIsUnavailableNamingItsService() {
+        assertThatThrownBy(() -> commands.example("queue-priorities")).isInstanceOfSatisfying(IpcException.class,
+                e -> {
+                    assertThat(e.error()).isEqualTo(IpcError.UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("org.multios.ipc.queue.MessageQueueService");
+                });
+    }
+}
