@@ -25,6 +25,9 @@ import org.multios.ipc.shm.mapped.MappedRegion;
  * copies the message out into the caller's buffer, returns the slot to the free ring, bumps the
  * space-available sequence and wakes a sleeping sender. The length of the head message is read
  * before it is taken, so a message longer than the buffer stays queued ({@link #TOO_LARGE}).
+ * Index rings have room for every slot, so putting an index never fails; it waits only while a
+ * thread that took the same ring entry one lap earlier has not released it yet (a Vyukov ring
+ * position stays held from a taker's CAS to its release).
  *
  * <p><b>Crashes.</b> A message is published only after it was copied, so a process killed in
  * the middle of a send never makes a half-written message visible. A slot it had taken is lost
@@ -203,11 +206,7 @@ public final class PriorityRing {
     }
 
     private int publish(int slot, int priority) {
-        if (!enqueue(1 + priority, slot)) {
-            // cannot happen while the ring is intact: each index ring has room for every slot
-            enqueue(FREE_RING, slot);
-            return FULL;
-        }
+        enqueue(1 + priority, slot);
         int before = setBit(priority);
         region.getAndAddInt(base + AVAILABLE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + RECEIVERS_SLEEPING_OFFSET) > 0) {
@@ -380,25 +379,31 @@ public final class PriorityRing {
         return slots + (long) slot * slotSize;
     }
 
-    /** Vyukov enqueue; false if the ring is full. */
-    private boolean enqueue(int ring, int slot) {
+    /**
+     * Vyukov enqueue. An index ring has room for every slot, so it is never full; but a receiver
+     * (or, on the free ring, a sender) that took the entry one lap earlier and was descheduled
+     * before releasing it holds this position until it runs again: the enqueue waits for it.
+     */
+    private void enqueue(int ring, int slot) {
         long tail = control(ring) + TAIL_OFFSET;
         long pos = region.getLongVolatile(tail);
-        while (true) {
+        for (int spins = 0;; ) {
             long e = entry(ring, pos);
             long dif = region.getLongAcquire(e + ENTRY_SEQUENCE_OFFSET) - pos;
             if (dif == 0) {
                 if (region.compareAndSetLong(tail, pos, pos + 1)) {
                     region.putInt(e + ENTRY_SLOT_OFFSET, slot);
                     region.putLongRelease(e + ENTRY_SEQUENCE_OFFSET, pos + 1);
-                    return true;
+                    return;
                 }
-                pos = region.getLongVolatile(tail);
             } else if (dif < 0) {
-                return false;
-            } else {
-                pos = region.getLongVolatile(tail);
+                if (++spins < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
+            pos = region.getLongVolatile(tail);
         }
     }
 
