@@ -111,13 +111,13 @@ public final class Permissions {
      * @throws IpcException INVALID_ARGUMENT if the text is not an octal number in 0..0777
      */
     public static int parseMode(String octal) {
-        try {
-            int mode = Integer.parseInt(octal, 8);
-            if (mode >= 0 && mode <= MAX_MODE) {
-                return mode;
+        // ASCII octal digits only: Integer.parseInt would also take a sign and non-ASCII digits
+        if (octal != null && !octal.isEmpty() && octal.length() <= 20
+                && octal.chars().allMatch(c -> c >= '0' && c <= '7')) {
+            long mode = Long.parseLong(octal, 8); // 20 octal digits fit in 60 bits
+            if (mode <= MAX_MODE) {
+                return (int) mode;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw IpcException.invalidArgument("mode '" + octal + "' is not an octal number in 0..777");
     }

@@ -316,6 +316,9 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             if (path.endsWith("/")) {
                 return "names a directory";
             }
+            if (Character.isWhitespace(path.charAt(path.length() - 1))) {
+                return "ends with white space, which its text form cannot keep";
+            }
             return null;
         }
         return IpcNames.isValid(path) ? null
@@ -363,7 +366,8 @@ public record Endpoint(Transport transport, String host, int port, String path) 
     @Override
     public String toString() {
         if (transport == Transport.UNIX) {
-            return "unix:" + path;
+            // a path starting with "//" would read as an authority: write it after "unix://"
+            return (path.startsWith("//") ? "unix://" : "unix:") + path;
         }
         String shown = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return transport.scheme() + "://" + shown + ":" + port;

@@ -235,8 +235,13 @@ public final class IpcCommands {
     @Descriptor("writes text, or hex given as hex:0a0b..., into a segment at an offset")
     public String shmwrite(@Descriptor("name") String name, @Descriptor("offset") long offset,
             @Descriptor("text, or hex:<digits>") String data) {
-        byte[] bytes = data.startsWith("hex:") ? HexFormat.of().parseHex(data.substring(4))
-                : data.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes;
+        try {
+            bytes = data.startsWith("hex:") ? HexFormat.of().parseHex(data.substring(4))
+                    : data.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notHex) {
+            throw IpcException.invalidArgument("data '" + data + "' is not hex:<an even number of hex digits>");
+        }
         try (SharedMemory s = require(shm, "ipc.shm").open(name)) {
             s.write(offset, bytes);
             return "wrote " + bytes.length + " bytes at " + offset + "\n";
@@ -246,11 +251,19 @@ public final class IpcCommands {
     @Descriptor("reads bytes of a segment, shown as hex and text")
     public String shmread(@Descriptor("name") String name, @Descriptor("offset") long offset,
             @Descriptor("length") int length) {
-        byte[] bytes = new byte[length];
-        try (SharedMemory s = require(shm, "ipc.shm").open(name); Mapping m = s.map(MapAccess.READ_ONLY)) {
-            m.read(offset, bytes, 0, length);
+        if (length < 0) {
+            throw IpcException.invalidArgument("length " + length + " must not be negative");
         }
-        return Hexdump.of(offset, bytes);
+        try (SharedMemory s = require(shm, "ipc.shm").open(name); Mapping m = s.map(MapAccess.READ_ONLY)) {
+            // the buffer is allocated only for bytes the segment can have
+            if (length > s.size()) {
+                throw IpcException.invalidArgument("length " + length + " exceeds the " + s.size()
+                        + " bytes of shm '" + name + "'");
+            }
+            byte[] bytes = new byte[length];
+            m.read(offset, bytes, 0, length);
+            return Hexdump.of(offset, bytes);
+        }
     }
 
     // ------------------------------------------------------------------ synchronization

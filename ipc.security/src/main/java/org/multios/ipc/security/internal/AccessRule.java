@@ -76,10 +76,20 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights
         return IpcException.invalidArgument("security rule '" + text + "': " + problem);
     }
 
+    /**
+     * A glob ({@code *} matches any run of characters) as a pattern that matches in linear time:
+     * the text between stars is found leftmost, in atomic groups, so a glob of many stars
+     * cannot make matching a caller-chosen name backtrack exponentially. The first part must
+     * start the name and the last must end it.
+     */
     private static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
+        String[] parts = glob.split("\\*", -1);
+        StringBuilder re = new StringBuilder(Pattern.quote(parts[0]));
+        for (int i = 1; i < parts.length - 1; i++) {
+            re.append("(?>.*?").append(Pattern.quote(parts[i])).append(')');
+        }
+        if (parts.length > 1) {
+            re.append(".*").append(Pattern.quote(parts[parts.length - 1]));
         }
         return Pattern.compile(re.toString());
     }

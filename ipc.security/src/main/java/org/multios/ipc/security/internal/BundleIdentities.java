@@ -37,7 +37,7 @@ final class BundleIdentities {
      * @throws IpcException INVALID_ARGUMENT naming the malformed entry
      */
     static BundleIdentities parse(String defaultUser, List<String> defaultGroups, List<String> entries) {
-        String user = defaultUser == null || defaultUser.isBlank() ? LocalIdentity.user() : defaultUser.trim();
+        String user = defaultUser == null || defaultUser.isBlank() ? LocalIdentity.user() : defaultUser.strip();
         Set<String> groups = defaultGroups.isEmpty() ? LocalIdentity.defaultGroups() : clean(defaultGroups);
         Map<String, Identity> map = new HashMap<>();
         for (String entry : entries) {
@@ -68,7 +68,7 @@ final class BundleIdentities {
         Set<String> out = new LinkedHashSet<>();
         for (String n : names) {
             if (!n.isBlank()) {
-                out.add(n.trim());
+                out.add(n.strip());
             }
         }
         return out;

@@ -45,7 +45,7 @@ final class PeerIdentities {
      * @throws IpcException INVALID_ARGUMENT naming the malformed entry and what is wrong with it
      */
     static PeerIdentities parse(String remoteUser, List<String> remoteGroups, List<String> entries) {
-        String user = remoteUser == null || remoteUser.isBlank() ? "nobody" : remoteUser.trim();
+        String user = remoteUser == null || remoteUser.isBlank() ? "nobody" : remoteUser.strip();
         Set<String> groups = BundleIdentities.clean(remoteGroups);
         List<Entry> parsed = new ArrayList<>();
         for (String entry : entries) {
