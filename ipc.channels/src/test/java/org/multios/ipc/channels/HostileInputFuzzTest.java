@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -228,9 +227,6 @@ class HostileInputFuzzTest {
     // ------------------------------------------------------------------ rings
 
     @Test
-    @Disabled("hangs or leaks unchecked exceptions until PriorityRing checks what it reads from the ring: "
-            + "an index entry a lap ahead of its position spins forever, a corrupted length or priority is "
-            + "delivered; enable with that fix (RELIABILITY.md, Bad input)")
     void hostileQueueRingsNeitherBreakTheApiNorOtherQueues() {
         forAll(150, r -> hostile(r, () -> {
             String name = "q" + r.nextInt(1_000_000);
@@ -256,9 +252,6 @@ class HostileInputFuzzTest {
     }
 
     @Test
-    @Disabled("hangs or leaks unchecked exceptions until PriorityRing checks what it reads from the ring: "
-            + "an index entry a lap ahead of its position spins forever, a corrupted length or priority is "
-            + "delivered; enable with that fix (RELIABILITY.md, Bad input)")
     void hostileChannelRingsNeitherBreakTheApiNorOtherChannels() {
         forAll(150, r -> hostile(r, () -> {
             String name = "c" + r.nextInt(1_000_000);

@@ -52,6 +52,10 @@ public final class PriorityRing {
     public static final int TOO_LARGE = -2;
 
     private static final ProcessKind[] KINDS = ProcessKind.values();
+    /** Largest capacity {@link #attach} accepts: its index rings' length still fits an int. */
+    private static final int MAX_CAPACITY = 1 << 30;
+    /** Largest message size {@link #attach} accepts: its slot size still fits an int. */
+    private static final int MAX_MESSAGE_SIZE = Integer.MAX_VALUE - SLOT_HEADER_SIZE - 8;
     private static final long ID_MASK = (1L << 56) - 1;
 
     private final MappedRegion region;
@@ -125,7 +129,9 @@ public final class PriorityRing {
         }
         int capacity = region.getInt(base + CAPACITY_OFFSET);
         int maxSize = region.getInt(base + MAX_MESSAGE_SIZE_OFFSET);
-        if (capacity < 1 || maxSize < 0 || region.getInt(base + INDEX_LENGTH_OFFSET) != indexLength(capacity)
+        // bounded first, so that the sizes computed from them cannot overflow
+        if (capacity < 1 || capacity > MAX_CAPACITY || maxSize < 0 || maxSize > MAX_MESSAGE_SIZE
+                || region.getInt(base + INDEX_LENGTH_OFFSET) != indexLength(capacity)
                 || region.getInt(base + SLOT_SIZE_OFFSET) != slotSize(maxSize)
                 || length(capacity, maxSize) > available) {
             throw corrupted(what, "has an inconsistent message ring (" + capacity + " slots of " + maxSize
@@ -231,8 +237,10 @@ public final class PriorityRing {
         }
         long s = slot(slot);
         int length = region.getInt(s + SLOT_LENGTH_OFFSET);
+        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
+        checkTaken(slot, length, priority, len);
         region.getBytes(s + SLOT_HEADER_SIZE, dst, off, length);
-        describe(s, length, info);
+        describe(s, length, priority, info);
         free(slot);
         return length;
     }
@@ -250,11 +258,13 @@ public final class PriorityRing {
         }
         long s = slot(slot);
         int length = region.getInt(s + SLOT_LENGTH_OFFSET);
+        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
+        checkTaken(slot, length, priority, dst.remaining());
         int limit = dst.limit();
         dst.limit(dst.position() + length);
         region.getBytes(s + SLOT_HEADER_SIZE, dst);
         dst.limit(limit);
-        describe(s, length, info);
+        describe(s, length, priority, info);
         free(slot);
         return length;
     }
@@ -274,18 +284,34 @@ public final class PriorityRing {
                 bitmap &= ~(1 << p);
             } else {
                 long s = slot(-2 - r);
-                describe(s, region.getInt(s + SLOT_LENGTH_OFFSET), info);
+                describe(s, region.getInt(s + SLOT_LENGTH_OFFSET), p, info);
                 return TOO_LARGE;
             }
         }
         return EMPTY;
     }
 
-    private void describe(long s, int length, MessageInfo info) {
+    /**
+     * Checks the length and priority of a message just taken (words another process may have
+     * written anything into); a message that cannot be true is dropped, its slot freed.
+     *
+     * @throws IpcException CORRUPTED if the length is negative or beyond the message size or the
+     *                      room looked at, or the priority outside 0..31
+     */
+    private void checkTaken(int slot, int length, int priority, int room) {
+        if (length < 0 || length > maxMessageSize || length > room || priority < 0 || priority >= PRIORITIES) {
+            free(slot);
+            throw new IpcException(IpcError.CORRUPTED, "message ring held a message of " + length
+                    + " bytes at priority " + priority + " (largest " + maxMessageSize + " bytes, room for " + room
+                    + "); it was dropped");
+        }
+    }
+
+    private void describe(long s, int length, int priority, MessageInfo info) {
         if (info != null) {
             long sender = region.getLong(s + SLOT_SENDER_OFFSET);
             int kind = (int) (sender >>> 56);
-            info.set(length, region.getInt(s + SLOT_PRIORITY_OFFSET), kind < KINDS.length ? KINDS[kind] : KINDS[0],
+            info.set(length, priority, kind < KINDS.length ? KINDS[kind] : KINDS[0],
                     sender & ID_MASK, region.getLong(s + SLOT_SENDER_PID_OFFSET));
         }
     }
@@ -396,14 +422,21 @@ public final class PriorityRing {
                     region.putLongRelease(e + ENTRY_SEQUENCE_OFFSET, pos + 1);
                     return;
                 }
-            } else if (dif < 0) {
+                pos = region.getLongVolatile(tail);
+            } else if (dif == 1 - indexLength) {
+                // held by a taker of the previous lap: wait for its release
                 if (++spins < 64) {
                     Thread.onSpinWait();
                 } else {
                     Thread.yield();
                 }
+                pos = region.getLongVolatile(tail);
+            } else if (dif < 0) {
+                throw new IpcException(IpcError.CORRUPTED, "message ring has an index entry " + (-dif)
+                        + " positions behind its position " + pos + " (overwritten by another process?)");
+            } else {
+                pos = progressed(tail, pos);
             }
-            pos = region.getLongVolatile(tail);
         }
     }
 
@@ -419,7 +452,9 @@ public final class PriorityRing {
             long dif = region.getLongAcquire(e + ENTRY_SEQUENCE_OFFSET) - (pos + 1);
             if (dif == 0) {
                 int slot = region.getInt(e + ENTRY_SLOT_OFFSET);
-                if (maxLength >= 0 && region.getInt(slot(slot) + SLOT_LENGTH_OFFSET) > maxLength) {
+                int length = maxLength >= 0 ? region.getInt(slot(slot) + SLOT_LENGTH_OFFSET) : 0;
+                // a length no sender can write is taken, for poll to drop, rather than kept forever
+                if (maxLength >= 0 && length > maxLength && length <= maxMessageSize) {
                     long now = region.getLongVolatile(head);
                     if (now == pos) {
                         return -2 - slot;
@@ -435,9 +470,25 @@ public final class PriorityRing {
             } else if (dif < 0) {
                 return EMPTY;
             } else {
-                pos = region.getLongVolatile(head);
+                pos = progressed(head, pos);
             }
         }
+    }
+
+    /**
+     * The position re-read after an entry was found a lap ahead of it. That happens only once
+     * another thread moved the position on, so finding it unchanged means the words were
+     * overwritten: spinning on them would never end.
+     *
+     * @throws IpcException CORRUPTED if the position has not moved
+     */
+    private long progressed(long position, long seen) {
+        long now = region.getLongVolatile(position);
+        if (now == seen) {
+            throw new IpcException(IpcError.CORRUPTED, "message ring has an index entry ahead of its position "
+                    + seen + " (overwritten by another process?)");
+        }
+        return now;
     }
 
     private boolean ringEmpty(int ring) {
