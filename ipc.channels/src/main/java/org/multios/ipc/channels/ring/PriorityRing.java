@@ -25,9 +25,9 @@ import org.multios.ipc.shm.mapped.MappedRegion;
  * copies the message out into the caller's buffer, returns the slot to the free ring, bumps the
  * space-available sequence and wakes a sleeping sender. The length of the head message is read
  * before it is taken, so a message longer than the buffer stays queued ({@link #TOO_LARGE}).
- * Index rings have room for every slot, so putting an index never fails; it waits only while a
- * thread that took the same ring entry one lap earlier has not released it yet (a Vyukov ring
- * position stays held from a taker's CAS to its release).
+ * Index rings have room for every slot, so putting an index never finds them full; it waits only
+ * while a thread that took the same ring entry one lap earlier has not released it yet (a Vyukov
+ * ring position stays held from a taker's CAS to its release), at most a second.
  *
  * <p><b>Crashes.</b> A message is published only after it was copied, so a process killed in
  * the middle of a send never makes a half-written message visible. A slot it had taken is lost
@@ -52,6 +52,8 @@ public final class PriorityRing {
     public static final int TOO_LARGE = -2;
 
     private static final ProcessKind[] KINDS = ProcessKind.values();
+    /** How long a put waits for a ring entry held by a taker before it gives the ring up as stalled. */
+    static final long HOLD_LIMIT_NANOS = 1_000_000_000L;
     /** Largest capacity {@link #attach} accepts: its index rings' length still fits an int. */
     private static final int MAX_CAPACITY = 1 << 30;
     /** Largest message size {@link #attach} accepts: its slot size still fits an int. */
@@ -212,7 +214,11 @@ public final class PriorityRing {
     }
 
     private int publish(int slot, int priority) {
-        enqueue(1 + priority, slot);
+        if (!enqueue(1 + priority, slot)) {
+            throw new IpcException(IpcError.CORRUPTED, "message ring of priority " + priority + " is stalled: an "
+                    + "index entry stayed held longer than " + HOLD_LIMIT_NANOS / 1_000_000 + " ms (a process died "
+                    + "while taking a message?); the message was not sent");
+        }
         int before = setBit(priority);
         region.getAndAddInt(base + AVAILABLE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + RECEIVERS_SLEEPING_OFFSET) > 0) {
@@ -317,7 +323,9 @@ public final class PriorityRing {
     }
 
     private void free(int slot) {
-        enqueue(FREE_RING, slot);
+        if (!enqueue(FREE_RING, slot)) {
+            return; // the free ring is stalled: the slot stays out of use rather than fail the receive
+        }
         region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + SENDERS_SLEEPING_OFFSET) > 0) {
             Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, 1);
@@ -408,11 +416,17 @@ public final class PriorityRing {
     /**
      * Vyukov enqueue. An index ring has room for every slot, so it is never full; but a receiver
      * (or, on the free ring, a sender) that took the entry one lap earlier and was descheduled
-     * before releasing it holds this position until it runs again: the enqueue waits for it.
+     * before releasing it holds this position until it runs again: the enqueue waits for it, at
+     * most {@link #HOLD_LIMIT_NANOS}.
+     *
+     * @return false if the entry stayed held that long (its taker died, or another process wrote
+     *         it): nothing was put
+     * @throws IpcException CORRUPTED if the entry holds a sequence no taker can leave there
      */
-    private void enqueue(int ring, int slot) {
+    private boolean enqueue(int ring, int slot) {
         long tail = control(ring) + TAIL_OFFSET;
         long pos = region.getLongVolatile(tail);
+        long heldSince = 0;
         for (int spins = 0;; ) {
             long e = entry(ring, pos);
             long dif = region.getLongAcquire(e + ENTRY_SEQUENCE_OFFSET) - pos;
@@ -420,13 +434,16 @@ public final class PriorityRing {
                 if (region.compareAndSetLong(tail, pos, pos + 1)) {
                     region.putInt(e + ENTRY_SLOT_OFFSET, slot);
                     region.putLongRelease(e + ENTRY_SEQUENCE_OFFSET, pos + 1);
-                    return;
+                    return true;
                 }
                 pos = region.getLongVolatile(tail);
             } else if (dif == 1 - indexLength) {
-                // held by a taker of the previous lap: wait for its release
                 if (++spins < 64) {
                     Thread.onSpinWait();
+                } else if (heldSince == 0) {
+                    heldSince = System.nanoTime();
+                } else if (System.nanoTime() - heldSince > HOLD_LIMIT_NANOS) {
+                    return false;
                 } else {
                     Thread.yield();
                 }
