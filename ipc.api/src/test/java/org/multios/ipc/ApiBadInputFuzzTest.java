@@ -1,8 +1,8 @@
 package org.multios.ipc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.multios.ipc.Fuzz.forAll;
-import static org.multios.ipc.Fuzz.returnsOrThrows;
+import static org.multios.ipc.fuzz.Fuzz.forAll;
+import static org.multios.ipc.fuzz.Fuzz.returnsOrThrows;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.fuzz.Fuzz;
 import org.multios.ipc.net.Endpoint;
 
 /**

@@ -3,8 +3,8 @@ package org.multios.ipc.channels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.multios.ipc.channels.Fuzz.forAll;
-import static org.multios.ipc.channels.Fuzz.returnsOrThrows;
+import static org.multios.ipc.fuzz.Fuzz.forAll;
+import static org.multios.ipc.fuzz.Fuzz.returnsOrThrows;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.fuzz.Fuzz;
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;

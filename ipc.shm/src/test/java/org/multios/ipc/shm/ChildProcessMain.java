@@ -21,6 +21,9 @@ import org.multios.ipc.IpcContext;
  * <li>{@code create <name> <size>}: creates the named segment (mode 0600), writes
  * {@link #pattern} bytes at its start, prints {@code created <pid>} and exits without
  * unlinking it.</li>
+ * <li>{@code hammer <shared> <own> <size>}: creates the named segment {@code own} (mode 0600),
+ * maps it and the existing segment {@code shared}, prints {@code hammering}, then until it is
+ * killed adds 1 to the long at offset 0 of {@code shared} and fills {@code own} with a pattern.</li>
  * </ul>
  */
 public final class ChildProcessMain {
@@ -58,6 +61,7 @@ public final class ChildProcessMain {
                 case "add" -> add(shm, args[1], Long.parseLong(args[2]), Long.parseLong(args[3]),
                         Long.parseLong(args[4]), Integer.parseInt(args[5]));
                 case "create" -> create(shm, args[1], Long.parseLong(args[2]));
+                case "hammer" -> hammer(shm, args[1], args[2], Long.parseLong(args[3]));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
         }
@@ -100,6 +104,22 @@ public final class ChildProcessMain {
             }
             segment.write(0, data);
             System.out.println("created " + ProcessHandle.current().pid());
+        }
+    }
+
+    private static void hammer(SharedMemoryService shm, String shared, String own, long size) {
+        try (SharedMemory mine = shm.create(own, size, 0600); SharedMemory theirs = shm.open(shared);
+                Mapping m = mine.map(MapAccess.READ_WRITE); Mapping s = theirs.map(MapAccess.READ_WRITE)) {
+            System.out.println("hammering");
+            System.out.flush();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+            for (int round = 0; System.nanoTime() < deadline; round++) {
+                s.getAndAddLong(0, 1);
+                for (long i = 8; i < size; i += 8) {
+                    m.putLong(i, round * 31L + i);
+                }
+            }
+            throw new IllegalStateException("hammered for " + WAIT_MILLIS + " ms and was not killed");
         }
     }
 }

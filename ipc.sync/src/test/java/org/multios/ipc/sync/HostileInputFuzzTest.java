@@ -2,8 +2,8 @@ package org.multios.ipc.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.multios.ipc.sync.Fuzz.forAll;
-import static org.multios.ipc.sync.Fuzz.returnsOrThrows;
+import static org.multios.ipc.fuzz.Fuzz.forAll;
+import static org.multios.ipc.fuzz.Fuzz.returnsOrThrows;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.fuzz.Fuzz;
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;

@@ -2,7 +2,7 @@ package org.multios.ipc.console.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.multios.ipc.console.internal.Fuzz.forAll;
+import static org.multios.ipc.fuzz.Fuzz.forAll;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.fuzz.Fuzz;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcRuntime;

@@ -2,8 +2,8 @@ package org.multios.ipc.security.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.multios.ipc.security.internal.Fuzz.forAll;
-import static org.multios.ipc.security.internal.Fuzz.returnsOrThrows;
+import static org.multios.ipc.fuzz.Fuzz.forAll;
+import static org.multios.ipc.fuzz.Fuzz.returnsOrThrows;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.fuzz.Fuzz;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;

@@ -122,10 +122,11 @@ public final class ObjectDirectory {
         try {
             temp = Files.createTempFile(directory, "." + name + ".", ".tmp");
             applyPermissions(temp, permissions, what);
+            // reserve first: a full file system is then reported from the OS's error number
+            Posix.allocate(temp, length, what);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
             }
-            Posix.allocate(temp, length, what);
             Created created = mapNew(temp, length);
             new ObjectFileHeader(created.region()).owner(permissions.owner(), permissions.group());
             initializer.accept(created.region());
@@ -151,10 +152,10 @@ public final class ObjectDirectory {
         Path temp = null;
         try {
             temp = Files.createTempFile(directory, ".anonymous.", ".tmp");
+            Posix.allocate(temp, length, "anonymous " + type.label());
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
             }
-            Posix.allocate(temp, length, "anonymous " + type.label());
             Created created = mapNew(temp, length);
             return new Created(null, created.region(), created.fileKey(), created.inode());
         } catch (IOException e) {
@@ -441,6 +442,18 @@ public final class ObjectDirectory {
     }
 
     private static IpcException io(String message, IOException e) {
+        if (isNoSpace(e)) {
+            return new IpcException(IpcError.IO_ERROR, message + ": the file system is full (" + e + ")", e);
+        }
         return new IpcException(IpcError.IO_ERROR, message + ": " + e, e);
+    }
+
+    /**
+     * Whether the operating system refused for lack of space or inodes (ENOSPC): the JDK gives
+     * no error number, only its text.
+     */
+    private static boolean isNoSpace(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
+        return reason != null && reason.contains("No space left on device");
     }
 }

@@ -1,4 +1,4 @@
-package org.multios.ipc.security.internal;
+package org.multios.ipc.fuzz;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -19,7 +19,7 @@ import org.multios.ipc.IpcException;
  * case a failure named.</li>
  * </ul>
  */
-final class Fuzz {
+public final class Fuzz {
     /** Characters a hostile name is made of: valid ones, separators, dots, controls, unicode. */
     private static final String[] PIECES = { "a", "Z", "0", "9", ".", "..", "_", "-", "/", "\\", "\0", " ", "\t",
         "\n", ":", "*", "?", "%", "~", "$", "é", "\u00a0", "\u202e", "\ud83d\ude00", "\ud800", "\udfff", "\uffff",
@@ -32,7 +32,7 @@ final class Fuzz {
      * Runs a property on {@code tries} cases (or {@code -Dipc.fuzz.tries}), try i drawing from
      * {@code new SplittableRandom(seed + i)}; a failure names the seed that replays it.
      */
-    static void forAll(int tries, Consumer<SplittableRandom> property) {
+    public static void forAll(int tries, Consumer<SplittableRandom> property) {
         int n = Integer.getInteger("ipc.fuzz.tries", tries);
         long first = Long.getLong("ipc.fuzz.seed", new SplittableRandom().nextLong());
         for (int i = 0; i < n; i++) {
@@ -47,7 +47,7 @@ final class Fuzz {
     }
 
     /** A size from 0 to max, biased towards the edges and small values as they find most bugs. */
-    static int size(SplittableRandom r, int max) {
+    public static int size(SplittableRandom r, int max) {
         return switch (r.nextInt(8)) {
             case 0 -> 0;
             case 1 -> max;
@@ -57,7 +57,7 @@ final class Fuzz {
         };
     }
 
-    static byte[] bytes(SplittableRandom r, int max) {
+    public static byte[] bytes(SplittableRandom r, int max) {
         byte[] b = new byte[size(r, max)];
         r.nextBytes(b);
         return b;
@@ -67,7 +67,7 @@ final class Fuzz {
      * A name as a hostile caller would give it: often valid, often near the 200-character limit,
      * else made of separators, dots, NUL, controls and unicode, now and then very long.
      */
-    static String name(SplittableRandom r) {
+    public static String name(SplittableRandom r) {
         StringBuilder s = new StringBuilder();
         switch (r.nextInt(6)) {
             case 0 -> { // valid characters, around the length limit
@@ -99,12 +99,12 @@ final class Fuzz {
     }
 
     /** Whether a name follows the documented rules: 1..200 of [A-Za-z0-9._-], not starting with a dot. */
-    static boolean validName(String s) {
+    public static boolean validName(String s) {
         return s != null && s.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     }
 
     /** Runs a call; returns normally or with an IpcException of one of the allowed codes, nothing else. */
-    static IpcException returnsOrThrows(Runnable call, IpcError... allowed) {
+    public static IpcException returnsOrThrows(Runnable call, IpcError... allowed) {
         try {
             call.run();
             return null;
