@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcException;
@@ -40,6 +41,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private final CallerContext owner;
     private final Permissions permissions;
     private final Grant grant;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Runnable onClose = () -> {
     };
 
@@ -300,7 +302,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
 
     @Override
     public void close() {
-        if (!socket.isClosed()) {
+        if (closing.compareAndSet(false, true)) {
             socket.close();
             onClose.run();
         }
