@@ -294,25 +294,27 @@ class HostileInputFuzzTest {
                 long at;
                 boolean asLong;
                 switch (r.nextInt(7)) {
-                    case 0 -> { // the ring's own header: sizes, magic, bitmap, sequences, sleepers
-                        at = r.nextInt(6) * 64L + (r.nextBoolean() ? 0 : 4L * r.nextInt(5));
-                        asLong = false;
+                    case 0 -> { // the ring's own header: sizes, magic, budget, bitmap, sequences, sleepers, bytes
+                        at = r.nextInt(7) * 64L + (r.nextBoolean() ? 0 : 4L * r.nextInt(8));
+                        asLong = at == PriorityRingDescriptor.BYTES_OFFSET && r.nextBoolean();
                     }
                     case 1 -> { // a head or tail of an index ring
                         at = PriorityRingDescriptor.CONTROLS_OFFSET
                                 + r.nextInt(PriorityRingDescriptor.INDEX_RINGS) * 128L + (r.nextBoolean() ? 0 : 64);
                         asLong = true;
                     }
-                    case 2, 3 -> { // an index entry: sequence or slot index
+                    case 2, 3 -> { // an index entry word: lap, full bit and slot index; or one half of it
+                        int half = r.nextInt(4);
                         at = PriorityRingDescriptor.ENTRIES_OFFSET
                                 + (r.nextInt(PriorityRingDescriptor.INDEX_RINGS) * (long) indexLength
-                                        + r.nextInt(indexLength)) * 16
-                                + (r.nextBoolean() ? 0 : 8);
-                        asLong = at % 16 == 0;
+                                        + r.nextInt(indexLength)) * PriorityRingDescriptor.ENTRY_SIZE
+                                + (half == 3 ? 4 : 0);
+                        asLong = half < 2;
                     }
-                    case 4, 5 -> { // a slot header: length, priority, sender, pid
-                        at = slots + r.nextInt(MAX_MESSAGES) * (long) slotSize + 4L * r.nextInt(6);
-                        asLong = false;
+                    case 4, 5 -> { // a slot header: length, priority, sender, pid, owner, budget flag
+                        at = slots + r.nextInt(MAX_MESSAGES) * (long) slotSize
+                                + 4L * r.nextInt(PriorityRingDescriptor.SLOT_HEADER_SIZE / 4 - 1);
+                        asLong = at % 8 == 0 && r.nextBoolean();
                     }
                     default -> { // anywhere
                         at = r.nextLong(ringLength - 8) & ~3L;

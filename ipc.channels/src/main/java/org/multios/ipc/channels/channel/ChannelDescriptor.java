@@ -30,7 +30,7 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           | ends closed for good (int: bit 0 = A, bit 1 = B; anonymous)   |
  *      512  +---------------------------------------------------------------+
  *           | direction A->B (received at B), 12 lines of 64 bytes:         |
- *           |  +0 bytes queued (long: the bufferSize budget)                |
+ *           |  +0 unused (layout 1: bytes queued; now in the ring's budget) |
  *           |  +64 space sequence (int, futex word of waiting senders)      |
  *           |  +128 senders sleeping on it (int)                            |
  *           |  +192 messages in | +256 messages out | +320 bytes in |       |
@@ -48,15 +48,17 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           +---------------------------------------------------------------+
  * </pre>
  *
- * A sender first reserves its message's bytes in "bytes queued" (compare-and-set, never past
- * the buffer size), then offers the message to the ring; a receiver gives the bytes back after
- * it took a message, bumps the space sequence and wakes sleeping senders. The ring's own slot
+ * Each ring carries the buffer size as its byte budget ({@link PriorityRingDescriptor}): a
+ * sender that took a slot reserves its message's bytes there (never past the buffer size), and
+ * the receiver that takes the message gives them back, both recorded so that a process killed
+ * in between leaks neither slot nor bytes; the receiver then bumps the space sequence and wakes
+ * sleeping senders. The ring's own slot
  * count bounds the messages: {@code maxMessages} when the options set it, else
  * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
  */
 public final class ChannelDescriptor {
     /** Layout version of the channel header, checked on attach. */
-    public static final int LAYOUT_VERSION = 1;
+    public static final int LAYOUT_VERSION = 2;
     /** Slots of a direction without a message bound never exceed this. */
     public static final int MAX_DEFAULT_SLOTS = 1024;
     /** Bytes of slots a direction without a message bound aims at (at least one slot). */
@@ -84,7 +86,7 @@ public final class ChannelDescriptor {
     /** Start of the block of direction B&#8594;A. */
     public static final int DIRECTION_B_TO_A = 20 * CACHE_LINE;
 
-    /** In a direction block: bytes queued (long). */
+    /** In a direction block: unused since layout 2 (bytes queued live in the ring's budget). */
     public static final int BYTES_QUEUED = 0;
     /** In a direction block: space sequence, a futex word (int). */
     public static final int SPACE_SEQUENCE = CACHE_LINE;

@@ -60,7 +60,7 @@ final class ChannelFile {
         int size = options.maxMessageSize();
         PriorityRing ring = PriorityRing.attach(region, ringOffset(receiver, slots, size), ringSpan(slots, size),
                 displayName);
-        if (ring.capacity() != slots || ring.maxMessageSize() != size) {
+        if (ring.capacity() != slots || ring.maxMessageSize() != size || ring.byteBudget() != options.bufferSize()) {
             throw new IpcException(IpcError.CORRUPTED, displayName + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
         }
@@ -79,8 +79,8 @@ final class ChannelFile {
         region.putInt(MAX_MESSAGE_SIZE, size);
         region.putInt(SLOTS, slots);
         region.putInt(ANONYMOUS, anonymous ? 1 : 0);
-        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size);
-        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size);
+        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size, options.bufferSize());
+        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size, options.bufferSize());
     }
 
     /** A channel this process has just created (named, or anonymous with a null name). */
@@ -186,30 +186,6 @@ final class ChannelFile {
         region.getAndAddLong(direction(receiver) + counter, delta);
     }
 
-    /**
-     * Reserves {@code bytes} of the buffer of the direction received at {@code receiver}.
-     *
-     * @return false if they would take it past the buffer size
-     */
-    boolean reserveBytes(ChannelSide receiver, int bytes) {
-        long word = direction(receiver) + BYTES_QUEUED;
-        long max = options.bufferSize();
-        while (true) {
-            long queued = region.getLongVolatile(word);
-            if (queued + bytes > max) {
-                return false;
-            }
-            if (region.compareAndSetLong(word, queued, queued + bytes)) {
-                return true;
-            }
-        }
-    }
-
-    /** Gives back bytes reserved for a message that was not sent. */
-    void unreserveBytes(ChannelSide receiver, int bytes) {
-        region.getAndAddLong(direction(receiver) + BYTES_QUEUED, -bytes);
-    }
-
     /** The space sequence of a direction now: read it before trying to send, then sleep on it. */
     int spaceSequence(ChannelSide receiver) {
         return region.getIntVolatile(direction(receiver) + SPACE_SEQUENCE);
@@ -252,12 +228,14 @@ final class ChannelFile {
         }
     }
 
-    /** Counts a message received at {@code receiver}, gives its bytes back and wakes senders. */
+    /**
+     * Counts a message received at {@code receiver} and wakes senders (its ring gave its bytes
+     * back to the budget when it was taken).
+     */
     void received(ChannelSide receiver, int bytes) {
         int block = direction(receiver);
         region.getAndAddLong(block + MESSAGES_OUT, 1);
         region.getAndAddLong(block + BYTES_OUT, bytes);
-        region.getAndAddLong(block + BYTES_QUEUED, -bytes);
         signalSpace(receiver, false);
     }
 

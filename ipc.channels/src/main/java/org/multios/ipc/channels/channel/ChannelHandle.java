@@ -237,16 +237,11 @@ final class ChannelHandle implements ChannelEnd {
         }
     }
 
-    /** One attempt: reserve the bytes, then a slot. */
+    /** One attempt: the ring takes a slot and reserves the bytes in its budget, or fails. */
     private boolean offer(byte[] b, int off, int len, ByteBuffer src, int priority) {
-        if (!file.reserveBytes(peer, len)) {
-            return false;
-        }
         int r = src == null ? outbound.offer(b, off, len, priority, sender, senderPid)
                 : outbound.offer(src, priority, sender, senderPid);
         if (r < 0) {
-            file.unreserveBytes(peer, len);
-            file.signalSpace(peer, false);
             return false;
         }
         file.sent(peer, len);
@@ -319,6 +314,7 @@ final class ChannelHandle implements ChannelEnd {
                 if (peerGone) {
                     throw peerGone("receive");
                 }
+                inbound.sweepIfDue();
                 if (!sleep(true, sequence, deadline, "receive")) {
                     file.count(side, TIMEOUTS, 1);
                     throw IpcException.timeout("receive", file.displayName());

@@ -38,7 +38,7 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * leaves "handles now" too high: counters are statistics, not ownership.
  */
 final class QueueDescriptor {
-    static final int LAYOUT_VERSION = 1;
+    static final int LAYOUT_VERSION = 2;
     /** Where the ring starts: the header length. */
     static final int RING_OFFSET = PAGE_SIZE;
 

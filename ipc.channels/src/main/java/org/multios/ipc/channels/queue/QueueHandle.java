@@ -303,6 +303,7 @@ final class QueueHandle implements MessageQueue {
                 if (r != PriorityRing.EMPTY) {
                     return r;
                 }
+                ring.sweepIfDue();
                 if (!sleep(true, sequence, deadline, "receive")) {
                     file.count(TIMEOUTS, 1);
                     throw IpcException.timeout("receive", file.displayName());

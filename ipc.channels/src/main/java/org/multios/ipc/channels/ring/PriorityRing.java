@@ -3,6 +3,9 @@ package org.multios.ipc.channels.ring;
 import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -10,6 +13,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.spi.LocalIdentity;
 
 /**
  * A bounded, lock-free, multi-process priority message ring: a flyweight over a
@@ -17,24 +21,47 @@ import org.multios.ipc.shm.mapped.MappedRegion;
  * Messages are received highest priority first, first in first out within a priority; any
  * number of threads in any number of processes may send and receive at once.
  *
- * <p><b>Sending</b> takes a free slot index from the free ring (and fails at once with
- * {@link #FULL} if there is none), copies the message into the slot, then publishes the index
- * on its priority's ring, marks the priority in the bitmap, bumps the message-available
- * sequence and wakes a sleeping receiver if there is one. <b>Receiving</b> looks at the
- * priorities from the highest set bit down, takes the head index of the first non-empty ring,
- * copies the message out into the caller's buffer, returns the slot to the free ring, bumps the
- * space-available sequence and wakes a sleeping sender. The length of the head message is read
- * before it is taken, so a message longer than the buffer stays queued ({@link #TOO_LARGE}).
- * Index rings have room for every slot, so putting an index never finds them full; it waits only
- * while a thread that took the same ring entry one lap earlier has not released it yet (a Vyukov
- * ring position stays held from a taker's CAS to its release), at most a second.
+ * <p><b>Sending</b> takes the slot at the head of the free ring (and fails at once with
+ * {@link #FULL} if there is none, or if the byte budget has no room), copies the message into
+ * the slot, then publishes the index on its priority's ring, marks the priority in the bitmap,
+ * bumps the message-available sequence and wakes a sleeping receiver if there is one.
+ * <b>Receiving</b> looks at the priorities from the highest set bit down, takes the head index of
+ * the first non-empty ring, copies the message out into the caller's buffer, returns the slot to
+ * the free ring, bumps the space-available sequence and wakes a sleeping sender. The length of
+ * the head message is read before it is taken, so a message longer than the buffer stays queued
+ * ({@link #TOO_LARGE}).
  *
- * <p><b>Crashes.</b> A message is published only after it was copied, so a process killed in
- * the middle of a send never makes a half-written message visible. A slot it had taken is lost
- * (the ring holds one message fewer until it is made again). But a process killed between
- * claiming an index-ring position and publishing it leaves that position unpublished, and the
- * ring of that priority (or the free ring) stalls there until the queue or channel is made
- * again: recovering from that needs a sweep that knows the claimer, which is still to come.
+ * <p><b>Processes that die</b> (SIGKILL) at any instruction leave the ring usable, with no
+ * message delivered half-written and no message lost whose send had returned:
+ * <ul>
+ * <li>claiming a position of an index ring and publishing it are one compare-and-set of the
+ * entry word; head and tail are hints that others advance, so no position is left claimed but
+ * unpublished;</li>
+ * <li>a slot is moved from ring to ring only by the process whose pid and start time are in the
+ * slot's owner word; a slot whose owner is found dead is recovered: left where it is if a ring
+ * holds its index (a message published whole, or a free slot), else returned to the free ring
+ * (a message its sender died writing, never published, or one its receiver died taking). A
+ * thread that meets a foreign owner on the head slot spins, then yields, and once
+ * {@link #LIVENESS_CHECK_NANOS} went by checks the owner's liveness now and then; a sender that finds no free slot looks for slots
+ * of dead owners at most every {@link #SWEEP_INTERVAL_NANOS} ({@link #recover()} does it on
+ * demand);</li>
+ * <li>the byte budget's pending op names its slot, so a recoverer can complete it.</li>
+ * </ul>
+ * A live owner that is stopped (SIGSTOP) while it holds the head slot of a ring holds that ring
+ * up; after {@link #GIVE_UP_NANOS} a try reports {@link #EMPTY} or {@link #FULL} and the caller's
+ * wait loop tries again. A live owner merely descheduled never makes a try fail: enqueuing
+ * never waits (an intact index ring has room for every slot and its tail hint lags by at most
+ * one filled entry), and a take waits for a live owner up to that second. A receiver killed while
+ * it copies a message out loses that message (it had taken it), as a POSIX receiver killed after
+ * its receive would.
+ *
+ * <p><b>Hostile writers.</b> Another process may write anything into the file. No loop here
+ * spins forever on such words: waits on an owner are bounded by time, passes over entries by
+ * {@link #LOOP_LIMIT}, and states an intact ring cannot show (an entry a lap behind an unmoved
+ * head or tail, a slot index beyond the capacity) give {@link IpcError#CORRUPTED}. A taken
+ * message's length and priority are checked before its bytes are copied (a bad one is dropped
+ * with CORRUPTED), lengths given back to the byte budget are clamped, an owner word with an
+ * unverifiable start time counts as dead, and {@link #attach} refuses sizes that could overflow.
  *
  * <p>The hot paths allocate nothing and return status codes; misuse (a bad range or priority)
  * is the caller's to check. Not tied to any API: message queues and channels build on it.
@@ -44,21 +71,66 @@ public final class PriorityRing {
     public static final int SENT = 0;
     /** {@link #offer} status: sent, and no priority was marked non-empty before. */
     public static final int SENT_TO_EMPTY = 1;
-    /** {@link #offer} status: no free slot. */
+    /** {@link #offer} status: no free slot, or no room in the byte budget. */
     public static final int FULL = -1;
     /** {@link #poll} status: no message. */
     public static final int EMPTY = -1;
     /** {@link #poll} and {@link #offer} status: the message does not fit. */
     public static final int TOO_LARGE = -2;
 
+    /** A thread held up by a foreign slot owner checks its liveness this often. */
+    public static final long LIVENESS_CHECK_NANOS = 1_000_000L;
+    /**
+     * A try held up this long by a live slot owner gives up with EMPTY or FULL (a taker or a
+     * sender descheduled for a while must not make others fail; only a stopped or hostile one
+     * holds a ring up that long).
+     */
+    public static final long GIVE_UP_NANOS = 1_000_000_000L;
+    /** A sender finding no free slot looks for slots of dead owners at most this often. */
+    public static final long SWEEP_INTERVAL_NANOS = 10_000_000L;
+
+    /**
+     * System property (test and diagnosis only): a sender pauses this many microseconds, at
+     * random, inside the windows between taking a slot and publishing it, so that a kill lands
+     * there. 0 or absent: no pause (the hook is null and costs nothing).
+     */
+    public static final String CRASH_WINDOW_PAUSE_PROPERTY = "org.multios.ipc.ring.crashWindowPauseMicros";
+
+    // steps at which a test hook is called
+    static final int STEP_SLOT_CLAIMED = 1;
+    static final int STEP_SLOT_TAKEN = 2;
+    static final int STEP_BYTES_PENDING = 3;
+    static final int STEP_HALF_WRITTEN = 4;
+    static final int STEP_PUBLISHED = 5;
+    static final int STEP_MESSAGE_CLAIMED = 6;
+    static final int STEP_MESSAGE_TAKEN = 7;
+    static final int STEP_GIVE_BACK_PENDING = 8;
+
+    /** Called at each step of a send or receive: test and diagnosis only. */
+    interface Hook {
+        void at(int step);
+    }
+
     private static final ProcessKind[] KINDS = ProcessKind.values();
-    /** How long a put waits for a ring entry held by a taker before it gives the ring up as stalled. */
-    static final long HOLD_LIMIT_NANOS = 1_000_000_000L;
-    /** Largest capacity {@link #attach} accepts: its index rings' length still fits an int. */
-    private static final int MAX_CAPACITY = 1 << 30;
+    private static final long ID_MASK = (1L << 56) - 1;
+    private static final long SLOT_MASK = ENTRY_FULL - 1;
+    private static final int BUSY = -2;
+    private static final int SPINS = 128;
+    /** A thread held up by a slot owner yields this long, then parks {@link #PARK_NANOS} a pass. */
+    private static final long YIELD_NANOS = 10_000_000L;
+    private static final long PARK_NANOS = 50_000L;
+    /**
+     * Most passes a ring operation makes over words that show no progress of its own before it
+     * calls the ring corrupted: an intact ring needs a pass per competing thread that beat it.
+     */
+    static final int LOOP_LIMIT = 1 << 20;
     /** Largest message size {@link #attach} accepts: its slot size still fits an int. */
     private static final int MAX_MESSAGE_SIZE = Integer.MAX_VALUE - SLOT_HEADER_SIZE - 8;
-    private static final long ID_MASK = (1L << 56) - 1;
+    private static final int OP_RESERVE = 0;
+    private static final int OP_GIVE_BACK = 1;
+    private static final long SELF = ownerWord(ProcessHandle.current().pid(),
+            ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+    private static final Hook PAUSE_HOOK = pauseHook(Long.getLong(CRASH_WINDOW_PAUSE_PROPERTY, 0L));
 
     private final MappedRegion region;
     private final long base;
@@ -67,9 +139,15 @@ public final class PriorityRing {
     private final int slotSize;
     private final int indexLength;
     private final long mask;
+    private final int lapShift;
     private final long slots;
+    private final int budget;
+    private final long self;
+    private final Hook hook;
+    private long nextSweep = System.nanoTime();
 
-    private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize) {
+    private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
+            Hook hook) {
         this.region = region;
         this.base = base;
         this.capacity = capacity;
@@ -77,7 +155,11 @@ public final class PriorityRing {
         this.slotSize = slotSize(maxMessageSize);
         this.indexLength = indexLength(capacity);
         this.mask = indexLength - 1;
+        this.lapShift = Integer.numberOfTrailingZeros(indexLength);
         this.slots = base + slotsOffset(capacity);
+        this.budget = budget;
+        this.self = self;
+        this.hook = hook;
     }
 
     /**
@@ -88,29 +170,42 @@ public final class PriorityRing {
      * @throws IllegalArgumentException for a bad base, size or capacity
      */
     public static PriorityRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize) {
-        if (capacity < 1 || maxMessageSize < 0 || (base & (CACHE_LINE - 1)) != 0
-                || base + length(capacity, maxMessageSize) > region.length()) {
+        return initialize(region, base, capacity, maxMessageSize, 0);
+    }
+
+    /**
+     * Lays out an empty ring as {@link #initialize(MappedRegion, long, int, int)} does, whose
+     * queued messages may together hold at most {@code byteBudget} bytes (0: no bound but the
+     * slots).
+     */
+    public static PriorityRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize,
+            int byteBudget) {
+        if (capacity < 1 || capacity > MAX_CAPACITY || maxMessageSize < 0 || byteBudget < 0
+                || (base & (CACHE_LINE - 1)) != 0 || base + length(capacity, maxMessageSize) > region.length()) {
             throw new IllegalArgumentException("a ring of " + capacity + " messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
         }
-        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize);
+        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget, SELF, PAUSE_HOOK);
         for (int r = 0; r < INDEX_RINGS; r++) {
             for (int i = 0; i < ring.indexLength; i++) {
-                region.putLong(ring.entry(r, i) + ENTRY_SEQUENCE_OFFSET, i);
+                region.putLong(ring.entry(r, i), ring.freeWord(i));
             }
             region.putLong(ring.control(r) + TAIL_OFFSET, 0);
             region.putLong(ring.control(r) + HEAD_OFFSET, 0);
         }
         for (int slot = 0; slot < capacity; slot++) {
-            long e = ring.entry(FREE_RING, slot);
-            region.putInt(e + ENTRY_SLOT_OFFSET, slot);
-            region.putLong(e + ENTRY_SEQUENCE_OFFSET, slot + 1L);
+            region.putLong(ring.entry(FREE_RING, slot), ring.fullWord(slot, slot));
+            region.putLong(ring.slot(slot) + SLOT_OWNER_OFFSET, 0);
+            region.putInt(ring.slot(slot) + SLOT_BUDGETED_OFFSET, 0);
         }
         region.putLong(ring.control(FREE_RING) + TAIL_OFFSET, capacity);
+        region.putLong(base + BYTES_OFFSET, 0);
+        region.putLong(base + RECOVERED_OFFSET, 0);
         region.putInt(base + CAPACITY_OFFSET, capacity);
         region.putInt(base + MAX_MESSAGE_SIZE_OFFSET, maxMessageSize);
         region.putInt(base + SLOT_SIZE_OFFSET, ring.slotSize);
         region.putInt(base + INDEX_LENGTH_OFFSET, ring.indexLength);
+        region.putInt(base + BYTE_BUDGET_OFFSET, byteBudget);
         region.putIntVolatile(base + MAGIC_OFFSET, MAGIC);
         return ring;
     }
@@ -123,23 +218,29 @@ public final class PriorityRing {
      * @throws IpcException CORRUPTED if the words there do not describe a ring that fits
      */
     public static PriorityRing attach(MappedRegion region, long base, long available, String what) {
+        return attach(region, base, available, what, SELF, PAUSE_HOOK);
+    }
+
+    /** Attaches as a given owner with a hook: tests that play a process that dies. */
+    static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner, Hook hook) {
         if ((base & (CACHE_LINE - 1)) != 0 || available < CONTROLS_OFFSET || base + available > region.length()) {
             throw corrupted(what, "has no room for a message ring at " + base);
         }
         if (region.getIntVolatile(base + MAGIC_OFFSET) != MAGIC) {
-            throw corrupted(what, "has no initialized message ring (bad ring magic)");
+            throw corrupted(what, "has no initialized message ring of this layout (bad ring magic)");
         }
         int capacity = region.getInt(base + CAPACITY_OFFSET);
         int maxSize = region.getInt(base + MAX_MESSAGE_SIZE_OFFSET);
+        int budget = region.getInt(base + BYTE_BUDGET_OFFSET);
         // bounded first, so that the sizes computed from them cannot overflow
-        if (capacity < 1 || capacity > MAX_CAPACITY || maxSize < 0 || maxSize > MAX_MESSAGE_SIZE
+        if (capacity < 1 || capacity > MAX_CAPACITY || maxSize < 0 || maxSize > MAX_MESSAGE_SIZE || budget < 0
                 || region.getInt(base + INDEX_LENGTH_OFFSET) != indexLength(capacity)
                 || region.getInt(base + SLOT_SIZE_OFFSET) != slotSize(maxSize)
                 || length(capacity, maxSize) > available) {
             throw corrupted(what, "has an inconsistent message ring (" + capacity + " slots of " + maxSize
                     + " bytes in " + available + " bytes)");
         }
-        return new PriorityRing(region, base, capacity, maxSize);
+        return new PriorityRing(region, base, capacity, maxSize, budget, owner, hook);
     }
 
     private static IpcException corrupted(String what, String problem) {
@@ -156,9 +257,61 @@ public final class PriorityRing {
         return maxMessageSize;
     }
 
+    /** The byte budget, 0 for none. */
+    public int byteBudget() {
+        return budget;
+    }
+
+    /** Bytes of the messages queued now (and of sends under way), with a byte budget. */
+    public long bytesQueued() {
+        return region.getLongVolatile(base + BYTES_OFFSET) & 0xffff_ffffL;
+    }
+
+    /** Slots recovered from dead owners since the ring was made, in every process. */
+    public long recoveredSlots() {
+        return region.getLongVolatile(base + RECOVERED_OFFSET);
+    }
+
     /** Encodes a sender for {@link #offer}: the kind's ordinal in the top 8 bits, the id below. */
     public static long sender(ProcessKind kind, long id) {
         return ((long) kind.ordinal() << 56) | (id & ID_MASK);
+    }
+
+    /** The owner word of a process: its start second above, its pid below; never 0. */
+    static long ownerWord(long pid, long startMillis) {
+        return ((startMillis / 1000) << 32) | (pid & 0xffff_ffffL);
+    }
+
+    /** Whether the process of an owner word lives (a reused pid with another start does not). */
+    static boolean ownerAlive(long owner) {
+        long pid = owner & 0xffff_ffffL;
+        long startSecond = owner >>> 32;
+        if (pid == 0) {
+            return false;
+        }
+        if (startSecond == 0) {
+            // written only by a process whose start time cannot be read: a word another process
+            // overwrote must not pass for a live owner because some process has that pid
+            return ProcessHandle.of(pid).map(p -> p.isAlive() && p.info().startInstant().isEmpty()).orElse(false);
+        }
+        return LocalIdentity.isAlive(pid, startSecond * 1000 + 500);
+    }
+
+    private static Hook pauseHook(long micros) {
+        if (micros <= 0) {
+            return null;
+        }
+        return step -> {
+            if (step <= STEP_PUBLISHED && ThreadLocalRandom.current().nextInt(4) == 0) {
+                LockSupport.parkNanos(micros * 1000);
+            }
+        };
+    }
+
+    private void step(int step) {
+        if (hook != null) {
+            hook.at(step);
+        }
     }
 
     // ------------------------------------------------------------------ sending
@@ -172,15 +325,19 @@ public final class PriorityRing {
      * @return {@link #SENT}, {@link #SENT_TO_EMPTY}, {@link #FULL} or {@link #TOO_LARGE}
      */
     public int offer(byte[] src, int off, int len, int priority, long sender, long senderPid) {
-        if (len > maxMessageSize) {
-            return TOO_LARGE;
-        }
-        int slot = dequeue(FREE_RING, -1);
+        int slot = claimFree(len, priority, sender, senderPid);
         if (slot < 0) {
-            return FULL;
+            return slot;
         }
-        long s = writeHeader(slot, len, priority, sender, senderPid);
-        region.putBytes(s + SLOT_HEADER_SIZE, src, off, len);
+        long s = slot(slot);
+        if (hook == null) {
+            region.putBytes(s + SLOT_HEADER_SIZE, src, off, len);
+        } else {
+            int half = len / 2;
+            region.putBytes(s + SLOT_HEADER_SIZE, src, off, half);
+            step(STEP_HALF_WRITTEN);
+            region.putBytes(s + SLOT_HEADER_SIZE + half, src, off + half, len - half);
+        }
         return publish(slot, priority);
     }
 
@@ -191,40 +348,55 @@ public final class PriorityRing {
      * @return as {@link #offer(byte[], int, int, int, long, long)}
      */
     public int offer(ByteBuffer src, int priority, long sender, long senderPid) {
-        int len = src.remaining();
-        if (len > maxMessageSize) {
-            return TOO_LARGE;
-        }
-        int slot = dequeue(FREE_RING, -1);
+        int slot = claimFree(src.remaining(), priority, sender, senderPid);
         if (slot < 0) {
-            return FULL;
+            return slot;
         }
-        long s = writeHeader(slot, len, priority, sender, senderPid);
-        region.putBytes(s + SLOT_HEADER_SIZE, src);
+        region.putBytes(slot(slot) + SLOT_HEADER_SIZE, src);
         return publish(slot, priority);
     }
 
-    private long writeHeader(int slot, int len, int priority, long sender, long senderPid) {
+    /** Takes a free slot (owning it), writes its header and reserves its bytes; or a status. */
+    private int claimFree(int len, int priority, long sender, long senderPid) {
+        if (len > maxMessageSize) {
+            return TOO_LARGE;
+        }
+        if (budget > 0 && bytesQueued() + len > budget) {
+            maybeSweep();
+            return FULL;
+        }
+        int slot = take(FREE_RING, -1, STEP_SLOT_CLAIMED, STEP_SLOT_TAKEN);
+        if (slot < 0) {
+            maybeSweep();
+            return FULL;
+        }
         long s = slot(slot);
         region.putInt(s + SLOT_LENGTH_OFFSET, len);
         region.putInt(s + SLOT_PRIORITY_OFFSET, priority);
         region.putLong(s + SLOT_SENDER_OFFSET, sender);
         region.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
-        return s;
+        if (budget > 0 && !budgetOp(slot, OP_RESERVE, len)) {
+            release(slot, FREE_RING);
+            maybeSweep();
+            return FULL;
+        }
+        return slot;
     }
 
     private int publish(int slot, int priority) {
-        if (!enqueue(1 + priority, slot)) {
-            throw new IpcException(IpcError.CORRUPTED, "message ring of priority " + priority + " is stalled: an "
-                    + "index entry stayed held longer than " + HOLD_LIMIT_NANOS / 1_000_000 + " ms (a process died "
-                    + "while taking a message?); the message was not sent");
-        }
+        long s = slot(slot);
+        enqueue(1 + priority, slot, STEP_PUBLISHED);
+        region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
         int before = setBit(priority);
+        signalMessage();
+        return before == 0 ? SENT_TO_EMPTY : SENT;
+    }
+
+    private void signalMessage() {
         region.getAndAddInt(base + AVAILABLE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + RECEIVERS_SLEEPING_OFFSET) > 0) {
             Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, 1);
         }
-        return before == 0 ? SENT_TO_EMPTY : SENT;
     }
 
     // ------------------------------------------------------------------ receiving
@@ -237,7 +409,7 @@ public final class PriorityRing {
      * @return the message's length, {@link #EMPTY}, or {@link #TOO_LARGE} (the message stays)
      */
     public int poll(byte[] dst, int off, int len, MessageInfo info) {
-        int slot = take(len, info);
+        int slot = takeMessage(len, info);
         if (slot < 0) {
             return slot;
         }
@@ -247,7 +419,7 @@ public final class PriorityRing {
         checkTaken(slot, length, priority, len);
         region.getBytes(s + SLOT_HEADER_SIZE, dst, off, length);
         describe(s, length, priority, info);
-        free(slot);
+        free(slot, length);
         return length;
     }
 
@@ -258,7 +430,7 @@ public final class PriorityRing {
      *         message was received
      */
     public int poll(ByteBuffer dst, MessageInfo info) {
-        int slot = take(dst.remaining(), info);
+        int slot = takeMessage(dst.remaining(), info);
         if (slot < 0) {
             return slot;
         }
@@ -271,16 +443,16 @@ public final class PriorityRing {
         region.getBytes(s + SLOT_HEADER_SIZE, dst);
         dst.limit(limit);
         describe(s, length, priority, info);
-        free(slot);
+        free(slot, length);
         return length;
     }
 
-    /** Takes the head slot of the highest non-empty priority, or returns a status. */
-    private int take(int maxLength, MessageInfo info) {
+    /** Takes (owning it) the head slot of the highest non-empty priority, or returns a status. */
+    private int takeMessage(int maxLength, MessageInfo info) {
         int bitmap = region.getIntVolatile(base + BITMAP_OFFSET);
         while (bitmap != 0) {
             int p = 31 - Integer.numberOfLeadingZeros(bitmap);
-            int r = dequeue(1 + p, maxLength);
+            int r = take(1 + p, maxLength, STEP_MESSAGE_CLAIMED, STEP_MESSAGE_TAKEN);
             if (r >= 0) {
                 clearIfEmpty(p);
                 return r;
@@ -288,8 +460,10 @@ public final class PriorityRing {
             if (r == EMPTY) {
                 clearIfEmpty(p);
                 bitmap &= ~(1 << p);
+            } else if (r == BUSY) {
+                bitmap &= ~(1 << p);
             } else {
-                long s = slot(-2 - r);
+                long s = slot(-3 - r);
                 describe(s, region.getInt(s + SLOT_LENGTH_OFFSET), p, info);
                 return TOO_LARGE;
             }
@@ -306,26 +480,45 @@ public final class PriorityRing {
      */
     private void checkTaken(int slot, int length, int priority, int room) {
         if (length < 0 || length > maxMessageSize || length > room || priority < 0 || priority >= PRIORITIES) {
-            free(slot);
+            free(slot, length);
             throw new IpcException(IpcError.CORRUPTED, "message ring held a message of " + length
                     + " bytes at priority " + priority + " (largest " + maxMessageSize + " bytes, room for " + room
                     + "); it was dropped");
         }
     }
 
+    /** A length read from a slot, as the budget may count it. */
+    private int budgeted(int length) {
+        return Math.max(0, Math.min(length, maxMessageSize));
+    }
+
     private void describe(long s, int length, int priority, MessageInfo info) {
         if (info != null) {
             long sender = region.getLong(s + SLOT_SENDER_OFFSET);
             int kind = (int) (sender >>> 56);
-            info.set(length, priority, kind < KINDS.length ? KINDS[kind] : KINDS[0],
+            info.set(length, priority, kind >= 0 && kind < KINDS.length ? KINDS[kind] : KINDS[0],
                     sender & ID_MASK, region.getLong(s + SLOT_SENDER_PID_OFFSET));
         }
     }
 
-    private void free(int slot) {
-        if (!enqueue(FREE_RING, slot)) {
-            return; // the free ring is stalled: the slot stays out of use rather than fail the receive
+    /** Gives a received slot's bytes back and returns it to the free ring. */
+    private void free(int slot, int length) {
+        if (budget > 0 && region.getInt(slot(slot) + SLOT_BUDGETED_OFFSET) != 0) {
+            budgetOp(slot, OP_GIVE_BACK, budgeted(length));
         }
+        release(slot, FREE_RING);
+    }
+
+    /** Puts an owned slot on a ring, gives up its ownership, and tells senders if it was freed. */
+    private void release(int slot, int ring) {
+        enqueue(ring, slot, 0);
+        region.putLongRelease(slot(slot) + SLOT_OWNER_OFFSET, 0);
+        if (ring == FREE_RING) {
+            signalSpace();
+        }
+    }
+
+    private void signalSpace() {
         region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + SENDERS_SLEEPING_OFFSET) > 0) {
             Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, 1);
@@ -395,6 +588,188 @@ public final class PriorityRing {
         Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, Integer.MAX_VALUE);
     }
 
+    // ------------------------------------------------------------------ recovery
+
+    /**
+     * Recovers every slot whose owner process is dead (see the class comment), completes a
+     * budget op such a process left pending, and marks every non-empty priority in the bitmap
+     * (a sender may have died between publishing and marking). Safe at any time, from any
+     * process; reads /proc for each foreign owner it meets.
+     *
+     * @return the slots recovered by this call
+     */
+    public int recover() {
+        int recovered = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            long owner = region.getLongVolatile(slot(slot) + SLOT_OWNER_OFFSET);
+            if (owner != 0 && owner != self && !ownerAlive(owner) && repair(slot, owner)) {
+                recovered++;
+            }
+        }
+        boolean marked = false;
+        for (int p = 0; p < PRIORITIES; p++) {
+            if (!ringEmpty(1 + p) && (region.getIntVolatile(base + BITMAP_OFFSET) & (1 << p)) == 0) {
+                setBit(p);
+                marked = true;
+            }
+        }
+        if (marked) {
+            signalMessage();
+        }
+        return recovered;
+    }
+
+    /**
+     * {@link #recover()} at most every {@link #SWEEP_INTERVAL_NANOS} (per attachment): a send that
+     * fails calls it, and so should a receiver before it sleeps, which then finds a message whose
+     * sender died after publishing it but before marking its priority.
+     */
+    public void sweepIfDue() {
+        maybeSweep();
+    }
+
+    private void maybeSweep() {
+        long now = System.nanoTime();
+        if (now - nextSweep >= 0) {
+            nextSweep = now + SWEEP_INTERVAL_NANOS;
+            recover();
+        }
+    }
+
+    /**
+     * Takes over slot {@code slot} from its dead owner {@code dead}: completes a budget op it
+     * left pending, then leaves the slot where a ring holds it or returns it to the free ring.
+     *
+     * @return false if someone else changed the owner first
+     */
+    private boolean repair(int slot, long dead) {
+        long s = slot(slot);
+        if (!region.compareAndSetLong(s + SLOT_OWNER_OFFSET, dead, self)) {
+            return false;
+        }
+        if (budget > 0) {
+            long word = base + BYTES_OFFSET;
+            long w = region.getLongVolatile(word);
+            int pending = (int) (w >>> 32);
+            if (pending != 0 && (pending >>> 1) - 1 == slot) {
+                region.putInt(s + SLOT_BUDGETED_OFFSET, (pending & 1) == OP_RESERVE ? 1 : 0);
+                region.putLongVolatile(word, w & 0xffff_ffffL);
+            }
+        }
+        int ring = locate(slot);
+        if (ring < 0) {
+            if (budget > 0 && region.getInt(s + SLOT_BUDGETED_OFFSET) != 0) {
+                budgetOp(slot, OP_GIVE_BACK, budgeted(region.getInt(s + SLOT_LENGTH_OFFSET)));
+            }
+            region.getAndAddLong(base + RECOVERED_OFFSET, 1);
+            release(slot, FREE_RING);
+        } else {
+            region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
+            if (ring != FREE_RING) {
+                setBit(ring - 1);
+                signalMessage();
+            }
+        }
+        return true;
+    }
+
+    /** The index ring holding {@code slot}, or -1; stable while the caller owns the slot. */
+    private int locate(int slot) {
+        for (int r = 0; r < INDEX_RINGS; r++) {
+            for (int i = 0; i < indexLength; i++) {
+                long w = region.getLongVolatile(entry(r, i));
+                if ((w & ENTRY_FULL) != 0 && (w & SLOT_MASK) == slot) {
+                    return r;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Waits while a foreign owner holds a slot the caller needs, checking its liveness now and
+     * then and recovering the slot if it is dead.
+     *
+     * @param spins  how often the caller has waited on this owner so far
+     * @param since  when the caller started to wait on it (0: not yet)
+     * @return when the wait started, or 0 to tell the caller to give up
+     */
+    private long holdUp(int slot, long owner, int spins, long since) {
+        if (spins < SPINS) {
+            Thread.onSpinWait();
+            return since == 0 ? 1 : since;
+        }
+        long now = System.nanoTime();
+        if (since <= 1) {
+            return now;
+        }
+        long waited = now - since;
+        // liveness reads /proc and allocates: every 64th pass once a millisecond went by
+        if (waited >= LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= GIVE_UP_NANOS)
+                && owner != self && !ownerAlive(owner)) {
+            repair(slot, owner);
+            return now;
+        }
+        if (waited >= GIVE_UP_NANOS) {
+            return 0;
+        }
+        if (waited < YIELD_NANOS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(PARK_NANOS); // a long hold (a stopped owner): do not burn a core
+        }
+        return since;
+    }
+
+    // ------------------------------------------------------------------ byte budget
+
+    /**
+     * Reserves ({@link #OP_RESERVE}) or gives back ({@link #OP_GIVE_BACK}) {@code len} bytes of
+     * the budget for an owned slot, recording the op in the bytes word until the slot's flag
+     * says it happened.
+     *
+     * @return false if a reservation does not fit, or if a live owner held the word longer than
+     *         {@link #GIVE_UP_NANOS} (a reservation then fails with FULL; bytes given back stay
+     *         counted, which only a stopped process or a hostile write can cause)
+     */
+    private boolean budgetOp(int slot, int op, int len) {
+        long word = base + BYTES_OFFSET;
+        long pendingTag = (((long) (slot + 1) << 1) | op) << 32;
+        int spins = 0;
+        long since = 0;
+        int waitedFor = 0;
+        while (true) {
+            long w = region.getLongVolatile(word);
+            int pending = (int) (w >>> 32);
+            if (pending != 0) {
+                if (pending != waitedFor) {
+                    waitedFor = pending;
+                    spins = 0;
+                    since = 0;
+                }
+                int holder = (pending >>> 1) - 1;
+                long owner = holder >= 0 && holder < capacity
+                        ? region.getLongVolatile(slot(holder) + SLOT_OWNER_OFFSET) : 0;
+                since = holdUp(holder, owner, spins++, since);
+                if (since == 0) {
+                    return false;
+                }
+                continue;
+            }
+            long bytes = w & 0xffff_ffffL;
+            long after = op == OP_RESERVE ? bytes + len : Math.max(0, bytes - len);
+            if (op == OP_RESERVE && after > budget) {
+                return false;
+            }
+            if (region.compareAndSetLong(word, w, pendingTag | after)) {
+                step(op == OP_RESERVE ? STEP_BYTES_PENDING : STEP_GIVE_BACK_PENDING);
+                region.putInt(slot(slot) + SLOT_BUDGETED_OFFSET, op == OP_RESERVE ? 1 : 0);
+                region.putLongVolatile(word, after);
+                return true;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ index rings
 
     private long control(int ring) {
@@ -413,104 +788,179 @@ public final class PriorityRing {
         return slots + (long) slot * slotSize;
     }
 
+    /** The entry word of a free position. */
+    private long freeWord(long position) {
+        return (position >>> lapShift) << ENTRY_LAP_SHIFT;
+    }
+
+    /** The entry word of a position holding a slot. */
+    private long fullWord(long position, int slot) {
+        return ((position >>> lapShift) << ENTRY_LAP_SHIFT) | ENTRY_FULL | slot;
+    }
+
+    /** The lap of an entry word less the lap of a position, modulo 2^39 with sign. */
+    private long lapDifference(long word, long position) {
+        return (((word >>> ENTRY_LAP_SHIFT) - (position >>> lapShift)) << ENTRY_LAP_SHIFT) >> ENTRY_LAP_SHIFT;
+    }
+
     /**
-     * Vyukov enqueue. An index ring has room for every slot, so it is never full; but a receiver
-     * (or, on the free ring, a sender) that took the entry one lap earlier and was descheduled
-     * before releasing it holds this position until it runs again: the enqueue waits for it, at
-     * most {@link #HOLD_LIMIT_NANOS}.
+     * Puts an index on a ring with one compare-and-set of the entry. An intact index ring has room
+     * for every slot and its tail hint is at most one position behind the last filled entry, so
+     * this never waits for anyone.
      *
-     * @return false if the entry stayed held that long (its taker died, or another process wrote
-     *         it): nothing was put
-     * @throws IpcException CORRUPTED if the entry holds a sequence no taker can leave there
+     * @throws IpcException CORRUPTED if the entry words cannot be those of an intact ring (a
+     *                      previous lap still there, a lap behind its position, or no end to
+     *                      positions already filled)
      */
-    private boolean enqueue(int ring, int slot) {
+    private void enqueue(int ring, int slot, int step) {
         long tail = control(ring) + TAIL_OFFSET;
-        long pos = region.getLongVolatile(tail);
-        long heldSince = 0;
-        for (int spins = 0;; ) {
-            long e = entry(ring, pos);
-            long dif = region.getLongAcquire(e + ENTRY_SEQUENCE_OFFSET) - pos;
-            if (dif == 0) {
-                if (region.compareAndSetLong(tail, pos, pos + 1)) {
-                    region.putInt(e + ENTRY_SLOT_OFFSET, slot);
-                    region.putLongRelease(e + ENTRY_SEQUENCE_OFFSET, pos + 1);
-                    return true;
-                }
-                pos = region.getLongVolatile(tail);
-            } else if (dif == 1 - indexLength) {
-                if (++spins < 64) {
-                    Thread.onSpinWait();
-                } else if (heldSince == 0) {
-                    heldSince = System.nanoTime();
-                } else if (System.nanoTime() - heldSince > HOLD_LIMIT_NANOS) {
-                    return false;
+        for (int loops = 0;; loops++) {
+            if (loops > LOOP_LIMIT) {
+                throw stalled(ring, "no free entry after " + LOOP_LIMIT + " passes");
+            }
+            long t = region.getLongVolatile(tail);
+            long e = entry(ring, t);
+            long w = region.getLongVolatile(e);
+            long d = lapDifference(w, t);
+            if (d == 0) {
+                if ((w & ENTRY_FULL) == 0) {
+                    if (region.compareAndSetLong(e, w, fullWord(t, slot))) {
+                        if (step != 0) {
+                            step(step);
+                        }
+                        region.compareAndSetLong(tail, t, t + 1);
+                        return;
+                    }
                 } else {
-                    Thread.yield();
+                    region.compareAndSetLong(tail, t, t + 1); // filled, its tail not advanced yet
                 }
-                pos = region.getLongVolatile(tail);
-            } else if (dif < 0) {
-                throw new IpcException(IpcError.CORRUPTED, "message ring has an index entry " + (-dif)
-                        + " positions behind its position " + pos + " (overwritten by another process?)");
-            } else {
-                pos = progressed(tail, pos);
+            } else if (d > 0) {
+                // position t was filled (and taken since) by a process that died before it
+                // advanced the tail: help
+                region.compareAndSetLong(tail, t, t + 1);
+            } else if (region.getLongVolatile(tail) == t) {
+                // the entry a lap (or more) behind an unmoved tail: every position before the tail
+                // was filled, so an intact ring cannot show that; and a previous lap still full
+                // would mean more slots on the ring than it has entries
+                throw stalled(ring, "an entry " + (-d) + " lap(s) behind its tail " + t
+                        + ((w & ENTRY_FULL) != 0 ? ", still full" : ", free"));
             }
         }
     }
 
+    private IpcException stalled(int ring, String problem) {
+        return new IpcException(IpcError.CORRUPTED, "message ring " + (ring == FREE_RING ? "of free slots"
+                : "of priority " + (ring - 1)) + " has " + problem + " (overwritten by another process?)");
+    }
+
     /**
-     * Vyukov dequeue that looks before it takes: returns the slot index, {@link #EMPTY}, or, if
-     * {@code maxLength >= 0} and the head message is longer, {@code -2 - slot} without taking it.
+     * Takes the head index of a ring, owning its slot first: returns the slot, {@link #EMPTY},
+     * {@link #BUSY} (a live owner held the head longer than {@link #GIVE_UP_NANOS}), or, if
+     * {@code maxLength >= 0} and the head message is longer, {@code -3 - slot} without taking it.
+     *
+     * @throws IpcException CORRUPTED if the entry words cannot be those of an intact ring
      */
-    private int dequeue(int ring, int maxLength) {
+    private int take(int ring, int maxLength, int claimedStep, int takenStep) {
         long head = control(ring) + HEAD_OFFSET;
-        long pos = region.getLongVolatile(head);
-        while (true) {
-            long e = entry(ring, pos);
-            long dif = region.getLongAcquire(e + ENTRY_SEQUENCE_OFFSET) - (pos + 1);
-            if (dif == 0) {
-                int slot = region.getInt(e + ENTRY_SLOT_OFFSET);
-                int length = maxLength >= 0 ? region.getInt(slot(slot) + SLOT_LENGTH_OFFSET) : 0;
-                // a length no sender can write is taken, for poll to drop, rather than kept forever
-                if (maxLength >= 0 && length > maxLength && length <= maxMessageSize) {
-                    long now = region.getLongVolatile(head);
-                    if (now == pos) {
-                        return -2 - slot;
+        int spins = 0;
+        long since = 0;
+        long heldBy = 0;
+        long heldAt = -1;
+        for (int loops = 0;; ) {
+            long h = region.getLongVolatile(head);
+            long e = entry(ring, h);
+            long w = region.getLongVolatile(e);
+            long d = lapDifference(w, h);
+            if (d == 0) {
+                if ((w & ENTRY_FULL) == 0) {
+                    return EMPTY;
+                }
+                int slot = (int) (w & SLOT_MASK);
+                long s = slot(slot);
+                if (maxLength >= 0) {
+                    int length = region.getInt(s + SLOT_LENGTH_OFFSET);
+                    // a length no sender can write is taken, for poll to drop, rather than kept forever
+                    if (length > maxLength && length <= maxMessageSize) {
+                        if (region.getLongVolatile(e) == w) {
+                            return -3 - slot;
+                        }
+                        loops = count(ring, loops);
+                        continue;
                     }
-                    pos = now;
+                }
+                long owner = region.getLongVolatile(s + SLOT_OWNER_OFFSET);
+                if (owner == 0) {
+                    if (region.compareAndSetLong(s + SLOT_OWNER_OFFSET, 0, self)) {
+                        if (region.getLongVolatile(e) == w) {
+                            step(claimedStep);
+                            region.putLongVolatile(e, freeWord(h + indexLength));
+                            step(takenStep);
+                            region.compareAndSetLong(head, h, h + 1);
+                            return slot;
+                        }
+                        region.putLongRelease(s + SLOT_OWNER_OFFSET, 0); // moved on meanwhile
+                    }
+                    loops = count(ring, loops);
                     continue;
                 }
-                if (region.compareAndSetLong(head, pos, pos + 1)) {
-                    region.putLongRelease(e + ENTRY_SEQUENCE_OFFSET, pos + indexLength);
-                    return slot;
+                if (owner != heldBy || h != heldAt) {
+                    heldBy = owner;
+                    heldAt = h;
+                    spins = 0;
+                    since = 0;
                 }
-                pos = region.getLongVolatile(head);
-            } else if (dif < 0) {
-                return EMPTY;
+                // waiting on an owner is bounded by time, not by passes
+                since = holdUp(slot, owner, spins++, since);
+                if (since == 0) {
+                    return BUSY;
+                }
+            } else if (d > 0) {
+                // position h was taken (and the entry maybe filled again for the next lap) by a
+                // process that died before it advanced the head: help
+                region.compareAndSetLong(head, h, h + 1);
+                loops = count(ring, loops);
             } else {
-                pos = progressed(head, pos);
+                behind(ring, head, h, d);
+                loops = count(ring, loops);
             }
         }
     }
 
-    /**
-     * The position re-read after an entry was found a lap ahead of it. That happens only once
-     * another thread moved the position on, so finding it unchanged means the words were
-     * overwritten: spinning on them would never end.
-     *
-     * @throws IpcException CORRUPTED if the position has not moved
-     */
-    private long progressed(long position, long seen) {
-        long now = region.getLongVolatile(position);
-        if (now == seen) {
-            throw new IpcException(IpcError.CORRUPTED, "message ring has an index entry ahead of its position "
-                    + seen + " (overwritten by another process?)");
+    /** Counts a pass of a ring loop. @throws IpcException CORRUPTED past {@link #LOOP_LIMIT} */
+    private int count(int ring, int loops) {
+        if (loops >= LOOP_LIMIT) {
+            throw stalled(ring, "no end to entries taken ahead of its head after " + LOOP_LIMIT + " passes");
         }
-        return now;
+        return loops + 1;
+    }
+
+    /**
+     * An entry a lap behind the head: only a stale head can show that (every position before the
+     * head was taken).
+     *
+     * @throws IpcException CORRUPTED if the head has not moved
+     */
+    private void behind(int ring, long head, long h, long d) {
+        if (region.getLongVolatile(head) == h) {
+            throw stalled(ring, "an entry " + (-d) + " lap(s) behind its head " + h);
+        }
     }
 
     private boolean ringEmpty(int ring) {
-        long pos = region.getLongVolatile(control(ring) + HEAD_OFFSET);
-        return region.getLongAcquire(entry(ring, pos) + ENTRY_SEQUENCE_OFFSET) != pos + 1;
+        long head = control(ring) + HEAD_OFFSET;
+        for (int loops = 0;; loops = count(ring, loops)) {
+            long h = region.getLongVolatile(head);
+            long w = region.getLongVolatile(entry(ring, h));
+            long d = lapDifference(w, h);
+            if (d == 0) {
+                return (w & ENTRY_FULL) == 0;
+            }
+            if (d > 0) {
+                region.compareAndSetLong(head, h, h + 1);
+            } else {
+                behind(ring, head, h, d);
+            }
+        }
     }
 
     /** Clears priority p's bit if its ring is empty, then sets it again if a sender raced in. */

@@ -10,6 +10,7 @@ package org.multios.ipc.channels.ring;
  *      0  +-------------------------------------------------------------------+
  *         | capacity N (int) | max message size (int) | slot size (int) |     |  written once
  *         | index ring length C (int, power of two >= N) | magic (int)        |
+ *         | byte budget B (int, 0 = none) | slots recovered (long, @24)       |
  *     64  +-------------------------------------------------------------------+
  *         | non-empty priorities bitmap (int): bit p set = ring p may hold    |
  *    128  +-------------------------------------------------------------------+
@@ -21,31 +22,57 @@ package org.multios.ipc.channels.ring;
  *    320  +-------------------------------------------------------------------+
  *         | senders sleeping on it (int)                                      |
  *    384  +-------------------------------------------------------------------+
+ *         | bytes word (long): bytes queued (low 32 bits) | pending op (high  |
+ *         | 32 bits: 0, or (slot + 1) << 1 | op, op 0 = reserve, 1 = give    |
+ *         | back); used only with a byte budget                               |
+ *    448  +-------------------------------------------------------------------+
  *         | index ring controls, 33 x 128 bytes: ring 0 = free slots,         |
- *         | ring 1 + p = priority p. Each: tail (long, enqueue position),     |
- *         | pad to 64, head (long, dequeue position), pad to 128              |
- *   4608  +-------------------------------------------------------------------+
- *         | index ring entries, 33 x C x 16 bytes, ring after ring:           |
- *         | sequence (long) | slot index (int) | pad (int)                    |
+ *         | ring 1 + p = priority p. Each: tail (long, enqueue hint),         |
+ *         | pad to 64, head (long, dequeue hint), pad to 128                  |
+ *   4672  +-------------------------------------------------------------------+
+ *         | index ring entries, 33 x C x 8 bytes, ring after ring; one word:  |
+ *         | 63           25   24    23                 0                     |
+ *         | [ lap (39 bits) | full | slot index (24 bits) ]                  |
  *         +-------------------------------------------------------------------+
  *         | slots, N x slot size, 64-byte aligned start:                      |
- *         | length (int) | priority (int) | sender (long: kind in the top 8   |
- *         | bits, id below) | sender pid (long) | pad (long) | payload padded  |
- *         | to a multiple of 8                                                |
+ *         | +0 length (int) | +4 priority (int) | +8 sender (long: kind in   |
+ *         | the top 8 bits, id below) | +16 sender pid (long) | +24 owner    |
+ *         | (long: 0, or start second << 32 | pid of the process moving it) |
+ *         | +32 holds budget bytes (int) | +36 pad | +40 payload padded to 8 |
  *         +-------------------------------------------------------------------+
  * </pre>
  *
- * Each index ring is a bounded multi-producer multi-consumer queue after Dmitry Vyukov: entry
- * {@code i} starts with sequence {@code i}; an enqueuer at position {@code t} may fill the entry
- * when its sequence equals {@code t} and publishes it by storing {@code t + 1}; a dequeuer at
- * position {@code h} may take it when its sequence equals {@code h + 1} and frees it by storing
- * {@code h + C}. Positions are 64-bit and never wrap in practice.
+ * <p><b>Index rings.</b> Each is a bounded multi-producer multi-consumer queue of slot indices
+ * whose entries are single words, so that claiming a position and publishing it are one
+ * compare-and-set: entry {@code i} serves positions {@code i, i + C, i + 2C, ...}; for position
+ * {@code pos} (lap {@code pos / C}) it reads {@code [lap, 0, 0]} when free and
+ * {@code [lap, 1, slot]} when it holds {@code slot}. Enqueuing at the tail position {@code t}
+ * swaps {@code [lap(t), 0, 0]} for {@code [lap(t), 1, slot]}; dequeuing at the head position
+ * {@code h} swaps {@code [lap(h), 1, slot]} for {@code [lap(h) + 1, 0, 0]}. Tail and head are
+ * only hints that anyone advances by one when it finds the entry they point at already filled
+ * or emptied, so a process killed after its swap never stalls a ring, and one killed before it
+ * changed nothing. Laps are kept modulo 2^39 and compared with wrap-around; a thread would have
+ * to stall across 2^39 laps of one ring to be fooled.
+ *
+ * <p><b>Slots and their owner.</b> A slot index is in at most one index ring. Only the process
+ * that holds a slot's owner word (set from 0 with a compare-and-set before it takes the index
+ * off a ring, cleared after it put the index on the next ring) may move it, so a slot whose
+ * owner is dead stays where it is: a recoverer swaps the dead owner for itself, looks for the
+ * index in all 33 rings, and if no ring has it (its sender died before publishing, or its
+ * receiver died after taking it) returns it to the free ring; a message is therefore published
+ * whole or never. The owner's pid and start second let a reused pid be told apart.
+ *
+ * <p><b>Byte budget</b> (channels). A sender that holds a slot reserves its bytes by swapping the
+ * bytes word {@code [q, 0]} for {@code [q + len, reserve slot]}, marks the slot as holding budget
+ * bytes, then clears the pending op; a receiver gives them back the same way. While an op is
+ * pending others wait; if the slot's owner died meanwhile a recoverer completes the op from the
+ * word and the slot's length, so the budget never leaks.
  */
 public final class PriorityRingDescriptor {
     /** Bytes of a cache line. */
     public static final int CACHE_LINE = 64;
-    /** Marks an initialized ring: "PRNG". */
-    public static final int MAGIC = 0x50524e47;
+    /** Marks an initialized ring of this layout: "PRN2" (one-word entries, slot owners). */
+    public static final int MAGIC = 0x50524e32;
     /** Number of priorities, each with its own index ring. */
     public static final int PRIORITIES = 32;
     /** Number of index rings: the free ring and one per priority. */
@@ -63,6 +90,10 @@ public final class PriorityRingDescriptor {
     public static final int INDEX_LENGTH_OFFSET = 12;
     /** {@link #MAGIC}, written last on initialization (int). */
     public static final int MAGIC_OFFSET = 16;
+    /** Byte budget of the ring, 0 for none (int). */
+    public static final int BYTE_BUDGET_OFFSET = 20;
+    /** Slots given back by recovery after their owner died (long). */
+    public static final int RECOVERED_OFFSET = 24;
     /** Non-empty priorities bitmap (int). */
     public static final int BITMAP_OFFSET = CACHE_LINE;
     /** Message-available sequence, a futex word (int). */
@@ -73,8 +104,10 @@ public final class PriorityRingDescriptor {
     public static final int SPACE_SEQUENCE_OFFSET = 4 * CACHE_LINE;
     /** Senders sleeping on the space sequence (int). */
     public static final int SENDERS_SLEEPING_OFFSET = 5 * CACHE_LINE;
+    /** Bytes word: bytes queued and a pending budget op (long). */
+    public static final int BYTES_OFFSET = 6 * CACHE_LINE;
     /** First index ring control block. */
-    public static final int CONTROLS_OFFSET = 6 * CACHE_LINE;
+    public static final int CONTROLS_OFFSET = 7 * CACHE_LINE;
     /** Bytes of one index ring control block: tail and head, each on its own line. */
     public static final int CONTROL_SIZE = 2 * CACHE_LINE;
     /** Offset of the tail (enqueue position, long) in a control block. */
@@ -83,15 +116,19 @@ public final class PriorityRingDescriptor {
     public static final int HEAD_OFFSET = CACHE_LINE;
     /** First index ring entry. */
     public static final int ENTRIES_OFFSET = CONTROLS_OFFSET + INDEX_RINGS * CONTROL_SIZE;
-    /** Bytes of one index ring entry. */
-    public static final int ENTRY_SIZE = 16;
-    /** Offset of the sequence (long) in an entry. */
-    public static final int ENTRY_SEQUENCE_OFFSET = 0;
-    /** Offset of the slot index (int) in an entry. */
-    public static final int ENTRY_SLOT_OFFSET = 8;
+    /** Bytes of one index ring entry: one word. */
+    public static final int ENTRY_SIZE = 8;
+    /** Bits of the slot index in an entry word. */
+    public static final int ENTRY_SLOT_BITS = 24;
+    /** The "full" bit of an entry word. */
+    public static final long ENTRY_FULL = 1L << ENTRY_SLOT_BITS;
+    /** Where the lap starts in an entry word. */
+    public static final int ENTRY_LAP_SHIFT = ENTRY_SLOT_BITS + 1;
+    /** Most slots a ring may have. */
+    public static final int MAX_CAPACITY = 1 << ENTRY_SLOT_BITS;
 
     /** Bytes of a slot header. */
-    public static final int SLOT_HEADER_SIZE = 32;
+    public static final int SLOT_HEADER_SIZE = 40;
     /** Offset of the payload length (int) in a slot. */
     public static final int SLOT_LENGTH_OFFSET = 0;
     /** Offset of the priority (int) in a slot. */
@@ -100,6 +137,10 @@ public final class PriorityRingDescriptor {
     public static final int SLOT_SENDER_OFFSET = 8;
     /** Offset of the sender's pid (long) in a slot. */
     public static final int SLOT_SENDER_PID_OFFSET = 16;
+    /** Offset of the owner (long: 0, or start second &lt;&lt; 32 | pid) in a slot. */
+    public static final int SLOT_OWNER_OFFSET = 24;
+    /** Offset of the "holds budget bytes" flag (int) in a slot. */
+    public static final int SLOT_BUDGETED_OFFSET = 32;
 
     private PriorityRingDescriptor() {
     }

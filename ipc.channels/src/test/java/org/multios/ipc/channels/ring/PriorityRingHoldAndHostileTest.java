@@ -1,0 +1,174 @@
+package org.multios.ipc.channels.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.shm.mapped.MappedRegion;
+
+/**
+ * The crash-recoverable ring keeps the guarantees of the ring it replaced: a live thread merely
+ * descheduled while it holds the head slot makes no other try fail (no spurious FULL or EMPTY,
+ * no message skipped), and entry words another process overwrote give CORRUPTED at once instead
+ * of a loop that never ends.
+ */
+@Timeout(30)
+class PriorityRingHoldAndHostileTest {
+    private static final long BASE = 128;
+    private static final int CAPACITY = 4;
+    private static final int SIZE = 16;
+    private static final long HOLD_MILLIS = 300;
+    private static final long SELF = PriorityRing.ownerWord(ProcessHandle.current().pid(),
+            ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+    private static final long SENDER = PriorityRing.sender(ProcessKind.OS_PROCESS, 1);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDescheduledSenderHoldingTheFreeHeadMakesNoOtherSendFail() throws Exception {
+        MappedRegion region = region();
+        PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
+        PriorityRing live = PriorityRing.attach(region, BASE, span(), "ring");
+        CountDownLatch holding = new CountDownLatch(1);
+        PriorityRing slow = PriorityRing.attach(region, BASE, span(), "ring", SELF, step -> {
+            if (step == PriorityRing.STEP_SLOT_CLAIMED) {
+                holding.countDown();
+                sleep(HOLD_MILLIS);
+            }
+        });
+        CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> slow.offer(new byte[SIZE], 0, SIZE, 1,
+                SENDER, 1));
+        holding.await();
+        // the head slot of the free ring is owned (not yet taken) by a live, sleeping thread
+        assertThat(live.offer(new byte[SIZE], 0, SIZE, 2, SENDER, 1)).as("no spurious FULL")
+                .isGreaterThanOrEqualTo(0);
+        assertThat(held.get()).isGreaterThanOrEqualTo(0);
+        assertThat(live.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aDescheduledReceiverHoldingTheHeadMakesNoOtherReceiveSkipOrFail() throws Exception {
+        MappedRegion region = region();
+        PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
+        PriorityRing live = PriorityRing.attach(region, BASE, span(), "ring");
+        for (int i = 0; i < 2; i++) {
+            assertThat(live.offer(new byte[] { (byte) i }, 0, 1, 5, SENDER, 1)).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(live.offer(new byte[] { 9 }, 0, 1, 0, SENDER, 1)).isGreaterThanOrEqualTo(0);
+        CountDownLatch holding = new CountDownLatch(1);
+        PriorityRing slow = PriorityRing.attach(region, BASE, span(), "ring", SELF, step -> {
+            if (step == PriorityRing.STEP_MESSAGE_CLAIMED) {
+                holding.countDown();
+                sleep(HOLD_MILLIS);
+            }
+        });
+        CompletableFuture<Byte> held = CompletableFuture.supplyAsync(() -> {
+            byte[] b = new byte[SIZE];
+            assertThat(slow.poll(b, 0, SIZE, null)).isEqualTo(1);
+            return b[0];
+        });
+        holding.await();
+        byte[] b = new byte[SIZE];
+        assertThat(live.poll(b, 0, SIZE, null)).as("not EMPTY").isEqualTo(1);
+        assertThat(b[0]).as("priority 5 first, not the priority 0 message behind it").isEqualTo((byte) 1);
+        assertThat(held.get()).isEqualTo((byte) 0);
+    }
+
+    @Test
+    void anEntryALapBehindItsHeadIsCorruptedNotALoop() throws IOException {
+        MappedRegion region = region();
+        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
+        ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
+        ring.poll(new byte[SIZE], 0, SIZE, null);
+        ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
+        // priority 3's head is at position 1: its entry goes back to a free word of lap -1
+        region.putLong(entry(1 + 3, 1), -1L << PriorityRingDescriptor.ENTRY_LAP_SHIFT);
+        assertCorrupted(() -> ring.poll(new byte[SIZE], 0, SIZE, null));
+        // and its tail at position 2 to a full word of lap -1 (more slots on it than entries)
+        region.putLong(entry(1 + 3, 2), (-1L << PriorityRingDescriptor.ENTRY_LAP_SHIFT)
+                | PriorityRingDescriptor.ENTRY_FULL | 3);
+        assertCorrupted(() -> ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1));
+    }
+
+    @Test
+    void entriesAllAheadOfTheirPositionsAreCorruptedNotALoop() throws IOException {
+        MappedRegion region = region();
+        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
+        int length = PriorityRingDescriptor.indexLength(CAPACITY);
+        for (int r = 0; r < PriorityRingDescriptor.INDEX_RINGS; r++) {
+            for (int i = 0; i < length; i++) {
+                // laps far ahead: every position looks taken by a helper that died
+                region.putLong(entry(r, i), (1L << 37) << PriorityRingDescriptor.ENTRY_LAP_SHIFT);
+            }
+        }
+        region.putIntVolatile(BASE + PriorityRingDescriptor.BITMAP_OFFSET, -1);
+        assertCorrupted(() -> ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1));
+        assertCorrupted(() -> ring.poll(new byte[SIZE], 0, SIZE, null));
+    }
+
+    @Test
+    void anOverwrittenLengthOrPriorityIsDroppedWithCorrupted() throws IOException {
+        MappedRegion region = region();
+        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
+        ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
+        ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
+        long slots = BASE + PriorityRingDescriptor.slotsOffset(CAPACITY);
+        int slotSize = PriorityRingDescriptor.slotSize(SIZE);
+        region.putInt(slots + PriorityRingDescriptor.SLOT_LENGTH_OFFSET, -5);
+        region.putInt(slots + slotSize + PriorityRingDescriptor.SLOT_PRIORITY_OFFSET, 77);
+        assertCorrupted(() -> ring.poll(new byte[SIZE], 0, SIZE, null));
+        assertCorrupted(() -> ring.poll(ByteBuffer.allocate(SIZE), null));
+        assertThat(ring.poll(new byte[SIZE], 0, SIZE, null)).isEqualTo(PriorityRing.EMPTY);
+        // both slots were freed
+        for (int i = 0; i < CAPACITY; i++) {
+            assertThat(ring.offer(new byte[SIZE], 0, SIZE, 1, SENDER, 1)).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    private static void assertCorrupted(Runnable call) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(IpcException.class,
+                e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
+    }
+
+    private static long entry(int ring, long position) {
+        int length = PriorityRingDescriptor.indexLength(CAPACITY);
+        return BASE + PriorityRingDescriptor.ENTRIES_OFFSET
+                + ((long) ring * length + (position & (length - 1))) * PriorityRingDescriptor.ENTRY_SIZE;
+    }
+
+    private static long span() {
+        return PriorityRingDescriptor.length(CAPACITY, SIZE);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private MappedRegion region() throws IOException {
+        long length = BASE + span();
+        try (FileChannel ch = FileChannel.open(dir.resolve("ring"), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
+            return MappedRegion.map(ch, length, true);
+        }
+    }
+}
