@@ -14,6 +14,7 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.queue.BackgroundLoop;
 import org.multios.ipc.bench.queue.QueueThroughput;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
@@ -124,6 +125,23 @@ final class NetFixture {
                 }
             default:
                 throw new IllegalArgumentException("transport " + transport);
+        }
+    }
+
+    /**
+     * Ends a trial: stops the loop thread (if it started) by closing {@code end}, then closes
+     * the other resources and the root, none of them throwing.
+     */
+    static void tearDown(BackgroundLoop loop, AutoCloseable end, BenchRoot root, AutoCloseable... others) {
+        if (loop != null) {
+            loop.stop(() -> quietly(end));
+        }
+        quietly(end);
+        for (AutoCloseable c : others) {
+            quietly(c);
+        }
+        if (root != null) {
+            root.close();
         }
     }
 

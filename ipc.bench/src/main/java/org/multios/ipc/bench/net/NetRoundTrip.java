@@ -85,22 +85,7 @@ public class NetRoundTrip {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                if (echo != null) {
-                    echo.stop(pair.server::close);
-                    echo = null;
-                }
-            } finally {
-                try {
-                    NetFixture.quietly(pair);
-                    pair = null;
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
-                }
-            }
+            NetFixture.tearDown(echo, pair == null ? null : pair.server, root, pair);
         }
     }
 
@@ -160,19 +145,7 @@ public class NetRoundTrip {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                if (echo != null) {
-                    echo.stop(() -> NetFixture.quietly(server));
-                    echo = null;
-                }
-            } finally {
-                NetFixture.quietly(client);
-                NetFixture.quietly(server);
-                if (root != null) {
-                    root.close();
-                    root = null;
-                }
-            }
+            NetFixture.tearDown(echo, server, root, client);
         }
     }
 

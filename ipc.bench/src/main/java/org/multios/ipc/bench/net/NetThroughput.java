@@ -81,22 +81,7 @@ public class NetThroughput {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                if (loop != null) {
-                    loop.stop(pair.server::close);
-                    loop = null;
-                }
-            } finally {
-                try {
-                    NetFixture.quietly(pair);
-                    pair = null;
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
-                }
-            }
+            NetFixture.tearDown(loop, pair == null ? null : pair.server, root, pair);
         }
     }
 
@@ -149,19 +134,7 @@ public class NetThroughput {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                if (loop != null) {
-                    loop.stop(() -> NetFixture.quietly(server));
-                    loop = null;
-                }
-            } finally {
-                NetFixture.quietly(client);
-                NetFixture.quietly(server);
-                if (root != null) {
-                    root.close();
-                    root = null;
-                }
-            }
+            NetFixture.tearDown(loop, server, root, client);
         }
     }
 
