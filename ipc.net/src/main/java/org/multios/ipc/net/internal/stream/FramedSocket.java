@@ -367,7 +367,7 @@ final class FramedSocket implements Reactor.Handler {
         } finally {
             inLock.unlock();
         }
-        counters.received(f.payload().length);
+        counters.received();
         touch();
         if (resume) {
             setInterest(SelectionKey.OP_READ, true);
@@ -510,7 +510,7 @@ final class FramedSocket implements Reactor.Handler {
                 java.util.function.Consumer<Frame> handler = dataHandler;
                 if (handler != null) {
                     counters.arrived(frame.payload().length);
-                    counters.received(frame.payload().length);
+                    counters.received();
                     handler.accept(frame);
                     return;
                 }

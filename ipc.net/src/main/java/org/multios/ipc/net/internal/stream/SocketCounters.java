@@ -38,7 +38,7 @@ public final class SocketCounters {
     }
 
     /** A frame was taken by the application. */
-    void received(int bytes) {
+    void received() {
         values.getAndDecrement(Counter.DEPTH.ordinal());
     }
 
