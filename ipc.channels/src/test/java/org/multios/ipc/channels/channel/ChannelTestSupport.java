@@ -1,90 +1,15 @@
 package org.multios.ipc.channels.channel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.stream.Stream;
 
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.channels.IpcRootSupport;
 
-/**
- * Common ground of the channel tests: an IPC root of their own (on /dev/shm where it exists,
- * else in a temporary directory), contexts opened through the plain-Java bootstrap and closed
- * after each test, and a check of IPC error codes.
- */
-abstract class ChannelTestSupport {
-    @TempDir
-    Path tempDir;
-
-    /** The IPC root of the current test. */
-    Path root;
-
-    private Path ownShmFolder;
-    private final List<IpcContext> contexts = new ArrayList<>();
-
-    @BeforeEach
-    void makeRoot() throws IOException {
-        Path devShm = Path.of("/dev/shm");
-        if (Files.isDirectory(devShm) && Files.isWritable(devShm)) {
-            ownShmFolder = Files.createTempDirectory(devShm, "ipc-channel-test-");
-            root = ownShmFolder.resolve("root");
-        } else {
-            root = tempDir.resolve("root");
-        }
-    }
-
-    @AfterEach
-    void closeAndClean() {
-        for (IpcContext c : contexts) {
-            c.close();
-        }
-        contexts.clear();
-        if (ownShmFolder != null) {
-            try (Stream<Path> files = Files.walk(ownShmFolder)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** A new context (as another process would have) on this test's root, closed after the test. */
-    IpcContext context(IpcLimits limits) {
-        IpcContext c = Ipc.open(new IpcEnvironment(root, limits));
-        contexts.add(c);
-        return c;
-    }
-
-    IpcContext context() {
-        return context(IpcLimits.defaults());
-    }
-
+/** Common ground of the channel tests: {@link IpcRootSupport}, the channel service and test threads. */
+abstract class ChannelTestSupport extends IpcRootSupport {
     ChannelService channels(IpcContext c) {
         return c.service(ChannelService.class);
     }
@@ -100,14 +25,5 @@ abstract class ChannelTestSupport {
         t.setDaemon(true);
         t.start();
         return future;
-    }
-
-    /** Asserts that the call fails with an IpcException of the given code and returns it. */
-    static IpcException failsWith(IpcError error, ThrowingCallable call) {
-        Throwable t = catchThrowable(call);
-        assertThat(t).as("expected %s", error).isInstanceOf(IpcException.class);
-        IpcException e = (IpcException) t;
-        assertThat(e.error()).as(e.getMessage()).isEqualTo(error);
-        return e;
     }
 }

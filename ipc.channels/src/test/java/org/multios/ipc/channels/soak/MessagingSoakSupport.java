@@ -3,28 +3,19 @@ package org.multios.ipc.channels.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.Ipc;
-import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessagePort;
+import org.multios.ipc.channels.IpcRootSupport;
 import org.multios.ipc.channels.queue.ChildProcesses;
 
 /**
@@ -37,67 +28,25 @@ import org.multios.ipc.channels.queue.ChildProcesses;
  * {@value #DEFAULT_SECONDS} s, the bounded form run by {@code mvn verify}).
  */
 @Tag("soak")
-abstract class MessagingSoakSupport {
+abstract class MessagingSoakSupport extends IpcRootSupport {
     /** Seconds of load of each soak scenario in the bounded form. */
     static final long DEFAULT_SECONDS = 3;
 
     /** How long past the load phase a child may take to report its producers finished. */
     static final long CHILD_WAIT_SECONDS = 120;
 
-    @TempDir
-    Path tempDir;
-
-    Path root;
-
     @RegisterExtension
     final ChildProcesses children = new ChildProcesses(MessagingSoakChildMain.class);
-
-    private Path ownShmFolder;
-    private final List<IpcContext> contexts = new ArrayList<>();
 
     /** The load phase of each scenario, from {@code -Dipc.soak.seconds}. */
     static long soakMillis() {
         return TimeUnit.SECONDS.toMillis(Long.getLong("ipc.soak.seconds", DEFAULT_SECONDS));
     }
 
-    @BeforeEach
-    void makeRoot() throws IOException {
-        Path devShm = Path.of("/dev/shm");
-        if (Files.isDirectory(devShm) && Files.isWritable(devShm)) {
-            ownShmFolder = Files.createTempDirectory(devShm, "ipc-soak-test-");
-            root = ownShmFolder.resolve("root");
-        } else {
-            root = tempDir.resolve("root");
-        }
-    }
-
+    /** Child JVMs go before the contexts of this JVM close (subclass hooks run first). */
     @AfterEach
-    void closeAndClean() throws InterruptedException {
+    void destroyChildren() throws InterruptedException {
         children.destroyAll();
-        for (IpcContext c : contexts) {
-            c.close();
-        }
-        contexts.clear();
-        if (ownShmFolder != null) {
-            try (Stream<Path> files = Files.walk(ownShmFolder)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** A new context on this test's root: another IPC process, closed after the test. */
-    IpcContext context() {
-        IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()));
-        contexts.add(c);
-        return c;
     }
 
     /** Asserts a merged ledger is perfect and prints the one-line summary. */
