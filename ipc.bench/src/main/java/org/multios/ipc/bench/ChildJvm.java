@@ -5,9 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 
 /**
  * A child JVM running a main class of this module on this JVM's class path (the echo side of
@@ -18,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm implements AutoCloseable {
     /** How long a child may take to come up (JVM start, class loading, opening objects). */
     public static final long START_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Duration READY_POLL = Duration.ofMillis(100);
 
     private final Process process;
     private final Path log;
@@ -47,6 +52,42 @@ public final class ChildJvm implements AutoCloseable {
             return new ChildJvm(p, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the child JVM " + main.getName(), e);
+        }
+    }
+
+    /** A wait for the child's first signal, bounded by its timeout. */
+    @FunctionalInterface
+    public interface ReadyPoll {
+        /**
+         * Waits at most {@code timeout} for the signal.
+         *
+         * @throws IpcException TIMEOUT if it did not come in time
+         */
+        void await(Duration timeout);
+    }
+
+    /**
+     * Waits for the child's first signal (it sends one when it has opened {@code what}), polling
+     * so that a child that dies or hangs fails the trial with its output within
+     * {@link #START_NANOS}.
+     */
+    public void awaitReady(String what, ReadyPoll poll) {
+        long deadline = System.nanoTime() + START_NANOS;
+        while (true) {
+            try {
+                poll.await(READY_POLL);
+                return;
+            } catch (IpcException e) {
+                if (e.error() != IpcError.TIMEOUT) {
+                    throw e;
+                }
+            }
+            if (!isAlive()) {
+                throw failure("ended before opening " + what);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw failure("did not open " + what + " within " + TimeUnit.NANOSECONDS.toSeconds(START_NANOS) + " s");
+            }
         }
     }
 

@@ -14,7 +14,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
@@ -88,7 +87,6 @@ public class ChannelProcessRoundTrip {
     static final int PONG_STREAM = 1002;
     /** How long a reply may take before the child is declared dead. */
     private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
-    private static final Duration STARTUP_POLL = Duration.ofMillis(100);
     /**
      * How long setup bounces messages before the trial, so that the first measured round trips
      * do not meet a child JVM still busy starting up.
@@ -153,24 +151,7 @@ public class ChannelProcessRoundTrip {
 
         /** The child sends one byte through end B when it has opened it. */
         private void awaitReady() {
-            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
-            while (true) {
-                try {
-                    end.receive(in, 0, SIZE, info, STARTUP_POLL);
-                    return;
-                } catch (IpcException e) {
-                    if (e.error() != IpcError.TIMEOUT) {
-                        throw e;
-                    }
-                }
-                if (!child.isAlive()) {
-                    throw child.failure("ended before opening the channel");
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw child.failure("did not open the channel within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
-                }
-            }
+            child.awaitReady("the channel", timeout -> end.receive(in, 0, SIZE, info, timeout));
         }
 
         @TearDown(Level.Trial)

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
@@ -43,7 +42,6 @@ public class QueueRoundTrip {
     static final int SIZE = 64;
     /** How long a reply may take before the child is declared dead. */
     private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
-    private static final Duration STARTUP_POLL = Duration.ofMillis(100);
     /**
      * How long setup bounces messages before the trial, so that the first measured round trips
      * do not meet a child JVM still busy starting up.
@@ -97,24 +95,7 @@ public class QueueRoundTrip {
 
         /** The child sends one byte on pong when it has opened both queues. */
         private void awaitReady() {
-            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
-            while (true) {
-                try {
-                    pong.receive(in, 0, SIZE, info, STARTUP_POLL);
-                    return;
-                } catch (IpcException e) {
-                    if (e.error() != IpcError.TIMEOUT) {
-                        throw e;
-                    }
-                }
-                if (!child.isAlive()) {
-                    throw child.failure("ended before opening the queues");
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw child.failure("did not open the queues within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
-                }
-            }
+            child.awaitReady("the queues", timeout -> pong.receive(in, 0, SIZE, info, timeout));
         }
 
         @TearDown(Level.Trial)

@@ -4,14 +4,12 @@ import static org.multios.ipc.bench.sync.ThreadPingPong.REPLY_BOUND;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.bench.BenchRoot;
@@ -40,7 +38,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ProcessPingPong {
-    private static final Duration STARTUP_POLL = Duration.ofMillis(100);
     /**
      * How long setup bounces the token before the trial, so that the first measured round trips
      * do not meet a child JVM still busy starting up (they would in one-iteration runs).
@@ -91,24 +88,7 @@ public class ProcessPingPong {
 
         /** The child posts pong once when it has opened both semaphores. */
         private void awaitReady() {
-            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
-            while (true) {
-                try {
-                    pong.acquire(STARTUP_POLL);
-                    return;
-                } catch (IpcException e) {
-                    if (e.error() != IpcError.TIMEOUT) {
-                        throw e;
-                    }
-                }
-                if (!child.isAlive()) {
-                    throw child.failure("ended before opening the semaphores");
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw child.failure("did not open the semaphores within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
-                }
-            }
+            child.awaitReady("the semaphores", timeout -> pong.acquire(timeout));
         }
 
         @TearDown(Level.Trial)
