@@ -52,6 +52,8 @@ public class TwoGatewaysTest {
                 "peer.tokens=[\"sha256:" + sha256(SECRET) + "=partner:partners\"]",
                 "rules=[\"allow user:partner rw queue:orders\"]"));
         b = Gateway.start(tmp.newFolder("b").toPath(), List.of());
+        a.command("ipc:rules");
+        a.awaitOutput("allow user:partner rw queue:orders");
         a.command("ipc:queuecreate orders 256 16");
         a.awaitOutput("created queue 'orders'");
         Files.writeString(a.dir.resolve("conf").resolve("org.multios.ipc.net.bridge-orders.cfg"), String.join("\n",
@@ -65,7 +67,8 @@ public class TwoGatewaysTest {
         assertTrue("gateway B stops", b.process.waitFor(60, TimeUnit.SECONDS));
         String outB = Files.readString(b.output);
         assertTrue(outB, outB.contains("PERMISSION_DENIED"));
-        assertTrue(outB, outB.contains("sent 12 bytes at priority 5 to " + bridge));
+        assertTrue(outB + "\n--- gateway A:\n" + Files.readString(a.output),
+                outB.contains("sent 12 bytes at priority 5 to " + bridge));
 
         a.command("ipc:receive orders 5000");
         a.command("ipc:receive orders 200");
