@@ -15,14 +15,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +32,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +39,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -75,11 +71,8 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * The message queue and pipe mechanisms of the ipc.channels bundle in a running framework: the
@@ -703,39 +696,5 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
 
     private static void expectClosed(String what, Runnable operation) {
         expectError(IpcError.CLOSED, what, operation);
-    }
-
-    /**
-     * Refreshes an uninstalled bundle so its old revision goes, unless this test bundle depends
-     * on it (refreshing would restart the test itself); bounded by {@link #WAIT_MILLIS}.
-     */
-    private void refresh(Bundle uninstalled) throws InterruptedException {
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
-        if (wiring.getDependencyClosure(List.of(uninstalled)).contains(context.getBundle())) {
-            return;
-        }
-        CountDownLatch done = new CountDownLatch(1);
-        FrameworkListener listener = e -> {
-            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
-                done.countDown();
-            }
-        };
-        wiring.refreshBundles(List.of(uninstalled), listener);
-        assertTrue("the refresh ends", done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

@@ -40,10 +40,7 @@ public class ExamplesInFrameworkTest extends IpcTestSupport {
     /** Removes the short root made for this run. */
     @After
     public void removeRoot() throws Exception {
-        Path root = Path.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY));
-        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(Path.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY)));
     }
 
     @Test(timeout = 120_000)

@@ -1,5 +1,6 @@
 package org.multios.ipc.integration;
 
+import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -7,11 +8,17 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import javax.inject.Inject;
 
@@ -20,8 +27,11 @@ import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Common configuration of the in-framework tests: Felix with the gateway's bundle set (from
@@ -97,5 +107,39 @@ public abstract class IpcTestSupport {
             }
             Thread.sleep(10);
         }
+    }
+
+    /** Deletes a directory and everything in it, if it exists. */
+    protected static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+    /**
+     * Refreshes an uninstalled bundle so its old revision goes, unless this test bundle depends
+     * on it (refreshing would restart the test itself); bounded by {@link #WAIT_MILLIS}.
+     */
+    protected void refresh(Bundle uninstalled) throws InterruptedException {
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        if (wiring.getDependencyClosure(List.of(uninstalled)).contains(context.getBundle())) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        FrameworkListener listener = e -> {
+            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
+                done.countDown();
+            }
+        };
+        wiring.refreshBundles(List.of(uninstalled), listener);
+        assertTrue("the refresh ends", done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS));
     }
 }

@@ -3,8 +3,8 @@ package org.multios.ipc.integration;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -12,17 +12,12 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -50,10 +45,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * The shared memory bundle in a running framework: two bundles share a named segment through
@@ -315,39 +307,5 @@ public class SharedMemoryInFrameworkTest extends IpcTestSupport {
             b[i] = (byte) (seed + i * 13 + (i >>> 8));
         }
         return b;
-    }
-
-    /**
-     * Refreshes an uninstalled bundle so its old revision goes, unless this test bundle depends
-     * on it (refreshing would restart the test itself); bounded by {@link #WAIT_MILLIS}.
-     */
-    private void refresh(Bundle uninstalled) throws InterruptedException {
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
-        if (wiring.getDependencyClosure(List.of(uninstalled)).contains(context.getBundle())) {
-            return;
-        }
-        CountDownLatch done = new CountDownLatch(1);
-        FrameworkListener listener = e -> {
-            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
-                done.countDown();
-            }
-        };
-        wiring.refreshBundles(List.of(uninstalled), listener);
-        assertTrue("the refresh ends", done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

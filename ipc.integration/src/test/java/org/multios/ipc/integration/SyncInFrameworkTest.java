@@ -8,7 +8,6 @@ import static org.junit.Assert.assertTrue;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,10 +46,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.SynchronousBundleListener;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * The synchronization bundle in a running framework: the probe and the fixture bundle, two IPC
@@ -484,22 +479,5 @@ public class SyncInFrameworkTest extends SyncBundleTestSupport {
         } catch (java.util.concurrent.TimeoutException e) {
             return "still blocked";
         }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private void refresh(Bundle uninstalled) throws InterruptedException {
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
-        if (wiring.getDependencyClosure(List.of(uninstalled)).contains(context.getBundle())) {
-            return;
-        }
-        CountDownLatch done = new CountDownLatch(1);
-        FrameworkListener listener = e -> {
-            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
-                done.countDown();
-            }
-        };
-        wiring.refreshBundles(List.of(uninstalled), listener);
-        assertTrue("the refresh ends", done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS));
     }
 }
