@@ -16,9 +16,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * are not signals here). Sending to an OS process on a host with another numbering maps the
  * signal by name.
  *
- * <p>Standard signals coalesce while pending (a second one before delivery is lost; the first
- * one's value is kept); real-time signals queue, each delivered with its own value, in order
- * of number then of sending. Immutable; equal when the numbers are equal.
+ * <p>Standard signals coalesce while pending (one sent while another of its number is pending
+ * is lost; the first one's value is kept, as on Linux); real-time signals queue, each
+ * delivered with its own value, in order of number then of sending. Immutable; equal when the numbers are equal.
  *
  * @param number the signal number: 1 to 31 or 34 to 64
  */

@@ -21,7 +21,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link Signal#KILL} always terminates and can be neither handled, ignored nor blocked;
  * {@link Signal#STOP} likewise, but has no effect (IPC processes cannot be suspended). Pending
  * signals are delivered when unblocked, real-time ones lowest number first, each number in
- * sending order.
+ * sending order. Whether a signal is blocked is decided when its turn for delivery comes, so a
+ * signal already sent when its number gets blocked becomes pending too, at its sending place:
+ * the signals of one number are always delivered in sending order (for concurrent senders, in
+ * the order the target took them), and of coalesced standard signals the first one sent is
+ * kept. (POSIX leaves which one is kept to the implementation; Linux keeps the first.)
  *
  * <p><b>Operating-system signals.</b> The OS signals this JVM receives and the platform
  * listens to ({@link #osSignals()}, at least {@link Signal#HUP}, {@link Signal#USR2} and

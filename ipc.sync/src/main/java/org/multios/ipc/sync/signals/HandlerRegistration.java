@@ -1,7 +1,8 @@
 package org.multios.ipc.sync.signals;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * ({@link Counter#MESSAGES_IN}), its exceptions ({@link Counter#ERRORS}) and its overruns of
  * the time budget ({@link Counter#TIMEOUTS}); after too many overruns in a row it unregisters
  * itself.
+ *
+ * <p>Calls and closing meet under {@link #calls}: a call starts only while the registration is
+ * open and is recorded until it ends, so {@link #close()} can wait for calls in progress on
+ * other threads (not for one on its own thread: the handler closing itself). The platform's
+ * own closes (its process going, too many overruns) do not wait: they run on threads that must
+ * not be held by a handler.
  */
 final class HandlerRegistration implements SignalRegistration {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerRegistration.class);
@@ -39,7 +46,10 @@ final class HandlerRegistration implements SignalRegistration {
     private final int overrunsBeforeRemoval;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private final AtomicInteger overrunsInARow = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object calls = new Object();
+    /** Guarded by {@link #calls}: the threads running the handler now (more than one only after an overrun). */
+    private final List<Thread> calling = new ArrayList<>(2);
+    private volatile boolean closed;
 
     HandlerRegistration(long id, Signal signal, SignalHandler handler, ProcessSignals process, CallerContext caller,
             int overrunsBeforeRemoval) {
@@ -58,15 +68,25 @@ final class HandlerRegistration implements SignalRegistration {
 
     /** Calls the handler, unless closed; an exception is counted and logged, never thrown. */
     void call(SignalInfo info) {
-        if (closed.get()) {
-            return;
+        Thread self = Thread.currentThread();
+        synchronized (calls) {
+            if (closed) {
+                return;
+            }
+            calling.add(self);
         }
-        counters.incrementAndGet(Counter.MESSAGES_IN.ordinal());
         try {
+            process.reached(SignalMechanism.Hook.CALL_ADMITTED);
+            counters.incrementAndGet(Counter.MESSAGES_IN.ordinal());
             handler.handle(info);
         } catch (RuntimeException | Error e) {
             counters.incrementAndGet(Counter.ERRORS.ordinal());
             LOG.warn("signal handler #{} for {} of {} failed", id, signal, process.process(), e);
+        } finally {
+            synchronized (calls) {
+                calling.remove(self);
+                calls.notifyAll();
+            }
         }
     }
 
@@ -81,10 +101,10 @@ final class HandlerRegistration implements SignalRegistration {
         int inARow = overrunsInARow.incrementAndGet();
         LOG.warn("signal handler #{} for {} of {} overran its time budget ({} in a row); it was interrupted", id,
                 signal, process.process(), inARow);
-        if (inARow >= overrunsBeforeRemoval && !closed.get()) {
+        if (inARow >= overrunsBeforeRemoval && !closed) {
             LOG.warn("signal handler #{} for {} of {} unregistered after {} overruns in a row", id, signal,
                     process.process(), inARow);
-            close();
+            unregister(); // on the watchdog thread: never waits for the call that overran
         }
     }
 
@@ -115,7 +135,7 @@ final class HandlerRegistration implements SignalRegistration {
 
     @Override
     public int rights() {
-        return closed.get() ? Rights.NONE : Rights.ALL;
+        return closed ? Rights.NONE : Rights.ALL;
     }
 
     @Override
@@ -130,7 +150,7 @@ final class HandlerRegistration implements SignalRegistration {
 
     @Override
     public void setPermissions(Permissions permissions) {
-        if (closed.get()) {
+        if (closed) {
             throw IpcException.closed(describe());
         }
         throw new IpcException(IpcError.UNSUPPORTED, describe() + " has no permissions of its own");
@@ -138,19 +158,47 @@ final class HandlerRegistration implements SignalRegistration {
 
     @Override
     public boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
+    /** Unregisters, then waits for calls in progress on other threads (see {@link SignalRegistration#close()}). */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        unregister();
+        awaitCallsElsewhere();
+    }
+
+    private void unregister() {
+        if (markClosed()) {
+            process.reached(SignalMechanism.Hook.REGISTRATION_CLOSING);
             process.unregister(this);
         }
     }
 
-    /** Marks it closed without telling the process (the process is going). */
+    /** Marks it closed, so that no call starts any more, without telling the process. */
     boolean markClosed() {
-        return closed.compareAndSet(false, true);
+        synchronized (calls) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            return true;
+        }
+    }
+
+    /** Waits until no thread but this one runs the handler; an interrupt ends the wait early. */
+    private void awaitCallsElsewhere() {
+        Thread self = Thread.currentThread();
+        synchronized (calls) {
+            while (calling.size() > (calling.contains(self) ? 1 : 0)) {
+                try {
+                    calls.wait();
+                } catch (InterruptedException e) {
+                    self.interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     String describe() {

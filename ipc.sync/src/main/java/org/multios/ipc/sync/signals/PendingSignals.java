@@ -1,6 +1,5 @@
 package org.multios.ipc.sync.signals;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -9,49 +8,68 @@ import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalInfo;
 
 /**
- * The signals pending for one process because it blocks them: at most one per standard signal
- * (a second one is lost, the first one's value kept), and every real-time one in sending
- * order. Delivery order is standard signals by number, then real-time signals by number, each
- * number in sending order. Not thread-safe: the owning {@link ProcessSignals} guards it.
+ * The signals pending for one process because it blocks them, each with its place in the
+ * process's arrival order: at most one per standard signal (of two, the one that arrived first
+ * is kept and the other lost), and every real-time one in arrival order. A signal that was
+ * already on its way when its number was blocked is added late but takes its arrival place,
+ * before any that arrived after it. Delivery order is standard signals by number, then
+ * real-time signals by number, each number in arrival order. Not thread-safe: the owning
+ * {@link ProcessSignals} guards it.
  */
 final class PendingSignals {
-    private final SignalInfo[] standard = new SignalInfo[Signal.STANDARD_MAX + 1];
+    /**
+     * A signal with its place in the arrival order of its process.
+     *
+     * @param order increases with each signal the process accepts
+     * @param info  the signal
+     */
+    record Arrival(long order, SignalInfo info) {
+    }
+
+    private final Arrival[] standard = new Arrival[Signal.STANDARD_MAX + 1];
     @SuppressWarnings("unchecked")
-    private final ArrayDeque<SignalInfo>[] realTime = new ArrayDeque[Signal.RTMAX_NUMBER - Signal.RTMIN_NUMBER + 1];
+    private final List<Arrival>[] realTime = new List[Signal.RTMAX_NUMBER - Signal.RTMIN_NUMBER + 1];
 
     /**
-     * Adds a signal.
+     * Adds a signal at its arrival place.
      *
-     * @return false if it is a standard signal already pending (the new one is lost)
+     * @return false if the standard signal is lost (one that arrived earlier is pending)
      */
-    boolean add(SignalInfo info) {
-        int n = info.signal().number();
-        if (info.signal().isStandard()) {
-            if (standard[n] != null) {
+    boolean add(Arrival arrival) {
+        Signal signal = arrival.info().signal();
+        int n = signal.number();
+        if (signal.isStandard()) {
+            Arrival kept = standard[n];
+            if (kept != null && kept.order() < arrival.order()) {
                 return false;
             }
-            standard[n] = info;
+            standard[n] = arrival;
             return true;
         }
         int i = n - Signal.RTMIN_NUMBER;
         if (realTime[i] == null) {
-            realTime[i] = new ArrayDeque<>();
+            realTime[i] = new ArrayList<>();
         }
-        realTime[i].addLast(info);
+        List<Arrival> queue = realTime[i];
+        int at = queue.size();
+        while (at > 0 && queue.get(at - 1).order() > arrival.order()) {
+            at--;
+        }
+        queue.add(at, arrival);
         return true;
     }
 
     /** Removes and returns, in delivery order, the pending instances of the signals that match. */
-    List<SignalInfo> take(Predicate<Signal> which) {
-        List<SignalInfo> taken = new ArrayList<>();
+    List<Arrival> take(Predicate<Signal> which) {
+        List<Arrival> taken = new ArrayList<>();
         for (int n = Signal.STANDARD_MIN; n <= Signal.STANDARD_MAX; n++) {
-            if (standard[n] != null && which.test(standard[n].signal())) {
+            if (standard[n] != null && which.test(standard[n].info().signal())) {
                 taken.add(standard[n]);
                 standard[n] = null;
             }
         }
         for (int i = 0; i < realTime.length; i++) {
-            if (realTime[i] != null && !realTime[i].isEmpty() && which.test(realTime[i].peekFirst().signal())) {
+            if (realTime[i] != null && !realTime[i].isEmpty() && which.test(realTime[i].get(0).info().signal())) {
                 taken.addAll(realTime[i]);
                 realTime[i] = null;
             }
@@ -64,12 +82,12 @@ final class PendingSignals {
         List<SignalInfo> all = new ArrayList<>();
         for (int n = Signal.STANDARD_MIN; n <= Signal.STANDARD_MAX; n++) {
             if (standard[n] != null) {
-                all.add(standard[n]);
+                all.add(standard[n].info());
             }
         }
-        for (ArrayDeque<SignalInfo> q : realTime) {
-            if (q != null) {
-                all.addAll(q);
+        for (List<Arrival> queue : realTime) {
+            if (queue != null) {
+                queue.forEach(a -> all.add(a.info()));
             }
         }
         return all;

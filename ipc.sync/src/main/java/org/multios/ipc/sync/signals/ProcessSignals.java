@@ -19,6 +19,7 @@ import org.multios.ipc.signal.SignalHandler;
 import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalOrigin;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.sync.signals.PendingSignals.Arrival;
 
 /**
  * The signal state of one IPC process: handlers per signal, ignored and blocked sets, pending
@@ -26,11 +27,18 @@ import org.multios.ipc.spi.CallerContext;
  * call handlers, take the default action) is made under this object's lock, at delivery time,
  * on the process's lane; handlers are called outside it.
  *
- * <p>Standard signals coalesce while pending (blocked): another of the same number is lost.
- * Unblocked, each one sent is delivered, unless {@link SignalSettings#queuedSignalsMax()}
- * signals already wait on the lane (a flood): then it is lost, as if coalesced. Real-time
- * signals queue, at most {@link SignalSettings#queuedSignalsMax()} per process (pending and
- * waiting together); past that the sender gets LIMIT_EXCEEDED.
+ * <p>Standard signals coalesce while pending (blocked): the one that arrived first is kept,
+ * later ones of the same number are lost. Unblocked, each one sent is delivered, unless
+ * {@link SignalSettings#queuedSignalsMax()} signals already wait on the lane (a flood): then it
+ * is lost, as if coalesced. Real-time signals queue, at most
+ * {@link SignalSettings#queuedSignalsMax()} per process (pending and waiting together); past
+ * that the sender gets LIMIT_EXCEEDED. Every signal taken gets its place in the process's
+ * arrival order; one found blocked only when its turn on the lane comes becomes pending at that
+ * place, so each number is delivered in arrival order whenever it is blocked.
+ *
+ * <p>A registration holds one place of its context's quota and one reference to the OS hook of
+ * its signal (taken before it is listed). Whoever removes it from the handler lists under this
+ * object's lock, its own {@code close()} or the process going, gives both back: once.
  */
 final class ProcessSignals {
     private static final int SLOTS = Signal.RTMAX_NUMBER + 1;
@@ -45,6 +53,7 @@ final class ProcessSignals {
     private final boolean[] blocked = new boolean[SLOTS];
     private final PendingSignals pending = new PendingSignals();
     private int handlerCount;
+    private long arrivals;
     private int queuedRealTime;
     private int onLane;
     private boolean closed;
@@ -67,48 +76,59 @@ final class ProcessSignals {
     }
 
     /**
-     * A context is released: the handlers registered through it go.
+     * A context is released: the handlers registered through it go. With the last context the
+     * process closes in the same step, so that no caller can attach to a process about to close.
      *
-     * @return true if no context is left, so the process is gone
+     * @return true if that was the last context: the process is closed
      */
     boolean detach(CallerContext caller) {
         List<HandlerRegistration> gone = new ArrayList<>();
-        boolean empty;
+        boolean last;
         synchronized (this) {
-            contexts.remove(caller);
+            if (!contexts.remove(caller)) {
+                return false;
+            }
             for (List<HandlerRegistration> list : handlers) {
                 if (list != null) {
                     list.removeIf(r -> r.caller() == caller && gone.add(r));
                 }
             }
             handlerCount -= gone.size();
-            empty = contexts.isEmpty();
+            last = contexts.isEmpty();
+            if (last) {
+                closeLocked(gone);
+            }
         }
-        gone.forEach(this::forget);
-        return empty;
+        closeRemoved(gone);
+        return last;
     }
 
     /** The process is gone: every handler, pending and waiting signal goes, quotas are given back. */
     void close() {
         List<HandlerRegistration> gone = new ArrayList<>();
         synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (int n = 0; n < SLOTS; n++) {
-                if (handlers[n] != null) {
-                    gone.addAll(handlers[n]);
-                    handlers[n] = null;
-                }
-            }
-            handlerCount = 0;
-            pending.take(s -> true);
-            queuedRealTime = 0;
-            onLane = 0;
-            lane.close();
+            closeLocked(gone);
         }
-        gone.forEach(this::forget);
+        closeRemoved(gone);
+    }
+
+    /** Closes the process, adding the registrations it removes to {@code gone}. */
+    private void closeLocked(List<HandlerRegistration> gone) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int n = 0; n < SLOTS; n++) {
+            if (handlers[n] != null) {
+                gone.addAll(handlers[n]);
+                handlers[n] = null;
+            }
+        }
+        handlerCount = 0;
+        pending.take(s -> true);
+        queuedRealTime = 0;
+        onLane = 0;
+        lane.close();
     }
 
     synchronized boolean isClosed() {
@@ -122,25 +142,37 @@ final class ProcessSignals {
         if (handler == null) {
             throw IpcException.invalidArgument("signal handler for " + signal + " must not be null");
         }
-        HandlerRegistration registration;
-        synchronized (this) {
-            checkOpen();
-            mechanism.limits().check(Limit.SIGNAL_HANDLERS, handlerCount + 1L, "signal handlers of " + process);
-            caller.reserve(Quota.SIGNAL_HANDLERS, 1);
-            registration = new HandlerRegistration(mechanism.nextId(), signal, handler, this, caller,
-                    mechanism.settings().overrunsBeforeRemoval());
-            int n = signal.number();
-            if (handlers[n] == null) {
-                handlers[n] = new ArrayList<>();
-            }
-            handlers[n].add(registration);
-            handlerCount++;
-            ignored[n] = false;
-        }
+        // The OS hook is retained before the registration can be seen: whoever removes it
+        // releases the hook after this, never before.
         mechanism.osHandlerAdded(signal);
+        HandlerRegistration registration;
+        try {
+            synchronized (this) {
+                checkOpen();
+                mechanism.limits().check(Limit.SIGNAL_HANDLERS, handlerCount + 1L, "signal handlers of " + process);
+                caller.reserve(Quota.SIGNAL_HANDLERS, 1);
+                registration = new HandlerRegistration(mechanism.nextId(), signal, handler, this, caller,
+                        mechanism.settings().overrunsBeforeRemoval());
+                int n = signal.number();
+                if (handlers[n] == null) {
+                    handlers[n] = new ArrayList<>();
+                }
+                handlers[n].add(registration);
+                handlerCount++;
+                ignored[n] = false;
+            }
+        } catch (RuntimeException e) {
+            mechanism.osHandlerRemoved(signal);
+            throw e;
+        }
+        reached(SignalMechanism.Hook.REGISTERED);
         return registration;
     }
 
+    /**
+     * Removes a registration that its owner closed. What it holds (quota, OS hook) is given back
+     * by whoever removes it from this process, here or when the process goes: once.
+     */
     void unregister(HandlerRegistration registration) {
         boolean removed;
         synchronized (this) {
@@ -155,9 +187,15 @@ final class ProcessSignals {
         }
     }
 
-    private void forget(HandlerRegistration registration) {
-        if (registration.markClosed()) {
-            giveBack(registration);
+    void reached(int step) {
+        mechanism.reached(step);
+    }
+
+    /** Closes registrations this process removed (their owner may be closing them too) and gives back what they held. */
+    private void closeRemoved(List<HandlerRegistration> gone) {
+        for (HandlerRegistration r : gone) {
+            r.markClosed();
+            giveBack(r);
         }
     }
 
@@ -196,8 +234,8 @@ final class ProcessSignals {
         synchronized (this) {
             checkOpen();
             signals.forEach(s -> blocked[s.number()] = false);
-            for (SignalInfo info : pending.take(signals::contains)) {
-                toLane(info);
+            for (Arrival arrival : pending.take(signals::contains)) {
+                toLane(arrival);
             }
         }
     }
@@ -269,23 +307,25 @@ final class ProcessSignals {
             }
             queuedRealTime++;
         }
+        Arrival arrival = new Arrival(++arrivals, info);
         if (blocked[n]) {
-            pending.add(info);
+            pending.add(arrival);
             return;
         }
         if (info.signal().isStandard() && onLane >= mechanism.settings().queuedSignalsMax()) {
             return; // a flood of standard signals: lost, as when they coalesce
         }
-        toLane(info);
+        toLane(arrival);
     }
 
-    private void toLane(SignalInfo info) {
+    private void toLane(Arrival arrival) {
         onLane++;
-        lane.add(DeliveryLane.Step.plain(() -> dispatch(info)));
+        lane.add(DeliveryLane.Step.plain(() -> dispatch(arrival)));
     }
 
     /** Runs on the lane: decides what the signal does now and queues the handler calls first. */
-    private void dispatch(SignalInfo info) {
+    private void dispatch(Arrival arrival) {
+        SignalInfo info = arrival.info();
         Signal signal = info.signal();
         int n = signal.number();
         List<HandlerRegistration> targets;
@@ -295,7 +335,7 @@ final class ProcessSignals {
                 return;
             }
             if (blocked[n] && !ignored[n]) {
-                pending.add(info); // blocked after it arrived: pending now, still counted
+                pending.add(arrival); // blocked after it arrived: pending at its arrival place, still counted
                 return;
             }
             if (signal.isRealTime()) {
@@ -357,10 +397,10 @@ final class ProcessSignals {
 
     // ------------------------------------------------------------------ checks
 
-    private static int countRealTime(List<SignalInfo> infos) {
+    private static int countRealTime(List<Arrival> arrivals) {
         int n = 0;
-        for (SignalInfo i : infos) {
-            if (i.signal().isRealTime()) {
+        for (Arrival a : arrivals) {
+            if (a.info().signal().isRealTime()) {
                 n++;
             }
         }

@@ -59,6 +59,7 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
     private final OsSignalSender sender = new OsSignalSender();
     private final Map<IpcProcess, ProcessSignals> processes = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Hook hook;
     private volatile IpcLimits limits;
     private volatile boolean closed;
 
@@ -85,6 +86,13 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
 
     SignalMechanism(IpcLimits limits, Consumer<IpcProcess> terminator, SignalSettings settings,
             OsSignalSource osSignals) {
+        this(limits, terminator, settings, osSignals, null);
+    }
+
+    /** A mechanism whose race windows a test can hold open with {@code hook} (null: none). */
+    SignalMechanism(IpcLimits limits, Consumer<IpcProcess> terminator, SignalSettings settings,
+            OsSignalSource osSignals, Hook hook) {
+        this.hook = hook;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.terminator = Objects.requireNonNull(terminator, "terminator");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -103,6 +111,23 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
     /** Applies changed limits to later registrations. */
     public void limits(IpcLimits changed) {
         this.limits = Objects.requireNonNull(changed, "limits");
+    }
+
+    /**
+     * Called by a thread at a point where another thread's action can land between two steps
+     * of its own: tests only.
+     */
+    interface Hook {
+        /** A handler call passed the registration's closed check; the handler runs next. */
+        int CALL_ADMITTED = 1;
+        /** {@link HandlerRegistration#close()} marked the registration closed; the process removes it next. */
+        int REGISTRATION_CLOSING = 2;
+        /** {@link ProcessSignals#register} listed the new registration; it returns next. */
+        int REGISTERED = 3;
+        /** {@link #release} detached the process's last context; the process is forgotten next. */
+        int LAST_CONTEXT_DETACHED = 4;
+
+        void at(int step);
     }
 
     @Override
@@ -130,9 +155,9 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
     @Override
     public void release(CallerContext caller) {
         ProcessSignals state = processes.get(caller.process());
-        if (state != null && state.detach(caller)) {
+        if (state != null && state.detach(caller)) { // the last context: the process closed with it
+            reached(Hook.LAST_CONTEXT_DETACHED);
             processes.remove(caller.process(), state);
-            state.close();
         }
     }
 
@@ -179,6 +204,12 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
 
     long nextId() {
         return ids.incrementAndGet();
+    }
+
+    void reached(int step) {
+        if (hook != null) {
+            hook.at(step);
+        }
     }
 
     void checkOpen() {
