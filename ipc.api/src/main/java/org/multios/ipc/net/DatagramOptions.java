@@ -11,8 +11,11 @@ import org.osgi.annotation.versioning.ProviderType;
  *                           {@value #MAX_UDP_PAYLOAD} and at most {@link Limit#MESSAGE_SIZE}
  *                           (checked when the socket is opened)
  * @param receiveBufferBytes bytes of datagrams buffered for receiving, at least
- *                           {@code maxDatagramSize}; datagrams arriving when it is full are
- *                           dropped (counted as {@link org.multios.ipc.Counter#ERRORS})
+ *                           {@code maxDatagramSize} (the operating system may round it); the
+ *                           operating system drops datagrams arriving when it is full. They
+ *                           are counted as {@link org.multios.ipc.Counter#ERRORS} where the
+ *                           system reports them per socket (Linux: {@code /proc/net/udp}),
+ *                           and cannot be counted elsewhere
  * @param broadcast          whether datagrams may be sent to broadcast addresses
  */
 @ProviderType

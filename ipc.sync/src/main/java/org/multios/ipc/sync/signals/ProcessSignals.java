@@ -191,7 +191,7 @@ final class ProcessSignals {
         mechanism.reached(step);
     }
 
-    /** Closes registrations this process removed (their owner may be closing them too) and gives back what they held. */
+    /** Closes registrations this process removed (their owner may be closing them too), gives back what they held. */
     private void closeRemoved(List<HandlerRegistration> gone) {
         for (HandlerRegistration r : gone) {
             r.markClosed();

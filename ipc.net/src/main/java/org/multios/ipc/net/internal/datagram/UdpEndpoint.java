@@ -52,7 +52,8 @@ import org.multios.ipc.spi.Grant;
  * direct buffer one byte larger than the maximum, under a short receive lock: a datagram that
  * does not fit is detected, discarded and reported, and each datagram reaches exactly one
  * receiver. Counters: {@code *_OUT} sent, {@code *_IN} received, {@code ERRORS} datagrams
- * discarded as too large and I/O failures.
+ * discarded as too large, I/O failures, and datagrams the kernel dropped before they could be
+ * received (receive buffer full), where the kernel shows them ({@link KernelDrops}: Linux).
  */
 public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     /** The longest single select: a safety net, as close and interrupts wake selectors anyway. */
@@ -73,6 +74,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     /** Addresses refused as broadcast: empty when the options allow broadcast. */
     private final Set<InetAddress> broadcasts;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
+    private final KernelDrops kernelDrops;
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ReentrantLock readWait = new ReentrantLock();
     private final ReentrantLock writeWait = new ReentrantLock();
@@ -91,7 +93,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     }
 
     private UdpEndpoint(long id, Endpoint local, DatagramOptions options, CallerContext owner, Grant grant,
-            DatagramChannel channel, boolean ipv6, Selector readable, Selector writable) {
+            DatagramChannel channel, boolean ipv6, Selector readable, Selector writable, KernelDrops kernelDrops) {
         this.id = id;
         this.local = local;
         this.name = local.toString();
@@ -102,6 +104,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         this.ipv6 = ipv6;
         this.readable = readable;
         this.writable = writable;
+        this.kernelDrops = kernelDrops;
         this.broadcasts = options.broadcast() ? Set.of() : broadcastAddresses();
         this.inbox = ByteBuffer.allocateDirect(options.maxDatagramSize() + 1);
     }
@@ -143,8 +146,10 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
             channel.register(readable, SelectionKey.OP_READ);
             writable = Selector.open();
             channel.register(writable, SelectionKey.OP_WRITE);
-            Endpoint bound = local.withPort(((InetSocketAddress) channel.getLocalAddress()).getPort());
-            return new UdpEndpoint(id, bound, options, owner, grant, channel, ipv6, readable, writable);
+            InetSocketAddress boundAddress = (InetSocketAddress) channel.getLocalAddress();
+            Endpoint bound = local.withPort(boundAddress.getPort());
+            return new UdpEndpoint(id, bound, options, owner, grant, channel, ipv6, readable, writable,
+                    KernelDrops.of(boundAddress, ipv6));
         } catch (IOException | RuntimeException e) {
             closeQuietly(writable);
             closeQuietly(readable);
@@ -232,6 +237,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         for (int i = 0; i < values.length; i++) {
             values[i] = counters.get(i);
         }
+        values[Counter.ERRORS.ordinal()] += kernelDrops.count();
         return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), Permissions.of(owner.process(), 0600),
                 options.maxDatagramSize(), false, Statistics.of(values, WaitTimes.NONE));
     }
@@ -261,6 +267,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         writable.wakeup();
         closeQuietly(readable);
         closeQuietly(writable);
+        kernelDrops.stop();
         closeQuietly(channel);
         action.run();
     }
