@@ -22,7 +22,7 @@ final class PausePoint implements SignalMechanism.Hook {
 
     @Override
     public void at(int step) {
-        if (step == 0 || !armed.compareAndSet(step, 0)) {
+        if (!armed.compareAndSet(step, 0)) {
             return;
         }
         reached.countDown();
