@@ -66,7 +66,7 @@ public class WebConsoleIpcPageTest {
         Assume.assumeTrue("needs " + CHROMEDRIVER + " (installed by .ci/run in CI)",
                 haveDriver || System.getenv("CI") != null);
         workDir = tmp.newFolder("gateway").toPath();
-        Files.createDirectories(workDir.resolve("conf"));
+        GatewayProcess.shippedConf(workDir);
         output = workDir.resolve("output.txt");
     }
 
