@@ -108,6 +108,87 @@ class BridgeDeliveryTest extends NetTestSupport {
     }
 
     @Test
+    void closingARemoteQueueWhileAReceiveHoldsAMessageLosesNothing() throws Exception {
+        IpcContext ctx = context();
+        MessageQueue local = queue(ctx, "closing");
+        CountDownLatch taken = new CountDownLatch(1);
+        CountDownLatch cancelSeen = new CountDownLatch(1);
+        try (Bridge bridge = export(ctx, "closing", new BridgeHooks() {
+            @Override
+            public void beforeReply(int op, int id) {
+                if (op == OP_RECEIVE) {
+                    taken.countDown();
+                    await(cancelSeen);
+                }
+            }
+
+            @Override
+            public void cancelled(int id) {
+                cancelSeen.countDown();
+            }
+        })) {
+            MessageQueue remote = net().openRemoteQueue(bridge.endpoint(), "closing", ConnectOptions.DEFAULTS);
+            Future<Integer> receive = callers.submit(() -> remote.receive(new byte[64], 0, 64, new MessageInfo()));
+            local.send(bytes("held"), 0, 4, 1);
+            await(taken);
+            remote.close();
+
+            assertFailsWith(IpcError.CLOSED, receive);
+            assertThat(drain(local)).as("the message the closed handle's receive took").containsExactly("held");
+        }
+    }
+
+    @Test
+    void aLateReplyToAnAbandonedReceiveIsSentBackWhenTheHandleCloses() throws Exception {
+        IpcContext ctx = context();
+        MessageQueue local = queue(ctx, "late");
+        CountDownLatch taken = new CountDownLatch(1);
+        CountDownLatch gaveUp = new CountDownLatch(1);
+        CountDownLatch replied = new CountDownLatch(1);
+        // The bridge holds its reply until the caller gave up (its cancel unanswered), and reads
+        // the cancel only after the reply went out: the reply is late, never cancelled.
+        try (Bridge bridge = export(ctx, "late", new BridgeHooks() {
+            @Override
+            public void beforeReply(int op, int id) {
+                if (op == OP_RECEIVE) {
+                    taken.countDown();
+                    await(gaveUp);
+                }
+            }
+
+            @Override
+            public void replied(int op, int id) {
+                if (op == OP_RECEIVE) {
+                    replied.countDown();
+                }
+            }
+
+            @Override
+            public void cancelling(int id) {
+                await(replied);
+            }
+        })) {
+            MessageQueue remote = net().openRemoteQueue(bridge.endpoint(), "late", ConnectOptions.DEFAULTS);
+            AtomicReference<Thread> receiver = new AtomicReference<>();
+            Future<Integer> receive = callers.submit(() -> {
+                receiver.set(Thread.currentThread());
+                return remote.receive(new byte[64], 0, 64, new MessageInfo());
+            });
+            local.send(bytes("late"), 0, 4, 9);
+            await(taken);
+            receiver.get().interrupt();
+            assertFailsWith(IpcError.INTERRUPTED, receive);
+            gaveUp.countDown();
+            remote.close();
+
+            byte[] buf = new byte[64];
+            MessageInfo info = new MessageInfo();
+            assertThat(local.receive(buf, 0, buf.length, info, Duration.ofSeconds(10))).as("sent back").isEqualTo(4);
+            assertThat(info.priority()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void anInterruptedReceiveOnARemoteChannelPutsTheMessageBackInItsDirection() throws Exception {
         IpcContext ctx = context();
         ChannelEnd a = ctx.service(ChannelService.class).create("talk", ChannelOptions.defaults().withMode(0666));

@@ -38,6 +38,7 @@ final class BridgeClient {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, PendingReply> pending = new ConcurrentHashMap<>();
     private final Queue<Frame> orphans = new ConcurrentLinkedQueue<>();
+    private volatile boolean closing;
 
     BridgeClient(StreamConnection connection, String object) {
         this.connection = connection;
@@ -88,6 +89,9 @@ final class BridgeClient {
         IpcException gaveUp;
         try {
             Frame f = reply.await(wait == Waits.FOREVER ? Waits.FOREVER : wait == Waits.NEVER ? REPLY_NANOS : wait);
+            if (f != null && closing && isCancelled(f)) {
+                throw IpcException.closed(object);
+            }
             if (f != null) {
                 return f;
             }
@@ -103,11 +107,7 @@ final class BridgeClient {
     /** The caller gave up: cancel the request and wait a little for the reply that settles it. */
     private Frame settle(int op, int id, PendingReply reply, IpcException gaveUp) {
         boolean interrupted = gaveUp.error() == IpcError.INTERRUPTED;
-        try {
-            connection.sendOwned(OP_CANCEL, 0, request(0, Waits.NEVER).putInt(ID_OFFSET, id).array(), Waits.NEVER);
-        } catch (IpcException ended) {
-            // the connection ended: the wait below learns it
-        }
+        cancel(id);
         long deadline = System.nanoTime() + SETTLE_NANOS;
         try {
             while (true) {
@@ -137,6 +137,15 @@ final class BridgeClient {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Asks the bridge to cancel a request; never waits (a full or ended connection: no cancel). */
+    private void cancel(int id) {
+        try {
+            connection.sendOwned(OP_CANCEL, 0, request(0, Waits.NEVER).putInt(ID_OFFSET, id).array(), Waits.NEVER);
+        } catch (IpcException ended) {
+            // the connection ended: waiting for the reply learns it
         }
     }
 
@@ -170,8 +179,8 @@ final class BridgeClient {
     private void replied(Frame reply) {
         int id = Replies.id(reply);
         PendingReply waiter = pending.remove(id);
-        if (waiter != null && !waiter.complete(reply) && isMessage(reply)) {
-            orphans.add(reply);
+        if (waiter != null) {
+            waiter.complete(reply, orphans);
         }
     }
 
@@ -188,10 +197,23 @@ final class BridgeClient {
     }
 
     /**
-     * Closes the connection; messages kept for later receives are first sent back to the
-     * bridge (at their priorities), so that closing the handle loses none of them.
+     * Closes the connection without losing a message: receives still waiting are cancelled and
+     * settled first (a message that comes meanwhile goes to its caller), then messages kept for
+     * later receives are sent back to the bridge (at their priorities), then BYE.
      */
     void close() {
+        closing = true;
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        for (Map.Entry<Integer, PendingReply> e : pending.entrySet()) {
+            if (e.getValue().receive) {
+                cancel(e.getKey());
+            }
+        }
+        for (PendingReply p : pending.values()) {
+            if (p.receive) {
+                p.settled(deadline);
+            }
+        }
         Frame kept;
         while ((kept = orphans.poll()) != null && connection.isConnected()) {
             byte[] message = kept.payload();
@@ -212,19 +234,21 @@ final class BridgeClient {
         private Frame reply;
         private IpcException failure;
         private boolean abandoned;
+        private boolean answered;
 
         PendingReply(boolean receive) {
             this.receive = receive;
         }
 
-        /** @return false if the caller abandoned the request: the reply is the connection's to keep */
-        synchronized boolean complete(Frame f) {
-            if (abandoned) {
-                return false;
+        /** The reply came: to its caller, or (abandoned) a message in it to {@code orphans}. */
+        synchronized void complete(Frame f, Queue<Frame> orphans) {
+            if (!abandoned) {
+                reply = f;
+            } else if (isMessage(f)) {
+                orphans.add(f);
             }
-            reply = f;
+            answered = true;
             notifyAll();
-            return true;
         }
 
         synchronized void fail(IpcException why) {
@@ -257,6 +281,22 @@ final class BridgeClient {
                 throw failure;
             }
             return reply;
+        }
+
+        /** Waits (not interruptibly) until the request is answered or failed, or the deadline. */
+        synchronized void settled(long deadline) {
+            boolean interrupted = false;
+            long left;
+            while (!answered && failure == null && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** The caller stops waiting: the reply if it came meanwhile, else null (a late one is kept). */

@@ -100,8 +100,9 @@ final class BridgeConnection {
         if (frame.type() == OP_CANCEL) {
             BridgeRequest r = inFlight.get(id);
             if (r != null) {
-                bridge.hooks().cancelled(id);
+                bridge.hooks().cancelling(id);
                 r.cancel();
+                bridge.hooks().cancelled(id);
             }
             return;
         }
@@ -219,6 +220,7 @@ final class BridgeConnection {
             }
         } finally {
             inFlight.remove(r.id());
+            bridge.hooks().replied(r.frame().type(), r.id());
             closeIfDrained();
         }
     }

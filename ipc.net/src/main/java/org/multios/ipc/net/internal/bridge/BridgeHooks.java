@@ -17,6 +17,14 @@ public interface BridgeHooks {
     default void beforeReply(int op, int id) {
     }
 
+    /** The reply to request {@code id} of operation {@code op} was handed to the connection (or failed). */
+    default void replied(int op, int id) {
+    }
+
+    /** The peer's CANCEL of request {@code id} came and is about to take effect (reactor thread). */
+    default void cancelling(int id) {
+    }
+
     /** The peer cancelled request {@code id} (reactor thread). */
     default void cancelled(int id) {
     }

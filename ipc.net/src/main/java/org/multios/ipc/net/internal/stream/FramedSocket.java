@@ -325,17 +325,23 @@ final class FramedSocket implements Reactor.Handler {
         }
     }
 
-    /** The DATA frames not written yet, which never will be: the tracker is told of each. */
-    private void discardUnsent() {
+    /**
+     * Drops the DATA frames queued and, with {@code writeBufferToo}, those in the write buffer
+     * (which then is never written): the tracker is told of each.
+     */
+    private void discardUnsent(boolean writeBufferToo) {
         java.util.List<Frame> lost = new java.util.ArrayList<>();
-        writeLock.lock();
-        try {
-            for (Buffered b : inWriteBuffer) {
-                lost.add(b.frame());
+        if (writeBufferToo) {
+            writeLock.lock();
+            try {
+                for (Buffered b : inWriteBuffer) {
+                    lost.add(b.frame());
+                }
+                inWriteBuffer.clear();
+                writing.clear();
+            } finally {
+                writeLock.unlock();
             }
-            inWriteBuffer.clear();
-        } finally {
-            writeLock.unlock();
         }
         outLock.lock();
         try {
@@ -669,7 +675,7 @@ final class FramedSocket implements Reactor.Handler {
         if (!markEnded(reason)) {
             return;
         }
-        discardUnsent();
+        discardUnsent(false);
         outLock.lock();
         try {
             outbound.add(Handshake.refuse(error, reason));
@@ -696,7 +702,7 @@ final class FramedSocket implements Reactor.Handler {
     /** The connection is over at once (peer's BYE or end, I/O error): no more sending. */
     void drop(String reason) {
         markEnded(reason);
-        discardUnsent();
+        discardUnsent(true);
         closeChannelSoon();
     }
 
@@ -704,8 +710,12 @@ final class FramedSocket implements Reactor.Handler {
     private void closeChannelSoon() {
         if (reactor.inReactor()) {
             closeChannel();
-        } else {
+            return;
+        }
+        try {
             reactor.execute(this::closeChannel);
+        } catch (IpcException stopped) {
+            closeChannel(); // the reactor stopped: nobody else will
         }
     }
 
@@ -750,7 +760,7 @@ final class FramedSocket implements Reactor.Handler {
         } catch (IOException e) {
             // closing anyway
         }
-        discardUnsent();
+        discardUnsent(true);
         if (released.compareAndSet(false, true)) {
             Handshaker h = handshaker;
             handshaker = null;
