@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -372,10 +373,25 @@ class BridgeDeliveryTest extends NetTestSupport {
         python = new PythonBridgeClient(tempDir, root);
         IpcContext ctx = context();
         MessageQueue local = queue(ctx, "once");
-        try (Bridge bridge = export(ctx, "once", BridgeHooks.NONE)) {
+        // The script sends SEND id 7 twice, then STATUS. The first run of id 7 waits until a
+        // second one starts: a bridge that drops the repeat never starts it (the wait ends after
+        // a bounded time); one that runs it does so at once.
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch secondRun = new CountDownLatch(1);
+        try (Bridge bridge = export(ctx, "once", new BridgeHooks() {
+            @Override
+            public void beforeOperation(int op, int id) {
+                if (op == OP_SEND && id == 7 && runs.incrementAndGet() == 1) {
+                    awaitAtMost(secondRun, 2);
+                } else if (op == OP_SEND && id == 7) {
+                    secondRun.countDown();
+                }
+            }
+        })) {
             Run script = python.start(bridge, "send-twice", "once", "retry", "4");
             assertThat(readLine(script)).startsWith("replies ");
             assertThat(readLine(script)).isEqualTo("status 1");
+            assertThat(runs).as("runs of request id 7").hasValue(1);
             assertThat(drain(local)).containsExactly("retry");
         }
     }
@@ -396,11 +412,7 @@ class BridgeDeliveryTest extends NetTestSupport {
                 if (op == OP_SEND && id == 3) {
                     secondStarted.countDown();
                 } else if (op == OP_SEND && id == 2) {
-                    try {
-                        secondStarted.await(2, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    awaitAtMost(secondStarted, 2);
                 }
             }
         })) {
@@ -448,8 +460,13 @@ class BridgeDeliveryTest extends NetTestSupport {
 
     /** Waits for the latch in a hook; on the old code the event may never come, so not forever. */
     private static void await(CountDownLatch latch) {
+        awaitAtMost(latch, SAFETY_SECONDS);
+    }
+
+    /** Waits for an event that must not happen: its absence ends the wait after the bound. */
+    private static void awaitAtMost(CountDownLatch latch, long seconds) {
         try {
-            latch.await(SAFETY_SECONDS, TimeUnit.SECONDS);
+            latch.await(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
