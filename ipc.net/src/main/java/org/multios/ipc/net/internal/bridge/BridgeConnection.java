@@ -37,8 +37,8 @@ import org.multios.ipc.spi.MechanismProvider;
  * requests it sends, answered with their request id. When the connection ends, the peer's
  * handles are released (blocked requests wake with CLOSED).
  *
- * <p>Delivery rules ({@link BridgeDescriptor}): OPEN, SEND and STATUS run one at a time in
- * arrival order (per-priority FIFO holds as for a local sender), RECEIVEs in parallel; a
+ * <p>Delivery rules ({@link BridgeDescriptor}): OPEN and SEND run one at a time in arrival
+ * order (per-priority FIFO holds as for a local sender), RECEIVE and STATUS in parallel; a
  * request id seen again while its request runs, or among the last {@value #REMEMBERED}
  * answered, is not run again; CANCEL ends a request's wait; a message whose RECEIVE reply is
  * never written (cancelled, or the connection ended first) is put back at its priority; after
@@ -112,7 +112,7 @@ final class BridgeConnection {
         BridgeRequest r = new BridgeRequest(id, frame);
         inFlight.put(id, r);
         try {
-            if (frame.type() == OP_RECEIVE) {
+            if (frame.type() == OP_RECEIVE || frame.type() == OP_STATUS) {
                 workers.execute(() -> run(r));
             } else {
                 ordered.add(() -> run(r));

@@ -34,9 +34,9 @@ package org.multios.ipc.net.internal.bridge;
  * id that is still running, or is among the last 1024 answered on the connection, is not run
  * again: a repeated SEND, OPEN or STATUS is answered with the first reply, a repeated RECEIVE
  * not at all. A client that lost a reply may therefore repeat the request with the same id.</li>
- * <li><b>Order.</b> OPEN, SEND and STATUS requests run one at a time in the order they
- * arrive, so the messages of one connection keep their order within a priority (and a STATUS
- * sees the SENDs before it); RECEIVEs run in parallel.</li>
+ * <li><b>Order.</b> OPEN and SEND requests run one at a time in the order they arrive, so the
+ * messages of one connection keep their order within a priority; RECEIVE and STATUS run in
+ * parallel (a STATUS is never held up by a SEND waiting for room).</li>
  * <li><b>CANCEL</b> ends the named request: if it has not started it does nothing, if it waits
  * its wait ends; either way it is answered with ERROR INTERRUPTED and did nothing. A request
  * that had already completed is answered as usual (OK: a SEND that queued its message stays
