@@ -56,12 +56,17 @@ final class GatewayProcess {
      * its security bundle has started (its policy may come later, when File Install has read it).
      */
     static GatewayProcess start(Path dir, String... jvmOptions) throws Exception {
+        return start(dir, Path.of(System.getProperty("ipc.gateway.jar")), jvmOptions);
+    }
+
+    /** Starts the given gateway jar in {@code dir}, as {@link #start(Path, String...)} does. */
+    static GatewayProcess start(Path dir, Path jar, String... jvmOptions) throws Exception {
         Path output = dir.resolve("output.txt");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + dir.resolve("ipc"),
                 "-Dorg.osgi.service.http.port=" + freePort()));
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-jar", System.getProperty("ipc.gateway.jar")));
+        command.addAll(List.of("-jar", jar.toString()));
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         GatewayProcess g = new GatewayProcess(dir, output, p);
