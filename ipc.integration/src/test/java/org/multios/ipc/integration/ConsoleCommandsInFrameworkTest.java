@@ -127,10 +127,15 @@ public class ConsoleCommandsInFrameworkTest extends IpcTestSupport {
     @Test(timeout = 120_000)
     public void synchronizationCommands() throws Exception {
         contains(run("ipc:semcreate s 0"), "= 0");
+        contains(run("ipc:semrelease s"), "= 1");
+        contains(run("ipc:semacquire s 1000"), "= 0");
+        fails("ipc:semacquire s 20", IpcError.TIMEOUT);
+        fails("ipc:semrelease missing", IpcError.NOT_FOUND);
         contains(run("ipc:sempost s"), "= 1");
         contains(run("ipc:semwait s 1000"), "= 0");
-        fails("ipc:semwait s 20", IpcError.TIMEOUT);
-        fails("ipc:sempost missing", IpcError.NOT_FOUND);
+        String semaphores = run("ipc:objects semaphore");
+        assertTrue("a semaphore without a maximum shows '-' as its size:\n" + semaphores,
+                semaphores.matches("(?s).*semaphore +s +\\S+ +rw-rw---- +- .*") && !semaphores.contains("2147483647"));
         contains(run("ipc:mutexcreate m"), "created mutex 'm'");
         contains(run("ipc:eventcreate e auto"), "auto-reset");
         fails("ipc:eventcreate f sometimes", IpcError.INVALID_ARGUMENT);

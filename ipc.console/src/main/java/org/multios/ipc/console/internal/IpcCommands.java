@@ -66,8 +66,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=limits", "osgi.command.function=gc",
     "osgi.command.function=revoke", "osgi.command.function=unlink", "osgi.command.function=chmod",
     "osgi.command.function=chown", "osgi.command.function=shmcreate", "osgi.command.function=shmwrite",
-    "osgi.command.function=shmread", "osgi.command.function=semcreate", "osgi.command.function=sempost",
-    "osgi.command.function=semwait", "osgi.command.function=mutexcreate", "osgi.command.function=eventcreate",
+    "osgi.command.function=shmread", "osgi.command.function=semcreate", "osgi.command.function=semrelease",
+    "osgi.command.function=semacquire", "osgi.command.function=sempost", "osgi.command.function=semwait", "osgi.command.function=mutexcreate", "osgi.command.function=eventcreate",
     "osgi.command.function=eventsignal", "osgi.command.function=eventwait", "osgi.command.function=signal",
     "osgi.command.function=queuecreate", "osgi.command.function=send", "osgi.command.function=receive",
     "osgi.command.function=fifocreate", "osgi.command.function=bench", "osgi.command.function=channelcreate",
@@ -120,7 +120,7 @@ public final class IpcCommands {
         for (ObjectInfo o : infos) {
             Statistics s = o.statistics();
             boolean bytes = o.type() == ObjectType.SHARED_MEMORY || o.type() == ObjectType.PIPE;
-            t.row(o.type().label(), o.displayName(), o.permissions().owner(), o.permissions().modeString(), o.capacity(),
+            t.row(o.type().label(), o.displayName(), o.permissions().owner(), o.permissions().modeString(), ObjectAdmin.size(o),
                     s.get(Counter.HANDLES), s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN),
                     s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT));
         }
@@ -135,7 +135,7 @@ public final class IpcCommands {
         s.append(o.type().label()).append(" '").append(o.displayName()).append("'\n");
         s.append("  owner      ").append(o.permissions()).append('\n');
         s.append("  creator    ").append(o.creator()).append('\n');
-        s.append("  capacity   ").append(o.capacity()).append('\n');
+        s.append("  capacity   ").append(ObjectAdmin.size(o)).append('\n');
         s.append("  persistent ").append(o.persistent()).append('\n');
         for (Map.Entry<Counter, Long> c : o.statistics().asMap().entrySet()) {
             if (c.getValue() != 0) {
@@ -268,20 +268,30 @@ public final class IpcCommands {
         }
     }
 
-    @Descriptor("posts a named semaphore")
-    public String sempost(@Descriptor("name") String name) {
+    @Descriptor("releases (posts) a named semaphore: Semaphore.release")
+    public String semrelease(@Descriptor("name") String name) {
         try (Semaphore s = require(sync, "ipc.sync").openSemaphore(name)) {
             s.release();
             return "semaphore '" + name + "' = " + s.value() + "\n";
         }
     }
 
-    @Descriptor("waits on a named semaphore, at most the given milliseconds")
-    public String semwait(@Descriptor("name") String name, @Descriptor("timeout in milliseconds") long millis) {
+    @Descriptor("acquires (waits on) a named semaphore, at most the given milliseconds: Semaphore.acquire")
+    public String semacquire(@Descriptor("name") String name, @Descriptor("timeout in milliseconds") long millis) {
         try (Semaphore s = require(sync, "ipc.sync").openSemaphore(name)) {
             s.acquire(Duration.ofMillis(millis));
             return "semaphore '" + name + "' = " + s.value() + "\n";
         }
+    }
+
+    @Descriptor("the former name of semrelease")
+    public String sempost(@Descriptor("name") String name) {
+        return semrelease(name);
+    }
+
+    @Descriptor("the former name of semacquire")
+    public String semwait(@Descriptor("name") String name, @Descriptor("timeout in milliseconds") long millis) {
+        return semacquire(name, millis);
     }
 
     @Descriptor("creates a named robust mutex (mode 660)")

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.channel.ChannelService;
@@ -13,6 +14,7 @@ import org.multios.ipc.event.EventService;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
 
 /**
@@ -105,5 +107,14 @@ public final class ObjectAdmin {
             throw new IpcException(IpcError.UNAVAILABLE, "the mechanism is not running (start " + bundle + ")");
         }
         return service;
+    }
+
+    /**
+     * An object's size as users read it: bytes of a segment or pipe, messages of a queue, a
+     * semaphore's maximum, or "-" for a semaphore without one.
+     */
+    public static String size(ObjectInfo o) {
+        return o.type() == ObjectType.SEMAPHORE && o.capacity() == SemaphoreOptions.MAX_VALUE ? "-"
+                : Long.toString(o.capacity());
     }
 }
