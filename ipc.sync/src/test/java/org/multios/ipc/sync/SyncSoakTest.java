@@ -46,6 +46,12 @@ import org.multios.ipc.sync.internal.SyncFactories;
  * </ul>
  * The objects' own shared statistics (acquisitions, posts) must agree with the threads' tallies.
  * Prints one {@code SOAK ...} summary line per test.
+ *
+ * <p>In the mutex soak the child JVMs pause at random ({@code ipc.soak.mutexPauseMicros},
+ * default {@value #DEFAULT_MUTEX_PAUSE_MICROS} microseconds, 0 for none) where a locker records
+ * itself as the owner and where a waiter judges an owner (the mutex's window-pause property), so
+ * that a lock whose owner could be read half-written or taken over while alive (issue #21) fails
+ * within the default seconds; RELIABILITY.md says how often it did.
  */
 @Tag("soak")
 @Timeout(180)
@@ -54,6 +60,11 @@ class SyncSoakTest {
     static final long DEFAULT_SECONDS = 3;
 
     static final int PERMITS = 3;
+
+    /** Pause of the mutex soak's children in the owner windows, microseconds. */
+    static final long DEFAULT_MUTEX_PAUSE_MICROS = 200;
+    /** MutexHandle.WINDOW_PAUSE_PROPERTY, which the children read. */
+    private static final String MUTEX_WINDOW_PAUSE_PROPERTY = "org.multios.ipc.mutex.windowPauseMicros";
 
     private static final int PARENT_CONTEXTS = 2;
     private static final int THREADS_PER_CONTEXT = 2;
@@ -109,9 +120,11 @@ class SyncSoakTest {
             long counter = m.getLongVolatile(SyncSoakWorker.COUNTER);
             long acquisitions = created.info().statistics().get(Counter.MESSAGES_OUT);
             long lost = r.entries - counter;
-            System.out.printf("SOAK mutex: lockedIncrements=%d processes=%d threads=%d duration=%.1fs counter=%d "
-                    + "lost=%d violations=%d acquisitionsCounted=%d contention=%d perThread=%d..%d%n", r.entries,
-                    1 + CHILD_JVMS, r.threads, r.seconds, counter, lost, r.violations, acquisitions,
+            System.out.printf("SOAK mutex: lockedIncrements=%d processes=%d threads=%d duration=%.1fs "
+                    + "childPauseMicros=%d counter=%d lost=%d violations=%d acquisitionsCounted=%d contention=%d "
+                    + "perThread=%d..%d%n", r.entries, 1 + CHILD_JVMS, r.threads, r.seconds,
+                    Long.getLong("ipc.soak.mutexPauseMicros", DEFAULT_MUTEX_PAUSE_MICROS), counter, lost,
+                    r.violations, acquisitions,
                     created.info().statistics().get(Counter.CONTENTION), r.fewestEntries, r.mostEntries);
             assertThat(r.violations).as("mutual exclusion violations").isZero();
             assertThat(counter).as("the counter incremented under the lock = every thread's entries")
@@ -231,6 +244,8 @@ class SyncSoakTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", childClassPath(),
                 "-Dorg.multios.ipc.root=" + root, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-D" + MUTEX_WINDOW_PAUSE_PROPERTY + "=" + Long.getLong("ipc.soak.mutexPauseMicros",
+                        DEFAULT_MUTEX_PAUSE_MICROS),
                 SyncSoakChildMain.class.getName()));
         command.addAll(args);
         Path log = temp.resolve(label + ".log");
