@@ -53,6 +53,7 @@ public final class ProcessLiveness {
 
     private final Os os;
     private final long namespace;
+    private final int processStartTick;
     private final ThreadLocal<long[]> threadIdentity = ThreadLocal.withInitial(this::readThreadIdentity);
 
     /** What the rule asks the operating system; tests substitute failures. */
@@ -76,6 +77,7 @@ public final class ProcessLiveness {
     ProcessLiveness(Os os) {
         this.os = os;
         this.namespace = os.pidNamespace();
+        this.processStartTick = startTick("self");
     }
 
     /** The rule as this process's operating system answers it. */
@@ -192,7 +194,7 @@ public final class ProcessLiveness {
 
     /** The start tick of this process, or {@link #UNKNOWN_START}. */
     public int currentProcessStartTick() {
-        return startTick("self");
+        return processStartTick;
     }
 
     /** The low 32 bits of field 22 of {@code /proc/<id>/stat} (start, clock ticks since boot), or UNKNOWN_START. */
