@@ -47,7 +47,7 @@ import org.multios.ipc.sync.internal.SyncFactories;
  * The objects' own shared statistics (acquisitions, posts) must agree with the threads' tallies.
  * Prints one {@code SOAK ...} summary line per test.
  *
- * <p>In the mutex soak the child JVMs pause at random ({@code ipc.soak.mutexPauseMicros},
+ * <p>In the mutex soak the child JVMs pause ({@code ipc.soak.mutexPauseMicros},
  * default {@value #DEFAULT_MUTEX_PAUSE_MICROS} microseconds, 0 for none) where a locker records
  * itself as the owner and where a waiter judges an owner (the mutex's window-pause property), so
  * that a lock whose owner could be read half-written or taken over while alive (issue #21) fails
@@ -62,7 +62,7 @@ class SyncSoakTest {
     static final int PERMITS = 3;
 
     /** Pause of the mutex soak's children in the owner windows, microseconds. */
-    static final long DEFAULT_MUTEX_PAUSE_MICROS = 200;
+    static final long DEFAULT_MUTEX_PAUSE_MICROS = 100;
     /** MutexHandle.WINDOW_PAUSE_PROPERTY, which the children read. */
     private static final String MUTEX_WINDOW_PAUSE_PROPERTY = "org.multios.ipc.mutex.windowPauseMicros";
 

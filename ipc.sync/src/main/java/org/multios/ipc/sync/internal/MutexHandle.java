@@ -5,7 +5,6 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.*;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
@@ -30,9 +29,9 @@ import org.multios.ipc.sync.MutexOptions;
  */
 final class MutexHandle extends SyncHandle implements Mutex {
     /**
-     * System property (test and diagnosis only): a locker pauses this many microseconds, at
-     * random, in the windows where an owner is being recorded or judged, so that a soak hits
-     * them. 0 or absent: no pause.
+     * System property (test and diagnosis only): a locker pauses this many microseconds in each
+     * window where an owner is being recorded or judged, so that a soak hits them. 0 or absent:
+     * no pause (the hook is null and costs nothing).
      */
     static final String WINDOW_PAUSE_PROPERTY = "org.multios.ipc.mutex.windowPauseMicros";
 
@@ -60,10 +59,6 @@ final class MutexHandle extends SyncHandle implements Mutex {
     MutexHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
         this.home = region.getLongVolatile(HOME_NAMESPACE);
-        if (liveness.currentThreadId() <= 0) {
-            throw new IpcException(IpcError.UNSUPPORTED, object.displayName()
-                    + ": a mutex needs the operating system's thread ids (Linux gettid)");
-        }
     }
 
     /** Replaces the hook (null: none): tests that pause a thread inside a window. */
@@ -76,7 +71,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             return null;
         }
         return step -> {
-            if (step != STEP_OWNER_JUDGED && ThreadLocalRandom.current().nextInt(4) == 0) {
+            if (step != STEP_OWNER_JUDGED) {
                 LockSupport.parkNanos(micros * 1000);
             }
         };
@@ -155,6 +150,10 @@ final class MutexHandle extends SyncHandle implements Mutex {
             return LockResult.ACQUIRED;
         }
         long me = myWord();
+        if (ProcessLiveness.ownerId(me) == 0) {
+            throw new IpcException(IpcError.UNSUPPORTED, object.displayName()
+                    + ": locking needs the operating system's thread ids (Linux gettid)");
+        }
         long start = 0;
         long nextLivenessCheck = 0;
         boolean waited = false;
