@@ -173,7 +173,7 @@ class MutexOwnerWindowTest extends CrossProcessSyncSupport {
         int pid = (int) live.pid();
         int tick = startTickOf(pid);
         ProcessLiveness liveness = ProcessLiveness.system();
-        assertThat(liveness.isOwnerDead(ProcessLiveness.ownerWord(pid, tick, false), liveness.pidNamespace()))
+        assertThat(liveness.isOwnerDead(ProcessLiveness.ownerWord(pid, tick, false), liveness.namespaces()))
                 .as("the live child itself").isFalse();
         writeLockWord("reused", ProcessLiveness.ownerWord(pid, tick + 1, false));
 

@@ -37,9 +37,10 @@ import org.multios.ipc.shm.mapped.ProcessLiveness;
  * entry word; head and tail are hints that others advance, so no position is left claimed but
  * unpublished;</li>
  * <li>a slot is moved from ring to ring only by the process whose pid and start tick are in the
- * slot's owner word; a slot whose owner is dead for certain ({@link ProcessLiveness}) is recovered: left where it is if a ring
- * holds its index (a message published whole, or a free slot), else returned to the free ring
- * (a message its sender died writing, never published, or one its receiver died taking). A
+ * slot's owner word; a slot whose owner is dead for certain ({@link ProcessLiveness}) is
+ * recovered: left where it is if a ring holds its index (a message published whole, or a free
+ * slot), else returned to the free ring (a message its sender died writing, never published, or
+ * one its receiver died taking). A
  * thread that meets a foreign owner on the head slot spins, then yields, and once
  * {@link #LIVENESS_CHECK_NANOS} went by checks the owner's liveness now and then; a sender that finds no free slot looks for slots
  * of dead owners at most every {@link #SWEEP_INTERVAL_NANOS} ({@link #recover()} does it on
@@ -186,7 +187,7 @@ public final class PriorityRing {
             throw new IllegalArgumentException("a ring of " + capacity + " messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
         }
-        long home = LIVENESS.pidNamespace();
+        long home = LIVENESS.namespaces();
         region.putLong(base + HOME_NAMESPACE_OFFSET, home);
         PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
                 LIVENESS.currentProcessWord(home), PAUSE_HOOK);
@@ -283,8 +284,7 @@ public final class PriorityRing {
     }
 
     /**
-     * The owner word this attachment writes: this process, for the PID namespace of the ring's
-     * home. Other records of the file that name a process (a queue's listener) use it too.
+     * The owner word this attachment writes: this process, for the ring's home namespaces. Other records of the file that name a process (a queue's listener) use it too.
      */
     public long ownerWord() {
         return self;
@@ -296,11 +296,6 @@ public final class PriorityRing {
      */
     public boolean isOwnerDead(long owner) {
         return LIVENESS.isOwnerDead(owner, home);
-    }
-
-    /** Whether the process of an owner word may be alive: see {@link ProcessLiveness}. */
-    private boolean ownerAlive(long owner) {
-        return !isOwnerDead(owner);
     }
 
     private static Hook pauseHook(long micros) {
@@ -608,7 +603,7 @@ public final class PriorityRing {
         int recovered = 0;
         for (int slot = 0; slot < capacity; slot++) {
             long owner = region.getLongVolatile(slot(slot) + SLOT_OWNER_OFFSET);
-            if (owner != 0 && owner != self && !ownerAlive(owner) && repair(slot, owner)) {
+            if (owner != 0 && owner != self && isOwnerDead(owner) && repair(slot, owner)) {
                 recovered++;
             }
         }
@@ -712,7 +707,7 @@ public final class PriorityRing {
         long waited = now - since;
         // liveness reads /proc and allocates: every 64th pass once a millisecond went by
         if (waited >= LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= GIVE_UP_NANOS)
-                && owner != self && !ownerAlive(owner)) {
+                && owner != self && isOwnerDead(owner)) {
             repair(slot, owner);
             return now;
         }

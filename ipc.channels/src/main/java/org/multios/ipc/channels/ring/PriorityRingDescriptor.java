@@ -11,7 +11,7 @@ package org.multios.ipc.channels.ring;
  *         | capacity N (int) | max message size (int) | slot size (int) |     |  written once
  *         | index ring length C (int, power of two >= N) | magic (int)        |
  *         | byte budget B (int, 0 = none) | slots recovered (long, @24)       |
- *         | home PID namespace of the slot owners (long, @32)                 |
+ *         | home namespaces of the slot owners (long, @32)                    |
  *     64  +-------------------------------------------------------------------+
  *         | non-empty priorities bitmap (int): bit p set = ring p may hold    |
  *    128  +-------------------------------------------------------------------+
@@ -63,8 +63,8 @@ package org.multios.ipc.channels.ring;
  * index in all 33 rings, and if no ring has it (its sender died before publishing, or its
  * receiver died after taking it) returns it to the free ring; a message is therefore published
  * whole or never. The owner's pid and start tick (field 22 of its stat, the same number in every
- * process) let a reused pid be told apart; an owner whose PID namespace is not the ring's home
- * namespace (the initializer's) carries the foreign bit and is never judged dead.
+ * process) let a reused pid be told apart; an owner whose PID and time namespaces are not the
+ * ring's home ones (the initializer's) carries the foreign bit and is never judged dead.
  *
  * <p><b>Byte budget</b> (channels). A sender that holds a slot reserves its bytes by swapping the
  * bytes word {@code [q, 0]} for {@code [q + len, reserve slot]}, marks the slot as holding budget
@@ -98,7 +98,7 @@ public final class PriorityRingDescriptor {
     public static final int BYTE_BUDGET_OFFSET = 20;
     /** Slots given back by recovery after their owner died (long). */
     public static final int RECOVERED_OFFSET = 24;
-    /** PID namespace inode of the slot owners that may be judged dead (long, written once). */
+    /** Namespaces of the slot owners that may be judged dead: ProcessLiveness.namespaces() (long). */
     public static final int HOME_NAMESPACE_OFFSET = 32;
     /** Non-empty priorities bitmap (int). */
     public static final int BITMAP_OFFSET = CACHE_LINE;

@@ -33,7 +33,7 @@ class PriorityRingHoldAndHostileTest {
     private static final int SIZE = 16;
     private static final long HOLD_MILLIS = 300;
     private static final long SELF = ProcessLiveness.system().currentProcessWord(
-            ProcessLiveness.system().pidNamespace());
+            ProcessLiveness.system().namespaces());
     private static final long SENDER = PriorityRing.sender(ProcessKind.OS_PROCESS, 1);
 
     @TempDir

@@ -15,7 +15,7 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
  *           | common object header (64 bytes)                 |
  *       64  +------------------------------------------------+
  *           | creator (8): owner word of the creating process |
- *           | creator's PID namespace (8)  | reserved         |
+ *           | creator's namespaces (8)     | reserved         |
  *      128  +------------------------------------------------+
  *           | mappings now, all processes (8)        | pad    |
  *      192  +------------------------------------------------+

@@ -102,7 +102,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     /**
      * Removes named segments whose creating process is dead for certain ({@link ProcessLiveness};
-     * never one created in another PID namespace, nor one of a layout that did not record its
+     * never one created in other PID or time namespaces, nor one of a layout that did not record its
      * creator's start tick) and that no process may map ({@link ProcessMaps#mayBeMapped}: a
      * process whose maps cannot be read counts as mapping it).
      */
@@ -236,7 +236,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     /** Records this process as the creator, for {@link #collectStale()}: see SegmentDescriptor. */
     private static void recordCreator(MappedRegion region) {
-        long namespace = LIVENESS.pidNamespace();
+        long namespace = LIVENESS.namespaces();
         region.putLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET, namespace);
         region.putLong(SegmentDescriptor.CREATOR_OFFSET, LIVENESS.currentProcessWord(namespace));
     }

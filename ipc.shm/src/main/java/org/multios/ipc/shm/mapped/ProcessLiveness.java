@@ -3,6 +3,7 @@ package org.multios.ipc.shm.mapped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -17,15 +18,15 @@ import com.sun.jna.Native;
  * <ul>
  * <li>{@code kill(id, 0)} fails with ESRCH (no process or thread has that id), or</li>
  * <li>{@code /proc/<id>/stat} could be read and its start time (field 22, clock ticks since
- * boot, the same number in every process of the PID namespace) differs from the one the owner
- * recorded: the id was reused.</li>
+ * boot, the same number in every process of the PID and time namespaces) differs from the one
+ * the owner recorded: the id was reused.</li>
  * </ul>
  * Any other answer counts as alive: EPERM (another user's process), an unreadable or hidden
  * {@code /proc} (hidepid, no file descriptors left), an unknown start time. Owners record the
- * PID namespace they live in; a process in another namespace (or one that cannot read its own)
- * never judges an owner dead, since the ids it sees name other processes
- * ({@link #mayJudge}). Ids are thread ids ({@code gettid}) or process ids alike: Linux gives
- * both from one space, and {@code kill} and {@code /proc/<id>} accept either.
+ * namespaces they live in ({@link #namespaces()}: the PID namespace, whose ids they are, and
+ * the time namespace, whose boot time their start ticks count from); a process in other
+ * namespaces (or one that cannot read its own) never judges an owner dead ({@link #mayJudge}).
+ * Ids are thread ids ({@code gettid}) or process ids alike: Linux gives both from one space, and {@code kill} and {@code /proc/<id>} accept either.
  *
  * <p>It lives here, beside {@link Futex} and {@link Posix}, because it needs libc (through JNA)
  * and every mechanism that records owners in mapped files (shared memory, synchronization
@@ -45,7 +46,7 @@ public final class ProcessLiveness {
     public static final int MAX_ID = (1 << 22) - 1;
     /** The id bits of an owner word. */
     public static final int OWNER_ID_MASK = MAX_ID;
-    /** The bit of an owner word that marks an owner outside the object's home namespace. */
+    /** The bit of an owner word that marks an owner outside the object's home namespaces. */
     public static final long OWNER_FOREIGN = 1L << 30;
 
     private static final int ESRCH = 3;
@@ -70,13 +71,13 @@ public final class ProcessLiveness {
         /** The text of {@code /proc/<id>/status}; throws if it cannot be read. */
         String status(String id) throws IOException;
 
-        /** The inode of this process's PID namespace, or 0 where unknown. */
-        long pidNamespace();
+        /** See {@link ProcessLiveness#namespaces()}. */
+        long namespaces();
     }
 
     ProcessLiveness(Os os) {
         this.os = os;
-        this.namespace = os.pidNamespace();
+        this.namespace = os.namespaces();
         this.processStartTick = startTick("self");
     }
 
@@ -89,7 +90,7 @@ public final class ProcessLiveness {
      * Whether the owner with id {@code id} that recorded start tick {@code startTick} (or
      * {@link #UNKNOWN_START}) is dead for certain. An id that no Linux process can have (0,
      * negative, above {@link #MAX_ID}) names nobody and is dead. The caller checked
-     * {@link #mayJudge} for the namespace the owner recorded.
+     * {@link #mayJudge} for the namespaces the owner recorded.
      */
     public boolean isDead(long id, int startTick) {
         if (id <= 0 || id > MAX_ID) {
@@ -107,29 +108,34 @@ public final class ProcessLiveness {
     }
 
     /**
-     * Whether this process may judge owners that recorded PID namespace {@code ownerNamespace}:
-     * only in that very namespace, and only when it knows its own.
+     * Whether this process may judge owners that recorded namespaces {@code ownerNamespace}:
+     * only in those very namespaces, and only when it knows its own.
      */
     public boolean mayJudge(long ownerNamespace) {
         return namespace != 0 && ownerNamespace == namespace;
     }
 
-    /** The inode of this process's PID namespace ({@code /proc/self/ns/pid}), 0 if unknown. */
-    public long pidNamespace() {
+    /**
+     * The namespaces an owner word's id and start tick mean something in: the inode of this
+     * process's PID namespace ({@code /proc/self/ns/pid}) in the high 32 bits, that of its time
+     * namespace ({@code /proc/self/ns/time}, 0 on kernels without them) in the low 32 bits; 0 if
+     * the PID namespace cannot be read.
+     */
+    public long namespaces() {
         return namespace;
     }
 
     // ------------------------------------------------------------------ owner words
 
     /**
-     * The owner word of the calling thread for an object whose owners live in PID namespace
-     * {@code home}: see {@link #ownerWord(int, int, boolean)}.
+     * The owner word of the calling thread for an object whose owners live in namespaces
+     * {@code home} ({@link #namespaces()}): see {@link #ownerWord(int, int, boolean)}.
      */
     public long currentThreadWord(long home) {
         return ownerWord(currentThreadId(), currentThreadStartTick(), !mayJudge(home));
     }
 
-    /** The owner word of this process for an object whose owners live in PID namespace {@code home}. */
+    /** The owner word of this process for an object whose owners live in namespaces {@code home}. */
     public long currentProcessWord(long home) {
         return ownerWord((int) ProcessHandle.current().pid(), currentProcessStartTick(), !mayJudge(home));
     }
@@ -137,7 +143,7 @@ public final class ProcessLiveness {
     /**
      * An owner identity in one 64-bit word, so that it is written, read and compared-and-set
      * whole: the start tick in the high 32 bits, {@link #OWNER_FOREIGN} if the owner is outside
-     * the object's home PID namespace (then nobody ever judges it dead), the id in the low 22
+     * the object's home namespaces (then nobody ever judges it dead), the id in the low 22
      * bits ({@link #OWNER_ID_MASK}). Bits 22 to 29 and 31 are the caller's (a mutex keeps its
      * waiters bit in bit 31). A word with an id of 0 names nobody; an unknown id (-1) is stored
      * as 0 and never judged.
@@ -157,8 +163,8 @@ public final class ProcessLiveness {
     }
 
     /**
-     * Whether the owner of {@code word}, recorded for an object whose owners live in PID
-     * namespace {@code home}, is dead for certain: this process may judge that namespace, the
+     * Whether the owner of {@code word}, recorded for an object whose owners live in
+     * namespaces {@code home}, is dead for certain: this process may judge those namespaces, the
      * owner is not foreign to it, and {@link #isDead} says so.
      */
     public boolean isOwnerDead(long word, long home) {
@@ -270,13 +276,20 @@ public final class ProcessLiveness {
         }
 
         @Override
-        public long pidNamespace() {
+        public long namespaces() {
             try {
-                String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
-                return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+                long pid = inode("pid");
+                long time = Files.exists(Path.of("/proc/self/ns/time"), LinkOption.NOFOLLOW_LINKS) ? inode("time") : 0;
+                return pid << 32 | time;
             } catch (IOException | RuntimeException unknown) {
                 return 0;
             }
+        }
+
+        /** The inode of a namespace of this process, from the link {@code /proc/self/ns/<kind>}: 32 bits. */
+        private static long inode(String kind) throws IOException {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/ns", kind)).toString();
+            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']'))) & 0xffff_ffffL;
         }
     }
 }

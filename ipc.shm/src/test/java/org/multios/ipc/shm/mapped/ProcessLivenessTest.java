@@ -107,7 +107,7 @@ class ProcessLivenessTest {
     @Test
     void ownersOfAnotherNamespaceOrMarkedForeignAreNeverJudged() {
         ProcessLiveness here = liveness(ESRCH, null);
-        long home = here.pidNamespace();
+        long home = here.namespaces();
         long gone = ProcessLiveness.ownerWord(4242, 777, false);
         assertThat(here.isOwnerDead(gone, home)).isTrue();
         assertThat(here.isOwnerDead(gone, home + 1)).as("recorded in another namespace").isFalse();
@@ -181,7 +181,7 @@ class ProcessLivenessTest {
         }
 
         @Override
-        public long pidNamespace() {
+        public long namespaces() {
             return namespace;
         }
     }

@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
  *    64  +--------------------------------------------------------------+
  *        | state (int, futex word)  | word 2 (int)  | word 3 (int)  ... |   see below
  *   128  +--------------------------------------------------------------+
- *        | lock word (long, low half the futex word) | home PID namespace |  mutex only
+ *        | lock word (long, low half the futex word) | home namespaces    |  mutex only
  *        | (long) | owner IPC process id (long) | hold count (int) |      |
  *        | flags (int)                                                  |
  *   192  +--------------------------------------------------------------+
@@ -39,9 +39,10 @@ import java.nio.ByteOrder;
  *  [ bits of field 22)  |         |         |      | (gettid)      ]
  * </pre>
  * Waiters sleep on its low half (offset 128 little-endian, 132 big-endian), which changes with
- * every owner and holds the waiters bit. The home PID namespace is the creator's; owners from
- * another namespace set the foreign bit and are never judged dead, nor does a process outside
- * it judge anyone. The owner IPC process id (the caller's, within the owning thread's JVM),
+ * every owner and holds the waiters bit. The home namespaces (PID and time, see
+ * {@link org.multios.ipc.shm.mapped.ProcessLiveness#namespaces()}) are the creator's; owners from
+ * other namespaces set the foreign bit and are never judged dead, nor does a process outside
+ * them judge anyone. The owner IPC process id (the caller's, within the owning thread's JVM),
  * hold count and flags are written by the owner only. Flags: bit 0 inconsistent (the owner
  * died; not yet marked consistent), bit 1 not recoverable. Layout version 2; version 1 kept the
  * owner's pid in the state word and its start and thread in separate words.

@@ -54,7 +54,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
     private static void initMutex(MappedRegion r, MutexOptions o) {
         r.putInt(WORD2, (o.recursive() ? OPTION_RECURSIVE : 0) | (o.robust() ? OPTION_ROBUST : 0));
-        r.putLong(HOME_NAMESPACE, ProcessLiveness.system().pidNamespace());
+        r.putLong(HOME_NAMESPACE, ProcessLiveness.system().namespaces());
     }
 
     private final class Service implements SyncService {
