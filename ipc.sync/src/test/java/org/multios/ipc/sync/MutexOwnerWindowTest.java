@@ -149,7 +149,8 @@ class MutexOwnerWindowTest extends CrossProcessSyncSupport {
         assertThat(m.lock()).isEqualTo(LockResult.ACQUIRED);
         try {
             Process waiter = child("waiter", "lock-without-fds", "no-fds", "1000");
-            await("the child tried without file descriptors", waiter, () -> children.hasLine(waiter, "done lock-without-fds"));
+            await("the child tried without file descriptors", waiter,
+                    () -> children.hasLine(waiter, "done lock-without-fds"));
             String out = children.output(waiter);
             assertThat(out).contains("warm error TIMEOUT").contains("exhausted after");
             assertThat(out).as("the child's verdict on this live owner").contains("\nerror TIMEOUT")
@@ -171,8 +172,8 @@ class MutexOwnerWindowTest extends CrossProcessSyncSupport {
         Process live = child("live", "hold", "held-by-the-live-child");
         await("the child runs", live, () -> children.hasLine(live, "locked ACQUIRED"));
         int pid = (int) live.pid();
-        int tick = startTickOf(pid);
         ProcessLiveness liveness = ProcessLiveness.system();
+        int tick = liveness.startTick(pid);
         assertThat(liveness.isOwnerDead(ProcessLiveness.ownerWord(pid, tick, false), liveness.namespaces()))
                 .as("the live child itself").isFalse();
         writeLockWord("reused", ProcessLiveness.ownerWord(pid, tick + 1, false));
@@ -216,11 +217,6 @@ class MutexOwnerWindowTest extends CrossProcessSyncSupport {
             page.putLong(LOCK_WORD, word);
             page.force();
         }
-    }
-
-    private static int startTickOf(long pid) throws Exception {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-        return (int) Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
     }
 
     private static void awaitLatch(CountDownLatch latch) {

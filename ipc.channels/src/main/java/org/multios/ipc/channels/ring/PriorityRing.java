@@ -245,7 +245,8 @@ public final class PriorityRing {
             throw corrupted(what, "has an inconsistent message ring (" + capacity + " slots of " + maxSize
                     + " bytes in " + available + " bytes)");
         }
-        long self = owner != 0 ? owner : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
+        long self = owner != 0 ? owner
+                : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
         return new PriorityRing(region, base, capacity, maxSize, budget, self, hook);
     }
 
@@ -284,7 +285,8 @@ public final class PriorityRing {
     }
 
     /**
-     * The owner word this attachment writes: this process, for the ring's home namespaces. Other records of the file that name a process (a queue's listener) use it too.
+     * The owner word this attachment writes: this process, for the ring's home namespaces. Other
+     * records of the file that name a process (a queue's listener) use it too.
      */
     public long ownerWord() {
         return self;

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
@@ -38,8 +36,7 @@ class QueueListenerTakeoverTest extends QueueTestSupport {
         assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "Linux /proc and kill");
         child = new ProcessBuilder("sleep", "60").start();
         childPid = (int) child.pid();
-        String stat = Files.readString(Path.of("/proc", Integer.toString(childPid), "stat"));
-        childTick = (int) Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+        childTick = ProcessLiveness.system().startTick(childPid);
     }
 
     @AfterEach

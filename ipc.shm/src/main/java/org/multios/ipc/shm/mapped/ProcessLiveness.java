@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 import org.osgi.annotation.versioning.ProviderType;
 
 import com.sun.jna.Library;
@@ -26,7 +28,8 @@ import com.sun.jna.Native;
  * namespaces they live in ({@link #namespaces()}: the PID namespace, whose ids they are, and
  * the time namespace, whose boot time their start ticks count from); a process in other
  * namespaces (or one that cannot read its own) never judges an owner dead ({@link #mayJudge}).
- * Ids are thread ids ({@code gettid}) or process ids alike: Linux gives both from one space, and {@code kill} and {@code /proc/<id>} accept either.
+ * Ids are thread ids ({@code gettid}) or process ids alike: Linux gives both from one space,
+ * and {@code kill} and {@code /proc/<id>} accept either.
  *
  * <p>It lives here, beside {@link Futex} and {@link Posix}, because it needs libc (through JNA)
  * and every mechanism that records owners in mapped files (shared memory, synchronization
@@ -36,10 +39,9 @@ import com.sun.jna.Native;
 @ProviderType
 public final class ProcessLiveness {
     /**
-     * A start tick that is not known: the owner is then judged dead only by ESRCH. Start ticks
-     * are kept as the low 32 bits of field 22 (497 days at 100 ticks a second), so that an owner
-     * word has room for them; one whose low bits are 0 counts as unknown, which errs on the
-     * side of alive.
+     * A start tick that is not known: an owner given to {@link #isDead} with it is judged dead
+     * only by ESRCH. Start ticks are kept in 32 bits, field 22 modulo 2^32 - 1, plus 1 (497 days
+     * at 100 ticks a second), so that an owner word has room for them and a known one is never 0.
      */
     public static final int UNKNOWN_START = 0;
     /** The largest id Linux gives a process or thread ({@code PID_MAX_LIMIT - 1}). */
@@ -48,13 +50,15 @@ public final class ProcessLiveness {
     public static final int OWNER_ID_MASK = MAX_ID;
     /** The bit of an owner word that marks an owner outside the object's home namespaces. */
     public static final long OWNER_FOREIGN = 1L << 30;
+    /** Bits of an owner word that no owner ever sets: a word with any of them names nobody. */
+    private static final long OWNER_RESERVED = 0xffL << 22;
 
     private static final int ESRCH = 3;
     private static final ProcessLiveness SYSTEM = new ProcessLiveness(new LinuxOs());
 
     private final Os os;
     private final long namespace;
-    private final int processStartTick;
+    private volatile int processStartTick;
     private final ThreadLocal<long[]> threadIdentity = ThreadLocal.withInitial(this::readThreadIdentity);
 
     /** What the rule asks the operating system; tests substitute failures. */
@@ -78,7 +82,6 @@ public final class ProcessLiveness {
     ProcessLiveness(Os os) {
         this.os = os;
         this.namespace = os.namespaces();
-        this.processStartTick = startTick("self");
     }
 
     /** The rule as this process's operating system answers it. */
@@ -132,24 +135,33 @@ public final class ProcessLiveness {
      * {@code home} ({@link #namespaces()}): see {@link #ownerWord(int, int, boolean)}.
      */
     public long currentThreadWord(long home) {
-        return ownerWord(currentThreadId(), currentThreadStartTick(), !mayJudge(home));
+        return ownWord(currentThreadId(), currentThreadStartTick(), home, "thread");
     }
 
     /** The owner word of this process for an object whose owners live in namespaces {@code home}. */
     public long currentProcessWord(long home) {
-        return ownerWord((int) ProcessHandle.current().pid(), currentProcessStartTick(), !mayJudge(home));
+        return ownWord((int) ProcessHandle.current().pid(), currentProcessStartTick(), home, "process");
+    }
+
+    private long ownWord(int id, int startTick, long home, String what) {
+        if (id <= 0 || id > MAX_ID || startTick == UNKNOWN_START) {
+            throw new IpcException(IpcError.UNSUPPORTED, "this " + what + " cannot own shared objects: its id ("
+                    + id + ") or start time (/proc/self) cannot be read, so others could not tell whether it lives");
+        }
+        return ownerWord(id, startTick, !mayJudge(home));
     }
 
     /**
      * An owner identity in one 64-bit word, so that it is written, read and compared-and-set
      * whole: the start tick in the high 32 bits, {@link #OWNER_FOREIGN} if the owner is outside
      * the object's home namespaces (then nobody ever judges it dead), the id in the low 22
-     * bits ({@link #OWNER_ID_MASK}). Bits 22 to 29 and 31 are the caller's (a mutex keeps its
-     * waiters bit in bit 31). A word with an id of 0 names nobody; an unknown id (-1) is stored
-     * as 0 and never judged.
+     * bits ({@link #OWNER_ID_MASK}). Bits 22 to 29 are 0; bit 31 is the caller's (a mutex keeps
+     * its waiters bit there). Owners always know their id and start tick, so a word with an id or
+     * a start tick of 0, or with any of bits 22 to 29 set, names nobody: no owner wrote it,
+     * another process wrote over it, and it is dead.
      */
     public static long ownerWord(int id, int startTick, boolean foreign) {
-        return ((long) startTick << 32) | (foreign || id <= 0 ? OWNER_FOREIGN : 0) | (id & OWNER_ID_MASK);
+        return ((long) startTick << 32) | (foreign ? OWNER_FOREIGN : 0) | (id & OWNER_ID_MASK);
     }
 
     /** The id of an owner word. */
@@ -164,11 +176,18 @@ public final class ProcessLiveness {
 
     /**
      * Whether the owner of {@code word}, recorded for an object whose owners live in
-     * namespaces {@code home}, is dead for certain: this process may judge those namespaces, the
-     * owner is not foreign to it, and {@link #isDead} says so.
+     * namespaces {@code home}, is dead for certain: this process may judge those namespaces, and
+     * the word names nobody (see {@link #ownerWord}), or its owner is not foreign and
+     * {@link #isDead} says so.
      */
     public boolean isOwnerDead(long word, long home) {
-        return mayJudge(home) && (word & OWNER_FOREIGN) == 0 && isDead(ownerId(word), ownerStartTick(word));
+        if (!mayJudge(home)) {
+            return false;
+        }
+        if ((word & OWNER_RESERVED) != 0 || ownerId(word) == 0 || ownerStartTick(word) == UNKNOWN_START) {
+            return true;
+        }
+        return (word & OWNER_FOREIGN) == 0 && isDead(ownerId(word), ownerStartTick(word));
     }
 
     /**
@@ -193,20 +212,34 @@ public final class ProcessLiveness {
         return (int) threadIdentity.get()[0];
     }
 
-    /** The start tick of the calling thread, or {@link #UNKNOWN_START}. */
+    /** The start tick of the calling thread, or {@link #UNKNOWN_START} (read again next time). */
     public int currentThreadStartTick() {
-        return (int) threadIdentity.get()[1];
+        long[] identity = threadIdentity.get();
+        if (identity[1] == UNKNOWN_START && identity[0] > 0) {
+            identity[1] = startTick("self/task/" + identity[0]);
+        }
+        return (int) identity[1];
     }
 
-    /** The start tick of this process, or {@link #UNKNOWN_START}. */
+    /** The start tick of this process, or {@link #UNKNOWN_START} (read again next time). */
     public int currentProcessStartTick() {
-        return processStartTick;
+        int tick = processStartTick;
+        if (tick == UNKNOWN_START) {
+            tick = startTick("self");
+            processStartTick = tick;
+        }
+        return tick;
     }
 
-    /** The low 32 bits of field 22 of {@code /proc/<id>/stat} (start, clock ticks since boot), or UNKNOWN_START. */
+    /** The start tick, as owner words keep it, of the process or thread {@code id}, or UNKNOWN_START. */
+    public int startTick(long id) {
+        return startTick(Long.toString(id));
+    }
+
+    /** Field 22 of {@code /proc/<id>/stat} (start, clock ticks since boot) as kept, or UNKNOWN_START. */
     private int startTick(String id) {
         try {
-            return (int) startTickOf(os.stat(id));
+            return (int) (startTickOf(os.stat(id)) % 0xffff_ffffL + 1);
         } catch (IOException | RuntimeException unreadable) {
             return UNKNOWN_START;
         }

@@ -44,7 +44,8 @@ class ProcessLivenessTest {
     void aLiveChildIsAliveWithItsStartTickAndDeadOnceItEnded() throws Exception {
         child = new ProcessBuilder("sleep", "60").start();
         int pid = (int) child.pid();
-        int tick = (int) ProcessLiveness.startTickOf(Files.readString(Path.of("/proc", "" + pid, "stat")));
+        int tick = system.startTick(pid);
+        assertThat(tick).isNotEqualTo(ProcessLiveness.UNKNOWN_START);
 
         assertThat(system.isDead(pid, tick)).isFalse();
         assertThat(system.isDead(pid, ProcessLiveness.UNKNOWN_START)).isFalse();
@@ -60,8 +61,10 @@ class ProcessLivenessTest {
     void thisThreadAndProcessHaveTheirOwnStartTicks() throws Exception {
         int tid = system.currentThreadId();
         assertThat(tid).isPositive();
-        int processTick = (int) ProcessLiveness.startTickOf(Files.readString(Path.of("/proc/self/stat")));
+        int processTick = system.startTick(ProcessHandle.current().pid());
         assertThat(system.currentProcessStartTick()).isEqualTo(processTick);
+        long raw = ProcessLiveness.startTickOf(Files.readString(Path.of("/proc/self/stat")));
+        assertThat(processTick).as("field 22 modulo 2^32 - 1, plus 1").isEqualTo((int) (raw % 0xffff_ffffL + 1));
         assertThat(system.isDead(tid, system.currentThreadStartTick())).isFalse();
         assertThat(system.isDead(ProcessHandle.current().pid(), processTick)).isFalse();
 
@@ -91,17 +94,18 @@ class ProcessLivenessTest {
         // an unexpected error of kill, a start tick that cannot be parsed
         assertThat(liveness(22, null).isDead(live, 777)).isFalse();
         assertThat(liveness(0, "4242 (x) S garbage").isDead(live, 777)).isFalse();
-        // only ESRCH, or a start tick read and different, is death
-        assertThat(liveness(ESRCH, null).isDead(live, 777)).isTrue();
-        assertThat(liveness(0, stat(778)).isDead(live, 777)).isTrue();
-        assertThat(liveness(0, stat(777)).isDead(live, 777)).isFalse();
+        // only ESRCH, or a start tick read and different, is death (field 22 = 777 is kept as 778)
+        assertThat(liveness(ESRCH, null).isDead(live, 778)).isTrue();
+        assertThat(liveness(0, stat(778)).isDead(live, 778)).isTrue();
+        assertThat(liveness(0, stat(777)).isDead(live, 778)).isFalse();
     }
 
     @Test
-    void startTicksAreComparedInTheirLow32Bits() {
-        long tick = (1L << 32) + 99;
+    void startTicksAreKeptIn32BitsAndNeverZero() {
+        long tick = 0xffff_ffffL + 98;
         assertThat(liveness(0, stat(tick)).isDead(4242, 99)).isFalse();
         assertThat(liveness(0, stat(tick)).isDead(4242, 98)).isTrue();
+        assertThat(liveness(0, stat(0xffff_ffffL)).isDead(4242, 1)).as("field 22 = 2^32 - 1 is kept as 1").isFalse();
     }
 
     @Test
@@ -112,8 +116,15 @@ class ProcessLivenessTest {
         assertThat(here.isOwnerDead(gone, home)).isTrue();
         assertThat(here.isOwnerDead(gone, home + 1)).as("recorded in another namespace").isFalse();
         assertThat(here.isOwnerDead(ProcessLiveness.ownerWord(4242, 777, true), home)).as("foreign owner").isFalse();
-        assertThat(ProcessLiveness.ownerWord(-1, 777, false) & ProcessLiveness.OWNER_FOREIGN)
-                .as("an unknown id is never judged").isNotZero();
+
+        ProcessLiveness alive = liveness(0, stat(777));
+        assertThat(alive.isOwnerDead(ProcessLiveness.ownerWord(4242, 778, false), home)).isFalse();
+        // words no owner writes name nobody: a reserved bit set, id 0, start tick 0
+        assertThat(alive.isOwnerDead(ProcessLiveness.ownerWord(4242, 778, true) | 1L << 25, home)).isTrue();
+        assertThat(alive.isOwnerDead(-1L, home)).isTrue();
+        assertThat(alive.isOwnerDead(ProcessLiveness.ownerWord(0, 778, true), home)).isTrue();
+        assertThat(alive.isOwnerDead(ProcessLiveness.ownerWord(4242, 0, true), home)).isTrue();
+        assertThat(alive.isOwnerDead((1L << 30) + 1, home)).isTrue();
 
         ProcessLiveness unknownNamespace = new ProcessLiveness(new FakeOs(ESRCH, null, 0));
         assertThat(unknownNamespace.mayJudge(0)).isFalse();

@@ -112,8 +112,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public boolean isHeldByCurrentThread() {
+        long owner = ownerWord();
+        if (owner == 0 || ProcessLiveness.ownerId(owner) != liveness.currentThreadId()) {
+            return false; // a thread that holds the lock knows its own word (and nobody else has it)
+        }
         // only this thread can have written its own word, so the record read after it is its own
-        return ownerWord() == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId();
+        return owner == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId();
     }
 
     @Override
@@ -150,10 +154,6 @@ final class MutexHandle extends SyncHandle implements Mutex {
             return LockResult.ACQUIRED;
         }
         long me = myWord();
-        if (ProcessLiveness.ownerId(me) == 0) {
-            throw new IpcException(IpcError.UNSUPPORTED, object.displayName()
-                    + ": locking needs the operating system's thread ids (Linux gettid)");
-        }
         long start = 0;
         long nextLivenessCheck = 0;
         boolean waited = false;
