@@ -18,7 +18,13 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
  *        | owner pid (long) | owner start ms (long) | owner thread (long)|  mutex only
  *        | owner IPC process id (long) | hold count (int) | flags (int) |
  *   192  +--------------------------------------------------------------+
- *        | event data (long)                                            |  event only
+ *        | event tickets (long): the last ticket a signal or reset drew  |  event only
+ *   256  +--------------------------------------------------------------+
+ *        | event data: 16 records of two longs, record = ticket mod 16;  |  event only
+ *        | each long = ticket (high 32 bits) | half of the datum (low 32)|
+ *        | first the low half, then the high half                        |
+ *   512  +--------------------------------------------------------------+
+ *        | (unused)                                                     |
  *  1024  +--------------------------------------------------------------+
  *        | counters: waits, timeouts, posts, acquisitions, contention,  |
  *        | handles now -- one long per 64-byte line                     |
@@ -30,11 +36,17 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
  * word 2 = options (bit 0 recursive, bit 1 robust). Flags: bit 0 inconsistent (the owner died;
  * not yet marked consistent), bit 1 not recoverable.
  * Condition: state = sequence number bumped by each signal, word 3 = sleeping waiters.
- * Event: state = 1 signalled, 0 not; word 2 = type (0 auto-reset, 1 manual-reset); word 3 =
- * sleeping waiters.
+ * Event: state = (sequence &lt;&lt; 1) | signalled, where the sequence is the low 31 bits of the
+ * ticket of the signal or reset published last; word 2 = type (0 auto-reset, 1 manual-reset);
+ * word 3 = sleeping waiters. A signal draws a ticket, writes its datum into the record of its
+ * ticket, each half tagged with the ticket, then publishes its sequence with the signalled bit
+ * by a compare-and-set that only moves the sequence forward; a reset publishes its own ticket
+ * without the bit. A waiter takes an auto-reset event by a compare-and-set of the exact state
+ * it read (sequence s, signalled) to (s, not signalled), after reading both halves of record s
+ * and finding both tagged s; so each signal is taken at most once, with its own datum.
  */
 final class SyncDescriptor {
-    static final int LAYOUT_VERSION = 1;
+    static final int LAYOUT_VERSION = 2;
     static final int FILE_LENGTH = 4096;
 
     static final int STATE = 64;
@@ -48,7 +60,11 @@ final class SyncDescriptor {
     static final int HOLD_COUNT = 160;
     static final int FLAGS = 164;
 
-    static final int EVENT_DATA = 192;
+    static final int EVENT_TICKETS = 192;
+    static final int EVENT_RECORDS = 256;
+    static final int EVENT_RECORD_COUNT = 16;
+    static final int EVENT_RECORD_SIZE = 16;
+    static final int EVENT_SIGNALLED = 1;
 
     static final int WAITS = 1024;
     static final int TIMEOUTS = WAITS + CACHE_LINE;
