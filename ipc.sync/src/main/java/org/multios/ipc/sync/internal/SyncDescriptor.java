@@ -18,11 +18,11 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
  *        | owner pid (long) | owner start ms (long) | owner thread (long)|  mutex only
  *        | owner IPC process id (long) | hold count (int) | flags (int) |
  *   192  +--------------------------------------------------------------+
- *        | event tickets (long): the last ticket a signal or reset drew  |  event only
+ *        | event tickets (long): the last one a signal or reset drew    |  event only
  *   256  +--------------------------------------------------------------+
- *        | event data: 16 records of two longs, record = ticket mod 16;  |  event only
- *        | each long = ticket (high 32 bits) | half of the datum (low 32)|
- *        | first the low half, then the high half                        |
+ *        | event data: 16 records of 2 longs, record = ticket mod 16;   |  event only
+ *        | long 1: tag in the high 32 bits, the datum's low half below  |
+ *        | long 2: tag, the datum's high half; tag = ticket mod 2^31    |
  *   512  +--------------------------------------------------------------+
  *        | (unused)                                                     |
  *  1024  +--------------------------------------------------------------+
