@@ -22,7 +22,8 @@ import org.multios.ipc.sync.internal.SyncFactories;
  * ({@link EventSoakWorker}), each on handles and a mapping of its own.
  *
  * <pre>
- * &lt;event&gt; &lt;quiet event&gt; &lt;segment&gt; &lt;signaller&gt; &lt;signaller slot&gt; &lt;waiters&gt; &lt;millis&gt;
+ * &lt;event&gt; &lt;quiet event&gt; &lt;segment&gt; &lt;signaller&gt; &lt;signaller slot&gt;
+ *     &lt;waiters&gt; &lt;millis&gt;
  * </pre>
  * The waiters take the slots after the signaller's.
  */

@@ -167,8 +167,8 @@ class EventSoakTest {
                 }
             }
             System.out.printf("SOAK event: signals=%d taken=%d coalesced=%d processes=%d signallers=%d waiters=%d "
-                    + "duration=%.1fs duplicates=%d stale=%d unknown=%d lastTaken=%s signallersAtTheirCap=%d%n", signals + 1, takes,
-                    signals + 1 - takes, 1 + CHILD_JVMS, SIGNALLERS, slot - SIGNALLERS,
+                    + "duration=%.1fs duplicates=%d stale=%d unknown=%d lastTaken=%s signallersAtTheirCap=%d%n",
+                    signals + 1, takes, signals + 1 - takes, 1 + CHILD_JVMS, SIGNALLERS, slot - SIGNALLERS,
                     (System.nanoTime() - started) / 1e9, duplicates, stale, unknown, lastTaken, capped);
             assertThat(duplicates).as("data taken twice").isZero();
             assertThat(stale).as("data older than one the same waiter took before").isZero();
@@ -196,7 +196,8 @@ class EventSoakTest {
     }
 
     private void startChild(String label, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java,
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", childClassPath(),
                 "-Dorg.multios.ipc.root=" + root, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dipc.soak.eventBits=" + EventSoakWorker.BITS, EventSoakChildMain.class.getName()));

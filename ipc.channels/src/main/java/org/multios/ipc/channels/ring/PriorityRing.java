@@ -294,7 +294,10 @@ public final class PriorityRing {
         return region.getLongVolatile(base + BYTES_OFFSET) & 0xffff_ffffL;
     }
 
-    /** Slots recovered from dead owners (or from threads that threw while holding them) since the ring was made, in every process. */
+    /**
+     * Slots recovered since the ring was made, in every process: from dead owners, and from
+     * threads that threw while they held them.
+     */
     public long recoveredSlots() {
         return region.getLongVolatile(base + RECOVERED_OFFSET);
     }

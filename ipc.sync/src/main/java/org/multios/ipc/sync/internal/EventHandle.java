@@ -34,7 +34,7 @@ final class EventHandle extends SyncHandle implements Event {
 
     private static final int SEQUENCE_MASK = 0x7fff_ffff;
 
-    /** An auto-reset event taken: the state it was taken at, for {@link #untake}, and its datum. */
+    /** An auto-reset event taken: the state it was taken at, for {@link EventHandle#untake}, and its datum. */
     record Taken(int state, long data) {
     }
 
