@@ -12,6 +12,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channels.KernelSleep;
+import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.queue.QueueOptions;
 
 /**
@@ -32,10 +33,10 @@ class QueueWakeUpTest extends QueueTestSupport {
         large.sliceNanos(HOUR);
         CompletableFuture<Integer> smallGot = new CompletableFuture<>();
         Thread first = receiver("q-small", small, 8, smallGot);
-        KernelSleep.awaitAsleep(first, -1); // first in the kernel's line, so a one-waiter wake picks it
+        KernelSleep.awaitAsleep(first, availableSequence(small)); // first in the kernel's line: a one-waiter wake picks it
         CompletableFuture<Integer> largeGot = new CompletableFuture<>();
         Thread second = receiver("q-large", large, 64, largeGot);
-        KernelSleep.awaitAsleep(second, -1);
+        KernelSleep.awaitAsleep(second, availableSequence(large));
 
         sender.send(new byte[40], 0, 40, 3);
         try {
@@ -47,6 +48,11 @@ class QueueWakeUpTest extends QueueTestSupport {
         }
         assertThat(largeGot.get(20, TimeUnit.SECONDS)).as("the other receiver got the wake-up passed on")
                 .isEqualTo(40);
+    }
+
+    /** Where the handle's mapping of the queue holds the word its receivers sleep on. */
+    private static long availableSequence(QueueHandle q) {
+        return q.file().region().address(QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.AVAILABLE_SEQUENCE_OFFSET);
     }
 
     private static Thread receiver(String name, QueueHandle q, int room, CompletableFuture<Integer> got) {
