@@ -33,7 +33,8 @@ class QueueWakeUpTest extends QueueTestSupport {
         large.sliceNanos(HOUR);
         CompletableFuture<Integer> smallGot = new CompletableFuture<>();
         Thread first = receiver("q-small", small, 8, smallGot);
-        KernelSleep.awaitAsleep(first, availableSequence(small)); // first in the kernel's line: a one-waiter wake picks it
+        // first in the kernel's line, so a one-waiter wake picks it
+        KernelSleep.awaitAsleep(first, availableSequence(small));
         CompletableFuture<Integer> largeGot = new CompletableFuture<>();
         Thread second = receiver("q-large", large, 64, largeGot);
         KernelSleep.awaitAsleep(second, availableSequence(large));
@@ -52,7 +53,8 @@ class QueueWakeUpTest extends QueueTestSupport {
 
     /** Where the handle's mapping of the queue holds the word its receivers sleep on. */
     private static long availableSequence(QueueHandle q) {
-        return q.file().region().address(QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.AVAILABLE_SEQUENCE_OFFSET);
+        return q.file().region()
+                .address(QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.AVAILABLE_SEQUENCE_OFFSET);
     }
 
     private static Thread receiver(String name, QueueHandle q, int room, CompletableFuture<Integer> got) {
