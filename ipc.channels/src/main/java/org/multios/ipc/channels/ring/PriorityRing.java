@@ -3,9 +3,9 @@ package org.multios.ipc.channels.ring;
 import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -13,7 +13,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 
 /**
  * A bounded, lock-free, multi-process priority message ring: a flyweight over a
@@ -37,10 +37,11 @@ import org.multios.ipc.spi.LocalIdentity;
  * <li>claiming a position of an index ring and publishing it are one compare-and-set of the
  * entry word; head and tail are hints that others advance, so no position is left claimed but
  * unpublished;</li>
- * <li>a slot is moved from ring to ring only by the process whose pid and start time are in the
- * slot's owner word; a slot whose owner is found dead is recovered: left where it is if a ring
- * holds its index (a message published whole, or a free slot), else returned to the free ring
- * (a message its sender died writing, never published, or one its receiver died taking). A
+ * <li>a slot is moved from ring to ring only by the process whose pid and start tick are in the
+ * slot's owner word; a slot whose owner is dead for certain ({@link ProcessLiveness}) is
+ * recovered: left where it is if a ring holds its index (a message published whole, or a free
+ * slot), else returned to the free ring (a message its sender died writing, never published, or
+ * one its receiver died taking). A
  * thread that meets a foreign owner on the head slot spins, then yields, and once
  * {@link #LIVENESS_CHECK_NANOS} went by checks the owner's liveness now and then; a sender that finds no free slot looks for slots
  * of dead owners at most every {@link #SWEEP_INTERVAL_NANOS} ({@link #recover()} does it on
@@ -60,8 +61,9 @@ import org.multios.ipc.spi.LocalIdentity;
  * {@link #LOOP_LIMIT}, and states an intact ring cannot show (an entry a lap behind an unmoved
  * head or tail, a slot index beyond the capacity) give {@link IpcError#CORRUPTED}. A taken
  * message's length and priority are checked before its bytes are copied (a bad one is dropped
- * with CORRUPTED), lengths given back to the byte budget are clamped, an owner word with an
- * unverifiable start time counts as dead, and {@link #attach} refuses sizes that could overflow.
+ * with CORRUPTED), lengths given back to the byte budget are clamped, an owner word naming no
+ * process counts as dead (one naming a live process, or a foreign one, holds a ring up
+ * for at most {@link #GIVE_UP_NANOS} a try), and {@link #attach} refuses sizes that could overflow.
  *
  * <p>The hot paths allocate nothing and return status codes; misuse (a bad range or priority)
  * is the caller's to check. Not tied to any API: message queues and channels build on it.
@@ -105,6 +107,7 @@ public final class PriorityRing {
     static final int STEP_MESSAGE_CLAIMED = 6;
     static final int STEP_MESSAGE_TAKEN = 7;
     static final int STEP_GIVE_BACK_PENDING = 8;
+    static final int STEP_EMPTY_SEEN = 9;
 
     /** Called at each step of a send or receive: test and diagnosis only. */
     interface Hook {
@@ -128,9 +131,8 @@ public final class PriorityRing {
     private static final int MAX_MESSAGE_SIZE = Integer.MAX_VALUE - SLOT_HEADER_SIZE - 8;
     private static final int OP_RESERVE = 0;
     private static final int OP_GIVE_BACK = 1;
-    private static final long SELF = ownerWord(ProcessHandle.current().pid(),
-            ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     private static final Hook PAUSE_HOOK = pauseHook(Long.getLong(CRASH_WINDOW_PAUSE_PROPERTY, 0L));
+    private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
 
     private final MappedRegion region;
     private final long base;
@@ -143,11 +145,13 @@ public final class PriorityRing {
     private final long slots;
     private final int budget;
     private final long self;
+    private final long home;
     private final Hook hook;
+    private final Consumer<PriorityRing> becameNonEmpty;
     private long nextSweep = System.nanoTime();
 
     private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            Hook hook) {
+            Hook hook, Consumer<PriorityRing> becameNonEmpty) {
         this.region = region;
         this.base = base;
         this.capacity = capacity;
@@ -159,7 +163,9 @@ public final class PriorityRing {
         this.slots = base + slotsOffset(capacity);
         this.budget = budget;
         this.self = self;
+        this.home = region.getLong(base + HOME_NAMESPACE_OFFSET);
         this.hook = hook;
+        this.becameNonEmpty = becameNonEmpty;
     }
 
     /**
@@ -185,7 +191,10 @@ public final class PriorityRing {
             throw new IllegalArgumentException("a ring of " + capacity + " messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
         }
-        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget, SELF, PAUSE_HOOK);
+        long home = LIVENESS.namespaces();
+        region.putLong(base + HOME_NAMESPACE_OFFSET, home);
+        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
+                LIVENESS.currentProcessWord(home), PAUSE_HOOK, null);
         for (int r = 0; r < INDEX_RINGS; r++) {
             for (int i = 0; i < ring.indexLength; i++) {
                 region.putLong(ring.entry(r, i), ring.freeWord(i));
@@ -218,11 +227,33 @@ public final class PriorityRing {
      * @throws IpcException CORRUPTED if the words there do not describe a ring that fits
      */
     public static PriorityRing attach(MappedRegion region, long base, long available, String what) {
-        return attach(region, base, available, what, SELF, PAUSE_HOOK);
+        return attach(region, base, available, what, null);
     }
 
-    /** Attaches as a given owner with a hook: tests that play a process that dies. */
+    /**
+     * Attaches as {@link #attach(MappedRegion, long, long, String)} does, running
+     * {@code becameNonEmpty} in the thread that makes the ring go from no message to some: a
+     * sender that publishes into an empty ring, or a receiver or recoverer that marks again a
+     * priority a sender published into while it was being cleared.
+     */
+    public static PriorityRing attach(MappedRegion region, long base, long available, String what,
+            Consumer<PriorityRing> becameNonEmpty) {
+        return attach(region, base, available, what, 0, PAUSE_HOOK, becameNonEmpty);
+    }
+
+    /** Attaches as this process with a hook: tests that pause or fail a thread of a live process. */
+    static PriorityRing attach(MappedRegion region, long base, long available, String what, Hook hook,
+            Consumer<PriorityRing> becameNonEmpty) {
+        return attach(region, base, available, what, 0, hook, becameNonEmpty);
+    }
+
+    /** Attaches as a given owner (0: this process) with a hook: tests that play a process that dies. */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner, Hook hook) {
+        return attach(region, base, available, what, owner, hook, null);
+    }
+
+    private static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner,
+            Hook hook, Consumer<PriorityRing> becameNonEmpty) {
         if ((base & (CACHE_LINE - 1)) != 0 || available < CONTROLS_OFFSET || base + available > region.length()) {
             throw corrupted(what, "has no room for a message ring at " + base);
         }
@@ -240,7 +271,9 @@ public final class PriorityRing {
             throw corrupted(what, "has an inconsistent message ring (" + capacity + " slots of " + maxSize
                     + " bytes in " + available + " bytes)");
         }
-        return new PriorityRing(region, base, capacity, maxSize, budget, owner, hook);
+        long self = owner != 0 ? owner
+                : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
+        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook, becameNonEmpty);
     }
 
     private static IpcException corrupted(String what, String problem) {
@@ -267,7 +300,10 @@ public final class PriorityRing {
         return region.getLongVolatile(base + BYTES_OFFSET) & 0xffff_ffffL;
     }
 
-    /** Slots recovered from dead owners since the ring was made, in every process. */
+    /**
+     * Slots recovered since the ring was made, in every process: from dead owners, and from
+     * threads that threw while they held them.
+     */
     public long recoveredSlots() {
         return region.getLongVolatile(base + RECOVERED_OFFSET);
     }
@@ -277,24 +313,20 @@ public final class PriorityRing {
         return ((long) kind.ordinal() << 56) | (id & ID_MASK);
     }
 
-    /** The owner word of a process: its start second above, its pid below; never 0. */
-    static long ownerWord(long pid, long startMillis) {
-        return ((startMillis / 1000) << 32) | (pid & 0xffff_ffffL);
+    /**
+     * The owner word this attachment writes: this process, for the ring's home namespaces. Other
+     * records of the file that name a process (a queue's listener) use it too.
+     */
+    public long ownerWord() {
+        return self;
     }
 
-    /** Whether the process of an owner word lives (a reused pid with another start does not). */
-    static boolean ownerAlive(long owner) {
-        long pid = owner & 0xffff_ffffL;
-        long startSecond = owner >>> 32;
-        if (pid == 0) {
-            return false;
-        }
-        if (startSecond == 0) {
-            // written only by a process whose start time cannot be read: a word another process
-            // overwrote must not pass for a live owner because some process has that pid
-            return ProcessHandle.of(pid).map(p -> p.isAlive() && p.info().startInstant().isEmpty()).orElse(false);
-        }
-        return LocalIdentity.isAlive(pid, startSecond * 1000 + 500);
+    /**
+     * Whether the process of an owner word written by {@link #ownerWord()} (in any process) is
+     * dead for certain, as {@link ProcessLiveness} and the ring's home namespace decide.
+     */
+    public boolean isOwnerDead(long owner) {
+        return LIVENESS.isOwnerDead(owner, home);
     }
 
     private static Hook pauseHook(long micros) {
@@ -330,13 +362,17 @@ public final class PriorityRing {
             return slot;
         }
         long s = slot(slot);
-        if (hook == null) {
-            region.putBytes(s + SLOT_HEADER_SIZE, src, off, len);
-        } else {
-            int half = len / 2;
-            region.putBytes(s + SLOT_HEADER_SIZE, src, off, half);
-            step(STEP_HALF_WRITTEN);
-            region.putBytes(s + SLOT_HEADER_SIZE + half, src, off + half, len - half);
+        try {
+            if (hook == null) {
+                region.putBytes(s + SLOT_HEADER_SIZE, src, off, len);
+            } else {
+                int half = len / 2;
+                region.putBytes(s + SLOT_HEADER_SIZE, src, off, half);
+                step(STEP_HALF_WRITTEN);
+                region.putBytes(s + SLOT_HEADER_SIZE + half, src, off + half, len - half);
+            }
+        } catch (Throwable t) {
+            throw abandon(slot, t);
         }
         return publish(slot, priority);
     }
@@ -352,7 +388,11 @@ public final class PriorityRing {
         if (slot < 0) {
             return slot;
         }
-        region.putBytes(slot(slot) + SLOT_HEADER_SIZE, src);
+        try {
+            region.putBytes(slot(slot) + SLOT_HEADER_SIZE, src);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
         return publish(slot, priority);
     }
 
@@ -370,12 +410,18 @@ public final class PriorityRing {
             maybeSweep();
             return FULL;
         }
-        long s = slot(slot);
-        region.putInt(s + SLOT_LENGTH_OFFSET, len);
-        region.putInt(s + SLOT_PRIORITY_OFFSET, priority);
-        region.putLong(s + SLOT_SENDER_OFFSET, sender);
-        region.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
-        if (budget > 0 && !budgetOp(slot, OP_RESERVE, len)) {
+        boolean reserved;
+        try {
+            long s = slot(slot);
+            region.putInt(s + SLOT_LENGTH_OFFSET, len);
+            region.putInt(s + SLOT_PRIORITY_OFFSET, priority);
+            region.putLong(s + SLOT_SENDER_OFFSET, sender);
+            region.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
+            reserved = budget == 0 || budgetOp(slot, OP_RESERVE, len);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
+        if (!reserved) {
             release(slot, FREE_RING);
             maybeSweep();
             return FULL;
@@ -385,11 +431,35 @@ public final class PriorityRing {
 
     private int publish(int slot, int priority) {
         long s = slot(slot);
-        enqueue(1 + priority, slot, STEP_PUBLISHED);
+        try {
+            enqueue(1 + priority, slot, STEP_PUBLISHED);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
         region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
-        int before = setBit(priority);
+        boolean toEmpty = mark(priority);
         signalMessage();
-        return before == 0 ? SENT_TO_EMPTY : SENT;
+        return toEmpty ? SENT_TO_EMPTY : SENT;
+    }
+
+    /**
+     * Gives up a slot this thread owns and was using when it threw, as the recovery of a dead
+     * owner does (a message published stays, anything else goes back to the free ring with its
+     * bytes): called only between claiming a slot and releasing it, so the slot is still this
+     * thread's even though the owner word names only the process.
+     *
+     * @return the throwable, unchecked, to rethrow
+     */
+    private RuntimeException abandon(int slot, Throwable thrown) {
+        try {
+            repair(slot, self);
+        } catch (Throwable again) {
+            thrown.addSuppressed(again);
+        }
+        if (thrown instanceof Error e) {
+            throw e;
+        }
+        return thrown instanceof RuntimeException r ? r : new IllegalStateException(thrown);
     }
 
     private void signalMessage() {
@@ -417,8 +487,12 @@ public final class PriorityRing {
         int length = region.getInt(s + SLOT_LENGTH_OFFSET);
         int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
         checkTaken(slot, length, priority, len);
-        region.getBytes(s + SLOT_HEADER_SIZE, dst, off, length);
-        describe(s, length, priority, info);
+        try {
+            region.getBytes(s + SLOT_HEADER_SIZE, dst, off, length);
+            describe(s, length, priority, info);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
         free(slot, length);
         return length;
     }
@@ -439,10 +513,15 @@ public final class PriorityRing {
         int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
         checkTaken(slot, length, priority, dst.remaining());
         int limit = dst.limit();
-        dst.limit(dst.position() + length);
-        region.getBytes(s + SLOT_HEADER_SIZE, dst);
-        dst.limit(limit);
-        describe(s, length, priority, info);
+        try {
+            dst.limit(dst.position() + length);
+            region.getBytes(s + SLOT_HEADER_SIZE, dst);
+            describe(s, length, priority, info);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        } finally {
+            dst.limit(limit);
+        }
         free(slot, length);
         return length;
     }
@@ -454,7 +533,11 @@ public final class PriorityRing {
             int p = 31 - Integer.numberOfLeadingZeros(bitmap);
             int r = take(1 + p, maxLength, STEP_MESSAGE_CLAIMED, STEP_MESSAGE_TAKEN);
             if (r >= 0) {
-                clearIfEmpty(p);
+                try {
+                    clearIfEmpty(p);
+                } catch (Throwable t) {
+                    throw abandon(r, t);
+                }
                 return r;
             }
             if (r == EMPTY) {
@@ -503,25 +586,33 @@ public final class PriorityRing {
 
     /** Gives a received slot's bytes back and returns it to the free ring. */
     private void free(int slot, int length) {
-        if (budget > 0 && region.getInt(slot(slot) + SLOT_BUDGETED_OFFSET) != 0) {
-            budgetOp(slot, OP_GIVE_BACK, budgeted(length));
+        try {
+            if (budget > 0 && region.getInt(slot(slot) + SLOT_BUDGETED_OFFSET) != 0) {
+                budgetOp(slot, OP_GIVE_BACK, budgeted(length));
+            }
+        } catch (Throwable t) {
+            throw abandon(slot, t);
         }
         release(slot, FREE_RING);
     }
 
     /** Puts an owned slot on a ring, gives up its ownership, and tells senders if it was freed. */
     private void release(int slot, int ring) {
-        enqueue(ring, slot, 0);
+        enqueue(ring, slot, 0); // throws only CORRUPTED: the slot stays owned, the ring is unusable
         region.putLongRelease(slot(slot) + SLOT_OWNER_OFFSET, 0);
         if (ring == FREE_RING) {
             signalSpace();
         }
     }
 
+    /**
+     * Bumps the space sequence and wakes sleeping senders: one, or, with a byte budget, all of
+     * them (the one woken might need more bytes than were freed while another needs fewer).
+     */
     private void signalSpace() {
         region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + SENDERS_SLEEPING_OFFSET) > 0) {
-            Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, 1);
+            Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, budget > 0 ? Integer.MAX_VALUE : 1);
         }
     }
 
@@ -582,6 +673,24 @@ public final class PriorityRing {
         return Futex.await(region, base + SPACE_SEQUENCE_OFFSET, sequence, nanos);
     }
 
+    /**
+     * Wakes one more sleeping receiver if a message is queued: called by a receiver that leaves
+     * without taking one (too large for it, closed, timed out), since the wake-up it got may have
+     * been the only one.
+     */
+    public void passOnMessage() {
+        if (!isEmpty() && region.getIntVolatile(base + RECEIVERS_SLEEPING_OFFSET) > 0) {
+            Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, 1);
+        }
+    }
+
+    /** Wakes sleeping senders again: called by a sender that leaves without sending. */
+    public void passOnSpace() {
+        if (region.getIntVolatile(base + SENDERS_SLEEPING_OFFSET) > 0) {
+            Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, budget > 0 ? Integer.MAX_VALUE : 1);
+        }
+    }
+
     /** Wakes every sleeper, in every process, so that each re-checks (for closing). */
     public void wakeAll() {
         Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, Integer.MAX_VALUE);
@@ -602,14 +711,14 @@ public final class PriorityRing {
         int recovered = 0;
         for (int slot = 0; slot < capacity; slot++) {
             long owner = region.getLongVolatile(slot(slot) + SLOT_OWNER_OFFSET);
-            if (owner != 0 && owner != self && !ownerAlive(owner) && repair(slot, owner)) {
+            if (owner != 0 && owner != self && isOwnerDead(owner) && repair(slot, owner)) {
                 recovered++;
             }
         }
         boolean marked = false;
         for (int p = 0; p < PRIORITIES; p++) {
             if (!ringEmpty(1 + p) && (region.getIntVolatile(base + BITMAP_OFFSET) & (1 << p)) == 0) {
-                setBit(p);
+                mark(p);
                 marked = true;
             }
         }
@@ -666,7 +775,7 @@ public final class PriorityRing {
         } else {
             region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
             if (ring != FREE_RING) {
-                setBit(ring - 1);
+                mark(ring - 1);
                 signalMessage();
             }
         }
@@ -706,7 +815,7 @@ public final class PriorityRing {
         long waited = now - since;
         // liveness reads /proc and allocates: every 64th pass once a millisecond went by
         if (waited >= LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= GIVE_UP_NANOS)
-                && owner != self && !ownerAlive(owner)) {
+                && owner != self && isOwnerDead(owner)) {
             repair(slot, owner);
             return now;
         }
@@ -892,9 +1001,13 @@ public final class PriorityRing {
                 if (owner == 0) {
                     if (region.compareAndSetLong(s + SLOT_OWNER_OFFSET, 0, self)) {
                         if (region.getLongVolatile(e) == w) {
-                            step(claimedStep);
-                            region.putLongVolatile(e, freeWord(h + indexLength));
-                            step(takenStep);
+                            try {
+                                step(claimedStep);
+                                region.putLongVolatile(e, freeWord(h + indexLength));
+                                step(takenStep);
+                            } catch (Throwable t) {
+                                throw abandon(slot, t);
+                            }
                             region.compareAndSetLong(head, h, h + 1);
                             return slot;
                         }
@@ -963,14 +1076,32 @@ public final class PriorityRing {
         }
     }
 
-    /** Clears priority p's bit if its ring is empty, then sets it again if a sender raced in. */
+    /**
+     * Clears priority p's bit if its ring is empty, then sets it again if a sender raced in: that
+     * sender found the bit still set, so if the bitmap is empty now this thread makes the ring
+     * non-empty on its behalf.
+     */
     private void clearIfEmpty(int p) {
         if (ringEmpty(1 + p)) {
+            step(STEP_EMPTY_SEEN);
             clearBit(p);
             if (!ringEmpty(1 + p)) {
-                setBit(p);
+                mark(p);
             }
         }
+    }
+
+    /**
+     * Sets priority p's bit, and tells the listener of this attachment if no bit was set.
+     *
+     * @return whether the ring went from no message to some
+     */
+    private boolean mark(int p) {
+        boolean toEmpty = setBit(p) == 0;
+        if (toEmpty && becameNonEmpty != null) {
+            becameNonEmpty.accept(this);
+        }
+        return toEmpty;
     }
 
     private int setBit(int p) {
