@@ -67,7 +67,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=revoke", "osgi.command.function=unlink", "osgi.command.function=chmod",
     "osgi.command.function=chown", "osgi.command.function=shmcreate", "osgi.command.function=shmwrite",
     "osgi.command.function=shmread", "osgi.command.function=semcreate", "osgi.command.function=semrelease",
-    "osgi.command.function=semacquire", "osgi.command.function=sempost", "osgi.command.function=semwait", "osgi.command.function=mutexcreate", "osgi.command.function=eventcreate",
+    "osgi.command.function=semacquire", "osgi.command.function=sempost", "osgi.command.function=semwait",
+    "osgi.command.function=mutexcreate", "osgi.command.function=eventcreate",
     "osgi.command.function=eventsignal", "osgi.command.function=eventwait", "osgi.command.function=signal",
     "osgi.command.function=queuecreate", "osgi.command.function=send", "osgi.command.function=receive",
     "osgi.command.function=fifocreate", "osgi.command.function=bench", "osgi.command.function=channelcreate",
@@ -120,7 +121,8 @@ public final class IpcCommands {
         for (ObjectInfo o : infos) {
             Statistics s = o.statistics();
             boolean bytes = o.type() == ObjectType.SHARED_MEMORY || o.type() == ObjectType.PIPE;
-            t.row(o.type().label(), o.displayName(), o.permissions().owner(), o.permissions().modeString(), ObjectAdmin.size(o),
+            t.row(o.type().label(), o.displayName(), o.permissions().owner(), o.permissions().modeString(),
+                    ObjectAdmin.size(o),
                     s.get(Counter.HANDLES), s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN),
                     s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT));
         }

@@ -197,7 +197,8 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             out.println("<tr data-type='" + escape(o.type().label()) + "' data-name='" + escape(o.displayName()) + "'>"
                     + td(o.type().label()) + td(o.displayName()) + td(o.permissions().owner())
                     + td(o.permissions().group()) + "<td class='mode'>" + escape(o.permissions().modeString())
-                    + " (" + String.format("%03o", o.permissions().mode()) + ")</td>" + "<td class='num'>" + ObjectAdmin.size(o) + "</td>"
+                    + " (" + String.format("%03o", o.permissions().mode()) + ")</td>"
+                    + "<td class='num'>" + ObjectAdmin.size(o) + "</td>"
                     + num(s.get(Counter.HANDLES)) + num(s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN))
                     + num(s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT)) + td(o.creator().name())
                     + "<td>" + actions(o, root) + "</td></tr>");
