@@ -1,19 +1,34 @@
 package org.multios.ipc.channels.pipe;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.multios.ipc.IpcException;
+import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
 
-/** The pipe ends one calling process holds; closing the session closes them all. */
+/**
+ * The pipe ends one calling process holds, and the FIFOs it created. Closing the session (its
+ * release) waits for service calls under way, so nothing it did appears after the release, then
+ * closes every end and gives back the quota of its FIFOs: they outlive it, but no longer count
+ * against it.
+ */
 final class PipeSession {
     private final CallerContext caller;
+    private final PipeHook hook;
     private final Set<PipeEnd> ends = ConcurrentHashMap.newKeySet();
+    /** Service calls hold it shared; closing takes it exclusively. */
+    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
+    /** The FIFOs this caller created, by file key (device and inode), each holding one object of quota. */
+    private final Set<Object> createdFifos = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    PipeSession(CallerContext caller) {
+    PipeSession(CallerContext caller, PipeHook hook) {
         this.caller = caller;
+        this.hook = hook;
     }
 
     CallerContext caller() {
@@ -24,8 +39,30 @@ final class PipeSession {
         return closed;
     }
 
+    void at(int step) {
+        hook.at(step);
+    }
+
+    /**
+     * Starts a service call; {@link #exit()} ends it.
+     *
+     * @throws IpcException CLOSED once the session is closed
+     */
+    void enter() {
+        calls.readLock().lock();
+        if (closed) {
+            calls.readLock().unlock();
+            throw IpcException.closed("the pipe service of " + caller.process());
+        }
+    }
+
+    void exit() {
+        calls.readLock().unlock();
+    }
+
     <E extends PipeEnd> E track(E end) {
         ends.add(end);
+        end.watchRevocation();
         if (closed) {
             end.close();
         }
@@ -40,9 +77,38 @@ final class PipeSession {
         return ends.size();
     }
 
-    /** Closes every end: their waiters wake with CLOSED, unnamed pipes whose ends are all closed go. */
+    /**
+     * Holds one object of quota for a FIFO this caller created. A key held already belongs to a
+     * FIFO that is gone (its inode was reused): its quota is given back.
+     */
+    void created(Object fifoKey) {
+        if (!createdFifos.add(fifoKey)) {
+            caller.release(Quota.OBJECTS, 1);
+        }
+    }
+
+    /** Gives back the quota of a FIFO this caller created, when it is unlinked. */
+    void unlinked(Object fifoKey) {
+        if (createdFifos.remove(fifoKey)) {
+            caller.release(Quota.OBJECTS, 1);
+        }
+    }
+
+    /**
+     * Closes the session once the service calls under way have ended: every end closes (their
+     * waiters wake with CLOSED, unnamed pipes whose ends are all closed go) and the quota of the
+     * FIFOs it created is given back.
+     */
     void close() {
-        closed = true;
+        calls.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            calls.writeLock().unlock();
+        }
+        for (Object key : List.copyOf(createdFifos)) {
+            unlinked(key);
+        }
         for (PipeEnd e : new ArrayList<>(ends)) {
             e.close();
         }
