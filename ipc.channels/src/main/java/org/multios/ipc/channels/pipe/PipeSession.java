@@ -4,11 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import org.multios.ipc.IpcException;
 import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.SessionGate;
 
 /**
  * The pipe ends one calling process holds, and the FIFOs it created. Closing the session (its
@@ -20,15 +19,14 @@ final class PipeSession {
     private final CallerContext caller;
     private final PipeHook hook;
     private final Set<PipeEnd> ends = ConcurrentHashMap.newKeySet();
-    /** Service calls hold it shared; closing takes it exclusively. */
-    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
+    private final SessionGate calls;
     /** The FIFOs this caller created, by file key (device and inode), each holding one object of quota. */
     private final Set<Object> createdFifos = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     PipeSession(CallerContext caller, PipeHook hook) {
         this.caller = caller;
         this.hook = hook;
+        this.calls = new SessionGate("the pipe service of " + caller.process());
     }
 
     CallerContext caller() {
@@ -36,7 +34,7 @@ final class PipeSession {
     }
 
     boolean isClosed() {
-        return closed;
+        return calls.isClosed();
     }
 
     void at(int step) {
@@ -49,21 +47,17 @@ final class PipeSession {
      * @throws IpcException CLOSED once the session is closed
      */
     void enter() {
-        calls.readLock().lock();
-        if (closed) {
-            calls.readLock().unlock();
-            throw IpcException.closed("the pipe service of " + caller.process());
-        }
+        calls.enter();
     }
 
     void exit() {
-        calls.readLock().unlock();
+        calls.exit();
     }
 
     <E extends PipeEnd> E track(E end) {
         ends.add(end);
         end.watchRevocation();
-        if (closed) {
+        if (calls.isClosed()) {
             end.close();
         }
         return end;
@@ -100,12 +94,7 @@ final class PipeSession {
      * FIFOs it created is given back.
      */
     void close() {
-        calls.writeLock().lock();
-        try {
-            closed = true;
-        } finally {
-            calls.writeLock().unlock();
-        }
+        calls.close();
         for (Object key : List.copyOf(createdFifos)) {
             unlinked(key);
         }
