@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -173,9 +172,5 @@ class PipeRevocationTest extends PipeTestSupport {
 
     private static void assertDeniedNow(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertError(call, IpcError.PERMISSION_DENIED);
-    }
-
-    static Set<PipeFlag> none() {
-        return Set.of();
     }
 }
