@@ -11,6 +11,15 @@ Usage:
       "received <priority> <text>", then BYE.
   bridge_client.py ENDPOINT bad-version
       send a HELLO of version 99 and print "refused <code> <reason>" from the REFUSE.
+  bridge_client.py ENDPOINT receive-bye QUEUE N
+      OPEN, then N RECEIVEs (waiting forever) and BYE in one write; read to the end of the
+      stream, printing "message <priority> <text>" per message received and "end <n>".
+  bridge_client.py ENDPOINT send-pipelined QUEUE N PRIORITY
+      OPEN, then N SENDs of the texts 0 to N-1 at PRIORITY in one write; read the N replies
+      and print "sent <n>" (the SENDs that replied OK and sent).
+  bridge_client.py ENDPOINT send-twice QUEUE TEXT PRIORITY
+      OPEN, then the same SEND (request id 7) twice and a STATUS (id 8); read until both ids
+      were answered; print "replies <k>" (replies to id 7 read) and "status <messages>".
 
 ENDPOINT is unix:<path> or tcp:<host>:<port>. Exit status 0 on success, 1 on any failure
 (the reason goes to stderr).
@@ -33,7 +42,7 @@ HELLO = struct.Struct(">IHHIQH")  # magic, version, reserved, max frame, pid, to
 REFUSE = struct.Struct(">HH")  # error code, reason length
 
 # Bridge (BridgeDescriptor).
-OP_OPEN, OP_SEND, OP_RECEIVE = 1, 2, 3
+OP_OPEN, OP_SEND, OP_RECEIVE, OP_STATUS = 1, 2, 3, 4
 REPLY_OK, REPLY_ERROR = 0x8000, 0x8001
 KIND_QUEUE = 1
 READ, WRITE = 1, 2  # org.multios.ipc.Rights
@@ -166,6 +175,70 @@ def exchange(endpoint, queue, messages):
         send_frame(s, KIND_BYE, 0, 0, b"")
 
 
+def request_frame(op, request_id, args, priority=0):
+    payload = REQUEST.pack(request_id, WAIT_FOREVER) + args
+    return HEADER.pack(len(payload), op, priority, KIND_DATA) + payload
+
+
+def opened(s, queue):
+    handshake(s)
+    bridge = Bridge(s)
+    bridge.open_queue(queue, READ | WRITE)
+    return bridge
+
+
+def receive_bye(endpoint, queue, n):
+    with connect(endpoint) as s:
+        bridge = opened(s, queue)
+        first = bridge.next_id
+        frames = b"".join(request_frame(OP_RECEIVE, first + i, struct.pack(">I", RECEIVE_ROOM)) for i in range(n))
+        s.sendall(frames + HEADER.pack(0, 0, 0, KIND_BYE))
+        received = 0
+        while True:
+            try:
+                kind, type_, priority, payload = read_frame(s)
+            except ProtocolFailure:  # the end of the stream
+                break
+            if kind == KIND_BYE:
+                continue
+            if kind == KIND_DATA and type_ == REPLY_OK and payload[4] == 1:
+                received += 1
+                print("message %d %s" % (priority, payload[22:].decode("utf-8")), flush=True)
+        print("end %d" % received, flush=True)
+
+
+def send_pipelined(endpoint, queue, n, priority):
+    with connect(endpoint) as s:
+        bridge = opened(s, queue)
+        first = bridge.next_id
+        s.sendall(b"".join(request_frame(OP_SEND, first + i, str(i).encode("utf-8"), priority) for i in range(n)))
+        sent = 0
+        for _ in range(n):
+            kind, type_, _, payload = read_frame(s)
+            if kind == KIND_DATA and type_ == REPLY_OK and payload[4] == 1:
+                sent += 1
+        print("sent %d" % sent, flush=True)
+        send_frame(s, KIND_BYE, 0, 0, b"")
+
+
+def send_twice(endpoint, queue, text, priority):
+    with connect(endpoint) as s:
+        bridge = opened(s, queue)
+        send = request_frame(OP_SEND, 7, text.encode("utf-8"), priority)
+        s.sendall(send + send + request_frame(OP_STATUS, 8, b""))
+        replies, messages = 0, None
+        while replies == 0 or messages is None:
+            kind, type_, _, payload = read_frame(s)
+            (reply_id,) = struct.unpack_from(">I", payload)
+            if reply_id == 7:
+                replies += 1
+            elif reply_id == 8:
+                (messages,) = struct.unpack_from(">I", payload, 4)
+        print("replies %d" % replies, flush=True)
+        print("status %d" % messages, flush=True)
+        send_frame(s, KIND_BYE, 0, 0, b"")
+
+
 def bad_version(endpoint):
     with connect(endpoint) as s:
         kind, _, _, payload = hello(s, 99)
@@ -179,6 +252,12 @@ def main(argv):
         exchange(argv[1], argv[3], argv[4:])
     elif len(argv) == 3 and argv[2] == "bad-version":
         bad_version(argv[1])
+    elif len(argv) == 5 and argv[2] == "receive-bye":
+        receive_bye(argv[1], argv[3], int(argv[4]))
+    elif len(argv) == 6 and argv[2] == "send-pipelined":
+        send_pipelined(argv[1], argv[3], int(argv[4]), int(argv[5]))
+    elif len(argv) == 6 and argv[2] == "send-twice":
+        send_twice(argv[1], argv[3], argv[4], int(argv[5]))
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -49,7 +49,13 @@ public enum IpcError {
     /** The object is in use in a way that excludes the request (POSIX EBUSY). */
     BUSY(20),
     /** The request would deadlock: relocking a non-recursive mutex the caller holds (EDEADLK). */
-    DEADLOCK(21);
+    DEADLOCK(21),
+    /**
+     * A request crossed a network bridge and its outcome could not be learnt: the connection
+     * ended or stopped answering after the request left. A send may or may not have queued its
+     * message; repeating it may queue it twice.
+     */
+    OUTCOME_UNKNOWN(22);
 
     private final int code;
 

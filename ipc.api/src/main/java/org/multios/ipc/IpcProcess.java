@@ -9,9 +9,15 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The identity of an IPC process: whoever calls. A bundle, an OS process attached to named
- * objects, or a remote peer. Identities are made by the platform (the security bundle, the
- * plain-Java bootstrap, the network transport), never taken from the caller, so they cannot be
- * forged through the API.
+ * objects, or a remote peer.
+ *
+ * <p>Anyone can construct an instance, and holding one proves nothing: the platform never takes
+ * an {@code IpcProcess} from a caller as the caller's identity. Who calls is always the process
+ * the platform bound to the caller's service (ipc.security for a bundle, keyed on its location;
+ * the plain-Java bootstrap; the network transport for a peer), and access is decided on that.
+ * Where the API takes an {@code IpcProcess} as an argument (the target of a signal), it only
+ * names a live process by kind and id (and pid and start time); the platform acts on its own
+ * record of that process, whose user and groups decide, never on those of the argument.
  *
  * <p>An OS process is identified by its pid together with its start time, so that a reused
  * pid is not mistaken for a live owner. Instances are immutable; two are equal when kind, id,

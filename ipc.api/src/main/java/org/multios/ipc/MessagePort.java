@@ -31,7 +31,9 @@ public interface MessagePort extends IpcObject {
      *                      PERMISSION_DENIED without {@link Rights#WRITE}; LIMIT_EXCEEDED if the
      *                      caller's {@link Quota#QUEUED_MESSAGES} quota is used up; WOULD_BLOCK;
      *                      CLOSED; INTERRUPTED if interrupted while waiting. Nothing is queued on
-     *                      failure.
+     *                      failure, except after OUTCOME_UNKNOWN, which only a handle of an
+     *                      object behind a network bridge reports (see
+     *                      {@link org.multios.ipc.net the net package}).
      */
     void send(byte[] b, int off, int len, int priority);
 

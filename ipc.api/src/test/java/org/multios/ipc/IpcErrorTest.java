@@ -41,6 +41,7 @@ class IpcErrorTest {
         assertThat(IpcError.UNAVAILABLE.code()).isEqualTo(19);
         assertThat(IpcError.BUSY.code()).isEqualTo(20);
         assertThat(IpcError.DEADLOCK.code()).isEqualTo(21);
+        assertThat(IpcError.OUTCOME_UNKNOWN.code()).isEqualTo(22);
     }
 
     @ParameterizedTest

@@ -42,6 +42,10 @@
  * <li>Handles are thread-safe; the {@link org.multios.ipc.MessageInfo} holder is not (one per
  * receiving thread).</li>
  * </ul>
+ *
+ * <p>A handle of a {@code channel} exported by a network bridge follows the same rules, with the
+ * delivery contract of {@link org.multios.ipc.net} for timeouts, interrupts and connection
+ * loss.
  */
 @Export
 @Version("1.0.0")

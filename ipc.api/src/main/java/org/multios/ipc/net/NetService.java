@@ -100,7 +100,8 @@ public interface NetService {
      * round trip to the bridge, except that
      * {@link MessageQueue#register(org.multios.ipc.queue.QueueListener) register} fails with
      * UNSUPPORTED. Its rights are those the bridge granted; if the connection drops, operations
-     * fail with CLOSED.
+     * fail with CLOSED. What a caller may trust after each outcome, and when a send fails with
+     * OUTCOME_UNKNOWN, is the delivery contract of {@link org.multios.ipc.net this package}.
      *
      * @throws org.multios.ipc.IpcException NOT_FOUND if the bridge does not export a queue of
      *         that name; PERMISSION_DENIED if the remote side refuses the caller; otherwise as
@@ -111,7 +112,8 @@ public interface NetService {
     /**
      * Opens one side of a channel exported by a remote {@link Bridge}. The returned handle
      * behaves as a local {@link ChannelEnd}, each operation a round trip to the bridge; if the
-     * connection drops, operations fail with CLOSED.
+     * connection drops, operations fail with CLOSED. Delivery follows the contract of
+     * {@link org.multios.ipc.net this package}.
      *
      * @throws org.multios.ipc.IpcException NOT_FOUND if the bridge does not export a channel of
      *         that name; PERMISSION_DENIED if the remote side refuses the caller; otherwise as

@@ -25,6 +25,42 @@
  * when the time passes). An interrupt ends a wait with INTERRUPTED and keeps the thread's
  * interrupt flag set; closing a handle wakes its waiters with CLOSED.
  *
+ * <p><b>Delivery through a bridge.</b> A handle from
+ * {@link org.multios.ipc.net.NetService#openRemoteQueue openRemoteQueue} or
+ * {@link org.multios.ipc.net.NetService#openRemoteChannel openRemoteChannel} keeps the
+ * promises of a local one (each message received once; the messages one handle sends keep
+ * their order within a priority) and tells the caller what happened to its message:
+ * <ul>
+ * <li><b>Success.</b> A send that returned queued its message exactly once. A receive that
+ * returned a message took it from the object; no one else receives it.</li>
+ * <li><b>An error the bridge replied</b> (TIMEOUT, WOULD_BLOCK, PERMISSION_DENIED,
+ * LIMIT_EXCEEDED, MESSAGE_TOO_LARGE, ...): nothing was sent or received.</li>
+ * <li><b>Timeout and interrupt.</b> The handle cancels its request and waits at most one
+ * second more for the bridge to settle it. If the operation completed meanwhile it returns
+ * normally (an interrupted thread keeps its interrupt flag set); otherwise it fails with
+ * TIMEOUT or INTERRUPTED and did nothing: a message a cancelled receive had already taken is
+ * put back. So a timed operation returns within its timeout plus that second; a
+ * {@code try} form (which does not wait at the bridge) waits ten seconds for its reply before
+ * it cancels.</li>
+ * <li><b>{@link org.multios.ipc.IpcError#OUTCOME_UNKNOWN OUTCOME_UNKNOWN}</b>: a send whose
+ * cancel was not settled in time, or whose connection ended after the request left. The
+ * message may or may not be queued; sending it again may queue it twice. (A client of the
+ * wire protocol may instead repeat the request with the same id on the same connection: a
+ * bridge does not run an id again while it runs or among the last 1024 it answered.)</li>
+ * <li><b>Connection loss</b> (CLOSED): a send failing with CLOSED never left; a receive
+ * received nothing, and a message the bridge had taken for it is put back unless its reply
+ * was already written to the socket. That is the one way a message is lost: a connection
+ * reset discards what the receiver's system had received and not yet handed to the
+ * handle.</li>
+ * <li><b>Late replies.</b> A message that arrives for a receive whose caller gave up before
+ * it was settled goes to the next receive on the handle, or back to the object when the
+ * handle closes (if the handle may write). Closing a handle first cancels its pending
+ * receives (their callers get CLOSED) so the messages they had taken are put back.</li>
+ * </ul>
+ * A message put back goes to its priority behind the messages of that priority queued
+ * meanwhile, with the exporter as its sender. If the object has no room for it by then, or the
+ * exporter's handle may not write, it is lost, counted in the bridge's ERRORS and logged.
+ *
  * <p><b>Access.</b> Listening on, connecting to and exporting on an endpoint are decided by
  * the security policy for objects of kind {@link org.multios.ipc.ObjectType#ENDPOINT} named by
  * the endpoint's text (PERMISSION_DENIED); a handle that is granted holds

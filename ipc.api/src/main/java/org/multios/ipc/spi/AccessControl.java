@@ -14,8 +14,11 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface AccessControl {
-    /** The rules in force, in the order they are evaluated, as configured. */
+    /** The rules in force, in the order they are evaluated, as configured; none while no policy is in force. */
     List<String> rules();
+
+    /** Whether a policy is in force, since when and from where, or why none is. */
+    PolicyState policyState();
 
     /**
      * Revokes every handle a process holds on an object: later operations through them fail with

@@ -169,7 +169,7 @@ public class FaultsUnderLoadTest extends IpcTestSupport {
         ConfigurationAdmin cm = service(context, ConfigurationAdmin.class);
         org.osgi.service.cm.Configuration policy = cm.getConfiguration("org.multios.ipc.security", "?");
         Hashtable<String, Object> props = new Hashtable<>();
-        props.put("bundle.identities", new String[] {FixtureBundle.SYMBOLIC_NAME + "=mallory:outsiders"});
+        props.put("bundle.identities", new String[] {fixture.getBundle().getLocation() + "=mallory:outsiders"});
         policy.update(props);
         try {
             // identities apply to sessions made after the change: restart security once

@@ -45,7 +45,7 @@ public class GatewayKillTest {
     @Test(timeout = 240_000)
     public void aKilledGatewayKeepsEveryConfirmedMessageAndItsLeftoversAreCollected() throws Exception {
         Path dir = tmp.newFolder("gateway").toPath();
-        Files.createDirectories(dir.resolve("conf"));
+        GatewayProcess.shippedConf(dir);
         Path first = dir.resolve("first.txt");
         gateway = start(dir, first);
         OutputStream console = gateway.getOutputStream();

@@ -39,7 +39,7 @@ public class GatewayProcessTest {
     @Before
     public void prepare() throws IOException {
         workDir = tmp.newFolder("gateway").toPath();
-        Files.createDirectories(workDir.resolve("conf"));
+        GatewayProcess.shippedConf(workDir);
         output = workDir.resolve("output.txt");
     }
 

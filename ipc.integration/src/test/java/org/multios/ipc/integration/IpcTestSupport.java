@@ -8,8 +8,11 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -141,5 +144,38 @@ public abstract class IpcTestSupport {
         };
         wiring.refreshBundles(List.of(uninstalled), listener);
         assertTrue("the refresh ends", done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    /** Something a test does that may throw. */
+    protected interface Action {
+        void run() throws Exception;
+    }
+
+    /** What was written to System.err during the last capture. */
+    protected static final ByteArrayOutputStream AUDIT_CAPTURE = new ByteArrayOutputStream();
+
+    /**
+     * Runs the operation with System.err (where the framework's SLF4J simple logger writes)
+     * captured, and returns the lines of the ipc.audit logger written meanwhile.
+     */
+    protected static List<String> captureAuditLines(Action op) throws Exception {
+        PrintStream original = System.err;
+        synchronized (AUDIT_CAPTURE) {
+            AUDIT_CAPTURE.reset();
+        }
+        PrintStream capture = new PrintStream(AUDIT_CAPTURE, true, StandardCharsets.UTF_8);
+        System.setErr(capture);
+        try {
+            op.run();
+        } finally {
+            System.setErr(original);
+            capture.flush();
+        }
+        String text;
+        synchronized (AUDIT_CAPTURE) {
+            text = AUDIT_CAPTURE.toString(StandardCharsets.UTF_8);
+        }
+        original.print(text);
+        return text.lines().filter(l -> l.contains("ipc.audit")).toList();
     }
 }

@@ -119,6 +119,8 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
     private static final String ROOTS_PROPERTY = "ipc.security.roots";
     /** The third bundle, installed by the tests that need a user outside the group. */
     private static final String CAROL_BSN = "ipc.integration.security.carol";
+    /** Where the third bundle is installed from: its identity is keyed on this. */
+    private static final String CAROL_LOCATION = "security-test:" + CAROL_BSN;
     private static final int[] MODES = { 0600, 0640, 0660 };
     private static final Class<?>[] API_SERVICES = { SharedMemoryService.class, SyncService.class,
         EventService.class, SignalService.class, IpcRuntime.class };
@@ -386,7 +388,7 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         List<String> rules = List.of(
                 "allow user:bob rw shm:ru-a",
                 "deny group:staff w shm:ru-b",
-                "allow bundle:ipc.integration.security.* r semaphore:ru-*",
+                "allow bundle:security-test:ipc.integration.security.* r semaphore:ru-*",
                 "allow user:bob rw event:ru-*",
                 "deny group:staff w event:ru-event");
         configure(rules);
@@ -797,9 +799,9 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         all.add(marker);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("bundle.identities", new String[] {
-            context.getBundle().getSymbolicName() + "=alice:staff",
-            FixtureBundle.SYMBOLIC_NAME + "=bob:staff",
-            CAROL_BSN + "=carol:guests" });
+            context.getBundle().getLocation() + "=alice:staff",
+            installed(FixtureBundle.SYMBOLIC_NAME).getLocation() + "=bob:staff",
+            CAROL_LOCATION + "=carol:guests" });
         props.put("rules", all.toArray(String[]::new));
         for (int i = 0; i < more.length; i += 2) {
             props.put((String) more[i], more[i + 1]);
@@ -911,7 +913,7 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         try (JarOutputStream out = new JarOutputStream(jar, manifest)) {
             // a manifest is all the bundle has
         }
-        Bundle carol = context.installBundle("security-test:" + CAROL_BSN, new ByteArrayInputStream(jar.toByteArray()));
+        Bundle carol = context.installBundle(CAROL_LOCATION, new ByteArrayInputStream(jar.toByteArray()));
         toUninstall.add(carol);
         carol.start();
         return carol.getBundleContext();
@@ -968,15 +970,11 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
 
     // ------------------------------------------------------------------ assertions
 
-    private interface Op {
-        void run() throws Exception;
-    }
-
     /**
      * Runs the operation, which must fail with PERMISSION_DENIED whose message names the
      * operation and the object (by its quoted name); returns the exception.
      */
-    private static IpcException expectDenied(String operation, String object, Op op) throws Exception {
+    private static IpcException expectDenied(String operation, String object, Action op) throws Exception {
         IpcException e = expectError(IpcError.PERMISSION_DENIED, op);
         String quoted = object.endsWith("(") ? "'" + object : "'" + object + "'";
         assertTrue("the message names the object " + quoted + ": " + e.getMessage(), e.getMessage().contains(quoted));
@@ -985,13 +983,13 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         return e;
     }
 
-    private static void expectQuota(String quota, Op op) throws Exception {
+    private static void expectQuota(String quota, Action op) throws Exception {
         IpcException e = expectError(IpcError.LIMIT_EXCEEDED, op);
         assertTrue("the message names " + quota + ": " + e.getMessage(), e.getMessage().contains(quota));
     }
 
     /** Notes the operation in {@code accepted} unless it fails with CLOSED. */
-    private static void refusedAsClosed(List<String> accepted, String what, Op op) throws Exception {
+    private static void refusedAsClosed(List<String> accepted, String what, Action op) throws Exception {
         try {
             op.run();
         } catch (IpcException e) {
@@ -1003,7 +1001,7 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         accepted.add(what + " succeeded");
     }
 
-    private static IpcException expectError(IpcError error, Op op) throws Exception {
+    private static IpcException expectError(IpcError error, Action op) throws Exception {
         try {
             op.run();
         } catch (IpcException e) {
@@ -1025,36 +1023,6 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         }
         assertFalse("the handle has no write right", Rights.includes(handle.rights(), Rights.WRITE));
         expectDenied("lock", mutex, handle::tryLock);
-    }
-
-    // ------------------------------------------------------------------ audit capture
-
-    /** What was written to System.err during the last capture. */
-    private static final ByteArrayOutputStream AUDIT_CAPTURE = new ByteArrayOutputStream();
-
-    /**
-     * Runs the operation with System.err (where the framework's SLF4J simple logger writes)
-     * captured, and returns the lines of the ipc.audit logger written meanwhile.
-     */
-    private static List<String> captureAuditLines(Op op) throws Exception {
-        PrintStream original = System.err;
-        synchronized (AUDIT_CAPTURE) {
-            AUDIT_CAPTURE.reset();
-        }
-        PrintStream capture = new PrintStream(AUDIT_CAPTURE, true, StandardCharsets.UTF_8);
-        System.setErr(capture);
-        try {
-            op.run();
-        } finally {
-            System.setErr(original);
-            capture.flush();
-        }
-        String text;
-        synchronized (AUDIT_CAPTURE) {
-            text = AUDIT_CAPTURE.toString(StandardCharsets.UTF_8);
-        }
-        original.print(text);
-        return text.lines().filter(l -> l.contains("ipc.audit")).toList();
     }
 
     private static List<String> lines(List<String> lines, String containing) {

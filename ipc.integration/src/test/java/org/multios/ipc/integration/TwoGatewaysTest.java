@@ -3,9 +3,6 @@ package org.multios.ipc.integration;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +15,6 @@ import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.multios.ipc.IpcEnvironment;
 
 /**
  * Two gateways in two JVMs, each with its own IPC root: gateway A exports its queue
@@ -33,12 +29,12 @@ public class TwoGatewaysTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private Gateway a;
-    private Gateway b;
+    private GatewayProcess a;
+    private GatewayProcess b;
 
     @After
     public void stop() {
-        for (Gateway g : new Gateway[] {a, b}) {
+        for (GatewayProcess g : new GatewayProcess[] {a, b}) {
             if (g != null && g.process.isAlive()) {
                 g.process.destroyForcibly();
             }
@@ -47,11 +43,11 @@ public class TwoGatewaysTest {
 
     @Test(timeout = 180_000)
     public void aQueueIsBridgedFromOneGatewayToAnother() throws Exception {
-        int bridgePort = freePort();
-        a = Gateway.start(tmp.newFolder("a").toPath(), List.of(
+        int bridgePort = GatewayProcess.freePort();
+        a = start(tmp.newFolder("a").toPath(), List.of(
                 "peer.tokens=[\"sha256:" + sha256(SECRET) + "=partner:partners\"]",
                 "rules=[\"allow user:partner rw queue:orders\"]"));
-        b = Gateway.start(tmp.newFolder("b").toPath(), List.of());
+        b = start(tmp.newFolder("b").toPath(), List.of());
         a.command("ipc:rules");
         a.awaitOutput("allow user:partner rw queue:orders");
         a.command("ipc:queuecreate orders 256 16");
@@ -80,58 +76,15 @@ public class TwoGatewaysTest {
         assertTrue("the second receive finds the queue empty:\n" + outA, outA.contains("TIMEOUT"));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static GatewayProcess start(Path dir, List<String> security) throws Exception {
+        Files.write(Files.createDirectories(dir.resolve("conf")).resolve("org.multios.ipc.security.cfg"), security);
+        GatewayProcess g = GatewayProcess.start(dir);
+        g.awaitOutput("guarding net mechanism");
+        return g;
     }
 
     private static String sha256(String secret) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(secret.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** One gateway process with its own directory, IPC root, configuration and console. */
-    private static final class Gateway {
-        final Path dir;
-        final Path output;
-        final Process process;
-        final OutputStream console;
-
-        private Gateway(Path dir, Path output, Process process) {
-            this.dir = dir;
-            this.output = output;
-            this.process = process;
-            this.console = process.getOutputStream();
-        }
-
-        static Gateway start(Path dir, List<String> security) throws Exception {
-            Path conf = Files.createDirectories(dir.resolve("conf"));
-            Files.write(conf.resolve("org.multios.ipc.security.cfg"), security);
-            Path output = dir.resolve("output.txt");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(List.of(java, "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + dir.resolve("ipc"),
-                    "-Dorg.osgi.service.http.port=" + freePort(), "-jar", System.getProperty("ipc.gateway.jar")))
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            Gateway g = new Gateway(dir, output, p);
-            g.awaitOutput("guarding net mechanism");
-            return g;
-        }
-
-        void command(String line) throws IOException {
-            console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            console.flush();
-        }
-
-        void awaitOutput(String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(output).contains(text)) {
-                assertTrue("the gateway is running:\n" + Files.readString(output), process.isAlive());
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no '" + text + "' in:\n" + Files.readString(output));
-                }
-                Thread.sleep(50);
-            }
-        }
     }
 }

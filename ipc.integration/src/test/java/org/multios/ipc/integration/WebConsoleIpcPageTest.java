@@ -66,7 +66,7 @@ public class WebConsoleIpcPageTest {
         Assume.assumeTrue("needs " + CHROMEDRIVER + " (installed by .ci/run in CI)",
                 haveDriver || System.getenv("CI") != null);
         workDir = tmp.newFolder("gateway").toPath();
-        Files.createDirectories(workDir.resolve("conf"));
+        GatewayProcess.shippedConf(workDir);
         output = workDir.resolve("output.txt");
     }
 
@@ -109,6 +109,8 @@ public class WebConsoleIpcPageTest {
         assertEquals("webtest", cells.get(1).getText());
         assertEquals("4096", cells.get(5).getText());
         assertTrue("mode shown: " + cells.get(4).getText(), cells.get(4).getText().startsWith("rw-rw----"));
+        String policy = browser.findElement(By.id("ipc-policy")).getText();
+        assertTrue(policy, policy.startsWith("policy in force since ") && policy.contains("org.multios.ipc.security.cfg"));
         screenshot("webconsole-ipc.png");
 
         chmod(wait, object, "640");
@@ -135,6 +137,19 @@ public class WebConsoleIpcPageTest {
         command("ipc:objects");
         String listing = awaitOutputAfter(before, "no objects");
         assertFalse("IpcRuntime no longer lists the segment:\n" + listing, listing.contains("webtest"));
+
+        // the operator uncomments a list among plain values: the page says that and why no policy is in force
+        Path security = workDir.resolve("conf").resolve("org.multios.ipc.security.cfg");
+        Files.writeString(security, "audit.rate=10\nrules=[\"deny * * *:*\"]\n");
+        wait.until(d -> {
+            d.navigate().refresh();
+            return d.findElement(By.id("ipc-policy")).getText().startsWith("NO POLICY IN FORCE");
+        });
+        policy = browser.findElement(By.id("ipc-policy")).getText();
+        assertTrue(policy, policy.contains("org.multios.ipc.security.cfg") && policy.contains("key rules"));
+        assertTrue("no objects are shown while nothing is served", browser.findElements(By.id("ipc-objects")).isEmpty()
+                && browser.findElements(By.id("ipc-no-objects")).isEmpty());
+        screenshot("webconsole-ipc-no-policy.png");
     }
 
     /** Submits the row's chmod form and waits for the page it leads to. */

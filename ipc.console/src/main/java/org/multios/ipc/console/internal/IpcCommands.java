@@ -63,7 +63,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = IpcCommands.class, property = {
     "osgi.command.scope=ipc",
     "osgi.command.function=objects", "osgi.command.function=object", "osgi.command.function=processes",
-    "osgi.command.function=limits", "osgi.command.function=rules", "osgi.command.function=gc",
+    "osgi.command.function=limits", "osgi.command.function=gc",
     "osgi.command.function=revoke", "osgi.command.function=unlink", "osgi.command.function=chmod",
     "osgi.command.function=chown", "osgi.command.function=shmcreate", "osgi.command.function=shmwrite",
     "osgi.command.function=shmread", "osgi.command.function=semcreate", "osgi.command.function=sempost",
@@ -175,13 +175,6 @@ public final class IpcCommands {
             t.row(l.getKey().key(), l.getValue());
         }
         return t.toString();
-    }
-
-    @Descriptor("shows the security rules in force, in evaluation order")
-    public String rules() {
-        AccessControl ac = require(accessControl, "ipc.security");
-        List<String> rules = ac.rules();
-        return rules.isEmpty() ? "no rules: owner, group and mode decide\n" : String.join("\n", rules) + "\n";
     }
 
     // ------------------------------------------------------------------ administering

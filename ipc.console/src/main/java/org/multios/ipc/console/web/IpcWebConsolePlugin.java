@@ -22,6 +22,7 @@ import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.spi.AccessControl;
+import org.multios.ipc.spi.PolicyState;
 import org.multios.ipc.sync.SyncService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -70,9 +71,10 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             </style>
             """;
 
-    private final transient IpcRuntime runtime;
     private final transient ObjectAdmin admin;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile IpcRuntime runtime;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile AccessControl accessControl;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -88,10 +90,12 @@ public final class IpcWebConsolePlugin extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile ChannelService channels;
 
-    /** The page over the given runtime. */
+    /**
+     * The page. It shows the security policy's state whatever it is; objects, processes and
+     * limits while the runtime is published (that is, while a policy is in force).
+     */
     @Activate
-    public IpcWebConsolePlugin(@Reference IpcRuntime runtime) {
-        this.runtime = runtime;
+    public IpcWebConsolePlugin() {
         this.admin = new ObjectAdmin(() -> shm, () -> sync, () -> events, () -> queues, () -> pipes, () -> channels);
     }
 
@@ -163,10 +167,13 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             out.println("<script>setTimeout(function () { location.replace(location.pathname + '?refresh'); }, 5000);</script>");
         }
         try {
-            renderObjects(out, root);
-            renderProcesses(out);
-            renderLimits(out);
-            renderRules(out);
+            renderPolicy(out);
+            IpcRuntime rt = runtime;
+            if (rt != null) {
+                renderObjects(out, root, rt);
+                renderProcesses(out, rt);
+                renderLimits(out, rt);
+            }
         } catch (IpcException e) {
             out.println("<div class='ipc-error'><span class='ipc-code'>" + escape(e.error().name()) + "</span>: "
                     + escape(e.getMessage()) + "</div>");
@@ -174,7 +181,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         out.println("</div>");
     }
 
-    private void renderObjects(PrintWriter out, String root) {
+    private void renderObjects(PrintWriter out, String root, IpcRuntime runtime) {
         List<ObjectInfo> objects = runtime.objects();
         out.println("<h2>Objects (" + objects.size() + ")</h2>");
         if (objects.isEmpty()) {
@@ -220,7 +227,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         return s.toString();
     }
 
-    private void renderProcesses(PrintWriter out) {
+    private void renderProcesses(PrintWriter out, IpcRuntime runtime) {
         AccessControl ac = accessControl;
         Map<IpcProcess, Map<Quota, Long>> use = ac == null ? Map.of() : ac.quotaUse();
         List<IpcProcess> processes = runtime.processes();
@@ -236,7 +243,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         out.println("</tbody></table>");
     }
 
-    private void renderLimits(PrintWriter out) {
+    private void renderLimits(PrintWriter out, IpcRuntime runtime) {
         out.println("<h2>Limits</h2>");
         out.println("<table class='ipc' id='ipc-limits'><thead><tr><th>Limit</th><th>Value</th></tr></thead><tbody>");
         for (Map.Entry<Limit, Long> l : runtime.limits().asMap().entrySet()) {
@@ -245,11 +252,18 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         out.println("</tbody></table>");
     }
 
-    private void renderRules(PrintWriter out) {
-        out.println("<h2>Security rules</h2>");
+    private void renderPolicy(PrintWriter out) {
+        out.println("<h2>Security policy</h2>");
         AccessControl ac = accessControl;
         if (ac == null) {
-            out.println("<p class='ipc-muted'>ipc.security is not running.</p>");
+            out.println("<p class='ipc-error' id='ipc-policy'>ipc.security is not running: no API service, no network "
+                    + "peer admitted.</p>");
+            return;
+        }
+        PolicyState state = ac.policyState();
+        out.println("<p class='" + (state.inForce() ? "ipc-ok" : "ipc-error") + "' id='ipc-policy'>"
+                + escape(state.describe()) + "</p>");
+        if (!state.inForce()) {
             return;
         }
         List<String> rules = ac.rules();

@@ -1,12 +1,16 @@
 package org.multios.ipc.net.internal;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 
 import org.multios.ipc.IpcException;
+import org.multios.ipc.Permissions;
 import org.multios.ipc.net.Bridge;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.NetService;
+import org.multios.ipc.spi.ConfigurationReader;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -21,7 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A bridge the operator configured (factory PID {@value #PID}): it exports its queue or
  * channel while the network mechanism runs, so that stopping and restarting ipc.net (or the
- * whole gateway) brings it back. It acts as this bundle's IPC identity.
+ * whole gateway) brings it back. It acts as this bundle's IPC identity. The configuration is
+ * read whole before anything is exported: a value that does not parse (a misspelt boolean, a
+ * number out of range), a missing one or an unknown key refuses it, naming the file and the
+ * key, and no bridge is exported for it.
  */
 @Component(configurationPid = ConfiguredBridge.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true, service = {})
@@ -65,21 +72,36 @@ public final class ConfiguredBridge {
 
     private final Bridge bridge;
 
-    /** Exports the configured object. */
+    /**
+     * Exports the configured object.
+     *
+     * @throws IpcException INVALID_ARGUMENT naming the configuration and the key, for a
+     *         configuration that does not parse; nothing is exported then
+     */
     @Activate
-    public ConfiguredBridge(Config config, @Reference NetService net) {
-        ListenOptions options = ListenOptions.DEFAULTS.withMaxConnections(config.max_connections())
-                .withMaxFrameSize(config.max_frame_size())
-                .withRequireAuthentication(config.require_authentication())
-                .withIdleTimeout(Duration.ofSeconds(config.idle_timeout_seconds()))
-                .withSocketMode(org.multios.ipc.Permissions.parseMode(config.socket_mode()));
-        Endpoint endpoint = Endpoint.parse(config.endpoint());
-        this.bridge = switch (config.type().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "queue" -> net.exportQueue(config.name(), endpoint, options);
-            case "channel" -> net.exportChannel(config.name(), endpoint, options);
-            default -> throw IpcException.invalidArgument("bridge on " + endpoint + ": type '" + config.type()
-                    + "' is neither queue nor channel");
-        };
+    public ConfiguredBridge(Map<String, Object> properties, @Reference NetService net) {
+        ConfigurationReader config = ConfigurationReader.of(PID, properties);
+        try {
+            Endpoint endpoint = config.parse("endpoint", config.requiredString("endpoint"), Endpoint::parse);
+            String type = config.string("type", "queue").toLowerCase(Locale.ROOT);
+            String name = config.requiredString("name");
+            ListenOptions options = ListenOptions.DEFAULTS
+                    .withMaxConnections((int) config.whole("max.connections", 64, 1, Integer.MAX_VALUE))
+                    .withMaxFrameSize((int) config.whole("max.frame.size", 65536, 1, Integer.MAX_VALUE))
+                    .withRequireAuthentication(config.bool("require.authentication", true))
+                    .withIdleTimeout(Duration.ofSeconds(config.whole("idle.timeout.seconds", 0, 0, Long.MAX_VALUE / 1000)))
+                    .withSocketMode(config.parse("socket.mode", config.string("socket.mode", "0600"),
+                            Permissions::parseMode));
+            if (!type.equals("queue") && !type.equals("channel")) {
+                throw config.bad("type", "expected queue or channel, found '" + type + "'");
+            }
+            config.finish();
+            this.bridge = type.equals("queue") ? net.exportQueue(name, endpoint, options)
+                    : net.exportChannel(name, endpoint, options);
+        } catch (IpcException e) {
+            LOG.error("bridge not exported: {}", e.getMessage());
+            throw e;
+        }
         LOG.info("exporting {} '{}' on {}", bridge.exportedType().label(), bridge.exportedName(), bridge.endpoint());
     }
 

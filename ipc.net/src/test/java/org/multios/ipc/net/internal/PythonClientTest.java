@@ -1,23 +1,17 @@
 package org.multios.ipc.net.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.multios.ipc.net.internal.PythonBridgeClient.assertExitsWithZero;
+import static org.multios.ipc.net.internal.PythonBridgeClient.readLine;
+import static org.multios.ipc.net.internal.PythonBridgeClient.stderr;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -31,6 +25,7 @@ import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.NetService;
+import org.multios.ipc.net.internal.PythonBridgeClient.Run;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
@@ -42,24 +37,17 @@ import org.multios.ipc.queue.QueueOptions;
  */
 class PythonClientTest extends NetTestSupport {
     private static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false).withSocketMode(0666);
-    private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private Path script;
-    private final List<Process> processes = new ArrayList<>();
+    private PythonBridgeClient python;
 
     @BeforeEach
     void findPythonAndScript() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(pythonAvailable(), "python3 is not on the PATH");
-        script = tempDir.resolve("bridge_client.py");
-        try (InputStream in = PythonClientTest.class.getResourceAsStream("/python/bridge_client.py")) {
-            assertThat(in).as("test resource python/bridge_client.py").isNotNull();
-            Files.copy(in, script);
-        }
+        python = new PythonBridgeClient(tempDir, root);
     }
 
     @AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
+        python.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,11 +59,10 @@ class PythonClientTest extends NetTestSupport {
                 QueueOptions.of(128, 16).withMode(0666));
         NetService net = ctx.service(NetService.class);
         try (Bridge bridge = net.exportQueue("orders", endpoint(transport), OPEN)) {
-            Process python = start(address(bridge), "exchange", "orders", "a@1", "b@7");
-            BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+            Run script = python.start(bridge, "exchange", "orders", "a@1", "b@7");
 
             // The script has had both SENDs answered: both messages are in the queue.
-            assertThat(readLine(out, python)).isEqualTo("sent 2");
+            assertThat(readLine(script)).isEqualTo("sent 2");
             assertThat(local.attributes().currentMessages()).isEqualTo(2);
             byte[] buf = new byte[128];
             MessageInfo info = new MessageInfo();
@@ -88,15 +75,15 @@ class PythonClientTest extends NetTestSupport {
             assertThat(local.tryReceive(buf, 0, buf.length, info)).isEqualTo(MessageQueue.NO_MESSAGE);
 
             // Let the script RECEIVE (waiting forever) on the now empty queue: it must still wait.
-            try (OutputStream in = python.getOutputStream()) {
+            try (OutputStream in = script.process().getOutputStream()) {
                 in.write("go\n".getBytes(StandardCharsets.UTF_8));
             }
-            assertThat(python.waitFor(500, TimeUnit.MILLISECONDS))
-                    .as("the script's RECEIVE on an empty queue returned; stderr: %s", stderr(python)).isFalse();
+            assertThat(script.process().waitFor(500, TimeUnit.MILLISECONDS))
+                    .as("the script's RECEIVE on an empty queue returned; stderr: %s", stderr(script)).isFalse();
 
             local.send("from-java".getBytes(StandardCharsets.UTF_8), 0, 9, 3);
-            assertThat(readLine(out, python)).isEqualTo("received 3 from-java");
-            assertExitsWithZero(python);
+            assertThat(readLine(script)).isEqualTo("received 3 from-java");
+            assertExitsWithZero(script);
             assertThat(local.attributes().currentMessages()).isZero();
         }
     }
@@ -110,10 +97,9 @@ class PythonClientTest extends NetTestSupport {
                 QueueOptions.of(64, 4).withMode(0666));
         NetService net = ctx.service(NetService.class);
         try (Bridge bridge = net.exportQueue("jobs", endpoint(transport), OPEN)) {
-            Process python = start(address(bridge), "bad-version");
-            BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
-            String line = readLine(out, python);
-            assertExitsWithZero(python);
+            Run script = python.start(bridge, "bad-version");
+            String line = readLine(script);
+            assertExitsWithZero(script);
             assertThat(line).startsWith("refused " + IpcError.PROTOCOL_ERROR.code() + " ").contains("99");
 
             try (MessageQueue remote = net().openRemoteQueue(bridge.endpoint(), "jobs", ConnectOptions.DEFAULTS)) {
@@ -127,65 +113,7 @@ class PythonClientTest extends NetTestSupport {
         }
     }
 
-    // ------------------------------------------------------------------ helpers
-
     private static Endpoint endpoint(String transport) {
         return transport.equals("unix") ? Endpoint.unix("py-bridge") : Endpoint.tcp(0);
-    }
-
-    /** The script's form of the bridge's address. */
-    private String address(Bridge bridge) {
-        Endpoint e = bridge.endpoint();
-        return switch (e.transport()) {
-            case UNIX -> "unix:" + root.resolve("endpoint").resolve(e.path());
-            case TCP -> "tcp:" + e.host() + ":" + e.port();
-            default -> throw new IllegalStateException("no script address for " + e);
-        };
-    }
-
-    private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("python3", script.toString()));
-        command.addAll(List.of(args));
-        Path err = tempDir.resolve("stderr-" + processes.size() + ".txt");
-        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
-        processes.add(p);
-        return p;
-    }
-
-    /** The script's next stdout line, waiting at most {@link #WAIT}; fails if the script ends first. */
-    private String readLine(BufferedReader out, Process python) throws Exception {
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(line).as("the script ended without output; exit %s, stderr: %s",
-                python.isAlive() ? "(running)" : python.exitValue(), stderr(python)).isNotNull();
-        return line;
-    }
-
-    private void assertExitsWithZero(Process python) throws Exception {
-        assertThat(python.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the script ended in time").isTrue();
-        assertThat(python.exitValue()).as("exit status; stderr: %s", stderr(python)).isZero();
-    }
-
-    private String stderr(Process python) {
-        try {
-            return Files.readString(tempDir.resolve("stderr-" + processes.indexOf(python) + ".txt"));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    private static boolean pythonAvailable() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

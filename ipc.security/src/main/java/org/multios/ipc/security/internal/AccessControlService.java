@@ -2,11 +2,13 @@ package org.multios.ipc.security.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Quota;
 import org.multios.ipc.spi.AccessControl;
+import org.multios.ipc.spi.PolicyState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,14 +17,22 @@ final class AccessControlService implements AccessControl {
     private static final Logger LOG = LoggerFactory.getLogger(AccessControlService.class);
 
     private final Sessions sessions;
+    private final Supplier<PolicyState> state;
 
-    AccessControlService(Sessions sessions) {
+    AccessControlService(Sessions sessions, Supplier<PolicyState> state) {
         this.sessions = sessions;
+        this.state = state;
     }
 
     @Override
     public List<String> rules() {
-        return sessions.policy().access().texts();
+        SecurityPolicy p = sessions.policyOrNull();
+        return p == null ? List.of() : p.access().texts();
+    }
+
+    @Override
+    public PolicyState policyState() {
+        return state.get();
     }
 
     @Override

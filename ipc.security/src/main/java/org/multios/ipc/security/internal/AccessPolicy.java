@@ -30,12 +30,16 @@ final class AccessPolicy {
         return new AccessPolicy(List.copyOf(parsed));
     }
 
-    /** The rights a process has on an object. */
-    int rights(IpcProcess process, ObjectType type, String name, Permissions permissions) {
+    /**
+     * The rights a process has on an object.
+     *
+     * @param bundle the facts of the process's bundle; null for a process that is no bundle
+     */
+    int rights(IpcProcess process, BundleFacts bundle, ObjectType type, String name, Permissions permissions) {
         int allowed = permissions.rightsOf(process);
         int denied = 0;
         for (AccessRule r : rules) {
-            if (r.matches(process, type, name)) {
+            if (r.matches(process, bundle, type, name)) {
                 if (r.allow()) {
                     allowed |= r.rights();
                 } else {

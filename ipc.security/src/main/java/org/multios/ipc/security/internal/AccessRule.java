@@ -10,16 +10,17 @@ import org.multios.ipc.Rights;
 /**
  * One rule of the policy, written {@code allow|deny <subject> <rights> <type>:<name>}:
  * <ul>
- * <li>subject: {@code user:NAME}, {@code group:NAME}, {@code bundle:GLOB} (a bundle's symbolic
- * name) or {@code *} for everyone;</li>
+ * <li>subject: {@code user:NAME}, {@code group:NAME}, {@code bundle:SELECTOR} (a bundle's
+ * location glob, optionally {@code ;name=GLOB} of its symbolic name: see {@link BundleSelector};
+ * never matches a network peer) or {@code *} for everyone;</li>
  * <li>rights: any of {@code r}, {@code w}, {@code a}, or {@code *} for all three;</li>
  * <li>object: a type label ({@code queue}, {@code shm}, ... or {@code *}) and a name glob where
  * {@code *} matches any run of characters.</li>
  * </ul>
  * Example: {@code allow group:sensors rw queue:telemetry.*}. Immutable.
  */
-record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights, ObjectType type, Pattern name,
-        String text) {
+record AccessRule(boolean allow, String subjectKind, Pattern subject, BundleSelector bundle, int rights,
+        ObjectType type, Pattern name, String text) {
 
     /**
      * Parses a rule.
@@ -37,20 +38,28 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights
             default -> throw bad(text, "must start with allow or deny");
         };
         String kind;
-        Pattern subject;
+        Pattern subject = null;
+        BundleSelector bundle = null;
         if (w[1].equals("*")) {
             kind = "*";
-            subject = glob("*");
         } else {
             int colon = w[1].indexOf(':');
             if (colon <= 0 || colon == w[1].length() - 1) {
-                throw bad(text, "subject must be user:NAME, group:NAME, bundle:GLOB or *");
+                throw bad(text, "subject must be user:NAME, group:NAME, bundle:LOCATION[;name=GLOB] or *");
             }
             kind = w[1].substring(0, colon);
-            if (!kind.equals("user") && !kind.equals("group") && !kind.equals("bundle")) {
-                throw bad(text, "subject kind '" + kind + "' is not user, group or bundle");
+            String what = w[1].substring(colon + 1);
+            switch (kind) {
+                case "user", "group" -> subject = glob(what);
+                case "bundle" -> {
+                    try {
+                        bundle = BundleSelector.parse(what);
+                    } catch (IpcException e) {
+                        throw bad(text, e.getMessage());
+                    }
+                }
+                default -> throw bad(text, "subject kind '" + kind + "' is not user, group or bundle");
             }
-            subject = glob(w[1].substring(colon + 1));
         }
         int rights;
         try {
@@ -69,7 +78,7 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights
         } catch (IpcException e) {
             throw bad(text, "unknown object type '" + label + "'");
         }
-        return new AccessRule(allow, kind, subject, rights, type, glob(w[3].substring(colon + 1)), text.trim());
+        return new AccessRule(allow, kind, subject, bundle, rights, type, glob(w[3].substring(colon + 1)), text.trim());
     }
 
     private static IpcException bad(String text, String problem) {
@@ -82,7 +91,7 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights
      * cannot make matching a caller-chosen name backtrack exponentially. The first part must
      * start the name and the last must end it.
      */
-    private static Pattern glob(String glob) {
+    static Pattern glob(String glob) {
         String[] parts = glob.split("\\*", -1);
         StringBuilder re = new StringBuilder(Pattern.quote(parts[0]));
         for (int i = 1; i < parts.length - 1; i++) {
@@ -94,8 +103,12 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights
         return Pattern.compile(re.toString());
     }
 
-    /** Whether the rule speaks of this process and object. */
-    boolean matches(IpcProcess process, ObjectType objectType, String objectName) {
+    /**
+     * Whether the rule speaks of this process and object.
+     *
+     * @param bundle the facts of the process's bundle; null for a process that is no bundle
+     */
+    boolean matches(IpcProcess process, BundleFacts bundle, ObjectType objectType, String objectName) {
         if (type != null && type != objectType) {
             return false;
         }
@@ -106,7 +119,7 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, int rights
             case "*" -> true;
             case "user" -> subject.matcher(process.user()).matches();
             case "group" -> process.groups().stream().anyMatch(g -> subject.matcher(g).matches());
-            default -> subject.matcher(process.name()).matches();
+            default -> bundle != null && this.bundle.matches(bundle);
         };
     }
 }

@@ -1,10 +1,11 @@
 package org.multios.ipc.security.internal;
 
+import org.multios.ipc.spi.PolicyState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one line per denial to the logger {@value #LOGGER}, at most {@code ratePerSecond} lines
+ * Writes one line per change of the policy, accepted or refused, and one line per denial to the logger {@value #LOGGER}, at most {@code ratePerSecond} lines
  * a second on average (bursts of up to one second's worth); lines over the rate are counted and
  * the count is reported on the next line written, so a flood of denials cannot fill the disk.
  */
@@ -22,6 +23,15 @@ final class AuditLog {
         this.ratePerNano = Math.max(ratePerSecond, 0.001) / 1e9;
         this.burst = Math.max(1, ratePerSecond);
         this.tokens = burst;
+    }
+
+    /** Records a change of the policy; never rate-limited (operators make them). */
+    static void policy(PolicyState state) {
+        if (state.inForce()) {
+            LOG.info("policy change: {}", state.describe());
+        } else {
+            LOG.warn("policy change: {}", state.describe());
+        }
     }
 
     /** Records a denial. */

@@ -1,18 +1,23 @@
 package org.multios.ipc.security.internal;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.spi.AccessControl;
+import org.multios.ipc.spi.ConfigurationReader;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
+import org.multios.ipc.spi.PolicyState;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -30,18 +35,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stands between callers and mechanisms. For every mechanism provider that comes, it
- * publishes the provider's API service as a bundle-scoped service factory, with the provider's
- * properties and {@value GuardedService#GUARDED}; when the provider goes, so does the guarded
- * service. It also publishes {@link IpcRuntime}, {@link AccessControl} and the
- * {@link PeerAuthority} of network connections. Without this component no API service exists:
- * the platform fails closed.
+ * Stands between callers and mechanisms. While a valid policy is in force, it publishes, for
+ * every mechanism provider, the provider's API service as a bundle-scoped service factory (with
+ * the provider's properties and {@value GuardedService#GUARDED}), {@link IpcRuntime} and the
+ * {@link PeerAuthority} of network connections. The configuration (and the platform limits') is
+ * read whole before it takes effect: one that does not parse is refused, every API service and
+ * the peer authority are withdrawn, and they come back only with a valid one; the platform fails
+ * closed. {@link AccessControl} stays, saying which policy is in force and since when, or why
+ * none is; every change is one line on the audit log. Without this component no API service
+ * exists either.
  */
 @Component(immediate = true, configurationPid = Guard.PID)
 @Designate(ocd = SecurityConfiguration.class)
 public final class Guard {
     /** Configuration PID of the security policy. */
     public static final String PID = "org.multios.ipc.security";
+    /**
+     * Framework property: {@code true} to publish nothing until the policy's configuration exists
+     * (the gateway sets it, so that no caller is served by the defaults before File Install has
+     * read the operator's file).
+     */
+    public static final String REQUIRE_CONFIGURATION = "org.multios.ipc.security.configuration.required";
 
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
     private static final Set<String> NOT_COPIED = Set.of(Constants.OBJECTCLASS, Constants.SERVICE_ID,
@@ -49,77 +63,167 @@ public final class Guard {
             "component.name");
 
     private final BundleContext context;
-    private final Sessions sessions;
-    private final Map<ServiceReference<?>, Guarded> guarded = new ConcurrentHashMap<>();
-    private final ServiceRegistration<IpcRuntime> runtime;
+    private final PlatformLimits limits;
+    private final boolean configurationRequired;
+    private final Sessions sessions = new Sessions();
+    private final Map<ServiceReference<?>, MechanismProvider<?>> providers = new ConcurrentHashMap<>();
     private final ServiceRegistration<AccessControl> accessControl;
-    private final ServiceRegistration<PeerAuthority> peerAuthority;
+    private volatile PolicyState state;
 
-    private record Guarded(MechanismProvider<?> provider, ServiceRegistration<?> registration) {
-    }
+    /** Changed under {@code this}: the policy read last (null if refused), why it was refused, the registrations. */
+    private SecurityPolicy configured;
+    private String configurationSource = PID;
+    private String configurationProblem;
+    private final Map<ServiceReference<?>, ServiceRegistration<?>> guarded = new ConcurrentHashMap<>();
+    private ServiceRegistration<IpcRuntime> runtime;
+    private ServiceRegistration<PeerAuthority> peerAuthority;
 
-    /** Starts guarding with the given policy. */
+    /** Starts guarding with the given configuration, if it parses. */
     @Activate
-    public Guard(BundleContext context, SecurityConfiguration config, @Reference PlatformLimits limits) {
+    public Guard(BundleContext context, Map<String, Object> properties, @Reference PlatformLimits limits) {
         this.context = context;
-        this.sessions = new Sessions(SecurityPolicy.of(config), new AuditLog(config.audit_rate()));
-        this.runtime = context.registerService(IpcRuntime.class,
-                new RuntimeServiceFactory(sessions, this::providers, limits::get), null);
-        this.accessControl = context.registerService(AccessControl.class, new AccessControlService(sessions), null);
-        this.peerAuthority = context.registerService(PeerAuthority.class, new PeerAuthorityService(sessions), null);
+        this.limits = limits;
+        this.configurationRequired = Boolean.parseBoolean(context.getProperty(REQUIRE_CONFIGURATION));
+        synchronized (this) {
+            read(properties);
+            enforce();
+        }
+        this.accessControl = context.registerService(AccessControl.class,
+                new AccessControlService(sessions, () -> state), null);
+        limits.listen(this::limitsChanged);
         LOG.info("IPC security started");
     }
 
-    /** Applies a changed policy to every later open, without restarting anything. */
+    /** Reads a changed configuration whole; applies it to every later open, or fails closed. */
     @Modified
-    void modified(SecurityConfiguration config) {
-        sessions.policy(SecurityPolicy.of(config), new AuditLog(config.audit_rate()));
-        LOG.info("IPC security policy updated");
+    synchronized void modified(Map<String, Object> properties) {
+        read(properties);
+        enforce();
     }
 
-    /** A mechanism came: publish its guarded API service. */
+    private synchronized void limitsChanged() {
+        enforce();
+    }
+
+    private void read(Map<String, Object> properties) {
+        ConfigurationReader config = ConfigurationReader.of(PID, properties);
+        configurationSource = config.isConfigured() ? config.source() : "defaults";
+        configured = null;
+        configurationProblem = null;
+        if (configurationRequired && !config.isConfigured()) {
+            configurationProblem = "waiting for the configuration " + PID + " (a file " + PID + ".cfg in the "
+                    + "directory File Install watches)";
+            return;
+        }
+        try {
+            configured = SecurityPolicy.parse(config);
+        } catch (IpcException e) {
+            configurationProblem = e.getMessage();
+        }
+    }
+
+    /**
+     * Puts the policy read last in force, or, if it or the limits were refused, withdraws every
+     * API service and the peer authority; writes the outcome to the audit log.
+     */
+    private void enforce() {
+        PlatformLimits.State limitsState = limits.state();
+        PolicyState next;
+        if (configured == null) {
+            next = new PolicyState(false, Instant.now(), configurationSource, configurationProblem);
+        } else if (limitsState.limits() == null) {
+            next = new PolicyState(false, Instant.now(), limitsState.source(), limitsState.problem());
+        } else if (state != null && state.inForce() && sessions.policyOrNull() == configured) {
+            return; // limits changed, the policy did not
+        } else {
+            next = new PolicyState(true, Instant.now(), configurationSource, configured.summary());
+        }
+        if (!next.inForce() && state != null && !state.inForce() && state.source().equals(next.source())
+                && state.detail().equals(next.detail())) {
+            return; // refused for the same reason as before, since the same time
+        }
+        if (next.inForce()) {
+            sessions.policy(configured, new AuditLog(configured.auditRate()));
+            open();
+        } else {
+            close();
+            sessions.policy(null, sessions.audit());
+        }
+        state = next;
+        AuditLog.policy(next);
+    }
+
+    /**
+     * Publishes what is not published yet: every guarded service, then the runtime and the peer
+     * authority (so that a console waiting for the runtime finds the services there).
+     */
+    private void open() {
+        providers.forEach((reference, provider) -> guarded.computeIfAbsent(reference, r -> publish(r, provider)));
+        if (runtime == null) {
+            runtime = context.registerService(IpcRuntime.class,
+                    new RuntimeServiceFactory(sessions, this::guardedProviders, limits::get), null);
+        }
+        if (peerAuthority == null) {
+            peerAuthority = context.registerService(PeerAuthority.class, new PeerAuthorityService(sessions), null);
+        }
+    }
+
+    /** Withdraws every guarded service, the runtime and the peer authority. */
+    private void close() {
+        List.copyOf(guarded.keySet()).forEach(this::withdraw);
+        unregister(runtime);
+        runtime = null;
+        unregister(peerAuthority);
+        peerAuthority = null;
+    }
+
+    /** A mechanism came: publish its guarded API service while a policy is in force. */
     @Reference(service = MechanismProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             updated = "updatedProvider", unbind = "removeProvider",
             target = "(&(" + IpcMechanism.KEY + "=*)(!(" + GuardedService.GUARDED + "=*)))")
-    void addProvider(ServiceReference<MechanismProvider<?>> reference, MechanismProvider<?> provider) {
-        wireTo(provider.apiType());
-        ServiceRegistration<?> registration = context.registerService(provider.apiType().getName(),
-                new GuardedServiceFactory(provider, sessions), guardedProperties(reference));
-        guarded.put(reference, new Guarded(provider, registration));
-        LOG.info("guarding {} mechanism as {}", reference.getProperty(IpcMechanism.KEY), provider.apiType().getName());
+    synchronized void addProvider(ServiceReference<MechanismProvider<?>> reference, MechanismProvider<?> provider) {
+        providers.put(reference, provider);
+        if (state != null && state.inForce()) {
+            guarded.put(reference, publish(reference, provider));
+        }
     }
 
     /** A mechanism's properties changed: the guarded service's follow. */
-    void updatedProvider(ServiceReference<MechanismProvider<?>> reference) {
-        Guarded g = guarded.get(reference);
-        if (g != null) {
-            g.registration().setProperties(guardedProperties(reference));
+    synchronized void updatedProvider(ServiceReference<MechanismProvider<?>> reference) {
+        ServiceRegistration<?> registration = guarded.get(reference);
+        if (registration != null) {
+            registration.setProperties(guardedProperties(reference));
         }
     }
 
     /** A mechanism went: withdraw its guarded service, which releases every bundle's use of it. */
-    void removeProvider(ServiceReference<MechanismProvider<?>> reference) {
-        Guarded g = guarded.remove(reference);
-        if (g != null) {
-            withdraw(g);
-        }
+    synchronized void removeProvider(ServiceReference<MechanismProvider<?>> reference) {
+        withdraw(reference);
+        providers.remove(reference);
     }
 
-    /** Withdraws every guarded service. */
+    /** Withdraws every service. */
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        limits.listen(() -> { });
         int count = guarded.size();
-        guarded.values().forEach(this::withdraw);
-        guarded.clear();
-        unregister(runtime);
+        close();
         unregister(accessControl);
-        unregister(peerAuthority);
         LOG.info("IPC security stopped; {} guarded services withdrawn", count);
     }
 
-    private Collection<MechanismProvider<?>> providers() {
-        return guarded.values().stream().<MechanismProvider<?>>map(Guarded::provider).toList();
+    private ServiceRegistration<?> publish(ServiceReference<?> reference, MechanismProvider<?> provider) {
+        wireTo(provider.apiType());
+        ServiceRegistration<?> registration = context.registerService(provider.apiType().getName(),
+                new GuardedServiceFactory(provider, sessions), guardedProperties(reference));
+        LOG.info("guarding {} mechanism as {}", reference.getProperty(IpcMechanism.KEY), provider.apiType().getName());
+        return registration;
+    }
+
+    private Collection<MechanismProvider<?>> guardedProviders() {
+        return providers.entrySet().stream().filter(e -> guarded.containsKey(e.getKey()))
+                .<MechanismProvider<?>>map(Map.Entry::getValue).toList();
     }
 
     private static Dictionary<String, Object> guardedProperties(ServiceReference<?> reference) {
@@ -149,16 +253,24 @@ public final class Guard {
     }
 
     /** Withdraws a guarded service, telling its provider first that every caller is going. */
-    private void withdraw(Guarded g) {
-        try {
-            g.provider().releasing();
-        } catch (RuntimeException e) {
-            LOG.warn("{} failed to prepare for the release of its callers", g.provider(), e);
+    private void withdraw(ServiceReference<?> reference) {
+        ServiceRegistration<?> registration = guarded.remove(reference);
+        MechanismProvider<?> provider = providers.get(reference);
+        if (registration == null || provider == null) {
+            return;
         }
-        unregister(g.registration());
+        try {
+            provider.releasing();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed to prepare for the release of its callers", provider, e);
+        }
+        unregister(registration);
     }
 
     private static void unregister(ServiceRegistration<?> registration) {
+        if (registration == null) {
+            return;
+        }
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {

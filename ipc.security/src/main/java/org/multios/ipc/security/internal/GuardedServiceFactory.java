@@ -1,5 +1,6 @@
 package org.multios.ipc.security.internal;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.MechanismProvider;
 import org.osgi.framework.Bundle;
@@ -26,7 +27,13 @@ final class GuardedServiceFactory implements ServiceFactory<Object> {
 
     @Override
     public Object getService(Bundle bundle, ServiceRegistration<Object> registration) {
-        CallerContext caller = sessions.acquire(bundle);
+        CallerContext caller;
+        try {
+            caller = sessions.acquire(bundle);
+        } catch (IpcException e) {
+            LOG.warn("{} not bound for bundle {}: {}", provider.apiType().getName(), bundle, e.getMessage());
+            return null;
+        }
         try {
             return provider.bind(caller);
         } catch (RuntimeException e) {

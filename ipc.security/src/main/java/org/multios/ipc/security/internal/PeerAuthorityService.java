@@ -42,7 +42,7 @@ final class PeerAuthorityService implements PeerAuthority {
     public CallerContext remotePeer(long connection, String address, Optional<AuthToken> token, boolean required) {
         checkConnection(connection);
         String name = "tcp peer " + address;
-        PeerIdentities peers = sessions.policy().peers();
+        PeerIdentities peers = sessions.policy().peers();  // UNAVAILABLE while no policy is in force
         if (token.isPresent()) {
             PeerIdentities.Identity id = peers.byToken(token.get());
             if (id == null) {

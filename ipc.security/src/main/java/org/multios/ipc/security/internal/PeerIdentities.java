@@ -26,6 +26,10 @@ final class PeerIdentities {
 
     /** The user and groups a peer acts as. */
     record Identity(String user, Set<String> groups) {
+        @Override
+        public String toString() {
+            return user + ":" + String.join(",", groups);
+        }
     }
 
     private record Entry(byte[] digest, Identity identity) {
@@ -45,8 +49,9 @@ final class PeerIdentities {
      * @throws IpcException INVALID_ARGUMENT naming the malformed entry and what is wrong with it
      */
     static PeerIdentities parse(String remoteUser, List<String> remoteGroups, List<String> entries) {
-        String user = remoteUser == null || remoteUser.isBlank() ? "nobody" : remoteUser.strip();
-        Set<String> groups = BundleIdentities.clean(remoteGroups);
+        String user = remoteUser == null || remoteUser.isBlank() ? "nobody"
+                : BundleIdentities.checkName(remoteUser.strip(), "remote user");
+        Set<String> groups = BundleIdentities.names(remoteGroups, "remote group");
         List<Entry> parsed = new ArrayList<>();
         for (String entry : entries) {
             int eq = entry.indexOf('=');
@@ -75,8 +80,10 @@ final class PeerIdentities {
             if (u.isEmpty()) {
                 throw bad(entry, "names no user");
             }
+            String what = "name in the peer token of digest " + digest.substring(0, PREFIX.length() + 8) + "...";
+            BundleIdentities.checkName(u, what);
             Set<String> g = colon < 0 ? Set.of()
-                    : BundleIdentities.clean(List.of(rest.substring(colon + 1).split(",")));
+                    : BundleIdentities.names(List.of(rest.substring(colon + 1).split(",")), what);
             parsed.add(new Entry(bytes, new Identity(u, g.isEmpty() ? Set.of(u) : g)));
         }
         return new PeerIdentities(List.copyOf(parsed),
@@ -107,6 +114,11 @@ final class PeerIdentities {
             found = equal ? e.identity() : found;
         }
         return found;
+    }
+
+    /** How many tokens are mapped. */
+    int size() {
+        return entries.size();
     }
 
     /** The identity of peers that present no token. */

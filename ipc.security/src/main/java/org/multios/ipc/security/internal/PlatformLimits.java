@@ -1,19 +1,28 @@
 package org.multios.ipc.security.internal;
 
+import java.time.Instant;
 import java.util.Map;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.Limit;
+import org.multios.ipc.spi.ConfigurationReader;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The platform limits (PID {@value #PID}), shared by every mechanism: this component describes
- * them for the configuration editors and keeps the values in force for {@code IpcRuntime}.
- * Mechanisms read the same PID themselves.
+ * them for the configuration editors, reads them whole and strictly, and keeps the values in
+ * force for {@code IpcRuntime}. A configuration that does not parse is refused as a whole; the
+ * {@link Guard} then withdraws every API service until a valid one comes. Mechanisms read the
+ * same PID themselves.
  */
 @Component(service = PlatformLimits.class, configurationPid = PlatformLimits.PID)
 @Designate(ocd = PlatformLimits.Configuration.class)
@@ -21,7 +30,22 @@ public final class PlatformLimits {
     /** Configuration PID of the platform limits. */
     public static final String PID = "org.multios.ipc.limits";
 
-    private volatile IpcLimits limits;
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformLimits.class);
+
+    /**
+     * The outcome of the last configuration: limits, or the reason they were refused.
+     *
+     * @param limits  the limits, null if refused
+     * @param problem why the configuration was refused, null if accepted
+     * @param source  the configuration it is about
+     * @param since   when it was read
+     */
+    record State(IpcLimits limits, String problem, String source, Instant since) {
+    }
+
+    private volatile State state;
+    private volatile IpcLimits lastValid = IpcLimits.defaults();
+    private volatile Runnable listener = () -> { };
 
     /** The limits, with the original specification's defaults. */
     @ObjectClassDefinition(name = "MultiOS IPC limits",
@@ -60,11 +84,49 @@ public final class PlatformLimits {
 
     @Modified
     void modified(Map<String, Object> properties) {
-        limits = IpcLimits.fromConfiguration(properties);
+        ConfigurationReader config = ConfigurationReader.of(PID, properties);
+        try {
+            IpcLimits limits = read(config);
+            state = new State(limits, null, config.source(), Instant.now());
+            lastValid = limits;
+        } catch (IpcException e) {
+            state = new State(null, e.getMessage(), config.source(), Instant.now());
+            LOG.error("limits refused: {}", e.getMessage());
+        }
+        listener.run();
     }
 
-    /** The limits in force now. */
-    IpcLimits get() {
+    /**
+     * Reads every limit of a configuration.
+     *
+     * @throws IpcException INVALID_ARGUMENT naming the configuration and the key
+     */
+    static IpcLimits read(ConfigurationReader config) {
+        IpcLimits limits = IpcLimits.defaults();
+        for (Limit l : Limit.values()) {
+            limits = limits.with(l, config.whole(l.key(), l.defaultValue(), 1, Long.MAX_VALUE));
+        }
+        config.finish();
         return limits;
+    }
+
+    @Deactivate
+    void deactivate() {
+        listener = () -> { };
+    }
+
+    /** Calls the listener after every configuration change; one listener at a time. */
+    void listen(Runnable onChange) {
+        listener = onChange;
+    }
+
+    /** The outcome of the last configuration. */
+    State state() {
+        return state;
+    }
+
+    /** The limits in force now: those of the last configuration accepted. */
+    IpcLimits get() {
+        return lastValid;
     }
 }

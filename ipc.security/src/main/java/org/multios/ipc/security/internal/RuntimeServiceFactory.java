@@ -3,6 +3,7 @@ package org.multios.ipc.security.internal;
 import java.util.Collection;
 import java.util.function.Supplier;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.spi.MechanismProvider;
@@ -26,8 +27,11 @@ final class RuntimeServiceFactory implements ServiceFactory<IpcRuntime> {
 
     @Override
     public IpcRuntime getService(Bundle bundle, ServiceRegistration<IpcRuntime> registration) {
-        return new RuntimeView(sessions.acquire(bundle).process(), providers, sessions::processes,
-                limits);
+        try {
+            return new RuntimeView(sessions.acquire(bundle).process(), providers, sessions::processes, limits);
+        } catch (IpcException noPolicy) {
+            return null;
+        }
     }
 
     @Override

@@ -20,14 +20,17 @@ import org.multios.ipc.spi.QuotaLedger;
  */
 public final class SecurityCaller implements CallerContext {
     private final IpcProcess process;
+    private final BundleFacts bundle;
     private final QuotaLedger quotas;
     private final Supplier<AccessPolicy> policy;
     private final GrantRegistry grants;
     private final Supplier<AuditLog> audit;
 
-    SecurityCaller(IpcProcess process, QuotaLedger quotas, Supplier<AccessPolicy> policy, GrantRegistry grants,
-            Supplier<AuditLog> audit) {
+    /** A caller; {@code bundle} is null for a process that is no bundle (a network peer). */
+    SecurityCaller(IpcProcess process, BundleFacts bundle, QuotaLedger quotas, Supplier<AccessPolicy> policy,
+            GrantRegistry grants, Supplier<AuditLog> audit) {
         this.process = process;
+        this.bundle = bundle;
         this.quotas = quotas;
         this.policy = policy;
         this.grants = grants;
@@ -41,7 +44,7 @@ public final class SecurityCaller implements CallerContext {
     public static CallerContext standalone(IpcProcess process, java.util.List<String> rules) {
         AccessPolicy policy = AccessPolicy.of(rules);
         AuditLog audit = new AuditLog(10);
-        return new SecurityCaller(process, new QuotaLedger(process.toString(), java.util.Map.of()), () -> policy,
+        return new SecurityCaller(process, null, new QuotaLedger(process.toString(), java.util.Map.of()), () -> policy,
                 new GrantRegistry(), () -> audit);
     }
 
@@ -56,7 +59,7 @@ public final class SecurityCaller implements CallerContext {
 
     @Override
     public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
-        int granted = policy.get().rights(process, type, name, permissions);
+        int granted = policy.get().rights(process, bundle, type, name, permissions);
         if (!Rights.includes(granted, requested)) {
             String object = type.label() + " '" + name + "' (" + permissions + ")";
             String operation = verb(requested & ~granted);

@@ -3,7 +3,10 @@ package org.multios.ipc.security.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration of ipc.security (PID {@value Guard#PID}). */
+/**
+ * Configuration of ipc.security (PID {@value Guard#PID}), as configuration editors see it. The
+ * configuration itself is read, whole and strictly, by {@link SecurityPolicy#parse}.
+ */
 @ObjectClassDefinition(name = "MultiOS IPC security",
         description = "Who each bundle and network peer acts as when it uses IPC objects, and its quotas.")
 @interface SecurityConfiguration {
@@ -16,7 +19,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String[] default_groups() default {};
 
     @AttributeDefinition(name = "Bundle identities",
-            description = "Entries symbolic.name=user:group1,group2 giving a bundle its own user and groups.")
+            description = "Entries <location glob>[;name=<symbolic name glob>][;signer=<DN glob>]=user:group1,group2 "
+                    + "giving the bundles installed from that location its own user and groups; first match wins.")
     String[] bundle_identities() default {};
 
     @AttributeDefinition(name = "Peer tokens",
@@ -35,7 +39,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Rules",
             description = "allow|deny <subject> <rights> <type>:<name glob>, evaluated on every open; subject is "
-                    + "user:NAME, group:NAME, bundle:GLOB or *; rights r, w, a or *; deny wins over allow. "
+                    + "user:NAME, group:NAME, bundle:LOCATION-GLOB[;name=GLOB] or *; rights r, w, a or *; deny wins over allow. "
                     + "Example: allow group:sensors rw queue:telemetry.*")
     String[] rules() default {};
 

@@ -5,32 +5,64 @@ import java.util.List;
 import java.util.Map;
 
 import org.multios.ipc.Quota;
+import org.multios.ipc.spi.ConfigurationReader;
 
 /**
  * The policy in force, made from the configuration: who each bundle and network peer is, the
- * quotas of each and the access rules. Immutable; a configuration change makes a new one that
- * applies to later opens.
+ * quotas of each, the access rules and the audit rate. Immutable; a configuration change makes
+ * a new one that applies to later opens.
  */
 record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quota, Long> quotas,
-        AccessPolicy access) {
+        AccessPolicy access, int auditRate) {
 
-    static SecurityPolicy of(SecurityConfiguration config) {
+    /** Denial lines a second on the audit log where none is configured. */
+    static final int DEFAULT_AUDIT_RATE = 10;
+
+    /**
+     * Reads a whole configuration (keys as in {@link SecurityConfiguration}).
+     *
+     * @throws org.multios.ipc.IpcException INVALID_ARGUMENT naming the configuration, the key and
+     *         what was expected, for the first value that does not parse or a key not known
+     */
+    static SecurityPolicy parse(ConfigurationReader config) {
+        String defaultUser = config.string("default.user", "");
+        List<String> defaultGroups = config.strings("default.groups");
+        List<String> bundleIdentities = config.strings("bundle.identities");
+        String remoteUser = config.string("remote.user", "nobody");
+        List<String> remoteGroups = config.strings("remote.groups");
+        List<String> peerTokens = config.strings("peer.tokens");
+        List<String> rules = config.strings("rules");
+        int auditRate = (int) config.whole("audit.rate", DEFAULT_AUDIT_RATE, 1, 1_000_000);
         Map<Quota, Long> quotas = new EnumMap<>(Quota.class);
-        put(quotas, Quota.OBJECTS, config.quota_objects());
-        put(quotas, Quota.SHARED_MEMORY_BYTES, config.quota_shm_bytes());
-        put(quotas, Quota.QUEUED_MESSAGES, config.quota_queued_messages());
-        put(quotas, Quota.SIGNAL_HANDLERS, config.quota_signal_handlers());
+        quota(config, quotas, "quota.objects", Quota.OBJECTS);
+        quota(config, quotas, "quota.shm.bytes", Quota.SHARED_MEMORY_BYTES);
+        quota(config, quotas, "quota.queued.messages", Quota.QUEUED_MESSAGES);
+        quota(config, quotas, "quota.signal.handlers", Quota.SIGNAL_HANDLERS);
+        config.finish();
+        config.parse("default.user", defaultUser, u -> u.isEmpty() ? u : BundleIdentities.checkName(u, "default user"));
+        config.parse("default.groups", defaultGroups, g -> BundleIdentities.names(g, "default group"));
+        config.parse("remote.user", remoteUser, u -> BundleIdentities.checkName(u, "remote user"));
+        config.parse("remote.groups", remoteGroups, g -> BundleIdentities.names(g, "remote group"));
         return new SecurityPolicy(
-                BundleIdentities.parse(config.default_user(), List.of(config.default_groups()),
-                        List.of(config.bundle_identities())),
-                PeerIdentities.parse(config.remote_user(), List.of(config.remote_groups()),
-                        List.of(config.peer_tokens())),
-                Map.copyOf(quotas), AccessPolicy.of(List.of(config.rules())));
+                config.parse("bundle.identities", bundleIdentities,
+                        e -> BundleIdentities.parse(defaultUser, defaultGroups, e)),
+                config.parse("peer.tokens", peerTokens, t -> PeerIdentities.parse(remoteUser, remoteGroups, t)),
+                Map.copyOf(quotas), config.parse("rules", rules, AccessPolicy::of), auditRate);
     }
 
-    private static void put(Map<Quota, Long> quotas, Quota quota, long max) {
+    private static void quota(ConfigurationReader config, Map<Quota, Long> quotas, String key, Quota quota) {
+        long max = config.whole(key, 0, 0, Long.MAX_VALUE);
         if (max > 0) {
             quotas.put(quota, max);
         }
+    }
+
+    /** What the policy holds, for operators. */
+    String summary() {
+        return access.texts().size() + " rule(s), " + identities.size() + " bundle identit"
+                + (identities.size() == 1 ? "y" : "ies") + ", " + peers.size() + " peer token(s), "
+                + (quotas.isEmpty() ? "no quotas" : "quotas " + quotas) + "; unlisted bundles act as "
+                + identities.defaultIdentity() + "; token-less TCP peers as " + peers.anonymous()
+                + "; at most " + auditRate + " audit lines a second";
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.spi.CallerContext;
@@ -17,14 +18,14 @@ import org.osgi.framework.Bundle;
  * IPC process when it first gets a guarded service (the original specification's
  * {@code register_process_ipc}) and stops being one when it has released them all. The peers
  * of network connections are IPC processes too, from their handshake to the end of their
- * connection.
+ * connection. While no policy is in force nobody becomes an IPC process and no open is decided.
  */
 final class Sessions {
     private final Map<Long, Session> byBundle = new HashMap<>();
     private final Map<Long, Peer> byConnection = new HashMap<>();
     private final GrantRegistry grants = new GrantRegistry();
     private volatile SecurityPolicy policy;
-    private volatile AuditLog audit;
+    private volatile AuditLog audit = new AuditLog(SecurityPolicy.DEFAULT_AUDIT_RATE);
 
     private static final class Session {
         final SecurityCaller caller;
@@ -38,19 +39,32 @@ final class Sessions {
     private record Peer(SecurityCaller caller, boolean authenticated) {
     }
 
-    Sessions(SecurityPolicy policy, AuditLog audit) {
-        this.policy = policy;
-        this.audit = audit;
-    }
-
-    /** Applies a new policy: its rules to every later open, its identities and quotas to later sessions. */
+    /**
+     * Applies a new policy: its rules to every later open, its identities and quotas to later
+     * sessions, its audit log to every later denial; a null policy for none, after which every
+     * session and open is refused.
+     */
     void policy(SecurityPolicy newPolicy, AuditLog newAudit) {
         this.policy = newPolicy;
         this.audit = newAudit;
     }
 
-    SecurityPolicy policy() {
+    /** The policy in force, else null. */
+    SecurityPolicy policyOrNull() {
         return policy;
+    }
+
+    /**
+     * The policy in force.
+     *
+     * @throws IpcException UNAVAILABLE while none is
+     */
+    SecurityPolicy policy() {
+        SecurityPolicy p = policy;
+        if (p == null) {
+            throw new IpcException(IpcError.UNAVAILABLE, "no IPC security policy is in force (see ipc:rules)");
+        }
+        return p;
     }
 
     GrantRegistry grants() {
@@ -61,19 +75,24 @@ final class Sessions {
         return audit;
     }
 
-    /** The caller context of a bundle, counting one more use. */
+    /**
+     * The caller context of a bundle, counting one more use.
+     *
+     * @throws IpcException UNAVAILABLE while no policy is in force
+     */
     synchronized SecurityCaller acquire(Bundle bundle) {
+        SecurityPolicy p = policy();
         Session s = byBundle.computeIfAbsent(bundle.getBundleId(), id -> {
-            SecurityPolicy p = policy;
-            return new Session(newCaller(p.identities().processOf(id, bundle.getSymbolicName()), p));
+            BundleFacts facts = BundleFacts.of(bundle);
+            return new Session(newCaller(p.identities().processOf(id, facts), facts, p));
         });
         s.uses++;
         return s.caller;
     }
 
-    private SecurityCaller newCaller(IpcProcess process, SecurityPolicy p) {
-        return new SecurityCaller(process, new QuotaLedger(process.toString(), p.quotas()), () -> policy.access(),
-                grants, () -> audit);
+    private SecurityCaller newCaller(IpcProcess process, BundleFacts bundle, SecurityPolicy p) {
+        return new SecurityCaller(process, bundle, new QuotaLedger(process.toString(), p.quotas()),
+                () -> policy().access(), grants, () -> audit);
     }
 
     /** The caller context of a bundle that uses IPC services now, else null. */
@@ -96,14 +115,16 @@ final class Sessions {
      *
      * @param process       the peer, its id the connection's number
      * @param authenticated whether the peer's identity was established (by the kernel or a token)
-     * @throws IpcException INVALID_ARGUMENT if the connection already has a peer
+     * @throws IpcException INVALID_ARGUMENT if the connection already has a peer; UNAVAILABLE while
+     *         no policy is in force
      */
     synchronized SecurityCaller connect(IpcProcess process, boolean authenticated) {
+        SecurityPolicy p = policy();
         if (byConnection.containsKey(process.id())) {
             throw IpcException.invalidArgument("connection " + process.id() + " already has a peer: "
                     + byConnection.get(process.id()).caller().process());
         }
-        SecurityCaller caller = newCaller(process, policy);
+        SecurityCaller caller = newCaller(process, null, p);
         byConnection.put(process.id(), new Peer(caller, authenticated));
         return caller;
     }

@@ -21,38 +21,63 @@ class AccessPolicyTest {
     private static final IpcProcess GUEST = new IpcProcess(ProcessKind.BUNDLE, 8, "com.example.guest", 1, 0, "guest",
             Set.of("guests"));
     private static final Permissions PRIVATE = new Permissions("gateway", "gateway", 0600);
+    private static final BundleFacts SENSOR_BUNDLE = new BundleFacts("file:/opt/ipc/bundles/sensor.jar",
+            "com.example.sensor", List.of());
+    private static final BundleFacts GUEST_BUNDLE = new BundleFacts("file:/opt/ipc/plugins/guest.jar",
+            "com.example.guest", List.of());
 
     @Test
     void withoutRulesTheModeDecides() {
         AccessPolicy p = AccessPolicy.of(List.of());
-        assertThat(p.rights(SENSOR, ObjectType.QUEUE, "telemetry", PRIVATE)).isEqualTo(Rights.NONE);
-        assertThat(p.rights(SENSOR, ObjectType.QUEUE, "telemetry", new Permissions("sensor", "x", 0600)))
+        assertThat(p.rights(SENSOR, null, ObjectType.QUEUE, "telemetry", PRIVATE)).isEqualTo(Rights.NONE);
+        assertThat(p.rights(SENSOR, null, ObjectType.QUEUE, "telemetry", new Permissions("sensor", "x", 0600)))
                 .isEqualTo(Rights.ALL);
     }
 
     @Test
     void allowRulesAddRightsByGroupUserBundleAndNamePattern() {
         AccessPolicy p = AccessPolicy.of(List.of("allow group:sensors rw queue:telemetry.*",
-                "allow user:guest r shm:*", "allow bundle:com.example.* a event:door"));
-        assertThat(p.rights(SENSOR, ObjectType.QUEUE, "telemetry.temp", PRIVATE)).isEqualTo(Rights.READ_WRITE);
-        assertThat(p.rights(SENSOR, ObjectType.QUEUE, "orders", PRIVATE)).isEqualTo(Rights.NONE);
-        assertThat(p.rights(SENSOR, ObjectType.CHANNEL, "telemetry.temp", PRIVATE)).isEqualTo(Rights.NONE);
-        assertThat(p.rights(GUEST, ObjectType.SHARED_MEMORY, "frames", PRIVATE)).isEqualTo(Rights.READ);
-        assertThat(p.rights(GUEST, ObjectType.EVENT, "door", PRIVATE)).isEqualTo(Rights.ADMIN);
+                "allow user:guest r shm:*", "allow bundle:file:/opt/ipc/plugins/* a event:door"));
+        assertThat(p.rights(SENSOR, null, ObjectType.QUEUE, "telemetry.temp", PRIVATE)).isEqualTo(Rights.READ_WRITE);
+        assertThat(p.rights(SENSOR, null, ObjectType.QUEUE, "orders", PRIVATE)).isEqualTo(Rights.NONE);
+        assertThat(p.rights(SENSOR, null, ObjectType.CHANNEL, "telemetry.temp", PRIVATE)).isEqualTo(Rights.NONE);
+        assertThat(p.rights(GUEST, null, ObjectType.SHARED_MEMORY, "frames", PRIVATE)).isEqualTo(Rights.READ);
+        assertThat(p.rights(GUEST, GUEST_BUNDLE, ObjectType.EVENT, "door", PRIVATE)).isEqualTo(Rights.ADMIN);
+        assertThat(p.rights(SENSOR, SENSOR_BUNDLE, ObjectType.EVENT, "door", PRIVATE)).isEqualTo(Rights.NONE);
+    }
+
+    @Test
+    void bundleRulesKeyOnTheLocationNotOnTheNameABundleChoosesForItself() {
+        AccessPolicy p = AccessPolicy.of(List.of("allow bundle:file:/opt/ipc/bundles/sensor.jar rw queue:telemetry",
+                "deny bundle:file:/opt/ipc/plugins/*;name=com.example.* * *:*"));
+        BundleFacts impostor = new BundleFacts("file:/tmp/impostor.jar", "com.example.sensor", List.of());
+        BundleFacts renamedPlugin = new BundleFacts("file:/opt/ipc/plugins/guest.jar", "org.other.name", List.of());
+        Permissions open = new Permissions("gateway", "gateway", 0666);
+
+        assertThat(p.rights(SENSOR, SENSOR_BUNDLE, ObjectType.QUEUE, "telemetry", PRIVATE)).isEqualTo(Rights.READ_WRITE);
+        assertThat(p.rights(SENSOR, impostor, ObjectType.QUEUE, "telemetry", PRIVATE))
+                .as("the sensor's name at another location gets none of its rights").isEqualTo(Rights.NONE);
+        assertThat(p.rights(GUEST, GUEST_BUNDLE, ObjectType.QUEUE, "q", open)).isEqualTo(Rights.NONE);
+        assertThat(p.rights(GUEST, renamedPlugin, ObjectType.QUEUE, "q", open))
+                .as("the name is a further condition: it narrows a rule, never widens it")
+                .isEqualTo(Rights.READ_WRITE);
+        assertThat(p.rights(GUEST, null, ObjectType.QUEUE, "q", open)).as("a network peer is no bundle")
+                .isEqualTo(Rights.READ_WRITE);
     }
 
     @Test
     void denyWinsOverAllowAndOverTheMode() {
         AccessPolicy p = AccessPolicy.of(List.of("allow * * *:*", "deny group:guests wa *:*"));
-        assertThat(p.rights(GUEST, ObjectType.QUEUE, "q", new Permissions("guest", "guests", 0600)))
+        assertThat(p.rights(GUEST, null, ObjectType.QUEUE, "q", new Permissions("guest", "guests", 0600)))
                 .isEqualTo(Rights.READ);
-        assertThat(p.rights(SENSOR, ObjectType.QUEUE, "q", PRIVATE)).isEqualTo(Rights.ALL);
+        assertThat(p.rights(SENSOR, null, ObjectType.QUEUE, "q", PRIVATE)).isEqualTo(Rights.ALL);
     }
 
     @Test
     void badRulesAreRefusedNamingTheRule() {
         for (String bad : List.of("permit * r *:*", "allow someone r queue:x", "allow * q queue:x",
-                "allow * r nothing:x", "allow * r queue", "allow * r")) {
+                "allow * r nothing:x", "allow * r queue", "allow * r", "allow bundle:;name=a r queue:x",
+                "allow bundle:file:/x;version=1 r queue:x")) {
             assertThatThrownBy(() -> AccessPolicy.of(List.of(bad)))
                     .isInstanceOfSatisfying(IpcException.class,
                             e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))

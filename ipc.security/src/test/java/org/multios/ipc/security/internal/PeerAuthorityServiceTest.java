@@ -36,15 +36,21 @@ class PeerAuthorityServiceTest {
 
     /** One line a thousand seconds: after {@link #drainAudit}, every denial audited is counted. */
     private final AuditLog audit = new AuditLog(0.001);
-    private final Sessions sessions = new Sessions(policy(List.of("allow user:alice r queue:shared.*")), audit);
+    private final Sessions sessions = sessions(policy(List.of("allow user:alice r queue:shared.*")), audit);
     private final PeerAuthorityService peers = new PeerAuthorityService(sessions);
+
+    private static Sessions sessions(SecurityPolicy policy, AuditLog audit) {
+        Sessions sessions = new Sessions();
+        sessions.policy(policy, audit);
+        return sessions;
+    }
 
     private static SecurityPolicy policy(List<String> rules, String... tokens) {
         List<String> entries = tokens.length > 0 ? List.of(tokens)
                 : List.of("sha256:" + sha256("alice-secret") + "=alice:staff",
                         "sha256:" + sha256("bob-secret") + "=bob");
         return new SecurityPolicy(BundleIdentities.parse("ipc", List.of("ipc"), List.of()),
-                PeerIdentities.parse("nobody", List.of(), entries), Map.of(Quota.OBJECTS, 2L), AccessPolicy.of(rules));
+                PeerIdentities.parse("nobody", List.of(), entries), Map.of(Quota.OBJECTS, 2L), AccessPolicy.of(rules), 1);
     }
 
     private static boolean canRead(CallerContext peer, String name, Permissions permissions) {
@@ -166,7 +172,7 @@ class PeerAuthorityServiceTest {
         CallerContext peer = peers.remotePeer(FIRST_CONNECTION, ADDRESS, ALICE, true);
         Grant grant = peer.authorize(ObjectType.QUEUE, "mine", new Permissions("alice", "alice", 0600), Rights.READ);
 
-        assertThat(new AccessControlService(sessions).revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isEqualTo(1);
+        assertThat(new AccessControlService(sessions, () -> null).revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isEqualTo(1);
         assertThat(grant.allows(Rights.READ)).isFalse();
     }
 
@@ -177,7 +183,7 @@ class PeerAuthorityServiceTest {
 
         peers.release(peer);
 
-        assertThat(new AccessControlService(sessions).revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isZero();
+        assertThat(new AccessControlService(sessions, () -> null).revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isZero();
         assertThat(grant.allows(Rights.READ)).isTrue();
     }
 
@@ -265,7 +271,7 @@ class PeerAuthorityServiceTest {
             assertThat(grants).hasSize(threads * (rounds - rounds / 3));
             assertThat(sessions.processes()).isEmpty();
             assertThat(sessions.quotaUse()).isEmpty();
-            AccessControlService admin = new AccessControlService(sessions);
+            AccessControlService admin = new AccessControlService(sessions, () -> null);
             int revoked = 0;
             for (long c = FIRST_CONNECTION; c < FIRST_CONNECTION + threads * rounds; c++) {
                 revoked += admin.revoke(c, ObjectType.QUEUE, "q");

@@ -34,7 +34,7 @@ import org.multios.ipc.net.AuthToken;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PolicyFuzzTest {
     private static final String[] RULE_WORDS = { "allow", "deny", "*", "user:", "group:", "bundle:", "user:alice",
-        "group:*", "bundle:com.example.*", "r", "w", "a", "rw", "rwa", "x", "queue:", "shm:", "*:", "channel:*",
+        "group:*", "bundle:com.example.*", "bundle:file:/opt/*;name=a.*", ";name=", ";signer=*", "r", "w", "a", "rw", "rwa", "x", "queue:", "shm:", "*:", "channel:*",
         "queue:telemetry.*", "bogus:x", ":", "::", " ", "\t", "\u00a0", "\n", "*a*a*a*a*a*a*a*a*a*b", "**********",
         "\\E", "\\Q", "(", "[", "$", "é", "\ud800" };
 
@@ -54,7 +54,7 @@ class PolicyFuzzTest {
                 ObjectType type = ObjectType.values()[r.nextInt(ObjectType.values().length)];
                 // a rule is matched against names callers choose: it must not take exponential time
                 int rights = assertTimeoutPreemptively(Duration.ofSeconds(2),
-                        () -> policy[0].rights(p, type, name, new Permissions("bob", "staff", r.nextInt(01000))),
+                        () -> policy[0].rights(p, null, type, name, new Permissions("bob", "staff", r.nextInt(01000))),
                         () -> "deciding " + texts + " for a name of " + name.length() + " characters");
                 assertThat(rights).isGreaterThanOrEqualTo(0);
             }
@@ -67,7 +67,7 @@ class PolicyFuzzTest {
         IpcProcess p = new IpcProcess(ProcessKind.BUNDLE, 7, "com.example.sensor", 1, 0, "alice", Set.of("sensors"));
         AccessPolicy policy = AccessPolicy.of(List.of("allow * rw queue:*a*a*a*a*a*a*a*a*a*a*a*a*b"));
         int rights = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> policy.rights(p, ObjectType.QUEUE, "a".repeat(199) + "c", new Permissions("bob", "staff", 0)));
+                () -> policy.rights(p, null, ObjectType.QUEUE, "a".repeat(199) + "c", new Permissions("bob", "staff", 0)));
         assertThat(rights).isZero();
     }
 
@@ -101,7 +101,8 @@ class PolicyFuzzTest {
             returnsOrThrows(() -> ids[0] = BundleIdentities.parse(r.nextBoolean() ? null : Fuzz.name(r), groups,
                     entries), IpcError.INVALID_ARGUMENT);
             if (ids[0] != null) {
-                IpcProcess p = ids[0].processOf(r.nextLong(), r.nextBoolean() ? "com.example.a" : Fuzz.name(r));
+                String location = r.nextBoolean() ? "com.example.b1" : Fuzz.name(r);
+                IpcProcess p = ids[0].processOf(r.nextLong(), new BundleFacts(location, Fuzz.name(r), List.of()));
                 assertThat(p.user()).isNotEmpty();
             }
         });
@@ -141,6 +142,9 @@ class PolicyFuzzTest {
 
     private static String identityText(SplittableRandom r, String key) {
         String bsn = key.isEmpty() ? (r.nextBoolean() ? "com.example.b" + r.nextInt(5) : Fuzz.name(r)) : key;
+        if (key.isEmpty() && r.nextInt(4) == 0) {
+            bsn += r.nextBoolean() ? ";name=" + Fuzz.name(r) : ";signer=CN=" + Fuzz.name(r);
+        }
         String[] forms = { bsn + "=" + "alice", bsn + "=alice:staff,wheel", bsn + "=:g", bsn + "=", "=alice",
             bsn + "= alice : , ,", bsn + "==", bsn, bsn + "=" + Fuzz.name(r), bsn + "=u:" + Fuzz.name(r),
             Fuzz.name(r) };

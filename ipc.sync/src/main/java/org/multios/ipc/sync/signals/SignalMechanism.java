@@ -280,7 +280,7 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
         if (to == null) {
             throw new IpcException(IpcError.NOT_FOUND, "signal target " + target + " is not a live IPC process");
         }
-        SignalPolicy.checkMaySignal(caller, target);
+        SignalPolicy.checkMaySignal(caller, to.process()); // the live process decides, never the argument
         to.arrive(SignalInfo.fromProcess(signal, value, caller.process()));
     }
 

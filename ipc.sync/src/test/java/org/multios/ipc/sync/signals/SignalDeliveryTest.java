@@ -290,6 +290,22 @@ class SignalDeliveryTest {
     }
 
     @Test
+    void aTargetForgedWithTheSendersUserIsJudgedAsTheLiveProcessItNames() throws Exception {
+        PosixCaller bob = bundle(3, "bob");
+        SignalService bobService = mechanism.bind(bob);
+        BlockingQueue<SignalInfo> got = new LinkedBlockingQueue<>();
+        a.register(Signal.USR1, got::add);
+        IpcProcess real = alice.process();
+        IpcProcess forged = new IpcProcess(real.kind(), real.id(), real.name(), real.pid(), real.startTimeMillis(),
+                "bob", Set.of("bob"));
+
+        assertThatThrownBy(() -> bobService.send(forged, Signal.USR1))
+                .isInstanceOfSatisfying(IpcException.class,
+                        e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED));
+        assertThat(got).as("nothing delivered").isEmpty();
+    }
+
+    @Test
     void unknownTargetsAreNotFoundAndRemoteOnesUnsupported() {
         PosixCaller stranger = bundle(99, "alice");
         assertThatThrownBy(() -> a.send(stranger.process(), Signal.USR1))

@@ -5,12 +5,9 @@ import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.IpcError;
@@ -21,20 +18,27 @@ import org.multios.ipc.net.internal.wire.Frame;
 
 /**
  * The client end of a bridge connection: sends requests, matches replies to them by id, and
- * fails every outstanding request with CLOSED when the connection ends. A RECEIVE whose caller
- * stopped waiting (interrupt, timeout) may still take a message at the bridge: its late reply
- * is kept and handed to the next receive, so no message is lost.
+ * fails every outstanding request when the connection ends.
+ *
+ * <p>A caller that stops waiting (interrupt, or its timeout) cancels its request and waits at
+ * most {@link #SETTLE_NANOS} more for the one reply that settles it: OK means the operation
+ * happened after all, and the caller gets its result; INTERRUPTED means it did nothing. If
+ * that reply does not come, a SEND's outcome is unknown (OUTCOME_UNKNOWN), and a message a
+ * RECEIVE's late reply brings is kept for the next receive, or sent back when the handle
+ * closes.
  */
 final class BridgeClient {
-    /** How much longer than the operation's own timeout a reply may take to come back. */
-    private static final long REPLY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long a caller that gave up waits for the reply that settles its cancelled request. */
+    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a request that does not wait at the bridge (OPEN, STATUS, try forms) waits for its reply. */
+    static final long REPLY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final StreamConnection connection;
     private final String object;
     private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, PendingReply> pending = new ConcurrentHashMap<>();
     private final Queue<Frame> orphans = new ConcurrentLinkedQueue<>();
-    private final java.util.Set<Integer> abandonedReceives = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
     BridgeClient(StreamConnection connection, String object) {
         this.connection = connection;
@@ -58,46 +62,108 @@ final class BridgeClient {
     }
 
     /**
-     * Sends a request and waits for its reply.
+     * Sends a request and waits for its reply: as long as the operation's own wait, or
+     * {@link #REPLY_NANOS} for one that does not wait at the bridge; then (or when interrupted)
+     * cancels it and waits at most {@link #SETTLE_NANOS} for the reply that settles it.
      *
-     * @param wait the operation's own wait, which bounds the wait for the reply (plus a grace)
-     * @return the OK reply
-     * @throws IpcException the error the bridge replied; CLOSED if the connection ended;
-     *         INTERRUPTED; TIMEOUT if no reply came within the wait and the grace
+     * @return the reply (OK, or ERROR as the bridge sent it)
+     * @throws IpcException CLOSED if the connection ended (a SEND already sent: OUTCOME_UNKNOWN);
+     *         INTERRUPTED or TIMEOUT if the caller gave up and the request did nothing (or a
+     *         RECEIVE's reply did not come in time: its message goes to the next receive);
+     *         OUTCOME_UNKNOWN for a SEND whose cancel was not settled
      */
     Frame call(int op, int priority, byte[] payload, long wait) {
         int id = ByteBuffer.wrap(payload).getInt(ID_OFFSET);
-        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        PendingReply reply = new PendingReply(op == OP_RECEIVE);
         pending.put(id, reply);
-        boolean answered = false;
         try {
             if (!connection.isConnected()) {
                 throw IpcException.closed(object + ": " + connection.endReason());
             }
             connection.sendOwned(op, priority, payload, Waits.FOREVER);
-            Frame f = wait == Waits.FOREVER ? reply.get() : reply.get(wait + REPLY_GRACE_NANOS, TimeUnit.NANOSECONDS);
-            answered = true;
-            return f;
+        } catch (IpcException notSent) {
+            pending.remove(id);
+            throw notSent.error() == IpcError.BROKEN_PIPE ? IpcException.closed(object + ": " + connection.endReason())
+                    : notSent;
+        }
+        IpcException gaveUp;
+        try {
+            Frame f = reply.await(wait == Waits.FOREVER ? Waits.FOREVER : wait == Waits.NEVER ? REPLY_NANOS : wait);
+            if (f != null && closing && isCancelled(f)) {
+                throw IpcException.closed(object);
+            }
+            if (f != null) {
+                return f;
+            }
+            gaveUp = IpcException.timeout("get the bridge's reply", object);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw IpcException.interrupted("wait for the bridge's reply", object);
-        } catch (TimeoutException e) {
-            throw IpcException.timeout("get the bridge's reply", object);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IpcException ipc ? ipc
-                    : new IpcException(IpcError.IO_ERROR, object + ": " + e.getCause(), e.getCause());
-        } catch (IpcException e) {
-            throw e.error() == IpcError.BROKEN_PIPE ? IpcException.closed(object + ": " + connection.endReason()) : e;
-        } finally {
-            boolean waiting = pending.remove(id) != null;
-            if (!answered && op == OP_RECEIVE) {
-                if (waiting) {
-                    abandonedReceives.add(id);
-                } else if (reply.isDone() && !reply.isCompletedExceptionally()) {
-                    keepIfMessage(reply.getNow(null));
+            gaveUp = IpcException.interrupted("wait for the bridge's reply", object);
+        } catch (IpcException ended) {
+            throw lost(op, ended);
+        }
+        return settle(op, id, reply, gaveUp);
+    }
+
+    /** The caller gave up: cancel the request and wait a little for the reply that settles it. */
+    private Frame settle(int op, int id, PendingReply reply, IpcException gaveUp) {
+        boolean interrupted = gaveUp.error() == IpcError.INTERRUPTED;
+        cancel(id);
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        try {
+            while (true) {
+                try {
+                    Frame f = reply.await(Math.max(1, deadline - System.nanoTime()));
+                    if (f == null) {
+                        Frame late = reply.abandon();
+                        if (late == null) {
+                            if (op == OP_SEND) {
+                                throw unknown("the bridge did not answer the cancel in time");
+                            }
+                            throw gaveUp;
+                        }
+                        f = late;
+                    }
+                    if (isCancelled(f)) {
+                        throw gaveUp;
+                    }
+                    return f;
+                } catch (InterruptedException again) {
+                    interrupted = true;
                 }
             }
+        } catch (IpcException ended) {
+            throw ended == gaveUp || ended.error() == IpcError.OUTCOME_UNKNOWN ? ended : lost(op, ended);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** Asks the bridge to cancel a request; never waits (a full or ended connection: no cancel). */
+    private void cancel(int id) {
+        try {
+            connection.sendOwned(OP_CANCEL, 0, request(0, Waits.NEVER).putInt(ID_OFFSET, id).array(), Waits.NEVER);
+        } catch (IpcException ended) {
+            // the connection ended: waiting for the reply learns it
+        }
+    }
+
+    private static boolean isCancelled(Frame reply) {
+        ByteBuffer b = ByteBuffer.wrap(reply.payload());
+        return reply.type() == REPLY_ERROR && b.limit() >= RESULT_OFFSET + 2
+                && (b.getShort(RESULT_OFFSET) & 0xFFFF) == IpcError.INTERRUPTED.code();
+    }
+
+    /** The connection ended with the request sent and unanswered. */
+    private IpcException lost(int op, IpcException ended) {
+        return op == OP_SEND ? unknown("the connection ended before the bridge answered (" + ended.getMessage() + ")")
+                : ended;
+    }
+
+    private IpcException unknown(String why) {
+        return new IpcException(IpcError.OUTCOME_UNKNOWN, object + ": " + why + "; the message may or may not "
+                + "have been queued");
     }
 
     /** A reply a receive gave up on earlier, if one came. */
@@ -111,29 +177,134 @@ final class BridgeClient {
     }
 
     private void replied(Frame reply) {
-        CompletableFuture<Frame> waiter = pending.remove(Replies.id(reply));
+        int id = Replies.id(reply);
+        PendingReply waiter = pending.remove(id);
         if (waiter != null) {
-            waiter.complete(reply);
-        } else if (abandonedReceives.remove(Replies.id(reply))) {
-            keepIfMessage(reply);
+            waiter.complete(reply, orphans);
         }
     }
 
-    private void keepIfMessage(Frame reply) {
-        if (reply != null && reply.type() == REPLY_OK && reply.payload().length >= RECEIVE_REPLY_HEADER
-                && reply.payload()[RESULT_OFFSET] == 1) {
-            orphans.add(reply);
-        }
+    private static boolean isMessage(Frame reply) {
+        return reply.type() == REPLY_OK && reply.payload().length >= RECEIVE_REPLY_HEADER
+                && reply.payload()[RESULT_OFFSET] == 1;
     }
 
     private void ended() {
         IpcException closed = IpcException.closed(object + ": " + connection.endReason());
-        for (CompletableFuture<Frame> f : pending.values()) {
-            f.completeExceptionally(closed);
+        for (PendingReply p : pending.values()) {
+            p.fail(closed);
         }
     }
 
+    /**
+     * Closes the connection without losing a message: receives still waiting are cancelled and
+     * settled first (a message that comes meanwhile goes to its caller), then messages kept for
+     * later receives are sent back to the bridge (at their priorities), then BYE.
+     */
     void close() {
+        closing = true;
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        for (Map.Entry<Integer, PendingReply> e : pending.entrySet()) {
+            if (e.getValue().receive) {
+                cancel(e.getKey());
+            }
+        }
+        for (PendingReply p : pending.values()) {
+            if (p.receive) {
+                p.settled(deadline);
+            }
+        }
+        Frame kept;
+        while ((kept = orphans.poll()) != null && connection.isConnected()) {
+            byte[] message = kept.payload();
+            int length = message.length - RECEIVE_REPLY_HEADER;
+            ByteBuffer send = request(length, Waits.NEVER).put(message, RECEIVE_REPLY_HEADER, length);
+            try {
+                connection.sendOwned(OP_SEND, kept.priority(), send.array(), Waits.NEVER);
+            } catch (IpcException ended) {
+                break;
+            }
+        }
         connection.close();
+    }
+
+    /** The reply one request waits for; a RECEIVE's caller may abandon it. */
+    private static final class PendingReply {
+        private final boolean receive;
+        private Frame reply;
+        private IpcException failure;
+        private boolean abandoned;
+        private boolean answered;
+
+        PendingReply(boolean receive) {
+            this.receive = receive;
+        }
+
+        /** The reply came: to its caller, or (abandoned) a message in it to {@code orphans}. */
+        synchronized void complete(Frame f, Queue<Frame> orphans) {
+            if (!abandoned) {
+                reply = f;
+            } else if (isMessage(f)) {
+                orphans.add(f);
+            }
+            answered = true;
+            notifyAll();
+        }
+
+        synchronized void fail(IpcException why) {
+            if (reply == null && failure == null) {
+                failure = why;
+                notifyAll();
+            }
+        }
+
+        /**
+         * Waits for the reply.
+         *
+         * @return the reply, or null if {@code nanos} passed first
+         * @throws IpcException the connection ended
+         */
+        synchronized Frame await(long nanos) throws InterruptedException {
+            long deadline = System.nanoTime() + nanos;
+            while (reply == null && failure == null) {
+                if (nanos == Waits.FOREVER) {
+                    wait();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return null;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            }
+            if (reply == null) {
+                throw failure;
+            }
+            return reply;
+        }
+
+        /** Waits (not interruptibly) until the request is answered or failed, or the deadline. */
+        synchronized void settled(long deadline) {
+            boolean interrupted = false;
+            long left;
+            while (!answered && failure == null && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The caller stops waiting: the reply if it came meanwhile, else null (a late one is kept). */
+        synchronized Frame abandon() {
+            if (reply == null && receive) {
+                abandoned = true;
+            }
+            return reply;
+        }
     }
 }

@@ -5,7 +5,10 @@ import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -18,9 +21,11 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.net.internal.stream.FrameDelivery;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameDescriptor;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.CallerContext;
@@ -29,37 +34,128 @@ import org.multios.ipc.spi.MechanismProvider;
 /**
  * One remote peer's use of a bridge: its connection, the handle it opened as itself (its own
  * caller context, so the object's permissions and the policy apply to its identity), and the
- * requests it sends, each run on the bridge's workers and answered with its request id. When
- * the connection ends, the peer's handles are released (blocked requests wake with CLOSED).
+ * requests it sends, answered with their request id. When the connection ends, the peer's
+ * handles are released (blocked requests wake with CLOSED).
+ *
+ * <p>Delivery rules ({@link BridgeDescriptor}): OPEN and SEND run one at a time in arrival
+ * order (per-priority FIFO holds as for a local sender), RECEIVE and STATUS in parallel; a
+ * request id seen again while its request runs, or among the last {@value #REMEMBERED}
+ * answered, is not run again; CANCEL ends a request's wait; a message whose RECEIVE reply is
+ * never written (cancelled, or the connection ended first) is put back at its priority; after
+ * the peer's BYE the requests already received finish without waiting, their replies are
+ * flushed, then the connection closes.
  */
 final class BridgeConnection {
+    /** How many answered request ids are remembered to recognise a repeated request. */
+    static final int REMEMBERED = 1024;
+
     private final BridgeServer bridge;
     private final StreamConnection connection;
     private final CallerContext peer;
     private final Executor workers;
+    private final SerialLane ordered;
     private final int maxRoom;
+    private final Map<Integer, BridgeRequest> inFlight = new ConcurrentHashMap<>();
+    private final Map<Integer, Frame> answered = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Frame> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+    /** RECEIVE replies carrying a message, not written yet (frames sharing a payload are equal). */
+    private final Set<Frame> messageReplies = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
     private volatile MessagePort port;
+    private volatile ChannelSide side;
 
     BridgeConnection(BridgeServer bridge, StreamConnection connection, CallerContext peer, Executor workers) {
         this.bridge = bridge;
         this.connection = connection;
         this.peer = peer;
         this.workers = workers;
+        this.ordered = new SerialLane(workers);
         this.maxRoom = connection.maxFrameSize() - RECEIVE_REPLY_HEADER;
+        connection.trackDelivery(new FrameDelivery() {
+            @Override
+            public void written(Frame frame) {
+                messageReplies.remove(frame);
+            }
+
+            @Override
+            public void undelivered(Frame frame) {
+                if (messageReplies.remove(frame)) {
+                    putBack(frame);
+                }
+            }
+        });
     }
 
-    /** A request arrived (reactor thread): run it on a worker. */
+    /** A request arrived (reactor thread): run it in its lane, cancel, or drop a repeat. */
     void request(Frame frame) {
         int id = Replies.id(frame);
         if (frame.payload().length < ARGS_OFFSET) {
             connection.close();
             return;
         }
+        if (frame.type() == OP_CANCEL) {
+            BridgeRequest r = inFlight.get(id);
+            if (r != null) {
+                bridge.hooks().cancelling(id);
+                r.cancel();
+                bridge.hooks().cancelled(id);
+            }
+            return;
+        }
+        if (repeated(id)) {
+            return;
+        }
+        BridgeRequest r = new BridgeRequest(id, frame);
+        inFlight.put(id, r);
         try {
-            workers.execute(() -> run(id, frame));
+            if (frame.type() == OP_RECEIVE || frame.type() == OP_STATUS) {
+                workers.execute(() -> run(r));
+            } else {
+                ordered.add(() -> run(r));
+            }
         } catch (RejectedExecutionException busy) {
-            reply(error(id, new IpcException(IpcError.LIMIT_EXCEEDED, bridge + " is serving its maximum of "
+            answer(r, error(id, new IpcException(IpcError.LIMIT_EXCEEDED, bridge + " is serving its maximum of "
                     + "requests at once; try again"), 0, 0));
+        }
+    }
+
+    /** Whether the id is running or was answered lately; a remembered answer is sent again. */
+    private boolean repeated(int id) {
+        if (inFlight.containsKey(id)) {
+            return true;
+        }
+        Frame earlier;
+        synchronized (answered) {
+            if (!answered.containsKey(id)) {
+                return false;
+            }
+            earlier = answered.get(id);
+        }
+        if (earlier != null) {
+            try {
+                connection.sendOwned(earlier.type(), earlier.priority(), earlier.payload().clone(), Waits.NEVER);
+            } catch (IpcException gone) {
+                // the peer left; nobody waits for the answer
+            }
+        }
+        return true;
+    }
+
+    /** The peer said BYE (reactor thread): finish without waiting, flush, then close. */
+    void peerSaidBye() {
+        draining = true;
+        bridge.hooks().peerBye();
+        inFlight.values().forEach(BridgeRequest::interrupt);
+        closeIfDrained();
+    }
+
+    private void closeIfDrained() {
+        if (draining && inFlight.isEmpty()) {
+            connection.close();
         }
     }
 
@@ -72,11 +168,19 @@ final class BridgeConnection {
         connection.close();
     }
 
-    private void run(int id, Frame frame) {
+    private void run(BridgeRequest r) {
+        Frame frame = r.frame();
+        int id = r.id();
+        if (!r.start()) {
+            r.finish();
+            answer(r, cancelled(id));
+            return;
+        }
         Reply reply;
         try {
+            bridge.hooks().beforeOperation(frame.type(), id);
             ByteBuffer b = ByteBuffer.wrap(frame.payload());
-            long wait = b.getLong(WAIT_OFFSET);
+            long wait = draining ? Waits.NEVER : b.getLong(WAIT_OFFSET);
             reply = switch (frame.type()) {
                 case OP_OPEN -> open(id, b);
                 case OP_SEND -> send(id, frame, wait);
@@ -88,16 +192,43 @@ final class BridgeConnection {
             reply = error(id, e, 0, 0);
         } catch (RuntimeException e) {
             reply = error(id, new IpcException(IpcError.PROTOCOL_ERROR, "malformed request: " + e), 0, 0);
+        } finally {
+            r.finish();
         }
-        reply(reply);
+        bridge.hooks().beforeReply(frame.type(), id);
+        if (reply.carriesMessage() && r.isCancelled()) {
+            putBack(reply.frame());
+            reply = cancelled(id);
+        }
+        answer(r, reply);
     }
 
-    private void reply(Reply reply) {
-        try {
-            connection.sendOwned(reply.type(), reply.priority(), reply.payload(), Waits.FOREVER);
-        } catch (IpcException gone) {
-            // the peer left; nobody waits for the reply
+    /** Sends a request's one reply; a message that cannot go out is put back. */
+    private void answer(BridgeRequest r, Reply reply) {
+        Frame frame = reply.frame();
+        if (reply.carriesMessage()) {
+            messageReplies.add(frame);
         }
+        synchronized (answered) {
+            answered.put(r.id(), r.frame().type() == OP_RECEIVE ? null : frame);
+        }
+        try {
+            connection.sendOwned(frame.type(), frame.priority(), frame.payload(), Waits.FOREVER);
+        } catch (IpcException gone) {
+            if (messageReplies.remove(frame)) {
+                putBack(frame);
+            }
+        } finally {
+            inFlight.remove(r.id());
+            bridge.hooks().replied(r.frame().type(), r.id());
+            closeIfDrained();
+        }
+    }
+
+    /** A RECEIVE reply that will not reach the peer: its message goes back to the object. */
+    private void putBack(Frame reply) {
+        byte[] b = reply.payload();
+        bridge.putBack(side, b, RECEIVE_REPLY_HEADER, b.length - RECEIVE_REPLY_HEADER, reply.priority());
     }
 
     // ------------------------------------------------------------------ operations
@@ -136,6 +267,7 @@ final class BridgeConnection {
         } else {
             MechanismProvider<ChannelService> p = bridge.provider(ChannelService.class);
             ChannelEnd end = p.bind(peer).open(name, side == 0 ? ChannelSide.A : ChannelSide.B, rights);
+            this.side = end.side();
             port = end;
             var o = end.options();
             ok.put((byte) end.rights()).put((byte) 0).putShort((short) 0).putInt(o.maxMessageSize())
@@ -184,7 +316,7 @@ final class BridgeConnection {
         ByteBuffer ok = Replies.ok(id, RECEIVE_REPLY_HEADER - RESULT_OFFSET + info.length());
         ok.put((byte) 1).put((byte) info.senderKind().ordinal()).putLong(info.senderId()).putLong(info.senderPid())
                 .put(buf, 0, info.length());
-        return new Reply(REPLY_OK, info.priority(), ok.array());
+        return new Reply(REPLY_OK, info.priority(), ok.array(), true);
     }
 
     private Reply status(int id) {
@@ -209,14 +341,22 @@ final class BridgeConnection {
         return p;
     }
 
-    /** A reply: its frame type, priority and payload. */
-    private record Reply(int type, int priority, byte[] payload) {
+    /** A reply: its frame type, priority and payload, and whether it hands over a message. */
+    private record Reply(int type, int priority, byte[] payload, boolean carriesMessage) {
         static Reply ok(ByteBuffer payload) {
-            return new Reply(REPLY_OK, 0, payload.array());
+            return new Reply(REPLY_OK, 0, payload.array(), false);
+        }
+
+        Frame frame() {
+            return new Frame(FrameDescriptor.KIND_DATA, type, priority, payload);
         }
     }
 
+    private static Reply cancelled(int id) {
+        return error(id, new IpcException(IpcError.INTERRUPTED, "the request was cancelled; it did nothing"), 0, 0);
+    }
+
     private static Reply error(int id, IpcException e, int length, int priority) {
-        return new Reply(REPLY_ERROR, 0, Replies.error(id, e.error(), e.getMessage(), length, priority));
+        return new Reply(REPLY_ERROR, 0, Replies.error(id, e.error(), e.getMessage(), length, priority), false);
     }
 }

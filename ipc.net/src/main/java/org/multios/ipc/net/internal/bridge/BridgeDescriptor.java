@@ -20,12 +20,37 @@ package org.multios.ipc.net.internal.bridge;
  * RECEIVE  room u32                                   OK  got u8 (0: none, for try), sender kind u8,
  *                                                          sender id u64, sender pid u64, message bytes
  * STATUS   nothing                                    OK  messages u32, peer closed u8
+ * CANCEL   nothing; the id is the request to cancel    no reply of its own
  * </pre>
  *
  * <p>The first request of a connection must be OPEN; the connection then carries the one
  * handle it opened until either side closes it. Requests may be pipelined: replies carry the
  * request's id and may come in any order. A reply too large for a frame never occurs: a
  * RECEIVE's room is cut to the frame size less {@link #RECEIVE_REPLY_HEADER}.
+ *
+ * <p>Delivery rules:
+ * <ul>
+ * <li><b>One reply per request.</b> Every request but CANCEL gets exactly one reply. A request
+ * id that is still running, or is among the last 1024 answered on the connection, is not run
+ * again: a repeated SEND, OPEN or STATUS is answered with the first reply, a repeated RECEIVE
+ * not at all. A client that lost a reply may therefore repeat the request with the same id.</li>
+ * <li><b>Order.</b> OPEN and SEND requests run one at a time in the order they arrive, so the
+ * messages of one connection keep their order within a priority; RECEIVE and STATUS run in
+ * parallel (a STATUS is never held up by a SEND waiting for room).</li>
+ * <li><b>CANCEL</b> ends the named request: if it has not started it does nothing, if it waits
+ * its wait ends; either way it is answered with ERROR INTERRUPTED and did nothing. A request
+ * that had already completed is answered as usual (OK: a SEND that queued its message stays
+ * queued). A RECEIVE that took its message before the cancel came puts the message back and
+ * answers INTERRUPTED. A CANCEL of an id not running is ignored.</li>
+ * <li><b>Undeliverable replies.</b> A RECEIVE reply that is never written whole to the socket
+ * (the connection ended first) puts its message back at its priority, behind the messages of
+ * that priority queued meanwhile. One the socket took counts as delivered: if the peer's
+ * connection is reset before it reads it, the message is lost.</li>
+ * <li><b>BYE</b> from the client is a half-close: the bridge reads nothing more, the requests
+ * already received run to the end without waiting (one waiting is woken and answered
+ * INTERRUPTED; one not started runs as its try form), their replies are written, then the
+ * bridge sends BYE and closes.</li>
+ * </ul>
  */
 public final class BridgeDescriptor {
     /** Opens the exported object. */
@@ -36,6 +61,8 @@ public final class BridgeDescriptor {
     public static final int OP_RECEIVE = 3;
     /** Reads the object's state. */
     public static final int OP_STATUS = 4;
+    /** Cancels the request whose id it carries. */
+    public static final int OP_CANCEL = 5;
     /** Reply: the operation succeeded. */
     public static final int REPLY_OK = 0x8000;
     /** Reply: the operation failed. */

@@ -10,13 +10,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.MessagePort;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.net.Bridge;
@@ -32,6 +35,8 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A named queue or channel exported on a stream endpoint ({@link BridgeDescriptor}). The
@@ -43,6 +48,8 @@ import org.multios.ipc.spi.MechanismProvider;
 public final class BridgeServer implements Bridge, ClosingHandle {
     /** Bytes a bridge frame carries beyond a message: request and reply headers. */
     public static final int FRAME_OVERHEAD = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
 
     private final long id;
     private final ObjectType type;
@@ -56,6 +63,8 @@ public final class BridgeServer implements Bridge, ClosingHandle {
     private final Grant grant;
     private final ThreadPoolExecutor workers;
     private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile ChannelEnd sideB;
+    private volatile BridgeHooks hooks = BridgeHooks.NONE;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Runnable onClose = () -> {
     };
@@ -141,6 +150,7 @@ public final class BridgeServer implements Bridge, ClosingHandle {
         BridgeConnection c = new BridgeConnection(this, connection, peer, workers);
         connections.add(c);
         connection.deliverTo(c::request);
+        connection.onPeerBye(c::peerSaidBye);
         connection.onEnd(() -> {
             connections.remove(c);
             c.ended();
@@ -157,6 +167,51 @@ public final class BridgeServer implements Bridge, ClosingHandle {
         } else {
             providers.provider(ChannelService.class).ifPresent(p -> p.release(peer));
         }
+    }
+
+    /**
+     * Puts back a message a peer's RECEIVE took but never got, at its priority (behind the
+     * messages of that priority queued meanwhile), through the exporter's handles. Never waits:
+     * if the object has no room or the exporter cannot write, the message is lost, counted in
+     * ERRORS and logged.
+     *
+     * @param receivedAt the channel side the message was received at (null for a queue)
+     */
+    void putBack(ChannelSide receivedAt, byte[] b, int off, int len, int priority) {
+        String failure;
+        try {
+            MessagePort port = receivedAt == ChannelSide.A ? sideB() : (MessagePort) exported;
+            if ((port.rights() & Rights.WRITE) == 0) {
+                failure = "the exporter's handle cannot write";
+            } else if (port.trySend(b, off, len, priority)) {
+                return;
+            } else {
+                failure = "it has no room";
+            }
+        } catch (IpcException e) {
+            failure = e.getMessage();
+        }
+        server.counters().increment(Counter.ERRORS);
+        LOG.warn("{}: a message of {} bytes at priority {} whose reply could not be delivered was lost putting it "
+                + "back: {}", this, len, priority, failure);
+    }
+
+    /** The exporter's handle on side B of the exported channel, opened the first time it is needed. */
+    private synchronized ChannelEnd sideB() {
+        if (sideB == null) {
+            sideB = provider(ChannelService.class).bind(exporter).open(name, ChannelSide.B, Rights.WRITE);
+        }
+        return sideB;
+    }
+
+    /** Test seams inside request handling; {@link BridgeHooks#NONE} unless a test sets them. */
+    BridgeHooks hooks() {
+        return hooks;
+    }
+
+    /** Sets the test seams of this bridge's request handling. */
+    public void hooks(BridgeHooks testHooks) {
+        this.hooks = testHooks;
     }
 
     /** The rights of the exporter's handle: the most a peer can get. */
@@ -238,6 +293,10 @@ public final class BridgeServer implements Bridge, ClosingHandle {
         }
         workers.shutdown();
         exported.close();
+        ChannelEnd b = sideB;
+        if (b != null) {
+            b.close();
+        }
         onClose.run();
     }
 

@@ -64,6 +64,11 @@ final class FramedSocket implements Reactor.Handler {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean wantFlush = new AtomicBoolean();
     private ByteBuffer writing;
+    /** DATA frames in {@link #writing} and where they end, as counts of bytes ever filled. */
+    private final java.util.ArrayDeque<Buffered> inWriteBuffer = new java.util.ArrayDeque<>();
+    private long filledBytes;
+    private long writtenBytes;
+    private volatile FrameDelivery delivery;
     private boolean byeQueued;
     private boolean byeWritten;
     private boolean outputShut;
@@ -78,6 +83,8 @@ final class FramedSocket implements Reactor.Handler {
     private volatile Handshaker handshaker;
     private final java.util.List<Runnable> endActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile java.util.function.Consumer<Frame> dataHandler;
+    private volatile Runnable peerBye;
+    private volatile boolean inputDone;
     private volatile long bufferBytes;
     private volatile boolean ended;
     private volatile boolean closed;
@@ -153,6 +160,20 @@ final class FramedSocket implements Reactor.Handler {
      */
     void deliverTo(java.util.function.Consumer<Frame> handler) {
         this.dataHandler = handler;
+    }
+
+    /**
+     * Treats the peer's BYE as a half-close: nothing more is read, {@code action} runs (in the
+     * reactor thread), and this side may still send until it ends the connection itself.
+     * Without it, a BYE drops the connection.
+     */
+    void onPeerBye(Runnable action) {
+        this.peerBye = action;
+    }
+
+    /** Reports what becomes of every DATA frame sent from now on. */
+    void trackDelivery(FrameDelivery tracker) {
+        this.delivery = tracker;
     }
 
     boolean isEnded() {
@@ -251,9 +272,10 @@ final class FramedSocket implements Reactor.Handler {
                     return;
                 }
                 writing.flip();
-                channel.write(writing);
+                writtenBytes += channel.write(writing);
                 boolean all = !writing.hasRemaining();
                 writing.compact();
+                reportWritten();
                 if (!all) {
                     setInterest(SelectionKey.OP_WRITE, true);
                     return;
@@ -272,6 +294,10 @@ final class FramedSocket implements Reactor.Handler {
             Frame f;
             while ((f = outbound.peek()) != null && f.wireLength() <= writing.remaining()) {
                 FrameEncoder.put(writing, outbound.poll());
+                filledBytes += f.wireLength();
+                if (delivery != null && f.kind() == FrameDescriptor.KIND_DATA) {
+                    inWriteBuffer.add(new Buffered(f, filledBytes));
+                }
                 freed = true;
             }
             if (outbound.isEmpty() && byeQueued && !byeWritten
@@ -287,11 +313,61 @@ final class FramedSocket implements Reactor.Handler {
         }
     }
 
+    /** Tells the tracker of the frames whose last byte the socket took. */
+    private void reportWritten() {
+        FrameDelivery d = delivery;
+        Buffered b;
+        while ((b = inWriteBuffer.peek()) != null && b.end() <= writtenBytes) {
+            inWriteBuffer.poll();
+            if (d != null) {
+                d.written(b.frame());
+            }
+        }
+    }
+
+    /**
+     * Drops the DATA frames queued and, with {@code writeBufferToo}, those in the write buffer
+     * (which then is never written): the tracker is told of each.
+     */
+    private void discardUnsent(boolean writeBufferToo) {
+        java.util.List<Frame> lost = new java.util.ArrayList<>();
+        if (writeBufferToo) {
+            writeLock.lock();
+            try {
+                for (Buffered b : inWriteBuffer) {
+                    lost.add(b.frame());
+                }
+                inWriteBuffer.clear();
+                writing.clear();
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        outLock.lock();
+        try {
+            Frame f;
+            while ((f = outbound.poll()) != null) {
+                if (f.kind() == FrameDescriptor.KIND_DATA) {
+                    lost.add(f);
+                }
+            }
+        } finally {
+            outLock.unlock();
+        }
+        FrameDelivery d = delivery;
+        if (d != null) {
+            lost.forEach(d::undelivered);
+        }
+    }
+
     /** Everything queued was written: after a BYE, half-close and wait for the peer's end. */
     private void afterWrites() throws IOException {
         if (byeWritten && !outputShut && channel.isOpen()) {
             outputShut = true;
             channel.shutdownOutput();
+            if (inputDone) {
+                closeChannelSoon();
+            }
         }
     }
 
@@ -435,7 +511,7 @@ final class FramedSocket implements Reactor.Handler {
                 return;
             }
             try {
-                if (!readPaused && channel.isOpen()) {
+                if (!readPaused && !inputDone && channel.isOpen()) {
                     read();
                 }
             } catch (IOException e) {
@@ -462,6 +538,10 @@ final class FramedSocket implements Reactor.Handler {
     }
 
     private void readLocked() throws IOException {
+        if (inputDone) {
+            setInterest(SelectionKey.OP_READ, false);
+            return;
+        }
         int n = channel.read(readBuffer);
         if (n < 0) {
             if (decoder.isMidFrame()) {
@@ -504,7 +584,7 @@ final class FramedSocket implements Reactor.Handler {
         }
         switch (frame.kind()) {
             case FrameDescriptor.KIND_DATA -> {
-                if (closed || ended) {
+                if (closed || ended || inputDone) {
                     return;
                 }
                 java.util.function.Consumer<Frame> handler = dataHandler;
@@ -524,7 +604,16 @@ final class FramedSocket implements Reactor.Handler {
                 }
                 counters.arrived(frame.payload().length);
             }
-            case FrameDescriptor.KIND_BYE -> drop("the peer closed the connection");
+            case FrameDescriptor.KIND_BYE -> {
+                Runnable halfClose = peerBye;
+                if (halfClose == null) {
+                    drop("the peer closed the connection");
+                } else if (!inputDone) {
+                    inputDone = true;
+                    setInterest(SelectionKey.OP_READ, false);
+                    halfClose.run();
+                }
+            }
             case FrameDescriptor.KIND_REFUSE -> {
                 Handshake.Refusal r = Handshake.readRefusal(frame);
                 drop("the peer ended the connection: " + r.error() + ": " + r.reason());
@@ -586,9 +675,9 @@ final class FramedSocket implements Reactor.Handler {
         if (!markEnded(reason)) {
             return;
         }
+        discardUnsent(false);
         outLock.lock();
         try {
-            outbound.clear();
             outbound.add(Handshake.refuse(error, reason));
             byeQueued = true;
         } finally {
@@ -613,16 +702,20 @@ final class FramedSocket implements Reactor.Handler {
     /** The connection is over at once (peer's BYE or end, I/O error): no more sending. */
     void drop(String reason) {
         markEnded(reason);
-        outLock.lock();
-        try {
-            outbound.clear();
-        } finally {
-            outLock.unlock();
-        }
+        discardUnsent(true);
+        closeChannelSoon();
+    }
+
+    /** Closes the socket in the reactor thread: at once if this is it, else soon. */
+    private void closeChannelSoon() {
         if (reactor.inReactor()) {
             closeChannel();
-        } else {
+            return;
+        }
+        try {
             reactor.execute(this::closeChannel);
+        } catch (IpcException stopped) {
+            closeChannel(); // the reactor stopped: nobody else will
         }
     }
 
@@ -667,6 +760,7 @@ final class FramedSocket implements Reactor.Handler {
         } catch (IOException e) {
             // closing anyway
         }
+        discardUnsent(true);
         if (released.compareAndSet(false, true)) {
             Handshaker h = handshaker;
             handshaker = null;
@@ -674,5 +768,9 @@ final class FramedSocket implements Reactor.Handler {
                 h.failed(this, new IpcException(IpcError.BROKEN_PIPE, name + ": " + endReason));
             }
         }
+    }
+
+    /** A DATA frame in the write buffer and the count of bytes filled when its last byte was. */
+    private record Buffered(Frame frame, long end) {
     }
 }

@@ -78,6 +78,20 @@ public final class StreamConnection implements Connection, ClosingHandle {
         socket.onEnd(action);
     }
 
+    /**
+     * Treats the peer's BYE as a half-close: nothing more is read and {@code action} runs in the
+     * reactor thread; this side still sends until it closes. Without it a BYE ends the
+     * connection at once.
+     */
+    public void onPeerBye(Runnable action) {
+        socket.onPeerBye(action);
+    }
+
+    /** Reports what becomes of every DATA frame sent from now on. */
+    public void trackDelivery(FrameDelivery tracker) {
+        socket.trackDelivery(tracker);
+    }
+
     /** Why the connection ended. */
     public String endReason() {
         return socket.endReason();

@@ -9,12 +9,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -119,8 +121,14 @@ class HandshakeTest {
         assertProtocolError(() -> Handshake.readWelcome(welcome(p)));
     }
 
+    /** Codes no IpcError has: 0, the first after the highest, and far ones. */
+    static IntStream unknownErrorCodes() {
+        return IntStream.of(0, Arrays.stream(IpcError.values()).mapToInt(IpcError::code).max().getAsInt() + 1, 999,
+                65535);
+    }
+
     @ParameterizedTest
-    @ValueSource(ints = { 0, 22, 999, 65535 })
+    @MethodSource("unknownErrorCodes")
     void refusalWithAnUnknownErrorCodeReadsAsProtocolError(int code) {
         byte[] p = withShort(Handshake.refuse(IpcError.TIMEOUT, "why").payload(), ERROR_OFFSET, code);
 
