@@ -17,6 +17,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * Identities of processes on this machine, as the operating system sees them: pid, start
  * time, user and primary group. On Linux the user and group are read from the owner of
  * {@code /proc/self}, which is the effective uid and gid; elsewhere from {@code user.name}.
+ * Whether a process is alive is not asked here: see ProcessLiveness in the mapped-memory layer
+ * (ipc.shm), the one place of that rule.
  */
 @ProviderType
 public final class LocalIdentity {
@@ -53,19 +55,6 @@ public final class LocalIdentity {
         Set<String> groups = new LinkedHashSet<>();
         groups.add(primaryGroup());
         return groups;
-    }
-
-    /**
-     * Whether the OS process with the given pid is alive and is the one that started at the
-     * given time (so a reused pid does not count). A start time of 0, given or unreadable (another
-     * user's process under hidepid), matches any: unknown counts as alive.
-     */
-    public static boolean isAlive(long pid, long startTimeMillis) {
-        return ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .map(p -> startTimeMillis == 0 || startTimeMillis(p) == 0
-                        || Math.abs(startTimeMillis(p) - startTimeMillis) < 1000)
-                .orElse(false);
     }
 
     private static long startTimeMillis(ProcessHandle p) {

@@ -31,10 +31,13 @@ import org.junit.rules.TemporaryFolder;
 import org.multios.ipc.IpcEnvironment;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -126,7 +129,7 @@ public class WebConsoleIpcPageTest {
         object = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
 
         object.findElement(By.cssSelector("input.ipc-unlink")).click();
-        wait.until(ExpectedConditions.stalenessOf(object));
+        wait.until(replaced(object));
         message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ipc-message")));
         assertEquals("unlinked shm 'webtest'", message.getText());
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ipc-no-objects")));
@@ -158,7 +161,28 @@ public class WebConsoleIpcPageTest {
         field.clear();
         field.sendKeys(mode);
         row.findElement(By.cssSelector("input.ipc-chmod")).click();
-        wait.until(ExpectedConditions.stalenessOf(row));
+        wait.until(replaced(row));
+    }
+
+    /**
+     * Whether the page that held the element has been replaced. Chromium answers a query on an
+     * element of a page being replaced either as stale or, mid-navigation, with "does not belong
+     * to the document"; both mean the same here (Selenium's stalenessOf knows only the first).
+     */
+    private static ExpectedCondition<Boolean> replaced(WebElement element) {
+        return d -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException gone) {
+                return true;
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        };
     }
 
     private static int freePort() throws IOException {

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.shm.mapped.ProcessMaps;
-import org.multios.ipc.spi.LocalIdentity;
 
 /**
  * Garbage collection of named segments left by dead processes. The segments are made by a
@@ -65,7 +67,7 @@ class CollectStaleTest extends ShmTestSupport {
         IpcContext ctx = open();
         ObjectInfo info = ctx.runtime().object(ObjectType.SHARED_MEMORY, "orphan-info").orElseThrow();
         assertThat(info.creator().pid()).isEqualTo(pid);
-        assertThat(LocalIdentity.isAlive(info.creator().pid(), info.creator().startTimeMillis())).isFalse();
+        assertThat(ProcessLiveness.system().isDead(info.creator().pid(), ProcessLiveness.UNKNOWN_START)).isTrue();
         byte[] marker = new byte[4];
         shm(ctx).open("orphan-info").read(0, marker);
         assertThat(new String(marker, StandardCharsets.US_ASCII)).isEqualTo("left");
@@ -73,6 +75,7 @@ class CollectStaleTest extends ShmTestSupport {
 
     @Test
     void aSegmentOfADeadCreatorThatNobodyMapsIsRemoved() throws Exception {
+        assumeTrue(canProveUnmapped(), MAPS_UNREADABLE);
         createFromChild("orphan");
         IpcContext ctx = open();
         assertThat(segmentFile("orphan")).exists();
@@ -94,6 +97,53 @@ class CollectStaleTest extends ShmTestSupport {
             assertThat(ctx.runtime().collectStale()).extracting(ObjectInfo::displayName).doesNotContain("adopted");
             assertThat(segmentFile("adopted")).exists();
             assertThat(m.getInt(100)).isEqualTo(7);
+        }
+    }
+
+    /**
+     * Issue #21, item 2: a process whose maps this one cannot read (here: no file descriptor
+     * left to open it) counts as mapping the segment. Before, an unreadable maps file counted as
+     * "not mapped" and the segment this very JVM maps was unlinked.
+     */
+    @Test
+    void aSegmentIsKeptWhenTheMapsOfItsMappersCannotBeRead() throws Exception {
+        createFromChild("mapped-unseen");
+        IpcContext ctx = open();
+        SharedMemory s = shm(ctx).open("mapped-unseen");
+        try (Mapping m = s.map(MapAccess.READ_WRITE)) {
+            List<ObjectInfo> removed = withTwoFreeFileDescriptors(() -> ctx.runtime().collectStale());
+            assertThat(removed).extracting(ObjectInfo::displayName).doesNotContain("mapped-unseen");
+            assertThat(segmentFile("mapped-unseen")).exists();
+        }
+        if (canProveUnmapped()) {
+            // collected once nobody maps it
+            assertThat(ctx.runtime().collectStale()).extracting(ObjectInfo::displayName)
+                    .containsExactly("mapped-unseen");
+        }
+    }
+
+    /**
+     * Runs {@code action} with every file descriptor of this JVM in use but two: enough to list a
+     * directory (the JDK's directory stream takes two) or read a file, not to read a file of a
+     * directory being listed.
+     */
+    private static <T> T withTwoFreeFileDescriptors(Supplier<T> action) throws IOException {
+        List<FileChannel> files = new ArrayList<>();
+        try {
+            try {
+                while (true) {
+                    files.add(FileChannel.open(Path.of("/dev/null")));
+                }
+            } catch (IOException tooManyOpenFiles) {
+                // the limit is reached
+            }
+            files.remove(files.size() - 1).close();
+            files.remove(files.size() - 1).close();
+            return action.get();
+        } finally {
+            for (FileChannel f : files) {
+                f.close();
+            }
         }
     }
 

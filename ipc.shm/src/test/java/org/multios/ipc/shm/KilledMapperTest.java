@@ -109,10 +109,12 @@ class KilledMapperTest {
                     assertThat(root.resolve("shm").resolve(name)).as("left behind by the killed child").exists();
                 }
                 List<ObjectInfo> removed = ipc.runtime().collectStale();
-                assertThat(removed).extracting(ObjectInfo::displayName).containsExactlyInAnyOrderElementsOf(own);
+                boolean provable = ShmTestSupport.canProveUnmapped(); // else nothing may be removed
+                assertThat(removed).extracting(ObjectInfo::displayName)
+                        .containsExactlyInAnyOrderElementsOf(provable ? own : List.of());
                 collected += removed.size();
                 for (String name : own) {
-                    assertThat(root.resolve("shm").resolve(name)).doesNotExist();
+                    assertThat(root.resolve("shm").resolve(name)).as(name).matches(f -> Files.exists(f) != provable);
                 }
                 assertThat(root.resolve("shm").resolve("killed-shared")).as("its creator lives").exists();
             }

@@ -24,6 +24,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.shm.mapped.ProcessMaps;
 
 /**
  * Common ground of the shared memory tests: an IPC root of their own (on /dev/shm where it
@@ -31,6 +32,19 @@ import org.multios.ipc.shm.internal.SharedMemoryFactory;
  * plain-Java bootstrap and closed after each test, and a check of IPC error codes.
  */
 abstract class ShmTestSupport {
+    /** Why collection tests are skipped where {@link #canProveUnmapped()} is false. */
+    static final String MAPS_UNREADABLE = "some process's maps cannot be read here (another user's, or an undumpable "
+            + "process such as a sandbox's init): collectStale may remove nothing";
+
+    /**
+     * Whether {@code collectStale} can prove here that no process maps a file: every process's
+     * maps can be read (an unreadable one counts as mapping everything).
+     */
+    static boolean canProveUnmapped() {
+        return ProcessMaps.isSupported()
+                && !ProcessMaps.mayBeMapped(Path.of("/nonexistent-" + java.util.UUID.randomUUID()));
+    }
+
     @TempDir
     Path tempDir;
 

@@ -26,19 +26,20 @@ import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
  * Found by the mutex soak (issue #10): a waiter that wakes and takes a free mutex must leave
- * the "others sleep" bit (bit 31 of the futex word, see SyncDescriptor) set, since other
+ * the "others sleep" bit (bit 31 of the futex word, the low half of the lock word at offset 128,
+ * see SyncDescriptor) set, since other
  * waiters may still sleep in the kernel. Without it the next unlock sees no sleeper and wakes
  * nobody, and the remaining waiters only notice at the end of their 100 ms sleep slice: a lost
  * wake-up that costs latency (and, with many waiters, throughput), not exclusion. The check
  * reads the futex word from the mutex's file, as a native program would.
  *
- * <p>Without the fix (a waiter that slept takes a free lock as {@code pid | MUTEX_WAITERS_BIT},
- * as glibc's lock takes it as 2 after waiting) the word reads 0x0000xxxx and the second waiter
+ * <p>Without the fix (a waiter that slept takes a free lock as {@code owner | MUTEX_WAITERS_BIT},
+ * as glibc's lock takes it as 2 after waiting) the word reads 0x00xxxxxx and the second waiter
  * comes 50-100 ms late.
  */
 @Timeout(60)
 class MutexWakeupTest {
-    private static final int STATE = 64;
+    private static final int FUTEX_WORD = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 128 : 132;
     private static final int WAITERS_BIT = 0x8000_0000;
 
     @TempDir
@@ -87,7 +88,7 @@ class MutexWakeupTest {
             // both waiters found the lock held and went to sleep on the futex word
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (m.info().statistics().get(Counter.CONTENTION) < 2
-                    || (page.getInt(STATE) & WAITERS_BIT) == 0) {
+                    || (page.getInt(FUTEX_WORD) & WAITERS_BIT) == 0) {
                 assertThat(System.nanoTime() < deadline).as("both waiters waiting").isTrue();
                 Thread.sleep(1);
             }
@@ -96,7 +97,7 @@ class MutexWakeupTest {
             m.unlock(); // wakes one waiter; the other still sleeps
             Thread first = acquired.poll(30, TimeUnit.SECONDS);
             assertThat(first).as("a waiter took the lock").isNotNull();
-            int word = page.getInt(STATE);
+            int word = page.getInt(FUTEX_WORD);
             boolean otherStillWaiting = acquired.isEmpty();
 
             release.countDown(); // the first unlocks: the other must be woken now

@@ -1,6 +1,10 @@
 package org.multios.ipc.sync;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +21,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.sync.internal.MutexTestHooks;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -34,7 +39,12 @@ import org.multios.ipc.sync.internal.SyncFactories;
  * be killed (exit code 1 if that does not happen within {@link #WAIT_MILLIS}).</li>
  * <li>{@code lock <mutex>}: prints {@code locking}, locks the named mutex (bounded) and prints
  * {@code result <LockResult>}, or {@code error <IpcError>} if locking failed; an acquired lock
- * is marked consistent if needed and unlocked again.</li>
+ * is marked consistent if needed and unlocked again. Prints {@code judged} each time it judged
+ * whether the owner is alive.</li>
+ * <li>{@code lock-without-fds <mutex> <timeoutMillis>}: locks the named mutex for 200 ms
+ * (prints {@code warm <result or error>}), then opens files until none is left (EMFILE), so
+ * that it cannot read {@code /proc}, prints {@code exhausted}, locks (bounded) and prints
+ * {@code result <LockResult>} or {@code error <IpcError>}; then closes the files.</li>
  * <li>{@code count <mutex> <segment> <counterOffset> <readyOffset> <goOffset> <n>}: adds 1 to
  * the long at {@code readyOffset} of the named segment, waits until the long at
  * {@code goOffset} is not 0, then {@code n} times locks the mutex, reads the long at
@@ -99,6 +109,7 @@ public final class SyncChildMain {
             switch (args[0]) {
                 case "hold" -> hold(sync, args[1]);
                 case "lock" -> lock(sync, args[1]);
+                case "lock-without-fds" -> lockWithoutFds(sync, args[1], Long.parseLong(args[2]));
                 case "count" -> count(sync, ipc.service(SharedMemoryService.class), args[1], args[2],
                         Long.parseLong(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]),
                         Integer.parseInt(args[6]));
@@ -133,6 +144,11 @@ public final class SyncChildMain {
 
     private static void lock(SyncService sync, String name) {
         Mutex m = sync.openMutex(name);
+        MutexTestHooks.install(m, step -> {
+            if (step == MutexTestHooks.OWNER_JUDGED) {
+                say("judged");
+            }
+        });
         say("locking");
         LockResult r;
         try {
@@ -146,6 +162,36 @@ public final class SyncChildMain {
             m.markConsistent();
         }
         m.unlock();
+    }
+
+    private static void lockWithoutFds(SyncService sync, String name, long timeoutMillis) throws IOException {
+        Mutex m = sync.openMutex(name);
+        say("warm " + lockOrError(m, 200)); // loads what the wait needs while files can be opened
+        List<FileChannel> files = new ArrayList<>();
+        try {
+            try {
+                while (true) {
+                    files.add(FileChannel.open(Path.of("/dev/null")));
+                }
+            } catch (IOException tooManyOpenFiles) {
+                say("exhausted after " + files.size() + " files: " + tooManyOpenFiles.getMessage());
+            }
+            String result = lockOrError(m, timeoutMillis);
+            files.remove(files.size() - 1).close(); // room to print
+            say(result);
+        } finally {
+            for (FileChannel f : files) {
+                f.close();
+            }
+        }
+    }
+
+    private static String lockOrError(Mutex m, long timeoutMillis) {
+        try {
+            return "result " + m.lock(Duration.ofMillis(timeoutMillis));
+        } catch (IpcException e) {
+            return "error " + e.error();
+        }
     }
 
     private static void count(SyncService sync, SharedMemoryService shm, String mutex, String segment,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.sync.internal.MutexTestHooks;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -46,6 +48,13 @@ import org.multios.ipc.sync.internal.SyncFactories;
  * </ul>
  * The objects' own shared statistics (acquisitions, posts) must agree with the threads' tallies.
  * Prints one {@code SOAK ...} summary line per test.
+ *
+ * <p>In the mutex soak every thread pauses ({@code ipc.soak.mutexPauseMicros}, default
+ * {@value #DEFAULT_MUTEX_PAUSE_MICROS} microseconds, 0 for none) where a locker records itself as
+ * the owner and where a waiter judges an owner (the child JVMs through the mutex's window-pause
+ * property, this JVM's threads through a hook on their handles), so that a lock whose owner could
+ * be read half-written or taken over while alive (issue #21) fails within the default seconds;
+ * RELIABILITY.md says how often it did.
  */
 @Tag("soak")
 @Timeout(180)
@@ -54,6 +63,11 @@ class SyncSoakTest {
     static final long DEFAULT_SECONDS = 3;
 
     static final int PERMITS = 3;
+
+    /** Pause of the mutex soak's children in the owner windows, microseconds. */
+    static final long DEFAULT_MUTEX_PAUSE_MICROS = 100;
+    /** MutexHandle.WINDOW_PAUSE_PROPERTY, which the children read. */
+    private static final String MUTEX_WINDOW_PAUSE_PROPERTY = "org.multios.ipc.mutex.windowPauseMicros";
 
     private static final int PARENT_CONTEXTS = 2;
     private static final int THREADS_PER_CONTEXT = 2;
@@ -103,16 +117,18 @@ class SyncSoakTest {
     void mutexGuardedNonAtomicCounterIsExact() throws Exception {
         IpcContext first = context();
         Mutex created = first.service(SyncService.class).createMutex("soak-mutex", MutexOptions.DEFAULT, 0600);
-        Result r = run("mutex", "soak-mutex", List.of(), c -> c.service(SyncService.class).openMutex("soak-mutex"),
+        Result r = run("mutex", "soak-mutex", List.of(), c -> pausedInWindows(c.service(SyncService.class)
+                .openMutex("soak-mutex")),
                 (handle, m, slot, deadline) -> SyncSoakWorker.onMutex((Mutex) handle, m, slot, deadline));
         try (Mapping m = r.segment.map(MapAccess.READ_ONLY)) {
             long counter = m.getLongVolatile(SyncSoakWorker.COUNTER);
             long acquisitions = created.info().statistics().get(Counter.MESSAGES_OUT);
             long lost = r.entries - counter;
-            System.out.printf("SOAK mutex: lockedIncrements=%d processes=%d threads=%d duration=%.1fs counter=%d "
-                    + "lost=%d violations=%d acquisitionsCounted=%d contention=%d perThread=%d..%d%n", r.entries,
-                    1 + CHILD_JVMS, r.threads, r.seconds, counter, lost, r.violations, acquisitions,
-                    created.info().statistics().get(Counter.CONTENTION), r.fewestEntries, r.mostEntries);
+            System.out.printf("SOAK mutex: lockedIncrements=%d processes=%d threads=%d duration=%.1fs "
+                    + "pauseMicros=%d counter=%d lost=%d violations=%d acquisitionsCounted=%d contention=%d "
+                    + "perThread=%d..%d%n", r.entries, 1 + CHILD_JVMS, r.threads, r.seconds, pauseMicros(), counter,
+                    lost, r.violations, acquisitions, created.info().statistics().get(Counter.CONTENTION),
+                    r.fewestEntries, r.mostEntries);
             assertThat(r.violations).as("mutual exclusion violations").isZero();
             assertThat(counter).as("the counter incremented under the lock = every thread's entries")
                     .isEqualTo(r.entries);
@@ -121,6 +137,23 @@ class SyncSoakTest {
         }
         assertThat(created.owner()).as("the mutex is free at the end").isEmpty();
         assertThat(created.isConsistent()).isTrue();
+    }
+
+    private static long pauseMicros() {
+        return Long.getLong("ipc.soak.mutexPauseMicros", DEFAULT_MUTEX_PAUSE_MICROS);
+    }
+
+    /** The handle, pausing where the children's window-pause property makes them pause. */
+    private static Mutex pausedInWindows(Mutex handle) {
+        long nanos = TimeUnit.MICROSECONDS.toNanos(pauseMicros());
+        if (nanos > 0) {
+            MutexTestHooks.install(handle, step -> {
+                if (step != MutexTestHooks.OWNER_JUDGED) {
+                    LockSupport.parkNanos(nanos);
+                }
+            });
+        }
+        return handle;
     }
 
     @Test
@@ -231,6 +264,7 @@ class SyncSoakTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", childClassPath(),
                 "-Dorg.multios.ipc.root=" + root, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-D" + MUTEX_WINDOW_PAUSE_PROPERTY + "=" + pauseMicros(),
                 SyncSoakChildMain.class.getName()));
         command.addAll(args);
         Path log = temp.resolve(label + ".log");

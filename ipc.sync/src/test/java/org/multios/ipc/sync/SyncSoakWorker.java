@@ -2,6 +2,8 @@ package org.multios.ipc.sync;
 
 import java.time.Duration;
 
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 import org.multios.ipc.shm.Mapping;
 
 /**
@@ -9,7 +11,8 @@ import org.multios.ipc.shm.Mapping;
  * ({@link SyncSoakChildMain}). Until its deadline it enters a critical section guarded by a
  * named mutex or a named counting semaphore, checks the section's invariant there, and at the
  * end writes its tally into its own slot of a named segment. Each form of the lock calls
- * (blocking, timed, try) is used in turn; every wait is bounded by {@link #WAIT}.
+ * (blocking, timed, try, and tries of {@link #SHORT_TRY} again and again, each of which judges
+ * the owner's liveness once it slept) is used in turn; every wait is bounded by {@link #WAIT}.
  *
  * <pre>
  * state segment (native byte order, every word on its own cache line)
@@ -37,6 +40,8 @@ final class SyncSoakWorker implements Runnable {
 
     /** The longest any single lock or acquire may wait before the run counts as hung. */
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** A timed lock this short, tried again until it succeeds. */
+    static final Duration SHORT_TRY = Duration.ofMillis(1);
 
     private final Mutex mutex;
     private final Semaphore semaphore;
@@ -87,12 +92,13 @@ final class SyncSoakWorker implements Runnable {
 
     private long mutexSection(long i, long me) {
         long violations = 0;
-        LockResult r = switch ((int) (i % 3)) {
+        LockResult r = switch ((int) (i % 4)) {
             case 0 -> mutex.lock(WAIT);
             case 1 -> {
                 LockResult t = mutex.tryLock();
                 yield t == LockResult.BUSY ? mutex.lock(WAIT) : t;
             }
+            case 2 -> lockInShortTries();
             default -> mutex.lock();
         };
         if (r != LockResult.ACQUIRED) {
@@ -120,6 +126,19 @@ final class SyncSoakWorker implements Runnable {
             mutex.unlock();
         }
         return violations;
+    }
+
+    private LockResult lockInShortTries() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return mutex.lock(SHORT_TRY);
+            } catch (IpcException e) {
+                if (e.error() != IpcError.TIMEOUT || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private long semaphoreSection(long i) {

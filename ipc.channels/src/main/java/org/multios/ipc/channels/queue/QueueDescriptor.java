@@ -19,7 +19,9 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *       64  +------------------------------------------------------+
  *           | max message size (int) | max messages (int)          |
  *      128  +------------------------------------------------------+
- *           | listener: pid of the registered process, 0 = none (long) |
+ *           | listener: owner word of the registered process, 0 = |
+ *           | none (long; start tick, foreign bit and pid, as the  |
+ *           | ring's slot owners: ProcessLiveness.ownerWord)       |
  *      192  +------------------------------------------------------+
  *           | notify sequence (int, futex word of listeners)       |
  *      256  +------------------------------------------------------+
@@ -35,16 +37,17 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * </pre>
  *
  * The common header's data length is the ring's length. A program that dies without closing
- * leaves "handles now" too high: counters are statistics, not ownership.
+ * leaves "handles now" too high: counters are statistics, not ownership. Layout version 3: the
+ * listener word was a bare pid in version 2.
  */
 final class QueueDescriptor {
-    static final int LAYOUT_VERSION = 2;
+    static final int LAYOUT_VERSION = 3;
     /** Where the ring starts: the header length. */
     static final int RING_OFFSET = PAGE_SIZE;
 
     static final int MAX_MESSAGE_SIZE = 64;
     static final int MAX_MESSAGES = 68;
-    static final int LISTENER_PID = 2 * CACHE_LINE;
+    static final int LISTENER_OWNER = 2 * CACHE_LINE;
     static final int NOTIFY_SEQUENCE = 3 * CACHE_LINE;
 
     static final int MESSAGES_IN = 4 * CACHE_LINE;

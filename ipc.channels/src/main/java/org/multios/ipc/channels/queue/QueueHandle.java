@@ -24,8 +24,8 @@ import org.multios.ipc.queue.QueueListener;
 import org.multios.ipc.queue.QueueRegistration;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.LocalIdentity;
 
 /**
  * A caller's handle on a named queue: the rights granted at open, tested by each operation,
@@ -234,7 +234,7 @@ final class QueueHandle implements MessageQueue {
             return false;
         }
         file.sent(len);
-        if (r == PriorityRing.SENT_TO_EMPTY && region.getLongVolatile(LISTENER_PID) != 0
+        if (r == PriorityRing.SENT_TO_EMPTY && region.getLongVolatile(LISTENER_OWNER) != 0
                 && ring.receiversSleeping() == 0) {
             region.getAndAddInt(NOTIFY_SEQUENCE, 1);
             Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
@@ -356,18 +356,18 @@ final class QueueHandle implements MessageQueue {
             throw IpcException.invalidArgument(file.displayName() + ": listener must not be null");
         }
         require(Rights.READ, "register a listener on");
-        long pid = ProcessHandle.current().pid();
+        long me = ring.ownerWord();
         synchronized (this) {
             checkOpen();
-            if (!region.compareAndSetLong(LISTENER_PID, 0, pid)) {
-                long holder = region.getLongVolatile(LISTENER_PID);
-                boolean stale = holder != pid && holder != 0 && !LocalIdentity.isAlive(holder, 0);
-                if (!stale || !region.compareAndSetLong(LISTENER_PID, holder, pid)) {
+            if (!region.compareAndSetLong(LISTENER_OWNER, 0, me)) {
+                long holder = region.getLongVolatile(LISTENER_OWNER);
+                boolean stale = holder != me && holder != 0 && ring.isOwnerDead(holder);
+                if (!stale || !region.compareAndSetLong(LISTENER_OWNER, holder, me)) {
                     throw new IpcException(IpcError.BUSY, file.displayName() + " already has a listener (process "
-                            + holder + ")");
+                            + ProcessLiveness.ownerId(holder) + ")");
                 }
             }
-            QueueWatcher w = new QueueWatcher(this, listener, region, pid);
+            QueueWatcher w = new QueueWatcher(this, listener, region, me);
             watcher = w;
             return w.start();
         }

@@ -1,6 +1,6 @@
 package org.multios.ipc.channels.queue;
 
-import static org.multios.ipc.channels.queue.QueueDescriptor.LISTENER_PID;
+import static org.multios.ipc.channels.queue.QueueDescriptor.LISTENER_OWNER;
 import static org.multios.ipc.channels.queue.QueueDescriptor.NOTIFY_SEQUENCE;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +15,7 @@ import org.multios.ipc.shm.mapped.MappedRegion;
  * A listener registration and the thread that serves it: the thread sleeps in the kernel on the
  * queue's notify sequence, which a sender bumps when its message made the queue non-empty while
  * no receiver slept, and calls the listener each time the sequence moved. The registration is
- * the queue's one registration (the listener word holds this process's pid) until it is closed;
+ * the queue's one registration (the listener word holds this process's owner word) until it is closed;
  * closing stops and joins the thread. The sequence is first read when the registration is made,
  * so a message sent as soon as {@code register} returns is not missed.
  */
@@ -25,16 +25,16 @@ final class QueueWatcher implements QueueRegistration {
     private final QueueHandle handle;
     private final QueueListener listener;
     private final MappedRegion region;
-    private final long pid;
+    private final long owner;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
     private final int initialSequence;
 
-    QueueWatcher(QueueHandle handle, QueueListener listener, MappedRegion region, long pid) {
+    QueueWatcher(QueueHandle handle, QueueListener listener, MappedRegion region, long owner) {
         this.handle = handle;
         this.listener = listener;
         this.region = region;
-        this.pid = pid;
+        this.owner = owner;
         this.initialSequence = region.getIntVolatile(NOTIFY_SEQUENCE);
         this.thread = new Thread(this::watch, "ipc-queue-listener-" + handle.file().plainName() + "-" + handle.id());
         this.thread.setDaemon(true);
@@ -84,7 +84,7 @@ final class QueueWatcher implements QueueRegistration {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        region.compareAndSetLong(LISTENER_PID, pid, 0);
+        region.compareAndSetLong(LISTENER_OWNER, owner, 0);
         Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
         handle.forget(this);
         if (Thread.currentThread() != thread) {

@@ -3,7 +3,6 @@ package org.multios.ipc.channels.ring;
 import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,7 +12,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 
 /**
  * A bounded, lock-free, multi-process priority message ring: a flyweight over a
@@ -37,10 +36,11 @@ import org.multios.ipc.spi.LocalIdentity;
  * <li>claiming a position of an index ring and publishing it are one compare-and-set of the
  * entry word; head and tail are hints that others advance, so no position is left claimed but
  * unpublished;</li>
- * <li>a slot is moved from ring to ring only by the process whose pid and start time are in the
- * slot's owner word; a slot whose owner is found dead is recovered: left where it is if a ring
- * holds its index (a message published whole, or a free slot), else returned to the free ring
- * (a message its sender died writing, never published, or one its receiver died taking). A
+ * <li>a slot is moved from ring to ring only by the process whose pid and start tick are in the
+ * slot's owner word; a slot whose owner is dead for certain ({@link ProcessLiveness}) is
+ * recovered: left where it is if a ring holds its index (a message published whole, or a free
+ * slot), else returned to the free ring (a message its sender died writing, never published, or
+ * one its receiver died taking). A
  * thread that meets a foreign owner on the head slot spins, then yields, and once
  * {@link #LIVENESS_CHECK_NANOS} went by checks the owner's liveness now and then; a sender that finds no free slot looks for slots
  * of dead owners at most every {@link #SWEEP_INTERVAL_NANOS} ({@link #recover()} does it on
@@ -60,8 +60,9 @@ import org.multios.ipc.spi.LocalIdentity;
  * {@link #LOOP_LIMIT}, and states an intact ring cannot show (an entry a lap behind an unmoved
  * head or tail, a slot index beyond the capacity) give {@link IpcError#CORRUPTED}. A taken
  * message's length and priority are checked before its bytes are copied (a bad one is dropped
- * with CORRUPTED), lengths given back to the byte budget are clamped, an owner word with an
- * unverifiable start time counts as dead, and {@link #attach} refuses sizes that could overflow.
+ * with CORRUPTED), lengths given back to the byte budget are clamped, an owner word naming no
+ * process counts as dead (one naming a live process, or a foreign one, holds a ring up
+ * for at most {@link #GIVE_UP_NANOS} a try), and {@link #attach} refuses sizes that could overflow.
  *
  * <p>The hot paths allocate nothing and return status codes; misuse (a bad range or priority)
  * is the caller's to check. Not tied to any API: message queues and channels build on it.
@@ -128,9 +129,8 @@ public final class PriorityRing {
     private static final int MAX_MESSAGE_SIZE = Integer.MAX_VALUE - SLOT_HEADER_SIZE - 8;
     private static final int OP_RESERVE = 0;
     private static final int OP_GIVE_BACK = 1;
-    private static final long SELF = ownerWord(ProcessHandle.current().pid(),
-            ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     private static final Hook PAUSE_HOOK = pauseHook(Long.getLong(CRASH_WINDOW_PAUSE_PROPERTY, 0L));
+    private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
 
     private final MappedRegion region;
     private final long base;
@@ -143,6 +143,7 @@ public final class PriorityRing {
     private final long slots;
     private final int budget;
     private final long self;
+    private final long home;
     private final Hook hook;
     private long nextSweep = System.nanoTime();
 
@@ -159,6 +160,7 @@ public final class PriorityRing {
         this.slots = base + slotsOffset(capacity);
         this.budget = budget;
         this.self = self;
+        this.home = region.getLong(base + HOME_NAMESPACE_OFFSET);
         this.hook = hook;
     }
 
@@ -185,7 +187,10 @@ public final class PriorityRing {
             throw new IllegalArgumentException("a ring of " + capacity + " messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
         }
-        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget, SELF, PAUSE_HOOK);
+        long home = LIVENESS.namespaces();
+        region.putLong(base + HOME_NAMESPACE_OFFSET, home);
+        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
+                LIVENESS.currentProcessWord(home), PAUSE_HOOK);
         for (int r = 0; r < INDEX_RINGS; r++) {
             for (int i = 0; i < ring.indexLength; i++) {
                 region.putLong(ring.entry(r, i), ring.freeWord(i));
@@ -218,10 +223,10 @@ public final class PriorityRing {
      * @throws IpcException CORRUPTED if the words there do not describe a ring that fits
      */
     public static PriorityRing attach(MappedRegion region, long base, long available, String what) {
-        return attach(region, base, available, what, SELF, PAUSE_HOOK);
+        return attach(region, base, available, what, 0, PAUSE_HOOK);
     }
 
-    /** Attaches as a given owner with a hook: tests that play a process that dies. */
+    /** Attaches as a given owner (0: this process) with a hook: tests that play a process that dies. */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner, Hook hook) {
         if ((base & (CACHE_LINE - 1)) != 0 || available < CONTROLS_OFFSET || base + available > region.length()) {
             throw corrupted(what, "has no room for a message ring at " + base);
@@ -240,7 +245,9 @@ public final class PriorityRing {
             throw corrupted(what, "has an inconsistent message ring (" + capacity + " slots of " + maxSize
                     + " bytes in " + available + " bytes)");
         }
-        return new PriorityRing(region, base, capacity, maxSize, budget, owner, hook);
+        long self = owner != 0 ? owner
+                : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
+        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook);
     }
 
     private static IpcException corrupted(String what, String problem) {
@@ -277,24 +284,20 @@ public final class PriorityRing {
         return ((long) kind.ordinal() << 56) | (id & ID_MASK);
     }
 
-    /** The owner word of a process: its start second above, its pid below; never 0. */
-    static long ownerWord(long pid, long startMillis) {
-        return ((startMillis / 1000) << 32) | (pid & 0xffff_ffffL);
+    /**
+     * The owner word this attachment writes: this process, for the ring's home namespaces. Other
+     * records of the file that name a process (a queue's listener) use it too.
+     */
+    public long ownerWord() {
+        return self;
     }
 
-    /** Whether the process of an owner word lives (a reused pid with another start does not). */
-    static boolean ownerAlive(long owner) {
-        long pid = owner & 0xffff_ffffL;
-        long startSecond = owner >>> 32;
-        if (pid == 0) {
-            return false;
-        }
-        if (startSecond == 0) {
-            // written only by a process whose start time cannot be read: a word another process
-            // overwrote must not pass for a live owner because some process has that pid
-            return ProcessHandle.of(pid).map(p -> p.isAlive() && p.info().startInstant().isEmpty()).orElse(false);
-        }
-        return LocalIdentity.isAlive(pid, startSecond * 1000 + 500);
+    /**
+     * Whether the process of an owner word written by {@link #ownerWord()} (in any process) is
+     * dead for certain, as {@link ProcessLiveness} and the ring's home namespace decide.
+     */
+    public boolean isOwnerDead(long owner) {
+        return LIVENESS.isOwnerDead(owner, home);
     }
 
     private static Hook pauseHook(long micros) {
@@ -602,7 +605,7 @@ public final class PriorityRing {
         int recovered = 0;
         for (int slot = 0; slot < capacity; slot++) {
             long owner = region.getLongVolatile(slot(slot) + SLOT_OWNER_OFFSET);
-            if (owner != 0 && owner != self && !ownerAlive(owner) && repair(slot, owner)) {
+            if (owner != 0 && owner != self && isOwnerDead(owner) && repair(slot, owner)) {
                 recovered++;
             }
         }
@@ -706,7 +709,7 @@ public final class PriorityRing {
         long waited = now - since;
         // liveness reads /proc and allocates: every 64th pass once a millisecond went by
         if (waited >= LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= GIVE_UP_NANOS)
-                && owner != self && !ownerAlive(owner)) {
+                && owner != self && isOwnerDead(owner)) {
             repair(slot, owner);
             return now;
         }

@@ -11,6 +11,7 @@ package org.multios.ipc.channels.ring;
  *         | capacity N (int) | max message size (int) | slot size (int) |     |  written once
  *         | index ring length C (int, power of two >= N) | magic (int)        |
  *         | byte budget B (int, 0 = none) | slots recovered (long, @24)       |
+ *         | home namespaces of the slot owners (long, @32)                    |
  *     64  +-------------------------------------------------------------------+
  *         | non-empty priorities bitmap (int): bit p set = ring p may hold    |
  *    128  +-------------------------------------------------------------------+
@@ -37,7 +38,8 @@ package org.multios.ipc.channels.ring;
  *         | slots, N x slot size, 64-byte aligned start:                      |
  *         | +0 length (int) | +4 priority (int) | +8 sender (long: kind in   |
  *         | the top 8 bits, id below) | +16 sender pid (long) | +24 owner    |
- *         | (long: 0, or start second << 32 | pid of the process moving it) |
+ *         | (long: 0, or the owner word of the process moving it: start tick |
+ *         | << 32 | foreign bit 30 | pid, see ProcessLiveness.ownerWord)     |
  *         | +32 holds budget bytes (int) | +36 pad | +40 payload padded to 8 |
  *         +-------------------------------------------------------------------+
  * </pre>
@@ -60,7 +62,9 @@ package org.multios.ipc.channels.ring;
  * owner is dead stays where it is: a recoverer swaps the dead owner for itself, looks for the
  * index in all 33 rings, and if no ring has it (its sender died before publishing, or its
  * receiver died after taking it) returns it to the free ring; a message is therefore published
- * whole or never. The owner's pid and start second let a reused pid be told apart.
+ * whole or never. The owner's pid and start tick (field 22 of its stat, the same number in every
+ * process) let a reused pid be told apart; an owner whose PID and time namespaces are not the
+ * ring's home ones (the initializer's) carries the foreign bit and is never judged dead.
  *
  * <p><b>Byte budget</b> (channels). A sender that holds a slot reserves its bytes by swapping the
  * bytes word {@code [q, 0]} for {@code [q + len, reserve slot]}, marks the slot as holding budget
@@ -71,8 +75,8 @@ package org.multios.ipc.channels.ring;
 public final class PriorityRingDescriptor {
     /** Bytes of a cache line. */
     public static final int CACHE_LINE = 64;
-    /** Marks an initialized ring of this layout: "PRN2" (one-word entries, slot owners). */
-    public static final int MAGIC = 0x50524e32;
+    /** Marks an initialized ring of this layout: "PRN3" (one-word entries, slot owners with start ticks). */
+    public static final int MAGIC = 0x50524e33;
     /** Number of priorities, each with its own index ring. */
     public static final int PRIORITIES = 32;
     /** Number of index rings: the free ring and one per priority. */
@@ -94,6 +98,8 @@ public final class PriorityRingDescriptor {
     public static final int BYTE_BUDGET_OFFSET = 20;
     /** Slots given back by recovery after their owner died (long). */
     public static final int RECOVERED_OFFSET = 24;
+    /** Namespaces of the slot owners that may be judged dead: ProcessLiveness.namespaces() (long). */
+    public static final int HOME_NAMESPACE_OFFSET = 32;
     /** Non-empty priorities bitmap (int). */
     public static final int BITMAP_OFFSET = CACHE_LINE;
     /** Message-available sequence, a futex word (int). */

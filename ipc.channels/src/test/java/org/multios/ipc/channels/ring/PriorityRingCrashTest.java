@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 
 /**
  * A process that dies at each step of a send or a receive, played in one JVM: a ring attached
@@ -29,7 +30,8 @@ class PriorityRingCrashTest {
     private static final int CAPACITY = 4;
     private static final int SIZE = 16;
     private static final int BUDGET = 4 * SIZE;
-    private static final long DEAD = PriorityRing.ownerWord(0x7fff_fff0L, 0);
+    /** An owner no process is: the largest id Linux could give, far above the usual pid_max. */
+    private static final long DEAD = ProcessLiveness.ownerWord(ProcessLiveness.MAX_ID, 1, false);
     private static final long SENDER = PriorityRing.sender(ProcessKind.OS_PROCESS, 1);
 
     @TempDir

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -19,6 +18,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 
 /**
  * The crash-recoverable ring keeps the guarantees of the ring it replaced: a live thread merely
@@ -32,8 +32,8 @@ class PriorityRingHoldAndHostileTest {
     private static final int CAPACITY = 4;
     private static final int SIZE = 16;
     private static final long HOLD_MILLIS = 300;
-    private static final long SELF = PriorityRing.ownerWord(ProcessHandle.current().pid(),
-            ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+    private static final long SELF = ProcessLiveness.system().currentProcessWord(
+            ProcessLiveness.system().namespaces());
     private static final long SENDER = PriorityRing.sender(ProcessKind.OS_PROCESS, 1);
 
     @TempDir

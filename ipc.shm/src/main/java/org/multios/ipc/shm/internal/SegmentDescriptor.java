@@ -14,7 +14,8 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
  *        0  +------------------------------------------------+
  *           | common object header (64 bytes)                 |
  *       64  +------------------------------------------------+
- *           | reserved                                        |
+ *           | creator (8): owner word of the creating process |
+ *           | creator's namespaces (8)     | reserved         |
  *      128  +------------------------------------------------+
  *           | mappings now, all processes (8)        | pad    |
  *      192  +------------------------------------------------+
@@ -35,7 +36,9 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
  * </pre>
  *
  * A program that dies without closing leaves the "now" counters too high: they are statistics,
- * not ownership. Who maps a segment is read from the operating system.
+ * not ownership. Who maps a segment is read from the operating system. The creator's owner word
+ * (start tick, pid: {@link org.multios.ipc.shm.mapped.ProcessLiveness#ownerWord}) is written
+ * once at creation; it is 0 in files made before it was recorded, and then never judged dead.
  */
 final class SegmentDescriptor {
     /** Version of the segment layout below the common header. */
@@ -43,6 +46,8 @@ final class SegmentDescriptor {
     /** Where the data starts: the header length. */
     static final int DATA_OFFSET = PAGE_SIZE;
 
+    static final int CREATOR_OFFSET = CACHE_LINE;
+    static final int CREATOR_NAMESPACE_OFFSET = CACHE_LINE + 8;
     static final int MAPPINGS_NOW_OFFSET = 2 * CACHE_LINE;
     static final int MAPPINGS_TOTAL_OFFSET = 3 * CACHE_LINE;
     static final int BYTES_READ_OFFSET = 4 * CACHE_LINE;

@@ -23,10 +23,10 @@ import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.shm.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.LocalIdentity;
 import org.multios.ipc.spi.MechanismProvider;
 
 /**
@@ -39,6 +39,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     /** Test hook step: a create (inside its session) is about to make its segment's file. */
     static final int STEP_CREATING = 1;
 
+    private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
     private final ObjectDirectory directory;
     private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
@@ -118,8 +119,10 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     }
 
     /**
-     * Removes named segments whose creating process is dead and that no process maps, as far as
-     * this process can see (it must read {@code /proc}).
+     * Removes named segments whose creating process is dead for certain ({@link ProcessLiveness};
+     * never one created in other PID or time namespaces, nor one of a layout that did not record its
+     * creator's start tick) and that no process may map ({@link ProcessMaps#mayBeMapped}: a
+     * process whose maps cannot be read counts as mapping it).
      */
     @Override
     public List<ObjectInfo> collectStale() {
@@ -129,10 +132,12 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         }
         for (String name : directory.names()) {
             try {
-                ObjectInfo info = describe(name);
-                IpcProcess creator = info.creator();
-                if (!LocalIdentity.isAlive(creator.pid(), creator.startTimeMillis())
-                        && ProcessMaps.mappers(directory.path(name)).isEmpty()) {
+                ObjectDirectory.Opened header = directory.snapshot(name, SegmentDescriptor.DATA_OFFSET);
+                ObjectInfo info = describe(name, header);
+                MappedRegion r = header.region();
+                if (LIVENESS.isOwnerDead(r.getLong(SegmentDescriptor.CREATOR_OFFSET),
+                        r.getLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET))
+                        && !ProcessMaps.mayBeMapped(directory.path(name))) {
                     directory.unlink(name);
                     removed.add(info);
                 }
@@ -158,10 +163,12 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             IpcProcess self = caller.process();
             at(STEP_CREATING);
             ObjectDirectory.Created created = directory.create(name, SegmentDescriptor.fileLength(size), permissions,
-                    region -> new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
-                            SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
-                            permissions.mode(), self.pid(),
-                            self.startTimeMillis(), System.currentTimeMillis()));
+                    region -> {
+                        new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
+                                SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
+                                permissions.mode(), self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+                        recordCreator(region);
+                    });
             try {
                 checkObjectCount(0);
             } catch (IpcException overLimit) {
@@ -227,10 +234,11 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     /** A segment's description from a copy of its header, without mapping its file. */
     private ObjectInfo describe(String name) {
-        ObjectDirectory.Opened header = directory.snapshot(name, SegmentDescriptor.DATA_OFFSET);
-        long fileLength = header.attributes().size();
-        Segment segment = attach(name, header, fileLength);
-        return segment.info();
+        return describe(name, directory.snapshot(name, SegmentDescriptor.DATA_OFFSET));
+    }
+
+    private ObjectInfo describe(String name, ObjectDirectory.Opened header) {
+        return attach(name, header, header.attributes().size()).info();
     }
 
     private Segment attach(String name, ObjectDirectory.Opened opened) {
@@ -251,6 +259,13 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                 creator, null, () -> { });
     }
 
+
+    /** Records this process as the creator, for {@link #collectStale()}: see SegmentDescriptor. */
+    private static void recordCreator(MappedRegion region) {
+        long namespace = LIVENESS.namespaces();
+        region.putLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET, namespace);
+        region.putLong(SegmentDescriptor.CREATOR_OFFSET, LIVENESS.currentProcessWord(namespace));
+    }
 
     private static IpcProcess creatorOf(ObjectFileHeader header, Permissions permissions) {
         long pid = header.creatorPid();

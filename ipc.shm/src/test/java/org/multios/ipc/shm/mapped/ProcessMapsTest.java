@@ -34,6 +34,7 @@ class ProcessMapsTest {
         }
         region.putByte(0, (byte) 1);
         assertThat(ProcessMaps.mappers(f)).contains(ProcessHandle.current().pid());
+        assertThat(ProcessMaps.mayBeMapped(f)).isTrue();
         assertThat(region.getByte(0)).isEqualTo((byte) 1);
     }
 

@@ -5,6 +5,7 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.*;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -12,29 +13,75 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Rights;
 import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.LocalIdentity;
 import org.multios.ipc.sync.LockResult;
 import org.multios.ipc.sync.Mutex;
 import org.multios.ipc.sync.MutexOptions;
 
 /**
- * A mutex on a shared page. The futex word holds the owning OS process's pid (bit 31 set when
- * others sleep), so another process can tell whether the owner still lives: when a robust
- * mutex's owner process is dead, the next locker takes the lock over and learns OWNER_DEAD.
- * Within one JVM the owning thread and IPC process are recorded beside it. A caller that goes
- * away holding the lock (its bundle stops) releases it, as owner-dead for a robust mutex.
+ * A mutex on a shared page. Its lock word holds the owning OS thread, its start tick and a
+ * waiters bit in one 64-bit word ({@link SyncDescriptor}), so that another process can tell
+ * whether the owner still lives: when a robust mutex's owning thread or process is dead for
+ * certain ({@link ProcessLiveness}), the next locker compares-and-sets that very word to itself
+ * and learns OWNER_DEAD. A caller that goes away holding the lock (its bundle stops) releases
+ * it, as owner-dead for a robust mutex.
  */
 final class MutexHandle extends SyncHandle implements Mutex {
-    private final int pid;
-    private final long processStart;
-    private volatile boolean holding;
+    /**
+     * System property (test and diagnosis only): a locker pauses this many microseconds in each
+     * window where an owner is being recorded or judged, so that a soak hits them. 0 or absent:
+     * no pause (the hook is null and costs nothing).
+     */
+    static final String WINDOW_PAUSE_PROPERTY = "org.multios.ipc.mutex.windowPauseMicros";
+
+    // steps at which a test hook is called
+    /** The lock word was just set to this thread; the rest of the owner record is not written yet. */
+    static final int STEP_ACQUIRED = 1;
+    /** A waiter read the owner word it is about to judge. */
+    static final int STEP_OWNER_READ = 2;
+    /** A waiter judged the owner word (and took over if it found it dead). */
+    static final int STEP_OWNER_JUDGED = 3;
+
+    /** Called at each step of locking: test and diagnosis only. */
+    interface Hook {
+        void at(int step);
+    }
+
+    private static final Hook PAUSE_HOOK = pauseHook(Long.getLong(WINDOW_PAUSE_PROPERTY, 0L));
+
+    private final ProcessLiveness liveness = ProcessLiveness.system();
+    private final long home;
+    /** The owner word this handle locked with while a thread holds the lock through it, else 0. */
+    private volatile long heldWord;
+    private volatile Hook hook = PAUSE_HOOK;
 
     MutexHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
-        IpcProcess self = session.caller().process();
-        this.pid = (int) self.pid();
-        this.processStart = self.startTimeMillis();
+        this.home = region.getLongVolatile(HOME_NAMESPACE);
+    }
+
+    /** Replaces the hook (null: none): tests that pause a thread inside a window. */
+    void hook(Hook h) {
+        this.hook = h;
+    }
+
+    private static Hook pauseHook(long micros) {
+        if (micros <= 0) {
+            return null;
+        }
+        return step -> {
+            if (step != STEP_OWNER_JUDGED) {
+                LockSupport.parkNanos(micros * 1000);
+            }
+        };
+    }
+
+    private void step(int step) {
+        Hook h = hook;
+        if (h != null) {
+            h.at(step);
+        }
     }
 
     @Override
@@ -54,17 +101,23 @@ final class MutexHandle extends SyncHandle implements Mutex {
         return session.caller().process().id();
     }
 
-    @Override
-    public boolean isHeldByCurrentThread() {
-        return (region.getIntVolatile(STATE) & MUTEX_OWNER_MASK) == pid
-                && region.getLongVolatile(OWNER_THREAD) == Thread.currentThread().getId()
-                && region.getLongVolatile(OWNER_PROCESS) == callerId();
+    /** The owner word of the calling thread, without the waiters bit. */
+    private long myWord() {
+        return liveness.currentThreadWord(home);
     }
 
-    /** Whether this handle's caller holds the lock, from any thread. */
-    private boolean heldByCaller() {
-        return (region.getIntVolatile(STATE) & MUTEX_OWNER_MASK) == pid
-                && region.getLongVolatile(OWNER_PROCESS) == callerId();
+    private long ownerWord() {
+        return region.getLongVolatile(LOCK_WORD) & ~MUTEX_WAITERS_BIT;
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        long owner = ownerWord();
+        if (owner == 0 || ProcessLiveness.ownerId(owner) != liveness.currentThreadId()) {
+            return false; // a thread that holds the lock knows its own word (and nobody else has it)
+        }
+        // only this thread can have written its own word, so the record read after it is its own
+        return owner == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId();
     }
 
     @Override
@@ -100,28 +153,32 @@ final class MutexHandle extends SyncHandle implements Mutex {
             region.putIntRelease(HOLD_COUNT, holds + 1);
             return LockResult.ACQUIRED;
         }
+        long me = myWord();
         long start = 0;
         long nextLivenessCheck = 0;
         boolean waited = false;
         try {
             while (true) {
                 checkOpen();
-                int s = region.getIntVolatile(STATE);
-                if (s == 0) {
+                long w = region.getLongVolatile(LOCK_WORD);
+                if (w == 0) {
                     // after sleeping, others may still sleep: keep their bit so that unlock wakes one
-                    if (region.compareAndSetInt(STATE, 0, waited ? pid | MUTEX_WAITERS_BIT : pid)) {
-                        return becomeOwner(false);
+                    if (region.compareAndSetLong(LOCK_WORD, 0, waited ? me | MUTEX_WAITERS_BIT : me)) {
+                        return becomeOwner(me, false);
                     }
                     continue;
                 }
                 if (waited && System.nanoTime() - nextLivenessCheck >= 0) {
                     nextLivenessCheck = System.nanoTime() + Futex.MAX_SLICE_NANOS;
-                    if (ownerGone(s & MUTEX_OWNER_MASK)) {
-                        if (region.compareAndSetInt(STATE, s, pid | (s & MUTEX_WAITERS_BIT))) {
-                            return becomeOwner(robust());
-                        }
-                        continue;
+                    step(STEP_OWNER_READ);
+                    // the takeover replaces exactly the owner judged dead, or nothing
+                    boolean tookOver = liveness.isOwnerDead(w, home)
+                            && region.compareAndSetLong(LOCK_WORD, w, me | (w & MUTEX_WAITERS_BIT));
+                    step(STEP_OWNER_JUDGED);
+                    if (tookOver) {
+                        return becomeOwner(me, robust());
                     }
+                    continue;
                 }
                 if (once) {
                     return LockResult.BUSY;
@@ -132,11 +189,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     object.count(CONTENTION, 1);
                     object.count(WAITS, 1);
                 }
-                int sleeping = s | MUTEX_WAITERS_BIT;
-                if (s != sleeping && !region.compareAndSetInt(STATE, s, sleeping)) {
+                long sleeping = w | MUTEX_WAITERS_BIT;
+                if (w != sleeping && !region.compareAndSetLong(LOCK_WORD, w, sleeping)) {
                     continue;
                 }
-                if (!sleep(STATE, sleeping, deadline, "lock")) {
+                if (!sleep(LOCK_FUTEX, (int) sleeping, deadline, "lock")) {
                     object.count(TIMEOUTS, 1);
                     throw IpcException.timeout("lock", object.displayName());
                 }
@@ -149,39 +206,15 @@ final class MutexHandle extends SyncHandle implements Mutex {
         }
     }
 
-    /**
-     * Whether the owner went away without unlocking: its process is dead, or, in this JVM, the
-     * thread that locked has ended. Checked at most once a slice, since it reads /proc.
-     */
-    private boolean ownerGone(int ownerPid) {
-        if (ownerPid == pid) {
-            long thread = region.getLongVolatile(OWNER_THREAD);
-            return thread != 0 && region.getLongVolatile(OWNER_PID) == pid
-                    && Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getId() == thread);
-        }
-        return ownerDead(ownerPid);
-    }
-
-    private boolean ownerDead(int ownerPid) {
-        if (!LocalIdentity.isAlive(ownerPid, 0)) {
-            return true;
-        }
-        boolean fieldsDescribeOwner = region.getLongVolatile(OWNER_PID) == ownerPid;
-        long start = region.getLongVolatile(OWNER_START);
-        return fieldsDescribeOwner && start != 0 && !LocalIdentity.isAlive(ownerPid, start);
-    }
-
-    private LockResult becomeOwner(boolean ownerDied) {
-        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0) {
-            releaseLock();
-            checkRecoverable();
-        }
-        holding = true;
-        region.putLongRelease(OWNER_PID, pid);
-        region.putLongRelease(OWNER_START, processStart);
-        region.putLongRelease(OWNER_THREAD, Thread.currentThread().getId());
+    private LockResult becomeOwner(long me, boolean ownerDied) {
+        step(STEP_ACQUIRED);
+        heldWord = me;
         region.putLongRelease(OWNER_PROCESS, callerId());
         region.putIntRelease(HOLD_COUNT, 1);
+        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0) {
+            releaseLock(me);
+            checkRecoverable();
+        }
         object.count(ACQUISITIONS, 1);
         if (ownerDied) {
             setFlag(FLAG_INCONSISTENT);
@@ -220,18 +253,26 @@ final class MutexHandle extends SyncHandle implements Mutex {
         if ((region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) != 0) {
             setFlag(FLAG_NOT_RECOVERABLE);
         }
-        releaseLock();
+        releaseLock(myWord());
     }
 
-    /** Gives the lock up whoever the holding thread is, and wakes one sleeper. */
-    private void releaseLock() {
-        holding = false;
-        region.putLongRelease(OWNER_THREAD, 0);
-        region.putLongRelease(OWNER_PROCESS, 0);
-        region.putIntRelease(HOLD_COUNT, 0);
-        int s = region.getAndSetInt(STATE, 0);
-        if ((s & MUTEX_WAITERS_BIT) != 0) {
-            Futex.wake(region, STATE, 1);
+    /**
+     * Frees the lock if {@code word} still owns it, and wakes one sleeper. The rest of the owner
+     * record stays: it means something only beside its owner word, and the next owner rewrites it.
+     */
+    private void releaseLock(long word) {
+        heldWord = 0;
+        while (true) {
+            long w = region.getLongVolatile(LOCK_WORD);
+            if ((w & ~MUTEX_WAITERS_BIT) != word) {
+                return;
+            }
+            if (region.compareAndSetLong(LOCK_WORD, w, 0)) {
+                if ((w & MUTEX_WAITERS_BIT) != 0) {
+                    Futex.wake(region, LOCK_FUTEX, 1);
+                }
+                return;
+            }
         }
     }
 
@@ -242,7 +283,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     + " held by this thread");
         }
         int holds = region.getIntVolatile(HOLD_COUNT);
-        releaseLock();
+        releaseLock(myWord());
         return holds;
     }
 
@@ -277,12 +318,14 @@ final class MutexHandle extends SyncHandle implements Mutex {
     /** Releases the lock if it was taken through this handle and is still held by its caller. */
     @Override
     void closing() {
-        if (holding && heldByCaller()) {
+        long held = heldWord;
+        if (held != 0 && ownerWord() == held && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
             if (robust()) {
                 setFlag(FLAG_INCONSISTENT);
             }
-            releaseLock();
+            releaseLock(held);
         }
+        Futex.wake(region, LOCK_FUTEX, Integer.MAX_VALUE); // sleepers on this handle see it closed
     }
 
     @Override
@@ -319,16 +362,16 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public Optional<IpcProcess> owner() {
-        int owner = region.getIntVolatile(STATE) & MUTEX_OWNER_MASK;
+        long owner = ownerWord();
         if (owner == 0) {
             return Optional.empty();
         }
-        if (owner == pid && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
+        long pid = liveness.processOf(ProcessLiveness.ownerId(owner));
+        if (pid == ProcessHandle.current().pid() && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
             return Optional.of(session.caller().process());
         }
-        String user = ProcessHandle.of(owner).flatMap(p -> p.info().user()).orElse("unknown");
-        return Optional.of(new IpcProcess(ProcessKind.OS_PROCESS, owner, "pid " + owner, owner,
-                region.getLongVolatile(OWNER_START), user, Set.of()));
+        String user = ProcessHandle.of(pid).flatMap(p -> p.info().user()).orElse("unknown");
+        return Optional.of(new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, 0, user, Set.of()));
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.multios.ipc.sync.internal;
 
 import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
 
+import java.nio.ByteOrder;
+
 /**
  * Layout of the file of a named synchronization object (semaphore, mutex, condition, event):
  * one page. After the common object header ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor})
@@ -15,8 +17,9 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
  *    64  +--------------------------------------------------------------+
  *        | state (int, futex word)  | word 2 (int)  | word 3 (int)  ... |   see below
  *   128  +--------------------------------------------------------------+
- *        | owner pid (long) | owner start ms (long) | owner thread (long)|  mutex only
- *        | owner IPC process id (long) | hold count (int) | flags (int) |
+ *        | lock word (long, low half the futex word) | home namespaces    |  mutex only
+ *        | (long) | owner IPC process id (long) | hold count (int) |      |
+ *        | flags (int)                                                  |
  *   192  +--------------------------------------------------------------+
  *        | event data (long)                                            |  event only
  *  1024  +--------------------------------------------------------------+
@@ -26,27 +29,42 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
  * </pre>
  *
  * Semaphore: state = value, word 2 = maximum, word 3 = sleeping waiters.
- * Mutex: state = 0 free, else the owner's pid, with bit 31 set when others sleep on it;
- * word 2 = options (bit 0 recursive, bit 1 robust). Flags: bit 0 inconsistent (the owner died;
- * not yet marked consistent), bit 1 not recoverable.
+ * Mutex: word 2 = options (bit 0 recursive, bit 1 robust); the state word is unused. The lock
+ * word is 0 when free, else the owning OS thread as one owner word
+ * ({@link org.multios.ipc.shm.mapped.ProcessLiveness#ownerWord}), so that nobody ever reads an
+ * owner half-written and a takeover compares-and-sets the exact owner it judged dead:
+ * <pre>
+ *   63                32 31      30       29   22 21            0
+ *  [ start tick (low 32 | waiters | foreign | 0    | thread id     ]
+ *  [ bits of field 22)  |         |         |      | (gettid)      ]
+ * </pre>
+ * Waiters sleep on its low half (offset 128 little-endian, 132 big-endian), which changes with
+ * every owner and holds the waiters bit. The home namespaces (PID and time, see
+ * {@link org.multios.ipc.shm.mapped.ProcessLiveness#namespaces()}) are the creator's; owners from
+ * other namespaces set the foreign bit and are never judged dead, nor does a process outside
+ * them judge anyone. The owner IPC process id (the caller's, within the owning thread's JVM),
+ * hold count and flags are written by the owner only. Flags: bit 0 inconsistent (the owner
+ * died; not yet marked consistent), bit 1 not recoverable. Layout version 2; version 1 kept the
+ * owner's pid in the state word and its start and thread in separate words.
  * Condition: state = sequence number bumped by each signal, word 3 = sleeping waiters.
  * Event: state = 1 signalled, 0 not; word 2 = type (0 auto-reset, 1 manual-reset); word 3 =
  * sleeping waiters.
  */
 final class SyncDescriptor {
-    static final int LAYOUT_VERSION = 1;
+    static final int LAYOUT_VERSION = 2;
     static final int FILE_LENGTH = 4096;
 
     static final int STATE = 64;
     static final int WORD2 = 68;
     static final int WORD3 = 72;
 
-    static final int OWNER_PID = 128;
-    static final int OWNER_START = 136;
-    static final int OWNER_THREAD = 144;
-    static final int OWNER_PROCESS = 152;
-    static final int HOLD_COUNT = 160;
-    static final int FLAGS = 164;
+    static final int LOCK_WORD = 128;
+    /** The half of the lock word that waiters sleep on: its low 32 bits. */
+    static final int LOCK_FUTEX = LOCK_WORD + (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 4);
+    static final int HOME_NAMESPACE = 136;
+    static final int OWNER_PROCESS = 144;
+    static final int HOLD_COUNT = 152;
+    static final int FLAGS = 156;
 
     static final int EVENT_DATA = 192;
 
@@ -57,8 +75,7 @@ final class SyncDescriptor {
     static final int CONTENTION = WAITS + 4 * CACHE_LINE;
     static final int HANDLES = WAITS + 5 * CACHE_LINE;
 
-    static final int MUTEX_WAITERS_BIT = 0x8000_0000;
-    static final int MUTEX_OWNER_MASK = 0x7fff_ffff;
+    static final long MUTEX_WAITERS_BIT = 0x8000_0000L;
     static final int OPTION_RECURSIVE = 1;
     static final int OPTION_ROBUST = 2;
     static final int FLAG_INCONSISTENT = 1;

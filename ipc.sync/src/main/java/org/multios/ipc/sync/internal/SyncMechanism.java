@@ -9,6 +9,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.sync.Condition;
 import org.multios.ipc.sync.Mutex;
 import org.multios.ipc.sync.MutexOptions;
@@ -53,6 +54,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
     private static void initMutex(MappedRegion r, MutexOptions o) {
         r.putInt(WORD2, (o.recursive() ? OPTION_RECURSIVE : 0) | (o.robust() ? OPTION_ROBUST : 0));
+        r.putLong(HOME_NAMESPACE, ProcessLiveness.system().namespaces());
     }
 
     private final class Service implements SyncService {
