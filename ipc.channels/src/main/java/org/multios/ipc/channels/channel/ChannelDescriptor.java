@@ -31,8 +31,8 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *      512  +---------------------------------------------------------------+
  *           | direction A->B (received at B), 12 lines of 64 bytes:         |
  *           |  +0 unused (layout 1: bytes queued; now in the ring's budget) |
- *           |  +64 space sequence (int, futex word of waiting senders)      |
- *           |  +128 senders sleeping on it (int)                            |
+ *           |  +64 unused (layout 2: space sequence; now the ring's)        |
+ *           |  +128 unused (layout 2: senders sleeping; now the ring's)     |
  *           |  +192 messages in | +256 messages out | +320 bytes in |       |
  *           |  +384 bytes out | +448 depth high-water mark | +512 waits |    |
  *           |  +576 timeouts | +640 errors | +704 denials (longs)           |
@@ -51,14 +51,15 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * Each ring carries the buffer size as its byte budget ({@link PriorityRingDescriptor}): a
  * sender that took a slot reserves its message's bytes there (never past the buffer size), and
  * the receiver that takes the message gives them back, both recorded so that a process killed
- * in between leaks neither slot nor bytes; the receiver then bumps the space sequence and wakes
- * sleeping senders. The ring's own slot
+ * in between leaks neither slot nor bytes. Senders sleep on the ring's space sequence, which
+ * every path that frees a slot bumps (a receive, a message dropped as corrupt, a reservation
+ * that did not fit, recovery from a dead owner). The ring's own slot
  * count bounds the messages: {@code maxMessages} when the options set it, else
  * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
  */
 public final class ChannelDescriptor {
     /** Layout version of the channel header, checked on attach. */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
     /** Slots of a direction without a message bound never exceed this. */
     public static final int MAX_DEFAULT_SLOTS = 1024;
     /** Bytes of slots a direction without a message bound aims at (at least one slot). */
@@ -88,10 +89,6 @@ public final class ChannelDescriptor {
 
     /** In a direction block: unused since layout 2 (bytes queued live in the ring's budget). */
     public static final int BYTES_QUEUED = 0;
-    /** In a direction block: space sequence, a futex word (int). */
-    public static final int SPACE_SEQUENCE = CACHE_LINE;
-    /** In a direction block: senders sleeping on the space sequence (int). */
-    public static final int SENDERS_SLEEPING = 2 * CACHE_LINE;
     /** In a direction block: messages sent (long). */
     public static final int MESSAGES_IN = 3 * CACHE_LINE;
     /** In a direction block: messages received (long). */

@@ -186,34 +186,6 @@ final class ChannelFile {
         region.getAndAddLong(direction(receiver) + counter, delta);
     }
 
-    /** The space sequence of a direction now: read it before trying to send, then sleep on it. */
-    int spaceSequence(ChannelSide receiver) {
-        return region.getIntVolatile(direction(receiver) + SPACE_SEQUENCE);
-    }
-
-    /** Counts a sender in (+1) or out (-1) of sleeping on a direction's space sequence. */
-    void sendersSleeping(ChannelSide receiver, int delta) {
-        region.getAndAddInt(direction(receiver) + SENDERS_SLEEPING, delta);
-    }
-
-    /** Sleeps while a direction's space sequence is {@code sequence}, at most {@code nanos}. */
-    void awaitSpace(ChannelSide receiver, int sequence, long nanos) {
-        Futex.await(region, direction(receiver) + SPACE_SEQUENCE, sequence, nanos);
-    }
-
-    /**
-     * Tells a direction's senders that space was freed: bumps the space sequence and wakes them,
-     * if any counted themselves in (or {@code always}). A sender counts itself in before it reads
-     * the sequence and tries, so one that was not counted yet sees the space on its try.
-     */
-    void signalSpace(ChannelSide receiver, boolean always) {
-        int block = direction(receiver);
-        if (always || region.getIntVolatile(block + SENDERS_SLEEPING) > 0) {
-            region.getAndAddInt(block + SPACE_SEQUENCE, 1);
-            Futex.wake(region, block + SPACE_SEQUENCE, Integer.MAX_VALUE);
-        }
-    }
-
     /** Counts a message sent toward {@code receiver} and raises the high-water mark. */
     void sent(ChannelSide receiver, int bytes) {
         int block = direction(receiver);
@@ -229,14 +201,13 @@ final class ChannelFile {
     }
 
     /**
-     * Counts a message received at {@code receiver} and wakes senders (its ring gave its bytes
-     * back to the budget when it was taken).
+     * Counts a message received at {@code receiver} (its ring gave its slot and bytes back and
+     * woke the senders that sleep on its space sequence when it was taken).
      */
     void received(ChannelSide receiver, int bytes) {
         int block = direction(receiver);
         region.getAndAddLong(block + MESSAGES_OUT, 1);
         region.getAndAddLong(block + BYTES_OUT, bytes);
-        signalSpace(receiver, false);
     }
 
     /** Counts a handle opened (+1) or closed (-1) on an end; returns the count after. */
@@ -270,8 +241,6 @@ final class ChannelFile {
     void wakeAll() {
         toA.wakeAll();
         toB.wakeAll();
-        signalSpace(ChannelSide.A, true);
-        signalSpace(ChannelSide.B, true);
     }
 
     // ------------------------------------------------------------------ statistics

@@ -48,6 +48,7 @@ final class ChannelHandle implements ChannelEnd {
     private final long sender;
     private final long senderPid;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
 
     ChannelHandle(ChannelMechanism mechanism, ChannelSession session, ChannelFile file, ChannelSide side,
             Grant grant, AnonymousChannel anonymous) {
@@ -64,6 +65,14 @@ final class ChannelHandle implements ChannelEnd {
         this.sender = PriorityRing.sender(process.kind(), process.id());
         this.senderPid = process.pid();
         file.handles(side, 1);
+    }
+
+    /**
+     * Sets the longest single sleep of this handle's waits (tests only: a slice longer than a
+     * test's patience makes a lost wake-up fail the test instead of costing one slice).
+     */
+    void sliceNanos(long nanos) {
+        this.sliceNanos = nanos;
     }
 
     // ------------------------------------------------------------------ checks
@@ -138,15 +147,16 @@ final class ChannelHandle implements ChannelEnd {
         if (Thread.interrupted()) {
             throw IpcException.interrupted(operation, file.displayName());
         }
-        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        long slice = sliceNanos;
+        long remaining = deadline == NO_DEADLINE ? slice : deadline - System.nanoTime();
         if (remaining <= 0) {
             return false;
         }
-        long slice = Math.min(remaining, Futex.MAX_SLICE_NANOS);
+        slice = Math.min(remaining, slice);
         if (forMessage) {
             inbound.awaitMessage(sequence, slice);
         } else {
-            file.awaitSpace(peer, sequence, slice);
+            outbound.awaitSpace(sequence, slice);
         }
         return true;
     }
@@ -210,14 +220,14 @@ final class ChannelHandle implements ChannelEnd {
                 return false;
             }
             file.count(peer, WAITS, 1);
-            file.sendersSleeping(peer, 1);
+            outbound.sendersSleeping(1);
             try {
                 while (true) {
                     checkOpen();
                     if (peerClosed()) {
                         throw peerGone("send");
                     }
-                    int sequence = file.spaceSequence(peer);
+                    int sequence = outbound.spaceSequence();
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
                         return true;
@@ -228,7 +238,10 @@ final class ChannelHandle implements ChannelEnd {
                     }
                 }
             } finally {
-                file.sendersSleeping(peer, -1);
+                outbound.sendersSleeping(-1);
+                if (!sent) {
+                    outbound.passOnSpace();
+                }
             }
         } finally {
             if (!sent) {
@@ -302,6 +315,7 @@ final class ChannelHandle implements ChannelEnd {
         }
         file.count(side, WAITS, 1);
         inbound.receiversSleeping(1);
+        boolean took = false;
         try {
             while (true) {
                 checkOpen();
@@ -309,6 +323,7 @@ final class ChannelHandle implements ChannelEnd {
                 int sequence = inbound.availableSequence();
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
+                    took = true;
                     return r;
                 }
                 if (peerGone) {
@@ -322,6 +337,9 @@ final class ChannelHandle implements ChannelEnd {
             }
         } finally {
             inbound.receiversSleeping(-1);
+            if (!took) {
+                inbound.passOnMessage(); // too large for this one, closed, timed out or interrupted
+            }
         }
     }
 

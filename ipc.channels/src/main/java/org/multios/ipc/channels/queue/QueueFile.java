@@ -16,6 +16,7 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
@@ -81,7 +82,7 @@ final class QueueFile {
         }
         PriorityRing ring = null;
         if (mapped) {
-            ring = PriorityRing.attach(region, RING_OFFSET, header.dataLength(), what);
+            ring = PriorityRing.attach(region, RING_OFFSET, header.dataLength(), what, r -> notifyListener(region, r));
             if (ring.capacity() != count || ring.maxMessageSize() != size) {
                 throw new IpcException(IpcError.CORRUPTED, what + " has a ring of " + ring.capacity()
                         + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
@@ -101,8 +102,21 @@ final class QueueFile {
         int size = region.getInt(MAX_MESSAGE_SIZE);
         int count = region.getInt(MAX_MESSAGES);
         PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, ringLength(size, count),
-                ObjectType.QUEUE.label() + " '" + name + "'");
+                ObjectType.QUEUE.label() + " '" + name + "'", r -> notifyListener(region, r));
         return new QueueFile(created.inode(), name, region, ring, directory, self, size, count);
+    }
+
+    /**
+     * Tells the queue's listener, in whatever process it is, that the queue went from no message
+     * to some while no receiver slept on it: called by whichever thread made that happen (the
+     * sender, or a receiver that marked a priority again that a sender published into while the
+     * receiver cleared it).
+     */
+    private static void notifyListener(MappedRegion region, PriorityRing ring) {
+        if (region.getLongVolatile(LISTENER_OWNER) != 0 && ring.receiversSleeping() == 0) {
+            region.getAndAddInt(NOTIFY_SEQUENCE, 1);
+            Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
+        }
     }
 
     long id() {

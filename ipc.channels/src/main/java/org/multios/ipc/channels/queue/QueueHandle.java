@@ -47,6 +47,7 @@ final class QueueHandle implements MessageQueue {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean nonBlocking;
     private volatile QueueWatcher watcher;
+    private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
 
     QueueHandle(MessageQueueMechanism mechanism, QueueSession session, QueueFile file, Grant grant,
             boolean nonBlocking) {
@@ -65,6 +66,14 @@ final class QueueHandle implements MessageQueue {
 
     QueueFile file() {
         return file;
+    }
+
+    /**
+     * Sets the longest single sleep of this handle's waits (tests only: a slice longer than a
+     * test's patience makes a lost wake-up fail the test instead of costing one slice).
+     */
+    void sliceNanos(long nanos) {
+        this.sliceNanos = nanos;
     }
 
     // ------------------------------------------------------------------ checks
@@ -121,11 +130,12 @@ final class QueueHandle implements MessageQueue {
         if (Thread.interrupted()) {
             throw IpcException.interrupted(operation, file.displayName());
         }
-        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        long slice = sliceNanos;
+        long remaining = deadline == NO_DEADLINE ? slice : deadline - System.nanoTime();
         if (remaining <= 0) {
             return false;
         }
-        long slice = Math.min(remaining, Futex.MAX_SLICE_NANOS);
+        slice = Math.min(remaining, slice);
         if (forMessage) {
             ring.awaitMessage(sequence, slice);
         } else {
@@ -219,6 +229,9 @@ final class QueueHandle implements MessageQueue {
                 }
             } finally {
                 ring.sendersSleeping(-1);
+                if (!sent) {
+                    ring.passOnSpace();
+                }
             }
         } finally {
             if (!sent) {
@@ -234,11 +247,6 @@ final class QueueHandle implements MessageQueue {
             return false;
         }
         file.sent(len);
-        if (r == PriorityRing.SENT_TO_EMPTY && region.getLongVolatile(LISTENER_OWNER) != 0
-                && ring.receiversSleeping() == 0) {
-            region.getAndAddInt(NOTIFY_SEQUENCE, 1);
-            Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
-        }
         return true;
     }
 
@@ -295,12 +303,14 @@ final class QueueHandle implements MessageQueue {
         }
         file.count(WAITS, 1);
         ring.receiversSleeping(1);
+        boolean took = false;
         try {
             while (true) {
                 checkOpen();
                 int sequence = ring.availableSequence();
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
+                    took = true;
                     return r;
                 }
                 ring.sweepIfDue();
@@ -311,6 +321,9 @@ final class QueueHandle implements MessageQueue {
             }
         } finally {
             ring.receiversSleeping(-1);
+            if (!took) {
+                ring.passOnMessage(); // too large for this one, closed, timed out or interrupted
+            }
         }
     }
 

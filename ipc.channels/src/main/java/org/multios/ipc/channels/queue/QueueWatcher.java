@@ -13,8 +13,8 @@ import org.multios.ipc.shm.mapped.MappedRegion;
 
 /**
  * A listener registration and the thread that serves it: the thread sleeps in the kernel on the
- * queue's notify sequence, which a sender bumps when its message made the queue non-empty while
- * no receiver slept, and calls the listener each time the sequence moved. The registration is
+ * queue's notify sequence, which the thread that made the queue non-empty while no receiver
+ * slept bumps (see {@code QueueFile}), and calls the listener each time the sequence moved. The registration is
  * the queue's one registration (the listener word holds this process's owner word) until it is closed;
  * closing stops and joins the thread. The sequence is first read when the registration is made,
  * so a message sent as soon as {@code register} returns is not missed.

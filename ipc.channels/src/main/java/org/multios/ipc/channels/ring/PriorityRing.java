@@ -5,6 +5,7 @@ import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -106,6 +107,7 @@ public final class PriorityRing {
     static final int STEP_MESSAGE_CLAIMED = 6;
     static final int STEP_MESSAGE_TAKEN = 7;
     static final int STEP_GIVE_BACK_PENDING = 8;
+    static final int STEP_EMPTY_SEEN = 9;
 
     /** Called at each step of a send or receive: test and diagnosis only. */
     interface Hook {
@@ -145,10 +147,11 @@ public final class PriorityRing {
     private final long self;
     private final long home;
     private final Hook hook;
+    private final Consumer<PriorityRing> becameNonEmpty;
     private long nextSweep = System.nanoTime();
 
     private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            Hook hook) {
+            Hook hook, Consumer<PriorityRing> becameNonEmpty) {
         this.region = region;
         this.base = base;
         this.capacity = capacity;
@@ -162,6 +165,7 @@ public final class PriorityRing {
         this.self = self;
         this.home = region.getLong(base + HOME_NAMESPACE_OFFSET);
         this.hook = hook;
+        this.becameNonEmpty = becameNonEmpty;
     }
 
     /**
@@ -190,7 +194,7 @@ public final class PriorityRing {
         long home = LIVENESS.namespaces();
         region.putLong(base + HOME_NAMESPACE_OFFSET, home);
         PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
-                LIVENESS.currentProcessWord(home), PAUSE_HOOK);
+                LIVENESS.currentProcessWord(home), PAUSE_HOOK, null);
         for (int r = 0; r < INDEX_RINGS; r++) {
             for (int i = 0; i < ring.indexLength; i++) {
                 region.putLong(ring.entry(r, i), ring.freeWord(i));
@@ -223,11 +227,33 @@ public final class PriorityRing {
      * @throws IpcException CORRUPTED if the words there do not describe a ring that fits
      */
     public static PriorityRing attach(MappedRegion region, long base, long available, String what) {
-        return attach(region, base, available, what, 0, PAUSE_HOOK);
+        return attach(region, base, available, what, null);
+    }
+
+    /**
+     * Attaches as {@link #attach(MappedRegion, long, long, String)} does, running
+     * {@code becameNonEmpty} in the thread that makes the ring go from no message to some: a
+     * sender that publishes into an empty ring, or a receiver or recoverer that marks again a
+     * priority a sender published into while it was being cleared.
+     */
+    public static PriorityRing attach(MappedRegion region, long base, long available, String what,
+            Consumer<PriorityRing> becameNonEmpty) {
+        return attach(region, base, available, what, 0, PAUSE_HOOK, becameNonEmpty);
+    }
+
+    /** Attaches as this process with a hook: tests that pause or fail a thread of a live process. */
+    static PriorityRing attach(MappedRegion region, long base, long available, String what, Hook hook,
+            Consumer<PriorityRing> becameNonEmpty) {
+        return attach(region, base, available, what, 0, hook, becameNonEmpty);
     }
 
     /** Attaches as a given owner (0: this process) with a hook: tests that play a process that dies. */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner, Hook hook) {
+        return attach(region, base, available, what, owner, hook, null);
+    }
+
+    private static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner,
+            Hook hook, Consumer<PriorityRing> becameNonEmpty) {
         if ((base & (CACHE_LINE - 1)) != 0 || available < CONTROLS_OFFSET || base + available > region.length()) {
             throw corrupted(what, "has no room for a message ring at " + base);
         }
@@ -247,7 +273,7 @@ public final class PriorityRing {
         }
         long self = owner != 0 ? owner
                 : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
-        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook);
+        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook, becameNonEmpty);
     }
 
     private static IpcException corrupted(String what, String problem) {
@@ -274,7 +300,10 @@ public final class PriorityRing {
         return region.getLongVolatile(base + BYTES_OFFSET) & 0xffff_ffffL;
     }
 
-    /** Slots recovered from dead owners since the ring was made, in every process. */
+    /**
+     * Slots recovered since the ring was made, in every process: from dead owners, and from
+     * threads that threw while they held them.
+     */
     public long recoveredSlots() {
         return region.getLongVolatile(base + RECOVERED_OFFSET);
     }
@@ -333,13 +362,17 @@ public final class PriorityRing {
             return slot;
         }
         long s = slot(slot);
-        if (hook == null) {
-            region.putBytes(s + SLOT_HEADER_SIZE, src, off, len);
-        } else {
-            int half = len / 2;
-            region.putBytes(s + SLOT_HEADER_SIZE, src, off, half);
-            step(STEP_HALF_WRITTEN);
-            region.putBytes(s + SLOT_HEADER_SIZE + half, src, off + half, len - half);
+        try {
+            if (hook == null) {
+                region.putBytes(s + SLOT_HEADER_SIZE, src, off, len);
+            } else {
+                int half = len / 2;
+                region.putBytes(s + SLOT_HEADER_SIZE, src, off, half);
+                step(STEP_HALF_WRITTEN);
+                region.putBytes(s + SLOT_HEADER_SIZE + half, src, off + half, len - half);
+            }
+        } catch (Throwable t) {
+            throw abandon(slot, t);
         }
         return publish(slot, priority);
     }
@@ -355,7 +388,11 @@ public final class PriorityRing {
         if (slot < 0) {
             return slot;
         }
-        region.putBytes(slot(slot) + SLOT_HEADER_SIZE, src);
+        try {
+            region.putBytes(slot(slot) + SLOT_HEADER_SIZE, src);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
         return publish(slot, priority);
     }
 
@@ -373,12 +410,18 @@ public final class PriorityRing {
             maybeSweep();
             return FULL;
         }
-        long s = slot(slot);
-        region.putInt(s + SLOT_LENGTH_OFFSET, len);
-        region.putInt(s + SLOT_PRIORITY_OFFSET, priority);
-        region.putLong(s + SLOT_SENDER_OFFSET, sender);
-        region.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
-        if (budget > 0 && !budgetOp(slot, OP_RESERVE, len)) {
+        boolean reserved;
+        try {
+            long s = slot(slot);
+            region.putInt(s + SLOT_LENGTH_OFFSET, len);
+            region.putInt(s + SLOT_PRIORITY_OFFSET, priority);
+            region.putLong(s + SLOT_SENDER_OFFSET, sender);
+            region.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
+            reserved = budget == 0 || budgetOp(slot, OP_RESERVE, len);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
+        if (!reserved) {
             release(slot, FREE_RING);
             maybeSweep();
             return FULL;
@@ -388,11 +431,35 @@ public final class PriorityRing {
 
     private int publish(int slot, int priority) {
         long s = slot(slot);
-        enqueue(1 + priority, slot, STEP_PUBLISHED);
+        try {
+            enqueue(1 + priority, slot, STEP_PUBLISHED);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
         region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
-        int before = setBit(priority);
+        boolean toEmpty = mark(priority);
         signalMessage();
-        return before == 0 ? SENT_TO_EMPTY : SENT;
+        return toEmpty ? SENT_TO_EMPTY : SENT;
+    }
+
+    /**
+     * Gives up a slot this thread owns and was using when it threw, as the recovery of a dead
+     * owner does (a message published stays, anything else goes back to the free ring with its
+     * bytes): called only between claiming a slot and releasing it, so the slot is still this
+     * thread's even though the owner word names only the process.
+     *
+     * @return the throwable, unchecked, to rethrow
+     */
+    private RuntimeException abandon(int slot, Throwable thrown) {
+        try {
+            repair(slot, self);
+        } catch (Throwable again) {
+            thrown.addSuppressed(again);
+        }
+        if (thrown instanceof Error e) {
+            throw e;
+        }
+        return thrown instanceof RuntimeException r ? r : new IllegalStateException(thrown);
     }
 
     private void signalMessage() {
@@ -420,8 +487,12 @@ public final class PriorityRing {
         int length = region.getInt(s + SLOT_LENGTH_OFFSET);
         int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
         checkTaken(slot, length, priority, len);
-        region.getBytes(s + SLOT_HEADER_SIZE, dst, off, length);
-        describe(s, length, priority, info);
+        try {
+            region.getBytes(s + SLOT_HEADER_SIZE, dst, off, length);
+            describe(s, length, priority, info);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
         free(slot, length);
         return length;
     }
@@ -442,10 +513,15 @@ public final class PriorityRing {
         int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
         checkTaken(slot, length, priority, dst.remaining());
         int limit = dst.limit();
-        dst.limit(dst.position() + length);
-        region.getBytes(s + SLOT_HEADER_SIZE, dst);
-        dst.limit(limit);
-        describe(s, length, priority, info);
+        try {
+            dst.limit(dst.position() + length);
+            region.getBytes(s + SLOT_HEADER_SIZE, dst);
+            describe(s, length, priority, info);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        } finally {
+            dst.limit(limit);
+        }
         free(slot, length);
         return length;
     }
@@ -457,7 +533,11 @@ public final class PriorityRing {
             int p = 31 - Integer.numberOfLeadingZeros(bitmap);
             int r = take(1 + p, maxLength, STEP_MESSAGE_CLAIMED, STEP_MESSAGE_TAKEN);
             if (r >= 0) {
-                clearIfEmpty(p);
+                try {
+                    clearIfEmpty(p);
+                } catch (Throwable t) {
+                    throw abandon(r, t);
+                }
                 return r;
             }
             if (r == EMPTY) {
@@ -506,25 +586,33 @@ public final class PriorityRing {
 
     /** Gives a received slot's bytes back and returns it to the free ring. */
     private void free(int slot, int length) {
-        if (budget > 0 && region.getInt(slot(slot) + SLOT_BUDGETED_OFFSET) != 0) {
-            budgetOp(slot, OP_GIVE_BACK, budgeted(length));
+        try {
+            if (budget > 0 && region.getInt(slot(slot) + SLOT_BUDGETED_OFFSET) != 0) {
+                budgetOp(slot, OP_GIVE_BACK, budgeted(length));
+            }
+        } catch (Throwable t) {
+            throw abandon(slot, t);
         }
         release(slot, FREE_RING);
     }
 
     /** Puts an owned slot on a ring, gives up its ownership, and tells senders if it was freed. */
     private void release(int slot, int ring) {
-        enqueue(ring, slot, 0);
+        enqueue(ring, slot, 0); // throws only CORRUPTED: the slot stays owned, the ring is unusable
         region.putLongRelease(slot(slot) + SLOT_OWNER_OFFSET, 0);
         if (ring == FREE_RING) {
             signalSpace();
         }
     }
 
+    /**
+     * Bumps the space sequence and wakes sleeping senders: one, or, with a byte budget, all of
+     * them (the one woken might need more bytes than were freed while another needs fewer).
+     */
     private void signalSpace() {
         region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + SENDERS_SLEEPING_OFFSET) > 0) {
-            Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, 1);
+            Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, budget > 0 ? Integer.MAX_VALUE : 1);
         }
     }
 
@@ -585,6 +673,24 @@ public final class PriorityRing {
         return Futex.await(region, base + SPACE_SEQUENCE_OFFSET, sequence, nanos);
     }
 
+    /**
+     * Wakes one more sleeping receiver if a message is queued: called by a receiver that leaves
+     * without taking one (too large for it, closed, timed out), since the wake-up it got may have
+     * been the only one.
+     */
+    public void passOnMessage() {
+        if (!isEmpty() && region.getIntVolatile(base + RECEIVERS_SLEEPING_OFFSET) > 0) {
+            Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, 1);
+        }
+    }
+
+    /** Wakes sleeping senders again: called by a sender that leaves without sending. */
+    public void passOnSpace() {
+        if (region.getIntVolatile(base + SENDERS_SLEEPING_OFFSET) > 0) {
+            Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, budget > 0 ? Integer.MAX_VALUE : 1);
+        }
+    }
+
     /** Wakes every sleeper, in every process, so that each re-checks (for closing). */
     public void wakeAll() {
         Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, Integer.MAX_VALUE);
@@ -612,7 +718,7 @@ public final class PriorityRing {
         boolean marked = false;
         for (int p = 0; p < PRIORITIES; p++) {
             if (!ringEmpty(1 + p) && (region.getIntVolatile(base + BITMAP_OFFSET) & (1 << p)) == 0) {
-                setBit(p);
+                mark(p);
                 marked = true;
             }
         }
@@ -669,7 +775,7 @@ public final class PriorityRing {
         } else {
             region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
             if (ring != FREE_RING) {
-                setBit(ring - 1);
+                mark(ring - 1);
                 signalMessage();
             }
         }
@@ -895,9 +1001,13 @@ public final class PriorityRing {
                 if (owner == 0) {
                     if (region.compareAndSetLong(s + SLOT_OWNER_OFFSET, 0, self)) {
                         if (region.getLongVolatile(e) == w) {
-                            step(claimedStep);
-                            region.putLongVolatile(e, freeWord(h + indexLength));
-                            step(takenStep);
+                            try {
+                                step(claimedStep);
+                                region.putLongVolatile(e, freeWord(h + indexLength));
+                                step(takenStep);
+                            } catch (Throwable t) {
+                                throw abandon(slot, t);
+                            }
                             region.compareAndSetLong(head, h, h + 1);
                             return slot;
                         }
@@ -966,14 +1076,32 @@ public final class PriorityRing {
         }
     }
 
-    /** Clears priority p's bit if its ring is empty, then sets it again if a sender raced in. */
+    /**
+     * Clears priority p's bit if its ring is empty, then sets it again if a sender raced in: that
+     * sender found the bit still set, so if the bitmap is empty now this thread makes the ring
+     * non-empty on its behalf.
+     */
     private void clearIfEmpty(int p) {
         if (ringEmpty(1 + p)) {
+            step(STEP_EMPTY_SEEN);
             clearBit(p);
             if (!ringEmpty(1 + p)) {
-                setBit(p);
+                mark(p);
             }
         }
+    }
+
+    /**
+     * Sets priority p's bit, and tells the listener of this attachment if no bit was set.
+     *
+     * @return whether the ring went from no message to some
+     */
+    private boolean mark(int p) {
+        boolean toEmpty = setBit(p) == 0;
+        if (toEmpty && becameNonEmpty != null) {
+            becameNonEmpty.accept(this);
+        }
+        return toEmpty;
     }
 
     private int setBit(int p) {

@@ -1,7 +1,9 @@
 package org.multios.ipc.shm.mapped;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -215,24 +217,50 @@ public final class ObjectDirectory {
 
     /**
      * A copy of the first {@code length} bytes of an object's file, read without mapping it (so
-     * this process does not count as one of its mappers), with the file's attributes.
+     * this process does not count as one of its mappers), with the file's attributes. The copy
+     * is read between two reads of the names sequence that agree, so it holds one version of
+     * the owner and group.
      *
-     * @throws IpcException NOT_FOUND if there is no such object; IO_ERROR if it cannot be read
+     * @throws IpcException NOT_FOUND if there is no such object; IO_ERROR if it cannot be read;
+     *                      CORRUPTED if the names never settled
      */
     public Opened snapshot(String name, int length) {
         Path p = path(name);
+        String what = type.label() + " '" + name + "'";
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class);
             int n = (int) Math.min(length, attrs.size());
             if (n == 0) {
-                throw new IpcException(IpcError.CORRUPTED, type.label() + " '" + name + "' has an empty file");
+                throw new IpcException(IpcError.CORRUPTED, what + " has an empty file");
             }
-            return new Opened(p, MappedRegion.snapshot(ch, n), attrs, false, inode(p));
+            long since = System.nanoTime();
+            for (int pass = 0;; pass++) {
+                int before = namesSequence(ch);
+                VarHandle.fullFence(); // each read's copy is complete before the next one starts
+                MappedRegion copy = MappedRegion.snapshot(ch, n);
+                VarHandle.fullFence();
+                if (ObjectFileHeader.settled(before, namesSequence(ch))) {
+                    return new Opened(p, copy, attrs, false, inode(p));
+                }
+                if (System.nanoTime() - since > ObjectFileHeader.SETTLE_NANOS) {
+                    throw ObjectFileHeader.unsettled(what);
+                }
+                ObjectFileHeader.backOff(pass);
+            }
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
-            throw io(type.label() + " '" + name + "': cannot read " + p, e);
+            throw io(what + ": cannot read " + p, e);
         }
+    }
+
+    /** The names sequence read from the file (0 from a file too short to hold it). */
+    private static int namesSequence(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
+        while (b.hasRemaining() && ch.read(b, ObjectFileDescriptor.NAMES_SEQUENCE_OFFSET + b.position()) >= 0) {
+            // read the whole word
+        }
+        return b.hasRemaining() ? 0 : b.getInt(0);
     }
 
     /** The object's permissions now: IPC owner and group from its header, mode from its file. */
@@ -240,13 +268,16 @@ public final class ObjectDirectory {
         return permissionsOf(snapshot(name, ObjectFileDescriptor.PAGE_SIZE));
     }
 
-    /** The permissions of an opened object: IPC owner and group from its header, mode from its file. */
+    /**
+     * The permissions of an opened object: IPC owner and group from its header (one version of
+     * both), mode from its file.
+     *
+     * @throws IpcException CORRUPTED if the names never settled
+     */
     public static Permissions permissionsOf(Opened opened) {
         Permissions file = permissionsOf(opened.attributes());
-        ObjectFileHeader header = new ObjectFileHeader(opened.region());
-        String owner = header.owner();
-        String group = header.group();
-        return owner == null || group == null ? file : new Permissions(owner, group, file.mode());
+        ObjectFileHeader.Names names = new ObjectFileHeader(opened.region()).names(opened.path().toString());
+        return names == null ? file : new Permissions(names.owner(), names.group(), file.mode());
     }
 
     /** The file's attributes now. */

@@ -29,7 +29,7 @@ import org.osgi.annotation.versioning.ProviderType;
  *  +---------------------------------------------------------------+
  *  |                 Created at, epoch ms (8 bytes)                | 48
  *  +---------------------------------------------------------------+
- *  |     Mode at creation (4)      |          Reserved (4)         | 56
+ *  |     Mode at creation (4)      |  Names sequence (4), see below | 56
  *  +-------------------------------+-------------------------------+
  *  |           Object-specific header, to header length            | 64
  *  |                             ...                               |
@@ -45,7 +45,13 @@ import org.osgi.annotation.versioning.ProviderType;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * The owner and group are the object's IPC owner and group, which need not be users and
+ * The names sequence guards the owner and group as one record (a sequence lock): even while
+ * they are stable, odd while a process rewrites them. A writer compares-and-sets it from even
+ * to odd, writes both names (bytes, then length), and stores the next even value; a reader reads
+ * it, the names, and it again, and keeps what it read only if both reads gave the same even
+ * value. 0 (a file from before the sequence) is stable.
+ *
+ * <p>The owner and group are the object's IPC owner and group, which need not be users and
  * groups of the operating system (a bundle may act as its own user); the file's mode is the
  * object's mode, and the file's OS owner and group follow the IPC ones where the operating
  * system knows them and allows it.
@@ -86,6 +92,8 @@ public final class ObjectFileDescriptor {
      * is what the operating system enforces and it is kept in step on chmod.
      */
     public static final int MODE_OFFSET = 56;
+    /** Offset of the sequence lock of the owner and group (int): even when stable, odd while written. */
+    public static final int NAMES_SEQUENCE_OFFSET = 60;
     /** Offset of the IPC owner's name: an int length, then up to {@link #NAME_BYTES} bytes of UTF-8. */
     public static final int OWNER_OFFSET = 4096 - 256;
     /** Offset of the IPC group's name, laid out as the owner's. */

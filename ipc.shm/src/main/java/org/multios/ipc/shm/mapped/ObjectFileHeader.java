@@ -3,7 +3,9 @@ package org.multios.ipc.shm.mapped;
 import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.*;
 
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -12,15 +14,30 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Reads and writes the common header ({@link ObjectFileDescriptor}) of an object file through a
- * {@link MappedRegion}. A flyweight: it holds only the region.
+ * {@link MappedRegion}. A flyweight: it holds only the region. The owner and group are one
+ * record under a sequence lock, so no reader sees the owner of one version with the group of
+ * another, or a name half-written.
  */
 @ProviderType
 public final class ObjectFileHeader {
+    /**
+     * Longest a reader waits for the owner and group to settle, and a writer for another
+     * writer of them, before it reports CORRUPTED or writes over it.
+     */
+    public static final long SETTLE_NANOS = 1_000_000_000L;
+
     private final MappedRegion region;
+    private final Runnable halfWritten;
 
     /** A header view of the region. */
     public ObjectFileHeader(MappedRegion region) {
+        this(region, null);
+    }
+
+    /** A header view whose writer of names runs {@code halfWritten} between owner and group: tests. */
+    ObjectFileHeader(MappedRegion region, Runnable halfWritten) {
         this.region = region;
+        this.halfWritten = halfWritten;
     }
 
     /**
@@ -117,43 +134,127 @@ public final class ObjectFileHeader {
         region.putIntVolatile(MODE_OFFSET, mode);
     }
 
-    /** Records the IPC owner and group. */
+    /** The IPC owner and group recorded in a header. */
+    public record Names(String owner, String group) {
+    }
+
+    /**
+     * Records the IPC owner and group as one version: a reader sees both old names or both new
+     * ones (see {@link ObjectFileDescriptor#NAMES_SEQUENCE_OFFSET}). A writer that finds another
+     * one's odd sequence waits for it up to {@link #SETTLE_NANOS}, then takes over (the other
+     * died mid-write).
+     *
+     * @throws IpcException INVALID_ARGUMENT if a name is longer than {@link ObjectFileDescriptor#NAME_BYTES}
+     */
     public void owner(String owner, String group) {
-        putName(OWNER_OFFSET, owner);
-        putName(GROUP_OFFSET, group);
+        byte[] o = nameBytes(owner);
+        byte[] g = nameBytes(group);
+        int locked = lockNames();
+        putName(OWNER_OFFSET, o);
+        if (halfWritten != null) {
+            halfWritten.run();
+        }
+        putName(GROUP_OFFSET, g);
+        region.putIntVolatile(NAMES_SEQUENCE_OFFSET, locked + 1);
     }
 
-    /** The IPC owner recorded, or null if none is. */
-    public String owner() {
-        return name(OWNER_OFFSET);
+    private int lockNames() {
+        long since = 0;
+        for (int pass = 0;; pass++) {
+            int s = region.getIntVolatile(NAMES_SEQUENCE_OFFSET);
+            if ((s & 1) == 0) {
+                if (region.compareAndSetInt(NAMES_SEQUENCE_OFFSET, s, s + 1)) {
+                    return s + 1;
+                }
+                continue;
+            }
+            if (since == 0) {
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > SETTLE_NANOS
+                    && region.compareAndSetInt(NAMES_SEQUENCE_OFFSET, s, s + 2)) {
+                return s + 2; // its writer never finished: write over it, still odd
+            }
+            backOff(pass);
+        }
     }
 
-    /** The IPC group recorded, or null if none is. */
-    public String group() {
-        return name(GROUP_OFFSET);
+    /**
+     * The IPC owner and group recorded, read as one version; null if none are (a file written
+     * before names were recorded).
+     *
+     * @param what the object, named in messages
+     * @throws IpcException CORRUPTED if they did not settle within {@link #SETTLE_NANOS} (a
+     *                      writer died mid-write, or another process keeps writing them)
+     */
+    public Names names(String what) {
+        if (region.length() < GROUP_OFFSET + 4 + NAME_BYTES) {
+            return null;
+        }
+        long since = System.nanoTime();
+        for (int pass = 0;; pass++) {
+            int before = region.getIntVolatile(NAMES_SEQUENCE_OFFSET);
+            if ((before & 1) == 0) {
+                String owner = name(OWNER_OFFSET);
+                String group = name(GROUP_OFFSET);
+                VarHandle.acquireFence(); // the names are read before the sequence is read again
+                if (region.getIntVolatile(NAMES_SEQUENCE_OFFSET) == before) {
+                    return owner == null || group == null ? null : new Names(owner, group);
+                }
+            }
+            if (System.nanoTime() - since > SETTLE_NANOS) {
+                throw unsettled(what);
+            }
+            backOff(pass);
+        }
     }
 
-    private void putName(int offset, String name) {
-        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /**
+     * Whether a copy of the header taken between two reads of its names sequence that gave
+     * {@code before} and {@code after} holds one version of the names.
+     */
+    public static boolean settled(int before, int after) {
+        return (before & 1) == 0 && before == after;
+    }
+
+    /** The failure of a reader whose names never settled. */
+    public static IpcException unsettled(String what) {
+        return corrupted(what, "has an owner and group that did not settle within "
+                + SETTLE_NANOS / 1_000_000 + " ms (a writer died mid-write, or another process keeps writing them)");
+    }
+
+    /** Spins, then yields, then parks briefly: a writer holds the names for microseconds. */
+    public static void backOff(int pass) {
+        if (pass < 64) {
+            Thread.onSpinWait();
+        } else if (pass < 128) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    private static byte[] nameBytes(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
         if (b.length > NAME_BYTES) {
             throw IpcException.invalidArgument("owner or group name '" + name + "' is longer than " + NAME_BYTES
                     + " bytes");
         }
+        return b;
+    }
+
+    private void putName(int offset, byte[] b) {
         region.putBytes(offset + 4, b, 0, b.length);
-        region.putIntVolatile(offset, b.length);
+        region.putInt(offset, b.length);
     }
 
     private String name(int offset) {
-        if (region.length() < offset + 4 + NAME_BYTES) {
-            return null;
-        }
-        int n = region.getIntVolatile(offset);
+        int n = region.getInt(offset);
         if (n <= 0 || n > NAME_BYTES) {
             return null;
         }
         byte[] b = new byte[n];
         region.getBytes(offset + 4, b, 0, n);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** When the object was created, epoch ms. */

@@ -44,10 +44,12 @@ final class ConditionHandle extends SyncHandle implements Condition {
             throw IpcException.invalidArgument(object.displayName() + ": the mutex must come from this platform");
         }
         int sequence = region.getIntVolatile(STATE);
+        // counted only once the release, which can throw, is done: a signal in between moved the
+        // sequence, so the sleep below does not start
+        int holds = m.releaseForWait();
         region.getAndAddInt(WORD3, 1);
         object.count(WAITS, 1);
         long start = System.nanoTime();
-        int holds = m.releaseForWait();
         boolean timedOut = false;
         LockResult relocked;
         try {

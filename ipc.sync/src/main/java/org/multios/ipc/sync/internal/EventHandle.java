@@ -15,13 +15,29 @@ import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.spi.Grant;
 
 /**
- * An event object on a shared page: the futex word is 1 while signalled. An auto-reset event is
- * consumed by the one waiter whose compare-and-set takes it back to 0; a manual-reset event
- * releases every waiter until reset. The signal's data is written before the word, so a waiter
- * that sees the event signalled sees its data; signals that arrive before a waiter takes the
- * event coalesce, and the waiter sees the latest data.
+ * An event object on a shared page, laid out as {@link SyncDescriptor} describes: the futex word
+ * holds the sequence of the signal or reset published last and a signalled bit. A signal draws a
+ * ticket, writes its datum into the ticket's record (each half tagged with the ticket), then
+ * moves the sequence forward to its ticket with the bit set; a signal overtaken by a later one
+ * is coalesced into it. An auto-reset event is taken by the one waiter whose compare-and-set
+ * clears the bit of the exact sequence it read, after it read that sequence's datum whole, so
+ * each signal is taken at most once and the waiter sees the latest data; a manual-reset event
+ * releases every waiter until reset. A record overwritten by a signal not yet published reads
+ * as "not signalled yet": the waiter sleeps until that signal publishes.
  */
 final class EventHandle extends SyncHandle implements Event {
+    // steps at which a test hook is called
+    static final int STEP_DATA_WRITTEN = 1;
+    static final int STEP_DATA_READ = 2;
+    static final int STEP_TAKEN = 3;
+    static final int STEP_WOKEN = 4;
+
+    private static final int SEQUENCE_MASK = 0x7fff_ffff;
+
+    /** An auto-reset event taken: the state it was taken at, for {@link EventHandle#untake}, and its datum. */
+    record Taken(int state, long data) {
+    }
+
     EventHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
     }
@@ -33,17 +49,25 @@ final class EventHandle extends SyncHandle implements Event {
 
     @Override
     public EventType eventType() {
-        return region.getIntVolatile(WORD2) == 0 ? EventType.AUTO_RESET : EventType.MANUAL_RESET;
+        return autoReset() ? EventType.AUTO_RESET : EventType.MANUAL_RESET;
+    }
+
+    private boolean autoReset() {
+        return region.getIntVolatile(WORD2) == 0;
     }
 
     @Override
     public void signal(long data) {
         require(Rights.WRITE, "signal");
-        region.putLongVolatile(EVENT_DATA, data);
-        region.putIntVolatile(STATE, 1);
+        long ticket = region.getAndAddLong(EVENT_TICKETS, 1) + 1;
+        long record = record(sequence(ticket));
+        long tag = (ticket & SEQUENCE_MASK) << 32;
+        region.putLongVolatile(record, tag | (data & 0xffff_ffffL));
+        region.putLongVolatile(record + 8, tag | (data >>> 32));
+        step(STEP_DATA_WRITTEN);
         object.count(POSTS, 1);
-        if (region.getIntVolatile(WORD3) > 0) {
-            Futex.wake(region, STATE, eventType() == EventType.AUTO_RESET ? 1 : Integer.MAX_VALUE);
+        if (publish(ticket, EVENT_SIGNALLED) && region.getIntVolatile(WORD3) > 0) {
+            Futex.wake(region, STATE, autoReset() ? 1 : Integer.MAX_VALUE);
         }
     }
 
@@ -55,7 +79,27 @@ final class EventHandle extends SyncHandle implements Event {
     @Override
     public void reset() {
         require(Rights.WRITE, "reset");
-        region.putIntVolatile(STATE, 0);
+        publish(region.getAndAddLong(EVENT_TICKETS, 1) + 1, 0);
+    }
+
+    /**
+     * Moves the state forward to the sequence of {@code ticket}, signalled or not.
+     *
+     * @return false if a later signal or reset was published first (this one is coalesced into it)
+     */
+    private boolean publish(long ticket, int signalled) {
+        int sequence = sequence(ticket);
+        int next = sequence << 1 | signalled;
+        while (true) {
+            int state = region.getIntVolatile(STATE);
+            // sequences compare modulo 2^31: shifted up, the difference carries the sign
+            if (((state >>> 1) - sequence) << 1 >= 0) {
+                return false;
+            }
+            if (region.compareAndSetInt(STATE, state, next)) {
+                return true;
+            }
+        }
     }
 
     @Override
@@ -71,74 +115,129 @@ final class EventHandle extends SyncHandle implements Event {
     @Override
     public OptionalLong tryAwait() {
         require(Rights.READ, "wait on");
-        return take();
+        Taken t = take();
+        return t == null ? OptionalLong.empty() : OptionalLong.of(t.data());
     }
 
     @Override
     public boolean isSignalled() {
         checkOpen();
-        return region.getIntVolatile(STATE) == 1;
+        return (region.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0;
     }
 
-    /** Takes the event if it is signalled (consuming it when auto-reset). */
-    OptionalLong take() {
-        while (region.getIntVolatile(STATE) == 1) {
-            long data = region.getLongVolatile(EVENT_DATA);
-            if (eventType() == EventType.MANUAL_RESET || region.compareAndSetInt(STATE, 1, 0)) {
+    /** The state word now: what a waiter that found nothing to take sleeps on. */
+    int state() {
+        return region.getIntVolatile(STATE);
+    }
+
+    /**
+     * Takes the event if it is signalled (consuming it when auto-reset).
+     *
+     * @return what was taken, or null if the event is not signalled, or its latest signal is
+     *         still being written
+     */
+    Taken take() {
+        boolean auto = autoReset();
+        while (true) {
+            int state = region.getIntVolatile(STATE);
+            if ((state & EVENT_SIGNALLED) == 0) {
+                return null;
+            }
+            int sequence = state >>> 1;
+            long record = record(sequence);
+            long low = region.getLongVolatile(record);
+            long high = region.getLongVolatile(record + 8);
+            if ((int) (low >>> 32) != sequence || (int) (high >>> 32) != sequence) {
+                // the record was reused by a later signal, not published yet (or written by a
+                // hostile process): a waiter sleeps until the state moves on
+                if (region.getIntVolatile(STATE) == state) {
+                    return null;
+                }
+                continue;
+            }
+            long data = high << 32 | (low & 0xffff_ffffL);
+            step(STEP_DATA_READ);
+            if (!auto || region.compareAndSetInt(STATE, state, state & ~EVENT_SIGNALLED)) {
                 object.count(ACQUISITIONS, 1);
-                return OptionalLong.of(data);
+                step(STEP_TAKEN);
+                return new Taken(state, data);
             }
         }
-        return OptionalLong.empty();
     }
 
-    /** Gives a taken auto-reset event back (a wait for all that could not complete). */
-    void untake(long data) {
-        if (eventType() == EventType.AUTO_RESET) {
-            region.putLongVolatile(EVENT_DATA, data);
-            region.putIntVolatile(STATE, 1);
+    /**
+     * Gives back an auto-reset event this handle took (a wait for all that could not complete):
+     * only if no signal or reset was published since, so it never hides a newer datum nor undoes
+     * a reset.
+     */
+    void untake(Taken taken) {
+        if (autoReset() && region.compareAndSetInt(STATE, taken.state() & ~EVENT_SIGNALLED, taken.state())) {
+            passOn();
+        }
+    }
+
+    /**
+     * Wakes one more sleeper if the event is still signalled and someone sleeps on it: called by a
+     * waiter that leaves without taking, since the wake-up it got may have been the only one.
+     */
+    void passOn() {
+        if ((region.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0 && region.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, 1);
         }
     }
 
     private long await(long deadline) {
         require(Rights.READ, "wait on");
-        OptionalLong now = take();
-        if (now.isPresent()) {
-            return now.getAsLong();
+        Taken now = take();
+        if (now != null) {
+            return now.data();
         }
         object.count(WAITS, 1);
         long start = System.nanoTime();
         region.getAndAddInt(WORD3, 1);
+        boolean took = false;
         try {
             while (true) {
-                OptionalLong got = take();
-                if (got.isPresent()) {
+                int seen = state();
+                Taken got = take();
+                if (got != null) {
+                    took = true;
                     object.recordWait(System.nanoTime() - start);
-                    return got.getAsLong();
+                    return got.data();
                 }
-                if (!sleep(STATE, 0, deadline, "wait on")) {
+                if (!sleep(STATE, seen, deadline, "wait on")) {
                     object.count(TIMEOUTS, 1);
                     throw IpcException.timeout("wait on", object.displayName());
                 }
             }
         } finally {
             region.getAndAddInt(WORD3, -1);
+            if (!took) {
+                passOn();
+            }
         }
     }
 
+    private static int sequence(long ticket) {
+        return (int) ticket & SEQUENCE_MASK;
+    }
+
+    private static long record(int sequence) {
+        return EVENT_RECORDS + (long) (sequence & (EVENT_RECORD_COUNT - 1)) * EVENT_RECORD_SIZE;
+    }
+
     /**
-     * Sleeps in the kernel on several events at once, one slice at most, until any of them is
-     * signalled or woken.
+     * Sleeps in the kernel on several events at once, one slice at most, while each holds the
+     * state given for it, until any of them changes or is woken.
      *
+     * @param seen the state of each event when the caller last found nothing to take
      * @return false if the deadline has passed
      * @throws IpcException INTERRUPTED (flag kept) or CLOSED
      */
-    static boolean sleepOnAny(List<EventHandle> events, long deadline) {
+    static boolean sleepOnAny(List<EventHandle> events, int[] seen, long deadline) {
         int n = events.size();
         MappedRegion[] regions = new MappedRegion[n];
         long[] offsets = new long[n];
-        int[] expected = new int[n];
         for (int i = 0; i < n; i++) {
             EventHandle e = events.get(i);
             e.checkOpen();
@@ -148,16 +247,18 @@ final class EventHandle extends SyncHandle implements Event {
         if (Thread.interrupted()) {
             throw IpcException.interrupted("wait on", n + " events");
         }
-        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        long slice = events.get(0).sliceNanos();
+        long remaining = deadline == NO_DEADLINE ? slice : deadline - System.nanoTime();
         if (remaining <= 0) {
             return false;
         }
         events.forEach(e -> e.region.getAndAddInt(WORD3, 1));
         try {
-            Futex.awaitAny(regions, offsets, expected, Math.min(remaining, Futex.MAX_SLICE_NANOS));
+            Futex.awaitAny(regions, offsets, seen, Math.min(remaining, slice));
         } finally {
             events.forEach(e -> e.region.getAndAddInt(WORD3, -1));
         }
+        events.get(0).step(STEP_WOKEN);
         return true;
     }
 }

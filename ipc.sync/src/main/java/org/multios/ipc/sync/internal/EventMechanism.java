@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import org.multios.ipc.IpcEnvironment;
@@ -109,10 +108,15 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Optional<SignalledEvent> tryWaitAny(List<Event> events) {
             List<EventHandle> handles = handles(events);
+            handles.forEach(h -> h.require(Rights.READ, "wait on"));
+            return takeAny(handles);
+        }
+
+        private Optional<SignalledEvent> takeAny(List<EventHandle> handles) {
             for (int i = 0; i < handles.size(); i++) {
-                OptionalLong d = handles.get(i).tryAwait();
-                if (d.isPresent()) {
-                    return Optional.of(new SignalledEvent(i, d.getAsLong()));
+                EventHandle.Taken t = handles.get(i).take();
+                if (t != null) {
+                    return Optional.of(new SignalledEvent(i, t.data()));
                 }
             }
             return Optional.empty();
@@ -124,15 +128,32 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
                     () -> IpcException.timeout("wait for any", events.size() + " events"));
         }
 
+        /**
+         * Takes the first signalled event, sleeping on all of them between tries. Whoever leaves,
+         * with an event or without, passes the wake-ups of the others on: the one it got from
+         * another event may have been that event's only one.
+         */
         private Optional<SignalledEvent> waitAny(List<Event> events, long deadline) {
             List<EventHandle> handles = handles(events);
-            while (true) {
-                Optional<SignalledEvent> got = tryWaitAny(events);
-                if (got.isPresent()) {
-                    return got;
+            handles.forEach(h -> h.require(Rights.READ, "wait on"));
+            Optional<SignalledEvent> got = Optional.empty();
+            try {
+                while (true) {
+                    int[] seen = states(handles);
+                    got = takeAny(handles);
+                    if (got.isPresent()) {
+                        return got;
+                    }
+                    if (!EventHandle.sleepOnAny(handles, seen, deadline)) {
+                        got = takeAny(handles);
+                        return got;
+                    }
                 }
-                if (!EventHandle.sleepOnAny(handles, deadline)) {
-                    return tryWaitAny(events);
+            } finally {
+                for (int i = 0; i < handles.size(); i++) {
+                    if (got.isEmpty() || got.get().index() != i) {
+                        handles.get(i).passOn();
+                    }
                 }
             }
         }
@@ -145,18 +166,25 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Optional<long[]> tryWaitAll(List<Event> events) {
             List<EventHandle> handles = handles(events);
-            long[] data = new long[handles.size()];
-            List<Integer> taken = new ArrayList<>();
+            handles.forEach(h -> h.require(Rights.READ, "wait on"));
+            return takeAll(handles);
+        }
+
+        /** Takes every event or none: the ones taken before one that is not signalled are given back. */
+        private Optional<long[]> takeAll(List<EventHandle> handles) {
+            EventHandle.Taken[] taken = new EventHandle.Taken[handles.size()];
             for (int i = 0; i < handles.size(); i++) {
-                OptionalLong d = handles.get(i).tryAwait();
-                if (d.isEmpty()) {
-                    for (int t : taken) {
-                        handles.get(t).untake(data[t]);
+                taken[i] = handles.get(i).take();
+                if (taken[i] == null) {
+                    for (int t = 0; t < i; t++) {
+                        handles.get(t).untake(taken[t]);
                     }
                     return Optional.empty();
                 }
-                data[i] = d.getAsLong();
-                taken.add(i);
+            }
+            long[] data = new long[taken.length];
+            for (int i = 0; i < taken.length; i++) {
+                data[i] = taken[i].data();
             }
             return Optional.of(data);
         }
@@ -169,16 +197,48 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
 
         private Optional<long[]> waitAll(List<Event> events, long deadline) {
             List<EventHandle> handles = handles(events);
-            while (true) {
-                Optional<long[]> got = tryWaitAll(events);
-                if (got.isPresent()) {
-                    return got;
+            handles.forEach(h -> h.require(Rights.READ, "wait on"));
+            boolean took = false;
+            try {
+                while (true) {
+                    int[] seen = states(handles);
+                    Optional<long[]> got = takeAll(handles);
+                    if (got.isPresent()) {
+                        took = true;
+                        return got;
+                    }
+                    // sleeps on the ones missing only: one there that a waiter for all takes and
+                    // gives back must not wake another waiter for all, which would do the same
+                    List<EventHandle> missing = new ArrayList<>();
+                    List<Integer> states = new ArrayList<>();
+                    for (int i = 0; i < seen.length; i++) {
+                        if ((seen[i] & EVENT_SIGNALLED) == 0) {
+                            missing.add(handles.get(i));
+                            states.add(seen[i]);
+                        }
+                    }
+                    boolean awake = missing.isEmpty() ? EventHandle.sleepOnAny(handles, seen, deadline)
+                            : EventHandle.sleepOnAny(missing, states.stream().mapToInt(Integer::intValue).toArray(),
+                                    deadline);
+                    if (!awake) {
+                        got = takeAll(handles);
+                        took = got.isPresent();
+                        return got;
+                    }
                 }
-                List<EventHandle> missing = handles.stream().filter(h -> !h.isSignalled()).toList();
-                if (!EventHandle.sleepOnAny(missing.isEmpty() ? handles : missing, deadline)) {
-                    return tryWaitAll(events);
+            } finally {
+                if (!took) {
+                    handles.forEach(EventHandle::passOn);
                 }
             }
+        }
+
+        private static int[] states(List<EventHandle> handles) {
+            int[] states = new int[handles.size()];
+            for (int i = 0; i < states.length; i++) {
+                states[i] = handles.get(i).state();
+            }
+            return states;
         }
 
         private List<EventHandle> handles(List<Event> events) {

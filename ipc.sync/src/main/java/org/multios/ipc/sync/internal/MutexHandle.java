@@ -43,27 +43,17 @@ final class MutexHandle extends SyncHandle implements Mutex {
     /** A waiter judged the owner word (and took over if it found it dead). */
     static final int STEP_OWNER_JUDGED = 3;
 
-    /** Called at each step of locking: test and diagnosis only. */
-    interface Hook {
-        void at(int step);
-    }
-
     private static final Hook PAUSE_HOOK = pauseHook(Long.getLong(WINDOW_PAUSE_PROPERTY, 0L));
 
     private final ProcessLiveness liveness = ProcessLiveness.system();
     private final long home;
     /** The owner word this handle locked with while a thread holds the lock through it, else 0. */
     private volatile long heldWord;
-    private volatile Hook hook = PAUSE_HOOK;
 
     MutexHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
         this.home = region.getLongVolatile(HOME_NAMESPACE);
-    }
-
-    /** Replaces the hook (null: none): tests that pause a thread inside a window. */
-    void hook(Hook h) {
-        this.hook = h;
+        hook(PAUSE_HOOK);
     }
 
     private static Hook pauseHook(long micros) {
@@ -75,13 +65,6 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 LockSupport.parkNanos(micros * 1000);
             }
         };
-    }
-
-    private void step(int step) {
-        Hook h = hook;
-        if (h != null) {
-            h.at(step);
-        }
     }
 
     @Override

@@ -21,7 +21,13 @@ import java.nio.ByteOrder;
  *        | (long) | owner IPC process id (long) | hold count (int) |      |
  *        | flags (int)                                                  |
  *   192  +--------------------------------------------------------------+
- *        | event data (long)                                            |  event only
+ *        | event tickets (long): the last one a signal or reset drew    |  event only
+ *   256  +--------------------------------------------------------------+
+ *        | event data: 16 records of 2 longs, record = ticket mod 16;   |  event only
+ *        | long 1: tag in the high 32 bits, the datum's low half below  |
+ *        | long 2: tag, the datum's high half; tag = ticket mod 2^31    |
+ *   512  +--------------------------------------------------------------+
+ *        | (unused)                                                     |
  *  1024  +--------------------------------------------------------------+
  *        | counters: waits, timeouts, posts, acquisitions, contention,  |
  *        | handles now -- one long per 64-byte line                     |
@@ -47,8 +53,14 @@ import java.nio.ByteOrder;
  * died; not yet marked consistent), bit 1 not recoverable. Layout version 2; version 1 kept the
  * owner's pid in the state word and its start and thread in separate words.
  * Condition: state = sequence number bumped by each signal, word 3 = sleeping waiters.
- * Event: state = 1 signalled, 0 not; word 2 = type (0 auto-reset, 1 manual-reset); word 3 =
- * sleeping waiters.
+ * Event: state = (sequence &lt;&lt; 1) | signalled, where the sequence is the low 31 bits of the
+ * ticket of the signal or reset published last; word 2 = type (0 auto-reset, 1 manual-reset);
+ * word 3 = sleeping waiters. A signal draws a ticket, writes its datum into the record of its
+ * ticket, each half tagged with the ticket, then publishes its sequence with the signalled bit
+ * by a compare-and-set that only moves the sequence forward; a reset publishes its own ticket
+ * without the bit. A waiter takes an auto-reset event by a compare-and-set of the exact state
+ * it read (sequence s, signalled) to (s, not signalled), after reading both halves of record s
+ * and finding both tagged s; so each signal is taken at most once, with its own datum.
  */
 final class SyncDescriptor {
     static final int LAYOUT_VERSION = 2;
@@ -66,7 +78,11 @@ final class SyncDescriptor {
     static final int HOLD_COUNT = 152;
     static final int FLAGS = 156;
 
-    static final int EVENT_DATA = 192;
+    static final int EVENT_TICKETS = 192;
+    static final int EVENT_RECORDS = 256;
+    static final int EVENT_RECORD_COUNT = 16;
+    static final int EVENT_RECORD_SIZE = 16;
+    static final int EVENT_SIGNALLED = 1;
 
     static final int WAITS = 1024;
     static final int TIMEOUTS = WAITS + CACHE_LINE;

@@ -24,11 +24,18 @@ abstract class SyncHandle implements IpcObject {
     /** A deadline that never comes. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
 
+    /** Called at named steps of an operation: tests that pause a thread inside a window. */
+    interface Hook {
+        void at(int step);
+    }
+
     final SyncSession session;
     final SyncObject object;
     final MappedRegion region;
     private final Grant grant;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Hook hook;
+    private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
 
     SyncHandle(SyncSession session, SyncObject object, Grant grant) {
         this.session = session;
@@ -36,6 +43,30 @@ abstract class SyncHandle implements IpcObject {
         this.region = object.region();
         this.grant = grant;
         object.count(HANDLES, 1);
+    }
+
+    /** Sets a hook called at the steps of this handle's operations (tests only). */
+    void hook(Hook hook) {
+        this.hook = hook;
+    }
+
+    void step(int step) {
+        Hook h = hook;
+        if (h != null) {
+            h.at(step);
+        }
+    }
+
+    /**
+     * Sets the longest single sleep of this handle's waits (tests only: a slice longer than a
+     * test's patience makes a lost wake-up fail the test instead of costing one slice).
+     */
+    void sliceNanos(long nanos) {
+        this.sliceNanos = nanos;
+    }
+
+    long sliceNanos() {
+        return sliceNanos;
     }
 
     /** What {@link #info()} reports as the object's capacity. */
@@ -90,11 +121,12 @@ abstract class SyncHandle implements IpcObject {
         if (Thread.interrupted()) {
             throw IpcException.interrupted(operation, object.displayName());
         }
-        long remaining = deadline == NO_DEADLINE ? Futex.MAX_SLICE_NANOS : deadline - System.nanoTime();
+        long slice = sliceNanos;
+        long remaining = deadline == NO_DEADLINE ? slice : deadline - System.nanoTime();
         if (remaining <= 0) {
             return false;
         }
-        Futex.await(region, offset, expected, Math.min(remaining, Futex.MAX_SLICE_NANOS));
+        Futex.await(region, offset, expected, Math.min(remaining, slice));
         return true;
     }
 

@@ -1,0 +1,65 @@
+package org.multios.ipc.sync.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * "Wait until the waiter sleeps", read from the kernel: a thread of this JVM (found by its name
+ * in {@code /proc/self/task/<tid>/comm}) is inside the futex or futex_waitv system call
+ * ({@code /proc/self/task/<tid>/syscall}), on a given word for futex. A waiter counted as a
+ * sleeper has not necessarily reached the kernel yet; the order in which waiters reach it is
+ * the order a one-waiter wake picks them in (FIFO among equal priorities).
+ */
+final class KernelSleep {
+    private static final long FUTEX = "aarch64".equals(System.getProperty("os.arch")) ? 98 : 202;
+    private static final long FUTEX_WAITV = 449;
+
+    private KernelSleep() {
+    }
+
+    /** Waits (at most 20 s) until {@code thread} sleeps in futex on {@code address}, or in futex_waitv if 0. */
+    static void awaitAsleep(Thread thread, long address) throws IOException, InterruptedException {
+        String name = thread.getName().length() > 15 ? thread.getName().substring(0, 15) : thread.getName();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - deadline < 0) {
+            if (!thread.isAlive()) {
+                throw new AssertionError(thread.getName() + " ended before it slept");
+            }
+            for (Path task : tasks()) {
+                if (read(task.resolve("comm")).equals(name) && asleep(read(task.resolve("syscall")), address)) {
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError(thread.getName() + " did not sleep in the kernel within 20 s");
+    }
+
+    private static boolean asleep(String syscall, long address) {
+        String[] f = syscall.split(" ");
+        if (f.length < 2 || f[0].equals("running")) {
+            return false;
+        }
+        long number = Long.parseLong(f[0]);
+        return address == 0 ? number == FUTEX_WAITV
+                : number == FUTEX && Long.parseUnsignedLong(f[1].substring(2), 16) == address;
+    }
+
+    private static List<Path> tasks() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/task"))) {
+            return s.toList();
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException taskEnded) {
+            return "";
+        }
+    }
+}
