@@ -46,7 +46,10 @@ public interface Mapping extends AutoCloseable {
     /**
      * The native address of the window's first byte in this process, for handing to native
      * code; 0 if the platform does not map the segment at a fixed native address (anonymous
-     * segments may live on the Java heap). Valid only until the mapping is closed.
+     * segments may live on the Java heap). Valid only until the mapping is closed. When the
+     * handle's rights are revoked, or the handle and all its mappings are closed, the platform
+     * replaces the pages behind the address with private zero pages: it stays safe to touch (no
+     * fault), but reads zeros and writes where no one sees it, never the segment.
      */
     long address();
 

@@ -1,17 +1,25 @@
 package org.multios.ipc.spi;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.multios.ipc.Rights;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The rights a handle was granted when it was opened or created. Every operation on the handle
  * tests a bit of it (one volatile read), so revocation takes effect at the next operation: a
- * revoked grant allows nothing.
+ * revoked grant allows nothing. A handle whose operations wait registers {@link #onRevoke} to
+ * wake them, so that waiting operations fail too.
  */
 @ProviderType
 public final class Grant {
     private final int rights;
     private volatile boolean revoked;
+    /** Actions to run at revocation; null once it has happened. Guarded by {@code this}. */
+    private List<Runnable> onRevoke = new ArrayList<>();
+    /** Held while the actions run, so that a second revoke returns only after them too. */
+    private final Object revoking = new Object();
 
     /** A grant of the given {@link Rights} bits. */
     public Grant(int rights) {
@@ -28,9 +36,57 @@ public final class Grant {
         return !revoked && (rights & required) == required;
     }
 
-    /** Withdraws the grant: every later operation through it is refused. */
+    /**
+     * Runs {@code action} once when the grant is revoked, in the revoking thread before
+     * {@link #revoke()} returns; at once if it already is. Mechanisms use it to wake the waiting
+     * operations of the handle (which then find the grant revoked) and to wait for a transfer
+     * that passed its check just before, so that none transfers anything after revoke returns.
+     * The action must not wait for anything but such a short step.
+     */
+    public void onRevoke(Runnable action) {
+        synchronized (this) {
+            if (onRevoke != null) {
+                onRevoke.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /**
+     * Withdraws the grant: every later operation through it is refused, and the actions
+     * registered with {@link #onRevoke} have run when this returns. An action that throws does
+     * not keep the others from running; the first failure is rethrown afterwards.
+     */
     public void revoke() {
+        synchronized (revoking) {
+            runAll(take());
+        }
+    }
+
+    private synchronized List<Runnable> take() {
         revoked = true;
+        List<Runnable> actions = onRevoke == null ? List.of() : onRevoke;
+        onRevoke = null;
+        return actions;
+    }
+
+    private static void runAll(List<Runnable> actions) {
+        RuntimeException failure = null;
+        for (Runnable a : actions) {
+            try {
+                a.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Whether the grant was revoked. */

@@ -10,7 +10,7 @@ import com.sun.jna.Pointer;
 
 /**
  * The libc calls named pipes need, through JNA: {@code mkfifo}, {@code chmod}, non-blocking
- * {@code open}, {@code read}, {@code write}, {@code poll}, {@code eventfd} and {@code inotify}.
+ * {@code open} that follows no link, {@code read}, {@code write}, {@code poll}, {@code eventfd} and {@code inotify}.
  * Every call returns its result or the negated {@code errno}; none throws or crashes. The
  * constants are those of Linux (x86-64 and ARM share them).
  *
@@ -22,6 +22,7 @@ final class FifoCalls {
     static final int O_RDONLY = 0;
     static final int O_WRONLY = 1;
     static final int O_NONBLOCK = 04000;
+    static final int O_NOFOLLOW = 0400000;
     static final int O_CLOEXEC = 02000000;
 
     static final int ENOENT = 2;
@@ -31,6 +32,7 @@ final class FifoCalls {
     static final int EACCES = 13;
     static final int EEXIST = 17;
     static final int EPIPE = 32;
+    static final int ELOOP = 40;
 
     static final short POLLIN = 0x1;
     static final short POLLOUT = 0x4;
@@ -110,9 +112,12 @@ final class FifoCalls {
         return result(libc().chmod(path, mode));
     }
 
-    /** {@code open(path, flags | O_NONBLOCK | O_CLOEXEC)}: the descriptor or the negated errno. */
+    /**
+     * {@code open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)}: the descriptor or the
+     * negated errno ({@link #ELOOP} for a symbolic link).
+     */
     static int open(String path, int flags) {
-        return result(libc().open(path, flags | O_NONBLOCK | O_CLOEXEC));
+        return result(libc().open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
     }
 
     /** {@code close}, ignoring failure. */

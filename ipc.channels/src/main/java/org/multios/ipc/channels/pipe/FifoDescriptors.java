@@ -1,27 +1,32 @@
 package org.multios.ipc.channels.pipe;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 
 /**
- * The file descriptors of one named-pipe end: the FIFO itself (opened later for a writer that
- * waits for its first reader), an inotify watch that tells such a writer of opens, and an
+ * The file descriptors of one named-pipe end: the FIFO itself, an inotify watch that tells a
+ * writer waiting for its first reader of opens, and an
  * eventfd that wakes every poller at once when the end closes. Each operation holds a lease, and
  * the descriptors are closed only when the end has closed and the last lease is returned, so a
- * descriptor number is never reused under a thread still polling it.
+ * descriptor number is never reused under a thread still polling it. A read or write of the
+ * FIFO is one step, taken together with its grant check ({@link #beginStep}); revocation waits
+ * for a step under way ({@link #revoke}), so none transfers a byte after it.
  */
 final class FifoDescriptors {
     private static final int CLOSED = 1 << 30;
 
     private final AtomicInteger state = new AtomicInteger();
+    /** Steps hold it shared; revocation takes it exclusively, once. */
+    private final ReentrantReadWriteLock steps = new ReentrantReadWriteLock();
     private final int wakeFd;
-    private volatile int fifoFd;
+    private final int fifoFd;
     private volatile int watchFd = -1;
 
     /**
-     * @param fifoFd the FIFO's descriptor, or -1 if it is opened later
+     * @param fifoFd the FIFO's descriptor
      * @param what   the end, for messages
      * @throws IpcException IO_ERROR if no eventfd can be had (the FIFO's descriptor is closed)
      */
@@ -67,27 +72,39 @@ final class FifoDescriptors {
         }
     }
 
+    /** Starts a step: the grant check and the non-blocking call that follows it. Call under a lease. */
+    void beginStep() {
+        steps.readLock().lock();
+    }
+
+    void endStep() {
+        steps.readLock().unlock();
+    }
+
+    /**
+     * The end's grant was revoked: waits for a step under way, then wakes every poller at once,
+     * now and later (each then finds the grant revoked).
+     */
+    void revoke() {
+        steps.writeLock().lock();
+        steps.writeLock().unlock();
+        if (acquire()) {
+            try {
+                FifoCalls.signal(wakeFd);
+            } finally {
+                release();
+            }
+        }
+    }
+
     private void closeAll() {
         FifoCalls.close(fifoFd);
         FifoCalls.close(watchFd);
         FifoCalls.close(wakeFd);
     }
 
-    /** The FIFO's descriptor, -1 while not opened. Call under a lease. */
+    /** The FIFO's descriptor. Call under a lease. */
     int fifo() {
-        return fifoFd;
-    }
-
-    /**
-     * Sets the FIFO's descriptor once; a second one (another thread's concurrent open) is closed.
-     * Call under a lease.
-     */
-    synchronized int attach(int fd) {
-        if (fifoFd >= 0) {
-            FifoCalls.close(fd);
-        } else {
-            fifoFd = fd;
-        }
         return fifoFd;
     }
 

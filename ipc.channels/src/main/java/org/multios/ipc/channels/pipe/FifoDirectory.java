@@ -64,9 +64,10 @@ final class FifoDirectory {
     /**
      * Makes the FIFO of a new named pipe.
      *
+     * @return the FIFO's file key (device and inode)
      * @throws IpcException ALREADY_EXISTS; IO_ERROR if the operating system refuses
      */
-    void create(String name, Permissions permissions) {
+    Object create(String name, Permissions permissions) {
         Path p = path(name);
         ensureDirectory();
         int r = FifoCalls.mkfifo(p.toString());
@@ -77,7 +78,7 @@ final class FifoDirectory {
             throw new IpcException(IpcError.IO_ERROR, label(name) + ": mkfifo " + p + ": " + FifoCalls.strerror(-r));
         }
         try {
-            apply(name, p, permissions);
+            return apply(name, p, permissions);
         } catch (RuntimeException e) {
             try {
                 Files.deleteIfExists(p);
@@ -89,11 +90,34 @@ final class FifoDirectory {
     }
 
     /**
+     * Removes a FIFO this process just made, if the name still leads to it (a failed create's
+     * undo): never another process's FIFO made under the name meanwhile.
+     */
+    void remove(String name, Object fileKey) {
+        try {
+            if (fileKey.equals(fifoAttributes(name).fileKey())) {
+                names.unlink(name);
+            }
+        } catch (IpcException goneOrReplaced) {
+            // nothing of ours to remove
+        }
+    }
+
+    /**
      * Checks that the name is a FIFO and returns its permissions.
      *
      * @throws IpcException NOT_FOUND; CORRUPTED if the file is not a FIFO
      */
     Permissions permissions(String name) {
+        return ObjectDirectory.permissionsOf(fifoAttributes(name));
+    }
+
+    /**
+     * The attributes of the FIFO under the name, its link not followed.
+     *
+     * @throws IpcException NOT_FOUND; CORRUPTED if the file is not a FIFO
+     */
+    PosixFileAttributes fifoAttributes(String name) {
         Path p = path(name);
         if (!isFifo(p)) {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -101,7 +125,33 @@ final class FifoDirectory {
             }
             throw new IpcException(IpcError.CORRUPTED, label(name) + ": " + p + " is not a FIFO");
         }
-        return ObjectDirectory.permissionsOf(attributes(name, p));
+        return attributes(name, p, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Whether an open descriptor is the file whose attributes were read (same device and inode,
+     * owner, group and mode), read from the descriptor itself (fstat through
+     * {@code /proc/self/fd}), not from a name.
+     *
+     * @throws IpcException IO_ERROR if the descriptor's attributes cannot be read
+     */
+    static boolean isSameFile(String name, int fd, PosixFileAttributes expected) {
+        PosixFileAttributes opened = attributes(name, descriptorPath(fd)); // follows the descriptor's link
+        return expected.fileKey().equals(opened.fileKey()) && expected.permissions().equals(opened.permissions())
+                && expected.owner().equals(opened.owner()) && expected.group().equals(opened.group());
+    }
+
+    /** The inode number of an open descriptor, 0 if it cannot be read. */
+    static long inodeOf(int fd) {
+        try {
+            return ((Number) Files.getAttribute(descriptorPath(fd), "unix:ino")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static Path descriptorPath(int fd) {
+        return Path.of("/proc/self/fd", Integer.toString(fd));
     }
 
     /** The FIFO's inode number, 0 if it is gone. */
@@ -119,17 +169,33 @@ final class FifoDirectory {
         apply(name, path(name), permissions);
     }
 
-    /** Removes the FIFO's name; NOT_FOUND if there is none. */
-    void unlink(String name) {
-        permissions(name);
+    /**
+     * Removes the FIFO's name if it still leads to the FIFO whose attributes were read.
+     *
+     * @return whether it did (false: the name was removed or re-created meanwhile)
+     */
+    boolean unlink(String name, PosixFileAttributes found) {
+        PosixFileAttributes now;
+        try {
+            now = fifoAttributes(name);
+        } catch (IpcException gone) {
+            return false;
+        }
+        if (!now.fileKey().equals(found.fileKey())) {
+            return false;
+        }
         names.unlink(name);
+        return true;
     }
 
-    private void apply(String name, Path p, Permissions permissions) {
+    /** Gives the FIFO its owner, group and mode; returns its file key. */
+    private Object apply(String name, Path p, Permissions permissions) {
+        Object fileKey;
         try {
             PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
                     LinkOption.NOFOLLOW_LINKS);
             PosixFileAttributes current = view.readAttributes();
+            fileKey = current.fileKey();
             UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
             if (!current.owner().getName().equals(permissions.owner())) {
                 try {
@@ -153,11 +219,12 @@ final class FifoDirectory {
             throw new IpcException(IpcError.IO_ERROR, label(name) + ": cannot give " + p + " the mode "
                     + permissions.modeString() + ": " + FifoCalls.strerror(-r));
         }
+        return fileKey;
     }
 
-    private static PosixFileAttributes attributes(String name, Path p) {
+    private static PosixFileAttributes attributes(String name, Path p, LinkOption... follow) {
         try {
-            return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Files.readAttributes(p, PosixFileAttributes.class, follow);
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(ObjectType.PIPE, name);
         } catch (IOException e) {

@@ -34,14 +34,29 @@ final class FifoReader extends ReaderEnd {
         try {
             boolean waited = false;
             while (true) {
-                checkOpen();
-                int n = FifoCalls.read(fds.fifo(), array, off, buffer, len);
+                int n;
+                fds.beginStep();
+                try {
+                    checkReadable();
+                    session.at(PipeHook.TRANSFER_GRANTED);
+                    n = FifoCalls.read(fds.fifo(), array, off, buffer, len);
+                } finally {
+                    fds.endStep();
+                }
                 if (n > 0) {
                     writerSeen = true;
                     counters.add(Counter.BYTES_OUT, n);
                     return n;
                 }
-                if (n == 0 && (writerSeen || hungUp())) {
+                if (n == 0 && !writerSeen) {
+                    int events = FifoCalls.poll(fds.fifo(), FifoCalls.POLLIN, -1, 0);
+                    if (events > 0 && (events & (FifoCalls.POLLIN | FifoCalls.POLLHUP)) != 0) {
+                        // a writer came (and went): read what it left, then the end
+                        writerSeen = true;
+                        continue;
+                    }
+                }
+                if (n == 0 && writerSeen) {
                     return END_OF_STREAM;
                 }
                 if (n == -FifoCalls.EAGAIN) {
@@ -70,16 +85,6 @@ final class FifoReader extends ReaderEnd {
         }
     }
 
-    /** Whether the kernel reports that a writer came and went; a failed poll reports nothing. */
-    private boolean hungUp() {
-        int events = FifoCalls.poll(fds.fifo(), FifoCalls.POLLIN, -1, 0);
-        if (events > 0 && (events & FifoCalls.POLLHUP) != 0) {
-            writerSeen = true;
-            return true;
-        }
-        return false;
-    }
-
     static int slice(long remainingNanos) {
         return (int) Math.max(1, Math.min(SLICE_MILLIS, (remainingNanos + 999_999) / 1_000_000));
     }
@@ -98,7 +103,7 @@ final class FifoReader extends ReaderEnd {
 
     @Override
     public int available() {
-        checkOpen();
+        checkReadable();
         if (!fds.acquire()) {
             throw IpcException.closed(describe());
         }
@@ -107,6 +112,11 @@ final class FifoReader extends ReaderEnd {
         } finally {
             fds.release();
         }
+    }
+
+    @Override
+    void revoked() {
+        fds.revoke();
     }
 
     @Override

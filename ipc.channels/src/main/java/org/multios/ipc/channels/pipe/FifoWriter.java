@@ -8,25 +8,26 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.spi.Grant;
 
 /**
- * The writing end of a named pipe. Opening a FIFO for writing without a reader fails
- * ({@code ENXIO}) or blocks, so the end opens it non-blocking as soon as a reader is there: at
- * once if one is, else at the first write, which waits for a reader. That wait sleeps in
+ * The writing end of a named pipe, attached to the FIFO from its open on (see
+ * {@link FifoOpener}): readers never see the end of the stream while it is open. Until a reader
+ * has been seen, a write that finds none ({@code EPIPE}) waits for one: it sleeps in
  * {@code poll} on an inotify watch of the file's opens (readers that open non-blocking, as this
  * platform's do, wake it at once) and retries in slices (readers that block in {@code open},
- * such as a shell's {@code cat}, are found at the next slice). Once open, writes wait in
- * {@code poll} for room; {@code EPIPE} is BROKEN_PIPE.
+ * such as a shell's {@code cat}, are found at the next slice). Once a reader has been seen,
+ * writes wait in {@code poll} for room, and {@code EPIPE} is BROKEN_PIPE. Each write is a step
+ * with its grant check (see {@link FifoDescriptors#beginStep}).
  */
 final class FifoWriter extends WriterEnd {
     private final FifoDescriptors fds;
-    private final String path;
+    private volatile boolean readerSeen;
 
-    FifoWriter(PipeSession session, NamedPipe pipe, Grant grant, boolean nonBlocking, int fd) {
+    FifoWriter(PipeSession session, NamedPipe pipe, Grant grant, boolean nonBlocking, FifoOpener.Opened opened) {
         super(session, pipe, grant, nonBlocking);
-        this.path = pipe.path();
-        this.fds = new FifoDescriptors(fd, describe());
-        if (fd < 0 && fds.acquire()) {
+        this.fds = new FifoDescriptors(opened.fd(), describe());
+        this.readerSeen = opened.readerSeen();
+        if (!readerSeen && fds.acquire()) {
             try {
-                fds.watch(path);
+                fds.watch(pipe.path());
             } finally {
                 fds.release();
             }
@@ -42,30 +43,36 @@ final class FifoWriter extends WriterEnd {
             int written = 0;
             boolean waited = false;
             while (true) {
-                checkOpen();
-                int fd = fds.fifo() >= 0 ? fds.fifo() : openForWriting();
-                short awaited = FifoCalls.POLLOUT;
-                if (fd >= 0) {
-                    int n = FifoCalls.write(fd, array, array == null ? 0 : off + written, buffer, len - written);
-                    if (n > 0) {
-                        written += n;
-                        counters.add(Counter.BYTES_IN, n);
-                        if (written == len) {
-                            return written;
-                        }
-                        continue;
+                int n;
+                fds.beginStep();
+                try {
+                    checkWritable();
+                    session.at(PipeHook.TRANSFER_GRANTED);
+                    n = FifoCalls.write(fds.fifo(), array, array == null ? 0 : off + written, buffer, len - written);
+                } finally {
+                    fds.endStep();
+                }
+                boolean noReaderYet = false;
+                if (n > 0) {
+                    readerSeen = true;
+                    written += n;
+                    counters.add(Counter.BYTES_IN, n);
+                    if (written == len) {
+                        return written;
                     }
-                    if (n == -FifoCalls.EPIPE) {
+                    continue;
+                } else if (n == -FifoCalls.EPIPE) {
+                    if (readerSeen) {
                         if (partial && written > 0) {
                             return written;
                         }
                         throw brokenPipe();
                     }
-                    if (n != -FifoCalls.EAGAIN && n != -FifoCalls.EINTR && n != 0) {
-                        throw failed(IpcError.IO_ERROR, "write to " + describe() + ": " + FifoCalls.strerror(-n));
-                    }
-                } else {
-                    awaited = 0;
+                    noReaderYet = true;
+                } else if (n == -FifoCalls.EAGAIN) {
+                    readerSeen = true;
+                } else if (n != -FifoCalls.EINTR && n != 0) {
+                    throw failed(IpcError.IO_ERROR, "write to " + describe() + ": " + FifoCalls.strerror(-n));
                 }
                 long remaining = Deadlines.remaining(deadline);
                 if (remaining == 0) {
@@ -78,28 +85,15 @@ final class FifoWriter extends WriterEnd {
                     waited = true;
                     counters.increment(Counter.WAITS);
                 }
-                if (awaited != 0) {
-                    fds.await(awaited, FifoReader.slice(remaining));
-                } else {
+                if (noReaderYet) {
                     fds.awaitOpen(FifoReader.slice(remaining));
+                } else {
+                    fds.await(FifoCalls.POLLOUT, FifoReader.slice(remaining));
                 }
             }
         } finally {
             fds.release();
         }
-    }
-
-    /** Opens the FIFO if a reader is there now: the descriptor, or -1 if there is no reader yet. */
-    private int openForWriting() {
-        int fd = FifoCalls.open(path, FifoCalls.O_WRONLY);
-        if (fd == -FifoCalls.ENXIO) {
-            return -1;
-        }
-        if (fd < 0) {
-            throw failed(fd == -FifoCalls.ENOENT ? IpcError.NOT_FOUND : IpcError.IO_ERROR,
-                    "open " + describe() + " at " + path + ": " + FifoCalls.strerror(-fd));
-        }
-        return fds.attach(fd);
     }
 
     @Override
@@ -117,6 +111,11 @@ final class FifoWriter extends WriterEnd {
     @Override
     public int atomicWriteSize() {
         return FifoCalls.PIPE_BUF;
+    }
+
+    @Override
+    void revoked() {
+        fds.revoke();
     }
 
     @Override

@@ -15,8 +15,9 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.spi.Grant;
 
 /**
- * What every pipe end shares: its owner's session, the grant tested by each operation, the
- * non-blocking flag, argument checks and closing.
+ * What every pipe end shares: its owner's session, the grant tested by each operation and again
+ * at every pass of a wait, the non-blocking flag, argument checks and closing. Revoking the grant
+ * wakes the end's waiters ({@link #revoked()}), which then fail with PERMISSION_DENIED.
  */
 abstract class PipeEnd implements IpcObject {
     final PipeSession session;
@@ -39,6 +40,18 @@ abstract class PipeEnd implements IpcObject {
 
     /** Called once when the end closes: wake its waiters, let the pipe see one end less. */
     abstract void closing();
+
+    /**
+     * Called once when the grant is revoked, before the revocation returns: waits for a transfer
+     * that passed its grant check, then wakes every waiter of the end so that it finds the grant
+     * revoked.
+     */
+    abstract void revoked();
+
+    /** Makes revocation of the grant wake this end's waiters; once, when the end is tracked. */
+    void watchRevocation() {
+        grant.onRevoke(this::revoked);
+    }
 
     /** {@code the reading end of pipe 'x'}, for messages. */
     String describe() {

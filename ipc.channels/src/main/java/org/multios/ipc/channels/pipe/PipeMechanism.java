@@ -26,6 +26,7 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     private final FifoDirectory fifos;
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
+    private volatile PipeHook hook;
 
     /** A mechanism working in the given environment. */
     public PipeMechanism(IpcEnvironment environment) {
@@ -67,8 +68,22 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
         return namedCounters.computeIfAbsent(name, n -> new PipeCounters());
     }
 
-    void unlinked(String name) {
+    /** A FIFO was unlinked: its counters go, and whichever session created it gets its quota back. */
+    void unlinked(String name, Object fileKey) {
         namedCounters.remove(name);
+        sessions.values().forEach(s -> s.unlinked(fileKey));
+    }
+
+    /** Installs a test hook for the sessions of this mechanism (null: none). */
+    void hook(PipeHook testHook) {
+        this.hook = testHook;
+    }
+
+    private void at(int step) {
+        PipeHook h = hook;
+        if (h != null) {
+            h.at(step);
+        }
     }
 
     void checkOpen() {
@@ -85,7 +100,7 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     @Override
     public PipeService bind(CallerContext caller) {
         checkOpen();
-        return new SessionPipeService(this, sessions.computeIfAbsent(caller, PipeSession::new));
+        return new SessionPipeService(this, sessions.computeIfAbsent(caller, c -> new PipeSession(c, this::at)));
     }
 
     @Override

@@ -1,19 +1,32 @@
 package org.multios.ipc.channels.pipe;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.SessionGate;
 
-/** The pipe ends one calling process holds; closing the session closes them all. */
+/**
+ * The pipe ends one calling process holds, and the FIFOs it created. Closing the session (its
+ * release) waits for service calls under way, so nothing it did appears after the release, then
+ * closes every end and gives back the quota of its FIFOs: they outlive it, but no longer count
+ * against it.
+ */
 final class PipeSession {
     private final CallerContext caller;
+    private final PipeHook hook;
     private final Set<PipeEnd> ends = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final SessionGate calls;
+    /** The FIFOs this caller created, by file key (device and inode), each holding one object of quota. */
+    private final Set<Object> createdFifos = ConcurrentHashMap.newKeySet();
 
-    PipeSession(CallerContext caller) {
+    PipeSession(CallerContext caller, PipeHook hook) {
         this.caller = caller;
+        this.hook = hook;
+        this.calls = new SessionGate("the pipe service of " + caller.process());
     }
 
     CallerContext caller() {
@@ -21,12 +34,30 @@ final class PipeSession {
     }
 
     boolean isClosed() {
-        return closed;
+        return calls.isClosed();
+    }
+
+    void at(int step) {
+        hook.at(step);
+    }
+
+    /**
+     * Starts a service call; {@link #exit()} ends it.
+     *
+     * @throws IpcException CLOSED once the session is closed
+     */
+    void enter() {
+        calls.enter();
+    }
+
+    void exit() {
+        calls.exit();
     }
 
     <E extends PipeEnd> E track(E end) {
         ends.add(end);
-        if (closed) {
+        end.watchRevocation();
+        if (calls.isClosed()) {
             end.close();
         }
         return end;
@@ -40,9 +71,33 @@ final class PipeSession {
         return ends.size();
     }
 
-    /** Closes every end: their waiters wake with CLOSED, unnamed pipes whose ends are all closed go. */
+    /**
+     * Holds one object of quota for a FIFO this caller created. A key held already belongs to a
+     * FIFO that is gone (its inode was reused): its quota is given back.
+     */
+    void created(Object fifoKey) {
+        if (!createdFifos.add(fifoKey)) {
+            caller.release(Quota.OBJECTS, 1);
+        }
+    }
+
+    /** Gives back the quota of a FIFO this caller created, when it is unlinked. */
+    void unlinked(Object fifoKey) {
+        if (createdFifos.remove(fifoKey)) {
+            caller.release(Quota.OBJECTS, 1);
+        }
+    }
+
+    /**
+     * Closes the session once the service calls under way have ended: every end closes (their
+     * waiters wake with CLOSED, unnamed pipes whose ends are all closed go) and the quota of the
+     * FIFOs it created is given back.
+     */
     void close() {
-        closed = true;
+        calls.close();
+        for (Object key : List.copyOf(createdFifos)) {
+            unlinked(key);
+        }
         for (PipeEnd e : new ArrayList<>(ends)) {
             e.close();
         }

@@ -25,9 +25,14 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
      * (advancing it) when {@code array} is null, waiting until the deadline for the first.
      *
      * @return the bytes read, {@link #END_OF_STREAM}, or 0 if none came by the deadline
-     * @throws IpcException CLOSED or INTERRUPTED while waiting
+     * @throws IpcException CLOSED, INTERRUPTED, or PERMISSION_DENIED once the grant is revoked
      */
     abstract int transfer(byte[] array, int off, ByteBuffer buffer, int len, long deadline);
+
+    /** Checks that the end is open and may read: at the start and at every pass of a wait. */
+    void checkReadable() {
+        require(Rights.READ, "read from");
+    }
 
     @Override
     public int read(byte[] b, int off, int len) {
@@ -66,7 +71,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
     }
 
     private int blocking(byte[] array, int off, ByteBuffer buffer, int len) {
-        require(Rights.READ, "read from");
+        checkReadable();
         if (len == 0) {
             return 0;
         }
@@ -77,7 +82,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
     }
 
     private int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
-        require(Rights.READ, "read from");
+        checkReadable();
         if (len == 0) {
             return 0;
         }
@@ -87,7 +92,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
         long deadline = Deadlines.of(timeout, describe());
-        require(Rights.READ, "read from");
+        checkReadable();
         if (len == 0) {
             return 0;
         }

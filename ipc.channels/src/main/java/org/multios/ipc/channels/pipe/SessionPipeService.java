@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.pipe;
 
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Set;
 
 import org.multios.ipc.IpcError;
@@ -14,28 +15,34 @@ import org.multios.ipc.pipe.PipeFlag;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
+import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 
-/** The pipe service of one calling process: every end it returns belongs to its session. */
+/**
+ * The pipe service of one calling process: every end it returns belongs to its session, and
+ * every call runs inside the session ({@link PipeSession#enter}), so that its release waits for
+ * it. The platform's object limit is checked after the object is made, counting it, and the
+ * object is undone if that passes the limit: concurrent creators cannot both pass it.
+ */
 final class SessionPipeService implements PipeService {
     private final PipeMechanism mechanism;
     private final PipeSession session;
+    private final FifoOpener opener;
 
     SessionPipeService(PipeMechanism mechanism, PipeSession session) {
         this.mechanism = mechanism;
         this.session = session;
+        this.opener = new FifoOpener(mechanism.fifos(), session);
     }
 
     private CallerContext caller() {
         return session.caller();
     }
 
-    private void checkOpen() {
+    private void enter() {
         mechanism.checkOpen();
-        if (session.isClosed()) {
-            throw IpcException.closed("the pipe service of " + caller().process());
-        }
+        session.enter();
     }
 
     private static boolean nonBlocking(Set<PipeFlag> flags, String what) {
@@ -50,50 +57,82 @@ final class SessionPipeService implements PipeService {
         return flags.contains(PipeFlag.NON_BLOCKING);
     }
 
-    @Override
-    public Pipe create(int bufferSize, Set<PipeFlag> flags) {
-        checkOpen();
-        boolean nonBlocking = nonBlocking(flags, "unnamed pipe");
-        if (bufferSize < 1) {
-            throw IpcException.invalidArgument("unnamed pipe: buffer size " + bufferSize + " must be at least 1");
-        }
-        var limits = mechanism.environment().limits();
-        limits.check(Limit.BUFFER_SIZE, bufferSize, "unnamed pipe buffer");
-        limits.check(Limit.OBJECTS, mechanism.liveCount() + 1, "pipes");
-        CallerContext caller = caller();
-        caller.reserve(Quota.OBJECTS, 1);
-        long id = mechanism.nextId();
-        UnnamedPipe[] self = new UnnamedPipe[1];
-        UnnamedPipe pipe = new UnnamedPipe(id, bufferSize, caller.process(), () -> {
-            mechanism.forget(self[0]);
-            caller.release(Quota.OBJECTS, 1);
-        });
-        self[0] = pipe;
-        mechanism.register(pipe);
-        UnnamedReader reader = new UnnamedReader(session, pipe, new Grant(Rights.READ | Rights.ADMIN), nonBlocking);
-        UnnamedWriter writer = new UnnamedWriter(session, pipe, new Grant(Rights.WRITE | Rights.ADMIN), nonBlocking);
-        session.track(reader);
-        session.track(writer);
-        return new PipeEnds(id, reader, writer);
+    /** Checks the platform's object limit counting the pipe just made. */
+    private void checkObjectLimit() {
+        mechanism.environment().limits().check(Limit.OBJECTS, mechanism.liveCount(), "pipes");
     }
 
     @Override
-    public void createNamed(String name, int mode) {
-        checkOpen();
-        FifoDirectory fifos = mechanism.fifos();
-        fifos.path(name);
-        if (mode < 0 || mode > Permissions.MAX_MODE) {
-            throw IpcException.invalidArgument(FifoDirectory.label(name) + ": mode " + Integer.toOctalString(mode)
-                    + " is outside 0..0777");
-        }
-        mechanism.environment().limits().check(Limit.OBJECTS, mechanism.liveCount() + 1, "pipes");
-        Permissions permissions = Permissions.of(caller().process(), mode);
-        caller().authorize(ObjectType.PIPE, name, permissions, Rights.ADMIN);
-        caller().reserve(Quota.OBJECTS, 1);
+    public Pipe create(int bufferSize, Set<PipeFlag> flags) {
+        enter();
         try {
-            fifos.create(name, permissions);
+            boolean nonBlocking = nonBlocking(flags, "unnamed pipe");
+            if (bufferSize < 1) {
+                throw IpcException.invalidArgument("unnamed pipe: buffer size " + bufferSize + " must be at least 1");
+            }
+            mechanism.environment().limits().check(Limit.BUFFER_SIZE, bufferSize, "unnamed pipe buffer");
+            CallerContext caller = caller();
+            caller.reserve(Quota.OBJECTS, 1);
+            session.at(PipeHook.CREATING);
+            long id = mechanism.nextId();
+            UnnamedPipe[] self = new UnnamedPipe[1];
+            UnnamedPipe pipe = new UnnamedPipe(id, bufferSize, caller.process(), () -> {
+                mechanism.forget(self[0]);
+                caller.release(Quota.OBJECTS, 1);
+            });
+            self[0] = pipe;
+            mechanism.register(pipe);
+            try {
+                checkObjectLimit();
+            } catch (IpcException e) {
+                mechanism.forget(pipe);
+                caller.release(Quota.OBJECTS, 1);
+                throw e;
+            }
+            UnnamedReader reader = new UnnamedReader(session, pipe, new Grant(Rights.READ | Rights.ADMIN), nonBlocking);
+            UnnamedWriter writer = new UnnamedWriter(session, pipe, new Grant(Rights.WRITE | Rights.ADMIN), nonBlocking);
+            session.track(reader);
+            session.track(writer);
+            return new PipeEnds(id, reader, writer);
         } finally {
-            caller().release(Quota.OBJECTS, 1);
+            session.exit();
+        }
+    }
+
+    /**
+     * Makes a FIFO. Its object of quota stays reserved until it is unlinked or the session ends.
+     */
+    @Override
+    public void createNamed(String name, int mode) {
+        enter();
+        try {
+            FifoDirectory fifos = mechanism.fifos();
+            fifos.path(name);
+            if (mode < 0 || mode > Permissions.MAX_MODE) {
+                throw IpcException.invalidArgument(FifoDirectory.label(name) + ": mode "
+                        + Integer.toOctalString(mode) + " is outside 0..0777");
+            }
+            Permissions permissions = Permissions.of(caller().process(), mode);
+            caller().authorize(ObjectType.PIPE, name, permissions, Rights.ADMIN);
+            caller().reserve(Quota.OBJECTS, 1);
+            Object fileKey;
+            try {
+                session.at(PipeHook.CREATING);
+                fileKey = fifos.create(name, permissions);
+            } catch (RuntimeException e) {
+                caller().release(Quota.OBJECTS, 1);
+                throw e;
+            }
+            try {
+                checkObjectLimit();
+            } catch (IpcException e) {
+                fifos.remove(name, fileKey);
+                caller().release(Quota.OBJECTS, 1);
+                throw e;
+            }
+            session.created(fileKey);
+        } finally {
+            session.exit();
         }
     }
 
@@ -104,15 +143,15 @@ final class SessionPipeService implements PipeService {
 
     @Override
     public PipeReader openReader(String name, Set<PipeFlag> flags) {
-        checkOpen();
-        NamedPipe pipe = named(name);
-        boolean nonBlocking = nonBlocking(flags, pipe.displayName());
-        Grant grant = caller().authorize(ObjectType.PIPE, name, mechanism.fifos().permissions(name), Rights.READ);
-        int fd = FifoCalls.open(pipe.path(), FifoCalls.O_RDONLY);
-        if (fd < 0) {
-            throw refused(pipe, fd, "read");
+        enter();
+        try {
+            boolean nonBlocking = nonBlocking(flags, FifoDirectory.label(name));
+            FifoOpener.Opened opened = opener.open(name, false);
+            return session.track(new FifoReader(session, named(name, opened), opened.grant(), nonBlocking,
+                    opened.fd()));
+        } finally {
+            session.exit();
         }
-        return session.track(new FifoReader(session, pipe, grant, nonBlocking, fd));
     }
 
     @Override
@@ -122,40 +161,37 @@ final class SessionPipeService implements PipeService {
 
     @Override
     public PipeWriter openWriter(String name, Set<PipeFlag> flags) {
-        checkOpen();
-        NamedPipe pipe = named(name);
-        boolean nonBlocking = nonBlocking(flags, pipe.displayName());
-        Grant grant = caller().authorize(ObjectType.PIPE, name, mechanism.fifos().permissions(name), Rights.WRITE);
-        int fd = FifoCalls.open(pipe.path(), FifoCalls.O_WRONLY);
-        if (fd < 0 && fd != -FifoCalls.ENXIO) {
-            throw refused(pipe, fd, "write");
+        enter();
+        try {
+            boolean nonBlocking = nonBlocking(flags, FifoDirectory.label(name));
+            FifoOpener.Opened opened = opener.open(name, true);
+            return session.track(new FifoWriter(session, named(name, opened), opened.grant(), nonBlocking, opened));
+        } finally {
+            session.exit();
         }
-        return session.track(new FifoWriter(session, pipe, grant, nonBlocking, fd < 0 ? -1 : fd));
     }
 
-    private NamedPipe named(String name) {
-        FifoDirectory fifos = mechanism.fifos();
-        fifos.permissions(name);
-        return new NamedPipe(name, fifos.inode(name), fifos, mechanism.countersOf(name));
-    }
-
-    private IpcException refused(NamedPipe pipe, int negatedErrno, String access) {
-        String reason = FifoCalls.strerror(-negatedErrno);
-        return switch (-negatedErrno) {
-            case FifoCalls.EACCES -> IpcException.permissionDenied(access + " (the operating system refused: "
-                    + reason + ")", pipe.displayName(), caller().process().toString());
-            case FifoCalls.ENOENT -> IpcException.notFound(ObjectType.PIPE, pipe.name().orElseThrow());
-            default -> new IpcException(IpcError.IO_ERROR, pipe.displayName() + ": cannot open it for " + access
-                    + "ing: " + reason);
-        };
+    private NamedPipe named(String name, FifoOpener.Opened opened) {
+        return new NamedPipe(name, opened.inode(), mechanism.fifos(), mechanism.countersOf(name));
     }
 
     @Override
     public void unlink(String name) {
-        checkOpen();
-        FifoDirectory fifos = mechanism.fifos();
-        caller().authorize(ObjectType.PIPE, name, fifos.permissions(name), Rights.ADMIN);
-        fifos.unlink(name);
-        mechanism.unlinked(name);
+        enter();
+        try {
+            FifoDirectory fifos = mechanism.fifos();
+            for (int attempt = 1; attempt <= FifoOpener.ATTEMPTS; attempt++) {
+                PosixFileAttributes found = fifos.fifoAttributes(name);
+                caller().authorize(ObjectType.PIPE, name, ObjectDirectory.permissionsOf(found), Rights.ADMIN);
+                if (fifos.unlink(name, found)) {
+                    mechanism.unlinked(name, found.fileKey());
+                    return;
+                }
+            }
+            throw new IpcException(IpcError.BUSY, FifoDirectory.label(name)
+                    + " was re-created or changed " + FifoOpener.ATTEMPTS + " times while being unlinked");
+        } finally {
+            session.exit();
+        }
     }
 }

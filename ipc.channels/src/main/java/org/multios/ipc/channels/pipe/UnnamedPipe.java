@@ -66,14 +66,15 @@ final class UnnamedPipe implements PipeTarget {
     }
 
     /**
-     * Reads as {@link ReaderEnd#transfer}; {@code end} is the reader, checked while waiting.
+     * Reads as {@link ReaderEnd#transfer}; {@code end} is the reader, checked under the lock
+     * before each transfer, so none happens once a revocation of its grant has returned.
      */
     int read(ReaderEnd end, byte[] array, int off, ByteBuffer buffer, int len, long deadline) {
         lock.lock();
         try {
             boolean waited = false;
             while (true) {
-                end.checkOpen();
+                end.checkReadable();
                 int n = Math.min(len, ring.size());
                 if (n > 0) {
                     ring.take(array, off, buffer, n);
@@ -106,9 +107,7 @@ final class UnnamedPipe implements PipeTarget {
         }
     }
 
-    /**
-     * Writes as {@link WriterEnd#transfer}; {@code end} is the writer, checked while waiting.
-     */
+    /** Writes as {@link WriterEnd#transfer}; {@code end} is the writer, checked as the reader is. */
     int write(WriterEnd end, byte[] array, int off, ByteBuffer buffer, int len, long deadline, boolean partial) {
         boolean atomic = len <= atomicWriteSize();
         int written = 0;
@@ -116,7 +115,7 @@ final class UnnamedPipe implements PipeTarget {
         try {
             boolean waited = false;
             while (true) {
-                end.checkOpen();
+                end.checkWritable();
                 if (!readerOpen) {
                     if (partial && written > 0) {
                         return written;
@@ -173,6 +172,20 @@ final class UnnamedPipe implements PipeTarget {
             throw IpcException.interrupted(operation, end.describe());
         }
         return true;
+    }
+
+    /**
+     * Wakes every waiter, which checks its end again: for a revoked grant. Taking the lock waits
+     * for a transfer under way.
+     */
+    void wakeAll() {
+        lock.lock();
+        try {
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The reading end closed: buffered bytes are dropped, writers see BROKEN_PIPE. */

@@ -25,8 +25,13 @@ final class UnnamedReader extends ReaderEnd {
 
     @Override
     public int available() {
-        checkOpen();
+        checkReadable();
         return unnamed.available();
+    }
+
+    @Override
+    void revoked() {
+        unnamed.wakeAll();
     }
 
     @Override

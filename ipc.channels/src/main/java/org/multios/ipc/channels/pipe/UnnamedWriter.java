@@ -29,6 +29,11 @@ final class UnnamedWriter extends WriterEnd {
     }
 
     @Override
+    void revoked() {
+        unnamed.wakeAll();
+    }
+
+    @Override
     void closing() {
         unnamed.writerClosed();
     }

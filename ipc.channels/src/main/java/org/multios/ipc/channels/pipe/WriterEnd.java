@@ -28,12 +28,18 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
      * @param partial whether a write cut short by a vanished reader returns its count rather
      *                than fail; it fails with BROKEN_PIPE when nothing was written
      * @return the bytes written, fewer than {@code len} if the deadline passed
-     * @throws IpcException BROKEN_PIPE, CLOSED or INTERRUPTED
+     * @throws IpcException BROKEN_PIPE, CLOSED, INTERRUPTED, or PERMISSION_DENIED once the grant is
+     *                     revoked (bytes written before stay written)
      */
     abstract int transfer(byte[] array, int off, ByteBuffer buffer, int len, long deadline, boolean partial);
 
     IpcException brokenPipe() {
         return failed(IpcError.BROKEN_PIPE, "write to " + describe() + ": no reader is open");
+    }
+
+    /** Checks that the end is open and may write: at the start and at every pass of a wait. */
+    void checkWritable() {
+        require(Rights.WRITE, "write to");
     }
 
     @Override
@@ -73,7 +79,7 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
     }
 
     private void writeAll(byte[] array, int off, ByteBuffer buffer, int len) {
-        require(Rights.WRITE, "write to");
+        checkWritable();
         if (len == 0) {
             return;
         }
@@ -88,13 +94,13 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
     }
 
     private int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
-        require(Rights.WRITE, "write to");
+        checkWritable();
         return len == 0 ? 0 : transfer(array, off, buffer, len, Deadlines.NOW, true);
     }
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
         long deadline = Deadlines.of(timeout, describe());
-        require(Rights.WRITE, "write to");
+        checkWritable();
         if (len == 0) {
             return 0;
         }

@@ -262,6 +262,28 @@ class NamedPipeTest extends PipeTestSupport {
         assertThat(reader.available()).isZero();
     }
 
+    @Test
+    @Timeout(20)
+    void aReaderDoesNotSeeTheEndWhileAWriterOpenedBeforeItIsStillOpen() {
+        PipeService pipes = pipes();
+        pipes.createNamed("early", 0600);
+        PipeWriter early = pipes.openWriter("early");
+        PipeReader reader = pipes.openReader("early");
+        PipeWriter brief = pipes.openWriter("early");
+        brief.write(new byte[] { 1 }, 0, 1);
+        brief.close();
+
+        byte[] b = new byte[8];
+        assertThat(reader.read(b, 0, 8, Duration.ofSeconds(10))).isEqualTo(1);
+        assertThat(reader.tryRead(b, 0, 8)).as("the early writer is still open: no end of stream")
+                .isEqualTo(PipeReader.NOTHING_AVAILABLE);
+        early.write(new byte[] { 2 }, 0, 1);
+        assertThat(reader.read(b, 0, 8, Duration.ofSeconds(10))).isEqualTo(1);
+        assertThat(b[0]).isEqualTo((byte) 2);
+        early.close();
+        assertThat(reader.read(b, 0, 8, Duration.ofSeconds(10))).isEqualTo(PipeReader.END_OF_STREAM);
+    }
+
     private static void assertCause(Future<?> f, IpcError error) throws Exception {
         try {
             f.get(10, TimeUnit.SECONDS);

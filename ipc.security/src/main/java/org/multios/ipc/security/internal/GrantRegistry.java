@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.spi.Grant;
@@ -12,6 +13,10 @@ import org.multios.ipc.spi.Grant;
 /**
  * The grants handed out, by process and object, so that an operator can revoke a process's open
  * handles on an object. Grants are held weakly: a handle that is gone takes its grant with it.
+ * Access decisions and their registration ({@link #register}), revocations and policy changes
+ * ({@link #exclusive}) are serialized on the registry, so each open's decision and registration
+ * come wholly before or wholly after each revocation and each policy change: an open that
+ * completes after either returned reflects it.
  */
 final class GrantRegistry {
     private record Key(long processId, ObjectType type, String name) {
@@ -22,6 +27,21 @@ final class GrantRegistry {
 
     private final Map<Key, List<WeakReference<Grant>>> grants = new HashMap<>();
     private int additions;
+
+    /**
+     * Makes an access decision (which throws if it denies) and registers the grant it returns, as
+     * one step with respect to {@link #revoke} and {@link #exclusive}.
+     */
+    synchronized Grant register(long processId, ObjectType type, String name, Supplier<Grant> decision) {
+        Grant grant = decision.get();
+        add(processId, type, name, grant);
+        return grant;
+    }
+
+    /** Runs a change of what decisions read (the policy in force) between decisions. */
+    synchronized void exclusive(Runnable change) {
+        change.run();
+    }
 
     synchronized void add(long processId, ObjectType type, String name, Grant grant) {
         List<WeakReference<Grant>> list = grants.computeIfAbsent(new Key(processId, type, name), k -> new ArrayList<>());

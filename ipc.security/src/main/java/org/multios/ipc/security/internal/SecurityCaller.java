@@ -25,6 +25,7 @@ public final class SecurityCaller implements CallerContext {
     private final Supplier<AccessPolicy> policy;
     private final GrantRegistry grants;
     private final Supplier<AuditLog> audit;
+    private volatile Runnable decided;
 
     /** A caller; {@code bundle} is null for a process that is no bundle (a network peer). */
     SecurityCaller(IpcProcess process, BundleFacts bundle, QuotaLedger quotas, Supplier<AccessPolicy> policy,
@@ -57,18 +58,32 @@ public final class SecurityCaller implements CallerContext {
         return quotas;
     }
 
+    /** Installs a test hook run between reading the policy and registering the grant (null: none). */
+    void hook(Runnable decided) {
+        this.decided = decided;
+    }
+
+    /**
+     * Decides by the policy in force and registers the grant as one step (see
+     * {@link GrantRegistry#register}): a revocation or policy change that returned before this
+     * one's decision is seen by it, and one that starts later reaches its grant.
+     */
     @Override
     public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
-        int granted = policy.get().rights(process, bundle, type, name, permissions);
-        if (!Rights.includes(granted, requested)) {
-            String object = type.label() + " '" + name + "' (" + permissions + ")";
-            String operation = verb(requested & ~granted);
-            audit.get().denied(process + " as " + process.user(), operation, object);
-            throw IpcException.permissionDenied(operation, object, process + " as " + process.user());
-        }
-        Grant grant = new Grant(granted);
-        grants.add(process.id(), type, name, grant);
-        return grant;
+        return grants.register(process.id(), type, name, () -> {
+            int granted = policy.get().rights(process, bundle, type, name, permissions);
+            Runnable h = decided;
+            if (h != null) {
+                h.run();
+            }
+            if (!Rights.includes(granted, requested)) {
+                String object = type.label() + " '" + name + "' (" + permissions + ")";
+                String operation = verb(requested & ~granted);
+                audit.get().denied(process + " as " + process.user(), operation, object);
+                throw IpcException.permissionDenied(operation, object, process + " as " + process.user());
+            }
+            return new Grant(granted);
+        });
     }
 
     private static String verb(int missing) {

@@ -45,8 +45,10 @@ final class Sessions {
      * session and open is refused.
      */
     void policy(SecurityPolicy newPolicy, AuditLog newAudit) {
-        this.policy = newPolicy;
-        this.audit = newAudit;
+        grants.exclusive(() -> {
+            this.policy = newPolicy;
+            this.audit = newAudit;
+        });
     }
 
     /** The policy in force, else null. */

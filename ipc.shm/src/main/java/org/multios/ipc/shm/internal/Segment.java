@@ -19,8 +19,12 @@ import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
 
 /**
- * One segment as this JVM maps it: the mapped file (named) or an unlinked file (anonymous),
- * its counters in the shared header, and how many handles and mappings of this JVM use it.
+ * One segment as one handle of this JVM maps it: the mapped file (named) or an unlinked file
+ * (anonymous), its counters in the shared header, and how many handles and mappings use it.
+ * When the handle's grant is revoked, or its last user closes, the mapping is
+ * {@link MappedRegion#detach() detached}: native addresses handed out for it read zeros from
+ * then on and write where no one sees it; the handle's and mappings' shares of the shared
+ * "now" counters are given back first, and its statistics stay as they were then.
  */
 final class Segment {
     private final long id;
@@ -34,6 +38,11 @@ final class Segment {
     private final AtomicBoolean released = new AtomicBoolean();
     private final Runnable onUnused;
     private volatile Permissions anonymousPermissions;
+    /** This handle's share of HANDLES_NOW and MAPPINGS_NOW in the shared header. Guarded by this. */
+    private long handlesNow;
+    private long mappingsNow;
+    /** The shared counters when the mapping was detached; null before. */
+    private volatile long[] countersAtDetach;
 
     Segment(long id, String name, MappedRegion region, long size, ObjectDirectory directory, Object fileKey,
             IpcProcess creator, Permissions anonymousPermissions, Runnable onUnused) {
@@ -97,11 +106,46 @@ final class Segment {
         users.incrementAndGet();
     }
 
-    /** One fewer; the last one lets the segment go. */
+    /** One fewer; the last one detaches the mapping and lets the segment go. */
     void release() {
         if (users.decrementAndGet() == 0 && released.compareAndSet(false, true)) {
-            onUnused.run();
+            try {
+                detach();
+            } finally {
+                onUnused.run();
+            }
         }
+    }
+
+    /** Adds to HANDLES_NOW or MAPPINGS_NOW, remembering this handle's share; nothing once detached. */
+    synchronized void countNow(int counterOffset, long delta) {
+        if (countersAtDetach != null) {
+            return;
+        }
+        if (counterOffset == HANDLES_NOW_OFFSET) {
+            handlesNow += delta;
+        } else {
+            mappingsNow += delta;
+        }
+        count(counterOffset, delta);
+    }
+
+    /**
+     * Cuts this handle's mapping from the file (see the class comment); once. Called when the
+     * grant is revoked and when the last user closes.
+     */
+    synchronized void detach() {
+        if (countersAtDetach != null) {
+            return;
+        }
+        count(HANDLES_NOW_OFFSET, -handlesNow);
+        count(MAPPINGS_NOW_OFFSET, -mappingsNow);
+        handlesNow = 0;
+        mappingsNow = 0;
+        countersAtDetach = new long[] { region.getLongVolatile(HANDLES_NOW_OFFSET),
+                region.getLongVolatile(MAPPINGS_NOW_OFFSET), region.getLongVolatile(BYTES_WRITTEN_OFFSET),
+                region.getLongVolatile(BYTES_READ_OFFSET), region.getLongVolatile(ATOMIC_OPERATIONS_OFFSET) };
+        region.detach();
     }
 
     /**
@@ -109,18 +153,23 @@ final class Segment {
      * count; its use shows in the operating system's view instead.
      */
     void count(int counterOffset, long delta) {
-        if (region.isWritable()) {
+        if (region.isWritable() && countersAtDetach == null) {
             region.getAndAddLong(counterOffset, delta);
         }
     }
 
     ObjectInfo info() {
+        long[] shared = countersAtDetach;
+        if (shared == null) {
+            shared = new long[] { region.getLongVolatile(HANDLES_NOW_OFFSET),
+                    region.getLongVolatile(MAPPINGS_NOW_OFFSET), region.getLongVolatile(BYTES_WRITTEN_OFFSET),
+                    region.getLongVolatile(BYTES_READ_OFFSET), region.getLongVolatile(ATOMIC_OPERATIONS_OFFSET) };
+        }
         long[] c = new long[Counter.values().length];
-        c[Counter.HANDLES.ordinal()] = region.getLongVolatile(MAPPINGS_NOW_OFFSET)
-                + region.getLongVolatile(HANDLES_NOW_OFFSET);
-        c[Counter.BYTES_IN.ordinal()] = region.getLongVolatile(BYTES_WRITTEN_OFFSET);
-        c[Counter.BYTES_OUT.ordinal()] = region.getLongVolatile(BYTES_READ_OFFSET);
-        c[Counter.ATOMIC_OPERATIONS.ordinal()] = region.getLongVolatile(ATOMIC_OPERATIONS_OFFSET);
+        c[Counter.HANDLES.ordinal()] = shared[0] + shared[1];
+        c[Counter.BYTES_IN.ordinal()] = shared[2];
+        c[Counter.BYTES_OUT.ordinal()] = shared[3];
+        c[Counter.ATOMIC_OPERATIONS.ordinal()] = shared[4];
         Permissions p;
         try {
             p = permissions();

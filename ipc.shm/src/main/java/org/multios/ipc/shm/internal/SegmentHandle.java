@@ -15,7 +15,10 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.spi.Grant;
 
-/** A caller's handle on a segment, with the rights granted when it was opened. */
+/**
+ * A caller's handle on a segment, with the rights granted when it was opened. Revoking the grant
+ * detaches the handle's mapping ({@link Segment#detach()}).
+ */
 final class SegmentHandle implements SharedMemory {
     private final Session session;
     private final Segment segment;
@@ -29,7 +32,8 @@ final class SegmentHandle implements SharedMemory {
         this.grant = grant;
         this.osWritable = osWritable;
         segment.retain();
-        segment.count(HANDLES_NOW_OFFSET, 1);
+        segment.countNow(HANDLES_NOW_OFFSET, 1);
+        grant.onRevoke(segment::detach);
     }
 
     Segment segmentObject() {
@@ -168,7 +172,7 @@ final class SegmentHandle implements SharedMemory {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            segment.count(HANDLES_NOW_OFFSET, -1);
+            segment.countNow(HANDLES_NOW_OFFSET, -1);
             session.forget(this);
             segment.release();
         }

@@ -41,7 +41,7 @@ final class SegmentMapping implements Mapping {
         this.length = length;
         this.base = DATA_OFFSET + offset;
         segment.retain();
-        segment.count(MAPPINGS_NOW_OFFSET, 1);
+        segment.countNow(MAPPINGS_NOW_OFFSET, 1);
         segment.count(MAPPINGS_TOTAL_OFFSET, 1);
     }
 
@@ -307,7 +307,7 @@ final class SegmentMapping implements Mapping {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             flushCounters();
-            segment.count(MAPPINGS_NOW_OFFSET, -1);
+            segment.countNow(MAPPINGS_NOW_OFFSET, -1);
             session.forget(this);
             segment.release();
         }

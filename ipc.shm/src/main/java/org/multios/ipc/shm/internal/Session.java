@@ -9,33 +9,41 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.SessionGate;
 
-/** What one calling process holds in the mechanism: its handles and mappings. */
+/**
+ * What one calling process holds in the mechanism: its handles and mappings, and the quota of
+ * the named segments it created. Service calls run inside the session ({@link #enter}), so that
+ * closing it (its release) waits for them.
+ */
 final class Session {
     private final CallerContext caller;
     private final Set<SegmentHandle> handles = ConcurrentHashMap.newKeySet();
     private final Set<SegmentMapping> mappings = ConcurrentHashMap.newKeySet();
     private final Map<Long, Long> namedReservations = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final SessionGate calls;
 
     Session(CallerContext caller) {
         this.caller = caller;
+        this.calls = new SessionGate("the shared memory service of " + caller.process());
     }
 
     CallerContext caller() {
         return caller;
     }
 
-    /** Refuses service through a session that was released. */
-    void checkOpen() {
-        if (closed) {
-            throw org.multios.ipc.IpcException.closed("the shared memory service of " + caller.process());
-        }
+    /** Starts a service call; CLOSED once the session was released. */
+    void enter() {
+        calls.enter();
+    }
+
+    void exit() {
+        calls.exit();
     }
 
     SegmentHandle track(SegmentHandle handle) {
         handles.add(handle);
-        if (closed) {
+        if (calls.isClosed()) {
             handle.close();
         }
         return handle;
@@ -52,7 +60,7 @@ final class Session {
     Mapping map(SegmentHandle handle, Segment segment, MapAccess access, long offset, long length) {
         SegmentMapping mapping = new SegmentMapping(this, handle, segment, access, offset, length);
         mappings.add(mapping);
-        if (closed) {
+        if (calls.isClosed()) {
             mapping.close();
         }
         return mapping;
@@ -71,9 +79,15 @@ final class Session {
         return handles.size() + mappings.size();
     }
 
-    /** Remembers the quota taken for a named segment this caller created (by inode). */
+    /**
+     * Remembers the quota taken for a named segment this caller created (by inode). An inode held
+     * already belonged to a segment that is gone (its inode was reused): its quota is given back.
+     */
     void reserved(long inode, long size) {
-        namedReservations.put(inode, size);
+        Long gone = namedReservations.put(inode, size);
+        if (gone != null) {
+            SharedMemoryMechanism.unreserve(caller, gone);
+        }
     }
 
     /** Gives back the quota of a named segment this caller created, when it is unlinked. */
@@ -85,11 +99,12 @@ final class Session {
     }
 
     /**
-     * Closes every handle and mapping, later ones as they are made, and gives back the quota of
-     * the named segments this caller created: they outlive it, but no longer count against it.
+     * Once the service calls under way have ended, closes every handle and mapping, later ones as
+     * they are made, and gives back the quota of the named segments this caller created: they
+     * outlive it, but no longer count against it.
      */
     void close() {
-        closed = true;
+        calls.close();
         for (Long inode : List.copyOf(namedReservations.keySet())) {
             unlinked(inode);
         }

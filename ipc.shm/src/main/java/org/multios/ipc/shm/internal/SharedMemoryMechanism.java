@@ -3,8 +3,10 @@ package org.multios.ipc.shm.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
@@ -34,17 +36,33 @@ import org.multios.ipc.spi.MechanismProvider;
  * bootstrap alike.
  */
 public final class SharedMemoryMechanism implements MechanismProvider<SharedMemoryService> {
+    /** Test hook step: a create (inside its session) is about to make its segment's file. */
+    static final int STEP_CREATING = 1;
+
     private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
     private final ObjectDirectory directory;
     private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
+    private volatile IntConsumer hook;
 
     /** A mechanism working in the given environment. */
     public SharedMemoryMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.SHARED_MEMORY);
+    }
+
+    /** Installs a test hook called at the numbered steps above (null: none). */
+    void hook(IntConsumer testHook) {
+        this.hook = testHook;
+    }
+
+    private void at(int step) {
+        IntConsumer h = hook;
+        if (h != null) {
+            h.accept(step);
+        }
     }
 
     /** Applies changed limits to later operations. */
@@ -138,12 +156,12 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         checkOpen();
         directory.path(name);
         checkSize(size, "shared memory '" + name + "'");
-        checkObjectCount();
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.ADMIN);
         reserve(caller, size);
         try {
             IpcProcess self = caller.process();
+            at(STEP_CREATING);
             ObjectDirectory.Created created = directory.create(name, SegmentDescriptor.fileLength(size), permissions,
                     region -> {
                         new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
@@ -151,6 +169,14 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                                 permissions.mode(), self.pid(), self.startTimeMillis(), System.currentTimeMillis());
                         recordCreator(region);
                     });
+            try {
+                checkObjectCount(0);
+            } catch (IpcException overLimit) {
+                if (Objects.equals(directory.fileKey(name), created.fileKey())) {
+                    directory.unlink(name);
+                }
+                throw overLimit;
+            }
             Segment segment = new Segment(created.inode(), name, created.region(), size, directory,
                     created.fileKey(), self, null, () -> { });
             session.reserved(created.inode(), size);
@@ -164,7 +190,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     SegmentHandle createAnonymous(Session session, long size) {
         checkOpen();
         checkSize(size, "anonymous shared memory");
-        checkObjectCount();
+        checkObjectCount(1);
         CallerContext caller = session.caller();
         reserve(caller, size);
         try {
@@ -262,9 +288,14 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         environment.limits().check(Limit.SEGMENT_SIZE, size, what);
     }
 
-    private void checkObjectCount() {
+    /**
+     * Checks the platform's object limit with {@code more} segments to come. A named create
+     * checks after making its file ({@code more} 0, counting it) and removes the file if that
+     * passes the limit, so that concurrent creators, in any process, cannot both pass it.
+     */
+    private void checkObjectCount(int more) {
         long count = directory.names().size() + anonymous.size();
-        environment.limits().check(Limit.OBJECTS, count + 1, "shared memory segments");
+        environment.limits().check(Limit.OBJECTS, count + more, "shared memory segments");
     }
 
     private static void reserve(CallerContext caller, long size) {
@@ -297,8 +328,12 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             if (permissions == null) {
                 throw IpcException.invalidArgument("shared memory '" + name + "': permissions must be given");
             }
-            session.checkOpen();
-            return mechanism.create(session, name, size, permissions);
+            session.enter();
+            try {
+                return mechanism.create(session, name, size, permissions);
+            } finally {
+                session.exit();
+            }
         }
 
         @Override
@@ -308,20 +343,32 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
         @Override
         public org.multios.ipc.shm.SharedMemory open(String name) {
-            session.checkOpen();
-            return mechanism.open(session, name);
+            session.enter();
+            try {
+                return mechanism.open(session, name);
+            } finally {
+                session.exit();
+            }
         }
 
         @Override
         public org.multios.ipc.shm.SharedMemory createAnonymous(long size) {
-            session.checkOpen();
-            return mechanism.createAnonymous(session, size);
+            session.enter();
+            try {
+                return mechanism.createAnonymous(session, size);
+            } finally {
+                session.exit();
+            }
         }
 
         @Override
         public void unlink(String name) {
-            session.checkOpen();
-            mechanism.unlink(session, name);
+            session.enter();
+            try {
+                mechanism.unlink(session, name);
+            } finally {
+                session.exit();
+            }
         }
     }
 }

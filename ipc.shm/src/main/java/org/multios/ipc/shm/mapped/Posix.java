@@ -8,6 +8,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 
 /**
  * The few POSIX calls the JDK does not offer, through JNA's libc binding. Each returns or
@@ -17,6 +19,12 @@ import com.sun.jna.Native;
 public final class Posix {
     private static final int O_RDWR = 2;
     private static final int ENOSPC = 28;
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_FIXED = 0x10;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int SC_PAGESIZE = 30;
 
     private interface LibC extends Library {
         int open(String path, int flags);
@@ -24,6 +32,10 @@ public final class Posix {
         int close(int fd);
 
         int posix_fallocate(int fd, long offset, long length);
+
+        Pointer mmap(Pointer address, NativeLong length, int protection, int flags, int fd, NativeLong offset);
+
+        NativeLong sysconf(int name);
 
         String strerror(int errnum);
     }
@@ -57,6 +69,30 @@ public final class Posix {
             }
         } finally {
             libc.close(fd);
+        }
+    }
+
+    /** The size of a memory page. */
+    public static long pageSize() {
+        return Holder.LIBC.sysconf(SC_PAGESIZE).longValue();
+    }
+
+    /**
+     * Replaces the pages of {@code [address, address + length)} (page-aligned) with private zero
+     * pages of the same protection, in one {@code mmap(MAP_FIXED)}: the kernel swaps them under
+     * its memory-map lock, so a thread touching the range meanwhile sees the old page or a zero
+     * page, never an unmapped one.
+     *
+     * @throws IpcException IO_ERROR naming the reason if the kernel refuses
+     */
+    public static void replaceWithZeroPages(long address, long length, boolean writable, String what) {
+        LibC libc = Holder.LIBC;
+        int protection = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+        Pointer r = libc.mmap(new Pointer(address), new NativeLong(length), protection,
+                MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, new NativeLong(0));
+        if (Pointer.nativeValue(r) != address) {
+            throw new IpcException(IpcError.IO_ERROR, what + ": cannot replace " + length + " mapped bytes: "
+                    + libc.strerror(Native.getLastError()));
         }
     }
 }

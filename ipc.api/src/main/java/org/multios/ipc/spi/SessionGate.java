@@ -1,0 +1,61 @@
+package org.multios.ipc.spi;
+
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.multios.ipc.IpcException;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The service calls under way in one caller's session of a mechanism, so that releasing the
+ * session waits for them: whatever a call makes exists before the release returns, and the
+ * release can undo or give back all of it. Calls are {@link #enter entered} and
+ * {@link #exit exited} around their work; they must not wait for other processes in between
+ * (blocking operations belong to handles, which the release closes).
+ */
+@ProviderType
+public final class SessionGate {
+    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
+    private final String service;
+    private volatile boolean closed;
+
+    /** @param service the session's service, for CLOSED messages ({@code the pipe service of ...}) */
+    public SessionGate(String service) {
+        this.service = service;
+    }
+
+    /**
+     * Starts a call; every call that returns normally must be followed by {@link #exit()}.
+     *
+     * @throws IpcException CLOSED once the session is closed
+     */
+    public void enter() {
+        calls.readLock().lock();
+        if (closed) {
+            calls.readLock().unlock();
+            throw IpcException.closed(service);
+        }
+    }
+
+    /** Ends a call. */
+    public void exit() {
+        calls.readLock().unlock();
+    }
+
+    /** Whether the session is closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the session once the calls under way have ended; later calls fail with CLOSED.
+     * A thread inside a call must not close its own session.
+     */
+    public void close() {
+        calls.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            calls.writeLock().unlock();
+        }
+    }
+}
