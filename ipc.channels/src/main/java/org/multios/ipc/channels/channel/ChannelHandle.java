@@ -27,7 +27,8 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * A caller's handle on one end of a channel: the rights granted at open, tested by each
- * operation. Sends go to the ring received at the other end, receives take from the ring of this
+ * operation and again at every pass of a wait (revoking them wakes the channel's sleepers, so
+ * this handle's fail with PERMISSION_DENIED). Sends go to the ring received at the other end, receives take from the ring of this
  * end; both straight through the mapped file, allocating nothing when the receiver supplies the
  * buffer. Waits sleep in the kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking
  * interruption and closing between them. {@link #info()} reports the direction this end
@@ -65,6 +66,7 @@ final class ChannelHandle implements ChannelEnd {
         this.sender = PriorityRing.sender(process.kind(), process.id());
         this.senderPid = process.pid();
         file.handles(side, 1);
+        grant.onRevoke(file::wakeAll);
     }
 
     /**
@@ -223,7 +225,7 @@ final class ChannelHandle implements ChannelEnd {
             outbound.sendersSleeping(1);
             try {
                 while (true) {
-                    checkOpen();
+                    require(Rights.WRITE, "send to", peer);
                     if (peerClosed()) {
                         throw peerGone("send");
                     }
@@ -318,7 +320,7 @@ final class ChannelHandle implements ChannelEnd {
         boolean took = false;
         try {
             while (true) {
-                checkOpen();
+                require(Rights.READ, "receive from", side);
                 peerGone = peerClosed();
                 int sequence = inbound.availableSequence();
                 r = poll(buf, off, len, dst, out);
@@ -338,7 +340,7 @@ final class ChannelHandle implements ChannelEnd {
         } finally {
             inbound.receiversSleeping(-1);
             if (!took) {
-                inbound.passOnMessage(); // too large for this one, closed, timed out or interrupted
+                inbound.passOnMessage(); // too large for this one, closed, revoked, timed out or interrupted
             }
         }
     }

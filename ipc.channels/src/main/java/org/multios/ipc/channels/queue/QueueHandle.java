@@ -28,10 +28,12 @@ import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
 
 /**
- * A caller's handle on a named queue: the rights granted at open, tested by each operation,
- * the non-blocking flag, and at most one listener registration. Sending and receiving go
- * straight to the queue's {@link PriorityRing}; waits sleep in the kernel in slices of
- * {@link Futex#MAX_SLICE_NANOS}, checking interruption and closing between them.
+ * A caller's handle on a named queue: the rights granted at open, tested by each operation and
+ * again at every pass of a wait, the non-blocking flag, and at most one listener registration.
+ * Sending and receiving go straight to the queue's {@link PriorityRing}; waits sleep in the
+ * kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking interruption and closing between
+ * them. Revoking the grant wakes the queue's sleepers, so this handle's fail with
+ * PERMISSION_DENIED.
  */
 final class QueueHandle implements MessageQueue {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -62,6 +64,7 @@ final class QueueHandle implements MessageQueue {
         this.sender = PriorityRing.sender(process.kind(), process.id());
         this.senderPid = process.pid();
         file.count(HANDLES, 1);
+        grant.onRevoke(ring::wakeAll);
     }
 
     QueueFile file() {
@@ -216,7 +219,7 @@ final class QueueHandle implements MessageQueue {
             ring.sendersSleeping(1);
             try {
                 while (true) {
-                    checkOpen();
+                    require(Rights.WRITE, "send to");
                     int sequence = ring.spaceSequence();
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
@@ -306,7 +309,7 @@ final class QueueHandle implements MessageQueue {
         boolean took = false;
         try {
             while (true) {
-                checkOpen();
+                require(Rights.READ, "receive from");
                 int sequence = ring.availableSequence();
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
@@ -322,7 +325,7 @@ final class QueueHandle implements MessageQueue {
         } finally {
             ring.receiversSleeping(-1);
             if (!took) {
-                ring.passOnMessage(); // too large for this one, closed, timed out or interrupted
+                ring.passOnMessage(); // too large for this one, closed, revoked, timed out or interrupted
             }
         }
     }

@@ -1,0 +1,119 @@
+package org.multios.ipc.channels.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.MessagePort;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.IpcRootSupport;
+import org.multios.ipc.channels.KernelSleep;
+import org.multios.ipc.spi.RecordingCaller;
+
+/**
+ * Issue #26 item 1 for channels: revoking an end's grant stops its send and receive that are
+ * already asleep: the revocation wakes them (their slices are an hour long, and nothing else
+ * happens before they must have failed), they fail with PERMISSION_DENIED and are audited, and
+ * the message sent, or the space made, after the revocation stays for others.
+ */
+@Timeout(60)
+class ChannelRevocationTest extends IpcRootSupport {
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+    private static final ChannelOptions ONE_MESSAGE = ChannelOptions.defaults().withMaxMessages(1)
+            .withMaxMessageSize(64).withBufferSize(256).withMode(0666);
+
+    private ChannelMechanism mechanism;
+    private final RecordingCaller victim = RecordingCaller.osUser(1);
+    private final RecordingCaller peer = RecordingCaller.osUser(2);
+
+    private ChannelService channels(RecordingCaller caller) {
+        if (mechanism == null) {
+            mechanism = new ChannelMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        }
+        return mechanism.bind(caller);
+    }
+
+    @AfterEach
+    void closeMechanism() {
+        if (mechanism != null) {
+            mechanism.close();
+        }
+    }
+
+    @Test
+    void aBlockedReceiveFailsAtRevokeAndTheMessageSentAfterStaysForTheEnd() throws Exception {
+        ChannelEnd a = channels(peer).create("rc", ONE_MESSAGE);
+        ChannelHandle revoked = (ChannelHandle) channels(victim).open("rc", ChannelSide.B);
+        revoked.sliceNanos(HOUR);
+        CompletableFuture<Integer> got = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(start("c-rev-recv", got,
+                () -> revoked.receive(new byte[64], 0, 64, new MessageInfo())), -1);
+
+        victim.revokeAll();
+        assertDenied(got);
+        a.send(new byte[12], 0, 12, 1);
+
+        assertThat(victim.denials()).containsExactly("receive from channel 'rc'");
+        ChannelEnd b = channels(peer).open("rc", ChannelSide.B);
+        assertThat(b.tryReceive(new byte[64], 0, 64, new MessageInfo())).as("the message is still there")
+                .isEqualTo(12);
+    }
+
+    @Test
+    void aBlockedSendFailsAtRevokeAndSendsNothingIntoTheSpaceMadeAfter() throws Exception {
+        ChannelEnd a = channels(peer).create("sc", ONE_MESSAGE);
+        ChannelEnd b = channels(peer).open("sc", ChannelSide.B);
+        a.send(new byte[5], 0, 5, 1);
+        ChannelHandle revoked = (ChannelHandle) channels(victim).open("sc", ChannelSide.A);
+        revoked.sliceNanos(HOUR);
+        CompletableFuture<Integer> sent = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(start("c-rev-send", sent, () -> {
+            revoked.send(new byte[7], 0, 7, 1);
+            return 7;
+        }), -1);
+
+        victim.revokeAll();
+        assertDenied(sent);
+        assertThat(b.receive(new byte[64], 0, 64, new MessageInfo())).isEqualTo(5);
+
+        assertThat(victim.denials()).containsExactly("send to channel 'sc'");
+        assertThat(b.tryReceive(new byte[64], 0, 64, new MessageInfo())).as("nothing came through")
+                .isEqualTo(MessagePort.NO_MESSAGE);
+    }
+
+    private static Thread start(String name, CompletableFuture<Integer> result, Callable<Integer> call) {
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void assertDenied(CompletableFuture<Integer> f) throws Exception {
+        try {
+            throw new AssertionError("expected PERMISSION_DENIED, got " + f.get(20, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
+                    x -> assertThat(x.error()).isEqualTo(IpcError.PERMISSION_DENIED));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.multios.ipc.channels.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.channels.IpcRootSupport;
+import org.multios.ipc.channels.KernelSleep;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.RecordingCaller;
+
+/**
+ * Issue #26 item 1 for queues: revoking a handle's grant stops its send and receive that are
+ * already asleep: the revocation wakes them (their slices are an hour long, and nothing else
+ * happens before they must have failed), they fail with PERMISSION_DENIED and are audited, and
+ * the message sent, or the space made, after the revocation stays for others.
+ */
+@Timeout(60)
+class QueueRevocationTest extends IpcRootSupport {
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+
+    private MessageQueueMechanism mechanism;
+    private final RecordingCaller victim = RecordingCaller.osUser(1);
+    private final RecordingCaller peer = RecordingCaller.osUser(2);
+
+    private MessageQueueService queues(RecordingCaller caller) {
+        if (mechanism == null) {
+            mechanism = new MessageQueueMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        }
+        return mechanism.bind(caller);
+    }
+
+    @AfterEach
+    void closeMechanism() {
+        if (mechanism != null) {
+            mechanism.close();
+        }
+    }
+
+    @Test
+    void aBlockedReceiveFailsAtRevokeAndTheMessageSentAfterStaysQueued() throws Exception {
+        MessageQueue sender = queues(peer).create("rq", QueueOptions.of(64, 4).withMode(0666));
+        QueueHandle revoked = (QueueHandle) queues(victim).open("rq");
+        revoked.sliceNanos(HOUR);
+        CompletableFuture<Integer> got = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(start("q-rev-recv", got,
+                () -> revoked.receive(new byte[64], 0, 64, new MessageInfo())), -1);
+
+        victim.revokeAll();
+        assertDenied(got);
+        sender.send(new byte[12], 0, 12, 1);
+
+        assertThat(victim.denials()).containsExactly("receive from queue 'rq'");
+        assertThat(sender.tryReceive(new byte[64], 0, 64, new MessageInfo())).as("the message is still queued")
+                .isEqualTo(12);
+    }
+
+    @Test
+    void aBlockedSendFailsAtRevokeAndSendsNothingIntoTheSpaceMadeAfter() throws Exception {
+        MessageQueue owner = queues(peer).create("sq", QueueOptions.of(64, 1).withMode(0666));
+        owner.send(new byte[5], 0, 5, 1);
+        QueueHandle revoked = (QueueHandle) queues(victim).open("sq");
+        revoked.sliceNanos(HOUR);
+        CompletableFuture<Integer> sent = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(start("q-rev-send", sent, () -> {
+            revoked.send(new byte[7], 0, 7, 1);
+            return 7;
+        }), -1);
+
+        victim.revokeAll();
+        assertDenied(sent);
+        assertThat(owner.receive(new byte[64], 0, 64, new MessageInfo())).isEqualTo(5);
+
+        assertThat(victim.denials()).containsExactly("send to queue 'sq'");
+        assertThat(owner.tryReceive(new byte[64], 0, 64, new MessageInfo())).as("nothing came through")
+                .isEqualTo(MessageQueue.NO_MESSAGE);
+    }
+
+    private static Thread start(String name, CompletableFuture<Integer> result, Callable<Integer> call) {
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void assertDenied(CompletableFuture<Integer> f) throws Exception {
+        try {
+            throw new AssertionError("expected PERMISSION_DENIED, got " + f.get(20, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
+                    x -> assertThat(x.error()).isEqualTo(IpcError.PERMISSION_DENIED));
+        }
+    }
+}
