@@ -240,7 +240,7 @@ final class EventHandle extends SyncHandle implements Event {
         long[] offsets = new long[n];
         for (int i = 0; i < n; i++) {
             EventHandle e = events.get(i);
-            e.checkOpen();
+            e.recheck("wait on");
             regions[i] = e.region;
             offsets[i] = STATE;
         }
@@ -258,6 +258,7 @@ final class EventHandle extends SyncHandle implements Event {
         } finally {
             events.forEach(e -> e.region.getAndAddInt(WORD3, -1));
         }
+        events.forEach(e -> e.recheck("wait on"));
         events.get(0).step(STEP_WOKEN);
         return true;
     }

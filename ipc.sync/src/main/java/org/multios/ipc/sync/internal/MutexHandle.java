@@ -142,7 +142,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         boolean waited = false;
         try {
             while (true) {
-                checkOpen();
+                recheck("lock");
                 long w = region.getLongVolatile(LOCK_WORD);
                 if (w == 0) {
                     // after sleeping, others may still sleep: keep their bit so that unlock wakes one
@@ -308,7 +308,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
             }
             releaseLock(held);
         }
-        Futex.wake(region, LOCK_FUTEX, Integer.MAX_VALUE); // sleepers on this handle see it closed
+    }
+
+    /** Lockers sleep on the lock's futex word. */
+    @Override
+    void wakeSleepers() {
+        Futex.wake(region, LOCK_FUTEX, Integer.MAX_VALUE);
     }
 
     @Override

@@ -18,7 +18,9 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * What every handle on a synchronization object shares: identity, the grant tested by each
- * operation, closing, and sleeping in the kernel on a word of the object's page.
+ * operation and again before and after every sleep, closing, and sleeping in the kernel on a
+ * word of the object's page. Revoking the grant wakes the handle's sleepers
+ * ({@link #wakeSleepers()}), which then fail with PERMISSION_DENIED.
  */
 abstract class SyncHandle implements IpcObject {
     /** A deadline that never comes. */
@@ -43,6 +45,15 @@ abstract class SyncHandle implements IpcObject {
         this.region = object.region();
         this.grant = grant;
         object.count(HANDLES, 1);
+        grant.onRevoke(this::wakeSleepers);
+    }
+
+    /**
+     * Wakes every thread sleeping on the words this handle's operations sleep on (those of
+     * other handles re-check and sleep again): at close and at revocation of the grant.
+     */
+    void wakeSleepers() {
+        Futex.wake(region, SyncDescriptor.STATE, Integer.MAX_VALUE);
     }
 
     /** Sets a hook called at the steps of this handle's operations (tests only). */
@@ -95,6 +106,14 @@ abstract class SyncHandle implements IpcObject {
         }
     }
 
+    /**
+     * Re-checks, between the passes of a wait, that the handle is open and its grant not
+     * revoked (its rights never change otherwise); a revoked grant is audited and refused.
+     */
+    void recheck(String operation) {
+        require(Rights.NONE, operation);
+    }
+
     static long deadline(Duration timeout, String what) {
         if (timeout == null || timeout.isNegative()) {
             throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
@@ -114,10 +133,11 @@ abstract class SyncHandle implements IpcObject {
      * one slice and never past the deadline. The caller re-checks its condition afterwards.
      *
      * @return false if the deadline has passed
-     * @throws IpcException INTERRUPTED (flag kept) or CLOSED
+     * @throws IpcException INTERRUPTED (flag kept), CLOSED, or PERMISSION_DENIED once the grant
+     *         is revoked (checked before and after sleeping)
      */
     boolean sleep(int offset, int expected, long deadline, String operation) {
-        checkOpen();
+        recheck(operation);
         if (Thread.interrupted()) {
             throw IpcException.interrupted(operation, object.displayName());
         }
@@ -127,6 +147,7 @@ abstract class SyncHandle implements IpcObject {
             return false;
         }
         Futex.await(region, offset, expected, Math.min(remaining, slice));
+        recheck(operation);
         return true;
     }
 
@@ -177,7 +198,7 @@ abstract class SyncHandle implements IpcObject {
                 }
                 object.count(HANDLES, -1);
                 session.forget(this);
-                Futex.wake(region, SyncDescriptor.STATE, Integer.MAX_VALUE);
+                wakeSleepers();
             }
         }
     }

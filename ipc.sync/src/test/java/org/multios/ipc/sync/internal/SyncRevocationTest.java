@@ -1,0 +1,199 @@
+package org.multios.ipc.sync.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.event.Event;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.event.EventType;
+import org.multios.ipc.sync.Condition;
+import org.multios.ipc.sync.LockResult;
+import org.multios.ipc.sync.Mutex;
+import org.multios.ipc.sync.MutexOptions;
+import org.multios.ipc.sync.Semaphore;
+import org.multios.ipc.sync.SemaphoreOptions;
+import org.multios.ipc.sync.SyncService;
+import org.multios.ipc.spi.RecordingCaller;
+
+/**
+ * Issue #26 item 1 for semaphores, mutexes, conditions and events: revoking a handle's grant
+ * stops its waits that are already asleep in the kernel. The revocation wakes them (their slices
+ * are an hour long, and nothing else happens before they must have failed), they fail with
+ * PERMISSION_DENIED and are audited, and the permit, lock or event given after the revocation
+ * stays for others.
+ */
+@Timeout(60)
+class SyncRevocationTest {
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+
+    @TempDir
+    Path root;
+
+    private SyncMechanism sync;
+    private EventMechanism events;
+    private final RecordingCaller victim = RecordingCaller.osUser(1);
+    private final RecordingCaller peer = RecordingCaller.osUser(2);
+
+    private SyncService sync(RecordingCaller caller) {
+        if (sync == null) {
+            sync = new SyncMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        }
+        return sync.bind(caller);
+    }
+
+    private EventService events(RecordingCaller caller) {
+        if (events == null) {
+            events = new EventMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        }
+        return events.bind(caller);
+    }
+
+    @AfterEach
+    void closeMechanisms() {
+        if (sync != null) {
+            sync.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+    }
+
+    @Test
+    void aBlockedAcquireFailsAtRevokeAndThePermitPostedAfterStays() throws Exception {
+        Semaphore poster = sync(peer).createSemaphore("sem", SemaphoreOptions.of(0), 0666);
+        SemaphoreHandle revoked = asleepAfterHour((SemaphoreHandle) sync(victim).openSemaphore("sem"));
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        awaitAsleep(start("s-rev-acquire", got, () -> {
+            revoked.acquire();
+            return "a permit";
+        }), revoked, SyncDescriptor.STATE);
+
+        victim.revokeAll();
+        assertDenied(got);
+        poster.release();
+
+        assertThat(victim.denials()).containsExactly("acquire semaphore 'sem'");
+        assertThat(poster.value()).as("the permit is still there").isEqualTo(1);
+    }
+
+    @Test
+    void aBlockedLockFailsAtRevokeAndDoesNotTakeTheLockFreedAfter() throws Exception {
+        Mutex owner = sync(peer).createMutex("mx", MutexOptions.DEFAULT, 0666);
+        assertThat(owner.lock()).isEqualTo(LockResult.ACQUIRED);
+        MutexHandle revoked = asleepAfterHour((MutexHandle) sync(victim).openMutex("mx"));
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        awaitAsleep(start("m-rev-lock", got, revoked::lock), revoked, SyncDescriptor.LOCK_FUTEX);
+
+        victim.revokeAll();
+        assertDenied(got);
+        owner.unlock();
+
+        assertThat(victim.denials()).containsExactly("lock mutex 'mx'");
+        Mutex other = sync(peer).openMutex("mx");
+        assertThat(other.tryLock()).as("the lock is free for others").isEqualTo(LockResult.ACQUIRED);
+        other.unlock();
+    }
+
+    @Test
+    void aBlockedConditionWaitFailsAtRevokeWithItsMutexHeldAgain() throws Exception {
+        Condition signaller = sync(peer).createCondition("cv", 0666);
+        Mutex mutex = sync(peer).createMutex("cvm", MutexOptions.DEFAULT, 0600);
+        ConditionHandle revoked = asleepAfterHour((ConditionHandle) sync(victim).openCondition("cv"));
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        awaitAsleep(start("c-rev-wait", got, () -> {
+            mutex.lock();
+            try {
+                return revoked.await(mutex);
+            } finally {
+                mutex.unlock();
+            }
+        }), revoked, SyncDescriptor.STATE);
+
+        victim.revokeAll();
+        assertDenied(got);
+        signaller.signal();
+
+        assertThat(victim.denials()).containsExactly("wait on condition 'cv'");
+        assertThat(mutex.tryLock()).as("the waiter gave the mutex back").isEqualTo(LockResult.ACQUIRED);
+        mutex.unlock();
+    }
+
+    @Test
+    void aBlockedEventWaitFailsAtRevokeAndTheSignalSentAfterStays() throws Exception {
+        Event signaller = events(peer).create("ev", EventType.AUTO_RESET, Set.of(), 0666);
+        EventHandle revoked = asleepAfterHour((EventHandle) events(victim).open("ev"));
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        awaitAsleep(start("e-rev-wait", got, revoked::await), revoked, SyncDescriptor.STATE);
+
+        victim.revokeAll();
+        assertDenied(got);
+        signaller.signal(5);
+
+        assertThat(victim.denials()).containsExactly("wait on event 'ev'");
+        assertThat(signaller.tryAwait()).as("the event is still signalled").hasValue(5);
+    }
+
+    @Test
+    void aBlockedWaitForAnyFailsAtRevokeAndTheSignalSentAfterStays() throws Exception {
+        Event signaller = events(peer).create("any", EventType.AUTO_RESET, Set.of(), 0666);
+        Event untouched = events(peer).create("any-other", EventType.AUTO_RESET, Set.of(), 0666);
+        EventHandle revoked = asleepAfterHour((EventHandle) events(victim).open("any"));
+        EventService victimEvents = events(victim);
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        Thread waiter = start("e-rev-any", got, () -> victimEvents.waitAny(List.of(revoked, untouched)));
+        KernelSleep.awaitAsleep(waiter, 0);
+
+        victim.revokeAll();
+        assertDenied(got);
+        signaller.signal(6);
+
+        assertThat(victim.denials()).containsExactly("wait on event 'any'");
+        assertThat(signaller.tryAwait()).as("the event is still signalled").hasValue(6);
+    }
+
+    private static <H extends SyncHandle> H asleepAfterHour(H handle) {
+        handle.sliceNanos(HOUR);
+        return handle;
+    }
+
+    private static void awaitAsleep(Thread waiter, SyncHandle handle, int word) throws Exception {
+        KernelSleep.awaitAsleep(waiter, handle.region.address(word));
+    }
+
+    private static Thread start(String name, CompletableFuture<Object> result, Callable<?> call) {
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void assertDenied(CompletableFuture<Object> f) throws Exception {
+        try {
+            throw new AssertionError("expected PERMISSION_DENIED, got " + f.get(20, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
+                    x -> assertThat(x.error()).isEqualTo(IpcError.PERMISSION_DENIED));
+        }
+    }
+}
