@@ -28,9 +28,9 @@ import org.multios.ipc.spi.Grant;
 /**
  * A caller's handle on one end of a channel: the rights granted at open, tested by each
  * operation and again at every pass of a wait (revoking them wakes the channel's sleepers, so
- * this handle's fail with PERMISSION_DENIED). Sends go to the ring received at the other end, receives take from the ring of this
- * end; both straight through the mapped file, allocating nothing when the receiver supplies the
- * buffer. Waits sleep in the kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking
+ * this handle's fail with PERMISSION_DENIED). Sends go to the ring received at the other end,
+ * receives take from the ring of this end; both straight through the mapped file, allocating
+ * nothing when the receiver supplies the buffer. Waits sleep in the kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking
  * interruption and closing between them. {@link #info()} reports the direction this end
  * receives: messages sent to it, received by it, its depth, and the handles on this end.
  */
