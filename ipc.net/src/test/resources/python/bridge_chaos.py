@@ -81,9 +81,8 @@ class Chaos:
         kind, _, _, payload = self.read_frame()
         if kind != KIND_WELCOME:
             raise RuntimeError("handshake answered with kind %d" % kind)
-        have = sorted(self.unconfirmed)
-        args = (struct.pack(">BBBBH", 1, 0, 3, 0, len(self.queue)) + self.queue
-                + struct.pack(">QH", self.session, len(have)) + b"".join(struct.pack(">I", i) for i in have))
+        args = (struct.pack(">BBBBH", 1, 0, 3, 0, len(self.queue)) + self.queue + struct.pack(">Q", self.session)
+                + self.received_list())
         self.request(OP_OPEN_SESSION, args, 0, 5_000_000_000)
         kind, type_, _, payload = self.read_frame()
         if kind == KIND_BYE:
@@ -94,6 +93,11 @@ class Chaos:
         self.unconfirmed.clear()
         if payload[4 + 20] == 1:
             self.resumes += 1
+
+    def received_list(self):
+        """The RECEIVEs whose messages this side has and whose ACK was not answered (count u16, ids u32)."""
+        have = sorted(self.unconfirmed)
+        return struct.pack(">H", len(have)) + b"".join(struct.pack(">I", i) for i in have)
 
     def send_frame(self, kind, type_, priority, payload):
         self.s.sendall(HEADER.pack(len(payload), type_, priority, kind) + payload)
@@ -239,7 +243,7 @@ class Chaos:
             self.answered(in_flight, (kind, type_, 0, payload))
             while in_flight:
                 self.answered(in_flight, self.read_frame())
-        self.request(OP_END, b"", 0, 0)
+        self.request(OP_END, self.received_list(), 0, 0)
         kind, type_, _, payload = self.read_frame()
         if type_ != REPLY_OK or struct.unpack_from(">I", payload, 4)[0] != 0:
             raise RuntimeError("END after the drain: type %#x: %r (custody should be empty)" % (type_, payload))

@@ -27,8 +27,8 @@ Usage:
       "opened <resumed>" or "error <code>"), "receive" (send a RECEIVE waiting forever, do not
       read its reply: "asked <id>"), "read" (read one reply: "message <text>" or "nothing"),
       "ack" (ACK every message held, read the replies: "acked <n held by the bridge>"),
-      "reset" (close with SO_LINGER 0, unread replies discarded: "reset"), "end" (END:
-      "ended <n put back>"), "bye" (BYE, read to the end: "bye"). Request ids go on across
+      "reset" (close with SO_LINGER 0, unread replies discarded: "reset"), "end" (END listing
+      the messages held: "ended <n put back>"), "bye" (BYE, read to the end: "bye"). Request ids go on across
       connections, as a session requires.
 
 ENDPOINT is unix:<path> or tcp:<host>:<port>. Exit status 0 on success, 1 on any failure
@@ -279,12 +279,15 @@ class Session:
         (request_id,) = struct.unpack_from(">I", payload)
         return request_id, type_, payload
 
+    def have_list(self):
+        have = sorted(self.have)
+        return struct.pack(">H", len(have)) + b"".join(struct.pack(">I", i) for i in have)
+
     def open(self):
         self.s = connect(self.endpoint, self.source)
         handshake(self.s)
-        have = sorted(self.have)
         args = (struct.pack(">BBBBH", KIND_QUEUE, 0, READ | WRITE, 0, len(self.queue)) + self.queue
-                + struct.pack(">QH", self.session_id, len(have)) + b"".join(struct.pack(">I", i) for i in have))
+                + struct.pack(">Q", self.session_id) + self.have_list())
         self.request(OP_OPEN_SESSION, args)
         _, type_, payload = self.reply()
         if type_ != REPLY_OK:
@@ -318,7 +321,7 @@ class Session:
         return "reset"
 
     def end(self):
-        self.request(OP_END, b"", 0)
+        self.request(OP_END, self.have_list(), 0)
         _, type_, payload = self.reply()
         if type_ != REPLY_OK:
             raise ProtocolFailure("END failed: %r" % payload)

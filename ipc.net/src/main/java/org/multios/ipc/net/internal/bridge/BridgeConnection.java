@@ -198,7 +198,7 @@ final class BridgeConnection {
                 case OP_STATUS -> status(id);
                 case OP_OPEN_SESSION -> openSession(id, b);
                 case OP_ACK -> acknowledge(id, b.getInt(ARGS_OFFSET));
-                case OP_END -> end(id);
+                case OP_END -> end(id, received(b, ARGS_OFFSET));
                 default -> throw new IpcException(IpcError.PROTOCOL_ERROR, "unknown bridge operation " + frame.type());
             };
         } catch (IpcException e) {
@@ -321,15 +321,10 @@ final class BridgeConnection {
         }
         int at = ARGS_OFFSET + 6 + (b.getShort(ARGS_OFFSET + 4) & 0xFFFF);
         long sessionId = b.getLong(at);
-        int count = b.getShort(at + 8) & 0xFFFF;
-        if (sessionId == 0 || count > MAX_CUSTODY || b.limit() < at + 10 + 4 * count) {
-            throw new IpcException(IpcError.PROTOCOL_ERROR, "malformed OPEN_SESSION (session id 0, or more than "
-                    + MAX_CUSTODY + " received ids, or fewer bytes than they need)");
+        if (sessionId == 0) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, "OPEN_SESSION with session id 0");
         }
-        Set<Integer> received = new HashSet<>();
-        for (int i = 0; i < count; i++) {
-            received.add(b.getInt(at + 10 + 4 * i));
-        }
+        Set<Integer> received = received(b, at + 8);
         BridgeSessions sessions = bridge.sessions();
         BridgeSessions.Attached a = sessions.attach(identity(), sessionId, this);
         session = a.session();
@@ -354,10 +349,24 @@ final class BridgeConnection {
         return Reply.ok(Replies.ok(id, 1).put((byte) (s.acknowledge(receive) ? 1 : 0)));
     }
 
-    private Reply end(int id) {
+    private Reply end(int id, Set<Integer> received) {
         BridgeSession s = inSession("END");
         session = null;
-        return Reply.ok(Replies.ok(id, 4).putInt(bridge.sessions().end(s)));
+        return Reply.ok(Replies.ok(id, 4).putInt(bridge.sessions().end(s, received)));
+    }
+
+    /** A list of RECEIVE request ids (count u16, ids u32) at {@code at}: those whose messages the client has. */
+    private static Set<Integer> received(ByteBuffer b, int at) {
+        int count = b.getShort(at) & 0xFFFF;
+        if (count > MAX_CUSTODY || b.limit() < at + 2 + 4 * count) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, "malformed list of received ids: " + count
+                    + " ids (at most " + MAX_CUSTODY + ") in " + (b.limit() - at - 2) + " bytes");
+        }
+        Set<Integer> received = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            received.add(b.getInt(at + 2 + 4 * i));
+        }
+        return received;
     }
 
     private BridgeSession inSession(String operation) {

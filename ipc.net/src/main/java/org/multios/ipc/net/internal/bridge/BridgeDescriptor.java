@@ -26,7 +26,8 @@ package org.multios.ipc.net.internal.bridge;
  *   OK     OPEN's result, then resumed u8 (1: the session existed), 0 u8, custody limit u16,
  *          grace (ms) u32
  * ACK      RECEIVE request id u32                      OK  held u8 (1: it was in custody)
- * END      nothing                                     OK  put back u32 (messages in custody)
+ * END      count u16, count x RECEIVE request id u32    OK  put back u32 (the messages in
+ *          (as in OPEN_SESSION)                                   custody not listed)
  * </pre>
  *
  * <p>The first request of a connection must be OPEN or OPEN_SESSION; the connection then carries the one
@@ -70,6 +71,8 @@ package org.multios.ipc.net.internal.bridge;
  * session and {@link #MAX_SESSIONS_PER_PEER} sessions exist per identity: beyond, RECEIVE or
  * OPEN_SESSION fails with LIMIT_EXCEEDED and takes nothing. A client that does not come back
  * within the grace may receive again (or another consumer may) a message whose ACK was lost.
+ * ACKs run in parallel with other requests, so END (like OPEN_SESSION) lists the messages the
+ * client has whose ACK it has not seen answered.
  * OPEN_SESSION is the session protocol's version mark: a bridge that predates it answers
  * PROTOCOL_ERROR (unknown operation), and plain OPEN keeps the rules without custody.</li>
  * <li><b>BYE</b> from the client is a half-close: the bridge reads nothing more, the requests

@@ -124,11 +124,13 @@ final class BridgeSessions {
     }
 
     /**
-     * Ends a session (the client's END): it is forgotten and its custody goes back.
+     * Ends a session (the client's END): the messages of {@code received} are acknowledged, the
+     * session is forgotten and the rest of its custody goes back.
      *
      * @return how many messages went back
      */
-    int end(BridgeSession s) {
+    int end(BridgeSession s, Set<Integer> received) {
+        received.forEach(s::acknowledge);
         synchronized (this) {
             sessions.remove(s.id(), s);
             if (s.expiry != null) {
