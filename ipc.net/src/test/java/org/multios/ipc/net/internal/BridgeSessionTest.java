@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.net.Bridge;
+import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.NetService;
@@ -106,6 +108,30 @@ class BridgeSessionTest extends NetTestSupport {
             assertThat(command(owner, "ack")).isEqualTo("acked 1");
             assertThat(command(owner, "end")).isEqualTo("ended 0");
             assertThat(local.attributes().currentMessages()).isZero();
+        }
+    }
+
+    @Test
+    void aRemoteHandleWhoseConnectionWasCutSettlesItsSessionWhenClosed() throws Exception {
+        IpcContext ctx = context();
+        MessageQueue local = queue(ctx, "inbox", "m");
+        ListenOptions idle = OPEN.withIdleTimeout(Duration.ofMillis(200));
+        try (Bridge bridge = ctx.service(NetService.class).exportQueue("inbox", Endpoint.unix("inbox-bridge"), idle)) {
+            BridgeServer server = (BridgeServer) bridge;
+            server.sessionGrace(Duration.ofHours(1));
+            MessageQueue remote = net().openRemoteQueue(bridge.endpoint(), "inbox", ConnectOptions.DEFAULTS);
+            byte[] buf = new byte[64];
+            int n = remote.receive(buf, 0, buf.length, null);
+            assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).isEqualTo("m");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SAFETY_SECONDS);
+            while (bridge.connectionCount() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            assertThat(bridge.connectionCount()).as("the idle timeout cut the handle's connection").isZero();
+            assertThat(server.sessionCount()).as("the session waits for its grace").isOne();
+            remote.close();
+            assertThat(server.sessionCount()).as("closing settled it over a new connection").isZero();
+            assertThat(local.attributes().currentMessages()).as("nothing put back: the handle had it").isZero();
         }
     }
 

@@ -39,12 +39,14 @@ import org.multios.ipc.spi.MechanismProvider;
  * handles are released (blocked requests wake with CLOSED).
  *
  * <p>Delivery rules ({@link BridgeDescriptor}): OPEN and SEND run one at a time in arrival
- * order (per-priority FIFO holds as for a local sender), RECEIVE and STATUS in parallel; a
+ * order (per-priority FIFO holds as for a local sender), RECEIVE, STATUS and ACK in parallel; a
  * request id seen again while its request runs, or among the last {@value #REMEMBERED}
  * answered, is not run again; CANCEL ends a request's wait; a message whose RECEIVE reply is
- * never written (cancelled, or the connection ended first) is put back at its priority; after
- * the peer's BYE the requests already received finish without waiting, their replies are
- * flushed, then the connection closes.
+ * never written (cancelled, or the connection ended first) is put back at its priority; in a
+ * session ({@link BridgeSessions}) a message whose reply was written stays in custody until
+ * the peer ACKs it or the session is resumed, ended or expires; after the peer's BYE the
+ * requests already received finish without waiting, their replies are flushed, then the
+ * connection closes.
  */
 final class BridgeConnection {
     /** How many answered request ids are remembered to recognise a repeated request. */
@@ -328,6 +330,9 @@ final class BridgeConnection {
         BridgeSessions sessions = bridge.sessions();
         BridgeSessions.Attached a = sessions.attach(identity(), sessionId, this);
         session = a.session();
+        if (!connection.isConnected()) {
+            sessions.detach(a.session(), this); // it ended before the session was known to it
+        }
         if (a.previous() != null) {
             a.previous().close();
         }

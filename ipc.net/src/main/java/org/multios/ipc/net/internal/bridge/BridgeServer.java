@@ -1,5 +1,6 @@
 package org.multios.ipc.net.internal.bridge;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,7 @@ import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.StreamServer;
+import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * exporter's own handle proves it may use the object and caps what peers get; each peer opens
  * the object as itself through the local mechanism, bound to the caller context its
  * handshake established. Requests run on the bridge's own named worker threads (blocking
- * receives hold one each), at most {@link #maxWorkers} at once.
+ * receives hold one each), at most {@link #maxWorkers} at once. Sessions of acknowledged
+ * receives, and the messages in their custody, are kept by its {@link BridgeSessions}.
  */
 public final class BridgeServer implements Bridge, ClosingHandle {
     /** Bytes a bridge frame carries beyond a message: request and reply headers. */
@@ -199,7 +202,7 @@ public final class BridgeServer implements Bridge, ClosingHandle {
     }
 
     /** Puts back the message a RECEIVE reply carries ({@link #putBack(ChannelSide, byte[], int, int, int)}). */
-    void putBack(ChannelSide receivedAt, org.multios.ipc.net.internal.wire.Frame reply) {
+    void putBack(ChannelSide receivedAt, Frame reply) {
         byte[] b = reply.payload();
         putBack(receivedAt, b, BridgeDescriptor.RECEIVE_REPLY_HEADER, b.length - BridgeDescriptor.RECEIVE_REPLY_HEADER,
                 reply.priority());
@@ -216,7 +219,7 @@ public final class BridgeServer implements Bridge, ClosingHandle {
      *
      * @throws IpcException INVALID_ARGUMENT if negative
      */
-    public void sessionGrace(java.time.Duration grace) {
+    public void sessionGrace(Duration grace) {
         sessions.grace(grace);
     }
 
