@@ -25,7 +25,7 @@ Usage:
       answered by one line: "open" (connect, from SOURCE_ADDRESS if given, and OPEN_SESSION
       listing the RECEIVEs whose messages this side has and whose ACK was not answered:
       "opened <resumed>" or "error <code>"), "receive" (send a RECEIVE waiting forever, do not
-      read its reply: "asked <id>"), "read" (read one reply: "message <text>" or "nothing"),
+      read its reply: "asked <id>"), "read" (read one reply: "message <text>", "nothing" or "error <code>"),
       "ack" (ACK every message held, read the replies: "acked <n held by the bridge>"),
       "reset" (close with SO_LINGER 0, unread replies discarded: "reset"), "end" (END listing
       the messages held: "ended <n put back>"), "bye" (BYE, read to the end: "bye"). Request ids go on across
@@ -300,7 +300,9 @@ class Session:
 
     def read(self):
         request_id, type_, payload = self.reply()
-        if type_ != REPLY_OK or payload[4] != 1:
+        if type_ == REPLY_ERROR:
+            return "error %d" % struct.unpack_from(">H", payload, 4)
+        if payload[4] != 1:
             return "nothing"
         self.have.add(request_id)
         return "message " + payload[22:].decode("utf-8")

@@ -2,6 +2,7 @@ package org.multios.ipc.net.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.multios.ipc.net.internal.PythonBridgeClient.command;
+import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.MAX_CUSTODY;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -112,6 +113,35 @@ class BridgeSessionTest extends NetTestSupport {
     }
 
     @Test
+    void aSessionHoldsAtMostItsLimitOfUnacknowledgedMessagesAndTakesNothingBeyond() throws Exception {
+        python = new PythonBridgeClient(tempDir, root);
+        IpcContext ctx = context();
+        MessageQueue local = ctx.service(MessageQueueService.class).create("inbox",
+                QueueOptions.of(16, MAX_CUSTODY).withMode(0666));
+        for (int i = 0; i < MAX_CUSTODY; i++) {
+            send(local, Integer.toString(i));
+        }
+        try (Bridge bridge = export(ctx, Endpoint.unix("inbox-bridge"), new CountDownLatch(1))) {
+            Run client = python.start(bridge, "session", "inbox", SESSION);
+            assertThat(command(client, "open")).isEqualTo("opened 0");
+            for (int i = 0; i < MAX_CUSTODY; i++) {
+                command(client, "receive");
+                assertThat(command(client, "read")).isEqualTo("message " + i);
+            }
+            send(local, Integer.toString(MAX_CUSTODY));
+            command(client, "receive");
+            assertThat(command(client, "read")).as("one more than the custody holds")
+                    .isEqualTo("error " + IpcError.LIMIT_EXCEEDED.code());
+            assertThat(local.attributes().currentMessages()).as("the refused receive took nothing").isOne();
+            assertThat(command(client, "ack")).isEqualTo("acked " + MAX_CUSTODY);
+            command(client, "receive");
+            assertThat(command(client, "read")).isEqualTo("message " + MAX_CUSTODY);
+            assertThat(command(client, "ack")).isEqualTo("acked 1");
+            assertThat(command(client, "end")).isEqualTo("ended 0");
+        }
+    }
+
+    @Test
     void aRemoteHandleWhoseConnectionWasCutSettlesItsSessionWhenClosed() throws Exception {
         IpcContext ctx = context();
         MessageQueue local = queue(ctx, "inbox", "m");
@@ -137,9 +167,13 @@ class BridgeSessionTest extends NetTestSupport {
 
     private static MessageQueue queue(IpcContext ctx, String name, String message) {
         MessageQueue q = ctx.service(MessageQueueService.class).create(name, QueueOptions.of(64, 16).withMode(0666));
+        send(q, message);
+        return q;
+    }
+
+    private static void send(MessageQueue q, String message) {
         byte[] b = message.getBytes(StandardCharsets.UTF_8);
         q.send(b, 0, b.length, 0);
-        return q;
     }
 
     /** Exports the queue "inbox"; {@code written} counts down when a reply held in custody was written whole. */
