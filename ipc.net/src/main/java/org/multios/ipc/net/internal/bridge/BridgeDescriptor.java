@@ -30,8 +30,8 @@ package org.multios.ipc.net.internal.bridge;
  *          (as in OPEN_SESSION)                                   custody not listed)
  * </pre>
  *
- * <p>The first request of a connection must be OPEN or OPEN_SESSION; the connection then carries the one
- * handle it opened until either side closes it. Requests may be pipelined: replies carry the
+ * <p>The first request of a connection must be OPEN or OPEN_SESSION; the connection then
+ * carries the one handle it opened until either side closes it. Requests may be pipelined: replies carry the
  * request's id and may come in any order. A reply too large for a frame never occurs: a
  * RECEIVE's room is cut to the frame size less {@link #RECEIVE_REPLY_HEADER}.
  *
@@ -41,9 +41,9 @@ package org.multios.ipc.net.internal.bridge;
  * id that is still running, or is among the last 1024 answered on the connection, is not run
  * again: a repeated SEND, OPEN or STATUS is answered with the first reply, a repeated RECEIVE
  * not at all. A client that lost a reply may therefore repeat the request with the same id.</li>
- * <li><b>Order.</b> OPEN, OPEN_SESSION, END and SEND requests run one at a time in the order they arrive, so the
- * messages of one connection keep their order within a priority; RECEIVE, STATUS and ACK run in
- * parallel (a STATUS is never held up by a SEND waiting for room).</li>
+ * <li><b>Order.</b> OPEN, OPEN_SESSION, END and SEND requests run one at a time in the order
+ * they arrive, so the messages of one connection keep their order within a priority; RECEIVE,
+ * STATUS and ACK run in parallel (a STATUS is never held up by a SEND waiting for room).</li>
  * <li><b>CANCEL</b> ends the named request: if it has not started it does nothing, if it waits
  * its wait ends; either way it is answered with ERROR INTERRUPTED and did nothing. A request
  * that had already completed is answered as usual (OK: a SEND that queued its message stays
@@ -68,12 +68,11 @@ package org.multios.ipc.net.internal.bridge;
  * received again, once. A live connection of the session is closed when the session is opened
  * again (the client left it). A session without a connection for its grace, or ended by END,
  * puts what is in custody back. At most {@link #MAX_CUSTODY} messages are in custody per
- * session and {@link #MAX_SESSIONS_PER_PEER} sessions exist per identity: beyond, RECEIVE or
+ * session, {@link #MAX_SESSIONS_PER_PEER} sessions per identity and 4096 per bridge: beyond, RECEIVE or
  * OPEN_SESSION fails with LIMIT_EXCEEDED and takes nothing. A client that does not come back
  * within the grace may receive again (or another consumer may) a message whose ACK was lost.
  * ACKs run in parallel with other requests, so END (like OPEN_SESSION) lists the messages the
- * client has whose ACK it has not seen answered.
- * OPEN_SESSION is the session protocol's version mark: a bridge that predates it answers
+ * client has whose ACK it has not seen answered. OPEN_SESSION is the session protocol's version mark: a bridge that predates it answers
  * PROTOCOL_ERROR (unknown operation), and plain OPEN keeps the rules without custody.</li>
  * <li><b>BYE</b> from the client is a half-close: the bridge reads nothing more, the requests
  * already received run to the end without waiting (one waiting is woken and answered
