@@ -20,6 +20,16 @@ Usage:
   bridge_client.py ENDPOINT send-twice QUEUE TEXT PRIORITY
       OPEN, then the same SEND (request id 7) twice and a STATUS (id 8); read until both ids
       were answered; print "replies <k>" (replies to id 7 read) and "status <messages>".
+  bridge_client.py ENDPOINT session QUEUE SESSION_ID [SOURCE_ADDRESS]
+      a session of acknowledged receives driven by commands on stdin, one a line, each
+      answered by one line: "open" (connect, from SOURCE_ADDRESS if given, and OPEN_SESSION
+      listing the RECEIVEs whose messages this side has and whose ACK was not answered:
+      "opened <resumed>" or "error <code>"), "receive" (send a RECEIVE waiting forever, do not
+      read its reply: "asked <id>"), "read" (read one reply: "message <text>", "nothing" or "error <code>"),
+      "ack" (ACK every message held, read the replies: "acked <n held by the bridge>"),
+      "reset" (close with SO_LINGER 0, unread replies discarded: "reset"), "end" (END listing
+      the messages held: "ended <n put back>"), "bye" (BYE, read to the end: "bye"). Request ids go on across
+      connections, as a session requires.
 
 ENDPOINT is unix:<path> or tcp:<host>:<port>. Exit status 0 on success, 1 on any failure
 (the reason goes to stderr).
@@ -42,7 +52,7 @@ HELLO = struct.Struct(">IHHIQH")  # magic, version, reserved, max frame, pid, to
 REFUSE = struct.Struct(">HH")  # error code, reason length
 
 # Bridge (BridgeDescriptor).
-OP_OPEN, OP_SEND, OP_RECEIVE, OP_STATUS = 1, 2, 3, 4
+OP_OPEN, OP_SEND, OP_RECEIVE, OP_STATUS, OP_OPEN_SESSION, OP_ACK, OP_END = 1, 2, 3, 4, 6, 7, 8
 REPLY_OK, REPLY_ERROR = 0x8000, 0x8001
 KIND_QUEUE = 1
 READ, WRITE = 1, 2  # org.multios.ipc.Rights
@@ -55,13 +65,13 @@ class ProtocolFailure(Exception):
     pass
 
 
-def connect(endpoint):
+def connect(endpoint, source=None):
     if endpoint.startswith("unix:"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(endpoint[len("unix:"):])
     elif endpoint.startswith("tcp:"):
         host, port = endpoint[len("tcp:"):].rsplit(":", 1)
-        s = socket.create_connection((host, int(port)))
+        s = socket.create_connection((host, int(port)), source_address=(source, 0) if source else None)
     else:
         raise ProtocolFailure("endpoint must be unix:<path> or tcp:<host>:<port>, not " + endpoint)
     s.settimeout(20)
@@ -247,6 +257,95 @@ def bad_version(endpoint):
         print("refused %d %s" % refusal(payload), flush=True)
 
 
+class Session:
+    """One session of acknowledged receives over successive connections (commands on stdin)."""
+
+    def __init__(self, endpoint, queue, session_id, source):
+        self.endpoint, self.queue, self.session_id, self.source = endpoint, queue.encode("utf-8"), session_id, source
+        self.s = None
+        self.next_id = 1
+        self.have = set()  # RECEIVEs whose messages this side has, their ACK not answered
+
+    def request(self, op, args, wait=WAIT_FOREVER):
+        request_id = self.next_id
+        self.next_id += 1
+        send_frame(self.s, KIND_DATA, op, 0, REQUEST.pack(request_id, wait) + args)
+        return request_id
+
+    def reply(self):
+        kind, type_, _, payload = read_frame(self.s)
+        if kind != KIND_DATA:
+            raise ProtocolFailure("expected a reply, got kind %d" % kind)
+        (request_id,) = struct.unpack_from(">I", payload)
+        return request_id, type_, payload
+
+    def have_list(self):
+        have = sorted(self.have)
+        return struct.pack(">H", len(have)) + b"".join(struct.pack(">I", i) for i in have)
+
+    def open(self):
+        self.s = connect(self.endpoint, self.source)
+        handshake(self.s)
+        args = (struct.pack(">BBBBH", KIND_QUEUE, 0, READ | WRITE, 0, len(self.queue)) + self.queue
+                + struct.pack(">Q", self.session_id) + self.have_list())
+        self.request(OP_OPEN_SESSION, args)
+        _, type_, payload = self.reply()
+        if type_ != REPLY_OK:
+            return "error %d" % struct.unpack_from(">H", payload, 4)
+        self.have.clear()
+        return "opened %d" % payload[4 + 20]
+
+    def receive(self):
+        return "asked %d" % self.request(OP_RECEIVE, struct.pack(">I", RECEIVE_ROOM))
+
+    def read(self):
+        request_id, type_, payload = self.reply()
+        if type_ == REPLY_ERROR:
+            return "error %d" % struct.unpack_from(">H", payload, 4)
+        if payload[4] != 1:
+            return "nothing"
+        self.have.add(request_id)
+        return "message " + payload[22:].decode("utf-8")
+
+    def ack(self):
+        asked = {self.request(OP_ACK, struct.pack(">I", i), 0): i for i in self.have}
+        held = 0
+        while asked:
+            request_id, type_, payload = self.reply()
+            if type_ == REPLY_OK:
+                self.have.discard(asked.pop(request_id))
+                held += payload[4]
+        return "acked %d" % held
+
+    def reset(self):
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.s.close()
+        return "reset"
+
+    def end(self):
+        self.request(OP_END, self.have_list(), 0)
+        _, type_, payload = self.reply()
+        if type_ != REPLY_OK:
+            raise ProtocolFailure("END failed: %r" % payload)
+        return "ended %d" % struct.unpack_from(">I", payload, 4)
+
+    def bye(self):
+        send_frame(self.s, KIND_BYE, 0, 0, b"")
+        try:
+            while True:
+                read_frame(self.s)
+        except ProtocolFailure:  # the end of the stream
+            pass
+        self.s.close()
+        return "bye"
+
+    def run(self):
+        commands = {"open": self.open, "receive": self.receive, "read": self.read, "ack": self.ack,
+                    "reset": self.reset, "end": self.end, "bye": self.bye}
+        for line in sys.stdin:
+            print(commands[line.strip()](), flush=True)
+
+
 def main(argv):
     if len(argv) >= 4 and argv[2] == "exchange":
         exchange(argv[1], argv[3], argv[4:])
@@ -258,6 +357,8 @@ def main(argv):
         send_pipelined(argv[1], argv[3], int(argv[4]), int(argv[5]))
     elif len(argv) == 6 and argv[2] == "send-twice":
         send_twice(argv[1], argv[3], argv[4], int(argv[5]))
+    elif len(argv) in (5, 6) and argv[2] == "session":
+        Session(argv[1], argv[3], int(argv[4]), argv[5] if len(argv) == 6 else None).run()
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -48,10 +48,16 @@
  * wire protocol may instead repeat the request with the same id on the same connection: a
  * bridge does not run an id again while it runs or among the last 1024 it answered.)</li>
  * <li><b>Connection loss</b> (CLOSED): a send failing with CLOSED never left; a receive
- * received nothing, and a message the bridge had taken for it is put back unless its reply
- * was already written to the socket. That is the one way a message is lost: a connection
- * reset discards what the receiver's system had received and not yet handed to the
- * handle.</li>
+ * received nothing, and a message the bridge had taken for it is put back, even one whose
+ * reply a connection reset discarded: each handle is a <i>session of acknowledged
+ * receives</i>. A message a receive takes stays in the bridge's custody (out of the object,
+ * not yet delivered) until the handle acknowledges it, which it does as the reply arrives;
+ * closing the handle ends the session, over a new connection if its own was lost, and the
+ * bridge puts back what the handle never got. A session is bound to the peer's identity
+ * (another peer cannot resume it) and, without a connection, lasts a grace period (30 s by
+ * default) after which its custody goes back too; a handle that is not closed, or cannot
+ * reach the bridge again within the grace, may thereby see a message it had received
+ * delivered again (to another consumer), never lose it.</li>
  * <li><b>Late replies.</b> A message that arrives for a receive whose caller gave up before
  * it was settled goes to the next receive on the handle, or back to the object when the
  * handle closes (if the handle may write). Closing a handle first cancels its pending

@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.multios.ipc.net.internal.bridge.BridgeServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,10 @@ public final class ConfiguredBridge {
 
         @AttributeDefinition(name = "Socket mode", description = "Octal mode of a Unix socket file.")
         String socket_mode() default "0600";
+
+        @AttributeDefinition(name = "Session grace", description = "Seconds a session of acknowledged receives "
+                + "keeps its unacknowledged messages without a connection before they go back to the object.")
+        long session_grace_seconds() default 30;
     }
 
     private final Bridge bridge;
@@ -92,12 +97,16 @@ public final class ConfiguredBridge {
                     .withIdleTimeout(Duration.ofSeconds(config.whole("idle.timeout.seconds", 0, 0, Long.MAX_VALUE / 1000)))
                     .withSocketMode(config.parse("socket.mode", config.string("socket.mode", "0600"),
                             Permissions::parseMode));
+            Duration grace = Duration.ofSeconds(config.whole("session.grace.seconds", 30, 0, 86_400));
             if (!type.equals("queue") && !type.equals("channel")) {
                 throw config.bad("type", "expected queue or channel, found '" + type + "'");
             }
             config.finish();
             this.bridge = type.equals("queue") ? net.exportQueue(name, endpoint, options)
                     : net.exportChannel(name, endpoint, options);
+            if (bridge instanceof BridgeServer server) {
+                server.sessionGrace(grace);
+            }
         } catch (IpcException e) {
             LOG.error("bridge not exported: {}", e.getMessage());
             throw e;

@@ -82,6 +82,13 @@ final class PythonBridgeClient implements AutoCloseable {
         return line;
     }
 
+    /** Writes one command line to the run's stdin and returns the line that answers it. */
+    static String command(Run run, String command) throws Exception {
+        run.process().getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        run.process().getOutputStream().flush();
+        return readLine(run);
+    }
+
     /** Every stdout line until the script ends, which it must do with status 0. */
     static List<String> readAll(Run run) throws Exception {
         List<String> lines = CompletableFuture.supplyAsync(() -> run.out().lines().toList())

@@ -8,17 +8,21 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client end of a bridge connection: sends requests, matches replies to them by id, and
- * fails every outstanding request when the connection ends.
+ * fails every outstanding request when the connection ends. The connection belongs to a
+ * {@link ClientSession}: every message a RECEIVE's reply brings is acknowledged at once; closing
+ * ends the session listing what is not acknowledged yet, over a new connection if this one was
+ * lost, so that what the bridge still holds for this handle goes back and nothing twice.
  *
  * <p>A caller that stops waiting (interrupt, or its timeout) cancels its request and waits at
  * most {@link #SETTLE_NANOS} more for the one reply that settles it: OK means the operation
@@ -30,19 +34,24 @@ import org.multios.ipc.net.internal.wire.Frame;
 final class BridgeClient {
     /** How long a caller that gave up waits for the reply that settles its cancelled request. */
     static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeClient.class);
+
     /** How long a request that does not wait at the bridge (OPEN, STATUS, try forms) waits for its reply. */
     static final long REPLY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final StreamConnection connection;
     private final String object;
-    private final AtomicInteger ids = new AtomicInteger();
+    private final ClientSession session;
     private final Map<Integer, PendingReply> pending = new ConcurrentHashMap<>();
+    /** ACKs sent and not answered: ACK request id to the RECEIVE's id. */
+    private final Map<Integer, Integer> acks = new ConcurrentHashMap<>();
     private final Queue<Frame> orphans = new ConcurrentLinkedQueue<>();
     private volatile boolean closing;
 
-    BridgeClient(StreamConnection connection, String object) {
+    BridgeClient(StreamConnection connection, String object, ClientSession session) {
         this.connection = connection;
         this.object = object;
+        this.session = session;
         connection.deliverTo(this::replied);
         connection.onEnd(this::ended);
     }
@@ -58,7 +67,7 @@ final class BridgeClient {
 
     /** A request's payload with {@code argBytes} after the header, id and wait filled in. */
     ByteBuffer request(int argBytes, long wait) {
-        return ByteBuffer.allocate(ARGS_OFFSET + argBytes).putInt(ids.incrementAndGet()).putLong(wait);
+        return ByteBuffer.allocate(ARGS_OFFSET + argBytes).putInt(session.nextRequest()).putLong(wait);
     }
 
     /**
@@ -76,6 +85,9 @@ final class BridgeClient {
         int id = ByteBuffer.wrap(payload).getInt(ID_OFFSET);
         PendingReply reply = new PendingReply(op == OP_RECEIVE);
         pending.put(id, reply);
+        if (op == OP_RECEIVE) {
+            session.receiving();
+        }
         try {
             if (!connection.isConnected()) {
                 throw IpcException.closed(object + ": " + connection.endReason());
@@ -178,9 +190,34 @@ final class BridgeClient {
 
     private void replied(Frame reply) {
         int id = Replies.id(reply);
+        Integer acked = acks.remove(id);
+        if (acked != null) {
+            if (reply.type() == REPLY_OK) {
+                session.acknowledged(acked);
+            }
+            return;
+        }
         PendingReply waiter = pending.remove(id);
         if (waiter != null) {
+            if (waiter.receive && isMessage(reply)) {
+                acknowledge(id);
+            }
             waiter.complete(reply, orphans);
+        }
+    }
+
+    /** The message of RECEIVE {@code id} is here: ACK it (reactor thread, never waits; unsent, it is listed later). */
+    private void acknowledge(int id) {
+        session.received(id);
+        ByteBuffer ack = request(4, Waits.NEVER).putInt(id);
+        int ackId = ack.getInt(ID_OFFSET);
+        acks.put(ackId, id);
+        try {
+            if (!connection.sendOwned(OP_ACK, 0, ack.array(), Waits.NEVER)) {
+                acks.remove(ackId);
+            }
+        } catch (IpcException ended) {
+            acks.remove(ackId);
         }
     }
 
@@ -197,9 +234,33 @@ final class BridgeClient {
     }
 
     /**
+     * Opens the object within the session on this connection (resuming it if it exists).
+     *
+     * @return the OK reply (OPEN's result first)
+     * @throws IpcException as the bridge replied, or as {@link #call}
+     */
+    Frame openSession(long wait) {
+        byte[] list = session.receivedList();
+        byte[] args = session.openSessionArgs(list);
+        Frame reply = call(OP_OPEN_SESSION, 0, request(args.length, wait).put(args).array(), wait);
+        Replies.check(reply, object, (length, priority) -> 0);
+        session.settled(list);
+        return reply;
+    }
+
+    /** Ends the session, listing what this side has: the bridge puts back the rest of its custody. */
+    private void endSession(long wait) {
+        byte[] list = session.receivedList();
+        Frame reply = call(OP_END, 0, request(list.length, wait).put(list).array(), wait);
+        Replies.check(reply, object, (length, priority) -> 0);
+        session.settled(list);
+    }
+
+    /**
      * Closes the connection without losing a message: receives still waiting are cancelled and
      * settled first (a message that comes meanwhile goes to its caller), then messages kept for
-     * later receives are sent back to the bridge (at their priorities), then BYE.
+     * later receives are sent back to the bridge (at their priorities), then the session ends
+     * (over a new connection if this one was lost), then BYE.
      */
     void close() {
         closing = true;
@@ -225,7 +286,36 @@ final class BridgeClient {
                 break;
             }
         }
-        connection.close();
+        try {
+            endSession(REPLY_NANOS);
+        } catch (IpcException lost) {
+            if (session.mayHoldMessages()) {
+                settleElsewhere(lost);
+            }
+        } finally {
+            connection.close();
+        }
+    }
+
+    /**
+     * This connection could not end the session: a new one opens it again (what the bridge
+     * holds and this side does not have goes back) and ends it. If that fails too, the bridge
+     * puts the messages back when the session's grace ends.
+     */
+    private void settleElsewhere(IpcException why) {
+        BridgeClient other = null;
+        try {
+            other = new BridgeClient(session.reconnect(), object, session);
+            other.openSession(REPLY_NANOS);
+            other.endSession(REPLY_NANOS);
+        } catch (IpcException e) {
+            LOG.info("{}: could not end the session after {} ({}); the bridge puts back what it holds for it when "
+                    + "the session's grace ends", object, why.getMessage(), e.getMessage());
+        } finally {
+            if (other != null) {
+                other.connection.close();
+            }
+        }
     }
 
     /** The reply one request waits for; a RECEIVE's caller may abandon it. */

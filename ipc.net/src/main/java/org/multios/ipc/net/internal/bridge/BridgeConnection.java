@@ -5,6 +5,7 @@ import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -38,12 +39,14 @@ import org.multios.ipc.spi.MechanismProvider;
  * handles are released (blocked requests wake with CLOSED).
  *
  * <p>Delivery rules ({@link BridgeDescriptor}): OPEN and SEND run one at a time in arrival
- * order (per-priority FIFO holds as for a local sender), RECEIVE and STATUS in parallel; a
+ * order (per-priority FIFO holds as for a local sender), RECEIVE, STATUS and ACK in parallel; a
  * request id seen again while its request runs, or among the last {@value #REMEMBERED}
  * answered, is not run again; CANCEL ends a request's wait; a message whose RECEIVE reply is
- * never written (cancelled, or the connection ended first) is put back at its priority; after
- * the peer's BYE the requests already received finish without waiting, their replies are
- * flushed, then the connection closes.
+ * never written (cancelled, or the connection ended first) is put back at its priority; in a
+ * session ({@link BridgeSessions}) a message whose reply was written stays in custody until
+ * the peer ACKs it or the session is resumed, ended or expires; after the peer's BYE the
+ * requests already received finish without waiting, their replies are flushed, then the
+ * connection closes.
  */
 final class BridgeConnection {
     /** How many answered request ids are remembered to recognise a repeated request. */
@@ -64,9 +67,12 @@ final class BridgeConnection {
     };
     /** RECEIVE replies carrying a message, not written yet (frames sharing a payload are equal). */
     private final Set<Frame> messageReplies = ConcurrentHashMap.newKeySet();
+    /** The same for messages in a session's custody: the session holding each. */
+    private final Map<Frame, BridgeSession> heldReplies = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private volatile MessagePort port;
     private volatile ChannelSide side;
+    private volatile BridgeSession session;
 
     BridgeConnection(BridgeServer bridge, StreamConnection connection, CallerContext peer, Executor workers) {
         this.bridge = bridge;
@@ -79,13 +85,14 @@ final class BridgeConnection {
             @Override
             public void written(Frame frame) {
                 messageReplies.remove(frame);
+                if (heldReplies.remove(frame) != null) {
+                    bridge.hooks().heldReplyWritten(Replies.id(frame));
+                }
             }
 
             @Override
             public void undelivered(Frame frame) {
-                if (messageReplies.remove(frame)) {
-                    putBack(frame);
-                }
+                BridgeConnection.this.undelivered(frame);
             }
         });
     }
@@ -106,13 +113,14 @@ final class BridgeConnection {
             }
             return;
         }
-        if (repeated(id)) {
+        BridgeSession s = session;
+        if (repeated(id) || (frame.type() == OP_RECEIVE && s != null && s.holds(id))) {
             return;
         }
         BridgeRequest r = new BridgeRequest(id, frame);
         inFlight.put(id, r);
         try {
-            if (frame.type() == OP_RECEIVE || frame.type() == OP_STATUS) {
+            if (frame.type() == OP_RECEIVE || frame.type() == OP_STATUS || frame.type() == OP_ACK) {
                 workers.execute(() -> run(r));
             } else {
                 ordered.add(() -> run(r));
@@ -159,8 +167,12 @@ final class BridgeConnection {
         }
     }
 
-    /** The connection ended: the peer's handles go. */
+    /** The connection ended: its session's grace starts, the peer's handles go. */
     void ended() {
+        BridgeSession s = session;
+        if (s != null) {
+            bridge.sessions().detach(s, this);
+        }
         bridge.release(peer);
     }
 
@@ -186,6 +198,9 @@ final class BridgeConnection {
                 case OP_SEND -> send(id, frame, wait);
                 case OP_RECEIVE -> receive(id, b.getInt(ARGS_OFFSET), wait);
                 case OP_STATUS -> status(id);
+                case OP_OPEN_SESSION -> openSession(id, b);
+                case OP_ACK -> acknowledge(id, b.getInt(ARGS_OFFSET));
+                case OP_END -> end(id, received(b, ARGS_OFFSET));
                 default -> throw new IpcException(IpcError.PROTOCOL_ERROR, "unknown bridge operation " + frame.type());
             };
         } catch (IpcException e) {
@@ -198,6 +213,9 @@ final class BridgeConnection {
         bridge.hooks().beforeReply(frame.type(), id);
         if (reply.carriesMessage() && r.isCancelled()) {
             putBack(reply.frame());
+            if (reply.custody() != null) {
+                reply.custody().unreserve();
+            }
             reply = cancelled(id);
         }
         answer(r, reply);
@@ -207,7 +225,12 @@ final class BridgeConnection {
     private void answer(BridgeRequest r, Reply reply) {
         Frame frame = reply.frame();
         if (reply.carriesMessage()) {
-            messageReplies.add(frame);
+            BridgeSession custody = reply.custody();
+            if (custody != null && custody.hold(r.id(), new BridgeSession.Held(side, frame))) {
+                heldReplies.put(frame, custody);
+            } else {
+                messageReplies.add(frame);
+            }
         }
         synchronized (answered) {
             answered.put(r.id(), r.frame().type() == OP_RECEIVE ? null : frame);
@@ -215,9 +238,7 @@ final class BridgeConnection {
         try {
             connection.sendOwned(frame.type(), frame.priority(), frame.payload(), Waits.FOREVER);
         } catch (IpcException gone) {
-            if (messageReplies.remove(frame)) {
-                putBack(frame);
-            }
+            undelivered(frame);
         } finally {
             inFlight.remove(r.id());
             bridge.hooks().replied(r.frame().type(), r.id());
@@ -225,15 +246,31 @@ final class BridgeConnection {
         }
     }
 
+    /** A reply that will not reach the peer: a message it carries goes back (unless a resume did it). */
+    private void undelivered(Frame frame) {
+        if (messageReplies.remove(frame)) {
+            putBack(frame);
+            return;
+        }
+        BridgeSession custody = heldReplies.remove(frame);
+        if (custody != null && custody.release(Replies.id(frame), frame)) {
+            putBack(frame);
+        }
+    }
+
     /** A RECEIVE reply that will not reach the peer: its message goes back to the object. */
     private void putBack(Frame reply) {
-        byte[] b = reply.payload();
-        bridge.putBack(side, b, RECEIVE_REPLY_HEADER, b.length - RECEIVE_REPLY_HEADER, reply.priority());
+        bridge.putBack(side, reply);
     }
 
     // ------------------------------------------------------------------ operations
 
     private Reply open(int id, ByteBuffer b) {
+        return Reply.ok(open(id, b, 0));
+    }
+
+    /** Opens the object; returns the OK payload with {@code extra} bytes of room after OPEN's result. */
+    private ByteBuffer open(int id, ByteBuffer b, int extra) {
         if (port != null) {
             throw new IpcException(IpcError.PROTOCOL_ERROR, "this connection already opened " + bridge.exportedName());
         }
@@ -256,7 +293,7 @@ final class BridgeConnection {
                     + type.label() + " '" + name + "', exported with " + Rights.toString(allowed) + ")",
                     peer.process() + " as " + peer.process().user());
         }
-        ByteBuffer ok = Replies.ok(id, 20);
+        ByteBuffer ok = Replies.ok(id, OPEN_RESULT + extra);
         if (type == ObjectType.QUEUE) {
             MechanismProvider<MessageQueueService> p = bridge.provider(MessageQueueService.class);
             MessageQueue q = p.bind(peer).open(name, rights, Set.of());
@@ -273,7 +310,76 @@ final class BridgeConnection {
             ok.put((byte) end.rights()).put((byte) 0).putShort((short) 0).putInt(o.maxMessageSize())
                     .putInt(o.maxMessages()).putInt(o.bufferSize()).putShort((short) end.permissions().mode());
         }
+        return ok.position(RESULT_OFFSET + OPEN_RESULT);
+    }
+
+    /**
+     * OPEN within a session: attaches this connection to it (closing a connection it had), then
+     * settles its custody with what the client says it has, then opens the object.
+     */
+    private Reply openSession(int id, ByteBuffer b) {
+        if (port != null || session != null) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, "this connection already opened " + bridge.exportedName());
+        }
+        int at = ARGS_OFFSET + 6 + (b.getShort(ARGS_OFFSET + 4) & 0xFFFF);
+        long sessionId = b.getLong(at);
+        if (sessionId == 0) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, "OPEN_SESSION with session id 0");
+        }
+        Set<Integer> received = received(b, at + 8);
+        BridgeSessions sessions = bridge.sessions();
+        BridgeSessions.Attached a = sessions.attach(identity(), sessionId, this);
+        session = a.session();
+        if (!connection.isConnected()) {
+            sessions.detach(a.session(), this); // it ended before the session was known to it
+        }
+        if (a.previous() != null) {
+            a.previous().close();
+        }
+        sessions.resume(a.session(), received);
+        ByteBuffer ok = open(id, b, 8);
+        ok.put((byte) (a.resumed() ? 1 : 0)).put((byte) 0).putShort((short) MAX_CUSTODY)
+                .putInt((int) Math.min(Integer.MAX_VALUE, sessions.grace().toMillis()));
         return Reply.ok(ok);
+    }
+
+    /** Who may resume this connection's sessions: the peer's user, and its host unless authenticated. */
+    private String identity() {
+        String user = peer.process().user();
+        return connection.isAuthenticated() ? user : user + "@" + connection.remoteEndpoint().host();
+    }
+
+    private Reply acknowledge(int id, int receive) {
+        BridgeSession s = inSession("ACK");
+        return Reply.ok(Replies.ok(id, 1).put((byte) (s.acknowledge(receive) ? 1 : 0)));
+    }
+
+    private Reply end(int id, Set<Integer> received) {
+        BridgeSession s = inSession("END");
+        session = null;
+        return Reply.ok(Replies.ok(id, 4).putInt(bridge.sessions().end(s, received)));
+    }
+
+    /** A list of RECEIVE request ids (count u16, ids u32) at {@code at}: those whose messages the client has. */
+    private static Set<Integer> received(ByteBuffer b, int at) {
+        int count = b.getShort(at) & 0xFFFF;
+        if (count > MAX_CUSTODY || b.limit() < at + 2 + 4 * count) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, "malformed list of received ids: " + count
+                    + " ids (at most " + MAX_CUSTODY + ") in " + (b.limit() - at - 2) + " bytes");
+        }
+        Set<Integer> received = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            received.add(b.getInt(at + 2 + 4 * i));
+        }
+        return received;
+    }
+
+    private BridgeSession inSession(String operation) {
+        BridgeSession s = session;
+        if (s == null) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, operation + " on a connection without a session");
+        }
+        return s;
     }
 
     private Reply send(int id, Frame frame, long wait) {
@@ -293,6 +399,23 @@ final class BridgeConnection {
 
     private Reply receive(int id, int room, long wait) {
         MessagePort p = opened();
+        BridgeSession custody = session;
+        if (custody == null) {
+            return receive(p, id, room, wait, null);
+        }
+        custody.reserve(bridge.toString());
+        Reply reply = null;
+        try {
+            reply = receive(p, id, room, wait, custody);
+            return reply;
+        } finally {
+            if (reply == null || !reply.carriesMessage()) {
+                custody.unreserve();
+            }
+        }
+    }
+
+    private Reply receive(MessagePort p, int id, int room, long wait, BridgeSession custody) {
         byte[] buf = new byte[Math.max(0, Math.min(room, maxRoom))];
         MessageInfo info = new MessageInfo();
         int got;
@@ -316,7 +439,7 @@ final class BridgeConnection {
         ByteBuffer ok = Replies.ok(id, RECEIVE_REPLY_HEADER - RESULT_OFFSET + info.length());
         ok.put((byte) 1).put((byte) info.senderKind().ordinal()).putLong(info.senderId()).putLong(info.senderPid())
                 .put(buf, 0, info.length());
-        return new Reply(REPLY_OK, info.priority(), ok.array(), true);
+        return new Reply(REPLY_OK, info.priority(), ok.array(), true, custody);
     }
 
     private Reply status(int id) {
@@ -341,10 +464,13 @@ final class BridgeConnection {
         return p;
     }
 
-    /** A reply: its frame type, priority and payload, and whether it hands over a message. */
-    private record Reply(int type, int priority, byte[] payload, boolean carriesMessage) {
+    /**
+     * A reply: its frame type, priority and payload, whether it hands over a message, and the
+     * session whose custody has room reserved for that message (null without a session).
+     */
+    private record Reply(int type, int priority, byte[] payload, boolean carriesMessage, BridgeSession custody) {
         static Reply ok(ByteBuffer payload) {
-            return new Reply(REPLY_OK, 0, payload.array(), false);
+            return new Reply(REPLY_OK, 0, payload.array(), false, null);
         }
 
         Frame frame() {
@@ -357,6 +483,7 @@ final class BridgeConnection {
     }
 
     private static Reply error(int id, IpcException e, int length, int priority) {
-        return new Reply(REPLY_ERROR, 0, Replies.error(id, e.error(), e.getMessage(), length, priority), false);
+        return new Reply(REPLY_ERROR, 0, Replies.error(id, e.error(), e.getMessage(), length, priority), false,
+                null);
     }
 }

@@ -29,6 +29,10 @@ public interface BridgeHooks {
     default void cancelled(int id) {
     }
 
+    /** A reply whose message is in a session's custody, to RECEIVE {@code id}, was written whole to the socket (reactor thread). */
+    default void heldReplyWritten(int id) {
+    }
+
     /** The peer said BYE (reactor thread). */
     default void peerBye() {
     }

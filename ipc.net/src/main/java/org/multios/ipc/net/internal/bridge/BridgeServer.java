@@ -1,5 +1,6 @@
 package org.multios.ipc.net.internal.bridge;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,7 @@ import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.StreamServer;
+import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * exporter's own handle proves it may use the object and caps what peers get; each peer opens
  * the object as itself through the local mechanism, bound to the caller context its
  * handshake established. Requests run on the bridge's own named worker threads (blocking
- * receives hold one each), at most {@link #maxWorkers} at once.
+ * receives hold one each), at most {@link #maxWorkers} at once. Sessions of acknowledged
+ * receives, and the messages in their custody, are kept by its {@link BridgeSessions}.
  */
 public final class BridgeServer implements Bridge, ClosingHandle {
     /** Bytes a bridge frame carries beyond a message: request and reply headers. */
@@ -63,6 +66,7 @@ public final class BridgeServer implements Bridge, ClosingHandle {
     private final Grant grant;
     private final ThreadPoolExecutor workers;
     private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
+    private final BridgeSessions sessions;
     private volatile ChannelEnd sideB;
     private volatile BridgeHooks hooks = BridgeHooks.NONE;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -88,6 +92,7 @@ public final class BridgeServer implements Bridge, ClosingHandle {
             t.setDaemon(true);
             return t;
         });
+        this.sessions = new BridgeSessions(toString(), id, held -> putBack(held.side(), held.reply()));
         ListenOptions framed = options.withMaxFrameSize(options.maxFrameSize() + FRAME_OVERHEAD)
                 .withBufferBytes(options.bufferBytes() + 4 * FRAME_OVERHEAD);
         this.server = new StreamServer(shared, bound.channel(), bound.endpoint(), framed, exporter, grant,
@@ -196,6 +201,33 @@ public final class BridgeServer implements Bridge, ClosingHandle {
                 + "back: {}", this, len, priority, failure);
     }
 
+    /** Puts back the message a RECEIVE reply carries ({@link #putBack(ChannelSide, byte[], int, int, int)}). */
+    void putBack(ChannelSide receivedAt, Frame reply) {
+        byte[] b = reply.payload();
+        putBack(receivedAt, b, BridgeDescriptor.RECEIVE_REPLY_HEADER, b.length - BridgeDescriptor.RECEIVE_REPLY_HEADER,
+                reply.priority());
+    }
+
+    /** The sessions of acknowledged receives on this bridge. */
+    BridgeSessions sessions() {
+        return sessions;
+    }
+
+    /**
+     * Sets how long a session without a connection keeps the messages in its custody before
+     * they go back to the object (default 30 s); applies to sessions detached from now on.
+     *
+     * @throws IpcException INVALID_ARGUMENT if negative
+     */
+    public void sessionGrace(Duration grace) {
+        sessions.grace(grace);
+    }
+
+    /** How many sessions this bridge keeps (attached or in their grace). */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
     /** The exporter's handle on side B of the exported channel, opened the first time it is needed. */
     private synchronized ChannelEnd sideB() {
         if (sideB == null) {
@@ -291,6 +323,7 @@ public final class BridgeServer implements Bridge, ClosingHandle {
         for (BridgeConnection c : connections) {
             c.close();
         }
+        sessions.close();
         workers.shutdown();
         exported.close();
         ChannelEnd b = sideB;

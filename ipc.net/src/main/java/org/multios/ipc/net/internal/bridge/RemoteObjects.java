@@ -3,6 +3,7 @@ package org.multios.ipc.net.internal.bridge;
 import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
 
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
 
@@ -14,8 +15,8 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Endpoint;
-import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.StreamConnector;
+import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -65,15 +66,14 @@ public final class RemoteObjects {
         String object = (kind == KIND_QUEUE ? "queue" : "channel") + " '" + name + "' at " + bridge;
         ConnectOptions framed = options.withMaxFrameSize(options.maxFrameSize() + BridgeServer.FRAME_OVERHEAD)
                 .withBufferBytes(options.bufferBytes() + 4 * BridgeServer.FRAME_OVERHEAD);
-        StreamConnection connection = connector.connect(bridge, address, framed, caller, new Grant(Rights.READ_WRITE));
-        BridgeClient client = new BridgeClient(connection, object);
+        byte[] text = name.getBytes(StandardCharsets.UTF_8);
+        byte[] openArgs = ByteBuffer.allocate(6 + text.length).put((byte) kind).put((byte) side)
+                .put((byte) Rights.READ_WRITE).put((byte) 0).putShort((short) text.length).put(text).array();
+        ClientSession session = new ClientSession(openArgs,
+                () -> connector.connect(bridge, address, framed, caller, new Grant(Rights.READ_WRITE)));
+        BridgeClient client = new BridgeClient(session.reconnect(), object, session);
         try {
-            byte[] text = name.getBytes(StandardCharsets.UTF_8);
-            long wait = options.handshakeTimeout().toNanos();
-            var request = client.request(6 + text.length, wait).put((byte) kind).put((byte) side)
-                    .put((byte) Rights.READ_WRITE).put((byte) 0).putShort((short) text.length).put(text);
-            var reply = client.call(OP_OPEN, 0, request.array(), wait);
-            Replies.check(reply, object, (length, priority) -> 0);
+            Frame reply = client.openSession(options.handshakeTimeout().toNanos());
             return make.apply(client, RemotePort.OpenReply.of(reply));
         } catch (RuntimeException e) {
             client.close();
