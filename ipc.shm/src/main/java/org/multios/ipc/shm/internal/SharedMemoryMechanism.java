@@ -23,6 +23,7 @@ import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.ObjectQuarantine;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.shm.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
@@ -43,6 +44,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
     private final ObjectDirectory directory;
+    private final ObjectQuarantine quarantine;
     private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
     private volatile IpcEnvironment environment;
@@ -54,6 +56,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     public SharedMemoryMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.SHARED_MEMORY);
+        this.quarantine = new ObjectQuarantine(directory);
     }
 
     /** Installs a test hook called at the numbered steps above (null: none). */
@@ -143,7 +146,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         if (!processMaps.supported()) {
             return removed;
         }
-        for (ObjectDirectory.Quarantined left : directory.quarantined()) {
+        for (ObjectQuarantine.Quarantined left : quarantine.quarantined()) {
             try {
                 removeIfStale(left, null, processMaps, removed);
             } catch (IpcException cannotRestore) {
@@ -156,7 +159,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                 describe(name, header); // a damaged header is CORRUPTED, not judged
                 if (isStale(header, processMaps)) {
                     at(STEP_JUDGED);
-                    removeIfStale(directory.quarantine(name), header.attributes().fileKey(), processMaps, removed);
+                    removeIfStale(quarantine.quarantine(name), header.attributes().fileKey(), processMaps, removed);
                 }
             } catch (IpcException e) {
                 // gone, corrupted or changing meanwhile: not proven unused
@@ -169,14 +172,14 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
      * Deletes a file moved aside if it is the one judged ({@code judged}, or any for a leftover)
      * and is still stale, else puts it back under its name.
      */
-    private void removeIfStale(ObjectDirectory.Quarantined q, Object judged, ProcessMaps processMaps,
+    private void removeIfStale(ObjectQuarantine.Quarantined q, Object judged, ProcessMaps processMaps,
             List<ObjectInfo> removed) {
         try {
             if (judged == null || judged.equals(q.fileKey())) {
-                ObjectDirectory.Opened header = directory.snapshot(q, SegmentDescriptor.DATA_OFFSET);
+                ObjectDirectory.Opened header = quarantine.snapshot(q, SegmentDescriptor.DATA_OFFSET);
                 ObjectInfo info = describe(q.name(), header);
                 if (header.attributes().fileKey().equals(q.fileKey()) && isStale(header, processMaps)) {
-                    directory.delete(q);
+                    quarantine.delete(q);
                     removed.add(info);
                     return;
                 }
@@ -184,7 +187,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         } catch (IpcException notProven) {
             // kept
         }
-        directory.restore(q);
+        quarantine.restore(q);
     }
 
     /** Whether a segment's creator is dead for certain and no process may map its file. */

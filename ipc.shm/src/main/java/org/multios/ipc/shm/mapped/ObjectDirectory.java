@@ -49,8 +49,6 @@ public final class ObjectDirectory {
 
     /** Opens tried before a name that keeps changing is given up. */
     static final int OPEN_ATTEMPTS = 8;
-    /** The prefix of a name moved aside by {@link #quarantine}. */
-    private static final String QUARANTINE = ".gc.";
 
     private final ObjectType type;
     private final Path directory;
@@ -269,7 +267,8 @@ public final class ObjectDirectory {
                 Path self = Path.of("/proc/self/fd", Integer.toString(fd));
                 PosixFileAttributes opened = Files.readAttributes(self, PosixFileAttributes.class);
                 if (isSameFile(named, opened)) {
-                    FileChannel ch = writable ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    FileChannel ch = writable
+                            ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
                             : FileChannel.open(self, StandardOpenOption.READ);
                     return new Descriptor(ch, opened, writable, inode(self),
                             ((Number) Files.getAttribute(self, "unix:dev")).longValue());
@@ -301,7 +300,8 @@ public final class ObjectDirectory {
         return snapshot(path(name), name, length);
     }
 
-    private Opened snapshot(Path p, String name, int length) {
+    /** {@link #snapshot(String, int)} of the file under {@code p}, named {@code name} in messages. */
+    Opened snapshot(Path p, String name, int length) {
         String what = type.label() + " '" + name + "'";
         try {
             Descriptor d = openChecked(p, name, false);
@@ -431,107 +431,6 @@ public final class ObjectDirectory {
     }
 
     /**
-     * An object's file moved aside under a hidden name of this directory, for removal.
-     *
-     * @param name    the object's name, to which it may be restored
-     * @param path    its hidden path now
-     * @param fileKey the identity (device and inode) of the file moved
-     * @param device  its device ({@code st_dev})
-     * @param inode   its inode number
-     */
-    public record Quarantined(String name, Path path, Object fileKey, long device, long inode) {
-    }
-
-    /**
-     * Moves whatever the name leads to now (a link is moved, not followed) to a hidden name in the
-     * same directory, in one {@code rename}: no process opens it by its name any more.
-     *
-     * @throws IpcException NOT_FOUND if the name is gone; IO_ERROR if the system refuses
-     */
-    public Quarantined quarantine(String name) {
-        Path p = path(name);
-        Path hidden = directory.resolve(QUARANTINE + name + "." + Long.toUnsignedString(System.nanoTime(), 36)
-                + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36));
-        try {
-            Files.move(p, hidden, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return quarantined(name, hidden);
-        } catch (NoSuchFileException e) {
-            throw IpcException.notFound(type, name);
-        } catch (IOException e) {
-            throw io(type.label() + " '" + name + "': cannot move " + p + " aside", e);
-        }
-    }
-
-    /** Files left moved aside (by a collection that ended before restoring or removing them). */
-    public List<Quarantined> quarantined() {
-        List<Quarantined> found = new ArrayList<>();
-        if (!Files.isDirectory(directory)) {
-            return found;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, QUARANTINE + "*")) {
-            for (Path f : files) {
-                String n = f.getFileName().toString();
-                int end = n.lastIndexOf('.');
-                String name = end > QUARANTINE.length() ? n.substring(QUARANTINE.length(), end) : "";
-                if (IpcNames.isValid(name)) {
-                    try {
-                        found.add(quarantined(name, f));
-                    } catch (NoSuchFileException gone) {
-                        // removed or restored meanwhile
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw io("cannot list " + directory, e);
-        }
-        return found;
-    }
-
-    private static Quarantined quarantined(String name, Path hidden) throws IOException {
-        java.util.Map<String, Object> a = Files.readAttributes(hidden, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-        Object key = Files.readAttributes(hidden, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        return new Quarantined(name, hidden, key, ((Number) a.get("dev")).longValue(),
-                ((Number) a.get("ino")).longValue());
-    }
-
-    /**
-     * A copy of the first {@code length} bytes of a file moved aside, as {@link #snapshot(String, int)}.
-     *
-     * @throws IpcException NOT_FOUND if it is gone; CORRUPTED, BUSY, IO_ERROR as there
-     */
-    public Opened snapshot(Quarantined q, int length) {
-        return snapshot(q.path(), q.name(), length);
-    }
-
-    /** Removes a file moved aside; one already gone is no error. */
-    public void delete(Quarantined q) {
-        try {
-            Files.deleteIfExists(q.path());
-        } catch (IOException e) {
-            throw io(type.label() + " '" + q.name() + "': cannot remove " + q.path(), e);
-        }
-    }
-
-    /**
-     * Puts a file moved aside back under its name ({@code link}, which never replaces), then
-     * removes its hidden name. If the name was taken meanwhile, the file stays aside and a later
-     * collection looks at it again.
-     *
-     * @return whether it is back under its name
-     */
-    public boolean restore(Quarantined q) {
-        try {
-            Files.createLink(path(q.name()), q.path());
-        } catch (FileAlreadyExistsException | NoSuchFileException taken) {
-            return false;
-        } catch (IOException e) {
-            throw io(type.label() + " '" + q.name() + "': cannot restore " + q.path(), e);
-        }
-        deleteQuietly(q.path());
-        return true;
-    }
-
-    /**
      * The inode number of the object's file.
      *
      * @throws IpcException NOT_FOUND if there is no such object
@@ -640,7 +539,7 @@ public final class ObjectDirectory {
         return set;
     }
 
-    private static void deleteQuietly(Path p) {
+    static void deleteQuietly(Path p) {
         if (p == null) {
             return;
         }
@@ -651,7 +550,7 @@ public final class ObjectDirectory {
         }
     }
 
-    private static IpcException io(String message, IOException e) {
+    static IpcException io(String message, IOException e) {
         if (isNoSpace(e)) {
             return new IpcException(IpcError.IO_ERROR, message + ": the file system is full (" + e + ")", e);
         }
