@@ -23,6 +23,7 @@ import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.ObjectQuarantine;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.shm.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
@@ -38,24 +39,34 @@ import org.multios.ipc.spi.MechanismProvider;
 public final class SharedMemoryMechanism implements MechanismProvider<SharedMemoryService> {
     /** Test hook step: a create (inside its session) is about to make its segment's file. */
     static final int STEP_CREATING = 1;
+    /** Test hook step: {@code collectStale} judged a segment stale and is about to remove it. */
+    static final int STEP_JUDGED = 2;
 
     private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
     private final ObjectDirectory directory;
+    private final ObjectQuarantine quarantine;
     private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
     private volatile IntConsumer hook;
+    private volatile ProcessMaps maps = ProcessMaps.system();
 
     /** A mechanism working in the given environment. */
     public SharedMemoryMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.SHARED_MEMORY);
+        this.quarantine = new ObjectQuarantine(directory);
     }
 
     /** Installs a test hook called at the numbered steps above (null: none). */
     void hook(IntConsumer testHook) {
         this.hook = testHook;
+    }
+
+    /** Makes {@link #collectStale()} consult only these processes' maps (tests). */
+    void maps(ProcessMaps processMaps) {
+        this.maps = processMaps;
     }
 
     private void at(int step) {
@@ -121,33 +132,70 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     /**
      * Removes named segments whose creating process is dead for certain ({@link ProcessLiveness};
      * never one created in other PID or time namespaces, nor one of a layout that did not record its
-     * creator's start tick) and that no process may map ({@link ProcessMaps#mayBeMapped}: a
-     * process whose maps cannot be read counts as mapping it).
+     * creator's start tick) and that no process may map ({@link ProcessMaps#mayMap}, by device and
+     * inode: a process whose maps cannot be read counts as mapping it). What is removed is what
+     * was proven unused at the moment of removal: a segment judged stale is moved aside under a
+     * hidden name (so nobody opens it by name any more), must be the very file judged, and is
+     * judged again there before it is deleted; otherwise it is put back under its name. Files
+     * left aside by a collection that ended half-way are judged the same way.
      */
     @Override
     public List<ObjectInfo> collectStale() {
         List<ObjectInfo> removed = new ArrayList<>();
-        if (!ProcessMaps.isSupported()) {
+        ProcessMaps processMaps = maps;
+        if (!processMaps.supported()) {
             return removed;
+        }
+        for (ObjectQuarantine.Quarantined left : quarantine.quarantined()) {
+            try {
+                removeIfStale(left, null, processMaps, removed);
+            } catch (IpcException cannotRestore) {
+                // stays aside; the next collection looks at it again
+            }
         }
         for (String name : directory.names()) {
             try {
                 ObjectDirectory.Opened header = directory.snapshot(name, SegmentDescriptor.DATA_OFFSET);
-                ObjectInfo info = describe(name, header);
-                MappedRegion r = header.region();
-                if (LIVENESS.isOwnerDead(r.getLong(SegmentDescriptor.CREATOR_OFFSET),
-                        r.getLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET))
-                        && !ProcessMaps.mayBeMapped(directory.path(name))) {
-                    directory.unlink(name);
-                    removed.add(info);
+                describe(name, header); // a damaged header is CORRUPTED, not judged
+                if (isStale(header, processMaps)) {
+                    at(STEP_JUDGED);
+                    removeIfStale(quarantine.quarantine(name), header.attributes().fileKey(), processMaps, removed);
                 }
             } catch (IpcException e) {
-                if (e.error() == IpcError.CORRUPTED) {
-                    continue;
-                }
+                // gone, corrupted or changing meanwhile: not proven unused
             }
         }
         return removed;
+    }
+
+    /**
+     * Deletes a file moved aside if it is the one judged ({@code judged}, or any for a leftover)
+     * and is still stale, else puts it back under its name.
+     */
+    private void removeIfStale(ObjectQuarantine.Quarantined q, Object judged, ProcessMaps processMaps,
+            List<ObjectInfo> removed) {
+        try {
+            if (judged == null || judged.equals(q.fileKey())) {
+                ObjectDirectory.Opened header = quarantine.snapshot(q, SegmentDescriptor.DATA_OFFSET);
+                ObjectInfo info = describe(q.name(), header);
+                if (header.attributes().fileKey().equals(q.fileKey()) && isStale(header, processMaps)) {
+                    quarantine.delete(q);
+                    removed.add(info);
+                    return;
+                }
+            }
+        } catch (IpcException notProven) {
+            // kept
+        }
+        quarantine.restore(q);
+    }
+
+    /** Whether a segment's creator is dead for certain and no process may map its file. */
+    private static boolean isStale(ObjectDirectory.Opened header, ProcessMaps processMaps) {
+        MappedRegion r = header.region();
+        return LIVENESS.isOwnerDead(r.getLong(SegmentDescriptor.CREATOR_OFFSET),
+                r.getLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET))
+                && !processMaps.mayMap(header.device(), header.inode());
     }
 
     // ------------------------------------------------------------------ operations

@@ -47,13 +47,22 @@ public final class ObjectDirectory {
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
 
+    /** Opens tried before a name that keeps changing is given up. */
+    static final int OPEN_ATTEMPTS = 8;
+
     private final ObjectType type;
     private final Path directory;
+    private volatile Runnable openHook;
 
     /** The directory of {@code type} under the environment's root; made on first use. */
     public ObjectDirectory(IpcEnvironment environment, ObjectType type) {
         this.type = type;
         this.directory = environment.directory(type);
+    }
+
+    /** Installs a test hook run between reading a name's attributes and opening it (null: none). */
+    void openHook(Runnable hook) {
+        this.openHook = hook;
     }
 
     /** The kind of object kept here. */
@@ -183,9 +192,10 @@ public final class ObjectDirectory {
      *
      * @param writable whether it was mapped read-write
      * @param inode    its inode number
+     * @param device   its device ({@code st_dev})
      */
     public record Opened(Path path, MappedRegion region, PosixFileAttributes attributes, boolean writable,
-            long inode) {
+            long inode, long device) {
     }
 
     /**
@@ -198,21 +208,83 @@ public final class ObjectDirectory {
     public Opened open(String name) {
         Path p = path(name);
         try {
-            PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class);
-            if (attrs.size() == 0) {
-                throw new IpcException(IpcError.CORRUPTED, type.label() + " '" + name + "' has an empty file");
-            }
-            boolean writable = Files.isWritable(p);
-            try (FileChannel ch = writable
-                    ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(p, StandardOpenOption.READ)) {
-                return new Opened(p, MappedRegion.map(ch, ch.size(), writable), attrs, writable, inode(p));
+            Descriptor d = openChecked(p, name, true);
+            try (FileChannel ch = d.channel()) {
+                if (d.attributes().size() == 0) {
+                    throw new IpcException(IpcError.CORRUPTED, type.label() + " '" + name + "' has an empty file");
+                }
+                return new Opened(p, MappedRegion.map(ch, ch.size(), d.writable()), d.attributes(), d.writable(),
+                        d.inode(), d.device());
             }
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
             throw io(type.label() + " '" + name + "': cannot open " + p, e);
         }
+    }
+
+    /** An open file and the attributes of that file itself (not of whatever its name leads to now). */
+    private record Descriptor(FileChannel channel, PosixFileAttributes attributes, boolean writable, long inode,
+            long device) {
+    }
+
+    /**
+     * Opens the file under {@code p} so that the attributes returned are those of the file opened:
+     * the name's attributes are read without following links, the file is opened with
+     * {@code O_NOFOLLOW} (read-write if {@code tryWrite} and the system allows, else read-only), and
+     * the attributes of the opened descriptor (through {@code /proc/self/fd}) must show the same
+     * file, owner, group and mode; if the name was re-created or changed in between, all starts
+     * again, at most {@value #OPEN_ATTEMPTS} times.
+     *
+     * @throws NoSuchFileException if the name is gone
+     * @throws IpcException CORRUPTED if the name is not a regular file; BUSY if it kept changing;
+     *                      IO_ERROR if the system refuses the open
+     */
+    private Descriptor openChecked(Path p, String name, boolean tryWrite) throws IOException {
+        String what = type.label() + " '" + name + "'";
+        for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
+            PosixFileAttributes named = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!named.isRegularFile()) {
+                throw new IpcException(IpcError.CORRUPTED, what + ": " + p + " is not a regular file");
+            }
+            Runnable h = openHook;
+            if (h != null) {
+                h.run();
+            }
+            boolean writable = tryWrite;
+            int fd = tryWrite ? Posix.openNoFollow(p, true) : -Posix.EACCES;
+            if (fd == -Posix.EACCES || fd == -Posix.EROFS) {
+                writable = false;
+                fd = Posix.openNoFollow(p, false);
+            }
+            if (fd == -Posix.ENOENT || fd == -Posix.ELOOP) {
+                continue; // the name changed since it was read
+            }
+            if (fd < 0) {
+                throw new IpcException(IpcError.IO_ERROR, what + ": cannot open " + p + ": " + Posix.strerror(-fd));
+            }
+            try {
+                Path self = Path.of("/proc/self/fd", Integer.toString(fd));
+                PosixFileAttributes opened = Files.readAttributes(self, PosixFileAttributes.class);
+                if (isSameFile(named, opened)) {
+                    FileChannel ch = writable
+                            ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                            : FileChannel.open(self, StandardOpenOption.READ);
+                    return new Descriptor(ch, opened, writable, inode(self),
+                            ((Number) Files.getAttribute(self, "unix:dev")).longValue());
+                }
+            } finally {
+                Posix.close(fd);
+            }
+        }
+        throw new IpcException(IpcError.BUSY, what + " was re-created or changed " + OPEN_ATTEMPTS
+                + " times while being opened");
+    }
+
+    /** Same file (device and inode), owner, group and mode. */
+    private static boolean isSameFile(PosixFileAttributes a, PosixFileAttributes b) {
+        return a.fileKey().equals(b.fileKey()) && a.permissions().equals(b.permissions())
+                && a.owner().equals(b.owner()) && a.group().equals(b.group());
     }
 
     /**
@@ -225,27 +297,33 @@ public final class ObjectDirectory {
      *                      CORRUPTED if the names never settled
      */
     public Opened snapshot(String name, int length) {
-        Path p = path(name);
+        return snapshot(path(name), name, length);
+    }
+
+    /** {@link #snapshot(String, int)} of the file under {@code p}, named {@code name} in messages. */
+    Opened snapshot(Path p, String name, int length) {
         String what = type.label() + " '" + name + "'";
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class);
-            int n = (int) Math.min(length, attrs.size());
-            if (n == 0) {
-                throw new IpcException(IpcError.CORRUPTED, what + " has an empty file");
-            }
-            long since = System.nanoTime();
-            for (int pass = 0;; pass++) {
-                int before = namesSequence(ch);
-                VarHandle.fullFence(); // each read's copy is complete before the next one starts
-                MappedRegion copy = MappedRegion.snapshot(ch, n);
-                VarHandle.fullFence();
-                if (ObjectFileHeader.settled(before, namesSequence(ch))) {
-                    return new Opened(p, copy, attrs, false, inode(p));
+        try {
+            Descriptor d = openChecked(p, name, false);
+            try (FileChannel ch = d.channel()) {
+                int n = (int) Math.min(length, d.attributes().size());
+                if (n == 0) {
+                    throw new IpcException(IpcError.CORRUPTED, what + " has an empty file");
                 }
-                if (System.nanoTime() - since > ObjectFileHeader.SETTLE_NANOS) {
-                    throw ObjectFileHeader.unsettled(what);
+                long since = System.nanoTime();
+                for (int pass = 0;; pass++) {
+                    int before = namesSequence(ch);
+                    VarHandle.fullFence(); // each read's copy is complete before the next one starts
+                    MappedRegion copy = MappedRegion.snapshot(ch, n);
+                    VarHandle.fullFence();
+                    if (ObjectFileHeader.settled(before, namesSequence(ch))) {
+                        return new Opened(p, copy, d.attributes(), false, d.inode(), d.device());
+                    }
+                    if (System.nanoTime() - since > ObjectFileHeader.SETTLE_NANOS) {
+                        throw ObjectFileHeader.unsettled(what);
+                    }
+                    ObjectFileHeader.backOff(pass);
                 }
-                ObjectFileHeader.backOff(pass);
             }
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
@@ -461,7 +539,7 @@ public final class ObjectDirectory {
         return set;
     }
 
-    private static void deleteQuietly(Path p) {
+    static void deleteQuietly(Path p) {
         if (p == null) {
             return;
         }
@@ -472,7 +550,7 @@ public final class ObjectDirectory {
         }
     }
 
-    private static IpcException io(String message, IOException e) {
+    static IpcException io(String message, IOException e) {
         if (isNoSpace(e)) {
             return new IpcException(IpcError.IO_ERROR, message + ": the file system is full (" + e + ")", e);
         }

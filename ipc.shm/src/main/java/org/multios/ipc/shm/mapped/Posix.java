@@ -17,7 +17,19 @@ import com.sun.jna.Pointer;
  */
 @ProviderType
 public final class Posix {
+    private static final int O_RDONLY = 0;
     private static final int O_RDWR = 2;
+    private static final int O_NONBLOCK = 04000;
+    private static final int O_NOFOLLOW = 0400000;
+    private static final int O_CLOEXEC = 02000000;
+    /** Permission denied. */
+    public static final int EACCES = 13;
+    /** No such file. */
+    public static final int ENOENT = 2;
+    /** A symbolic link where {@code O_NOFOLLOW} forbids one. */
+    public static final int ELOOP = 40;
+    /** A read-only file system. */
+    public static final int EROFS = 30;
     private static final int ENOSPC = 28;
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
@@ -70,6 +82,28 @@ public final class Posix {
         } finally {
             libc.close(fd);
         }
+    }
+
+    /**
+     * Opens a file read-write or read-only, never following a symbolic link in its last
+     * component, never blocking (a FIFO put under the name meanwhile), closed on exec.
+     *
+     * @return the descriptor, or the negated errno ({@link #ELOOP} for a link)
+     */
+    public static int openNoFollow(Path file, boolean readWrite) {
+        int fd = Holder.LIBC.open(file.toString(), (readWrite ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_NOFOLLOW
+                | O_CLOEXEC);
+        return fd < 0 ? -Native.getLastError() : fd;
+    }
+
+    /** Closes a descriptor from {@link #openNoFollow}. */
+    public static void close(int fd) {
+        Holder.LIBC.close(fd);
+    }
+
+    /** The operating system's text for an errno. */
+    public static String strerror(int errno) {
+        return Holder.LIBC.strerror(errno);
     }
 
     /** The size of a memory page. */

@@ -3,13 +3,14 @@
  * files of any size with bounds-free flyweight access and atomic word operations
  * ({@link org.multios.ipc.shm.mapped.MappedRegion}), the common file header of every named
  * object ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor}), the per-kind directories
- * under the IPC root ({@link org.multios.ipc.shm.mapped.ObjectDirectory}) and the question of
- * which processes map a file ({@link org.multios.ipc.shm.mapped.ProcessMaps}).
+ * under the IPC root ({@link org.multios.ipc.shm.mapped.ObjectDirectory}), files moved aside for
+ * removal ({@link org.multios.ipc.shm.mapped.ObjectQuarantine}) and the question of which
+ * processes map a file ({@link org.multios.ipc.shm.mapped.ProcessMaps}).
  *
  * <p>An SPI for mechanism bundles (ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("2.0.0")
+@Version("3.0.0")
 package org.multios.ipc.shm.mapped;
 
 import org.osgi.annotation.bundle.Export;

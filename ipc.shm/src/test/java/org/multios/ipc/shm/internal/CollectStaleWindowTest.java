@@ -1,0 +1,152 @@
+package org.multios.ipc.shm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.shm.MapAccess;
+import org.multios.ipc.shm.Mapping;
+import org.multios.ipc.shm.SharedMemory;
+import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.spi.RecordingCaller;
+
+/**
+ * Issue #26, item 3: {@code collectStale} removes only what it proved unused at the moment of
+ * removal. Only this JVM's maps are consulted (the sandbox's init cannot be read, which would make
+ * every segment "maybe mapped"), so removal and non-removal can both be shown. A segment is made
+ * stale by writing a dead process as its creator.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CollectStaleWindowTest {
+    @TempDir
+    Path tmp;
+
+    private SharedMemoryMechanism mechanism;
+    private SharedMemoryService shm;
+    private Path root;
+
+    private void start(Path ipcRoot) {
+        assumeTrue(ProcessMaps.isSupported(), "no /proc/self/maps here");
+        root = ipcRoot;
+        mechanism = new SharedMemoryMechanism(new IpcEnvironment(ipcRoot, IpcLimits.defaults()));
+        long self = ProcessHandle.current().pid();
+        mechanism.maps(ProcessMaps.considering(pid -> pid == self));
+        shm = mechanism.bind(RecordingCaller.osUser(1));
+    }
+
+    @AfterEach
+    void stop() {
+        if (mechanism != null) {
+            mechanism.close();
+        }
+    }
+
+    private Path file(String name) {
+        return root.resolve("shm").resolve(name);
+    }
+
+    /** A segment whose recorded creator is a process that has ended. */
+    private void stale(String name) throws Exception {
+        shm.create(name, 4096, 0600).close();
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        ByteBuffer word = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
+                .putLong(0, ProcessLiveness.ownerWord((int) gone.pid(), 1, false));
+        try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.WRITE)) {
+            ch.write(word, SegmentDescriptor.CREATOR_OFFSET);
+        }
+    }
+
+    private long inode(String name) throws Exception {
+        return ((Number) Files.getAttribute(file(name), "unix:ino")).longValue();
+    }
+
+    private boolean leftAside() throws Exception {
+        try (Stream<Path> files = Files.list(root.resolve("shm"))) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(".gc."));
+        }
+    }
+
+    @Test
+    void aStaleSegmentNobodyMapsIsRemoved() throws Exception {
+        start(tmp.resolve("ipc"));
+        stale("orphan");
+
+        assertThat(mechanism.collectStale()).extracting(ObjectInfo::displayName).containsExactly("orphan");
+        assertThat(file("orphan")).doesNotExist();
+        assertThat(leftAside()).isFalse();
+    }
+
+    @Test
+    void aNameUnlinkedAndRecreatedLiveBetweenJudgementAndRemovalIsKept() throws Exception {
+        start(tmp.resolve("ipc"));
+        stale("reused");
+        SharedMemory[] live = new SharedMemory[1];
+        mechanism.hook(step -> {
+            if (step == SharedMemoryMechanism.STEP_JUDGED && live[0] == null) {
+                shm.unlink("reused");
+                live[0] = shm.create("reused", 4096, 0600);
+                live[0].write(0, new byte[] { 42 });
+            }
+        });
+
+        mechanism.collectStale();
+
+        assertThat(live[0]).as("the hook ran: the segment was judged stale").isNotNull();
+        assertThat(file("reused")).as("the live segment keeps its name").exists();
+        byte[] read = new byte[1];
+        shm.open("reused").read(0, read);
+        assertThat(read[0]).isEqualTo((byte) 42);
+        assertThat(leftAside()).isFalse();
+    }
+
+    @Test
+    void aSegmentUnderASymbolicallyLinkedDirectoryThatThisJvmMapsIsKept() throws Exception {
+        Path real = Files.createDirectory(tmp.resolve("run-shm"));
+        Path link = Files.createSymbolicLink(tmp.resolve("dev-shm"), real);
+        start(link.resolve("ipc"));
+        stale("mapped");
+        try (Mapping m = shm.open("mapped").map(MapAccess.READ_WRITE)) {
+            m.putInt(100, 7);
+
+            assertThat(mechanism.collectStale()).extracting(ObjectInfo::displayName).doesNotContain("mapped");
+
+            assertThat(file("mapped")).exists();
+            assertThat(m.getInt(100)).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void leftoversOfAnInterruptedCollectionAreRemovedIfStaleAndRestoredIfNot() throws Exception {
+        start(tmp.resolve("ipc"));
+        stale("dead");
+        SharedMemory alive = shm.create("alive", 4096, 0600);
+        long aliveInode = inode("alive");
+        Files.move(file("dead"), file(".gc.dead.x1"));
+        Files.move(file("alive"), file(".gc.alive.x2"));
+
+        assertThat(mechanism.collectStale()).extracting(ObjectInfo::displayName).containsExactly("dead");
+
+        assertThat(file("dead")).doesNotExist();
+        assertThat(inode("alive")).as("put back under its name").isEqualTo(aliveInode);
+        assertThat(leftAside()).isFalse();
+        alive.close();
+    }
+}
