@@ -149,8 +149,8 @@ public final class Guard {
             close();
             sessions.policy(null, sessions.audit());
         }
+        AuditLog.policy(next); // before the state is visible: whoever sees the change finds its audit line
         state = next;
-        AuditLog.policy(next);
     }
 
     /**
