@@ -34,7 +34,7 @@ import org.multios.ipc.shm.mapped.ProcessMaps;
 abstract class ShmTestSupport {
     /** Why collection tests are skipped where {@link #canProveUnmapped()} is false. */
     static final String MAPS_UNREADABLE = "some process's maps cannot be read here (another user's, or an undumpable "
-            + "process such as a sandbox's init): collectStale may remove nothing";
+            + "process such as a container's init): collectStale may remove nothing";
 
     /**
      * Whether {@code collectStale} can prove here that no process maps a file: every process's

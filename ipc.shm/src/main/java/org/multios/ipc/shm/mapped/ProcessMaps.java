@@ -45,7 +45,7 @@ public final class ProcessMaps {
 
     /**
      * The maps of only the processes whose ids pass {@code pids}: for tests, which cannot read
-     * the maps of every process of their machine (a sandbox's init), and must still tell removal
+     * the maps of every process of their machine (a container's init), and must still tell removal
      * from non-removal.
      */
     public static ProcessMaps considering(LongPredicate pids) {

@@ -29,7 +29,7 @@ import org.multios.ipc.spi.RecordingCaller;
 
 /**
  * Issue #26, item 3: {@code collectStale} removes only what it proved unused at the moment of
- * removal. Only this JVM's maps are consulted (the sandbox's init cannot be read, which would make
+ * removal. Only this JVM's maps are consulted (a container's init cannot be read, which would make
  * every segment "maybe mapped"), so removal and non-removal can both be shown. A segment is made
  * stale by writing a dead process as its creator.
  */
