@@ -116,7 +116,8 @@ public class GatewayProcessTest {
     private Process start(ProcessBuilder.Redirect stdin) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(List.of(java, "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + workDir.resolve("ipc"),
-                "-Dorg.osgi.service.http.port=" + GatewayProcess.freePort(), "-jar", System.getProperty("ipc.gateway.jar")))
+                "-Dorg.osgi.service.http.port=" + GatewayProcess.freePort(),
+                "-jar", System.getProperty("ipc.gateway.jar")))
                 .directory(workDir.toFile())
                 .redirectInput(stdin)
                 .redirectErrorStream(true)
