@@ -21,7 +21,7 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.IpcRootSupport;
-import org.multios.ipc.channels.KernelSleep;
+import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.spi.RecordingCaller;
 
 /**

@@ -15,7 +15,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
-import org.multios.ipc.channels.KernelSleep;
+import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 
 /**

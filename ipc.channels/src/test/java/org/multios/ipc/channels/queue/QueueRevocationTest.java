@@ -16,7 +16,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channels.IpcRootSupport;
-import org.multios.ipc.channels.KernelSleep;
+import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;

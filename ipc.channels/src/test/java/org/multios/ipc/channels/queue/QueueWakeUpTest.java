@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.channels.KernelSleep;
+import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.queue.QueueOptions;
 

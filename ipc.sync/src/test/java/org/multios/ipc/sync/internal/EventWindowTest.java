@@ -24,6 +24,7 @@ import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.event.SignalledEvent;
+import org.multios.ipc.spi.KernelSleep;
 
 /**
  * Issue #21 item 3 and the event part of item 5: each window of an auto-reset event's signal,

@@ -28,6 +28,7 @@ import org.multios.ipc.sync.MutexOptions;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
+import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.spi.RecordingCaller;
 
 /**

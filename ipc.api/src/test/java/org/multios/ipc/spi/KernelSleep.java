@@ -1,4 +1,4 @@
-package org.multios.ipc.sync.internal;
+package org.multios.ipc.spi;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,15 +14,18 @@ import java.util.stream.Stream;
  * sleeper has not necessarily reached the kernel yet; the order in which waiters reach it is
  * the order a one-waiter wake picks them in (FIFO among equal priorities).
  */
-final class KernelSleep {
+public final class KernelSleep {
     private static final long FUTEX = "aarch64".equals(System.getProperty("os.arch")) ? 98 : 202;
     private static final long FUTEX_WAITV = 449;
 
     private KernelSleep() {
     }
 
-    /** Waits (at most 20 s) until {@code thread} sleeps in futex on {@code address}, or in futex_waitv if 0. */
-    static void awaitAsleep(Thread thread, long address) throws IOException, InterruptedException {
+    /**
+     * Waits (at most 20 s) until {@code thread} sleeps in futex on {@code address} (any word if
+     * -1), or in futex_waitv if 0.
+     */
+    public static void awaitAsleep(Thread thread, long address) throws IOException, InterruptedException {
         String name = thread.getName().length() > 15 ? thread.getName().substring(0, 15) : thread.getName();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() - deadline < 0) {
@@ -46,7 +49,7 @@ final class KernelSleep {
         }
         long number = Long.parseLong(f[0]);
         return address == 0 ? number == FUTEX_WAITV
-                : number == FUTEX && Long.parseUnsignedLong(f[1].substring(2), 16) == address;
+                : number == FUTEX && (address == -1 || Long.parseUnsignedLong(f[1].substring(2), 16) == address);
     }
 
     private static List<Path> tasks() throws IOException {
