@@ -1,18 +1,16 @@
 package org.multios.ipc.channels.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.multios.ipc.spi.BlockedCalls.assertDenied;
+import static org.multios.ipc.spi.BlockedCalls.start;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
@@ -93,27 +91,5 @@ class ChannelRevocationTest extends IpcRootSupport {
         assertThat(victim.denials()).containsExactly("send to channel 'sc'");
         assertThat(b.tryReceive(new byte[64], 0, 64, new MessageInfo())).as("nothing came through")
                 .isEqualTo(MessagePort.NO_MESSAGE);
-    }
-
-    private static Thread start(String name, CompletableFuture<Integer> result, Callable<Integer> call) {
-        Thread t = new Thread(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void assertDenied(CompletableFuture<Integer> f) throws Exception {
-        try {
-            throw new AssertionError("expected PERMISSION_DENIED, got " + f.get(20, TimeUnit.SECONDS));
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
-                    x -> assertThat(x.error()).isEqualTo(IpcError.PERMISSION_DENIED));
-        }
     }
 }

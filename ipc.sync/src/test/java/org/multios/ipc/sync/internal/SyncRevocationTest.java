@@ -1,13 +1,13 @@
 package org.multios.ipc.sync.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.multios.ipc.spi.BlockedCalls.assertDenied;
+import static org.multios.ipc.spi.BlockedCalls.start;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
@@ -174,27 +172,5 @@ class SyncRevocationTest {
 
     private static void awaitAsleep(Thread waiter, SyncHandle handle, int word) throws Exception {
         KernelSleep.awaitAsleep(waiter, handle.region.address(word));
-    }
-
-    private static Thread start(String name, CompletableFuture<Object> result, Callable<?> call) {
-        Thread t = new Thread(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void assertDenied(CompletableFuture<Object> f) throws Exception {
-        try {
-            throw new AssertionError("expected PERMISSION_DENIED, got " + f.get(20, TimeUnit.SECONDS));
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
-                    x -> assertThat(x.error()).isEqualTo(IpcError.PERMISSION_DENIED));
-        }
     }
 }
