@@ -199,10 +199,13 @@ final class BridgeClient {
         }
         PendingReply waiter = pending.remove(id);
         if (waiter != null) {
-            if (waiter.receive && isMessage(reply)) {
+            boolean kept;
+            synchronized (orphans) { // with close: an orphan is kept before the drain, or not at all
+                kept = waiter.complete(reply, closing ? null : orphans);
+            }
+            if (kept && waiter.receive && isMessage(reply)) {
                 acknowledge(id);
             }
-            waiter.complete(reply, orphans);
         }
     }
 
@@ -263,7 +266,9 @@ final class BridgeClient {
      * (over a new connection if this one was lost), then BYE.
      */
     void close() {
-        closing = true;
+        synchronized (orphans) {
+            closing = true;
+        }
         long deadline = System.nanoTime() + SETTLE_NANOS;
         for (Map.Entry<Integer, PendingReply> e : pending.entrySet()) {
             if (e.getValue().receive) {
@@ -330,15 +335,25 @@ final class BridgeClient {
             this.receive = receive;
         }
 
-        /** The reply came: to its caller, or (abandoned) a message in it to {@code orphans}. */
-        synchronized void complete(Frame f, Queue<Frame> orphans) {
+        /**
+         * The reply came: to its caller, or (abandoned) a message in it to {@code orphans}; with
+         * no {@code orphans} (the handle is closing) an abandoned message is not taken, so the
+         * bridge puts it back when the session ends.
+         *
+         * @return whether this side has the reply's message now (it must be acknowledged)
+         */
+        synchronized boolean complete(Frame f, Queue<Frame> orphans) {
+            boolean kept = true;
             if (!abandoned) {
                 reply = f;
-            } else if (isMessage(f)) {
+            } else if (orphans != null && isMessage(f)) {
                 orphans.add(f);
+            } else {
+                kept = false;
             }
             answered = true;
             notifyAll();
+            return kept;
         }
 
         synchronized void fail(IpcException why) {
