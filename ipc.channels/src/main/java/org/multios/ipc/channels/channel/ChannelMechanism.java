@@ -156,6 +156,17 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         }
     }
 
+    /**
+     * The largest file a channel may have under the limits: the most slots it may have (its
+     * buffer bound, or the default slot count) of the largest message.
+     */
+    private long maxFileLength() {
+        IpcLimits limits = environment.limits();
+        int slots = (int) Math.min(Math.max(limits.get(Limit.BUFFER_SIZE), ChannelDescriptor.MAX_DEFAULT_SLOTS),
+                1 << 30);
+        return ChannelDescriptor.fileLength(slots, (int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30));
+    }
+
     private void checkLimits(ChannelOptions options, String what) {
         IpcLimits limits = environment.limits();
         limits.check(Limit.BUFFER_SIZE, options.bufferSize(), what);
@@ -250,7 +261,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
                     + " must be a non-empty combination of READ, WRITE and ADMIN");
         }
         checkOpen();
-        ObjectDirectory.Opened opened = directory.open(name);
+        ObjectDirectory.Opened opened = directory.open(name, maxFileLength());
         ChannelFile file = ChannelFile.of(name, opened, directory, opened.region().length(), true);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectDirectory.permissionsOf(opened), rights);

@@ -24,6 +24,7 @@ final class FifoCalls {
     static final int O_NONBLOCK = 04000;
     static final int O_NOFOLLOW = 0400000;
     static final int O_CLOEXEC = 02000000;
+    static final int O_PATH = 010000000;
 
     static final int ENOENT = 2;
     static final int EINTR = 4;
@@ -118,6 +119,14 @@ final class FifoCalls {
      */
     static int open(String path, int flags) {
         return result(libc().open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
+    }
+
+    /**
+     * {@code open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)}: a descriptor that names the file (a
+     * link itself, not its target) without opening it for I/O, or the negated errno.
+     */
+    static int openPath(String path) {
+        return result(libc().open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC));
     }
 
     /** {@code close}, ignoring failure. */

@@ -7,12 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
@@ -25,20 +22,24 @@ import org.multios.ipc.shm.mapped.ObjectDirectory;
  * The FIFOs of named pipes in {@code <root>/pipe}: names are checked (by
  * {@link ObjectDirectory}) before any file is touched; a FIFO is made with mode 0, given its
  * owner and group where the operating system allows, then its mode, so the umask never changes
- * it and it is never more open than asked.
+ * it and it is never more open than asked. The IPC root and the pipe directory are checked
+ * (see {@link ObjectDirectory#verifyDirectories()}) before any FIFO is looked at; a FIFO's mode
+ * and owner are changed through a descriptor of it opened without following links.
  */
 final class FifoDirectory {
     private static final int S_IFMT = 0170000;
     private static final int S_IFIFO = 0010000;
-    private static final Set<PosixFilePermission> DIRECTORY_MODE = EnumSet.of(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
 
     private final ObjectDirectory names;
+    private volatile Runnable permissionsHook;
 
     FifoDirectory(IpcEnvironment environment) {
         this.names = new ObjectDirectory(environment, ObjectType.PIPE);
+    }
+
+    /** Installs a test hook run between checking a FIFO and changing its permissions (null: none). */
+    void permissionsHook(Runnable hook) {
+        this.permissionsHook = hook;
     }
 
     static String label(String name) {
@@ -69,7 +70,7 @@ final class FifoDirectory {
      */
     Object create(String name, Permissions permissions) {
         Path p = path(name);
-        ensureDirectory();
+        names.prepareDirectories();
         int r = FifoCalls.mkfifo(p.toString());
         if (r == -FifoCalls.EEXIST) {
             throw IpcException.alreadyExists(ObjectType.PIPE, name);
@@ -78,7 +79,7 @@ final class FifoDirectory {
             throw new IpcException(IpcError.IO_ERROR, label(name) + ": mkfifo " + p + ": " + FifoCalls.strerror(-r));
         }
         try {
-            return apply(name, p, permissions);
+            return apply(name, p, permissions, LinkOption.NOFOLLOW_LINKS);
         } catch (RuntimeException e) {
             try {
                 Files.deleteIfExists(p);
@@ -119,6 +120,9 @@ final class FifoDirectory {
      */
     PosixFileAttributes fifoAttributes(String name) {
         Path p = path(name);
+        if (!names.verifyDirectories()) {
+            throw IpcException.notFound(ObjectType.PIPE, name);
+        }
         if (!isFifo(p)) {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw IpcException.notFound(ObjectType.PIPE, name);
@@ -163,10 +167,34 @@ final class FifoDirectory {
         }
     }
 
-    /** Changes the FIFO's owner, group and mode. */
+    /**
+     * Changes the FIFO's owner, group and mode through a descriptor of it ({@code O_PATH},
+     * opened without following links and checked to be the FIFO whose attributes were read), so
+     * a name swapped for a link meanwhile changes nothing else.
+     *
+     * @throws IpcException NOT_FOUND; CORRUPTED if the name is not a FIFO; BUSY if the name was
+     *                      re-created meanwhile; IO_ERROR if the operating system refuses
+     */
     void setPermissions(String name, Permissions permissions) {
-        permissions(name);
-        apply(name, path(name), permissions);
+        PosixFileAttributes found = fifoAttributes(name);
+        Runnable hook = permissionsHook;
+        if (hook != null) {
+            hook.run();
+        }
+        int fd = FifoCalls.openPath(path(name).toString());
+        if (fd < 0) {
+            throw new IpcException(IpcError.BUSY, label(name) + " changed while its permissions were being set: "
+                    + FifoCalls.strerror(-fd));
+        }
+        try {
+            if (!isSameFile(name, fd, found)) {
+                throw new IpcException(IpcError.BUSY, label(name) + " was re-created while its permissions were"
+                        + " being set");
+            }
+            apply(name, descriptorPath(fd), permissions);
+        } finally {
+            FifoCalls.close(fd);
+        }
     }
 
     /**
@@ -188,12 +216,14 @@ final class FifoDirectory {
         return true;
     }
 
-    /** Gives the FIFO its owner, group and mode; returns its file key. */
-    private Object apply(String name, Path p, Permissions permissions) {
+    /**
+     * Gives the FIFO at {@code p} its owner, group and mode; returns its file key. {@code p} is
+     * the FIFO's name just made by mkfifo (read without following links) or a descriptor's path.
+     */
+    private Object apply(String name, Path p, Permissions permissions, LinkOption... follow) {
         Object fileKey;
         try {
-            PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class, follow);
             PosixFileAttributes current = view.readAttributes();
             fileKey = current.fileKey();
             UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
@@ -238,22 +268,6 @@ final class FifoDirectory {
             return (mode & S_IFMT) == S_IFIFO;
         } catch (IOException | UnsupportedOperationException e) {
             return false;
-        }
-    }
-
-    private void ensureDirectory() {
-        Path d = names.directory();
-        try {
-            for (Path dir : new Path[] { d.getParent(), d }) {
-                if (!Files.isDirectory(dir)) {
-                    Files.createDirectories(dir);
-                    Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
-                }
-            }
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // made by another process meanwhile
-        } catch (IOException e) {
-            throw new IpcException(IpcError.IO_ERROR, "cannot make the pipe directory " + d + ": " + e, e);
         }
     }
 }

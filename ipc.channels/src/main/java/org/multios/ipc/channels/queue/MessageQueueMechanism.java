@@ -207,7 +207,10 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     }
 
     private MessageQueue open(QueueSession session, String name, int rights, boolean nonBlocking) {
-        ObjectDirectory.Opened opened = directory.open(name);
+        var limits = environment.limits();
+        ObjectDirectory.Opened opened = directory.open(name, QueueDescriptor.fileLength(
+                (int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30),
+                (int) Math.min(limits.get(Limit.QUEUE_MESSAGES), 1 << 30)));
         QueueFile file = QueueFile.of(name, opened, directory, opened.region().length(), true);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);

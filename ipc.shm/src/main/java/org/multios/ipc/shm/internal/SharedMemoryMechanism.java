@@ -190,10 +190,14 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         quarantine.restore(q);
     }
 
-    /** Whether a segment's creator is dead for certain and no process may map its file. */
+    /**
+     * Whether a segment's creator is dead for certain and no process may map its file. The
+     * creator is read from the owner record, which those who may only write the file cannot
+     * change; without a record it is unknown, and the segment is kept.
+     */
     private static boolean isStale(ObjectDirectory.Opened header, ProcessMaps processMaps) {
-        MappedRegion r = header.region();
-        return LIVENESS.isOwnerDead(r.getLong(SegmentDescriptor.CREATOR_OFFSET),
+        MappedRegion r = ObjectDirectory.ownerRecord(header);
+        return r != null && LIVENESS.isOwnerDead(r.getLong(SegmentDescriptor.CREATOR_OFFSET),
                 r.getLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET))
                 && !processMaps.mayMap(header.device(), header.inode());
     }
@@ -264,7 +268,8 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     SegmentHandle open(Session session, String name) {
         checkOpen();
-        ObjectDirectory.Opened opened = directory.open(name);
+        ObjectDirectory.Opened opened = directory.open(name,
+                SegmentDescriptor.fileLength(environment.limits().get(Limit.SEGMENT_SIZE)));
         Segment segment = attach(name, opened);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,

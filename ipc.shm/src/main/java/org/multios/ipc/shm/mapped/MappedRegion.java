@@ -59,12 +59,15 @@ public final class MappedRegion {
      * afterwards; the mapping stays valid.
      *
      * @param writable map read-write (the channel must be open for writing) or read-only
+     * @throws IllegalArgumentException if {@code length} is not positive or needs more chunks than
+     *                                  an array holds (callers bound lengths by their limits first)
      */
     public static MappedRegion map(FileChannel channel, long length, boolean writable) throws IOException {
-        if (length <= 0) {
-            throw new IllegalArgumentException("length " + length + " must be positive");
+        long chunkCount = (length >>> CHUNK_SHIFT) + ((length & CHUNK_MASK) == 0 ? 0 : 1);
+        if (length <= 0 || chunkCount > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("cannot map " + length + " bytes");
         }
-        int count = (int) ((length + CHUNK_SIZE - 1) >>> CHUNK_SHIFT);
+        int count = (int) chunkCount;
         MappedByteBuffer[] chunks = new MappedByteBuffer[count];
         FileChannel.MapMode mode = writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY;
         for (int i = 0; i < count; i++) {

@@ -39,14 +39,16 @@ import org.osgi.annotation.versioning.ProviderType;
  * change it) and with its owner and group, so that the operating system enforces access for
  * other processes. A new file is written in full under a hidden temporary name and then linked
  * to its name, which both makes creation exclusive and keeps half-made files invisible.
+ *
+ * <p>Every operation first checks the IPC root and the kind directory (see
+ * {@link #verifyDirectories()}); files are opened without following links and the opened
+ * descriptor is checked to be the file whose attributes were read; a file's size is checked
+ * against its header and the caller's bound before anything is mapped. The IPC owner and group
+ * of an object are read from its owner record, which only the directory's OS user can write
+ * (see {@link ObjectFileDescriptor}).
  */
 @ProviderType
 public final class ObjectDirectory {
-    private static final Set<PosixFilePermission> DIRECTORY_MODE = EnumSet.of(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
-
     /** Opens tried before a name that keeps changing is given up. */
     static final int OPEN_ATTEMPTS = 8;
 
@@ -75,6 +77,11 @@ public final class ObjectDirectory {
         return directory;
     }
 
+    /** The object as attach messages name it, as its mechanism does: "queue 'jobs'", "shared memory 'frames'". */
+    private String what(String name) {
+        return (type == ObjectType.SHARED_MEMORY ? "shared memory" : type.label()) + " '" + name + "'";
+    }
+
     /**
      * The file of a named object.
      *
@@ -84,10 +91,32 @@ public final class ObjectDirectory {
         return directory.resolve(IpcNames.requireValid(type, name));
     }
 
+    /**
+     * Checks the IPC root and this kind's directory, where they exist: each must be a real
+     * directory (not a symbolic link) of this process's OS user that no other user can write
+     * (unless it belongs to the shared group an operator configured).
+     *
+     * @return whether both exist
+     * @throws IpcException PERMISSION_DENIED naming the directory, its owner and mode
+     */
+    public boolean verifyDirectories() {
+        return TrustedDirectories.verify(directory);
+    }
+
+    /**
+     * Makes the IPC root and this kind's directory where they are missing, then checks them as
+     * {@link #verifyDirectories()}.
+     *
+     * @throws IpcException PERMISSION_DENIED as there; IO_ERROR if they cannot be made
+     */
+    public void prepareDirectories() {
+        TrustedDirectories.ensure(directory);
+    }
+
     /** The names of the objects present now, sorted; hidden temporary files are left out. */
     public List<String> names() {
         List<String> names = new ArrayList<>();
-        if (!Files.isDirectory(directory)) {
+        if (!verifyDirectories()) {
             return names;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
@@ -124,12 +153,13 @@ public final class ObjectDirectory {
      */
     public Created create(String name, long length, Permissions permissions, Consumer<MappedRegion> initializer) {
         Path target = path(name);
-        ensureDirectory();
-        if (Files.exists(target)) {
+        prepareDirectories();
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw IpcException.alreadyExists(type, name);
         }
         String what = type.label() + " '" + name + "'";
         Path temp = null;
+        long recorded = -1;
         try {
             temp = Files.createTempFile(directory, "." + name + ".", ".tmp");
             applyPermissions(temp, permissions, what);
@@ -141,7 +171,10 @@ public final class ObjectDirectory {
             Created created = mapNew(temp, length);
             new ObjectFileHeader(created.region()).owner(permissions.owner(), permissions.group());
             initializer.accept(created.region());
+            OwnerRecords.write(directory, created.inode(), created.region(), what);
+            recorded = created.inode();
             Files.createLink(target, temp);
+            recorded = -1;
             return new Created(target, created.region(), created.fileKey(), created.inode());
         } catch (FileAlreadyExistsException e) {
             throw IpcException.alreadyExists(type, name);
@@ -149,6 +182,9 @@ public final class ObjectDirectory {
             throw io(what + ": cannot create " + target, e);
         } finally {
             deleteQuietly(temp);
+            if (recorded >= 0) {
+                OwnerRecords.delete(directory, recorded);
+            }
         }
     }
 
@@ -159,7 +195,7 @@ public final class ObjectDirectory {
      * @throws IpcException IO_ERROR if the file system refuses
      */
     public Created createUnnamed(long length) {
-        ensureDirectory();
+        prepareDirectories();
         Path temp = null;
         try {
             temp = Files.createTempFile(directory, ".anonymous.", ".tmp");
@@ -183,8 +219,14 @@ public final class ObjectDirectory {
         }
     }
 
-    private static long inode(Path file) throws IOException {
-        return ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+    /** The inode of the file a descriptor's path ({@code /proc/self/fd/<n>}) leads to. */
+    private static long inode(Path descriptor) throws IOException {
+        return ((Number) Files.getAttribute(descriptor, "unix:ino")).longValue();
+    }
+
+    /** The inode of what a name is (a link itself, not what it leads to). */
+    private static long nameInode(Path name) throws IOException {
+        return ((Number) Files.getAttribute(name, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
     }
 
     /**
@@ -200,32 +242,58 @@ public final class ObjectDirectory {
 
     /**
      * Maps the whole file of an existing object, read-write if this process may write it, else
-     * read-only.
+     * read-only. Before anything is mapped, the file's size is checked against {@code maxLength}
+     * and against the length its header declares.
      *
-     * @throws IpcException NOT_FOUND if there is no such object; IO_ERROR if the file cannot be
-     *                      read; CORRUPTED if it is empty
+     * @param maxLength the largest file an object of this kind may have under the limits in force
+     * @throws IpcException NOT_FOUND if there is no such object; LIMIT_EXCEEDED if the file is
+     *                      larger than {@code maxLength}; CORRUPTED if its header is not one of
+     *                      this kind or does not match its size; PERMISSION_DENIED if the root is
+     *                      not trusted; IO_ERROR if the file cannot be read
      */
-    public Opened open(String name) {
+    public Opened open(String name, long maxLength) {
         Path p = path(name);
-        try {
-            Descriptor d = openChecked(p, name, true);
-            try (FileChannel ch = d.channel()) {
-                if (d.attributes().size() == 0) {
-                    throw new IpcException(IpcError.CORRUPTED, type.label() + " '" + name + "' has an empty file");
-                }
-                return new Opened(p, MappedRegion.map(ch, ch.size(), d.writable()), d.attributes(), d.writable(),
-                        d.inode(), d.device());
+        String what = what(name);
+        if (!verifyDirectories()) {
+            throw IpcException.notFound(type, name);
+        }
+        try (Descriptor d = openChecked(p, name, true)) {
+            long size = d.attributes().size();
+            if (size > maxLength) {
+                throw new IpcException(IpcError.LIMIT_EXCEEDED, what + " has a file of " + size
+                        + " bytes, more than the " + maxLength + " bytes an object of its kind may have under the"
+                        + " limits in force; it is not mapped");
             }
+            MappedRegion page = MappedRegion.snapshot(d.channel(), (int) Math.min(size, ObjectFileDescriptor.PAGE_SIZE));
+            new ObjectFileHeader(page).verifyCommon(type, size, what);
+            return new Opened(p, MappedRegion.map(d.channel(), size, d.writable()), d.attributes(), d.writable(),
+                    d.inode(), d.device());
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
-            throw io(type.label() + " '" + name + "': cannot open " + p, e);
+            throw io(what + ": cannot open " + p, e);
         }
     }
 
-    /** An open file and the attributes of that file itself (not of whatever its name leads to now). */
-    private record Descriptor(FileChannel channel, PosixFileAttributes attributes, boolean writable, long inode,
-            long device) {
+    /**
+     * An open file and the attributes of that file itself (not of whatever its name leads to now);
+     * {@code fd} is a descriptor of it opened without following links, kept until closed.
+     */
+    private record Descriptor(FileChannel channel, int fd, PosixFileAttributes attributes, boolean writable,
+            long inode, long device) implements AutoCloseable {
+        /** The descriptor as a path that leads to the file itself. */
+        Path self() {
+            return Path.of("/proc/self/fd", Integer.toString(fd));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                channel.close();
+            } finally {
+                Posix.close(fd);
+            }
+        }
     }
 
     /**
@@ -241,7 +309,7 @@ public final class ObjectDirectory {
      *                      IO_ERROR if the system refuses the open
      */
     private Descriptor openChecked(Path p, String name, boolean tryWrite) throws IOException {
-        String what = type.label() + " '" + name + "'";
+        String what = what(name);
         for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
             PosixFileAttributes named = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!named.isRegularFile()) {
@@ -263,6 +331,7 @@ public final class ObjectDirectory {
             if (fd < 0) {
                 throw new IpcException(IpcError.IO_ERROR, what + ": cannot open " + p + ": " + Posix.strerror(-fd));
             }
+            boolean kept = false;
             try {
                 Path self = Path.of("/proc/self/fd", Integer.toString(fd));
                 PosixFileAttributes opened = Files.readAttributes(self, PosixFileAttributes.class);
@@ -270,11 +339,14 @@ public final class ObjectDirectory {
                     FileChannel ch = writable
                             ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
                             : FileChannel.open(self, StandardOpenOption.READ);
-                    return new Descriptor(ch, opened, writable, inode(self),
+                    kept = true;
+                    return new Descriptor(ch, fd, opened, writable, inode(self),
                             ((Number) Files.getAttribute(self, "unix:dev")).longValue());
                 }
             } finally {
-                Posix.close(fd);
+                if (!kept) {
+                    Posix.close(fd);
+                }
             }
         }
         throw new IpcException(IpcError.BUSY, what + " was re-created or changed " + OPEN_ATTEMPTS
@@ -302,28 +374,29 @@ public final class ObjectDirectory {
 
     /** {@link #snapshot(String, int)} of the file under {@code p}, named {@code name} in messages. */
     Opened snapshot(Path p, String name, int length) {
-        String what = type.label() + " '" + name + "'";
-        try {
-            Descriptor d = openChecked(p, name, false);
-            try (FileChannel ch = d.channel()) {
-                int n = (int) Math.min(length, d.attributes().size());
-                if (n == 0) {
-                    throw new IpcException(IpcError.CORRUPTED, what + " has an empty file");
+        String what = what(name);
+        if (!verifyDirectories()) {
+            throw IpcException.notFound(type, name);
+        }
+        try (Descriptor d = openChecked(p, name, false)) {
+            FileChannel ch = d.channel();
+            int n = (int) Math.min(length, d.attributes().size());
+            if (n == 0) {
+                throw new IpcException(IpcError.CORRUPTED, what + " has an empty file");
+            }
+            long since = System.nanoTime();
+            for (int pass = 0;; pass++) {
+                int before = namesSequence(ch);
+                VarHandle.fullFence(); // each read's copy is complete before the next one starts
+                MappedRegion copy = MappedRegion.snapshot(ch, n);
+                VarHandle.fullFence();
+                if (ObjectFileHeader.settled(before, namesSequence(ch))) {
+                    return new Opened(p, copy, d.attributes(), false, d.inode(), d.device());
                 }
-                long since = System.nanoTime();
-                for (int pass = 0;; pass++) {
-                    int before = namesSequence(ch);
-                    VarHandle.fullFence(); // each read's copy is complete before the next one starts
-                    MappedRegion copy = MappedRegion.snapshot(ch, n);
-                    VarHandle.fullFence();
-                    if (ObjectFileHeader.settled(before, namesSequence(ch))) {
-                        return new Opened(p, copy, d.attributes(), false, d.inode(), d.device());
-                    }
-                    if (System.nanoTime() - since > ObjectFileHeader.SETTLE_NANOS) {
-                        throw ObjectFileHeader.unsettled(what);
-                    }
-                    ObjectFileHeader.backOff(pass);
+                if (System.nanoTime() - since > ObjectFileHeader.SETTLE_NANOS) {
+                    throw ObjectFileHeader.unsettled(what);
                 }
+                ObjectFileHeader.backOff(pass);
             }
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
@@ -341,28 +414,40 @@ public final class ObjectDirectory {
         return b.hasRemaining() ? 0 : b.getInt(0);
     }
 
-    /** The object's permissions now: IPC owner and group from its header, mode from its file. */
+    /** The object's permissions now: IPC owner and group from its owner record, mode from its file. */
     public Permissions permissions(String name) {
         return permissionsOf(snapshot(name, ObjectFileDescriptor.PAGE_SIZE));
     }
 
     /**
-     * The permissions of an opened object: IPC owner and group from its header (one version of
-     * both), mode from its file.
-     *
-     * @throws IpcException CORRUPTED if the names never settled
+     * The permissions of an opened object: IPC owner and group from its owner record, mode from
+     * its file. A file without a record (made by a program that writes none) is owned by its OS
+     * owner and group: never by the names in its own header, which whoever may write the file
+     * could rewrite.
      */
     public static Permissions permissionsOf(Opened opened) {
         Permissions file = permissionsOf(opened.attributes());
-        ObjectFileHeader.Names names = new ObjectFileHeader(opened.region()).names(opened.path().toString());
+        MappedRegion record = ownerRecord(opened);
+        ObjectFileHeader.Names names = record == null ? null
+                : new ObjectFileHeader(record).names(opened.path().toString());
         return names == null ? file : new Permissions(names.owner(), names.group(), file.mode());
+    }
+
+    /**
+     * The owner record of an opened object: a copy of its header page as its creator wrote it
+     * (IPC owner and group, creator pid and start, the object-specific fields as they were at
+     * creation), names updated by changes of permissions; null if it has none. What decides
+     * ownership or a creator's death is read here, not from the file, which its writers may change.
+     */
+    public static MappedRegion ownerRecord(Opened opened) {
+        return OwnerRecords.read(opened.path().getParent(), opened.inode());
     }
 
     /** The file's attributes now. */
     public PosixFileAttributes attributes(String name) {
         Path p = path(name);
         try {
-            return Files.readAttributes(p, PosixFileAttributes.class);
+            return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
@@ -382,36 +467,46 @@ public final class ObjectDirectory {
     /**
      * Changes the mode, owner and group of the object a handle refers to, by its inode: if the
      * name now leads to another object (the handle's was unlinked, the name reused), nothing
-     * changes.
+     * changes. The file is opened without following links and its header checked (magic, type,
+     * layout) before anything is written; the owner record, the header's copy of the names and
+     * the file's mode and OS owner change, the last through the opened descriptor.
      *
-     * @throws IpcException NOT_FOUND naming the object when its file is no longer under the name
+     * @throws IpcException NOT_FOUND naming the object when its file is no longer under the name;
+     *                      CORRUPTED if it is not an object file of this kind; IO_ERROR if the OS
+     *                      refuses (only root may give a file away)
      */
     public void setPermissions(String name, long inode, Permissions permissions) {
-        if (inode(name) != inode) {
-            throw new IpcException(IpcError.NOT_FOUND, type.label() + " '" + name
-                    + "' was unlinked; the name now belongs to another object");
-        }
-        setPermissions(name, permissions);
-    }
-
-    /**
-     * Changes the file's mode, owner and group.
-     *
-     * @throws IpcException NOT_FOUND; IO_ERROR if the OS refuses (only root may give a file away)
-     */
-    public void setPermissions(String name, Permissions permissions) {
         Path p = path(name);
-        String what = type.label() + " '" + name + "'";
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ObjectFileHeader header = new ObjectFileHeader(MappedRegion.map(ch, ObjectFileDescriptor.PAGE_SIZE, true));
+        String what = what(name);
+        if (!verifyDirectories()) {
+            throw IpcException.notFound(type, name);
+        }
+        try (Descriptor d = openChecked(p, name, true)) {
+            if (d.inode() != inode) {
+                throw new IpcException(IpcError.NOT_FOUND, what + " was unlinked; the name now belongs to another object");
+            }
+            if (!d.writable()) {
+                throw new IpcException(IpcError.PERMISSION_DENIED, what + ": the operating system refused write"
+                        + " access to " + p + ", so its permissions cannot be recorded");
+            }
+            long size = d.attributes().size();
+            MappedRegion page = MappedRegion.snapshot(d.channel(), (int) Math.min(size, ObjectFileDescriptor.PAGE_SIZE));
+            new ObjectFileHeader(page).verifyCommon(type, size, what);
+            ObjectFileHeader header = new ObjectFileHeader(
+                    MappedRegion.map(d.channel(), ObjectFileDescriptor.PAGE_SIZE, true));
             header.owner(permissions.owner(), permissions.group());
             header.mode(permissions.mode());
+            MappedRegion record = OwnerRecords.read(directory, inode); // a private copy, written below
+            MappedRegion authority = record == null ? page : record;
+            new ObjectFileHeader(authority).owner(permissions.owner(), permissions.group());
+            new ObjectFileHeader(authority).mode(permissions.mode());
+            OwnerRecords.write(directory, inode, authority, what);
+            applyPermissions(d.self(), permissions, what);
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
             throw io(what + ": cannot record the permissions in " + p, e);
         }
-        applyPermissions(p, permissions, what);
     }
 
     /**
@@ -421,8 +516,13 @@ public final class ObjectDirectory {
      */
     public void unlink(String name) {
         Path p = path(name);
+        if (!verifyDirectories()) {
+            throw IpcException.notFound(type, name);
+        }
         try {
+            long inode = nameInode(p);
             Files.delete(p);
+            OwnerRecords.delete(directory, inode);
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
@@ -438,7 +538,7 @@ public final class ObjectDirectory {
     public long inode(String name) {
         Path p = path(name);
         try {
-            return inode(p);
+            return nameInode(p);
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
@@ -449,43 +549,9 @@ public final class ObjectDirectory {
     /** The file identity (device and inode) of the object's file now, or null if it is gone. */
     public Object fileKey(String name) {
         try {
-            return Files.readAttributes(path(name), PosixFileAttributes.class).fileKey();
+            return Files.readAttributes(path(name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private void ensureDirectory() {
-        try {
-            for (Path d : new Path[] { directory.getParent(), directory }) {
-                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(d);
-                    Files.setPosixFilePermissions(d, DIRECTORY_MODE);
-                }
-                checkTrusted(d);
-            }
-        } catch (FileAlreadyExistsException e) {
-            // made by another process meanwhile
-        } catch (IOException e) {
-            throw io("cannot make " + directory, e);
-        }
-    }
-
-    /**
-     * Refuses an IPC root or kind directory that another user could have prepared: it must be a
-     * real directory (not a symbolic link), owned by this process's user, and not writable by
-     * group or others.
-     */
-    private static void checkTrusted(Path d) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        String me = org.multios.ipc.spi.LocalIdentity.user();
-        boolean shared = a.permissions().contains(PosixFilePermission.GROUP_WRITE)
-                || a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
-        if (!a.isDirectory() || !a.owner().getName().equals(me) || shared) {
-            throw new IpcException(IpcError.PERMISSION_DENIED, "the IPC directory " + d + " is not a directory of "
-                    + me + " that only " + me + " can write (owner " + a.owner().getName() + ", "
-                    + java.nio.file.attribute.PosixFilePermissions.toString(a.permissions())
-                    + "); refusing to keep objects in it");
         }
     }
 

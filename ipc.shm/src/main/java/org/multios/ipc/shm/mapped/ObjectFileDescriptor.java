@@ -56,6 +56,28 @@ import org.osgi.annotation.versioning.ProviderType;
  * object's mode, and the file's OS owner and group follow the IPC ones where the operating
  * system knows them and allows it.
  *
+ * <p><b>Who owns an object.</b> Whoever may write an object's file (a group member of a 0660
+ * queue) can rewrite its header, so the header's names, creator and mode are not believed for
+ * any decision. The authority is the object's <em>owner record</em>, a file under the IPC root
+ * that only the root's OS user can write:
+ *
+ * <pre>
+ *   &lt;root&gt;/                   0755, this OS user, never a link (checked at every attach)
+ *     &lt;kind&gt;/                 0755, this OS user, never a link (checked at every attach)
+ *       &lt;name&gt;               the object file, mode = the object's mode: its writers may
+ *                            change any byte of it, the names and creator here included
+ *     .owners/&lt;kind&gt;/         0755, this OS user
+ *       &lt;inode of the file&gt;  0644, this OS user: the owner record, a copy of the header page
+ *                            above (this layout) as the creator wrote it, rewritten (temporary
+ *                            file, then rename) only by a change of permissions. IPC owner and
+ *                            group, and the creator a collection judges, are read from here.
+ * </pre>
+ *
+ * A file with no owner record (written by a program that writes none) is owned by its OS
+ * owner and group, and its creator is unknown (a collection keeps it). Unlinking an object
+ * removes its record. An operator may let the members of one OS group share a root (system
+ * property {@code org.multios.ipc.sharedGroup}): they are then trusted with the records too.
+ *
  * <p>The header length is a multiple of {@link #PAGE_SIZE}, so the data starts on a page boundary
  * (a native program can map the data alone). A new file is fully written under a temporary
  * name and then linked to its name, so no process ever sees a half-made header.

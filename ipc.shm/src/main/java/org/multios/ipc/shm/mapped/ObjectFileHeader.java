@@ -69,7 +69,24 @@ public final class ObjectFileHeader {
      * @throws IpcException CORRUPTED saying what is wrong
      */
     public void verify(ObjectType type, int objectLayoutVersion, long fileLength, String what) {
-        if (fileLength < OBJECT_HEADER_OFFSET) {
+        verifyCommon(type, fileLength, what);
+        int layout = region.getInt(OBJECT_LAYOUT_VERSION_OFFSET);
+        if (layout != objectLayoutVersion) {
+            throw corrupted(what, "has " + type.label() + " layout version " + layout + "; this platform reads "
+                    + objectLayoutVersion);
+        }
+    }
+
+    /**
+     * Checks what every object file of {@code type} has, whatever its layout: the magic, the
+     * common layout version, the type, and a header and data that fit in {@code fileLength}
+     * bytes. The region needs to hold only the first page.
+     *
+     * @param what the object, named in messages
+     * @throws IpcException CORRUPTED saying what is wrong
+     */
+    public void verifyCommon(ObjectType type, long fileLength, String what) {
+        if (fileLength < PAGE_SIZE || region.length() < OBJECT_HEADER_OFFSET) {
             throw corrupted(what, "is " + fileLength + " bytes long, shorter than a header");
         }
         byte[] magic = new byte[MAGIC.length];
@@ -85,11 +102,6 @@ public final class ObjectFileHeader {
         int code = region.getInt(OBJECT_TYPE_OFFSET);
         if (code != type.ordinal() + 1) {
             throw corrupted(what, "holds object type code " + code + ", not a " + type.label());
-        }
-        int layout = region.getInt(OBJECT_LAYOUT_VERSION_OFFSET);
-        if (layout != objectLayoutVersion) {
-            throw corrupted(what, "has " + type.label() + " layout version " + layout + "; this platform reads "
-                    + objectLayoutVersion);
         }
         int headerLength = headerLength();
         long dataLength = dataLength();

@@ -108,10 +108,11 @@ public final class ObjectQuarantine {
         return directory.snapshot(q.path(), q.name(), length);
     }
 
-    /** Removes a file moved aside; one already gone is no error. */
+    /** Removes a file moved aside, and its owner record; one already gone is no error. */
     public void delete(Quarantined q) {
         try {
             Files.deleteIfExists(q.path());
+            OwnerRecords.delete(directory.directory(), q.inode());
         } catch (IOException e) {
             throw ObjectDirectory.io(directory.type().label() + " '" + q.name() + "': cannot remove " + q.path(), e);
         }

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +26,7 @@ import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.spi.OtherOsUser;
 import org.multios.ipc.spi.RecordingCaller;
 
 /**
@@ -62,15 +64,21 @@ class CollectStaleWindowTest {
         return root.resolve("shm").resolve(name);
     }
 
-    /** A segment whose recorded creator is a process that has ended. */
+    /**
+     * A segment whose recorded creator is a process that has ended: written into its owner
+     * record ({@code <root>/.owners/shm/<inode>}), which collection believes, and into its file.
+     */
     private void stale(String name) throws Exception {
         shm.create(name, 4096, 0600).close();
         Process gone = new ProcessBuilder("true").start();
         assertThat(gone.waitFor(20, TimeUnit.SECONDS)).isTrue();
         ByteBuffer word = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
                 .putLong(0, ProcessLiveness.ownerWord((int) gone.pid(), 1, false));
-        try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.WRITE)) {
-            ch.write(word, SegmentDescriptor.CREATOR_OFFSET);
+        Path record = root.resolve(".owners").resolve("shm").resolve(Long.toString(inode(name)));
+        for (Path f : new Path[] { file(name), record }) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                ch.write(word.clear(), SegmentDescriptor.CREATOR_OFFSET);
+            }
         }
     }
 
@@ -115,6 +123,33 @@ class CollectStaleWindowTest {
         shm.open("reused").read(0, read);
         assertThat(read[0]).isEqualTo((byte) 42);
         assertThat(leftAside()).isFalse();
+    }
+
+    /**
+     * Issue #16 item 3: a group member of a 0660 segment (another OS user, writing through
+     * python) puts a dead process into its header as the creator. Before, collection believed
+     * the header and deleted the live creator's segment; it reads the creator from the owner
+     * record, which the member cannot write.
+     */
+    @Test
+    void aSegmentWhoseHeaderAGroupMemberRewroteToADeadCreatorIsKept() throws Exception {
+        OtherOsUser.require();
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        start(tmp.resolve("ipc"));
+        stale("dead");
+        try (SharedMemory victim = shm.create("victim", 4096, 0660)) {
+            victim.setPermissions(victim.permissions().withOwner(victim.permissions().owner(), OtherOsUser.GROUP));
+        }
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        byte[] deadCreator = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
+                .putLong(0, ProcessLiveness.ownerWord((int) gone.pid(), 1, false)).array();
+        assertThat(OtherOsUser.write(file("victim"), SegmentDescriptor.CREATOR_OFFSET, deadCreator))
+                .as("the member may write the segment").isZero();
+
+        assertThat(mechanism.collectStale()).extracting(ObjectInfo::displayName).containsExactly("dead");
+
+        assertThat(file("victim")).exists();
     }
 
     @Test

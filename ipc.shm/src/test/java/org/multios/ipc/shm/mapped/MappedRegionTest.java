@@ -213,6 +213,21 @@ class MappedRegionTest {
             }
         }
 
+        /** Issue #16 item 2: before, 2^61 bytes overflowed the chunk count (NegativeArraySizeException). */
+        @Test
+        void aLengthWhoseChunksOverflowAnIntIsRefused() throws IOException {
+            Path file = dir.resolve("huge");
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(4096);
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (long length : new long[] { 1L << 61, Long.MAX_VALUE }) {
+                    assertThatThrownBy(() -> MappedRegion.map(ch, length, false))
+                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Long.toString(length));
+                }
+            }
+        }
+
         @Test
         void mappingStaysValidAfterTheChannelCloses() throws IOException {
             MappedRegion r = mapNew("closed-channel", 4096);

@@ -63,7 +63,7 @@ class ObjectDirectoryOpenRaceTest {
     void aNameRecreatedWithMode0600MidOpenIsOpenedWithTheNewFilesMode() {
         long[] recreated = recreateOnce(0600);
 
-        ObjectDirectory.Opened opened = directory.open("raced");
+        ObjectDirectory.Opened opened = directory.open("raced", Long.MAX_VALUE);
 
         assertThat(opened.inode()).as("the file opened is the new one").isEqualTo(recreated[0]);
         assertThat(ObjectDirectory.permissionsOf(opened).mode()).as("access is decided on the file opened")
@@ -84,7 +84,7 @@ class ObjectDirectoryOpenRaceTest {
             }
         });
 
-        IpcException e = catchThrowableOfType(() -> directory.open("raced"), IpcException.class);
+        IpcException e = catchThrowableOfType(() -> directory.open("raced", Long.MAX_VALUE), IpcException.class);
 
         assertThat(e.error()).isEqualTo(IpcError.CORRUPTED);
         assertThat(e).hasMessageContaining("raced").hasMessageContaining("not a regular file");
@@ -97,7 +97,7 @@ class ObjectDirectoryOpenRaceTest {
             make(0666);
         });
 
-        IpcException e = catchThrowableOfType(() -> directory.open("raced"), IpcException.class);
+        IpcException e = catchThrowableOfType(() -> directory.open("raced", Long.MAX_VALUE), IpcException.class);
 
         assertThat(e.error()).isEqualTo(IpcError.BUSY);
         assertThat(e).hasMessageContaining("raced").hasMessageContaining(ObjectDirectory.OPEN_ATTEMPTS + " times");

@@ -89,7 +89,7 @@ final class SyncStore {
 
     Attached open(CallerContext caller, ObjectType type, String name, int requested) {
         ObjectDirectory dir = directory(type);
-        ObjectDirectory.Opened opened = dir.open(name);
+        ObjectDirectory.Opened opened = dir.open(name, SyncDescriptor.FILE_LENGTH);
         String what = type.label() + " '" + name + "'";
         ObjectFileHeader header = new ObjectFileHeader(opened.region());
         header.verify(type, SyncDescriptor.LAYOUT_VERSION, opened.region().length(), what);
