@@ -137,9 +137,10 @@ class CollectStaleWindowTest {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         start(tmp.resolve("ipc"));
         stale("dead");
-        try (SharedMemory victim = shm.create("victim", 4096, 0660)) {
-            victim.setPermissions(victim.permissions().withOwner(victim.permissions().owner(), OtherOsUser.GROUP));
-        }
+        shm.create("victim", 4096, 0660).close();
+        Files.setAttribute(file("victim"), "posix:group", // shared with the group by its administrator
+                file("victim").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(
+                        OtherOsUser.GROUP));
         Process gone = new ProcessBuilder("true").start();
         assertThat(gone.waitFor(20, TimeUnit.SECONDS)).isTrue();
         byte[] deadCreator = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
