@@ -12,16 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import org.multios.ipc.IpcEnvironment;
@@ -162,7 +156,7 @@ public final class ObjectDirectory {
         long recorded = -1;
         try {
             temp = Files.createTempFile(directory, "." + name + ".", ".tmp");
-            applyPermissions(temp, permissions, what);
+            FilePermissions.apply(temp, permissions, what);
             // reserve first: a full file system is then reported from the OS's error number
             Posix.allocate(temp, length, what);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -264,8 +258,7 @@ public final class ObjectDirectory {
                         + " bytes, more than the " + maxLength + " bytes an object of its kind may have under the"
                         + " limits in force; it is not mapped");
             }
-            MappedRegion page = MappedRegion.snapshot(d.channel(), (int) Math.min(size, ObjectFileDescriptor.PAGE_SIZE));
-            new ObjectFileHeader(page).verifyCommon(type, size, what);
+            checkedHeaderPage(d, what);
             return new Opened(p, MappedRegion.map(d.channel(), size, d.writable()), d.attributes(), d.writable(),
                     d.inode(), d.device());
         } catch (NoSuchFileException e) {
@@ -273,6 +266,19 @@ public final class ObjectDirectory {
         } catch (IOException e) {
             throw io(what + ": cannot open " + p, e);
         }
+    }
+
+    /**
+     * A copy of the first page of an opened file, read without mapping it, checked to be the
+     * header of an object of this kind that fits the file.
+     *
+     * @throws IpcException CORRUPTED saying what is wrong
+     */
+    private MappedRegion checkedHeaderPage(Descriptor d, String what) throws IOException {
+        long size = d.attributes().size();
+        MappedRegion page = MappedRegion.snapshot(d.channel(), (int) Math.min(size, ObjectFileDescriptor.PAGE_SIZE));
+        new ObjectFileHeader(page).verifyCommon(type, size, what);
+        return page;
     }
 
     /**
@@ -483,15 +489,14 @@ public final class ObjectDirectory {
         }
         try (Descriptor d = openChecked(p, name, true)) {
             if (d.inode() != inode) {
-                throw new IpcException(IpcError.NOT_FOUND, what + " was unlinked; the name now belongs to another object");
+                throw new IpcException(IpcError.NOT_FOUND, what
+                        + " was unlinked; the name now belongs to another object");
             }
             if (!d.writable()) {
                 throw new IpcException(IpcError.PERMISSION_DENIED, what + ": the operating system refused write"
                         + " access to " + p + ", so its permissions cannot be recorded");
             }
-            long size = d.attributes().size();
-            MappedRegion page = MappedRegion.snapshot(d.channel(), (int) Math.min(size, ObjectFileDescriptor.PAGE_SIZE));
-            new ObjectFileHeader(page).verifyCommon(type, size, what);
+            MappedRegion page = checkedHeaderPage(d, what);
             ObjectFileHeader header = new ObjectFileHeader(
                     MappedRegion.map(d.channel(), ObjectFileDescriptor.PAGE_SIZE, true));
             header.owner(permissions.owner(), permissions.group());
@@ -501,7 +506,7 @@ public final class ObjectDirectory {
             new ObjectFileHeader(authority).owner(permissions.owner(), permissions.group());
             new ObjectFileHeader(authority).mode(permissions.mode());
             OwnerRecords.write(directory, inode, authority, what);
-            applyPermissions(d.self(), permissions, what);
+            FilePermissions.apply(d.self(), permissions, what);
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {
@@ -553,56 +558,6 @@ public final class ObjectDirectory {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /**
-     * Sets the file's mode, and its OS owner and group where the operating system knows them and
-     * allows the change; an IPC owner or group that is not one of the OS's stays in the header
-     * only. The mode is always set explicitly, so the umask does not change it.
-     */
-    private static void applyPermissions(Path file, Permissions permissions, String what) {
-        try {
-            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-            PosixFileAttributes current = view.readAttributes();
-            UserPrincipalLookupService users = file.getFileSystem().getUserPrincipalLookupService();
-            if (!current.owner().getName().equals(permissions.owner())) {
-                tryOwner(view, users, permissions.owner());
-            }
-            if (!current.group().getName().equals(permissions.group())) {
-                tryGroup(view, users, permissions.group());
-            }
-            view.setPermissions(toPosix(permissions.mode()));
-        } catch (IOException e) {
-            throw io(what + ": cannot give " + file + " the mode " + permissions.modeString(), e);
-        }
-    }
-
-    private static void tryOwner(PosixFileAttributeView view, UserPrincipalLookupService users, String name) {
-        try {
-            UserPrincipal owner = users.lookupPrincipalByName(name);
-            view.setOwner(owner);
-        } catch (IOException notAnOsUserOrNotAllowed) {
-            // the owner is kept in the header
-        }
-    }
-
-    private static void tryGroup(PosixFileAttributeView view, UserPrincipalLookupService users, String name) {
-        try {
-            GroupPrincipal group = users.lookupPrincipalByGroupName(name);
-            view.setGroup(group);
-        } catch (IOException notAnOsGroupOrNotAllowed) {
-            // the group is kept in the header
-        }
-    }
-
-    private static Set<PosixFilePermission> toPosix(int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
-                set.add(p);
-            }
-        }
-        return set;
     }
 
     static void deleteQuietly(Path p) {
