@@ -49,6 +49,35 @@ class ObjectDirectoryTrustTest {
         assertThat(real.resolve("shm")).doesNotExist();
     }
 
+    /**
+     * Issue #16 item 1: a root its group may write is refused, unless an operator names that
+     * group as shared; then objects are made and opened in it.
+     */
+    @Test
+    void aGroupWritableRootIsUsedOnlyWhenItsGroupIsTheConfiguredSharedGroup() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("team"));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxr-x"));
+        String group = Files.readAttributes(root, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        assertThatThrownBy(() -> at(root).create("x", 4096, MINE, r -> { }))
+                .isInstanceOfSatisfying(IpcException.class,
+                        e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED))
+                .hasMessageContaining("writable by its group");
+
+        String before = System.getProperty(TrustedDirectories.SHARED_GROUP_PROPERTY);
+        System.setProperty(TrustedDirectories.SHARED_GROUP_PROPERTY, group);
+        try {
+            at(root).create("x", 4096, MINE, r -> new ObjectFileHeader(r).initialize(ObjectType.SHARED_MEMORY, 1,
+                    4096, 0, 0600, 1, 1, 1));
+            assertThat(at(root).open("x", Long.MAX_VALUE).inode()).isPositive();
+        } finally {
+            if (before == null) {
+                System.clearProperty(TrustedDirectories.SHARED_GROUP_PROPERTY);
+            } else {
+                System.setProperty(TrustedDirectories.SHARED_GROUP_PROPERTY, before);
+            }
+        }
+    }
+
     @Test
     void aFreshRootIsMadePrivateEnoughAndUsed() {
         Path root = dir.resolve("fresh");
