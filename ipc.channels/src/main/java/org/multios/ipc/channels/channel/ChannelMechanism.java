@@ -279,17 +279,17 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
 
         @Override
         public Channel create(int bufferSize) {
-            return ChannelMechanism.this.create(session, ChannelOptions.ofBufferSize(bufferSize));
+            return create(ChannelOptions.ofBufferSize(bufferSize));
         }
 
         @Override
         public Channel create(ChannelOptions options) {
-            return ChannelMechanism.this.create(session, options);
+            return session.gate().call(() -> ChannelMechanism.this.create(session, options));
         }
 
         @Override
         public ChannelEnd create(String name, ChannelOptions options) {
-            return ChannelMechanism.this.create(session, name, options);
+            return session.gate().call(() -> ChannelMechanism.this.create(session, name, options));
         }
 
         @Override
@@ -299,12 +299,12 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
 
         @Override
         public ChannelEnd open(String name, ChannelSide side, int rights) {
-            return ChannelMechanism.this.open(session, name, side, rights);
+            return session.gate().call(() -> ChannelMechanism.this.open(session, name, side, rights));
         }
 
         @Override
         public void unlink(String name) {
-            ChannelMechanism.this.unlink(session, name);
+            session.gate().run(() -> ChannelMechanism.this.unlink(session, name));
         }
     }
 }

@@ -236,7 +236,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
         @Override
         public MessageQueue create(String name, QueueOptions options) {
-            return MessageQueueMechanism.this.create(session, name, options);
+            return session.gate().call(() -> MessageQueueMechanism.this.create(session, name, options));
         }
 
         @Override
@@ -252,12 +252,12 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
         @Override
         public MessageQueue open(String name, int rights, Set<QueueFlag> flags) {
-            return MessageQueueMechanism.this.open(session, name, rights, flags);
+            return session.gate().call(() -> MessageQueueMechanism.this.open(session, name, rights, flags));
         }
 
         @Override
         public void unlink(String name) {
-            MessageQueueMechanism.this.unlink(session, name);
+            session.gate().run(() -> MessageQueueMechanism.this.unlink(session, name));
         }
     }
 }
