@@ -31,6 +31,19 @@ public interface CallerContext {
     Grant authorize(ObjectType type, String name, Permissions permissions, int requested);
 
     /**
+     * Registers a grant the mechanism made without an access decision (its creator's rights on
+     * an anonymous object, a connection accepted for a listener), so that revocation of the
+     * caller's handles on {@code (type, name)} reaches it as it reaches the grants
+     * {@link #authorize} returns. A context that keeps no grants returns it as is.
+     *
+     * @param name the object's name, or {@code #id} for an anonymous object
+     * @return {@code grant}
+     */
+    default Grant register(ObjectType type, String name, Grant grant) {
+        return grant;
+    }
+
+    /**
      * Reserves an amount of a quota before a resource is taken.
      *
      * @throws org.multios.ipc.IpcException LIMIT_EXCEEDED naming the quota; nothing is reserved

@@ -2,6 +2,7 @@ package org.multios.ipc.spi;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.Rights;
 import org.osgi.annotation.versioning.ProviderType;
@@ -11,6 +12,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * tests a bit of it (one volatile read), so revocation takes effect at the next operation: a
  * revoked grant allows nothing. A handle whose operations wait registers {@link #onRevoke} to
  * wake them, so that waiting operations fail too.
+ *
+ * <p>A step that transfers something (one attempt to send, receive, acquire or post) runs between
+ * {@link #beginStep} and {@link #endStep}: it starts only while the grant is not revoked, and
+ * {@link #revoke()} returns only once the steps that started before it have ended. So after
+ * revoke returns no step of the handle transfers anything, even one that passed its check just
+ * before. Steps must not wait for other processes.
  */
 @ProviderType
 public final class Grant {
@@ -20,6 +27,8 @@ public final class Grant {
     private List<Runnable> onRevoke = new ArrayList<>();
     /** Held while the actions run, so that a second revoke returns only after them too. */
     private final Object revoking = new Object();
+    /** Steps begun and not ended; revocation waits on {@code this} until none is left. */
+    private final AtomicInteger steps = new AtomicInteger();
 
     /** A grant of the given {@link Rights} bits. */
     public Grant(int rights) {
@@ -60,7 +69,48 @@ public final class Grant {
      */
     public void revoke() {
         synchronized (revoking) {
-            runAll(take());
+            List<Runnable> actions = take();
+            awaitSteps();
+            runAll(actions);
+        }
+    }
+
+    /**
+     * Begins a step that needs {@code required}: counts it in flight, then tests the grant, so
+     * that a revocation either sees the step and waits for its {@link #endStep} or the step sees
+     * the revocation.
+     *
+     * @return whether the step may run; if not, nothing is left to end
+     */
+    public boolean beginStep(int required) {
+        steps.incrementAndGet();
+        if (allows(required)) {
+            return true;
+        }
+        endStep();
+        return false;
+    }
+
+    /** Ends a step that {@link #beginStep} let run. */
+    public void endStep() {
+        if (steps.decrementAndGet() == 0 && revoked) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    private synchronized void awaitSteps() {
+        boolean interrupted = false;
+        while (steps.get() != 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

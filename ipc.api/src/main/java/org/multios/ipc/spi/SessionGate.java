@@ -1,6 +1,7 @@
 package org.multios.ipc.spi;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import org.multios.ipc.IpcException;
 import org.osgi.annotation.versioning.ProviderType;
@@ -39,6 +40,30 @@ public final class SessionGate {
     /** Ends a call. */
     public void exit() {
         calls.readLock().unlock();
+    }
+
+    /**
+     * Runs a call between {@link #enter()} and {@link #exit()}.
+     *
+     * @throws IpcException CLOSED once the session is closed
+     */
+    public <T> T call(Supplier<T> work) {
+        enter();
+        try {
+            return work.get();
+        } finally {
+            exit();
+        }
+    }
+
+    /** As {@link #call}, for a call that returns nothing. */
+    public void run(Runnable work) {
+        enter();
+        try {
+            work.run();
+        } finally {
+            exit();
+        }
     }
 
     /** Whether the session is closed. */

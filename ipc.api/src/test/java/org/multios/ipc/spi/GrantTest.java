@@ -62,4 +62,27 @@ class GrantTest {
         second.join(20_000);
         assertThat(second.isAlive()).isFalse();
     }
+
+    @Test
+    @Timeout(20)
+    void revokeReturnsOnlyAfterTheStepsBegunBeforeItAndLaterStepsAreRefused() throws Exception {
+        Grant g = new Grant(Rights.READ);
+        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        g.onRevoke(() -> order.add("action"));
+        assertThat(g.beginStep(Rights.READ)).isTrue();
+        assertThat(g.beginStep(Rights.WRITE)).as("a step needing a right not granted").isFalse();
+
+        Thread revoker = new Thread(() -> {
+            g.revoke();
+            order.add("returned");
+        }, "revoker");
+        revoker.start();
+        assertThat(StepPause.awaitBlockedOrDone(revoker)).as("revoke returned with a step under way").isFalse();
+        assertThat(g.beginStep(Rights.READ)).as("a step begun once the revocation started").isFalse();
+        order.add("step ended");
+        g.endStep();
+        revoker.join(TimeUnit.SECONDS.toMillis(20));
+
+        assertThat(order).containsExactly("step ended", "action", "returned");
+    }
 }

@@ -13,7 +13,7 @@ import org.multios.ipc.Quota;
 
 /**
  * A caller context for mechanism tests: access by owner, group and mode as {@link PosixCaller}
- * decides it, with every grant it hands out and every denial a mechanism reports kept, so that a
+ * decides it, with every grant it hands out or is given to register and every denial a mechanism reports kept, so that a
  * test can revoke a handle's grant as the security bundle does and see the audit.
  */
 public final class RecordingCaller implements CallerContext {
@@ -43,6 +43,12 @@ public final class RecordingCaller implements CallerContext {
         Grant g = posix.authorize(type, name, permissions, requested);
         grants.add(g);
         return g;
+    }
+
+    @Override
+    public Grant register(ObjectType type, String name, Grant grant) {
+        grants.add(grant);
+        return grant;
     }
 
     /** Revokes every grant handed out so far, as an operator's revoke of each object does. */

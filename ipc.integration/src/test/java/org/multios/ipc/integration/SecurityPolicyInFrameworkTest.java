@@ -31,6 +31,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -43,9 +46,11 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.multios.ipc.Counter;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcObject;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectType;
@@ -639,6 +644,68 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         assertEquals("nothing of alice to revoke on an object she has no handle on", 0,
                 accessControl(ac -> ac.revoke(context.getBundle().getBundleId(), ObjectType.EVENT, "rv-sem"))
                         .intValue());
+    }
+
+    @Test(timeout = 120_000)
+    public void revocationWakesEveryWaitOfTheProcessBlockedOnANamedOrAnonymousObject() throws Exception {
+        configure(List.of());
+        SyncService aliceSync = probe(SyncService.class);
+        SyncService bobSync = fixture(SyncService.class);
+        EventService aliceEvents = probe(EventService.class);
+        EventService bobEvents = fixture(EventService.class);
+        long bobId = installed(FixtureBundle.SYMBOLIC_NAME).getBundleId();
+
+        keep(aliceSync.createSemaphore("bw-sem", SemaphoreOptions.of(0), 0660));
+        Semaphore bobSem = keep(bobSync.openSemaphore("bw-sem"));
+        Mutex aliceMutex = keep(aliceSync.createMutex("bw-mx", MutexOptions.DEFAULT, 0660));
+        assertEquals(LockResult.ACQUIRED, aliceMutex.lock());
+        Mutex bobMutex = keep(bobSync.openMutex("bw-mx"));
+        keep(aliceEvents.create("bw-ev", EventType.AUTO_RESET, Set.of(), 0660));
+        Event bobEvent = keep(bobEvents.open("bw-ev"));
+        Semaphore bobAnonymous = keep(bobSync.createSemaphore(SemaphoreOptions.of(0)));
+
+        List<FutureTask<Object>> waits = List.of(
+                waiting("bw-acquire", bobSem, () -> {
+                    bobSem.acquire();
+                    return null;
+                }),
+                waiting("bw-lock", bobMutex, bobMutex::lock),
+                waiting("bw-await", bobEvent, bobEvent::await),
+                waiting("bw-anonymous", bobAnonymous, () -> {
+                    bobAnonymous.acquire();
+                    return null;
+                }));
+
+        assertEquals(1, accessControl(ac -> ac.revoke(bobId, ObjectType.SEMAPHORE, "bw-sem")).intValue());
+        assertEquals(1, accessControl(ac -> ac.revoke(bobId, ObjectType.MUTEX, "bw-mx")).intValue());
+        assertEquals(1, accessControl(ac -> ac.revoke(bobId, ObjectType.EVENT, "bw-ev")).intValue());
+        assertEquals("the anonymous semaphore's grant is registered under its id", 1,
+                accessControl(ac -> ac.revoke(bobId, ObjectType.SEMAPHORE, "#" + bobAnonymous.id())).intValue());
+        for (FutureTask<Object> wait : waits) {
+            expectError(IpcError.PERMISSION_DENIED, () -> {
+                try {
+                    wait.get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw (Exception) e.getCause();
+                }
+            });
+        }
+        aliceMutex.unlock();
+    }
+
+    /** Starts a wait on a named thread and returns once the object counts it as waiting. */
+    private static FutureTask<Object> waiting(String name, IpcObject object, Callable<Object> wait) throws Exception {
+        FutureTask<Object> task = new FutureTask<>(wait);
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (object.statistics().get(Counter.WAITS) == 0) {
+            assertTrue(name + " did not start waiting within 20 s", System.nanoTime() - deadline < 0);
+            assertFalse(name + " ended before it waited", task.isDone());
+            Thread.sleep(1);
+        }
+        return task;
     }
 
     // ------------------------------------------------------------------ 5. quotas

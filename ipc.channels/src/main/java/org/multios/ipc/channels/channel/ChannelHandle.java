@@ -8,7 +8,7 @@ import static org.multios.ipc.channels.channel.ChannelDescriptor.WAITS;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -24,6 +24,7 @@ import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * A caller's handle on one end of a channel: the rights granted at open, tested by each
@@ -34,7 +35,7 @@ import org.multios.ipc.spi.Grant;
  * interruption and closing between them. {@link #info()} reports the direction this end
  * receives: messages sent to it, received by it, its depth, and the handles on this end.
  */
-final class ChannelHandle implements ChannelEnd {
+final class ChannelHandle extends GuardedHandle implements ChannelEnd {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final ChannelMechanism mechanism;
@@ -45,14 +46,13 @@ final class ChannelHandle implements ChannelEnd {
     private final PriorityRing inbound;
     private final PriorityRing outbound;
     private final AnonymousChannel anonymous;
-    private final Grant grant;
     private final long sender;
     private final long senderPid;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
 
     ChannelHandle(ChannelMechanism mechanism, ChannelSession session, ChannelFile file, ChannelSide side,
             Grant grant, AnonymousChannel anonymous) {
+        super(session.caller(), session.gate(), grant);
         this.mechanism = mechanism;
         this.session = session;
         this.file = file;
@@ -61,7 +61,6 @@ final class ChannelHandle implements ChannelEnd {
         this.inbound = file.ring(side);
         this.outbound = file.ring(peer);
         this.anonymous = anonymous;
-        this.grant = grant;
         var process = session.caller().process();
         this.sender = PriorityRing.sender(process.kind(), process.id());
         this.senderPid = process.pid();
@@ -77,22 +76,22 @@ final class ChannelHandle implements ChannelEnd {
         this.sliceNanos = nanos;
     }
 
-    // ------------------------------------------------------------------ checks
-
-    private void checkOpen() {
-        if (closed.get() || session.isClosed()) {
-            throw IpcException.closed("handle on end " + side + " of " + file.displayName());
-        }
+    /** Sets a hook called inside each send and receive step (tests only). */
+    void hook(IntConsumer hook) {
+        stepHook(hook);
     }
 
-    private void require(int right, String operation, ChannelSide receiver) {
-        checkOpen();
-        if (!grant.allows(right)) {
-            file.count(receiver, DENIALS, 1);
-            session.caller().denied(ObjectType.CHANNEL, file.plainName(), operation);
-            throw IpcException.permissionDenied(operation, file.displayName() + " (handle rights " + grant + ")",
-                    session.caller().process().toString());
-        }
+    // ------------------------------------------------------------------ checks
+
+    @Override
+    public String describe() {
+        return "handle on end " + side + " of " + file.displayName();
+    }
+
+    /** A refused send counts at the receiving end, whose statistics show what came to it. */
+    @Override
+    protected void countDenial(int right) {
+        file.count(right == Rights.WRITE ? peer : side, DENIALS, 1);
     }
 
     private void checkRange(byte[] b, int off, int len) {
@@ -196,7 +195,7 @@ final class ChannelHandle implements ChannelEnd {
     }
 
     private boolean send(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
-        require(Rights.WRITE, "send to", peer);
+        require(Rights.WRITE, "send to");
         if (src == null) {
             checkRange(b, off, len);
         } else {
@@ -225,7 +224,7 @@ final class ChannelHandle implements ChannelEnd {
             outbound.sendersSleeping(1);
             try {
                 while (true) {
-                    require(Rights.WRITE, "send to", peer);
+                    require(Rights.WRITE, "send to");
                     if (peerClosed()) {
                         throw peerGone("send");
                     }
@@ -253,9 +252,16 @@ final class ChannelHandle implements ChannelEnd {
     }
 
     /** One attempt: the ring takes a slot and reserves the bytes in its budget, or fails. */
+    /** One attempt, inside the grant's step gate: a revocation that returned lets none through. */
     private boolean offer(byte[] b, int off, int len, ByteBuffer src, int priority) {
-        int r = src == null ? outbound.offer(b, off, len, priority, sender, senderPid)
-                : outbound.offer(src, priority, sender, senderPid);
+        int r;
+        beginStep(Rights.WRITE, "send to");
+        try {
+            r = src == null ? outbound.offer(b, off, len, priority, sender, senderPid)
+                    : outbound.offer(src, priority, sender, senderPid);
+        } finally {
+            endStep();
+        }
         if (r < 0) {
             return false;
         }
@@ -297,7 +303,7 @@ final class ChannelHandle implements ChannelEnd {
 
     private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
             boolean wait) {
-        require(Rights.READ, "receive from", side);
+        require(Rights.READ, "receive from");
         if (dst == null) {
             checkRange(buf, off, len);
         } else {
@@ -320,7 +326,7 @@ final class ChannelHandle implements ChannelEnd {
         boolean took = false;
         try {
             while (true) {
-                require(Rights.READ, "receive from", side);
+                require(Rights.READ, "receive from");
                 peerGone = peerClosed();
                 int sequence = inbound.availableSequence();
                 r = poll(buf, off, len, dst, out);
@@ -347,7 +353,13 @@ final class ChannelHandle implements ChannelEnd {
 
     /** One attempt: the length received, EMPTY, or MESSAGE_TOO_LARGE thrown. */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
-        int r = dst == null ? inbound.poll(buf, off, len, out) : inbound.poll(dst, out);
+        int r;
+        beginStep(Rights.READ, "receive from");
+        try {
+            r = dst == null ? inbound.poll(buf, off, len, out) : inbound.poll(dst, out);
+        } finally {
+            endStep();
+        }
         if (r >= 0) {
             file.received(side, r);
             mechanism.taken(out);
@@ -402,27 +414,17 @@ final class ChannelHandle implements ChannelEnd {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         return file.info(side);
     }
 
     @Override
     public void setPermissions(Permissions permissions) {
-        require(Rights.ADMIN, "change the permissions of", side);
+        require(Rights.ADMIN, "change the permissions of");
         if (permissions == null) {
             throw IpcException.invalidArgument(file.displayName() + ": permissions must not be null");
         }
         file.setPermissions(permissions);
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed.get();
     }
 
     /** Wakes every waiter of the channel so that each re-checks (this handle's wake with CLOSED). */
@@ -436,7 +438,7 @@ final class ChannelHandle implements ChannelEnd {
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (markClosed()) {
             session.forget(this);
             int left = file.handles(side, -1);
             if (anonymous != null && left <= 0) {
@@ -445,10 +447,5 @@ final class ChannelHandle implements ChannelEnd {
                 file.wakeAll();
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return "handle on end " + side + " of " + file.displayName() + " (" + grant + ")";
     }
 }

@@ -23,6 +23,7 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.channels.quota.RootObjects;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
@@ -36,6 +37,7 @@ import org.multios.ipc.spi.MechanismProvider;
  */
 public final class ChannelMechanism implements MechanismProvider<ChannelService> {
     private final ObjectDirectory directory;
+    private final RootObjects owned;
     private final Map<CallerContext, ChannelSession> sessions = new ConcurrentHashMap<>();
     private final Set<AnonymousChannel> anonymous = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
@@ -48,6 +50,8 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     public ChannelMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.CHANNEL);
+        this.owned = new RootObjects(List.of(new ObjectDirectory(environment, ObjectType.QUEUE), directory),
+                "named queues and channels");
     }
 
     /** Applies changed limits to later operations. */
@@ -232,23 +236,25 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
         Grant grant = creatorGrant(caller, name, permissions);
-        caller.reserve(Quota.OBJECTS, 1);
-        try {
-            ObjectDirectory.Created created;
-            synchronized (creating) {
-                if (directory.names().contains(name)) {
-                    throw IpcException.alreadyExists(ObjectType.CHANNEL, name);
-                }
-                environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
-                created = directory.create(name,
-                        ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize()),
-                        permissions, region -> ChannelFile.initialize(region, options, false, self));
+        owned.checkRoom(caller, what);
+        ObjectDirectory.Created created;
+        synchronized (creating) {
+            if (directory.names().contains(name)) {
+                throw IpcException.alreadyExists(ObjectType.CHANNEL, name);
             }
-            ChannelFile file = ChannelFile.created(name, created, directory, self, options);
-            return session.track(new ChannelHandle(this, session, file, ChannelSide.A, grant, null));
-        } finally {
-            caller.release(Quota.OBJECTS, 1);
+            environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
+            created = directory.create(name,
+                    ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize()),
+                    permissions, region -> ChannelFile.initialize(region, options, false, self));
         }
+        ChannelFile file = ChannelFile.created(name, created, directory, self, options);
+        try {
+            owned.confirm(caller, what);
+        } catch (IpcException overQuota) {
+            directory.unlink(name);
+            throw overQuota;
+        }
+        return session.track(new ChannelHandle(this, session, file, ChannelSide.A, grant, null));
     }
 
     ChannelEnd open(ChannelSession session, String name, ChannelSide side, int rights) {
@@ -290,17 +296,17 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
 
         @Override
         public Channel create(int bufferSize) {
-            return ChannelMechanism.this.create(session, ChannelOptions.ofBufferSize(bufferSize));
+            return create(ChannelOptions.ofBufferSize(bufferSize));
         }
 
         @Override
         public Channel create(ChannelOptions options) {
-            return ChannelMechanism.this.create(session, options);
+            return session.gate().call(() -> ChannelMechanism.this.create(session, options));
         }
 
         @Override
         public ChannelEnd create(String name, ChannelOptions options) {
-            return ChannelMechanism.this.create(session, name, options);
+            return session.gate().call(() -> ChannelMechanism.this.create(session, name, options));
         }
 
         @Override
@@ -310,12 +316,12 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
 
         @Override
         public ChannelEnd open(String name, ChannelSide side, int rights) {
-            return ChannelMechanism.this.open(session, name, side, rights);
+            return session.gate().call(() -> ChannelMechanism.this.open(session, name, side, rights));
         }
 
         @Override
         public void unlink(String name) {
-            ChannelMechanism.this.unlink(session, name);
+            session.gate().run(() -> ChannelMechanism.this.unlink(session, name));
         }
     }
 }

@@ -9,36 +9,42 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.SessionGate;
 
 /**
  * What one calling process holds in the channel mechanism: its handles (and through them its
  * anonymous channels), and the messages it sent that count against its
  * {@link Quota#QUEUED_MESSAGES} quota until they are received through this mechanism or the
- * session closes. Closing the session closes every handle.
+ * session closes. Closing the session (its release) waits for the service calls under way, so
+ * nothing they create appears after it, then closes every handle.
  */
 final class ChannelSession {
     private final CallerContext caller;
     private final IpcProcess process;
     private final Set<ChannelHandle> handles = ConcurrentHashMap.newKeySet();
     private final AtomicLong queued = new AtomicLong();
-    private volatile boolean closed;
+    private final SessionGate gate;
 
     ChannelSession(CallerContext caller) {
         this.caller = caller;
         this.process = caller.process();
+        this.gate = new SessionGate("the channel service of " + process);
+    }
+
+    SessionGate gate() {
+        return gate;
     }
 
     CallerContext caller() {
         return caller;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
-    /** Refuses every later operation of this session's handles; waiters wake with CLOSED. */
+    /**
+     * Refuses every later service call and operation of this session's handles, once the calls
+     * under way have ended; waiters wake with CLOSED.
+     */
     void markClosed() {
-        closed = true;
+        gate.close();
         for (ChannelHandle h : new ArrayList<>(handles)) {
             h.wakeWaiters();
         }
@@ -46,7 +52,7 @@ final class ChannelSession {
 
     ChannelHandle track(ChannelHandle handle) {
         handles.add(handle);
-        if (closed) {
+        if (gate.isClosed()) {
             handle.close();
         }
         return handle;

@@ -2,37 +2,34 @@ package org.multios.ipc.channels.pipe;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcObject;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * What every pipe end shares: its owner's session, the grant tested by each operation and again
  * at every pass of a wait, the non-blocking flag, argument checks and closing. Revoking the grant
  * wakes the end's waiters ({@link #revoked()}), which then fail with PERMISSION_DENIED.
  */
-abstract class PipeEnd implements IpcObject {
+abstract class PipeEnd extends GuardedHandle {
     final PipeSession session;
     final PipeTarget pipe;
     final PipeCounters counters;
-    private final Grant grant;
     private final String role;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean nonBlocking;
 
     PipeEnd(PipeSession session, PipeTarget pipe, Grant grant, String role, boolean nonBlocking) {
+        super(session.caller(), session.gate(), grant);
         this.session = session;
         this.pipe = pipe;
         this.counters = pipe.counters();
-        this.grant = grant;
         this.role = role;
         this.nonBlocking = nonBlocking;
         counters.increment(Counter.HANDLES);
@@ -50,32 +47,18 @@ abstract class PipeEnd implements IpcObject {
 
     /** Makes revocation of the grant wake this end's waiters; once, when the end is tracked. */
     void watchRevocation() {
-        grant.onRevoke(this::revoked);
+        grant().onRevoke(this::revoked);
     }
 
     /** {@code the reading end of pipe 'x'}, for messages. */
-    String describe() {
+    @Override
+    public String describe() {
         return "the " + role + " end of " + pipe.displayName();
     }
 
-    boolean closedNow() {
-        return closed.get() || session.isClosed();
-    }
-
-    void checkOpen() {
-        if (closedNow()) {
-            throw IpcException.closed(describe());
-        }
-    }
-
-    void require(int right, String operation) {
-        checkOpen();
-        if (!grant.allows(right)) {
-            counters.increment(Counter.DENIALS);
-            session.caller().denied(ObjectType.PIPE, pipe.name().orElse("#" + pipe.id()), operation);
-            throw IpcException.permissionDenied(operation, describe() + " (handle rights " + grant + ")",
-                    session.caller().process().toString());
-        }
+    @Override
+    protected void countDenial(int right) {
+        counters.increment(Counter.DENIALS);
     }
 
     /** Counts and returns a failure of an operation (not a denial, not a timeout). */
@@ -130,11 +113,6 @@ abstract class PipeEnd implements IpcObject {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         return pipe.info();
     }
@@ -149,13 +127,8 @@ abstract class PipeEnd implements IpcObject {
     }
 
     @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (markClosed()) {
             try {
                 closing();
             } finally {
@@ -163,10 +136,5 @@ abstract class PipeEnd implements IpcObject {
                 session.forget(this);
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return describe() + " (" + grant + ")";
     }
 }

@@ -33,6 +33,10 @@ final class PipeSession {
         return caller;
     }
 
+    SessionGate gate() {
+        return calls;
+    }
+
     boolean isClosed() {
         return calls.isClosed();
     }

@@ -89,8 +89,11 @@ final class SessionPipeService implements PipeService {
                 caller.release(Quota.OBJECTS, 1);
                 throw e;
             }
-            UnnamedReader reader = new UnnamedReader(session, pipe, new Grant(Rights.READ | Rights.ADMIN), nonBlocking);
-            UnnamedWriter writer = new UnnamedWriter(session, pipe, new Grant(Rights.WRITE | Rights.ADMIN), nonBlocking);
+            String key = "#" + id;
+            UnnamedReader reader = new UnnamedReader(session, pipe,
+                    caller.register(ObjectType.PIPE, key, new Grant(Rights.READ | Rights.ADMIN)), nonBlocking);
+            UnnamedWriter writer = new UnnamedWriter(session, pipe,
+                    caller.register(ObjectType.PIPE, key, new Grant(Rights.WRITE | Rights.ADMIN)), nonBlocking);
             session.track(reader);
             session.track(writer);
             return new PipeEnds(id, reader, writer);

@@ -15,13 +15,13 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.channels.quota.RootObjects;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
@@ -37,6 +37,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     private static final int CREATE_ATTEMPTS = 8;
 
     private final ObjectDirectory directory;
+    private final RootObjects owned;
     private final Map<CallerContext, QueueSession> sessions = new ConcurrentHashMap<>();
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
     private volatile QueueSession[] sessionArray = new QueueSession[0];
@@ -47,6 +48,8 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     public MessageQueueMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.QUEUE);
+        this.owned = new RootObjects(List.of(directory, new ObjectDirectory(environment, ObjectType.CHANNEL)),
+                "named queues and channels");
     }
 
     /** Applies changed limits to later operations. */
@@ -170,17 +173,19 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
         Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.ADMIN);
-        caller.reserve(Quota.OBJECTS, 1);
+        owned.checkRoom(caller, what);
+        ObjectDirectory.Created created = directory.create(name,
+                QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages()), permissions,
+                region -> QueueFile.initialize(region, options.maxMessageSize(), options.maxMessages(),
+                        options.mode(), self));
+        QueueFile file = QueueFile.created(name, created, directory, self);
         try {
-            ObjectDirectory.Created created = directory.create(name,
-                    QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages()), permissions,
-                    region -> QueueFile.initialize(region, options.maxMessageSize(), options.maxMessages(),
-                            options.mode(), self));
-            QueueFile file = QueueFile.created(name, created, directory, self);
-            return session.track(new QueueHandle(this, session, file, grant, options.nonBlocking()));
-        } finally {
-            caller.release(Quota.OBJECTS, 1);
+            owned.confirm(caller, what);
+        } catch (IpcException overQuota) {
+            directory.unlink(name);
+            throw overQuota;
         }
+        return session.track(new QueueHandle(this, session, file, grant, options.nonBlocking()));
     }
 
     MessageQueue open(QueueSession session, String name, int rights, Set<QueueFlag> flags) {
@@ -239,7 +244,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
         @Override
         public MessageQueue create(String name, QueueOptions options) {
-            return MessageQueueMechanism.this.create(session, name, options);
+            return session.gate().call(() -> MessageQueueMechanism.this.create(session, name, options));
         }
 
         @Override
@@ -255,12 +260,12 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
         @Override
         public MessageQueue open(String name, int rights, Set<QueueFlag> flags) {
-            return MessageQueueMechanism.this.open(session, name, rights, flags);
+            return session.gate().call(() -> MessageQueueMechanism.this.open(session, name, rights, flags));
         }
 
         @Override
         public void unlink(String name) {
-            MessageQueueMechanism.this.unlink(session, name);
+            session.gate().run(() -> MessageQueueMechanism.this.unlink(session, name));
         }
     }
 }

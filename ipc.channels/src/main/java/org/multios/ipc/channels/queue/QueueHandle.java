@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -26,6 +26,7 @@ import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * A caller's handle on a named queue: the rights granted at open, tested by each operation and
@@ -35,7 +36,7 @@ import org.multios.ipc.spi.Grant;
  * them. Revoking the grant wakes the queue's sleepers, so this handle's fail with
  * PERMISSION_DENIED.
  */
-final class QueueHandle implements MessageQueue {
+final class QueueHandle extends GuardedHandle implements MessageQueue {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final MessageQueueMechanism mechanism;
@@ -43,28 +44,37 @@ final class QueueHandle implements MessageQueue {
     private final QueueFile file;
     private final PriorityRing ring;
     private final MappedRegion region;
-    private final Grant grant;
     private final long sender;
     private final long senderPid;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean nonBlocking;
     private volatile QueueWatcher watcher;
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
 
     QueueHandle(MessageQueueMechanism mechanism, QueueSession session, QueueFile file, Grant grant,
             boolean nonBlocking) {
+        super(session.caller(), session.gate(), grant);
         this.mechanism = mechanism;
         this.session = session;
         this.file = file;
         this.ring = file.ring();
         this.region = file.region();
-        this.grant = grant;
         this.nonBlocking = nonBlocking;
         var process = session.caller().process();
         this.sender = PriorityRing.sender(process.kind(), process.id());
         this.senderPid = process.pid();
         file.count(HANDLES, 1);
-        grant.onRevoke(ring::wakeAll);
+        grant.onRevoke(this::revoked);
+    }
+
+    /** At revocation: the listener registration ends, and the queue's sleepers wake to re-check. */
+    private void revoked() {
+        synchronized (this) {
+            QueueWatcher w = watcher;
+            if (w != null) {
+                w.stop();
+            }
+        }
+        ring.wakeAll();
     }
 
     QueueFile file() {
@@ -79,22 +89,21 @@ final class QueueHandle implements MessageQueue {
         this.sliceNanos = nanos;
     }
 
-    // ------------------------------------------------------------------ checks
-
-    private void checkOpen() {
-        if (closed.get() || session.isClosed()) {
-            throw IpcException.closed("handle on " + file.displayName());
-        }
+    /** Sets a hook called inside each send and receive step (tests only). */
+    void hook(IntConsumer hook) {
+        stepHook(hook);
     }
 
-    private void require(int right, String operation) {
-        checkOpen();
-        if (!grant.allows(right)) {
-            file.count(DENIALS, 1);
-            session.caller().denied(ObjectType.QUEUE, file.plainName(), operation);
-            throw IpcException.permissionDenied(operation, file.displayName() + " (handle rights " + grant + ")",
-                    session.caller().process().toString());
-        }
+    // ------------------------------------------------------------------ checks
+
+    @Override
+    public String describe() {
+        return "handle on " + file.displayName();
+    }
+
+    @Override
+    protected void countDenial(int right) {
+        file.count(DENIALS, 1);
     }
 
     private void checkRange(byte[] b, int off, int len) {
@@ -243,9 +252,16 @@ final class QueueHandle implements MessageQueue {
         }
     }
 
+    /** One attempt, inside the grant's step gate: a revocation that returned lets none through. */
     private boolean offer(byte[] b, int off, int len, ByteBuffer src, int priority) {
-        int r = src == null ? ring.offer(b, off, len, priority, sender, senderPid)
-                : ring.offer(src, priority, sender, senderPid);
+        int r;
+        beginStep(Rights.WRITE, "send to");
+        try {
+            r = src == null ? ring.offer(b, off, len, priority, sender, senderPid)
+                    : ring.offer(src, priority, sender, senderPid);
+        } finally {
+            endStep();
+        }
         if (r < 0) {
             return false;
         }
@@ -330,9 +346,18 @@ final class QueueHandle implements MessageQueue {
         }
     }
 
-    /** One attempt: the length received, EMPTY, or MESSAGE_TOO_LARGE thrown. */
+    /**
+     * One attempt, inside the grant's step gate: the length received, EMPTY, or
+     * MESSAGE_TOO_LARGE thrown.
+     */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
-        int r = dst == null ? ring.poll(buf, off, len, out) : ring.poll(dst, out);
+        int r;
+        beginStep(Rights.READ, "receive from");
+        try {
+            r = dst == null ? ring.poll(buf, off, len, out) : ring.poll(dst, out);
+        } finally {
+            endStep();
+        }
         if (r >= 0) {
             file.received(r);
             mechanism.taken(out);
@@ -371,10 +396,10 @@ final class QueueHandle implements MessageQueue {
         if (listener == null) {
             throw IpcException.invalidArgument(file.displayName() + ": listener must not be null");
         }
-        require(Rights.READ, "register a listener on");
         long me = ring.ownerWord();
         synchronized (this) {
-            checkOpen();
+            // under the lock that revocation takes to end the registration: one or the other comes first
+            require(Rights.READ, "register a listener on");
             if (!region.compareAndSetLong(LISTENER_OWNER, 0, me)) {
                 long holder = region.getLongVolatile(LISTENER_OWNER);
                 boolean stale = holder != me && holder != 0 && ring.isOwnerDead(holder);
@@ -416,11 +441,6 @@ final class QueueHandle implements MessageQueue {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         return file.info();
     }
@@ -434,15 +454,10 @@ final class QueueHandle implements MessageQueue {
         file.setPermissions(permissions);
     }
 
-    @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
     /** Closes the handle: its registration ends and every waiter wakes (and, through it, with CLOSED). */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (markClosed()) {
             QueueWatcher w = watcher;
             if (w != null) {
                 w.close();
@@ -451,10 +466,5 @@ final class QueueHandle implements MessageQueue {
             session.forget(this);
             ring.wakeAll();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "handle on " + file.displayName() + " (" + grant + ")";
     }
 }

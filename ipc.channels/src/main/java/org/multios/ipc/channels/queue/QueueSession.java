@@ -9,35 +9,38 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.SessionGate;
 
 /**
  * What one calling process holds in the queue mechanism: its handles, and the messages it sent
  * that count against its {@link Quota#QUEUED_MESSAGES} quota until they are received (through
- * this mechanism) or the session closes. Closing the session closes every handle.
+ * this mechanism) or the session closes. Closing the session (its release) waits for the service
+ * calls under way, so nothing they create appears after it, then closes every handle.
  */
 final class QueueSession {
     private final CallerContext caller;
     private final IpcProcess process;
     private final Set<QueueHandle> handles = ConcurrentHashMap.newKeySet();
     private final AtomicLong queued = new AtomicLong();
-    private volatile boolean closed;
+    private final SessionGate gate;
 
     QueueSession(CallerContext caller) {
         this.caller = caller;
         this.process = caller.process();
+        this.gate = new SessionGate("the message queue service of " + process);
+    }
+
+    SessionGate gate() {
+        return gate;
     }
 
     CallerContext caller() {
         return caller;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     QueueHandle track(QueueHandle handle) {
         handles.add(handle);
-        if (closed) {
+        if (gate.isClosed()) {
             handle.close();
         }
         return handle;
@@ -79,7 +82,7 @@ final class QueueSession {
 
     /** Closes every handle (waiters wake with CLOSED) and gives back the quota still held. */
     void close() {
-        closed = true;
+        gate.close();
         for (QueueHandle h : new ArrayList<>(handles)) {
             h.close();
         }

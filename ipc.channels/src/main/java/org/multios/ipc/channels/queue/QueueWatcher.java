@@ -78,15 +78,26 @@ final class QueueWatcher implements QueueRegistration {
     /** How long closing waits for a listener that is still running, twice (then interrupts). */
     private static final long JOIN_MILLIS = 2_000;
 
-    /** Removes the registration, wakes the thread and waits for it to end (unless called from it). */
-    @Override
-    public void close() {
+    /**
+     * Removes the registration and wakes the thread, without waiting for it: at revocation of the
+     * handle's grant, which must not wait for a listener. Returns whether this call removed it.
+     */
+    boolean stop() {
         if (!closed.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         region.compareAndSetLong(LISTENER_OWNER, owner, 0);
         Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
         handle.forget(this);
+        return true;
+    }
+
+    /** Removes the registration, wakes the thread and waits for it to end (unless called from it). */
+    @Override
+    public void close() {
+        if (!stop()) {
+            return;
+        }
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(JOIN_MILLIS);

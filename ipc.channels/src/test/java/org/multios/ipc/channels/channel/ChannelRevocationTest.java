@@ -20,13 +20,17 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.IpcRootSupport;
 import org.multios.ipc.spi.KernelSleep;
+import org.multios.ipc.spi.GuardedHandle;
 import org.multios.ipc.spi.RecordingCaller;
+import org.multios.ipc.spi.StepPause;
 
 /**
  * Issue #26 item 1 for channels: revoking an end's grant stops its send and receive that are
  * already asleep: the revocation wakes them (their slices are an hour long, and nothing else
  * happens before they must have failed), they fail with PERMISSION_DENIED and are audited, and
- * the message sent, or the space made, after the revocation stays for others.
+ * the message sent, or the space made, after the revocation stays for others. A non-blocking
+ * send that passed its grant check before the revocation is delivered before the revocation
+ * returns.
  */
 @Timeout(60)
 class ChannelRevocationTest extends IpcRootSupport {
@@ -91,5 +95,29 @@ class ChannelRevocationTest extends IpcRootSupport {
         assertThat(victim.denials()).containsExactly("send to channel 'sc'");
         assertThat(b.tryReceive(new byte[64], 0, 64, new MessageInfo())).as("nothing came through")
                 .isEqualTo(MessagePort.NO_MESSAGE);
+    }
+
+    @Test
+    void aTrySendThatPassedItsCheckIsDeliveredBeforeRevokeReturns() throws Exception {
+        ChannelEnd a = channels(peer).create("ic", ONE_MESSAGE);
+        ChannelHandle revoked = (ChannelHandle) channels(victim).open("ic", ChannelSide.B);
+        StepPause pause = new StepPause().arm(GuardedHandle.STEP_GRANTED);
+        revoked.hook(pause);
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
+        start("c-step-send", sent, () -> revoked.trySend(new byte[3], 0, 3, 1));
+        pause.awaitReached();
+
+        CompletableFuture<Integer> pendingWhenRevoked = new CompletableFuture<>();
+        Thread revoker = start("c-revoker", pendingWhenRevoked, () -> {
+            victim.revokeAll();
+            return a.pendingMessages();
+        });
+        boolean returnedWhileHeld = StepPause.awaitBlockedOrDone(revoker);
+        pause.resume();
+
+        assertThat(sent.get(20, TimeUnit.SECONDS)).as("the step under way completes").isTrue();
+        assertThat(pendingWhenRevoked.get(20, TimeUnit.SECONDS))
+                .as("the message of the step under way was there when revoke returned").isEqualTo(1);
+        assertThat(returnedWhileHeld).as("revoke waited for the step").isFalse();
     }
 }

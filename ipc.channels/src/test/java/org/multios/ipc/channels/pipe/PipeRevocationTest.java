@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.Rights;
+import org.multios.ipc.pipe.Pipe;
 import org.multios.ipc.pipe.PipeFlag;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
@@ -147,6 +149,19 @@ class PipeRevocationTest extends PipeTestSupport {
         assertThat(pipe.available()).isEqualTo(16);
         assertThat(victim.denials()).containsExactly("read from pipe '#1'", "write to pipe '#1'");
         session.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void anUnnamedPipesGrantsAreRegisteredSoThatRevocationReachesABlockedRead() throws Exception {
+        Pipe pipe = service(victim).create(16, Set.of());
+        Future<Integer> read = start("revoked-anonymous-reader", () -> pipe.reader().read(new byte[8], 0, 8));
+        awaitWaiting("revoked-anonymous-reader");
+
+        victim.revokeAll();
+
+        assertDenied(read);
+        assertDeniedNow(() -> pipe.writer().write(new byte[1], 0, 1));
     }
 
     private static long drain(PipeReader reader) {

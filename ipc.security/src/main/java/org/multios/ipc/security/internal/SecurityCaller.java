@@ -86,6 +86,12 @@ public final class SecurityCaller implements CallerContext {
         });
     }
 
+    @Override
+    public Grant register(ObjectType type, String name, Grant grant) {
+        grants.add(process.id(), type, name, grant);
+        return grant;
+    }
+
     private static String verb(int missing) {
         if ((missing & Rights.ADMIN) != 0) {
             return "administer";

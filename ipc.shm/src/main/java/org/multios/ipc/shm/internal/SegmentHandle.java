@@ -3,7 +3,6 @@ package org.multios.ipc.shm.internal;
 import static org.multios.ipc.shm.internal.SegmentDescriptor.HANDLES_NOW_OFFSET;
 
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
@@ -14,22 +13,21 @@ import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * A caller's handle on a segment, with the rights granted when it was opened. Revoking the grant
  * detaches the handle's mapping ({@link Segment#detach()}).
  */
-final class SegmentHandle implements SharedMemory {
+final class SegmentHandle extends GuardedHandle implements SharedMemory {
     private final Session session;
     private final Segment segment;
-    private final Grant grant;
     private final boolean osWritable;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     SegmentHandle(Session session, Segment segment, Grant grant, boolean osWritable) {
+        super(session.caller(), session.gate(), grant);
         this.session = session;
         this.segment = segment;
-        this.grant = grant;
         this.osWritable = osWritable;
         segment.retain();
         segment.countNow(HANDLES_NOW_OFFSET, 1);
@@ -40,7 +38,7 @@ final class SegmentHandle implements SharedMemory {
         return segment;
     }
 
-    /** Reports a refused operation to the caller context's audit. */
+    /** Reports a refused operation of a mapping to the caller context's audit. */
     void denied(String operation) {
         session.caller().denied(ObjectType.SHARED_MEMORY, segment.name().orElse("#" + segment.id()), operation);
     }
@@ -49,18 +47,9 @@ final class SegmentHandle implements SharedMemory {
         return session.caller().process().toString();
     }
 
-    private void open() {
-        if (closed.get()) {
-            throw IpcException.closed("handle on " + segment.displayName());
-        }
-    }
-
-    private void require(int right, String operation) {
-        if (!grant.allows(right)) {
-            denied(operation);
-            throw IpcException.permissionDenied(operation, segment.displayName() + " (handle rights " + grant + ")",
-                    owner());
-        }
+    @Override
+    public String describe() {
+        return "handle on " + segment.displayName();
     }
 
     @Override
@@ -78,14 +67,9 @@ final class SegmentHandle implements SharedMemory {
         return segment.name();
     }
 
-    @Override
-    public int rights() {
-        return grant.rights();
-    }
-
     /** Whether the handle's grant still allows the rights. */
     boolean allows(int required) {
-        return grant.allows(required);
+        return grant().allows(required);
     }
 
     @Override
@@ -96,7 +80,6 @@ final class SegmentHandle implements SharedMemory {
 
     @Override
     public void setPermissions(Permissions permissions) {
-        open();
         require(Rights.ADMIN, "change the permissions of");
         segment.setPermissions(permissions);
     }
@@ -113,7 +96,7 @@ final class SegmentHandle implements SharedMemory {
 
     @Override
     public Mapping map(MapAccess access, long offset, long length) {
-        open();
+        checkOpen();
         if (access == null) {
             throw IpcException.invalidArgument(segment.displayName() + ": map access must be given");
         }
@@ -131,7 +114,6 @@ final class SegmentHandle implements SharedMemory {
 
     @Override
     public void write(long offset, byte[] data) {
-        open();
         require(Rights.WRITE, "write to");
         if (!osWritable) {
             throw IpcException.permissionDenied("write to (the operating system refused write access)",
@@ -144,7 +126,6 @@ final class SegmentHandle implements SharedMemory {
 
     @Override
     public int read(long offset, byte[] buffer) {
-        open();
         require(Rights.READ, "read from");
         checkRange(offset, buffer.length);
         segment.region().getBytes(SegmentDescriptor.DATA_OFFSET + offset, buffer, 0, buffer.length);
@@ -165,21 +146,11 @@ final class SegmentHandle implements SharedMemory {
     }
 
     @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (markClosed()) {
             segment.countNow(HANDLES_NOW_OFFSET, -1);
             session.forget(this);
             segment.release();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "handle on " + segment.displayName() + " (" + grant + ")";
     }
 }

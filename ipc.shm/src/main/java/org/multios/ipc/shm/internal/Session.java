@@ -28,6 +28,10 @@ final class Session {
         this.calls = new SessionGate("the shared memory service of " + caller.process());
     }
 
+    SessionGate gate() {
+        return calls;
+    }
+
     CallerContext caller() {
         return caller;
     }

@@ -259,7 +259,8 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                         unreserve(caller, size);
                     });
             anonymous.add(segment);
-            return session.track(new SegmentHandle(session, segment, new Grant(Rights.ALL), true));
+            Grant grant = caller.register(ObjectType.SHARED_MEMORY, "#" + id, new Grant(Rights.ALL));
+            return session.track(new SegmentHandle(session, segment, grant, true));
         } catch (RuntimeException e) {
             unreserve(caller, size);
             throw e;

@@ -1,6 +1,7 @@
 package org.multios.ipc.shm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.shm.MapAccess;
@@ -107,5 +110,20 @@ class SegmentAddressRevocationTest {
         ownMapping.putLongVolatile(16, 6);
         assertThat(p.getLong(16)).as("after the last user closed").isZero();
         assertThat(ownMapping.getLongVolatile(16)).isEqualTo(6);
+    }
+
+    @Test
+    @Timeout(30)
+    void anAnonymousSegmentsGrantIsRegisteredSoThatRevocationReachesIt() {
+        mechanism = new SharedMemoryMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        SharedMemory anonymous = mechanism.bind(owner).createAnonymous(4096);
+        Mapping mapping = anonymous.map(MapAccess.READ_WRITE);
+        mapping.putLongVolatile(0, 3);
+
+        owner.revokeAll();
+
+        assertThat(anonymous.rights()).as("the creator's grant was revoked").isZero();
+        assertThatThrownBy(() -> mapping.getLongVolatile(0)).isInstanceOfSatisfying(IpcException.class,
+                e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED));
     }
 }

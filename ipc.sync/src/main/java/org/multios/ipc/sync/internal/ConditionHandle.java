@@ -52,8 +52,9 @@ final class ConditionHandle extends SyncHandle implements Condition {
         long start = System.nanoTime();
         boolean timedOut = false;
         LockResult relocked;
+        boolean signalled = false;
         try {
-            while (region.getIntVolatile(STATE) == sequence) {
+            while (!(signalled = moved(sequence))) {
                 if (!sleep(STATE, sequence, deadline, "wait on")) {
                     timedOut = true;
                     break;
@@ -61,6 +62,9 @@ final class ConditionHandle extends SyncHandle implements Condition {
             }
         } finally {
             region.getAndAddInt(WORD3, -1);
+            if (!signalled && !timedOut && region.getIntVolatile(STATE) != sequence) {
+                passOn();
+            }
             relocked = m.relockAfterWait(holds);
             object.recordWait(System.nanoTime() - start);
         }
@@ -70,6 +74,26 @@ final class ConditionHandle extends SyncHandle implements Condition {
         }
         object.count(ACQUISITIONS, 1);
         return relocked;
+    }
+
+    /** Whether a signal or broadcast came since {@code sequence}, seen inside the grant's step gate. */
+    private boolean moved(int sequence) {
+        beginStep(Rights.READ, "wait on");
+        try {
+            return region.getIntVolatile(STATE) != sequence;
+        } finally {
+            endStep();
+        }
+    }
+
+    /**
+     * Wakes one more sleeper: called by a waiter that leaves by failing (revoked, closed,
+     * interrupted) after a signal came, since the wake-up it got may have been the only one.
+     */
+    private void passOn() {
+        if (region.getIntVolatile(WORD3) > 0) {
+            Futex.wake(region, STATE, 1);
+        }
     }
 
     @Override
@@ -84,7 +108,12 @@ final class ConditionHandle extends SyncHandle implements Condition {
 
     private void notify(int count) {
         require(Rights.WRITE, "signal");
-        region.getAndAddInt(STATE, 1);
+        beginStep(Rights.WRITE, "signal");
+        try {
+            region.getAndAddInt(STATE, 1);
+        } finally {
+            endStep();
+        }
         object.count(POSTS, 1);
         if (region.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, count);

@@ -59,14 +59,21 @@ final class EventHandle extends SyncHandle implements Event {
     @Override
     public void signal(long data) {
         require(Rights.WRITE, "signal");
-        long ticket = region.getAndAddLong(EVENT_TICKETS, 1) + 1;
-        long record = record(sequence(ticket));
-        long tag = (ticket & SEQUENCE_MASK) << 32;
-        region.putLongVolatile(record, tag | (data & 0xffff_ffffL));
-        region.putLongVolatile(record + 8, tag | (data >>> 32));
-        step(STEP_DATA_WRITTEN);
+        boolean published;
+        beginStep(Rights.WRITE, "signal");
+        try {
+            long ticket = region.getAndAddLong(EVENT_TICKETS, 1) + 1;
+            long record = record(sequence(ticket));
+            long tag = (ticket & SEQUENCE_MASK) << 32;
+            region.putLongVolatile(record, tag | (data & 0xffff_ffffL));
+            region.putLongVolatile(record + 8, tag | (data >>> 32));
+            step(STEP_DATA_WRITTEN);
+            published = publish(ticket, EVENT_SIGNALLED);
+        } finally {
+            endStep();
+        }
         object.count(POSTS, 1);
-        if (publish(ticket, EVENT_SIGNALLED) && region.getIntVolatile(WORD3) > 0) {
+        if (published && region.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, autoReset() ? 1 : Integer.MAX_VALUE);
         }
     }
@@ -79,7 +86,12 @@ final class EventHandle extends SyncHandle implements Event {
     @Override
     public void reset() {
         require(Rights.WRITE, "reset");
-        publish(region.getAndAddLong(EVENT_TICKETS, 1) + 1, 0);
+        beginStep(Rights.WRITE, "reset");
+        try {
+            publish(region.getAndAddLong(EVENT_TICKETS, 1) + 1, 0);
+        } finally {
+            endStep();
+        }
     }
 
     /**
@@ -137,6 +149,15 @@ final class EventHandle extends SyncHandle implements Event {
      *         still being written
      */
     Taken take() {
+        beginStep(Rights.READ, "wait on");
+        try {
+            return takeStep();
+        } finally {
+            endStep();
+        }
+    }
+
+    private Taken takeStep() {
         boolean auto = autoReset();
         while (true) {
             int state = region.getIntVolatile(STATE);

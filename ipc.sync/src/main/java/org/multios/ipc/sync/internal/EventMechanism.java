@@ -65,19 +65,21 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Event create(EventType type, Set<EventFlag> flags) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.EVENT, r -> init(r, type, flags));
-            return session.track(new EventHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.EVENT, r -> init(r, type, flags));
+                return session.track(new EventHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public Event create(String name, EventType type, Set<EventFlag> flags, Permissions permissions) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.create(session.caller(), ObjectType.EVENT, name, permissions,
-                    r -> init(r, type, flags));
-            session.created(a.object().id());
-            return session.track(new EventHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.create(session.caller(), ObjectType.EVENT, name, permissions,
+                        r -> init(r, type, flags));
+                session.created(a.object().id());
+                return session.track(new EventHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
@@ -88,16 +90,16 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Event open(String name) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.open(session.caller(), ObjectType.EVENT, name, Rights.READ);
-            return session.track(new EventHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.open(session.caller(), ObjectType.EVENT, name, Rights.READ);
+                return session.track(new EventHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public void unlink(String name) {
             checkOpen();
-            session.checkOpen();
-            unlinked(store.unlink(session.caller(), ObjectType.EVENT, name));
+            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.EVENT, name)));
         }
 
         @Override

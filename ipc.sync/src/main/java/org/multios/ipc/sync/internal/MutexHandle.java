@@ -140,13 +140,15 @@ final class MutexHandle extends SyncHandle implements Mutex {
         long start = 0;
         long nextLivenessCheck = 0;
         boolean waited = false;
+        boolean owner = false;
         try {
             while (true) {
                 recheck("lock");
                 long w = region.getLongVolatile(LOCK_WORD);
                 if (w == 0) {
                     // after sleeping, others may still sleep: keep their bit so that unlock wakes one
-                    if (region.compareAndSetLong(LOCK_WORD, 0, waited ? me | MUTEX_WAITERS_BIT : me)) {
+                    if (claim(0, waited ? me | MUTEX_WAITERS_BIT : me)) {
+                        owner = true;
                         return becomeOwner(me, false);
                     }
                     continue;
@@ -155,10 +157,10 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     nextLivenessCheck = System.nanoTime() + Futex.MAX_SLICE_NANOS;
                     step(STEP_OWNER_READ);
                     // the takeover replaces exactly the owner judged dead, or nothing
-                    boolean tookOver = liveness.isOwnerDead(w, home)
-                            && region.compareAndSetLong(LOCK_WORD, w, me | (w & MUTEX_WAITERS_BIT));
+                    boolean tookOver = liveness.isOwnerDead(w, home) && claim(w, me | (w & MUTEX_WAITERS_BIT));
                     step(STEP_OWNER_JUDGED);
                     if (tookOver) {
+                        owner = true;
                         return becomeOwner(me, robust());
                     }
                     continue;
@@ -185,6 +187,37 @@ final class MutexHandle extends SyncHandle implements Mutex {
         } finally {
             if (waited) {
                 object.recordWait(System.nanoTime() - start);
+                if (!owner) {
+                    passOn();
+                }
+            }
+        }
+    }
+
+    /** Swaps the lock word from {@code expected} to {@code word}, inside the grant's step gate. */
+    private boolean claim(long expected, long word) {
+        beginStep(Rights.WRITE, "lock");
+        try {
+            return region.compareAndSetLong(LOCK_WORD, expected, word);
+        } finally {
+            endStep();
+        }
+    }
+
+    /**
+     * Called by a sleeper that leaves without the lock (revoked, closed, interrupted, timed out),
+     * since the wake-up it got from an unlock may have been the only one: wakes one more sleeper
+     * if the lock is free, or else makes sure the owner's unlock wakes one.
+     */
+    private void passOn() {
+        while (true) {
+            long w = region.getLongVolatile(LOCK_WORD);
+            if (w == 0) {
+                Futex.wake(region, LOCK_FUTEX, 1);
+                return;
+            }
+            if ((w & MUTEX_WAITERS_BIT) != 0 || region.compareAndSetLong(LOCK_WORD, w, w | MUTEX_WAITERS_BIT)) {
+                return;
             }
         }
     }

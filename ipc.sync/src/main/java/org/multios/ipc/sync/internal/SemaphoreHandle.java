@@ -59,9 +59,11 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         object.count(WAITS, 1);
         long start = System.nanoTime();
         region.getAndAddInt(WORD3, 1);
+        boolean took = false;
         try {
             while (true) {
                 if (takeOne()) {
+                    took = true;
                     object.count(ACQUISITIONS, 1);
                     object.recordWait(System.nanoTime() - start);
                     return true;
@@ -72,18 +74,38 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
             }
         } finally {
             region.getAndAddInt(WORD3, -1);
+            if (!took) {
+                passOn();
+            }
         }
     }
 
+    /**
+     * Wakes one more sleeper if a permit is there and someone sleeps for it: called by a waiter
+     * that leaves without taking (revoked, closed, interrupted, timed out), since the wake-up it
+     * got may have been the only one.
+     */
+    private void passOn() {
+        if (region.getIntVolatile(STATE) > 0 && region.getIntVolatile(WORD3) > 0) {
+            Futex.wake(region, STATE, 1);
+        }
+    }
+
+    /** Takes a permit if there is one, inside the grant's step gate. */
     private boolean takeOne() {
-        while (true) {
-            int v = region.getIntVolatile(STATE);
-            if (v <= 0) {
-                return false;
+        beginStep(Rights.READ, "acquire");
+        try {
+            while (true) {
+                int v = region.getIntVolatile(STATE);
+                if (v <= 0) {
+                    return false;
+                }
+                if (region.compareAndSetInt(STATE, v, v - 1)) {
+                    return true;
+                }
             }
-            if (region.compareAndSetInt(STATE, v, v - 1)) {
-                return true;
-            }
+        } finally {
+            endStep();
         }
     }
 
@@ -91,15 +113,20 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
     public void release() {
         require(Rights.WRITE, "post");
         int max = region.getIntVolatile(WORD2);
-        while (true) {
-            int v = region.getIntVolatile(STATE);
-            if (v >= max) {
-                throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName() + ": a post would raise the value "
-                        + "past its maximum " + max);
+        beginStep(Rights.WRITE, "post");
+        try {
+            while (true) {
+                int v = region.getIntVolatile(STATE);
+                if (v >= max) {
+                    throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName()
+                            + ": a post would raise the value past its maximum " + max);
+                }
+                if (region.compareAndSetInt(STATE, v, v + 1)) {
+                    break;
+                }
             }
-            if (region.compareAndSetInt(STATE, v, v + 1)) {
-                break;
-            }
+        } finally {
+            endStep();
         }
         object.count(POSTS, 1);
         if (region.getIntVolatile(WORD3) > 0) {

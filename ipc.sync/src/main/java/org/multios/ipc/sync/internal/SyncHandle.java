@@ -4,10 +4,8 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.HANDLES;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcObject;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
@@ -15,6 +13,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * What every handle on a synchronization object shares: identity, the grant tested by each
@@ -22,9 +21,11 @@ import org.multios.ipc.spi.Grant;
  * word of the object's page. Revoking the grant wakes the handle's sleepers
  * ({@link #wakeSleepers()}), which then fail with PERMISSION_DENIED.
  */
-abstract class SyncHandle implements IpcObject {
+abstract class SyncHandle extends GuardedHandle {
     /** A deadline that never comes. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** The step of a wait that checked its grant and is about to sleep in the kernel. */
+    static final int STEP_SLEEPING = 10;
 
     /** Called at named steps of an operation: tests that pause a thread inside a window. */
     interface Hook {
@@ -34,16 +35,14 @@ abstract class SyncHandle implements IpcObject {
     final SyncSession session;
     final SyncObject object;
     final MappedRegion region;
-    private final Grant grant;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Hook hook;
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
 
     SyncHandle(SyncSession session, SyncObject object, Grant grant) {
+        super(session.caller(), session.gate(), grant);
         this.session = session;
         this.object = object;
         this.region = object.region();
-        this.grant = grant;
         object.count(HANDLES, 1);
         grant.onRevoke(this::wakeSleepers);
     }
@@ -56,9 +55,13 @@ abstract class SyncHandle implements IpcObject {
         Futex.wake(region, SyncDescriptor.STATE, Integer.MAX_VALUE);
     }
 
-    /** Sets a hook called at the steps of this handle's operations (tests only). */
+    /**
+     * Sets a hook called at the steps of this handle's operations, {@link #STEP_GRANTED} inside
+     * each transfer step included (tests only).
+     */
     void hook(Hook hook) {
         this.hook = hook;
+        stepHook(hook == null ? null : hook::at);
     }
 
     void step(int step) {
@@ -91,19 +94,9 @@ abstract class SyncHandle implements IpcObject {
         return session.caller().process().toString();
     }
 
-    void checkOpen() {
-        if (closed.get() || session.isClosed()) {
-            throw IpcException.closed("handle on " + object.displayName());
-        }
-    }
-
-    void require(int right, String operation) {
-        checkOpen();
-        if (!grant.allows(right)) {
-            session.caller().denied(object.type(), object.name().orElse("#" + object.id()), operation);
-            throw IpcException.permissionDenied(operation, object.displayName() + " (handle rights " + grant + ")",
-                    caller());
-        }
+    @Override
+    public String describe() {
+        return "handle on " + object.displayName();
     }
 
     /**
@@ -146,6 +139,7 @@ abstract class SyncHandle implements IpcObject {
         if (remaining <= 0) {
             return false;
         }
+        step(STEP_SLEEPING);
         Futex.await(region, offset, expected, Math.min(remaining, slice));
         recheck(operation);
         return true;
@@ -167,11 +161,6 @@ abstract class SyncHandle implements IpcObject {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         return object.info(capacity());
     }
@@ -183,13 +172,8 @@ abstract class SyncHandle implements IpcObject {
     }
 
     @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (markClosed()) {
             try {
                 closing();
             } finally {
@@ -201,10 +185,5 @@ abstract class SyncHandle implements IpcObject {
                 wakeSleepers();
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return "handle on " + object.displayName() + " (" + grant + ")";
     }
 }

@@ -73,20 +73,22 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         @Override
         public Semaphore createSemaphore(SemaphoreOptions options) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.SEMAPHORE,
-                    r -> initSemaphore(r, options));
-            return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.SEMAPHORE,
+                        r -> initSemaphore(r, options));
+                return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public Semaphore createSemaphore(String name, SemaphoreOptions options, Permissions permissions) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.create(session.caller(), ObjectType.SEMAPHORE, name, permissions,
-                    r -> initSemaphore(r, options));
-            session.created(a.object().id());
-            return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.create(session.caller(), ObjectType.SEMAPHORE, name, permissions,
+                        r -> initSemaphore(r, options));
+                session.created(a.object().id());
+                return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
@@ -97,34 +99,36 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         @Override
         public Semaphore openSemaphore(String name) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.open(session.caller(), ObjectType.SEMAPHORE, name, Rights.READ);
-            return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.open(session.caller(), ObjectType.SEMAPHORE, name, Rights.READ);
+                return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public void unlinkSemaphore(String name) {
             checkOpen();
-            session.checkOpen();
-            unlinked(store.unlink(session.caller(), ObjectType.SEMAPHORE, name));
+            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.SEMAPHORE, name)));
         }
 
         @Override
         public Mutex createMutex(MutexOptions options) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.MUTEX, r -> initMutex(r, options));
-            return session.track(new MutexHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.MUTEX, r -> initMutex(r, options));
+                return session.track(new MutexHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public Mutex createMutex(String name, MutexOptions options, Permissions permissions) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.create(session.caller(), ObjectType.MUTEX, name, permissions,
-                    r -> initMutex(r, options));
-            session.created(a.object().id());
-            return session.track(new MutexHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.create(session.caller(), ObjectType.MUTEX, name, permissions,
+                        r -> initMutex(r, options));
+                session.created(a.object().id());
+                return session.track(new MutexHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
@@ -135,33 +139,35 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         @Override
         public Mutex openMutex(String name) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.open(session.caller(), ObjectType.MUTEX, name, Rights.NONE);
-            return session.track(new MutexHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.open(session.caller(), ObjectType.MUTEX, name, Rights.NONE);
+                return session.track(new MutexHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public void unlinkMutex(String name) {
             checkOpen();
-            session.checkOpen();
-            unlinked(store.unlink(session.caller(), ObjectType.MUTEX, name));
+            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.MUTEX, name)));
         }
 
         @Override
         public Condition createCondition() {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.CONDITION, r -> { });
-            return session.track(new ConditionHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.CONDITION, r -> { });
+                return session.track(new ConditionHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public Condition createCondition(String name, Permissions permissions) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.create(session.caller(), ObjectType.CONDITION, name, permissions, r -> { });
-            session.created(a.object().id());
-            return session.track(new ConditionHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.create(session.caller(), ObjectType.CONDITION, name, permissions, r -> { });
+                session.created(a.object().id());
+                return session.track(new ConditionHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
@@ -172,16 +178,16 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         @Override
         public Condition openCondition(String name) {
             checkOpen();
-            session.checkOpen();
-            SyncStore.Attached a = store.open(session.caller(), ObjectType.CONDITION, name, Rights.READ);
-            return session.track(new ConditionHandle(session, a.object(), a.grant()));
+            return session.gate().call(() -> {
+                SyncStore.Attached a = store.open(session.caller(), ObjectType.CONDITION, name, Rights.READ);
+                return session.track(new ConditionHandle(session, a.object(), a.grant()));
+            });
         }
 
         @Override
         public void unlinkCondition(String name) {
             checkOpen();
-            session.checkOpen();
-            unlinked(store.unlink(session.caller(), ObjectType.CONDITION, name));
+            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.CONDITION, name)));
         }
     }
 }

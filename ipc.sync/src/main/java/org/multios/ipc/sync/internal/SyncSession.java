@@ -5,31 +5,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.SessionGate;
 
-/** The handles one calling process holds; closing the session closes them all. */
+/**
+ * The handles one calling process holds. Closing the session (its release) waits for the service
+ * calls under way, so nothing they create appears after it, then closes every handle.
+ */
 final class SyncSession {
     private final CallerContext caller;
     private final Set<SyncHandle> handles = ConcurrentHashMap.newKeySet();
     private final java.util.Map<Long, Long> namedObjects = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final SessionGate gate;
 
     SyncSession(CallerContext caller) {
         this.caller = caller;
+        this.gate = new SessionGate("the synchronization service of " + caller.process());
+    }
+
+    SessionGate gate() {
+        return gate;
     }
 
     CallerContext caller() {
         return caller;
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
-    /** Refuses service through a session that was released. */
-    void checkOpen() {
-        if (closed) {
-            throw org.multios.ipc.IpcException.closed("the synchronization service of " + caller.process());
-        }
     }
 
     /** Remembers the object quota a named object this caller created holds (by inode). */
@@ -46,7 +44,7 @@ final class SyncSession {
 
     <H extends SyncHandle> H track(H handle) {
         handles.add(handle);
-        if (closed) {
+        if (gate.isClosed()) {
             handle.close();
         }
         return handle;
@@ -60,14 +58,17 @@ final class SyncSession {
         return handles.size();
     }
 
-    /** Marks the session closed, so its waiters stop at their next check, before any lock is released. */
+    /**
+     * Marks the session closed once the service calls under way have ended, so its waiters stop at
+     * their next check, before any lock is released.
+     */
     void markClosed() {
-        closed = true;
+        gate.close();
     }
 
     /** Closes every handle: locks are released (robust mutexes as owner-dead), waiters wake with CLOSED. */
     void close() {
-        closed = true;
+        gate.close();
         for (SyncHandle h : new ArrayList<>(handles)) {
             h.close();
         }

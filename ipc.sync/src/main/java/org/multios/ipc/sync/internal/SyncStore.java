@@ -84,7 +84,7 @@ final class SyncStore {
         header(created.region(), type, 0600, self);
         init.accept(created.region());
         return new Attached(new SyncObject(type, created.inode(), null, created.region(), directory(type), self,
-                Permissions.of(self, 0600)), new Grant(Rights.ALL));
+                Permissions.of(self, 0600)), caller.register(type, "#" + created.inode(), new Grant(Rights.ALL)));
     }
 
     Attached open(CallerContext caller, ObjectType type, String name, int requested) {

@@ -7,6 +7,7 @@ import static org.multios.ipc.spi.BlockedCalls.start;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -27,14 +28,18 @@ import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
 import org.multios.ipc.spi.KernelSleep;
+import org.multios.ipc.spi.GuardedHandle;
 import org.multios.ipc.spi.RecordingCaller;
+import org.multios.ipc.spi.StepPause;
 
 /**
  * Issue #26 item 1 for semaphores, mutexes, conditions and events: revoking a handle's grant
  * stops its waits that are already asleep in the kernel. The revocation wakes them (their slices
  * are an hour long, and nothing else happens before they must have failed), they fail with
  * PERMISSION_DENIED and are audited, and the permit, lock or event given after the revocation
- * stays for others.
+ * stays for others. A sleeper that fails at revocation after it consumed the only wake-up of a
+ * post or an unlock passes it on to the next sleeper; a step that passed its grant check before
+ * the revocation ends before the revocation returns.
  */
 @Timeout(60)
 class SyncRevocationTest {
@@ -163,6 +168,105 @@ class SyncRevocationTest {
 
         assertThat(victim.denials()).containsExactly("wait on event 'any'");
         assertThat(signaller.tryAwait()).as("the event is still signalled").hasValue(6);
+    }
+
+    @Test
+    void aRevokedSleeperWokenByThePostPassesTheWakeUpOnToTheNextSleeper() throws Exception {
+        Semaphore poster = sync(peer).createSemaphore("handoff", SemaphoreOptions.of(0), 0666);
+        SemaphoreHandle revoked = asleepAfterHour((SemaphoreHandle) sync(victim).openSemaphore("handoff"));
+        SemaphoreHandle next = asleepAfterHour((SemaphoreHandle) sync(peer).openSemaphore("handoff"));
+        CompletableFuture<Object> denied = new CompletableFuture<>();
+        CompletableFuture<Object> acquired = new CompletableFuture<>();
+
+        // the revoked waiter goes to sleep just after the revocation woke everyone: first in line
+        asleepAfterRevoke(revoked, SyncDescriptor.STATE, "s-revoked", denied, () -> {
+            revoked.acquire();
+            return "a permit";
+        });
+        awaitAsleep(start("s-next", acquired, () -> {
+            next.acquire();
+            return "a permit";
+        }), next, SyncDescriptor.STATE);
+        poster.release(); // one wake-up: it reaches the revoked waiter
+
+        assertDenied(denied);
+        assertThat(acquired.get(20, TimeUnit.SECONDS)).as("the next sleeper got the permit").isEqualTo("a permit");
+    }
+
+    @Test
+    void aRevokedLockerWokenByTheUnlockPassesTheWakeUpOnToTheNextLocker() throws Exception {
+        Mutex owner = sync(peer).createMutex("mhandoff", MutexOptions.DEFAULT, 0666);
+        assertThat(owner.lock()).isEqualTo(LockResult.ACQUIRED);
+        MutexHandle revoked = asleepAfterHour((MutexHandle) sync(victim).openMutex("mhandoff"));
+        MutexHandle next = asleepAfterHour((MutexHandle) sync(peer).openMutex("mhandoff"));
+        CompletableFuture<Object> denied = new CompletableFuture<>();
+        CompletableFuture<Object> locked = new CompletableFuture<>();
+
+        asleepAfterRevoke(revoked, SyncDescriptor.LOCK_FUTEX, "m-revoked", denied, revoked::lock);
+        awaitAsleep(start("m-next", locked, () -> {
+            LockResult r = next.lock();
+            next.unlock();
+            return r;
+        }), next, SyncDescriptor.LOCK_FUTEX);
+        owner.unlock(); // one wake-up: it reaches the revoked locker
+
+        assertDenied(denied);
+        assertThat(locked.get(20, TimeUnit.SECONDS)).as("the next locker got the lock").isEqualTo(LockResult.ACQUIRED);
+    }
+
+    @Test
+    void aTryAcquireThatPassedItsCheckHasTakenItsPermitBeforeRevokeReturns() throws Exception {
+        Semaphore poster = sync(peer).createSemaphore("inflight", SemaphoreOptions.of(1), 0666);
+        SemaphoreHandle revoked = (SemaphoreHandle) sync(victim).openSemaphore("inflight");
+        StepPause pause = new StepPause().arm(GuardedHandle.STEP_GRANTED);
+        revoked.hook(pause::accept);
+        CompletableFuture<Boolean> taken = new CompletableFuture<>();
+        start("s-step", taken, revoked::tryAcquire);
+        pause.awaitReached();
+
+        CompletableFuture<Integer> valueWhenRevoked = new CompletableFuture<>();
+        Thread revoker = start("s-revoker", valueWhenRevoked, () -> {
+            victim.revokeAll();
+            return poster.value();
+        });
+        boolean returnedWhileHeld = StepPause.awaitBlockedOrDone(revoker);
+        pause.resume();
+
+        assertThat(taken.get(20, TimeUnit.SECONDS)).as("the step under way completes").isTrue();
+        assertThat(valueWhenRevoked.get(20, TimeUnit.SECONDS)).as("the permit was taken before revoke returned")
+                .isZero();
+        assertThat(returnedWhileHeld).as("revoke waited for the step").isFalse();
+    }
+
+    @Test
+    void anAnonymousObjectsGrantIsRegisteredSoThatRevocationReachesItsBlockedWait() throws Exception {
+        SemaphoreHandle anonymous = asleepAfterHour((SemaphoreHandle) sync(victim).createSemaphore(SemaphoreOptions.of(0)));
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        awaitAsleep(start("s-anon", got, () -> {
+            anonymous.acquire();
+            return "a permit";
+        }), anonymous, SyncDescriptor.STATE);
+
+        victim.revokeAll();
+
+        assertDenied(got);
+        assertThat(victim.denials()).containsExactly("acquire semaphore '#" + anonymous.id() + "'");
+    }
+
+    /**
+     * Starts {@code call} on {@code handle}, holds it after its last grant check before it
+     * sleeps, revokes the victim's grants, then lets it sleep: asleep with a revoked grant, which
+     * only a wake-up for the object ends.
+     */
+    private void asleepAfterRevoke(SyncHandle handle, int word, String name, CompletableFuture<Object> result,
+            Callable<?> call) throws Exception {
+        StepPause pause = new StepPause().arm(SyncHandle.STEP_SLEEPING);
+        handle.hook(pause::accept);
+        Thread waiter = start(name, result, call);
+        pause.awaitReached();
+        victim.revokeAll();
+        pause.resume();
+        awaitAsleep(waiter, handle, word);
     }
 
     private static <H extends SyncHandle> H asleepAfterHour(H handle) {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectType;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Transport;
@@ -193,7 +194,8 @@ public final class StreamServer implements Reactor.Handler {
             socket.sendControl(Handshake.welcome(agreed, shared.pid(), owner.process().toString()));
             counters.increment(Counter.MESSAGES_IN);
             StreamConnection connection = new StreamConnection(id, socket, endpoint, remoteOf(socket), peer.process(),
-                    authority.isAuthenticated(peer), agreed, options.bufferBytes(), owner, new Grant(grant.rights()));
+                    authority.isAuthenticated(peer), agreed, options.bufferBytes(), owner,
+                    owner.register(ObjectType.ENDPOINT, endpoint.toString(), new Grant(grant.rights())));
             admission.established(connection, peer);
         }
 

@@ -1,0 +1,138 @@
+package org.multios.ipc.spi;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcObject;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * The security contract every handle of every mechanism keeps, in one place: the handle is open
+ * while neither it nor its caller's session is closed; each operation tests its {@link Grant}
+ * (a refusal is counted, audited through {@link CallerContext#denied} and thrown as
+ * PERMISSION_DENIED naming the handle and its rights); each step that transfers something runs
+ * inside the grant's step gate ({@link #beginStep}), so that nothing passes through the handle
+ * once a revocation has returned.
+ */
+@ConsumerType
+public abstract class GuardedHandle implements IpcObject {
+    /** The step a {@link #stepHook hook} sees inside each transfer step, once its grant passed. */
+    public static final int STEP_GRANTED = 100;
+
+    private final CallerContext caller;
+    private final SessionGate session;
+    private final Grant grant;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile IntConsumer hook;
+
+    /**
+     * @param caller  the process that holds the handle
+     * @param session the caller's session of the mechanism: the handle closes with it
+     * @param grant   the rights the handle was granted (registered for revocation)
+     */
+    protected GuardedHandle(CallerContext caller, SessionGate session, Grant grant) {
+        this.caller = caller;
+        this.session = session;
+        this.grant = grant;
+    }
+
+    /** How messages name the handle: {@code handle on queue 'jobs'}. */
+    public abstract String describe();
+
+    /**
+     * Counts an operation refused for lack of {@code right} in the object's statistics; nothing
+     * by default.
+     */
+    protected void countDenial(int right) {
+    }
+
+    /** The handle's grant. */
+    protected final Grant grant() {
+        return grant;
+    }
+
+    /** @throws IpcException CLOSED once the handle or its session is closed */
+    public final void checkOpen() {
+        if (closed.get() || session.isClosed()) {
+            throw IpcException.closed(describe());
+        }
+    }
+
+    /**
+     * Checks that the handle is open and its grant allows {@code right} ({@link org.multios.ipc.Rights#NONE}
+     * tests only that it is not revoked).
+     *
+     * @throws IpcException CLOSED, or PERMISSION_DENIED (counted and audited)
+     */
+    public final void require(int right, String operation) {
+        checkOpen();
+        if (!grant.allows(right)) {
+            throw denied(right, operation);
+        }
+    }
+
+    /**
+     * Begins a step that transfers something, as {@link #require} checks it; every step begun
+     * must be followed by {@link #endStep()}. A revocation waits for the steps under way.
+     */
+    protected final void beginStep(int right, String operation) {
+        checkOpen();
+        if (!grant.beginStep(right)) {
+            throw denied(right, operation);
+        }
+        IntConsumer h = hook;
+        if (h != null) {
+            try {
+                h.accept(STEP_GRANTED);
+            } catch (RuntimeException | Error e) {
+                grant.endStep();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Sets a hook called with {@link #STEP_GRANTED} inside each step once its grant passed (tests
+     * only: they hold a step there to revoke or release under it); null for none.
+     */
+    protected final void stepHook(IntConsumer hook) {
+        this.hook = hook;
+    }
+
+    /** Ends a step begun by {@link #beginStep}. */
+    protected final void endStep() {
+        grant.endStep();
+    }
+
+    /** Counts and audits an operation refused for lack of {@code right}; returns the PERMISSION_DENIED to throw. */
+    protected final IpcException denied(int right, String operation) {
+        countDenial(right);
+        caller.denied(type(), name().orElse("#" + id()), operation);
+        return IpcException.permissionDenied(operation, describe() + " (handle rights " + grant + ")",
+                caller.process().toString());
+    }
+
+    /**
+     * Marks the handle closed; returns true for the one call that did, which then releases what
+     * the handle holds.
+     */
+    protected final boolean markClosed() {
+        return closed.compareAndSet(false, true);
+    }
+
+    @Override
+    public int rights() {
+        return grant.rights();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " (" + grant + ")";
+    }
+}
