@@ -22,6 +22,7 @@ import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.WaitLoop;
 
 /**
  * One channel as this JVM sees it: its mapped file (or a copy of its header, for listing), the
@@ -79,6 +80,7 @@ final class ChannelFile {
         region.putInt(MAX_MESSAGE_SIZE, size);
         region.putInt(SLOTS, slots);
         region.putInt(ANONYMOUS, anonymous ? 1 : 0);
+        region.putInt(WAIT_STRATEGY, WaitLoop.word(options.waitStrategy()));
         PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size, options.bufferSize());
         PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size, options.bufferSize());
     }
@@ -110,7 +112,8 @@ final class ChannelFile {
         ChannelOptions options;
         try {
             options = new ChannelOptions(region.getInt(BUFFER_SIZE), region.getInt(MAX_MESSAGES),
-                    region.getInt(MAX_MESSAGE_SIZE), header.mode() & Permissions.MAX_MODE);
+                    region.getInt(MAX_MESSAGE_SIZE), header.mode() & Permissions.MAX_MODE,
+                    WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what));
         } catch (IpcException bad) {
             throw new IpcException(IpcError.CORRUPTED, what + " has inconsistent options: " + bad.getMessage());
         }
@@ -265,7 +268,7 @@ final class ChannelFile {
             p = Permissions.of(creator, 0);
         }
         return new ObjectInfo(ObjectType.CHANNEL, id, name(), creator, p, slots, name != null,
-                Statistics.of(c, WaitTimes.NONE));
+                Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(options.waitStrategy());
     }
 
     private void add(long[] c, ChannelSide receiver) {

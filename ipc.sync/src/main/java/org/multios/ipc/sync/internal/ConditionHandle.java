@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Condition;
@@ -47,12 +48,19 @@ final class ConditionHandle extends SyncHandle implements Condition {
         // counted only once the release, which can throw, is done: a signal in between moved the
         // sequence, so the sleep below does not start
         int holds = m.releaseForWait();
-        region.getAndAddInt(WORD3, 1);
         object.count(WAITS, 1);
         long start = System.nanoTime();
         boolean timedOut = false;
+        boolean announced = false;
         LockResult relocked;
         try {
+            WaitStrategy strategy = waitStrategy();
+            for (int pass = 0; region.getIntVolatile(STATE) == sequence
+                    && idle(strategy, pass, start, deadline, "wait on"); pass++) {
+                // spins on the sequence, unannounced
+            }
+            region.getAndAddInt(WORD3, 1);
+            announced = true;
             while (region.getIntVolatile(STATE) == sequence) {
                 if (!sleep(STATE, sequence, deadline, "wait on")) {
                     timedOut = true;
@@ -60,7 +68,9 @@ final class ConditionHandle extends SyncHandle implements Condition {
                 }
             }
         } finally {
-            region.getAndAddInt(WORD3, -1);
+            if (announced) {
+                region.getAndAddInt(WORD3, -1);
+            }
             relocked = m.relockAfterWait(holds);
             object.recordWait(System.nanoTime() - start);
         }
