@@ -17,6 +17,7 @@ import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
@@ -40,6 +41,8 @@ final class ChannelFile {
     private final ChannelOptions options;
     private final int slots;
     private final String displayName;
+    private final DepthMark markToA;
+    private final DepthMark markToB;
     private volatile Permissions anonymousPermissions;
 
     private ChannelFile(long id, String name, MappedRegion region, boolean attach, ObjectDirectory directory,
@@ -55,6 +58,13 @@ final class ChannelFile {
         this.toB = attach ? attach(ChannelSide.B) : null;
         this.toA = attach ? attach(ChannelSide.A) : null;
         this.anonymousPermissions = Permissions.of(creator, options.mode());
+        this.markToA = mark(ChannelSide.A);
+        this.markToB = mark(ChannelSide.B);
+    }
+
+    private DepthMark mark(ChannelSide receiver) {
+        int block = direction(receiver);
+        return new DepthMark(region, block + MESSAGES_OUT, block + HIGH_WATER_MARK);
     }
 
     private PriorityRing attach(ChannelSide receiver) {
@@ -194,13 +204,7 @@ final class ChannelFile {
         int block = direction(receiver);
         long in = region.getAndAddLong(block + MESSAGES_IN, 1) + 1;
         region.getAndAddLong(block + BYTES_IN, bytes);
-        long depth = in - region.getLongVolatile(block + MESSAGES_OUT);
-        while (true) {
-            long mark = region.getLongVolatile(block + HIGH_WATER_MARK);
-            if (depth <= mark || region.compareAndSetLong(block + HIGH_WATER_MARK, mark, depth)) {
-                return;
-            }
-        }
+        (receiver == ChannelSide.A ? markToA : markToB).sent(in);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
@@ -37,6 +38,7 @@ final class QueueFile {
     private final int maxMessageSize;
     private final int maxMessages;
     private final WaitStrategy waitStrategy;
+    private final DepthMark depthMark;
 
     private QueueFile(long id, String name, MappedRegion region, PriorityRing ring, ObjectDirectory directory,
             IpcProcess creator, int maxMessageSize, int maxMessages, WaitStrategy waitStrategy) {
@@ -49,6 +51,7 @@ final class QueueFile {
         this.maxMessageSize = maxMessageSize;
         this.maxMessages = maxMessages;
         this.waitStrategy = waitStrategy;
+        this.depthMark = new DepthMark(region, MESSAGES_OUT, HIGH_WATER_MARK);
     }
 
     /** Writes the queue header and lays out an empty ring in a new file. */
@@ -181,13 +184,7 @@ final class QueueFile {
     void sent(int bytes) {
         long in = region.getAndAddLong(MESSAGES_IN, 1) + 1;
         region.getAndAddLong(BYTES_IN, bytes);
-        long depth = in - region.getLongVolatile(MESSAGES_OUT);
-        while (true) {
-            long mark = region.getLongVolatile(HIGH_WATER_MARK);
-            if (depth <= mark || region.compareAndSetLong(HIGH_WATER_MARK, mark, depth)) {
-                return;
-            }
-        }
+        depthMark.sent(in);
     }
 
     /** Counts a message received. */
