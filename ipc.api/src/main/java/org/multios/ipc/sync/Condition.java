@@ -77,6 +77,10 @@ public interface Condition extends IpcObject, Waiting {
      */
     void broadcast();
 
-    /** The number of threads waiting now, in every process; a snapshot. */
+    /**
+     * The number of threads sleeping in a wait now, in every process; a snapshot. A waiter still
+     * idling within its {@link org.multios.ipc.WaitStrategy}'s budget (or spinning) is not
+     * counted: it announces itself only when it sleeps.
+     */
     int waiters();
 }

@@ -24,6 +24,7 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.SpinHistory;
 import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 
@@ -58,6 +59,8 @@ final class ChannelHandle implements ChannelEnd {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
     private volatile WaitStrategy waitOverride;
+    private final SpinHistory sendSpins = new SpinHistory();
+    private final SpinHistory receiveSpins = new SpinHistory();
 
     ChannelHandle(ChannelMechanism mechanism, ChannelSession session, ChannelFile file, ChannelSide side,
             Grant grant, AnonymousChannel anonymous) {
@@ -247,27 +250,31 @@ final class ChannelHandle implements ChannelEnd {
             file.count(peer, WAITS, 1);
             WaitStrategy strategy = waitStrategy();
             long start = WaitLoop.start(strategy);
+            long budget = sendSpins.budgetNanos(strategy);
             for (int pass = 0;; pass++) {
                 checkPass(Rights.WRITE, "send to", peer, deadline, "send");
                 if (peerClosed()) {
                     throw peerGone("send");
                 }
                 if (offer(b, off, len, src, priority)) {
+                    sendSpins.paidOff(strategy);
                     sent = true;
                     return true;
                 }
-                if (!WaitLoop.idle(strategy, pass, start)) {
+                if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                    sendSpins.ranOut(strategy);
                     break;
                 }
             }
             outbound.sendersSleeping(1);
             try {
                 while (true) {
+                    // the sequence first: closing, revoking and the peer's end closing bump it
+                    int sequence = outbound.spaceSequence();
                     require(Rights.WRITE, "send to", peer);
                     if (peerClosed()) {
                         throw peerGone("send");
                     }
-                    int sequence = outbound.spaceSequence();
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
                         return true;
@@ -356,11 +363,13 @@ final class ChannelHandle implements ChannelEnd {
         file.count(side, WAITS, 1);
         WaitStrategy strategy = waitStrategy();
         long start = WaitLoop.start(strategy);
+        long budget = receiveSpins.budgetNanos(strategy);
         for (int pass = 0;; pass++) {
             checkPass(Rights.READ, "receive from", side, deadline, "receive");
             peerGone = peerClosed();
             r = poll(buf, off, len, dst, out);
             if (r != PriorityRing.EMPTY) {
+                receiveSpins.paidOff(strategy);
                 return r;
             }
             if (peerGone) {
@@ -369,7 +378,8 @@ final class ChannelHandle implements ChannelEnd {
             if ((pass & SWEEP_PASSES) == SWEEP_PASSES) {
                 inbound.sweepIfDue();
             }
-            if (!WaitLoop.idle(strategy, pass, start)) {
+            if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                receiveSpins.ranOut(strategy);
                 break;
             }
         }
@@ -377,9 +387,10 @@ final class ChannelHandle implements ChannelEnd {
         boolean took = false;
         try {
             while (true) {
+                // the sequence first: closing, revoking and the peer's end closing bump it
+                int sequence = inbound.availableSequence();
                 require(Rights.READ, "receive from", side);
                 peerGone = peerClosed();
-                int sequence = inbound.availableSequence();
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
                     took = true;

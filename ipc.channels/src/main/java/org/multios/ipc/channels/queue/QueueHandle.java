@@ -24,6 +24,7 @@ import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueListener;
 import org.multios.ipc.queue.QueueRegistration;
 import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.SpinHistory;
 import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
@@ -57,6 +58,8 @@ final class QueueHandle implements MessageQueue {
     private volatile QueueWatcher watcher;
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
     private volatile WaitStrategy waitOverride;
+    private final SpinHistory sendSpins = new SpinHistory();
+    private final SpinHistory receiveSpins = new SpinHistory();
 
     QueueHandle(MessageQueueMechanism mechanism, QueueSession session, QueueFile file, Grant grant,
             boolean nonBlocking) {
@@ -252,21 +255,25 @@ final class QueueHandle implements MessageQueue {
             file.count(WAITS, 1);
             WaitStrategy strategy = waitStrategy();
             long start = WaitLoop.start(strategy);
+            long budget = sendSpins.budgetNanos(strategy);
             for (int pass = 0;; pass++) {
                 checkPass(Rights.WRITE, "send to", deadline, "send");
                 if (offer(b, off, len, src, priority)) {
+                    sendSpins.paidOff(strategy);
                     sent = true;
                     return true;
                 }
-                if (!WaitLoop.idle(strategy, pass, start)) {
+                if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                    sendSpins.ranOut(strategy);
                     break;
                 }
             }
             ring.sendersSleeping(1);
             try {
                 while (true) {
-                    require(Rights.WRITE, "send to");
+                    // the sequence first: closing and revoking bump it
                     int sequence = ring.spaceSequence();
+                    require(Rights.WRITE, "send to");
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
                         return true;
@@ -353,16 +360,19 @@ final class QueueHandle implements MessageQueue {
         file.count(WAITS, 1);
         WaitStrategy strategy = waitStrategy();
         long start = WaitLoop.start(strategy);
+        long budget = receiveSpins.budgetNanos(strategy);
         for (int pass = 0;; pass++) {
             checkPass(Rights.READ, "receive from", deadline, "receive");
             r = poll(buf, off, len, dst, out);
             if (r != PriorityRing.EMPTY) {
+                receiveSpins.paidOff(strategy);
                 return r;
             }
             if ((pass & SWEEP_PASSES) == SWEEP_PASSES) {
                 ring.sweepIfDue();
             }
-            if (!WaitLoop.idle(strategy, pass, start)) {
+            if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                receiveSpins.ranOut(strategy);
                 break;
             }
         }
@@ -370,8 +380,9 @@ final class QueueHandle implements MessageQueue {
         boolean took = false;
         try {
             while (true) {
-                require(Rights.READ, "receive from");
+                // the sequence first: closing and revoking bump it
                 int sequence = ring.availableSequence();
+                require(Rights.READ, "receive from");
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
                     took = true;

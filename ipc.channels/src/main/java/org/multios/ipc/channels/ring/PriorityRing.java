@@ -710,8 +710,14 @@ public final class PriorityRing {
         }
     }
 
-    /** Wakes every sleeper, in every process, so that each re-checks (for closing). */
+    /**
+     * Wakes every sleeper, in every process, so that each re-checks (for closing, revocation, an
+     * end closed for good). It bumps both sequences first: a waiter reads its sequence before it
+     * checks those flags, so one about to sleep finds the sequence changed and does not sleep.
+     */
     public void wakeAll() {
+        region.getAndAddInt(base + AVAILABLE_SEQUENCE_OFFSET, 1);
+        region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
         Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, Integer.MAX_VALUE);
         Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, Integer.MAX_VALUE);
     }

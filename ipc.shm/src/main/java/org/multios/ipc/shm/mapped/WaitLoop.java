@@ -60,18 +60,26 @@ public final class WaitLoop {
      *         caller then announces itself as a sleeper and sleeps in the kernel between tries
      */
     public static boolean idle(WaitStrategy strategy, int pass, long start) {
+        return idle(strategy, pass, start, strategy.spinMicros() * 1_000L);
+    }
+
+    /**
+     * {@link #idle(WaitStrategy, int, long)} with a budget of {@code budgetNanos} instead of the
+     * strategy's (what a {@link SpinHistory} learned).
+     */
+    public static boolean idle(WaitStrategy strategy, int pass, long start, long budgetNanos) {
         switch (strategy.kind()) {
             case SPIN:
                 Thread.onSpinWait();
                 return true;
             case ADAPTIVE:
-                if (budgetSpent(strategy, start)) {
+                if (System.nanoTime() - start >= budgetNanos) {
                     return false;
                 }
                 Thread.onSpinWait();
                 return true;
             case BACKOFF:
-                if (budgetSpent(strategy, start)) {
+                if (System.nanoTime() - start >= budgetNanos) {
                     return false;
                 }
                 if (pass < BACKOFF_SPINS) {
@@ -86,10 +94,6 @@ public final class WaitLoop {
             default:
                 return false;
         }
-    }
-
-    private static boolean budgetSpent(WaitStrategy strategy, long start) {
-        return System.nanoTime() - start >= strategy.spinMicros() * 1_000L;
     }
 
     /**

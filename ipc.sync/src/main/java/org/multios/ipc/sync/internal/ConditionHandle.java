@@ -55,9 +55,14 @@ final class ConditionHandle extends SyncHandle implements Condition {
         LockResult relocked;
         try {
             WaitStrategy strategy = waitStrategy();
-            for (int pass = 0; region.getIntVolatile(STATE) == sequence
-                    && idle(strategy, pass, start, deadline, "wait on"); pass++) {
-                // spins on the sequence, unannounced
+            for (int pass = 0;; pass++) {
+                if (region.getIntVolatile(STATE) != sequence) {
+                    spinPaidOff(strategy); // signalled while it idled, unannounced
+                    break;
+                }
+                if (!idle(strategy, pass, start, deadline, "wait on")) {
+                    break;
+                }
             }
             region.getAndAddInt(WORD3, 1);
             announced = true;

@@ -199,6 +199,7 @@ final class EventHandle extends SyncHandle implements Event {
         for (int pass = 0; idle(strategy, pass, start, deadline, "wait on"); pass++) {
             Taken got = take();
             if (got != null) {
+                spinPaidOff(strategy);
                 object.recordWait(System.nanoTime() - start);
                 return got.data();
             }

@@ -151,6 +151,9 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 if (w == 0) {
                     // after sleeping, others may still sleep: keep their bit so that unlock wakes one
                     if (region.compareAndSetLong(LOCK_WORD, 0, slept ? me | MUTEX_WAITERS_BIT : me)) {
+                        if (idlePasses > 0) {
+                            spinPaidOff(strategy);
+                        }
                         return becomeOwner(me, false);
                     }
                     continue;

@@ -64,6 +64,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         WaitStrategy strategy = waitStrategy();
         for (int pass = 0; idle(strategy, pass, start, deadline, "acquire"); pass++) {
             if (takeOne()) {
+                spinPaidOff(strategy);
                 object.count(ACQUISITIONS, 1);
                 object.recordWait(System.nanoTime() - start);
                 return true;

@@ -15,6 +15,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.SpinHistory;
 import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 
@@ -41,6 +42,7 @@ abstract class SyncHandle implements IpcObject {
     private volatile Hook hook;
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
     private volatile WaitStrategy waitOverride;
+    private final SpinHistory spins = new SpinHistory();
 
     SyncHandle(SyncSession session, SyncObject object, Grant grant) {
         this.session = session;
@@ -149,9 +151,10 @@ abstract class SyncHandle implements IpcObject {
      *
      * @param pass  idle steps this wait took before
      * @param start when the wait began ({@link System#nanoTime()})
-     * @return true if the caller should try again unannounced; false once the strategy's budget
-     *         is spent or the deadline has passed: the caller announces itself and sleeps (which
-     *         reports the deadline)
+     * @return true if the caller should try again unannounced; false once the budget (as this
+     *         handle's {@link SpinHistory} learned it) is spent or the deadline has passed: the
+     *         caller announces itself and sleeps (which reports the deadline). A caller that got
+     *         what it waited for while this returned true calls {@link #spinPaidOff}
      * @throws IpcException INTERRUPTED, CLOSED, or PERMISSION_DENIED once the grant is revoked
      */
     boolean idle(WaitStrategy strategy, int pass, long start, long deadline, String operation) {
@@ -162,7 +165,16 @@ abstract class SyncHandle implements IpcObject {
         if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
             return false;
         }
-        return WaitLoop.idle(strategy, pass, start);
+        if (WaitLoop.idle(strategy, pass, start, spins.budgetNanos(strategy))) {
+            return true;
+        }
+        spins.ranOut(strategy);
+        return false;
+    }
+
+    /** Tells this handle's {@link SpinHistory} that a wait got through while it idled. */
+    void spinPaidOff(WaitStrategy strategy) {
+        spins.paidOff(strategy);
     }
 
     /**
