@@ -53,8 +53,8 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * sender that took a slot reserves its message's bytes there (never past the buffer size), and
  * the receiver that takes the message gives them back, both recorded so that a process killed
  * in between leaks neither slot nor bytes. Senders sleep on the ring's space sequence, which
- * every path that frees a slot bumps (a receive, a message dropped as corrupt, a reservation
- * that did not fit, recovery from a dead owner). The ring's own slot
+ * every path that frees a slot bumps while senders sleep (a receive, a message dropped as
+ * corrupt, a reservation that did not fit, recovery from a dead owner). The ring's own slot
  * count bounds the messages: {@code maxMessages} when the options set it, else
  * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
  * Layout 4 added the wait strategy word; senders bump a ring's sequences only while someone

@@ -24,12 +24,12 @@ import org.multios.ipc.shm.mapped.ProcessLiveness;
  * <p><b>Sending</b> takes the slot at the head of the free ring (and fails at once with
  * {@link #FULL} if there is none, or if the byte budget has no room), copies the message into
  * the slot, then publishes the index on its priority's ring, marks the priority in the bitmap,
- * bumps the message-available sequence and wakes a sleeping receiver if there is one.
+ * and, if a receiver sleeps, bumps the message-available sequence and wakes one.
  * <b>Receiving</b> looks at the priorities from the highest set bit down, takes the head index of
  * the first non-empty ring, copies the message out into the caller's buffer, returns the slot to
- * the free ring, bumps the space-available sequence and wakes a sleeping sender. The length of
- * the head message is read before it is taken, so a message longer than the buffer stays queued
- * ({@link #TOO_LARGE}).
+ * the free ring and, if a sender sleeps, bumps the space-available sequence and wakes it. The
+ * length of the head message is read before it is taken, so a message longer than the buffer
+ * stays queued ({@link #TOO_LARGE}).
  *
  * <p><b>Waiting.</b> A thread that found nothing first idles without telling anyone (its
  * {@link org.multios.ipc.WaitStrategy}); only then does it count itself in
