@@ -17,7 +17,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * forms of a handle opened non-blocking (queues, as with {@code O_NONBLOCK}).
  */
 @ProviderType
-public interface MessagePort extends IpcObject {
+public interface MessagePort extends IpcObject, Waiting {
     /** What {@code tryReceive} returns when no message is waiting. */
     int NO_MESSAGE = -1;
 

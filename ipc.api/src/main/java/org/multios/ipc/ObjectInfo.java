@@ -17,10 +17,24 @@ import org.osgi.annotation.versioning.ProviderType;
  *                    maximum value for semaphores; 0 where it does not apply
  * @param persistent  whether it outlives its creator (named objects until unlinked)
  * @param statistics  counters at the time of the snapshot
+ * @param waitStrategy the object's {@link WaitStrategy}, empty for objects nobody waits on
  */
 @ProviderType
 public record ObjectInfo(ObjectType type, long id, Optional<String> name, IpcProcess creator,
-        Permissions permissions, long capacity, boolean persistent, Statistics statistics) {
+        Permissions permissions, long capacity, boolean persistent, Statistics statistics,
+        Optional<WaitStrategy> waitStrategy) {
+
+    /** A snapshot of an object nobody waits on (no wait strategy). */
+    public ObjectInfo(ObjectType type, long id, Optional<String> name, IpcProcess creator, Permissions permissions,
+            long capacity, boolean persistent, Statistics statistics) {
+        this(type, id, name, creator, permissions, capacity, persistent, statistics, Optional.empty());
+    }
+
+    /** This snapshot with the object's wait strategy. */
+    public ObjectInfo withWaitStrategy(WaitStrategy strategy) {
+        return new ObjectInfo(type, id, name, creator, permissions, capacity, persistent, statistics,
+                Optional.ofNullable(strategy));
+    }
 
     /** The name, or {@code #id} for an anonymous object. */
     public String displayName() {

@@ -3,6 +3,7 @@ package org.multios.ipc.channel;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.WaitStrategy;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -23,9 +24,13 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param mode           the permission bits of a named channel, 0 to 0777, for the creator's
  *                       user and primary group; an anonymous channel reports them but is
  *                       reachable only through its handles
+ * @param waitStrategy   how waits on the channel spend the time before they sleep in the kernel;
+ *                       null for the platform default ({@link WaitStrategy#fromConfiguration}),
+ *                       which the channel then reports
  */
 @ProviderType
-public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode) {
+public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode,
+        WaitStrategy waitStrategy) {
 
     /** {@link #maxMessages()} value for no bound on the message count other than the bytes. */
     public static final int NO_MESSAGE_LIMIT = 0;
@@ -61,6 +66,11 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
         }
     }
 
+    /** Options with the platform default wait strategy. */
+    public ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode) {
+        this(bufferSize, maxMessages, maxMessageSize, mode, null);
+    }
+
     /**
      * Options for a buffer of the given bytes per direction, as the original specification's
      * {@code create_channel(buffer_size)}: no message count bound, the largest message is the
@@ -87,7 +97,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      */
     public ChannelOptions withBufferSize(int newBufferSize) {
         return new ChannelOptions(newBufferSize, maxMessages, Math.min(maxMessageSize, Math.max(newBufferSize, 1)),
-                mode);
+                mode, waitStrategy);
     }
 
     /**
@@ -96,7 +106,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if {@code newMaxMessages < 0}
      */
     public ChannelOptions withMaxMessages(int newMaxMessages) {
-        return new ChannelOptions(bufferSize, newMaxMessages, maxMessageSize, mode);
+        return new ChannelOptions(bufferSize, newMaxMessages, maxMessageSize, mode, waitStrategy);
     }
 
     /**
@@ -105,7 +115,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if it is not in 1..bufferSize
      */
     public ChannelOptions withMaxMessageSize(int newMaxMessageSize) {
-        return new ChannelOptions(bufferSize, maxMessages, newMaxMessageSize, mode);
+        return new ChannelOptions(bufferSize, maxMessages, newMaxMessageSize, mode, waitStrategy);
     }
 
     /**
@@ -114,7 +124,12 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if it is not in 0..0777
      */
     public ChannelOptions withMode(int newMode) {
-        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, newMode);
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, newMode, waitStrategy);
+    }
+
+    /** A copy with another wait strategy (null: the platform default). */
+    public ChannelOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, newWaitStrategy);
     }
 
     /** Whether the message count is bounded by {@link #maxMessages()} as well as by bytes. */

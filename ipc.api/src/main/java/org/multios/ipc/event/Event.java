@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.Waiting;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -19,7 +20,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * as {@link org.multios.ipc.Counter#MESSAGES_OUT}.
  */
 @ProviderType
-public interface Event extends IpcObject {
+public interface Event extends IpcObject, Waiting {
     /** Whether the event is auto-reset or manual-reset, fixed at creation. */
     EventType eventType();
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.Waiting;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Rights;
 import org.osgi.annotation.versioning.ProviderType;
@@ -27,7 +28,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link IpcError#BROKEN_PIPE} and the bytes still buffered are discarded.
  */
 @ProviderType
-public interface PipeReader extends IpcObject {
+public interface PipeReader extends IpcObject, Waiting {
 
     /** What a read returns when every writer has closed and the buffer is empty. */
     int END_OF_STREAM = -1;

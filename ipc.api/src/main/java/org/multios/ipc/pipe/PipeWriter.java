@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.Waiting;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Rights;
 import org.osgi.annotation.versioning.ProviderType;
@@ -36,7 +37,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * then see end of stream.
  */
 @ProviderType
-public interface PipeWriter extends IpcObject {
+public interface PipeWriter extends IpcObject, Waiting {
 
     /** The capacity of the pipe's buffer in bytes; for a named pipe the operating system's. */
     int bufferSize();

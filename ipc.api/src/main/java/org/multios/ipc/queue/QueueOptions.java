@@ -9,6 +9,7 @@ import java.util.Set;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.WaitStrategy;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -22,9 +23,13 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param maxMessages    messages the queue holds, at least 1
  * @param flags          the open flags; an unmodifiable copy
  * @param mode           the permission bits, 0 to 0777, for the creator's user and primary group
+ * @param waitStrategy   how waits on the queue spend the time before they sleep in the kernel;
+ *                       null for the platform default ({@link WaitStrategy#fromConfiguration}).
+ *                       A queue that exists already keeps the strategy it was created with
  */
 @ProviderType
-public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode) {
+public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode,
+        WaitStrategy waitStrategy) {
 
     /** The largest message of {@link #defaults()}: 8 KiB, the Linux default. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024;
@@ -53,6 +58,11 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
         if (mode < 0 || mode > Permissions.MAX_MODE) {
             throw IpcException.invalidArgument("queue mode " + Integer.toOctalString(mode) + " is outside 0..0777");
         }
+    }
+
+    /** Options with the platform default wait strategy. */
+    public QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode) {
+        this(maxMessageSize, maxMessages, flags, mode, null);
     }
 
     /** Checks a set of flags and copies it into an unmodifiable set. */
@@ -93,7 +103,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is less than 1
      */
     public QueueOptions withMaxMessageSize(int newMaxMessageSize) {
-        return new QueueOptions(newMaxMessageSize, maxMessages, flags, mode);
+        return new QueueOptions(newMaxMessageSize, maxMessages, flags, mode, waitStrategy);
     }
 
     /**
@@ -102,7 +112,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is less than 1
      */
     public QueueOptions withMaxMessages(int newMaxMessages) {
-        return new QueueOptions(maxMessageSize, newMaxMessages, flags, mode);
+        return new QueueOptions(maxMessageSize, newMaxMessages, flags, mode, waitStrategy);
     }
 
     /**
@@ -111,7 +121,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if {@code newFlags} is or holds null
      */
     public QueueOptions withFlags(Set<QueueFlag> newFlags) {
-        return new QueueOptions(maxMessageSize, maxMessages, newFlags, mode);
+        return new QueueOptions(maxMessageSize, maxMessages, newFlags, mode, waitStrategy);
     }
 
     /**
@@ -132,7 +142,12 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is not in 0..0777
      */
     public QueueOptions withMode(int newMode) {
-        return new QueueOptions(maxMessageSize, maxMessages, flags, newMode);
+        return new QueueOptions(maxMessageSize, maxMessages, flags, newMode, waitStrategy);
+    }
+
+    /** A copy with another wait strategy (null: the platform default). */
+    public QueueOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
+        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, newWaitStrategy);
     }
 
     /** Whether {@link QueueFlag#EXCLUSIVE} is set. */

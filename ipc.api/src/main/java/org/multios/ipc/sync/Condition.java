@@ -3,6 +3,7 @@ package org.multios.ipc.sync;
 import java.time.Duration;
 
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.Waiting;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -34,7 +35,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link org.multios.ipc.Rights#WRITE}.
  */
 @ProviderType
-public interface Condition extends IpcObject {
+public interface Condition extends IpcObject, Waiting {
     /**
      * Releases {@code mutex}, waits for a signal (or a spurious wake-up), and reacquires it.
      *
@@ -76,6 +77,10 @@ public interface Condition extends IpcObject {
      */
     void broadcast();
 
-    /** The number of threads waiting now, in every process; a snapshot. */
+    /**
+     * The number of threads sleeping in a wait now, in every process; a snapshot. A waiter still
+     * idling within its {@link org.multios.ipc.WaitStrategy}'s budget (or spinning) is not
+     * counted: it announces itself only when it sleeps.
+     */
     int waiters();
 }

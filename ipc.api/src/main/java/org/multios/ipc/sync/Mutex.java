@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.Waiting;
 import org.multios.ipc.IpcProcess;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -33,7 +34,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * acquisitions that found the lock held as {@link org.multios.ipc.Counter#CONTENTION}.
  */
 @ProviderType
-public interface Mutex extends IpcObject {
+public interface Mutex extends IpcObject, Waiting {
     /**
      * Locks, blocking while another thread holds the lock.
      *

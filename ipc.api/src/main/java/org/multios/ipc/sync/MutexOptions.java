@@ -1,5 +1,6 @@
 package org.multios.ipc.sync;
 
+import org.multios.ipc.WaitStrategy;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -12,19 +13,31 @@ import org.osgi.annotation.versioning.ProviderType;
  *                  protected state and call {@link Mutex#markConsistent()}; if {@code false},
  *                  the lock is simply released and the next locker gets
  *                  {@link LockResult#ACQUIRED} with no indication
+ * @param waitStrategy how lockers wait (null: the platform default); see
+ *                  {@link org.multios.ipc.WaitStrategy}
  */
 @ProviderType
-public record MutexOptions(boolean recursive, boolean robust) {
+public record MutexOptions(boolean recursive, boolean robust, WaitStrategy waitStrategy) {
     /** Non-recursive and robust: the default. */
     public static final MutexOptions DEFAULT = new MutexOptions(false, true);
 
+    /** Options with the platform default wait strategy. */
+    public MutexOptions(boolean recursive, boolean robust) {
+        this(recursive, robust, null);
+    }
+
     /** A copy that is (or is not) recursive. */
     public MutexOptions withRecursive(boolean newRecursive) {
-        return new MutexOptions(newRecursive, robust);
+        return new MutexOptions(newRecursive, robust, waitStrategy);
     }
 
     /** A copy that is (or is not) robust. */
     public MutexOptions withRobust(boolean newRobust) {
-        return new MutexOptions(recursive, newRobust);
+        return new MutexOptions(recursive, newRobust, waitStrategy);
+    }
+
+    /** A copy with another wait strategy (null: the platform default). */
+    public MutexOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
+        return new MutexOptions(recursive, robust, newWaitStrategy);
     }
 }

@@ -3,6 +3,7 @@ package org.multios.ipc.sync;
 import java.time.Duration;
 
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.Waiting;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -18,7 +19,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link org.multios.ipc.Counter#CONTENTION}.
  */
 @ProviderType
-public interface Semaphore extends IpcObject {
+public interface Semaphore extends IpcObject, Waiting {
     /**
      * Decrements the value, blocking while it is 0: the original specification's
      * {@code semaphore.wait(pid)}.

@@ -1,6 +1,7 @@
 package org.multios.ipc.sync;
 
 import org.multios.ipc.IpcException;
+import org.multios.ipc.WaitStrategy;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -9,9 +10,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param initial the value at creation, 0 to {@code max}
  * @param max     the largest value the semaphore may reach, 1 to {@link #MAX_VALUE}; a
  *                {@link Semaphore#release()} past it fails with LIMIT_EXCEEDED
+ * @param waitStrategy how acquirers wait (null: the platform default); see
+ *                {@link org.multios.ipc.WaitStrategy}
  */
 @ProviderType
-public record SemaphoreOptions(int initial, int max) {
+public record SemaphoreOptions(int initial, int max, WaitStrategy waitStrategy) {
     /** The largest maximum value (POSIX {@code SEM_VALUE_MAX} is at least 32767). */
     public static final int MAX_VALUE = Integer.MAX_VALUE;
 
@@ -30,6 +33,11 @@ public record SemaphoreOptions(int initial, int max) {
         }
     }
 
+    /** Options with the platform default wait strategy. */
+    public SemaphoreOptions(int initial, int max) {
+        this(initial, max, null);
+    }
+
     /** A semaphore with the given initial value and no practical maximum ({@link #MAX_VALUE}). */
     public static SemaphoreOptions of(int initial) {
         return new SemaphoreOptions(initial, MAX_VALUE);
@@ -42,6 +50,11 @@ public record SemaphoreOptions(int initial, int max) {
 
     /** A copy with another maximum. */
     public SemaphoreOptions withMax(int newMax) {
-        return new SemaphoreOptions(initial, newMax);
+        return new SemaphoreOptions(initial, newMax, waitStrategy);
+    }
+
+    /** A copy with another wait strategy (null: the platform default). */
+    public SemaphoreOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
+        return new SemaphoreOptions(initial, max, newWaitStrategy);
     }
 }

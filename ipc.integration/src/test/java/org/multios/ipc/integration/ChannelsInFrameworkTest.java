@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.ProcessKind;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.pipe.Pipe;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
@@ -73,6 +75,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The message queue and pipe mechanisms of the ipc.channels bundle in a running framework: the
@@ -152,6 +155,44 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         toRelease.forEach(Runnable::run);
         if (root != null) {
             deleteTree(root);
+        }
+    }
+
+    // ------------------------------------------------------------------ wait strategies
+
+    @Test(timeout = 120_000)
+    public void thePlatformDefaultWaitStrategyComesFromConfigurationAdmin() throws Exception {
+        MessageQueueService queues = service(context, MessageQueueService.class);
+        try (MessageQueue before = queues.create("wait-default", QueueOptions.of(16, 4))) {
+            assertEquals(WaitStrategy.ADAPTIVE, before.waitStrategy());
+        }
+        ConfigurationAdmin cm = service(context, ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration wait = cm.getConfiguration(WaitStrategy.CONFIGURATION_PID, "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(WaitStrategy.STRATEGY_KEY, "backoff");
+        props.put(WaitStrategy.SPIN_MICROS_KEY, 300);
+        wait.update(props);
+        toRelease.add(() -> {
+            try {
+                wait.delete();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        AtomicInteger made = new AtomicInteger();
+        await("queues created from now on take the configured default", () -> {
+            String name = "wait-configured-" + made.incrementAndGet();
+            try (MessageQueue q = queues.create(name, QueueOptions.of(16, 4))) {
+                return q.waitStrategy().equals(WaitStrategy.backoff(300));
+            } finally {
+                queues.unlink(name);
+            }
+        });
+        try (MessageQueue own = queues.create("wait-own", QueueOptions.of(16, 4).withWaitStrategy(WaitStrategy.SPIN));
+                MessageQueue opened = queues.open("wait-default")) {
+            assertEquals("an object's own strategy wins", WaitStrategy.SPIN, own.waitStrategy());
+            assertEquals("an object keeps the strategy it was made with", WaitStrategy.ADAPTIVE,
+                    opened.waitStrategy());
         }
     }
 

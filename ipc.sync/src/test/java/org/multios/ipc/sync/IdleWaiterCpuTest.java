@@ -12,14 +12,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.Counter;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.shm.mapped.Futex;
 
 /**
  * A child JVM blocked in {@link Semaphore#acquire} on a named semaphore must sleep in the
- * kernel (a futex wait on the semaphore's word), not spin or poll: over a window of a few
+ * kernel (a futex wait on the semaphore's word) once its wait strategy's budget is spent
+ * (block, backoff and adaptive; the child takes the strategy from the semaphore's file), not
+ * spin or poll: over a window of a few
  * seconds its waiting thread, and the whole process, use almost no CPU time. A waiter that
  * spins would use a whole core (100%), one that polls with short sleeps several percent and
  * more; a futex sleeper wakes only once per slice ({@link Futex#MAX_SLICE_NANOS}) to check
@@ -41,12 +45,15 @@ class IdleWaiterCpuTest extends CrossProcessSyncSupport {
     /** The most CPU the blocked child may use, as a fraction of one core. */
     private static final double MAX_CPU_SHARE = 0.10;
 
-    @Test
-    void aChildBlockedInAcquireUsesAlmostNoCpuAndWakesOnAPost() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = { "block", "backoff", "adaptive" })
+    void aChildBlockedInAcquireUsesAlmostNoCpuAndWakesOnAPost(String strategy) throws Exception {
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "needs /proc");
         Assumptions.assumeTrue(Futex.isSupported(), "waits block in the kernel only where futexes are available");
-        Semaphore sem = sync.createSemaphore("xp-idle", SemaphoreOptions.of(0), 0600);
-        Process waiter = child("waiter", "acquire", "xp-idle", Long.toString(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
+        String name = "xp-idle-" + strategy;
+        Semaphore sem = sync.createSemaphore(name,
+                SemaphoreOptions.of(0).withWaitStrategy(WaitStrategy.parse(strategy)), 0600);
+        Process waiter = child("waiter", "acquire", name, Long.toString(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
         children.awaitLine(waiter, "waiting");
         await("the child waits on the semaphore", waiter, () -> counter(sem, Counter.WAITS) >= 1);
         Path task = waiterTask(waiter);
@@ -68,7 +75,7 @@ class IdleWaiterCpuTest extends CrossProcessSyncSupport {
         double processShare = (processAfter - processBefore) / hz / wallSeconds;
         String measured = String.format("waiting thread %.1f%%, whole process %.1f%% of one core over %.1f s",
                 threadShare * 100, processShare * 100, wallSeconds);
-        System.out.println("CPU of a child blocked in acquire: " + measured);
+        System.out.println("CPU of a child blocked in acquire (" + strategy + "): " + measured);
         assertThat(threadShare).as("CPU of the blocked thread: " + measured).isLessThan(MAX_CPU_SHARE);
         assertThat(processShare).as("CPU of the blocked process: " + measured).isLessThan(MAX_CPU_SHARE);
 

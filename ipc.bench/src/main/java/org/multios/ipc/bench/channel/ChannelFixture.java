@@ -4,6 +4,7 @@ import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.bench.BenchRoot;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelOptions;
@@ -22,9 +23,13 @@ final class ChannelFixture implements AutoCloseable {
 
     private final BenchRoot root = new BenchRoot();
     private final IpcContext ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
-    private final Channel channel = ipc.service(ChannelService.class).create(
-            ChannelOptions.ofBufferSize(CAPACITY * MESSAGE_SIZE).withMaxMessageSize(MESSAGE_SIZE)
-                    .withMaxMessages(CAPACITY));
+    private final Channel channel;
+
+    /** A channel whose waits follow {@code wait} ({@link WaitStrategy#parse}). */
+    ChannelFixture(String wait) {
+        channel = ipc.service(ChannelService.class).create(ChannelOptions.ofBufferSize(CAPACITY * MESSAGE_SIZE)
+                .withMaxMessageSize(MESSAGE_SIZE).withMaxMessages(CAPACITY).withWaitStrategy(WaitStrategy.parse(wait)));
+    }
 
     Channel channel() {
         return channel;

@@ -24,6 +24,7 @@ import org.multios.ipc.bench.queue.Frames;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -51,8 +52,10 @@ import io.aeron.logbuffer.Header;
  * started for the trial. One operation is one round trip (two messages); sampled, so JMH
  * reports percentiles. In the same run:
  * <ul>
- * <li>project: one named channel, this JVM on end A, the child on end B, blocking calls (a
- * waiting receiver sleeps on a futex);</li>
+ * <li>project: one named channel, this JVM on end A, the child on end B, blocking calls with
+ * the channel's wait strategy {@code wait} ({@code block}: a waiting receiver sleeps on a futex
+ * at once; {@code adaptive}: it spins the default budget first; {@code spin}: it never sleeps
+ * and holds a core on each side);</li>
  * <li>peer: Aeron IPC ({@value #AERON_IPC}, an exclusive publication and a subscription each
  * way) through a media driver embedded in this JVM ({@link ThreadingMode#SHARED}, Agrona's
  * default {@link BackoffIdleStrategy}), its directory under the trial's IPC root (on
@@ -108,6 +111,10 @@ public class ChannelProcessRoundTrip {
     /** A named channel shared with a child JVM that echoes on its end B. */
     @State(Scope.Thread)
     public static class ChannelChild {
+        /** The channel's wait strategy, as {@link WaitStrategy#parse} reads it (the child opens it with it). */
+        @Param({"block", "adaptive", "spin"})
+        public String wait;
+
         BenchRoot root;
         IpcContext ipc;
         ChannelEnd end;
@@ -123,7 +130,7 @@ public class ChannelProcessRoundTrip {
                 ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
                 end = ipc.service(ChannelService.class).create("echo",
                         ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
-                                .withMaxMessages(ChannelFixture.CAPACITY));
+                                .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(WaitStrategy.parse(wait)));
                 child = ChildJvm.start(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC),
                         root.path().resolve("echo-child.log"), "channel",
                         root.path().toString(), "echo", Integer.toString(SIZE));

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,7 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Round-trip latency of a 64-byte message between two threads of one JVM: the benchmark thread
  * sends a ping and waits for the pong that an echo thread (owned by the state) sends back.
  * Sampled, so JMH reports p50/p99/p99.9. Project: the two directions of one anonymous channel,
- * with blocking receives (a waiter spins briefly in the ring, then sleeps in the kernel). Peers
+ * with blocking receives that wait as {@code wait} says ({@code block}: sleep in the kernel at
+ * once; {@code adaptive}: spin the default budget, then sleep; {@code spin}: never sleep). Peers
  * in the same run: two JCTools {@link SpscArrayQueue}s polled in a busy spin (no sleeping at
  * all: a lower bound), and two {@link ArrayBlockingQueue}s with blocking {@code poll}.
  */
@@ -37,6 +39,10 @@ public class ChannelRoundTrip {
     /** The project's channel with its echo thread on end B. */
     @State(Scope.Thread)
     public static class ChannelPair {
+        /** Both ends' wait strategy, as {@link org.multios.ipc.WaitStrategy#parse} reads it. */
+        @Param({"block", "adaptive", "spin"})
+        public String wait;
+
         ChannelFixture fixture;
         ChannelEnd a;
         Echo echo;
@@ -45,7 +51,7 @@ public class ChannelRoundTrip {
 
         @Setup(Level.Trial)
         public void setUp() {
-            fixture = new ChannelFixture();
+            fixture = new ChannelFixture(wait);
             a = fixture.channel().endA();
             ChannelEnd b = fixture.channel().endB();
             byte[] buf = new byte[ChannelFixture.MESSAGE_SIZE];

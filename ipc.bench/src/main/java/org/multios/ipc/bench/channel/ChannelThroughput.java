@@ -1,9 +1,12 @@
 package org.multios.ipc.bench.channel;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.jctools.queues.SpscArrayQueue;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelEnd;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -14,6 +17,7 @@ import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,13 +28,20 @@ import org.openjdk.jmh.annotations.TearDown;
  * anonymous channel of the project (each message copied into the shared ring and out into the
  * receiver's buffer, nothing allocated), against a JCTools {@link SpscArrayQueue} and an
  * {@link ArrayBlockingQueue} of the same capacity carrying references to a 64-byte array, in
- * the same run. Each operation is one non-blocking attempt (so a stopped peer never blocks the
- * other); the {@code sent} and {@code received} counters give the messages that went through,
- * per second: read those, not the primary score.
+ * the same run. Each project operation is a blocking send or receive that waits as the
+ * channel's wait strategy {@code wait} says, for at most {@link #WAIT_BOUND} (so a stopped peer
+ * never blocks the other); each peer operation is one non-blocking attempt. The {@code sent} and
+ * {@code received} counters give the messages that went through, per second: read those, not
+ * the primary score.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ChannelThroughput {
+    /**
+     * The longest a project operation waits: long enough never to end a wait of a running peer,
+     * short enough that the thread left when its peer stopped at the iteration's end gets out.
+     */
+    static final Duration WAIT_BOUND = Duration.ofMillis(50);
 
     /** Successful operations of one thread, reported per second next to the attempts. */
     @State(Scope.Thread)
@@ -49,13 +60,17 @@ public class ChannelThroughput {
     /** The project's channel, shared by the group's two threads. */
     @State(Scope.Group)
     public static class OneChannel {
+        /** Both ends' wait strategy, as {@link org.multios.ipc.WaitStrategy#parse} reads it. */
+        @Param({"block", "adaptive", "spin"})
+        public String wait;
+
         ChannelFixture fixture;
         ChannelEnd sender;
         ChannelEnd receiver;
 
         @Setup(Level.Trial)
         public void setUp() {
-            fixture = new ChannelFixture();
+            fixture = new ChannelFixture(wait);
             sender = fixture.channel().endA();
             receiver = fixture.channel().endB();
         }
@@ -85,28 +100,41 @@ public class ChannelThroughput {
         final byte[] receive = new byte[ChannelFixture.MESSAGE_SIZE];
     }
 
-    /** Project: send one message if there is room. */
+    /** Project: send one message, waiting for room at most {@link #WAIT_BOUND}. */
     @Benchmark
     @Group("channel")
     @GroupThreads(1)
     public boolean channelSend(OneChannel c, Buffers b, Moved m) {
-        if (c.sender.trySend(b.message, 0, b.message.length, 0)) {
-            m.sent++;
-            return true;
+        try {
+            c.sender.send(b.message, 0, b.message.length, 0, WAIT_BOUND);
+        } catch (IpcException e) {
+            return timedOut(e);
         }
-        return false;
+        m.sent++;
+        return true;
     }
 
-    /** Project: receive one message if there is one. */
+    /** Project: receive one message, waiting for one at most {@link #WAIT_BOUND}. */
     @Benchmark
     @Group("channel")
     @GroupThreads(1)
     public int channelReceive(OneChannel c, Buffers b, Moved m) {
-        int n = c.receiver.tryReceive(b.receive, 0, b.receive.length, null);
-        if (n != MessagePort.NO_MESSAGE) {
-            m.received++;
+        int n;
+        try {
+            n = c.receiver.receive(b.receive, 0, b.receive.length, null, WAIT_BOUND);
+        } catch (IpcException e) {
+            return timedOut(e) ? 0 : MessagePort.NO_MESSAGE;
         }
+        m.received++;
         return n;
+    }
+
+    /** A wait that timed out (the other thread of the group stopped first) is no failure. */
+    private static boolean timedOut(IpcException e) {
+        if (e.error() != IpcError.TIMEOUT) {
+            throw e;
+        }
+        return false;
     }
 
     /** Peer: offer to the SPSC queue. */

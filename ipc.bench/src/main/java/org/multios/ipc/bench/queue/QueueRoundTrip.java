@@ -17,11 +17,13 @@ import org.multios.ipc.bench.SocketEcho;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,7 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@value #SIZE}-byte message and waits for it to come back from a {@link QueueEchoChild} in a
  * child JVM started for the trial. One operation is one round trip (two messages, two
  * wake-ups); sampled, so JMH reports percentiles. Project: two named message queues, one each
- * way, blocking. Peer in the same run: a blocking JDK Unix-domain socket carrying the same
+ * way, blocking calls with the queues' wait strategy {@code wait} ({@code block}: sleep in the
+ * kernel at once; {@code adaptive}: spin the default budget first; {@code spin}: never sleep,
+ * a core on each side). Peer in the same run: a blocking JDK Unix-domain socket carrying the same
  * messages with a 4-byte length prefix ({@link Frames}).
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -51,6 +55,10 @@ public class QueueRoundTrip {
     /** Two named queues shared with a child JVM that echoes on them. */
     @State(Scope.Thread)
     public static class QueueChild {
+        /** The queues' wait strategy, as {@link WaitStrategy#parse} reads it (the child opens them with it). */
+        @Param({"block", "adaptive", "spin"})
+        public String wait;
+
         BenchRoot root;
         IpcContext ipc;
         MessageQueue ping;
@@ -66,8 +74,9 @@ public class QueueRoundTrip {
             try {
                 ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
                 MessageQueueService queues = ipc.service(MessageQueueService.class);
-                ping = queues.create("ping", QueueOptions.of(SIZE, 16));
-                pong = queues.create("pong", QueueOptions.of(SIZE, 16));
+                WaitStrategy strategy = WaitStrategy.parse(wait);
+                ping = queues.create("ping", QueueOptions.of(SIZE, 16).withWaitStrategy(strategy));
+                pong = queues.create("pong", QueueOptions.of(SIZE, 16).withWaitStrategy(strategy));
                 child = ChildJvm.start(QueueEchoChild.class, List.of(),
                         root.path().resolve("echo-child.log"), "queue", root.path().toString(), "ping",
                         "pong", Integer.toString(SIZE));

@@ -3,6 +3,7 @@ package org.multios.ipc.channels.channel;
 import java.util.Map;
 
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
@@ -19,7 +20,7 @@ import org.osgi.service.component.annotations.Modified;
  * every handle and anonymous channel (waiters wake with CLOSED); named channels and their
  * messages stay and are found again on restart.
  */
-@Component(service = MechanismProvider.class, immediate = true, configurationPid = ChannelComponent.LIMITS_PID)
+@Component(service = MechanismProvider.class, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, ChannelComponent.LIMITS_PID })
 @IpcMechanism("channel")
 public final class ChannelComponent extends DelegatingProvider<ChannelService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
@@ -32,6 +33,7 @@ public final class ChannelComponent extends DelegatingProvider<ChannelService> {
     public ChannelComponent(BundleContext context, Map<String, Object> config) {
         this(new ChannelMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
+        configured(config);
     }
 
     private ChannelComponent(ChannelMechanism mechanism, String root) {
@@ -40,9 +42,15 @@ public final class ChannelComponent extends DelegatingProvider<ChannelService> {
         this.root = root;
     }
 
+    /** Applies the platform default wait strategy (PID {@value WaitStrategy#CONFIGURATION_PID}). */
+    private void configured(Map<String, Object> config) {
+        mechanism.defaultWaitStrategy(WaitStrategy.fromConfiguration(config));
+    }
+
     @Modified
     void modified(Map<String, Object> config) {
         mechanism.environment(IpcEnvironment.of(root, config));
+        configured(config);
     }
 
     @Deactivate

@@ -22,6 +22,7 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           | buffer size (int) | max messages (int, 0 = none) |           |
  *           | max message size (int) | slots per direction (int) |        |
  *           | anonymous (int: 1 = unlinked file, ends close for good)       |
+ *           | wait strategy (int: kind + 1 in bits 0-3, budget in µs above) |
  *      128  +---------------------------------------------------------------+
  *           | handles open on end A (int)                                   |
  *      192  +---------------------------------------------------------------+
@@ -52,14 +53,16 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * sender that took a slot reserves its message's bytes there (never past the buffer size), and
  * the receiver that takes the message gives them back, both recorded so that a process killed
  * in between leaks neither slot nor bytes. Senders sleep on the ring's space sequence, which
- * every path that frees a slot bumps (a receive, a message dropped as corrupt, a reservation
- * that did not fit, recovery from a dead owner). The ring's own slot
+ * every path that frees a slot bumps while senders sleep (a receive, a message dropped as
+ * corrupt, a reservation that did not fit, recovery from a dead owner). The ring's own slot
  * count bounds the messages: {@code maxMessages} when the options set it, else
  * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
+ * Layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
+ * sleeps on them ({@link org.multios.ipc.channels.ring.PriorityRing}).
  */
 public final class ChannelDescriptor {
     /** Layout version of the channel header, checked on attach. */
-    public static final int LAYOUT_VERSION = 3;
+    public static final int LAYOUT_VERSION = 4;
     /** Slots of a direction without a message bound never exceed this. */
     public static final int MAX_DEFAULT_SLOTS = 1024;
     /** Bytes of slots a direction without a message bound aims at (at least one slot). */
@@ -75,6 +78,8 @@ public final class ChannelDescriptor {
     public static final int SLOTS = 76;
     /** 1 for an anonymous channel (int). */
     public static final int ANONYMOUS = 80;
+    /** The channel's wait strategy (int, {@code WaitLoop.word}); layout 4. */
+    public static final int WAIT_STRATEGY = 84;
     /** Handles open on end A (int). */
     public static final int HANDLES_A = 2 * CACHE_LINE;
     /** Handles open on end B (int). */

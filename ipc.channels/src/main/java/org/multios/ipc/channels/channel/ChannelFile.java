@@ -17,11 +17,13 @@ import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.WaitLoop;
 
 /**
  * One channel as this JVM sees it: its mapped file (or a copy of its header, for listing), the
@@ -39,6 +41,8 @@ final class ChannelFile {
     private final ChannelOptions options;
     private final int slots;
     private final String displayName;
+    private final DepthMark markToA;
+    private final DepthMark markToB;
     private volatile Permissions anonymousPermissions;
 
     private ChannelFile(long id, String name, MappedRegion region, boolean attach, ObjectDirectory directory,
@@ -54,6 +58,13 @@ final class ChannelFile {
         this.toB = attach ? attach(ChannelSide.B) : null;
         this.toA = attach ? attach(ChannelSide.A) : null;
         this.anonymousPermissions = Permissions.of(creator, options.mode());
+        this.markToA = mark(ChannelSide.A);
+        this.markToB = mark(ChannelSide.B);
+    }
+
+    private DepthMark mark(ChannelSide receiver) {
+        int block = direction(receiver);
+        return new DepthMark(region, block + MESSAGES_OUT, block + HIGH_WATER_MARK);
     }
 
     private PriorityRing attach(ChannelSide receiver) {
@@ -79,6 +90,7 @@ final class ChannelFile {
         region.putInt(MAX_MESSAGE_SIZE, size);
         region.putInt(SLOTS, slots);
         region.putInt(ANONYMOUS, anonymous ? 1 : 0);
+        region.putInt(WAIT_STRATEGY, WaitLoop.word(options.waitStrategy()));
         PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size, options.bufferSize());
         PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size, options.bufferSize());
     }
@@ -110,7 +122,8 @@ final class ChannelFile {
         ChannelOptions options;
         try {
             options = new ChannelOptions(region.getInt(BUFFER_SIZE), region.getInt(MAX_MESSAGES),
-                    region.getInt(MAX_MESSAGE_SIZE), header.mode() & Permissions.MAX_MODE);
+                    region.getInt(MAX_MESSAGE_SIZE), header.mode() & Permissions.MAX_MODE,
+                    WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what));
         } catch (IpcException bad) {
             throw new IpcException(IpcError.CORRUPTED, what + " has inconsistent options: " + bad.getMessage());
         }
@@ -191,13 +204,7 @@ final class ChannelFile {
         int block = direction(receiver);
         long in = region.getAndAddLong(block + MESSAGES_IN, 1) + 1;
         region.getAndAddLong(block + BYTES_IN, bytes);
-        long depth = in - region.getLongVolatile(block + MESSAGES_OUT);
-        while (true) {
-            long mark = region.getLongVolatile(block + HIGH_WATER_MARK);
-            if (depth <= mark || region.compareAndSetLong(block + HIGH_WATER_MARK, mark, depth)) {
-                return;
-            }
-        }
+        (receiver == ChannelSide.A ? markToA : markToB).sent(in);
     }
 
     /**
@@ -265,7 +272,7 @@ final class ChannelFile {
             p = Permissions.of(creator, 0);
         }
         return new ObjectInfo(ObjectType.CHANNEL, id, name(), creator, p, slots, name != null,
-                Statistics.of(c, WaitTimes.NONE));
+                Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(options.waitStrategy());
     }
 
     private void add(long[] c, ChannelSide receiver) {

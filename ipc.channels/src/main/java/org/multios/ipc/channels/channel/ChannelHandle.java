@@ -18,11 +18,14 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Priority;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.SpinHistory;
+import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 
@@ -31,12 +34,17 @@ import org.multios.ipc.spi.GuardedHandle;
  * operation and again at every pass of a wait (revoking them wakes the channel's sleepers, so
  * this handle's fail with PERMISSION_DENIED). Sends go to the ring received at the other end,
  * receives take from the ring of this end; both straight through the mapped file, allocating
- * nothing when the receiver supplies the buffer. Waits sleep in the kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking
- * interruption and closing between them. {@link #info()} reports the direction this end
+ * nothing when the receiver supplies the buffer. A wait first idles as its {@link WaitStrategy}
+ * says (this handle's override, or the channel's), checking rights, closing, interruption and the
+ * deadline at every pass; then, unless it spins for good, it counts itself in as a sleeper and
+ * sleeps in the kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking the same between
+ * them (the protocol: {@link PriorityRing}). {@link #info()} reports the direction this end
  * receives: messages sent to it, received by it, its depth, and the handles on this end.
  */
 final class ChannelHandle extends GuardedHandle implements ChannelEnd {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** A receiver that spins looks for messages of dead senders every this many passes plus one. */
+    private static final int SWEEP_PASSES = 1023;
 
     private final ChannelMechanism mechanism;
     private final ChannelSession session;
@@ -49,6 +57,9 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
     private final long sender;
     private final long senderPid;
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
+    private volatile WaitStrategy waitOverride;
+    private final SpinHistory sendSpins = new SpinHistory();
+    private final SpinHistory receiveSpins = new SpinHistory();
 
     ChannelHandle(ChannelMechanism mechanism, ChannelSession session, ChannelFile file, ChannelSide side,
             Grant grant, AnonymousChannel anonymous) {
@@ -139,6 +150,21 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
     }
 
     /**
+     * The checks of a pass of a wait that has not counted itself in as a sleeper (it spins, yields
+     * or parks briefly, as its {@link WaitStrategy} says): rights, closing, interruption, deadline.
+     */
+    private void checkPass(int right, String operation, ChannelSide receiver, long deadline, String call) {
+        require(right, operation);
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(call, file.displayName());
+        }
+        if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+            file.count(receiver, TIMEOUTS, 1);
+            throw IpcException.timeout(call, file.displayName());
+        }
+    }
+
+    /**
      * Sleeps on a futex word for at most one slice and never past the deadline.
      *
      * @return false if the deadline has passed
@@ -221,14 +247,33 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
                 return false;
             }
             file.count(peer, WAITS, 1);
+            WaitStrategy strategy = waitStrategy();
+            long start = WaitLoop.start(strategy);
+            long budget = sendSpins.budgetNanos(strategy);
+            for (int pass = 0;; pass++) {
+                checkPass(Rights.WRITE, "send to", peer, deadline, "send");
+                if (peerClosed()) {
+                    throw peerGone("send");
+                }
+                if (offer(b, off, len, src, priority)) {
+                    sendSpins.paidOff(strategy);
+                    sent = true;
+                    return true;
+                }
+                if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                    sendSpins.ranOut(strategy);
+                    break;
+                }
+            }
             outbound.sendersSleeping(1);
             try {
                 while (true) {
+                    // the sequence first: closing, revoking and the peer's end closing bump it
+                    int sequence = outbound.spaceSequence();
                     require(Rights.WRITE, "send to");
                     if (peerClosed()) {
                         throw peerGone("send");
                     }
-                    int sequence = outbound.spaceSequence();
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
                         return true;
@@ -322,13 +367,36 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
             return NO_MESSAGE;
         }
         file.count(side, WAITS, 1);
+        WaitStrategy strategy = waitStrategy();
+        long start = WaitLoop.start(strategy);
+        long budget = receiveSpins.budgetNanos(strategy);
+        for (int pass = 0;; pass++) {
+            checkPass(Rights.READ, "receive from", side, deadline, "receive");
+            peerGone = peerClosed();
+            r = poll(buf, off, len, dst, out);
+            if (r != PriorityRing.EMPTY) {
+                receiveSpins.paidOff(strategy);
+                return r;
+            }
+            if (peerGone) {
+                throw peerGone("receive");
+            }
+            if ((pass & SWEEP_PASSES) == SWEEP_PASSES) {
+                inbound.sweepIfDue();
+            }
+            if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                receiveSpins.ranOut(strategy);
+                break;
+            }
+        }
         inbound.receiversSleeping(1);
         boolean took = false;
         try {
             while (true) {
+                // the sequence first: closing, revoking and the peer's end closing bump it
+                int sequence = inbound.availableSequence();
                 require(Rights.READ, "receive from");
                 peerGone = peerClosed();
-                int sequence = inbound.availableSequence();
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
                     took = true;
@@ -389,6 +457,18 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
     public int pendingMessages() {
         checkOpen();
         return inbound.size();
+    }
+
+    @Override
+    public WaitStrategy waitStrategy() {
+        WaitStrategy override = waitOverride;
+        return override != null ? override : file.options().waitStrategy();
+    }
+
+    @Override
+    public void setWaitStrategy(WaitStrategy strategy) {
+        checkOpen();
+        waitOverride = strategy;
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
@@ -44,6 +45,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     private final Object creating = new Object();
     private volatile ChannelSession[] sessionArray = new ChannelSession[0];
     private volatile IpcEnvironment environment;
+    private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
 
     /** A mechanism working in the given environment. */
@@ -57,6 +59,15 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     /** Applies changed limits to later operations. */
     public void environment(IpcEnvironment changed) {
         this.environment = changed;
+    }
+
+    /** Sets the wait strategy of channels created from now on whose options name none. */
+    public void defaultWaitStrategy(WaitStrategy strategy) {
+        this.defaultWaitStrategy = strategy;
+    }
+
+    private ChannelOptions withWaitStrategy(ChannelOptions options) {
+        return options.waitStrategy() != null ? options : options.withWaitStrategy(defaultWaitStrategy);
     }
 
     @Override
@@ -187,10 +198,11 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         return caller.authorize(ObjectType.CHANNEL, name, permissions, Rights.ADMIN);
     }
 
-    Channel create(ChannelSession session, ChannelOptions options) {
-        if (options == null) {
+    Channel create(ChannelSession session, ChannelOptions requested) {
+        if (requested == null) {
             throw IpcException.invalidArgument("channel: options must not be null");
         }
+        ChannelOptions options = withWaitStrategy(requested);
         checkOpen();
         checkLimits(options, "anonymous channel");
         CallerContext caller = session.caller();
@@ -224,11 +236,12 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         }
     }
 
-    ChannelEnd create(ChannelSession session, String name, ChannelOptions options) {
+    ChannelEnd create(ChannelSession session, String name, ChannelOptions requested) {
         directory.path(name);
-        if (options == null) {
+        if (requested == null) {
             throw IpcException.invalidArgument("channel '" + name + "': options must not be null");
         }
+        ChannelOptions options = withWaitStrategy(requested);
         checkOpen();
         String what = "channel '" + name + "'";
         checkLimits(options, what);

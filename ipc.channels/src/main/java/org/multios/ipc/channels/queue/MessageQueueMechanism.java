@@ -16,6 +16,7 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueFlag;
@@ -42,6 +43,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
     private volatile QueueSession[] sessionArray = new QueueSession[0];
     private volatile IpcEnvironment environment;
+    private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
 
     /** A mechanism working in the given environment. */
@@ -55,6 +57,11 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     /** Applies changed limits to later operations. */
     public void environment(IpcEnvironment changed) {
         this.environment = changed;
+    }
+
+    /** Sets the wait strategy of queues created from now on whose options name none. */
+    public void defaultWaitStrategy(WaitStrategy strategy) {
+        this.defaultWaitStrategy = strategy;
     }
 
     @Override
@@ -172,12 +179,13 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         CallerContext caller = session.caller();
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
+        WaitStrategy waitStrategy = options.waitStrategy() != null ? options.waitStrategy() : defaultWaitStrategy;
         Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.ADMIN);
         owned.checkRoom(caller, what);
         ObjectDirectory.Created created = directory.create(name,
                 QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages()), permissions,
                 region -> QueueFile.initialize(region, options.maxMessageSize(), options.maxMessages(),
-                        options.mode(), self));
+                        options.mode(), waitStrategy, self));
         QueueFile file = QueueFile.created(name, created, directory, self);
         try {
             owned.confirm(caller, what);

@@ -15,11 +15,14 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
+import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.WaitLoop;
 
 /**
  * One named queue as this JVM sees it: its mapped file (or a copy of its header, for listing),
@@ -34,9 +37,11 @@ final class QueueFile {
     private final IpcProcess creator;
     private final int maxMessageSize;
     private final int maxMessages;
+    private final WaitStrategy waitStrategy;
+    private final DepthMark depthMark;
 
     private QueueFile(long id, String name, MappedRegion region, PriorityRing ring, ObjectDirectory directory,
-            IpcProcess creator, int maxMessageSize, int maxMessages) {
+            IpcProcess creator, int maxMessageSize, int maxMessages, WaitStrategy waitStrategy) {
         this.id = id;
         this.name = name;
         this.region = region;
@@ -45,15 +50,19 @@ final class QueueFile {
         this.creator = creator;
         this.maxMessageSize = maxMessageSize;
         this.maxMessages = maxMessages;
+        this.waitStrategy = waitStrategy;
+        this.depthMark = new DepthMark(region, MESSAGES_OUT, HIGH_WATER_MARK);
     }
 
     /** Writes the queue header and lays out an empty ring in a new file. */
-    static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode, IpcProcess self) {
+    static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
+            WaitStrategy waitStrategy, IpcProcess self) {
         new ObjectFileHeader(region).initialize(ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
                 ringLength(maxMessageSize, maxMessages), mode, self.pid(), self.startTimeMillis(),
                 System.currentTimeMillis());
         region.putInt(MAX_MESSAGE_SIZE, maxMessageSize);
         region.putInt(MAX_MESSAGES, maxMessages);
+        region.putInt(WAIT_STRATEGY, WaitLoop.word(waitStrategy));
         PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize);
     }
 
@@ -80,6 +89,7 @@ final class QueueFile {
             throw new IpcException(IpcError.CORRUPTED, what + " declares " + count + " messages of " + size
                     + " bytes, which do not match its " + header.dataLength() + " bytes of data");
         }
+        WaitStrategy waitStrategy = WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what);
         PriorityRing ring = null;
         if (mapped) {
             ring = PriorityRing.attach(region, RING_OFFSET, header.dataLength(), what, r -> notifyListener(region, r));
@@ -92,7 +102,7 @@ final class QueueFile {
         long pid = header.creatorPid();
         IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
                 header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
-        return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count);
+        return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy);
     }
 
     /** A queue this process has just created. */
@@ -101,9 +111,11 @@ final class QueueFile {
         MappedRegion region = created.region();
         int size = region.getInt(MAX_MESSAGE_SIZE);
         int count = region.getInt(MAX_MESSAGES);
-        PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, ringLength(size, count),
-                ObjectType.QUEUE.label() + " '" + name + "'", r -> notifyListener(region, r));
-        return new QueueFile(created.inode(), name, region, ring, directory, self, size, count);
+        String what = ObjectType.QUEUE.label() + " '" + name + "'";
+        PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, ringLength(size, count), what,
+                r -> notifyListener(region, r));
+        return new QueueFile(created.inode(), name, region, ring, directory, self, size, count,
+                WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what));
     }
 
     /**
@@ -151,6 +163,11 @@ final class QueueFile {
         return maxMessages;
     }
 
+    /** The wait strategy the queue was created with. */
+    WaitStrategy waitStrategy() {
+        return waitStrategy;
+    }
+
     Permissions permissions() {
         return directory.permissions(name);
     }
@@ -167,13 +184,7 @@ final class QueueFile {
     void sent(int bytes) {
         long in = region.getAndAddLong(MESSAGES_IN, 1) + 1;
         region.getAndAddLong(BYTES_IN, bytes);
-        long depth = in - region.getLongVolatile(MESSAGES_OUT);
-        while (true) {
-            long mark = region.getLongVolatile(HIGH_WATER_MARK);
-            if (depth <= mark || region.compareAndSetLong(HIGH_WATER_MARK, mark, depth)) {
-                return;
-            }
-        }
+        depthMark.sent(in);
     }
 
     /** Counts a message received. */
@@ -205,6 +216,6 @@ final class QueueFile {
             p = Permissions.of(creator, 0);
         }
         return new ObjectInfo(ObjectType.QUEUE, id, name(), creator, p, maxMessages, true,
-                Statistics.of(c, WaitTimes.NONE));
+                Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);
     }
 }

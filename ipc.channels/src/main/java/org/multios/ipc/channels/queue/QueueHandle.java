@@ -16,6 +16,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Priority;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueAttributes;
@@ -23,6 +24,8 @@ import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueListener;
 import org.multios.ipc.queue.QueueRegistration;
 import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.shm.mapped.SpinHistory;
+import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
@@ -31,13 +34,17 @@ import org.multios.ipc.spi.GuardedHandle;
 /**
  * A caller's handle on a named queue: the rights granted at open, tested by each operation and
  * again at every pass of a wait, the non-blocking flag, and at most one listener registration.
- * Sending and receiving go straight to the queue's {@link PriorityRing}; waits sleep in the
- * kernel in slices of {@link Futex#MAX_SLICE_NANOS}, checking interruption and closing between
- * them. Revoking the grant wakes the queue's sleepers, so this handle's fail with
+ * Sending and receiving go straight to the queue's {@link PriorityRing}. A wait first idles as
+ * its {@link WaitStrategy} says (this handle's override, or the queue's), checking rights,
+ * closing, interruption and the deadline at every pass; then, unless it spins for good, it counts
+ * itself in as a sleeper and sleeps in the kernel in slices of {@link Futex#MAX_SLICE_NANOS},
+ * checking the same between them. Revoking the grant wakes the queue's sleepers, so this handle's fail with
  * PERMISSION_DENIED.
  */
 final class QueueHandle extends GuardedHandle implements MessageQueue {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** A receiver that spins looks for messages of dead senders every this many passes plus one. */
+    private static final int SWEEP_PASSES = 1023;
 
     private final MessageQueueMechanism mechanism;
     private final QueueSession session;
@@ -49,6 +56,9 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
     private volatile boolean nonBlocking;
     private volatile QueueWatcher watcher;
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
+    private volatile WaitStrategy waitOverride;
+    private final SpinHistory sendSpins = new SpinHistory();
+    private final SpinHistory receiveSpins = new SpinHistory();
 
     QueueHandle(MessageQueueMechanism mechanism, QueueSession session, QueueFile file, Grant grant,
             boolean nonBlocking) {
@@ -130,6 +140,33 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
     private IpcException wouldBlock(String operation) {
         return new IpcException(IpcError.WOULD_BLOCK, operation + " on " + file.displayName()
                 + " would block and the handle is non-blocking");
+    }
+
+    /**
+     * The checks of a pass of a wait that has not counted itself in as a sleeper (it spins, yields
+     * or parks briefly, as its {@link WaitStrategy} says): rights, closing, interruption, deadline.
+     */
+    private void checkPass(int right, String operation, long deadline, String call) {
+        require(right, operation);
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(call, file.displayName());
+        }
+        if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+            file.count(TIMEOUTS, 1);
+            throw IpcException.timeout(call, file.displayName());
+        }
+    }
+
+    @Override
+    public WaitStrategy waitStrategy() {
+        WaitStrategy override = waitOverride;
+        return override != null ? override : file.waitStrategy();
+    }
+
+    @Override
+    public void setWaitStrategy(WaitStrategy strategy) {
+        checkOpen();
+        waitOverride = strategy;
     }
 
     /**
@@ -225,11 +262,27 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
                 throw wouldBlock("send");
             }
             file.count(WAITS, 1);
+            WaitStrategy strategy = waitStrategy();
+            long start = WaitLoop.start(strategy);
+            long budget = sendSpins.budgetNanos(strategy);
+            for (int pass = 0;; pass++) {
+                checkPass(Rights.WRITE, "send to", deadline, "send");
+                if (offer(b, off, len, src, priority)) {
+                    sendSpins.paidOff(strategy);
+                    sent = true;
+                    return true;
+                }
+                if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                    sendSpins.ranOut(strategy);
+                    break;
+                }
+            }
             ring.sendersSleeping(1);
             try {
                 while (true) {
-                    require(Rights.WRITE, "send to");
+                    // the sequence first: closing and revoking bump it
                     int sequence = ring.spaceSequence();
+                    require(Rights.WRITE, "send to");
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
                         return true;
@@ -321,12 +374,31 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
             throw wouldBlock("receive");
         }
         file.count(WAITS, 1);
+        WaitStrategy strategy = waitStrategy();
+        long start = WaitLoop.start(strategy);
+        long budget = receiveSpins.budgetNanos(strategy);
+        for (int pass = 0;; pass++) {
+            checkPass(Rights.READ, "receive from", deadline, "receive");
+            r = poll(buf, off, len, dst, out);
+            if (r != PriorityRing.EMPTY) {
+                receiveSpins.paidOff(strategy);
+                return r;
+            }
+            if ((pass & SWEEP_PASSES) == SWEEP_PASSES) {
+                ring.sweepIfDue();
+            }
+            if (!WaitLoop.idle(strategy, pass, start, budget)) {
+                receiveSpins.ranOut(strategy);
+                break;
+            }
+        }
         ring.receiversSleeping(1);
         boolean took = false;
         try {
             while (true) {
-                require(Rights.READ, "receive from");
+                // the sequence first: closing and revoking bump it
                 int sequence = ring.availableSequence();
+                require(Rights.READ, "receive from");
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
                     took = true;

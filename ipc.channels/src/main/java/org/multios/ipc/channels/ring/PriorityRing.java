@@ -24,12 +24,25 @@ import org.multios.ipc.shm.mapped.ProcessLiveness;
  * <p><b>Sending</b> takes the slot at the head of the free ring (and fails at once with
  * {@link #FULL} if there is none, or if the byte budget has no room), copies the message into
  * the slot, then publishes the index on its priority's ring, marks the priority in the bitmap,
- * bumps the message-available sequence and wakes a sleeping receiver if there is one.
+ * and, if a receiver sleeps, bumps the message-available sequence and wakes one.
  * <b>Receiving</b> looks at the priorities from the highest set bit down, takes the head index of
  * the first non-empty ring, copies the message out into the caller's buffer, returns the slot to
- * the free ring, bumps the space-available sequence and wakes a sleeping sender. The length of
- * the head message is read before it is taken, so a message longer than the buffer stays queued
- * ({@link #TOO_LARGE}).
+ * the free ring and, if a sender sleeps, bumps the space-available sequence and wakes it. The
+ * length of the head message is read before it is taken, so a message longer than the buffer
+ * stays queued ({@link #TOO_LARGE}).
+ *
+ * <p><b>Waiting.</b> A thread that found nothing first idles without telling anyone (its
+ * {@link org.multios.ipc.WaitStrategy}); only then does it count itself in
+ * ({@link #receiversSleeping(int)}, {@link #sendersSleeping(int)}), and from then on, at every
+ * pass, it reads the sequence, tries again, and sleeps on the futex of the sequence while it is
+ * unchanged. Whoever makes a message (or space) visible writes the ring word first and reads the
+ * sleeper count after; it bumps the sequence and wakes only if the count is not zero. Both
+ * sides write one word and read the other, all sequentially consistent (volatile and CAS): either
+ * the signaller sees the sleeper, bumps and wakes it (a sleep that had not started yet finds the
+ * sequence changed), or the sleeper's try after counting in sees the message. A receiver that
+ * briefly clears the bitmap of a priority a sender published into meanwhile sets it again and
+ * signals on the sender's behalf ({@link #clearIfEmpty}). Nobody sleeping: no shared write, no
+ * system call.
  *
  * <p><b>Processes that die</b> (SIGKILL) at any instruction leave the ring usable, with no
  * message delivered half-written and no message lost whose send had returned:
@@ -462,9 +475,14 @@ public final class PriorityRing {
         return thrown instanceof RuntimeException r ? r : new IllegalStateException(thrown);
     }
 
+    /**
+     * Tells sleeping receivers a message is there: bumps the sequence they sleep on and wakes one,
+     * only if some are counted in (see "Waiting" in the class comment), so a send to a receiver
+     * that spins or is busy costs no shared write and no system call.
+     */
     private void signalMessage() {
-        region.getAndAddInt(base + AVAILABLE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + RECEIVERS_SLEEPING_OFFSET) > 0) {
+            region.getAndAddInt(base + AVAILABLE_SEQUENCE_OFFSET, 1);
             Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, 1);
         }
     }
@@ -606,12 +624,13 @@ public final class PriorityRing {
     }
 
     /**
-     * Bumps the space sequence and wakes sleeping senders: one, or, with a byte budget, all of
-     * them (the one woken might need more bytes than were freed while another needs fewer).
+     * Bumps the space sequence and wakes sleeping senders, if some are counted in: one, or, with
+     * a byte budget, all of them (the one woken might need more bytes than were freed while
+     * another needs fewer).
      */
     private void signalSpace() {
-        region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
         if (region.getIntVolatile(base + SENDERS_SLEEPING_OFFSET) > 0) {
+            region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
             Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, budget > 0 ? Integer.MAX_VALUE : 1);
         }
     }
@@ -691,8 +710,14 @@ public final class PriorityRing {
         }
     }
 
-    /** Wakes every sleeper, in every process, so that each re-checks (for closing). */
+    /**
+     * Wakes every sleeper, in every process, so that each re-checks (for closing, revocation, an
+     * end closed for good). It bumps both sequences first: a waiter reads its sequence before it
+     * checks those flags, so one about to sleep finds the sequence changed and does not sleep.
+     */
     public void wakeAll() {
+        region.getAndAddInt(base + AVAILABLE_SEQUENCE_OFFSET, 1);
+        region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
         Futex.wake(region, base + AVAILABLE_SEQUENCE_OFFSET, Integer.MAX_VALUE);
         Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, Integer.MAX_VALUE);
     }
@@ -1079,7 +1104,8 @@ public final class PriorityRing {
     /**
      * Clears priority p's bit if its ring is empty, then sets it again if a sender raced in: that
      * sender found the bit still set, so if the bitmap is empty now this thread makes the ring
-     * non-empty on its behalf.
+     * non-empty on its behalf, and wakes a sleeper on its behalf too: a receiver that counted
+     * itself in may have read the bitmap while it was clear, and the sender did not see it.
      */
     private void clearIfEmpty(int p) {
         if (ringEmpty(1 + p)) {
@@ -1087,6 +1113,7 @@ public final class PriorityRing {
             clearBit(p);
             if (!ringEmpty(1 + p)) {
                 mark(p);
+                signalMessage();
             }
         }
     }

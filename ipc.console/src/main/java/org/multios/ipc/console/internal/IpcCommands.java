@@ -139,6 +139,7 @@ public final class IpcCommands {
         s.append("  creator    ").append(o.creator()).append('\n');
         s.append("  capacity   ").append(ObjectAdmin.size(o)).append('\n');
         s.append("  persistent ").append(o.persistent()).append('\n');
+        o.waitStrategy().ifPresent(w -> s.append("  wait       ").append(w).append('\n'));
         for (Map.Entry<Counter, Long> c : o.statistics().asMap().entrySet()) {
             if (c.getValue() != 0) {
                 s.append("  ").append(String.format("%-17s", c.getKey().name().toLowerCase())).append(c.getValue())

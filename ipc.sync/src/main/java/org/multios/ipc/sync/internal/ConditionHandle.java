@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Condition;
@@ -47,21 +48,37 @@ final class ConditionHandle extends SyncHandle implements Condition {
         // counted only once the release, which can throw, is done: a signal in between moved the
         // sequence, so the sleep below does not start
         int holds = m.releaseForWait();
-        region.getAndAddInt(WORD3, 1);
         object.count(WAITS, 1);
         long start = System.nanoTime();
         boolean timedOut = false;
+        boolean announced = false;
         LockResult relocked;
         boolean signalled = false;
         try {
-            while (!(signalled = moved(sequence))) {
-                if (!sleep(STATE, sequence, deadline, "wait on")) {
-                    timedOut = true;
+            WaitStrategy strategy = waitStrategy();
+            for (int pass = 0;; pass++) {
+                if (signalled = moved(sequence)) {
+                    spinPaidOff(strategy); // signalled while it idled, unannounced
+                    break;
+                }
+                if (!idle(strategy, pass, start, deadline, "wait on")) {
                     break;
                 }
             }
+            if (!signalled) {
+                region.getAndAddInt(WORD3, 1);
+                announced = true;
+                while (!(signalled = moved(sequence))) {
+                    if (!sleep(STATE, sequence, deadline, "wait on")) {
+                        timedOut = true;
+                        break;
+                    }
+                }
+            }
         } finally {
-            region.getAndAddInt(WORD3, -1);
+            if (announced) {
+                region.getAndAddInt(WORD3, -1);
+            }
             if (!signalled && !timedOut && region.getIntVolatile(STATE) != sequence) {
                 passOn();
             }

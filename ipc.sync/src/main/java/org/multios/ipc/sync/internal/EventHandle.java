@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.shm.mapped.Futex;
@@ -215,6 +216,15 @@ final class EventHandle extends SyncHandle implements Event {
         }
         object.count(WAITS, 1);
         long start = System.nanoTime();
+        WaitStrategy strategy = waitStrategy();
+        for (int pass = 0; idle(strategy, pass, start, deadline, "wait on"); pass++) {
+            Taken got = take();
+            if (got != null) {
+                spinPaidOff(strategy);
+                object.recordWait(System.nanoTime() - start);
+                return got.data();
+            }
+        }
         region.getAndAddInt(WORD3, 1);
         boolean took = false;
         try {

@@ -8,12 +8,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventFlag;
 import org.multios.ipc.event.EventService;
@@ -140,6 +142,10 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
             handles.forEach(h -> h.require(Rights.READ, "wait on"));
             Optional<SignalledEvent> got = Optional.empty();
             try {
+                got = idle(handles, deadline, () -> takeAny(handles));
+                if (got.isPresent()) {
+                    return got;
+                }
                 while (true) {
                     int[] seen = states(handles);
                     got = takeAny(handles);
@@ -202,6 +208,11 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
             handles.forEach(h -> h.require(Rights.READ, "wait on"));
             boolean took = false;
             try {
+                Optional<long[]> spun = idle(handles, deadline, () -> takeAll(handles));
+                if (spun.isPresent()) {
+                    took = true;
+                    return spun;
+                }
                 while (true) {
                     int[] seen = states(handles);
                     Optional<long[]> got = takeAll(handles);
@@ -233,6 +244,30 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
                     handles.forEach(EventHandle::passOn);
                 }
             }
+        }
+
+        /**
+         * The unannounced phase of a wait for several events: tries at every pass while the first
+         * event's handle's wait strategy idles, checking every handle.
+         *
+         * @return what a try took, or empty once the budget is spent (or the deadline passed)
+         */
+        private static <T> Optional<T> idle(List<EventHandle> handles, long deadline,
+                Supplier<Optional<T>> attempt) {
+            EventHandle first = handles.get(0);
+            WaitStrategy strategy = first.waitStrategy();
+            long start = System.nanoTime();
+            for (int pass = 0; first.idle(strategy, pass, start, deadline, "wait on"); pass++) {
+                for (EventHandle h : handles) {
+                    h.recheck("wait on");
+                }
+                Optional<T> got = attempt.get();
+                if (got.isPresent()) {
+                    first.spinPaidOff(strategy);
+                    return got;
+                }
+            }
+            return Optional.empty();
         }
 
         private static int[] states(List<EventHandle> handles) {

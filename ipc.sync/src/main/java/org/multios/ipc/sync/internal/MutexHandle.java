@@ -12,6 +12,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
@@ -141,14 +142,20 @@ final class MutexHandle extends SyncHandle implements Mutex {
         long nextLivenessCheck = 0;
         boolean waited = false;
         boolean owner = false;
+        WaitStrategy strategy = null;
+        int idlePasses = -1; // -1: not idling (yet, or any more)
+        boolean slept = false;
         try {
             while (true) {
                 recheck("lock");
                 long w = region.getLongVolatile(LOCK_WORD);
                 if (w == 0) {
                     // after sleeping, others may still sleep: keep their bit so that unlock wakes one
-                    if (claim(0, waited ? me | MUTEX_WAITERS_BIT : me)) {
+                    if (claim(0, slept ? me | MUTEX_WAITERS_BIT : me)) {
                         owner = true;
+                        if (idlePasses > 0) {
+                            spinPaidOff(strategy);
+                        }
                         return becomeOwner(me, false);
                     }
                     continue;
@@ -173,11 +180,25 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     start = System.nanoTime();
                     object.count(CONTENTION, 1);
                     object.count(WAITS, 1);
+                    strategy = waitStrategy();
+                    if (strategy.kind() != WaitStrategy.Kind.BLOCK) {
+                        // idling, the owner's liveness is checked once a slice, as between sleeps
+                        idlePasses = 0;
+                        nextLivenessCheck = start + sliceNanos();
+                    }
+                }
+                if (idlePasses >= 0) {
+                    // unannounced: the waiters bit stays clear, so the owner's unlock makes no system call
+                    if (idle(strategy, idlePasses++, start, deadline, "lock")) {
+                        continue;
+                    }
+                    idlePasses = -1;
                 }
                 long sleeping = w | MUTEX_WAITERS_BIT;
                 if (w != sleeping && !region.compareAndSetLong(LOCK_WORD, w, sleeping)) {
                     continue;
                 }
+                slept = true;
                 if (!sleep(LOCK_FUTEX, (int) sleeping, deadline, "lock")) {
                     object.count(TIMEOUTS, 1);
                     throw IpcException.timeout("lock", object.displayName());
@@ -187,7 +208,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         } finally {
             if (waited) {
                 object.recordWait(System.nanoTime() - start);
-                if (!owner) {
+                if (slept && !owner) {
                     passOn();
                 }
             }

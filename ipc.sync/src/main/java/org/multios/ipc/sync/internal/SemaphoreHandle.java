@@ -7,14 +7,17 @@ import java.time.Duration;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Semaphore;
 
 /**
  * A counting semaphore on a shared page: the value is the futex word, so a post in any process
- * wakes a waiter in any other. A waiter announces itself in the waiters word before it sleeps
- * and the poster reads that word after it raised the value, so no wake-up is lost.
+ * wakes a waiter in any other. A waiter first idles unannounced as its wait strategy says; then
+ * it announces itself in the waiters word before it sleeps, and the poster reads that word
+ * after it raised the value (both sequentially consistent), so no wake-up is lost and a post
+ * with nobody asleep makes no system call.
  */
 final class SemaphoreHandle extends SyncHandle implements Semaphore {
     SemaphoreHandle(SyncSession session, SyncObject object, Grant grant) {
@@ -58,6 +61,15 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         object.count(CONTENTION, 1);
         object.count(WAITS, 1);
         long start = System.nanoTime();
+        WaitStrategy strategy = waitStrategy();
+        for (int pass = 0; idle(strategy, pass, start, deadline, "acquire"); pass++) {
+            if (takeOne()) {
+                spinPaidOff(strategy);
+                object.count(ACQUISITIONS, 1);
+                object.recordWait(System.nanoTime() - start);
+                return true;
+            }
+        }
         region.getAndAddInt(WORD3, 1);
         boolean took = false;
         try {

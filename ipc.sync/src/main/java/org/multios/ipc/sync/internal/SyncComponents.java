@@ -3,6 +3,7 @@ package org.multios.ipc.sync.internal;
 import java.util.Map;
 
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
@@ -26,7 +27,7 @@ final class SyncComponents {
     }
 
     /** Semaphores, mutexes and conditions as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, immediate = true, configurationPid = LIMITS_PID)
+    @Component(service = MechanismProvider.class, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
     @IpcMechanism("sync")
     public static final class Sync extends DelegatingProvider<SyncService> {
         private final SyncMechanism mechanism;
@@ -36,6 +37,7 @@ final class SyncComponents {
         @Activate
         public Sync(BundleContext context, Map<String, Object> config) {
             this(new SyncMechanism(environment(context, config)), context);
+            mechanism.configure(config);
         }
 
         private Sync(SyncMechanism mechanism, BundleContext context) {
@@ -47,6 +49,7 @@ final class SyncComponents {
         @Modified
         void modified(Map<String, Object> config) {
             mechanism.environment(environment(context, config));
+            mechanism.configure(config);
         }
 
         @Deactivate
@@ -56,7 +59,7 @@ final class SyncComponents {
     }
 
     /** Events as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, immediate = true, configurationPid = LIMITS_PID)
+    @Component(service = MechanismProvider.class, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
     @IpcMechanism("event")
     public static final class Events extends DelegatingProvider<EventService> {
         private final EventMechanism mechanism;
@@ -66,6 +69,7 @@ final class SyncComponents {
         @Activate
         public Events(BundleContext context, Map<String, Object> config) {
             this(new EventMechanism(environment(context, config)), context);
+            mechanism.configure(config);
         }
 
         private Events(EventMechanism mechanism, BundleContext context) {
@@ -77,6 +81,7 @@ final class SyncComponents {
         @Modified
         void modified(Map<String, Object> config) {
             mechanism.environment(environment(context, config));
+            mechanism.configure(config);
         }
 
         @Deactivate

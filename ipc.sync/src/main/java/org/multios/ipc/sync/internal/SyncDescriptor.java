@@ -27,6 +27,7 @@ import java.nio.ByteOrder;
  *        | long 1: tag in the high 32 bits, the datum's low half below  |
  *        | long 2: tag, the datum's high half; tag = ticket mod 2^31    |
  *   512  +--------------------------------------------------------------+
+ *        | wait strategy (int: kind + 1 in bits 0-3, budget in µs above)|
  *        | (unused)                                                     |
  *  1024  +--------------------------------------------------------------+
  *        | counters: waits, timeouts, posts, acquisitions, contention,  |
@@ -50,8 +51,9 @@ import java.nio.ByteOrder;
  * other namespaces set the foreign bit and are never judged dead, nor does a process outside
  * them judge anyone. The owner IPC process id (the caller's, within the owning thread's JVM),
  * hold count and flags are written by the owner only. Flags: bit 0 inconsistent (the owner
- * died; not yet marked consistent), bit 1 not recoverable. Layout version 2; version 1 kept the
- * owner's pid in the state word and its start and thread in separate words.
+ * died; not yet marked consistent), bit 1 not recoverable. Layout version 3 added the wait
+ * strategy word; version 1 kept the owner's pid in the state word and its start and thread in
+ * separate words.
  * Condition: state = sequence number bumped by each signal, word 3 = sleeping waiters.
  * Event: state = (sequence &lt;&lt; 1) | signalled, where the sequence is the low 31 bits of the
  * ticket of the signal or reset published last; word 2 = type (0 auto-reset, 1 manual-reset);
@@ -63,7 +65,7 @@ import java.nio.ByteOrder;
  * and finding both tagged s; so each signal is taken at most once, with its own datum.
  */
 final class SyncDescriptor {
-    static final int LAYOUT_VERSION = 2;
+    static final int LAYOUT_VERSION = 3;
     static final int FILE_LENGTH = 4096;
 
     static final int STATE = 64;
@@ -83,6 +85,9 @@ final class SyncDescriptor {
     static final int EVENT_RECORD_COUNT = 16;
     static final int EVENT_RECORD_SIZE = 16;
     static final int EVENT_SIGNALLED = 1;
+
+    /** The object's wait strategy (int, {@code WaitLoop.word}); layout 3. */
+    static final int WAIT_STRATEGY = 512;
 
     static final int WAITS = 1024;
     static final int TIMEOUTS = WAITS + CACHE_LINE;

@@ -10,8 +10,11 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.SpinHistory;
+import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 
@@ -37,6 +40,8 @@ abstract class SyncHandle extends GuardedHandle {
     final MappedRegion region;
     private volatile Hook hook;
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
+    private volatile WaitStrategy waitOverride;
+    private final SpinHistory spins = new SpinHistory();
 
     SyncHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session.caller(), session.gate(), grant);
@@ -83,6 +88,18 @@ abstract class SyncHandle extends GuardedHandle {
         return sliceNanos;
     }
 
+    /** The strategy of this handle's waits: its override, or the object's. */
+    public WaitStrategy waitStrategy() {
+        WaitStrategy override = waitOverride;
+        return override != null ? override : object.waitStrategy();
+    }
+
+    /** Overrides the object's strategy for this handle's waits (null: the object's again). */
+    public void setWaitStrategy(WaitStrategy strategy) {
+        checkOpen();
+        waitOverride = strategy;
+    }
+
     /** What {@link #info()} reports as the object's capacity. */
     abstract long capacity();
 
@@ -119,6 +136,38 @@ abstract class SyncHandle extends GuardedHandle {
         }
         long now = System.nanoTime();
         return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+
+    /**
+     * The checks of a pass of a wait that has not announced itself as a sleeper (it spins, yields
+     * or parks briefly, as its {@link WaitStrategy} says), and its idle step.
+     *
+     * @param pass  idle steps this wait took before
+     * @param start when the wait began ({@link System#nanoTime()})
+     * @return true if the caller should try again unannounced; false once the budget (as this
+     *         handle's {@link SpinHistory} learned it) is spent or the deadline has passed: the
+     *         caller announces itself and sleeps (which reports the deadline). A caller that got
+     *         what it waited for while this returned true calls {@link #spinPaidOff}
+     * @throws IpcException INTERRUPTED, CLOSED, or PERMISSION_DENIED once the grant is revoked
+     */
+    boolean idle(WaitStrategy strategy, int pass, long start, long deadline, String operation) {
+        recheck(operation);
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(operation, object.displayName());
+        }
+        if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+            return false;
+        }
+        if (WaitLoop.idle(strategy, pass, start, spins.budgetNanos(strategy))) {
+            return true;
+        }
+        spins.ranOut(strategy);
+        return false;
+    }
+
+    /** Tells this handle's {@link SpinHistory} that a wait got through while it idled. */
+    void spinPaidOff(WaitStrategy strategy) {
+        spins.paidOff(strategy);
     }
 
     /**

@@ -50,11 +50,13 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
     private static void initSemaphore(MappedRegion r, SemaphoreOptions o) {
         r.putInt(STATE, o.initial());
         r.putInt(WORD2, o.max());
+        waitStrategy(r, o.waitStrategy());
     }
 
     private static void initMutex(MappedRegion r, MutexOptions o) {
         r.putInt(WORD2, (o.recursive() ? OPTION_RECURSIVE : 0) | (o.robust() ? OPTION_ROBUST : 0));
         r.putLong(HOME_NAMESPACE, ProcessLiveness.system().namespaces());
+        waitStrategy(r, o.waitStrategy());
     }
 
     private final class Service implements SyncService {

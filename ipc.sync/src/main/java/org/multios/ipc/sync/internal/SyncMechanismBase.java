@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.LocalIdentity;
@@ -28,12 +31,13 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
     private final Map<CallerContext, SyncSession> sessions = new ConcurrentHashMap<>();
     private final CallerContext lister;
     private volatile IpcEnvironment environment;
+    private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
 
     SyncMechanismBase(IpcEnvironment environment, Set<ObjectType> types) {
         this.environment = environment;
         this.types = types;
-        this.store = new SyncStore(environment, () -> this.environment, types);
+        this.store = new SyncStore(environment, () -> this.environment, () -> this.defaultWaitStrategy, types);
         var self = LocalIdentity.currentProcess();
         this.lister = new PosixCaller(self, new QuotaLedger(self.toString(), Map.of()));
     }
@@ -43,11 +47,26 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         this.environment = changed;
     }
 
+    /**
+     * Applies the platform default wait strategy (PID {@value WaitStrategy#CONFIGURATION_PID}) to
+     * objects created from now on without a strategy of their own.
+     */
+    public void configure(Map<String, ?> config) {
+        this.defaultWaitStrategy = WaitStrategy.fromConfiguration(config);
+    }
+
+    /** Writes an object's own wait strategy over the platform default, if it has one. */
+    static void waitStrategy(MappedRegion region, WaitStrategy strategy) {
+        if (strategy != null) {
+            region.putInt(SyncDescriptor.WAIT_STRATEGY, WaitLoop.word(strategy));
+        }
+    }
+
     /** The service bound to a session. */
     abstract S service(SyncSession session);
 
     /** The capacity {@code info} reports for an object of the kind, read from its page. */
-    abstract long capacity(ObjectType type, org.multios.ipc.shm.mapped.MappedRegion region);
+    abstract long capacity(ObjectType type, MappedRegion region);
 
     @Override
     public S bind(CallerContext caller) {

@@ -9,12 +9,14 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.shm.mapped.WaitLoop;
 
 /**
  * One synchronization object as this JVM maps it: its page (named file or unlinked file), its
@@ -28,6 +30,7 @@ final class SyncObject {
     private final ObjectDirectory directory;
     private final IpcProcess creator;
     private final ConcurrentHistogram waitTimes = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(10), 2);
+    private final WaitStrategy waitStrategy;
     private volatile Permissions anonymousPermissions;
 
     SyncObject(ObjectType type, long id, String name, MappedRegion region, ObjectDirectory directory,
@@ -39,6 +42,7 @@ final class SyncObject {
         this.directory = directory;
         this.creator = creator;
         this.anonymousPermissions = anonymousPermissions;
+        this.waitStrategy = WaitLoop.fromWord(region.getInt(SyncDescriptor.WAIT_STRATEGY), displayName());
     }
 
     ObjectType type() {
@@ -55,6 +59,11 @@ final class SyncObject {
 
     MappedRegion region() {
         return region;
+    }
+
+    /** The strategy the object was created with. */
+    WaitStrategy waitStrategy() {
+        return waitStrategy;
     }
 
     IpcProcess creator() {
@@ -107,6 +116,7 @@ final class SyncObject {
         WaitTimes w = h.getTotalCount() == 0 ? WaitTimes.NONE
                 : new WaitTimes(h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
                         h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
-        return new ObjectInfo(type, id, name(), creator, p, capacity, name != null, Statistics.of(c, w));
+        return new ObjectInfo(type, id, name(), creator, p, capacity, name != null, Statistics.of(c, w))
+                .withWaitStrategy(waitStrategy);
     }
 }

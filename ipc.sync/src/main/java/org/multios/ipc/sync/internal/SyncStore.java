@@ -14,6 +14,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.Limit;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
@@ -22,6 +23,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 
@@ -35,10 +37,13 @@ final class SyncStore {
     }
 
     private final Supplier<IpcEnvironment> environment;
+    private final Supplier<WaitStrategy> defaultWaitStrategy;
     private final Map<ObjectType, ObjectDirectory> directories = new EnumMap<>(ObjectType.class);
 
-    SyncStore(IpcEnvironment initial, Supplier<IpcEnvironment> environment, Set<ObjectType> types) {
+    SyncStore(IpcEnvironment initial, Supplier<IpcEnvironment> environment,
+            Supplier<WaitStrategy> defaultWaitStrategy, Set<ObjectType> types) {
         this.environment = environment;
+        this.defaultWaitStrategy = defaultWaitStrategy;
         for (ObjectType t : types) {
             directories.put(t, new ObjectDirectory(initial, t));
         }
@@ -138,7 +143,9 @@ final class SyncStore {
         return infos;
     }
 
-    private static void header(MappedRegion region, ObjectType type, int mode, IpcProcess self) {
+    /** Writes the common header and the platform default wait strategy; the kind's init may replace it. */
+    private void header(MappedRegion region, ObjectType type, int mode, IpcProcess self) {
+        region.putInt(SyncDescriptor.WAIT_STRATEGY, WaitLoop.word(defaultWaitStrategy.get()));
         new ObjectFileHeader(region).initialize(type, SyncDescriptor.LAYOUT_VERSION, SyncDescriptor.FILE_LENGTH, 0, mode,
                 self.pid(), self.startTimeMillis(), System.currentTimeMillis());
     }

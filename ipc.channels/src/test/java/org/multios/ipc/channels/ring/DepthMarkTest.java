@@ -1,0 +1,56 @@
+package org.multios.ipc.channels.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.shm.mapped.MappedRegion;
+
+/** The high-water mark stays exact although senders read the receivers' counter only now and then. */
+class DepthMarkTest {
+    private static final long IN = 0;
+    private static final long OUT = 64;
+    private static final long MARK = 128;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theMarkIsTheLargestDepthSeenByAnySender() throws IOException {
+        long seed = System.nanoTime();
+        System.out.println("DepthMarkTest seed " + seed);
+        Random random = new Random(seed);
+        MappedRegion region = region();
+        // two processes' senders, each with its own bounds, and one receiver
+        DepthMark one = new DepthMark(region, OUT, MARK);
+        DepthMark two = new DepthMark(region, OUT, MARK);
+        long max = 0;
+        for (int step = 0; step < 100_000; step++) {
+            long in = region.getLongVolatile(IN);
+            long out = region.getLongVolatile(OUT);
+            if (in > out && random.nextInt(100) < 48) {
+                region.getAndAddLong(OUT, 1);
+            } else {
+                long now = region.getAndAddLong(IN, 1) + 1;
+                (random.nextBoolean() ? one : two).sent(now);
+                max = Math.max(max, now - out);
+            }
+            assertThat(region.getLongVolatile(MARK)).as("seed %d step %d", seed, step).isEqualTo(max);
+        }
+    }
+
+    private MappedRegion region() throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve("mark"), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[1]), 4095);
+            return MappedRegion.map(ch, 4096, true);
+        }
+    }
+}

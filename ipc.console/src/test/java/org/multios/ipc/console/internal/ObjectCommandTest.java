@@ -1,0 +1,50 @@
+package org.multios.ipc.console.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.Statistics;
+import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.WaitTimes;
+
+/** {@code ipc:object} shows the wait strategy of objects that have one. */
+class ObjectCommandTest {
+    private static final IpcProcess CREATOR = new IpcProcess(ProcessKind.OS_PROCESS, 7, "pid 7", 7, 0, "alice",
+            Set.of("staff"));
+
+    @Test
+    void anObjectWithAWaitStrategyShowsIt() {
+        ObjectInfo queue = info(ObjectType.QUEUE).withWaitStrategy(WaitStrategy.adaptive(20));
+        assertThat(new IpcCommands(runtime(queue)).object("queue", "q")).contains("wait       adaptive:20");
+    }
+
+    @Test
+    void anObjectWithoutOneShowsNoWaitLine() {
+        assertThat(new IpcCommands(runtime(info(ObjectType.SHARED_MEMORY))).object("shm", "q")).doesNotContain("wait ");
+    }
+
+    private static ObjectInfo info(ObjectType type) {
+        return new ObjectInfo(type, 1, Optional.of("q"), CREATOR, Permissions.of(CREATOR, 0600), 8, true,
+                Statistics.of(new long[org.multios.ipc.Counter.values().length], WaitTimes.NONE));
+    }
+
+    private static IpcRuntime runtime(ObjectInfo info) {
+        return (IpcRuntime) Proxy.newProxyInstance(IpcRuntime.class.getClassLoader(), new Class<?>[] { IpcRuntime.class },
+                (proxy, m, args) -> switch (m.getName()) {
+                    case "object" -> Optional.of(info);
+                    case "hashCode" -> 0;
+                    case "equals" -> false;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+}
