@@ -803,6 +803,7 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
             installed(FixtureBundle.SYMBOLIC_NAME).getLocation() + "=bob:staff",
             CAROL_LOCATION + "=carol:guests" });
         props.put("rules", all.toArray(String[]::new));
+        props.put("admins", new String[] { "bundle:" + context.getBundle().getLocation() });
         for (int i = 0; i < more.length; i += 2) {
             props.put((String) more[i], more[i + 1]);
         }

@@ -6,7 +6,6 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.MechanismProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,7 +18,7 @@ import org.osgi.service.component.annotations.Modified;
  * closes every handle and listener registration (waiters wake with CLOSED); named queues and
  * their messages stay and are found again on restart.
  */
-@Component(service = MechanismProvider.class, immediate = true, configurationPid = MessageQueueComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = MessageQueueComponent.LIMITS_PID)
 @IpcMechanism("queue")
 public final class MessageQueueComponent extends DelegatingProvider<MessageQueueService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
@@ -32,6 +31,7 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
     public MessageQueueComponent(BundleContext context, Map<String, Object> config) {
         this(new MessageQueueMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
+        publish(context, config);
     }
 
     private MessageQueueComponent(MessageQueueMechanism mechanism, String root) {
@@ -47,6 +47,7 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
 
     @Deactivate
     void deactivate() {
+        withdraw();
         mechanism.close();
     }
 }

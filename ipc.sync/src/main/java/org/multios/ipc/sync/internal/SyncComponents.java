@@ -6,7 +6,6 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.sync.SyncService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -26,7 +25,7 @@ final class SyncComponents {
     }
 
     /** Semaphores, mutexes and conditions as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, immediate = true, configurationPid = LIMITS_PID)
+    @Component(service = {}, immediate = true, configurationPid = LIMITS_PID)
     @IpcMechanism("sync")
     public static final class Sync extends DelegatingProvider<SyncService> {
         private final SyncMechanism mechanism;
@@ -36,6 +35,7 @@ final class SyncComponents {
         @Activate
         public Sync(BundleContext context, Map<String, Object> config) {
             this(new SyncMechanism(environment(context, config)), context);
+            publish(context, config);
         }
 
         private Sync(SyncMechanism mechanism, BundleContext context) {
@@ -51,12 +51,13 @@ final class SyncComponents {
 
         @Deactivate
         void deactivate() {
+            withdraw();
             mechanism.close();
         }
     }
 
     /** Events as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, immediate = true, configurationPid = LIMITS_PID)
+    @Component(service = {}, immediate = true, configurationPid = LIMITS_PID)
     @IpcMechanism("event")
     public static final class Events extends DelegatingProvider<EventService> {
         private final EventMechanism mechanism;
@@ -66,6 +67,7 @@ final class SyncComponents {
         @Activate
         public Events(BundleContext context, Map<String, Object> config) {
             this(new EventMechanism(environment(context, config)), context);
+            publish(context, config);
         }
 
         private Events(EventMechanism mechanism, BundleContext context) {
@@ -81,6 +83,7 @@ final class SyncComponents {
 
         @Deactivate
         void deactivate() {
+            withdraw();
             mechanism.close();
         }
     }
