@@ -21,6 +21,7 @@ import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
@@ -39,6 +40,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -57,6 +59,8 @@ public class TrustedBundlesInFrameworkTest extends IpcTestSupport {
     /** System property naming the hostile bundle's file, built before the framework starts. */
     private static final String HOSTILE_FILE = "ipc.hostile.file";
     private static final String SECURITY_PID = "org.multios.ipc.security";
+    /** The queue the hostile bundle attacks (its Attacks.VICTIM_QUEUE). */
+    private static final String VICTIM = "victim";
     private static final String MARKER = "deny user:trust-test-marker r shm:marker";
 
     private Bundle hostile;
@@ -81,41 +85,59 @@ public class TrustedBundlesInFrameworkTest extends IpcTestSupport {
     @Test(timeout = 120_000)
     public void aHostileBundleGetsNothingThroughOrdinaryOsgiCalls() throws Exception {
         actAs(Map.of(context.getBundle().getLocation(), "alice:staff", HOSTILE_LOCATION, "mallory:mallory"));
-        MessageQueue victim = service(MessageQueueService.class).create("victim", QueueOptions.of(64, 4).withMode(0600));
+        MessageQueueService queues = service(MessageQueueService.class);
+        MessageQueue victim = queues.create(VICTIM, QueueOptions.of(64, 4).withMode(0600));
         try {
             hostile = install();
             hostile.start();
-
-            ServiceReference<?>[] queues = references(MessageQueueService.class.getName(),
+            ServiceReference<?>[] guarded = references(MessageQueueService.class.getName(),
                     "(" + GuardedService.MECHANISM + "=queue)");
-            assertEquals("one guarded queue service: the fake provider is not guarded", 1, queues.length);
-            assertEquals("the guarded queue service stands for ipc.channels' provider", "ipc.channels",
-                    providerBundle(queues[0]));
-
-            NetService net = service(NetService.class);
-            try (Listener listener = net.listen(Endpoint.tcp(0),
-                    ListenOptions.DEFAULTS.withRequireAuthentication(false));
-                    Connection client = net.connect(listener.endpoint());
-                    Connection server = listener.accept(Duration.ofSeconds(10))) {
-                client.send(1, new byte[] { 42 }, 0, 1, 0);
-                byte[] buf = new byte[1];
-                assertEquals(1, server.receive(buf, 0, 1, new MessageInfo(), Duration.ofSeconds(10)));
-            }
+            String handshake = handshake(service(NetService.class));
+            String bystander = bystanderGetsQueues();
 
             Map<String, String> report = report(context.getBundle().getBundleId());
             report.forEach((attack, outcome) -> System.out.println("hostile bundle: " + attack + " -> " + outcome));
+            assertEquals("one guarded queue service: the fake provider is not guarded", 1, guarded.length);
+            assertEquals("the guarded queue service stands for ipc.channels' provider", "ipc.channels",
+                    providerBundle(guarded[0]));
+            assertEquals("the real peer authority admitted the connection", "served", handshake);
+            assertEquals("a bundle that asks for the queue service now gets the real one", "ipc.channels", bystander);
             assertEquals("every attack was tried: " + report, 10, report.size());
             report.forEach((attack, outcome) -> assertTrue(attack + ": " + outcome, outcome.startsWith("nothing")));
 
-            byte[] message = { 7 };
-            victim.send(message, 0, 1, 3);
+            victim.send(new byte[] { 7 }, 0, 1, 3);
             assertEquals("the victim's handle still works", 1, victim.receive(new byte[8], 0, 8, new MessageInfo()));
-            try (MessageQueue again = service(MessageQueueService.class).open("victim")) {
+            try (MessageQueue again = queues.open(VICTIM)) {
                 assertEquals("the victim's queue is still there, unchanged", 0600, again.permissions().mode());
             }
         } finally {
             victim.close();
-            service(MessageQueueService.class).unlink("victim");
+            queues.unlink(VICTIM);
+        }
+    }
+
+    /**
+     * The fixture bundle gets the queue service after the hostile bundle registered its provider:
+     * the bundle whose provider the guarded service it got stands for.
+     */
+    private String bystanderGetsQueues() {
+        BundleContext bystander = installed(FixtureBundle.SYMBOLIC_NAME).getBundleContext();
+        ServiceReference<MessageQueueService> ref = bystander.getServiceReference(MessageQueueService.class);
+        assertNotNull("the fixture bundle sees a queue service", bystander.getService(ref));
+        bystander.ungetService(ref);
+        return providerBundle(ref);
+    }
+
+    /** A TCP connection through ipc.net, whose handshake asks the peer authority: "served" when a message crossed it. */
+    private static String handshake(NetService net) {
+        try (Listener listener = net.listen(Endpoint.tcp(0), ListenOptions.DEFAULTS.withRequireAuthentication(false));
+                Connection client = net.connect(listener.endpoint());
+                Connection server = listener.accept(Duration.ofSeconds(10))) {
+            client.send(1, new byte[] { 42 }, 0, 1, 0);
+            int n = server.receive(new byte[1], 0, 1, new MessageInfo(), Duration.ofSeconds(10));
+            return n == 1 ? "served" : "received " + n + " bytes";
+        } catch (IpcException e) {
+            return e.error() + ": " + e.getMessage();
         }
     }
 

@@ -61,18 +61,23 @@ final class Attacks {
     private String lookUp(BundleContext c) {
         ServiceReference<?>[] refs;
         try {
-            refs = c.getServiceReferences((String) null, "(" + IpcMechanism.KEY + "=*)");
+            refs = c.getAllServiceReferences(null, "(" + IpcMechanism.KEY + "=*)");
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
-        List<String> found = new ArrayList<>();
+        int seen = 0;
+        List<String> got = new ArrayList<>();
         for (ServiceReference<?> r : refs == null ? new ServiceReference<?>[0] : refs) {
             if (!own(r)) {
+                seen++;
                 Object o = c.getService(r);
-                found.add(r.getProperty(IpcMechanism.KEY) + (o == null ? " (no object)" : " = " + o));
+                if (o != null) {
+                    got.add(r.getProperty(IpcMechanism.KEY) + " = " + o);
+                }
             }
         }
-        return found.isEmpty() ? "nothing: no provider visible" : "GOT " + found;
+        return got.isEmpty() ? "nothing: " + seen + " provider references visible, every getService null"
+                : "GOT " + got;
     }
 
     private String registered(BundleContext c) {
