@@ -1,6 +1,5 @@
 package org.multios.ipc.net.internal;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,10 +64,9 @@ public final class NetComponent extends DelegatingProvider<NetService> {
                     @SuppressWarnings("unchecked")
                     public <S> Optional<MechanismProvider<S>> provider(Class<S> apiType) {
                         ServiceReference<MechanismProvider<?>>[] refs = providers.getServiceReferences();
-                        for (ServiceReference<MechanismProvider<?>> r : refs == null ? List.<ServiceReference<MechanismProvider<?>>>of()
-                                : List.of(refs)) {
-                            MechanismProvider<?> p = providers.getService(r);
-                            if (p != null && p.apiType() == apiType && trusted.registeredByTrusted(r)) {
+                        for (int i = 0; refs != null && i < refs.length; i++) {
+                            MechanismProvider<?> p = providers.getService(refs[i]);
+                            if (p != null && p.apiType() == apiType && trusted.registeredByTrusted(refs[i])) {
                                 return Optional.of((MechanismProvider<S>) p);
                             }
                         }

@@ -1,5 +1,7 @@
 package org.multios.ipc.security.internal;
 
+import java.util.function.Predicate;
+
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
@@ -49,19 +51,22 @@ final class AdminGate {
         }
     }
 
-    /** Whether the bundle may see the object in a listing: an admin every one, others theirs and those they hold a right on. */
-    boolean maySee(ObjectInfo object) {
+    /**
+     * Which objects the bundle may see in a listing: an admin every one, others those they made
+     * and those they hold a right on (by the policy in force now).
+     */
+    Predicate<ObjectInfo> listing() {
         SecurityPolicy p = sessions.policyOrNull();
         if (p == null) {
-            return false;
+            return o -> false;
         }
         BundleFacts facts = BundleFacts.of(bundle);
         IpcProcess process = p.identities().processOf(bundle.getBundleId(), facts);
-        if (p.admins().includes(process, facts, trusted) || isCreator(object, process)) {
-            return true;
+        if (p.admins().includes(process, facts, trusted)) {
+            return o -> true;
         }
-        return object.name().isPresent() && p.access().rights(process, facts, object.type(), object.name().get(),
-                object.permissions()) != Rights.NONE;
+        return o -> isCreator(o, process) || o.name().isPresent()
+                && p.access().rights(process, facts, o.type(), o.name().get(), o.permissions()) != Rights.NONE;
     }
 
     private static boolean isCreator(ObjectInfo object, IpcProcess process) {

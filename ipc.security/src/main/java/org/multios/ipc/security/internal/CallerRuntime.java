@@ -41,8 +41,7 @@ final class CallerRuntime implements IpcRuntime {
 
     @Override
     public List<ObjectInfo> objects() {
-        List<ObjectInfo> all = view.objects();
-        return gate.isAdmin() ? all : all.stream().filter(gate::maySee).toList();
+        return view.objects().stream().filter(gate.listing()).toList();
     }
 
     @Override
