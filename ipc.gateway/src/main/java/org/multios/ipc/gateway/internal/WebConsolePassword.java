@@ -71,18 +71,21 @@ final class WebConsolePassword {
     }
 
     /**
-     * The password in the file, if it is a regular file (not a link) that only its owner may
-     * read; else a new random one, written to a new file of mode 0600.
+     * The password in the file, if it is a regular file (not a link) of this OS user that only
+     * it may read; else a new random one, written to a new file of mode 0600.
      */
     static String readOrCreate(Path file) throws IOException {
-        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-            String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (mode.equals(OWNER_ONLY) && !stored.isEmpty()) {
+            String owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+            boolean ours = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && mode.equals(OWNER_ONLY)
+                    && owner.equals(System.getProperty("user.name"));
+            String stored = ours ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
+            if (!stored.isEmpty()) {
                 return stored;
             }
-            LOG.warn("Web Console: {} is readable by others (mode {}) or empty: replaced by a new password", file,
-                    PosixFilePermissions.toString(mode));
+            LOG.warn("Web Console: {} (owner {}, mode {}) is not a file only this OS user reads, or is empty: replaced "
+                    + "by a new password", file, owner, PosixFilePermissions.toString(mode));
             Files.delete(file);
         }
         String password = random();
