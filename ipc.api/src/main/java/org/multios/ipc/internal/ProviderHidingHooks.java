@@ -15,7 +15,8 @@ import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
 
 /**
  * Hides every mechanism provider (a service with the {@value IpcMechanism#KEY} property) from
- * every bundle but the guards: lookups do not find it and service listeners are not told of it.
+ * every bundle but the trusted ones (not even from the system bundle's context): lookups do not
+ * find it and service listeners are not told of it.
  * Clients reach mechanisms only through the guarded API services (the pattern of Karaf's service
  * guard). The hooks belong to the API bundle, which is always present, so that stopping the guard
  * (ipc.security) leaves the providers hidden: the platform fails closed.
@@ -46,7 +47,7 @@ public final class ProviderHidingHooks implements FindHook, EventListenerHook {
     /** Whether the bundle of the given context may see providers. */
     boolean maySee(BundleContext context) {
         Bundle bundle = context.getBundle();
-        return bundle != null && (bundle.getBundleId() == 0 || guard.test(bundle));
+        return bundle != null && guard.test(bundle);
     }
 
     static boolean isProvider(ServiceReference<?> reference) {

@@ -16,9 +16,12 @@ public final class GuardedService {
      */
     public static final String MECHANISM = "ipc.guarded.mechanism";
     /**
-     * The capability namespace a guard bundle declares (ipc.security does): only guards and the
-     * system bundle see mechanism providers.
+     * A capability namespace guards once declared. Declaring it grants nothing: which bundles see
+     * providers is the operator's list, {@link TrustedBundles}.
+     *
+     * @deprecated since 2.1: trust comes from {@link TrustedBundles#PROPERTY} alone
      */
+    @Deprecated
     public static final String GUARD_NAMESPACE = "org.multios.ipc.guard";
     /** The service id of the provider a guarded service stands for. */
     public static final String PROVIDER_ID = "ipc.provider.id";

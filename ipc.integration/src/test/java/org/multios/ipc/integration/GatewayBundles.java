@@ -17,6 +17,7 @@ import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.multios.ipc.spi.TrustedBundles;
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -28,6 +29,10 @@ import org.ops4j.pax.exam.Option;
  */
 final class GatewayBundles {
     private static final Pattern ATTRS = Pattern.compile("([^;,]+);version=\"[^\"]*\";startlevel=(\\d+)");
+
+    /** The gateway's bundles on its trusted list (gateway.bndrun). */
+    private static final List<String> TRUSTED = List.of("ipc.security", "ipc.net", "ipc.shm", "ipc.sync",
+            "ipc.channels", "ipc.console");
 
     private final Path workDir;
     private final Properties launch = new Properties();
@@ -75,6 +80,24 @@ final class GatewayBundles {
             options.add(bundle(path.toUri().toString()).startLevel(level).start());
         });
         return options.toArray(Option[]::new);
+    }
+
+    /**
+     * The value of {@value TrustedBundles#PROPERTY} for the tests, as the gateway sets it: the
+     * platform's bundles and the fixture mechanism, each by the location it is provisioned from
+     * and its symbolic name; also the location {@code reinstalled:*} under which tests install
+     * them again.
+     */
+    String trustedBundles(Path fixture) {
+        StringBuilder s = new StringBuilder();
+        for (String name : TRUSTED) {
+            s.append(file(name).toUri()).append(";name=").append(name).append(',');
+        }
+        s.append(fixture.toUri()).append(";name=").append(FixtureBundle.SYMBOLIC_NAME);
+        for (String name : TRUSTED) {
+            s.append(",reinstalled:*;name=").append(name);
+        }
+        return s.append(",reinstalled:*;name=").append(FixtureBundle.SYMBOLIC_NAME).toString();
     }
 
     /** The file of one gateway bundle, for tests that install it again. */

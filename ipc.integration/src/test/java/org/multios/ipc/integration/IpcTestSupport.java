@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 
 import javax.inject.Inject;
 
+import org.multios.ipc.spi.TrustedBundles;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
@@ -58,6 +59,7 @@ public abstract class IpcTestSupport {
             bundle(fixture.toUri().toString()).startLevel(appLevel).start(),
             junitBundles(),
             frameworkStartLevel(appLevel + 10),
+            frameworkProperty(TrustedBundles.PROPERTY).value(gateway.trustedBundles(fixture)),
             frameworkProperty("felix.bootdelegation.implicit").value("false"),
             frameworkProperty("gosh.args").value("--nointeractive"),
             frameworkProperty("org.apache.felix.http.enable").value("false"),

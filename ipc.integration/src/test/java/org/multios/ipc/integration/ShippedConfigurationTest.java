@@ -39,6 +39,7 @@ public class ShippedConfigurationTest {
             "bundle.identities", List.of("2 bundle identities"),
             "rules", List.of("2 rule(s)", "allow group:sensors rw queue:telemetry.*",
                     "deny bundle:file:/opt/ipc/untrusted/* * *:*"),
+            "admins", List.of("platform admins: [group:ipcadmin, user:ops]"),
             "quota.queued.messages", List.of("QUEUED_MESSAGES=4096"),
             "quota.signal.handlers", List.of("SIGNAL_HANDLERS=16"),
             "peer.tokens", List.of("1 peer token(s)"),

@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,11 +17,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpServer;
 
 import org.junit.After;
 import org.junit.Assume;
@@ -45,13 +49,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The Web Console's IPC page in a real browser: the gateway jar runs in a child JVM with its
  * HTTP service on a free loopback port; an operator creates a segment at the gateway's console,
  * sees it on the page with its statistics, unlinks it with the page's button, and both the page
- * and the console's {@code ipc:objects} show it gone. Headless Chromium through the
+ * and the console's {@code ipc:objects} show it gone. The login is the password the gateway
+ * generated at its first start (the built-in admin/admin is refused), and a form another site
+ * posts to the page is refused and changes nothing. Headless Chromium through the
  * distribution's chromedriver; skipped only outside CI when chromedriver is not installed.
  */
 public class WebConsoleIpcPageTest {
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    private static final String CREDENTIALS = "admin:admin";
+    /** The Web Console's built-in login, which no gateway accepts. */
+    private static final String BUILT_IN = "admin:admin";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Rule
@@ -62,6 +69,8 @@ public class WebConsoleIpcPageTest {
     private Process gateway;
     private OutputStream console;
     private ChromeDriver browser;
+    private String credentials;
+    private HttpServer otherSite;
 
     @Before
     public void prepare() throws IOException {
@@ -75,6 +84,9 @@ public class WebConsoleIpcPageTest {
 
     @After
     public void stop() throws Exception {
+        if (otherSite != null) {
+            otherSite.stop(0);
+        }
         if (browser != null) {
             browser.quit();
         }
@@ -155,6 +167,91 @@ public class WebConsoleIpcPageTest {
         screenshot("webconsole-ipc-no-policy.png");
     }
 
+    @Test(timeout = 240_000)
+    public void theBuiltInPasswordIsRefusedAndTheGeneratedOneWorks() throws Exception {
+        int port = freePort();
+        gateway = start(port);
+        console = gateway.getOutputStream();
+        String page = "http://127.0.0.1:" + port + "/system/console/ipc";
+        awaitPage(page);
+
+        Path file = workDir.resolve("conf").resolve("webconsole.password");
+        assertEquals("only the gateway's OS user reads the password", "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String log = Files.readString(output);
+        assertTrue("the log says where the password is:\n" + log, log.contains("Web Console login: user admin, password in "
+                + file));
+        assertEquals("the built-in admin/admin", 401, status(page, BUILT_IN));
+        assertEquals("the generated password", 200, status(page, credentials));
+        assertEquals("no password", 401, status(page, null));
+    }
+
+    @Test(timeout = 240_000)
+    public void aFormAnotherSitePostsToThePageIsRefusedAndChangesNothing() throws Exception {
+        int port = freePort();
+        gateway = start(port);
+        console = gateway.getOutputStream();
+        command("ipc:shmcreate csrftest 4096");
+        awaitOutput("created shm 'csrftest', 4096 bytes");
+        String page = "http://127.0.0.1:" + port + "/system/console/ipc";
+        awaitPage(page);
+
+        // another site (another origin: another port) whose page posts an unlink to the IPC page at once
+        otherSite = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] attack = ("<html><body><form id='f' method='post' action='" + page + "'>"
+                + "<input type='hidden' name='action' value='unlink'><input type='hidden' name='type' value='shm'>"
+                + "<input type='hidden' name='name' value='csrftest'></form>"
+                + "<script>document.getElementById('f').submit();</script></body></html>")
+                .getBytes(StandardCharsets.UTF_8);
+        otherSite.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, attack.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(attack);
+            }
+        });
+        otherSite.start();
+        String attacker = "http://localhost:" + otherSite.getAddress().getPort() + "/";
+
+        browser = chromium();
+        browser.get(attacker);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> d.getCurrentUrl().startsWith(page));
+        String shown = browser.findElement(By.tagName("body")).getText();
+        assertTrue("the post is refused:\n" + shown, shown.contains("403") && shown.contains("cross-origin"));
+        screenshot("webconsole-ipc-cross-origin.png");
+
+        // a same-origin post without the session's token is refused too
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(page))
+                .header("Authorization", basicAuth(credentials)).header("Origin", "http://127.0.0.1:" + port)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("action=unlink&type=shm&name=csrftest")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(noToken.body(), 403, noToken.statusCode());
+
+        int before = Files.readString(output).length();
+        command("ipc:objects");
+        String listing = awaitOutputAfter(before, "csrftest");
+        assertTrue("the segment is still there:\n" + listing, listing.contains("shm"));
+
+        browser.get(page);
+        By row = By.cssSelector("#ipc-objects tr[data-type='shm'][data-name='csrftest']");
+        WebElement object = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        object.findElement(By.cssSelector("input.ipc-unlink")).click();
+        wait.until(replaced(object));
+        WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ipc-message")));
+        assertEquals("the page's own form still works", "unlinked shm 'csrftest'", message.getText());
+    }
+
+    private int status(String page, String login) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(page)).timeout(Duration.ofSeconds(10));
+        if (login != null) {
+            request.header("Authorization", basicAuth(login));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /** Submits the row's chmod form and waits for the page it leads to. */
     private static void chmod(WebDriverWait wait, WebElement row, String mode) {
         WebElement field = row.findElement(By.cssSelector("input[name='mode']"));
@@ -227,11 +324,23 @@ public class WebConsoleIpcPageTest {
         }
     }
 
-    /** Waits until the Web Console serves the IPC page (Jetty and the console start after the shell). */
+    /**
+     * Waits until the Web Console serves the IPC page (Jetty and the console start after the
+     * shell) to the password the gateway generated, which it reads from the gateway's file.
+     */
     private void awaitPage(String page) throws Exception {
+        Path file = workDir.resolve("conf").resolve("webconsole.password");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(file)) {
+            assertTrue("the gateway is running:\n" + Files.readString(output), gateway.isAlive());
+            assertTrue("the gateway wrote no " + file + ":\n" + Files.readString(output), System.nanoTime() < until);
+            Thread.sleep(100);
+        }
+        awaitOutput("Web Console login");
+        credentials = "admin:" + Files.readString(file).strip();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(page)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", basicAuth()).build();
+                .header("Authorization", basicAuth(credentials)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int status = -1;
         while (System.nanoTime() < deadline) {
@@ -249,8 +358,8 @@ public class WebConsoleIpcPageTest {
         throw new AssertionError("the IPC page did not answer 200 (last " + status + "):\n" + Files.readString(output));
     }
 
-    private static String basicAuth() {
-        return "Basic " + Base64.getEncoder().encodeToString(CREDENTIALS.getBytes(StandardCharsets.UTF_8));
+    private static String basicAuth(String login) {
+        return "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
     }
 
     private ChromeDriver chromium() throws IOException {
@@ -267,9 +376,11 @@ public class WebConsoleIpcPageTest {
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
-        // The Web Console's default credentials, sent with every request of the page (form posts too).
+        // The operator's login, sent with every request of the browser (form posts of any site too,
+        // as a browser that remembers Basic credentials does).
         driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", basicAuth())));
+        driver.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("Authorization", basicAuth(credentials))));
         return driver;
     }
 

@@ -6,7 +6,6 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.MechanismProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,7 +13,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /** Pipes as an OSGi mechanism; deactivating closes every end and wakes every waiter with CLOSED. */
-@Component(service = MechanismProvider.class, immediate = true, configurationPid = PipeComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = PipeComponent.LIMITS_PID)
 @IpcMechanism("pipe")
 public final class PipeComponent extends DelegatingProvider<PipeService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
@@ -26,6 +25,7 @@ public final class PipeComponent extends DelegatingProvider<PipeService> {
     @Activate
     public PipeComponent(BundleContext context, Map<String, Object> config) {
         this(new PipeMechanism(environment(context, config)), context);
+        publish(context, config);
     }
 
     private PipeComponent(PipeMechanism mechanism, BundleContext context) {
@@ -45,6 +45,7 @@ public final class PipeComponent extends DelegatingProvider<PipeService> {
 
     @Deactivate
     void deactivate() {
+        withdraw();
         mechanism.close();
     }
 }

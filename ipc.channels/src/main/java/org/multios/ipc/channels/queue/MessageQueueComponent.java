@@ -7,7 +7,6 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.MechanismProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,7 +19,7 @@ import org.osgi.service.component.annotations.Modified;
  * closes every handle and listener registration (waiters wake with CLOSED); named queues and
  * their messages stay and are found again on restart.
  */
-@Component(service = MechanismProvider.class, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, MessageQueueComponent.LIMITS_PID })
+@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, MessageQueueComponent.LIMITS_PID })
 @IpcMechanism("queue")
 public final class MessageQueueComponent extends DelegatingProvider<MessageQueueService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
@@ -34,6 +33,7 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
         this(new MessageQueueMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
         configured(config);
+        publish(context, config);
     }
 
     private MessageQueueComponent(MessageQueueMechanism mechanism, String root) {
@@ -55,6 +55,7 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
 
     @Deactivate
     void deactivate() {
+        withdraw();
         mechanism.close();
     }
 }

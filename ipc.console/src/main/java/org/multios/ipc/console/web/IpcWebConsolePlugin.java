@@ -30,6 +30,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,10 +42,12 @@ import jakarta.servlet.http.HttpServletResponse;
  * The Web Console page "IPC" ({@code /system/console/ipc}): live objects with their statistics,
  * IPC processes with their quota use, limits and security rules, and per object the unlink and
  * chmod actions. A plain Servlet plugin: the Web Console renders its header and navigation
- * around the content of a GET; a POST runs one action through the guarded API services of this
- * bundle (so ipc.security checks it like any call) and redirects back with its outcome, an
- * error showing the IpcException's code and message. Everything shown is HTML-escaped: names
- * come from other processes.
+ * around the content of a GET, which changes nothing; a POST runs one action through the
+ * guarded API services of this bundle (so ipc.security checks it like any call) and redirects
+ * back with its outcome, an error showing the IpcException's code and message. A POST must come
+ * from this page ({@link RequestOrigin}: same origin, the session's token), else it is refused
+ * with 403 and changes nothing. Everything shown is HTML-escaped: names come from other
+ * processes.
  */
 @Component(service = Servlet.class, property = {
     "felix.webconsole.label=" + IpcWebConsolePlugin.LABEL,
@@ -50,6 +55,7 @@ import jakarta.servlet.http.HttpServletResponse;
     "felix.webconsole.category=MultiOS" })
 public final class IpcWebConsolePlugin extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(IpcWebConsolePlugin.class);
 
     /** The page's label: the last segment of its URL. */
     public static final String LABEL = "ipc";
@@ -103,6 +109,12 @@ public final class IpcWebConsolePlugin extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String refused = RequestOrigin.refusal(req);
+        if (refused != null) {
+            LOG.warn("IPC page: refused a {} request from {}: {}", req.getMethod(), req.getRemoteAddr(), refused);
+            resp.sendError(HttpServletResponse.SC_FORBIDDEN, refused);
+            return;
+        }
         String action = req.getParameter("action");
         String type = req.getParameter("type");
         String name = req.getParameter("name");
@@ -170,7 +182,8 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             renderPolicy(out);
             IpcRuntime rt = runtime;
             if (rt != null) {
-                renderObjects(out, root, rt);
+                renderObjects(out, root, "<input type='hidden' name='" + RequestOrigin.TOKEN + "' value='"
+                        + escape(RequestOrigin.token(req.getSession(true))) + "'>", rt);
                 renderProcesses(out, rt);
                 renderLimits(out, rt);
             }
@@ -181,7 +194,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         out.println("</div>");
     }
 
-    private void renderObjects(PrintWriter out, String root, IpcRuntime runtime) {
+    private void renderObjects(PrintWriter out, String root, String token, IpcRuntime runtime) {
         List<ObjectInfo> objects = runtime.objects();
         out.println("<h2>Objects (" + objects.size() + ")</h2>");
         if (objects.isEmpty()) {
@@ -201,25 +214,25 @@ public final class IpcWebConsolePlugin extends HttpServlet {
                     + "<td class='num'>" + ObjectAdmin.size(o) + "</td>"
                     + num(s.get(Counter.HANDLES)) + num(s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN))
                     + num(s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT)) + td(o.creator().name())
-                    + "<td>" + actions(o, root) + "</td></tr>");
+                    + "<td>" + actions(o, root, token) + "</td></tr>");
         }
         out.println("</tbody></table>");
         out.println("<p class='ipc-muted'>In and Out count bytes for segments and pipes, messages (or posts) for the "
                 + "rest.</p>");
     }
 
-    private static String actions(ObjectInfo o, String root) {
+    private static String actions(ObjectInfo o, String root, String token) {
         if (o.name().isEmpty() || !ObjectAdmin.canUnlink(o.type())) {
             return "";
         }
         String hidden = "<input type='hidden' name='type' value='" + escape(o.type().label())
                 + "'><input type='hidden' name='name' value='" + escape(o.name().get()) + "'>";
         StringBuilder s = new StringBuilder();
-        s.append("<form class='ipc-action' method='post' action='").append(root).append("'>")
+        s.append("<form class='ipc-action' method='post' action='").append(root).append("'>").append(token)
                 .append("<input type='hidden' name='action' value='unlink'>").append(hidden)
                 .append("<input type='submit' class='ipc-unlink' value='Unlink'></form>");
         if (ObjectAdmin.canChmod(o.type())) {
-            s.append("<form class='ipc-action' method='post' action='").append(root).append("'>")
+            s.append("<form class='ipc-action' method='post' action='").append(root).append("'>").append(token)
                     .append("<input type='hidden' name='action' value='chmod'>").append(hidden)
                     .append("<input type='text' name='mode' aria-label='mode' value='")
                     .append(String.format("%03o", o.permissions().mode())).append("'>")

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * (framework or system property), else {@code conf/} in the working directory, else
  * {@code conf/} next to the gateway jar or next to its folder. File Install reads the
  * choice as the system property {@code felix.fileinstall.dir}, which the framework consults when its own properties lack it.
+ * It then gives the Web Console its password ({@link WebConsolePassword}), also before the Web
+ * Console starts.
  */
 public final class ConfDirectory implements BundleActivator {
     /** File Install's property naming the folder it watches. */
@@ -26,22 +28,27 @@ public final class ConfDirectory implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
+        WebConsolePassword.install(context, choose(context));
+    }
+
+    private static Path choose(BundleContext context) {
         String given = context.getProperty(PROPERTY);
         if (given != null) {
             LOG.info("configuration folder {} (from the property {})", Path.of(given).toAbsolutePath(), PROPERTY);
-            return;
+            return Path.of(given).toAbsolutePath();
         }
         List<Path> candidates = candidates(System.getProperty("java.class.path"));
         for (Path c : candidates) {
             if (Files.isDirectory(c)) {
                 LOG.info("configuration folder {} (looked in {})", c, candidates);
                 System.setProperty(PROPERTY, c.toString());
-                return;
+                return c;
             }
         }
         LOG.warn("no configuration folder: looked in {}; without the security configuration nothing is served."
                 + " Create one there, or give its place with -D{}=<folder>", candidates, PROPERTY);
         System.setProperty(PROPERTY, candidates.get(0).toString());
+        return candidates.get(0);
     }
 
     @Override

@@ -112,9 +112,15 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, BundleSele
         if (type != null && type != objectType) {
             return false;
         }
-        if (!name.matcher(objectName).matches()) {
-            return false;
-        }
+        return name.matcher(objectName).matches() && matchesSubject(process, bundle);
+    }
+
+    /**
+     * Whether the rule's subject is this process.
+     *
+     * @param bundle the facts of the process's bundle; null for a process that is no bundle
+     */
+    boolean matchesSubject(IpcProcess process, BundleFacts bundle) {
         return switch (subjectKind) {
             case "*" -> true;
             case "user" -> subject.matcher(process.user()).matches();

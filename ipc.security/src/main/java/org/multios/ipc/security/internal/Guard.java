@@ -18,6 +18,8 @@ import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
 import org.multios.ipc.spi.PolicyState;
+import org.multios.ipc.spi.TrustedBundles;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -65,6 +67,7 @@ public final class Guard {
     private final BundleContext context;
     private final PlatformLimits limits;
     private final boolean configurationRequired;
+    private final TrustedBundles trusted;
     private final Sessions sessions = new Sessions();
     private final Map<ServiceReference<?>, MechanismProvider<?>> providers = new ConcurrentHashMap<>();
     private final ServiceRegistration<AccessControl> accessControl;
@@ -84,14 +87,15 @@ public final class Guard {
         this.context = context;
         this.limits = limits;
         this.configurationRequired = Boolean.parseBoolean(context.getProperty(REQUIRE_CONFIGURATION));
+        this.trusted = TrustedBundles.of(context);
         synchronized (this) {
             read(properties);
             enforce();
         }
         this.accessControl = context.registerService(AccessControl.class,
-                new AccessControlService(sessions, () -> state), null);
+                AccessControlService.factory(sessions, () -> state, trusted), null);
         limits.listen(this::limitsChanged);
-        LOG.info("IPC security started");
+        LOG.info("IPC security started; trusted bundles ({}): {}", TrustedBundles.PROPERTY, trusted);
     }
 
     /** Reads a changed configuration whole; applies it to every later open, or fails closed. */
@@ -161,10 +165,11 @@ public final class Guard {
         providers.forEach((reference, provider) -> guarded.computeIfAbsent(reference, r -> publish(r, provider)));
         if (runtime == null) {
             runtime = context.registerService(IpcRuntime.class,
-                    new RuntimeServiceFactory(sessions, this::guardedProviders, limits::get), null);
+                    new RuntimeServiceFactory(sessions, this::guardedProviders, limits::get, trusted), null);
         }
         if (peerAuthority == null) {
-            peerAuthority = context.registerService(PeerAuthority.class, new PeerAuthorityService(sessions), null);
+            peerAuthority = context.registerService(PeerAuthority.class,
+                    trusted.onlyFor((PeerAuthority) new PeerAuthorityService(sessions), "the peer authority"), null);
         }
     }
 
@@ -177,12 +182,23 @@ public final class Guard {
         peerAuthority = null;
     }
 
-    /** A mechanism came: publish its guarded API service while a policy is in force. */
+    /**
+     * A mechanism came: publish its guarded API service while a policy is in force, if a trusted
+     * bundle registered it; a provider of any other bundle is ignored and logged.
+     */
     @Reference(service = MechanismProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             updated = "updatedProvider", unbind = "removeProvider",
             target = "(&(" + IpcMechanism.KEY + "=*)(!(" + GuardedService.GUARDED + "=*)))")
     synchronized void addProvider(ServiceReference<MechanismProvider<?>> reference, MechanismProvider<?> provider) {
+        if (!trusted.registeredByTrusted(reference)) {
+            Bundle b = reference.getBundle();
+            LOG.warn("ignored the {} mechanism provider of bundle {} ({}, location {}): it is not on the trusted list "
+                    + "{}={}", reference.getProperty(IpcMechanism.KEY), b == null ? "(gone)" : b.getBundleId(),
+                    b == null ? "" : b.getSymbolicName(), b == null ? "" : b.getLocation(), TrustedBundles.PROPERTY,
+                    trusted);
+            return;
+        }
         providers.put(reference, provider);
         if (state != null && state.inForce()) {
             guarded.put(reference, publish(reference, provider));

@@ -43,6 +43,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + "Example: allow group:sensors rw queue:telemetry.*")
     String[] rules() default {};
 
+    @AttributeDefinition(name = "Platform administrators",
+            description = "Who may revoke handles, collect stale objects and list every object: user:NAME, group:NAME "
+                    + "or bundle:LOCATION-GLOB[;name=GLOB]; empty for the trusted bundles (the console among them).")
+    String[] admins() default {};
+
     @AttributeDefinition(name = "Audit lines per second",
             description = "At most this many denial lines a second on the ipc.audit logger; the rest are counted.")
     int audit_rate() default 10;

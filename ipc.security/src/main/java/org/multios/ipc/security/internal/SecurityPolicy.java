@@ -13,7 +13,7 @@ import org.multios.ipc.spi.ConfigurationReader;
  * a new one that applies to later opens.
  */
 record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quota, Long> quotas,
-        AccessPolicy access, int auditRate) {
+        AccessPolicy access, PlatformAdmins admins, int auditRate) {
 
     /** Denial lines a second on the audit log where none is configured. */
     static final int DEFAULT_AUDIT_RATE = 10;
@@ -32,6 +32,7 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
         List<String> remoteGroups = config.strings("remote.groups");
         List<String> peerTokens = config.strings("peer.tokens");
         List<String> rules = config.strings("rules");
+        List<String> admins = config.strings("admins");
         int auditRate = (int) config.whole("audit.rate", DEFAULT_AUDIT_RATE, 1, 1_000_000);
         Map<Quota, Long> quotas = new EnumMap<>(Quota.class);
         quota(config, quotas, "quota.objects", Quota.OBJECTS);
@@ -47,7 +48,9 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
                 config.parse("bundle.identities", bundleIdentities,
                         e -> BundleIdentities.parse(defaultUser, defaultGroups, e)),
                 config.parse("peer.tokens", peerTokens, t -> PeerIdentities.parse(remoteUser, remoteGroups, t)),
-                Map.copyOf(quotas), config.parse("rules", rules, AccessPolicy::of), auditRate);
+                Map.copyOf(quotas), config.parse("rules", rules, AccessPolicy::of),
+                config.parse("admins", admins, PlatformAdmins::parse),
+                auditRate);
     }
 
     private static void quota(ConfigurationReader config, Map<Quota, Long> quotas, String key, Quota quota) {
@@ -63,6 +66,6 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
                 + (identities.size() == 1 ? "y" : "ies") + ", " + peers.size() + " peer token(s), "
                 + (quotas.isEmpty() ? "no quotas" : "quotas " + quotas) + "; unlisted bundles act as "
                 + identities.defaultIdentity() + "; token-less TCP peers as " + peers.anonymous()
-                + "; at most " + auditRate + " audit lines a second";
+                + "; platform admins: " + admins.describe() + "; at most " + auditRate + " audit lines a second";
     }
 }

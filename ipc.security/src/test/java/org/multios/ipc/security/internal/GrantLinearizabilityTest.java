@@ -32,7 +32,7 @@ class GrantLinearizabilityTest {
     private static SecurityPolicy policy(String... rules) {
         return new SecurityPolicy(BundleIdentities.parse("ipc", List.of("ipc"), List.of()),
                 PeerIdentities.parse("nobody", List.of(), List.of()), Map.of(Quota.OBJECTS, 10L),
-                AccessPolicy.of(List.of(rules)), 1);
+                AccessPolicy.of(List.of(rules)), PlatformAdmins.parse(List.of()), 1);
     }
 
     @Test

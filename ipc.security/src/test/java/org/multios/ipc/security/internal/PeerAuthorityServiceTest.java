@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.multios.ipc.security.internal.PeerAuthorityService.FIRST_CONNECTION;
 import static org.multios.ipc.security.internal.PeerIdentitiesTest.sha256;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.net.AuthToken;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.osgi.framework.Bundle;
 
 class PeerAuthorityServiceTest {
     private static final String ADDRESS = "192.0.2.7:41000";
@@ -50,7 +52,8 @@ class PeerAuthorityServiceTest {
                 : List.of("sha256:" + sha256("alice-secret") + "=alice:staff",
                         "sha256:" + sha256("bob-secret") + "=bob");
         return new SecurityPolicy(BundleIdentities.parse("ipc", List.of("ipc"), List.of()),
-                PeerIdentities.parse("nobody", List.of(), entries), Map.of(Quota.OBJECTS, 2L), AccessPolicy.of(rules), 1);
+                PeerIdentities.parse("nobody", List.of(), entries), Map.of(Quota.OBJECTS, 2L), AccessPolicy.of(rules),
+                PlatformAdmins.parse(List.of()), 1);
     }
 
     private static boolean canRead(CallerContext peer, String name, Permissions permissions) {
@@ -65,6 +68,37 @@ class PeerAuthorityServiceTest {
     private void drainAudit() {
         audit.denied("test", "use up", "the audit's burst");
         assertThat(audit.suppressed()).isZero();
+    }
+
+    /** The access control service as a trusted bundle (an administrator by default) gets it. */
+    private AccessControlService admin() {
+        return new AccessControlService(sessions, () -> null, new AdminGate(sessions, bundle(7, "ipc.console"), true));
+    }
+
+    private static Bundle bundle(long id, String symbolicName) {
+        return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] { Bundle.class },
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getBundleId" -> id;
+                    case "getSymbolicName" -> symbolicName;
+                    case "getLocation" -> "test:" + symbolicName;
+                    case "getSignerCertificates" -> Map.of();
+                    case "toString" -> symbolicName;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aBundleWithoutThePlatformsAdminRightRevokesNothing() {
+        CallerContext peer = peers.remotePeer(FIRST_CONNECTION, ADDRESS, ALICE, true);
+        Grant grant = peer.authorize(ObjectType.QUEUE, "mine", new Permissions("alice", "alice", 0600), Rights.READ);
+        AccessControlService untrusted = new AccessControlService(sessions, () -> null,
+                new AdminGate(sessions, bundle(42, "com.example.hostile"), false));
+
+        assertThatThrownBy(() -> untrusted.revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine"))
+                .isInstanceOf(IpcException.class).hasMessageContaining("may not revoke handles in")
+                .hasMessageContaining("com.example.hostile")
+                .satisfies(e -> assertThat(((IpcException) e).error()).isEqualTo(IpcError.PERMISSION_DENIED));
+        assertThat(grant.allows(Rights.READ)).isTrue();
     }
 
     @Test
@@ -172,7 +206,7 @@ class PeerAuthorityServiceTest {
         CallerContext peer = peers.remotePeer(FIRST_CONNECTION, ADDRESS, ALICE, true);
         Grant grant = peer.authorize(ObjectType.QUEUE, "mine", new Permissions("alice", "alice", 0600), Rights.READ);
 
-        assertThat(new AccessControlService(sessions, () -> null).revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isEqualTo(1);
+        assertThat(admin().revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isEqualTo(1);
         assertThat(grant.allows(Rights.READ)).isFalse();
     }
 
@@ -183,7 +217,7 @@ class PeerAuthorityServiceTest {
 
         peers.release(peer);
 
-        assertThat(new AccessControlService(sessions, () -> null).revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isZero();
+        assertThat(admin().revoke(FIRST_CONNECTION, ObjectType.QUEUE, "mine")).isZero();
         assertThat(grant.allows(Rights.READ)).isTrue();
     }
 
@@ -271,7 +305,7 @@ class PeerAuthorityServiceTest {
             assertThat(grants).hasSize(threads * (rounds - rounds / 3));
             assertThat(sessions.processes()).isEmpty();
             assertThat(sessions.quotaUse()).isEmpty();
-            AccessControlService admin = new AccessControlService(sessions, () -> null);
+            AccessControlService admin = admin();
             int revoked = 0;
             for (long c = FIRST_CONNECTION; c < FIRST_CONNECTION + threads * rounds; c++) {
                 revoked += admin.revoke(c, ObjectType.QUEUE, "q");

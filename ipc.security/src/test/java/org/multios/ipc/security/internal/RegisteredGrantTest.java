@@ -27,7 +27,7 @@ class RegisteredGrantTest {
         Sessions sessions = new Sessions();
         sessions.policy(new SecurityPolicy(BundleIdentities.parse("ipc", List.of("ipc"), List.of()),
                 PeerIdentities.parse("nobody", List.of(), List.of()), Map.of(Quota.OBJECTS, 10L),
-                AccessPolicy.of(List.of()), 1), new AuditLog(1));
+                AccessPolicy.of(List.of()), PlatformAdmins.parse(List.of()), 1), new AuditLog(1));
         IpcProcess bob = new IpcProcess(ProcessKind.REMOTE, PEER, "peer 9", 0, 0, "bob", Set.of("bob"));
         SecurityCaller caller = sessions.connect(bob, true);
 

@@ -6,7 +6,6 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.MechanismProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,7 +17,7 @@ import org.osgi.service.component.annotations.Modified;
  * IPC root from the framework property {@value IpcEnvironment#ROOT_PROPERTY}. Stopping the
  * bundle closes every handle and mapping; named segments stay and are found again on restart.
  */
-@Component(service = MechanismProvider.class, immediate = true, configurationPid = SharedMemoryComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = SharedMemoryComponent.LIMITS_PID)
 @IpcMechanism("shm")
 public final class SharedMemoryComponent extends DelegatingProvider<SharedMemoryService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
@@ -31,6 +30,7 @@ public final class SharedMemoryComponent extends DelegatingProvider<SharedMemory
     public SharedMemoryComponent(BundleContext context, Map<String, Object> config) {
         this(new SharedMemoryMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
+        publish(context, config);
     }
 
     private SharedMemoryComponent(SharedMemoryMechanism mechanism, String root) {
@@ -46,6 +46,7 @@ public final class SharedMemoryComponent extends DelegatingProvider<SharedMemory
 
     @Deactivate
     void deactivate() {
+        withdraw();
         mechanism.close();
     }
 }

@@ -7,7 +7,6 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.sync.SyncService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -27,7 +26,7 @@ final class SyncComponents {
     }
 
     /** Semaphores, mutexes and conditions as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
+    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
     @IpcMechanism("sync")
     public static final class Sync extends DelegatingProvider<SyncService> {
         private final SyncMechanism mechanism;
@@ -38,6 +37,7 @@ final class SyncComponents {
         public Sync(BundleContext context, Map<String, Object> config) {
             this(new SyncMechanism(environment(context, config)), context);
             mechanism.configure(config);
+            publish(context, config);
         }
 
         private Sync(SyncMechanism mechanism, BundleContext context) {
@@ -54,12 +54,13 @@ final class SyncComponents {
 
         @Deactivate
         void deactivate() {
+            withdraw();
             mechanism.close();
         }
     }
 
     /** Events as a mechanism; stopping closes every handle. */
-    @Component(service = MechanismProvider.class, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
+    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
     @IpcMechanism("event")
     public static final class Events extends DelegatingProvider<EventService> {
         private final EventMechanism mechanism;
@@ -70,6 +71,7 @@ final class SyncComponents {
         public Events(BundleContext context, Map<String, Object> config) {
             this(new EventMechanism(environment(context, config)), context);
             mechanism.configure(config);
+            publish(context, config);
         }
 
         private Events(EventMechanism mechanism, BundleContext context) {
@@ -86,6 +88,7 @@ final class SyncComponents {
 
         @Deactivate
         void deactivate() {
+            withdraw();
             mechanism.close();
         }
     }

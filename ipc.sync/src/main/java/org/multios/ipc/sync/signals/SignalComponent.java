@@ -8,7 +8,6 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.MechanismProvider;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * component closes the mechanism: every handler goes, the JVM's signal handlers are restored and
  * every thread ends.
  */
-@Component(service = MechanismProvider.class, immediate = true, configurationPid = SignalComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = SignalComponent.LIMITS_PID)
 @IpcMechanism("signal")
 public final class SignalComponent extends DelegatingProvider<SignalService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
@@ -40,6 +39,7 @@ public final class SignalComponent extends DelegatingProvider<SignalService> {
     @Activate
     public SignalComponent(BundleContext context, Map<String, Object> config) {
         this(new SignalMechanism(IpcLimits.fromConfiguration(config), p -> stopBundle(context, p)));
+        publish(context, config);
     }
 
     private SignalComponent(SignalMechanism mechanism) {
@@ -74,6 +74,7 @@ public final class SignalComponent extends DelegatingProvider<SignalService> {
 
     @Deactivate
     void deactivate() {
+        withdraw();
         mechanism.close();
     }
 }

@@ -1,0 +1,67 @@
+package org.multios.ipc.security.internal;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.spi.RuntimeView;
+
+/**
+ * {@link IpcRuntime} as one bundle gets it: the full object listing and the collection of stale
+ * objects (which unlinks them) need the platform's ADMIN right; without it a bundle lists the
+ * objects it made or holds a right on, and {@link #collectStale} is PERMISSION_DENIED.
+ */
+final class CallerRuntime implements IpcRuntime {
+    private final RuntimeView view;
+    private final AdminGate gate;
+
+    CallerRuntime(RuntimeView view, AdminGate gate) {
+        this.view = view;
+        this.gate = gate;
+    }
+
+    @Override
+    public IpcProcess currentProcess() {
+        return view.currentProcess();
+    }
+
+    @Override
+    public List<IpcProcess> processes() {
+        return view.processes();
+    }
+
+    @Override
+    public int connectionCount() {
+        return view.connectionCount();
+    }
+
+    @Override
+    public List<ObjectInfo> objects() {
+        return view.objects().stream().filter(gate.listing()).toList();
+    }
+
+    @Override
+    public List<ObjectInfo> objects(ObjectType type) {
+        return objects().stream().filter(o -> o.type() == type).toList();
+    }
+
+    @Override
+    public Optional<ObjectInfo> object(ObjectType type, String name) {
+        return objects(type).stream().filter(o -> o.name().filter(name::equals).isPresent()).findFirst();
+    }
+
+    @Override
+    public IpcLimits limits() {
+        return view.limits();
+    }
+
+    @Override
+    public List<ObjectInfo> collectStale() {
+        gate.require("collect stale objects of");
+        return view.collectStale();
+    }
+}
