@@ -23,7 +23,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * The network mechanism in OSGi: limits from the platform's limits configuration, peers
+ * The network mechanism in OSGi: limits from the platform's limits configuration, its own
+ * {@link NetSettings} from {@link NetConfiguration}, peers
  * identified by the security bundle's {@link PeerAuthority} (none admitted while it is away),
  * and the queue and channel
  * mechanisms of the framework for bridges (tracked, so that they may come and go). Stopping
@@ -35,6 +36,7 @@ import org.osgi.util.tracker.ServiceTracker;
 public final class NetComponent extends DelegatingProvider<NetService> {
     static final String LIMITS_PID = "org.multios.ipc.limits";
 
+
     private final SwitchingAuthority authority;
     private final NetMechanism mechanism;
     private final ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers;
@@ -42,13 +44,15 @@ public final class NetComponent extends DelegatingProvider<NetService> {
 
     /** Starts the mechanism. */
     @Activate
-    public NetComponent(BundleContext context, Map<String, Object> config) {
-        this(context, config, new SwitchingAuthority(), tracker(context));
+    public NetComponent(BundleContext context, Map<String, Object> config,
+            @Reference(name = "settings") NetConfiguration settings) {
+        this(context, config, settings, new SwitchingAuthority(), tracker(context));
     }
 
-    private NetComponent(BundleContext context, Map<String, Object> config, SwitchingAuthority authority,
-            ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers) {
-        super(new NetMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config), authority,
+    private NetComponent(BundleContext context, Map<String, Object> config, NetConfiguration settings,
+            SwitchingAuthority authority, ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers) {
+        super(new NetMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
+                settings.current(), authority,
                 new LocalProviders() {
                     @Override
                     @SuppressWarnings("unchecked")
@@ -62,6 +66,7 @@ public final class NetComponent extends DelegatingProvider<NetService> {
                     }
                 }));
         this.mechanism = (NetMechanism) delegate();
+        settings.onChange(mechanism::settings);
         this.authority = authority;
         this.providers = providers;
         this.root = context.getProperty(IpcEnvironment.ROOT_PROPERTY);

@@ -133,7 +133,7 @@ public final class StreamConnector {
     }
 
     /** The client side of one handshake. */
-    private final class ClientHandshake implements FramedSocket.Handshaker {
+    private final class ClientHandshake implements Handshaker {
         private final long id;
         private final Endpoint endpoint;
         private final ConnectOptions options;
