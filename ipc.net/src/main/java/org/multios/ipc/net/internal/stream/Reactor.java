@@ -79,7 +79,7 @@ public final class Reactor implements AutoCloseable {
      * never wait (it would stop every socket). An assertion: tests run with it enabled, and a
      * reactor that trips it counts a {@linkplain #faults() fault}.
      */
-    static void assertMayBlock(String operation, String object) {
+    public static void assertMayBlock(String operation, String object) {
         assert !(Thread.currentThread() instanceof ReactorThread)
                 : "a reactor thread must not wait to " + operation + " (" + object + ")";
     }
