@@ -107,7 +107,13 @@ public final class StreamServer implements Reactor.Handler {
     }
 
     private void admit(SocketChannel channel) throws IOException {
-        String peer = peerKey(channel);
+        String peer;
+        try {
+            peer = peerKey(channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         if (handshaking.get() >= options.maxConnections() || !takeHandshake(peer)) {
             counters.increment(Counter.DENIALS);
             channel.close();
