@@ -86,7 +86,6 @@ final class Inbound implements FrameSink {
             readUntilFrame(wait == Waits.NEVER ? 0 : SPIN_NANOS);
         }
         Frame f;
-        boolean resume;
         queueLock.lock();
         try {
             while ((f = queue.peek()) == null) {
@@ -115,16 +114,15 @@ final class Inbound implements FrameSink {
             }
             queue.poll();
             queuedFrames = queue.size();
-            resume = full && queue.bytes() < bufferBytes;
-            full &= !resume;
+            if (full && queue.bytes() < bufferBytes) {
+                full = false;
+                interest.release(SocketInterest.INBOUND_FULL); // under the lock: never after a later hold
+            }
         } finally {
             queueLock.unlock();
         }
         counters.received();
         state.touch();
-        if (resume) {
-            interest.release(SocketInterest.INBOUND_FULL);
-        }
         return f;
     }
 
@@ -235,19 +233,17 @@ final class Inbound implements FrameSink {
             handler.accept(frame);
             return;
         }
-        boolean hold;
         queueLock.lock();
         try {
             queue.add(frame);
             queuedFrames = queue.size();
             arrived.signalAll();
-            hold = !full && queue.bytes() >= bufferBytes;
-            full |= hold;
+            if (!full && queue.bytes() >= bufferBytes) {
+                full = true;
+                interest.hold(SocketInterest.INBOUND_FULL); // under the lock: never after a later release
+            }
         } finally {
             queueLock.unlock();
-        }
-        if (hold) {
-            interest.hold(SocketInterest.INBOUND_FULL);
         }
     }
 

@@ -98,7 +98,6 @@ final class OutputQueue {
      * @return false if the frame would pass the hard limit (nothing was queued)
      */
     boolean offer(Frame frame, long unwritten) {
-        boolean hold;
         lock.lock();
         try {
             checkOpen();
@@ -106,13 +105,12 @@ final class OutputQueue {
                 return false;
             }
             add(frame, unwritten);
-            hold = !backlogHeld && frames.bytes() >= budget;
-            backlogHeld |= hold;
+            if (!backlogHeld && frames.bytes() >= budget) {
+                backlogHeld = true;
+                interest.hold(SocketInterest.OUTPUT_BACKLOG); // under the lock: never after a later release
+            }
         } finally {
             lock.unlock();
-        }
-        if (hold) {
-            interest.hold(SocketInterest.OUTPUT_BACKLOG);
         }
         return true;
     }
@@ -166,8 +164,7 @@ final class OutputQueue {
      */
     boolean drainInto(WriteBuffer out, boolean byeWritten) {
         boolean freed = false;
-        boolean release = false;
-        boolean bye = false;
+        boolean bye;
         lock.lock();
         try {
             Frame f;
@@ -178,14 +175,13 @@ final class OutputQueue {
             bye = frames.isEmpty() && byeQueued && !byeWritten && out.putBye();
             if (freed) {
                 room.signalAll();
-                release = backlogHeld && frames.bytes() < budget;
-                backlogHeld &= !release;
+                if (backlogHeld && frames.bytes() < budget) {
+                    backlogHeld = false;
+                    interest.release(SocketInterest.OUTPUT_BACKLOG); // under the lock, as the hold
+                }
             }
         } finally {
             lock.unlock();
-        }
-        if (release) {
-            interest.release(SocketInterest.OUTPUT_BACKLOG);
         }
         return bye;
     }
