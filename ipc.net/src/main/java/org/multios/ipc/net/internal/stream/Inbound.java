@@ -170,24 +170,27 @@ final class Inbound implements FrameSink {
         }
         int n = readBuffer.hasRemaining() ? channel.read(readBuffer) : 0;
         if (n < 0 && readBuffer.position() == 0) {
-            if (decoder.isMidFrame()) {
-                counters.increment(Counter.ERRORS);
-                socket.drop("the peer disconnected in the middle of a frame");
-            } else {
-                socket.drop(state.isClosed() ? "closed" : "the peer closed the connection");
-            }
+            peerClosed();
             return;
         }
         readBuffer.flip();
         int status = decoder.decode(readBuffer, this);
         readBuffer.compact();
-        boolean leftover = readBuffer.position() > 0;
         if (status == FrameDecoder.FAILED) {
             counters.increment(Counter.ERRORS);
             socket.refuse(IpcError.PROTOCOL_ERROR, decoder.problem());
-        } else if (n < 0 && !leftover) {
-            socket.drop(decoder.isMidFrame() ? "the peer disconnected in the middle of a frame"
-                    : "the peer closed the connection");
+        } else if (n < 0 && readBuffer.position() == 0) {
+            peerClosed();
+        }
+    }
+
+    /** The peer closed its side and every byte it sent was decoded. */
+    private void peerClosed() {
+        if (decoder.isMidFrame()) {
+            counters.increment(Counter.ERRORS);
+            socket.drop("the peer disconnected in the middle of a frame");
+        } else {
+            socket.drop(state.isClosed() ? "closed" : "the peer closed the connection");
         }
     }
 
