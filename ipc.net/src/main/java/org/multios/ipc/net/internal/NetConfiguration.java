@@ -40,7 +40,7 @@ public final class NetConfiguration {
 
         @AttributeDefinition(name = "Handshakes per address", description = "Connections one remote address (one "
                 + "user on a Unix socket) may have in their handshake at once on one listener.")
-        int handshakes_per_address() default 8;
+        int handshakes_per_address() default 16;
 
         @AttributeDefinition(name = "Requests in flight", description = "Requests one bridge connection may have "
                 + "running at once; more are answered LIMIT_EXCEEDED.")

@@ -2,8 +2,11 @@ package org.multios.ipc.net.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.DataInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +44,8 @@ class AdmissionTest extends NetTestSupport {
     void threeHundredIdleSocketsFromOneAddressDoNotKeepAClientOfAnotherOut() throws Exception {
         NetService net = net();
         List<Socket> storm = new ArrayList<>();
-        try (Listener listener = net.listen(Endpoint.tcp("127.0.0.1", 0), OPEN)) {
+        ListenOptions patient = OPEN.withHandshakeTimeout(Duration.ofSeconds(60));
+        try (Listener listener = net.listen(Endpoint.tcp("127.0.0.1", 0), patient)) {
             int perAddress = NetSettings.DEFAULTS.handshakesPerAddress();
             try {
                 for (int i = 0; i < STORM; i++) {
@@ -61,6 +65,17 @@ class AdmissionTest extends NetTestSupport {
                 awaitDenials(listener, STORM - perAddress);
                 assertThat(listener.info().statistics().get(Counter.DENIALS))
                         .as("only the storm's sockets beyond its share were refused").isEqualTo(STORM - perAddress);
+                try (Socket more = new Socket("127.0.0.1", listener.endpoint().port())) {
+                    more.setSoTimeout(10_000);
+                    DataInputStream in = new DataInputStream(more.getInputStream());
+                    byte[] refusal = new byte[in.readInt()];
+                    assertThat(in.readInt() & 0xFF).as("a REFUSE frame").isEqualTo(3);
+                    in.readFully(refusal);
+                    ByteBuffer b = ByteBuffer.wrap(refusal);
+                    assertThat(b.getShort(0) & 0xFFFF).isEqualTo(IpcError.LIMIT_EXCEEDED.code());
+                    assertThat(new String(refusal, 4, b.getShort(2) & 0xFFFF, StandardCharsets.UTF_8))
+                            .contains("127.0.0.1").contains(perAddress + " connections");
+                }
             } finally {
                 for (Socket s : storm) {
                     s.close();

@@ -26,8 +26,8 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
         int requestsInFlight, int bridgeWorkers, int workers) {
     /** The configuration PID. */
     public static final String PID = "org.multios.ipc.net";
-    /** The defaults: 10 minutes idle, 30 s output stall, 8 handshakes per address, 128 requests, 256 and 1024 workers. */
-    public static final NetSettings DEFAULTS = new NetSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 8, 128,
+    /** The defaults: 10 minutes idle, 30 s output stall, 16 handshakes per address, 128 requests, 256 and 1024 workers. */
+    public static final NetSettings DEFAULTS = new NetSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 16, 128,
             256, 1024);
 
     /**

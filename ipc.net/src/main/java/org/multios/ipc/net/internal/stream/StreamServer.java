@@ -3,6 +3,7 @@ package org.multios.ipc.net.internal.stream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -18,6 +19,7 @@ import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameEncoder;
 import org.multios.ipc.net.internal.wire.Handshake;
 import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
 import org.multios.ipc.spi.CallerContext;
@@ -34,7 +36,8 @@ import jdk.net.UnixDomainPrincipal;
  * every connection that succeeded to its {@link Admission}. Peers that fail get a REFUSE frame
  * and nothing else. One remote address (on a Unix socket: one user) has at most
  * {@link NetSettings#handshakesPerAddress} connections in their handshake at once: beyond, a
- * new connection is closed at once, so a storm from one address leaves room for the others.
+ * new connection is refused (LIMIT_EXCEEDED) and closed at once, so a storm from one address
+ * leaves room for the others.
  * Accepted connections get the mechanism's idle timeout unless the options set one.
  */
 public final class StreamServer implements Reactor.Handler {
@@ -114,9 +117,14 @@ public final class StreamServer implements Reactor.Handler {
             channel.close();
             throw e;
         }
-        if (handshaking.get() >= options.maxConnections() || !takeHandshake(peer)) {
-            counters.increment(Counter.DENIALS);
-            channel.close();
+        if (handshaking.get() >= options.maxConnections()) {
+            refuseAtOnce(channel, name + " has its maximum of " + options.maxConnections()
+                    + " connections in their handshake");
+            return;
+        }
+        if (!takeHandshake(peer)) {
+            refuseAtOnce(channel, name + " has " + shared.settings().handshakesPerAddress() + " connections of "
+                    + peer + " in their handshake, its most at once; try again when one completed");
             return;
         }
         handshaking.incrementAndGet();
@@ -133,6 +141,22 @@ public final class StreamServer implements Reactor.Handler {
             handshakeOver(peer);
             channel.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a connection that gets no handshake: a REFUSE (LIMIT_EXCEEDED) if the socket takes
+     * it at once (a new socket's buffer does), then close.
+     */
+    private void refuseAtOnce(SocketChannel channel, String reason) throws IOException {
+        counters.increment(Counter.DENIALS);
+        try {
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(FrameEncoder.toBytes(Handshake.refuse(IpcError.LIMIT_EXCEEDED, reason))));
+        } catch (IOException gone) {
+            // the peer left already
+        } finally {
+            channel.close();
         }
     }
 
