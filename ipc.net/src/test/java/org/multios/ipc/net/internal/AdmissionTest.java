@@ -107,7 +107,8 @@ class AdmissionTest extends NetTestSupport {
         try (Bridge bridge = net.exportQueue("slow", Endpoint.tcp(0), OPEN);
                 MessageQueue remote = net.openRemoteQueue(bridge.endpoint(), "slow", ConnectOptions.DEFAULTS)) {
             byte[] buf = new byte[16];
-            assertIpcError(IpcError.TIMEOUT, () -> remote.receive(buf, 0, 16, new MessageInfo(), Duration.ofSeconds(3)));
+            assertIpcError(IpcError.TIMEOUT,
+                    () -> remote.receive(buf, 0, 16, new MessageInfo(), Duration.ofSeconds(3)));
             assertThat(remote.trySend(new byte[] {1}, 0, 1, 0)).as("the connection outlived the idle timeout while "
                     + "its receive waited").isTrue();
         }

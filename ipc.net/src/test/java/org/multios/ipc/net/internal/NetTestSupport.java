@@ -89,7 +89,10 @@ abstract class NetTestSupport {
         return netFactory.started().stream().mapToLong(NetMechanism::reactorFaults).sum();
     }
 
-    /** Runs {@code action} with System.err (where the SLF4J simple logger writes) captured; returns the ipc.audit lines. */
+    /**
+     * Runs {@code action} with System.err (where the SLF4J simple logger writes) captured;
+     * returns the ipc.audit lines.
+     */
     static List<String> auditLinesOf(ThrowingRunnable action) throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -106,7 +106,8 @@ class PeersThatDoNotReadTest extends NetTestSupport {
      * {@link #FLOOD_CAP} requests went: far more than the kernel's buffers hold, so the bridge
      * read them).
      */
-    private static void flood(int port, AtomicInteger written, CountDownLatch flooding, AtomicReference<Throwable> end) {
+    private static void flood(int port, AtomicInteger written, CountDownLatch flooding,
+            AtomicReference<Throwable> end) {
         try (RawBridgePeer peer = new RawBridgePeer(port, 1024)) {
             peer.open(1, "flooded");
             flooding.countDown();
@@ -156,7 +157,8 @@ class PeersThatDoNotReadTest extends NetTestSupport {
                     assertThat(got.errorText()).contains("at most " + cap + " requests");
                     got = greedy.read();
                 }
-                assertThat(got.type()).as("a receive of the greedy peer got the message").isEqualTo(BridgeDescriptor.REPLY_OK);
+                assertThat(got.type()).as("a receive of the greedy peer got the message")
+                        .isEqualTo(BridgeDescriptor.REPLY_OK);
             }
         }
     }

@@ -26,7 +26,10 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
         int requestsInFlight, int bridgeWorkers, int workers) {
     /** The configuration PID. */
     public static final String PID = "org.multios.ipc.net";
-    /** The defaults: 10 minutes idle, 30 s output stall, 16 handshakes per address, 128 requests, 256 and 1024 workers. */
+    /**
+     * The defaults: 10 minutes idle, 30 s output stall, 16 handshakes per address, 128 requests
+     * in flight, 256 workers per bridge and 1024 in all.
+     */
     public static final NetSettings DEFAULTS = new NetSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 16, 128,
             256, 1024);
 

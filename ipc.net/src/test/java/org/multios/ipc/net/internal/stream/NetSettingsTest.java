@@ -30,7 +30,8 @@ class NetSettingsTest {
     @Test
     void aMisspeltKeyOrAValueOutOfRangeIsRefusedNamingIt() {
         assertThatThrownBy(() -> NetSettings.of(Map.of("idle_timeout_seconds", 5)))
-                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(IpcException.class,
+                        e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
                 .hasMessageContaining("idle_timeout_seconds");
         assertThatThrownBy(() -> NetSettings.of(Map.of("handshakes.per.address", 0)))
                 .isInstanceOf(IpcException.class).hasMessageContaining("handshakes.per.address");
