@@ -64,7 +64,8 @@ public final class ConfiguredBridge {
                 description = "Whether TCP peers must present a token the security policy knows.")
         boolean require_authentication() default true;
 
-        @AttributeDefinition(name = "Idle timeout", description = "Seconds; 0 for none.")
+        @AttributeDefinition(name = "Idle timeout", description = "Seconds; 0 for the network mechanism's "
+                + "idle timeout (configuration org.multios.ipc.net, 10 minutes unless set).")
         long idle_timeout_seconds() default 0;
 
         @AttributeDefinition(name = "Socket mode", description = "Octal mode of a Unix socket file.")

@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The network mechanism in OSGi: limits from the platform's limits configuration, peers
+ * The network mechanism in OSGi: limits from the platform's limits configuration, its own
+ * {@link NetSettings} from {@link NetConfiguration}, peers
  * identified by the security bundle's {@link PeerAuthority} (none admitted while it is away),
  * and the queue and channel
  * mechanisms of the framework for bridges (tracked, so that they may come and go). Only
@@ -51,14 +52,17 @@ public final class NetComponent extends DelegatingProvider<NetService> {
 
     /** Starts the mechanism. */
     @Activate
-    public NetComponent(BundleContext context, Map<String, Object> config) {
-        this(context, config, new SwitchingAuthority(), tracker(context), TrustedBundles.of(context));
+    public NetComponent(BundleContext context, Map<String, Object> config,
+            @Reference(name = "settings") NetConfiguration settings) {
+        this(context, config, settings, new SwitchingAuthority(), tracker(context), TrustedBundles.of(context));
         publish(context, config);
     }
 
-    private NetComponent(BundleContext context, Map<String, Object> config, SwitchingAuthority authority,
-            ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers, TrustedBundles trusted) {
-        super(new NetMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config), authority,
+    private NetComponent(BundleContext context, Map<String, Object> config, NetConfiguration settings,
+            SwitchingAuthority authority, ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers,
+            TrustedBundles trusted) {
+        super(new NetMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
+                settings.current(), authority,
                 new LocalProviders() {
                     @Override
                     @SuppressWarnings("unchecked")
@@ -74,6 +78,7 @@ public final class NetComponent extends DelegatingProvider<NetService> {
                     }
                 }));
         this.mechanism = (NetMechanism) delegate();
+        settings.onChange(mechanism::settings);
         this.authority = authority;
         this.providers = providers;
         this.root = context.getProperty(IpcEnvironment.ROOT_PROPERTY);

@@ -36,6 +36,7 @@ import org.multios.ipc.net.internal.bridge.RemoteObjects;
 import org.multios.ipc.net.internal.datagram.UdpEndpoint;
 import org.multios.ipc.net.internal.stream.BoundSocket;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
+import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.net.internal.stream.StreamConnection;
@@ -66,14 +67,16 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     /**
      * Starts the mechanism's reactor thread.
      *
+     * @param settings  how the mechanism protects itself from its peers
      * @param authority identifies the peers of connections
      * @param providers the local queue and channel mechanisms, for bridges
      */
-    public NetMechanism(IpcEnvironment environment, PeerAuthority authority, LocalProviders providers) {
+    public NetMechanism(IpcEnvironment environment, NetSettings settings, PeerAuthority authority,
+            LocalProviders providers) {
         this.environment = environment;
         this.providers = providers;
         this.reactor = new Reactor("ipc-net-reactor");
-        this.shared = new PeerContexts(reactor, authority);
+        this.shared = new PeerContexts(reactor, authority, settings);
         this.connector = new StreamConnector(shared);
         this.remote = new RemoteObjects(connector);
     }
@@ -81,6 +84,16 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     /** Applies changed limits to later operations. */
     public void environment(IpcEnvironment changed) {
         this.environment = changed;
+    }
+
+    /** Applies changed settings to later connections and requests. */
+    public void settings(NetSettings changed) {
+        shared.settings(changed);
+    }
+
+    /** Errors the reactor thread caught (each logged), a blocking call in it among them; 0 when all is well. */
+    public long reactorFaults() {
+        return reactor.faults();
     }
 
     @Override

@@ -2,10 +2,12 @@ package org.multios.ipc.net.internal;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.MechanismProvider;
 
@@ -17,13 +19,29 @@ import org.multios.ipc.spi.MechanismProvider;
  */
 public final class NetMechanismFactory implements MechanismFactory {
     private final Map<NetMechanism, ClassPathProviders> started = new ConcurrentHashMap<>();
+    private final NetSettings settings;
+
+    /** A factory of mechanisms with the default settings (the {@link ServiceLoader}'s). */
+    public NetMechanismFactory() {
+        this(NetSettings.DEFAULTS);
+    }
+
+    /** A factory of mechanisms with the given settings. */
+    public NetMechanismFactory(NetSettings settings) {
+        this.settings = settings;
+    }
 
     @Override
     public MechanismProvider<?> create(IpcEnvironment environment) {
         ClassPathProviders providers = new ClassPathProviders(environment);
-        NetMechanism mechanism = new NetMechanism(environment, new PosixPeers(), providers);
+        NetMechanism mechanism = new NetMechanism(environment, settings, new PosixPeers(), providers);
         started.put(mechanism, providers);
         return mechanism;
+    }
+
+    /** The mechanisms this factory made and that run. */
+    Set<NetMechanism> started() {
+        return started.keySet();
     }
 
     @Override

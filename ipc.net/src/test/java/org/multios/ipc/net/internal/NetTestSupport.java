@@ -2,12 +2,16 @@ package org.multios.ipc.net.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +24,8 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.net.NetService;
+import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.spi.MechanismFactory;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
@@ -34,6 +40,7 @@ abstract class NetTestSupport {
     Path root;
 
     private final List<IpcContext> contexts = new ArrayList<>();
+    private NetMechanismFactory netFactory;
 
     @BeforeEach
     void makeRoot() throws IOException {
@@ -60,6 +67,52 @@ abstract class NetTestSupport {
 
     NetService net() {
         return context().service(NetService.class);
+    }
+
+    /** A context whose network mechanism has the given settings (the other mechanisms as the class path has them). */
+    IpcContext context(NetSettings settings) {
+        List<MechanismFactory> factories = new ArrayList<>();
+        for (MechanismFactory f : ServiceLoader.load(MechanismFactory.class, getClass().getClassLoader())) {
+            if (!(f instanceof NetMechanismFactory)) {
+                factories.add(f);
+            }
+        }
+        netFactory = new NetMechanismFactory(settings);
+        factories.add(netFactory);
+        IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
+        contexts.add(c);
+        return c;
+    }
+
+    /** Errors the reactor threads of {@link #context(NetSettings)} caught; 0 when all is well. */
+    long reactorFaults() {
+        return netFactory.started().stream().mapToLong(NetMechanism::reactorFaults).sum();
+    }
+
+    /**
+     * Runs {@code action} with System.err (where the SLF4J simple logger writes) captured;
+     * returns the ipc.audit lines.
+     */
+    static List<String> auditLinesOf(ThrowingRunnable action) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setErr(capture);
+        String text;
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+            capture.flush();
+            text = captured.toString(StandardCharsets.UTF_8);
+            original.print(text);
+        }
+        return text.lines().filter(l -> l.contains("ipc.audit")).toList();
+    }
+
+    /** An action that may throw anything. */
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     static void assertIpcError(IpcError error, ThrowingCallable call) {

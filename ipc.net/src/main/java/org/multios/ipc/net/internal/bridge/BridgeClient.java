@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
@@ -370,6 +371,7 @@ final class BridgeClient {
          * @throws IpcException the connection ended
          */
         synchronized Frame await(long nanos) throws InterruptedException {
+            Reactor.assertMayBlock("wait for a bridge reply", "a bridge client");
             long deadline = System.nanoTime() + nanos;
             while (reply == null && failure == null) {
                 if (nanos == Waits.FOREVER) {
@@ -390,6 +392,7 @@ final class BridgeClient {
 
         /** Waits (not interruptibly) until the request is answered or failed, or the deadline. */
         synchronized void settled(long deadline) {
+            Reactor.assertMayBlock("settle a bridge request", "a bridge client");
             boolean interrupted = false;
             long left;
             while (!answered && failure == null && (left = deadline - System.nanoTime()) > 0) {

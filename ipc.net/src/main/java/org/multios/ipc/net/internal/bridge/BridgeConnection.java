@@ -23,6 +23,7 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.net.internal.stream.FrameDelivery;
+import org.multios.ipc.net.internal.stream.OutputBudget;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
@@ -58,6 +59,7 @@ final class BridgeConnection {
     private final Executor workers;
     private final SerialLane ordered;
     private final int maxRoom;
+    private final int maxInFlight;
     private final Map<Integer, BridgeRequest> inFlight = new ConcurrentHashMap<>();
     private final Map<Integer, Frame> answered = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -74,13 +76,20 @@ final class BridgeConnection {
     private volatile ChannelSide side;
     private volatile BridgeSession session;
 
-    BridgeConnection(BridgeServer bridge, StreamConnection connection, CallerContext peer, Executor workers) {
+    /**
+     * Serves a peer's connection.
+     *
+     * @param maxInFlight requests that may run at once; more are answered LIMIT_EXCEEDED
+     */
+    BridgeConnection(BridgeServer bridge, StreamConnection connection, CallerContext peer, Executor workers,
+            int maxInFlight) {
         this.bridge = bridge;
         this.connection = connection;
         this.peer = peer;
         this.workers = workers;
         this.ordered = new SerialLane(workers);
         this.maxRoom = connection.maxFrameSize() - RECEIVE_REPLY_HEADER;
+        this.maxInFlight = maxInFlight;
         connection.trackDelivery(new FrameDelivery() {
             @Override
             public void written(Frame frame) {
@@ -97,7 +106,10 @@ final class BridgeConnection {
         });
     }
 
-    /** A request arrived (reactor thread): run it in its lane, cancel, or drop a repeat. */
+    /**
+     * A request arrived (reactor thread, never waits): run it in its lane, cancel, drop a
+     * repeat, or refuse it beyond the requests in flight or the workers.
+     */
     void request(Frame frame) {
         int id = Replies.id(frame);
         if (frame.payload().length < ARGS_OFFSET) {
@@ -118,6 +130,11 @@ final class BridgeConnection {
             return;
         }
         BridgeRequest r = new BridgeRequest(id, frame);
+        if (inFlight.size() >= maxInFlight) {
+            reply(error(id, new IpcException(IpcError.LIMIT_EXCEEDED, bridge + " runs at most " + maxInFlight
+                    + " requests of one connection at once; wait for a reply, then try again"), 0, 0).frame());
+            return;
+        }
         inFlight.put(id, r);
         try {
             if (frame.type() == OP_RECEIVE || frame.type() == OP_STATUS || frame.type() == OP_ACK) {
@@ -144,13 +161,27 @@ final class BridgeConnection {
             earlier = answered.get(id);
         }
         if (earlier != null) {
-            try {
-                connection.sendOwned(earlier.type(), earlier.priority(), earlier.payload().clone(), Waits.NEVER);
-            } catch (IpcException gone) {
-                // the peer left; nobody waits for the answer
-            }
+            reply(new Frame(FrameDescriptor.KIND_DATA, earlier.type(), earlier.priority(), earlier.payload().clone()));
         }
         return true;
+    }
+
+    /** Sends a reply that carries no message; a peer that left gets none. */
+    private void reply(Frame frame) {
+        try {
+            connection.reply(frame.type(), frame.priority(), frame.payload());
+        } catch (IpcException gone) {
+            // the peer left or was dropped; nobody waits for the answer
+        }
+    }
+
+    OutputBudget outputBudget() {
+        return connection.outputBudget();
+    }
+
+    /** Whether a request of the peer is running (the connection is not idle then). */
+    boolean busy() {
+        return !inFlight.isEmpty();
     }
 
     /** The peer said BYE (reactor thread): finish without waiting, flush, then close. */
@@ -236,7 +267,7 @@ final class BridgeConnection {
             answered.put(r.id(), r.frame().type() == OP_RECEIVE ? null : frame);
         }
         try {
-            connection.sendOwned(frame.type(), frame.priority(), frame.payload(), Waits.FOREVER);
+            connection.reply(frame.type(), frame.priority(), frame.payload());
         } catch (IpcException gone) {
             undelivered(frame);
         } finally {

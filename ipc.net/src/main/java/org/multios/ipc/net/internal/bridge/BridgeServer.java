@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.multios.ipc.Counter;
@@ -29,10 +31,13 @@ import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.internal.LocalProviders;
 import org.multios.ipc.net.internal.stream.BoundSocket;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
+import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.net.internal.stream.OutputBudget;
 import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.StreamServer;
 import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameDescriptor;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -45,7 +50,11 @@ import org.slf4j.LoggerFactory;
  * exporter's own handle proves it may use the object and caps what peers get; each peer opens
  * the object as itself through the local mechanism, bound to the caller context its
  * handshake established. Requests run on the bridge's own named worker threads (blocking
- * receives hold one each), at most {@link #maxWorkers} at once. Sessions of acknowledged
+ * receives hold one each), at most {@link NetSettings#bridgeWorkers} of them and only while the
+ * mechanism has one of its {@link NetSettings#workers} free; a request beyond either, or beyond
+ * its connection's {@link NetSettings#requestsInFlight}, is answered LIMIT_EXCEEDED. Replies
+ * never wait: a peer that does not read them is read no more and, after the output-stall
+ * timeout, dropped. Sessions of acknowledged
  * receives, and the messages in their custody, are kept by its {@link BridgeSessions}.
  */
 public final class BridgeServer implements Bridge, ClosingHandle {
@@ -64,8 +73,11 @@ public final class BridgeServer implements Bridge, ClosingHandle {
     private final StreamServer server;
     private final Permissions permissions;
     private final Grant grant;
+    private final PeerContexts shared;
     private final ThreadPoolExecutor workers;
     private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong outputHighWater = new AtomicLong();
+    private volatile OutputBudget outputBudget = new OutputBudget(0, 0, 0);
     private final BridgeSessions sessions;
     private volatile ChannelEnd sideB;
     private volatile BridgeHooks hooks = BridgeHooks.NONE;
@@ -85,8 +97,9 @@ public final class BridgeServer implements Bridge, ClosingHandle {
         this.bound = bound;
         this.permissions = permissions;
         this.grant = grant;
+        this.shared = shared;
         AtomicInteger threads = new AtomicInteger();
-        int max = Math.min(512, 2 * options.maxConnections() + 8);
+        int max = Math.min(shared.settings().bridgeWorkers(), 2 * options.maxConnections() + 8);
         this.workers = new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "ipc-net-bridge-" + id + "-" + threads.incrementAndGet());
             t.setDaemon(true);
@@ -152,17 +165,61 @@ public final class BridgeServer implements Bridge, ClosingHandle {
     }
 
     private void established(StreamConnection connection, CallerContext peer) {
-        BridgeConnection c = new BridgeConnection(this, connection, peer, workers);
+        NetSettings settings = shared.settings();
+        BridgeConnection c = new BridgeConnection(this, connection, peer, this::execute, settings.requestsInFlight());
         connections.add(c);
+        OutputBudget budget = connection.outputBudget();
+        long replyLimit = budget.budget() + (settings.requestsInFlight() + 1L)
+                * (connection.maxFrameSize() + FrameDescriptor.HEADER_LENGTH);
+        connection.serveRequests(settings.outputStallTimeout().toNanos(), replyLimit, c::busy);
+        outputBudget = connection.outputBudget();
         connection.deliverTo(c::request);
         connection.onPeerBye(c::peerSaidBye);
         connection.onEnd(() -> {
             connections.remove(c);
+            outputHighWater.accumulateAndGet(connection.outputBudget().highWater(), Math::max);
             c.ended();
         });
         if (closed.get()) {
             connection.close();
         }
+    }
+
+    /**
+     * Runs a request on one of this bridge's workers, if one of the mechanism's is free too.
+     *
+     * @throws RejectedExecutionException if either has none free (the task does not run)
+     */
+    private void execute(Runnable task) {
+        if (!shared.takeWorker()) {
+            throw new RejectedExecutionException("every worker of the network mechanism is busy");
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    shared.returnWorker();
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            shared.returnWorker();
+            throw busy;
+        }
+    }
+
+    /**
+     * What one connection of this bridge may queue for its peer (as of the last connection
+     * established), and the most any connection queued: the largest of those that ended and of
+     * those still open.
+     */
+    public OutputBudget outputBudget() {
+        long most = outputHighWater.get();
+        for (BridgeConnection c : connections) {
+            most = Math.max(most, c.outputBudget().highWater());
+        }
+        OutputBudget b = outputBudget;
+        return new OutputBudget(b.budget(), b.hardLimit(), most);
     }
 
     /** A peer's connection ended: every handle it opened through the bridge closes. */

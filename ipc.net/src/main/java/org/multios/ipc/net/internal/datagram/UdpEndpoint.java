@@ -40,6 +40,7 @@ import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
+import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 
@@ -489,6 +490,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
 
     /** Selects once (its wait lock held), for at most a slice and at most until the deadline. */
     private void await(Selector selector, long wait, long deadline, String operation) {
+        Reactor.assertMayBlock(operation, describe());
         long millis = SLICE_MILLIS;
         if (wait != FOREVER) {
             long left = deadline - System.nanoTime();

@@ -1,24 +1,29 @@
 package org.multios.ipc.net.internal.stream;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.multios.ipc.spi.PeerAuthority;
 
 /**
  * What the servers and clients of one network mechanism share: the reactor, the authority
- * that identifies peers, this process's id, and connection numbers (from 2<sup>32</sup>, so that
- * they never collide with bundle ids).
+ * that identifies peers, this process's id, connection numbers (from 2<sup>32</sup>, so that
+ * they never collide with bundle ids), the {@link NetSettings} in force and the worker threads
+ * every bridge together may run.
  */
 public final class PeerContexts {
     private final Reactor reactor;
     private final PeerAuthority authority;
     private final AtomicLong connections = new AtomicLong(1L << 32);
+    private final AtomicInteger workersBusy = new AtomicInteger();
     private final long pid = ProcessHandle.current().pid();
+    private volatile NetSettings settings;
 
-    /** Shares the given reactor and authority. */
-    public PeerContexts(Reactor reactor, PeerAuthority authority) {
+    /** Shares the given reactor, authority and settings. */
+    public PeerContexts(Reactor reactor, PeerAuthority authority, NetSettings settings) {
         this.reactor = reactor;
         this.authority = authority;
+        this.settings = settings;
     }
 
     Reactor reactor() {
@@ -33,8 +38,43 @@ public final class PeerContexts {
         return pid;
     }
 
+    /** The settings in force. */
+    public NetSettings settings() {
+        return settings;
+    }
+
+    /** Applies changed settings to connections and requests from now on. */
+    public void settings(NetSettings changed) {
+        this.settings = changed;
+    }
+
     /** A new connection number. */
     long nextConnection() {
         return connections.incrementAndGet();
+    }
+
+    /**
+     * Takes one of the mechanism's worker threads; false if every one ({@link NetSettings#workers})
+     * is taken. Each taken one is given back with {@link #returnWorker}.
+     */
+    public boolean takeWorker() {
+        int busy;
+        do {
+            busy = workersBusy.get();
+            if (busy >= settings.workers()) {
+                return false;
+            }
+        } while (!workersBusy.compareAndSet(busy, busy + 1));
+        return true;
+    }
+
+    /** Gives back a worker taken with {@link #takeWorker}. */
+    public void returnWorker() {
+        workersBusy.decrementAndGet();
+    }
+
+    /** Worker threads taken now. */
+    public int workersBusy() {
+        return workersBusy.get();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.channels.Selector;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -39,9 +40,17 @@ public final class Reactor implements AutoCloseable {
         void shutdown();
     }
 
+    /** The reactor's thread: its class marks it, so blocking paths can tell they must not wait. */
+    private static final class ReactorThread extends Thread {
+        ReactorThread(Runnable run, String name) {
+            super(run, name);
+        }
+    }
+
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private final AtomicLong faults = new AtomicLong();
     private volatile boolean running = true;
 
     /** Opens the selector and starts the thread with the given name. */
@@ -51,7 +60,7 @@ public final class Reactor implements AutoCloseable {
         } catch (IOException e) {
             throw new IpcException(IpcError.IO_ERROR, "cannot open a selector: " + e.getMessage(), e);
         }
-        this.thread = new Thread(this::run, threadName);
+        this.thread = new ReactorThread(this::run, threadName);
         thread.setDaemon(true);
         thread.start();
     }
@@ -63,6 +72,21 @@ public final class Reactor implements AutoCloseable {
         }
         tasks.add(task);
         selector.wakeup();
+    }
+
+    /**
+     * Every path that can wait for a peer or for room calls this first: a reactor thread must
+     * never wait (it would stop every socket). An assertion: tests run with it enabled, and a
+     * reactor that trips it counts a {@linkplain #faults() fault}.
+     */
+    public static void assertMayBlock(String operation, String object) {
+        assert !(Thread.currentThread() instanceof ReactorThread)
+                : "a reactor thread must not wait to " + operation + " (" + object + ")";
+    }
+
+    /** Errors the reactor thread caught from a handler or task (each logged); 0 when all is well. */
+    public long faults() {
+        return faults.get();
     }
 
     /** Whether the caller is the reactor thread. */
@@ -101,8 +125,9 @@ public final class Reactor implements AutoCloseable {
                         }
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("network reactor: {}", e.toString(), e);
+            } catch (IOException | RuntimeException | AssertionError e) {
+                faults.incrementAndGet();
+                LOG.error("network reactor: {}", e.toString(), e);
             }
         }
         runTasks();
@@ -125,8 +150,9 @@ public final class Reactor implements AutoCloseable {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("network reactor task: {}", e.toString(), e);
+            } catch (RuntimeException | AssertionError e) {
+                faults.incrementAndGet();
+                LOG.error("network reactor task: {}", e.toString(), e);
             }
         }
     }

@@ -92,6 +92,31 @@ public final class StreamConnection implements Connection, ClosingHandle {
         socket.trackDelivery(tracker);
     }
 
+    /**
+     * Serves a request/response peer: a peer that takes no byte of its replies for
+     * {@code stallNanos} (0: never) is dropped, replies ({@link #reply}) may queue up to
+     * {@code replyLimitBytes}, and while {@code busy} says so the connection is not idle.
+     */
+    public void serveRequests(long stallNanos, long replyLimitBytes, java.util.function.BooleanSupplier busy) {
+        socket.serveRequests(stallNanos, replyLimitBytes, busy);
+    }
+
+    /**
+     * Queues a reply whose payload the caller hands over, never waiting: past the buffer if need
+     * be (then the peer's requests are read no more until its replies drain). A peer whose
+     * replies pass the limit of {@link #serveRequests} is refused.
+     *
+     * @throws IpcException BROKEN_PIPE or CLOSED if the connection ended
+     */
+    public void reply(int type, int priority, byte[] payload) {
+        socket.offer(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload));
+    }
+
+    /** What this connection may queue for sending, and the most it did. */
+    public OutputBudget outputBudget() {
+        return socket.outputBudget();
+    }
+
     /** Why the connection ended. */
     public String endReason() {
         return socket.endReason();

@@ -55,6 +55,7 @@ public final class StreamConnector {
     public StreamConnection connect(Endpoint endpoint, SocketAddress address, ConnectOptions options,
             CallerContext owner, Grant grant) {
         String name = "connection to " + endpoint;
+        Reactor.assertMayBlock("connect", name);
         if (address instanceof UnixDomainSocketAddress u && !Files.exists(u.getPath())) {
             throw IpcException.notFound(ObjectType.ENDPOINT, endpoint.toString());
         }
@@ -133,7 +134,7 @@ public final class StreamConnector {
     }
 
     /** The client side of one handshake. */
-    private final class ClientHandshake implements FramedSocket.Handshaker {
+    private final class ClientHandshake implements Handshaker {
         private final long id;
         private final Endpoint endpoint;
         private final ConnectOptions options;

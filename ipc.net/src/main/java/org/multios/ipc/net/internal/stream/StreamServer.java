@@ -3,9 +3,13 @@ package org.multios.ipc.net.internal.stream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.Counter;
@@ -16,6 +20,7 @@ import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameEncoder;
 import org.multios.ipc.net.internal.wire.Handshake;
 import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
 import org.multios.ipc.spi.CallerContext;
@@ -30,7 +35,11 @@ import jdk.net.UnixDomainPrincipal;
  * reactor thread: checks the protocol and version, admits at most the options' number of
  * connections, identifies the peer (SO_PEERCRED on Unix sockets, the token on TCP) and hands
  * every connection that succeeded to its {@link Admission}. Peers that fail get a REFUSE frame
- * and nothing else.
+ * and nothing else. One remote address (on a Unix socket: one user) has at most
+ * {@link NetSettings#handshakesPerAddress} connections in their handshake at once: beyond, a
+ * new connection is refused (LIMIT_EXCEEDED) and closed at once, so a storm from one address
+ * leaves room for the others.
+ * Accepted connections get the mechanism's idle timeout unless the options set one.
  */
 public final class StreamServer implements Reactor.Handler {
     /** Where established connections go. */
@@ -50,6 +59,7 @@ public final class StreamServer implements Reactor.Handler {
     private final SocketCounters counters = new SocketCounters();
     private final AtomicInteger handshaking = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, Integer> handshakesByPeer = new ConcurrentHashMap<>();
     private volatile SelectionKey key;
 
     /**
@@ -101,20 +111,79 @@ public final class StreamServer implements Reactor.Handler {
     }
 
     private void admit(SocketChannel channel) throws IOException {
-        if (handshaking.get() >= options.maxConnections()) {
-            counters.increment(Counter.DENIALS);
+        String peer;
+        try {
+            peer = peerKey(channel);
+        } catch (IOException | RuntimeException e) {
             channel.close();
+            throw e;
+        }
+        if (handshaking.get() >= options.maxConnections()) {
+            refuseAtOnce(channel, name + " has its maximum of " + options.maxConnections()
+                    + " connections in their handshake");
             return;
         }
-        channel.configureBlocking(false);
-        if (endpoint.transport() == Transport.TCP) {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (!takeHandshake(peer)) {
+            refuseAtOnce(channel, name + " has " + shared.settings().handshakesPerAddress() + " connections of "
+                    + peer + " in their handshake, its most at once; try again when one completed");
+            return;
         }
         handshaking.incrementAndGet();
-        long id = shared.nextConnection();
-        FramedSocket socket = new FramedSocket(shared.reactor(), channel, "connection " + id + " on " + endpoint,
-                options.bufferBytes(), options.handshakeTimeout().toNanos(), new ServerHandshake(id));
-        socket.register(SelectionKey.OP_READ);
+        try {
+            channel.configureBlocking(false);
+            if (endpoint.transport() == Transport.TCP) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            long id = shared.nextConnection();
+            FramedSocket socket = new FramedSocket(shared.reactor(), channel, "connection " + id + " on " + endpoint,
+                    options.bufferBytes(), options.handshakeTimeout().toNanos(), new ServerHandshake(id, peer));
+            socket.register(SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            handshakeOver(peer);
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses a connection that gets no handshake: a REFUSE (LIMIT_EXCEEDED) if the socket takes
+     * it at once (a new socket's buffer does), then close.
+     */
+    private void refuseAtOnce(SocketChannel channel, String reason) throws IOException {
+        counters.increment(Counter.DENIALS);
+        try {
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(FrameEncoder.toBytes(Handshake.refuse(IpcError.LIMIT_EXCEEDED, reason))));
+        } catch (IOException gone) {
+            // the peer left already
+        } finally {
+            channel.close();
+        }
+    }
+
+    /** Who a connection counts against: its remote address, or on a Unix socket its user. */
+    private String peerKey(SocketChannel channel) throws IOException {
+        if (endpoint.transport() == Transport.UNIX) {
+            return channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        }
+        return ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
+    }
+
+    /** Counts one more handshake of {@code peer}; false if it has its maximum. */
+    private boolean takeHandshake(String peer) {
+        int limit = shared.settings().handshakesPerAddress();
+        boolean[] taken = new boolean[1];
+        handshakesByPeer.compute(peer, (k, n) -> {
+            int now = n == null ? 0 : n;
+            taken[0] = now < limit;
+            return taken[0] ? now + 1 : n;
+        });
+        return taken[0];
+    }
+
+    private void handshakeOver(String peer) {
+        handshaking.decrementAndGet();
+        handshakesByPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     @Override
@@ -141,12 +210,14 @@ public final class StreamServer implements Reactor.Handler {
     }
 
     /** The server side of one handshake. */
-    private final class ServerHandshake implements FramedSocket.Handshaker {
+    private final class ServerHandshake implements Handshaker {
         private final long id;
+        private final String peerKey;
         private boolean done;
 
-        ServerHandshake(long id) {
+        ServerHandshake(long id, String peerKey) {
             this.id = id;
+            this.peerKey = peerKey;
         }
 
         @Override
@@ -160,7 +231,7 @@ public final class StreamServer implements Reactor.Handler {
                 return;
             }
             done = true;
-            handshaking.decrementAndGet();
+            handshakeOver(peerKey);
             try {
                 establish(socket, Handshake.readHello(frame));
             } catch (IpcException e) {
@@ -186,7 +257,8 @@ public final class StreamServer implements Reactor.Handler {
             CallerContext peer = identify(socket, hello, authority);
             int agreed = Math.min(hello.maxFrameSize(), options.maxFrameSize());
             open.incrementAndGet();
-            socket.open(agreed, options.bufferBytes(), options.idleTimeout().toNanos());
+            Duration idle = options.idleTimeout().isZero() ? shared.settings().idleTimeout() : options.idleTimeout();
+            socket.open(agreed, options.bufferBytes(), idle.toNanos());
             socket.onEnd(() -> {
                 open.decrementAndGet();
                 authority.release(peer);
@@ -228,7 +300,7 @@ public final class StreamServer implements Reactor.Handler {
         public void failed(FramedSocket socket, IpcException why) {
             if (!done) {
                 done = true;
-                handshaking.decrementAndGet();
+                handshakeOver(peerKey);
                 counters.increment(why.error() == IpcError.TIMEOUT ? Counter.TIMEOUTS : Counter.ERRORS);
             }
         }

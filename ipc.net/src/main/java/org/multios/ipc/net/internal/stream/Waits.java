@@ -43,6 +43,7 @@ public final class Waits {
      * @throws IpcException INTERRUPTED (the flag stays set)
      */
     static boolean await(Condition condition, long wait, long deadline, String operation, String object) {
+        Reactor.assertMayBlock(operation, object);
         try {
             if (wait == FOREVER) {
                 condition.await();

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * the thread that reads it.
  */
 public final class FrameDecoder {
-    /** Status: every byte offered was consumed (frames may have been delivered). */
+    /** Status: the bytes offered were consumed as far as the sink accepted (frames may have been delivered). */
     public static final int OK = 0;
     /** Status: the stream broke the protocol; the connection must be closed. */
     public static final int FAILED = -1;
@@ -41,8 +41,9 @@ public final class FrameDecoder {
     }
 
     /**
-     * Consumes every remaining byte of {@code in}, delivering each completed frame to
-     * {@code sink} in order.
+     * Consumes the remaining bytes of {@code in}, delivering each completed frame to
+     * {@code sink} in order, until they run out or the sink stops {@linkplain FrameSink#accepting
+     * accepting} (the bytes after the last frame delivered then stay in {@code in}).
      *
      * @return {@link #OK}, or {@link #FAILED} once the stream broke the protocol
      */
@@ -50,7 +51,7 @@ public final class FrameDecoder {
         if (problem != null) {
             return FAILED;
         }
-        while (in.hasRemaining()) {
+        while (in.hasRemaining() && sink.accepting()) {
             if (payload == null) {
                 copy(in, header);
                 if (header.hasRemaining()) {

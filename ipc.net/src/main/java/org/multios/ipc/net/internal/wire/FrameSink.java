@@ -5,4 +5,9 @@ package org.multios.ipc.net.internal.wire;
 public interface FrameSink {
     /** A whole frame arrived. */
     void frame(Frame frame);
+
+    /** Whether the decoder should go on: false stops it before the next frame (the rest stays in the buffer). */
+    default boolean accepting() {
+        return true;
+    }
 }

@@ -1,0 +1,90 @@
+package org.multios.ipc.net.internal;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.multios.ipc.IpcException;
+import org.multios.ipc.net.internal.stream.NetSettings;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network mechanism's {@link NetSettings} from configuration {@value NetSettings#PID}
+ * (described by Metatype; every key is optional). A change applies to the running mechanism at
+ * once, for connections and requests from then on. A value that does not parse keeps the
+ * settings in force and is logged naming the key.
+ */
+@Component(configurationPid = NetSettings.PID, service = NetConfiguration.class)
+@Designate(ocd = NetConfiguration.Config.class)
+public final class NetConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(NetConfiguration.class);
+
+    /** How the network mechanism protects itself from its peers ({@link NetSettings}). */
+    @ObjectClassDefinition(name = "MultiOS IPC network",
+            description = "How the network mechanism protects itself from peers that stall, flood or idle.")
+    public @interface Config {
+        @AttributeDefinition(name = "Idle timeout", description = "Seconds after which an accepted connection that "
+                + "carries nothing (and has no request running) is closed, unless its listener or bridge sets its "
+                + "own; 0 for none.")
+        long idle_timeout_seconds() default 600;
+
+        @AttributeDefinition(name = "Output stall timeout", description = "Seconds a bridge peer may take no byte "
+                + "of its replies before it is dropped (and audited); 0 for never.")
+        long output_stall_timeout_seconds() default 30;
+
+        @AttributeDefinition(name = "Handshakes per address", description = "Connections one remote address (one "
+                + "user on a Unix socket) may have in their handshake at once on one listener.")
+        int handshakes_per_address() default 16;
+
+        @AttributeDefinition(name = "Requests in flight", description = "Requests one bridge connection may have "
+                + "running at once; more are answered LIMIT_EXCEEDED.")
+        int requests_in_flight() default 128;
+
+        @AttributeDefinition(name = "Workers per bridge", description = "Threads one bridge runs requests on.")
+        int bridge_workers() default 256;
+
+        @AttributeDefinition(name = "Workers in all", description = "Threads every bridge together runs requests on.")
+        int workers_total() default 1024;
+    }
+
+    private volatile NetSettings current;
+    private volatile Consumer<NetSettings> listener = s -> {
+    };
+
+    /** Reads the configuration (the defaults if it does not parse). */
+    @Activate
+    public NetConfiguration(Map<String, Object> properties) {
+        this.current = read(properties, NetSettings.DEFAULTS);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        current = read(properties, current);
+        listener.accept(current);
+    }
+
+    private static NetSettings read(Map<String, Object> properties, NetSettings fallback) {
+        try {
+            return NetSettings.of(properties);
+        } catch (IpcException e) {
+            LOG.error("network settings not changed: {}", e.getMessage());
+            return fallback;
+        }
+    }
+
+    /** The settings in force. */
+    NetSettings current() {
+        return current;
+    }
+
+    /** Tells {@code action} of every change from now on. */
+    void onChange(Consumer<NetSettings> action) {
+        this.listener = action;
+    }
+}

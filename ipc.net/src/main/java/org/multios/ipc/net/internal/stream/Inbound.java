@@ -1,0 +1,262 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameDecoder;
+import org.multios.ipc.net.internal.wire.FrameDescriptor;
+import org.multios.ipc.net.internal.wire.FrameSink;
+import org.multios.ipc.net.internal.wire.Handshake;
+
+/**
+ * The receiving half of a {@link FramedSocket}: reads and decodes the socket (the reactor, or a
+ * receiver that finds nothing queued), and either queues DATA frames for {@link #receive}
+ * (highest priority first, within the buffer: beyond it reading stops) or hands each to a
+ * handler in the reactor thread. Decoding stops at once when the socket holds reading; the bytes
+ * read and not decoded yet wait for the hold to end.
+ */
+final class Inbound implements FrameSink {
+    private static final int IO_CHUNK = 64 * 1024;
+    /**
+     * How long a receiver that finds no frame reads the socket itself before it parks: a reply
+     * that comes within it costs no hand-off from the reactor thread.
+     */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    private final FramedSocket socket;
+    private final SocketState state;
+    private final SocketInterest interest;
+    private final SocketChannel channel;
+    private final SocketCounters counters;
+    private final FrameDecoder decoder = new FrameDecoder(0);
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(IO_CHUNK);
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition arrived = queueLock.newCondition();
+    private final FrameQueue queue = new FrameQueue();
+    private boolean full;
+    private volatile int queuedFrames;
+    private volatile long bufferBytes;
+    private volatile Consumer<Frame> dataHandler;
+    private volatile Runnable peerBye;
+
+    Inbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketChannel channel,
+            SocketCounters counters, long bufferBytes) {
+        this.socket = socket;
+        this.state = state;
+        this.interest = interest;
+        this.channel = channel;
+        this.counters = counters;
+        this.bufferBytes = bufferBytes;
+    }
+
+    void open(int maxFrameSize, long buffer) {
+        this.bufferBytes = buffer;
+        decoder.maxDataPayload(maxFrameSize);
+    }
+
+    void deliverTo(Consumer<Frame> handler) {
+        this.dataHandler = handler;
+    }
+
+    boolean deliversToHandler() {
+        return dataHandler != null;
+    }
+
+    void onPeerBye(Runnable action) {
+        this.peerBye = action;
+    }
+
+    /** See {@link FramedSocket#receive}. */
+    Frame receive(int roomBytes, long wait, String operation, Consumer<Frame> tooLarge) {
+        if (wait != Waits.NEVER) {
+            Reactor.assertMayBlock(operation, socket.name());
+        }
+        long deadline = Waits.deadline(wait);
+        if (queuedFrames == 0) {
+            readUntilFrame(wait == Waits.NEVER ? 0 : SPIN_NANOS);
+        }
+        Frame f;
+        queueLock.lock();
+        try {
+            while ((f = queue.peek()) == null) {
+                if (state.isClosed()) {
+                    throw IpcException.closed(socket.name());
+                }
+                if (state.isEnded()) {
+                    throw new IpcException(IpcError.CLOSED, socket.name() + ": " + state.endReason());
+                }
+                if (wait == Waits.NEVER) {
+                    return null;
+                }
+                counters.increment(Counter.WAITS);
+                if (!Waits.await(arrived, wait, deadline, operation, socket.name())) {
+                    counters.increment(Counter.TIMEOUTS);
+                    throw IpcException.timeout(operation, socket.name());
+                }
+            }
+            if (state.isClosed()) {
+                throw IpcException.closed(socket.name());
+            }
+            if (f.payload().length > roomBytes) {
+                tooLarge.accept(f);
+                throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": the next frame is "
+                        + f.payload().length + " bytes long; " + roomBytes + " bytes were offered");
+            }
+            queue.poll();
+            queuedFrames = queue.size();
+            if (full && queue.bytes() < bufferBytes) {
+                full = false;
+                interest.release(SocketInterest.INBOUND_FULL); // under the lock: never after a later hold
+            }
+        } finally {
+            queueLock.unlock();
+        }
+        counters.received();
+        state.touch();
+        return f;
+    }
+
+    /**
+     * Reads the socket in the calling thread for at most {@code spinNanos} (once if zero) while
+     * no frame is queued: the reactor thread need not wake this receiver for a frame that comes
+     * meanwhile.
+     */
+    private void readUntilFrame(long spinNanos) {
+        long until = System.nanoTime() + spinNanos;
+        do {
+            if (state.isHandshaking() || dataHandler != null || state.isEnded() || !readLock.tryLock()) {
+                return;
+            }
+            try {
+                if (channel.isOpen()) {
+                    readLocked();
+                }
+            } catch (IOException e) {
+                socket.drop("the connection dropped: " + e.getMessage());
+                return;
+            } finally {
+                readLock.unlock();
+            }
+            if (queuedFrames > 0) {
+                return;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - until < 0);
+    }
+
+    /** Reads what the socket holds and decodes it; one reader at a time. */
+    void read() throws IOException {
+        readLock.lock();
+        try {
+            readLocked();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private void readLocked() throws IOException {
+        if (interest.isHeld()) {
+            return;
+        }
+        int n = readBuffer.hasRemaining() ? channel.read(readBuffer) : 0;
+        if (n < 0 && readBuffer.position() == 0) {
+            peerClosed();
+            return;
+        }
+        readBuffer.flip();
+        int status = decoder.decode(readBuffer, this);
+        readBuffer.compact();
+        if (status == FrameDecoder.FAILED) {
+            counters.increment(Counter.ERRORS);
+            socket.refuse(IpcError.PROTOCOL_ERROR, decoder.problem());
+        } else if (n < 0 && readBuffer.position() == 0) {
+            peerClosed();
+        }
+    }
+
+    /** The peer closed its side and every byte it sent was decoded. */
+    private void peerClosed() {
+        if (decoder.isMidFrame()) {
+            counters.increment(Counter.ERRORS);
+            socket.drop("the peer disconnected in the middle of a frame");
+        } else {
+            socket.drop(state.isClosed() ? "closed" : "the peer closed the connection");
+        }
+    }
+
+    @Override
+    public boolean accepting() {
+        return !interest.isHeld();
+    }
+
+    @Override
+    public void frame(Frame frame) {
+        state.touch();
+        if (state.isHandshaking()) {
+            socket.handshakeFrame(frame);
+            return;
+        }
+        switch (frame.kind()) {
+            case FrameDescriptor.KIND_DATA -> data(frame);
+            case FrameDescriptor.KIND_BYE -> {
+                Runnable halfClose = peerBye;
+                if (halfClose == null) {
+                    socket.drop("the peer closed the connection");
+                } else {
+                    interest.hold(SocketInterest.PEER_DONE);
+                    halfClose.run();
+                }
+            }
+            case FrameDescriptor.KIND_REFUSE -> {
+                Handshake.Refusal r = Handshake.readRefusal(frame);
+                socket.drop("the peer ended the connection: " + r.error() + ": " + r.reason());
+            }
+            default -> socket.refuse(IpcError.PROTOCOL_ERROR, "unexpected control frame of kind " + frame.kind());
+        }
+    }
+
+    private void data(Frame frame) {
+        if (state.isEnded()) {
+            return;
+        }
+        counters.arrived(frame.payload().length);
+        Consumer<Frame> handler = dataHandler;
+        if (handler != null) {
+            counters.received();
+            handler.accept(frame);
+            return;
+        }
+        queueLock.lock();
+        try {
+            queue.add(frame);
+            queuedFrames = queue.size();
+            arrived.signalAll();
+            if (!full && queue.bytes() >= bufferBytes) {
+                full = true;
+                interest.hold(SocketInterest.INBOUND_FULL); // under the lock: never after a later release
+            }
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Wakes the receivers waiting for a frame (they find the connection ended or closed). */
+    void wakeReceivers() {
+        queueLock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+}

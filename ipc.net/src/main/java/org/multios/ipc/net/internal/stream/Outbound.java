@@ -1,0 +1,175 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameDescriptor;
+
+/**
+ * The sending half of a {@link FramedSocket}: its {@link OutputQueue}, written through its
+ * {@link WriteBuffer} by whichever thread comes (senders write directly while the socket takes
+ * their bytes, the reactor finishes the rest; nobody waits for the socket), the delivery
+ * tracking, and the closing BYE and half-close.
+ */
+final class Outbound {
+    private static final int IO_CHUNK = 64 * 1024;
+
+    private final FramedSocket socket;
+    private final SocketInterest interest;
+    private final SocketChannel channel;
+    private final OutputQueue queue;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean wantFlush = new AtomicBoolean();
+    private final WriteBuffer writing = new WriteBuffer(IO_CHUNK);
+    private boolean byeWritten;
+    private boolean outputShut;
+
+    Outbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketChannel channel, long budget) {
+        this.socket = socket;
+        this.interest = interest;
+        this.channel = channel;
+        this.queue = new OutputQueue(socket, state, interest, budget);
+    }
+
+    /** The handshake agreed frames of {@code maxFrameSize}: the write buffer holds a whole one. */
+    void open(int maxFrameSize, long budget) {
+        writeLock.lock();
+        try {
+            writing.grow(Math.max(IO_CHUNK, FrameDescriptor.HEADER_LENGTH + maxFrameSize));
+        } finally {
+            writeLock.unlock();
+        }
+        queue.budget(budget);
+    }
+
+    void hardLimit(long bytes) {
+        queue.hardLimit(bytes);
+    }
+
+    void trackDelivery(FrameDelivery tracker) {
+        writing.trackDelivery(tracker);
+    }
+
+    OutputBudget usage() {
+        return queue.usage();
+    }
+
+    /** See {@link OutputQueue#send}; then writes what it can. */
+    boolean send(Frame frame, long wait, String operation, SocketCounters counters) {
+        if (!queue.send(frame, wait, operation, counters, writing.unwritten())) {
+            return false;
+        }
+        flush();
+        return true;
+    }
+
+    /** See {@link OutputQueue#offer}; then writes what it can. */
+    boolean offer(Frame frame) {
+        if (!queue.offer(frame, writing.unwritten())) {
+            return false;
+        }
+        flush();
+        return true;
+    }
+
+    /** Sends a control frame ahead of nothing: handshakes. */
+    void sendControl(Frame frame) {
+        queue.control(frame, writing.unwritten());
+        flush();
+    }
+
+    /** Ends the sending side: what is queued goes, then BYE ({@code refusal} first drops the queue and goes alone). */
+    void finish(Frame refusal) {
+        undelivered(queue.finish(refusal));
+        flush();
+    }
+
+    /** Writes what is queued as far as the socket takes it; any thread, never waits. */
+    void flush() {
+        wantFlush.set(true);
+        while (wantFlush.get() && writeLock.tryLock()) {
+            try {
+                wantFlush.set(false);
+                writeQueued();
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    private void writeQueued() {
+        try {
+            while (true) {
+                byeWritten |= queue.drainInto(writing, byeWritten);
+                if (writing.isEmpty()) {
+                    interest.set(SelectionKey.OP_WRITE, false);
+                    afterWrites();
+                    return;
+                }
+                if (writing.writeTo(channel) > 0) {
+                    queue.progressed();
+                }
+                if (!writing.isEmpty()) {
+                    interest.set(SelectionKey.OP_WRITE, true);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            socket.drop("the connection dropped while sending: " + e.getMessage());
+        }
+    }
+
+    /** Everything queued was written: after a BYE, half-close. */
+    private void afterWrites() throws IOException {
+        if (byeWritten && !outputShut && channel.isOpen()) {
+            outputShut = true;
+            channel.shutdownOutput();
+            socket.outputShut();
+        }
+    }
+
+    /** How long bytes have waited without the socket taking any, or 0 if none wait. */
+    long stalledFor(long now) {
+        return queue.stalledFor(now, writing.unwritten());
+    }
+
+    /** Bytes queued or in the write buffer. */
+    long waitingBytes() {
+        return queue.bytes() + writing.unwritten();
+    }
+
+    /**
+     * Drops the DATA frames queued and, with {@code writeBufferToo}, those in the write buffer
+     * (which then is never written): the tracker is told of each.
+     */
+    void discard(boolean writeBufferToo) {
+        List<Frame> lost = new ArrayList<>();
+        if (writeBufferToo) {
+            writeLock.lock();
+            try {
+                lost.addAll(writing.discard());
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        lost.addAll(queue.discard());
+        undelivered(lost);
+    }
+
+    private void undelivered(List<Frame> lost) {
+        FrameDelivery d = writing.delivery();
+        if (d != null) {
+            lost.forEach(d::undelivered);
+        }
+    }
+
+    void wakeSenders() {
+        queue.wakeSenders();
+    }
+}

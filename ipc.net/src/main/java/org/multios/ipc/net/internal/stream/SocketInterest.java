@@ -1,0 +1,106 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.multios.ipc.IpcException;
+
+/**
+ * The selection key of a {@link FramedSocket} and the holds that stop its reading: reading
+ * goes on only while no hold is on, and when the last one ends the reactor reads again at once
+ * (bytes read and not decoded while held come first). Any thread.
+ */
+final class SocketInterest {
+    /** Reading hold: the receive queue is full. */
+    static final int INBOUND_FULL = 1;
+    /** Reading hold: replies wait beyond the output budget. */
+    static final int OUTPUT_BACKLOG = 2;
+    /** Reading hold, for good: the peer said BYE. */
+    static final int PEER_DONE = 4;
+
+    private final Reactor reactor;
+    private final AtomicInteger holds = new AtomicInteger();
+    private final Runnable readAgain;
+    private volatile SelectionKey key;
+    private volatile boolean reading;
+
+    /** @param readAgain reads the socket (in the reactor thread) when the last hold ends */
+    SocketInterest(Reactor reactor, Runnable readAgain) {
+        this.reactor = reactor;
+        this.readAgain = readAgain;
+    }
+
+    /** Registers the channel with the reactor; runs in the reactor thread. */
+    void register(SocketChannel channel, int ops, Reactor.Handler handler) throws IOException {
+        key = reactor.register(channel, ops, handler);
+    }
+
+    /** From now on reading follows the holds (until the handshake's end it is the handshake's). */
+    void followHolds() {
+        reading = true;
+        sync();
+    }
+
+    void hold(int hold) {
+        holds.getAndUpdate(h -> h | hold);
+        sync();
+    }
+
+    void release(int hold) {
+        if (holds.updateAndGet(h -> h & ~hold) == 0) {
+            try {
+                reactor.execute(readAgain);
+            } catch (IpcException stopped) {
+                return; // the reactor stopped
+            }
+        }
+        sync();
+    }
+
+    boolean isHeld() {
+        return holds.get() != 0;
+    }
+
+    boolean isHeld(int hold) {
+        return (holds.get() & hold) != 0;
+    }
+
+    /** Sets the read interest from the holds; the last caller sees the last holds. */
+    private synchronized void sync() {
+        if (reading) {
+            set(SelectionKey.OP_READ, holds.get() == 0);
+        }
+    }
+
+    /** Turns an interest on or off, waking the selector if it is on now. */
+    void set(int op, boolean on) {
+        SelectionKey k = key;
+        if (k == null || !k.isValid()) {
+            return;
+        }
+        try {
+            if (on) {
+                if ((k.interestOps() & op) == 0) {
+                    k.interestOpsOr(op);
+                    if (!reactor.inReactor()) {
+                        reactor.wakeup();
+                    }
+                }
+            } else if ((k.interestOps() & op) != 0) {
+                k.interestOpsAnd(~op);
+            }
+        } catch (CancelledKeyException gone) {
+            // closed meanwhile
+        }
+    }
+
+    void cancel() {
+        SelectionKey k = key;
+        if (k != null) {
+            k.cancel();
+        }
+    }
+}

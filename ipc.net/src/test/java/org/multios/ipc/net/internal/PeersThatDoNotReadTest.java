@@ -1,0 +1,174 @@
+package org.multios.ipc.net.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.multios.ipc.IpcContext;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.net.Bridge;
+import org.multios.ipc.net.ConnectOptions;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.NetService;
+import org.multios.ipc.net.internal.bridge.BridgeDescriptor;
+import org.multios.ipc.net.internal.bridge.BridgeServer;
+import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.net.internal.stream.OutputBudget;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueOptions;
+
+/**
+ * A bridge peer that asks and never reads the answers costs the gateway only its own
+ * connection: its requests are read no more once its replies fill their budget, it is dropped
+ * (and audited) when it takes nothing for the output-stall timeout, and meanwhile the reactor
+ * serves everyone else.
+ */
+@Timeout(value = 120, threadMode = ThreadMode.SEPARATE_THREAD)
+class PeersThatDoNotReadTest extends NetTestSupport {
+    private static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false)
+            .withMaxConnections(8);
+    private static final int FLOOD_REQUESTS = 250_000;
+    private static final int FLOOD_CAP = 20_000_000;
+    private static final Duration STALL = Duration.ofSeconds(3);
+    private static final Duration ROUND_TRIP_LIMIT = Duration.ofSeconds(5);
+
+    @Test
+    void aFlooderThatNeverReadsIsReadNoMoreAndDroppedWhileAnotherBridgeServesItsClient() throws Exception {
+        IpcContext ctx = context(NetSettings.DEFAULTS.withOutputStallTimeout(STALL));
+        MessageQueueService queues = ctx.service(MessageQueueService.class);
+        queues.create("flooded", QueueOptions.of(128, 16).withMode(0666));
+        queues.create("calm", QueueOptions.of(128, 16).withMode(0666));
+        NetService net = ctx.service(NetService.class);
+        try (Bridge flooded = net.exportQueue("flooded", Endpoint.tcp(0), OPEN);
+                Bridge calm = net.exportQueue("calm", Endpoint.tcp(0), OPEN);
+                MessageQueue client = net.openRemoteQueue(calm.endpoint(), "calm", ConnectOptions.DEFAULTS)) {
+            AtomicInteger written = new AtomicInteger();
+            AtomicReference<Throwable> flooderEnd = new AtomicReference<>();
+            CountDownLatch flooding = new CountDownLatch(1);
+            List<Long> roundTrips = new ArrayList<>();
+            List<String> audit = auditLinesOf(() -> {
+                Thread flooder = new Thread(() -> flood(flooded.endpoint().port(), written, flooding, flooderEnd),
+                        "test-flooder");
+                flooder.start();
+                assertThat(flooding.await(20, TimeUnit.SECONDS)).as("the flooder completed its handshake").isTrue();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                byte[] message = {1, 2, 3};
+                byte[] buf = new byte[128];
+                MessageInfo info = new MessageInfo();
+                while (flooder.isAlive() || flooded.connectionCount() > 0) {
+                    assertThat(System.nanoTime() - deadline).as("the flooder is dropped in time (%d requests written, "
+                            + "%s, %s)", written.get(), flooderEnd.get(), ((BridgeServer) flooded).outputBudget())
+                            .isNegative();
+                    long start = System.nanoTime();
+                    client.send(message, 0, message.length, 1, ROUND_TRIP_LIMIT);
+                    assertThat(client.receive(buf, 0, buf.length, info, ROUND_TRIP_LIMIT)).isEqualTo(3);
+                    roundTrips.add(System.nanoTime() - start);
+                }
+                flooder.join(TimeUnit.SECONDS.toMillis(20));
+            });
+            OutputBudget budget = ((BridgeServer) flooded).outputBudget();
+            long p99 = percentile(roundTrips, 0.99);
+            System.out.printf("flood: %d requests pipelined at once; %d written whole before the connection broke; "
+                    + "%d round trips "
+                    + "on the other bridge meanwhile, p99 %.2f ms, max %.2f ms; reply queue high water %d bytes "
+                    + "(budget %d, hard limit %d); the flooder ended with %s%n", FLOOD_REQUESTS, written.get(),
+                    roundTrips.size(), p99 / 1e6, percentile(roundTrips, 1.0) / 1e6, budget.highWater(),
+                    budget.budget(), budget.hardLimit(), flooderEnd.get());
+            assertThat(flooderEnd.get()).as("the flooder's connection was dropped under it")
+                    .isInstanceOf(IOException.class);
+            assertThat(roundTrips).as("the other bridge's client was served while the flood lasted").isNotEmpty();
+            assertThat(budget.highWater()).as("replies queued reached the budget, and stayed within it but for "
+                    + "the requests in flight").isGreaterThanOrEqualTo(budget.budget())
+                    .isLessThanOrEqualTo(budget.budget() + (NetSettings.DEFAULTS.requestsInFlight() + 1L) * 64);
+            assertThat(audit).as("the drop is audited").anySatisfy(line -> assertThat(line).contains("DROPPED")
+                    .contains("took no byte"));
+            assertThat(reactorFaults()).as("the reactor thread never tripped an assertion").isZero();
+        }
+    }
+
+    /**
+     * Handshakes, opens, then pipelines {@link #FLOOD_REQUESTS} STATUS requests at once and goes
+     * on writing more, never reading a reply, until the connection breaks (or
+     * {@link #FLOOD_CAP} requests went: far more than the kernel's buffers hold, so the bridge
+     * read them).
+     */
+    private static void flood(int port, AtomicInteger written, CountDownLatch flooding,
+            AtomicReference<Throwable> end) {
+        try (RawBridgePeer peer = new RawBridgePeer(port, 1024)) {
+            peer.open(1, "flooded");
+            flooding.countDown();
+            int id = 2;
+            for (int batch = FLOOD_REQUESTS; written.get() < FLOOD_CAP; batch = 1000) {
+                for (int i = 0; i < batch; i++) {
+                    peer.status(id++);
+                }
+                peer.flush();
+                written.addAndGet(batch);
+            }
+            end.set(new AssertionError("all " + FLOOD_CAP + " requests were taken: the bridge read them all"));
+        } catch (IOException | RuntimeException e) {
+            end.set(e);
+        } finally {
+            flooding.countDown();
+        }
+    }
+
+    @Test
+    void aPeerBeyondItsRequestsInFlightIsAnsweredLimitExceededAndOthersOnTheBridgeAreServed() throws Exception {
+        int cap = 4;
+        int asked = 30;
+        IpcContext ctx = context(new NetSettings(Duration.ZERO, STALL, 8, cap, 256, 1024));
+        ctx.service(MessageQueueService.class).create("empty", QueueOptions.of(128, 16).withMode(0666));
+        NetService net = ctx.service(NetService.class);
+        try (Bridge bridge = net.exportQueue("empty", Endpoint.tcp(0), OPEN);
+                RawBridgePeer greedy = new RawBridgePeer(bridge.endpoint().port(), 0)) {
+            greedy.open(1, "empty");
+            greedy.flush();
+            assertThat(greedy.read().type()).as("OPEN is answered OK").isEqualTo(BridgeDescriptor.REPLY_OK);
+            for (int id = 2; id < 2 + asked; id++) {
+                greedy.receive(id, 64, -1);
+            }
+            greedy.flush();
+            for (int refused = 0; refused < asked - cap; refused++) {
+                RawBridgePeer.RawFrame reply = greedy.read();
+                assertThat(reply.type()).isEqualTo(BridgeDescriptor.REPLY_ERROR);
+                assertThat(reply.errorCode()).isEqualTo(IpcError.LIMIT_EXCEEDED.code());
+                assertThat(reply.errorText()).contains("at most " + cap + " requests");
+            }
+            try (MessageQueue other = net.openRemoteQueue(bridge.endpoint(), "empty", ConnectOptions.DEFAULTS)) {
+                other.send(new byte[] {5}, 0, 1, 0, ROUND_TRIP_LIMIT);
+                RawBridgePeer.RawFrame got = greedy.read();
+                if (got.type() == BridgeDescriptor.REPLY_ERROR) {
+                    // OPEN counts until its reply is handed over, which may be after the client read it
+                    assertThat(got.errorText()).contains("at most " + cap + " requests");
+                    got = greedy.read();
+                }
+                assertThat(got.type()).as("a receive of the greedy peer got the message")
+                        .isEqualTo(BridgeDescriptor.REPLY_OK);
+            }
+        }
+    }
+
+    private static long percentile(List<Long> values, double p) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+    }
+}

@@ -1,0 +1,113 @@
+package org.multios.ipc.net.internal;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.multios.ipc.net.internal.bridge.BridgeDescriptor;
+
+/**
+ * A bridge peer over a plain {@link Socket}, writing the bytes of FrameDescriptor,
+ * HandshakeDescriptor and BridgeDescriptor by hand as a client in any language would: no code
+ * of the mechanism on its side. It reads only when told to.
+ */
+final class RawBridgePeer implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+
+    /** A frame as read: its type, kind and payload. */
+    record RawFrame(int type, int kind, byte[] payload) {
+        int requestId() {
+            return ByteBuffer.wrap(payload).getInt(BridgeDescriptor.ID_OFFSET);
+        }
+
+        int errorCode() {
+            return ByteBuffer.wrap(payload).getShort(BridgeDescriptor.RESULT_OFFSET) & 0xFFFF;
+        }
+
+        String errorText() {
+            ByteBuffer b = ByteBuffer.wrap(payload);
+            int n = b.getShort(BridgeDescriptor.RESULT_OFFSET + 7) & 0xFFFF;
+            return new String(payload, BridgeDescriptor.RESULT_OFFSET + 9, n, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Connects and completes the handshake (no token).
+     *
+     * @param receiveBuffer the socket's receive buffer in bytes (set before connecting), or 0 for the default
+     */
+    RawBridgePeer(int port, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(20_000);
+        out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        in = new DataInputStream(socket.getInputStream());
+        ByteBuffer hello = ByteBuffer.allocate(22).putInt(0x4D495043).putShort((short) 1).putShort((short) 0)
+                .putInt(65536).putLong(ProcessHandle.current().pid()).putShort((short) 0);
+        frame(1, 0, 0, hello.array());
+        out.flush();
+        RawFrame welcome = read();
+        if (welcome.kind() != 2) {
+            throw new IOException("expected WELCOME, got a frame of kind " + welcome.kind());
+        }
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    /** Writes (buffered) an OPEN of queue {@code name} for reading. */
+    void open(int id, String name) throws IOException {
+        byte[] text = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(12 + 6 + text.length).putInt(id).putLong(0)
+                .put((byte) BridgeDescriptor.KIND_QUEUE).put((byte) 0).put((byte) 1).put((byte) 0)
+                .putShort((short) text.length).put(text);
+        frame(0, BridgeDescriptor.OP_OPEN, 0, b.array());
+    }
+
+    /** Writes (buffered) a STATUS request. */
+    void status(int id) throws IOException {
+        frame(0, BridgeDescriptor.OP_STATUS, 0, ByteBuffer.allocate(12).putInt(id).putLong(0).array());
+    }
+
+    /** Writes (buffered) a RECEIVE of at most {@code room} bytes waiting {@code wait} ns (-1: forever). */
+    void receive(int id, int room, long wait) throws IOException {
+        frame(0, BridgeDescriptor.OP_RECEIVE, 0, ByteBuffer.allocate(16).putInt(id).putLong(wait).putInt(room).array());
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    private void frame(int kind, int type, int priority, byte[] payload) throws IOException {
+        out.write(ByteBuffer.allocate(8).putInt(payload.length).putShort((short) type).put((byte) priority)
+                .put((byte) kind).array());
+        out.write(payload);
+    }
+
+    /** Reads the next frame (waits at most the socket's timeout). */
+    RawFrame read() throws IOException {
+        int length = in.readInt();
+        int type = in.readUnsignedShort();
+        in.readUnsignedByte();
+        int kind = in.readUnsignedByte();
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        return new RawFrame(type, kind, payload);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
