@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.net.Connection;
@@ -22,7 +23,8 @@ class AcceptedConnectionRevocationTest extends NetTestSupport {
     @Test
     @Timeout(60)
     void revokingTheListenersOwnerReachesTheConnectionsItAccepted() {
-        NetMechanism mechanism = new NetMechanism(new IpcEnvironment(root, IpcLimits.defaults()), new PosixPeers(),
+        NetMechanism mechanism = new NetMechanism(new IpcEnvironment(root, IpcLimits.defaults()), NetSettings.DEFAULTS,
+                new PosixPeers(),
                 new LocalProviders() {
                     @Override
                     public <S> Optional<org.multios.ipc.spi.MechanismProvider<S>> provider(Class<S> apiType) {
