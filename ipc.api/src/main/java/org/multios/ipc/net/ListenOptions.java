@@ -22,7 +22,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param bufferBytes           bytes each connection may buffer per direction, at least
  *                              {@code maxFrameSize}; a sender waits while its buffer is full
  * @param idleTimeout           a connection that carries no frame in either direction for this
- *                              long is closed; {@link Duration#ZERO} for never
+ *                              long is closed; {@link Duration#ZERO} for the network mechanism's
+ *                              idle timeout (configuration {@code org.multios.ipc.net}, key
+ *                              {@code idle.timeout.seconds}, 10 minutes unless an operator sets
+ *                              0 there for never)
  * @param handshakeTimeout      a peer that has not completed the handshake (including
  *                              authentication) within this is dropped; longer than zero
  * @param requireAuthentication whether TCP peers must present an {@link AuthToken} the policy
