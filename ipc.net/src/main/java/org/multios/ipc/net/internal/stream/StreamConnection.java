@@ -58,6 +58,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         this.owner = owner;
         this.permissions = Permissions.of(owner.process(), 0600);
         this.grant = grant;
+        grant.onRevoke(socket::wakeReceivers);
     }
 
     /** Runs {@code action} once when the handle closes (the owner forgets it). */
@@ -296,7 +297,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private int receive(byte[] buf, int off, int len, MessageInfo info, long wait) {
         Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
         checkReceive(info);
-        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info));
+        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), this::admitReceive);
         if (f == null) {
             return NO_FRAME;
         }
@@ -311,7 +312,8 @@ public final class StreamConnection implements Connection, ClosingHandle {
                     : "read-only"));
         }
         checkReceive(info);
-        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info));
+        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info),
+                this::admitReceive);
         if (f == null) {
             return NO_FRAME;
         }
@@ -324,6 +326,11 @@ public final class StreamConnection implements Connection, ClosingHandle {
         if (info == null) {
             throw IpcException.invalidArgument(socket.name() + ": a MessageInfo to fill is required");
         }
+        require(Rights.READ, "receive on");
+    }
+
+    /** Run before each wait of a receive and before it takes a frame: a revoked grant refuses it. */
+    private void admitReceive() {
         require(Rights.READ, "receive on");
     }
 
