@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
@@ -111,6 +112,14 @@ public final class StreamConnection implements Connection, ClosingHandle {
      */
     public void reply(int type, int priority, byte[] payload) {
         socket.offer(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload));
+    }
+
+    /**
+     * Breaks the connection off with an error the peer is told of (what was queued is dropped):
+     * the peer's calls fail naming {@code reason}.
+     */
+    public void refuse(IpcError error, String reason) {
+        socket.refuse(error, reason);
     }
 
     /** What this connection may queue for sending, and the most it did. */
@@ -257,7 +266,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         Priority.requireValid(priority, socket.name());
         require(Rights.WRITE, "send on");
         if (len > maxFrameSize) {
-            throw new IpcException(org.multios.ipc.IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
                     + " bytes passes the connection's maximum frame size of " + maxFrameSize);
         }
     }
