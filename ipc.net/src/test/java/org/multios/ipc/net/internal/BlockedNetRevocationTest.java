@@ -74,6 +74,33 @@ class BlockedNetRevocationTest extends NetTestSupport {
 
     @Test
     @Timeout(60)
+    void revokeWakesASendBlockedOnAFullConnection() throws Exception {
+        try (Listener listener = mechanism.bind(other).listen(Endpoint.unix("blocked-send"));
+                Connection mine = mechanism.bind(owner).connect(Endpoint.unix("blocked-send"));
+                Connection theirs = listener.accept(Duration.ofSeconds(10))) {
+            byte[] frame = new byte[1024];
+            long sent = 0;
+            while (mine.trySend(1, frame, 0, frame.length, 0)) { // the peer reads nothing
+                if (++sent > 1_000_000) {
+                    throw new AssertionError("a gigabyte went to a peer that reads nothing");
+                }
+            }
+            CompletableFuture<Boolean> result = new CompletableFuture<>();
+            Thread waiter = start("net-send-waiter", result, () -> {
+                mine.send(1, frame, 0, frame.length, 0);
+                return true;
+            });
+            awaitWaitingIn(waiter, "ConditionObject", "await");
+
+            owner.revokeAll();
+
+            assertDenied(result);
+            assertThat(owner.denials()).contains("send on endpoint '" + mine.remoteEndpoint() + "'");
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void revokeWakesAnAcceptBlockedOnAListener() throws Exception {
         try (Listener listener = mechanism.bind(owner).listen(Endpoint.unix("blocked-accept"))) {
             CompletableFuture<Connection> result = new CompletableFuture<>();

@@ -130,8 +130,8 @@ final class FramedSocket implements Reactor.Handler {
     // ------------------------------------------------------------------ the halves
 
     /** See {@link OutputQueue#send}. */
-    boolean send(Frame frame, long wait, String operation) {
-        boolean sent = outbound.send(frame, wait, operation, counters);
+    boolean send(Frame frame, long wait, String operation, Runnable admit) {
+        boolean sent = outbound.send(frame, wait, operation, counters, admit);
         if (sent) {
             counters.sent(frame.payload().length);
             state.touch();
@@ -163,7 +163,7 @@ final class FramedSocket implements Reactor.Handler {
      * Takes the next DATA frame that fits {@code room} bytes, waiting as {@code wait} says.
      *
      * {@code admit} runs under the receive lock before each wait and before a frame is taken;
-     * it throws to refuse (a revoked grant), and {@link #wakeReceivers} makes waiters run it.
+     * it throws to refuse (a revoked grant), and {@link #wakeWaiters} makes waiters run it.
      *
      * @return the frame, or null if none is waiting and {@code wait} is {@link Waits#NEVER}
      * @throws IpcException MESSAGE_TOO_LARGE (with the frame left queued; {@code tooLarge}
@@ -173,9 +173,9 @@ final class FramedSocket implements Reactor.Handler {
         return inbound.receive(room, wait, operation, tooLarge, admit);
     }
 
-    /** Wakes the threads waiting in {@link #receive}, which run their admission again. */
-    void wakeReceivers() {
-        inbound.wakeReceivers();
+    /** Wakes the threads waiting in {@link #send} and {@link #receive}, which run their admission again. */
+    void wakeWaiters() {
+        wakeAll();
     }
 
     void handshakeFrame(Frame frame) {

@@ -31,6 +31,10 @@ import org.multios.ipc.spi.Grant;
  * {@link MessageInfo} with the peer's identity.
  */
 public final class StreamConnection implements Connection, ClosingHandle {
+    /** The admission of {@link #sendOwned}: the bridges test their own handles' grants. */
+    private static final Runnable ADMIT_ALL = () -> {
+    };
+
     private final long id;
     private final FramedSocket socket;
     private final Endpoint local;
@@ -59,7 +63,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         this.owner = owner;
         this.permissions = Permissions.of(owner.process(), 0600);
         this.grant = grant;
-        grant.onRevoke(socket::wakeReceivers);
+        grant.onRevoke(socket::wakeWaiters);
     }
 
     /** Runs {@code action} once when the handle closes (the owner forgets it). */
@@ -139,7 +143,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
      * @return false if there was no room and {@code wait} was {@link Waits#NEVER}
      */
     public boolean sendOwned(int type, int priority, byte[] payload, long wait) {
-        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send");
+        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send", ADMIT_ALL);
     }
 
     @Override
@@ -244,7 +248,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
         checkSend(type, len, priority);
         return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, Arrays.copyOfRange(b, off, off + len)),
-                wait, "send");
+                wait, "send", this::admitSend);
     }
 
     private boolean send(int type, ByteBuffer src, int priority, long wait) {
@@ -254,7 +258,8 @@ public final class StreamConnection implements Connection, ClosingHandle {
         checkSend(type, src.remaining(), priority);
         byte[] copy = new byte[src.remaining()];
         src.get(src.position(), copy);
-        boolean sent = socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, "send");
+        boolean sent = socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, "send",
+                this::admitSend);
         if (sent) {
             src.position(src.limit());
         }
@@ -336,6 +341,11 @@ public final class StreamConnection implements Connection, ClosingHandle {
             throw IpcException.invalidArgument(socket.name() + ": a MessageInfo to fill is required");
         }
         require(Rights.READ, "receive on");
+    }
+
+    /** Run before each wait of a send and before it queues its frame: a revoked grant refuses it. */
+    private void admitSend() {
+        require(Rights.WRITE, "send on");
     }
 
     /** Run before each wait of a receive and before it takes a frame: a revoked grant refuses it. */
