@@ -15,8 +15,9 @@ import org.multios.ipc.spi.Grant;
  * handles on an object. Grants are held weakly: a handle that is gone takes its grant with it.
  * Access decisions and their registration ({@link #register}), revocations and policy changes
  * ({@link #exclusive}) are serialized on the registry, so each open's decision and registration
- * come wholly before or wholly after each revocation and each policy change: an open that
- * completes after either returned reflects it.
+ * come wholly before or wholly after each policy change and each revocation's removal of the
+ * grants it revokes: an open that completes after either returned reflects it. Revocation
+ * actions run outside the registry's lock.
  */
 final class GrantRegistry {
     private record Key(long processId, ObjectType type, String name) {
@@ -53,9 +54,18 @@ final class GrantRegistry {
         }
     }
 
-    /** Revokes the live grants of a process on an object; returns how many. */
-    synchronized int revoke(long processId, ObjectType type, String name) {
-        List<WeakReference<Grant>> list = grants.remove(new Key(processId, type, name));
+    /**
+     * Revokes the live grants of a process on an object; returns how many. The grants are taken
+     * out under the registry's lock and revoked after it is released: their revocation actions
+     * (waking waiters, closing a bridge's peer connections, which end their sessions) may need the
+     * registry, and an open that waits on it must not wait for them. An open that completes after
+     * this returned registers a new grant, as before.
+     */
+    int revoke(long processId, ObjectType type, String name) {
+        List<WeakReference<Grant>> list;
+        synchronized (this) {
+            list = grants.remove(new Key(processId, type, name));
+        }
         int n = 0;
         if (list != null) {
             for (WeakReference<Grant> r : list) {

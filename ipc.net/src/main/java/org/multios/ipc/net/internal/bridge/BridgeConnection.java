@@ -211,6 +211,11 @@ final class BridgeConnection {
         connection.close();
     }
 
+    /** Breaks the peer's connection off with an error it is told of. */
+    void refuse(IpcError error, String reason) {
+        connection.refuse(error, reason);
+    }
+
     private void run(BridgeRequest r) {
         Frame frame = r.frame();
         int id = r.id();

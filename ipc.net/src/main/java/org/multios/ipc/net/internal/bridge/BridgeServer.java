@@ -110,6 +110,21 @@ public final class BridgeServer implements Bridge, ClosingHandle {
                 .withBufferBytes(options.bufferBytes() + 4 * FRAME_OVERHEAD);
         this.server = new StreamServer(shared, bound.channel(), bound.endpoint(), framed, exporter, grant,
                 this::established);
+        grant.onRevoke(this::exporterRevoked);
+    }
+
+    /**
+     * The exporter's grant on the bridge was revoked: every peer is refused with
+     * PERMISSION_DENIED (it is told why) and the bridge closes, so nothing more passes through
+     * the exporter's handle on its behalf.
+     */
+    private void exporterRevoked() {
+        server.close();
+        String reason = "the exporter's rights on " + this + " were revoked";
+        for (BridgeConnection c : connections) {
+            c.refuse(IpcError.PERMISSION_DENIED, reason);
+        }
+        close();
     }
 
     /**

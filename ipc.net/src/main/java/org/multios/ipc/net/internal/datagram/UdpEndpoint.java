@@ -108,6 +108,13 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         this.kernelDrops = kernelDrops;
         this.broadcasts = options.broadcast() ? Set.of() : broadcastAddresses();
         this.inbox = ByteBuffer.allocateDirect(options.maxDatagramSize() + 1);
+        grant.onRevoke(this::wakeWaiters);
+    }
+
+    /** At revocation: the threads waiting to send or receive wake and find the grant revoked. */
+    private void wakeWaiters() {
+        readable.wakeup();
+        writable.wakeup();
     }
 
     /**
@@ -302,7 +309,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
                     + " bytes exceeds the maximum datagram size " + options.maxDatagramSize());
         }
         InetSocketAddress to = resolve(target);
-        if (sendOnce(src, to, size)) {
+        if (sendOnce(src, to, size, operation)) {
             return true;
         }
         if (wait == NEVER) {
@@ -312,7 +319,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         long deadline = System.nanoTime() + wait;
         lock(writeWait, wait, deadline, operation);
         try {
-            while (!sendOnce(src, to, size)) {
+            while (!sendOnce(src, to, size, operation)) {
                 await(writable, wait, deadline, operation);
             }
             return true;
@@ -363,9 +370,10 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         }
     }
 
-    /** Sends one datagram if the send buffer has room now. */
-    private boolean sendOnce(ByteBuffer src, InetSocketAddress to, int size) {
+    /** Sends one datagram if the send buffer has room now, inside the grant's step gate. */
+    private boolean sendOnce(ByteBuffer src, InetSocketAddress to, int size, String operation) {
         ensureOpen();
+        beginStep(Rights.WRITE, operation);
         try {
             // An empty datagram cannot tell "sent" from "no room" (both 0): it counts as sent.
             if (channel.send(src, to) == 0 && size > 0) {
@@ -379,6 +387,8 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         } catch (IOException e) {
             counters.incrementAndGet(Counter.ERRORS.ordinal());
             throw new IpcException(IpcError.IO_ERROR, describe() + ": cannot send to " + to + ": " + e.getMessage(), e);
+        } finally {
+            grant.endStep();
         }
         counters.incrementAndGet(Counter.MESSAGES_OUT.ordinal());
         counters.addAndGet(Counter.BYTES_OUT.ordinal(), size);
@@ -409,7 +419,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         if (dst == null || dst.isReadOnly()) {
             throw IpcException.invalidArgument(describe() + ": receiving needs a writable buffer, not " + dst);
         }
-        Endpoint sender = receiveOnce(dst);
+        Endpoint sender = receiveOnce(dst, operation);
         if (sender != null || wait == NEVER) {
             return sender;
         }
@@ -417,7 +427,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         long deadline = System.nanoTime() + wait;
         lock(readWait, wait, deadline, operation);
         try {
-            while ((sender = receiveOnce(dst)) == null) {
+            while ((sender = receiveOnce(dst, operation)) == null) {
                 await(readable, wait, deadline, operation);
             }
             return sender;
@@ -426,11 +436,17 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         }
     }
 
-    /** Takes the next datagram into {@code dst} if one is waiting; null if none. */
-    private Endpoint receiveOnce(ByteBuffer dst) {
+    /**
+     * Takes the next datagram into {@code dst} if one is waiting, inside the grant's step gate;
+     * null if none.
+     */
+    private Endpoint receiveOnce(ByteBuffer dst, String operation) {
+        boolean stepBegun = false;
         receiveLock.lock();
         try {
             ensureOpen();
+            beginStep(Rights.READ, operation);
+            stepBegun = true;
             inbox.clear();
             InetSocketAddress from = (InetSocketAddress) channel.receive(inbox);
             if (from == null) {
@@ -460,6 +476,9 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
             counters.incrementAndGet(Counter.ERRORS.ordinal());
             throw new IpcException(IpcError.IO_ERROR, describe() + ": cannot receive: " + e.getMessage(), e);
         } finally {
+            if (stepBegun) {
+                grant.endStep();
+            }
             receiveLock.unlock();
         }
     }
@@ -527,10 +546,24 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
 
     private void require(int right, String operation) {
         if (!grant.allows(right)) {
-            counters.incrementAndGet(Counter.DENIALS.ordinal());
-            owner.denied(ObjectType.ENDPOINT, name, operation);
-            throw IpcException.permissionDenied(operation, describe(), owner.process().toString());
+            throw denied(operation);
         }
+    }
+
+    /**
+     * Begins a step that transfers a datagram (revocation waits for it to end): a revoked grant
+     * refuses it; every step begun ends with {@link Grant#endStep()}.
+     */
+    private void beginStep(int right, String operation) {
+        if (!grant.beginStep(right)) {
+            throw denied(operation);
+        }
+    }
+
+    private IpcException denied(String operation) {
+        counters.incrementAndGet(Counter.DENIALS.ordinal());
+        owner.denied(ObjectType.ENDPOINT, name, operation);
+        return IpcException.permissionDenied(operation, describe(), owner.process().toString());
     }
 
     private void ensureOpen() {

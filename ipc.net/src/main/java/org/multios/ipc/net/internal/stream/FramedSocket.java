@@ -130,8 +130,8 @@ final class FramedSocket implements Reactor.Handler {
     // ------------------------------------------------------------------ the halves
 
     /** See {@link OutputQueue#send}. */
-    boolean send(Frame frame, long wait, String operation) {
-        boolean sent = outbound.send(frame, wait, operation, counters);
+    boolean send(Frame frame, long wait, String operation, Runnable admit) {
+        boolean sent = outbound.send(frame, wait, operation, counters, admit);
         if (sent) {
             counters.sent(frame.payload().length);
             state.touch();
@@ -162,12 +162,20 @@ final class FramedSocket implements Reactor.Handler {
     /**
      * Takes the next DATA frame that fits {@code room} bytes, waiting as {@code wait} says.
      *
+     * {@code admit} runs under the receive lock before each wait and before a frame is taken;
+     * it throws to refuse (a revoked grant), and {@link #wakeWaiters} makes waiters run it.
+     *
      * @return the frame, or null if none is waiting and {@code wait} is {@link Waits#NEVER}
      * @throws IpcException MESSAGE_TOO_LARGE (with the frame left queued; {@code tooLarge}
      *         receives it) when the next frame is longer than {@code room}
      */
-    Frame receive(int room, long wait, String operation, Consumer<Frame> tooLarge) {
-        return inbound.receive(room, wait, operation, tooLarge);
+    Frame receive(int room, long wait, String operation, Consumer<Frame> tooLarge, Runnable admit) {
+        return inbound.receive(room, wait, operation, tooLarge, admit);
+    }
+
+    /** Wakes the threads waiting in {@link #send} and {@link #receive}, which run their admission again. */
+    void wakeWaiters() {
+        wakeAll();
     }
 
     void handshakeFrame(Frame frame) {

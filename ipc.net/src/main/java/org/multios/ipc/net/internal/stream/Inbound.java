@@ -77,7 +77,7 @@ final class Inbound implements FrameSink {
     }
 
     /** See {@link FramedSocket#receive}. */
-    Frame receive(int roomBytes, long wait, String operation, Consumer<Frame> tooLarge) {
+    Frame receive(int roomBytes, long wait, String operation, Consumer<Frame> tooLarge, Runnable admit) {
         if (wait != Waits.NEVER) {
             Reactor.assertMayBlock(operation, socket.name());
         }
@@ -89,6 +89,7 @@ final class Inbound implements FrameSink {
         queueLock.lock();
         try {
             while ((f = queue.peek()) == null) {
+                admit.run();
                 if (state.isClosed()) {
                     throw IpcException.closed(socket.name());
                 }
@@ -107,6 +108,7 @@ final class Inbound implements FrameSink {
             if (state.isClosed()) {
                 throw IpcException.closed(socket.name());
             }
+            admit.run();
             if (f.payload().length > roomBytes) {
                 tooLarge.accept(f);
                 throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": the next frame is "
@@ -250,7 +252,10 @@ final class Inbound implements FrameSink {
         }
     }
 
-    /** Wakes the receivers waiting for a frame (they find the connection ended or closed). */
+    /**
+     * Wakes the receivers waiting for a frame (they find the connection ended or closed, or their
+     * handle's grant revoked); returns once none is between its admission and taking a frame.
+     */
     void wakeReceivers() {
         queueLock.lock();
         try {

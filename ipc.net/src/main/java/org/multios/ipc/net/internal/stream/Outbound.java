@@ -61,8 +61,8 @@ final class Outbound {
     }
 
     /** See {@link OutputQueue#send}; then writes what it can. */
-    boolean send(Frame frame, long wait, String operation, SocketCounters counters) {
-        if (!queue.send(frame, wait, operation, counters, writing.unwritten())) {
+    boolean send(Frame frame, long wait, String operation, SocketCounters counters, Runnable admit) {
+        if (!queue.send(frame, wait, operation, counters, admit, writing.unwritten())) {
             return false;
         }
         flush();

@@ -59,10 +59,13 @@ final class OutputQueue {
     /**
      * Queues a frame, waiting for room within the budget as {@code wait} says.
      *
+     * @param admit runs under the lock before each wait and before the frame is queued; it
+     *        throws to refuse (a revoked grant), and {@link #wakeSenders} makes waiters run it
      * @param unwritten bytes waiting in the write buffer (for the stall clock)
      * @return false if there was no room and {@code wait} was {@link Waits#NEVER}
      */
-    boolean send(Frame frame, long wait, String operation, SocketCounters counters, long unwritten) {
+    boolean send(Frame frame, long wait, String operation, SocketCounters counters, Runnable admit,
+            long unwritten) {
         if (wait != Waits.NEVER) {
             Reactor.assertMayBlock(operation, socket.name());
         }
@@ -72,6 +75,7 @@ final class OutputQueue {
         try {
             while (true) {
                 checkOpen();
+                admit.run();
                 if (frames.isEmpty() || frames.bytes() + length <= budget) {
                     break;
                 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
@@ -30,6 +31,10 @@ import org.multios.ipc.spi.Grant;
  * {@link MessageInfo} with the peer's identity.
  */
 public final class StreamConnection implements Connection, ClosingHandle {
+    /** The admission of {@link #sendOwned}: the bridges test their own handles' grants. */
+    private static final Runnable ADMIT_ALL = () -> {
+    };
+
     private final long id;
     private final FramedSocket socket;
     private final Endpoint local;
@@ -58,6 +63,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         this.owner = owner;
         this.permissions = Permissions.of(owner.process(), 0600);
         this.grant = grant;
+        grant.onRevoke(socket::wakeWaiters);
     }
 
     /** Runs {@code action} once when the handle closes (the owner forgets it). */
@@ -112,6 +118,14 @@ public final class StreamConnection implements Connection, ClosingHandle {
         socket.offer(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload));
     }
 
+    /**
+     * Breaks the connection off with an error the peer is told of (what was queued is dropped):
+     * the peer's calls fail naming {@code reason}.
+     */
+    public void refuse(IpcError error, String reason) {
+        socket.refuse(error, reason);
+    }
+
     /** What this connection may queue for sending, and the most it did. */
     public OutputBudget outputBudget() {
         return socket.outputBudget();
@@ -129,7 +143,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
      * @return false if there was no room and {@code wait} was {@link Waits#NEVER}
      */
     public boolean sendOwned(int type, int priority, byte[] payload, long wait) {
-        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send");
+        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send", ADMIT_ALL);
     }
 
     @Override
@@ -234,7 +248,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
         checkSend(type, len, priority);
         return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, Arrays.copyOfRange(b, off, off + len)),
-                wait, "send");
+                wait, "send", this::admitSend);
     }
 
     private boolean send(int type, ByteBuffer src, int priority, long wait) {
@@ -244,7 +258,8 @@ public final class StreamConnection implements Connection, ClosingHandle {
         checkSend(type, src.remaining(), priority);
         byte[] copy = new byte[src.remaining()];
         src.get(src.position(), copy);
-        boolean sent = socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, "send");
+        boolean sent = socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, "send",
+                this::admitSend);
         if (sent) {
             src.position(src.limit());
         }
@@ -256,7 +271,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         Priority.requireValid(priority, socket.name());
         require(Rights.WRITE, "send on");
         if (len > maxFrameSize) {
-            throw new IpcException(org.multios.ipc.IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
                     + " bytes passes the connection's maximum frame size of " + maxFrameSize);
         }
     }
@@ -296,7 +311,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private int receive(byte[] buf, int off, int len, MessageInfo info, long wait) {
         Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
         checkReceive(info);
-        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info));
+        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), this::admitReceive);
         if (f == null) {
             return NO_FRAME;
         }
@@ -311,7 +326,8 @@ public final class StreamConnection implements Connection, ClosingHandle {
                     : "read-only"));
         }
         checkReceive(info);
-        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info));
+        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info),
+                this::admitReceive);
         if (f == null) {
             return NO_FRAME;
         }
@@ -324,6 +340,16 @@ public final class StreamConnection implements Connection, ClosingHandle {
         if (info == null) {
             throw IpcException.invalidArgument(socket.name() + ": a MessageInfo to fill is required");
         }
+        require(Rights.READ, "receive on");
+    }
+
+    /** Run before each wait of a send and before it queues its frame: a revoked grant refuses it. */
+    private void admitSend() {
+        require(Rights.WRITE, "send on");
+    }
+
+    /** Run before each wait of a receive and before it takes a frame: a revoked grant refuses it. */
+    private void admitReceive() {
         require(Rights.READ, "receive on");
     }
 

@@ -57,6 +57,25 @@ public final class StreamListener implements Listener, ClosingHandle {
         this.bound = bound;
         this.server = new StreamServer(shared, bound.channel(), endpoint, options, owner, grant,
                 (connection, peer) -> queue(connection));
+        grant.onRevoke(this::wakeAcceptors);
+    }
+
+    /** At revocation: the threads waiting in accept wake and find the grant revoked. */
+    private void wakeAcceptors() {
+        lock.lock();
+        try {
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Run under the lock before each wait of an accept and before it takes a connection. */
+    private void admitAccept() {
+        if (!grant.allows(Rights.READ)) {
+            owner.denied(ObjectType.ENDPOINT, endpoint.toString(), "accept on");
+            throw IpcException.permissionDenied("accept on", toString(), owner.process().toString());
+        }
     }
 
     /** Runs {@code action} once when the listener closes. */
@@ -114,15 +133,15 @@ public final class StreamListener implements Listener, ClosingHandle {
     }
 
     private Connection accept(long wait) {
-        if (!grant.allows(Rights.READ)) {
-            owner.denied(ObjectType.ENDPOINT, endpoint.toString(), "accept on");
-            throw IpcException.permissionDenied("accept on", toString(), owner.process().toString());
-        }
         long deadline = Waits.deadline(wait);
         StreamConnection c;
         lock.lock();
         try {
-            while ((c = established.poll()) == null) {
+            while (true) {
+                admitAccept();
+                if ((c = established.poll()) != null) {
+                    break;
+                }
                 if (closed) {
                     throw IpcException.closed(toString());
                 }
