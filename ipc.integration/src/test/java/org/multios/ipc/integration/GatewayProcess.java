@@ -93,7 +93,12 @@ final class GatewayProcess {
 
     /** Waits up to a minute until the output holds the text. */
     void awaitOutput(String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        awaitOutput(text, 60);
+    }
+
+    /** Waits up to the given seconds until the output holds the text. */
+    void awaitOutput(String text, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!output().contains(text)) {
             assertTrue("the gateway is running:\n" + output(), process.isAlive());
             if (System.nanoTime() > deadline) {

@@ -1,0 +1,117 @@
+package org.multios.ipc.shell.internal;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.slf4j.Logger;
+
+/**
+ * The Gogo console of one SSH channel: an interactive shell, or one command line when the client
+ * gave one ({@code ssh host ipc:objects}). It runs on its own thread, in a Gogo session of its
+ * own with the channel's streams; each line the account's role refuses is refused, each line
+ * run is audited with the account's name.
+ */
+final class SshShell implements Command {
+    private final CommandProcessor processor;
+    private final Logger audit;
+    private final String commandLine;
+    private InputStream in;
+    private OutputStream out;
+    private OutputStream err;
+    private ExitCallback exit;
+    private Thread thread;
+
+    /** @param commandLine the line to run, or null for an interactive shell */
+    SshShell(CommandProcessor processor, Logger audit, String commandLine) {
+        this.processor = processor;
+        this.audit = audit;
+        this.commandLine = commandLine;
+    }
+
+    @Override
+    public void setInputStream(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public void setOutputStream(OutputStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void setErrorStream(OutputStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void setExitCallback(ExitCallback callback) {
+        this.exit = callback;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+        String user = channel.getSession().getUsername();
+        Role role = channel.getSession().getAttribute(SshConsole.ROLE);
+        boolean terminal = env.getEnv().containsKey(Environment.ENV_TERM); // a pseudo-terminal was asked for
+        thread = new Thread(() -> run(user, role, terminal), "IPC ssh console " + user + " #" + channel.getChannelId());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run(String user, Role role, boolean terminal) {
+        int status = 0;
+        PrintStream console = new PrintStream(terminal ? new CrLf(out) : out, true, StandardCharsets.UTF_8);
+        PrintStream errors = new PrintStream(terminal ? new CrLf(err) : err, true, StandardCharsets.UTF_8);
+        CommandSession session = ConsoleLoop.newSession(processor, in, console, errors);
+        try {
+            session.put("USER", user);
+            ConsoleLoop loop = new ConsoleLoop(session, in, console, terminal, line -> {
+                boolean allowed = role.allowedLines.test(line);
+                audit.info("ssh:{} ({}) {}: {}", user, role.label(), allowed ? "runs" : "refused", line);
+                return allowed;
+            });
+            if (commandLine == null) {
+                loop.run();
+            } else {
+                status = loop.runLine(commandLine) ? 0 : 1;
+            }
+        } finally {
+            session.close();
+            console.flush();
+            errors.flush();
+            exit.onExit(status);
+        }
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** A terminal's output: each line feed preceded by a carriage return. */
+    private static final class CrLf extends FilterOutputStream {
+        CrLf(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (b == '\n') {
+                out.write('\r');
+            }
+            out.write(b);
+        }
+    }
+}
