@@ -18,7 +18,6 @@ final class PipeSession {
     private final PipeHook hook;
     private final Set<PipeEnd> ends = ConcurrentHashMap.newKeySet();
     private final SessionGate calls;
-    /** The FIFOs this caller created, by file key (device and inode), each holding one object of quota. */
 
     PipeSession(CallerContext caller, PipeHook hook) {
         this.caller = caller;

@@ -46,8 +46,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * lets the next creator count. Of creators racing for the last place exactly one keeps its object.
  *
  * <p>The owner of an object file is the IPC owner in its owner record (see {@link OwnerRecords}),
- * read with a plain read of that small file, never by mapping; a file without a record, and a
- * FIFO, is owned by its OS owner. A count stats every file under the root and reads one page per
+ * read with a plain read of that small file, never by mapping, and its bytes are the file's size,
+ * but no more than the header and data its creator made (also from the record): a writer that
+ * grows a file, which opens then refuse, does not spend the root's budget. A file without a
+ * record, and a FIFO, is its OS owner's and counts its size. A count stats every file under the root and reads one page per
  * object file: a create costs time in proportion to the objects there.
  */
 @ProviderType
@@ -71,16 +73,10 @@ public final class RootHoldings {
     static final String LOCK = ".holdings.lock";
 
     private final Supplier<IpcEnvironment> environment;
-    private volatile Runnable countedHook;
 
     /** The holdings of the root of the environment in force, checked against its limits. */
     public RootHoldings(Supplier<IpcEnvironment> environment) {
         this.environment = environment;
-    }
-
-    /** Installs a test hook run after a create has counted and before it makes its file (null: none). */
-    void countedHook(Runnable hook) {
-        this.countedHook = hook;
     }
 
     /** Counts what the root holds now. */
@@ -115,11 +111,8 @@ public final class RootHoldings {
                 FileLock held = lock(lock, what)) {
             String owner = caller.process().user();
             Count now = count();
-            check(caller, what, owner, now.of(owner).objects() + 1, Math.addExact(now.bytes(), bytes));
-            Runnable hook = countedHook;
-            if (hook != null) {
-                hook.run();
-            }
+            long after = now.bytes() + bytes;
+            check(caller, what, owner, now.of(owner).objects() + 1, after < 0 ? Long.MAX_VALUE : after);
             return create.get();
         } catch (IOException e) {
             throw ObjectDirectory.io(what + ": cannot lock " + records.resolve(LOCK) + " to count what the IPC root holds",
@@ -209,7 +202,13 @@ public final class RootHoldings {
         long size = (Long) a.get("size");
         byte[] record = records && type == 0100000 ? record(directory, (Long) a.get("ino")) : null;
         String owner = record == null ? null : ownerOf(record);
-        return new Entry(owner != null ? owner : ((UserPrincipal) a.get("owner")).getName(), size);
+        if (owner == null) {
+            return new Entry(((UserPrincipal) a.get("owner")).getName(), size);
+        }
+        ByteBuffer r = ByteBuffer.wrap(record).order(ByteOrder.nativeOrder());
+        long made = (long) r.getInt(ObjectFileDescriptor.HEADER_LENGTH_OFFSET)
+                + r.getLong(ObjectFileDescriptor.DATA_LENGTH_OFFSET);
+        return new Entry(owner, made >= ObjectFileDescriptor.PAGE_SIZE && made < size ? made : size);
     }
 
     /** The first page of the owner record of {@code inode}, read plainly; null if it has none. */

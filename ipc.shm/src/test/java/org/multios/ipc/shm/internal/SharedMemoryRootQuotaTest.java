@@ -25,6 +25,7 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.shm.mapped.ObjectFileHeader;
 import org.multios.ipc.shm.mapped.RootHoldings;
 import org.multios.ipc.spi.RecordingCaller;
 import org.multios.ipc.spi.StepPause;
@@ -96,7 +97,8 @@ class SharedMemoryRootQuotaTest {
         mechanism.bind(unlimited).create("a", 4096, 0600);
         ObjectDirectory queues = new ObjectDirectory(new IpcEnvironment(root, limits), ObjectType.QUEUE);
         queues.prepareDirectories();
-        queues.create("other-kind", otherKindFile, new Permissions(USER, groupOf(root), 0600), r -> { });
+        queues.create("other-kind", otherKindFile, new Permissions(USER, groupOf(root), 0600),
+                r -> new ObjectFileHeader(r).initialize(ObjectType.QUEUE, 1, 4096, otherKindFile - 4096, 0600, 1, 0, 0));
         mechanism.release(unlimited);
 
         start(limits);
