@@ -70,7 +70,7 @@ public final class RootHoldings {
     }
 
     /** The lock file, in the owner records' directory. */
-    static final String LOCK = ".holdings.lock";
+    static final String LOCK = "holdings.lock";
 
     private final Supplier<IpcEnvironment> environment;
 
