@@ -208,6 +208,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         caller.reserve(Quota.OBJECTS, 1);
         boolean made = false;
         try {
+            holdings.checkAnonymous(caller, "anonymous channel");
             AnonymousChannel channel;
             synchronized (creating) {
                 environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");

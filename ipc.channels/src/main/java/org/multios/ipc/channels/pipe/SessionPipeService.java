@@ -73,6 +73,12 @@ final class SessionPipeService implements PipeService {
             mechanism.environment().limits().check(Limit.BUFFER_SIZE, bufferSize, "unnamed pipe buffer");
             CallerContext caller = caller();
             caller.reserve(Quota.OBJECTS, 1);
+            try {
+                mechanism.holdings().checkAnonymous(caller, "unnamed pipe");
+            } catch (IpcException overQuota) {
+                caller.release(Quota.OBJECTS, 1);
+                throw overQuota;
+            }
             session.at(PipeHook.CREATING);
             long id = mechanism.nextId();
             UnnamedPipe[] self = new UnnamedPipe[1];

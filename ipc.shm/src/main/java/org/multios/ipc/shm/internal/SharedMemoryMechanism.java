@@ -249,6 +249,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         CallerContext caller = session.caller();
         reserve(caller, size);
         try {
+            holdings.checkAnonymous(caller, "anonymous shared memory");
             ObjectDirectory.Created created = directory.createUnnamed(SegmentDescriptor.fileLength(size));
             MappedRegion region = created.region();
             IpcProcess self = caller.process();

@@ -120,6 +120,18 @@ public final class RootHoldings {
         }
     }
 
+    /**
+     * Checks, for an anonymous object whose object of quota the caller's session holds already,
+     * that the named objects the root holds of its owner's leave room for it beside what the
+     * session holds; if not, the caller gives its reservation back.
+     *
+     * @throws IpcException LIMIT_EXCEEDED naming the object, the owner and what it holds
+     */
+    public void checkAnonymous(CallerContext caller, String what) {
+        String owner = caller.process().user();
+        check(caller, what, owner, count().of(owner).objects(), 0);
+    }
+
     /** Takes the lock; another thread of this JVM holding it is waited for like another process. */
     private static FileLock lock(FileChannel lock, String what) throws IOException {
         for (int pass = 0;; pass++) {

@@ -81,6 +81,7 @@ class SharedMemoryRootQuotaTest {
         RecordingCaller afterRestart = withObjects(2, 2);
         assertLimit(() -> mechanism.bind(afterRestart).create("s3", 4096, 0600), Quota.OBJECTS.key());
         assertThat(root.resolve("shm").resolve("s3")).doesNotExist();
+        assertLimit(() -> mechanism.bind(afterRestart).createAnonymous(4096), Quota.OBJECTS.key());
 
         mechanism.bind(afterRestart).unlink("s1");
         assertThat(mechanism.bind(afterRestart).create("s3", 4096, 0600).size()).isEqualTo(4096);

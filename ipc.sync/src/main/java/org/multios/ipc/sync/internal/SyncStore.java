@@ -79,6 +79,7 @@ final class SyncStore {
         caller.reserve(Quota.OBJECTS, 1);
         ObjectDirectory.Created created;
         try {
+            holdings.checkAnonymous(caller, "anonymous " + type.label());
             created = directory(type).createUnnamed(SyncDescriptor.FILE_LENGTH);
         } catch (RuntimeException e) {
             caller.release(Quota.OBJECTS, 1);

@@ -80,6 +80,8 @@ class SyncRootQuotaTest {
         assertOverQuota(() -> sync.bind(afterRestart).createMutex("m2", MutexOptions.DEFAULT, 0600));
         assertThat(root.resolve("mutex").resolve("m2")).doesNotExist();
 
+        assertOverQuota(() -> sync.bind(afterRestart).createSemaphore(SemaphoreOptions.of(0)));
+
         events.bind(afterRestart).unlink("e");
         sync.bind(afterRestart).createMutex("m2", MutexOptions.DEFAULT, 0600);
         assertThat(afterRestart.used(Quota.OBJECTS)).as("nothing is left reserved in the session").isZero();
