@@ -24,7 +24,9 @@ public enum Limit {
     /** Live named and anonymous objects of one kind other than channels. */
     OBJECTS("objects.max", 65536),
     /** Concurrent network connections of one endpoint. */
-    CONNECTIONS("net.connections.max", 256);
+    CONNECTIONS("net.connections.max", 256),
+    /** Bytes of all the named objects' files under the IPC root, whoever owns them. */
+    ROOT_BYTES("root.bytes.max", 1L << 30);
 
     private final String key;
     private final long defaultValue;

@@ -15,13 +15,14 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.Quota;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channels.channel.ChannelMechanism;
+import org.multios.ipc.channels.pipe.PipeMechanism;
 import org.multios.ipc.channels.queue.MessageQueueMechanism;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.spi.RecordingCaller;
 
 /**
- * Issue #16 item 4 for named queues and channels: the objects quota counts what the root holds
- * of the owner's, so neither ending the session nor starting the mechanisms again over the same
+ * Issue #16 item 4 for named queues, channels and FIFOs: the objects quota counts what the root
+ * holds of the owner's, of every kind together, so neither ending the session nor starting the mechanisms again over the same
  * root gives it back; only unlinking does.
  */
 @Timeout(60)
@@ -70,6 +71,21 @@ class ObjectsQuotaAcrossSessionsTest extends IpcRootSupport {
         queues.bind(afterRestart).unlink("q1");
         queues.bind(afterRestart).create("q4", QueueOptions.of(64, 4));
         assertThat(afterRestart.used(Quota.OBJECTS)).as("nothing is left reserved in the session").isZero();
+    }
+
+    @Test
+    void queuesChannelsAndFifosCountTogether() {
+        start();
+        PipeMechanism pipes = new PipeMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        try {
+            RecordingCaller caller = withTwoObjects(4);
+            pipes.bind(caller).createNamed("fifo", 0600);
+            queues.bind(caller).create("q", QueueOptions.of(64, 4));
+            assertOverQuota(() -> channels.bind(caller).create("c", ChannelOptions.defaults()));
+            assertOverQuota(() -> pipes.bind(caller).createNamed("fifo2", 0600));
+        } finally {
+            pipes.close();
+        }
     }
 
     private static void assertOverQuota(org.assertj.core.api.ThrowableAssert.ThrowingCallable create) {

@@ -31,7 +31,7 @@ class LargeSegmentTest extends ShmTestSupport {
     }
 
     private IpcLimits bigLimits() {
-        return IpcLimits.defaults().with(Limit.SEGMENT_SIZE, 3 * GIB + GIB / 2);
+        return IpcLimits.defaults().with(Limit.SEGMENT_SIZE, 3 * GIB + GIB / 2).with(Limit.ROOT_BYTES, 4 * GIB);
     }
 
     private void assumeRoomOnDisk() throws IOException {

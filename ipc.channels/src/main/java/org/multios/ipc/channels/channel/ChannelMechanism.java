@@ -24,7 +24,7 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
-import org.multios.ipc.channels.quota.RootObjects;
+import org.multios.ipc.shm.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
@@ -38,7 +38,7 @@ import org.multios.ipc.spi.MechanismProvider;
  */
 public final class ChannelMechanism implements MechanismProvider<ChannelService> {
     private final ObjectDirectory directory;
-    private final RootObjects owned;
+    private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private final Map<CallerContext, ChannelSession> sessions = new ConcurrentHashMap<>();
     private final Set<AnonymousChannel> anonymous = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
@@ -52,8 +52,6 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     public ChannelMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.CHANNEL);
-        this.owned = new RootObjects(List.of(new ObjectDirectory(environment, ObjectType.QUEUE), directory),
-                "named queues and channels");
     }
 
     /** Applies changed limits to later operations. */
@@ -210,6 +208,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         caller.reserve(Quota.OBJECTS, 1);
         boolean made = false;
         try {
+            holdings.checkAnonymous(caller, "anonymous channel");
             AnonymousChannel channel;
             synchronized (creating) {
                 environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
@@ -249,24 +248,17 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
         Grant grant = creatorGrant(caller, name, permissions);
-        owned.checkRoom(caller, what);
+        long length = ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize());
         ObjectDirectory.Created created;
         synchronized (creating) {
             if (directory.names().contains(name)) {
                 throw IpcException.alreadyExists(ObjectType.CHANNEL, name);
             }
             environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
-            created = directory.create(name,
-                    ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize()),
-                    permissions, region -> ChannelFile.initialize(region, options, false, self));
+            created = holdings.creating(caller, what, length, () -> directory.create(name, length, permissions,
+                    region -> ChannelFile.initialize(region, options, false, self)));
         }
         ChannelFile file = ChannelFile.created(name, created, directory, self, options);
-        try {
-            owned.confirm(caller, what);
-        } catch (IpcException overQuota) {
-            directory.unlink(name);
-            throw overQuota;
-        }
         return session.track(new ChannelHandle(this, session, file, ChannelSide.A, grant, null));
     }
 

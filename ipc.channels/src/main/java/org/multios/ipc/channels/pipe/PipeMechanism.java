@@ -10,6 +10,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.shm.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.MechanismProvider;
 
@@ -24,6 +25,7 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     private final Map<String, PipeCounters> namedCounters = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final FifoDirectory fifos;
+    private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
     private volatile PipeHook hook;
@@ -47,6 +49,11 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
         return fifos;
     }
 
+    /** What the IPC root holds, counted for every named create. */
+    RootHoldings holdings() {
+        return holdings;
+    }
+
     long nextId() {
         return ids.incrementAndGet();
     }
@@ -68,10 +75,9 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
         return namedCounters.computeIfAbsent(name, n -> new PipeCounters());
     }
 
-    /** A FIFO was unlinked: its counters go, and whichever session created it gets its quota back. */
-    void unlinked(String name, Object fileKey) {
+    /** A FIFO was unlinked: its counters go. */
+    void unlinked(String name) {
         namedCounters.remove(name);
-        sessions.values().forEach(s -> s.unlinked(fileKey));
     }
 
     /** Installs a test hook for the sessions of this mechanism (null: none). */

@@ -1,11 +1,9 @@
 package org.multios.ipc.channels.pipe;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.SessionGate;
 
@@ -20,8 +18,6 @@ final class PipeSession {
     private final PipeHook hook;
     private final Set<PipeEnd> ends = ConcurrentHashMap.newKeySet();
     private final SessionGate calls;
-    /** The FIFOs this caller created, by file key (device and inode), each holding one object of quota. */
-    private final Set<Object> createdFifos = ConcurrentHashMap.newKeySet();
 
     PipeSession(CallerContext caller, PipeHook hook) {
         this.caller = caller;
@@ -76,32 +72,12 @@ final class PipeSession {
     }
 
     /**
-     * Holds one object of quota for a FIFO this caller created. A key held already belongs to a
-     * FIFO that is gone (its inode was reused): its quota is given back.
-     */
-    void created(Object fifoKey) {
-        if (!createdFifos.add(fifoKey)) {
-            caller.release(Quota.OBJECTS, 1);
-        }
-    }
-
-    /** Gives back the quota of a FIFO this caller created, when it is unlinked. */
-    void unlinked(Object fifoKey) {
-        if (createdFifos.remove(fifoKey)) {
-            caller.release(Quota.OBJECTS, 1);
-        }
-    }
-
-    /**
      * Closes the session once the service calls under way have ended: every end closes (their
-     * waiters wake with CLOSED, unnamed pipes whose ends are all closed go) and the quota of the
-     * FIFOs it created is given back.
+     * waiters wake with CLOSED, unnamed pipes whose ends are all closed go). The FIFOs it created
+     * hold no quota here: the root counts them while they exist.
      */
     void close() {
         calls.close();
-        for (Object key : List.copyOf(createdFifos)) {
-            unlinked(key);
-        }
         for (PipeEnd e : new ArrayList<>(ends)) {
             e.close();
         }

@@ -73,6 +73,12 @@ final class SessionPipeService implements PipeService {
             mechanism.environment().limits().check(Limit.BUFFER_SIZE, bufferSize, "unnamed pipe buffer");
             CallerContext caller = caller();
             caller.reserve(Quota.OBJECTS, 1);
+            try {
+                mechanism.holdings().checkAnonymous(caller, "unnamed pipe");
+            } catch (IpcException overQuota) {
+                caller.release(Quota.OBJECTS, 1);
+                throw overQuota;
+            }
             session.at(PipeHook.CREATING);
             long id = mechanism.nextId();
             UnnamedPipe[] self = new UnnamedPipe[1];
@@ -103,7 +109,7 @@ final class SessionPipeService implements PipeService {
     }
 
     /**
-     * Makes a FIFO. Its object of quota stays reserved until it is unlinked or the session ends.
+     * Makes a FIFO, if its owner's objects quota has room for it beside what the IPC root holds.
      */
     @Override
     public void createNamed(String name, int mode) {
@@ -117,23 +123,15 @@ final class SessionPipeService implements PipeService {
             }
             Permissions permissions = Permissions.of(caller().process(), mode);
             caller().authorize(ObjectType.PIPE, name, permissions, Rights.ADMIN);
-            caller().reserve(Quota.OBJECTS, 1);
-            Object fileKey;
-            try {
-                session.at(PipeHook.CREATING);
-                fileKey = fifos.create(name, permissions);
-            } catch (RuntimeException e) {
-                caller().release(Quota.OBJECTS, 1);
-                throw e;
-            }
+            session.at(PipeHook.CREATING);
+            Object fileKey = mechanism.holdings().creating(caller(), FifoDirectory.label(name), 0,
+                    () -> fifos.create(name, permissions));
             try {
                 checkObjectLimit();
             } catch (IpcException e) {
                 fifos.remove(name, fileKey);
-                caller().release(Quota.OBJECTS, 1);
                 throw e;
             }
-            session.created(fileKey);
         } finally {
             session.exit();
         }
@@ -187,7 +185,7 @@ final class SessionPipeService implements PipeService {
                 PosixFileAttributes found = fifos.fifoAttributes(name);
                 caller().authorize(ObjectType.PIPE, name, ObjectDirectory.permissionsOf(found), Rights.ADMIN);
                 if (fifos.unlink(name, found)) {
-                    mechanism.unlinked(name, found.fileKey());
+                    mechanism.unlinked(name);
                     return;
                 }
             }

@@ -22,7 +22,7 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
-import org.multios.ipc.channels.quota.RootObjects;
+import org.multios.ipc.shm.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
@@ -38,7 +38,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     private static final int CREATE_ATTEMPTS = 8;
 
     private final ObjectDirectory directory;
-    private final RootObjects owned;
+    private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private final Map<CallerContext, QueueSession> sessions = new ConcurrentHashMap<>();
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
     private volatile QueueSession[] sessionArray = new QueueSession[0];
@@ -50,8 +50,6 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     public MessageQueueMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.QUEUE);
-        this.owned = new RootObjects(List.of(directory, new ObjectDirectory(environment, ObjectType.CHANNEL)),
-                "named queues and channels");
     }
 
     /** Applies changed limits to later operations. */
@@ -181,18 +179,12 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         Permissions permissions = Permissions.of(self, options.mode());
         WaitStrategy waitStrategy = options.waitStrategy() != null ? options.waitStrategy() : defaultWaitStrategy;
         Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.ADMIN);
-        owned.checkRoom(caller, what);
-        ObjectDirectory.Created created = directory.create(name,
-                QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages()), permissions,
-                region -> QueueFile.initialize(region, options.maxMessageSize(), options.maxMessages(),
-                        options.mode(), waitStrategy, self));
+        long length = QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages());
+        ObjectDirectory.Created created = holdings.creating(caller, what, length,
+                () -> directory.create(name, length, permissions,
+                        region -> QueueFile.initialize(region, options.maxMessageSize(), options.maxMessages(),
+                                options.mode(), waitStrategy, self)));
         QueueFile file = QueueFile.created(name, created, directory, self);
-        try {
-            owned.confirm(caller, what);
-        } catch (IpcException overQuota) {
-            directory.unlink(name);
-            throw overQuota;
-        }
         return session.track(new QueueHandle(this, session, file, grant, options.nonBlocking()));
     }
 

@@ -135,19 +135,52 @@ class NamedPipeRaceTest extends PipeTestSupport {
 
     @Test
     @Timeout(30)
-    void aNamedPipeHoldsItsObjectQuotaUntilItIsUnlinkedOrTheSessionEnds() {
+    void ofTwoCreatorsRacingForTheOwnersLastObjectExactlyOneKeepsIt() throws Exception {
+        String user = System.getProperty("user.name");
+        RecordingCaller one = new RecordingCaller(5, user, Map.of(Quota.OBJECTS, 1L));
+        RecordingCaller other = new RecordingCaller(6, user, Map.of(Quota.OBJECTS, 1L));
+        mechanism(IpcLimits.defaults());
+        pause.arm(PipeHook.CREATING);
+        Future<Void> first = start("creating-first", () -> {
+            service(one).createNamed("first", 0600);
+            return null;
+        });
+        pause.awaitReached();
+
+        service(other).createNamed("second", 0600);
+        pause.resume();
+
+        assertFails(first, IpcError.LIMIT_EXCEEDED);
+        assertThat(fifo("first")).doesNotExist();
+        assertThat(fifo("second")).exists();
+    }
+
+    @Test
+    @Timeout(30)
+    void aNamedPipeHoldsItsObjectQuotaAcrossSessionsAndRestartsUntilItIsUnlinked() {
         RecordingCaller bounded = new RecordingCaller(3, System.getProperty("user.name"), Map.of(Quota.OBJECTS, 2L));
         PipeService pipes = service(bounded);
         pipes.createNamed("one", 0600);
         pipes.createNamed("two", 0600);
         assertError(() -> pipes.createNamed("three", 0600), IpcError.LIMIT_EXCEEDED);
         assertThat(fifo("three")).doesNotExist();
-
-        pipes.unlink("one");
-        pipes.createNamed("three", 0600);
-        assertThat(bounded.used(Quota.OBJECTS)).isEqualTo(2);
         mechanism.release(bounded);
-        assertThat(bounded.used(Quota.OBJECTS)).isZero();
+
+        RecordingCaller nextSession = new RecordingCaller(3, System.getProperty("user.name"),
+                Map.of(Quota.OBJECTS, 2L));
+        assertError(() -> service(nextSession).createNamed("three", 0600), IpcError.LIMIT_EXCEEDED);
+
+        mechanism.close();
+        mechanism = null;
+        RecordingCaller afterRestart = new RecordingCaller(4, System.getProperty("user.name"),
+                Map.of(Quota.OBJECTS, 2L));
+        assertError(() -> service(afterRestart).createNamed("three", 0600), IpcError.LIMIT_EXCEEDED);
+        assertThat(fifo("three")).doesNotExist();
+
+        service(afterRestart).unlink("one");
+        service(afterRestart).createNamed("three", 0600);
+        assertThat(fifo("three")).exists();
+        assertThat(afterRestart.used(Quota.OBJECTS)).as("nothing is left reserved in the session").isZero();
     }
 
     private static void assertFails(Future<?> f, IpcError error) throws Exception {

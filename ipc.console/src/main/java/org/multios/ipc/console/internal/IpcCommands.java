@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 import org.apache.felix.service.command.Descriptor;
@@ -168,7 +169,23 @@ public final class IpcCommands {
             t.row(p.kind().name().toLowerCase(), p.id(), p.name(), p.user(), q.getOrDefault(Quota.OBJECTS, 0L),
                     q.getOrDefault(Quota.SHARED_MEMORY_BYTES, 0L));
         }
-        return t + "connections: " + runtime.connectionCount() + "\n";
+        return t + "connections: " + runtime.connectionCount() + "\n" + heldUnderTheRoot();
+    }
+
+    /**
+     * The named objects under the IPC root per IPC owner: what their objects quota counts, which
+     * no process's use above holds (a named object outlives its creator's session).
+     */
+    private String heldUnderTheRoot() {
+        Map<String, Long> byOwner = new TreeMap<>();
+        for (ObjectInfo o : runtime.objects()) {
+            if (o.name().isPresent()) {
+                byOwner.merge(o.permissions().owner(), 1L, Long::sum);
+            }
+        }
+        Table t = new Table(new String[] { "OWNER", "NAMED OBJECTS UNDER THE IPC ROOT" }, new int[] { 20, 12 });
+        byOwner.forEach(t::row);
+        return t.toString();
     }
 
     @Descriptor("shows the limits in force")

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
+import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.SessionGate;
 
@@ -84,13 +85,14 @@ final class Session {
     }
 
     /**
-     * Remembers the quota taken for a named segment this caller created (by inode). An inode held
-     * already belonged to a segment that is gone (its inode was reused): its quota is given back.
+     * Remembers the bytes of quota taken for a named segment this caller created (by inode). An
+     * inode held already belonged to a segment that is gone (its inode was reused): its bytes are
+     * given back. Its object of quota is not held here: the root counts it while it exists.
      */
     void reserved(long inode, long size) {
         Long gone = namedReservations.put(inode, size);
         if (gone != null) {
-            SharedMemoryMechanism.unreserve(caller, gone);
+            caller.release(Quota.SHARED_MEMORY_BYTES, gone);
         }
     }
 
@@ -98,7 +100,7 @@ final class Session {
     void unlinked(long inode) {
         Long size = namedReservations.remove(inode);
         if (size != null) {
-            SharedMemoryMechanism.unreserve(caller, size);
+            caller.release(Quota.SHARED_MEMORY_BYTES, size);
         }
     }
 

@@ -23,6 +23,7 @@ import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.RootHoldings;
 import org.multios.ipc.shm.mapped.ObjectQuarantine;
 import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.shm.mapped.ProcessMaps;
@@ -45,6 +46,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
     private final ObjectDirectory directory;
     private final ObjectQuarantine quarantine;
+    private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
     private volatile IpcEnvironment environment;
@@ -210,17 +212,18 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         checkSize(size, "shared memory '" + name + "'");
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.ADMIN);
-        reserve(caller, size);
+        caller.reserve(Quota.SHARED_MEMORY_BYTES, size);
         try {
             IpcProcess self = caller.process();
             at(STEP_CREATING);
-            ObjectDirectory.Created created = directory.create(name, SegmentDescriptor.fileLength(size), permissions,
-                    region -> {
+            long length = SegmentDescriptor.fileLength(size);
+            ObjectDirectory.Created created = holdings.creating(caller, "shared memory '" + name + "'", length,
+                    () -> directory.create(name, length, permissions, region -> {
                         new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
                                 SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
                                 permissions.mode(), self.pid(), self.startTimeMillis(), System.currentTimeMillis());
                         recordCreator(region);
-                    });
+                    }));
             try {
                 checkObjectCount(0);
             } catch (IpcException overLimit) {
@@ -234,7 +237,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             session.reserved(created.inode(), size);
             return session.track(new SegmentHandle(session, segment, grant, true));
         } catch (RuntimeException e) {
-            unreserve(caller, size);
+            caller.release(Quota.SHARED_MEMORY_BYTES, size);
             throw e;
         }
     }
@@ -246,6 +249,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         CallerContext caller = session.caller();
         reserve(caller, size);
         try {
+            holdings.checkAnonymous(caller, "anonymous shared memory");
             ObjectDirectory.Created created = directory.createUnnamed(SegmentDescriptor.fileLength(size));
             MappedRegion region = created.region();
             IpcProcess self = caller.process();
@@ -362,7 +366,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         }
     }
 
-    static void unreserve(CallerContext caller, long size) {
+    private static void unreserve(CallerContext caller, long size) {
         caller.release(Quota.OBJECTS, 1);
         caller.release(Quota.SHARED_MEMORY_BYTES, size);
     }

@@ -79,7 +79,6 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
             return session.gate().call(() -> {
                 SyncStore.Attached a = store.create(session.caller(), ObjectType.EVENT, name, permissions,
                         r -> init(r, type, flags));
-                session.created(a.object().id());
                 return session.track(new EventHandle(session, a.object(), a.grant()));
             });
         }
@@ -101,7 +100,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public void unlink(String name) {
             checkOpen();
-            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.EVENT, name)));
+            session.gate().run(() -> store.unlink(session.caller(), ObjectType.EVENT, name));
         }
 
         @Override

@@ -88,7 +88,6 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
             return session.gate().call(() -> {
                 SyncStore.Attached a = store.create(session.caller(), ObjectType.SEMAPHORE, name, permissions,
                         r -> initSemaphore(r, options));
-                session.created(a.object().id());
                 return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
             });
         }
@@ -110,7 +109,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         @Override
         public void unlinkSemaphore(String name) {
             checkOpen();
-            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.SEMAPHORE, name)));
+            session.gate().run(() -> store.unlink(session.caller(), ObjectType.SEMAPHORE, name));
         }
 
         @Override
@@ -128,7 +127,6 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
             return session.gate().call(() -> {
                 SyncStore.Attached a = store.create(session.caller(), ObjectType.MUTEX, name, permissions,
                         r -> initMutex(r, options));
-                session.created(a.object().id());
                 return session.track(new MutexHandle(session, a.object(), a.grant()));
             });
         }
@@ -150,7 +148,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         @Override
         public void unlinkMutex(String name) {
             checkOpen();
-            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.MUTEX, name)));
+            session.gate().run(() -> store.unlink(session.caller(), ObjectType.MUTEX, name));
         }
 
         @Override
@@ -167,7 +165,6 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
             checkOpen();
             return session.gate().call(() -> {
                 SyncStore.Attached a = store.create(session.caller(), ObjectType.CONDITION, name, permissions, r -> { });
-                session.created(a.object().id());
                 return session.track(new ConditionHandle(session, a.object(), a.grant()));
             });
         }
@@ -189,7 +186,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         @Override
         public void unlinkCondition(String name) {
             checkOpen();
-            session.gate().run(() -> unlinked(store.unlink(session.caller(), ObjectType.CONDITION, name)));
+            session.gate().run(() -> store.unlink(session.caller(), ObjectType.CONDITION, name));
         }
     }
 }

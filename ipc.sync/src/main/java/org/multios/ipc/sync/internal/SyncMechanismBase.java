@@ -88,11 +88,6 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         }
     }
 
-    /** Gives back the object quota a named object held, to whichever caller created it. */
-    void unlinked(long inode) {
-        sessions.values().forEach(s -> s.unlinked(inode));
-    }
-
     @Override
     public void releasing() {
         sessions.values().forEach(SyncSession::markClosed);

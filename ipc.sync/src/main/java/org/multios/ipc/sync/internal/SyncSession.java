@@ -14,7 +14,6 @@ import org.multios.ipc.spi.SessionGate;
 final class SyncSession {
     private final CallerContext caller;
     private final Set<SyncHandle> handles = ConcurrentHashMap.newKeySet();
-    private final java.util.Map<Long, Long> namedObjects = new java.util.concurrent.ConcurrentHashMap<>();
     private final SessionGate gate;
 
     SyncSession(CallerContext caller) {
@@ -28,18 +27,6 @@ final class SyncSession {
 
     CallerContext caller() {
         return caller;
-    }
-
-    /** Remembers the object quota a named object this caller created holds (by inode). */
-    void created(long inode) {
-        namedObjects.put(inode, 1L);
-    }
-
-    /** Gives back the object quota of a named object this caller created, when it is unlinked. */
-    void unlinked(long inode) {
-        if (namedObjects.remove(inode) != null) {
-            caller.release(org.multios.ipc.Quota.OBJECTS, 1);
-        }
     }
 
     <H extends SyncHandle> H track(H handle) {
@@ -71,9 +58,6 @@ final class SyncSession {
         gate.close();
         for (SyncHandle h : new ArrayList<>(handles)) {
             h.close();
-        }
-        for (Long inode : java.util.List.copyOf(namedObjects.keySet())) {
-            unlinked(inode);
         }
     }
 }

@@ -23,6 +23,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
 import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.shm.mapped.RootHoldings;
 import org.multios.ipc.shm.mapped.WaitLoop;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -39,11 +40,13 @@ final class SyncStore {
     private final Supplier<IpcEnvironment> environment;
     private final Supplier<WaitStrategy> defaultWaitStrategy;
     private final Map<ObjectType, ObjectDirectory> directories = new EnumMap<>(ObjectType.class);
+    private final RootHoldings holdings;
 
     SyncStore(IpcEnvironment initial, Supplier<IpcEnvironment> environment,
             Supplier<WaitStrategy> defaultWaitStrategy, Set<ObjectType> types) {
         this.environment = environment;
         this.defaultWaitStrategy = defaultWaitStrategy;
+        this.holdings = new RootHoldings(environment);
         for (ObjectType t : types) {
             directories.put(t, new ObjectDirectory(initial, t));
         }
@@ -62,18 +65,13 @@ final class SyncStore {
         }
         environment.get().limits().check(Limit.OBJECTS, dir.names().size() + 1L, type.label() + " objects");
         Grant grant = caller.authorize(type, name, permissions, Rights.ADMIN);
-        caller.reserve(Quota.OBJECTS, 1);
-        try {
-            IpcProcess self = caller.process();
-            ObjectDirectory.Created created = dir.create(name, SyncDescriptor.FILE_LENGTH, permissions, region -> {
-                header(region, type, permissions.mode(), self);
-                init.accept(region);
-            });
-            return new Attached(new SyncObject(type, created.inode(), name, created.region(), dir, self, null), grant);
-        } catch (RuntimeException e) {
-            caller.release(Quota.OBJECTS, 1);
-            throw e;
-        }
+        IpcProcess self = caller.process();
+        ObjectDirectory.Created created = holdings.creating(caller, type.label() + " '" + name + "'",
+                SyncDescriptor.FILE_LENGTH, () -> dir.create(name, SyncDescriptor.FILE_LENGTH, permissions, region -> {
+                    header(region, type, permissions.mode(), self);
+                    init.accept(region);
+                }));
+        return new Attached(new SyncObject(type, created.inode(), name, created.region(), dir, self, null), grant);
     }
 
     Attached createAnonymous(CallerContext caller, ObjectType type, Consumer<MappedRegion> init) {
@@ -81,6 +79,7 @@ final class SyncStore {
         caller.reserve(Quota.OBJECTS, 1);
         ObjectDirectory.Created created;
         try {
+            holdings.checkAnonymous(caller, "anonymous " + type.label());
             created = directory(type).createUnnamed(SyncDescriptor.FILE_LENGTH);
         } catch (RuntimeException e) {
             caller.release(Quota.OBJECTS, 1);

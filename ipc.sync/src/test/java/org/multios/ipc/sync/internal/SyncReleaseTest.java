@@ -76,41 +76,4 @@ class SyncReleaseTest {
         assertThatThrownBy(() -> service.createSemaphore("later", SemaphoreOptions.of(0), 0600))
                 .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CLOSED));
     }
-
-    /** A caller that holds the first access decision at step 1 of a {@link StepPause}. */
-    private static final class PausingCaller implements CallerContext {
-        private final RecordingCaller delegate;
-        private final StepPause pause;
-
-        PausingCaller(RecordingCaller delegate, StepPause pause) {
-            this.delegate = delegate;
-            this.pause = pause;
-        }
-
-        @Override
-        public IpcProcess process() {
-            return delegate.process();
-        }
-
-        @Override
-        public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
-            pause.accept(1);
-            return delegate.authorize(type, name, permissions, requested);
-        }
-
-        @Override
-        public void reserve(Quota quota, long amount) {
-            delegate.reserve(quota, amount);
-        }
-
-        @Override
-        public void release(Quota quota, long amount) {
-            delegate.release(quota, amount);
-        }
-
-        @Override
-        public void denied(ObjectType type, String name, String operation) {
-            delegate.denied(type, name, operation);
-        }
-    }
 }
