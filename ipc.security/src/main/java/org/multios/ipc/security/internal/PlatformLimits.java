@@ -74,6 +74,10 @@ public final class PlatformLimits {
 
         @AttributeDefinition(name = "Connections", description = "Network connections of one endpoint at most.")
         long net_connections_max() default 256;
+
+        @AttributeDefinition(name = "Bytes under the IPC root",
+                description = "Bytes that the named objects of every owner under the IPC root hold at most.")
+        long root_bytes_max() default 1L << 30;
     }
 
     /** Reads the limits. */
