@@ -55,24 +55,41 @@ final class GrantRegistry {
     }
 
     /**
-     * Revokes the live grants of a process on an object; returns how many. The grants are taken
-     * out under the registry's lock and revoked after it is released: their revocation actions
-     * (waking waiters, closing a bridge's peer connections, which end their sessions) may need the
-     * registry, and an open that waits on it must not wait for them. An open that completes after
-     * this returned registers a new grant, as before.
+     * Revokes the live grants of a process on an object; returns how many this call revoked. The
+     * grants are read under the registry's lock and revoked after it is released: their revocation
+     * actions (waking waiters, closing a bridge's peer connections, which end their sessions) may
+     * need the registry, and an open that waits on it must not wait for them. They stay
+     * registered until revoked, so a revocation of the same object that runs meanwhile waits for
+     * this one's actions ({@link Grant#revoke} waits for one under way) rather than returning
+     * before they ran. An open that completes after this returned registers a new grant, as before.
      */
     int revoke(long processId, ObjectType type, String name) {
-        List<WeakReference<Grant>> list;
+        Key key = new Key(processId, type, name);
+        List<Grant> live = new ArrayList<>();
         synchronized (this) {
-            list = grants.remove(new Key(processId, type, name));
+            List<WeakReference<Grant>> list = grants.get(key);
+            if (list != null) {
+                list.forEach(ref -> {
+                    Grant g = ref.get();
+                    if (g != null) {
+                        live.add(g);
+                    }
+                });
+            }
         }
         int n = 0;
-        if (list != null) {
-            for (WeakReference<Grant> r : list) {
-                Grant g = r.get();
-                if (g != null && !g.isRevoked()) {
-                    g.revoke();
-                    n++;
+        for (Grant g : live) {
+            if (!g.isRevoked()) {
+                n++;
+            }
+            g.revoke();
+        }
+        synchronized (this) {
+            List<WeakReference<Grant>> list = grants.get(key);
+            if (list != null) {
+                list.removeIf(ref -> ref.get() == null || ref.get().isRevoked());
+                if (list.isEmpty()) {
+                    grants.remove(key);
                 }
             }
         }

@@ -3,7 +3,9 @@ package org.multios.ipc.security.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,5 +59,55 @@ class GrantRegistryTest {
         assertThat(r.revoke(1, ObjectType.ENDPOINT, "bridge")).isEqualTo(1);
 
         assertThat(peerOpen).isCompletedWithValueMatching(g -> g.allows(Rights.READ), "the peer's open got its grant");
+    }
+
+    /**
+     * Two operators revoke the same object at once: the second revocation must not return before
+     * the first one's actions (waking and failing the handle's waiters) have run, or a call it
+     * believes stopped could still transfer something after it returned.
+     */
+    @Test
+    @Timeout(60)
+    void aSecondRevocationOfTheSameObjectReturnsOnlyOnceTheFirstOnesActionsRan() throws Exception {
+        GrantRegistry r = new GrantRegistry();
+        Grant grant = new Grant(Rights.READ_WRITE);
+        r.add(1, ObjectType.QUEUE, "q", grant);
+        CountDownLatch actionRunning = new CountDownLatch(1);
+        CountDownLatch finishAction = new CountDownLatch(1);
+        grant.onRevoke(() -> {
+            actionRunning.countDown();
+            awaitUninterruptibly(finishAction);
+        });
+        Thread first = new Thread(() -> r.revoke(1, ObjectType.QUEUE, "q"), "first-revoke");
+        first.start();
+        assertThat(actionRunning.await(20, TimeUnit.SECONDS)).isTrue();
+
+        AtomicBoolean secondReturned = new AtomicBoolean();
+        Thread second = new Thread(() -> {
+            r.revoke(1, ObjectType.QUEUE, "q");
+            secondReturned.set(true);
+        }, "second-revoke");
+        second.start();
+        // the second one either returns (wrong: the first one's action is still running) or
+        // waits for the first one (its thread blocks on the grant's revocation)
+        while (second.isAlive() && second.getState() != Thread.State.BLOCKED
+                && second.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        assertThat(secondReturned).as("the second revocation returned while the first one's action ran").isFalse();
+
+        finishAction.countDown();
+        first.join(20_000);
+        second.join(20_000);
+        assertThat(secondReturned).isTrue();
+        assertThat(r.revoke(1, ObjectType.QUEUE, "q")).isZero();
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
