@@ -276,6 +276,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
                     }
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
+                        sendSpins.slept(strategy, start);
                         return true;
                     }
                     if (!sleep(false, sequence, deadline, "send")) {
@@ -400,6 +401,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
                     took = true;
+                    receiveSpins.slept(strategy, start);
                     return r;
                 }
                 if (peerGone) {

@@ -285,6 +285,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
                     require(Rights.WRITE, "send to");
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
+                        sendSpins.slept(strategy, start);
                         return true;
                     }
                     if (!sleep(false, sequence, deadline, "send")) {
@@ -402,6 +403,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
                 r = poll(buf, off, len, dst, out);
                 if (r != PriorityRing.EMPTY) {
                     took = true;
+                    receiveSpins.slept(strategy, start);
                     return r;
                 }
                 ring.sweepIfDue();

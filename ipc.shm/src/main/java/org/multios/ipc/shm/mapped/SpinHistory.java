@@ -7,7 +7,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * What an {@link WaitStrategy.Kind#ADAPTIVE} waiter learns, per handle: how long spinning pays
  * off. A wait that got what it waited for while it spun doubles the spin of the next one (up to
  * the strategy's budget); a wait whose spin ran out halves it (down to 1/64 of the budget, so it
- * keeps probing). On a machine with cores to spare and a peer that answers within the budget it
+ * keeps probing), and a wait that then slept but got what it waited for within the budget raises
+ * it to half again that wait (a spin that long would have paid off: without this, long idle
+ * waits push it to its floor, below a round trip, where it never pays off again). On a machine with cores to spare and a peer that answers within the budget it
  * spins the whole budget; where spinning only keeps the peer off the processor it waits would
  * run on (fewer cores than runnable threads), the spin shrinks and the waiter sleeps almost at
  * once, as {@link WaitStrategy.Kind#BLOCK} does. Other kinds use their budget as it is. A
@@ -32,6 +34,21 @@ public final class SpinHistory {
     public void paidOff(WaitStrategy strategy) {
         long full = strategy.spinMicros() * 1_000L;
         spinNanos = Math.min(full, Math.max(budgetNanos(strategy) * 2, full >> SHRINK_FLOOR_SHIFT));
+    }
+
+    /**
+     * The wait's spin ran out, then it slept and got what it waited for; {@code start} is when it
+     * began ({@link WaitLoop#start}). A wait shorter than the budget raises the spin to cover it.
+     */
+    public void slept(WaitStrategy strategy, long start) {
+        if (strategy.kind() != WaitStrategy.Kind.ADAPTIVE) {
+            return;
+        }
+        long full = strategy.spinMicros() * 1_000L;
+        long waited = System.nanoTime() - start;
+        if (waited < full) {
+            spinNanos = Math.min(full, Math.max(budgetNanos(strategy), waited + (waited >> 1)));
+        }
     }
 
     /** The wait's spin ran out: it will sleep. */

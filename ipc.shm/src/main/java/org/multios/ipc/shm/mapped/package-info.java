@@ -39,7 +39,7 @@
  * <p>An SPI for mechanism bundles (ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("4.1.0")
+@Version("4.2.0")
 package org.multios.ipc.shm.mapped;
 
 import org.osgi.annotation.bundle.Export;
