@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.net.Connection;
@@ -79,18 +80,7 @@ class BlockedNetRevocationTest extends NetTestSupport {
                 Connection mine = mechanism.bind(owner).connect(Endpoint.unix("blocked-send"));
                 Connection theirs = listener.accept(Duration.ofSeconds(10))) {
             byte[] frame = new byte[1024];
-            long sent = 0;
-            while (mine.trySend(1, frame, 0, frame.length, 0)) { // the peer reads nothing
-                if (++sent > 1_000_000) {
-                    throw new AssertionError("a gigabyte went to a peer that reads nothing");
-                }
-            }
-            CompletableFuture<Boolean> result = new CompletableFuture<>();
-            Thread waiter = start("net-send-waiter", result, () -> {
-                mine.send(1, frame, 0, frame.length, 0);
-                return true;
-            });
-            awaitWaitingIn(waiter, "ConditionObject", "await");
+            CompletableFuture<Boolean> result = blockedSend(mine, frame);
 
             owner.revokeAll();
 
@@ -135,6 +125,72 @@ class BlockedNetRevocationTest extends NetTestSupport {
         }
     }
 
+    /**
+     * Fills the connection until a send blocks and returns that send's future. The reactor moves
+     * queued frames into the socket while the test fills the queue, so a send started right after
+     * {@code trySend} failed may still find room; then the connection is filled again, each frame
+     * given 100 ms to find room so the reactor has moved what it can.
+     */
+    private static CompletableFuture<Boolean> blockedSend(Connection connection, byte[] frame) throws Exception {
+        long sent = 0;
+        for (int attempt = 1; attempt <= 100; attempt++) {
+            while (sendsWithin(connection, frame, attempt == 1 ? Duration.ZERO : Duration.ofMillis(100))) {
+                if (++sent > 1_000_000) { // the peer reads nothing
+                    throw new AssertionError("a gigabyte went to a peer that reads nothing");
+                }
+            }
+            CompletableFuture<Boolean> result = new CompletableFuture<>();
+            Thread waiter = start("net-send-waiter-" + attempt, result, () -> {
+                connection.send(1, frame, 0, frame.length, 0);
+                return true;
+            });
+            if (waitsOrEnds(waiter, "ConditionObject", "await")) {
+                return result;
+            }
+            assertThat(result.get(10, TimeUnit.SECONDS)).isTrue(); // it found room: fill again
+        }
+        throw new AssertionError("no send blocked after 100 fills of a connection whose peer reads nothing");
+    }
+
+    private static boolean sendsWithin(Connection connection, byte[] frame, Duration timeout) {
+        if (timeout.isZero()) {
+            return connection.trySend(1, frame, 0, frame.length, 0);
+        }
+        try {
+            connection.send(1, frame, 0, frame.length, 0, timeout);
+            return true;
+        } catch (IpcException e) {
+            if (e.error() == IpcError.TIMEOUT) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Waits (at most 20 s) until {@code thread} waits in {@code className.method} (true) or ends (false). */
+    private static boolean waitsOrEnds(Thread thread, String className, String method) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - deadline < 0) {
+            if (isIn(thread, className, method)) {
+                return true;
+            }
+            if (!thread.isAlive()) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError(thread.getName() + " neither waited in " + className + "." + method + " nor ended within 20 s");
+    }
+
+    private static boolean isIn(Thread thread, String className, String method) {
+        for (StackTraceElement e : thread.getStackTrace()) {
+            if (e.getClassName().endsWith(className) && e.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Waits (at most 20 s) until {@code thread} is inside {@code method} of a class named {@code ...className}. */
     private static void awaitWaitingIn(Thread thread, String className, String method) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -142,10 +198,8 @@ class BlockedNetRevocationTest extends NetTestSupport {
             if (!thread.isAlive()) {
                 throw new AssertionError(thread.getName() + " ended before it waited");
             }
-            for (StackTraceElement e : thread.getStackTrace()) {
-                if (e.getClassName().endsWith(className) && e.getMethodName().equals(method)) {
-                    return;
-                }
+            if (isIn(thread, className, method)) {
+                return;
             }
             Thread.sleep(1);
         }
