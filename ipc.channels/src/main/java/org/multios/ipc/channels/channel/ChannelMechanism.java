@@ -115,8 +115,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         List<ObjectInfo> all = new ArrayList<>();
         for (String name : directory.names()) {
             try {
-                ObjectDirectory.Opened header = directory.snapshot(name, ChannelDescriptor.RINGS_OFFSET);
-                all.add(ChannelFile.of(name, header, directory, header.attributes().size(), false).info(null));
+                all.add(ChannelFileReader.describe(directory, name));
             } catch (IpcException gone) {
                 // unlinked meanwhile, foreign or unreadable
             }

@@ -101,8 +101,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         List<ObjectInfo> all = new ArrayList<>();
         for (String name : directory.names()) {
             try {
-                ObjectDirectory.Opened header = directory.snapshot(name, QueueDescriptor.RING_OFFSET);
-                all.add(QueueFile.of(name, header, directory, header.attributes().size(), false).info());
+                all.add(QueueFileReader.describe(directory, name));
             } catch (IpcException gone) {
                 // unlinked meanwhile, foreign or unreadable
             }

@@ -292,18 +292,28 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     /** A segment's description from a copy of its header, without mapping its file. */
     private ObjectInfo describe(String name) {
-        return describe(name, directory.snapshot(name, SegmentDescriptor.DATA_OFFSET));
+        return describe(directory, name);
+    }
+
+    /** A snapshot of a named segment read from a copy of its header (nothing mapped, nothing written). */
+    static ObjectInfo describe(ObjectDirectory directory, String name) {
+        return describe(directory, name, directory.snapshot(name, SegmentDescriptor.DATA_OFFSET));
     }
 
     private ObjectInfo describe(String name, ObjectDirectory.Opened header) {
-        return attach(name, header, header.attributes().size()).info();
+        return describe(directory, name, header);
+    }
+
+    private static ObjectInfo describe(ObjectDirectory directory, String name, ObjectDirectory.Opened header) {
+        return attach(directory, name, header, header.attributes().size()).info();
     }
 
     private Segment attach(String name, ObjectDirectory.Opened opened) {
-        return attach(name, opened, opened.region().length());
+        return attach(directory, name, opened, opened.region().length());
     }
 
-    private Segment attach(String name, ObjectDirectory.Opened opened, long fileLength) {
+    private static Segment attach(ObjectDirectory directory, String name, ObjectDirectory.Opened opened,
+            long fileLength) {
         String what = "shared memory '" + name + "'";
         MappedRegion region = opened.region();
         ObjectFileHeader header = new ObjectFileHeader(region);

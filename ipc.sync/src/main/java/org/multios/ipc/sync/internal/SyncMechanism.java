@@ -35,6 +35,11 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
     @Override
     long capacity(ObjectType type, MappedRegion region) {
+        return capacityOf(type, region);
+    }
+
+    /** What a semaphore (its maximum), mutex (1), condition or event (0) reports as its capacity. */
+    static long capacityOf(ObjectType type, MappedRegion region) {
         return switch (type) {
             case SEMAPHORE -> region.getIntVolatile(WORD2);
             case MUTEX -> 1;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
@@ -95,11 +96,7 @@ final class SyncStore {
         ObjectDirectory dir = directory(type);
         ObjectDirectory.Opened opened = dir.open(name, SyncDescriptor.FILE_LENGTH);
         String what = type.label() + " '" + name + "'";
-        ObjectFileHeader header = new ObjectFileHeader(opened.region());
-        header.verify(type, SyncDescriptor.LAYOUT_VERSION, opened.region().length(), what);
-        if (opened.region().length() < SyncDescriptor.FILE_LENGTH) {
-            throw new IpcException(IpcError.CORRUPTED, what + " is shorter than one page");
-        }
+        ObjectFileHeader header = verified(opened, type, opened.region().length(), what);
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
         Grant grant = caller.authorize(type, name, permissions, requested);
         if (grant.rights() == Rights.NONE) {
@@ -113,10 +110,37 @@ final class SyncStore {
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)", what,
                     caller.process().toString());
         }
+        return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir,
+                creatorOf(header, permissions), null), grant);
+    }
+
+    /**
+     * A snapshot of a named object read from a copy of its page (nothing mapped, nothing written),
+     * its capacity read by {@code capacity}.
+     */
+    static ObjectInfo describe(ObjectDirectory dir, ObjectType type, String name, ToLongFunction<MappedRegion> capacity) {
+        ObjectDirectory.Opened copy = dir.snapshot(name, SyncDescriptor.FILE_LENGTH);
+        ObjectFileHeader header = verified(copy, type, copy.attributes().size(), type.label() + " '" + name + "'");
+        SyncObject object = new SyncObject(type, copy.inode(), name, copy.region(), dir,
+                creatorOf(header, ObjectDirectory.permissionsOf(copy)), null);
+        return object.info(capacity.applyAsLong(copy.region()));
+    }
+
+    /** The header of an object's file (or of its copy), checked to be one of this kind and layout. */
+    private static ObjectFileHeader verified(ObjectDirectory.Opened opened, ObjectType type, long fileLength,
+            String what) {
+        ObjectFileHeader header = new ObjectFileHeader(opened.region());
+        header.verify(type, SyncDescriptor.LAYOUT_VERSION, fileLength, what);
+        if (opened.region().length() < SyncDescriptor.FILE_LENGTH) {
+            throw new IpcException(IpcError.CORRUPTED, what + " is shorter than one page");
+        }
+        return header;
+    }
+
+    private static IpcProcess creatorOf(ObjectFileHeader header, Permissions permissions) {
         long pid = header.creatorPid();
-        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
-                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
-        return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir, creator, null), grant);
+        return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, header.creatorStartMillis(),
+                permissions.owner(), Set.of(permissions.group()));
     }
 
     /** Removes a named object; returns its inode so that the quota it held can be given back. */
@@ -129,7 +153,7 @@ final class SyncStore {
     }
 
     /** Snapshots of the named objects of a kind, with their capacity read by {@code capacity}. */
-    List<ObjectInfo> list(ObjectType type, CallerContext lister, java.util.function.ToLongFunction<MappedRegion> capacity) {
+    List<ObjectInfo> list(ObjectType type, CallerContext lister, ToLongFunction<MappedRegion> capacity) {
         List<ObjectInfo> infos = new ArrayList<>();
         for (String name : directory(type).names()) {
             try {

@@ -1,0 +1,116 @@
+package org.multios.ipc.stat;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcLimits;
+
+/**
+ * {@code ipc-stat}: the counters of every named object under an IPC root, read straight from the
+ * objects' files while gateways and programs use them, as AeronStat reads a media driver's. It
+ * starts no mechanism, registers no process and writes nothing: each object's header page is
+ * copied with a read (not mapped, so it never counts as a user of the object), and a file that is
+ * not what it claims is reported CORRUPTED while the others are still shown.
+ *
+ * <pre>
+ * ipc-stat [--root DIR] [--json] [--interval SECONDS [--count N]]
+ * </pre>
+ *
+ * Without {@code --interval} it prints once; with it, every so many seconds (N times, or until
+ * stopped), adding messages per second in and out.
+ */
+public final class IpcStat {
+    private IpcStat() {
+    }
+
+    /** Options of one run. */
+    record Options(Path root, boolean json, double intervalSeconds, long count) {
+        static Options parse(String[] args) {
+            Path root = IpcEnvironment.defaultRoot();
+            boolean json = false;
+            double interval = 0;
+            long count = 1;
+            boolean countGiven = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--root" -> root = Path.of(value(args, ++i, "--root"));
+                    case "--json" -> json = true;
+                    case "--interval" -> interval = number(value(args, ++i, "--interval"), "--interval");
+                    case "--count" -> {
+                        count = (long) number(value(args, ++i, "--count"), "--count");
+                        countGiven = true;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                }
+            }
+            if (interval > 0 && !countGiven) {
+                count = Long.MAX_VALUE;
+            }
+            if (count < 1) {
+                throw new IllegalArgumentException("--count must be 1 or more");
+            }
+            return new Options(root, json, interval, count);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static double number(String text, String option) {
+            try {
+                double v = Double.parseDouble(text);
+                if (v > 0 && v < 1e9) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException(option + " expects a positive number, found '" + text + "'");
+        }
+    }
+
+    /** Runs with the given arguments; exit code 0, or 2 for a usage error. */
+    public static void main(String[] args) throws InterruptedException {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("ipc-stat: " + e.getMessage());
+            err.println("usage: ipc-stat [--root DIR] [--json] [--interval SECONDS [--count N]]");
+            return 2;
+        }
+        RootScan scan = new RootScan(new IpcEnvironment(options.root(), IpcLimits.defaults()));
+        if (scan.kinds().isEmpty()) {
+            err.println("ipc-stat: no mechanism jar on the class path (ipc.shm, ipc.sync, ipc.channels)");
+            return 2;
+        }
+        List<RootScan.Row> previous = null;
+        long previousNanos = 0;
+        for (long pass = 0; pass < options.count(); pass++) {
+            if (pass > 0) {
+                Thread.sleep((long) (options.intervalSeconds() * 1000));
+            }
+            long now = System.nanoTime();
+            List<RootScan.Row> rows = scan.scan();
+            Map<String, double[]> rates = Report.rates(previous, rows, (now - previousNanos) / 1e9);
+            Instant at = Instant.now();
+            out.print(options.json() ? Report.json(at, options.root().toString(), rows, rates)
+                    : Report.table(at, rows, rates) + (options.count() > 1 ? "\n" : ""));
+            out.flush();
+            previous = rows;
+            previousNanos = now;
+        }
+        return 0;
+    }
+}
