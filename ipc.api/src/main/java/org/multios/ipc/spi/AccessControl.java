@@ -10,7 +10,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The security policy seen by administrators (the console): the rules in force, revocation of
- * open handles, and quota use. Registered by ipc.security.
+ * open handles, quotas and their use. Registered by ipc.security.
  */
 @ProviderType
 public interface AccessControl {
@@ -30,4 +30,7 @@ public interface AccessControl {
 
     /** The IPC processes known now with their quota use. */
     Map<IpcProcess, Map<Quota, Long>> quotaUse();
+
+    /** The per-process quotas in force; a quota not in the map has no limit. None while no policy is in force. */
+    Map<Quota, Long> quotas();
 }

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -167,6 +168,55 @@ public class WebConsoleIpcPageTest {
         screenshot("webconsole-ipc-no-policy.png");
     }
 
+    /**
+     * While a producer sends at the gateway's console, the page's chart of the queue gains points
+     * on its own (no reload) and its last messages/s is above 0; uPlot comes from the bundle.
+     */
+    @Test(timeout = 240_000)
+    public void theChartsOfABusyQueueGrowWhileAProducerSends() throws Exception {
+        int port = freePort();
+        gateway = start(port);
+        console = gateway.getOutputStream();
+        command("ipc:queuecreate charts 64 256");
+        awaitOutput("created queue 'charts'");
+        String page = "http://127.0.0.1:" + port + "/system/console/ipc";
+        awaitPage(page);
+        assertEquals("uPlot is served by the bundle", 200, status(page + "/res/uplot/uPlot.iife.min.js", credentials));
+
+        AtomicBoolean producing = new AtomicBoolean(true);
+        Thread producer = new Thread(() -> {
+            try {
+                while (producing.get()) {
+                    command("ipc:send charts 1 tick");
+                    command("ipc:receive charts 1000");
+                    Thread.sleep(50);
+                }
+            } catch (IOException | InterruptedException e) {
+                producing.set(false);
+            }
+        }, "chart-test-producer");
+        producer.start();
+        try {
+            browser = chromium();
+            browser.get(page);
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            By chart = By.cssSelector("#ipc-live .ipc-live-object[data-type='queue'][data-name='charts']");
+            WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(chart));
+            int first = Integer.parseInt(row.getAttribute("data-points"));
+            wait.until(d -> Integer.parseInt(d.findElement(chart).getAttribute("data-points")) >= first + 2
+                    && Double.parseDouble(d.findElement(chart).getAttribute("data-messages-in")) > 0);
+            row = browser.findElement(chart);
+            assertEquals("four charts: messages/s, bytes/s, depth, wait times", 4,
+                    row.findElements(By.cssSelector(".ipc-chart canvas")).size());
+            assertTrue("the process view shows quota use against quota",
+                    browser.findElement(By.id("ipc-processes")).getText().contains(" / none"));
+            screenshot("webconsole-ipc-live.png");
+        } finally {
+            producing.set(false);
+            producer.join(10_000);
+        }
+    }
+
     @Test(timeout = 240_000)
     public void theBuiltInPasswordIsRefusedAndTheGeneratedOneWorks() throws Exception {
         int port = freePort();
@@ -299,7 +349,7 @@ public class WebConsoleIpcPageTest {
                 .start();
     }
 
-    private void command(String line) throws IOException {
+    private synchronized void command(String line) throws IOException {
         console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         console.flush();
     }

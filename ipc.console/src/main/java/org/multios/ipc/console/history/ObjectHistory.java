@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class ObjectHistory {
     /** Milliseconds between samples. */
     public static final long INTERVAL_MILLIS = 2_000;
-    static final int POINTS = 150;
+    /** Samples kept per object. */
+    public static final int POINTS = 150;
     static final int MAX_OBJECTS = 256;
     static final long IDLE_MILLIS = 10 * 60_000;
     static final String THREAD = "ipc-console-history";

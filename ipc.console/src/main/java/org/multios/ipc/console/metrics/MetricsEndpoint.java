@@ -141,8 +141,8 @@ public final class MetricsEndpoint {
             AccessControl ac = accessControl;
             String body;
             try {
-                body = PrometheusText.render(rt.objects(), ac == null ? Map.of() : ac.quotaUse(), rt.connectionCount(),
-                        rt.limits(), settings.maxObjects());
+                body = PrometheusText.render(rt.objects(), ac == null ? Map.of() : ac.quotaUse(),
+                        ac == null ? Map.of() : ac.quotas(), rt.connectionCount(), rt.limits(), settings.maxObjects());
             } catch (IpcException e) {
                 resp.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage());
                 return;

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcLimits;
@@ -44,12 +45,13 @@ public final class PrometheusText {
      *
      * @param objects     every live object (any order)
      * @param quotaUse    each process's quota use
+     * @param quotas      the per-process quotas in force (absent: no limit)
      * @param connections the platform's connection count
      * @param limits      the limits in force
      * @param maxObjects  the most objects, and the most processes, exported
      */
-    public static String render(List<ObjectInfo> objects, Map<IpcProcess, Map<Quota, Long>> quotaUse, int connections,
-            IpcLimits limits, int maxObjects) {
+    public static String render(List<ObjectInfo> objects, Map<IpcProcess, Map<Quota, Long>> quotaUse,
+            Map<Quota, Long> quotas, int connections, IpcLimits limits, int maxObjects) {
         StringBuilder out = new StringBuilder(4096);
         Map<ObjectType, Integer> live = new EnumMap<>(ObjectType.class);
         objects.forEach(o -> live.merge(o.type(), 1, Integer::sum));
@@ -77,6 +79,10 @@ public final class PrometheusText {
             }
         }
         processes(out, quotaUse, maxObjects);
+        family(out, "ipc_process_quota_limit", "gauge", "The per-process quotas in force (a quota not listed has none).");
+        for (Map.Entry<Quota, Long> q : new TreeMap<>(quotas).entrySet()) {
+            sample(out, "ipc_process_quota_limit", labels("quota", q.getKey().key()), q.getValue());
+        }
         family(out, "ipc_limit", "gauge", "The platform limits in force.");
         for (Map.Entry<Limit, Long> l : limits.asMap().entrySet()) {
             sample(out, "ipc_limit", labels("limit", l.getKey().key()), l.getValue());

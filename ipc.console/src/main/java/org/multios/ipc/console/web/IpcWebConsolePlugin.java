@@ -17,6 +17,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.console.history.ObjectHistory;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.queue.MessageQueueService;
@@ -40,8 +41,10 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The Web Console page "IPC" ({@code /system/console/ipc}): live objects with their statistics,
- * IPC processes with their quota use, limits and security rules, and per object the unlink and
- * chmod actions. A plain Servlet plugin: the Web Console renders its header and navigation
+ * charts of the busiest objects' recent past that refresh on their own (uPlot, served from this
+ * bundle's {@code res/}, fed by {@code history.json} from {@link ObjectHistory}), IPC processes
+ * with their quota use against their quotas, limits and security rules, and per object the
+ * unlink and chmod actions. A plain Servlet plugin: the Web Console renders its header and navigation
  * around the content of a GET, which changes nothing; a POST runs one action through the
  * guarded API services of this bundle (so ipc.security checks it like any call) and redirects
  * back with its outcome, an error showing the IpcException's code and message. A POST must come
@@ -59,6 +62,8 @@ public final class IpcWebConsolePlugin extends HttpServlet {
 
     /** The page's label: the last segment of its URL. */
     public static final String LABEL = "ipc";
+    /** The charts' data, under the page's URL. */
+    static final String HISTORY = "history.json";
 
     private static final String STYLE = """
             <style>
@@ -74,6 +79,8 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             .ipc-page .ipc-error { background: #fbe9e9; border: 1px solid #c66; padding: 4px 8px; margin: 0.5em 0; }
             .ipc-page .ipc-code { font-weight: bold; font-family: monospace; }
             .ipc-page .ipc-muted { color: #777; }
+            .ipc-page .ipc-live-object h3 { font-size: 1em; margin: 0.6em 0 0.2em 0; }
+            .ipc-page .ipc-chart { display: inline-block; vertical-align: top; margin-right: 6px; }
             </style>
             """;
 
@@ -83,6 +90,8 @@ public final class IpcWebConsolePlugin extends HttpServlet {
     private transient volatile IpcRuntime runtime;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile AccessControl accessControl;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile ObjectHistory history;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile SharedMemoryService shm;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -154,6 +163,14 @@ public final class IpcWebConsolePlugin extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (req.getRequestURI().endsWith("/" + HISTORY)) {
+            ObjectHistory h = history;
+            resp.setContentType("application/json; charset=utf-8");
+            resp.setHeader("Cache-Control", "no-store");
+            resp.getWriter().write(HistoryJson.of(h == null || runtime == null ? List.of() : h.series(),
+                    ObjectHistory.INTERVAL_MILLIS));
+            return;
+        }
         PrintWriter out = resp.getWriter();
         String root = escape(pluginRoot(req));
         out.println(STYLE);
@@ -184,6 +201,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             if (rt != null) {
                 renderObjects(out, root, "<input type='hidden' name='" + RequestOrigin.TOKEN + "' value='"
                         + escape(RequestOrigin.token(req.getSession(true))) + "'>", rt);
+                renderLive(out, root);
                 renderProcesses(out, rt);
                 renderLimits(out, rt);
             }
@@ -241,18 +259,32 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         return s.toString();
     }
 
+    /** The charts' place; ipc-charts.js fills it from history.json and keeps it up to date. */
+    private static void renderLive(PrintWriter out, String root) {
+        out.println("<h2>Live: the busiest objects, last " + ObjectHistory.POINTS * ObjectHistory.INTERVAL_MILLIS / 60_000
+                + " minutes</h2>");
+        out.println("<link rel='stylesheet' href='" + root + "/res/uplot/uPlot.min.css'>");
+        out.println("<p class='ipc-muted' id='ipc-live-empty'>sampling every " + ObjectHistory.INTERVAL_MILLIS / 1000
+                + " s: the charts appear after two samples of an object</p>");
+        out.println("<div id='ipc-live' data-history='" + root + "/" + HISTORY + "'></div>");
+        out.println("<script src='" + root + "/res/uplot/uPlot.iife.min.js'></script>");
+        out.println("<script src='" + root + "/res/ipc-charts.js'></script>");
+    }
+
     private void renderProcesses(PrintWriter out, IpcRuntime runtime) {
         AccessControl ac = accessControl;
         Map<IpcProcess, Map<Quota, Long>> use = ac == null ? Map.of() : ac.quotaUse();
+        Map<Quota, Long> quotas = ac == null ? Map.of() : ac.quotas();
         List<IpcProcess> processes = runtime.processes();
         out.println("<h2>Processes (" + processes.size() + "), connections: " + runtime.connectionCount() + "</h2>");
         out.println("<table class='ipc' id='ipc-processes'><thead><tr><th>Kind</th><th>Id</th><th>Name</th>"
-                + "<th>User</th><th>PID</th><th>Objects</th><th>Shm bytes</th></tr></thead><tbody>");
+                + "<th>User</th><th>PID</th><th>Objects / quota</th><th>Shm bytes / quota</th>"
+                + "<th>Queued messages / quota</th></tr></thead><tbody>");
         for (IpcProcess p : processes) {
             Map<Quota, Long> q = use.getOrDefault(p, Map.of());
             out.println("<tr>" + td(p.kind().name().toLowerCase()) + num(p.id()) + td(p.name()) + td(p.user())
-                    + num(p.pid()) + num(q.getOrDefault(Quota.OBJECTS, 0L))
-                    + num(q.getOrDefault(Quota.SHARED_MEMORY_BYTES, 0L)) + "</tr>");
+                    + num(p.pid()) + quota(q, quotas, Quota.OBJECTS) + quota(q, quotas, Quota.SHARED_MEMORY_BYTES)
+                    + quota(q, quotas, Quota.QUEUED_MESSAGES) + "</tr>");
         }
         out.println("</tbody></table>");
     }
@@ -296,6 +328,14 @@ public final class IpcWebConsolePlugin extends HttpServlet {
 
     private static String td(Object value) {
         return "<td>" + escape(String.valueOf(value)) + "</td>";
+    }
+
+    /** Use against quota: "3 / 10 (30%)", or "3 / none". */
+    private static String quota(Map<Quota, Long> use, Map<Quota, Long> quotas, Quota quota) {
+        long used = use.getOrDefault(quota, 0L);
+        Long max = quotas.get(quota);
+        return "<td class='num'>" + used + " / " + (max == null ? "none" : max + " (" + used * 100 / max + "%)")
+                + "</td>";
     }
 
     private static String num(long value) {

@@ -52,7 +52,7 @@ class PrometheusTextTest {
     @Test
     void namesFollowPrometheusConventionsAndValuesAreEscaped() {
         String text = PrometheusText.render(List.of(object(ObjectType.QUEUE, "orders", 42, WaitTimes.NONE),
-                object(ObjectType.QUEUE, "we\\ird\"na\nme", 3, WaitTimes.NONE)), Map.of(), 2, IpcLimits.defaults(), 10);
+                object(ObjectType.QUEUE, "we\\ird\"na\nme", 3, WaitTimes.NONE)), Map.of(), Map.of(), 2, IpcLimits.defaults(), 10);
         assertThat(text).contains("# TYPE ipc_queue_messages_sent_total counter\n",
                 "ipc_queue_messages_sent_total{name=\"orders\"} 42\n",
                 "ipc_queue_messages_received_total{name=\"orders\"} 21\n", "# TYPE ipc_queue_depth gauge\n",
@@ -66,7 +66,7 @@ class PrometheusTextTest {
         for (int i = 0; i < 50; i++) {
             many.add(object(ObjectType.QUEUE, String.format("q%02d", i), i, WaitTimes.NONE));
         }
-        String text = PrometheusText.render(many, Map.of(), 0, IpcLimits.defaults(), 5);
+        String text = PrometheusText.render(many, Map.of(), Map.of(), 0, IpcLimits.defaults(), 5);
         assertThat(text.lines().filter(l -> l.startsWith("ipc_queue_messages_sent_total{"))).hasSize(5);
         assertThat(text).contains("ipc_queue_messages_sent_total{name=\"q04\"} 4\n").doesNotContain("name=\"q05\"")
                 .contains("ipc_metrics_objects_omitted 45\n", "ipc_objects{kind=\"queue\"} 50\n");
@@ -94,7 +94,8 @@ class PrometheusTextTest {
         String text = PrometheusText.render(List.of(object(ObjectType.QUEUE, "orders", 42, WaitTimes.NONE),
                 object(ObjectType.SEMAPHORE, "slots", 7, new WaitTimes(9, 1_000, 2_000, 3_000, 4_000, 5_000)),
                 object(ObjectType.SHARED_MEMORY, "frames", 0, WaitTimes.NONE)),
-                Map.of(CREATOR, Map.of(Quota.OBJECTS, 3L)), 1, IpcLimits.defaults(), 100);
+                Map.of(CREATOR, Map.of(Quota.OBJECTS, 3L)), Map.of(Quota.OBJECTS, 10L), 1,
+                IpcLimits.defaults(), 100);
         Path file = tmp.resolve("metrics.txt");
         Files.writeString(file, text);
 
@@ -108,7 +109,8 @@ class PrometheusTextTest {
         assertThat(parsed).contains("counter ipc_queue_messages_sent_total name=orders 42.0",
                 "summary ipc_semaphore_wait_seconds name=slots,quantile=0.99 3e-06",
                 "summary ipc_semaphore_wait_seconds_count name=slots 9.0",
-                "gauge ipc_process_quota_used id=7,process=fixture \"x\",quota=quota.objects 3.0");
+                "gauge ipc_process_quota_used id=7,process=fixture \"x\",quota=quota.objects 3.0",
+                "gauge ipc_process_quota_limit quota=quota.objects 10.0");
         run(List.of(PROMTOOL.toString(), "check", "metrics"), file);
     }
 

@@ -72,4 +72,10 @@ final class AccessControlService implements AccessControl {
     public Map<IpcProcess, Map<Quota, Long>> quotaUse() {
         return sessions.quotaUse();
     }
+
+    @Override
+    public Map<Quota, Long> quotas() {
+        SecurityPolicy p = sessions.policyOrNull();
+        return p == null ? Map.of() : p.quotas();
+    }
 }
