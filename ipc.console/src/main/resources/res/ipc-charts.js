@@ -44,7 +44,7 @@
             series.push({ label: name, stroke: COLORS[i], width: 1.5 });
         });
         return new uPlot({ title: chart.title, width: WIDTH, height: HEIGHT, series: series,
-            scales: { x: { time: true } }, legend: { show: true } }, [time].concat(chart.data), parent);
+            scales: { x: { time: true } }, legend: { live: false } }, [time].concat(chart.data), parent);
     }
 
     function row(o) {

@@ -64,7 +64,7 @@ final class RootScan {
             try {
                 names = reader.names(environment, type);
             } catch (IpcException e) {
-                rows.add(new Row(type, "*", null, e.error(), e.getMessage()));
+                rows.add(new Row(type, "*", null, e.error(), reason(e)));
                 return;
             }
             for (String name : names) {
@@ -72,7 +72,7 @@ final class RootScan {
                     rows.add(new Row(type, name, reader.read(environment, type, name), null, null));
                 } catch (IpcException e) {
                     if (e.error() != IpcError.NOT_FOUND) { // NOT_FOUND: unlinked since it was listed
-                        rows.add(new Row(type, name, null, e.error(), e.getMessage()));
+                        rows.add(new Row(type, name, null, e.error(), reason(e)));
                     }
                 } catch (RuntimeException e) { // a reader's bug must not end the pass either
                     rows.add(new Row(type, name, null, IpcError.CORRUPTED, e.toString()));
@@ -81,5 +81,12 @@ final class RootScan {
         });
         rows.sort(Comparator.comparing(Row::type).thenComparing(Row::name));
         return rows;
+    }
+
+    /** The exception's message without the code its message starts with (the row's status says it). */
+    private static String reason(IpcException e) {
+        String prefix = e.error().name() + ": ";
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 }

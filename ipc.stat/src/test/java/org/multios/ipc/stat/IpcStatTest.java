@@ -29,6 +29,9 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
@@ -84,6 +87,7 @@ class IpcStatTest {
         Semaphore slots = ipc.service(SyncService.class).createSemaphore("slots", SemaphoreOptions.of(3), 0600);
         slots.release();
         SharedMemory frames = ipc.service(SharedMemoryService.class).create("frames", 8192, 0600);
+        ChannelEnd chat = ipc.service(ChannelService.class).create("chat", ChannelOptions.ofBufferSize(4096).withMode(0600));
 
         List<RootScan.Row> rows = scan();
         RootScan.Row queue = row(rows, ObjectType.QUEUE, "orders");
@@ -98,6 +102,9 @@ class IpcStatTest {
                 .isEqualTo(ipc.runtime().object(ObjectType.SEMAPHORE, "slots").orElseThrow().statistics()
                         .get(Counter.MESSAGES_IN)).isEqualTo(1);
         assertThat(row(rows, ObjectType.SHARED_MEMORY, "frames").info().capacity()).isEqualTo(8192);
+        assertThat(row(rows, ObjectType.CHANNEL, "chat").info()).hasToString(
+                ipc.runtime().object(ObjectType.CHANNEL, "chat").orElseThrow().toString());
+        chat.close();
         orders.close();
         slots.close();
         frames.close();
@@ -114,7 +121,7 @@ class IpcStatTest {
         int code = IpcStat.run(new String[] { "--root", root.toString() }, new PrintStream(out, true), System.err);
         String table = out.toString(StandardCharsets.UTF_8);
         assertThat(code).isZero();
-        assertThat(table).containsPattern("queue +broken +CORRUPTED .*broken").containsPattern("queue +good +OK ");
+        assertThat(table).containsPattern("queue +broken +CORRUPTED queue 'broken' is not an IPC object file").containsPattern("queue +good +OK ");
         assertThat(row(scan(), ObjectType.QUEUE, "broken").error()).isEqualTo(IpcError.CORRUPTED);
     }
 

@@ -81,6 +81,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             .ipc-page .ipc-muted { color: #777; }
             .ipc-page .ipc-live-object h3 { font-size: 1em; margin: 0.6em 0 0.2em 0; }
             .ipc-page .ipc-chart { display: inline-block; vertical-align: top; margin-right: 6px; }
+            .ipc-page .ipc-chart .u-title { font-size: 0.9em; }
             </style>
             """;
 
