@@ -117,7 +117,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         List<ObjectInfo> all = new ArrayList<>();
         for (String name : directory.names()) {
             try {
-                all.add(describe(name));
+                all.add(describe(directory, name));
             } catch (IpcException gone) {
                 // unlinked or foreign meanwhile
             }
@@ -158,7 +158,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         for (String name : directory.names()) {
             try {
                 ObjectDirectory.Opened header = directory.snapshot(name, SegmentDescriptor.DATA_OFFSET);
-                describe(name, header); // a damaged header is CORRUPTED, not judged
+                describe(directory, name, header); // a damaged header is CORRUPTED, not judged
                 if (isStale(header, processMaps)) {
                     at(STEP_JUDGED);
                     removeIfStale(quarantine.quarantine(name), header.attributes().fileKey(), processMaps, removed);
@@ -179,7 +179,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         try {
             if (judged == null || judged.equals(q.fileKey())) {
                 ObjectDirectory.Opened header = quarantine.snapshot(q, SegmentDescriptor.DATA_OFFSET);
-                ObjectInfo info = describe(q.name(), header);
+                ObjectInfo info = describe(directory, q.name(), header);
                 if (header.attributes().fileKey().equals(q.fileKey()) && isStale(header, processMaps)) {
                     quarantine.delete(q);
                     removed.add(info);
@@ -290,18 +290,9 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         sessions.values().forEach(s -> s.unlinked(inode));
     }
 
-    /** A segment's description from a copy of its header, without mapping its file. */
-    private ObjectInfo describe(String name) {
-        return describe(directory, name);
-    }
-
-    /** A snapshot of a named segment read from a copy of its header (nothing mapped, nothing written). */
+    /** A segment's description from a copy of its header, without mapping its file (nothing written). */
     static ObjectInfo describe(ObjectDirectory directory, String name) {
         return describe(directory, name, directory.snapshot(name, SegmentDescriptor.DATA_OFFSET));
-    }
-
-    private ObjectInfo describe(String name, ObjectDirectory.Opened header) {
-        return describe(directory, name, header);
     }
 
     private static ObjectInfo describe(ObjectDirectory directory, String name, ObjectDirectory.Opened header) {
