@@ -15,14 +15,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a bridge connected: connects, subscribes to the inbound topics, and after a failed
  * attempt or a lost connection waits a {@link Backoff} delay and tries again, until stopped.
- * Each successful connection has a new {@linkplain #generation() generation}, which tells the
- * publisher to publish its unacknowledged messages again. Runs on its own thread.
+ * Every attempt uses a new MQTT client, so that nothing of an old connection is resent by the
+ * client itself (the {@link Publisher} owns every unacknowledged message), and each successful
+ * connection has a new generation, which tells the publisher to publish its unacknowledged
+ * messages again. Runs on its own thread.
  */
 final class Connector implements Runnable {
+    /** Makes the client of one connection attempt, its callback in place. */
+    interface ClientFactory {
+        MqttAsyncClient create() throws MqttException;
+    }
+
+    /** A live connection: its client and generation. */
+    record Connection(MqttAsyncClient client, long generation) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
 
-    private final MqttAsyncClient client;
+    private final ClientFactory clients;
+    private final String broker;
     private final MqttConnectionOptions options;
     private final List<Mapping> inbound;
     private final Backoff backoff;
@@ -32,13 +44,15 @@ final class Connector implements Runnable {
     private BridgeState state = BridgeState.CONNECTING;
     private boolean running = true;
     private boolean connected;
+    private MqttAsyncClient client;
     private long generation;
     private String lastError = "";
 
-    Connector(String bridge, MqttAsyncClient client, MqttConnectionOptions options, List<Mapping> inbound,
+    Connector(String bridge, ClientFactory clients, MqttConnectionOptions options, List<Mapping> inbound,
             BridgeSettings settings, BridgeCounters counters) {
         this.bridge = bridge;
-        this.client = client;
+        this.clients = clients;
+        this.broker = settings.brokerUri().toString();
         this.options = options;
         this.inbound = List.copyOf(inbound);
         this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax(), ThreadLocalRandom.current());
@@ -49,28 +63,29 @@ final class Connector implements Runnable {
     public void run() {
         while (isRunning()) {
             setState(BridgeState.CONNECTING);
+            MqttAsyncClient c = null;
             try {
-                client.connect(options).waitForCompletion(CONNECT_TIMEOUT_MILLIS);
-                subscribe();
-                connected();
+                c = clients.create();
+                c.connect(options).waitForCompletion(CONNECT_TIMEOUT_MILLIS);
+                subscribe(c);
+                connected(c);
                 awaitLoss();
             } catch (MqttException | RuntimeException e) {
-                lost(e.toString());
-                forceDisconnect();
+                lost(c, e.toString());
             }
+            discard(c);
             if (!isRunning()) {
                 break;
             }
             long delay = backoff.nextMillis();
-            LOG.info("bridge {}: broker {} unreachable ({}); next attempt in {} ms", bridge, client.getServerURI(),
-                    lastError(), delay);
+            LOG.info("bridge {}: broker {} unreachable ({}); next attempt in {} ms", bridge, broker, lastError(), delay);
             setState(BridgeState.WAITING);
             sleep(delay);
         }
         setState(BridgeState.STOPPED);
     }
 
-    private void subscribe() throws MqttException {
+    private void subscribe(MqttAsyncClient client) throws MqttException {
         if (inbound.isEmpty()) {
             return;
         }
@@ -91,14 +106,15 @@ final class Connector implements Runnable {
         }
     }
 
-    private synchronized void connected() {
+    private synchronized void connected(MqttAsyncClient c) {
+        client = c;
         connected = true;
         generation++;
         state = BridgeState.CONNECTED;
         backoff.reset();
         counters.connections.increment();
         notifyAll();
-        LOG.info("bridge {}: connected to {}", bridge, client.getServerURI());
+        LOG.info("bridge {}: connected to {}", bridge, broker);
     }
 
     private synchronized void awaitLoss() {
@@ -107,19 +123,24 @@ final class Connector implements Runnable {
         }
     }
 
-    /** The connection was lost (client callback) or an attempt failed. */
-    synchronized void lost(String why) {
-        connected = false;
-        lastError = why;
-        notifyAll();
+    /**
+     * The connection of client {@code c} was lost (its callback), or an attempt with it failed
+     * ({@code c} null if it could not even be made); a client of an earlier attempt changes nothing.
+     */
+    synchronized void lost(MqttAsyncClient c, String why) {
+        if (c == null || c == client || !connected) {
+            connected = false;
+            lastError = why;
+            notifyAll();
+        }
     }
 
-    /** Waits at most {@code millis} for a connection; its generation, or 0 if none. */
-    synchronized long awaitConnected(long millis) {
+    /** Waits at most {@code millis} for a connection; null if none. */
+    synchronized Connection awaitConnected(long millis) {
         if (running && !connected) {
             waitQuietly(millis);
         }
-        return running && connected ? generation : 0;
+        return running && connected ? new Connection(client, generation) : null;
     }
 
     /** Whether the connection of {@code generation} is still up. */
@@ -166,13 +187,29 @@ final class Connector implements Runnable {
         }
     }
 
-    private void forceDisconnect() {
+    /** Ends an attempt's client: a clean disconnect when the bridge stops, a forced one after a failure. */
+    private void discard(MqttAsyncClient c) {
+        if (c == null) {
+            return;
+        }
+        synchronized (this) {
+            connected = false;
+        }
         try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 1000, false);
+            if (c.isConnected()) {
+                if (isRunning()) {
+                    c.disconnectForcibly(0, 1000, false);
+                } else {
+                    c.disconnect(1000).waitForCompletion(2000);
+                }
             }
         } catch (MqttException e) {
-            LOG.debug("bridge {}: disconnect after a failure: {}", bridge, e.toString());
+            LOG.debug("bridge {}: disconnect: {}", bridge, e.toString());
+        }
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            LOG.debug("bridge {}: close: {}", bridge, e.toString());
         }
     }
 }

@@ -12,7 +12,6 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One bridge between named IPC objects and an MQTT 5 broker, in plain Java: the objects of its
  * mappings (opened through the API services it is given, so it is a caller of its own for the
- * security policy), its store queue, an Eclipse Paho client, and its threads: a connector
+ * security policy), its store queue, an Eclipse Paho client per connection, and its threads: a connector
  * ({@code ipc-mqtt-<client>-connect}), a publisher ({@code -publish}) and one drain per outbound
  * mapping ({@code -out-<n>}), all started by {@link #start} and ended and joined by {@link #close}.
  */
@@ -41,7 +40,6 @@ public final class MqttBridge implements AutoCloseable {
     private final List<OutboundDrain> drains = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final StoreQueue store;
-    private final MqttAsyncClient client;
     private final Connector connector;
     private final Publisher publisher;
 
@@ -62,7 +60,8 @@ public final class MqttBridge implements AutoCloseable {
             store = new StoreQueue(queues, settings.storeQueue(),
                     StoreRecordDescriptor.HEADER_LENGTH + maxTopic + settings.maxMessageSize(),
                     settings.storeMessages(), settings.overflow());
-            client = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(), new MemoryPersistence());
+            // the client refuses a broker URI it cannot use: refuse the configuration now, not at each attempt
+            new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(), new NoPersistence()).close(true);
         } catch (MqttException e) {
             closeObjects();
             throw IpcException.invalidArgument(settings + ": " + e.getMessage());
@@ -74,9 +73,9 @@ public final class MqttBridge implements AutoCloseable {
         List<InboundRouter.Route> routes = inbound.stream().map(m -> new InboundRouter.Route(m, objects.get(m))).toList();
         InboundRouter router = new InboundRouter(settings.clientId(), routes, settings.maxMessageSize(),
                 settings.inboundTimeout(), counters);
-        connector = new Connector(settings.clientId(), client, options(settings), inbound, settings, counters);
-        publisher = new Publisher(settings.clientId(), client, connector, store, settings.inFlight(), counters);
-        client.setCallback(new Callback(router));
+        connector = new Connector(settings.clientId(), () -> client(router), options(settings), inbound, settings,
+                counters);
+        publisher = new Publisher(settings.clientId(), connector, store, settings.inFlight(), counters);
         long origin = ThreadLocalRandom.current().nextLong();
         AtomicLong sequence = new AtomicLong();
         for (Mapping m : settings.mappings()) {
@@ -85,6 +84,28 @@ public final class MqttBridge implements AutoCloseable {
                         settings.maxMessageSize(), counters));
             }
         }
+    }
+
+    /**
+     * Reads a bridge's configuration (the keys of {@link MqttBridgeComponent.Config}) and starts it
+     * on the given services: for plain-Java use (benchmarks, tools) outside the framework.
+     *
+     * @throws IpcException as {@link MqttBridgeComponent}'s activation
+     */
+    public static MqttBridge start(Map<String, ?> configuration, MessageQueueService queues, ChannelService channels,
+            EventService events) {
+        MqttBridge b = new MqttBridge(BridgeSettings.read(MqttBridgeComponent.PID, configuration), queues, channels,
+                events);
+        b.start();
+        return b;
+    }
+
+    /** The client of one connection attempt. */
+    private MqttAsyncClient client(InboundRouter router) throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(),
+                new NoPersistence());
+        c.setCallback(new Callback(c, router));
+        return c;
     }
 
     private static MqttConnectionOptions options(BridgeSettings s) {
@@ -153,18 +174,6 @@ public final class MqttBridge implements AutoCloseable {
             }
         }
         putBack();
-        try {
-            if (client.isConnected()) {
-                client.disconnect(1000).waitForCompletion(2000);
-            }
-        } catch (MqttException e) {
-            LOG.debug("{}: disconnect: {}", settings, e.toString());
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("{}: close: {}", settings, e.toString());
-        }
         store.close();
         LOG.info("{}: stopped", settings);
     }
@@ -196,17 +205,19 @@ public final class MqttBridge implements AutoCloseable {
         objects.values().forEach(BridgedObject::close);
     }
 
-    /** The client's events. */
+    /** The events of one connection's client. */
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient client;
         private final InboundRouter router;
 
-        Callback(InboundRouter router) {
+        Callback(MqttAsyncClient client, InboundRouter router) {
+            this.client = client;
             this.router = router;
         }
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            connector.lost(String.valueOf(response));
+            connector.lost(client, String.valueOf(response));
         }
 
         @Override

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -33,7 +33,6 @@ final class Publisher implements Runnable, MqttActionListener {
     private static final int MAX_INFLIGHT = MqttClientException.REASON_CODE_MAX_INFLIGHT;
 
     private final String bridge;
-    private final MqttAsyncClient client;
     private final Connector connector;
     private final StoreQueue store;
     private final InFlight inFlight = new InFlight();
@@ -42,10 +41,9 @@ final class Publisher implements Runnable, MqttActionListener {
     private final LogLimiter refusedLog = new LogLimiter(1000);
     private volatile boolean running = true;
 
-    Publisher(String bridge, MqttAsyncClient client, Connector connector, StoreQueue store, int inFlightMax,
+    Publisher(String bridge, Connector connector, StoreQueue store, int inFlightMax,
             BridgeCounters counters) {
         this.bridge = bridge;
-        this.client = client;
         this.connector = connector;
         this.store = store;
         this.window = new Semaphore(inFlightMax);
@@ -58,14 +56,14 @@ final class Publisher implements Runnable, MqttActionListener {
         MessageInfo info = new MessageInfo();
         long published = 0;  // the generation whose connection has every message in flight
         while (running) {
-            long generation = connector.awaitConnected(POLL_MILLIS);
-            if (generation == 0) {
+            Connector.Connection connection = connector.awaitConnected(POLL_MILLIS);
+            if (connection == null) {
                 continue;
             }
-            if (generation != published) {
-                published = generation;
+            if (connection.generation() != published) {
+                published = connection.generation();
                 for (StoredMessage m : inFlight.snapshot()) {
-                    publish(m, generation);
+                    publish(m, connection);
                 }
             }
             if (!acquire()) {
@@ -86,7 +84,7 @@ final class Publisher implements Runnable, MqttActionListener {
                 continue;
             }
             inFlight.add(m);
-            publish(m, generation);
+            publish(m, connection);
         }
     }
 
@@ -101,7 +99,7 @@ final class Publisher implements Runnable, MqttActionListener {
     }
 
     /** Hands one message to the client; if the connection is down it stays in flight for the next one. */
-    private void publish(StoredMessage m, long generation) {
+    private void publish(StoredMessage m, Connector.Connection connection) {
         MqttMessage message = new MqttMessage(m.payload());
         message.setQos(m.qos());
         MqttProperties properties = new MqttProperties();
@@ -109,16 +107,16 @@ final class Publisher implements Runnable, MqttActionListener {
                 new UserProperty(UserProperties.SENDER, m.sender()), new UserProperty(UserProperties.ID, m.id()),
                 new UserProperty(UserProperties.BRIDGE, bridge)));
         message.setProperties(properties);
-        while (running && connector.isUp(generation)) {
+        while (running && connector.isUp(connection.generation())) {
             try {
-                client.publish(m.topic(), message, new Attempt(m, generation), this);
+                connection.client().publish(m.topic(), message, new Attempt(m, connection), this);
                 return;
             } catch (MqttException e) {
                 if (e.getReasonCode() != MAX_INFLIGHT) {
-                    connector.lost(e.toString());
+                    connector.lost(connection.client(), e.toString());
                     return;
                 }
-                Thread.onSpinWait();
+                LockSupport.parkNanos(100_000);  // the broker's receive maximum is below in.flight
             }
         }
     }
@@ -138,7 +136,7 @@ final class Publisher implements Runnable, MqttActionListener {
     @Override
     public void onFailure(IMqttToken token, Throwable cause) {
         Attempt a = (Attempt) token.getUserContext();
-        if (connector.isUp(a.generation()) && client.isConnected()) {
+        if (connector.isUp(a.connection().generation()) && a.connection().client().isConnected()) {
             refused(a, String.valueOf(cause));
         }
         // otherwise the connection went: the message stays in flight and is published again
@@ -165,6 +163,6 @@ final class Publisher implements Runnable, MqttActionListener {
     }
 
     /** One publication of a message on the connection of a generation. */
-    private record Attempt(StoredMessage message, long generation) {
+    private record Attempt(StoredMessage message, Connector.Connection connection) {
     }
 }
