@@ -51,6 +51,7 @@ public final class MqttBridge implements AutoCloseable {
      */
     MqttBridge(BridgeSettings settings, MessageQueueService queues, ChannelService channels, EventService events) {
         this.settings = settings;
+        checkBroker(settings);
         try {
             for (Mapping m : settings.mappings()) {
                 objects.put(m, BridgedObject.open(m, queues, channels, events));
@@ -60,11 +61,6 @@ public final class MqttBridge implements AutoCloseable {
             store = new StoreQueue(queues, settings.storeQueue(),
                     StoreRecordDescriptor.HEADER_LENGTH + maxTopic + settings.maxMessageSize(),
                     settings.storeMessages(), settings.overflow());
-            // the client refuses a broker URI it cannot use: refuse the configuration now, not at each attempt
-            new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(), new NoPersistence()).close(true);
-        } catch (MqttException e) {
-            closeObjects();
-            throw IpcException.invalidArgument(settings + ": " + e.getMessage());
         } catch (RuntimeException e) {
             closeObjects();
             throw e;
@@ -98,6 +94,15 @@ public final class MqttBridge implements AutoCloseable {
                 events);
         b.start();
         return b;
+    }
+
+    /** The client refuses a broker URI it cannot use: refuse the configuration now, not at each attempt. */
+    private static void checkBroker(BridgeSettings settings) {
+        try {
+            new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(), new NoPersistence()).close(true);
+        } catch (MqttException | IllegalArgumentException e) {
+            throw IpcException.invalidArgument(settings + ": the MQTT client cannot use it: " + e.getMessage());
+        }
     }
 
     /** The client of one connection attempt. */
@@ -147,9 +152,17 @@ public final class MqttBridge implements AutoCloseable {
     /** What the bridge is doing and has counted. */
     public BridgeStatus status() {
         return new BridgeStatus(settings.clientId(), settings.brokerUri().toString(), connector.state(),
-                store.depth(), counters.stored.sum(), counters.sent.sum(), counters.received.sum(), counters.dropped(),
+                queued(), counters.stored.sum(), counters.sent.sum(), counters.received.sum(), counters.dropped(),
                 counters.duplicates.sum(), counters.malformed.sum(), counters.oversized.sum(),
                 counters.connections.sum(), connector.lastError());
+    }
+
+    private int queued() {
+        try {
+            return store.depth();
+        } catch (IpcException e) {
+            return 0;  // closed: the messages stay in the store queue for the next start
+        }
     }
 
     /**

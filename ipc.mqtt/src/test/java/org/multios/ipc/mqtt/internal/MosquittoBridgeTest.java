@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.mqtt.test.Mosquitto;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.event.Event;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.event.EventType;
 import org.multios.ipc.queue.MessageQueue;
 
 /**
@@ -126,6 +133,40 @@ class MosquittoBridgeTest extends BridgeTestSupport {
         BridgeStatus s = await(bridge, st -> !st.lastError().isEmpty(), 20, "a refused attempt");
         assertThat(s.connections()).isZero();
         assertThat(s.lastError()).containsIgnoringCase("not authorized");
+    }
+
+    @Test
+    void aChannelGoesBothWaysAndEventsCarryTheirSignals() throws Exception {
+        ChannelEnd a = closeLater(ipc.service(ChannelService.class).create("ctl", ChannelOptions.defaults()));
+        Event alarm = closeLater(ipc.service(EventService.class).create("alarm", EventType.AUTO_RESET, Set.of(), 0600));
+        Event tick = closeLater(ipc.service(EventService.class).create("tick", EventType.AUTO_RESET, Set.of(), 0600));
+        MqttBridge bridge = bridge(tls("gw-c", "channel ctl both test/ctl 1", "event alarm in test/alarm 1",
+                "event tick out test/tick 1"));
+        awaitConnected(bridge);
+        Process sub = broker.subscribe("-i", "tool-ctl", "-t", "test/ctl", "-t", "test/tick", "-q", "1", "-C", "2",
+                "-F", "%t|%x");
+        broker.awaitLog("tool-ctl 1 test/tick", 20);
+
+        byte[] command = "reboot".getBytes(StandardCharsets.UTF_8);
+        a.send(command, 0, command.length, 4);
+        tick.signal(0x2AL);
+        assertThat(sub.waitFor(20, TimeUnit.SECONDS)).as("mosquitto_sub got two messages").isTrue();
+        assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines())
+                .containsExactlyInAnyOrder("test/ctl|" + java.util.HexFormat.of().formatHex(command),
+                        "test/tick|000000000000002a");
+
+        broker.publish("-t", "test/ctl", "-q", "1", "-m", "done", "-D", "publish", "user-property", "ipc-priority",
+                "6");
+        byte[] buf = new byte[64];
+        MessageInfo info = new MessageInfo();
+        int n = a.receive(buf, 0, buf.length, info, Duration.ofSeconds(20));
+        assertThat(new String(buf, 0, n, StandardCharsets.UTF_8) + "@" + info.priority()).isEqualTo("done@6");
+
+        broker.publish("-t", "test/alarm", "-q", "1", "-n");
+        assertThat(alarm.await(Duration.ofSeconds(20))).isZero();
+        broker.publish("-t", "test/alarm", "-q", "1", "-m", "three bytes too many");
+        await(bridge, s -> s.malformed() == 1, 20, "a malformed event signal");
+        assertThat(alarm.isSignalled()).isFalse();
     }
 
     static void send(MessageQueue q, String text, int priority) {
