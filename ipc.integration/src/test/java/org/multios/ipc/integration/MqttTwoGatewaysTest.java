@@ -18,7 +18,8 @@ import org.multios.ipc.mqtt.test.Mosquitto;
  * Two gateways in two JVMs exchange messages through one real Mosquitto (TLS and a password):
  * gateway A's queue {@code outbox} is published by an MQTT bridge configured by a file, gateway B's
  * bridge delivers the topic into its queue {@code inbox}, each message at its priority; {@code
- * ipc:mqtt} shows both bridges connected with their counts.
+ * ipc:mqtt} shows both bridges connected with their counts. A bridge is a caller of its own: a
+ * rule denying the ipc.mqtt bundle a queue keeps a bridge of that queue from starting.
  */
 public class MqttTwoGatewaysTest {
     @Rule
@@ -44,8 +45,8 @@ public class MqttTwoGatewaysTest {
     public void twoGatewaysExchangeQueueMessagesThroughOneBroker() throws Exception {
         assumeTrue("Debian's mosquitto, mosquitto-clients and openssl are not installed", Mosquitto.available());
         broker = Mosquitto.start(tmp.newFolder("broker").toPath());
-        a = start(tmp.newFolder("a").toPath());
-        b = start(tmp.newFolder("b").toPath());
+        a = start(tmp.newFolder("a").toPath(), "default.user=\"\"");
+        b = start(tmp.newFolder("b").toPath(), "rules=[\"deny bundle:*;name=ipc.mqtt rw queue:secret\"]");
         a.command("ipc:queuecreate outbox 256 16");
         a.awaitOutput("created queue 'outbox'");
         b.command("ipc:queuecreate inbox 256 16");
@@ -72,6 +73,12 @@ public class MqttTwoGatewaysTest {
         b.awaitOutput("sent 0 received 2 dropped 0");
         assertTrue(a.output(), a.output().matches("(?s).*gw-a\\s+connected\\s+" + broker.sslUri() + ".*"));
 
+        b.command("ipc:queuecreate secret 256 16");
+        b.awaitOutput("created queue 'secret'");
+        bridge(b, "gw-secret", "queue secret in fleet/secret 1");
+        b.awaitOutput("MQTT bridge not started");
+        assertTrue(b.output(), b.output().matches("(?s).*MQTT bridge not started: PERMISSION_DENIED[^\n]*secret.*"));
+
         a.command("stop 0");
         b.command("stop 0");
         assertTrue("gateway A stops", a.process.waitFor(60, TimeUnit.SECONDS));
@@ -89,9 +96,9 @@ public class MqttTwoGatewaysTest {
                 "mappings=[\"" + mapping + "\"]"));
     }
 
-    private static GatewayProcess start(Path dir) throws Exception {
+    private static GatewayProcess start(Path dir, String security) throws Exception {
         Files.write(Files.createDirectories(dir.resolve("conf")).resolve("org.multios.ipc.security.cfg"),
-                List.of("default.user=\"\""));
+                List.of(security));
         GatewayProcess g = GatewayProcess.start(dir);
         g.awaitOutput("guarding net mechanism");
         return g;
