@@ -9,7 +9,7 @@ import org.openjdk.jmh.Main;
  * Runs the benchmarks: {@code java -jar benchmarks.jar [quick|full] [mechanism ...]}.
  * {@code quick} (the default) runs short iterations in one fork, a few minutes in all on two
  * cores; {@code full} runs longer iterations in two forks. A mechanism name (shm, sync,
- * security, queue, pipe, channel, net) runs only that mechanism's benchmarks, which always
+ * security, queue, pipe, channel, net, mqtt) runs only that mechanism's benchmarks, which always
  * include their peers. Any argument starting
  * with {@code -} goes to JMH as it is. Results are also written to {@code bench-results.json}.
  */

@@ -1,0 +1,215 @@
+package org.multios.ipc.mqtt.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a bridge connected: connects, subscribes to the inbound topics, and after a failed
+ * attempt or a lost connection waits a {@link Backoff} delay and tries again, until stopped.
+ * Every attempt uses a new MQTT client, so that nothing of an old connection is resent by the
+ * client itself (the {@link Publisher} owns every unacknowledged message), and each successful
+ * connection has a new generation, which tells the publisher to publish its unacknowledged
+ * messages again. Runs on its own thread.
+ */
+final class Connector implements Runnable {
+    /** Makes the client of one connection attempt, its callback in place. */
+    interface ClientFactory {
+        MqttAsyncClient create() throws MqttException;
+    }
+
+    /** A live connection: its client and generation. */
+    record Connection(MqttAsyncClient client, long generation) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+    private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    private final ClientFactory clients;
+    private final String broker;
+    private final MqttConnectionOptions options;
+    private final List<Mapping> inbound;
+    private final Backoff backoff;
+    private final BridgeCounters counters;
+    private final String bridge;
+
+    private BridgeState state = BridgeState.CONNECTING;
+    private boolean running = true;
+    private boolean connected;
+    private MqttAsyncClient client;
+    private long generation;
+    private String lastError = "";
+
+    Connector(String bridge, ClientFactory clients, MqttConnectionOptions options, List<Mapping> inbound,
+            BridgeSettings settings, BridgeCounters counters) {
+        this.bridge = bridge;
+        this.clients = clients;
+        this.broker = settings.brokerUri().toString();
+        this.options = options;
+        this.inbound = List.copyOf(inbound);
+        this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax(), ThreadLocalRandom.current());
+        this.counters = counters;
+    }
+
+    @Override
+    public void run() {
+        while (isRunning()) {
+            setState(BridgeState.CONNECTING);
+            MqttAsyncClient c = null;
+            try {
+                c = clients.create();
+                c.connect(options).waitForCompletion(CONNECT_TIMEOUT_MILLIS);
+                subscribe(c);
+                connected(c);
+                awaitLoss();
+            } catch (MqttException | RuntimeException e) {
+                lost(c, e.toString());
+            }
+            discard(c);
+            if (!isRunning()) {
+                break;
+            }
+            long delay = backoff.nextMillis();
+            LOG.info("bridge {}: broker {} unreachable ({}); next attempt in {} ms", bridge, broker, lastError(), delay);
+            setState(BridgeState.WAITING);
+            sleep(delay);
+        }
+        setState(BridgeState.STOPPED);
+    }
+
+    private void subscribe(MqttAsyncClient client) throws MqttException {
+        if (inbound.isEmpty()) {
+            return;
+        }
+        List<MqttSubscription> subscriptions = new ArrayList<>();
+        for (Mapping m : inbound) {
+            MqttSubscription s = new MqttSubscription(m.topic(), m.qos());
+            s.setNoLocal(true);  // a channel bridged both ways must not receive what it publishes
+            subscriptions.add(s);
+        }
+        IMqttToken token = client.subscribe(subscriptions.toArray(MqttSubscription[]::new));
+        token.waitForCompletion(CONNECT_TIMEOUT_MILLIS);
+        int[] codes = token.getReasonCodes();
+        for (int i = 0; codes != null && i < codes.length && i < inbound.size(); i++) {
+            if (codes[i] >= 0x80) {
+                LOG.error("bridge {}: the broker refused the subscription to {} (reason code 0x{})", bridge,
+                        inbound.get(i).topic(), Integer.toHexString(codes[i]));
+            }
+        }
+    }
+
+    private synchronized void connected(MqttAsyncClient c) {
+        client = c;
+        connected = true;
+        generation++;
+        state = BridgeState.CONNECTED;
+        backoff.reset();
+        counters.connections.increment();
+        notifyAll();
+        LOG.info("bridge {}: connected to {}", bridge, broker);
+    }
+
+    private synchronized void awaitLoss() {
+        while (running && connected) {
+            waitQuietly(0);
+        }
+    }
+
+    /**
+     * The connection of client {@code c} was lost (its callback), or an attempt with it failed
+     * ({@code c} null if it could not even be made); a client of an earlier attempt changes nothing.
+     */
+    synchronized void lost(MqttAsyncClient c, String why) {
+        if (c == null || c == client || !connected) {
+            connected = false;
+            lastError = why;
+            notifyAll();
+        }
+    }
+
+    /** Waits at most {@code millis} for a connection; null if none. */
+    synchronized Connection awaitConnected(long millis) {
+        if (running && !connected) {
+            waitQuietly(millis);
+        }
+        return running && connected ? new Connection(client, generation) : null;
+    }
+
+    /** Whether the connection of {@code generation} is still up. */
+    synchronized boolean isUp(long generation) {
+        return connected && this.generation == generation;
+    }
+
+    synchronized BridgeState state() {
+        return state;
+    }
+
+    synchronized String lastError() {
+        return lastError;
+    }
+
+    synchronized boolean isRunning() {
+        return running;
+    }
+
+    /** Ends the thread's loop; the caller joins the thread. */
+    synchronized void stop() {
+        running = false;
+        notifyAll();
+    }
+
+    private synchronized void setState(BridgeState s) {
+        state = s;
+    }
+
+    private synchronized void sleep(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        long left;
+        while (running && (left = end - System.nanoTime()) > 0) {
+            waitQuietly(Math.max(1, left / 1_000_000L));
+        }
+    }
+
+    private void waitQuietly(long millis) {
+        try {
+            wait(millis);
+        } catch (InterruptedException e) {
+            running = false;
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends an attempt's client: a clean disconnect when the bridge stops, a forced one after a failure. */
+    private void discard(MqttAsyncClient c) {
+        if (c == null) {
+            return;
+        }
+        synchronized (this) {
+            connected = false;
+        }
+        try {
+            if (c.isConnected()) {
+                if (isRunning()) {
+                    c.disconnectForcibly(0, 1000, false);
+                } else {
+                    c.disconnect(1000).waitForCompletion(2000);
+                }
+            }
+        } catch (MqttException e) {
+            LOG.debug("bridge {}: disconnect: {}", bridge, e.toString());
+        }
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            LOG.debug("bridge {}: close: {}", bridge, e.toString());
+        }
+    }
+}

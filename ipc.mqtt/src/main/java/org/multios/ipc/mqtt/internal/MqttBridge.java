@@ -1,0 +1,261 @@
+package org.multios.ipc.mqtt.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.queue.MessageQueueService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bridge between named IPC objects and an MQTT 5 broker, in plain Java: the objects of its
+ * mappings (opened through the API services it is given, so it is a caller of its own for the
+ * security policy), its store queue, an Eclipse Paho client per connection, and its threads: a connector
+ * ({@code ipc-mqtt-<client>-connect}), a publisher ({@code -publish}) and one drain per outbound
+ * mapping ({@code -out-<n>}), all started by {@link #start} and ended and joined by {@link #close}.
+ */
+public final class MqttBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttBridge.class);
+    private static final long JOIN_MILLIS = 10_000;
+
+    private final BridgeSettings settings;
+    private final BridgeCounters counters = new BridgeCounters();
+    private final Map<Mapping, BridgedObject> objects = new LinkedHashMap<>();
+    private final List<OutboundDrain> drains = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final StoreQueue store;
+    private final Connector connector;
+    private final Publisher publisher;
+
+    /**
+     * Opens the objects and the store queue and makes the client; nothing runs until {@link #start}.
+     *
+     * @throws IpcException as opening an object or the store queue (NOT_FOUND, PERMISSION_DENIED,
+     *         ...), naming it; INVALID_ARGUMENT if the client cannot be made for the broker URI
+     */
+    MqttBridge(BridgeSettings settings, MessageQueueService queues, ChannelService channels, EventService events) {
+        this.settings = settings;
+        checkBroker(settings);
+        try {
+            for (Mapping m : settings.mappings()) {
+                objects.put(m, BridgedObject.open(m, queues, channels, events));
+            }
+            int maxTopic = settings.mappings().stream().mapToInt(m -> m.topic().getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8).length).max().orElse(0);
+            store = new StoreQueue(queues, settings.storeQueue(),
+                    StoreRecordDescriptor.HEADER_LENGTH + maxTopic + settings.maxMessageSize(),
+                    settings.storeMessages(), settings.overflow());
+        } catch (RuntimeException e) {
+            closeObjects();
+            throw e;
+        }
+        List<Mapping> inbound = settings.mappings().stream().filter(m -> m.direction().in()).toList();
+        List<InboundRouter.Route> routes = inbound.stream().map(m -> new InboundRouter.Route(m, objects.get(m))).toList();
+        InboundRouter router = new InboundRouter(settings.clientId(), routes, settings.maxMessageSize(),
+                settings.inboundTimeout(), counters);
+        connector = new Connector(settings.clientId(), () -> client(router), options(settings), inbound, settings,
+                counters);
+        publisher = new Publisher(settings.clientId(), connector, store, settings.inFlight(), counters);
+        long origin = ThreadLocalRandom.current().nextLong();
+        AtomicLong sequence = new AtomicLong();
+        for (Mapping m : settings.mappings()) {
+            if (m.direction().out()) {
+                drains.add(new OutboundDrain(settings.clientId(), m, objects.get(m), store, origin, sequence,
+                        settings.maxMessageSize(), counters));
+            }
+        }
+    }
+
+    /**
+     * Reads a bridge's configuration (the keys of {@link MqttBridgeComponent.Config}) and starts it
+     * on the given services: for plain-Java use (benchmarks, tools) outside the framework.
+     *
+     * @throws IpcException as {@link MqttBridgeComponent}'s activation
+     */
+    public static MqttBridge start(Map<String, ?> configuration, MessageQueueService queues, ChannelService channels,
+            EventService events) {
+        MqttBridge b = new MqttBridge(BridgeSettings.read(MqttBridgeComponent.PID, configuration), queues, channels,
+                events);
+        b.start();
+        return b;
+    }
+
+    /** The client refuses a broker URI it cannot use: refuse the configuration now, not at each attempt. */
+    private static void checkBroker(BridgeSettings settings) {
+        try {
+            new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(), new NoPersistence()).close(true);
+        } catch (MqttException | IllegalArgumentException e) {
+            throw IpcException.invalidArgument(settings + ": the MQTT client cannot use it: " + e.getMessage());
+        }
+    }
+
+    /** The client of one connection attempt. */
+    private MqttAsyncClient client(InboundRouter router) throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(),
+                new NoPersistence());
+        c.setCallback(new Callback(c, router));
+        return c;
+    }
+
+    private static MqttConnectionOptions options(BridgeSettings s) {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);  // the broker keeps the subscriptions and queues for us while we are away
+        o.setSessionExpiryInterval(s.sessionExpiry().toSeconds());
+        o.setAutomaticReconnect(false);  // the connector reconnects, with jitter
+        o.setConnectionTimeout(10);
+        o.setKeepAliveInterval(30);
+        if (!s.username().isEmpty()) {
+            o.setUserName(s.username());
+        }
+        if (!s.password().isEmpty()) {
+            o.setPassword(s.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (s.tls()) {
+            o.setSocketFactory(TlsContexts.socketFactory(s));
+        }
+        return o;
+    }
+
+    /** Starts the threads. */
+    void start() {
+        thread(connector, "connect");
+        thread(publisher, "publish");
+        for (int i = 0; i < drains.size(); i++) {
+            thread(drains.get(i), "out-" + i);
+        }
+        LOG.info("{}: started, {} mapping(s), store queue '{}'", settings, settings.mappings().size(),
+                settings.storeQueue());
+    }
+
+    private void thread(Runnable r, String role) {
+        Thread t = new Thread(r, "ipc-mqtt-" + settings.clientId() + "-" + role);
+        threads.add(t);
+        t.start();
+    }
+
+    /** What the bridge is doing and has counted. */
+    public BridgeStatus status() {
+        return new BridgeStatus(settings.clientId(), settings.brokerUri().toString(), connector.state(),
+                queued(), counters.stored.sum(), counters.sent.sum(), counters.received.sum(), counters.dropped(),
+                counters.duplicates.sum(), counters.malformed.sum(), counters.oversized.sum(),
+                counters.connections.sum(), connector.lastError());
+    }
+
+    private int queued() {
+        try {
+            return store.depth();
+        } catch (IpcException e) {
+            return 0;  // closed: the messages stay in the store queue for the next start
+        }
+    }
+
+    /**
+     * Stops the threads and joins them, puts the messages not yet acknowledged back into the store
+     * queue (they go out again after the next start), disconnects and closes everything.
+     */
+    @Override
+    public void close() {
+        drains.forEach(OutboundDrain::stop);
+        publisher.stop();
+        connector.stop();
+        closeObjects();  // wakes the drains' receives
+        for (Thread t : threads) {
+            try {
+                t.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (t.isAlive()) {
+                LOG.error("{}: thread {} did not end within {} ms", settings, t.getName(), JOIN_MILLIS);
+            }
+        }
+        putBack();
+        store.close();
+        LOG.info("{}: stopped", settings);
+    }
+
+    private void putBack() {
+        byte[] record = new byte[store.maxRecordSize()];
+        MessageInfo info = new MessageInfo();
+        int lost = 0;
+        for (StoredMessage m : publisher.drainInFlight()) {
+            info.set(m.payload().length, m.priority(), m.senderKind(), m.senderId(), m.senderPid());
+            int n = StoredMessage.encode(record, m.origin(), m.sequence(),
+                    m.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8), m.qos(), info, m.payload(),
+                    m.payload().length);
+            try {
+                if (store.offer(record, n, m.priority(), java.time.Duration.ZERO, () -> false) != StoreQueue.Offer.STORED) {
+                    lost++;
+                }
+            } catch (IpcException e) {
+                lost++;
+            }
+        }
+        if (lost > 0) {
+            LOG.error("{}: {} unacknowledged message(s) did not fit back into the store queue and are lost", settings,
+                    lost);
+        }
+    }
+
+    private void closeObjects() {
+        objects.values().forEach(BridgedObject::close);
+    }
+
+    /** The events of one connection's client. */
+    private final class Callback implements MqttCallback {
+        private final MqttAsyncClient client;
+        private final InboundRouter router;
+
+        Callback(MqttAsyncClient client, InboundRouter router) {
+            this.client = client;
+            this.router = router;
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            connector.lost(client, String.valueOf(response));
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.warn("{}: {}", settings, exception.toString());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            router.arrived(topic, message);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // the publisher's listener counts deliveries
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            // the connector tracks connections
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.multios.ipc.mqtt.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the store queue's messages, highest priority first, while the broker is connected:
+ * at most {@code in.flight} unacknowledged at once. A message leaves the {@link InFlight} set when
+ * the broker acknowledges it; after a reconnect the ones left are published again first, in the
+ * order they were taken, so order per priority holds and nothing taken is lost (the receiving side
+ * drops the copies it already had by their {@link UserProperties#ID}). Runs on its own thread.
+ */
+final class Publisher implements Runnable, MqttActionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+    private static final long POLL_MILLIS = 100;
+    private static final Duration POLL = Duration.ofMillis(POLL_MILLIS);
+    /** Paho's "too many publishes in progress": the broker's receive maximum is below ours. */
+    private static final int MAX_INFLIGHT = MqttClientException.REASON_CODE_MAX_INFLIGHT;
+
+    private final String bridge;
+    private final Connector connector;
+    private final StoreQueue store;
+    private final InFlight inFlight = new InFlight();
+    private final Semaphore window;
+    private final BridgeCounters counters;
+    private final LogLimiter refusedLog = new LogLimiter(1000);
+    private volatile boolean running = true;
+
+    Publisher(String bridge, Connector connector, StoreQueue store, int inFlightMax,
+            BridgeCounters counters) {
+        this.bridge = bridge;
+        this.connector = connector;
+        this.store = store;
+        this.window = new Semaphore(inFlightMax);
+        this.counters = counters;
+    }
+
+    @Override
+    public void run() {
+        byte[] buf = new byte[store.maxRecordSize()];
+        MessageInfo info = new MessageInfo();
+        long published = 0;  // the generation whose connection has every message in flight
+        while (running) {
+            Connector.Connection connection = connector.awaitConnected(POLL_MILLIS);
+            if (connection == null) {
+                continue;
+            }
+            if (connection.generation() != published) {
+                published = connection.generation();
+                for (StoredMessage m : inFlight.snapshot()) {
+                    publish(m, connection);
+                }
+            }
+            if (!acquire()) {
+                continue;
+            }
+            int n = store.take(buf, info, POLL);
+            if (n < 0) {
+                window.release();
+                continue;
+            }
+            StoredMessage m;
+            try {
+                m = StoredMessage.decode(buf, n, info.priority());
+            } catch (IpcException e) {
+                window.release();
+                counters.droppedOutbound.increment();
+                LOG.error("bridge {}: {}", bridge, e.getMessage());
+                continue;
+            }
+            inFlight.add(m);
+            publish(m, connection);
+        }
+    }
+
+    private boolean acquire() {
+        try {
+            return window.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            running = false;
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Hands one message to the client; if the connection is down it stays in flight for the next one. */
+    private void publish(StoredMessage m, Connector.Connection connection) {
+        MqttMessage message = new MqttMessage(m.payload());
+        message.setQos(m.qos());
+        MqttProperties properties = new MqttProperties();
+        properties.setUserProperties(List.of(new UserProperty(UserProperties.PRIORITY, Integer.toString(m.priority())),
+                new UserProperty(UserProperties.SENDER, m.sender()), new UserProperty(UserProperties.ID, m.id()),
+                new UserProperty(UserProperties.BRIDGE, bridge)));
+        message.setProperties(properties);
+        while (running && connector.isUp(connection.generation())) {
+            try {
+                connection.client().publish(m.topic(), message, new Attempt(m, connection), this);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MAX_INFLIGHT) {
+                    connector.lost(connection.client(), e.toString());
+                    return;
+                }
+                LockSupport.parkNanos(100_000);  // the broker's receive maximum is below in.flight
+            }
+        }
+    }
+
+    @Override
+    public void onSuccess(IMqttToken token) {
+        Attempt a = (Attempt) token.getUserContext();
+        int[] codes = token.getReasonCodes();
+        if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+            refused(a, "reason code 0x" + Integer.toHexString(codes[0]));
+        } else if (inFlight.remove(a.message())) {
+            window.release();
+            counters.sent.increment();
+        }
+    }
+
+    @Override
+    public void onFailure(IMqttToken token, Throwable cause) {
+        Attempt a = (Attempt) token.getUserContext();
+        if (connector.isUp(a.connection().generation()) && a.connection().client().isConnected()) {
+            refused(a, String.valueOf(cause));
+        }
+        // otherwise the connection went: the message stays in flight and is published again
+    }
+
+    private void refused(Attempt a, String why) {
+        if (inFlight.remove(a.message())) {
+            window.release();
+            counters.droppedOutbound.increment();
+            if (refusedLog.allow()) {
+                LOG.warn("bridge {}: the broker refused a message on {}: {}", bridge, a.message().topic(), why);
+            }
+        }
+    }
+
+    /** Ends the thread's loop; the caller joins the thread. */
+    void stop() {
+        running = false;
+    }
+
+    /** Messages not yet acknowledged, handed back for the store queue when the bridge stops. */
+    List<StoredMessage> drainInFlight() {
+        return inFlight.drain();
+    }
+
+    /** One publication of a message on the connection of a generation. */
+    private record Attempt(StoredMessage message, Connector.Connection connection) {
+    }
+}

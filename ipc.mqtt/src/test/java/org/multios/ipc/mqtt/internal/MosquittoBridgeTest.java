@@ -1,0 +1,196 @@
+package org.multios.ipc.mqtt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.mqtt.test.Mosquitto;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.event.Event;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.event.EventType;
+import org.multios.ipc.queue.MessageQueue;
+
+/**
+ * Bridges against a real Mosquitto (TLS, passwords and a client certificate made by the test),
+ * with Debian's mosquitto_pub and mosquitto_sub as the foreign clients.
+ */
+@Timeout(120)
+class MosquittoBridgeTest extends BridgeTestSupport {
+    @TempDir
+    Path brokerDir;
+    Mosquitto broker;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        assumeTrue(Mosquitto.available(), "Debian's mosquitto, mosquitto-clients and openssl are not installed");
+        broker = Mosquitto.start(brokerDir);
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private Object[] tls(String client, String... mappings) {
+        return new Object[] {"broker.uri", broker.sslUri(), "client.id", client, "username", Mosquitto.USER,
+            "password", Mosquitto.PASSWORD, "trust.certificates", broker.caFile().toString(), "mappings", mappings,
+            "reconnect.min.millis", "100", "reconnect.max.millis", "1000"};
+    }
+
+    @Test
+    void foreignClientsExchangeMessagesWithGatewayQueues() throws Exception {
+        MessageQueue in = queue("from-broker", 16);
+        MessageQueue out = queue("to-broker", 16);
+        MqttBridge bridge = bridge(tls("gw-a", "queue from-broker in test/in/# 1", "queue to-broker out test/out 1"));
+        awaitConnected(bridge);
+        Process sub = broker.subscribe("-i", "tool-sub", "-t", "test/out", "-q", "1", "-C", "2");
+        broker.awaitLog("tool-sub 1 test/out", 20);
+
+        send(out, "urgent", 9);
+        send(out, "routine", 2);
+        assertThat(sub.waitFor(20, TimeUnit.SECONDS)).as("mosquitto_sub got two messages").isTrue();
+        List<String> lines = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("ipc-priority:9").containsPattern("ipc-sender:os-process \\d+ pid \\d+")
+                .contains("ipc-bridge:gw-a").endsWith("|urgent");
+        assertThat(lines.get(1)).contains("ipc-priority:2").endsWith("|routine");
+
+        broker.publish("-t", "test/in/x", "-q", "1", "-m", "from-tool", "-D", "publish", "user-property",
+                "ipc-priority", "7");
+        broker.publish("-t", "test/in/y", "-q", "1", "-m", "no-priority");
+        assertThat(receive(in)).isEqualTo("from-tool@7");
+        assertThat(receive(in)).isEqualTo("no-priority@0");
+        BridgeStatus s = bridge.status();
+        assertThat(s.sent()).isEqualTo(2);
+        assertThat(s.received()).isEqualTo(2);
+        assertThat(s.dropped()).isZero();
+    }
+
+    @Test
+    void hostileInboundMessagesAreCountedAndDroppedWithoutHarm() throws Exception {
+        MessageQueue in = queue("from-broker", 16);
+        MqttBridge bridge = bridge(append(tls("gw-b", "queue from-broker in test/in 1"), "max.message.size", "64"));
+        awaitConnected(bridge);
+        broker.publish("-t", "test/in", "-q", "1", "-m", "bad-priority", "-D", "publish", "user-property",
+                "ipc-priority", "abc");
+        broker.publish("-t", "test/in", "-q", "1", "-m", "out-of-range", "-D", "publish", "user-property",
+                "ipc-priority", "32");
+        broker.publish("-t", "test/in", "-q", "1", "-m", "x".repeat(65));
+        broker.publish("-t", "test/in", "-q", "1", "-m", "first-copy", "-D", "publish", "user-property", "ipc-id",
+                "feed-1");
+        broker.publish("-t", "test/in", "-q", "1", "-m", "second-copy", "-D", "publish", "user-property", "ipc-id",
+                "feed-1");
+        broker.publish("-t", "test/in", "-q", "1", "-m", "x".repeat(64), "-D", "publish", "user-property",
+                "ipc-priority", "31");
+
+        BridgeStatus s = await(bridge, st -> st.dropped() == 4 && st.received() == 2, 20, "4 dropped, 2 received");
+        assertThat(receive(in)).isEqualTo("x".repeat(64) + "@31");
+        assertThat(receive(in)).isEqualTo("first-copy@0");
+        assertThat(s.malformed()).isEqualTo(2);
+        assertThat(s.oversized()).isEqualTo(1);
+        assertThat(s.duplicates()).isEqualTo(1);
+        assertThat(s.received()).isEqualTo(2);
+        assertThat(s.state()).isEqualTo(BridgeState.CONNECTED);
+        assertThat(in.tryReceive(new byte[100], 0, 100, null)).isEqualTo(-1);
+    }
+
+    @Test
+    void aClientCertificateLogsIn() throws Exception {
+        MessageQueue out = queue("to-broker", 16);
+        MqttBridge bridge = bridge("broker.uri", "ssl://127.0.0.1:" + broker.certPort(), "client.id", "gw-cert",
+                "trust.certificates", broker.caFile().toString(), "key.store", broker.clientKeyStore().toString(),
+                "key.store.password", Mosquitto.KEY_STORE_PASSWORD, "mappings", "queue to-broker out test/cert 1");
+        awaitConnected(bridge);
+        send(out, "signed", 4);
+        await(bridge, s -> s.sent() == 1, 20, "sent 1");
+        assertThat(broker.log()).contains("as gw-cert").contains("u'" + Mosquitto.USER + "'");
+    }
+
+    @Test
+    void aWrongPasswordKeepsTheBridgeWaitingWithTheReason() throws Exception {
+        queue("to-broker", 16);
+        Object[] config = tls("gw-wrong", "queue to-broker out test/out 1");
+        config[7] = "not-the-password";
+        MqttBridge bridge = bridge(config);
+        BridgeStatus s = await(bridge, st -> !st.lastError().isEmpty(), 20, "a refused attempt");
+        assertThat(s.connections()).isZero();
+        assertThat(s.lastError()).containsIgnoringCase("not authorized");
+    }
+
+    @Test
+    void aChannelGoesBothWaysAndEventsCarryTheirSignals() throws Exception {
+        ChannelEnd a = closeLater(ipc.service(ChannelService.class).create("ctl", ChannelOptions.defaults()));
+        Event alarm = closeLater(ipc.service(EventService.class).create("alarm", EventType.AUTO_RESET, Set.of(), 0600));
+        Event tick = closeLater(ipc.service(EventService.class).create("tick", EventType.AUTO_RESET, Set.of(), 0600));
+        MqttBridge bridge = bridge(tls("gw-c", "channel ctl both test/ctl 1", "event alarm in test/alarm 1",
+                "event tick out test/tick 1"));
+        awaitConnected(bridge);
+        Process sub = broker.subscribe("-i", "tool-ctl", "-t", "test/ctl", "-t", "test/tick", "-q", "1", "-C", "2",
+                "-F", "%t|%x");
+        broker.awaitLog("tool-ctl 1 test/tick", 20);
+
+        byte[] command = "reboot".getBytes(StandardCharsets.UTF_8);
+        a.send(command, 0, command.length, 4);
+        tick.signal(0x2AL);
+        assertThat(sub.waitFor(20, TimeUnit.SECONDS)).as("mosquitto_sub got two messages").isTrue();
+        assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines())
+                .containsExactlyInAnyOrder("test/ctl|" + java.util.HexFormat.of().formatHex(command),
+                        "test/tick|000000000000002a");
+
+        broker.publish("-t", "test/ctl", "-q", "1", "-m", "done", "-D", "publish", "user-property", "ipc-priority",
+                "6");
+        byte[] buf = new byte[64];
+        MessageInfo info = new MessageInfo();
+        int n = a.receive(buf, 0, buf.length, info, Duration.ofSeconds(20));
+        assertThat(new String(buf, 0, n, StandardCharsets.UTF_8) + "@" + info.priority()).isEqualTo("done@6");
+
+        broker.publish("-t", "test/alarm", "-q", "1", "-n");
+        assertThat(alarm.await(Duration.ofSeconds(20))).isZero();
+        broker.publish("-t", "test/alarm", "-q", "1", "-m", "three bytes too many");
+        await(bridge, s -> s.malformed() == 1, 20, "a malformed event signal");
+        assertThat(alarm.isSignalled()).isFalse();
+    }
+
+    static void send(MessageQueue q, String text, int priority) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        q.send(b, 0, b.length, priority);
+    }
+
+    /** The next message as payload@priority, waiting at most 20 s. */
+    static String receive(MessageQueue q) {
+        byte[] buf = new byte[8192];
+        MessageInfo info = new MessageInfo();
+        int n = q.receive(buf, 0, buf.length, info, Duration.ofSeconds(20));
+        return new String(buf, 0, n, StandardCharsets.UTF_8) + "@" + info.priority();
+    }
+
+    static Object[] append(Object[] a, Object... more) {
+        Object[] all = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, all, a.length, more.length);
+        return all;
+    }
+
+    static String output(Process p) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        p.getInputStream().transferTo(b);
+        return b.toString(StandardCharsets.UTF_8);
+    }
+}

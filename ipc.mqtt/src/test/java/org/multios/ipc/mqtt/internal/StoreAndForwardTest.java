@@ -1,0 +1,79 @@
+package org.multios.ipc.mqtt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.mqtt.test.Mosquitto;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+
+/** The store queue while no broker is reachable: outbound messages wait there, bounded by the overflow policy. */
+@Timeout(60)
+class StoreAndForwardTest extends BridgeTestSupport {
+    @Test
+    void rejectKeepsTheFirstMessagesAndCountsTheRest() throws Exception {
+        MessageQueue out = queue("orders", 16);
+        for (int i = 0; i < 6; i++) {
+            send(out, "m" + i, i % 2 == 0 ? 3 : 8);
+        }
+        MqttBridge bridge = bridge("broker.uri", "tcp://127.0.0.1:" + Mosquitto.freePort(), "client.id", "gw-reject",
+                "mappings", "queue orders out fleet/orders 1", "store.messages", "4", "overflow", "reject");
+        BridgeStatus s = await(bridge, st -> st.stored() + st.dropped() == 6, 20, "6 messages taken");
+        assertThat(s.stored()).isEqualTo(4);
+        assertThat(s.dropped()).isEqualTo(2);
+        assertThat(s.queued()).isEqualTo(4);
+        assertThat(s.state()).isNotEqualTo(BridgeState.CONNECTED);
+        // taken from the source by priority: the 8s, then m0; m2 and m4 found the store full
+        assertThat(storeContents("mqtt.gw-reject")).containsExactly("m1@8", "m3@8", "m5@8", "m0@3");
+    }
+
+    @Test
+    void dropOldestKeepsTheLatestMessages() throws Exception {
+        MessageQueue out = queue("orders", 16);
+        for (int i = 0; i < 5; i++) {
+            send(out, "m" + i, 5);
+        }
+        MqttBridge bridge = bridge("broker.uri", "tcp://127.0.0.1:" + Mosquitto.freePort(), "client.id", "gw-drop",
+                "mappings", "queue orders out fleet/orders 1", "store.messages", "3", "overflow", "drop-oldest");
+        BridgeStatus s = await(bridge, st -> st.stored() == 5, 20, "5 messages stored");
+        assertThat(s.dropped()).isEqualTo(2);
+        assertThat(storeContents("mqtt.gw-drop")).containsExactly("m2@5", "m3@5", "m4@5");
+    }
+
+    @Test
+    void blockLeavesTheRestInTheSourceQueue() throws Exception {
+        MessageQueue out = queue("orders", 16);
+        MqttBridge bridge = bridge("broker.uri", "tcp://127.0.0.1:" + Mosquitto.freePort(), "client.id", "gw-block",
+                "mappings", "queue orders out fleet/orders 1", "store.messages", "2", "overflow", "block");
+        for (int i = 0; i < 6; i++) {
+            send(out, "m" + i, 5);
+        }
+        // two in the store, one in the drain's hand waiting for room, three still in the source
+        await(bridge, st -> st.queued() == 2 && out.attributes().currentMessages() == 3, 20, "store full, source holds 3");
+        assertThat(bridge.status().dropped()).isZero();
+    }
+
+    private static void send(MessageQueue q, String text, int priority) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        q.send(b, 0, b.length, priority);
+    }
+
+    /** Payload@priority of each record in a store queue, in receive order (emptying it). */
+    private java.util.List<String> storeContents(String name) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (MessageQueue store = ipc.service(MessageQueueService.class).open(name)) {
+            byte[] buf = new byte[store.attributes().maxMessageSize()];
+            MessageInfo info = new MessageInfo();
+            int n;
+            while ((n = store.tryReceive(buf, 0, buf.length, info)) >= 0) {
+                StoredMessage m = StoredMessage.decode(buf, n, info.priority());
+                out.add(new String(m.payload(), StandardCharsets.UTF_8) + "@" + m.priority());
+            }
+        }
+        return out;
+    }
+}
