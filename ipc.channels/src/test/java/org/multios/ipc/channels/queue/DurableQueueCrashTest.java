@@ -126,6 +126,8 @@ class DurableQueueCrashTest extends QueueTestSupport {
         TreeSet<Long> sent = reportedSent(p);
 
         TreeSet<Long> got = drain(durable, "ledger");
+        System.out.printf("SIGKILL mid SYNC sends: %d sends returned, %d received after the restart%n", sent.size(),
+                got.size());
         assertThat(got).containsAll(sent);
         // at most the send in flight when it was killed is there too
         assertThat(got.size()).isBetween(sent.size(), sent.size() + 1);
@@ -143,6 +145,8 @@ class DurableQueueCrashTest extends QueueTestSupport {
 
         Path afterPowerLoss = disk.mountCrashImage(tempDir);
         TreeSet<Long> got = drain(afterPowerLoss.resolve("durable"), "ledger");
+        System.out.printf("power loss at SIGKILL mid SYNC sends: %d sends returned, %d in the disk image%n",
+                sent.size(), got.size());
         assertThat(got).containsAll(sent);
         assertThat(got.size()).isBetween(sent.size(), sent.size() + 1);
     }
@@ -160,7 +164,9 @@ class DurableQueueCrashTest extends QueueTestSupport {
         kill(p);
 
         Path afterPowerLoss = disk.mountCrashImage(tempDir);
-        assertThat(drain(afterPowerLoss.resolve("durable"), "ledger")).hasSize(count);
+        TreeSet<Long> got = drain(afterPowerLoss.resolve("durable"), "ledger");
+        System.out.printf("power loss 1 s after %d GROUP sends: %d in the disk image%n", count, got.size());
+        assertThat(got).hasSize(count);
     }
 
     @Test
@@ -178,7 +184,10 @@ class DurableQueueCrashTest extends QueueTestSupport {
         // a dirty page (a send not written back) is never dropped: none of the messages' may be left.
         // Before the ring's entries: the headers' counters and wake sequences (closing bumps them)
         long firstMessagePage = (QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.ENTRIES_OFFSET) / 4096;
-        assertThat(residentPages(file)).as("pages of %s still in memory after the drop", file)
+        List<Long> resident = residentPages(file);
+        System.out.printf("page cache dropped after %d SYNC sends: pages still in memory %s (messages from page %d)%n",
+                count, resident, firstMessagePage);
+        assertThat(resident).as("pages of %s still in memory after the drop", file)
                 .allMatch(page -> page < firstMessagePage);
 
         TreeSet<Long> got = drain(durable, "ledger");
@@ -218,6 +227,7 @@ class DurableQueueCrashTest extends QueueTestSupport {
                         () -> queues.create("more", sync));
                 assertThat(full).as("create on a full file system").isNotNull();
                 assertThat(full.error()).isEqualTo(IpcError.IO_ERROR);
+                System.out.println("create on a full file system: " + full.getMessage());
                 assertThat(full.getMessage()).contains("queue 'more'", "full");
                 assertThat(durable.resolve("queue").resolve("more")).doesNotExist();
                 try (var left = Files.list(durable.resolve("queue"))) {
