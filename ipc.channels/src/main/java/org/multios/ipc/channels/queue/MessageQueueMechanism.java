@@ -298,6 +298,9 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
             opened = in.open(name, maxLength);
         }
         QueueFile file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit);
+        if (file.durability() != QueueDurability.NONE && RestartRecovery.recoverIfRestarted(opened.path(), file)) {
+            file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit); // the new home
+        }
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);
         if (!opened.writable()) {

@@ -77,6 +77,7 @@ final class QueueFile {
         region.putInt(DURABILITY, durability.ordinal());
         PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize);
         if (durability != QueueDurability.NONE) {
+            RestartRecovery.stamp(region);
             DurabilityPolicy.flush(region, ObjectType.QUEUE.label() + " file");
         }
     }

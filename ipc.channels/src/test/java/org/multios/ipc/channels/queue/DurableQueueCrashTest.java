@@ -29,6 +29,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.shm.mapped.ProcessLiveness;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
@@ -59,10 +60,15 @@ class DurableQueueCrashTest extends QueueTestSupport {
     }
 
     private Process child(Path durableRoot, String label, String... args) throws IOException {
+        return child(durableRoot, 200, label, args);
+    }
+
+    /** A child whose sends pause {@code pauseMicros} at random inside the ring's crash windows. */
+    private Process child(Path durableRoot, long pauseMicros, String label, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", ChildProcesses.childClassPath(DurableQueueChildMain.class),
                 "-Dorg.multios.ipc.root=" + root, "-D" + MessageQueueMechanism.DURABLE_ROOT_PROPERTY + "=" + durableRoot,
-                "-D" + PriorityRing.CRASH_WINDOW_PAUSE_PROPERTY + "=200", DurableQueueChildMain.class.getName()));
+                "-D" + PriorityRing.CRASH_WINDOW_PAUSE_PROPERTY + "=" + pauseMicros, DurableQueueChildMain.class.getName()));
         command.addAll(List.of(args));
         return children.start(label, command, tempDir.resolve(label + ".log"));
     }
@@ -167,6 +173,76 @@ class DurableQueueCrashTest extends QueueTestSupport {
         TreeSet<Long> got = drain(afterPowerLoss.resolve("durable"), "ledger");
         System.out.printf("power loss 1 s after %d GROUP sends: %d in the disk image%n", count, got.size());
         assertThat(got).hasSize(count);
+    }
+
+    @Test
+    void theFirstOpenerAfterARestartRecoversSlotsOfTheEarlierBoot() throws Exception {
+        Path durable = tempDir.resolve("durable");
+        // each send pauses for seconds inside its windows: the child holds a slot most of the time
+        Process p = child(durable, 3_000_000, "held", "flood", "ledger", "OS");
+        Path file = durable.resolve("queue").resolve("ledger");
+        awaitOutput(p, "a slot held", c -> Files.exists(file) && slotOwnedBy(file, c.pid()) >= 0);
+        int slot;
+        do { // stopped while it holds a slot: a process of the "earlier boot" that looks alive
+            signal("STOP", p);
+            slot = slotOwnedBy(file, p.pid());
+            if (slot < 0) {
+                signal("CONT", p);
+                awaitOutput(p, "a slot held", c -> slotOwnedBy(file, c.pid()) >= 0);
+            }
+        } while (slot < 0);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(16).putLong(0, 0x0123456789abcdefL), QueueDescriptor.BOOT_ID); // another boot
+        }
+
+        int sent = 0;
+        try (IpcContext ipc = open(durable); MessageQueue q = ipc.service(MessageQueueService.class).open("ledger")) {
+            assertThat(slotOwnedBy(file, p.pid())).as("slot %d of the earlier boot's process", slot).isNegative();
+            byte[] buf = new byte[TestMessages.MAX_LENGTH];
+            for (int n; (n = q.tryReceive(buf, 0, buf.length, null)) >= 0;) {
+                assertThat(TestMessages.isWhole(buf, n)).isTrue();
+            }
+            while (q.trySend(buf, 0, TestMessages.write(buf, 2, sent), 0)) {
+                sent++;
+            }
+        }
+        System.out.printf("restart recovery: slot %d of a live process of the earlier boot recovered; %d of %d slots"
+                + " free%n", slot, sent, DurableQueueChildMain.CAPACITY);
+        assertThat(sent).as("free slots after the restart").isEqualTo(DurableQueueChildMain.CAPACITY);
+    }
+
+    /** The first slot of the queue file whose owner word names {@code pid}, or -1. */
+    private static int slotOwnedBy(Path file, long pid) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long slots = QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.slotsOffset(DurableQueueChildMain.CAPACITY);
+            int slotSize = PriorityRingDescriptor.slotSize(TestMessages.MAX_LENGTH);
+            ByteBuffer word = ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+            for (int slot = 0; slot < DurableQueueChildMain.CAPACITY; slot++) {
+                word.clear();
+                ch.read(word, slots + (long) slot * slotSize + PriorityRingDescriptor.SLOT_OWNER_OFFSET);
+                long owner = word.getLong(0);
+                if (owner != 0 && ProcessLiveness.ownerId(owner) == pid) {
+                    return slot;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void signal(String signal, Process p) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+        if (signal.equals("STOP")) {
+            // stopped once /proc says so: state T
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat")).matches("(?s)\\d+ \\(.*\\) T .*")) {
+                assertThat(System.nanoTime() - deadline).as("child stopped").isNegative();
+                p.waitFor(1, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     @Test
