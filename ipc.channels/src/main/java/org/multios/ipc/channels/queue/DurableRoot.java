@@ -19,8 +19,7 @@ import org.multios.ipc.shm.mapped.ObjectDirectory;
  * {@link QueueDurability#NONE} live, as {@code <durable root>/queue/<name>} beside their owner
  * records ({@code <durable root>/.owners}), checked like the IPC root (a real directory of this
  * OS user that no one else may write). Made on the first durable create; refused on a file
- * system that lives in memory ({@value #MEMORY_FILE_SYSTEMS}), where nothing would survive a
- * reboot.
+ * system that lives in memory (tmpfs, ramfs), where nothing would survive a reboot.
  */
 final class DurableRoot {
     /** Framework or system property naming the durable root. */
@@ -28,7 +27,7 @@ final class DurableRoot {
     /** The default durable root's directory under the working directory. */
     static final String DEFAULT_DIRECTORY = "ipc-durable";
     /** File system types that keep their files in memory. */
-    static final String MEMORY_FILE_SYSTEMS = "tmpfs, ramfs";
+    static final Set<String> MEMORY_FILE_SYSTEMS = Set.of("tmpfs", "ramfs");
 
     private final Path root;
     private final ObjectDirectory directory;
@@ -44,10 +43,6 @@ final class DurableRoot {
             return Path.of(property).toAbsolutePath();
         }
         return Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve(DEFAULT_DIRECTORY);
-    }
-
-    Path root() {
-        return root;
     }
 
     /** The queue directory of the durable root. */
@@ -77,7 +72,7 @@ final class DurableRoot {
             throw new IpcException(IpcError.IO_ERROR, what + ": cannot read the file system of the durable root "
                     + root + ": " + e, e);
         }
-        if (Set.of("tmpfs", "ramfs").contains(type)) {
+        if (MEMORY_FILE_SYSTEMS.contains(type)) {
             throw new IpcException(IpcError.UNSUPPORTED, what + ": the durable root " + root + " is on " + type
                     + ", which keeps its files in memory and loses them at reboot; set " + PROPERTY
                     + " to a directory on a disk file system");

@@ -298,15 +298,15 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
             opened = in.open(name, maxLength);
         }
         QueueFile file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit);
-        if (file.durability() != QueueDurability.NONE && RestartRecovery.recoverIfRestarted(opened.path(), file)) {
-            file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit); // the new home
-        }
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);
         if (!opened.writable()) {
             caller.denied(ObjectType.QUEUE, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
                     file.displayName(), caller.process().toString());
+        }
+        if (file.durability() != QueueDurability.NONE && RestartRecovery.recoverIfRestarted(opened.path(), file)) {
+            file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit); // the new home
         }
         return session.track(new QueueHandle(this, session, file, grant, nonBlocking));
     }
