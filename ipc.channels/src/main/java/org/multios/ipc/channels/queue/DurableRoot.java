@@ -81,8 +81,8 @@ final class DurableRoot {
 
     /**
      * Makes a newly created queue's name and owner record survive a power loss: its file's content
-     * was flushed before it was linked; the directories that name it, and its record, are flushed
-     * here ({@code <root>/.owners/queue/<inode>} is the record's place, see the owner records of
+     * was flushed before it was linked; its record and every directory from the root down to it
+     * and to the record are flushed here ({@code <root>/.owners/queue/<inode>} is the record's place, see the owner records of
      * the mapped layer).
      *
      * @throws IpcException IO_ERROR naming the object and what could not be flushed
@@ -91,7 +91,9 @@ final class DurableRoot {
         Path records = root.resolve(".owners").resolve(ObjectType.QUEUE.label());
         sync(records.resolve(Long.toUnsignedString(inode)), what);
         sync(records, what);
+        sync(records.getParent(), what);
         sync(directory.directory(), what);
+        sync(root, what); // the first create made the directories above
     }
 
     private static void sync(Path p, String what) {
