@@ -26,10 +26,15 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param waitStrategy   how waits on the queue spend the time before they sleep in the kernel;
  *                       null for the platform default ({@link WaitStrategy#fromConfiguration}).
  *                       A queue that exists already keeps the strategy it was created with
+ * @param durability     where the queue lives and when its messages reach stable storage
+ *                       ({@link QueueDurability}; {@link QueueDurability#NONE} by default). Unlike
+ *                       the sizes, it is not ignored for a queue that exists: a create that
+ *                       finds the name taken by a queue of another durability fails with
+ *                       {@link org.multios.ipc.IpcError#ALREADY_EXISTS ALREADY_EXISTS}
  */
 @ProviderType
 public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode,
-        WaitStrategy waitStrategy) {
+        WaitStrategy waitStrategy, QueueDurability durability) {
 
     /** The largest message of {@link #defaults()}: 8 KiB, the Linux default. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024;
@@ -45,7 +50,8 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      *
      * @throws IpcException INVALID_ARGUMENT naming the option and its bound if
      *                      {@code maxMessageSize < 1}, {@code maxMessages < 1}, {@code flags} is
-     *                      or holds null, or {@code mode} is not in 0..0777
+     *                      or holds null, {@code mode} is not in 0..0777, or {@code durability}
+     *                      is null
      */
     public QueueOptions {
         if (maxMessageSize < 1) {
@@ -58,9 +64,18 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
         if (mode < 0 || mode > Permissions.MAX_MODE) {
             throw IpcException.invalidArgument("queue mode " + Integer.toOctalString(mode) + " is outside 0..0777");
         }
+        if (durability == null) {
+            throw IpcException.invalidArgument("queue durability must not be null (NONE: in memory only)");
+        }
     }
 
-    /** Options with the platform default wait strategy. */
+    /** Options of a queue in memory ({@link QueueDurability#NONE}). */
+    public QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode,
+            WaitStrategy waitStrategy) {
+        this(maxMessageSize, maxMessages, flags, mode, waitStrategy, QueueDurability.NONE);
+    }
+
+    /** Options of a queue in memory with the platform default wait strategy. */
     public QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode) {
         this(maxMessageSize, maxMessages, flags, mode, null);
     }
@@ -103,7 +118,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is less than 1
      */
     public QueueOptions withMaxMessageSize(int newMaxMessageSize) {
-        return new QueueOptions(newMaxMessageSize, maxMessages, flags, mode, waitStrategy);
+        return new QueueOptions(newMaxMessageSize, maxMessages, flags, mode, waitStrategy, durability);
     }
 
     /**
@@ -112,7 +127,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is less than 1
      */
     public QueueOptions withMaxMessages(int newMaxMessages) {
-        return new QueueOptions(maxMessageSize, newMaxMessages, flags, mode, waitStrategy);
+        return new QueueOptions(maxMessageSize, newMaxMessages, flags, mode, waitStrategy, durability);
     }
 
     /**
@@ -121,7 +136,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if {@code newFlags} is or holds null
      */
     public QueueOptions withFlags(Set<QueueFlag> newFlags) {
-        return new QueueOptions(maxMessageSize, maxMessages, newFlags, mode, waitStrategy);
+        return new QueueOptions(maxMessageSize, maxMessages, newFlags, mode, waitStrategy, durability);
     }
 
     /**
@@ -142,12 +157,21 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is not in 0..0777
      */
     public QueueOptions withMode(int newMode) {
-        return new QueueOptions(maxMessageSize, maxMessages, flags, newMode, waitStrategy);
+        return new QueueOptions(maxMessageSize, maxMessages, flags, newMode, waitStrategy, durability);
     }
 
     /** A copy with another wait strategy (null: the platform default). */
     public QueueOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
-        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, newWaitStrategy);
+        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, newWaitStrategy, durability);
+    }
+
+    /**
+     * A copy with another durability.
+     *
+     * @throws IpcException INVALID_ARGUMENT if it is null
+     */
+    public QueueOptions withDurability(QueueDurability newDurability) {
+        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, waitStrategy, newDurability);
     }
 
     /** Whether {@link QueueFlag#EXCLUSIVE} is set. */

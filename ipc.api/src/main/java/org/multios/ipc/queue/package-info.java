@@ -9,6 +9,11 @@
  * first, first in first out within a priority); each message is received exactly once, by any
  * of the processes that have the queue open.
  *
+ * <p>A queue lives in memory (the IPC root) unless it was created with a
+ * {@link org.multios.ipc.queue.QueueDurability} other than {@code NONE}: then it lives on disk,
+ * in the durable root, and survives reboots and, as its level says, power loss. Names form one
+ * namespace over both roots.
+ *
  * <p>{@link org.multios.ipc.queue.QueueFlag} maps the POSIX open flags: a create opens the
  * queue if it exists ({@code O_CREAT}) unless {@link org.multios.ipc.queue.QueueFlag#EXCLUSIVE
  * EXCLUSIVE} ({@code O_EXCL}); {@link org.multios.ipc.queue.QueueFlag#NON_BLOCKING NON_BLOCKING}
@@ -40,7 +45,7 @@
  * loss.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.multios.ipc.queue;
 
 import org.osgi.annotation.bundle.Export;

@@ -56,6 +56,16 @@ class QueueOptionsTest {
     }
 
     @Test
+    void durabilityIsInMemoryByDefaultAndKeptByEveryCopy() {
+        assertThat(QueueOptions.defaults().durability()).isEqualTo(QueueDurability.NONE);
+        assertThat(new QueueOptions(1, 1, Set.of(), 0600).durability()).isEqualTo(QueueDurability.NONE);
+        QueueOptions sync = QueueOptions.of(64, 8).withDurability(QueueDurability.SYNC);
+        assertThat(sync.withMaxMessages(4).withMaxMessageSize(32).withFlags(QueueFlag.EXCLUSIVE).withMode(0640)
+                .withWaitStrategy(null).durability()).isEqualTo(QueueDurability.SYNC);
+        assertInvalid(() -> QueueOptions.defaults().withDurability(null), "durability");
+    }
+
+    @Test
     void flagsAreCopiedAndUnmodifiable() {
         Set<QueueFlag> flags = EnumSet.of(QueueFlag.NON_BLOCKING);
         QueueOptions o = QueueOptions.defaults().withFlags(flags);

@@ -62,6 +62,7 @@ import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.queue.QueueRegistration;
 import org.ops4j.pax.exam.Configuration;
@@ -97,6 +98,8 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
     private static final String CHANNELS_FILE_PROPERTY = "ipc.channels.file";
     /** System property naming the directory under which the roots of these tests are made. */
     private static final String ROOTS_PROPERTY = "ipc.channels.roots";
+    /** Framework property naming the durable root (MessageQueueMechanism.DURABLE_ROOT_PROPERTY). */
+    private static final String DURABLE_ROOT_PROPERTY = "org.multios.ipc.durable.root";
     /** Names of the threads the queue mechanism runs listeners on. */
     private static final String LISTENER_THREAD_PREFIX = "ipc-queue-listener";
     /** Names of this test's own waiter threads. */
@@ -108,6 +111,7 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
     private final AtomicInteger waiterNumbers = new AtomicInteger();
     private ExecutorService waiters;
     private Path root;
+    private Path durableRoot;
 
     @Override
     @Configuration
@@ -117,6 +121,7 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         Path fresh = roots.resolve("root-" + UUID.randomUUID());
         return OptionUtils.combine(super.config(),
                 frameworkProperty(IpcEnvironment.ROOT_PROPERTY).value(fresh.toString()),
+                frameworkProperty(DURABLE_ROOT_PROPERTY).value(fresh + "-durable"),
                 systemProperty(CHANNELS_FILE_PROPERTY).value(gateway.file(CHANNELS_BUNDLE).toString()),
                 systemProperty(ROOTS_PROPERTY).value(roots.toString()));
     }
@@ -131,6 +136,9 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         assertTrue("the IPC root " + root + " lies under " + roots, root.startsWith(roots) && !root.equals(roots));
         deleteTree(root);
         Files.createDirectories(root);
+        durableRoot = Path.of(context.getProperty(DURABLE_ROOT_PROPERTY)).toAbsolutePath().normalize();
+        assertTrue("the durable root " + durableRoot + " lies under " + roots, durableRoot.startsWith(roots));
+        deleteTree(durableRoot);
         waiters = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, WAITER_THREAD_PREFIX + waiterNumbers.incrementAndGet());
             t.setDaemon(true);
@@ -155,6 +163,9 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         toRelease.forEach(Runnable::run);
         if (root != null) {
             deleteTree(root);
+        }
+        if (durableRoot != null) {
+            deleteTree(durableRoot);
         }
     }
 
@@ -502,6 +513,28 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         PipeService pipesAfter = service(fixtureContext(), PipeService.class);
         expectError(IpcError.ALREADY_EXISTS, "the named pipe stays", () -> pipesAfter.createNamed("fw-stop-fifo", 0660));
         assertTrue(runtime().object(ObjectType.QUEUE, "fw-kept").isPresent());
+    }
+
+    // ------------------------------------------------------------------ durable queues
+
+    @Test(timeout = 120_000)
+    public void aDurableQueueLivesInTheConfiguredDurableRootAndKeepsItsMessagesOverARestart() throws Exception {
+        MessageQueueService theirs = service(fixtureContext(), MessageQueueService.class);
+        MessageQueue queue = keep(theirs.create("fw-durable",
+                QueueOptions.of(32, 8).withDurability(QueueDurability.SYNC).withMode(0660)));
+        send(queue, "routine", 2);
+        send(queue, "alarm", 20);
+        assertTrue("the queue's file is in the durable root",
+                Files.isRegularFile(durableRoot.resolve("queue").resolve("fw-durable"), LinkOption.NOFOLLOW_LINKS));
+        assertFalse("and not in the IPC root", Files.exists(root.resolve("queue").resolve("fw-durable")));
+
+        Bundle channels = installed(CHANNELS_BUNDLE);
+        channels.stop();
+        awaitWithdrawn(MessageQueueService.class);
+        channels.start();
+        MessageQueue again = keep(service(context, MessageQueueService.class).open("fw-durable"));
+        assertEquals("found by name after the restart, in priority order", List.of("alarm 20", "routine 2"),
+                drain(again));
     }
 
     // ------------------------------------------------------------------ reinstalling the bundle

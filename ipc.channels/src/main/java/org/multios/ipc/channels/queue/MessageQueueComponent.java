@@ -15,7 +15,9 @@ import org.osgi.service.component.annotations.Modified;
 
 /**
  * The message queue mechanism in OSGi: limits from the platform's limits configuration, the IPC
- * root from the framework property {@value IpcEnvironment#ROOT_PROPERTY}. Stopping the bundle
+ * root from the framework property {@value IpcEnvironment#ROOT_PROPERTY}, the durable root from
+ * {@value MessageQueueMechanism#DURABLE_ROOT_PROPERTY} (by default {@code ipc-durable} under the
+ * working directory). Stopping the bundle
  * closes every handle and listener registration (waiters wake with CLOSED); named queues and
  * their messages stay and are found again on restart.
  */
@@ -30,7 +32,8 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
     /** Starts the mechanism. */
     @Activate
     public MessageQueueComponent(BundleContext context, Map<String, Object> config) {
-        this(new MessageQueueMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
+        this(new MessageQueueMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
+                DurableRoot.configured(context.getProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY))),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
         configured(config);
         publish(context, config);

@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.queue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
@@ -33,12 +35,24 @@ import org.multios.ipc.spi.MechanismProvider;
  * restart and the death of every process using them, messages included. Every caller gets a
  * {@link MessageQueueService} bound to it. Used by the OSGi component and by the plain-Java
  * bootstrap alike.
+ *
+ * <p>Durable queues ({@link QueueDurability} other than NONE) live the same way under the
+ * durable root ({@value #DURABLE_ROOT_PROPERTY}, by default {@code ipc-durable} under the working
+ * directory). Names are one namespace over both roots: a create checks, under the IPC root's
+ * creation lock (which every create of either root takes), that the other root does not hold the
+ * name; an open looks in the IPC root, then in the durable root.
  */
 public final class MessageQueueMechanism implements MechanismProvider<MessageQueueService> {
+    /** Framework or system property naming the durable root. */
+    public static final String DURABLE_ROOT_PROPERTY = DurableRoot.PROPERTY;
+
     private static final int CREATE_ATTEMPTS = 8;
 
     private final ObjectDirectory directory;
+    private final DurableRoot durableRoot;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
+    private final RootHoldings durableHoldings;
+    private final GroupCommit groupCommit = new GroupCommit();
     private final Map<CallerContext, QueueSession> sessions = new ConcurrentHashMap<>();
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
     private volatile QueueSession[] sessionArray = new QueueSession[0];
@@ -46,10 +60,21 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
 
-    /** A mechanism working in the given environment. */
+    /**
+     * A mechanism working in the given environment, with the durable root the system property
+     * {@value #DURABLE_ROOT_PROPERTY} names (by default {@code ipc-durable} under the working
+     * directory).
+     */
     public MessageQueueMechanism(IpcEnvironment environment) {
+        this(environment, DurableRoot.configured(System.getProperty(DURABLE_ROOT_PROPERTY)));
+    }
+
+    /** A mechanism working in the given environment whose durable queues live under {@code durableRoot}. */
+    public MessageQueueMechanism(IpcEnvironment environment, Path durableRoot) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.QUEUE);
+        this.durableRoot = new DurableRoot(durableRoot.toAbsolutePath(), environment);
+        this.durableHoldings = new RootHoldings(() -> this.durableRoot.environment(this.environment));
     }
 
     /** Applies changed limits to later operations. */
@@ -94,19 +119,32 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         for (CallerContext c : List.copyOf(sessions.keySet())) {
             release(c);
         }
+        groupCommit.close();
     }
 
     @Override
     public List<ObjectInfo> objects() {
         List<ObjectInfo> all = new ArrayList<>();
-        for (String name : directory.names()) {
-            try {
-                all.add(QueueFileReader.describe(directory, name));
-            } catch (IpcException gone) {
-                // unlinked meanwhile, foreign or unreadable
+        for (ObjectDirectory d : List.of(directory, durableRoot.directory())) {
+            for (String name : d.names()) {
+                try {
+                    all.add(QueueFileReader.describe(d, name));
+                } catch (IpcException gone) {
+                    // unlinked meanwhile, foreign or unreadable
+                }
             }
         }
         return all;
+    }
+
+    /** The directory that holds the queue {@code name} now, or null if neither root does. */
+    private ObjectDirectory holder(String name) {
+        for (ObjectDirectory d : List.of(directory, durableRoot.directory())) {
+            if (d.verifyDirectories() && d.fileKey(name) != null) {
+                return d;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -149,7 +187,8 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         for (int attempt = 1;; attempt++) {
             if (!options.exclusive()) {
                 try {
-                    return open(session, name, Rights.READ_WRITE, options.nonBlocking());
+                    return requireDurability(open(session, name, Rights.READ_WRITE, options.nonBlocking()),
+                            options.durability());
                 } catch (IpcException e) {
                     if (e.error() != IpcError.NOT_FOUND) {
                         throw e;
@@ -167,24 +206,56 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         }
     }
 
+    /** The queue opened, if it has the durability a create asked for; else closed, and ALREADY_EXISTS. */
+    private static MessageQueue requireDurability(MessageQueue opened, QueueDurability asked) {
+        QueueDurability has = ((QueueHandle) opened).file().durability();
+        if (has != asked) {
+            opened.close();
+            throw new IpcException(IpcError.ALREADY_EXISTS, "queue '" + opened.name().orElse("") + "' exists with"
+                    + " durability " + has + ", not " + asked + "; open it by name, or unlink it first");
+        }
+        return opened;
+    }
+
     private MessageQueue createNew(QueueSession session, String name, QueueOptions options) {
         String what = "queue '" + name + "'";
         var limits = environment.limits();
         limits.check(Limit.QUEUE_MESSAGES, options.maxMessages(), what);
         limits.check(Limit.MESSAGE_SIZE, options.maxMessageSize(), what);
-        limits.check(Limit.OBJECTS, directory.names().size() + 1L, "queues");
+        limits.check(Limit.OBJECTS, directory.names().size() + durableRoot.directory().names().size() + 1L, "queues");
         CallerContext caller = session.caller();
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
         WaitStrategy waitStrategy = options.waitStrategy() != null ? options.waitStrategy() : defaultWaitStrategy;
         Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.ADMIN);
         long length = QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages());
-        ObjectDirectory.Created created = holdings.creating(caller, what, length,
-                () -> directory.create(name, length, permissions,
-                        region -> QueueFile.initialize(region, options.maxMessageSize(), options.maxMessages(),
-                                options.mode(), waitStrategy, self)));
-        QueueFile file = QueueFile.created(name, created, directory, self);
+        QueueDurability durability = options.durability();
+        boolean durable = durability != QueueDurability.NONE;
+        ObjectDirectory home = durable ? durableRoot.directory() : directory;
+        ObjectDirectory other = durable ? directory : durableRoot.directory();
+        // under the IPC root's creation lock, which every create of either root takes: one namespace
+        ObjectDirectory.Created created = holdings.creating(caller, what, durable ? 0 : length, () -> {
+            if (other.verifyDirectories() && other.fileKey(name) != null) {
+                throw IpcException.alreadyExists(ObjectType.QUEUE, name);
+            }
+            if (!durable) {
+                return create(directory, name, length, permissions, options, waitStrategy, self);
+            }
+            durableRoot.prepare(what);
+            return durableHoldings.creating(caller, what, length,
+                    () -> create(home, name, length, permissions, options, waitStrategy, self));
+        });
+        if (durable) {
+            durableRoot.syncCreated(created.inode(), what);
+        }
+        QueueFile file = QueueFile.created(name, created, home, self, groupCommit);
         return session.track(new QueueHandle(this, session, file, grant, options.nonBlocking()));
+    }
+
+    private static ObjectDirectory.Created create(ObjectDirectory in, String name, long length,
+            Permissions permissions, QueueOptions options, WaitStrategy waitStrategy, IpcProcess self) {
+        return in.create(name, length, permissions, region -> QueueFile.initialize(region, options.maxMessageSize(),
+                options.maxMessages(), options.mode(), waitStrategy, options.durability(), self));
     }
 
     MessageQueue open(QueueSession session, String name, int rights, Set<QueueFlag> flags) {
@@ -212,10 +283,20 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
     private MessageQueue open(QueueSession session, String name, int rights, boolean nonBlocking) {
         var limits = environment.limits();
-        ObjectDirectory.Opened opened = directory.open(name, QueueDescriptor.fileLength(
-                (int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30),
-                (int) Math.min(limits.get(Limit.QUEUE_MESSAGES), 1 << 30)));
-        QueueFile file = QueueFile.of(name, opened, directory, opened.region().length(), true);
+        long maxLength = QueueDescriptor.fileLength((int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30),
+                (int) Math.min(limits.get(Limit.QUEUE_MESSAGES), 1 << 30));
+        ObjectDirectory in = directory;
+        ObjectDirectory.Opened opened;
+        try {
+            opened = directory.open(name, maxLength);
+        } catch (IpcException e) {
+            if (e.error() != IpcError.NOT_FOUND) {
+                throw e;
+            }
+            in = durableRoot.directory();
+            opened = in.open(name, maxLength);
+        }
+        QueueFile file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);
         if (!opened.writable()) {
@@ -223,14 +304,21 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
                     file.displayName(), caller.process().toString());
         }
+        if (file.durability() != QueueDurability.NONE && RestartRecovery.recoverIfRestarted(opened.path(), file)) {
+            file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit); // the new home
+        }
         return session.track(new QueueHandle(this, session, file, grant, nonBlocking));
     }
 
     void unlink(QueueSession session, String name) {
         directory.path(name);
         checkOpen();
-        session.caller().authorize(ObjectType.QUEUE, name, directory.permissions(name), Rights.ADMIN);
-        directory.unlink(name);
+        ObjectDirectory in = holder(name);
+        if (in == null) {
+            throw IpcException.notFound(ObjectType.QUEUE, name);
+        }
+        session.caller().authorize(ObjectType.QUEUE, name, in.permissions(name), Rights.ADMIN);
+        in.unlink(name);
     }
 
     /** The service bound to one caller. */

@@ -19,6 +19,7 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *       64  +------------------------------------------------------+
  *           | max message size (int) | max messages (int)          |
  *           | wait strategy (int: kind + 1 in bits 0-3, µs above)  |
+ *           | durability (int: QueueDurability ordinal, 0 = NONE)  |
  *      128  +------------------------------------------------------+
  *           | listener: owner word of the registered process, 0 = |
  *           | none (long; start tick, foreign bit and pid, as the  |
@@ -30,6 +31,9 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           | messages out, bytes in, bytes out, high-water mark,  |
  *           | waits, timeouts, errors, denials, handles now        |
  *      896  +------------------------------------------------------+
+ *           | boot id (two longs, /proc/sys/kernel/random/boot_id) |
+ *           | of the boot that last used the queue: durable only   |
+ *      960  +------------------------------------------------------+
  *           | reserved; IPC owner and group of the common header   |
  *     4096  +------------------------------------------------------+
  *           | message ring: PriorityRingDescriptor.length(max      |
@@ -40,7 +44,11 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * The common header's data length is the ring's length. A program that dies without closing
  * leaves "handles now" too high: counters are statistics, not ownership. Layout version 3: the
  * listener word was a bare pid in version 2. Layout version 4: the wait strategy word, and
- * senders bump the ring's sequences only while someone sleeps on them.
+ * senders bump the ring's sequences only while someone sleeps on them; the durability word (at
+ * 76, zero in files made before it existed, which are all in memory) says how the queue's file is
+ * flushed, and a durable queue's file lives in the durable root. The boot id (at 896, durable
+ * queues only) names the boot of the machine whose processes may own the ring's slots: the first
+ * opener in another boot recovers every owned slot (see {@link RestartRecovery}).
  */
 final class QueueDescriptor {
     static final int LAYOUT_VERSION = 4;
@@ -50,6 +58,7 @@ final class QueueDescriptor {
     static final int MAX_MESSAGE_SIZE = 64;
     static final int MAX_MESSAGES = 68;
     static final int WAIT_STRATEGY = 72;
+    static final int DURABILITY = 76;
     static final int LISTENER_OWNER = 2 * CACHE_LINE;
     static final int NOTIFY_SEQUENCE = 3 * CACHE_LINE;
 
@@ -63,6 +72,7 @@ final class QueueDescriptor {
     static final int ERRORS = 11 * CACHE_LINE;
     static final int DENIALS = 12 * CACHE_LINE;
     static final int HANDLES = 13 * CACHE_LINE;
+    static final int BOOT_ID = 14 * CACHE_LINE;
 
     private QueueDescriptor() {
     }

@@ -18,6 +18,7 @@ import org.multios.ipc.WaitTimes;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.MappedRegion;
 import org.multios.ipc.shm.mapped.ObjectDirectory;
@@ -26,7 +27,8 @@ import org.multios.ipc.shm.mapped.WaitLoop;
 
 /**
  * One named queue as this JVM sees it: its mapped file (or a copy of its header, for listing),
- * the message ring in it, its identity and the counters of its shared header.
+ * the message ring in it, its identity, the counters of its shared header, and its durability
+ * with the policy that makes each sent message as durable as that says.
  */
 final class QueueFile {
     private final long id;
@@ -39,9 +41,12 @@ final class QueueFile {
     private final int maxMessages;
     private final WaitStrategy waitStrategy;
     private final DepthMark depthMark;
+    private final QueueDurability durability;
+    private final DurabilityPolicy policy;
 
     private QueueFile(long id, String name, MappedRegion region, PriorityRing ring, ObjectDirectory directory,
-            IpcProcess creator, int maxMessageSize, int maxMessages, WaitStrategy waitStrategy) {
+            IpcProcess creator, int maxMessageSize, int maxMessages, WaitStrategy waitStrategy,
+            QueueDurability durability, GroupCommit group) {
         this.id = id;
         this.name = name;
         this.region = region;
@@ -52,18 +57,29 @@ final class QueueFile {
         this.maxMessages = maxMessages;
         this.waitStrategy = waitStrategy;
         this.depthMark = new DepthMark(region, MESSAGES_OUT, HIGH_WATER_MARK);
+        this.durability = durability;
+        this.policy = ring == null ? DurabilityPolicy.NOTHING
+                : DurabilityPolicy.of(durability, region, displayName(), group);
     }
 
-    /** Writes the queue header and lays out an empty ring in a new file. */
+    /**
+     * Writes the queue header and lays out an empty ring in a new file; a durable queue's file is
+     * then flushed, so that it is whole on disk before its name appears.
+     */
     static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
-            WaitStrategy waitStrategy, IpcProcess self) {
+            WaitStrategy waitStrategy, QueueDurability durability, IpcProcess self) {
         new ObjectFileHeader(region).initialize(ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
                 ringLength(maxMessageSize, maxMessages), mode, self.pid(), self.startTimeMillis(),
                 System.currentTimeMillis());
         region.putInt(MAX_MESSAGE_SIZE, maxMessageSize);
         region.putInt(MAX_MESSAGES, maxMessages);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(waitStrategy));
+        region.putInt(DURABILITY, durability.ordinal());
         PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize);
+        if (durability != QueueDurability.NONE) {
+            RestartRecovery.stamp(region);
+            DurabilityPolicy.flush(region, ObjectType.QUEUE.label() + " file");
+        }
     }
 
     /**
@@ -71,10 +87,11 @@ final class QueueFile {
      *
      * @param fileLength the length of the file (the region may be only a copy of its header)
      * @param mapped     whether the region maps the whole file (else no ring is attached)
+     * @param group      the group commit of GROUP queues
      * @throws IpcException CORRUPTED if the file is not a queue of this layout
      */
     static QueueFile of(String name, ObjectDirectory.Opened opened, ObjectDirectory directory, long fileLength,
-            boolean mapped) {
+            boolean mapped, GroupCommit group) {
         String what = ObjectType.QUEUE.label() + " '" + name + "'";
         MappedRegion region = opened.region();
         ObjectFileHeader header = new ObjectFileHeader(region);
@@ -90,6 +107,7 @@ final class QueueFile {
                     + " bytes, which do not match its " + header.dataLength() + " bytes of data");
         }
         WaitStrategy waitStrategy = WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what);
+        QueueDurability durability = durability(region, what);
         PriorityRing ring = null;
         if (mapped) {
             ring = PriorityRing.attach(region, RING_OFFSET, header.dataLength(), what, r -> notifyListener(region, r));
@@ -102,12 +120,24 @@ final class QueueFile {
         long pid = header.creatorPid();
         IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
                 header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
-        return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy);
+        return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
+                durability, group);
+    }
+
+    /** The durability word of a queue's header, checked. */
+    private static QueueDurability durability(MappedRegion region, String what) {
+        int word = region.getInt(DURABILITY);
+        QueueDurability[] levels = QueueDurability.values();
+        if (word < 0 || word >= levels.length) {
+            throw new IpcException(IpcError.CORRUPTED, what + " declares durability " + word + ", not one of 0.."
+                    + (levels.length - 1));
+        }
+        return levels[word];
     }
 
     /** A queue this process has just created. */
     static QueueFile created(String name, ObjectDirectory.Created created, ObjectDirectory directory,
-            IpcProcess self) {
+            IpcProcess self, GroupCommit group) {
         MappedRegion region = created.region();
         int size = region.getInt(MAX_MESSAGE_SIZE);
         int count = region.getInt(MAX_MESSAGES);
@@ -115,7 +145,7 @@ final class QueueFile {
         PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, ringLength(size, count), what,
                 r -> notifyListener(region, r));
         return new QueueFile(created.inode(), name, region, ring, directory, self, size, count,
-                WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what));
+                WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what), durability(region, what), group);
     }
 
     /**
@@ -180,11 +210,22 @@ final class QueueFile {
         region.getAndAddLong(offset, delta);
     }
 
-    /** Counts a message sent and raises the high-water mark if the depth passed it. */
+    /** Where the queue lives and when its messages reach stable storage. */
+    QueueDurability durability() {
+        return durability;
+    }
+
+    /**
+     * Counts a message sent (published), raises the high-water mark if the depth passed it, and
+     * makes it as durable as the queue's level says (a SYNC queue returns once it is on disk).
+     *
+     * @throws IpcException IO_ERROR if the queue's file could not be flushed
+     */
     void sent(int bytes) {
         long in = region.getAndAddLong(MESSAGES_IN, 1) + 1;
         region.getAndAddLong(BYTES_IN, bytes);
         depthMark.sent(in);
+        policy.published();
     }
 
     /** Counts a message received. */

@@ -29,6 +29,6 @@ public final class QueueFileReader implements ObjectFileReader {
     /** A snapshot of a named queue read from a copy of its header (nothing mapped, nothing written). */
     static ObjectInfo describe(ObjectDirectory directory, String name) {
         ObjectDirectory.Opened header = directory.snapshot(name, QueueDescriptor.RING_OFFSET);
-        return QueueFile.of(name, header, directory, header.attributes().size(), false).info();
+        return QueueFile.of(name, header, directory, header.attributes().size(), false, null).info();
     }
 }

@@ -754,6 +754,28 @@ public final class PriorityRing {
     }
 
     /**
+     * Recovers every slot that has an owner as if that owner were dead, forgets the sleepers
+     * counted in, then recovers as {@link #recover()} does. Only for a ring that no live process
+     * uses, whose owner words may name processes of an earlier boot of the machine that look alive
+     * now (a reused pid and start tick) or live in namespaces that no longer exist: a durable
+     * queue's file opened for the first time after a restart, under its opener's lock.
+     *
+     * @return the slots recovered
+     */
+    public int recoverAfterRestart() {
+        int recovered = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            long owner = region.getLongVolatile(slot(slot) + SLOT_OWNER_OFFSET);
+            if (owner != 0 && repair(slot, owner)) {
+                recovered++;
+            }
+        }
+        region.putIntVolatile(base + RECEIVERS_SLEEPING_OFFSET, 0);
+        region.putIntVolatile(base + SENDERS_SLEEPING_OFFSET, 0);
+        return recovered + recover();
+    }
+
+    /**
      * {@link #recover()} at most every {@link #SWEEP_INTERVAL_NANOS} (per attachment): a send that
      * fails calls it, and so should a receiver before it sleeps, which then finds a message whose
      * sender died after publishing it but before marking its priority.
