@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.multios.ipc.IpcException;
+import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.spi.ConfigurationReader;
 
 /**
@@ -28,6 +29,7 @@ import org.multios.ipc.spi.ConfigurationReader;
  * @param overflow           what happens when the store queue is full
  * @param storeQueue         the name of the IPC queue outbound messages wait in
  * @param storeMessages      how many messages the store queue holds
+ * @param storeDurability    how the store queue keeps its messages (a durable queue unless NONE)
  * @param maxMessageSize     the largest payload in either direction, bytes
  * @param inFlight           outbound messages published but not yet acknowledged, at most
  * @param sessionExpiry      how long the broker keeps this client's session (subscriptions and
@@ -39,7 +41,7 @@ import org.multios.ipc.spi.ConfigurationReader;
  */
 record BridgeSettings(URI brokerUri, String clientId, String username, String password,
         Optional<Path> trustCertificates, Optional<Path> keyStore, String keyStorePassword, List<Mapping> mappings,
-        Overflow overflow, String storeQueue, int storeMessages, int maxMessageSize, int inFlight,
+        Overflow overflow, String storeQueue, int storeMessages, QueueDurability storeDurability, int maxMessageSize, int inFlight,
         Duration sessionExpiry, Duration reconnectMin, Duration reconnectMax, Duration inboundTimeout) {
 
     private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
@@ -65,6 +67,8 @@ record BridgeSettings(URI brokerUri, String clientId, String username, String pa
         Overflow overflow = config.parse("overflow", config.string("overflow", "block"), Overflow::parse);
         String store = config.string("store.queue", "mqtt." + clientId.replaceAll("[^A-Za-z0-9._-]", "_"));
         int storeMessages = (int) config.whole("store.messages", 256, 1, Integer.MAX_VALUE);
+        QueueDurability storeDurability = config.parse("store.durability", config.string("store.durability", "group"),
+                BridgeSettings::durability);
         int maxMessageSize = (int) config.whole("max.message.size", 8192, 1, 256 * 1024 * 1024);
         int inFlight = (int) config.whole("in.flight", 16, 1, 65_535);
         Duration expiry = Duration.ofSeconds(config.whole("session.expiry.seconds", 3600, 0, 0xFFFF_FFFFL));
@@ -86,7 +90,7 @@ record BridgeSettings(URI brokerUri, String clientId, String username, String pa
         }
         return new BridgeSettings(uri, clientId, username, password, trust, keyStore, keyStorePassword,
                 List.copyOf(mappings), overflow, config.parse("store.queue", store, BridgeSettings::queueName),
-                storeMessages, maxMessageSize, inFlight, expiry, min, max, inbound);
+                storeMessages, storeDurability, maxMessageSize, inFlight, expiry, min, max, inbound);
     }
 
     /** Whether the broker is reached over TLS. */
@@ -112,6 +116,15 @@ record BridgeSettings(URI brokerUri, String clientId, String username, String pa
             throw IpcException.invalidArgument("'" + name + "' is not a valid queue name");
         }
         return name;
+    }
+
+    private static QueueDurability durability(String text) {
+        for (QueueDurability d : QueueDurability.values()) {
+            if (d.name().equalsIgnoreCase(text)) {
+                return d;
+            }
+        }
+        throw IpcException.invalidArgument("expected none, os, group or sync, found '" + text + "'");
     }
 
     private static Optional<Path> path(String text) {

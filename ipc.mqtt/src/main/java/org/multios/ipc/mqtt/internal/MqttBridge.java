@@ -60,7 +60,7 @@ public final class MqttBridge implements AutoCloseable {
                     java.nio.charset.StandardCharsets.UTF_8).length).max().orElse(0);
             store = new StoreQueue(queues, settings.storeQueue(),
                     StoreRecordDescriptor.HEADER_LENGTH + maxTopic + settings.maxMessageSize(),
-                    settings.storeMessages(), settings.overflow());
+                    settings.storeMessages(), settings.storeDurability(), settings.overflow());
         } catch (RuntimeException e) {
             closeObjects();
             throw e;

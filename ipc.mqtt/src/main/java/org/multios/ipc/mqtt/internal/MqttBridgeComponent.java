@@ -87,6 +87,11 @@ public final class MqttBridgeComponent {
         @AttributeDefinition(name = "Store size", description = "Messages the store queue holds.")
         int store_messages() default 256;
 
+        @AttributeDefinition(name = "Store durability", description = "How the store queue keeps outbound "
+                + "messages: group (default: a durable queue, flushed within milliseconds), sync (each "
+                + "message flushed), os (page cache only) or none (the IPC root, lost at reboot).")
+        String store_durability() default "group";
+
         @AttributeDefinition(name = "Maximum message size", description = "Bytes, either direction.")
         int max_message_size() default 8192;
 

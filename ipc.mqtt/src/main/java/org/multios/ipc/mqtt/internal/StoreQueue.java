@@ -7,6 +7,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
 
 /**
@@ -23,18 +24,19 @@ final class StoreQueue implements AutoCloseable {
     private final Overflow overflow;
     private final byte[] discard;
 
-    StoreQueue(MessageQueueService queues, String name, int maxRecordSize, int maxMessages, Overflow overflow) {
-        this.queue = queues.create(name, options(maxRecordSize, maxMessages));
+    StoreQueue(MessageQueueService queues, String name, int maxRecordSize, int maxMessages,
+            QueueDurability durability, Overflow overflow) {
+        this.queue = queues.create(name, options(maxRecordSize, maxMessages, durability));
         this.overflow = overflow;
         this.discard = new byte[queue.attributes().maxMessageSize()];
     }
 
     /**
-     * The store queue's options: the one place that decides how outbound messages are kept
-     * (a durable queue's options go here).
+     * The store queue's options: the one place that decides how outbound messages are kept. A
+     * durable store (by default GROUP) keeps them over a reboot in the durable root.
      */
-    static QueueOptions options(int maxRecordSize, int maxMessages) {
-        return QueueOptions.of(maxRecordSize, maxMessages).withMode(0600);
+    static QueueOptions options(int maxRecordSize, int maxMessages, QueueDurability durability) {
+        return QueueOptions.of(maxRecordSize, maxMessages).withMode(0600).withDurability(durability);
     }
 
     /**

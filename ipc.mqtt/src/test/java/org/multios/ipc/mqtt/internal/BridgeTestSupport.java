@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.ObjectType;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.event.EventService;
@@ -25,13 +26,21 @@ import org.multios.ipc.queue.QueueOptions;
 
 /** A plain-Java IPC context on a fresh root, and bridges on it, all closed after each test. */
 abstract class BridgeTestSupport {
+    /** The property naming the durable root (MessageQueueMechanism.DURABLE_ROOT_PROPERTY). */
+    private static final String DURABLE_ROOT = "org.multios.ipc.durable.root";
+
     Path root;
+    Path durableRoot;
     IpcContext ipc;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeEach
     void openContext() throws IOException {
         root = Files.createTempDirectory(Path.of("/tmp"), "ipcmqtt");
+        // each test's durable store queues in a fresh durable root on the build's disk
+        Files.createDirectories(Path.of("target"));
+        durableRoot = Files.createTempDirectory(Path.of("target"), "durable").toAbsolutePath();
+        System.setProperty(DURABLE_ROOT, durableRoot.toString());
         ipc = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()));
     }
 
@@ -41,9 +50,27 @@ abstract class BridgeTestSupport {
             closeables.get(i).close();
         }
         ipc.close();
+        System.clearProperty(DURABLE_ROOT);
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /**
+     * Closes every bridge and the IPC context, empties the IPC root (as a reboot empties a tmpfs
+     * root; the durable root stays) and opens a new context on it.
+     */
+    void reopenOnAnEmptyIpcRoot() throws Exception {
+        closeAll();
+        closeables.clear();
+        Files.createDirectories(root);
+        System.setProperty(DURABLE_ROOT, durableRoot.toString());
+        ipc = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()));
+    }
+
+    /** Where the queue {@code name} lives under the root {@code ipcRoot}. */
+    static Path queueFile(Path ipcRoot, String name) {
+        return new IpcEnvironment(ipcRoot, IpcLimits.defaults()).directory(ObjectType.QUEUE).resolve(name);
     }
 
     <T extends AutoCloseable> T closeLater(T c) {

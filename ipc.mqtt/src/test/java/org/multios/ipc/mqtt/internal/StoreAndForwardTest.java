@@ -57,6 +57,32 @@ class StoreAndForwardTest extends BridgeTestSupport {
         assertThat(bridge.status().dropped()).isZero();
     }
 
+    @Test
+    void theStoreIsADurableQueueThatOutlivesTheIpcRoot() throws Exception {
+        MessageQueue out = queue("orders", 16);
+        for (int i = 0; i < 3; i++) {
+            send(out, "m" + i, 4);
+        }
+        MqttBridge bridge = bridge("broker.uri", "tcp://127.0.0.1:" + Mosquitto.freePort(), "client.id", "gw-durable",
+                "mappings", "queue orders out fleet/orders 1");
+        await(bridge, st -> st.stored() == 3, 20, "3 messages stored");
+        bridge.close();
+        assertThat(queueFile(durableRoot, "mqtt.gw-durable")).exists();
+        assertThat(queueFile(root, "mqtt.gw-durable")).doesNotExist();
+        reopenOnAnEmptyIpcRoot(); // what a reboot leaves of a tmpfs root: nothing
+        assertThat(storeContents("mqtt.gw-durable")).containsExactly("m0@4", "m1@4", "m2@4");
+    }
+
+    @Test
+    void storeDurabilityNoneKeepsTheStoreOnTheIpcRoot() throws Exception {
+        queue("orders", 16);
+        MqttBridge bridge = bridge("broker.uri", "tcp://127.0.0.1:" + Mosquitto.freePort(), "client.id", "gw-memory",
+                "mappings", "queue orders out fleet/orders 1", "store.durability", "none");
+        bridge.close();
+        assertThat(queueFile(root, "mqtt.gw-memory")).exists();
+        assertThat(queueFile(durableRoot, "mqtt.gw-memory")).doesNotExist();
+    }
+
     private static void send(MessageQueue q, String text, int priority) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         q.send(b, 0, b.length, priority);
