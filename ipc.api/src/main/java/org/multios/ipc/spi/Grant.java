@@ -46,9 +46,9 @@ public final class Grant {
     /** Steps begun and not ended; revocation waits on {@code this} until none is left. */
     private final AtomicInteger steps = new AtomicInteger();
     /**
-     * Step slots, one per {@value #SLOT_STRIDE} longs (two cache lines, so that neighbours
-     * share none, adjacent-line prefetch included): 0 when free, else the id of the thread stepping in it. Allocated at the first
-     * slot step.
+     * Step slots, one per {@value #SLOT_STRIDE} longs (two cache lines, so that neighbours share
+     * none, adjacent-line prefetch included): 0 when free, else the id (plus one) of the thread
+     * stepping in it. Allocated at the first slot step.
      */
     private volatile long[] slots;
 

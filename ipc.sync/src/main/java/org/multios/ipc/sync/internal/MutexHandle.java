@@ -159,9 +159,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
     }
 
     /**
-     * The uncontended path: takes the lock if its word is 0 and no flag is set.
+     * The uncontended path: takes the lock if its word is 0.
      *
-     * @return ACQUIRED, or null when the general path must decide (held, flags, or lost the race)
+     * @return ACQUIRED, or OWNER_DEAD while the mutex is inconsistent; null if the lock was not
+     *         free (held by this thread or another): the general path decides
+     * @throws IpcException NOT_RECOVERABLE (the lock is given back), CLOSED, PERMISSION_DENIED
      */
     private LockResult lockIfFree() {
         long me = myWord();
@@ -170,7 +172,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             if (!region.compareAndSetLong(LOCK_WORD, 0, me)) {
                 return null;
             }
-            countInStep(token, ACQUIRED);
+            countIfRecoverable(token);
         } finally {
             exitStep(token);
         }
@@ -282,10 +284,17 @@ final class MutexHandle extends SyncHandle implements Mutex {
             if (!region.compareAndSetLong(LOCK_WORD, expected, word)) {
                 return false;
             }
-            countInStep(token, ACQUIRED);
+            countIfRecoverable(token);
             return true;
         } finally {
             exitStep(token);
+        }
+    }
+
+    /** Counts the acquisition the step just made, unless {@link #recordOwner} will give it back. */
+    private void countIfRecoverable(int token) {
+        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) == 0) {
+            countInStep(token, ACQUIRED);
         }
     }
 

@@ -248,9 +248,9 @@ abstract class SyncHandle extends GuardedHandle {
         spins.slept(strategy, start);
     }
 
-    /** The spin the next adaptive wait of this handle makes, in nanoseconds (tests). */
-    long spinBudgetNanos(WaitStrategy strategy) {
-        return spins.budgetNanos(strategy);
+    /** What this handle's waits learned (tests). */
+    SpinHistory spinHistory() {
+        return spins;
     }
 
     /**
