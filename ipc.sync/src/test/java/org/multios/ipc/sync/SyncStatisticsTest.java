@@ -12,9 +12,9 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.IpcContext;
 
 /**
- * Acquisitions and posts are counted per handle and summed when read: exact in the process that
- * reads them, with several threads on one handle, and in every other process once the handles
- * that counted them are closed.
+ * Acquisitions and posts are counted per handle and summed when read: exact through the handle
+ * that counted them, with several threads on it, and through a handle of another process once the
+ * counting handle closed (before, that one sees at most what was added every {@code FLUSH_COUNT}).
  */
 class SyncStatisticsTest extends SyncTestSupport {
     private static final int THREADS = 4;
@@ -34,9 +34,9 @@ class SyncStatisticsTest extends SyncTestSupport {
             }
         });
         long total = (long) THREADS * PER_THREAD;
-        assertThat(shared.info().statistics().get(Counter.MESSAGES_OUT)).as("acquisitions seen by the counting process")
+        assertThat(shared.info().statistics().get(Counter.MESSAGES_OUT)).as("acquisitions seen through the counting handle")
                 .isEqualTo(total);
-        assertThat(shared.info().statistics().get(Counter.MESSAGES_IN)).as("posts seen by the counting process")
+        assertThat(shared.info().statistics().get(Counter.MESSAGES_IN)).as("posts seen through the counting handle")
                 .isEqualTo(total);
         assertThat(created.info().statistics().get(Counter.MESSAGES_OUT)).as("acquisitions another process sees")
                 .isBetween(0L, total);

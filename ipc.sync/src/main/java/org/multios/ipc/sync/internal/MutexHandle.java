@@ -72,8 +72,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
     private final ProcessLiveness liveness = ProcessLiveness.system();
     private final long home;
     private final long callerId;
-    /** The owner word of the thread that locked or unlocked through this handle last. */
-    private ThreadWord lastThread;
+    /**
+     * The owner word of the thread that locked or unlocked through this handle last (made at
+     * construction so that its class is loaded while the bundle is: a handle used after its bundle
+     * was uninstalled must fail with CLOSED, not with a class it cannot load).
+     */
+    private ThreadWord lastThread = new ThreadWord(null, 0);
     /**
      * The owner word this handle locked with while a thread holds the lock through it, else 0;
      * written with release stores by the owner, read by {@link #closing()}.
@@ -120,7 +124,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     private long myWord() {
         Thread t = Thread.currentThread();
         ThreadWord last = lastThread;
-        if (last != null && last.thread() == t) {
+        if (last.thread() == t) {
             return last.word();
         }
         long word = liveness.currentThreadWord(home);
@@ -166,9 +170,10 @@ final class MutexHandle extends SyncHandle implements Mutex {
      * @throws IpcException NOT_RECOVERABLE (the lock is given back), CLOSED, PERMISSION_DENIED
      */
     private LockResult lockIfFree() {
-        long me = myWord();
-        int token = enterStep(Rights.WRITE, "lock");
+        int token = enterStep(Rights.WRITE, "lock"); // first: a closed handle fails with CLOSED before anything else
+        long me;
         try {
+            me = myWord();
             if (!region.compareAndSetLong(LOCK_WORD, 0, me)) {
                 return null;
             }

@@ -32,8 +32,9 @@ import org.multios.ipc.spi.GuardedHandle;
  * counting step holds ({@link #countInStep}): only that step's thread writes it, so a count is a
  * plain store, exact, and shares no line with other threads or processes. Every
  * {@value #FLUSH_COUNT} counts of a slot are added to the object's shared counters in one atomic
- * addition, the rest when the handle closes; this JVM's reads of the statistics add what its open
- * handles hold ({@link SyncObject#info}), other processes see the shared counters only.
+ * addition, the rest when the handle closes; the statistics read through a handle add what that
+ * handle holds ({@link SyncObject#info}), every other handle (in any process) sees the shared
+ * counters only.
  */
 abstract class SyncHandle extends GuardedHandle {
     /** A deadline that never comes. */

@@ -9,8 +9,9 @@
  * shared word; a mutex's {@code unlock} is one compare-and-set back to 0. Nothing else in them is
  * atomic: acquisitions and posts are counted in the handle's slot of the step (the slot's thread
  * alone writes it) and added to the page's counters every {@value
- * org.multios.ipc.sync.internal.SyncHandle#FLUSH_COUNT} and when the handle closes; this JVM's
- * statistics add what the handle holds, another process sees the page. A process killed with
+ * org.multios.ipc.sync.internal.SyncHandle#FLUSH_COUNT} and when the handle closes; statistics
+ * read through the handle add what it holds, other handles (here or in another process) see the
+ * page. A process killed with
  * counts not yet added loses them from the statistics (never from the objects).
  *
  * <h2>What a holder killed with SIGKILL leaves, and how the next locker recovers</h2>
