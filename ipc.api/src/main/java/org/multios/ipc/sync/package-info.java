@@ -12,6 +12,14 @@
  * the thread's interrupt flag set. Closing a handle, or the end of the process or of the
  * mechanism, wakes its waiters with {@link org.multios.ipc.IpcError#CLOSED}.
  *
+ * <p>A robust mutex whose holding process dies (even by SIGKILL) is left locked by a thread that
+ * no longer lives; the next locker finds it dead within a slice of its wait (about 100 ms), takes
+ * the lock over and gets {@link org.multios.ipc.sync.LockResult#OWNER_DEAD}: it repairs what the
+ * lock protects and calls {@link org.multios.ipc.sync.Mutex#markConsistent()}, or else the mutex
+ * becomes not recoverable for every process at its unlock. Taking or releasing a free lock makes
+ * no system call: the owner's identity is the lock word itself, set by the compare-and-set that
+ * takes it.
+ *
  * <p>The original specification's {@code create_semaphore(initial_value)},
  * {@code semaphore.wait(pid, timeout)} and {@code semaphore.post(pid)} are
  * {@link org.multios.ipc.sync.SyncService#createSemaphore(int)},

@@ -113,6 +113,7 @@ public final class SyncChildMain {
                 case "count" -> count(sync, ipc.service(SharedMemoryService.class), args[1], args[2],
                         Long.parseLong(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]),
                         Integer.parseInt(args[6]));
+                case "hammer" -> hammer(sync, ipc.service(SharedMemoryService.class), args[1], args[2]);
                 case "acquire" -> acquire(sync, args[1], Long.parseLong(args[2]));
                 case "post" -> post(sync, args[1]);
                 case "await-event" -> awaitEvent(ipc.service(EventService.class), args[1], Long.parseLong(args[2]));
@@ -222,6 +223,46 @@ public final class SyncChildMain {
                 }
             }
             say("counted " + n);
+        }
+    }
+
+    /**
+     * Locks and unlocks a robust mutex until the stop word is set (see {@link MutexKillStressTest}
+     * for the segment's words), checking inside that nobody else is: a holder killed inside leaves
+     * its mark, which the next locker, told OWNER_DEAD, clears before it marks the mutex consistent.
+     */
+    private static void hammer(SyncService sync, SharedMemoryService shm, String mutex, String segment) {
+        Mutex m = sync.openMutex(mutex);
+        try (SharedMemory s = shm.open(segment); Mapping map = s.map(MapAccess.READ_WRITE)) {
+            say("hammering");
+            long me = ProcessHandle.current().pid();
+            for (long i = 0; map.getIntVolatile(MutexKillStressTest.STOP) == 0; i++) {
+                LockResult r = m.lock(Duration.ofMillis(WAIT_MILLIS));
+                if (r == LockResult.OWNER_DEAD) {
+                    map.putIntVolatile(MutexKillStressTest.INSIDE, 0); // the dead holder's mark
+                    map.putLongVolatile(MutexKillStressTest.HOLDER, 0);
+                    map.getAndAddLong(MutexKillStressTest.TAKEOVERS, 1);
+                    m.markConsistent();
+                }
+                try {
+                    if (map.getAndAddInt(MutexKillStressTest.INSIDE, 1) != 0) {
+                        map.getAndAddLong(MutexKillStressTest.VIOLATIONS, 1);
+                    }
+                    map.putLongVolatile(MutexKillStressTest.HOLDER, me);
+                    if ((i & 7) == 0) {
+                        Thread.yield(); // widen the window a second holder would enter
+                    }
+                    if (map.getLongVolatile(MutexKillStressTest.HOLDER) != me || !m.isHeldByCurrentThread()) {
+                        map.getAndAddLong(MutexKillStressTest.VIOLATIONS, 1);
+                    }
+                    map.putLongVolatile(MutexKillStressTest.HOLDER, 0);
+                    map.getAndAddInt(MutexKillStressTest.INSIDE, -1);
+                    map.getAndAddLong(MutexKillStressTest.ENTRIES, 1);
+                } finally {
+                    m.unlock();
+                }
+            }
+            say("stopped");
         }
     }
 

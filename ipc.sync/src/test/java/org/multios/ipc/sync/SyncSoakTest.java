@@ -109,6 +109,23 @@ class SyncSoakTest {
         return c;
     }
 
+    /**
+     * Closes the IPC processes of this JVM and opens a fresh one to read the statistics from: a
+     * handle adds the acquisitions and posts it counted to the object's shared counters when it
+     * closes (and every {@code FLUSH_COUNT} of them on the way).
+     */
+    private SyncService closeAllAndReopen() {
+        while (!contexts.isEmpty()) {
+            contexts.remove(contexts.size() - 1).close();
+        }
+        return context().service(SyncService.class);
+    }
+
+    /** The run's state segment, opened by the newest IPC process of this JVM. */
+    private SharedMemory observer(Result r) {
+        return contexts.get(contexts.size() - 1).service(SharedMemoryService.class).open(r.segment.name().orElseThrow());
+    }
+
     private static long soakMillis() {
         return TimeUnit.SECONDS.toMillis(Long.getLong("ipc.soak.seconds", DEFAULT_SECONDS));
     }
@@ -120,7 +137,9 @@ class SyncSoakTest {
         Result r = run("mutex", "soak-mutex", List.of(), c -> pausedInWindows(c.service(SyncService.class)
                 .openMutex("soak-mutex")),
                 (handle, m, slot, deadline) -> SyncSoakWorker.onMutex((Mutex) handle, m, slot, deadline));
-        try (Mapping m = r.segment.map(MapAccess.READ_ONLY)) {
+        SyncService observer = closeAllAndReopen();
+        created = observer.openMutex("soak-mutex");
+        try (Mapping m = observer(r).map(MapAccess.READ_ONLY)) {
             long counter = m.getLongVolatile(SyncSoakWorker.COUNTER);
             long acquisitions = created.info().statistics().get(Counter.MESSAGES_OUT);
             long lost = r.entries - counter;
@@ -165,7 +184,9 @@ class SyncSoakTest {
                 c -> c.service(SyncService.class).openSemaphore("soak-sem"),
                 (handle, m, slot, deadline) -> SyncSoakWorker.onSemaphore((Semaphore) handle, PERMITS, m, slot,
                         deadline));
-        try (Mapping m = r.segment.map(MapAccess.READ_ONLY)) {
+        SyncService observer = closeAllAndReopen();
+        created = observer.openSemaphore("soak-sem");
+        try (Mapping m = observer(r).map(MapAccess.READ_ONLY)) {
             int high = m.getIntVolatile(SyncSoakWorker.HIGH);
             long acquisitions = created.info().statistics().get(Counter.MESSAGES_OUT);
             long posts = created.info().statistics().get(Counter.MESSAGES_IN);

@@ -74,6 +74,9 @@ final class ConditionHandle extends SyncHandle implements Condition {
                         break;
                     }
                 }
+                if (signalled) {
+                    sleptThenGotThrough(strategy, start);
+                }
             }
         } finally {
             if (announced) {

@@ -233,6 +233,7 @@ final class EventHandle extends SyncHandle implements Event {
                 Taken got = take();
                 if (got != null) {
                     took = true;
+                    sleptThenGotThrough(strategy, start);
                     object.recordWait(System.nanoTime() - start);
                     return got.data();
                 }

@@ -2,6 +2,8 @@ package org.multios.ipc.sync.internal;
 
 import static org.multios.ipc.sync.internal.SyncDescriptor.*;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,13 @@ import org.multios.ipc.sync.MutexOptions;
  * certain ({@link ProcessLiveness}), the next locker compares-and-sets that very word to itself
  * and learns OWNER_DEAD. A caller that goes away holding the lock (its bundle stops) releases
  * it, as owner-dead for a robust mutex.
+ *
+ * <p>Uncontended, a lock is the grant's step gate (one compare-and-set on the caller's slot), one
+ * compare-and-set of the lock word from 0 to the caller's owner word (computed once per thread and
+ * kept by the handle), and plain stores of the rest of the owner record on the lock word's own
+ * cache line; an unlock is one compare-and-set back to 0 and a wake-up only if the waiters bit is
+ * set. The robustness needs nothing more: the owner word that the compare-and-set writes is what
+ * another process judges (see the package documentation).
  */
 final class MutexHandle extends SyncHandle implements Mutex {
     /**
@@ -46,14 +55,40 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     private static final Hook PAUSE_HOOK = pauseHook(Long.getLong(WINDOW_PAUSE_PROPERTY, 0L));
 
+    private static final VarHandle HELD_WORD;
+
+    static {
+        try {
+            HELD_WORD = MethodHandles.lookup().findVarHandle(MutexHandle.class, "heldWord", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The owner word of one thread, kept so that its next lock need not compute it. */
+    private record ThreadWord(Thread thread, long word) {
+    }
+
     private final ProcessLiveness liveness = ProcessLiveness.system();
     private final long home;
-    /** The owner word this handle locked with while a thread holds the lock through it, else 0. */
-    private volatile long heldWord;
+    private final long callerId;
+    /**
+     * The owner word of the thread that locked or unlocked through this handle last (made at
+     * construction so that its class is loaded while the bundle is: a handle used after its bundle
+     * was uninstalled must fail with CLOSED, not with a class it cannot load).
+     */
+    private ThreadWord lastThread = new ThreadWord(null, 0);
+    /**
+     * The owner word this handle locked with while a thread holds the lock through it, else 0;
+     * written with release stores by the owner, read by {@link #closing()}.
+     */
+    @SuppressWarnings("unused") // through HELD_WORD
+    private long heldWord;
 
     MutexHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
         this.home = region.getLongVolatile(HOME_NAMESPACE);
+        this.callerId = session.caller().process().id();
         hook(PAUSE_HOOK);
     }
 
@@ -82,12 +117,19 @@ final class MutexHandle extends SyncHandle implements Mutex {
     }
 
     private long callerId() {
-        return session.caller().process().id();
+        return callerId;
     }
 
     /** The owner word of the calling thread, without the waiters bit. */
     private long myWord() {
-        return liveness.currentThreadWord(home);
+        Thread t = Thread.currentThread();
+        ThreadWord last = lastThread;
+        if (last.thread() == t) {
+            return last.word();
+        }
+        long word = liveness.currentThreadWord(home);
+        lastThread = new ThreadWord(t, word);
+        return word;
     }
 
     private long ownerWord() {
@@ -97,26 +139,49 @@ final class MutexHandle extends SyncHandle implements Mutex {
     @Override
     public boolean isHeldByCurrentThread() {
         long owner = ownerWord();
-        if (owner == 0 || ProcessLiveness.ownerId(owner) != liveness.currentThreadId()) {
-            return false; // a thread that holds the lock knows its own word (and nobody else has it)
-        }
         // only this thread can have written its own word, so the record read after it is its own
-        return owner == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId();
+        return owner != 0 && owner == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId();
     }
 
     @Override
     public LockResult lock() {
-        return lock(NO_DEADLINE, false);
+        LockResult r = lockIfFree();
+        return r != null ? r : lock(NO_DEADLINE, false);
     }
 
     @Override
     public LockResult lock(Duration timeout) {
-        return lock(deadline(timeout, object.displayName()), false);
+        long deadline = deadline(timeout, object.displayName());
+        LockResult r = lockIfFree();
+        return r != null ? r : lock(deadline, false);
     }
 
     @Override
     public LockResult tryLock() {
-        return lock(System.nanoTime(), true);
+        LockResult r = lockIfFree();
+        return r != null ? r : lock(System.nanoTime(), true);
+    }
+
+    /**
+     * The uncontended path: takes the lock if its word is 0.
+     *
+     * @return ACQUIRED, or OWNER_DEAD while the mutex is inconsistent; null if the lock was not
+     *         free (held by this thread or another): the general path decides
+     * @throws IpcException NOT_RECOVERABLE (the lock is given back), CLOSED, PERMISSION_DENIED
+     */
+    private LockResult lockIfFree() {
+        int token = enterStep(Rights.WRITE, "lock"); // first: a closed handle fails with CLOSED before anything else
+        long me;
+        try {
+            me = myWord();
+            if (!region.compareAndSetLong(LOCK_WORD, 0, me)) {
+                return null;
+            }
+            countIfRecoverable(token);
+        } finally {
+            exitStep(token);
+        }
+        return recordOwner(me, false);
     }
 
     private LockResult lock(long deadline, boolean once) {
@@ -155,8 +220,10 @@ final class MutexHandle extends SyncHandle implements Mutex {
                         owner = true;
                         if (idlePasses > 0) {
                             spinPaidOff(strategy);
+                        } else if (slept) {
+                            sleptThenGotThrough(strategy, start);
                         }
-                        return becomeOwner(me, false);
+                        return recordOwner(me, false);
                     }
                     continue;
                 }
@@ -168,7 +235,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     step(STEP_OWNER_JUDGED);
                     if (tookOver) {
                         owner = true;
-                        return becomeOwner(me, robust());
+                        return recordOwner(me, robust());
                     }
                     continue;
                 }
@@ -215,13 +282,24 @@ final class MutexHandle extends SyncHandle implements Mutex {
         }
     }
 
-    /** Swaps the lock word from {@code expected} to {@code word}, inside the grant's step gate. */
+    /** Swaps the lock word from {@code expected} to {@code word} and counts it, inside the grant's step gate. */
     private boolean claim(long expected, long word) {
-        beginStep(Rights.WRITE, "lock");
+        int token = enterStep(Rights.WRITE, "lock");
         try {
-            return region.compareAndSetLong(LOCK_WORD, expected, word);
+            if (!region.compareAndSetLong(LOCK_WORD, expected, word)) {
+                return false;
+            }
+            countIfRecoverable(token);
+            return true;
         } finally {
-            endStep();
+            exitStep(token);
+        }
+    }
+
+    /** Counts the acquisition the step just made, unless {@link #recordOwner} will give it back. */
+    private void countIfRecoverable(int token) {
+        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) == 0) {
+            countInStep(token, ACQUIRED);
         }
     }
 
@@ -243,20 +321,25 @@ final class MutexHandle extends SyncHandle implements Mutex {
         }
     }
 
-    private LockResult becomeOwner(long me, boolean ownerDied) {
+    /**
+     * Writes the rest of the owner record after the lock word was set to {@code me}; gives the
+     * lock back and fails if the mutex is not recoverable.
+     */
+    private LockResult recordOwner(long me, boolean ownerDied) {
         step(STEP_ACQUIRED);
-        heldWord = me;
+        HELD_WORD.setRelease(this, me);
         region.putLongRelease(OWNER_PROCESS, callerId());
         region.putIntRelease(HOLD_COUNT, 1);
-        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0) {
+        int flags = region.getIntVolatile(FLAGS);
+        if ((flags & FLAG_NOT_RECOVERABLE) != 0) {
             releaseLock(me);
             checkRecoverable();
         }
-        object.count(ACQUISITIONS, 1);
         if (ownerDied) {
             setFlag(FLAG_INCONSISTENT);
+            return LockResult.OWNER_DEAD;
         }
-        return (region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) != 0 ? LockResult.OWNER_DEAD : LockResult.ACQUIRED;
+        return (flags & FLAG_INCONSISTENT) != 0 ? LockResult.OWNER_DEAD : LockResult.ACQUIRED;
     }
 
     private void checkRecoverable() {
@@ -278,6 +361,16 @@ final class MutexHandle extends SyncHandle implements Mutex {
     @Override
     public void unlock() {
         require(Rights.WRITE, "unlock");
+        long me = myWord();
+        long w = region.getLongVolatile(LOCK_WORD);
+        if (w == me && region.getLongVolatile(OWNER_PROCESS) == callerId()
+                && region.getIntVolatile(HOLD_COUNT) == 1 && region.getIntVolatile(FLAGS) == 0) {
+            // the uncontended path: held once by this thread, no waiters bit, no flag
+            HELD_WORD.setRelease(this, 0L);
+            if (region.compareAndSetLong(LOCK_WORD, me, 0)) {
+                return;
+            }
+        }
         if (!isHeldByCurrentThread()) {
             throw new IpcException(IpcError.NOT_OWNER, object.displayName() + " is not held by this thread of "
                     + caller());
@@ -298,7 +391,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
      * record stays: it means something only beside its owner word, and the next owner rewrites it.
      */
     private void releaseLock(long word) {
-        heldWord = 0;
+        HELD_WORD.setRelease(this, 0L);
         while (true) {
             long w = region.getLongVolatile(LOCK_WORD);
             if ((w & ~MUTEX_WAITERS_BIT) != word) {
@@ -355,7 +448,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     /** Releases the lock if it was taken through this handle and is still held by its caller. */
     @Override
     void closing() {
-        long held = heldWord;
+        long held = (long) HELD_WORD.getAcquire(this);
         if (held != 0 && ownerWord() == held && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
             if (robust()) {
                 setFlag(FLAG_INCONSISTENT);

@@ -44,18 +44,11 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
 
     @Override
     public boolean tryAcquire() {
-        require(Rights.READ, "acquire");
-        boolean taken = takeOne();
-        if (taken) {
-            object.count(ACQUISITIONS, 1);
-        }
-        return taken;
+        return takeOne();
     }
 
     private boolean acquire(long deadline) {
-        require(Rights.READ, "acquire");
         if (takeOne()) {
-            object.count(ACQUISITIONS, 1);
             return true;
         }
         object.count(CONTENTION, 1);
@@ -65,7 +58,6 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         for (int pass = 0; idle(strategy, pass, start, deadline, "acquire"); pass++) {
             if (takeOne()) {
                 spinPaidOff(strategy);
-                object.count(ACQUISITIONS, 1);
                 object.recordWait(System.nanoTime() - start);
                 return true;
             }
@@ -76,7 +68,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
             while (true) {
                 if (takeOne()) {
                     took = true;
-                    object.count(ACQUISITIONS, 1);
+                    sleptThenGotThrough(strategy, start);
                     object.recordWait(System.nanoTime() - start);
                     return true;
                 }
@@ -103,9 +95,14 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         }
     }
 
-    /** Takes a permit if there is one, inside the grant's step gate. */
+    /**
+     * Takes a permit if there is one, inside the grant's step gate, and counts it: the fast path
+     * is the gate's compare-and-set on its slot, one compare-and-set on the value and plain stores.
+     *
+     * @throws IpcException CLOSED, or PERMISSION_DENIED without the read right
+     */
     private boolean takeOne() {
-        beginStep(Rights.READ, "acquire");
+        int token = enterStep(Rights.READ, "acquire");
         try {
             while (true) {
                 int v = region.getIntVolatile(STATE);
@@ -113,20 +110,26 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                     return false;
                 }
                 if (region.compareAndSetInt(STATE, v, v - 1)) {
+                    countInStep(token, ACQUIRED);
                     return true;
                 }
             }
         } finally {
-            endStep();
+            exitStep(token);
         }
     }
 
+    /**
+     * Raises the value; wakes one sleeper if one announced itself. The value is raised by a
+     * compare-and-set and the waiters word read after it (both sequentially consistent), so a
+     * waiter that announced itself before is seen, and one that announces itself after sees the
+     * permit before it sleeps.
+     */
     @Override
     public void release() {
-        require(Rights.WRITE, "post");
-        int max = region.getIntVolatile(WORD2);
-        beginStep(Rights.WRITE, "post");
+        int token = enterStep(Rights.WRITE, "post");
         try {
+            int max = region.getIntVolatile(WORD2);
             while (true) {
                 int v = region.getIntVolatile(STATE);
                 if (v >= max) {
@@ -134,13 +137,13 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                             + ": a post would raise the value past its maximum " + max);
                 }
                 if (region.compareAndSetInt(STATE, v, v + 1)) {
+                    countInStep(token, POSTED);
                     break;
                 }
             }
         } finally {
-            endStep();
+            exitStep(token);
         }
-        object.count(POSTS, 1);
         if (region.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, 1);
         }

@@ -264,6 +264,36 @@ class SyncWaitStrategyTest {
         assertFails(interrupted, IpcError.INTERRUPTED);
     }
 
+    /**
+     * An adaptive waiter whose learned spin had shrunk to its floor, that ran out of it, slept, and
+     * got through within its budget raises its spin to cover that wait (as queues and channels
+     * do), so that long idle waits do not leave it spinning too briefly for ever.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Kind.class)
+    void aWaitThatSleptAndEndedWithinTheBudgetRaisesTheSpin(Kind kind) throws Exception {
+        WaitStrategy strategy = WaitStrategy.adaptive(WaitStrategy.MAX_SPIN_MICROS);
+        Case c = make(kind, strategy);
+        c.waiter().sliceNanos(HOUR);
+        for (int i = 0; i < 8; i++) {
+            c.waiter().spinHistory().ranOut(strategy); // long idle waits drove it to its floor
+        }
+        long floor = c.waiter().spinHistory().budgetNanos(strategy);
+        long budget = TimeUnit.MICROSECONDS.toNanos(WaitStrategy.MAX_SPIN_MICROS);
+        assertThat(floor).isLessThan(budget / 32);
+
+        long began = System.nanoTime();
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        Thread t = start("s-" + kind.name().toLowerCase(), got, c.await());
+        KernelSleep.awaitAsleep(t, c.waiter().region.address(c.word()));
+        c.release().run();
+        assertThat(got.get(20, TimeUnit.SECONDS)).isNotNull();
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.nanoTime() - began < budget / 2,
+                "the machine took longer than half the budget to let the wait through; nothing to learn");
+        assertThat(c.waiter().spinHistory().budgetNanos(strategy)).as("the spin after a wait that slept")
+                .isGreaterThan(floor);
+    }
+
     /** Until the object counted the wait (the waiter found nothing and began to wait). */
     private static void awaitWaiting(SyncHandle h) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -1,0 +1,49 @@
+/**
+ * The synchronization objects' handles on their shared pages ({@link
+ * org.multios.ipc.sync.internal.SyncDescriptor}); private to ipc.sync.
+ *
+ * <h2>Uncontended paths</h2>
+ * A semaphore's {@code tryAcquire} or {@code release} and a mutex's {@code lock} are one step of
+ * the handle's grant ({@link org.multios.ipc.spi.Grant#enterStep}: one compare-and-set on a slot
+ * of the calling thread, given back with a release store) around one compare-and-set of the
+ * shared word; a mutex's {@code unlock} is one compare-and-set back to 0. Nothing else in them is
+ * atomic: acquisitions and posts are counted in the handle's slot of the step (the slot's thread
+ * alone writes it) and added to the page's counters every {@value
+ * org.multios.ipc.sync.internal.SyncHandle#FLUSH_COUNT} and when the handle closes; statistics
+ * read through the handle add what it holds, other handles (here or in another process) see the
+ * page. A process killed with
+ * counts not yet added loses them from the statistics (never from the objects).
+ *
+ * <h2>What a holder killed with SIGKILL leaves, and how the next locker recovers</h2>
+ * A mutex's lock word is 0 or the owner word of the holding OS thread (thread id, start tick,
+ * namespace bit and the waiters bit in one 64-bit word), written by the compare-and-set that
+ * takes the lock; the rest of the owner record (the IPC process id, the hold count, written with
+ * plain release stores on the same cache line) only means something beside that word. A holder
+ * killed at any point therefore leaves either a free lock (it died before its compare-and-set or
+ * after the one that freed it) or a lock word naming a thread that no longer lives, perhaps with
+ * the waiters bit that sleepers set. Nothing else is in flight: there is no list of robust locks
+ * for the kernel to walk. A locker that finds the lock held sleeps on the word's low half in
+ * slices ({@link org.multios.ipc.shm.mapped.Futex#MAX_SLICE_NANOS}) and, once per slice, asks
+ * {@link org.multios.ipc.shm.mapped.ProcessLiveness} whether that owner is dead for certain (the
+ * thread is gone or another thread has its id and another start tick; an owner in another PID
+ * namespace, or one it cannot see, counts as alive). If it is, the locker compares-and-sets that
+ * exact word (waiters bit kept) to its own, so of several lockers judging the same dead owner
+ * exactly one takes over, and a live owner is never replaced. A robust mutex taken over returns
+ * OWNER_DEAD and is marked inconsistent until its new holder calls {@code markConsistent}; an
+ * unlock without that makes it NOT_RECOVERABLE for every process. A non-robust mutex is simply
+ * handed to the next locker. Waiters that slept through the holder's death lose no wake-up: the
+ * one that took over unlocks with the waiters bit set and wakes the next; the others find the
+ * new owner at their next slice. {@code MutexKillStressTest} kills holders of three processes at
+ * random moments and checks that nobody ever finds another inside.
+ *
+ * <h2>No lost wake-ups</h2>
+ * A waiter first idles unannounced (its {@link org.multios.ipc.WaitStrategy}; adaptive spins learn
+ * per handle through {@link org.multios.ipc.shm.mapped.SpinHistory}, including waits that slept
+ * and ended within the budget); then it announces itself (the semaphore's or condition's waiters
+ * word, the mutex's waiters bit), re-checks its condition and sleeps only while the futex word
+ * still holds what it read. A poster or unlocker changes the word first and reads the
+ * announcement after it, both sequentially consistent, so it sees every waiter that may sleep and
+ * makes a system call only then. A waiter that leaves without what it was woken for (timeout,
+ * interrupt, close, revocation) passes the wake-up on.
+ */
+package org.multios.ipc.sync.internal;
