@@ -441,6 +441,9 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
 
     /** One attempt: the length received, EMPTY, or MESSAGE_TOO_LARGE thrown. */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
+        if (inbound.isEmpty()) {
+            return PriorityRing.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
+        }
         int r;
         beginStep(Rights.READ, "receive from");
         try {

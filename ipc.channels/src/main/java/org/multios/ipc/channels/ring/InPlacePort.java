@@ -198,7 +198,7 @@ public final class InPlacePort {
         MessageInfo info = reading.info;
         boolean peerGone = gate.peerClosed();
         int handled = 0;
-        while (handled < max) {
+        while (handled < max && !inbound.isEmpty()) { // nothing to take: no step
             int slot;
             try {
                 gate.beginTransfer(Rights.READ);

@@ -29,7 +29,11 @@ import org.multios.ipc.shm.mapped.ProcessLiveness;
  * the first non-empty ring, copies the message out into the caller's buffer, returns the slot to
  * the free ring and, if a sender sleeps, bumps the space-available sequence and wakes it. The
  * length of the head message is read before it is taken, so a message longer than the buffer
- * stays queued ({@link #TOO_LARGE}).
+ * stays queued ({@link #TOO_LARGE}). In place: {@link #claim} and {@link #commit} are the two
+ * halves of a send with the caller writing the slot between them ({@link #abort} frees it
+ * unsent), and {@link #take} and {@link #consumed} the two halves of a receive with the caller
+ * reading the slot between them; ownership, budget and recovery are those of a send and a
+ * receive.
  *
  * <p><b>Waiting.</b> A thread that found nothing first idles without telling anyone (its
  * {@link org.multios.ipc.WaitStrategy}); only then does it count itself in
