@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.ring;
 
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 
 import org.multios.ipc.IpcException;
@@ -8,16 +9,19 @@ import org.multios.ipc.MutableMessageBuffer;
 
 /**
  * The claim flyweight of one thread on one {@link InPlacePort}: a writable {@link SlotView} of
- * the slot claimed, and the slot and priority its commit or abort hands back to the port.
+ * the slot claimed, and the slot and priority its commit or abort hands back to the port. It
+ * holds its port weakly: a thread's claim (a thread-local value of the port) must not keep the
+ * port, and through it its thread-local key, reachable, or every handle a long-lived thread ever
+ * claimed on would stay in memory. An open port is held by its session; a collected one was closed.
  */
 final class SlotClaim extends SlotView implements MessageClaim, MutableMessageBuffer {
-    private final InPlacePort port;
+    private final WeakReference<InPlacePort> port;
     private int slot;
     private int priority;
 
     SlotClaim(InPlacePort port, String what) {
         super(port.outbound().region(), what);
-        this.port = port;
+        this.port = new WeakReference<>(port);
     }
 
     void open(int slot, long address, int length, int priority) {
@@ -40,13 +44,25 @@ final class SlotClaim extends SlotView implements MessageClaim, MutableMessageBu
         if (!isOpen()) {
             throw IpcException.invalidArgument(what() + ": the claim is not open (already committed or aborted)");
         }
-        port.commit(this);
+        port().commit(this);
+    }
+
+    private InPlacePort port() {
+        InPlacePort p = port.get();
+        if (p == null) {
+            close();
+            throw IpcException.closed(what());
+        }
+        return p;
     }
 
     @Override
     public void abort() {
-        if (isOpen()) {
-            port.abort(this);
+        InPlacePort p = port.get();
+        if (p == null) {
+            close(); // closed and collected: its process frees the slot when it exits
+        } else if (isOpen()) {
+            p.abort(this);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.multios.ipc.net.internal.bridge;
 
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -15,7 +16,8 @@ import org.multios.ipc.MutableMessageBuffer;
  * The in-place operations of a port behind a bridge, where nothing is in place: a claim is a
  * buffer of this thread sent by a blocking send at commit (the bridge cannot reserve room ahead),
  * a drain receives each message into a buffer of this thread and hands a view of it. Each thread
- * has one of each per port, sized for the port's largest message.
+ * has one of each per port, sized for the port's largest message. They hold the port weakly
+ * (static classes, a weak reference), so that a thread-local value never keeps its key reachable.
  */
 final class CopiedMessages {
     private final MessagePort port;
@@ -26,8 +28,8 @@ final class CopiedMessages {
     CopiedMessages(MessagePort port, int maxMessageSize, String what) {
         this.port = port;
         this.what = what;
-        this.claims = ThreadLocal.withInitial(() -> new Claim(new byte[maxMessageSize]));
-        this.views = ThreadLocal.withInitial(() -> new View(new byte[maxMessageSize]));
+        this.claims = ThreadLocal.withInitial(() -> new Claim(new byte[maxMessageSize], port, what));
+        this.views = ThreadLocal.withInitial(() -> new View(new byte[maxMessageSize], what));
     }
 
     /** Opens this thread's claim once the port checked the arguments and its rights. */
@@ -83,14 +85,16 @@ final class CopiedMessages {
     }
 
     /** A message in a heap array, read through the checks of the views in shared memory. */
-    private class View implements org.multios.ipc.MessageBuffer {
+    private static class View implements org.multios.ipc.MessageBuffer {
         final byte[] bytes;
         final ByteBuffer buffer;
         final MessageInfo info = new MessageInfo();
+        final String what;
         int length = -1;
 
-        View(byte[] bytes) {
+        View(byte[] bytes, String what) {
             this.bytes = bytes;
+            this.what = what;
             this.buffer = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         }
 
@@ -158,11 +162,13 @@ final class CopiedMessages {
     }
 
     /** This thread's claim: a heap buffer sent whole at commit. */
-    private final class Claim extends View implements MessageClaim, MutableMessageBuffer {
+    private static final class Claim extends View implements MessageClaim, MutableMessageBuffer {
+        final WeakReference<MessagePort> port;
         int priority;
 
-        Claim(byte[] bytes) {
-            super(bytes);
+        Claim(byte[] bytes, MessagePort port, String what) {
+            super(bytes, what);
+            this.port = new WeakReference<>(port);
         }
 
         @Override
@@ -182,7 +188,11 @@ final class CopiedMessages {
             }
             int n = length;
             close();
-            port.send(bytes, 0, n, priority);
+            MessagePort p = port.get();
+            if (p == null) {
+                throw IpcException.closed(what);
+            }
+            p.send(bytes, 0, n, priority);
         }
 
         @Override
