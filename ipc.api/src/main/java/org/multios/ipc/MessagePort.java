@@ -137,4 +137,50 @@ public interface MessagePort extends IpcObject, Waiting {
      *                      {@link #receive(ByteBuffer, MessageInfo)}
      */
     int receive(ByteBuffer dst, MessageInfo info, Duration timeout);
+
+    /**
+     * Reserves a slot for a message of {@code length} bytes with a priority, if there is room now;
+     * never waits. The message is written into the returned claim and sent by
+     * {@link MessageClaim#commit()}, or given up by {@link MessageClaim#abort()}.
+     *
+     * @return this thread's claim on this port, open, or {@code null} if there is no room
+     * @throws IpcException INVALID_ARGUMENT for a negative length or a bad priority;
+     *                      MESSAGE_TOO_LARGE if {@code length} exceeds the object's maximum message
+     *                      size; BUSY if this thread's claim on this port is still open; otherwise
+     *                      as {@link #trySend(byte[], int, int, int)}
+     */
+    MessageClaim tryClaim(int length, int priority);
+
+    /**
+     * Sends {@code count} messages, {@code messages[offset]} first, each the remaining bytes of
+     * its buffer, as far as there is room now; never waits. Each message sent has its position
+     * advanced to its limit; the first that finds no room ends the batch.
+     *
+     * @return how many were sent, from the first on; a failure after some were sent ends the
+     *         batch, and the next call reports it
+     * @throws IpcException INVALID_ARGUMENT for a bad range or a null buffer (nothing sent);
+     *                      otherwise as {@link #trySend(ByteBuffer, int)}, if the first message
+     *                      fails
+     */
+    int trySend(ByteBuffer[] messages, int offset, int count, int priority);
+
+    /**
+     * Hands the next message, if one is waiting, to {@code handler} in place; never waits.
+     *
+     * @return whether a message was handled
+     * @throws IpcException INVALID_ARGUMENT if {@code handler} is null; PERMISSION_DENIED
+     *                      without {@link Rights#READ}; CLOSED
+     */
+    boolean tryReceive(MessageHandler handler);
+
+    /**
+     * Hands up to {@code max} waiting messages to {@code handler} in place, one call each, in
+     * receive order; never waits.
+     *
+     * @return how many were handled, 0 if none was waiting; a refusal (closing, revocation) after
+     *         some were handled ends the drain, and the next call reports it
+     * @throws IpcException INVALID_ARGUMENT if {@code handler} is null or {@code max} is
+     *                      negative; otherwise as {@link #tryReceive(MessageHandler)}
+     */
+    int drain(MessageHandler handler, int max);
 }

@@ -64,7 +64,14 @@ public final class QuotaLedger {
         if (amount < 0) {
             throw IpcException.invalidArgument("cannot release a negative amount " + amount + " of " + quota.key());
         }
-        used.getAndUpdate(quota.ordinal(), v -> Math.max(0, v - amount));
+        int i = quota.ordinal();
+        while (true) { // no capturing lambda: a release runs once per message received
+            long current = used.get(i);
+            long next = Math.max(0, current - amount);
+            if (next == current || used.compareAndSet(i, current, next)) {
+                return;
+            }
+        }
     }
 
     /** What is in use now. */

@@ -51,6 +51,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcObject;
 import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.MessageClaim;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
@@ -265,6 +266,39 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         assertEquals(0660, listed.permissions().mode());
         assertTrue("the queue's file is under this test's root",
                 Files.isRegularFile(root.resolve("queue").resolve("fw-prio")));
+    }
+
+    @Test(timeout = 120_000)
+    public void claimsOfTheFixtureBundleAreDrainedInPlaceByTheProbeInPriorityOrder() throws Exception {
+        MessageQueueService mine = service(context, MessageQueueService.class);
+        Bundle fixture = installed(FixtureBundle.SYMBOLIC_NAME);
+        MessageQueueService theirs = service(fixtureContext(), MessageQueueService.class);
+        MessageQueue sender = keep(theirs.create("fw-claims", new QueueOptions(64, 4, Set.of(), 0660)));
+        MessageQueue receiver = keep(mine.open("fw-claims"));
+
+        for (int p : new int[] { 2, 7, 4 }) {
+            MessageClaim claim = sender.tryClaim(12, p);
+            claim.putInt(0, p);
+            claim.putLong(4, 1000L * p);
+            claim.commit();
+        }
+        MessageClaim dropped = sender.tryClaim(8, 9);
+        dropped.putLong(0, -1);
+        dropped.abort();
+        try {
+            sender.tryClaim(65, 1);
+            fail("a claim above the queue's maximum message size");
+        } catch (IpcException e) {
+            assertEquals(IpcError.MESSAGE_TOO_LARGE, e.error());
+        }
+
+        List<String> got = new ArrayList<>();
+        long fixtureId = fixture.getBundleId();
+        int n = receiver.drain((message, info) -> got.add(message.getInt(0) + ":" + message.getLong(4) + ":"
+                + info.priority() + ":" + (info.senderId() == fixtureId)), 10);
+        assertEquals(3, n);
+        assertEquals(List.of("7:7000:7:true", "4:4000:4:true", "2:2000:2:true"), got);
+        assertEquals(0, receiver.attributes().currentMessages());
     }
 
     @Test(timeout = 120_000)

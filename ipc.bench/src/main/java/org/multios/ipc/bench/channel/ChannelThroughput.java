@@ -7,6 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.jctools.queues.SpscArrayQueue;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageBuffer;
+import org.multios.ipc.MessageClaim;
+import org.multios.ipc.MessageHandler;
+import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelEnd;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -28,9 +32,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * anonymous channel of the project (each message copied into the shared ring and out into the
  * receiver's buffer, nothing allocated), against a JCTools {@link SpscArrayQueue} and an
  * {@link ArrayBlockingQueue} of the same capacity carrying references to a 64-byte array, in
- * the same run. Each project operation is a blocking send or receive that waits as the
- * channel's wait strategy {@code wait} says, for at most {@link #WAIT_BOUND} (so a stopped peer
- * never blocks the other); each peer operation is one non-blocking attempt. The {@code sent} and
+ * the same run. Each project operation of {@code channel} is a blocking send or receive that
+ * waits as the channel's wait strategy {@code wait} says, for at most {@link #WAIT_BOUND} (so a
+ * stopped peer never blocks the other); {@code claim} writes each message in place through
+ * {@code tryClaim}/{@code commit} and receives by draining up to {@link #DRAIN} messages to a
+ * handler that reads them in place, one non-blocking attempt per operation (its channel spins,
+ * {@code wait=spin}, though neither side waits in the channel); each peer operation is one
+ * non-blocking attempt. The {@code sent} and
  * {@code received} counters give the messages that went through, per second: read those, not
  * the primary score.
  */
@@ -42,6 +50,8 @@ public class ChannelThroughput {
      * short enough that the thread left when its peer stopped at the iteration's end gets out.
      */
     static final Duration WAIT_BOUND = Duration.ofMillis(50);
+    /** Most messages one drain of {@code claim} hands to its handler. */
+    static final int DRAIN = 64;
 
     /** Successful operations of one thread, reported per second next to the attempts. */
     @State(Scope.Thread)
@@ -78,6 +88,41 @@ public class ChannelThroughput {
         @TearDown(Level.Trial)
         public void tearDown() {
             fixture.close();
+        }
+    }
+
+    /** The project's channel for {@code claim}: zero-copy sends and drains, spinning. */
+    @State(Scope.Group)
+    public static class SpinChannel {
+        /** Both ends' wait strategy: only {@code spin} (the caller spins over non-blocking tries). */
+        @Param({"spin"})
+        public String wait;
+
+        ChannelFixture fixture;
+        ChannelEnd sender;
+        ChannelEnd receiver;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new ChannelFixture(wait);
+            sender = fixture.channel().endA();
+            receiver = fixture.channel().endB();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            fixture.close();
+        }
+    }
+
+    /** A handler reading each message's first and last words in place, kept per receiving thread. */
+    @State(Scope.Thread)
+    public static class Reader implements MessageHandler {
+        long sum;
+
+        @Override
+        public void onMessage(MessageBuffer message, MessageInfo info) {
+            sum += message.getLong(0) + message.getLong(message.length() - Long.BYTES);
         }
     }
 
@@ -127,6 +172,30 @@ public class ChannelThroughput {
         }
         m.received++;
         return n;
+    }
+
+    /** Project, zero-copy: claim a slot, write the message into it, commit; one attempt. */
+    @Benchmark
+    @Group("claim")
+    @GroupThreads(1)
+    public boolean claimSend(SpinChannel c, Buffers b, Moved m) {
+        MessageClaim claim = c.sender.tryClaim(b.message.length, 0);
+        if (claim == null) {
+            return false;
+        }
+        claim.putBytes(0, b.message, 0, b.message.length);
+        claim.commit();
+        m.sent++;
+        return true;
+    }
+
+    /** Project, zero-copy: drain up to {@link #DRAIN} messages to a handler reading them in place. */
+    @Benchmark
+    @Group("claim")
+    @GroupThreads(1)
+    public long claimDrain(SpinChannel c, Reader r, Moved m) {
+        m.received += c.receiver.drain(r, DRAIN);
+        return r.sum;
     }
 
     /** A wait that timed out (the other thread of the group stopped first) is no failure. */

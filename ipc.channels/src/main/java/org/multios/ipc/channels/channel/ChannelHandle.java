@@ -12,6 +12,8 @@ import java.util.function.IntConsumer;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageClaim;
+import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
@@ -22,6 +24,8 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.InPlacePort;
+import org.multios.ipc.channels.ring.PortGate;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.shm.mapped.Futex;
 import org.multios.ipc.shm.mapped.SpinHistory;
@@ -41,7 +45,7 @@ import org.multios.ipc.spi.GuardedHandle;
  * them (the protocol: {@link PriorityRing}). {@link #info()} reports the direction this end
  * receives: messages sent to it, received by it, its depth, and the handles on this end.
  */
-final class ChannelHandle extends GuardedHandle implements ChannelEnd {
+final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
     /** A receiver that spins looks for messages of dead senders every this many passes plus one. */
     private static final int SWEEP_PASSES = 1023;
@@ -60,6 +64,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
     private volatile WaitStrategy waitOverride;
     private final SpinHistory sendSpins = new SpinHistory();
     private final SpinHistory receiveSpins = new SpinHistory();
+    private final InPlacePort inPlace;
 
     ChannelHandle(ChannelMechanism mechanism, ChannelSession session, ChannelFile file, ChannelSide side,
             Grant grant, AnonymousChannel anonymous) {
@@ -75,6 +80,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
         var process = session.caller().process();
         this.sender = PriorityRing.sender(process.kind(), process.id());
         this.senderPid = process.pid();
+        this.inPlace = new InPlacePort(this, outbound, inbound, sender, senderPid, file.displayName());
         file.handles(side, 1);
         grant.onRevoke(file::wakeAll);
     }
@@ -140,11 +146,13 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
         return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
     }
 
-    private boolean peerClosed() {
+    @Override
+    public boolean peerClosed() {
         return anonymous != null && file.isEndClosed(peer);
     }
 
-    private IpcException peerGone(String operation) {
+    @Override
+    public IpcException peerGone(String operation) {
         return new IpcException(IpcError.CLOSED, operation + " on end " + side + " of " + file.displayName()
                 + ": end " + peer + " is closed");
     }
@@ -227,15 +235,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
         } else {
             len = src.remaining();
         }
-        Priority.requireValid(priority, file.displayName());
-        if (len > file.options().maxMessageSize()) {
-            file.count(peer, ERRORS, 1);
-            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": a message of " + len
-                    + " bytes exceeds its maximum message size of " + file.options().maxMessageSize() + " bytes");
-        }
-        if (peerClosed()) {
-            throw peerGone("send");
-        }
+        checkLimits(len, priority);
         session.reserveQueued();
         boolean sent = false;
         try {
@@ -297,7 +297,6 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
         }
     }
 
-    /** One attempt: the ring takes a slot and reserves the bytes in its budget, or fails. */
     /** One attempt, inside the grant's step gate: a revocation that returned lets none through. */
     private boolean offer(byte[] b, int off, int len, ByteBuffer src, int priority) {
         int r;
@@ -311,8 +310,27 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
         if (r < 0) {
             return false;
         }
-        file.sent(peer, len);
+        published(len);
         return true;
+    }
+
+    /** The priority is valid, the length within the maximum message size, and the other end open. */
+    private void checkLimits(int len, int priority) {
+        Priority.requireValid(priority, file.displayName());
+        if (len > file.options().maxMessageSize()) {
+            file.count(peer, ERRORS, 1);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": a message of " + len
+                    + " bytes exceeds its maximum message size of " + file.options().maxMessageSize() + " bytes");
+        }
+        if (peerClosed()) {
+            throw peerGone("send");
+        }
+    }
+
+    /** Every send that published a message, copied or claimed, ends here. */
+    @Override
+    public void published(int length) {
+        file.sent(peer, length);
     }
 
     // ------------------------------------------------------------------ receiving
@@ -423,6 +441,9 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
 
     /** One attempt: the length received, EMPTY, or MESSAGE_TOO_LARGE thrown. */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
+        if (inbound.isEmpty()) {
+            return PriorityRing.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
+        }
         int r;
         beginStep(Rights.READ, "receive from");
         try {
@@ -431,8 +452,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
             endStep();
         }
         if (r >= 0) {
-            file.received(side, r);
-            mechanism.taken(out);
+            received(out);
             return r;
         }
         if (r == PriorityRing.TOO_LARGE) {
@@ -441,6 +461,68 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd {
                     + out.length() + " bytes, more than the " + len + " bytes offered; it stays queued");
         }
         return r;
+    }
+
+    // ------------------------------------------------------------------ in place and batches
+
+    @Override
+    public MessageClaim tryClaim(int length, int priority) {
+        return inPlace.tryClaim(length, priority);
+    }
+
+    @Override
+    public int trySend(ByteBuffer[] messages, int offset, int count, int priority) {
+        return inPlace.trySend(messages, offset, count, priority);
+    }
+
+    @Override
+    public boolean tryReceive(MessageHandler handler) {
+        return inPlace.drain(handler, 1) == 1;
+    }
+
+    @Override
+    public int drain(MessageHandler handler, int max) {
+        return inPlace.drain(handler, max);
+    }
+
+    @Override
+    public void checkSend(int length, int priority) {
+        require(Rights.WRITE, "send to");
+        if (length < 0) {
+            throw IpcException.invalidArgument(file.displayName() + ": a message cannot have " + length + " bytes");
+        }
+        checkLimits(length, priority);
+    }
+
+    @Override
+    public void checkReceive() {
+        require(Rights.READ, "receive from");
+    }
+
+    @Override
+    public void beginTransfer(int right) {
+        beginStep(right, right == Rights.WRITE ? "send to" : "receive from");
+    }
+
+    @Override
+    public void endTransfer() {
+        endStep();
+    }
+
+    @Override
+    public void reserveQueued() {
+        session.reserveQueued();
+    }
+
+    @Override
+    public void releaseQueued() {
+        session.releaseQueued();
+    }
+
+    @Override
+    public void received(MessageInfo info) {
+        file.received(side, info.length());
+        mechanism.taken(info);
     }
 
     // ------------------------------------------------------------------ the end

@@ -3,11 +3,11 @@ package org.multios.ipc.channels.channel;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Quota;
+import org.multios.ipc.channels.ring.QueuedCount;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.SessionGate;
 
@@ -22,7 +22,7 @@ final class ChannelSession {
     private final CallerContext caller;
     private final IpcProcess process;
     private final Set<ChannelHandle> handles = ConcurrentHashMap.newKeySet();
-    private final AtomicLong queued = new AtomicLong();
+    private final QueuedCount queued = new QueuedCount();
     private final SessionGate gate;
 
     ChannelSession(CallerContext caller) {
@@ -69,20 +69,13 @@ final class ChannelSession {
     /** Reserves one queued message against the caller's quota. */
     void reserveQueued() {
         caller.reserve(Quota.QUEUED_MESSAGES, 1);
-        queued.incrementAndGet();
+        queued.increment();
     }
 
     /** Gives one queued message back, if any is held. */
     void releaseQueued() {
-        while (true) {
-            long n = queued.get();
-            if (n <= 0) {
-                return;
-            }
-            if (queued.compareAndSet(n, n - 1)) {
-                caller.release(Quota.QUEUED_MESSAGES, 1);
-                return;
-            }
+        if (queued.decrementIfPositive()) {
+            caller.release(Quota.QUEUED_MESSAGES, 1);
         }
     }
 
@@ -98,7 +91,7 @@ final class ChannelSession {
         for (ChannelHandle h : new ArrayList<>(handles)) {
             h.close();
         }
-        long n = queued.getAndSet(0);
+        long n = queued.takeAll();
         if (n > 0) {
             caller.release(Quota.QUEUED_MESSAGES, n);
         }

@@ -33,6 +33,7 @@ import org.multios.ipc.shm.mapped.WaitLoop;
 final class QueueFile {
     private final long id;
     private final String name;
+    private final String displayName;
     private final MappedRegion region;
     private final PriorityRing ring;
     private final ObjectDirectory directory;
@@ -49,6 +50,7 @@ final class QueueFile {
             QueueDurability durability, GroupCommit group) {
         this.id = id;
         this.name = name;
+        this.displayName = "queue '" + name + "'";
         this.region = region;
         this.ring = ring;
         this.directory = directory;
@@ -173,8 +175,9 @@ final class QueueFile {
         return name;
     }
 
+    /** {@code queue 'name'}, made once: every send names the queue in its checks. */
     String displayName() {
-        return "queue '" + name + "'";
+        return displayName;
     }
 
     MappedRegion region() {

@@ -10,6 +10,8 @@ import java.util.function.IntConsumer;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageClaim;
+import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
@@ -17,6 +19,8 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.Priority;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.channels.ring.InPlacePort;
+import org.multios.ipc.channels.ring.PortGate;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueAttributes;
@@ -41,7 +45,7 @@ import org.multios.ipc.spi.GuardedHandle;
  * checking the same between them. Revoking the grant wakes the queue's sleepers, so this handle's fail with
  * PERMISSION_DENIED.
  */
-final class QueueHandle extends GuardedHandle implements MessageQueue {
+final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
     /** A receiver that spins looks for messages of dead senders every this many passes plus one. */
     private static final int SWEEP_PASSES = 1023;
@@ -59,6 +63,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
     private volatile WaitStrategy waitOverride;
     private final SpinHistory sendSpins = new SpinHistory();
     private final SpinHistory receiveSpins = new SpinHistory();
+    private final InPlacePort inPlace;
 
     QueueHandle(MessageQueueMechanism mechanism, QueueSession session, QueueFile file, Grant grant,
             boolean nonBlocking) {
@@ -72,6 +77,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
         var process = session.caller().process();
         this.sender = PriorityRing.sender(process.kind(), process.id());
         this.senderPid = process.pid();
+        this.inPlace = new InPlacePort(this, ring, ring, sender, senderPid, file.displayName());
         file.count(HANDLES, 1);
         grant.onRevoke(this::revoked);
     }
@@ -242,12 +248,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
         } else {
             len = src.remaining();
         }
-        Priority.requireValid(priority, file.displayName());
-        if (len > file.maxMessageSize()) {
-            file.count(ERRORS, 1);
-            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": a message of " + len
-                    + " bytes exceeds its maximum message size of " + file.maxMessageSize() + " bytes");
-        }
+        checkLimits(len, priority);
         session.reserveQueued();
         boolean sent = false;
         try {
@@ -319,8 +320,24 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
         if (r < 0) {
             return false;
         }
-        file.sent(len);
+        published(len);
         return true;
+    }
+
+    /** The priority is valid and the length within the queue's maximum message size. */
+    private void checkLimits(int len, int priority) {
+        Priority.requireValid(priority, file.displayName());
+        if (len > file.maxMessageSize()) {
+            file.count(ERRORS, 1);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": a message of " + len
+                    + " bytes exceeds its maximum message size of " + file.maxMessageSize() + " bytes");
+        }
+    }
+
+    /** Every send that published a message, copied or claimed, ends here. */
+    @Override
+    public void published(int length) {
+        file.sent(length);
     }
 
     // ------------------------------------------------------------------ receiving
@@ -425,6 +442,9 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
      * MESSAGE_TOO_LARGE thrown.
      */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
+        if (ring.isEmpty()) {
+            return PriorityRing.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
+        }
         int r;
         beginStep(Rights.READ, "receive from");
         try {
@@ -433,8 +453,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
             endStep();
         }
         if (r >= 0) {
-            file.received(r);
-            mechanism.taken(out);
+            received(out);
             return r;
         }
         if (r == PriorityRing.TOO_LARGE) {
@@ -443,6 +462,79 @@ final class QueueHandle extends GuardedHandle implements MessageQueue {
                     + out.length() + " bytes, more than the " + len + " bytes offered; it stays queued");
         }
         return r;
+    }
+
+    // ------------------------------------------------------------------ in place and batches
+
+    @Override
+    public MessageClaim tryClaim(int length, int priority) {
+        return inPlace.tryClaim(length, priority);
+    }
+
+    @Override
+    public int trySend(ByteBuffer[] messages, int offset, int count, int priority) {
+        return inPlace.trySend(messages, offset, count, priority);
+    }
+
+    @Override
+    public boolean tryReceive(MessageHandler handler) {
+        return inPlace.drain(handler, 1) == 1;
+    }
+
+    @Override
+    public int drain(MessageHandler handler, int max) {
+        return inPlace.drain(handler, max);
+    }
+
+    @Override
+    public void checkSend(int length, int priority) {
+        require(Rights.WRITE, "send to");
+        if (length < 0) {
+            throw IpcException.invalidArgument(file.displayName() + ": a message cannot have " + length + " bytes");
+        }
+        checkLimits(length, priority);
+    }
+
+    @Override
+    public void checkReceive() {
+        require(Rights.READ, "receive from");
+    }
+
+    @Override
+    public void beginTransfer(int right) {
+        beginStep(right, right == Rights.WRITE ? "send to" : "receive from");
+    }
+
+    @Override
+    public void endTransfer() {
+        endStep();
+    }
+
+    @Override
+    public void reserveQueued() {
+        session.reserveQueued();
+    }
+
+    @Override
+    public void releaseQueued() {
+        session.releaseQueued();
+    }
+
+    @Override
+    public void received(MessageInfo info) {
+        file.received(info.length());
+        mechanism.taken(info);
+    }
+
+    /** A queue has no peer end: receives never end. */
+    @Override
+    public boolean peerClosed() {
+        return false;
+    }
+
+    @Override
+    public IpcException peerGone(String operation) {
+        return IpcException.closed(describe());
     }
 
     // ------------------------------------------------------------------ attributes and notification

@@ -29,7 +29,11 @@ import org.multios.ipc.shm.mapped.ProcessLiveness;
  * the first non-empty ring, copies the message out into the caller's buffer, returns the slot to
  * the free ring and, if a sender sleeps, bumps the space-available sequence and wakes it. The
  * length of the head message is read before it is taken, so a message longer than the buffer
- * stays queued ({@link #TOO_LARGE}).
+ * stays queued ({@link #TOO_LARGE}). In place: {@link #claim} and {@link #commit} are the two
+ * halves of a send with the caller writing the slot between them ({@link #abort} frees it
+ * unsent), and {@link #take} and {@link #consumed} the two halves of a receive with the caller
+ * reading the slot between them; ownership, budget and recovery are those of a send and a
+ * receive.
  *
  * <p><b>Waiting.</b> A thread that found nothing first idles without telling anyone (its
  * {@link org.multios.ipc.WaitStrategy}); only then does it count itself in
@@ -633,6 +637,75 @@ public final class PriorityRing {
             region.getAndAddInt(base + SPACE_SEQUENCE_OFFSET, 1);
             Futex.wake(region, base + SPACE_SEQUENCE_OFFSET, budget > 0 ? Integer.MAX_VALUE : 1);
         }
+    }
+
+    // ------------------------------------------------------------------ in place (claims and views)
+
+    /**
+     * Claims a free slot for a message of {@code len} bytes that the caller writes in place at
+     * {@link #payload(int)} and then {@linkplain #commit commits} or {@linkplain #abort aborts}:
+     * the first half of {@link #offer}, with the same header, byte budget and ownership, so a
+     * process that dies holding the claim is recovered as one that died writing a send.
+     *
+     * @return the slot, {@link #FULL} or {@link #TOO_LARGE}
+     */
+    public int claim(int len, int priority, long sender, long senderPid) {
+        return claimFree(len, priority, sender, senderPid);
+    }
+
+    /**
+     * Publishes a slot this thread claimed, the second half of {@link #offer}.
+     *
+     * @return {@link #SENT} or {@link #SENT_TO_EMPTY}
+     */
+    public int commit(int slot, int priority) {
+        return publish(slot, priority);
+    }
+
+    /** Gives a slot this thread claimed back unsent, with the {@code len} bytes it reserved. */
+    public void abort(int slot, int len) {
+        free(slot, len);
+    }
+
+    /**
+     * Takes the next message to be read in place at {@link #payload(int)}: the slot stays this
+     * thread's until {@link #consumed}, and {@code info} holds its checked length, priority and
+     * sender.
+     *
+     * @return the slot, or {@link #EMPTY}
+     * @throws IpcException CORRUPTED for a length or priority no sender can write (the message
+     *                      is dropped)
+     */
+    public int take(MessageInfo info) {
+        int slot = takeMessage(-1, info);
+        if (slot < 0) {
+            return slot;
+        }
+        long s = slot(slot);
+        int length = region.getInt(s + SLOT_LENGTH_OFFSET);
+        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
+        checkTaken(slot, length, priority, maxMessageSize);
+        try {
+            describe(s, length, priority, info);
+        } catch (Throwable t) {
+            throw abandon(slot, t);
+        }
+        return slot;
+    }
+
+    /** Frees a slot {@link #take} returned, once its {@code length} bytes were read. */
+    public void consumed(int slot, int length) {
+        free(slot, length);
+    }
+
+    /** Where the bytes of a slot's message start in {@link #region()}. */
+    public long payload(int slot) {
+        return slot(slot) + SLOT_HEADER_SIZE;
+    }
+
+    /** The region the ring lies in. */
+    public MappedRegion region() {
+        return region;
     }
 
     // ------------------------------------------------------------------ state and waiting

@@ -12,6 +12,8 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
+import org.multios.ipc.MessageClaim;
+import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.ObjectInfo;
@@ -43,6 +45,7 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Runnable onClose = () -> {
     };
+    private final CopiedMessages copied;
 
     RemotePort(BridgeClient client, ObjectType type, String name, OpenReply opened, IpcProcess owner) {
         this.client = client;
@@ -53,6 +56,7 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
         this.permissions = Permissions.of(owner, opened.mode());
         this.owner = owner;
         this.capacity = opened.capacity();
+        this.copied = new CopiedMessages(this, maxMessageSize, displayName());
     }
 
     /** What a successful OPEN replied. */
@@ -143,6 +147,34 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
             throw wouldBlock("send");
         }
         return sent;
+    }
+
+    // ---------------------------------------------------------------- in place (copied here)
+
+    @Override
+    public MessageClaim tryClaim(int length, int priority) {
+        Priority.requireValid(priority, displayName());
+        require(Rights.WRITE, "send to");
+        if (length < 0 || length > maxMessageSize) {
+            throw new IpcException(length < 0 ? IpcError.INVALID_ARGUMENT : IpcError.MESSAGE_TOO_LARGE,
+                    displayName() + ": a message of " + length + " bytes passes its maximum size of " + maxMessageSize);
+        }
+        return copied.claim(length, priority);
+    }
+
+    @Override
+    public int trySend(ByteBuffer[] messages, int offset, int count, int priority) {
+        return copied.trySend(messages, offset, count, priority);
+    }
+
+    @Override
+    public boolean tryReceive(MessageHandler handler) {
+        return copied.drain(handler, 1) == 1;
+    }
+
+    @Override
+    public int drain(MessageHandler handler, int max) {
+        return copied.drain(handler, max);
     }
 
     // ---------------------------------------------------------------- receiving
