@@ -32,7 +32,7 @@ final class GatewayBundles {
 
     /** The gateway's bundles on its trusted list (gateway.bndrun). */
     private static final List<String> TRUSTED = List.of("ipc.security", "ipc.net", "ipc.shm", "ipc.sync",
-            "ipc.channels", "ipc.console");
+            "ipc.channels", "ipc.console", "ipc.shell");
 
     private final Path workDir;
     private final Properties launch = new Properties();
@@ -98,6 +98,22 @@ final class GatewayBundles {
             s.append(",reinstalled:*;name=").append(name);
         }
         return s.append(",reinstalled:*;name=").append(FixtureBundle.SYMBOLIC_NAME).toString();
+    }
+
+    /**
+     * The JDK packages the gateway adds to the system bundle's exports (-runsystempackages): the
+     * launcher's list without the OSGi framework's own packages. (Pax Exam's system package
+     * option, not the framework property, which would replace the packages Pax Exam adds.)
+     */
+    String[] systemPackagesExtra() {
+        List<String> extra = new ArrayList<>();
+        for (String clause : launch.getProperty("launch.system.packages").split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
+            String name = clause.split(";", 2)[0].strip();
+            if (!name.startsWith("org.osgi.")) {
+                extra.add(name);
+            }
+        }
+        return extra.toArray(String[]::new);
     }
 
     /** The file of one gateway bundle, for tests that install it again. */

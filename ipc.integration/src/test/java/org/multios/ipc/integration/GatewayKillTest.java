@@ -126,7 +126,7 @@ public class GatewayKillTest {
             httpPort = s.getLocalPort();
         }
         return new ProcessBuilder(List.of(java, "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + dir.resolve("ipc"),
-                "-Dorg.osgi.service.http.port=" + httpPort, "-jar", System.getProperty("ipc.gateway.jar")))
+                "-Dorg.osgi.service.http.port=" + httpPort, "-D" + GatewayProcess.LOG_LEVEL + "=info", "-jar", System.getProperty("ipc.gateway.jar")))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 

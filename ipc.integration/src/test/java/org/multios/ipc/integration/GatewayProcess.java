@@ -20,6 +20,8 @@ import org.multios.ipc.IpcEnvironment;
  * its own directory, IPC root, {@code conf/} and HTTP port, and its console on standard input.
  */
 final class GatewayProcess {
+    /** The system property of the gateway's log level (SLF4J's simple provider). */
+    static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     final Path dir;
     final Path output;
     final Process process;
@@ -59,18 +61,25 @@ final class GatewayProcess {
         return start(dir, Path.of(System.getProperty("ipc.gateway.jar")), jvmOptions);
     }
 
-    /** Starts the given gateway jar in {@code dir}, as {@link #start(Path, String...)} does. */
+    /**
+     * Starts the given gateway jar in {@code dir}, as {@link #start(Path, String...)} does. Its log
+     * is turned up to INFO (the documented switch), which the tests read, unless the options set
+     * the level themselves.
+     */
     static GatewayProcess start(Path dir, Path jar, String... jvmOptions) throws Exception {
         Path output = dir.resolve("output.txt");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + dir.resolve("ipc"),
                 "-Dorg.osgi.service.http.port=" + freePort()));
+        if (Stream.of(jvmOptions).noneMatch(o -> o.startsWith("-D" + LOG_LEVEL + "="))) {
+            command.add("-D" + LOG_LEVEL + "=info");
+        }
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", jar.toString()));
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         GatewayProcess g = new GatewayProcess(dir, output, p);
-        g.awaitOutput("IPC security started");
+        g.awaitOutput(command.contains("-D" + LOG_LEVEL + "=warn") ? "ipc.audit - policy change" : "IPC security started");
         return g;
     }
 

@@ -117,7 +117,7 @@ public class GatewayProcessTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(List.of(java, "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + workDir.resolve("ipc"),
                 "-Dorg.osgi.service.http.port=" + GatewayProcess.freePort(),
-                "-jar", System.getProperty("ipc.gateway.jar")))
+                "-D" + GatewayProcess.LOG_LEVEL + "=info", "-jar", System.getProperty("ipc.gateway.jar")))
                 .directory(workDir.toFile())
                 .redirectInput(stdin)
                 .redirectErrorStream(true)

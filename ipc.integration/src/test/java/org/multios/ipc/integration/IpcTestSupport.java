@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayOutputStream;
@@ -61,6 +62,7 @@ public abstract class IpcTestSupport {
             frameworkStartLevel(appLevel + 10),
             frameworkProperty(TrustedBundles.PROPERTY).value(gateway.trustedBundles(fixture)),
             frameworkProperty("felix.bootdelegation.implicit").value("false"),
+            systemPackages(gateway.systemPackagesExtra()),
             frameworkProperty("gosh.args").value("--nointeractive"),
             frameworkProperty("org.apache.felix.http.enable").value("false"),
             frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"),

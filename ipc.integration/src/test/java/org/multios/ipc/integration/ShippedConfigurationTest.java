@@ -43,6 +43,7 @@ public class ShippedConfigurationTest {
             "quota.queued.messages", List.of("QUEUED_MESSAGES=4096"),
             "quota.signal.handlers", List.of("SIGNAL_HANDLERS=16"),
             "peer.tokens", List.of("1 peer token(s)"),
+            "operator.identities", List.of("2 operator identities"),
             "remote.groups", List.of("token-less TCP peers as nobody:guests"));
 
     @Rule

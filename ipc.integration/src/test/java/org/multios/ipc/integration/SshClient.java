@@ -56,8 +56,13 @@ final class SshClient {
 
     /** Makes a key pair named {@code name} (ECDSA, no passphrase); returns the private key's file. */
     Path newKey(String name) throws Exception {
+        return newKey(name, "ecdsa");
+    }
+
+    /** Makes a key pair named {@code name} of a type ({@code ssh-keygen -t}); returns the private key's file. */
+    Path newKey(String name, String type) throws Exception {
         Path key = dir.resolve(name);
-        Result r = run(List.of(SSH_KEYGEN.toString(), "-q", "-t", "ecdsa", "-N", "", "-C", name, "-f", key.toString()), "");
+        Result r = run(List.of(SSH_KEYGEN.toString(), "-q", "-t", type, "-N", "", "-C", name, "-f", key.toString()), "");
         assertTrue(r.output(), r.exit() == 0);
         return key;
     }

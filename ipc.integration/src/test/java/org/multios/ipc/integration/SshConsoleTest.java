@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,18 +55,60 @@ public class SshConsoleTest {
         }
     }
 
-    /** Configures the console with the settings, makes the three keys, authorizes two, starts. */
+    /**
+     * Configures the console with the settings, makes the three keys, authorizes two, starts.
+     * Both accounts act as users of the group ops, so that each sees the other's objects.
+     */
     private void start(String... settings) throws Exception {
+        security("operator.identities=[\"ssh:alice=alice:ops\", \"ssh:nagios=nagios:ops\"]");
         client = SshClient.configure(dir, settings);
         admin = client.newKey("alice");
         monitor = client.newKey("nagios");
         stranger = client.newKey("stranger");
-        Files.write(dir.resolve("conf/ssh/authorized_keys"), List.of(
-                "# the gateway's operators",
-                client.authorized(admin, "user=alice,role=admin"),
-                client.authorized(monitor, "user=nagios")));
+        authorize(client.authorized(admin, "user=alice,role=admin"), client.authorized(monitor, "user=nagios"));
         gateway = GatewayProcess.start(dir);
         gateway.awaitOutput("SSH console listening on 127.0.0.1:" + client.port);
+    }
+
+    /** Adds typed settings to the gateway's security configuration. */
+    private void security(String... settings) throws Exception {
+        Files.write(dir.resolve("conf/org.multios.ipc.security.cfg"), List.of(settings), StandardOpenOption.APPEND);
+    }
+
+    private void authorize(String... lines) throws Exception {
+        List<String> all = new ArrayList<>(List.of("# the gateway's operators"));
+        all.addAll(List.of(lines));
+        Files.write(dir.resolve("conf/ssh/authorized_keys"), all);
+    }
+
+    @Test(timeout = 300_000)
+    public void eachAccountActsAsItsOwnIdentityUnderThePolicyAndTheAuditNamesIt() throws Exception {
+        security("operator.identities=[\"ssh:alice=alice:ops\", \"ssh:bob=bob:ops\"]",
+                "rules=[\"allow user:alice rw queue:orders\", \"deny user:bob * queue:orders\"]");
+        client = SshClient.configure(dir);
+        admin = client.newKey("alice");
+        Path bob = client.newKey("bob", "ed25519");
+        authorize(client.authorized(admin, "user=alice,role=admin"), client.authorized(bob, "user=bob,role=admin"));
+        gateway = GatewayProcess.start(dir);
+        gateway.awaitOutput("SSH console listening on 127.0.0.1:" + client.port);
+        gateway.command("ipc:queuecreate orders 128 8"); // the console's own: owner and group root, mode 0660
+        gateway.awaitOutput("created queue 'orders'");
+
+        SshClient.Result allowed = client.ssh(admin, "alice", "ipc:send", "orders", "1", "from-alice");
+        assertEquals(allowed.output(), 0, allowed.exit());
+        assertTrue(allowed.output(), allowed.output().contains("sent 10 bytes at priority 1"));
+        SshClient.Result denied = client.ssh(bob, "bob", "ipc:send", "orders", "1", "from-bob");
+        assertNotEquals("bob, logged in with an Ed25519 key, is denied:\n" + denied.output(), 0, denied.exit());
+        assertTrue(denied.output(), denied.output().contains("PERMISSION_DENIED"));
+        SshClient.Result received = client.ssh(admin, "alice", "ipc:receive", "orders", "1000");
+        assertTrue(received.output(), received.output().contains(": from-alice"));
+
+        gateway.awaitOutput("ssh:bob acts as peer ");
+        gateway.awaitOutput("(user bob, groups ops)");
+        gateway.awaitOutput("as bob to write to queue 'orders'");
+        assertTrue(gateway.output(), gateway.output().matches("(?s).*ipc\\.audit - DENIED peer \\d+ "
+                + "\\(ssh:bob from /127\\.0\\.0\\.1:\\d+\\) as bob to write to queue 'orders'.*"));
+        assertFalse(gateway.output(), gateway.output().matches("(?s).*DENIED[^\n]*ssh:alice.*"));
     }
 
     @Test(timeout = 300_000)

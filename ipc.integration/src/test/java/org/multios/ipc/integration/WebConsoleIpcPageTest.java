@@ -341,7 +341,7 @@ public class WebConsoleIpcPageTest {
     private Process start(int port) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(List.of(java, "-D" + IpcEnvironment.ROOT_PROPERTY + "=" + workDir.resolve("ipc"),
-                "-Dorg.osgi.service.http.port=" + port, "-jar", System.getProperty("ipc.gateway.jar")))
+                "-Dorg.osgi.service.http.port=" + port, "-D" + GatewayProcess.LOG_LEVEL + "=info", "-jar", System.getProperty("ipc.gateway.jar")))
                 .directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectErrorStream(true)

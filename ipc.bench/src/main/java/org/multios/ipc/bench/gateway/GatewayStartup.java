@@ -30,8 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * of each trial), against a bare
  * Felix with SCR and the Gogo shell started the same way ({@code ipc.gateway/bare-felix.bndrun}):
  * each operation starts {@code java -jar} on the exported jar with a command already waiting on
- * standard input, and ends when the shell has answered it. The jars are found under
- * {@code ipc.gateway/target} of the working directory or its parent (build them first).
+ * standard input, and ends when the shell has answered it. {@code minimal} is the gateway without
+ * the HTTP service and the Web Console ({@code ipc.gateway/minimal.bndrun}). The jars are found in
+ * the folder the system property {@value #JARS} names, else in {@code ipc.gateway/target} beside
+ * the folder of the benchmarks jar (build them first), wherever the benchmark is started from.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -41,9 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class GatewayStartup {
     private static final String MARKER = "console-is-ready";
+    /** The system property naming the folder of the exported jars. */
+    static final String JARS = "ipc.gateway.jars";
 
-    /** Which runtime starts: the gateway or the bare Felix. */
-    @Param({"gateway", "bare-felix"})
+    /** Which runtime starts: the gateway, the minimal gateway or the bare Felix. */
+    @Param({"gateway", "minimal", "bare-felix"})
     public String runtime;
 
     private Path work;
@@ -113,13 +117,28 @@ public class GatewayStartup {
     }
 
     private static Path jar(String name) {
-        for (Path base : List.of(Path.of("ipc.gateway", "target"), Path.of("..", "ipc.gateway", "target"))) {
-            Path jar = base.resolve(name);
-            if (Files.isRegularFile(jar)) {
-                return jar.toAbsolutePath();
-            }
+        Path folder = jarFolder();
+        Path jar = folder.resolve(name);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + name + " in " + folder + ": build the gateway first "
+                    + "(mvn -B -q package -DskipTests), or name the folder of the jars with -D" + JARS);
         }
-        throw new IllegalStateException("no " + name + " under ipc.gateway/target: build the gateway first "
-                + "(mvn -B -q package -DskipTests)");
+        return jar;
+    }
+
+    /** -Dipc.gateway.jars, else ipc.gateway/target beside the module whose target holds this class. */
+    static Path jarFolder() {
+        String property = System.getProperty(JARS);
+        if (property != null) {
+            return Path.of(property).toAbsolutePath();
+        }
+        try {
+            // .../ipc.bench/target/benchmarks.jar or .../ipc.bench/target/classes
+            Path here = Path.of(GatewayStartup.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return here.getParent().getParent().resolveSibling("ipc.gateway").resolve("target");
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            throw new IllegalStateException("cannot tell where the benchmarks jar is; name the folder of the "
+                    + "gateway jars with -D" + JARS, e);
+        }
     }
 }

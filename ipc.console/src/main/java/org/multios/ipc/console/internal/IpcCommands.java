@@ -44,6 +44,7 @@ import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.console.web.ObjectAdmin;
 import org.multios.ipc.spi.AccessControl;
+import org.multios.ipc.spi.OperatorAuthority;
 import org.multios.ipc.sync.MutexOptions;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
@@ -57,8 +58,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 /**
  * Gogo commands in scope {@code ipc}: list and inspect objects and processes, create, use and
  * remove objects of every mechanism installed, change permissions, revoke handles, collect
- * stale objects. Every call goes through ipc.security like any other bundle's, as this bundle's
- * IPC process. Results are returned as text tables that fit an 80-column terminal; failures
+ * stale objects. Every call goes through ipc.security like any other bundle's: as the operator
+ * logged in at the console running it (an SSH account, see {@link CommandCaller}), else as this
+ * bundle's IPC process. Results are returned as text tables that fit an 80-column terminal; failures
  * raise the IpcException, whose message starts with its error code.
  */
 @Component(service = IpcCommands.class, property = {
@@ -75,44 +77,85 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=fifocreate", "osgi.command.function=bench", "osgi.command.function=channelcreate",
     "osgi.command.function=channelsend", "osgi.command.function=channelreceive" })
 public final class IpcCommands {
-    private final IpcRuntime runtime;
+    private final IpcRuntime ownRuntime;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile OperatorAuthority operators;
+    private final CommandCaller caller = new CommandCaller(() -> operators);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile AccessControl accessControl;
+    private volatile AccessControl ownAccessControl;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SharedMemoryService shm;
+    private volatile SharedMemoryService ownShm;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SyncService sync;
+    private volatile SyncService ownSync;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventService events;
+    private volatile EventService ownEvents;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SignalService signals;
+    private volatile SignalService ownSignals;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile MessageQueueService queues;
+    private volatile MessageQueueService ownQueues;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile PipeService pipes;
+    private volatile PipeService ownPipes;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ChannelService channels;
+    private volatile ChannelService ownChannels;
 
-    private final ObjectAdmin admin = new ObjectAdmin(() -> shm, () -> sync, () -> events, () -> queues, () -> pipes,
-            () -> channels);
+    private final ObjectAdmin admin = new ObjectAdmin(this::shm, this::sync, this::events, this::queues, this::pipes,
+            this::channels);
 
     /** Commands over the given runtime. */
     @Activate
     public IpcCommands(@Reference IpcRuntime runtime) {
-        this.runtime = runtime;
+        this.ownRuntime = runtime;
+    }
+
+    // ------------------------------------------------------------------ the caller's services
+
+    private IpcRuntime runtime() {
+        return caller.service(IpcRuntime.class, ownRuntime);
+    }
+
+    private AccessControl accessControl() {
+        return caller.service(AccessControl.class, ownAccessControl);
+    }
+
+    private SharedMemoryService shm() {
+        return caller.service(SharedMemoryService.class, ownShm);
+    }
+
+    private SyncService sync() {
+        return caller.service(SyncService.class, ownSync);
+    }
+
+    private EventService events() {
+        return caller.service(EventService.class, ownEvents);
+    }
+
+    private SignalService signals() {
+        return caller.service(SignalService.class, ownSignals);
+    }
+
+    private MessageQueueService queues() {
+        return caller.service(MessageQueueService.class, ownQueues);
+    }
+
+    private PipeService pipes() {
+        return caller.service(PipeService.class, ownPipes);
+    }
+
+    private ChannelService channels() {
+        return caller.service(ChannelService.class, ownChannels);
     }
 
     // ------------------------------------------------------------------ looking
 
     @Descriptor("lists every live object")
     public String objects() {
-        return objectTable(runtime.objects());
+        return objectTable(runtime().objects());
     }
 
     @Descriptor("lists the live objects of one kind")
     public String objects(@Descriptor("kind: shm, semaphore, mutex, condition, event, queue, channel, pipe, endpoint") String type) {
-        return objectTable(runtime.objects(ObjectType.ofLabel(type)));
+        return objectTable(runtime().objects(ObjectType.ofLabel(type)));
     }
 
     /** Objects as a table; IN and OUT count bytes for segments and pipes, messages (or posts) for the rest. */
@@ -132,7 +175,7 @@ public final class IpcCommands {
 
     @Descriptor("shows one object with all its statistics and wait-time percentiles")
     public String object(@Descriptor("kind, for example shm") String type, @Descriptor("name") String name) {
-        ObjectInfo o = runtime.object(ObjectType.ofLabel(type), name)
+        ObjectInfo o = runtime().object(ObjectType.ofLabel(type), name)
                 .orElseThrow(() -> IpcException.notFound(ObjectType.ofLabel(type), name));
         StringBuilder s = new StringBuilder();
         s.append(o.type().label()).append(" '").append(o.displayName()).append("'\n");
@@ -161,15 +204,16 @@ public final class IpcCommands {
 
     @Descriptor("lists the IPC processes with their quota use")
     public String processes() {
-        Map<IpcProcess, Map<Quota, Long>> use = accessControl == null ? Map.of() : accessControl.quotaUse();
+        AccessControl control = accessControl();
+        Map<IpcProcess, Map<Quota, Long>> use = control == null ? Map.of() : control.quotaUse();
         Table t = new Table(new String[] { "KIND", "ID", "NAME", "USER", "OBJECTS", "SHM BYTES" },
                 new int[] { 10, 8, 30, 12, 8, 12 });
-        for (IpcProcess p : runtime.processes()) {
+        for (IpcProcess p : runtime().processes()) {
             Map<Quota, Long> q = use.getOrDefault(p, Map.of());
             t.row(p.kind().name().toLowerCase(), p.id(), p.name(), p.user(), q.getOrDefault(Quota.OBJECTS, 0L),
                     q.getOrDefault(Quota.SHARED_MEMORY_BYTES, 0L));
         }
-        return t + "connections: " + runtime.connectionCount() + "\n" + heldUnderTheRoot();
+        return t + "connections: " + runtime().connectionCount() + "\n" + heldUnderTheRoot();
     }
 
     /**
@@ -178,7 +222,7 @@ public final class IpcCommands {
      */
     private String heldUnderTheRoot() {
         Map<String, Long> byOwner = new TreeMap<>();
-        for (ObjectInfo o : runtime.objects()) {
+        for (ObjectInfo o : runtime().objects()) {
             if (o.name().isPresent()) {
                 byOwner.merge(o.permissions().owner(), 1L, Long::sum);
             }
@@ -191,7 +235,7 @@ public final class IpcCommands {
     @Descriptor("shows the limits in force")
     public String limits() {
         Table t = new Table(new String[] { "LIMIT", "VALUE" }, new int[] { 30, 20 });
-        for (Map.Entry<Limit, Long> l : runtime.limits().asMap().entrySet()) {
+        for (Map.Entry<Limit, Long> l : runtime().limits().asMap().entrySet()) {
             t.row(l.getKey().key(), l.getValue());
         }
         return t.toString();
@@ -201,14 +245,14 @@ public final class IpcCommands {
 
     @Descriptor("removes named objects whose creator is dead and that nobody uses")
     public String gc() {
-        List<ObjectInfo> removed = runtime.collectStale();
+        List<ObjectInfo> removed = runtime().collectStale();
         return removed.isEmpty() ? "nothing to collect\n" : "collected:\n" + objectTable(removed);
     }
 
     @Descriptor("revokes a process's open handles on an object")
     public String revoke(@Descriptor("process id (bundle id)") long processId, @Descriptor("kind") String type,
             @Descriptor("name") String name) {
-        int n = require(accessControl, "ipc.security").revoke(processId, ObjectType.ofLabel(type), name);
+        int n = require(accessControl(), "ipc.security").revoke(processId, ObjectType.ofLabel(type), name);
         return "revoked " + n + " handle(s)\n";
     }
 
@@ -240,7 +284,7 @@ public final class IpcCommands {
     @Descriptor("creates a named shared memory segment")
     public String shmcreate(@Descriptor("name") String name, @Descriptor("size in bytes") long size,
             @Descriptor("octal mode") String mode) {
-        try (SharedMemory s = require(shm, "ipc.shm").create(name, size, Permissions.parseMode(mode))) {
+        try (SharedMemory s = require(shm(), "ipc.shm").create(name, size, Permissions.parseMode(mode))) {
             return "created shm '" + name + "', " + s.size() + " bytes, " + s.permissions() + "\n";
         }
     }
@@ -255,7 +299,7 @@ public final class IpcCommands {
         } catch (IllegalArgumentException notHex) {
             throw IpcException.invalidArgument("data '" + data + "' is not hex:<an even number of hex digits>");
         }
-        try (SharedMemory s = require(shm, "ipc.shm").open(name)) {
+        try (SharedMemory s = require(shm(), "ipc.shm").open(name)) {
             s.write(offset, bytes);
             return "wrote " + bytes.length + " bytes at " + offset + "\n";
         }
@@ -267,7 +311,7 @@ public final class IpcCommands {
         if (length < 0) {
             throw IpcException.invalidArgument("length " + length + " must not be negative");
         }
-        try (SharedMemory s = require(shm, "ipc.shm").open(name); Mapping m = s.map(MapAccess.READ_ONLY)) {
+        try (SharedMemory s = require(shm(), "ipc.shm").open(name); Mapping m = s.map(MapAccess.READ_ONLY)) {
             // the buffer is allocated only for bytes the segment can have
             if (length > s.size()) {
                 throw IpcException.invalidArgument("length " + length + " exceeds the " + s.size()
@@ -283,14 +327,14 @@ public final class IpcCommands {
 
     @Descriptor("creates a named counting semaphore (mode 660)")
     public String semcreate(@Descriptor("name") String name, @Descriptor("initial value") int initial) {
-        try (Semaphore s = require(sync, "ipc.sync").createSemaphore(name, SemaphoreOptions.of(initial), 0660)) {
+        try (Semaphore s = require(sync(), "ipc.sync").createSemaphore(name, SemaphoreOptions.of(initial), 0660)) {
             return "created semaphore '" + name + "' = " + s.value() + "\n";
         }
     }
 
     @Descriptor("releases (posts) a named semaphore: Semaphore.release")
     public String semrelease(@Descriptor("name") String name) {
-        try (Semaphore s = require(sync, "ipc.sync").openSemaphore(name)) {
+        try (Semaphore s = require(sync(), "ipc.sync").openSemaphore(name)) {
             s.release();
             return "semaphore '" + name + "' = " + s.value() + "\n";
         }
@@ -298,7 +342,7 @@ public final class IpcCommands {
 
     @Descriptor("acquires (waits on) a named semaphore, at most the given milliseconds: Semaphore.acquire")
     public String semacquire(@Descriptor("name") String name, @Descriptor("timeout in milliseconds") long millis) {
-        try (Semaphore s = require(sync, "ipc.sync").openSemaphore(name)) {
+        try (Semaphore s = require(sync(), "ipc.sync").openSemaphore(name)) {
             s.acquire(Duration.ofMillis(millis));
             return "semaphore '" + name + "' = " + s.value() + "\n";
         }
@@ -316,7 +360,7 @@ public final class IpcCommands {
 
     @Descriptor("creates a named robust mutex (mode 660)")
     public String mutexcreate(@Descriptor("name") String name) {
-        require(sync, "ipc.sync").createMutex(name, MutexOptions.DEFAULT, 0660).close();
+        require(sync(), "ipc.sync").createMutex(name, MutexOptions.DEFAULT, 0660).close();
         return "created mutex '" + name + "'\n";
     }
 
@@ -327,13 +371,13 @@ public final class IpcCommands {
             case "manual" -> EventType.MANUAL_RESET;
             default -> throw IpcException.invalidArgument("event type '" + type + "': expected auto or manual");
         };
-        require(events, "ipc.sync").create(name, t, Set.of(), 0660).close();
+        require(events(), "ipc.sync").create(name, t, Set.of(), 0660).close();
         return "created " + type + "-reset event '" + name + "'\n";
     }
 
     @Descriptor("signals a named event with a value")
     public String eventsignal(@Descriptor("name") String name, @Descriptor("value") long data) {
-        try (Event e = require(events, "ipc.sync").open(name)) {
+        try (Event e = require(events(), "ipc.sync").open(name)) {
             e.signal(data);
             return "signalled event '" + name + "' with " + data + "\n";
         }
@@ -341,7 +385,7 @@ public final class IpcCommands {
 
     @Descriptor("waits for a named event, at most the given milliseconds; returns its value")
     public String eventwait(@Descriptor("name") String name, @Descriptor("timeout in milliseconds") long millis) {
-        try (Event e = require(events, "ipc.sync").open(name)) {
+        try (Event e = require(events(), "ipc.sync").open(name)) {
             return "event '" + name + "' value " + e.await(Duration.ofMillis(millis)) + "\n";
         }
     }
@@ -350,7 +394,7 @@ public final class IpcCommands {
     public String signal(@Descriptor("bundle id") long bundleId, @Descriptor("signal: TERM, USR1, 15, RTMIN+2 ...") String signal,
             @Descriptor("value") long value) {
         Signal s = Signal.parse(signal);
-        require(signals, "ipc.sync").send(ProcessKind.BUNDLE, bundleId, s, value);
+        require(signals(), "ipc.sync").send(ProcessKind.BUNDLE, bundleId, s, value);
         return "sent " + s + " to bundle " + bundleId + "\n";
     }
 
@@ -359,7 +403,7 @@ public final class IpcCommands {
     @Descriptor("creates a named message queue (mode 660)")
     public String queuecreate(@Descriptor("name") String name, @Descriptor("largest message in bytes") int maxSize,
             @Descriptor("messages it holds") int maxMessages) {
-        try (MessageQueue q = require(queues, "ipc.channels").create(name,
+        try (MessageQueue q = require(queues(), "ipc.channels").create(name,
                 QueueOptions.of(maxSize, maxMessages).withMode(0660).withFlags(QueueFlag.EXCLUSIVE))) {
             return "created queue '" + name + "': " + q.attributes() + "\n";
         }
@@ -369,7 +413,7 @@ public final class IpcCommands {
     public String send(@Descriptor("queue name") String name, @Descriptor("priority 0..31") int priority,
             @Descriptor("text") String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        try (MessageQueue q = require(queues, "ipc.channels").open(name)) {
+        try (MessageQueue q = require(queues(), "ipc.channels").open(name)) {
             if (!q.trySend(bytes, 0, bytes.length, priority)) {
                 throw new IpcException(org.multios.ipc.IpcError.WOULD_BLOCK, "queue '" + name + "' is full");
             }
@@ -379,7 +423,7 @@ public final class IpcCommands {
 
     @Descriptor("receives the next message of a named queue, waiting at most the given milliseconds")
     public String receive(@Descriptor("queue name") String name, @Descriptor("timeout in milliseconds") long millis) {
-        try (MessageQueue q = require(queues, "ipc.channels").open(name)) {
+        try (MessageQueue q = require(queues(), "ipc.channels").open(name)) {
             byte[] buffer = new byte[q.attributes().maxMessageSize()];
             MessageInfo info = new MessageInfo();
             int n = q.receive(buffer, 0, buffer.length, info, Duration.ofMillis(millis));
@@ -390,7 +434,7 @@ public final class IpcCommands {
 
     @Descriptor("creates a named channel (mode 660) with a buffer of the given bytes per direction")
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
-        try (ChannelEnd end = require(channels, "ipc.channels").create(name,
+        try (ChannelEnd end = require(channels(), "ipc.channels").create(name,
                 ChannelOptions.ofBufferSize(bufferSize).withMode(0660))) {
             return "created channel '" + name + "', " + end.options() + "\n";
         }
@@ -400,7 +444,7 @@ public final class IpcCommands {
     public String channelsend(@Descriptor("channel name") String name, @Descriptor("sending end: A or B") String side,
             @Descriptor("priority 0..31") int priority, @Descriptor("text") String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        try (ChannelEnd end = require(channels, "ipc.channels").open(name, side(side))) {
+        try (ChannelEnd end = require(channels(), "ipc.channels").open(name, side(side))) {
             if (!end.trySend(bytes, 0, bytes.length, priority)) {
                 throw new IpcException(org.multios.ipc.IpcError.WOULD_BLOCK, "channel '" + name + "' is full");
             }
@@ -411,7 +455,7 @@ public final class IpcCommands {
     @Descriptor("receives the next message at one end of a named channel, waiting at most the given milliseconds")
     public String channelreceive(@Descriptor("channel name") String name, @Descriptor("receiving end: A or B") String side,
             @Descriptor("timeout in milliseconds") long millis) {
-        try (ChannelEnd end = require(channels, "ipc.channels").open(name, side(side))) {
+        try (ChannelEnd end = require(channels(), "ipc.channels").open(name, side(side))) {
             byte[] buffer = new byte[end.options().maxMessageSize()];
             MessageInfo info = new MessageInfo();
             int n = end.receive(buffer, 0, buffer.length, info, Duration.ofMillis(millis));
@@ -430,7 +474,7 @@ public final class IpcCommands {
 
     @Descriptor("creates a named pipe: a FIFO in the IPC root that shell tools can read and write")
     public String fifocreate(@Descriptor("name") String name, @Descriptor("octal mode") String mode) {
-        require(pipes, "ipc.channels").createNamed(name, Permissions.parseMode(mode));
+        require(pipes(), "ipc.channels").createNamed(name, Permissions.parseMode(mode));
         return "created fifo '" + name + "'\n";
     }
 
@@ -438,7 +482,7 @@ public final class IpcCommands {
 
     @Descriptor("measures each installed mechanism on this machine for about a second each")
     public String bench() {
-        return new ConsoleBench(shm, sync, events, queues).run();
+        return new ConsoleBench(shm(), sync(), events(), queues()).run();
     }
 
 }

@@ -14,6 +14,7 @@ import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.spi.OperatorAuthority;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -30,7 +31,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=remotesend", "osgi.command.function=remotereceive" })
 public final class NetCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile NetService net;
+    private volatile NetService ownNet;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile OperatorAuthority operators;
+    private final CommandCaller caller = new CommandCaller(() -> operators);
 
     @Descriptor("sends a text message to a queue exported by a bridge; never waits for room")
     public String remotesend(@Descriptor("bridge endpoint: tcp://host:port or unix:/path") String endpoint,
@@ -74,6 +78,7 @@ public final class NetCommands {
     private MessageQueue open(String endpoint, String queue, String token) {
         ConnectOptions options = token.isEmpty() ? ConnectOptions.DEFAULTS
                 : ConnectOptions.DEFAULTS.withToken(AuthToken.of(token));
-        return require(net, "ipc.net").openRemoteQueue(Endpoint.parse(endpoint), queue, options);
+        return require(caller.service(NetService.class, ownNet), "ipc.net").openRemoteQueue(Endpoint.parse(endpoint),
+                queue, options);
     }
 }

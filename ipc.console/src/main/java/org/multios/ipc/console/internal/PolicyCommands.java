@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.felix.service.command.Descriptor;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.PolicyState;
+import org.multios.ipc.spi.OperatorAuthority;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -18,12 +19,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = PolicyCommands.class, property = {"osgi.command.scope=ipc", "osgi.command.function=rules"})
 public final class PolicyCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile AccessControl accessControl;
+    private volatile AccessControl ownAccessControl;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile OperatorAuthority operators;
+    private final CommandCaller caller = new CommandCaller(() -> operators);
 
     /** The state of the policy and its rules in evaluation order. */
     @Descriptor("shows which security policy is in force and its rules in evaluation order, or why none is")
     public String rules() {
-        AccessControl ac = accessControl;
+        AccessControl ac = caller.service(AccessControl.class, ownAccessControl);
         if (ac == null) {
             return "ipc.security is not running: no API service, no network peer admitted\n";
         }

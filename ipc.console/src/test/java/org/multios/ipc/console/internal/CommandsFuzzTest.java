@@ -68,14 +68,14 @@ class CommandsFuzzTest {
     private static IpcCommands commands(boolean withServices) throws ReflectiveOperationException {
         IpcCommands c = new IpcCommands(refusing(IpcRuntime.class));
         if (withServices) {
-            inject(c, "accessControl", refusing(AccessControl.class));
-            inject(c, "shm", refusing(SharedMemoryService.class));
-            inject(c, "sync", refusing(SyncService.class));
-            inject(c, "events", refusing(EventService.class));
-            inject(c, "signals", refusing(SignalService.class));
-            inject(c, "queues", refusing(MessageQueueService.class));
-            inject(c, "pipes", refusing(PipeService.class));
-            inject(c, "channels", refusing(ChannelService.class));
+            inject(c, "ownAccessControl", refusing(AccessControl.class));
+            inject(c, "ownShm", refusing(SharedMemoryService.class));
+            inject(c, "ownSync", refusing(SyncService.class));
+            inject(c, "ownEvents", refusing(EventService.class));
+            inject(c, "ownSignals", refusing(SignalService.class));
+            inject(c, "ownQueues", refusing(MessageQueueService.class));
+            inject(c, "ownPipes", refusing(PipeService.class));
+            inject(c, "ownChannels", refusing(ChannelService.class));
         }
         return c;
     }
@@ -124,7 +124,7 @@ class CommandsFuzzTest {
     @Test
     void netCommandsFailOnlyWithIpcExceptions() throws ReflectiveOperationException {
         NetCommands with = new NetCommands();
-        inject(with, "net", refusing(NetService.class));
+        inject(with, "ownNet", refusing(NetService.class));
         NetCommands without = new NetCommands();
         forAll(1500, r -> {
             NetCommands c = r.nextInt(4) == 0 ? without : with;

@@ -1,6 +1,8 @@
 package org.multios.ipc.security.internal;
 
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
@@ -9,64 +11,79 @@ import org.multios.ipc.Rights;
 import org.osgi.framework.Bundle;
 
 /**
- * What one bundle may do with the platform as a whole, by the policy in force at each call:
- * with the platform's ADMIN right ({@link PlatformAdmins}) it may revoke, collect stale objects
- * and list every object; without it, it sees only the objects it made or holds a right on, and
- * every refusal is a PERMISSION_DENIED and an audit line.
+ * What one bundle or console operator may do with the platform as a whole, by the policy in
+ * force at each call: with the platform's ADMIN right ({@link PlatformAdmins}) it may revoke,
+ * collect stale objects and list every object; without it, it sees only the objects it made or
+ * holds a right on, and every refusal is a PERMISSION_DENIED and an audit line.
  */
 final class AdminGate {
     private final Sessions sessions;
-    private final Bundle bundle;
-    private final boolean trusted;
+    private final Function<SecurityPolicy, IpcProcess> process;
+    private final Supplier<BundleFacts> facts;
+    private final Predicate<SecurityPolicy> admin;
+    private final Supplier<String> who;
 
-    AdminGate(Sessions sessions, Bundle bundle, boolean trusted) {
+    private AdminGate(Sessions sessions, Function<SecurityPolicy, IpcProcess> process, Supplier<BundleFacts> facts,
+            Predicate<SecurityPolicy> admin, Supplier<String> who) {
         this.sessions = sessions;
-        this.bundle = bundle;
-        this.trusted = trusted;
+        this.process = process;
+        this.facts = facts;
+        this.admin = admin;
+        this.who = who;
     }
 
-    /** Whether the bundle holds the right now (never while no policy is in force). */
+    /** The gate of a bundle, as the policy in force at each call identifies it. */
+    AdminGate(Sessions sessions, Bundle bundle, boolean trusted) {
+        this(sessions, p -> p.identities().processOf(bundle.getBundleId(), BundleFacts.of(bundle)),
+                () -> BundleFacts.of(bundle),
+                p -> p.admins().includes(p.identities().processOf(bundle.getBundleId(), BundleFacts.of(bundle)),
+                        BundleFacts.of(bundle), trusted),
+                () -> "bundle " + bundle.getBundleId() + " (" + bundle.getSymbolicName() + ", location "
+                        + bundle.getLocation() + ")");
+    }
+
+    /** The gate of a console operator, who acts as the process it logged in as. */
+    static AdminGate ofOperator(Sessions sessions, IpcProcess operator) {
+        return new AdminGate(sessions, p -> operator, () -> null, p -> p.admins().includesOperator(operator),
+                () -> operator + " as " + operator.user());
+    }
+
+    /** Whether the bundle or operator holds the right now (never while no policy is in force). */
     boolean isAdmin() {
         SecurityPolicy p = sessions.policyOrNull();
-        if (p == null) {
-            return false;
-        }
-        BundleFacts facts = BundleFacts.of(bundle);
-        return p.admins().includes(p.identities().processOf(bundle.getBundleId(), facts), facts, trusted);
+        return p != null && admin.test(p);
     }
 
     /**
      * Checks the right for an operation on the platform.
      *
-     * @throws IpcException PERMISSION_DENIED naming the operation and the bundle, audited
+     * @throws IpcException PERMISSION_DENIED naming the operation and who asked, audited
      */
     void require(String operation) {
         if (!isAdmin()) {
-            String who = "bundle " + bundle.getBundleId() + " (" + bundle.getSymbolicName() + ", location "
-                    + bundle.getLocation() + ")";
             String what = "the IPC platform (the platform's ADMIN right is configured by 'admins' in " + Guard.PID
                     + "; none configured: the trusted bundles)";
-            sessions.audit().denied(who, operation, what);
-            throw IpcException.permissionDenied(operation, what, who);
+            sessions.audit().denied(who.get(), operation, what);
+            throw IpcException.permissionDenied(operation, what, who.get());
         }
     }
 
     /**
-     * Which objects the bundle may see in a listing: an admin every one, others those they made
-     * and those they hold a right on (by the policy in force now).
+     * Which objects may be seen in a listing: an admin every one, others those they made and
+     * those they hold a right on (by the policy in force now).
      */
     Predicate<ObjectInfo> listing() {
         SecurityPolicy p = sessions.policyOrNull();
         if (p == null) {
             return o -> false;
         }
-        BundleFacts facts = BundleFacts.of(bundle);
-        IpcProcess process = p.identities().processOf(bundle.getBundleId(), facts);
-        if (p.admins().includes(process, facts, trusted)) {
+        if (admin.test(p)) {
             return o -> true;
         }
-        return o -> isCreator(o, process) || o.name().isPresent()
-                && p.access().rights(process, facts, o.type(), o.name().get(), o.permissions()) != Rights.NONE;
+        BundleFacts f = facts.get();
+        IpcProcess caller = process.apply(p);
+        return o -> isCreator(o, caller) || o.name().isPresent()
+                && p.access().rights(caller, f, o.type(), o.name().get(), o.permissions()) != Rights.NONE;
     }
 
     private static boolean isCreator(ObjectInfo object, IpcProcess process) {

@@ -16,6 +16,7 @@ import org.multios.ipc.spi.ConfigurationReader;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.OperatorAuthority;
 import org.multios.ipc.spi.PeerAuthority;
 import org.multios.ipc.spi.PolicyState;
 import org.multios.ipc.spi.TrustedBundles;
@@ -80,6 +81,7 @@ public final class Guard {
     private final Map<ServiceReference<?>, ServiceRegistration<?>> guarded = new ConcurrentHashMap<>();
     private ServiceRegistration<IpcRuntime> runtime;
     private ServiceRegistration<PeerAuthority> peerAuthority;
+    private final ServiceRegistration<OperatorAuthority> operatorAuthority;
 
     /** Starts guarding with the given configuration, if it parses. */
     @Activate
@@ -94,6 +96,9 @@ public final class Guard {
         }
         this.accessControl = context.registerService(AccessControl.class,
                 AccessControlService.factory(sessions, () -> state, trusted), null);
+        this.operatorAuthority = context.registerService(OperatorAuthority.class, trusted.onlyFor(
+                (OperatorAuthority) new OperatorAuthorityService(sessions, this::guardedProviders, limits::get, () -> state),
+                "the operator authority"), null);
         limits.listen(this::limitsChanged);
         LOG.info("IPC security started; trusted bundles ({}): {}", TrustedBundles.PROPERTY, trusted);
     }
@@ -226,6 +231,7 @@ public final class Guard {
         int count = guarded.size();
         close();
         unregister(accessControl);
+        unregister(operatorAuthority);
         LOG.info("IPC security stopped; {} guarded services withdrawn", count);
     }
 

@@ -9,8 +9,9 @@ import org.multios.ipc.IpcProcess;
  * Who holds the platform's ADMIN right, which revoking handles, collecting stale objects and
  * listing every object need: the subjects of the key {@code admins} ({@code user:NAME},
  * {@code group:NAME}, {@code bundle:SELECTOR}, as in rules), or, where none is
- * configured, the trusted bundles (so the console acts with it by default). Network peers never
- * hold it. Immutable.
+ * configured, the trusted bundles (so the console acts with it by default). A console operator
+ * holds it only where a configured user or group subject names it; network peers never hold it.
+ * Immutable.
  */
 record PlatformAdmins(List<AccessRule> subjects, boolean configured) {
     /**
@@ -45,5 +46,10 @@ record PlatformAdmins(List<AccessRule> subjects, boolean configured) {
     String describe() {
         return configured ? subjects.stream().map(r -> r.text().split(" ")[1]).toList().toString()
                 : "the trusted bundles";
+    }
+
+    /** Whether a console operator holds the right: only where a configured subject names it. */
+    boolean includesOperator(IpcProcess operator) {
+        return configured && subjects.stream().anyMatch(r -> r.matchesSubject(operator, null));
     }
 }

@@ -8,7 +8,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * configuration itself is read, whole and strictly, by {@link SecurityPolicy#parse}.
  */
 @ObjectClassDefinition(name = "MultiOS IPC security",
-        description = "Who each bundle and network peer acts as when it uses IPC objects, and its quotas.")
+        description = "Who each bundle, network peer and SSH operator acts as when it uses IPC objects, and its quotas.")
 @interface SecurityConfiguration {
     @AttributeDefinition(name = "Default user",
             description = "User of bundles not listed below; empty for the OS user of the framework.")
@@ -28,6 +28,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + "token of that SHA-256 digest a user and groups (groups optional: a group named like the user). "
                     + "Only digests are configured: printf %s \"$SECRET\" | sha256sum")
     String[] peer_tokens() default {};
+
+    @AttributeDefinition(name = "Operator identities",
+            description = "Entries ssh:<account>=user:group1,group2 giving the SSH console's account the user and "
+                    + "groups its commands act as (groups optional: a group named like the user); an account not "
+                    + "listed acts as the user and group named like the account.")
+    String[] operator_identities() default {};
 
     @AttributeDefinition(name = "Remote user",
             description = "User of TCP peers that present no token, where the listener does not require one.")

@@ -8,12 +8,18 @@ import org.multios.ipc.Quota;
 import org.multios.ipc.spi.ConfigurationReader;
 
 /**
- * The policy in force, made from the configuration: who each bundle and network peer is, the
+ * The policy in force, made from the configuration: who each bundle, network peer and console operator is, the
  * quotas of each, the access rules and the audit rate. Immutable; a configuration change makes
  * a new one that applies to later opens.
  */
 record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quota, Long> quotas,
-        AccessPolicy access, PlatformAdmins admins, int auditRate) {
+        AccessPolicy access, PlatformAdmins admins, int auditRate, OperatorIdentities operators) {
+
+    /** A policy that maps no console operator (each acts as the user named like its account). */
+    SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quota, Long> quotas, AccessPolicy access,
+            PlatformAdmins admins, int auditRate) {
+        this(identities, peers, quotas, access, admins, auditRate, OperatorIdentities.NONE);
+    }
 
     /** Denial lines a second on the audit log where none is configured. */
     static final int DEFAULT_AUDIT_RATE = 10;
@@ -31,6 +37,7 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
         String remoteUser = config.string("remote.user", "nobody");
         List<String> remoteGroups = config.strings("remote.groups");
         List<String> peerTokens = config.strings("peer.tokens");
+        List<String> operators = config.strings("operator.identities");
         List<String> rules = config.strings("rules");
         List<String> admins = config.strings("admins");
         int auditRate = (int) config.whole("audit.rate", DEFAULT_AUDIT_RATE, 1, 1_000_000);
@@ -50,7 +57,7 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
                 config.parse("peer.tokens", peerTokens, t -> PeerIdentities.parse(remoteUser, remoteGroups, t)),
                 Map.copyOf(quotas), config.parse("rules", rules, AccessPolicy::of),
                 config.parse("admins", admins, PlatformAdmins::parse),
-                auditRate);
+                auditRate, config.parse("operator.identities", operators, OperatorIdentities::parse));
     }
 
     private static void quota(ConfigurationReader config, Map<Quota, Long> quotas, String key, Quota quota) {
@@ -63,7 +70,8 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
     /** What the policy holds, for operators. */
     String summary() {
         return access.texts().size() + " rule(s), " + identities.size() + " bundle identit"
-                + (identities.size() == 1 ? "y" : "ies") + ", " + peers.size() + " peer token(s), "
+                + (identities.size() == 1 ? "y" : "ies") + ", " + peers.size() + " peer token(s), " + operators.size()
+                + " operator identit" + (operators.size() == 1 ? "y" : "ies") + ", "
                 + (quotas.isEmpty() ? "no quotas" : "quotas " + quotas) + "; unlisted bundles act as "
                 + identities.defaultIdentity() + "; token-less TCP peers as " + peers.anonymous()
                 + "; platform admins: " + admins.describe() + "; at most " + auditRate + " audit lines a second";

@@ -113,7 +113,8 @@ final class Sessions {
     }
 
     /**
-     * The caller context of the peer of a new connection, with the quotas of the policy in force.
+     * The caller context of the peer of a new connection (or of a console operator at login), with
+     * the quotas of the policy in force.
      *
      * @param process       the peer, its id the connection's number
      * @param authenticated whether the peer's identity was established (by the kernel or a token)

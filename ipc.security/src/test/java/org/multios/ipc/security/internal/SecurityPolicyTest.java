@@ -69,7 +69,8 @@ class SecurityPolicyTest {
     @Test
     void theSummarySaysWhatThePolicyHolds() {
         assertThat(parse("rules", List.of("allow * r queue:a", "deny * w queue:b"),
-                "bundle.identities", new String[] {"file:/opt/a.jar=alice"}).summary())
-                .startsWith("2 rule(s), 1 bundle identity, 0 peer token(s), no quotas");
+                "bundle.identities", new String[] {"file:/opt/a.jar=alice"},
+                "operator.identities", new String[] {"ssh:alice=alice:ops"}).summary())
+                .startsWith("2 rule(s), 1 bundle identity, 0 peer token(s), 1 operator identity, no quotas");
     }
 }

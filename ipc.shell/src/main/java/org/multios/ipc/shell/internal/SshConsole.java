@@ -18,12 +18,15 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
+import org.multios.ipc.spi.OperatorAuthority;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -76,6 +79,8 @@ public final class SshConsole {
     }
 
     private final SshServer server;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile OperatorAuthority operators;
 
     /** Starts listening if the configuration says so. */
     @Activate
@@ -101,8 +106,8 @@ public final class SshConsole {
             session.setAttribute(TRIED_USER, user);
             return admission.admits(session) && authenticate(keys, user, key, session);
         });
-        server.setShellFactory(channel -> new SshShell(processor, AUDIT, null));
-        server.setCommandFactory((channel, line) -> new SshShell(processor, AUDIT, line));
+        server.setShellFactory(channel -> new SshShell(processor, () -> operators, AUDIT, null));
+        server.setCommandFactory((channel, line) -> new SshShell(processor, () -> operators, AUDIT, line));
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofSeconds(config.idle_timeout()));
         // a connection that does not log in soon gives its place back
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(30));

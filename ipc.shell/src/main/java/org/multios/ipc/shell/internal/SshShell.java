@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -13,16 +14,22 @@ import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.spi.OperatorAuthority;
+import org.multios.ipc.spi.OperatorSession;
 import org.slf4j.Logger;
 
 /**
  * The Gogo console of one SSH channel: an interactive shell, or one command line when the client
  * gave one ({@code ssh host ipc:objects}). It runs on its own thread, in a Gogo session of its
- * own with the channel's streams; each line the account's role refuses is refused, each line
- * run is audited with the account's name.
+ * own with the channel's streams, logged in as the IPC process the security policy maps the
+ * account to ({@code ssh:<account>}, see {@link OperatorAuthority}), so that the ipc commands act
+ * as that process; each line the account's role refuses is refused, each line run is audited
+ * with the account's name.
  */
 final class SshShell implements Command {
     private final CommandProcessor processor;
+    private final Supplier<OperatorAuthority> operators;
     private final Logger audit;
     private final String commandLine;
     private InputStream in;
@@ -32,8 +39,9 @@ final class SshShell implements Command {
     private Thread thread;
 
     /** @param commandLine the line to run, or null for an interactive shell */
-    SshShell(CommandProcessor processor, Logger audit, String commandLine) {
+    SshShell(CommandProcessor processor, Supplier<OperatorAuthority> operators, Logger audit, String commandLine) {
         this.processor = processor;
+        this.operators = operators;
         this.audit = audit;
         this.commandLine = commandLine;
     }
@@ -61,19 +69,25 @@ final class SshShell implements Command {
     @Override
     public void start(ChannelSession channel, Environment env) {
         String user = channel.getSession().getUsername();
+        String origin = String.valueOf(channel.getSession().getClientAddress());
         Role role = channel.getSession().getAttribute(SshConsole.ROLE);
         boolean terminal = env.getEnv().containsKey(Environment.ENV_TERM); // a pseudo-terminal was asked for
-        thread = new Thread(() -> run(user, role, terminal), "IPC ssh console " + user + " #" + channel.getChannelId());
+        thread = new Thread(() -> run(user, origin, role, terminal),
+                "IPC ssh console " + user + " #" + channel.getChannelId());
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void run(String user, Role role, boolean terminal) {
-        int status = 0;
+    private void run(String user, String origin, Role role, boolean terminal) {
+        int status = 1;
         PrintStream console = new PrintStream(terminal ? new CrLf(out) : out, true, StandardCharsets.UTF_8);
         PrintStream errors = new PrintStream(terminal ? new CrLf(err) : err, true, StandardCharsets.UTF_8);
         CommandSession session = ConsoleLoop.newSession(processor, in, console, errors);
-        try {
+        try (OperatorSession operator = login(user, origin, session, console)) {
+            if (operator == null) {
+                return;
+            }
+            status = 0;
             session.put("USER", user);
             ConsoleLoop loop = new ConsoleLoop(session, in, console, terminal, line -> {
                 boolean allowed = role.allowedLines.test(line);
@@ -91,6 +105,29 @@ final class SshShell implements Command {
             errors.flush();
             exit.onExit(status);
         }
+    }
+
+    /**
+     * Logs the account in as the IPC process its commands act as; null, with the reason told and
+     * audited, where that cannot be (no security policy in force): the console then runs nothing.
+     */
+    private OperatorSession login(String user, String origin, CommandSession session, PrintStream console) {
+        String account = OperatorAuthority.SSH + user;
+        OperatorAuthority authority = operators.get();
+        String problem = "the IPC security bundle is not running";
+        if (authority != null) {
+            try {
+                OperatorSession operator = authority.login(account, origin, session);
+                audit.info("{} acts as {} (user {}, groups {})", account, operator.process(),
+                        operator.process().user(), String.join(",", operator.process().groups()));
+                return operator;
+            } catch (IpcException e) {
+                problem = e.getMessage();
+            }
+        }
+        audit.warn("{} from {} refused a console: {}", account, origin, problem);
+        console.println("refused: no IPC identity for " + account + ": " + problem);
+        return null;
     }
 
     @Override
