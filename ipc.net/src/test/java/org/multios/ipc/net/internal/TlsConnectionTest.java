@@ -24,9 +24,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.net.AuthToken;
+import org.multios.ipc.net.Bridge;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Endpoint;
@@ -34,6 +36,9 @@ import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Listener;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueOptions;
 
 /**
  * TLS on TCP as a client and an attacker meet it: frames and the token cross inside TLS, the
@@ -85,6 +90,26 @@ class TlsConnectionTest extends NetTestSupport {
         assertThat(authority.tokens).containsExactly(TOKEN);
         assertThat(authority.subjects).containsExactly(Optional.empty());
         assertThat(reactorFaults()).isZero();
+    }
+
+    @Test
+    void aBridgeServesItsQueueInsideTls() {
+        IpcContext server = context(serverSettings());
+        MessageQueue local = server.service(MessageQueueService.class).create("tls-orders",
+                QueueOptions.of(64, 8).withMode(0666));
+        try (Bridge bridge = server.service(NetService.class).exportQueue("tls-orders", LOOPBACK, OPEN)) {
+            assertIpcError(IpcError.PROTOCOL_ERROR, () -> net().openRemoteQueue(bridge.endpoint(), "tls-orders",
+                    ConnectOptions.DEFAULTS));
+            try (MessageQueue remote = net().openRemoteQueue(bridge.endpoint(), "tls-orders",
+                    ConnectOptions.DEFAULTS.withTrust(ca.certificate()))) {
+                remote.send("sealed".getBytes(StandardCharsets.UTF_8), 0, 6, 4);
+                byte[] buf = new byte[64];
+                MessageInfo info = new MessageInfo();
+                int n = local.receive(buf, 0, buf.length, info, Duration.ofSeconds(10));
+                assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).isEqualTo("sealed");
+                assertThat(info.priority()).isEqualTo(4);
+            }
+        }
     }
 
     @Test

@@ -31,6 +31,7 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
         String remoteUser = config.string("remote.user", "nobody");
         List<String> remoteGroups = config.strings("remote.groups");
         List<String> peerTokens = config.strings("peer.tokens");
+        List<String> peerCertificates = config.strings("peer.certificates");
         List<String> rules = config.strings("rules");
         List<String> admins = config.strings("admins");
         int auditRate = (int) config.whole("audit.rate", DEFAULT_AUDIT_RATE, 1, 1_000_000);
@@ -44,10 +45,12 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
         config.parse("default.groups", defaultGroups, g -> BundleIdentities.names(g, "default group"));
         config.parse("remote.user", remoteUser, u -> BundleIdentities.checkName(u, "remote user"));
         config.parse("remote.groups", remoteGroups, g -> BundleIdentities.names(g, "remote group"));
+        PeerIdentities peers = config.parse("peer.tokens", peerTokens,
+                t -> PeerIdentities.parse(remoteUser, remoteGroups, t));
         return new SecurityPolicy(
                 config.parse("bundle.identities", bundleIdentities,
                         e -> BundleIdentities.parse(defaultUser, defaultGroups, e)),
-                config.parse("peer.tokens", peerTokens, t -> PeerIdentities.parse(remoteUser, remoteGroups, t)),
+                config.parse("peer.certificates", peerCertificates, peers::withCertificates),
                 Map.copyOf(quotas), config.parse("rules", rules, AccessPolicy::of),
                 config.parse("admins", admins, PlatformAdmins::parse),
                 auditRate);
@@ -64,6 +67,7 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
     String summary() {
         return access.texts().size() + " rule(s), " + identities.size() + " bundle identit"
                 + (identities.size() == 1 ? "y" : "ies") + ", " + peers.size() + " peer token(s), "
+                + peers.certificates() + " peer certificate subject(s), "
                 + (quotas.isEmpty() ? "no quotas" : "quotas " + quotas) + "; unlisted bundles act as "
                 + identities.defaultIdentity() + "; token-less TCP peers as " + peers.anonymous()
                 + "; platform admins: " + admins.describe() + "; at most " + auditRate + " audit lines a second";

@@ -64,12 +64,13 @@ class SecurityPolicyTest {
         refused(new String[] {"key default.groups", "a,b"}, "default.groups", "a,b");
         refused(new String[] {"key peer.tokens", "sha256:"}, "peer.tokens", new String[] {"sha256:12=alice"});
         refused(new String[] {"key remote.user", "a string"}, "remote.user", 5);
+        refused(new String[] {"key peer.certificates", "'CN=x'"}, "peer.certificates", new String[] {"CN=x"});
     }
 
     @Test
     void theSummarySaysWhatThePolicyHolds() {
         assertThat(parse("rules", List.of("allow * r queue:a", "deny * w queue:b"),
                 "bundle.identities", new String[] {"file:/opt/a.jar=alice"}).summary())
-                .startsWith("2 rule(s), 1 bundle identity, 0 peer token(s), no quotas");
+                .startsWith("2 rule(s), 1 bundle identity, 0 peer token(s), 0 peer certificate subject(s), no quotas");
     }
 }
