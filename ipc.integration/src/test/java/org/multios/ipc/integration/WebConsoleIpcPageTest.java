@@ -278,7 +278,7 @@ public class WebConsoleIpcPageTest {
         assertTrue("the bundle still runs", bundleJson(bundle).contains("\"state\":\"Active\""));
         int before = Files.readString(output).length();
         command("ipc:rules");
-        String rules = awaitOutputAfter(before, "allow");
+        String rules = awaitOutputAfter(before, "rule(s)");
         assertFalse("the policy is unchanged:\n" + rules, rules.contains(marker));
 
         // the console's own page still acts: a request from its origin stops and starts the bundle

@@ -236,13 +236,14 @@ final class FramedSocket implements Reactor.Handler {
         }
     }
 
+    /** A delegated task of the TLS engine finished (reactor thread): the handshake or reading goes on. */
     private void tlsResume() {
-        TlsLink tls = tls();
         if (state.isEnded()) {
             return;
         }
+        TlsLink tls = tls();
         if (tls.established()) {
-            readNow(); // a delegated task of a running session finished
+            readNow();
         } else {
             tlsHandshake(tls);
         }
@@ -250,20 +251,7 @@ final class FramedSocket implements Reactor.Handler {
 
     /** Drives the TLS handshake (reactor thread); once done, the frames' handshake starts. */
     private void tlsHandshake(TlsLink tls) {
-        if (state.isEnded()) {
-            return;
-        }
-        TlsLink.Step step;
-        try {
-            step = tls.handshake();
-        } catch (IOException e) {
-            TlsFailures.failed(this, tls, e);
-            return;
-        }
-        interest.set(SelectionKey.OP_READ, step == TlsLink.Step.READ);
-        interest.set(SelectionKey.OP_WRITE, step == TlsLink.Step.WRITE);
-        if (step == TlsLink.Step.DONE) {
-            interest.set(SelectionKey.OP_READ, true);
+        if (!state.isEnded() && TlsStart.drive(this, tls, interest)) {
             handshake.connected();
             readNow(); // records that came with the handshake's last ones
         }

@@ -62,7 +62,8 @@ public final class StreamServer implements Reactor.Handler {
     private final AtomicInteger handshaking = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, Integer> handshakesByPeer = new ConcurrentHashMap<>();
-    private final boolean secure;
+    /** The TLS of every connection accepted (the settings when the listener opened), or null. */
+    private final TlsSettings tls;
     private volatile SelectionKey key;
 
     /**
@@ -80,8 +81,9 @@ public final class StreamServer implements Reactor.Handler {
         this.owner = owner;
         this.grant = grant;
         this.admission = admission;
-        this.secure = endpoint.transport() == Transport.TCP && shared.settings().tls().serves();
-        this.name = (secure ? "TLS listener " : "listener ") + endpoint;
+        TlsSettings configured = shared.settings().tls();
+        this.tls = endpoint.transport() == Transport.TCP && configured.serves() ? configured : null;
+        this.name = (tls != null ? "TLS listener " : "listener ") + endpoint;
         shared.reactor().execute(() -> {
             try {
                 server.configureBlocking(false);
@@ -90,11 +92,6 @@ public final class StreamServer implements Reactor.Handler {
                 close();
             }
         });
-    }
-
-    /** Whether connections speak TLS (a TCP listener while a server certificate is configured). */
-    public boolean secure() {
-        return secure;
     }
 
     /** Connections accepted and still open (taken or not). */
@@ -156,14 +153,7 @@ public final class StreamServer implements Reactor.Handler {
     }
 
     private SocketLink link(SocketChannel channel) {
-        if (!secure) {
-            return new PlainLink(channel);
-        }
-        TlsSettings tls = shared.settings().tls();
-        if (!tls.serves()) {
-            throw new IpcException(IpcError.UNAVAILABLE, name + ": the server certificate is no longer configured");
-        }
-        return new TlsLink(tls.serverEngine(), channel, shared.tlsTasks());
+        return tls == null ? new PlainLink(channel) : new TlsLink(tls.serverEngine(), channel, shared.tlsTasks());
     }
 
     /**

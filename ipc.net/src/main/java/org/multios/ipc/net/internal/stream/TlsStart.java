@@ -2,6 +2,7 @@ package org.multios.ipc.net.internal.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -17,19 +18,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a failed TLS handshake becomes: an {@link IpcException} for the side that waits for
+ * The TLS handshake of a {@link FramedSocket}, driven by the reactor, and what its failure becomes: an {@link IpcException} for the side that waits for
  * the connection, an audit line on a listener. A listener answers a plaintext client with a
  * plaintext REFUSE (its client then says why); a client that gets plaintext back reports the
  * plaintext listener's REFUSE if it sent one. A certificate that is not trusted, expired or
  * names another host is PERMISSION_DENIED; a peer without TLS is PROTOCOL_ERROR.
  */
-final class TlsFailures {
+final class TlsStart {
     private static final Logger AUDIT_LOG = LoggerFactory.getLogger(FramedSocket.AUDIT);
 
-    private TlsFailures() {
+    private TlsStart() {
     }
 
-    static void failed(FramedSocket socket, TlsLink tls, IOException e) {
+    /**
+     * Advances the handshake of {@code tls} and sets the socket's interest to what it waits
+     * for; a failure is reported ({@link #failed}).
+     *
+     * @return whether the handshake is over and frames may flow
+     */
+    static boolean drive(FramedSocket socket, TlsLink tls, SocketInterest interest) {
+        TlsLink.Step step;
+        try {
+            step = tls.handshake();
+        } catch (IOException e) {
+            failed(socket, tls, e);
+            return false;
+        }
+        interest.set(SelectionKey.OP_READ, step == TlsLink.Step.READ || step == TlsLink.Step.DONE);
+        interest.set(SelectionKey.OP_WRITE, step == TlsLink.Step.WRITE);
+        return step == TlsLink.Step.DONE;
+    }
+
+    private static void failed(FramedSocket socket, TlsLink tls, IOException e) {
         IpcException why;
         if (e instanceof TlsLink.PlaintextPeer plain) {
             why = tls.isClient() ? plaintextListener(socket, plain.received()) : plaintextClient(socket);
