@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One stream socket carrying frames, served by the {@link Reactor}: its {@link SocketState}
  * (one state machine), {@link SocketHandshake}, {@link Inbound} and {@link Outbound} halves,
- * the holds that stop reading, and its deadlines: handshake, idle, output stall and linger.
+ * the holds that stop reading, and its deadlines: handshake, idle, output stall and linger. Its
+ * bytes cross a {@link SocketLink}: as they are, or in TLS ({@link TlsLink}), whose handshake
+ * ({@link TlsStart}) completes before the frames' handshake begins.
  *
  * <p>Reading stops while any {@link SocketInterest hold} is on: the receive queue is full (so
  * the peer's sends wait: flow control), replies wait beyond the output budget (a

@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS handshake of a {@link FramedSocket}, driven by the reactor, and what its failure becomes: an {@link IpcException} for the side that waits for
- * the connection, an audit line on a listener. A listener answers a plaintext client with a
+ * The TLS handshake of a {@link FramedSocket}, driven by the reactor, and what its failure
+ * becomes: an {@link IpcException} for the side that waits for the connection, an audit line on
+ * a listener. A listener answers a plaintext client with a
  * plaintext REFUSE (its client then says why); a client that gets plaintext back reports the
  * plaintext listener's REFUSE if it sent one. A certificate that is not trusted, expired or
  * names another host is PERMISSION_DENIED; a peer without TLS is PROTOCOL_ERROR.
