@@ -38,6 +38,19 @@ public interface PeerAuthority {
      */
     CallerContext remotePeer(long connection, String address, Optional<AuthToken> token, boolean required);
 
+    /**
+     * The caller context of a TCP peer over TLS: as {@link #remotePeer(long, String, Optional,
+     * boolean)}, and the subject of the client certificate it presented (which the TLS handshake
+     * verified), for an authority that maps subjects to identities. This default ignores the
+     * subject: such a peer is known by its token alone.
+     *
+     * @param certificateSubject the subject (RFC 2253) of the peer's verified client certificate
+     */
+    default CallerContext remotePeer(long connection, String address, Optional<AuthToken> token,
+            Optional<String> certificateSubject, boolean required) {
+        return remotePeer(connection, address, token, required);
+    }
+
     /** Whether the context is of a peer whose token the policy accepted. */
     boolean isAuthenticated(CallerContext peer);
 

@@ -294,6 +294,87 @@ public class WebConsoleIpcPageTest {
         assertEquals("the page's own form still works", "unlinked shm 'csrftest'", message.getText());
     }
 
+    /**
+     * The Web Console's own pages: another site's forms that stop a bundle (Bundles) and rewrite
+     * the security policy's rules (Configuration) are refused and change nothing; the console's
+     * own requests still act.
+     */
+    @Test(timeout = 240_000)
+    public void formsAnotherSitePostsToTheBundlesAndConfigurationPagesAreRefused() throws Exception {
+        int port = freePort();
+        gateway = start(port);
+        console = gateway.getOutputStream();
+        String base = "http://127.0.0.1:" + port + "/system/console";
+        awaitPage(base + "/ipc");
+        String bundle = base + "/bundles/" + bundleId(base, "org.apache.felix.gogo.command");
+        String config = base + "/configMgr/org.multios.ipc.security";
+        String marker = "user:csrf-attacker";
+
+        otherSite = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        attackPage(otherSite, "/bundles", bundle, Map.of("action", "stop"));
+        attackPage(otherSite, "/config", config, Map.of("apply", "true", "action", "ajaxConfigManager",
+                "propertylist", "rules", "rules", "allow " + marker + " rwa queue:*"));
+        otherSite.start();
+        String attacker = "http://localhost:" + otherSite.getAddress().getPort();
+
+        browser = chromium();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        for (String attack : List.of("/bundles", "/config")) {
+            browser.get(attacker + attack);
+            wait.until(d -> d.getCurrentUrl().startsWith(base));
+            String shown = browser.findElement(By.tagName("body")).getText();
+            assertTrue(attack + " is refused:\n" + shown, shown.contains("403") && shown.contains("cross-origin"));
+        }
+        assertTrue("the bundle still runs", bundleJson(bundle).contains("\"state\":\"Active\""));
+        int before = Files.readString(output).length();
+        command("ipc:rules");
+        String rules = awaitOutputAfter(before, "rule(s)");
+        assertFalse("the policy is unchanged:\n" + rules, rules.contains(marker));
+
+        // the console's own page still acts: a request from its origin stops and starts the bundle
+        browser.get(base + "/bundles");
+        wait.until(d -> String.valueOf(d.getTitle()).contains("Bundles"));
+        for (String action : List.of("stop", "start")) {
+            Object status = browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch(arguments[0], {method: 'POST', body: new URLSearchParams({action: arguments[1]})})"
+                    + ".then(r => done(r.status), e => done(String(e)));", bundle, action);
+            assertEquals(action + " from the console's own page", 200L, status);
+            String expected = action.equals("stop") ? "Resolved" : "Active";
+            assertTrue(action, bundleJson(bundle).contains("\"state\":\"" + expected + "\""));
+        }
+    }
+
+    /** A page of {@code site} at {@code path} whose form posts {@code fields} to {@code target} at once. */
+    private static void attackPage(HttpServer site, String path, String target, Map<String, String> fields) {
+        StringBuilder form = new StringBuilder("<html><body><form id='f' method='post' action='" + target + "'>");
+        fields.forEach((k, v) -> form.append("<input type='hidden' name='").append(k).append("' value='").append(v)
+                .append("'>"));
+        byte[] page = form.append("</form><script>document.getElementById('f').submit();</script></body></html>")
+                .toString().getBytes(StandardCharsets.UTF_8);
+        site.createContext(path, exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(page);
+            }
+        });
+    }
+
+    private String bundleJson(String bundle) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bundle + ".json"))
+                .header("Authorization", basicAuth(credentials)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The id of the bundle with the symbolic name, from the Bundles page's JSON. */
+    private String bundleId(String base, String symbolicName) throws Exception {
+        String all = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/bundles.json"))
+                .header("Authorization", basicAuth(credentials)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":(\\d+),[^}]*\"symbolicName\":\""
+                + java.util.regex.Pattern.quote(symbolicName) + "\"").matcher(all);
+        assertTrue("no bundle " + symbolicName + " in " + all, m.find());
+        return m.group(1);
+    }
+
     private int status(String page, String login) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(page)).timeout(Duration.ofSeconds(10));
         if (login != null) {

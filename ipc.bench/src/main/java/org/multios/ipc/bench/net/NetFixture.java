@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.bench.BenchRoot;
 import org.multios.ipc.bench.queue.BackgroundLoop;
 import org.multios.ipc.bench.queue.QueueThroughput;
+import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
@@ -32,6 +34,8 @@ final class NetFixture {
     /** The transports benchmarked, the value of the trials' {@code transport} parameter. */
     static final String TCP = "tcp";
     static final String UNIX = "unix";
+    /** Loopback TCP in TLS 1.3 (a self-signed certificate made for the trial, pinned by the client). */
+    static final String TLS = "tls";
 
     /** TCP without tokens: both ends are this process, on loopback. */
     static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false);
@@ -62,18 +66,21 @@ final class NetFixture {
 
         /** Listens on {@code transport} (TCP on a free loopback port, or a Unix socket named in the root), connects, accepts. */
         static NetPair open(BenchRoot root, String transport) {
-            IpcContext ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
+            BenchTls tls = transport.equals(TLS) ? BenchTls.make(root.path()) : null;
+            IpcContext ipc = tls != null ? tls.context(root.path())
+                    : Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
             Listener listener = null;
             Connection client = null;
             try {
                 NetService net = ipc.service(NetService.class);
                 Endpoint endpoint = switch (transport) {
-                    case TCP -> Endpoint.tcp(0);
+                    case TCP, TLS -> Endpoint.tcp(0);
                     case UNIX -> Endpoint.unix("bench");
                     default -> throw new IllegalArgumentException("transport " + transport);
                 };
                 listener = net.listen(endpoint, OPEN);
-                client = net.connect(transport.equals(TCP) ? listener.endpoint() : endpoint);
+                client = net.connect(transport.equals(UNIX) ? endpoint : listener.endpoint(),
+                        tls == null ? ConnectOptions.DEFAULTS : ConnectOptions.DEFAULTS.withTrust(tls.certificate));
                 Connection server = listener.accept(ACCEPT_BOUND);
                 return new NetPair(ipc, listener, client, server);
             } catch (RuntimeException e) {
@@ -101,12 +108,15 @@ final class NetFixture {
     }
 
     /**
-     * A connected pair of blocking JDK socket channels, {@code [client, server]}: loopback TCP
-     * with {@code TCP_NODELAY} on both ends (as ipc.net sets it), or a Unix-domain socket bound
-     * in the root (its file removed once connected).
+     * A connected pair of blocking JDK sockets, {@code [client, server]}: loopback TCP
+     * with {@code TCP_NODELAY} on both ends (as ipc.net sets it), the same in TLS 1.3 (an
+     * {@link javax.net.ssl.SSLSocket} pair), or a Unix-domain socket bound in the root (its file
+     * removed once connected).
      */
-    static SocketChannel[] jdkPair(BenchRoot root, String transport) throws IOException {
+    static ByteChannel[] jdkPair(BenchRoot root, String transport) throws IOException {
         switch (transport) {
+            case TLS:
+                return BenchTls.make(root.path()).jdkPair();
             case UNIX:
                 return QueueThroughput.socketPair(root.path().resolve("jdk.sock"));
             case TCP:

@@ -1,6 +1,7 @@
 package org.multios.ipc.bench.net;
 
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +28,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * process: the benchmark thread sends and waits for the frame to come back from an echo thread
  * owned by the trial on the other end of the connection. One operation is one round trip;
  * sampled, so JMH reports percentiles. {@code transport} is loopback TCP or a Unix-domain
- * socket.
+ * socket, or loopback TCP in TLS 1.3 ({@code tls}: a self-signed certificate made for the trial,
+ * pinned by the client).
  *
  * <p>Project: an ipc.net {@link org.multios.ipc.net.Connection} (frame type 0, priority 0),
  * both ends from one context. Peer in the same run, on the same transport: a blocking JDK
- * {@link SocketChannel} pair (TCP with {@code TCP_NODELAY}) carrying the same bytes with a
+ * {@link SocketChannel} pair (TCP with {@code TCP_NODELAY}; for {@code tls} a JDK
+ * {@link javax.net.ssl.SSLSocket} pair in TLS 1.3) carrying the same bytes with a
  * 4-byte length prefix ({@link Frames}).
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -45,7 +48,7 @@ public class NetRoundTrip {
     /** An ipc.net connection with an echo thread on its accepted end. */
     @State(Scope.Thread)
     public static class NetEcho {
-        @Param({NetFixture.TCP, NetFixture.UNIX})
+        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
         BenchRoot root;
@@ -92,12 +95,12 @@ public class NetRoundTrip {
     /** A blocking JDK socket pair with an echo thread on its accepted end. */
     @State(Scope.Thread)
     public static class JdkEcho {
-        @Param({NetFixture.TCP, NetFixture.UNIX})
+        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
         BenchRoot root;
-        SocketChannel client;
-        SocketChannel server;
+        ByteChannel client;
+        ByteChannel server;
         Frames.Writer writer;
         Frames.Reader reader;
         BackgroundLoop echo;
@@ -108,7 +111,7 @@ public class NetRoundTrip {
         public void setUp() throws IOException {
             root = NetFixture.root();
             try {
-                SocketChannel[] ends = NetFixture.jdkPair(root, transport);
+                ByteChannel[] ends = NetFixture.jdkPair(root, transport);
                 client = ends[0];
                 server = ends[1];
                 writer = new Frames.Writer(client, SIZE);

@@ -1,6 +1,7 @@
 package org.multios.ipc.bench.net;
 
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
@@ -27,11 +28,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * trial takes each frame with blocking calls, checking its length. One operation is one frame
  * sent; flow control keeps the sender within the connection's buffers of the receiver, so the
  * rate is that of the pair. MB/s is operations per second times {@value #SIZE} bytes.
- * {@code transport} is loopback TCP or a Unix-domain socket.
+ * {@code transport} is loopback TCP, loopback TCP in TLS 1.3 ({@code tls}: a self-signed
+ * certificate made for the trial, pinned by the client) or a Unix-domain socket.
  *
  * <p>Project: an ipc.net {@link org.multios.ipc.net.Connection} with its default buffers
  * (frame type 0, priority 0). Peer in the same run, on the same transport: a blocking JDK
- * {@link SocketChannel} pair (TCP with {@code TCP_NODELAY}), each frame with a 4-byte length
+ * {@link SocketChannel} pair (TCP with {@code TCP_NODELAY}; for {@code tls} a JDK
+ * {@link javax.net.ssl.SSLSocket} pair in TLS 1.3), each frame with a 4-byte length
  * prefix written with one call and read through a 64 KiB buffer ({@link Frames}).
  */
 @BenchmarkMode(Mode.Throughput)
@@ -43,7 +46,7 @@ public class NetThroughput {
     /** An ipc.net connection with a receiver thread on its accepted end. */
     @State(Scope.Thread)
     public static class NetStream {
-        @Param({NetFixture.TCP, NetFixture.UNIX})
+        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
         BenchRoot root;
@@ -88,12 +91,12 @@ public class NetThroughput {
     /** A blocking JDK socket pair with a receiver thread on its accepted end. */
     @State(Scope.Thread)
     public static class JdkStream {
-        @Param({NetFixture.TCP, NetFixture.UNIX})
+        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
         BenchRoot root;
-        SocketChannel client;
-        SocketChannel server;
+        ByteChannel client;
+        ByteChannel server;
         Frames.Writer writer;
         BackgroundLoop loop;
         final byte[] message = new byte[SIZE];
@@ -102,7 +105,7 @@ public class NetThroughput {
         public void setUp() throws IOException {
             root = NetFixture.root();
             try {
-                SocketChannel[] ends = NetFixture.jdkPair(root, transport);
+                ByteChannel[] ends = NetFixture.jdkPair(root, transport);
                 client = ends[0];
                 server = ends[1];
                 writer = new Frames.Writer(client, SIZE);

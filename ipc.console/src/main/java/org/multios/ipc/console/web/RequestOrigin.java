@@ -44,6 +44,22 @@ final class RequestOrigin {
 
     /** Why the request is refused, or null if it comes from the page. */
     static String refusal(HttpServletRequest req) {
+        String crossOrigin = originRefusal(req);
+        if (crossOrigin != null) {
+            return crossOrigin;
+        }
+        HttpSession session = req.getSession(false);
+        Object expected = session == null ? null : session.getAttribute(TOKEN);
+        String given = req.getParameter(TOKEN);
+        if (!(expected instanceof String e) || given == null
+                || !MessageDigest.isEqual(e.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+            return "the request carries no valid token of this session (reload the page)";
+        }
+        return null;
+    }
+
+    /** Why the request is not from a page of this origin (its Origin, else its Referer), or null if it is. */
+    static String originRefusal(HttpServletRequest req) {
         String own = ownOrigin(req);
         String origin = req.getHeader("Origin");
         if (origin != null) {
@@ -58,13 +74,6 @@ final class RequestOrigin {
             if (!own.equalsIgnoreCase(originOf(referer))) {
                 return "cross-origin request (Referer " + referer + ", this page is " + own + ")";
             }
-        }
-        HttpSession session = req.getSession(false);
-        Object expected = session == null ? null : session.getAttribute(TOKEN);
-        String given = req.getParameter(TOKEN);
-        if (!(expected instanceof String e) || given == null
-                || !MessageDigest.isEqual(e.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
-            return "the request carries no valid token of this session (reload the page)";
         }
         return null;
     }

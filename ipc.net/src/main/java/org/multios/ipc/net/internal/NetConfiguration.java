@@ -9,8 +9,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,8 @@ public final class NetConfiguration {
 
     /** How the network mechanism protects itself from its peers ({@link NetSettings}). */
     @ObjectClassDefinition(name = "MultiOS IPC network",
-            description = "How the network mechanism protects itself from peers that stall, flood or idle.")
+            description = "How the network mechanism protects itself from peers that stall, flood or idle, and "
+                    + "TLS of TCP listeners and connectors.")
     public @interface Config {
         @AttributeDefinition(name = "Idle timeout", description = "Seconds after which an accepted connection that "
                 + "carries nothing (and has no request running) is closed, unless its listener or bridge sets its "
@@ -51,6 +54,43 @@ public final class NetConfiguration {
 
         @AttributeDefinition(name = "Workers in all", description = "Threads every bridge together runs requests on.")
         int workers_total() default 1024;
+
+        @AttributeDefinition(name = "TLS certificate", required = false, description = "The server certificate of "
+                + "every TCP listener (which then speaks TLS only), also shown to listeners that ask connectors for "
+                + "one: a PEM file (certificate first, then its issuers) or a PKCS#12 file (.p12, .pfx). Empty: "
+                + "no TLS listeners.")
+        String tls_certificate() default "";
+
+        @AttributeDefinition(name = "TLS key", required = false, description = "The PEM file of the certificate's "
+                + "private key, unencrypted PKCS#8 (BEGIN PRIVATE KEY); empty for PKCS#12.")
+        String tls_key() default "";
+
+        @AttributeDefinition(name = "TLS password", required = false, type = AttributeType.PASSWORD,
+                description = "The password of PKCS#12 files.")
+        String tls_password() default "";
+
+        @AttributeDefinition(name = "TLS versions", description = "TLSv1.3, and TLSv1.2 only if listed too.")
+        String[] tls_protocols() default {"TLSv1.3"};
+
+        @AttributeDefinition(name = "Client certificates", description = "Whether TLS listeners ask connectors for "
+                + "a certificate (need: refuse those without one). The security policy maps verified subjects to "
+                + "users (peer.certificates).", options = {
+                    @Option(label = "none", value = "none"), @Option(label = "want", value = "want"),
+                    @Option(label = "need", value = "need")})
+        String tls_client_auth() default "none";
+
+        @AttributeDefinition(name = "Client certificate trust", required = false, description = "The certificates "
+                + "(PEM or PKCS#12) that client certificates must chain to.")
+        String tls_client_trust() default "";
+
+        @AttributeDefinition(name = "TLS trust", required = false, description = "The certificates (PEM or "
+                + "PKCS#12) listeners must chain to when a connection's options name none; empty for the JDK's.")
+        String tls_trust() default "";
+
+        @AttributeDefinition(name = "Plaintext TCP beyond loopback", description = "Allow listeners and "
+                + "connections without TLS on addresses other than loopback (tokens and messages then cross the "
+                + "network in the clear).")
+        boolean tcp_plaintext_allowed() default false;
     }
 
     private volatile NetSettings current;

@@ -37,6 +37,7 @@ import org.multios.ipc.net.internal.datagram.UdpEndpoint;
 import org.multios.ipc.net.internal.stream.BoundSocket;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.net.internal.tls.TlsSettings;
 import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.net.internal.stream.StreamConnection;
@@ -122,6 +123,7 @@ public final class NetMechanism implements MechanismProvider<NetService> {
             release(c);
         }
         reactor.close();
+        shared.close();
     }
 
     @Override
@@ -148,6 +150,7 @@ public final class NetMechanism implements MechanismProvider<NetService> {
         requireStream(endpoint, "listen on");
         checkListenOptions(endpoint, options);
         checkOpen();
+        checkListenerTransport(endpoint, "listener on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), permissions, Rights.READ_WRITE);
@@ -192,6 +195,7 @@ public final class NetMechanism implements MechanismProvider<NetService> {
         requireStream(endpoint, "export on");
         checkListenOptions(endpoint, options);
         checkOpen();
+        checkListenerTransport(endpoint, "bridge on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), permissions, Rights.READ_WRITE);
@@ -220,6 +224,14 @@ public final class NetMechanism implements MechanismProvider<NetService> {
         String what = "listener on " + endpoint;
         environment.limits().check(Limit.CONNECTIONS, options.maxConnections(), what);
         environment.limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), what);
+    }
+
+    /** A TCP listener without a server certificate listens on loopback only, unless plaintext is allowed. */
+    private void checkListenerTransport(Endpoint endpoint, String what) {
+        TlsSettings tls = shared.settings().tls();
+        if (!tls.serves()) {
+            tls.checkPlaintext(endpoint, what);
+        }
     }
 
     private static void requireStream(Endpoint endpoint, String operation) {

@@ -5,11 +5,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.PeerAuthority;
 
 /**
  * Makes the network mechanism for the plain-Java bootstrap. Bridges find the queue and channel
@@ -20,6 +22,7 @@ import org.multios.ipc.spi.MechanismProvider;
 public final class NetMechanismFactory implements MechanismFactory {
     private final Map<NetMechanism, ClassPathProviders> started = new ConcurrentHashMap<>();
     private final NetSettings settings;
+    private final Supplier<PeerAuthority> authority;
 
     /** A factory of mechanisms with the default settings (the {@link ServiceLoader}'s). */
     public NetMechanismFactory() {
@@ -28,13 +31,19 @@ public final class NetMechanismFactory implements MechanismFactory {
 
     /** A factory of mechanisms with the given settings. */
     public NetMechanismFactory(NetSettings settings) {
+        this(settings, PosixPeers::new);
+    }
+
+    /** A factory of mechanisms whose peers {@code authority} identifies. */
+    NetMechanismFactory(NetSettings settings, Supplier<PeerAuthority> authority) {
         this.settings = settings;
+        this.authority = authority;
     }
 
     @Override
     public MechanismProvider<?> create(IpcEnvironment environment) {
         ClassPathProviders providers = new ClassPathProviders(environment);
-        NetMechanism mechanism = new NetMechanism(environment, settings, new PosixPeers(), providers);
+        NetMechanism mechanism = new NetMechanism(environment, settings, authority.get(), providers);
         started.put(mechanism, providers);
         return mechanism;
     }

@@ -45,6 +45,12 @@ final class SwitchingAuthority implements PeerAuthority {
     }
 
     @Override
+    public CallerContext remotePeer(long connection, String address, Optional<AuthToken> token,
+            Optional<String> certificateSubject, boolean required) {
+        return current().remotePeer(connection, address, token, certificateSubject, required);
+    }
+
+    @Override
     public boolean isAuthenticated(CallerContext peer) {
         PeerAuthority a = current;
         return a != null && a.isAuthenticated(peer);

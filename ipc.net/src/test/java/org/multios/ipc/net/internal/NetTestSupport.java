@@ -26,6 +26,7 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.spi.MechanismFactory;
+import org.multios.ipc.spi.PeerAuthority;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
@@ -71,13 +72,22 @@ abstract class NetTestSupport {
 
     /** A context whose network mechanism has the given settings (the other mechanisms as the class path has them). */
     IpcContext context(NetSettings settings) {
+        return context(new NetMechanismFactory(settings));
+    }
+
+    /** A context whose network mechanism has the given settings and peer authority. */
+    IpcContext context(NetSettings settings, PeerAuthority authority) {
+        return context(new NetMechanismFactory(settings, () -> authority));
+    }
+
+    private IpcContext context(NetMechanismFactory factory) {
         List<MechanismFactory> factories = new ArrayList<>();
         for (MechanismFactory f : ServiceLoader.load(MechanismFactory.class, getClass().getClassLoader())) {
             if (!(f instanceof NetMechanismFactory)) {
                 factories.add(f);
             }
         }
-        netFactory = new NetMechanismFactory(settings);
+        netFactory = factory;
         factories.add(netFactory);
         IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
         contexts.add(c);

@@ -56,6 +56,30 @@ final class PeerAuthorityService implements PeerAuthority {
         return sessions.connect(peer(connection, name, peers.anonymous()), false);
     }
 
+    /**
+     * A TLS peer whose verified client certificate's subject the policy maps acts as that
+     * identity; a token it presents as well must map to the same user. Otherwise the token decides.
+     */
+    @Override
+    public CallerContext remotePeer(long connection, String address, Optional<AuthToken> token,
+            Optional<String> certificateSubject, boolean required) {
+        PeerIdentities.Identity byCertificate = certificateSubject.map(s -> sessions.policy().peers().bySubject(s))
+                .orElse(null);
+        if (byCertificate == null) {
+            return remotePeer(connection, address, token, required);
+        }
+        checkConnection(connection);
+        String name = "tcp peer " + address + " (certificate " + certificateSubject.get() + ")";
+        if (token.isPresent()) {
+            PeerIdentities.Identity byToken = sessions.policy().peers().byToken(token.get());
+            if (byToken == null || !byToken.user().equals(byCertificate.user())) {
+                throw refused(connection, name, "with a token that does not name its certificate's user "
+                        + byCertificate.user());
+            }
+        }
+        return sessions.connect(peer(connection, name, byCertificate), true);
+    }
+
     @Override
     public boolean isAuthenticated(CallerContext peer) {
         return sessions.isAuthenticated(peer);

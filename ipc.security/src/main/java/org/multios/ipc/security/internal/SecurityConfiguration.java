@@ -35,6 +35,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + "listed acts as the user and group named like the account.")
     String[] operator_identities() default {};
 
+    @AttributeDefinition(name = "Peer certificates",
+            description = "Entries <subject DN> => user:group1,group2 giving the TLS peers whose verified client "
+                    + "certificate has that subject a user and groups (groups optional), e.g. "
+                    + "O=Example,CN=sensor-7 => sensors:telemetry. The subject as "
+                    + "openssl x509 -noout -subject -nameopt RFC2253 prints it. A token, if also presented, must "
+                    + "name the same user.")
+    String[] peer_certificates() default {};
+
     @AttributeDefinition(name = "Remote user",
             description = "User of TCP peers that present no token, where the listener does not require one.")
     String remote_user() default "nobody";

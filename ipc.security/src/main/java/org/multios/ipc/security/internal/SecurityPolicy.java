@@ -38,6 +38,7 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
         List<String> remoteGroups = config.strings("remote.groups");
         List<String> peerTokens = config.strings("peer.tokens");
         List<String> operators = config.strings("operator.identities");
+        List<String> peerCertificates = config.strings("peer.certificates");
         List<String> rules = config.strings("rules");
         List<String> admins = config.strings("admins");
         int auditRate = (int) config.whole("audit.rate", DEFAULT_AUDIT_RATE, 1, 1_000_000);
@@ -51,10 +52,12 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
         config.parse("default.groups", defaultGroups, g -> BundleIdentities.names(g, "default group"));
         config.parse("remote.user", remoteUser, u -> BundleIdentities.checkName(u, "remote user"));
         config.parse("remote.groups", remoteGroups, g -> BundleIdentities.names(g, "remote group"));
+        PeerIdentities peers = config.parse("peer.tokens", peerTokens,
+                t -> PeerIdentities.parse(remoteUser, remoteGroups, t));
         return new SecurityPolicy(
                 config.parse("bundle.identities", bundleIdentities,
                         e -> BundleIdentities.parse(defaultUser, defaultGroups, e)),
-                config.parse("peer.tokens", peerTokens, t -> PeerIdentities.parse(remoteUser, remoteGroups, t)),
+                config.parse("peer.certificates", peerCertificates, peers::withCertificates),
                 Map.copyOf(quotas), config.parse("rules", rules, AccessPolicy::of),
                 config.parse("admins", admins, PlatformAdmins::parse),
                 auditRate, config.parse("operator.identities", operators, OperatorIdentities::parse));
@@ -70,7 +73,8 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
     /** What the policy holds, for operators. */
     String summary() {
         return access.texts().size() + " rule(s), " + identities.size() + " bundle identit"
-                + (identities.size() == 1 ? "y" : "ies") + ", " + peers.size() + " peer token(s), " + operators.size()
+                + (identities.size() == 1 ? "y" : "ies") + ", " + peers.size() + " peer token(s), "
+                + peers.certificates() + " peer certificate subject(s), " + operators.size()
                 + " operator identit" + (operators.size() == 1 ? "y" : "ies") + ", "
                 + (quotas.isEmpty() ? "no quotas" : "quotas " + quotas) + "; unlisted bundles act as "
                 + identities.defaultIdentity() + "; token-less TCP peers as " + peers.anonymous()

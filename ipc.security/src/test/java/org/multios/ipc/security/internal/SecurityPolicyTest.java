@@ -64,6 +64,7 @@ class SecurityPolicyTest {
         refused(new String[] {"key default.groups", "a,b"}, "default.groups", "a,b");
         refused(new String[] {"key peer.tokens", "sha256:"}, "peer.tokens", new String[] {"sha256:12=alice"});
         refused(new String[] {"key remote.user", "a string"}, "remote.user", 5);
+        refused(new String[] {"key peer.certificates", "'CN=x'"}, "peer.certificates", new String[] {"CN=x"});
     }
 
     @Test
@@ -71,6 +72,6 @@ class SecurityPolicyTest {
         assertThat(parse("rules", List.of("allow * r queue:a", "deny * w queue:b"),
                 "bundle.identities", new String[] {"file:/opt/a.jar=alice"},
                 "operator.identities", new String[] {"ssh:alice=alice:ops"}).summary())
-                .startsWith("2 rule(s), 1 bundle identity, 0 peer token(s), 1 operator identity, no quotas");
+                .startsWith("2 rule(s), 1 bundle identity, 0 peer token(s), 0 peer certificate subject(s), 1 operator identity, no quotas");
     }
 }

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One stream socket carrying frames, served by the {@link Reactor}: its {@link SocketState}
  * (one state machine), {@link SocketHandshake}, {@link Inbound} and {@link Outbound} halves,
- * the holds that stop reading, and its deadlines: handshake, idle, output stall and linger.
+ * the holds that stop reading, and its deadlines: handshake, idle, output stall and linger. Its
+ * bytes cross a {@link SocketLink}: as they are, or in TLS ({@link TlsLink}), whose handshake
+ * ({@link TlsStart}) completes before the frames' handshake begins.
  *
  * <p>Reading stops while any {@link SocketInterest hold} is on: the receive queue is full (so
  * the peer's sends wait: flow control), replies wait beyond the output budget (a
@@ -35,6 +37,7 @@ final class FramedSocket implements Reactor.Handler {
 
     private final Reactor reactor;
     private final SocketChannel channel;
+    private final SocketLink link;
     private final String name;
     private final SocketCounters counters = new SocketCounters();
     private final SocketState state = new SocketState();
@@ -46,13 +49,23 @@ final class FramedSocket implements Reactor.Handler {
 
     FramedSocket(Reactor reactor, SocketChannel channel, String name, long bufferBytes, long handshakeNanos,
             Handshaker handshaker) {
+        this(reactor, channel, new PlainLink(channel), name, bufferBytes, handshakeNanos, handshaker);
+    }
+
+    /** A socket whose bytes cross {@code link} ({@link TlsLink}: TLS before the frames' handshake). */
+    FramedSocket(Reactor reactor, SocketChannel channel, SocketLink link, String name, long bufferBytes,
+            long handshakeNanos, Handshaker handshaker) {
         this.reactor = reactor;
         this.channel = channel;
+        this.link = link;
         this.name = name;
         this.interest = new SocketInterest(reactor, this::readNow);
         this.handshake = new SocketHandshake(this, handshaker, handshakeNanos);
-        this.inbound = new Inbound(this, state, interest, channel, counters, bufferBytes);
-        this.outbound = new Outbound(this, state, interest, channel, bufferBytes);
+        this.inbound = new Inbound(this, state, interest, link, counters, bufferBytes);
+        this.outbound = new Outbound(this, state, interest, link, bufferBytes);
+        if (link instanceof TlsLink tls) {
+            tls.callbacks(() -> reactor.execute(this::tlsResume), outbound::flush);
+        }
     }
 
     /** Registers the socket with the reactor; runs in the reactor thread. */
@@ -70,6 +83,11 @@ final class FramedSocket implements Reactor.Handler {
 
     SocketCounters counters() {
         return counters;
+    }
+
+    /** The TLS link, if the socket speaks TLS. */
+    TlsLink tls() {
+        return link instanceof TlsLink t ? t : null;
     }
 
     /** The handshake succeeded: DATA frames of at most {@code maxFrameSize} flow from now on. */
@@ -197,12 +215,54 @@ final class FramedSocket implements Reactor.Handler {
             handshake.finishConnect(k);
             return;
         }
+        TlsLink tls = tls();
+        if (tls != null && !tls.established()) {
+            tlsHandshake(tls);
+            return;
+        }
         if (k.isValid() && k.isWritable()) {
             outbound.flush();
         }
         if (k.isValid() && k.isReadable()) {
             readNow();
         }
+    }
+
+    /** The socket is connected: TLS first if spoken, else the frames' handshake. */
+    void transportConnected() {
+        TlsLink tls = tls();
+        if (tls == null) {
+            handshake.connected();
+        } else {
+            tlsHandshake(tls);
+        }
+    }
+
+    /** A delegated task of the TLS engine finished (reactor thread): the handshake or reading goes on. */
+    private void tlsResume() {
+        if (state.isEnded()) {
+            return;
+        }
+        TlsLink tls = tls();
+        if (tls.established()) {
+            readNow();
+        } else {
+            tlsHandshake(tls);
+        }
+    }
+
+    /** Drives the TLS handshake (reactor thread); once done, the frames' handshake starts. */
+    private void tlsHandshake(TlsLink tls) {
+        if (!state.isEnded() && TlsStart.drive(this, tls, interest)) {
+            handshake.connected();
+            readNow(); // records that came with the handshake's last ones
+        }
+    }
+
+    /** The TLS handshake failed: the handshaker learns {@code why}, the socket closes. */
+    void tlsFailed(IpcException why) {
+        handshake.fail(why);
+        drop(why.getMessage());
     }
 
     private void readNow() {
@@ -241,7 +301,7 @@ final class FramedSocket implements Reactor.Handler {
         }
     }
 
-    private String remote() {
+    String remote() {
         try {
             return String.valueOf(channel.getRemoteAddress());
         } catch (IOException e) {
@@ -259,7 +319,9 @@ final class FramedSocket implements Reactor.Handler {
 
     /** Ends the connection in good order: queued frames and a BYE go (for at most the linger time), then it closes. */
     void end(String reason) {
-        if (ended(reason)) {
+        if (!framesFlow()) {
+            drop(reason);
+        } else if (ended(reason)) {
             state.linger(System.nanoTime() + LINGER_NANOS);
             outbound.finish(null);
         }
@@ -267,11 +329,20 @@ final class FramedSocket implements Reactor.Handler {
 
     /** Refuses or breaks off with an error the peer is told of (what was queued is dropped), then ends. */
     void refuse(IpcError error, String reason) {
-        if (ended(reason)) {
+        if (!framesFlow()) {
+            handshake.fail(new IpcException(error, name + ": " + reason));
+            drop(reason);
+        } else if (ended(reason)) {
             state.linger(System.nanoTime() + LINGER_NANOS);
             outbound.finish(Handshake.refuse(error, reason));
             handshake.fail(new IpcException(error, name + ": " + reason));
         }
+    }
+
+    /** Whether frames can be sent: not while TLS is still being agreed. */
+    private boolean framesFlow() {
+        TlsLink tls = tls();
+        return tls == null || tls.established();
     }
 
     /** This side's handle closes: everything fails with CLOSED from now on, the peer gets a BYE. */

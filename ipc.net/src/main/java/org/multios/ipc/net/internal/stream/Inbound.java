@@ -2,7 +2,6 @@ package org.multios.ipc.net.internal.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,7 +34,7 @@ final class Inbound implements FrameSink {
     private final FramedSocket socket;
     private final SocketState state;
     private final SocketInterest interest;
-    private final SocketChannel channel;
+    private final SocketLink link;
     private final SocketCounters counters;
     private final FrameDecoder decoder = new FrameDecoder(0);
     private final ByteBuffer readBuffer = ByteBuffer.allocate(IO_CHUNK);
@@ -44,17 +43,18 @@ final class Inbound implements FrameSink {
     private final Condition arrived = queueLock.newCondition();
     private final FrameQueue queue = new FrameQueue();
     private boolean full;
+    private boolean decodedAny;
     private volatile int queuedFrames;
     private volatile long bufferBytes;
     private volatile Consumer<Frame> dataHandler;
     private volatile Runnable peerBye;
 
-    Inbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketChannel channel,
+    Inbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketLink link,
             SocketCounters counters, long bufferBytes) {
         this.socket = socket;
         this.state = state;
         this.interest = interest;
-        this.channel = channel;
+        this.link = link;
         this.counters = counters;
         this.bufferBytes = bufferBytes;
     }
@@ -140,7 +140,7 @@ final class Inbound implements FrameSink {
                 return;
             }
             try {
-                if (channel.isOpen()) {
+                if (socket.channel().isOpen()) {
                     readLocked();
                 }
             } catch (IOException e) {
@@ -166,24 +166,37 @@ final class Inbound implements FrameSink {
         }
     }
 
+    /** Reads and decodes while the link holds bytes the socket will not signal again (TLS). */
     private void readLocked() throws IOException {
-        if (interest.isHeld()) {
-            return;
-        }
-        int n = readBuffer.hasRemaining() ? channel.read(readBuffer) : 0;
-        if (n < 0 && readBuffer.position() == 0) {
-            peerClosed();
-            return;
-        }
-        readBuffer.flip();
-        int status = decoder.decode(readBuffer, this);
-        readBuffer.compact();
-        if (status == FrameDecoder.FAILED) {
-            counters.increment(Counter.ERRORS);
-            socket.refuse(IpcError.PROTOCOL_ERROR, decoder.problem());
-        } else if (n < 0 && readBuffer.position() == 0) {
-            peerClosed();
-        }
+        int n;
+        do {
+            if (interest.isHeld()) {
+                return;
+            }
+            n = readBuffer.hasRemaining() ? link.read(readBuffer) : 0;
+            if (n < 0 && readBuffer.position() == 0) {
+                peerClosed();
+                return;
+            }
+            readBuffer.flip();
+            if (!decodedAny && TlsRecords.startsTlsHandshake(readBuffer)) {
+                counters.increment(Counter.ERRORS);
+                socket.refuse(IpcError.PROTOCOL_ERROR, "a TLS handshake came to " + socket.name()
+                        + ", which speaks plaintext; connect without TLS");
+                return;
+            }
+            decodedAny |= readBuffer.hasRemaining();
+            int status = decoder.decode(readBuffer, this);
+            readBuffer.compact();
+            if (status == FrameDecoder.FAILED) {
+                counters.increment(Counter.ERRORS);
+                socket.refuse(IpcError.PROTOCOL_ERROR, decoder.problem());
+                return;
+            } else if (n < 0 && readBuffer.position() == 0) {
+                peerClosed();
+                return;
+            }
+        } while (n > 0 && link.hasBufferedInput());
     }
 
     /** The peer closed its side and every byte it sent was decoded. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.multios.ipc.IpcException;
+import org.multios.ipc.net.internal.tls.TlsSettings;
 import org.multios.ipc.spi.ConfigurationReader;
 
 /**
@@ -21,9 +22,10 @@ import org.multios.ipc.spi.ConfigurationReader;
  *                             answered LIMIT_EXCEEDED
  * @param bridgeWorkers        worker threads of one bridge
  * @param workers              worker threads of every bridge together
+ * @param tls                  TLS of TCP listeners and connectors, and where plaintext may go
  */
 public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int handshakesPerAddress,
-        int requestsInFlight, int bridgeWorkers, int workers) {
+        int requestsInFlight, int bridgeWorkers, int workers, TlsSettings tls) {
     /** The configuration PID. */
     public static final String PID = "org.multios.ipc.net";
     /**
@@ -32,6 +34,13 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
      */
     public static final NetSettings DEFAULTS = new NetSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 16, 128,
             256, 1024);
+
+    /** Settings without TLS (plaintext TCP on loopback only). */
+    public NetSettings(Duration idleTimeout, Duration outputStallTimeout, int handshakesPerAddress,
+            int requestsInFlight, int bridgeWorkers, int workers) {
+        this(idleTimeout, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers, workers,
+                TlsSettings.NONE);
+    }
 
     /**
      * Checks the values.
@@ -43,6 +52,9 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
                 || outputStallTimeout.isNegative()) {
             throw IpcException.invalidArgument("network settings: timeouts must be zero or more, not " + idleTimeout
                     + " and " + outputStallTimeout);
+        }
+        if (tls == null) {
+            throw IpcException.invalidArgument("network settings: the TLS settings are missing");
         }
         if (handshakesPerAddress < 1 || requestsInFlight < 1 || bridgeWorkers < 1 || workers < 1) {
             throw IpcException.invalidArgument("network settings: handshakes per address (" + handshakesPerAddress
@@ -67,19 +79,26 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
                 (int) c.whole("handshakes.per.address", DEFAULTS.handshakesPerAddress, 1, 65_536),
                 (int) c.whole("requests.in.flight", DEFAULTS.requestsInFlight, 1, 65_536),
                 (int) c.whole("bridge.workers", DEFAULTS.bridgeWorkers, 1, 65_536),
-                (int) c.whole("workers.total", DEFAULTS.workers, 1, 65_536));
+                (int) c.whole("workers.total", DEFAULTS.workers, 1, 65_536),
+                TlsSettings.read(c));
         c.finish();
         return read;
     }
 
     /** A copy with another output-stall timeout. */
     public NetSettings withOutputStallTimeout(Duration value) {
-        return new NetSettings(idleTimeout, value, handshakesPerAddress, requestsInFlight, bridgeWorkers, workers);
+        return new NetSettings(idleTimeout, value, handshakesPerAddress, requestsInFlight, bridgeWorkers, workers, tls);
     }
 
     /** A copy with another default idle timeout. */
     public NetSettings withIdleTimeout(Duration value) {
         return new NetSettings(value, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers,
-                workers);
+                workers, tls);
+    }
+
+    /** A copy with other TLS settings. */
+    public NetSettings withTls(TlsSettings value) {
+        return new NetSettings(idleTimeout, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers,
+                workers, value);
     }
 }

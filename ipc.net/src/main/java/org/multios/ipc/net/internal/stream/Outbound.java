@@ -1,8 +1,8 @@
 package org.multios.ipc.net.internal.stream;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,10 +19,11 @@ import org.multios.ipc.net.internal.wire.FrameDescriptor;
  */
 final class Outbound {
     private static final int IO_CHUNK = 64 * 1024;
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final FramedSocket socket;
     private final SocketInterest interest;
-    private final SocketChannel channel;
+    private final SocketLink link;
     private final OutputQueue queue;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean wantFlush = new AtomicBoolean();
@@ -30,10 +31,10 @@ final class Outbound {
     private boolean byeWritten;
     private boolean outputShut;
 
-    Outbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketChannel channel, long budget) {
+    Outbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketLink link, long budget) {
         this.socket = socket;
         this.interest = interest;
-        this.channel = channel;
+        this.link = link;
         this.queue = new OutputQueue(socket, state, interest, budget);
     }
 
@@ -108,14 +109,20 @@ final class Outbound {
             while (true) {
                 byeWritten |= queue.drainInto(writing, byeWritten);
                 if (writing.isEmpty()) {
-                    interest.set(SelectionKey.OP_WRITE, false);
-                    afterWrites();
+                    if (link.wantsWrite()) {
+                        link.write(NOTHING);
+                    }
+                    boolean more = link.wantsWrite();
+                    interest.set(SelectionKey.OP_WRITE, more);
+                    if (!more) {
+                        afterWrites();
+                    }
                     return;
                 }
-                if (writing.writeTo(channel) > 0) {
+                if (writing.writeTo(link) > 0) {
                     queue.progressed();
                 }
-                if (!writing.isEmpty()) {
+                if (!writing.isEmpty() || link.wantsWrite()) {
                     interest.set(SelectionKey.OP_WRITE, true);
                     return;
                 }
@@ -127,9 +134,9 @@ final class Outbound {
 
     /** Everything queued was written: after a BYE, half-close. */
     private void afterWrites() throws IOException {
-        if (byeWritten && !outputShut && channel.isOpen()) {
+        if (byeWritten && !outputShut && socket.channel().isOpen()) {
             outputShut = true;
-            channel.shutdownOutput();
+            link.shutdownOutput();
             socket.outputShut();
         }
     }

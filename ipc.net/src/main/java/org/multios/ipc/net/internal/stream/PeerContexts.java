@@ -1,5 +1,9 @@
 package org.multios.ipc.net.internal.stream;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -8,15 +12,26 @@ import org.multios.ipc.spi.PeerAuthority;
 /**
  * What the servers and clients of one network mechanism share: the reactor, the authority
  * that identifies peers, this process's id, connection numbers (from 2<sup>32</sup>, so that
- * they never collide with bundle ids), the {@link NetSettings} in force and the worker threads
- * every bridge together may run.
+ * they never collide with bundle ids), the {@link NetSettings} in force, the worker threads
+ * every bridge together may run, and the threads that run TLS handshakes' delegated tasks (so
+ * that the reactor never runs them).
  */
 public final class PeerContexts {
+    /** Threads for TLS handshakes' delegated tasks (key exchange, certificate checks). */
+    private static final int TLS_THREADS = 2;
+
     private final Reactor reactor;
     private final PeerAuthority authority;
     private final AtomicLong connections = new AtomicLong(1L << 32);
     private final AtomicInteger workersBusy = new AtomicInteger();
     private final long pid = ProcessHandle.current().pid();
+    private final AtomicInteger tlsThreads = new AtomicInteger();
+    private final ThreadPoolExecutor tlsTasks = new ThreadPoolExecutor(TLS_THREADS, TLS_THREADS, 30,
+            TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "ipc-net-tls-" + tlsThreads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
     private volatile NetSettings settings;
 
     /** Shares the given reactor, authority and settings. */
@@ -24,6 +39,17 @@ public final class PeerContexts {
         this.reactor = reactor;
         this.authority = authority;
         this.settings = settings;
+        tlsTasks.allowCoreThreadTimeOut(true);
+    }
+
+    /** Where TLS handshakes run their delegated tasks. */
+    ExecutorService tlsTasks() {
+        return tlsTasks;
+    }
+
+    /** Stops the TLS task threads (the mechanism stops). */
+    public void close() {
+        tlsTasks.shutdownNow();
     }
 
     Reactor reactor() {

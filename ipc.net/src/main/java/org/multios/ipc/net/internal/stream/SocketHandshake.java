@@ -52,6 +52,11 @@ final class SocketHandshake {
             return;
         }
         key.interestOps(SelectionKey.OP_READ);
+        socket.transportConnected();
+    }
+
+    /** The connection carries frames now (after TLS, if spoken): the client says HELLO. */
+    void connected() {
         Handshaker h = handshaker.get();
         if (h != null) {
             h.connected(socket);

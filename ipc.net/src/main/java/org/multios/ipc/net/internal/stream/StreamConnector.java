@@ -59,19 +59,25 @@ public final class StreamConnector {
         if (address instanceof UnixDomainSocketAddress u && !Files.exists(u.getPath())) {
             throw IpcException.notFound(ObjectType.ENDPOINT, endpoint.toString());
         }
+        boolean tls = options.tls() && endpoint.transport() == Transport.TCP;
+        if (!tls) {
+            shared.settings().tls().checkPlaintext(endpoint, "connection to");
+        }
         SocketChannel channel = open(endpoint, options, name);
+        SocketLink link = tls ? new TlsLink(shared.settings().tls().clientEngine(endpoint.host(), endpoint.port(),
+                options.trust()), channel, shared.tlsTasks()) : new PlainLink(channel);
         long id = shared.nextConnection();
         CompletableFuture<StreamConnection> result = new CompletableFuture<>();
         long handshakeNanos = options.handshakeTimeout().toNanos();
         ClientHandshake handshake = new ClientHandshake(id, endpoint, options, owner, grant, result);
-        FramedSocket socket = new FramedSocket(shared.reactor(), channel, name, options.bufferBytes(), handshakeNanos,
-                handshake);
+        FramedSocket socket = new FramedSocket(shared.reactor(), channel, link, name, options.bufferBytes(),
+                handshakeNanos, handshake);
         shared.reactor().execute(() -> {
             try {
                 boolean connected = channel.connect(address);
                 socket.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
                 if (connected) {
-                    handshake.connected(socket);
+                    socket.transportConnected();
                 }
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(failure(endpoint, e));

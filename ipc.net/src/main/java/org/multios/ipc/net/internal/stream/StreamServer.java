@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +20,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Transport;
+import org.multios.ipc.net.internal.tls.TlsSettings;
 import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.net.internal.wire.FrameEncoder;
 import org.multios.ipc.net.internal.wire.Handshake;
@@ -60,6 +62,8 @@ public final class StreamServer implements Reactor.Handler {
     private final AtomicInteger handshaking = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, Integer> handshakesByPeer = new ConcurrentHashMap<>();
+    /** The TLS of every connection accepted (the settings when the listener opened), or null. */
+    private final TlsSettings tls;
     private volatile SelectionKey key;
 
     /**
@@ -77,7 +81,9 @@ public final class StreamServer implements Reactor.Handler {
         this.owner = owner;
         this.grant = grant;
         this.admission = admission;
-        this.name = "listener " + endpoint;
+        TlsSettings configured = shared.settings().tls();
+        this.tls = endpoint.transport() == Transport.TCP && configured.serves() ? configured : null;
+        this.name = (tls != null ? "TLS listener " : "listener ") + endpoint;
         shared.reactor().execute(() -> {
             try {
                 server.configureBlocking(false);
@@ -135,14 +141,19 @@ public final class StreamServer implements Reactor.Handler {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             long id = shared.nextConnection();
-            FramedSocket socket = new FramedSocket(shared.reactor(), channel, "connection " + id + " on " + endpoint,
-                    options.bufferBytes(), options.handshakeTimeout().toNanos(), new ServerHandshake(id, peer));
+            FramedSocket socket = new FramedSocket(shared.reactor(), channel, link(channel),
+                    "connection " + id + " on " + endpoint, options.bufferBytes(), options.handshakeTimeout().toNanos(),
+                    new ServerHandshake(id, peer));
             socket.register(SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
             handshakeOver(peer);
             channel.close();
             throw e;
         }
+    }
+
+    private SocketLink link(SocketChannel channel) {
+        return tls == null ? new PlainLink(channel) : new TlsLink(tls.serverEngine(), channel, shared.tlsTasks());
     }
 
     /**
@@ -277,8 +288,9 @@ public final class StreamServer implements Reactor.Handler {
                     UnixDomainPrincipal p = socket.channel().getOption(ExtendedSocketOptions.SO_PEERCRED);
                     return authority.localPeer(id, p.user().getName(), p.group().getName(), hello.pid());
                 }
+                TlsLink tls = socket.tls();
                 return authority.remotePeer(id, remoteOf(socket).toString(), hello.token(),
-                        options.requireAuthentication());
+                        tls == null ? Optional.empty() : tls.peerSubject(), options.requireAuthentication());
             } catch (IOException e) {
                 throw new IpcException(IpcError.IO_ERROR, name + ": cannot identify the peer: " + e.getMessage(), e);
             }

@@ -2,7 +2,6 @@ package org.multios.ipc.net.internal.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +83,11 @@ final class WriteBuffer {
      *
      * @return the bytes written
      */
-    int writeTo(SocketChannel channel) throws IOException {
+    int writeTo(SocketLink link) throws IOException {
         bytes.flip();
         int n;
         try {
-            n = channel.write(bytes);
+            n = link.write(bytes);
         } finally {
             bytes.compact();
         }
