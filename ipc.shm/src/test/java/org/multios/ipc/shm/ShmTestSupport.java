@@ -24,7 +24,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
-import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ProcessMaps;
 
 /**
  * Common ground of the shared memory tests: an IPC root of their own (on /dev/shm where it
