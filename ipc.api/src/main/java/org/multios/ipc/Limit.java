@@ -1,13 +1,11 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The configurable limits of the platform, with the original specification's defaults. Every
  * limit is checked before any resource is taken and fails with
  * {@link IpcError#LIMIT_EXCEEDED} naming the limit ({@link #key()}).
  */
-@ProviderType
 public enum Limit {
     /** Live channels in one mechanism instance. */
     CHANNELS("channels.max", 1024),

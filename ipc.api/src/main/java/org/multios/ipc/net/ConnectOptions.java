@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How {@link NetService#connect} (and the remote opens of bridges) connect. Immutable; checked
@@ -23,7 +22,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param localAddress     the local address to bind the socket to before connecting (TCP and
  *                         UDP); empty to let the operating system choose
  */
-@ProviderType
 public record ConnectOptions(Duration handshakeTimeout, Optional<AuthToken> token, int maxFrameSize,
         int bufferBytes, Duration idleTimeout, Optional<String> localAddress) {
 

@@ -10,7 +10,6 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.WaitStrategy;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a queue is created or opened by {@link MessageQueueService#create(String, QueueOptions)}:
@@ -27,7 +26,6 @@ import org.osgi.annotation.versioning.ProviderType;
  *                       null for the platform default ({@link WaitStrategy#fromConfiguration}).
  *                       A queue that exists already keeps the strategy it was created with
  */
-@ProviderType
 public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode,
         WaitStrategy waitStrategy) {
 

@@ -40,7 +40,7 @@
  * loss.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.multios.ipc.queue;
 
 import org.osgi.annotation.bundle.Export;

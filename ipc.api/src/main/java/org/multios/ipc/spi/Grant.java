@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.Rights;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The rights a handle was granted when it was opened or created. Every operation on the handle
@@ -19,7 +18,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * revoke returns no step of the handle transfers anything, even one that passed its check just
  * before. Steps must not wait for other processes.
  */
-@ProviderType
 public final class Grant {
     private final int rights;
     private volatile boolean revoked;

@@ -101,9 +101,13 @@ public class MechanismIndependenceTest extends IpcTestSupport {
             List<String> touched = new CopyOnWriteArrayList<>();
             SynchronousBundleListener watcher = e -> {
                 String name = e.getBundle().getSymbolicName();
-                if (!removed.equals(name) && (e.getType() == BundleEvent.STOPPING || e.getType() == BundleEvent.STARTING
-                        || e.getType() == BundleEvent.UNRESOLVED)) {
-                    touched.add(name + " " + e.getType());
+                if (!removed.equals(name)) {
+                    switch (e.getType()) {
+                        case BundleEvent.STOPPING -> touched.add(name + " stopping");
+                        case BundleEvent.STARTING -> touched.add(name + " starting");
+                        case BundleEvent.UNRESOLVED -> touched.add(name + " unresolved");
+                        default -> { }
+                    }
                 }
             };
             context.addBundleListener(watcher);
@@ -111,7 +115,7 @@ public class MechanismIndependenceTest extends IpcTestSupport {
                 Bundle bundle = installed(removed);
                 bundle.uninstall();
                 refresh(bundle);
-                assertTrue("uninstalling and refreshing " + removed + " stopped or unresolved no other bundle: " + touched,
+                assertTrue("other bundles changed state when " + removed + " was uninstalled and refreshed: " + touched,
                         touched.isEmpty());
             } finally {
                 context.removeBundleListener(watcher);

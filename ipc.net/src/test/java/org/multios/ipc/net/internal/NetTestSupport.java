@@ -25,6 +25,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.spi.MechanismFactory;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
@@ -79,7 +80,7 @@ abstract class NetTestSupport {
         }
         netFactory = new NetMechanismFactory(settings);
         factories.add(netFactory);
-        IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
+        IpcContext c = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
         contexts.add(c);
         return c;
     }

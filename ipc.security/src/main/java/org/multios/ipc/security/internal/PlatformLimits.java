@@ -7,6 +7,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.Limit;
 import org.multios.ipc.spi.ConfigurationReader;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -18,18 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform limits (PID {@value #PID}), shared by every mechanism: this component describes
+ * The platform limits (PID {@value PlatformConfiguration#LIMITS_PID}), shared by every mechanism: this component describes
  * them for the configuration editors, reads them whole and strictly, and keeps the values in
  * force for {@code IpcRuntime}. A configuration that does not parse is refused as a whole; the
  * {@link Guard} then withdraws every API service until a valid one comes. Mechanisms read the
  * same PID themselves.
  */
-@Component(service = PlatformLimits.class, configurationPid = PlatformLimits.PID)
+@Component(service = PlatformLimits.class, configurationPid = PlatformConfiguration.LIMITS_PID)
 @Designate(ocd = PlatformLimits.Configuration.class)
 public final class PlatformLimits {
-    /** Configuration PID of the platform limits. */
-    public static final String PID = "org.multios.ipc.limits";
-
     private static final Logger LOG = LoggerFactory.getLogger(PlatformLimits.class);
 
     /**
@@ -88,7 +86,7 @@ public final class PlatformLimits {
 
     @Modified
     void modified(Map<String, Object> properties) {
-        ConfigurationReader config = ConfigurationReader.of(PID, properties);
+        ConfigurationReader config = ConfigurationReader.of(PlatformConfiguration.LIMITS_PID, properties);
         try {
             IpcLimits limits = read(config);
             state = new State(limits, null, config.source(), Instant.now());
