@@ -1,9 +1,7 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** The counters every IPC object keeps. A counter that does not apply to a kind stays 0. */
-@ProviderType
 public enum Counter {
     /** Messages (or posts, signals) accepted by the object. */
     MESSAGES_IN,

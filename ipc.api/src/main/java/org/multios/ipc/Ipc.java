@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.spi.MechanismFactory;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The plain-Java bootstrap: gives a process outside OSGi (another JVM, a tool, a test, a
@@ -22,7 +22,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * }
  * }</pre>
  */
-@ProviderType
 public final class Ipc {
     private Ipc() {
     }
@@ -34,7 +33,8 @@ public final class Ipc {
 
     /** Opens the platform on the given environment, with the mechanisms the class path holds. */
     public static IpcContext open(IpcEnvironment environment) {
-        return open(environment, loadable(ServiceLoader.load(MechanismFactory.class, Ipc.class.getClassLoader())));
+        return LocalPlatform.open(environment,
+                loadable(ServiceLoader.load(MechanismFactory.class, Ipc.class.getClassLoader())));
     }
 
     /**
@@ -52,10 +52,5 @@ public final class Ipc {
             }
         }
         return factories;
-    }
-
-    /** Opens the platform on the given environment with the given mechanisms. */
-    public static IpcContext open(IpcEnvironment environment, Iterable<MechanismFactory> mechanisms) {
-        return new org.multios.ipc.internal.LocalContext(environment, mechanisms);
     }
 }

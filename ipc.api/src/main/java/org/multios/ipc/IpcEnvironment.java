@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Where and within which limits a mechanism works: the IPC root directory, under which named
@@ -16,7 +15,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param root   the IPC root directory
  * @param limits the limits in force
  */
-@ProviderType
 public record IpcEnvironment(Path root, IpcLimits limits) {
 
     /** Name of the system property (and configuration key) that overrides the default root. */
@@ -48,14 +46,6 @@ public record IpcEnvironment(Path root, IpcLimits limits) {
         return Files.isDirectory(shm) ? shm.resolve(dir) : Path.of(System.getProperty("java.io.tmpdir"), dir);
     }
 
-    /**
-     * An environment from configuration: the given root, or the default root when it is null or
-     * blank, and limits from configuration properties (see {@link IpcLimits#fromConfiguration}).
-     */
-    public static IpcEnvironment of(String root, java.util.Map<String, ?> limits) {
-        Path r = root == null || root.isBlank() ? defaultRoot() : Path.of(root);
-        return new IpcEnvironment(r, IpcLimits.fromConfiguration(limits));
-    }
 
     /** The directory of one kind of object under the root, for example {@code <root>/queue}. */
     public Path directory(ObjectType type) {

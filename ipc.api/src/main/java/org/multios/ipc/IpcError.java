@@ -1,12 +1,10 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Error codes carried by {@link IpcException}. Each code has a stable number so that it can
  * cross process and network boundaries (it is what the wire formats and shared headers store).
  */
-@ProviderType
 public enum IpcError {
     /** An argument is malformed or out of range: a bad name, size, offset or priority. */
     INVALID_ARGUMENT(1),

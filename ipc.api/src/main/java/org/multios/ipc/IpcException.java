@@ -2,7 +2,6 @@ package org.multios.ipc;
 
 import java.util.Objects;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The one exception of the IPC API. It carries an {@link IpcError} code and a message that
@@ -10,7 +9,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * while hot paths that may legitimately not complete ({@code trySend}, {@code tryReceive},
  * ...) return a status value instead.
  */
-@ProviderType
 public class IpcException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

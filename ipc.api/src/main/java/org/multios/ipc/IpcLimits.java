@@ -4,10 +4,8 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** An immutable set of values for every {@link Limit}. */
-@ProviderType
 public final class IpcLimits {
     private final long[] values;
 
@@ -24,36 +22,6 @@ public final class IpcLimits {
         return new IpcLimits(v);
     }
 
-    /**
-     * Limits from configuration: keys are {@link Limit#key()}, values numbers or numeric
-     * strings; absent keys keep their defaults; unknown keys are ignored.
-     *
-     * @throws IpcException INVALID_ARGUMENT for a value that is not a positive whole number
-     */
-    public static IpcLimits fromConfiguration(Map<String, ?> config) {
-        IpcLimits limits = defaults();
-        for (Limit l : Limit.values()) {
-            Object value = config.get(l.key());
-            if (value != null) {
-                limits = limits.with(l, parse(l, value));
-            }
-        }
-        return limits;
-    }
-
-    private static long parse(Limit limit, Object value) {
-        try {
-            if (value instanceof Number n) {
-                if (n.doubleValue() != n.longValue()) {
-                    throw new NumberFormatException();
-                }
-                return n.longValue();
-            }
-            return Long.parseLong(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw IpcException.invalidArgument("limit " + limit.key() + " = '" + value + "' is not a whole number");
-        }
-    }
 
     /** The value of a limit. */
     public long get(Limit limit) {

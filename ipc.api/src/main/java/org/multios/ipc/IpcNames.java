@@ -1,6 +1,5 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Rules for the names of named objects: 1 to {@value #MAX_LENGTH} characters of
@@ -9,7 +8,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * under the IPC root. Every mechanism validates names with {@link #requireValid} before
  * touching any file.
  */
-@ProviderType
 public final class IpcNames {
     /** The longest valid name. */
     public static final int MAX_LENGTH = 200;

@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The identity of an IPC process: whoever calls. A bundle, an OS process attached to named
@@ -23,7 +22,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * pid is not mistaken for a live owner. Instances are immutable; two are equal when kind, id,
  * pid and start time are equal.
  */
-@ProviderType
 public final class IpcProcess {
     private final ProcessKind kind;
     private final long id;

@@ -1,13 +1,11 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Facts about a received message, filled in by a receive call into a holder the receiver
  * supplies and reuses, so that receiving allocates nothing: length, priority and the sender's
  * identity. Not thread-safe: one holder per receiving thread.
  */
-@ProviderType
 public final class MessageInfo {
     private int length;
     private int priority;

@@ -2,7 +2,6 @@ package org.multios.ipc;
 
 import java.util.Optional;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What the registry knows of one live object: identity, ownership, size and statistics, as a
@@ -19,7 +18,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param statistics  counters at the time of the snapshot
  * @param waitStrategy the object's {@link WaitStrategy}, empty for objects nobody waits on
  */
-@ProviderType
 public record ObjectInfo(ObjectType type, long id, Optional<String> name, IpcProcess creator,
         Permissions permissions, long capacity, boolean persistent, Statistics statistics,
         Optional<WaitStrategy> waitStrategy) {

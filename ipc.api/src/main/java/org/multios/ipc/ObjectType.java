@@ -1,9 +1,7 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** The kinds of IPC object. Each kind has its own namespace of names. */
-@ProviderType
 public enum ObjectType {
     /** A bidirectional message channel ({@code org.multios.ipc.channel}). */
     CHANNEL("channel"),

@@ -2,7 +2,6 @@ package org.multios.ipc;
 
 import java.util.Objects;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Owner, group and mode of an IPC object, with POSIX meaning: the mode's owner, group and
@@ -11,7 +10,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * owner, group and mode under the IPC root, so the operating system enforces them for other
  * processes. Immutable.
  */
-@ProviderType
 public final class Permissions {
     /** The largest valid mode. */
     public static final int MAX_MODE = 0777;

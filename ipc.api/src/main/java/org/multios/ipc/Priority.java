@@ -1,12 +1,10 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Message priorities: {@value #MIN} to {@value #MAX}, higher received first, first in first out
  * within one priority (the order of POSIX message queues).
  */
-@ProviderType
 public final class Priority {
     /** The lowest priority. */
     public static final int MIN = 0;

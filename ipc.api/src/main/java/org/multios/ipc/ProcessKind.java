@@ -1,9 +1,7 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** What an {@link IpcProcess} is. */
-@ProviderType
 public enum ProcessKind {
     /** A bundle in this framework, identified by its bundle id. */
     BUNDLE,

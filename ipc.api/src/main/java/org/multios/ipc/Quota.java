@@ -1,13 +1,11 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Per-process quotas. A mechanism reserves against the caller's quota before it takes a
  * resource and releases when the resource goes; a reservation past the quota fails with
  * {@link IpcError#LIMIT_EXCEEDED} naming the quota.
  */
-@ProviderType
 public enum Quota {
     /** Objects the process created and still owns. */
     OBJECTS("quota.objects"),

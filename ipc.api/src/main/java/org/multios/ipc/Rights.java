@@ -1,6 +1,5 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Access rights, as bits of an {@code int}. A handle carries the rights granted when it was
@@ -12,7 +11,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * <li>{@link #ADMIN}: chmod, chown, unlink, resize.</li>
  * </ul>
  */
-@ProviderType
 public final class Rights {
     /** No rights. */
     public static final int NONE = 0;

@@ -4,10 +4,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** A snapshot of an object's counters and wait times. Immutable. */
-@ProviderType
 public final class Statistics {
     /** A snapshot with every counter 0. */
     public static final Statistics EMPTY = new Statistics(new long[Counter.values().length], WaitTimes.NONE);

@@ -3,7 +3,6 @@ package org.multios.ipc;
 import java.util.Locale;
 import java.util.Map;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a thread waits for a queue, channel, pipe, semaphore, mutex, condition or event: what it
@@ -30,7 +29,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code backoff}, {@code adaptive}, or {@code backoff:<µs>} / {@code adaptive:<µs>} with a
  * budget.
  */
-@ProviderType
 public final class WaitStrategy {
     /** What a waiter does before it sleeps in the kernel. */
     public enum Kind {

@@ -1,6 +1,5 @@
 package org.multios.ipc;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A summary of how long operations on an object waited, in nanoseconds: the count of recorded
@@ -13,7 +12,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param p999  99.9th percentile
  * @param max   longest
  */
-@ProviderType
 public record WaitTimes(long count, long p50, long p90, long p99, long p999, long max) {
     /** No waits recorded. */
     public static final WaitTimes NONE = new WaitTimes(0, 0, 0, 0, 0, 0);

@@ -7,7 +7,7 @@
  * bootstrap ({@link org.multios.ipc.Ipc}).
  */
 @Export
-@Version("1.4.0")
+@Version("2.0.0")
 package org.multios.ipc;
 
 import org.osgi.annotation.bundle.Export;

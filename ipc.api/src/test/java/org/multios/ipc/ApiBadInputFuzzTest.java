@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.fuzz.Fuzz;
 import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.spi.PlatformConfiguration;
 
 /**
  * Bad input to the parsers of ipc.api, on random cases: object names ({@link IpcNames}), octal
  * modes ({@link Permissions#parseMode}), limits from configuration
- * ({@link IpcLimits#fromConfiguration}) and endpoints ({@link Endpoint#parse}). Each either
+ * ({@link PlatformConfiguration#limits}) and endpoints ({@link Endpoint#parse}). Each either
  * accepts what its rules allow or fails with INVALID_ARGUMENT: never another exception. The
  * harness is {@link Fuzz}: {@code -Dipc.fuzz.tries=N} fuzzes longer, {@code -Dipc.fuzz.seed=S
  * -Dipc.fuzz.tries=1} replays a failure, e.g.
@@ -91,7 +92,7 @@ class ApiBadInputFuzzTest {
                 config.put(key, limitValue(r));
             }
             IpcLimits[] limits = { null };
-            returnsOrThrows(() -> limits[0] = IpcLimits.fromConfiguration(config), IpcError.INVALID_ARGUMENT);
+            returnsOrThrows(() -> limits[0] = PlatformConfiguration.limits(config), IpcError.INVALID_ARGUMENT);
             if (limits[0] != null) {
                 for (Limit l : Limit.values()) {
                     assertThat(limits[0].get(l)).as(l.key()).isPositive();

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.MechanismProvider;
 
@@ -94,7 +95,7 @@ class IpcBootstrapTest {
     @Test
     void givesTheServiceTheProviderBoundForThisProcess() {
         GreeterFactory factory = new GreeterFactory();
-        try (IpcContext ipc = Ipc.open(environment(), List.of(factory))) {
+        try (IpcContext ipc = LocalPlatform.open(environment(), List.of(factory))) {
             long pid = ProcessHandle.current().pid();
 
             Greeter greeter = ipc.service(Greeter.class);
@@ -113,7 +114,7 @@ class IpcBootstrapTest {
     @Test
     void callerContextDecidesByPosixRules() {
         GreeterFactory factory = new GreeterFactory();
-        try (IpcContext ipc = Ipc.open(environment(), List.of(factory))) {
+        try (IpcContext ipc = LocalPlatform.open(environment(), List.of(factory))) {
             CallerContext caller = factory.provider().bound.get(0);
             String me = caller.process().user();
             Permissions mine = new Permissions(me, "some-group", 0600);
@@ -128,7 +129,7 @@ class IpcBootstrapTest {
 
     @Test
     void unknownServiceIsUnavailable() {
-        try (IpcContext ipc = Ipc.open(environment(), List.of(new GreeterFactory()))) {
+        try (IpcContext ipc = LocalPlatform.open(environment(), List.of(new GreeterFactory()))) {
             assertThatThrownBy(() -> ipc.service(Absent.class))
                     .isInstanceOfSatisfying(IpcException.class,
                             e -> assertThat(e.error()).isEqualTo(IpcError.UNAVAILABLE))
@@ -138,7 +139,7 @@ class IpcBootstrapTest {
 
     @Test
     void withoutMechanismsEveryServiceIsUnavailable() {
-        try (IpcContext ipc = Ipc.open(environment(), List.of())) {
+        try (IpcContext ipc = LocalPlatform.open(environment(), List.of())) {
             assertThatThrownBy(() -> ipc.service(Greeter.class))
                     .isInstanceOfSatisfying(IpcException.class,
                             e -> assertThat(e.error()).isEqualTo(IpcError.UNAVAILABLE));
@@ -150,7 +151,7 @@ class IpcBootstrapTest {
     @Test
     void closeReleasesTheCallerAndClosesTheProviderOnce() {
         GreeterFactory factory = new GreeterFactory();
-        IpcContext ipc = Ipc.open(environment(), List.of(factory));
+        IpcContext ipc = LocalPlatform.open(environment(), List.of(factory));
         GreeterProvider provider = factory.provider();
 
         ipc.close();
@@ -162,7 +163,7 @@ class IpcBootstrapTest {
 
     @Test
     void serviceAfterCloseIsClosed() {
-        IpcContext ipc = Ipc.open(environment(), List.of(new GreeterFactory()));
+        IpcContext ipc = LocalPlatform.open(environment(), List.of(new GreeterFactory()));
         ipc.close();
 
         assertThatThrownBy(() -> ipc.service(Greeter.class))
@@ -172,7 +173,7 @@ class IpcBootstrapTest {
     @Test
     void runtimeReflectsTheProviders() {
         GreeterFactory factory = new GreeterFactory();
-        try (IpcContext ipc = Ipc.open(environment(), List.of(factory))) {
+        try (IpcContext ipc = LocalPlatform.open(environment(), List.of(factory))) {
             IpcRuntime runtime = ipc.runtime();
 
             assertThat(runtime.connectionCount()).isEqualTo(4);
@@ -190,7 +191,7 @@ class IpcBootstrapTest {
         GreeterFactory first = new GreeterFactory();
         GreeterFactory second = new GreeterFactory();
 
-        assertThatThrownBy(() -> Ipc.open(environment(), List.of(first, second)))
+        assertThatThrownBy(() -> LocalPlatform.open(environment(), List.of(first, second)))
                 .isInstanceOf(IpcException.class)
                 .satisfies(e -> assertThat(((IpcException) e).error()).isEqualTo(IpcError.INVALID_ARGUMENT))
                 .hasMessageContaining("two mechanisms provide");
@@ -213,7 +214,7 @@ class IpcBootstrapTest {
             }
         };
 
-        assertThatThrownBy(() -> Ipc.open(environment(), List.of(good, broken))).isInstanceOf(IpcException.class);
+        assertThatThrownBy(() -> LocalPlatform.open(environment(), List.of(good, broken))).isInstanceOf(IpcException.class);
 
         assertThat(good.closed).containsExactly(good.provider());
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.multios.ipc.spi.PlatformConfiguration;
 
 class IpcLimitsTest {
 
@@ -40,7 +41,7 @@ class IpcLimitsTest {
 
     @Test
     void fromConfigurationTakesNumbersAndNumericStrings() {
-        IpcLimits l = IpcLimits.fromConfiguration(Map.of(
+        IpcLimits l = PlatformConfiguration.limits(Map.of(
                 "channels.max", 10,
                 "queue.messages.max", 20L,
                 "shm.segment.size.max", "4096",
@@ -55,14 +56,14 @@ class IpcLimitsTest {
 
     @Test
     void fromConfigurationIgnoresUnknownKeysAndKeepsDefaults() {
-        IpcLimits l = IpcLimits.fromConfiguration(Map.of("service.pid", "org.multios.ipc.limits", "other", 3));
+        IpcLimits l = PlatformConfiguration.limits(Map.of("service.pid", PlatformConfiguration.LIMITS_PID, "other", 3));
         assertThat(l).isEqualTo(IpcLimits.defaults()).hasSameHashCodeAs(IpcLimits.defaults());
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "many", "", "1.5", "12k", "99999999999999999999" })
     void fromConfigurationRejectsNonNumbers(String value) {
-        assertThatThrownBy(() -> IpcLimits.fromConfiguration(Map.of("queue.messages.max", value)))
+        assertThatThrownBy(() -> PlatformConfiguration.limits(Map.of("queue.messages.max", value)))
                 .isInstanceOfSatisfying(IpcException.class,
                         e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
                 .hasMessageContaining("queue.messages.max")
@@ -72,7 +73,7 @@ class IpcLimitsTest {
     @ParameterizedTest
     @ValueSource(strings = { "0", "-5" })
     void fromConfigurationRejectsNonPositiveValues(String value) {
-        assertThatThrownBy(() -> IpcLimits.fromConfiguration(Map.of("channels.max", value)))
+        assertThatThrownBy(() -> PlatformConfiguration.limits(Map.of("channels.max", value)))
                 .isInstanceOfSatisfying(IpcException.class,
                         e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
                 .hasMessageContaining("channels.max");
@@ -80,7 +81,7 @@ class IpcLimitsTest {
 
     @Test
     void fromConfigurationRejectsFractionalNumbers() {
-        assertThatThrownBy(() -> IpcLimits.fromConfiguration(Map.of("channels.max", 2.5)))
+        assertThatThrownBy(() -> PlatformConfiguration.limits(Map.of("channels.max", 2.5)))
                 .isInstanceOfSatisfying(IpcException.class,
                         e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT));
     }

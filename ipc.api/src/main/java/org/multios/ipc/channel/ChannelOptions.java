@@ -4,7 +4,6 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.WaitStrategy;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a channel is made: the capacity of each direction, the largest message and, for a named
@@ -28,7 +27,6 @@ import org.osgi.annotation.versioning.ProviderType;
  *                       null for the platform default ({@link WaitStrategy#fromConfiguration}),
  *                       which the channel then reports
  */
-@ProviderType
 public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode,
         WaitStrategy waitStrategy) {
 

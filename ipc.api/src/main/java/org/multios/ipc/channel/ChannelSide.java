@@ -1,13 +1,11 @@
 package org.multios.ipc.channel;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The two ends of a channel. Messages sent through one end are received at the other; the two
  * ends are symmetric, the names only tell them apart (by convention a server holds {@link #A}
  * of a named channel and its clients open {@link #B}).
  */
-@ProviderType
 public enum ChannelSide {
     /** End A: sends to B, receives what B sends. */
     A,

@@ -1,9 +1,7 @@
 package org.multios.ipc.event;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** How an {@link Event} leaves the signalled state. */
-@ProviderType
 public enum EventType {
     /**
      * A signal releases exactly one waiter and the event resets at once. If nobody waits, the

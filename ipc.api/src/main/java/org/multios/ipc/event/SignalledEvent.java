@@ -1,7 +1,6 @@
 package org.multios.ipc.event;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Which event ended a wait for any of several, and the data it carried. Immutable.
@@ -9,7 +8,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param index the event's position in the list given to the wait, 0 or more
  * @param data  the data value of the signal that was consumed or observed
  */
-@ProviderType
 public record SignalledEvent(int index, long data) {
     /**
      * Checks the index.

@@ -5,14 +5,12 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A secret a client presents when it connects over TCP; the security policy maps it to the
  * user (and groups) the remote peer acts as. Immutable. Its {@link #toString()} never shows
  * the secret, and {@link #equals} compares in constant time.
  */
-@ProviderType
 public final class AuthToken {
     /** The longest token, in bytes. */
     public static final int MAX_BYTES = 1024;

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How {@link NetService#connect} (and the remote opens of bridges) connect. Immutable; checked
@@ -32,7 +31,6 @@ import org.osgi.annotation.versioning.ProviderType;
  *                         or a PKCS#12 trust store without password; empty for the configured
  *                         {@code tls.trust}, else the JDK's trust store. Setting it turns TLS on
  */
-@ProviderType
 public record ConnectOptions(Duration handshakeTimeout, Optional<AuthToken> token, int maxFrameSize,
         int bufferBytes, Duration idleTimeout, Optional<String> localAddress, boolean tls, Optional<Path> trust) {
 

@@ -2,7 +2,6 @@ package org.multios.ipc.net;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a {@link DatagramEndpoint} sends and receives. Immutable; checked when made.
@@ -18,7 +17,6 @@ import org.osgi.annotation.versioning.ProviderType;
  *                           and cannot be counted elsewhere
  * @param broadcast          whether datagrams may be sent to broadcast addresses
  */
-@ProviderType
 public record DatagramOptions(int maxDatagramSize, int receiveBufferBytes, boolean broadcast) {
     /** The largest UDP payload over IPv4: 65535 less the IP and UDP headers. */
     public static final int MAX_UDP_PAYLOAD = 65507;

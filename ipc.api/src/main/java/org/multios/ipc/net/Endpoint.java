@@ -5,7 +5,6 @@ import java.util.Objects;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcNames;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A network address of a given {@link Transport}. Immutable; checked when made; its text form
@@ -32,7 +31,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param port      0 to 65535 for TCP and UDP; 0 for UNIX
  * @param path      the socket's absolute path or IPC-root name for UNIX; empty for TCP and UDP
  */
-@ProviderType
 public record Endpoint(Transport transport, String host, int port, String path) {
     /** The host of endpoints written without one. */
     public static final String LOOPBACK = "127.0.0.1";

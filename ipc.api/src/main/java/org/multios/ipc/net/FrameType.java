@@ -1,7 +1,6 @@
 package org.multios.ipc.net;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Frame types of a {@link Connection}: an application-defined number
@@ -9,7 +8,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * replies. The transport's own control frames (handshake, close) are separate and never seen
  * by the application.
  */
-@ProviderType
 public final class FrameType {
     /** The smallest frame type. */
     public static final int MIN = 0;

@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
 import org.multios.ipc.Permissions;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a {@link Listener} (or a {@link Bridge}) accepts connections. Immutable; checked when
@@ -35,7 +34,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param socketMode            mode of the socket file of a Unix endpoint, 0 to 0777 (the OS
  *                              checks write permission on it at connect)
  */
-@ProviderType
 public record ListenOptions(int maxConnections, int maxFrameSize, int bufferBytes, Duration idleTimeout,
         Duration handshakeTimeout, boolean requireAuthentication, int socketMode) {
 

@@ -3,10 +3,8 @@ package org.multios.ipc.net;
 import java.util.Locale;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /** The transport of an {@link Endpoint}, named by its URI scheme. */
-@ProviderType
 public enum Transport {
     /** TCP: a reliable, ordered byte stream carrying frames. */
     TCP("tcp", true),

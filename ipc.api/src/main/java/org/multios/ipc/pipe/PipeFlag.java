@@ -1,9 +1,7 @@
 package org.multios.ipc.pipe;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** Flags of pipe ends: the original specification's {@code PipeFlags}, after {@code pipe2} and {@code open}. */
-@ProviderType
 public enum PipeFlag {
     /**
      * The end does not wait ({@code O_NONBLOCK}): its blocking and timed reads and writes fail

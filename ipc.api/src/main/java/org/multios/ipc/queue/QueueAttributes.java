@@ -3,7 +3,6 @@ package org.multios.ipc.queue;
 import java.util.Set;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A snapshot of a queue's attributes as seen through one handle, as POSIX {@code mq_getattr}
@@ -15,7 +14,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param flags           the handle's flags: {@link QueueFlag#NON_BLOCKING} or none
  *                        ({@link QueueFlag#EXCLUSIVE} belongs to create only); an unmodifiable copy
  */
-@ProviderType
 public record QueueAttributes(int maxMessageSize, int maxMessages, int currentMessages, Set<QueueFlag> flags) {
 
     /**

@@ -1,13 +1,11 @@
 package org.multios.ipc.queue;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Flags of {@link MessageQueueService#create} and {@link MessageQueueService#open}, after the
  * POSIX {@code mq_open} flags. Creating always implies {@code O_CREAT}: without
  * {@link #EXCLUSIVE} a create is "open or create".
  */
-@ProviderType
 public enum QueueFlag {
     /**
      * Create only: fail with {@link org.multios.ipc.IpcError#ALREADY_EXISTS} if a queue of that

@@ -10,7 +10,6 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.Limit;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.WaitStrategy;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a queue is created or opened by {@link MessageQueueService#create(String, QueueOptions)}:
@@ -32,7 +31,6 @@ import org.osgi.annotation.versioning.ProviderType;
  *                       finds the name taken by a queue of another durability fails with
  *                       {@link org.multios.ipc.IpcError#ALREADY_EXISTS ALREADY_EXISTS}
  */
-@ProviderType
 public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode,
         WaitStrategy waitStrategy, QueueDurability durability) {
 

@@ -1,10 +1,8 @@
 package org.multios.ipc.shm;
 
 import org.multios.ipc.Rights;
-import org.osgi.annotation.versioning.ProviderType;
 
 /** How a {@link Mapping} may access its segment, and the handle rights that requires. */
-@ProviderType
 public enum MapAccess {
     /** Reads only; every write through the mapping fails with PERMISSION_DENIED. */
     READ_ONLY(Rights.READ),

@@ -1,13 +1,11 @@
 package org.multios.ipc.signal;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What happens to an IPC process when a signal is delivered to it and it neither handles nor
  * ignores it. These are the platform's actions for IPC processes (a bundle cannot be core
  * dumped or suspended), not the operating system's.
  */
-@ProviderType
 public enum DefaultAction {
     /**
      * The process ends: a bundle is stopped (as by the framework, so its objects are released

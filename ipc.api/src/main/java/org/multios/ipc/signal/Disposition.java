@@ -1,9 +1,7 @@
 package org.multios.ipc.signal;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** What a process does with a signal delivered to it. */
-@ProviderType
 public enum Disposition {
     /** No handler is registered: the signal's {@link Signal#defaultAction() default action} applies. */
     DEFAULT,

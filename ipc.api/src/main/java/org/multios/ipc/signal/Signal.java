@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A signal number, with the numbering and default actions of Linux (signal(7)), which every
@@ -22,7 +21,6 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * @param number the signal number: 1 to 31 or 34 to 64
  */
-@ProviderType
 public record Signal(int number) {
     /** The first standard signal number. */
     public static final int STANDARD_MIN = 1;

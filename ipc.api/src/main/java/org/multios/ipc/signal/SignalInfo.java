@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One delivered (or pending) signal, as a handler receives it. Immutable.
@@ -16,7 +15,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param sender the IPC process that sent it; empty for signals from the operating system
  * @param origin whether an IPC process or the operating system sent it
  */
-@ProviderType
 public record SignalInfo(Signal signal, long value, Optional<IpcProcess> sender, SignalOrigin origin) {
     /**
      * Checks that the parts agree.

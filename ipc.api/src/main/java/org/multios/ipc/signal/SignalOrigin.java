@@ -1,9 +1,7 @@
 package org.multios.ipc.signal;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /** Where a delivered signal came from. */
-@ProviderType
 public enum SignalOrigin {
     /** Sent by an IPC process through {@link SignalService#send}; its sender is known. */
     IPC,

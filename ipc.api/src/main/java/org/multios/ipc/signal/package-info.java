@@ -11,7 +11,7 @@
  * contract.
  */
 @Export
-@Version("1.0.1")
+@Version("1.1.0")
 package org.multios.ipc.signal;
 
 import org.osgi.annotation.bundle.Export;

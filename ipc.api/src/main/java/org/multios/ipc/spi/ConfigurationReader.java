@@ -11,7 +11,6 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Reads one configuration completely and strictly, so that it can be refused as a whole
@@ -28,7 +27,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code felix.fileinstall.*}, {@code *.target}) are not configuration values and are skipped.
  * Not thread-safe: one reader per configuration read.
  */
-@ProviderType
 public final class ConfigurationReader {
     /** The property in which File Install names the file a configuration came from. */
     public static final String FILE_PROPERTY = "felix.fileinstall.filename";

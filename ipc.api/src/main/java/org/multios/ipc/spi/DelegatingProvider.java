@@ -14,7 +14,7 @@ import org.osgi.framework.BundleContext;
  * every call.
  *
  * <pre>{@code
- * @Component(service = {}, immediate = true, configurationPid = "org.multios.ipc.limits")
+ * @Component(service = {}, immediate = true, configurationPid = PlatformConfiguration.LIMITS_PID)
  * @IpcMechanism("shm")
  * public final class SharedMemoryComponent extends DelegatingProvider<SharedMemoryService> {
  *     @Activate

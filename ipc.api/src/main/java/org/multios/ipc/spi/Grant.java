@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.Rights;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The rights a handle was granted when it was opened or created. Every operation on the handle
@@ -35,7 +34,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * tells its caller that the slot is its own until it exits: a handle may keep per-slot counters
  * that only the slot's holder writes (no atomic operation, exact).
  */
-@ProviderType
 public final class Grant {
     private final int rights;
     private volatile boolean revoked;

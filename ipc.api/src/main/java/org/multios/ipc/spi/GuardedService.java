@@ -1,12 +1,10 @@
 package org.multios.ipc.spi;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Service properties of the API services ipc.security publishes for each mechanism provider.
  * A service carrying {@value #GUARDED} is never guarded again.
  */
-@ProviderType
 public final class GuardedService {
     /** Set to {@code true} on every guarded API service. */
     public static final String GUARDED = "ipc.guarded";

@@ -11,7 +11,6 @@ import java.util.Set;
 
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ProcessKind;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Identities of processes on this machine, as the operating system sees them: pid, start
@@ -20,7 +19,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * Whether a process is alive is not asked here: see ProcessLiveness in the mapped-memory layer
  * (ipc.shm), the one place of that rule.
  */
-@ProviderType
 public final class LocalIdentity {
     private LocalIdentity() {
     }

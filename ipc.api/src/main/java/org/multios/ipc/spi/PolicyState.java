@@ -3,7 +3,6 @@ package org.multios.ipc.spi;
 import java.time.Instant;
 import java.util.Objects;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Whether a security policy is in force, since when, and where it came from; or why none is,
@@ -16,7 +15,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param detail  what the policy holds (counts of rules, identities, tokens) when in force; the
  *                reason none is otherwise, naming the configuration, the key and what was expected
  */
-@ProviderType
 public record PolicyState(boolean inForce, Instant since, String source, String detail) {
     /** Checks that nothing is null. */
     public PolicyState {

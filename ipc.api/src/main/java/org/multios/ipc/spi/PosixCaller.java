@@ -8,14 +8,12 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A {@link CallerContext} that decides access by the object's owner, group and mode alone,
  * as POSIX does at open, and keeps quotas in a {@link QuotaLedger}. The plain-Java bootstrap
  * uses it as is; ipc.security adds its policy's rules on top.
  */
-@ProviderType
 public final class PosixCaller implements CallerContext {
     private final IpcProcess process;
     private final QuotaLedger quotas;

@@ -3,7 +3,6 @@ package org.multios.ipc.spi;
 import java.util.Dictionary;
 import java.util.Hashtable;
 
-import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -15,7 +14,6 @@ import org.osgi.framework.ServiceRegistration;
  * bypasses the guard. Mechanism components register themselves through it in their activation
  * (see {@link DelegatingProvider#publish}) and {@link #close} it in their deactivation.
  */
-@ProviderType
 public final class ProviderRegistration implements AutoCloseable {
     private final ServiceRegistration<?> registration;
 

@@ -7,13 +7,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Quota;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One process's use of its {@link Quota quotas}, checked against maxima. Thread-safe and
  * lock-free: a reservation that would pass the maximum takes nothing.
  */
-@ProviderType
 public final class QuotaLedger {
     private final String owner;
     private final long[] maxima;

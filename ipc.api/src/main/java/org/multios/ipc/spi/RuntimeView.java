@@ -12,13 +12,11 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * An {@link IpcRuntime} assembled from the mechanism providers present now: the registry of
  * live objects is the union of theirs. Used by ipc.security and the plain-Java bootstrap.
  */
-@ProviderType
 public final class RuntimeView implements IpcRuntime {
     private static final Comparator<ObjectInfo> ORDER = Comparator.comparing(ObjectInfo::type)
             .thenComparing(ObjectInfo::displayName);

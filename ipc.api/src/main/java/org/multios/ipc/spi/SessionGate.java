@@ -4,7 +4,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The service calls under way in one caller's session of a mechanism, so that releasing the
@@ -13,7 +12,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link #exit exited} around their work; they must not wait for other processes in between
  * (blocking operations belong to handles, which the release closes).
  */
-@ProviderType
 public final class SessionGate {
     private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
     private final String service;

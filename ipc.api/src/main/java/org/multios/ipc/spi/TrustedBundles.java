@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import org.multios.ipc.IpcException;
-import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceFactory;
@@ -25,7 +24,6 @@ import org.osgi.framework.ServiceRegistration;
  * to their locations too. Nothing a bundle declares about itself (a capability, a service
  * property) makes it trusted. Immutable.
  */
-@ProviderType
 public final class TrustedBundles implements Predicate<Bundle> {
     /** The framework property holding the list. */
     public static final String PROPERTY = "org.multios.ipc.trusted.bundles";

@@ -10,6 +10,13 @@
  * the calling process and decides access when a handle is opened or created; the handle keeps
  * the granted rights and each operation tests them.
  *
+ * <p>{@link org.multios.ipc.spi.PlatformConfiguration} holds the configuration PIDs and how a
+ * mechanism component reads its IPC root and limits; {@link org.multios.ipc.spi.LocalPlatform}
+ * opens the plain-Java bootstrap with mechanisms of the caller's choice (tests, benchmarks).
+ * The cross-process machinery the mechanisms share (mapped files, futex waits, the C library
+ * binding) is not here but in the ipc.core bundle ({@code org.multios.ipc.core.mapped},
+ * {@code org.multios.ipc.core.posix}).
+ *
  * <p>This package is for mechanism, security and console bundles only; client bundles use the
  * API packages.
  */

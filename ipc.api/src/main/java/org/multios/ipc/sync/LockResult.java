@@ -1,13 +1,11 @@
 package org.multios.ipc.sync;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The outcome of locking a {@link Mutex} (and of reacquiring it in
  * {@link Condition#await(Mutex)}). Returned rather than thrown so that the owner-dead case,
  * after which the caller does own the lock, cannot be mistaken for a failure.
  */
-@ProviderType
 public enum LockResult {
     /** The caller owns the lock and the protected state is consistent. */
     ACQUIRED,

@@ -1,7 +1,6 @@
 package org.multios.ipc.sync;
 
 import org.multios.ipc.WaitStrategy;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a {@link Mutex} behaves. Immutable.
@@ -16,7 +15,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param waitStrategy how lockers wait (null: the platform default); see
  *                  {@link org.multios.ipc.WaitStrategy}
  */
-@ProviderType
 public record MutexOptions(boolean recursive, boolean robust, WaitStrategy waitStrategy) {
     /** Non-recursive and robust: the default. */
     public static final MutexOptions DEFAULT = new MutexOptions(false, true);

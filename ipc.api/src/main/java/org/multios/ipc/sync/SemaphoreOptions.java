@@ -2,7 +2,6 @@ package org.multios.ipc.sync;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.WaitStrategy;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The initial and maximum value of a counting semaphore. Immutable.
@@ -13,7 +12,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param waitStrategy how acquirers wait (null: the platform default); see
  *                {@link org.multios.ipc.WaitStrategy}
  */
-@ProviderType
 public record SemaphoreOptions(int initial, int max, WaitStrategy waitStrategy) {
     /** The largest maximum value (POSIX {@code SEM_VALUE_MAX} is at least 32767). */
     public static final int MAX_VALUE = Integer.MAX_VALUE;

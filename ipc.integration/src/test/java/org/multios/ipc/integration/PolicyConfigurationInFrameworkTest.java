@@ -32,6 +32,7 @@ import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.PeerAuthority;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.multios.ipc.spi.PolicyState;
 import org.multios.ipc.sync.SyncService;
 import org.ops4j.pax.exam.Configuration;
@@ -56,8 +57,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
-    private static final String SECURITY_PID = "org.multios.ipc.security";
-    private static final String LIMITS_PID = "org.multios.ipc.limits";
     private static final Class<?>[] API_SERVICES = { SharedMemoryService.class, SyncService.class, IpcRuntime.class,
         PeerAuthority.class };
 
@@ -93,8 +92,8 @@ public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
         for (Bundle b : installed) {
             b.uninstall();
         }
-        deleteConfiguration(SECURITY_PID);
-        deleteConfiguration(LIMITS_PID);
+        deleteConfiguration(PlatformConfiguration.SECURITY_PID);
+        deleteConfiguration(PlatformConfiguration.LIMITS_PID);
         deleteTree(root);
     }
 
@@ -103,7 +102,7 @@ public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
     @Test(timeout = 120_000)
     public void aSecurityConfigurationThatDoesNotParseClosesThePlatformUntilAValidOneComes() throws Exception {
         List<String> accepted = captureAuditLines(() -> {
-            update(SECURITY_PID, "rules", new String[] {"deny user:nobody-at-all * shm:never"}, "audit.rate", 10);
+            update(PlatformConfiguration.SECURITY_PID, "rules", new String[] {"deny user:nobody-at-all * shm:never"}, "audit.rate", 10);
             awaitState(true, "1 rule(s)");
         });
         assertEquals("one audit line for the accepted policy: " + accepted, 1,
@@ -112,12 +111,12 @@ public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
 
         // what File Install hands over for a .cfg whose rules line is an array among plain values
         List<String> refused = captureAuditLines(() -> {
-            update(SECURITY_PID, "audit.rate", "10",
+            update(PlatformConfiguration.SECURITY_PID, "audit.rate", "10",
                     "rules", "[\"allow group:sensors rw queue:telemetry.*\", \"deny * * *:*\"]");
             awaitState(false, "key rules");
         });
         PolicyState state = accessControl().policyState();
-        assertTrue(state.detail(), state.detail().contains("configuration " + SECURITY_PID));
+        assertTrue(state.detail(), state.detail().contains("configuration " + PlatformConfiguration.SECURITY_PID));
         assertTrue(state.detail(), state.detail().contains("expected a list of strings"));
         assertEquals("no rules are in force", List.of(), accessControl().rules());
         awaitServices(false);
@@ -126,7 +125,7 @@ public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
                 refused.stream().filter(l -> l.contains("policy change: NO POLICY IN FORCE")
                         && l.contains("key rules")).count());
 
-        update(SECURITY_PID, "rules", new String[] {"allow * rw shm:pc-*"}, "audit.rate", 10);
+        update(PlatformConfiguration.SECURITY_PID, "rules", new String[] {"allow * rw shm:pc-*"}, "audit.rate", 10);
         awaitState(true, "1 rule(s)");
         awaitServices(true);
         assertEquals(List.of("allow * rw shm:pc-*"), accessControl().rules());
@@ -135,23 +134,23 @@ public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
 
     @Test(timeout = 120_000)
     public void anUnknownKeyOrAMistypedValueIsRefusedAsAWhole() throws Exception {
-        update(SECURITY_PID, "rule", new String[] {"deny * * *:*"});
+        update(PlatformConfiguration.SECURITY_PID, "rule", new String[] {"deny * * *:*"});
         awaitState(false, "unknown key rule");
         awaitServices(false);
-        update(SECURITY_PID, "quota.objects", "lots");
+        update(PlatformConfiguration.SECURITY_PID, "quota.objects", "lots");
         awaitState(false, "key quota.objects");
-        update(SECURITY_PID, "quota.objects", 3L);
+        update(PlatformConfiguration.SECURITY_PID, "quota.objects", 3L);
         awaitState(true, "quotas {OBJECTS=3}");
         awaitServices(true);
     }
 
     @Test(timeout = 120_000)
     public void limitsThatDoNotParseCloseThePlatformToo() throws Exception {
-        update(LIMITS_PID, "queue.messages.max", "many");
+        update(PlatformConfiguration.LIMITS_PID, "queue.messages.max", "many");
         awaitState(false, "key queue.messages.max");
-        assertTrue(accessControl().policyState().source().startsWith(LIMITS_PID));
+        assertTrue(accessControl().policyState().source().startsWith(PlatformConfiguration.LIMITS_PID));
         awaitServices(false);
-        update(LIMITS_PID, "queue.messages.max", 64L);
+        update(PlatformConfiguration.LIMITS_PID, "queue.messages.max", 64L);
         awaitState(true, "");
         awaitServices(true);
         assertEquals(64L, (long) service(IpcRuntime.class).limits().get(org.multios.ipc.Limit.QUEUE_MESSAGES));
@@ -163,7 +162,7 @@ public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
     public void aBundleThatTakesAnotherBundlesSymbolicNameGetsNoneOfItsRights() throws Exception {
         String payrollLocation = "policy-test:payroll";
         BundleContext payroll = install(payrollLocation, "com.example.payroll", "1.0.0");
-        update(SECURITY_PID, "default.user", "guest", "default.groups", new String[] {"guests"},
+        update(PlatformConfiguration.SECURITY_PID, "default.user", "guest", "default.groups", new String[] {"guests"},
                 "bundle.identities", new String[] {context.getBundle().getLocation() + "=operator:ops",
                     payrollLocation + "=payroll:finance"},
                 "rules", new String[] {"allow bundle:" + payrollLocation + " rw shm:reports",

@@ -73,6 +73,7 @@ import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.multios.ipc.sync.LockResult;
 import org.multios.ipc.sync.Mutex;
 import org.multios.ipc.sync.MutexOptions;
@@ -107,7 +108,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * <p>Bundles act as configured users that need not exist in the operating system: the probe
  * bundle as {@code alice:staff}, the fixture bundle as {@code bob:staff} and a small third
  * bundle installed by the test as {@code carol:guests}. The policy is changed through
- * Configuration Admin (PID {@value #SECURITY_PID}); every test deletes what it configured and
+ * Configuration Admin (PID {@value PlatformConfiguration#SECURITY_PID}); every test deletes what it configured and
  * waits until the default policy is in force again.
  *
  * <p>Every test has its own framework and the IPC root of this class (framework property
@@ -117,7 +118,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
-    private static final String SECURITY_PID = "org.multios.ipc.security";
     private static final String SECURITY_BUNDLE = "ipc.security";
     private static final List<String> MECHANISM_BUNDLES = List.of("ipc.shm", "ipc.sync");
     /** System property naming the directory under which the roots of these tests are made. */
@@ -876,7 +876,7 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
             props.put((String) more[i], more[i + 1]);
         }
         withConfigurationAdmin(cm -> {
-            cm.getConfiguration(SECURITY_PID, "?").update(props);
+            cm.getConfiguration(PlatformConfiguration.SECURITY_PID, "?").update(props);
             return null;
         });
         configured = true;
@@ -890,7 +890,7 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
     private void resetPolicy() throws Exception {
         withConfigurationAdmin(cm -> {
             org.osgi.service.cm.Configuration[] found = cm.listConfigurations(
-                    "(" + Constants.SERVICE_PID + "=" + SECURITY_PID + ")");
+                    "(" + Constants.SERVICE_PID + "=" + PlatformConfiguration.SECURITY_PID + ")");
             if (found != null) {
                 for (org.osgi.service.cm.Configuration c : found) {
                     c.delete();

@@ -33,6 +33,7 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.GuardedService;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
@@ -58,7 +59,6 @@ public class TrustedBundlesInFrameworkTest extends IpcTestSupport {
     private static final String HOSTILE_LOCATION = "hostile:" + FixtureBundle.HOSTILE_NAME;
     /** System property naming the hostile bundle's file, built before the framework starts. */
     private static final String HOSTILE_FILE = "ipc.hostile.file";
-    private static final String SECURITY_PID = "org.multios.ipc.security";
     /** The queue the hostile bundle attacks (its Attacks.VICTIM_QUEUE). */
     private static final String VICTIM = "victim";
     private static final String MARKER = "deny user:trust-test-marker r shm:marker";
@@ -187,7 +187,7 @@ public class TrustedBundlesInFrameworkTest extends IpcTestSupport {
         props.put("rules", new String[] { MARKER });
         await("Configuration Admin is published", () -> context.getServiceReference(ConfigurationAdmin.class) != null);
         ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
-        context.getService(ref).getConfiguration(SECURITY_PID, "?").update(props);
+        context.getService(ref).getConfiguration(PlatformConfiguration.SECURITY_PID, "?").update(props);
         context.ungetService(ref);
         await("the policy is in force", () -> {
             ServiceReference<AccessControl> ac = context.getServiceReference(AccessControl.class);

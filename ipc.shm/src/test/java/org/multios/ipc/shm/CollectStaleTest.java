@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
-import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.ProcessMaps;
 
 /**
  * Garbage collection of named segments left by dead processes. The segments are made by a

@@ -23,7 +23,7 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ProcessMaps;
 
 /**
  * A named segment shared with another JVM that attaches through the plain-Java bootstrap

@@ -20,7 +20,7 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.ObjectInfo;
-import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ProcessMaps;
 
 /**
  * Issue 10, faults: child JVMs that map shared segments and write into them are killed with

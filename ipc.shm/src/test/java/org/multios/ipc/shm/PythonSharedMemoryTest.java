@@ -21,7 +21,7 @@ import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
-import org.multios.ipc.shm.mapped.ObjectFileDescriptor;
+import org.multios.ipc.core.mapped.ObjectFileDescriptor;
 
 /**
  * A native program shares a segment by its file alone: a Python script (standard library

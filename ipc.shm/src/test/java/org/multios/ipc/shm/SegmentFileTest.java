@@ -1,13 +1,13 @@
 package org.multios.ipc.shm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.COMMON_LAYOUT_VERSION_OFFSET;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.DATA_LENGTH_OFFSET;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.HEADER_LENGTH_OFFSET;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.MAGIC;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.OBJECT_TYPE_OFFSET;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.COMMON_LAYOUT_VERSION_OFFSET;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.DATA_LENGTH_OFFSET;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.HEADER_LENGTH_OFFSET;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.MAGIC;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.OBJECT_TYPE_OFFSET;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

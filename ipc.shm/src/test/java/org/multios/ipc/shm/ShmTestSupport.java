@@ -17,14 +17,14 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
-import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.spi.LocalPlatform;
 
 /**
  * Common ground of the shared memory tests: an IPC root of their own (on /dev/shm where it
@@ -92,7 +92,7 @@ abstract class ShmTestSupport {
 
     /** A new context on the root with the given limits. */
     protected IpcContext open(IpcLimits limits) {
-        IpcContext c = Ipc.open(new IpcEnvironment(root, limits), List.of(new SharedMemoryFactory()));
+        IpcContext c = LocalPlatform.open(new IpcEnvironment(root, limits), List.of(new SharedMemoryFactory()));
         contexts.add(c);
         return c;
     }

@@ -3,11 +3,11 @@ package org.multios.ipc.shm;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.LocalPlatform;
 
 /**
  * Run in a child JVM by {@link CollectStaleTest}: creates the named segments under the given
@@ -20,7 +20,7 @@ public final class StaleSegmentCreator {
     }
 
     public static void main(String[] args) {
-        try (IpcContext ipc = Ipc.open(new IpcEnvironment(Path.of(args[0]), IpcLimits.defaults()),
+        try (IpcContext ipc = LocalPlatform.open(new IpcEnvironment(Path.of(args[0]), IpcLimits.defaults()),
                 List.of(new SharedMemoryFactory()))) {
             SharedMemoryService service = ipc.service(SharedMemoryService.class);
             for (int i = 1; i < args.length; i++) {

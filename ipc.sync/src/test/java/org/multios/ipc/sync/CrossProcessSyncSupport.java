@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.Counter;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
@@ -21,6 +20,7 @@ import org.multios.ipc.IpcObject;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -52,7 +52,7 @@ abstract class CrossProcessSyncSupport {
                 "cross-process synchronization tests run on Linux");
         root = Files.createDirectories(temp.resolve("ipc-root")).toRealPath();
         logs = Files.createDirectories(temp.resolve("logs"));
-        ipc = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()),
+        ipc = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()),
                 List.of(new SyncFactories.Sync(), new SyncFactories.Events(), new SharedMemoryFactory()));
         sync = ipc.service(SyncService.class);
         events = ipc.service(EventService.class);

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.event.EventService;
@@ -14,6 +13,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -53,7 +53,7 @@ public final class EventSoakChildMain {
         int waiters = Integer.parseInt(args[5]);
         long millis = Long.parseLong(args[6]);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        try (IpcContext ipc = Ipc.open(IpcEnvironment.defaults(),
+        try (IpcContext ipc = LocalPlatform.open(IpcEnvironment.defaults(),
                 List.of(new SyncFactories.Events(), new SharedMemoryFactory()));
                 SharedMemory segment = ipc.service(SharedMemoryService.class).open(args[2])) {
             EventService events = ipc.service(EventService.class);

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
@@ -33,6 +32,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -83,7 +83,7 @@ class EventSoakTest {
     }
 
     private IpcContext context() {
-        IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults().with(Limit.SEGMENT_SIZE,
+        IpcContext c = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults().with(Limit.SEGMENT_SIZE,
                 EventSoakWorker.SEGMENT_SIZE)),
                 List.of(new SyncFactories.Events(), new SharedMemoryFactory()));
         contexts.add(c);

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
@@ -27,6 +26,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -45,7 +45,7 @@ class HostileSyncFileTest {
     void open() throws IOException {
         Path devShm = Path.of("/dev/shm");
         folder = Files.createTempDirectory(Files.isDirectory(devShm) ? devShm : Path.of("/tmp"), "ipc-sync-hostile-");
-        context = Ipc.open(new IpcEnvironment(folder.resolve("root"), IpcLimits.defaults()),
+        context = LocalPlatform.open(new IpcEnvironment(folder.resolve("root"), IpcLimits.defaults()),
                 List.of(new SyncFactories.Sync(), new SyncFactories.Events()));
     }
 

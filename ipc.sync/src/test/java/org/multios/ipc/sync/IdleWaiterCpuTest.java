@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.Counter;
 import org.multios.ipc.WaitStrategy;
-import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.core.mapped.Futex;
 
 /**
  * A child JVM blocked in {@link Semaphore#acquire} on a named semaphore must sleep in the

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.shm.mapped.ObjectFileDescriptor;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.ObjectFileDescriptor;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.sync.internal.MutexTestHooks;
 
 /**

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.Counter;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -56,7 +56,7 @@ class MutexWakeupTest {
 
     @Test
     void aWokenWaiterThatTakesTheLockKeepsTheSleepersBitWhileOthersStillSleep() throws Exception {
-        ipc = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()), List.of(new SyncFactories.Sync()));
+        ipc = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()), List.of(new SyncFactories.Sync()));
         Mutex m = ipc.service(SyncService.class).createMutex("wake", MutexOptions.DEFAULT, 0600);
         try (FileChannel file = FileChannel.open(root.resolve("mutex").resolve("wake"), StandardOpenOption.READ)) {
             MappedByteBuffer page = file.map(FileChannel.MapMode.READ_ONLY, 0, 4096);

@@ -21,12 +21,13 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.MutexTestHooks;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
  * The other process of the cross-process synchronization tests: a plain JVM that attaches to
- * the platform through the plain-Java bootstrap ({@link Ipc#open(IpcEnvironment, Iterable)} with
+ * the platform through the plain-Java bootstrap ({@link LocalPlatform#open(IpcEnvironment, Iterable)} with
  * the default environment, so its IPC root comes from the system property
  * {@code org.multios.ipc.root}) and does what its arguments say, reporting progress as lines on
  * standard output. Every wait is bounded; a failure ends the process with exit code 1 and the
@@ -103,7 +104,7 @@ public final class SyncChildMain {
         // The mechanisms under test, named rather than found with ServiceLoader: the signal
         // mechanism, which the class path also offers, needs a logging API that the runtime
         // class path of this module lacks (see the "bootstrap" command).
-        try (IpcContext ipc = Ipc.open(IpcEnvironment.defaults(),
+        try (IpcContext ipc = LocalPlatform.open(IpcEnvironment.defaults(),
                 List.of(new SyncFactories.Sync(), new SyncFactories.Events(), new SharedMemoryFactory()))) {
             SyncService sync = ipc.service(SyncService.class);
             switch (args[0]) {

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.shm.MapAccess;
@@ -13,6 +12,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /**
@@ -52,7 +52,7 @@ public final class SyncSoakChildMain {
         int threads = Integer.parseInt(args[4]);
         long millis = Long.parseLong(args[5]);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        try (IpcContext ipc = Ipc.open(IpcEnvironment.defaults(),
+        try (IpcContext ipc = LocalPlatform.open(IpcEnvironment.defaults(),
                 List.of(new SyncFactories.Sync(), new SharedMemoryFactory()));
                 SharedMemory segment = ipc.service(SharedMemoryService.class).open(segmentName)) {
             SyncService sync = ipc.service(SyncService.class);

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.Counter;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
@@ -31,6 +30,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.MutexTestHooks;
 import org.multios.ipc.sync.internal.SyncFactories;
 
@@ -103,7 +103,7 @@ class SyncSoakTest {
     }
 
     private IpcContext context() {
-        IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()),
+        IpcContext c = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()),
                 List.of(new SyncFactories.Sync(), new SharedMemoryFactory()));
         contexts.add(c);
         return c;

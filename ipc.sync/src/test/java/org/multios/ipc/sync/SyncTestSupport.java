@@ -6,10 +6,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
 /** Opens plain-Java IPC contexts (each acts as a separate process) on a fresh root. */
@@ -20,7 +20,7 @@ abstract class SyncTestSupport {
     private final List<IpcContext> contexts = new ArrayList<>();
 
     IpcContext context() {
-        IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()),
+        IpcContext c = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()),
                 List.of(new SyncFactories.Sync(), new SyncFactories.Events()));
         contexts.add(c);
         return c;

@@ -24,7 +24,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.multios.ipc.Ipc;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
@@ -96,7 +96,7 @@ final class BenchTls {
             }
         }
         factories.add(new NetMechanismFactory(settings));
-        return Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
+        return LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
     }
 
     /** A connected JDK TLS 1.3 socket pair on loopback with TCP_NODELAY, {@code [client, server]}, handshaken. */

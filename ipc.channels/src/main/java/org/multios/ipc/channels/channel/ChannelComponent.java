@@ -7,6 +7,7 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,10 +20,9 @@ import org.osgi.service.component.annotations.Modified;
  * every handle and anonymous channel (waiters wake with CLOSED); named channels and their
  * messages stay and are found again on restart.
  */
-@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, ChannelComponent.LIMITS_PID })
+@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
 @IpcMechanism("channel")
 public final class ChannelComponent extends DelegatingProvider<ChannelService> {
-    static final String LIMITS_PID = "org.multios.ipc.limits";
 
     private final ChannelMechanism mechanism;
     private final String root;
@@ -30,7 +30,7 @@ public final class ChannelComponent extends DelegatingProvider<ChannelService> {
     /** Starts the mechanism. */
     @Activate
     public ChannelComponent(BundleContext context, Map<String, Object> config) {
-        this(new ChannelMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
+        this(new ChannelMechanism(PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
         configured(config);
         publish(context, config);
@@ -49,7 +49,7 @@ public final class ChannelComponent extends DelegatingProvider<ChannelService> {
 
     @Modified
     void modified(Map<String, Object> config) {
-        mechanism.environment(IpcEnvironment.of(root, config));
+        mechanism.environment(PlatformConfiguration.environment(root, config));
         configured(config);
     }
 

@@ -1,7 +1,7 @@
 package org.multios.ipc.channels.channel;
 
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
@@ -9,7 +9,7 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 
 /**
  * Layout of a channel's file, named ({@code <root>/channel/<name>}) or anonymous (unlinked): the
- * common object header ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor}), the channel
+ * common object header ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the channel
  * header, then, from page boundaries, the ring of direction A&#8594;B and the ring of direction
  * B&#8594;A ({@link PriorityRingDescriptor}). Native byte order; every word that processes
  * update sits on its own cache line; counters are longs updated atomically.

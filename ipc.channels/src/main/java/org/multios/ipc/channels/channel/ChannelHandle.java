@@ -27,9 +27,9 @@ import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.InPlacePort;
 import org.multios.ipc.channels.ring.PortGate;
 import org.multios.ipc.channels.ring.PriorityRing;
-import org.multios.ipc.shm.mapped.Futex;
-import org.multios.ipc.shm.mapped.SpinHistory;
-import org.multios.ipc.shm.mapped.WaitLoop;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.SpinHistory;
+import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 

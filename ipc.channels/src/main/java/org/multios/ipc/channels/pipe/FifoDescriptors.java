@@ -5,6 +5,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.core.posix.FifoCalls;
 
 /**
  * The file descriptors of one named-pipe end: the FIFO itself, an inotify watch that tells a

@@ -16,7 +16,8 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.posix.FifoCalls;
 
 /**
  * The FIFOs of named pipes in {@code <root>/pipe}: names are checked (by

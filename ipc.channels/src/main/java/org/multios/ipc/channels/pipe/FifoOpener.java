@@ -6,7 +6,8 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Rights;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.posix.FifoCalls;
 import org.multios.ipc.spi.Grant;
 
 /**

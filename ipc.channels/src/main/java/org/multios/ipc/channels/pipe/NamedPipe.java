@@ -9,6 +9,7 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
+import org.multios.ipc.core.posix.FifoCalls;
 
 /**
  * A named pipe as this JVM sees it: the FIFO of its name, its inode as id, and the counters of

@@ -6,6 +6,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,10 +14,9 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /** Pipes as an OSGi mechanism; deactivating closes every end and wakes every waiter with CLOSED. */
-@Component(service = {}, immediate = true, configurationPid = PipeComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = PlatformConfiguration.LIMITS_PID)
 @IpcMechanism("pipe")
 public final class PipeComponent extends DelegatingProvider<PipeService> {
-    static final String LIMITS_PID = "org.multios.ipc.limits";
 
     private final PipeMechanism mechanism;
     private final BundleContext context;
@@ -35,7 +35,7 @@ public final class PipeComponent extends DelegatingProvider<PipeService> {
     }
 
     private static IpcEnvironment environment(BundleContext context, Map<String, Object> config) {
-        return IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config);
+        return PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config);
     }
 
     @Modified

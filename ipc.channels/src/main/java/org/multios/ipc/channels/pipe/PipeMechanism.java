@@ -10,7 +10,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.pipe.PipeService;
-import org.multios.ipc.shm.mapped.RootHoldings;
+import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.MechanismProvider;
 

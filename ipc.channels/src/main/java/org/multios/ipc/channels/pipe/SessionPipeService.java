@@ -15,7 +15,7 @@ import org.multios.ipc.pipe.PipeFlag;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.queue.QueueDurability;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * What a queue does after a send published a message, as its {@link QueueDurability} says: nothing

@@ -12,7 +12,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.queue.QueueDurability;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectDirectory;
 
 /**
  * The durable root: the directory on a disk file system where queues of a durability other than

@@ -7,6 +7,7 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,10 +22,9 @@ import org.osgi.service.component.annotations.Modified;
  * closes every handle and listener registration (waiters wake with CLOSED); named queues and
  * their messages stay and are found again on restart.
  */
-@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, MessageQueueComponent.LIMITS_PID })
+@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
 @IpcMechanism("queue")
 public final class MessageQueueComponent extends DelegatingProvider<MessageQueueService> {
-    static final String LIMITS_PID = "org.multios.ipc.limits";
 
     private final MessageQueueMechanism mechanism;
     private final String root;
@@ -32,7 +32,7 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
     /** Starts the mechanism. */
     @Activate
     public MessageQueueComponent(BundleContext context, Map<String, Object> config) {
-        this(new MessageQueueMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
+        this(new MessageQueueMechanism(PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
                 DurableRoot.configured(context.getProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY))),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
         configured(config);
@@ -52,7 +52,7 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
 
     @Modified
     void modified(Map<String, Object> config) {
-        mechanism.environment(IpcEnvironment.of(root, config));
+        mechanism.environment(PlatformConfiguration.environment(root, config));
         configured(config);
     }
 

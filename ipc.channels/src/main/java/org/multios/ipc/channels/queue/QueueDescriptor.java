@@ -1,13 +1,13 @@
 package org.multios.ipc.channels.queue;
 
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 
 /**
  * Layout of a named message queue's file under {@code <root>/queue}: the common object header
- * ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor}), the queue header with its sizes,
+ * ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the queue header with its sizes,
  * listener registration and counters (each on its own cache line, since every process using the
  * queue updates them), then, from the first page boundary, the message ring
  * ({@link PriorityRingDescriptor}). Native byte order; counters are longs updated atomically.

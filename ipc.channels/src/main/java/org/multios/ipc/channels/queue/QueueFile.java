@@ -19,11 +19,11 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.queue.QueueDurability;
-import org.multios.ipc.shm.mapped.Futex;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
-import org.multios.ipc.shm.mapped.ObjectFileHeader;
-import org.multios.ipc.shm.mapped.WaitLoop;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.WaitLoop;
 
 /**
  * One named queue as this JVM sees it: its mapped file (or a copy of its header, for listing),

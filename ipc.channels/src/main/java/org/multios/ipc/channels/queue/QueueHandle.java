@@ -27,11 +27,11 @@ import org.multios.ipc.queue.QueueAttributes;
 import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueListener;
 import org.multios.ipc.queue.QueueRegistration;
-import org.multios.ipc.shm.mapped.Futex;
-import org.multios.ipc.shm.mapped.SpinHistory;
-import org.multios.ipc.shm.mapped.WaitLoop;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.SpinHistory;
+import org.multios.ipc.core.mapped.WaitLoop;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 

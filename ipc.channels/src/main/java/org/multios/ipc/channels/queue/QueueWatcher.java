@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueListener;
 import org.multios.ipc.queue.QueueRegistration;
-import org.multios.ipc.shm.mapped.Futex;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * A listener registration and the thread that serves it: the thread sleeps in the kernel on the

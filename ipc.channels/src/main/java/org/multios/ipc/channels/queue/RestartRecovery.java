@@ -16,9 +16,9 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.Posix;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.posix.Posix;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

@@ -1,6 +1,6 @@
 package org.multios.ipc.channels.ring;
 
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * Keeps a shared high-water mark of a message counter pair (depth = messages in - messages out)

@@ -11,9 +11,9 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.shm.mapped.Futex;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
  * A bounded, lock-free, multi-process priority message ring: a flyweight over a

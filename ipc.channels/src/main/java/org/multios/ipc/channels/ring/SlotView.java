@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageBuffer;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * A read-only flyweight over the bytes of one message slot of a {@link PriorityRing}, open

@@ -13,13 +13,13 @@ import java.util.concurrent.FutureTask;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.spi.LocalPlatform;
 
 /**
  * Plain-Java IPC contexts on a fresh root (each acts as a separate process) and named worker
@@ -37,7 +37,7 @@ abstract class PipeTestSupport {
     }
 
     IpcContext context(IpcLimits limits) {
-        IpcContext c = Ipc.open(new IpcEnvironment(root, limits), List.of(new PipeMechanismFactory()));
+        IpcContext c = LocalPlatform.open(new IpcEnvironment(root, limits), List.of(new PipeMechanismFactory()));
         contexts.add(c);
         return c;
     }

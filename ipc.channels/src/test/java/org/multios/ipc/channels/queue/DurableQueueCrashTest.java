@@ -29,7 +29,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.queue.MessageQueue;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;

@@ -33,7 +33,7 @@ import org.multios.ipc.channels.channel.ChannelDescriptor;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * Issue 10, faults: child JVMs sending into a named queue, and into a named channel, are killed

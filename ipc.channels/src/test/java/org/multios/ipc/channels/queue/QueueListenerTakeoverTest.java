@@ -17,7 +17,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.queue.QueueRegistration;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
  * Issue #21, item 2, the queue's part: the listener registration of a live process is never

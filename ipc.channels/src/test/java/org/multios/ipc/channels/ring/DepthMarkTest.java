@@ -11,7 +11,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /** The high-water mark stays exact although senders read the receivers' counter only now and then. */
 class DepthMarkTest {

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
  * A process that dies at each step of a send or a receive, played in one JVM: a ring attached

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
  * The crash-recoverable ring keeps the guarantees of the ring it replaced: a live thread merely

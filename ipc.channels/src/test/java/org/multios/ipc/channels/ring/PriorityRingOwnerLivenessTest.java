@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
  * Issue #21, item 2, the ring's part: a slot whose owner word names a live process is never

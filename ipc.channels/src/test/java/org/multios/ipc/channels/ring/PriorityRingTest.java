@@ -17,7 +17,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /** The ring on its own, over a mapped temporary file, one thread. */
 @Timeout(30)

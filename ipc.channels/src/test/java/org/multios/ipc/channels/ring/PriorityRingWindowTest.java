@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * Issue #21 item 5, in the ring: a thread of a live process that throws between claiming a slot

@@ -10,6 +10,7 @@ import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.multios.ipc.spi.TrustedBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -38,10 +39,9 @@ import org.slf4j.LoggerFactory;
  * the bundle closes every socket and ends the reactor thread; stopping the security bundle
  * releases every caller (their sockets close) and refuses new peers until it is back.
  */
-@Component(service = {}, immediate = true, configurationPid = NetComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = PlatformConfiguration.LIMITS_PID)
 @IpcMechanism("net")
 public final class NetComponent extends DelegatingProvider<NetService> {
-    static final String LIMITS_PID = "org.multios.ipc.limits";
     private static final Logger LOG = LoggerFactory.getLogger(NetComponent.class);
 
     private final SwitchingAuthority authority;
@@ -61,7 +61,7 @@ public final class NetComponent extends DelegatingProvider<NetService> {
     private NetComponent(BundleContext context, Map<String, Object> config, NetConfiguration settings,
             SwitchingAuthority authority, ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers,
             TrustedBundles trusted) {
-        super(new NetMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
+        super(new NetMechanism(PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
                 settings.current(), authority,
                 new LocalProviders() {
                     @Override
@@ -121,7 +121,7 @@ public final class NetComponent extends DelegatingProvider<NetService> {
 
     @Modified
     void modified(Map<String, Object> config) {
-        mechanism.environment(IpcEnvironment.of(root, config));
+        mechanism.environment(PlatformConfiguration.environment(root, config));
     }
 
     @Deactivate

@@ -25,6 +25,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.PeerAuthority;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -89,7 +90,7 @@ abstract class NetTestSupport {
         }
         netFactory = factory;
         factories.add(netFactory);
-        IpcContext c = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
+        IpcContext c = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()), factories);
         contexts.add(c);
         return c;
     }

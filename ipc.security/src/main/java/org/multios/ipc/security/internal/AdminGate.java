@@ -8,6 +8,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.Rights;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.framework.Bundle;
 
 /**
@@ -61,7 +62,7 @@ final class AdminGate {
      */
     void require(String operation) {
         if (!isAdmin()) {
-            String what = "the IPC platform (the platform's ADMIN right is configured by 'admins' in " + Guard.PID
+            String what = "the IPC platform (the platform's ADMIN right is configured by 'admins' in " + PlatformConfiguration.SECURITY_PID
                     + "; none configured: the trusted bundles)";
             sessions.audit().denied(who.get(), operation, what);
             throw IpcException.permissionDenied(operation, what, who.get());

@@ -18,6 +18,7 @@ import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.OperatorAuthority;
 import org.multios.ipc.spi.PeerAuthority;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.multios.ipc.spi.PolicyState;
 import org.multios.ipc.spi.TrustedBundles;
 import org.osgi.framework.Bundle;
@@ -48,11 +49,9 @@ import org.slf4j.LoggerFactory;
  * none is; every change is one line on the audit log. Without this component no API service
  * exists either.
  */
-@Component(immediate = true, configurationPid = Guard.PID)
+@Component(immediate = true, configurationPid = PlatformConfiguration.SECURITY_PID)
 @Designate(ocd = SecurityConfiguration.class)
 public final class Guard {
-    /** Configuration PID of the security policy. */
-    public static final String PID = "org.multios.ipc.security";
     /**
      * Framework property: {@code true} to publish nothing until the policy's configuration exists
      * (the gateway sets it, so that no caller is served by the defaults before File Install has
@@ -76,7 +75,7 @@ public final class Guard {
 
     /** Changed under {@code this}: the policy read last (null if refused), why it was refused, the registrations. */
     private SecurityPolicy configured;
-    private String configurationSource = PID;
+    private String configurationSource = PlatformConfiguration.SECURITY_PID;
     private String configurationProblem;
     private final Map<ServiceReference<?>, ServiceRegistration<?>> guarded = new ConcurrentHashMap<>();
     private ServiceRegistration<IpcRuntime> runtime;
@@ -115,13 +114,13 @@ public final class Guard {
     }
 
     private void read(Map<String, Object> properties) {
-        ConfigurationReader config = ConfigurationReader.of(PID, properties);
+        ConfigurationReader config = ConfigurationReader.of(PlatformConfiguration.SECURITY_PID, properties);
         configurationSource = config.isConfigured() ? config.source() : "defaults";
         configured = null;
         configurationProblem = null;
         if (configurationRequired && !config.isConfigured()) {
-            configurationProblem = "waiting for the configuration " + PID + " (a file " + PID + ".cfg in the "
-                    + "directory File Install watches)";
+            configurationProblem = "waiting for the configuration " + PlatformConfiguration.SECURITY_PID
+                    + " (a file " + PlatformConfiguration.SECURITY_PID + ".cfg in the directory File Install watches)";
             return;
         }
         try {

@@ -7,6 +7,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.Limit;
 import org.multios.ipc.spi.ConfigurationReader;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -18,18 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform limits (PID {@value #PID}), shared by every mechanism: this component describes
+ * The platform limits (PID {@value PlatformConfiguration#LIMITS_PID}), shared by every mechanism: this component describes
  * them for the configuration editors, reads them whole and strictly, and keeps the values in
  * force for {@code IpcRuntime}. A configuration that does not parse is refused as a whole; the
  * {@link Guard} then withdraws every API service until a valid one comes. Mechanisms read the
  * same PID themselves.
  */
-@Component(service = PlatformLimits.class, configurationPid = PlatformLimits.PID)
+@Component(service = PlatformLimits.class, configurationPid = PlatformConfiguration.LIMITS_PID)
 @Designate(ocd = PlatformLimits.Configuration.class)
 public final class PlatformLimits {
-    /** Configuration PID of the platform limits. */
-    public static final String PID = "org.multios.ipc.limits";
-
     private static final Logger LOG = LoggerFactory.getLogger(PlatformLimits.class);
 
     /**
@@ -52,32 +50,32 @@ public final class PlatformLimits {
             description = "Limits checked before any resource is taken; changes apply to later operations.")
     @interface Configuration {
         @AttributeDefinition(name = "Channels", description = "Live channels at most.")
-        long channels_max() default 1024;
+        long channels_max() default Limit.Defaults.CHANNELS;
 
         @AttributeDefinition(name = "Shared memory segment size", description = "Bytes of one segment at most.")
-        long shm_segment_size_max() default 16L * 1024 * 1024;
+        long shm_segment_size_max() default Limit.Defaults.SEGMENT_SIZE;
 
         @AttributeDefinition(name = "Messages per queue", description = "Messages one queue holds at most.")
-        long queue_messages_max() default 256;
+        long queue_messages_max() default Limit.Defaults.QUEUE_MESSAGES;
 
         @AttributeDefinition(name = "Message size", description = "Bytes of one message at most.")
-        long message_size_max() default 64L * 1024;
+        long message_size_max() default Limit.Defaults.MESSAGE_SIZE;
 
         @AttributeDefinition(name = "Buffer size", description = "Bytes of a channel's or pipe's buffer at most.")
-        long buffer_size_max() default 16L * 1024 * 1024;
+        long buffer_size_max() default Limit.Defaults.BUFFER_SIZE;
 
         @AttributeDefinition(name = "Signal handlers per process", description = "Handlers one process registers at most.")
-        long signal_handlers_max() default 64;
+        long signal_handlers_max() default Limit.Defaults.SIGNAL_HANDLERS;
 
         @AttributeDefinition(name = "Objects", description = "Live objects of one kind at most.")
-        long objects_max() default 65536;
+        long objects_max() default Limit.Defaults.OBJECTS;
 
         @AttributeDefinition(name = "Connections", description = "Network connections of one endpoint at most.")
-        long net_connections_max() default 256;
+        long net_connections_max() default Limit.Defaults.CONNECTIONS;
 
         @AttributeDefinition(name = "Bytes under the IPC root",
                 description = "Bytes that the named objects of every owner under the IPC root hold at most.")
-        long root_bytes_max() default 1L << 30;
+        long root_bytes_max() default Limit.Defaults.ROOT_BYTES;
     }
 
     /** Reads the limits. */
@@ -88,7 +86,7 @@ public final class PlatformLimits {
 
     @Modified
     void modified(Map<String, Object> properties) {
-        ConfigurationReader config = ConfigurationReader.of(PID, properties);
+        ConfigurationReader config = ConfigurationReader.of(PlatformConfiguration.LIMITS_PID, properties);
         try {
             IpcLimits limits = read(config);
             state = new State(limits, null, config.source(), Instant.now());

@@ -1,10 +1,11 @@
 package org.multios.ipc.security.internal;
 
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Configuration of ipc.security (PID {@value Guard#PID}), as configuration editors see it. The
+ * Configuration of ipc.security (PID {@value PlatformConfiguration#SECURITY_PID}), as configuration editors see it. The
  * configuration itself is read, whole and strictly, by {@link SecurityPolicy#parse}.
  */
 @ObjectClassDefinition(name = "MultiOS IPC security",

@@ -12,6 +12,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Quota;
 import org.multios.ipc.spi.ConfigurationReader;
+import org.multios.ipc.spi.PlatformConfiguration;
 
 /** The security configuration is read whole: what does not parse refuses all of it, naming the file and key. */
 class SecurityPolicyTest {
@@ -19,12 +20,12 @@ class SecurityPolicyTest {
 
     private static SecurityPolicy parse(Object... keysAndValues) {
         Map<String, Object> m = new HashMap<>();
-        m.put("service.pid", Guard.PID);
+        m.put("service.pid", PlatformConfiguration.SECURITY_PID);
         m.put(ConfigurationReader.FILE_PROPERTY, FILE);
         for (int i = 0; i < keysAndValues.length; i += 2) {
             m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
-        return SecurityPolicy.parse(ConfigurationReader.of(Guard.PID, m));
+        return SecurityPolicy.parse(ConfigurationReader.of(PlatformConfiguration.SECURITY_PID, m));
     }
 
     private static void refused(String[] expected, Object... keysAndValues) {

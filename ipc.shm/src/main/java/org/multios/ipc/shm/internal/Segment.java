@@ -14,9 +14,9 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
-import org.multios.ipc.shm.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFileHeader;
 
 /**
  * One segment as one handle of this JVM maps it: the mapped file (named) or an unlinked file

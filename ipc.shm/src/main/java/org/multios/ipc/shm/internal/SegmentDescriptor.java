@@ -1,11 +1,11 @@
 package org.multios.ipc.shm.internal;
 
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
 /**
  * Layout of a shared memory segment's file: the common object header
- * ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor}), then the segment's counters, each
+ * ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), then the segment's counters, each
  * on its own cache line because every process that uses the segment updates them, then the
  * data from the first page boundary. Counters are native-order longs, updated atomically.
  *
@@ -37,7 +37,7 @@ import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.PAGE_SIZE;
  *
  * A program that dies without closing leaves the "now" counters too high: they are statistics,
  * not ownership. Who maps a segment is read from the operating system. The creator's owner word
- * (start tick, pid: {@link org.multios.ipc.shm.mapped.ProcessLiveness#ownerWord}) is written
+ * (start tick, pid: {@link org.multios.ipc.core.mapped.ProcessLiveness#ownerWord}) is written
  * once at creation; it is 0 in files made before it was recorded, and then never judged dead.
  */
 final class SegmentDescriptor {

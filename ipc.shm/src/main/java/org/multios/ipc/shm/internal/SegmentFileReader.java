@@ -6,7 +6,7 @@ import java.util.Set;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.spi.ObjectFileReader;
 
 /** Named segments read from their files, as {@link SharedMemoryMechanism#objects()} lists them. */

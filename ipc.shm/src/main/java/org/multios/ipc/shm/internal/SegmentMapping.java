@@ -11,7 +11,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * A caller's window on a segment. Every access is checked against the window and the access

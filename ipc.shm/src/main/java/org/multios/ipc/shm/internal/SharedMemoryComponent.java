@@ -6,6 +6,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,10 +18,9 @@ import org.osgi.service.component.annotations.Modified;
  * IPC root from the framework property {@value IpcEnvironment#ROOT_PROPERTY}. Stopping the
  * bundle closes every handle and mapping; named segments stay and are found again on restart.
  */
-@Component(service = {}, immediate = true, configurationPid = SharedMemoryComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = PlatformConfiguration.LIMITS_PID)
 @IpcMechanism("shm")
 public final class SharedMemoryComponent extends DelegatingProvider<SharedMemoryService> {
-    static final String LIMITS_PID = "org.multios.ipc.limits";
 
     private final SharedMemoryMechanism mechanism;
     private final String root;
@@ -28,7 +28,7 @@ public final class SharedMemoryComponent extends DelegatingProvider<SharedMemory
     /** Starts the mechanism. */
     @Activate
     public SharedMemoryComponent(BundleContext context, Map<String, Object> config) {
-        this(new SharedMemoryMechanism(IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
+        this(new SharedMemoryMechanism(PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
                 context.getProperty(IpcEnvironment.ROOT_PROPERTY));
         publish(context, config);
     }
@@ -41,7 +41,7 @@ public final class SharedMemoryComponent extends DelegatingProvider<SharedMemory
 
     @Modified
     void modified(Map<String, Object> config) {
-        mechanism.environment(IpcEnvironment.of(root, config));
+        mechanism.environment(PlatformConfiguration.environment(root, config));
     }
 
     @Deactivate

@@ -24,8 +24,8 @@ import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
-import org.multios.ipc.shm.mapped.ProcessLiveness;
-import org.multios.ipc.shm.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.spi.OtherOsUser;
 import org.multios.ipc.spi.RecordingCaller;
 

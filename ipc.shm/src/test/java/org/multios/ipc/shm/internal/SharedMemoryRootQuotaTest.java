@@ -24,9 +24,9 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
 import org.multios.ipc.shm.SharedMemory;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
-import org.multios.ipc.shm.mapped.ObjectFileHeader;
-import org.multios.ipc.shm.mapped.RootHoldings;
+import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.RecordingCaller;
 import org.multios.ipc.spi.StepPause;
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
-import org.multios.ipc.shm.mapped.Futex;
+import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Condition;
 import org.multios.ipc.sync.LockResult;

@@ -11,8 +11,8 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventType;
-import org.multios.ipc.shm.mapped.Futex;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.spi.Grant;
 
 /**

@@ -21,7 +21,7 @@ import org.multios.ipc.event.EventFlag;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.event.SignalledEvent;
-import org.multios.ipc.shm.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
  * Event objects, plain Java: named ones are pages under {@code <root>/event}. A wait on several

@@ -7,6 +7,7 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.multios.ipc.sync.SyncService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -16,17 +17,16 @@ import org.osgi.service.component.annotations.Modified;
 
 /** The OSGi components of the synchronization mechanisms. */
 final class SyncComponents {
-    static final String LIMITS_PID = "org.multios.ipc.limits";
 
     private SyncComponents() {
     }
 
     static IpcEnvironment environment(BundleContext context, Map<String, Object> config) {
-        return IpcEnvironment.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config);
+        return PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config);
     }
 
     /** Semaphores, mutexes and conditions as a mechanism; stopping closes every handle. */
-    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
+    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
     @IpcMechanism("sync")
     public static final class Sync extends DelegatingProvider<SyncService> {
         private final SyncMechanism mechanism;
@@ -60,7 +60,7 @@ final class SyncComponents {
     }
 
     /** Events as a mechanism; stopping closes every handle. */
-    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, LIMITS_PID })
+    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
     @IpcMechanism("event")
     public static final class Events extends DelegatingProvider<EventService> {
         private final EventMechanism mechanism;

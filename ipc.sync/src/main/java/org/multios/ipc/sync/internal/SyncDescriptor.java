@@ -1,12 +1,12 @@
 package org.multios.ipc.sync.internal;
 
-import static org.multios.ipc.shm.mapped.ObjectFileDescriptor.CACHE_LINE;
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
 
 import java.nio.ByteOrder;
 
 /**
  * Layout of the file of a named synchronization object (semaphore, mutex, condition, event):
- * one page. After the common object header ({@link org.multios.ipc.shm.mapped.ObjectFileDescriptor})
+ * one page. After the common object header ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor})
  * come the object's state words, then counters, each on its own cache line since every process
  * using the object updates them. Native byte order; the futex words are 4-byte aligned.
  *
@@ -38,7 +38,7 @@ import java.nio.ByteOrder;
  * Semaphore: state = value, word 2 = maximum, word 3 = sleeping waiters.
  * Mutex: word 2 = options (bit 0 recursive, bit 1 robust); the state word is unused. The lock
  * word is 0 when free, else the owning OS thread as one owner word
- * ({@link org.multios.ipc.shm.mapped.ProcessLiveness#ownerWord}), so that nobody ever reads an
+ * ({@link org.multios.ipc.core.mapped.ProcessLiveness#ownerWord}), so that nobody ever reads an
  * owner half-written and a takeover compares-and-sets the exact owner it judged dead:
  * <pre>
  *   63                32 31      30       29   22 21            0
@@ -47,7 +47,7 @@ import java.nio.ByteOrder;
  * </pre>
  * Waiters sleep on its low half (offset 128 little-endian, 132 big-endian), which changes with
  * every owner and holds the waiters bit. The home namespaces (PID and time, see
- * {@link org.multios.ipc.shm.mapped.ProcessLiveness#namespaces()}) are the creator's; owners from
+ * {@link org.multios.ipc.core.mapped.ProcessLiveness#namespaces()}) are the creator's; owners from
  * other namespaces set the foreign bit and are never judged dead, nor does a process outside
  * them judge anyone. The owner IPC process id (the caller's, within the owning thread's JVM),
  * hold count and flags are written by the owner only. Flags: bit 0 inconsistent (the owner

@@ -7,7 +7,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.spi.ObjectFileReader;
 
 /**

@@ -15,10 +15,10 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
-import org.multios.ipc.shm.mapped.Futex;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.SpinHistory;
-import org.multios.ipc.shm.mapped.WaitLoop;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.SpinHistory;
+import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 

@@ -16,9 +16,9 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
-import org.multios.ipc.shm.mapped.WaitLoop;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.WaitLoop;
 
 /**
  * One synchronization object as this JVM maps it: its page (named file or unlinked file), its

@@ -21,11 +21,11 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
-import org.multios.ipc.shm.mapped.MappedRegion;
-import org.multios.ipc.shm.mapped.ObjectDirectory;
-import org.multios.ipc.shm.mapped.ObjectFileHeader;
-import org.multios.ipc.shm.mapped.RootHoldings;
-import org.multios.ipc.shm.mapped.WaitLoop;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.RootHoldings;
+import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 

@@ -23,8 +23,8 @@
  * after the one that freed it) or a lock word naming a thread that no longer lives, perhaps with
  * the waiters bit that sleepers set. Nothing else is in flight: there is no list of robust locks
  * for the kernel to walk. A locker that finds the lock held sleeps on the word's low half in
- * slices ({@link org.multios.ipc.shm.mapped.Futex#MAX_SLICE_NANOS}) and, once per slice, asks
- * {@link org.multios.ipc.shm.mapped.ProcessLiveness} whether that owner is dead for certain (the
+ * slices ({@link org.multios.ipc.core.mapped.Futex#MAX_SLICE_NANOS}) and, once per slice, asks
+ * {@link org.multios.ipc.core.mapped.ProcessLiveness} whether that owner is dead for certain (the
  * thread is gone or another thread has its id and another start tick; an owner in another PID
  * namespace, or one it cannot see, counts as alive). If it is, the locker compares-and-sets that
  * exact word (waiters bit kept) to its own, so of several lockers judging the same dead owner
@@ -38,7 +38,7 @@
  *
  * <h2>No lost wake-ups</h2>
  * A waiter first idles unannounced (its {@link org.multios.ipc.WaitStrategy}; adaptive spins learn
- * per handle through {@link org.multios.ipc.shm.mapped.SpinHistory}, including waits that slept
+ * per handle through {@link org.multios.ipc.core.mapped.SpinHistory}, including waits that slept
  * and ended within the budget); then it announces itself (the semaphore's or condition's waiters
  * word, the mutex's waiters bit), re-checks its condition and sleeps only while the futex word
  * still holds what it read. A poster or unlocker changes the word first and reads the

@@ -8,6 +8,7 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -26,10 +27,9 @@ import org.slf4j.LoggerFactory;
  * component closes the mechanism: every handler goes, the JVM's signal handlers are restored and
  * every thread ends.
  */
-@Component(service = {}, immediate = true, configurationPid = SignalComponent.LIMITS_PID)
+@Component(service = {}, immediate = true, configurationPid = PlatformConfiguration.LIMITS_PID)
 @IpcMechanism("signal")
 public final class SignalComponent extends DelegatingProvider<SignalService> {
-    static final String LIMITS_PID = "org.multios.ipc.limits";
     static final String STOPPER_PREFIX = DeliveryThreads.PREFIX + "stop-bundle-";
     private static final Logger LOG = LoggerFactory.getLogger(SignalComponent.class);
 
@@ -38,7 +38,7 @@ public final class SignalComponent extends DelegatingProvider<SignalService> {
     /** Starts the mechanism. */
     @Activate
     public SignalComponent(BundleContext context, Map<String, Object> config) {
-        this(new SignalMechanism(IpcLimits.fromConfiguration(config), p -> stopBundle(context, p)));
+        this(new SignalMechanism(PlatformConfiguration.limits(config), p -> stopBundle(context, p)));
         publish(context, config);
     }
 
@@ -69,7 +69,7 @@ public final class SignalComponent extends DelegatingProvider<SignalService> {
 
     @Modified
     void modified(Map<String, Object> config) {
-        mechanism.limits(IpcLimits.fromConfiguration(config));
+        mechanism.limits(PlatformConfiguration.limits(config));
     }
 
     @Deactivate

@@ -15,6 +15,7 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ProcessKind;
+import org.multios.ipc.core.posix.OsSignalSender;
 import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalService;

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
@@ -25,6 +24,7 @@ import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.event.SignalledEvent;
 import org.multios.ipc.spi.KernelSleep;
+import org.multios.ipc.spi.LocalPlatform;
 
 /**
  * Issue #21 item 3 and the event part of item 5: each window of an auto-reset event's signal,
@@ -45,7 +45,7 @@ class EventWindowTest {
 
     @BeforeEach
     void open() {
-        ipc = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()), List.of(new SyncFactories.Events()));
+        ipc = LocalPlatform.open(new IpcEnvironment(root, IpcLimits.defaults()), List.of(new SyncFactories.Events()));
         events = ipc.service(EventService.class);
     }
 

@@ -25,6 +25,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ProcessKind;
+import org.multios.ipc.core.posix.OsSignalSender;
 import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalOrigin;

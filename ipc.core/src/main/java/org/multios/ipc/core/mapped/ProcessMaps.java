@@ -1,0 +1,164 @@
+package org.multios.ipc.core.mapped;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongPredicate;
+
+/**
+ * Which processes map a file, read from {@code /proc/<pid>/maps} (Linux). A mapping is matched by
+ * the file's device and inode (the maps line's {@code major:minor} and inode fields), not by its
+ * path, so a file reached through a symbolic link (an IPC root under {@code /dev/shm ->
+ * /run/shm}) or renamed is still recognized. A process whose maps this process may not read
+ * (another user's, an undumpable one, no file descriptor left) is not seen, so a caller that
+ * collects unused files asks {@link #mayMap}, which counts "unknown" as "in use", and only where
+ * {@link #supported()}: not where {@code /proc} hides other users' processes. Processes of other
+ * PID namespaces are never seen.
+ */
+public final class ProcessMaps {
+    private static final ProcessMaps SYSTEM = new ProcessMaps(Path.of("/proc"), pid -> true);
+
+    private final Path proc;
+    private final LongPredicate considered;
+
+    ProcessMaps(Path proc, LongPredicate considered) {
+        this.proc = proc;
+        this.considered = considered;
+    }
+
+    /** The maps of every process of this PID namespace. */
+    public static ProcessMaps system() {
+        return SYSTEM;
+    }
+
+    /**
+     * The maps of only the processes whose ids pass {@code pids}: for tests, which cannot read
+     * the maps of every process of their machine (a container's init), and must still tell removal
+     * from non-removal.
+     */
+    public static ProcessMaps considering(LongPredicate pids) {
+        return new ProcessMaps(SYSTEM.proc, pids);
+    }
+
+    /** {@link #supported()} of {@link #system()}. */
+    public static boolean isSupported() {
+        return SYSTEM.supported();
+    }
+
+    /** The pids of the processes, readable by this one, that map the file now (none if it is gone). */
+    public static Set<Long> mappers(Path file) {
+        long[] id = identity(file);
+        return id == null ? Set.of() : SYSTEM.scan(id[0], id[1]).pids;
+    }
+
+    /** {@link #mayMap} of {@link #system()} for the file the path leads to now (true if it cannot be read). */
+    public static boolean mayBeMapped(Path file) {
+        long[] id = identity(file);
+        return id == null || SYSTEM.mayMap(id[0], id[1]);
+    }
+
+    /**
+     * Whether this system has {@code /proc/self/maps} and shows every process of this PID
+     * namespace in {@code /proc} (no {@code hidepid} mount option).
+     */
+    public boolean supported() {
+        return Files.isReadable(proc.resolve("self/maps")) && !hidesProcesses();
+    }
+
+    /**
+     * Whether some process may map the file of this device ({@code st_dev}) and inode now: one
+     * whose maps lists it, or one whose maps could not be read for any reason but its having
+     * ended, or {@code /proc} could not be listed.
+     */
+    public boolean mayMap(long device, long inode) {
+        Scan scan = scan(device, inode);
+        return scan.unknown || !scan.pids.isEmpty();
+    }
+
+    /** Device ({@code st_dev}) and inode of the file the path leads to, or null if it cannot be read. */
+    private static long[] identity(Path file) {
+        try {
+            Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino");
+            return new long[] { ((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue() };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** What a pass over {@code /proc} found: the mappers it could see, and whether it missed any. */
+    private record Scan(Set<Long> pids, boolean unknown) {
+    }
+
+    private Scan scan(long device, long inode) {
+        // the kernel's maps shows MAJOR:MINOR in hex; st_dev is glibc's encoding of both
+        String dev = String.format("%02x:%02x", ((device >>> 8) & 0xfff) | ((device >>> 32) & ~0xfffL),
+                (device & 0xff) | ((device >>> 12) & ~0xffL));
+        String ino = Long.toUnsignedString(inode);
+        Set<Long> pids = new TreeSet<>();
+        boolean unknown = false;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, ProcessMaps::isPidDirectory)) {
+            for (Path dir : dirs) {
+                long pid = Long.parseLong(dir.getFileName().toString());
+                if (!considered.test(pid)) {
+                    continue;
+                }
+                try {
+                    if (maps(dir.resolve("maps"), dev, ino)) {
+                        pids.add(pid);
+                    }
+                } catch (NoSuchFileException ended) {
+                    // the process ended: it maps nothing
+                } catch (IOException | SecurityException unreadable) {
+                    unknown = true;
+                }
+            }
+        } catch (IOException | DirectoryIteratorException | SecurityException e) {
+            unknown = true;
+        }
+        return new Scan(pids, unknown);
+    }
+
+    private static boolean isPidDirectory(Path p) {
+        String name = p.getFileName().toString();
+        return !name.isEmpty() && name.length() < 19 && name.chars().allMatch(Character::isDigit);
+    }
+
+    /** Whether a maps file has a line {@code range perms offset dev inode ...} with this dev and inode. */
+    private static boolean maps(Path maps, String dev, String ino) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(maps, ISO_8859_1)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String[] f = line.split(" +", 6);
+                if (f.length >= 5 && f[3].equals(dev) && f[4].equals(ino)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code /proc} is mounted with a {@code hidepid} option other than 0 (or cannot be told). */
+    private boolean hidesProcesses() {
+        try {
+            for (String line : Files.readAllLines(proc.resolve("self/mountinfo"))) {
+                String[] halves = line.split(" - ", 2);
+                String[] mount = halves[0].split(" ");
+                if (halves.length == 2 && mount.length > 4 && mount[4].equals("/proc")
+                        && halves[1].startsWith("proc ")) {
+                    return halves[1].matches(".*[ ,]hidepid=(?!0\\b|off\\b).*");
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException unreadable) {
+            return true;
+        }
+    }
+}

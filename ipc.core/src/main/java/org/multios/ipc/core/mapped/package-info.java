@@ -1,0 +1,46 @@
+/**
+ * The mapped-memory layer that every cross-process object builds on: regions of memory-mapped
+ * files of any size with bounds-free flyweight access and atomic word operations
+ * ({@link org.multios.ipc.core.mapped.MappedRegion}), the common file header of every named
+ * object ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the per-kind directories
+ * under the IPC root ({@link org.multios.ipc.core.mapped.ObjectDirectory}), files moved aside for
+ * removal ({@link org.multios.ipc.core.mapped.ObjectQuarantine}) and the question of which
+ * processes map a file ({@link org.multios.ipc.core.mapped.ProcessMaps}).
+ *
+ * <p><b>Waiting and waking</b> ({@link org.multios.ipc.core.mapped.Futex},
+ * {@link org.multios.ipc.core.mapped.WaitLoop}). Every waiting operation of every mechanism has
+ * the same shape, and the same argument keeps it free of lost wake-ups:
+ * <ol>
+ * <li>Try. On failure, idle without telling anyone, as the
+ * {@link org.multios.ipc.WaitStrategy} says ({@code WaitLoop.idle}: spin, yield, park), trying
+ * again at every pass and checking closing, revocation, interruption and the deadline. A
+ * signaller cannot see such a waiter and pays nothing for it. {@code SPIN} stays here.</li>
+ * <li>Once the budget is spent, announce: add one to a sleeper count (or set a waiters bit) in
+ * the shared file with a sequentially consistent read-modify-write.</li>
+ * <li>Loop: read the futex word (a sequence, or the state itself), try again, then
+ * {@code Futex.await} while the word still holds what was read, for one slice at most.</li>
+ * <li>On the way out, withdraw the announcement; a waiter that leaves without what it was woken
+ * for passes the wake-up on.</li>
+ * </ol>
+ * A signaller makes its change visible first (a volatile write or compare-and-set of the ring
+ * entry, the value, the lock word), then reads the sleeper count; only if it is not zero does it
+ * change the futex word (bump the sequence) and call {@code Futex.wake}. Waiter and signaller
+ * each write one word and then read the other's, and all four accesses are sequentially
+ * consistent, so at least one sees the other's write (the Dekker argument): either the
+ * signaller sees the sleeper and changes the futex word and wakes (a waiter not yet in the
+ * kernel finds the word changed, and {@code FUTEX_WAIT} returns at once), or the waiter's try
+ * after announcing sees the change and does not sleep. The kernel checks the word and queues the
+ * sleeper atomically, so no wake-up falls between the last try and the sleep. Slices bound what
+ * a bug or a dead process could still cost: a waiter re-checks at least every
+ * {@link org.multios.ipc.core.mapped.Futex#MAX_SLICE_NANOS}. A process killed while announced
+ * leaves the count too high, which only makes signallers wake nobody (a system call), never
+ * miss anybody.
+ *
+ * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
+ */
+@Export
+@Version("5.0.0")
+package org.multios.ipc.core.mapped;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,225 @@
+package org.multios.ipc.core.posix;
+
+import java.nio.ByteBuffer;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+/**
+ * The C library calls named pipes need: {@code mkfifo}, {@code chmod}, non-blocking
+ * {@code open} that follows no link, {@code read}, {@code write}, {@code poll}, {@code eventfd} and {@code inotify}.
+ * Every call returns its result or the negated {@code errno}; none throws or crashes.
+ *
+ * <p>SIGPIPE: a write to a FIFO without readers raises SIGPIPE in the writing thread. The JVM
+ * handles (ignores) SIGPIPE itself, so the call fails with {@link #EPIPE} instead of ending
+ * the process.
+ */
+public final class FifoCalls {
+    // The Linux values of the flags, errnos and poll events these calls take and return.
+    public static final int O_RDONLY = Posix.O_RDONLY;
+    public static final int O_WRONLY = Posix.O_WRONLY;
+    public static final int O_NONBLOCK = Posix.O_NONBLOCK;
+    public static final int O_NOFOLLOW = Posix.O_NOFOLLOW;
+    public static final int O_CLOEXEC = Posix.O_CLOEXEC;
+    public static final int O_PATH = 010000000;
+
+    public static final int ENOENT = Posix.ENOENT;
+    public static final int EINTR = 4;
+    public static final int ENXIO = 6;
+    public static final int EAGAIN = 11;
+    public static final int EACCES = Posix.EACCES;
+    public static final int EEXIST = 17;
+    public static final int EPIPE = 32;
+    public static final int ELOOP = Posix.ELOOP;
+
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+
+    /** Bytes of a write that the kernel never interleaves ({@code PIPE_BUF}). */
+    public static final int PIPE_BUF = 4096;
+    /** The capacity of a FIFO's buffer on Linux unless changed. */
+    public static final int DEFAULT_PIPE_SIZE = 65536;
+
+    private static final int F_GETPIPE_SZ = 1032;
+    private static final int FIONREAD = 0x541B;
+    private static final int IN_OPEN = 0x20;
+    private static final int POLLFD_SIZE = 8;
+
+    private FifoCalls() {
+    }
+
+    private static LibC libc() {
+        return LibC.get();
+    }
+
+    private static int result(int r) {
+        return r < 0 ? -Native.getLastError() : r;
+    }
+
+    private static int result(NativeLong r) {
+        long v = r.longValue();
+        return v < 0 ? -Native.getLastError() : (int) v;
+    }
+
+    /** {@code mkfifo(path, 0)} then {@code chmod(path, mode)}: the umask cannot change the mode. */
+    public static int mkfifo(String path) {
+        return result(libc().mkfifo(path, 0));
+    }
+
+    /** {@code chmod}: 0 or the negated errno. */
+    public static int chmod(String path, int mode) {
+        return result(libc().chmod(path, mode));
+    }
+
+    /**
+     * {@code open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)}: the descriptor or the
+     * negated errno ({@link #ELOOP} for a symbolic link).
+     */
+    public static int open(String path, int flags) {
+        return result(libc().open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
+    }
+
+    /**
+     * {@code open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)}: a descriptor that names the file (a
+     * link itself, not its target) without opening it for I/O, or the negated errno.
+     */
+    public static int openPath(String path) {
+        return result(libc().open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    }
+
+    /** {@code close}, ignoring failure and negative descriptors. */
+    public static void close(int fd) {
+        Posix.close(fd);
+    }
+
+    /**
+     * Reads at most {@code len} bytes into {@code array} at {@code off}, or into {@code buffer}
+     * at its position (advancing it) when {@code array} is null.
+     *
+     * @return the count, 0 at end of file, or the negated errno
+     */
+    public static int read(int fd, byte[] array, int off, ByteBuffer buffer, int len) {
+        if (array == null && buffer.isDirect()) {
+            int n = result(libc().read(fd, Native.getDirectBufferPointer(buffer).share(buffer.position()),
+                    new NativeLong(len)));
+            if (n > 0) {
+                buffer.position(buffer.position() + n);
+            }
+            return n;
+        }
+        byte[] target = array != null && off == 0 ? array : new byte[len];
+        int n = result(libc().read(fd, target, new NativeLong(len)));
+        if (n > 0 && target != array) {
+            if (array != null) {
+                System.arraycopy(target, 0, array, off, n);
+            } else {
+                buffer.put(target, 0, n);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Writes {@code len} bytes from {@code array} at {@code off}, or from {@code buffer} at its
+     * position (advancing it by what was written) when {@code array} is null.
+     *
+     * @return the count or the negated errno
+     */
+    public static int write(int fd, byte[] array, int off, ByteBuffer buffer, int len) {
+        int n;
+        if (array == null && buffer.isDirect()) {
+            n = result(libc().write(fd, Native.getDirectBufferPointer(buffer).share(buffer.position()),
+                    new NativeLong(len)));
+        } else if (array != null && off == 0) {
+            n = result(libc().write(fd, array, new NativeLong(len)));
+        } else {
+            byte[] source = new byte[len];
+            if (array != null) {
+                System.arraycopy(array, off, source, 0, len);
+            } else {
+                buffer.duplicate().get(source);
+            }
+            n = result(libc().write(fd, source, new NativeLong(len)));
+        }
+        if (n > 0 && array == null) {
+            buffer.position(buffer.position() + n);
+        }
+        return n;
+    }
+
+    /**
+     * Waits in the kernel until {@code fd} has one of {@code events} or {@code wakeFd} is
+     * readable, at most {@code timeoutMillis}.
+     *
+     * @return the events of {@code fd} (0 on timeout, or when only the wake-up came), or the
+     *         negated errno
+     */
+    public static int poll(int fd, short events, int wakeFd, int timeoutMillis) {
+        Memory fds = new Memory(2L * POLLFD_SIZE);
+        fds.setInt(0, fd);
+        fds.setShort(4, events);
+        fds.setShort(6, (short) 0);
+        fds.setInt(POLLFD_SIZE, wakeFd);
+        fds.setShort(POLLFD_SIZE + 4, POLLIN);
+        fds.setShort(POLLFD_SIZE + 6, (short) 0);
+        int r = libc().poll(fds, new NativeLong(2), timeoutMillis);
+        if (r < 0) {
+            return -Native.getLastError();
+        }
+        return fds.getShort(6) & 0xffff;
+    }
+
+    /** The capacity of the pipe behind {@code fd}, or the default if it cannot be read. */
+    public static int pipeSize(int fd) {
+        int r = fd < 0 ? -1 : libc().fcntl(fd, F_GETPIPE_SZ);
+        return r > 0 ? r : DEFAULT_PIPE_SIZE;
+    }
+
+    /** The bytes readable now from {@code fd}, 0 if unknown. */
+    public static int available(int fd) {
+        int[] n = new int[1];
+        return libc().ioctl(fd, new NativeLong(FIONREAD), n) == 0 ? n[0] : 0;
+    }
+
+    /** A non-blocking eventfd to wake pollers, or the negated errno. */
+    public static int eventfd() {
+        return result(libc().eventfd(0, O_NONBLOCK | O_CLOEXEC));
+    }
+
+    /** Makes an eventfd readable, so that every poll on it returns at once from now on. */
+    public static void signal(int eventFd) {
+        Memory one = new Memory(8);
+        one.setLong(0, 1);
+        libc().write(eventFd, one, new NativeLong(8));
+    }
+
+    /** A non-blocking inotify descriptor watching opens of {@code path}, or -1 if none can be had. */
+    public static int watchOpens(String path) {
+        int fd = libc().inotify_init1(O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+            return -1;
+        }
+        if (libc().inotify_add_watch(fd, path, IN_OPEN) < 0) {
+            libc().close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    /** Reads and forgets whatever events a non-blocking descriptor holds. */
+    public static void drain(int fd) {
+        Memory sink = new Memory(4096);
+        while (result(libc().read(fd, sink, new NativeLong(sink.size()))) > 0) {
+            continue;
+        }
+    }
+
+    /** The text of an errno. */
+    public static String strerror(int errno) {
+        return Posix.strerror(errno);
+    }
+}

@@ -1,0 +1,141 @@
+package org.multios.ipc.core.posix;
+
+import java.nio.file.Path;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+/**
+ * The file and memory calls of the C library the JDK does not offer, and the errno values
+ * the platform names. Each returns or throws with the operating system's error, never crashes.
+ */
+public final class Posix {
+    /** {@code open}: read only. */
+    public static final int O_RDONLY = 0;
+    /** {@code open}: write only. */
+    public static final int O_WRONLY = 1;
+    private static final int O_RDWR = 2;
+    /** {@code open}: never block. */
+    public static final int O_NONBLOCK = 04000;
+    /** {@code open}: fail with {@link #ELOOP} on a symbolic link in the last component. */
+    public static final int O_NOFOLLOW = 0400000;
+    /** {@code open}: closed on exec. */
+    public static final int O_CLOEXEC = 02000000;
+    /** Permission denied. */
+    public static final int EACCES = 13;
+    /** No such file. */
+    public static final int ENOENT = 2;
+    /** A symbolic link where {@code O_NOFOLLOW} forbids one. */
+    public static final int ELOOP = 40;
+    /** A read-only file system. */
+    public static final int EROFS = 30;
+    private static final int ENOSPC = 28;
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_FIXED = 0x10;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int SC_PAGESIZE = 30;
+
+    private Posix() {
+    }
+
+    /**
+     * Reserves {@code length} bytes of storage for a file, so that writing to it through a
+     * mapping never faults for lack of space.
+     *
+     * @param what the object the file is for, named in messages
+     * @throws IpcException IO_ERROR naming the object and the reason (file system full, ...)
+     */
+    public static void allocate(Path file, long length, String what) {
+        LibC libc = LibC.get();
+        int fd = libc.open(file.toString(), O_RDWR);
+        if (fd < 0) {
+            int errno = Native.getLastError();
+            throw new IpcException(IpcError.IO_ERROR, what + ": cannot open " + file + ": " + libc.strerror(errno));
+        }
+        try {
+            int err = libc.posix_fallocate(fd, 0, length);
+            if (err != 0) {
+                String reason = err == ENOSPC ? "the file system is full" : libc.strerror(err);
+                throw new IpcException(IpcError.IO_ERROR, what + ": cannot reserve " + length + " bytes: " + reason);
+            }
+        } finally {
+            libc.close(fd);
+        }
+    }
+
+    /**
+     * Opens a file read-write or read-only, never following a symbolic link in its last
+     * component, never blocking (a FIFO put under the name meanwhile), closed on exec.
+     *
+     * @return the descriptor, or the negated errno ({@link #ELOOP} for a link)
+     */
+    public static int openNoFollow(Path file, boolean readWrite) {
+        int fd = LibC.get().open(file.toString(), (readWrite ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_NOFOLLOW
+                | O_CLOEXEC);
+        return fd < 0 ? -Native.getLastError() : fd;
+    }
+
+    /** {@code close}, ignoring failure and negative descriptors. */
+    public static void close(int fd) {
+        if (fd >= 0) {
+            LibC.get().close(fd);
+        }
+    }
+
+    /** The operating system's text for an errno. */
+    public static String strerror(int errno) {
+        return LibC.get().strerror(errno);
+    }
+
+    /** The size of a memory page. */
+    public static long pageSize() {
+        return LibC.get().sysconf(SC_PAGESIZE).longValue();
+    }
+
+    /**
+     * Replaces the pages of {@code [address, address + length)} (page-aligned) with private zero
+     * pages of the same protection, in one {@code mmap(MAP_FIXED)}: the kernel swaps them under
+     * its memory-map lock, so a thread touching the range meanwhile sees the old page or a zero
+     * page, never an unmapped one.
+     *
+     * @throws IpcException IO_ERROR naming the reason if the kernel refuses
+     */
+    public static void replaceWithZeroPages(long address, long length, boolean writable, String what) {
+        LibC libc = LibC.get();
+        int protection = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+        Pointer r = libc.mmap(new Pointer(address), new NativeLong(length), protection,
+                MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, new NativeLong(0));
+        if (Pointer.nativeValue(r) != address) {
+            throw new IpcException(IpcError.IO_ERROR, what + ": cannot replace " + length + " mapped bytes: "
+                    + libc.strerror(Native.getLastError()));
+        }
+    }
+
+    /**
+     * {@code kill(pid, 0)}: whether a process exists and may be signalled.
+     *
+     * @return 0, or the errno ({@code ESRCH}: no such process); -1 where there is no C library
+     */
+    public static int signalZero(int pid) {
+        try {
+            return LibC.get().kill(pid, 0) == 0 ? 0 : Native.getLastError();
+        } catch (LinkageError noLibc) {
+            return -1;
+        }
+    }
+
+    /** The kernel's id of the calling thread ({@code gettid}), or -1 where it cannot be had. */
+    public static int threadId() {
+        try {
+            return LibC.get().gettid();
+        } catch (LinkageError noGettid) {
+            return -1;
+        }
+    }
+}

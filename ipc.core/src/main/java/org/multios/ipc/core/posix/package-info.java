@@ -1,0 +1,17 @@
+/**
+ * The platform's one binding of the C library (through JNA), for the calls the JDK does not
+ * offer: files opened without following links, storage reservation, page replacement
+ * ({@link org.multios.ipc.core.posix.Posix}), FIFOs, poll, eventfd and inotify
+ * ({@link org.multios.ipc.core.posix.FifoCalls}), and operating-system signals
+ * ({@link org.multios.ipc.core.posix.OsSignalSender}). Every call returns its result or the
+ * negated {@code errno}, or throws an {@link org.multios.ipc.IpcException} naming the object;
+ * none crashes. The constants are those of Linux (x86-64 and ARM share them).
+ *
+ * <p>For mechanism bundles; client bundles use the API.
+ */
+@Export
+@Version("1.0.0")
+package org.multios.ipc.core.posix;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,47 @@
+package org.multios.ipc.core.mapped;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessMapsTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String name) throws IOException {
+        Path f = dir.resolve(name);
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(8192);
+        }
+        return f;
+    }
+
+    @Test
+    void aFileThisJvmMapsListsThisJvm() throws IOException {
+        assumeTrue(ProcessMaps.isSupported());
+        Path f = file("mapped");
+        MappedRegion region;
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            region = MappedRegion.map(ch, 8192, true);
+        }
+        region.putByte(0, (byte) 1);
+        assertThat(ProcessMaps.mappers(f)).contains(ProcessHandle.current().pid());
+        assertThat(ProcessMaps.mayBeMapped(f)).isTrue();
+        assertThat(region.getByte(0)).isEqualTo((byte) 1);
+    }
+
+    @Test
+    void aFileNobodyMapsHasNoMappers() throws IOException {
+        assumeTrue(ProcessMaps.isSupported());
+        assertThat(ProcessMaps.mappers(file("unmapped"))).isEmpty();
+        assertThat(ProcessMaps.mappers(dir.resolve("absent"))).isEmpty();
+    }
+}
