@@ -110,9 +110,7 @@ class SyncSoakTest {
     }
 
     /**
-     * Closes the IPC processes of this JVM and opens a fresh one to read the statistics from: a
-     * handle adds the acquisitions and posts it counted to the object's shared counters when it
-     * closes (and every {@code FLUSH_COUNT} of them on the way).
+     * Closes the IPC processes of this JVM and opens a fresh one to read the statistics from.
      */
     private SyncService closeAllAndReopen() {
         while (!contexts.isEmpty()) {

@@ -12,9 +12,8 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.IpcContext;
 
 /**
- * Acquisitions and posts are counted per handle and summed when read: exact through the handle
- * that counted them, with several threads on it, and through a handle of another process once the
- * counting handle closed (before, that one sees at most what was added every {@code FLUSH_COUNT}).
+ * Acquisitions and posts are exact through the handle that counted them, with several threads on
+ * it, and through a handle of another process.
  */
 class SyncStatisticsTest extends SyncTestSupport {
     private static final int THREADS = 4;

@@ -110,7 +110,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                     return false;
                 }
                 if (region.compareAndSetInt(STATE, v, v - 1)) {
-                    countInStep(token, ACQUIRED);
+                    count(ACQUIRED);
                     return true;
                 }
             }
@@ -137,7 +137,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                             + ": a post would raise the value past its maximum " + max);
                 }
                 if (region.compareAndSetInt(STATE, v, v + 1)) {
-                    countInStep(token, POSTED);
+                    count(POSTED);
                     break;
                 }
             }

@@ -4,8 +4,6 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.ACQUISITIONS;
 import static org.multios.ipc.sync.internal.SyncDescriptor.HANDLES;
 import static org.multios.ipc.sync.internal.SyncDescriptor.POSTS;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -28,13 +26,8 @@ import org.multios.ipc.spi.GuardedHandle;
  * word of the object's page. Revoking the grant wakes the handle's sleepers
  * ({@link #wakeSleepers()}), which then fail with PERMISSION_DENIED.
  *
- * <p>Acquisitions and posts are counted per handle, in the slot of the grant's step gate that the
- * counting step holds ({@link #countInStep}): only that step's thread writes it, so a count is a
- * plain store, exact, and shares no line with other threads or processes. Every
- * {@value #FLUSH_COUNT} counts of a slot are added to the object's shared counters in one atomic
- * addition, the rest when the handle closes; the statistics read through a handle add what that
- * handle holds ({@link SyncObject#info}), every other handle (in any process) sees the shared
- * counters only.
+ * <p>Acquisitions and posts are added to the object's shared counters at once ({@link #count}),
+ * so every handle, in any process, and {@code ipc-stat} read them exact.
  */
 abstract class SyncHandle extends GuardedHandle {
     /** A deadline that never comes. */
@@ -55,16 +48,9 @@ abstract class SyncHandle extends GuardedHandle {
     private volatile WaitStrategy waitOverride;
     private final SpinHistory spins = new SpinHistory();
 
-    /** What {@link #countInStep} counts. */
+    /** What {@link #count} counts. */
     static final int ACQUIRED = 0;
     static final int POSTED = 1;
-    /** Counts a slot holds before they are added to the object's shared counters. */
-    static final long FLUSH_COUNT = 1024;
-    /** Longs per slot of {@link #counts}: two cache lines, so that slots share none. */
-    private static final int COUNT_STRIDE = 16;
-    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
-    /** Counts of each slot of the step gate not yet added to the shared counters; written by the slot's holder. */
-    private final long[] counts = new long[(Grant.STEP_SLOTS + 1) * COUNT_STRIDE];
 
     SyncHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session.caller(), session.gate(), grant);
@@ -72,51 +58,12 @@ abstract class SyncHandle extends GuardedHandle {
         this.object = object;
         this.region = object.region();
         object.count(HANDLES, 1);
-        object.track(this);
         grant.onRevoke(this::wakeSleepers);
     }
 
-    /**
-     * Counts one acquisition or post made inside the step of {@code token} (see
-     * {@link #enterStep}): in the step's slot, or in the shared counter for a shared step.
-     */
-    final void countInStep(int token, int kind) {
-        if (token == Grant.SHARED_STEP) {
-            object.count(sharedCounter(kind), 1);
-            return;
-        }
-        int i = (token + 1) * COUNT_STRIDE + kind;
-        long v = (long) COUNT.getOpaque(counts, i) + 1;
-        if (v == FLUSH_COUNT) {
-            object.count(sharedCounter(kind), FLUSH_COUNT);
-            v = 0;
-        }
-        COUNT.setOpaque(counts, i, v);
-    }
-
-    /** The counts of {@code kind} this handle holds that the shared counter lacks. */
-    final long unflushed(int kind) {
-        long sum = 0;
-        for (int slot = 0; slot < Grant.STEP_SLOTS; slot++) {
-            sum += (long) COUNT.getOpaque(counts, (slot + 1) * COUNT_STRIDE + kind);
-        }
-        return sum;
-    }
-
-    /**
-     * Adds what the slots hold to the shared counters, at close (a count made by a step of another
-     * thread racing the close may be lost: statistics only).
-     */
-    private void flushCounts() {
-        for (int kind = ACQUIRED; kind <= POSTED; kind++) {
-            for (int slot = 0; slot < Grant.STEP_SLOTS; slot++) {
-                int i = (slot + 1) * COUNT_STRIDE + kind;
-                long v = (long) COUNT.getAndSet(counts, i, 0L);
-                if (v != 0) {
-                    object.count(sharedCounter(kind), v);
-                }
-            }
-        }
+    /** Counts one acquisition or post in the object's shared counters. */
+    final void count(int kind) {
+        object.count(sharedCounter(kind), 1);
     }
 
     private static int sharedCounter(int kind) {
@@ -314,8 +261,6 @@ abstract class SyncHandle extends GuardedHandle {
                     session.caller().release(org.multios.ipc.Quota.OBJECTS, 1);
                 }
                 object.count(HANDLES, -1);
-                flushCounts();
-                object.untrack(this);
                 session.forget(this);
                 wakeSleepers();
             }

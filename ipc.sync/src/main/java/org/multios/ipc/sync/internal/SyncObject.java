@@ -3,8 +3,6 @@ package org.multios.ipc.sync.internal;
 import static org.multios.ipc.sync.internal.SyncDescriptor.*;
 
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.ConcurrentHistogram;
@@ -34,8 +32,6 @@ final class SyncObject {
     private final ConcurrentHistogram waitTimes = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(10), 2);
     private final WaitStrategy waitStrategy;
     private volatile Permissions anonymousPermissions;
-    /** The open handles of this JVM on the object, whose unflushed counts statistics add. */
-    private final Set<SyncHandle> handles = ConcurrentHashMap.newKeySet();
 
     SyncObject(ObjectType type, long id, String name, MappedRegion region, ObjectDirectory directory,
             IpcProcess creator, Permissions anonymousPermissions) {
@@ -96,22 +92,6 @@ final class SyncObject {
         }
     }
 
-    void track(SyncHandle handle) {
-        handles.add(handle);
-    }
-
-    void untrack(SyncHandle handle) {
-        handles.remove(handle);
-    }
-
-    private long unflushed(int kind) {
-        long sum = 0;
-        for (SyncHandle h : handles) {
-            sum += h.unflushed(kind);
-        }
-        return sum;
-    }
-
     void recordWait(long nanos) {
         waitTimes.recordValue(Math.min(Math.max(nanos, 1), waitTimes.getHighestTrackableValue()));
     }
@@ -121,8 +101,8 @@ final class SyncObject {
         long[] c = new long[Counter.values().length];
         c[Counter.WAITS.ordinal()] = region.getLongVolatile(WAITS);
         c[Counter.TIMEOUTS.ordinal()] = region.getLongVolatile(TIMEOUTS);
-        c[Counter.MESSAGES_IN.ordinal()] = region.getLongVolatile(POSTS) + unflushed(SyncHandle.POSTED);
-        c[Counter.MESSAGES_OUT.ordinal()] = region.getLongVolatile(ACQUISITIONS) + unflushed(SyncHandle.ACQUIRED);
+        c[Counter.MESSAGES_IN.ordinal()] = region.getLongVolatile(POSTS);
+        c[Counter.MESSAGES_OUT.ordinal()] = region.getLongVolatile(ACQUISITIONS);
         c[Counter.CONTENTION.ordinal()] = region.getLongVolatile(CONTENTION);
         c[Counter.HANDLES.ordinal()] = region.getLongVolatile(HANDLES);
         c[Counter.DEPTH.ordinal()] = type == ObjectType.SEMAPHORE ? region.getIntVolatile(STATE) : 0;

@@ -6,13 +6,8 @@
  * A semaphore's {@code tryAcquire} or {@code release} and a mutex's {@code lock} are one step of
  * the handle's grant ({@link org.multios.ipc.spi.Grant#enterStep}: one compare-and-set on a slot
  * of the calling thread, given back with a release store) around one compare-and-set of the
- * shared word; a mutex's {@code unlock} is one compare-and-set back to 0. Nothing else in them is
- * atomic: acquisitions and posts are counted in the handle's slot of the step (the slot's thread
- * alone writes it) and added to the page's counters every {@value
- * org.multios.ipc.sync.internal.SyncHandle#FLUSH_COUNT} and when the handle closes; statistics
- * read through the handle add what it holds, other handles (here or in another process) see the
- * page. A process killed with
- * counts not yet added loses them from the statistics (never from the objects).
+ * shared word, and one atomic addition to the page's counter of acquisitions or posts (exact for
+ * every reader, in any process); a mutex's {@code unlock} is one compare-and-set back to 0.
  *
  * <h2>What a holder killed with SIGKILL leaves, and how the next locker recovers</h2>
  * A mutex's lock word is 0 or the owner word of the holding OS thread (thread id, start tick,
