@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,8 +89,15 @@ public class GatewayProfilesTest {
         VirtualMachine vm = VirtualMachine.attach(Long.toString(gateway.process.pid()));
         try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
             MBeanServerConnection beans = jmx.getMBeanServerConnection();
+            // the JMX view is reconciled with the runtime every 2 s (refresh.period.millis)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             Set<ObjectName> queues = beans.queryNames(new ObjectName("org.multios.ipc:type=Object,*"), null);
-            assertTrue("the queue is a JMX bean: " + queues, queues.stream().anyMatch(n -> n.toString().contains("jobs")));
+            while (queues.stream().noneMatch(n -> n.toString().contains("jobs")) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(100);
+                queues = beans.queryNames(new ObjectName("org.multios.ipc:type=Object,*"), null);
+            }
+            assertTrue("the queue is a JMX bean within 30 s: " + queues,
+                    queues.stream().anyMatch(n -> n.toString().contains("jobs")));
         } finally {
             vm.detach();
         }

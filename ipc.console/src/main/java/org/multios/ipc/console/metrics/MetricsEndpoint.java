@@ -66,8 +66,11 @@ public final class MetricsEndpoint {
     private volatile IpcRuntime runtime;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AccessControl accessControl;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+    /**
+     * Mandatory: without the Web Console (the minimal gateway) the endpoint is not served, and its
+     * class, which names the console's types, is never loaded.
+     */
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile SecurityProvider consoleSecurity;
 
     private final BundleContext context;
