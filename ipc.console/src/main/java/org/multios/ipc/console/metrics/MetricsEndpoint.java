@@ -67,11 +67,12 @@ public final class MetricsEndpoint {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AccessControl accessControl;
     /**
-     * Mandatory: without the Web Console (the minimal gateway) the endpoint is not served, and its
-     * class, which names the console's types, is never loaded.
+     * The Web Console's {@code SecurityProvider}, held as an Object: the minimal gateway has no Web
+     * Console, and a field of the console's type would make SCR fail to read this class there.
      */
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile SecurityProvider consoleSecurity;
+    @Reference(service = SecurityProvider.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Object consoleSecurity;
 
     private final BundleContext context;
     private volatile MetricsSettings settings = MetricsSettings.DEFAULTS;
@@ -123,7 +124,7 @@ public final class MetricsEndpoint {
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            SecurityProvider security = consoleSecurity;
+            SecurityProvider security = (SecurityProvider) consoleSecurity;
             if (security == null) {
                 resp.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                         "the Web Console's authentication is not available");

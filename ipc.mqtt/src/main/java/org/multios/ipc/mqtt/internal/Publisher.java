@@ -117,6 +117,12 @@ final class Publisher implements Runnable, MqttActionListener {
                     return;
                 }
                 LockSupport.parkNanos(100_000);  // the broker's receive maximum is below in.flight
+            } catch (RuntimeException e) {
+                // Paho tears its client state down under a publish when the connection drops
+                // (seen: a NullPointerException from ClientState.send): the connection is lost,
+                // the message stays in flight for the next one, and this thread goes on.
+                connector.lost(connection.client(), e.toString());
+                return;
             }
         }
     }
