@@ -30,7 +30,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * services ipc.security publishes for it; an example whose mechanism is not installed fails
  * with UNAVAILABLE.
  */
-@Component(service = ExampleCommands.class, property = {
+@Component(service = ExampleCommands.class, immediate = true, property = {
     "osgi.command.scope=ipc", "osgi.command.function=examples", "osgi.command.function=example" })
 public final class ExampleCommands {
     private final IpcRuntime runtime;

@@ -1,5 +1,6 @@
 package org.multios.ipc.shell.internal;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import org.slf4j.Logger;
  * with the account's name.
  */
 final class SshShell implements Command {
+    private static final int CHANNEL_BUFFER = 16 * 1024;
     private final CommandProcessor processor;
     private final Supplier<OperatorAuthority> operators;
     private final Logger audit;
@@ -80,8 +82,8 @@ final class SshShell implements Command {
 
     private void run(String user, String origin, Role role, boolean terminal) {
         int status = 1;
-        PrintStream console = new PrintStream(terminal ? new CrLf(out) : out, true, StandardCharsets.UTF_8);
-        PrintStream errors = new PrintStream(terminal ? new CrLf(err) : err, true, StandardCharsets.UTF_8);
+        PrintStream console = channelStream(out, terminal);
+        PrintStream errors = new PrintStream(terminal ? new CrLf(err) : err, true, StandardCharsets.UTF_8); // rare: sent at once
         CommandSession session = ConsoleLoop.newSession(processor, in, console, errors);
         try (OperatorSession operator = login(user, origin, session, console)) {
             if (operator == null) {
@@ -130,6 +132,18 @@ final class SshShell implements Command {
         return null;
     }
 
+    /**
+     * A stream to the channel that sends what was written when the console flushes it (after each
+     * prompt, echo and command), not at every line: each flush of a channel's stream is an SSH
+     * packet that the writing thread waits for, and a command printing a table line by line
+     * made a packet and a thread hand-off per line, which took minutes for a few thousand
+     * commands on a loaded machine.
+     */
+    private static PrintStream channelStream(OutputStream channel, boolean terminal) {
+        OutputStream buffered = new BufferedOutputStream(terminal ? new CrLf(channel) : channel, CHANNEL_BUFFER);
+        return new PrintStream(buffered, false, StandardCharsets.UTF_8);
+    }
+
     @Override
     public void destroy(ChannelSession channel) {
         if (thread != null) {
@@ -149,6 +163,19 @@ final class SshShell implements Command {
                 out.write('\r');
             }
             out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int start = off;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '\n') {
+                    out.write(b, start, i - start);
+                    out.write('\r');
+                    start = i;
+                }
+            }
+            out.write(b, start, off + len - start);
         }
     }
 }
