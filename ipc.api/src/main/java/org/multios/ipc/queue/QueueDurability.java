@@ -1,6 +1,5 @@
 package org.multios.ipc.queue;
 
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Where a named queue lives and when a send's message reaches stable storage, chosen when the
@@ -13,7 +12,6 @@ import org.osgi.annotation.versioning.ProviderType;
  * gateway's working directory). Queue names form one namespace over both roots: a name belongs
  * to at most one queue, which {@link MessageQueueService#open} finds wherever it lives.
  */
-@ProviderType
 public enum QueueDurability {
     /** In memory only (the IPC root): gone at reboot. The default. */
     NONE,
