@@ -25,6 +25,7 @@ final class StoreQueue implements AutoCloseable {
     private final MessageQueue queue;
     private final Overflow overflow;
     private final byte[] discard;
+    private final int capacity;
     private final MessageInfo waitInfo = new MessageInfo();
     private final Taker taker = new Taker();
 
@@ -33,6 +34,7 @@ final class StoreQueue implements AutoCloseable {
         this.queue = queues.create(name, options(maxRecordSize, maxMessages, durability));
         this.overflow = overflow;
         this.discard = new byte[queue.attributes().maxMessageSize()];
+        this.capacity = queue.attributes().maxMessages();
     }
 
     /**
@@ -125,6 +127,21 @@ final class StoreQueue implements AutoCloseable {
     /** Records waiting. */
     int depth() {
         return queue.attributes().currentMessages();
+    }
+
+    /** Records that fit now. */
+    int room() {
+        return capacity - depth();
+    }
+
+    /** How many records the queue holds at most. */
+    int capacity() {
+        return capacity;
+    }
+
+    /** Whether a full queue makes {@link #offer} wait for room (overflow {@code block}). */
+    boolean blocksWhenFull() {
+        return overflow == Overflow.BLOCK;
     }
 
     /** The largest record. */
