@@ -50,8 +50,8 @@ final class InFlight implements AutoCloseable {
      */
     static InFlight open(MessageQueueService queues, String storeName, int maxRecordSize, int window,
             QueueDurability durability) {
-        InFlight f = new InFlight(queues.create(storeName + SUFFIX,
-                StoreQueue.options(maxRecordSize, window + 1, durability)));
+        InFlight f = new InFlight(StoreQueue.create(queues, storeName + SUFFIX, maxRecordSize, window + 1,
+                durability));
         try {
             f.recover();
         } catch (RuntimeException e) {

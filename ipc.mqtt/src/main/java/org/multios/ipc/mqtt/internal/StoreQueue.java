@@ -31,10 +31,30 @@ final class StoreQueue implements AutoCloseable {
 
     StoreQueue(MessageQueueService queues, String name, int maxRecordSize, int maxMessages,
             QueueDurability durability, Overflow overflow) {
-        this.queue = queues.create(name, options(maxRecordSize, maxMessages, durability));
+        this.queue = create(queues, name, maxRecordSize, maxMessages, durability);
         this.overflow = overflow;
         this.discard = new byte[queue.attributes().maxMessageSize()];
         this.capacity = queue.attributes().maxMessages();
+    }
+
+    /**
+     * Makes a queue of the bridge's records, or opens the one a previous start made, which must
+     * hold records as large as this configuration writes.
+     *
+     * @throws IpcException INVALID_ARGUMENT if the queue there holds smaller records, naming it and
+     *         both sizes; as {@link MessageQueueService#create}
+     */
+    static MessageQueue create(MessageQueueService queues, String name, int maxRecordSize, int maxMessages,
+            QueueDurability durability) {
+        MessageQueue q = queues.create(name, options(maxRecordSize, maxMessages, durability));
+        int held = q.attributes().maxMessageSize();
+        if (held < maxRecordSize) {
+            q.close();
+            throw IpcException.invalidArgument("queue '" + name + "' holds records of up to " + held
+                    + " bytes; this bridge writes up to " + maxRecordSize + " (max.message.size and the longest topic): "
+                    + "remove the queue once it is empty, or lower max.message.size");
+        }
+        return q;
     }
 
     /**
