@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.ProcessKind;
@@ -29,6 +30,14 @@ interface BridgedObject extends AutoCloseable {
      * @throws IpcException CLOSED once the bridge closed the object; as the object's receive
      */
     int take(byte[] buf, MessageInfo info);
+
+    /**
+     * Hands up to {@code max} waiting outbound messages to {@code handler} in place; never waits.
+     *
+     * @return how many were handled (always 0 for an event, whose signals {@link #take} waits for)
+     * @throws IpcException CLOSED once the bridge closed the object; as the object's drain
+     */
+    int drain(MessageHandler handler, int max);
 
     /**
      * Delivers an inbound message.
@@ -60,6 +69,11 @@ interface BridgedObject extends AutoCloseable {
         }
 
         @Override
+        public int drain(MessageHandler handler, int max) {
+            return port.drain(handler, max);
+        }
+
+        @Override
         public void deliver(byte[] payload, int priority, Duration timeout) {
             port.send(payload, 0, payload.length, priority, timeout);
         }
@@ -78,6 +92,11 @@ interface BridgedObject extends AutoCloseable {
             ByteBuffer.wrap(buf).putLong(0, data);
             info.set(Long.BYTES, 0, ProcessKind.BUNDLE, 0, 0);
             return Long.BYTES;
+        }
+
+        @Override
+        public int drain(MessageHandler handler, int max) {
+            return 0;
         }
 
         @Override

@@ -16,7 +16,6 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.queue.MessageQueueService;
@@ -40,6 +39,7 @@ public final class MqttBridge implements AutoCloseable {
     private final List<OutboundDrain> drains = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final StoreQueue store;
+    private final InFlight inFlight;
     private final Connector connector;
     private final Publisher publisher;
 
@@ -58,9 +58,16 @@ public final class MqttBridge implements AutoCloseable {
             }
             int maxTopic = settings.mappings().stream().mapToInt(m -> m.topic().getBytes(
                     java.nio.charset.StandardCharsets.UTF_8).length).max().orElse(0);
-            store = new StoreQueue(queues, settings.storeQueue(),
-                    StoreRecordDescriptor.HEADER_LENGTH + maxTopic + settings.maxMessageSize(),
-                    settings.storeMessages(), settings.storeDurability(), settings.overflow());
+            int maxRecord = StoreRecordDescriptor.HEADER_LENGTH + maxTopic + settings.maxMessageSize();
+            store = new StoreQueue(queues, settings.storeQueue(), maxRecord, settings.storeMessages(),
+                    settings.storeDurability(), settings.overflow());
+            try {
+                inFlight = InFlight.open(queues, settings.storeQueue(), maxRecord, settings.inFlight(),
+                        settings.storeDurability());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             closeObjects();
             throw e;
@@ -71,7 +78,7 @@ public final class MqttBridge implements AutoCloseable {
                 settings.inboundTimeout(), counters);
         connector = new Connector(settings.clientId(), () -> client(router), options(settings), inbound, settings,
                 counters);
-        publisher = new Publisher(settings.clientId(), connector, store, settings.inFlight(), counters);
+        publisher = new Publisher(settings.clientId(), connector, store, inFlight, counters);
         long origin = ThreadLocalRandom.current().nextLong();
         AtomicLong sequence = new AtomicLong();
         for (Mapping m : settings.mappings()) {
@@ -166,8 +173,8 @@ public final class MqttBridge implements AutoCloseable {
     }
 
     /**
-     * Stops the threads and joins them, puts the messages not yet acknowledged back into the store
-     * queue (they go out again after the next start), disconnects and closes everything.
+     * Stops the threads and joins them, disconnects and closes everything; the messages not yet
+     * acknowledged stay in the in-flight queue and go out first after the next start.
      */
     @Override
     public void close() {
@@ -186,32 +193,9 @@ public final class MqttBridge implements AutoCloseable {
                 LOG.error("{}: thread {} did not end within {} ms", settings, t.getName(), JOIN_MILLIS);
             }
         }
-        putBack();
+        inFlight.close();
         store.close();
         LOG.info("{}: stopped", settings);
-    }
-
-    private void putBack() {
-        byte[] record = new byte[store.maxRecordSize()];
-        MessageInfo info = new MessageInfo();
-        int lost = 0;
-        for (StoredMessage m : publisher.drainInFlight()) {
-            info.set(m.payload().length, m.priority(), m.senderKind(), m.senderId(), m.senderPid());
-            int n = StoredMessage.encode(record, m.origin(), m.sequence(),
-                    m.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8), m.qos(), info, m.payload(),
-                    m.payload().length);
-            try {
-                if (store.offer(record, n, m.priority(), java.time.Duration.ZERO, () -> false) != StoreQueue.Offer.STORED) {
-                    lost++;
-                }
-            } catch (IpcException e) {
-                lost++;
-            }
-        }
-        if (lost > 0) {
-            LOG.error("{}: {} unacknowledged message(s) did not fit back into the store queue and are lost", settings,
-                    lost);
-        }
     }
 
     private void closeObjects() {

@@ -14,16 +14,17 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.MessageInfo;
+import org.multios.ipc.IpcError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the store queue's messages, highest priority first, while the broker is connected:
- * at most {@code in.flight} unacknowledged at once. A message leaves the {@link InFlight} set when
- * the broker acknowledges it; after a reconnect the ones left are published again first, in the
- * order they were taken, so order per priority holds and nothing taken is lost (the receiving side
- * drops the copies it already had by their {@link UserProperties#ID}). Runs on its own thread.
+ * at most {@code in.flight} unacknowledged at once. A message taken from the store queue is copied
+ * into the {@link InFlight} queue inside the take and leaves it when the broker acknowledges it;
+ * after a reconnect, and after a restart, the ones left are published again first, so order per
+ * priority holds and nothing taken is lost (the receiving side drops the copies it already had by
+ * their {@link UserProperties#ID}). Runs on its own thread.
  */
 final class Publisher implements Runnable, MqttActionListener {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
@@ -35,25 +36,26 @@ final class Publisher implements Runnable, MqttActionListener {
     private final String bridge;
     private final Connector connector;
     private final StoreQueue store;
-    private final InFlight inFlight = new InFlight();
+    private final InFlight inFlight;
+    private final StoreQueue.RecordReader<StoredMessage> copyIntoFlight;
     private final Semaphore window;
     private final BridgeCounters counters;
     private final LogLimiter refusedLog = new LogLimiter(1000);
+    private final LogLimiter takeLog = new LogLimiter(1000);
     private volatile boolean running = true;
 
-    Publisher(String bridge, Connector connector, StoreQueue store, int inFlightMax,
-            BridgeCounters counters) {
+    Publisher(String bridge, Connector connector, StoreQueue store, InFlight inFlight, BridgeCounters counters) {
         this.bridge = bridge;
         this.connector = connector;
         this.store = store;
-        this.window = new Semaphore(inFlightMax);
+        this.inFlight = inFlight;
+        this.copyIntoFlight = inFlight::add;
+        this.window = new Semaphore(inFlight.room());
         this.counters = counters;
     }
 
     @Override
     public void run() {
-        byte[] buf = new byte[store.maxRecordSize()];
-        MessageInfo info = new MessageInfo();
         long published = 0;  // the generation whose connection has every message in flight
         while (running) {
             Connector.Connection connection = connector.awaitConnected(POLL_MILLIS);
@@ -62,29 +64,38 @@ final class Publisher implements Runnable, MqttActionListener {
             }
             if (connection.generation() != published) {
                 published = connection.generation();
-                for (StoredMessage m : inFlight.snapshot()) {
+                for (StoredMessage m : inFlight.unacknowledged()) {
                     publish(m, connection);
                 }
             }
             if (!acquire()) {
                 continue;
             }
-            int n = store.take(buf, info, POLL);
-            if (n < 0) {
+            StoredMessage m = take();
+            if (m == null) {
                 window.release();
                 continue;
             }
-            StoredMessage m;
-            try {
-                m = StoredMessage.decode(buf, n, info.priority());
-            } catch (IpcException e) {
-                window.release();
-                counters.droppedOutbound.increment();
-                LOG.error("bridge {}: {}", bridge, e.getMessage());
-                continue;
-            }
-            inFlight.add(m);
             publish(m, connection);
+        }
+    }
+
+    /** The next message of the store queue, copied into the in-flight queue; null if none came in time. */
+    private StoredMessage take() {
+        try {
+            return store.take(copyIntoFlight, POLL);
+        } catch (IpcException e) {
+            // CORRUPTED: a record no bridge wrote, dropped; anything else: the store or in-flight
+            // queue failed, and the next round tries again
+            if (e.error() == IpcError.CORRUPTED) {
+                counters.droppedOutbound.increment();
+            } else {
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+            if (takeLog.allow()) {
+                LOG.error("bridge {}: {}", bridge, e.getMessage());
+            }
+            return null;
         }
     }
 
@@ -133,8 +144,7 @@ final class Publisher implements Runnable, MqttActionListener {
         int[] codes = token.getReasonCodes();
         if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
             refused(a, "reason code 0x" + Integer.toHexString(codes[0]));
-        } else if (inFlight.remove(a.message())) {
-            window.release();
+        } else if (done(a.message())) {
             counters.sent.increment();
         }
     }
@@ -149,8 +159,7 @@ final class Publisher implements Runnable, MqttActionListener {
     }
 
     private void refused(Attempt a, String why) {
-        if (inFlight.remove(a.message())) {
-            window.release();
+        if (done(a.message())) {
             counters.droppedOutbound.increment();
             if (refusedLog.allow()) {
                 LOG.warn("bridge {}: the broker refused a message on {}: {}", bridge, a.message().topic(), why);
@@ -158,14 +167,30 @@ final class Publisher implements Runnable, MqttActionListener {
         }
     }
 
+    /**
+     * Takes a message the broker answered out of flight, on the client's callback thread: frees
+     * the window by as many records as left the in-flight queue. Never throws.
+     *
+     * @return whether it was in flight (not answered before)
+     */
+    private boolean done(StoredMessage m) {
+        try {
+            int removed = inFlight.acknowledged(m);
+            if (removed > 0) {
+                window.release(removed);
+            }
+            return removed >= 0;
+        } catch (IpcException e) {
+            // the bridge closed the queue meanwhile: the message stays for the next start
+            LOG.warn("bridge {}: acknowledgement of a message on {} not recorded: {}", bridge, m.topic(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
     /** Ends the thread's loop; the caller joins the thread. */
     void stop() {
         running = false;
-    }
-
-    /** Messages not yet acknowledged, handed back for the store queue when the bridge stops. */
-    List<StoredMessage> drainInFlight() {
-        return inFlight.drain();
     }
 
     /** One publication of a message on the connection of a generation. */

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageBuffer;
+import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
@@ -23,12 +25,36 @@ final class StoreQueue implements AutoCloseable {
     private final MessageQueue queue;
     private final Overflow overflow;
     private final byte[] discard;
+    private final int capacity;
+    private final MessageInfo waitInfo = new MessageInfo();
+    private final Taker taker = new Taker();
 
     StoreQueue(MessageQueueService queues, String name, int maxRecordSize, int maxMessages,
             QueueDurability durability, Overflow overflow) {
-        this.queue = queues.create(name, options(maxRecordSize, maxMessages, durability));
+        this.queue = create(queues, name, maxRecordSize, maxMessages, durability);
         this.overflow = overflow;
         this.discard = new byte[queue.attributes().maxMessageSize()];
+        this.capacity = queue.attributes().maxMessages();
+    }
+
+    /**
+     * Makes a queue of the bridge's records, or opens the one a previous start made, which must
+     * hold records as large as this configuration writes.
+     *
+     * @throws IpcException INVALID_ARGUMENT if the queue there holds smaller records, naming it and
+     *         both sizes; as {@link MessageQueueService#create}
+     */
+    static MessageQueue create(MessageQueueService queues, String name, int maxRecordSize, int maxMessages,
+            QueueDurability durability) {
+        MessageQueue q = queues.create(name, options(maxRecordSize, maxMessages, durability));
+        int held = q.attributes().maxMessageSize();
+        if (held < maxRecordSize) {
+            q.close();
+            throw IpcException.invalidArgument("queue '" + name + "' holds records of up to " + held
+                    + " bytes; this bridge writes up to " + maxRecordSize + " (max.message.size and the longest topic): "
+                    + "remove the queue once it is empty, or lower max.message.size");
+        }
+        return q;
     }
 
     /**
@@ -70,13 +96,49 @@ final class StoreQueue implements AutoCloseable {
         }
     }
 
-    /** The next record by priority, or -1 if none came within {@code timeout}. */
-    int take(byte[] buf, MessageInfo info, Duration timeout) {
+    /** Reads a record in place, while the store queue's receive holds it. */
+    @FunctionalInterface
+    interface RecordReader<T> {
+        T read(MessageBuffer record, MessageInfo info);
+    }
+
+    /**
+     * Hands the next record by priority to {@code reader} in place and returns what it made of it,
+     * or null if none came within {@code timeout}. The record leaves the queue when {@code reader}
+     * returns (or throws). For one thread at a time.
+     *
+     * @throws IpcException as {@code reader}, or as the queue's receive
+     */
+    <T> T take(RecordReader<T> reader, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            taker.reader = reader;
+            if (queue.tryReceive(taker)) {
+                @SuppressWarnings("unchecked")
+                T result = (T) taker.take();
+                return result;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || !awaitRecord(Duration.ofNanos(remaining))) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Waits until a record is there without taking it: a receive into no room waits for a message
+     * and leaves it at the head (MESSAGE_TOO_LARGE), as the queue API documents.
+     */
+    private boolean awaitRecord(Duration timeout) {
         try {
-            return queue.receive(buf, 0, buf.length, info, timeout);
+            queue.receive(discard, 0, 0, waitInfo, timeout);
+            return true;  // an empty message, which no bridge writes: it is gone, the next is looked at
         } catch (IpcException e) {
+            if (e.error() == IpcError.MESSAGE_TOO_LARGE) {
+                return true;
+            }
             if (e.error() == IpcError.TIMEOUT) {
-                return -1;
+                return false;
             }
             throw e;
         }
@@ -87,6 +149,21 @@ final class StoreQueue implements AutoCloseable {
         return queue.attributes().currentMessages();
     }
 
+    /** Records that fit now. */
+    int room() {
+        return capacity - depth();
+    }
+
+    /** How many records the queue holds at most. */
+    int capacity() {
+        return capacity;
+    }
+
+    /** Whether a full queue makes {@link #offer} wait for room (overflow {@code block}). */
+    boolean blocksWhenFull() {
+        return overflow == Overflow.BLOCK;
+    }
+
     /** The largest record. */
     int maxRecordSize() {
         return discard.length;
@@ -95,5 +172,22 @@ final class StoreQueue implements AutoCloseable {
     @Override
     public void close() {
         queue.close();
+    }
+
+    /** The handler {@link #take} receives through, holding the reader of the current take. */
+    private static final class Taker implements MessageHandler {
+        RecordReader<?> reader;
+        Object result;
+
+        @Override
+        public void onMessage(MessageBuffer message, MessageInfo info) {
+            result = reader.read(message, info);
+        }
+
+        Object take() {
+            Object r = result;
+            result = null;
+            return r;
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageBuffer;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
 
@@ -32,6 +33,23 @@ record StoredMessage(long origin, long sequence, String topic, int qos, int prio
     /** Writes a record of a message just received from a bridged object ({@code info}) into {@code dst}. */
     static int encode(byte[] dst, long origin, long sequence, byte[] topic, int qos, MessageInfo info,
             byte[] payload, int length) {
+        int at = encodeHeader(dst, origin, sequence, topic, qos, info, length);
+        System.arraycopy(payload, 0, dst, at, length);
+        return at + length;
+    }
+
+    /** Writes a record of a message a bridged object hands over in place ({@code info}) into {@code dst}. */
+    static int encode(byte[] dst, long origin, long sequence, byte[] topic, int qos, MessageInfo info,
+            MessageBuffer payload) {
+        int length = payload.length();
+        int at = encodeHeader(dst, origin, sequence, topic, qos, info, length);
+        payload.getBytes(0, dst, at, length);
+        return at + length;
+    }
+
+    /** Writes the header and topic of a record; returns where the payload goes. */
+    private static int encodeHeader(byte[] dst, long origin, long sequence, byte[] topic, int qos, MessageInfo info,
+            int length) {
         int total = HEADER_LENGTH + topic.length + length;
         if (total > dst.length) {
             throw new IpcException(IpcError.MESSAGE_TOO_LARGE, "store record of " + total
@@ -43,8 +61,7 @@ record StoredMessage(long origin, long sequence, String topic, int qos, int prio
                 .putShort(TOPIC_LENGTH_OFFSET, (short) topic.length).putLong(SENDER_ID_OFFSET, info.senderId())
                 .putLong(SENDER_PID_OFFSET, info.senderPid());
         System.arraycopy(topic, 0, dst, HEADER_LENGTH, topic.length);
-        System.arraycopy(payload, 0, dst, HEADER_LENGTH + topic.length, length);
-        return total;
+        return HEADER_LENGTH + topic.length;
     }
 
     /**

@@ -1,11 +1,14 @@
 package org.multios.ipc.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.mqtt.test.Mosquitto;
 import org.multios.ipc.queue.MessageQueue;
@@ -52,8 +55,8 @@ class StoreAndForwardTest extends BridgeTestSupport {
         for (int i = 0; i < 6; i++) {
             send(out, "m" + i, 5);
         }
-        // two in the store, one in the drain's hand waiting for room, three still in the source
-        await(bridge, st -> st.queued() == 2 && out.attributes().currentMessages() == 3, 20, "store full, source holds 3");
+        // two in the store, the other four still in the source: none waits in the drain's hands
+        await(bridge, st -> st.queued() == 2 && out.attributes().currentMessages() == 4, 20, "store full, source holds 4");
         assertThat(bridge.status().dropped()).isZero();
     }
 
@@ -71,6 +74,18 @@ class StoreAndForwardTest extends BridgeTestSupport {
         assertThat(queueFile(root, "mqtt.gw-durable")).doesNotExist();
         reopenOnAnEmptyIpcRoot(); // what a reboot leaves of a tmpfs root: nothing
         assertThat(storeContents("mqtt.gw-durable")).containsExactly("m0@4", "m1@4", "m2@4");
+    }
+
+    @Test
+    void aStoreQueueOfSmallerRecordsThanTheBridgeWritesIsRefused() throws Exception {
+        queue("orders", 16);
+        String broker = "tcp://127.0.0.1:" + Mosquitto.freePort();
+        bridge("broker.uri", broker, "client.id", "gw-size", "mappings", "queue orders out fleet/orders 1",
+                "max.message.size", "64");
+        assertThatThrownBy(() -> bridge("broker.uri", broker, "client.id", "gw-size", "mappings",
+                "queue orders out fleet/orders 1", "max.message.size", "4096"))
+                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
+                .hasMessageContaining("'mqtt.gw-size'").hasMessageContaining("up to " + (36 + 12 + 64) + " bytes");
     }
 
     @Test
