@@ -55,8 +55,10 @@ public class GatewayClassSharingTest {
         archive = folder.resolve("minimal.jsa");
         startAndStop(folder.resolve("minimal"), "-XX:ArchiveClassesAtExit=" + archive);
         assertTrue("the run wrote an archive", Files.size(archive) > 1 << 20);
-        Process checksum = new ProcessBuilder("sh", "-c", "cksum < minimal.jsa > minimal.jsa.cksum")
-                .directory(folder.toFile()).inheritIO().start();
+        ProcessBuilder sum = new ProcessBuilder("sh", "-c",
+                "echo \"$(cksum < minimal.jsa) $(readlink -f \"$JAVA\")\" > minimal.jsa.cksum").directory(folder.toFile()).inheritIO();
+        sum.environment().put("JAVA", java());
+        Process checksum = sum.start();
         assertEquals(0, checksum.waitFor());
         madeArchive = Files.move(archive, folder.resolve("made.jsa"));
     }
@@ -121,6 +123,10 @@ public class GatewayClassSharingTest {
         }
     }
 
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     /**
      * Starts a gateway script in a folder of its own (an empty conf/, its own IPC root, any free
      * HTTP port), waits until its console answered, stops it there and returns the log of the
@@ -133,7 +139,7 @@ public class GatewayClassSharingTest {
         Path classLog = work.resolve("classes.txt");
         ProcessBuilder start = new ProcessBuilder(script.toString()).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
-        start.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        start.environment().put("JAVA", java());
         start.environment().put("JAVA_OPTS", String.join(" ", List.of(javaOptions)) + " -Xlog:class+load:file=" + classLog
                 + " -Dfelix.fileinstall.dir=" + conf + " -Dorg.multios.ipc.root=" + work.resolve("ipc")
                 + " -Dorg.osgi.service.http.port=0");
