@@ -29,9 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Start-up of the gateway to a ready console, and its resident memory then (printed at the end
  * of each trial), against a bare
  * Felix with SCR and the Gogo shell started the same way ({@code ipc.gateway/bare-felix.bndrun}):
- * each operation starts {@code java -jar} on the exported jar with a command already waiting on
- * standard input, and ends when the shell has answered it. {@code minimal} is the gateway without
- * the HTTP service and the Web Console ({@code ipc.gateway/minimal.bndrun}). The jars are found in
+ * each operation starts a runtime with a command already waiting on standard input, and ends when
+ * the shell has answered it. {@code gateway} and {@code minimal} (the gateway without the HTTP
+ * service and the Web Console, {@code ipc.gateway/minimal.bndrun}) start as README says, through
+ * the script the build writes beside each jar (its JVM options and class-data sharing archive);
+ * {@code bare-felix} starts with {@code java -jar}, and so does any runtime named with its
+ * {@code .jar} ({@code -p runtime=gateway.jar}: the gateway without the script). The jars are found in
  * the folder the system property {@value #JARS} names, else in {@code ipc.gateway/target} beside
  * the folder of the benchmarks jar (build them first), wherever the benchmark is started from.
  */
@@ -65,9 +68,20 @@ public class GatewayStartup {
     public long startToReadyConsole() throws Exception {
         Path output = work.resolve("output.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Dorg.multios.ipc.root=" + work.resolve("ipc"),
-                "-Dorg.osgi.service.http.port=0", "-jar", jar(runtime + ".jar").toString()))
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        List<String> options = List.of("-Dorg.multios.ipc.root=" + work.resolve("ipc"), "-Dorg.osgi.service.http.port=0");
+        Path script = jarFolder().resolve(runtime);
+        ProcessBuilder start;
+        if (!runtime.endsWith(".jar") && Files.isRegularFile(script)) {
+            start = new ProcessBuilder(script.toString());
+            start.environment().put("JAVA", java);
+            start.environment().put("JAVA_OPTS", String.join(" ", options));
+        } else {
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(options);
+            command.addAll(List.of("-jar", jar(runtime.endsWith(".jar") ? runtime : runtime + ".jar").toString()));
+            start = new ProcessBuilder(command);
+        }
+        process = start.directory(work.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         OutputStream console = process.getOutputStream();
         console.write(("echo " + MARKER + "\n").getBytes(StandardCharsets.UTF_8));
         console.flush();
