@@ -20,6 +20,7 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
 import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
@@ -206,10 +207,22 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     // ------------------------------------------------------------------ operations
 
-    SegmentHandle create(Session session, String name, long size, Permissions permissions) {
+    /** An open that takes a segment of any size. */
+    private static final long ANY_SIZE = -1;
+
+    /**
+     * The create rule: opens the named segment if it exists with {@code size} bytes, else creates
+     * it; {@code exclusive} demands a new one.
+     */
+    SegmentHandle openOrCreate(Session session, String name, long size, Permissions permissions, boolean exclusive) {
         checkOpen();
         directory.path(name);
         checkSize(size, "shared memory '" + name + "'");
+        return CreateRule.openOrCreate(exclusive, () -> open(session, name, size),
+                () -> create(session, name, size, permissions));
+    }
+
+    private SegmentHandle create(Session session, String name, long size, Permissions permissions) {
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.ADMIN);
         caller.reserve(Quota.SHARED_MEMORY_BYTES, size);
@@ -273,9 +286,17 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     SegmentHandle open(Session session, String name) {
         checkOpen();
+        return open(session, name, ANY_SIZE);
+    }
+
+    /** Opens a named segment, which must have {@code size} bytes unless that is {@link #ANY_SIZE}. */
+    private SegmentHandle open(Session session, String name, long size) {
         ObjectDirectory.Opened opened = directory.open(name,
                 SegmentDescriptor.fileLength(environment.limits().get(Limit.SEGMENT_SIZE)));
         Segment segment = attach(name, opened);
+        if (size != ANY_SIZE && segment.size() != size) {
+            throw CreateRule.mismatch("shared memory '" + name + "'", "size", segment.size(), size);
+        }
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,
                 ObjectDirectory.permissionsOf(opened), Rights.READ);
@@ -384,12 +405,22 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
         @Override
         public org.multios.ipc.shm.SharedMemory create(String name, long size, Permissions permissions) {
+            return create(name, size, permissions, false);
+        }
+
+        @Override
+        public org.multios.ipc.shm.SharedMemory create(String name, long size, int mode, boolean exclusive) {
+            return create(name, size, Permissions.of(session.caller().process(), mode), exclusive);
+        }
+
+        private org.multios.ipc.shm.SharedMemory create(String name, long size, Permissions permissions,
+                boolean exclusive) {
             if (permissions == null) {
                 throw IpcException.invalidArgument("shared memory '" + name + "': permissions must be given");
             }
             session.enter();
             try {
-                return mechanism.create(session, name, size, permissions);
+                return mechanism.openOrCreate(session, name, size, permissions, exclusive);
             } finally {
                 session.exit();
             }

@@ -21,6 +21,7 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
@@ -36,6 +37,17 @@ import org.multios.ipc.spi.Grant;
 final class SyncStore {
     /** A page mapped for a caller, with the rights granted. */
     record Attached(SyncObject object, Grant grant) {
+    }
+
+    /** Checks that an existing object's options are those a create asked for. */
+    @FunctionalInterface
+    interface OptionCheck {
+        /**
+         * @param existing the object's page
+         * @param what     the object, for messages
+         * @throws IpcException ALREADY_EXISTS from {@link CreateRule#mismatch} if an option differs
+         */
+        void check(MappedRegion existing, String what);
     }
 
     private final Supplier<IpcEnvironment> environment;
@@ -57,13 +69,24 @@ final class SyncStore {
         return directories.get(type);
     }
 
-    Attached create(CallerContext caller, ObjectType type, String name, Permissions permissions,
-            Consumer<MappedRegion> init) {
-        ObjectDirectory dir = directory(type);
-        dir.path(name);
+    /**
+     * The create rule: opens the named object with {@code openRights} if it exists and
+     * {@code options} accepts it, else creates it with {@code init}; {@code exclusive} demands a
+     * new one.
+     */
+    Attached openOrCreate(CallerContext caller, ObjectType type, String name, Permissions permissions,
+            boolean exclusive, int openRights, OptionCheck options, Consumer<MappedRegion> init) {
+        directory(type).path(name);
         if (permissions == null) {
             throw IpcException.invalidArgument(type.label() + " '" + name + "': permissions must be given");
         }
+        return CreateRule.openOrCreate(exclusive, () -> open(caller, type, name, openRights, options),
+                () -> create(caller, type, name, permissions, init));
+    }
+
+    private Attached create(CallerContext caller, ObjectType type, String name, Permissions permissions,
+            Consumer<MappedRegion> init) {
+        ObjectDirectory dir = directory(type);
         environment.get().limits().check(Limit.OBJECTS, dir.names().size() + 1L, type.label() + " objects");
         Grant grant = caller.authorize(type, name, permissions, Rights.ADMIN);
         IpcProcess self = caller.process();
@@ -93,10 +116,15 @@ final class SyncStore {
     }
 
     Attached open(CallerContext caller, ObjectType type, String name, int requested) {
+        return open(caller, type, name, requested, (existing, what) -> { });
+    }
+
+    private Attached open(CallerContext caller, ObjectType type, String name, int requested, OptionCheck options) {
         ObjectDirectory dir = directory(type);
         ObjectDirectory.Opened opened = dir.open(name, SyncDescriptor.FILE_LENGTH);
         String what = type.label() + " '" + name + "'";
         ObjectFileHeader header = verified(opened, type, opened.region().length(), what);
+        options.check(opened.region(), what);
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
         Grant grant = caller.authorize(type, name, permissions, requested);
         if (grant.rights() == Rights.NONE) {
