@@ -25,7 +25,9 @@ import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -147,7 +149,11 @@ final class SyncStore {
      * its capacity read by {@code capacity}.
      */
     static ObjectInfo describe(ObjectDirectory dir, ObjectType type, String name, ToLongFunction<MappedRegion> capacity) {
-        ObjectDirectory.Opened copy = dir.snapshot(name, SyncDescriptor.FILE_LENGTH);
+        return describe(dir, type, name, dir.snapshot(name, SyncDescriptor.FILE_LENGTH), capacity);
+    }
+
+    private static ObjectInfo describe(ObjectDirectory dir, ObjectType type, String name, ObjectDirectory.Opened copy,
+            ToLongFunction<MappedRegion> capacity) {
         ObjectFileHeader header = verified(copy, type, copy.attributes().size(), type.label() + " '" + name + "'");
         SyncObject object = new SyncObject(type, copy.inode(), name, copy.region(), dir,
                 creatorOf(header, ObjectDirectory.permissionsOf(copy)), null);
@@ -194,10 +200,21 @@ final class SyncStore {
         return infos;
     }
 
+    /**
+     * Removes the named objects of a kind whose creator is dead for certain and that no process
+     * may map ({@link StaleObjects}), described with their capacity read by {@code capacity}.
+     */
+    List<ObjectInfo> collectStale(ObjectType type, ProcessMaps processMaps, ToLongFunction<MappedRegion> capacity) {
+        ObjectDirectory dir = directory(type);
+        return new StaleObjects(dir, SyncDescriptor.FILE_LENGTH, SyncDescriptor.CREATOR, SyncDescriptor.CREATOR_NAMESPACE,
+                (name, copy) -> describe(dir, type, name, copy, capacity)).collect(processMaps, () -> { });
+    }
+
     /** Writes the common header and the platform default wait strategy; the kind's init may replace it. */
     private void header(MappedRegion region, ObjectType type, int mode, IpcProcess self) {
         region.putInt(SyncDescriptor.WAIT_STRATEGY, WaitLoop.word(defaultWaitStrategy.get()));
         new ObjectFileHeader(region).initialize(type, SyncDescriptor.LAYOUT_VERSION, SyncDescriptor.FILE_LENGTH, 0, mode,
                 self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+        StaleObjects.recordCreator(region, SyncDescriptor.CREATOR, SyncDescriptor.CREATOR_NAMESPACE);
     }
 }
