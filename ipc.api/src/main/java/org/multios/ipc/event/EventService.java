@@ -57,7 +57,8 @@ public interface EventService {
     Event create(String name, EventType type, Set<EventFlag> flags, Permissions permissions);
 
     /**
-     * Opens or creates a named event; a new one is owned by the caller's user and primary group, with the given mode.
+     * Opens or creates a named event; a new one is owned by the caller's user and primary group,
+     * with the given mode.
      *
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT also for a mode outside 0..0777;
      *         otherwise as {@link #create(String, EventType, Set, Permissions)}

@@ -30,16 +30,16 @@ public interface SharedMemoryService {
      * @param permissions owner, group and mode of the segment (and of its file)
      * @return a handle on the new segment
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT for a bad name or a size below 1;
-     *         ALREADY_EXISTS if a segment of another size has that name; LIMIT_EXCEEDED if the size passes the
-     *         segment size limit, or the object count or the caller's quota would be passed;
-     *         PERMISSION_DENIED if the policy does not let the caller create it or give it
+     *         ALREADY_EXISTS if a segment of another size has that name; LIMIT_EXCEEDED if the size
+     *         passes the segment size limit, or the object count or the caller's quota would be
+     *         passed; PERMISSION_DENIED if the policy does not let the caller create it or give it
      *         that owner; IO_ERROR if the file cannot be made
      */
     SharedMemory create(String name, long size, Permissions permissions);
 
     /**
-     * Opens or creates a named segment; a new one is owned by the calling process's user and primary group, with the
-     * given mode. Otherwise as {@link #create(String, long, Permissions)}.
+     * Opens or creates a named segment; a new one is owned by the calling process's user and
+     * primary group, with the given mode. Otherwise as {@link #create(String, long, Permissions)}.
      *
      * @param mode POSIX mode bits, 0 to 0777 (for example {@code 0660})
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT also for a mode outside 0..0777

@@ -61,8 +61,8 @@ public interface SyncService {
     Semaphore createSemaphore(String name, SemaphoreOptions options, Permissions permissions);
 
     /**
-     * Opens or creates a named semaphore; a new one is owned by the caller's user and primary group, with the given
-     * mode (0 to 0777).
+     * Opens or creates a named semaphore; a new one is owned by the caller's user and primary
+     * group, with the given mode (0 to 0777).
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
@@ -99,7 +99,8 @@ public interface SyncService {
     Mutex createMutex(String name, MutexOptions options, Permissions permissions);
 
     /**
-     * Opens or creates a named mutex; a new one is owned by the caller's user and primary group, with the given mode.
+     * Opens or creates a named mutex; a new one is owned by the caller's user and primary group,
+     * with the given mode.
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
@@ -136,8 +137,8 @@ public interface SyncService {
     Condition createCondition(String name, Permissions permissions);
 
     /**
-     * Opens or creates a named condition variable; a new one is owned by the caller's user and primary group, with
-     * the given mode.
+     * Opens or creates a named condition variable; a new one is owned by the caller's user and
+     * primary group, with the given mode.
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
