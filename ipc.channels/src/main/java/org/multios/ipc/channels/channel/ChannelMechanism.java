@@ -284,15 +284,15 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     private ChannelEnd open(ChannelSession session, String name, ChannelSide side, int rights, ChannelOptions asked) {
         ObjectDirectory.Opened opened = directory.open(name, maxFileLength());
         ChannelFile file = ChannelFile.of(name, opened, directory, opened.region().length(), true);
-        if (asked != null) {
-            sameSizes(file, asked);
-        }
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectDirectory.permissionsOf(opened), rights);
         if (!opened.writable()) {
             caller.denied(ObjectType.CHANNEL, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
                     file.displayName(), caller.process().toString());
+        }
+        if (asked != null) {
+            sameSizes(file, asked); // after access is granted: its sizes are no secret then
         }
         return session.track(new ChannelHandle(this, session, file, side, grant, null));
     }

@@ -230,12 +230,12 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         ObjectDirectory.Opened opened = directory.open(name,
                 SegmentDescriptor.fileLength(environment.limits().get(Limit.SEGMENT_SIZE)));
         Segment segment = attach(name, opened);
-        if (size != ANY_SIZE && segment.size() != size) {
-            throw CreateRule.mismatch("shared memory '" + name + "'", "size", segment.size(), size);
-        }
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,
                 ObjectDirectory.permissionsOf(opened), Rights.READ);
+        if (size != ANY_SIZE && segment.size() != size) {
+            throw CreateRule.mismatch("shared memory '" + name + "'", "size", segment.size(), size);
+        }
         return session.track(new SegmentHandle(session, segment, grant, opened.writable()));
     }
 

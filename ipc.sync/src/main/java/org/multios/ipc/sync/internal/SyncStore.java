@@ -126,7 +126,6 @@ final class SyncStore {
         ObjectDirectory.Opened opened = dir.open(name, SyncDescriptor.FILE_LENGTH);
         String what = type.label() + " '" + name + "'";
         ObjectFileHeader header = verified(opened, type, opened.region().length(), what);
-        options.check(opened.region(), what);
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
         Grant grant = caller.authorize(type, name, permissions, requested);
         if (grant.rights() == Rights.NONE) {
@@ -140,6 +139,7 @@ final class SyncStore {
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)", what,
                     caller.process().toString());
         }
+        options.check(opened.region(), what); // after access is granted: its options are no secret then
         return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir,
                 creatorOf(header, permissions), null), grant);
     }
