@@ -5,6 +5,32 @@
  * {@link org.multios.ipc.Rights}), names, statistics, limits, quotas, the runtime view of
  * live objects and processes ({@link org.multios.ipc.IpcRuntime}) and the plain-Java
  * bootstrap ({@link org.multios.ipc.Ipc}).
+ *
+ * <h2>Creating a named object</h2>
+ * Every mechanism's named {@code create} follows one rule, as POSIX {@code open} with
+ * {@code O_CREAT}: it <b>opens the object if it exists and creates it otherwise</b>. An existing
+ * object must have the options that shape it (a queue's sizes and durability, a segment's size,
+ * a channel's buffer and message limits, a semaphore's maximum, a mutex's recursive and robust
+ * settings, an event's type); if one differs the create fails with
+ * {@link org.multios.ipc.IpcError#ALREADY_EXISTS} and a message naming the object, the option
+ * and both values. Its state (a semaphore's value, an event's signal, messages, bytes) and its
+ * owner and mode stay the existing object's, and the handle holds the rights those permissions
+ * and the policy give the caller. An <b>exclusive</b> create (the {@code EXCLUSIVE} flag, an
+ * {@code withExclusive(true)} option, or the {@code exclusive} argument, depending on the
+ * mechanism, as {@code O_EXCL}) demands a new object and fails with ALREADY_EXISTS if the name
+ * is taken. A component may therefore create its objects each time it is activated.
+ *
+ * <h2>The life of a named object</h2>
+ * A named object belongs to no bundle: it lives in the IPC root (a file, or a FIFO, under
+ * {@code /dev/shm/multios-ipc-<user>} by default) until someone with
+ * {@link org.multios.ipc.Rights#ADMIN} unlinks it, or the machine restarts (durable queues live
+ * on disk and survive that too). Closing a handle, stopping, updating or uninstalling the bundle
+ * that made it, or stopping the gateway leaves it, with its contents, for the next open. Its
+ * owner, group and mode are those it was created with (changed by {@code setPermissions});
+ * the process that created it is recorded in its file. Unlink an object when what it carries
+ * has no further use (a bundle's own scratch objects when it is uninstalled, not when it stops);
+ * unlinking frees the name at once while open handles keep working, as POSIX {@code unlink}.
+ * Anonymous objects are different: they go with their last handle or their creator.
  */
 @Export
 @Version("2.0.0")

@@ -26,9 +26,12 @@ import org.multios.ipc.WaitStrategy;
  * @param waitStrategy   how waits on the channel spend the time before they sleep in the kernel;
  *                       null for the platform default ({@link WaitStrategy#fromConfiguration}),
  *                       which the channel then reports
+ * @param exclusive      whether a named create must make a new channel (ALREADY_EXISTS if the
+ *                       name is taken) instead of opening an existing one; see
+ *                       {@link ChannelService#create(String, ChannelOptions)}
  */
 public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode,
-        WaitStrategy waitStrategy) {
+        WaitStrategy waitStrategy, boolean exclusive) {
 
     /** {@link #maxMessages()} value for no bound on the message count other than the bytes. */
     public static final int NO_MESSAGE_LIMIT = 0;
@@ -64,6 +67,11 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
         }
     }
 
+    /** Options that open an existing channel of the name, if there is one. */
+    public ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode, WaitStrategy waitStrategy) {
+        this(bufferSize, maxMessages, maxMessageSize, mode, waitStrategy, false);
+    }
+
     /** Options with the platform default wait strategy. */
     public ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode) {
         this(bufferSize, maxMessages, maxMessageSize, mode, null);
@@ -95,7 +103,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      */
     public ChannelOptions withBufferSize(int newBufferSize) {
         return new ChannelOptions(newBufferSize, maxMessages, Math.min(maxMessageSize, Math.max(newBufferSize, 1)),
-                mode, waitStrategy);
+                mode, waitStrategy, exclusive);
     }
 
     /**
@@ -104,7 +112,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if {@code newMaxMessages < 0}
      */
     public ChannelOptions withMaxMessages(int newMaxMessages) {
-        return new ChannelOptions(bufferSize, newMaxMessages, maxMessageSize, mode, waitStrategy);
+        return new ChannelOptions(bufferSize, newMaxMessages, maxMessageSize, mode, waitStrategy, exclusive);
     }
 
     /**
@@ -113,7 +121,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if it is not in 1..bufferSize
      */
     public ChannelOptions withMaxMessageSize(int newMaxMessageSize) {
-        return new ChannelOptions(bufferSize, maxMessages, newMaxMessageSize, mode, waitStrategy);
+        return new ChannelOptions(bufferSize, maxMessages, newMaxMessageSize, mode, waitStrategy, exclusive);
     }
 
     /**
@@ -122,12 +130,17 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if it is not in 0..0777
      */
     public ChannelOptions withMode(int newMode) {
-        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, newMode, waitStrategy);
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, newMode, waitStrategy, exclusive);
     }
 
     /** A copy with another wait strategy (null: the platform default). */
     public ChannelOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
-        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, newWaitStrategy);
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, newWaitStrategy, exclusive);
+    }
+
+    /** A copy whose named create demands a new channel (or, with false, opens an existing one). */
+    public ChannelOptions withExclusive(boolean newExclusive) {
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, waitStrategy, newExclusive);
     }
 
     /** Whether the message count is bounded by {@link #maxMessages()} as well as by bytes. */

@@ -19,6 +19,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * only through their handle and are destroyed when their last handle closes or their creator
  * goes.
  *
+ * <p>A named create follows the platform's create rule (see {@link org.multios.ipc}): it opens
+ * the event if it exists, with the rights its permissions give (ALREADY_EXISTS if its
+ * {@link EventType} differs; its state and permissions are the existing event's), and creates it
+ * otherwise; {@link EventFlag#EXCLUSIVE} demands a new event.
+ *
  * <p><b>Waiting for several events.</b> The list must hold 1 to {@link #MAX_WAIT_EVENTS}
  * distinct, open handles made by this service, each with {@link org.multios.ipc.Rights#READ};
  * otherwise the wait fails with INVALID_ARGUMENT (or CLOSED, PERMISSION_DENIED) before
@@ -42,16 +47,18 @@ public interface EventService {
     Event create(EventType type, Set<EventFlag> flags);
 
     /**
-     * Creates a named event.
+     * Opens or creates a named event.
      *
-     * @throws org.multios.ipc.IpcException INVALID_ARGUMENT for a bad name; ALREADY_EXISTS;
+     * @throws org.multios.ipc.IpcException INVALID_ARGUMENT for a bad name; ALREADY_EXISTS for
+     *         an exclusive create of a taken name or an existing event of another type;
      *         LIMIT_EXCEEDED; PERMISSION_DENIED if the policy refuses; IO_ERROR if the file
      *         cannot be made
      */
     Event create(String name, EventType type, Set<EventFlag> flags, Permissions permissions);
 
     /**
-     * Creates a named event owned by the caller's user and primary group, with the given mode.
+     * Opens or creates a named event; a new one is owned by the caller's user and primary group,
+     * with the given mode.
      *
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT also for a mode outside 0..0777;
      *         otherwise as {@link #create(String, EventType, Set, Permissions)}

@@ -19,7 +19,7 @@
  * its waiters with CLOSED.
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package org.multios.ipc.event;
 
 import org.osgi.annotation.bundle.Export;

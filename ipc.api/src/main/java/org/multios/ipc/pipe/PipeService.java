@@ -47,16 +47,26 @@ public interface PipeService {
     Pipe create(int bufferSize, Set<PipeFlag> flags);
 
     /**
-     * Creates a named pipe: a FIFO file of that name with owner, group and mode set (the umask
-     * does not apply), as {@code mkfifo}. No end is opened.
+     * Creates a named pipe if there is none of that name (the platform's create rule, see
+     * {@link org.multios.ipc}): a FIFO file of that name with owner, group and mode set (the
+     * umask does not apply), as {@code mkfifo}. An existing pipe is left as it is. No end is
+     * opened.
      *
      * @param mode the permission bits, 0 to {@link Permissions#MAX_MODE}
-     * @throws IpcException INVALID_ARGUMENT for a bad name or mode; ALREADY_EXISTS if a pipe of
-     *                      that name exists; LIMIT_EXCEEDED as described in the class
+     * @throws IpcException INVALID_ARGUMENT for a bad name or mode; CORRUPTED if the file of that
+     *                      name is not a FIFO; LIMIT_EXCEEDED as described in the class
      *                      description; UNSUPPORTED where the operating system has no FIFOs;
      *                      IO_ERROR if the file cannot be made
      */
     void createNamed(String name, int mode);
+
+    /**
+     * Creates a named pipe; with {@code exclusive}, only a new one will do (ALREADY_EXISTS if a
+     * pipe of that name exists), else as {@link #createNamed(String, int)}.
+     *
+     * @throws IpcException as {@link #createNamed(String, int)}
+     */
+    void createNamed(String name, int mode, boolean exclusive);
 
     /** Opens the reading end of a named pipe, blocking: {@link #openReader(String, Set)} with no flags. */
     PipeReader openReader(String name);

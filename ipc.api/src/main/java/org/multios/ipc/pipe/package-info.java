@@ -29,7 +29,7 @@
  * </ul>
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package org.multios.ipc.pipe;
 
 import org.osgi.annotation.bundle.Export;

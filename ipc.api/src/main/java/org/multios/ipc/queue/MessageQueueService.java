@@ -33,11 +33,14 @@ public interface MessageQueueService {
     /**
      * Opens the named queue, creating it if it does not exist ({@code mq_open} with
      * {@code O_CREAT}, plus {@code O_EXCL} if {@link QueueFlag#EXCLUSIVE} is in the options).
-     * A creator gets {@link Rights#ALL}; opening an existing queue asks for
-     * {@link Rights#READ_WRITE} and ignores the sizes and mode of {@code options}.
+     * This is the platform's create rule (see {@link org.multios.ipc}). A creator gets
+     * {@link Rights#ALL}; opening an existing queue asks for {@link Rights#READ_WRITE}, and the
+     * queue must have the largest message, message count and durability of {@code options} (its
+     * mode stays).
      *
      * @throws IpcException INVALID_ARGUMENT for a bad name or null options; ALREADY_EXISTS if
-     *                      the queue exists and the options hold {@link QueueFlag#EXCLUSIVE};
+     *                      the queue exists and the options hold {@link QueueFlag#EXCLUSIVE}, or
+     *                      its sizes or durability differ from the options';
      *                      PERMISSION_DENIED if the queue exists and does not grant read and
      *                      write; LIMIT_EXCEEDED as described in the class description;
      *                      CORRUPTED if an existing file of that name is not a queue of this

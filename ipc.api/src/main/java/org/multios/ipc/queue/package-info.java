@@ -45,7 +45,7 @@
  * loss.
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package org.multios.ipc.queue;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,12 +12,17 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link org.multios.ipc.Quota#SHARED_MEMORY_BYTES} quota. A new segment is filled with zeros.
  * Names are checked with {@link org.multios.ipc.IpcNames#requireValid} in the
  * {@link org.multios.ipc.ObjectType#SHARED_MEMORY} namespace before any file is touched.
+ *
+ * <p>A named create follows the platform's create rule (see {@link org.multios.ipc}): it opens
+ * the segment if it exists, with the rights its permissions give (ALREADY_EXISTS if its size
+ * differs; its contents and permissions are the existing segment's), and creates it otherwise;
+ * {@link #create(String, long, int, boolean) exclusive} demands a new segment.
  */
 @ProviderType
 public interface SharedMemoryService {
     /**
-     * Creates a named segment with the given owner, group and mode. The creator's handle has
-     * every right the permissions give its process, always including
+     * Opens or creates a named segment; a new one gets the given owner, group and mode. The
+     * creator's handle has every right the permissions give its process, always including
      * {@link org.multios.ipc.Rights#ADMIN} when it is the owner.
      *
      * @param name        the segment's name
@@ -25,21 +30,30 @@ public interface SharedMemoryService {
      * @param permissions owner, group and mode of the segment (and of its file)
      * @return a handle on the new segment
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT for a bad name or a size below 1;
-     *         ALREADY_EXISTS if a segment has that name; LIMIT_EXCEEDED if the size passes the
-     *         segment size limit, or the object count or the caller's quota would be passed;
-     *         PERMISSION_DENIED if the policy does not let the caller create it or give it
+     *         ALREADY_EXISTS if a segment of another size has that name; LIMIT_EXCEEDED if the size
+     *         passes the segment size limit, or the object count or the caller's quota would be
+     *         passed; PERMISSION_DENIED if the policy does not let the caller create it or give it
      *         that owner; IO_ERROR if the file cannot be made
      */
     SharedMemory create(String name, long size, Permissions permissions);
 
     /**
-     * Creates a named segment owned by the calling process's user and primary group, with the
-     * given mode. Otherwise as {@link #create(String, long, Permissions)}.
+     * Opens or creates a named segment; a new one is owned by the calling process's user and
+     * primary group, with the given mode. Otherwise as {@link #create(String, long, Permissions)}.
      *
      * @param mode POSIX mode bits, 0 to 0777 (for example {@code 0660})
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT also for a mode outside 0..0777
      */
     SharedMemory create(String name, long size, int mode);
+
+    /**
+     * Creates a named segment owned by the calling process's user and primary group; with
+     * {@code exclusive}, only a new one will do (ALREADY_EXISTS if the name is taken), else as
+     * {@link #create(String, long, int)}.
+     *
+     * @throws org.multios.ipc.IpcException as {@link #create(String, long, int)}
+     */
+    SharedMemory create(String name, long size, int mode, boolean exclusive);
 
     /**
      * Opens an existing named segment. The handle holds the rights the segment's permissions

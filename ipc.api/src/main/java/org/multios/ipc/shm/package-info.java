@@ -17,7 +17,7 @@
  * ({@link org.multios.ipc.Limit#SEGMENT_SIZE}) is configurable beyond 2 GiB.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.multios.ipc.shm;
 
 import org.osgi.annotation.bundle.Export;

@@ -14,10 +14,17 @@ import org.multios.ipc.WaitStrategy;
  *                  {@link LockResult#ACQUIRED} with no indication
  * @param waitStrategy how lockers wait (null: the platform default); see
  *                  {@link org.multios.ipc.WaitStrategy}
+ * @param exclusive whether a create must make a new mutex (ALREADY_EXISTS if the name is
+ *                  taken) instead of opening an existing one; see {@link SyncService}
  */
-public record MutexOptions(boolean recursive, boolean robust, WaitStrategy waitStrategy) {
+public record MutexOptions(boolean recursive, boolean robust, WaitStrategy waitStrategy, boolean exclusive) {
     /** Non-recursive and robust: the default. */
     public static final MutexOptions DEFAULT = new MutexOptions(false, true);
+
+    /** Options that open an existing mutex of the name, if there is one. */
+    public MutexOptions(boolean recursive, boolean robust, WaitStrategy waitStrategy) {
+        this(recursive, robust, waitStrategy, false);
+    }
 
     /** Options with the platform default wait strategy. */
     public MutexOptions(boolean recursive, boolean robust) {
@@ -26,16 +33,21 @@ public record MutexOptions(boolean recursive, boolean robust, WaitStrategy waitS
 
     /** A copy that is (or is not) recursive. */
     public MutexOptions withRecursive(boolean newRecursive) {
-        return new MutexOptions(newRecursive, robust, waitStrategy);
+        return new MutexOptions(newRecursive, robust, waitStrategy, exclusive);
     }
 
     /** A copy that is (or is not) robust. */
     public MutexOptions withRobust(boolean newRobust) {
-        return new MutexOptions(recursive, newRobust, waitStrategy);
+        return new MutexOptions(recursive, newRobust, waitStrategy, exclusive);
     }
 
     /** A copy with another wait strategy (null: the platform default). */
     public MutexOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
-        return new MutexOptions(recursive, robust, newWaitStrategy);
+        return new MutexOptions(recursive, robust, newWaitStrategy, exclusive);
+    }
+
+    /** A copy whose create demands a new mutex (or, with false, opens an existing one). */
+    public MutexOptions withExclusive(boolean newExclusive) {
+        return new MutexOptions(recursive, robust, waitStrategy, newExclusive);
     }
 }

@@ -11,8 +11,10 @@ import org.multios.ipc.WaitStrategy;
  *                {@link Semaphore#release()} past it fails with LIMIT_EXCEEDED
  * @param waitStrategy how acquirers wait (null: the platform default); see
  *                {@link org.multios.ipc.WaitStrategy}
+ * @param exclusive whether a create must make a new semaphore (ALREADY_EXISTS if the name is
+ *                taken) instead of opening an existing one; see {@link SyncService}
  */
-public record SemaphoreOptions(int initial, int max, WaitStrategy waitStrategy) {
+public record SemaphoreOptions(int initial, int max, WaitStrategy waitStrategy, boolean exclusive) {
     /** The largest maximum value (POSIX {@code SEM_VALUE_MAX} is at least 32767). */
     public static final int MAX_VALUE = Integer.MAX_VALUE;
 
@@ -29,6 +31,11 @@ public record SemaphoreOptions(int initial, int max, WaitStrategy waitStrategy) 
         if (initial < 0 || initial > max) {
             throw IpcException.invalidArgument("semaphore initial value " + initial + " is outside 0.." + max);
         }
+    }
+
+    /** Options that open an existing semaphore of the name, if there is one. */
+    public SemaphoreOptions(int initial, int max, WaitStrategy waitStrategy) {
+        this(initial, max, waitStrategy, false);
     }
 
     /** Options with the platform default wait strategy. */
@@ -48,11 +55,16 @@ public record SemaphoreOptions(int initial, int max, WaitStrategy waitStrategy) 
 
     /** A copy with another maximum. */
     public SemaphoreOptions withMax(int newMax) {
-        return new SemaphoreOptions(initial, newMax, waitStrategy);
+        return new SemaphoreOptions(initial, newMax, waitStrategy, exclusive);
     }
 
     /** A copy with another wait strategy (null: the platform default). */
     public SemaphoreOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
-        return new SemaphoreOptions(initial, max, newWaitStrategy);
+        return new SemaphoreOptions(initial, max, newWaitStrategy, exclusive);
+    }
+
+    /** A copy whose create demands a new semaphore (or, with false, opens an existing one). */
+    public SemaphoreOptions withExclusive(boolean newExclusive) {
+        return new SemaphoreOptions(initial, max, waitStrategy, newExclusive);
     }
 }

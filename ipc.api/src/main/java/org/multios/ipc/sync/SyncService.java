@@ -15,8 +15,15 @@ import org.osgi.annotation.versioning.ProviderType;
  * shared with other processes; anonymous objects are reachable only through their handle and
  * are destroyed when their last handle closes or their creator goes.
  *
+ * <p>The named create methods follow the platform's create rule (see {@link org.multios.ipc}):
+ * they open the object if it exists and create it otherwise; an existing semaphore must have
+ * the maximum asked for, an existing mutex the same recursive and robust settings (its initial
+ * value, wait strategy and permissions are the existing object's). {@code withExclusive(true)}
+ * in the options (for a condition, the {@code exclusive} argument) demands a new object.
+ *
  * <p>Common errors of the create methods: INVALID_ARGUMENT for a bad name or mode;
- * ALREADY_EXISTS if an object of that kind has the name; LIMIT_EXCEEDED if the object count
+ * ALREADY_EXISTS for an exclusive create of a taken name, or an existing object whose options
+ * differ (the message names the object and the option); LIMIT_EXCEEDED if the object count
  * ({@link org.multios.ipc.Limit#OBJECTS}) or the caller's
  * {@link org.multios.ipc.Quota#OBJECTS} quota would be passed; PERMISSION_DENIED if the
  * policy refuses; IO_ERROR if the file cannot be made. Of the open methods: NOT_FOUND,
@@ -47,15 +54,15 @@ public interface SyncService {
     Semaphore createSemaphore(SemaphoreOptions options);
 
     /**
-     * Creates a named semaphore.
+     * Opens or creates a named semaphore.
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
     Semaphore createSemaphore(String name, SemaphoreOptions options, Permissions permissions);
 
     /**
-     * Creates a named semaphore owned by the caller's user and primary group, with the given
-     * mode (0 to 0777).
+     * Opens or creates a named semaphore; a new one is owned by the caller's user and primary
+     * group, with the given mode (0 to 0777).
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
@@ -85,14 +92,15 @@ public interface SyncService {
     Mutex createMutex(MutexOptions options);
 
     /**
-     * Creates a named mutex.
+     * Opens or creates a named mutex.
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
     Mutex createMutex(String name, MutexOptions options, Permissions permissions);
 
     /**
-     * Creates a named mutex owned by the caller's user and primary group, with the given mode.
+     * Opens or creates a named mutex; a new one is owned by the caller's user and primary group,
+     * with the given mode.
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
@@ -122,19 +130,28 @@ public interface SyncService {
     Condition createCondition();
 
     /**
-     * Creates a named condition variable.
+     * Opens or creates a named condition variable.
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
     Condition createCondition(String name, Permissions permissions);
 
     /**
-     * Creates a named condition variable owned by the caller's user and primary group, with
-     * the given mode.
+     * Opens or creates a named condition variable; a new one is owned by the caller's user and
+     * primary group, with the given mode.
      *
      * @throws org.multios.ipc.IpcException as described for the service
      */
     Condition createCondition(String name, int mode);
+
+    /**
+     * Creates a named condition variable owned by the caller's user and primary group; with
+     * {@code exclusive}, only a new one will do (ALREADY_EXISTS if the name is taken), else as
+     * {@link #createCondition(String, int)}.
+     *
+     * @throws org.multios.ipc.IpcException as described for the service
+     */
+    Condition createCondition(String name, int mode, boolean exclusive);
 
     /**
      * Opens a named condition variable.

@@ -405,7 +405,7 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         Path fifo = root.resolve("pipe").resolve("fw-fifo");
         assertTrue("the named pipe is a file under this test's root", Files.exists(fifo, LinkOption.NOFOLLOW_LINKS));
         assertFalse("the named pipe is not a regular file", Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS));
-        expectError(IpcError.ALREADY_EXISTS, "create the named pipe twice", () -> theirs.createNamed("fw-fifo", 0660));
+        expectError(IpcError.ALREADY_EXISTS, "create the named pipe twice", () -> theirs.createNamed("fw-fifo", 0660, true));
 
         PipeReader reader = keep(theirs.openReader("fw-fifo"));
         assertEquals("no writer yet: nothing available", PipeReader.NOTHING_AVAILABLE,
@@ -545,7 +545,7 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
         QueueRegistration listenerAgain = keep(keep(after.open("fw-listen-probe")).register(q -> { }));
         assertTrue("the listener slot of the stopped registration is free again", listenerAgain.isActive());
         PipeService pipesAfter = service(fixtureContext(), PipeService.class);
-        expectError(IpcError.ALREADY_EXISTS, "the named pipe stays", () -> pipesAfter.createNamed("fw-stop-fifo", 0660));
+        expectError(IpcError.ALREADY_EXISTS, "the named pipe stays", () -> pipesAfter.createNamed("fw-stop-fifo", 0660, true));
         assertTrue(runtime().object(ObjectType.QUEUE, "fw-kept").isPresent());
     }
 
@@ -639,7 +639,7 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
 
             PipeService pipesAfter = service(context, PipeService.class);
             expectError(IpcError.ALREADY_EXISTS, "the named pipe stays",
-                    () -> pipesAfter.createNamed("fw-re-fifo", 0600));
+                    () -> pipesAfter.createNamed("fw-re-fifo", 0600, true));
             try (Pipe pipe = pipesAfter.create(16, Set.of())) {
                 pipe.writer().write(new byte[] { 1, 2, 3 }, 0, 3);
                 assertEquals("unnamed pipes work after the reinstall", 3, pipe.reader().read(new byte[8], 0, 8));

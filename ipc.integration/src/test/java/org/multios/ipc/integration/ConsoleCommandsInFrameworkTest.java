@@ -24,6 +24,7 @@ import org.junit.runner.RunWith;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.osgi.framework.ServiceReference;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
@@ -88,6 +89,21 @@ public class ConsoleCommandsInFrameworkTest extends IpcTestSupport {
         for (String p : parts) {
             assertTrue("'" + p + "' in:\n" + output, output.contains(p));
         }
+    }
+
+    @Test(timeout = 120_000)
+    public void helpIpcListsEveryCommandWithItsDescription() throws Exception {
+        String overview = run("help ipc");
+        String listing = run("ipc");
+        for (ServiceReference<?> ref : references(null, "(osgi.command.scope=ipc)")) {
+            Object functions = ref.getProperty("osgi.command.function");
+            for (String f : functions instanceof String[] many ? many : new String[] { functions.toString() }) {
+                contains(overview, " " + f);
+                contains(listing, "ipc:" + f + " ");
+            }
+        }
+        contains(listing, "ipc:semacquire <name> <timeout in milliseconds> - acquires (waits on) a named semaphore",
+                "ipc:sempost <name> - the former name of semrelease");
     }
 
     @Test(timeout = 120_000)

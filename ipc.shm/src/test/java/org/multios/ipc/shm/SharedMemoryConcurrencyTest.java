@@ -144,6 +144,33 @@ class SharedMemoryConcurrencyTest extends ShmTestSupport {
     }
 
     @Test
+    void concurrentOpenOrCreatesOfOneNameAllGetTheOneSegment() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            IpcContext a = open();
+            IpcContext b = open();
+            int threads = 12;
+            for (int round = 0; round < 5; round++) {
+                String name = "shared-" + round;
+                List<Callable<Object>> tasks = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    SharedMemoryService service = shm(t % 2 == 0 ? a : b);
+                    tasks.add(() -> service.create(name, 64 * 1024, 0600));
+                }
+                List<Object> results = runTogether(tasks);
+                assertThat(results).as("round %d", round).hasSize(threads).allMatch(SharedMemory.class::isInstance);
+                ((SharedMemory) results.get(0)).write(0, new byte[] { 7 });
+                for (Object r : results) {
+                    byte[] seen = new byte[1];
+                    ((SharedMemory) r).read(0, seen);
+                    assertThat(seen[0]).as("round %d: every handle is on one segment", round).isEqualTo((byte) 7);
+                }
+            }
+            assertThat(filesInShmDirectory()).containsExactly("shared-0", "shared-1", "shared-2", "shared-3",
+                    "shared-4");
+        });
+    }
+
+    @Test
     void concurrentCreatesOfOneNameLetExactlyOneWin() {
         assertTimeoutPreemptively(LIMIT, () -> {
             IpcContext a = open();
@@ -157,7 +184,7 @@ class SharedMemoryConcurrencyTest extends ShmTestSupport {
                     int mark = t + 1;
                     tasks.add(() -> {
                         try {
-                            SharedMemory s = service.create(name, 64 * 1024, 0600);
+                            SharedMemory s = service.create(name, 64 * 1024, 0600, true);
                             s.write(0, new byte[] { (byte) mark });
                             return s;
                         } catch (IpcException e) {

@@ -484,16 +484,23 @@ class SharedMemoryServiceTest extends ShmTestSupport {
         }
 
         @Test
-        void creatingTwiceFindsItExistingFromAnyProcess() {
+        void creatingTwiceOpensTheSegmentFromAnyProcess() {
             IpcContext a = open();
             IpcContext b = open();
             SharedMemory first = shm(a).create("twice", 4096, 0600);
             first.write(0, new byte[] { 42 });
-            expectError(IpcError.ALREADY_EXISTS, () -> shm(a).create("twice", 4096, 0600))
-                    .hasMessageContaining("twice");
-            expectError(IpcError.ALREADY_EXISTS, () -> shm(b).create("twice", 8192, 0644));
             byte[] b1 = new byte[1];
-            shm(b).open("twice").read(0, b1);
+            shm(a).create("twice", 4096, 0600).read(0, b1);
+            assertThat(b1[0]).as("a second create opens the segment").isEqualTo((byte) 42);
+            SharedMemory fromB = shm(b).create("twice", 4096, 0644);
+            fromB.read(0, b1);
+            assertThat(b1[0]).as("so does another process's").isEqualTo((byte) 42);
+            assertThat(fromB.permissions().mode()).as("the mode stays the existing one").isEqualTo(0600);
+            expectError(IpcError.ALREADY_EXISTS, () -> shm(b).create("twice", 8192, 0600))
+                    .hasMessageContaining("shared memory 'twice'").hasMessageContaining("size 4096, not 8192");
+            expectError(IpcError.ALREADY_EXISTS, () -> shm(b).create("twice", 4096, 0600, true))
+                    .hasMessageContaining("twice");
+            shm(a).create("twice", 4096, 0600).read(0, b1);
             assertThat(b1[0]).as("the first segment is untouched").isEqualTo((byte) 42);
             assertThat(filesInShmDirectory()).containsExactly("twice");
         }

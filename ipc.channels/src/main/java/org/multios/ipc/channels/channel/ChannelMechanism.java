@@ -23,6 +23,7 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
@@ -241,6 +242,11 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         }
         ChannelOptions options = withWaitStrategy(requested);
         checkOpen();
+        return CreateRule.openOrCreate(options.exclusive(), () -> open(session, name, ChannelSide.A,
+                Rights.READ_WRITE, options), () -> createNew(session, name, options));
+    }
+
+    private ChannelEnd createNew(ChannelSession session, String name, ChannelOptions options) {
         String what = "channel '" + name + "'";
         checkLimits(options, what);
         CallerContext caller = session.caller();
@@ -271,6 +277,11 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
                     + " must be a non-empty combination of READ, WRITE and ADMIN");
         }
         checkOpen();
+        return open(session, name, side, rights, null);
+    }
+
+    /** Opens an end; a create's open checks that the channel has the sizes it asked for. */
+    private ChannelEnd open(ChannelSession session, String name, ChannelSide side, int rights, ChannelOptions asked) {
         ObjectDirectory.Opened opened = directory.open(name, maxFileLength());
         ChannelFile file = ChannelFile.of(name, opened, directory, opened.region().length(), true);
         CallerContext caller = session.caller();
@@ -280,7 +291,24 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",
                     file.displayName(), caller.process().toString());
         }
+        if (asked != null) {
+            sameSizes(file, asked); // after access is granted: its sizes are no secret then
+        }
         return session.track(new ChannelHandle(this, session, file, side, grant, null));
+    }
+
+    private static void sameSizes(ChannelFile file, ChannelOptions asked) {
+        ChannelOptions has = file.options();
+        if (has.bufferSize() != asked.bufferSize()) {
+            throw CreateRule.mismatch(file.displayName(), "buffer size", has.bufferSize(), asked.bufferSize());
+        }
+        if (has.maxMessages() != asked.maxMessages()) {
+            throw CreateRule.mismatch(file.displayName(), "message count", has.maxMessages(), asked.maxMessages());
+        }
+        if (has.maxMessageSize() != asked.maxMessageSize()) {
+            throw CreateRule.mismatch(file.displayName(), "largest message", has.maxMessageSize(),
+                    asked.maxMessageSize());
+        }
     }
 
     void unlink(ChannelSession session, String name) {

@@ -15,6 +15,7 @@ import org.multios.ipc.pipe.PipeFlag;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -113,6 +114,11 @@ final class SessionPipeService implements PipeService {
      */
     @Override
     public void createNamed(String name, int mode) {
+        createNamed(name, mode, false);
+    }
+
+    @Override
+    public void createNamed(String name, int mode, boolean exclusive) {
         enter();
         try {
             FifoDirectory fifos = mechanism.fifos();
@@ -121,19 +127,25 @@ final class SessionPipeService implements PipeService {
                 throw IpcException.invalidArgument(FifoDirectory.label(name) + ": mode "
                         + Integer.toOctalString(mode) + " is outside 0..0777");
             }
-            Permissions permissions = Permissions.of(caller().process(), mode);
-            caller().authorize(ObjectType.PIPE, name, permissions, Rights.ADMIN);
-            session.at(PipeHook.CREATING);
-            Object fileKey = mechanism.holdings().creating(caller(), FifoDirectory.label(name), 0,
-                    () -> fifos.create(name, permissions));
-            try {
-                checkObjectLimit();
-            } catch (IpcException e) {
-                fifos.remove(name, fileKey);
-                throw e;
-            }
+            CreateRule.openOrCreate(exclusive, () -> fifos.permissions(name), () -> {
+                makeFifo(fifos, name, Permissions.of(caller().process(), mode));
+                return null;
+            });
         } finally {
             session.exit();
+        }
+    }
+
+    private void makeFifo(FifoDirectory fifos, String name, Permissions permissions) {
+        caller().authorize(ObjectType.PIPE, name, permissions, Rights.ADMIN);
+        session.at(PipeHook.CREATING);
+        Object fileKey = mechanism.holdings().creating(caller(), FifoDirectory.label(name), 0,
+                () -> fifos.create(name, permissions));
+        try {
+            checkObjectLimit();
+        } catch (IpcException e) {
+            fifos.remove(name, fileKey);
+            throw e;
         }
     }
 

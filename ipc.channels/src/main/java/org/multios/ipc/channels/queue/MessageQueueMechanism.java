@@ -23,6 +23,7 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
@@ -187,8 +188,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         for (int attempt = 1;; attempt++) {
             if (!options.exclusive()) {
                 try {
-                    return requireDurability(open(session, name, Rights.READ_WRITE, options.nonBlocking()),
-                            options.durability());
+                    return requireShape(open(session, name, Rights.READ_WRITE, options.nonBlocking()), options);
                 } catch (IpcException e) {
                     if (e.error() != IpcError.NOT_FOUND) {
                         throw e;
@@ -206,13 +206,21 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         }
     }
 
-    /** The queue opened, if it has the durability a create asked for; else closed, and ALREADY_EXISTS. */
-    private static MessageQueue requireDurability(MessageQueue opened, QueueDurability asked) {
-        QueueDurability has = ((QueueHandle) opened).file().durability();
-        if (has != asked) {
+    /** The queue opened, if it has the sizes and durability a create asked for; else closed, and ALREADY_EXISTS. */
+    private static MessageQueue requireShape(MessageQueue opened, QueueOptions asked) {
+        QueueFile file = ((QueueHandle) opened).file();
+        String what = "queue '" + opened.name().orElse("") + "'";
+        IpcException mismatch = null;
+        if (file.maxMessageSize() != asked.maxMessageSize()) {
+            mismatch = CreateRule.mismatch(what, "largest message", file.maxMessageSize(), asked.maxMessageSize());
+        } else if (file.maxMessages() != asked.maxMessages()) {
+            mismatch = CreateRule.mismatch(what, "message count", file.maxMessages(), asked.maxMessages());
+        } else if (file.durability() != asked.durability()) {
+            mismatch = CreateRule.mismatch(what, "durability", file.durability(), asked.durability());
+        }
+        if (mismatch != null) {
             opened.close();
-            throw new IpcException(IpcError.ALREADY_EXISTS, "queue '" + opened.name().orElse("") + "' exists with"
-                    + " durability " + has + ", not " + asked + "; open it by name, or unlink it first");
+            throw mismatch;
         }
         return opened;
     }

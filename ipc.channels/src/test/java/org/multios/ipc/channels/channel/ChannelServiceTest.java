@@ -411,8 +411,14 @@ class ChannelServiceTest extends ChannelTestSupport {
         failsWith(IpcError.INVALID_ARGUMENT, () -> service.unlink("a b"));
         failsWith(IpcError.NOT_FOUND, () -> service.open("absent", ChannelSide.A));
         failsWith(IpcError.NOT_FOUND, () -> service.unlink("absent"));
-        service.create("dup", ChannelOptions.ofBufferSize(64));
-        failsWith(IpcError.ALREADY_EXISTS, () -> service.create("dup", ChannelOptions.ofBufferSize(64)));
+        ChannelEnd dup = service.create("dup", ChannelOptions.ofBufferSize(64));
+        try (ChannelEnd again = service.create("dup", ChannelOptions.ofBufferSize(64))) {
+            assertThat(again.info().id()).as("a second create opens the channel").isEqualTo(dup.info().id());
+        }
+        assertThat(failsWith(IpcError.ALREADY_EXISTS, () -> service.create("dup", ChannelOptions.ofBufferSize(128)))
+                .getMessage()).contains("channel 'dup'", "buffer size 64, not 128");
+        failsWith(IpcError.ALREADY_EXISTS, () -> service.create("dup", ChannelOptions.ofBufferSize(64)
+                .withExclusive(true)));
         try (Channel ch = service.create(ChannelOptions.ofBufferSize(64).withMaxMessageSize(8))) {
             ChannelEnd a = ch.endA();
             failsWith(IpcError.INVALID_ARGUMENT, () -> a.send(new byte[4], 0, 4, -1));

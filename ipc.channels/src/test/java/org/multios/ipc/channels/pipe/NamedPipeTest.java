@@ -131,7 +131,10 @@ class NamedPipeTest extends PipeTestSupport {
     void createOpenAndUnlinkReportWhatIsThere() throws Exception {
         PipeService pipes = pipes();
         pipes.createNamed("p", 0600);
-        assertError(() -> pipes.createNamed("p", 0600), IpcError.ALREADY_EXISTS);
+        pipes.createNamed("p", 0644);
+        assertThat(Files.getPosixFilePermissions(fifo("p"))).as("a second create leaves the pipe as it is")
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertError(() -> pipes.createNamed("p", 0600, true), IpcError.ALREADY_EXISTS);
         assertError(() -> pipes.openReader("missing"), IpcError.NOT_FOUND);
         assertError(() -> pipes.openWriter("missing"), IpcError.NOT_FOUND);
         assertError(() -> pipes.unlink("missing"), IpcError.NOT_FOUND);

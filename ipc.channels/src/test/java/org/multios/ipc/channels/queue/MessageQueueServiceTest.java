@@ -86,10 +86,14 @@ class MessageQueueServiceTest extends QueueTestSupport {
         assertThat(first.name()).contains("q");
         assertThat(first.rights()).isEqualTo(Rights.ALL);
         failsWith(IpcError.ALREADY_EXISTS, () -> service.create("q", 32, 4, EnumSet.of(QueueFlag.EXCLUSIVE)));
-        try (MessageQueue second = service.create("q", 999, 1, Set.of())) {
-            assertThat(second.attributes().maxMessageSize()).as("existing sizes win").isEqualTo(32);
-            assertThat(second.attributes().maxMessages()).isEqualTo(4);
+        try (MessageQueue second = service.create("q", 32, 4, Set.of())) {
+            assertThat(second.attributes().maxMessageSize()).as("a second create opens the queue").isEqualTo(32);
+            assertThat(second.rights()).isEqualTo(Rights.ALL);
         }
+        assertThat(failsWith(IpcError.ALREADY_EXISTS, () -> service.create("q", 999, 4, Set.of())).getMessage())
+                .contains("queue 'q'", "largest message 32, not 999");
+        assertThat(failsWith(IpcError.ALREADY_EXISTS, () -> service.create("q", 32, 1, Set.of())).getMessage())
+                .contains("message count 4, not 1");
         send(first, "kept", 1);
         service.unlink("q");
         failsWith(IpcError.NOT_FOUND, () -> service.open("q"));

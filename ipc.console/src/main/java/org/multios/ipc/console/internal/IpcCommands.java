@@ -4,6 +4,7 @@ import static org.multios.ipc.console.web.ObjectAdmin.require;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.event.Event;
+import org.multios.ipc.event.EventFlag;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.pipe.PipeService;
@@ -284,7 +286,7 @@ public final class IpcCommands {
     @Descriptor("creates a named shared memory segment")
     public String shmcreate(@Descriptor("name") String name, @Descriptor("size in bytes") long size,
             @Descriptor("octal mode") String mode) {
-        try (SharedMemory s = require(shm(), "ipc.shm").create(name, size, Permissions.parseMode(mode))) {
+        try (SharedMemory s = require(shm(), "ipc.shm").create(name, size, Permissions.parseMode(mode), true)) {
             return "created shm '" + name + "', " + s.size() + " bytes, " + s.permissions() + "\n";
         }
     }
@@ -327,7 +329,8 @@ public final class IpcCommands {
 
     @Descriptor("creates a named counting semaphore (mode 660)")
     public String semcreate(@Descriptor("name") String name, @Descriptor("initial value") int initial) {
-        try (Semaphore s = require(sync(), "ipc.sync").createSemaphore(name, SemaphoreOptions.of(initial), 0660)) {
+        try (Semaphore s = require(sync(), "ipc.sync").createSemaphore(name,
+                SemaphoreOptions.of(initial).withExclusive(true), 0660)) {
             return "created semaphore '" + name + "' = " + s.value() + "\n";
         }
     }
@@ -360,7 +363,7 @@ public final class IpcCommands {
 
     @Descriptor("creates a named robust mutex (mode 660)")
     public String mutexcreate(@Descriptor("name") String name) {
-        require(sync(), "ipc.sync").createMutex(name, MutexOptions.DEFAULT, 0660).close();
+        require(sync(), "ipc.sync").createMutex(name, MutexOptions.DEFAULT.withExclusive(true), 0660).close();
         return "created mutex '" + name + "'\n";
     }
 
@@ -371,7 +374,7 @@ public final class IpcCommands {
             case "manual" -> EventType.MANUAL_RESET;
             default -> throw IpcException.invalidArgument("event type '" + type + "': expected auto or manual");
         };
-        require(events(), "ipc.sync").create(name, t, Set.of(), 0660).close();
+        require(events(), "ipc.sync").create(name, t, EnumSet.of(EventFlag.EXCLUSIVE), 0660).close();
         return "created " + type + "-reset event '" + name + "'\n";
     }
 
@@ -435,7 +438,7 @@ public final class IpcCommands {
     @Descriptor("creates a named channel (mode 660) with a buffer of the given bytes per direction")
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
         try (ChannelEnd end = require(channels(), "ipc.channels").create(name,
-                ChannelOptions.ofBufferSize(bufferSize).withMode(0660))) {
+                ChannelOptions.ofBufferSize(bufferSize).withMode(0660).withExclusive(true))) {
             return "created channel '" + name + "', " + end.options() + "\n";
         }
     }
@@ -474,7 +477,7 @@ public final class IpcCommands {
 
     @Descriptor("creates a named pipe: a FIFO in the IPC root that shell tools can read and write")
     public String fifocreate(@Descriptor("name") String name, @Descriptor("octal mode") String mode) {
-        require(pipes(), "ipc.channels").createNamed(name, Permissions.parseMode(mode));
+        require(pipes(), "ipc.channels").createNamed(name, Permissions.parseMode(mode), true);
         return "created fifo '" + name + "'\n";
     }
 

@@ -20,12 +20,12 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
 import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
 import org.multios.ipc.core.mapped.RootHoldings;
-import org.multios.ipc.core.mapped.ObjectQuarantine;
-import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -43,9 +43,8 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     /** Test hook step: {@code collectStale} judged a segment stale and is about to remove it. */
     static final int STEP_JUDGED = 2;
 
-    private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
     private final ObjectDirectory directory;
-    private final ObjectQuarantine quarantine;
+    private final StaleObjects stale;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
@@ -58,7 +57,8 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     public SharedMemoryMechanism(IpcEnvironment environment) {
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.SHARED_MEMORY);
-        this.quarantine = new ObjectQuarantine(directory);
+        this.stale = new StaleObjects(directory, SegmentDescriptor.DATA_OFFSET, SegmentDescriptor.CREATOR_OFFSET,
+                SegmentDescriptor.CREATOR_NAMESPACE_OFFSET, (name, header) -> describe(directory, name, header));
     }
 
     /** Installs a test hook called at the numbered steps above (null: none). */
@@ -132,84 +132,32 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     }
 
     /**
-     * Removes named segments whose creating process is dead for certain ({@link ProcessLiveness};
-     * never one created in other PID or time namespaces, nor one of a layout that did not record its
-     * creator's start tick) and that no process may map ({@link ProcessMaps#mayMap}, by device and
-     * inode: a process whose maps cannot be read counts as mapping it). What is removed is what
-     * was proven unused at the moment of removal: a segment judged stale is moved aside under a
-     * hidden name (so nobody opens it by name any more), must be the very file judged, and is
-     * judged again there before it is deleted; otherwise it is put back under its name. Files
-     * left aside by a collection that ended half-way are judged the same way.
+     * Removes named segments whose creating process is dead for certain and that no process may
+     * map: see {@link StaleObjects}.
      */
     @Override
     public List<ObjectInfo> collectStale() {
-        List<ObjectInfo> removed = new ArrayList<>();
-        ProcessMaps processMaps = maps;
-        if (!processMaps.supported()) {
-            return removed;
-        }
-        for (ObjectQuarantine.Quarantined left : quarantine.quarantined()) {
-            try {
-                removeIfStale(left, null, processMaps, removed);
-            } catch (IpcException cannotRestore) {
-                // stays aside; the next collection looks at it again
-            }
-        }
-        for (String name : directory.names()) {
-            try {
-                ObjectDirectory.Opened header = directory.snapshot(name, SegmentDescriptor.DATA_OFFSET);
-                describe(directory, name, header); // a damaged header is CORRUPTED, not judged
-                if (isStale(header, processMaps)) {
-                    at(STEP_JUDGED);
-                    removeIfStale(quarantine.quarantine(name), header.attributes().fileKey(), processMaps, removed);
-                }
-            } catch (IpcException e) {
-                // gone, corrupted or changing meanwhile: not proven unused
-            }
-        }
-        return removed;
-    }
-
-    /**
-     * Deletes a file moved aside if it is the one judged ({@code judged}, or any for a leftover)
-     * and is still stale, else puts it back under its name.
-     */
-    private void removeIfStale(ObjectQuarantine.Quarantined q, Object judged, ProcessMaps processMaps,
-            List<ObjectInfo> removed) {
-        try {
-            if (judged == null || judged.equals(q.fileKey())) {
-                ObjectDirectory.Opened header = quarantine.snapshot(q, SegmentDescriptor.DATA_OFFSET);
-                ObjectInfo info = describe(directory, q.name(), header);
-                if (header.attributes().fileKey().equals(q.fileKey()) && isStale(header, processMaps)) {
-                    quarantine.delete(q);
-                    removed.add(info);
-                    return;
-                }
-            }
-        } catch (IpcException notProven) {
-            // kept
-        }
-        quarantine.restore(q);
-    }
-
-    /**
-     * Whether a segment's creator is dead for certain and no process may map its file. The
-     * creator is read from the owner record, which those who may only write the file cannot
-     * change; without a record it is unknown, and the segment is kept.
-     */
-    private static boolean isStale(ObjectDirectory.Opened header, ProcessMaps processMaps) {
-        MappedRegion r = ObjectDirectory.ownerRecord(header);
-        return r != null && LIVENESS.isOwnerDead(r.getLong(SegmentDescriptor.CREATOR_OFFSET),
-                r.getLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET))
-                && !processMaps.mayMap(header.device(), header.inode());
+        return stale.collect(maps, () -> at(STEP_JUDGED));
     }
 
     // ------------------------------------------------------------------ operations
 
-    SegmentHandle create(Session session, String name, long size, Permissions permissions) {
+    /** An open that takes a segment of any size. */
+    private static final long ANY_SIZE = -1;
+
+    /**
+     * The create rule: opens the named segment if it exists with {@code size} bytes, else creates
+     * it; {@code exclusive} demands a new one.
+     */
+    SegmentHandle openOrCreate(Session session, String name, long size, Permissions permissions, boolean exclusive) {
         checkOpen();
         directory.path(name);
         checkSize(size, "shared memory '" + name + "'");
+        return CreateRule.openOrCreate(exclusive, () -> open(session, name, size),
+                () -> create(session, name, size, permissions));
+    }
+
+    private SegmentHandle create(Session session, String name, long size, Permissions permissions) {
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.ADMIN);
         caller.reserve(Quota.SHARED_MEMORY_BYTES, size);
@@ -222,7 +170,8 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                         new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
                                 SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
                                 permissions.mode(), self.pid(), self.startTimeMillis(), System.currentTimeMillis());
-                        recordCreator(region);
+                        StaleObjects.recordCreator(region, SegmentDescriptor.CREATOR_OFFSET,
+                                SegmentDescriptor.CREATOR_NAMESPACE_OFFSET);
                     }));
             try {
                 checkObjectCount(0);
@@ -273,12 +222,20 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
     SegmentHandle open(Session session, String name) {
         checkOpen();
+        return open(session, name, ANY_SIZE);
+    }
+
+    /** Opens a named segment, which must have {@code size} bytes unless that is {@link #ANY_SIZE}. */
+    private SegmentHandle open(Session session, String name, long size) {
         ObjectDirectory.Opened opened = directory.open(name,
                 SegmentDescriptor.fileLength(environment.limits().get(Limit.SEGMENT_SIZE)));
         Segment segment = attach(name, opened);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,
                 ObjectDirectory.permissionsOf(opened), Rights.READ);
+        if (size != ANY_SIZE && segment.size() != size) {
+            throw CreateRule.mismatch("shared memory '" + name + "'", "size", segment.size(), size);
+        }
         return session.track(new SegmentHandle(session, segment, grant, opened.writable()));
     }
 
@@ -318,13 +275,6 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                 creator, null, () -> { });
     }
 
-
-    /** Records this process as the creator, for {@link #collectStale()}: see SegmentDescriptor. */
-    private static void recordCreator(MappedRegion region) {
-        long namespace = LIVENESS.namespaces();
-        region.putLong(SegmentDescriptor.CREATOR_NAMESPACE_OFFSET, namespace);
-        region.putLong(SegmentDescriptor.CREATOR_OFFSET, LIVENESS.currentProcessWord(namespace));
-    }
 
     private static IpcProcess creatorOf(ObjectFileHeader header, Permissions permissions) {
         long pid = header.creatorPid();
@@ -384,12 +334,22 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
 
         @Override
         public org.multios.ipc.shm.SharedMemory create(String name, long size, Permissions permissions) {
+            return create(name, size, permissions, false);
+        }
+
+        @Override
+        public org.multios.ipc.shm.SharedMemory create(String name, long size, int mode, boolean exclusive) {
+            return create(name, size, Permissions.of(session.caller().process(), mode), exclusive);
+        }
+
+        private org.multios.ipc.shm.SharedMemory create(String name, long size, Permissions permissions,
+                boolean exclusive) {
             if (permissions == null) {
                 throw IpcException.invalidArgument("shared memory '" + name + "': permissions must be given");
             }
             session.enter();
             try {
-                return mechanism.create(session, name, size, permissions);
+                return mechanism.openOrCreate(session, name, size, permissions, exclusive);
             } finally {
                 session.exit();
             }

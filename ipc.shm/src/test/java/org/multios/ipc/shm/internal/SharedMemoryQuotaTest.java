@@ -164,7 +164,7 @@ class SharedMemoryQuotaTest {
         PosixCaller caller = caller(Map.of(Quota.SHARED_MEMORY_BYTES, 10_000L));
         SharedMemoryService service = mechanism.bind(caller);
         service.create("taken", 4096, 0600);
-        expectError(IpcError.ALREADY_EXISTS, () -> service.create("taken", 4096, 0600));
+        expectError(IpcError.ALREADY_EXISTS, () -> service.create("taken", 4096, 0600, true));
         assertThat(caller.quotas().used(Quota.SHARED_MEMORY_BYTES)).isEqualTo(4096);
         assertThat(caller.quotas().used(Quota.OBJECTS)).isZero();
     }

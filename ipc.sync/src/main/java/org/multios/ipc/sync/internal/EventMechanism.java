@@ -21,6 +21,7 @@ import org.multios.ipc.event.EventFlag;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.event.SignalledEvent;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
@@ -57,6 +58,13 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         r.putInt(STATE, flags != null && flags.contains(EventFlag.INITIALLY_SIGNALLED) ? 1 : 0);
     }
 
+    private static void sameType(MappedRegion existing, String what, EventType asked) {
+        EventType type = existing.getIntVolatile(WORD2) == 0 ? EventType.AUTO_RESET : EventType.MANUAL_RESET;
+        if (type != asked) {
+            throw CreateRule.mismatch(what, "type", type, asked);
+        }
+    }
+
     private final class Service implements EventService {
         private final SyncSession session;
 
@@ -75,10 +83,14 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
 
         @Override
         public Event create(String name, EventType type, Set<EventFlag> flags, Permissions permissions) {
+            if (type == null) {
+                throw IpcException.invalidArgument("event '" + name + "': type must be given");
+            }
             checkOpen();
             return session.gate().call(() -> {
-                SyncStore.Attached a = store.create(session.caller(), ObjectType.EVENT, name, permissions,
-                        r -> init(r, type, flags));
+                SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.EVENT, name, permissions,
+                        flags != null && flags.contains(EventFlag.EXCLUSIVE), Rights.READ,
+                        (existing, what) -> sameType(existing, what, type), r -> init(r, type, flags));
                 return session.track(new EventHandle(session, a.object(), a.grant()));
             });
         }

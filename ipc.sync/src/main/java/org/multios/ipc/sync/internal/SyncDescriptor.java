@@ -28,7 +28,10 @@ import java.nio.ByteOrder;
  *        | long 2: tag, the datum's high half; tag = ticket mod 2^31    |
  *   512  +--------------------------------------------------------------+
  *        | wait strategy (int: kind + 1 in bits 0-3, budget in µs above)|
- *        | (unused)                                                     |
+ *        | (unused int)                                                 |
+ *   520  | creator (long): owner word of the creating process           |
+ *   528  | creator's namespaces (long)                                  |
+ *   536  | (unused)                                                     |
  *  1024  +--------------------------------------------------------------+
  *        | counters: waits, timeouts, posts, acquisitions, contention,  |
  *        | handles now -- one long per 64-byte line                     |
@@ -54,6 +57,10 @@ import java.nio.ByteOrder;
  * died; not yet marked consistent), bit 1 not recoverable. Layout version 3 added the wait
  * strategy word; version 1 kept the owner's pid in the state word and its start and thread in
  * separate words.
+ * Every kind: the creator's owner word ({@link org.multios.ipc.core.mapped.ProcessLiveness#ownerWord})
+ * and namespaces are written once at creation, for garbage collection
+ * ({@link org.multios.ipc.core.mapped.StaleObjects}); they were unused (0) space before, and a
+ * file with 0 there has an unknown creator, which is never judged dead.
  * Condition: state = sequence number bumped by each signal, word 3 = sleeping waiters.
  * Event: state = (sequence &lt;&lt; 1) | signalled, where the sequence is the low 31 bits of the
  * ticket of the signal or reset published last; word 2 = type (0 auto-reset, 1 manual-reset);
@@ -88,6 +95,10 @@ final class SyncDescriptor {
 
     /** The object's wait strategy (int, {@code WaitLoop.word}); layout 3. */
     static final int WAIT_STRATEGY = 512;
+    /** The creating process's owner word (long), for garbage collection. */
+    static final int CREATOR = 520;
+    /** The creating process's namespaces (long). */
+    static final int CREATOR_NAMESPACE = 528;
 
     static final int WAITS = 1024;
     static final int TIMEOUTS = WAITS + CACHE_LINE;

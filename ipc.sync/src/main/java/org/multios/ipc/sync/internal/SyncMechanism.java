@@ -8,6 +8,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.sync.Condition;
@@ -64,6 +65,25 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         waitStrategy(r, o.waitStrategy());
     }
 
+    private static void sameMax(MappedRegion existing, String what, SemaphoreOptions asked) {
+        int max = existing.getIntVolatile(WORD2);
+        if (max != asked.max()) {
+            throw CreateRule.mismatch(what, "maximum", max, asked.max());
+        }
+    }
+
+    private static void sameMutexOptions(MappedRegion existing, String what, MutexOptions asked) {
+        int options = existing.getIntVolatile(WORD2);
+        boolean recursive = (options & OPTION_RECURSIVE) != 0;
+        boolean robust = (options & OPTION_ROBUST) != 0;
+        if (recursive != asked.recursive()) {
+            throw CreateRule.mismatch(what, "recursive", recursive, asked.recursive());
+        }
+        if (robust != asked.robust()) {
+            throw CreateRule.mismatch(what, "robust", robust, asked.robust());
+        }
+    }
+
     private final class Service implements SyncService {
         private final SyncSession session;
 
@@ -91,7 +111,8 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         public Semaphore createSemaphore(String name, SemaphoreOptions options, Permissions permissions) {
             checkOpen();
             return session.gate().call(() -> {
-                SyncStore.Attached a = store.create(session.caller(), ObjectType.SEMAPHORE, name, permissions,
+                SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.SEMAPHORE, name, permissions,
+                        options.exclusive(), Rights.READ, (existing, what) -> sameMax(existing, what, options),
                         r -> initSemaphore(r, options));
                 return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
             });
@@ -130,7 +151,8 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         public Mutex createMutex(String name, MutexOptions options, Permissions permissions) {
             checkOpen();
             return session.gate().call(() -> {
-                SyncStore.Attached a = store.create(session.caller(), ObjectType.MUTEX, name, permissions,
+                SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.MUTEX, name, permissions,
+                        options.exclusive(), Rights.NONE, (existing, what) -> sameMutexOptions(existing, what, options),
                         r -> initMutex(r, options));
                 return session.track(new MutexHandle(session, a.object(), a.grant()));
             });
@@ -167,9 +189,19 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public Condition createCondition(String name, Permissions permissions) {
+            return createCondition(name, permissions, false);
+        }
+
+        @Override
+        public Condition createCondition(String name, int mode, boolean exclusive) {
+            return createCondition(name, Permissions.of(session.caller().process(), mode), exclusive);
+        }
+
+        private Condition createCondition(String name, Permissions permissions, boolean exclusive) {
             checkOpen();
             return session.gate().call(() -> {
-                SyncStore.Attached a = store.create(session.caller(), ObjectType.CONDITION, name, permissions, r -> { });
+                SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.CONDITION, name, permissions,
+                        exclusive, Rights.READ, (existing, what) -> { }, r -> { });
                 return session.track(new ConditionHandle(session, a.object(), a.grant()));
             });
         }

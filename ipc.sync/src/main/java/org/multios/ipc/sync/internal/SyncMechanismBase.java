@@ -11,6 +11,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.spi.CallerContext;
@@ -33,6 +34,7 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
+    private volatile ProcessMaps maps = ProcessMaps.system();
 
     SyncMechanismBase(IpcEnvironment environment, Set<ObjectType> types) {
         this.environment = environment;
@@ -109,6 +111,21 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
             all.addAll(store.list(t, lister, region -> capacity(t, region)));
         }
         return all;
+    }
+
+    /** Removes the named objects whose creator is gone and that nobody maps: see {@link SyncStore#collectStale}. */
+    @Override
+    public List<ObjectInfo> collectStale() {
+        List<ObjectInfo> removed = new ArrayList<>();
+        for (ObjectType t : types) {
+            removed.addAll(store.collectStale(t, maps, region -> capacity(t, region)));
+        }
+        return removed;
+    }
+
+    /** Makes {@link #collectStale()} consult only these processes' maps (tests). */
+    void maps(ProcessMaps processMaps) {
+        this.maps = processMaps;
     }
 
     @Override

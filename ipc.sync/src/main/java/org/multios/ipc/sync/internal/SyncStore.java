@@ -21,10 +21,13 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
+import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -36,6 +39,17 @@ import org.multios.ipc.spi.Grant;
 final class SyncStore {
     /** A page mapped for a caller, with the rights granted. */
     record Attached(SyncObject object, Grant grant) {
+    }
+
+    /** Checks that an existing object's options are those a create asked for. */
+    @FunctionalInterface
+    interface OptionCheck {
+        /**
+         * @param existing the object's page
+         * @param what     the object, for messages
+         * @throws IpcException ALREADY_EXISTS from {@link CreateRule#mismatch} if an option differs
+         */
+        void check(MappedRegion existing, String what);
     }
 
     private final Supplier<IpcEnvironment> environment;
@@ -57,13 +71,24 @@ final class SyncStore {
         return directories.get(type);
     }
 
-    Attached create(CallerContext caller, ObjectType type, String name, Permissions permissions,
-            Consumer<MappedRegion> init) {
-        ObjectDirectory dir = directory(type);
-        dir.path(name);
+    /**
+     * The create rule: opens the named object with {@code openRights} if it exists and
+     * {@code options} accepts it, else creates it with {@code init}; {@code exclusive} demands a
+     * new one.
+     */
+    Attached openOrCreate(CallerContext caller, ObjectType type, String name, Permissions permissions,
+            boolean exclusive, int openRights, OptionCheck options, Consumer<MappedRegion> init) {
+        directory(type).path(name);
         if (permissions == null) {
             throw IpcException.invalidArgument(type.label() + " '" + name + "': permissions must be given");
         }
+        return CreateRule.openOrCreate(exclusive, () -> open(caller, type, name, openRights, options),
+                () -> create(caller, type, name, permissions, init));
+    }
+
+    private Attached create(CallerContext caller, ObjectType type, String name, Permissions permissions,
+            Consumer<MappedRegion> init) {
+        ObjectDirectory dir = directory(type);
         environment.get().limits().check(Limit.OBJECTS, dir.names().size() + 1L, type.label() + " objects");
         Grant grant = caller.authorize(type, name, permissions, Rights.ADMIN);
         IpcProcess self = caller.process();
@@ -93,6 +118,10 @@ final class SyncStore {
     }
 
     Attached open(CallerContext caller, ObjectType type, String name, int requested) {
+        return open(caller, type, name, requested, (existing, what) -> { });
+    }
+
+    private Attached open(CallerContext caller, ObjectType type, String name, int requested, OptionCheck options) {
         ObjectDirectory dir = directory(type);
         ObjectDirectory.Opened opened = dir.open(name, SyncDescriptor.FILE_LENGTH);
         String what = type.label() + " '" + name + "'";
@@ -110,6 +139,7 @@ final class SyncStore {
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)", what,
                     caller.process().toString());
         }
+        options.check(opened.region(), what); // after access is granted: its options are no secret then
         return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir,
                 creatorOf(header, permissions), null), grant);
     }
@@ -119,7 +149,11 @@ final class SyncStore {
      * its capacity read by {@code capacity}.
      */
     static ObjectInfo describe(ObjectDirectory dir, ObjectType type, String name, ToLongFunction<MappedRegion> capacity) {
-        ObjectDirectory.Opened copy = dir.snapshot(name, SyncDescriptor.FILE_LENGTH);
+        return describe(dir, type, name, dir.snapshot(name, SyncDescriptor.FILE_LENGTH), capacity);
+    }
+
+    private static ObjectInfo describe(ObjectDirectory dir, ObjectType type, String name, ObjectDirectory.Opened copy,
+            ToLongFunction<MappedRegion> capacity) {
         ObjectFileHeader header = verified(copy, type, copy.attributes().size(), type.label() + " '" + name + "'");
         SyncObject object = new SyncObject(type, copy.inode(), name, copy.region(), dir,
                 creatorOf(header, ObjectDirectory.permissionsOf(copy)), null);
@@ -166,10 +200,21 @@ final class SyncStore {
         return infos;
     }
 
+    /**
+     * Removes the named objects of a kind whose creator is dead for certain and that no process
+     * may map ({@link StaleObjects}), described with their capacity read by {@code capacity}.
+     */
+    List<ObjectInfo> collectStale(ObjectType type, ProcessMaps processMaps, ToLongFunction<MappedRegion> capacity) {
+        ObjectDirectory dir = directory(type);
+        return new StaleObjects(dir, SyncDescriptor.FILE_LENGTH, SyncDescriptor.CREATOR, SyncDescriptor.CREATOR_NAMESPACE,
+                (name, copy) -> describe(dir, type, name, copy, capacity)).collect(processMaps, () -> { });
+    }
+
     /** Writes the common header and the platform default wait strategy; the kind's init may replace it. */
     private void header(MappedRegion region, ObjectType type, int mode, IpcProcess self) {
         region.putInt(SyncDescriptor.WAIT_STRATEGY, WaitLoop.word(defaultWaitStrategy.get()));
         new ObjectFileHeader(region).initialize(type, SyncDescriptor.LAYOUT_VERSION, SyncDescriptor.FILE_LENGTH, 0, mode,
                 self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+        StaleObjects.recordCreator(region, SyncDescriptor.CREATOR, SyncDescriptor.CREATOR_NAMESPACE);
     }
 }
