@@ -46,7 +46,7 @@ final class StoreQueue implements AutoCloseable {
      */
     static MessageQueue create(MessageQueueService queues, String name, int maxRecordSize, int maxMessages,
             QueueDurability durability) {
-        MessageQueue q = queues.create(name, options(maxRecordSize, maxMessages, durability));
+        MessageQueue q = openOrCreate(queues, name, options(maxRecordSize, maxMessages, durability));
         int held = q.attributes().maxMessageSize();
         if (held < maxRecordSize) {
             q.close();
@@ -55,6 +55,30 @@ final class StoreQueue implements AutoCloseable {
                     + "remove the queue once it is empty, or lower max.message.size");
         }
         return q;
+    }
+
+    /**
+     * The queue a previous start left, whatever its count and durability (its messages are kept:
+     * a create would refuse a queue of another shape), else a new one of these options.
+     */
+    private static MessageQueue openOrCreate(MessageQueueService queues, String name, QueueOptions options) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return queues.open(name);
+            } catch (IpcException e) {
+                if (e.error() != IpcError.NOT_FOUND) {
+                    throw e;
+                }
+            }
+            try {
+                return queues.create(name, options);
+            } catch (IpcException e) {
+                if (e.error() != IpcError.ALREADY_EXISTS || attempt >= 3) {
+                    throw e;
+                }
+                // made by another start meanwhile: open it
+            }
+        }
     }
 
     /**

@@ -89,6 +89,25 @@ class StoreAndForwardTest extends BridgeTestSupport {
     }
 
     @Test
+    void aRestartWithAnotherStoreSizeKeepsWhatTheStoreHolds() throws Exception {
+        MessageQueue out = queue("orders", 16);
+        for (int i = 0; i < 3; i++) {
+            send(out, "m" + i, 4);
+        }
+        String broker = "tcp://127.0.0.1:" + Mosquitto.freePort();
+        MqttBridge first = bridge("broker.uri", broker, "client.id", "gw-resize", "mappings",
+                "queue orders out fleet/orders 1", "store.messages", "8");
+        await(first, st -> st.stored() == 3, 20, "3 messages stored");
+        first.close();
+        // a store queue of another message count and larger records than this start writes is opened as it is
+        MqttBridge second = bridge("broker.uri", broker, "client.id", "gw-resize", "mappings",
+                "queue orders out fleet/orders 1", "store.messages", "32", "max.message.size", "64");
+        assertThat(second.status().queued()).isEqualTo(3);
+        second.close();
+        assertThat(storeContents("mqtt.gw-resize")).containsExactly("m0@4", "m1@4", "m2@4");
+    }
+
+    @Test
     void storeDurabilityNoneKeepsTheStoreOnTheIpcRoot() throws Exception {
         queue("orders", 16);
         MqttBridge bridge = bridge("broker.uri", "tcp://127.0.0.1:" + Mosquitto.freePort(), "client.id", "gw-memory",
