@@ -246,8 +246,8 @@ final class ChannelFile {
 
     /** Wakes every sleeper on both directions so that each re-checks. */
     void wakeAll() {
-        toA.wakeAll();
-        toB.wakeAll();
+        toA.signals().wakeAll();
+        toB.signals().wakeAll();
     }
 
     // ------------------------------------------------------------------ statistics

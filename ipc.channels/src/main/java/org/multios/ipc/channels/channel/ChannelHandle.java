@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.channel;
 
+import org.multios.ipc.channels.ring.RingStatus;
 import static org.multios.ipc.channels.channel.ChannelDescriptor.DENIALS;
 import static org.multios.ipc.channels.channel.ChannelDescriptor.ERRORS;
 import static org.multios.ipc.channels.channel.ChannelDescriptor.TIMEOUTS;
@@ -189,9 +190,9 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
         }
         slice = Math.min(remaining, slice);
         if (forMessage) {
-            inbound.awaitMessage(sequence, slice);
+            inbound.signals().awaitMessage(sequence, slice);
         } else {
-            outbound.awaitSpace(sequence, slice);
+            outbound.signals().awaitSpace(sequence, slice);
         }
         return true;
     }
@@ -265,11 +266,11 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
                     break;
                 }
             }
-            outbound.sendersSleeping(1);
+            outbound.signals().sendersSleeping(1);
             try {
                 while (true) {
                     // the sequence first: closing, revoking and the peer's end closing bump it
-                    int sequence = outbound.spaceSequence();
+                    int sequence = outbound.signals().spaceSequence();
                     require(Rights.WRITE, "send to");
                     if (peerClosed()) {
                         throw peerGone("send");
@@ -285,9 +286,9 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
                     }
                 }
             } finally {
-                outbound.sendersSleeping(-1);
+                outbound.signals().sendersSleeping(-1);
                 if (!sent) {
-                    outbound.passOnSpace();
+                    outbound.signals().passOnSpace();
                 }
             }
         } finally {
@@ -376,7 +377,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
         MessageInfo out = info != null ? info : mechanism.scratchInfo();
         boolean peerGone = peerClosed();
         int r = poll(buf, off, len, dst, out);
-        if (r != PriorityRing.EMPTY) {
+        if (r != RingStatus.EMPTY) {
             return r;
         }
         if (peerGone) {
@@ -393,7 +394,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
             checkPass(Rights.READ, "receive from", side, deadline, "receive");
             peerGone = peerClosed();
             r = poll(buf, off, len, dst, out);
-            if (r != PriorityRing.EMPTY) {
+            if (r != RingStatus.EMPTY) {
                 receiveSpins.paidOff(strategy);
                 return r;
             }
@@ -408,16 +409,16 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
                 break;
             }
         }
-        inbound.receiversSleeping(1);
+        inbound.signals().receiversSleeping(1);
         boolean took = false;
         try {
             while (true) {
                 // the sequence first: closing, revoking and the peer's end closing bump it
-                int sequence = inbound.availableSequence();
+                int sequence = inbound.signals().availableSequence();
                 require(Rights.READ, "receive from");
                 peerGone = peerClosed();
                 r = poll(buf, off, len, dst, out);
-                if (r != PriorityRing.EMPTY) {
+                if (r != RingStatus.EMPTY) {
                     took = true;
                     receiveSpins.slept(strategy, start);
                     return r;
@@ -432,7 +433,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
                 }
             }
         } finally {
-            inbound.receiversSleeping(-1);
+            inbound.signals().receiversSleeping(-1);
             if (!took) {
                 inbound.passOnMessage(); // too large for this one, closed, revoked, timed out or interrupted
             }
@@ -442,7 +443,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
     /** One attempt: the length received, EMPTY, or MESSAGE_TOO_LARGE thrown. */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
         if (inbound.isEmpty()) {
-            return PriorityRing.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
+            return RingStatus.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
         }
         int r;
         beginStep(Rights.READ, "receive from");
@@ -455,7 +456,7 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
             received(out);
             return r;
         }
-        if (r == PriorityRing.TOO_LARGE) {
+        if (r == RingStatus.TOO_LARGE) {
             file.count(side, ERRORS, 1);
             throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": the next message has "
                     + out.length() + " bytes, more than the " + len + " bytes offered; it stays queued");

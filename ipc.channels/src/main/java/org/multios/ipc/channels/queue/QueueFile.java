@@ -157,7 +157,7 @@ final class QueueFile {
      * receiver cleared it).
      */
     private static void notifyListener(MappedRegion region, PriorityRing ring) {
-        if (region.getLongVolatile(LISTENER_OWNER) != 0 && ring.receiversSleeping() == 0) {
+        if (region.getLongVolatile(LISTENER_OWNER) != 0 && ring.signals().receiversSleeping() == 0) {
             region.getAndAddInt(NOTIFY_SEQUENCE, 1);
             Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
         }

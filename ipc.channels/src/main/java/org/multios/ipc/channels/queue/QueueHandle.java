@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.queue;
 
+import org.multios.ipc.channels.ring.RingStatus;
 import static org.multios.ipc.channels.queue.QueueDescriptor.*;
 
 import java.nio.ByteBuffer;
@@ -90,7 +91,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
                 w.stop();
             }
         }
-        ring.wakeAll();
+        ring.signals().wakeAll();
     }
 
     QueueFile file() {
@@ -192,9 +193,9 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
         }
         slice = Math.min(remaining, slice);
         if (forMessage) {
-            ring.awaitMessage(sequence, slice);
+            ring.signals().awaitMessage(sequence, slice);
         } else {
-            ring.awaitSpace(sequence, slice);
+            ring.signals().awaitSpace(sequence, slice);
         }
         return true;
     }
@@ -278,11 +279,11 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
                     break;
                 }
             }
-            ring.sendersSleeping(1);
+            ring.signals().sendersSleeping(1);
             try {
                 while (true) {
                     // the sequence first: closing and revoking bump it
-                    int sequence = ring.spaceSequence();
+                    int sequence = ring.signals().spaceSequence();
                     require(Rights.WRITE, "send to");
                     if (offer(b, off, len, src, priority)) {
                         sent = true;
@@ -295,9 +296,9 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
                     }
                 }
             } finally {
-                ring.sendersSleeping(-1);
+                ring.signals().sendersSleeping(-1);
                 if (!sent) {
-                    ring.passOnSpace();
+                    ring.signals().passOnSpace();
                 }
             }
         } finally {
@@ -382,7 +383,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
         }
         MessageInfo out = info != null ? info : mechanism.scratchInfo();
         int r = poll(buf, off, len, dst, out);
-        if (r != PriorityRing.EMPTY) {
+        if (r != RingStatus.EMPTY) {
             return r;
         }
         if (!wait) {
@@ -398,7 +399,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
         for (int pass = 0;; pass++) {
             checkPass(Rights.READ, "receive from", deadline, "receive");
             r = poll(buf, off, len, dst, out);
-            if (r != PriorityRing.EMPTY) {
+            if (r != RingStatus.EMPTY) {
                 receiveSpins.paidOff(strategy);
                 return r;
             }
@@ -410,15 +411,15 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
                 break;
             }
         }
-        ring.receiversSleeping(1);
+        ring.signals().receiversSleeping(1);
         boolean took = false;
         try {
             while (true) {
                 // the sequence first: closing and revoking bump it
-                int sequence = ring.availableSequence();
+                int sequence = ring.signals().availableSequence();
                 require(Rights.READ, "receive from");
                 r = poll(buf, off, len, dst, out);
-                if (r != PriorityRing.EMPTY) {
+                if (r != RingStatus.EMPTY) {
                     took = true;
                     receiveSpins.slept(strategy, start);
                     return r;
@@ -430,7 +431,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
                 }
             }
         } finally {
-            ring.receiversSleeping(-1);
+            ring.signals().receiversSleeping(-1);
             if (!took) {
                 ring.passOnMessage(); // too large for this one, closed, revoked, timed out or interrupted
             }
@@ -443,7 +444,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
      */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
         if (ring.isEmpty()) {
-            return PriorityRing.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
+            return RingStatus.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
         }
         int r;
         beginStep(Rights.READ, "receive from");
@@ -456,7 +457,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
             received(out);
             return r;
         }
-        if (r == PriorityRing.TOO_LARGE) {
+        if (r == RingStatus.TOO_LARGE) {
             file.count(ERRORS, 1);
             throw new IpcException(IpcError.MESSAGE_TOO_LARGE, file.displayName() + ": the next message has "
                     + out.length() + " bytes, more than the " + len + " bytes offered; it stays queued");
@@ -630,7 +631,7 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
             }
             file.count(HANDLES, -1);
             session.forget(this);
-            ring.wakeAll();
+            ring.signals().wakeAll();
         }
     }
 }
