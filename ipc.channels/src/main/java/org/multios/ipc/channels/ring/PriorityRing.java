@@ -16,50 +16,34 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * {@link MappedRegion} at a base offset, laid out as {@link PriorityRingDescriptor} describes.
  * Messages are received highest priority first, first in first out within a priority; any
  * number of threads in any number of processes may send and receive at once. This class holds
- * the operations; the layers under it hold one concern each: {@link RingLayout} (addresses, slot
- * header, {@link PriorityBitmap}, {@link RingSignals}), {@link IndexRings}, {@link ByteBudget}
- * and {@link SlotRecovery}. Outcomes are the {@link RingStatus} codes.
+ * the operations over the layers under it (see the package documentation); outcomes are
+ * {@link RingStatus} codes.
  *
- * <p><b>Sending</b> takes the slot at the head of the free ring (and fails at once with
- * {@link RingStatus#FULL} if there is none, or if the byte budget has no room), copies the
- * message into the slot, then publishes the index on its priority's ring, marks the priority in
- * the bitmap, and, if a receiver sleeps, bumps the message-available sequence and wakes one.
- * <b>Receiving</b> looks at the priorities from the highest set bit down, takes the head index of
- * the first non-empty ring, copies the message out into the caller's buffer, returns the slot to
- * the free ring and, if a sender sleeps, bumps the space-available sequence and wakes it. The
- * length of the head message is read before it is taken, so a message longer than the buffer
- * stays queued ({@link RingStatus#TOO_LARGE}). In place: {@link #claim} and {@link #commit} are
- * the two halves of a send with the caller writing the slot between them ({@link #abort} frees it
- * unsent), and {@link #take} and {@link #consumed} the two halves of a receive with the caller
- * reading the slot between them; ownership, budget and recovery are those of a send and a
- * receive.
- *
- * <p><b>Waiting</b> is {@link RingSignals}' protocol. A receiver that briefly clears the bitmap
- * of a priority a sender published into meanwhile sets it again and signals on the sender's
- * behalf ({@link #clearIfEmpty}).
+ * <p><b>Sending</b> claims the slot at the head of the free ring (FULL at once if there is none,
+ * or if the byte budget has no room), writes the message into it, then publishes the index on
+ * its priority's ring, marks the priority and signals a sleeping receiver. <b>Receiving</b>
+ * takes the head index of the highest marked priority, reads the message, and frees the slot
+ * (signalling a sleeping sender). The head message's length is read before it is taken, so one
+ * longer than the buffer stays queued (TOO_LARGE). {@link #claim}/{@link #commit} and
+ * {@link #take}/{@link #consumed} are the halves of a send and a receive with the caller writing
+ * or reading the slot in between. A receiver that briefly clears the mark of a priority a sender
+ * published into meanwhile marks it again and signals on the sender's behalf
+ * ({@link SlotTransfers}).
  *
  * <p><b>Processes that die</b> (SIGKILL) at any instruction leave the ring usable, with no
- * message delivered half-written and no message lost whose send had returned: claiming a
- * position of an index ring and publishing it are one compare-and-set ({@link IndexRings}); a
- * slot is moved only by its owner, and a dead owner's slot is recovered ({@link SlotRecovery});
- * the byte budget's pending op names its slot, so a recoverer can complete it
- * ({@link ByteBudget}). A live owner that is stopped (SIGSTOP) while it holds the head slot of a
- * ring holds that ring up; after {@link SlotRecovery#GIVE_UP_NANOS} a try reports EMPTY or FULL
- * and the caller's wait loop tries again. A live owner merely descheduled never makes a try
- * fail: enqueuing never waits (an intact index ring has room for every slot and its tail hint
- * lags by at most one filled entry), and a take waits for a live owner up to that second. A
- * receiver killed while it copies a message out loses that message (it had taken it), as a POSIX
- * receiver killed after its receive would.
- *
- * <p><b>Hostile writers.</b> Another process may write anything into the file: loops are bounded
- * ({@link IndexRings}), a taken message's length and priority are checked before its bytes are
- * copied (a bad one is dropped with CORRUPTED), lengths given back to the byte budget are
- * clamped, and {@link #attach} refuses sizes that could overflow.
+ * message delivered half-written and no message lost whose send had returned
+ * ({@link IndexRings}, {@link SlotRecovery}, {@link ByteBudget}). A live owner stopped (SIGSTOP)
+ * on the head slot of a ring holds that ring up; after {@link SlotRecovery#GIVE_UP_NANOS} a try
+ * reports EMPTY or FULL and the caller's wait loop tries again; one merely descheduled never
+ * makes a try fail. A receiver killed while it copies a message out loses that message, as a
+ * POSIX receiver killed after its receive would. <b>Hostile writers</b>: loops are bounded, a
+ * taken message's length and priority are checked before its bytes are copied (a bad one is
+ * dropped with CORRUPTED), and {@link #attach} refuses sizes that could overflow.
  *
  * <p>The hot paths allocate nothing and return status codes; misuse (a bad range or priority)
  * is the caller's to check. Not tied to any API: message queues and channels build on it.
  */
-public final class PriorityRing extends SlotRecovery {
+public final class PriorityRing extends SlotTransfers {
     /** Largest message size {@link #attach} accepts: its slot size still fits an int. */
     private static final int MAX_MESSAGE_SIZE = Integer.MAX_VALUE - SLOT_HEADER_SIZE - 8;
 
@@ -266,70 +250,6 @@ public final class PriorityRing extends SlotRecovery {
         return commit(slot, priority);
     }
 
-    /**
-     * Claims a free slot (owning it) for a message of {@code len} bytes, writes its header and
-     * reserves its bytes: the first half of {@link #offer}. The caller writes the message at
-     * {@link #payload(int)}, then {@linkplain #commit commits} or {@linkplain #abort aborts}; a
-     * process that dies holding the claim is recovered as one that died writing a send.
-     *
-     * @return the slot, {@link RingStatus#FULL} or {@link RingStatus#TOO_LARGE}
-     */
-    public int claim(int len, int priority, long sender, long senderPid) {
-        if (len > maxMessageSize) {
-            return RingStatus.TOO_LARGE;
-        }
-        if (overBudget(len)) {
-            sweepIfDue();
-            return RingStatus.FULL;
-        }
-        int slot = take(FREE_RING, -1, null, RingSteps.SLOT_CLAIMED, RingSteps.SLOT_TAKEN);
-        if (slot < 0) {
-            sweepIfDue();
-            return RingStatus.FULL;
-        }
-        boolean reserved;
-        try {
-            writeHeader(slot(slot), len, priority, sender, senderPid);
-            reserved = budget == 0 || budgetOp(slot, OP_RESERVE, len);
-        } catch (Throwable t) {
-            throw abandon(slot, t);
-        }
-        if (!reserved) {
-            release(slot, FREE_RING);
-            sweepIfDue();
-            return RingStatus.FULL;
-        }
-        return slot;
-    }
-
-    /**
-     * Publishes a slot this thread claimed, the second half of {@link #offer}.
-     *
-     * @return {@link RingStatus#SENT} or {@link RingStatus#SENT_TO_EMPTY}
-     */
-    public int commit(int slot, int priority) {
-        long s = slot(slot);
-        try {
-            enqueue(1 + priority, slot, RingSteps.PUBLISHED);
-        } catch (Throwable t) {
-            throw abandon(slot, t);
-        }
-        region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
-        boolean toEmpty = mark(priority);
-        signals.signalMessage();
-        return toEmpty ? RingStatus.SENT_TO_EMPTY : RingStatus.SENT;
-    }
-
-    /** Gives a slot this thread claimed back unsent, with the {@code len} bytes it reserved. */
-    public void abort(int slot, int len) {
-        free(slot, len);
-    }
-
-    /** Where the bytes of a slot's message start in {@link #region()}. */
-    public long payload(int slot) {
-        return slot(slot) + SLOT_HEADER_SIZE;
-    }
-
     // ------------------------------------------------------------------ receiving
 
     /**
@@ -345,13 +265,9 @@ public final class PriorityRing extends SlotRecovery {
         if (slot < 0) {
             return slot;
         }
-        long s = slot(slot);
-        int length = region.getInt(s + SLOT_LENGTH_OFFSET);
-        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
-        checkTaken(slot, length, priority, len);
+        int length = checkTaken(slot, len, info);
         try {
-            region.getBytes(s + SLOT_HEADER_SIZE, dst, off, length);
-            describe(s, length, priority, info);
+            region.getBytes(payload(slot), dst, off, length);
         } catch (Throwable t) {
             throw abandon(slot, t);
         }
@@ -370,15 +286,11 @@ public final class PriorityRing extends SlotRecovery {
         if (slot < 0) {
             return slot;
         }
-        long s = slot(slot);
-        int length = region.getInt(s + SLOT_LENGTH_OFFSET);
-        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
-        checkTaken(slot, length, priority, dst.remaining());
+        int length = checkTaken(slot, dst.remaining(), info);
         int limit = dst.limit();
         try {
             dst.limit(dst.position() + length);
-            region.getBytes(s + SLOT_HEADER_SIZE, dst);
-            describe(s, length, priority, info);
+            region.getBytes(payload(slot), dst);
         } catch (Throwable t) {
             throw abandon(slot, t);
         } finally {
@@ -386,110 +298,6 @@ public final class PriorityRing extends SlotRecovery {
         }
         free(slot, length);
         return length;
-    }
-
-    /**
-     * Takes the next message to be read in place at {@link #payload(int)}: the slot stays this
-     * thread's until {@link #consumed}, and {@code info} holds its checked length, priority and
-     * sender.
-     *
-     * @return the slot, or {@link RingStatus#EMPTY}
-     * @throws IpcException CORRUPTED for a length or priority no sender can write (the message
-     *                      is dropped)
-     */
-    public int take(MessageInfo info) {
-        int slot = takeMessage(-1, info);
-        if (slot < 0) {
-            return slot;
-        }
-        long s = slot(slot);
-        int length = region.getInt(s + SLOT_LENGTH_OFFSET);
-        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
-        checkTaken(slot, length, priority, maxMessageSize);
-        try {
-            describe(s, length, priority, info);
-        } catch (Throwable t) {
-            throw abandon(slot, t);
-        }
-        return slot;
-    }
-
-    /** Frees a slot {@link #take} returned, once its {@code length} bytes were read. */
-    public void consumed(int slot, int length) {
-        free(slot, length);
-    }
-
-    /**
-     * Takes (owning it) the head slot of the highest non-empty priority, or returns EMPTY or
-     * TOO_LARGE (with {@code info} describing the message that stays).
-     */
-    private int takeMessage(int maxLength, MessageInfo info) {
-        int marked = bitmap.read();
-        while (marked != 0) {
-            int p = 31 - Integer.numberOfLeadingZeros(marked);
-            int r = take(1 + p, maxLength, info, RingSteps.MESSAGE_CLAIMED, RingSteps.MESSAGE_TAKEN);
-            if (r >= 0) {
-                try {
-                    clearIfEmpty(p);
-                } catch (Throwable t) {
-                    throw abandon(r, t);
-                }
-                return r;
-            }
-            if (r == RingStatus.TOO_LARGE) {
-                return r;
-            }
-            if (r == RingStatus.EMPTY) {
-                clearIfEmpty(p);
-            }
-            marked &= ~(1 << p); // EMPTY, or BUSY: held up by a live owner
-        }
-        return RingStatus.EMPTY;
-    }
-
-    /**
-     * Checks the length and priority of a message just taken (words another process may have
-     * written anything into); a message that cannot be true is dropped, its slot freed.
-     *
-     * @throws IpcException CORRUPTED if the length is negative or beyond the message size or the
-     *                      room looked at, or the priority outside 0..31
-     */
-    private void checkTaken(int slot, int length, int priority, int room) {
-        if (length < 0 || length > maxMessageSize || length > room || priority < 0 || priority >= PRIORITIES) {
-            free(slot, length);
-            throw new IpcException(IpcError.CORRUPTED, "message ring held a message of " + length
-                    + " bytes at priority " + priority + " (largest " + maxMessageSize + " bytes, room for " + room
-                    + "); it was dropped");
-        }
-    }
-
-    /** Gives a received slot's bytes back and returns it to the free ring. */
-    private void free(int slot, int length) {
-        try {
-            giveBack(slot, length);
-        } catch (Throwable t) {
-            throw abandon(slot, t);
-        }
-        release(slot, FREE_RING);
-    }
-
-    // ------------------------------------------------------------------ the bitmap
-
-    /**
-     * Clears priority p's bit if its ring is empty, then sets it again if a sender raced in: that
-     * sender found the bit still set, so if the bitmap is empty now this thread makes the ring
-     * non-empty on its behalf, and wakes a sleeper on its behalf too: a receiver that counted
-     * itself in may have read the bitmap while it was clear, and the sender did not see it.
-     */
-    private void clearIfEmpty(int p) {
-        if (ringEmpty(1 + p)) {
-            step(RingSteps.EMPTY_SEEN);
-            bitmap.clear(p);
-            if (!ringEmpty(1 + p)) {
-                mark(p);
-                signals.signalMessage();
-            }
-        }
     }
 
     @Override

@@ -2,8 +2,7 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.core.mapped.MappedRegion;
@@ -39,19 +38,10 @@ abstract class SlotRecovery extends ByteBudget {
     /** A thread held up by a slot owner yields this long, then parks {@link #PARK_NANOS} a pass. */
     private static final long YIELD_NANOS = 10_000_000L;
     private static final long PARK_NANOS = 50_000L;
-    private static final VarHandle NEXT_SWEEP;
-
-    static {
-        try {
-            NEXT_SWEEP = MethodHandles.lookup().findVarHandle(SlotRecovery.class, "nextSweep", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final long home;
-    /** When this attachment sweeps next; any thread may claim a sweep with a compare-and-set. */
-    private volatile long nextSweep = System.nanoTime();
+    /** When this attachment sweeps next; of the threads due, the one whose compare-and-set wins sweeps. */
+    private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
 
     SlotRecovery(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
             RingSteps.Hook hook) {
@@ -185,13 +175,7 @@ abstract class SlotRecovery extends ByteBudget {
      * @return the slots recovered by this call
      */
     public final int recover() {
-        int recovered = 0;
-        for (int slot = 0; slot < capacity; slot++) {
-            long owner = region.getLongVolatile(owner(slot));
-            if (owner != 0 && owner != self && isOwnerDead(owner) && repair(slot, owner)) {
-                recovered++;
-            }
-        }
+        int recovered = repairOwned(false);
         boolean marked = false;
         for (int p = 0; p < PRIORITIES; p++) {
             if (!ringEmpty(1 + p) && !bitmap.isSet(p)) {
@@ -215,15 +199,26 @@ abstract class SlotRecovery extends ByteBudget {
      * @return the slots recovered
      */
     public final int recoverAfterRestart() {
-        int recovered = 0;
-        for (int slot = 0; slot < capacity; slot++) {
-            long owner = region.getLongVolatile(owner(slot));
-            if (owner != 0 && repair(slot, owner)) {
-                recovered++;
-            }
-        }
+        int recovered = repairOwned(true);
         signals.forgetSleepers();
         return recovered + recover();
+    }
+
+    /**
+     * Repairs every owned slot whose owner is dead, or, with {@code anyOwner}, every owned slot.
+     *
+     * @return the slots repaired
+     */
+    private int repairOwned(boolean anyOwner) {
+        int repaired = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            long owner = region.getLongVolatile(owner(slot));
+            boolean dead = owner != 0 && (anyOwner || owner != self && isOwnerDead(owner));
+            if (dead && repair(slot, owner)) {
+                repaired++;
+            }
+        }
+        return repaired;
     }
 
     /**
@@ -234,8 +229,8 @@ abstract class SlotRecovery extends ByteBudget {
      */
     public final void sweepIfDue() {
         long now = System.nanoTime();
-        long due = nextSweep;
-        if (now - due >= 0 && NEXT_SWEEP.compareAndSet(this, due, now + SWEEP_INTERVAL_NANOS)) {
+        long due = nextSweep.get();
+        if (now - due >= 0 && nextSweep.compareAndSet(due, now + SWEEP_INTERVAL_NANOS)) {
             recover();
         }
     }
