@@ -15,6 +15,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>CLOSED is thrown when this handle or its mechanism closed, or when the peer of an anonymous
  * channel closed and nothing is left to receive. WOULD_BLOCK is thrown by the blocking and timed
  * forms of a handle opened non-blocking (queues, as with {@code O_NONBLOCK}).
+ *
+ * <p><b>Timeouts</b>, one rule for every timed form of every port: a {@code null} or negative
+ * timeout is INVALID_ARGUMENT and the call does nothing; zero makes one attempt and then fails
+ * with TIMEOUT; a timeout too long to represent in nanoseconds waits without limit.
  */
 @ProviderType
 public interface MessagePort extends IpcObject, Waiting {

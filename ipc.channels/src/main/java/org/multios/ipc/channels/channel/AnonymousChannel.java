@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.channel;
 
+import org.multios.ipc.channels.ring.PortSession;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.IpcException;
@@ -14,13 +15,13 @@ import org.multios.ipc.channel.ChannelSide;
  */
 final class AnonymousChannel implements Channel {
     private final ChannelMechanism mechanism;
-    private final ChannelSession session;
+    private final PortSession session;
     private final ChannelFile file;
     private final AtomicBoolean gone = new AtomicBoolean();
     private volatile ChannelHandle a;
     private volatile ChannelHandle b;
 
-    AnonymousChannel(ChannelMechanism mechanism, ChannelSession session, ChannelFile file) {
+    AnonymousChannel(ChannelMechanism mechanism, PortSession session, ChannelFile file) {
         this.mechanism = mechanism;
         this.session = session;
         this.file = file;

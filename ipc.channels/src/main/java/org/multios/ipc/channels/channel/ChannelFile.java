@@ -17,6 +17,7 @@ import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.core.mapped.Futex;
@@ -30,7 +31,7 @@ import org.multios.ipc.core.mapped.WaitLoop;
  * two rings in it, its identity, options and the words of its shared header. A named channel's
  * permissions are those of its file; an anonymous one keeps its own.
  */
-final class ChannelFile {
+final class ChannelFile implements PortObject {
     private final long id;
     private final String name;
     private final MappedRegion region;
@@ -142,11 +143,13 @@ final class ChannelFile {
                 options.withMode(permissions.mode()), slots);
     }
 
-    long id() {
+    @Override
+    public long id() {
         return id;
     }
 
-    Optional<String> name() {
+    @Override
+    public Optional<String> name() {
         return Optional.ofNullable(name);
     }
 
@@ -159,7 +162,8 @@ final class ChannelFile {
         return name == null ? "#" + id : name;
     }
 
-    String displayName() {
+    @Override
+    public String displayName() {
         return displayName;
     }
 
@@ -184,7 +188,8 @@ final class ChannelFile {
         return name == null ? anonymousPermissions : directory.permissions(name);
     }
 
-    void setPermissions(Permissions permissions) {
+    @Override
+    public void setPermissions(Permissions permissions) {
         if (name == null) {
             anonymousPermissions = permissions;
         } else {
@@ -246,8 +251,8 @@ final class ChannelFile {
 
     /** Wakes every sleeper on both directions so that each re-checks. */
     void wakeAll() {
-        toA.wakeAll();
-        toB.wakeAll();
+        toA.signals().wakeAll();
+        toB.signals().wakeAll();
     }
 
     // ------------------------------------------------------------------ statistics

@@ -1,8 +1,9 @@
 package org.multios.ipc.channels.channel;
 
+import org.multios.ipc.channels.ring.PortSession;
+import org.multios.ipc.channels.ring.PortSessions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,7 +12,6 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.Limit;
-import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
@@ -40,11 +40,9 @@ import org.multios.ipc.spi.MechanismProvider;
 public final class ChannelMechanism implements MechanismProvider<ChannelService> {
     private final ObjectDirectory directory;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
-    private final Map<CallerContext, ChannelSession> sessions = new ConcurrentHashMap<>();
+    private final PortSessions sessions = new PortSessions("the channel service");
     private final Set<AnonymousChannel> anonymous = ConcurrentHashMap.newKeySet();
-    private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
     private final Object creating = new Object();
-    private volatile ChannelSession[] sessionArray = new ChannelSession[0];
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
@@ -77,38 +75,23 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     @Override
     public ChannelService bind(CallerContext caller) {
         checkOpen();
-        ChannelSession session = sessions.computeIfAbsent(caller, ChannelSession::new);
-        refreshSessions();
-        return new BoundService(session);
+        return new BoundService(sessions.bind(caller));
     }
 
     @Override
     public void release(CallerContext caller) {
-        ChannelSession s = sessions.remove(caller);
-        refreshSessions();
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
     @Override
     public void releasing() {
-        for (ChannelSession s : sessionArray) {
-            s.markClosed();
-        }
-    }
-
-    private synchronized void refreshSessions() {
-        sessionArray = sessions.values().toArray(new ChannelSession[0]);
+        sessions.releasing();
     }
 
     /** Stops the mechanism: every handle closes, waiters wake with CLOSED; named channels stay. */
     public void close() {
         closed = true;
-        releasing();
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
     }
 
     @Override
@@ -116,7 +99,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         List<ObjectInfo> all = new ArrayList<>();
         for (String name : directory.names()) {
             try {
-                all.add(ChannelFileReader.describe(directory, name));
+                all.add(ChannelFileReader.snapshot(directory, name));
             } catch (IpcException gone) {
                 // unlinked meanwhile, foreign or unreadable
             }
@@ -129,7 +112,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
 
     @Override
     public int connectionCount() {
-        return sessions.values().stream().mapToInt(ChannelSession::size).sum();
+        return sessions.connectionCount();
     }
 
     /** Live channels: named files and anonymous channels not yet gone. */
@@ -137,25 +120,8 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         return directory.names().size() + anonymous.size();
     }
 
-    // ------------------------------------------------------------------ hot-path helpers
-
-    /** A holder for receives that did not pass one, one per thread. */
-    MessageInfo scratchInfo() {
-        return scratch.get();
-    }
-
-    /** A message was received: its sender's quota, if the sender is a caller here, is given back. */
-    void taken(MessageInfo info) {
-        for (ChannelSession s : sessionArray) {
-            if (s.sent(info)) {
-                s.releaseQueued();
-                return;
-            }
-        }
-    }
-
     /** Both ends of an anonymous channel closed. */
-    void anonymousGone(AnonymousChannel channel, ChannelSession session) {
+    void anonymousGone(AnonymousChannel channel, PortSession session) {
         if (anonymous.remove(channel)) {
             session.caller().release(Quota.OBJECTS, 1);
         }
@@ -196,7 +162,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         return caller.authorize(ObjectType.CHANNEL, name, permissions, Rights.ADMIN);
     }
 
-    Channel create(ChannelSession session, ChannelOptions requested) {
+    Channel create(PortSession session, ChannelOptions requested) {
         if (requested == null) {
             throw IpcException.invalidArgument("channel: options must not be null");
         }
@@ -222,8 +188,8 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
             made = true;
             ChannelFile file = channel.file();
             Grant grant = creatorGrant(caller, file.plainName(), file.permissions());
-            channel.ends(new ChannelHandle(this, session, file, ChannelSide.A, grant, channel),
-                    new ChannelHandle(this, session, file, ChannelSide.B, grant, channel));
+            channel.ends(new ChannelHandle(session, file, ChannelSide.A, grant, channel),
+                    new ChannelHandle(session, file, ChannelSide.B, grant, channel));
             session.track((ChannelHandle) channel.endA());
             session.track((ChannelHandle) channel.endB());
             return channel;
@@ -235,7 +201,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         }
     }
 
-    ChannelEnd create(ChannelSession session, String name, ChannelOptions requested) {
+    ChannelEnd create(PortSession session, String name, ChannelOptions requested) {
         directory.path(name);
         if (requested == null) {
             throw IpcException.invalidArgument("channel '" + name + "': options must not be null");
@@ -246,7 +212,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
                 Rights.READ_WRITE, options), () -> createNew(session, name, options));
     }
 
-    private ChannelEnd createNew(ChannelSession session, String name, ChannelOptions options) {
+    private ChannelEnd createNew(PortSession session, String name, ChannelOptions options) {
         String what = "channel '" + name + "'";
         checkLimits(options, what);
         CallerContext caller = session.caller();
@@ -264,10 +230,10 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
                     region -> ChannelFile.initialize(region, options, false, self)));
         }
         ChannelFile file = ChannelFile.created(name, created, directory, self, options);
-        return session.track(new ChannelHandle(this, session, file, ChannelSide.A, grant, null));
+        return session.track(new ChannelHandle(session, file, ChannelSide.A, grant, null));
     }
 
-    ChannelEnd open(ChannelSession session, String name, ChannelSide side, int rights) {
+    ChannelEnd open(PortSession session, String name, ChannelSide side, int rights) {
         directory.path(name);
         if (side == null) {
             throw IpcException.invalidArgument("channel '" + name + "': side must not be null");
@@ -281,7 +247,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     }
 
     /** Opens an end; a create's open checks that the channel has the sizes it asked for. */
-    private ChannelEnd open(ChannelSession session, String name, ChannelSide side, int rights, ChannelOptions asked) {
+    private ChannelEnd open(PortSession session, String name, ChannelSide side, int rights, ChannelOptions asked) {
         ObjectDirectory.Opened opened = directory.open(name, maxFileLength());
         ChannelFile file = ChannelFile.of(name, opened, directory, opened.region().length(), true);
         CallerContext caller = session.caller();
@@ -294,7 +260,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         if (asked != null) {
             sameSizes(file, asked); // after access is granted: its sizes are no secret then
         }
-        return session.track(new ChannelHandle(this, session, file, side, grant, null));
+        return session.track(new ChannelHandle(session, file, side, grant, null));
     }
 
     private static void sameSizes(ChannelFile file, ChannelOptions asked) {
@@ -311,7 +277,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         }
     }
 
-    void unlink(ChannelSession session, String name) {
+    void unlink(PortSession session, String name) {
         directory.path(name);
         checkOpen();
         session.caller().authorize(ObjectType.CHANNEL, name, directory.permissions(name), Rights.ADMIN);
@@ -320,9 +286,9 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
 
     /** The service bound to one caller. */
     private final class BoundService implements ChannelService {
-        private final ChannelSession session;
+        private final PortSession session;
 
-        BoundService(ChannelSession session) {
+        BoundService(PortSession session) {
             this.session = session;
         }
 

@@ -1,18 +1,17 @@
 package org.multios.ipc.channels.queue;
 
+import org.multios.ipc.channels.ring.PortSession;
+import org.multios.ipc.channels.ring.PortSessions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.Limit;
-import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
@@ -54,9 +53,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private final RootHoldings durableHoldings;
     private final GroupCommit groupCommit = new GroupCommit();
-    private final Map<CallerContext, QueueSession> sessions = new ConcurrentHashMap<>();
-    private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
-    private volatile QueueSession[] sessionArray = new QueueSession[0];
+    private final PortSessions sessions = new PortSessions("the message queue service");
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
@@ -96,30 +93,23 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     @Override
     public MessageQueueService bind(CallerContext caller) {
         checkOpen();
-        QueueSession session = sessions.computeIfAbsent(caller, QueueSession::new);
-        refreshSessions();
-        return new BoundService(session);
+        return new BoundService(sessions.bind(caller));
     }
 
     @Override
     public void release(CallerContext caller) {
-        QueueSession s = sessions.remove(caller);
-        refreshSessions();
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
-    private synchronized void refreshSessions() {
-        sessionArray = sessions.values().toArray(new QueueSession[0]);
+    @Override
+    public void releasing() {
+        sessions.releasing();
     }
 
     /** Stops the mechanism: every handle and registration closes, waiters wake with CLOSED; queues stay. */
     public void close() {
         closed = true;
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
         groupCommit.close();
     }
 
@@ -129,7 +119,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         for (ObjectDirectory d : List.of(directory, durableRoot.directory())) {
             for (String name : d.names()) {
                 try {
-                    all.add(QueueFileReader.describe(d, name));
+                    all.add(QueueFileReader.snapshot(d, name));
                 } catch (IpcException gone) {
                     // unlinked meanwhile, foreign or unreadable
                 }
@@ -150,25 +140,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
     @Override
     public int connectionCount() {
-        return sessions.values().stream().mapToInt(QueueSession::size).sum();
-    }
-
-    // ------------------------------------------------------------------ hot-path helpers
-
-    /** A holder for receives that did not pass one, one per thread. */
-    MessageInfo scratchInfo() {
-        return scratch.get();
-    }
-
-    /** A message was received: its sender's quota, if the sender is a caller here, is given back. */
-    void taken(MessageInfo info) {
-        QueueSession[] all = sessionArray;
-        for (QueueSession s : all) {
-            if (s.sent(info)) {
-                s.releaseQueued();
-                return;
-            }
-        }
+        return sessions.connectionCount();
     }
 
     // ------------------------------------------------------------------ operations
@@ -179,7 +151,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         }
     }
 
-    MessageQueue create(QueueSession session, String name, QueueOptions options) {
+    MessageQueue create(PortSession session, String name, QueueOptions options) {
         directory.path(name);
         if (options == null) {
             throw IpcException.invalidArgument("queue '" + name + "': options must not be null");
@@ -225,7 +197,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         return opened;
     }
 
-    private MessageQueue createNew(QueueSession session, String name, QueueOptions options) {
+    private MessageQueue createNew(PortSession session, String name, QueueOptions options) {
         String what = "queue '" + name + "'";
         var limits = environment.limits();
         limits.check(Limit.QUEUE_MESSAGES, options.maxMessages(), what);
@@ -257,7 +229,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
             durableRoot.syncCreated(created.inode(), what);
         }
         QueueFile file = QueueFile.created(name, created, home, self, groupCommit);
-        return session.track(new QueueHandle(this, session, file, grant, options.nonBlocking()));
+        return session.track(new QueueHandle(session, file, grant, options.nonBlocking()));
     }
 
     private static ObjectDirectory.Created create(ObjectDirectory in, String name, long length,
@@ -266,7 +238,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
                 options.maxMessages(), options.mode(), waitStrategy, options.durability(), self));
     }
 
-    MessageQueue open(QueueSession session, String name, int rights, Set<QueueFlag> flags) {
+    MessageQueue open(PortSession session, String name, int rights, Set<QueueFlag> flags) {
         directory.path(name);
         if (rights == Rights.NONE || (rights & ~Rights.ALL) != 0) {
             throw IpcException.invalidArgument("queue '" + name + "': rights " + rights + " must be a non-empty "
@@ -289,7 +261,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         return open(session, name, rights, nonBlocking);
     }
 
-    private MessageQueue open(QueueSession session, String name, int rights, boolean nonBlocking) {
+    private MessageQueue open(PortSession session, String name, int rights, boolean nonBlocking) {
         var limits = environment.limits();
         long maxLength = QueueDescriptor.fileLength((int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30),
                 (int) Math.min(limits.get(Limit.QUEUE_MESSAGES), 1 << 30));
@@ -315,10 +287,10 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         if (file.durability() != QueueDurability.NONE && RestartRecovery.recoverIfRestarted(opened.path(), file)) {
             file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit); // the new home
         }
-        return session.track(new QueueHandle(this, session, file, grant, nonBlocking));
+        return session.track(new QueueHandle(session, file, grant, nonBlocking));
     }
 
-    void unlink(QueueSession session, String name) {
+    void unlink(PortSession session, String name) {
         directory.path(name);
         checkOpen();
         ObjectDirectory in = holder(name);
@@ -331,9 +303,9 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
     /** The service bound to one caller. */
     private final class BoundService implements MessageQueueService {
-        private final QueueSession session;
+        private final PortSession session;
 
-        BoundService(QueueSession session) {
+        BoundService(PortSession session) {
             this.session = session;
         }
 

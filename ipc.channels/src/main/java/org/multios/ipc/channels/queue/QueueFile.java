@@ -16,6 +16,7 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.queue.QueueDurability;
@@ -30,7 +31,7 @@ import org.multios.ipc.core.mapped.WaitLoop;
  * the message ring in it, its identity, the counters of its shared header, and its durability
  * with the policy that makes each sent message as durable as that says.
  */
-final class QueueFile {
+final class QueueFile implements PortObject {
     private final long id;
     private final String name;
     private final String displayName;
@@ -157,17 +158,19 @@ final class QueueFile {
      * receiver cleared it).
      */
     private static void notifyListener(MappedRegion region, PriorityRing ring) {
-        if (region.getLongVolatile(LISTENER_OWNER) != 0 && ring.receiversSleeping() == 0) {
+        if (region.getLongVolatile(LISTENER_OWNER) != 0 && ring.signals().receiversSleeping() == 0) {
             region.getAndAddInt(NOTIFY_SEQUENCE, 1);
             Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
         }
     }
 
-    long id() {
+    @Override
+    public long id() {
         return id;
     }
 
-    Optional<String> name() {
+    @Override
+    public Optional<String> name() {
         return Optional.of(name);
     }
 
@@ -176,7 +179,8 @@ final class QueueFile {
     }
 
     /** {@code queue 'name'}, made once: every send names the queue in its checks. */
-    String displayName() {
+    @Override
+    public String displayName() {
         return displayName;
     }
 
@@ -205,7 +209,8 @@ final class QueueFile {
         return directory.permissions(name);
     }
 
-    void setPermissions(Permissions permissions) {
+    @Override
+    public void setPermissions(Permissions permissions) {
         directory.setPermissions(name, id(), permissions);
     }
 

@@ -75,7 +75,7 @@ public final class InPlacePort {
                     + " bytes is still open; commit or abort it before claiming again");
         }
         gate.reserveQueued();
-        int slot = PriorityRing.FULL;
+        int slot = RingStatus.FULL;
         try {
             gate.beginTransfer(Rights.WRITE);
             try {
@@ -160,7 +160,7 @@ public final class InPlacePort {
         int length = message.remaining();
         gate.checkSend(length, priority);
         gate.reserveQueued();
-        int r = PriorityRing.FULL;
+        int r = RingStatus.FULL;
         try {
             gate.beginTransfer(Rights.WRITE);
             try {

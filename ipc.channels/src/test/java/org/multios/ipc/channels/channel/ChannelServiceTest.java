@@ -142,7 +142,7 @@ class ChannelServiceTest extends ChannelTestSupport {
             assertThat(ch.endA().trySend(four, 0, 1, 0)).isFalse();
             failsWith(IpcError.TIMEOUT, () -> ch.endA().send(four, 0, 1, 0, SHORT));
             failsWith(IpcError.TIMEOUT, () -> ch.endA().send(four, 0, 1, 0, Duration.ZERO));
-            failsWith(IpcError.TIMEOUT, () -> ch.endA().send(four, 0, 1, 0, Duration.ofSeconds(-1)));
+            failsWith(IpcError.INVALID_ARGUMENT, () -> ch.endA().send(four, 0, 1, 0, Duration.ofSeconds(-1)));
             // the other direction is independent
             assertThat(ch.endB().trySend(four, 0, 4, 0)).isTrue();
             assertThat(ch.endB().receive(new byte[10], 0, 10, null, LONG)).isEqualTo(4);

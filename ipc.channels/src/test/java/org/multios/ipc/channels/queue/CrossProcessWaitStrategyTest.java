@@ -79,7 +79,7 @@ class CrossProcessWaitStrategyTest extends QueueTestSupport {
         child.destroyForcibly(); // SIGKILL: spinning, yielding or asleep in the kernel
         child.waitFor();
         if (!strategy.sleeps()) {
-            assertThat(q.file().ring().receiversSleeping()).as("a spinner never counted itself in").isZero();
+            assertThat(q.file().ring().signals().receiversSleeping()).as("a spinner never counted itself in").isZero();
         }
         byte[] buf = new byte[TestMessages.MAX_LENGTH];
         for (int round = 0; round < 3; round++) {

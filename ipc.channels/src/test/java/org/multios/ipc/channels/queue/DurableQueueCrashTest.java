@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.queue;
 
+import org.multios.ipc.channels.ring.RingSteps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
@@ -68,7 +69,7 @@ class DurableQueueCrashTest extends QueueTestSupport {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", ChildProcesses.childClassPath(DurableQueueChildMain.class),
                 "-Dorg.multios.ipc.root=" + root, "-D" + MessageQueueMechanism.DURABLE_ROOT_PROPERTY + "=" + durableRoot,
-                "-D" + PriorityRing.CRASH_WINDOW_PAUSE_PROPERTY + "=" + pauseMicros, DurableQueueChildMain.class.getName()));
+                "-D" + RingSteps.CRASH_WINDOW_PAUSE_PROPERTY + "=" + pauseMicros, DurableQueueChildMain.class.getName()));
         command.addAll(List.of(args));
         return children.start(label, command, tempDir.resolve(label + ".log"));
     }

@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.queue;
 
+import org.multios.ipc.channels.ring.RingSteps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -123,7 +124,7 @@ class KilledSenderTest extends QueueTestSupport {
                     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                             "-cp", ChildProcesses.childClassPath(KilledSenderChildMain.class),
                             "-Dorg.multios.ipc.root=" + root,
-                            "-D" + PriorityRing.CRASH_WINDOW_PAUSE_PROPERTY + "=" + PAUSE_MICROS,
+                            "-D" + RingSteps.CRASH_WINDOW_PAUSE_PROPERTY + "=" + PAUSE_MICROS,
                             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                             KilledSenderChildMain.class.getName(), kind, name, Integer.toString(sender));
                     ps.add(children.start("sender " + sender, command, log));

@@ -108,11 +108,11 @@ class QueueWaitStrategyTest extends QueueTestSupport {
         CompletableFuture<Integer> got = new CompletableFuture<>();
         BlockedCalls.start("q-spinner", got, () -> q.receive(new byte[64], 0, 64, null));
         awaitWaiting(q);
-        assertThat(q.file().ring().receiversSleeping()).as("a spinner is no sleeper").isZero();
-        int before = q.file().ring().availableSequence();
+        assertThat(q.file().ring().signals().receiversSleeping()).as("a spinner is no sleeper").isZero();
+        int before = q.file().ring().signals().availableSequence();
         queues(context()).open("spin").send(new byte[5], 0, 5, 0);
         assertThat(got.get(20, TimeUnit.SECONDS)).isEqualTo(5);
-        assertThat(q.file().ring().availableSequence()).as("no sleeper: the sequence stays").isEqualTo(before);
+        assertThat(q.file().ring().signals().availableSequence()).as("no sleeper: the sequence stays").isEqualTo(before);
     }
 
     @ParameterizedTest

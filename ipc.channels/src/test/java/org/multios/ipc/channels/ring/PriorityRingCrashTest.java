@@ -83,7 +83,7 @@ class PriorityRingCrashTest {
             assertThat(live.poll(buf, 0, SIZE, info)).isEqualTo(SIZE);
             assertThat(buf).isEqualTo(msg);
         }
-        assertThat(live.poll(buf, 0, SIZE, info)).as("nothing torn is delivered").isEqualTo(PriorityRing.EMPTY);
+        assertThat(live.poll(buf, 0, SIZE, info)).as("nothing torn is delivered").isEqualTo(RingStatus.EMPTY);
         // the full capacity and budget again: a send that finds them short sweeps
         int sent = 0;
         for (int i = 0; i < 2 * CAPACITY && sent < CAPACITY; i++) {
@@ -102,7 +102,7 @@ class PriorityRingCrashTest {
         for (int i = 0; i < CAPACITY; i++) {
             assertThat(live.poll(buf, 0, SIZE, info)).isEqualTo(SIZE);
         }
-        assertThat(live.poll(buf, 0, SIZE, info)).isEqualTo(PriorityRing.EMPTY);
+        assertThat(live.poll(buf, 0, SIZE, info)).isEqualTo(RingStatus.EMPTY);
         assertThat(live.bytesQueued()).isZero();
     }
 

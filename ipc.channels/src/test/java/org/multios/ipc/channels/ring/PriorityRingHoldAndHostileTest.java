@@ -46,7 +46,7 @@ class PriorityRingHoldAndHostileTest {
         PriorityRing live = PriorityRing.attach(region, BASE, span(), "ring");
         CountDownLatch holding = new CountDownLatch(1);
         PriorityRing slow = PriorityRing.attach(region, BASE, span(), "ring", SELF, step -> {
-            if (step == PriorityRing.STEP_SLOT_CLAIMED) {
+            if (step == RingSteps.SLOT_CLAIMED) {
                 holding.countDown();
                 sleep(HOLD_MILLIS);
             }
@@ -72,7 +72,7 @@ class PriorityRingHoldAndHostileTest {
         assertThat(live.offer(new byte[] { 9 }, 0, 1, 0, SENDER, 1)).isGreaterThanOrEqualTo(0);
         CountDownLatch holding = new CountDownLatch(1);
         PriorityRing slow = PriorityRing.attach(region, BASE, span(), "ring", SELF, step -> {
-            if (step == PriorityRing.STEP_MESSAGE_CLAIMED) {
+            if (step == RingSteps.MESSAGE_CLAIMED) {
                 holding.countDown();
                 sleep(HOLD_MILLIS);
             }
@@ -133,7 +133,7 @@ class PriorityRingHoldAndHostileTest {
         region.putInt(slots + slotSize + PriorityRingDescriptor.SLOT_PRIORITY_OFFSET, 77);
         assertCorrupted(() -> ring.poll(new byte[SIZE], 0, SIZE, null));
         assertCorrupted(() -> ring.poll(ByteBuffer.allocate(SIZE), null));
-        assertThat(ring.poll(new byte[SIZE], 0, SIZE, null)).isEqualTo(PriorityRing.EMPTY);
+        assertThat(ring.poll(new byte[SIZE], 0, SIZE, null)).isEqualTo(RingStatus.EMPTY);
         // both slots were freed
         for (int i = 0; i < CAPACITY; i++) {
             assertThat(ring.offer(new byte[SIZE], 0, SIZE, 1, SENDER, 1)).isGreaterThanOrEqualTo(0);

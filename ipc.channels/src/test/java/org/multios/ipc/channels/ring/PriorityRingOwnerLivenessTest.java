@@ -88,7 +88,7 @@ class PriorityRingOwnerLivenessTest {
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean judgedDead = new AtomicBoolean();
         PriorityRing sender = PriorityRing.attach(region, BASE, span(), "ring", owner, step -> {
-            if (step == PriorityRing.STEP_HALF_WRITTEN) {
+            if (step == RingSteps.HALF_WRITTEN) {
                 halfWritten.countDown();
                 await(go);
                 if (judgedDead.get()) {

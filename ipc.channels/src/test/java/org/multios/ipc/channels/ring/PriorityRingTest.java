@@ -71,26 +71,26 @@ class PriorityRingTest {
         assertThat(receive(ring, info)).isEqualTo("mid-2");
         assertThat(receive(ring, info)).isEqualTo("low-1");
         assertThat(receive(ring, info)).isEqualTo("low-2");
-        assertThat(ring.poll(new byte[8], 0, 8, info)).isEqualTo(PriorityRing.EMPTY);
+        assertThat(ring.poll(new byte[8], 0, 8, info)).isEqualTo(RingStatus.EMPTY);
         assertThat(ring.isEmpty()).isTrue();
     }
 
     @Test
     void fullFailsFastAndEmptySaysSo() throws IOException {
         PriorityRing ring = ring(3, 8);
-        assertThat(ring.poll(new byte[8], 0, 8, null)).isEqualTo(PriorityRing.EMPTY);
-        assertThat(send(ring, "a", 1)).isEqualTo(PriorityRing.SENT_TO_EMPTY);
-        assertThat(send(ring, "b", 2)).isEqualTo(PriorityRing.SENT);
-        assertThat(send(ring, "c", 3)).isEqualTo(PriorityRing.SENT);
+        assertThat(ring.poll(new byte[8], 0, 8, null)).isEqualTo(RingStatus.EMPTY);
+        assertThat(send(ring, "a", 1)).isEqualTo(RingStatus.SENT_TO_EMPTY);
+        assertThat(send(ring, "b", 2)).isEqualTo(RingStatus.SENT);
+        assertThat(send(ring, "c", 3)).isEqualTo(RingStatus.SENT);
         assertThat(ring.size()).isEqualTo(3);
-        assertThat(send(ring, "d", 3)).isEqualTo(PriorityRing.FULL);
+        assertThat(send(ring, "d", 3)).isEqualTo(RingStatus.FULL);
         assertThat(receive(ring, null)).isEqualTo("c");
-        assertThat(send(ring, "d", 0)).isEqualTo(PriorityRing.SENT);
+        assertThat(send(ring, "d", 0)).isEqualTo(RingStatus.SENT);
         assertThat(receive(ring, null)).isEqualTo("b");
         assertThat(receive(ring, null)).isEqualTo("a");
         assertThat(receive(ring, null)).isEqualTo("d");
         assertThat(ring.size()).isZero();
-        assertThat(send(ring, "e", 5)).as("empty again").isEqualTo(PriorityRing.SENT_TO_EMPTY);
+        assertThat(send(ring, "e", 5)).as("empty again").isEqualTo(RingStatus.SENT_TO_EMPTY);
     }
 
     @Test
@@ -99,12 +99,12 @@ class PriorityRingTest {
         send(ring, "0123456789", 4);
         send(ring, "xy", 4);
         MessageInfo info = new MessageInfo();
-        assertThat(ring.poll(new byte[4], 0, 4, info)).isEqualTo(PriorityRing.TOO_LARGE);
+        assertThat(ring.poll(new byte[4], 0, 4, info)).isEqualTo(RingStatus.TOO_LARGE);
         assertThat(info.length()).isEqualTo(10);
         assertThat(info.priority()).isEqualTo(4);
         assertThat(ring.size()).isEqualTo(2);
         ByteBuffer small = ByteBuffer.allocate(9);
-        assertThat(ring.poll(small, info)).isEqualTo(PriorityRing.TOO_LARGE);
+        assertThat(ring.poll(small, info)).isEqualTo(RingStatus.TOO_LARGE);
         assertThat(small.position()).isZero();
         assertThat(receive(ring, info)).isEqualTo("0123456789");
         assertThat(receive(ring, info)).isEqualTo("xy");
@@ -113,10 +113,10 @@ class PriorityRingTest {
     @Test
     void oversizeOfferIsRefusedAndTakesNothing() throws IOException {
         PriorityRing ring = ring(2, 4);
-        assertThat(send(ring, "12345", 0)).isEqualTo(PriorityRing.TOO_LARGE);
+        assertThat(send(ring, "12345", 0)).isEqualTo(RingStatus.TOO_LARGE);
         assertThat(ring.size()).isZero();
-        assertThat(send(ring, "1234", 0)).isEqualTo(PriorityRing.SENT_TO_EMPTY);
-        assertThat(send(ring, "", 0)).isEqualTo(PriorityRing.SENT);
+        assertThat(send(ring, "1234", 0)).isEqualTo(RingStatus.SENT_TO_EMPTY);
+        assertThat(send(ring, "", 0)).isEqualTo(RingStatus.SENT);
         assertThat(receive(ring, null)).isEqualTo("1234");
         assertThat(receive(ring, null)).isEmpty();
     }
@@ -125,10 +125,10 @@ class PriorityRingTest {
     void byteBuffersMoveOnlyOnSuccess() throws IOException {
         PriorityRing ring = ring(1, 16);
         ByteBuffer src = ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII));
-        assertThat(ring.offer(src, 3, SENDER, 1)).isEqualTo(PriorityRing.SENT_TO_EMPTY);
+        assertThat(ring.offer(src, 3, SENDER, 1)).isEqualTo(RingStatus.SENT_TO_EMPTY);
         assertThat(src.hasRemaining()).isFalse();
         ByteBuffer again = ByteBuffer.wrap("x".getBytes(StandardCharsets.US_ASCII));
-        assertThat(ring.offer(again, 3, SENDER, 1)).isEqualTo(PriorityRing.FULL);
+        assertThat(ring.offer(again, 3, SENDER, 1)).isEqualTo(RingStatus.FULL);
         assertThat(again.position()).isZero();
         ByteBuffer dst = ByteBuffer.allocateDirect(32);
         dst.position(2);

@@ -70,13 +70,13 @@ class PriorityRingWindowTest {
         }, null);
         byte[] msg = message(7);
         boolean stays;
-        if (step <= PriorityRing.STEP_PUBLISHED) {
+        if (step <= RingSteps.PUBLISHED) {
             assertThatThrownBy(() -> throwing.offer(msg, 0, SIZE, 3, SENDER, 1)).isInstanceOf(Thrown.class);
-            stays = step == PriorityRing.STEP_PUBLISHED;
+            stays = step == RingSteps.PUBLISHED;
         } else {
             assertThat(ring.offer(msg, 0, SIZE, 3, SENDER, 1)).isGreaterThanOrEqualTo(0);
             assertThatThrownBy(() -> throwing.poll(new byte[SIZE], 0, SIZE, null)).isInstanceOf(Thrown.class);
-            stays = step == PriorityRing.STEP_MESSAGE_CLAIMED; // not taken yet; later steps had taken it
+            stays = step == RingSteps.MESSAGE_CLAIMED; // not taken yet; later steps had taken it
         }
         byte[] buf = new byte[SIZE];
         MessageInfo info = new MessageInfo();
@@ -85,7 +85,7 @@ class PriorityRingWindowTest {
                     .isEqualTo(SIZE);
             assertThat(buf).isEqualTo(msg);
         }
-        assertThat(ring.poll(buf, 0, SIZE, info)).isEqualTo(PriorityRing.EMPTY);
+        assertThat(ring.poll(buf, 0, SIZE, info)).isEqualTo(RingStatus.EMPTY);
         assertThat(ring.bytesQueued()).as("bytes of the slot given back").isZero();
         for (int i = 0; i < CAPACITY; i++) {
             assertThat(ring.offer(message(i), 0, SIZE, i % 2, SENDER, 1)).as("send %d of the full capacity, "
@@ -95,7 +95,7 @@ class PriorityRingWindowTest {
         for (int i = 0; i < CAPACITY; i++) {
             assertThat(ring.poll(buf, 0, SIZE, info)).isEqualTo(SIZE);
         }
-        assertThat(ring.poll(buf, 0, SIZE, info)).isEqualTo(PriorityRing.EMPTY);
+        assertThat(ring.poll(buf, 0, SIZE, info)).isEqualTo(RingStatus.EMPTY);
     }
 
     @Test
@@ -109,18 +109,18 @@ class PriorityRingWindowTest {
         PriorityRing sender = PriorityRing.attach(region, BASE, span, "ring", null,
                 r -> becameNonEmpty.incrementAndGet());
         PriorityRing receiver = PriorityRing.attach(region, BASE, span, "ring", s -> {
-            if (s == PriorityRing.STEP_EMPTY_SEEN && emptySeen.getCount() > 0) {
+            if (s == RingSteps.EMPTY_SEEN && emptySeen.getCount() > 0) {
                 emptySeen.countDown();
                 await(goOn);
             }
         }, r -> becameNonEmpty.incrementAndGet());
 
-        assertThat(sender.offer(message(1), 0, SIZE, 5, SENDER, 1)).isEqualTo(PriorityRing.SENT_TO_EMPTY);
+        assertThat(sender.offer(message(1), 0, SIZE, 5, SENDER, 1)).isEqualTo(RingStatus.SENT_TO_EMPTY);
         assertThat(becameNonEmpty).hasValue(1);
         Future<Integer> take = threads.submit(() -> receiver.poll(new byte[SIZE], 0, SIZE, null));
         await(emptySeen); // took the only message, found priority 5 empty, has not cleared its bit yet
         assertThat(sender.offer(message(2), 0, SIZE, 5, SENDER, 1)).as("the bit was still set")
-                .isEqualTo(PriorityRing.SENT);
+                .isEqualTo(RingStatus.SENT);
         goOn.countDown();
         assertThat(take.get(20, TimeUnit.SECONDS)).isEqualTo(SIZE);
         assertThat(becameNonEmpty).as("the receiver that set the bit again reported the ring non-empty")

@@ -1,4 +1,4 @@
-package org.multios.ipc.channels.queue;
+package org.multios.ipc.channels.ring;
 
 import java.util.ArrayList;
 import java.util.Set;
@@ -7,38 +7,46 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Quota;
-import org.multios.ipc.channels.ring.QueuedCount;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.SessionGate;
 
 /**
- * What one calling process holds in the queue mechanism: its handles, and the messages it sent
- * that count against its {@link Quota#QUEUED_MESSAGES} quota until they are received (through
- * this mechanism) or the session closes. Closing the session (its release) waits for the service
- * calls under way, so nothing they create appears after it, then closes every handle.
+ * What one calling process holds in a message mechanism (queues or channels): its handles (and
+ * through them a channel's anonymous ends), and the messages it sent that count against its
+ * {@link Quota#QUEUED_MESSAGES} quota until they are received through the mechanism or the
+ * session closes. {@link #markClosed()} (the mechanism's {@code releasing()}) refuses every later
+ * call and wakes the waiters; {@link #close()} (its release) then closes every handle.
  */
-final class QueueSession {
+public final class PortSession {
+    private final PortSessions owner;
     private final CallerContext caller;
     private final IpcProcess process;
-    private final Set<QueueHandle> handles = ConcurrentHashMap.newKeySet();
+    private final Set<RingPort> handles = ConcurrentHashMap.newKeySet();
     private final QueuedCount queued = new QueuedCount();
     private final SessionGate gate;
 
-    QueueSession(CallerContext caller) {
+    PortSession(PortSessions owner, CallerContext caller, String service) {
+        this.owner = owner;
         this.caller = caller;
         this.process = caller.process();
-        this.gate = new SessionGate("the message queue service of " + process);
+        this.gate = new SessionGate(service + " of " + process);
     }
 
-    SessionGate gate() {
+    /** The sessions of the mechanism. */
+    PortSessions owner() {
+        return owner;
+    }
+
+    public SessionGate gate() {
         return gate;
     }
 
-    CallerContext caller() {
+    public CallerContext caller() {
         return caller;
     }
 
-    QueueHandle track(QueueHandle handle) {
+    /** Tracks a handle opened in this session; closes it at once if the session closed meanwhile. */
+    public <H extends RingPort> H track(H handle) {
         handles.add(handle);
         if (gate.isClosed()) {
             handle.close();
@@ -46,11 +54,13 @@ final class QueueSession {
         return handle;
     }
 
-    void forget(QueueHandle handle) {
+    /** Forgets a handle that closed. */
+    public void forget(RingPort handle) {
         handles.remove(handle);
     }
 
-    int size() {
+    /** Handles open in this session. */
+    public int size() {
         return handles.size();
     }
 
@@ -73,10 +83,21 @@ final class QueueSession {
                 && info.senderKind() == process.kind();
     }
 
+    /**
+     * Refuses every later service call and operation of this session's handles, once the calls
+     * under way have ended; waiters wake with CLOSED.
+     */
+    void markClosed() {
+        gate.close();
+        for (RingPort h : new ArrayList<>(handles)) {
+            h.wakeWaiters();
+        }
+    }
+
     /** Closes every handle (waiters wake with CLOSED) and gives back the quota still held. */
     void close() {
-        gate.close();
-        for (QueueHandle h : new ArrayList<>(handles)) {
+        markClosed();
+        for (RingPort h : new ArrayList<>(handles)) {
             h.close();
         }
         long n = queued.takeAll();

@@ -1,0 +1,249 @@
+package org.multios.ipc.channels.ring;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.function.IntConsumer;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.MessagePort;
+import org.multios.ipc.Priority;
+import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.Waiting;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
+
+/**
+ * What every operation of a {@link RingPort} checks, and how its waits sleep, in one place: the
+ * argument checks, {@link MessagePort}'s timeout rule ({@link #deadline}), the checks of each
+ * pass of a wait, the sleep of one slice on a ring's futex, the object's limits, and the gate
+ * that {@link InPlacePort} borrows. A subclass says where statistics go and what the object's
+ * limits and peer are.
+ */
+public abstract class PortRules extends GuardedHandle implements PortGate, Waiting {
+    /** {@link #count} event: an operation waited. */
+    protected static final int WAITED = 0;
+    /** {@link #count} event: a wait timed out. */
+    protected static final int TIMED_OUT = 1;
+    /** {@link #count} event: another failure (a message too large). */
+    protected static final int FAILED = 2;
+    /** The deadline of an operation that waits without limit. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    final PortSession session;
+    final PortSessions sessions;
+    final PriorityRing outbound;
+    final PriorityRing inbound;
+    final PortObject object;
+    /** The object, named in messages. */
+    final String what;
+    private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
+    private volatile WaitStrategy waitOverride;
+
+    PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object) {
+        super(session.caller(), session.gate(), grant);
+        this.session = session;
+        this.sessions = session.owner();
+        this.outbound = outbound;
+        this.inbound = inbound;
+        this.object = object;
+        this.what = object.displayName();
+    }
+
+    // ------------------------------------------------------------------ what a subclass says
+
+    /** Counts {@link #WAITED}, {@link #TIMED_OUT} or {@link #FAILED} for a send or a receive. */
+    protected abstract void count(boolean sending, int event);
+
+    /** The object's largest message in bytes. */
+    protected abstract int maxMessageSize();
+
+    /** The object's wait strategy, used unless this handle overrides it. */
+    protected abstract WaitStrategy objectWaitStrategy();
+
+    /** A message of {@code length} bytes was received: the object's statistics. */
+    protected abstract void receivedBytes(int length);
+
+    /** Whether the blocking and timed forms throw WOULD_BLOCK instead of waiting (queues). */
+    protected boolean nonBlocking() {
+        return false;
+    }
+
+    /** Wakes every waiter on the object, in every process, so that each re-checks. */
+    public abstract void wakeWaiters();
+
+    /** A queue has no peer end: receives never end for that reason. */
+    @Override
+    public boolean peerClosed() {
+        return false;
+    }
+
+    @Override
+    public IpcException peerGone(String operation) {
+        return IpcException.closed(describe());
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    /**
+     * Sets the longest single sleep of this handle's waits (tests only: a slice longer than a
+     * test's patience makes a lost wake-up fail the test instead of costing one slice).
+     */
+    public final void sliceNanos(long nanos) {
+        this.sliceNanos = nanos;
+    }
+
+    /** Sets a hook called inside each send and receive step (tests only). */
+    public final void hook(IntConsumer hook) {
+        stepHook(hook);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    final void checkRange(byte[] b, int off, int len) {
+        if (b == null || off < 0 || len < 0 || off > b.length - len) {
+            throw IpcException.invalidArgument(what + ": range of " + len + " bytes at " + off
+                    + " is outside the array" + (b == null ? " (null)" : " of " + b.length + " bytes"));
+        }
+    }
+
+    final ByteBuffer requireBuffer(ByteBuffer buffer, boolean writable) {
+        if (buffer == null) {
+            throw IpcException.invalidArgument(what + ": buffer must not be null");
+        }
+        if (writable && buffer.isReadOnly()) {
+            throw IpcException.invalidArgument(what + ": cannot receive into a read-only buffer");
+        }
+        return buffer;
+    }
+
+    /** The deadline of a timed operation, by {@link MessagePort}'s timeout rule. */
+    final long deadline(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException longerThanCenturies) {
+            return NO_DEADLINE;
+        }
+        long now = System.nanoTime();
+        return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+
+    final IpcException wouldBlock(String operation) {
+        return new IpcException(IpcError.WOULD_BLOCK, operation + " on " + what
+                + " would block and the handle is non-blocking");
+    }
+
+    /**
+     * The checks of a pass of a wait that has not counted itself in as a sleeper (it spins, yields
+     * or parks briefly, as its {@link WaitStrategy} says): rights, closing, interruption, deadline.
+     */
+    final void checkPass(int right, String operation, boolean sending, long deadline, String call) {
+        require(right, operation);
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(call, what);
+        }
+        if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+            count(sending, TIMED_OUT);
+            throw IpcException.timeout(call, what);
+        }
+    }
+
+    @Override
+    public WaitStrategy waitStrategy() {
+        WaitStrategy override = waitOverride;
+        return override != null ? override : objectWaitStrategy();
+    }
+
+    @Override
+    public void setWaitStrategy(WaitStrategy strategy) {
+        checkOpen();
+        waitOverride = strategy;
+    }
+
+    /**
+     * Sleeps on a futex word for at most one slice and never past the deadline.
+     *
+     * @return false if the deadline has passed
+     */
+    final boolean sleep(boolean forMessage, int sequence, long deadline, String operation) {
+        checkOpen();
+        if (Thread.interrupted()) {
+            throw IpcException.interrupted(operation, what);
+        }
+        long slice = sliceNanos;
+        long remaining = deadline == NO_DEADLINE ? slice : deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return false;
+        }
+        slice = Math.min(remaining, slice);
+        if (forMessage) {
+            inbound.signals().awaitMessage(sequence, slice);
+        } else {
+            outbound.signals().awaitSpace(sequence, slice);
+        }
+        return true;
+    }
+
+    /** The priority is valid, the length within the maximum message size, and the peer open. */
+    final void checkLimits(int len, int priority) {
+        Priority.requireValid(priority, what);
+        if (len > maxMessageSize()) {
+            count(true, FAILED);
+            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, what + ": a message of " + len
+                    + " bytes exceeds its maximum message size of " + maxMessageSize() + " bytes");
+        }
+        if (peerClosed()) {
+            throw peerGone("send");
+        }
+    }
+
+    // ------------------------------------------------------------------ what the in-place port borrows
+
+    @Override
+    public final void checkSend(int length, int priority) {
+        require(Rights.WRITE, "send to");
+        if (length < 0) {
+            throw IpcException.invalidArgument(what + ": a message cannot have " + length + " bytes");
+        }
+        checkLimits(length, priority);
+    }
+
+    @Override
+    public final void checkReceive() {
+        require(Rights.READ, "receive from");
+    }
+
+    @Override
+    public final void beginTransfer(int right) {
+        beginStep(right, right == Rights.WRITE ? "send to" : "receive from");
+    }
+
+    @Override
+    public final void endTransfer() {
+        endStep();
+    }
+
+    @Override
+    public final void reserveQueued() {
+        session.reserveQueued();
+    }
+
+    @Override
+    public final void releaseQueued() {
+        session.releaseQueued();
+    }
+
+    /** Every message taken, copied or in place, ends here: counted, and its sender's quota given back. */
+    @Override
+    public final void received(MessageInfo info) {
+        receivedBytes(info.length());
+        sessions.taken(info);
+    }
+}

@@ -1,0 +1,84 @@
+package org.multios.ipc.channels.ring;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.spi.CallerContext;
+
+/**
+ * The sessions of one message mechanism (queues or channels), one per caller bound: the
+ * mechanism's {@code bind}, {@code release} and {@code releasing} go through here, and so does
+ * a receive, which gives a message's queued-quota back to the session that sent it.
+ */
+public final class PortSessions {
+    private final String service;
+    private final Map<CallerContext, PortSession> sessions = new ConcurrentHashMap<>();
+    private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
+    /** The sessions as an array, for the receive path to walk without an iterator. */
+    private volatile PortSession[] sessionArray = new PortSession[0];
+
+    /** @param service the mechanism's service, named in messages ("the channel service") */
+    public PortSessions(String service) {
+        this.service = service;
+    }
+
+    /** The session of {@code caller}, made on its first bind. */
+    public PortSession bind(CallerContext caller) {
+        PortSession session = sessions.computeIfAbsent(caller, c -> new PortSession(this, c, service));
+        refresh();
+        return session;
+    }
+
+    /** Ends the session of {@code caller}: every handle of it closes, its quota is given back. */
+    public void release(CallerContext caller) {
+        PortSession s = sessions.remove(caller);
+        refresh();
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /**
+     * Refuses every later call of every session and wakes their waiters with CLOSED: the
+     * mechanism's {@code releasing()}, before the callers are released.
+     */
+    public void releasing() {
+        for (PortSession s : sessionArray) {
+            s.markClosed();
+        }
+    }
+
+    /** Releases every session. */
+    public void releaseAll() {
+        releasing();
+        for (CallerContext c : List.copyOf(sessions.keySet())) {
+            release(c);
+        }
+    }
+
+    /** Handles open in every session. */
+    public int connectionCount() {
+        return sessions.values().stream().mapToInt(PortSession::size).sum();
+    }
+
+    private synchronized void refresh() {
+        sessionArray = sessions.values().toArray(new PortSession[0]);
+    }
+
+    /** A holder for receives that did not pass one, one per thread. */
+    MessageInfo scratchInfo() {
+        return scratch.get();
+    }
+
+    /** A message was received: its sender's quota, if the sender is a caller here, is given back. */
+    void taken(MessageInfo info) {
+        for (PortSession s : sessionArray) {
+            if (s.sent(info)) {
+                s.releaseQueued();
+                return;
+            }
+        }
+    }
+}

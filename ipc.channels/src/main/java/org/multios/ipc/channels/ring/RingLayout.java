@@ -1,0 +1,113 @@
+package org.multios.ipc.channels.ring;
+
+import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.core.mapped.MappedRegion;
+
+/**
+ * The first layer of a {@link PriorityRing}: where its words lie ({@link PriorityRingDescriptor}
+ * for one attachment), the slot header a sender writes and a receiver reads, the priority bitmap
+ * and the futex signals, and the test hook. The layers above it (index rings, byte budget, slot
+ * recovery, the ring) are one object, so that the hot paths reach every word through final
+ * fields of {@code this}; each layer holds one concern and calls the layer above only through
+ * the abstract methods it declares.
+ */
+abstract class RingLayout {
+    private static final ProcessKind[] KINDS = ProcessKind.values();
+    /** The sender id in a slot's sender word (the kind's ordinal is in the top 8 bits). */
+    static final long ID_MASK = (1L << 56) - 1;
+
+    final MappedRegion region;
+    final long base;
+    final int capacity;
+    final int maxMessageSize;
+    final int slotSize;
+    final int indexLength;
+    final long mask;
+    final int lapShift;
+    final long slots;
+    /** The byte budget, 0 for none. */
+    final int budget;
+    final PriorityBitmap bitmap;
+    final RingSignals signals;
+    /** The test hook, or null ({@link #step}). */
+    final RingSteps.Hook hook;
+
+    RingLayout(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, RingSteps.Hook hook) {
+        this.region = region;
+        this.base = base;
+        this.capacity = capacity;
+        this.maxMessageSize = maxMessageSize;
+        this.slotSize = slotSize(maxMessageSize);
+        this.indexLength = indexLength(capacity);
+        this.mask = indexLength - 1;
+        this.lapShift = Integer.numberOfTrailingZeros(indexLength);
+        this.slots = base + slotsOffset(capacity);
+        this.budget = budget;
+        this.bitmap = new PriorityBitmap(region, base + BITMAP_OFFSET);
+        this.signals = new RingSignals(region, base, budget > 0);
+        this.hook = hook;
+    }
+
+    /** Calls the test hook at a step ({@link RingSteps}). */
+    final void step(int step) {
+        if (hook != null) {
+            hook.at(step);
+        }
+    }
+
+    /** The control block (tail, head) of index ring {@code ring}. */
+    final long control(int ring) {
+        return base + CONTROLS_OFFSET + (long) ring * CONTROL_SIZE;
+    }
+
+    /** The entry word serving {@code position} of index ring {@code ring}. */
+    final long entry(int ring, long position) {
+        return base + ENTRIES_OFFSET + ((long) ring * indexLength + (position & mask)) * ENTRY_SIZE;
+    }
+
+    /**
+     * Where slot {@code slot} starts.
+     *
+     * @throws IpcException CORRUPTED for an index outside the capacity (read from a shared word)
+     */
+    final long slot(int slot) {
+        if (slot < 0 || slot >= capacity) {
+            throw new IpcException(IpcError.CORRUPTED, "message ring holds slot index " + slot + " outside 0.."
+                    + (capacity - 1));
+        }
+        return slots + (long) slot * slotSize;
+    }
+
+    /** The owner word of a slot. */
+    final long owner(int slot) {
+        return slot(slot) + SLOT_OWNER_OFFSET;
+    }
+
+    /** Writes a slot's header for a send. */
+    final void writeHeader(long s, int len, int priority, long sender, long senderPid) {
+        region.putInt(s + SLOT_LENGTH_OFFSET, len);
+        region.putInt(s + SLOT_PRIORITY_OFFSET, priority);
+        region.putLong(s + SLOT_SENDER_OFFSET, sender);
+        region.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
+    }
+
+    /** Fills {@code info} (if not null) from a slot's header. */
+    final void describe(long s, int length, int priority, MessageInfo info) {
+        if (info != null) {
+            long sender = region.getLong(s + SLOT_SENDER_OFFSET);
+            int kind = (int) (sender >>> 56);
+            info.set(length, priority, kind >= 0 && kind < KINDS.length ? KINDS[kind] : KINDS[0],
+                    sender & ID_MASK, region.getLong(s + SLOT_SENDER_PID_OFFSET));
+        }
+    }
+
+    /** A length read from a slot, as the budget may count it. */
+    final int budgeted(int length) {
+        return Math.max(0, Math.min(length, maxMessageSize));
+    }
+}
