@@ -10,13 +10,17 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * What every pipe end shares: its owner's session, the grant tested by each operation and again
- * at every pass of a wait, the non-blocking flag, argument checks and closing. Revoking the grant
- * wakes the end's waiters ({@link #revoked()}), which then fail with PERMISSION_DENIED.
+ * at every pass of a wait, the non-blocking flag, the wait strategy, argument checks and
+ * closing. Revoking the grant wakes the end's waiters ({@link #revoked()}), which then fail with
+ * PERMISSION_DENIED. Waits follow this end's {@link WaitStrategy} (its override, or the platform
+ * default: pipes keep no shared file to hold one per object); see {@link PipeWait}.
  */
 abstract class PipeEnd extends GuardedHandle {
     final PipeSession session;
@@ -24,6 +28,9 @@ abstract class PipeEnd extends GuardedHandle {
     final PipeCounters counters;
     private final String role;
     private volatile boolean nonBlocking;
+    private volatile WaitStrategy waitOverride;
+    /** What this end's adaptive waits learned (a heuristic: races only shift one wait's spin). */
+    private final SpinHistory spins = new SpinHistory();
 
     PipeEnd(PipeSession session, PipeTarget pipe, Grant grant, String role, boolean nonBlocking) {
         super(session.caller(), session.gate(), grant);
@@ -97,6 +104,24 @@ abstract class PipeEnd extends GuardedHandle {
         this.nonBlocking = nonBlocking;
     }
 
+    /** The strategy this end's waits follow now (see {@link org.multios.ipc.Waiting}). */
+    public WaitStrategy waitStrategy() {
+        WaitStrategy override = waitOverride;
+        return override != null ? override : session.defaultWaitStrategy();
+    }
+
+    /** Makes this end's later waits follow {@code strategy}; null: the platform default again. */
+    public void setWaitStrategy(WaitStrategy strategy) {
+        checkOpen();
+        waitOverride = strategy;
+    }
+
+    /** Starts a wait of this end: called when an attempt found nothing and the caller will wait. */
+    PipeWait startWait() {
+        counters.increment(Counter.WAITS);
+        return new PipeWait(waitStrategy(), spins);
+    }
+
     @Override
     public ObjectType type() {
         return ObjectType.PIPE;
@@ -114,7 +139,7 @@ abstract class PipeEnd extends GuardedHandle {
 
     @Override
     public ObjectInfo info() {
-        return pipe.info();
+        return pipe.info().withWaitStrategy(session.defaultWaitStrategy());
     }
 
     @Override

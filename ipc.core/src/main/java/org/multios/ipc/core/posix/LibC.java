@@ -40,6 +40,13 @@ interface LibC extends Library {
 
     int poll(Memory fds, NativeLong count, int timeoutMillis);
 
+    /** {@code poll} on {@code struct pollfd}s laid out as pairs of ints: fd, then events | revents << 16. */
+    int poll(int[] fds, NativeLong count, int timeoutMillis);
+
+    int memfd_create(String name, int flags);
+
+    int dup3(int oldFd, int newFd, int flags);
+
     int fcntl(int fd, int command);
 
     int ioctl(int fd, NativeLong request, int[] result);
