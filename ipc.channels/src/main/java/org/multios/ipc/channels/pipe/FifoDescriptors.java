@@ -1,24 +1,18 @@
 package org.multios.ipc.channels.pipe;
 
-import java.io.Closeable;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.core.posix.AdoptedStream;
 import org.multios.ipc.core.posix.FifoCalls;
 
 /**
  * The file descriptors of one named-pipe end: the FIFO itself, an inotify watch that tells a
  * writer waiting for its first reader of opens, and an
  * eventfd that wakes every poller at once when the end closes. The FIFO's descriptor belongs to
- * a JDK stream ({@link AdoptedStream}): reads and writes are the JDK's calls, and only when one
- * fails (nothing to read, no room, no reader) is the attempt made again natively, which tells
- * why ({@link #read}, {@link #write}). Each operation holds a lease, and
+ * JDK streams ({@link FifoStreams}). Each operation holds a lease, and
  * the descriptors are closed only when the end has closed and the last lease is returned, so a
  * descriptor number is never reused under a thread still polling it. A read or write of the
  * FIFO is one step, taken together with its grant check ({@link #beginStep}); revocation waits
@@ -32,9 +26,7 @@ final class FifoDescriptors {
     private final ReentrantReadWriteLock steps = new ReentrantReadWriteLock();
     private final int wakeFd;
     private final int fifoFd;
-    private final Closeable stream;
-    private final FileInputStream in;
-    private final FileOutputStream out;
+    private final FifoStreams streams;
     private volatile int watchFd = -1;
 
     /**
@@ -50,18 +42,14 @@ final class FifoDescriptors {
             FifoCalls.close(fifoFd);
             throw new IpcException(IpcError.IO_ERROR, what + ": cannot make an eventfd: " + FifoCalls.strerror(-wake));
         }
-        AdoptedStream<? extends Closeable> adopted;
         try {
-            adopted = forWriting ? AdoptedStream.forWriting(fifoFd) : AdoptedStream.forReading(fifoFd);
+            this.streams = forWriting ? FifoStreams.forWriting(fifoFd) : FifoStreams.forReading(fifoFd);
         } catch (IOException e) {
             FifoCalls.close(wake);
             throw new IpcException(IpcError.IO_ERROR, what + ": cannot hand the FIFO to a JDK stream: " + e.getMessage());
         }
         this.wakeFd = wake;
-        this.fifoFd = adopted.fd();
-        this.stream = adopted.stream();
-        this.in = forWriting ? null : (FileInputStream) stream;
-        this.out = forWriting ? (FileOutputStream) stream : null;
+        this.fifoFd = streams.fd();
     }
 
     /** Takes a lease for one operation; false once the end is closed. */
@@ -122,48 +110,19 @@ final class FifoDescriptors {
     }
 
     private void closeAll() {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // close(2) failed: the descriptor is released all the same
-        }
+        streams.close();
         FifoCalls.close(watchFd);
         FifoCalls.close(wakeFd);
     }
 
-    /**
-     * Reads at most {@code len} bytes without waiting. Call under a lease, on a reading end.
-     *
-     * @return the count, 0 at end of file, or the negated errno ({@code EAGAIN}: nothing now)
-     */
+    /** {@link FifoStreams#read}. Call under a lease, on a reading end. */
     int read(byte[] array, int off, int len) {
-        try {
-            int n = in.read(array, off, len);
-            return n < 0 ? 0 : n;
-        } catch (IOException failed) {
-            // the JDK does not say why: ask the kernel again (a real attempt: bytes may have come)
-            return FifoCalls.read(fifoFd, array, off, null, len);
-        }
+        return streams.read(array, off, len);
     }
 
-    /**
-     * Writes without waiting: through the JDK stream the first {@link FifoCalls#PIPE_BUF} bytes
-     * (whole or not at all); if that fails, natively all {@code len} (whole if at most
-     * {@code PIPE_BUF}, else as many as fit), which also tells why. Call under a lease, on a
-     * writing end.
-     *
-     * @return the count or the negated errno ({@code EAGAIN}: no room now; {@code EPIPE}: no
-     *         reader)
-     */
+    /** {@link FifoStreams#write}. Call under a lease, on a writing end. */
     int write(byte[] array, int off, int len) {
-        int chunk = Math.min(len, FifoCalls.PIPE_BUF);
-        try {
-            out.write(array, off, chunk);
-            return chunk;
-        } catch (IOException failed) {
-            // nothing was written (PIPE_BUF bytes go whole or not at all): the kernel says why
-            return FifoCalls.write(fifoFd, array, off, null, len);
-        }
+        return streams.write(array, off, len);
     }
 
     /**

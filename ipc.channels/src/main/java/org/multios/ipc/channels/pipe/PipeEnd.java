@@ -1,6 +1,5 @@
 package org.multios.ipc.channels.pipe;
 
-import java.util.Objects;
 import java.util.Optional;
 
 import org.multios.ipc.Counter;
@@ -74,24 +73,24 @@ abstract class PipeEnd extends GuardedHandle {
         return new IpcException(error, message);
     }
 
-    static void checkRange(byte[] b, int off, int len, String what) {
+    /** Checks an array argument; the message (built only then) names this end. */
+    void checkRange(byte[] b, int off, int len) {
         if (b == null) {
-            throw IpcException.invalidArgument(what + ": the array must not be null");
+            throw IpcException.invalidArgument(describe() + ": the array must not be null");
         }
-        try {
-            Objects.checkFromIndexSize(off, len, b.length);
-        } catch (IndexOutOfBoundsException e) {
-            throw IpcException.invalidArgument(what + ": offset " + off + " and length " + len
+        if ((off | len) < 0 || len > b.length - off) {
+            throw IpcException.invalidArgument(describe() + ": offset " + off + " and length " + len
                     + " are outside an array of " + b.length + " bytes");
         }
     }
 
-    static void checkBuffer(java.nio.ByteBuffer buffer, boolean writable, String what) {
+    /** Checks a buffer argument; the message (built only then) names this end. */
+    void checkBuffer(java.nio.ByteBuffer buffer, boolean writable) {
         if (buffer == null) {
-            throw IpcException.invalidArgument(what + ": the buffer must not be null");
+            throw IpcException.invalidArgument(describe() + ": the buffer must not be null");
         }
         if (writable && buffer.isReadOnly()) {
-            throw IpcException.invalidArgument(what + ": the buffer is read-only");
+            throw IpcException.invalidArgument(describe() + ": the buffer is read-only");
         }
     }
 

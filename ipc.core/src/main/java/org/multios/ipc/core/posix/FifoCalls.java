@@ -46,6 +46,7 @@ public final class FifoCalls {
     public static final int DEFAULT_PIPE_SIZE = 65536;
 
     private static final int F_GETPIPE_SZ = 1032;
+    private static final int F_DUPFD_CLOEXEC = 1030;
     private static final int FIONREAD = 0x541B;
     private static final int IN_OPEN = 0x20;
     private static final int MFD_CLOEXEC = 1;
@@ -182,6 +183,11 @@ public final class FifoCalls {
     /** {@code memfd_create(name, MFD_CLOEXEC)}: an anonymous memory file's descriptor, or the negated errno. */
     public static int memfd(String name) {
         return result(libc().memfd_create(name, MFD_CLOEXEC));
+    }
+
+    /** {@code fcntl(fd, F_DUPFD_CLOEXEC, 0)}: another descriptor of the same open file, or the negated errno. */
+    public static int duplicate(int fd) {
+        return result(libc().fcntl(fd, F_DUPFD_CLOEXEC, 0));
     }
 
     /**

@@ -49,6 +49,8 @@ interface LibC extends Library {
 
     int fcntl(int fd, int command);
 
+    int fcntl(int fd, int command, int argument);
+
     int ioctl(int fd, NativeLong request, int[] result);
 
     int eventfd(int initial, int flags);
