@@ -11,11 +11,11 @@ import org.multios.ipc.spi.Grant;
 /**
  * The writing end of a named pipe, attached to the FIFO from its open on (see
  * {@link FifoOpener}): readers never see the end of the stream while it is open. Writes go
- * through a JDK stream ({@link FifoDescriptors#write}). Until a reader has been seen, a write that finds none
- * ({@code EPIPE}) waits for one: it sleeps in {@code poll} on an inotify watch of the file's
- * opens (readers that open non-blocking, as this platform's do, wake it at once) and retries in
- * slices (readers that block in {@code open}, such as a shell's {@code cat}, are found at the
- * next slice); that wait sleeps whatever the strategy. Once a reader has been seen, a write that
+ * through a JDK stream ({@link FifoStreams#write}). Until a reader has been seen, a write that
+ * finds none ({@code EPIPE}) waits for one: it sleeps in {@code poll} on an inotify watch of the
+ * file's opens (readers that open non-blocking, as this platform's do, wake it at once) and
+ * retries in slices (readers that block in {@code open}, such as a shell's {@code cat}, are
+ * found at the next slice); that wait sleeps whatever the strategy. Once a reader has been seen, a write that
  * finds no room waits as the end's wait strategy says ({@link PipeWait}: probes while its budget
  * lasts, then sleeps in {@code poll} for room), and {@code EPIPE} is BROKEN_PIPE. Each write is
  * a step with its grant check (see {@link FifoDescriptors#beginStep}).
