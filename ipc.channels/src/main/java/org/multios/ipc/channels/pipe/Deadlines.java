@@ -20,9 +20,9 @@ final class Deadlines {
      *
      * @throws IpcException INVALID_ARGUMENT for a null timeout
      */
-    static long of(Duration timeout, String what) {
+    static long of(Duration timeout, PipeEnd end) {
         if (timeout == null) {
-            throw IpcException.invalidArgument(what + ": the timeout must not be null");
+            throw IpcException.invalidArgument(end.describe() + ": the timeout must not be null");
         }
         if (timeout.isZero() || timeout.isNegative()) {
             return NOW;

@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.pipe;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -10,7 +11,8 @@ import org.multios.ipc.core.posix.FifoCalls;
 /**
  * The file descriptors of one named-pipe end: the FIFO itself, an inotify watch that tells a
  * writer waiting for its first reader of opens, and an
- * eventfd that wakes every poller at once when the end closes. Each operation holds a lease, and
+ * eventfd that wakes every poller at once when the end closes. The FIFO's descriptor belongs to
+ * JDK streams ({@link FifoStreams}). Each operation holds a lease, and
  * the descriptors are closed only when the end has closed and the last lease is returned, so a
  * descriptor number is never reused under a thread still polling it. A read or write of the
  * FIFO is one step, taken together with its grant check ({@link #beginStep}); revocation waits
@@ -24,21 +26,30 @@ final class FifoDescriptors {
     private final ReentrantReadWriteLock steps = new ReentrantReadWriteLock();
     private final int wakeFd;
     private final int fifoFd;
+    private final FifoStreams streams;
     private volatile int watchFd = -1;
 
     /**
-     * @param fifoFd the FIFO's descriptor
-     * @param what   the end, for messages
-     * @throws IpcException IO_ERROR if no eventfd can be had (the FIFO's descriptor is closed)
+     * @param fifoFd     the FIFO's descriptor, opened non-blocking; this takes it over
+     * @param forWriting whether it was opened for writing
+     * @param what       the end, for messages
+     * @throws IpcException IO_ERROR if no eventfd can be had or the JDK cannot take the
+     *                      descriptor over (it is closed)
      */
-    FifoDescriptors(int fifoFd, String what) {
+    FifoDescriptors(int fifoFd, boolean forWriting, String what) {
         int wake = FifoCalls.eventfd();
         if (wake < 0) {
             FifoCalls.close(fifoFd);
             throw new IpcException(IpcError.IO_ERROR, what + ": cannot make an eventfd: " + FifoCalls.strerror(-wake));
         }
+        try {
+            this.streams = forWriting ? FifoStreams.forWriting(fifoFd) : FifoStreams.forReading(fifoFd);
+        } catch (IOException e) {
+            FifoCalls.close(wake);
+            throw new IpcException(IpcError.IO_ERROR, what + ": cannot hand the FIFO to a JDK stream: " + e.getMessage());
+        }
         this.wakeFd = wake;
-        this.fifoFd = fifoFd;
+        this.fifoFd = streams.fd();
     }
 
     /** Takes a lease for one operation; false once the end is closed. */
@@ -99,9 +110,27 @@ final class FifoDescriptors {
     }
 
     private void closeAll() {
-        FifoCalls.close(fifoFd);
+        streams.close();
         FifoCalls.close(watchFd);
         FifoCalls.close(wakeFd);
+    }
+
+    /** {@link FifoStreams#read}. Call under a lease, on a reading end. */
+    int read(byte[] array, int off, int len) {
+        return streams.read(array, off, len);
+    }
+
+    /** {@link FifoStreams#write}. Call under a lease, on a writing end. */
+    int write(byte[] array, int off, int len) {
+        return streams.write(array, off, len);
+    }
+
+    /**
+     * Whether the FIFO has one of {@code events} now (or a hang-up), without sleeping: the probe
+     * of a wait that spins. Call under a lease.
+     */
+    boolean ready(short events) {
+        return FifoCalls.poll(fifoFd, events, -1, 0) > 0;
     }
 
     /** The FIFO's descriptor. Call under a lease. */

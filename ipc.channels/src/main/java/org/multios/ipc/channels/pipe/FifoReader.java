@@ -10,10 +10,13 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * The reading end of a named pipe: the FIFO opened non-blocking at once (which never waits
- * for a writer). Reads wait in {@code poll} for bytes or a hang-up, in slices so that
- * interrupts are noticed; closing wakes them at once. End of stream is reported only once a
- * writer has been seen: by bytes, by "would block" (a writer is open) or by a hang-up (a writer
- * came and went; Linux reports it only for writers since this end was opened).
+ * for a writer), read through a JDK stream ({@link FifoDescriptors}). A read that finds nothing
+ * waits as the end's wait strategy says ({@link PipeWait}): it probes the FIFO with a
+ * non-sleeping {@code poll} while its budget lasts, then sleeps in {@code poll} for bytes or a
+ * hang-up, in slices so that interrupts are noticed; closing wakes it at once. End of stream is
+ * reported only once a writer has been seen: by bytes, by "would block" (a writer is open) or
+ * by a hang-up (a writer came and went; Linux reports it only for writers since this end was
+ * opened).
  */
 final class FifoReader extends ReaderEnd {
     /** Longest sleep before an interrupt is looked at. */
@@ -24,7 +27,7 @@ final class FifoReader extends ReaderEnd {
 
     FifoReader(PipeSession session, NamedPipe pipe, Grant grant, boolean nonBlocking, int fd) {
         super(session, pipe, grant, nonBlocking);
-        this.fds = new FifoDescriptors(fd, describe());
+        this.fds = new FifoDescriptors(fd, false, describe());
     }
 
     @Override
@@ -33,20 +36,23 @@ final class FifoReader extends ReaderEnd {
             throw IpcException.closed(describe());
         }
         try {
-            boolean waited = false;
+            PipeWait wait = null;
             while (true) {
                 int n;
                 fds.beginStep();
                 try {
                     checkReadable();
                     session.at(PipeHook.TRANSFER_GRANTED);
-                    n = FifoCalls.read(fds.fifo(), array, off, buffer, len);
+                    n = attempt(array, off, buffer, len);
                 } finally {
                     fds.endStep();
                 }
                 if (n > 0) {
                     writerSeen = true;
                     counters.add(Counter.BYTES_OUT, n);
+                    if (wait != null) {
+                        wait.done();
+                    }
                     return n;
                 }
                 if (n == 0 && !writerSeen) {
@@ -72,18 +78,54 @@ final class FifoReader extends ReaderEnd {
                 if (Thread.interrupted()) {
                     throw IpcException.interrupted("read", describe());
                 }
-                if (!waited) {
-                    waited = true;
-                    counters.increment(Counter.WAITS);
+                if (wait == null) {
+                    wait = startWait();
                 }
-                int events = fds.await(FifoCalls.POLLIN, slice(remaining));
-                if ((events & FifoCalls.POLLHUP) != 0) {
-                    writerSeen = true;
+                if (!idleUntilReadable(wait, deadline)) {
+                    int events = fds.await(FifoCalls.POLLIN, slice(remaining));
+                    if ((events & FifoCalls.POLLHUP) != 0) {
+                        writerSeen = true;
+                    }
                 }
             }
         } finally {
             fds.release();
         }
+    }
+
+    /** One attempt without waiting: the count, 0 at end of file, or the negated errno. */
+    private int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
+        if (array != null) {
+            return fds.read(array, off, len);
+        }
+        if (!buffer.hasArray()) {
+            return FifoCalls.read(fds.fifo(), null, 0, buffer, len);
+        }
+        int n = fds.read(buffer.array(), buffer.arrayOffset() + buffer.position(), len);
+        if (n > 0) {
+            buffer.position(buffer.position() + n);
+        }
+        return n;
+    }
+
+    /**
+     * Idles as the wait's strategy says, probing the FIFO at each step and checking the end,
+     * interruption and the deadline.
+     *
+     * @return true when it is time to try again (the FIFO has bytes or a hang-up, or the deadline
+     *         passed); false once the budget is spent: sleep
+     */
+    private boolean idleUntilReadable(PipeWait wait, long deadline) {
+        while (wait.idle()) {
+            checkReadable();
+            if (Thread.interrupted()) {
+                throw IpcException.interrupted("read", describe());
+            }
+            if (Deadlines.remaining(deadline) == 0 || fds.ready(FifoCalls.POLLIN)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static int slice(long remainingNanos) {

@@ -1,6 +1,5 @@
 package org.multios.ipc.channels.pipe;
 
-import java.util.Objects;
 import java.util.Optional;
 
 import org.multios.ipc.Counter;
@@ -10,13 +9,17 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * What every pipe end shares: its owner's session, the grant tested by each operation and again
- * at every pass of a wait, the non-blocking flag, argument checks and closing. Revoking the grant
- * wakes the end's waiters ({@link #revoked()}), which then fail with PERMISSION_DENIED.
+ * at every pass of a wait, the non-blocking flag, the wait strategy, argument checks and
+ * closing. Revoking the grant wakes the end's waiters ({@link #revoked()}), which then fail with
+ * PERMISSION_DENIED. Waits follow this end's {@link WaitStrategy} (its override, or the platform
+ * default: pipes keep no shared file to hold one per object); see {@link PipeWait}.
  */
 abstract class PipeEnd extends GuardedHandle {
     final PipeSession session;
@@ -24,6 +27,9 @@ abstract class PipeEnd extends GuardedHandle {
     final PipeCounters counters;
     private final String role;
     private volatile boolean nonBlocking;
+    private volatile WaitStrategy waitOverride;
+    /** What this end's adaptive waits learned (a heuristic: races only shift one wait's spin). */
+    private final SpinHistory spins = new SpinHistory();
 
     PipeEnd(PipeSession session, PipeTarget pipe, Grant grant, String role, boolean nonBlocking) {
         super(session.caller(), session.gate(), grant);
@@ -67,24 +73,24 @@ abstract class PipeEnd extends GuardedHandle {
         return new IpcException(error, message);
     }
 
-    static void checkRange(byte[] b, int off, int len, String what) {
+    /** Checks an array argument; the message (built only then) names this end. */
+    void checkRange(byte[] b, int off, int len) {
         if (b == null) {
-            throw IpcException.invalidArgument(what + ": the array must not be null");
+            throw IpcException.invalidArgument(describe() + ": the array must not be null");
         }
-        try {
-            Objects.checkFromIndexSize(off, len, b.length);
-        } catch (IndexOutOfBoundsException e) {
-            throw IpcException.invalidArgument(what + ": offset " + off + " and length " + len
+        if ((off | len) < 0 || len > b.length - off) {
+            throw IpcException.invalidArgument(describe() + ": offset " + off + " and length " + len
                     + " are outside an array of " + b.length + " bytes");
         }
     }
 
-    static void checkBuffer(java.nio.ByteBuffer buffer, boolean writable, String what) {
+    /** Checks a buffer argument; the message (built only then) names this end. */
+    void checkBuffer(java.nio.ByteBuffer buffer, boolean writable) {
         if (buffer == null) {
-            throw IpcException.invalidArgument(what + ": the buffer must not be null");
+            throw IpcException.invalidArgument(describe() + ": the buffer must not be null");
         }
         if (writable && buffer.isReadOnly()) {
-            throw IpcException.invalidArgument(what + ": the buffer is read-only");
+            throw IpcException.invalidArgument(describe() + ": the buffer is read-only");
         }
     }
 
@@ -95,6 +101,24 @@ abstract class PipeEnd extends GuardedHandle {
     public void setNonBlocking(boolean nonBlocking) {
         checkOpen();
         this.nonBlocking = nonBlocking;
+    }
+
+    /** The strategy this end's waits follow now (see {@link org.multios.ipc.Waiting}). */
+    public WaitStrategy waitStrategy() {
+        WaitStrategy override = waitOverride;
+        return override != null ? override : session.defaultWaitStrategy();
+    }
+
+    /** Makes this end's later waits follow {@code strategy}; null: the platform default again. */
+    public void setWaitStrategy(WaitStrategy strategy) {
+        checkOpen();
+        waitOverride = strategy;
+    }
+
+    /** Starts a wait of this end: called when an attempt found nothing and the caller will wait. */
+    PipeWait startWait() {
+        counters.increment(Counter.WAITS);
+        return new PipeWait(waitStrategy(), spins);
     }
 
     @Override
@@ -114,7 +138,7 @@ abstract class PipeEnd extends GuardedHandle {
 
     @Override
     public ObjectInfo info() {
-        return pipe.info();
+        return pipe.info().withWaitStrategy(session.defaultWaitStrategy());
     }
 
     @Override

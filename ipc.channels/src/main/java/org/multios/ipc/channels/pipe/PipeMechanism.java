@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.core.mapped.RootHoldings;
@@ -29,6 +30,7 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
     private volatile PipeHook hook;
+    private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
 
     /** A mechanism working in the given environment. */
     public PipeMechanism(IpcEnvironment environment) {
@@ -39,6 +41,15 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     /** Applies changed limits to later operations (the root stays). */
     public void environment(IpcEnvironment changed) {
         this.environment = changed;
+    }
+
+    /** The strategy of pipe ends without their own (PID {@value WaitStrategy#CONFIGURATION_PID}); applies to waits that start later. */
+    public void defaultWaitStrategy(WaitStrategy strategy) {
+        this.defaultWaitStrategy = strategy;
+    }
+
+    WaitStrategy defaultWaitStrategy() {
+        return defaultWaitStrategy;
     }
 
     IpcEnvironment environment() {
@@ -106,7 +117,7 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     @Override
     public PipeService bind(CallerContext caller) {
         checkOpen();
-        return new SessionPipeService(this, sessions.computeIfAbsent(caller, c -> new PipeSession(c, this::at)));
+        return new SessionPipeService(this, sessions.computeIfAbsent(caller, c -> new PipeSession(c, this::at, this::defaultWaitStrategy)));
     }
 
     @Override
@@ -129,10 +140,11 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     public List<ObjectInfo> objects() {
         List<ObjectInfo> all = new ArrayList<>();
         for (UnnamedPipe p : unnamed.values()) {
-            all.add(p.info());
+            all.add(p.info().withWaitStrategy(defaultWaitStrategy));
         }
         for (String name : fifos.names()) {
-            all.add(new NamedPipe(name, fifos.inode(name), fifos, countersOf(name)).info());
+            all.add(new NamedPipe(name, fifos.inode(name), fifos, countersOf(name)).info()
+                    .withWaitStrategy(defaultWaitStrategy));
         }
         return all;
     }

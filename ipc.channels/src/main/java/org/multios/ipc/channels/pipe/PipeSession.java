@@ -3,6 +3,9 @@ package org.multios.ipc.channels.pipe;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.multios.ipc.WaitStrategy;
 
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.SessionGate;
@@ -18,10 +21,18 @@ final class PipeSession {
     private final PipeHook hook;
     private final Set<PipeEnd> ends = ConcurrentHashMap.newKeySet();
     private final SessionGate calls;
+    private final Supplier<WaitStrategy> defaultWaitStrategy;
 
+    /** A session whose ends wait {@link WaitStrategy#ADAPTIVE} unless told otherwise. */
     PipeSession(CallerContext caller, PipeHook hook) {
+        this(caller, hook, () -> WaitStrategy.ADAPTIVE);
+    }
+
+    /** A session whose ends wait as {@code defaultWaitStrategy} says now, unless told otherwise. */
+    PipeSession(CallerContext caller, PipeHook hook, Supplier<WaitStrategy> defaultWaitStrategy) {
         this.caller = caller;
         this.hook = hook;
+        this.defaultWaitStrategy = defaultWaitStrategy;
         this.calls = new SessionGate("the pipe service of " + caller.process());
     }
 
@@ -35,6 +46,11 @@ final class PipeSession {
 
     boolean isClosed() {
         return calls.isClosed();
+    }
+
+    /** The strategy of ends without their own: the platform default now. */
+    WaitStrategy defaultWaitStrategy() {
+        return defaultWaitStrategy.get();
     }
 
     void at(int step) {

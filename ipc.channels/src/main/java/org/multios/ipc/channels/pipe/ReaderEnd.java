@@ -36,37 +36,37 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
 
     @Override
     public int read(byte[] b, int off, int len) {
-        checkRange(b, off, len, describe());
+        checkRange(b, off, len);
         return blocking(b, off, null, len);
     }
 
     @Override
     public int tryRead(byte[] b, int off, int len) {
-        checkRange(b, off, len, describe());
+        checkRange(b, off, len);
         return attempt(b, off, null, len);
     }
 
     @Override
     public int read(byte[] b, int off, int len, Duration timeout) {
-        checkRange(b, off, len, describe());
+        checkRange(b, off, len);
         return timed(b, off, null, len, timeout);
     }
 
     @Override
     public int read(ByteBuffer dst) {
-        checkBuffer(dst, true, describe());
+        checkBuffer(dst, true);
         return blocking(null, 0, dst, dst.remaining());
     }
 
     @Override
     public int tryRead(ByteBuffer dst) {
-        checkBuffer(dst, true, describe());
+        checkBuffer(dst, true);
         return attempt(null, 0, dst, dst.remaining());
     }
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) {
-        checkBuffer(dst, true, describe());
+        checkBuffer(dst, true);
         return timed(null, 0, dst, dst.remaining(), timeout);
     }
 
@@ -91,7 +91,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
     }
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
-        long deadline = Deadlines.of(timeout, describe());
+        long deadline = Deadlines.of(timeout, this);
         checkReadable();
         if (len == 0) {
             return 0;

@@ -14,7 +14,12 @@ import org.multios.ipc.Permissions;
 
 /**
  * An unnamed pipe: a ring of bytes on the heap with one reading and one writing end. One lock
- * guards the ring; readers wait for bytes and writers for room on its two conditions. A write
+ * guards the ring. A reader that finds no byte (a writer that finds no room) first idles as its
+ * end's wait strategy says ({@link PipeWait}) without the lock, watching {@code changes}, then
+ * counts itself in and sleeps on the lock's condition for bytes (room); ends signal a condition
+ * only when someone sleeps on it. No wake-up is lost: every change of the ring or the ends is
+ * made under the lock and bumps {@code changes}, an idle waiter reads it first under the lock,
+ * and a waiter whose budget ran out looks at the ring again under the lock before it sleeps. A write
  * of at most {@link #atomicWriteSize()} bytes waits until it fits whole and is copied under the
  * lock, so no other writer's bytes come between. Reads and writes that need not wait allocate
  * nothing.
@@ -35,6 +40,8 @@ final class UnnamedPipe implements PipeTarget {
     private boolean writerOpen = true;
     private int readWaiters;
     private int writeWaiters;
+    /** Bumped under the lock by every change an idle waiter must see (bytes, room, ends, revocation). */
+    private volatile int changes;
     private volatile Permissions permissions;
 
     /**
@@ -72,26 +79,34 @@ final class UnnamedPipe implements PipeTarget {
     int read(ReaderEnd end, byte[] array, int off, ByteBuffer buffer, int len, long deadline) {
         lock.lock();
         try {
-            boolean waited = false;
+            PipeWait wait = null;
             while (true) {
                 end.checkReadable();
                 int n = Math.min(len, ring.size());
                 if (n > 0) {
                     ring.take(array, off, buffer, n);
+                    changes++;
                     counters.read(n);
                     if (writeWaiters > 0) {
                         writable.signalAll();
+                    }
+                    if (wait != null) {
+                        wait.done();
                     }
                     return n;
                 }
                 if (!writerOpen) {
                     return ReaderEnd.END_OF_STREAM;
                 }
-                if (!waited) {
-                    waited = true;
-                    if (deadline != Deadlines.NOW) {
-                        counters.increment(Counter.WAITS);
-                    }
+                if (Deadlines.remaining(deadline) == 0) {
+                    return 0;
+                }
+                if (wait == null) {
+                    wait = end.startWait();
+                }
+                if (!wait.sleeping()) {
+                    idleUnlocked(wait, end, deadline, "read");
+                    continue;
                 }
                 readWaiters++;
                 try {
@@ -113,7 +128,7 @@ final class UnnamedPipe implements PipeTarget {
         int written = 0;
         lock.lock();
         try {
-            boolean waited = false;
+            PipeWait wait = null;
             while (true) {
                 end.checkWritable();
                 if (!readerOpen) {
@@ -126,21 +141,29 @@ final class UnnamedPipe implements PipeTarget {
                 if (atomic ? free >= len : free > 0) {
                     int n = Math.min(free, len - written);
                     ring.put(array, array == null ? 0 : off + written, buffer, n);
+                    changes++;
                     written += n;
                     counters.wrote(n);
                     if (readWaiters > 0) {
                         readable.signalAll();
                     }
                     if (written == len) {
+                        if (wait != null) {
+                            wait.done();
+                        }
                         return written;
                     }
                     continue;
                 }
-                if (!waited) {
-                    waited = true;
-                    if (deadline != Deadlines.NOW) {
-                        counters.increment(Counter.WAITS);
-                    }
+                if (Deadlines.remaining(deadline) == 0) {
+                    return written;
+                }
+                if (wait == null) {
+                    wait = end.startWait();
+                }
+                if (!wait.sleeping()) {
+                    idleUnlocked(wait, end, deadline, "write");
+                    continue;
                 }
                 writeWaiters++;
                 try {
@@ -153,6 +176,30 @@ final class UnnamedPipe implements PipeTarget {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Idles without the lock (held on entry and on return) as the wait's strategy says, until
+     * {@code changes} moves, the deadline passes or the budget is spent; the caller then looks
+     * at the ring again.
+     *
+     * @throws IpcException INTERRUPTED
+     */
+    private void idleUnlocked(PipeWait wait, PipeEnd end, long deadline, String operation) {
+        int seen = changes;
+        lock.unlock();
+        try {
+            while (wait.idle()) {
+                if (changes != seen || Deadlines.remaining(deadline) == 0) {
+                    return;
+                }
+                if (Thread.interrupted()) {
+                    throw IpcException.interrupted(operation, end.describe());
+                }
+            }
+        } finally {
+            lock.lock();
         }
     }
 
@@ -181,6 +228,7 @@ final class UnnamedPipe implements PipeTarget {
     void wakeAll() {
         lock.lock();
         try {
+            changes++;
             readable.signalAll();
             writable.signalAll();
         } finally {
@@ -209,6 +257,7 @@ final class UnnamedPipe implements PipeTarget {
             } else {
                 writerOpen = false;
             }
+            changes++;
             readable.signalAll();
             writable.signalAll();
             gone = !readerOpen && !writerOpen;

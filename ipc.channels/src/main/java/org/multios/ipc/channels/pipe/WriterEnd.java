@@ -44,37 +44,37 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
 
     @Override
     public void write(byte[] b, int off, int len) {
-        checkRange(b, off, len, describe());
+        checkRange(b, off, len);
         writeAll(b, off, null, len);
     }
 
     @Override
     public int tryWrite(byte[] b, int off, int len) {
-        checkRange(b, off, len, describe());
+        checkRange(b, off, len);
         return attempt(b, off, null, len);
     }
 
     @Override
     public int write(byte[] b, int off, int len, Duration timeout) {
-        checkRange(b, off, len, describe());
+        checkRange(b, off, len);
         return timed(b, off, null, len, timeout);
     }
 
     @Override
     public void write(ByteBuffer src) {
-        checkBuffer(src, false, describe());
+        checkBuffer(src, false);
         writeAll(null, 0, src, src.remaining());
     }
 
     @Override
     public int tryWrite(ByteBuffer src) {
-        checkBuffer(src, false, describe());
+        checkBuffer(src, false);
         return attempt(null, 0, src, src.remaining());
     }
 
     @Override
     public int write(ByteBuffer src, Duration timeout) {
-        checkBuffer(src, false, describe());
+        checkBuffer(src, false);
         return timed(null, 0, src, src.remaining(), timeout);
     }
 
@@ -99,7 +99,7 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
     }
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
-        long deadline = Deadlines.of(timeout, describe());
+        long deadline = Deadlines.of(timeout, this);
         checkWritable();
         if (len == 0) {
             return 0;

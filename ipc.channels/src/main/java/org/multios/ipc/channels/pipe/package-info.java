@@ -1,6 +1,15 @@
 /**
  * Pipes: unnamed pipes between bundles as byte rings on the heap, and named pipes as FIFOs in
- * the pipe directory of the IPC root, read and written through non-blocking descriptors that
- * wait in the kernel. Private to ipc.channels.
+ * the pipe directory of the IPC root, opened natively (no link followed, identity checked) and
+ * then read and written through JDK streams that own the non-blocking descriptors
+ * ({@link org.multios.ipc.channels.pipe.FifoStreams}). Waits follow the end's wait strategy
+ * ({@link org.multios.ipc.channels.pipe.PipeWait}): idle steps that only probe, then a sleep
+ * in the kernel that a peer, closing or revocation ends. Private to ipc.channels.
+ *
+ * <p>No lost wake-up: a FIFO waiter sleeps in {@code poll}, which reports the FIFO's state when
+ * it starts (level-triggered), and on an eventfd that closing and revocation write; an unnamed
+ * pipe's waiter reads the pipe's change count under its lock before it idles, and looks at the
+ * ring again under the lock before it counts itself in and sleeps on a condition, which every
+ * change signals when a sleeper is counted in.
  */
 package org.multios.ipc.channels.pipe;

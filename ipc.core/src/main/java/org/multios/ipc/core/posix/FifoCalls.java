@@ -1,6 +1,7 @@
 package org.multios.ipc.core.posix;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -45,9 +46,11 @@ public final class FifoCalls {
     public static final int DEFAULT_PIPE_SIZE = 65536;
 
     private static final int F_GETPIPE_SZ = 1032;
+    private static final int F_DUPFD_CLOEXEC = 1030;
     private static final int FIONREAD = 0x541B;
     private static final int IN_OPEN = 0x20;
-    private static final int POLLFD_SIZE = 8;
+    private static final int MFD_CLOEXEC = 1;
+    private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private FifoCalls() {
     }
@@ -159,18 +162,40 @@ public final class FifoCalls {
      *         negated errno
      */
     public static int poll(int fd, short events, int wakeFd, int timeoutMillis) {
-        Memory fds = new Memory(2L * POLLFD_SIZE);
-        fds.setInt(0, fd);
-        fds.setShort(4, events);
-        fds.setShort(6, (short) 0);
-        fds.setInt(POLLFD_SIZE, wakeFd);
-        fds.setShort(POLLFD_SIZE + 4, POLLIN);
-        fds.setShort(POLLFD_SIZE + 6, (short) 0);
+        int[] fds = {fd, eventsWord(events), wakeFd, eventsWord(POLLIN)};
         int r = libc().poll(fds, new NativeLong(2), timeoutMillis);
         if (r < 0) {
             return -Native.getLastError();
         }
-        return fds.getShort(6) & 0xffff;
+        return returnedEvents(fds[1]);
+    }
+
+    /** The int holding {@code events} and {@code revents} (0) of a {@code struct pollfd}. */
+    private static int eventsWord(short events) {
+        return BIG_ENDIAN ? (events & 0xffff) << 16 : events & 0xffff;
+    }
+
+    /** The {@code revents} of that int after the call. */
+    private static int returnedEvents(int word) {
+        return BIG_ENDIAN ? word & 0xffff : word >>> 16;
+    }
+
+    /** {@code memfd_create(name, MFD_CLOEXEC)}: an anonymous memory file's descriptor, or the negated errno. */
+    public static int memfd(String name) {
+        return result(libc().memfd_create(name, MFD_CLOEXEC));
+    }
+
+    /** {@code fcntl(fd, F_DUPFD_CLOEXEC, 0)}: another descriptor of the same open file, or the negated errno. */
+    public static int duplicate(int fd) {
+        return result(libc().fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    }
+
+    /**
+     * {@code dup3(oldFd, newFd, O_CLOEXEC)}: makes {@code newFd} (closed first if open, atomically)
+     * another descriptor of {@code oldFd}'s open file. Returns {@code newFd} or the negated errno.
+     */
+    public static int dup3(int oldFd, int newFd) {
+        return result(libc().dup3(oldFd, newFd, O_CLOEXEC));
     }
 
     /** The capacity of the pipe behind {@code fd}, or the default if it cannot be read. */

@@ -40,7 +40,16 @@ interface LibC extends Library {
 
     int poll(Memory fds, NativeLong count, int timeoutMillis);
 
+    /** {@code poll} on {@code struct pollfd}s laid out as pairs of ints: fd, then events | revents << 16. */
+    int poll(int[] fds, NativeLong count, int timeoutMillis);
+
+    int memfd_create(String name, int flags);
+
+    int dup3(int oldFd, int newFd, int flags);
+
     int fcntl(int fd, int command);
+
+    int fcntl(int fd, int command, int argument);
 
     int ioctl(int fd, NativeLong request, int[] result);
 
