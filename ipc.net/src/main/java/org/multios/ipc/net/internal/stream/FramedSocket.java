@@ -1,6 +1,7 @@
 package org.multios.ipc.net.internal.stream;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.net.internal.wire.FrameDescriptor;
 import org.multios.ipc.net.internal.wire.Handshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,6 +160,23 @@ final class FramedSocket implements Reactor.Handler {
     }
 
     /**
+     * Sends a DATA frame of the sender's bytes ({@code payload} from its position, which stays):
+     * straight to the socket when nothing waits ahead of it, else copied and queued as
+     * {@link #send(Frame, long, String, Runnable)} does.
+     */
+    boolean send(int type, int priority, ByteBuffer payload, long wait, String operation, Runnable admit) {
+        int length = payload.remaining();
+        if (outbound.sendDirect(type, priority, payload, admit)) {
+            counters.sent(length);
+            state.touch();
+            return true;
+        }
+        byte[] copy = new byte[length];
+        payload.get(payload.position(), copy);
+        return send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, operation, admit);
+    }
+
+    /**
      * Queues a frame without waiting (replies).
      *
      * @throws IpcException BROKEN_PIPE or CLOSED if the connection ended; BROKEN_PIPE after
@@ -189,6 +208,11 @@ final class FramedSocket implements Reactor.Handler {
      */
     Frame receive(int room, long wait, String operation, Consumer<Frame> tooLarge, Runnable admit) {
         return inbound.receive(room, wait, operation, tooLarge, admit);
+    }
+
+    /** A frame from {@link #receive} whose payload nobody reads any more (it was copied out). */
+    void recycle(Frame frame) {
+        inbound.recycle(frame);
     }
 
     /** Wakes the threads waiting in {@link #send} and {@link #receive}, which run their admission again. */
@@ -288,6 +312,9 @@ final class FramedSocket implements Reactor.Handler {
         }
         if (state.isEnded() || state.isHandshaking()) {
             return;
+        }
+        if (inbound.tick(now)) {
+            readNow();
         }
         String stalled = deadlines.stalled(now, outbound);
         if (stalled != null) {

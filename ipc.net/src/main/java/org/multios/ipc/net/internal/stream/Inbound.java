@@ -22,6 +22,13 @@ import org.multios.ipc.net.internal.wire.Handshake;
  * (highest priority first, within the buffer: beyond it reading stops) or hands each to a
  * handler in the reactor thread. Decoding stops at once when the socket holds reading; the bytes
  * read and not decoded yet wait for the hold to end.
+ *
+ * <p>A blocking receiver reads the socket itself and holds a lease on reading, renewed by each
+ * of its calls: while the lease runs, the reactor leaves the socket to it
+ * ({@link SocketInterest#RECEIVER_READS}) instead of waking for every segment and handing the
+ * frames over. A receiver that is about to park ends the lease (the reactor reads, and wakes
+ * it), no lease is taken while one is parked, and the reactor's tick ends a lease that ran out
+ * between calls.
  */
 final class Inbound implements FrameSink {
     private static final int IO_CHUNK = 64 * 1024;
@@ -30,14 +37,17 @@ final class Inbound implements FrameSink {
      * that comes within it costs no hand-off from the reactor thread.
      */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** How long after a blocking receive call the reactor leaves the socket to the receiver. */
+    private static final long LEASE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final FramedSocket socket;
     private final SocketState state;
     private final SocketInterest interest;
     private final SocketLink link;
     private final SocketCounters counters;
-    private final FrameDecoder decoder = new FrameDecoder(0);
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(IO_CHUNK);
+    private final PayloadPool payloads = new PayloadPool(2 * IO_CHUNK);
+    private final FrameDecoder decoder = new FrameDecoder(0, payloads);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(IO_CHUNK);
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock queueLock = new ReentrantLock();
     private final Condition arrived = queueLock.newCondition();
@@ -48,6 +58,10 @@ final class Inbound implements FrameSink {
     private volatile long bufferBytes;
     private volatile Consumer<Frame> dataHandler;
     private volatile Runnable peerBye;
+    /** Until when ({@link System#nanoTime}) a blocking receiver reads the socket itself; 0: no lease. */
+    private volatile long receiverLease;
+    /** Receivers waiting for frames that another thread reads (changed under the queue lock). */
+    private volatile int parked;
 
     Inbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketLink link,
             SocketCounters counters, long bufferBytes) {
@@ -82,6 +96,9 @@ final class Inbound implements FrameSink {
             Reactor.assertMayBlock(operation, socket.name());
         }
         long deadline = Waits.deadline(wait);
+        if (wait != Waits.NEVER) {
+            receiverLease = System.nanoTime() + LEASE_NANOS;
+        }
         if (queuedFrames == 0) {
             readUntilFrame(wait == Waits.NEVER ? 0 : SPIN_NANOS);
         }
@@ -100,7 +117,7 @@ final class Inbound implements FrameSink {
                     return null;
                 }
                 counters.increment(Counter.WAITS);
-                if (!Waits.await(arrived, wait, deadline, operation, socket.name())) {
+                if (!waitForFrame(wait, deadline, operation)) {
                     counters.increment(Counter.TIMEOUTS);
                     throw IpcException.timeout(operation, socket.name());
                 }
@@ -126,6 +143,22 @@ final class Inbound implements FrameSink {
         counters.received();
         state.touch();
         return f;
+    }
+
+    /**
+     * Waits for frames that another thread queues (the queue lock held): the lease ends, so the
+     * reactor reads for this receiver while it waits.
+     *
+     * @return false if the deadline had passed
+     */
+    private boolean waitForFrame(long wait, long deadline, String operation) {
+        parked++;
+        try {
+            endLease();
+            return Waits.await(arrived, wait, deadline, operation, socket.name());
+        } finally {
+            parked--;
+        }
     }
 
     /**
@@ -156,8 +189,76 @@ final class Inbound implements FrameSink {
         } while (System.nanoTime() - until < 0);
     }
 
-    /** Reads what the socket holds and decodes it; one reader at a time. */
+    /**
+     * Ends the receivers' lease on reading: the reactor reads again (a receiver about to park
+     * needs it to). Any thread.
+     */
+    private void endLease() {
+        receiverLease = 0;
+        releaseReactor();
+    }
+
+    /**
+     * Whether receivers read the socket themselves at {@code now}: one called within its lease,
+     * and none waits for the reactor.
+     */
+    private boolean leased(long now) {
+        if (parked > 0) {
+            return false;
+        }
+        long lease = receiverLease;
+        return lease != 0 && lease - now > 0;
+    }
+
+    /**
+     * The reactor leaves reading to a receiver whose lease runs: it holds its own reading (the
+     * selector stops reporting the socket) until the lease ends. The hold is set before the lease
+     * is checked again, and {@link #endLease} clears the lease before it looks for the hold, so
+     * one of the two always sees the other: a parking receiver never finds the reactor away.
+     */
+    private boolean leftToReceiver() {
+        if (leased(System.nanoTime())) {
+            interest.hold(SocketInterest.RECEIVER_READS);
+            if (leased(System.nanoTime())) {
+                return true;
+            }
+        }
+        releaseReactor();
+        return false;
+    }
+
+    /**
+     * Periodic check (reactor thread): a lease that ran out between receive calls ends, and the
+     * payload pool empties if it went unused.
+     *
+     * @return whether the reactor took reading back (it reads at once: bytes may wait undecoded)
+     */
+    boolean tick(long now) {
+        payloads.trim();
+        if (leased(now) || !interest.isHeld(SocketInterest.RECEIVER_READS)) {
+            return false;
+        }
+        releaseReactor();
+        return true;
+    }
+
+    /** A frame taken by {@link #receive} whose payload was copied out: its array serves again. */
+    void recycle(Frame frame) {
+        payloads.recycle(frame.payload());
+    }
+
+    /** Ends the reactor's hold on its own reading, if it is on. */
+    private void releaseReactor() {
+        if (interest.isHeld(SocketInterest.RECEIVER_READS)) {
+            interest.release(SocketInterest.RECEIVER_READS);
+        }
+    }
+
+    /** Reads what the socket holds and decodes it, unless a receiver reads it itself (reactor thread). */
     void read() throws IOException {
+        if (dataHandler == null && leftToReceiver()) {
+            return;
+        }
         readLock.lock();
         try {
             readLocked();
@@ -170,7 +271,7 @@ final class Inbound implements FrameSink {
     private void readLocked() throws IOException {
         int n;
         do {
-            if (interest.isHeld()) {
+            if (interest.blocksReading()) {
                 return;
             }
             n = readBuffer.hasRemaining() ? link.read(readBuffer) : 0;
@@ -211,7 +312,7 @@ final class Inbound implements FrameSink {
 
     @Override
     public boolean accepting() {
-        return !interest.isHeld();
+        return !interest.blocksReading();
     }
 
     @Override

@@ -70,6 +70,32 @@ final class Outbound {
         return true;
     }
 
+    /**
+     * Writes a DATA frame from the sender's bytes straight through the write buffer when nothing
+     * waits ahead of it and no other thread is writing: no copy, no queue, no hand-off.
+     *
+     * @return false if it could not: the caller queues the frame
+     */
+    boolean sendDirect(int type, int priority, ByteBuffer payload, Runnable admit) {
+        if (writing.delivery() != null || !writeLock.tryLock()) {
+            return false;
+        }
+        boolean put;
+        try {
+            put = queue.putDirect(writing, type, priority, payload, admit);
+            if (put) {
+                wantFlush.set(false);
+                writeQueued();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (wantFlush.get()) {
+            flush(); // another thread asked for a write while this one held the lock
+        }
+        return put;
+    }
+
     /** See {@link OutputQueue#offer}; then writes what it can. */
     boolean offer(Frame frame) {
         if (!queue.offer(frame, writing.unwritten())) {

@@ -1,5 +1,6 @@
 package org.multios.ipc.net.internal.stream;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -93,6 +94,32 @@ final class OutputQueue {
             lock.unlock();
         }
         return true;
+    }
+
+    /**
+     * Encodes a DATA frame from the sender's bytes straight into {@code out} (the caller holds
+     * the write lock) if nothing is queued ahead of it and it fits: the frame is never queued,
+     * nothing waits.
+     *
+     * @param admit as for {@link #send}
+     * @return false if frames wait or {@code out} has no room: the caller queues it instead
+     */
+    boolean putDirect(WriteBuffer out, int type, int priority, ByteBuffer payload, Runnable admit) {
+        lock.lock();
+        try {
+            checkOpen();
+            admit.run();
+            if (!frames.isEmpty() || !out.fits(payload.remaining())) {
+                return false;
+            }
+            if (out.unwritten() == 0) {
+                progressAt = System.nanoTime();
+            }
+            out.putData(type, priority, payload);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

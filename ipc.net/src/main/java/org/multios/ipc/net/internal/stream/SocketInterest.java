@@ -11,7 +11,8 @@ import org.multios.ipc.IpcException;
 /**
  * The selection key of a {@link FramedSocket} and the holds that stop its reading: reading
  * goes on only while no hold is on, and when the last one ends the reactor reads again at once
- * (bytes read and not decoded while held come first). Any thread.
+ * (bytes read and not decoded while held come first). One hold, {@link #RECEIVER_READS}, stops
+ * only the reactor's reading: a receiving thread reads the socket itself meanwhile. Any thread.
  */
 final class SocketInterest {
     /** Reading hold: the receive queue is full. */
@@ -20,6 +21,8 @@ final class SocketInterest {
     static final int OUTPUT_BACKLOG = 2;
     /** Reading hold, for good: the peer said BYE. */
     static final int PEER_DONE = 4;
+    /** Reactor hold only: a receiving thread reads the socket itself (its lease, see {@link Inbound}). */
+    static final int RECEIVER_READS = 8;
 
     private final Reactor reactor;
     private final AtomicInteger holds = new AtomicInteger();
@@ -49,8 +52,13 @@ final class SocketInterest {
         sync();
     }
 
+    /**
+     * Ends a hold. When the last one that stops all reading ends, the reactor reads at once
+     * (bytes may wait undecoded); the reactor's own hold only turns its interest back on.
+     */
     void release(int hold) {
-        if (holds.updateAndGet(h -> h & ~hold) == 0) {
+        int before = holds.getAndUpdate(h -> h & ~hold);
+        if ((hold & ~RECEIVER_READS) != 0 && (before & ~hold & ~RECEIVER_READS) == 0) {
             try {
                 reactor.execute(readAgain);
             } catch (IpcException stopped) {
@@ -60,8 +68,9 @@ final class SocketInterest {
         sync();
     }
 
-    boolean isHeld() {
-        return holds.get() != 0;
+    /** Whether a hold stops all reading (the receiver's own reading too). */
+    boolean blocksReading() {
+        return (holds.get() & ~RECEIVER_READS) != 0;
     }
 
     boolean isHeld(int hold) {

@@ -2,7 +2,6 @@ package org.multios.ipc.net.internal.stream;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +46,8 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private final Permissions permissions;
     private final Grant grant;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final Runnable admitSend = this::admitSend;
+    private final Runnable admitReceive = this::admitReceive;
     private volatile Runnable onClose = () -> {
     };
 
@@ -247,8 +248,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private boolean send(int type, byte[] b, int off, int len, int priority, long wait) {
         Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
         checkSend(type, len, priority);
-        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, Arrays.copyOfRange(b, off, off + len)),
-                wait, "send", this::admitSend);
+        return socket.send(type, priority, ByteBuffer.wrap(b, off, len), wait, "send", admitSend);
     }
 
     private boolean send(int type, ByteBuffer src, int priority, long wait) {
@@ -256,10 +256,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
             throw IpcException.invalidArgument(socket.name() + ": the buffer to send is missing");
         }
         checkSend(type, src.remaining(), priority);
-        byte[] copy = new byte[src.remaining()];
-        src.get(src.position(), copy);
-        boolean sent = socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, "send",
-                this::admitSend);
+        boolean sent = socket.send(type, priority, src, wait, "send", admitSend);
         if (sent) {
             src.position(src.limit());
         }
@@ -311,12 +308,13 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private int receive(byte[] buf, int off, int len, MessageInfo info, long wait) {
         Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
         checkReceive(info);
-        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), this::admitReceive);
+        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), admitReceive);
         if (f == null) {
             return NO_FRAME;
         }
         System.arraycopy(f.payload(), 0, buf, off, f.payload().length);
         describe(f, info);
+        socket.recycle(f);
         return f.type();
     }
 
@@ -326,13 +324,13 @@ public final class StreamConnection implements Connection, ClosingHandle {
                     : "read-only"));
         }
         checkReceive(info);
-        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info),
-                this::admitReceive);
+        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info), admitReceive);
         if (f == null) {
             return NO_FRAME;
         }
         dst.put(f.payload());
         describe(f, info);
+        socket.recycle(f);
         return f.type();
     }
 

@@ -60,6 +60,25 @@ final class WriteBuffer {
         unwritten = filled - written;
     }
 
+    /** Whether a DATA frame of {@code length} payload bytes fits. */
+    boolean fits(int length) {
+        return FrameDescriptor.HEADER_LENGTH + length <= bytes.remaining();
+    }
+
+    /**
+     * Encodes a DATA frame from the sender's bytes ({@code payload} from its position, which
+     * stays), with no copy of its own; it must {@linkplain #fits(int) fit} and no tracker may
+     * be set (the frame has no object to report).
+     */
+    void putData(int type, int priority, ByteBuffer payload) {
+        int length = payload.remaining();
+        FrameEncoder.putHeader(bytes, FrameDescriptor.KIND_DATA, type, priority, length);
+        bytes.put(bytes.position(), payload, payload.position(), length);
+        bytes.position(bytes.position() + length);
+        filled += FrameDescriptor.HEADER_LENGTH + length;
+        unwritten = filled - written;
+    }
+
     /** Puts a BYE if it fits; false if not. */
     boolean putBye() {
         if (bytes.remaining() < FrameDescriptor.HEADER_LENGTH) {

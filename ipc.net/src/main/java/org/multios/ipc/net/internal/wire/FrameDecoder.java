@@ -19,6 +19,7 @@ public final class FrameDecoder {
     private static final int MAX_PRIORITY = 31;
 
     private final ByteBuffer header = ByteBuffer.allocate(FrameDescriptor.HEADER_LENGTH);
+    private final PayloadAllocator payloads;
     private volatile int maxDataPayload;
     private int kind;
     private int type;
@@ -32,7 +33,13 @@ public final class FrameDecoder {
      * of at most {@link FrameDescriptor#MAX_CONTROL_PAYLOAD}.
      */
     public FrameDecoder(int maxDataPayload) {
+        this(maxDataPayload, PayloadAllocator.NEW);
+    }
+
+    /** The same, taking the arrays of DATA frames from {@code payloads}. */
+    public FrameDecoder(int maxDataPayload, PayloadAllocator payloads) {
         this.maxDataPayload = maxDataPayload;
+        this.payloads = payloads;
     }
 
     /** Changes the DATA frame limit (after the handshake agreed one). */
@@ -100,7 +107,7 @@ public final class FrameDecoder {
             return fail((kind == FrameDescriptor.KIND_DATA ? "data" : "control") + " frame of " + length
                     + " bytes passes the limit of " + limit);
         }
-        payload = new byte[(int) length];
+        payload = kind == FrameDescriptor.KIND_DATA ? payloads.allocate((int) length) : new byte[(int) length];
         filled = 0;
         return true;
     }
@@ -112,11 +119,8 @@ public final class FrameDecoder {
 
     private static void copy(ByteBuffer from, ByteBuffer to) {
         int n = Math.min(from.remaining(), to.remaining());
-        if (n > 0) {
-            ByteBuffer slice = from.slice();
-            slice.limit(n);
-            to.put(slice);
-            from.position(from.position() + n);
-        }
+        to.put(to.position(), from, from.position(), n);
+        to.position(to.position() + n);
+        from.position(from.position() + n);
     }
 }
