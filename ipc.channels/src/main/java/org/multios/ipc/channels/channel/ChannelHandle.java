@@ -28,6 +28,7 @@ import org.multios.ipc.channels.ring.InPlacePort;
 import org.multios.ipc.channels.ring.PortGate;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
@@ -109,6 +110,12 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
     @Override
     protected void countDenial(int right) {
         file.count(right == Rights.WRITE ? peer : side, DENIALS, 1);
+    }
+
+    /** A fault of the mapping (its file truncated under it) closes the handle: {@link MappedFault}. */
+    @Override
+    protected IpcException mappingFault(Error e) {
+        return MappedFault.diagnose(e, file.region(), describe());
     }
 
     private void checkRange(byte[] b, int off, int len) {
@@ -229,6 +236,14 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
     }
 
     private boolean send(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
+        try {
+            return MappedFault.passed(sending(b, off, len, src, priority, deadline, wait));
+        } catch (Error e) {
+            throw fault(e);
+        }
+    }
+
+    private boolean sending(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
         require(Rights.WRITE, "send to");
         if (src == null) {
             checkRange(b, off, len);
@@ -367,6 +382,15 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
 
     private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
             boolean wait) {
+        try {
+            return MappedFault.passed(receiving(buf, off, len, dst, info, deadline, wait));
+        } catch (Error e) {
+            throw fault(e);
+        }
+    }
+
+    private int receiving(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
+            boolean wait) {
         require(Rights.READ, "receive from");
         if (dst == null) {
             checkRange(buf, off, len);
@@ -467,22 +491,38 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
 
     @Override
     public MessageClaim tryClaim(int length, int priority) {
-        return inPlace.tryClaim(length, priority);
+        try {
+            return MappedFault.passed(inPlace.tryClaim(length, priority));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public int trySend(ByteBuffer[] messages, int offset, int count, int priority) {
-        return inPlace.trySend(messages, offset, count, priority);
+        try {
+            return MappedFault.passed(inPlace.trySend(messages, offset, count, priority));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public boolean tryReceive(MessageHandler handler) {
-        return inPlace.drain(handler, 1) == 1;
+        try {
+            return MappedFault.passed(inPlace.drain(handler, 1) == 1);
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public int drain(MessageHandler handler, int max) {
-        return inPlace.drain(handler, max);
+        try {
+            return MappedFault.passed(inPlace.drain(handler, max));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
@@ -604,11 +644,15 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
     public void close() {
         if (markClosed()) {
             session.forget(this);
-            int left = file.handles(side, -1);
-            if (anonymous != null && left <= 0) {
-                anonymous.endClosed(side);
-            } else {
-                file.wakeAll();
+            try {
+                int left = file.handles(side, -1);
+                if (anonymous != null && left <= 0) {
+                    anonymous.endClosed(side);
+                } else {
+                    file.wakeAll();
+                }
+            } catch (Error e) {
+                fault(e); // its file was truncated: closed all the same
             }
         }
     }
