@@ -102,6 +102,11 @@ public abstract class GuardedHandle implements IpcObject {
         return c;
     }
 
+    /** The CORRUPTED the handle closed itself with at a fault of its mapping, or null if it did not. */
+    protected final IpcException corruption() {
+        return corrupted;
+    }
+
     /**
      * Recognises a fault of the handle's mapping: the CORRUPTED to report, its mapping made safe
      * (see {@code org.multios.ipc.core.mapped.MappedFault#diagnose}), or null if {@code e} is not

@@ -96,6 +96,18 @@ public final class MappedFault {
         return result;
     }
 
+    /** {@link #passed(Object)} for a long. */
+    public static long passed(long result) {
+        deliverPending();
+        return result;
+    }
+
+    /** {@link #passed(Object)} for a byte. */
+    public static byte passed(byte result) {
+        deliverPending();
+        return result;
+    }
+
     /** {@link #passed(Object)} for a boolean. */
     public static boolean passed(boolean result) {
         deliverPending();
