@@ -128,6 +128,13 @@ class TruncatedQueueTest extends QueueTestSupport {
 
         assertCorruptedAndClosed(() -> q.send(ONE, 0, 1, 0), q::isClosed, "ledger", file);
         keepsServing(queues);
+        if (durability.equals("GROUP")) {
+            try (MessageQueue again = queues.create("again", QueueOptions.of(64, 4).withDurability(QueueDurability.GROUP))) {
+                again.send(ONE, 0, 1, 0);
+                assertThat(Thread.getAllStackTraces().keySet()).as("the group commit thread lives on")
+                        .anyMatch(t -> t.getName().equals(GroupCommit.THREAD_NAME) && t.isAlive());
+            }
+        }
     }
 
     /** Waits (at most 20 s) for a blocked call to end and asserts that it failed with CORRUPTED. */
