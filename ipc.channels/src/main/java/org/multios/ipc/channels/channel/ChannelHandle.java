@@ -619,7 +619,11 @@ final class ChannelHandle extends GuardedHandle implements ChannelEnd, PortGate 
 
     @Override
     public ObjectInfo info() {
-        return file.info(side);
+        try {
+            return MappedFault.passed(file.info(side));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override

@@ -582,8 +582,12 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
     @Override
     public QueueAttributes attributes() {
         checkOpen();
-        return new QueueAttributes(file.maxMessageSize(), file.maxMessages(), ring.size(),
-                nonBlocking ? Set.of(QueueFlag.NON_BLOCKING) : Set.of());
+        try {
+            return MappedFault.passed(new QueueAttributes(file.maxMessageSize(), file.maxMessages(), ring.size(),
+                    nonBlocking ? Set.of(QueueFlag.NON_BLOCKING) : Set.of()));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
@@ -648,7 +652,11 @@ final class QueueHandle extends GuardedHandle implements MessageQueue, PortGate 
 
     @Override
     public ObjectInfo info() {
-        return file.info();
+        try {
+            return MappedFault.passed(file.info());
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override

@@ -243,7 +243,11 @@ abstract class SyncHandle extends GuardedHandle {
 
     @Override
     public ObjectInfo info() {
-        return object.info(capacity());
+        try {
+            return MappedFault.passed(object.info(capacity()));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
@@ -267,6 +271,7 @@ abstract class SyncHandle extends GuardedHandle {
                 } finally {
                     object.count(HANDLES, -1);
                 }
+                wakeSleepers();
             } catch (Error e) {
                 fault(e); // its file was truncated: closed all the same
             } finally {
@@ -274,7 +279,6 @@ abstract class SyncHandle extends GuardedHandle {
                     session.caller().release(org.multios.ipc.Quota.OBJECTS, 1);
                 }
                 session.forget(this);
-                wakeSleepers();
             }
         }
     }
