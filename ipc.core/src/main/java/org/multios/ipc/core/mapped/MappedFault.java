@@ -7,8 +7,9 @@ import org.multios.ipc.IpcException;
  * The one rule for a fault in an access through a mapping. When another process truncates an
  * object's file while this one maps it, the next access to a page past the new end raises SIGBUS;
  * HotSpot turns that into {@code java.lang.InternalError: a fault occurred in (a recent) unsafe
- * memory access operation} (Java 17 and 25), thrown not at the access but at the thread's next
- * safepoint check, so a few more accesses may run first and read garbage.
+ * memory access operation} (Java 17 and 25), thrown not at the access but later: on Java 17 at the
+ * thread's next call into the VM or native code, on Java 25 at its next safepoint poll. Accesses
+ * in between run on, a faulting read returning garbage.
  *
  * <p>{@link #diagnose} tells such a fault of a given region from any other Error: only an
  * InternalError of exactly that kind, and only while the region's file is now shorter than the
@@ -66,11 +67,11 @@ public final class MappedFault {
     }
 
     /**
-     * Throws now a fault that an earlier access of this thread left pending, if any: HotSpot (Java
-     * 17) delivers it at its next transition from the VM, which throwing an exception is in the
-     * interpreter; compiled code turns this throw into a jump. For the accesses that follow a first
-     * fault (finally blocks on the way out) and for read-modify-writes, which must not run on a page
-     * that faults.
+     * Throws now a fault that an earlier access of this thread left pending, if any, when this runs
+     * in the interpreter: throwing an exception there is a call into the VM, which delivers pending
+     * faults. Compiled, the throw is a jump and delivers nothing (a fault then surfaces at the
+     * thread's next call into the VM: RELIABILITY.md); so a probe that must deliver, as before a
+     * read-modify-write, is written out in the same frame (see {@link MappedRegion}), not called.
      */
     public static void deliverPending() {
         try {
