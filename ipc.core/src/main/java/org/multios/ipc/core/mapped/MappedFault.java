@@ -44,6 +44,19 @@ public final class MappedFault {
      *         {@code e} is not a mapped-access fault or the file still covers the whole mapping
      */
     public static IpcException diagnose(Throwable e, MappedRegion region, String object) {
+        for (int late = 0;; late++) {
+            try {
+                return diagnoseOnce(e, region, object);
+            } catch (InternalError again) {
+                // a fault of an access made after the first, delivered in here: the same story
+                if (!isMappedAccessFault(again) || late == SETTLE_CHECKS) {
+                    throw again;
+                }
+            }
+        }
+    }
+
+    private static IpcException diagnoseOnce(Throwable e, MappedRegion region, String object) {
         if (!isMappedAccessFault(e) || region == null || !region.isMapped()) {
             return null;
         }
