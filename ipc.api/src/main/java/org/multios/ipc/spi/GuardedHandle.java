@@ -3,6 +3,7 @@ package org.multios.ipc.spi;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcObject;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -14,6 +15,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * PERMISSION_DENIED naming the handle and its rights); each step that transfers something runs
  * inside the grant's step gate ({@link #beginStep}), so that nothing passes through the handle
  * once a revocation has returned.
+ *
+ * <p>An Error out of an operation goes through {@link #fault}, the one rule for faults: if the
+ * handle's {@link #mappingFault} recognises it as a fault of its mapping (the object's file was
+ * truncated under it by another process), the handle closes and the operation, every later one
+ * and every waiter of the handle fail with CORRUPTED; any other Error is rethrown as it is.
  */
 @ConsumerType
 public abstract class GuardedHandle implements IpcObject {
@@ -24,6 +30,8 @@ public abstract class GuardedHandle implements IpcObject {
     private final SessionGate session;
     private final Grant grant;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Why the handle closed itself: the CORRUPTED of a fault of its mapping; null if it did not. */
+    private volatile IpcException corrupted;
     private volatile IntConsumer hook;
 
     /**
@@ -52,11 +60,60 @@ public abstract class GuardedHandle implements IpcObject {
         return grant;
     }
 
-    /** @throws IpcException CLOSED once the handle or its session is closed */
+    /**
+     * @throws IpcException CLOSED once the handle or its session is closed; CORRUPTED if the handle
+     *                      closed itself at a fault of its mapping
+     */
     public final void checkOpen() {
         if (closed.get() || session.isClosed()) {
-            throw IpcException.closed(describe());
+            throw closedError();
         }
+    }
+
+    private IpcException closedError() {
+        IpcException c = corrupted;
+        return c == null ? IpcException.closed(describe())
+                : new IpcException(IpcError.CORRUPTED, describe() + " is closed: " + c.getMessage(), c);
+    }
+
+    /**
+     * What an Error out of an operation becomes: operations that touch a mapping end in
+     * {@code catch (Error e) { throw fault(e); }}. If {@link #mappingFault} recognises {@code e} as
+     * a fault of the handle's mapping, the handle closes itself (waking its waiters, which then
+     * fail with the same CORRUPTED, as every later operation does) and the CORRUPTED is returned
+     * for the operation to throw; the first fault names the handle's state for good. Otherwise
+     * {@code e} is rethrown unchanged (OutOfMemoryError, StackOverflowError, other InternalErrors).
+     *
+     * @return the CORRUPTED to throw
+     */
+    protected final IpcException fault(Error e) {
+        IpcException c = mappingFault(e);
+        if (c == null) {
+            throw e;
+        }
+        if (corrupted == null) {
+            corrupted = c; // before closing, so that woken waiters report it; racing faults tell the same
+        }
+        try {
+            close();
+        } catch (RuntimeException closing) {
+            c.addSuppressed(closing);
+        }
+        return c;
+    }
+
+    /** The CORRUPTED the handle closed itself with at a fault of its mapping, or null if it did not. */
+    protected final IpcException corruption() {
+        return corrupted;
+    }
+
+    /**
+     * Recognises a fault of the handle's mapping: the CORRUPTED to report, its mapping made safe
+     * (see {@code org.multios.ipc.core.mapped.MappedFault#diagnose}), or null if {@code e} is not
+     * one. Handles with no mapping keep the default, null.
+     */
+    protected IpcException mappingFault(Error e) {
+        return null;
     }
 
     /**

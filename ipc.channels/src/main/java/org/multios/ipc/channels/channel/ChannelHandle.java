@@ -17,6 +17,7 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PortSession;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.RingPort;
 import org.multios.ipc.spi.Grant;
@@ -130,7 +131,11 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
 
     @Override
     public ObjectInfo info() {
-        return file.info(side);
+        try {
+            return MappedFault.passed(file.info(side));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     /** Wakes every waiter of the channel so that each re-checks (this handle's wake with CLOSED). */

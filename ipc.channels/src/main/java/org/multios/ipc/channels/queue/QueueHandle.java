@@ -14,6 +14,7 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channels.ring.PortSession;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.RingPort;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.queue.MessageQueue;
@@ -114,8 +115,12 @@ final class QueueHandle extends RingPort implements MessageQueue {
     @Override
     public QueueAttributes attributes() {
         checkOpen();
-        return new QueueAttributes(file.maxMessageSize(), file.maxMessages(), ring.size(),
-                nonBlocking ? Set.of(QueueFlag.NON_BLOCKING) : Set.of());
+        try {
+            return MappedFault.passed(new QueueAttributes(file.maxMessageSize(), file.maxMessages(), ring.size(),
+                    nonBlocking ? Set.of(QueueFlag.NON_BLOCKING) : Set.of()));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
@@ -170,7 +175,11 @@ final class QueueHandle extends RingPort implements MessageQueue {
 
     @Override
     public ObjectInfo info() {
-        return file.info();
+        try {
+            return MappedFault.passed(file.info());
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     /** Its registration ends and every waiter wakes (and, through it, with CLOSED). */

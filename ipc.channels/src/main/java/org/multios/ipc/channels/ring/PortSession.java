@@ -90,7 +90,7 @@ public final class PortSession {
     void markClosed() {
         gate.close();
         for (RingPort h : new ArrayList<>(handles)) {
-            h.wakeWaiters();
+            h.wakeWaitersClosing();
         }
     }
 

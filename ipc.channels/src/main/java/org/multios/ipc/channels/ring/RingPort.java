@@ -14,6 +14,7 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
@@ -94,6 +95,14 @@ public abstract class RingPort extends PortRules implements MessagePort {
     }
 
     private boolean send(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
+        try {
+            return MappedFault.passed(sending(b, off, len, src, priority, deadline, wait));
+        } catch (Error e) {
+            throw fault(e);
+        }
+    }
+
+    private boolean sending(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
         require(Rights.WRITE, "send to");
         if (src == null) {
             checkRange(b, off, len);
@@ -217,6 +226,15 @@ public abstract class RingPort extends PortRules implements MessagePort {
 
     private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
             boolean wait) {
+        try {
+            return MappedFault.passed(receiving(buf, off, len, dst, info, deadline, wait));
+        } catch (Error e) {
+            throw fault(e);
+        }
+    }
+
+    private int receiving(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
+            boolean wait) {
         require(Rights.READ, "receive from");
         if (dst == null) {
             checkRange(buf, off, len);
@@ -324,22 +342,38 @@ public abstract class RingPort extends PortRules implements MessagePort {
 
     @Override
     public final MessageClaim tryClaim(int length, int priority) {
-        return inPlace.tryClaim(length, priority);
+        try {
+            return MappedFault.passed(inPlace.tryClaim(length, priority));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public final int trySend(ByteBuffer[] messages, int offset, int count, int priority) {
-        return inPlace.trySend(messages, offset, count, priority);
+        try {
+            return MappedFault.passed(inPlace.trySend(messages, offset, count, priority));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public final boolean tryReceive(MessageHandler handler) {
-        return inPlace.drain(handler, 1) == 1;
+        try {
+            return MappedFault.passed(inPlace.drain(handler, 1) == 1);
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public final int drain(MessageHandler handler, int max) {
-        return inPlace.drain(handler, max);
+        try {
+            return MappedFault.passed(inPlace.drain(handler, max));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     // ------------------------------------------------------------------ identity
@@ -368,8 +402,35 @@ public abstract class RingPort extends PortRules implements MessagePort {
     public final void close() {
         if (markClosed()) {
             session.forget(this);
-            closed();
+            try {
+                closed();
+            } catch (Error e) {
+                fault(e); // its file was truncated under the mapping: closed all the same
+            }
         }
+    }
+
+    /**
+     * Wakes this handle's waiters as {@link #wakeWaiters()} does, for a session closing: a fault
+     * of a truncated mapping closes the handle instead of escaping.
+     */
+    final void wakeWaitersClosing() {
+        try {
+            wakeWaiters();
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            fault(e); // its file was truncated under the mapping: the handle closed
+        }
+    }
+
+    /**
+     * A fault of the mapping (its file truncated under it) is CORRUPTED and closes the handle
+     * ({@link MappedFault}); every operation on the rings above ends in {@link MappedFault#passed}
+     * inside a {@code try} whose {@code catch (Error)} hands the error to {@link #fault}.
+     */
+    @Override
+    protected final IpcException mappingFault(Error e) {
+        return MappedFault.diagnose(e, outbound.region(), describe());
     }
 
     /** Called once, when the handle closed: the object's counts, and its waiters woken (to see CLOSED). */

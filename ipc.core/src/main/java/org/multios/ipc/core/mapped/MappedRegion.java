@@ -7,6 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.core.posix.Posix;
@@ -28,6 +32,10 @@ import com.sun.jna.Pointer;
  * <p>The mapping stays until the region is unreachable (the JVM unmaps it then); this keeps a
  * late access by a racing thread from touching unmapped memory. {@link #detach()} cuts it from
  * its file earlier without unmapping anything: for native addresses handed out.
+ *
+ * <p>If another process truncates the file under the mapping, an access past the new end faults
+ * (SIGBUS, reported by the JVM as an InternalError): {@link MappedFault} is the rule that turns
+ * that into CORRUPTED, measuring the file this region was mapped from ({@link #fileSize()}).
  */
 public final class MappedRegion {
     /** Bytes mapped per chunk: 1 GiB. A multiple of every word size, so no aligned word straddles chunks. */
@@ -38,12 +46,17 @@ public final class MappedRegion {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    private static final Probed PROBED = new Probed();
+
     private final ByteBuffer[] chunks;
     private final long[] chunkAddresses;
     private final long length;
     private final boolean writable;
     private final boolean mapped;
     private final AtomicBoolean detached = new AtomicBoolean();
+    /** The file mapped and its inode, for {@link #fileSize()}; null and -1 while unknown. */
+    private volatile Path file;
+    private volatile long inode = -1;
 
     private MappedRegion(ByteBuffer[] chunks, long length, boolean writable, boolean mapped) {
         this.chunks = chunks;
@@ -93,6 +106,42 @@ public final class MappedRegion {
     /** The region's length in bytes. */
     public long length() {
         return length;
+    }
+
+    /**
+     * Records which file the region maps: its name and inode, so that {@link #fileSize()} can tell
+     * whether it was truncated under the mapping.
+     */
+    void origin(Path file, long inode) {
+        this.file = file;
+        this.inode = inode;
+    }
+
+    /** The file the region was mapped from, or null if unknown (unnamed, a snapshot). */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The current size of the file the region maps, or -1 if that cannot be told: the file is
+     * unknown, gone, or its name now leads to another file (another inode).
+     */
+    public long fileSize() {
+        Path f = file;
+        if (f == null || !mapped) {
+            return -1;
+        }
+        try {
+            Map<String, Object> a = Files.readAttributes(f, "unix:ino,size", LinkOption.NOFOLLOW_LINKS);
+            return ((Number) a.get("ino")).longValue() == inode ? ((Number) a.get("size")).longValue() : -1;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    /** Whether the region maps a file (not a {@link #snapshot}). */
+    boolean isMapped() {
+        return mapped;
     }
 
     /** Whether the region was mapped read-write. */
@@ -204,6 +253,18 @@ public final class MappedRegion {
 
     // ------------------------------------------------------------------ atomic int (4-byte aligned)
 
+    /*
+     * Every read-modify-write first reads its word plainly, then throws and catches an exception,
+     * in its own frame (probe, then PROBED). On Java 17 an interpreted compare-and-set or get-and-add
+     * runs in the VM without the guard that turns a fault into an InternalError: a word in a page
+     * truncated away would abort the whole JVM (SIGBUS, hs_err). The plain read is guarded; its fault
+     * is left pending, and the interpreter's exception handling (a call into the VM that delivers
+     * pending faults) throws it before the read-modify-write runs. It must stay in the same frame:
+     * a helper, once compiled, would turn the throw into a jump while its caller is still
+     * interpreted. Compiled code intrinsifies every access (a fault there is an InternalError, not an
+     * abort), drops the unused read and turns the throw into a jump.
+     */
+
     /** Volatile read. */
     public int getIntVolatile(long offset) {
         return (int) INT.getVolatile(chunk(offset), index(offset));
@@ -226,17 +287,41 @@ public final class MappedRegion {
 
     /** Compare and set. */
     public boolean compareAndSetInt(long offset, int expected, int value) {
-        return INT.compareAndSet(chunk(offset), index(offset), expected, value);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            INT.get(c, i); // probe: see above
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return INT.compareAndSet(c, i, expected, value);
     }
 
     /** Atomic add, returning the previous value. */
     public int getAndAddInt(long offset, int delta) {
-        return (int) INT.getAndAdd(chunk(offset), index(offset), delta);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            INT.get(c, i); // probe: see above
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (int) INT.getAndAdd(c, i, delta);
     }
 
     /** Atomic exchange, returning the previous value. */
     public int getAndSetInt(long offset, int value) {
-        return (int) INT.getAndSet(chunk(offset), index(offset), value);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            INT.get(c, i); // probe: see above
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (int) INT.getAndSet(c, i, value);
     }
 
     // ------------------------------------------------------------------ atomic long (8-byte aligned)
@@ -263,17 +348,41 @@ public final class MappedRegion {
 
     /** Compare and set. */
     public boolean compareAndSetLong(long offset, long expected, long value) {
-        return LONG.compareAndSet(chunk(offset), index(offset), expected, value);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            LONG.get(c, i); // probe: see above
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return LONG.compareAndSet(c, i, expected, value);
     }
 
     /** Atomic add, returning the previous value. */
     public long getAndAddLong(long offset, long delta) {
-        return (long) LONG.getAndAdd(chunk(offset), index(offset), delta);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            LONG.get(c, i); // probe: see above
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (long) LONG.getAndAdd(c, i, delta);
     }
 
     /** Atomic exchange, returning the previous value. */
     public long getAndSetLong(long offset, long value) {
-        return (long) LONG.getAndSet(chunk(offset), index(offset), value);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            LONG.get(c, i); // probe: see above
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (long) LONG.getAndSet(c, i, value);
     }
 
     // ------------------------------------------------------------------ bulk
@@ -343,6 +452,15 @@ public final class MappedRegion {
             if (c instanceof MappedByteBuffer m) {
                 m.force();
             }
+        }
+    }
+
+    /** Thrown and caught by the read-modify-writes' probes: no stack trace, no suppression, immutable. */
+    private static final class Probed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Probed() {
+            super(null, null, false, false);
         }
     }
 }

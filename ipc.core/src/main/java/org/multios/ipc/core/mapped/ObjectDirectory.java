@@ -167,6 +167,7 @@ public final class ObjectDirectory {
             OwnerRecords.write(directory, created.inode(), created.region(), what);
             recorded = created.inode();
             Files.createLink(target, temp);
+            created.region().origin(target, created.inode());
             recorded = -1;
             return new Created(target, created.region(), created.fileKey(), created.inode());
         } catch (FileAlreadyExistsException e) {
@@ -258,8 +259,9 @@ public final class ObjectDirectory {
                         + " limits in force; it is not mapped");
             }
             checkedHeaderPage(d, what);
-            return new Opened(p, MappedRegion.map(d.channel(), size, d.writable()), d.attributes(), d.writable(),
-                    d.inode(), d.device());
+            MappedRegion region = MappedRegion.map(d.channel(), size, d.writable());
+            region.origin(p, d.inode());
+            return new Opened(p, region, d.attributes(), d.writable(), d.inode(), d.device());
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {

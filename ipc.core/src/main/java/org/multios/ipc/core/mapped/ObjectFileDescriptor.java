@@ -79,6 +79,12 @@ import java.nio.charset.StandardCharsets;
  * <p>The header length is a multiple of {@link #PAGE_SIZE}, so the data starts on a page boundary
  * (a native program can map the data alone). A new file is fully written under a temporary
  * name and then linked to its name, so no process ever sees a half-made header.
+ *
+ * <p><b>A file truncated while mapped.</b> Anyone who may write an object's file can shrink it
+ * under the processes that map it; their next access past the new end faults (SIGBUS). In this
+ * platform that access fails with CORRUPTED naming the object, its file and both sizes, and the
+ * handle closes ({@link MappedFault}); the file is not repaired: its owner removes it (unlink)
+ * and creates the object again. A size that does not match the header is refused at open.
  */
 public final class ObjectFileDescriptor {
     /** The magic of every object file: the bytes {@code MOSIPC\0\1}. */

@@ -12,6 +12,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 
@@ -120,17 +121,26 @@ final class SegmentHandle extends GuardedHandle implements SharedMemory {
                     segment.displayName(), owner());
         }
         checkRange(offset, data.length);
-        segment.region().putBytes(SegmentDescriptor.DATA_OFFSET + offset, data, 0, data.length);
-        segment.count(SegmentDescriptor.BYTES_WRITTEN_OFFSET, data.length);
+        try {
+            segment.region().putBytes(SegmentDescriptor.DATA_OFFSET + offset, data, 0, data.length);
+            segment.count(SegmentDescriptor.BYTES_WRITTEN_OFFSET, data.length);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public int read(long offset, byte[] buffer) {
         require(Rights.READ, "read from");
         checkRange(offset, buffer.length);
-        segment.region().getBytes(SegmentDescriptor.DATA_OFFSET + offset, buffer, 0, buffer.length);
-        segment.count(SegmentDescriptor.BYTES_READ_OFFSET, buffer.length);
-        return buffer.length;
+        try {
+            segment.region().getBytes(SegmentDescriptor.DATA_OFFSET + offset, buffer, 0, buffer.length);
+            segment.count(SegmentDescriptor.BYTES_READ_OFFSET, buffer.length);
+            return MappedFault.passed(buffer.length);
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     private void checkRange(long offset, long length) {
@@ -148,9 +158,29 @@ final class SegmentHandle extends GuardedHandle implements SharedMemory {
     @Override
     public void close() {
         if (markClosed()) {
-            segment.countNow(HANDLES_NOW_OFFSET, -1);
+            try {
+                segment.countNow(HANDLES_NOW_OFFSET, -1);
+            } catch (Error e) {
+                fault(e); // its file was truncated: closed all the same
+            }
             session.forget(this);
             segment.release();
         }
+    }
+
+    /** A fault of the segment's mapping (its file truncated under it) closes the handle: {@link MappedFault}. */
+    @Override
+    protected IpcException mappingFault(Error e) {
+        return MappedFault.diagnose(e, segment.region(), describe());
+    }
+
+    /** {@link #fault} for the handle's mappings: their accesses fault on the same file. */
+    IpcException faulted(Error e) {
+        return fault(e);
+    }
+
+    /** {@link #corruption()} for the handle's mappings. */
+    IpcException corrupted() {
+        return corruption();
     }
 }

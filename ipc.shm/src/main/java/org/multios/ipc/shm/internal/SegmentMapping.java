@@ -7,10 +7,12 @@ import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
@@ -82,6 +84,11 @@ final class SegmentMapping implements Mapping {
         if (closed.get()) {
             throw IpcException.closed("mapping of " + segment.displayName());
         }
+        IpcException corrupted = handle.corrupted();
+        if (corrupted != null) {
+            throw new IpcException(IpcError.CORRUPTED, "mapping of " + segment.displayName() + ": "
+                    + corrupted.getMessage(), corrupted);
+        }
         if (!handle.allows(access.requiredRights())) {
             handle.denied("use a revoked mapping");
             throw IpcException.permissionDenied("use a revoked mapping of", segment.displayName(), handle.owner());
@@ -139,72 +146,124 @@ final class SegmentMapping implements Mapping {
 
     @Override
     public byte getByte(long off) {
-        return region.getByte(at(off, 1));
+        try {
+            return MappedFault.passed(region.getByte(at(off, 1)));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void putByte(long off, byte value) {
-        region.putByte(writable(off, 1), value);
+        try {
+            region.putByte(writable(off, 1), value);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public int getInt(long off) {
-        return region.getInt(at(off, Integer.BYTES));
+        try {
+            return MappedFault.passed(region.getInt(at(off, Integer.BYTES)));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void putInt(long off, int value) {
-        region.putInt(writable(off, Integer.BYTES), value);
+        try {
+            region.putInt(writable(off, Integer.BYTES), value);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public long getLong(long off) {
-        return region.getLong(at(off, Long.BYTES));
+        try {
+            return MappedFault.passed(region.getLong(at(off, Long.BYTES)));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void putLong(long off, long value) {
-        region.putLong(writable(off, Long.BYTES), value);
+        try {
+            region.putLong(writable(off, Long.BYTES), value);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     // ------------------------------------------------------------------ bulk
 
     @Override
     public void read(long off, byte[] dst, int dstOffset, int len) {
-        checkArray(dst.length, dstOffset, len);
-        region.getBytes(at(off, len), dst, dstOffset, len);
-        segment.count(BYTES_READ_OFFSET, len);
+        try {
+            checkArray(dst.length, dstOffset, len);
+            region.getBytes(at(off, len), dst, dstOffset, len);
+            segment.count(BYTES_READ_OFFSET, len);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void write(long off, byte[] src, int srcOffset, int len) {
-        checkArray(src.length, srcOffset, len);
-        region.putBytes(writable(off, len), src, srcOffset, len);
-        segment.count(BYTES_WRITTEN_OFFSET, len);
+        try {
+            checkArray(src.length, srcOffset, len);
+            region.putBytes(writable(off, len), src, srcOffset, len);
+            segment.count(BYTES_WRITTEN_OFFSET, len);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void read(long off, ByteBuffer dst) {
-        int len = dst.remaining();
-        long at = at(off, len);
-        if (dst.isReadOnly()) {
-            throw IpcException.invalidArgument(segment.displayName() + ": cannot read into a read-only buffer");
+        try {
+            int len = dst.remaining();
+            long at = at(off, len);
+            if (dst.isReadOnly()) {
+                throw IpcException.invalidArgument(segment.displayName() + ": cannot read into a read-only buffer");
+            }
+            region.getBytes(at, dst);
+            segment.count(BYTES_READ_OFFSET, len);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
         }
-        region.getBytes(at, dst);
-        segment.count(BYTES_READ_OFFSET, len);
     }
 
     @Override
     public void write(long off, ByteBuffer src) {
-        int len = src.remaining();
-        region.putBytes(writable(off, len), src);
-        segment.count(BYTES_WRITTEN_OFFSET, len);
+        try {
+            int len = src.remaining();
+            region.putBytes(writable(off, len), src);
+            segment.count(BYTES_WRITTEN_OFFSET, len);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void fill(long off, long len, byte value) {
-        region.fill(writable(off, len), len, value);
-        segment.count(BYTES_WRITTEN_OFFSET, len);
+        try {
+            region.fill(writable(off, len), len, value);
+            segment.count(BYTES_WRITTEN_OFFSET, len);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     private void checkArray(int arrayLength, int arrayOffset, int len) {
@@ -218,74 +277,134 @@ final class SegmentMapping implements Mapping {
 
     @Override
     public int getIntVolatile(long off) {
-        return region.getIntVolatile(aligned(off, Integer.BYTES));
+        try {
+            return MappedFault.passed(region.getIntVolatile(aligned(off, Integer.BYTES)));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void putIntVolatile(long off, int value) {
-        region.putIntVolatile(alignedWritable(off, Integer.BYTES), value);
+        try {
+            region.putIntVolatile(alignedWritable(off, Integer.BYTES), value);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public int getIntAcquire(long off) {
-        return region.getIntAcquire(aligned(off, Integer.BYTES));
+        try {
+            return MappedFault.passed(region.getIntAcquire(aligned(off, Integer.BYTES)));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void putIntRelease(long off, int value) {
-        region.putIntRelease(alignedWritable(off, Integer.BYTES), value);
+        try {
+            region.putIntRelease(alignedWritable(off, Integer.BYTES), value);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public boolean compareAndSetInt(long off, int expected, int newValue) {
-        return region.compareAndSetInt(alignedWritable(off, Integer.BYTES), expected, newValue);
+        try {
+            return MappedFault.passed(region.compareAndSetInt(alignedWritable(off, Integer.BYTES), expected, newValue));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public int getAndAddInt(long off, int delta) {
-        return region.getAndAddInt(alignedWritable(off, Integer.BYTES), delta);
+        try {
+            return MappedFault.passed(region.getAndAddInt(alignedWritable(off, Integer.BYTES), delta));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public int getAndSetInt(long off, int newValue) {
-        return region.getAndSetInt(alignedWritable(off, Integer.BYTES), newValue);
+        try {
+            return MappedFault.passed(region.getAndSetInt(alignedWritable(off, Integer.BYTES), newValue));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     // ------------------------------------------------------------------ atomic long
 
     @Override
     public long getLongVolatile(long off) {
-        return region.getLongVolatile(aligned(off, Long.BYTES));
+        try {
+            return MappedFault.passed(region.getLongVolatile(aligned(off, Long.BYTES)));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void putLongVolatile(long off, long value) {
-        region.putLongVolatile(alignedWritable(off, Long.BYTES), value);
+        try {
+            region.putLongVolatile(alignedWritable(off, Long.BYTES), value);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public long getLongAcquire(long off) {
-        return region.getLongAcquire(aligned(off, Long.BYTES));
+        try {
+            return MappedFault.passed(region.getLongAcquire(aligned(off, Long.BYTES)));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public void putLongRelease(long off, long value) {
-        region.putLongRelease(alignedWritable(off, Long.BYTES), value);
+        try {
+            region.putLongRelease(alignedWritable(off, Long.BYTES), value);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public boolean compareAndSetLong(long off, long expected, long newValue) {
-        return region.compareAndSetLong(alignedWritable(off, Long.BYTES), expected, newValue);
+        try {
+            return MappedFault.passed(region.compareAndSetLong(alignedWritable(off, Long.BYTES), expected, newValue));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public long getAndAddLong(long off, long delta) {
-        return region.getAndAddLong(alignedWritable(off, Long.BYTES), delta);
+        try {
+            return MappedFault.passed(region.getAndAddLong(alignedWritable(off, Long.BYTES), delta));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     @Override
     public long getAndSetLong(long off, long newValue) {
-        return region.getAndSetLong(alignedWritable(off, Long.BYTES), newValue);
+        try {
+            return MappedFault.passed(region.getAndSetLong(alignedWritable(off, Long.BYTES), newValue));
+        } catch (Error e) {
+            throw handle.faulted(e);
+        }
     }
 
     // ------------------------------------------------------------------ lifecycle

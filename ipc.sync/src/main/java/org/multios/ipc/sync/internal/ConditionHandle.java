@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Condition;
@@ -31,12 +32,20 @@ final class ConditionHandle extends SyncHandle implements Condition {
 
     @Override
     public LockResult await(Mutex mutex) {
-        return await(mutex, NO_DEADLINE);
+        try {
+            return MappedFault.passed(await(mutex, NO_DEADLINE));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public LockResult await(Mutex mutex, Duration timeout) {
-        return await(mutex, deadline(timeout, object.displayName()));
+        try {
+            return MappedFault.passed(await(mutex, deadline(timeout, object.displayName())));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     private LockResult await(Mutex mutex, long deadline) {
@@ -118,12 +127,22 @@ final class ConditionHandle extends SyncHandle implements Condition {
 
     @Override
     public void signal() {
-        notify(1);
+        try {
+            notify(1);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public void broadcast() {
-        notify(Integer.MAX_VALUE);
+        try {
+            notify(Integer.MAX_VALUE);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     private void notify(int count) {
@@ -142,6 +161,10 @@ final class ConditionHandle extends SyncHandle implements Condition {
 
     @Override
     public int waiters() {
-        return region.getIntVolatile(WORD3);
+        try {
+            return MappedFault.passed(region.getIntVolatile(WORD3));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventType;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.spi.Grant;
@@ -59,39 +60,54 @@ final class EventHandle extends SyncHandle implements Event {
 
     @Override
     public void signal(long data) {
-        require(Rights.WRITE, "signal");
-        boolean published;
-        beginStep(Rights.WRITE, "signal");
         try {
-            long ticket = region.getAndAddLong(EVENT_TICKETS, 1) + 1;
-            long record = record(sequence(ticket));
-            long tag = (ticket & SEQUENCE_MASK) << 32;
-            region.putLongVolatile(record, tag | (data & 0xffff_ffffL));
-            region.putLongVolatile(record + 8, tag | (data >>> 32));
-            step(STEP_DATA_WRITTEN);
-            published = publish(ticket, EVENT_SIGNALLED);
-        } finally {
-            endStep();
-        }
-        object.count(POSTS, 1);
-        if (published && region.getIntVolatile(WORD3) > 0) {
-            Futex.wake(region, STATE, autoReset() ? 1 : Integer.MAX_VALUE);
+            require(Rights.WRITE, "signal");
+            boolean published;
+            beginStep(Rights.WRITE, "signal");
+            try {
+                long ticket = region.getAndAddLong(EVENT_TICKETS, 1) + 1;
+                long record = record(sequence(ticket));
+                long tag = (ticket & SEQUENCE_MASK) << 32;
+                region.putLongVolatile(record, tag | (data & 0xffff_ffffL));
+                region.putLongVolatile(record + 8, tag | (data >>> 32));
+                step(STEP_DATA_WRITTEN);
+                published = publish(ticket, EVENT_SIGNALLED);
+            } finally {
+                endStep();
+            }
+            object.count(POSTS, 1);
+            if (published && region.getIntVolatile(WORD3) > 0) {
+                Futex.wake(region, STATE, autoReset() ? 1 : Integer.MAX_VALUE);
+            }
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
         }
     }
 
     @Override
     public void signal() {
-        signal(0);
+        try {
+            signal(0);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public void reset() {
-        require(Rights.WRITE, "reset");
-        beginStep(Rights.WRITE, "reset");
         try {
-            publish(region.getAndAddLong(EVENT_TICKETS, 1) + 1, 0);
-        } finally {
-            endStep();
+            require(Rights.WRITE, "reset");
+            beginStep(Rights.WRITE, "reset");
+            try {
+                publish(region.getAndAddLong(EVENT_TICKETS, 1) + 1, 0);
+            } finally {
+                endStep();
+            }
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
         }
     }
 
@@ -117,25 +133,41 @@ final class EventHandle extends SyncHandle implements Event {
 
     @Override
     public long await() {
-        return await(NO_DEADLINE);
+        try {
+            return MappedFault.passed(await(NO_DEADLINE));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public long await(Duration timeout) {
-        return await(deadline(timeout, object.displayName()));
+        try {
+            return MappedFault.passed(await(deadline(timeout, object.displayName())));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public OptionalLong tryAwait() {
-        require(Rights.READ, "wait on");
-        Taken t = take();
-        return t == null ? OptionalLong.empty() : OptionalLong.of(t.data());
+        try {
+            require(Rights.READ, "wait on");
+            Taken t = take();
+            return MappedFault.passed(t == null ? OptionalLong.empty() : OptionalLong.of(t.data()));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public boolean isSignalled() {
-        checkOpen();
-        return (region.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0;
+        try {
+            checkOpen();
+            return MappedFault.passed((region.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0);
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     /** The state word now: what a waiter that found nothing to take sleeps on. */

@@ -15,6 +15,7 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
@@ -145,21 +146,33 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public LockResult lock() {
-        LockResult r = lockIfFree();
-        return r != null ? r : lock(NO_DEADLINE, false);
+        try {
+            LockResult r = lockIfFree();
+            return MappedFault.passed(r != null ? r : lock(NO_DEADLINE, false));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public LockResult lock(Duration timeout) {
-        long deadline = deadline(timeout, object.displayName());
-        LockResult r = lockIfFree();
-        return r != null ? r : lock(deadline, false);
+        try {
+            long deadline = deadline(timeout, object.displayName());
+            LockResult r = lockIfFree();
+            return MappedFault.passed(r != null ? r : lock(deadline, false));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public LockResult tryLock() {
-        LockResult r = lockIfFree();
-        return r != null ? r : lock(System.nanoTime(), true);
+        try {
+            LockResult r = lockIfFree();
+            return MappedFault.passed(r != null ? r : lock(System.nanoTime(), true));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     /**
@@ -360,30 +373,35 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public void unlock() {
-        require(Rights.WRITE, "unlock");
-        long me = myWord();
-        long w = region.getLongVolatile(LOCK_WORD);
-        if (w == me && region.getLongVolatile(OWNER_PROCESS) == callerId()
-                && region.getIntVolatile(HOLD_COUNT) == 1 && region.getIntVolatile(FLAGS) == 0) {
-            // the uncontended path: held once by this thread, no waiters bit, no flag
-            HELD_WORD.setRelease(this, 0L);
-            if (region.compareAndSetLong(LOCK_WORD, me, 0)) {
+        try {
+            require(Rights.WRITE, "unlock");
+            long me = myWord();
+            long w = region.getLongVolatile(LOCK_WORD);
+            if (w == me && region.getLongVolatile(OWNER_PROCESS) == callerId()
+                    && region.getIntVolatile(HOLD_COUNT) == 1 && region.getIntVolatile(FLAGS) == 0) {
+                // the uncontended path: held once by this thread, no waiters bit, no flag
+                HELD_WORD.setRelease(this, 0L);
+                if (region.compareAndSetLong(LOCK_WORD, me, 0)) {
+                    return;
+                }
+            }
+            if (!isHeldByCurrentThread()) {
+                throw new IpcException(IpcError.NOT_OWNER, object.displayName() + " is not held by this thread of "
+                        + caller());
+            }
+            int holds = region.getIntVolatile(HOLD_COUNT);
+            if (holds > 1) {
+                region.putIntRelease(HOLD_COUNT, holds - 1);
                 return;
             }
+            if ((region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) != 0) {
+                setFlag(FLAG_NOT_RECOVERABLE);
+            }
+            releaseLock(myWord());
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
         }
-        if (!isHeldByCurrentThread()) {
-            throw new IpcException(IpcError.NOT_OWNER, object.displayName() + " is not held by this thread of "
-                    + caller());
-        }
-        int holds = region.getIntVolatile(HOLD_COUNT);
-        if (holds > 1) {
-            region.putIntRelease(HOLD_COUNT, holds - 1);
-            return;
-        }
-        if ((region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) != 0) {
-            setFlag(FLAG_NOT_RECOVERABLE);
-        }
-        releaseLock(myWord());
     }
 
     /**
@@ -465,29 +483,41 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public void markConsistent() {
-        require(Rights.WRITE, "mark consistent");
-        if (!isHeldByCurrentThread()) {
-            throw new IpcException(IpcError.NOT_OWNER, object.displayName() + " is not held by this thread");
-        }
-        if (!robust() || (region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0) {
-            throw IpcException.invalidArgument(object.displayName() + " is not a robust mutex left inconsistent");
-        }
-        while (true) {
-            int f = region.getIntVolatile(FLAGS);
-            if (region.compareAndSetInt(FLAGS, f, f & ~FLAG_INCONSISTENT)) {
-                return;
+        try {
+            require(Rights.WRITE, "mark consistent");
+            if (!isHeldByCurrentThread()) {
+                throw new IpcException(IpcError.NOT_OWNER, object.displayName() + " is not held by this thread");
             }
+            if (!robust() || (region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0) {
+                throw IpcException.invalidArgument(object.displayName() + " is not a robust mutex left inconsistent");
+            }
+            while (true) {
+                int f = region.getIntVolatile(FLAGS);
+                if (region.compareAndSetInt(FLAGS, f, f & ~FLAG_INCONSISTENT)) {
+                    return;
+                }
+            }
+        } catch (Error e) {
+            throw fault(e);
         }
     }
 
     @Override
     public boolean isConsistent() {
-        return (region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0;
+        try {
+            return MappedFault.passed((region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0);
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public boolean isNotRecoverable() {
-        return (region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0;
+        try {
+            return MappedFault.passed((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0);
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
@@ -497,16 +527,20 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public Optional<IpcProcess> owner() {
-        long owner = ownerWord();
-        if (owner == 0) {
-            return Optional.empty();
+        try {
+            long owner = ownerWord();
+            if (owner == 0) {
+                return MappedFault.passed(Optional.empty());
+            }
+            long pid = liveness.processOf(ProcessLiveness.ownerId(owner));
+            if (pid == ProcessHandle.current().pid() && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
+                return MappedFault.passed(Optional.of(session.caller().process()));
+            }
+            String user = ProcessHandle.of(pid).flatMap(p -> p.info().user()).orElse("unknown");
+            return MappedFault.passed(Optional.of(new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, 0, user, Set.of())));
+        } catch (Error e) {
+            throw fault(e);
         }
-        long pid = liveness.processOf(ProcessLiveness.ownerId(owner));
-        if (pid == ProcessHandle.current().pid() && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
-            return Optional.of(session.caller().process());
-        }
-        String user = ProcessHandle.of(pid).flatMap(p -> p.info().user()).orElse("unknown");
-        return Optional.of(new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, 0, user, Set.of()));
     }
 
     @Override

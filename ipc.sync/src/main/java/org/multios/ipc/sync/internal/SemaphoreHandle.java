@@ -8,6 +8,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Semaphore;
@@ -31,20 +32,34 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
 
     @Override
     public void acquire() {
-        acquire(NO_DEADLINE);
+        try {
+            acquire(NO_DEADLINE);
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public void acquire(Duration timeout) {
-        if (!acquire(deadline(timeout, object.displayName()))) {
-            object.count(TIMEOUTS, 1);
-            throw IpcException.timeout("acquire", object.displayName());
+        try {
+            if (!acquire(deadline(timeout, object.displayName()))) {
+                object.count(TIMEOUTS, 1);
+                throw IpcException.timeout("acquire", object.displayName());
+            }
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
         }
     }
 
     @Override
     public boolean tryAcquire() {
-        return takeOne();
+        try {
+            return MappedFault.passed(takeOne());
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     private boolean acquire(long deadline) {
@@ -127,32 +142,41 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
      */
     @Override
     public void release() {
-        int token = enterStep(Rights.WRITE, "post");
         try {
-            int max = region.getIntVolatile(WORD2);
-            while (true) {
-                int v = region.getIntVolatile(STATE);
-                if (v >= max) {
-                    throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName()
-                            + ": a post would raise the value past its maximum " + max);
+            int token = enterStep(Rights.WRITE, "post");
+            try {
+                int max = region.getIntVolatile(WORD2);
+                while (true) {
+                    int v = region.getIntVolatile(STATE);
+                    if (v >= max) {
+                        throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName()
+                                + ": a post would raise the value past its maximum " + max);
+                    }
+                    if (region.compareAndSetInt(STATE, v, v + 1)) {
+                        count(POSTED);
+                        break;
+                    }
                 }
-                if (region.compareAndSetInt(STATE, v, v + 1)) {
-                    count(POSTED);
-                    break;
-                }
+            } finally {
+                exitStep(token);
             }
-        } finally {
-            exitStep(token);
-        }
-        if (region.getIntVolatile(WORD3) > 0) {
-            Futex.wake(region, STATE, 1);
+            if (region.getIntVolatile(WORD3) > 0) {
+                Futex.wake(region, STATE, 1);
+            }
+            MappedFault.deliverPending();
+        } catch (Error e) {
+            throw fault(e);
         }
     }
 
     @Override
     public int value() {
-        require(Rights.READ, "read the value of");
-        return region.getIntVolatile(STATE);
+        try {
+            require(Rights.READ, "read the value of");
+            return MappedFault.passed(region.getIntVolatile(STATE));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
@@ -242,7 +243,11 @@ abstract class SyncHandle extends GuardedHandle {
 
     @Override
     public ObjectInfo info() {
-        return object.info(capacity());
+        try {
+            return MappedFault.passed(object.info(capacity()));
+        } catch (Error e) {
+            throw fault(e);
+        }
     }
 
     @Override
@@ -251,18 +256,29 @@ abstract class SyncHandle extends GuardedHandle {
         object.setPermissions(permissions);
     }
 
+    /** A fault of the page (its file truncated under it) closes the handle: {@link MappedFault}. */
+    @Override
+    protected IpcException mappingFault(Error e) {
+        return MappedFault.diagnose(e, region, describe());
+    }
+
     @Override
     public void close() {
         if (markClosed()) {
             try {
-                closing();
+                try {
+                    closing();
+                } finally {
+                    object.count(HANDLES, -1);
+                }
+                wakeSleepers();
+            } catch (Error e) {
+                fault(e); // its file was truncated: closed all the same
             } finally {
                 if (object.name().isEmpty()) {
                     session.caller().release(org.multios.ipc.Quota.OBJECTS, 1);
                 }
-                object.count(HANDLES, -1);
                 session.forget(this);
-                wakeSleepers();
             }
         }
     }
