@@ -78,7 +78,9 @@ final class ConsoleLoop {
                 out.println(session.format(result, Converter.INSPECT));
             }
             return true;
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | StackOverflowError | InternalError e) {
+            // a script recursing without end, a class of a bundle being updated, a fault of a
+            // mapping another process truncated: the command failed, the console goes on
             session.put("exception", e);
             out.println("gogo: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return false;
