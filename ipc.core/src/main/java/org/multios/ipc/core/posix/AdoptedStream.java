@@ -60,8 +60,9 @@ public record AdoptedStream<S extends Closeable>(S stream, int fd) {
     }
 
     private static <S extends Closeable> AdoptedStream<S> adopt(int fd, Opener<S> opener) throws IOException {
-        // the name is unique while fd is open: no two adoptions at once share it
-        int memfd = FifoCalls.memfd(PLACEHOLDER_PREFIX + fd);
+        // named after the adopting thread (ids are never reused; one thread adopts one descriptor at
+        // a time): another thread's placeholder, open while this one looks, never has this name
+        int memfd = FifoCalls.memfd(PLACEHOLDER_PREFIX + Thread.currentThread().getId() + "-" + fd);
         S stream = null;
         try {
             if (memfd < 0) {

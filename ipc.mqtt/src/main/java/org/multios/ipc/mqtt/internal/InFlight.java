@@ -23,15 +23,19 @@ import org.multios.ipc.queue.QueueDurability;
  * messages a kill can lose are the one a receive or copy is moving at that instant (the queue API
  * has no read that leaves a message in place).
  *
- * <p>The in-flight queue hands messages out highest priority first, oldest first within a
- * priority; this class keeps the same order in memory, so an acknowledgement takes messages off
- * the head of the queue as far as they are all acknowledged. It holds one record more than the
- * publisher's window allows, so that {@link #recover} can copy each record back before its
- * original goes. Thread-safe.
+ * <p>The in-flight queue is first in, first out: every record is sent to it at one priority,
+ * {@link #QUEUE_PRIORITY}, followed by one byte of the message's own priority, so that it hands
+ * records out in the order they were published and {@link #recover}'s round (take one, send it
+ * again) visits each exactly once whatever their priorities. This class keeps the same order in
+ * memory, so an acknowledgement takes messages off the head of the queue as far as they are all
+ * acknowledged. It holds one record more than the publisher's window allows, so that
+ * {@link #recover} can copy each record back before its original goes. Thread-safe.
  */
 final class InFlight implements AutoCloseable {
     /** What the name of the store queue is followed by in the name of its in-flight queue. */
     static final String SUFFIX = ".in-flight";
+    /** The one priority records are sent to the in-flight queue at. */
+    static final int QUEUE_PRIORITY = 0;
 
     private final MessageQueue queue;
     /** The records in the queue, in its receive order. */
@@ -50,7 +54,7 @@ final class InFlight implements AutoCloseable {
      */
     static InFlight open(MessageQueueService queues, String storeName, int maxRecordSize, int window,
             QueueDurability durability) {
-        InFlight f = new InFlight(StoreQueue.create(queues, storeName + SUFFIX, maxRecordSize, window + 1,
+        InFlight f = new InFlight(StoreQueue.create(queues, storeName + SUFFIX, maxRecordSize + 1, window + 1,
                 durability));
         try {
             f.recover();
@@ -76,8 +80,14 @@ final class InFlight implements AutoCloseable {
     }
 
     private void copyBack(MessageBuffer message, MessageInfo from) {
-        StoredMessage m = copy(message, from);
-        if (!queue.trySend(record, 0, message.length(), from.priority())) {
+        int n = message.length();
+        if (n < 1 || n > record.length) {
+            throw new IpcException(IpcError.CORRUPTED, "in-flight queue '" + queue.name().orElse("?")
+                    + "' holds a record of " + n + " bytes, not one of this bridge's");
+        }
+        message.getBytes(0, record, 0, n);
+        StoredMessage m = StoredMessage.decode(record, n - 1, Byte.toUnsignedInt(record[n - 1]));
+        if (!queue.trySend(record, 0, n, QUEUE_PRIORITY)) {
             throw new IpcException(IpcError.LIMIT_EXCEEDED, "in-flight queue '" + queue.name().orElse("?")
                     + "' has no room to keep a record it holds");
         }
@@ -93,7 +103,7 @@ final class InFlight implements AutoCloseable {
      */
     synchronized StoredMessage add(MessageBuffer message, MessageInfo from) {
         StoredMessage m = copy(message, from);
-        if (!queue.trySend(record, 0, message.length(), from.priority())) {
+        if (!queue.trySend(record, 0, message.length() + 1, QUEUE_PRIORITY)) {
             throw new IpcException(IpcError.LIMIT_EXCEEDED, "in-flight queue '" + queue.name().orElse("?")
                     + "' is full: more than " + (queue.attributes().maxMessages() - 1) + " messages in flight");
         }
@@ -103,21 +113,19 @@ final class InFlight implements AutoCloseable {
 
     private StoredMessage copy(MessageBuffer message, MessageInfo from) {
         int n = message.length();
-        if (n > record.length) {
+        if (n > record.length - 1) {
             throw new IpcException(IpcError.MESSAGE_TOO_LARGE, "store record of " + n
-                    + " bytes is larger than the in-flight queue's messages (" + record.length + " bytes)");
+                    + " bytes is larger than the in-flight queue's messages (" + (record.length - 1) + " bytes)");
         }
         message.getBytes(0, record, 0, n);
-        return StoredMessage.decode(record, n, from.priority());
+        StoredMessage m = StoredMessage.decode(record, n, from.priority());
+        record[n] = (byte) from.priority(); // the message's own priority, after the store record
+        return m;
     }
 
-    /** Adds an entry where the queue hands it out: after every entry of its priority or a higher one. */
+    /** Adds an entry where the queue hands it out: last. */
     private void insert(StoredMessage m) {
-        int at = entries.size();
-        while (at > 0 && entries.get(at - 1).message.priority() < m.priority()) {
-            at--;
-        }
-        entries.add(at, new Entry(m));
+        entries.add(new Entry(m));
     }
 
     /**

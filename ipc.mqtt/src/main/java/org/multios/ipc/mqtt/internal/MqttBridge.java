@@ -62,8 +62,9 @@ public final class MqttBridge implements AutoCloseable {
             store = new StoreQueue(queues, settings.storeQueue(), maxRecord, settings.storeMessages(),
                     settings.storeDurability(), settings.overflow());
             try {
-                inFlight = InFlight.open(queues, settings.storeQueue(), maxRecord, settings.inFlight(),
-                        settings.storeDurability());
+                // records as large as the store holds (a store a previous start made may hold larger ones)
+                inFlight = InFlight.open(queues, settings.storeQueue(), Math.max(maxRecord, store.maxRecordSize()),
+                        settings.inFlight(), settings.storeDurability());
             } catch (RuntimeException e) {
                 store.close();
                 throw e;

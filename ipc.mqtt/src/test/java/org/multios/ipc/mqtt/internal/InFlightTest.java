@@ -1,0 +1,61 @@
+package org.multios.ipc.mqtt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueDurability;
+
+/**
+ * The in-flight queue across a restart: what was in flight, of any priorities, comes back once
+ * each, in the order it was published, with its own priority, and leaves as it is acknowledged.
+ */
+@Timeout(30)
+class InFlightTest extends BridgeTestSupport {
+    private static final int RECORD = 256;
+
+    @Test
+    void messagesOfMixedPrioritiesInFlightAtAStopComeBackOnceEachInPublishOrder() throws Exception {
+        MessageQueueService queues = ipc.service(MessageQueueService.class);
+        int[] priorities = { 1, 9, 3, 9, 0 };
+        try (MessageQueue store = StoreQueue.create(queues, "mqtt.gw-prio", RECORD, 16, QueueDurability.NONE)) {
+            for (int i = 0; i < priorities.length; i++) {
+                byte[] r = new byte[RECORD];
+                MessageInfo info = new MessageInfo();
+                info.set(2, priorities[i], org.multios.ipc.ProcessKind.BUNDLE, 7, 0);
+                int n = StoredMessage.encode(r, 42, i, "t".getBytes(StandardCharsets.UTF_8), 1, info,
+                        ("m" + i).getBytes(StandardCharsets.UTF_8), 2);
+                store.send(r, 0, n, priorities[i]);
+            }
+            try (InFlight first = InFlight.open(queues, "mqtt.gw-prio", RECORD, 8, QueueDurability.NONE)) {
+                for (int i = 0; i < priorities.length; i++) {
+                    assertThat(store.tryReceive((message, info) -> first.add(message, info))).isTrue();
+                }
+                // taken from the store highest priority first: the publish order
+                assertThat(sequences(first.unacknowledged())).containsExactly(1L, 3L, 2L, 0L, 4L);
+            } // stopped with all five unacknowledged
+
+            try (InFlight second = InFlight.open(queues, "mqtt.gw-prio", RECORD, 8, QueueDurability.NONE)) {
+                List<StoredMessage> back = second.unacknowledged();
+                assertThat(sequences(back)).containsExactly(1L, 3L, 2L, 0L, 4L);
+                assertThat(back).extracting(StoredMessage::priority).containsExactly(9, 9, 3, 1, 0);
+                assertThat(second.acknowledged(back.get(1))).isZero(); // behind an unacknowledged head
+                assertThat(second.acknowledged(back.get(0))).isEqualTo(2);
+                for (StoredMessage m : back.subList(2, back.size())) {
+                    assertThat(second.acknowledged(m)).isEqualTo(1);
+                }
+                assertThat(second.size()).isZero();
+            }
+        }
+    }
+
+    private static List<Long> sequences(List<StoredMessage> messages) {
+        return messages.stream().map(StoredMessage::sequence).toList();
+    }
+}
