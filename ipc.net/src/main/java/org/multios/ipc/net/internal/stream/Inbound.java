@@ -195,7 +195,7 @@ final class Inbound implements FrameSink {
      */
     private void endLease() {
         receiverLease = 0;
-        releaseReactor();
+        interest.releaseToReactor();
     }
 
     /**

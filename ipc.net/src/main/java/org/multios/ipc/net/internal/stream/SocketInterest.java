@@ -68,6 +68,23 @@ final class SocketInterest {
         sync();
     }
 
+    /**
+     * Ends the receivers' hold on the reactor's reading and has the reactor read at once, if the
+     * hold was on: bytes already read and not decoded (or held by TLS) bring no new selector event,
+     * and a receiver about to park waits for them.
+     */
+    void releaseToReactor() {
+        int before = holds.getAndUpdate(h -> h & ~RECEIVER_READS);
+        if ((before & RECEIVER_READS) != 0) {
+            try {
+                reactor.execute(readAgain);
+            } catch (IpcException stopped) {
+                return; // the reactor stopped
+            }
+        }
+        sync();
+    }
+
     /** Whether a hold stops all reading (the receiver's own reading too). */
     boolean blocksReading() {
         return (holds.get() & ~RECEIVER_READS) != 0;
