@@ -99,11 +99,19 @@ final class InFlight implements AutoCloseable {
      * it; the caller publishes it.
      *
      * @throws IpcException CORRUPTED if it is not a bridge's record (it is dropped); LIMIT_EXCEEDED
-     *         if the in-flight queue is full (the caller's window keeps it from being)
+     *         if the in-flight queue is full (the caller's window keeps it from being); UNAVAILABLE
+     *         if the in-flight queue failed
      */
     synchronized StoredMessage add(MessageBuffer message, MessageInfo from) {
         StoredMessage m = copy(message, from);
-        if (!queue.trySend(record, 0, message.length() + 1, QUEUE_PRIORITY)) {
+        boolean kept;
+        try {
+            kept = queue.trySend(record, 0, message.length() + 1, QUEUE_PRIORITY);
+        } catch (IpcException e) { // the queue failed (closed at a fault of its file, say): not the record
+            throw new IpcException(IpcError.UNAVAILABLE, "in-flight queue '" + queue.name().orElse("?")
+                    + "' cannot keep a message: " + e.getMessage(), e);
+        }
+        if (!kept) {
             throw new IpcException(IpcError.LIMIT_EXCEEDED, "in-flight queue '" + queue.name().orElse("?")
                     + "' is full: more than " + (queue.attributes().maxMessages() - 1) + " messages in flight");
         }

@@ -85,13 +85,13 @@ final class Publisher implements Runnable, MqttActionListener {
         try {
             return store.take(copyIntoFlight, POLL);
         } catch (IpcException e) {
-            // CORRUPTED: a record no bridge wrote, dropped; anything else: the store or in-flight
-            // queue failed, and the next round tries again
+            // CORRUPTED: a record no bridge wrote, dropped (or the store's handle closed at a fault of
+            // its file); anything else: the store or in-flight queue failed, the record was put
+            // back, and the next round, after a pause, tries again
             if (e.error() == IpcError.CORRUPTED) {
                 counters.droppedOutbound.increment();
-            } else {
-                LockSupport.parkNanos(POLL.toNanos());
             }
+            LockSupport.parkNanos(POLL.toNanos());
             if (takeLog.allow()) {
                 LOG.error("bridge {}: {}", bridge, e.getMessage());
             }

@@ -198,14 +198,35 @@ final class StoreQueue implements AutoCloseable {
         queue.close();
     }
 
+    /**
+     * Sends a record a take failed to pass on back into the queue, to the tail of its priority
+     * (a failure path: it allocates). Lost only if the queue has no other free slot then, which
+     * the error says.
+     */
+    private void putBack(MessageBuffer message, MessageInfo info) {
+        byte[] copy = new byte[message.length()];
+        message.getBytes(0, copy, 0, copy.length);
+        if (!queue.trySend(copy, 0, copy.length, info.priority())) {
+            throw new IpcException(IpcError.LIMIT_EXCEEDED, "queue '" + queue.name().orElse("?")
+                    + "' had no room to keep a record its reader could not take: the record is lost");
+        }
+    }
+
     /** The handler {@link #take} receives through, holding the reader of the current take. */
-    private static final class Taker implements MessageHandler {
+    private final class Taker implements MessageHandler {
         RecordReader<?> reader;
         Object result;
 
         @Override
         public void onMessage(MessageBuffer message, MessageInfo info) {
-            result = reader.read(message, info);
+            try {
+                result = reader.read(message, info);
+            } catch (RuntimeException e) {
+                if (!(e instanceof IpcException ipc && ipc.error() == IpcError.CORRUPTED)) {
+                    putBack(message, info); // the record was good, what it went to failed: keep it
+                }
+                throw e;
+            }
         }
 
         Object take() {

@@ -55,6 +55,28 @@ class InFlightTest extends BridgeTestSupport {
         }
     }
 
+    @Test
+    void aRecordTheInFlightQueueCannotKeepStaysInTheStore() throws Exception {
+        MessageQueueService queues = ipc.service(MessageQueueService.class);
+        StoreQueue store = new StoreQueue(queues, "mqtt.gw-fail", RECORD, 4, QueueDurability.NONE, Overflow.REJECT);
+        try {
+            byte[] r = new byte[RECORD];
+            MessageInfo info = new MessageInfo().set(2, 5, org.multios.ipc.ProcessKind.BUNDLE, 7, 0);
+            int n = StoredMessage.encode(r, 42, 0, "t".getBytes(StandardCharsets.UTF_8), 1, info,
+                    "m0".getBytes(StandardCharsets.UTF_8), 2);
+            assertThat(store.offer(r, n, 5, java.time.Duration.ofMillis(10), () -> true)).isEqualTo(StoreQueue.Offer.STORED);
+            InFlight inFlight = InFlight.open(queues, "mqtt.gw-fail", RECORD, 2, QueueDurability.NONE);
+            inFlight.close(); // its queue fails every later send
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.take(inFlight::add, java.time.Duration.ofSeconds(5)))
+                    .isInstanceOfSatisfying(org.multios.ipc.IpcException.class,
+                            e -> assertThat(e.error()).isEqualTo(org.multios.ipc.IpcError.UNAVAILABLE));
+            assertThat(store.depth()).as("the record is back in the store").isEqualTo(1);
+        } finally {
+            store.close();
+        }
+    }
+
     private static List<Long> sequences(List<StoredMessage> messages) {
         return messages.stream().map(StoredMessage::sequence).toList();
     }
