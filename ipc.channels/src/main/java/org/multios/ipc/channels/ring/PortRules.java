@@ -12,6 +12,7 @@ import org.multios.ipc.Priority;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.Waiting;
+import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
@@ -31,7 +32,7 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     /** {@link #count} event: another failure (a message too large). */
     protected static final int FAILED = 2;
     /** The deadline of an operation that waits without limit. */
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+    static final long NO_DEADLINE = Deadlines.NO_DEADLINE;
 
     final PortSession session;
     final PortSessions sessions;
@@ -120,19 +121,9 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
         return buffer;
     }
 
-    /** The deadline of a timed operation, by {@link MessagePort}'s timeout rule. */
+    /** The deadline of a timed operation, by {@link MessagePort}'s timeout rule ({@link Deadlines}). */
     final long deadline(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
-        }
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException longerThanCenturies) {
-            return NO_DEADLINE;
-        }
-        long now = System.nanoTime();
-        return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+        return Deadlines.of(timeout, what);
     }
 
     final IpcException wouldBlock(String operation) {

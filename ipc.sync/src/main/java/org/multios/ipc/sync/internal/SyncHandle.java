@@ -13,6 +13,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
@@ -32,7 +33,7 @@ import org.multios.ipc.spi.GuardedHandle;
  */
 abstract class SyncHandle extends GuardedHandle {
     /** A deadline that never comes. */
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+    static final long NO_DEADLINE = Deadlines.NO_DEADLINE;
     /** The step of a wait that checked its grant and is about to sleep in the kernel. */
     static final int STEP_SLEEPING = 10;
 
@@ -143,18 +144,9 @@ abstract class SyncHandle extends GuardedHandle {
         require(Rights.NONE, operation);
     }
 
+    /** The deadline of a timed operation on {@code what}, by the one timeout rule ({@link Deadlines}). */
     static long deadline(Duration timeout, String what) {
-        if (timeout == null || timeout.isNegative()) {
-            throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
-        }
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException longerThanCenturies) {
-            return NO_DEADLINE;
-        }
-        long now = System.nanoTime();
-        return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+        return Deadlines.of(timeout, what);
     }
 
     /**

@@ -1,0 +1,38 @@
+package org.multios.ipc.core.mapped;
+
+import java.time.Duration;
+
+import org.multios.ipc.IpcException;
+
+/**
+ * The one timeout rule of the waiting operations of queues, channels and synchronization
+ * objects (documented on {@code MessagePort}): a deadline on {@link System#nanoTime()} from a
+ * timeout that is zero (one attempt) or positive; null or negative is INVALID_ARGUMENT; one too
+ * long to represent waits without limit.
+ */
+public final class Deadlines {
+    /** The deadline of a wait without limit. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private Deadlines() {
+    }
+
+    /**
+     * The deadline of a timed operation on {@code what}.
+     *
+     * @throws IpcException INVALID_ARGUMENT for a null or negative timeout, naming {@code what}
+     */
+    public static long of(Duration timeout, String what) {
+        if (timeout == null || timeout.isNegative()) {
+            throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException longerThanCenturies) {
+            return NO_DEADLINE;
+        }
+        long now = System.nanoTime();
+        return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+}
