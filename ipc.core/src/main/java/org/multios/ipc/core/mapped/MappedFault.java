@@ -2,6 +2,7 @@ package org.multios.ipc.core.mapped;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.spi.MappedAccessFaults;
 
 /**
  * The one rule for a fault in an access through a mapping. When another process truncates an
@@ -13,15 +14,15 @@ import org.multios.ipc.IpcException;
  *
  * <p>{@link #diagnose} tells such a fault of a given region from any other Error: only an
  * InternalError of exactly that kind, and only while the region's file is now shorter than the
- * mapping (or gone), becomes CORRUPTED; everything else (an unsafe fault in another mapping,
+ * mapping, becomes CORRUPTED: measured through its name, or, for a file without one (unnamed,
+ * removed or replaced), by asking the kernel whether the mapping's end faults
+ * ({@link MappedRegion#endFaults}); everything else (an unsafe fault in another mapping,
  * OutOfMemoryError, StackOverflowError) is not this region's and is rethrown by the caller. A
  * diagnosed region is {@link MappedRegion#detach() detached} at once, so no later access through
  * it faults again (it reads zeros), and the faults of accesses already made by this thread are
  * collected before the caller goes on.
  */
 public final class MappedFault {
-    private static final String FAULT = "a fault occurred in ";
-    private static final String UNSAFE_ACCESS = "unsafe memory access operation";
     /** Safepoint checks to pass to collect the faults of accesses made after the first. */
     private static final int SETTLE_CHECKS = 4;
     private static final Pass PASS = new Pass();
@@ -29,11 +30,12 @@ public final class MappedFault {
     private MappedFault() {
     }
 
-    /** Whether {@code e} is HotSpot's report of a fault in an access to mapped memory (any mapping). */
+    /**
+     * Whether {@code e} is HotSpot's report of a fault in an access to mapped memory (any mapping):
+     * {@link MappedAccessFaults#isMappedAccessFault}, the recogniser threads use for late faults.
+     */
     public static boolean isMappedAccessFault(Throwable e) {
-        String message = e == null ? null : e.getMessage();
-        return e != null && e.getClass() == InternalError.class && message != null && message.startsWith(FAULT)
-                && message.contains(UNSAFE_ACCESS);
+        return MappedAccessFaults.isMappedAccessFault(e);
     }
 
     /**
@@ -61,14 +63,18 @@ public final class MappedFault {
             return null;
         }
         long size = region.fileSize();
-        if (size >= region.length()) {
+        if (size >= region.length() || size < 0 && !region.endFaults()) {
             return null;
         }
-        String file = region.file() == null ? "its unnamed file" : "its file " + region.file();
-        String what = size >= 0
-                ? file + " was truncated to " + size + " bytes while " + region.length() + " bytes of it were mapped"
-                : file + " faulted under a mapping of " + region.length() + " bytes and is gone or replaced, so"
-                        + " it was truncated or removed";
+        String what;
+        if (size >= 0) {
+            what = "its file " + region.file() + " was truncated to " + size + " bytes while " + region.length()
+                    + " bytes of it were mapped";
+        } else {
+            String file = size == MappedRegion.UNNAMED ? "its unnamed file" : "its file " + region.file()
+                    + " (now removed or replaced)";
+            what = file + " ends before the last page of the " + region.length() + " bytes mapped: it was truncated";
+        }
         try {
             region.detach();
         } catch (IpcException cannotDetach) {

@@ -35,7 +35,8 @@ import com.sun.jna.Pointer;
  *
  * <p>If another process truncates the file under the mapping, an access past the new end faults
  * (SIGBUS, reported by the JVM as an InternalError): {@link MappedFault} is the rule that turns
- * that into CORRUPTED, measuring the file this region was mapped from ({@link #fileSize()}).
+ * that into CORRUPTED, measuring the file this region was mapped from ({@link #fileSize()},
+ * {@link #endFaults()}).
  */
 public final class MappedRegion {
     /** Bytes mapped per chunk: 1 GiB. A multiple of every word size, so no aligned word straddles chunks. */
@@ -122,21 +123,42 @@ public final class MappedRegion {
         return file;
     }
 
+    /** What {@link #fileSize()} answers when the region's file has no name it knows: unnamed, a snapshot. */
+    public static final long UNNAMED = -2;
+    /** What {@link #fileSize()} answers when the name leads to no file, or to another one: removed or replaced. */
+    public static final long GONE = -1;
+
     /**
-     * The current size of the file the region maps, or -1 if that cannot be told: the file is
-     * unknown, gone, or its name now leads to another file (another inode).
+     * The current size of the file the region maps, measured through its name: {@link #UNNAMED}
+     * if the region knows no name for it, {@link #GONE} if the name leads to no file or to
+     * another one (another inode); then {@link #endFaults()} still tells whether it was truncated.
      */
     public long fileSize() {
         Path f = file;
         if (f == null || !mapped) {
-            return -1;
+            return UNNAMED;
         }
         try {
             Map<String, Object> a = Files.readAttributes(f, "unix:ino,size", LinkOption.NOFOLLOW_LINKS);
-            return ((Number) a.get("ino")).longValue() == inode ? ((Number) a.get("size")).longValue() : -1;
+            return ((Number) a.get("ino")).longValue() == inode ? ((Number) a.get("size")).longValue() : GONE;
         } catch (java.io.IOException | UnsupportedOperationException e) {
-            return -1;
+            return GONE;
         }
+    }
+
+    /**
+     * Whether an access to the region's last byte would fault now: the file ends before the page
+     * that holds it (truncation cuts pages from the end, so no access to the region faults unless
+     * this one does). Asked of the kernel without touching the page ({@link Posix#probeByte}), so
+     * it needs no name: it holds for unnamed and removed files too. Where the kernel will not say,
+     * true: a region that cannot be cleared is taken for a faulting one. False for a snapshot and
+     * once {@link #detach() detached}.
+     */
+    public boolean endFaults() {
+        if (!mapped || detached.get()) {
+            return false;
+        }
+        return Posix.probeByte(address(length - 1)) != Posix.READABLE;
     }
 
     /** Whether the region maps a file (not a {@link #snapshot}). */

@@ -65,6 +65,9 @@ interface LibC extends Library {
 
     int gettid();
 
+    NativeLong process_vm_readv(int pid, Pointer localIov, NativeLong localCount, Pointer remoteIov,
+            NativeLong remoteCount, NativeLong flags);
+
     int __libc_current_sigrtmin();
 
     int __libc_current_sigrtmax();

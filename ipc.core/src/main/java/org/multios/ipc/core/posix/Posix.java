@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
@@ -34,6 +35,7 @@ public final class Posix {
     /** A read-only file system. */
     public static final int EROFS = 30;
     private static final int ENOSPC = 28;
+    private static final int EFAULT = 14;
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
     private static final int MAP_PRIVATE = 0x02;
@@ -136,6 +138,40 @@ public final class Posix {
             return LibC.get().gettid();
         } catch (LinkageError noGettid) {
             return -1;
+        }
+    }
+
+    /** {@link #probeByte}: the byte can be read. */
+    public static final int READABLE = 0;
+    /** {@link #probeByte}: reading the byte faults (a page past the end of a file mapped there). */
+    public static final int FAULTS = 1;
+    /** {@link #probeByte}: the kernel would not say (no such call, or a filter refuses it). */
+    public static final int UNTOLD = -1;
+
+    /**
+     * Whether reading the byte at {@code address} of this process faults now, asked of the kernel:
+     * {@code process_vm_readv} of this process copies the byte or fails with {@code EFAULT}, and
+     * never raises a signal, so a page of a mapping whose file was truncated under it can be told
+     * from one that is still backed without touching it.
+     *
+     * @return {@link #READABLE}, {@link #FAULTS} or {@link #UNTOLD}
+     */
+    public static int probeByte(long address) {
+        try (Memory copy = new Memory(1); Memory vectors = new Memory(4L * Native.POINTER_SIZE)) {
+            // two struct iovec { void *base; size_t length; }: where to copy to, what to read
+            vectors.setPointer(0, copy);
+            vectors.setNativeLong(Native.POINTER_SIZE, new NativeLong(1));
+            vectors.setPointer(2L * Native.POINTER_SIZE, new Pointer(address));
+            vectors.setNativeLong(3L * Native.POINTER_SIZE, new NativeLong(1));
+            NativeLong one = new NativeLong(1);
+            long n = LibC.get().process_vm_readv((int) ProcessHandle.current().pid(), vectors, one,
+                    vectors.share(2L * Native.POINTER_SIZE), one, new NativeLong(0)).longValue();
+            if (n == 1) {
+                return READABLE;
+            }
+            return n < 0 && Native.getLastError() == EFAULT ? FAULTS : UNTOLD;
+        } catch (LinkageError noSuchCall) {
+            return UNTOLD;
         }
     }
 }
