@@ -157,6 +157,14 @@ final class QueueHandle extends RingPort implements MessageQueue {
         }
     }
 
+    /**
+     * The handle's rule ({@link #fault}) for an Error its listener's thread met reading the
+     * mapping: the CORRUPTED the handle closed with, or {@code e} rethrown.
+     */
+    IpcException listenerFault(Error e) {
+        return fault(e);
+    }
+
     /** The registration closed. */
     void forget(QueueWatcher w) {
         synchronized (this) {

@@ -5,11 +5,14 @@ import static org.multios.ipc.channels.queue.QueueDescriptor.NOTIFY_SEQUENCE;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueListener;
 import org.multios.ipc.queue.QueueRegistration;
 import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.spi.MappedAccessFaults;
 
 /**
  * A listener registration and the thread that serves it: the thread sleeps in the kernel on the
@@ -49,8 +52,18 @@ final class QueueWatcher implements QueueRegistration {
     private void watch() {
         int seen = initialSequence;
         while (!closed.get()) {
-            Futex.await(region, NOTIFY_SEQUENCE, seen, Futex.MAX_SLICE_NANOS);
-            int now = region.getIntVolatile(NOTIFY_SEQUENCE);
+            int now;
+            try {
+                Futex.await(region, NOTIFY_SEQUENCE, seen, Futex.MAX_SLICE_NANOS);
+                now = MappedFault.passed(region.getIntVolatile(NOTIFY_SEQUENCE));
+            } catch (Error e) {
+                // the queue's file truncated under the mapping: the handle's rule closes the handle,
+                // and with it this registration (any other Error is rethrown)
+                IpcException corrupted = handle.listenerFault(e);
+                LOG.log(System.Logger.Level.WARNING, "listener of " + handle.file().displayName() + " ended: "
+                        + corrupted.getMessage());
+                return;
+            }
             if (closed.get()) {
                 return;
             }
@@ -60,6 +73,10 @@ final class QueueWatcher implements QueueRegistration {
                     listener.messageAvailable(handle);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "listener of " + handle.file().displayName() + " failed", e);
+                } catch (InternalError e) {
+                    // a fault of a mapping the listener's calls touched, delivered after the call returned
+                    LOG.log(System.Logger.Level.WARNING, "listener of " + handle.file().displayName() + " failed",
+                            MappedAccessFaults.survivable(e));
                 }
             }
         }

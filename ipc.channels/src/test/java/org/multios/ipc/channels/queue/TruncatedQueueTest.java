@@ -7,11 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +24,7 @@ import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.queue.QueueRegistration;
 import org.multios.ipc.spi.BlockedCalls;
 import org.multios.ipc.spi.KernelSleep;
 
@@ -135,6 +139,35 @@ class TruncatedQueueTest extends QueueTestSupport {
                         .anyMatch(t -> t.getName().equals(GroupCommit.THREAD_NAME) && t.isAlive());
             }
         }
+    }
+
+    /**
+     * The listener thread sleeps on the queue's notify word and re-reads it each slice: after a
+     * truncation into the header page, where that word is, the read faults in the thread itself.
+     * Before, the InternalError killed the thread (uncaught) and the handle and its registration
+     * stayed open, the listener deaf for good.
+     */
+    @Test
+    void aListenerThreadMeetingTheTruncationClosesTheHandleAndEnds() throws Exception {
+        MessageQueueService queues = queues();
+        MessageQueue q = queues.create("jobs", QueueOptions.of(64, 64).withMode(0600));
+        QueueRegistration registration = q.register(queue -> { });
+        Thread watcher = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("ipc-queue-listener-jobs-")).findFirst().orElseThrow();
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        watcher.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        Path file = root.resolve("queue").resolve("jobs");
+        truncate(file, 0);
+
+        watcher.join(TimeUnit.SECONDS.toMillis(20));
+
+        assertThat(watcher.isAlive()).as("the listener thread ended").isFalse();
+        assertThat(uncaught).as("nothing escaped the listener thread").isEmpty();
+        assertThat(registration.isActive()).isFalse();
+        assertThat(q.isClosed()).isTrue();
+        IpcException e = failsWith(IpcError.CORRUPTED, () -> q.trySend(ONE, 0, 1, 0));
+        assertThat(e.getMessage()).contains("is closed").contains("'jobs'").contains("truncated");
+        keepsServing(queues);
     }
 
     /** Waits (at most 20 s) for a blocked call to end and asserts that it failed with CORRUPTED. */

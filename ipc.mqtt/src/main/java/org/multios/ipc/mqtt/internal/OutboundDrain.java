@@ -10,6 +10,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageBuffer;
 import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
+import org.multios.ipc.spi.MappedAccessFaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ final class OutboundDrain implements Runnable {
     private final int batchRoom;
     private final MessageHandler moveOne = this::move;
     private final LogLimiter dropLog = new LogLimiter(1000);
+    private final LogLimiter faultLog = new LogLimiter(1000);
     private volatile boolean running = true;
 
     OutboundDrain(String bridge, Mapping mapping, BridgedObject object, StoreQueue store, long origin,
@@ -87,6 +89,15 @@ final class OutboundDrain implements Runnable {
                     LOG.error("bridge {}: {} stopped: {}", bridge, mapping, e.getMessage());
                 }
                 return;
+            } catch (InternalError e) {
+                // a fault of a mapping (the object's or the store's file truncated) delivered after
+                // its call returned: a message taken meanwhile may be lost; the object or store whose
+                // file faulted closes at its next operation (and this loop stops then if it is ours)
+                InternalError fault = MappedAccessFaults.survivable(e);
+                if (faultLog.allow()) {
+                    LOG.error("bridge {}: {}: a fault of a mapped file came after its call returned: {}", bridge,
+                            mapping, fault.getMessage());
+                }
             }
         }
     }

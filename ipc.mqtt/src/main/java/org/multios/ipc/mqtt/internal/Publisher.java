@@ -15,6 +15,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcError;
+import org.multios.ipc.spi.MappedAccessFaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,9 @@ final class Publisher implements Runnable, MqttActionListener {
     private final BridgeCounters counters;
     private final LogLimiter refusedLog = new LogLimiter(1000);
     private final LogLimiter takeLog = new LogLimiter(1000);
+    private final LogLimiter faultLog = new LogLimiter(1000);
+    /** This thread only: whether it holds a window permit for a message not yet in flight. */
+    private boolean permitHeld;
     private volatile boolean running = true;
 
     Publisher(String bridge, Connector connector, StoreQueue store, InFlight inFlight, BridgeCounters counters) {
@@ -49,7 +53,11 @@ final class Publisher implements Runnable, MqttActionListener {
         this.connector = connector;
         this.store = store;
         this.inFlight = inFlight;
-        this.copyIntoFlight = inFlight::add;
+        this.copyIntoFlight = (record, info) -> {
+            StoredMessage m = inFlight.add(record, info);
+            permitHeld = false;  // the message in flight holds it now, until acknowledged
+            return m;
+        };
         this.window = new Semaphore(inFlight.room());
         this.counters = counters;
     }
@@ -58,26 +66,54 @@ final class Publisher implements Runnable, MqttActionListener {
     public void run() {
         long published = 0;  // the generation whose connection has every message in flight
         while (running) {
-            Connector.Connection connection = connector.awaitConnected(POLL_MILLIS);
-            if (connection == null) {
-                continue;
-            }
-            if (connection.generation() != published) {
-                published = connection.generation();
-                for (StoredMessage m : inFlight.unacknowledged()) {
-                    publish(m, connection);
+            try {
+                published = round(published);
+            } catch (InternalError e) {
+                // a fault of a mapping (the store's or in-flight queue's file truncated) delivered
+                // after its call returned: a message taken meanwhile is in flight but may not have
+                // been handed to the client, so everything in flight goes out again (the receivers
+                // drop copies by id); the queue whose file faulted closes at its next operation
+                InternalError fault = MappedAccessFaults.survivable(e);
+                if (permitHeld) {
+                    permitHeld = false;
+                    window.release();
                 }
+                published = 0;
+                if (faultLog.allow()) {
+                    LOG.error("bridge {}: a fault of a mapped file came after its call returned; what is in flight"
+                            + " goes out again: {}", bridge, fault.getMessage());
+                }
+                LockSupport.parkNanos(POLL.toNanos());
             }
-            if (!acquire()) {
-                continue;
+        }
+    }
+
+    /**
+     * Publishes what is in flight if the connection is new, then takes and publishes one message.
+     *
+     * @return the generation whose connection now has every message in flight
+     */
+    private long round(long published) {
+        Connector.Connection connection = connector.awaitConnected(POLL_MILLIS);
+        if (connection == null) {
+            return published;
+        }
+        if (connection.generation() != published) {
+            for (StoredMessage m : inFlight.unacknowledged()) {
+                publish(m, connection);
             }
+        }
+        if (acquire()) {
+            permitHeld = true;
             StoredMessage m = take();
             if (m == null) {
+                permitHeld = false;
                 window.release();
-                continue;
+            } else {
+                publish(m, connection);
             }
-            publish(m, connection);
         }
+        return connection.generation();
     }
 
     /** The next message of the store queue, copied into the in-flight queue; null if none came in time. */
