@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,19 +53,40 @@ import org.multios.ipc.spi.CallerContext;
  * object file: a create costs time in proportion to the objects there.
  */
 public final class RootHoldings {
-    /** What one owner holds. */
-    public record Held(long objects, long bytes) {
+    /**
+     * What one owner holds: objects, their files' bytes, and their data by kind (the data length
+     * each owner record holds, or the file's size where there is none).
+     */
+    public record Held(long objects, long bytes, Map<ObjectType, Long> data) {
+        /** The data of the owner's objects of {@code kind}. */
+        public long dataOf(ObjectType kind) {
+            return data.getOrDefault(kind, 0L);
+        }
+
+        private Held plus(Entry e) {
+            Map<ObjectType, Long> more = new EnumMap<>(ObjectType.class);
+            more.putAll(data);
+            more.merge(e.kind(), e.data(), Long::sum);
+            return new Held(objects + 1, bytes + e.size(), more);
+        }
+    }
+
+    /**
+     * A byte quota on the data of one kind's named objects, per owner (shared memory's
+     * {@link Quota#SHARED_MEMORY_BYTES}), and the data the object being made adds to it.
+     */
+    public record DataQuota(ObjectType kind, Quota quota, long data) {
     }
 
     /** One count of the root: what each owner holds, and the bytes of all. */
     public record Count(Map<String, Held> byOwner, long bytes) {
         /** What {@code owner} holds (nothing if absent). */
         public Held of(String owner) {
-            return byOwner.getOrDefault(owner, new Held(0, 0));
+            return byOwner.getOrDefault(owner, new Held(0, 0, Map.of()));
         }
     }
 
-    private record Entry(String owner, long size) {
+    private record Entry(String owner, ObjectType kind, long size, long data) {
     }
 
     /** The lock file, in the owner records' directory. */
@@ -82,8 +104,7 @@ public final class RootHoldings {
         Map<String, Held> byOwner = new TreeMap<>();
         long bytes = 0;
         for (Entry e : entries()) {
-            byOwner.merge(e.owner(), new Held(1, e.size()),
-                    (a, b) -> new Held(a.objects() + 1, a.bytes() + b.bytes()));
+            byOwner.put(e.owner(), byOwner.getOrDefault(e.owner(), new Held(0, 0, Map.of())).plus(e));
             bytes += e.size();
         }
         return new Count(byOwner, bytes);
@@ -101,6 +122,18 @@ public final class RootHoldings {
      *                      is made); IO_ERROR if the lock cannot be taken
      */
     public <T> T creating(CallerContext caller, String what, long bytes, Supplier<T> create) {
+        return creating(caller, what, bytes, null, create);
+    }
+
+    /**
+     * As {@link #creating(CallerContext, String, long, Supplier)}, for an object whose data also
+     * counts against a byte quota of its owner: the data of the named objects of that kind its
+     * owner holds in the root, plus {@code data.data()}, must fit in the caller's quota (beside
+     * what the caller's session holds of it: its anonymous objects).
+     *
+     * @param data the quota and what the object adds to it; null for none
+     */
+    public <T> T creating(CallerContext caller, String what, long bytes, DataQuota data, Supplier<T> create) {
         Path records = environment.get().directory(ObjectType.QUEUE).resolveSibling(OwnerRecords.DIRECTORY);
         TrustedDirectories.ensure(records);
         try (FileChannel lock = FileChannel.open(records.resolve(LOCK), Set.of(StandardOpenOption.CREATE,
@@ -111,6 +144,9 @@ public final class RootHoldings {
             Count now = count();
             long after = now.bytes() + bytes;
             check(caller, what, owner, now.of(owner).objects() + 1, after < 0 ? Long.MAX_VALUE : after);
+            if (data != null) {
+                checkData(caller, what, owner, data, now.of(owner).dataOf(data.kind()) + data.data());
+            }
             return create.get();
         } catch (IOException e) {
             throw ObjectDirectory.io(what + ": cannot lock " + records.resolve(LOCK) + " to count what the IPC root holds",
@@ -126,8 +162,38 @@ public final class RootHoldings {
      * @throws IpcException LIMIT_EXCEEDED naming the object, the owner and what it holds
      */
     public void checkAnonymous(CallerContext caller, String what) {
+        checkAnonymous(caller, what, null);
+    }
+
+    /**
+     * As {@link #checkAnonymous(CallerContext, String)}, and that the data of the named objects of
+     * {@code data.kind()} the root holds of its owner's leave room in {@code data.quota()} for what
+     * the session holds (the anonymous object's data included).
+     *
+     * @param data the quota; null for none
+     */
+    public void checkAnonymous(CallerContext caller, String what, DataQuota data) {
         String owner = caller.process().user();
-        check(caller, what, owner, count().of(owner).objects(), 0);
+        Held held = count().of(owner);
+        check(caller, what, owner, held.objects(), 0);
+        if (data != null) {
+            checkData(caller, what, owner, data, held.dataOf(data.kind()));
+        }
+    }
+
+    /** Whether the caller's quota has room for {@code held} more bytes beside what its session holds. */
+    private static void checkData(CallerContext caller, String what, String owner, DataQuota data, long held) {
+        try {
+            caller.reserve(data.quota(), held);
+        } catch (IpcException e) {
+            if (e.error() != IpcError.LIMIT_EXCEEDED) {
+                throw e;
+            }
+            throw new IpcException(IpcError.LIMIT_EXCEEDED, what + ": its owner " + owner + " would hold " + held
+                    + " bytes of " + data.kind().label() + " under the IPC root and its session, more than its "
+                    + data.quota().key() + " allows (" + e.getMessage() + ")");
+        }
+        caller.release(data.quota(), held);
     }
 
     /** Takes the lock; another thread of this JVM holding it is waited for like another process. */
@@ -173,7 +239,7 @@ public final class RootHoldings {
                 for (Path f : files) {
                     String n = f.getFileName().toString();
                     if (!n.startsWith(".") && IpcNames.isValid(n)) {
-                        Entry e = entry(directory, f, records);
+                        Entry e = entry(type, directory, f, records);
                         if (e != null) {
                             entries.add(e);
                         }
@@ -196,7 +262,7 @@ public final class RootHoldings {
     }
 
     /** The object at {@code file}, or null if it is gone or is neither a regular file nor a FIFO. */
-    private static Entry entry(Path directory, Path file, boolean records) {
+    private static Entry entry(ObjectType kind, Path directory, Path file, boolean records) {
         Map<String, Object> a;
         try {
             a = Files.readAttributes(file, "unix:size,ino,owner,mode", LinkOption.NOFOLLOW_LINKS);
@@ -213,12 +279,13 @@ public final class RootHoldings {
         byte[] record = records && type == 0100000 ? record(directory, (Long) a.get("ino")) : null;
         String owner = record == null ? null : ownerOf(record);
         if (owner == null) {
-            return new Entry(((UserPrincipal) a.get("owner")).getName(), size);
+            return new Entry(((UserPrincipal) a.get("owner")).getName(), kind, size, size);
         }
         ByteBuffer r = ByteBuffer.wrap(record).order(ByteOrder.nativeOrder());
-        long made = (long) r.getInt(ObjectFileDescriptor.HEADER_LENGTH_OFFSET)
-                + r.getLong(ObjectFileDescriptor.DATA_LENGTH_OFFSET);
-        return new Entry(owner, made >= ObjectFileDescriptor.PAGE_SIZE && made < size ? made : size);
+        long data = r.getLong(ObjectFileDescriptor.DATA_LENGTH_OFFSET);
+        long made = (long) r.getInt(ObjectFileDescriptor.HEADER_LENGTH_OFFSET) + data;
+        boolean sane = made >= ObjectFileDescriptor.PAGE_SIZE && data >= 0;
+        return new Entry(owner, kind, sane && made < size ? made : size, sane ? data : size);
     }
 
     /** The first page of the owner record of {@code inode}, read plainly; null if it has none. */

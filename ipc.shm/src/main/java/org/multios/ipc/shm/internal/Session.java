@@ -2,26 +2,22 @@ package org.multios.ipc.shm.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
-import org.multios.ipc.Quota;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.SessionGate;
 
 /**
- * What one calling process holds in the mechanism: its handles and mappings, and the quota of
- * the named segments it created. Service calls run inside the session ({@link #enter}), so that
+ * What one calling process holds in the mechanism: its handles and mappings. Service calls run inside the session ({@link #enter}), so that
  * closing it (its release) waits for them.
  */
 final class Session {
     private final CallerContext caller;
     private final Set<SegmentHandle> handles = ConcurrentHashMap.newKeySet();
     private final Set<SegmentMapping> mappings = ConcurrentHashMap.newKeySet();
-    private final Map<Long, Long> namedReservations = new ConcurrentHashMap<>();
     private final SessionGate calls;
 
     Session(CallerContext caller) {
@@ -85,35 +81,12 @@ final class Session {
     }
 
     /**
-     * Remembers the bytes of quota taken for a named segment this caller created (by inode). An
-     * inode held already belonged to a segment that is gone (its inode was reused): its bytes are
-     * given back. Its object of quota is not held here: the root counts it while it exists.
-     */
-    void reserved(long inode, long size) {
-        Long gone = namedReservations.put(inode, size);
-        if (gone != null) {
-            caller.release(Quota.SHARED_MEMORY_BYTES, gone);
-        }
-    }
-
-    /** Gives back the quota of a named segment this caller created, when it is unlinked. */
-    void unlinked(long inode) {
-        Long size = namedReservations.remove(inode);
-        if (size != null) {
-            caller.release(Quota.SHARED_MEMORY_BYTES, size);
-        }
-    }
-
-    /**
      * Once the service calls under way have ended, closes every handle and mapping, later ones as
-     * they are made, and gives back the quota of the named segments this caller created: they
-     * outlive it, but no longer count against it.
+     * they are made. The named segments this caller created go on counting against their owner's
+     * quota while they exist: the root holds them ({@code RootHoldings}).
      */
     void close() {
         calls.close();
-        for (Long inode : List.copyOf(namedReservations.keySet())) {
-            unlinked(inode);
-        }
         for (SegmentMapping m : new ArrayList<>(mappings)) {
             m.close();
         }

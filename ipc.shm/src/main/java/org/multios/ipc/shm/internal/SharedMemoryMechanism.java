@@ -160,35 +160,30 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     private SegmentHandle create(Session session, String name, long size, Permissions permissions) {
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name, permissions, Rights.ADMIN);
-        caller.reserve(Quota.SHARED_MEMORY_BYTES, size);
+        IpcProcess self = caller.process();
+        at(STEP_CREATING);
+        long length = SegmentDescriptor.fileLength(size);
+        // the root holds a named segment's bytes against its owner's quota, for as long as it exists
+        ObjectDirectory.Created created = holdings.creating(caller, "shared memory '" + name + "'", length,
+                new RootHoldings.DataQuota(ObjectType.SHARED_MEMORY, Quota.SHARED_MEMORY_BYTES, size),
+                () -> directory.create(name, length, permissions, region -> {
+                    new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
+                            SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
+                            permissions.mode(), self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+                    StaleObjects.recordCreator(region, SegmentDescriptor.CREATOR_OFFSET,
+                            SegmentDescriptor.CREATOR_NAMESPACE_OFFSET);
+                }));
         try {
-            IpcProcess self = caller.process();
-            at(STEP_CREATING);
-            long length = SegmentDescriptor.fileLength(size);
-            ObjectDirectory.Created created = holdings.creating(caller, "shared memory '" + name + "'", length,
-                    () -> directory.create(name, length, permissions, region -> {
-                        new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
-                                SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
-                                permissions.mode(), self.pid(), self.startTimeMillis(), System.currentTimeMillis());
-                        StaleObjects.recordCreator(region, SegmentDescriptor.CREATOR_OFFSET,
-                                SegmentDescriptor.CREATOR_NAMESPACE_OFFSET);
-                    }));
-            try {
-                checkObjectCount(0);
-            } catch (IpcException overLimit) {
-                if (Objects.equals(directory.fileKey(name), created.fileKey())) {
-                    directory.unlink(name);
-                }
-                throw overLimit;
+            checkObjectCount(0);
+        } catch (IpcException overLimit) {
+            if (Objects.equals(directory.fileKey(name), created.fileKey())) {
+                directory.unlink(name);
             }
-            Segment segment = new Segment(created.inode(), name, created.region(), size, directory,
-                    created.fileKey(), self, null, () -> { });
-            session.reserved(created.inode(), size);
-            return session.track(new SegmentHandle(session, segment, grant, true));
-        } catch (RuntimeException e) {
-            caller.release(Quota.SHARED_MEMORY_BYTES, size);
-            throw e;
+            throw overLimit;
         }
+        Segment segment = new Segment(created.inode(), name, created.region(), size, directory,
+                created.fileKey(), self, null, () -> { });
+        return session.track(new SegmentHandle(session, segment, grant, true));
     }
 
     SegmentHandle createAnonymous(Session session, long size) {
@@ -198,7 +193,8 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         CallerContext caller = session.caller();
         reserve(caller, size);
         try {
-            holdings.checkAnonymous(caller, "anonymous shared memory");
+            holdings.checkAnonymous(caller, "anonymous shared memory",
+                    new RootHoldings.DataQuota(ObjectType.SHARED_MEMORY, Quota.SHARED_MEMORY_BYTES, 0));
             ObjectDirectory.Created created = directory.createUnnamed(SegmentDescriptor.fileLength(size));
             MappedRegion region = created.region();
             IpcProcess self = caller.process();
@@ -242,9 +238,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
     void unlink(Session session, String name) {
         checkOpen();
         session.caller().authorize(ObjectType.SHARED_MEMORY, name, directory.permissions(name), Rights.ADMIN);
-        long inode = directory.inode(name);
         directory.unlink(name);
-        sessions.values().forEach(s -> s.unlinked(inode));
     }
 
     /** A segment's description from a copy of its header, without mapping its file (nothing written). */

@@ -31,8 +31,8 @@ import org.multios.ipc.spi.RecordingCaller;
 import org.multios.ipc.spi.StepPause;
 
 /**
- * Issue #16 item 4 for named shared memory: the objects quota and the root's byte budget count
- * what the root holds, so neither ending the session nor starting the mechanism again gives them
+ * Issue #16 item 4 for named shared memory: the objects quota, the owner's shared memory bytes and
+ * the root's byte budget count what the root holds, so neither ending the session nor starting the mechanism again gives them
  * back, and of two creators racing for the last place exactly one keeps its segment.
  */
 @Timeout(60)
@@ -114,6 +114,41 @@ class SharedMemoryRootQuotaTest {
 
         queues.unlink("other-kind");
         assertThat(mechanism.bind(another).create("c", 4096, 0600).size()).isEqualTo(4096);
+    }
+
+    /**
+     * The bytes of named segments count against their owner's {@code quota.shm.bytes} while they
+     * exist. Before, a session's ledger held them and gave them back when it ended, so an owner
+     * could fill the root one session after another.
+     */
+    @Test
+    void namedSegmentsHoldTheByteQuotaAcrossSessionsAndRestarts() {
+        String key = Quota.SHARED_MEMORY_BYTES.key();
+        start(IpcLimits.defaults());
+        RecordingCaller first = withBytes(1, 10_000);
+        mechanism.bind(first).create("s1", 6000, 0600);
+        assertLimit(() -> mechanism.bind(first).create("s2", 6000, 0600), key);
+        mechanism.release(first);
+
+        RecordingCaller nextSession = withBytes(1, 10_000);
+        assertLimit(() -> mechanism.bind(nextSession).create("s2", 6000, 0600), key);
+        assertLimit(() -> mechanism.bind(nextSession).createAnonymous(6000), key);
+
+        start(IpcLimits.defaults());
+        RecordingCaller afterRestart = withBytes(2, 10_000);
+        assertLimit(() -> mechanism.bind(afterRestart).create("s2", 6000, 0600), key);
+        assertThat(root.resolve("shm").resolve("s2")).doesNotExist();
+        assertThat(mechanism.bind(afterRestart).create("s2", 4000, 0600).size()).as("exactly up to the quota")
+                .isEqualTo(4000);
+
+        mechanism.bind(afterRestart).unlink("s1");
+        assertThat(mechanism.bind(afterRestart).create("s3", 6000, 0600).size()).isEqualTo(6000);
+        assertThat(afterRestart.used(Quota.SHARED_MEMORY_BYTES)).as("nothing is left reserved in the session")
+                .isZero();
+    }
+
+    private static RecordingCaller withBytes(long id, long bytes) {
+        return new RecordingCaller(id, USER, Map.of(Quota.SHARED_MEMORY_BYTES, bytes));
     }
 
     @Test
