@@ -181,21 +181,6 @@ public final class RootHoldings {
         }
     }
 
-    /** Whether the caller's quota has room for {@code held} more bytes beside what its session holds. */
-    private static void checkData(CallerContext caller, String what, String owner, DataQuota data, long held) {
-        try {
-            caller.reserve(data.quota(), held);
-        } catch (IpcException e) {
-            if (e.error() != IpcError.LIMIT_EXCEEDED) {
-                throw e;
-            }
-            throw new IpcException(IpcError.LIMIT_EXCEEDED, what + ": its owner " + owner + " would hold " + held
-                    + " bytes of " + data.kind().label() + " under the IPC root and its session, more than its "
-                    + data.quota().key() + " allows (" + e.getMessage() + ")");
-        }
-        caller.release(data.quota(), held);
-    }
-
     /** Takes the lock; another thread of this JVM holding it is waited for like another process. */
     private static FileLock lock(FileChannel lock, String what) throws IOException {
         for (int pass = 0;; pass++) {
@@ -213,17 +198,34 @@ public final class RootHoldings {
             throw new IpcException(IpcError.LIMIT_EXCEEDED, what + ": the IPC root would hold " + bytes
                     + " bytes, more than " + Limit.ROOT_BYTES.key() + " = " + budget);
         }
+        fits(caller, Quota.OBJECTS, objects,
+                what + ": its owner " + owner + " would hold " + objects + " named objects under the IPC root");
+    }
+
+    private static void checkData(CallerContext caller, String what, String owner, DataQuota data, long held) {
+        long bytes = held < 0 ? Long.MAX_VALUE : held; // records of huge sizes add up past a long
+        fits(caller, data.quota(), bytes, what + ": its owner " + owner + " would hold " + bytes + " bytes of "
+                + data.kind().label() + " under the IPC root");
+    }
+
+    /**
+     * Tests that the caller's quota has room for {@code amount} beside what its session holds,
+     * keeping nothing reserved.
+     *
+     * @param holds what the amount is, for the message
+     * @throws IpcException LIMIT_EXCEEDED: {@code holds}, the quota and the ledger's account
+     */
+    private static void fits(CallerContext caller, Quota quota, long amount, String holds) {
         try {
-            caller.reserve(Quota.OBJECTS, objects);
+            caller.reserve(quota, amount);
         } catch (IpcException e) {
             if (e.error() != IpcError.LIMIT_EXCEEDED) {
                 throw e;
             }
-            throw new IpcException(IpcError.LIMIT_EXCEEDED, what + ": its owner " + owner + " would hold " + objects
-                    + " named objects under the IPC root, more than its " + Quota.OBJECTS.key() + " allows ("
+            throw new IpcException(IpcError.LIMIT_EXCEEDED, holds + ", more than its " + quota.key() + " allows ("
                     + e.getMessage() + ")");
         }
-        caller.release(Quota.OBJECTS, objects);
+        caller.release(quota, amount);
     }
 
     private List<Entry> entries() {
