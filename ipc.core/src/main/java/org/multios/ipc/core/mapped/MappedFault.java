@@ -63,7 +63,7 @@ public final class MappedFault {
             return null;
         }
         long size = region.fileSize();
-        if (size >= region.length() || size < 0 && !region.endFaults()) {
+        if (size >= region.length() || (size < 0 && !region.endFaults())) {
             return null;
         }
         String what;
