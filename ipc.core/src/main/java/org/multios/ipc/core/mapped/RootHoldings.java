@@ -58,6 +58,11 @@ public final class RootHoldings {
      * each owner record holds, or the file's size where there is none).
      */
     public record Held(long objects, long bytes, Map<ObjectType, Long> data) {
+        /** Objects and bytes, with no data counted. */
+        public Held(long objects, long bytes) {
+            this(objects, bytes, Map.of());
+        }
+
         /** The data of the owner's objects of {@code kind}. */
         public long dataOf(ObjectType kind) {
             return data.getOrDefault(kind, 0L);
@@ -82,7 +87,7 @@ public final class RootHoldings {
     public record Count(Map<String, Held> byOwner, long bytes) {
         /** What {@code owner} holds (nothing if absent). */
         public Held of(String owner) {
-            return byOwner.getOrDefault(owner, new Held(0, 0, Map.of()));
+            return byOwner.getOrDefault(owner, new Held(0, 0));
         }
     }
 
@@ -104,7 +109,7 @@ public final class RootHoldings {
         Map<String, Held> byOwner = new TreeMap<>();
         long bytes = 0;
         for (Entry e : entries()) {
-            byOwner.put(e.owner(), byOwner.getOrDefault(e.owner(), new Held(0, 0, Map.of())).plus(e));
+            byOwner.put(e.owner(), byOwner.getOrDefault(e.owner(), new Held(0, 0)).plus(e));
             bytes += e.size();
         }
         return new Count(byOwner, bytes);
