@@ -69,9 +69,9 @@ final class BridgeConnection {
     };
     /** RECEIVE replies carrying a message, not written yet (frames sharing a payload are equal). */
     private final Set<Frame> messageReplies = ConcurrentHashMap.newKeySet();
-    private final WorkerFaults faults = new WorkerFaults();
     /** The same for messages in a session's custody: the session holding each. */
     private final Map<Frame, BridgeSession> heldReplies = new ConcurrentHashMap<>();
+    private final WorkerFaults faults = new WorkerFaults();
     private volatile boolean draining;
     private volatile MessagePort port;
     private volatile ChannelSide side;

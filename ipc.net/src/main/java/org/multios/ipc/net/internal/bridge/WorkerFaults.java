@@ -26,7 +26,7 @@ final class WorkerFaults {
      * The error to answer the request with; a mapping fault also marks the handle CORRUPTED for
      * every later request.
      *
-     * @param handle how messages name the handle: {@code handle on queue 'jobs' through bridge ...}
+     * @param handle how messages name the handle: {@code queue 'jobs' (the handle of bridge ... for ...)}
      */
     IpcException caught(Error e, String handle) {
         if (!MappedFault.isMappedAccessFault(e)) {
