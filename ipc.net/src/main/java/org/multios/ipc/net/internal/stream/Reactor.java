@@ -177,7 +177,7 @@ public final class Reactor implements AutoCloseable {
                         }
                     }
                 }
-            } catch (IOException | RuntimeException | AssertionError e) {
+            } catch (IOException | RuntimeException | Error e) {
                 faults.incrementAndGet();
                 LOG.error("network reactor: {}", e.toString(), e);
             }
@@ -186,7 +186,7 @@ public final class Reactor implements AutoCloseable {
         for (SelectionKey key : selector.keys()) {
             try {
                 ((Handler) key.attachment()).shutdown();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("network reactor shutdown: {}", e.toString(), e);
             }
         }
@@ -218,7 +218,7 @@ public final class Reactor implements AutoCloseable {
             timers.poll();
             try {
                 t.task.run();
-            } catch (RuntimeException | AssertionError e) {
+            } catch (RuntimeException | Error e) {
                 faults.incrementAndGet();
                 LOG.error("network reactor timer: {}", e.toString(), e);
             }
@@ -230,7 +230,7 @@ public final class Reactor implements AutoCloseable {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException | AssertionError e) {
+            } catch (RuntimeException | Error e) {
                 faults.incrementAndGet();
                 LOG.error("network reactor task: {}", e.toString(), e);
             }
