@@ -74,9 +74,15 @@ public final class NetMechanism implements MechanismProvider<NetService> {
      */
     public NetMechanism(IpcEnvironment environment, NetSettings settings, PeerAuthority authority,
             LocalProviders providers) {
+        this(environment, settings, authority, providers, Reactor.Timing.DEFAULT);
+    }
+
+    /** As above, on another reactor clock (tests). */
+    NetMechanism(IpcEnvironment environment, NetSettings settings, PeerAuthority authority, LocalProviders providers,
+            Reactor.Timing timing) {
         this.environment = environment;
         this.providers = providers;
-        this.reactor = new Reactor("ipc-net-reactor");
+        this.reactor = new Reactor("ipc-net-reactor", timing);
         this.shared = new PeerContexts(reactor, authority, settings);
         this.connector = new StreamConnector(shared);
         this.remote = new RemoteObjects(connector);

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
@@ -23,6 +24,7 @@ public final class NetMechanismFactory implements MechanismFactory {
     private final Map<NetMechanism, ClassPathProviders> started = new ConcurrentHashMap<>();
     private final NetSettings settings;
     private final Supplier<PeerAuthority> authority;
+    private final Reactor.Timing timing;
 
     /** A factory of mechanisms with the default settings (the {@link ServiceLoader}'s). */
     public NetMechanismFactory() {
@@ -36,14 +38,20 @@ public final class NetMechanismFactory implements MechanismFactory {
 
     /** A factory of mechanisms whose peers {@code authority} identifies. */
     NetMechanismFactory(NetSettings settings, Supplier<PeerAuthority> authority) {
+        this(settings, authority, Reactor.Timing.DEFAULT);
+    }
+
+    /** As above, with another reactor clock (tests). */
+    NetMechanismFactory(NetSettings settings, Supplier<PeerAuthority> authority, Reactor.Timing timing) {
         this.settings = settings;
         this.authority = authority;
+        this.timing = timing;
     }
 
     @Override
     public MechanismProvider<?> create(IpcEnvironment environment) {
         ClassPathProviders providers = new ClassPathProviders(environment);
-        NetMechanism mechanism = new NetMechanism(environment, settings, authority.get(), providers);
+        NetMechanism mechanism = new NetMechanism(environment, settings, authority.get(), providers, timing);
         started.put(mechanism, providers);
         return mechanism;
     }

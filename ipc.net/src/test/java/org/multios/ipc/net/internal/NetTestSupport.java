@@ -25,6 +25,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.PeerAuthority;
@@ -79,6 +80,11 @@ abstract class NetTestSupport {
     /** A context whose network mechanism has the given settings and peer authority. */
     IpcContext context(NetSettings settings, PeerAuthority authority) {
         return context(new NetMechanismFactory(settings, () -> authority));
+    }
+
+    /** A context whose network mechanism runs its reactor on the given clock. */
+    IpcContext context(NetSettings settings, Reactor.Timing timing) {
+        return context(new NetMechanismFactory(settings, PosixPeers::new, timing));
     }
 
     private IpcContext context(NetMechanismFactory factory) {

@@ -71,6 +71,7 @@ final class BridgeConnection {
     private final Set<Frame> messageReplies = ConcurrentHashMap.newKeySet();
     /** The same for messages in a session's custody: the session holding each. */
     private final Map<Frame, BridgeSession> heldReplies = new ConcurrentHashMap<>();
+    private final WorkerFaults faults = new WorkerFaults();
     private volatile boolean draining;
     private volatile MessagePort port;
     private volatile ChannelSide side;
@@ -216,7 +217,52 @@ final class BridgeConnection {
         connection.refuse(error, reason);
     }
 
+    /** Runs a request on a worker; an Error that reaches the worker ends there ({@link #faulted}). */
     private void run(BridgeRequest r) {
+        try {
+            serve(r);
+        } catch (Error e) {
+            try {
+                faulted(r, e);
+            } catch (Error again) { // a fault of a later access, delivered in here
+                faulted(r, again);
+            }
+        }
+    }
+
+    /**
+     * An Error reached the worker ({@link WorkerFaults}): the request is answered with what it
+     * became (at a mapping fault the handle closes and answers CORRUPTED from now on); if it
+     * surfaced while the reply was being handed over, what reached the socket is unknown, so the
+     * connection is refused with it instead. The worker goes on serving.
+     */
+    private void faulted(BridgeRequest r, Error e) {
+        r.finish();
+        IpcException why = faults.caught(e, bridge.exportedType().label() + " '" + bridge.exportedName()
+                + "' (the handle of " + bridge + " for " + peer.process() + ")");
+        if (faults.isCorrupted()) {
+            closePort();
+        }
+        if (!r.isAnswered()) {
+            answer(r, error(r.id(), why, 0, 0));
+            return;
+        }
+        inFlight.remove(r.id());
+        connection.refuse(why.error(), why.getMessage());
+    }
+
+    private void closePort() {
+        MessagePort p = port;
+        if (p != null) {
+            try {
+                p.close();
+            } catch (RuntimeException closing) {
+                // closed as far as it goes; later requests fail with CORRUPTED anyway
+            }
+        }
+    }
+
+    private void serve(BridgeRequest r) {
         Frame frame = r.frame();
         int id = r.id();
         if (!r.start()) {
@@ -259,6 +305,7 @@ final class BridgeConnection {
 
     /** Sends a request's one reply; a message that cannot go out is put back. */
     private void answer(BridgeRequest r, Reply reply) {
+        r.answering();
         Frame frame = reply.frame();
         if (reply.carriesMessage()) {
             BridgeSession custody = reply.custody();
@@ -493,6 +540,7 @@ final class BridgeConnection {
     }
 
     private MessagePort opened() {
+        faults.check();
         MessagePort p = port;
         if (p == null) {
             throw new IpcException(IpcError.PROTOCOL_ERROR, "the first request on a bridge connection must be OPEN");

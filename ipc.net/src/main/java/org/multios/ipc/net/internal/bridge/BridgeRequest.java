@@ -15,6 +15,7 @@ final class BridgeRequest {
     private State state = State.WAITING;
     private Thread worker;
     private boolean cancelled;
+    private boolean answered;
 
     BridgeRequest(int id, Frame frame) {
         this.id = id;
@@ -45,6 +46,16 @@ final class BridgeRequest {
         state = State.DONE;
         worker = null;
         Thread.interrupted();
+    }
+
+    /** Its one reply is being handed to the connection. */
+    synchronized void answering() {
+        answered = true;
+    }
+
+    /** Whether its reply was handed to the connection (or is being). */
+    synchronized boolean isAnswered() {
+        return answered;
     }
 
     /** Whether the peer cancelled the request. */

@@ -63,7 +63,7 @@ final class FramedSocket implements Reactor.Handler {
         this.name = name;
         this.interest = new SocketInterest(reactor, this::readNow);
         this.handshake = new SocketHandshake(this, handshaker, handshakeNanos);
-        this.inbound = new Inbound(this, state, interest, link, counters, bufferBytes);
+        this.inbound = new Inbound(this, reactor, state, interest, link, counters, bufferBytes);
         this.outbound = new Outbound(this, state, interest, link, bufferBytes);
         if (link instanceof TlsLink tls) {
             tls.callbacks(() -> reactor.execute(this::tlsResume), outbound::flush);
@@ -313,9 +313,7 @@ final class FramedSocket implements Reactor.Handler {
         if (state.isEnded() || state.isHandshaking()) {
             return;
         }
-        if (inbound.tick(now)) {
-            readNow();
-        }
+        inbound.tick();
         String stalled = deadlines.stalled(now, outbound);
         if (stalled != null) {
             AUDIT_LOG.warn("DROPPED {} ({}): {}", remote(), name, stalled);

@@ -27,8 +27,9 @@ import org.multios.ipc.net.internal.wire.Handshake;
  * of its calls: while the lease runs, the reactor leaves the socket to it
  * ({@link SocketInterest#RECEIVER_READS}) instead of waking for every segment and handing the
  * frames over. A receiver that is about to park ends the lease (the reactor reads, and wakes
- * it), no lease is taken while one is parked, and the reactor's tick ends a lease that ran out
- * between calls.
+ * it), no lease is taken while one is parked, and a lease that runs out between calls ends at
+ * its own time: the reactor sets a timer for it when it leaves the socket to the receiver, so
+ * what comes after the receiver's last call (the peer's BYE) is read then, not at a later tick.
  */
 final class Inbound implements FrameSink {
     private static final int IO_CHUNK = 64 * 1024;
@@ -37,10 +38,9 @@ final class Inbound implements FrameSink {
      * that comes within it costs no hand-off from the reactor thread.
      */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    /** How long after a blocking receive call the reactor leaves the socket to the receiver. */
-    private static final long LEASE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final FramedSocket socket;
+    private final Reactor reactor;
     private final SocketState state;
     private final SocketInterest interest;
     private final SocketLink link;
@@ -62,10 +62,13 @@ final class Inbound implements FrameSink {
     private volatile long receiverLease;
     /** Receivers waiting for frames that another thread reads (changed under the queue lock). */
     private volatile int parked;
+    /** Whether a reactor timer will look at the lease (reactor thread only). */
+    private boolean leaseWatched;
 
-    Inbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketLink link,
+    Inbound(FramedSocket socket, Reactor reactor, SocketState state, SocketInterest interest, SocketLink link,
             SocketCounters counters, long bufferBytes) {
         this.socket = socket;
+        this.reactor = reactor;
         this.state = state;
         this.interest = interest;
         this.link = link;
@@ -97,7 +100,7 @@ final class Inbound implements FrameSink {
         }
         long deadline = Waits.deadline(wait);
         if (wait != Waits.NEVER) {
-            receiverLease = System.nanoTime() + LEASE_NANOS;
+            receiverLease = System.nanoTime() + reactor.receiverLeaseNanos();
         }
         if (queuedFrames == 0) {
             readUntilFrame(wait == Waits.NEVER ? 0 : SPIN_NANOS);
@@ -220,6 +223,7 @@ final class Inbound implements FrameSink {
         if (leased(System.nanoTime())) {
             interest.hold(SocketInterest.RECEIVER_READS);
             if (leased(System.nanoTime())) {
+                watchLease();
                 return true;
             }
         }
@@ -227,19 +231,32 @@ final class Inbound implements FrameSink {
         return false;
     }
 
-    /**
-     * Periodic check (reactor thread): a lease that ran out between receive calls ends, and the
-     * payload pool empties if it went unused.
-     *
-     * @return whether the reactor took reading back (it reads at once: bytes may wait undecoded)
-     */
-    boolean tick(long now) {
-        payloads.trim();
-        if (leased(now) || !interest.isHeld(SocketInterest.RECEIVER_READS)) {
-            return false;
+    /** Has the reactor look at the lease when it runs out (reactor thread), unless it will already. */
+    private void watchLease() {
+        if (!leaseWatched) {
+            leaseWatched = true;
+            long lease = receiverLease;
+            reactor.at(lease == 0 ? System.nanoTime() : lease, this::leaseRanOut);
         }
-        releaseReactor();
-        return true;
+    }
+
+    /**
+     * The reactor's timer at the end of a lease (reactor thread): a lease renewed meanwhile is
+     * watched again; one that ran out between receive calls ends, and the reactor reads at once
+     * (bytes may wait undecoded, and no selector event brings those).
+     */
+    private void leaseRanOut() {
+        leaseWatched = false;
+        if (leased(System.nanoTime())) {
+            watchLease();
+        } else {
+            interest.releaseToReactor();
+        }
+    }
+
+    /** Periodic check (reactor thread): the payload pool empties if it went unused. */
+    void tick() {
+        payloads.trim();
     }
 
     /** A frame taken by {@link #receive} whose payload was copied out: its array serves again. */

@@ -5,6 +5,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +21,31 @@ import org.slf4j.LoggerFactory;
  * The one thread that serves every socket of the network mechanism: it accepts, completes
  * handshakes, reads and decodes frames, and finishes writes that did not complete at once
  * (senders write directly while the socket takes their bytes). Other threads hand it work with
- * {@link #execute}. Every {@value #TICK_MILLIS} ms it lets each registered handler check its
- * deadlines (handshake, idle and linger timeouts).
+ * {@link #execute}; its own handlers set timers with {@link #at}. Every tick
+ * ({@link Timing#DEFAULT}: 100 ms) it lets each registered handler check its deadlines
+ * (handshake, idle and linger timeouts).
  */
 public final class Reactor implements AutoCloseable {
-    /** How often handlers check their deadlines. */
-    static final long TICK_MILLIS = 100;
+    /**
+     * The reactor's clock: how often handlers check their deadlines, and how long a socket is left
+     * to a receiver that reads it itself after the receiver's last call ({@link Inbound}).
+     *
+     * @param tick          between two deadline checks of every handler
+     * @param receiverLease how long after a blocking receive call the reactor leaves the socket to
+     *                      the receiver
+     */
+    public record Timing(Duration tick, Duration receiverLease) {
+        /** A tick of 100 ms and a lease of 1 ms. */
+        public static final Timing DEFAULT = new Timing(Duration.ofMillis(100), Duration.ofMillis(1));
+
+        /** Checks that both are positive. */
+        public Timing {
+            if (tick.isNegative() || tick.isZero() || receiverLease.isNegative() || receiverLease.isZero()) {
+                throw new IllegalArgumentException("the reactor's tick and lease must be positive: " + tick + ", "
+                        + receiverLease);
+            }
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
 
@@ -47,14 +68,29 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
+    /** A task to run in the reactor thread once {@link System#nanoTime} passes {@code at}. */
+    private record Timer(long at, Runnable task) {
+    }
+
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Timers set by handlers; reactor thread only. */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at - b.at, 0));
+    private final long tickNanos;
+    private final long receiverLeaseNanos;
     private final Thread thread;
     private final AtomicLong faults = new AtomicLong();
     private volatile boolean running = true;
 
-    /** Opens the selector and starts the thread with the given name. */
+    /** Opens the selector and starts the thread with the given name, on the {@link Timing#DEFAULT default} clock. */
     public Reactor(String threadName) {
+        this(threadName, Timing.DEFAULT);
+    }
+
+    /** Opens the selector and starts the thread with the given name and clock. */
+    public Reactor(String threadName, Timing timing) {
+        this.tickNanos = timing.tick().toNanos();
+        this.receiverLeaseNanos = timing.receiverLease().toNanos();
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -94,6 +130,21 @@ public final class Reactor implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /** How long after a blocking receive call the reactor leaves a socket to the receiver. */
+    long receiverLeaseNanos() {
+        return receiverLeaseNanos;
+    }
+
+    /**
+     * Runs {@code task} in the reactor thread once {@link System#nanoTime} has passed
+     * {@code deadline} (at the latest a millisecond after it, when the reactor is not busy). Only
+     * from the reactor thread.
+     */
+    void at(long deadline, Runnable task) {
+        assert inReactor() : "reactor timers are set in the reactor thread";
+        timers.add(new Timer(deadline, task));
+    }
+
     /** Wakes the selector so that changed interest operations take effect. */
     void wakeup() {
         selector.wakeup();
@@ -108,7 +159,7 @@ public final class Reactor implements AutoCloseable {
         long nextTick = System.nanoTime();
         while (running) {
             try {
-                selector.select(TICK_MILLIS);
+                select(nextTick);
                 runTasks();
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.isValid()) {
@@ -117,15 +168,16 @@ public final class Reactor implements AutoCloseable {
                 }
                 selector.selectedKeys().clear();
                 long now = System.nanoTime();
+                runTimers(now);
                 if (now - nextTick >= 0) {
-                    nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+                    nextTick = now + tickNanos;
                     for (SelectionKey key : selector.keys()) {
                         if (key.isValid()) {
                             ((Handler) key.attachment()).tick(now);
                         }
                     }
                 }
-            } catch (IOException | RuntimeException | AssertionError e) {
+            } catch (IOException | RuntimeException | Error e) {
                 faults.incrementAndGet();
                 LOG.error("network reactor: {}", e.toString(), e);
             }
@@ -134,7 +186,7 @@ public final class Reactor implements AutoCloseable {
         for (SelectionKey key : selector.keys()) {
             try {
                 ((Handler) key.attachment()).shutdown();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("network reactor shutdown: {}", e.toString(), e);
             }
         }
@@ -145,12 +197,40 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
+    /** Waits for readiness, a task, the next tick or the next timer, whichever comes first. */
+    private void select(long nextTick) throws IOException {
+        long until = nextTick;
+        Timer first = timers.peek();
+        if (first != null && first.at - until < 0) {
+            until = first.at;
+        }
+        long wait = until - System.nanoTime();
+        if (wait <= 0) {
+            selector.selectNow();
+        } else {
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + TimeUnit.MILLISECONDS.toNanos(1) - 1)));
+        }
+    }
+
+    private void runTimers(long now) {
+        Timer t;
+        while ((t = timers.peek()) != null && now - t.at >= 0) {
+            timers.poll();
+            try {
+                t.task.run();
+            } catch (RuntimeException | Error e) {
+                faults.incrementAndGet();
+                LOG.error("network reactor timer: {}", e.toString(), e);
+            }
+        }
+    }
+
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException | AssertionError e) {
+            } catch (RuntimeException | Error e) {
                 faults.incrementAndGet();
                 LOG.error("network reactor task: {}", e.toString(), e);
             }
