@@ -17,20 +17,29 @@ import org.multios.ipc.IpcLimits;
  * not what it claims is reported CORRUPTED while the others are still shown.
  *
  * <pre>
- * ipc-stat [--root DIR] [--json] [--interval SECONDS [--count N]]
+ * ipc-stat [--root DIR] [--durable-root DIR] [--json] [--interval SECONDS [--count N]]
  * </pre>
  *
  * Without {@code --interval} it prints once; with it, every so many seconds (N times, or until
- * stopped), adding messages per second in and out.
+ * stopped), adding messages per second in and out. The queues of the durable root are listed too
+ * (kind {@code durable}): the directory {@code --durable-root} names, else the one the system
+ * property {@value #DURABLE_ROOT_PROPERTY} names, else {@code ipc-durable} in the working
+ * directory if there is one (where a gateway started there keeps them).
  */
 public final class IpcStat {
+    /** The property naming the durable root, as the queue mechanism reads it. */
+    static final String DURABLE_ROOT_PROPERTY = "org.multios.ipc.durable.root";
+    private static final String USAGE = "usage: ipc-stat [--root DIR] [--durable-root DIR] [--json] "
+            + "[--interval SECONDS [--count N]]";
+
     private IpcStat() {
     }
 
-    /** Options of one run. */
-    record Options(Path root, boolean json, double intervalSeconds, long count) {
+    /** Options of one run; {@code durableRoot} null when there is none to list. */
+    record Options(Path root, Path durableRoot, boolean json, double intervalSeconds, long count) {
         static Options parse(String[] args) {
             Path root = IpcEnvironment.defaultRoot();
+            Path durableRoot = defaultDurableRoot();
             boolean json = false;
             double interval = 0;
             long count = 1;
@@ -38,6 +47,7 @@ public final class IpcStat {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--root" -> root = Path.of(value(args, ++i, "--root"));
+                    case "--durable-root" -> durableRoot = Path.of(value(args, ++i, "--durable-root"));
                     case "--json" -> json = true;
                     case "--interval" -> interval = number(value(args, ++i, "--interval"), "--interval");
                     case "--count" -> {
@@ -53,7 +63,16 @@ public final class IpcStat {
             if (count < 1) {
                 throw new IllegalArgumentException("--count must be 1 or more");
             }
-            return new Options(root, json, interval, count);
+            return new Options(root, durableRoot, json, interval, count);
+        }
+
+        private static Path defaultDurableRoot() {
+            String named = System.getProperty(DURABLE_ROOT_PROPERTY, "");
+            if (!named.isEmpty()) {
+                return Path.of(named);
+            }
+            Path here = Path.of("ipc-durable");
+            return java.nio.file.Files.isDirectory(here) ? here : null;
         }
 
         private static String value(String[] args, int i, String option) {
@@ -87,10 +106,11 @@ public final class IpcStat {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("ipc-stat: " + e.getMessage());
-            err.println("usage: ipc-stat [--root DIR] [--json] [--interval SECONDS [--count N]]");
+            err.println(USAGE);
             return 2;
         }
         RootScan scan = new RootScan(new IpcEnvironment(options.root(), IpcLimits.defaults()));
+        RootScan durable = options.durableRoot() == null ? null : RootScan.durable(options.durableRoot());
         if (scan.kinds().isEmpty()) {
             err.println("ipc-stat: no mechanism jar on the class path (ipc.shm, ipc.sync, ipc.channels)");
             return 2;
@@ -103,6 +123,10 @@ public final class IpcStat {
             }
             long now = System.nanoTime();
             List<RootScan.Row> rows = scan.scan();
+            if (durable != null) {
+                rows = new java.util.ArrayList<>(rows);
+                rows.addAll(durable.scan());
+            }
             Map<String, double[]> rates = Report.rates(previous, rows, (now - previousNanos) / 1e9);
             Instant at = Instant.now();
             out.print(options.json() ? Report.json(at, options.root().toString(), rows, rates)

@@ -43,7 +43,7 @@ final class Report {
     }
 
     static String key(RootScan.Row r) {
-        return r.type().label() + "/" + r.name();
+        return r.kind() + "/" + r.name();
     }
 
     /** The pass as a table: one line per object, a CORRUPTED (or other) row with its reason. */
@@ -59,7 +59,7 @@ final class Report {
         }
         s.append('\n');
         for (RootScan.Row r : rows) {
-            s.append(String.format("%-9s %-24s %-9s", r.type().label(), r.name(), r.status()));
+            s.append(String.format("%-9s %-24s %-9s", r.kind(), r.name(), r.status()));
             if (r.info() == null) {
                 s.append(' ').append(r.reason());
             } else {
@@ -85,6 +85,9 @@ final class Report {
             RootScan.Row r = rows.get(i);
             s.append(i == 0 ? "" : ",").append("{\"type\":").append(quote(r.type().label())).append(",\"name\":")
                     .append(quote(r.name())).append(",\"status\":").append(quote(r.status()));
+            if (r.durable()) {
+                s.append(",\"durable\":true");
+            }
             if (r.info() == null) {
                 s.append(",\"reason\":").append(quote(r.reason()));
             } else {

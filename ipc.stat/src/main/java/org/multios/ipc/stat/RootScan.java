@@ -28,26 +28,43 @@ final class RootScan {
      * @param info   its snapshot, or null if it could not be read
      * @param error  why it could not be read (CORRUPTED, PERMISSION_DENIED, ...), or null
      * @param reason the error's message, or null
+     * @param durable whether it is a queue of the durable root
      */
-    record Row(ObjectType type, String name, ObjectInfo info, IpcError error, String reason) {
+    record Row(ObjectType type, String name, ObjectInfo info, IpcError error, String reason, boolean durable) {
         /** OK, or the error's code. */
         String status() {
             return error == null ? "OK" : error.name();
         }
+
+        /** The kind as shown: {@code durable} for a queue of the durable root, else its label. */
+        String kind() {
+            return durable ? "durable" : type.label();
+        }
     }
 
     private final IpcEnvironment environment;
+    private final boolean durable;
     private final Map<ObjectType, ObjectFileReader> readers = new EnumMap<>(ObjectType.class);
 
     /** A scan of the root of {@code environment} with the readers the class path offers. */
     RootScan(IpcEnvironment environment) {
-        this(environment, ServiceLoader.load(ObjectFileReader.class, RootScan.class.getClassLoader()));
+        this(environment, ServiceLoader.load(ObjectFileReader.class, RootScan.class.getClassLoader()), false);
     }
 
-    RootScan(IpcEnvironment environment, Iterable<ObjectFileReader> available) {
+    /**
+     * A scan of the queues of a durable root (laid out as an IPC root, with queues only) with the
+     * readers the class path offers.
+     */
+    static RootScan durable(java.nio.file.Path durableRoot) {
+        return new RootScan(new IpcEnvironment(durableRoot, org.multios.ipc.IpcLimits.defaults()),
+                ServiceLoader.load(ObjectFileReader.class, RootScan.class.getClassLoader()), true);
+    }
+
+    RootScan(IpcEnvironment environment, Iterable<ObjectFileReader> available, boolean durable) {
         this.environment = environment;
+        this.durable = durable;
         for (ObjectFileReader r : available) {
-            r.types().forEach(t -> readers.putIfAbsent(t, r));
+            r.types().stream().filter(t -> !durable || t == ObjectType.QUEUE).forEach(t -> readers.putIfAbsent(t, r));
         }
     }
 
@@ -64,18 +81,18 @@ final class RootScan {
             try {
                 names = reader.names(environment, type);
             } catch (IpcException e) {
-                rows.add(new Row(type, "*", null, e.error(), reason(e)));
+                rows.add(new Row(type, "*", null, e.error(), reason(e), durable));
                 return;
             }
             for (String name : names) {
                 try {
-                    rows.add(new Row(type, name, reader.read(environment, type, name), null, null));
+                    rows.add(new Row(type, name, reader.read(environment, type, name), null, null, durable));
                 } catch (IpcException e) {
                     if (e.error() != IpcError.NOT_FOUND) { // NOT_FOUND: unlinked since it was listed
-                        rows.add(new Row(type, name, null, e.error(), reason(e)));
+                        rows.add(new Row(type, name, null, e.error(), reason(e), durable));
                     }
                 } catch (RuntimeException e) { // a reader's bug must not end the pass either
-                    rows.add(new Row(type, name, null, IpcError.CORRUPTED, e.toString()));
+                    rows.add(new Row(type, name, null, IpcError.CORRUPTED, e.toString(), durable));
                 }
             }
         });

@@ -34,6 +34,7 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
@@ -108,6 +109,35 @@ class IpcStatTest {
         orders.close();
         slots.close();
         frames.close();
+    }
+
+    @Test
+    void theQueuesOfTheDurableRootAreListedToo() throws Exception {
+        Files.createDirectories(Path.of("target"));
+        Path durableRoot = Files.createTempDirectory(Path.of("target"), "durable").toAbsolutePath();
+        System.setProperty(IpcStat.DURABLE_ROOT_PROPERTY, durableRoot.toString());
+        try (IpcContext other = Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()));
+                MessageQueue outbox = other.service(MessageQueueService.class).create("outbox",
+                        QueueOptions.of(64, 8).withDurability(QueueDurability.GROUP))) {
+            byte[] m = { 1, 2, 3 };
+            outbox.send(m, 0, 3, 0);
+            outbox.send(m, 0, 3, 0);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            System.clearProperty(IpcStat.DURABLE_ROOT_PROPERTY);
+            assertThat(IpcStat.run(new String[] { "--root", root.toString(), "--durable-root", durableRoot.toString() },
+                    new PrintStream(out, true), System.err)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("durable +outbox +OK +2 ");
+            out.reset();
+            IpcStat.run(new String[] { "--root", root.toString(), "--durable-root", durableRoot.toString(), "--json" },
+                    new PrintStream(out, true), System.err);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains(
+                    "{\"type\":\"queue\",\"name\":\"outbox\",\"status\":\"OK\",\"durable\":true");
+        } finally {
+            System.clearProperty(IpcStat.DURABLE_ROOT_PROPERTY);
+            try (Stream<Path> files = Files.walk(durableRoot)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test

@@ -37,7 +37,8 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           | reserved; IPC owner and group of the common header   |
  *     4096  +------------------------------------------------------+
  *           | message ring: PriorityRingDescriptor.length(max      |
- *           | messages, max message size) bytes                    |
+ *           | messages, max message size) bytes; with checksums in |
+ *           | its slots if the queue is durable                    |
  *           +------------------------------------------------------+
  * </pre>
  *
@@ -48,10 +49,14 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * 76, zero in files made before it existed, which are all in memory) says how the queue's file is
  * flushed, and a durable queue's file lives in the durable root. The boot id (at 896, durable
  * queues only) names the boot of the machine whose processes may own the ring's slots: the first
- * opener in another boot recovers every owned slot (see {@link RestartRecovery}).
+ * opener in another boot recovers every owned slot (see {@link RestartRecovery}). Layout version 5:
+ * a durable queue's ring carries a checksum in every slot ({@link PriorityRingDescriptor},
+ * "Checksums"), so that a message torn by a power loss is dropped with CORRUPTED instead of
+ * delivered; a file of version 4 is refused (CORRUPTED naming both versions): empty such a queue
+ * with the build that made it, then remove it.
  */
 final class QueueDescriptor {
-    static final int LAYOUT_VERSION = 4;
+    static final int LAYOUT_VERSION = 5;
     /** Where the ring starts: the header length. */
     static final int RING_OFFSET = PAGE_SIZE;
 

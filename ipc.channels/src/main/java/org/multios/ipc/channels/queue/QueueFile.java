@@ -78,7 +78,8 @@ final class QueueFile implements PortObject {
         region.putInt(MAX_MESSAGES, maxMessages);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(waitStrategy));
         region.putInt(DURABILITY, durability.ordinal());
-        PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize);
+        PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize, 0,
+                durability != QueueDurability.NONE);
         if (durability != QueueDurability.NONE) {
             RestartRecovery.stamp(region);
             DurabilityPolicy.flush(region, ObjectType.QUEUE.label() + " file");

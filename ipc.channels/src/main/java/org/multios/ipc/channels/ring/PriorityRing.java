@@ -36,7 +36,8 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * on the head slot of a ring holds that ring up; after {@link SlotRecovery#GIVE_UP_NANOS} a try
  * reports EMPTY or FULL and the caller's wait loop tries again; one merely descheduled never
  * makes a try fail. A receiver killed while it copies a message out loses that message, as a
- * POSIX receiver killed after its receive would. <b>Hostile writers</b>: loops are bounded, a
+ * POSIX receiver killed after its receive would, except in a ring with checksums (durable
+ * queues), where it is received again. <b>Hostile writers</b>: loops are bounded, a
  * taken message's length and priority are checked before its bytes are copied (a bad one is
  * dropped with CORRUPTED), and {@link #attach} refuses sizes that could overflow.
  *
@@ -73,6 +74,16 @@ public final class PriorityRing extends SlotTransfers {
      */
     public static PriorityRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize,
             int byteBudget) {
+        return initialize(region, base, capacity, maxMessageSize, byteBudget, false);
+    }
+
+    /**
+     * Lays out an empty ring as {@link #initialize(MappedRegion, long, int, int, int)} does,
+     * whose slots carry a checksum with {@code checksums} ({@link PriorityRingDescriptor},
+     * "Checksums").
+     */
+    public static PriorityRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize,
+            int byteBudget, boolean checksums) {
         if (capacity < 1 || capacity > MAX_CAPACITY || maxMessageSize < 0 || byteBudget < 0
                 || (base & (CACHE_LINE - 1)) != 0 || base + length(capacity, maxMessageSize) > region.length()) {
             throw new IllegalArgumentException("a ring of " + capacity + " messages of " + maxMessageSize
@@ -80,6 +91,7 @@ public final class PriorityRing extends SlotTransfers {
         }
         long home = LIVENESS.namespaces();
         region.putLong(base + HOME_NAMESPACE_OFFSET, home);
+        region.putInt(base + CHECKSUMS_OFFSET, checksums ? 1 : 0);
         PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
                 LIVENESS.currentProcessWord(home), RingSteps.PAUSE_HOOK, null);
         ring.layOut();

@@ -12,6 +12,7 @@ package org.multios.ipc.channels.ring;
  *         | index ring length C (int, power of two >= N) | magic (int)        |
  *         | byte budget B (int, 0 = none) | slots recovered (long, @24)       |
  *         | home namespaces of the slot owners (long, @32)                    |
+ *         | checksums (int, @40): 1 = every slot carries a CRC32C (durable)   |
  *     64  +-------------------------------------------------------------------+
  *         | non-empty priorities bitmap (int): bit p set = ring p may hold    |
  *    128  +-------------------------------------------------------------------+
@@ -40,7 +41,9 @@ package org.multios.ipc.channels.ring;
  *         | the top 8 bits, id below) | +16 sender pid (long) | +24 owner    |
  *         | (long: 0, or the owner word of the process moving it: start tick |
  *         | << 32 | foreign bit 30 | pid, see ProcessLiveness.ownerWord)     |
- *         | +32 holds budget bytes (int) | +36 pad | +40 payload padded to 8 |
+ *         | +32 holds budget bytes (int) | +36 checksum (int: CRC32C of      |
+ *         | bytes 0..23 and the payload; unused without checksums)            |
+ *         | +40 payload padded to 8                                           |
  *         +-------------------------------------------------------------------+
  * </pre>
  *
@@ -62,9 +65,20 @@ package org.multios.ipc.channels.ring;
  * owner is dead stays where it is: a recoverer swaps the dead owner for itself, looks for the
  * index in all 33 rings, and if no ring has it (its sender died before publishing, or its
  * receiver died after taking it) returns it to the free ring; a message is therefore published
- * whole or never. The owner's pid and start tick (field 22 of its stat, the same number in every
- * process) let a reused pid be told apart; an owner whose PID and time namespaces are not the
+ * whole or never. In a ring with checksums a slot on no ring whose bytes match its checksum is
+ * published again instead, at the tail of its priority: a receiver that dies while it reads a
+ * message in place (or copies it out) loses nothing, the message is received again; receivers
+ * invalidate the checksum before they free a slot, so a consumed message never comes back. The
+ * owner's pid and start tick (field 22 of its stat, the same number in every process) let a reused pid be told apart; an owner whose PID and time namespaces are not the
  * ring's home ones (the initializer's) carries the foreign bit and is never judged dead.
+ *
+ * <p><b>Checksums</b> (durable queues). A ring laid out with checksums has each sender write, before
+ * it publishes a slot, the CRC32C of the slot's length, priority, sender and sender pid (bytes 0 to
+ * 23) and of its payload; a receiver computes it again when it takes the slot, and drops a message
+ * whose sum differs with CORRUPTED naming the file and the slot's offset (a page torn by a power
+ * loss during write-back, or bytes overwritten on disk), the other messages staying as they are.
+ * A ring of an earlier layout has 0 at {@link #CHECKSUMS_OFFSET} and no sums; queue files whose
+ * rings carry them have their own layout version (QueueDescriptor).
  *
  * <p><b>Byte budget</b> (channels). A sender that holds a slot reserves its bytes by swapping the
  * bytes word {@code [q, 0]} for {@code [q + len, reserve slot]}, marks the slot as holding budget
@@ -100,6 +114,8 @@ public final class PriorityRingDescriptor {
     public static final int RECOVERED_OFFSET = 24;
     /** Namespaces of the slot owners that may be judged dead: ProcessLiveness.namespaces() (long). */
     public static final int HOME_NAMESPACE_OFFSET = 32;
+    /** 1 if every slot carries a checksum ({@link #SLOT_CHECKSUM_OFFSET}), 0 if none does (int). */
+    public static final int CHECKSUMS_OFFSET = 40;
     /** Non-empty priorities bitmap (int). */
     public static final int BITMAP_OFFSET = CACHE_LINE;
     /** Message-available sequence, a futex word (int). */
@@ -147,6 +163,10 @@ public final class PriorityRingDescriptor {
     public static final int SLOT_OWNER_OFFSET = 24;
     /** Offset of the "holds budget bytes" flag (int) in a slot. */
     public static final int SLOT_BUDGETED_OFFSET = 32;
+    /** Offset of the CRC32C of a slot's first {@link #SLOT_CHECKED_HEADER} bytes and payload (int). */
+    public static final int SLOT_CHECKSUM_OFFSET = 36;
+    /** Bytes of a slot's header its checksum covers: length, priority, sender, sender pid. */
+    public static final int SLOT_CHECKED_HEADER = 24;
 
     private PriorityRingDescriptor() {
     }

@@ -36,6 +36,8 @@ abstract class RingLayout {
     final RingSignals signals;
     /** The test hook, or null ({@link #step}). */
     final RingSteps.Hook hook;
+    /** The ring's message checksums, or null if its slots carry none. */
+    final MessageChecksums checksums;
 
     RingLayout(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, RingSteps.Hook hook) {
         this.region = region;
@@ -51,6 +53,7 @@ abstract class RingLayout {
         this.bitmap = new PriorityBitmap(region, base + BITMAP_OFFSET);
         this.signals = new RingSignals(region, base, budget > 0);
         this.hook = hook;
+        this.checksums = region.getInt(base + CHECKSUMS_OFFSET) != 0 ? new MessageChecksums(region) : null;
     }
 
     /** Calls the test hook at a step ({@link RingSteps}). */

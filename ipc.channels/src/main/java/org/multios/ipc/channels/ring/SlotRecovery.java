@@ -13,7 +13,10 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * owner word (pid and start tick, {@link ProcessLiveness}) is in the slot; a slot whose owner is
  * dead for certain is recovered ({@link #repair}): a budget op it left pending is completed, and
  * the slot is left where it is if a ring holds its index (a message published whole, or a free
- * slot), else returned to the free ring (a message its sender died writing, never published, or
+ * slot); else, in a ring with checksums, a slot whose bytes match its checksum is published again
+ * at the tail of its priority (a message its receiver died taking, so durable queues deliver at
+ * least once, or one its sender died publishing after sealing it), and any other slot is returned
+ * to the free ring (a message its sender died writing, never published, or, without checksums,
  * one its receiver died taking). A thread that meets a foreign owner on a slot it needs spins,
  * then yields, and once {@link #LIVENESS_CHECK_NANOS} went by checks the owner's liveness now and
  * then ({@link #holdUp}); a sender that finds no free slot looks for slots of dead owners at most
@@ -152,7 +155,13 @@ abstract class SlotRecovery extends ByteBudget {
         }
         completePending(slot);
         int ring = locate(slot);
-        if (ring < 0) {
+        int whole = ring < 0 ? wholeMessage(s) : -1;
+        if (whole >= 0) {
+            region.getAndAddLong(base + RECOVERED_OFFSET, 1);
+            release(slot, 1 + whole);
+            mark(whole);
+            signals.signalMessage();
+        } else if (ring < 0) {
             giveBack(slot, region.getInt(s + SLOT_LENGTH_OFFSET));
             region.getAndAddLong(base + RECOVERED_OFFSET, 1);
             release(slot, FREE_RING);
@@ -164,6 +173,21 @@ abstract class SlotRecovery extends ByteBudget {
             }
         }
         return true;
+    }
+
+    /**
+     * The priority of the message a slot on no ring holds whole, as its checksum shows (a ring
+     * with checksums: a message its receiver died taking, or its sender died publishing after it
+     * sealed it), or -1 (no checksums, or a slot being written or freed).
+     */
+    private int wholeMessage(long s) {
+        if (checksums == null) {
+            return -1;
+        }
+        int length = region.getInt(s + SLOT_LENGTH_OFFSET);
+        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
+        boolean plausible = length >= 0 && length <= maxMessageSize && priority >= 0 && priority < PRIORITIES;
+        return plausible && checksums.intact(s, length) ? priority : -1;
     }
 
     /**

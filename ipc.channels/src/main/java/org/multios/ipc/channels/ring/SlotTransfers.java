@@ -67,6 +67,9 @@ abstract class SlotTransfers extends SlotRecovery {
     public final int commit(int slot, int priority) {
         long s = slot(slot);
         try {
+            if (checksums != null) {
+                checksums.seal(s, region.getInt(s + SLOT_LENGTH_OFFSET));
+            }
             enqueue(1 + priority, slot, RingSteps.PUBLISHED);
         } catch (Throwable t) {
             throw abandon(slot, t);
@@ -147,7 +150,8 @@ abstract class SlotTransfers extends SlotRecovery {
      *
      * @return the message's length, at most {@code room}
      * @throws IpcException CORRUPTED if the length is negative or beyond the message size or the
-     *                      room looked at, or the priority outside 0..31
+     *                      room looked at, the priority outside 0..31, or, in a ring with
+     *                      checksums, the slot's checksum does not match its bytes
      */
     final int checkTaken(int slot, int room, MessageInfo info) {
         long s = slot(slot);
@@ -159,10 +163,20 @@ abstract class SlotTransfers extends SlotRecovery {
                     + " bytes at priority " + priority + " (largest " + maxMessageSize + " bytes, room for " + room
                     + "); it was dropped");
         }
+        boolean intact;
         try {
+            intact = checksums == null || checksums.intact(s, length);
             describe(s, length, priority, info);
         } catch (Throwable t) {
             throw abandon(slot, t);
+        }
+        if (!intact) {
+            free(slot, length);
+            java.nio.file.Path file = region.file();
+            throw new IpcException(IpcError.CORRUPTED, "message ring " + (file == null ? "" : "of " + file + " ")
+                    + "held a message of " + length + " bytes at priority " + priority + " in slot " + slot
+                    + " (offset " + s + " of the file) whose checksum does not match its bytes (torn or overwritten"
+                    + " on disk); it was dropped");
         }
         return length;
     }
@@ -170,6 +184,9 @@ abstract class SlotTransfers extends SlotRecovery {
     /** Gives a received slot's bytes back and returns it to the free ring. */
     final void free(int slot, int length) {
         try {
+            if (checksums != null) {
+                checksums.invalidate(slot(slot));
+            }
             giveBack(slot, length);
         } catch (Throwable t) {
             throw abandon(slot, t);

@@ -22,6 +22,9 @@ import org.multios.ipc.queue.QueueOptions;
  * <li>{@code flood <name> <durability>}: sends until killed.</li>
  * <li>{@code hold <name> <durability> <count>}: sends {@code count}, prints {@code holding} and
  * waits, the queue open, until killed.</li>
+ * <li>{@code take <name> <durability> <count>}: sends {@code count}, then receives one message
+ * in place, printing {@code taking <sequence>} from inside the handler, which never returns: the
+ * process is killed while it holds the message it took.</li>
  * </ul>
  */
 public final class DurableQueueChildMain {
@@ -45,6 +48,17 @@ public final class DurableQueueChildMain {
                     q.send(buf, 0, n, (int) (seq % 3), Duration.ofSeconds(30));
                     out.println("sent " + seq);
                     out.flush();
+                }
+                if (args[0].equals("take")) {
+                    q.tryReceive((message, info) -> {
+                        byte[] taken = new byte[message.length()];
+                        message.getBytes(0, taken, 0, taken.length);
+                        out.println("taking " + TestMessages.sequence(taken));
+                        out.flush();
+                        while (true) {
+                            LockSupport.park();
+                        }
+                    });
                 }
                 if (args[0].equals("hold")) {
                     out.println("holding");

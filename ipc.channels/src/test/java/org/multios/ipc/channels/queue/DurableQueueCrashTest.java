@@ -142,6 +142,36 @@ class DurableQueueCrashTest extends QueueTestSupport {
     }
 
     @Test
+    void aMessageWhoseReceiverIsKilledWhileReadingItInPlaceIsReceivedAgain() throws Exception {
+        Path durable = tempDir.resolve("durable");
+        Process p = child(durable, 0, "take", "take", "outbox", "SYNC", "6");
+        awaitOutput(p, "a message taken", c -> children.output(c).contains("taking "));
+        kill(p);
+        String out = children.output(p);
+        long taken = Long.parseLong(out.substring(out.indexOf("taking ") + 7).trim());
+
+        TreeSet<Long> got = new TreeSet<>();
+        List<Long> order = new ArrayList<>();
+        try (IpcContext ipc = open(durable);
+                MessageQueue q = ipc.service(MessageQueueService.class).open("outbox")) {
+            byte[] buf = new byte[TestMessages.MAX_LENGTH];
+            MessageInfo info = new MessageInfo();
+            for (int i = 0; i < 6; i++) {
+                // a receive that finds nothing sweeps for slots of dead owners before it sleeps
+                int n = q.receive(buf, 0, buf.length, info, java.time.Duration.ofSeconds(20));
+                assertThat(TestMessages.isWhole(buf, n)).isTrue();
+                long seq = TestMessages.sequence(buf);
+                assertThat(info.priority()).isEqualTo((int) (seq % 3));
+                assertThat(got.add(seq)).as("message %d received once", seq).isTrue();
+                order.add(seq);
+            }
+            assertThat(q.tryReceive(buf, 0, buf.length, info)).isEqualTo(-1);
+        }
+        System.out.printf("receiver killed reading message %d in place; received after: %s%n", taken, order);
+        assertThat(got).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
     void syncSendsThatReturnedAreOnTheDiskAtAPowerLoss() throws Exception {
         LoopFileSystem disk = LoopFileSystem.mount(tempDir, 64);
         cleanUp.add(disk);

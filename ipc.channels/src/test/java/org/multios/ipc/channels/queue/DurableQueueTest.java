@@ -17,6 +17,8 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.channels.ring.PriorityRingDescriptor;
+import org.multios.ipc.core.mapped.ObjectFileDescriptor;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
@@ -90,6 +92,57 @@ class DurableQueueTest extends QueueTestSupport {
             assertThat(receive(q, info)).isEqualTo("two");
             assertThat(receive(q, info)).isEqualTo("one");
         }
+    }
+
+    @Test
+    void aMessageTornOnDiskIsDroppedNamingItsQueueAndOffsetAndTheOthersAreKept() throws Exception {
+        try (MessageQueue q = queues().create("torn", QueueOptions.of(64, 8).withDurability(QueueDurability.SYNC))) {
+            send(q, "first message", 5);
+            send(q, "second message", 5);
+            send(q, "third message", 5);
+        }
+        // what a page written back half before a power loss leaves: one byte of a payload changed
+        Path file = durable.resolve("queue").resolve("torn");
+        byte[] bytes = Files.readAllBytes(file);
+        int at = indexOf(bytes, "second message".getBytes(StandardCharsets.UTF_8));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at + 2);
+            f.write('C');
+        }
+        try (MessageQueue q = queues().open("torn")) {
+            MessageInfo info = new MessageInfo();
+            assertThat(receive(q, info)).isEqualTo("first message");
+            assertThat(failsWith(IpcError.CORRUPTED, () -> receive(q, info)).getMessage()).contains(file.toString(),
+                    "offset " + (at - PriorityRingDescriptor.SLOT_HEADER_SIZE) + " of the file", "checksum",
+                    "dropped");
+            assertThat(receive(q, info)).isEqualTo("third message");
+            assertThat(q.tryReceive(new byte[64], 0, 64, null)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aQueueFileOfTheLayoutWithoutChecksumsIsRefusedNamingBothVersions() throws Exception {
+        queues().create("old", QueueOptions.of(16, 2).withDurability(QueueDurability.SYNC)).close();
+        Path file = durable.resolve("queue").resolve("old");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET);
+            f.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(0, 4).array());
+        }
+        assertThat(failsWith(IpcError.CORRUPTED, () -> queues().open("old")).getMessage())
+                .contains("queue 'old'", "layout version 4", "reads " + QueueDescriptor.LAYOUT_VERSION);
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= in.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not in the file");
     }
 
     @Test

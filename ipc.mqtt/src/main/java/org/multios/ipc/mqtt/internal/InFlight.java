@@ -19,9 +19,11 @@ import org.multios.ipc.queue.QueueDurability;
  * acknowledged. Each is copied into the bridge's in-flight queue ({@code <store>.in-flight}, kept
  * like the store queue) while the store's receive still holds it, and leaves that queue only once
  * the broker acknowledged it: a gateway killed with messages in flight publishes them again, first,
- * after its restart (the receiving side drops the copies it already had by their id). The only
- * messages a kill can lose are the one a receive or copy is moving at that instant (the queue API
- * has no read that leaves a message in place).
+ * after its restart (the receiving side drops the copies it already had by their id). A kill while
+ * the store's receive holds a record (inside {@link #add}) loses nothing when the store queue is
+ * durable: its ring publishes a record whose receiver died again (its checksum shows it whole), so
+ * the record is in the store, in the in-flight queue, or in both (published twice, dropped once by
+ * its id). A store queue in memory ({@code store.durability=none}) loses that record.
  *
  * <p>The in-flight queue is first in, first out: every record is sent to it at one priority,
  * {@link #QUEUE_PRIORITY}, followed by one byte of the message's own priority, so that it hands

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * foreign publisher gave none). A message larger than the bridge's maximum, one whose priority
  * does not parse or is out of range, and one whose id was seen before are counted, logged (at most
  * one line a second each) and dropped; nothing a publisher sends can end the bridge's threads.
+ * A mapping with the word {@code sender} gets each message in a {@link SenderEnvelopeDescriptor}
+ * carrying the {@link UserProperties#BRIDGE} and {@link UserProperties#SENDER} it came with.
  * Runs on the MQTT client's callback thread: a full object holds it for at most the inbound
  * timeout, which slows the broker down for this client rather than losing messages.
  */
@@ -70,6 +72,8 @@ final class InboundRouter {
         }
         int priority = 0;
         String id = null;
+        String bridgeName = null;
+        String sender = null;
         MqttProperties properties = message.getProperties();
         for (UserProperty p : properties == null ? List.<UserProperty>of() : properties.getUserProperties()) {
             if (p.getKey().equals(UserProperties.PRIORITY)) {
@@ -81,15 +85,34 @@ final class InboundRouter {
                 }
             } else if (p.getKey().equals(UserProperties.ID)) {
                 id = p.getValue();
+            } else if (p.getKey().equals(UserProperties.BRIDGE)) {
+                bridgeName = p.getValue();
+            } else if (p.getKey().equals(UserProperties.SENDER)) {
+                sender = p.getValue();
             }
         }
         if (id != null && !recent.firstTime(id)) {
             counters.duplicates.increment();
             return;
         }
+        byte[] envelope = null;
         for (Route r : routes) {
-            if (MqttTopicValidator.isMatched(r.mapping().topic(), topic)) {
+            if (!MqttTopicValidator.isMatched(r.mapping().topic(), topic)) {
+                continue;
+            }
+            if (!r.mapping().withSender()) {
                 deliver(r, topic, payload, priority);
+                continue;
+            }
+            if (envelope == null) {
+                envelope = SenderEnvelopeDescriptor.wrap(SenderEnvelopeDescriptor.origin(bridgeName, sender), payload);
+            }
+            if (envelope != null) {
+                deliver(r, topic, envelope, priority);
+            } else {
+                malformed(topic, "not delivered to " + r.mapping().kind() + " " + r.mapping().name() + ": its "
+                        + UserProperties.BRIDGE + " and " + UserProperties.SENDER + " are longer than "
+                        + SenderEnvelopeDescriptor.MAX_ORIGIN + " bytes");
             }
         }
     }

@@ -8,7 +8,7 @@ import org.multios.ipc.IpcNames;
 
 /**
  * One named IPC object bridged to one MQTT topic, written in a configuration as
- * {@code KIND NAME DIRECTION TOPIC [QOS]}, for example {@code queue orders out fleet/gw1/orders 1}.
+ * {@code KIND NAME DIRECTION TOPIC [QOS] [sender]}, for example {@code queue orders out fleet/gw1/orders 1}.
  *
  * <ul>
  * <li>{@code out}: what the object receives is published on the topic (a queue's messages, what
@@ -18,8 +18,14 @@ import org.multios.ipc.IpcNames;
  * <li>{@code both}: channels only, the bridge being end B. A queue or event read and written by
  * the same bridge would send its own messages back round, so it needs two mappings.
  * </ul>
+ * The word {@code sender} (inbound queues and channels) delivers each message in a
+ * {@link SenderEnvelopeDescriptor sender envelope}: the original sender, as the publishing side
+ * claimed it, ahead of the payload.
  */
-record Mapping(Kind kind, String name, Direction direction, String topic, int qos) {
+record Mapping(Kind kind, String name, Direction direction, String topic, int qos, boolean withSender) {
+    /** The word that asks for sender envelopes. */
+    static final String SENDER = "sender";
+
     /** The kinds of object a bridge carries. */
     enum Kind { QUEUE, CHANNEL, EVENT }
 
@@ -43,8 +49,8 @@ record Mapping(Kind kind, String name, Direction direction, String topic, int qo
      */
     static Mapping parse(String text) {
         String[] words = text.strip().split("\\s+");
-        if (words.length < 4 || words.length > 5) {
-            throw bad(text, "expected KIND NAME DIRECTION TOPIC [QOS]");
+        if (words.length < 4 || words.length > 6) {
+            throw bad(text, "expected KIND NAME DIRECTION TOPIC [QOS] [" + SENDER + "]");
         }
         Kind kind = word(text, Kind.class, words[0], "kind (queue, channel or event)");
         String name = words[1];
@@ -62,14 +68,25 @@ record Mapping(Kind kind, String name, Direction direction, String topic, int qo
             throw bad(text, "topic '" + topic + "' is not valid" + (direction == Direction.IN ? "" : " for "
                     + "publishing (no wildcards)") + ": " + e.getMessage());
         }
+        int next = 4;
         int qos = 1;
-        if (words.length == 5) {
-            if (!words[4].matches("[012]")) {
-                throw bad(text, "QoS must be 0, 1 or 2, found '" + words[4] + "'");
+        if (words.length > next && !words[next].equals(SENDER)) {
+            if (!words[next].matches("[012]")) {
+                throw bad(text, "QoS must be 0, 1 or 2, found '" + words[next] + "'");
             }
-            qos = Integer.parseInt(words[4]);
+            qos = Integer.parseInt(words[next++]);
         }
-        return new Mapping(kind, name, direction, topic, qos);
+        boolean withSender = words.length > next && words[next].equals(SENDER);
+        if (withSender) {
+            next++;
+        }
+        if (words.length > next) {
+            throw bad(text, "expected '" + SENDER + "' or nothing after the QoS, found '" + words[next] + "'");
+        }
+        if (withSender && (!direction.in() || kind == Kind.EVENT)) {
+            throw bad(text, "'" + SENDER + "' is for inbound queues and channels (an event carries 8 bytes)");
+        }
+        return new Mapping(kind, name, direction, topic, qos, withSender);
     }
 
     private static <E extends Enum<E>> E word(String text, Class<E> type, String word, String what) {
@@ -87,6 +104,6 @@ record Mapping(Kind kind, String name, Direction direction, String topic, int qo
     @Override
     public String toString() {
         return kind.name().toLowerCase(Locale.ROOT) + " " + name + " " + direction.name().toLowerCase(Locale.ROOT)
-                + " " + topic + " " + qos;
+                + " " + topic + " " + qos + (withSender ? " " + SENDER : "");
     }
 }

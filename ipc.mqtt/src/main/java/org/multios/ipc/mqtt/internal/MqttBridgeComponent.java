@@ -71,9 +71,11 @@ public final class MqttBridgeComponent {
         @AttributeDefinition(name = "Client certificate password", type = AttributeType.PASSWORD, required = false)
         String key_store_password() default "";
 
-        @AttributeDefinition(name = "Mappings", description = "KIND NAME DIRECTION TOPIC [QOS]: kind queue, "
-                + "channel or event; direction out (object to topic), in (topic filter to object) or both "
-                + "(channels); QoS 0, 1 (default) or 2. Example: queue orders out fleet/gw1/orders 1")
+        @AttributeDefinition(name = "Mappings", description = "KIND NAME DIRECTION TOPIC [QOS] [sender]: kind "
+                + "queue, channel or event; direction out (object to topic), in (topic filter to object) or both "
+                + "(channels); QoS 0, 1 (default) or 2; 'sender' (inbound queues and channels) puts the original "
+                + "sender ahead of each message (one length byte, then UTF-8). Example: queue orders out "
+                + "fleet/gw1/orders 1")
         String[] mappings();
 
         @AttributeDefinition(name = "Overflow", description = "When the store queue is full: block, drop-oldest "

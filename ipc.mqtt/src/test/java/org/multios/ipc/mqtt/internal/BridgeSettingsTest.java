@@ -17,9 +17,9 @@ class BridgeSettingsTest {
     void aConfigurationIsReadWhole() {
         BridgeSettings s = BridgeTestSupport.settings("broker.uri", "ssl://broker.example:8883", "client.id", "gw/1",
                 "mappings", new String[] {"queue orders out fleet/gw1/orders", "channel ctl both fleet/gw1/ctl 2",
-                    "event alarm in fleet/+/alarm 0"}, "overflow", "drop-oldest", "trust.certificates", "/etc/ca.pem");
+                    "event alarm in fleet/+/alarm 0", "queue inbox in fleet/+/orders sender"}, "overflow", "drop-oldest", "trust.certificates", "/etc/ca.pem");
         assertThat(s.mappings()).extracting(Mapping::toString).containsExactly("queue orders out fleet/gw1/orders 1",
-                "channel ctl both fleet/gw1/ctl 2", "event alarm in fleet/+/alarm 0");
+                "channel ctl both fleet/gw1/ctl 2", "event alarm in fleet/+/alarm 0", "queue inbox in fleet/+/orders 1 sender");
         assertThat(s.overflow()).isEqualTo(Overflow.DROP_OLDEST);
         assertThat(s.storeQueue()).isEqualTo("mqtt.gw_1");
         assertThat(s.toString()).doesNotContain("password");
@@ -38,6 +38,12 @@ class BridgeSettingsTest {
                 "queue q in t 3");
         assertRefused("not a valid IPC name", "broker.uri", "tcp://x:1", "client.id", "a", "mappings",
                 "queue ../q in t");
+        assertRefused("'sender' is for inbound queues and channels", "broker.uri", "tcp://x:1", "client.id", "a",
+                "mappings", "queue q out t 1 sender");
+        assertRefused("'sender' is for inbound queues and channels", "broker.uri", "tcp://x:1", "client.id", "a",
+                "mappings", "event e in t sender");
+        assertRefused("expected 'sender' or nothing after the QoS", "broker.uri", "tcp://x:1", "client.id", "a",
+                "mappings", "queue q in t 1 colour");
         assertRefused("expected block, drop-oldest or reject", "broker.uri", "tcp://x:1", "client.id", "a",
                 "mappings", "queue q in t", "overflow", "spill");
         assertRefused("need an ssl:// or wss:// broker", "broker.uri", "tcp://x:1", "client.id", "a", "mappings",

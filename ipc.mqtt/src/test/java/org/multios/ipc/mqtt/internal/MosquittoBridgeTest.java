@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.mqtt.test.Mosquitto;
 import org.multios.ipc.channel.ChannelEnd;
@@ -167,6 +168,58 @@ class MosquittoBridgeTest extends BridgeTestSupport {
         broker.publish("-t", "test/alarm", "-q", "1", "-m", "three bytes too many");
         await(bridge, s -> s.malformed() == 1, 20, "a malformed event signal");
         assertThat(alarm.isSignalled()).isFalse();
+    }
+
+    @Test
+    void theOriginalSenderComesBackInAnEnvelopeAndNeverAsTheLocalSender() throws Exception {
+        MessageQueue out = queue("to-broker", 16);
+        MessageQueue in = queue("from-broker", 16);
+        MessageQueue plain = queue("plain", 16);
+        MqttBridge a = bridge(tls("gw-a", "queue to-broker out test/s 2"));
+        MqttBridge b = bridge(tls("gw-b", "queue from-broker in test/s 0 sender", "queue plain in test/s 2"));
+        awaitConnected(a);
+        awaitConnected(b);
+        Process sub = broker.subscribe("-i", "tool-qos", "-t", "test/s", "-q", "2", "-C", "1", "-F", "%q|%p");
+        broker.awaitLog("tool-qos 2 test/s", 20);
+
+        send(out, "hello", 7);
+        assertThat(sub.waitFor(20, TimeUnit.SECONDS)).as("mosquitto_sub got the message").isTrue();
+        assertThat(output(sub).strip()).as("published at QoS 2").isEqualTo("2|hello");
+        IpcProcess self = ipc.process();
+        String local = self.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " " + self.id()
+                + " pid " + self.pid();
+        MessageInfo info = new MessageInfo();
+        assertThat(envelope(in, info)).isEqualTo("gw-a: " + local + "|hello@7");
+        assertThat(receive(plain)).as("a mapping without the word gets the payload alone").isEqualTo("hello@7");
+
+        // a publisher claiming to be a local bundle: the claim is readable, the message's sender is the bridge
+        broker.publish("-t", "test/s", "-q", "1", "-m", "forged", "-D", "publish", "user-property", "ipc-sender",
+                "bundle 1 pid 1", "-D", "publish", "user-property", "ipc-bridge", "gw-z");
+        assertThat(envelope(in, info)).isEqualTo("gw-z: bundle 1 pid 1|forged@0");
+        assertThat(info.senderKind()).isEqualTo(self.kind());
+        assertThat(info.senderId()).isEqualTo(self.id());
+        assertThat(receive(plain)).isEqualTo("forged@0");
+
+        broker.publish("-t", "test/s", "-q", "1", "-m", "no-claim");
+        assertThat(envelope(in, info)).isEqualTo("|no-claim@0");
+        broker.publish("-t", "test/s", "-q", "1", "-m", "long-claim", "-D", "publish", "user-property", "ipc-sender",
+                "x".repeat(256));
+        assertThat(receive(plain)).isEqualTo("no-claim@0");
+        assertThat(receive(plain)).as("delivered where no envelope is asked for").isEqualTo("long-claim@0");
+        BridgeStatus s = await(b, st -> st.malformed() == 1, 20, "the over-long claim counted");
+        assertThat(s.received()).isEqualTo(7);
+        assertThat(in.tryReceive(new byte[100], 0, 100, null)).isEqualTo(-1);
+    }
+
+    /** The next message of an inbound queue with sender envelopes, as origin|payload@priority. */
+    static String envelope(MessageQueue q, MessageInfo info) {
+        byte[] buf = new byte[8192];
+        int n = q.receive(buf, 0, buf.length, info, Duration.ofSeconds(20));
+        int origin = Byte.toUnsignedInt(buf[0]);
+        return new String(buf, SenderEnvelopeDescriptor.ORIGIN_OFFSET, origin, StandardCharsets.UTF_8) + "|"
+                + new String(buf, SenderEnvelopeDescriptor.ORIGIN_OFFSET + origin,
+                        n - SenderEnvelopeDescriptor.ORIGIN_OFFSET - origin, StandardCharsets.UTF_8)
+                + "@" + info.priority();
     }
 
     static void send(MessageQueue q, String text, int priority) {
