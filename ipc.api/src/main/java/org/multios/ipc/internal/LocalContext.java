@@ -12,12 +12,12 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.MechanismProvider;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
-import org.multios.ipc.spi.RuntimeView;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
+import org.multios.ipc.local.RuntimeView;
 
 /** The {@link IpcContext} of {@link org.multios.ipc.Ipc#open}: one OS process, POSIX access. */
 public final class LocalContext implements IpcContext {

@@ -11,8 +11,8 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.net.AuthToken;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.PeerAuthority;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /**
  * The peer authority of the plain-Java bootstrap, where no security policy is configured:

@@ -15,10 +15,10 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.spi.MechanismProvider;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /**
  * What the synchronization mechanisms share: the object store, a session per caller, and

@@ -1,4 +1,4 @@
-package org.multios.ipc.spi;
+package org.multios.ipc.local;
 
 import java.util.Objects;
 
@@ -8,6 +8,8 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.CallerContext;
 
 /**
  * A {@link CallerContext} that decides access by the object's owner, group and mode alone,
