@@ -107,7 +107,9 @@ class KilledSenderTest extends QueueTestSupport {
 
     private Run killRounds(String kind, String name, MessagePort consumerPort, PriorityRing ring) throws Exception {
         long start = System.nanoTime();
-        Random random = new Random(Long.getLong("ipc.crash.seed", System.nanoTime()));
+        long seed = Long.getLong("ipc.crash.seed", System.nanoTime());
+        System.out.println("KilledSenderTest " + kind + " seed " + seed + " (-Dipc.crash.seed=" + seed + " repeats it)");
+        Random random = new Random(seed);
         Consumer consumer = new Consumer(consumerPort);
         Thread thread = new Thread(consumer, "killed-sender-consumer");
         thread.start();
