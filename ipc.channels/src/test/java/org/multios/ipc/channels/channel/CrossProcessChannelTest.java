@@ -14,7 +14,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
-import org.multios.ipc.channels.queue.ChildProcesses;
+import org.multios.ipc.spi.ChildProcesses;
 
 /** A named channel shared with a child JVM, carrying messages both ways at once. */
 @Timeout(180)
