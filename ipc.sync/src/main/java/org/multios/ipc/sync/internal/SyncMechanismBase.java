@@ -16,7 +16,6 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.local.PosixCaller;
-import org.multios.ipc.local.QuotaLedger;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PlatformConfiguration;
@@ -42,7 +41,7 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         this.types = types;
         this.store = new SyncStore(environment, () -> this.environment, () -> this.defaultWaitStrategy, types);
         var self = LocalIdentity.currentProcess();
-        this.lister = new PosixCaller(self, new QuotaLedger(self.toString(), Map.of()));
+        this.lister = PosixCaller.unlimited(self);
     }
 
     /** Applies changed limits to later operations. */
