@@ -1,13 +1,11 @@
 package org.multios.ipc;
 
 import java.util.Locale;
-import java.util.Map;
-
 
 /**
  * How a thread waits for a queue, channel, pipe, semaphore, mutex, condition or event: what it
  * does between finding nothing to take and sleeping in the kernel. Chosen per object when it is
- * made (its options; the platform default, {@link #fromConfiguration}, otherwise), kept in the
+ * made (its options; otherwise the platform default, PID {@code org.multios.ipc.wait}), kept in the
  * object's shared file so that every process uses it, and overridable per handle
  * ({@link Waiting#setWaitStrategy}). Immutable.
  *
@@ -48,13 +46,6 @@ public final class WaitStrategy {
     public static final int DEFAULT_BACKOFF_MICROS = 2_000;
     /** The largest budget: one second (a waiter must sleep in the kernel some time). */
     public static final int MAX_SPIN_MICROS = 1_000_000;
-
-    /** Configuration Admin PID of the platform default: keys {@value #STRATEGY_KEY}, {@value #SPIN_MICROS_KEY}. */
-    public static final String CONFIGURATION_PID = "org.multios.ipc.wait";
-    /** Configuration key of the platform default strategy, in its text form. */
-    public static final String STRATEGY_KEY = "wait.strategy";
-    /** Configuration key of the platform default budget in microseconds (for backoff and adaptive). */
-    public static final String SPIN_MICROS_KEY = "wait.spin.micros";
 
     /** Sleep in the kernel at once. */
     public static final WaitStrategy BLOCK = new WaitStrategy(Kind.BLOCK, 0);
@@ -155,32 +146,6 @@ public final class WaitStrategy {
             case BACKOFF -> BACKOFF;
             case ADAPTIVE -> ADAPTIVE;
         };
-    }
-
-    /**
-     * The platform default from configuration properties: {@value #STRATEGY_KEY} (text form,
-     * default {@code adaptive}) and {@value #SPIN_MICROS_KEY} (a budget that overrides the one of
-     * the text form).
-     *
-     * @throws IpcException INVALID_ARGUMENT for a value that does not parse
-     */
-    public static WaitStrategy fromConfiguration(Map<String, ?> config) {
-        Object strategy = config == null ? null : config.get(STRATEGY_KEY);
-        Object micros = config == null ? null : config.get(SPIN_MICROS_KEY);
-        WaitStrategy s = strategy == null ? ADAPTIVE : parse(strategy.toString());
-        if (micros == null) {
-            return s;
-        }
-        long m;
-        try {
-            m = micros instanceof Number n ? n.longValue() : Long.parseLong(micros.toString().trim());
-        } catch (NumberFormatException e) {
-            throw IpcException.invalidArgument(SPIN_MICROS_KEY + " = '" + micros + "' is not a whole number");
-        }
-        if (m < 0 || m > MAX_SPIN_MICROS) {
-            throw IpcException.invalidArgument(SPIN_MICROS_KEY + " = " + m + " is outside 0.." + MAX_SPIN_MICROS);
-        }
-        return s.sleeps() && s.kind != Kind.BLOCK ? of(s.kind, (int) m) : s;
     }
 
     /** The kind. */

@@ -33,7 +33,7 @@
  * Anonymous objects are different: they go with their last handle or their creator.
  */
 @Export
-@Version("2.0.0")
+@Version("3.0.0")
 package org.multios.ipc;
 
 import org.osgi.annotation.bundle.Export;

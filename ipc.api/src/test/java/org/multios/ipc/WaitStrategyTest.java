@@ -3,8 +3,6 @@ package org.multios.ipc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,23 +36,6 @@ class WaitStrategyTest {
         assertThatThrownBy(() -> WaitStrategy.backoff(WaitStrategy.MAX_SPIN_MICROS + 1))
                 .isInstanceOf(IpcException.class);
         assertThatThrownBy(() -> WaitStrategy.parse(null)).isInstanceOf(IpcException.class);
-    }
-
-    @Test
-    void platformDefaultComesFromConfiguration() {
-        assertThat(WaitStrategy.fromConfiguration(Map.of())).isEqualTo(WaitStrategy.ADAPTIVE);
-        assertThat(WaitStrategy.fromConfiguration(Map.of(WaitStrategy.STRATEGY_KEY, "block")))
-                .isEqualTo(WaitStrategy.BLOCK);
-        assertThat(WaitStrategy.fromConfiguration(Map.of(WaitStrategy.STRATEGY_KEY, "backoff",
-                WaitStrategy.SPIN_MICROS_KEY, 300))).isEqualTo(WaitStrategy.backoff(300));
-        assertThat(WaitStrategy.fromConfiguration(Map.of(WaitStrategy.SPIN_MICROS_KEY, "9")))
-                .isEqualTo(WaitStrategy.adaptive(9));
-        assertThat(WaitStrategy.fromConfiguration(Map.of(WaitStrategy.STRATEGY_KEY, "spin",
-                WaitStrategy.SPIN_MICROS_KEY, 9))).isEqualTo(WaitStrategy.SPIN);
-        assertThatThrownBy(() -> WaitStrategy.fromConfiguration(Map.of(WaitStrategy.SPIN_MICROS_KEY, "lots")))
-                .isInstanceOf(IpcException.class).hasMessageContaining(WaitStrategy.SPIN_MICROS_KEY);
-        assertThatThrownBy(() -> WaitStrategy.fromConfiguration(Map.of(WaitStrategy.SPIN_MICROS_KEY, -5)))
-                .isInstanceOf(IpcException.class).hasMessageContaining("-5");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.multios.ipc.WaitStrategy;
  *                       user and primary group; an anonymous channel reports them but is
  *                       reachable only through its handles
  * @param waitStrategy   how waits on the channel spend the time before they sleep in the kernel;
- *                       null for the platform default ({@link WaitStrategy#fromConfiguration}),
+ *                       null for the platform default (PID {@code org.multios.ipc.wait}),
  *                       which the channel then reports
  * @param exclusive      whether a named create must make a new channel (ALREADY_EXISTS if the
  *                       name is taken) instead of opening an existing one; see

@@ -78,7 +78,8 @@ public interface PipeReader extends IpcObject, Waiting {
      * Reads up to {@code len} bytes, waiting at most {@code timeout} for the first.
      *
      * @return the bytes read, 1 to {@code len}, or {@link #END_OF_STREAM}
-     * @throws IpcException TIMEOUT if no byte arrived and the stream did not end in time;
+     * @throws IpcException INVALID_ARGUMENT for a null or negative timeout (nothing moves);
+     *                      TIMEOUT if no byte arrived and the stream did not end in time;
      *                      otherwise as {@link #read(byte[], int, int)}
      */
     int read(byte[] b, int off, int len, Duration timeout);
@@ -105,7 +106,8 @@ public interface PipeReader extends IpcObject, Waiting {
      * Reads into {@code dst}, waiting at most {@code timeout} for the first byte.
      *
      * @return the bytes read, or {@link #END_OF_STREAM}
-     * @throws IpcException TIMEOUT if no byte arrived and the stream did not end in time;
+     * @throws IpcException INVALID_ARGUMENT for a null or negative timeout (nothing moves);
+     *                      TIMEOUT if no byte arrived and the stream did not end in time;
      *                      otherwise as {@link #read(ByteBuffer)}
      */
     int read(ByteBuffer dst, Duration timeout);

@@ -83,7 +83,8 @@ public interface PipeWriter extends IpcObject, Waiting {
      *
      * @return the bytes written: {@code len}, or fewer if the timeout passed after part was
      *         written
-     * @throws IpcException TIMEOUT if no byte could be written in time; otherwise as
+     * @throws IpcException INVALID_ARGUMENT for a null or negative timeout (nothing moves);
+     *                      TIMEOUT if no byte could be written in time; otherwise as
      *                      {@link #write(byte[], int, int)}
      */
     int write(byte[] b, int off, int len, Duration timeout);
@@ -110,7 +111,8 @@ public interface PipeWriter extends IpcObject, Waiting {
      * position advances by the bytes written.
      *
      * @return the bytes written
-     * @throws IpcException TIMEOUT if no byte could be written in time; otherwise as
+     * @throws IpcException INVALID_ARGUMENT for a null or negative timeout (nothing moves);
+     *                      TIMEOUT if no byte could be written in time; otherwise as
      *                      {@link #write(ByteBuffer)}
      */
     int write(ByteBuffer src, Duration timeout);

@@ -13,8 +13,12 @@
  * <ul>
  * <li>Every operation that can wait has three forms: blocking ({@code read}), non-blocking
  * ({@code tryRead}, which reports "would block" by its return value, never by an exception)
- * and timed ({@code read(..., Duration)}; a zero or negative timeout makes one attempt without
- * waiting; a timeout too long to represent waits without limit).</li>
+ * and timed ({@code read(..., Duration)}). Timeouts follow the one rule of every timed form of
+ * the platform (as on {@link org.multios.ipc.MessagePort}): a {@code null} or negative timeout
+ * is {@link org.multios.ipc.IpcError#INVALID_ARGUMENT INVALID_ARGUMENT} and the call reads or
+ * writes nothing; zero makes one attempt without waiting and fails with TIMEOUT if it moved no
+ * byte; a timeout too long to represent in nanoseconds waits without limit. (Before 3.0 a
+ * negative timeout made one attempt.)</li>
  * <li>An end opened or created with {@link org.multios.ipc.pipe.PipeFlag#NON_BLOCKING} makes
  * its blocking and timed forms fail with {@link org.multios.ipc.IpcError#WOULD_BLOCK
  * WOULD_BLOCK} instead of waiting, as {@code O_NONBLOCK}.</li>
@@ -29,7 +33,7 @@
  * </ul>
  */
 @Export
-@Version("2.0.0")
+@Version("3.0.0")
 package org.multios.ipc.pipe;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,7 +23,7 @@ import org.multios.ipc.WaitStrategy;
  * @param flags          the open flags; an unmodifiable copy
  * @param mode           the permission bits, 0 to 0777, for the creator's user and primary group
  * @param waitStrategy   how waits on the queue spend the time before they sleep in the kernel;
- *                       null for the platform default ({@link WaitStrategy#fromConfiguration}).
+ *                       null for the platform default (PID {@code org.multios.ipc.wait}).
  *                       A queue that exists already keeps the strategy it was created with
  * @param durability     where the queue lives and when its messages reach stable storage
  *                       ({@link QueueDurability}; {@link QueueDurability#NONE} by default). Unlike

@@ -21,7 +21,7 @@
  * API packages.
  */
 @Export
-@Version("2.4.0")
+@Version("3.0.0")
 package org.multios.ipc.spi;
 
 import org.osgi.annotation.bundle.Export;

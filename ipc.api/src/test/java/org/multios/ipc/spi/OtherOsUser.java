@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.multios.ipc.local.LocalIdentity;
+
 /**
  * A second OS user for tests of what another local user can do: {@value #NAME}, whose primary
  * group is {@value #GROUP}. Made with {@code groupadd}/{@code useradd} when the tests run as

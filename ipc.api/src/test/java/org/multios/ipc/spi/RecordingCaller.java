@@ -10,6 +10,8 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /**
  * A caller context for mechanism tests: access by owner, group and mode as {@link PosixCaller}

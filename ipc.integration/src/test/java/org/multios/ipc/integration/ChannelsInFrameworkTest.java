@@ -66,6 +66,7 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.queue.QueueRegistration;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
@@ -179,10 +180,10 @@ public class ChannelsInFrameworkTest extends IpcTestSupport {
             assertEquals(WaitStrategy.ADAPTIVE, before.waitStrategy());
         }
         ConfigurationAdmin cm = service(context, ConfigurationAdmin.class);
-        org.osgi.service.cm.Configuration wait = cm.getConfiguration(WaitStrategy.CONFIGURATION_PID, "?");
+        org.osgi.service.cm.Configuration wait = cm.getConfiguration(PlatformConfiguration.WAIT_PID, "?");
         Hashtable<String, Object> props = new Hashtable<>();
-        props.put(WaitStrategy.STRATEGY_KEY, "backoff");
-        props.put(WaitStrategy.SPIN_MICROS_KEY, 300);
+        props.put(PlatformConfiguration.WAIT_STRATEGY_KEY, "backoff");
+        props.put(PlatformConfiguration.WAIT_SPIN_MICROS_KEY, 300);
         wait.update(props);
         toRelease.add(() -> {
             try {

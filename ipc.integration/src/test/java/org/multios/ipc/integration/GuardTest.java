@@ -11,7 +11,6 @@ import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
-import org.multios.ipc.spi.LocalIdentity;
 import org.multios.ipc.spi.MechanismProvider;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -71,8 +70,8 @@ public class GuardTest extends IpcTestSupport {
         ServiceReference<?> ref = references(ECHO, ECHO_FILTER)[0];
         Function<String, String> echo = (Function<String, String>) context.getService(ref);
         try {
-            String user = LocalIdentity.user();
-            String group = LocalIdentity.primaryGroup();
+            String user = osIdentity().owner().getName();
+            String group = osIdentity().group().getName();
             assertEquals("owner gets its triplet and admin", "rwa", echo.apply("open " + user + " nobody-group 600 rw"));
             assertEquals("PERMISSION_DENIED", echo.apply("open " + user + " nobody-group 400 w"));
             assertEquals("group triplet", "r", echo.apply("open someone-else " + group + " 640 r"));

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -181,5 +182,13 @@ public abstract class IpcTestSupport {
         }
         original.print(text);
         return text.lines().filter(l -> l.contains("ipc.audit")).toList();
+    }
+
+    /**
+     * The OS user and primary group this JVM runs as (the owner of {@code /proc/self}), which a
+     * bundle of the gateway acts as unless the security configuration names another.
+     */
+    protected static PosixFileAttributes osIdentity() throws IOException {
+        return Files.readAttributes(Path.of("/proc/self"), PosixFileAttributes.class);
     }
 }

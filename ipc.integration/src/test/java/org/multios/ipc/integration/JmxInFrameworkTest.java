@@ -27,7 +27,6 @@ import org.junit.runner.RunWith;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
-import org.multios.ipc.spi.LocalIdentity;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
@@ -111,7 +110,7 @@ public class JmxInFrameworkTest extends IpcTestSupport {
         assertEquals("jmx-segment", attribute(name, "Name"));
         assertEquals(segment.id(), attribute(name, "Id"));
         assertEquals(4096L, attribute(name, "Capacity"));
-        assertEquals(LocalIdentity.user(), attribute(name, "Owner"));
+        assertEquals(osIdentity().owner().getName(), attribute(name, "Owner"));
         assertEquals("660", attribute(name, "Mode"));
         assertEquals(ProcessHandle.current().pid(), attribute(name, "CreatorPid"));
         assertEquals(true, attribute(name, "Persistent"));

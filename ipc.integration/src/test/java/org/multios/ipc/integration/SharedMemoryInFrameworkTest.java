@@ -36,7 +36,6 @@ import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
-import org.multios.ipc.spi.LocalIdentity;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
@@ -150,7 +149,7 @@ public class SharedMemoryInFrameworkTest extends IpcTestSupport {
         assertEquals("the creator read from the segment's header is this JVM", jvm, recorded.pid());
         assertEquals(ProcessKind.OS_PROCESS, recorded.kind());
 
-        String user = LocalIdentity.user();
+        String user = osIdentity().owner().getName();
         for (SharedMemory h : List.of(created, opened)) {
             ObjectInfo info = h.info();
             assertEquals(ObjectType.SHARED_MEMORY, info.type());

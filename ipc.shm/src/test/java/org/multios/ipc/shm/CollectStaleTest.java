@@ -3,7 +3,6 @@ package org.multios.ipc.shm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +21,7 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * Garbage collection of named segments left by dead processes. The segments are made by a
@@ -37,20 +37,9 @@ class CollectStaleTest extends ShmTestSupport {
 
     /** Creates the segments from a child JVM and waits until it has exited. */
     private long createFromChild(String... names) throws IOException, InterruptedException {
-        String childPath = System.getProperty("ipc.child.classpath");
-        if (childPath == null || childPath.isBlank()) {
-            childPath = System.getProperty("java.class.path");
-        }
-        String testClasses;
-        try {
-            testClasses = Path.of(StaleSegmentCreator.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", testClasses + File.pathSeparator + childPath,
+                "-cp", ChildProcesses.childClassPath(StaleSegmentCreator.class),
                 StaleSegmentCreator.class.getName(), root.toString()));
         command.addAll(List.of(names));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -24,6 +24,7 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * A named segment shared with another JVM that attaches through the plain-Java bootstrap
@@ -37,7 +38,7 @@ class CrossProcessSharedMemoryTest {
     private static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     @RegisterExtension
-    final ChildProcesses children = new ChildProcesses();
+    final ChildProcesses children = new ChildProcesses(ChildProcessMain.class);
 
     @TempDir
     Path temp;

@@ -21,6 +21,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * Issue 10, faults: child JVMs that map shared segments and write into them are killed with
@@ -36,7 +37,7 @@ class KilledMapperTest {
     private static final long SIZE = 64 * 1024;
 
     @RegisterExtension
-    final ChildProcesses children = new ChildProcesses();
+    final ChildProcesses children = new ChildProcesses(ChildProcessMain.class);
 
     @TempDir
     Path temp;

@@ -22,6 +22,7 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.core.mapped.ObjectFileDescriptor;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * A native program shares a segment by its file alone: a Python script (standard library
@@ -127,7 +128,7 @@ class PythonSharedMemoryTest {
                     ObjectFileDescriptor.DATA_LENGTH_OFFSET, ObjectFileDescriptor.MODE_OFFSET);
 
     @RegisterExtension
-    final ChildProcesses children = new ChildProcesses();
+    final ChildProcesses children = new ChildProcesses(ChildProcessMain.class);
 
     @TempDir
     Path temp;

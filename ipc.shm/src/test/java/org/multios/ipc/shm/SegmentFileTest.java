@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 
 /** A named segment as a file under the IPC root: its mode, its header, and POSIX unlink. */
 class SegmentFileTest extends ShmTestSupport {

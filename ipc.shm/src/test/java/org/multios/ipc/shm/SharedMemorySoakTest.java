@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.multios.ipc.IpcContext;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * Soak of the atomic words of a named segment (issue #10, load): threads of several IPC
@@ -37,7 +38,7 @@ class SharedMemorySoakTest extends ShmTestSupport {
     private static final int THREADS_PER_CHILD = 2;
 
     @RegisterExtension
-    final ChildProcesses children = new ChildProcesses();
+    final ChildProcesses children = new ChildProcesses(ChildProcessMain.class);
 
     @AfterEach
     void stopChildren() throws InterruptedException {
@@ -59,7 +60,7 @@ class SharedMemorySoakTest extends ShmTestSupport {
         for (int j = 0; j < CHILD_JVMS; j++) {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    ChildProcesses.childClassPath(), "-Dorg.multios.ipc.root=" + root,
+                    ChildProcesses.childClassPath(ChildProcessMain.class), "-Dorg.multios.ipc.root=" + root,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ShmSoakChildMain.class.getName(), "hammer", name,
                     Integer.toString(slots), Integer.toString(THREADS_PER_CHILD), Long.toString(millis)));
             processes.add(children.start("hammer-" + j, command, logs.resolve("hammer-" + j + ".log")));

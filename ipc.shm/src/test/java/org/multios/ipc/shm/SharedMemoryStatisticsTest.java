@@ -9,7 +9,7 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 
 /** What the statistics and the runtime registry say about segments. */
 class SharedMemoryStatisticsTest extends ShmTestSupport {

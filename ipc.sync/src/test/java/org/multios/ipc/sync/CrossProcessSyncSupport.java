@@ -20,6 +20,7 @@ import org.multios.ipc.IpcObject;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.ChildProcesses;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
@@ -31,16 +32,18 @@ import org.multios.ipc.sync.internal.SyncFactories;
  */
 abstract class CrossProcessSyncSupport {
     /** The longest the parent waits for anything that should happen. */
-    static final long WAIT_SECONDS = SyncChildProcesses.WAIT_SECONDS;
+    static final long WAIT_SECONDS = ChildProcesses.WAIT_SECONDS;
 
     @RegisterExtension
-    final SyncChildProcesses children = new SyncChildProcesses();
+    final ChildProcesses children = new ChildProcesses(SyncChildMain.class, "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
 
     @TempDir
     Path temp;
 
     Path root;
     Path logs;
+    private int childLogs;
     IpcContext ipc;
     SyncService sync;
     EventService events;
@@ -72,7 +75,7 @@ abstract class CrossProcessSyncSupport {
 
     /** Starts a child JVM with the given command. */
     Process child(String label, String... args) throws IOException {
-        return children.start(label, root, logs, args);
+        return children.startJava(label, root, logs.resolve(label + "-" + childLogs++ + ".log"), args);
     }
 
     /** The value of a counter of the object's shared page (counted by every process using it). */

@@ -2,7 +2,6 @@ package org.multios.ipc.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +31,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.ChildProcesses;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
@@ -198,7 +198,7 @@ class EventSoakTest {
     private void startChild(String label, List<String> args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java,
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", childClassPath(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", ChildProcesses.childClassPath(EventSoakChildMain.class),
                 "-Dorg.multios.ipc.root=" + root, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dipc.soak.eventBits=" + EventSoakWorker.BITS, EventSoakChildMain.class.getName()));
         command.addAll(args);
@@ -209,12 +209,5 @@ class EventSoakTest {
 
     private String output(int i) throws IOException {
         return Files.exists(logs.get(i)) ? Files.readString(logs.get(i), StandardCharsets.UTF_8) : "";
-    }
-
-    private static String childClassPath() throws Exception {
-        String base = System.getProperty("ipc.child.classpath");
-        assertThat(base).as("system property ipc.child.classpath (set by the build)").isNotBlank();
-        return base + File.pathSeparator
-                + Path.of(EventSoakChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

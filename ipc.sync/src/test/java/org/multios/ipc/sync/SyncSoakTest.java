@@ -2,7 +2,6 @@ package org.multios.ipc.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +29,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.ChildProcesses;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.MutexTestHooks;
 import org.multios.ipc.sync.internal.SyncFactories;
@@ -281,7 +281,7 @@ class SyncSoakTest {
 
     private void startChild(String label, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", childClassPath(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", ChildProcesses.childClassPath(SyncSoakChildMain.class),
                 "-Dorg.multios.ipc.root=" + root, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-D" + MUTEX_WINDOW_PAUSE_PROPERTY + "=" + pauseMicros(),
                 SyncSoakChildMain.class.getName()));
@@ -293,12 +293,5 @@ class SyncSoakTest {
 
     private String output(int i) throws IOException {
         return Files.exists(logs.get(i)) ? Files.readString(logs.get(i), StandardCharsets.UTF_8) : "";
-    }
-
-    private static String childClassPath() throws Exception {
-        String base = System.getProperty("ipc.child.classpath");
-        assertThat(base).as("system property ipc.child.classpath (set by the build)").isNotBlank();
-        return base + File.pathSeparator
-                + Path.of(SyncSoakChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

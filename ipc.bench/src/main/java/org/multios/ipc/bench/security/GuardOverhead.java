@@ -1,7 +1,6 @@
 package org.multios.ipc.bench.security;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcEnvironment;
@@ -14,9 +13,8 @@ import org.multios.ipc.channels.queue.MessageQueueMechanism;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.security.internal.SecurityCaller;
-import org.multios.ipc.spi.LocalIdentity;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.internal.SyncMechanism;
@@ -60,7 +58,7 @@ public class GuardOverhead {
         queues = new MessageQueueMechanism(env);
         IpcProcess self = LocalIdentity.currentProcess();
         var guarded = SecurityCaller.standalone(self, List.of("allow * rw queue:bench.*", "deny group:guests * *:*"));
-        var plain = new PosixCaller(self, new QuotaLedger(self.toString(), Map.of()));
+        var plain = PosixCaller.unlimited(self);
         guardedSemaphore = sync.bind(guarded).createSemaphore("guarded", SemaphoreOptions.of(0), 0600);
         plainSemaphore = sync.bind(plain).createSemaphore("plain", SemaphoreOptions.of(0), 0600);
         guardedQueue = queues.bind(guarded).create("bench.guarded", QueueOptions.of(64, 16));

@@ -3,7 +3,6 @@ package org.multios.ipc.channels.channel;
 import java.util.Map;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
@@ -20,7 +19,7 @@ import org.osgi.service.component.annotations.Modified;
  * every handle and anonymous channel (waiters wake with CLOSED); named channels and their
  * messages stay and are found again on restart.
  */
-@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
+@Component(service = {}, immediate = true, configurationPid = { PlatformConfiguration.WAIT_PID, PlatformConfiguration.LIMITS_PID })
 @IpcMechanism("channel")
 public final class ChannelComponent extends DelegatingProvider<ChannelService> {
 
@@ -42,9 +41,9 @@ public final class ChannelComponent extends DelegatingProvider<ChannelService> {
         this.root = root;
     }
 
-    /** Applies the platform default wait strategy (PID {@value WaitStrategy#CONFIGURATION_PID}). */
+    /** Applies the platform default wait strategy (PID {@value PlatformConfiguration#WAIT_PID}). */
     private void configured(Map<String, Object> config) {
-        mechanism.defaultWaitStrategy(WaitStrategy.fromConfiguration(config));
+        mechanism.defaultWaitStrategy(PlatformConfiguration.waitStrategy(config));
     }
 
     @Modified

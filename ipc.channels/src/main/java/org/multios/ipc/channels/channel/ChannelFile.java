@@ -3,7 +3,6 @@ package org.multios.ipc.channels.channel;
 import static org.multios.ipc.channels.channel.ChannelDescriptor.*;
 
 import java.util.Optional;
-import java.util.Set;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
@@ -12,11 +11,11 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
@@ -114,12 +113,8 @@ final class ChannelFile implements PortObject {
             boolean mapped) {
         String what = ObjectType.CHANNEL.label() + " '" + name + "'";
         MappedRegion region = opened.region();
-        ObjectFileHeader header = new ObjectFileHeader(region);
-        header.verify(ObjectType.CHANNEL, LAYOUT_VERSION, fileLength, what);
-        if (header.headerLength() != RINGS_OFFSET || region.length() < RINGS_OFFSET) {
-            throw new IpcException(IpcError.CORRUPTED, what + " has its rings at " + header.headerLength()
-                    + ", not " + RINGS_OFFSET);
-        }
+        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.CHANNEL, LAYOUT_VERSION, RINGS_OFFSET,
+                fileLength, what);
         ChannelOptions options;
         try {
             options = new ChannelOptions(region.getInt(BUFFER_SIZE), region.getInt(MAX_MESSAGES),
@@ -136,9 +131,7 @@ final class ChannelFile implements PortObject {
                     + " bytes of data");
         }
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
-        long pid = header.creatorPid();
-        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
-                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
+        IpcProcess creator = PortFiles.creator(header, permissions);
         return new ChannelFile(opened.inode(), name, region, mapped, directory, creator,
                 options.withMode(permissions.mode()), slots);
     }
@@ -270,31 +263,12 @@ final class ChannelFile implements PortObject {
         } else {
             add(c, receiver);
         }
-        Permissions p;
-        try {
-            p = permissions();
-        } catch (RuntimeException unlinked) {
-            p = Permissions.of(creator, 0);
-        }
-        return new ObjectInfo(ObjectType.CHANNEL, id, name(), creator, p, slots, name != null,
-                Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(options.waitStrategy());
+        return new ObjectInfo(ObjectType.CHANNEL, id, name(), creator, PortFiles.listed(this::permissions, creator),
+                slots, name != null, Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(options.waitStrategy());
     }
 
     private void add(long[] c, ChannelSide receiver) {
-        int block = direction(receiver);
-        long in = region.getLongVolatile(block + MESSAGES_IN);
-        long out = region.getLongVolatile(block + MESSAGES_OUT);
-        PriorityRing ring = ring(receiver);
-        c[Counter.MESSAGES_IN.ordinal()] += in;
-        c[Counter.MESSAGES_OUT.ordinal()] += out;
-        c[Counter.BYTES_IN.ordinal()] += region.getLongVolatile(block + BYTES_IN);
-        c[Counter.BYTES_OUT.ordinal()] += region.getLongVolatile(block + BYTES_OUT);
-        c[Counter.DEPTH.ordinal()] += ring != null ? ring.size() : Math.max(0, Math.min(slots, in - out));
-        c[Counter.HIGH_WATER_MARK.ordinal()] += Math.min(slots, region.getLongVolatile(block + HIGH_WATER_MARK));
-        c[Counter.WAITS.ordinal()] += region.getLongVolatile(block + WAITS);
-        c[Counter.TIMEOUTS.ordinal()] += region.getLongVolatile(block + TIMEOUTS);
-        c[Counter.ERRORS.ordinal()] += region.getLongVolatile(block + ERRORS);
-        c[Counter.DENIALS.ordinal()] += region.getLongVolatile(block + DENIALS);
+        PortFiles.addDirection(c, region, direction(receiver) + MESSAGES_IN, ring(receiver), slots);
         c[Counter.HANDLES.ordinal()] += Math.max(0, region.getIntVolatile(ChannelDescriptor.handles(receiver)));
     }
 }

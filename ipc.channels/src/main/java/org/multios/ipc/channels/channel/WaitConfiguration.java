@@ -1,16 +1,17 @@
 package org.multios.ipc.channels.channel;
 
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 /**
- * The platform default {@link WaitStrategy} (PID {@value WaitStrategy#CONFIGURATION_PID}) as the
+ * The platform default {@link WaitStrategy} (PID {@value PlatformConfiguration#WAIT_PID}) as the
  * configuration editors show it. Every mechanism with waits (queues, channels, pipes, sync) reads
  * the same PID; objects created without a strategy of their own get it, and keep it in their file.
  */
-@ObjectClassDefinition(pid = WaitStrategy.CONFIGURATION_PID, name = "MultiOS IPC wait strategy",
+@ObjectClassDefinition(pid = PlatformConfiguration.WAIT_PID, name = "MultiOS IPC wait strategy",
         description = "How waits on queues, channels, pipes and sync objects created without a strategy of their"
                 + " own spend the time before they sleep in the kernel.")
 @interface WaitConfiguration {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.core.posix.FifoCalls;
 import org.multios.ipc.spi.Grant;
 

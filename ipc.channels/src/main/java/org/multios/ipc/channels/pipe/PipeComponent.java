@@ -3,7 +3,6 @@ package org.multios.ipc.channels.pipe;
 import java.util.Map;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
@@ -16,10 +15,10 @@ import org.osgi.service.component.annotations.Modified;
 
 /**
  * Pipes as an OSGi mechanism, waiting as the platform default wait strategy says (PID
- * {@value WaitStrategy#CONFIGURATION_PID}); deactivating closes every end and wakes every waiter
+ * {@value PlatformConfiguration#WAIT_PID}); deactivating closes every end and wakes every waiter
  * with CLOSED.
  */
-@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
+@Component(service = {}, immediate = true, configurationPid = { PlatformConfiguration.WAIT_PID, PlatformConfiguration.LIMITS_PID })
 @IpcMechanism("pipe")
 public final class PipeComponent extends DelegatingProvider<PipeService> {
 
@@ -30,7 +29,7 @@ public final class PipeComponent extends DelegatingProvider<PipeService> {
     @Activate
     public PipeComponent(BundleContext context, Map<String, Object> config) {
         this(new PipeMechanism(environment(context, config)), context);
-        mechanism.defaultWaitStrategy(WaitStrategy.fromConfiguration(config));
+        mechanism.defaultWaitStrategy(PlatformConfiguration.waitStrategy(config));
         publish(context, config);
     }
 
@@ -47,7 +46,7 @@ public final class PipeComponent extends DelegatingProvider<PipeService> {
     @Modified
     void modified(Map<String, Object> config) {
         mechanism.environment(environment(context, config));
-        mechanism.defaultWaitStrategy(WaitStrategy.fromConfiguration(config));
+        mechanism.defaultWaitStrategy(PlatformConfiguration.waitStrategy(config));
     }
 
     @Deactivate

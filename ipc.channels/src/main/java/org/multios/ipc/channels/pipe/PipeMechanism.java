@@ -43,7 +43,7 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
         this.environment = changed;
     }
 
-    /** The strategy of pipe ends without their own (PID {@value WaitStrategy#CONFIGURATION_PID}); applies to waits that start later. */
+    /** The strategy of pipe ends without their own (PID {@value org.multios.ipc.spi.PlatformConfiguration#WAIT_PID}); applies to waits that start later. */
     public void defaultWaitStrategy(WaitStrategy strategy) {
         this.defaultWaitStrategy = strategy;
     }

@@ -8,6 +8,7 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
+import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.spi.Grant;
 
@@ -78,7 +79,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
         if (isNonBlocking()) {
             return orWouldBlock(transfer(array, off, buffer, len, Deadlines.NOW));
         }
-        return transfer(array, off, buffer, len, Deadlines.FOREVER);
+        return transfer(array, off, buffer, len, Deadlines.NO_DEADLINE);
     }
 
     private int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
@@ -91,7 +92,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
     }
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
-        long deadline = Deadlines.of(timeout, this);
+        long deadline = Deadlines.of(timeout, describe());
         checkReadable();
         if (len == 0) {
             return 0;

@@ -11,6 +11,7 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.core.mapped.Deadlines;
 
 /**
  * An unnamed pipe: a ring of bytes on the heap with one reading and one writing end. One lock
@@ -210,7 +211,7 @@ final class UnnamedPipe implements PipeTarget {
             return false;
         }
         try {
-            if (deadline == Deadlines.FOREVER) {
+            if (deadline == Deadlines.NO_DEADLINE) {
                 condition.await();
             } else {
                 condition.awaitNanos(nanos);

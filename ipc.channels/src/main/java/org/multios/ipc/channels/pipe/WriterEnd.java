@@ -8,6 +8,7 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
+import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.spi.Grant;
 
@@ -90,7 +91,7 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
             }
             return;
         }
-        transfer(array, off, buffer, len, Deadlines.FOREVER, false);
+        transfer(array, off, buffer, len, Deadlines.NO_DEADLINE, false);
     }
 
     private int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
@@ -99,7 +100,7 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
     }
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
-        long deadline = Deadlines.of(timeout, this);
+        long deadline = Deadlines.of(timeout, describe());
         checkWritable();
         if (len == 0) {
             return 0;

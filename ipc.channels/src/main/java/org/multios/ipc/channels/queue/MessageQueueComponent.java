@@ -3,7 +3,6 @@ package org.multios.ipc.channels.queue;
 import java.util.Map;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
@@ -22,7 +21,7 @@ import org.osgi.service.component.annotations.Modified;
  * closes every handle and listener registration (waiters wake with CLOSED); named queues and
  * their messages stay and are found again on restart.
  */
-@Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
+@Component(service = {}, immediate = true, configurationPid = { PlatformConfiguration.WAIT_PID, PlatformConfiguration.LIMITS_PID })
 @IpcMechanism("queue")
 public final class MessageQueueComponent extends DelegatingProvider<MessageQueueService> {
 
@@ -45,9 +44,9 @@ public final class MessageQueueComponent extends DelegatingProvider<MessageQueue
         this.root = root;
     }
 
-    /** Applies the platform default wait strategy (PID {@value WaitStrategy#CONFIGURATION_PID}). */
+    /** Applies the platform default wait strategy (PID {@value PlatformConfiguration#WAIT_PID}). */
     private void configured(Map<String, Object> config) {
-        mechanism.defaultWaitStrategy(WaitStrategy.fromConfiguration(config));
+        mechanism.defaultWaitStrategy(PlatformConfiguration.waitStrategy(config));
     }
 
     @Modified

@@ -3,7 +3,6 @@ package org.multios.ipc.channels.queue;
 import static org.multios.ipc.channels.queue.QueueDescriptor.*;
 
 import java.util.Optional;
-import java.util.Set;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
@@ -12,10 +11,10 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
@@ -98,12 +97,8 @@ final class QueueFile implements PortObject {
             boolean mapped, GroupCommit group) {
         String what = ObjectType.QUEUE.label() + " '" + name + "'";
         MappedRegion region = opened.region();
-        ObjectFileHeader header = new ObjectFileHeader(region);
-        header.verify(ObjectType.QUEUE, LAYOUT_VERSION, fileLength, what);
-        if (header.headerLength() != RING_OFFSET || region.length() < RING_OFFSET) {
-            throw new IpcException(IpcError.CORRUPTED, what + " has its ring at " + header.headerLength() + ", not "
-                    + RING_OFFSET);
-        }
+        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
+                fileLength, what);
         int size = region.getInt(MAX_MESSAGE_SIZE);
         int count = region.getInt(MAX_MESSAGES);
         if (size < 1 || count < 1 || header.dataLength() != ringLength(size, count)) {
@@ -120,10 +115,7 @@ final class QueueFile implements PortObject {
                         + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
             }
         }
-        Permissions permissions = ObjectDirectory.permissionsOf(opened);
-        long pid = header.creatorPid();
-        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
-                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
+        IpcProcess creator = PortFiles.creator(header, ObjectDirectory.permissionsOf(opened));
         return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
                 durability, group);
     }
@@ -246,26 +238,9 @@ final class QueueFile implements PortObject {
     /** A snapshot of identity, permissions and counters. */
     ObjectInfo info() {
         long[] c = new long[Counter.values().length];
-        long in = region.getLongVolatile(MESSAGES_IN);
-        long out = region.getLongVolatile(MESSAGES_OUT);
-        c[Counter.MESSAGES_IN.ordinal()] = in;
-        c[Counter.MESSAGES_OUT.ordinal()] = out;
-        c[Counter.BYTES_IN.ordinal()] = region.getLongVolatile(BYTES_IN);
-        c[Counter.BYTES_OUT.ordinal()] = region.getLongVolatile(BYTES_OUT);
-        c[Counter.DEPTH.ordinal()] = ring != null ? ring.size() : Math.max(0, Math.min(maxMessages, in - out));
-        c[Counter.HIGH_WATER_MARK.ordinal()] = Math.min(maxMessages, region.getLongVolatile(HIGH_WATER_MARK));
-        c[Counter.WAITS.ordinal()] = region.getLongVolatile(WAITS);
-        c[Counter.TIMEOUTS.ordinal()] = region.getLongVolatile(TIMEOUTS);
-        c[Counter.ERRORS.ordinal()] = region.getLongVolatile(ERRORS);
-        c[Counter.DENIALS.ordinal()] = region.getLongVolatile(DENIALS);
+        PortFiles.addDirection(c, region, MESSAGES_IN, ring, maxMessages);
         c[Counter.HANDLES.ordinal()] = Math.max(0, region.getLongVolatile(HANDLES));
-        Permissions p;
-        try {
-            p = permissions();
-        } catch (RuntimeException unlinked) {
-            p = Permissions.of(creator, 0);
-        }
-        return new ObjectInfo(ObjectType.QUEUE, id, name(), creator, p, maxMessages, true,
-                Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);
+        return new ObjectInfo(ObjectType.QUEUE, id, name(), creator, PortFiles.listed(this::permissions, creator),
+                maxMessages, true, Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);
     }
 }

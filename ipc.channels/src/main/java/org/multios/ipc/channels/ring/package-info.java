@@ -33,5 +33,10 @@
  * sessions ({@link org.multios.ipc.channels.ring.PortSession},
  * {@link org.multios.ipc.channels.ring.PortSessions}) hold the handles and the quota of queued
  * messages, and give both mechanisms one {@code releasing()}.
+ *
+ * <p><b>The file</b>: a queue's and a channel's file share the common header's checks, the
+ * creator it records and the counter block of a message direction
+ * ({@link org.multios.ipc.channels.ring.PortFiles}); QueueFile and ChannelFile keep their own
+ * headers (sizes, durability, listener; the two directions and ends).
  */
 package org.multios.ipc.channels.ring;

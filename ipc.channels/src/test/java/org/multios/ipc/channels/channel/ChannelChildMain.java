@@ -8,6 +8,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.queue.TestMessages;
 
 /**
  * The other process of {@link CrossProcessChannelTest}: a plain JVM that attaches through
@@ -16,7 +17,7 @@ import org.multios.ipc.channel.ChannelSide;
  * failure ends the process with a non-zero exit code and the reason on standard error.
  *
  * <ul>
- * <li>{@code echo <name> <count>}: receives {@code count} {@link ChannelMessages}, checks each is
+ * <li>{@code echo <name> <count>}: receives {@code count} {@link TestMessages}, checks each is
  * whole and that messages of one priority come in order, and sends each back with the same
  * priority, as sender 2; then sends {@code count} messages of its own and prints
  * {@code echoed}.</li>
@@ -50,25 +51,25 @@ public final class ChannelChildMain {
         try (IpcContext ipc = Ipc.open()) {
             ChannelService channels = ipc.service(ChannelService.class);
             try (ChannelEnd b = channels.open(args[1], ChannelSide.B)) {
-                byte[] buf = new byte[ChannelMessages.MAX_LENGTH];
+                byte[] buf = new byte[TestMessages.MAX_LENGTH];
                 MessageInfo info = new MessageInfo();
                 long[] last = { -1, -1, -1 };
                 for (long i = 0; i < count; i++) {
                     int n = b.receive(buf, 0, buf.length, info, WAIT);
-                    if (!ChannelMessages.isWhole(buf, n)) {
+                    if (!TestMessages.isWhole(buf, n)) {
                         throw new IllegalStateException("message " + i + " of " + n + " bytes is torn");
                     }
-                    long seq = ChannelMessages.sequence(buf);
+                    long seq = TestMessages.sequence(buf);
                     int p = info.priority();
                     if (p != seq % 3 || seq <= last[p]) {
                         throw new IllegalStateException("message " + seq + " at priority " + p + " after " + last[p]);
                     }
                     last[p] = seq;
-                    int m = ChannelMessages.write(buf, 2, seq);
+                    int m = TestMessages.write(buf, 2, seq);
                     b.send(buf, 0, m, p, WAIT);
                 }
                 for (long seq = 0; seq < count; seq++) {
-                    int m = ChannelMessages.write(buf, 3, seq);
+                    int m = TestMessages.write(buf, 3, seq);
                     b.send(buf, 0, m, (int) (seq % 3), WAIT);
                 }
                 System.out.println("echoed " + count);

@@ -16,6 +16,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channels.queue.TestMessages;
 
 /** Many senders into one direction of a channel while the other direction carries traffic too. */
 @Timeout(240)
@@ -30,14 +31,14 @@ class ChannelConcurrencyTest extends ChannelTestSupport {
     @Test
     void everyMessageOfManySendersArrivesExactlyOnceInOrderPerSenderAndPriority() throws Exception {
         try (Channel ch = channels().create(ChannelOptions.ofBufferSize(4096).withMaxMessageSize(
-                ChannelMessages.MAX_LENGTH))) {
+                TestMessages.MAX_LENGTH))) {
             List<Future<Void>> senders = new ArrayList<>();
             for (int s = 0; s < SENDERS; s++) {
                 int sender = s;
                 senders.add(inThread("sender-" + s, () -> {
-                    byte[] buf = new byte[ChannelMessages.MAX_LENGTH];
+                    byte[] buf = new byte[TestMessages.MAX_LENGTH];
                     for (long seq = 0; seq < PER_SENDER; seq++) {
-                        int n = ChannelMessages.write(buf, sender, seq);
+                        int n = TestMessages.write(buf, sender, seq);
                         ch.endA().send(buf, 0, n, (int) (seq % PRIORITIES), WAIT);
                     }
                     return null;
@@ -61,13 +62,13 @@ class ChannelConcurrencyTest extends ChannelTestSupport {
                 seen[s] = new BitSet(PER_SENDER);
                 Arrays.fill(last[s], -1);
             }
-            byte[] buf = new byte[ChannelMessages.MAX_LENGTH];
+            byte[] buf = new byte[TestMessages.MAX_LENGTH];
             MessageInfo info = new MessageInfo();
             for (long i = 0; i < (long) SENDERS * PER_SENDER; i++) {
                 int n = ch.endB().receive(buf, 0, buf.length, info, WAIT);
-                assertThat(ChannelMessages.isWhole(buf, n)).as("message %d is whole", i).isTrue();
-                int sender = ChannelMessages.sender(buf);
-                long seq = ChannelMessages.sequence(buf);
+                assertThat(TestMessages.isWhole(buf, n)).as("message %d is whole", i).isTrue();
+                int sender = TestMessages.sender(buf);
+                long seq = TestMessages.sequence(buf);
                 int p = info.priority();
                 assertThat(p).isEqualTo((int) (seq % PRIORITIES));
                 if (seen[sender].get((int) seq)) {

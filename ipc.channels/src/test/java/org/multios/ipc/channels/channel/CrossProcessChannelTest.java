@@ -14,7 +14,8 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
-import org.multios.ipc.channels.queue.ChildProcesses;
+import org.multios.ipc.channels.queue.TestMessages;
+import org.multios.ipc.spi.ChildProcesses;
 
 /** A named channel shared with a child JVM, carrying messages both ways at once. */
 @Timeout(180)
@@ -33,28 +34,28 @@ class CrossProcessChannelTest extends ChannelTestSupport {
     @Test
     void parentAndChildExchangeMessagesBothWays() throws Exception {
         ChannelEnd a = channels().create("duplex", ChannelOptions.ofBufferSize(1024)
-                .withMaxMessageSize(ChannelMessages.MAX_LENGTH));
+                .withMaxMessageSize(TestMessages.MAX_LENGTH));
         Process child = children.startJava("echo", root, tempDir.resolve("echo.log"), "echo", "duplex",
                 Integer.toString(COUNT));
         var replies = inThread("replies", () -> {
-            byte[] buf = new byte[ChannelMessages.MAX_LENGTH];
+            byte[] buf = new byte[TestMessages.MAX_LENGTH];
             MessageInfo info = new MessageInfo();
             long[][] last = { { -1, -1, -1 }, { -1, -1, -1 } };
             for (int i = 0; i < 2 * COUNT; i++) {
                 int n = a.receive(buf, 0, buf.length, info, WAIT);
-                assertThat(ChannelMessages.isWhole(buf, n)).isTrue();
+                assertThat(TestMessages.isWhole(buf, n)).isTrue();
                 assertThat(info.senderPid()).isEqualTo(child.pid());
-                int sender = ChannelMessages.sender(buf);
+                int sender = TestMessages.sender(buf);
                 assertThat(sender).isIn(2, 3);
-                long seq = ChannelMessages.sequence(buf);
+                long seq = TestMessages.sequence(buf);
                 assertThat(seq).isGreaterThan(last[sender - 2][info.priority()]);
                 last[sender - 2][info.priority()] = seq;
             }
             return Arrays.stream(last).mapToLong(l -> l[0]).sum();
         });
-        byte[] buf = new byte[ChannelMessages.MAX_LENGTH];
+        byte[] buf = new byte[TestMessages.MAX_LENGTH];
         for (int seq = 0; seq < COUNT; seq++) {
-            int n = ChannelMessages.write(buf, 1, seq);
+            int n = TestMessages.write(buf, 1, seq);
             a.send(buf, 0, n, seq % 3, WAIT);
         }
         replies.get(120, TimeUnit.SECONDS);

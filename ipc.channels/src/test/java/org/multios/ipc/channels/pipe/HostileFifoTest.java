@@ -17,7 +17,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.spi.OtherOsUser;
 
 /**

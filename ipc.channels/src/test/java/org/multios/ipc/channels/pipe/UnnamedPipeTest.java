@@ -231,9 +231,9 @@ class UnnamedPipeTest extends PipeTestSupport {
     @Timeout(10)
     void stoppingTheMechanismWakesWaitersWithClosed() throws Exception {
         PipeMechanism mechanism = new PipeMechanism(new org.multios.ipc.IpcEnvironment(root, IpcLimits.defaults()));
-        var self = org.multios.ipc.spi.LocalIdentity.currentProcess();
-        var caller = new org.multios.ipc.spi.PosixCaller(self,
-                new org.multios.ipc.spi.QuotaLedger(self.toString(), java.util.Map.of()));
+        var self = org.multios.ipc.local.LocalIdentity.currentProcess();
+        var caller = new org.multios.ipc.local.PosixCaller(self,
+                new org.multios.ipc.local.QuotaLedger(self.toString(), java.util.Map.of()));
         Pipe pipe = mechanism.bind(caller).create(4, Set.of());
         assertThat(mechanism.objects()).hasSize(1);
         assertThat(mechanism.connectionCount()).isEqualTo(2);

@@ -18,6 +18,7 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * Issue 14 item 2 across processes: a child JVM sends through claims and this one drains in

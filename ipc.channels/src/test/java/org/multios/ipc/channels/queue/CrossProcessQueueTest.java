@@ -16,6 +16,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.ChildProcesses;
 
 /** A queue shared with child JVMs: both directions, and a sender killed with SIGKILL mid-stream. */
 @Timeout(180)

@@ -15,6 +15,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * Wait strategies between processes: a child JVM opens the queue by name and waits as the file

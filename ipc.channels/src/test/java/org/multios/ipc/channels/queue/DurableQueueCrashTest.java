@@ -1,9 +1,5 @@
 package org.multios.ipc.channels.queue;
 
-import org.multios.ipc.channels.ring.RingSteps;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.abort;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,11 +25,15 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
-import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.channels.ring.RingSteps;
 import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.ChildProcesses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Durable queues when things go wrong: the sending process SIGKILLed in the middle of SYNC sends

@@ -1,8 +1,5 @@
 package org.multios.ipc.channels.queue;
 
-import org.multios.ipc.channels.ring.RingSteps;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +29,12 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.channel.ChannelDescriptor;
 import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.channels.ring.RingSteps;
+import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
-import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.spi.ChildProcesses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 10, faults: child JVMs sending into a named queue, and into a named channel, are killed
@@ -107,7 +107,9 @@ class KilledSenderTest extends QueueTestSupport {
 
     private Run killRounds(String kind, String name, MessagePort consumerPort, PriorityRing ring) throws Exception {
         long start = System.nanoTime();
-        Random random = new Random(Long.getLong("ipc.crash.seed", System.nanoTime()));
+        long seed = Long.getLong("ipc.crash.seed", System.nanoTime());
+        System.out.println("KilledSenderTest " + kind + " seed " + seed + " (-Dipc.crash.seed=" + seed + " repeats it)");
+        Random random = new Random(seed);
         Consumer consumer = new Consumer(consumerPort);
         Thread thread = new Thread(consumer, "killed-sender-consumer");
         thread.start();

@@ -1,6 +1,7 @@
 package org.multios.ipc.channels.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,6 +36,8 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.queue.QueueRegistration;
+import org.multios.ipc.spi.BlockedCalls;
+import org.multios.ipc.spi.KernelSleep;
 
 /** The queue service through the plain-Java bootstrap: semantics, errors, persistence, listeners. */
 @Timeout(60)
@@ -213,21 +217,14 @@ class MessageQueueServiceTest extends QueueTestSupport {
     }
 
     @Test
+    @Timeout(60)
     void closingWakesWaitersWithClosedAndInterruptsKeepTheFlag() throws Exception {
         MessageQueue q = queues().create("closing", QueueOptions.of(8, 1));
-        CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
-            try {
-                q.receive(new byte[8], 0, 8, null);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        Thread.sleep(50);
+        CompletableFuture<Integer> waiter = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(BlockedCalls.start("queue-test-closed-receiver", waiter,
+                () -> q.receive(new byte[8], 0, 8, null)), -1);
         q.close();
-        Throwable t = waiter.get(30, TimeUnit.SECONDS);
-        assertThat(t).isInstanceOf(IpcException.class);
-        assertThat(((IpcException) t).error()).isEqualTo(IpcError.CLOSED);
+        assertClosed(waiter);
 
         MessageQueue other = queues().open("closing");
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -249,6 +246,7 @@ class MessageQueueServiceTest extends QueueTestSupport {
     }
 
     @Test
+    @Timeout(60)
     void mechanismCloseWakesWaitersAndMessagesPersist() throws Exception {
         IpcContext first = context();
         MessageQueue q = queues(first).create("persist", QueueOptions.of(32, 8));
@@ -256,17 +254,11 @@ class MessageQueueServiceTest extends QueueTestSupport {
         send(q, "high", 9);
         send(q, "low-2", 1);
         MessageQueue waiter = queues(first).create("idle", QueueOptions.of(8, 1));
-        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
-            try {
-                waiter.receive(new byte[8], 0, 8, null);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        Thread.sleep(50);
+        CompletableFuture<Integer> blocked = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(BlockedCalls.start("queue-test-idle-receiver", blocked,
+                () -> waiter.receive(new byte[8], 0, 8, null)), -1);
         first.close();
-        assertThat(((IpcException) blocked.get(30, TimeUnit.SECONDS)).error()).isEqualTo(IpcError.CLOSED);
+        assertClosed(blocked);
         assertThat(q.isClosed()).isTrue();
 
         MessageQueue again = queues(context()).open("persist");
@@ -372,5 +364,11 @@ class MessageQueueServiceTest extends QueueTestSupport {
         }
         q.setPermissions(q.permissions().withMode(0600));
         service.unlink("perm");
+    }
+
+    /** Waits (at most 30 s) for a blocked call to end and asserts that it failed with CLOSED. */
+    private static void assertClosed(CompletableFuture<?> call) {
+        assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CLOSED));
     }
 }

@@ -4,24 +4,24 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The self-checking messages of the concurrency and cross-process tests: sender id, sequence
- * number, a variable body and a checksum over all of it, so a receiver can tell a whole message
- * from a torn one without knowing what was sent.
+ * The self-checking messages of the queue and channel concurrency and cross-process tests (and
+ * their child JVMs): sender id, sequence number, a variable body and a checksum over all of it,
+ * so a receiver can tell a whole message from a torn one without knowing what was sent.
  *
  * <pre>
  *  0 sender (int) | 4 sequence (long) | 12 body length (int) | 16 body ... | checksum (long)
  * </pre>
  */
-final class TestMessages {
-    static final int HEADER = 16;
-    static final int MAX_BODY = 48;
-    static final int MAX_LENGTH = HEADER + MAX_BODY + 8;
+public final class TestMessages {
+    public static final int HEADER = 16;
+    public static final int MAX_BODY = 48;
+    public static final int MAX_LENGTH = HEADER + MAX_BODY + 8;
 
     private TestMessages() {
     }
 
     /** Writes message {@code sequence} of {@code sender} into {@code buf} and returns its length. */
-    static int write(byte[] buf, int sender, long sequence) {
+    public static int write(byte[] buf, int sender, long sequence) {
         int body = (int) ((sequence * 7 + sender) % (MAX_BODY + 1));
         ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, sender).putLong(4, sequence).putInt(12, body);
@@ -33,7 +33,7 @@ final class TestMessages {
     }
 
     /** Whether the {@code length} bytes of {@code buf} are one whole message. */
-    static boolean isWhole(byte[] buf, int length) {
+    public static boolean isWhole(byte[] buf, int length) {
         if (length < HEADER + 8) {
             return false;
         }
@@ -43,16 +43,16 @@ final class TestMessages {
                 && b.getLong(HEADER + body) == checksum(buf, HEADER + body);
     }
 
-    static int sender(byte[] buf) {
+    public static int sender(byte[] buf) {
         return ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
     }
 
-    static long sequence(byte[] buf) {
+    public static long sequence(byte[] buf) {
         return ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).getLong(4);
     }
 
     /** FNV-1a over the bytes. */
-    static long checksum(byte[] buf, int length) {
+    public static long checksum(byte[] buf, int length) {
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < length; i++) {
             h ^= buf[i] & 0xff;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.channels.IpcRootSupport;
-import org.multios.ipc.channels.queue.ChildProcesses;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * Common ground of the messaging soak tests: an IPC root of their own (on /dev/shm where it

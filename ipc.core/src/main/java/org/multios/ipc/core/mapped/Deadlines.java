@@ -5,14 +5,16 @@ import java.time.Duration;
 import org.multios.ipc.IpcException;
 
 /**
- * The one timeout rule of the waiting operations of queues, channels and synchronization
- * objects (documented on {@code MessagePort}): a deadline on {@link System#nanoTime()} from a
- * timeout that is zero (one attempt) or positive; null or negative is INVALID_ARGUMENT; one too
- * long to represent waits without limit.
+ * The one timeout rule of the waiting operations of queues, channels, pipes and synchronization
+ * objects (documented on {@code MessagePort} and the pipe package): a deadline on
+ * {@link System#nanoTime()} from a timeout that is zero (one attempt) or positive; null or
+ * negative is INVALID_ARGUMENT; one too long to represent waits without limit.
  */
 public final class Deadlines {
     /** The deadline of a wait without limit. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** The deadline of a single attempt that does not wait (the try forms): always passed. */
+    public static final long NOW = Long.MIN_VALUE;
 
     private Deadlines() {
     }
@@ -34,5 +36,16 @@ public final class Deadlines {
         }
         long now = System.nanoTime();
         return nanos > NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+
+    /** Nanoseconds left until a deadline: 0 once it has passed or for {@link #NOW}. */
+    public static long remaining(long deadline) {
+        if (deadline == NO_DEADLINE) {
+            return Long.MAX_VALUE;
+        }
+        if (deadline == NOW) {
+            return 0;
+        }
+        return Math.max(0, deadline - System.nanoTime());
     }
 }

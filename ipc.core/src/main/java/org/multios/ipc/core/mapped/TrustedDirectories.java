@@ -14,7 +14,7 @@ import java.util.Set;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 
 /**
  * The one rule for which directories and owner records of the IPC root this process trusts: a

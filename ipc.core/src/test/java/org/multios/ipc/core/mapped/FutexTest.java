@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.spi.BlockedCalls;
+import org.multios.ipc.spi.KernelSleep;
 
 class FutexTest {
     @TempDir
@@ -41,19 +42,13 @@ class FutexTest {
     @Test
     @Timeout(10)
     void aWaiterWakesWhenTheWordChangesAndIsWoken() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
-            started.countDown();
-            int result;
-            do {
-                result = Futex.await(region, 128, 0, TimeUnit.SECONDS.toNanos(5));
-            } while (result == Futex.INTERRUPTED || (result == Futex.WOKEN && region.getIntVolatile(128) == 0));
-            return region.getIntVolatile(128);
-        });
-        started.await();
+        CompletableFuture<Integer> waiter = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(BlockedCalls.start("futex-test-one", waiter,
+                () -> Futex.await(region, 128, 0, TimeUnit.SECONDS.toNanos(30))), -1);
         region.putIntVolatile(128, 7);
         Futex.wake(region, 128, Integer.MAX_VALUE);
-        assertThat(waiter.get(8, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThat(waiter.get(8, TimeUnit.SECONDS)).as("woken from its sleep, not timed out or never asleep")
+                .isEqualTo(Futex.WOKEN);
     }
 
     @Test
@@ -81,13 +76,13 @@ class FutexTest {
         MappedRegion[] regions = { region, region, region };
         long[] offsets = { 0, 64, 128 };
         int[] expected = { 0, 0, 0 };
-        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Integer> waiter = new CompletableFuture<>();
+        KernelSleep.awaitAsleep(BlockedCalls.start("futex-test-any", waiter, () -> {
             while (region.getIntVolatile(64) == 0) {
                 Futex.awaitAny(regions, offsets, expected, TimeUnit.SECONDS.toNanos(5));
             }
             return region.getIntVolatile(64);
-        });
-        Thread.sleep(50);
+        }), 0); // asleep in futex_waitv: the wake below must reach it there
         region.putIntVolatile(64, 3);
         Futex.wake(region, 64, 1);
         assertThat(waiter.get(8, TimeUnit.SECONDS)).isEqualTo(3);

@@ -15,7 +15,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 
 /** The IPC root must be this user's own directory, so that nobody else can prepare it. */
 class ObjectDirectoryTrustTest {

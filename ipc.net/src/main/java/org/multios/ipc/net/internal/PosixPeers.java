@@ -1,6 +1,5 @@
 package org.multios.ipc.net.internal;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,8 +10,7 @@ import org.multios.ipc.ProcessKind;
 import org.multios.ipc.net.AuthToken;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.PeerAuthority;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.PosixCaller;
 
 /**
  * The peer authority of the plain-Java bootstrap, where no security policy is configured:
@@ -30,7 +28,7 @@ final class PosixPeers implements PeerAuthority {
     public CallerContext localPeer(long connection, String user, String group, long pid) {
         IpcProcess p = new IpcProcess(ProcessKind.REMOTE, connection, "unix peer" + (pid > 0 ? " pid " + pid : ""),
                 Math.max(0, pid), 0, user, Set.of(group));
-        CallerContext c = new PosixCaller(p, new QuotaLedger(p.toString(), Map.of()));
+        CallerContext c = PosixCaller.unlimited(p);
         local.add(c);
         return c;
     }
@@ -48,7 +46,7 @@ final class PosixPeers implements PeerAuthority {
         }
         IpcProcess p = new IpcProcess(ProcessKind.REMOTE, connection, who, 0, 0, ANONYMOUS_USER,
                 Set.of(ANONYMOUS_GROUP));
-        return new PosixCaller(p, new QuotaLedger(p.toString(), Map.of()));
+        return PosixCaller.unlimited(p);
     }
 
     @Override

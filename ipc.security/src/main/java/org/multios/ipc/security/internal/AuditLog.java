@@ -1,5 +1,7 @@
 package org.multios.ipc.security.internal;
 
+import java.util.function.LongSupplier;
+
 import org.multios.ipc.spi.PolicyState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,16 +15,24 @@ final class AuditLog {
     static final String LOGGER = "ipc.audit";
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
+    private final LongSupplier nanoClock;
     private final double ratePerNano;
     private final double burst;
     private double tokens;
-    private long last = System.nanoTime();
+    private long last;
     private long suppressed;
 
     AuditLog(double ratePerSecond) {
+        this(ratePerSecond, System::nanoTime);
+    }
+
+    /** A log whose rate is measured on {@code nanoClock} (monotonic nanoseconds). */
+    AuditLog(double ratePerSecond, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.ratePerNano = Math.max(ratePerSecond, 0.001) / 1e9;
         this.burst = Math.max(1, ratePerSecond);
         this.tokens = burst;
+        this.last = nanoClock.getAsLong();
     }
 
     /** Records a change of the policy; never rate-limited (operators make them). */
@@ -36,7 +46,7 @@ final class AuditLog {
 
     /** Records a denial. */
     synchronized void denied(String who, String operation, String object) {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
         last = now;
         if (tokens < 1) {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 
 /**
  * The user and groups each bundle acts as, from entries {@code <bundle selector>=user:group1,group2}

@@ -8,7 +8,7 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
-import org.multios.ipc.spi.RuntimeView;
+import org.multios.ipc.local.RuntimeView;
 
 /**
  * {@link IpcRuntime} as one bundle gets it: the full object listing and the collection of stale

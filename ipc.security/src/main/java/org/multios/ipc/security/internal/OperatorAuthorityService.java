@@ -18,7 +18,7 @@ import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.OperatorAuthority;
 import org.multios.ipc.spi.OperatorSession;
 import org.multios.ipc.spi.PolicyState;
-import org.multios.ipc.spi.RuntimeView;
+import org.multios.ipc.local.RuntimeView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.spi.MechanismProvider;
-import org.multios.ipc.spi.RuntimeView;
+import org.multios.ipc.local.RuntimeView;
 import org.multios.ipc.spi.TrustedBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceFactory;

@@ -10,7 +10,7 @@ import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.QuotaLedger;
 
 /**
  * A bundle as the mechanisms see it: access decided at open by the policy in force then,

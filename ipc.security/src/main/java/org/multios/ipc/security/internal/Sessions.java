@@ -10,7 +10,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.QuotaLedger;
 import org.osgi.framework.Bundle;
 
 /**

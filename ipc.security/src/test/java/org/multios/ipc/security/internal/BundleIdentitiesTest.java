@@ -12,7 +12,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ProcessKind;
-import org.multios.ipc.spi.LocalIdentity;
+import org.multios.ipc.local.LocalIdentity;
 
 class BundleIdentitiesTest {
     private static final BundleFacts CLIENT = bundle("file:/opt/ipc/client.jar", "com.example.client");

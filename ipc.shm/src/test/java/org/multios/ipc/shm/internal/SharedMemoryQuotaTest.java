@@ -25,9 +25,9 @@ import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
-import org.multios.ipc.spi.LocalIdentity;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /** The mechanism used directly with a caller whose quotas are limited. */
 class SharedMemoryQuotaTest {

@@ -3,7 +3,6 @@ package org.multios.ipc.sync.internal;
 import java.util.Map;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
@@ -26,7 +25,7 @@ final class SyncComponents {
     }
 
     /** Semaphores, mutexes and conditions as a mechanism; stopping closes every handle. */
-    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
+    @Component(service = {}, immediate = true, configurationPid = { PlatformConfiguration.WAIT_PID, PlatformConfiguration.LIMITS_PID })
     @IpcMechanism("sync")
     public static final class Sync extends DelegatingProvider<SyncService> {
         private final SyncMechanism mechanism;
@@ -60,7 +59,7 @@ final class SyncComponents {
     }
 
     /** Events as a mechanism; stopping closes every handle. */
-    @Component(service = {}, immediate = true, configurationPid = { WaitStrategy.CONFIGURATION_PID, PlatformConfiguration.LIMITS_PID })
+    @Component(service = {}, immediate = true, configurationPid = { PlatformConfiguration.WAIT_PID, PlatformConfiguration.LIMITS_PID })
     @IpcMechanism("event")
     public static final class Events extends DelegatingProvider<EventService> {
         private final EventMechanism mechanism;

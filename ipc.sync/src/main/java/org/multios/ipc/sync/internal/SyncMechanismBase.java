@@ -9,16 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.ObjectType;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.WaitLoop;
-import org.multios.ipc.ObjectType;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.LocalIdentity;
 import org.multios.ipc.spi.MechanismProvider;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.spi.PlatformConfiguration;
 
 /**
  * What the synchronization mechanisms share: the object store, a session per caller, and
@@ -41,7 +41,7 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         this.types = types;
         this.store = new SyncStore(environment, () -> this.environment, () -> this.defaultWaitStrategy, types);
         var self = LocalIdentity.currentProcess();
-        this.lister = new PosixCaller(self, new QuotaLedger(self.toString(), Map.of()));
+        this.lister = PosixCaller.unlimited(self);
     }
 
     /** Applies changed limits to later operations. */
@@ -50,11 +50,11 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
     }
 
     /**
-     * Applies the platform default wait strategy (PID {@value WaitStrategy#CONFIGURATION_PID}) to
+     * Applies the platform default wait strategy (PID {@value PlatformConfiguration#WAIT_PID}) to
      * objects created from now on without a strategy of their own.
      */
     public void configure(Map<String, ?> config) {
-        this.defaultWaitStrategy = WaitStrategy.fromConfiguration(config);
+        this.defaultWaitStrategy = PlatformConfiguration.waitStrategy(config);
     }
 
     /** Writes an object's own wait strategy over the platform default, if it has one. */

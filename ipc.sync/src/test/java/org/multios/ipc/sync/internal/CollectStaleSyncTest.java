@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.event.EventService;
+import org.multios.ipc.spi.ChildProcesses;
 import org.multios.ipc.spi.RecordingCaller;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
@@ -71,12 +71,9 @@ class CollectStaleSyncTest {
 
     /** Creates the objects from a child JVM and waits until it has exited. */
     private void createFromChild(String... names) throws Exception {
-        String tests = Path.of(StaleSyncCreator.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        String base = System.getProperty("ipc.child.classpath");
-        assertThat(base).as("system property ipc.child.classpath (set by the build)").isNotBlank();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", base + File.pathSeparator + tests, StaleSyncCreator.class.getName(), root.toString()));
+                "-cp", ChildProcesses.childClassPath(StaleSyncCreator.class), StaleSyncCreator.class.getName(),
+                root.toString()));
         command.addAll(List.of(names));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

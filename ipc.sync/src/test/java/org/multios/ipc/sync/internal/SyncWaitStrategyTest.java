@@ -30,6 +30,7 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.spi.KernelSleep;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.multios.ipc.spi.RecordingCaller;
 import org.multios.ipc.sync.Mutex;
 import org.multios.ipc.sync.MutexOptions;
@@ -173,7 +174,7 @@ class SyncWaitStrategyTest {
         } finally {
             other.close();
         }
-        sync().configure(java.util.Map.of(WaitStrategy.STRATEGY_KEY, "backoff:300"));
+        sync().configure(java.util.Map.of(PlatformConfiguration.WAIT_STRATEGY_KEY, "backoff:300"));
         assertThat(s.createCondition("c", 0600).waitStrategy()).isEqualTo(WaitStrategy.backoff(300));
         assertThat(s.createMutex("m", MutexOptions.DEFAULT, 0600).info().waitStrategy())
                 .contains(WaitStrategy.backoff(300));

@@ -31,9 +31,9 @@ import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalOrigin;
 import org.multios.ipc.signal.SignalRegistration;
 import org.multios.ipc.signal.SignalService;
-import org.multios.ipc.spi.LocalIdentity;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /** The real operating-system boundary: signals to child processes and to this JVM. */
 class OsSignalTest {

@@ -28,7 +28,7 @@ import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalOrigin;
 import org.multios.ipc.signal.SignalRegistration;
 import org.multios.ipc.signal.SignalService;
-import org.multios.ipc.spi.PosixCaller;
+import org.multios.ipc.local.PosixCaller;
 
 class SignalDeliveryTest {
     private final BlockingQueue<IpcProcess> terminated = new LinkedBlockingQueue<>();

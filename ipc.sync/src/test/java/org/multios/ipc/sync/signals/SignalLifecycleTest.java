@@ -24,7 +24,7 @@ import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalRegistration;
 import org.multios.ipc.signal.SignalService;
-import org.multios.ipc.spi.PosixCaller;
+import org.multios.ipc.local.PosixCaller;
 
 class SignalLifecycleTest {
     private SignalMechanism mechanism = new SignalMechanism(IpcLimits.defaults(), p -> { }, SignalSettings.defaults(),

@@ -19,7 +19,7 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalService;
-import org.multios.ipc.spi.PosixCaller;
+import org.multios.ipc.local.PosixCaller;
 
 /**
  * A signal already on its way when its number is blocked becomes pending in sending order:

@@ -18,7 +18,7 @@ import org.multios.ipc.Quota;
 import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalRegistration;
 import org.multios.ipc.signal.SignalService;
-import org.multios.ipc.spi.PosixCaller;
+import org.multios.ipc.local.PosixCaller;
 
 /**
  * Races between a registration, its process and its handler calls, each window held open by a

@@ -22,7 +22,7 @@ import org.multios.ipc.Quota;
 import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalRegistration;
 import org.multios.ipc.signal.SignalService;
-import org.multios.ipc.spi.PosixCaller;
+import org.multios.ipc.local.PosixCaller;
 
 /**
  * Seeded random rounds of one process's registrations being closed while its contexts are

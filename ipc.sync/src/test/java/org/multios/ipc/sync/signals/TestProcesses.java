@@ -13,8 +13,8 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.signal.SignalInfo;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /** Callers and waits shared by the signal tests. */
 final class TestProcesses {

@@ -36,9 +36,9 @@ import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.LocalIdentity;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /** UDP endpoints on the loopback interface. Every test is bounded by the class timeout. */
 @Timeout(30)

@@ -22,9 +22,9 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.LocalIdentity;
-import org.multios.ipc.spi.PosixCaller;
-import org.multios.ipc.spi.QuotaLedger;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
 
 /**
  * Datagrams the kernel drops because a socket's receive buffer is full are counted in its

@@ -1,4 +1,4 @@
-package org.multios.ipc.spi;
+package org.multios.ipc.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.multios.ipc.spi;
+package org.multios.ipc.local;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +12,7 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.spi.MechanismProvider;
 
 /**
  * An {@link IpcRuntime} assembled from the mechanism providers present now: the registry of

@@ -1,4 +1,4 @@
-package org.multios.ipc.spi;
+package org.multios.ipc.local;
 
 import java.util.EnumMap;
 import java.util.Map;

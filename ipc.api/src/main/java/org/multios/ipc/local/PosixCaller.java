@@ -1,5 +1,6 @@
-package org.multios.ipc.spi;
+package org.multios.ipc.local;
 
+import java.util.Map;
 import java.util.Objects;
 
 import org.multios.ipc.IpcException;
@@ -8,6 +9,8 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.CallerContext;
 
 /**
  * A {@link CallerContext} that decides access by the object's owner, group and mode alone,
@@ -22,6 +25,11 @@ public final class PosixCaller implements CallerContext {
     public PosixCaller(IpcProcess process, QuotaLedger quotas) {
         this.process = Objects.requireNonNull(process, "process");
         this.quotas = Objects.requireNonNull(quotas, "quotas");
+    }
+
+    /** A caller context for the given process without quota maxima. */
+    public static PosixCaller unlimited(IpcProcess process) {
+        return new PosixCaller(process, new QuotaLedger(process.toString(), Map.of()));
     }
 
     @Override

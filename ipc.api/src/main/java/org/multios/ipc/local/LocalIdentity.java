@@ -1,4 +1,4 @@
-package org.multios.ipc.spi;
+package org.multios.ipc.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +16,8 @@ import org.multios.ipc.ProcessKind;
  * Identities of processes on this machine, as the operating system sees them: pid, start
  * time, user and primary group. On Linux the user and group are read from the owner of
  * {@code /proc/self}, which is the effective uid and gid; elsewhere from {@code user.name}.
- * Whether a process is alive is not asked here: see ProcessLiveness in the mapped-memory layer
- * (ipc.shm), the one place of that rule.
+ * Whether a process is alive is not asked here: see ProcessLiveness in ipc.core
+ * ({@code org.multios.ipc.core.mapped}), the one place of that rule.
  */
 public final class LocalIdentity {
     private LocalIdentity() {

@@ -1,4 +1,4 @@
-package org.multios.ipc.spi;
+package org.multios.ipc.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -17,6 +17,8 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
+import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.CallerContext;
 
 class RuntimeViewTest {
     private static final IpcProcess ME = new IpcProcess(ProcessKind.BUNDLE, 3, "me", 100, 0, "alice",

@@ -1,0 +1,86 @@
+package org.multios.ipc.channels.ring;
+
+import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
+
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ObjectFileHeader;
+
+/**
+ * What a queue's and a channel's file have in common, so that QueueFile and ChannelFile keep only
+ * their own parts: the checks of the common header on open, the creator it records, the
+ * permissions a listing shows, and the counters of one message direction.
+ *
+ * <p>A direction's counters are nine longs, each on its own cache line, from its messages-in
+ * word on: messages in, messages out, bytes in, bytes out, high-water mark, waits, timeouts,
+ * errors, denials (QueueDescriptor and ChannelDescriptor draw them so).
+ */
+public final class PortFiles {
+    /** The counters of a direction in the order of their cache lines from messages in. */
+    private static final Counter[] DIRECTION = { Counter.MESSAGES_IN, Counter.MESSAGES_OUT, Counter.BYTES_IN,
+        Counter.BYTES_OUT, Counter.HIGH_WATER_MARK, Counter.WAITS, Counter.TIMEOUTS, Counter.ERRORS,
+        Counter.DENIALS };
+
+    private PortFiles() {
+    }
+
+    /**
+     * The common header of an opened file, checked: the kind, layout version and data length,
+     * and the ring (or rings) from {@code dataOffset} on.
+     *
+     * @throws IpcException CORRUPTED naming {@code what} if the file is not of this kind and layout
+     */
+    public static ObjectFileHeader verifiedHeader(MappedRegion region, ObjectType type, int layoutVersion,
+            int dataOffset, long fileLength, String what) {
+        ObjectFileHeader header = new ObjectFileHeader(region);
+        header.verify(type, layoutVersion, fileLength, what);
+        if (header.headerLength() != dataOffset || region.length() < dataOffset) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
+                    + dataOffset);
+        }
+        return header;
+    }
+
+    /** The process that created the file, as its header records it, as the file's owner. */
+    public static IpcProcess creator(ObjectFileHeader header, Permissions permissions) {
+        long pid = header.creatorPid();
+        return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, header.creatorStartMillis(),
+                permissions.owner(), Set.of(permissions.group()));
+    }
+
+    /** The object's permissions for a listing; those of no one but its creator once it is unlinked. */
+    public static Permissions listed(Supplier<Permissions> permissions, IpcProcess creator) {
+        try {
+            return permissions.get();
+        } catch (RuntimeException unlinked) {
+            return Permissions.of(creator, 0);
+        }
+    }
+
+    /**
+     * Adds the counters of one direction to {@code c} (indexed by {@link Counter#ordinal()}): the
+     * depth is the ring's if it is attached, else messages in minus out, at most {@code capacity},
+     * as the high-water mark.
+     *
+     * @param messagesIn the offset of the direction's messages-in counter
+     * @param ring       the direction's ring, null for a file only listed
+     */
+    public static void addDirection(long[] c, MappedRegion region, int messagesIn, PriorityRing ring,
+            long capacity) {
+        long[] v = new long[DIRECTION.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = region.getLongVolatile(messagesIn + (long) i * CACHE_LINE);
+            c[DIRECTION[i].ordinal()] += DIRECTION[i] == Counter.HIGH_WATER_MARK ? Math.min(capacity, v[i]) : v[i];
+        }
+        c[Counter.DEPTH.ordinal()] += ring != null ? ring.size() : Math.max(0, Math.min(capacity, v[0] - v[1]));
+    }
+}
