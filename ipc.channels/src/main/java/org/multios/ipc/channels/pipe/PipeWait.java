@@ -23,8 +23,8 @@ import org.multios.ipc.core.mapped.WaitLoop;
  * whole time slice, while a thread woken from {@code poll} is scheduled at once (as the OS
  * pipe's reader and writer are, woken in {@code read} and {@code write}). So an
  * {@link WaitStrategy.Kind#ADAPTIVE} wait of a named pipe end sleeps at once after its failed
- * attempt (measured on 2 loaded cores: about twice the throughput of probing and yielding, and
- * less CPU per write); {@link WaitStrategy.Kind#SPIN} and {@link WaitStrategy.Kind#BACKOFF} probe
+ * attempt (measured on 2 loaded cores: about twice the throughput of probing and yielding, at the
+ * same CPU per write); {@link WaitStrategy.Kind#SPIN} and {@link WaitStrategy.Kind#BACKOFF} probe
  * as they say.
  */
 final class PipeWait {
