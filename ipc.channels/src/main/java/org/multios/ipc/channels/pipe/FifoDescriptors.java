@@ -130,7 +130,11 @@ final class FifoDescriptors {
      * of a wait that spins. Call under a lease.
      */
     boolean ready(short events) {
-        return FifoCalls.poll(fifoFd, events, -1, 0) > 0;
+        int r = FifoCalls.poll(fifoFd, events, -1, 0);
+        if (r > 0) {
+            streams.ready(r);
+        }
+        return r > 0;
     }
 
     /** The FIFO's descriptor. Call under a lease. */
@@ -153,6 +157,9 @@ final class FifoDescriptors {
      */
     int await(short events, int millis) {
         int r = FifoCalls.poll(fifoFd, events, wakeFd, millis);
+        if (r > 0) {
+            streams.ready(r);
+        }
         return r < 0 ? 0 : r;
     }
 

@@ -134,6 +134,11 @@ final class FifoReader extends ReaderEnd {
     }
 
     @Override
+    boolean probesAreSystemCalls() {
+        return true;
+    }
+
+    @Override
     public int bufferSize() {
         if (!fds.acquire()) {
             return FifoCalls.DEFAULT_PIPE_SIZE;

@@ -16,7 +16,9 @@ import org.multios.ipc.core.posix.FifoCalls;
  * reads at most what it knows is there, a writer writes while it knows there is room, and they
  * ask again only when the hint runs out. The hint is no promise (another reader or writer of the
  * FIFO, in any process, may come between): an attempt that fails anyway, or finds nothing, is
- * made again natively, which tells why ({@code EAGAIN}, {@code EPIPE}, end of file). Not for
+ * made again natively, which tells why ({@code EAGAIN}, {@code EPIPE}, end of file). A
+ * {@code poll} that found the FIFO readable (or writable) leaves a hint too ({@link #ready}), so
+ * the attempt after a wake-up asks the kernel nothing more. Not for
  * concurrent use without the end's own rules: the hints are plain fields, and a lost update
  * only costs one native attempt.
  */
@@ -26,8 +28,13 @@ final class FifoStreams {
     private final FileInputStream in;
     private final FileOutputStream out;
     private final int capacity;
-    /** Bytes known to be readable (reading end) or known to fit (writing end). */
+    /**
+     * Bytes known to be readable (reading end; {@link #SOME}: at least one, how many unknown) or
+     * known to fit (writing end).
+     */
     private int hint;
+    /** A reading end's hint after {@code poll} reported the FIFO readable: bytes, count unknown. */
+    private static final int SOME = -1;
 
     private FifoStreams(int fd, FileInputStream in, FileOutputStream out, int capacity) {
         this.fd = fd;
@@ -77,12 +84,12 @@ final class FifoStreams {
      * @return the count, 0 at end of file, or the negated errno ({@code EAGAIN}: nothing now)
      */
     int read(byte[] array, int off, int len) {
-        int known = hint > 0 ? hint : depth();
-        if (known > 0) {
+        int known = hint != 0 ? hint : depth();
+        if (known != 0) {
             try {
-                int n = in.read(array, off, Math.min(len, known));
+                int n = in.read(array, off, known == SOME ? len : Math.min(len, known));
                 if (n > 0) {
-                    hint = known - n;
+                    hint = known == SOME ? 0 : known - n;
                     return n;
                 }
             } catch (IOException takenMeanwhile) {
@@ -116,6 +123,19 @@ final class FifoStreams {
         }
         hint = 0;
         return FifoCalls.write(fd, array, off, null, len);
+    }
+
+    /**
+     * {@code poll} reported {@code events} of the FIFO: readable ({@code POLLIN}: at least one
+     * byte) or writable ({@code POLLOUT}: a free page of the pipe's buffer, so room for a write of
+     * {@link FifoCalls#PIPE_BUF} bytes). Kept as the hint for the next attempt.
+     */
+    void ready(int events) {
+        if (out == null && (events & FifoCalls.POLLIN) != 0 && hint == 0) {
+            hint = SOME;
+        } else if (out != null && (events & FifoCalls.POLLOUT) != 0 && hint < FifoCalls.PIPE_BUF) {
+            hint = FifoCalls.PIPE_BUF;
+        }
     }
 
     /** The bytes in the FIFO now, 0 if that cannot be learnt. */

@@ -138,6 +138,11 @@ final class FifoWriter extends WriterEnd {
     }
 
     @Override
+    boolean probesAreSystemCalls() {
+        return true;
+    }
+
+    @Override
     public int bufferSize() {
         if (!fds.acquire()) {
             return FifoCalls.DEFAULT_PIPE_SIZE;

@@ -118,7 +118,12 @@ abstract class PipeEnd extends GuardedHandle {
     /** Starts a wait of this end: called when an attempt found nothing and the caller will wait. */
     PipeWait startWait() {
         counters.increment(Counter.WAITS);
-        return new PipeWait(waitStrategy(), spins);
+        return new PipeWait(waitStrategy(), spins, probesAreSystemCalls());
+    }
+
+    /** Whether a probe of this end's waits is a system call (see {@link PipeWait}); false: a read of memory. */
+    boolean probesAreSystemCalls() {
+        return false;
     }
 
     @Override

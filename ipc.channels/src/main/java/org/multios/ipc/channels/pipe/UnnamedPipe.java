@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.multios.ipc.Counter;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
@@ -144,7 +143,7 @@ final class UnnamedPipe implements PipeTarget {
                     ring.put(array, array == null ? 0 : off + written, buffer, n);
                     changes++;
                     written += n;
-                    counters.wrote(n);
+                    counters.wrote(n, ring.size());
                     if (readWaiters > 0) {
                         readable.signalAll();
                     }
@@ -253,7 +252,6 @@ final class UnnamedPipe implements PipeTarget {
         try {
             if (reader) {
                 readerOpen = false;
-                counters.add(Counter.DEPTH, -ring.size());
                 ring.clear();
             } else {
                 writerOpen = false;
@@ -293,7 +291,7 @@ final class UnnamedPipe implements PipeTarget {
     @Override
     public ObjectInfo info() {
         return new ObjectInfo(ObjectType.PIPE, id, Optional.empty(), creator, permissions, ring.capacity(), false,
-                counters.snapshot(-1));
+                counters.snapshot(available()));
     }
 
     @Override

@@ -312,7 +312,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     /** Counts the acquisition the step just made, unless {@link #recordOwner} will give it back. */
     private void countIfRecoverable(int token) {
         if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) == 0) {
-            count(ACQUIRED);
+            count(ACQUIRED, token);
         }
     }
 

@@ -125,7 +125,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                     return false;
                 }
                 if (region.compareAndSetInt(STATE, v, v - 1)) {
-                    count(ACQUIRED);
+                    count(ACQUIRED, token);
                     return true;
                 }
             }
@@ -153,7 +153,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                                 + ": a post would raise the value past its maximum " + max);
                     }
                     if (region.compareAndSetInt(STATE, v, v + 1)) {
-                        count(POSTED);
+                        count(POSTED, token);
                         break;
                     }
                 }

@@ -4,6 +4,8 @@ import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
 
 import java.nio.ByteOrder;
 
+import org.multios.ipc.core.mapped.ObjectFileDescriptor;
+
 /**
  * Layout of the file of a named synchronization object (semaphore, mutex, condition, event):
  * one page. After the common object header ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor})
@@ -35,8 +37,25 @@ import java.nio.ByteOrder;
  *  1024  +--------------------------------------------------------------+
  *        | counters: waits, timeouts, posts, acquisitions, contention,  |
  *        | handles now -- one long per 64-byte line                     |
+ *  1408  | (unused)                                                     |
+ *  1536  +--------------------------------------------------------------+
+ *        | counter slot 0 (192 bytes):                                  |
+ *        |   holder (long): owner word of the holding process, 0 free;  |
+ *        |   rest of its line unused                                    |
+ *        |   +64: 8 cells of 2 longs, one per step slot of the holding  |
+ *        |   handle's grant: acquisitions, posts                        |
+ *  1728  | counter slot 1 ... slot 11 (ends at 3840)                    |
+ *  3840  +--------------------------------------------------------------+
+ *        | owner and group names (common header, ObjectFileDescriptor)  |
  *  4096  +--------------------------------------------------------------+
  * </pre>
+ *
+ * Counters: the shared counters count what is counted atomically (waits, timeouts, contention,
+ * handles; acquisitions and posts of handles without a counter slot or of steps outside a step
+ * slot). A handle counts its acquisitions and posts in a counter slot of its own ({@code
+ * CounterSlots}): readers add every slot's cells, held or not, to the shared counter. The slots
+ * lie in space that layout 3 left zero, so files made before them read right (no slot held, all
+ * counts 0); a process of an older build reading a newer file misses the slots' counts.
  *
  * Semaphore: state = value, word 2 = maximum, word 3 = sleeping waiters.
  * Mutex: word 2 = options (bit 0 recursive, bit 1 robust); the state word is unused. The lock
@@ -106,6 +125,11 @@ final class SyncDescriptor {
     static final int ACQUISITIONS = WAITS + 3 * CACHE_LINE;
     static final int CONTENTION = WAITS + 4 * CACHE_LINE;
     static final int HANDLES = WAITS + 5 * CACHE_LINE;
+
+    /** The first counter slot; {@link #COUNTER_SLOT_COUNT} slots of {@link #COUNTER_SLOT_SIZE} bytes. */
+    static final int COUNTER_SLOTS = 1536;
+    static final int COUNTER_SLOT_SIZE = 3 * CACHE_LINE;
+    static final int COUNTER_SLOT_COUNT = (ObjectFileDescriptor.OWNER_OFFSET - COUNTER_SLOTS) / COUNTER_SLOT_SIZE;
 
     static final long MUTEX_WAITERS_BIT = 0x8000_0000L;
     static final int OPTION_RECURSIVE = 1;

@@ -17,6 +17,7 @@ import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
@@ -28,8 +29,9 @@ import org.multios.ipc.spi.GuardedHandle;
  * word of the object's page. Revoking the grant wakes the handle's sleepers
  * ({@link #wakeSleepers()}), which then fail with PERMISSION_DENIED.
  *
- * <p>Acquisitions and posts are added to the object's shared counters at once ({@link #count}),
- * so every handle, in any process, and {@code ipc-stat} read them exact.
+ * <p>Acquisitions and posts are counted at once ({@link #count}) in the handle's counter slot in
+ * the object's page ({@link CounterSlots}), or in the shared counters when it has none, so every
+ * handle, in any process, and {@code ipc-stat} read them exact.
  */
 abstract class SyncHandle extends GuardedHandle {
     /** A deadline that never comes. */
@@ -49,6 +51,8 @@ abstract class SyncHandle extends GuardedHandle {
     private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
     private volatile WaitStrategy waitOverride;
     private final SpinHistory spins = new SpinHistory();
+    /** This handle's counter slot in the page, or {@link CounterSlots#NONE}. */
+    private final int counterSlot;
 
     /** What {@link #count} counts. */
     static final int ACQUIRED = 0;
@@ -60,12 +64,26 @@ abstract class SyncHandle extends GuardedHandle {
         this.object = object;
         this.region = object.region();
         object.count(HANDLES, 1);
+        this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
         grant.onRevoke(this::wakeSleepers);
     }
 
-    /** Counts one acquisition or post in the object's shared counters. */
-    final void count(int kind) {
-        object.count(sharedCounter(kind), 1);
+    /**
+     * Counts one acquisition or post made in the step with {@code token}: in this handle's counter
+     * slot (plain stores: the step's token makes the cell the caller's), else in the object's
+     * shared counters.
+     */
+    final void count(int kind, int token) {
+        if (CounterSlots.owns(counterSlot, token)) {
+            CounterSlots.increment(region, counterSlot, token, kind);
+        } else {
+            object.count(sharedCounter(kind), 1);
+        }
+    }
+
+    /** This handle's counter slot, or {@link CounterSlots#NONE} (tests). */
+    int counterSlot() {
+        return counterSlot;
     }
 
     private static int sharedCounter(int kind) {
@@ -262,6 +280,7 @@ abstract class SyncHandle extends GuardedHandle {
                     closing();
                 } finally {
                     object.count(HANDLES, -1);
+                    CounterSlots.release(region, counterSlot);
                 }
                 wakeSleepers();
             } catch (Error e) {

@@ -101,8 +101,9 @@ final class SyncObject {
         long[] c = new long[Counter.values().length];
         c[Counter.WAITS.ordinal()] = region.getLongVolatile(WAITS);
         c[Counter.TIMEOUTS.ordinal()] = region.getLongVolatile(TIMEOUTS);
-        c[Counter.MESSAGES_IN.ordinal()] = region.getLongVolatile(POSTS);
-        c[Counter.MESSAGES_OUT.ordinal()] = region.getLongVolatile(ACQUISITIONS);
+        c[Counter.MESSAGES_IN.ordinal()] = region.getLongVolatile(POSTS) + CounterSlots.sum(region, SyncHandle.POSTED);
+        c[Counter.MESSAGES_OUT.ordinal()] = region.getLongVolatile(ACQUISITIONS)
+                + CounterSlots.sum(region, SyncHandle.ACQUIRED);
         c[Counter.CONTENTION.ordinal()] = region.getLongVolatile(CONTENTION);
         c[Counter.HANDLES.ordinal()] = region.getLongVolatile(HANDLES);
         c[Counter.DEPTH.ordinal()] = type == ObjectType.SEMAPHORE ? region.getIntVolatile(STATE) : 0;

@@ -6,8 +6,9 @@
  * A semaphore's {@code tryAcquire} or {@code release} and a mutex's {@code lock} are one step of
  * the handle's grant ({@link org.multios.ipc.spi.Grant#enterStep}: one compare-and-set on a slot
  * of the calling thread, given back with a release store) around one compare-and-set of the
- * shared word, and one atomic addition to the page's counter of acquisitions or posts (exact for
- * every reader, in any process); a mutex's {@code unlock} is one compare-and-set back to 0.
+ * shared word, and a plain store to the handle's own cell of acquisitions or posts in the page
+ * ({@link org.multios.ipc.sync.internal.CounterSlots}: exact for every reader, in any process,
+ * which adds every handle's cells); a mutex's {@code unlock} is one compare-and-set back to 0.
  *
  * <h2>What a holder killed with SIGKILL leaves, and how the next locker recovers</h2>
  * A mutex's lock word is 0 or the owner word of the holding OS thread (thread id, start tick,
