@@ -3,7 +3,6 @@ package org.multios.ipc.channels.channel;
 import static org.multios.ipc.channels.channel.ChannelDescriptor.*;
 
 import java.util.Optional;
-import java.util.Set;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
@@ -12,7 +11,6 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.channel.ChannelOptions;
@@ -24,6 +22,7 @@ import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 
 /**
@@ -84,8 +83,8 @@ final class ChannelFile implements PortObject {
         int slots = ChannelDescriptor.slots(options);
         int size = options.maxMessageSize();
         new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, LAYOUT_VERSION, RINGS_OFFSET,
-                dataLength(slots, size), options.mode(), self.pid(), self.startTimeMillis(),
-                System.currentTimeMillis());
+                dataLength(slots, size), options.mode(), self, System.currentTimeMillis());
+        StaleObjects.recordCreator(region, ChannelDescriptor.CREATOR, ChannelDescriptor.CREATOR_NAMESPACE);
         region.putInt(BUFFER_SIZE, options.bufferSize());
         region.putInt(MAX_MESSAGES, options.maxMessages());
         region.putInt(MAX_MESSAGE_SIZE, size);
@@ -136,9 +135,7 @@ final class ChannelFile implements PortObject {
                     + " bytes of data");
         }
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
-        long pid = header.creatorPid();
-        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
-                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
+        IpcProcess creator = ObjectDirectory.creatorOf(opened, permissions);
         return new ChannelFile(opened.inode(), name, region, mapped, directory, creator,
                 options.withMode(permissions.mode()), slots);
     }

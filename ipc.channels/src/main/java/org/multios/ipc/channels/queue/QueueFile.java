@@ -3,7 +3,6 @@ package org.multios.ipc.channels.queue;
 import static org.multios.ipc.channels.queue.QueueDescriptor.*;
 
 import java.util.Optional;
-import java.util.Set;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
@@ -12,7 +11,6 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.WaitStrategy;
@@ -24,6 +22,7 @@ import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 
 /**
@@ -72,8 +71,8 @@ final class QueueFile implements PortObject {
     static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
             WaitStrategy waitStrategy, QueueDurability durability, IpcProcess self) {
         new ObjectFileHeader(region).initialize(ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
-                ringLength(maxMessageSize, maxMessages), mode, self.pid(), self.startTimeMillis(),
-                System.currentTimeMillis());
+                ringLength(maxMessageSize, maxMessages), mode, self, System.currentTimeMillis());
+        StaleObjects.recordCreator(region, CREATOR, CREATOR_NAMESPACE);
         region.putInt(MAX_MESSAGE_SIZE, maxMessageSize);
         region.putInt(MAX_MESSAGES, maxMessages);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(waitStrategy));
@@ -119,10 +118,7 @@ final class QueueFile implements PortObject {
                         + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
             }
         }
-        Permissions permissions = ObjectDirectory.permissionsOf(opened);
-        long pid = header.creatorPid();
-        IpcProcess creator = new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid,
-                header.creatorStartMillis(), permissions.owner(), Set.of(permissions.group()));
+        IpcProcess creator = ObjectDirectory.creatorOf(opened, ObjectDirectory.permissionsOf(opened));
         return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
                 durability, group);
     }

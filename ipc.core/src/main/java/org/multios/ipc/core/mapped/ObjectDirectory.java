@@ -16,14 +16,17 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcNames;
+import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.posix.Posix;
 
 /**
@@ -448,6 +451,18 @@ public final class ObjectDirectory {
      */
     public static MappedRegion ownerRecord(Opened opened) {
         return OwnerRecords.read(opened.path().getParent(), opened.inode());
+    }
+
+    /**
+     * The IPC process that created an opened object (the bundle or program, and its OS
+     * process), read from its owner record ({@link ObjectFileHeader#creator}); unknown (pid 0)
+     * when it has none: never the one its file names, which its writers may change.
+     */
+    public static IpcProcess creatorOf(Opened opened, Permissions permissions) {
+        MappedRegion record = ownerRecord(opened);
+        return record != null ? new ObjectFileHeader(record).creator(permissions)
+                : new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, permissions.owner(),
+                        Set.of(permissions.group()));
     }
 
     /** The file's attributes now. */

@@ -2,6 +2,7 @@ package org.multios.ipc.core.mapped;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
@@ -16,7 +17,8 @@ import org.multios.ipc.ObjectInfo;
  * moved aside under a hidden name ({@link ObjectQuarantine}, so nobody opens it by name any
  * more), must be the very file judged, and is judged again there before it is deleted; otherwise
  * it is put back under its name. Files left aside by a collection that ended half-way are judged
- * the same way.
+ * the same way. A kind may keep objects whatever their creator's state: a queue or channel whose
+ * messages wait for a receiver that has not come yet.
  */
 public final class StaleObjects {
     /** Describes an object from a snapshot of its header; IpcException (CORRUPTED) for a damaged one. */
@@ -33,6 +35,7 @@ public final class StaleObjects {
     private final int creatorOffset;
     private final int namespaceOffset;
     private final Describer describer;
+    private final Predicate<ObjectInfo> kept;
 
     /**
      * @param headerLength    bytes of the header a snapshot reads
@@ -41,6 +44,16 @@ public final class StaleObjects {
      */
     public StaleObjects(ObjectDirectory directory, int headerLength, int creatorOffset, int namespaceOffset,
             Describer describer) {
+        this(directory, headerLength, creatorOffset, namespaceOffset, describer, info -> false);
+    }
+
+    /**
+     * @param kept which objects stay whatever their creator's state, judged on their description
+     *             (a queue with messages waiting)
+     */
+    public StaleObjects(ObjectDirectory directory, int headerLength, int creatorOffset, int namespaceOffset,
+            Describer describer, Predicate<ObjectInfo> kept) {
+        this.kept = kept;
         this.directory = directory;
         this.quarantine = new ObjectQuarantine(directory);
         this.headerLength = headerLength;
@@ -80,8 +93,8 @@ public final class StaleObjects {
         for (String name : directory.names()) {
             try {
                 ObjectDirectory.Opened header = directory.snapshot(name, headerLength);
-                describer.describe(name, header); // a damaged header is CORRUPTED, not judged
-                if (isStale(header, processMaps)) {
+                ObjectInfo info = describer.describe(name, header); // a damaged header is CORRUPTED, not judged
+                if (!kept.test(info) && isStale(header, processMaps)) {
                     judged.run();
                     removeIfStale(quarantine.quarantine(name), header.attributes().fileKey(), processMaps, removed);
                 }
@@ -102,7 +115,8 @@ public final class StaleObjects {
             if (judged == null || judged.equals(q.fileKey())) {
                 ObjectDirectory.Opened header = quarantine.snapshot(q, headerLength);
                 ObjectInfo info = describer.describe(q.name(), header);
-                if (header.attributes().fileKey().equals(q.fileKey()) && isStale(header, processMaps)) {
+                if (header.attributes().fileKey().equals(q.fileKey()) && !kept.test(info)
+                        && isStale(header, processMaps)) {
                     quarantine.delete(q);
                     removed.add(info);
                     return;

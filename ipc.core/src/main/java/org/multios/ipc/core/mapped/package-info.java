@@ -39,7 +39,7 @@
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("5.2.0")
+@Version("5.3.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;
