@@ -34,9 +34,10 @@
  * stops); unlinking frees the name at once while open handles keep working, as POSIX
  * {@code unlink}. What nobody unlinked is collected by {@link org.multios.ipc.IpcRuntime#collectStale()}
  * (the console's {@code ipc:gc}) once its creating process is gone for certain and no process
- * holds it: shared memory, semaphores, mutexes, condition variables, events, and queues and
- * channels in which no message waits (a receiver may not have come yet); never durable queues,
- * nor an object whose creator was not recorded. Anonymous objects are different: they go with
+ * holds it (maps its file, or has its FIFO open): shared memory, semaphores, mutexes, condition
+ * variables, events, named pipes, and queues and channels in which no message waits (a receiver
+ * may not have come yet); never durable queues, nor an object whose creator was not recorded
+ * (a file or FIFO another program made). Anonymous objects are different: they go with
  * their last handle or their creator.
  */
 @Export

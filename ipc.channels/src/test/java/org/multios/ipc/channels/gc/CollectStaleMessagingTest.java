@@ -24,6 +24,7 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.IpcRootSupport;
 import org.multios.ipc.channels.channel.ChannelMechanism;
+import org.multios.ipc.channels.pipe.PipeMechanism;
 import org.multios.ipc.channels.queue.ChildProcesses;
 import org.multios.ipc.channels.queue.MessageQueueMechanism;
 import org.multios.ipc.core.mapped.ProcessMaps;
@@ -32,7 +33,7 @@ import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.spi.RecordingCaller;
 
 /**
- * {@code ipc:gc} for queues and channels (issue #24): what a creator that is dead for certain left
+ * {@code ipc:gc} for queues, channels and named pipes (issue #24): what a creator that is dead for certain left
  * and nobody maps is removed; what a live process made, what a live process holds, and what holds
  * messages no receiver has taken yet stays. The objects are made, held and drained by child JVMs,
  * so their creator is really dead and a holder really another process. Only the maps of this JVM
@@ -49,6 +50,7 @@ class CollectStaleMessagingTest extends IpcRootSupport {
     private final Set<Long> considered = ConcurrentHashMap.newKeySet();
     private MessageQueueMechanism queueMechanism;
     private ChannelMechanism channelMechanism;
+    private PipeMechanism pipeMechanism;
     private MessageQueueService queues;
     private ChannelService channels;
 
@@ -59,6 +61,8 @@ class CollectStaleMessagingTest extends IpcRootSupport {
         considered.add(ProcessHandle.current().pid());
         queueMechanism = new MessageQueueMechanism(environment, tempDir.resolve("durable"));
         channelMechanism = new ChannelMechanism(environment);
+        pipeMechanism = new PipeMechanism(environment);
+        pipeMechanism.processes(ProcessMaps.considering(considered::contains));
         queueMechanism.maps(ProcessMaps.considering(considered::contains));
         channelMechanism.maps(ProcessMaps.considering(considered::contains));
         queues = queueMechanism.bind(RecordingCaller.osUser(1));
@@ -71,6 +75,7 @@ class CollectStaleMessagingTest extends IpcRootSupport {
         if (queueMechanism != null) {
             queueMechanism.close();
             channelMechanism.close();
+            pipeMechanism.close();
         }
     }
 
@@ -99,18 +104,23 @@ class CollectStaleMessagingTest extends IpcRootSupport {
     private List<String> collect() {
         List<ObjectInfo> removed = new ArrayList<>(queueMechanism.collectStale());
         removed.addAll(channelMechanism.collectStale());
+        removed.addAll(pipeMechanism.collectStale());
         return removed.stream().map(ObjectInfo::displayName).toList();
     }
 
     @Test
     void queuesAndChannelsOfADeadCreatorThatNobodyMapsAreRemoved() throws Exception {
-        long pid = runChild("create:queue:left", "create:channel:left-channel");
+        long pid = runChild("create:queue:left", "create:channel:left-channel", "create:pipe:left-pipe");
         ObjectInfo listed = queueMechanism.objects().stream().filter(o -> o.displayName().equals("left"))
                 .findFirst().orElseThrow();
         assertThat(listed.creator().kind()).isEqualTo(ProcessKind.OS_PROCESS);
         assertThat(listed.creator().pid()).isEqualTo(pid);
 
-        assertThat(collect()).containsExactlyInAnyOrder("left", "left-channel");
+        ObjectInfo pipe = pipeMechanism.objects().stream().filter(o -> o.displayName().equals("left-pipe"))
+                .findFirst().orElseThrow();
+        assertThat(pipe.creator().pid()).as("a FIFO's creator, from its owner record").isEqualTo(pid);
+
+        assertThat(collect()).containsExactlyInAnyOrder("left", "left-channel", "left-pipe");
 
         assertThat(root.resolve("queue/left")).doesNotExist();
         assertThat(root.resolve("channel/left-channel")).doesNotExist();
@@ -118,6 +128,8 @@ class CollectStaleMessagingTest extends IpcRootSupport {
         failsWith(IpcError.NOT_FOUND, () -> channels.open("left-channel", ChannelSide.A));
         assertThat(root.resolve(".owners/queue")).as("the owner records go with the files").isEmptyDirectory();
         assertThat(root.resolve(".owners/channel")).isEmptyDirectory();
+        assertThat(root.resolve("pipe/left-pipe")).doesNotExist();
+        assertThat(root.resolve(".owners/pipe")).isEmptyDirectory();
         assertThat(collect()).as("nothing more to collect").isEmpty();
     }
 
@@ -135,26 +147,29 @@ class CollectStaleMessagingTest extends IpcRootSupport {
 
     @Test
     void queuesAndChannelsThatALiveProcessHoldsAreKept() throws Exception {
-        runChild("create:queue:held", "create:channel:held-channel");
-        Process holder = holder("hold:queue:held", "hold:channel:held-channel");
+        runChild("create:queue:held", "create:channel:held-channel", "create:pipe:held-pipe");
+        Process holder = holder("hold:queue:held", "hold:channel:held-channel", "hold:pipe:held-pipe");
 
         assertThat(collect()).isEmpty();
         assertThat(root.resolve("queue/held")).exists();
         assertThat(root.resolve("channel/held-channel")).exists();
+        assertThat(root.resolve("pipe/held-pipe")).exists();
 
         holder.destroyForcibly();
         assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(collect()).as("collected once its last holder is gone")
-                .containsExactlyInAnyOrder("held", "held-channel");
+                .containsExactlyInAnyOrder("held", "held-channel", "held-pipe");
     }
 
     @Test
     void objectsOfALiveCreatorAreKept() {
         queues.create("mine", QueueOptions.of(64, 4)).close();
         channels.create("my-channel", ChannelOptions.ofBufferSize(4096)).close();
+        pipeMechanism.bind(RecordingCaller.osUser(1)).createNamed("my-pipe", 0600);
 
         assertThat(collect()).isEmpty();
         assertThat(root.resolve("queue/mine")).exists();
         assertThat(root.resolve("channel/my-channel")).exists();
+        assertThat(root.resolve("pipe/my-pipe")).exists();
     }
 }

@@ -11,19 +11,21 @@ import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
 
 /**
  * The other process of {@link CollectStaleMessagingTest}: a plain JVM (its IPC root from the
  * system property {@code org.multios.ipc.root}) that does what each argument
- * {@code <action>:<kind>:<name>} says, kind {@code queue} or {@code channel}, then exits:
+ * {@code <action>:<kind>:<name>} says, kind {@code queue}, {@code channel} or {@code pipe} (named),
+ * then exits:
  * <ul>
  * <li>{@code create}: creates the object (a channel through its end A) and closes it;</li>
  * <li>{@code fill}: creates it and sends one 3-byte message (a channel's goes to end B);</li>
  * <li>{@code drain}: opens it and receives one message (at end B of a channel);</li>
- * <li>{@code hold}: opens it and keeps it open: after the last argument the process prints
- * {@code holding} and waits until its standard input ends.</li>
+ * <li>{@code hold}: opens it (a pipe's reading end) and keeps it open: after the last argument
+ * the process prints {@code holding} and waits until it is killed.</li>
  * </ul>
  */
 public final class StaleObjectsChildMain {
@@ -32,9 +34,18 @@ public final class StaleObjectsChildMain {
 
     public static void main(String[] args) {
         try (IpcContext ipc = Ipc.open()) {
-            List<MessagePort> held = new ArrayList<>();
+            List<AutoCloseable> held = new ArrayList<>();
             for (String arg : args) {
                 String[] a = arg.split(":", 3);
+                if (a[1].equals("pipe")) {
+                    PipeService pipes = ipc.service(PipeService.class);
+                    if (a[0].equals("hold")) {
+                        held.add(pipes.openReader(a[2]));
+                    } else {
+                        pipes.createNamed(a[2], 0600);
+                    }
+                    continue;
+                }
                 MessagePort port = port(ipc, a[0], a[1], a[2]);
                 switch (a[0]) {
                     case "fill" -> port.send(new byte[] { 1, 2, 3 }, 0, 3, 0);
@@ -55,7 +66,7 @@ public final class StaleObjectsChildMain {
                 System.out.println("holding");
                 System.out.flush();
                 while (System.in.read() >= 0) {
-                    // until the test ends standard input or kills this process
+                    // until the test kills this process (or ends its standard input)
                 }
             }
         } catch (Throwable t) {
