@@ -165,27 +165,18 @@ public final class ProcessMaps {
                 (device & 0xff) | ((device >>> 12) & ~0xffL));
         String ino = Long.toUnsignedString(inode);
         Set<Long> pids = new TreeSet<>();
-        boolean unknown = false;
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, ProcessMaps::isPidDirectory)) {
-            for (Path dir : dirs) {
-                long pid = Long.parseLong(dir.getFileName().toString());
-                if (!considered.test(pid)) {
-                    continue;
+        boolean[] unknown = { false };
+        eachProcess(dir -> {
+            try {
+                if (maps(dir.resolve("maps"), dev, ino)) {
+                    pids.add(Long.parseLong(dir.getFileName().toString()));
                 }
-                try {
-                    if (maps(dir.resolve("maps"), dev, ino)) {
-                        pids.add(pid);
-                    }
-                } catch (NoSuchFileException ended) {
-                    // the process ended: it maps nothing
-                } catch (IOException | SecurityException unreadable) {
-                    unknown = true;
-                }
+            } catch (NoSuchFileException ended) {
+                // the process ended: it maps nothing
             }
-        } catch (IOException | DirectoryIteratorException | SecurityException e) {
-            unknown = true;
-        }
-        return new Scan(pids, unknown);
+            return false;
+        }, unknown);
+        return new Scan(pids, unknown[0]);
     }
 
     private static boolean isPidDirectory(Path p) {
