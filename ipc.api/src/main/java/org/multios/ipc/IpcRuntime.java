@@ -44,7 +44,9 @@ public interface IpcRuntime {
 
     /**
      * Removes, in every mechanism, named objects whose creating process is dead and that no
-     * process uses (the console's {@code ipc:gc}); returns what was removed.
+     * process uses (the console's {@code ipc:gc}); returns what was removed. Which kinds, and
+     * what stays whatever its creator's state, is written in the package documentation ("The
+     * life of a named object").
      */
     List<ObjectInfo> collectStale();
 }

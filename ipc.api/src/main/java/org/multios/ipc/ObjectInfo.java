@@ -10,7 +10,9 @@ import java.util.Optional;
  * @param type        kind of object
  * @param id          unique within its mechanism while the object lives
  * @param name        the name of a named object, empty for anonymous ones
- * @param creator     the process that created it
+ * @param creator     the IPC process that created it (for a named object the bundle or program
+ *                    and its OS process, read from its owner record; {@code OS_PROCESS} with
+ *                    pid 0 where none was recorded)
  * @param permissions owner, group and mode
  * @param capacity    size in bytes for segments and pipes, messages for queues and channels, the
  *                    maximum value for semaphores; 0 where it does not apply

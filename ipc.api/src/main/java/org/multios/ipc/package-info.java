@@ -26,11 +26,19 @@
  * {@link org.multios.ipc.Rights#ADMIN} unlinks it, or the machine restarts (durable queues live
  * on disk and survive that too). Closing a handle, stopping, updating or uninstalling the bundle
  * that made it, or stopping the gateway leaves it, with its contents, for the next open. Its
- * owner, group and mode are those it was created with (changed by {@code setPermissions});
- * the process that created it is recorded in its file. Unlink an object when what it carries
- * has no further use (a bundle's own scratch objects when it is uninstalled, not when it stops);
- * unlinking frees the name at once while open handles keep working, as POSIX {@code unlink}.
- * Anonymous objects are different: they go with their last handle or their creator.
+ * owner, group and mode are those it was created with (changed by {@code setPermissions}).
+ * Who created it, the bundle (or plain program) and its OS process, is recorded next to its
+ * owner in its owner record, which only the IPC root's OS user writes, and is its
+ * {@link org.multios.ipc.ObjectInfo#creator()} in listings. Unlink an object when what it
+ * carries has no further use (a bundle's own scratch objects when it is uninstalled, not when it
+ * stops); unlinking frees the name at once while open handles keep working, as POSIX
+ * {@code unlink}. What nobody unlinked is collected by {@link org.multios.ipc.IpcRuntime#collectStale()}
+ * (the console's {@code ipc:gc}) once its creating process is gone for certain and no process
+ * holds it (maps its file, or has its FIFO open): shared memory, semaphores, mutexes, condition
+ * variables, events, named pipes, and queues and channels in which no message waits (a receiver
+ * may not have come yet); never durable queues, nor an object whose creator was not recorded
+ * (a file or FIFO another program made). Anonymous objects are different: they go with
+ * their last handle or their creator.
  */
 @Export
 @Version("3.0.0")

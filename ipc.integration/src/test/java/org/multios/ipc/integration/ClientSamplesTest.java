@@ -74,6 +74,8 @@ public class ClientSamplesTest {
         awaitOccurrences(RECEIVED, 2);
         gateway.command("lb com.example.hello");
         gateway.awaitOutput("|Active     |");
+        gateway.command("ipc:object queue hello");
+        gateway.awaitOutput("creator    bundle " + bundle + " com.example.hello, pid " + gateway.process.pid());
 
         String sinceInstall = gateway.output().substring(gateway.output().indexOf("Bundle ID: "));
         assertFalse("no warning or error from the sample's life cycle:\n" + sinceInstall,

@@ -42,7 +42,10 @@ final class GatewayProcess {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         try (Stream<Path> files = Files.list(shippedConfDir())) {
             for (Path f : files.toList()) {
-                Files.copy(f, conf.resolve(f.getFileName().toString()));
+                if (!f.getFileName().toString().equals("webconsole.password")) {
+                    // not shipped: what a gateway started from the build generated for itself
+                    Files.copy(f, conf.resolve(f.getFileName().toString()));
+                }
             }
         }
         return conf;

@@ -78,6 +78,8 @@ public class GatewayProfilesTest {
             assertFalse("no Web Console in the minimal gateway: " + m.group(2), m.group(2).contains("Web Console"));
         }
         assertTrue(listing, bundles > 20);
+        assertFalse("a gateway without the Web Console keeps no password for it",
+                Files.exists(dir.resolve("conf/webconsole.password")));
 
         gateway.command("ipc:queuecreate jobs 64 4");
         gateway.awaitOutput("created queue 'jobs'");

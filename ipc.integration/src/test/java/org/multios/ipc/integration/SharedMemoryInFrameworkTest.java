@@ -146,8 +146,9 @@ public class SharedMemoryInFrameworkTest extends IpcTestSupport {
         assertEquals(FixtureBundle.SYMBOLIC_NAME, creator.name());
         assertEquals(jvm, creator.pid());
         IpcProcess recorded = opened.info().creator();
-        assertEquals("the creator read from the segment's header is this JVM", jvm, recorded.pid());
-        assertEquals(ProcessKind.OS_PROCESS, recorded.kind());
+        assertEquals("the creator read from the segment's owner record is the fixture bundle in this JVM", creator,
+                recorded);
+        assertEquals(FixtureBundle.SYMBOLIC_NAME, recorded.name());
 
         String user = osIdentity().owner().getName();
         for (SharedMemory h : List.of(created, opened)) {

@@ -40,7 +40,11 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *     1280  +---------------------------------------------------------------+
  *           | direction B->A (received at A), the same 12 lines             |
  *     2048  +---------------------------------------------------------------+
- *           | reserved; IPC owner and group of the common header            |
+ *           | creator: owner word of the creating process (long;           |
+ *           | ProcessLiveness.ownerWord), its namespaces (long)             |
+ *     2064  +---------------------------------------------------------------+
+ *           | reserved; creating IPC process, IPC owner and group of the    |
+ *           | common header                                                 |
  *     4096  +---------------------------------------------------------------+
  *           | ring A->B: PriorityRingDescriptor.length(slots, max message   |
  *           | size) bytes, padded to a page                                 |
@@ -58,7 +62,10 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * count bounds the messages: {@code maxMessages} when the options set it, else
  * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
  * Layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
- * sleeps on them ({@link org.multios.ipc.channels.ring.PriorityRing}).
+ * sleeps on them ({@link org.multios.ipc.channels.ring.PriorityRing}). The creator's owner word
+ * and namespaces (at 2048, 0 in files made before they were written, which the collector never
+ * judges) are what {@code ipc:gc} reads from the owner record to tell that the creating process
+ * is gone ({@link org.multios.ipc.core.mapped.StaleObjects}).
  */
 public final class ChannelDescriptor {
     /** Layout version of the channel header, checked on attach. */
@@ -115,6 +122,10 @@ public final class ChannelDescriptor {
 
     /** Where the first ring starts: the header length. */
     public static final int RINGS_OFFSET = PAGE_SIZE;
+    /** The creating process's owner word (long), read by the collector. */
+    public static final int CREATOR = 32 * CACHE_LINE;
+    /** The creating process's namespaces (long), read by the collector. */
+    public static final int CREATOR_NAMESPACE = CREATOR + 8;
 
     private ChannelDescriptor() {
     }

@@ -23,6 +23,7 @@ import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 
 /**
@@ -83,8 +84,8 @@ final class ChannelFile implements PortObject {
         int slots = ChannelDescriptor.slots(options);
         int size = options.maxMessageSize();
         new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, LAYOUT_VERSION, RINGS_OFFSET,
-                dataLength(slots, size), options.mode(), self.pid(), self.startTimeMillis(),
-                System.currentTimeMillis());
+                dataLength(slots, size), options.mode(), self, System.currentTimeMillis());
+        StaleObjects.recordCreator(region, ChannelDescriptor.CREATOR, ChannelDescriptor.CREATOR_NAMESPACE);
         region.putInt(BUFFER_SIZE, options.bufferSize());
         region.putInt(MAX_MESSAGES, options.maxMessages());
         region.putInt(MAX_MESSAGE_SIZE, size);
@@ -131,7 +132,7 @@ final class ChannelFile implements PortObject {
                     + " bytes of data");
         }
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
-        IpcProcess creator = PortFiles.creator(header, permissions);
+        IpcProcess creator = ObjectDirectory.creatorOf(opened, permissions);
         return new ChannelFile(opened.inode(), name, region, mapped, directory, creator,
                 options.withMode(permissions.mode()), slots);
     }

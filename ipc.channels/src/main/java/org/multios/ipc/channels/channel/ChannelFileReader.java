@@ -13,7 +13,11 @@ public final class ChannelFileReader extends NamedObjectReader {
 
     /** A snapshot of a named channel read from a copy of its header (nothing mapped, nothing written). */
     static ObjectInfo snapshot(ObjectDirectory directory, String name) {
-        ObjectDirectory.Opened header = directory.snapshot(name, ChannelDescriptor.RINGS_OFFSET);
+        return describe(directory, name, directory.snapshot(name, ChannelDescriptor.RINGS_OFFSET));
+    }
+
+    /** A snapshot of a named channel from a copy of its header ({@link ChannelDescriptor#RINGS_OFFSET} bytes). */
+    static ObjectInfo describe(ObjectDirectory directory, String name, ObjectDirectory.Opened header) {
         return ChannelFile.of(name, header, directory, header.attributes().size(), false).info(null);
     }
 }

@@ -25,6 +25,9 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.StaleObjects;
+import org.multios.ipc.channels.ring.NamedObjectReader;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -46,6 +49,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
+    private volatile ProcessMaps maps = ProcessMaps.system();
 
     /** A mechanism working in the given environment. */
     public ChannelMechanism(IpcEnvironment environment) {
@@ -108,6 +112,24 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
             all.add(c.file().info(null));
         }
         return all;
+    }
+
+    /** Makes {@link #collectStale()} consult only these processes' maps (tests). */
+    public void maps(ProcessMaps processMaps) {
+        this.maps = processMaps;
+    }
+
+    /**
+     * Removes the named channels whose creator is dead for certain, that no process maps and in
+     * which no message waits in either direction ({@link StaleObjects},
+     * {@link NamedObjectReader#holdsMessages}).
+     */
+    @Override
+    public List<ObjectInfo> collectStale() {
+        return new StaleObjects(directory, ChannelDescriptor.RINGS_OFFSET, ChannelDescriptor.CREATOR,
+                ChannelDescriptor.CREATOR_NAMESPACE,
+                (name, header) -> ChannelFileReader.describe(directory, name, header),
+                NamedObjectReader::holdsMessages).collect(maps, () -> { });
     }
 
     @Override

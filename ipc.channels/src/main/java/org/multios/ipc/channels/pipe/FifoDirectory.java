@@ -14,9 +14,12 @@ import java.util.List;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFileDescriptor;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.posix.FifoCalls;
 
 /**
@@ -26,8 +29,20 @@ import org.multios.ipc.core.posix.FifoCalls;
  * it and it is never more open than asked. The IPC root and the pipe directory are checked
  * (see {@link ObjectDirectory#verifyDirectories()}) before any FIFO is looked at; a FIFO's mode
  * and owner are changed through a descriptor of it opened without following links.
+ *
+ * <p>A FIFO has no header, so its creator writes its owner record
+ * ({@link ObjectDirectory#recordOwner}): a header page with the FIFO's owner, group, mode and
+ * creating IPC process, and at {@link #RECORD_CREATOR} the creating process's owner word
+ * ({@code ProcessLiveness.ownerWord}, long) and its namespaces (long), which {@code ipc:gc} reads
+ * to tell that the creator is gone ({@link StaleObjects#fifos}). FIFOs made before records
+ * were written, or by other programs, have none: their creator is unknown and they are kept.
  */
 final class FifoDirectory {
+    /** Offset, in a FIFO's owner record, of its creating process's owner word (long). */
+    static final int RECORD_CREATOR = ObjectFileDescriptor.OBJECT_HEADER_OFFSET;
+    /** Offset, in a FIFO's owner record, of its creating process's namespaces (long). */
+    static final int RECORD_CREATOR_NAMESPACE = RECORD_CREATOR + 8;
+
     private static final int S_IFMT = 0170000;
     private static final int S_IFIFO = 0010000;
 
@@ -63,13 +78,23 @@ final class FifoDirectory {
         return fifos;
     }
 
+    /** The collector of FIFOs whose creator is gone and that no process has open. */
+    StaleObjects stale() {
+        return StaleObjects.fifos(names, RECORD_CREATOR, RECORD_CREATOR_NAMESPACE);
+    }
+
+    /** The IPC process that created the FIFO with this inode, from its owner record (unknown without one). */
+    IpcProcess creatorOf(long inode, Permissions permissions) {
+        return names.creatorOf(inode, permissions);
+    }
+
     /**
-     * Makes the FIFO of a new named pipe.
+     * Makes the FIFO of a new named pipe, and its owner record naming {@code creator}.
      *
      * @return the FIFO's file key (device and inode)
      * @throws IpcException ALREADY_EXISTS; IO_ERROR if the operating system refuses
      */
-    Object create(String name, Permissions permissions) {
+    Object create(String name, Permissions permissions, IpcProcess creator) {
         Path p = path(name);
         names.prepareDirectories();
         int r = FifoCalls.mkfifo(p.toString());
@@ -80,7 +105,10 @@ final class FifoDirectory {
             throw new IpcException(IpcError.IO_ERROR, label(name) + ": mkfifo " + p + ": " + FifoCalls.strerror(-r));
         }
         try {
-            return apply(name, p, permissions, LinkOption.NOFOLLOW_LINKS);
+            Object fileKey = apply(name, p, permissions, LinkOption.NOFOLLOW_LINKS);
+            names.recordOwner(name, inode(name), permissions, creator,
+                    page -> StaleObjects.recordCreator(page, RECORD_CREATOR, RECORD_CREATOR_NAMESPACE));
+            return fileKey;
         } catch (RuntimeException e) {
             try {
                 Files.deleteIfExists(p);

@@ -60,9 +60,8 @@ final class NamedPipe implements PipeTarget {
         } catch (IpcException unlinked) {
             p = Permissions.of(new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, "nobody", Set.of()), 0);
         }
-        IpcProcess owner = new IpcProcess(ProcessKind.OS_PROCESS, 0, "owner of " + displayName(), 0, 0, p.owner(),
-                Set.of(p.group()));
-        return new ObjectInfo(ObjectType.PIPE, inode, name(), owner, p, FifoCalls.DEFAULT_PIPE_SIZE, true,
+        return new ObjectInfo(ObjectType.PIPE, inode, name(), directory.creatorOf(inode, p), p,
+                FifoCalls.DEFAULT_PIPE_SIZE, true,
                 counters.snapshot(0));
     }
 

@@ -11,7 +11,9 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.MechanismProvider;
 
@@ -29,6 +31,7 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
+    private volatile ProcessMaps processes = ProcessMaps.system();
     private volatile PipeHook hook;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
 
@@ -147,6 +150,24 @@ public final class PipeMechanism implements MechanismProvider<PipeService> {
                     .withWaitStrategy(defaultWaitStrategy));
         }
         return all;
+    }
+
+    /** Makes {@link #collectStale()} consult only these processes' descriptors (tests). */
+    public void processes(ProcessMaps processes) {
+        this.processes = processes;
+    }
+
+    /**
+     * Removes the named pipes whose creator is dead for certain and that no process has open
+     * ({@link StaleObjects#fifos}): a FIFO nobody has open holds no data.
+     */
+    @Override
+    public List<ObjectInfo> collectStale() {
+        List<ObjectInfo> removed = fifos.stale().collect(processes, () -> { });
+        for (ObjectInfo o : removed) {
+            unlinked(o.displayName());
+        }
+        return removed;
     }
 
     @Override

@@ -140,7 +140,7 @@ final class SessionPipeService implements PipeService {
         caller().authorize(ObjectType.PIPE, name, permissions, Rights.ADMIN);
         session.at(PipeHook.CREATING);
         Object fileKey = mechanism.holdings().creating(caller(), FifoDirectory.label(name), 0,
-                () -> fifos.create(name, permissions));
+                () -> fifos.create(name, permissions, caller().process()));
         try {
             checkObjectLimit();
         } catch (IpcException e) {

@@ -24,6 +24,9 @@ import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.StaleObjects;
+import org.multios.ipc.channels.ring.NamedObjectReader;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -57,6 +60,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
+    private volatile ProcessMaps maps = ProcessMaps.system();
 
     /**
      * A mechanism working in the given environment, with the durable root the system property
@@ -126,6 +130,24 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
             }
         }
         return all;
+    }
+
+    /** Makes {@link #collectStale()} consult only these processes' maps (tests). */
+    public void maps(ProcessMaps processMaps) {
+        this.maps = processMaps;
+    }
+
+    /**
+     * Removes the queues of the IPC root whose creator is dead for certain, that no process maps
+     * and in which no message waits ({@link StaleObjects}, {@link NamedObjectReader#holdsMessages}).
+     * Durable queues are never collected: they are made to outlive every process, and the
+     * machine's restart.
+     */
+    @Override
+    public List<ObjectInfo> collectStale() {
+        return new StaleObjects(directory, QueueDescriptor.RING_OFFSET, QueueDescriptor.CREATOR,
+                QueueDescriptor.CREATOR_NAMESPACE, (name, header) -> QueueFileReader.describe(directory, name, header),
+                NamedObjectReader::holdsMessages).collect(maps, () -> { });
     }
 
     /** The directory that holds the queue {@code name} now, or null if neither root does. */

@@ -34,7 +34,11 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           | boot id (two longs, /proc/sys/kernel/random/boot_id) |
  *           | of the boot that last used the queue: durable only   |
  *      960  +------------------------------------------------------+
- *           | reserved; IPC owner and group of the common header   |
+ *           | creator: owner word of the creating process (long;  |
+ *           | ProcessLiveness.ownerWord), its namespaces (long)    |
+ *      976  +------------------------------------------------------+
+ *           | reserved; creating IPC process, IPC owner and group  |
+ *           | of the common header                                 |
  *     4096  +------------------------------------------------------+
  *           | message ring: PriorityRingDescriptor.length(max      |
  *           | messages, max message size) bytes; with checksums in |
@@ -54,6 +58,10 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * "Checksums"), so that a message torn by a power loss is dropped with CORRUPTED instead of
  * delivered; a file of version 4 is refused (CORRUPTED naming both versions): empty such a queue
  * with the build that made it, then remove it.
+ * The creator's owner word and namespaces (at 960, 0 in files made before they were written,
+ * which the collector never judges: their creator is unknown) are what {@code ipc:gc} reads from
+ * the owner record to tell that the creating process is gone
+ * ({@link org.multios.ipc.core.mapped.StaleObjects}).
  */
 final class QueueDescriptor {
     static final int LAYOUT_VERSION = 5;
@@ -78,6 +86,10 @@ final class QueueDescriptor {
     static final int DENIALS = 12 * CACHE_LINE;
     static final int HANDLES = 13 * CACHE_LINE;
     static final int BOOT_ID = 14 * CACHE_LINE;
+    /** The creating process's owner word (long), read by the collector. */
+    static final int CREATOR = 15 * CACHE_LINE;
+    /** The creating process's namespaces (long), read by the collector. */
+    static final int CREATOR_NAMESPACE = CREATOR + 8;
 
     private QueueDescriptor() {
     }

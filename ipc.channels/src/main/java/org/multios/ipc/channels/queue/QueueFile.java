@@ -23,6 +23,7 @@ import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 
 /**
@@ -71,8 +72,8 @@ final class QueueFile implements PortObject {
     static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
             WaitStrategy waitStrategy, QueueDurability durability, IpcProcess self) {
         new ObjectFileHeader(region).initialize(ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
-                ringLength(maxMessageSize, maxMessages), mode, self.pid(), self.startTimeMillis(),
-                System.currentTimeMillis());
+                ringLength(maxMessageSize, maxMessages), mode, self, System.currentTimeMillis());
+        StaleObjects.recordCreator(region, CREATOR, CREATOR_NAMESPACE);
         region.putInt(MAX_MESSAGE_SIZE, maxMessageSize);
         region.putInt(MAX_MESSAGES, maxMessages);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(waitStrategy));
@@ -115,7 +116,7 @@ final class QueueFile implements PortObject {
                         + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
             }
         }
-        IpcProcess creator = PortFiles.creator(header, ObjectDirectory.permissionsOf(opened));
+        IpcProcess creator = ObjectDirectory.creatorOf(opened, ObjectDirectory.permissionsOf(opened));
         return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
                 durability, group);
     }

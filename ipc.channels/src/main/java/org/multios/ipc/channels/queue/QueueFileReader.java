@@ -13,7 +13,11 @@ public final class QueueFileReader extends NamedObjectReader {
 
     /** A snapshot of a named queue read from a copy of its header (nothing mapped, nothing written). */
     static ObjectInfo snapshot(ObjectDirectory directory, String name) {
-        ObjectDirectory.Opened header = directory.snapshot(name, QueueDescriptor.RING_OFFSET);
+        return describe(directory, name, directory.snapshot(name, QueueDescriptor.RING_OFFSET));
+    }
+
+    /** A snapshot of a named queue from a copy of its header ({@link QueueDescriptor#RING_OFFSET} bytes). */
+    static ObjectInfo describe(ObjectDirectory directory, String name, ObjectDirectory.Opened header) {
         return QueueFile.of(name, header, directory, header.attributes().size(), false, null).info();
     }
 }

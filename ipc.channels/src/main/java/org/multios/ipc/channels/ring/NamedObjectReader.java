@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 
+import org.multios.ipc.Counter;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
@@ -19,6 +20,15 @@ public class NamedObjectReader implements ObjectFileReader {
     protected NamedObjectReader(ObjectType type, BiFunction<ObjectDirectory, String, ObjectInfo> snapshot) {
         this.type = type;
         this.snapshot = snapshot;
+    }
+
+    /**
+     * Whether messages wait in a queue or channel, by its counters: such an object stays in a
+     * collection whoever made it ({@link org.multios.ipc.core.mapped.StaleObjects}), since its
+     * receiver may not have come yet (a program that sent and ended before the gateway read).
+     */
+    public static boolean holdsMessages(ObjectInfo info) {
+        return info.statistics().get(Counter.DEPTH) > 0;
     }
 
     @Override

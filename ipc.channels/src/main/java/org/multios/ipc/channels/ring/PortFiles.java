@@ -2,7 +2,6 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
 
-import java.util.Set;
 import java.util.function.Supplier;
 
 import org.multios.ipc.Counter;
@@ -11,7 +10,6 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
 
@@ -48,13 +46,6 @@ public final class PortFiles {
                     + dataOffset);
         }
         return header;
-    }
-
-    /** The process that created the file, as its header records it, as the file's owner. */
-    public static IpcProcess creator(ObjectFileHeader header, Permissions permissions) {
-        long pid = header.creatorPid();
-        return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, header.creatorStartMillis(),
-                permissions.owner(), Set.of(permissions.group()));
     }
 
     /** The object's permissions for a listing; those of no one but its creator once it is unlinked. */

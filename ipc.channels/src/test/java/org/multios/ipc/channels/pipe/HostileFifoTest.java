@@ -41,7 +41,7 @@ class HostileFifoTest {
     @Test
     void aFifoSwappedForASymbolicLinkWhileItsModeChangesLeavesTheTargetAlone() throws IOException {
         FifoDirectory fifos = fifos(folder.resolve("root"));
-        fifos.create("p", mine(0600));
+        fifos.create("p", mine(0600), LocalIdentity.currentProcess());
         Path precious = Files.writeString(folder.resolve("precious"), "keep");
         Files.setPosixFilePermissions(precious, PosixFilePermissions.fromString("rw-------"));
         fifos.permissionsHook(() -> {
@@ -73,7 +73,7 @@ class HostileFifoTest {
             FifoDirectory fifos = fifos(root);
 
             for (Runnable attach : new Runnable[] { () -> fifos.permissions("commands"),
-                    () -> fifos.create("mine", mine(0600)), fifos::names }) {
+                    () -> fifos.create("mine", mine(0600), LocalIdentity.currentProcess()), fifos::names }) {
                 IpcException e = catchThrowableOfType(attach::run, IpcException.class);
                 assertThat(e).as("refused").isNotNull();
                 assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED);

@@ -162,15 +162,15 @@ public final class IpcCommands {
 
     /** Objects as a table; IN and OUT count bytes for segments and pipes, messages (or posts) for the rest. */
     private static String objectTable(List<ObjectInfo> infos) {
-        Table t = new Table(new String[] { "TYPE", "NAME", "OWNER", "MODE", "SIZE", "HANDLES", "IN", "OUT" },
-                new int[] { 9, 20, 12, 9, 10, 7, 8, 8 });
+        Table t = new Table(new String[] { "TYPE", "NAME", "OWNER", "MODE", "SIZE", "HANDLES", "IN", "OUT", "CREATOR" },
+                new int[] { 9, 20, 12, 9, 10, 7, 8, 8, 40 });
         for (ObjectInfo o : infos) {
             Statistics s = o.statistics();
             boolean bytes = o.type() == ObjectType.SHARED_MEMORY || o.type() == ObjectType.PIPE;
             t.row(o.type().label(), o.displayName(), o.permissions().owner(), o.permissions().modeString(),
                     ObjectAdmin.size(o),
                     s.get(Counter.HANDLES), s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN),
-                    s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT));
+                    s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT), ObjectAdmin.creator(o.creator()));
         }
         return t.size() == 0 ? "no objects\n" : t.toString();
     }
@@ -182,7 +182,7 @@ public final class IpcCommands {
         StringBuilder s = new StringBuilder();
         s.append(o.type().label()).append(" '").append(o.displayName()).append("'\n");
         s.append("  owner      ").append(o.permissions()).append('\n');
-        s.append("  creator    ").append(o.creator()).append('\n');
+        s.append("  creator    ").append(ObjectAdmin.creator(o.creator())).append('\n');
         s.append("  capacity   ").append(ObjectAdmin.size(o)).append('\n');
         s.append("  persistent ").append(o.persistent()).append('\n');
         o.waitStrategy().ifPresent(w -> s.append("  wait       ").append(w).append('\n'));

@@ -232,7 +232,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
                     + " (" + String.format("%03o", o.permissions().mode()) + ")</td>"
                     + "<td class='num'>" + ObjectAdmin.size(o) + "</td>"
                     + num(s.get(Counter.HANDLES)) + num(s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN))
-                    + num(s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT)) + td(o.creator().name())
+                    + num(s.get(bytes ? Counter.BYTES_OUT : Counter.MESSAGES_OUT)) + td(ObjectAdmin.creator(o.creator()))
                     + "<td>" + actions(o, root, token) + "</td></tr>");
         }
         out.println("</tbody></table>");

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcObject;
+import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
@@ -107,6 +108,20 @@ public final class ObjectAdmin {
             throw new IpcException(IpcError.UNAVAILABLE, "the mechanism is not running (start " + bundle + ")");
         }
         return service;
+    }
+
+    /**
+     * Who created an object, as users read it: {@code bundle 42 com.example.hello, pid 1234} for
+     * a bundle of a gateway, {@code pid 1234 (java)} for a plain program, {@code unknown} where
+     * nothing trustworthy was recorded (an object file without an owner record).
+     */
+    public static String creator(IpcProcess p) {
+        return switch (p.kind()) {
+            case BUNDLE -> "bundle " + p.id() + " " + p.name() + ", pid " + p.pid();
+            case REMOTE -> p.toString();
+            case OS_PROCESS -> p.pid() == 0 ? "unknown"
+                    : "pid " + p.pid() + (p.name().equals("pid " + p.pid()) ? "" : " (" + p.name() + ")");
+        };
     }
 
     /**

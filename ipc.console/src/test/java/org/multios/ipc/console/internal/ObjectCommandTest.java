@@ -17,7 +17,7 @@ import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.WaitTimes;
 
-/** {@code ipc:object} shows the wait strategy of objects that have one. */
+/** {@code ipc:object} shows the wait strategy of objects that have one, and who created an object. */
 class ObjectCommandTest {
     private static final IpcProcess CREATOR = new IpcProcess(ProcessKind.OS_PROCESS, 7, "pid 7", 7, 0, "alice",
             Set.of("staff"));
@@ -33,8 +33,34 @@ class ObjectCommandTest {
         assertThat(new IpcCommands(runtime(info(ObjectType.SHARED_MEMORY))).object("shm", "q")).doesNotContain("wait ");
     }
 
+    @Test
+    void theCreatingBundleIsShownWithItsProcess() {
+        IpcProcess bundle = new IpcProcess(ProcessKind.BUNDLE, 42, "com.example.hello", 4242, 0, "alice", Set.of("staff"));
+        IpcRuntime runtime = runtime(info(ObjectType.QUEUE, bundle));
+        assertThat(new IpcCommands(runtime).object("queue", "q"))
+                .contains("creator    bundle 42 com.example.hello, pid 4242");
+        assertThat(new IpcCommands(runtime).objects())
+                .containsPattern("(?m)^TYPE +NAME .* CREATOR$")
+                .containsPattern("(?m)^queue +q .* bundle 42 com.example.hello, pid 4242$");
+    }
+
+    @Test
+    void aPlainProgramAndAnUnknownCreatorAreShownAsSuch() {
+        IpcProcess program = new IpcProcess(ProcessKind.OS_PROCESS, 99, "java", 99, 0, "alice", Set.of("staff"));
+        assertThat(new IpcCommands(runtime(info(ObjectType.QUEUE, program))).object("queue", "q"))
+                .contains("creator    pid 99 (java)");
+        assertThat(new IpcCommands(runtime(info(ObjectType.QUEUE))).object("queue", "q")).contains("creator    pid 7\n");
+        IpcProcess unknown = new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, "alice", Set.of("staff"));
+        assertThat(new IpcCommands(runtime(info(ObjectType.QUEUE, unknown))).object("queue", "q"))
+                .contains("creator    unknown");
+    }
+
     private static ObjectInfo info(ObjectType type) {
-        return new ObjectInfo(type, 1, Optional.of("q"), CREATOR, Permissions.of(CREATOR, 0600), 8, true,
+        return info(type, CREATOR);
+    }
+
+    private static ObjectInfo info(ObjectType type, IpcProcess creator) {
+        return new ObjectInfo(type, 1, Optional.of("q"), creator, Permissions.of(CREATOR, 0600), 8, true,
                 Statistics.of(new long[org.multios.ipc.Counter.values().length], WaitTimes.NONE));
     }
 
@@ -42,6 +68,7 @@ class ObjectCommandTest {
         return (IpcRuntime) Proxy.newProxyInstance(IpcRuntime.class.getClassLoader(), new Class<?>[] { IpcRuntime.class },
                 (proxy, m, args) -> switch (m.getName()) {
                     case "object" -> Optional.of(info);
+                    case "objects" -> java.util.List.of(info);
                     case "hashCode" -> 0;
                     case "equals" -> false;
                     default -> throw new UnsupportedOperationException(m.getName());

@@ -104,6 +104,12 @@ public final class MappedRegion {
         return new MappedRegion(new ByteBuffer[] { copy }, length, false, false);
     }
 
+    /** A writable region of {@code length} zero bytes in native memory, backed by no file. */
+    static MappedRegion buffer(int length) {
+        ByteBuffer b = ByteBuffer.allocateDirect(length).order(ByteOrder.nativeOrder());
+        return new MappedRegion(new ByteBuffer[] { b }, length, true, false);
+    }
+
     /** The region's length in bytes. */
     public long length() {
         return length;

@@ -16,14 +16,17 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcNames;
+import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.posix.Posix;
 
 /**
@@ -448,6 +451,49 @@ public final class ObjectDirectory {
      */
     public static MappedRegion ownerRecord(Opened opened) {
         return OwnerRecords.read(opened.path().getParent(), opened.inode());
+    }
+
+    /**
+     * The IPC process that created an opened object (the bundle or program, and its OS
+     * process), read from its owner record ({@link ObjectFileHeader#creator}); unknown (pid 0)
+     * when it has none: never the one its file names, which its writers may change.
+     */
+    public static IpcProcess creatorOf(Opened opened, Permissions permissions) {
+        return creatorIn(ownerRecord(opened), permissions);
+    }
+
+    /** The creating IPC process an owner record names; unknown (pid 0) for none. */
+    static IpcProcess creatorIn(MappedRegion record, Permissions permissions) {
+        return record != null ? new ObjectFileHeader(record).creator(permissions)
+                : new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, permissions.owner(),
+                        Set.of(permissions.group()));
+    }
+
+    /**
+     * Writes the owner record of a file of this kind that has no header of its own (a named
+     * pipe's FIFO, inode {@code inode}): a header page of this type with the file's owner, group,
+     * mode and creating process, completed by {@code fill} (the creator's owner word a collector
+     * reads), kept as object files' records are.
+     *
+     * @throws IpcException IO_ERROR if the record cannot be written
+     */
+    public void recordOwner(String name, long inode, Permissions permissions, IpcProcess creator,
+            Consumer<MappedRegion> fill) {
+        MappedRegion page = MappedRegion.buffer(ObjectFileDescriptor.PAGE_SIZE);
+        ObjectFileHeader header = new ObjectFileHeader(page);
+        header.initialize(type, 1, ObjectFileDescriptor.PAGE_SIZE, 0, permissions.mode(), creator,
+                System.currentTimeMillis());
+        header.owner(permissions.owner(), permissions.group());
+        fill.accept(page);
+        OwnerRecords.write(directory, inode, page, what(name));
+    }
+
+    /**
+     * The IPC process that created the file of this kind with inode {@code inode}, as its owner
+     * record names it; unknown (pid 0) without one.
+     */
+    public IpcProcess creatorOf(long inode, Permissions permissions) {
+        return creatorIn(OwnerRecords.read(directory, inode), permissions);
     }
 
     /** The file's attributes now. */

@@ -33,6 +33,14 @@ import java.nio.charset.StandardCharsets;
  *  |                             ...                               |
  *  +---------------------------------------------------------------+
  *  |   ...                                                         |
+ *  +-------------------------------+-------------------------------+
+ *  |  Creating IPC process kind (4)|          reserved (4)         | 3584
+ *  +-------------------------------+-------------------------------+
+ *  |            Creating IPC process id (8 bytes)                  | 3592
+ *  +---------------------------------------------------------------+
+ *  |  Creating IPC process name: length (4) + UTF-8 (up to 124)    | 3600
+ *  +---------------------------------------------------------------+
+ *  |   ...                                                         |
  *  +---------------------------------------------------------------+
  *  |  Owner: length (4) + UTF-8 name (up to 124 bytes)             | 3840
  *  +---------------------------------------------------------------+
@@ -72,7 +80,16 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * A file with no owner record (written by a program that writes none) is owned by its OS
- * owner and group, and its creator is unknown (a collection keeps it). Unlinking an object
+ * owner and group, and its creator is unknown (a collection keeps it). A named pipe's FIFO has
+ * no header: its creator writes a record all the same, a header page of this layout with no
+ * data ({@link ObjectDirectory#recordOwner}), so that its creator is known too.
+ *
+ * <p><b>Who created an object.</b> The creator pid and start time say which OS process made the
+ * object; the creating IPC process (kind {@code ProcessKind.ordinal() + 1}, id and readable name:
+ * a bundle's id and symbolic name in a gateway, the pid and command of a plain program) says which
+ * bundle in it. Listings read both from the owner record, never from the file. Files made before
+ * the creating IPC process was recorded have 0 there (those bytes were unused), and their
+ * creator is the OS process alone. Unlinking an object
  * removes its record. An operator may let the members of one OS group share a root (system
  * property {@code org.multios.ipc.sharedGroup}): they are then trusted with the records too.
  *
@@ -119,6 +136,18 @@ public final class ObjectFileDescriptor {
     public static final int MODE_OFFSET = 56;
     /** Offset of the sequence lock of the owner and group (int): even when stable, odd while written. */
     public static final int NAMES_SEQUENCE_OFFSET = 60;
+    /**
+     * Offset of the creating IPC process's kind (int): {@code ProcessKind.ordinal() + 1}, 0 when
+     * not recorded (a file made before it was).
+     */
+    public static final int CREATOR_KIND_OFFSET = 4096 - 512;
+    /** Offset of the creating IPC process's id (long): a bundle's id, an OS process's pid. */
+    public static final int CREATOR_ID_OFFSET = CREATOR_KIND_OFFSET + 8;
+    /**
+     * Offset of the creating IPC process's readable name (a bundle's symbolic name): an int
+     * length, then up to {@link #NAME_BYTES} bytes of UTF-8, cut at a character boundary.
+     */
+    public static final int CREATOR_NAME_OFFSET = CREATOR_KIND_OFFSET + 16;
     /** Offset of the IPC owner's name: an int length, then up to {@link #NAME_BYTES} bytes of UTF-8. */
     public static final int OWNER_OFFSET = 4096 - 256;
     /** Offset of the IPC group's name, laid out as the owner's. */

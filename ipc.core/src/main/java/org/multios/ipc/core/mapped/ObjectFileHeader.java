@@ -5,11 +5,15 @@ import static org.multios.ipc.core.mapped.ObjectFileDescriptor.*;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ProcessKind;
 
 /**
  * Reads and writes the common header ({@link ObjectFileDescriptor}) of an object file through a
@@ -57,6 +61,55 @@ public final class ObjectFileHeader {
         region.putBytes(MAGIC_OFFSET + 4, MAGIC, 4, 4);
         VarHandle.releaseFence();
         region.putBytes(MAGIC_OFFSET, MAGIC, 0, 4);
+    }
+
+    /**
+     * Writes every common field, the creating IPC process (its OS process, and which bundle or
+     * program in it) included.
+     *
+     * @param headerLength a multiple of {@link ObjectFileDescriptor#PAGE_SIZE}
+     */
+    public void initialize(ObjectType type, int objectLayoutVersion, int headerLength, long dataLength, int mode,
+            IpcProcess creator, long createdAtMillis) {
+        region.putLong(CREATOR_ID_OFFSET, creator.id());
+        byte[] name = cutName(creator.name());
+        region.putBytes(CREATOR_NAME_OFFSET + 4, name, 0, name.length);
+        region.putInt(CREATOR_NAME_OFFSET, name.length);
+        region.putInt(CREATOR_KIND_OFFSET, creator.kind().ordinal() + 1);
+        initialize(type, objectLayoutVersion, headerLength, dataLength, mode, creator.pid(),
+                creator.startTimeMillis(), createdAtMillis);
+    }
+
+    /**
+     * The IPC process that created the object, as this header records it: the bundle (or
+     * program) with its id and name, in the OS process of the creator pid and start time; for a
+     * header that records only the OS process, that process (kind OS_PROCESS, "pid N"). Read
+     * it from an owner record ({@link ObjectDirectory#ownerRecord}), not from a file its
+     * writers may change.
+     *
+     * @param permissions the object's owner and group, taken as the creator's user and group
+     */
+    public IpcProcess creator(Permissions permissions) {
+        long pid = creatorPid();
+        Set<String> groups = Set.of(permissions.group());
+        int kind = region.length() >= CREATOR_NAME_OFFSET + 4 + NAME_BYTES ? region.getInt(CREATOR_KIND_OFFSET) : 0;
+        String name = kind > 0 && kind <= ProcessKind.values().length ? name(CREATOR_NAME_OFFSET) : null;
+        if (name == null) {
+            return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, creatorStartMillis(),
+                    permissions.owner(), groups);
+        }
+        return new IpcProcess(ProcessKind.values()[kind - 1], region.getLong(CREATOR_ID_OFFSET), name, pid,
+                creatorStartMillis(), permissions.owner(), groups);
+    }
+
+    /** A name's UTF-8 bytes, cut to at most {@link ObjectFileDescriptor#NAME_BYTES} at a character boundary. */
+    private static byte[] cutName(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(b.length, NAME_BYTES);
+        while (n < b.length && n > 0 && (b[n] & 0xC0) == 0x80) {
+            n--; // b[n] continues a character that starts before it
+        }
+        return Arrays.copyOf(b, n);
     }
 
     /**

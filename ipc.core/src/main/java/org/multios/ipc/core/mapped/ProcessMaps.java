@@ -22,7 +22,9 @@ import java.util.function.LongPredicate;
  * (another user's, an undumpable one, no file descriptor left) is not seen, so a caller that
  * collects unused files asks {@link #mayMap}, which counts "unknown" as "in use", and only where
  * {@link #supported()}: not where {@code /proc} hides other users' processes. Processes of other
- * PID namespaces are never seen.
+ * PID namespaces are never seen. A file nobody maps but processes hold open (a FIFO, which cannot
+ * be mapped) is found the same way among their open descriptors ({@code /proc/<pid>/fd}):
+ * {@link #mayHoldOpen}.
  */
 public final class ProcessMaps {
     private static final ProcessMaps SYSTEM = new ProcessMaps(Path.of("/proc"), pid -> true);
@@ -84,6 +86,65 @@ public final class ProcessMaps {
         return scan.unknown || !scan.pids.isEmpty();
     }
 
+    /**
+     * Whether some process may hold the file of this device and inode open now: one with a
+     * descriptor of it ({@code /proc/<pid>/fd}, each followed to its file), or one whose
+     * descriptors could not be read for any reason but its having ended, or {@code /proc} could
+     * not be listed.
+     */
+    public boolean mayHoldOpen(long device, long inode) {
+        boolean[] unknown = { false };
+        boolean held = eachProcess(dir -> {
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir.resolve("fd"))) {
+                for (Path fd : fds) {
+                    try {
+                        Map<String, Object> a = Files.readAttributes(fd, "unix:dev,ino");
+                        if (((Number) a.get("dev")).longValue() == device && ((Number) a.get("ino")).longValue() == inode) {
+                            return true;
+                        }
+                    } catch (NoSuchFileException closed) {
+                        // closed meanwhile, or a descriptor of a deleted file: not this one
+                    }
+                }
+                return false;
+            } catch (NoSuchFileException ended) {
+                return false;
+            }
+        }, unknown);
+        return held || unknown[0];
+    }
+
+    /** A test on one process's directory under {@code /proc}. */
+    @FunctionalInterface
+    private interface ProcessTest {
+        boolean test(Path processDirectory) throws IOException;
+    }
+
+    /**
+     * Whether the test holds for some considered process; sets {@code unknown[0]} when a process,
+     * or {@code /proc}, could not be read.
+     */
+    private boolean eachProcess(ProcessTest test, boolean[] unknown) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, ProcessMaps::isPidDirectory)) {
+            for (Path dir : dirs) {
+                if (!considered.test(Long.parseLong(dir.getFileName().toString()))) {
+                    continue;
+                }
+                try {
+                    if (test.test(dir)) {
+                        return true;
+                    }
+                } catch (IOException | DirectoryIteratorException | SecurityException | UnsupportedOperationException
+                        unreadable) {
+                    unknown[0] = true;
+                }
+            }
+        } catch (IOException | DirectoryIteratorException | SecurityException e) {
+            unknown[0] = true;
+        }
+        return false;
+    }
+
     /** Device ({@code st_dev}) and inode of the file the path leads to, or null if it cannot be read. */
     private static long[] identity(Path file) {
         try {
@@ -104,27 +165,18 @@ public final class ProcessMaps {
                 (device & 0xff) | ((device >>> 12) & ~0xffL));
         String ino = Long.toUnsignedString(inode);
         Set<Long> pids = new TreeSet<>();
-        boolean unknown = false;
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, ProcessMaps::isPidDirectory)) {
-            for (Path dir : dirs) {
-                long pid = Long.parseLong(dir.getFileName().toString());
-                if (!considered.test(pid)) {
-                    continue;
+        boolean[] unknown = { false };
+        eachProcess(dir -> {
+            try {
+                if (maps(dir.resolve("maps"), dev, ino)) {
+                    pids.add(Long.parseLong(dir.getFileName().toString()));
                 }
-                try {
-                    if (maps(dir.resolve("maps"), dev, ino)) {
-                        pids.add(pid);
-                    }
-                } catch (NoSuchFileException ended) {
-                    // the process ended: it maps nothing
-                } catch (IOException | SecurityException unreadable) {
-                    unknown = true;
-                }
+            } catch (NoSuchFileException ended) {
+                // the process ended: it maps nothing
             }
-        } catch (IOException | DirectoryIteratorException | SecurityException e) {
-            unknown = true;
-        }
-        return new Scan(pids, unknown);
+            return false;
+        }, unknown);
+        return new Scan(pids, unknown[0]);
     }
 
     private static boolean isPidDirectory(Path p) {

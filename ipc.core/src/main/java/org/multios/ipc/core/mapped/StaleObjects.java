@@ -1,22 +1,40 @@
 package org.multios.ipc.core.mapped;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
+import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Statistics;
+import org.multios.ipc.WaitTimes;
+import org.multios.ipc.core.posix.FifoCalls;
 
 /**
  * Garbage collection of the named objects of one kind: removes those whose creating process is
  * dead for certain ({@link ProcessLiveness}; never one created in other PID or time namespaces,
- * nor one whose creator was not recorded) and that no process may map ({@link ProcessMaps#mayMap},
- * by device and inode: a process whose maps cannot be read counts as mapping it). The creator is
- * read from the object's owner record, which those who may only write the file cannot change.
- * What is removed is what was proven unused at the moment of removal: an object judged stale is
- * moved aside under a hidden name ({@link ObjectQuarantine}, so nobody opens it by name any
- * more), must be the very file judged, and is judged again there before it is deleted; otherwise
- * it is put back under its name. Files left aside by a collection that ended half-way are judged
- * the same way.
+ * nor one whose creator was not recorded) and that no process holds: for an object file, no
+ * process may map it ({@link ProcessMaps#mayMap}); for a named pipe's FIFO, no process may have
+ * it open ({@link ProcessMaps#mayHoldOpen}); in both, by device and inode, and a process that
+ * cannot be read counts as holding it. The creator is read from the object's owner record, which
+ * those who may only write the file cannot change. What is removed is what was proven unused at
+ * the moment of removal: an object judged stale is moved aside under a hidden name
+ * ({@link ObjectQuarantine}, so nobody opens it by name any more), must be the very file judged,
+ * and is judged again there before it is deleted; otherwise it is put back under its name. Files
+ * left aside by a collection that ended half-way are judged the same way. A kind may keep
+ * objects whatever their creator's state: a queue or channel whose messages wait for a receiver
+ * that has not come yet.
  */
 public final class StaleObjects {
     /** Describes an object from a snapshot of its header; IpcException (CORRUPTED) for a damaged one. */
@@ -27,12 +45,23 @@ public final class StaleObjects {
 
     private static final ProcessLiveness LIVENESS = ProcessLiveness.system();
 
+    /** What a collection read of one object: its identity, its owner record (or null) and its description. */
+    private record Candidate(Object fileKey, long device, long inode, MappedRegion record, ObjectInfo info) {
+    }
+
+    /** How a kind's objects are read and when they count as held. */
+    private interface Reader {
+        Candidate read(Path file, String name) throws IOException;
+
+        boolean mayBeHeld(ProcessMaps processes, Candidate c);
+    }
+
     private final ObjectQuarantine quarantine;
     private final ObjectDirectory directory;
-    private final int headerLength;
     private final int creatorOffset;
     private final int namespaceOffset;
-    private final Describer describer;
+    private final Reader reader;
+    private final Predicate<ObjectInfo> kept;
 
     /**
      * @param headerLength    bytes of the header a snapshot reads
@@ -41,12 +70,74 @@ public final class StaleObjects {
      */
     public StaleObjects(ObjectDirectory directory, int headerLength, int creatorOffset, int namespaceOffset,
             Describer describer) {
+        this(directory, headerLength, creatorOffset, namespaceOffset, describer, info -> false);
+    }
+
+    /**
+     * @param kept which objects stay whatever their creator's state, judged on their description
+     *             (a queue with messages waiting)
+     */
+    public StaleObjects(ObjectDirectory directory, int headerLength, int creatorOffset, int namespaceOffset,
+            Describer describer, Predicate<ObjectInfo> kept) {
+        this(directory, creatorOffset, namespaceOffset, new Reader() {
+            @Override
+            public Candidate read(Path file, String name) {
+                ObjectDirectory.Opened header = directory.snapshot(file, name, headerLength);
+                ObjectInfo info = describer.describe(name, header); // a damaged header is CORRUPTED, not judged
+                return new Candidate(header.attributes().fileKey(), header.device(), header.inode(),
+                        ObjectDirectory.ownerRecord(header), info);
+            }
+
+            @Override
+            public boolean mayBeHeld(ProcessMaps processes, Candidate c) {
+                return processes.mayMap(c.device(), c.inode());
+            }
+        }, kept);
+    }
+
+    private StaleObjects(ObjectDirectory directory, int creatorOffset, int namespaceOffset, Reader reader,
+            Predicate<ObjectInfo> kept) {
         this.directory = directory;
         this.quarantine = new ObjectQuarantine(directory);
-        this.headerLength = headerLength;
         this.creatorOffset = creatorOffset;
         this.namespaceOffset = namespaceOffset;
-        this.describer = describer;
+        this.reader = reader;
+        this.kept = kept;
+    }
+
+    /**
+     * The collector of the FIFOs in a directory of named pipes: a FIFO has no header, so its
+     * creator is read from the owner record its creator wrote ({@link ObjectDirectory#recordOwner});
+     * a FIFO without one (made by another program) is kept.
+     *
+     * @param creatorOffset   where that record holds the creator's owner word (long)
+     * @param namespaceOffset where it holds the creator's namespaces (long)
+     */
+    public static StaleObjects fifos(ObjectDirectory directory, int creatorOffset, int namespaceOffset) {
+        return new StaleObjects(directory, creatorOffset, namespaceOffset, new Reader() {
+            @Override
+            public Candidate read(Path file, String name) throws IOException {
+                PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!a.isOther()) {
+                    throw new IpcException(IpcError.CORRUPTED, directory.type().label() + " '" + name + "': " + file
+                            + " is not a FIFO");
+                }
+                Map<String, Object> id = Files.readAttributes(file, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+                long inode = ((Number) id.get("ino")).longValue();
+                MappedRegion record = OwnerRecords.read(directory.directory(), inode);
+                Permissions permissions = ObjectDirectory.permissionsOf(a);
+                ObjectInfo info = new ObjectInfo(directory.type(), inode, Optional.of(name),
+                        ObjectDirectory.creatorIn(record, permissions), permissions,
+                        FifoCalls.DEFAULT_PIPE_SIZE, true,
+                        Statistics.of(new long[Counter.values().length], WaitTimes.NONE));
+                return new Candidate(a.fileKey(), ((Number) id.get("dev")).longValue(), inode, record, info);
+            }
+
+            @Override
+            public boolean mayBeHeld(ProcessMaps processes, Candidate c) {
+                return processes.mayHoldOpen(c.device(), c.inode());
+            }
+        }, info -> false);
     }
 
     /**
@@ -62,7 +153,7 @@ public final class StaleObjects {
     /**
      * Removes the stale objects and describes what it removed.
      *
-     * @param processMaps who may map a file (nothing is removed where it is not supported)
+     * @param processMaps who may map or hold open a file (nothing is removed where it is not supported)
      * @param judged      called when an object has been judged stale, before it is moved aside (tests)
      */
     public List<ObjectInfo> collect(ProcessMaps processMaps, Runnable judged) {
@@ -79,13 +170,12 @@ public final class StaleObjects {
         }
         for (String name : directory.names()) {
             try {
-                ObjectDirectory.Opened header = directory.snapshot(name, headerLength);
-                describer.describe(name, header); // a damaged header is CORRUPTED, not judged
-                if (isStale(header, processMaps)) {
+                Candidate c = reader.read(directory.path(name), name);
+                if (isStale(c, processMaps)) {
                     judged.run();
-                    removeIfStale(quarantine.quarantine(name), header.attributes().fileKey(), processMaps, removed);
+                    removeIfStale(quarantine.quarantine(name), c.fileKey(), processMaps, removed);
                 }
-            } catch (IpcException e) {
+            } catch (IpcException | IOException e) {
                 // gone, corrupted or changing meanwhile: not proven unused
             }
         }
@@ -100,24 +190,29 @@ public final class StaleObjects {
             List<ObjectInfo> removed) {
         try {
             if (judged == null || judged.equals(q.fileKey())) {
-                ObjectDirectory.Opened header = quarantine.snapshot(q, headerLength);
-                ObjectInfo info = describer.describe(q.name(), header);
-                if (header.attributes().fileKey().equals(q.fileKey()) && isStale(header, processMaps)) {
+                Candidate c = reader.read(q.path(), q.name());
+                if (c.fileKey().equals(q.fileKey()) && isStale(c, processMaps)) {
                     quarantine.delete(q);
-                    removed.add(info);
+                    removed.add(c.info());
                     return;
                 }
             }
-        } catch (IpcException notProven) {
+        } catch (NoSuchFileException gone) {
+            return;
+        } catch (IpcException | IOException notProven) {
             // kept
         }
         quarantine.restore(q);
     }
 
-    /** Whether an object's recorded creator is dead for certain and no process may map its file. */
-    private boolean isStale(ObjectDirectory.Opened header, ProcessMaps processMaps) {
-        MappedRegion r = ObjectDirectory.ownerRecord(header);
-        return r != null && LIVENESS.isOwnerDead(r.getLong(creatorOffset), r.getLong(namespaceOffset))
-                && !processMaps.mayMap(header.device(), header.inode());
+    /**
+     * Whether an object is not kept by its kind, its recorded creator is dead for certain and no
+     * process may hold it.
+     */
+    private boolean isStale(Candidate c, ProcessMaps processMaps) {
+        MappedRegion r = c.record();
+        return !kept.test(c.info()) && r != null
+                && LIVENESS.isOwnerDead(r.getLong(creatorOffset), r.getLong(namespaceOffset))
+                && !reader.mayBeHeld(processMaps, c);
     }
 }

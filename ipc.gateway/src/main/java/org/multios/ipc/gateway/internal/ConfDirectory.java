@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.osgi.framework.BundleActivator;
@@ -18,17 +19,22 @@ import org.slf4j.LoggerFactory;
  * {@code conf/} next to the gateway jar or next to its folder. File Install reads the
  * choice as the system property {@code felix.fileinstall.dir}, which the framework consults when its own properties lack it.
  * It then gives the Web Console its password ({@link WebConsolePassword}), also before the Web
- * Console starts.
+ * Console starts; a gateway without the Web Console (the minimal one) keeps no password.
  */
 public final class ConfDirectory implements BundleActivator {
     /** File Install's property naming the folder it watches. */
     static final String PROPERTY = "felix.fileinstall.dir";
+    /** The Felix Web Console's bundle. */
+    private static final String WEB_CONSOLE = "org.apache.felix.webconsole";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfDirectory.class);
 
     @Override
     public void start(BundleContext context) {
-        WebConsolePassword.install(context, choose(context));
+        Path conf = choose(context);
+        if (Arrays.stream(context.getBundles()).anyMatch(b -> WEB_CONSOLE.equals(b.getSymbolicName()))) {
+            WebConsolePassword.install(context, conf);
+        }
     }
 
     private static Path choose(BundleContext context) {

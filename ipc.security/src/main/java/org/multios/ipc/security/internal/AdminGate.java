@@ -87,7 +87,12 @@ final class AdminGate {
                 && p.access().rights(caller, f, o.type(), o.name().get(), o.permissions()) != Rights.NONE;
     }
 
+    /**
+     * Whether the process made the object: the same kind and id in the same OS process (pid and
+     * start time), since a named object records the bundle that made it and bundle ids repeat
+     * across gateways and restarts.
+     */
     private static boolean isCreator(ObjectInfo object, IpcProcess process) {
-        return object.creator().kind() == process.kind() && object.creator().id() == process.id();
+        return object.creator().equals(process);
     }
 }

@@ -16,7 +16,6 @@ import org.multios.ipc.Limit;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
 import org.multios.ipc.shm.SharedMemoryService;
@@ -169,7 +168,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
                 () -> directory.create(name, length, permissions, region -> {
                     new ObjectFileHeader(region).initialize(ObjectType.SHARED_MEMORY,
                             SegmentDescriptor.LAYOUT_VERSION, SegmentDescriptor.DATA_OFFSET, size,
-                            permissions.mode(), self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+                            permissions.mode(), self, System.currentTimeMillis());
                     StaleObjects.recordCreator(region, SegmentDescriptor.CREATOR_OFFSET,
                             SegmentDescriptor.CREATOR_NAMESPACE_OFFSET);
                 }));
@@ -264,16 +263,9 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
                     + SegmentDescriptor.DATA_OFFSET);
         }
-        IpcProcess creator = creatorOf(header, ObjectDirectory.permissionsOf(opened));
+        IpcProcess creator = ObjectDirectory.creatorOf(opened, ObjectDirectory.permissionsOf(opened));
         return new Segment(opened.inode(), name, region, header.dataLength(), directory, opened.attributes().fileKey(),
                 creator, null, () -> { });
-    }
-
-
-    private static IpcProcess creatorOf(ObjectFileHeader header, Permissions permissions) {
-        long pid = header.creatorPid();
-        return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, header.creatorStartMillis(),
-                permissions.owner(), Set.of(permissions.group()));
     }
 
     // ------------------------------------------------------------------ limits and quotas

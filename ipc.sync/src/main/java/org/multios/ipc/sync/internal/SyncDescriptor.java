@@ -44,9 +44,11 @@ import org.multios.ipc.core.mapped.ObjectFileDescriptor;
  *        |   rest of its line unused                                    |
  *        |   +64: 8 cells of 2 longs, one per step slot of the holding  |
  *        |   handle's grant: acquisitions, posts                        |
- *  1728  | counter slot 1 ... slot 11 (ends at 3840)                    |
- *  3840  +--------------------------------------------------------------+
- *        | owner and group names (common header, ObjectFileDescriptor)  |
+ *  1728  | counter slot 1 ... slot 9 (ends at 3456)                     |
+ *  3456  | (unused)                                                     |
+ *  3584  +--------------------------------------------------------------+
+ *        | creating IPC process, owner and group names (common header,  |
+ *        | ObjectFileDescriptor)                                        |
  *  4096  +--------------------------------------------------------------+
  * </pre>
  *
@@ -129,7 +131,7 @@ final class SyncDescriptor {
     /** The first counter slot; {@link #COUNTER_SLOT_COUNT} slots of {@link #COUNTER_SLOT_SIZE} bytes. */
     static final int COUNTER_SLOTS = 1536;
     static final int COUNTER_SLOT_SIZE = 3 * CACHE_LINE;
-    static final int COUNTER_SLOT_COUNT = (ObjectFileDescriptor.OWNER_OFFSET - COUNTER_SLOTS) / COUNTER_SLOT_SIZE;
+    static final int COUNTER_SLOT_COUNT = (ObjectFileDescriptor.CREATOR_KIND_OFFSET - COUNTER_SLOTS) / COUNTER_SLOT_SIZE;
 
     static final long MUTEX_WAITERS_BIT = 0x8000_0000L;
     static final int OPTION_RECURSIVE = 1;

@@ -18,7 +18,6 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
 import org.multios.ipc.core.mapped.CreateRule;
@@ -125,7 +124,7 @@ final class SyncStore {
         ObjectDirectory dir = directory(type);
         ObjectDirectory.Opened opened = dir.open(name, SyncDescriptor.FILE_LENGTH);
         String what = type.label() + " '" + name + "'";
-        ObjectFileHeader header = verified(opened, type, opened.region().length(), what);
+        verified(opened, type, opened.region().length(), what);
         Permissions permissions = ObjectDirectory.permissionsOf(opened);
         Grant grant = caller.authorize(type, name, permissions, requested);
         if (grant.rights() == Rights.NONE) {
@@ -141,7 +140,7 @@ final class SyncStore {
         }
         options.check(opened.region(), what); // after access is granted: its options are no secret then
         return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir,
-                creatorOf(header, permissions), null), grant);
+                ObjectDirectory.creatorOf(opened, permissions), null), grant);
     }
 
     /**
@@ -154,9 +153,9 @@ final class SyncStore {
 
     private static ObjectInfo describe(ObjectDirectory dir, ObjectType type, String name, ObjectDirectory.Opened copy,
             ToLongFunction<MappedRegion> capacity) {
-        ObjectFileHeader header = verified(copy, type, copy.attributes().size(), type.label() + " '" + name + "'");
+        verified(copy, type, copy.attributes().size(), type.label() + " '" + name + "'");
         SyncObject object = new SyncObject(type, copy.inode(), name, copy.region(), dir,
-                creatorOf(header, ObjectDirectory.permissionsOf(copy)), null);
+                ObjectDirectory.creatorOf(copy, ObjectDirectory.permissionsOf(copy)), null);
         return object.info(capacity.applyAsLong(copy.region()));
     }
 
@@ -169,12 +168,6 @@ final class SyncStore {
             throw new IpcException(IpcError.CORRUPTED, what + " is shorter than one page");
         }
         return header;
-    }
-
-    private static IpcProcess creatorOf(ObjectFileHeader header, Permissions permissions) {
-        long pid = header.creatorPid();
-        return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, header.creatorStartMillis(),
-                permissions.owner(), Set.of(permissions.group()));
     }
 
     /** Removes a named object; returns its inode so that the quota it held can be given back. */
@@ -214,7 +207,7 @@ final class SyncStore {
     private void header(MappedRegion region, ObjectType type, int mode, IpcProcess self) {
         region.putInt(SyncDescriptor.WAIT_STRATEGY, WaitLoop.word(defaultWaitStrategy.get()));
         new ObjectFileHeader(region).initialize(type, SyncDescriptor.LAYOUT_VERSION, SyncDescriptor.FILE_LENGTH, 0, mode,
-                self.pid(), self.startTimeMillis(), System.currentTimeMillis());
+                self, System.currentTimeMillis());
         StaleObjects.recordCreator(region, SyncDescriptor.CREATOR, SyncDescriptor.CREATOR_NAMESPACE);
     }
 }
