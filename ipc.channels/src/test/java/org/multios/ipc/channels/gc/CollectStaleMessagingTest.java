@@ -25,7 +25,7 @@ import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.IpcRootSupport;
 import org.multios.ipc.channels.channel.ChannelMechanism;
 import org.multios.ipc.channels.pipe.PipeMechanism;
-import org.multios.ipc.channels.queue.ChildProcesses;
+import org.multios.ipc.spi.ChildProcesses;
 import org.multios.ipc.channels.queue.MessageQueueMechanism;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.queue.MessageQueueService;
