@@ -117,8 +117,10 @@ public class GatewayProfilesTest {
         assertTrue(quiet, quiet.contains("INFO ipc.audit - policy change: policy in force"));
         gateway.stop();
 
+        // HTTP with the gateway (by configuration): SPI Fly, which logs through java.util.logging, registers Jetty's providers
         gateway = GatewayProcess.start(tmp.newFolder("again").toPath(), Path.of(System.getProperty("ipc.gateway.jar")),
-                "-D" + GatewayProcess.LOG_LEVEL + "=info", "-Dfelix.fileinstall.dir=" + dir.resolve("conf"));
+                "-D" + GatewayProcess.LOG_LEVEL + "=info", "-Dfelix.fileinstall.dir=" + dir.resolve("conf"),
+                "-Dorg.multios.ipc.gateway.http.start=eager");
         gateway.command("echo console-is-ready");
         gateway.awaitOutput("console-is-ready\n");
         String loud = gateway.output();
