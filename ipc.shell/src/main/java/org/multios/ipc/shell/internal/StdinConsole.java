@@ -24,8 +24,9 @@ import org.osgi.service.component.annotations.Reference;
  * The gateway's console on standard input, in place of Gogo shell's (which keeps every line it
  * ran): on when the framework property {@value #PROPERTY} is {@code true} (the gateway sets it).
  * It reads its first line once every bundle up to the framework's start level is active (the
- * launcher starts them after the framework), so that lines piped in at launch find every command and bundle. At the end of standard input the console ends
- * and the gateway keeps running, as a service.
+ * launcher starts them after the framework), so that lines piped in at launch find every command
+ * and bundle. At the end of standard input the console ends and the gateway keeps running, as a
+ * service.
  */
 @Component(immediate = true)
 public final class StdinConsole {
