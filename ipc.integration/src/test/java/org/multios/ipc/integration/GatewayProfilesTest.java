@@ -123,6 +123,7 @@ public class GatewayProfilesTest {
                 "-Dorg.multios.ipc.gateway.http.start=eager");
         gateway.command("echo console-is-ready");
         gateway.awaitOutput("console-is-ready\n");
+        gateway.awaitOutput("Started Jetty"); // at the HTTP start level, which the framework may reach after the console
         String loud = gateway.output();
         assertTrue("turned up, the bundles' INFO lines show:\n" + loud, loud.contains("INFO org.multios.ipc.security"));
         assertTrue("java.util.logging's lines come through SLF4J:\n" + loud,
