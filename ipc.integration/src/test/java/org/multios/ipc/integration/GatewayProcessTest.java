@@ -6,10 +6,19 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,11 +32,15 @@ import org.multios.ipc.IpcEnvironment;
 
 /**
  * The gateway jar run as README says, in a child JVM: at a console its {@code lb} shows every
- * bundle active; as a service, with standard input closed, it stays up until SIGTERM and then
+ * bundle active but the HTTP service and the Web Console, which start when the first connection
+ * reaches the HTTP port and answer it; as a service, with standard input closed, it stays up until SIGTERM and then
  * stops its bundles cleanly.
  */
 public class GatewayProcessTest {
-    private static final Pattern BUNDLE_LINE = Pattern.compile("^\\s*(\\d+)\\|(\\w+)\\s*\\|.*$", Pattern.MULTILINE);
+    private static final Pattern LB_LINE = Pattern.compile("^\\s*\\d+\\|(\\w+)\\s*\\|\\s*\\d+\\|([^(|]+)", Pattern.MULTILINE);
+    /** The bundles that start at the first connection to the HTTP port. */
+    private static final Set<String> HTTP = Set.of("Apache Felix Http Jetty", "Apache Felix Web Management Console",
+            "Apache Felix Inventory");
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
@@ -50,23 +63,54 @@ public class GatewayProcessTest {
         }
     }
 
-    @Test(timeout = 120_000)
-    public void consoleListsEveryBundleActive() throws Exception {
-        gateway = start(ProcessBuilder.Redirect.PIPE);
-        try (OutputStream in = gateway.getOutputStream()) {
-            in.write("lb\nstop 0\n".getBytes(StandardCharsets.UTF_8));
+    @Test(timeout = 180_000)
+    public void consoleListsEveryBundleActiveAndHttpStartsAtItsFirstConnection() throws Exception {
+        int port = GatewayProcess.freePort();
+        GatewayProcess g = GatewayProcess.start(workDir, "-Dorg.osgi.service.http.port=" + port);
+        try {
+            g.awaitOutput("HTTP service and Web Console start at the first connection to");
+            Map<String, String> before = bundleStates(g);
+            before.forEach((name, state) -> assertEquals(name + " in:\n" + before, HTTP.contains(name) ? "Resolved" : "Active", state));
+            assertTrue("the IPC bundles are there:\n" + before, before.containsKey("MultiOS IPC Security"));
+            assertTrue("lb listed the gateway's bundles:\n" + before, before.size() > 10);
+
+            // the first connection to the port is answered by the Web Console's login, then by /metrics
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(90)).build();
+            assertEquals("without a login", 401, http.send(metrics, HttpResponse.BodyHandlers.ofString()).statusCode());
+            String password = Files.readString(workDir.resolve("conf").resolve("webconsole.password")).strip();
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(metrics, (n, v) -> true)
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(scrape.body(), 200, scrape.statusCode());
+            assertTrue(scrape.body(), scrape.body().contains("# TYPE "));
+
+            Map<String, String> after = bundleStates(g);
+            after.forEach((name, state) -> assertEquals(name + " in:\n" + after, "Active", state));
+            assertTrue(after.keySet().containsAll(HTTP));
+        } finally {
+            g.stop();
         }
-        assertTrue("the gateway stops on 'stop 0'", gateway.waitFor(60, TimeUnit.SECONDS));
-        String out = Files.readString(output);
-        assertTrue("shows the Gogo prompt:\n" + out, out.contains("g! "));
-        Matcher m = BUNDLE_LINE.matcher(out);
-        int bundles = 0;
+    }
+
+    /** Each bundle's state by name, from an 'lb' at the console. */
+    private static Map<String, String> bundleStates(GatewayProcess g) throws Exception {
+        int from = g.output().length();
+        g.command("lb");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String listing = g.output().substring(from);
+        while (!listing.contains("SLF4J Simple Provider")) { // the last line of the listing
+            assertTrue("lb answered:\n" + listing, System.nanoTime() < deadline);
+            Thread.sleep(50);
+            listing = g.output().substring(from);
+        }
+        Map<String, String> states = new TreeMap<>();
+        Matcher m = LB_LINE.matcher(listing);
         while (m.find()) {
-            bundles++;
-            assertEquals("bundle " + m.group(1) + " state in:\n" + out, "Active", m.group(2));
+            states.put(m.group(2).strip(), m.group(1));
         }
-        assertTrue("lb listed the gateway's bundles:\n" + out, bundles > 10);
-        assertTrue("the IPC bundles are there:\n" + out, out.contains("MultiOS IPC Security"));
+        return states;
     }
 
     @Test(timeout = 120_000)

@@ -119,10 +119,13 @@ public class GatewayProfilesTest {
         assertTrue(quiet, quiet.contains("INFO ipc.audit - policy change: policy in force"));
         gateway.stop();
 
+        // HTTP with the gateway (by configuration): SPI Fly, which logs through java.util.logging, registers Jetty's providers
         gateway = GatewayProcess.start(tmp.newFolder("again").toPath(), Path.of(System.getProperty("ipc.gateway.jar")),
-                "-D" + GatewayProcess.LOG_LEVEL + "=info", "-Dfelix.fileinstall.dir=" + dir.resolve("conf"));
+                "-D" + GatewayProcess.LOG_LEVEL + "=info", "-Dfelix.fileinstall.dir=" + dir.resolve("conf"),
+                "-Dorg.multios.ipc.gateway.http.start=eager");
         gateway.command("echo console-is-ready");
         gateway.awaitOutput("console-is-ready\n");
+        gateway.awaitOutput("Started Jetty"); // at the HTTP start level, which the framework may reach after the console
         String loud = gateway.output();
         assertTrue("turned up, the bundles' INFO lines show:\n" + loud, loud.contains("INFO org.multios.ipc.security"));
         assertTrue("java.util.logging's lines come through SLF4J:\n" + loud,

@@ -2,6 +2,7 @@ package org.multios.ipc.bench.gateway;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public class GatewayStartup {
     public long startToReadyConsole() throws Exception {
         Path output = work.resolve("output.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> options = List.of("-Dorg.multios.ipc.root=" + work.resolve("ipc"), "-Dorg.osgi.service.http.port=0");
+        List<String> options = List.of("-Dorg.multios.ipc.root=" + work.resolve("ipc"), "-Dorg.osgi.service.http.port=" + freePort());
         Path script = jarFolder().resolve(runtime);
         ProcessBuilder start;
         if (!runtime.endsWith(".jar") && Files.isRegularFile(script)) {
@@ -118,6 +119,16 @@ public class GatewayStartup {
             List<Long> sorted = residentKiB.stream().sorted().toList();
             System.out.printf("%n%s: resident memory at a ready console, median of %d starts: %.1f MiB%n", runtime,
                     sorted.size(), sorted.get(sorted.size() / 2) / 1024.0);
+        }
+    }
+
+    /**
+     * A port free now, for the HTTP service: a fixed port, as a gateway has, so that the gateway
+     * starts its HTTP service at the first connection (with port 0 it starts it at once).
+     */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 

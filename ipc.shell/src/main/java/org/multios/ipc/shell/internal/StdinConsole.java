@@ -13,6 +13,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -21,9 +23,10 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The gateway's console on standard input, in place of Gogo shell's (which keeps every line it
  * ran): on when the framework property {@value #PROPERTY} is {@code true} (the gateway sets it).
- * It reads its first line once every bundle is active (the launcher starts them after the
- * framework), so that lines piped in at launch find every command and bundle. At the end of standard input the console ends
- * and the gateway keeps running, as a service.
+ * It reads its first line once every bundle up to the framework's start level is active (the
+ * launcher starts them after the framework), so that lines piped in at launch find every command
+ * and bundle. At the end of standard input the console ends and the gateway keeps running, as a
+ * service.
  */
 @Component(immediate = true)
 public final class StdinConsole {
@@ -62,10 +65,16 @@ public final class StdinConsole {
         whenStarted.bundleChanged(null); // every bundle may have started already
     }
 
-    /** Whether the launcher has started every bundle (fragments are never active). */
+    /**
+     * Whether every bundle at or below the framework's start level is active (fragments never
+     * are; a bundle above it, such as the gateway's HTTP service until its first connection,
+     * starts later or never).
+     */
     private static boolean everyBundleActive(BundleContext context) {
+        int level = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
         for (Bundle b : context.getBundles()) {
-            if (b.getState() != Bundle.ACTIVE && b.getHeaders("").get(Constants.FRAGMENT_HOST) == null) {
+            if (b.getState() != Bundle.ACTIVE && b.getHeaders("").get(Constants.FRAGMENT_HOST) == null
+                    && b.adapt(BundleStartLevel.class).getStartLevel() <= level) {
                 return false;
             }
         }
