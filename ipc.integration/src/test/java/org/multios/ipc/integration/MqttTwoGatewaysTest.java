@@ -3,8 +3,16 @@ package org.multios.ipc.integration;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +26,8 @@ import org.multios.ipc.mqtt.test.Mosquitto;
  * Two gateways in two JVMs exchange messages through one real Mosquitto (TLS and a password):
  * gateway A's queue {@code outbox} is published by an MQTT bridge configured by a file, gateway B's
  * bridge delivers the topic into its queue {@code inbox}, each message at its priority; {@code
- * ipc:mqtt} shows both bridges connected with their counts. A bridge is a caller of its own: a
+ * ipc:mqtt} and gateway A's Web Console page {@code /system/console/mqtt} show the bridges connected
+ * with their counts. A bridge is a caller of its own: a
  * rule denying the ipc.mqtt bundle a queue keeps a bridge of that queue from starting.
  */
 public class MqttTwoGatewaysTest {
@@ -45,7 +54,8 @@ public class MqttTwoGatewaysTest {
     public void twoGatewaysExchangeQueueMessagesThroughOneBroker() throws Exception {
         assumeTrue("Debian's mosquitto, mosquitto-clients and openssl are not installed", Mosquitto.available());
         broker = Mosquitto.start(tmp.newFolder("broker").toPath());
-        a = start(tmp.newFolder("a").toPath(), "default.user=\"\"");
+        int httpPort = GatewayProcess.freePort();
+        a = start(tmp.newFolder("a").toPath(), "default.user=\"\"", "-Dorg.osgi.service.http.port=" + httpPort);
         b = start(tmp.newFolder("b").toPath(), "rules=[\"deny bundle:*;name=ipc.mqtt rw queue:secret\"]");
         a.command("ipc:queuecreate outbox 256 16");
         a.awaitOutput("created queue 'outbox'");
@@ -72,6 +82,9 @@ public class MqttTwoGatewaysTest {
         a.awaitOutput("sent 2 received 0 dropped 0");
         b.awaitOutput("sent 0 received 2 dropped 0");
         assertTrue(a.output(), a.output().matches("(?s).*gw-a\\s+connected\\s+" + broker.sslUri() + ".*"));
+        String page = bridgePage(a, httpPort);
+        assertTrue(page, page.contains("<tr data-client='gw-a'><td>gw-a</td><td class='state-connected'>connected</td><td>"
+                + broker.sslUri() + "</td>"));
 
         b.command("ipc:queuecreate secret 256 16");
         b.awaitOutput("created queue 'secret'");
@@ -96,10 +109,41 @@ public class MqttTwoGatewaysTest {
                 "mappings=[\"" + mapping + "\"]"));
     }
 
-    private static GatewayProcess start(Path dir, String security) throws Exception {
+    /**
+     * The Web Console's MQTT page of a gateway, fetched with the login it generated, once it answers
+     * 200 (the HTTP service and the page come up in their own time).
+     */
+    private static String bridgePage(GatewayProcess g, int port) throws Exception {
+        Path password = g.dir.resolve("conf").resolve("webconsole.password");
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(password)) {
+                String login = "admin:" + Files.readString(password).strip();
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/system/console/mqtt"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                                    login.getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return r.body();
+                    }
+                    last = r.statusCode() + " " + r.body();
+                } catch (IOException notYet) {
+                    last = notYet.toString();  // the HTTP service is not listening yet
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("/system/console/mqtt never answered 200: " + last + "\n" + g.output());
+    }
+
+    private static GatewayProcess start(Path dir, String security, String... jvmOptions) throws Exception {
         Files.write(Files.createDirectories(dir.resolve("conf")).resolve("org.multios.ipc.security.cfg"),
                 List.of(security));
-        GatewayProcess g = GatewayProcess.start(dir);
+        GatewayProcess g = GatewayProcess.start(dir, jvmOptions);
         g.awaitOutput("guarding net mechanism");
         return g;
     }

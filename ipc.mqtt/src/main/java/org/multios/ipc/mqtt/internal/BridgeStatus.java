@@ -7,6 +7,7 @@ package org.multios.ipc.mqtt.internal;
  * @param broker      the broker URI
  * @param state       where the connection stands
  * @param queued      messages waiting in the store queue now
+ * @param inFlight    messages handed to the broker and not yet acknowledged (records of the in-flight queue)
  * @param stored      outbound messages taken into the store queue since the start
  * @param sent        outbound messages the broker acknowledged
  * @param received    inbound messages delivered into their objects
@@ -17,7 +18,7 @@ package org.multios.ipc.mqtt.internal;
  * @param connections connections made to the broker
  * @param lastError   why the last connection ended or attempt failed; empty if none did
  */
-public record BridgeStatus(String client, String broker, BridgeState state, int queued, long stored, long sent,
+public record BridgeStatus(String client, String broker, BridgeState state, int queued, int inFlight, long stored, long sent,
         long received, long dropped, long duplicates, long malformed, long oversized, long connections,
         String lastError) {
 

@@ -160,7 +160,7 @@ public final class MqttBridge implements AutoCloseable {
     /** What the bridge is doing and has counted. */
     public BridgeStatus status() {
         return new BridgeStatus(settings.clientId(), settings.brokerUri().toString(), connector.state(),
-                queued(), counters.stored.sum(), counters.sent.sum(), counters.received.sum(), counters.dropped(),
+                queued(), inFlight.size(), counters.stored.sum(), counters.sent.sum(), counters.received.sum(), counters.dropped(),
                 counters.duplicates.sum(), counters.malformed.sum(), counters.oversized.sum(),
                 counters.connections.sum(), connector.lastError());
     }

@@ -86,6 +86,27 @@ class MosquittoBridgeTest extends BridgeTestSupport {
     }
 
     @Test
+    void aWebSocketBrokerUriCarriesMessagesBothWays() throws Exception {
+        MessageQueue in = queue("from-broker", 16);
+        MessageQueue out = queue("to-broker", 16);
+        MqttBridge bridge = bridge("broker.uri", broker.wsUri(), "client.id", "gw-ws", "username", Mosquitto.USER,
+                "password", Mosquitto.PASSWORD, "mappings", new String[] {"queue from-broker in test/ws/in 1",
+                    "queue to-broker out test/ws/out 1"});
+        awaitConnected(bridge);
+        assertThat(bridge.status().broker()).startsWith("ws://");
+        Process sub = broker.subscribe("-i", "tool-sub-ws", "-t", "test/ws/out", "-q", "1", "-C", "1");
+        broker.awaitLog("tool-sub-ws 1 test/ws/out", 20);
+
+        send(out, "over-websocket", 5);
+        assertThat(sub.waitFor(20, TimeUnit.SECONDS)).as("mosquitto_sub got the message").isTrue();
+        assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                .contains("ipc-priority:5").contains("ipc-bridge:gw-ws").endsWith("|over-websocket");
+        broker.publish("-t", "test/ws/in", "-q", "1", "-m", "back-over-websocket");
+        assertThat(receive(in)).isEqualTo("back-over-websocket@0");
+        assertThat(bridge.status().sent()).isEqualTo(1);
+    }
+
+    @Test
     void hostileInboundMessagesAreCountedAndDroppedWithoutHarm() throws Exception {
         MessageQueue in = queue("from-broker", 16);
         MqttBridge bridge = bridge(append(tls("gw-b", "queue from-broker in test/in 1"), "max.message.size", "64"));

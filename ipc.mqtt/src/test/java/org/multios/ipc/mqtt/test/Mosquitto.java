@@ -41,6 +41,7 @@ public final class Mosquitto implements AutoCloseable {
     private final int port;
     private final int tlsPort;
     private final int certPort;
+    private final int wsPort;
     private final List<String> logLines = new ArrayList<>();
     private volatile Process broker;
     private volatile Thread reader;
@@ -50,6 +51,7 @@ public final class Mosquitto implements AutoCloseable {
         this.port = freePort();
         this.tlsPort = freePort();
         this.certPort = freePort();
+        this.wsPort = freePort();
     }
 
     /** Whether Debian's mosquitto and its clients and openssl are installed (.ci/run installs them). */
@@ -112,6 +114,14 @@ public final class Mosquitto implements AutoCloseable {
                 "keyfile " + dir.resolve("server.key"),
                 "require_certificate true",
                 "use_identity_as_username true",
+                // MQTT over WebSocket (libwebsockets, linked into Debian's mosquitto). Mosquitto 2.0.11
+                // counts only its own listening sockets: with websockets listeners alone it exits with
+                // "Unable to start any listening sockets"; beside the listeners above it runs.
+                "listener " + wsPort + " 127.0.0.1",
+                "protocol websockets",
+                "socket_domain ipv4",
+                "allow_anonymous false",
+                "password_file " + passwords,
                 ""));
     }
 
@@ -234,6 +244,11 @@ public final class Mosquitto implements AutoCloseable {
     /** ssl://127.0.0.1:{@link #tlsPort()}. */
     public String sslUri() {
         return "ssl://127.0.0.1:" + tlsPort;
+    }
+
+    /** ws://127.0.0.1:port of the plain WebSocket listener (passwords, as {@link #tcpUri()}). */
+    public String wsUri() {
+        return "ws://127.0.0.1:" + wsPort;
     }
 
     /** The PEM file of the CA that signed the broker's certificate. */
