@@ -87,9 +87,24 @@ public abstract class GuardedHandle implements IpcObject {
      * @return the CORRUPTED to throw
      */
     protected final IpcException fault(Error e) {
-        IpcException c = mappingFault(e);
+        IpcException c = ownFault(e);
         if (c == null) {
             throw e;
+        }
+        return c;
+    }
+
+    /**
+     * For a thread that serves several handles and met a fault after an operation returned
+     * (HotSpot may deliver a fault of a mapped access late, at the thread's next call into the
+     * VM): if {@code e} is a fault of this handle's mapping, the handle closes as at
+     * {@link #fault} and the CORRUPTED is returned; otherwise null, and the handle is untouched
+     * (the fault was another mapping's).
+     */
+    public final IpcException ownFault(Error e) {
+        IpcException c = mappingFault(e);
+        if (c == null) {
+            return null;
         }
         if (corrupted == null) {
             corrupted = c; // before closing, so that woken waiters report it; racing faults tell the same

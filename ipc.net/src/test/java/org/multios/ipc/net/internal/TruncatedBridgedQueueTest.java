@@ -112,6 +112,46 @@ class TruncatedBridgedQueueTest extends NetTestSupport {
         assertThat(escaped.get()).as("no Error escaped the worker").isNull();
     }
 
+    /**
+     * Bridge workers are shared by every connection of a bridge server, so a late fault that
+     * surfaces in one may be another object's: the connection's handle stays open and the
+     * operation's reply (here the message it took) goes out.
+     */
+    @Test
+    void aFaultOfAnotherObjectsMappingInAWorkerLeavesTheHandleOpenAndTheMessageDelivered() throws Exception {
+        IpcContext ctx = context();
+        MessageQueueService queues = ctx.service(MessageQueueService.class);
+        MessageQueue local = queues.create("healthy", QueueOptions.of(128, 64).withMode(0666));
+        local.send(new byte[] { 7 }, 0, 1, 1);
+        NetService net = ctx.service(NetService.class);
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        AtomicReference<Throwable> escaped = new AtomicReference<>();
+        try (Bridge bridge = net.exportQueue("healthy", Endpoint.tcp(0), OPEN);
+                MessageQueue remote = net().openRemoteQueue(bridge.endpoint(), "healthy", ConnectOptions.DEFAULTS)) {
+            ((BridgeServer) bridge).hooks(new BridgeHooks() {
+                @Override
+                public void beforeReply(int op, int id) {
+                    if (op == BridgeDescriptor.OP_RECEIVE && worker.compareAndSet(null, Thread.currentThread())) {
+                        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> escaped.set(e));
+                        // the file of the exported queue is whole: the fault is another mapping's
+                        throw new InternalError("a fault occurred in a recent unsafe memory access operation in "
+                                + "compiled Java code");
+                    }
+                }
+            });
+
+            byte[] into = new byte[128];
+            MessageInfo info = new MessageInfo();
+            assertThat(remote.receive(into, 0, 128, info, Duration.ofSeconds(20))).isEqualTo(1);
+            assertThat(into[0]).isEqualTo((byte) 7);
+            remote.send(new byte[] { 8 }, 0, 1, 1);
+            assertThat(local.receive(into, 0, 128, info, Duration.ofSeconds(20))).isEqualTo(1);
+            assertThat(into[0]).isEqualTo((byte) 8);
+        }
+        assertThat(worker.get()).as("a worker ran the RECEIVE").isNotNull();
+        assertThat(escaped.get()).as("no Error escaped the worker").isNull();
+    }
+
     private void truncate(String queue) {
         try (FileChannel ch = FileChannel.open(root.resolve("queue").resolve(queue), StandardOpenOption.WRITE)) {
             ch.truncate(0);

@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.net.internal.stream.OutputBudget;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.wire.Frame;
@@ -184,8 +185,7 @@ final class BridgeConnection {
      */
     private void faulted(BridgeRequest r, Error e) {
         r.finish();
-        IpcException why = faults.caught(e, bridge.exportedType().label() + " '" + bridge.exportedName()
-                + "' (the handle of " + bridge + " for " + peer.process() + ")");
+        IpcException why = faults.caught(e, handleName(), operations.port());
         if (faults.isCorrupted()) {
             operations.closePort();
         }
@@ -206,7 +206,11 @@ final class BridgeConnection {
             return;
         }
         BridgeReply reply = operations.run(r);
-        bridge.hooks().beforeReply(frame.type(), id);
+        try {
+            bridge.hooks().beforeReply(frame.type(), id);
+        } catch (Error e) {
+            reply = afterOperation(r, reply, e);
+        }
         if (reply.carriesMessage() && r.isCancelled()) {
             messageReplies.putBack(reply.frame());
             if (reply.custody() != null) {
@@ -215,6 +219,33 @@ final class BridgeConnection {
             reply = BridgeReply.cancelled(id);
         }
         answer(r, reply);
+    }
+
+    /**
+     * An Error surfaced after the operation produced its reply, before it went out: a fault of
+     * another object's mapping leaves the operation's reply standing (the message taken is
+     * delivered, not lost); a fault of the handle's own mapping closes it and is answered.
+     */
+    private BridgeReply afterOperation(BridgeRequest r, BridgeReply reply, Error e) {
+        IpcException why = faults.caught(e, handleName(), operations.port());
+        if (!faults.isCorrupted() && MappedFault.isMappedAccessFault(e)) {
+            return reply;
+        }
+        if (faults.isCorrupted()) {
+            operations.closePort();
+        }
+        if (reply.carriesMessage()) {
+            messageReplies.putBack(reply.frame());
+            if (reply.custody() != null) {
+                reply.custody().unreserve();
+            }
+        }
+        return BridgeReply.error(r.id(), why, 0, 0);
+    }
+
+    private String handleName() {
+        return bridge.exportedType().label() + " '" + bridge.exportedName() + "' (the handle of " + bridge + " for "
+                + peer.process() + ")";
     }
 
     /** Sends a request's one reply; a message that cannot go out is put back. */

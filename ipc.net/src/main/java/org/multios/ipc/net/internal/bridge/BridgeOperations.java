@@ -100,6 +100,11 @@ final class BridgeOperations {
         };
     }
 
+    /** The peer's handle; null before OPEN. */
+    MessagePort port() {
+        return port;
+    }
+
     /** Closes the peer's handle (after a mapping fault). */
     void closePort() {
         MessagePort p = port;

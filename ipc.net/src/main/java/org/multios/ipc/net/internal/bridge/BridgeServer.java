@@ -101,7 +101,8 @@ public final class BridgeServer implements Bridge, ClosingHandle {
         AtomicInteger threads = new AtomicInteger();
         int max = Math.min(shared.settings().bridgeWorkers(), 2 * options.maxConnections() + 8);
         this.workers = new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "ipc-net-bridge-" + id + "-" + threads.incrementAndGet());
+            Thread t = new Thread(() -> WorkerFaults.runSurvivingLateFaults(r),
+                    "ipc-net-bridge-" + id + "-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
