@@ -3,6 +3,8 @@ package org.multios.ipc.channels.gc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -159,6 +161,18 @@ class CollectStaleMessagingTest extends IpcRootSupport {
         assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(collect()).as("collected once its last holder is gone")
                 .containsExactlyInAnyOrder("held", "held-channel", "held-pipe");
+    }
+
+    @Test
+    void aQueueThatAProcessHasOpenButNotMappedYetIsKept() throws Exception {
+        runChild("create:queue:opening");
+        // what an opener holds between open() and its mapping: the file's descriptor, no mapping
+        try (FileChannel opening = FileChannel.open(root.resolve("queue/opening"), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            assertThat(collect()).isEmpty();
+            assertThat(root.resolve("queue/opening")).exists();
+        }
+        assertThat(collect()).as("collected once its descriptor is closed").containsExactly("opening");
     }
 
     @Test
