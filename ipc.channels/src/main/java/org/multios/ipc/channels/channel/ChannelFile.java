@@ -269,7 +269,8 @@ final class ChannelFile implements PortObject {
     }
 
     private void add(long[] c, ChannelSide receiver) {
-        PortFiles.addDirection(c, region, direction(receiver) + MESSAGES_IN, ring(receiver), slots);
+        PortFiles.addDirection(c, region, direction(receiver) + MESSAGES_IN, ring(receiver),
+                ChannelDescriptor.ringOffset(receiver, slots, options.maxMessageSize()), slots);
         c[Counter.HANDLES.ordinal()] += Math.max(0, region.getIntVolatile(ChannelDescriptor.handles(receiver)));
     }
 }

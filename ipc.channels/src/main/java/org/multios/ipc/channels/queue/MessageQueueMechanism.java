@@ -27,6 +27,7 @@ import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.channels.ring.NamedObjectReader;
+import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -145,7 +146,10 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
      */
     @Override
     public List<ObjectInfo> collectStale() {
-        return new StaleObjects(directory, QueueDescriptor.RING_OFFSET, QueueDescriptor.CREATOR,
+        // the copy reaches the ring's controls: messages waiting are read from the ring, which a
+        // sender killed before it counted its message leaves right (PortFiles.addDirection)
+        return new StaleObjects(directory, QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.ENTRIES_OFFSET,
+                QueueDescriptor.CREATOR,
                 QueueDescriptor.CREATOR_NAMESPACE, (name, header) -> QueueFileReader.describe(directory, name, header),
                 NamedObjectReader::holdsMessages).collect(maps, () -> { });
     }

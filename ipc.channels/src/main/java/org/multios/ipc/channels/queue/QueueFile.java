@@ -239,7 +239,7 @@ final class QueueFile implements PortObject {
     /** A snapshot of identity, permissions and counters. */
     ObjectInfo info() {
         long[] c = new long[Counter.values().length];
-        PortFiles.addDirection(c, region, MESSAGES_IN, ring, maxMessages);
+        PortFiles.addDirection(c, region, MESSAGES_IN, ring, RING_OFFSET, maxMessages);
         c[Counter.HANDLES.ordinal()] = Math.max(0, region.getLongVolatile(HANDLES));
         return new ObjectInfo(ObjectType.QUEUE, id, name(), creator, PortFiles.listed(this::permissions, creator),
                 maxMessages, true, Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);

@@ -136,6 +136,11 @@ final class QueueHandle extends RingPort implements MessageQueue {
 
     @Override
     public QueueRegistration register(QueueListener listener) {
+        return register(listener, null);
+    }
+
+    /** {@link #register(QueueListener)} with a test hook its thread runs before each wait (or null). */
+    QueueRegistration register(QueueListener listener, Runnable beforeWait) {
         if (listener == null) {
             throw IpcException.invalidArgument(file.displayName() + ": listener must not be null");
         }
@@ -151,7 +156,7 @@ final class QueueHandle extends RingPort implements MessageQueue {
                             + ProcessLiveness.ownerId(holder) + ")");
                 }
             }
-            QueueWatcher w = new QueueWatcher(this, listener, region, me);
+            QueueWatcher w = new QueueWatcher(this, listener, region, me, beforeWait);
             watcher = w;
             return w.start();
         }
@@ -159,9 +164,14 @@ final class QueueHandle extends RingPort implements MessageQueue {
 
     /**
      * The handle's rule ({@link #fault}) for an Error its listener's thread met reading the
-     * mapping: the CORRUPTED the handle closed with, or {@code e} rethrown.
+     * mapping: the CORRUPTED the handle closed with; null for a mapped-access fault that is not
+     * this queue's (a late one of another mapping the listener's calls touched); or {@code e}
+     * rethrown.
      */
     IpcException listenerFault(Error e) {
+        if (MappedFault.isMappedAccessFault(e) && mappingFault(e) == null) {
+            return null;
+        }
         return fault(e);
     }
 

@@ -32,9 +32,12 @@ final class QueueWatcher implements QueueRegistration {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
     private final int initialSequence;
+    /** Test hook run before each wait, where a late fault of the listener's calls surfaces; or null. */
+    private final Runnable beforeWait;
 
-    QueueWatcher(QueueHandle handle, QueueListener listener, MappedRegion region, long owner) {
+    QueueWatcher(QueueHandle handle, QueueListener listener, MappedRegion region, long owner, Runnable beforeWait) {
         this.handle = handle;
+        this.beforeWait = beforeWait;
         this.listener = listener;
         this.region = region;
         this.owner = owner;
@@ -54,12 +57,21 @@ final class QueueWatcher implements QueueRegistration {
         while (!closed.get()) {
             int now;
             try {
+                if (beforeWait != null) {
+                    beforeWait.run();
+                }
                 Futex.await(region, NOTIFY_SEQUENCE, seen, Futex.MAX_SLICE_NANOS);
                 now = MappedFault.passed(region.getIntVolatile(NOTIFY_SEQUENCE));
             } catch (Error e) {
                 // the queue's file truncated under the mapping: the handle's rule closes the handle,
-                // and with it this registration (any other Error is rethrown)
+                // and with it this registration; a late fault of another mapping the listener's
+                // calls touched is logged and the registration goes on (any other Error is rethrown)
                 IpcException corrupted = handle.listenerFault(e);
+                if (corrupted == null) {
+                    LOG.log(System.Logger.Level.WARNING, "listener of " + handle.file().displayName()
+                            + " met a late fault of another mapping", e);
+                    continue;
+                }
                 LOG.log(System.Logger.Level.WARNING, "listener of " + handle.file().displayName() + " ended: "
                         + corrupted.getMessage());
                 return;

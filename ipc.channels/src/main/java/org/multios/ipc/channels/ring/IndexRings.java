@@ -256,9 +256,17 @@ abstract class IndexRings extends RingLayout {
 
     /** Messages on the priority rings now (including ones being published), 0 to capacity. */
     public final int size() {
+        return size(region, base, capacity);
+    }
+
+    /**
+     * {@link #size()} of the ring at {@code base} of {@code region}, which may be a copy of the file
+     * (up to the ring's {@link PriorityRingDescriptor#ENTRIES_OFFSET} at least).
+     */
+    static int size(MappedRegion region, long base, long capacity) {
         long n = 0;
         for (int p = 0; p < PRIORITIES; p++) {
-            long c = control(1 + p);
+            long c = base + CONTROLS_OFFSET + (long) (1 + p) * CONTROL_SIZE;
             n += region.getLongVolatile(c + TAIL_OFFSET) - region.getLongVolatile(c + HEAD_OFFSET);
         }
         return (int) Math.max(0, Math.min(capacity, n));

@@ -23,7 +23,7 @@ public class NamedObjectReader implements ObjectFileReader {
     }
 
     /**
-     * Whether messages wait in a queue or channel, by its counters: such an object stays in a
+     * Whether messages wait in a queue or channel, by its depth: such an object stays in a
      * collection whoever made it ({@link org.multios.ipc.core.mapped.StaleObjects}), since its
      * receiver may not have come yet (a program that sent and ended before the gateway read).
      */

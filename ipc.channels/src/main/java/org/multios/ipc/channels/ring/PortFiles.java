@@ -59,19 +59,30 @@ public final class PortFiles {
 
     /**
      * Adds the counters of one direction to {@code c} (indexed by {@link Counter#ordinal()}): the
-     * depth is the ring's if it is attached, else messages in minus out, at most {@code capacity},
-     * as the high-water mark.
+     * depth is the ring's if it is attached or the region (a copy of the file) holds its index ring
+     * controls, else messages in minus out, at most {@code capacity}, as the high-water mark. A
+     * sender killed after it published a message but before it counted it leaves the counters
+     * short, never the ring: what a collection keeps for messages waiting is read from the ring.
      *
      * @param messagesIn the offset of the direction's messages-in counter
      * @param ring       the direction's ring, null for a file only listed
+     * @param ringBase   where the direction's ring starts in the file
      */
     public static void addDirection(long[] c, MappedRegion region, int messagesIn, PriorityRing ring,
-            long capacity) {
+            long ringBase, long capacity) {
         long[] v = new long[DIRECTION.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = region.getLongVolatile(messagesIn + (long) i * CACHE_LINE);
             c[DIRECTION[i].ordinal()] += DIRECTION[i] == Counter.HIGH_WATER_MARK ? Math.min(capacity, v[i]) : v[i];
         }
-        c[Counter.DEPTH.ordinal()] += ring != null ? ring.size() : Math.max(0, Math.min(capacity, v[0] - v[1]));
+        long depth;
+        if (ring != null) {
+            depth = ring.size();
+        } else if (region.length() >= ringBase + PriorityRingDescriptor.ENTRIES_OFFSET) {
+            depth = IndexRings.size(region, ringBase, capacity);
+        } else {
+            depth = Math.max(0, Math.min(capacity, v[0] - v[1]));
+        }
+        c[Counter.DEPTH.ordinal()] += depth;
     }
 }

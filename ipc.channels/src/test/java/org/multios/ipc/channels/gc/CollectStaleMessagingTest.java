@@ -3,6 +3,10 @@ package org.multios.ipc.channels.gc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +50,9 @@ import org.multios.ipc.spi.RecordingCaller;
 class CollectStaleMessagingTest extends IpcRootSupport {
     @RegisterExtension
     final ChildProcesses children = new ChildProcesses(StaleObjectsChildMain.class);
+
+    /** Where a queue file holds its messages-in counter (QueueDescriptor.MESSAGES_IN). */
+    private static final long QUEUE_MESSAGES_IN = 4 * 64;
 
     private final Set<Long> considered = ConcurrentHashMap.newKeySet();
     private MessageQueueMechanism queueMechanism;
@@ -159,6 +166,38 @@ class CollectStaleMessagingTest extends IpcRootSupport {
         assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(collect()).as("collected once its last holder is gone")
                 .containsExactlyInAnyOrder("held", "held-channel", "held-pipe");
+    }
+
+    @Test
+    void aQueueThatAProcessHasOpenButNotMappedYetIsKept() throws Exception {
+        runChild("create:queue:opening");
+        // what an opener holds between open() and its mapping: the file's descriptor, no mapping
+        try (FileChannel opening = FileChannel.open(root.resolve("queue/opening"), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            assertThat(collect()).isEmpty();
+            assertThat(root.resolve("queue/opening")).exists();
+        }
+        assertThat(collect()).as("collected once its descriptor is closed").containsExactly("opening");
+    }
+
+    /**
+     * A sender killed after it published a message but before it counted it leaves the message on
+     * the ring and the counters short: the queue is kept for the ring's message.
+     */
+    @Test
+    void aQueueWhoseMessageWasNotCountedYetIsKept() throws Exception {
+        runChild("fill:queue:uncounted");
+        // the queue's messages-in counter (QueueDescriptor.MESSAGES_IN) as the killed sender left it
+        try (FileChannel file = FileChannel.open(root.resolve("queue/uncounted"), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            file.write(ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder()).putLong(0, 0), QUEUE_MESSAGES_IN);
+        }
+
+        assertThat(collect()).isEmpty();
+        assertThat(root.resolve("queue/uncounted")).exists();
+
+        runChild("drain:queue:uncounted");
+        assertThat(collect()).containsExactly("uncounted");
     }
 
     @Test

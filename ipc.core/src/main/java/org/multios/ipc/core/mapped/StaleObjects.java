@@ -25,8 +25,9 @@ import org.multios.ipc.core.posix.FifoCalls;
  * Garbage collection of the named objects of one kind: removes those whose creating process is
  * dead for certain ({@link ProcessLiveness}; never one created in other PID or time namespaces,
  * nor one whose creator was not recorded) and that no process holds: for an object file, no
- * process may map it ({@link ProcessMaps#mayMap}); for a named pipe's FIFO, no process may have
- * it open ({@link ProcessMaps#mayHoldOpen}); in both, by device and inode, and a process that
+ * process may map it ({@link ProcessMaps#mayMap}) nor have it open (an opener holds its descriptor
+ * before it maps); for a named pipe's FIFO, no process may have it open
+ * ({@link ProcessMaps#mayHoldOpen}); in both, by device and inode, and a process that
  * cannot be read counts as holding it. The creator is read from the object's owner record, which
  * those who may only write the file cannot change. What is removed is what was proven unused at
  * the moment of removal: an object judged stale is moved aside under a hidden name
@@ -90,7 +91,8 @@ public final class StaleObjects {
 
             @Override
             public boolean mayBeHeld(ProcessMaps processes, Candidate c) {
-                return processes.mayMap(c.device(), c.inode());
+                // an opener holds its descriptor before it maps the file
+                return processes.mayMap(c.device(), c.inode()) || processes.mayHoldOpen(c.device(), c.inode());
             }
         }, kept);
     }

@@ -98,26 +98,37 @@ final class InFlight implements AutoCloseable {
 
     /**
      * Copies a record the store queue's receive hands over into the in-flight queue and returns
-     * it; the caller publishes it.
+     * it; the caller publishes it. {@code kept} runs once the in-flight queue holds the record (it
+     * holds the caller's window permit from then on), also when a late fault of a mapping (on Java
+     * 17, delivered at the thread's next call into the VM) comes out of the send after it.
      *
      * @throws IpcException CORRUPTED if it is not a bridge's record (it is dropped); LIMIT_EXCEEDED
      *         if the in-flight queue is full (the caller's window keeps it from being); UNAVAILABLE
      *         if the in-flight queue failed
      */
-    synchronized StoredMessage add(MessageBuffer message, MessageInfo from) {
+    synchronized StoredMessage add(MessageBuffer message, MessageInfo from, Runnable kept) {
         StoredMessage m = copy(message, from);
-        boolean kept;
+        insert(m); // first, so that a fault after the send finds the record's entry
+        boolean sent = false;
         try {
-            kept = queue.trySend(record, 0, message.length() + 1, QUEUE_PRIORITY);
+            sent = queue.trySend(record, 0, message.length() + 1, QUEUE_PRIORITY);
         } catch (IpcException e) { // the queue failed (closed at a fault of its file, say): not the record
             throw new IpcException(IpcError.UNAVAILABLE, "in-flight queue '" + queue.name().orElse("?")
                     + "' cannot keep a message: " + e.getMessage(), e);
+        } catch (InternalError late) { // delivered in the call, which may have sent the record or not
+            sent = queue.attributes().currentMessages() == entries.size();
+            throw late;
+        } finally {
+            if (sent) {
+                kept.run();
+            } else {
+                entries.remove(entries.size() - 1);
+            }
         }
-        if (!kept) {
+        if (!sent) {
             throw new IpcException(IpcError.LIMIT_EXCEEDED, "in-flight queue '" + queue.name().orElse("?")
                     + "' is full: more than " + (queue.attributes().maxMessages() - 1) + " messages in flight");
         }
-        insert(m);
         return m;
     }
 

@@ -53,11 +53,8 @@ final class Publisher implements Runnable, MqttActionListener {
         this.connector = connector;
         this.store = store;
         this.inFlight = inFlight;
-        this.copyIntoFlight = (record, info) -> {
-            StoredMessage m = inFlight.add(record, info);
-            permitHeld = false;  // the message in flight holds it now, until acknowledged
-            return m;
-        };
+        // once the record is in the in-flight queue, it holds the permit until acknowledged
+        this.copyIntoFlight = (record, info) -> inFlight.add(record, info, () -> permitHeld = false);
         this.window = new Semaphore(inFlight.room());
         this.counters = counters;
     }

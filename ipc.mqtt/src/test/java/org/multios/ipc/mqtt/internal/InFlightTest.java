@@ -1,9 +1,14 @@
 package org.multios.ipc.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +24,8 @@ import org.multios.ipc.queue.QueueDurability;
 @Timeout(30)
 class InFlightTest extends BridgeTestSupport {
     private static final int RECORD = 256;
+    /** HotSpot's message for a fault in an access to a truncated mapping. */
+    private static final String LATE_FAULT = "a fault occurred in a recent unsafe memory access operation";
 
     @Test
     void messagesOfMixedPrioritiesInFlightAtAStopComeBackOnceEachInPublishOrder() throws Exception {
@@ -35,7 +42,7 @@ class InFlightTest extends BridgeTestSupport {
             }
             try (InFlight first = InFlight.open(queues, "mqtt.gw-prio", RECORD, 8, QueueDurability.NONE)) {
                 for (int i = 0; i < priorities.length; i++) {
-                    assertThat(store.tryReceive((message, info) -> first.add(message, info))).isTrue();
+                    assertThat(store.tryReceive((message, info) -> first.add(message, info, () -> { }))).isTrue();
                 }
                 // taken from the store highest priority first: the publish order
                 assertThat(sequences(first.unacknowledged())).containsExactly(1L, 3L, 2L, 0L, 4L);
@@ -68,12 +75,68 @@ class InFlightTest extends BridgeTestSupport {
             InFlight inFlight = InFlight.open(queues, "mqtt.gw-fail", RECORD, 2, QueueDurability.NONE);
             inFlight.close(); // its queue fails every later send
 
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.take(inFlight::add, java.time.Duration.ofSeconds(5)))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.take((message, from) -> inFlight.add(message, from, () -> { }), java.time.Duration.ofSeconds(5)))
                     .isInstanceOfSatisfying(org.multios.ipc.IpcException.class,
                             e -> assertThat(e.error()).isEqualTo(org.multios.ipc.IpcError.UNAVAILABLE));
             assertThat(store.depth()).as("the record is back in the store").isEqualTo(1);
         } finally {
             store.close();
+        }
+    }
+
+    /**
+     * A late fault (HotSpot's InternalError of a truncated mapping, on Java 17 delivered at the
+     * thread's next call into the VM) coming out of the in-flight queue's send after the record went
+     * in: the record stays in flight with its entry, and the caller learns the record holds its
+     * window permit. Before, the entry was missing and the publisher released the permit although
+     * the record in flight held it, so its window grew by one.
+     */
+    @Test
+    void aLateFaultAfterTheSendLeavesTheRecordInFlightHoldingThePermit() throws Exception {
+        MessageQueueService real = ipc.service(MessageQueueService.class);
+        AtomicBoolean fired = new AtomicBoolean();
+        MessageQueueService queues = (MessageQueueService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MessageQueueService.class}, (proxy, m, args) -> {
+                    Object result = call(m, real, args);
+                    if (result instanceof MessageQueue q && args != null && "mqtt.gw-late.in-flight".equals(args[0])) {
+                        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MessageQueue.class},
+                                (p, qm, qargs) -> {
+                                    Object r = call(qm, q, qargs);
+                                    if (qm.getName().equals("trySend") && qm.getParameterCount() == 4
+                                            && !fired.getAndSet(true)) {
+                                        throw new InternalError(LATE_FAULT);
+                                    }
+                                    return r;
+                                });
+                    }
+                    return result;
+                });
+        try (MessageQueue store = StoreQueue.create(real, "mqtt.gw-late", RECORD, 4, QueueDurability.NONE);
+                InFlight inFlight = InFlight.open(queues, "mqtt.gw-late", RECORD, 2, QueueDurability.NONE)) {
+            byte[] r = new byte[RECORD];
+            MessageInfo info = new MessageInfo().set(2, 5, org.multios.ipc.ProcessKind.BUNDLE, 7, 0);
+            int n = StoredMessage.encode(r, 42, 0, "t".getBytes(StandardCharsets.UTF_8), 1, info,
+                    "m0".getBytes(StandardCharsets.UTF_8), 2);
+            store.send(r, 0, n, 5);
+            AtomicBoolean permitHandedOver = new AtomicBoolean();
+
+            assertThatThrownBy(() -> store.tryReceive((message, from) -> inFlight.add(message, from,
+                    () -> permitHandedOver.set(true)))).isInstanceOf(InternalError.class).hasMessage(LATE_FAULT);
+
+            assertThat(fired).isTrue();
+            assertThat(permitHandedOver).as("the record in flight holds the permit").isTrue();
+            List<StoredMessage> flying = inFlight.unacknowledged();
+            assertThat(sequences(flying)).containsExactly(0L);
+            assertThat(inFlight.acknowledged(flying.get(0))).isEqualTo(1);
+            assertThat(inFlight.size()).isZero();
+        }
+    }
+
+    private static Object call(Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
