@@ -39,11 +39,17 @@ public final class SpinHistory {
      * began ({@link WaitLoop#start}). A wait shorter than the budget raises the spin to cover it.
      */
     public void slept(WaitStrategy strategy, long start) {
+        if (strategy.kind() == WaitStrategy.Kind.ADAPTIVE) {
+            sleptFor(strategy, System.nanoTime() - start);
+        }
+    }
+
+    /** As {@link #slept}, for a wait that lasted {@code waited} nanoseconds. */
+    public void sleptFor(WaitStrategy strategy, long waited) {
         if (strategy.kind() != WaitStrategy.Kind.ADAPTIVE) {
             return;
         }
         long full = strategy.spinMicros() * 1_000L;
-        long waited = System.nanoTime() - start;
         if (waited < full) {
             spinNanos = Math.min(full, Math.max(budgetNanos(strategy), waited + (waited >> 1)));
         }

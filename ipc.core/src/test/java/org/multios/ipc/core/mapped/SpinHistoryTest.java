@@ -44,16 +44,16 @@ class SpinHistoryTest {
         for (int i = 0; i < 20; i++) {
             h.ranOut(s); // long idle waits: down to the floor of 1 us
         }
-        h.slept(s, System.nanoTime() - 10_000); // the answer came after 10 us, by sleeping
+        h.sleptFor(s, 10_000); // the answer came after 10 us, by sleeping
         assertThat(h.budgetNanos(s)).as("a spin of 15 us would have caught it").isGreaterThanOrEqualTo(15_000)
                 .isLessThanOrEqualTo(64_000);
 
         long before = h.budgetNanos(s);
-        h.slept(s, System.nanoTime() - 1_000_000); // longer than the budget: spinning would not have helped
+        h.sleptFor(s, 1_000_000); // longer than the budget: spinning would not have helped
         assertThat(h.budgetNanos(s)).isEqualTo(before);
 
         SpinHistory backoff = new SpinHistory();
-        backoff.slept(WaitStrategy.backoff(64), System.nanoTime() - 10_000);
+        backoff.sleptFor(WaitStrategy.backoff(64), 10_000);
         assertThat(backoff.budgetNanos(WaitStrategy.backoff(64))).isEqualTo(64_000);
     }
 }
