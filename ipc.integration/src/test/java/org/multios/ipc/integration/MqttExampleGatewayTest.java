@@ -55,6 +55,9 @@ public class MqttExampleGatewayTest {
 
         gateway.command("ipc:examples");
         gateway.awaitOutput("ipc:example mqtt <broker-uri> [user password]");
+        gateway.command("ipc:ipc");
+        gateway.awaitOutput("ipc:example <the example's name: mqtt> <the broker's URI, for example tcp://127.0.0.1:1883>"
+                + " <the user name the broker knows> <that user's password> - runs the MQTT example");
         gateway.command("ipc:example mqtt " + broker.tcpUri() + " " + Mosquitto.USER + " " + Mosquitto.PASSWORD);
         gateway.awaitOutput("configurations deleted, queues unlinked", 90);
         String out = gateway.output();

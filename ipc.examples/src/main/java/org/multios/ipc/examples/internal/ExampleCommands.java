@@ -98,13 +98,13 @@ public final class ExampleCommands {
     }
 
     @Descriptor("runs the MQTT example against a broker that needs no login")
-    public String example(@Descriptor("mqtt") String name,
+    public String example(@Descriptor("the example's name: mqtt") String name,
             @Descriptor("the broker's URI, for example tcp://127.0.0.1:1883") String broker) throws Exception {
         return example(name, broker, "", "");
     }
 
     @Descriptor("runs the MQTT example against a broker with a user name and password")
-    public String example(@Descriptor("mqtt") String name,
+    public String example(@Descriptor("the example's name: mqtt") String name,
             @Descriptor("the broker's URI, for example tcp://127.0.0.1:1883") String broker,
             @Descriptor("the user name the broker knows") String user,
             @Descriptor("that user's password") String password) throws Exception {
