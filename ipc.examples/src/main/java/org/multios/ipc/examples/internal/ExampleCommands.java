@@ -12,12 +12,14 @@ import org.multios.ipc.event.EventService;
 import org.multios.ipc.examples.Example;
 import org.multios.ipc.examples.ExampleServices;
 import org.multios.ipc.examples.Examples;
+import org.multios.ipc.examples.MqttExample;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.sync.SyncService;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -28,7 +30,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * Gogo commands {@code ipc:examples} (lists the examples) and {@code ipc:example <name>} (runs
  * one and returns what it printed). The examples run as this bundle's IPC process, with the
  * services ipc.security publishes for it; an example whose mechanism is not installed fails
- * with UNAVAILABLE.
+ * with UNAVAILABLE. {@code ipc:example mqtt <broker> [user password]} takes its broker on the
+ * command line and needs Configuration Admin (an optional import) and the ipc.mqtt bundle.
  */
 @Component(service = ExampleCommands.class, immediate = true, property = {
     "osgi.command.scope=ipc", "osgi.command.function=examples", "osgi.command.function=example" })
@@ -51,12 +54,14 @@ public final class ExampleCommands {
     private volatile SignalService signals;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile NetService net;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configurations;
 
     private final Map<Class<?>, Supplier<?>> services = Map.of(
             ChannelService.class, () -> channels, MessageQueueService.class, () -> queues,
             SharedMemoryService.class, () -> shm, SyncService.class, () -> sync, EventService.class, () -> events,
             PipeService.class, () -> pipes, SignalService.class, () -> signals, NetService.class, () -> net,
-            IpcRuntime.class, this::runtime);
+            IpcRuntime.class, this::runtime, ConfigurationAdmin.class, () -> configurations);
 
     /** Commands over the given runtime (bound to this bundle). */
     @Activate
@@ -74,14 +79,42 @@ public final class ExampleCommands {
         for (Example e : Examples.all()) {
             s.append(String.format("%-18s %s%n", e.name(), e.describe()));
         }
+        MqttExample mqtt = new MqttExample("", "", "");
+        s.append(String.format("%-18s %s; ipc:example mqtt <broker-uri> [user password]%n", mqtt.name(),
+                mqtt.describe()));
         return s.append("run one with: ipc:example <name>\n").toString();
     }
 
     @Descriptor("runs one example and shows what it did")
     public String example(@Descriptor("the example's name, as ipc:examples lists them") String name)
             throws Exception {
+        if (name.equals("mqtt")) {
+            throw IpcException.invalidArgument("ipc:example mqtt needs a broker: ipc:example mqtt <broker-uri> "
+                    + "[user password], for example ipc:example mqtt tcp://127.0.0.1:1883");
+        }
         Example example = Examples.named(name).orElseThrow(() -> IpcException.invalidArgument(
                 "no example '" + name + "'; ipc:examples lists them"));
+        return run(example);
+    }
+
+    @Descriptor("runs the MQTT example against a broker that needs no login")
+    public String example(@Descriptor("the example's name: mqtt") String name,
+            @Descriptor("the broker's URI, for example tcp://127.0.0.1:1883") String broker) throws Exception {
+        return example(name, broker, "", "");
+    }
+
+    @Descriptor("runs the MQTT example against a broker with a user name and password")
+    public String example(@Descriptor("the example's name: mqtt") String name,
+            @Descriptor("the broker's URI, for example tcp://127.0.0.1:1883") String broker,
+            @Descriptor("the user name the broker knows") String user,
+            @Descriptor("that user's password") String password) throws Exception {
+        if (!name.equals("mqtt")) {
+            throw IpcException.invalidArgument("example '" + name + "' takes no arguments; only mqtt takes a broker");
+        }
+        return run(new MqttExample(broker, user, password));
+    }
+
+    private String run(Example example) throws Exception {
         return Examples.run(example, new ExampleServices() {
             @Override
             public <S> S service(Class<S> type) {

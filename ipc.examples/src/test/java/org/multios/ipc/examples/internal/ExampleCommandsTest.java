@@ -21,7 +21,35 @@ class ExampleCommandsTest {
         for (Example e : Examples.all()) {
             assertThat(listing).containsPattern("(?m)^" + e.name() + " +" + e.describe() + "$");
         }
+        assertThat(listing).containsPattern("(?m)^mqtt +a queue's messages through an MQTT broker.*"
+                + "ipc:example mqtt <broker-uri> \\[user password\\]$");
         assertThat(listing).endsWith("run one with: ipc:example <name>\n");
+    }
+
+    @Test
+    void mqttWithoutABrokerSaysHowToGiveOne() {
+        assertThatThrownBy(() -> commands.example("mqtt")).isInstanceOfSatisfying(IpcException.class, e -> {
+            assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains("ipc:example mqtt <broker-uri> [user password]");
+        });
+    }
+
+    @Test
+    void anExampleOtherThanMqttTakesNoBroker() {
+        assertThatThrownBy(() -> commands.example("queue-priorities", "tcp://127.0.0.1:1883"))
+                .isInstanceOfSatisfying(IpcException.class, e -> {
+                    assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains("'queue-priorities' takes no arguments");
+                });
+    }
+
+    @Test
+    void mqttWithoutConfigurationAdminIsUnavailableNamingIt() {
+        assertThatThrownBy(() -> commands.example("mqtt", "tcp://127.0.0.1:1883", "u", "p"))
+                .isInstanceOfSatisfying(IpcException.class, e -> {
+                    assertThat(e.error()).isEqualTo(IpcError.UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("org.osgi.service.cm.ConfigurationAdmin");
+                });
     }
 
     @Test
