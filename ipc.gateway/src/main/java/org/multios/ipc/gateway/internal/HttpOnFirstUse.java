@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * {@code eager}, or when this class cannot tell where Jetty will listen: an HTTP port of 0 or
  * none, HTTPS or HTTP switched by framework property, or a configuration file of Jetty's PID
  * ({@value #JETTY_PID}) in the configuration folder. Nothing is done when they are absent (the
- * minimal gateway) or started already; when the framework starts them on its own (a start level
- * above theirs, as under Pax Exam, or {@code start} at the console), the listener closes as Jetty
- * starts.
+ * minimal gateway) or started already, or when the framework's beginning start level is not
+ * configured below theirs (a launcher such as Pax Exam raises the framework itself, and raising it
+ * here could lower the level it climbs to); when the framework starts them on its own later
+ * ({@code start} at the console), the listener closes as Jetty starts.
  */
 @Component(immediate = true)
 public final class HttpOnFirstUse implements SynchronousBundleListener {
@@ -64,6 +65,12 @@ public final class HttpOnFirstUse implements SynchronousBundleListener {
     static final String HOST = "org.apache.felix.http.host";
     /** The PID of the managed service that tells when Configuration Admin has caught up. */
     static final String READY_PID = "org.multios.ipc.gateway.http.ready";
+    /**
+     * The level the framework's own start rises to; HTTP waits for its first connection only
+     * where that is configured and below Jetty's level (the gateway's launch): a framework that
+     * is raised further by its launcher (a test container) is left alone.
+     */
+    static final String BEGINNING_LEVEL = "org.osgi.framework.startlevel.beginning";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpOnFirstUse.class);
 
@@ -86,8 +93,9 @@ public final class HttpOnFirstUse implements SynchronousBundleListener {
         this.jetty = find(context, JETTY);
         this.level = jetty == null ? 0 : jetty.adapt(BundleStartLevel.class).getStartLevel();
         if (jetty == null || level <= context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel()
+                || level <= intProperty(context, BEGINNING_LEVEL, Integer.MAX_VALUE)
                 || (jetty.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
-            return;
+            return; // no Jetty, or the framework's own start reaches it (raising it could lower a climb under way)
         }
         String eager = eagerReason(context);
         if (eager == null) {
