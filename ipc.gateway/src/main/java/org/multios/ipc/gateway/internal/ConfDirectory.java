@@ -31,7 +31,6 @@ public final class ConfDirectory implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
-        InstalledBundles.startWhereTheFrameworkRuns(context);
         Path conf = choose(context);
         if (Arrays.stream(context.getBundles()).anyMatch(b -> WEB_CONSOLE.equals(b.getSymbolicName()))) {
             WebConsolePassword.install(context, conf);
