@@ -352,12 +352,16 @@ final class FramedSocket implements Reactor.Handler {
         }
     }
 
-    /** Refuses or breaks off with an error the peer is told of (what was queued is dropped), then ends. */
+    /**
+     * Refuses or breaks off with an error the peer is told of (what was queued is dropped), then
+     * ends: nothing more of the peer is read, and the socket closes when the linger time is up.
+     */
     void refuse(IpcError error, String reason) {
         if (!framesFlow()) {
             handshake.fail(new IpcException(error, name + ": " + reason));
             drop(reason);
         } else if (ended(reason)) {
+            interest.hold(SocketInterest.BROKEN_OFF);
             state.linger(System.nanoTime() + LINGER_NANOS);
             outbound.finish(Handshake.refuse(error, reason));
             handshake.fail(new IpcException(error, name + ": " + reason));
