@@ -7,10 +7,12 @@ import static org.junit.Assert.assertTrue;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.CookieManager;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -279,6 +283,19 @@ public class WebConsoleIpcPageTest {
                 .POST(HttpRequest.BodyPublishers.ofString("action=unlink&type=shm&name=csrftest")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(noToken.body(), 403, noToken.statusCode());
+
+        // a GET changes nothing, not even with the session's own token and the page's origin (the
+        // listing below still shows the segment)
+        HttpClient session = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpResponse<String> shownPage = session.send(HttpRequest.newBuilder(URI.create(page))
+                .header("Authorization", basicAuth(credentials)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        Matcher token = Pattern.compile("name='ipc\\.csrf' value='([^']+)'").matcher(shownPage.body());
+        assertTrue("the page carries the session's token:\n" + shownPage.body(), token.find());
+        HttpResponse<String> get = session.send(HttpRequest.newBuilder(URI.create(page
+                + "?action=unlink&type=shm&name=csrftest&ipc.csrf=" + URLEncoder.encode(token.group(1),
+                StandardCharsets.UTF_8))).header("Authorization", basicAuth(credentials))
+                .header("Origin", "http://127.0.0.1:" + port).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(get.body(), 200, get.statusCode());
 
         int before = Files.readString(output).length();
         command("ipc:objects");
