@@ -22,6 +22,7 @@ import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFile;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
@@ -31,49 +32,37 @@ import org.multios.ipc.core.mapped.WaitLoop;
  * two rings in it, its identity, options and the words of its shared header. A named channel's
  * permissions are those of its file; an anonymous one keeps its own.
  */
-final class ChannelFile implements PortObject {
-    private final long id;
-    private final String name;
-    private final MappedRegion region;
+final class ChannelFile extends ObjectFile implements PortObject {
     private final PriorityRing toA;
     private final PriorityRing toB;
-    private final ObjectDirectory directory;
-    private final IpcProcess creator;
     private final ChannelOptions options;
     private final int slots;
-    private final String displayName;
     private final DepthMark markToA;
     private final DepthMark markToB;
-    private volatile Permissions anonymousPermissions;
 
     private ChannelFile(long id, String name, MappedRegion region, boolean attach, ObjectDirectory directory,
             IpcProcess creator, ChannelOptions options, int slots) {
-        this.id = id;
-        this.name = name;
-        this.region = region;
-        this.directory = directory;
-        this.creator = creator;
+        super(ObjectType.CHANNEL, id, name, name == null ? "channel #" + id : "channel '" + name + "'", region,
+                directory, creator, Permissions.of(creator, options.mode()));
         this.options = options;
         this.slots = slots;
-        this.displayName = name == null ? "channel #" + id : "channel '" + name + "'";
         this.toB = attach ? attach(ChannelSide.B) : null;
         this.toA = attach ? attach(ChannelSide.A) : null;
-        this.anonymousPermissions = Permissions.of(creator, options.mode());
         this.markToA = mark(ChannelSide.A);
         this.markToB = mark(ChannelSide.B);
     }
 
     private DepthMark mark(ChannelSide receiver) {
         int block = direction(receiver);
-        return new DepthMark(region, block + MESSAGES_OUT, block + HIGH_WATER_MARK);
+        return new DepthMark(region(), block + MESSAGES_OUT, block + HIGH_WATER_MARK);
     }
 
     private PriorityRing attach(ChannelSide receiver) {
         int size = options.maxMessageSize();
-        PriorityRing ring = PriorityRing.attach(region, ringOffset(receiver, slots, size), ringSpan(slots, size),
-                displayName);
+        PriorityRing ring = PriorityRing.attach(region(), ringOffset(receiver, slots, size), ringSpan(slots, size),
+                displayName());
         if (ring.capacity() != slots || ring.maxMessageSize() != size || ring.byteBudget() != options.bufferSize()) {
-            throw new IpcException(IpcError.CORRUPTED, displayName + " has a ring of " + ring.capacity()
+            throw new IpcException(IpcError.CORRUPTED, displayName() + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
         }
         return ring;
@@ -137,28 +126,9 @@ final class ChannelFile implements PortObject {
                 options.withMode(permissions.mode()), slots);
     }
 
-    @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public Optional<String> name() {
-        return Optional.ofNullable(name);
-    }
-
-    boolean isAnonymous() {
-        return name == null;
-    }
-
     /** The name for access decisions and audit: the name, or {@code #id}. */
     String plainName() {
-        return name == null ? "#" + id : name;
-    }
-
-    @Override
-    public String displayName() {
-        return displayName;
+        return name().orElse("#" + id());
     }
 
     ChannelOptions options() {
@@ -169,40 +139,23 @@ final class ChannelFile implements PortObject {
         return slots;
     }
 
-    MappedRegion region() {
-        return region;
-    }
-
     /** The ring whose messages are received at {@code receiver}. */
     PriorityRing ring(ChannelSide receiver) {
         return receiver == ChannelSide.A ? toA : toB;
-    }
-
-    Permissions permissions() {
-        return name == null ? anonymousPermissions : directory.permissions(name);
-    }
-
-    @Override
-    public void setPermissions(Permissions permissions) {
-        if (name == null) {
-            anonymousPermissions = permissions;
-        } else {
-            directory.setPermissions(name, id(), permissions);
-        }
     }
 
     // ------------------------------------------------------------------ shared words
 
     /** Adds to a counter of the direction received at {@code receiver}. */
     void count(ChannelSide receiver, int counter, long delta) {
-        region.getAndAddLong(direction(receiver) + counter, delta);
+        region().getAndAddLong(direction(receiver) + counter, delta);
     }
 
     /** Counts a message sent toward {@code receiver} and raises the high-water mark. */
     void sent(ChannelSide receiver, int bytes) {
         int block = direction(receiver);
-        long in = region.getAndAddLong(block + MESSAGES_IN, 1) + 1;
-        region.getAndAddLong(block + BYTES_IN, bytes);
+        long in = region().getAndAddLong(block + MESSAGES_IN, 1) + 1;
+        region().getAndAddLong(block + BYTES_IN, bytes);
         (receiver == ChannelSide.A ? markToA : markToB).sent(in);
     }
 
@@ -212,21 +165,21 @@ final class ChannelFile implements PortObject {
      */
     void received(ChannelSide receiver, int bytes) {
         int block = direction(receiver);
-        region.getAndAddLong(block + MESSAGES_OUT, 1);
-        region.getAndAddLong(block + BYTES_OUT, bytes);
+        region().getAndAddLong(block + MESSAGES_OUT, 1);
+        region().getAndAddLong(block + BYTES_OUT, bytes);
     }
 
     /** Counts a handle opened (+1) or closed (-1) on an end; returns the count after. */
     int handles(ChannelSide side, int delta) {
-        return region.getAndAddInt(ChannelDescriptor.handles(side), delta) + delta;
+        return region().getAndAddInt(ChannelDescriptor.handles(side), delta) + delta;
     }
 
     /** Marks an end of an anonymous channel closed for good and wakes every waiter. */
     void closeEnd(ChannelSide side) {
         int bit = closedBit(side);
         while (true) {
-            int v = region.getIntVolatile(ENDS_CLOSED);
-            if ((v & bit) != 0 || region.compareAndSetInt(ENDS_CLOSED, v, v | bit)) {
+            int v = region().getIntVolatile(ENDS_CLOSED);
+            if ((v & bit) != 0 || region().compareAndSetInt(ENDS_CLOSED, v, v | bit)) {
                 break;
             }
         }
@@ -235,12 +188,12 @@ final class ChannelFile implements PortObject {
 
     /** Whether an end closed for good (anonymous channels only). */
     boolean isEndClosed(ChannelSide side) {
-        return (region.getIntVolatile(ENDS_CLOSED) & closedBit(side)) != 0;
+        return (region().getIntVolatile(ENDS_CLOSED) & closedBit(side)) != 0;
     }
 
     /** Whether both ends closed for good. */
     boolean bothEndsClosed() {
-        return region.getIntVolatile(ENDS_CLOSED) == 3;
+        return region().getIntVolatile(ENDS_CLOSED) == 3;
     }
 
     /** Wakes every sleeper on both directions so that each re-checks. */
@@ -264,13 +217,12 @@ final class ChannelFile implements PortObject {
         } else {
             add(c, receiver);
         }
-        return new ObjectInfo(ObjectType.CHANNEL, id, name(), creator, PortFiles.listed(this::permissions, creator),
-                slots, name != null, Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(options.waitStrategy());
+        return new ObjectInfo(ObjectType.CHANNEL, id(), name(), creator(), listedPermissions(), slots, !isAnonymous(), Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(options.waitStrategy());
     }
 
     private void add(long[] c, ChannelSide receiver) {
-        PortFiles.addDirection(c, region, direction(receiver) + MESSAGES_IN, ring(receiver),
+        PortFiles.addDirection(c, region(), direction(receiver) + MESSAGES_IN, ring(receiver),
                 ChannelDescriptor.ringOffset(receiver, slots, options.maxMessageSize()), slots);
-        c[Counter.HANDLES.ordinal()] += Math.max(0, region.getIntVolatile(ChannelDescriptor.handles(receiver)));
+        c[Counter.HANDLES.ordinal()] += Math.max(0, region().getIntVolatile(ChannelDescriptor.handles(receiver)));
     }
 }

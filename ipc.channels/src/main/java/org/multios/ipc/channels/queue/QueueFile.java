@@ -22,6 +22,7 @@ import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFile;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
@@ -31,14 +32,8 @@ import org.multios.ipc.core.mapped.WaitLoop;
  * the message ring in it, its identity, the counters of its shared header, and its durability
  * with the policy that makes each sent message as durable as that says.
  */
-final class QueueFile implements PortObject {
-    private final long id;
-    private final String name;
-    private final String displayName;
-    private final MappedRegion region;
+final class QueueFile extends ObjectFile implements PortObject {
     private final PriorityRing ring;
-    private final ObjectDirectory directory;
-    private final IpcProcess creator;
     private final int maxMessageSize;
     private final int maxMessages;
     private final WaitStrategy waitStrategy;
@@ -49,13 +44,9 @@ final class QueueFile implements PortObject {
     private QueueFile(long id, String name, MappedRegion region, PriorityRing ring, ObjectDirectory directory,
             IpcProcess creator, int maxMessageSize, int maxMessages, WaitStrategy waitStrategy,
             QueueDurability durability, GroupCommit group) {
-        this.id = id;
-        this.name = name;
-        this.displayName = "queue '" + name + "'";
-        this.region = region;
+        super(ObjectType.QUEUE, id, name, ObjectType.QUEUE.label() + " '" + name + "'", region, directory, creator,
+                null);
         this.ring = ring;
-        this.directory = directory;
-        this.creator = creator;
         this.maxMessageSize = maxMessageSize;
         this.maxMessages = maxMessages;
         this.waitStrategy = waitStrategy;
@@ -158,28 +149,9 @@ final class QueueFile implements PortObject {
         }
     }
 
-    @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public Optional<String> name() {
-        return Optional.of(name);
-    }
 
     String plainName() {
-        return name;
-    }
-
-    /** {@code queue 'name'}, made once: every send names the queue in its checks. */
-    @Override
-    public String displayName() {
-        return displayName;
-    }
-
-    MappedRegion region() {
-        return region;
+        return name().orElseThrow();
     }
 
     PriorityRing ring() {
@@ -199,17 +171,8 @@ final class QueueFile implements PortObject {
         return waitStrategy;
     }
 
-    Permissions permissions() {
-        return directory.permissions(name);
-    }
-
-    @Override
-    public void setPermissions(Permissions permissions) {
-        directory.setPermissions(name, id(), permissions);
-    }
-
     void count(int offset, long delta) {
-        region.getAndAddLong(offset, delta);
+        region().getAndAddLong(offset, delta);
     }
 
     /** Where the queue lives and when its messages reach stable storage. */
@@ -224,24 +187,23 @@ final class QueueFile implements PortObject {
      * @throws IpcException IO_ERROR if the queue's file could not be flushed
      */
     void sent(int bytes) {
-        long in = region.getAndAddLong(MESSAGES_IN, 1) + 1;
-        region.getAndAddLong(BYTES_IN, bytes);
+        long in = region().getAndAddLong(MESSAGES_IN, 1) + 1;
+        region().getAndAddLong(BYTES_IN, bytes);
         depthMark.sent(in);
         policy.published();
     }
 
     /** Counts a message received. */
     void received(int bytes) {
-        region.getAndAddLong(MESSAGES_OUT, 1);
-        region.getAndAddLong(BYTES_OUT, bytes);
+        region().getAndAddLong(MESSAGES_OUT, 1);
+        region().getAndAddLong(BYTES_OUT, bytes);
     }
 
     /** A snapshot of identity, permissions and counters. */
     ObjectInfo info() {
         long[] c = new long[Counter.values().length];
-        PortFiles.addDirection(c, region, MESSAGES_IN, ring, RING_OFFSET, maxMessages);
-        c[Counter.HANDLES.ordinal()] = Math.max(0, region.getLongVolatile(HANDLES));
-        return new ObjectInfo(ObjectType.QUEUE, id, name(), creator, PortFiles.listed(this::permissions, creator),
-                maxMessages, true, Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);
+        PortFiles.addDirection(c, region(), MESSAGES_IN, ring, RING_OFFSET, maxMessages);
+        c[Counter.HANDLES.ordinal()] = Math.max(0, region().getLongVolatile(HANDLES));
+        return new ObjectInfo(ObjectType.QUEUE, id(), name(), creator(), listedPermissions(), maxMessages, true, Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);
     }
 }

@@ -15,8 +15,8 @@ import org.multios.ipc.core.mapped.ObjectFileHeader;
 
 /**
  * What a queue's and a channel's file have in common, so that QueueFile and ChannelFile keep only
- * their own parts: the checks of the common header on open, the creator it records, the
- * permissions a listing shows, and the counters of one message direction.
+ * their own parts: the checks of the common header on open and the counters of one message
+ * direction (identity and permissions are {@link org.multios.ipc.core.mapped.ObjectFile}'s).
  *
  * <p>A direction's counters are nine longs, each on its own cache line, from its messages-in
  * word on: messages in, messages out, bytes in, bytes out, high-water mark, waits, timeouts,
@@ -46,15 +46,6 @@ public final class PortFiles {
                     + dataOffset);
         }
         return header;
-    }
-
-    /** The object's permissions for a listing; those of no one but its creator once it is unlinked. */
-    public static Permissions listed(Supplier<Permissions> permissions, IpcProcess creator) {
-        try {
-            return permissions.get();
-        } catch (RuntimeException unlinked) {
-            return Permissions.of(creator, 0);
-        }
     }
 
     /**

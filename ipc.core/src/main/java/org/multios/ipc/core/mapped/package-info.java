@@ -2,7 +2,9 @@
  * The mapped-memory layer that every cross-process object builds on: regions of memory-mapped
  * files of any size with bounds-free flyweight access and atomic word operations
  * ({@link org.multios.ipc.core.mapped.MappedRegion}), the common file header of every named
- * object ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the per-kind directories
+ * object ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the one base of an object in
+ * a file, its identity, creator and permissions, that queues, channels, segments and
+ * synchronization objects extend ({@link org.multios.ipc.core.mapped.ObjectFile}), the per-kind directories
  * under the IPC root ({@link org.multios.ipc.core.mapped.ObjectDirectory}), files moved aside for
  * removal ({@link org.multios.ipc.core.mapped.ObjectQuarantine}) and the question of which
  * processes map a file ({@link org.multios.ipc.core.mapped.ProcessMaps}).
@@ -39,7 +41,7 @@
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("5.3.0")
+@Version("5.4.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,7 +3,6 @@ package org.multios.ipc.shm.internal;
 import static org.multios.ipc.shm.internal.SegmentDescriptor.*;
 
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +15,7 @@ import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectFile;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
 
 /**
@@ -26,18 +26,12 @@ import org.multios.ipc.core.mapped.ObjectFileHeader;
  * then on and write where no one sees it; the handle's and mappings' shares of the shared
  * "now" counters are given back first, and its statistics stay as they were then.
  */
-final class Segment {
-    private final long id;
-    private final String name;
-    private final MappedRegion region;
+final class Segment extends ObjectFile {
     private final long size;
-    private final ObjectDirectory directory;
     private final Object fileKey;
-    private final IpcProcess creator;
     private final AtomicInteger users = new AtomicInteger();
     private final AtomicBoolean released = new AtomicBoolean();
     private final Runnable onUnused;
-    private volatile Permissions anonymousPermissions;
     /** This handle's share of HANDLES_NOW and MAPPINGS_NOW in the shared header. Guarded by this. */
     private long handlesNow;
     private long mappingsNow;
@@ -46,58 +40,28 @@ final class Segment {
 
     Segment(long id, String name, MappedRegion region, long size, ObjectDirectory directory, Object fileKey,
             IpcProcess creator, Permissions anonymousPermissions, Runnable onUnused) {
-        this.id = id;
-        this.name = name;
-        this.region = region;
+        super(ObjectType.SHARED_MEMORY, id, name, name != null ? "shared memory '" + name + "'"
+                : "anonymous shared memory #" + id, region, directory, creator, anonymousPermissions);
         this.size = size;
-        this.directory = directory;
         this.fileKey = fileKey;
-        this.creator = creator;
-        this.anonymousPermissions = anonymousPermissions;
         this.onUnused = onUnused;
-    }
-
-    long id() {
-        return id;
-    }
-
-    Optional<String> name() {
-        return Optional.ofNullable(name);
-    }
-
-    String displayName() {
-        return name != null ? "shared memory '" + name + "'" : "anonymous shared memory #" + id;
-    }
-
-    MappedRegion region() {
-        return region;
     }
 
     long size() {
         return size;
     }
 
-    boolean isAnonymous() {
-        return name == null;
-    }
-
     /** Whether the name no longer leads to this segment's file (unlinked, maybe recreated); never for anonymous ones. */
     boolean isUnlinked() {
-        return name != null && !Objects.equals(directory.fileKey(name), fileKey);
+        return name().filter(n -> !Objects.equals(directory().fileKey(n), fileKey)).isPresent();
     }
 
-    Permissions permissions() {
-        return name == null ? anonymousPermissions : directory.permissions(name);
-    }
-
-    void setPermissions(Permissions permissions) {
-        if (name == null) {
-            anonymousPermissions = permissions;
-        } else {
-            directory.setPermissions(name, id, permissions);
-        }
-        if (region.isWritable()) {
-            new ObjectFileHeader(region).mode(permissions.mode());
+    /** As for every object, and the header's mode too (an anonymous segment's file has no directory to keep it). */
+    @Override
+    public void setPermissions(Permissions permissions) {
+        super.setPermissions(permissions);
+        if (region().isWritable()) {
+            new ObjectFileHeader(region()).mode(permissions.mode());
         }
     }
 
@@ -142,10 +106,8 @@ final class Segment {
         count(MAPPINGS_NOW_OFFSET, -mappingsNow);
         handlesNow = 0;
         mappingsNow = 0;
-        countersAtDetach = new long[] { region.getLongVolatile(HANDLES_NOW_OFFSET),
-                region.getLongVolatile(MAPPINGS_NOW_OFFSET), region.getLongVolatile(BYTES_WRITTEN_OFFSET),
-                region.getLongVolatile(BYTES_READ_OFFSET), region.getLongVolatile(ATOMIC_OPERATIONS_OFFSET) };
-        region.detach();
+        countersAtDetach = sharedCounters();
+        region().detach();
     }
 
     /**
@@ -153,30 +115,30 @@ final class Segment {
      * count; its use shows in the operating system's view instead.
      */
     void count(int counterOffset, long delta) {
-        if (region.isWritable() && countersAtDetach == null) {
-            region.getAndAddLong(counterOffset, delta);
+        if (region().isWritable() && countersAtDetach == null) {
+            region().getAndAddLong(counterOffset, delta);
         }
+    }
+
+    /** The shared header's counters: handles now, mappings now, bytes written, bytes read, atomic operations. */
+    private long[] sharedCounters() {
+        MappedRegion r = region();
+        return new long[] { r.getLongVolatile(HANDLES_NOW_OFFSET), r.getLongVolatile(MAPPINGS_NOW_OFFSET),
+            r.getLongVolatile(BYTES_WRITTEN_OFFSET), r.getLongVolatile(BYTES_READ_OFFSET),
+            r.getLongVolatile(ATOMIC_OPERATIONS_OFFSET) };
     }
 
     ObjectInfo info() {
         long[] shared = countersAtDetach;
         if (shared == null) {
-            shared = new long[] { region.getLongVolatile(HANDLES_NOW_OFFSET),
-                    region.getLongVolatile(MAPPINGS_NOW_OFFSET), region.getLongVolatile(BYTES_WRITTEN_OFFSET),
-                    region.getLongVolatile(BYTES_READ_OFFSET), region.getLongVolatile(ATOMIC_OPERATIONS_OFFSET) };
+            shared = sharedCounters();
         }
         long[] c = new long[Counter.values().length];
         c[Counter.HANDLES.ordinal()] = shared[0] + shared[1];
         c[Counter.BYTES_IN.ordinal()] = shared[2];
         c[Counter.BYTES_OUT.ordinal()] = shared[3];
         c[Counter.ATOMIC_OPERATIONS.ordinal()] = shared[4];
-        Permissions p;
-        try {
-            p = permissions();
-        } catch (RuntimeException unlinked) {
-            p = Permissions.of(creator, 0);
-        }
-        return new ObjectInfo(ObjectType.SHARED_MEMORY, id, name(), creator, p, size, name != null,
+        return new ObjectInfo(ObjectType.SHARED_MEMORY, id(), name(), creator(), listedPermissions(), size, !isAnonymous(),
                 Statistics.of(c, WaitTimes.NONE));
     }
 }
