@@ -1,16 +1,15 @@
 package org.multios.ipc.bench.net;
 
 import java.io.IOException;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.bench.BenchRoot;
-import org.multios.ipc.bench.queue.BackgroundLoop;
-import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.bench.BackgroundLoop;
+import org.multios.ipc.bench.Frames;
+import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.FrameType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,7 +50,7 @@ public class NetRoundTrip {
         @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
-        BenchRoot root;
+        Trial trial;
         NetFixture.NetPair pair;
         BackgroundLoop echo;
         final byte[] out = new byte[SIZE];
@@ -60,20 +59,16 @@ public class NetRoundTrip {
 
         @Setup(Level.Trial)
         public void setUp() {
-            root = NetFixture.root();
-            try {
-                pair = NetFixture.NetPair.open(root, transport);
+            trial = Trial.open(NetFixture.root(), t -> {
+                pair = t.own(NetFixture.NetPair.open(t.root(), transport));
                 byte[] buf = new byte[SIZE];
                 MessageInfo echoInfo = new MessageInfo();
-                echo = BackgroundLoop.start("net-" + transport + "-echo", () -> {
+                echo = pair.startLoop(t, "net-" + transport + "-echo", () -> {
                     int type = pair.server.receive(buf, 0, buf.length, echoInfo);
                     pair.server.send(type, buf, 0, echoInfo.length(), echoInfo.priority());
                     return true;
-                }, pair.client::close);
-            } catch (RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+                });
+            });
         }
 
         int roundTrip() {
@@ -88,7 +83,7 @@ public class NetRoundTrip {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            NetFixture.tearDown(echo, pair == null ? null : pair.server, root, pair);
+            trial.close();
         }
     }
 
@@ -98,9 +93,7 @@ public class NetRoundTrip {
         @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
-        BenchRoot root;
-        ByteChannel client;
-        ByteChannel server;
+        Trial trial;
         Frames.Writer writer;
         Frames.Reader reader;
         BackgroundLoop echo;
@@ -109,28 +102,22 @@ public class NetRoundTrip {
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            root = NetFixture.root();
-            try {
-                ByteChannel[] ends = NetFixture.jdkPair(root, transport);
-                client = ends[0];
-                server = ends[1];
-                writer = new Frames.Writer(client, SIZE);
-                reader = new Frames.Reader(client);
-                Frames.Writer echoWriter = new Frames.Writer(server, SIZE);
-                Frames.Reader echoReader = new Frames.Reader(server);
+            trial = Trial.open(NetFixture.root(), t -> {
+                NetFixture.JdkPair ends = new NetFixture.JdkPair(t, transport);
+                writer = new Frames.Writer(ends.client, SIZE);
+                reader = new Frames.Reader(ends.client);
+                Frames.Writer echoWriter = new Frames.Writer(ends.server, SIZE);
+                Frames.Reader echoReader = new Frames.Reader(ends.server);
                 byte[] buf = new byte[SIZE];
-                echo = BackgroundLoop.start("jdk-" + transport + "-echo", () -> {
+                echo = ends.startLoop(t, "jdk-" + transport + "-echo", () -> {
                     int n = echoReader.read(buf);
                     if (n < 0) {
                         return false;
                     }
                     echoWriter.write(buf, 0, n);
                     return true;
-                }, () -> NetFixture.quietly(client));
-            } catch (IOException | RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+                });
+            });
         }
 
         int roundTrip() {
@@ -148,7 +135,7 @@ public class NetRoundTrip {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            NetFixture.tearDown(echo, server, root, client);
+            trial.close();
         }
     }
 

@@ -1,27 +1,19 @@
 package org.multios.ipc.bench.queue;
 
-import java.io.Closeable;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Pipe;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.multios.ipc.Ipc;
-import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Rights;
-import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.BackgroundLoop;
+import org.multios.ipc.bench.Frames;
+import org.multios.ipc.bench.StreamPair;
+import org.multios.ipc.bench.Trial;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
@@ -61,36 +53,29 @@ public class QueueThroughput {
         @Param({"64", "4096"})
         public int size;
 
-        BenchRoot root;
-        IpcContext ipc;
+        Trial trial;
         MessageQueue sender;
-        MessageQueue receiver;
         BackgroundLoop loop;
         byte[] message;
 
         @Setup(Level.Trial)
         public void setUp() {
-            root = new BenchRoot();
-            try {
-                ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
-                MessageQueueService queues = ipc.service(MessageQueueService.class);
+            trial = Trial.open(t -> {
+                MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
                 sender = queues.create("throughput", QueueOptions.of(size, QUEUE_MESSAGES));
-                receiver = queues.open("throughput", Rights.READ, Set.of());
+                MessageQueue receiver = queues.open("throughput", Rights.READ, Set.of());
                 message = new byte[size];
                 byte[] in = new byte[size];
                 MessageInfo info = new MessageInfo();
                 int expected = size;
-                loop = BackgroundLoop.start("queue-throughput-receiver", () -> {
+                loop = t.startLoop("queue-throughput-receiver", () -> {
                     int n = receiver.receive(in, 0, in.length, info);
                     if (n != expected) {
                         throw new IllegalStateException("received " + n + " bytes, sent " + expected);
                     }
                     return true;
-                }, sender::close);
-            } catch (RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+                }, sender::close, receiver::close);
+            });
         }
 
         void send() {
@@ -103,64 +88,47 @@ public class QueueThroughput {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                if (loop != null) {
-                    loop.stop(receiver::close);
-                    loop = null;
-                }
-            } finally {
-                if (ipc != null) {
-                    ipc.close();
-                    ipc = null;
-                }
-                if (root != null) {
-                    root.close();
-                    root = null;
-                }
-            }
+            trial.close();
         }
     }
 
-    /** A blocking stream with framed messages and the receiver thread; the peers' common part. */
-    abstract static class StreamState {
-        BenchRoot root;
+    /** A blocking byte stream carrying framed messages, and the receiver thread; the peers' common part. */
+    @State(Scope.Thread)
+    public abstract static class StreamState {
+        @Param({"64", "4096"})
+        public int size;
+
+        Trial trial;
         Frames.Writer writer;
         BackgroundLoop loop;
         byte[] message;
 
-        /** Connects the two ends. */
-        abstract void open() throws IOException;
+        /** Connects the two ends in the trial's root. */
+        abstract StreamPair open(Path root) throws IOException;
 
-        abstract WritableByteChannel out();
+        /** The receiver thread's name. */
+        abstract String receiverName();
 
-        abstract ReadableByteChannel in();
-
-        abstract void closeOut();
-
-        abstract void closeIn();
-
-        void start(int size, String name) throws IOException {
-            root = new BenchRoot();
-            try {
-                open();
-                writer = new Frames.Writer(out(), size);
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            trial = Trial.open(t -> {
+                StreamPair streams = t.own(open(t.root()));
+                writer = new Frames.Writer(streams.out(), size);
                 message = new byte[size];
-                Frames.Reader reader = new Frames.Reader(in());
+                Frames.Reader reader = new Frames.Reader(streams.in());
                 byte[] received = new byte[size];
-                loop = BackgroundLoop.start(name, () -> {
+                int expected = size;
+                loop = t.startLoop(receiverName(), () -> {
                     int n = reader.read(received);
                     if (n < 0) {
                         return false;
                     }
-                    if (n != size) {
-                        throw new IllegalStateException("received " + n + " bytes, sent " + size);
+                    if (n != expected) {
+                        throw new IllegalStateException("received " + n + " bytes, sent " + expected);
                     }
                     return true;
-                }, this::closeOut);
-            } catch (IOException | RuntimeException e) {
-                stop();
-                throw e;
-            }
+                }, streams::closeOut, streams::closeIn);
+            });
         }
 
         void send() {
@@ -171,150 +139,35 @@ public class QueueThroughput {
             }
         }
 
-        void stop() {
-            try {
-                if (loop != null) {
-                    loop.stop(this::closeIn);
-                    loop = null;
-                }
-            } finally {
-                try {
-                    closeOut();
-                    closeIn();
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
-                }
-            }
-        }
-
-        static void quietly(Closeable c) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // closing to stop; nothing to save
-                }
-            }
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            trial.close();
         }
     }
 
     /** A connected pair of JDK Unix-domain socket channels, blocking. */
-    @State(Scope.Thread)
     public static class SocketState extends StreamState {
-        @Param({"64", "4096"})
-        public int size;
-
-        SocketChannel client;
-        SocketChannel server;
-
         @Override
-        void open() throws IOException {
-            SocketChannel[] pair = socketPair(root.path().resolve("throughput.sock"));
-            client = pair[0];
-            server = pair[1];
+        StreamPair open(Path root) throws IOException {
+            return StreamPair.unixSocket(root);
         }
 
         @Override
-        WritableByteChannel out() {
-            return client;
-        }
-
-        @Override
-        ReadableByteChannel in() {
-            return server;
-        }
-
-        @Override
-        void closeOut() {
-            quietly(client);
-        }
-
-        @Override
-        void closeIn() {
-            quietly(server);
-        }
-
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            start(size, "unix-socket-throughput-receiver");
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            stop();
+        String receiverName() {
+            return "unix-socket-throughput-receiver";
         }
     }
 
     /** A {@code java.nio.channels.Pipe}: an OS pipe on Linux, blocking. */
-    @State(Scope.Thread)
     public static class PipeState extends StreamState {
-        @Param({"64", "4096"})
-        public int size;
-
-        Pipe pipe;
-
         @Override
-        void open() throws IOException {
-            pipe = Pipe.open();
+        StreamPair open(Path root) throws IOException {
+            return StreamPair.osPipe();
         }
 
         @Override
-        WritableByteChannel out() {
-            return pipe.sink();
-        }
-
-        @Override
-        ReadableByteChannel in() {
-            return pipe.source();
-        }
-
-        @Override
-        void closeOut() {
-            if (pipe != null) {
-                quietly(pipe.sink());
-            }
-        }
-
-        @Override
-        void closeIn() {
-            if (pipe != null) {
-                quietly(pipe.source());
-            }
-        }
-
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            start(size, "os-pipe-throughput-receiver");
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            stop();
-        }
-    }
-
-    /**
-     * Connects a blocking Unix-domain socket pair through a listener bound at {@code path}
-     * (removed again once connected).
-     *
-     * @return the connecting end and the accepted end
-     */
-    public static SocketChannel[] socketPair(Path path) throws IOException {
-        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            listener.bind(UnixDomainSocketAddress.of(path));
-            SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
-            try {
-                SocketChannel server = listener.accept();
-                return new SocketChannel[] {client, server};
-            } catch (IOException | RuntimeException e) {
-                client.close();
-                throw e;
-            }
-        } finally {
-            Files.deleteIfExists(path);
+        String receiverName() {
+            return "os-pipe-throughput-receiver";
         }
     }
 

@@ -1,0 +1,69 @@
+package org.multios.ipc.bench;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The socket peer of a cross-process message round trip, as a JMH state: a blocking
+ * Unix-domain socket to a child JVM ({@link SocketEcho}, mode {@code socket <path> <size>}) that
+ * writes back every message, each carried with a 4-byte length prefix ({@link Frames}). A
+ * benchmark's state extends it, naming the child's main class.
+ */
+@State(Scope.Thread)
+public abstract class FramedSocketChild {
+    private final Class<?> main;
+    private final List<String> jvmOptions;
+    private final int size;
+    private final byte[] out;
+    private final byte[] in;
+    private Trial trial;
+    private SocketEcho echo;
+    private Frames.Writer writer;
+    private Frames.Reader reader;
+
+    /** Messages of {@code size} bytes echoed by {@code main}, started with {@code jvmOptions}. */
+    protected FramedSocketChild(Class<?> main, List<String> jvmOptions, int size) {
+        this.main = main;
+        this.jvmOptions = jvmOptions;
+        this.size = size;
+        this.out = new byte[size];
+        this.in = new byte[size];
+    }
+
+    /** Starts the child, connects, and bounces messages for {@link ChildJvm#SETTLE_NANOS}. */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        trial = Trial.open(t -> {
+            echo = t.own(SocketEcho.start(t.root(), main, jvmOptions, "socket", Integer.toString(size)));
+            writer = new Frames.Writer(echo.channel(), size);
+            reader = new Frames.Reader(echo.channel());
+            ChildJvm.settle(this::roundTrip);
+        });
+    }
+
+    /** Sends one message and reads its echo. */
+    public int roundTrip() {
+        try {
+            writer.write(out, 0, size);
+            int n = reader.read(in);
+            if (n != size) {
+                throw new IOException("echo of " + n + " bytes for " + size);
+            }
+            return n;
+        } catch (IOException e) {
+            throw echo.failure(e);
+        }
+    }
+
+    /** Ends the child and removes the trial's root. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        trial.close();
+    }
+}
