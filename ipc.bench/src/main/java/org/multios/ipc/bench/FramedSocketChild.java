@@ -3,11 +3,6 @@ package org.multios.ipc.bench;
 import java.io.IOException;
 import java.util.List;
 
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The socket peer of a cross-process message round trip, as a JMH state: a blocking
@@ -15,8 +10,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * writes back every message, each carried with a 4-byte length prefix ({@link Frames}). A
  * benchmark's state extends it, naming the child's main class.
  */
-@State(Scope.Thread)
-public abstract class FramedSocketChild {
+public abstract class FramedSocketChild extends TrialState {
     private final Class<?> main;
     private final List<String> jvmOptions;
     private final int size;
@@ -37,14 +31,12 @@ public abstract class FramedSocketChild {
     }
 
     /** Starts the child, connects, and bounces messages for {@link ChildJvm#SETTLE_NANOS}. */
-    @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        trial = Trial.open(t -> {
-            echo = t.own(SocketEcho.start(t.root(), main, jvmOptions, "socket", Integer.toString(size)));
-            writer = new Frames.Writer(echo.channel(), size);
-            reader = new Frames.Reader(echo.channel());
-            ChildJvm.settle(this::roundTrip);
-        });
+    @Override
+    protected void open(Trial t) throws IOException {
+        echo = t.own(SocketEcho.start(t.root(), main, jvmOptions, "socket", Integer.toString(size)));
+        writer = new Frames.Writer(echo.channel(), size);
+        reader = new Frames.Reader(echo.channel());
+        ChildJvm.settle(this::roundTrip);
     }
 
     /** Sends one message and reads its echo. */
@@ -61,9 +53,4 @@ public abstract class FramedSocketChild {
         }
     }
 
-    /** Ends the child and removes the trial's root. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        trial.close();
-    }
-}
+    /** Ends the child and removes the trial's root. */}

@@ -15,6 +15,7 @@ import org.multios.ipc.bench.ChildJvm;
 import org.multios.ipc.bench.FramedSocketChild;
 import org.multios.ipc.bench.Frames;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
@@ -22,14 +23,9 @@ import org.multios.ipc.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -98,31 +94,27 @@ public class ChannelProcessRoundTrip {
     }
 
     /** A named channel shared with a child JVM that echoes on its end B. */
-    @State(Scope.Thread)
-    public static class ChannelChild {
+    public static class ChannelChild extends TrialState {
         /** The channel's wait strategy, as {@link WaitStrategy#parse} reads it (the child opens it with it). */
         @Param({"block", "adaptive", "spin"})
         public String wait;
 
-        Trial trial;
         ChannelEnd end;
         ChildJvm child;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                end = t.own(t.openIpc().service(ChannelService.class).create("echo",
-                        ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
-                                .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(WaitStrategy.parse(wait))));
-                child = t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "channel",
-                        t.root().toString(), "echo", Integer.toString(SIZE));
-                // the child sends one byte through end B when it has opened it
-                child.awaitReady("open the channel", timeout -> end.receive(in, 0, SIZE, info, timeout));
-                ChildJvm.settle(this::roundTrip);
-            });
+        @Override
+        protected void open(Trial t) {
+            end = t.own(t.openIpc().service(ChannelService.class).create("echo",
+                    ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
+                            .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(WaitStrategy.parse(wait))));
+            child = t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "channel",
+                    t.root().toString(), "echo", Integer.toString(SIZE));
+            // the child sends one byte through end B when it has opened it
+            child.awaitReady("open the channel", timeout -> end.receive(in, 0, SIZE, info, timeout));
+            ChildJvm.settle(this::roundTrip);
         }
 
         /** Sends one message through end A and waits for its echo there. */
@@ -134,21 +126,14 @@ public class ChannelProcessRoundTrip {
                 throw child.noReply(REPLY_BOUND, e);
             }
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
-        }
     }
 
     /** An embedded Aeron media driver, with a child JVM echoing between two IPC streams. */
-    @State(Scope.Thread)
-    public static class AeronChild {
+    public static class AeronChild extends TrialState {
         /** How both sides wait for a message: {@code backoff} or {@code busySpin}. */
         @Param({"backoff", "busySpin"})
         public String idle;
 
-        Trial trial;
         ExclusivePublication ping;
         Subscription pong;
         ChildJvm child;
@@ -158,25 +143,23 @@ public class ChannelProcessRoundTrip {
         int received;
         final FragmentHandler handler = this::onFragment;
 
-        @Setup(Level.Trial)
-        public void setUp() {
+        @Override
+        protected void open(Trial t) {
             idler = idleStrategy(idle);
-            trial = Trial.open(t -> {
-                MediaDriver driver = t.own(MediaDriver.launchEmbedded(new MediaDriver.Context()
-                        .aeronDirectoryName(t.root().resolve("aeron").toString())
-                        .threadingMode(ThreadingMode.SHARED)
-                        .sharedIdleStrategy(new BackoffIdleStrategy())
-                        .dirDeleteOnStart(true)
-                        .dirDeleteOnShutdown(true)));
-                Aeron aeron = t.own(Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())));
-                pong = aeron.addSubscription(AERON_IPC, PONG_STREAM);
-                ping = aeron.addExclusivePublication(AERON_IPC, PING_STREAM);
-                child = t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "aeron",
-                        driver.aeronDirectoryName(), idle, Integer.toString(SIZE));
-                // the child offers one byte on pong once its publication is connected
-                child.awaitSign("connect to the media driver", () -> pong.poll(handler, 1) > 0 ? pong : null);
-                ChildJvm.settle(this::roundTrip);
-            });
+            MediaDriver driver = t.own(MediaDriver.launchEmbedded(new MediaDriver.Context()
+                    .aeronDirectoryName(t.root().resolve("aeron").toString())
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy())
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true)));
+            Aeron aeron = t.own(Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())));
+            pong = aeron.addSubscription(AERON_IPC, PONG_STREAM);
+            ping = aeron.addExclusivePublication(AERON_IPC, PING_STREAM);
+            child = t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "aeron",
+                    driver.aeronDirectoryName(), idle, Integer.toString(SIZE));
+            // the child offers one byte on pong once its publication is connected
+            child.awaitSign("connect to the media driver", () -> pong.poll(handler, 1) > 0 ? pong : null);
+            ChildJvm.settle(this::roundTrip);
         }
 
         private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
@@ -205,11 +188,6 @@ public class ChannelProcessRoundTrip {
             }
             idler.reset();
             return received;
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 

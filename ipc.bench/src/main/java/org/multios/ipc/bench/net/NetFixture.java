@@ -18,6 +18,7 @@ import org.multios.ipc.bench.BenchRoot;
 import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.StreamPair;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
@@ -49,6 +50,14 @@ final class NetFixture {
     /** A fresh IPC root for a trial, under /tmp. */
     static BenchRoot root() {
         return new BenchRoot(SHORT_PARENT);
+    }
+
+    /** A state whose trial's root is under /tmp ({@link #root()}); a network benchmark's states extend it. */
+    abstract static class NetTrial extends TrialState {
+        @Override
+        protected BenchRoot newRoot() {
+            return root();
+        }
     }
 
     /**

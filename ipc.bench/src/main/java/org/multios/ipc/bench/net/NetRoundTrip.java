@@ -13,14 +13,9 @@ import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.FrameType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Round trips of a {@value #SIZE}-byte frame over a socket between two threads of one
@@ -45,29 +40,25 @@ public class NetRoundTrip {
     private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
 
     /** An ipc.net connection with an echo thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class NetEcho {
+    public static class NetEcho extends NetFixture.NetTrial {
         @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
-        Trial trial;
         NetFixture.NetPair pair;
         BackgroundLoop echo;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(NetFixture.root(), t -> {
-                pair = t.own(NetFixture.NetPair.open(t.root(), transport));
-                byte[] buf = new byte[SIZE];
-                MessageInfo echoInfo = new MessageInfo();
-                echo = pair.startLoop(t, "net-" + transport + "-echo", () -> {
-                    int type = pair.server.receive(buf, 0, buf.length, echoInfo);
-                    pair.server.send(type, buf, 0, echoInfo.length(), echoInfo.priority());
-                    return true;
-                });
+        @Override
+        protected void open(Trial t) {
+            pair = t.own(NetFixture.NetPair.open(t.root(), transport));
+            byte[] buf = new byte[SIZE];
+            MessageInfo echoInfo = new MessageInfo();
+            echo = pair.startLoop(t, "net-" + transport + "-echo", () -> {
+                int type = pair.server.receive(buf, 0, buf.length, echoInfo);
+                pair.server.send(type, buf, 0, echoInfo.length(), echoInfo.priority());
+                return true;
             });
         }
 
@@ -80,43 +71,34 @@ public class NetRoundTrip {
                 throw echo.failed(e);
             }
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
-        }
     }
 
     /** A blocking JDK socket pair with an echo thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class JdkEcho {
+    public static class JdkEcho extends NetFixture.NetTrial {
         @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
-        Trial trial;
         Frames.Writer writer;
         Frames.Reader reader;
         BackgroundLoop echo;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            trial = Trial.open(NetFixture.root(), t -> {
-                NetFixture.JdkPair ends = new NetFixture.JdkPair(t, transport);
-                writer = new Frames.Writer(ends.client, SIZE);
-                reader = new Frames.Reader(ends.client);
-                Frames.Writer echoWriter = new Frames.Writer(ends.server, SIZE);
-                Frames.Reader echoReader = new Frames.Reader(ends.server);
-                byte[] buf = new byte[SIZE];
-                echo = ends.startLoop(t, "jdk-" + transport + "-echo", () -> {
-                    int n = echoReader.read(buf);
-                    if (n < 0) {
-                        return false;
-                    }
-                    echoWriter.write(buf, 0, n);
-                    return true;
-                });
+        @Override
+        protected void open(Trial t) throws IOException {
+            NetFixture.JdkPair ends = new NetFixture.JdkPair(t, transport);
+            writer = new Frames.Writer(ends.client, SIZE);
+            reader = new Frames.Reader(ends.client);
+            Frames.Writer echoWriter = new Frames.Writer(ends.server, SIZE);
+            Frames.Reader echoReader = new Frames.Reader(ends.server);
+            byte[] buf = new byte[SIZE];
+            echo = ends.startLoop(t, "jdk-" + transport + "-echo", () -> {
+                int n = echoReader.read(buf);
+                if (n < 0) {
+                    return false;
+                }
+                echoWriter.write(buf, 0, n);
+                return true;
             });
         }
 
@@ -131,11 +113,6 @@ public class NetRoundTrip {
             } catch (IOException e) {
                 throw echo.failed(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 

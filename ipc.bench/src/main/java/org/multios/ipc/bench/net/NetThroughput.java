@@ -12,14 +12,9 @@ import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.FrameType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One-way streaming of {@value #SIZE}-byte frames over a socket between two threads of one
@@ -43,26 +38,22 @@ public class NetThroughput {
     static final int SIZE = 4096;
 
     /** An ipc.net connection with a receiver thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class NetStream {
+    public static class NetStream extends NetFixture.NetTrial {
         @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
-        Trial trial;
         NetFixture.NetPair pair;
         BackgroundLoop loop;
         final byte[] message = new byte[SIZE];
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(NetFixture.root(), t -> {
-                pair = t.own(NetFixture.NetPair.open(t.root(), transport));
-                byte[] in = new byte[SIZE];
-                MessageInfo info = new MessageInfo();
-                loop = pair.startLoop(t, "net-" + transport + "-throughput-receiver", () -> {
-                    pair.server.receive(in, 0, in.length, info);
-                    return received(info.length());
-                });
+        @Override
+        protected void open(Trial t) {
+            pair = t.own(NetFixture.NetPair.open(t.root(), transport));
+            byte[] in = new byte[SIZE];
+            MessageInfo info = new MessageInfo();
+            loop = pair.startLoop(t, "net-" + transport + "-throughput-receiver", () -> {
+                pair.server.receive(in, 0, in.length, info);
+                return received(info.length());
             });
         }
 
@@ -73,35 +64,26 @@ public class NetThroughput {
                 throw loop.failed(e);
             }
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
-        }
     }
 
     /** A blocking JDK socket pair with a receiver thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class JdkStream {
+    public static class JdkStream extends NetFixture.NetTrial {
         @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
         public String transport;
 
-        Trial trial;
         Frames.Writer writer;
         BackgroundLoop loop;
         final byte[] message = new byte[SIZE];
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            trial = Trial.open(NetFixture.root(), t -> {
-                NetFixture.JdkPair ends = new NetFixture.JdkPair(t, transport);
-                writer = new Frames.Writer(ends.client, SIZE);
-                Frames.Reader reader = new Frames.Reader(ends.server);
-                byte[] in = new byte[SIZE];
-                loop = ends.startLoop(t, "jdk-" + transport + "-throughput-receiver", () -> {
-                    int n = reader.read(in);
-                    return n >= 0 && received(n);
-                });
+        @Override
+        protected void open(Trial t) throws IOException {
+            NetFixture.JdkPair ends = new NetFixture.JdkPair(t, transport);
+            writer = new Frames.Writer(ends.client, SIZE);
+            Frames.Reader reader = new Frames.Reader(ends.server);
+            byte[] in = new byte[SIZE];
+            loop = ends.startLoop(t, "jdk-" + transport + "-throughput-receiver", () -> {
+                int n = reader.read(in);
+                return n >= 0 && received(n);
             });
         }
 
@@ -111,11 +93,6 @@ public class NetThroughput {
             } catch (IOException e) {
                 throw loop.failed(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 

@@ -14,18 +14,14 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.StreamPair;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One-way byte-stream throughput between two threads of one process: the benchmark thread
@@ -49,9 +45,7 @@ public class PipeThroughput {
     static final int BUFFER = 64 * 1024;
 
     /** The project's pipes: an IPC context and a reader thread on one pipe's ends. */
-    @State(Scope.Thread)
-    public abstract static class ProjectPipe {
-        Trial trial;
+    public abstract static class ProjectPipe extends TrialState {
         PipeWriter writer;
         BackgroundLoop loop;
         final byte[] block = new byte[CHUNK];
@@ -63,20 +57,18 @@ public class PipeThroughput {
         /** The reader thread's name. */
         abstract String readerName();
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                PipeReader reader = open(t.openIpc().service(PipeService.class));
-                byte[] in = new byte[CHUNK];
-                loop = t.startLoop(readerName(), () -> {
-                    int n = reader.read(in, 0, in.length);
-                    if (n < 0) {
-                        return false;
-                    }
-                    received += n;
-                    return true;
-                }, () -> writer.close(), () -> reader.close());
-            });
+        @Override
+        protected void open(Trial t) {
+            PipeReader reader = open(t.openIpc().service(PipeService.class));
+            byte[] in = new byte[CHUNK];
+            loop = t.startLoop(readerName(), () -> {
+                int n = reader.read(in, 0, in.length);
+                if (n < 0) {
+                    return false;
+                }
+                received += n;
+                return true;
+            }, () -> writer.close(), () -> reader.close());
         }
 
         void write() {
@@ -85,11 +77,6 @@ public class PipeThroughput {
             } catch (IpcException e) {
                 throw loop.failed(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 
@@ -125,9 +112,7 @@ public class PipeThroughput {
     }
 
     /** A JDK byte channel pair and a reader thread; the peers' common part. */
-    @State(Scope.Thread)
-    public abstract static class JdkStream {
-        Trial trial;
+    public abstract static class JdkStream extends TrialState {
         WritableByteChannel out;
         BackgroundLoop loop;
         final ByteBuffer block = ByteBuffer.allocateDirect(CHUNK);
@@ -139,23 +124,21 @@ public class PipeThroughput {
         /** The reader thread's name. */
         abstract String readerName();
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            trial = Trial.open(t -> {
-                StreamPair streams = t.own(open(t.root()));
-                out = streams.out();
-                ReadableByteChannel source = streams.in();
-                ByteBuffer in = ByteBuffer.allocateDirect(CHUNK);
-                loop = t.startLoop(readerName(), () -> {
-                    in.clear();
-                    int n = source.read(in);
-                    if (n < 0) {
-                        return false;
-                    }
-                    received += n;
-                    return true;
-                }, streams::closeOut, streams::closeIn);
-            });
+        @Override
+        protected void open(Trial t) throws IOException {
+            StreamPair streams = t.own(open(t.root()));
+            out = streams.out();
+            ReadableByteChannel source = streams.in();
+            ByteBuffer in = ByteBuffer.allocateDirect(CHUNK);
+            loop = t.startLoop(readerName(), () -> {
+                in.clear();
+                int n = source.read(in);
+                if (n < 0) {
+                    return false;
+                }
+                received += n;
+                return true;
+            }, streams::closeOut, streams::closeIn);
         }
 
         /** Writes 4 KiB, from a direct buffer as a careful user of NIO would. */
@@ -168,11 +151,6 @@ public class PipeThroughput {
             } catch (IOException e) {
                 throw loop.failed(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 

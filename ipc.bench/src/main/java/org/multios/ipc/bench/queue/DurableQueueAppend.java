@@ -17,6 +17,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Rights;
 import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.channels.queue.MessageQueueMechanism;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
@@ -91,45 +92,36 @@ public class DurableQueueAppend {
     }
 
     /** A durable queue on disk, a sending and a receiving handle, and the receiver thread. */
-    @State(Scope.Thread)
-    public static class QueueState {
+    public static class QueueState extends TrialState {
         @Param({ "64", "4096" })
         public int size;
 
         @Param({ "SYNC", "GROUP", "OS" })
         public QueueDurability durability;
 
-        Trial trial;
         MessageQueue sender;
         BackgroundLoop loop;
         byte[] message;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                Path disk = diskDirectory();
-                t.own(() -> delete(disk));
-                System.setProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY, disk.toString());
-                try {
-                    MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
-                    sender = queues.create("appended", QueueOptions.of(size, QUEUE_MESSAGES).withDurability(durability));
-                    MessageQueue receiver = queues.open("appended", Rights.READ, Set.of());
-                    message = new byte[size];
-                    byte[] in = new byte[size];
-                    MessageInfo info = new MessageInfo();
-                    loop = t.startLoop("durable-queue-receiver", () -> {
-                        receiver.receive(in, 0, in.length, info);
-                        return true;
-                    }, sender::close, receiver::close);
-                } finally {
-                    System.clearProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY);
-                }
-            });
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
+        @Override
+        protected void open(Trial t) {
+            Path disk = diskDirectory();
+            t.own(() -> delete(disk));
+            System.setProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY, disk.toString());
+            try {
+                MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
+                sender = queues.create("appended", QueueOptions.of(size, QUEUE_MESSAGES).withDurability(durability));
+                MessageQueue receiver = queues.open("appended", Rights.READ, Set.of());
+                message = new byte[size];
+                byte[] in = new byte[size];
+                MessageInfo info = new MessageInfo();
+                loop = t.startLoop("durable-queue-receiver", () -> {
+                    receiver.receive(in, 0, in.length, info);
+                    return true;
+                }, sender::close, receiver::close);
+            } finally {
+                System.clearProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY);
+            }
         }
     }
 

@@ -9,20 +9,16 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.bench.ChildJvm;
 import org.multios.ipc.bench.FramedSocketChild;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Message round trips between two OS processes: the benchmark thread sends a
@@ -43,13 +39,11 @@ public class QueueRoundTrip {
     private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
 
     /** Two named queues shared with a child JVM that echoes on them. */
-    @State(Scope.Thread)
-    public static class QueueChild {
+    public static class QueueChild extends TrialState {
         /** The queues' wait strategy, as {@link WaitStrategy#parse} reads it (the child opens them with it). */
         @Param({"block", "adaptive", "spin"})
         public String wait;
 
-        Trial trial;
         MessageQueue ping;
         MessageQueue pong;
         ChildJvm child;
@@ -57,19 +51,17 @@ public class QueueRoundTrip {
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
-                WaitStrategy strategy = WaitStrategy.parse(wait);
-                ping = queues.create("ping", QueueOptions.of(SIZE, 16).withWaitStrategy(strategy));
-                pong = queues.create("pong", QueueOptions.of(SIZE, 16).withWaitStrategy(strategy));
-                child = t.startChild(QueueEchoChild.class, List.of(), "queue", t.root().toString(), "ping", "pong",
-                        Integer.toString(SIZE));
-                // the child sends one byte on pong when it has opened both queues
-                child.awaitReady("open the queues", timeout -> pong.receive(in, 0, SIZE, info, timeout));
-                ChildJvm.settle(this::roundTrip);
-            });
+        @Override
+        protected void open(Trial t) {
+            MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
+            WaitStrategy strategy = WaitStrategy.parse(wait);
+            ping = queues.create("ping", QueueOptions.of(SIZE, 16).withWaitStrategy(strategy));
+            pong = queues.create("pong", QueueOptions.of(SIZE, 16).withWaitStrategy(strategy));
+            child = t.startChild(QueueEchoChild.class, List.of(), "queue", t.root().toString(), "ping", "pong",
+                    Integer.toString(SIZE));
+            // the child sends one byte on pong when it has opened both queues
+            child.awaitReady("open the queues", timeout -> pong.receive(in, 0, SIZE, info, timeout));
+            ChildJvm.settle(this::roundTrip);
         }
 
         /** Sends one message on ping and waits for it on pong. */
@@ -80,11 +72,6 @@ public class QueueRoundTrip {
             } catch (IpcException e) {
                 throw child.noReply(REPLY_BOUND, e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 

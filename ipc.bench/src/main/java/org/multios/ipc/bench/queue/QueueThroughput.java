@@ -14,19 +14,15 @@ import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.Frames;
 import org.multios.ipc.bench.StreamPair;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One-way message throughput between two threads of one process: the benchmark thread sends
@@ -48,34 +44,30 @@ public class QueueThroughput {
     static final int QUEUE_MESSAGES = 256;
 
     /** A named queue with a sending and a receiving handle, and the receiver thread. */
-    @State(Scope.Thread)
-    public static class QueueState {
+    public static class QueueState extends TrialState {
         @Param({"64", "4096"})
         public int size;
 
-        Trial trial;
         MessageQueue sender;
         BackgroundLoop loop;
         byte[] message;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
-                sender = queues.create("throughput", QueueOptions.of(size, QUEUE_MESSAGES));
-                MessageQueue receiver = queues.open("throughput", Rights.READ, Set.of());
-                message = new byte[size];
-                byte[] in = new byte[size];
-                MessageInfo info = new MessageInfo();
-                int expected = size;
-                loop = t.startLoop("queue-throughput-receiver", () -> {
-                    int n = receiver.receive(in, 0, in.length, info);
-                    if (n != expected) {
-                        throw new IllegalStateException("received " + n + " bytes, sent " + expected);
-                    }
-                    return true;
-                }, sender::close, receiver::close);
-            });
+        @Override
+        protected void open(Trial t) {
+            MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
+            sender = queues.create("throughput", QueueOptions.of(size, QUEUE_MESSAGES));
+            MessageQueue receiver = queues.open("throughput", Rights.READ, Set.of());
+            message = new byte[size];
+            byte[] in = new byte[size];
+            MessageInfo info = new MessageInfo();
+            int expected = size;
+            loop = t.startLoop("queue-throughput-receiver", () -> {
+                int n = receiver.receive(in, 0, in.length, info);
+                if (n != expected) {
+                    throw new IllegalStateException("received " + n + " bytes, sent " + expected);
+                }
+                return true;
+            }, sender::close, receiver::close);
         }
 
         void send() {
@@ -85,20 +77,13 @@ public class QueueThroughput {
                 throw loop.failed(e);
             }
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
-        }
     }
 
     /** A blocking byte stream carrying framed messages, and the receiver thread; the peers' common part. */
-    @State(Scope.Thread)
-    public abstract static class StreamState {
+    public abstract static class StreamState extends TrialState {
         @Param({"64", "4096"})
         public int size;
 
-        Trial trial;
         Frames.Writer writer;
         BackgroundLoop loop;
         byte[] message;
@@ -109,26 +94,24 @@ public class QueueThroughput {
         /** The receiver thread's name. */
         abstract String receiverName();
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            trial = Trial.open(t -> {
-                StreamPair streams = t.own(open(t.root()));
-                writer = new Frames.Writer(streams.out(), size);
-                message = new byte[size];
-                Frames.Reader reader = new Frames.Reader(streams.in());
-                byte[] received = new byte[size];
-                int expected = size;
-                loop = t.startLoop(receiverName(), () -> {
-                    int n = reader.read(received);
-                    if (n < 0) {
-                        return false;
-                    }
-                    if (n != expected) {
-                        throw new IllegalStateException("received " + n + " bytes, sent " + expected);
-                    }
-                    return true;
-                }, streams::closeOut, streams::closeIn);
-            });
+        @Override
+        protected void open(Trial t) throws IOException {
+            StreamPair streams = t.own(open(t.root()));
+            writer = new Frames.Writer(streams.out(), size);
+            message = new byte[size];
+            Frames.Reader reader = new Frames.Reader(streams.in());
+            byte[] received = new byte[size];
+            int expected = size;
+            loop = t.startLoop(receiverName(), () -> {
+                int n = reader.read(received);
+                if (n < 0) {
+                    return false;
+                }
+                if (n != expected) {
+                    throw new IllegalStateException("received " + n + " bytes, sent " + expected);
+                }
+                return true;
+            }, streams::closeOut, streams::closeIn);
         }
 
         void send() {
@@ -137,11 +120,6 @@ public class QueueThroughput {
             } catch (IOException e) {
                 throw loop.failed(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 

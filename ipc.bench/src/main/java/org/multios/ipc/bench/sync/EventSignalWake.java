@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventFlag;
 import org.multios.ipc.event.EventService;
@@ -37,34 +38,25 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class EventSignalWake {
     /** Two named auto-reset events of the project, with their echo thread. */
-    @State(Scope.Thread)
-    public static class EventPair {
-        Trial trial;
+    public static class EventPair extends TrialState {
         Event ping;
         Event pong;
         BackgroundLoop echo;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                EventService events = t.openIpc().service(EventService.class);
-                ping = events.create("ping", EventType.AUTO_RESET, EnumSet.noneOf(EventFlag.class), 0600);
-                pong = events.create("pong", EventType.AUTO_RESET, EnumSet.noneOf(EventFlag.class), 0600);
-                echo = t.startLoop("sync-bench-echo-event", () -> {
-                    try {
-                        ping.await(POLL);
-                    } catch (IpcException e) {
-                        return BackgroundLoop.continueAfterTimeout(e);
-                    }
-                    pong.signal();
-                    return true;
-                }, () -> { }, ping::signal);
-            });
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
+        @Override
+        protected void open(Trial t) {
+            EventService events = t.openIpc().service(EventService.class);
+            ping = events.create("ping", EventType.AUTO_RESET, EnumSet.noneOf(EventFlag.class), 0600);
+            pong = events.create("pong", EventType.AUTO_RESET, EnumSet.noneOf(EventFlag.class), 0600);
+            echo = t.startLoop("sync-bench-echo-event", () -> {
+                try {
+                    ping.await(POLL);
+                } catch (IpcException e) {
+                    return BackgroundLoop.continueAfterTimeout(e);
+                }
+                pong.signal();
+                return true;
+            }, () -> { }, ping::signal);
         }
     }
 

@@ -11,18 +11,14 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.bench.ChildJvm;
 import org.multios.ipc.bench.SocketEcho;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Wake-up latency between two OS processes: the benchmark thread posts a ping and waits for
@@ -35,24 +31,20 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ProcessPingPong {
     /** Named semaphores shared with a child JVM that echoes on them. */
-    @State(Scope.Thread)
-    public static class SemaphoreChild {
-        Trial trial;
+    public static class SemaphoreChild extends TrialState {
         Semaphore ping;
         Semaphore pong;
         ChildJvm child;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                SyncService sync = t.openIpc().service(SyncService.class);
-                ping = sync.createSemaphore("ping", SemaphoreOptions.of(0), 0600);
-                pong = sync.createSemaphore("pong", SemaphoreOptions.of(0), 0600);
-                child = t.startChild(EchoChild.class, List.of(), "semaphore", t.root().toString(), "ping", "pong");
-                // the child posts pong once when it has opened both semaphores
-                child.awaitReady("open the semaphores", timeout -> pong.acquire(timeout));
-                ChildJvm.settle(this::roundTrip);
-            });
+        @Override
+        protected void open(Trial t) {
+            SyncService sync = t.openIpc().service(SyncService.class);
+            ping = sync.createSemaphore("ping", SemaphoreOptions.of(0), 0600);
+            pong = sync.createSemaphore("pong", SemaphoreOptions.of(0), 0600);
+            child = t.startChild(EchoChild.class, List.of(), "semaphore", t.root().toString(), "ping", "pong");
+            // the child posts pong once when it has opened both semaphores
+            child.awaitReady("open the semaphores", timeout -> pong.acquire(timeout));
+            ChildJvm.settle(this::roundTrip);
         }
 
         /** Posts ping and waits for pong. */
@@ -64,27 +56,18 @@ public class ProcessPingPong {
                 throw child.noReply(REPLY_BOUND, e);
             }
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
-        }
     }
 
     /** A Unix-domain socket connected to a child JVM that echoes on it. */
-    @State(Scope.Thread)
-    public static class SocketChild {
-        Trial trial;
+    public static class SocketChild extends TrialState {
         SocketEcho echo;
         final ByteBuffer out = ByteBuffer.allocateDirect(1);
         final ByteBuffer in = ByteBuffer.allocateDirect(1);
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            trial = Trial.open(t -> {
-                echo = t.own(SocketEcho.start(t.root(), EchoChild.class, List.of(), "socket"));
-                ChildJvm.settle(this::roundTrip);
-            });
+        @Override
+        protected void open(Trial t) throws IOException {
+            echo = t.own(SocketEcho.start(t.root(), EchoChild.class, List.of(), "socket"));
+            ChildJvm.settle(this::roundTrip);
         }
 
         /** Sends one byte and reads its echo. */
@@ -94,11 +77,6 @@ public class ProcessPingPong {
             } catch (IOException e) {
                 throw echo.failure(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
         }
     }
 

@@ -10,6 +10,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.StreamPair;
 import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
@@ -39,34 +40,25 @@ public class ThreadPingPong {
     static final Duration POLL = Duration.ofSeconds(1);
 
     /** Two named semaphores of the project, with their echo thread. */
-    @State(Scope.Thread)
-    public static class SemaphorePair {
-        Trial trial;
+    public static class SemaphorePair extends TrialState {
         Semaphore ping;
         Semaphore pong;
         BackgroundLoop echo;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            trial = Trial.open(t -> {
-                SyncService sync = t.openIpc().service(SyncService.class);
-                ping = sync.createSemaphore("ping", SemaphoreOptions.of(0), 0600);
-                pong = sync.createSemaphore("pong", SemaphoreOptions.of(0), 0600);
-                echo = t.startLoop("sync-bench-echo-semaphore", () -> {
-                    try {
-                        ping.acquire(POLL);
-                    } catch (IpcException e) {
-                        return BackgroundLoop.continueAfterTimeout(e);
-                    }
-                    pong.release();
-                    return true;
-                }, () -> { }, ping::release);
-            });
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
+        @Override
+        protected void open(Trial t) {
+            SyncService sync = t.openIpc().service(SyncService.class);
+            ping = sync.createSemaphore("ping", SemaphoreOptions.of(0), 0600);
+            pong = sync.createSemaphore("pong", SemaphoreOptions.of(0), 0600);
+            echo = t.startLoop("sync-bench-echo-semaphore", () -> {
+                try {
+                    ping.acquire(POLL);
+                } catch (IpcException e) {
+                    return BackgroundLoop.continueAfterTimeout(e);
+                }
+                pong.release();
+                return true;
+            }, () -> { }, ping::release);
         }
     }
 
@@ -94,37 +86,28 @@ public class ThreadPingPong {
     }
 
     /** A connected pair of blocking Unix-domain socket channels, with their echo thread. */
-    @State(Scope.Thread)
-    public static class SocketPair {
-        Trial trial;
+    public static class SocketPair extends TrialState {
         SocketChannel client;
         final ByteBuffer out = ByteBuffer.allocateDirect(1);
         final ByteBuffer in = ByteBuffer.allocateDirect(1);
         BackgroundLoop echo;
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            trial = Trial.open(t -> {
-                SocketChannel[] pair = StreamPair.socketPair(t.root().resolve("pingpong.sock"));
-                client = t.own(pair[0]);
-                SocketChannel server = t.own(pair[1]);
-                Runnable closeServer = () -> Trial.closeQuietly(server); // unblocks either side
-                ByteBuffer echoBuffer = ByteBuffer.allocateDirect(1);
-                echo = t.startLoop("sync-bench-echo-socket", () -> {
-                    echoBuffer.clear();
-                    if (server.read(echoBuffer) < 0) {
-                        throw new IOException("peer closed the socket");
-                    }
-                    echoBuffer.flip();
-                    server.write(echoBuffer);
-                    return true;
-                }, closeServer, closeServer);
-            });
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            trial.close();
+        @Override
+        protected void open(Trial t) throws IOException {
+            SocketChannel[] pair = StreamPair.socketPair(t.root().resolve("pingpong.sock"));
+            client = t.own(pair[0]);
+            SocketChannel server = t.own(pair[1]);
+            Runnable closeServer = () -> Trial.closeQuietly(server); // unblocks either side
+            ByteBuffer echoBuffer = ByteBuffer.allocateDirect(1);
+            echo = t.startLoop("sync-bench-echo-socket", () -> {
+                echoBuffer.clear();
+                if (server.read(echoBuffer) < 0) {
+                    throw new IOException("peer closed the socket");
+                }
+                echoBuffer.flip();
+                server.write(echoBuffer);
+                return true;
+            }, closeServer, closeServer);
         }
     }
 
