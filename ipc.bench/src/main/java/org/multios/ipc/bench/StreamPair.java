@@ -15,14 +15,33 @@ import java.nio.file.Path;
  * One direction of a blocking JDK byte stream in one process, the peer of the project's pipes
  * and queues: an OS pipe ({@link Pipe java.nio.channels.Pipe}, {@code pipe(2)} on Linux) or a
  * connected pair of Unix-domain {@link SocketChannel}s (kernel socket buffers).
+ *
+ * @param out the writing end
+ * @param in  the reading end
  */
-public final class StreamPair implements AutoCloseable {
-    private final WritableByteChannel out;
-    private final ReadableByteChannel in;
+public record StreamPair(WritableByteChannel out, ReadableByteChannel in) implements AutoCloseable {
+    /** The kinds of stream, each opened in a trial's root directory. */
+    public enum Kind {
+        /** {@link #osPipe()}. */
+        OS_PIPE("os-pipe"),
+        /** {@link #unixSocket(Path)}. */
+        UNIX_SOCKET("unix-socket");
 
-    private StreamPair(WritableByteChannel out, ReadableByteChannel in) {
-        this.out = out;
-        this.in = in;
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** Opens a stream of this kind, a socket's file (if any) in {@code dir}. */
+        public StreamPair open(Path dir) throws IOException {
+            return this == OS_PIPE ? osPipe() : unixSocket(dir);
+        }
+
+        /** The kind in thread names: {@code os-pipe}, {@code unix-socket}. */
+        public String label() {
+            return label;
+        }
     }
 
     /** An OS pipe: its sink is the writing end, its source the reading end. */
@@ -57,16 +76,6 @@ public final class StreamPair implements AutoCloseable {
         } finally {
             Files.deleteIfExists(path);
         }
-    }
-
-    /** The writing end. */
-    public WritableByteChannel out() {
-        return out;
-    }
-
-    /** The reading end. */
-    public ReadableByteChannel in() {
-        return in;
     }
 
     /** Closes the writing end, without throwing: unblocks a writer stuck on a failed reader. */

@@ -25,6 +25,7 @@ import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Listener;
 import org.multios.ipc.net.NetService;
+import org.openjdk.jmh.annotations.Param;
 
 /**
  * The two ends of one connection, in one process, for the network benchmarks: an ipc.net
@@ -32,12 +33,12 @@ import org.multios.ipc.net.NetService;
  * pair, over loopback TCP or a Unix-domain socket. The IPC root is under /tmp and short, so
  * that the Unix socket paths fit.
  */
-final class NetFixture {
+public final class NetFixture {
     /** The transports benchmarked, the value of the trials' {@code transport} parameter. */
-    static final String TCP = "tcp";
-    static final String UNIX = "unix";
+    public static final String TCP = "tcp";
+    public static final String UNIX = "unix";
     /** Loopback TCP in TLS 1.3 (a self-signed certificate made for the trial, pinned by the client). */
-    static final String TLS = "tls";
+    public static final String TLS = "tls";
 
     /** TCP without tokens: both ends are this process, on loopback. */
     static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false);
@@ -47,23 +48,24 @@ final class NetFixture {
     private NetFixture() {
     }
 
-    /** A fresh IPC root for a trial, under /tmp. */
-    static BenchRoot root() {
-        return new BenchRoot(SHORT_PARENT);
-    }
+    /**
+     * A network benchmark's state: its {@code transport} parameter, the trial's root (under /tmp,
+     * short enough for Unix socket paths), and the loop thread (receiver or echo) on the accepted end.
+     */
+    public abstract static class NetTrial extends TrialState {
+        /** The transport: {@code tcp}, {@code tls} or {@code unix}. */
+        @Param({TCP, TLS, UNIX})
+        public String transport;
 
-    /** A state whose trial's root is under /tmp ({@link #root()}); a network benchmark's states extend it. */
-    abstract static class NetTrial extends TrialState {
+        BackgroundLoop loop;
+
         @Override
         protected BenchRoot newRoot() {
-            return root();
+            return new BenchRoot(SHORT_PARENT);
         }
     }
 
-    /**
-     * A trial's blocking JDK socket pair ({@link #jdkPair}), both ends taken by the trial;
-     * {@link #closeClient} unblocks the benchmark thread when the loop on the server end fails.
-     */
+    /** A trial's blocking JDK socket pair ({@link #jdkPair}), both ends taken by the trial. */
     static final class JdkPair {
         final ByteChannel client;
         final ByteChannel server;

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.Frames;
 import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.FrameType;
@@ -15,7 +14,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 
 /**
  * Round trips of a {@value #SIZE}-byte frame over a socket between two threads of one
@@ -41,11 +39,7 @@ public class NetRoundTrip {
 
     /** An ipc.net connection with an echo thread on its accepted end. */
     public static class NetEcho extends NetFixture.NetTrial {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
         NetFixture.NetPair pair;
-        BackgroundLoop echo;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
@@ -55,7 +49,7 @@ public class NetRoundTrip {
             pair = t.own(NetFixture.NetPair.open(t.root(), transport));
             byte[] buf = new byte[SIZE];
             MessageInfo echoInfo = new MessageInfo();
-            echo = pair.startLoop(t, "net-" + transport + "-echo", () -> {
+            loop = pair.startLoop(t, "net-" + transport + "-echo", () -> {
                 int type = pair.server.receive(buf, 0, buf.length, echoInfo);
                 pair.server.send(type, buf, 0, echoInfo.length(), echoInfo.priority());
                 return true;
@@ -68,19 +62,15 @@ public class NetRoundTrip {
                 pair.client.receive(in, 0, SIZE, info, REPLY_BOUND);
                 return info.length();
             } catch (IpcException e) {
-                throw echo.failed(e);
+                throw loop.failed(e);
             }
         }
     }
 
     /** A blocking JDK socket pair with an echo thread on its accepted end. */
     public static class JdkEcho extends NetFixture.NetTrial {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
         Frames.Writer writer;
         Frames.Reader reader;
-        BackgroundLoop echo;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
 
@@ -92,7 +82,7 @@ public class NetRoundTrip {
             Frames.Writer echoWriter = new Frames.Writer(ends.server, SIZE);
             Frames.Reader echoReader = new Frames.Reader(ends.server);
             byte[] buf = new byte[SIZE];
-            echo = ends.startLoop(t, "jdk-" + transport + "-echo", () -> {
+            loop = ends.startLoop(t, "jdk-" + transport + "-echo", () -> {
                 int n = echoReader.read(buf);
                 if (n < 0) {
                     return false;
@@ -111,7 +101,7 @@ public class NetRoundTrip {
                 }
                 return n;
             } catch (IOException e) {
-                throw echo.failed(e);
+                throw loop.failed(e);
             }
         }
     }

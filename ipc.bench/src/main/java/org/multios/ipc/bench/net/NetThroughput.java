@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.bench.Frames;
 import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.FrameType;
@@ -14,7 +13,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 
 /**
  * One-way streaming of {@value #SIZE}-byte frames over a socket between two threads of one
@@ -39,11 +37,7 @@ public class NetThroughput {
 
     /** An ipc.net connection with a receiver thread on its accepted end. */
     public static class NetStream extends NetFixture.NetTrial {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
         NetFixture.NetPair pair;
-        BackgroundLoop loop;
         final byte[] message = new byte[SIZE];
 
         @Override
@@ -68,11 +62,7 @@ public class NetThroughput {
 
     /** A blocking JDK socket pair with a receiver thread on its accepted end. */
     public static class JdkStream extends NetFixture.NetTrial {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
         Frames.Writer writer;
-        BackgroundLoop loop;
         final byte[] message = new byte[SIZE];
 
         @Override

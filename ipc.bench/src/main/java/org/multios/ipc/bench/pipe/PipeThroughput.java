@@ -6,7 +6,6 @@ import java.nio.channels.Pipe;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -113,24 +112,23 @@ public class PipeThroughput {
 
     /** A JDK byte channel pair and a reader thread; the peers' common part. */
     public abstract static class JdkStream extends TrialState {
+        private final StreamPair.Kind kind;
         WritableByteChannel out;
         BackgroundLoop loop;
         final ByteBuffer block = ByteBuffer.allocateDirect(CHUNK);
         long received;
 
-        /** Connects the two ends in the trial's root. */
-        abstract StreamPair open(Path root) throws IOException;
-
-        /** The reader thread's name. */
-        abstract String readerName();
+        JdkStream(StreamPair.Kind kind) {
+            this.kind = kind;
+        }
 
         @Override
         protected void open(Trial t) throws IOException {
-            StreamPair streams = t.own(open(t.root()));
+            StreamPair streams = t.own(kind.open(t.root()));
             out = streams.out();
             ReadableByteChannel source = streams.in();
             ByteBuffer in = ByteBuffer.allocateDirect(CHUNK);
-            loop = t.startLoop(readerName(), () -> {
+            loop = t.startLoop(kind.label() + "-reader", () -> {
                 in.clear();
                 int n = source.read(in);
                 if (n < 0) {
@@ -156,27 +154,15 @@ public class PipeThroughput {
 
     /** {@code java.nio.channels.Pipe}: an OS pipe on Linux. */
     public static class OsPipe extends JdkStream {
-        @Override
-        StreamPair open(Path root) throws IOException {
-            return StreamPair.osPipe();
-        }
-
-        @Override
-        String readerName() {
-            return "os-pipe-reader";
+        public OsPipe() {
+            super(StreamPair.Kind.OS_PIPE);
         }
     }
 
     /** A connected pair of JDK Unix-domain socket channels. */
     public static class UnixSocket extends JdkStream {
-        @Override
-        StreamPair open(Path root) throws IOException {
-            return StreamPair.unixSocket(root);
-        }
-
-        @Override
-        String readerName() {
-            return "unix-socket-reader";
+        public UnixSocket() {
+            super(StreamPair.Kind.UNIX_SOCKET);
         }
     }
 

@@ -3,7 +3,6 @@ package org.multios.ipc.bench.queue;
 import java.io.IOException;
 import java.nio.channels.Pipe;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -84,25 +83,24 @@ public class QueueThroughput {
         @Param({"64", "4096"})
         public int size;
 
+        private final StreamPair.Kind kind;
         Frames.Writer writer;
         BackgroundLoop loop;
         byte[] message;
 
-        /** Connects the two ends in the trial's root. */
-        abstract StreamPair open(Path root) throws IOException;
-
-        /** The receiver thread's name. */
-        abstract String receiverName();
+        StreamState(StreamPair.Kind kind) {
+            this.kind = kind;
+        }
 
         @Override
         protected void open(Trial t) throws IOException {
-            StreamPair streams = t.own(open(t.root()));
+            StreamPair streams = t.own(kind.open(t.root()));
             writer = new Frames.Writer(streams.out(), size);
             message = new byte[size];
             Frames.Reader reader = new Frames.Reader(streams.in());
             byte[] received = new byte[size];
             int expected = size;
-            loop = t.startLoop(receiverName(), () -> {
+            loop = t.startLoop(kind.label() + "-throughput-receiver", () -> {
                 int n = reader.read(received);
                 if (n < 0) {
                     return false;
@@ -125,27 +123,15 @@ public class QueueThroughput {
 
     /** A connected pair of JDK Unix-domain socket channels, blocking. */
     public static class SocketState extends StreamState {
-        @Override
-        StreamPair open(Path root) throws IOException {
-            return StreamPair.unixSocket(root);
-        }
-
-        @Override
-        String receiverName() {
-            return "unix-socket-throughput-receiver";
+        public SocketState() {
+            super(StreamPair.Kind.UNIX_SOCKET);
         }
     }
 
     /** A {@code java.nio.channels.Pipe}: an OS pipe on Linux, blocking. */
     public static class PipeState extends StreamState {
-        @Override
-        StreamPair open(Path root) throws IOException {
-            return StreamPair.osPipe();
-        }
-
-        @Override
-        String receiverName() {
-            return "os-pipe-throughput-receiver";
+        public PipeState() {
+            super(StreamPair.Kind.OS_PIPE);
         }
     }
 
