@@ -3,7 +3,6 @@ package org.multios.ipc.bench;
 import java.io.IOException;
 import java.util.List;
 
-
 /**
  * The socket peer of a cross-process message round trip, as a JMH state: a blocking
  * Unix-domain socket to a child JVM ({@link SocketEcho}, mode {@code socket <path> <size>}) that
@@ -16,7 +15,6 @@ public abstract class FramedSocketChild extends TrialState {
     private final int size;
     private final byte[] out;
     private final byte[] in;
-    private Trial trial;
     private SocketEcho echo;
     private Frames.Writer writer;
     private Frames.Reader reader;
