@@ -55,6 +55,13 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * How long set-up bounces messages off the child before the trial, so that the first
+     * measured round trips do not meet a child JVM still busy starting up (they would in
+     * one-iteration runs).
+     */
+    public static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
     /** A wait for the child's first signal, bounded by its timeout. */
     @FunctionalInterface
     public interface ReadyPoll {
@@ -66,29 +73,75 @@ public final class ChildJvm implements AutoCloseable {
         void await(Duration timeout);
     }
 
+    /** One look, without waiting, for the child's first sign of life. */
+    @FunctionalInterface
+    public interface Sign<T, E extends Exception> {
+        /** What the child sent or opened, or null while there is nothing yet. */
+        T look() throws E;
+    }
+
     /**
-     * Waits for the child's first signal (it sends one when it has opened {@code what}), polling
-     * so that a child that dies or hangs fails the trial with its output within
-     * {@link #START_NANOS}.
+     * Waits for the child's first signal on an IPC object (it sends one when it has opened what
+     * it echoes on), polling so that a child that dies or hangs fails the trial with its output
+     * within {@link #START_NANOS}.
+     *
+     * @param what what the child does before it signals, for the failure ("open the queues")
      */
     public void awaitReady(String what, ReadyPoll poll) {
-        long deadline = System.nanoTime() + START_NANOS;
-        while (true) {
+        awaitSign(what, () -> {
             try {
                 poll.await(READY_POLL);
-                return;
+                return Boolean.TRUE;
             } catch (IpcException e) {
                 if (e.error() != IpcError.TIMEOUT) {
                     throw e;
                 }
+                return null;
+            }
+        });
+    }
+
+    /**
+     * Looks for the child's first sign of life every millisecond until there is one, failing the
+     * trial with the child's output if it ends first or nothing comes within {@link #START_NANOS}.
+     *
+     * @param what what the child does before the sign, for the failure ("connect")
+     * @return the sign
+     */
+    public <T, E extends Exception> T awaitSign(String what, Sign<T, E> sign) throws E {
+        long deadline = System.nanoTime() + START_NANOS;
+        while (true) {
+            T found = sign.look();
+            if (found != null) {
+                return found;
             }
             if (!isAlive()) {
-                throw failure("ended before opening " + what);
+                throw failure("ended before it could " + what);
             }
             if (System.nanoTime() - deadline > 0) {
-                throw failure("did not open " + what + " within " + TimeUnit.NANOSECONDS.toSeconds(START_NANOS) + " s");
+                throw failure("did not " + what + " within " + TimeUnit.NANOSECONDS.toSeconds(START_NANOS) + " s");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("interrupted while waiting for it to " + what);
             }
         }
+    }
+
+    /** Runs {@code roundTrip} for {@link #SETTLE_NANOS}, before a trial's measurements. */
+    public static void settle(Runnable roundTrip) {
+        for (long end = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - end < 0;) {
+            roundTrip.run();
+        }
+    }
+
+    /** The exception for a reply that did not come within {@code bound}, with the child's output. */
+    public IllegalStateException noReply(Duration bound, Exception cause) {
+        IllegalStateException x = failure("no reply within " + bound.toSeconds() + " s");
+        x.addSuppressed(cause);
+        return x;
     }
 
     /** Whether the child still runs. */

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Unix-domain socket peer of the cross-process benchmarks: a child JVM that connects to a
@@ -29,7 +28,7 @@ public final class SocketEcho implements AutoCloseable {
      * connected; the connection is blocking.
      */
     public static SocketEcho start(Path dir, Class<?> main, List<String> jvmOptions, String mode, String... more)
-            throws IOException, InterruptedException {
+            throws IOException {
         Path socket = dir.resolve("echo.sock");
         List<String> args = new ArrayList<>(List.of(mode, socket.toString()));
         args.addAll(List.of(more));
@@ -39,32 +38,13 @@ public final class SocketEcho implements AutoCloseable {
             ChildJvm child = ChildJvm.start(main, jvmOptions, dir.resolve("echo-child.log"),
                     args.toArray(String[]::new));
             try {
-                SocketChannel channel = awaitConnection(listener, child);
+                SocketChannel channel = child.awaitSign("connect", listener::accept);
                 channel.configureBlocking(true);
                 return new SocketEcho(child, channel);
-            } catch (IOException | InterruptedException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 child.close();
                 throw e;
             }
-        }
-    }
-
-    private static SocketChannel awaitConnection(ServerSocketChannel listener, ChildJvm child)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + ChildJvm.START_NANOS;
-        while (true) {
-            SocketChannel accepted = listener.accept();
-            if (accepted != null) {
-                return accepted;
-            }
-            if (!child.isAlive()) {
-                throw child.failure("ended before connecting");
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw child.failure("did not connect within "
-                        + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
-            }
-            Thread.sleep(10);
         }
     }
 

@@ -1,9 +1,5 @@
 package org.multios.ipc.bench.channel;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 import org.agrona.DirectBuffer;
@@ -14,7 +10,7 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.bench.ChildSide;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
@@ -37,7 +33,7 @@ import io.aeron.logbuffer.FragmentHandler;
  * subscription is connected, then offers back every fragment it polls; waits with the idle
  * strategy named ({@code backoff} or {@code busySpin});</li>
  * <li>{@code socket <socket-path> <max-size>}: connects to the Unix-domain socket and writes
- * back every length-prefixed message it reads ({@link Frames}), until the socket closes.</li>
+ * back every length-prefixed message it reads ({@link ChildSide#echoFrames}), until the socket closes.</li>
  * </ul>
  * The child ends when its standard input closes (the parent closed it, or died), so it never
  * outlives the benchmark.
@@ -48,32 +44,18 @@ public final class ChannelEchoChild {
 
     /** Runs the echo loop; exits with 2 on bad arguments, 1 on failure. */
     public static void main(String[] args) throws Exception {
-        Thread watcher = new Thread(ChannelEchoChild::exitWhenStdinCloses, "channel-echo-child-stdin-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        ChildSide.endWithParent("channel-echo-child-stdin-watcher");
         if (args.length == 4 && args[0].equals("channel")) {
             channel(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
         } else if (args.length == 4 && args[0].equals("aeron")) {
             aeron(args[1], ChannelProcessRoundTrip.idleStrategy(args[2]), Integer.parseInt(args[3]));
         } else if (args.length == 3 && args[0].equals("socket")) {
-            socket(Path.of(args[1]), Integer.parseInt(args[2]));
+            ChildSide.echoFrames(Path.of(args[1]), Integer.parseInt(args[2]));
         } else {
             System.err.println("usage: ChannelEchoChild channel <ipc-root> <name> <max-size>"
                     + " | aeron <aeron-dir> <backoff|busySpin> <max-size> | socket <socket-path> <max-size>");
             System.exit(2);
         }
-    }
-
-    private static void exitWhenStdinCloses() {
-        InputStream in = System.in;
-        try {
-            while (in.read() >= 0) {
-                // nothing is sent; wait for end of stream
-            }
-        } catch (IOException ignored) {
-            // treated as closed
-        }
-        Runtime.getRuntime().halt(0);
     }
 
     private static void channel(Path root, String name, int maxSize) {
@@ -119,20 +101,5 @@ public final class ChannelEchoChild {
             idle.idle();
         }
         idle.reset();
-    }
-
-    private static void socket(Path path, int maxSize) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            Frames.Reader reader = new Frames.Reader(channel);
-            Frames.Writer writer = new Frames.Writer(channel, maxSize);
-            byte[] buffer = new byte[maxSize];
-            while (true) {
-                int n = reader.read(buffer);
-                if (n < 0) {
-                    Runtime.getRuntime().halt(0);
-                }
-                writer.write(buffer, 0, n);
-            }
-        }
     }
 }

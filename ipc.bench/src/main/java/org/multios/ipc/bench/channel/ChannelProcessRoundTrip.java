@@ -1,7 +1,5 @@
 package org.multios.ipc.bench.channel;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,16 +9,13 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.multios.ipc.Ipc;
-import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.bench.BenchRoot;
 import org.multios.ipc.bench.ChildJvm;
-import org.multios.ipc.bench.SocketEcho;
-import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.bench.FramedSocketChild;
+import org.multios.ipc.bench.Frames;
+import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
@@ -28,14 +23,9 @@ import org.multios.ipc.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -90,11 +80,6 @@ public class ChannelProcessRoundTrip {
     static final int PONG_STREAM = 1002;
     /** How long a reply may take before the child is declared dead. */
     private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
-    /**
-     * How long setup bounces messages before the trial, so that the first measured round trips
-     * do not meet a child JVM still busy starting up.
-     */
-    private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     /** The idle strategy named {@code backoff} or {@code busySpin}. */
     static IdleStrategy idleStrategy(String name) {
@@ -109,39 +94,27 @@ public class ChannelProcessRoundTrip {
     }
 
     /** A named channel shared with a child JVM that echoes on its end B. */
-    @State(Scope.Thread)
-    public static class ChannelChild {
+    public static class ChannelChild extends TrialState {
         /** The channel's wait strategy, as {@link WaitStrategy#parse} reads it (the child opens it with it). */
         @Param({"block", "adaptive", "spin"})
         public String wait;
 
-        BenchRoot root;
-        IpcContext ipc;
         ChannelEnd end;
         ChildJvm child;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            root = new BenchRoot();
-            try {
-                ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
-                end = ipc.service(ChannelService.class).create("echo",
-                        ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
-                                .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(WaitStrategy.parse(wait)));
-                child = ChildJvm.start(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC),
-                        root.path().resolve("echo-child.log"), "channel",
-                        root.path().toString(), "echo", Integer.toString(SIZE));
-                awaitReady();
-                for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
-                    roundTrip();
-                }
-            } catch (RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+        @Override
+        protected void open(Trial t) {
+            end = t.own(t.openIpc().service(ChannelService.class).create("echo",
+                    ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
+                            .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(WaitStrategy.parse(wait))));
+            child = t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "channel",
+                    t.root().toString(), "echo", Integer.toString(SIZE));
+            // the child sends one byte through end B when it has opened it
+            child.awaitReady("open the channel", timeout -> end.receive(in, 0, SIZE, info, timeout));
+            ChildJvm.settle(this::roundTrip);
         }
 
         /** Sends one message through end A and waits for its echo there. */
@@ -150,54 +123,17 @@ public class ChannelProcessRoundTrip {
             try {
                 return end.receive(in, 0, SIZE, info, REPLY_BOUND);
             } catch (IpcException e) {
-                IllegalStateException x = child.failure("no reply within " + REPLY_BOUND.toSeconds() + " s");
-                x.addSuppressed(e);
-                throw x;
-            }
-        }
-
-        /** The child sends one byte through end B when it has opened it. */
-        private void awaitReady() {
-            child.awaitReady("the channel", timeout -> end.receive(in, 0, SIZE, info, timeout));
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            try {
-                if (child != null) {
-                    child.close();
-                    child = null;
-                }
-            } finally {
-                try {
-                    if (end != null) {
-                        end.close();
-                        end = null;
-                    }
-                    if (ipc != null) {
-                        ipc.close();
-                        ipc = null;
-                    }
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
-                }
+                throw child.noReply(REPLY_BOUND, e);
             }
         }
     }
 
     /** An embedded Aeron media driver, with a child JVM echoing between two IPC streams. */
-    @State(Scope.Thread)
-    public static class AeronChild {
+    public static class AeronChild extends TrialState {
         /** How both sides wait for a message: {@code backoff} or {@code busySpin}. */
         @Param({"backoff", "busySpin"})
         public String idle;
 
-        BenchRoot root;
-        MediaDriver driver;
-        Aeron aeron;
         ExclusivePublication ping;
         Subscription pong;
         ChildJvm child;
@@ -207,32 +143,23 @@ public class ChannelProcessRoundTrip {
         int received;
         final FragmentHandler handler = this::onFragment;
 
-        @Setup(Level.Trial)
-        public void setUp() {
+        @Override
+        protected void open(Trial t) {
             idler = idleStrategy(idle);
-            root = new BenchRoot();
-            try {
-                Path dir = root.path().resolve("aeron");
-                driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
-                        .aeronDirectoryName(dir.toString())
-                        .threadingMode(ThreadingMode.SHARED)
-                        .sharedIdleStrategy(new BackoffIdleStrategy())
-                        .dirDeleteOnStart(true)
-                        .dirDeleteOnShutdown(true));
-                aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
-                pong = aeron.addSubscription(AERON_IPC, PONG_STREAM);
-                ping = aeron.addExclusivePublication(AERON_IPC, PING_STREAM);
-                child = ChildJvm.start(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC),
-                        root.path().resolve("echo-child.log"), "aeron",
-                        driver.aeronDirectoryName(), idle, Integer.toString(SIZE));
-                awaitReady();
-                for (long settle = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - settle < 0;) {
-                    roundTrip();
-                }
-            } catch (RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+            MediaDriver driver = t.own(MediaDriver.launchEmbedded(new MediaDriver.Context()
+                    .aeronDirectoryName(t.root().resolve("aeron").toString())
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy())
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true)));
+            Aeron aeron = t.own(Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())));
+            pong = aeron.addSubscription(AERON_IPC, PONG_STREAM);
+            ping = aeron.addExclusivePublication(AERON_IPC, PING_STREAM);
+            child = t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "aeron",
+                    driver.aeronDirectoryName(), idle, Integer.toString(SIZE));
+            // the child offers one byte on pong once its publication is connected
+            child.awaitSign("connect to the media driver", () -> pong.poll(handler, 1) > 0 ? pong : null);
+            ChildJvm.settle(this::roundTrip);
         }
 
         private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
@@ -262,107 +189,12 @@ public class ChannelProcessRoundTrip {
             idler.reset();
             return received;
         }
-
-        /** The child offers one byte on pong once its publication is connected. */
-        private void awaitReady() {
-            long deadline = System.nanoTime() + ChildJvm.START_NANOS;
-            while (pong.poll(handler, 1) == 0) {
-                if (!child.isAlive()) {
-                    throw child.failure("ended before connecting to the media driver");
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw child.failure("did not connect to the media driver within "
-                            + TimeUnit.NANOSECONDS.toSeconds(ChildJvm.START_NANOS) + " s");
-                }
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted waiting for the echo child", e);
-                }
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            try {
-                if (child != null) {
-                    child.close();
-                    child = null;
-                }
-            } finally {
-                try {
-                    if (aeron != null) {
-                        aeron.close();
-                        aeron = null;
-                    }
-                    if (driver != null) {
-                        driver.close();
-                        driver = null;
-                    }
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
-                }
-            }
-        }
     }
 
     /** A Unix-domain socket connected to a child JVM that echoes on it. */
-    @State(Scope.Thread)
-    public static class SocketChild {
-        BenchRoot root;
-        SocketEcho echo;
-        Frames.Writer writer;
-        Frames.Reader reader;
-        final byte[] out = new byte[SIZE];
-        final byte[] in = new byte[SIZE];
-
-        @Setup(Level.Trial)
-        public void setUp() throws IOException, InterruptedException {
-            root = new BenchRoot();
-            try {
-                echo = SocketEcho.start(root.path(), ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "socket", Integer.toString(SIZE));
-                writer = new Frames.Writer(echo.channel(), SIZE);
-                reader = new Frames.Reader(echo.channel());
-                for (long end = System.nanoTime() + SETTLE_NANOS; System.nanoTime() - end < 0;) {
-                    roundTrip();
-                }
-            } catch (IOException | RuntimeException e) {
-                tearDown();
-                throw e;
-            }
-        }
-
-        /** Sends one message and reads its echo. */
-        int roundTrip() {
-            try {
-                writer.write(out, 0, SIZE);
-                int n = reader.read(in);
-                if (n != SIZE) {
-                    throw new IOException("echo of " + n + " bytes for " + SIZE);
-                }
-                return n;
-            } catch (IOException e) {
-                throw echo.failure(e);
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws IOException {
-            try {
-                if (echo != null) {
-                    echo.close();
-                    echo = null;
-                }
-            } finally {
-                if (root != null) {
-                    root.close();
-                    root = null;
-                }
-            }
+    public static class SocketChild extends FramedSocketChild {
+        public SocketChild() {
+            super(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), SIZE);
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.jctools.queues.SpscArrayQueue;
-import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.channel.ChannelEnd;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +45,7 @@ public class ChannelRoundTrip {
 
         ChannelFixture fixture;
         ChannelEnd a;
-        Echo echo;
+        BackgroundLoop echo;
         final byte[] ping = new byte[ChannelFixture.MESSAGE_SIZE];
         final byte[] pong = new byte[ChannelFixture.MESSAGE_SIZE];
 
@@ -55,17 +55,15 @@ public class ChannelRoundTrip {
             a = fixture.channel().endA();
             ChannelEnd b = fixture.channel().endB();
             byte[] buf = new byte[ChannelFixture.MESSAGE_SIZE];
-            echo = Echo.start("channel-bench-echo", () -> {
+            echo = BackgroundLoop.start("channel-bench-echo", () -> {
                 int n;
                 try {
                     n = b.receive(buf, 0, buf.length, null, POLL);
                 } catch (IpcException e) {
-                    if (e.error() == IpcError.TIMEOUT) {
-                        return;
-                    }
-                    throw e;
+                    return BackgroundLoop.continueAfterTimeout(e);
                 }
                 b.send(buf, 0, n, 0);
+                return true;
             });
         }
 
@@ -85,17 +83,18 @@ public class ChannelRoundTrip {
         final SpscArrayQueue<byte[]> ping = new SpscArrayQueue<>(ChannelFixture.CAPACITY);
         final SpscArrayQueue<byte[]> pong = new SpscArrayQueue<>(ChannelFixture.CAPACITY);
         final byte[] message = new byte[ChannelFixture.MESSAGE_SIZE];
-        Echo echo;
+        BackgroundLoop echo;
 
         @Setup(Level.Trial)
         public void setUp() {
-            echo = Echo.start("channel-bench-echo-spsc", () -> {
+            echo = BackgroundLoop.start("channel-bench-echo-spsc", () -> {
                 byte[] m = ping.poll();
                 if (m != null) {
                     pong.offer(m);
                 } else {
                     Thread.onSpinWait();
                 }
+                return true;
             });
         }
 
@@ -111,15 +110,16 @@ public class ChannelRoundTrip {
         final ArrayBlockingQueue<byte[]> ping = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
         final ArrayBlockingQueue<byte[]> pong = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
         final byte[] message = new byte[ChannelFixture.MESSAGE_SIZE];
-        Echo echo;
+        BackgroundLoop echo;
 
         @Setup(Level.Trial)
         public void setUp() {
-            echo = Echo.start("channel-bench-echo-abq", () -> {
+            echo = BackgroundLoop.start("channel-bench-echo-abq", () -> {
                 byte[] m = ping.poll(POLL.toNanos(), TimeUnit.NANOSECONDS);
                 if (m != null) {
                     pong.put(m);
                 }
+                return true;
             });
         }
 

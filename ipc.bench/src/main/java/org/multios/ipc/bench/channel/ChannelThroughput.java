@@ -65,53 +65,68 @@ public class ChannelThroughput {
             sent = 0;
             received = 0;
         }
+
+        /** Counts an offer that was taken; returns whether it was. */
+        boolean countSent(boolean offered) {
+            if (offered) {
+                sent++;
+            }
+            return offered;
+        }
+
+        /** Counts a poll that found a message; returns what it found. */
+        byte[] countReceived(byte[] polled) {
+            if (polled != null) {
+                received++;
+            }
+            return polled;
+        }
     }
 
-    /** The project's channel, shared by the group's two threads. */
+    /** The project's channel, shared by the group's two threads: its sending and receiving ends. */
     @State(Scope.Group)
-    public static class OneChannel {
+    public abstract static class ChannelEnds {
+        ChannelFixture fixture;
+        ChannelEnd sender;
+        ChannelEnd receiver;
+
+        /** The subclass's {@code wait} parameter. */
+        abstract String waitStrategy();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new ChannelFixture(waitStrategy());
+            sender = fixture.channel().endA();
+            receiver = fixture.channel().endB();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            fixture.close();
+        }
+    }
+
+    /** The project's channel for {@code channel}: blocking sends and receives. */
+    public static class OneChannel extends ChannelEnds {
         /** Both ends' wait strategy, as {@link org.multios.ipc.WaitStrategy#parse} reads it. */
         @Param({"block", "adaptive", "spin"})
         public String wait;
 
-        ChannelFixture fixture;
-        ChannelEnd sender;
-        ChannelEnd receiver;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            fixture = new ChannelFixture(wait);
-            sender = fixture.channel().endA();
-            receiver = fixture.channel().endB();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            fixture.close();
+        @Override
+        String waitStrategy() {
+            return wait;
         }
     }
 
     /** The project's channel for {@code claim}: zero-copy sends and drains, spinning. */
-    @State(Scope.Group)
-    public static class SpinChannel {
+    public static class SpinChannel extends ChannelEnds {
         /** Both ends' wait strategy: only {@code spin} (the caller spins over non-blocking tries). */
         @Param({"spin"})
         public String wait;
 
-        ChannelFixture fixture;
-        ChannelEnd sender;
-        ChannelEnd receiver;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            fixture = new ChannelFixture(wait);
-            sender = fixture.channel().endA();
-            receiver = fixture.channel().endB();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            fixture.close();
+        @Override
+        String waitStrategy() {
+            return wait;
         }
     }
 
@@ -211,11 +226,7 @@ public class ChannelThroughput {
     @Group("spsc")
     @GroupThreads(1)
     public boolean spscOffer(Spsc q, Buffers b, Moved m) {
-        if (q.queue.offer(b.message)) {
-            m.sent++;
-            return true;
-        }
-        return false;
+        return m.countSent(q.queue.offer(b.message));
     }
 
     /** Peer: poll the SPSC queue. */
@@ -223,11 +234,7 @@ public class ChannelThroughput {
     @Group("spsc")
     @GroupThreads(1)
     public byte[] spscPoll(Spsc q, Moved m) {
-        byte[] r = q.queue.poll();
-        if (r != null) {
-            m.received++;
-        }
-        return r;
+        return m.countReceived(q.queue.poll());
     }
 
     /** Peer: offer to the array blocking queue. */
@@ -235,11 +242,7 @@ public class ChannelThroughput {
     @Group("arrayBlockingQueue")
     @GroupThreads(1)
     public boolean abqOffer(Blocking q, Buffers b, Moved m) {
-        if (q.queue.offer(b.message)) {
-            m.sent++;
-            return true;
-        }
-        return false;
+        return m.countSent(q.queue.offer(b.message));
     }
 
     /** Peer: poll the array blocking queue. */
@@ -247,10 +250,6 @@ public class ChannelThroughput {
     @Group("arrayBlockingQueue")
     @GroupThreads(1)
     public byte[] abqPoll(Blocking q, Moved m) {
-        byte[] r = q.queue.poll();
-        if (r != null) {
-            m.received++;
-        }
-        return r;
+        return m.countReceived(q.queue.poll());
     }
 }

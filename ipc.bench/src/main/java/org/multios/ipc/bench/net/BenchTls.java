@@ -28,6 +28,7 @@ import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.internal.NetMechanismFactory;
 import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.spi.MechanismFactory;
@@ -115,7 +116,7 @@ final class BenchTls {
                     try {
                         server.startHandshake();
                     } catch (IOException e) {
-                        NetFixture.quietly(server);
+                        Trial.closeQuietly(server);
                     }
                 }, "bench-tls-handshake");
                 handshake.start();

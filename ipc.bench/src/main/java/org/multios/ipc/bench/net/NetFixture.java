@@ -15,14 +15,17 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.bench.BenchRoot;
-import org.multios.ipc.bench.queue.BackgroundLoop;
-import org.multios.ipc.bench.queue.QueueThroughput;
+import org.multios.ipc.bench.BackgroundLoop;
+import org.multios.ipc.bench.StreamPair;
+import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Listener;
 import org.multios.ipc.net.NetService;
+import org.openjdk.jmh.annotations.Param;
 
 /**
  * The two ends of one connection, in one process, for the network benchmarks: an ipc.net
@@ -30,12 +33,12 @@ import org.multios.ipc.net.NetService;
  * pair, over loopback TCP or a Unix-domain socket. The IPC root is under /tmp and short, so
  * that the Unix socket paths fit.
  */
-final class NetFixture {
+public final class NetFixture {
     /** The transports benchmarked, the value of the trials' {@code transport} parameter. */
-    static final String TCP = "tcp";
-    static final String UNIX = "unix";
+    public static final String TCP = "tcp";
+    public static final String UNIX = "unix";
     /** Loopback TCP in TLS 1.3 (a self-signed certificate made for the trial, pinned by the client). */
-    static final String TLS = "tls";
+    public static final String TLS = "tls";
 
     /** TCP without tokens: both ends are this process, on loopback. */
     static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false);
@@ -45,9 +48,40 @@ final class NetFixture {
     private NetFixture() {
     }
 
-    /** A fresh IPC root for a trial, under /tmp. */
-    static BenchRoot root() {
-        return new BenchRoot(SHORT_PARENT);
+    /**
+     * A network benchmark's state: its {@code transport} parameter, the trial's root (under /tmp,
+     * short enough for Unix socket paths), and the loop thread (receiver or echo) on the accepted end.
+     */
+    public abstract static class NetTrial extends TrialState {
+        /** The transport: {@code tcp}, {@code tls} or {@code unix}. */
+        @Param({TCP, TLS, UNIX})
+        public String transport;
+
+        BackgroundLoop loop;
+
+        @Override
+        protected BenchRoot newRoot() {
+            return new BenchRoot(SHORT_PARENT);
+        }
+    }
+
+    /** A trial's blocking JDK socket pair ({@link #jdkPair}), both ends taken by the trial. */
+    static final class JdkPair {
+        final ByteChannel client;
+        final ByteChannel server;
+
+        JdkPair(Trial trial, String transport) throws IOException {
+            ByteChannel[] ends = jdkPair(trial.root(), transport);
+            client = ends[0];
+            server = ends[1];
+            trial.own(() -> Trial.closeQuietly(client));
+            trial.own(() -> Trial.closeQuietly(server));
+        }
+
+        /** Starts the trial's loop on the server end, as {@link NetPair#startLoop} does. */
+        BackgroundLoop startLoop(Trial trial, String name, BackgroundLoop.Step step) {
+            return trial.startLoop(name, step, () -> Trial.closeQuietly(client), () -> Trial.closeQuietly(server));
+        }
     }
 
     /** An ipc.net connection pair and what it needs; closed in reverse. */
@@ -65,10 +99,9 @@ final class NetFixture {
         }
 
         /** Listens on {@code transport} (TCP on a free loopback port, or a Unix socket named in the root), connects, accepts. */
-        static NetPair open(BenchRoot root, String transport) {
-            BenchTls tls = transport.equals(TLS) ? BenchTls.make(root.path()) : null;
-            IpcContext ipc = tls != null ? tls.context(root.path())
-                    : Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
+        static NetPair open(Path root, String transport) {
+            BenchTls tls = transport.equals(TLS) ? BenchTls.make(root) : null;
+            IpcContext ipc = tls != null ? tls.context(root) : Ipc.open(new IpcEnvironment(root, IpcLimits.defaults()));
             Listener listener = null;
             Connection client = null;
             try {
@@ -95,6 +128,14 @@ final class NetFixture {
             }
         }
 
+        /**
+         * Starts the trial's loop on the accepted end: a failure closes the client end (unblocking
+         * the benchmark thread), stopping closes the accepted end (unblocking the loop).
+         */
+        BackgroundLoop startLoop(Trial trial, String name, BackgroundLoop.Step step) {
+            return trial.startLoop(name, step, client::close, () -> Trial.closeQuietly(server));
+        }
+
         @Override
         public void close() {
             try {
@@ -113,12 +154,12 @@ final class NetFixture {
      * {@link javax.net.ssl.SSLSocket} pair), or a Unix-domain socket bound in the root (its file
      * removed once connected).
      */
-    static ByteChannel[] jdkPair(BenchRoot root, String transport) throws IOException {
+    static ByteChannel[] jdkPair(Path root, String transport) throws IOException {
         switch (transport) {
             case TLS:
-                return BenchTls.make(root.path()).jdkPair();
+                return BenchTls.make(root).jdkPair();
             case UNIX:
-                return QueueThroughput.socketPair(root.path().resolve("jdk.sock"));
+                return StreamPair.socketPair(root.resolve("jdk.sock"));
             case TCP:
                 try (ServerSocketChannel listener = ServerSocketChannel.open()) {
                     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -135,34 +176,6 @@ final class NetFixture {
                 }
             default:
                 throw new IllegalArgumentException("transport " + transport);
-        }
-    }
-
-    /**
-     * Ends a trial: stops the loop thread (if it started) by closing {@code end}, then closes
-     * the other resources and the root, none of them throwing.
-     */
-    static void tearDown(BackgroundLoop loop, AutoCloseable end, BenchRoot root, AutoCloseable... others) {
-        if (loop != null) {
-            loop.stop(() -> quietly(end));
-        }
-        quietly(end);
-        for (AutoCloseable c : others) {
-            quietly(c);
-        }
-        if (root != null) {
-            root.close();
-        }
-    }
-
-    /** Closes without throwing: the trial is ending, or has failed already. */
-    static void quietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closing to stop; nothing to save
-            }
         }
     }
 }

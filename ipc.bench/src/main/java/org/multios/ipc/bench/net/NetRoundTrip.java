@@ -1,27 +1,19 @@
 package org.multios.ipc.bench.net;
 
 import java.io.IOException;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.bench.BenchRoot;
-import org.multios.ipc.bench.queue.BackgroundLoop;
-import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.bench.Frames;
+import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.FrameType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Round trips of a {@value #SIZE}-byte frame over a socket between two threads of one
@@ -46,34 +38,22 @@ public class NetRoundTrip {
     private static final Duration REPLY_BOUND = Duration.ofSeconds(10);
 
     /** An ipc.net connection with an echo thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class NetEcho {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
-        BenchRoot root;
+    public static class NetEcho extends NetFixture.NetTrial {
         NetFixture.NetPair pair;
-        BackgroundLoop echo;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
         final MessageInfo info = new MessageInfo();
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            root = NetFixture.root();
-            try {
-                pair = NetFixture.NetPair.open(root, transport);
-                byte[] buf = new byte[SIZE];
-                MessageInfo echoInfo = new MessageInfo();
-                echo = BackgroundLoop.start("net-" + transport + "-echo", () -> {
-                    int type = pair.server.receive(buf, 0, buf.length, echoInfo);
-                    pair.server.send(type, buf, 0, echoInfo.length(), echoInfo.priority());
-                    return true;
-                }, pair.client::close);
-            } catch (RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+        @Override
+        protected void open(Trial t) {
+            pair = t.own(NetFixture.NetPair.open(t.root(), transport));
+            byte[] buf = new byte[SIZE];
+            MessageInfo echoInfo = new MessageInfo();
+            loop = pair.startLoop(t, "net-" + transport + "-echo", () -> {
+                int type = pair.server.receive(buf, 0, buf.length, echoInfo);
+                pair.server.send(type, buf, 0, echoInfo.length(), echoInfo.priority());
+                return true;
+            });
         }
 
         int roundTrip() {
@@ -82,55 +62,34 @@ public class NetRoundTrip {
                 pair.client.receive(in, 0, SIZE, info, REPLY_BOUND);
                 return info.length();
             } catch (IpcException e) {
-                throw echo.failed(e);
+                throw loop.failed(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            NetFixture.tearDown(echo, pair == null ? null : pair.server, root, pair);
         }
     }
 
     /** A blocking JDK socket pair with an echo thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class JdkEcho {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
-        BenchRoot root;
-        ByteChannel client;
-        ByteChannel server;
+    public static class JdkEcho extends NetFixture.NetTrial {
         Frames.Writer writer;
         Frames.Reader reader;
-        BackgroundLoop echo;
         final byte[] out = new byte[SIZE];
         final byte[] in = new byte[SIZE];
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            root = NetFixture.root();
-            try {
-                ByteChannel[] ends = NetFixture.jdkPair(root, transport);
-                client = ends[0];
-                server = ends[1];
-                writer = new Frames.Writer(client, SIZE);
-                reader = new Frames.Reader(client);
-                Frames.Writer echoWriter = new Frames.Writer(server, SIZE);
-                Frames.Reader echoReader = new Frames.Reader(server);
-                byte[] buf = new byte[SIZE];
-                echo = BackgroundLoop.start("jdk-" + transport + "-echo", () -> {
-                    int n = echoReader.read(buf);
-                    if (n < 0) {
-                        return false;
-                    }
-                    echoWriter.write(buf, 0, n);
-                    return true;
-                }, () -> NetFixture.quietly(client));
-            } catch (IOException | RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+        @Override
+        protected void open(Trial t) throws IOException {
+            NetFixture.JdkPair ends = new NetFixture.JdkPair(t, transport);
+            writer = new Frames.Writer(ends.client, SIZE);
+            reader = new Frames.Reader(ends.client);
+            Frames.Writer echoWriter = new Frames.Writer(ends.server, SIZE);
+            Frames.Reader echoReader = new Frames.Reader(ends.server);
+            byte[] buf = new byte[SIZE];
+            loop = ends.startLoop(t, "jdk-" + transport + "-echo", () -> {
+                int n = echoReader.read(buf);
+                if (n < 0) {
+                    return false;
+                }
+                echoWriter.write(buf, 0, n);
+                return true;
+            });
         }
 
         int roundTrip() {
@@ -142,13 +101,8 @@ public class NetRoundTrip {
                 }
                 return n;
             } catch (IOException e) {
-                throw echo.failed(e);
+                throw loop.failed(e);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            NetFixture.tearDown(echo, server, root, client);
         }
     }
 

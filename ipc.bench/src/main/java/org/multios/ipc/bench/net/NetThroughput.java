@@ -1,26 +1,18 @@
 package org.multios.ipc.bench.net;
 
 import java.io.IOException;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.bench.BenchRoot;
-import org.multios.ipc.bench.queue.BackgroundLoop;
-import org.multios.ipc.bench.queue.Frames;
+import org.multios.ipc.bench.Frames;
+import org.multios.ipc.bench.Trial;
 import org.multios.ipc.net.FrameType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One-way streaming of {@value #SIZE}-byte frames over a socket between two threads of one
@@ -44,34 +36,19 @@ public class NetThroughput {
     static final int SIZE = 4096;
 
     /** An ipc.net connection with a receiver thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class NetStream {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
-        BenchRoot root;
+    public static class NetStream extends NetFixture.NetTrial {
         NetFixture.NetPair pair;
-        BackgroundLoop loop;
         final byte[] message = new byte[SIZE];
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            root = NetFixture.root();
-            try {
-                pair = NetFixture.NetPair.open(root, transport);
-                byte[] in = new byte[SIZE];
-                MessageInfo info = new MessageInfo();
-                loop = BackgroundLoop.start("net-" + transport + "-throughput-receiver", () -> {
-                    pair.server.receive(in, 0, in.length, info);
-                    if (info.length() != SIZE) {
-                        throw new IllegalStateException("received " + info.length() + " bytes, sent " + SIZE);
-                    }
-                    return true;
-                }, pair.client::close);
-            } catch (RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+        @Override
+        protected void open(Trial t) {
+            pair = t.own(NetFixture.NetPair.open(t.root(), transport));
+            byte[] in = new byte[SIZE];
+            MessageInfo info = new MessageInfo();
+            loop = pair.startLoop(t, "net-" + transport + "-throughput-receiver", () -> {
+                pair.server.receive(in, 0, in.length, info);
+                return received(info.length());
+            });
         }
 
         void send() {
@@ -81,50 +58,23 @@ public class NetThroughput {
                 throw loop.failed(e);
             }
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            NetFixture.tearDown(loop, pair == null ? null : pair.server, root, pair);
-        }
     }
 
     /** A blocking JDK socket pair with a receiver thread on its accepted end. */
-    @State(Scope.Thread)
-    public static class JdkStream {
-        @Param({NetFixture.TCP, NetFixture.TLS, NetFixture.UNIX})
-        public String transport;
-
-        BenchRoot root;
-        ByteChannel client;
-        ByteChannel server;
+    public static class JdkStream extends NetFixture.NetTrial {
         Frames.Writer writer;
-        BackgroundLoop loop;
         final byte[] message = new byte[SIZE];
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            root = NetFixture.root();
-            try {
-                ByteChannel[] ends = NetFixture.jdkPair(root, transport);
-                client = ends[0];
-                server = ends[1];
-                writer = new Frames.Writer(client, SIZE);
-                Frames.Reader reader = new Frames.Reader(server);
-                byte[] in = new byte[SIZE];
-                loop = BackgroundLoop.start("jdk-" + transport + "-throughput-receiver", () -> {
-                    int n = reader.read(in);
-                    if (n < 0) {
-                        return false;
-                    }
-                    if (n != SIZE) {
-                        throw new IllegalStateException("received " + n + " bytes, sent " + SIZE);
-                    }
-                    return true;
-                }, () -> NetFixture.quietly(client));
-            } catch (IOException | RuntimeException e) {
-                tearDown();
-                throw e;
-            }
+        @Override
+        protected void open(Trial t) throws IOException {
+            NetFixture.JdkPair ends = new NetFixture.JdkPair(t, transport);
+            writer = new Frames.Writer(ends.client, SIZE);
+            Frames.Reader reader = new Frames.Reader(ends.server);
+            byte[] in = new byte[SIZE];
+            loop = ends.startLoop(t, "jdk-" + transport + "-throughput-receiver", () -> {
+                int n = reader.read(in);
+                return n >= 0 && received(n);
+            });
         }
 
         void send() {
@@ -134,11 +84,14 @@ public class NetThroughput {
                 throw loop.failed(e);
             }
         }
+    }
 
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            NetFixture.tearDown(loop, server, root, client);
+    /** Checks the length of a frame the receiver took: every frame sent has {@value #SIZE} bytes. */
+    static boolean received(int length) {
+        if (length != SIZE) {
+            throw new IllegalStateException("received " + length + " bytes, sent " + SIZE);
         }
+        return true;
     }
 
     /** Project: one 4 KiB frame into an ipc.net connection, drained by the receiver thread. */

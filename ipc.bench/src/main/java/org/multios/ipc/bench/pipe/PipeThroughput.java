@@ -1,33 +1,26 @@
 package org.multios.ipc.bench.pipe;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.multios.ipc.Ipc;
-import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
-import org.multios.ipc.bench.BenchRoot;
-import org.multios.ipc.bench.queue.BackgroundLoop;
-import org.multios.ipc.bench.queue.QueueThroughput;
+import org.multios.ipc.bench.BackgroundLoop;
+import org.multios.ipc.bench.StreamPair;
+import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One-way byte-stream throughput between two threads of one process: the benchmark thread
@@ -51,35 +44,30 @@ public class PipeThroughput {
     static final int BUFFER = 64 * 1024;
 
     /** The project's pipes: an IPC context and a reader thread on one pipe's ends. */
-    abstract static class ProjectPipe {
-        BenchRoot root;
-        IpcContext ipc;
-        PipeReader reader;
+    public abstract static class ProjectPipe extends TrialState {
         PipeWriter writer;
         BackgroundLoop loop;
         final byte[] block = new byte[CHUNK];
         long received;
 
-        abstract void open(PipeService pipes);
+        /** Opens the pipe's reading end; sets {@link #writer}. */
+        abstract PipeReader open(PipeService pipes);
 
-        void start(String name) {
-            root = new BenchRoot();
-            try {
-                ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
-                open(ipc.service(PipeService.class));
-                byte[] in = new byte[CHUNK];
-                loop = BackgroundLoop.start(name, () -> {
-                    int n = reader.read(in, 0, in.length);
-                    if (n < 0) {
-                        return false;
-                    }
-                    received += n;
-                    return true;
-                }, () -> writer.close());
-            } catch (RuntimeException e) {
-                stop();
-                throw e;
-            }
+        /** The reader thread's name. */
+        abstract String readerName();
+
+        @Override
+        protected void open(Trial t) {
+            PipeReader reader = open(t.openIpc().service(PipeService.class));
+            byte[] in = new byte[CHUNK];
+            loop = t.startLoop(readerName(), () -> {
+                int n = reader.read(in, 0, in.length);
+                if (n < 0) {
+                    return false;
+                }
+                received += n;
+                return true;
+            }, () -> writer.close(), () -> reader.close());
         }
 
         void write() {
@@ -89,235 +77,92 @@ public class PipeThroughput {
                 throw loop.failed(e);
             }
         }
-
-        void stop() {
-            try {
-                if (loop != null) {
-                    loop.stop(() -> reader.close());
-                    loop = null;
-                }
-            } finally {
-                if (ipc != null) {
-                    ipc.close();
-                    ipc = null;
-                }
-                if (root != null) {
-                    root.close();
-                    root = null;
-                }
-            }
-        }
     }
 
     /** An unnamed pipe with a 64 KiB buffer. */
-    @State(Scope.Thread)
     public static class Unnamed extends ProjectPipe {
         @Override
-        void open(PipeService pipes) {
+        PipeReader open(PipeService pipes) {
             org.multios.ipc.pipe.Pipe pipe = pipes.create(BUFFER, Set.of());
-            reader = pipe.reader();
             writer = pipe.writer();
+            return pipe.reader();
         }
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            start("unnamed-pipe-reader");
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            stop();
+        @Override
+        String readerName() {
+            return "unnamed-pipe-reader";
         }
     }
 
     /** A named pipe (FIFO) with one reading and one writing end in this process. */
-    @State(Scope.Thread)
     public static class Named extends ProjectPipe {
         @Override
-        void open(PipeService pipes) {
+        PipeReader open(PipeService pipes) {
             pipes.createNamed("throughput", 0600);
-            reader = pipes.openReader("throughput");
+            PipeReader reader = pipes.openReader("throughput");
             writer = pipes.openWriter("throughput");
+            return reader;
         }
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            start("named-pipe-reader");
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            stop();
+        @Override
+        String readerName() {
+            return "named-pipe-reader";
         }
     }
 
     /** A JDK byte channel pair and a reader thread; the peers' common part. */
-    abstract static class JdkStream {
-        BenchRoot root;
+    public abstract static class JdkStream extends TrialState {
+        private final StreamPair.Kind kind;
+        WritableByteChannel out;
         BackgroundLoop loop;
         final ByteBuffer block = ByteBuffer.allocateDirect(CHUNK);
         long received;
 
-        abstract void open() throws IOException;
+        JdkStream(StreamPair.Kind kind) {
+            this.kind = kind;
+        }
 
-        abstract int read(ByteBuffer dst) throws IOException;
-
-        abstract void writeFully(ByteBuffer src) throws IOException;
-
-        abstract void closeOut();
-
-        abstract void closeIn();
-
-        void start(String name) throws IOException {
-            root = new BenchRoot();
-            try {
-                open();
-                ByteBuffer in = ByteBuffer.allocateDirect(CHUNK);
-                loop = BackgroundLoop.start(name, () -> {
-                    in.clear();
-                    int n = read(in);
-                    if (n < 0) {
-                        return false;
-                    }
-                    received += n;
-                    return true;
-                }, this::closeOut);
-            } catch (IOException | RuntimeException e) {
-                stop();
-                throw e;
-            }
+        @Override
+        protected void open(Trial t) throws IOException {
+            StreamPair streams = t.own(kind.open(t.root()));
+            out = streams.out();
+            ReadableByteChannel source = streams.in();
+            ByteBuffer in = ByteBuffer.allocateDirect(CHUNK);
+            loop = t.startLoop(kind.label() + "-reader", () -> {
+                in.clear();
+                int n = source.read(in);
+                if (n < 0) {
+                    return false;
+                }
+                received += n;
+                return true;
+            }, streams::closeOut, streams::closeIn);
         }
 
         /** Writes 4 KiB, from a direct buffer as a careful user of NIO would. */
         void write() {
             block.clear();
             try {
-                writeFully(block);
+                while (block.hasRemaining()) {
+                    out.write(block);
+                }
             } catch (IOException e) {
                 throw loop.failed(e);
-            }
-        }
-
-        void stop() {
-            try {
-                if (loop != null) {
-                    loop.stop(this::closeIn);
-                    loop = null;
-                }
-            } finally {
-                try {
-                    closeOut();
-                    closeIn();
-                } finally {
-                    if (root != null) {
-                        root.close();
-                        root = null;
-                    }
-                }
-            }
-        }
-
-        static void quietly(Closeable c) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // closing to stop; nothing to save
-                }
             }
         }
     }
 
     /** {@code java.nio.channels.Pipe}: an OS pipe on Linux. */
-    @State(Scope.Thread)
     public static class OsPipe extends JdkStream {
-        Pipe pipe;
-
-        @Override
-        void open() throws IOException {
-            pipe = Pipe.open();
-        }
-
-        @Override
-        int read(ByteBuffer dst) throws IOException {
-            return pipe.source().read(dst);
-        }
-
-        @Override
-        void writeFully(ByteBuffer src) throws IOException {
-            while (src.hasRemaining()) {
-                pipe.sink().write(src);
-            }
-        }
-
-        @Override
-        void closeOut() {
-            if (pipe != null) {
-                quietly(pipe.sink());
-            }
-        }
-
-        @Override
-        void closeIn() {
-            if (pipe != null) {
-                quietly(pipe.source());
-            }
-        }
-
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            start("os-pipe-reader");
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            stop();
+        public OsPipe() {
+            super(StreamPair.Kind.OS_PIPE);
         }
     }
 
     /** A connected pair of JDK Unix-domain socket channels. */
-    @State(Scope.Thread)
     public static class UnixSocket extends JdkStream {
-        SocketChannel client;
-        SocketChannel server;
-
-        @Override
-        void open() throws IOException {
-            SocketChannel[] pair = QueueThroughput.socketPair(root.path().resolve("pipe-peer.sock"));
-            client = pair[0];
-            server = pair[1];
-        }
-
-        @Override
-        int read(ByteBuffer dst) throws IOException {
-            return server.read(dst);
-        }
-
-        @Override
-        void writeFully(ByteBuffer src) throws IOException {
-            while (src.hasRemaining()) {
-                client.write(src);
-            }
-        }
-
-        @Override
-        void closeOut() {
-            quietly(client);
-        }
-
-        @Override
-        void closeIn() {
-            quietly(server);
-        }
-
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            start("unix-socket-reader");
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            stop();
+        public UnixSocket() {
+            super(StreamPair.Kind.UNIX_SOCKET);
         }
     }
 

@@ -12,14 +12,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.multios.ipc.Ipc;
-import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Rights;
-import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.BackgroundLoop;
+import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.channels.queue.MessageQueueMechanism;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
@@ -94,61 +92,35 @@ public class DurableQueueAppend {
     }
 
     /** A durable queue on disk, a sending and a receiving handle, and the receiver thread. */
-    @State(Scope.Thread)
-    public static class QueueState {
+    public static class QueueState extends TrialState {
         @Param({ "64", "4096" })
         public int size;
 
         @Param({ "SYNC", "GROUP", "OS" })
         public QueueDurability durability;
 
-        BenchRoot root;
-        Path disk;
-        IpcContext ipc;
         MessageQueue sender;
-        MessageQueue receiver;
         BackgroundLoop loop;
         byte[] message;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            root = new BenchRoot();
-            disk = diskDirectory();
+        @Override
+        protected void open(Trial t) {
+            Path disk = diskDirectory();
+            t.own(() -> delete(disk));
+            System.setProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY, disk.toString());
             try {
-                System.setProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY, disk.toString());
-                ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
-                MessageQueueService queues = ipc.service(MessageQueueService.class);
+                MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
                 sender = queues.create("appended", QueueOptions.of(size, QUEUE_MESSAGES).withDurability(durability));
-                receiver = queues.open("appended", Rights.READ, Set.of());
+                MessageQueue receiver = queues.open("appended", Rights.READ, Set.of());
                 message = new byte[size];
                 byte[] in = new byte[size];
                 MessageInfo info = new MessageInfo();
-                loop = BackgroundLoop.start("durable-queue-receiver", () -> {
+                loop = t.startLoop("durable-queue-receiver", () -> {
                     receiver.receive(in, 0, in.length, info);
                     return true;
-                }, sender::close);
-            } catch (RuntimeException e) {
-                tearDown();
-                throw e;
+                }, sender::close, receiver::close);
             } finally {
                 System.clearProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY);
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            try {
-                if (loop != null) {
-                    loop.stop(receiver::close);
-                    loop = null;
-                }
-            } finally {
-                if (ipc != null) {
-                    ipc.close();
-                    ipc = null;
-                }
-                root.close();
-                delete(disk);
             }
         }
     }

@@ -1,9 +1,5 @@
 package org.multios.ipc.bench.queue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -13,6 +9,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Rights;
+import org.multios.ipc.bench.ChildSide;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 
@@ -23,7 +20,8 @@ import org.multios.ipc.queue.MessageQueueService;
  * byte on {@code pong} to say it is ready, then sends every message received on {@code ping}
  * back on {@code pong}, with its priority;</li>
  * <li>{@code socket <socket-path> <max-size>}: connects to the Unix-domain socket and writes
- * back every length-prefixed message it reads ({@link Frames}), until the socket closes.</li>
+ * back every length-prefixed message it reads ({@link ChildSide#echoFrames}), until the socket
+ * closes.</li>
  * </ul>
  * The child ends when its standard input closes (the parent closed it, or died), so it never
  * outlives the benchmark.
@@ -34,30 +32,16 @@ public final class QueueEchoChild {
 
     /** Runs the echo loop; exits with 2 on bad arguments, 1 on failure. */
     public static void main(String[] args) throws Exception {
-        Thread watcher = new Thread(QueueEchoChild::exitWhenStdinCloses, "queue-echo-child-stdin-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        ChildSide.endWithParent("queue-echo-child-stdin-watcher");
         if (args.length == 5 && args[0].equals("queue")) {
             queues(Path.of(args[1]), args[2], args[3], Integer.parseInt(args[4]));
         } else if (args.length == 3 && args[0].equals("socket")) {
-            socket(Path.of(args[1]), Integer.parseInt(args[2]));
+            ChildSide.echoFrames(Path.of(args[1]), Integer.parseInt(args[2]));
         } else {
             System.err.println("usage: QueueEchoChild queue <ipc-root> <ping> <pong> <max-size>"
                     + " | socket <socket-path> <max-size>");
             System.exit(2);
         }
-    }
-
-    private static void exitWhenStdinCloses() {
-        InputStream in = System.in;
-        try {
-            while (in.read() >= 0) {
-                // nothing is sent; wait for end of stream
-            }
-        } catch (IOException ignored) {
-            // treated as closed
-        }
-        Runtime.getRuntime().halt(0);
     }
 
     private static void queues(Path root, String pingName, String pongName, int maxSize) {
@@ -71,21 +55,6 @@ public final class QueueEchoChild {
             while (true) {
                 int n = ping.receive(buffer, 0, buffer.length, info);
                 pong.send(buffer, 0, n, info.priority());
-            }
-        }
-    }
-
-    private static void socket(Path path, int maxSize) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            Frames.Reader reader = new Frames.Reader(channel);
-            Frames.Writer writer = new Frames.Writer(channel, maxSize);
-            byte[] buffer = new byte[maxSize];
-            while (true) {
-                int n = reader.read(buffer);
-                if (n < 0) {
-                    Runtime.getRuntime().halt(0);
-                }
-                writer.write(buffer, 0, n);
             }
         }
     }

@@ -1,7 +1,6 @@
 package org.multios.ipc.bench.sync;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -11,6 +10,7 @@ import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.bench.ChildSide;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SyncService;
 
@@ -32,9 +32,7 @@ public final class EchoChild {
 
     /** Runs the echo loop; exits with 2 on bad arguments, 1 on failure. */
     public static void main(String[] args) throws Exception {
-        Thread watcher = new Thread(EchoChild::exitWhenStdinCloses, "echo-child-stdin-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        ChildSide.endWithParent("echo-child-stdin-watcher");
         if (args.length == 4 && args[0].equals("semaphore")) {
             semaphores(Path.of(args[1]), args[2], args[3]);
         } else if (args.length == 2 && args[0].equals("socket")) {
@@ -43,18 +41,6 @@ public final class EchoChild {
             System.err.println("usage: EchoChild semaphore <ipc-root> <ping> <pong> | socket <socket-path>");
             System.exit(2);
         }
-    }
-
-    private static void exitWhenStdinCloses() {
-        InputStream in = System.in;
-        try {
-            while (in.read() >= 0) {
-                // nothing is sent; wait for end of stream
-            }
-        } catch (IOException ignored) {
-            // treated as closed
-        }
-        Runtime.getRuntime().halt(0);
     }
 
     private static void semaphores(Path root, String pingName, String pongName) {

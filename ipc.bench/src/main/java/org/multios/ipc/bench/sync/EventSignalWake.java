@@ -8,13 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
-import org.multios.ipc.Ipc;
-import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
-import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.BackgroundLoop;
+import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventFlag;
 import org.multios.ipc.event.EventService;
@@ -41,42 +38,25 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class EventSignalWake {
     /** Two named auto-reset events of the project, with their echo thread. */
-    @State(Scope.Thread)
-    public static class EventPair {
-        BenchRoot root;
-        IpcContext ipc;
+    public static class EventPair extends TrialState {
         Event ping;
         Event pong;
-        EchoThread echo;
+        BackgroundLoop echo;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            root = new BenchRoot();
-            ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
-            EventService events = ipc.service(EventService.class);
+        @Override
+        protected void open(Trial t) {
+            EventService events = t.openIpc().service(EventService.class);
             ping = events.create("ping", EventType.AUTO_RESET, EnumSet.noneOf(EventFlag.class), 0600);
             pong = events.create("pong", EventType.AUTO_RESET, EnumSet.noneOf(EventFlag.class), 0600);
-            echo = EchoThread.start("sync-bench-echo-event", () -> {
+            echo = t.startLoop("sync-bench-echo-event", () -> {
                 try {
                     ping.await(POLL);
                 } catch (IpcException e) {
-                    if (e.error() == IpcError.TIMEOUT) {
-                        return;
-                    }
-                    throw e;
+                    return BackgroundLoop.continueAfterTimeout(e);
                 }
                 pong.signal();
-            }, () -> { });
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            try {
-                echo.stop(ping::signal);
-            } finally {
-                ipc.close();
-                root.close();
-            }
+                return true;
+            }, () -> { }, ping::signal);
         }
     }
 
@@ -116,15 +96,16 @@ public class EventSignalWake {
     public static class ParkPair {
         final ParkEvent ping = new ParkEvent();
         final ParkEvent pong = new ParkEvent();
-        EchoThread echo;
+        BackgroundLoop echo;
 
         @Setup(Level.Trial)
         public void setUp() {
-            echo = EchoThread.start("sync-bench-echo-park", () -> {
+            echo = BackgroundLoop.start("sync-bench-echo-park", () -> {
                 if (ping.await(POLL.toNanos())) {
                     pong.signal();
                 }
-            }, () -> { });
+                return true;
+            });
         }
 
         @TearDown(Level.Trial)

@@ -1,21 +1,16 @@
 package org.multios.ipc.bench.sync;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.multios.ipc.Ipc;
-import org.multios.ipc.IpcContext;
-import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
-import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.BackgroundLoop;
+import org.multios.ipc.bench.StreamPair;
+import org.multios.ipc.bench.Trial;
+import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
@@ -45,42 +40,25 @@ public class ThreadPingPong {
     static final Duration POLL = Duration.ofSeconds(1);
 
     /** Two named semaphores of the project, with their echo thread. */
-    @State(Scope.Thread)
-    public static class SemaphorePair {
-        BenchRoot root;
-        IpcContext ipc;
+    public static class SemaphorePair extends TrialState {
         Semaphore ping;
         Semaphore pong;
-        EchoThread echo;
+        BackgroundLoop echo;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            root = new BenchRoot();
-            ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
-            SyncService sync = ipc.service(SyncService.class);
+        @Override
+        protected void open(Trial t) {
+            SyncService sync = t.openIpc().service(SyncService.class);
             ping = sync.createSemaphore("ping", SemaphoreOptions.of(0), 0600);
             pong = sync.createSemaphore("pong", SemaphoreOptions.of(0), 0600);
-            echo = EchoThread.start("sync-bench-echo-semaphore", () -> {
+            echo = t.startLoop("sync-bench-echo-semaphore", () -> {
                 try {
                     ping.acquire(POLL);
                 } catch (IpcException e) {
-                    if (e.error() == IpcError.TIMEOUT) {
-                        return;
-                    }
-                    throw e;
+                    return BackgroundLoop.continueAfterTimeout(e);
                 }
                 pong.release();
-            }, () -> { });
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            try {
-                echo.stop(ping::release);
-            } finally {
-                ipc.close();
-                root.close();
-            }
+                return true;
+            }, () -> { }, ping::release);
         }
     }
 
@@ -89,15 +67,16 @@ public class ThreadPingPong {
     public static class JdkSemaphorePair {
         final java.util.concurrent.Semaphore ping = new java.util.concurrent.Semaphore(0);
         final java.util.concurrent.Semaphore pong = new java.util.concurrent.Semaphore(0);
-        EchoThread echo;
+        BackgroundLoop echo;
 
         @Setup(Level.Trial)
         public void setUp() {
-            echo = EchoThread.start("sync-bench-echo-jdk-semaphore", () -> {
+            echo = BackgroundLoop.start("sync-bench-echo-jdk-semaphore", () -> {
                 if (ping.tryAcquire(POLL.toNanos(), TimeUnit.NANOSECONDS)) {
                     pong.release();
                 }
-            }, () -> { });
+                return true;
+            });
         }
 
         @TearDown(Level.Trial)
@@ -107,51 +86,28 @@ public class ThreadPingPong {
     }
 
     /** A connected pair of blocking Unix-domain socket channels, with their echo thread. */
-    @State(Scope.Thread)
-    public static class SocketPair {
-        BenchRoot root;
+    public static class SocketPair extends TrialState {
         SocketChannel client;
-        SocketChannel server;
         final ByteBuffer out = ByteBuffer.allocateDirect(1);
         final ByteBuffer in = ByteBuffer.allocateDirect(1);
-        EchoThread echo;
+        BackgroundLoop echo;
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            root = new BenchRoot();
-            UnixDomainSocketAddress address = UnixDomainSocketAddress.of(root.path().resolve("pingpong.sock"));
-            try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                listener.bind(address);
-                client = SocketChannel.open(address);
-                server = listener.accept();
-            }
+        @Override
+        protected void open(Trial t) throws IOException {
+            SocketChannel[] pair = StreamPair.socketPair(t.root().resolve("pingpong.sock"));
+            client = t.own(pair[0]);
+            SocketChannel server = t.own(pair[1]);
+            Runnable closeServer = () -> Trial.closeQuietly(server); // unblocks either side
             ByteBuffer echoBuffer = ByteBuffer.allocateDirect(1);
-            echo = EchoThread.start("sync-bench-echo-socket", () -> {
+            echo = t.startLoop("sync-bench-echo-socket", () -> {
                 echoBuffer.clear();
                 if (server.read(echoBuffer) < 0) {
                     throw new IOException("peer closed the socket");
                 }
                 echoBuffer.flip();
                 server.write(echoBuffer);
-            }, this::closeServer);
-        }
-
-        private void closeServer() {
-            try {
-                server.close();
-            } catch (IOException ignored) {
-                // closing only to unblock the measuring side
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws IOException {
-            try {
-                echo.stop(this::closeServer);
-            } finally {
-                client.close();
-                root.close();
-            }
+                return true;
+            }, closeServer, closeServer);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.multios.ipc.bench.queue;
+package org.multios.ipc.bench;
 
 import java.io.EOFException;
 import java.io.IOException;
