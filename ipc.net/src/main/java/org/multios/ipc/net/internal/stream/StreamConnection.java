@@ -2,11 +2,9 @@ package org.multios.ipc.net.internal.stream;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
@@ -14,20 +12,18 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.Priority;
-import org.multios.ipc.Rights;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
-import org.multios.ipc.net.FrameType;
 import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.net.internal.wire.FrameDescriptor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 
 /**
- * A {@link Connection} handle over a {@link FramedSocket} whose handshake succeeded: checks
- * arguments and rights, copies frames in and out, and fills the receiver's
- * {@link MessageInfo} with the peer's identity.
+ * A {@link Connection} handle over a {@link FramedSocket} whose handshake succeeded; its sends
+ * and receives check arguments and rights and copy frames in and out
+ * ({@link ConnectionTransfers}). The bridges use its request/response side: frames handed to a
+ * handler, replies queued without waiting, sends of payloads they hand over.
  */
 public final class StreamConnection implements Connection, ClosingHandle {
     /** The admission of {@link #sendOwned}: the bridges test their own handles' grants. */
@@ -46,8 +42,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private final Permissions permissions;
     private final Grant grant;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final Runnable admitSend = this::admitSend;
-    private final Runnable admitReceive = this::admitReceive;
+    private final ConnectionTransfers transfers;
     private volatile Runnable onClose = () -> {
     };
 
@@ -64,6 +59,7 @@ public final class StreamConnection implements Connection, ClosingHandle {
         this.owner = owner;
         this.permissions = Permissions.of(owner.process(), 0600);
         this.grant = grant;
+        this.transfers = new ConnectionTransfers(socket, remote, peer, maxFrameSize, owner, grant);
         grant.onRevoke(socket::wakeWaiters);
     }
 
@@ -217,150 +213,64 @@ public final class StreamConnection implements Connection, ClosingHandle {
 
     @Override
     public void send(int type, byte[] b, int off, int len, int priority) {
-        send(type, b, off, len, priority, Waits.FOREVER);
+        transfers.send(type, b, off, len, priority, Waits.FOREVER);
     }
 
     @Override
     public boolean trySend(int type, byte[] b, int off, int len, int priority) {
-        return send(type, b, off, len, priority, Waits.NEVER);
+        return transfers.send(type, b, off, len, priority, Waits.NEVER);
     }
 
     @Override
     public void send(int type, byte[] b, int off, int len, int priority, Duration timeout) {
-        send(type, b, off, len, priority, Waits.timeout(timeout, socket.name()));
+        transfers.send(type, b, off, len, priority, Waits.timeout(timeout, socket.name()));
     }
 
     @Override
     public void send(int type, ByteBuffer src, int priority) {
-        send(type, src, priority, Waits.FOREVER);
+        transfers.send(type, src, priority, Waits.FOREVER);
     }
 
     @Override
     public boolean trySend(int type, ByteBuffer src, int priority) {
-        return send(type, src, priority, Waits.NEVER);
+        return transfers.send(type, src, priority, Waits.NEVER);
     }
 
     @Override
     public void send(int type, ByteBuffer src, int priority, Duration timeout) {
-        send(type, src, priority, Waits.timeout(timeout, socket.name()));
-    }
-
-    private boolean send(int type, byte[] b, int off, int len, int priority, long wait) {
-        Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
-        checkSend(type, len, priority);
-        return socket.send(type, priority, ByteBuffer.wrap(b, off, len), wait, "send", admitSend);
-    }
-
-    private boolean send(int type, ByteBuffer src, int priority, long wait) {
-        if (src == null) {
-            throw IpcException.invalidArgument(socket.name() + ": the buffer to send is missing");
-        }
-        checkSend(type, src.remaining(), priority);
-        boolean sent = socket.send(type, priority, src, wait, "send", admitSend);
-        if (sent) {
-            src.position(src.limit());
-        }
-        return sent;
-    }
-
-    private void checkSend(int type, int len, int priority) {
-        FrameType.requireValid(type, socket.name());
-        Priority.requireValid(priority, socket.name());
-        require(Rights.WRITE, "send on");
-        if (len > maxFrameSize) {
-            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
-                    + " bytes passes the connection's maximum frame size of " + maxFrameSize);
-        }
+        transfers.send(type, src, priority, Waits.timeout(timeout, socket.name()));
     }
 
     // ---------------------------------------------------------------- receiving
 
     @Override
     public int receive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, info, Waits.FOREVER);
+        return transfers.receive(buf, off, len, info, Waits.FOREVER);
     }
 
     @Override
     public int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, info, Waits.NEVER);
+        return transfers.receive(buf, off, len, info, Waits.NEVER);
     }
 
     @Override
     public int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
-        return receive(buf, off, len, info, Waits.timeout(timeout, socket.name()));
+        return transfers.receive(buf, off, len, info, Waits.timeout(timeout, socket.name()));
     }
 
     @Override
     public int receive(ByteBuffer dst, MessageInfo info) {
-        return receive(dst, info, Waits.FOREVER);
+        return transfers.receive(dst, info, Waits.FOREVER);
     }
 
     @Override
     public int tryReceive(ByteBuffer dst, MessageInfo info) {
-        return receive(dst, info, Waits.NEVER);
+        return transfers.receive(dst, info, Waits.NEVER);
     }
 
     @Override
     public int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
-        return receive(dst, info, Waits.timeout(timeout, socket.name()));
-    }
-
-    private int receive(byte[] buf, int off, int len, MessageInfo info, long wait) {
-        Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
-        checkReceive(info);
-        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), admitReceive);
-        if (f == null) {
-            return NO_FRAME;
-        }
-        System.arraycopy(f.payload(), 0, buf, off, f.payload().length);
-        describe(f, info);
-        socket.recycle(f);
-        return f.type();
-    }
-
-    private int receive(ByteBuffer dst, MessageInfo info, long wait) {
-        if (dst == null || dst.isReadOnly()) {
-            throw IpcException.invalidArgument(socket.name() + ": the receive buffer is " + (dst == null ? "missing"
-                    : "read-only"));
-        }
-        checkReceive(info);
-        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info), admitReceive);
-        if (f == null) {
-            return NO_FRAME;
-        }
-        dst.put(f.payload());
-        describe(f, info);
-        socket.recycle(f);
-        return f.type();
-    }
-
-    private void checkReceive(MessageInfo info) {
-        if (info == null) {
-            throw IpcException.invalidArgument(socket.name() + ": a MessageInfo to fill is required");
-        }
-        require(Rights.READ, "receive on");
-    }
-
-    /** Run before each wait of a send and before it queues its frame: a revoked grant refuses it. */
-    private void admitSend() {
-        require(Rights.WRITE, "send on");
-    }
-
-    /** Run before each wait of a receive and before it takes a frame: a revoked grant refuses it. */
-    private void admitReceive() {
-        require(Rights.READ, "receive on");
-    }
-
-    private void describe(Frame f, MessageInfo info) {
-        info.set(f.payload().length, f.priority(), peer.kind(), peer.id(), peer.pid());
-    }
-
-    private void require(int right, String operation) {
-        if (!grant.allows(right)) {
-            socket.counters().increment(Counter.DENIALS);
-            owner.denied(ObjectType.ENDPOINT, remote.toString(), operation);
-            throw IpcException.permissionDenied(operation, socket.name(), owner.process().toString());
-        }
+        return transfers.receive(dst, info, Waits.timeout(timeout, socket.name()));
     }
 
     @Override
