@@ -34,8 +34,8 @@ import org.multios.ipc.queue.QueueOptions;
 /**
  * A bridge peer that asks and never reads the answers costs the gateway only its own
  * connection: its requests are read no more once its replies fill their budget, it is dropped
- * (and audited) when it takes nothing for the output-stall timeout, and meanwhile the reactor
- * serves everyone else.
+ * (and audited) when it takes nothing for the output-stall timeout, nothing more of it is read
+ * once it was dropped, and meanwhile the reactor serves everyone else.
  */
 @Timeout(value = 120, threadMode = ThreadMode.SEPARATE_THREAD)
 class PeersThatDoNotReadTest extends NetTestSupport {
@@ -60,6 +60,7 @@ class PeersThatDoNotReadTest extends NetTestSupport {
             AtomicReference<Throwable> flooderEnd = new AtomicReference<>();
             CountDownLatch flooding = new CountDownLatch(1);
             List<Long> roundTrips = new ArrayList<>();
+            AtomicInteger writtenWhenDropped = new AtomicInteger(-1);
             List<String> audit = auditLinesOf(() -> {
                 Thread flooder = new Thread(() -> flood(flooded.endpoint().port(), written, flooding, flooderEnd),
                         "test-flooder");
@@ -70,6 +71,9 @@ class PeersThatDoNotReadTest extends NetTestSupport {
                 byte[] buf = new byte[128];
                 MessageInfo info = new MessageInfo();
                 while (flooder.isAlive() || flooded.connectionCount() > 0) {
+                    if (writtenWhenDropped.get() < 0 && flooded.connectionCount() == 0) {
+                        writtenWhenDropped.set(written.get());
+                    }
                     assertThat(System.nanoTime() - deadline).as("the flooder is dropped in time (%d requests written, "
                             + "%s, %s)", written.get(), flooderEnd.get(), ((BridgeServer) flooded).outputBudget())
                             .isNegative();
@@ -90,6 +94,8 @@ class PeersThatDoNotReadTest extends NetTestSupport {
                     budget.budget(), budget.hardLimit(), flooderEnd.get());
             assertThat(flooderEnd.get()).as("the flooder's connection was dropped under it")
                     .isInstanceOf(IOException.class);
+            assertThat(written.get()).as("nothing of the flooder was read once it was dropped: its writes waited "
+                    + "until the socket closed").isEqualTo(writtenWhenDropped.get());
             assertThat(roundTrips).as("the other bridge's client was served while the flood lasted").isNotEmpty();
             assertThat(budget.highWater()).as("replies queued reached the budget, and stayed within it but for "
                     + "the requests in flight").isGreaterThanOrEqualTo(budget.budget())

@@ -230,7 +230,10 @@ final class FramedSocket {
         lifecycle.end(reason);
     }
 
-    /** Refuses or breaks off with an error the peer is told of (what was queued is dropped), then ends. */
+    /**
+     * Refuses or breaks off with an error the peer is told of (what was queued is dropped), then
+     * ends: nothing more of the peer is read, and the socket closes when the linger time is up.
+     */
     void refuse(IpcError error, String reason) {
         lifecycle.refuse(error, reason);
     }

@@ -23,6 +23,11 @@ final class SocketInterest {
     static final int PEER_DONE = 4;
     /** Reactor hold only: a receiving thread reads the socket itself (its lease, see {@link Inbound}). */
     static final int RECEIVER_READS = 8;
+    /**
+     * Reading hold, for good: this side refused the peer or broke the connection off; nothing
+     * more of the peer is read while its REFUSE waits for it (a peer that floods is not drained).
+     */
+    static final int BROKEN_OFF = 16;
 
     private final Reactor reactor;
     private final AtomicInteger holds = new AtomicInteger();

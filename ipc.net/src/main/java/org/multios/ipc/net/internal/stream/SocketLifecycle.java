@@ -95,6 +95,7 @@ final class SocketLifecycle {
             handshake.fail(new IpcException(error, socket.name() + ": " + reason));
             drop(reason);
         } else if (ended(reason)) {
+            interest.hold(SocketInterest.BROKEN_OFF);
             state.linger(System.nanoTime() + LINGER_NANOS);
             outbound.finish(Handshake.refuse(error, reason));
             handshake.fail(new IpcException(error, socket.name() + ": " + reason));
