@@ -3,51 +3,46 @@ package org.multios.ipc.net.internal.stream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
-import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.ObjectType;
 import org.multios.ipc.Priority;
 import org.multios.ipc.Rights;
 import org.multios.ipc.net.Connection;
-import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.FrameType;
 import org.multios.ipc.net.internal.wire.Frame;
-import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * The sends and receives of a {@link StreamConnection}: checks their arguments and the handle's
- * rights (again before each wait and before a frame goes or is taken: a revoked grant refuses),
- * copies frames in and out, and fills the receiver's {@link MessageInfo} with the peer's identity.
+ * rights (again before each wait, and each frame goes or is taken through the direction's
+ * {@link TransferGate}: a revoked grant refuses), copies frames in and out, and fills the
+ * receiver's {@link MessageInfo} with the peer's identity.
  */
 final class ConnectionTransfers {
+    private final GuardedHandle handle;
     private final FramedSocket socket;
-    private final Endpoint remote;
     private final IpcProcess peer;
     private final int maxFrameSize;
-    private final CallerContext owner;
-    private final Grant grant;
-    private final Runnable admitSend = this::admitSend;
-    private final Runnable admitReceive = this::admitReceive;
+    private final TransferGate sending;
+    private final TransferGate receiving;
 
-    ConnectionTransfers(FramedSocket socket, Endpoint remote, IpcProcess peer, int maxFrameSize, CallerContext owner,
-            Grant grant) {
+    ConnectionTransfers(GuardedHandle handle, FramedSocket socket, IpcProcess peer, int maxFrameSize,
+            TransferGate sending, TransferGate receiving) {
+        this.handle = handle;
         this.socket = socket;
-        this.remote = remote;
         this.peer = peer;
         this.maxFrameSize = maxFrameSize;
-        this.owner = owner;
-        this.grant = grant;
+        this.sending = sending;
+        this.receiving = receiving;
     }
 
     /** Sends {@code len} bytes of {@code b}, waiting as {@code wait} says ({@link Waits}). */
     boolean send(int type, byte[] b, int off, int len, int priority, long wait) {
         Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
         checkSend(type, len, priority);
-        return socket.send(type, priority, ByteBuffer.wrap(b, off, len), wait, "send", admitSend);
+        return socket.send(type, priority, ByteBuffer.wrap(b, off, len), wait, "send", sending);
     }
 
     /** Sends what remains of {@code src} (then consumed), waiting as {@code wait} says. */
@@ -56,7 +51,7 @@ final class ConnectionTransfers {
             throw IpcException.invalidArgument(socket.name() + ": the buffer to send is missing");
         }
         checkSend(type, src.remaining(), priority);
-        boolean sent = socket.send(type, priority, src, wait, "send", admitSend);
+        boolean sent = socket.send(type, priority, src, wait, "send", sending);
         if (sent) {
             src.position(src.limit());
         }
@@ -66,7 +61,7 @@ final class ConnectionTransfers {
     private void checkSend(int type, int len, int priority) {
         FrameType.requireValid(type, socket.name());
         Priority.requireValid(priority, socket.name());
-        require(Rights.WRITE, "send on");
+        handle.require(Rights.WRITE, "send on");
         if (len > maxFrameSize) {
             throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
                     + " bytes passes the connection's maximum frame size of " + maxFrameSize);
@@ -77,7 +72,7 @@ final class ConnectionTransfers {
     int receive(byte[] buf, int off, int len, MessageInfo info, long wait) {
         Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
         checkReceive(info);
-        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), admitReceive);
+        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), receiving);
         if (f == null) {
             return Connection.NO_FRAME;
         }
@@ -94,7 +89,7 @@ final class ConnectionTransfers {
                     : "read-only"));
         }
         checkReceive(info);
-        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info), admitReceive);
+        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info), receiving);
         if (f == null) {
             return Connection.NO_FRAME;
         }
@@ -108,29 +103,10 @@ final class ConnectionTransfers {
         if (info == null) {
             throw IpcException.invalidArgument(socket.name() + ": a MessageInfo to fill is required");
         }
-        require(Rights.READ, "receive on");
-    }
-
-    /** Run before each wait of a send and before it queues its frame: a revoked grant refuses it. */
-    private void admitSend() {
-        require(Rights.WRITE, "send on");
-    }
-
-    /** Run before each wait of a receive and before it takes a frame: a revoked grant refuses it. */
-    private void admitReceive() {
-        require(Rights.READ, "receive on");
+        handle.require(Rights.READ, "receive on");
     }
 
     private void describe(Frame f, MessageInfo info) {
         info.set(f.payload().length, f.priority(), peer.kind(), peer.id(), peer.pid());
-    }
-
-    /** Refuses an operation the handle's grant does not allow (any more). */
-    void require(int right, String operation) {
-        if (!grant.allows(right)) {
-            socket.counters().increment(Counter.DENIALS);
-            owner.denied(ObjectType.ENDPOINT, remote.toString(), operation);
-            throw IpcException.permissionDenied(operation, socket.name(), owner.process().toString());
-        }
     }
 }

@@ -140,17 +140,17 @@ final class FramedSocket {
     // ------------------------------------------------------------------ the halves
 
     /** See {@link OutputQueue#send}. */
-    boolean send(Frame frame, long wait, String operation, Runnable admit) {
-        return outbound.send(frame, wait, operation, admit);
+    boolean send(Frame frame, long wait, String operation, TransferGate gate) {
+        return outbound.send(frame, wait, operation, gate);
     }
 
     /**
      * Sends a DATA frame of the sender's bytes ({@code payload} from its position, which stays):
      * straight to the socket when nothing waits ahead of it, else copied and queued as
-     * {@link #send(Frame, long, String, Runnable)} does.
+     * {@link #send(Frame, long, String, TransferGate)} does.
      */
-    boolean send(int type, int priority, ByteBuffer payload, long wait, String operation, Runnable admit) {
-        return outbound.send(type, priority, payload, wait, operation, admit);
+    boolean send(int type, int priority, ByteBuffer payload, long wait, String operation, TransferGate gate) {
+        return outbound.send(type, priority, payload, wait, operation, gate);
     }
 
     /**
@@ -174,15 +174,16 @@ final class FramedSocket {
     /**
      * Takes the next DATA frame that fits {@code room} bytes, waiting as {@code wait} says.
      *
-     * {@code admit} runs under the receive lock before each wait and before a frame is taken;
-     * it throws to refuse (a revoked grant), and {@link #wakeWaiters} makes waiters run it.
+     * {@code gate} is checked under the receive lock before each wait, and the frame is taken
+     * inside its step; it throws to refuse (a revoked grant), and {@link #wakeWaiters} makes
+     * waiters check it again.
      *
      * @return the frame, or null if none is waiting and {@code wait} is {@link Waits#NEVER}
      * @throws IpcException MESSAGE_TOO_LARGE (with the frame left queued; {@code tooLarge}
      *         receives it) when the next frame is longer than {@code room}
      */
-    Frame receive(int room, long wait, String operation, Consumer<Frame> tooLarge, Runnable admit) {
-        return inbound.receive(room, wait, operation, tooLarge, admit);
+    Frame receive(int room, long wait, String operation, Consumer<Frame> tooLarge, TransferGate gate) {
+        return inbound.receive(room, wait, operation, tooLarge, gate);
     }
 
     /** A frame from {@link #receive} whose payload nobody reads any more (it was copied out). */
@@ -190,7 +191,7 @@ final class FramedSocket {
         inbound.recycle(frame);
     }
 
-    /** Wakes the threads waiting in {@link #send} and {@link #receive}, which run their admission again. */
+    /** Wakes the threads waiting in {@link #send} and {@link #receive}, which check their gates again. */
     void wakeWaiters() {
         lifecycle.wakeAll();
     }

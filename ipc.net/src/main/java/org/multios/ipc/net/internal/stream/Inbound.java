@@ -88,7 +88,7 @@ final class Inbound {
     }
 
     /** See {@link FramedSocket#receive}. */
-    Frame receive(int roomBytes, long wait, String operation, Consumer<Frame> tooLarge, Runnable admit) {
+    Frame receive(int roomBytes, long wait, String operation, Consumer<Frame> tooLarge, TransferGate gate) {
         if (wait != Waits.NEVER) {
             Reactor.assertMayBlock(operation, socket.name());
         }
@@ -103,7 +103,7 @@ final class Inbound {
         queueLock.lock();
         try {
             while ((f = queue.peek()) == null) {
-                admit.run();
+                gate.check();
                 if (state.isClosed()) {
                     throw IpcException.closed(socket.name());
                 }
@@ -122,13 +122,17 @@ final class Inbound {
             if (state.isClosed()) {
                 throw IpcException.closed(socket.name());
             }
-            admit.run();
-            if (f.payload().length > roomBytes) {
-                tooLarge.accept(f);
-                throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": the next frame is "
-                        + f.payload().length + " bytes long; " + roomBytes + " bytes were offered");
+            int step = gate.enter();
+            try {
+                if (f.payload().length > roomBytes) {
+                    tooLarge.accept(f);
+                    throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": the next frame is "
+                            + f.payload().length + " bytes long; " + roomBytes + " bytes were offered");
+                }
+                queue.poll();
+            } finally {
+                gate.exit(step);
             }
-            queue.poll();
             queuedFrames = queue.size();
             if (full && queue.bytes() < bufferBytes) {
                 full = false;
@@ -185,7 +189,7 @@ final class Inbound {
 
     /**
      * Wakes the receivers waiting for a frame (they find the connection ended or closed, or their
-     * handle's grant revoked); returns once none is between its admission and taking a frame.
+     * handle's grant revoked).
      */
     void wakeReceivers() {
         queueLock.lock();

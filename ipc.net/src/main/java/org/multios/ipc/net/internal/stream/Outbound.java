@@ -66,9 +66,9 @@ final class Outbound {
         return queue.usage();
     }
 
-    /** See {@link FramedSocket#send(Frame, long, String, Runnable)}. */
-    boolean send(Frame frame, long wait, String operation, Runnable admit) {
-        if (!queue.send(frame, wait, operation, counters, admit, writing.unwritten())) {
+    /** See {@link FramedSocket#send(Frame, long, String, TransferGate)}. */
+    boolean send(Frame frame, long wait, String operation, TransferGate gate) {
+        if (!queue.send(frame, wait, operation, counters, gate, writing.unwritten())) {
             return false;
         }
         flush();
@@ -76,16 +76,16 @@ final class Outbound {
         return true;
     }
 
-    /** See {@link FramedSocket#send(int, int, ByteBuffer, long, String, Runnable)}. */
-    boolean send(int type, int priority, ByteBuffer payload, long wait, String operation, Runnable admit) {
+    /** See {@link FramedSocket#send(int, int, ByteBuffer, long, String, TransferGate)}. */
+    boolean send(int type, int priority, ByteBuffer payload, long wait, String operation, TransferGate gate) {
         int length = payload.remaining();
-        if (sendDirect(type, priority, payload, admit)) {
+        if (sendDirect(type, priority, payload, gate)) {
             sent(length);
             return true;
         }
         byte[] copy = new byte[length];
         payload.get(payload.position(), copy);
-        return send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, operation, admit);
+        return send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, operation, gate);
     }
 
     /**
@@ -94,13 +94,13 @@ final class Outbound {
      *
      * @return false if it could not: the caller queues the frame
      */
-    private boolean sendDirect(int type, int priority, ByteBuffer payload, Runnable admit) {
+    private boolean sendDirect(int type, int priority, ByteBuffer payload, TransferGate gate) {
         if (writing.delivery() != null || !writeLock.tryLock()) {
             return false;
         }
         boolean put;
         try {
-            put = queue.putDirect(writing, type, priority, payload, admit);
+            put = queue.putDirect(writing, type, priority, payload, gate);
             if (put) {
                 wantFlush.set(false);
                 writeQueued();

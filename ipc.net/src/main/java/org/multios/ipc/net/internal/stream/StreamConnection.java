@@ -3,8 +3,9 @@ package org.multios.ipc.net.internal.stream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
+import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
@@ -12,24 +13,23 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.net.internal.wire.FrameDescriptor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 
 /**
  * A {@link Connection} handle over a {@link FramedSocket} whose handshake succeeded; its sends
- * and receives check arguments and rights and copy frames in and out
- * ({@link ConnectionTransfers}). The bridges use its request/response side: frames handed to a
- * handler, replies queued without waiting, sends of payloads they hand over.
+ * and receives check arguments and copy frames in and out ({@link ConnectionTransfers}), each
+ * frame queued or taken in a step of the handle's grant ({@link FramedHandle}). The bridges use
+ * its request/response side: frames handed to a handler, replies queued without waiting, sends
+ * of payloads they hand over (their own handles test their grants).
  */
-public final class StreamConnection implements Connection, ClosingHandle {
-    /** The admission of {@link #sendOwned}: the bridges test their own handles' grants. */
-    private static final Runnable ADMIT_ALL = () -> {
-    };
-
+public final class StreamConnection extends FramedHandle implements Connection, ClosingHandle {
     private final long id;
     private final FramedSocket socket;
     private final Endpoint local;
@@ -40,14 +40,14 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private final long bufferBytes;
     private final CallerContext owner;
     private final Permissions permissions;
-    private final Grant grant;
-    private final AtomicBoolean closing = new AtomicBoolean();
     private final ConnectionTransfers transfers;
     private volatile Runnable onClose = () -> {
     };
 
     StreamConnection(long id, FramedSocket socket, Endpoint local, Endpoint remote, IpcProcess peer,
-            boolean authenticated, int maxFrameSize, long bufferBytes, CallerContext owner, Grant grant) {
+            boolean authenticated, int maxFrameSize, long bufferBytes, CallerContext owner, SessionGate session,
+            Grant grant) {
+        super(owner, session, grant);
         this.id = id;
         this.socket = socket;
         this.local = local;
@@ -58,9 +58,17 @@ public final class StreamConnection implements Connection, ClosingHandle {
         this.bufferBytes = bufferBytes;
         this.owner = owner;
         this.permissions = Permissions.of(owner.process(), 0600);
-        this.grant = grant;
-        this.transfers = new ConnectionTransfers(socket, remote, peer, maxFrameSize, owner, grant);
+        this.transfers = new ConnectionTransfers(this, socket, peer, maxFrameSize,
+                gate(Rights.WRITE, "send on"), gate(Rights.READ, "receive on"));
         grant.onRevoke(socket::wakeWaiters);
+    }
+
+    /**
+     * Sets a hook called with {@link #STEP_GRANTED} inside each step of a send or receive, once
+     * its grant passed (tests only: they hold a transfer there to revoke under it); null for none.
+     */
+    public void hook(IntConsumer hook) {
+        stepHook(hook);
     }
 
     /** Runs {@code action} once when the handle closes (the owner forgets it). */
@@ -134,13 +142,22 @@ public final class StreamConnection implements Connection, ClosingHandle {
     }
 
     /**
-     * Sends a frame whose payload the caller hands over (no copy): the bridges' path.
+     * Sends a frame whose payload the caller hands over (no copy): the bridges' path, whose
+     * handles test their own grants.
      *
      * @param wait {@link Waits#FOREVER}, {@link Waits#NEVER} or nanoseconds
      * @return false if there was no room and {@code wait} was {@link Waits#NEVER}
      */
     public boolean sendOwned(int type, int priority, byte[] payload, long wait) {
-        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send", ADMIT_ALL);
+        return sendOwned(type, priority, payload, wait, TransferGate.OPEN);
+    }
+
+    /**
+     * As {@link #sendOwned(int, int, byte[], long)}, the frame let through by {@code gate} (the
+     * grant of the caller's own handle) before each wait and as it is queued.
+     */
+    public boolean sendOwned(int type, int priority, byte[] payload, long wait, TransferGate gate) {
+        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send", gate);
     }
 
     @Override
@@ -159,11 +176,6 @@ public final class StreamConnection implements Connection, ClosingHandle {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), permissions, bufferBytes, false,
                 socket.counters().snapshot());
@@ -172,11 +184,6 @@ public final class StreamConnection implements Connection, ClosingHandle {
     @Override
     public void setPermissions(Permissions changed) {
         throw IpcException.invalidArgument(socket.name() + ": a connection has no permissions to change");
-    }
-
-    @Override
-    public boolean isClosed() {
-        return socket.isClosed();
     }
 
     @Override
@@ -275,14 +282,19 @@ public final class StreamConnection implements Connection, ClosingHandle {
 
     @Override
     public void close() {
-        if (closing.compareAndSet(false, true)) {
+        if (markClosed()) {
             socket.close();
             onClose.run();
         }
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return socket.name();
+    }
+
+    @Override
+    protected void countDenial(int right) {
+        socket.counters().increment(Counter.DENIALS);
     }
 }

@@ -25,6 +25,7 @@ import org.multios.ipc.net.internal.wire.Handshake;
 import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 import org.multios.ipc.spi.PeerAuthority;
 
 import jdk.net.ExtendedSocketOptions;
@@ -53,6 +54,7 @@ public final class StreamServer implements Reactor.Handler {
     private final Endpoint endpoint;
     private final ListenOptions options;
     private final CallerContext owner;
+    private final SessionGate session;
     private final Grant grant;
     private final Admission admission;
     private final String name;
@@ -68,14 +70,16 @@ public final class StreamServer implements Reactor.Handler {
      *
      * @param endpoint the endpoint as bound (actual port)
      * @param owner    the listening caller: owner of every accepted connection
+     * @param session  the owner's session: every accepted connection closes with it
      */
     public StreamServer(PeerContexts shared, ServerSocketChannel server, Endpoint endpoint, ListenOptions options,
-            CallerContext owner, Grant grant, Admission admission) {
+            CallerContext owner, SessionGate session, Grant grant, Admission admission) {
         this.shared = shared;
         this.server = server;
         this.endpoint = endpoint;
         this.options = options;
         this.owner = owner;
+        this.session = session;
         this.grant = grant;
         this.admission = admission;
         TlsSettings configured = shared.settings().tls();
@@ -246,7 +250,7 @@ public final class StreamServer implements Reactor.Handler {
             counters.increment(Counter.MESSAGES_IN);
             StreamConnection connection = new StreamConnection(id, socket, endpoint, remoteOf(socket), peer.process(),
                     authority.isAuthenticated(peer), agreed, options.bufferBytes(), owner,
-                    owner.register(ObjectType.ENDPOINT, endpoint.toString(), new Grant(grant.rights())));
+                    session, owner.register(ObjectType.ENDPOINT, endpoint.toString(), new Grant(grant.rights())));
             admission.established(connection, peer);
         }
 
