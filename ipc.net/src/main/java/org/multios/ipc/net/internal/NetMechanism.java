@@ -211,9 +211,9 @@ public final class NetMechanism implements MechanismProvider<NetService> {
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), permissions, Rights.READ_WRITE);
-        BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller, session.gate(), shared,
-                () -> BoundSocket.bind(endpoint, socketPath(endpoint, true), options.socketMode()), options,
-                permissions, grant);
+        BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
+                session.gate(), shared, () -> BoundSocket.bind(endpoint, socketPath(endpoint, true),
+                        options.socketMode()), options, permissions, grant);
         return session.track(bridge);
     }
 

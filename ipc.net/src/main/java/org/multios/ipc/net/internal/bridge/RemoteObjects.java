@@ -73,7 +73,8 @@ public final class RemoteObjects {
      * the bridge's endpoint and revoked with {@code callers} (at once if it already is).
      */
     private static Grant handleGrant(CallerContext caller, Endpoint bridge, Grant callers, RemotePort.OpenReply reply) {
-        Grant grant = caller.register(ObjectType.ENDPOINT, bridge.toString(), new Grant(callers.rights() & reply.rights()));
+        Grant grant = caller.register(ObjectType.ENDPOINT, bridge.toString(),
+                new Grant(callers.rights() & reply.rights()));
         callers.onRevoke(grant::revoke);
         return grant;
     }

@@ -41,15 +41,16 @@ import org.multios.ipc.spi.SessionGate;
  * A {@link DatagramEndpoint} on a non-blocking {@link UdpChannel}, with no thread of its own.
  * Its rights, closed state and session are checked as every handle's ({@link GuardedHandle}):
  * each datagram sent or taken is a step of its grant, so none passes once a revocation
- * returned, and a revocation wakes the waiting threads. An operation first tries once; a thread that must wait takes the direction's wait lock
- * and selects on the endpoint's selector for that direction, in slices of at most
- * {@value #SLICE_MILLIS} ms, so an interrupt only wakes it (a blocking channel would be closed
- * by it) and {@link #close()} wakes it with CLOSED. Datagrams are received into one reusable
- * direct buffer one byte larger than the maximum, under a short receive lock: a datagram that
- * does not fit is detected, discarded and reported, and each datagram reaches exactly one
- * receiver. Counters: {@code *_OUT} sent, {@code *_IN} received, {@code ERRORS} datagrams
- * discarded as too large, I/O failures, and datagrams the kernel dropped before they could be
- * received (receive buffer full), where the kernel shows them ({@link KernelDrops}: Linux).
+ * returned, and a revocation wakes the waiting threads. An operation first tries once; a
+ * thread that must wait takes the direction's wait lock and selects on the channel's selector
+ * for that direction, in slices of at most {@value #SLICE_MILLIS} ms, so an interrupt only
+ * wakes it (a blocking channel would be closed by it) and {@link #close()} wakes it with
+ * CLOSED. Datagrams are received into one reusable direct buffer one byte larger than the
+ * maximum, under a short receive lock: a datagram that does not fit is detected, discarded and
+ * reported, and each datagram reaches exactly one receiver. Counters: {@code *_OUT} sent,
+ * {@code *_IN} received, {@code ERRORS} datagrams discarded as too large, I/O failures, and
+ * datagrams the kernel dropped before they could be received (receive buffer full), where the
+ * kernel shows them ({@link KernelDrops}: Linux).
  */
 public final class UdpEndpoint extends GuardedHandle implements DatagramEndpoint, ClosingHandle {
     /** The longest single select: a safety net, as close and interrupts wake selectors anyway. */
