@@ -150,19 +150,25 @@ public final class NetMechanism implements MechanismProvider<NetService> {
         }
     }
 
+    /** The mechanism and the caller's session are open (a released caller's service refuses). */
+    private void checkOpen(NetSession session) {
+        checkOpen();
+        session.checkOpen();
+    }
+
     // ------------------------------------------------------------------ operations
 
     private Listener listen(NetSession session, Endpoint endpoint, ListenOptions options) {
         requireStream(endpoint, "listen on");
         checkListenOptions(endpoint, options);
-        checkOpen();
+        checkOpen(session);
         checkListenerTransport(endpoint, "listener on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), permissions, Rights.READ_WRITE);
         BoundSocket bound = BoundSocket.bind(endpoint, socketPath(endpoint, true), options.socketMode());
         StreamListener listener = new StreamListener(ids.incrementAndGet(), shared, bound, options, caller,
-                permissions, grant);
+                session.gate(), permissions, grant);
         listener.onAccept(session::track);
         return session.track(listener);
     }
@@ -173,11 +179,11 @@ public final class NetMechanism implements MechanismProvider<NetService> {
             throw IpcException.invalidArgument("cannot connect to " + endpoint + ": port 0 names no listener");
         }
         environment.limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), "connection to " + endpoint);
-        checkOpen();
+        checkOpen(session);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(),
                 Permissions.of(caller.process(), 0600), Rights.READ_WRITE);
-        StreamConnection c = connector.connect(endpoint, address(endpoint), options, caller, grant);
+        StreamConnection c = connector.connect(endpoint, address(endpoint), options, caller, session.gate(), grant);
         return session.track(c);
     }
 
@@ -189,36 +195,36 @@ public final class NetMechanism implements MechanismProvider<NetService> {
             throw IpcException.invalidArgument("cannot open a UDP socket on " + local + ": not a udp:// endpoint");
         }
         environment.limits().check(Limit.MESSAGE_SIZE, options.maxDatagramSize(), "UDP socket " + local);
-        checkOpen();
+        checkOpen(session);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.ENDPOINT, local.toString(), Permissions.of(caller.process(), 0600),
                 Rights.READ_WRITE);
-        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), local, options, caller, grant);
+        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), local, options, caller, session.gate(), grant);
         return session.track(udp);
     }
 
     private Bridge export(NetSession session, ObjectType type, String name, Endpoint endpoint, ListenOptions options) {
         requireStream(endpoint, "export on");
         checkListenOptions(endpoint, options);
-        checkOpen();
+        checkOpen(session);
         checkListenerTransport(endpoint, "bridge on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), permissions, Rights.READ_WRITE);
-        BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller, shared,
-                () -> BoundSocket.bind(endpoint, socketPath(endpoint, true), options.socketMode()), options,
-                permissions, grant);
+        BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
+                session.gate(), shared, () -> BoundSocket.bind(endpoint, socketPath(endpoint, true),
+                        options.socketMode()), options, permissions, grant);
         return session.track(bridge);
     }
 
     private <T extends org.multios.ipc.IpcObject> T openRemote(NetSession session, Endpoint bridge,
-            java.util.function.Function<SocketAddress, T> open) {
+            java.util.function.BiFunction<SocketAddress, Grant, T> open) {
         requireStream(bridge, "open a remote object on");
-        checkOpen();
+        checkOpen(session);
         CallerContext caller = session.caller();
-        caller.authorize(ObjectType.ENDPOINT, bridge.toString(), Permissions.of(caller.process(), 0600),
+        Grant grant = caller.authorize(ObjectType.ENDPOINT, bridge.toString(), Permissions.of(caller.process(), 0600),
                 Rights.READ_WRITE);
-        T handle = open.apply(address(bridge));
+        T handle = open.apply(address(bridge), grant);
         session.track((ClosingHandle) handle);
         return handle;
     }
@@ -339,15 +345,15 @@ public final class NetMechanism implements MechanismProvider<NetService> {
 
         @Override
         public MessageQueue openRemoteQueue(Endpoint bridge, String queueName, ConnectOptions options) {
-            return openRemote(session, bridge,
-                    address -> remote.openQueue(bridge, address, queueName, options, session.caller()));
+            return openRemote(session, bridge, (address, grant) -> remote.openQueue(bridge, address, queueName,
+                    options, session.caller(), session.gate(), grant));
         }
 
         @Override
         public ChannelEnd openRemoteChannel(Endpoint bridge, String channelName, ChannelSide side,
                 ConnectOptions options) {
-            return openRemote(session, bridge,
-                    address -> remote.openChannel(bridge, address, channelName, side, options, session.caller()));
+            return openRemote(session, bridge, (address, grant) -> remote.openChannel(bridge, address, channelName,
+                    side, options, session.caller(), session.gate(), grant));
         }
     }
 }

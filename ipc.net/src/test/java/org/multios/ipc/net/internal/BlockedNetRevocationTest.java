@@ -181,28 +181,4 @@ class BlockedNetRevocationTest extends NetTestSupport {
         }
         throw new AssertionError(thread.getName() + " neither waited in " + className + "." + method + " nor ended within 20 s");
     }
-
-    private static boolean isIn(Thread thread, String className, String method) {
-        for (StackTraceElement e : thread.getStackTrace()) {
-            if (e.getClassName().endsWith(className) && e.getMethodName().equals(method)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Waits (at most 20 s) until {@code thread} is inside {@code method} of a class named {@code ...className}. */
-    private static void awaitWaitingIn(Thread thread, String className, String method) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() - deadline < 0) {
-            if (!thread.isAlive()) {
-                throw new AssertionError(thread.getName() + " ended before it waited");
-            }
-            if (isIn(thread, className, method)) {
-                return;
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError(thread.getName() + " did not wait in " + className + "." + method + " within 20 s");
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,6 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.MechanismFactory;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.RecordingCaller;
 
@@ -68,26 +66,7 @@ class BridgeExporterRevocationTest extends NetTestSupport {
             assertThat(bridge.isClosed()).isTrue();
         } finally {
             mechanism.close();
-            queues.factory().close(queueProvider);
-        }
-    }
-
-    /** The queue mechanism of the class path, started on the test's root. */
-    private record QueueMechanism(MechanismFactory factory, MechanismProvider<MessageQueueService> provider) {
-        @SuppressWarnings("unchecked")
-        static QueueMechanism start(IpcEnvironment environment) {
-            for (MechanismFactory f : ServiceLoader.load(MechanismFactory.class,
-                    BridgeExporterRevocationTest.class.getClassLoader())) {
-                if (f instanceof NetMechanismFactory) {
-                    continue;
-                }
-                MechanismProvider<?> p = f.create(environment);
-                if (p.apiType() == MessageQueueService.class) {
-                    return new QueueMechanism(f, (MechanismProvider<MessageQueueService>) p);
-                }
-                f.close(p);
-            }
-            throw new AssertionError("no queue mechanism on the test class path");
+            queues.close();
         }
     }
 

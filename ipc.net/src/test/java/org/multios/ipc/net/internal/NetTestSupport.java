@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -135,5 +136,30 @@ abstract class NetTestSupport {
     static void assertIpcError(IpcError error, ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(IpcException.class,
                 e -> org.assertj.core.api.Assertions.assertThat(e.error()).as(e.getMessage()).isEqualTo(error));
+    }
+
+    /** Whether {@code thread} is inside {@code method} of a class named {@code ...className}. */
+    static boolean isIn(Thread thread, String className, String method) {
+        for (StackTraceElement e : thread.getStackTrace()) {
+            if (e.getClassName().endsWith(className) && e.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits (at most 20 s) until {@code thread} is inside {@code method} of a class named {@code ...className}. */
+    static void awaitWaitingIn(Thread thread, String className, String method) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - deadline < 0) {
+            if (!thread.isAlive()) {
+                throw new AssertionError(thread.getName() + " ended before it waited");
+            }
+            if (isIn(thread, className, method)) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError(thread.getName() + " did not wait in " + className + "." + method + " within 20 s");
     }
 }

@@ -13,6 +13,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.net.internal.stream.StreamConnection;
+import org.multios.ipc.net.internal.stream.TransferGate;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
 import org.slf4j.Logger;
@@ -83,8 +84,13 @@ final class BridgeClient {
      *         OUTCOME_UNKNOWN for a SEND whose cancel was not settled
      */
     Frame call(int op, int priority, byte[] payload, long wait) {
+        return call(op, priority, payload, wait, TransferGate.OPEN);
+    }
+
+    /** As {@link #call(int, int, byte[], long)}, the request's frame let through by {@code gate}. */
+    Frame call(int op, int priority, byte[] payload, long wait, TransferGate gate) {
         int id = ByteBuffer.wrap(payload).getInt(ID_OFFSET);
-        PendingReply reply = new PendingReply(op == OP_RECEIVE);
+        PendingReply reply = new PendingReply(op == OP_RECEIVE, gate);
         pending.put(id, reply);
         if (op == OP_RECEIVE) {
             session.receiving();
@@ -93,7 +99,7 @@ final class BridgeClient {
             if (!connection.isConnected()) {
                 throw IpcException.closed(object + ": " + connection.endReason());
             }
-            connection.sendOwned(op, priority, payload, Waits.FOREVER);
+            connection.sendOwned(op, priority, payload, Waits.FOREVER, gate);
         } catch (IpcException notSent) {
             pending.remove(id);
             throw notSent.error() == IpcError.BROKEN_PIPE ? IpcException.closed(object + ": " + connection.endReason())
@@ -101,14 +107,15 @@ final class BridgeClient {
         }
         IpcException gaveUp;
         try {
-            Frame f = reply.await(wait == Waits.FOREVER ? Waits.FOREVER : wait == Waits.NEVER ? REPLY_NANOS : wait);
+            Frame f = reply.await(wait == Waits.FOREVER ? Waits.FOREVER : wait == Waits.NEVER ? REPLY_NANOS : wait,
+                    true);
             if (f != null && closing && isCancelled(f)) {
                 throw IpcException.closed(object);
             }
             if (f != null) {
                 return f;
             }
-            gaveUp = IpcException.timeout("get the bridge's reply", object);
+            gaveUp = reply.refusal != null ? reply.refusal : IpcException.timeout("get the bridge's reply", object);
         } catch (InterruptedException e) {
             gaveUp = IpcException.interrupted("wait for the bridge's reply", object);
         } catch (IpcException ended) {
@@ -125,7 +132,7 @@ final class BridgeClient {
         try {
             while (true) {
                 try {
-                    Frame f = reply.await(Math.max(1, deadline - System.nanoTime()));
+                    Frame f = reply.await(Math.max(1, deadline - System.nanoTime()), false);
                     if (f == null) {
                         Frame late = reply.abandon();
                         if (late == null) {
@@ -177,6 +184,17 @@ final class BridgeClient {
     private IpcException unknown(String why) {
         return new IpcException(IpcError.OUTCOME_UNKNOWN, object + ": " + why + "; the message may or may not "
                 + "have been queued");
+    }
+
+    /**
+     * Makes the callers waiting for replies check their gates again (the handle's grant was
+     * revoked): those refused give up as an interrupted caller does, with the refusal. Never
+     * waits.
+     */
+    void wakeCallers() {
+        for (PendingReply p : pending.values()) {
+            p.wake();
+        }
     }
 
     /** A reply a receive gave up on earlier, if one came. */
@@ -327,13 +345,24 @@ final class BridgeClient {
     /** The reply one request waits for; a RECEIVE's caller may abandon it. */
     private static final class PendingReply {
         private final boolean receive;
+        /** What let the request through: checked again when {@link #wake woken}. */
+        private final TransferGate gate;
         private Frame reply;
         private IpcException failure;
         private boolean abandoned;
         private boolean answered;
+        private boolean woken;
+        /** Why the gate refused the waiting caller once woken; null if it did not. */
+        private volatile IpcException refusal;
 
-        PendingReply(boolean receive) {
+        PendingReply(boolean receive, TransferGate gate) {
             this.receive = receive;
+            this.gate = gate;
+        }
+
+        synchronized void wake() {
+            woken = true;
+            notifyAll();
         }
 
         /**
@@ -367,13 +396,24 @@ final class BridgeClient {
         /**
          * Waits for the reply.
          *
-         * @return the reply, or null if {@code nanos} passed first
+         * @param refusable whether a {@link #wake} makes the gate refuse the wait
+         * @return the reply, or null if {@code nanos} passed first or the gate refused (see
+         *         {@link #refusal})
          * @throws IpcException the connection ended
          */
-        synchronized Frame await(long nanos) throws InterruptedException {
+        synchronized Frame await(long nanos, boolean refusable) throws InterruptedException {
             Reactor.assertMayBlock("wait for a bridge reply", "a bridge client");
             long deadline = System.nanoTime() + nanos;
             while (reply == null && failure == null) {
+                if (woken && refusable) {
+                    woken = false;
+                    try {
+                        gate.check();
+                    } catch (IpcException refused) {
+                        refusal = refused;
+                        return null;
+                    }
+                }
                 if (nanos == Waits.FOREVER) {
                     wait();
                 } else {

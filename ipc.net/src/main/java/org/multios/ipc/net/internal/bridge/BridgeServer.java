@@ -42,6 +42,7 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.SessionGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,8 +87,8 @@ public final class BridgeServer implements Bridge, ClosingHandle {
     };
 
     private BridgeServer(long id, ObjectType type, String name, LocalProviders providers, IpcObject exported,
-            CallerContext exporter, PeerContexts shared, BoundSocket bound, ListenOptions options,
-            Permissions permissions, Grant grant) {
+            CallerContext exporter, SessionGate session, PeerContexts shared, BoundSocket bound,
+            ListenOptions options, Permissions permissions, Grant grant) {
         this.id = id;
         this.type = type;
         this.name = name;
@@ -109,8 +110,8 @@ public final class BridgeServer implements Bridge, ClosingHandle {
         this.sessions = new BridgeSessions(toString(), id, held -> putBack(held.side(), held.reply()));
         ListenOptions framed = options.withMaxFrameSize(options.maxFrameSize() + FRAME_OVERHEAD)
                 .withBufferBytes(options.bufferBytes() + 4 * FRAME_OVERHEAD);
-        this.server = new StreamServer(shared, bound.channel(), bound.endpoint(), framed, exporter, grant,
-                this::established);
+        this.server = new StreamServer(shared, bound.channel(), bound.endpoint(), framed, exporter, session,
+                grant, this::established);
         grant.onRevoke(this::exporterRevoked);
     }
 
@@ -136,8 +137,8 @@ public final class BridgeServer implements Bridge, ClosingHandle {
      *         mechanism's open (NOT_FOUND, PERMISSION_DENIED); as {@link BoundSocket#bind}
      */
     public static BridgeServer export(long id, ObjectType type, String name, LocalProviders providers,
-            CallerContext exporter, PeerContexts shared, Supplier<BoundSocket> bind, ListenOptions options,
-            Permissions permissions, Grant grant) {
+            CallerContext exporter, SessionGate session, PeerContexts shared, Supplier<BoundSocket> bind,
+            ListenOptions options, Permissions permissions, Grant grant) {
         IpcObject exported = openAsExporter(type, name, providers, exporter);
         BoundSocket bound;
         try {
@@ -146,8 +147,8 @@ public final class BridgeServer implements Bridge, ClosingHandle {
             exported.close();
             throw e;
         }
-        return new BridgeServer(id, type, name, providers, exported, exporter, shared, bound, options, permissions,
-                grant);
+        return new BridgeServer(id, type, name, providers, exported, exporter, session, shared, bound, options,
+                permissions, grant);
     }
 
     private static IpcObject openAsExporter(ObjectType type, String name, LocalProviders providers,

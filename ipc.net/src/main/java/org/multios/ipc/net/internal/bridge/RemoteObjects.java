@@ -20,8 +20,13 @@ import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 
-/** Opens queues and channels exported by remote bridges: one connection per handle. */
+/**
+ * Opens queues and channels exported by remote bridges: one connection per handle. A handle's
+ * grant is the caller's grant on the bridge's endpoint narrowed to the rights the bridge
+ * granted, registered under the endpoint, and revoked with the caller's grant.
+ */
 public final class RemoteObjects {
     private final StreamConnector connector;
 
@@ -33,32 +38,49 @@ public final class RemoteObjects {
     /**
      * Opens a remote queue.
      *
+     * @param session the caller's session: the handle closes with it
+     * @param grant   the caller's grant on the bridge's endpoint
      * @throws IpcException as {@link org.multios.ipc.net.NetService#openRemoteQueue}
      */
     public MessageQueue openQueue(Endpoint bridge, SocketAddress address, String name, ConnectOptions options,
-            CallerContext caller) {
+            CallerContext caller, SessionGate session, Grant grant) {
         IpcNames.requireValid(ObjectType.QUEUE, name);
-        return open(bridge, address, name, options, caller, KIND_QUEUE, 0,
-                (client, reply) -> new RemoteQueue(client, name, reply, caller.process()));
+        return open(bridge, address, name, options, caller, session, KIND_QUEUE, 0,
+                (client, reply) -> new RemoteQueue(client, name, reply, caller, session,
+                        handleGrant(caller, bridge, grant, reply)));
     }
 
     /**
      * Opens one side of a remote channel.
      *
+     * @param session the caller's session: the handle closes with it
+     * @param grant   the caller's grant on the bridge's endpoint
      * @throws IpcException as {@link org.multios.ipc.net.NetService#openRemoteChannel}
      */
     public ChannelEnd openChannel(Endpoint bridge, SocketAddress address, String name, ChannelSide side,
-            ConnectOptions options, CallerContext caller) {
+            ConnectOptions options, CallerContext caller, SessionGate session, Grant grant) {
         IpcNames.requireValid(ObjectType.CHANNEL, name);
         if (side == null) {
             throw IpcException.invalidArgument("channel '" + name + "' at " + bridge + ": the side is missing");
         }
-        return open(bridge, address, name, options, caller, KIND_CHANNEL, side == ChannelSide.A ? 0 : 1,
-                (client, reply) -> new RemoteChannelEnd(client, name, side, reply, caller.process()));
+        return open(bridge, address, name, options, caller, session, KIND_CHANNEL, side == ChannelSide.A ? 0 : 1,
+                (client, reply) -> new RemoteChannelEnd(client, name, side, reply, caller, session,
+                        handleGrant(caller, bridge, grant, reply)));
+    }
+
+    /**
+     * The grant of a handle: the rights the bridge granted within {@code callers}, registered under
+     * the bridge's endpoint and revoked with {@code callers} (at once if it already is).
+     */
+    private static Grant handleGrant(CallerContext caller, Endpoint bridge, Grant callers, RemotePort.OpenReply reply) {
+        Grant grant = caller.register(ObjectType.ENDPOINT, bridge.toString(),
+                new Grant(callers.rights() & reply.rights()));
+        callers.onRevoke(grant::revoke);
+        return grant;
     }
 
     private <T extends RemotePort> T open(Endpoint bridge, SocketAddress address, String name,
-            ConnectOptions options, CallerContext caller, int kind, int side,
+            ConnectOptions options, CallerContext caller, SessionGate callers, int kind, int side,
             BiFunction<BridgeClient, RemotePort.OpenReply, T> make) {
         if (options == null) {
             throw IpcException.invalidArgument("remote '" + name + "' at " + bridge + ": options must not be null");
@@ -70,7 +92,7 @@ public final class RemoteObjects {
         byte[] openArgs = ByteBuffer.allocate(6 + text.length).put((byte) kind).put((byte) side)
                 .put((byte) Rights.READ_WRITE).put((byte) 0).putShort((short) text.length).put(text).array();
         ClientSession session = new ClientSession(openArgs,
-                () -> connector.connect(bridge, address, framed, caller, new Grant(Rights.READ_WRITE)));
+                () -> connector.connect(bridge, address, framed, caller, callers, new Grant(Rights.READ_WRITE)));
         BridgeClient client = new BridgeClient(session.reconnect(), object, session);
         try {
             Frame reply = client.openSession(options.handshakeTimeout().toNanos());

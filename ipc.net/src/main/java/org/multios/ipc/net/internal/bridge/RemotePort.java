@@ -6,12 +6,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageClaim;
 import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
@@ -23,40 +21,55 @@ import org.multios.ipc.Priority;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Rights;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
+import org.multios.ipc.net.internal.stream.FramedHandle;
 import org.multios.ipc.net.internal.stream.SocketCounters;
+import org.multios.ipc.net.internal.stream.TransferGate;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 
 /**
  * A {@link MessagePort} whose object lives behind a bridge: every operation is a round trip
- * ({@link BridgeDescriptor}). Arguments and the rights the bridge granted are checked here
- * first, so a bad call never travels; errors the bridge replies are thrown as they came.
+ * ({@link BridgeDescriptor}). Arguments and the handle's grant are checked here first
+ * ({@link FramedHandle}: the rights the bridge granted, within the caller's own on the bridge's
+ * endpoint, revocable there), so a bad call never travels; each SEND request goes out, and
+ * each message received is handed over, in a step of the grant; errors the bridge replies are
+ * thrown as they came.
  */
-abstract class RemotePort implements MessagePort, ClosingHandle {
+abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHandle {
     private final BridgeClient client;
     private final ObjectType type;
     private final String name;
-    private final int rights;
     private final int maxMessageSize;
     private final Permissions permissions;
-    private final IpcProcess owner;
+    private final CallerContext owner;
     private final long capacity;
     private final SocketCounters counters = new SocketCounters();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final TransferGate sending = gate(Rights.WRITE, "send to");
+    private final TransferGate receiving = gate(Rights.READ, "receive from");
     private volatile Runnable onClose = () -> {
     };
     private final CopiedMessages copied;
 
-    RemotePort(BridgeClient client, ObjectType type, String name, OpenReply opened, IpcProcess owner) {
+    /**
+     * @param owner   the caller that opened the handle
+     * @param session the caller's session: the handle closes with it
+     * @param grant   the rights of the handle: those the bridge granted within the caller's own
+     */
+    RemotePort(BridgeClient client, ObjectType type, String name, OpenReply opened, CallerContext owner,
+            SessionGate session, Grant grant) {
+        super(owner, session, grant);
         this.client = client;
         this.type = type;
         this.name = name;
-        this.rights = opened.rights();
         this.maxMessageSize = Math.min(opened.maxMessageSize(), client.maxMessage());
-        this.permissions = Permissions.of(owner, opened.mode());
+        this.permissions = Permissions.of(owner.process(), opened.mode());
         this.owner = owner;
         this.capacity = opened.capacity();
         this.copied = new CopiedMessages(this, maxMessageSize, displayName());
+        grant.onRevoke(client::wakeCallers);
     }
 
     /** What a successful OPEN replied. */
@@ -139,7 +152,7 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
                     + " bytes passes its maximum size of " + maxMessageSize);
         }
         ByteBuffer request = client.request(len, wait).put(b, off, len);
-        Frame reply = call(OP_SEND, priority, request.array(), wait);
+        Frame reply = call(OP_SEND, priority, request.array(), wait, sending, new MessageInfo());
         boolean sent = reply.payload()[RESULT_OFFSET] == 1;
         if (sent) {
             counters.increment(Counter.MESSAGES_OUT);
@@ -230,7 +243,7 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
         Frame reply = client.orphan();
         if (reply == null) {
             ByteBuffer request = client.request(4, wait).putInt(Math.min(len, client.maxMessage()));
-            reply = call(OP_RECEIVE, 0, request.array(), wait, target);
+            reply = call(OP_RECEIVE, 0, request.array(), wait, receiving, target);
         }
         ByteBuffer r = ByteBuffer.wrap(reply.payload());
         if (r.get(RESULT_OFFSET) == 0) {
@@ -242,18 +255,29 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
         int length = r.limit() - RECEIVE_REPLY_HEADER;
         if (length > len) {
             client.keep(reply);
-            describe(r, reply.priority(), target);
+            fillInfo(r, reply.priority(), target);
             throw new IpcException(IpcError.MESSAGE_TOO_LARGE, displayName() + ": the next message is " + length
                     + " bytes long; " + len + " bytes were offered");
         }
-        System.arraycopy(reply.payload(), RECEIVE_REPLY_HEADER, buf, off, length);
-        describe(r, reply.priority(), target);
+        int step;
+        try {
+            step = enterStep(Rights.READ, "receive from");
+        } catch (IpcException refused) {
+            client.keep(reply); // the message goes back to the bridge when the handle closes
+            throw refused;
+        }
+        try {
+            System.arraycopy(reply.payload(), RECEIVE_REPLY_HEADER, buf, off, length);
+        } finally {
+            exitStep(step);
+        }
+        fillInfo(r, reply.priority(), target);
         counters.increment(Counter.MESSAGES_IN);
         return length;
     }
 
     /** Fills the info from a RECEIVE reply: length, priority and the sender as the bridge saw it. */
-    private static void describe(ByteBuffer reply, int priority, MessageInfo info) {
+    private static void fillInfo(ByteBuffer reply, int priority, MessageInfo info) {
         int kind = reply.get(RESULT_OFFSET + 1) & 0xFF;
         ProcessKind[] kinds = ProcessKind.values();
         info.set(reply.limit() - RECEIVE_REPLY_HEADER, priority, kinds[Math.min(kind, kinds.length - 1)],
@@ -264,14 +288,13 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
 
     /** Runs a request, throwing the error the bridge replied. */
     Frame call(int op, int priority, byte[] payload, long wait) {
-        return call(op, priority, payload, wait, new MessageInfo());
+        return call(op, priority, payload, wait, TransferGate.OPEN, new MessageInfo());
     }
 
-    private Frame call(int op, int priority, byte[] payload, long wait, MessageInfo tooLarge) {
-        if (closed.get()) {
-            throw IpcException.closed(displayName());
-        }
-        Frame reply = client.call(op, priority, payload, wait);
+    /** Runs a request whose frame {@code gate} lets through, throwing the error the bridge replied. */
+    private Frame call(int op, int priority, byte[] payload, long wait, TransferGate gate, MessageInfo tooLarge) {
+        checkOpen();
+        Frame reply = client.call(op, priority, payload, wait, gate);
         try {
             Replies.check(reply, displayName(), (length, p) -> {
                 tooLarge.set(length, p, ProcessKind.REMOTE, 0, 0);
@@ -291,14 +314,6 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
                 + " would block (the handle is non-blocking)");
     }
 
-    private void require(int right, String operation) {
-        if ((rights & right) != right) {
-            counters.increment(Counter.DENIALS);
-            throw IpcException.permissionDenied(operation, displayName(), "this handle (opened with "
-                    + Rights.toString(rights) + ")");
-        }
-    }
-
     @Override
     public ObjectType type() {
         return type;
@@ -315,13 +330,8 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
     }
 
     @Override
-    public int rights() {
-        return rights;
-    }
-
-    @Override
     public ObjectInfo info() {
-        return new ObjectInfo(type, id(), name(), owner, permissions, capacity, true,
+        return new ObjectInfo(type, id(), name(), owner.process(), permissions, capacity, true,
                 counters.snapshot());
     }
 
@@ -332,25 +342,25 @@ abstract class RemotePort implements MessagePort, ClosingHandle {
     }
 
     @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
     public void onClose(Runnable action) {
         this.onClose = action;
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (markClosed()) {
             client.close();
             onClose.run();
         }
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return displayName();
+    }
+
+    @Override
+    protected void countDenial(int right) {
+        counters.increment(Counter.DENIALS);
     }
 }

@@ -7,7 +7,6 @@ import java.util.Set;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
@@ -16,6 +15,9 @@ import org.multios.ipc.queue.QueueAttributes;
 import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueListener;
 import org.multios.ipc.queue.QueueRegistration;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 
 /** A {@link MessageQueue} exported by a remote bridge. Listeners are not supported. */
 final class RemoteQueue extends RemotePort implements MessageQueue {
@@ -23,8 +25,9 @@ final class RemoteQueue extends RemotePort implements MessageQueue {
     private final int maxMessages;
     private volatile boolean nonBlocking;
 
-    RemoteQueue(BridgeClient client, String name, OpenReply opened, IpcProcess owner) {
-        super(client, ObjectType.QUEUE, name, opened, owner);
+    RemoteQueue(BridgeClient client, String name, OpenReply opened, CallerContext owner, SessionGate session,
+            Grant grant) {
+        super(client, ObjectType.QUEUE, name, opened, owner, session, grant);
         this.maxMessageSize = opened.maxMessageSize();
         this.maxMessages = opened.capacity();
     }

@@ -1,27 +1,18 @@
 package org.multios.ipc.net.internal.datagram;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,20 +34,25 @@ import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
+import org.multios.ipc.spi.SessionGate;
 
 /**
- * A {@link DatagramEndpoint} on a non-blocking {@link DatagramChannel}, with no thread of its
- * own. An operation first tries once; a thread that must wait takes the direction's wait lock
- * and selects on the endpoint's selector for that direction, in slices of at most
- * {@value #SLICE_MILLIS} ms, so an interrupt only wakes it (a blocking channel would be closed
- * by it) and {@link #close()} wakes it with CLOSED. Datagrams are received into one reusable
- * direct buffer one byte larger than the maximum, under a short receive lock: a datagram that
- * does not fit is detected, discarded and reported, and each datagram reaches exactly one
- * receiver. Counters: {@code *_OUT} sent, {@code *_IN} received, {@code ERRORS} datagrams
- * discarded as too large, I/O failures, and datagrams the kernel dropped before they could be
- * received (receive buffer full), where the kernel shows them ({@link KernelDrops}: Linux).
+ * A {@link DatagramEndpoint} on a non-blocking {@link UdpChannel}, with no thread of its own.
+ * Its rights, closed state and session are checked as every handle's ({@link GuardedHandle}):
+ * each datagram sent or taken is a step of its grant, so none passes once a revocation
+ * returned, and a revocation wakes the waiting threads. An operation first tries once; a
+ * thread that must wait takes the direction's wait lock and selects on the channel's selector
+ * for that direction, in slices of at most {@value #SLICE_MILLIS} ms, so an interrupt only
+ * wakes it (a blocking channel would be closed by it) and {@link #close()} wakes it with
+ * CLOSED. Datagrams are received into one reusable direct buffer one byte larger than the
+ * maximum, under a short receive lock: a datagram that does not fit is detected, discarded and
+ * reported, and each datagram reaches exactly one receiver. Counters: {@code *_OUT} sent,
+ * {@code *_IN} received, {@code ERRORS} datagrams discarded as too large, I/O failures, and
+ * datagrams the kernel dropped before they could be received (receive buffer full), where the
+ * kernel shows them ({@link KernelDrops}: Linux).
  */
-public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
+public final class UdpEndpoint extends GuardedHandle implements DatagramEndpoint, ClosingHandle {
     /** The longest single select: a safety net, as close and interrupts wake selectors anyway. */
     private static final long SLICE_MILLIS = 250;
     private static final long FOREVER = -1;
@@ -67,15 +63,8 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     private final String name;
     private final DatagramOptions options;
     private final CallerContext owner;
-    private final Grant grant;
-    private final DatagramChannel channel;
-    private final boolean ipv6;
-    private final Selector readable;
-    private final Selector writable;
-    /** Addresses refused as broadcast: empty when the options allow broadcast. */
-    private final Set<InetAddress> broadcasts;
+    private final UdpChannel socket;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
-    private final KernelDrops kernelDrops;
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ReentrantLock readWait = new ReentrantLock();
     private final ReentrantLock writeWait = new ReentrantLock();
@@ -86,111 +75,41 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     private Endpoint lastSenderEndpoint;
     /** The last target given as an address literal, resolved (no DNS answer is cached). */
     private volatile Target lastTarget;
-    private volatile boolean closed;
     private Runnable onClose = () -> {
     };
 
     private record Target(Endpoint endpoint, InetSocketAddress address) {
     }
 
-    private UdpEndpoint(long id, Endpoint local, DatagramOptions options, CallerContext owner, Grant grant,
-            DatagramChannel channel, boolean ipv6, Selector readable, Selector writable, KernelDrops kernelDrops) {
+    private UdpEndpoint(long id, UdpChannel socket, DatagramOptions options, CallerContext owner, SessionGate session,
+            Grant grant) {
+        super(owner, session, grant);
         this.id = id;
-        this.local = local;
+        this.socket = socket;
+        this.local = socket.local;
         this.name = local.toString();
         this.options = options;
         this.owner = owner;
-        this.grant = grant;
-        this.channel = channel;
-        this.ipv6 = ipv6;
-        this.readable = readable;
-        this.writable = writable;
-        this.kernelDrops = kernelDrops;
-        this.broadcasts = options.broadcast() ? Set.of() : broadcastAddresses();
         this.inbox = ByteBuffer.allocateDirect(options.maxDatagramSize() + 1);
-        grant.onRevoke(this::wakeWaiters);
-    }
-
-    /** At revocation: the threads waiting to send or receive wake and find the grant revoked. */
-    private void wakeWaiters() {
-        readable.wakeup();
-        writable.wakeup();
+        grant.onRevoke(socket::wakeup); // the threads waiting to send or receive wake and find the grant revoked
     }
 
     /**
      * Opens a UDP socket bound to {@code local} (port 0: any free port).
      *
-     * @param id    the object id
-     * @param owner the owning process's context, told of denials
-     * @param grant the rights of the handle, tested at every operation
-     * @throws IpcException INVALID_ARGUMENT if {@code local} is not UDP; ALREADY_EXISTS if the
-     *         address is in use; PERMISSION_DENIED if the operating system refuses (a privileged
-     *         port); IO_ERROR otherwise (an unknown host, an address not of this machine)
+     * @param id      the object id
+     * @param owner   the owning process's context, told of denials
+     * @param session the owner's session: the endpoint closes with it
+     * @param grant   the rights of the handle, tested at every operation
+     * @throws IpcException as {@link UdpChannel#bind}
      */
     public static UdpEndpoint open(long id, Endpoint local, DatagramOptions options, CallerContext owner,
-            Grant grant) {
+            SessionGate session, Grant grant) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(session, "session");
         Objects.requireNonNull(grant, "grant");
-        if (local == null || local.transport() != Transport.UDP) {
-            throw IpcException.invalidArgument("cannot open a UDP socket on " + local + ": not a udp:// endpoint");
-        }
-        InetSocketAddress address = new InetSocketAddress(local.host(), local.port());
-        if (address.isUnresolved()) {
-            throw new IpcException(IpcError.IO_ERROR, "UDP socket " + local + ": cannot resolve host '"
-                    + local.host() + "'");
-        }
-        DatagramChannel channel = null;
-        Selector readable = null;
-        Selector writable = null;
-        try {
-            boolean ipv6 = address.getAddress() instanceof Inet6Address;
-            channel = DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferBytes());
-            channel.setOption(StandardSocketOptions.SO_BROADCAST, options.broadcast());
-            channel.bind(address);
-            readable = Selector.open();
-            channel.register(readable, SelectionKey.OP_READ);
-            writable = Selector.open();
-            channel.register(writable, SelectionKey.OP_WRITE);
-            InetSocketAddress boundAddress = (InetSocketAddress) channel.getLocalAddress();
-            Endpoint bound = local.withPort(boundAddress.getPort());
-            return new UdpEndpoint(id, bound, options, owner, grant, channel, ipv6, readable, writable,
-                    KernelDrops.of(boundAddress, ipv6));
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(writable);
-            closeQuietly(readable);
-            closeQuietly(channel);
-            throw bindFailure(local, e);
-        }
-    }
-
-    private static IpcException bindFailure(Endpoint local, Exception e) {
-        if (e instanceof IpcException ipc) {
-            return ipc;
-        }
-        String message = "UDP socket " + local + ": " + e.getMessage();
-        if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
-            return new IpcException(IpcError.ALREADY_EXISTS, "UDP socket " + local + ": the address is in use", e);
-        }
-        if (String.valueOf(e.getMessage()).contains("Permission denied")) {
-            return new IpcException(IpcError.PERMISSION_DENIED, message + " (the operating system refused)", e);
-        }
-        return new IpcException(IpcError.IO_ERROR, message, e);
-    }
-
-    /** The limited broadcast address and the broadcast addresses of this machine's IPv4 subnets. */
-    private static Set<InetAddress> broadcastAddresses() {
-        Set<InetAddress> found = new HashSet<>();
-        try {
-            found.add(InetAddress.getByAddress(new byte[] {-1, -1, -1, -1}));
-            NetworkInterface.networkInterfaces().flatMap(n -> n.getInterfaceAddresses().stream())
-                    .map(InterfaceAddress::getBroadcast).filter(Objects::nonNull).forEach(found::add);
-        } catch (IOException e) {
-            // the limited broadcast alone; the kernel refuses the others without SO_BROADCAST
-        }
-        return Set.copyOf(found);
+        return new UdpEndpoint(id, UdpChannel.bind(local, options), options, owner, session, grant);
     }
 
     /**
@@ -201,7 +120,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     public void onClose(Runnable action) {
         Objects.requireNonNull(action, "action");
         synchronized (closeLock) {
-            if (!closed) {
+            if (!isClosed()) {
                 onClose = action;
                 return;
             }
@@ -235,48 +154,32 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         long[] values = new long[counters.length()];
         for (int i = 0; i < values.length; i++) {
             values[i] = counters.get(i);
         }
-        values[Counter.ERRORS.ordinal()] += kernelDrops.count();
+        values[Counter.ERRORS.ordinal()] += socket.kernelDrops.count();
         return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), Permissions.of(owner.process(), 0600),
                 options.maxDatagramSize(), false, Statistics.of(values, WaitTimes.NONE));
     }
 
     @Override
     public void setPermissions(Permissions permissions) {
-        ensureOpen();
+        checkOpen();
         throw IpcException.invalidArgument(describe() + ": a UDP socket has no permissions to change");
     }
 
     @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    @Override
     public void close() {
+        if (!markClosed()) {
+            return;
+        }
         Runnable action;
         synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
             action = onClose;
         }
-        readable.wakeup();
-        writable.wakeup();
-        closeQuietly(readable);
-        closeQuietly(writable);
-        kernelDrops.stop();
-        closeQuietly(channel);
+        socket.close();
         action.run();
     }
 
@@ -298,7 +201,6 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
     }
 
     private boolean send(Endpoint target, ByteBuffer src, long wait, String operation) {
-        ensureOpen();
         require(Rights.WRITE, operation);
         if (src == null) {
             throw IpcException.invalidArgument(describe() + ": a buffer to send is required");
@@ -320,7 +222,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         lock(writeWait, wait, deadline, operation);
         try {
             while (!sendOnce(src, to, size, operation)) {
-                await(writable, wait, deadline, operation);
+                await(socket.writable, wait, deadline, operation);
             }
             return true;
         } finally {
@@ -346,7 +248,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
                 lastTarget = new Target(target, address);
             }
         }
-        if (broadcasts.contains(address.getAddress())) {
+        if (socket.broadcasts.contains(address.getAddress())) {
             throw IpcException.invalidArgument(describe() + ": cannot send to " + target
                     + ": a broadcast address, and the options do not allow broadcast");
         }
@@ -358,7 +260,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         try {
             InetAddress[] all = InetAddress.getAllByName(target.host());
             for (InetAddress a : all) {
-                if ((a instanceof Inet6Address) == ipv6) {
+                if ((a instanceof Inet6Address) == socket.ipv6) {
                     return a;
                 }
             }
@@ -372,15 +274,14 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
 
     /** Sends one datagram if the send buffer has room now, inside the grant's step gate. */
     private boolean sendOnce(ByteBuffer src, InetSocketAddress to, int size, String operation) {
-        ensureOpen();
         beginStep(Rights.WRITE, operation);
         try {
             // An empty datagram cannot tell "sent" from "no room" (both 0): it counts as sent.
-            if (channel.send(src, to) == 0 && size > 0) {
+            if (socket.channel.send(src, to) == 0 && size > 0) {
                 return false;
             }
         } catch (ClosedChannelException e) {
-            throw closedException();
+            throw IpcException.closed(describe());
         } catch (UnsupportedAddressTypeException e) {
             throw IpcException.invalidArgument(describe() + ": cannot send to " + to + ": not of the socket's "
                     + "address family");
@@ -388,7 +289,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
             counters.incrementAndGet(Counter.ERRORS.ordinal());
             throw new IpcException(IpcError.IO_ERROR, describe() + ": cannot send to " + to + ": " + e.getMessage(), e);
         } finally {
-            grant.endStep();
+            endStep();
         }
         counters.incrementAndGet(Counter.MESSAGES_OUT.ordinal());
         counters.addAndGet(Counter.BYTES_OUT.ordinal(), size);
@@ -414,7 +315,6 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
 
     /** The sender, or null if {@code wait} is NEVER and no datagram is waiting. */
     private Endpoint receive(ByteBuffer dst, long wait, String operation) {
-        ensureOpen();
         require(Rights.READ, operation);
         if (dst == null || dst.isReadOnly()) {
             throw IpcException.invalidArgument(describe() + ": receiving needs a writable buffer, not " + dst);
@@ -428,7 +328,7 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         lock(readWait, wait, deadline, operation);
         try {
             while ((sender = receiveOnce(dst, operation)) == null) {
-                await(readable, wait, deadline, operation);
+                await(socket.readable, wait, deadline, operation);
             }
             return sender;
         } finally {
@@ -444,11 +344,10 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         boolean stepBegun = false;
         receiveLock.lock();
         try {
-            ensureOpen();
             beginStep(Rights.READ, operation);
             stepBegun = true;
             inbox.clear();
-            InetSocketAddress from = (InetSocketAddress) channel.receive(inbox);
+            InetSocketAddress from = (InetSocketAddress) socket.channel.receive(inbox);
             if (from == null) {
                 return null;
             }
@@ -471,13 +370,13 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
             }
             return lastSenderEndpoint;
         } catch (ClosedChannelException e) {
-            throw closedException();
+            throw IpcException.closed(describe());
         } catch (IOException e) {
             counters.incrementAndGet(Counter.ERRORS.ordinal());
             throw new IpcException(IpcError.IO_ERROR, describe() + ": cannot receive: " + e.getMessage(), e);
         } finally {
             if (stepBegun) {
-                grant.endStep();
+                endStep();
             }
             receiveLock.unlock();
         }
@@ -522,16 +421,16 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
             throw IpcException.interrupted(operation, describe());
         }
         try {
-            ensureOpen();
+            checkOpen();
             selector.select(millis);
             selector.selectedKeys().clear();
         } catch (ClosedSelectorException e) {
-            throw closedException();
+            throw IpcException.closed(describe());
         } catch (IOException e) {
             counters.incrementAndGet(Counter.ERRORS.ordinal());
             throw new IpcException(IpcError.IO_ERROR, describe() + ": cannot wait: " + e.getMessage(), e);
         }
-        ensureOpen();
+        checkOpen();
         if (Thread.currentThread().isInterrupted()) {
             throw IpcException.interrupted(operation, describe());
         }
@@ -542,56 +441,13 @@ public final class UdpEndpoint implements DatagramEndpoint, ClosingHandle {
         return IpcException.timeout(operation, describe());
     }
 
-    // ---------------------------------------------------------------- checks
-
-    private void require(int right, String operation) {
-        if (!grant.allows(right)) {
-            throw denied(operation);
-        }
-    }
-
-    /**
-     * Begins a step that transfers a datagram (revocation waits for it to end): a revoked grant
-     * refuses it; every step begun ends with {@link Grant#endStep()}.
-     */
-    private void beginStep(int right, String operation) {
-        if (!grant.beginStep(right)) {
-            throw denied(operation);
-        }
-    }
-
-    private IpcException denied(String operation) {
+    @Override
+    protected void countDenial(int right) {
         counters.incrementAndGet(Counter.DENIALS.ordinal());
-        owner.denied(ObjectType.ENDPOINT, name, operation);
-        return IpcException.permissionDenied(operation, describe(), owner.process().toString());
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw closedException();
-        }
-    }
-
-    private IpcException closedException() {
-        return IpcException.closed(describe());
-    }
-
-    private String describe() {
-        return "UDP socket " + name;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing: nothing more to do
-            }
-        }
     }
 
     @Override
-    public String toString() {
-        return describe();
+    public String describe() {
+        return "UDP socket " + name;
     }
 }

@@ -22,6 +22,8 @@ final class Outbound {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final FramedSocket socket;
+    private final SocketState state;
+    private final SocketCounters counters;
     private final SocketInterest interest;
     private final SocketLink link;
     private final OutputQueue queue;
@@ -31,8 +33,11 @@ final class Outbound {
     private boolean byeWritten;
     private boolean outputShut;
 
-    Outbound(FramedSocket socket, SocketState state, SocketInterest interest, SocketLink link, long budget) {
+    Outbound(FramedSocket socket, SocketState state, SocketCounters counters, SocketInterest interest, SocketLink link,
+            long budget) {
         this.socket = socket;
+        this.state = state;
+        this.counters = counters;
         this.interest = interest;
         this.link = link;
         this.queue = new OutputQueue(socket, state, interest, budget);
@@ -61,13 +66,26 @@ final class Outbound {
         return queue.usage();
     }
 
-    /** See {@link OutputQueue#send}; then writes what it can. */
-    boolean send(Frame frame, long wait, String operation, SocketCounters counters, Runnable admit) {
-        if (!queue.send(frame, wait, operation, counters, admit, writing.unwritten())) {
+    /** See {@link FramedSocket#send(Frame, long, String, TransferGate)}. */
+    boolean send(Frame frame, long wait, String operation, TransferGate gate) {
+        if (!queue.send(frame, wait, operation, counters, gate, writing.unwritten())) {
             return false;
         }
         flush();
+        sent(frame.payload().length);
         return true;
+    }
+
+    /** See {@link FramedSocket#send(int, int, ByteBuffer, long, String, TransferGate)}. */
+    boolean send(int type, int priority, ByteBuffer payload, long wait, String operation, TransferGate gate) {
+        int length = payload.remaining();
+        if (sendDirect(type, priority, payload, gate)) {
+            sent(length);
+            return true;
+        }
+        byte[] copy = new byte[length];
+        payload.get(payload.position(), copy);
+        return send(new Frame(FrameDescriptor.KIND_DATA, type, priority, copy), wait, operation, gate);
     }
 
     /**
@@ -76,13 +94,13 @@ final class Outbound {
      *
      * @return false if it could not: the caller queues the frame
      */
-    boolean sendDirect(int type, int priority, ByteBuffer payload, Runnable admit) {
+    private boolean sendDirect(int type, int priority, ByteBuffer payload, TransferGate gate) {
         if (writing.delivery() != null || !writeLock.tryLock()) {
             return false;
         }
         boolean put;
         try {
-            put = queue.putDirect(writing, type, priority, payload, admit);
+            put = queue.putDirect(writing, type, priority, payload, gate);
             if (put) {
                 wantFlush.set(false);
                 writeQueued();
@@ -102,7 +120,13 @@ final class Outbound {
             return false;
         }
         flush();
+        sent(frame.payload().length);
         return true;
+    }
+
+    private void sent(int payloadBytes) {
+        counters.sent(payloadBytes);
+        state.touch();
     }
 
     /** Sends a control frame ahead of nothing: handshakes. */

@@ -60,12 +60,13 @@ final class OutputQueue {
     /**
      * Queues a frame, waiting for room within the budget as {@code wait} says.
      *
-     * @param admit runs under the lock before each wait and before the frame is queued; it
-     *        throws to refuse (a revoked grant), and {@link #wakeSenders} makes waiters run it
+     * @param gate checked under the lock before each wait, and the frame is queued inside its
+     *        step; it throws to refuse (a revoked grant), and {@link #wakeSenders} makes waiters
+     *        check it again
      * @param unwritten bytes waiting in the write buffer (for the stall clock)
      * @return false if there was no room and {@code wait} was {@link Waits#NEVER}
      */
-    boolean send(Frame frame, long wait, String operation, SocketCounters counters, Runnable admit,
+    boolean send(Frame frame, long wait, String operation, SocketCounters counters, TransferGate gate,
             long unwritten) {
         if (wait != Waits.NEVER) {
             Reactor.assertMayBlock(operation, socket.name());
@@ -76,7 +77,7 @@ final class OutputQueue {
         try {
             while (true) {
                 checkOpen();
-                admit.run();
+                gate.check();
                 if (frames.isEmpty() || frames.bytes() + length <= budget) {
                     break;
                 }
@@ -89,7 +90,12 @@ final class OutputQueue {
                     throw IpcException.timeout(operation, socket.name());
                 }
             }
-            add(frame, unwritten);
+            int step = gate.enter();
+            try {
+                add(frame, unwritten);
+            } finally {
+                gate.exit(step);
+            }
         } finally {
             lock.unlock();
         }
@@ -101,22 +107,26 @@ final class OutputQueue {
      * the write lock) if nothing is queued ahead of it and it fits: the frame is never queued,
      * nothing waits.
      *
-     * @param admit as for {@link #send}
+     * @param gate as for {@link #send}
      * @return false if frames wait or {@code out} has no room: the caller queues it instead
      */
-    boolean putDirect(WriteBuffer out, int type, int priority, ByteBuffer payload, Runnable admit) {
+    boolean putDirect(WriteBuffer out, int type, int priority, ByteBuffer payload, TransferGate gate) {
         lock.lock();
         try {
             checkOpen();
-            admit.run();
-            if (!frames.isEmpty() || !out.fits(payload.remaining())) {
-                return false;
+            int step = gate.enter();
+            try {
+                if (!frames.isEmpty() || !out.fits(payload.remaining())) {
+                    return false;
+                }
+                if (out.unwritten() == 0) {
+                    progressAt = System.nanoTime();
+                }
+                out.putData(type, priority, payload);
+                return true;
+            } finally {
+                gate.exit(step);
             }
-            if (out.unwritten() == 0) {
-                progressAt = System.nanoTime();
-            }
-            out.putData(type, priority, payload);
-            return true;
         } finally {
             lock.unlock();
         }

@@ -2,9 +2,8 @@ package org.multios.ipc.net.internal.stream;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
@@ -14,26 +13,23 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.Priority;
 import org.multios.ipc.Rights;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
-import org.multios.ipc.net.FrameType;
 import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.net.internal.wire.FrameDescriptor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 
 /**
- * A {@link Connection} handle over a {@link FramedSocket} whose handshake succeeded: checks
- * arguments and rights, copies frames in and out, and fills the receiver's
- * {@link MessageInfo} with the peer's identity.
+ * A {@link Connection} handle over a {@link FramedSocket} whose handshake succeeded; its sends
+ * and receives check arguments and copy frames in and out ({@link ConnectionTransfers}), each
+ * frame queued or taken in a step of the handle's grant ({@link FramedHandle}). The bridges use
+ * its request/response side: frames handed to a handler, replies queued without waiting, sends
+ * of payloads they hand over (their own handles test their grants).
  */
-public final class StreamConnection implements Connection, ClosingHandle {
-    /** The admission of {@link #sendOwned}: the bridges test their own handles' grants. */
-    private static final Runnable ADMIT_ALL = () -> {
-    };
-
+public final class StreamConnection extends FramedHandle implements Connection, ClosingHandle {
     private final long id;
     private final FramedSocket socket;
     private final Endpoint local;
@@ -44,15 +40,14 @@ public final class StreamConnection implements Connection, ClosingHandle {
     private final long bufferBytes;
     private final CallerContext owner;
     private final Permissions permissions;
-    private final Grant grant;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final Runnable admitSend = this::admitSend;
-    private final Runnable admitReceive = this::admitReceive;
+    private final ConnectionTransfers transfers;
     private volatile Runnable onClose = () -> {
     };
 
     StreamConnection(long id, FramedSocket socket, Endpoint local, Endpoint remote, IpcProcess peer,
-            boolean authenticated, int maxFrameSize, long bufferBytes, CallerContext owner, Grant grant) {
+            boolean authenticated, int maxFrameSize, long bufferBytes, CallerContext owner, SessionGate session,
+            Grant grant) {
+        super(owner, session, grant);
         this.id = id;
         this.socket = socket;
         this.local = local;
@@ -63,8 +58,17 @@ public final class StreamConnection implements Connection, ClosingHandle {
         this.bufferBytes = bufferBytes;
         this.owner = owner;
         this.permissions = Permissions.of(owner.process(), 0600);
-        this.grant = grant;
+        this.transfers = new ConnectionTransfers(this, socket, peer, maxFrameSize,
+                gate(Rights.WRITE, "send on"), gate(Rights.READ, "receive on"));
         grant.onRevoke(socket::wakeWaiters);
+    }
+
+    /**
+     * Sets a hook called with {@link #STEP_GRANTED} inside each step of a send or receive, once
+     * its grant passed (tests only: they hold a transfer there to revoke under it); null for none.
+     */
+    public void hook(IntConsumer hook) {
+        stepHook(hook);
     }
 
     /** Runs {@code action} once when the handle closes (the owner forgets it). */
@@ -138,13 +142,22 @@ public final class StreamConnection implements Connection, ClosingHandle {
     }
 
     /**
-     * Sends a frame whose payload the caller hands over (no copy): the bridges' path.
+     * Sends a frame whose payload the caller hands over (no copy): the bridges' path, whose
+     * handles test their own grants.
      *
      * @param wait {@link Waits#FOREVER}, {@link Waits#NEVER} or nanoseconds
      * @return false if there was no room and {@code wait} was {@link Waits#NEVER}
      */
     public boolean sendOwned(int type, int priority, byte[] payload, long wait) {
-        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send", ADMIT_ALL);
+        return sendOwned(type, priority, payload, wait, TransferGate.OPEN);
+    }
+
+    /**
+     * As {@link #sendOwned(int, int, byte[], long)}, the frame let through by {@code gate} (the
+     * grant of the caller's own handle) before each wait and as it is queued.
+     */
+    public boolean sendOwned(int type, int priority, byte[] payload, long wait, TransferGate gate) {
+        return socket.send(new Frame(FrameDescriptor.KIND_DATA, type, priority, payload), wait, "send", gate);
     }
 
     @Override
@@ -163,11 +176,6 @@ public final class StreamConnection implements Connection, ClosingHandle {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), permissions, bufferBytes, false,
                 socket.counters().snapshot());
@@ -176,11 +184,6 @@ public final class StreamConnection implements Connection, ClosingHandle {
     @Override
     public void setPermissions(Permissions changed) {
         throw IpcException.invalidArgument(socket.name() + ": a connection has no permissions to change");
-    }
-
-    @Override
-    public boolean isClosed() {
-        return socket.isClosed();
     }
 
     @Override
@@ -217,162 +220,81 @@ public final class StreamConnection implements Connection, ClosingHandle {
 
     @Override
     public void send(int type, byte[] b, int off, int len, int priority) {
-        send(type, b, off, len, priority, Waits.FOREVER);
+        transfers.send(type, b, off, len, priority, Waits.FOREVER);
     }
 
     @Override
     public boolean trySend(int type, byte[] b, int off, int len, int priority) {
-        return send(type, b, off, len, priority, Waits.NEVER);
+        return transfers.send(type, b, off, len, priority, Waits.NEVER);
     }
 
     @Override
     public void send(int type, byte[] b, int off, int len, int priority, Duration timeout) {
-        send(type, b, off, len, priority, Waits.timeout(timeout, socket.name()));
+        transfers.send(type, b, off, len, priority, Waits.timeout(timeout, socket.name()));
     }
 
     @Override
     public void send(int type, ByteBuffer src, int priority) {
-        send(type, src, priority, Waits.FOREVER);
+        transfers.send(type, src, priority, Waits.FOREVER);
     }
 
     @Override
     public boolean trySend(int type, ByteBuffer src, int priority) {
-        return send(type, src, priority, Waits.NEVER);
+        return transfers.send(type, src, priority, Waits.NEVER);
     }
 
     @Override
     public void send(int type, ByteBuffer src, int priority, Duration timeout) {
-        send(type, src, priority, Waits.timeout(timeout, socket.name()));
-    }
-
-    private boolean send(int type, byte[] b, int off, int len, int priority, long wait) {
-        Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
-        checkSend(type, len, priority);
-        return socket.send(type, priority, ByteBuffer.wrap(b, off, len), wait, "send", admitSend);
-    }
-
-    private boolean send(int type, ByteBuffer src, int priority, long wait) {
-        if (src == null) {
-            throw IpcException.invalidArgument(socket.name() + ": the buffer to send is missing");
-        }
-        checkSend(type, src.remaining(), priority);
-        boolean sent = socket.send(type, priority, src, wait, "send", admitSend);
-        if (sent) {
-            src.position(src.limit());
-        }
-        return sent;
-    }
-
-    private void checkSend(int type, int len, int priority) {
-        FrameType.requireValid(type, socket.name());
-        Priority.requireValid(priority, socket.name());
-        require(Rights.WRITE, "send on");
-        if (len > maxFrameSize) {
-            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, socket.name() + ": a frame of " + len
-                    + " bytes passes the connection's maximum frame size of " + maxFrameSize);
-        }
+        transfers.send(type, src, priority, Waits.timeout(timeout, socket.name()));
     }
 
     // ---------------------------------------------------------------- receiving
 
     @Override
     public int receive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, info, Waits.FOREVER);
+        return transfers.receive(buf, off, len, info, Waits.FOREVER);
     }
 
     @Override
     public int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, info, Waits.NEVER);
+        return transfers.receive(buf, off, len, info, Waits.NEVER);
     }
 
     @Override
     public int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
-        return receive(buf, off, len, info, Waits.timeout(timeout, socket.name()));
+        return transfers.receive(buf, off, len, info, Waits.timeout(timeout, socket.name()));
     }
 
     @Override
     public int receive(ByteBuffer dst, MessageInfo info) {
-        return receive(dst, info, Waits.FOREVER);
+        return transfers.receive(dst, info, Waits.FOREVER);
     }
 
     @Override
     public int tryReceive(ByteBuffer dst, MessageInfo info) {
-        return receive(dst, info, Waits.NEVER);
+        return transfers.receive(dst, info, Waits.NEVER);
     }
 
     @Override
     public int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
-        return receive(dst, info, Waits.timeout(timeout, socket.name()));
-    }
-
-    private int receive(byte[] buf, int off, int len, MessageInfo info, long wait) {
-        Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
-        checkReceive(info);
-        Frame f = socket.receive(len, wait, "receive", big -> describe(big, info), admitReceive);
-        if (f == null) {
-            return NO_FRAME;
-        }
-        System.arraycopy(f.payload(), 0, buf, off, f.payload().length);
-        describe(f, info);
-        socket.recycle(f);
-        return f.type();
-    }
-
-    private int receive(ByteBuffer dst, MessageInfo info, long wait) {
-        if (dst == null || dst.isReadOnly()) {
-            throw IpcException.invalidArgument(socket.name() + ": the receive buffer is " + (dst == null ? "missing"
-                    : "read-only"));
-        }
-        checkReceive(info);
-        Frame f = socket.receive(dst.remaining(), wait, "receive", big -> describe(big, info), admitReceive);
-        if (f == null) {
-            return NO_FRAME;
-        }
-        dst.put(f.payload());
-        describe(f, info);
-        socket.recycle(f);
-        return f.type();
-    }
-
-    private void checkReceive(MessageInfo info) {
-        if (info == null) {
-            throw IpcException.invalidArgument(socket.name() + ": a MessageInfo to fill is required");
-        }
-        require(Rights.READ, "receive on");
-    }
-
-    /** Run before each wait of a send and before it queues its frame: a revoked grant refuses it. */
-    private void admitSend() {
-        require(Rights.WRITE, "send on");
-    }
-
-    /** Run before each wait of a receive and before it takes a frame: a revoked grant refuses it. */
-    private void admitReceive() {
-        require(Rights.READ, "receive on");
-    }
-
-    private void describe(Frame f, MessageInfo info) {
-        info.set(f.payload().length, f.priority(), peer.kind(), peer.id(), peer.pid());
-    }
-
-    private void require(int right, String operation) {
-        if (!grant.allows(right)) {
-            socket.counters().increment(Counter.DENIALS);
-            owner.denied(ObjectType.ENDPOINT, remote.toString(), operation);
-            throw IpcException.permissionDenied(operation, socket.name(), owner.process().toString());
-        }
+        return transfers.receive(dst, info, Waits.timeout(timeout, socket.name()));
     }
 
     @Override
     public void close() {
-        if (closing.compareAndSet(false, true)) {
+        if (markClosed()) {
             socket.close();
             onClose.run();
         }
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return socket.name();
+    }
+
+    @Override
+    protected void countDenial(int right) {
+        socket.counters().increment(Counter.DENIALS);
     }
 }

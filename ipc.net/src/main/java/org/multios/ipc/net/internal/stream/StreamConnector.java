@@ -30,6 +30,7 @@ import org.multios.ipc.net.internal.wire.Handshake;
 import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -50,10 +51,11 @@ public final class StreamConnector {
      * Connects and handshakes.
      *
      * @param address the resolved address of the endpoint (a Unix socket's file path resolved)
+     * @param session the owner's session: the connection closes with it
      * @throws IpcException as {@link org.multios.ipc.net.NetService#connect}
      */
     public StreamConnection connect(Endpoint endpoint, SocketAddress address, ConnectOptions options,
-            CallerContext owner, Grant grant) {
+            CallerContext owner, SessionGate session, Grant grant) {
         String name = "connection to " + endpoint;
         Reactor.assertMayBlock("connect", name);
         if (address instanceof UnixDomainSocketAddress u && !Files.exists(u.getPath())) {
@@ -69,7 +71,7 @@ public final class StreamConnector {
         long id = shared.nextConnection();
         CompletableFuture<StreamConnection> result = new CompletableFuture<>();
         long handshakeNanos = options.handshakeTimeout().toNanos();
-        ClientHandshake handshake = new ClientHandshake(id, endpoint, options, owner, grant, result);
+        ClientHandshake handshake = new ClientHandshake(id, endpoint, options, owner, session, grant, result);
         FramedSocket socket = new FramedSocket(shared.reactor(), channel, link, name, options.bufferBytes(),
                 handshakeNanos, handshake);
         shared.reactor().execute(() -> {
@@ -145,15 +147,17 @@ public final class StreamConnector {
         private final Endpoint endpoint;
         private final ConnectOptions options;
         private final CallerContext owner;
+        private final SessionGate session;
         private final Grant grant;
         private final CompletableFuture<StreamConnection> result;
 
-        ClientHandshake(long id, Endpoint endpoint, ConnectOptions options, CallerContext owner, Grant grant,
-                CompletableFuture<StreamConnection> result) {
+        ClientHandshake(long id, Endpoint endpoint, ConnectOptions options, CallerContext owner, SessionGate session,
+                Grant grant, CompletableFuture<StreamConnection> result) {
             this.id = id;
             this.endpoint = endpoint;
             this.options = options;
             this.owner = owner;
+            this.session = session;
             this.grant = grant;
             this.result = result;
         }
@@ -181,7 +185,7 @@ public final class StreamConnector {
                 }
                 socket.open(agreed, options.bufferBytes(), options.idleTimeout().toNanos());
                 StreamConnection c = new StreamConnection(id, socket, localOf(socket), endpoint,
-                        serverProcess(socket, welcome), true, agreed, options.bufferBytes(), owner, grant);
+                        serverProcess(socket, welcome), true, agreed, options.bufferBytes(), owner, session, grant);
                 if (!result.complete(c)) {
                     socket.close();
                 }

@@ -17,25 +17,26 @@ import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Listener;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
+import org.multios.ipc.spi.SessionGate;
 
 /**
  * A {@link Listener} handle: a {@link StreamServer} whose established connections wait in a
- * queue until {@code accept} takes them. Closing it stops accepting, closes the connections
- * nobody took, and runs the owner's clean-up (removing a Unix socket file).
+ * queue until {@code accept} takes them, each taken in a step of the handle's grant
+ * ({@link GuardedHandle}): none once a revocation returned. Closing it stops accepting, closes
+ * the connections nobody took, and runs the owner's clean-up (removing a Unix socket file).
  */
-public final class StreamListener implements Listener, ClosingHandle {
+public final class StreamListener extends GuardedHandle implements Listener, ClosingHandle {
     private final long id;
     private final Endpoint endpoint;
     private final ListenOptions options;
     private final CallerContext owner;
     private final Permissions permissions;
-    private final Grant grant;
     private final StreamServer server;
     private final BoundSocket bound;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final ArrayDeque<StreamConnection> established = new ArrayDeque<>();
-    private volatile boolean closed;
     private volatile Runnable onClose = () -> {
     };
     private volatile java.util.function.Consumer<StreamConnection> onAccept = c -> {
@@ -44,18 +45,19 @@ public final class StreamListener implements Listener, ClosingHandle {
     /**
      * Listens on a bound server socket.
      *
-     * @param bound the server socket and the endpoint as bound
+     * @param bound   the server socket and the endpoint as bound
+     * @param session the owner's session: the listener and the connections it accepts close with it
      */
     public StreamListener(long id, PeerContexts shared, BoundSocket bound, ListenOptions options,
-            CallerContext owner, Permissions permissions, Grant grant) {
+            CallerContext owner, SessionGate session, Permissions permissions, Grant grant) {
+        super(owner, session, grant);
         this.id = id;
         this.endpoint = bound.endpoint();
         this.options = options;
         this.owner = owner;
         this.permissions = permissions;
-        this.grant = grant;
         this.bound = bound;
-        this.server = new StreamServer(shared, bound.channel(), endpoint, options, owner, grant,
+        this.server = new StreamServer(shared, bound.channel(), endpoint, options, owner, session, grant,
                 (connection, peer) -> queue(connection));
         grant.onRevoke(this::wakeAcceptors);
     }
@@ -70,11 +72,16 @@ public final class StreamListener implements Listener, ClosingHandle {
         }
     }
 
-    /** Run under the lock before each wait of an accept and before it takes a connection. */
-    private void admitAccept() {
-        if (!grant.allows(Rights.READ)) {
-            owner.denied(ObjectType.ENDPOINT, endpoint.toString(), "accept on");
-            throw IpcException.permissionDenied("accept on", toString(), owner.process().toString());
+    /**
+     * Takes the next established connection, or null, in a step of the grant (under the lock,
+     * before each wait too): a closed or revoked listener refuses.
+     */
+    private StreamConnection take() {
+        beginStep(Rights.READ, "accept on");
+        try {
+            return established.poll();
+        } finally {
+            endStep();
         }
     }
 
@@ -91,7 +98,7 @@ public final class StreamListener implements Listener, ClosingHandle {
     private void queue(StreamConnection connection) {
         lock.lock();
         try {
-            if (closed) {
+            if (isClosed()) {
                 connection.close();
                 return;
             }
@@ -129,7 +136,7 @@ public final class StreamListener implements Listener, ClosingHandle {
 
     @Override
     public Connection accept(Duration timeout) {
-        return accept(Waits.timeout(timeout, toString()));
+        return accept(Waits.timeout(timeout, describe()));
     }
 
     private Connection accept(long wait) {
@@ -137,19 +144,12 @@ public final class StreamListener implements Listener, ClosingHandle {
         StreamConnection c;
         lock.lock();
         try {
-            while (true) {
-                admitAccept();
-                if ((c = established.poll()) != null) {
-                    break;
-                }
-                if (closed) {
-                    throw IpcException.closed(toString());
-                }
+            while ((c = take()) == null) {
                 if (wait == Waits.NEVER) {
                     return null;
                 }
-                if (!Waits.await(ready, wait, deadline, "accept", toString())) {
-                    throw IpcException.timeout("accept", toString());
+                if (!Waits.await(ready, wait, deadline, "accept", describe())) {
+                    throw IpcException.timeout("accept", describe());
                 }
             }
         } finally {
@@ -175,11 +175,6 @@ public final class StreamListener implements Listener, ClosingHandle {
     }
 
     @Override
-    public int rights() {
-        return grant.rights();
-    }
-
-    @Override
     public ObjectInfo info() {
         return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), permissions, options.maxConnections(),
                 false, server.counters().snapshot());
@@ -187,22 +182,16 @@ public final class StreamListener implements Listener, ClosingHandle {
 
     @Override
     public void setPermissions(Permissions changed) {
-        throw IpcException.invalidArgument(this + ": the permissions of a listener are its options' socket mode");
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
+        throw IpcException.invalidArgument(describe() + ": the permissions of a listener are its options' socket mode");
     }
 
     @Override
     public void close() {
         lock.lock();
         try {
-            if (closed) {
+            if (!markClosed()) {
                 return;
             }
-            closed = true;
             ready.signalAll();
         } finally {
             lock.unlock();
@@ -217,7 +206,7 @@ public final class StreamListener implements Listener, ClosingHandle {
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return "listener " + endpoint;
     }
 }

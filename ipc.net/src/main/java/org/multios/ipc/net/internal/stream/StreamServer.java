@@ -8,9 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.Counter;
@@ -27,6 +25,7 @@ import org.multios.ipc.net.internal.wire.Handshake;
 import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 import org.multios.ipc.spi.PeerAuthority;
 
 import jdk.net.ExtendedSocketOptions;
@@ -38,9 +37,9 @@ import jdk.net.UnixDomainPrincipal;
  * connections, identifies the peer (SO_PEERCRED on Unix sockets, the token on TCP) and hands
  * every connection that succeeded to its {@link Admission}. Peers that fail get a REFUSE frame
  * and nothing else. One remote address (on a Unix socket: one user) has at most
- * {@link NetSettings#handshakesPerAddress} connections in their handshake at once: beyond, a
- * new connection is refused (LIMIT_EXCEEDED) and closed at once, so a storm from one address
- * leaves room for the others.
+ * {@link NetSettings#handshakesPerAddress} connections in their handshake at once
+ * ({@link HandshakeSlots}): beyond, a new connection is refused (LIMIT_EXCEEDED) and closed at
+ * once, so a storm from one address leaves room for the others.
  * Accepted connections get the mechanism's idle timeout unless the options set one.
  */
 public final class StreamServer implements Reactor.Handler {
@@ -55,13 +54,13 @@ public final class StreamServer implements Reactor.Handler {
     private final Endpoint endpoint;
     private final ListenOptions options;
     private final CallerContext owner;
+    private final SessionGate session;
     private final Grant grant;
     private final Admission admission;
     private final String name;
     private final SocketCounters counters = new SocketCounters();
-    private final AtomicInteger handshaking = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
-    private final Map<String, Integer> handshakesByPeer = new ConcurrentHashMap<>();
+    private final HandshakeSlots handshakes;
     /** The TLS of every connection accepted (the settings when the listener opened), or null. */
     private final TlsSettings tls;
     private volatile SelectionKey key;
@@ -71,19 +70,23 @@ public final class StreamServer implements Reactor.Handler {
      *
      * @param endpoint the endpoint as bound (actual port)
      * @param owner    the listening caller: owner of every accepted connection
+     * @param session  the owner's session: every accepted connection closes with it
      */
     public StreamServer(PeerContexts shared, ServerSocketChannel server, Endpoint endpoint, ListenOptions options,
-            CallerContext owner, Grant grant, Admission admission) {
+            CallerContext owner, SessionGate session, Grant grant, Admission admission) {
         this.shared = shared;
         this.server = server;
         this.endpoint = endpoint;
         this.options = options;
         this.owner = owner;
+        this.session = session;
         this.grant = grant;
         this.admission = admission;
         TlsSettings configured = shared.settings().tls();
         this.tls = endpoint.transport() == Transport.TCP && configured.serves() ? configured : null;
         this.name = (tls != null ? "TLS listener " : "listener ") + endpoint;
+        this.handshakes = new HandshakeSlots(name, options.maxConnections(),
+                () -> shared.settings().handshakesPerAddress());
         shared.reactor().execute(() -> {
             try {
                 server.configureBlocking(false);
@@ -119,22 +122,16 @@ public final class StreamServer implements Reactor.Handler {
     private void admit(SocketChannel channel) throws IOException {
         String peer;
         try {
-            peer = peerKey(channel);
+            peer = HandshakeSlots.peerKey(channel, endpoint.transport());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
-        if (handshaking.get() >= options.maxConnections()) {
-            refuseAtOnce(channel, name + " has its maximum of " + options.maxConnections()
-                    + " connections in their handshake");
+        String refusal = handshakes.take(peer);
+        if (refusal != null) {
+            refuseAtOnce(channel, refusal);
             return;
         }
-        if (!takeHandshake(peer)) {
-            refuseAtOnce(channel, name + " has " + shared.settings().handshakesPerAddress() + " connections of "
-                    + peer + " in their handshake, its most at once; try again when one completed");
-            return;
-        }
-        handshaking.incrementAndGet();
         try {
             channel.configureBlocking(false);
             if (endpoint.transport() == Transport.TCP) {
@@ -146,7 +143,7 @@ public final class StreamServer implements Reactor.Handler {
                     new ServerHandshake(id, peer));
             socket.register(SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
-            handshakeOver(peer);
+            handshakes.release(peer);
             channel.close();
             throw e;
         }
@@ -170,31 +167,6 @@ public final class StreamServer implements Reactor.Handler {
         } finally {
             channel.close();
         }
-    }
-
-    /** Who a connection counts against: its remote address, or on a Unix socket its user. */
-    private String peerKey(SocketChannel channel) throws IOException {
-        if (endpoint.transport() == Transport.UNIX) {
-            return channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
-        }
-        return ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
-    }
-
-    /** Counts one more handshake of {@code peer}; false if it has its maximum. */
-    private boolean takeHandshake(String peer) {
-        int limit = shared.settings().handshakesPerAddress();
-        boolean[] taken = new boolean[1];
-        handshakesByPeer.compute(peer, (k, n) -> {
-            int now = n == null ? 0 : n;
-            taken[0] = now < limit;
-            return taken[0] ? now + 1 : n;
-        });
-        return taken[0];
-    }
-
-    private void handshakeOver(String peer) {
-        handshaking.decrementAndGet();
-        handshakesByPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     @Override
@@ -242,7 +214,7 @@ public final class StreamServer implements Reactor.Handler {
                 return;
             }
             done = true;
-            handshakeOver(peerKey);
+            handshakes.release(peerKey);
             try {
                 establish(socket, Handshake.readHello(frame));
             } catch (IpcException e) {
@@ -278,7 +250,7 @@ public final class StreamServer implements Reactor.Handler {
             counters.increment(Counter.MESSAGES_IN);
             StreamConnection connection = new StreamConnection(id, socket, endpoint, remoteOf(socket), peer.process(),
                     authority.isAuthenticated(peer), agreed, options.bufferBytes(), owner,
-                    owner.register(ObjectType.ENDPOINT, endpoint.toString(), new Grant(grant.rights())));
+                    session, owner.register(ObjectType.ENDPOINT, endpoint.toString(), new Grant(grant.rights())));
             admission.established(connection, peer);
         }
 
@@ -312,7 +284,7 @@ public final class StreamServer implements Reactor.Handler {
         public void failed(FramedSocket socket, IpcException why) {
             if (!done) {
                 done = true;
-                handshakeOver(peerKey);
+                handshakes.release(peerKey);
                 counters.increment(why.error() == IpcError.TIMEOUT ? Counter.TIMEOUTS : Counter.ERRORS);
             }
         }

@@ -28,21 +28,59 @@ import org.slf4j.LoggerFactory;
 final class TlsStart {
     private static final Logger AUDIT_LOG = LoggerFactory.getLogger(FramedSocket.AUDIT);
 
-    private TlsStart() {
+    private final FramedSocket socket;
+    private final TlsLink tls;
+    private final SocketState state;
+    private final SocketInterest interest;
+    private final SocketHandshake handshake;
+    private final Runnable read;
+
+    TlsStart(FramedSocket socket, TlsLink tls, SocketState state, SocketInterest interest,
+            SocketHandshake handshake, Runnable read) {
+        this.socket = socket;
+        this.tls = tls;
+        this.state = state;
+        this.interest = interest;
+        this.handshake = handshake;
+        this.read = read;
+    }
+
+    boolean established() {
+        return tls.established();
+    }
+
+    /** A delegated task of the TLS engine finished (reactor thread): the handshake or reading goes on. */
+    void resume() {
+        if (state.isEnded()) {
+            return;
+        }
+        if (tls.established()) {
+            read.run();
+        } else {
+            drive();
+        }
+    }
+
+    /** Drives the TLS handshake (reactor thread); once done, the frames' handshake starts. */
+    void drive() {
+        if (!state.isEnded() && step()) {
+            handshake.connected();
+            read.run(); // records that came with the handshake's last ones
+        }
     }
 
     /**
-     * Advances the handshake of {@code tls} and sets the socket's interest to what it waits
-     * for; a failure is reported ({@link #failed}).
+     * Advances the handshake and sets the socket's interest to what it waits for; a failure is
+     * reported ({@link #failed}).
      *
      * @return whether the handshake is over and frames may flow
      */
-    static boolean drive(FramedSocket socket, TlsLink tls, SocketInterest interest) {
+    private boolean step() {
         TlsLink.Step step;
         try {
             step = tls.handshake();
         } catch (IOException e) {
-            failed(socket, tls, e);
+            failed(e);
             return false;
         }
         interest.set(SelectionKey.OP_READ, step == TlsLink.Step.READ || step == TlsLink.Step.DONE);
@@ -50,7 +88,8 @@ final class TlsStart {
         return step == TlsLink.Step.DONE;
     }
 
-    private static void failed(FramedSocket socket, TlsLink tls, IOException e) {
+    /** The TLS handshake failed: the handshaker learns why, the socket closes. */
+    private void failed(IOException e) {
         IpcException why;
         if (e instanceof TlsLink.PlaintextPeer plain) {
             why = tls.isClient() ? plaintextListener(socket, plain.received()) : plaintextClient(socket);
@@ -63,7 +102,8 @@ final class TlsStart {
         if (!tls.isClient()) {
             AUDIT_LOG.warn("TLS REFUSED {}: {}", socket.remote(), why.getMessage());
         }
-        socket.tlsFailed(why);
+        handshake.fail(why);
+        socket.drop(why.getMessage());
     }
 
     /** A listener's answer to a client that speaks no TLS: a plaintext REFUSE it can read. */

@@ -36,6 +36,7 @@ import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.local.QuotaLedger;
@@ -47,6 +48,7 @@ class UdpEndpointTest {
     private static final int IN_FLIGHT = 500;
 
     private final RecordingCaller owner = new RecordingCaller();
+    private final SessionGate session = new SessionGate("the network service of the test");
     private final List<UdpEndpoint> opened = new ArrayList<>();
 
     @AfterEach
@@ -55,7 +57,7 @@ class UdpEndpointTest {
     }
 
     private UdpEndpoint open(Endpoint local, DatagramOptions options, int rights) {
-        UdpEndpoint e = UdpEndpoint.open(opened.size() + 1, local, options, owner, new Grant(rights));
+        UdpEndpoint e = UdpEndpoint.open(opened.size() + 1, local, options, owner, session, new Grant(rights));
         opened.add(e);
         return e;
     }
@@ -317,7 +319,7 @@ class UdpEndpointTest {
         assertThat(errorOf(() -> a.setPermissions(Permissions.of(owner.process(), 0666))))
                 .isEqualTo(IpcError.INVALID_ARGUMENT);
         assertThat(errorOf(() -> UdpEndpoint.open(1, Endpoint.tcp(0), DatagramOptions.DEFAULTS, owner,
-                new Grant(Rights.READ_WRITE)))).isEqualTo(IpcError.INVALID_ARGUMENT);
+                session, new Grant(Rights.READ_WRITE)))).isEqualTo(IpcError.INVALID_ARGUMENT);
     }
 
     @Test
@@ -333,7 +335,7 @@ class UdpEndpointTest {
                 reader.localEndpoint() + " send to");
 
         Grant grant = new Grant(Rights.READ_WRITE);
-        UdpEndpoint revoked = UdpEndpoint.open(99, ANY_PORT, DatagramOptions.DEFAULTS, owner, grant);
+        UdpEndpoint revoked = UdpEndpoint.open(99, ANY_PORT, DatagramOptions.DEFAULTS, owner, session, grant);
         opened.add(revoked);
         grant.revoke();
         assertThat(revoked.rights()).isEqualTo(Rights.NONE);

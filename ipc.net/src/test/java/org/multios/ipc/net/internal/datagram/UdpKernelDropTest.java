@@ -22,6 +22,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionGate;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.local.QuotaLedger;
@@ -39,6 +40,7 @@ class UdpKernelDropTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final PosixCaller owner = new PosixCaller(LocalIdentity.currentProcess(), new QuotaLedger("test", Map.of()));
+    private final SessionGate session = new SessionGate("the network service of the test");
     private final List<UdpEndpoint> opened = new ArrayList<>();
 
     @AfterEach
@@ -84,7 +86,7 @@ class UdpKernelDropTest {
     }
 
     private UdpEndpoint open(String host, DatagramOptions options) {
-        UdpEndpoint e = UdpEndpoint.open(opened.size() + 1, Endpoint.udp(host, 0), options, owner,
+        UdpEndpoint e = UdpEndpoint.open(opened.size() + 1, Endpoint.udp(host, 0), options, owner, session,
                 new Grant(Rights.READ_WRITE));
         opened.add(e);
         return e;

@@ -1,0 +1,51 @@
+package org.multios.ipc.net.internal.stream;
+
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.GuardedHandle;
+import org.multios.ipc.spi.SessionGate;
+
+/**
+ * A handle whose frames cross a {@link FramedSocket}: the {@link GuardedHandle} rules, and the
+ * {@link TransferGate} that lets each frame through in a step of the handle's grant.
+ */
+public abstract class FramedHandle extends GuardedHandle {
+    /**
+     * @param caller  the process that holds the handle
+     * @param session the caller's session of the mechanism: the handle closes with it
+     * @param grant   the rights the handle was granted (registered for revocation)
+     */
+    protected FramedHandle(CallerContext caller, SessionGate session, Grant grant) {
+        super(caller, session, grant);
+    }
+
+    /** The gate of the transfers that need {@code right}; refusals name {@code operation}. */
+    protected final TransferGate gate(int right, String operation) {
+        return new Step(right, operation);
+    }
+
+    private final class Step implements TransferGate {
+        private final int right;
+        private final String operation;
+
+        Step(int right, String operation) {
+            this.right = right;
+            this.operation = operation;
+        }
+
+        @Override
+        public void check() {
+            require(right, operation);
+        }
+
+        @Override
+        public int enter() {
+            return enterStep(right, operation);
+        }
+
+        @Override
+        public void exit(int token) {
+            exitStep(token);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+import org.multios.ipc.net.Transport;
+
+import jdk.net.ExtendedSocketOptions;
+
+/**
+ * The connections a listener has in their handshake: at most its maximum of connections in
+ * all, and at most the mechanism's number per remote address (on a Unix socket: per user), so a
+ * storm from one address leaves room for the others.
+ */
+final class HandshakeSlots {
+    private final String listener;
+    private final int maxConnections;
+    private final IntSupplier perPeer;
+    private final AtomicInteger handshaking = new AtomicInteger();
+    private final Map<String, Integer> handshakesByPeer = new ConcurrentHashMap<>();
+
+    HandshakeSlots(String listener, int maxConnections, IntSupplier perPeer) {
+        this.listener = listener;
+        this.maxConnections = maxConnections;
+        this.perPeer = perPeer;
+    }
+
+    /** Who a connection counts against: its remote address, or on a Unix socket its user. */
+    static String peerKey(SocketChannel channel, Transport transport) throws IOException {
+        if (transport == Transport.UNIX) {
+            return channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        }
+        return ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
+    }
+
+    /** Takes a slot for a handshake of {@code peer}: null if taken, else why not (the connection is refused). */
+    String take(String peer) {
+        if (handshaking.get() >= maxConnections) {
+            return listener + " has its maximum of " + maxConnections + " connections in their handshake";
+        }
+        int limit = perPeer.getAsInt();
+        boolean[] taken = new boolean[1];
+        handshakesByPeer.compute(peer, (k, n) -> {
+            int now = n == null ? 0 : n;
+            taken[0] = now < limit;
+            return taken[0] ? now + 1 : n;
+        });
+        if (!taken[0]) {
+            return listener + " has " + perPeer.getAsInt() + " connections of " + peer
+                    + " in their handshake, its most at once; try again when one completed";
+        }
+        handshaking.incrementAndGet();
+        return null;
+    }
+
+    /** The handshake of {@code peer} is over (done, failed or never started): its slot is free. */
+    void release(String peer) {
+        handshaking.decrementAndGet();
+        handshakesByPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
+    }
+}
