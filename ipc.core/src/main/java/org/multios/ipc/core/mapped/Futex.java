@@ -12,8 +12,9 @@ import com.sun.jna.Native;
  * A waiter costs no CPU while it sleeps and wakes when another process or thread calls
  * {@link #wake}. Wake-ups may be spurious: callers re-check their condition in a loop.
  *
- * <p>A thread blocked in the kernel does not notice {@link Thread#interrupt()}; callers wait in
- * slices (see {@link #MAX_SLICE_NANOS}) and check interruption and closing between them. Where
+ * <p>A thread blocked in the kernel does not notice {@link Thread#interrupt()}: callers sleep
+ * through a {@link SleeperWatch}, which wakes a sleeper once it is interrupted or its reason to
+ * stop holds, and re-check interruption and closing after each sleep. Where
  * futexes are not available (not Linux, or an unknown processor) {@link #await} sleeps briefly
  * instead, so waits still end, with more latency.
  */
@@ -27,8 +28,8 @@ public final class Futex {
     /** A signal interrupted the sleep. */
     public static final int INTERRUPTED = 3;
 
-    /** The longest single sleep callers should ask for, so that they notice interrupts promptly. */
-    public static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A timeout that never passes: the sleep ends only when woken (or the word changed). */
+    public static final long FOREVER = Long.MAX_VALUE;
 
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
@@ -87,7 +88,7 @@ public final class Futex {
 
     /**
      * Sleeps while the int at {@code offset} (4-byte aligned) equals {@code expected}, at most
-     * {@code timeoutNanos}.
+     * {@code timeoutNanos} ({@link #FOREVER}: until woken).
      *
      * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
      */
@@ -102,11 +103,14 @@ public final class Futex {
             LockSupport.parkNanos(Math.min(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(1)));
             return region.getIntVolatile(offset) != expected ? VALUE_CHANGED : TIMED_OUT;
         }
-        Memory timespec = Syscall.TIMESPEC.get();
-        timespec.setLong(0, timeoutNanos / 1_000_000_000L);
-        timespec.setLong(8, timeoutNanos % 1_000_000_000L);
-        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAIT, expected,
-                com.sun.jna.Pointer.nativeValue(timespec), 0, 0);
+        long timeout = 0; // NULL: no timeout
+        if (timeoutNanos != FOREVER) {
+            Memory timespec = Syscall.TIMESPEC.get();
+            timespec.setLong(0, timeoutNanos / 1_000_000_000L);
+            timespec.setLong(8, timeoutNanos % 1_000_000_000L);
+            timeout = com.sun.jna.Pointer.nativeValue(timespec);
+        }
+        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAIT, expected, timeout, 0, 0);
         if (r == 0) {
             return WOKEN;
         }
@@ -120,7 +124,8 @@ public final class Futex {
 
     /**
      * Sleeps until any of several words no longer holds its expected value or is woken, at most
-     * {@code timeoutNanos}: one sleep in the kernel for all of them (Linux 5.16's futex_waitv).
+     * {@code timeoutNanos} ({@link #FOREVER}: until woken): one sleep in the kernel for all of
+     * them (Linux 5.16's futex_waitv).
      * Where that call is missing it sleeps on the first word for at most a millisecond, so the
      * caller's re-check loop still notices the others, with more latency.
      *
@@ -151,12 +156,16 @@ public final class Futex {
                 waiters.setInt(at + 16, FUTEX2_SIZE_U32);
                 waiters.setInt(at + 20, 0);
             }
-            long deadline = System.nanoTime() + timeoutNanos;
-            Memory timespec = Syscall.TIMESPEC.get();
-            timespec.setLong(0, deadline / 1_000_000_000L);
-            timespec.setLong(8, deadline % 1_000_000_000L);
+            long timeout = 0; // NULL: no timeout
+            if (timeoutNanos != FOREVER) {
+                long deadline = System.nanoTime() + timeoutNanos;
+                Memory timespec = Syscall.TIMESPEC.get();
+                timespec.setLong(0, deadline / 1_000_000_000L);
+                timespec.setLong(8, deadline % 1_000_000_000L);
+                timeout = com.sun.jna.Pointer.nativeValue(timespec);
+            }
             long r = Syscall.syscall(Syscall.FUTEX_WAITV, com.sun.jna.Pointer.nativeValue(waiters), n, 0,
-                    com.sun.jna.Pointer.nativeValue(timespec), CLOCK_MONOTONIC, 0);
+                    timeout, CLOCK_MONOTONIC, 0);
             if (r >= 0) {
                 return WOKEN;
             }
