@@ -17,7 +17,7 @@ import org.multios.ipc.spi.MappedAccessFaults;
 
 /**
  * A listener registration and the thread that serves it: the thread sleeps in the kernel (through
- * the mechanism's {@link SleeperWatch}, with no slice) on the queue's notify sequence, which the
+ * the mechanism's {@link SleeperWatch}) on the queue's notify sequence, which the
  * thread that made the queue non-empty while no receiver slept bumps (see {@code QueueFile}), and
  * calls the listener each time the sequence moved. The registration is the queue's one
  * registration (the listener word holds this process's owner word) until it is closed; closing
@@ -66,7 +66,7 @@ final class QueueWatcher implements QueueRegistration {
                     beforeWait.run();
                 }
                 // stop() wakes it, and the watch again while it sleeps closed (a wake before the sleep)
-                sleepers.await(region, NOTIFY_SEQUENCE, seen, Futex.FOREVER, closed::get);
+                sleepers.await(region, NOTIFY_SEQUENCE, seen, SleeperWatch.LONGEST_SLEEP_NANOS, closed::get);
                 now = MappedFault.passed(region.getIntVolatile(NOTIFY_SEQUENCE));
             } catch (Error e) {
                 // the queue's file truncated under the mapping: the handle's rule closes the handle,

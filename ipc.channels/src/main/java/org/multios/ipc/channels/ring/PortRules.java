@@ -13,7 +13,6 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.Waiting;
 import org.multios.ipc.core.mapped.Deadlines;
-import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
@@ -42,7 +41,7 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     final PortObject object;
     /** The object, named in messages. */
     final String what;
-    private volatile long sliceNanos = Futex.FOREVER;
+    private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile WaitStrategy waitOverride;
 
     PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object) {
@@ -91,8 +90,8 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     // ------------------------------------------------------------------ tests
 
     /**
-     * Sets the longest single sleep of this handle's waits (tests only; waits sleep until woken or
-     * their deadline, {@link Futex#FOREVER}, unless set).
+     * Sets the longest single sleep of this handle's waits (tests only: a sleep longer than the
+     * test's patience can only end by a wake-up; {@link SleeperWatch#LONGEST_SLEEP_NANOS} unless set).
      */
     public final void sliceNanos(long nanos) {
         this.sliceNanos = nanos;

@@ -28,9 +28,6 @@ public final class Futex {
     /** A signal interrupted the sleep. */
     public static final int INTERRUPTED = 3;
 
-    /** A timeout that never passes: the sleep ends only when woken (or the word changed). */
-    public static final long FOREVER = Long.MAX_VALUE;
-
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
     private static final int EAGAIN = 11;
@@ -88,7 +85,7 @@ public final class Futex {
 
     /**
      * Sleeps while the int at {@code offset} (4-byte aligned) equals {@code expected}, at most
-     * {@code timeoutNanos} ({@link #FOREVER}: until woken).
+     * {@code timeoutNanos}.
      *
      * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
      */
@@ -103,14 +100,11 @@ public final class Futex {
             LockSupport.parkNanos(Math.min(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(1)));
             return region.getIntVolatile(offset) != expected ? VALUE_CHANGED : TIMED_OUT;
         }
-        long timeout = 0; // NULL: no timeout
-        if (timeoutNanos != FOREVER) {
-            Memory timespec = Syscall.TIMESPEC.get();
-            timespec.setLong(0, timeoutNanos / 1_000_000_000L);
-            timespec.setLong(8, timeoutNanos % 1_000_000_000L);
-            timeout = com.sun.jna.Pointer.nativeValue(timespec);
-        }
-        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAIT, expected, timeout, 0, 0);
+        Memory timespec = Syscall.TIMESPEC.get();
+        timespec.setLong(0, timeoutNanos / 1_000_000_000L);
+        timespec.setLong(8, timeoutNanos % 1_000_000_000L);
+        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAIT, expected,
+                com.sun.jna.Pointer.nativeValue(timespec), 0, 0);
         if (r == 0) {
             return WOKEN;
         }
@@ -124,8 +118,7 @@ public final class Futex {
 
     /**
      * Sleeps until any of several words no longer holds its expected value or is woken, at most
-     * {@code timeoutNanos} ({@link #FOREVER}: until woken): one sleep in the kernel for all of
-     * them (Linux 5.16's futex_waitv).
+     * {@code timeoutNanos}: one sleep in the kernel for all of them (Linux 5.16's futex_waitv).
      * Where that call is missing it sleeps on the first word for at most a millisecond, so the
      * caller's re-check loop still notices the others, with more latency.
      *
@@ -156,16 +149,12 @@ public final class Futex {
                 waiters.setInt(at + 16, FUTEX2_SIZE_U32);
                 waiters.setInt(at + 20, 0);
             }
-            long timeout = 0; // NULL: no timeout
-            if (timeoutNanos != FOREVER) {
-                long deadline = System.nanoTime() + timeoutNanos;
-                Memory timespec = Syscall.TIMESPEC.get();
-                timespec.setLong(0, deadline / 1_000_000_000L);
-                timespec.setLong(8, deadline % 1_000_000_000L);
-                timeout = com.sun.jna.Pointer.nativeValue(timespec);
-            }
+            long deadline = System.nanoTime() + timeoutNanos;
+            Memory timespec = Syscall.TIMESPEC.get();
+            timespec.setLong(0, deadline / 1_000_000_000L);
+            timespec.setLong(8, deadline % 1_000_000_000L);
             long r = Syscall.syscall(Syscall.FUTEX_WAITV, com.sun.jna.Pointer.nativeValue(waiters), n, 0,
-                    timeout, CLOCK_MONOTONIC, 0);
+                    com.sun.jna.Pointer.nativeValue(timespec), CLOCK_MONOTONIC, 0);
             if (r >= 0) {
                 return WOKEN;
             }

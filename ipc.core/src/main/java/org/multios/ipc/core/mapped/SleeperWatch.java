@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * The threads of one mechanism that sleep in the kernel ({@link Futex}) with no slice, and the
- * one thread that watches them, so that an idle waiter costs nothing while it sleeps.
+ * The threads of one mechanism that sleep in the kernel ({@link Futex}) without waking to look
+ * around, and the one thread that watches them, so that an idle waiter costs next to nothing.
  *
  * <p>A thread blocked in {@code FUTEX_WAIT} does not notice {@link Thread#interrupt()}, and a
  * reason to stop that is only a flag (the handle closed, its grant revoked, a mutex holder that
@@ -27,6 +27,14 @@ import java.util.function.BooleanSupplier;
 public final class SleeperWatch implements AutoCloseable {
     /** How often the watch looks at its sleepers: the bound on noticing an interrupt. */
     public static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * The longest single sleep waits ask for. Only what nothing can wake needs it: a word whose
+     * page was cut off by truncating the object's file (FUTEX_WAKE on it fails, so neither closing
+     * nor the watch can wake its sleepers); the sleeper notices that itself at the end of this
+     * sleep, as it re-reads its word. Everything else wakes sleepers at once or within
+     * {@link #CHECK_NANOS}. 100 idle waiters wake 20 times a second in all.
+     */
+    public static final long LONGEST_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String threadName;
     private final Set<Sleeper> sleepers = ConcurrentHashMap.newKeySet();
@@ -42,8 +50,8 @@ public final class SleeperWatch implements AutoCloseable {
 
     /**
      * {@link Futex#await}, with the calling thread registered as a sleeper until it returns: the
-     * watch wakes it once it is interrupted or {@code stop} answers true. {@code timeoutNanos} may
-     * be {@link Futex#FOREVER}.
+     * watch wakes it once it is interrupted or {@code stop} answers true. Callers ask for at most
+     * {@link #LONGEST_SLEEP_NANOS} (tests longer).
      */
     public int await(MappedRegion region, long offset, int expected, long timeoutNanos, BooleanSupplier stop) {
         if (closed) {

@@ -50,8 +50,9 @@ abstract class SyncHandle extends GuardedHandle {
     final SyncObject object;
     final MappedRegion region;
     private volatile Hook hook;
-    private volatile long sliceNanos = Futex.FOREVER;
+    private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile boolean watchClosing = true;
+    private final BooleanSupplier stopCondition = this::mustStop;
     private volatile WaitStrategy waitOverride;
     private final SpinHistory spins = new SpinHistory();
     /** This handle's counter slot in the page, or {@link CounterSlots#NONE}. */
@@ -118,8 +119,8 @@ abstract class SyncHandle extends GuardedHandle {
     }
 
     /**
-     * Sets the longest single sleep of this handle's waits (tests only; waits sleep until woken or
-     * their deadline, {@link Futex#FOREVER}, unless set).
+     * Sets the longest single sleep of this handle's waits (tests only: a sleep longer than the
+     * test's patience can only end by a wake-up; {@link SleeperWatch#LONGEST_SLEEP_NANOS} unless set).
      */
     void sliceNanos(long nanos) {
         this.sliceNanos = nanos;
@@ -243,7 +244,7 @@ abstract class SyncHandle extends GuardedHandle {
      *         is revoked (checked before and after sleeping)
      */
     boolean sleep(int offset, int expected, long deadline, String operation) {
-        return sleep(offset, expected, deadline, operation, this::mustStop);
+        return sleep(offset, expected, deadline, operation, stopCondition);
     }
 
     /** As {@link #sleep(int, int, long, String)}, woken by the watch once {@code stop} holds. */
