@@ -182,6 +182,22 @@ class SleeperWatchTest {
         assertThat(waiting.isHeldByCurrentThread()).as("held by the locker thread, not this one").isFalse();
     }
 
+    @Test
+    void anAcquireAsleepInTheKernelWakesWithClosedWhenTheMechanismIsReleasing() throws Exception {
+        sync(peer).createSemaphore("rel-sem", SemaphoreOptions.of(0), 0666);
+        SemaphoreHandle waiting = hourSlices((SemaphoreHandle) sync(waiterCaller).openSemaphore("rel-sem"));
+        waiting.watchClosing(false); // only releasing's own wake-up can end the sleep
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        Thread waiter = start("w-rel-acquire", got, () -> {
+            waiting.acquire();
+            return "a permit";
+        });
+        KernelSleep.awaitAsleep(waiter, waiting.region.address(SyncDescriptor.STATE));
+
+        sync.releasing(); // the framework's call before it releases the callers of a departing bundle
+        assertFails(got, IpcError.CLOSED);
+    }
+
     /** Sleeps of an hour: only a wake-up can end them within a test. */
     private static <H extends SyncHandle> H hourSlices(H handle) {
         handle.sliceNanos(HOUR);
