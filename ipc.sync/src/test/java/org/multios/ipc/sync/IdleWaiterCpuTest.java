@@ -26,8 +26,9 @@ import org.multios.ipc.core.mapped.Futex;
  * spin or poll: over a window of a few
  * seconds its waiting thread, and the whole process, use almost no CPU time. A waiter that
  * spins would use a whole core (100%), one that polls with short sleeps several percent and
- * more; a futex sleeper wakes only once per slice ({@link Futex#MAX_SLICE_NANOS}) to check
- * for interruption and closing, which costs a fraction of a percent. The bound, 10% of one
+ * more; a futex sleeper wakes when it is posted, interrupted or closed and otherwise once per
+ * {@link org.multios.ipc.core.mapped.SleeperWatch#LONGEST_SLEEP_NANOS}, which costs next to
+ * nothing. The bound, 10% of one
  * core, is far above that so that a busy or slow machine cannot fail the test: CPU time, unlike
  * wall-clock time, does not grow when the machine is loaded. Then a post from this process
  * wakes the child, which exits promptly.

@@ -43,7 +43,7 @@ import org.multios.ipc.spi.MechanismProvider;
 public final class ChannelMechanism implements MechanismProvider<ChannelService> {
     private final ObjectDirectory directory;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
-    private final PortSessions sessions = new PortSessions("the channel service");
+    private final PortSessions sessions = new PortSessions("the channel service", "channel");
     private final Set<AnonymousChannel> anonymous = ConcurrentHashMap.newKeySet();
     private final Object creating = new Object();
     private volatile IpcEnvironment environment;
@@ -95,7 +95,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     /** Stops the mechanism: every handle closes, waiters wake with CLOSED; named channels stay. */
     public void close() {
         closed = true;
-        sessions.releaseAll();
+        sessions.close();
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private final RootHoldings durableHoldings;
     private final GroupCommit groupCommit = new GroupCommit();
-    private final PortSessions sessions = new PortSessions("the message queue service");
+    private final PortSessions sessions = new PortSessions("the message queue service", "queue");
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
@@ -114,7 +114,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     /** Stops the mechanism: every handle and registration closes, waiters wake with CLOSED; queues stay. */
     public void close() {
         closed = true;
-        sessions.releaseAll();
+        sessions.close();
         groupCommit.close();
     }
 

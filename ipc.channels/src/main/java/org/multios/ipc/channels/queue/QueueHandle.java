@@ -156,7 +156,7 @@ final class QueueHandle extends RingPort implements MessageQueue {
                             + ProcessLiveness.ownerId(holder) + ")");
                 }
             }
-            QueueWatcher w = new QueueWatcher(this, listener, region, me, beforeWait);
+            QueueWatcher w = new QueueWatcher(this, listener, region, me, sleepers(), beforeWait);
             watcher = w;
             return w.start();
         }

@@ -12,15 +12,17 @@ import org.multios.ipc.queue.QueueRegistration;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.MappedAccessFaults;
 
 /**
- * A listener registration and the thread that serves it: the thread sleeps in the kernel on the
- * queue's notify sequence, which the thread that made the queue non-empty while no receiver
- * slept bumps (see {@code QueueFile}), and calls the listener each time the sequence moved. The registration is
- * the queue's one registration (the listener word holds this process's owner word) until it is closed;
- * closing stops and joins the thread. The sequence is first read when the registration is made,
- * so a message sent as soon as {@code register} returns is not missed.
+ * A listener registration and the thread that serves it: the thread sleeps in the kernel (through
+ * the mechanism's {@link SleeperWatch}) on the queue's notify sequence, which the
+ * thread that made the queue non-empty while no receiver slept bumps (see {@code QueueFile}), and
+ * calls the listener each time the sequence moved. The registration is the queue's one
+ * registration (the listener word holds this process's owner word) until it is closed; closing
+ * stops and joins the thread. The sequence is first read when the registration is made, so a
+ * message sent as soon as {@code register} returns is not missed.
  */
 final class QueueWatcher implements QueueRegistration {
     private static final System.Logger LOG = System.getLogger(QueueWatcher.class.getName());
@@ -31,12 +33,15 @@ final class QueueWatcher implements QueueRegistration {
     private final long owner;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
+    private final SleeperWatch sleepers;
     private final int initialSequence;
     /** Test hook run before each wait, where a late fault of the listener's calls surfaces; or null. */
     private final Runnable beforeWait;
 
-    QueueWatcher(QueueHandle handle, QueueListener listener, MappedRegion region, long owner, Runnable beforeWait) {
+    QueueWatcher(QueueHandle handle, QueueListener listener, MappedRegion region, long owner, SleeperWatch sleepers,
+            Runnable beforeWait) {
         this.handle = handle;
+        this.sleepers = sleepers;
         this.beforeWait = beforeWait;
         this.listener = listener;
         this.region = region;
@@ -60,7 +65,8 @@ final class QueueWatcher implements QueueRegistration {
                 if (beforeWait != null) {
                     beforeWait.run();
                 }
-                Futex.await(region, NOTIFY_SEQUENCE, seen, Futex.MAX_SLICE_NANOS);
+                // stop() wakes it, and the watch again while it sleeps closed (a wake before the sleep)
+                sleepers.await(region, NOTIFY_SEQUENCE, seen, SleeperWatch.LONGEST_SLEEP_NANOS, closed::get);
                 now = MappedFault.passed(region.getIntVolatile(NOTIFY_SEQUENCE));
             } catch (Error e) {
                 // the queue's file truncated under the mapping: the handle's rule closes the handle,

@@ -13,7 +13,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.Waiting;
 import org.multios.ipc.core.mapped.Deadlines;
-import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 
@@ -41,7 +41,7 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     final PortObject object;
     /** The object, named in messages. */
     final String what;
-    private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
+    private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile WaitStrategy waitOverride;
 
     PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object) {
@@ -90,11 +90,16 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     // ------------------------------------------------------------------ tests
 
     /**
-     * Sets the longest single sleep of this handle's waits (tests only: a slice longer than a
-     * test's patience makes a lost wake-up fail the test instead of costing one slice).
+     * Sets the longest single sleep of this handle's waits (tests only: a sleep longer than the
+     * test's patience can only end by a wake-up; {@link SleeperWatch#LONGEST_SLEEP_NANOS} unless set).
      */
     public final void sliceNanos(long nanos) {
         this.sliceNanos = nanos;
+    }
+
+    /** The mechanism's {@link SleeperWatch}, through which this handle's waits sleep. */
+    protected final SleeperWatch sleepers() {
+        return sessions.sleepers();
     }
 
     /** Sets a hook called inside each send and receive step (tests only). */
@@ -159,7 +164,8 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     }
 
     /**
-     * Sleeps on a futex word for at most one slice and never past the deadline.
+     * Sleeps on a futex word, never past the deadline, through the mechanism's watch (which wakes
+     * it once the thread is interrupted; closing and revocation wake it through the ring).
      *
      * @return false if the deadline has passed
      */
@@ -175,9 +181,9 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
         }
         slice = Math.min(remaining, slice);
         if (forMessage) {
-            inbound.signals().awaitMessage(sequence, slice);
+            inbound.signals().awaitMessage(sleepers(), sequence, slice);
         } else {
-            outbound.signals().awaitSpace(sequence, slice);
+            outbound.signals().awaitSpace(sleepers(), sequence, slice);
         }
         return true;
     }

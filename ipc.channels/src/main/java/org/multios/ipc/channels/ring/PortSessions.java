@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.MessageInfo;
+import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.CallerContext;
 
 /**
@@ -19,9 +20,21 @@ public final class PortSessions {
     /** The sessions as an array, for the receive path to walk without an iterator. */
     private volatile PortSession[] sessionArray = new PortSession[0];
 
-    /** @param service the mechanism's service, named in messages ("the channel service") */
-    public PortSessions(String service) {
+    /** Wakes the mechanism's sleepers once they are interrupted. */
+    private final SleeperWatch sleepers;
+
+    /**
+     * @param service the mechanism's service, named in messages ("the channel service")
+     * @param kind    the mechanism's objects, naming its {@link SleeperWatch} thread ("channel")
+     */
+    public PortSessions(String service, String kind) {
         this.service = service;
+        this.sleepers = new SleeperWatch(kind);
+    }
+
+    /** The watch through which every wait of the mechanism sleeps. */
+    SleeperWatch sleepers() {
+        return sleepers;
     }
 
     /** The session of {@code caller}, made on its first bind. */
@@ -50,12 +63,13 @@ public final class PortSessions {
         }
     }
 
-    /** Releases every session. */
-    public void releaseAll() {
+    /** Releases every session and stops the watch: the mechanism stops. */
+    public void close() {
         releasing();
         for (CallerContext c : List.copyOf(sessions.keySet())) {
             release(c);
         }
+        sleepers.close();
     }
 
     /** Handles open in every session. */

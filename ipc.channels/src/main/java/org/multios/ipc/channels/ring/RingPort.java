@@ -13,7 +13,6 @@ import org.multios.ipc.MessagePort;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
-import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
@@ -30,13 +29,14 @@ import org.multios.ipc.spi.Grant;
  * <p><b>Waiting.</b> A wait first idles as its {@link WaitStrategy} says (this handle's override,
  * or the object's), checking rights, closing, interruption, the peer and the deadline at every
  * pass; then, unless it spins for good, it counts itself in as a sleeper and sleeps in the kernel
- * in slices of at most {@link Futex#MAX_SLICE_NANOS}, checking the same between them (the
- * protocol: {@link RingSignals}). Closing, revoking and a peer's end closing bump the sequences,
- * so a sleeper re-checks at once. <b>Timeouts</b> follow {@link MessagePort}'s one rule: negative
- * or null is INVALID_ARGUMENT, zero makes one attempt, one too long to represent waits without
- * limit.
+ * until woken or its deadline, checking the same after each sleep (the protocol:
+ * {@link RingSignals}). Closing, revoking and a peer's end closing bump the sequences, so a
+ * sleeper re-checks at once; an interrupted sleeper is woken by the mechanism's
+ * {@link org.multios.ipc.core.mapped.SleeperWatch}. <b>Timeouts</b> follow {@link MessagePort}'s
+ * one rule: negative or null is INVALID_ARGUMENT, zero makes one attempt, one too long to
+ * represent waits without limit.
  *
- * <p>The checks, the timeout rule and the sleep of one slice are {@link PortRules}'; a subclass
+ * <p>The checks, the timeout rule and the sleep are {@link PortRules}'; a subclass
  * says where statistics go, what the object's limits are and whether it has a peer.
  */
 public abstract class RingPort extends PortRules implements MessagePort {

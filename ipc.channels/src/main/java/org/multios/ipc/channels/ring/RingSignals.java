@@ -4,6 +4,7 @@ import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.SleeperWatch;
 
 /**
  * The futex signalling of a ring: the message-available and space-available sequences and the
@@ -88,17 +89,27 @@ public final class RingSignals {
 
     /**
      * Sleeps in the kernel while the available sequence is {@code sequence}, at most
-     * {@code nanos}; the caller counted itself in with {@link #receiversSleeping(int)}.
+     * {@code nanos}, through {@code watch} (which wakes it once the thread is interrupted); the
+     * caller counted itself in with {@link #receiversSleeping(int)}.
      *
      * @return as {@link Futex#await}
      */
-    public int awaitMessage(int sequence, long nanos) {
-        return Futex.await(region, available, sequence, nanos);
+    public int awaitMessage(SleeperWatch watch, int sequence, long nanos) {
+        return watch.await(region, available, sequence, nanos, RingSignals::noOtherReason);
     }
 
-    /** Sleeps while the space sequence is {@code sequence}, at most {@code nanos}. */
-    public int awaitSpace(int sequence, long nanos) {
-        return Futex.await(region, space, sequence, nanos);
+    /** Sleeps while the space sequence is {@code sequence}, at most {@code nanos}, as {@link #awaitMessage}. */
+    public int awaitSpace(SleeperWatch watch, int sequence, long nanos) {
+        return watch.await(region, space, sequence, nanos, RingSignals::noOtherReason);
+    }
+
+    /**
+     * The watch wakes a ring's sleeper for interruption only: whatever else ends a wait (closing,
+     * revocation, an end closed for good) goes through {@link #wakeAll()}, which bumps the
+     * sequences, so its wake-up cannot fall before the sleep.
+     */
+    private static boolean noOtherReason() {
+        return false;
     }
 
     /**

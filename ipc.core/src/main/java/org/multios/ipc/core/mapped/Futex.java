@@ -12,8 +12,9 @@ import com.sun.jna.Native;
  * A waiter costs no CPU while it sleeps and wakes when another process or thread calls
  * {@link #wake}. Wake-ups may be spurious: callers re-check their condition in a loop.
  *
- * <p>A thread blocked in the kernel does not notice {@link Thread#interrupt()}; callers wait in
- * slices (see {@link #MAX_SLICE_NANOS}) and check interruption and closing between them. Where
+ * <p>A thread blocked in the kernel does not notice {@link Thread#interrupt()}: callers sleep
+ * through a {@link SleeperWatch}, which wakes a sleeper once it is interrupted or its reason to
+ * stop holds, and re-check interruption and closing after each sleep. Where
  * futexes are not available (not Linux, or an unknown processor) {@link #await} sleeps briefly
  * instead, so waits still end, with more latency.
  */
@@ -26,9 +27,6 @@ public final class Futex {
     public static final int TIMED_OUT = 2;
     /** A signal interrupted the sleep. */
     public static final int INTERRUPTED = 3;
-
-    /** The longest single sleep callers should ask for, so that they notice interrupts promptly. */
-    public static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;

@@ -20,7 +20,9 @@
  * <li>Once the budget is spent, announce: add one to a sleeper count (or set a waiters bit) in
  * the shared file with a sequentially consistent read-modify-write.</li>
  * <li>Loop: read the futex word (a sequence, or the state itself), try again, then
- * {@code Futex.await} while the word still holds what was read, for one slice at most.</li>
+ * {@code Futex.await} while the word still holds what was read, through the mechanism's
+ * {@link org.multios.ipc.core.mapped.SleeperWatch}, for at most
+ * {@link org.multios.ipc.core.mapped.SleeperWatch#LONGEST_SLEEP_NANOS}.</li>
  * <li>On the way out, withdraw the announcement; a waiter that leaves without what it was woken
  * for passes the wake-up on.</li>
  * </ol>
@@ -32,16 +34,21 @@
  * signaller sees the sleeper and changes the futex word and wakes (a waiter not yet in the
  * kernel finds the word changed, and {@code FUTEX_WAIT} returns at once), or the waiter's try
  * after announcing sees the change and does not sleep. The kernel checks the word and queues the
- * sleeper atomically, so no wake-up falls between the last try and the sleep. Slices bound what
- * a bug or a dead process could still cost: a waiter re-checks at least every
- * {@link org.multios.ipc.core.mapped.Futex#MAX_SLICE_NANOS}. A process killed while announced
- * leaves the count too high, which only makes signallers wake nobody (a system call), never
- * miss anybody.
+ * sleeper atomically, so no wake-up falls between the last try and the sleep. An idle sleeper
+ * costs next to nothing: it wakes when signalled, at its deadline, when the mechanism's watch
+ * finds its thread interrupted or its reason to stop holding (its handle closed or its grant
+ * revoked after its last check, a mutex holder dead), within
+ * {@link org.multios.ipc.core.mapped.SleeperWatch#CHECK_NANOS}, and otherwise only once per
+ * longest sleep (5 s), which only a word cut off by truncating its file needs. Closing and
+ * revoking also wake sleepers directly; the watch bounds a wake that fell just before the sleep.
+ * Tests of wake-ups set an hour-long sleep, so that a lost one hangs. A process killed while
+ * announced leaves the count too high, which only makes signallers wake nobody (a system call),
+ * never miss anybody.
  *
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("5.4.0")
+@Version("6.0.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;

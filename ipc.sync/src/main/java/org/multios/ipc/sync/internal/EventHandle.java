@@ -291,8 +291,8 @@ final class EventHandle extends SyncHandle implements Event {
     }
 
     /**
-     * Sleeps in the kernel on several events at once, one slice at most, while each holds the
-     * state given for it, until any of them changes or is woken.
+     * Sleeps in the kernel on several events at once, through the mechanism's watch, while each
+     * holds the state given for it, until any of them changes or is woken.
      *
      * @param seen the state of each event when the caller last found nothing to take
      * @return false if the deadline has passed
@@ -318,7 +318,8 @@ final class EventHandle extends SyncHandle implements Event {
         }
         events.forEach(e -> e.region.getAndAddInt(WORD3, 1));
         try {
-            Futex.awaitAny(regions, offsets, seen, Math.min(remaining, slice));
+            events.get(0).session.sleepers().awaitAny(regions, offsets, seen, Math.min(remaining, slice),
+                    () -> events.stream().anyMatch(SyncHandle::mustStop));
         } finally {
             events.forEach(e -> e.region.getAndAddInt(WORD3, -1));
         }

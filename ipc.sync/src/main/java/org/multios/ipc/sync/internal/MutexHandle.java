@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -18,6 +19,7 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.LockResult;
 import org.multios.ipc.sync.Mutex;
@@ -223,6 +225,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         WaitStrategy strategy = null;
         int idlePasses = -1; // -1: not idling (yet, or any more)
         boolean slept = false;
+        DeadOwnerWatch deadOwner = null;
         try {
             while (true) {
                 recheck("lock");
@@ -241,7 +244,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     continue;
                 }
                 if (waited && System.nanoTime() - nextLivenessCheck >= 0) {
-                    nextLivenessCheck = System.nanoTime() + Futex.MAX_SLICE_NANOS;
+                    nextLivenessCheck = System.nanoTime() + SleeperWatch.CHECK_NANOS;
                     step(STEP_OWNER_READ);
                     // the takeover replaces exactly the owner judged dead, or nothing
                     boolean tookOver = liveness.isOwnerDead(w, home) && claim(w, me | (w & MUTEX_WAITERS_BIT));
@@ -262,9 +265,9 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     object.count(WAITS, 1);
                     strategy = waitStrategy();
                     if (strategy.kind() != WaitStrategy.Kind.BLOCK) {
-                        // idling, the owner's liveness is checked once a slice, as between sleeps
+                        // idling, the owner's liveness is checked as often as the watch checks sleepers'
                         idlePasses = 0;
-                        nextLivenessCheck = start + sliceNanos();
+                        nextLivenessCheck = start + SleeperWatch.CHECK_NANOS;
                     }
                 }
                 if (idlePasses >= 0) {
@@ -279,9 +282,16 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     continue;
                 }
                 slept = true;
-                if (!sleep(LOCK_FUTEX, (int) sleeping, deadline, "lock")) {
+                if (deadOwner == null) {
+                    deadOwner = new DeadOwnerWatch();
+                }
+                if (!sleep(LOCK_FUTEX, (int) sleeping, deadline, "lock", deadOwner)) {
                     object.count(TIMEOUTS, 1);
                     throw IpcException.timeout("lock", object.displayName());
+                }
+                if (deadOwner.found) {
+                    deadOwner.found = false;
+                    nextLivenessCheck = System.nanoTime(); // judge it now, as a locker must
                 }
                 checkRecoverable();
             }
@@ -292,6 +302,28 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     passOn();
                 }
             }
+        }
+    }
+
+    /**
+     * What the {@link SleeperWatch} asks about a sleeping locker at each of its checks: the
+     * handle's reasons to stop, and whether the lock's owner is dead for certain, so that a dead
+     * holder is noticed within one check of the watch while the lockers sleep. The locker, woken,
+     * judges the owner itself and takes over (the watch only wakes).
+     */
+    private final class DeadOwnerWatch implements BooleanSupplier {
+        volatile boolean found;
+
+        @Override
+        public boolean getAsBoolean() {
+            if (mustStop()) {
+                return true;
+            }
+            long w = region.getLongVolatile(LOCK_WORD);
+            if (w != 0 && liveness.isOwnerDead(w, home)) {
+                found = true;
+            }
+            return found;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.POSTS;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
@@ -18,6 +19,7 @@ import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
@@ -48,7 +50,9 @@ abstract class SyncHandle extends GuardedHandle {
     final SyncObject object;
     final MappedRegion region;
     private volatile Hook hook;
-    private volatile long sliceNanos = Futex.MAX_SLICE_NANOS;
+    private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
+    private volatile boolean watchClosing = true;
+    private final BooleanSupplier stopCondition = this::mustStop;
     private volatile WaitStrategy waitOverride;
     private final SpinHistory spins = new SpinHistory();
     /** This handle's counter slot in the page, or {@link CounterSlots#NONE}. */
@@ -115,8 +119,8 @@ abstract class SyncHandle extends GuardedHandle {
     }
 
     /**
-     * Sets the longest single sleep of this handle's waits (tests only: a slice longer than a
-     * test's patience makes a lost wake-up fail the test instead of costing one slice).
+     * Sets the longest single sleep of this handle's waits (tests only: a sleep longer than the
+     * test's patience can only end by a wake-up; {@link SleeperWatch#LONGEST_SLEEP_NANOS} unless set).
      */
     void sliceNanos(long nanos) {
         this.sliceNanos = nanos;
@@ -124,6 +128,24 @@ abstract class SyncHandle extends GuardedHandle {
 
     long sliceNanos() {
         return sliceNanos;
+    }
+
+    /**
+     * Whether the mechanism's {@link SleeperWatch} also wakes this handle's sleepers once it is
+     * closed or its grant revoked (tests turn it off, so that only the direct wake of closing and
+     * revoking can end such a sleep; interrupts are watched all the same).
+     */
+    void watchClosing(boolean on) {
+        this.watchClosing = on;
+    }
+
+    /**
+     * Whether a sleeper of this handle must wake and stop: the handle or its session is closed or
+     * its grant revoked. Asked by the {@link SleeperWatch}, which bounds a direct wake that came
+     * just before the sleeper entered the kernel.
+     */
+    boolean mustStop() {
+        return watchClosing && (isClosed() || session.gate().isClosed() || !grant().allows(Rights.NONE));
     }
 
     /** The strategy of this handle's waits: its override, or the object's. */
@@ -213,14 +235,20 @@ abstract class SyncHandle extends GuardedHandle {
     }
 
     /**
-     * Sleeps in the kernel while the word at {@code offset} holds {@code expected}, for at most
-     * one slice and never past the deadline. The caller re-checks its condition afterwards.
+     * Sleeps in the kernel while the word at {@code offset} holds {@code expected}, never past the
+     * deadline, through the mechanism's {@link SleeperWatch} (which wakes it once the thread is
+     * interrupted or {@code stop} holds). The caller re-checks its condition afterwards.
      *
      * @return false if the deadline has passed
      * @throws IpcException INTERRUPTED (flag kept), CLOSED, or PERMISSION_DENIED once the grant
      *         is revoked (checked before and after sleeping)
      */
     boolean sleep(int offset, int expected, long deadline, String operation) {
+        return sleep(offset, expected, deadline, operation, stopCondition);
+    }
+
+    /** As {@link #sleep(int, int, long, String)}, woken by the watch once {@code stop} holds. */
+    boolean sleep(int offset, int expected, long deadline, String operation, BooleanSupplier stop) {
         recheck(operation);
         if (Thread.interrupted()) {
             throw IpcException.interrupted(operation, object.displayName());
@@ -231,7 +259,7 @@ abstract class SyncHandle extends GuardedHandle {
             return false;
         }
         step(STEP_SLEEPING);
-        Futex.await(region, offset, expected, Math.min(remaining, slice));
+        session.sleepers().await(region, offset, expected, Math.min(remaining, slice), stop);
         recheck(operation);
         return true;
     }

@@ -13,6 +13,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.local.PosixCaller;
@@ -35,6 +36,8 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile boolean closed;
     private volatile ProcessMaps maps = ProcessMaps.system();
+    /** Wakes this mechanism's sleepers that are interrupted or must stop (see {@link SleeperWatch}). */
+    private final SleeperWatch sleepers;
 
     SyncMechanismBase(IpcEnvironment environment, Set<ObjectType> types) {
         this.environment = environment;
@@ -42,6 +45,7 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         this.store = new SyncStore(environment, () -> this.environment, () -> this.defaultWaitStrategy, types);
         var self = LocalIdentity.currentProcess();
         this.lister = PosixCaller.unlimited(self);
+        this.sleepers = new SleeperWatch(types.iterator().next().label());
     }
 
     /** Applies changed limits to later operations. */
@@ -73,7 +77,7 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
     @Override
     public S bind(CallerContext caller) {
         checkOpen();
-        return service(sessions.computeIfAbsent(caller, SyncSession::new));
+        return service(sessions.computeIfAbsent(caller, c -> new SyncSession(c, sleepers)));
     }
 
     void checkOpen() {
@@ -102,6 +106,7 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         for (CallerContext c : List.copyOf(sessions.keySet())) {
             release(c);
         }
+        sleepers.close();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.SessionGate;
 
@@ -15,14 +16,21 @@ final class SyncSession {
     private final CallerContext caller;
     private final Set<SyncHandle> handles = ConcurrentHashMap.newKeySet();
     private final SessionGate gate;
+    private final SleeperWatch sleepers;
 
-    SyncSession(CallerContext caller) {
+    SyncSession(CallerContext caller, SleeperWatch sleepers) {
         this.caller = caller;
+        this.sleepers = sleepers;
         this.gate = new SessionGate("the synchronization service of " + caller.process());
     }
 
     SessionGate gate() {
         return gate;
+    }
+
+    /** The mechanism's watch, through which the session's handles sleep. */
+    SleeperWatch sleepers() {
+        return sleepers;
     }
 
     CallerContext caller() {
@@ -46,11 +54,14 @@ final class SyncSession {
     }
 
     /**
-     * Marks the session closed once the service calls under way have ended, so its waiters stop at
-     * their next check, before any lock is released.
+     * Marks the session closed once the service calls under way have ended and wakes its waiters,
+     * which stop with CLOSED, before any lock is released.
      */
     void markClosed() {
         gate.close();
+        for (SyncHandle h : handles) {
+            h.wakeSleepers();
+        }
     }
 
     /** Closes every handle: locks are released (robust mutexes as owner-dead), waiters wake with CLOSED. */

@@ -18,19 +18,21 @@
  * killed at any point therefore leaves either a free lock (it died before its compare-and-set or
  * after the one that freed it) or a lock word naming a thread that no longer lives, perhaps with
  * the waiters bit that sleepers set. Nothing else is in flight: there is no list of robust locks
- * for the kernel to walk. A locker that finds the lock held sleeps on the word's low half in
- * slices ({@link org.multios.ipc.core.mapped.Futex#MAX_SLICE_NANOS}) and, once per slice, asks
+ * for the kernel to walk. A locker that finds the lock held sleeps on the word's low half; the
+ * mechanism's {@link org.multios.ipc.core.mapped.SleeperWatch} asks, at each of its checks
+ * ({@link org.multios.ipc.core.mapped.SleeperWatch#CHECK_NANOS}),
  * {@link org.multios.ipc.core.mapped.ProcessLiveness} whether that owner is dead for certain (the
  * thread is gone or another thread has its id and another start tick; an owner in another PID
- * namespace, or one it cannot see, counts as alive). If it is, the locker compares-and-sets that
- * exact word (waiters bit kept) to its own, so of several lockers judging the same dead owner
- * exactly one takes over, and a live owner is never replaced. A robust mutex taken over returns
+ * namespace, or one it cannot see, counts as alive) and wakes the locker, which judges the owner
+ * itself (as an idling locker does once per check interval). If it is dead, the locker
+ * compares-and-sets that exact word (waiters bit kept) to its own, so of several lockers judging
+ * the same dead owner exactly one takes over, and a live owner is never replaced. A robust mutex taken over returns
  * OWNER_DEAD and is marked inconsistent until its new holder calls {@code markConsistent}; an
  * unlock without that makes it NOT_RECOVERABLE for every process. A non-robust mutex is simply
  * handed to the next locker. Waiters that slept through the holder's death lose no wake-up: the
- * one that took over unlocks with the waiters bit set and wakes the next; the others find the
- * new owner at their next slice. {@code MutexKillStressTest} kills holders of three processes at
- * random moments and checks that nobody ever finds another inside.
+ * one that took over unlocks with the waiters bit set and wakes the next; the others, woken by
+ * the watch too, find the new owner alive and sleep again. {@code MutexKillStressTest} kills
+ * holders of three processes at random moments and checks that nobody ever finds another inside.
  *
  * <h2>No lost wake-ups</h2>
  * A waiter first idles unannounced (its {@link org.multios.ipc.WaitStrategy}; adaptive spins learn

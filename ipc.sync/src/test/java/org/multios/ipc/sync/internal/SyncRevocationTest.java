@@ -35,7 +35,8 @@ import org.multios.ipc.spi.StepPause;
 /**
  * Issue #26 item 1 for semaphores, mutexes, conditions and events: revoking a handle's grant
  * stops its waits that are already asleep in the kernel. The revocation wakes them (their slices
- * are an hour long, and nothing else happens before they must have failed), they fail with
+ * are an hour long, the watch does not look at their grants, and nothing else happens before
+ * they must have failed), they fail with
  * PERMISSION_DENIED and are audited, and the permit, lock or event given after the revocation
  * stays for others. A sleeper that fails at revocation after it consumed the only wake-up of a
  * post or an unlock passes it on to the next sleeper; a step that passed its grant check before
@@ -269,8 +270,13 @@ class SyncRevocationTest {
         awaitAsleep(waiter, handle, word);
     }
 
+    /**
+     * The handle's sleeps last an hour and the mechanism's watch does not look at its grant: only
+     * the revocation's own wake-up (or the object's) can end them.
+     */
     private static <H extends SyncHandle> H asleepAfterHour(H handle) {
         handle.sliceNanos(HOUR);
+        handle.watchClosing(false);
         return handle;
     }
 
