@@ -25,6 +25,7 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.channels.ring.NamedObjectReader;
@@ -273,7 +274,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         ObjectDirectory.Opened opened = directory.open(name, maxFileLength());
         ChannelFile file = ChannelFile.of(name, opened, directory, opened.region().length(), true);
         CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectDirectory.permissionsOf(opened), rights);
+        Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectOwners.permissionsOf(opened), rights);
         if (!opened.writable()) {
             caller.denied(ObjectType.CHANNEL, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",

@@ -24,6 +24,7 @@ import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.channels.ring.NamedObjectReader;
@@ -304,7 +305,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         }
         QueueFile file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit);
         CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);
+        Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectOwners.permissionsOf(opened), rights);
         if (!opened.writable()) {
             caller.denied(ObjectType.QUEUE, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",

@@ -23,6 +23,7 @@ import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 
@@ -116,7 +117,7 @@ final class QueueFile implements PortObject {
                         + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
             }
         }
-        IpcProcess creator = ObjectDirectory.creatorOf(opened, ObjectDirectory.permissionsOf(opened));
+        IpcProcess creator = ObjectOwners.creatorOf(opened, ObjectOwners.permissionsOf(opened));
         return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
                 durability, group);
     }

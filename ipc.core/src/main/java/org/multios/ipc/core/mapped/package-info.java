@@ -3,7 +3,8 @@
  * files of any size with bounds-free flyweight access and atomic word operations
  * ({@link org.multios.ipc.core.mapped.MappedRegion}), the common file header of every named
  * object ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the per-kind directories
- * under the IPC root ({@link org.multios.ipc.core.mapped.ObjectDirectory}), files moved aside for
+ * under the IPC root ({@link org.multios.ipc.core.mapped.ObjectDirectory}), who owns and created
+ * an object ({@link org.multios.ipc.core.mapped.ObjectOwners}), files moved aside for
  * removal ({@link org.multios.ipc.core.mapped.ObjectQuarantine}) and the question of which
  * processes map a file ({@link org.multios.ipc.core.mapped.ProcessMaps}).
  *
@@ -39,7 +40,7 @@
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("5.3.0")
+@Version("6.0.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,9 +23,10 @@ import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ObjectOwners;
+import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
-import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
@@ -227,7 +228,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         Segment segment = attach(name, opened);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,
-                ObjectDirectory.permissionsOf(opened), Rights.READ);
+                ObjectOwners.permissionsOf(opened), Rights.READ);
         if (size != ANY_SIZE && segment.size() != size) {
             throw CreateRule.mismatch("shared memory '" + name + "'", "size", segment.size(), size);
         }
@@ -263,7 +264,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
                     + SegmentDescriptor.DATA_OFFSET);
         }
-        IpcProcess creator = ObjectDirectory.creatorOf(opened, ObjectDirectory.permissionsOf(opened));
+        IpcProcess creator = ObjectOwners.creatorOf(opened, ObjectOwners.permissionsOf(opened));
         return new Segment(opened.inode(), name, region, header.dataLength(), directory, opened.attributes().fileKey(),
                 creator, null, () -> { });
     }
