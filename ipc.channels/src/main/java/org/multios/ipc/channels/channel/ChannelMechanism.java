@@ -31,8 +31,8 @@ import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.channels.ring.NamedObjectReader;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.MechanismProvider;
 
 /**
  * The channel mechanism, plain Java: named channels are files under {@code <root>/channel}, each
@@ -41,7 +41,7 @@ import org.multios.ipc.spi.MechanismProvider;
  * file, reachable only through their handles. Every caller gets a {@link ChannelService} bound
  * to it. Used by the OSGi component and by the plain-Java bootstrap alike.
  */
-public final class ChannelMechanism implements MechanismProvider<ChannelService> {
+public final class ChannelMechanism implements ConfigurableMechanism<ChannelService> {
     private final ObjectDirectory directory;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private final PortSessions sessions = new PortSessions("the channel service");

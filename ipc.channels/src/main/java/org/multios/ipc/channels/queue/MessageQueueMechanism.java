@@ -31,8 +31,8 @@ import org.multios.ipc.channels.ring.NamedObjectReader;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.MechanismProvider;
 
 /**
  * The message queue mechanism, plain Java: named queues are files under {@code <root>/queue}
@@ -47,7 +47,7 @@ import org.multios.ipc.spi.MechanismProvider;
  * creation lock (which every create of either root takes), that the other root does not hold the
  * name; an open looks in the IPC root, then in the durable root.
  */
-public final class MessageQueueMechanism implements MechanismProvider<MessageQueueService> {
+public final class MessageQueueMechanism implements ConfigurableMechanism<MessageQueueService> {
     /** Framework or system property naming the durable root. */
     public static final String DURABLE_ROOT_PROPERTY = DurableRoot.PROPERTY;
 

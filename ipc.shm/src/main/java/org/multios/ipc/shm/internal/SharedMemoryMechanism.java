@@ -28,8 +28,8 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.MechanismProvider;
 
 /**
  * The shared memory mechanism, plain Java: named segments are files under
@@ -37,7 +37,7 @@ import org.multios.ipc.spi.MechanismProvider;
  * {@link SharedMemoryService} bound to it. Used by the OSGi component and by the plain-Java
  * bootstrap alike.
  */
-public final class SharedMemoryMechanism implements MechanismProvider<SharedMemoryService> {
+public final class SharedMemoryMechanism implements ConfigurableMechanism<SharedMemoryService> {
     /** Test hook step: a create (inside its session) is about to make its segment's file. */
     static final int STEP_CREATING = 1;
     /** Test hook step: {@code collectStale} judged a segment stale and is about to remove it. */
