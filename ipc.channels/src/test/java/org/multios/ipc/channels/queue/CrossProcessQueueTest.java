@@ -85,7 +85,10 @@ class CrossProcessQueueTest extends QueueTestSupport {
             check(buf, info, last, q.receive(buf, 0, buf.length, info, Duration.ofSeconds(60)));
         }
         assertThat(children.output(child)).contains("flooding");
-        // nobody receives now: the child fills the queue and then sleeps in its next send
+        // nobody receives now: the child fills the queue, and from then on can take no slot; a
+        // sleeper counted in after that holds none (one counted in before the last receive may
+        // have been woken by it and be writing its message)
+        QueueWaitStrategyTest.await(() -> q.file().ring().size() == CAPACITY);
         QueueWaitStrategyTest.await(() -> q.file().ring().signals().sendersSleeping() == 1);
         child.destroyForcibly();
         assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
