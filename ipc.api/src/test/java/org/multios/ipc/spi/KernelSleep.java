@@ -3,8 +3,10 @@ package org.multios.ipc.spi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +28,21 @@ public final class KernelSleep {
      * -1), or in futex_waitv if 0.
      */
     public static void awaitAsleep(Thread thread, long address) throws IOException, InterruptedException {
+        awaitAsleep(thread, syscall -> asleep(syscall, address));
+    }
+
+    /**
+     * Waits (at most 20 s) until {@code thread} sleeps in futex on the word at {@code offset} of
+     * {@code file}, in any mapping of the file in this process ({@code /proc/self/maps}, by inode:
+     * a mapping made before the file got its name shows another path): for a test that cannot
+     * reach the mapping its handle sleeps on.
+     */
+    public static void awaitAsleepOn(Thread thread, Path file, long offset) throws IOException, InterruptedException {
+        String inode = Files.getAttribute(file, "unix:ino").toString();
+        awaitAsleep(thread, syscall -> mappedAt(inode, offset).stream().anyMatch(a -> asleep(syscall, a)));
+    }
+
+    private static void awaitAsleep(Thread thread, Predicate<String> asleep) throws IOException, InterruptedException {
         String name = thread.getName().length() > 15 ? thread.getName().substring(0, 15) : thread.getName();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() - deadline < 0) {
@@ -33,13 +50,31 @@ public final class KernelSleep {
                 throw new AssertionError(thread.getName() + " ended before it slept");
             }
             for (Path task : tasks()) {
-                if (read(task.resolve("comm")).equals(name) && asleep(read(task.resolve("syscall")), address)) {
+                if (read(task.resolve("comm")).equals(name) && asleep.test(read(task.resolve("syscall")))) {
                     return;
                 }
             }
             Thread.sleep(1);
         }
         throw new AssertionError(thread.getName() + " did not sleep in the kernel within 20 s");
+    }
+
+    /** The addresses of the byte at {@code offset} of the file in each of this process's mappings of it. */
+    private static List<Long> mappedAt(String inode, long offset) {
+        List<Long> addresses = new ArrayList<>();
+        for (String line : read(Path.of("/proc/self/maps")).split("\n")) {
+            String[] f = line.trim().split("\\s+", 6);
+            if (f.length == 6 && f[4].equals(inode)) {
+                String[] range = f[0].split("-");
+                long start = Long.parseUnsignedLong(range[0], 16);
+                long end = Long.parseUnsignedLong(range[1], 16);
+                long from = Long.parseLong(f[2], 16);
+                if (offset >= from && offset - from < end - start) {
+                    addresses.add(start + offset - from);
+                }
+            }
+        }
+        return addresses;
     }
 
     private static boolean asleep(String syscall, long address) {

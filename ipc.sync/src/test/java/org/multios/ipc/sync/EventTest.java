@@ -18,6 +18,7 @@ import org.multios.ipc.event.EventFlag;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.event.SignalledEvent;
+import org.multios.ipc.spi.BlockedCalls;
 
 class EventTest extends SyncTestSupport {
     private EventService events() {
@@ -30,8 +31,9 @@ class EventTest extends SyncTestSupport {
         EventService es = events();
         Event e = es.create("ready", EventType.AUTO_RESET, Set.of(), 0600);
         Event other = events().open("ready");
-        CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> other.await(Duration.ofSeconds(8)));
-        Thread.sleep(50);
+        CompletableFuture<Long> waiter = new CompletableFuture<>();
+        BlockedCalls.start("event-auto-await", waiter, () -> other.await(Duration.ofSeconds(8)));
+        awaitWaits(e, 1); // the signal finds it waiting, not an event already signalled
         e.signal(42);
         assertThat(waiter.get(9, TimeUnit.SECONDS)).isEqualTo(42);
         assertThat(e.isSignalled()).isFalse();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.spi.BlockedCalls;
 
 class MutexAndConditionTest extends SyncTestSupport {
     private long counter;
@@ -90,8 +91,9 @@ class MutexAndConditionTest extends SyncTestSupport {
         Mutex held = sync(holder).createMutex("robust", MutexOptions.DEFAULT, 0600);
         Mutex mine = sync(context()).openMutex("robust");
         held.lock();
-        CompletableFuture<LockResult> next = CompletableFuture.supplyAsync(() -> mine.lock(Duration.ofSeconds(8)));
-        Thread.sleep(100);
+        CompletableFuture<LockResult> next = new CompletableFuture<>();
+        BlockedCalls.start("mutex-next-locker", next, () -> mine.lock(Duration.ofSeconds(8)));
+        awaitWaits(mine, 1); // waiting on the holder, not a locker arriving after it left
         holder.close();
         assertThat(next.get(9, TimeUnit.SECONDS)).isEqualTo(LockResult.OWNER_DEAD);
         assertThat(mine.isConsistent()).isFalse();

@@ -21,6 +21,7 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
@@ -92,7 +93,9 @@ class MutexWakeupTest {
                 assertThat(System.nanoTime() < deadline).as("both waiters waiting").isTrue();
                 Thread.sleep(1);
             }
-            Thread.sleep(20);
+            for (Thread w : waiters) { // in the kernel, not still idling
+                KernelSleep.awaitAsleepOn(w, root.resolve("mutex").resolve("wake"), FUTEX_WORD);
+            }
 
             m.unlock(); // wakes one waiter; the other still sleeps
             Thread first = acquired.poll(30, TimeUnit.SECONDS);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.spi.BlockedCalls;
 
 class SemaphoreTest extends SyncTestSupport {
     @Test
@@ -94,7 +95,8 @@ class SemaphoreTest extends SyncTestSupport {
     void closingTheContextWakesItsWaitersWithClosed() throws Exception {
         IpcContext c = context();
         Semaphore s = sync(c).createSemaphore(0);
-        CompletableFuture<IpcError> waiter = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<IpcError> waiter = new CompletableFuture<>();
+        BlockedCalls.start("sem-close-acquire", waiter, () -> {
             try {
                 s.acquire();
                 return null;
@@ -102,7 +104,7 @@ class SemaphoreTest extends SyncTestSupport {
                 return e.error();
             }
         });
-        Thread.sleep(100);
+        awaitWaits(s, 1); // inside acquire, waiting: not refused at the door of a closed handle
         c.close();
         assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo(IpcError.CLOSED);
     }

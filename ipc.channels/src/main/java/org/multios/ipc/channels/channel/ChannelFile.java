@@ -24,6 +24,7 @@ import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFile;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 
@@ -120,8 +121,8 @@ final class ChannelFile extends ObjectFile implements PortObject {
                     + options.maxMessageSize() + " bytes, which do not match its " + header.dataLength()
                     + " bytes of data");
         }
-        Permissions permissions = ObjectDirectory.permissionsOf(opened);
-        IpcProcess creator = ObjectDirectory.creatorOf(opened, permissions);
+        Permissions permissions = ObjectOwners.permissionsOf(opened);
+        IpcProcess creator = ObjectOwners.creatorOf(opened, permissions);
         return new ChannelFile(opened.inode(), name, region, mapped, directory, creator,
                 options.withMode(permissions.mode()), slots);
     }

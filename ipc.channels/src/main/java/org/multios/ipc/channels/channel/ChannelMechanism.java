@@ -1,7 +1,7 @@
 package org.multios.ipc.channels.channel;
 
 import org.multios.ipc.channels.ring.PortSession;
-import org.multios.ipc.channels.ring.PortSessions;
+import org.multios.ipc.channels.ring.PortMechanism;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +17,6 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
-import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
@@ -25,13 +24,12 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
-import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.channels.ring.NamedObjectReader;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.MechanismProvider;
 
 /**
  * The channel mechanism, plain Java: named channels are files under {@code <root>/channel}, each
@@ -40,35 +38,20 @@ import org.multios.ipc.spi.MechanismProvider;
  * file, reachable only through their handles. Every caller gets a {@link ChannelService} bound
  * to it. Used by the OSGi component and by the plain-Java bootstrap alike.
  */
-public final class ChannelMechanism implements MechanismProvider<ChannelService> {
+public final class ChannelMechanism extends PortMechanism<ChannelService> {
     private final ObjectDirectory directory;
-    private final RootHoldings holdings = new RootHoldings(() -> this.environment);
-    private final PortSessions sessions = new PortSessions("the channel service", "channel");
+    private final RootHoldings holdings = new RootHoldings(this::environment);
     private final Set<AnonymousChannel> anonymous = ConcurrentHashMap.newKeySet();
     private final Object creating = new Object();
-    private volatile IpcEnvironment environment;
-    private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
-    private volatile boolean closed;
-    private volatile ProcessMaps maps = ProcessMaps.system();
 
     /** A mechanism working in the given environment. */
     public ChannelMechanism(IpcEnvironment environment) {
-        this.environment = environment;
+        super(environment, "channel");
         this.directory = new ObjectDirectory(environment, ObjectType.CHANNEL);
     }
 
-    /** Applies changed limits to later operations. */
-    public void environment(IpcEnvironment changed) {
-        this.environment = changed;
-    }
-
-    /** Sets the wait strategy of channels created from now on whose options name none. */
-    public void defaultWaitStrategy(WaitStrategy strategy) {
-        this.defaultWaitStrategy = strategy;
-    }
-
     private ChannelOptions withWaitStrategy(ChannelOptions options) {
-        return options.waitStrategy() != null ? options : options.withWaitStrategy(defaultWaitStrategy);
+        return options.waitStrategy() != null ? options : options.withWaitStrategy(defaultWaitStrategy());
     }
 
     @Override
@@ -77,25 +60,8 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
     }
 
     @Override
-    public ChannelService bind(CallerContext caller) {
-        checkOpen();
-        return new BoundService(sessions.bind(caller));
-    }
-
-    @Override
-    public void release(CallerContext caller) {
-        sessions.release(caller);
-    }
-
-    @Override
-    public void releasing() {
-        sessions.releasing();
-    }
-
-    /** Stops the mechanism: every handle closes, waiters wake with CLOSED; named channels stay. */
-    public void close() {
-        closed = true;
-        sessions.close();
+    protected ChannelService service(PortSession session) {
+        return new BoundService(session);
     }
 
     @Override
@@ -114,11 +80,6 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         return all;
     }
 
-    /** Makes {@link #collectStale()} consult only these processes' maps (tests). */
-    public void maps(ProcessMaps processMaps) {
-        this.maps = processMaps;
-    }
-
     /**
      * Removes the named channels whose creator is dead for certain, that no process maps and in
      * which no message waits in either direction ({@link StaleObjects},
@@ -129,12 +90,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         return new StaleObjects(directory, ChannelDescriptor.RINGS_OFFSET, ChannelDescriptor.CREATOR,
                 ChannelDescriptor.CREATOR_NAMESPACE,
                 (name, header) -> ChannelFileReader.describe(directory, name, header),
-                NamedObjectReader::holdsMessages).collect(maps, () -> { });
-    }
-
-    @Override
-    public int connectionCount() {
-        return sessions.connectionCount();
+                NamedObjectReader::holdsMessages).collect(maps(), () -> { });
     }
 
     /** Live channels: named files and anonymous channels not yet gone. */
@@ -151,25 +107,19 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
 
     // ------------------------------------------------------------------ operations
 
-    private void checkOpen() {
-        if (closed) {
-            throw IpcException.closed("the channel mechanism");
-        }
-    }
-
     /**
      * The largest file a channel may have under the limits: the most slots it may have (its
      * buffer bound, or the default slot count) of the largest message.
      */
     private long maxFileLength() {
-        IpcLimits limits = environment.limits();
+        IpcLimits limits = environment().limits();
         int slots = (int) Math.min(Math.max(limits.get(Limit.BUFFER_SIZE), ChannelDescriptor.MAX_DEFAULT_SLOTS),
                 1 << 30);
         return ChannelDescriptor.fileLength(slots, (int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30));
     }
 
     private void checkLimits(ChannelOptions options, String what) {
-        IpcLimits limits = environment.limits();
+        IpcLimits limits = environment().limits();
         limits.check(Limit.BUFFER_SIZE, options.bufferSize(), what);
         limits.check(Limit.MESSAGE_SIZE, options.maxMessageSize(), what);
     }
@@ -199,7 +149,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
             holdings.checkAnonymous(caller, "anonymous channel");
             AnonymousChannel channel;
             synchronized (creating) {
-                environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
+                environment().limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
                 ObjectDirectory.Created created = directory.createUnnamed(
                         ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize()));
                 ChannelFile.initialize(created.region(), options, true, self);
@@ -247,7 +197,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
             if (directory.names().contains(name)) {
                 throw IpcException.alreadyExists(ObjectType.CHANNEL, name);
             }
-            environment.limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
+            environment().limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
             created = holdings.creating(caller, what, length, () -> directory.create(name, length, permissions,
                     region -> ChannelFile.initialize(region, options, false, self)));
         }
@@ -273,7 +223,7 @@ public final class ChannelMechanism implements MechanismProvider<ChannelService>
         ObjectDirectory.Opened opened = directory.open(name, maxFileLength());
         ChannelFile file = ChannelFile.of(name, opened, directory, opened.region().length(), true);
         CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectDirectory.permissionsOf(opened), rights);
+        Grant grant = caller.authorize(ObjectType.CHANNEL, name, ObjectOwners.permissionsOf(opened), rights);
         if (!opened.writable()) {
             caller.denied(ObjectType.CHANNEL, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",

@@ -19,6 +19,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileDescriptor;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.posix.FifoCalls;
 
@@ -31,7 +32,7 @@ import org.multios.ipc.core.posix.FifoCalls;
  * and owner are changed through a descriptor of it opened without following links.
  *
  * <p>A FIFO has no header, so its creator writes its owner record
- * ({@link ObjectDirectory#recordOwner}): a header page with the FIFO's owner, group, mode and
+ * ({@link ObjectOwners#recordOwner}): a header page with the FIFO's owner, group, mode and
  * creating IPC process, and at {@link #RECORD_CREATOR} the creating process's owner word
  * ({@code ProcessLiveness.ownerWord}, long) and its namespaces (long), which {@code ipc:gc} reads
  * to tell that the creator is gone ({@link StaleObjects#fifos}). FIFOs made before records
@@ -85,7 +86,7 @@ final class FifoDirectory {
 
     /** The IPC process that created the FIFO with this inode, from its owner record (unknown without one). */
     IpcProcess creatorOf(long inode, Permissions permissions) {
-        return names.creatorOf(inode, permissions);
+        return ObjectOwners.creatorOf(names, inode, permissions);
     }
 
     /**
@@ -106,7 +107,7 @@ final class FifoDirectory {
         }
         try {
             Object fileKey = apply(name, p, permissions, LinkOption.NOFOLLOW_LINKS);
-            names.recordOwner(name, inode(name), permissions, creator,
+            ObjectOwners.recordOwner(names, name, inode(name), permissions, creator,
                     page -> StaleObjects.recordCreator(page, RECORD_CREATOR, RECORD_CREATOR_NAMESPACE));
             return fileKey;
         } catch (RuntimeException e) {
@@ -139,7 +140,7 @@ final class FifoDirectory {
      * @throws IpcException NOT_FOUND; CORRUPTED if the file is not a FIFO
      */
     Permissions permissions(String name) {
-        return ObjectDirectory.permissionsOf(fifoAttributes(name));
+        return ObjectOwners.permissionsOf(fifoAttributes(name));
     }
 
     /**

@@ -6,7 +6,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Rights;
-import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.posix.FifoCalls;
 import org.multios.ipc.spi.Grant;
 
@@ -44,7 +44,7 @@ final class FifoOpener {
         String path = fifos.path(name).toString();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             PosixFileAttributes found = fifos.fifoAttributes(name);
-            Grant grant = session.caller().authorize(ObjectType.PIPE, name, ObjectDirectory.permissionsOf(found),
+            Grant grant = session.caller().authorize(ObjectType.PIPE, name, ObjectOwners.permissionsOf(found),
                     forWriting ? Rights.WRITE : Rights.READ);
             session.at(PipeHook.FIFO_CHECKED);
             boolean readerSeen = true;

@@ -15,14 +15,14 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.ConfigurableMechanism;
 
 /**
  * Pipes as a mechanism, plain Java: unnamed pipes on the heap, named pipes as FIFOs in
  * {@code <root>/pipe}, a session per caller. Stopping closes every end, so every waiter wakes
  * with CLOSED; named pipes stay. It starts no thread.
  */
-public final class PipeMechanism implements MechanismProvider<PipeService> {
+public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
     private final Map<CallerContext, PipeSession> sessions = new ConcurrentHashMap<>();
     private final Map<Long, UnnamedPipe> unnamed = new ConcurrentHashMap<>();
     private final Map<String, PipeCounters> namedCounters = new ConcurrentHashMap<>();

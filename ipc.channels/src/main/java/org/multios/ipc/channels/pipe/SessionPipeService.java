@@ -16,7 +16,7 @@ import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.core.mapped.CreateRule;
-import org.multios.ipc.core.mapped.ObjectDirectory;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 
@@ -195,7 +195,7 @@ final class SessionPipeService implements PipeService {
             FifoDirectory fifos = mechanism.fifos();
             for (int attempt = 1; attempt <= FifoOpener.ATTEMPTS; attempt++) {
                 PosixFileAttributes found = fifos.fifoAttributes(name);
-                caller().authorize(ObjectType.PIPE, name, ObjectDirectory.permissionsOf(found), Rights.ADMIN);
+                caller().authorize(ObjectType.PIPE, name, ObjectOwners.permissionsOf(found), Rights.ADMIN);
                 if (fifos.unlink(name, found)) {
                     mechanism.unlinked(name);
                     return;

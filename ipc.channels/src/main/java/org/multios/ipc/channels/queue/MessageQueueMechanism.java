@@ -1,7 +1,7 @@
 package org.multios.ipc.channels.queue;
 
 import org.multios.ipc.channels.ring.PortSession;
-import org.multios.ipc.channels.ring.PortSessions;
+import org.multios.ipc.channels.ring.PortMechanism;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +24,13 @@ import org.multios.ipc.queue.QueueFlag;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
-import org.multios.ipc.core.mapped.ProcessMaps;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.channels.ring.NamedObjectReader;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.MechanismProvider;
 
 /**
  * The message queue mechanism, plain Java: named queues are files under {@code <root>/queue}
@@ -46,7 +45,7 @@ import org.multios.ipc.spi.MechanismProvider;
  * creation lock (which every create of either root takes), that the other root does not hold the
  * name; an open looks in the IPC root, then in the durable root.
  */
-public final class MessageQueueMechanism implements MechanismProvider<MessageQueueService> {
+public final class MessageQueueMechanism extends PortMechanism<MessageQueueService> {
     /** Framework or system property naming the durable root. */
     public static final String DURABLE_ROOT_PROPERTY = DurableRoot.PROPERTY;
 
@@ -54,14 +53,9 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
     private final ObjectDirectory directory;
     private final DurableRoot durableRoot;
-    private final RootHoldings holdings = new RootHoldings(() -> this.environment);
+    private final RootHoldings holdings = new RootHoldings(this::environment);
     private final RootHoldings durableHoldings;
     private final GroupCommit groupCommit = new GroupCommit();
-    private final PortSessions sessions = new PortSessions("the message queue service", "queue");
-    private volatile IpcEnvironment environment;
-    private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
-    private volatile boolean closed;
-    private volatile ProcessMaps maps = ProcessMaps.system();
 
     /**
      * A mechanism working in the given environment, with the durable root the system property
@@ -74,20 +68,10 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
     /** A mechanism working in the given environment whose durable queues live under {@code durableRoot}. */
     public MessageQueueMechanism(IpcEnvironment environment, Path durableRoot) {
-        this.environment = environment;
+        super(environment, "message queue");
         this.directory = new ObjectDirectory(environment, ObjectType.QUEUE);
         this.durableRoot = new DurableRoot(durableRoot.toAbsolutePath(), environment);
-        this.durableHoldings = new RootHoldings(() -> this.durableRoot.environment(this.environment));
-    }
-
-    /** Applies changed limits to later operations. */
-    public void environment(IpcEnvironment changed) {
-        this.environment = changed;
-    }
-
-    /** Sets the wait strategy of queues created from now on whose options name none. */
-    public void defaultWaitStrategy(WaitStrategy strategy) {
-        this.defaultWaitStrategy = strategy;
+        this.durableHoldings = new RootHoldings(() -> this.durableRoot.environment(environment()));
     }
 
     @Override
@@ -96,25 +80,14 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     }
 
     @Override
-    public MessageQueueService bind(CallerContext caller) {
-        checkOpen();
-        return new BoundService(sessions.bind(caller));
-    }
-
-    @Override
-    public void release(CallerContext caller) {
-        sessions.release(caller);
-    }
-
-    @Override
-    public void releasing() {
-        sessions.releasing();
+    protected MessageQueueService service(PortSession session) {
+        return new BoundService(session);
     }
 
     /** Stops the mechanism: every handle and registration closes, waiters wake with CLOSED; queues stay. */
+    @Override
     public void close() {
-        closed = true;
-        sessions.close();
+        super.close();
         groupCommit.close();
     }
 
@@ -133,11 +106,6 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         return all;
     }
 
-    /** Makes {@link #collectStale()} consult only these processes' maps (tests). */
-    public void maps(ProcessMaps processMaps) {
-        this.maps = processMaps;
-    }
-
     /**
      * Removes the queues of the IPC root whose creator is dead for certain, that no process maps
      * and in which no message waits ({@link StaleObjects}, {@link NamedObjectReader#holdsMessages}).
@@ -151,7 +119,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         return new StaleObjects(directory, QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.ENTRIES_OFFSET,
                 QueueDescriptor.CREATOR,
                 QueueDescriptor.CREATOR_NAMESPACE, (name, header) -> QueueFileReader.describe(directory, name, header),
-                NamedObjectReader::holdsMessages).collect(maps, () -> { });
+                NamedObjectReader::holdsMessages).collect(maps(), () -> { });
     }
 
     /** The directory that holds the queue {@code name} now, or null if neither root does. */
@@ -164,18 +132,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         return null;
     }
 
-    @Override
-    public int connectionCount() {
-        return sessions.connectionCount();
-    }
-
     // ------------------------------------------------------------------ operations
-
-    private void checkOpen() {
-        if (closed) {
-            throw IpcException.closed("the message queue mechanism");
-        }
-    }
 
     MessageQueue create(PortSession session, String name, QueueOptions options) {
         directory.path(name);
@@ -225,14 +182,14 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
 
     private MessageQueue createNew(PortSession session, String name, QueueOptions options) {
         String what = "queue '" + name + "'";
-        var limits = environment.limits();
+        var limits = environment().limits();
         limits.check(Limit.QUEUE_MESSAGES, options.maxMessages(), what);
         limits.check(Limit.MESSAGE_SIZE, options.maxMessageSize(), what);
         limits.check(Limit.OBJECTS, directory.names().size() + durableRoot.directory().names().size() + 1L, "queues");
         CallerContext caller = session.caller();
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
-        WaitStrategy waitStrategy = options.waitStrategy() != null ? options.waitStrategy() : defaultWaitStrategy;
+        WaitStrategy waitStrategy = options.waitStrategy() != null ? options.waitStrategy() : defaultWaitStrategy();
         Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.ADMIN);
         long length = QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages());
         QueueDurability durability = options.durability();
@@ -288,7 +245,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
     }
 
     private MessageQueue open(PortSession session, String name, int rights, boolean nonBlocking) {
-        var limits = environment.limits();
+        var limits = environment().limits();
         long maxLength = QueueDescriptor.fileLength((int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30),
                 (int) Math.min(limits.get(Limit.QUEUE_MESSAGES), 1 << 30));
         ObjectDirectory in = directory;
@@ -304,7 +261,7 @@ public final class MessageQueueMechanism implements MechanismProvider<MessageQue
         }
         QueueFile file = QueueFile.of(name, opened, in, opened.region().length(), true, groupCommit);
         CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectDirectory.permissionsOf(opened), rights);
+        Grant grant = caller.authorize(ObjectType.QUEUE, name, ObjectOwners.permissionsOf(opened), rights);
         if (!opened.writable()) {
             caller.denied(ObjectType.QUEUE, name, "use (the operating system refused write access to its file)");
             throw IpcException.permissionDenied("use (the operating system refused write access to its file)",

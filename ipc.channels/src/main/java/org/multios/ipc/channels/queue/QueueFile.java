@@ -24,6 +24,7 @@ import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFile;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
 
@@ -107,7 +108,7 @@ final class QueueFile extends ObjectFile implements PortObject {
                         + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
             }
         }
-        IpcProcess creator = ObjectDirectory.creatorOf(opened, ObjectDirectory.permissionsOf(opened));
+        IpcProcess creator = ObjectOwners.creatorOf(opened, ObjectOwners.permissionsOf(opened));
         return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
                 durability, group);
     }

@@ -81,6 +81,11 @@ public final class RingSignals {
         region.getAndAddInt(sendersSleeping, delta);
     }
 
+    /** Senders sleeping now, in every process. */
+    public int sendersSleeping() {
+        return region.getIntVolatile(sendersSleeping);
+    }
+
     /** Forgets every sleeper counted in: a ring no live process uses (after a restart). */
     void forgetSleepers() {
         region.putIntVolatile(receiversSleeping, 0);

@@ -38,5 +38,8 @@
  * creator it records and the counter block of a message direction
  * ({@link org.multios.ipc.channels.ring.PortFiles}); QueueFile and ChannelFile keep their own
  * headers (sizes, durability, listener; the two directions and ends).
+ *
+ * <p><b>The mechanisms</b>: the message queue and channel mechanisms share their limits, default
+ * wait strategy, sessions and closing ({@link org.multios.ipc.channels.ring.PortMechanism}).
  */
 package org.multios.ipc.channels.ring;

@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +21,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.spi.BlockedCalls;
 
 /**
  * The crash-recoverable ring keeps the guarantees of the ring it replaced: a live thread merely
@@ -31,7 +34,6 @@ class PriorityRingHoldAndHostileTest {
     private static final long BASE = 128;
     private static final int CAPACITY = 4;
     private static final int SIZE = 16;
-    private static final long HOLD_MILLIS = 300;
     private static final long SELF = ProcessLiveness.system().currentProcessWord(
             ProcessLiveness.system().namespaces());
     private static final long SENDER = PriorityRing.sender(ProcessKind.OS_PROCESS, 1);
@@ -45,19 +47,22 @@ class PriorityRingHoldAndHostileTest {
         PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
         PriorityRing live = PriorityRing.attach(region, BASE, span(), "ring");
         CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         PriorityRing slow = PriorityRing.attach(region, BASE, span(), "ring", SELF, step -> {
             if (step == RingSteps.SLOT_CLAIMED) {
                 holding.countDown();
-                sleep(HOLD_MILLIS);
+                await(release);
             }
         });
         CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> slow.offer(new byte[SIZE], 0, SIZE, 1,
                 SENDER, 1));
-        holding.await();
-        // the head slot of the free ring is owned (not yet taken) by a live, sleeping thread
-        assertThat(live.offer(new byte[SIZE], 0, SIZE, 2, SENDER, 1)).as("no spurious FULL")
-                .isGreaterThanOrEqualTo(0);
-        assertThat(held.get()).isGreaterThanOrEqualTo(0);
+        await(holding);
+        // the head slot of the free ring is owned (not yet taken) by a live thread held in the window
+        CompletableFuture<Integer> other = heldUp("ring-live-offer", () -> live.offer(new byte[SIZE], 0, SIZE, 2,
+                SENDER, 1));
+        release.countDown();
+        assertThat(other.get(20, TimeUnit.SECONDS)).as("no spurious FULL").isGreaterThanOrEqualTo(0);
+        assertThat(held.get(20, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
         assertThat(live.size()).isEqualTo(2);
     }
 
@@ -71,10 +76,11 @@ class PriorityRingHoldAndHostileTest {
         }
         assertThat(live.offer(new byte[] { 9 }, 0, 1, 0, SENDER, 1)).isGreaterThanOrEqualTo(0);
         CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         PriorityRing slow = PriorityRing.attach(region, BASE, span(), "ring", SELF, step -> {
             if (step == RingSteps.MESSAGE_CLAIMED) {
                 holding.countDown();
-                sleep(HOLD_MILLIS);
+                await(release);
             }
         });
         CompletableFuture<Byte> held = CompletableFuture.supplyAsync(() -> {
@@ -82,11 +88,13 @@ class PriorityRingHoldAndHostileTest {
             assertThat(slow.poll(b, 0, SIZE, null)).isEqualTo(1);
             return b[0];
         });
-        holding.await();
+        await(holding);
         byte[] b = new byte[SIZE];
-        assertThat(live.poll(b, 0, SIZE, null)).as("not EMPTY").isEqualTo(1);
+        CompletableFuture<Integer> other = heldUp("ring-live-poll", () -> live.poll(b, 0, SIZE, null));
+        release.countDown();
+        assertThat(other.get(20, TimeUnit.SECONDS)).as("not EMPTY").isEqualTo(1);
         assertThat(b[0]).as("priority 5 first, not the priority 0 message behind it").isEqualTo((byte) 1);
-        assertThat(held.get()).isEqualTo((byte) 0);
+        assertThat(held.get(20, TimeUnit.SECONDS)).isEqualTo((byte) 0);
     }
 
     @Test
@@ -155,9 +163,30 @@ class PriorityRingHoldAndHostileTest {
         return PriorityRingDescriptor.length(CAPACITY, SIZE);
     }
 
-    private static void sleep(long millis) {
+    /**
+     * Runs {@code call} on a thread of its own and waits (at most 20 s) until the slot's owner holds
+     * it up: it parks in the ring's hold-up loop (its only timed wait), having neither failed nor
+     * gone round the owned slot. Released soon after, well within {@link SlotRecovery#GIVE_UP_NANOS},
+     * as a descheduled owner would be.
+     */
+    private static <T> CompletableFuture<T> heldUp(String name, Callable<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = BlockedCalls.start(name, result, call);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (t.getState() != Thread.State.TIMED_WAITING && !result.isDone()) {
+            assertThat(System.nanoTime() - deadline).as("%s held up within 20 s", name).isNegative();
+            Thread.yield();
+        }
+        assertThat(result).as("%s is held up by the slot's owner, not done without it", name).isNotDone();
+        return result;
+    }
+
+    /** Waits (at most 20 s) for the latch: the thread in the window stays there until released. */
+    private static void await(CountDownLatch latch) {
         try {
-            Thread.sleep(millis);
+            if (!latch.await(20, TimeUnit.SECONDS)) {
+                throw new AssertionError("latch not opened within 20 s");
+            }
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }

@@ -30,6 +30,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.owasp.encoder.Encode;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * guarded API services of this bundle (so ipc.security checks it like any call) and redirects
  * back with its outcome, an error showing the IpcException's code and message. A POST must come
  * from this page ({@link RequestOrigin}: same origin, the session's token), else it is refused
- * with 403 and changes nothing. Everything shown is HTML-escaped: names come from other
- * processes.
+ * with 403 and changes nothing. Everything shown is HTML-escaped (OWASP Java Encoder): names
+ * come from other processes, and the outcome shown comes back in the request.
  */
 @Component(service = Servlet.class, property = {
     "felix.webconsole.label=" + IpcWebConsolePlugin.LABEL,
@@ -173,20 +174,20 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             return;
         }
         PrintWriter out = resp.getWriter();
-        String root = escape(pluginRoot(req));
+        String root = Encode.forHtml(pluginRoot(req));
         out.println(STYLE);
         out.println("<div class='ipc-page'>");
         String ok = req.getParameter("ok");
         String error = req.getParameter("error");
         if (ok != null) {
-            out.println("<div class='ipc-ok' id='ipc-message'>" + escape(ok) + "</div>");
+            out.println("<div class='ipc-ok' id='ipc-message'>" + Encode.forHtml(ok) + "</div>");
         }
         if (error != null) {
             int colon = error.indexOf(": ");
             out.println("<div class='ipc-error' id='ipc-message'>" + (colon > 0
-                    ? "<span class='ipc-code'>" + escape(error.substring(0, colon)) + "</span>: "
-                            + escape(error.substring(colon + 2))
-                    : escape(error)) + "</div>");
+                    ? "<span class='ipc-code'>" + Encode.forHtml(error.substring(0, colon)) + "</span>: "
+                            + Encode.forHtml(error.substring(colon + 2))
+                    : Encode.forHtml(error)) + "</div>");
         }
         boolean refresh = req.getParameter("refresh") != null;
         out.println("<p>" + (refresh
@@ -201,14 +202,14 @@ public final class IpcWebConsolePlugin extends HttpServlet {
             IpcRuntime rt = runtime;
             if (rt != null) {
                 renderObjects(out, root, "<input type='hidden' name='" + RequestOrigin.TOKEN + "' value='"
-                        + escape(RequestOrigin.token(req.getSession(true))) + "'>", rt);
+                        + Encode.forHtml(RequestOrigin.token(req.getSession(true))) + "'>", rt);
                 renderLive(out, root);
                 renderProcesses(out, rt);
                 renderLimits(out, rt);
             }
         } catch (IpcException e) {
-            out.println("<div class='ipc-error'><span class='ipc-code'>" + escape(e.error().name()) + "</span>: "
-                    + escape(e.getMessage()) + "</div>");
+            out.println("<div class='ipc-error'><span class='ipc-code'>" + Encode.forHtml(e.error().name())
+                    + "</span>: " + Encode.forHtml(e.getMessage()) + "</div>");
         }
         out.println("</div>");
     }
@@ -226,9 +227,10 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         for (ObjectInfo o : objects) {
             Statistics s = o.statistics();
             boolean bytes = o.type() == ObjectType.SHARED_MEMORY || o.type() == ObjectType.PIPE;
-            out.println("<tr data-type='" + escape(o.type().label()) + "' data-name='" + escape(o.displayName()) + "'>"
+            out.println("<tr data-type='" + Encode.forHtml(o.type().label()) + "' data-name='"
+                    + Encode.forHtml(o.displayName()) + "'>"
                     + td(o.type().label()) + td(o.displayName()) + td(o.permissions().owner())
-                    + td(o.permissions().group()) + "<td class='mode'>" + escape(o.permissions().modeString())
+                    + td(o.permissions().group()) + "<td class='mode'>" + Encode.forHtml(o.permissions().modeString())
                     + " (" + String.format("%03o", o.permissions().mode()) + ")</td>"
                     + "<td class='num'>" + ObjectAdmin.size(o) + "</td>"
                     + num(s.get(Counter.HANDLES)) + num(s.get(bytes ? Counter.BYTES_IN : Counter.MESSAGES_IN))
@@ -244,8 +246,8 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         if (o.name().isEmpty() || !ObjectAdmin.canUnlink(o.type())) {
             return "";
         }
-        String hidden = "<input type='hidden' name='type' value='" + escape(o.type().label())
-                + "'><input type='hidden' name='name' value='" + escape(o.name().get()) + "'>";
+        String hidden = "<input type='hidden' name='type' value='" + Encode.forHtml(o.type().label())
+                + "'><input type='hidden' name='name' value='" + Encode.forHtml(o.name().get()) + "'>";
         StringBuilder s = new StringBuilder();
         s.append("<form class='ipc-action' method='post' action='").append(root).append("'>").append(token)
                 .append("<input type='hidden' name='action' value='unlink'>").append(hidden)
@@ -309,7 +311,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         }
         PolicyState state = ac.policyState();
         out.println("<p class='" + (state.inForce() ? "ipc-ok" : "ipc-error") + "' id='ipc-policy'>"
-                + escape(state.describe()) + "</p>");
+                + Encode.forHtml(state.describe()) + "</p>");
         if (!state.inForce()) {
             return;
         }
@@ -322,13 +324,13 @@ public final class IpcWebConsolePlugin extends HttpServlet {
                 + "</thead><tbody>");
         int i = 1;
         for (String r : rules) {
-            out.println("<tr>" + num(i++) + "<td class='mode'>" + escape(r) + "</td></tr>");
+            out.println("<tr>" + num(i++) + "<td class='mode'>" + Encode.forHtml(r) + "</td></tr>");
         }
         out.println("</tbody></table>");
     }
 
     private static String td(Object value) {
-        return "<td>" + escape(String.valueOf(value)) + "</td>";
+        return "<td>" + Encode.forHtml(String.valueOf(value)) + "</td>";
     }
 
     /** Use against quota: "3 / 10 (30%)", or "3 / none". */
@@ -341,25 +343,5 @@ public final class IpcWebConsolePlugin extends HttpServlet {
 
     private static String num(long value) {
         return "<td class='num'>" + value + "</td>";
-    }
-
-    /** The text with the HTML special characters escaped, fit for element content and quoted attributes. */
-    static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder s = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> s.append("&amp;");
-                case '<' -> s.append("&lt;");
-                case '>' -> s.append("&gt;");
-                case '"' -> s.append("&quot;");
-                case '\'' -> s.append("&#39;");
-                default -> s.append(c);
-            }
-        }
-        return s.toString();
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.Counter;
@@ -24,7 +26,11 @@ final class FakeRuntime implements IpcRuntime {
 
     private volatile List<ObjectInfo> objects = List.of();
     private volatile RuntimeException failure;
+    private volatile CountDownLatch pauseEntered;
+    private volatile CountDownLatch pauseRelease;
     final AtomicInteger queries = new AtomicInteger();
+    /** Whether the paused query found its thread interrupted. */
+    volatile boolean pausedQueryInterrupted;
 
     /** An object whose counter c has the value base + ordinal of c, with wait times from base too. */
     static ObjectInfo object(ObjectType type, long id, String name, long base) {
@@ -55,6 +61,12 @@ final class FakeRuntime implements IpcRuntime {
         failure = e;
     }
 
+    /** Makes the next query count {@code entered} down, then wait (at most 20 s) until {@code release} opens. */
+    void pauseNextQuery(CountDownLatch entered, CountDownLatch release) {
+        pauseEntered = entered;
+        pauseRelease = release;
+    }
+
     @Override
     public IpcProcess currentProcess() {
         return CREATOR;
@@ -73,6 +85,19 @@ final class FakeRuntime implements IpcRuntime {
     @Override
     public List<ObjectInfo> objects() {
         queries.incrementAndGet();
+        CountDownLatch release = pauseRelease;
+        if (release != null) {
+            pauseRelease = null;
+            pauseEntered.countDown();
+            try {
+                if (!release.await(20, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the paused query was not released within 20 s");
+                }
+            } catch (InterruptedException e) {
+                pausedQueryInterrupted = true;
+                Thread.currentThread().interrupt();
+            }
+        }
         RuntimeException f = failure;
         if (f != null) {
             throw f;

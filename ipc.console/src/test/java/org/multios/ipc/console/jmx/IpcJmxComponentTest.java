@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.multios.ipc.console.jmx.FakeRuntime.object;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -18,6 +20,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.spi.BlockedCalls;
 
 @Timeout(60)
 class IpcJmxComponentTest {
@@ -78,9 +81,39 @@ class IpcJmxComponentTest {
         assertThat(server.queryNames(IpcObjectNames.ALL, null)).as("no MBean left behind").isEmpty();
         assertThat(threads.iterator().next().isAlive()).as("the refresher thread was joined").isFalse();
         assertThat(refresherThreads()).isEmpty();
+    }
+
+    @Test
+    void deactivationLetsARefreshUnderWayFinishThenUnregistersItsMBeansAndNothingRefreshesAfter() throws Exception {
+        ObjectInfo a = object(ObjectType.SHARED_MEMORY, 1, "a", 0);
+        runtime.set(a);
+        CountDownLatch inRefresh = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        runtime.pauseNextQuery(inRefresh, release);
+        component = new IpcJmxComponent(runtime, server, 20, 0);
+        assertThat(inRefresh.await(10, TimeUnit.SECONDS)).as("the first refresh asks for the objects").isTrue();
+        Thread refresherThread = refresherThreads().iterator().next();
+
+        CompletableFuture<Object> deactivated = new CompletableFuture<>();
+        IpcJmxComponent deactivating = component;
+        component = null;
+        Thread deactivator = BlockedCalls.start("jmx-deactivate", deactivated, () -> {
+            deactivating.deactivate();
+            return null;
+        });
+        // deactivate() waits for the refresher thread (a timed join) while the refresh is paused
+        await("deactivate waits or returned", () -> deactivated.isDone()
+                || deactivator.getState() == Thread.State.TIMED_WAITING);
+        assertThat(deactivated).as("deactivate returned during a refresh").isNotDone();
         int queries = runtime.queries.get();
-        Thread.sleep(100);
-        assertThat(runtime.queries.get()).as("no refresh after deactivation").isEqualTo(queries);
+
+        release.countDown();
+        deactivated.get(20, TimeUnit.SECONDS);
+        assertThat(runtime.pausedQueryInterrupted).as("the refresh under way was interrupted").isFalse();
+        assertThat(refresherThread.isAlive()).as("the refresher thread was joined").isFalse();
+        assertThat(server.queryNames(IpcObjectNames.ALL, null)).as("what the last refresh registered is gone")
+                .isEmpty();
+        assertThat(runtime.queries.get()).as("no refresh after the one under way").isEqualTo(queries);
     }
 
     @Test

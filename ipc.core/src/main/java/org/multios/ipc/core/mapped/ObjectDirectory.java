@@ -13,20 +13,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcNames;
-import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.posix.Posix;
 
 /**
@@ -40,9 +36,9 @@ import org.multios.ipc.core.posix.Posix;
  * <p>Every operation first checks the IPC root and the kind directory (see
  * {@link #verifyDirectories()}); files are opened without following links and the opened
  * descriptor is checked to be the file whose attributes were read; a file's size is checked
- * against its header and the caller's bound before anything is mapped. The IPC owner and group
- * of an object are read from its owner record, which only the directory's OS user can write
- * (see {@link ObjectFileDescriptor}).
+ * against its header and the caller's bound before anything is mapped. The IPC owner, group
+ * and creator of an object are read from its owner record, which only the directory's OS user
+ * can write ({@link ObjectOwners}, {@link ObjectFileDescriptor}).
  */
 public final class ObjectDirectory {
     /** Opens tried before a name that keeps changing is given up. */
@@ -74,7 +70,7 @@ public final class ObjectDirectory {
     }
 
     /** The object as attach messages name it, as its mechanism does: "queue 'jobs'", "shared memory 'frames'". */
-    private String what(String name) {
+    String what(String name) {
         return (type == ObjectType.SHARED_MEMORY ? "shared memory" : type.label()) + " '" + name + "'";
     }
 
@@ -426,74 +422,7 @@ public final class ObjectDirectory {
 
     /** The object's permissions now: IPC owner and group from its owner record, mode from its file. */
     public Permissions permissions(String name) {
-        return permissionsOf(snapshot(name, ObjectFileDescriptor.PAGE_SIZE));
-    }
-
-    /**
-     * The permissions of an opened object: IPC owner and group from its owner record, mode from
-     * its file. A file without a record (made by a program that writes none) is owned by its OS
-     * owner and group: never by the names in its own header, which whoever may write the file
-     * could rewrite.
-     */
-    public static Permissions permissionsOf(Opened opened) {
-        Permissions file = permissionsOf(opened.attributes());
-        MappedRegion record = ownerRecord(opened);
-        ObjectFileHeader.Names names = record == null ? null
-                : new ObjectFileHeader(record).names(opened.path().toString());
-        return names == null ? file : new Permissions(names.owner(), names.group(), file.mode());
-    }
-
-    /**
-     * The owner record of an opened object: a copy of its header page as its creator wrote it
-     * (IPC owner and group, creator pid and start, the object-specific fields as they were at
-     * creation), names updated by changes of permissions; null if it has none. What decides
-     * ownership or a creator's death is read here, not from the file, which its writers may change.
-     */
-    public static MappedRegion ownerRecord(Opened opened) {
-        return OwnerRecords.read(opened.path().getParent(), opened.inode());
-    }
-
-    /**
-     * The IPC process that created an opened object (the bundle or program, and its OS
-     * process), read from its owner record ({@link ObjectFileHeader#creator}); unknown (pid 0)
-     * when it has none: never the one its file names, which its writers may change.
-     */
-    public static IpcProcess creatorOf(Opened opened, Permissions permissions) {
-        return creatorIn(ownerRecord(opened), permissions);
-    }
-
-    /** The creating IPC process an owner record names; unknown (pid 0) for none. */
-    static IpcProcess creatorIn(MappedRegion record, Permissions permissions) {
-        return record != null ? new ObjectFileHeader(record).creator(permissions)
-                : new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, permissions.owner(),
-                        Set.of(permissions.group()));
-    }
-
-    /**
-     * Writes the owner record of a file of this kind that has no header of its own (a named
-     * pipe's FIFO, inode {@code inode}): a header page of this type with the file's owner, group,
-     * mode and creating process, completed by {@code fill} (the creator's owner word a collector
-     * reads), kept as object files' records are.
-     *
-     * @throws IpcException IO_ERROR if the record cannot be written
-     */
-    public void recordOwner(String name, long inode, Permissions permissions, IpcProcess creator,
-            Consumer<MappedRegion> fill) {
-        MappedRegion page = MappedRegion.buffer(ObjectFileDescriptor.PAGE_SIZE);
-        ObjectFileHeader header = new ObjectFileHeader(page);
-        header.initialize(type, 1, ObjectFileDescriptor.PAGE_SIZE, 0, permissions.mode(), creator,
-                System.currentTimeMillis());
-        header.owner(permissions.owner(), permissions.group());
-        fill.accept(page);
-        OwnerRecords.write(directory, inode, page, what(name));
-    }
-
-    /**
-     * The IPC process that created the file of this kind with inode {@code inode}, as its owner
-     * record names it; unknown (pid 0) without one.
-     */
-    public IpcProcess creatorOf(long inode, Permissions permissions) {
-        return creatorIn(OwnerRecords.read(directory, inode), permissions);
+        return ObjectOwners.permissionsOf(snapshot(name, ObjectFileDescriptor.PAGE_SIZE));
     }
 
     /** The file's attributes now. */
@@ -506,15 +435,6 @@ public final class ObjectDirectory {
         } catch (IOException e) {
             throw io("cannot read " + p, e);
         }
-    }
-
-    /** Owner, group and mode of the file itself. */
-    public static Permissions permissionsOf(PosixFileAttributes attrs) {
-        int mode = 0;
-        for (PosixFilePermission p : attrs.permissions()) {
-            mode |= 1 << (8 - p.ordinal());
-        }
-        return new Permissions(attrs.owner().getName(), attrs.group().getName(), mode);
     }
 
     /**

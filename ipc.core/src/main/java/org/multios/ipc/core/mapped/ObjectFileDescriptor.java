@@ -82,7 +82,7 @@ import java.nio.charset.StandardCharsets;
  * A file with no owner record (written by a program that writes none) is owned by its OS
  * owner and group, and its creator is unknown (a collection keeps it). A named pipe's FIFO has
  * no header: its creator writes a record all the same, a header page of this layout with no
- * data ({@link ObjectDirectory#recordOwner}), so that its creator is known too.
+ * data ({@link ObjectOwners#recordOwner}), so that its creator is known too.
  *
  * <p><b>Who created an object.</b> The creator pid and start time say which OS process made the
  * object; the creating IPC process (kind {@code ProcessKind.ordinal() + 1}, id and readable name:

@@ -84,7 +84,7 @@ public final class ObjectFileHeader {
      * The IPC process that created the object, as this header records it: the bundle (or
      * program) with its id and name, in the OS process of the creator pid and start time; for a
      * header that records only the OS process, that process (kind OS_PROCESS, "pid N"). Read
-     * it from an owner record ({@link ObjectDirectory#ownerRecord}), not from a file its
+     * it from an owner record ({@link ObjectOwners#ownerRecord}), not from a file its
      * writers may change.
      *
      * @param permissions the object's owner and group, taken as the creator's user and group

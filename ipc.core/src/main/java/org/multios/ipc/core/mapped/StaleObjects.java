@@ -86,7 +86,7 @@ public final class StaleObjects {
                 ObjectDirectory.Opened header = directory.snapshot(file, name, headerLength);
                 ObjectInfo info = describer.describe(name, header); // a damaged header is CORRUPTED, not judged
                 return new Candidate(header.attributes().fileKey(), header.device(), header.inode(),
-                        ObjectDirectory.ownerRecord(header), info);
+                        ObjectOwners.ownerRecord(header), info);
             }
 
             @Override
@@ -109,7 +109,7 @@ public final class StaleObjects {
 
     /**
      * The collector of the FIFOs in a directory of named pipes: a FIFO has no header, so its
-     * creator is read from the owner record its creator wrote ({@link ObjectDirectory#recordOwner});
+     * creator is read from the owner record its creator wrote ({@link ObjectOwners#recordOwner});
      * a FIFO without one (made by another program) is kept.
      *
      * @param creatorOffset   where that record holds the creator's owner word (long)
@@ -127,9 +127,9 @@ public final class StaleObjects {
                 Map<String, Object> id = Files.readAttributes(file, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
                 long inode = ((Number) id.get("ino")).longValue();
                 MappedRegion record = OwnerRecords.read(directory.directory(), inode);
-                Permissions permissions = ObjectDirectory.permissionsOf(a);
+                Permissions permissions = ObjectOwners.permissionsOf(a);
                 ObjectInfo info = new ObjectInfo(directory.type(), inode, Optional.of(name),
-                        ObjectDirectory.creatorIn(record, permissions), permissions,
+                        ObjectOwners.creatorIn(record, permissions), permissions,
                         FifoCalls.DEFAULT_PIPE_SIZE, true,
                         Statistics.of(new long[Counter.values().length], WaitTimes.NONE));
                 return new Candidate(a.fileKey(), ((Number) id.get("dev")).longValue(), inode, record, info);

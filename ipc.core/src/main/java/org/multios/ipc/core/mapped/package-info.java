@@ -4,8 +4,9 @@
  * ({@link org.multios.ipc.core.mapped.MappedRegion}), the common file header of every named
  * object ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the one base of an object in
  * a file, its identity, creator and permissions, that queues, channels, segments and
- * synchronization objects extend ({@link org.multios.ipc.core.mapped.ObjectFile}), the per-kind directories
- * under the IPC root ({@link org.multios.ipc.core.mapped.ObjectDirectory}), files moved aside for
+ * synchronization objects extend ({@link org.multios.ipc.core.mapped.ObjectFile}), the per-kind
+ * directories under the IPC root ({@link org.multios.ipc.core.mapped.ObjectDirectory}), who owns
+ * and created an object ({@link org.multios.ipc.core.mapped.ObjectOwners}), files moved aside for
  * removal ({@link org.multios.ipc.core.mapped.ObjectQuarantine}) and the question of which
  * processes map a file ({@link org.multios.ipc.core.mapped.ProcessMaps}).
  *

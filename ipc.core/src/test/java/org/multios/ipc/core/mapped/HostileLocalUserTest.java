@@ -136,8 +136,8 @@ class HostileLocalUserTest {
                 .isEqualTo(OtherOsUser.NAME);
 
         assertThat(dir.permissions("jobs").owner()).isEqualTo("alice");
-        assertThat(ObjectDirectory.permissionsOf(dir.open("jobs", ANY_SIZE)).owner()).isEqualTo("alice");
-        MappedRegion record = ObjectDirectory.ownerRecord(dir.open("jobs", ANY_SIZE));
+        assertThat(ObjectOwners.permissionsOf(dir.open("jobs", ANY_SIZE)).owner()).isEqualTo("alice");
+        MappedRegion record = ObjectOwners.ownerRecord(dir.open("jobs", ANY_SIZE));
         assertThat(new ObjectFileHeader(record).creatorPid()).isEqualTo(4242);
         Path recordFile = OwnerRecords.path(dir.directory(), created.inode());
         assertThat(OtherOsUser.write(recordFile, ObjectFileDescriptor.OWNER_OFFSET, owner))

@@ -42,7 +42,7 @@ class ObjectCreatorTest {
         ObjectDirectory d = directory();
         d.create("made", PAGE, PERMISSIONS, r -> header(r, BUNDLE));
 
-        IpcProcess creator = ObjectDirectory.creatorOf(d.snapshot("made", PAGE), PERMISSIONS);
+        IpcProcess creator = ObjectOwners.creatorOf(d.snapshot("made", PAGE), PERMISSIONS);
 
         assertThat(creator).isEqualTo(BUNDLE);
         assertThat(creator.name()).isEqualTo("com.example.hello");
@@ -58,7 +58,7 @@ class ObjectCreatorTest {
         header(created.region(), new IpcProcess(ProcessKind.BUNDLE, 7, "com.example.mallory", 77, 3_000, "mallory",
                 Set.of("staff")));
 
-        assertThat(ObjectDirectory.creatorOf(d.snapshot("forged", PAGE), PERMISSIONS)).isEqualTo(BUNDLE);
+        assertThat(ObjectOwners.creatorOf(d.snapshot("forged", PAGE), PERMISSIONS)).isEqualTo(BUNDLE);
     }
 
     @Test
@@ -67,7 +67,7 @@ class ObjectCreatorTest {
         ObjectDirectory.Created created = d.create("orphan", PAGE, PERMISSIONS, r -> header(r, BUNDLE));
         java.nio.file.Files.delete(OwnerRecords.path(d.directory(), created.inode()));
 
-        IpcProcess creator = ObjectDirectory.creatorOf(d.snapshot("orphan", PAGE), PERMISSIONS);
+        IpcProcess creator = ObjectOwners.creatorOf(d.snapshot("orphan", PAGE), PERMISSIONS);
 
         assertThat(creator.kind()).isEqualTo(ProcessKind.OS_PROCESS);
         assertThat(creator.pid()).isZero();
@@ -80,7 +80,7 @@ class ObjectCreatorTest {
         d.create("older", PAGE, PERMISSIONS,
                 r -> new ObjectFileHeader(r).initialize(ObjectType.SEMAPHORE, 1, PAGE, 0, 0660, 4242, 1_000, 2_000));
 
-        IpcProcess creator = ObjectDirectory.creatorOf(d.snapshot("older", PAGE), PERMISSIONS);
+        IpcProcess creator = ObjectOwners.creatorOf(d.snapshot("older", PAGE), PERMISSIONS);
 
         assertThat(creator.kind()).isEqualTo(ProcessKind.OS_PROCESS);
         assertThat(creator.id()).isEqualTo(4242);
@@ -94,7 +94,7 @@ class ObjectCreatorTest {
         IpcProcess longName = new IpcProcess(ProcessKind.BUNDLE, 3, "x" + name, 4242, 1_000, "carol", Set.of("staff"));
         d.create("long", PAGE, PERMISSIONS, r -> header(r, longName));
 
-        String read = ObjectDirectory.creatorOf(d.snapshot("long", PAGE), PERMISSIONS).name();
+        String read = ObjectOwners.creatorOf(d.snapshot("long", PAGE), PERMISSIONS).name();
 
         assertThat(read.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(ObjectFileDescriptor.NAME_BYTES);
         assertThat(read).isEqualTo("x" + "é".repeat((ObjectFileDescriptor.NAME_BYTES - 1) / 2));

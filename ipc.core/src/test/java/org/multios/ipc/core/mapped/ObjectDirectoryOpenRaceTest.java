@@ -66,7 +66,7 @@ class ObjectDirectoryOpenRaceTest {
         ObjectDirectory.Opened opened = directory.open("raced", Long.MAX_VALUE);
 
         assertThat(opened.inode()).as("the file opened is the new one").isEqualTo(recreated[0]);
-        assertThat(ObjectDirectory.permissionsOf(opened).mode()).as("access is decided on the file opened")
+        assertThat(ObjectOwners.permissionsOf(opened).mode()).as("access is decided on the file opened")
                 .isEqualTo(0600);
         assertThat(directory.snapshot("raced", ObjectFileDescriptor.PAGE_SIZE).attributes().fileKey())
                 .isEqualTo(opened.attributes().fileKey());

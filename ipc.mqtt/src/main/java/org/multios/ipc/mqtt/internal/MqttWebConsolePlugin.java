@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.owasp.encoder.Encode;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -21,7 +22,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * and JMX show them. A plain Servlet plugin: the Web Console renders its header and navigation
  * around the content of a GET, which changes nothing. The servlet API is an optional import of
  * this bundle; where it is missing, this component's service is not used and the bridges run
- * without it. Everything shown is HTML-escaped: a last error may quote what a broker sent.
+ * without it. Everything shown is HTML-escaped (OWASP Java Encoder): a last error may quote
+ * what a broker sent.
  */
 @Component(service = Servlet.class, property = {
     "felix.webconsole.label=" + MqttWebConsolePlugin.LABEL,
@@ -66,7 +68,7 @@ public final class MqttWebConsolePlugin extends HttpServlet {
         StringBuilder out = new StringBuilder(STYLE).append("<div class='mqtt-page'>\n");
         if (statuses.isEmpty()) {
             out.append("<p>No MQTT bridge configured (factory configuration ")
-                    .append(escape(MqttBridgeComponent.PID)).append(").</p>\n");
+                    .append(Encode.forHtml(MqttBridgeComponent.PID)).append(").</p>\n");
         } else {
             out.append("<table class='mqtt' id='mqtt-bridges'><tr><th>Client id</th><th>State</th><th>Broker</th>"
                     + "<th>Queued</th><th>In flight</th><th>Stored</th><th>Sent</th><th>Received</th><th>Dropped</th>"
@@ -74,13 +76,14 @@ public final class MqttWebConsolePlugin extends HttpServlet {
                     + "<th>Last error</th></tr>\n");
             for (BridgeStatus s : statuses) {
                 String state = s.state().name().toLowerCase(Locale.ROOT);
-                out.append("<tr data-client='").append(escape(s.client())).append("'><td>").append(escape(s.client()))
+                String client = Encode.forHtml(s.client());
+                out.append("<tr data-client='").append(client).append("'><td>").append(client)
                         .append("</td><td class='state-").append(state).append("'>").append(state)
-                        .append("</td><td>").append(escape(s.broker())).append("</td>")
+                        .append("</td><td>").append(Encode.forHtml(s.broker())).append("</td>")
                         .append(num(s.queued())).append(num(s.inFlight())).append(num(s.stored())).append(num(s.sent()))
                         .append(num(s.received())).append(num(s.dropped())).append(num(s.duplicates()))
                         .append(num(s.malformed())).append(num(s.oversized())).append(num(s.connections()))
-                        .append("<td>").append(escape(s.lastError())).append("</td></tr>\n");
+                        .append("<td>").append(Encode.forHtml(s.lastError())).append("</td></tr>\n");
             }
             out.append("</table>\n");
         }
@@ -89,22 +92,5 @@ public final class MqttWebConsolePlugin extends HttpServlet {
 
     private static String num(long value) {
         return "<td class='num'>" + value + "</td>";
-    }
-
-    /** The text with the HTML special characters escaped, fit for element content and quoted attributes. */
-    static String escape(String text) {
-        StringBuilder s = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> s.append("&amp;");
-                case '<' -> s.append("&lt;");
-                case '>' -> s.append("&gt;");
-                case '"' -> s.append("&quot;");
-                case '\'' -> s.append("&#39;");
-                default -> s.append(c);
-            }
-        }
-        return s.toString();
     }
 }

@@ -29,7 +29,7 @@ class MqttWebConsolePluginTest {
                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "bad <b>\"reason\"</b> & more")));
         assertThat(page).doesNotContain("<script>").doesNotContain("<b>")
                 .contains("data-client='x&#39;&gt;&lt;script&gt;'")
-                .contains("<td>bad &lt;b&gt;&quot;reason&quot;&lt;/b&gt; &amp; more</td>");
+                .contains("<td>bad &lt;b&gt;&#34;reason&#34;&lt;/b&gt; &amp; more</td>");
     }
 
     @Test

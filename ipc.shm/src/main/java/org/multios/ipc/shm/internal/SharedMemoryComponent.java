@@ -4,14 +4,12 @@ import java.util.Map;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.shm.SharedMemoryService;
-import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.MechanismComponent;
 import org.multios.ipc.spi.PlatformConfiguration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 
 /**
  * The shared memory mechanism in OSGi: limits from the platform's limits configuration, the
@@ -20,33 +18,10 @@ import org.osgi.service.component.annotations.Modified;
  */
 @Component(service = {}, immediate = true, configurationPid = PlatformConfiguration.LIMITS_PID)
 @IpcMechanism("shm")
-public final class SharedMemoryComponent extends DelegatingProvider<SharedMemoryService> {
-
-    private final SharedMemoryMechanism mechanism;
-    private final String root;
-
+public final class SharedMemoryComponent extends MechanismComponent<SharedMemoryService, SharedMemoryMechanism> {
     /** Starts the mechanism. */
     @Activate
     public SharedMemoryComponent(BundleContext context, Map<String, Object> config) {
-        this(new SharedMemoryMechanism(PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config)),
-                context.getProperty(IpcEnvironment.ROOT_PROPERTY));
-        publish(context, config);
-    }
-
-    private SharedMemoryComponent(SharedMemoryMechanism mechanism, String root) {
-        super(mechanism);
-        this.mechanism = mechanism;
-        this.root = root;
-    }
-
-    @Modified
-    void modified(Map<String, Object> config) {
-        mechanism.environment(PlatformConfiguration.environment(root, config));
-    }
-
-    @Deactivate
-    void deactivate() {
-        withdraw();
-        mechanism.close();
+        super(context, config, SharedMemoryMechanism::new);
     }
 }

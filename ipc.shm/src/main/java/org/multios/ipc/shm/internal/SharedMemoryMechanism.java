@@ -23,12 +23,13 @@ import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ObjectOwners;
+import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
-import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.MechanismProvider;
 
 /**
  * The shared memory mechanism, plain Java: named segments are files under
@@ -36,7 +37,7 @@ import org.multios.ipc.spi.MechanismProvider;
  * {@link SharedMemoryService} bound to it. Used by the OSGi component and by the plain-Java
  * bootstrap alike.
  */
-public final class SharedMemoryMechanism implements MechanismProvider<SharedMemoryService> {
+public final class SharedMemoryMechanism implements ConfigurableMechanism<SharedMemoryService> {
     /** Test hook step: a create (inside its session) is about to make its segment's file. */
     static final int STEP_CREATING = 1;
     /** Test hook step: {@code collectStale} judged a segment stale and is about to remove it. */
@@ -227,7 +228,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
         Segment segment = attach(name, opened);
         CallerContext caller = session.caller();
         Grant grant = caller.authorize(ObjectType.SHARED_MEMORY, name,
-                ObjectDirectory.permissionsOf(opened), Rights.READ);
+                ObjectOwners.permissionsOf(opened), Rights.READ);
         if (size != ANY_SIZE && segment.size() != size) {
             throw CreateRule.mismatch("shared memory '" + name + "'", "size", segment.size(), size);
         }
@@ -263,7 +264,7 @@ public final class SharedMemoryMechanism implements MechanismProvider<SharedMemo
             throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
                     + SegmentDescriptor.DATA_OFFSET);
         }
-        IpcProcess creator = ObjectDirectory.creatorOf(opened, ObjectDirectory.permissionsOf(opened));
+        IpcProcess creator = ObjectOwners.creatorOf(opened, ObjectOwners.permissionsOf(opened));
         return new Segment(opened.inode(), name, region, header.dataLength(), directory, opened.attributes().fileKey(),
                 creator, null, () -> { });
     }

@@ -18,8 +18,7 @@ import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.MechanismProvider;
-import org.multios.ipc.spi.PlatformConfiguration;
+import org.multios.ipc.spi.ConfigurableMechanism;
 
 /**
  * What the synchronization mechanisms share: the object store, a session per caller, and
@@ -27,7 +26,7 @@ import org.multios.ipc.spi.PlatformConfiguration;
  *
  * @param <S> the API service type
  */
-abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
+abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
     final SyncStore store;
     private final Set<ObjectType> types;
     private final Map<CallerContext, SyncSession> sessions = new ConcurrentHashMap<>();
@@ -53,12 +52,9 @@ abstract class SyncMechanismBase<S> implements MechanismProvider<S> {
         this.environment = changed;
     }
 
-    /**
-     * Applies the platform default wait strategy (PID {@value PlatformConfiguration#WAIT_PID}) to
-     * objects created from now on without a strategy of their own.
-     */
-    public void configure(Map<String, ?> config) {
-        this.defaultWaitStrategy = PlatformConfiguration.waitStrategy(config);
+    @Override
+    public void defaultWaitStrategy(WaitStrategy strategy) {
+        this.defaultWaitStrategy = strategy;
     }
 
     /** Writes an object's own wait strategy over the platform default, if it has one. */

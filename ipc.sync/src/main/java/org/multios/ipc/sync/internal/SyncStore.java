@@ -24,6 +24,7 @@ import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
+import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
@@ -125,7 +126,7 @@ final class SyncStore {
         ObjectDirectory.Opened opened = dir.open(name, SyncDescriptor.FILE_LENGTH);
         String what = type.label() + " '" + name + "'";
         verified(opened, type, opened.region().length(), what);
-        Permissions permissions = ObjectDirectory.permissionsOf(opened);
+        Permissions permissions = ObjectOwners.permissionsOf(opened);
         Grant grant = caller.authorize(type, name, permissions, requested);
         if (grant.rights() == Rights.NONE) {
             String operation = type == ObjectType.MUTEX ? "write to" : "read from";
@@ -140,7 +141,7 @@ final class SyncStore {
         }
         options.check(opened.region(), what); // after access is granted: its options are no secret then
         return new Attached(new SyncObject(type, opened.inode(), name, opened.region(), dir,
-                ObjectDirectory.creatorOf(opened, permissions), null), grant);
+                ObjectOwners.creatorOf(opened, permissions), null), grant);
     }
 
     /**
@@ -155,7 +156,7 @@ final class SyncStore {
             ToLongFunction<MappedRegion> capacity) {
         verified(copy, type, copy.attributes().size(), type.label() + " '" + name + "'");
         SyncObject object = new SyncObject(type, copy.inode(), name, copy.region(), dir,
-                ObjectDirectory.creatorOf(copy, ObjectDirectory.permissionsOf(copy)), null);
+                ObjectOwners.creatorOf(copy, ObjectOwners.permissionsOf(copy)), null);
         return object.info(capacity.applyAsLong(copy.region()));
     }
 
