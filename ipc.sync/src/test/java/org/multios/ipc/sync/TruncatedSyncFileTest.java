@@ -162,6 +162,24 @@ class TruncatedSyncFileTest {
 
         assertCorrupted(locked);
         assertThat(other.isClosed()).isTrue();
+        // the watch read the cut-off lock word for the sleeping locker (is its holder dead?): the
+        // fault, delivered to the watch's thread, must not have ended it
+        assertThat(Thread.getAllStackTraces().keySet()).as("the mechanism's sleeper watch is still running")
+                .anyMatch(w -> w.getName().equals("ipc-sleepers-sync") && w.isAlive());
+        Semaphore empty = sync.createSemaphore("empty", SemaphoreOptions.of(0), 0600);
+        CompletableFuture<Void> acquired = new CompletableFuture<>();
+        Thread waiter = BlockedCalls.start("acquirer", acquired, () -> {
+            empty.acquire(Duration.ofSeconds(40));
+            return null;
+        });
+        KernelSleep.awaitAsleep(waiter, -1);
+        waiter.interrupt();
+        try {
+            throw new AssertionError("expected INTERRUPTED, got " + acquired.get(20, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
+                    x -> assertThat(x.error()).as(x.getMessage()).isEqualTo(IpcError.INTERRUPTED));
+        }
     }
 
     /** Waits (at most 20 s) for a blocked call to end and asserts that it failed with CORRUPTED. */

@@ -21,7 +21,9 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.bench.BenchRoot;
+import org.multios.ipc.bench.queue.DurableQueueAppend;
 import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.channels.queue.MessageQueueMechanism;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.mqtt.internal.MqttBridge;
 import org.multios.ipc.mqtt.test.Mosquitto;
@@ -83,6 +85,7 @@ public class MqttThroughput {
     @State(Scope.Thread)
     public static class Bridged {
         BenchRoot root;
+        Path durable;
         IpcContext ipc;
         MessageQueue source;
         MqttBridge bridge;
@@ -91,7 +94,13 @@ public class MqttThroughput {
         @Setup(Level.Trial)
         public void start(Broker broker) {
             root = new BenchRoot();
-            ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
+            durable = DurableQueueAppend.diskDirectory(); // the bridge's store: not the working directory's
+            System.setProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY, durable.toString());
+            try {
+                ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
+            } finally {
+                System.clearProperty(MessageQueueMechanism.DURABLE_ROOT_PROPERTY);
+            }
             MessageQueueService queues = ipc.service(MessageQueueService.class);
             source = queues.create("bench-out", QueueOptions.of(SIZE, 256));
             bridge = MqttBridge.start(Map.of("broker.uri", broker.mosquitto.tcpUri(), "client.id", "bench-bridge",
@@ -106,6 +115,7 @@ public class MqttThroughput {
             source.close();
             ipc.close();
             root.close();
+            DurableQueueAppend.delete(durable);
         }
     }
 

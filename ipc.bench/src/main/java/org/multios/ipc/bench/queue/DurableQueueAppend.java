@@ -71,8 +71,8 @@ public class DurableQueueAppend {
     /** Messages the project's queue holds. */
     static final int QUEUE_MESSAGES = 256;
 
-    /** A fresh directory on disk for one trial, removed afterwards. */
-    static Path diskDirectory() {
+    /** A fresh directory on disk for one trial, removed afterwards ({@link #delete}). */
+    public static Path diskDirectory() {
         try {
             return Files.createTempDirectory("ipc-durable-bench-");
         } catch (IOException e) {
@@ -80,7 +80,8 @@ public class DurableQueueAppend {
         }
     }
 
-    static void delete(Path dir) {
+    /** Removes a directory and everything in it; nothing for null. */
+    public static void delete(Path dir) {
         if (dir == null) {
             return;
         }

@@ -20,8 +20,8 @@ import org.multios.ipc.spi.GuardedHandle;
 /**
  * What every operation of a {@link RingPort} checks, and how its waits sleep, in one place: the
  * argument checks, {@link MessagePort}'s timeout rule ({@link #deadline}), the checks of each
- * pass of a wait, the sleep of one slice on a ring's futex, the object's limits, and the gate
- * that {@link InPlacePort} borrows. A subclass says where statistics go and what the object's
+ * pass of a wait, a sleep on a ring's futex (through the mechanism's watch), the object's
+ * limits, and the gate that {@link InPlacePort} borrows. A subclass says where statistics go and what the object's
  * limits and peer are.
  */
 public abstract class PortRules extends GuardedHandle implements PortGate, Waiting {
@@ -181,9 +181,9 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
         }
         slice = Math.min(remaining, slice);
         if (forMessage) {
-            inbound.signals().awaitMessage(sleepers(), sequence, slice);
+            inbound.signals().awaitMessage(sleepers(), sequence, slice, inbound::sweepForSleepers);
         } else {
-            outbound.signals().awaitSpace(sleepers(), sequence, slice);
+            outbound.signals().awaitSpace(sleepers(), sequence, slice, outbound::sweepForSleepers);
         }
         return true;
     }

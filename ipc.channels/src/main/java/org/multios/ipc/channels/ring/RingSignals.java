@@ -2,6 +2,8 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
+import java.util.function.BooleanSupplier;
+
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.SleeperWatch;
@@ -94,27 +96,23 @@ public final class RingSignals {
 
     /**
      * Sleeps in the kernel while the available sequence is {@code sequence}, at most
-     * {@code nanos}, through {@code watch} (which wakes it once the thread is interrupted); the
-     * caller counted itself in with {@link #receiversSleeping(int)}.
+     * {@code nanos}, through {@code watch}, which wakes it once the thread is interrupted and
+     * calls {@code sweep} at each of its checks; the caller counted itself in with
+     * {@link #receiversSleeping(int)}. Whatever else ends a wait (closing, revocation, an end
+     * closed for good, a message or space that a sweep recovers) bumps a sequence and wakes
+     * through it, so its wake-up cannot fall before the sleep.
      *
+     * @param sweep looks for slots and messages of dead processes while this thread sleeps
+     *              ({@link SlotRecovery#sweepForSleepers}); never asks for a wake of its own
      * @return as {@link Futex#await}
      */
-    public int awaitMessage(SleeperWatch watch, int sequence, long nanos) {
-        return watch.await(region, available, sequence, nanos, RingSignals::noOtherReason);
+    public int awaitMessage(SleeperWatch watch, int sequence, long nanos, BooleanSupplier sweep) {
+        return watch.await(region, available, sequence, nanos, sweep);
     }
 
     /** Sleeps while the space sequence is {@code sequence}, at most {@code nanos}, as {@link #awaitMessage}. */
-    public int awaitSpace(SleeperWatch watch, int sequence, long nanos) {
-        return watch.await(region, space, sequence, nanos, RingSignals::noOtherReason);
-    }
-
-    /**
-     * The watch wakes a ring's sleeper for interruption only: whatever else ends a wait (closing,
-     * revocation, an end closed for good) goes through {@link #wakeAll()}, which bumps the
-     * sequences, so its wake-up cannot fall before the sleep.
-     */
-    private static boolean noOtherReason() {
-        return false;
+    public int awaitSpace(SleeperWatch watch, int sequence, long nanos, BooleanSupplier sweep) {
+        return watch.await(region, space, sequence, nanos, sweep);
     }
 
     /**

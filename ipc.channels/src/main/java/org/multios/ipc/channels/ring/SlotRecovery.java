@@ -258,4 +258,17 @@ abstract class SlotRecovery extends ByteBudget {
             recover();
         }
     }
+
+    /**
+     * For the {@link org.multios.ipc.core.mapped.SleeperWatch} of a thread asleep on this ring, at
+     * each of its checks: sweeps when due, so that the slots and messages of a process that died
+     * while this ring's senders and receivers slept come back within a check (the recovery
+     * signals the space or message it frees, which wakes whom it concerns).
+     *
+     * @return false: the sleeper need not be woken for the sweep itself
+     */
+    public final boolean sweepForSleepers() {
+        sweepIfDue();
+        return false;
+    }
 }

@@ -14,15 +14,18 @@ import java.util.function.BooleanSupplier;
  * reason to stop that is only a flag (the handle closed, its grant revoked, a mutex holder that
  * died) wakes nobody by itself. Closing and revoking wake their sleepers directly
  * ({@code Futex.wake}); this watch is what bounds the rest: every {@link #CHECK_NANOS} it asks
- * each registered sleeper whether its thread is interrupted or its reason to stop holds, and
- * futex-wakes the word of each that does, again at every check while it still sleeps (so a wake
+ * each registered sleeper whether its thread is interrupted or its reason to stop holds (a
+ * mutex locker's: its holder died; a ring's condition also sweeps for the slots of dead processes,
+ * which wakes through the ring), and futex-wakes the word of each that does, again at every check while it still sleeps (so a wake
  * that came just before the sleeper entered the kernel is repeated, never lost). One thread
  * wakes ten times a second however many threads sleep, instead of every sleeper waking ten times
  * a second; with no sleeper at a check it parks until the next one registers.
  *
  * <p>Owned by a mechanism instance (no static state): started at its first sleeper, stopped by
  * {@link #close()} with its owner; waits after that sleep in slices of {@link #CHECK_NANOS}, as
- * before the watch existed.
+ * before the watch existed. Nothing a stop condition meets ends the watch (a fault of a mapped
+ * read that another process truncated is delivered to the watch's thread, late); should its
+ * thread end anyway, the next sleeper starts another.
  */
 public final class SleeperWatch implements AutoCloseable {
     /** How often the watch looks at its sleepers: the bound on noticing an interrupt. */
@@ -42,6 +45,7 @@ public final class SleeperWatch implements AutoCloseable {
     private volatile boolean idle;
     private volatile boolean closed;
     private volatile long checks;
+    private volatile long failures;
 
     /** @param name what the watch's thread is named after: {@code ipc-sleepers-<name>} */
     public SleeperWatch(String name) {
@@ -59,7 +63,7 @@ public final class SleeperWatch implements AutoCloseable {
         }
         Sleeper s = enter(region, offset, stop);
         try {
-            return Futex.await(region, offset, expected, timeoutNanos);
+            return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
         } finally {
             sleepers.remove(s);
         }
@@ -76,7 +80,8 @@ public final class SleeperWatch implements AutoCloseable {
         }
         Sleeper s = enter(regions[0], offsets[0], stop);
         try {
-            return Futex.awaitAny(regions, offsets, expected, timeoutNanos);
+            return Futex.awaitAny(regions, offsets, expected,
+                    closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
         } finally {
             sleepers.remove(s);
         }
@@ -86,7 +91,7 @@ public final class SleeperWatch implements AutoCloseable {
         Sleeper s = new Sleeper(Thread.currentThread(), region, offset, stop);
         sleepers.add(s);
         Thread t = thread;
-        if (t == null) {
+        if (t == null || !t.isAlive()) {
             start();
         } else if (idle) {
             LockSupport.unpark(t);
@@ -94,9 +99,15 @@ public final class SleeperWatch implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Starts the watch's thread, or a new one if it died: a thread of its own group, with no
+     * context class loader or inherited thread-locals of the caller that happened to sleep first.
+     */
     private synchronized void start() {
-        if (thread == null && !closed) {
-            Thread t = new Thread(this::watch, threadName);
+        Thread running = thread;
+        if ((running == null || !running.isAlive()) && !closed) {
+            Thread t = new Thread(null, this::watch, threadName, 0, false);
+            t.setContextClassLoader(null);
             t.setDaemon(true);
             thread = t;
             t.start();
@@ -105,21 +116,32 @@ public final class SleeperWatch implements AutoCloseable {
 
     private void watch() {
         while (!closed) {
-            if (sleepers.isEmpty()) {
-                idle = true; // before the second look: a sleeper that registers now unparks us
-                if (sleepers.isEmpty() && !closed) {
-                    LockSupport.park(this);
-                }
-                idle = false;
+            try {
+                check();
+            } catch (RuntimeException | Error e) {
+                // HotSpot delivers the fault of a mapped read late, at the thread's next call into
+                // the VM: a stop condition read a word another process cut off by truncating its
+                // file. The sleeper meets its own fault when it wakes; the watch goes on.
+                failures++;
             }
-            LockSupport.parkNanos(this, CHECK_NANOS);
-            for (Sleeper s : sleepers) {
-                if (s.mustWake()) {
-                    Futex.wake(s.region, s.offset, Integer.MAX_VALUE);
-                }
-            }
-            checks++; // only this thread writes it
         }
+    }
+
+    private void check() {
+        if (sleepers.isEmpty()) {
+            idle = true; // before the second look: a sleeper that registers now unparks us
+            if (sleepers.isEmpty() && !closed) {
+                LockSupport.park(this);
+            }
+            idle = false;
+        }
+        LockSupport.parkNanos(this, CHECK_NANOS);
+        for (Sleeper s : sleepers) {
+            if (s.mustWake()) {
+                Futex.wake(s.region, s.offset, Integer.MAX_VALUE);
+            }
+        }
+        checks++; // only this thread writes it
     }
 
     /** How many threads sleep registered now (tests, statistics). */
@@ -130,6 +152,17 @@ public final class SleeperWatch implements AutoCloseable {
     /** How many checks the watch has made (tests: a check passed after a sleeper registered). */
     public long checks() {
         return checks;
+    }
+
+    /** How many checks ended in an exception or error the watch survived (tests, statistics). */
+    public long failures() {
+        return failures;
+    }
+
+    /** Whether the watch's thread runs (tests: it survived what it met). */
+    public boolean isWatching() {
+        Thread t = thread;
+        return t != null && t.isAlive();
     }
 
     /** Stops the watch's thread and waits for it; later waits sleep in slices. */

@@ -319,7 +319,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             if (mustStop()) {
                 return true;
             }
-            long w = region.getLongVolatile(LOCK_WORD);
+            long w = MappedFault.passed(region.getLongVolatile(LOCK_WORD)); // a fault surfaces here, not later
             if (w != 0 && liveness.isOwnerDead(w, home)) {
                 found = true;
             }

@@ -44,7 +44,7 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
         this.store = new SyncStore(environment, () -> this.environment, () -> this.defaultWaitStrategy, types);
         var self = LocalIdentity.currentProcess();
         this.lister = PosixCaller.unlimited(self);
-        this.sleepers = new SleeperWatch(types.iterator().next().label());
+        this.sleepers = new SleeperWatch(types.size() == 1 ? types.iterator().next().label() : "sync");
     }
 
     /** Applies changed limits to later operations. */
