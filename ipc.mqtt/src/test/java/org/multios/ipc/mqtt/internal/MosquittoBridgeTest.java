@@ -80,8 +80,10 @@ class MosquittoBridgeTest extends BridgeTestSupport {
         assertThat(receive(in)).isEqualTo("from-tool@7");
         assertThat(receive(in)).isEqualTo("no-priority@0");
         // a message counts as sent when the broker's acknowledgement reaches the bridge, which may
-        // come after mosquitto_sub printed it
-        BridgeStatus s = await(bridge, st -> st.sent() >= 2, 20, "both messages acknowledged");
+        // come after mosquitto_sub printed it, and as received once its delivery returned, which may
+        // come after the receiver here took it
+        BridgeStatus s = await(bridge, st -> st.sent() >= 2 && st.received() >= 2, 20,
+                "both messages acknowledged and both inbound counted");
         assertThat(s.sent()).isEqualTo(2);
         assertThat(s.received()).isEqualTo(2);
         assertThat(s.dropped()).isZero();
@@ -229,7 +231,9 @@ class MosquittoBridgeTest extends BridgeTestSupport {
                 "x".repeat(256));
         assertThat(receive(plain)).isEqualTo("no-claim@0");
         assertThat(receive(plain)).as("delivered where no envelope is asked for").isEqualTo("long-claim@0");
-        BridgeStatus s = await(b, st -> st.malformed() == 1, 20, "the over-long claim counted");
+        // counted once its delivery returned, which may come after the receiver here took it
+        BridgeStatus s = await(b, st -> st.malformed() == 1 && st.received() >= 7, 20,
+                "the over-long claim and every delivery counted");
         assertThat(s.received()).isEqualTo(7);
         assertThat(in.tryReceive(new byte[100], 0, 100, null)).isEqualTo(-1);
     }
