@@ -3,7 +3,6 @@ package org.multios.ipc.sync.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.multios.ipc.spi.BlockedCalls.start;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,14 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
@@ -40,40 +35,10 @@ import org.multios.ipc.sync.SyncService;
  * test's timeout: a waiter that noticed these only between slices would hang past it.
  */
 @Timeout(60)
-class SleeperWatchTest {
+class SleeperWatchTest extends TwoCallersSupport {
     private static final long HOUR = TimeUnit.HOURS.toNanos(1);
 
-    @TempDir
-    Path root;
-
-    private SyncMechanism sync;
-    private EventMechanism events;
     private final RecordingCaller waiterCaller = RecordingCaller.osUser(1);
-    private final RecordingCaller peer = RecordingCaller.osUser(2);
-
-    private SyncService sync(RecordingCaller caller) {
-        if (sync == null) {
-            sync = new SyncMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
-        }
-        return sync.bind(caller);
-    }
-
-    private EventService events(RecordingCaller caller) {
-        if (events == null) {
-            events = new EventMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
-        }
-        return events.bind(caller);
-    }
-
-    @AfterEach
-    void closeMechanisms() {
-        if (sync != null) {
-            sync.close();
-        }
-        if (events != null) {
-            events.close();
-        }
-    }
 
     @Test
     void anAcquireAsleepInTheKernelEndsWhenItsThreadIsInterrupted() throws Exception {
@@ -194,7 +159,7 @@ class SleeperWatchTest {
         });
         KernelSleep.awaitAsleep(waiter, waiting.region.address(SyncDescriptor.STATE));
 
-        sync.releasing(); // the framework's call before it releases the callers of a departing bundle
+        syncMechanism().releasing(); // the framework's call before it releases the callers of a departing bundle
         assertFails(got, IpcError.CLOSED);
     }
 

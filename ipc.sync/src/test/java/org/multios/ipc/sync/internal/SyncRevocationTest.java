@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.multios.ipc.spi.BlockedCalls.assertDenied;
 import static org.multios.ipc.spi.BlockedCalls.start;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
@@ -43,40 +38,10 @@ import org.multios.ipc.spi.StepPause;
  * the revocation ends before the revocation returns.
  */
 @Timeout(60)
-class SyncRevocationTest {
+class SyncRevocationTest extends TwoCallersSupport {
     private static final long HOUR = TimeUnit.HOURS.toNanos(1);
 
-    @TempDir
-    Path root;
-
-    private SyncMechanism sync;
-    private EventMechanism events;
     private final RecordingCaller victim = RecordingCaller.osUser(1);
-    private final RecordingCaller peer = RecordingCaller.osUser(2);
-
-    private SyncService sync(RecordingCaller caller) {
-        if (sync == null) {
-            sync = new SyncMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
-        }
-        return sync.bind(caller);
-    }
-
-    private EventService events(RecordingCaller caller) {
-        if (events == null) {
-            events = new EventMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
-        }
-        return events.bind(caller);
-    }
-
-    @AfterEach
-    void closeMechanisms() {
-        if (sync != null) {
-            sync.close();
-        }
-        if (events != null) {
-            events.close();
-        }
-    }
 
     @Test
     void aBlockedAcquireFailsAtRevokeAndThePermitPostedAfterStays() throws Exception {
