@@ -45,7 +45,6 @@ public final class SleeperWatch implements AutoCloseable {
     private volatile boolean idle;
     private volatile boolean closed;
     private volatile long checks;
-    private volatile long failures;
 
     /** @param name what the watch's thread is named after: {@code ipc-sleepers-<name>} */
     public SleeperWatch(String name) {
@@ -122,7 +121,6 @@ public final class SleeperWatch implements AutoCloseable {
                 // HotSpot delivers the fault of a mapped read late, at the thread's next call into
                 // the VM: a stop condition read a word another process cut off by truncating its
                 // file. The sleeper meets its own fault when it wakes; the watch goes on.
-                failures++;
             }
         }
     }
@@ -152,17 +150,6 @@ public final class SleeperWatch implements AutoCloseable {
     /** How many checks the watch has made (tests: a check passed after a sleeper registered). */
     public long checks() {
         return checks;
-    }
-
-    /** How many checks ended in an exception or error the watch survived (tests, statistics). */
-    public long failures() {
-        return failures;
-    }
-
-    /** Whether the watch's thread runs (tests: it survived what it met). */
-    public boolean isWatching() {
-        Thread t = thread;
-        return t != null && t.isAlive();
     }
 
     /** Stops the watch's thread and waits for it; later waits sleep in slices. */
