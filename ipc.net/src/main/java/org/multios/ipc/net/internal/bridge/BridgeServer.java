@@ -183,7 +183,8 @@ public final class BridgeServer implements Bridge, ClosingHandle {
 
     private void established(StreamConnection connection, CallerContext peer) {
         NetSettings settings = shared.settings();
-        BridgeConnection c = new BridgeConnection(this, connection, peer, this::execute, settings.requestsInFlight());
+        BridgeConnection c = new BridgeConnection(new PeerLink(this, connection, peer), this::execute,
+                settings.requestsInFlight());
         connections.add(c);
         OutputBudget budget = connection.outputBudget();
         long replyLimit = budget.budget() + (settings.requestsInFlight() + 1L)
