@@ -76,13 +76,9 @@ final class NetHandleOpener {
     }
 
     Listener listen(NetSession session, Endpoint endpoint, ListenOptions options) {
-        requireStream(endpoint, "listen on");
-        checkListenOptions(endpoint, options);
-        checkOpen(session);
-        checkListenerTransport(endpoint, "listener on");
+        Grant grant = listening(session, endpoint, options, "listen on", "listener on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
-        Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), permissions, Rights.READ_WRITE);
         BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), options.socketMode());
         StreamListener listener = new StreamListener(ids.incrementAndGet(), shared, bound, options, caller,
                 session.gate(), permissions, grant);
@@ -97,11 +93,9 @@ final class NetHandleOpener {
         }
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), "connection to " + endpoint);
         checkOpen(session);
-        CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(),
-                Permissions.of(caller.process(), 0600), Rights.READ_WRITE);
-        StreamConnection c = connector.connect(endpoint, addresses.address(endpoint), options, caller, session.gate(),
-                grant);
+        Grant grant = authorize(session, endpoint, 0600);
+        StreamConnection c = connector.connect(endpoint, addresses.address(endpoint), options, session.caller(),
+                session.gate(), grant);
         return session.track(c);
     }
 
@@ -114,21 +108,16 @@ final class NetHandleOpener {
         }
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxDatagramSize(), "UDP socket " + local);
         checkOpen(session);
-        CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.ENDPOINT, local.toString(), Permissions.of(caller.process(), 0600),
-                Rights.READ_WRITE);
-        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), local, options, caller, session.gate(), grant);
+        Grant grant = authorize(session, local, 0600);
+        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), local, options, session.caller(), session.gate(),
+                grant);
         return session.track(udp);
     }
 
     Bridge export(NetSession session, ObjectType type, String name, Endpoint endpoint, ListenOptions options) {
-        requireStream(endpoint, "export on");
-        checkListenOptions(endpoint, options);
-        checkOpen(session);
-        checkListenerTransport(endpoint, "bridge on");
+        Grant grant = listening(session, endpoint, options, "export on", "bridge on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
-        Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), permissions, Rights.READ_WRITE);
         BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
                 session.gate(), shared, () -> BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true),
                         options.socketMode()), options, permissions, grant);
@@ -150,12 +139,32 @@ final class NetHandleOpener {
             BiFunction<SocketAddress, Grant, T> open) {
         requireStream(bridge, "open a remote object on");
         checkOpen(session);
-        CallerContext caller = session.caller();
-        Grant grant = caller.authorize(ObjectType.ENDPOINT, bridge.toString(), Permissions.of(caller.process(), 0600),
-                Rights.READ_WRITE);
-        T handle = open.apply(addresses.address(bridge), grant);
+        T handle = open.apply(addresses.address(bridge), authorize(session, bridge, 0600));
         session.track((ClosingHandle) handle);
         return handle;
+    }
+
+    /**
+     * The checks of an endpoint to listen on (a listener's or a bridge's), in their order, then
+     * its grant.
+     *
+     * @param operation what refusals of the endpoint name: {@code listen on}
+     * @param what      what refusals of plaintext name: {@code listener on}
+     */
+    private Grant listening(NetSession session, Endpoint endpoint, ListenOptions options, String operation,
+            String what) {
+        requireStream(endpoint, operation);
+        checkListenOptions(endpoint, options);
+        checkOpen(session);
+        checkListenerTransport(endpoint, what);
+        return authorize(session, endpoint, options.socketMode());
+    }
+
+    /** The caller's grant on {@code endpoint} with the given socket mode, by its policy. */
+    private static Grant authorize(NetSession session, Endpoint endpoint, int mode) {
+        CallerContext caller = session.caller();
+        return caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), Permissions.of(caller.process(), mode),
+                Rights.READ_WRITE);
     }
 
     private void checkListenOptions(Endpoint endpoint, ListenOptions options) {

@@ -107,7 +107,7 @@ final class BridgeClient {
             if (f != null) {
                 return f;
             }
-            gaveUp = reply.refusal() != null ? reply.refusal() : IpcException.timeout("get the bridge's reply", object);
+            gaveUp = reply.refusal != null ? reply.refusal : IpcException.timeout("get the bridge's reply", object);
         } catch (InterruptedException e) {
             gaveUp = IpcException.interrupted("wait for the bridge's reply", object);
         } catch (IpcException ended) {

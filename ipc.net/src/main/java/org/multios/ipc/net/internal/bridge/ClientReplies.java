@@ -77,7 +77,7 @@ final class ClientReplies {
         }
         List<PendingReply> receives = new ArrayList<>();
         pending.forEach((id, p) -> {
-            if (p.isReceive()) {
+            if (p.receive) {
                 cancel(id);
                 receives.add(p);
             }
@@ -131,7 +131,7 @@ final class ClientReplies {
             synchronized (orphans) { // with close: an orphan is kept before the drain, or not at all
                 kept = waiter.complete(reply, closing ? null : orphans);
             }
-            if (kept && waiter.isReceive() && Replies.isMessage(reply)) {
+            if (kept && waiter.receive && Replies.isMessage(reply)) {
                 acknowledge(id);
             }
         }

@@ -15,7 +15,8 @@ import org.multios.ipc.net.internal.wire.Frame;
  * that gave up may abandon it, so that a late message goes to the next receive instead.
  */
 final class PendingReply {
-    private final boolean receive;
+    /** Whether the request is a RECEIVE. */
+    final boolean receive;
     /** What let the request through: checked again when {@link #wake woken}. */
     private final TransferGate gate;
     private Frame reply;
@@ -24,21 +25,11 @@ final class PendingReply {
     private boolean answered;
     private boolean woken;
     /** Why the gate refused the waiting caller once woken; null if it did not. */
-    private volatile IpcException refusal;
+    volatile IpcException refusal;
 
     PendingReply(boolean receive, TransferGate gate) {
         this.receive = receive;
         this.gate = gate;
-    }
-
-    /** Whether the request is a RECEIVE. */
-    boolean isReceive() {
-        return receive;
-    }
-
-    /** Why the gate refused the waiting caller once woken; null if it did not. */
-    IpcException refusal() {
-        return refusal;
     }
 
     /** Makes the waiting caller check its gate again (the handle's grant was revoked). */
