@@ -205,10 +205,7 @@ final class BridgeConnection {
             reply = afterOperation(r, reply, e);
         }
         if (reply.carriesMessage() && r.isCancelled()) {
-            messageReplies.putBack(reply.frame());
-            if (reply.custody() != null) {
-                reply.custody().unreserve();
-            }
+            messageReplies.withdraw(reply);
             reply = BridgeReply.cancelled(id);
         }
         answer(r, reply);
@@ -228,10 +225,7 @@ final class BridgeConnection {
             operations.closePort();
         }
         if (reply.carriesMessage()) {
-            messageReplies.putBack(reply.frame());
-            if (reply.custody() != null) {
-                reply.custody().unreserve();
-            }
+            messageReplies.withdraw(reply);
         }
         return BridgeReply.error(r.id(), why, 0, 0);
     }
