@@ -164,7 +164,7 @@ class NetHandleGuardTest extends NetTestSupport {
             CompletableFuture<Integer> result = new CompletableFuture<>();
             Thread waiter = start("remote-receive-waiter", result,
                     () -> remote.receive(new byte[16], 0, 16, new MessageInfo()));
-            awaitWaitingIn(waiter, "BridgeClient$PendingReply", "await");
+            awaitWaitingIn(waiter, ".PendingReply", "await");
 
             owner.revokeAll();
 

@@ -11,9 +11,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.net.internal.stream.OutputBudget;
-import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.wire.Frame;
-import org.multios.ipc.spi.CallerContext;
 
 /**
  * One remote peer's use of a bridge: its connection, the handle it opened as itself (its own
@@ -33,9 +31,7 @@ import org.multios.ipc.spi.CallerContext;
  * closes. The requests themselves run in {@link BridgeOperations}.
  */
 final class BridgeConnection {
-    private final BridgeServer bridge;
-    private final StreamConnection connection;
-    private final CallerContext peer;
+    private final PeerLink link;
     private final Executor workers;
     private final SerialLane ordered;
     private final int maxInFlight;
@@ -51,17 +47,14 @@ final class BridgeConnection {
      *
      * @param maxInFlight requests that may run at once; more are answered LIMIT_EXCEEDED
      */
-    BridgeConnection(BridgeServer bridge, StreamConnection connection, CallerContext peer, Executor workers,
-            int maxInFlight) {
-        this.bridge = bridge;
-        this.connection = connection;
-        this.peer = peer;
+    BridgeConnection(PeerLink link, Executor workers, int maxInFlight) {
+        this.link = link;
         this.workers = workers;
         this.ordered = new SerialLane(workers);
         this.maxInFlight = maxInFlight;
-        this.operations = new BridgeOperations(this, bridge, connection, peer, faults);
-        this.messageReplies = new MessageReplies(bridge, operations::side);
-        connection.trackDelivery(messageReplies);
+        this.operations = new BridgeOperations(this, link, faults);
+        this.messageReplies = new MessageReplies(link.bridge(), operations::side);
+        link.connection().trackDelivery(messageReplies);
     }
 
     /**
@@ -71,15 +64,15 @@ final class BridgeConnection {
     void request(Frame frame) {
         int id = Replies.id(frame);
         if (frame.payload().length < ARGS_OFFSET) {
-            connection.close();
+            link.connection().close();
             return;
         }
         if (frame.type() == OP_CANCEL) {
             BridgeRequest r = inFlight.get(id);
             if (r != null) {
-                bridge.hooks().cancelling(id);
+                link.bridge().hooks().cancelling(id);
                 r.cancel();
-                bridge.hooks().cancelled(id);
+                link.bridge().hooks().cancelled(id);
             }
             return;
         }
@@ -89,9 +82,9 @@ final class BridgeConnection {
                 || (frame.type() == OP_RECEIVE && s != null && s.holds(id))) {
             return;
         }
-        BridgeRequest r = new BridgeRequest(id, frame);
+        BridgeRequest r = new BridgeRequest(frame);
         if (inFlight.size() >= maxInFlight) {
-            reply(BridgeReply.error(id, new IpcException(IpcError.LIMIT_EXCEEDED, bridge + " runs at most "
+            reply(BridgeReply.error(id, new IpcException(IpcError.LIMIT_EXCEEDED, link.bridge() + " runs at most "
                     + maxInFlight + " requests of one connection at once; wait for a reply, then try again"), 0, 0)
                     .frame());
             return;
@@ -104,7 +97,7 @@ final class BridgeConnection {
                 ordered.add(() -> run(r));
             }
         } catch (RejectedExecutionException busy) {
-            answer(r, BridgeReply.error(id, new IpcException(IpcError.LIMIT_EXCEEDED, bridge
+            answer(r, BridgeReply.error(id, new IpcException(IpcError.LIMIT_EXCEEDED, link.bridge()
                     + " is serving its maximum of requests at once; try again"), 0, 0));
         }
     }
@@ -112,14 +105,14 @@ final class BridgeConnection {
     /** Sends a reply that carries no message; a peer that left gets none. */
     private void reply(Frame frame) {
         try {
-            connection.reply(frame.type(), frame.priority(), frame.payload());
+            link.connection().reply(frame.type(), frame.priority(), frame.payload());
         } catch (IpcException gone) {
             // the peer left or was dropped; nobody waits for the answer
         }
     }
 
     OutputBudget outputBudget() {
-        return connection.outputBudget();
+        return link.connection().outputBudget();
     }
 
     /** Whether a request of the peer is running (the connection is not idle then). */
@@ -130,7 +123,7 @@ final class BridgeConnection {
     /** The peer said BYE (reactor thread): finish without waiting, flush, then close. */
     void peerSaidBye() {
         draining = true;
-        bridge.hooks().peerBye();
+        link.bridge().hooks().peerBye();
         inFlight.values().forEach(BridgeRequest::interrupt);
         closeIfDrained();
     }
@@ -142,7 +135,7 @@ final class BridgeConnection {
 
     private void closeIfDrained() {
         if (draining && inFlight.isEmpty()) {
-            connection.close();
+            link.connection().close();
         }
     }
 
@@ -150,18 +143,18 @@ final class BridgeConnection {
     void ended() {
         BridgeSession s = operations.session();
         if (s != null) {
-            bridge.sessions().detach(s, this);
+            link.bridge().sessions().detach(s, this);
         }
-        bridge.release(peer);
+        link.bridge().release(link.peer());
     }
 
     void close() {
-        connection.close();
+        link.connection().close();
     }
 
     /** Breaks the peer's connection off with an error it is told of. */
     void refuse(IpcError error, String reason) {
-        connection.refuse(error, reason);
+        link.connection().refuse(error, reason);
     }
 
     /** Runs a request on a worker; an Error that reaches the worker ends there ({@link #faulted}). */
@@ -194,7 +187,7 @@ final class BridgeConnection {
             return;
         }
         inFlight.remove(r.id());
-        connection.refuse(why.error(), why.getMessage());
+        link.connection().refuse(why.error(), why.getMessage());
     }
 
     private void serve(BridgeRequest r) {
@@ -207,15 +200,12 @@ final class BridgeConnection {
         }
         BridgeReply reply = operations.run(r);
         try {
-            bridge.hooks().beforeReply(frame.type(), id);
+            link.bridge().hooks().beforeReply(frame.type(), id);
         } catch (Error e) {
             reply = afterOperation(r, reply, e);
         }
         if (reply.carriesMessage() && r.isCancelled()) {
-            messageReplies.putBack(reply.frame());
-            if (reply.custody() != null) {
-                reply.custody().unreserve();
-            }
+            messageReplies.withdraw(reply);
             reply = BridgeReply.cancelled(id);
         }
         answer(r, reply);
@@ -235,17 +225,15 @@ final class BridgeConnection {
             operations.closePort();
         }
         if (reply.carriesMessage()) {
-            messageReplies.putBack(reply.frame());
-            if (reply.custody() != null) {
-                reply.custody().unreserve();
-            }
+            messageReplies.withdraw(reply);
         }
         return BridgeReply.error(r.id(), why, 0, 0);
     }
 
     private String handleName() {
+        BridgeServer bridge = link.bridge();
         return bridge.exportedType().label() + " '" + bridge.exportedName() + "' (the handle of " + bridge + " for "
-                + peer.process() + ")";
+                + link.peer().process() + ")";
     }
 
     /** Sends a request's one reply; a message that cannot go out is put back. */
@@ -257,12 +245,12 @@ final class BridgeConnection {
         }
         answered.remember(r.id(), r.frame().type() == OP_RECEIVE ? null : frame);
         try {
-            connection.reply(frame.type(), frame.priority(), frame.payload());
+            link.connection().reply(frame.type(), frame.priority(), frame.payload());
         } catch (IpcException gone) {
             messageReplies.undelivered(frame);
         } finally {
             inFlight.remove(r.id());
-            bridge.hooks().replied(r.frame().type(), r.id());
+            link.bridge().hooks().replied(r.frame().type(), r.id());
             closeIfDrained();
         }
     }

@@ -16,7 +16,6 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
-import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.Waits;
 import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.queue.MessageQueue;
@@ -31,24 +30,19 @@ import org.multios.ipc.spi.MechanismProvider;
  */
 final class BridgeOperations {
     private final BridgeConnection owner;
-    private final BridgeServer bridge;
-    private final StreamConnection connection;
-    private final CallerContext peer;
+    private final PeerLink link;
     private final WorkerFaults faults;
     private final int maxRoom;
     private final SessionOperations sessions;
     private volatile MessagePort port;
     private volatile ChannelSide side;
 
-    BridgeOperations(BridgeConnection owner, BridgeServer bridge, StreamConnection connection, CallerContext peer,
-            WorkerFaults faults) {
+    BridgeOperations(BridgeConnection owner, PeerLink link, WorkerFaults faults) {
         this.owner = owner;
-        this.bridge = bridge;
-        this.connection = connection;
-        this.peer = peer;
+        this.link = link;
         this.faults = faults;
-        this.maxRoom = connection.maxFrameSize() - RECEIVE_REPLY_HEADER;
-        this.sessions = new SessionOperations(this, owner, bridge, connection, peer);
+        this.maxRoom = link.connection().maxFrameSize() - RECEIVE_REPLY_HEADER;
+        this.sessions = new SessionOperations(this, owner, link);
     }
 
     /** The channel side the peer opened (null for a queue or before OPEN). */
@@ -74,7 +68,7 @@ final class BridgeOperations {
         Frame frame = r.frame();
         int id = r.id();
         try {
-            bridge.hooks().beforeOperation(frame.type(), id);
+            link.bridge().hooks().beforeOperation(frame.type(), id);
             return operation(id, frame);
         } catch (IpcException e) {
             return BridgeReply.error(id, e, 0, 0);
@@ -124,8 +118,10 @@ final class BridgeOperations {
     /** Opens the object; returns the OK payload with {@code extra} bytes of room after OPEN's result. */
     ByteBuffer open(int id, ByteBuffer b, int extra) {
         if (port != null) {
-            throw new IpcException(IpcError.PROTOCOL_ERROR, "this connection already opened " + bridge.exportedName());
+            throw alreadyOpened();
         }
+        BridgeServer bridge = link.bridge();
+        CallerContext peer = link.peer();
         int kind = b.get(ARGS_OFFSET) & 0xFF;
         int side = b.get(ARGS_OFFSET + 1) & 0xFF;
         int rights = b.get(ARGS_OFFSET + 2) & 0xFF;
@@ -165,6 +161,12 @@ final class BridgeOperations {
         return ok.position(RESULT_OFFSET + OPEN_RESULT);
     }
 
+    /** The PROTOCOL_ERROR of a second OPEN on one connection. */
+    IpcException alreadyOpened() {
+        return new IpcException(IpcError.PROTOCOL_ERROR, "this connection already opened "
+                + link.bridge().exportedName());
+    }
+
     private BridgeReply send(int id, Frame frame, long wait) {
         MessagePort p = opened();
         byte[] b = frame.payload();
@@ -186,7 +188,7 @@ final class BridgeOperations {
         if (custody == null) {
             return receive(p, id, room, wait, null);
         }
-        custody.reserve(bridge.toString());
+        custody.reserve(link.bridge().toString());
         BridgeReply reply = null;
         try {
             reply = receive(p, id, room, wait, custody);

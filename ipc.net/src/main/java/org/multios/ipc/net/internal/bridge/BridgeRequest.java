@@ -17,9 +17,10 @@ final class BridgeRequest {
     private boolean cancelled;
     private boolean answered;
 
-    BridgeRequest(int id, Frame frame) {
-        this.id = id;
+    /** @param frame the request as it arrived; its id is read from it */
+    BridgeRequest(Frame frame) {
         this.frame = frame;
+        this.id = Replies.id(frame);
     }
 
     int id() {

@@ -33,8 +33,10 @@ final class ClientSession {
         this.reconnect = reconnect;
     }
 
-    int nextRequest() {
-        return requests.incrementAndGet();
+    /** A request's payload with {@code argBytes} after the header, its new id and {@code wait} filled in. */
+    ByteBuffer request(int argBytes, long wait) {
+        return ByteBuffer.allocate(BridgeDescriptor.ARGS_OFFSET + argBytes).putInt(requests.incrementAndGet())
+                .putLong(wait);
     }
 
     /** The client has the message of RECEIVE {@code request}; its ACK is not answered yet. */

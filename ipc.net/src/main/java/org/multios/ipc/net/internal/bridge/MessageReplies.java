@@ -57,8 +57,19 @@ final class MessageReplies implements FrameDelivery {
         }
     }
 
+    /**
+     * A reply carrying a message will not be sent (its request was cancelled or faulted): the
+     * message goes back to the object and the room it reserved in custody is freed.
+     */
+    void withdraw(BridgeReply reply) {
+        putBack(reply.frame());
+        if (reply.custody() != null) {
+            reply.custody().unreserve();
+        }
+    }
+
     /** A RECEIVE reply that will not reach the peer: its message goes back to the object. */
-    void putBack(Frame reply) {
+    private void putBack(Frame reply) {
         bridge.putBack(side.get(), reply);
     }
 }

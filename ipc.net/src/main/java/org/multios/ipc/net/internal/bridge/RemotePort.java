@@ -4,7 +4,6 @@ import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 
 import org.multios.ipc.Counter;
@@ -18,7 +17,6 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Priority;
-import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Rights;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.FramedHandle;
@@ -32,11 +30,11 @@ import org.multios.ipc.spi.SessionGate;
 
 /**
  * A {@link MessagePort} whose object lives behind a bridge: every operation is a round trip
- * ({@link BridgeDescriptor}). Arguments and the handle's grant are checked here first
- * ({@link FramedHandle}: the rights the bridge granted, within the caller's own on the bridge's
- * endpoint, revocable there), so a bad call never travels; each SEND request goes out, and
- * each message received is handed over, in a step of the grant; errors the bridge replies are
- * thrown as they came.
+ * ({@link BridgeDescriptor}), sends and receives through {@link RemoteTransfers}. Arguments and
+ * the handle's grant are checked first ({@link FramedHandle}: the rights the bridge granted,
+ * within the caller's own on the bridge's endpoint, revocable there), so a bad call never
+ * travels; each SEND request goes out, and each message received is handed over, in a step of
+ * the grant; errors the bridge replies are thrown as they came.
  */
 abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHandle {
     private final BridgeClient client;
@@ -47,8 +45,7 @@ abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHa
     private final CallerContext owner;
     private final long capacity;
     private final SocketCounters counters = new SocketCounters();
-    private final TransferGate sending = gate(Rights.WRITE, "send to");
-    private final TransferGate receiving = gate(Rights.READ, "receive from");
+    private final RemoteTransfers transfers;
     private volatile Runnable onClose = () -> {
     };
     private final CopiedMessages copied;
@@ -68,6 +65,8 @@ abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHa
         this.permissions = Permissions.of(owner.process(), opened.mode());
         this.owner = owner;
         this.capacity = opened.capacity();
+        this.transfers = new RemoteTransfers(this, client, displayName(), maxMessageSize, counters,
+                gate(Rights.WRITE, "send to"), gate(Rights.READ, "receive from"));
         this.copied = new CopiedMessages(this, maxMessageSize, displayName());
         grant.onRevoke(client::wakeCallers);
     }
@@ -102,64 +101,32 @@ abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHa
 
     @Override
     public void send(byte[] b, int off, int len, int priority) {
-        send(b, off, len, priority, blockingWait(), true);
+        transfers.send(b, off, len, priority, blockingWait(), true);
     }
 
     @Override
     public boolean trySend(byte[] b, int off, int len, int priority) {
-        return send(b, off, len, priority, Waits.NEVER, false);
+        return transfers.send(b, off, len, priority, Waits.NEVER, false);
     }
 
     @Override
     public void send(byte[] b, int off, int len, int priority, Duration timeout) {
-        send(b, off, len, priority, Waits.timeout(timeout, displayName()), true);
+        transfers.send(b, off, len, priority, Waits.timeout(timeout, displayName()), true);
     }
 
     @Override
     public void send(ByteBuffer src, int priority) {
-        send(src, priority, blockingWait(), true);
+        transfers.send(src, priority, blockingWait(), true);
     }
 
     @Override
     public boolean trySend(ByteBuffer src, int priority) {
-        return send(src, priority, Waits.NEVER, false);
+        return transfers.send(src, priority, Waits.NEVER, false);
     }
 
     @Override
     public void send(ByteBuffer src, int priority, Duration timeout) {
-        send(src, priority, Waits.timeout(timeout, displayName()), true);
-    }
-
-    private boolean send(ByteBuffer src, int priority, long wait, boolean must) {
-        if (src == null) {
-            throw IpcException.invalidArgument(displayName() + ": the buffer to send is missing");
-        }
-        byte[] copy = new byte[src.remaining()];
-        src.get(src.position(), copy);
-        boolean sent = send(copy, 0, copy.length, priority, wait, must);
-        if (sent) {
-            src.position(src.limit());
-        }
-        return sent;
-    }
-
-    private boolean send(byte[] b, int off, int len, int priority, long wait, boolean must) {
-        Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);
-        Priority.requireValid(priority, displayName());
-        require(Rights.WRITE, "send to");
-        if (len > maxMessageSize) {
-            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, displayName() + ": a message of " + len
-                    + " bytes passes its maximum size of " + maxMessageSize);
-        }
-        ByteBuffer request = client.request(len, wait).put(b, off, len);
-        Frame reply = call(OP_SEND, priority, request.array(), wait, sending, new MessageInfo());
-        boolean sent = reply.payload()[RESULT_OFFSET] == 1;
-        if (sent) {
-            counters.increment(Counter.MESSAGES_OUT);
-        } else if (must) {
-            throw wouldBlock("send");
-        }
-        return sent;
+        transfers.send(src, priority, Waits.timeout(timeout, displayName()), true);
     }
 
     // ---------------------------------------------------------------- in place (copied here)
@@ -194,124 +161,39 @@ abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHa
 
     @Override
     public int receive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, info, blockingWait(), true);
+        return transfers.receive(buf, off, len, info, blockingWait(), true);
     }
 
     @Override
     public int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, info, Waits.NEVER, false);
+        return transfers.receive(buf, off, len, info, Waits.NEVER, false);
     }
 
     @Override
     public int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
-        return receive(buf, off, len, info, Waits.timeout(timeout, displayName()), true);
+        return transfers.receive(buf, off, len, info, Waits.timeout(timeout, displayName()), true);
     }
 
     @Override
     public int receive(ByteBuffer dst, MessageInfo info) {
-        return receive(dst, info, blockingWait(), true);
+        return transfers.receive(dst, info, blockingWait(), true);
     }
 
     @Override
     public int tryReceive(ByteBuffer dst, MessageInfo info) {
-        return receive(dst, info, Waits.NEVER, false);
+        return transfers.receive(dst, info, Waits.NEVER, false);
     }
 
     @Override
     public int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
-        return receive(dst, info, Waits.timeout(timeout, displayName()), true);
-    }
-
-    private int receive(ByteBuffer dst, MessageInfo info, long wait, boolean must) {
-        if (dst == null || dst.isReadOnly()) {
-            throw IpcException.invalidArgument(displayName() + ": the receive buffer is "
-                    + (dst == null ? "missing" : "read-only"));
-        }
-        byte[] buf = new byte[dst.remaining()];
-        MessageInfo got = info == null ? new MessageInfo() : info;
-        int length = receive(buf, 0, buf.length, got, wait, must);
-        if (length != NO_MESSAGE) {
-            dst.put(buf, 0, length);
-        }
-        return length;
-    }
-
-    private int receive(byte[] buf, int off, int len, MessageInfo info, long wait, boolean must) {
-        Objects.checkFromIndexSize(off, len, buf == null ? -1 : buf.length);
-        require(Rights.READ, "receive from");
-        MessageInfo target = info == null ? new MessageInfo() : info;
-        Frame reply = client.orphan();
-        if (reply == null) {
-            ByteBuffer request = client.request(4, wait).putInt(Math.min(len, client.maxMessage()));
-            reply = call(OP_RECEIVE, 0, request.array(), wait, receiving, target);
-        }
-        ByteBuffer r = ByteBuffer.wrap(reply.payload());
-        if (r.get(RESULT_OFFSET) == 0) {
-            if (must) {
-                throw wouldBlock("receive");
-            }
-            return NO_MESSAGE;
-        }
-        int length = r.limit() - RECEIVE_REPLY_HEADER;
-        if (length > len) {
-            client.keep(reply);
-            fillInfo(r, reply.priority(), target);
-            throw new IpcException(IpcError.MESSAGE_TOO_LARGE, displayName() + ": the next message is " + length
-                    + " bytes long; " + len + " bytes were offered");
-        }
-        int step;
-        try {
-            step = enterStep(Rights.READ, "receive from");
-        } catch (IpcException refused) {
-            client.keep(reply); // the message goes back to the bridge when the handle closes
-            throw refused;
-        }
-        try {
-            System.arraycopy(reply.payload(), RECEIVE_REPLY_HEADER, buf, off, length);
-        } finally {
-            exitStep(step);
-        }
-        fillInfo(r, reply.priority(), target);
-        counters.increment(Counter.MESSAGES_IN);
-        return length;
-    }
-
-    /** Fills the info from a RECEIVE reply: length, priority and the sender as the bridge saw it. */
-    private static void fillInfo(ByteBuffer reply, int priority, MessageInfo info) {
-        int kind = reply.get(RESULT_OFFSET + 1) & 0xFF;
-        ProcessKind[] kinds = ProcessKind.values();
-        info.set(reply.limit() - RECEIVE_REPLY_HEADER, priority, kinds[Math.min(kind, kinds.length - 1)],
-                reply.getLong(RESULT_OFFSET + 2), reply.getLong(RESULT_OFFSET + 10));
+        return transfers.receive(dst, info, Waits.timeout(timeout, displayName()), true);
     }
 
     // ---------------------------------------------------------------- common
 
     /** Runs a request, throwing the error the bridge replied. */
     Frame call(int op, int priority, byte[] payload, long wait) {
-        return call(op, priority, payload, wait, TransferGate.OPEN, new MessageInfo());
-    }
-
-    /** Runs a request whose frame {@code gate} lets through, throwing the error the bridge replied. */
-    private Frame call(int op, int priority, byte[] payload, long wait, TransferGate gate, MessageInfo tooLarge) {
-        checkOpen();
-        Frame reply = client.call(op, priority, payload, wait, gate);
-        try {
-            Replies.check(reply, displayName(), (length, p) -> {
-                tooLarge.set(length, p, ProcessKind.REMOTE, 0, 0);
-                return 0;
-            });
-        } catch (IpcException e) {
-            if (e.error() == IpcError.TIMEOUT) {
-                counters.increment(Counter.TIMEOUTS);
-            }
-            throw e;
-        }
-        return reply;
-    }
-
-    private IpcException wouldBlock(String operation) {
-        return new IpcException(IpcError.WOULD_BLOCK, operation + " on " + displayName()
-                + " would block (the handle is non-blocking)");
+        return transfers.call(op, priority, payload, wait, TransferGate.OPEN, new MessageInfo());
     }
 
     @Override

@@ -34,6 +34,12 @@ final class Replies {
         return frame.payload().length >= 4 ? ByteBuffer.wrap(frame.payload()).getInt(ID_OFFSET) : -1;
     }
 
+    /** Whether a reply is an OK RECEIVE reply that carries a message. */
+    static boolean isMessage(Frame reply) {
+        return reply.type() == REPLY_OK && reply.payload().length >= RECEIVE_REPLY_HEADER
+                && reply.payload()[RESULT_OFFSET] == 1;
+    }
+
     /**
      * Throws the error an ERROR reply carries; an OK reply passes.
      *

@@ -8,8 +8,6 @@ import java.util.Set;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.net.internal.stream.StreamConnection;
-import org.multios.ipc.spi.CallerContext;
 
 /**
  * A bridge connection's session requests ({@link BridgeSessions}): OPEN_SESSION (attach, settle
@@ -18,18 +16,13 @@ import org.multios.ipc.spi.CallerContext;
 final class SessionOperations {
     private final BridgeOperations operations;
     private final BridgeConnection owner;
-    private final BridgeServer bridge;
-    private final StreamConnection connection;
-    private final CallerContext peer;
+    private final PeerLink link;
     private volatile BridgeSession session;
 
-    SessionOperations(BridgeOperations operations, BridgeConnection owner, BridgeServer bridge,
-            StreamConnection connection, CallerContext peer) {
+    SessionOperations(BridgeOperations operations, BridgeConnection owner, PeerLink link) {
         this.operations = operations;
         this.owner = owner;
-        this.bridge = bridge;
-        this.connection = connection;
-        this.peer = peer;
+        this.link = link;
     }
 
     /** The session this connection is attached to, or null. */
@@ -43,7 +36,7 @@ final class SessionOperations {
      */
     BridgeReply open(int id, ByteBuffer b) {
         if (operations.isOpen() || session != null) {
-            throw new IpcException(IpcError.PROTOCOL_ERROR, "this connection already opened " + bridge.exportedName());
+            throw operations.alreadyOpened();
         }
         int at = ARGS_OFFSET + 6 + (b.getShort(ARGS_OFFSET + 4) & 0xFFFF);
         long sessionId = b.getLong(at);
@@ -51,10 +44,10 @@ final class SessionOperations {
             throw new IpcException(IpcError.PROTOCOL_ERROR, "OPEN_SESSION with session id 0");
         }
         Set<Integer> received = received(b, at + 8);
-        BridgeSessions sessions = bridge.sessions();
+        BridgeSessions sessions = link.bridge().sessions();
         BridgeSessions.Attached a = sessions.attach(identity(), sessionId, owner);
         session = a.session();
-        if (!connection.isConnected()) {
+        if (!link.connection().isConnected()) {
             sessions.detach(a.session(), owner); // it ended before the session was known to it
         }
         if (a.previous() != null) {
@@ -69,8 +62,8 @@ final class SessionOperations {
 
     /** Who may resume this connection's sessions: the peer's user, and its host unless authenticated. */
     private String identity() {
-        String user = peer.process().user();
-        return connection.isAuthenticated() ? user : user + "@" + connection.remoteEndpoint().host();
+        String user = link.peer().process().user();
+        return link.connection().isAuthenticated() ? user : user + "@" + link.connection().remoteEndpoint().host();
     }
 
     BridgeReply acknowledge(int id, int receive) {
@@ -82,7 +75,7 @@ final class SessionOperations {
         Set<Integer> received = received(b, ARGS_OFFSET);
         BridgeSession s = inSession("END");
         session = null;
-        return BridgeReply.ok(Replies.ok(id, 4).putInt(bridge.sessions().end(s, received)));
+        return BridgeReply.ok(Replies.ok(id, 4).putInt(link.bridge().sessions().end(s, received)));
     }
 
     /** A list of RECEIVE request ids (count u16, ids u32) at {@code at}: those whose messages the client has. */

@@ -2,13 +2,17 @@ package org.multios.ipc.net.internal.stream;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
+import org.multios.ipc.IpcError;
 import org.multios.ipc.net.Transport;
+import org.multios.ipc.net.internal.wire.FrameEncoder;
+import org.multios.ipc.net.internal.wire.Handshake;
 
 import jdk.net.ExtendedSocketOptions;
 
@@ -62,5 +66,22 @@ final class HandshakeSlots {
     void release(String peer) {
         handshaking.decrementAndGet();
         handshakesByPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /**
+     * Refuses a connection that gets no slot: a REFUSE (LIMIT_EXCEEDED) if the socket takes it
+     * at once (a new socket's buffer does), then close.
+     *
+     * @param reason what {@link #take} said
+     */
+    static void refuse(SocketChannel channel, String reason) throws IOException {
+        try {
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(FrameEncoder.toBytes(Handshake.refuse(IpcError.LIMIT_EXCEEDED, reason))));
+        } catch (IOException gone) {
+            // the peer left already
+        } finally {
+            channel.close();
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.multios.ipc.net.internal.stream;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.IntConsumer;
 
 import org.multios.ipc.Counter;
@@ -10,10 +9,9 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
-import org.multios.ipc.ObjectInfo;
-import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.Statistics;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.internal.wire.Frame;
@@ -29,8 +27,7 @@ import org.multios.ipc.spi.SessionGate;
  * its request/response side: frames handed to a handler, replies queued without waiting, sends
  * of payloads they hand over (their own handles test their grants).
  */
-public final class StreamConnection extends FramedHandle implements Connection, ClosingHandle {
-    private final long id;
+public final class StreamConnection extends EndpointHandle implements Connection {
     private final FramedSocket socket;
     private final Endpoint local;
     private final Endpoint remote;
@@ -38,17 +35,13 @@ public final class StreamConnection extends FramedHandle implements Connection, 
     private final boolean authenticated;
     private final int maxFrameSize;
     private final long bufferBytes;
-    private final CallerContext owner;
-    private final Permissions permissions;
     private final ConnectionTransfers transfers;
-    private volatile Runnable onClose = () -> {
-    };
 
     StreamConnection(long id, FramedSocket socket, Endpoint local, Endpoint remote, IpcProcess peer,
             boolean authenticated, int maxFrameSize, long bufferBytes, CallerContext owner, SessionGate session,
             Grant grant) {
-        super(owner, session, grant);
-        this.id = id;
+        super(id, remote.toString(), owner, Permissions.of(owner.process(), 0600),
+                "a connection has no permissions to change", session, grant);
         this.socket = socket;
         this.local = local;
         this.remote = remote;
@@ -56,8 +49,6 @@ public final class StreamConnection extends FramedHandle implements Connection, 
         this.authenticated = authenticated;
         this.maxFrameSize = maxFrameSize;
         this.bufferBytes = bufferBytes;
-        this.owner = owner;
-        this.permissions = Permissions.of(owner.process(), 0600);
         this.transfers = new ConnectionTransfers(this, socket, peer, maxFrameSize,
                 gate(Rights.WRITE, "send on"), gate(Rights.READ, "receive on"));
         grant.onRevoke(socket::wakeWaiters);
@@ -69,11 +60,6 @@ public final class StreamConnection extends FramedHandle implements Connection, 
      */
     public void hook(IntConsumer hook) {
         stepHook(hook);
-    }
-
-    /** Runs {@code action} once when the handle closes (the owner forgets it). */
-    public void onClose(Runnable action) {
-        this.onClose = action;
     }
 
     /**
@@ -161,29 +147,13 @@ public final class StreamConnection extends FramedHandle implements Connection, 
     }
 
     @Override
-    public ObjectType type() {
-        return ObjectType.ENDPOINT;
+    protected long capacity() {
+        return bufferBytes;
     }
 
     @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public Optional<String> name() {
-        return Optional.of(remote.toString());
-    }
-
-    @Override
-    public ObjectInfo info() {
-        return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), permissions, bufferBytes, false,
-                socket.counters().snapshot());
-    }
-
-    @Override
-    public void setPermissions(Permissions changed) {
-        throw IpcException.invalidArgument(socket.name() + ": a connection has no permissions to change");
+    protected Statistics currentStatistics() {
+        return socket.counters().snapshot();
     }
 
     @Override
@@ -284,7 +254,7 @@ public final class StreamConnection extends FramedHandle implements Connection, 
     public void close() {
         if (markClosed()) {
             socket.close();
-            onClose.run();
+            runCloseAction();
         }
     }
 

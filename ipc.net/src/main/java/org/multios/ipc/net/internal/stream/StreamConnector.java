@@ -184,7 +184,7 @@ public final class StreamConnector {
                             + welcome.maxFrameSize() + " is not positive");
                 }
                 socket.open(agreed, options.bufferBytes(), options.idleTimeout().toNanos());
-                StreamConnection c = new StreamConnection(id, socket, localOf(socket), endpoint,
+                StreamConnection c = new StreamConnection(id, socket, SocketEndpoints.local(socket, endpoint), endpoint,
                         serverProcess(socket, welcome), true, agreed, options.bufferBytes(), owner, session, grant);
                 if (!result.complete(c)) {
                     socket.close();
@@ -208,18 +208,6 @@ public final class StreamConnector {
                 }
             }
             return new IpcProcess(ProcessKind.REMOTE, id, welcome.name(), welcome.pid(), 0, user, groups);
-        }
-
-        private Endpoint localOf(FramedSocket socket) {
-            if (endpoint.transport() == Transport.UNIX) {
-                return endpoint;
-            }
-            try {
-                InetSocketAddress a = (InetSocketAddress) socket.channel().getLocalAddress();
-                return Endpoint.tcp(a.getAddress().getHostAddress(), a.getPort());
-            } catch (IOException e) {
-                return endpoint;
-            }
         }
 
         @Override

@@ -7,10 +7,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.multios.ipc.IpcException;
-import org.multios.ipc.ObjectInfo;
-import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
+import org.multios.ipc.Statistics;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
@@ -26,19 +25,14 @@ import org.multios.ipc.spi.SessionGate;
  * ({@link GuardedHandle}): none once a revocation returned. Closing it stops accepting, closes
  * the connections nobody took, and runs the owner's clean-up (removing a Unix socket file).
  */
-public final class StreamListener extends GuardedHandle implements Listener, ClosingHandle {
-    private final long id;
+public final class StreamListener extends EndpointHandle implements Listener {
     private final Endpoint endpoint;
     private final ListenOptions options;
-    private final CallerContext owner;
-    private final Permissions permissions;
     private final StreamServer server;
     private final BoundSocket bound;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final ArrayDeque<StreamConnection> established = new ArrayDeque<>();
-    private volatile Runnable onClose = () -> {
-    };
     private volatile java.util.function.Consumer<StreamConnection> onAccept = c -> {
     };
 
@@ -50,12 +44,10 @@ public final class StreamListener extends GuardedHandle implements Listener, Clo
      */
     public StreamListener(long id, PeerContexts shared, BoundSocket bound, ListenOptions options,
             CallerContext owner, SessionGate session, Permissions permissions, Grant grant) {
-        super(owner, session, grant);
-        this.id = id;
+        super(id, bound.endpoint().toString(), owner, permissions,
+                "the permissions of a listener are its options' socket mode", session, grant);
         this.endpoint = bound.endpoint();
         this.options = options;
-        this.owner = owner;
-        this.permissions = permissions;
         this.bound = bound;
         this.server = new StreamServer(shared, bound.channel(), endpoint, options, owner, session, grant,
                 (connection, peer) -> queue(connection));
@@ -83,11 +75,6 @@ public final class StreamListener extends GuardedHandle implements Listener, Clo
         } finally {
             endStep();
         }
-    }
-
-    /** Runs {@code action} once when the listener closes. */
-    public void onClose(Runnable action) {
-        this.onClose = action;
     }
 
     /** Called with each connection when it is accepted (the owner tracks it). */
@@ -160,29 +147,13 @@ public final class StreamListener extends GuardedHandle implements Listener, Clo
     }
 
     @Override
-    public ObjectType type() {
-        return ObjectType.ENDPOINT;
+    protected long capacity() {
+        return options.maxConnections();
     }
 
     @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public Optional<String> name() {
-        return Optional.of(endpoint.toString());
-    }
-
-    @Override
-    public ObjectInfo info() {
-        return new ObjectInfo(ObjectType.ENDPOINT, id, name(), owner.process(), permissions, options.maxConnections(),
-                false, server.counters().snapshot());
-    }
-
-    @Override
-    public void setPermissions(Permissions changed) {
-        throw IpcException.invalidArgument(describe() + ": the permissions of a listener are its options' socket mode");
+    protected Statistics currentStatistics() {
+        return server.counters().snapshot();
     }
 
     @Override
@@ -202,7 +173,7 @@ public final class StreamListener extends GuardedHandle implements Listener, Clo
         while ((c = established.poll()) != null) {
             c.close();
         }
-        onClose.run();
+        runCloseAction();
     }
 
     @Override

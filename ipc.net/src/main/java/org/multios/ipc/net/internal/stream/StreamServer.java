@@ -1,14 +1,11 @@
 package org.multios.ipc.net.internal.stream;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.multios.ipc.Counter;
@@ -20,16 +17,12 @@ import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.tls.TlsSettings;
 import org.multios.ipc.net.internal.wire.Frame;
-import org.multios.ipc.net.internal.wire.FrameEncoder;
 import org.multios.ipc.net.internal.wire.Handshake;
 import org.multios.ipc.net.internal.wire.HandshakeDescriptor;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.SessionGate;
 import org.multios.ipc.spi.PeerAuthority;
-
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 
 /**
  * Accepts stream connections on a bound server socket and completes their handshakes in the
@@ -129,7 +122,8 @@ public final class StreamServer implements Reactor.Handler {
         }
         String refusal = handshakes.take(peer);
         if (refusal != null) {
-            refuseAtOnce(channel, refusal);
+            counters.increment(Counter.DENIALS);
+            HandshakeSlots.refuse(channel, refusal);
             return;
         }
         try {
@@ -151,22 +145,6 @@ public final class StreamServer implements Reactor.Handler {
 
     private SocketLink link(SocketChannel channel) {
         return tls == null ? new PlainLink(channel) : new TlsLink(tls.serverEngine(), channel, shared.tlsTasks());
-    }
-
-    /**
-     * Refuses a connection that gets no handshake: a REFUSE (LIMIT_EXCEEDED) if the socket takes
-     * it at once (a new socket's buffer does), then close.
-     */
-    private void refuseAtOnce(SocketChannel channel, String reason) throws IOException {
-        counters.increment(Counter.DENIALS);
-        try {
-            channel.configureBlocking(false);
-            channel.write(ByteBuffer.wrap(FrameEncoder.toBytes(Handshake.refuse(IpcError.LIMIT_EXCEEDED, reason))));
-        } catch (IOException gone) {
-            // the peer left already
-        } finally {
-            channel.close();
-        }
     }
 
     @Override
@@ -237,7 +215,8 @@ public final class StreamServer implements Reactor.Handler {
                         + options.maxConnections() + " connections");
             }
             PeerAuthority authority = shared.authority();
-            CallerContext peer = identify(socket, hello, authority);
+            CallerContext peer = PeerIdentity.of(authority, id, socket, endpoint, hello, options.requireAuthentication(),
+                    name);
             int agreed = Math.min(hello.maxFrameSize(), options.maxFrameSize());
             open.incrementAndGet();
             Duration idle = options.idleTimeout().isZero() ? shared.settings().idleTimeout() : options.idleTimeout();
@@ -248,36 +227,10 @@ public final class StreamServer implements Reactor.Handler {
             });
             socket.sendControl(Handshake.welcome(agreed, shared.pid(), owner.process().toString()));
             counters.increment(Counter.MESSAGES_IN);
-            StreamConnection connection = new StreamConnection(id, socket, endpoint, remoteOf(socket), peer.process(),
+            StreamConnection connection = new StreamConnection(id, socket, endpoint, SocketEndpoints.remote(socket, endpoint), peer.process(),
                     authority.isAuthenticated(peer), agreed, options.bufferBytes(), owner,
                     session, owner.register(ObjectType.ENDPOINT, endpoint.toString(), new Grant(grant.rights())));
             admission.established(connection, peer);
-        }
-
-        private CallerContext identify(FramedSocket socket, Handshake.Hello hello, PeerAuthority authority) {
-            try {
-                if (endpoint.transport() == Transport.UNIX) {
-                    UnixDomainPrincipal p = socket.channel().getOption(ExtendedSocketOptions.SO_PEERCRED);
-                    return authority.localPeer(id, p.user().getName(), p.group().getName(), hello.pid());
-                }
-                TlsLink tls = socket.tls();
-                return authority.remotePeer(id, remoteOf(socket).toString(), hello.token(),
-                        tls == null ? Optional.empty() : tls.peerSubject(), options.requireAuthentication());
-            } catch (IOException e) {
-                throw new IpcException(IpcError.IO_ERROR, name + ": cannot identify the peer: " + e.getMessage(), e);
-            }
-        }
-
-        private Endpoint remoteOf(FramedSocket socket) {
-            if (endpoint.transport() == Transport.UNIX) {
-                return endpoint;
-            }
-            try {
-                InetSocketAddress a = (InetSocketAddress) socket.channel().getRemoteAddress();
-                return Endpoint.tcp(a.getAddress().getHostAddress(), a.getPort());
-            } catch (IOException e) {
-                return endpoint;
-            }
         }
 
         @Override

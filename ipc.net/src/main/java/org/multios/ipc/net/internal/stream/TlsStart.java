@@ -76,22 +76,22 @@ final class TlsStart {
      * @return whether the handshake is over and frames may flow
      */
     private boolean step() {
-        TlsLink.Step step;
+        TlsHandshake.Step step;
         try {
             step = tls.handshake();
         } catch (IOException e) {
             failed(e);
             return false;
         }
-        interest.set(SelectionKey.OP_READ, step == TlsLink.Step.READ || step == TlsLink.Step.DONE);
-        interest.set(SelectionKey.OP_WRITE, step == TlsLink.Step.WRITE);
-        return step == TlsLink.Step.DONE;
+        interest.set(SelectionKey.OP_READ, step == TlsHandshake.Step.READ || step == TlsHandshake.Step.DONE);
+        interest.set(SelectionKey.OP_WRITE, step == TlsHandshake.Step.WRITE);
+        return step == TlsHandshake.Step.DONE;
     }
 
     /** The TLS handshake failed: the handshaker learns why, the socket closes. */
     private void failed(IOException e) {
         IpcException why;
-        if (e instanceof TlsLink.PlaintextPeer plain) {
+        if (e instanceof PlaintextPeer plain) {
             why = tls.isClient() ? plaintextListener(socket, plain.received()) : plaintextClient(socket);
         } else {
             tls.sendAlert();

@@ -1,0 +1,75 @@
+package org.multios.ipc.net.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.Transport;
+
+/**
+ * Where the network mechanism's endpoints are: a Unix endpoint's socket file (its absolute
+ * path, or its name in the endpoint directory of the IPC root) and a stream endpoint's socket
+ * address.
+ */
+final class EndpointAddresses {
+    private final Supplier<IpcEnvironment> environment;
+
+    /** @param environment the mechanism's environment as it is now (it may change) */
+    EndpointAddresses(Supplier<IpcEnvironment> environment) {
+        this.environment = environment;
+    }
+
+    /**
+     * The socket file of a Unix endpoint (null for TCP): its absolute path, or its name in the IPC
+     * root, whose endpoint directory is made first if {@code create} (a listener binds there).
+     */
+    Path socketFile(Endpoint endpoint, boolean create) {
+        if (endpoint.transport() != Transport.UNIX) {
+            return null;
+        }
+        if (!endpoint.isNamedInIpcRoot()) {
+            return Path.of(endpoint.path());
+        }
+        Path dir = environment.get().directory(ObjectType.ENDPOINT);
+        if (create) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new IpcException(IpcError.IO_ERROR, "cannot make the endpoint directory " + dir + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        Path path = dir.resolve(endpoint.path());
+        if (path.toString().getBytes(StandardCharsets.UTF_8).length > Endpoint.MAX_UNIX_PATH_BYTES) {
+            throw IpcException.invalidArgument("unix endpoint " + endpoint + ": its socket file " + path + " passes "
+                    + Endpoint.MAX_UNIX_PATH_BYTES + " bytes");
+        }
+        return path;
+    }
+
+    /**
+     * The socket address of a stream endpoint.
+     *
+     * @throws IpcException IO_ERROR if its host cannot be resolved; as {@link #socketFile}
+     */
+    SocketAddress address(Endpoint endpoint) {
+        if (endpoint.transport() == Transport.UNIX) {
+            return UnixDomainSocketAddress.of(socketFile(endpoint, false));
+        }
+        InetSocketAddress a = new InetSocketAddress(endpoint.host(), endpoint.port());
+        if (a.isUnresolved()) {
+            throw new IpcException(IpcError.IO_ERROR, "cannot resolve the host of " + endpoint);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,196 @@
+package org.multios.ipc.net.internal;
+
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcObject;
+import org.multios.ipc.Limit;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
+import org.multios.ipc.channel.ChannelEnd;
+import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.net.Bridge;
+import org.multios.ipc.net.ConnectOptions;
+import org.multios.ipc.net.Connection;
+import org.multios.ipc.net.DatagramEndpoint;
+import org.multios.ipc.net.DatagramOptions;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.Listener;
+import org.multios.ipc.net.Transport;
+import org.multios.ipc.net.internal.bridge.BridgeServer;
+import org.multios.ipc.net.internal.bridge.RemoteObjects;
+import org.multios.ipc.net.internal.datagram.UdpEndpoint;
+import org.multios.ipc.net.internal.stream.BoundSocket;
+import org.multios.ipc.net.internal.stream.ClosingHandle;
+import org.multios.ipc.net.internal.stream.PeerContexts;
+import org.multios.ipc.net.internal.stream.StreamConnection;
+import org.multios.ipc.net.internal.stream.StreamConnector;
+import org.multios.ipc.net.internal.stream.StreamListener;
+import org.multios.ipc.net.internal.tls.TlsSettings;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * Opens the network mechanism's handles in a caller's session: checks the arguments and the
+ * environment's limits first, then that the mechanism and the session are open; authorizes
+ * the handle by the caller's policy (its grant) and tracks it in the session, which closes it
+ * when the caller goes.
+ */
+final class NetHandleOpener {
+    private final PeerContexts shared;
+    private final LocalProviders providers;
+    private final Supplier<IpcEnvironment> environment;
+    private final Runnable mechanismOpen;
+    private final StreamConnector connector;
+    private final RemoteObjects remote;
+    private final EndpointAddresses addresses;
+    private final AtomicLong ids = new AtomicLong();
+
+    /**
+     * @param providers     the local queue and channel mechanisms, for bridges
+     * @param environment   the mechanism's environment as it is now (it may change)
+     * @param mechanismOpen throws CLOSED once the mechanism is closed
+     */
+    NetHandleOpener(PeerContexts shared, LocalProviders providers, Supplier<IpcEnvironment> environment,
+            Runnable mechanismOpen) {
+        this.shared = shared;
+        this.providers = providers;
+        this.environment = environment;
+        this.mechanismOpen = mechanismOpen;
+        this.connector = new StreamConnector(shared);
+        this.remote = new RemoteObjects(connector);
+        this.addresses = new EndpointAddresses(environment);
+    }
+
+    /** The mechanism and the caller's session are open (a released caller's service refuses). */
+    private void checkOpen(NetSession session) {
+        mechanismOpen.run();
+        session.checkOpen();
+    }
+
+    Listener listen(NetSession session, Endpoint endpoint, ListenOptions options) {
+        Grant grant = listening(session, endpoint, options, "listen on", "listener on");
+        CallerContext caller = session.caller();
+        Permissions permissions = Permissions.of(caller.process(), options.socketMode());
+        BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), options.socketMode());
+        StreamListener listener = new StreamListener(ids.incrementAndGet(), shared, bound, options, caller,
+                session.gate(), permissions, grant);
+        listener.onAccept(session::track);
+        return session.track(listener);
+    }
+
+    Connection connect(NetSession session, Endpoint endpoint, ConnectOptions options) {
+        requireStream(endpoint, "connect to");
+        if (endpoint.transport() != Transport.UNIX && endpoint.port() == 0) {
+            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": port 0 names no listener");
+        }
+        environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), "connection to " + endpoint);
+        checkOpen(session);
+        Grant grant = authorize(session, endpoint, 0600);
+        StreamConnection c = connector.connect(endpoint, addresses.address(endpoint), options, session.caller(),
+                session.gate(), grant);
+        return session.track(c);
+    }
+
+    DatagramEndpoint openDatagram(NetSession session, Endpoint local, DatagramOptions options) {
+        if (local == null || options == null) {
+            throw IpcException.invalidArgument("a UDP socket needs an endpoint and options");
+        }
+        if (local.transport() != Transport.UDP) {
+            throw IpcException.invalidArgument("cannot open a UDP socket on " + local + ": not a udp:// endpoint");
+        }
+        environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxDatagramSize(), "UDP socket " + local);
+        checkOpen(session);
+        Grant grant = authorize(session, local, 0600);
+        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), local, options, session.caller(), session.gate(),
+                grant);
+        return session.track(udp);
+    }
+
+    Bridge export(NetSession session, ObjectType type, String name, Endpoint endpoint, ListenOptions options) {
+        Grant grant = listening(session, endpoint, options, "export on", "bridge on");
+        CallerContext caller = session.caller();
+        Permissions permissions = Permissions.of(caller.process(), options.socketMode());
+        BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
+                session.gate(), shared, () -> BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true),
+                        options.socketMode()), options, permissions, grant);
+        return session.track(bridge);
+    }
+
+    MessageQueue openRemoteQueue(NetSession session, Endpoint bridge, String queueName, ConnectOptions options) {
+        return openRemote(session, bridge, (address, grant) -> remote.openQueue(bridge, address, queueName,
+                options, session.caller(), session.gate(), grant));
+    }
+
+    ChannelEnd openRemoteChannel(NetSession session, Endpoint bridge, String channelName, ChannelSide side,
+            ConnectOptions options) {
+        return openRemote(session, bridge, (address, grant) -> remote.openChannel(bridge, address, channelName,
+                side, options, session.caller(), session.gate(), grant));
+    }
+
+    private <T extends IpcObject> T openRemote(NetSession session, Endpoint bridge,
+            BiFunction<SocketAddress, Grant, T> open) {
+        requireStream(bridge, "open a remote object on");
+        checkOpen(session);
+        T handle = open.apply(addresses.address(bridge), authorize(session, bridge, 0600));
+        session.track((ClosingHandle) handle);
+        return handle;
+    }
+
+    /**
+     * The checks of an endpoint to listen on (a listener's or a bridge's), in their order, then
+     * its grant.
+     *
+     * @param operation what refusals of the endpoint name: {@code listen on}
+     * @param what      what refusals of plaintext name: {@code listener on}
+     */
+    private Grant listening(NetSession session, Endpoint endpoint, ListenOptions options, String operation,
+            String what) {
+        requireStream(endpoint, operation);
+        checkListenOptions(endpoint, options);
+        checkOpen(session);
+        checkListenerTransport(endpoint, what);
+        return authorize(session, endpoint, options.socketMode());
+    }
+
+    /** The caller's grant on {@code endpoint} with the given socket mode, by its policy. */
+    private static Grant authorize(NetSession session, Endpoint endpoint, int mode) {
+        CallerContext caller = session.caller();
+        return caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), Permissions.of(caller.process(), mode),
+                Rights.READ_WRITE);
+    }
+
+    private void checkListenOptions(Endpoint endpoint, ListenOptions options) {
+        if (options == null) {
+            throw IpcException.invalidArgument("listener on " + endpoint + ": options must not be null");
+        }
+        String what = "listener on " + endpoint;
+        environment.get().limits().check(Limit.CONNECTIONS, options.maxConnections(), what);
+        environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), what);
+    }
+
+    /** A TCP listener without a server certificate listens on loopback only, unless plaintext is allowed. */
+    private void checkListenerTransport(Endpoint endpoint, String what) {
+        TlsSettings tls = shared.settings().tls();
+        if (!tls.serves()) {
+            tls.checkPlaintext(endpoint, what);
+        }
+    }
+
+    private static void requireStream(Endpoint endpoint, String operation) {
+        if (endpoint == null) {
+            throw IpcException.invalidArgument("cannot " + operation + " a missing endpoint");
+        }
+        if (!endpoint.transport().isStream()) {
+            throw IpcException.invalidArgument("cannot " + operation + " " + endpoint
+                    + ": UDP carries datagrams; use openDatagram");
+        }
+    }
+}
