@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.multios.ipc.IpcEnvironment;
@@ -45,6 +43,7 @@ import org.multios.ipc.net.internal.stream.StreamConnector;
 import org.multios.ipc.net.internal.stream.StreamListener;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
@@ -60,7 +59,7 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     private final StreamConnector connector;
     private final RemoteObjects remote;
     private final LocalProviders providers;
-    private final Map<CallerContext, NetSession> sessions = new ConcurrentHashMap<>();
+    private final CallerSessions<NetSession> sessions = new CallerSessions<>(NetSession::new, NetSession::close);
     private final AtomicLong ids = new AtomicLong();
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
@@ -111,23 +110,18 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     @Override
     public NetService bind(CallerContext caller) {
         checkOpen();
-        return new BoundService(sessions.computeIfAbsent(caller, NetSession::new));
+        return new BoundService(sessions.bind(caller));
     }
 
     @Override
     public void release(CallerContext caller) {
-        NetSession s = sessions.remove(caller);
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
     /** Stops the mechanism: every handle closes, then the reactor thread ends. */
     public void close() {
         closed = true;
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
         reactor.close();
         shared.close();
     }
