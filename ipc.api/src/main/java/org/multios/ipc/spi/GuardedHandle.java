@@ -25,6 +25,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 public abstract class GuardedHandle implements IpcObject {
     /** The step a {@link #stepHook hook} sees inside each transfer step, once its grant passed. */
     public static final int STEP_GRANTED = 100;
+    /** The token {@link #granted} is given for a step of {@link #beginStep}: no slot of {@link Grant#enterStep}. */
+    private static final int BEGUN = Grant.REFUSED;
 
     private final CallerContext caller;
     private final SessionGate session;
@@ -153,15 +155,7 @@ public abstract class GuardedHandle implements IpcObject {
         if (!grant.beginStep(right)) {
             throw denied(right, operation);
         }
-        IntConsumer h = hook;
-        if (h != null) {
-            try {
-                h.accept(STEP_GRANTED);
-            } catch (RuntimeException | Error e) {
-                grant.endStep();
-                throw e;
-            }
-        }
+        granted(BEGUN);
     }
 
     /**
@@ -178,16 +172,32 @@ public abstract class GuardedHandle implements IpcObject {
         if (token == Grant.REFUSED) {
             throw denied(right, operation);
         }
-        IntConsumer h = hook;
-        if (h != null) {
-            try {
-                h.accept(STEP_GRANTED);
-            } catch (RuntimeException | Error e) {
-                grant.exitStep(token);
-                throw e;
-            }
-        }
+        granted(token);
         return token;
+    }
+
+    /**
+     * Calls the test hook, if any, with {@link #STEP_GRANTED} inside a step whose grant passed;
+     * if the hook throws, the step ends before its exception goes on.
+     *
+     * @param token the step's token from {@link Grant#enterStep}, or {@link #BEGUN} for a step of
+     *              {@link #beginStep}
+     */
+    private void granted(int token) {
+        IntConsumer h = hook;
+        if (h == null) {
+            return;
+        }
+        try {
+            h.accept(STEP_GRANTED);
+        } catch (RuntimeException | Error e) {
+            if (token == BEGUN) {
+                grant.endStep();
+            } else {
+                grant.exitStep(token);
+            }
+            throw e;
+        }
     }
 
     /** Ends a step begun by {@link #enterStep}. */

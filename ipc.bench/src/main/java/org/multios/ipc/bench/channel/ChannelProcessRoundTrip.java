@@ -9,17 +9,15 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.multios.ipc.IpcException;
-import org.multios.ipc.MessageInfo;
 import org.multios.ipc.bench.ChildJvm;
 import org.multios.ipc.bench.FramedSocketChild;
 import org.multios.ipc.bench.Frames;
+import org.multios.ipc.bench.PortEchoChild;
 import org.multios.ipc.bench.Trial;
 import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
-import org.multios.ipc.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -94,37 +92,20 @@ public class ChannelProcessRoundTrip {
     }
 
     /** A named channel shared with a child JVM that echoes on its end B. */
-    public static class ChannelChild extends TrialState {
-        /** The channel's wait strategy, as {@link WaitStrategy#parse} reads it (the child opens it with it). */
-        @Param({"block", "adaptive", "spin"})
-        public String wait;
-
-        ChannelEnd end;
-        ChildJvm child;
-        final byte[] out = new byte[SIZE];
-        final byte[] in = new byte[SIZE];
-        final MessageInfo info = new MessageInfo();
-
-        @Override
-        protected void open(Trial t) {
-            end = t.own(t.openIpc().service(ChannelService.class).create("echo",
-                    ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
-                            .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(WaitStrategy.parse(wait))));
-            child = t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "channel",
-                    t.root().toString(), "echo", Integer.toString(SIZE));
-            // the child sends one byte through end B when it has opened it
-            child.awaitReady("open the channel", timeout -> end.receive(in, 0, SIZE, info, timeout));
-            ChildJvm.settle(this::roundTrip);
+    public static class ChannelChild extends PortEchoChild {
+        public ChannelChild() {
+            super(SIZE);
         }
 
-        /** Sends one message through end A and waits for its echo there. */
-        int roundTrip() {
-            end.send(out, 0, SIZE, 0);
-            try {
-                return end.receive(in, 0, SIZE, info, REPLY_BOUND);
-            } catch (IpcException e) {
-                throw child.noReply(REPLY_BOUND, e);
-            }
+        /** Messages go out through end A and come back through it. */
+        @Override
+        protected void open(Trial t) {
+            ChannelEnd end = t.own(t.openIpc().service(ChannelService.class).create("echo",
+                    ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
+                            .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(waitStrategy())));
+            // the child sends one byte through end B when it has opened it
+            echo(end, end, t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "channel",
+                    t.root().toString(), "echo", Integer.toString(SIZE)), "open the channel");
         }
     }
 

@@ -40,6 +40,7 @@ import org.multios.ipc.spi.Grant;
  */
 public final class ChannelMechanism extends PortMechanism<ChannelService> {
     private final ObjectDirectory directory;
+    private final ChannelFileReader files = new ChannelFileReader();
     private final RootHoldings holdings = new RootHoldings(this::environment);
     private final Set<AnonymousChannel> anonymous = ConcurrentHashMap.newKeySet();
     private final Object creating = new Object();
@@ -69,7 +70,7 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
         List<ObjectInfo> all = new ArrayList<>();
         for (String name : directory.names()) {
             try {
-                all.add(ChannelFileReader.snapshot(directory, name));
+                all.add(files.snapshot(directory, name));
             } catch (IpcException gone) {
                 // unlinked meanwhile, foreign or unreadable
             }
@@ -89,7 +90,7 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
     public List<ObjectInfo> collectStale() {
         return new StaleObjects(directory, ChannelDescriptor.RINGS_OFFSET, ChannelDescriptor.CREATOR,
                 ChannelDescriptor.CREATOR_NAMESPACE,
-                (name, header) -> ChannelFileReader.describe(directory, name, header),
+                (name, header) -> files.describe(directory, name, header),
                 NamedObjectReader::holdsMessages).collect(maps(), () -> { });
     }
 

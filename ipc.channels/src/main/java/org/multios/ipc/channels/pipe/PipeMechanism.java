@@ -15,6 +15,7 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.ConfigurableMechanism;
 
 /**
@@ -23,7 +24,8 @@ import org.multios.ipc.spi.ConfigurableMechanism;
  * with CLOSED; named pipes stay. It starts no thread.
  */
 public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
-    private final Map<CallerContext, PipeSession> sessions = new ConcurrentHashMap<>();
+    private final CallerSessions<PipeSession> sessions = new CallerSessions<>(
+            c -> new PipeSession(c, this::at, this::defaultWaitStrategy), PipeSession::close);
     private final Map<Long, UnnamedPipe> unnamed = new ConcurrentHashMap<>();
     private final Map<String, PipeCounters> namedCounters = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -120,23 +122,18 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
     @Override
     public PipeService bind(CallerContext caller) {
         checkOpen();
-        return new SessionPipeService(this, sessions.computeIfAbsent(caller, c -> new PipeSession(c, this::at, this::defaultWaitStrategy)));
+        return new SessionPipeService(this, sessions.bind(caller));
     }
 
     @Override
     public void release(CallerContext caller) {
-        PipeSession s = sessions.remove(caller);
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
     /** Stops the mechanism: every end closes and every waiter wakes with CLOSED. */
     public void close() {
         closed = true;
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
     }
 
     @Override

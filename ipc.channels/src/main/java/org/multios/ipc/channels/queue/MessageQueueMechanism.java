@@ -52,6 +52,7 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
     private static final int CREATE_ATTEMPTS = 8;
 
     private final ObjectDirectory directory;
+    private final QueueFileReader files = new QueueFileReader();
     private final DurableRoot durableRoot;
     private final RootHoldings holdings = new RootHoldings(this::environment);
     private final RootHoldings durableHoldings;
@@ -97,7 +98,7 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
         for (ObjectDirectory d : List.of(directory, durableRoot.directory())) {
             for (String name : d.names()) {
                 try {
-                    all.add(QueueFileReader.snapshot(d, name));
+                    all.add(files.snapshot(d, name));
                 } catch (IpcException gone) {
                     // unlinked meanwhile, foreign or unreadable
                 }
@@ -118,7 +119,7 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
         // sender killed before it counted its message leaves right (PortFiles.addDirection)
         return new StaleObjects(directory, QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.ENTRIES_OFFSET,
                 QueueDescriptor.CREATOR,
-                QueueDescriptor.CREATOR_NAMESPACE, (name, header) -> QueueFileReader.describe(directory, name, header),
+                QueueDescriptor.CREATOR_NAMESPACE, (name, header) -> files.describe(directory, name, header),
                 NamedObjectReader::holdsMessages).collect(maps(), () -> { });
     }
 

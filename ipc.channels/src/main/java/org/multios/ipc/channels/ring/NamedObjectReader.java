@@ -2,7 +2,6 @@ package org.multios.ipc.channels.ring;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcEnvironment;
@@ -11,15 +10,26 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.spi.ObjectFileReader;
 
-/** Reads named objects of one type (queues, channels) from their files, as ipc-stat lists them. */
-public class NamedObjectReader implements ObjectFileReader {
+/**
+ * Reads named objects of one type (queues, channels) from a copy of their files' headers, nothing
+ * mapped and nothing written: as ipc-stat and the mechanism's own listing show them.
+ */
+public abstract class NamedObjectReader implements ObjectFileReader {
     private final ObjectType type;
-    private final BiFunction<ObjectDirectory, String, ObjectInfo> snapshot;
+    private final int headerLength;
 
-    /** @param snapshot reads one named object from a copy of its header (nothing mapped, nothing written) */
-    protected NamedObjectReader(ObjectType type, BiFunction<ObjectDirectory, String, ObjectInfo> snapshot) {
+    /** @param headerLength the bytes at the start of a file that describe its object */
+    protected NamedObjectReader(ObjectType type, int headerLength) {
         this.type = type;
-        this.snapshot = snapshot;
+        this.headerLength = headerLength;
+    }
+
+    /** The object {@code name} of {@code directory}, described from a copy of its header made earlier. */
+    public abstract ObjectInfo describe(ObjectDirectory directory, String name, ObjectDirectory.Opened header);
+
+    /** The object {@code name} of {@code directory}, read from a copy of its header. */
+    public final ObjectInfo snapshot(ObjectDirectory directory, String name) {
+        return describe(directory, name, directory.snapshot(name, headerLength));
     }
 
     /**
@@ -43,6 +53,6 @@ public class NamedObjectReader implements ObjectFileReader {
 
     @Override
     public final ObjectInfo read(IpcEnvironment environment, ObjectType ignored, String name) {
-        return snapshot.apply(new ObjectDirectory(environment, type), name);
+        return snapshot(new ObjectDirectory(environment, type), name);
     }
 }

@@ -1,12 +1,9 @@
 package org.multios.ipc.channels.ring;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.CallerSessions;
 
 /**
  * The sessions of one message mechanism (queues or channels), one per caller bound: the
@@ -14,8 +11,7 @@ import org.multios.ipc.spi.CallerContext;
  * a receive, which gives a message's queued-quota back to the session that sent it.
  */
 public final class PortSessions {
-    private final String service;
-    private final Map<CallerContext, PortSession> sessions = new ConcurrentHashMap<>();
+    private final CallerSessions<PortSession> sessions;
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
     /** The sessions as an array, for the receive path to walk without an iterator. */
     private volatile PortSession[] sessionArray = new PortSession[0];
@@ -28,8 +24,12 @@ public final class PortSessions {
      * @param kind    the mechanism's objects, naming its {@link SleeperWatch} thread ("channel")
      */
     public PortSessions(String service, String kind) {
-        this.service = service;
         this.sleepers = new SleeperWatch(kind);
+        // a session leaves the array the receive path walks before it closes
+        this.sessions = new CallerSessions<>(c -> new PortSession(this, c, service), s -> {
+            refresh();
+            s.close();
+        });
     }
 
     /** The watch through which every wait of the mechanism sleeps. */
@@ -39,18 +39,14 @@ public final class PortSessions {
 
     /** The session of {@code caller}, made on its first bind. */
     public PortSession bind(CallerContext caller) {
-        PortSession session = sessions.computeIfAbsent(caller, c -> new PortSession(this, c, service));
+        PortSession session = sessions.bind(caller);
         refresh();
         return session;
     }
 
     /** Ends the session of {@code caller}: every handle of it closes, its quota is given back. */
     public void release(CallerContext caller) {
-        PortSession s = sessions.remove(caller);
-        refresh();
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
     /**
@@ -66,9 +62,7 @@ public final class PortSessions {
     /** Releases every session and stops the watch: the mechanism stops. */
     public void close() {
         releasing();
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
         sleepers.close();
     }
 

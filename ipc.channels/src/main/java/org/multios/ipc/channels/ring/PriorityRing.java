@@ -4,6 +4,7 @@ import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -51,8 +52,8 @@ public final class PriorityRing extends SlotTransfers {
     private final Consumer<PriorityRing> becameNonEmpty;
 
     private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook, Consumer<PriorityRing> becameNonEmpty) {
-        super(region, base, capacity, maxMessageSize, budget, self, hook);
+            RingSteps.Hook hook, LongSupplier sweepClock, Consumer<PriorityRing> becameNonEmpty) {
+        super(region, base, capacity, maxMessageSize, budget, self, hook, sweepClock);
         this.becameNonEmpty = becameNonEmpty;
     }
 
@@ -93,7 +94,7 @@ public final class PriorityRing extends SlotTransfers {
         region.putLong(base + HOME_NAMESPACE_OFFSET, home);
         region.putInt(base + CHECKSUMS_OFFSET, checksums ? 1 : 0);
         PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
-                LIVENESS.currentProcessWord(home), RingSteps.PAUSE_HOOK, null);
+                LIVENESS.currentProcessWord(home), RingSteps.PAUSE_HOOK, System::nanoTime, null);
         ring.layOut();
         region.putLong(base + BYTES_OFFSET, 0);
         region.putLong(base + RECOVERED_OFFSET, 0);
@@ -114,7 +115,7 @@ public final class PriorityRing extends SlotTransfers {
      * @throws IpcException CORRUPTED if the words there do not describe a ring that fits
      */
     public static PriorityRing attach(MappedRegion region, long base, long available, String what) {
-        return attach(region, base, available, what, null);
+        return attach(region, base, available, what, System::nanoTime);
     }
 
     /**
@@ -125,23 +126,31 @@ public final class PriorityRing extends SlotTransfers {
      */
     public static PriorityRing attach(MappedRegion region, long base, long available, String what,
             Consumer<PriorityRing> becameNonEmpty) {
-        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, becameNonEmpty);
+        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, System::nanoTime, becameNonEmpty);
+    }
+
+    /**
+     * Attaches as this process whose sweeps for dead owners fall due by {@code sweepClock} (nanoseconds)
+     * instead of {@link System#nanoTime}: tests that advance time rather than sleep.
+     */
+    static PriorityRing attach(MappedRegion region, long base, long available, String what, LongSupplier sweepClock) {
+        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, sweepClock, null);
     }
 
     /** Attaches as this process with a hook: tests that pause or fail a thread of a live process. */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, RingSteps.Hook hook,
             Consumer<PriorityRing> becameNonEmpty) {
-        return attach(region, base, available, what, 0, hook, becameNonEmpty);
+        return attach(region, base, available, what, 0, hook, System::nanoTime, becameNonEmpty);
     }
 
     /** Attaches as a given owner (0: this process) with a hook: tests that play a process that dies. */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner,
             RingSteps.Hook hook) {
-        return attach(region, base, available, what, owner, hook, null);
+        return attach(region, base, available, what, owner, hook, System::nanoTime, null);
     }
 
     private static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner,
-            RingSteps.Hook hook, Consumer<PriorityRing> becameNonEmpty) {
+            RingSteps.Hook hook, LongSupplier sweepClock, Consumer<PriorityRing> becameNonEmpty) {
         if ((base & (CACHE_LINE - 1)) != 0 || available < CONTROLS_OFFSET || base + available > region.length()) {
             throw corrupted(what, "has no room for a message ring at " + base);
         }
@@ -161,7 +170,7 @@ public final class PriorityRing extends SlotTransfers {
         }
         long self = owner != 0 ? owner
                 : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
-        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook, becameNonEmpty);
+        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook, sweepClock, becameNonEmpty);
     }
 
     private static IpcException corrupted(String what, String problem) {

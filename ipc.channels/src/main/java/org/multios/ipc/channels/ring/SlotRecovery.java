@@ -3,6 +3,7 @@ package org.multios.ipc.channels.ring;
 import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.core.mapped.MappedRegion;
@@ -43,13 +44,17 @@ abstract class SlotRecovery extends ByteBudget {
     private static final long PARK_NANOS = 50_000L;
 
     private final long home;
+    /** The time in nanoseconds by which sweeps are due ({@link System#nanoTime}; tests advance their own). */
+    private final LongSupplier sweepClock;
     /** When this attachment sweeps next; of the threads due, the one whose compare-and-set wins sweeps. */
-    private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
+    private final AtomicLong nextSweep;
 
     SlotRecovery(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook) {
+            RingSteps.Hook hook, LongSupplier sweepClock) {
         super(region, base, capacity, maxMessageSize, budget, self, hook);
         this.home = region.getLong(base + HOME_NAMESPACE_OFFSET);
+        this.sweepClock = sweepClock;
+        this.nextSweep = new AtomicLong(sweepClock.getAsLong());
     }
 
     /**
@@ -252,7 +257,7 @@ abstract class SlotRecovery extends ByteBudget {
      * its priority.
      */
     public final void sweepIfDue() {
-        long now = System.nanoTime();
+        long now = sweepClock.getAsLong();
         long due = nextSweep.get();
         if (now - due >= 0 && nextSweep.compareAndSet(due, now + SWEEP_INTERVAL_NANOS)) {
             recover();

@@ -2,6 +2,8 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.PriorityRingDescriptor.*;
 
+import java.util.function.LongSupplier;
+
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
@@ -17,8 +19,8 @@ import org.multios.ipc.core.mapped.MappedRegion;
  */
 abstract class SlotTransfers extends SlotRecovery {
     SlotTransfers(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook) {
-        super(region, base, capacity, maxMessageSize, budget, self, hook);
+            RingSteps.Hook hook, LongSupplier sweepClock) {
+        super(region, base, capacity, maxMessageSize, budget, self, hook, sweepClock);
     }
 
     // ------------------------------------------------------------------ sending

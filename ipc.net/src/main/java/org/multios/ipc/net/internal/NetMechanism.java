@@ -2,8 +2,6 @@ package org.multios.ipc.net.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
@@ -25,6 +23,7 @@ import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
 
@@ -38,7 +37,7 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     private final Reactor reactor;
     private final PeerContexts shared;
     private final NetHandleOpener opener;
-    private final Map<CallerContext, NetSession> sessions = new ConcurrentHashMap<>();
+    private final CallerSessions<NetSession> sessions = new CallerSessions<>(NetSession::new, NetSession::close);
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
 
@@ -86,23 +85,18 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     @Override
     public NetService bind(CallerContext caller) {
         checkOpen();
-        return new BoundService(sessions.computeIfAbsent(caller, NetSession::new));
+        return new BoundService(sessions.bind(caller));
     }
 
     @Override
     public void release(CallerContext caller) {
-        NetSession s = sessions.remove(caller);
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
     /** Stops the mechanism: every handle closes, then the reactor thread ends. */
     public void close() {
         closed = true;
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
         reactor.close();
         shared.close();
     }

@@ -6,10 +6,10 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
-import org.multios.ipc.Quota;
 import org.multios.ipc.Rights;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.local.LedgerCaller;
 import org.multios.ipc.local.QuotaLedger;
 
 /**
@@ -18,10 +18,8 @@ import org.multios.ipc.local.QuotaLedger;
  * Public (in a private package) only for {@link #standalone}, which measurements outside the
  * framework use to compare guarded and unguarded calls.
  */
-public final class SecurityCaller implements CallerContext {
-    private final IpcProcess process;
+public final class SecurityCaller extends LedgerCaller {
     private final BundleFacts bundle;
-    private final QuotaLedger quotas;
     private final Supplier<AccessPolicy> policy;
     private final GrantRegistry grants;
     private final Supplier<AuditLog> audit;
@@ -30,9 +28,8 @@ public final class SecurityCaller implements CallerContext {
     /** A caller; {@code bundle} is null for a process that is no bundle (a network peer). */
     SecurityCaller(IpcProcess process, BundleFacts bundle, QuotaLedger quotas, Supplier<AccessPolicy> policy,
             GrantRegistry grants, Supplier<AuditLog> audit) {
-        this.process = process;
+        super(process, quotas);
         this.bundle = bundle;
-        this.quotas = quotas;
         this.policy = policy;
         this.grants = grants;
         this.audit = audit;
@@ -49,15 +46,6 @@ public final class SecurityCaller implements CallerContext {
                 new GrantRegistry(), () -> audit);
     }
 
-    @Override
-    public IpcProcess process() {
-        return process;
-    }
-
-    QuotaLedger quotas() {
-        return quotas;
-    }
-
     /** Installs a test hook run between reading the policy and registering the grant (null: none). */
     void hook(Runnable decided) {
         this.decided = decided;
@@ -70,6 +58,7 @@ public final class SecurityCaller implements CallerContext {
      */
     @Override
     public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
+        IpcProcess process = process();
         return grants.register(process.id(), type, name, () -> {
             int granted = policy.get().rights(process, bundle, type, name, permissions);
             Runnable h = decided;
@@ -79,8 +68,8 @@ public final class SecurityCaller implements CallerContext {
             if (!Rights.includes(granted, requested)) {
                 String object = type.label() + " '" + name + "' (" + permissions + ")";
                 String operation = verb(requested & ~granted);
-                audit.get().denied(process + " as " + process.user(), operation, object);
-                throw IpcException.permissionDenied(operation, object, process + " as " + process.user());
+                audit.get().denied(who(), operation, object);
+                throw IpcException.permissionDenied(operation, object, who());
             }
             return new Grant(granted);
         });
@@ -88,29 +77,12 @@ public final class SecurityCaller implements CallerContext {
 
     @Override
     public Grant register(ObjectType type, String name, Grant grant) {
-        grants.add(process.id(), type, name, grant);
+        grants.add(process().id(), type, name, grant);
         return grant;
-    }
-
-    private static String verb(int missing) {
-        if ((missing & Rights.ADMIN) != 0) {
-            return "administer";
-        }
-        return (missing & Rights.WRITE) != 0 ? "write to" : "read from";
     }
 
     @Override
     public void denied(ObjectType type, String name, String operation) {
-        audit.get().denied(process + " as " + process.user(), operation, type.label() + " '" + name + "'");
-    }
-
-    @Override
-    public void reserve(Quota quota, long amount) {
-        quotas.reserve(quota, amount);
-    }
-
-    @Override
-    public void release(Quota quota, long amount) {
-        quotas.release(quota, amount);
+        audit.get().denied(who(), operation, type.label() + " '" + name + "'");
     }
 }

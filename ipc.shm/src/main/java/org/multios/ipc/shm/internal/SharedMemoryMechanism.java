@@ -2,7 +2,6 @@ package org.multios.ipc.shm.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +27,7 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.Grant;
 
@@ -46,7 +46,7 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
     private final ObjectDirectory directory;
     private final StaleObjects stale;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
-    private final Map<CallerContext, Session> sessions = new ConcurrentHashMap<>();
+    private final CallerSessions<Session> sessions = new CallerSessions<>(Session::new, Session::close);
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
     private volatile IpcEnvironment environment;
     private volatile boolean closed;
@@ -93,23 +93,18 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
         if (closed) {
             throw IpcException.closed("the shared memory mechanism");
         }
-        return new BoundService(this, sessions.computeIfAbsent(caller, Session::new));
+        return new BoundService(this, sessions.bind(caller));
     }
 
     @Override
     public void release(CallerContext caller) {
-        Session s = sessions.remove(caller);
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
     /** Stops the mechanism: every handle and mapping closes; named segments stay. */
     public void close() {
         closed = true;
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
     }
 
     @Override

@@ -2,9 +2,7 @@ package org.multios.ipc.sync.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
@@ -18,6 +16,7 @@ import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.ConfigurableMechanism;
 
 /**
@@ -29,7 +28,7 @@ import org.multios.ipc.spi.ConfigurableMechanism;
 abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
     final SyncStore store;
     private final Set<ObjectType> types;
-    private final Map<CallerContext, SyncSession> sessions = new ConcurrentHashMap<>();
+    private final CallerSessions<SyncSession> sessions;
     private final CallerContext lister;
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
@@ -45,6 +44,7 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
         var self = LocalIdentity.currentProcess();
         this.lister = PosixCaller.unlimited(self);
         this.sleepers = new SleeperWatch(types.size() == 1 ? types.iterator().next().label() : "sync");
+        this.sessions = new CallerSessions<>(c -> new SyncSession(c, sleepers), SyncSession::close);
     }
 
     /** Applies changed limits to later operations. */
@@ -73,7 +73,7 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
     @Override
     public S bind(CallerContext caller) {
         checkOpen();
-        return service(sessions.computeIfAbsent(caller, c -> new SyncSession(c, sleepers)));
+        return service(sessions.bind(caller));
     }
 
     void checkOpen() {
@@ -84,10 +84,7 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
 
     @Override
     public void release(CallerContext caller) {
-        SyncSession s = sessions.remove(caller);
-        if (s != null) {
-            s.close();
-        }
+        sessions.release(caller);
     }
 
     @Override
@@ -99,9 +96,7 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
     public void close() {
         closed = true;
         releasing();
-        for (CallerContext c : List.copyOf(sessions.keySet())) {
-            release(c);
-        }
+        sessions.releaseAll();
         sleepers.close();
     }
 

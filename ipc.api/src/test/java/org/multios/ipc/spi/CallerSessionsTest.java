@@ -1,0 +1,42 @@
+package org.multios.ipc.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** One session per caller, closed once when the caller is released or the mechanism stops. */
+class CallerSessionsTest {
+    private final List<String> closed = new ArrayList<>();
+    private final CallerSessions<String> sessions = new CallerSessions<>(c -> "session of " + c.process().id(),
+            closed::add);
+
+    @Test
+    void aCallerKeepsItsSessionUntilReleased() {
+        RecordingCaller alice = RecordingCaller.osUser(1);
+        String first = sessions.bind(alice);
+
+        assertThat(sessions.bind(alice)).isSameAs(first);
+        sessions.release(alice);
+        sessions.release(alice);
+
+        assertThat(closed).containsExactly(first);
+        assertThat(sessions.values()).isEmpty();
+        assertThat(sessions.bind(alice)).as("a new session after the release").isNotSameAs(first);
+    }
+
+    @Test
+    void releaseAllClosesEverySessionOnce() {
+        sessions.bind(RecordingCaller.osUser(1));
+        sessions.bind(RecordingCaller.osUser(2));
+        assertThat(sessions.values()).hasSize(2);
+
+        sessions.releaseAll();
+        sessions.releaseAll();
+
+        assertThat(closed).containsExactlyInAnyOrder("session of 1", "session of 2");
+        assertThat(sessions.values()).isEmpty();
+    }
+}
