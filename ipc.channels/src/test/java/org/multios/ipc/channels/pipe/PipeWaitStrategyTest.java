@@ -38,7 +38,6 @@ import org.multios.ipc.spi.RecordingCaller;
  */
 @Timeout(60)
 class PipeWaitStrategyTest extends PipeTestSupport {
-    private static final long POLL = 7;
     private final RecordingCaller owner = RecordingCaller.osUser(1);
     private PipeMechanism mechanism;
 
@@ -104,7 +103,7 @@ class PipeWaitStrategyTest extends PipeTestSupport {
         PipeReader r = fifoReader("wake", strategy);
         PipeWriter w = service().openWriter("wake");
         Future<Integer> read = start("fifo-sleeper", () -> r.read(new byte[64], 0, 64));
-        awaitInPoll("fifo-sleeper");
+        awaitAsleepIn(sleepsIn(strategy, Syscall.READ), "fifo-sleeper");
         w.write(new byte[9], 0, 9);
         assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(9);
     }
@@ -121,7 +120,7 @@ class PipeWaitStrategyTest extends PipeTestSupport {
             w.write(new byte[4096], 0, 4096);
             return 4096;
         });
-        awaitInPoll("fifo-full");
+        awaitAsleepIn(sleepsIn(strategy, Syscall.WRITE), "fifo-full");
         long drained = 0;
         while (drained < filled + 4096) {
             drained += r.read(new byte[65536], 0, 65536, Duration.ofSeconds(20));
@@ -252,6 +251,14 @@ class PipeWaitStrategyTest extends PipeTestSupport {
                 .hasSameSizeAs(before).noneMatch(link -> link.contains("memfd:"));
     }
 
+    /**
+     * Where a FIFO end whose other side it has seen sleeps in a blocking call: the kernel's own
+     * read or write for a wait that sleeps at once, else {@code poll}.
+     */
+    private static Syscall sleepsIn(WaitStrategy strategy, Syscall transfer) {
+        return PipeWait.sleepsAtOnce(strategy, true) ? transfer : Syscall.POLL;
+    }
+
     /** Fills a FIFO through a non-waiting writer; the bytes written. */
     private static long fill(PipeWriter w) {
         long filled = 0;
@@ -275,37 +282,6 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     private static Thread threadNamed(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no thread " + name));
-    }
-
-    /**
-     * Waits until the thread sleeps in {@code poll} with a timeout (a probe that spins polls with
-     * none), read from {@code /proc/self/task/<tid>/syscall}: x86-64 only; elsewhere, until it
-     * waits in the kernel at all.
-     */
-    private static void awaitInPoll(String name) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        boolean x86 = "amd64".equals(System.getProperty("os.arch"));
-        while (System.nanoTime() - deadline < 0) {
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : tasks.toList()) {
-                    String[] call = read(task.resolve("syscall")).split(" ");
-                    if (read(task.resolve("comm")).equals(name) && call.length > 3 && !call[0].equals("running")
-                            && (!x86 || Long.parseLong(call[0]) == POLL && !call[3].equals("0x0"))) {
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError(name + " did not sleep in poll within 20 s");
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p).trim();
-        } catch (IOException taskEnded) {
-            return "";
-        }
     }
 
     private static List<String> descriptors() throws IOException {
