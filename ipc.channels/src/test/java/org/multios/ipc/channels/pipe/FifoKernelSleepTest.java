@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.pipe.PipeFlag;
 import org.multios.ipc.pipe.PipeReader;
-import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.spi.RecordingCaller;
 
@@ -39,30 +33,15 @@ class FifoKernelSleepTest extends PipeTestSupport {
     private final RecordingCaller victim = RecordingCaller.osUser(1);
     /** Holds the other side. */
     private final RecordingCaller peer = RecordingCaller.osUser(2);
-    private PipeMechanism mechanism;
 
     enum Waker { CLOSE, INTERRUPT, REVOKE }
-
-    private PipeService service(RecordingCaller caller) {
-        if (mechanism == null) {
-            mechanism = new PipeMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
-        }
-        return mechanism.bind(caller);
-    }
-
-    @AfterEach
-    void closeMechanism() {
-        if (mechanism != null) {
-            mechanism.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Waker.class)
     void aWriterAsleepInWriteOnAFullFifoWakes(Waker waker) throws Exception {
-        service(peer).createNamed("full", 0666);
-        PipeReader reader = service(peer).openReader("full", EnumSet.of(PipeFlag.NON_BLOCKING));
-        PipeWriter writer = service(victim).openWriter("full");
+        pipes(peer).createNamed("full", 0666);
+        PipeReader reader = pipes(peer).openReader("full", EnumSet.of(PipeFlag.NON_BLOCKING));
+        PipeWriter writer = pipes(victim).openWriter("full");
         writer.setWaitStrategy(WaitStrategy.BLOCK);
         long filled = fill(writer);
         Future<Integer> write = start("fifo-writer", () -> {
@@ -90,9 +69,9 @@ class FifoKernelSleepTest extends PipeTestSupport {
     @ParameterizedTest
     @EnumSource(Waker.class)
     void aReaderAsleepInReadOnAnEmptyFifoWakes(Waker waker) throws Exception {
-        service(peer).createNamed("empty", 0666);
-        PipeReader reader = service(victim).openReader("empty");
-        PipeWriter writer = service(peer).openWriter("empty");
+        pipes(peer).createNamed("empty", 0666);
+        PipeReader reader = pipes(victim).openReader("empty");
+        PipeWriter writer = pipes(peer).openWriter("empty");
         reader.setWaitStrategy(WaitStrategy.ADAPTIVE);
         writer.write(new byte[] { 1 }, 0, 1);
         assertThat(reader.read(new byte[8], 0, 8)).as("the reader has seen a writer").isEqualTo(1);
@@ -102,7 +81,7 @@ class FifoKernelSleepTest extends PipeTestSupport {
         wake(waker, reader, "fifo-reader");
 
         assertFails(read, expected(waker));
-        PipeReader other = waker == Waker.INTERRUPT ? reader : service(peer).openReader("empty");
+        PipeReader other = waker == Waker.INTERRUPT ? reader : pipes(peer).openReader("empty");
         writer.write(new byte[] { 2, 3 }, 0, 2);
         if (waker == Waker.INTERRUPT) {
             assertThat(reader.read(new byte[8], 0, 8)).as("the FIFO stays open").isEqualTo(2);
@@ -118,9 +97,9 @@ class FifoKernelSleepTest extends PipeTestSupport {
 
     @Test
     void aLargeWriteFromTheHeapArrivesWholeAndInOrder() throws Exception {
-        service(peer).createNamed("large", 0600);
-        PipeReader reader = service(peer).openReader("large");
-        PipeWriter writer = service(peer).openWriter("large");
+        pipes(peer).createNamed("large", 0600);
+        PipeReader reader = pipes(peer).openReader("large");
+        PipeWriter writer = pipes(peer).openWriter("large");
         byte[] source = new byte[300_007];
         for (int i = 0; i < source.length; i++) {
             source[i] = (byte) (i * 31 + i / 251);
@@ -166,38 +145,5 @@ class FifoKernelSleepTest extends PipeTestSupport {
             case INTERRUPT -> IpcError.INTERRUPTED;
             case REVOKE -> IpcError.PERMISSION_DENIED;
         };
-    }
-
-    private static long fill(PipeWriter w) {
-        long filled = 0;
-        int n;
-        while ((n = w.tryWrite(new byte[4096], 0, 4096)) > 0) {
-            filled += n;
-        }
-        return filled;
-    }
-
-    private static long drain(PipeReader reader) {
-        byte[] b = new byte[65536];
-        long total = 0;
-        int n;
-        while ((n = reader.tryRead(b, 0, b.length)) > 0) {
-            total += n;
-        }
-        return total;
-    }
-
-    private static Thread threadNamed(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no thread " + name));
-    }
-
-    private static void assertFails(Future<?> result, IpcError error) throws Exception {
-        try {
-            throw new AssertionError("the wait ended without " + error + ": " + result.get(20, TimeUnit.SECONDS));
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
-                    x -> assertThat(x.error()).isEqualTo(error));
-        }
     }
 }

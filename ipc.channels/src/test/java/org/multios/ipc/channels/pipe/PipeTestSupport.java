@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,11 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.spi.LocalPlatform;
+import org.multios.ipc.spi.RecordingCaller;
 
 /**
  * Plain-Java IPC contexts on a fresh root (each acts as a separate process) and named worker
@@ -33,6 +37,8 @@ abstract class PipeTestSupport {
     @TempDir
     Path root;
 
+    /** The mechanism of {@link #pipes(RecordingCaller)}, made at its first call, closed after the test. */
+    PipeMechanism mechanism;
     private final List<IpcContext> contexts = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -48,6 +54,14 @@ abstract class PipeTestSupport {
 
     PipeService pipes() {
         return context().service(PipeService.class);
+    }
+
+    /** The pipe service of {@code caller} on one mechanism on the test's root (each caller acts as a process). */
+    PipeService pipes(RecordingCaller caller) {
+        if (mechanism == null) {
+            mechanism = new PipeMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        }
+        return mechanism.bind(caller);
     }
 
     /** Runs {@code task} on a new thread of that name, joined after the test. */
@@ -135,6 +149,42 @@ abstract class PipeTestSupport {
         }
     }
 
+    /** Fills a FIFO through a write that does not wait; the bytes written. */
+    static long fill(PipeWriter w) {
+        long filled = 0;
+        int n;
+        while ((n = w.tryWrite(new byte[4096], 0, 4096)) > 0) {
+            filled += n;
+        }
+        return filled;
+    }
+
+    /** Reads what is there without waiting; the bytes read. */
+    static long drain(PipeReader reader) {
+        byte[] b = new byte[65536];
+        long total = 0;
+        int n;
+        while ((n = reader.tryRead(b, 0, b.length)) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    static Thread threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + name));
+    }
+
+    /** Asserts that {@code result} fails (within 20 s) with an IpcException of {@code error}. */
+    static void assertFails(Future<?> result, IpcError error) throws Exception {
+        try {
+            throw new AssertionError("the wait ended without " + error + ": " + result.get(20, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
+                    x -> assertThat(x.error()).isEqualTo(error));
+        }
+    }
+
     static void assertError(ThrowingCallable call, IpcError error) {
         assertThatThrownBy(call).isInstanceOfSatisfying(IpcException.class,
                 e -> assertThat(e.error()).isEqualTo(error));
@@ -142,6 +192,9 @@ abstract class PipeTestSupport {
 
     @AfterEach
     void closeContextsAndJoinThreads() throws InterruptedException {
+        if (mechanism != null) {
+            mechanism.close();
+        }
         contexts.forEach(IpcContext::close);
         for (Thread t : threads) {
             t.join(10_000);
