@@ -240,9 +240,16 @@ final class FifoDescriptors {
         return fifoFd;
     }
 
-    /** The capacity of the FIFO's buffer. Call under a lease. */
+    /** The capacity of the FIFO's buffer; the Linux default once the end is closed. */
     int capacity() {
-        return FifoCalls.pipeSize(fifoFd);
+        if (!acquire()) {
+            return FifoCalls.DEFAULT_PIPE_SIZE;
+        }
+        try {
+            return FifoCalls.pipeSize(fifoFd);
+        } finally {
+            release();
+        }
     }
 
     /** Starts watching opens of the FIFO's file (once); without inotify waits go in slices. Call under a lease. */

@@ -92,14 +92,7 @@ final class FifoReader extends ReaderEnd<NamedPipe> {
 
     @Override
     public int bufferSize() {
-        if (!fds.acquire()) {
-            return FifoCalls.DEFAULT_PIPE_SIZE;
-        }
-        try {
-            return fds.capacity();
-        } finally {
-            fds.release();
-        }
+        return fds.capacity();
     }
 
     @Override

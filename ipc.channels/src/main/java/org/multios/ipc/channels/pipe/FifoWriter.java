@@ -109,14 +109,7 @@ final class FifoWriter extends WriterEnd<NamedPipe> {
 
     @Override
     public int bufferSize() {
-        if (!fds.acquire()) {
-            return FifoCalls.DEFAULT_PIPE_SIZE;
-        }
-        try {
-            return fds.capacity();
-        } finally {
-            fds.release();
-        }
+        return fds.capacity();
     }
 
     @Override
