@@ -21,22 +21,32 @@ import org.multios.ipc.spi.GuardedHandle;
  * PERMISSION_DENIED. Waits follow this end's {@link WaitStrategy} (its override, or the platform
  * default: pipes keep no shared file to hold one per object); see {@link PipeWait}.
  */
-abstract class PipeEnd extends GuardedHandle {
+abstract class PipeEnd<P extends PipeTarget> extends GuardedHandle {
     final PipeSession session;
-    final PipeTarget pipe;
+    final P pipe;
     final PipeCounters counters;
     private final String role;
+    /** {@link Rights#READ} or {@link Rights#WRITE}: what each transfer needs. */
+    private final int right;
+    /** {@code read from} or {@code write to}, for denials. */
+    private final String access;
+    /** {@code read} or {@code write}, for interruptions. */
+    private final String operation;
     private volatile boolean nonBlocking;
     private volatile WaitStrategy waitOverride;
     /** What this end's adaptive waits learned (a heuristic: races only shift one wait's spin). */
     private final SpinHistory spins = new SpinHistory();
 
-    PipeEnd(PipeSession session, PipeTarget pipe, Grant grant, String role, boolean nonBlocking) {
+    /** @param reading whether this is a reading end (else a writing one) */
+    PipeEnd(PipeSession session, P pipe, Grant grant, boolean reading, boolean nonBlocking) {
         super(session.caller(), session.gate(), grant);
         this.session = session;
         this.pipe = pipe;
         this.counters = pipe.counters();
-        this.role = role;
+        this.role = reading ? "reading" : "writing";
+        this.right = reading ? Rights.READ : Rights.WRITE;
+        this.access = reading ? "read from" : "write to";
+        this.operation = reading ? "read" : "write";
         this.nonBlocking = nonBlocking;
         counters.increment(Counter.HANDLES);
     }
@@ -54,6 +64,29 @@ abstract class PipeEnd extends GuardedHandle {
     /** Makes revocation of the grant wake this end's waiters; once, when the end is tracked. */
     void watchRevocation() {
         grant().onRevoke(this::revoked);
+    }
+
+    /** Checks that the end is open and may transfer: at the start and at every pass of a wait. */
+    void checkAccess() {
+        require(right, access);
+    }
+
+    /**
+     * Begins one step of a transfer: checks as {@link #checkAccess} does and enters the grant's
+     * step gate, which revocation waits for; {@link #exitTransfer} with the token ends it.
+     */
+    int enterTransfer() {
+        return enterStep(right, access);
+    }
+
+    void exitTransfer(int token) {
+        exitStep(token);
+    }
+
+    /** The INTERRUPTED to throw; clears the thread's interrupt status. */
+    IpcException interrupted() {
+        Thread.interrupted();
+        return IpcException.interrupted(operation, describe());
     }
 
     /** {@code the reading end of pipe 'x'}, for messages. */
@@ -119,6 +152,11 @@ abstract class PipeEnd extends GuardedHandle {
     PipeWait startWait() {
         counters.increment(Counter.WAITS);
         return new PipeWait(waitStrategy(), spins, probesAreSystemCalls());
+    }
+
+    /** Whether this end's waits sleep in the kernel at once now ({@link PipeWait#sleepsAtOnce}). */
+    boolean sleepsAtOnce() {
+        return PipeWait.sleepsAtOnce(waitStrategy(), probesAreSystemCalls());
     }
 
     /** Whether a probe of this end's waits is a system call (see {@link PipeWait}); false: a read of memory. */

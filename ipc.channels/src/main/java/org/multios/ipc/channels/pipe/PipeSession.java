@@ -19,7 +19,7 @@ import org.multios.ipc.spi.SessionGate;
 final class PipeSession {
     private final CallerContext caller;
     private final PipeHook hook;
-    private final Set<PipeEnd> ends = ConcurrentHashMap.newKeySet();
+    private final Set<PipeEnd<?>> ends = ConcurrentHashMap.newKeySet();
     private final SessionGate calls;
     private final Supplier<WaitStrategy> defaultWaitStrategy;
 
@@ -70,7 +70,7 @@ final class PipeSession {
         calls.exit();
     }
 
-    <E extends PipeEnd> E track(E end) {
+    <E extends PipeEnd<?>> E track(E end) {
         ends.add(end);
         end.watchRevocation();
         if (calls.isClosed()) {
@@ -79,7 +79,7 @@ final class PipeSession {
         return end;
     }
 
-    void forget(PipeEnd end) {
+    void forget(PipeEnd<?> end) {
         ends.remove(end);
     }
 
@@ -94,7 +94,7 @@ final class PipeSession {
      */
     void close() {
         calls.close();
-        for (PipeEnd e : new ArrayList<>(ends)) {
+        for (PipeEnd<?> e : new ArrayList<>(ends)) {
             e.close();
         }
     }

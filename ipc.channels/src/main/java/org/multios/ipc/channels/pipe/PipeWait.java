@@ -22,10 +22,12 @@ import org.multios.ipc.core.mapped.WaitLoop;
  * could save costs, and a yield on a loaded machine hands the core to other processes for a
  * whole time slice, while a thread woken from {@code poll} is scheduled at once (as the OS
  * pipe's reader and writer are, woken in {@code read} and {@code write}). So an
- * {@link WaitStrategy.Kind#ADAPTIVE} wait of a named pipe end sleeps at once after its failed
- * attempt (measured on 2 loaded cores: about twice the throughput of probing and yielding, at the
- * same CPU per write); {@link WaitStrategy.Kind#SPIN} and {@link WaitStrategy.Kind#BACKOFF} probe
- * as they say.
+ * {@link WaitStrategy.Kind#ADAPTIVE} wait of a named pipe end sleeps at once (measured on 2
+ * loaded cores: about twice the throughput of probing and yielding, at the same CPU per write):
+ * without a deadline in the kernel's own {@code read} or {@code write}, as a
+ * {@link WaitStrategy.Kind#BLOCK} wait does (see {@link FifoDescriptors}), with one in
+ * {@code poll}; {@link WaitStrategy.Kind#SPIN} and {@link WaitStrategy.Kind#BACKOFF} probe as they
+ * say.
  */
 final class PipeWait {
     /** Adaptive: idle steps that only spin before each also yields. */
@@ -50,6 +52,17 @@ final class PipeWait {
         this.start = WaitLoop.start(strategy);
         this.budget = history.budgetNanos(strategy);
         this.sleepsAtOnce = probesAreSystemCalls && strategy.kind() == WaitStrategy.Kind.ADAPTIVE;
+    }
+
+    /**
+     * Whether a wait of {@code strategy} sleeps in the kernel at once, without idling first:
+     * {@link WaitStrategy.Kind#BLOCK}, and {@link WaitStrategy.Kind#ADAPTIVE} when each probe
+     * would be a system call. A named pipe's end then sleeps in the kernel's own {@code read} or
+     * {@code write} when it has no deadline (see {@link FifoDescriptors}).
+     */
+    static boolean sleepsAtOnce(WaitStrategy strategy, boolean probesAreSystemCalls) {
+        return strategy.kind() == WaitStrategy.Kind.BLOCK
+                || probesAreSystemCalls && strategy.kind() == WaitStrategy.Kind.ADAPTIVE;
     }
 
     /**

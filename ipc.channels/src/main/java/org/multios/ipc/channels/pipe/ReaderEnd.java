@@ -7,7 +7,6 @@ import java.time.Duration;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.Rights;
 import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.pipe.PipeReader;
 import org.multios.ipc.spi.Grant;
@@ -16,9 +15,9 @@ import org.multios.ipc.spi.Grant;
  * The three forms of every read (blocking, non-blocking, timed) over one transfer that the
  * unnamed and the named reader implement.
  */
-abstract class ReaderEnd extends PipeEnd implements PipeReader {
-    ReaderEnd(PipeSession session, PipeTarget pipe, Grant grant, boolean nonBlocking) {
-        super(session, pipe, grant, "reading", nonBlocking);
+abstract class ReaderEnd<P extends PipeTarget> extends PipeEnd<P> implements PipeReader {
+    ReaderEnd(PipeSession session, P pipe, Grant grant, boolean nonBlocking) {
+        super(session, pipe, grant, true, nonBlocking);
     }
 
     /**
@@ -30,10 +29,6 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
      */
     abstract int transfer(byte[] array, int off, ByteBuffer buffer, int len, long deadline);
 
-    /** Checks that the end is open and may read: at the start and at every pass of a wait. */
-    void checkReadable() {
-        require(Rights.READ, "read from");
-    }
 
     @Override
     public int read(byte[] b, int off, int len) {
@@ -72,7 +67,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
     }
 
     private int blocking(byte[] array, int off, ByteBuffer buffer, int len) {
-        checkReadable();
+        checkAccess();
         if (len == 0) {
             return 0;
         }
@@ -83,7 +78,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
     }
 
     private int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
-        checkReadable();
+        checkAccess();
         if (len == 0) {
             return 0;
         }
@@ -93,7 +88,7 @@ abstract class ReaderEnd extends PipeEnd implements PipeReader {
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
         long deadline = Deadlines.of(timeout, describe());
-        checkReadable();
+        checkAccess();
         if (len == 0) {
             return 0;
         }

@@ -156,15 +156,7 @@ final class SessionPipeService implements PipeService {
 
     @Override
     public PipeReader openReader(String name, Set<PipeFlag> flags) {
-        enter();
-        try {
-            boolean nonBlocking = nonBlocking(flags, FifoDirectory.label(name));
-            FifoOpener.Opened opened = opener.open(name, false);
-            return session.track(new FifoReader(session, named(name, opened), opened.grant(), nonBlocking,
-                    opened.fd()));
-        } finally {
-            session.exit();
-        }
+        return (PipeReader) openEnd(name, flags, false);
     }
 
     @Override
@@ -174,18 +166,21 @@ final class SessionPipeService implements PipeService {
 
     @Override
     public PipeWriter openWriter(String name, Set<PipeFlag> flags) {
+        return (PipeWriter) openEnd(name, flags, true);
+    }
+
+    /** Opens an end of the named pipe in this session. */
+    private PipeEnd<NamedPipe> openEnd(String name, Set<PipeFlag> flags, boolean forWriting) {
         enter();
         try {
             boolean nonBlocking = nonBlocking(flags, FifoDirectory.label(name));
-            FifoOpener.Opened opened = opener.open(name, true);
-            return session.track(new FifoWriter(session, named(name, opened), opened.grant(), nonBlocking, opened));
+            FifoOpener.Opened opened = opener.open(name, forWriting);
+            NamedPipe pipe = new NamedPipe(name, opened.inode(), mechanism.fifos(), mechanism.countersOf(name));
+            return session.track(forWriting ? new FifoWriter(session, pipe, opened, nonBlocking)
+                    : new FifoReader(session, pipe, opened, nonBlocking));
         } finally {
             session.exit();
         }
-    }
-
-    private NamedPipe named(String name, FifoOpener.Opened opened) {
-        return new NamedPipe(name, opened.inode(), mechanism.fifos(), mechanism.countersOf(name));
     }
 
     @Override

@@ -76,12 +76,12 @@ final class UnnamedPipe implements PipeTarget {
      * Reads as {@link ReaderEnd#transfer}; {@code end} is the reader, checked under the lock
      * before each transfer, so none happens once a revocation of its grant has returned.
      */
-    int read(ReaderEnd end, byte[] array, int off, ByteBuffer buffer, int len, long deadline) {
+    int read(ReaderEnd<?> end, byte[] array, int off, ByteBuffer buffer, int len, long deadline) {
         lock.lock();
         try {
             PipeWait wait = null;
             while (true) {
-                end.checkReadable();
+                end.checkAccess();
                 int n = Math.min(len, ring.size());
                 if (n > 0) {
                     ring.take(array, off, buffer, n);
@@ -123,14 +123,14 @@ final class UnnamedPipe implements PipeTarget {
     }
 
     /** Writes as {@link WriterEnd#transfer}; {@code end} is the writer, checked as the reader is. */
-    int write(WriterEnd end, byte[] array, int off, ByteBuffer buffer, int len, long deadline, boolean partial) {
+    int write(WriterEnd<?> end, byte[] array, int off, ByteBuffer buffer, int len, long deadline, boolean partial) {
         boolean atomic = len <= atomicWriteSize();
         int written = 0;
         lock.lock();
         try {
             PipeWait wait = null;
             while (true) {
-                end.checkWritable();
+                end.checkAccess();
                 if (!readerOpen) {
                     if (partial && written > 0) {
                         return written;
@@ -186,7 +186,7 @@ final class UnnamedPipe implements PipeTarget {
      *
      * @throws IpcException INTERRUPTED
      */
-    private void idleUnlocked(PipeWait wait, PipeEnd end, long deadline, String operation) {
+    private void idleUnlocked(PipeWait wait, PipeEnd<?> end, long deadline, String operation) {
         int seen = changes;
         lock.unlock();
         try {
@@ -204,7 +204,7 @@ final class UnnamedPipe implements PipeTarget {
     }
 
     /** Waits on a condition until signalled or the deadline; false once the deadline has passed. */
-    private boolean await(Condition condition, long deadline, PipeEnd end, String operation) {
+    private boolean await(Condition condition, long deadline, PipeEnd<?> end, String operation) {
         long nanos = Deadlines.remaining(deadline);
         if (nanos == 0) {
             return false;

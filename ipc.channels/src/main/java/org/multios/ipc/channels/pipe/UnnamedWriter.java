@@ -5,36 +5,33 @@ import java.nio.ByteBuffer;
 import org.multios.ipc.spi.Grant;
 
 /** The writing end of an unnamed pipe. */
-final class UnnamedWriter extends WriterEnd {
-    private final UnnamedPipe unnamed;
-
+final class UnnamedWriter extends WriterEnd<UnnamedPipe> {
     UnnamedWriter(PipeSession session, UnnamedPipe pipe, Grant grant, boolean nonBlocking) {
         super(session, pipe, grant, nonBlocking);
-        this.unnamed = pipe;
     }
 
     @Override
     int transfer(byte[] array, int off, ByteBuffer buffer, int len, long deadline, boolean partial) {
-        return unnamed.write(this, array, off, buffer, len, deadline, partial);
+        return pipe.write(this, array, off, buffer, len, deadline, partial);
     }
 
     @Override
     public int bufferSize() {
-        return unnamed.capacity();
+        return pipe.capacity();
     }
 
     @Override
     public int atomicWriteSize() {
-        return unnamed.atomicWriteSize();
+        return pipe.atomicWriteSize();
     }
 
     @Override
     void revoked() {
-        unnamed.wakeAll();
+        pipe.wakeAll();
     }
 
     @Override
     void closing() {
-        unnamed.writerClosed();
+        pipe.writerClosed();
     }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.Rights;
 import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.spi.Grant;
@@ -16,9 +15,9 @@ import org.multios.ipc.spi.Grant;
  * The three forms of every write (blocking, non-blocking, timed) over one transfer that the
  * unnamed and the named writer implement.
  */
-abstract class WriterEnd extends PipeEnd implements PipeWriter {
-    WriterEnd(PipeSession session, PipeTarget pipe, Grant grant, boolean nonBlocking) {
-        super(session, pipe, grant, "writing", nonBlocking);
+abstract class WriterEnd<P extends PipeTarget> extends PipeEnd<P> implements PipeWriter {
+    WriterEnd(PipeSession session, P pipe, Grant grant, boolean nonBlocking) {
+        super(session, pipe, grant, false, nonBlocking);
     }
 
     /**
@@ -38,10 +37,6 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
         return failed(IpcError.BROKEN_PIPE, "write to " + describe() + ": no reader is open");
     }
 
-    /** Checks that the end is open and may write: at the start and at every pass of a wait. */
-    void checkWritable() {
-        require(Rights.WRITE, "write to");
-    }
 
     @Override
     public void write(byte[] b, int off, int len) {
@@ -80,7 +75,7 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
     }
 
     private void writeAll(byte[] array, int off, ByteBuffer buffer, int len) {
-        checkWritable();
+        checkAccess();
         if (len == 0) {
             return;
         }
@@ -95,13 +90,13 @@ abstract class WriterEnd extends PipeEnd implements PipeWriter {
     }
 
     private int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
-        checkWritable();
+        checkAccess();
         return len == 0 ? 0 : transfer(array, off, buffer, len, Deadlines.NOW, true);
     }
 
     private int timed(byte[] array, int off, ByteBuffer buffer, int len, Duration timeout) {
         long deadline = Deadlines.of(timeout, describe());
-        checkWritable();
+        checkAccess();
         if (len == 0) {
             return 0;
         }

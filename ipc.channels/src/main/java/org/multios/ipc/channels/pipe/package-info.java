@@ -1,13 +1,16 @@
 /**
  * Pipes: unnamed pipes between bundles as byte rings on the heap, and named pipes as FIFOs in
  * the pipe directory of the IPC root, opened natively (no link followed, identity checked) and
- * then read and written through JDK streams that own the non-blocking descriptors
- * ({@link org.multios.ipc.channels.pipe.FifoStreams}). Waits follow the end's wait strategy
+ * then read and written through JDK file channels on them
+ * ({@link org.multios.ipc.channels.pipe.FifoDescriptors}). Waits follow the end's wait strategy
  * ({@link org.multios.ipc.channels.pipe.PipeWait}): idle steps that only probe, then a sleep
  * in the kernel that a peer, closing or revocation ends. Private to ipc.channels.
  *
- * <p>No lost wake-up: a FIFO waiter sleeps in {@code poll}, which reports the FIFO's state when
- * it starts (level-triggered), and on an eventfd that closing and revocation write; an unnamed
+ * <p>No lost wake-up: a FIFO waiter sleeps either in the kernel's own {@code read} or
+ * {@code write} on a blocking descriptor of the FIFO (the kernel's pipe wakes it; closing,
+ * revocation and interrupts close that descriptor's channel, which signals the sleeper and waits
+ * until it has left the call), or in {@code poll}, which reports the FIFO's state when it starts
+ * (level-triggered), and on an eventfd that closing and revocation write; an unnamed
  * pipe's waiter reads the pipe's change count under its lock before it idles, and looks at the
  * ring again under the lock before it counts itself in and sleeps on a condition, which every
  * change signals when a sleeper is counted in.

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.Limit;
 import org.multios.ipc.Quota;
@@ -181,15 +179,5 @@ class NamedPipeRaceTest extends PipeTestSupport {
         service(afterRestart).createNamed("three", 0600);
         assertThat(fifo("three")).exists();
         assertThat(afterRestart.used(Quota.OBJECTS)).as("nothing is left reserved in the session").isZero();
-    }
-
-    private static void assertFails(Future<?> f, IpcError error) throws Exception {
-        try {
-            Object got = f.get(20, TimeUnit.SECONDS);
-            throw new AssertionError("expected " + error + ", got " + got);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
-                    x -> assertThat(x.error()).isEqualTo(error));
-        }
     }
 }

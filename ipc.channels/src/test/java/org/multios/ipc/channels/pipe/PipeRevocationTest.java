@@ -10,18 +10,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.Rights;
 import org.multios.ipc.pipe.Pipe;
 import org.multios.ipc.pipe.PipeFlag;
 import org.multios.ipc.pipe.PipeReader;
-import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.RecordingCaller;
@@ -33,30 +29,15 @@ import org.multios.ipc.spi.StepPause;
  * has returned, not even in a transfer that passed its check just before.
  */
 class PipeRevocationTest extends PipeTestSupport {
-    private PipeMechanism mechanism;
     private final RecordingCaller victim = RecordingCaller.osUser(1);
     private final RecordingCaller peer = RecordingCaller.osUser(2);
-
-    private PipeService service(RecordingCaller caller) {
-        if (mechanism == null) {
-            mechanism = new PipeMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
-        }
-        return mechanism.bind(caller);
-    }
-
-    @AfterEach
-    void closeMechanism() {
-        if (mechanism != null) {
-            mechanism.close();
-        }
-    }
 
     @Test
     @Timeout(30)
     void aBlockedFifoReaderFailsAtRevokeAndTheBytesWrittenAfterStayForOthers() throws Exception {
-        service(peer).createNamed("news", 0666);
-        PipeReader reader = service(victim).openReader("news");
-        PipeWriter writer = service(peer).openWriter("news");
+        pipes(peer).createNamed("news", 0666);
+        PipeReader reader = pipes(victim).openReader("news");
+        PipeWriter writer = pipes(peer).openWriter("news");
         Future<Integer> read = start("revoked-fifo-reader", () -> reader.read(new byte[64], 0, 64,
                 Duration.ofSeconds(20)));
         awaitWaiting("revoked-fifo-reader");
@@ -66,7 +47,7 @@ class PipeRevocationTest extends PipeTestSupport {
 
         assertDenied(read);
         assertThat(victim.denials()).contains("read from pipe 'news'");
-        PipeReader other = service(peer).openReader("news");
+        PipeReader other = pipes(peer).openReader("news");
         assertThat(other.read(new byte[64], 0, 64, Duration.ofSeconds(10))).as("the 12 bytes are still there")
                 .isEqualTo(12);
     }
@@ -74,9 +55,9 @@ class PipeRevocationTest extends PipeTestSupport {
     @Test
     @Timeout(30)
     void aFifoWriterBlockedOnAFullPipeFailsAtRevokeAndPushesNothingMore() throws Exception {
-        service(peer).createNamed("full", 0666);
-        PipeReader reader = service(peer).openReader("full", EnumSet.of(PipeFlag.NON_BLOCKING));
-        PipeWriter writer = service(victim).openWriter("full");
+        pipes(peer).createNamed("full", 0666);
+        PipeReader reader = pipes(peer).openReader("full", EnumSet.of(PipeFlag.NON_BLOCKING));
+        PipeWriter writer = pipes(victim).openWriter("full");
         byte[] chunk = new byte[4096];
         long filled = 0;
         int n;
@@ -100,9 +81,9 @@ class PipeRevocationTest extends PipeTestSupport {
     @Timeout(30)
     void aFifoReadThatPassedItsCheckEndsBeforeRevokeReturns() throws Exception {
         StepPause pause = new StepPause();
-        service(peer).createNamed("window", 0666);
-        PipeReader reader = service(victim).openReader("window");
-        PipeWriter writer = service(peer).openWriter("window");
+        pipes(peer).createNamed("window", 0666);
+        PipeReader reader = pipes(victim).openReader("window");
+        PipeWriter writer = pipes(peer).openWriter("window");
         writer.write(new byte[] { 1, 2, 3 }, 0, 3);
         mechanism.hook(pause.arm(PipeHook.TRANSFER_GRANTED)::accept);
         Future<Integer> read = start("checked-reader", () -> reader.read(new byte[8], 0, 8));
@@ -154,7 +135,7 @@ class PipeRevocationTest extends PipeTestSupport {
     @Test
     @Timeout(30)
     void anUnnamedPipesGrantsAreRegisteredSoThatRevocationReachesABlockedRead() throws Exception {
-        Pipe pipe = service(victim).create(16, Set.of());
+        Pipe pipe = pipes(victim).create(16, Set.of());
         Future<Integer> read = start("revoked-anonymous-reader", () -> pipe.reader().read(new byte[8], 0, 8));
         awaitWaiting("revoked-anonymous-reader");
 
@@ -162,16 +143,6 @@ class PipeRevocationTest extends PipeTestSupport {
 
         assertDenied(read);
         assertDeniedNow(() -> pipe.writer().write(new byte[1], 0, 1));
-    }
-
-    private static long drain(PipeReader reader) {
-        byte[] b = new byte[65536];
-        long total = 0;
-        int n;
-        while ((n = reader.tryRead(b, 0, b.length)) > 0) {
-            total += n;
-        }
-        return total;
     }
 
     private static void assertDenied(Future<?> f) throws Exception {

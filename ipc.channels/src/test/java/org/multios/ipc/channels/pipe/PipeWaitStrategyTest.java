@@ -8,24 +8,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
-import org.multios.ipc.IpcLimits;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.pipe.Pipe;
 import org.multios.ipc.pipe.PipeReader;
-import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.spi.RecordingCaller;
@@ -38,9 +32,7 @@ import org.multios.ipc.spi.RecordingCaller;
  */
 @Timeout(60)
 class PipeWaitStrategyTest extends PipeTestSupport {
-    private static final long POLL = 7;
     private final RecordingCaller owner = RecordingCaller.osUser(1);
-    private PipeMechanism mechanism;
 
     static Stream<WaitStrategy> strategies() {
         return Stream.of(WaitStrategy.BLOCK, WaitStrategy.SPIN, WaitStrategy.backoff(1), WaitStrategy.adaptive(1),
@@ -52,29 +44,15 @@ class PipeWaitStrategyTest extends PipeTestSupport {
         return Stream.of(WaitStrategy.BLOCK, WaitStrategy.backoff(1), WaitStrategy.adaptive(1));
     }
 
-    private PipeService service() {
-        if (mechanism == null) {
-            mechanism = new PipeMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
-        }
-        return mechanism.bind(owner);
-    }
-
-    @AfterEach
-    void closeMechanism() {
-        if (mechanism != null) {
-            mechanism.close();
-        }
-    }
-
     private PipeReader fifoReader(String name, WaitStrategy strategy) {
-        service().createNamed(name, 0600);
-        PipeReader r = service().openReader(name);
+        pipes(owner).createNamed(name, 0600);
+        PipeReader r = pipes(owner).openReader(name);
         r.setWaitStrategy(strategy);
         return r;
     }
 
     private Pipe unnamed(int capacity, WaitStrategy strategy) {
-        Pipe p = service().create(capacity, Set.of());
+        Pipe p = pipes(owner).create(capacity, Set.of());
         p.reader().setWaitStrategy(strategy);
         p.writer().setWaitStrategy(strategy);
         return p;
@@ -82,9 +60,9 @@ class PipeWaitStrategyTest extends PipeTestSupport {
 
     @Test
     void anEndFollowsThePlatformDefaultUntilItChoosesItsOwn() {
-        service().createNamed("default", 0600);
-        PipeReader r = service().openReader("default");
-        PipeWriter w = service().openWriter("default");
+        pipes(owner).createNamed("default", 0600);
+        PipeReader r = pipes(owner).openReader("default");
+        PipeWriter w = pipes(owner).openWriter("default");
         assertThat(r.waitStrategy()).isEqualTo(WaitStrategy.ADAPTIVE);
         mechanism.defaultWaitStrategy(WaitStrategy.BLOCK);
         assertThat(r.waitStrategy()).isEqualTo(WaitStrategy.BLOCK);
@@ -102,9 +80,9 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     @MethodSource("sleeping")
     void aFifoReaderWhoseBudgetRanOutSleepsInPollAndAWriteWakesIt(WaitStrategy strategy) throws Exception {
         PipeReader r = fifoReader("wake", strategy);
-        PipeWriter w = service().openWriter("wake");
+        PipeWriter w = pipes(owner).openWriter("wake");
         Future<Integer> read = start("fifo-sleeper", () -> r.read(new byte[64], 0, 64));
-        awaitInPoll("fifo-sleeper");
+        awaitAsleepIn(sleepsIn(strategy, Syscall.READ), "fifo-sleeper");
         w.write(new byte[9], 0, 9);
         assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(9);
     }
@@ -112,16 +90,16 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     @ParameterizedTest
     @MethodSource("sleeping")
     void aFifoWriterWhoseBudgetRanOutSleepsInPollAndAReadWakesIt(WaitStrategy strategy) throws Exception {
-        service().createNamed("room", 0600);
-        PipeReader r = service().openReader("room");
-        PipeWriter w = service().openWriter("room");
+        pipes(owner).createNamed("room", 0600);
+        PipeReader r = pipes(owner).openReader("room");
+        PipeWriter w = pipes(owner).openWriter("room");
         w.setWaitStrategy(strategy);
         long filled = fill(w);
         Future<Integer> write = start("fifo-full", () -> {
             w.write(new byte[4096], 0, 4096);
             return 4096;
         });
-        awaitInPoll("fifo-full");
+        awaitAsleepIn(sleepsIn(strategy, Syscall.WRITE), "fifo-full");
         long drained = 0;
         while (drained < filled + 4096) {
             drained += r.read(new byte[65536], 0, 65536, Duration.ofSeconds(20));
@@ -157,7 +135,7 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     @Test
     void spinningReadersNeverSleepAndGetTheBytes() throws Exception {
         PipeReader r = fifoReader("spin", WaitStrategy.SPIN);
-        PipeWriter w = service().openWriter("spin");
+        PipeWriter w = pipes(owner).openWriter("spin");
         Pipe p = unnamed(64, WaitStrategy.SPIN);
         Future<Integer> named = start("fifo-spinner", () -> r.read(new byte[64], 0, 64));
         Future<Integer> heap = start("unnamed-spinner", () -> p.reader().read(new byte[64], 0, 64));
@@ -175,7 +153,7 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     @MethodSource("strategies")
     void anInterruptEndsTheWaitAndTheFifoStaysOpen(WaitStrategy strategy) throws Exception {
         PipeReader r = fifoReader("interrupt", strategy);
-        PipeWriter w = service().openWriter("interrupt");
+        PipeWriter w = pipes(owner).openWriter("interrupt");
         Pipe p = unnamed(64, strategy);
         Future<Integer> named = start("fifo-interrupted", () -> r.read(new byte[64], 0, 64));
         Future<Integer> heap = start("unnamed-interrupted", () -> p.reader().read(new byte[64], 0, 64));
@@ -193,7 +171,7 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     @MethodSource("strategies")
     void aTimeoutEndsTheWait(WaitStrategy strategy) {
         PipeReader r = fifoReader("timeout", strategy);
-        PipeWriter w = service().openWriter("timeout");
+        PipeWriter w = pipes(owner).openWriter("timeout");
         w.setWaitStrategy(strategy);
         Pipe p = unnamed(8, strategy);
         assertError(() -> r.read(new byte[8], 0, 8, Duration.ofMillis(20)), IpcError.TIMEOUT);
@@ -208,7 +186,7 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     @MethodSource("strategies")
     void closingTheEndEndsItsWaitWithClosed(WaitStrategy strategy) throws Exception {
         PipeReader r = fifoReader("closed", strategy);
-        service().openWriter("closed");
+        pipes(owner).openWriter("closed");
         Pipe p = unnamed(64, strategy);
         Future<Integer> named = start("fifo-closed", () -> r.read(new byte[64], 0, 64));
         Future<Integer> heap = start("unnamed-closed", () -> p.reader().read(new byte[64], 0, 64));
@@ -224,7 +202,7 @@ class PipeWaitStrategyTest extends PipeTestSupport {
     @MethodSource("strategies")
     void revokingTheGrantEndsAFifoWaitWithPermissionDenied(WaitStrategy strategy) throws Exception {
         PipeReader r = fifoReader("revoked", strategy);
-        service().openWriter("revoked");
+        pipes(owner).openWriter("revoked");
         Pipe p = unnamed(64, strategy);
         Future<Integer> named = start("fifo-revoked", () -> r.read(new byte[64], 0, 64));
         Future<Integer> heap = start("unnamed-revoked", () -> p.reader().read(new byte[64], 0, 64));
@@ -237,12 +215,12 @@ class PipeWaitStrategyTest extends PipeTestSupport {
 
     @Test
     void endsOfNamedPipesLeaveNoDescriptorBehind() throws Exception {
-        service().createNamed("fds", 0600);
-        service().openReader("fds").close(); // loads what the first open loads
+        pipes(owner).createNamed("fds", 0600);
+        pipes(owner).openReader("fds").close(); // loads what the first open loads
         List<String> before = descriptors();
         for (int i = 0; i < 20; i++) {
-            PipeReader r = service().openReader("fds");
-            PipeWriter w = service().openWriter("fds");
+            PipeReader r = pipes(owner).openReader("fds");
+            PipeWriter w = pipes(owner).openWriter("fds");
             w.write(new byte[] { (byte) i }, 0, 1);
             assertThat(r.read(new byte[4], 0, 4)).isEqualTo(1);
             w.close();
@@ -252,14 +230,12 @@ class PipeWaitStrategyTest extends PipeTestSupport {
                 .hasSameSizeAs(before).noneMatch(link -> link.contains("memfd:"));
     }
 
-    /** Fills a FIFO through a non-waiting writer; the bytes written. */
-    private static long fill(PipeWriter w) {
-        long filled = 0;
-        int n;
-        while ((n = w.tryWrite(new byte[4096], 0, 4096)) > 0) {
-            filled += n;
-        }
-        return filled;
+    /**
+     * Where a FIFO end whose other side it has seen sleeps in a blocking call: the kernel's own
+     * read or write for a wait that sleeps at once, else {@code poll}.
+     */
+    private static Syscall sleepsIn(WaitStrategy strategy, Syscall transfer) {
+        return PipeWait.sleepsAtOnce(strategy, true) ? transfer : Syscall.POLL;
     }
 
     private static void awaitWaits(PipeReader r, long waits) throws InterruptedException {
@@ -272,42 +248,6 @@ class PipeWaitStrategyTest extends PipeTestSupport {
         }
     }
 
-    private static Thread threadNamed(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no thread " + name));
-    }
-
-    /**
-     * Waits until the thread sleeps in {@code poll} with a timeout (a probe that spins polls with
-     * none), read from {@code /proc/self/task/<tid>/syscall}: x86-64 only; elsewhere, until it
-     * waits in the kernel at all.
-     */
-    private static void awaitInPoll(String name) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        boolean x86 = "amd64".equals(System.getProperty("os.arch"));
-        while (System.nanoTime() - deadline < 0) {
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : tasks.toList()) {
-                    String[] call = read(task.resolve("syscall")).split(" ");
-                    if (read(task.resolve("comm")).equals(name) && call.length > 3 && !call[0].equals("running")
-                            && (!x86 || Long.parseLong(call[0]) == POLL && !call[3].equals("0x0"))) {
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError(name + " did not sleep in poll within 20 s");
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p).trim();
-        } catch (IOException taskEnded) {
-            return "";
-        }
-    }
-
     private static List<String> descriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.map(fd -> {
@@ -317,15 +257,6 @@ class PipeWaitStrategyTest extends PipeTestSupport {
                     return "";
                 }
             }).filter(link -> !link.isEmpty()).toList();
-        }
-    }
-
-    private static void assertFails(Future<?> result, IpcError error) throws Exception {
-        try {
-            throw new AssertionError("the wait ended without " + error + ": " + result.get(20, TimeUnit.SECONDS));
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
-                    x -> assertThat(x.error()).isEqualTo(error));
         }
     }
 }

@@ -25,7 +25,10 @@ import java.nio.file.Path;
  * (losing the count of the bytes already written: write at most {@link FifoCalls#PIPE_BUF}
  * bytes at a time to a non-blocking pipe, which the kernel writes whole or not at all);
  * {@code close()} closes the number once (the stream's descriptor marks itself closed first, and
- * its cleaner is dropped), so the number is closed exactly once, by the stream.
+ * its cleaner is dropped), so the number is closed exactly once, by the stream. The stream's
+ * {@link java.nio.channels.FileChannel} ({@code getChannel()}) works on the same number (one
+ * {@code read(2)} or {@code write(2)} per call; "would block" is a count of 0, not an exception)
+ * and closes the stream when it closes, as it does when a thread inside it is interrupted.
  *
  * @param <S> the stream
  * @param stream the stream that owns the descriptor now: close it to close the descriptor

@@ -45,12 +45,17 @@ public final class FifoCalls {
     /** The capacity of a FIFO's buffer on Linux unless changed. */
     public static final int DEFAULT_PIPE_SIZE = 65536;
 
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
     private static final int F_GETPIPE_SZ = 1032;
     private static final int F_DUPFD_CLOEXEC = 1030;
     private static final int FIONREAD = 0x541B;
     private static final int IN_OPEN = 0x20;
     private static final int MFD_CLOEXEC = 1;
     private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
+    /** Bytes of the two {@code struct pollfd}s of {@link #poll(Memory, int, short, int, int)}. */
+    public static final int POLL_FDS_SIZE = 16;
+    private static final NativeLong TWO = new NativeLong(2);
 
     private FifoCalls() {
     }
@@ -92,6 +97,29 @@ public final class FifoCalls {
      */
     public static int openPath(String path) {
         return result(libc().open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    }
+
+    /**
+     * Opens the file that descriptor {@code fd} names once more, through {@code /proc/self/fd}:
+     * a new open file of the same FIFO (not of whatever its name names now), non-blocking while it
+     * opens, then blocking. The kernel checks access against the FIFO's mode now.
+     *
+     * @param flags {@link #O_RDONLY} or {@link #O_WRONLY}
+     * @return the new descriptor, or the negated errno ({@link #ENXIO}: a FIFO with no reader now,
+     *         opened for writing)
+     */
+    public static int reopenBlocking(int fd, int flags) {
+        int copy = result(libc().open("/proc/self/fd/" + fd, flags | O_NONBLOCK | O_CLOEXEC));
+        if (copy < 0) {
+            return copy;
+        }
+        int status = result(libc().fcntl(copy, F_GETFL));
+        int r = status < 0 ? status : result(libc().fcntl(copy, F_SETFL, status & ~O_NONBLOCK));
+        if (r < 0) {
+            close(copy);
+            return r;
+        }
+        return copy;
     }
 
     /** {@code close}, ignoring failure and negative descriptors. */
@@ -168,6 +196,25 @@ public final class FifoCalls {
             return -Native.getLastError();
         }
         return returnedEvents(fds[1]);
+    }
+
+    /**
+     * As {@link #poll(int, short, int, int)}, with the two {@code struct pollfd}s in
+     * {@code pollFds} ({@link #POLL_FDS_SIZE} bytes, used by one thread at a time): allocates
+     * nothing on the Java heap but JNA's argument array.
+     */
+    public static int poll(Memory pollFds, int fd, short events, int wakeFd, int timeoutMillis) {
+        pollFds.setInt(0, fd);
+        pollFds.setShort(4, events);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setInt(8, wakeFd);
+        pollFds.setShort(12, POLLIN);
+        pollFds.setShort(14, (short) 0);
+        int r = libc().poll(pollFds, TWO, timeoutMillis);
+        if (r < 0) {
+            return -Native.getLastError();
+        }
+        return pollFds.getShort(6) & 0xffff;
     }
 
     /** The int holding {@code events} and {@code revents} (0) of a {@code struct pollfd}. */

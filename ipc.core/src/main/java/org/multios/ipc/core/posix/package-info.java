@@ -10,7 +10,7 @@
  * <p>For mechanism bundles; client bundles use the API.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.multios.ipc.core.posix;
 
 import org.osgi.annotation.bundle.Export;

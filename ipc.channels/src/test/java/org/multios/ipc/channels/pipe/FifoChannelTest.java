@@ -14,12 +14,13 @@ import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.pipe.PipeWriter;
 
 /**
- * Named pipe ends read and write through JDK streams within what they learnt of the FIFO's depth:
- * when another end of the same FIFO makes that knowledge stale, the attempt still ends as the
- * kernel says (nothing now, no room now), with no exception and no byte lost or duplicated.
+ * Named pipe ends read and write through JDK channels ({@link FifoChannel}): when another end
+ * of the same FIFO took the bytes or the room, an attempt ends as the kernel says (nothing now,
+ * no room now), with no exception and no byte lost or duplicated; heap, read-only and direct
+ * buffers move their bytes and positions.
  */
 @Timeout(30)
-class FifoStreamsTest extends PipeTestSupport {
+class FifoChannelTest extends PipeTestSupport {
 
     @Test
     void aReaderWhoseBytesAnotherReaderTookFindsNothingAndThenTheNextBytes() {
