@@ -19,6 +19,7 @@ public final class CallerSessions<S> {
     private final Map<CallerContext, S> sessions = new ConcurrentHashMap<>();
     private final Function<CallerContext, S> open;
     private final Consumer<? super S> close;
+    private volatile boolean stopped;
 
     /**
      * @param open  makes the session of a caller bound for the first time
@@ -29,9 +30,16 @@ public final class CallerSessions<S> {
         this.close = close;
     }
 
-    /** The session of {@code caller}, made on its first bind. */
+    /**
+     * The session of {@code caller}, made on its first bind; once {@link #releaseAll} has begun,
+     * a session bound meanwhile is closed before it is returned (its operations say CLOSED).
+     */
     public S bind(CallerContext caller) {
-        return sessions.computeIfAbsent(caller, open);
+        S session = sessions.computeIfAbsent(caller, open);
+        if (stopped) {
+            release(caller); // made as the mechanism stopped, after releaseAll took its callers
+        }
+        return session;
     }
 
     /** Closes the session of {@code caller}, if it has one. */
@@ -42,8 +50,9 @@ public final class CallerSessions<S> {
         }
     }
 
-    /** Closes every session: the mechanism stops. */
+    /** Closes every session: the mechanism stops; a session bound from now on is closed at once. */
     public void releaseAll() {
+        stopped = true;
         for (CallerContext caller : List.copyOf(sessions.keySet())) {
             release(caller);
         }

@@ -39,4 +39,14 @@ class CallerSessionsTest {
         assertThat(closed).containsExactlyInAnyOrder("session of 1", "session of 2");
         assertThat(sessions.values()).isEmpty();
     }
+
+    @Test
+    void aSessionBoundAsTheMechanismStopsIsClosedNotKept() {
+        sessions.releaseAll();
+
+        String late = sessions.bind(RecordingCaller.osUser(3));
+
+        assertThat(closed).as("a bind that raced the stop leaves no session open").containsExactly(late);
+        assertThat(sessions.values()).isEmpty();
+    }
 }

@@ -139,7 +139,8 @@ final class NetHandleOpener {
             BiFunction<SocketAddress, Grant, T> open) {
         requireStream(bridge, "open a remote object on");
         checkOpen(session);
-        T handle = open.apply(addresses.address(bridge), authorize(session, bridge, 0600));
+        Grant grant = authorize(session, bridge, 0600); // first: a denied caller learns nothing of the address
+        T handle = open.apply(addresses.address(bridge), grant);
         session.track((ClosingHandle) handle);
         return handle;
     }

@@ -47,8 +47,8 @@ final class NetSession {
 
     /** Tracks a handle until it closes; a handle made while the session closes is closed at once. */
     <T extends ClosingHandle> T track(T handle) {
+        handles.add(handle); // first: a handle closed already runs its close action at once
         handle.onClose(() -> handles.remove(handle));
-        handles.add(handle);
         if (gate.isClosed()) {
             handle.close();
         }

@@ -34,6 +34,12 @@ import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueOptions;
 import org.multios.ipc.spi.RecordingCaller;
+import org.multios.ipc.Quota;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.CallerContext;
 
 /**
  * Issue #16 item 5: the network handles keep the one security contract of every handle
@@ -80,6 +86,38 @@ class NetHandleGuardTest extends NetTestSupport {
             assertThat(mine.rights()).isZero();
             assertThat(mine).hasToString("connection to " + mine.remoteEndpoint() + " (revoked)");
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aCallerDeniedARemoteObjectIsToldSoBeforeItsAddressIsLookedUp() {
+        CallerContext denied = new CallerContext() {
+            @Override
+            public IpcProcess process() {
+                return owner.process();
+            }
+
+            @Override
+            public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
+                throw new IpcException(IpcError.PERMISSION_DENIED, "no rights on " + name);
+            }
+
+            @Override
+            public void reserve(Quota quota, long amount) {
+            }
+
+            @Override
+            public void release(Quota quota, long amount) {
+            }
+
+            @Override
+            public void denied(ObjectType type, String name, String operation) {
+            }
+        };
+        Endpoint unresolvable = Endpoint.tcp("no-such-host.invalid", 7);
+
+        assertIpcError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(denied).openRemoteQueue(unresolvable, "orders",
+                ConnectOptions.DEFAULTS));
     }
 
     @Test

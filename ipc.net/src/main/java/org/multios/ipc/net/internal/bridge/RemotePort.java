@@ -18,7 +18,6 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Priority;
 import org.multios.ipc.Rights;
-import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.FramedHandle;
 import org.multios.ipc.net.internal.stream.SocketCounters;
 import org.multios.ipc.net.internal.stream.TransferGate;
@@ -36,7 +35,7 @@ import org.multios.ipc.spi.SessionGate;
  * travels; each SEND request goes out, and each message received is handed over, in a step of
  * the grant; errors the bridge replies are thrown as they came.
  */
-abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHandle {
+abstract class RemotePort extends FramedHandle implements MessagePort {
     private final BridgeClient client;
     private final ObjectType type;
     private final String name;
@@ -46,8 +45,6 @@ abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHa
     private final long capacity;
     private final SocketCounters counters = new SocketCounters();
     private final RemoteTransfers transfers;
-    private volatile Runnable onClose = () -> {
-    };
     private final CopiedMessages copied;
 
     /**
@@ -224,15 +221,10 @@ abstract class RemotePort extends FramedHandle implements MessagePort, ClosingHa
     }
 
     @Override
-    public void onClose(Runnable action) {
-        this.onClose = action;
-    }
-
-    @Override
     public void close() {
         if (markClosed()) {
             client.close();
-            onClose.run();
+            runCloseAction();
         }
     }
 

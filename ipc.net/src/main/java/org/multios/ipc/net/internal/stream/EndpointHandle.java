@@ -1,6 +1,5 @@
 package org.multios.ipc.net.internal.stream;
 
-import java.util.Objects;
 import java.util.Optional;
 
 import org.multios.ipc.IpcException;
@@ -18,17 +17,12 @@ import org.multios.ipc.spi.SessionGate;
  * when it opens, and the owner's action when it closes. Its closed and session state and its
  * grant are the {@link org.multios.ipc.spi.GuardedHandle} rules.
  */
-public abstract class EndpointHandle extends FramedHandle implements ClosingHandle {
-    private static final Runnable NOTHING = () -> {
-    };
-
+public abstract class EndpointHandle extends FramedHandle {
     private final long id;
     private final String name;
     private final CallerContext owner;
     private final Permissions permissions;
     private final String fixedPermissions;
-    private final Object closeLock = new Object();
-    private Runnable onClose = NOTHING;
 
     /**
      * @param name             the endpoint's name ({@link #name()})
@@ -53,32 +47,6 @@ public abstract class EndpointHandle extends FramedHandle implements ClosingHand
 
     /** The endpoint's counters now, as {@link #info()} shows them. */
     protected abstract Statistics currentStatistics();
-
-    /**
-     * Runs {@code action} once when the handle closes (at once if it is closed already); it
-     * replaces any action given before.
-     */
-    @Override
-    public final void onClose(Runnable action) {
-        Objects.requireNonNull(action, "action");
-        synchronized (closeLock) {
-            if (!isClosed()) {
-                onClose = action;
-                return;
-            }
-        }
-        action.run();
-    }
-
-    /** Runs the owner's close action: for the one {@link #markClosed()} that returned true. */
-    protected final void runCloseAction() {
-        Runnable action;
-        synchronized (closeLock) {
-            action = onClose;
-            onClose = NOTHING;
-        }
-        action.run();
-    }
 
     @Override
     public final ObjectType type() {
