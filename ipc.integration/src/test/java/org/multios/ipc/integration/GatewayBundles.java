@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,8 @@ final class GatewayBundles {
     private final Properties launch = new Properties();
     private final Map<String, Path> bySymbolicName = new HashMap<>();
     private final Map<String, Integer> startLevels = new HashMap<>();
+    /** Fragments (the logging provider's, of slf4j-api) are installed, not started: they cannot be. */
+    private final Set<String> fragments = new HashSet<>();
 
     GatewayBundles(Path gatewayJar, Path workDir) {
         this.workDir = workDir;
@@ -59,6 +63,11 @@ final class GatewayBundles {
                     Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 bySymbolicName.put(names.get(i), target);
+                try (JarFile bundle = new JarFile(target.toFile())) {
+                    if (bundle.getManifest().getMainAttributes().getValue("Fragment-Host") != null) {
+                        fragments.add(names.get(i));
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the gateway jar " + gatewayJar
@@ -77,7 +86,7 @@ final class GatewayBundles {
         List<Option> options = new ArrayList<>();
         bySymbolicName.forEach((name, path) -> {
             int level = startLevels.get(name) <= 2 ? 1 : startLevels.get(name);
-            options.add(bundle(path.toUri().toString()).startLevel(level).start());
+            options.add(bundle(path.toUri().toString()).startLevel(level).start(!fragments.contains(name)));
         });
         return options.toArray(Option[]::new);
     }

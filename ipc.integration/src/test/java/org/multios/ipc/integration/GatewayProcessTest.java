@@ -32,15 +32,19 @@ import org.multios.ipc.IpcEnvironment;
 
 /**
  * The gateway jar run as README says, in a child JVM: at a console its {@code lb} shows every
- * bundle active but the HTTP service and the Web Console, which start when the first connection
- * reaches the HTTP port and answer it; as a service, with standard input closed, it stays up until SIGTERM and then
+ * bundle active but the HTTP service and the Web Console (and SPI Fly, which weaves Jetty), which
+ * start when the first connection reaches the HTTP port and answer it; as a service, with standard input closed, it stays up until SIGTERM and then
  * stops its bundles cleanly.
  */
 public class GatewayProcessTest {
     private static final Pattern LB_LINE = Pattern.compile("^\\s*\\d+\\|(\\w+)\\s*\\|\\s*\\d+\\|([^(|]+)", Pattern.MULTILINE);
-    /** The bundles that start at the first connection to the HTTP port. */
+    /** The bundles that start at the first connection to the HTTP port: Jetty with SPI Fly, which weaves it. */
     private static final Set<String> HTTP = Set.of("Apache Felix Http Jetty", "Apache Felix Web Management Console",
-            "Apache Felix Inventory");
+            "Apache Felix Inventory", "Apache Aries SPI Fly Dynamic Weaving Bundle", "org.objectweb.asm",
+            "org.objectweb.asm.commons", "org.objectweb.asm.tree", "org.objectweb.asm.tree.analysis",
+            "org.objectweb.asm.util");
+    /** The fragment of slf4j-api that names its provider: resolved (attached), never active. */
+    private static final String LOGGING_FRAGMENT = "MultiOS IPC Logging Provider";
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
@@ -70,7 +74,10 @@ public class GatewayProcessTest {
         try {
             g.awaitOutput("HTTP service and Web Console start at the first connection to");
             Map<String, String> before = bundleStates(g);
-            before.forEach((name, state) -> assertEquals(name + " in:\n" + before, HTTP.contains(name) ? "Resolved" : "Active", state));
+            before.forEach((name, state) -> assertEquals(name + " in:\n" + before,
+                    HTTP.contains(name) || name.equals(LOGGING_FRAGMENT) ? "Resolved" : "Active", state));
+            assertTrue("lb listed SPI Fly and the logging fragment:\n" + before,
+                    before.containsKey("Apache Aries SPI Fly Dynamic Weaving Bundle") && before.containsKey(LOGGING_FRAGMENT));
             assertTrue("the IPC bundles are there:\n" + before, before.containsKey("MultiOS IPC Security"));
             assertTrue("lb listed the gateway's bundles:\n" + before, before.size() > 10);
 
@@ -87,7 +94,8 @@ public class GatewayProcessTest {
             assertTrue(scrape.body(), scrape.body().contains("# TYPE "));
 
             Map<String, String> after = bundleStates(g);
-            after.forEach((name, state) -> assertEquals(name + " in:\n" + after, "Active", state));
+            after.forEach((name, state) -> assertEquals(name + " in:\n" + after,
+                    name.equals(LOGGING_FRAGMENT) ? "Resolved" : "Active", state));
             assertTrue(after.keySet().containsAll(HTTP));
         } finally {
             g.stop();

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * the HTTP port itself. The first connection raises the framework to that level; the listener
  * closes as Jetty's bundle starts, and the connections it accepted are relayed to Jetty (a
  * {@link ConnectionRelay} each) once Jetty and the Web Console are ready, so the first request is
- * answered as any other (Jetty sees it coming from the gateway's own address).
+ * answered as any other (Jetty sees it coming from the gateway's own address). SPI Fly, which
+ * weaves Jetty's ServiceLoader calls, waits with them, at a level between (cnf/run.bnd).
  * Connections attempted while Jetty starts, after the listener closed, are refused.
  * <p>
  * They start with the gateway instead when the framework property {@value #MODE} is
@@ -190,15 +191,18 @@ public final class HttpOnFirstUse implements SynchronousBundleListener {
     }
 
     /**
-     * Raises the framework to the HTTP start level and starts the bundles there, once; then
-     * {@link #afterConfigurations()}.
+     * Raises the framework to the HTTP start level and starts the bundles on the way there (SPI Fly,
+     * which weaves Jetty, at a level below it) and at it, once; then {@link #afterConfigurations()}.
      */
     private void startHttp() {
         if (!started.compareAndSet(false, true)) {
             return;
         }
+        FrameworkStartLevel framework = context.getBundle(0).adapt(FrameworkStartLevel.class);
+        int from = framework.getStartLevel();
         for (Bundle b : context.getBundles()) {
-            if (b.adapt(BundleStartLevel.class).getStartLevel() == level) {
+            int at = b.adapt(BundleStartLevel.class).getStartLevel();
+            if (at > from && at <= level) {
                 try {
                     b.start();
                 } catch (BundleException | IllegalStateException e) {
@@ -206,7 +210,6 @@ public final class HttpOnFirstUse implements SynchronousBundleListener {
                 }
             }
         }
-        FrameworkStartLevel framework = context.getBundle(0).adapt(FrameworkStartLevel.class);
         if (framework.getStartLevel() < level) {
             framework.setStartLevel(level, event -> afterConfigurations());
         } else {

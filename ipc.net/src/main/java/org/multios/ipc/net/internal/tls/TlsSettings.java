@@ -29,7 +29,8 @@ import org.multios.ipc.spi.ConfigurationReader;
  * @param keyManagers      this side's certificate (null: none configured)
  * @param server           the context of listeners (null without a certificate)
  * @param client           the context of connectors whose options name no trust: the
- *                         configured trust, else the JDK's
+ *                         configured trust; null for the JDK's ({@link JdkTrust}, made at the
+ *                         first such connection)
  * @param protocols        the TLS versions spoken
  * @param clientAuth       whether listeners ask for client certificates
  * @param plaintextAllowed whether plaintext TCP may leave loopback
@@ -38,7 +39,7 @@ import org.multios.ipc.spi.ConfigurationReader;
 public record TlsSettings(KeyManager[] keyManagers, SSLContext server, SSLContext client,
         List<String> protocols, ClientAuth clientAuth, boolean plaintextAllowed, String certificate) {
     /** No certificate, TLS 1.3 only, no client certificates, plaintext on loopback only. */
-    public static final TlsSettings NONE = new TlsSettings(null, null, context(null, null), List.of("TLSv1.3"),
+    public static final TlsSettings NONE = new TlsSettings(null, null, null, List.of("TLSv1.3"),
             ClientAuth.NONE, false, null);
 
     private static final Set<String> VERSIONS = Set.of("TLSv1.3", "TLSv1.2");
@@ -87,7 +88,7 @@ public record TlsSettings(KeyManager[] keyManagers, SSLContext server, SSLContex
                 : c.parse("tls.client.trust", clientTrust, f -> KeyMaterial.trustManagers(existing(f), password));
         TrustManager[] servers = trust.isEmpty() ? null
                 : c.parse("tls.trust", trust, f -> KeyMaterial.trustManagers(existing(f), new char[0]));
-        SSLContext client = keys == null && servers == null ? NONE.client : context(keys, servers);
+        SSLContext client = keys == null && servers == null ? null : context(keys, servers);
         return new TlsSettings(keys, keys == null ? null : context(keys, clients), client,
                 List.copyOf(protocols), clientAuth, plaintext,
                 certificate.isEmpty() ? null : certificate);
@@ -138,8 +139,9 @@ public record TlsSettings(KeyManager[] keyManagers, SSLContext server, SSLContex
      * configured trust, else the JDK's) and presents this side's certificate if asked.
      */
     public SSLEngine clientEngine(String host, int port, Optional<Path> trustFile) {
-        SSLContext c = trustFile.isEmpty() ? client
-                : context(keyManagers, KeyMaterial.trustManagers(existing(trustFile.get().toString()), new char[0]));
+        SSLContext c = trustFile.isPresent()
+                ? context(keyManagers, KeyMaterial.trustManagers(existing(trustFile.get().toString()), new char[0]))
+                : client != null ? client : JdkTrust.context();
         SSLEngine e = c.createSSLEngine(host, port);
         e.setUseClientMode(true);
         SSLParameters p = parameters(e);
@@ -152,6 +154,36 @@ public record TlsSettings(KeyManager[] keyManagers, SSLContext server, SSLContex
         SSLParameters p = e.getSSLParameters();
         p.setProtocols(protocols.toArray(String[]::new));
         return p;
+    }
+
+    /**
+     * The context of connectors that trust what the JDK trusts, made once, at the first connection
+     * that needs it (class initialization is lazy): making it reads and parses the JDK's trusted
+     * certificates, which took about a tenth of the Java threads' time of a gateway's start when it was
+     * made with the defaults.
+     */
+    private static final class JdkTrust {
+        private static final SSLContext CONTEXT;
+        private static final IpcException FAILURE;
+
+        static {
+            SSLContext made = null;
+            IpcException failed = null;
+            try {
+                made = TlsSettings.context(null, null);
+            } catch (IpcException e) {
+                failed = e;
+            }
+            CONTEXT = made;
+            FAILURE = failed;
+        }
+
+        static SSLContext context() {
+            if (FAILURE != null) {
+                throw new IpcException(IpcError.UNSUPPORTED, FAILURE.getMessage(), FAILURE);
+            }
+            return CONTEXT;
+        }
     }
 
     private static SSLContext context(KeyManager[] keys, TrustManager[] trust) {
