@@ -36,7 +36,9 @@ public interface ChannelService {
      * @throws IpcException INVALID_ARGUMENT if {@code bufferSize < 1}; LIMIT_EXCEEDED as
      *                      described in the class description
      */
-    Channel create(int bufferSize);
+    default Channel create(int bufferSize) {
+        return create(ChannelOptions.ofBufferSize(bufferSize));
+    }
 
     /**
      * Creates an anonymous channel. The caller gets both ends with {@link Rights#ALL}.
@@ -65,7 +67,9 @@ public interface ChannelService {
      * Opens an end of a named channel for sending and receiving: as
      * {@link #open(String, ChannelSide, int)} with {@link Rights#READ_WRITE}.
      */
-    ChannelEnd open(String name, ChannelSide side);
+    default ChannelEnd open(String name, ChannelSide side) {
+        return open(name, side, Rights.READ_WRITE);
+    }
 
     /**
      * Opens an end of a named channel with the given rights: {@link Rights#READ} to receive,

@@ -34,7 +34,9 @@ public interface NetService {
      *
      * @throws org.multios.ipc.IpcException as {@link #listen(Endpoint, ListenOptions)}
      */
-    Listener listen(Endpoint endpoint);
+    default Listener listen(Endpoint endpoint) {
+        return listen(endpoint, ListenOptions.DEFAULTS);
+    }
 
     /**
      * Connects to a listener and completes the handshake, blocking for at most the options'
@@ -55,7 +57,9 @@ public interface NetService {
      *
      * @throws org.multios.ipc.IpcException as {@link #connect(Endpoint, ConnectOptions)}
      */
-    Connection connect(Endpoint endpoint);
+    default Connection connect(Endpoint endpoint) {
+        return connect(endpoint, ConnectOptions.DEFAULTS);
+    }
 
     /**
      * Opens a UDP socket bound to a local endpoint (port 0 for any free port).
@@ -72,7 +76,9 @@ public interface NetService {
      *
      * @throws org.multios.ipc.IpcException as {@link #openDatagram(Endpoint, DatagramOptions)}
      */
-    DatagramEndpoint openDatagram(Endpoint local);
+    default DatagramEndpoint openDatagram(Endpoint local) {
+        return openDatagram(local, DatagramOptions.DEFAULTS);
+    }
 
     /**
      * Exports a named message queue on a TCP or Unix endpoint. The caller must be able to open

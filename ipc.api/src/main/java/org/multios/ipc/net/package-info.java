@@ -73,7 +73,7 @@
  * {@link org.multios.ipc.Rights#READ_WRITE}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.multios.ipc.net;
 
 import org.osgi.annotation.bundle.Export;

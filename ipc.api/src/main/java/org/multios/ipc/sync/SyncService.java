@@ -44,7 +44,9 @@ public interface SyncService {
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT for a negative value;
      *         LIMIT_EXCEEDED
      */
-    Semaphore createSemaphore(int initialValue);
+    default Semaphore createSemaphore(int initialValue) {
+        return createSemaphore(SemaphoreOptions.of(initialValue));
+    }
 
     /**
      * Creates an anonymous semaphore.

@@ -27,7 +27,7 @@
  * {@link org.multios.ipc.sync.Semaphore#release()}; the process is always the caller.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.multios.ipc.sync;
 
 import org.osgi.annotation.bundle.Export;

@@ -266,11 +266,6 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
         }
 
         @Override
-        public Channel create(int bufferSize) {
-            return create(ChannelOptions.ofBufferSize(bufferSize));
-        }
-
-        @Override
         public Channel create(ChannelOptions options) {
             return session.gate().call(() -> ChannelMechanism.this.create(session, options));
         }
@@ -278,11 +273,6 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
         @Override
         public ChannelEnd create(String name, ChannelOptions options) {
             return session.gate().call(() -> ChannelMechanism.this.create(session, name, options));
-        }
-
-        @Override
-        public ChannelEnd open(String name, ChannelSide side) {
-            return open(name, side, Rights.READ_WRITE);
         }
 
         @Override

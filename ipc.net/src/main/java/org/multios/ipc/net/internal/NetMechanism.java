@@ -133,11 +133,6 @@ public final class NetMechanism implements MechanismProvider<NetService> {
         }
 
         @Override
-        public Listener listen(Endpoint endpoint) {
-            return listen(endpoint, ListenOptions.DEFAULTS);
-        }
-
-        @Override
         public Connection connect(Endpoint endpoint, ConnectOptions options) {
             if (options == null) {
                 throw IpcException.invalidArgument("connection to " + endpoint + ": options must not be null");
@@ -146,18 +141,8 @@ public final class NetMechanism implements MechanismProvider<NetService> {
         }
 
         @Override
-        public Connection connect(Endpoint endpoint) {
-            return connect(endpoint, ConnectOptions.DEFAULTS);
-        }
-
-        @Override
         public DatagramEndpoint openDatagram(Endpoint local, DatagramOptions options) {
             return opener.openDatagram(session, local, options);
-        }
-
-        @Override
-        public DatagramEndpoint openDatagram(Endpoint local) {
-            return openDatagram(local, DatagramOptions.DEFAULTS);
         }
 
         @Override

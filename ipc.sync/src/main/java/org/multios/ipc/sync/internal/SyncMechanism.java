@@ -91,12 +91,6 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
             this.session = session;
         }
 
-
-        @Override
-        public Semaphore createSemaphore(int initialValue) {
-            return createSemaphore(SemaphoreOptions.of(initialValue));
-        }
-
         @Override
         public Semaphore createSemaphore(SemaphoreOptions options) {
             checkOpen();
