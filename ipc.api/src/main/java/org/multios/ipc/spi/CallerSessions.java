@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.multios.ipc.IpcException;
+
 /**
  * A mechanism's sessions, one per caller: made on the caller's first {@link #bind}, closed when
  * the caller is {@link #release released} or the mechanism stops ({@link #releaseAll}). What a
@@ -16,30 +18,44 @@ import java.util.function.Function;
  * @param <S> the mechanism's session type
  */
 public final class CallerSessions<S> {
+    private final String mechanism;
     private final Map<CallerContext, S> sessions = new ConcurrentHashMap<>();
     private final Function<CallerContext, S> open;
     private final Consumer<? super S> close;
     private volatile boolean stopped;
 
     /**
-     * @param open  makes the session of a caller bound for the first time
-     * @param close closes a session whose caller is released
+     * @param mechanism what CLOSED names once the mechanism stopped: {@code the pipe mechanism}
+     * @param open      makes the session of a caller bound for the first time
+     * @param close     closes a session whose caller is released
      */
-    public CallerSessions(Function<CallerContext, S> open, Consumer<? super S> close) {
+    public CallerSessions(String mechanism, Function<CallerContext, S> open, Consumer<? super S> close) {
+        this.mechanism = mechanism;
         this.open = open;
         this.close = close;
     }
 
     /**
-     * The session of {@code caller}, made on its first bind; once {@link #releaseAll} has begun,
-     * a session bound meanwhile is closed before it is returned (its operations say CLOSED).
+     * The session of {@code caller}, made on its first bind.
+     *
+     * @throws IpcException CLOSED once the mechanism stopped ({@link #releaseAll}); a session
+     *         made while it stopped is closed first
      */
     public S bind(CallerContext caller) {
+        checkOpen();
         S session = sessions.computeIfAbsent(caller, open);
         if (stopped) {
             release(caller); // made as the mechanism stopped, after releaseAll took its callers
+            checkOpen();
         }
         return session;
+    }
+
+    /** @throws IpcException CLOSED once the mechanism stopped ({@link #releaseAll}) */
+    public void checkOpen() {
+        if (stopped) {
+            throw IpcException.closed(mechanism);
+        }
     }
 
     /** Closes the session of {@code caller}, if it has one. */

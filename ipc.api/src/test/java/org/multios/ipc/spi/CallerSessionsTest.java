@@ -1,17 +1,20 @@
 package org.multios.ipc.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
 
 /** One session per caller, closed once when the caller is released or the mechanism stops. */
 class CallerSessionsTest {
     private final List<String> closed = new ArrayList<>();
-    private final CallerSessions<String> sessions = new CallerSessions<>(c -> "session of " + c.process().id(),
-            closed::add);
+    private final CallerSessions<String> sessions = new CallerSessions<>("the test mechanism",
+            c -> "session of " + c.process().id(), closed::add);
 
     @Test
     void aCallerKeepsItsSessionUntilReleased() {
@@ -41,12 +44,14 @@ class CallerSessionsTest {
     }
 
     @Test
-    void aSessionBoundAsTheMechanismStopsIsClosedNotKept() {
+    void aStoppedMechanismBindsNoMoreAndSaysClosedNamingItself() {
         sessions.releaseAll();
 
-        String late = sessions.bind(RecordingCaller.osUser(3));
-
-        assertThat(closed).as("a bind that raced the stop leaves no session open").containsExactly(late);
+        assertThatThrownBy(() -> sessions.bind(RecordingCaller.osUser(3))).isInstanceOfSatisfying(IpcException.class,
+                e -> assertThat(e.error()).isEqualTo(IpcError.CLOSED))
+                .hasMessageContaining("the test mechanism");
+        assertThatThrownBy(sessions::checkOpen).isInstanceOf(IpcException.class);
+        assertThat(closed).isEmpty();
         assertThat(sessions.values()).isEmpty();
     }
 }

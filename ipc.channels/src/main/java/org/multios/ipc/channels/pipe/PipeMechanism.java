@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcException;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.pipe.PipeService;
@@ -24,7 +23,7 @@ import org.multios.ipc.spi.ConfigurableMechanism;
  * with CLOSED; named pipes stay. It starts no thread.
  */
 public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
-    private final CallerSessions<PipeSession> sessions = new CallerSessions<>(
+    private final CallerSessions<PipeSession> sessions = new CallerSessions<>("the pipe mechanism",
             c -> new PipeSession(c, this::at, this::defaultWaitStrategy), PipeSession::close);
     private final Map<Long, UnnamedPipe> unnamed = new ConcurrentHashMap<>();
     private final Map<String, PipeCounters> namedCounters = new ConcurrentHashMap<>();
@@ -32,7 +31,6 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
     private final FifoDirectory fifos;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
     private volatile IpcEnvironment environment;
-    private volatile boolean closed;
     private volatile ProcessMaps processes = ProcessMaps.system();
     private volatile PipeHook hook;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
@@ -109,9 +107,7 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
     }
 
     void checkOpen() {
-        if (closed) {
-            throw IpcException.closed("the pipe mechanism");
-        }
+        sessions.checkOpen();
     }
 
     @Override
@@ -121,7 +117,6 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
 
     @Override
     public PipeService bind(CallerContext caller) {
-        checkOpen();
         return new SessionPipeService(this, sessions.bind(caller));
     }
 
@@ -132,7 +127,6 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
 
     /** Stops the mechanism: every end closes and every waiter wakes with CLOSED. */
     public void close() {
-        closed = true;
         sessions.releaseAll();
     }
 

@@ -26,10 +26,11 @@ public final class PortSessions {
     public PortSessions(String service, String kind) {
         this.sleepers = new SleeperWatch(kind);
         // a session leaves the array the receive path walks before it closes
-        this.sessions = new CallerSessions<>(c -> new PortSession(this, c, service), s -> {
-            refresh();
-            s.close();
-        });
+        this.sessions = new CallerSessions<>(service,
+                c -> new PortSession(this, c, service), s -> {
+                    refresh();
+                    s.close();
+                });
     }
 
     /** The watch through which every wait of the mechanism sleeps. */

@@ -37,9 +37,9 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     private final Reactor reactor;
     private final PeerContexts shared;
     private final NetHandleOpener opener;
-    private final CallerSessions<NetSession> sessions = new CallerSessions<>(NetSession::new, NetSession::close);
+    private final CallerSessions<NetSession> sessions = new CallerSessions<>("the network mechanism", NetSession::new,
+            NetSession::close);
     private volatile IpcEnvironment environment;
-    private volatile boolean closed;
 
     /**
      * Starts the mechanism's reactor thread.
@@ -84,7 +84,6 @@ public final class NetMechanism implements MechanismProvider<NetService> {
 
     @Override
     public NetService bind(CallerContext caller) {
-        checkOpen();
         return new BoundService(sessions.bind(caller));
     }
 
@@ -95,7 +94,6 @@ public final class NetMechanism implements MechanismProvider<NetService> {
 
     /** Stops the mechanism: every handle closes, then the reactor thread ends. */
     public void close() {
-        closed = true;
         sessions.releaseAll();
         reactor.close();
         shared.close();
@@ -114,9 +112,7 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     }
 
     private void checkOpen() {
-        if (closed) {
-            throw IpcException.closed("the network mechanism");
-        }
+        sessions.checkOpen();
     }
 
     /** The service bound to one caller. */

@@ -46,10 +46,10 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
     private final ObjectDirectory directory;
     private final StaleObjects stale;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
-    private final CallerSessions<Session> sessions = new CallerSessions<>(Session::new, Session::close);
+    private final CallerSessions<Session> sessions = new CallerSessions<>("the shared memory mechanism", Session::new,
+            Session::close);
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
     private volatile IpcEnvironment environment;
-    private volatile boolean closed;
     private volatile IntConsumer hook;
     private volatile ProcessMaps maps = ProcessMaps.system();
 
@@ -90,9 +90,6 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
 
     @Override
     public SharedMemoryService bind(CallerContext caller) {
-        if (closed) {
-            throw IpcException.closed("the shared memory mechanism");
-        }
         return new BoundService(this, sessions.bind(caller));
     }
 
@@ -103,7 +100,6 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
 
     /** Stops the mechanism: every handle and mapping closes; named segments stay. */
     public void close() {
-        closed = true;
         sessions.releaseAll();
     }
 
@@ -267,9 +263,7 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
     // ------------------------------------------------------------------ limits and quotas
 
     private void checkOpen() {
-        if (closed) {
-            throw IpcException.closed("the shared memory mechanism");
-        }
+        sessions.checkOpen();
     }
 
     private void checkSize(long size, String what) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.WaitStrategy;
@@ -32,7 +31,6 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
     private final CallerContext lister;
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
-    private volatile boolean closed;
     private volatile ProcessMaps maps = ProcessMaps.system();
     /** Wakes this mechanism's sleepers that are interrupted or must stop (see {@link SleeperWatch}). */
     private final SleeperWatch sleepers;
@@ -44,7 +42,8 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
         var self = LocalIdentity.currentProcess();
         this.lister = PosixCaller.unlimited(self);
         this.sleepers = new SleeperWatch(types.size() == 1 ? types.iterator().next().label() : "sync");
-        this.sessions = new CallerSessions<>(c -> new SyncSession(c, sleepers), SyncSession::close);
+        this.sessions = new CallerSessions<>("the " + types.iterator().next().label() + " mechanism",
+                c -> new SyncSession(c, sleepers), SyncSession::close);
     }
 
     /** Applies changed limits to later operations. */
@@ -72,14 +71,11 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
 
     @Override
     public S bind(CallerContext caller) {
-        checkOpen();
         return service(sessions.bind(caller));
     }
 
     void checkOpen() {
-        if (closed) {
-            throw IpcException.closed("the " + types.iterator().next().label() + " mechanism");
-        }
+        sessions.checkOpen();
     }
 
     @Override
@@ -94,7 +90,6 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
 
     /** Stops the mechanism: every handle closes and every waiter wakes with CLOSED. */
     public void close() {
-        closed = true;
         releasing();
         sessions.releaseAll();
         sleepers.close();
