@@ -293,7 +293,9 @@ final class FifoDescriptors {
         }
     }
 
-    private static int slice(long remainingNanos) {
-        return (int) Math.max(1, Math.min(SLICE_MILLIS, (remainingNanos + 999_999) / 1_000_000));
+    /** The next sleep of a wait with {@code remainingNanos} left: rounded up to 1 ms, at most {@link #SLICE_MILLIS}. */
+    static int slice(long remainingNanos) {
+        long capped = Math.min(remainingNanos, SLICE_MILLIS * 1_000_000L); // first: no deadline is Long.MAX_VALUE
+        return (int) Math.max(1, (capped + 999_999) / 1_000_000);
     }
 }
