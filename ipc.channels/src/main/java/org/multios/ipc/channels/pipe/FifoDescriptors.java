@@ -166,7 +166,8 @@ final class FifoDescriptors {
      * {@code off} (or writes {@code len} bytes from it; a write of at most {@code PIPE_BUF} goes
      * whole or not at all), or into or from {@code buffer} at its position, advancing it, when
      * {@code array} is null. A thread that is interrupted makes it natively (a channel would close
-     * itself); so does one whose channel cannot say why it failed. Call under a lease.
+     * itself); so does one whose channel cannot say why it failed, or was closed under it by
+     * another thread's interrupt. Call under a lease.
      *
      * @return the count, 0 at end of file, or the negated errno ({@code EAGAIN}: nothing or no
      *         room now; {@code EPIPE}: no reader; {@code EINTR}: cut short by an interrupt)
@@ -174,7 +175,7 @@ final class FifoDescriptors {
     int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
         int n = Thread.currentThread().isInterrupted() ? FifoChannel.FAILED
                 : channel.transfer(array, off, buffer, len);
-        if (n != FifoChannel.FAILED) {
+        if (n != FifoChannel.FAILED && (n != -FifoCalls.EINTR || Thread.currentThread().isInterrupted())) {
             return n;
         }
         return forWriting ? FifoCalls.write(fifoFd, array, off, buffer, len)
