@@ -24,8 +24,9 @@ import org.multios.ipc.core.posix.FifoCalls;
  * moved (the buffer's position tells it even when the JDK throws) or {@code -EINTR}.
  *
  * <p>Bytes on the Java heap go through a direct buffer of the channel's own ({@value #STAGING}
- * bytes, taken by one call at a time; a call that finds it taken lets the JDK copy through its
- * per-thread buffer), so that a transfer allocates nothing.
+ * bytes, taken by one call at a time; a call that finds it taken lets the JDK copy at most as many
+ * through its per-thread buffer, which the JDK keeps), so that a transfer allocates nothing and no
+ * thread keeps a buffer the size of a large transfer.
  */
 final class FifoChannel {
     /** The channel could not say (none could be made, or an I/O error): nothing moved, ask the kernel. */
@@ -70,7 +71,7 @@ final class FifoChannel {
             return call(c, buffer);
         }
         if (!stagingTaken.compareAndSet(false, true)) {
-            return call(c, array != null ? ByteBuffer.wrap(array, off, len) : buffer);
+            return unstaged(c, array, off, buffer, Math.min(len, STAGING));
         }
         try {
             return staged(c, array, off, buffer, len);
@@ -104,6 +105,21 @@ final class FifoChannel {
             } else if (!forWriting) {
                 s.get(0, array, off, n);
             }
+        }
+        return n;
+    }
+
+    /**
+     * Heap bytes handed to the JDK as they are, at most {@code chunk} of them: the JDK copies them
+     * through a temporary direct buffer of that size, which it keeps for the thread.
+     */
+    private int unstaged(FileChannel c, byte[] array, int off, ByteBuffer buffer, int chunk) {
+        if (array != null) {
+            return call(c, ByteBuffer.wrap(array, off, chunk));
+        }
+        int n = call(c, buffer.slice(buffer.position(), chunk));
+        if (n > 0) {
+            buffer.position(buffer.position() + n);
         }
         return n;
     }

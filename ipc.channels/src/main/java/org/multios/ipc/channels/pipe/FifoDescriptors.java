@@ -26,9 +26,12 @@ import org.multios.ipc.core.posix.FifoCalls;
  * pipe's {@code ADAPTIVE}) sleeps in the kernel's own {@code read} or {@code write} on the
  * blocking descriptor, as a plain pipe's reader and writer do: one system call per transfer.
  * Closing the end, revoking its grant ({@link #revoke}) and interrupting the thread close that
- * channel, which wakes the sleeper. Other waits (spinning, backing off, with a deadline, or
- * before the other side was seen) attempt without blocking and sleep in {@code poll} between
- * attempts, in slices so that interrupts are noticed; closing and revocation write the eventfd.
+ * channel, which wakes the sleeper. One thread at a time sleeps there: the JDK's channel lets one
+ * call in at a time, and a thread waiting for its lock heeds neither interrupts nor closing. Other
+ * waits (spinning, backing off, with a deadline, before the other side was seen, or while another
+ * thread of the end sleeps in the kernel) attempt without blocking and sleep in {@code poll}
+ * between attempts, in slices so that interrupts are noticed; closing and revocation write the
+ * eventfd.
  *
  * <p>Revocation: the attempt of a step runs inside the grant's step gate (see
  * {@link PipeEnd#enterTransfer}), which revocation waits for. A sleeping transfer cannot (a step
@@ -52,6 +55,12 @@ final class FifoDescriptors {
     private final FifoChannel sleeper;
     /** Transfers that passed their check and sleep, or are about to, on the blocking channel. */
     private final AtomicInteger sleepers = new AtomicInteger();
+    /**
+     * Whether a thread sleeps, or is about to, on the blocking channel: only one at a time may. A
+     * second would wait for the JDK's lock of the channel, where neither an interrupt nor a revocation
+     * reaches it; it waits by {@code poll} instead.
+     */
+    private final AtomicBoolean kernelSleeper = new AtomicBoolean();
     private final Memory pollFds = new Memory(FifoCalls.POLL_FDS_SIZE);
     private final AtomicBoolean pollFdsTaken = new AtomicBoolean();
     private volatile int watchFd = -1;
@@ -157,7 +166,8 @@ final class FifoDescriptors {
      * {@code off} (or writes {@code len} bytes from it; a write of at most {@code PIPE_BUF} goes
      * whole or not at all), or into or from {@code buffer} at its position, advancing it, when
      * {@code array} is null. A thread that is interrupted makes it natively (a channel would close
-     * itself); so does one whose channel cannot say why it failed. Call under a lease.
+     * itself); so does one whose channel cannot say why it failed, or was closed under it by
+     * another thread's interrupt. Call under a lease.
      *
      * @return the count, 0 at end of file, or the negated errno ({@code EAGAIN}: nothing or no
      *         room now; {@code EPIPE}: no reader; {@code EINTR}: cut short by an interrupt)
@@ -165,7 +175,7 @@ final class FifoDescriptors {
     int attempt(byte[] array, int off, ByteBuffer buffer, int len) {
         int n = Thread.currentThread().isInterrupted() ? FifoChannel.FAILED
                 : channel.transfer(array, off, buffer, len);
-        if (n != FifoChannel.FAILED) {
+        if (n != FifoChannel.FAILED && (n != -FifoCalls.EINTR || Thread.currentThread().isInterrupted())) {
             return n;
         }
         return forWriting ? FifoCalls.write(fifoFd, array, off, buffer, len)
@@ -176,19 +186,22 @@ final class FifoDescriptors {
      * One step of a transfer of {@code end}: inside the grant's step gate (see
      * {@link PipeEnd#enterTransfer}), an attempt without waiting ({@link #attempt}); or, if
      * {@code sleep}, a transfer that sleeps in the kernel on the blocking descriptor until it can
-     * move bytes, counted among the sleepers inside the step and made after it. Call under a lease.
+     * move bytes, counted among the sleepers inside the step and made after it; one thread at a
+     * time: while another sleeps there, an attempt without waiting. Call under a lease.
      *
      * @return as {@link #attempt}; a sleeping transfer also returns {@code -EINTR} when it was
      *         woken without moving a byte (the end closed, the grant was revoked, a thread of the
      *         end was interrupted), and {@link FifoChannel#FAILED} when it found no blocking
-     *         descriptor and no byte could move: then wait by {@code poll}
+     *         descriptor or another thread asleep on it, and no byte could move: then wait by
+     *         {@code poll}
      */
     int step(PipeEnd<?> end, boolean sleep, byte[] array, int off, ByteBuffer buffer, int len) {
         int token = end.enterTransfer();
         try {
             end.session.at(PipeHook.TRANSFER_GRANTED);
-            if (!sleep) {
-                return attempt(array, off, buffer, len);
+            if (!sleep || !kernelSleeper.compareAndSet(false, true)) {
+                int n = attempt(array, off, buffer, len);
+                return sleep && n == -FifoCalls.EAGAIN ? FifoChannel.FAILED : n;
             }
             sleepers.incrementAndGet();
         } finally {
@@ -206,6 +219,7 @@ final class FifoDescriptors {
             return tried != -FifoCalls.EAGAIN ? tried : n;
         } finally {
             sleepers.decrementAndGet();
+            kernelSleeper.set(false);
         }
     }
 
@@ -293,7 +307,9 @@ final class FifoDescriptors {
         }
     }
 
-    private static int slice(long remainingNanos) {
-        return (int) Math.max(1, Math.min(SLICE_MILLIS, (remainingNanos + 999_999) / 1_000_000));
+    /** The next sleep of a wait with {@code remainingNanos} left: rounded up to 1 ms, at most {@link #SLICE_MILLIS}. */
+    static int slice(long remainingNanos) {
+        long capped = Math.min(remainingNanos, SLICE_MILLIS * 1_000_000L); // first: no deadline is Long.MAX_VALUE
+        return (int) Math.max(1, (capped + 999_999) / 1_000_000);
     }
 }

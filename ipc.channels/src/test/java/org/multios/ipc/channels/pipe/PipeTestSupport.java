@@ -122,23 +122,45 @@ abstract class PipeTestSupport {
      * none); on another architecture than x86-64 and ARM64, until it waits in the kernel at all.
      */
     static void awaitAsleepIn(Syscall call, String name) throws IOException, InterruptedException {
-        String comm = name.length() > 15 ? name.substring(0, 15) : name; // the kernel keeps 15 characters
-        String arch = System.getProperty("os.arch");
-        boolean known = "amd64".equals(arch) || "aarch64".equals(arch);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() - deadline < 0) {
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : tasks.toList()) {
-                    String[] f = readTask(task.resolve("syscall")).split(" ");
-                    if (readTask(task.resolve("comm")).equals(comm) && f.length > 3 && !f[0].equals("running")
-                            && (!known || call.is(Long.parseLong(f[0])) && (call != Syscall.POLL || !f[3].equals("0x0")))) {
-                        return;
-                    }
-                }
+            if (asleepIn(call, name)) {
+                return;
             }
             Thread.sleep(1);
         }
         throw new AssertionError(name + " did not sleep in " + call + " within 20 s");
+    }
+
+    /**
+     * Waits (at most 20 s) until the thread of that name waits for a Java lock (a monitor, where
+     * interrupts do not reach it) or sleeps in {@code call}, as {@link #awaitAsleepIn} tells.
+     */
+    static void awaitLockedOutOrAsleepIn(Syscall call, String name) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - deadline < 0) {
+            if (threadNamed(name).getState() == Thread.State.BLOCKED || asleepIn(call, name)) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError(name + " neither waited for a lock nor slept in " + call + " within 20 s");
+    }
+
+    private static boolean asleepIn(Syscall call, String name) throws IOException {
+        String comm = name.length() > 15 ? name.substring(0, 15) : name; // the kernel keeps 15 characters
+        String arch = System.getProperty("os.arch");
+        boolean known = "amd64".equals(arch) || "aarch64".equals(arch);
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String[] f = readTask(task.resolve("syscall")).split(" ");
+                if (readTask(task.resolve("comm")).equals(comm) && f.length > 3 && !f[0].equals("running")
+                        && (!known || call.is(Long.parseLong(f[0])) && (call != Syscall.POLL || !f[3].equals("0x0")))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String readTask(Path p) {
