@@ -45,7 +45,6 @@ class PeersThatDoNotReadTest extends NetTestSupport {
             .withMaxConnections(8);
     private static final int FLOOD_REQUESTS = 250_000;
     private static final int FLOOD_CAP = 20_000_000;
-    private static final int FLOODER_RECEIVE_BUFFER = 128 * 1024;
     private static final Duration STALL = Duration.ofSeconds(3);
     private static final Duration ROUND_TRIP_LIMIT = Duration.ofSeconds(5);
 
@@ -120,11 +119,7 @@ class PeersThatDoNotReadTest extends NetTestSupport {
      */
     private static void flood(int port, AtomicInteger written, CountDownLatch flooding,
             AtomicReference<Throwable> end) {
-        // A receive buffer below one loopback segment (64 KiB) stalls the TCP connection itself on
-        // Linux 6.17 and later (segments beyond the window are dropped with the ACKs they carry),
-        // before the bridge's replies reach its budget: see RELIABILITY.md, "the flood test's rare
-        // failure". 128 KiB is still a small buffer for the flood; the replies back up in the bridge.
-        try (RawBridgePeer peer = new RawBridgePeer(port, FLOODER_RECEIVE_BUFFER)) {
+        try (RawBridgePeer peer = new RawBridgePeer(port, 1024)) {
             peer.open(1, "flooded");
             flooding.countDown();
             int id = 2;
