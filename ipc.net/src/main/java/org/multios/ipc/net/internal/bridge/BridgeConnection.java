@@ -111,6 +111,11 @@ final class BridgeConnection {
         }
     }
 
+    /** The connection's state and the requests in flight, for diagnostics. */
+    String describe() {
+        return link.connection().describeState() + "; " + inFlight.size() + " requests in flight";
+    }
+
     OutputBudget outputBudget() {
         return link.connection().outputBudget();
     }

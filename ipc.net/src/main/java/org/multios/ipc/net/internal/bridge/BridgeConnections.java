@@ -60,6 +60,15 @@ final class BridgeConnections {
         return new OutputBudget(b.budget(), b.hardLimit(), most);
     }
 
+    /** Each open connection's state ({@link BridgeConnection#describe}), for diagnostics. */
+    String describe() {
+        StringBuilder b = new StringBuilder();
+        for (BridgeConnection c : open) {
+            b.append(b.length() == 0 ? "" : " | ").append(c.describe());
+        }
+        return b.length() == 0 ? "no connection" : b.toString();
+    }
+
     /** Breaks every connection off with an error its peer is told of. */
     void refuseAll(IpcError error, String reason) {
         for (BridgeConnection c : open) {

@@ -134,6 +134,14 @@ public final class BridgeServer extends EndpointHandle implements Bridge {
         return connections.outputBudget();
     }
 
+    /**
+     * The state of each peer's open connection, for diagnostics: reading holds, interest
+     * operations, bytes read and undecoded, bytes waiting, requests in flight.
+     */
+    public String describeConnections() {
+        return connections.describe();
+    }
+
     /** A peer's connection ended: every handle it opened through the bridge closes. */
     void release(CallerContext peer) {
         exported.release(peer);

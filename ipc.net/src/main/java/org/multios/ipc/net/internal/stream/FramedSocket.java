@@ -216,6 +216,15 @@ final class FramedSocket {
         events.readNow();
     }
 
+    /**
+     * The connection's state as far as reading and writing go (its holds, interest operations,
+     * bytes read and undecoded, bytes waiting to be written), for diagnostics.
+     */
+    String describe() {
+        return name + " (" + state.endReason() + "): " + interest.describe() + "; " + inbound.describe() + "; "
+                + outbound.waitingBytes() + " bytes wait to be written";
+    }
+
     String remote() {
         try {
             return String.valueOf(channel.getRemoteAddress());

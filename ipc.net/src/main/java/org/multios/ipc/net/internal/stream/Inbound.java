@@ -77,6 +77,11 @@ final class Inbound {
         reader.read();
     }
 
+    /** What was read and what waits, for diagnostics. */
+    String describe() {
+        return reader.describe() + ", " + queuedFrames + " frames queued";
+    }
+
     /** Periodic check (reactor thread): the payload pool empties if it went unused. */
     void tick() {
         reader.trim();

@@ -128,6 +128,18 @@ final class SocketInterest {
         }
     }
 
+    /** The holds and the key's interest and ready operations, for diagnostics. */
+    String describe() {
+        SelectionKey k = key;
+        String ops;
+        try {
+            ops = k == null ? "not registered" : "interest ops " + k.interestOps() + ", ready ops " + k.readyOps();
+        } catch (CancelledKeyException gone) {
+            ops = "key cancelled";
+        }
+        return "reading holds " + holds.get() + ", " + ops;
+    }
+
     void cancel() {
         SelectionKey k = key;
         if (k != null) {

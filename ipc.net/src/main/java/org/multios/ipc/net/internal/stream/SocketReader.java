@@ -34,6 +34,7 @@ final class SocketReader implements FrameSink {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(IO_CHUNK);
     private final ReentrantLock readLock = new ReentrantLock();
     private boolean decodedAny;
+    private volatile long bytesRead;
     private volatile Runnable peerBye;
 
     SocketReader(FramedSocket socket, Inbound inbound, ReadingLease lease, SocketState state, SocketInterest interest,
@@ -77,6 +78,9 @@ final class SocketReader implements FrameSink {
                 return;
             }
             n = readBuffer.hasRemaining() ? link.read(readBuffer) : 0;
+            if (n > 0) {
+                bytesRead += n; // one reader at a time (the read lock)
+            }
             if (n < 0 && readBuffer.position() == 0) {
                 peerClosed();
                 return;
@@ -169,6 +173,15 @@ final class SocketReader implements FrameSink {
             }
             Thread.onSpinWait();
         } while (System.nanoTime() - until < 0);
+    }
+
+    /**
+     * The bytes read so far and those read and not decoded yet, for diagnostics (read without
+     * the read lock: a glimpse).
+     */
+    String describe() {
+        return bytesRead + " bytes read, " + readBuffer.position() + " undecoded" + (decoder.isMidFrame()
+                ? ", mid-frame" : "");
     }
 
     /** The payload pool empties if it went unused (reactor thread). */

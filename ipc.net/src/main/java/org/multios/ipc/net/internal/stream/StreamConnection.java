@@ -122,6 +122,14 @@ public final class StreamConnection extends EndpointHandle implements Connection
         return socket.outputBudget();
     }
 
+    /**
+     * The socket's state as far as reading and writing go, for diagnostics: its reading holds,
+     * interest and ready operations, bytes read and undecoded, bytes waiting to be written.
+     */
+    public String describeState() {
+        return socket.describe();
+    }
+
     /** Why the connection ended. */
     public String endReason() {
         return socket.endReason();
