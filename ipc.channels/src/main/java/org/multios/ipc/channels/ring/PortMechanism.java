@@ -16,18 +16,16 @@ import org.multios.ipc.spi.ConfigurableMechanism;
  * @param <S> the API service type
  */
 public abstract class PortMechanism<S> implements ConfigurableMechanism<S> {
-    private final String mechanism;
     private final PortSessions sessions;
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
-    private volatile boolean closed;
     private volatile ProcessMaps maps = ProcessMaps.system();
 
     /** @param kind the objects' kind as messages name it: "channel", "message queue" */
     protected PortMechanism(IpcEnvironment environment, String kind) {
         this.environment = environment;
-        this.mechanism = "the " + kind + " mechanism";
-        this.sessions = new PortSessions("the " + kind + " service", kind.replace(' ', '-'));
+        this.sessions = new PortSessions("the " + kind + " mechanism", "the " + kind + " service",
+                kind.replace(' ', '-'));
     }
 
     @Override
@@ -72,7 +70,6 @@ public abstract class PortMechanism<S> implements ConfigurableMechanism<S> {
     /** Stops the mechanism: every handle closes, waiters wake with CLOSED; named objects stay. */
     @Override
     public void close() {
-        closed = true;
         sessions.close();
     }
 
@@ -93,8 +90,6 @@ public abstract class PortMechanism<S> implements ConfigurableMechanism<S> {
 
     /** @throws IpcException CLOSED once the mechanism is closed */
     protected final void checkOpen() {
-        if (closed) {
-            throw IpcException.closed(mechanism);
-        }
+        sessions.checkOpen();
     }
 }

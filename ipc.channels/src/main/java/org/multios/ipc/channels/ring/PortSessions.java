@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.ring;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.CallerContext;
@@ -20,13 +21,14 @@ public final class PortSessions {
     private final SleeperWatch sleepers;
 
     /**
-     * @param service the mechanism's service, named in messages ("the channel service")
-     * @param kind    the mechanism's objects, naming its {@link SleeperWatch} thread ("channel")
+     * @param mechanism the mechanism, named by CLOSED once it stopped ("the channel mechanism")
+     * @param service   the mechanism's service, named in messages ("the channel service")
+     * @param kind      the mechanism's objects, naming its {@link SleeperWatch} thread ("channel")
      */
-    public PortSessions(String service, String kind) {
+    public PortSessions(String mechanism, String service, String kind) {
         this.sleepers = new SleeperWatch(kind);
         // a session leaves the array the receive path walks before it closes
-        this.sessions = new CallerSessions<>(service,
+        this.sessions = new CallerSessions<>(mechanism,
                 c -> new PortSession(this, c, service), s -> {
                     refresh();
                     s.close();
@@ -58,6 +60,11 @@ public final class PortSessions {
         for (PortSession s : sessionArray) {
             s.markClosed();
         }
+    }
+
+    /** @throws IpcException CLOSED once the mechanism stopped ({@link #close}) */
+    public void checkOpen() {
+        sessions.checkOpen();
     }
 
     /** Releases every session and stops the watch: the mechanism stops. */

@@ -79,8 +79,12 @@ class PeersThatDoNotReadTest extends NetTestSupport {
                     }
                     if (System.nanoTime() - deadline >= 0) {
                         String connections = ((BridgeServer) flooded).describeConnections();
+                        int writtenThen = written.get();
+                        TimeUnit.SECONDS.sleep(1); // a second look: nothing may move in between
+                        boolean stillStalled = writtenThen == written.get()
+                                && connections.equals(((BridgeServer) flooded).describeConnections());
                         String sockets = tcpSockets(flooded.endpoint().port());
-                        assumeFalse(kernelStalled(connections, sockets, flooded.endpoint().port()),
+                        assumeFalse(stillStalled && kernelStalled(connections, sockets, flooded.endpoint().port()),
                                 "the kernel stalled the flooder's TCP connection before its replies reached the "
                                 + "bridge's budget (the bridge had read every byte the kernel received and had "
                                 + "nothing to write; see RELIABILITY.md): " + connections + "; " + sockets);
@@ -145,24 +149,30 @@ class PeersThatDoNotReadTest extends NetTestSupport {
     }
 
     /**
-     * What the kernel says of the TCP sockets on {@code port} (queues, windows, retransmissions:
-     * {@code ss -tnmi}), or why it cannot be told.
-     */
-    /**
      * Whether the flooded connection is stalled in the kernel, not in the bridge: the bridge holds
-     * no reading, has decoded all it read, has nothing to write and no request in flight, and the
-     * kernel holds no byte for it to read (the server socket's Recv-Q is 0). Seen on Linux 6.17 and
-     * later when a peer's receive window is below one loopback segment: the bridge's replies (and
-     * the ACKs they carry) are dropped beyond the peer's window, so the peer's own sending stalls
-     * before the replies reach the budget that would drop it.
+     * no reading, has decoded all it read, has nothing to write and no request in flight, the
+     * kernel holds no byte for it to read (the server socket's Recv-Q is 0), and the flooder's
+     * own socket still holds bytes it could not send (its Send-Q, toward the bridge's port, is
+     * above 0). Seen on Linux 6.17 and later when a peer's receive window is below one loopback
+     * segment: the bridge's replies (and the ACKs they carry) are dropped beyond the peer's window,
+     * so the peer's own sending stalls before the replies reach the budget that would drop it.
      */
     private static boolean kernelStalled(String connections, String sockets, int port) {
         boolean bridgeHasNothingToDo = connections.contains("reading holds 0,") && connections.contains(" 0 undecoded")
                 && connections.contains(" 0 bytes wait to be written") && connections.contains(" 0 requests in flight");
-        return bridgeHasNothingToDo && sockets.lines().map(line -> line.trim().split("\\s+"))
-                .anyMatch(f -> f.length > 3 && f[0].equals("ESTAB") && f[3].endsWith(":" + port) && f[1].equals("0"));
+        List<String[]> established = sockets.lines().map(line -> line.trim().split("\\s+"))
+                .filter(f -> f.length > 4 && f[0].equals("ESTAB")).toList();
+        boolean nothingToRead = established.stream()
+                .anyMatch(f -> f[3].endsWith(":" + port) && f[1].equals("0"));
+        boolean flooderCannotSend = established.stream()
+                .anyMatch(f -> f[4].endsWith(":" + port) && !f[2].equals("0"));
+        return bridgeHasNothingToDo && nothingToRead && flooderCannotSend;
     }
 
+    /**
+     * What the kernel says of the TCP sockets on {@code port} (queues, windows, retransmissions:
+     * {@code ss -tnmi}), or why it cannot be told.
+     */
     private static String tcpSockets(int port) {
         try {
             Process ss = new ProcessBuilder("ss", "-tnmi", "( sport = :" + port + " or dport = :" + port + " )")

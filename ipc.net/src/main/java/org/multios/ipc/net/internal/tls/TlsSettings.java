@@ -173,6 +173,8 @@ public record TlsSettings(KeyManager[] keyManagers, SSLContext server, SSLContex
                 made = TlsSettings.context(null, null);
             } catch (IpcException e) {
                 failed = e;
+            } catch (RuntimeException e) { // not an ExceptionInInitializerError at every later connection
+                failed = new IpcException(IpcError.UNSUPPORTED, "TLS: the JDK's trusted certificates: " + e, e);
             }
             CONTEXT = made;
             FAILURE = failed;
