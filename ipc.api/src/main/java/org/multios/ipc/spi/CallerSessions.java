@@ -13,7 +13,8 @@ import org.multios.ipc.IpcException;
 /**
  * A mechanism's sessions, one per caller: made on the caller's first {@link #bind}, closed when
  * the caller is {@link #release released} or the mechanism stops ({@link #releaseAll}). What a
- * {@link MechanismProvider}'s {@code bind} and {@code release} keep. Thread-safe.
+ * {@link MechanismProvider}'s {@code bind} and {@code release} keep ({@link SessionMechanism} holds
+ * one for its subclass). Thread-safe.
  *
  * @param <S> the mechanism's session type
  */
@@ -38,20 +39,27 @@ public final class CallerSessions<S> {
     /**
      * The session of {@code caller}, made on its first bind.
      *
-     * @throws IpcException CLOSED once the mechanism stopped ({@link #releaseAll}); a session
-     *         made while it stopped is closed first
+     * @throws IpcException CLOSED once the mechanism stopped ({@link #stop}, {@link #releaseAll}); a
+     *         session this bind made while it stopped is closed first (one made before is left to
+     *         {@link #releaseAll}, after the mechanism marked it closed)
      */
     public S bind(CallerContext caller) {
         checkOpen();
-        S session = sessions.computeIfAbsent(caller, open);
+        boolean[] made = new boolean[1];
+        S session = sessions.computeIfAbsent(caller, c -> {
+            made[0] = true;
+            return open.apply(c);
+        });
         if (stopped) {
-            release(caller); // made as the mechanism stopped, after releaseAll took its callers
+            if (made[0]) {
+                release(caller); // made as the mechanism stopped, perhaps after releaseAll took its callers
+            }
             checkOpen();
         }
         return session;
     }
 
-    /** @throws IpcException CLOSED once the mechanism stopped ({@link #releaseAll}) */
+    /** @throws IpcException CLOSED once the mechanism stopped ({@link #stop}, {@link #releaseAll}) */
     public void checkOpen() {
         if (stopped) {
             throw IpcException.closed(mechanism);
@@ -66,9 +74,18 @@ public final class CallerSessions<S> {
         }
     }
 
+    /**
+     * Refuses every later bind with CLOSED and keeps the sessions open: the mechanism is stopping
+     * and marks them closed before {@link #releaseAll} closes them. A session made while it stops
+     * is closed by its bind.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
     /** Closes every session: the mechanism stops; a session bound from now on is closed at once. */
     public void releaseAll() {
-        stopped = true;
+        stop();
         for (CallerContext caller : List.copyOf(sessions.keySet())) {
             release(caller);
         }

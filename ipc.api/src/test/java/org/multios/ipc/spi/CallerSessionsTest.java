@@ -54,4 +54,21 @@ class CallerSessionsTest {
         assertThat(closed).isEmpty();
         assertThat(sessions.values()).isEmpty();
     }
+
+    @Test
+    void aStoppingMechanismRefusesNewCallersAndKeepsTheSessionsForReleaseAll() {
+        RecordingCaller alice = RecordingCaller.osUser(1);
+        String first = sessions.bind(alice);
+
+        sessions.stop();
+
+        assertThatThrownBy(() -> sessions.bind(RecordingCaller.osUser(2))).isInstanceOfSatisfying(IpcException.class,
+                e -> assertThat(e.error()).isEqualTo(IpcError.CLOSED));
+        assertThatThrownBy(() -> sessions.bind(alice)).isInstanceOf(IpcException.class);
+        assertThat(sessions.values()).containsExactly(first);
+        assertThat(closed).isEmpty();
+
+        sessions.releaseAll();
+        assertThat(closed).containsExactly(first);
+    }
 }

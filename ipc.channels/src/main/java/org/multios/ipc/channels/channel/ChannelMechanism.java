@@ -47,17 +47,12 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
 
     /** A mechanism working in the given environment. */
     public ChannelMechanism(IpcEnvironment environment) {
-        super(environment, "channel");
+        super(ChannelService.class, environment, "channel");
         this.directory = new ObjectDirectory(environment, ObjectType.CHANNEL);
     }
 
     private ChannelOptions withWaitStrategy(ChannelOptions options) {
         return options.waitStrategy() != null ? options : options.withWaitStrategy(defaultWaitStrategy());
-    }
-
-    @Override
-    public Class<ChannelService> apiType() {
-        return ChannelService.class;
     }
 
     @Override

@@ -14,17 +14,16 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.ConfigurableMechanism;
+import org.multios.ipc.spi.SessionMechanism;
 
 /**
  * Pipes as a mechanism, plain Java: unnamed pipes on the heap, named pipes as FIFOs in
  * {@code <root>/pipe}, a session per caller. Stopping closes every end, so every waiter wakes
  * with CLOSED; named pipes stay. It starts no thread.
  */
-public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
-    private final CallerSessions<PipeSession> sessions = new CallerSessions<>("the pipe mechanism",
-            c -> new PipeSession(c, this::at, this::defaultWaitStrategy), PipeSession::close);
+public final class PipeMechanism extends SessionMechanism<PipeService, PipeSession>
+        implements ConfigurableMechanism<PipeService> {
     private final Map<Long, UnnamedPipe> unnamed = new ConcurrentHashMap<>();
     private final Map<String, PipeCounters> namedCounters = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -37,6 +36,7 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
 
     /** A mechanism working in the given environment. */
     public PipeMechanism(IpcEnvironment environment) {
+        super(PipeService.class, "the pipe mechanism", PipeSession::close, PipeSession::size);
         this.environment = environment;
         this.fifos = new FifoDirectory(environment);
     }
@@ -106,28 +106,14 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
         }
     }
 
-    void checkOpen() {
-        sessions.checkOpen();
+    @Override
+    protected PipeSession open(CallerContext caller) {
+        return new PipeSession(caller, this::at, this::defaultWaitStrategy);
     }
 
     @Override
-    public Class<PipeService> apiType() {
-        return PipeService.class;
-    }
-
-    @Override
-    public PipeService bind(CallerContext caller) {
-        return new SessionPipeService(this, sessions.bind(caller));
-    }
-
-    @Override
-    public void release(CallerContext caller) {
-        sessions.release(caller);
-    }
-
-    /** Stops the mechanism: every end closes and every waiter wakes with CLOSED. */
-    public void close() {
-        sessions.releaseAll();
+    protected PipeService service(PipeSession session) {
+        return new SessionPipeService(this, session);
     }
 
     @Override
@@ -159,10 +145,5 @@ public final class PipeMechanism implements ConfigurableMechanism<PipeService> {
             unlinked(o.displayName());
         }
         return removed;
-    }
-
-    @Override
-    public int connectionCount() {
-        return sessions.values().stream().mapToInt(PipeSession::size).sum();
     }
 }

@@ -69,15 +69,10 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
 
     /** A mechanism working in the given environment whose durable queues live under {@code durableRoot}. */
     public MessageQueueMechanism(IpcEnvironment environment, Path durableRoot) {
-        super(environment, "message queue");
+        super(MessageQueueService.class, environment, "message queue");
         this.directory = new ObjectDirectory(environment, ObjectType.QUEUE);
         this.durableRoot = new DurableRoot(durableRoot.toAbsolutePath(), environment);
         this.durableHoldings = new RootHoldings(() -> this.durableRoot.environment(environment()));
-    }
-
-    @Override
-    public Class<MessageQueueService> apiType() {
-        return MessageQueueService.class;
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.multios.ipc.channels.ring;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcException;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.ConfigurableMechanism;
+import org.multios.ipc.spi.SessionMechanism;
 
 /**
  * What the message queue and channel mechanisms share: the limits in force (changed by their
@@ -15,17 +15,20 @@ import org.multios.ipc.spi.ConfigurableMechanism;
  *
  * @param <S> the API service type
  */
-public abstract class PortMechanism<S> implements ConfigurableMechanism<S> {
+public abstract class PortMechanism<S> extends SessionMechanism<S, PortSession> implements ConfigurableMechanism<S> {
     private final PortSessions sessions;
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile ProcessMaps maps = ProcessMaps.system();
 
-    /** @param kind the objects' kind as messages name it: "channel", "message queue" */
-    protected PortMechanism(IpcEnvironment environment, String kind) {
+    /**
+     * @param apiType the API service type
+     * @param kind    the objects' kind as messages name it: "channel", "message queue"
+     */
+    protected PortMechanism(Class<S> apiType, IpcEnvironment environment, String kind) {
+        super(apiType, "the " + kind + " mechanism", PortSession::close, PortSession::size);
         this.environment = environment;
-        this.sessions = new PortSessions("the " + kind + " mechanism", "the " + kind + " service",
-                kind.replace(' ', '-'));
+        this.sessions = new PortSessions("the " + kind + " service", kind.replace(' ', '-'));
     }
 
     @Override
@@ -49,17 +52,8 @@ public abstract class PortMechanism<S> implements ConfigurableMechanism<S> {
     }
 
     @Override
-    public final S bind(CallerContext caller) {
-        checkOpen();
-        return service(sessions.bind(caller));
-    }
-
-    /** The service bound to a caller's session. */
-    protected abstract S service(PortSession session);
-
-    @Override
-    public final void release(CallerContext caller) {
-        sessions.release(caller);
+    protected final PortSession open(CallerContext caller) {
+        return sessions.open(caller);
     }
 
     @Override
@@ -70,12 +64,8 @@ public abstract class PortMechanism<S> implements ConfigurableMechanism<S> {
     /** Stops the mechanism: every handle closes, waiters wake with CLOSED; named objects stay. */
     @Override
     public void close() {
+        super.close();
         sessions.close();
-    }
-
-    @Override
-    public final int connectionCount() {
-        return sessions.connectionCount();
     }
 
     /** Makes {@link #collectStale()} consult only these processes' maps (tests). */
@@ -86,10 +76,5 @@ public abstract class PortMechanism<S> implements ConfigurableMechanism<S> {
     /** The processes a collection consults. */
     protected final ProcessMaps maps() {
         return maps;
-    }
-
-    /** @throws IpcException CLOSED once the mechanism is closed */
-    protected final void checkOpen() {
-        sessions.checkOpen();
     }
 }

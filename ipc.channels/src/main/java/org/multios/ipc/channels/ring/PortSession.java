@@ -94,8 +94,12 @@ public final class PortSession {
         }
     }
 
-    /** Closes every handle (waiters wake with CLOSED) and gives back the quota still held. */
+    /**
+     * Leaves the sessions receives walk, closes every handle (waiters wake with CLOSED) and gives
+     * back the quota still held.
+     */
     void close() {
+        owner.leave(this);
         markClosed();
         for (RingPort h : new ArrayList<>(handles)) {
             h.close();

@@ -1,38 +1,33 @@
 package org.multios.ipc.channels.ring;
 
-import org.multios.ipc.IpcException;
+import java.util.Arrays;
+
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.CallerSessions;
 
 /**
- * The sessions of one message mechanism (queues or channels), one per caller bound: the
- * mechanism's {@code bind}, {@code release} and {@code releasing} go through here, and so does
- * a receive, which gives a message's queued-quota back to the session that sent it.
+ * The sessions of one message mechanism (queues or channels), one per caller bound, as the
+ * receive path walks them: a receive gives a message's queued-quota back to the session that
+ * sent it. The {@link PortMechanism} keeps them by caller; a session joins here when it is made
+ * and leaves before it closes.
  */
-public final class PortSessions {
-    private final CallerSessions<PortSession> sessions;
+final class PortSessions {
     private final ThreadLocal<MessageInfo> scratch = ThreadLocal.withInitial(MessageInfo::new);
     /** The sessions as an array, for the receive path to walk without an iterator. */
     private volatile PortSession[] sessionArray = new PortSession[0];
+    private final String service;
 
     /** Wakes the mechanism's sleepers once they are interrupted. */
     private final SleeperWatch sleepers;
 
     /**
-     * @param mechanism the mechanism, named by CLOSED once it stopped ("the channel mechanism")
-     * @param service   the mechanism's service, named in messages ("the channel service")
-     * @param kind      the mechanism's objects, naming its {@link SleeperWatch} thread ("channel")
+     * @param service the mechanism's service, named in messages ("the channel service")
+     * @param kind    the mechanism's objects, naming its {@link SleeperWatch} thread ("channel")
      */
-    public PortSessions(String mechanism, String service, String kind) {
+    PortSessions(String service, String kind) {
+        this.service = service;
         this.sleepers = new SleeperWatch(kind);
-        // a session leaves the array the receive path walks before it closes
-        this.sessions = new CallerSessions<>(mechanism,
-                c -> new PortSession(this, c, service), s -> {
-                    refresh();
-                    s.close();
-                });
     }
 
     /** The watch through which every wait of the mechanism sleeps. */
@@ -40,47 +35,34 @@ public final class PortSessions {
         return sleepers;
     }
 
-    /** The session of {@code caller}, made on its first bind. */
-    public PortSession bind(CallerContext caller) {
-        PortSession session = sessions.bind(caller);
-        refresh();
+    /** A new session of {@code caller}. */
+    synchronized PortSession open(CallerContext caller) {
+        PortSession session = new PortSession(this, caller, service);
+        PortSession[] old = sessionArray;
+        PortSession[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = session;
+        sessionArray = grown;
         return session;
     }
 
-    /** Ends the session of {@code caller}: every handle of it closes, its quota is given back. */
-    public void release(CallerContext caller) {
-        sessions.release(caller);
+    /** A session is about to close: receives no longer look at it. */
+    synchronized void leave(PortSession session) {
+        sessionArray = Arrays.stream(sessionArray).filter(s -> s != session).toArray(PortSession[]::new);
     }
 
     /**
      * Refuses every later call of every session and wakes their waiters with CLOSED: the
      * mechanism's {@code releasing()}, before the callers are released.
      */
-    public void releasing() {
+    void releasing() {
         for (PortSession s : sessionArray) {
             s.markClosed();
         }
     }
 
-    /** @throws IpcException CLOSED once the mechanism stopped ({@link #close}) */
-    public void checkOpen() {
-        sessions.checkOpen();
-    }
-
-    /** Releases every session and stops the watch: the mechanism stops. */
-    public void close() {
-        releasing();
-        sessions.releaseAll();
+    /** Stops the watch: the mechanism stopped, its sessions are closed. */
+    void close() {
         sleepers.close();
-    }
-
-    /** Handles open in every session. */
-    public int connectionCount() {
-        return sessions.values().stream().mapToInt(PortSession::size).sum();
-    }
-
-    private synchronized void refresh() {
-        sessionArray = sessions.values().toArray(new PortSession[0]);
     }
 
     /** A holder for receives that did not pass one, one per thread. */

@@ -23,9 +23,8 @@ import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.CallerSessions;
-import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
+import org.multios.ipc.spi.SessionMechanism;
 
 /**
  * The network mechanism, plain Java: one reactor thread serves every listener and connection
@@ -33,12 +32,10 @@ import org.multios.ipc.spi.PeerAuthority;
  * {@link NetHandleOpener} opens in the caller's session, and its handles close when it goes.
  * Used by the OSGi component and by the plain-Java bootstrap alike.
  */
-public final class NetMechanism implements MechanismProvider<NetService> {
+public final class NetMechanism extends SessionMechanism<NetService, NetSession> {
     private final Reactor reactor;
     private final PeerContexts shared;
     private final NetHandleOpener opener;
-    private final CallerSessions<NetSession> sessions = new CallerSessions<>("the network mechanism", NetSession::new,
-            NetSession::close);
     private volatile IpcEnvironment environment;
 
     /**
@@ -56,6 +53,7 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     /** As above, on another reactor clock (tests). */
     NetMechanism(IpcEnvironment environment, NetSettings settings, PeerAuthority authority, LocalProviders providers,
             Reactor.Timing timing) {
+        super(NetService.class, "the network mechanism", NetSession::close, NetSession::size);
         this.environment = environment;
         this.reactor = new Reactor("ipc-net-reactor", timing);
         this.shared = new PeerContexts(reactor, authority, settings);
@@ -78,23 +76,19 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     }
 
     @Override
-    public Class<NetService> apiType() {
-        return NetService.class;
+    protected NetSession open(CallerContext caller) {
+        return new NetSession(caller);
     }
 
     @Override
-    public NetService bind(CallerContext caller) {
-        return new BoundService(sessions.bind(caller));
-    }
-
-    @Override
-    public void release(CallerContext caller) {
-        sessions.release(caller);
+    protected NetService service(NetSession session) {
+        return new BoundService(session);
     }
 
     /** Stops the mechanism: every handle closes, then the reactor thread ends. */
+    @Override
     public void close() {
-        sessions.releaseAll();
+        super.close();
         reactor.close();
         shared.close();
     }
@@ -102,17 +96,8 @@ public final class NetMechanism implements MechanismProvider<NetService> {
     @Override
     public List<ObjectInfo> objects() {
         List<ObjectInfo> all = new ArrayList<>();
-        sessions.values().forEach(s -> all.addAll(s.infos()));
+        sessions().forEach(s -> all.addAll(s.infos()));
         return all;
-    }
-
-    @Override
-    public int connectionCount() {
-        return sessions.values().stream().mapToInt(NetSession::size).sum();
-    }
-
-    private void checkOpen() {
-        sessions.checkOpen();
     }
 
     /** The service bound to one caller. */

@@ -1,5 +1,6 @@
 package org.multios.ipc.security.internal;
 
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.MechanismProvider;
@@ -38,7 +39,12 @@ final class GuardedServiceFactory implements ServiceFactory<Object> {
             return provider.bind(caller);
         } catch (RuntimeException e) {
             sessions.release(bundle);
-            LOG.error("{} could not bind {} for bundle {}", provider, provider.apiType().getName(), bundle, e);
+            if (e instanceof IpcException ipc && ipc.error() == IpcError.CLOSED) {
+                // the mechanism is stopping (shutdown, update, uninstall): no service, nothing wrong
+                LOG.debug("{} not bound for bundle {}: {}", provider.apiType().getName(), bundle, e.getMessage());
+            } else {
+                LOG.error("{} could not bind {} for bundle {}", provider, provider.apiType().getName(), bundle, e);
+            }
             return null;
         }
     }

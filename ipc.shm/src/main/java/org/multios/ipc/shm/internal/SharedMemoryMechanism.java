@@ -27,9 +27,9 @@ import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.Grant;
+import org.multios.ipc.spi.SessionMechanism;
 
 /**
  * The shared memory mechanism, plain Java: named segments are files under
@@ -37,7 +37,8 @@ import org.multios.ipc.spi.Grant;
  * {@link SharedMemoryService} bound to it. Used by the OSGi component and by the plain-Java
  * bootstrap alike.
  */
-public final class SharedMemoryMechanism implements ConfigurableMechanism<SharedMemoryService> {
+public final class SharedMemoryMechanism extends SessionMechanism<SharedMemoryService, Session>
+        implements ConfigurableMechanism<SharedMemoryService> {
     /** Test hook step: a create (inside its session) is about to make its segment's file. */
     static final int STEP_CREATING = 1;
     /** Test hook step: {@code collectStale} judged a segment stale and is about to remove it. */
@@ -46,8 +47,6 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
     private final ObjectDirectory directory;
     private final StaleObjects stale;
     private final RootHoldings holdings = new RootHoldings(() -> this.environment);
-    private final CallerSessions<Session> sessions = new CallerSessions<>("the shared memory mechanism", Session::new,
-            Session::close);
     private final Set<Segment> anonymous = ConcurrentHashMap.newKeySet();
     private volatile IpcEnvironment environment;
     private volatile IntConsumer hook;
@@ -55,6 +54,7 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
 
     /** A mechanism working in the given environment. */
     public SharedMemoryMechanism(IpcEnvironment environment) {
+        super(SharedMemoryService.class, "the shared memory mechanism", Session::close, Session::connections);
         this.environment = environment;
         this.directory = new ObjectDirectory(environment, ObjectType.SHARED_MEMORY);
         this.stale = new StaleObjects(directory, SegmentDescriptor.DATA_OFFSET, SegmentDescriptor.CREATOR_OFFSET,
@@ -84,23 +84,13 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
     }
 
     @Override
-    public Class<SharedMemoryService> apiType() {
-        return SharedMemoryService.class;
+    protected Session open(CallerContext caller) {
+        return new Session(caller);
     }
 
     @Override
-    public SharedMemoryService bind(CallerContext caller) {
-        return new BoundService(this, sessions.bind(caller));
-    }
-
-    @Override
-    public void release(CallerContext caller) {
-        sessions.release(caller);
-    }
-
-    /** Stops the mechanism: every handle and mapping closes; named segments stay. */
-    public void close() {
-        sessions.releaseAll();
+    protected SharedMemoryService service(Session session) {
+        return new BoundService(this, session);
     }
 
     @Override
@@ -115,11 +105,6 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
         }
         anonymous.forEach(s -> all.add(s.info()));
         return all;
-    }
-
-    @Override
-    public int connectionCount() {
-        return sessions.values().stream().mapToInt(Session::connections).sum();
     }
 
     /**
@@ -261,10 +246,6 @@ public final class SharedMemoryMechanism implements ConfigurableMechanism<Shared
     }
 
     // ------------------------------------------------------------------ limits and quotas
-
-    private void checkOpen() {
-        sessions.checkOpen();
-    }
 
     private void checkSize(long size, String what) {
         if (size < 1) {

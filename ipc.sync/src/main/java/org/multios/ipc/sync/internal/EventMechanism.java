@@ -32,12 +32,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
 
     /** A mechanism working in the given environment. */
     public EventMechanism(IpcEnvironment environment) {
-        super(environment, EnumSet.of(ObjectType.EVENT));
-    }
-
-    @Override
-    public Class<EventService> apiType() {
-        return EventService.class;
+        super(EventService.class, environment, EnumSet.of(ObjectType.EVENT));
     }
 
     @Override
@@ -46,7 +41,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
     }
 
     @Override
-    EventService service(SyncSession session) {
+    protected EventService service(SyncSession session) {
         return new Service(session);
     }
 

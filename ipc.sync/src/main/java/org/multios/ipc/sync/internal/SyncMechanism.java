@@ -26,12 +26,7 @@ import org.multios.ipc.sync.SyncService;
 public final class SyncMechanism extends SyncMechanismBase<SyncService> {
     /** A mechanism working in the given environment. */
     public SyncMechanism(IpcEnvironment environment) {
-        super(environment, EnumSet.of(ObjectType.SEMAPHORE, ObjectType.MUTEX, ObjectType.CONDITION));
-    }
-
-    @Override
-    public Class<SyncService> apiType() {
-        return SyncService.class;
+        super(SyncService.class, environment, EnumSet.of(ObjectType.SEMAPHORE, ObjectType.MUTEX, ObjectType.CONDITION));
     }
 
     @Override
@@ -49,7 +44,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
     }
 
     @Override
-    SyncService service(SyncSession session) {
+    protected SyncService service(SyncSession session) {
         return new Service(session);
     }
 

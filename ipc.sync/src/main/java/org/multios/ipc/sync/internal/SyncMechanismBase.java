@@ -15,8 +15,8 @@ import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.CallerSessions;
 import org.multios.ipc.spi.ConfigurableMechanism;
+import org.multios.ipc.spi.SessionMechanism;
 
 /**
  * What the synchronization mechanisms share: the object store, a session per caller, and
@@ -24,10 +24,9 @@ import org.multios.ipc.spi.ConfigurableMechanism;
  *
  * @param <S> the API service type
  */
-abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
+abstract class SyncMechanismBase<S> extends SessionMechanism<S, SyncSession> implements ConfigurableMechanism<S> {
     final SyncStore store;
     private final Set<ObjectType> types;
-    private final CallerSessions<SyncSession> sessions;
     private final CallerContext lister;
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
@@ -35,15 +34,14 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
     /** Wakes this mechanism's sleepers that are interrupted or must stop (see {@link SleeperWatch}). */
     private final SleeperWatch sleepers;
 
-    SyncMechanismBase(IpcEnvironment environment, Set<ObjectType> types) {
+    SyncMechanismBase(Class<S> apiType, IpcEnvironment environment, Set<ObjectType> types) {
+        super(apiType, "the " + types.iterator().next().label() + " mechanism", SyncSession::close, SyncSession::size);
         this.environment = environment;
         this.types = types;
         this.store = new SyncStore(environment, () -> this.environment, () -> this.defaultWaitStrategy, types);
         var self = LocalIdentity.currentProcess();
         this.lister = PosixCaller.unlimited(self);
         this.sleepers = new SleeperWatch(types.size() == 1 ? types.iterator().next().label() : "sync");
-        this.sessions = new CallerSessions<>("the " + types.iterator().next().label() + " mechanism",
-                c -> new SyncSession(c, sleepers), SyncSession::close);
     }
 
     /** Applies changed limits to later operations. */
@@ -63,35 +61,23 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
         }
     }
 
-    /** The service bound to a session. */
-    abstract S service(SyncSession session);
-
     /** The capacity {@code info} reports for an object of the kind, read from its page. */
     abstract long capacity(ObjectType type, MappedRegion region);
 
     @Override
-    public S bind(CallerContext caller) {
-        return service(sessions.bind(caller));
-    }
-
-    void checkOpen() {
-        sessions.checkOpen();
-    }
-
-    @Override
-    public void release(CallerContext caller) {
-        sessions.release(caller);
+    protected SyncSession open(CallerContext caller) {
+        return new SyncSession(caller, sleepers);
     }
 
     @Override
     public void releasing() {
-        sessions.values().forEach(SyncSession::markClosed);
+        sessions().forEach(SyncSession::markClosed);
     }
 
     /** Stops the mechanism: every handle closes and every waiter wakes with CLOSED. */
+    @Override
     public void close() {
-        releasing();
-        sessions.releaseAll();
+        super.close();
         sleepers.close();
     }
 
@@ -119,8 +105,4 @@ abstract class SyncMechanismBase<S> implements ConfigurableMechanism<S> {
         this.maps = processMaps;
     }
 
-    @Override
-    public int connectionCount() {
-        return sessions.values().stream().mapToInt(SyncSession::size).sum();
-    }
 }

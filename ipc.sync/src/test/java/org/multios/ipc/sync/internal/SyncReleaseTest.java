@@ -34,7 +34,9 @@ import org.multios.ipc.sync.SyncService;
 /**
  * Issue #26 item 6 for synchronization objects: releasing a session waits for the create under
  * way, so what it makes exists when the release returns and the release gives its quota back;
- * later calls through the service kept fail with CLOSED.
+ * later calls through the service kept fail with CLOSED. Closing the mechanism refuses new
+ * callers before it marks the sessions closed: a caller bound while the close waits for a call
+ * under way gets CLOSED, and nothing is left open once the close returns.
  */
 @Timeout(60)
 class SyncReleaseTest {
@@ -75,5 +77,39 @@ class SyncReleaseTest {
         assertThat(recording.used(Quota.OBJECTS)).as("the release gave the object's quota back").isZero();
         assertThatThrownBy(() -> service.createSemaphore("later", SemaphoreOptions.of(0), 0600))
                 .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CLOSED));
+    }
+
+    @Test
+    void aBindRacingTheCloseGetsClosedAndNothingStaysOpen() throws Exception {
+        sync = new SyncMechanism(new IpcEnvironment(root, IpcLimits.defaults()));
+        String user = System.getProperty("user.name");
+        RecordingCaller first = new RecordingCaller(1, user, Map.of(Quota.OBJECTS, 8L));
+        StepPause pause = new StepPause().arm(1);
+        PausingCaller pausing = new PausingCaller(first, pause);
+        SyncService service = sync.bind(pausing);
+        CompletableFuture<Object> created = new CompletableFuture<>();
+        start("create", created, () -> service.createSemaphore("held", SemaphoreOptions.of(0), 0600));
+        pause.awaitReached(); // inside the first caller's session
+
+        CompletableFuture<Object> closed = new CompletableFuture<>();
+        Thread closer = start("close", closed, () -> {
+            sync.close();
+            return "closed";
+        });
+        assertThat(StepPause.awaitBlockedOrDone(closer)).as("the close waits for the call under way").isFalse();
+
+        RecordingCaller late = new RecordingCaller(2, user, Map.of(Quota.OBJECTS, 8L));
+        try {
+            assertThatThrownBy(() -> sync.bind(late)).as("a caller bound while the mechanism closes")
+                    .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CLOSED));
+        } finally {
+            pause.resume();
+        }
+
+        assertThat(closed.get(20, TimeUnit.SECONDS)).isEqualTo("closed");
+        created.handle((r, e) -> null).get(20, TimeUnit.SECONDS);
+        assertThat(sync.connectionCount()).as("handles left open").isZero();
+        assertThat(first.used(Quota.OBJECTS)).isZero();
+        assertThat(late.used(Quota.OBJECTS)).isZero();
     }
 }
