@@ -2,6 +2,7 @@ package org.multios.ipc.spi;
 
 import java.util.Collection;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 import org.multios.ipc.IpcException;
@@ -13,7 +14,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link #release} closes the caller's session, {@link #close} stops the mechanism. Stopping
  * refuses every later bind with CLOSED first, then marks every session closed
  * ({@link #releasing}), then closes them, so that a bind racing the stop gets CLOSED and no
- * session outlives it.
+ * session outlives it. The API service extends {@link CallerService}, whose calls run inside the
+ * session's {@link SessionGate}.
  *
  * @param <S> the API service type
  * @param <T> the mechanism's session type
@@ -83,5 +85,37 @@ public abstract class SessionMechanism<S, T> implements MechanismProvider<S> {
     /** @throws IpcException CLOSED once the mechanism is stopping */
     public final void checkOpen() {
         sessions.checkOpen();
+    }
+
+    /**
+     * Base of the API service bound to one caller's session: each call runs while the mechanism
+     * is open and inside the session's gate, so that releasing the session waits for it.
+     */
+    protected abstract class CallerService {
+        /** The caller's session. */
+        protected final T session;
+        private final SessionGate gate;
+
+        /** @param gate the session's gate */
+        protected CallerService(T session, SessionGate gate) {
+            this.session = session;
+            this.gate = gate;
+        }
+
+        /**
+         * Runs one call of the service.
+         *
+         * @throws IpcException CLOSED once the mechanism is stopping or the session is closed
+         */
+        protected final <R> R call(Supplier<R> work) {
+            checkOpen();
+            return gate.call(work);
+        }
+
+        /** As {@link #call}, for a call that returns nothing. */
+        protected final void run(Runnable work) {
+            checkOpen();
+            gate.run(work);
+        }
     }
 }

@@ -253,31 +253,29 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
     }
 
     /** The service bound to one caller. */
-    private final class BoundService implements ChannelService {
-        private final PortSession session;
-
+    private final class BoundService extends CallerService implements ChannelService {
         BoundService(PortSession session) {
-            this.session = session;
+            super(session, session.gate());
         }
 
         @Override
         public Channel create(ChannelOptions options) {
-            return session.gate().call(() -> ChannelMechanism.this.create(session, options));
+            return call(() -> ChannelMechanism.this.create(session, options));
         }
 
         @Override
         public ChannelEnd create(String name, ChannelOptions options) {
-            return session.gate().call(() -> ChannelMechanism.this.create(session, name, options));
+            return call(() -> ChannelMechanism.this.create(session, name, options));
         }
 
         @Override
         public ChannelEnd open(String name, ChannelSide side, int rights) {
-            return session.gate().call(() -> ChannelMechanism.this.open(session, name, side, rights));
+            return call(() -> ChannelMechanism.this.open(session, name, side, rights));
         }
 
         @Override
         public void unlink(String name) {
-            session.gate().run(() -> ChannelMechanism.this.unlink(session, name));
+            run(() -> ChannelMechanism.this.unlink(session, name));
         }
     }
 }

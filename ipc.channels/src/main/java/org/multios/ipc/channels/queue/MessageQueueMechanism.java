@@ -281,16 +281,14 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
     }
 
     /** The service bound to one caller. */
-    private final class BoundService implements MessageQueueService {
-        private final PortSession session;
-
+    private final class BoundService extends CallerService implements MessageQueueService {
         BoundService(PortSession session) {
-            this.session = session;
+            super(session, session.gate());
         }
 
         @Override
         public MessageQueue create(String name, QueueOptions options) {
-            return session.gate().call(() -> MessageQueueMechanism.this.create(session, name, options));
+            return call(() -> MessageQueueMechanism.this.create(session, name, options));
         }
 
         @Override
@@ -306,12 +304,12 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
 
         @Override
         public MessageQueue open(String name, int rights, Set<QueueFlag> flags) {
-            return session.gate().call(() -> MessageQueueMechanism.this.open(session, name, rights, flags));
+            return call(() -> MessageQueueMechanism.this.open(session, name, rights, flags));
         }
 
         @Override
         public void unlink(String name) {
-            session.gate().run(() -> MessageQueueMechanism.this.unlink(session, name));
+            run(() -> MessageQueueMechanism.this.unlink(session, name));
         }
     }
 }

@@ -33,15 +33,6 @@ final class Session {
         return caller;
     }
 
-    /** Starts a service call; CLOSED once the session was released. */
-    void enter() {
-        calls.enter();
-    }
-
-    void exit() {
-        calls.exit();
-    }
-
     SegmentHandle track(SegmentHandle handle) {
         handles.add(handle);
         if (calls.isClosed()) {

@@ -90,7 +90,7 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
 
     @Override
     protected SharedMemoryService service(Session session) {
-        return new BoundService(this, session);
+        return new BoundService(session);
     }
 
     @Override
@@ -280,13 +280,9 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
     }
 
     /** The service bound to one caller. */
-    private static final class BoundService implements SharedMemoryService {
-        private final SharedMemoryMechanism mechanism;
-        private final Session session;
-
-        BoundService(SharedMemoryMechanism mechanism, Session session) {
-            this.mechanism = mechanism;
-            this.session = session;
+    private final class BoundService extends CallerService implements SharedMemoryService {
+        BoundService(Session session) {
+            super(session, session.gate());
         }
 
         @Override
@@ -304,12 +300,7 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
             if (permissions == null) {
                 throw IpcException.invalidArgument("shared memory '" + name + "': permissions must be given");
             }
-            session.enter();
-            try {
-                return mechanism.openOrCreate(session, name, size, permissions, exclusive);
-            } finally {
-                session.exit();
-            }
+            return call(() -> openOrCreate(session, name, size, permissions, exclusive));
         }
 
         @Override
@@ -319,32 +310,17 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
 
         @Override
         public org.multios.ipc.shm.SharedMemory open(String name) {
-            session.enter();
-            try {
-                return mechanism.open(session, name);
-            } finally {
-                session.exit();
-            }
+            return call(() -> SharedMemoryMechanism.this.open(session, name));
         }
 
         @Override
         public org.multios.ipc.shm.SharedMemory createAnonymous(long size) {
-            session.enter();
-            try {
-                return mechanism.createAnonymous(session, size);
-            } finally {
-                session.exit();
-            }
+            return call(() -> SharedMemoryMechanism.this.createAnonymous(session, size));
         }
 
         @Override
         public void unlink(String name) {
-            session.enter();
-            try {
-                mechanism.unlink(session, name);
-            } finally {
-                session.exit();
-            }
+            run(() -> SharedMemoryMechanism.this.unlink(session, name));
         }
     }
 }

@@ -60,17 +60,14 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         }
     }
 
-    private final class Service implements EventService {
-        private final SyncSession session;
-
+    private final class Service extends CallerService implements EventService {
         Service(SyncSession session) {
-            this.session = session;
+            super(session, session.gate());
         }
 
         @Override
         public Event create(EventType type, Set<EventFlag> flags) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.EVENT, r -> init(r, type, flags));
                 return session.track(new EventHandle(session, a.object(), a.grant()));
             });
@@ -81,8 +78,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
             if (type == null) {
                 throw IpcException.invalidArgument("event '" + name + "': type must be given");
             }
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.EVENT, name, permissions,
                         flags != null && flags.contains(EventFlag.EXCLUSIVE), Rights.READ,
                         (existing, what) -> sameType(existing, what, type), r -> init(r, type, flags));
@@ -97,8 +93,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
 
         @Override
         public Event open(String name) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.open(session.caller(), ObjectType.EVENT, name, Rights.READ);
                 return session.track(new EventHandle(session, a.object(), a.grant()));
             });
@@ -106,8 +101,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
 
         @Override
         public void unlink(String name) {
-            checkOpen();
-            session.gate().run(() -> store.unlink(session.caller(), ObjectType.EVENT, name));
+            run(() -> store.unlink(session.caller(), ObjectType.EVENT, name));
         }
 
         @Override

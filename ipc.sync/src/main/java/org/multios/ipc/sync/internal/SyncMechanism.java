@@ -79,17 +79,14 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         }
     }
 
-    private final class Service implements SyncService {
-        private final SyncSession session;
-
+    private final class Service extends CallerService implements SyncService {
         Service(SyncSession session) {
-            this.session = session;
+            super(session, session.gate());
         }
 
         @Override
         public Semaphore createSemaphore(SemaphoreOptions options) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.SEMAPHORE,
                         r -> initSemaphore(r, options));
                 return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
@@ -98,8 +95,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public Semaphore createSemaphore(String name, SemaphoreOptions options, Permissions permissions) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.SEMAPHORE, name, permissions,
                         options.exclusive(), Rights.READ, (existing, what) -> sameMax(existing, what, options),
                         r -> initSemaphore(r, options));
@@ -114,8 +110,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public Semaphore openSemaphore(String name) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.open(session.caller(), ObjectType.SEMAPHORE, name, Rights.READ);
                 return session.track(new SemaphoreHandle(session, a.object(), a.grant()));
             });
@@ -123,14 +118,12 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public void unlinkSemaphore(String name) {
-            checkOpen();
-            session.gate().run(() -> store.unlink(session.caller(), ObjectType.SEMAPHORE, name));
+            run(() -> store.unlink(session.caller(), ObjectType.SEMAPHORE, name));
         }
 
         @Override
         public Mutex createMutex(MutexOptions options) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.MUTEX, r -> initMutex(r, options));
                 return session.track(new MutexHandle(session, a.object(), a.grant()));
             });
@@ -138,8 +131,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public Mutex createMutex(String name, MutexOptions options, Permissions permissions) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.MUTEX, name, permissions,
                         options.exclusive(), Rights.NONE, (existing, what) -> sameMutexOptions(existing, what, options),
                         r -> initMutex(r, options));
@@ -154,8 +146,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public Mutex openMutex(String name) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.open(session.caller(), ObjectType.MUTEX, name, Rights.NONE);
                 return session.track(new MutexHandle(session, a.object(), a.grant()));
             });
@@ -163,14 +154,12 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public void unlinkMutex(String name) {
-            checkOpen();
-            session.gate().run(() -> store.unlink(session.caller(), ObjectType.MUTEX, name));
+            run(() -> store.unlink(session.caller(), ObjectType.MUTEX, name));
         }
 
         @Override
         public Condition createCondition() {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.createAnonymous(session.caller(), ObjectType.CONDITION, r -> { });
                 return session.track(new ConditionHandle(session, a.object(), a.grant()));
             });
@@ -187,8 +176,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
         }
 
         private Condition createCondition(String name, Permissions permissions, boolean exclusive) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.openOrCreate(session.caller(), ObjectType.CONDITION, name, permissions,
                         exclusive, Rights.READ, (existing, what) -> { }, r -> { });
                 return session.track(new ConditionHandle(session, a.object(), a.grant()));
@@ -202,8 +190,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public Condition openCondition(String name) {
-            checkOpen();
-            return session.gate().call(() -> {
+            return call(() -> {
                 SyncStore.Attached a = store.open(session.caller(), ObjectType.CONDITION, name, Rights.READ);
                 return session.track(new ConditionHandle(session, a.object(), a.grant()));
             });
@@ -211,8 +198,7 @@ public final class SyncMechanism extends SyncMechanismBase<SyncService> {
 
         @Override
         public void unlinkCondition(String name) {
-            checkOpen();
-            session.gate().run(() -> store.unlink(session.caller(), ObjectType.CONDITION, name));
+            run(() -> store.unlink(session.caller(), ObjectType.CONDITION, name));
         }
     }
 }
