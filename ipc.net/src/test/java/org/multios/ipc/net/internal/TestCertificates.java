@@ -67,7 +67,8 @@ final class TestCertificates {
                 "-addext", "subjectAltName=" + names);
         Path db = Files.createDirectories(dir.resolve(name + "-ca"));
         Files.writeString(db.resolve("index.txt"), "");
-        Files.writeString(db.resolve("serial"), Long.toHexString(System.nanoTime() | 0x1000) + "\n");
+        // openssl reads the serial as hex bytes: an even number of digits
+        Files.writeString(db.resolve("serial"), String.format("%016x%n", System.nanoTime() | 0x1000));
         Path config = db.resolve("ca.cnf");
         Files.writeString(config, String.join("\n", "[ ca ]", "default_ca = test", "[ test ]",
                 "database = " + db.resolve("index.txt"), "new_certs_dir = " + db, "serial = " + db.resolve("serial"),
