@@ -63,13 +63,7 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
     @Override
     public List<ObjectInfo> objects() {
         List<ObjectInfo> all = new ArrayList<>();
-        for (String name : directory.names()) {
-            try {
-                all.add(files.snapshot(directory, name));
-            } catch (IpcException gone) {
-                // unlinked meanwhile, foreign or unreadable
-            }
-        }
+        directory.describeEach(name -> files.snapshot(directory, name), all);
         for (AnonymousChannel c : anonymous) {
             all.add(c.file().info(null));
         }
@@ -248,8 +242,7 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
     void unlink(PortSession session, String name) {
         directory.path(name);
         checkOpen();
-        session.caller().authorize(ObjectType.CHANNEL, name, directory.permissions(name), Rights.ADMIN);
-        directory.unlink(name);
+        directory.unlink(session.caller(), name);
     }
 
     /** The service bound to one caller. */

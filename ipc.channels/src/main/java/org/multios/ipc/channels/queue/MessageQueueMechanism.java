@@ -91,13 +91,7 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
     public List<ObjectInfo> objects() {
         List<ObjectInfo> all = new ArrayList<>();
         for (ObjectDirectory d : List.of(directory, durableRoot.directory())) {
-            for (String name : d.names()) {
-                try {
-                    all.add(files.snapshot(d, name));
-                } catch (IpcException gone) {
-                    // unlinked meanwhile, foreign or unreadable
-                }
-            }
+            d.describeEach(name -> files.snapshot(d, name), all);
         }
         return all;
     }
@@ -276,8 +270,7 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
         if (in == null) {
             throw IpcException.notFound(ObjectType.QUEUE, name);
         }
-        session.caller().authorize(ObjectType.QUEUE, name, in.permissions(name), Rights.ADMIN);
-        in.unlink(name);
+        in.unlink(session.caller(), name);
     }
 
     /** The service bound to one caller. */

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
@@ -23,7 +24,9 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcNames;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.Rights;
 import org.multios.ipc.core.posix.Posix;
+import org.multios.ipc.spi.CallerContext;
 
 /**
  * The directory of one kind of named object under the IPC root ({@code <root>/<type label>}):
@@ -123,6 +126,21 @@ public final class ObjectDirectory {
         }
         names.sort(null);
         return names;
+    }
+
+    /**
+     * Describes each object present now ({@link #names}) with {@code describe}, into {@code into};
+     * a name whose description fails with an IpcException (unlinked meanwhile, foreign, not the
+     * caller's to read) is passed over.
+     */
+    public <T> void describeEach(Function<String, ? extends T> describe, List<? super T> into) {
+        for (String name : names()) {
+            try {
+                into.add(describe.apply(name));
+            } catch (IpcException gone) {
+                // unlinked meanwhile, foreign or unreadable
+            }
+        }
     }
 
     /**
@@ -479,6 +497,17 @@ public final class ObjectDirectory {
         } catch (IOException e) {
             throw io(what + ": cannot record the permissions in " + p, e);
         }
+    }
+
+    /**
+     * Removes the object's name for {@code caller}, who must hold {@link Rights#ADMIN} on it.
+     * Mappings that exist stay valid (POSIX unlink semantics).
+     *
+     * @throws IpcException NOT_FOUND if there is no such object; PERMISSION_DENIED without ADMIN
+     */
+    public void unlink(CallerContext caller, String name) {
+        caller.authorize(type, name, permissions(name), Rights.ADMIN);
+        unlink(name);
     }
 
     /**

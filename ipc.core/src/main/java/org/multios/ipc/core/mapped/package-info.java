@@ -49,7 +49,7 @@
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("6.0.0")
+@Version("6.1.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;

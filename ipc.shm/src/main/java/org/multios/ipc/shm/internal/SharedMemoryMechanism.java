@@ -96,13 +96,7 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
     @Override
     public List<ObjectInfo> objects() {
         List<ObjectInfo> all = new ArrayList<>();
-        for (String name : directory.names()) {
-            try {
-                all.add(describe(directory, name));
-            } catch (IpcException gone) {
-                // unlinked or foreign meanwhile
-            }
-        }
+        directory.describeEach(name -> describe(directory, name), all);
         anonymous.forEach(s -> all.add(s.info()));
         return all;
     }
@@ -213,8 +207,7 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
 
     void unlink(Session session, String name) {
         checkOpen();
-        session.caller().authorize(ObjectType.SHARED_MEMORY, name, directory.permissions(name), Rights.ADMIN);
-        directory.unlink(name);
+        directory.unlink(session.caller(), name);
     }
 
     /** A segment's description from a copy of its header, without mapping its file (nothing written). */

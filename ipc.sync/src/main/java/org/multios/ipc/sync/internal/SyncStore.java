@@ -174,23 +174,18 @@ final class SyncStore {
     /** Removes a named object; returns its inode so that the quota it held can be given back. */
     long unlink(CallerContext caller, ObjectType type, String name) {
         ObjectDirectory dir = directory(type);
-        caller.authorize(type, name, dir.permissions(name), Rights.ADMIN);
         long inode = dir.inode(name);
-        dir.unlink(name);
+        dir.unlink(caller, name);
         return inode;
     }
 
     /** Snapshots of the named objects of a kind, with their capacity read by {@code capacity}. */
     List<ObjectInfo> list(ObjectType type, CallerContext lister, ToLongFunction<MappedRegion> capacity) {
         List<ObjectInfo> infos = new ArrayList<>();
-        for (String name : directory(type).names()) {
-            try {
-                Attached a = open(lister, type, name, Rights.NONE);
-                infos.add(a.object().info(capacity.applyAsLong(a.object().region())));
-            } catch (IpcException unreadable) {
-                // unlinked meanwhile, foreign, or not ours to read
-            }
-        }
+        directory(type).describeEach(name -> {
+            Attached a = open(lister, type, name, Rights.NONE);
+            return a.object().info(capacity.applyAsLong(a.object().region()));
+        }, infos);
         return infos;
     }
 
