@@ -154,6 +154,14 @@ abstract class PipeEnd<P extends PipeTarget> extends GuardedHandle {
         return new PipeWait(waitStrategy(), spins, probesAreSystemCalls());
     }
 
+    /**
+     * Starts a wait of this end in {@code wait}, which the caller owns (an unnamed pipe's side:
+     * no allocation per wait); the caller counts it.
+     */
+    PipeWait restartWait(PipeWait wait) {
+        return wait.restart(waitStrategy(), spins, probesAreSystemCalls());
+    }
+
     /** Whether this end's waits sleep in the kernel at once now ({@link PipeWait#sleepsAtOnce}). */
     boolean sleepsAtOnce() {
         return PipeWait.sleepsAtOnce(waitStrategy(), probesAreSystemCalls());
