@@ -55,9 +55,9 @@ abstract class PipeEnd<P extends PipeTarget> extends GuardedHandle {
     abstract void closing();
 
     /**
-     * Called once when the grant is revoked, before the revocation returns: waits for a transfer
-     * that passed its grant check, then wakes every waiter of the end so that it finds the grant
-     * revoked.
+     * Called once when the grant is revoked, before the revocation returns: wakes every waiter of
+     * the end so that it finds the grant revoked, and waits for a transfer that passed its grant
+     * check.
      */
     abstract void revoked();
 

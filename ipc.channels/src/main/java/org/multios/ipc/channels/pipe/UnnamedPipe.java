@@ -21,7 +21,9 @@ import org.multios.ipc.core.mapped.Deadlines;
  * most {@link #atomicWriteSize()} bytes goes whole, after bytes of no other write; readers among
  * themselves. A reader and a writer never share a lock: each copies while the other does, and
  * publishes what it moved with one volatile write of its side's position (the ring's tail or
- * head), which the other side reads. Reads and writes, waiting ones included, allocate nothing.
+ * head), which the other side reads. A single attempt (the try forms, a non-blocking end) that
+ * finds its side held waits for a transfer under way, not for a holder that waits: there is
+ * nothing for it to do then. Reads and writes, waiting ones included, allocate nothing.
  *
  * <p>Waiting: a reader that finds no byte (a writer that finds no room) idles as its end's wait
  * strategy says ({@link PipeWait}), probing the other side's position and its end, without
