@@ -19,6 +19,8 @@ import org.multios.ipc.core.mapped.Deadlines;
  *                holderWaits     whether the holder waits rather than transfers
  *                p00..p15        padding: 128 bytes, so that the two sides' words (written by
  *                                two cores at every transfer) share no cache line
+ *  wait          PipeWait        the holder's wait (its pass count changes at every idle
+ *                                step), then 128 bytes of padding
  * </pre>
  *
  * <p>Taking the lock when it is free costs one compare-and-set on the side's own line; a thread
@@ -37,8 +39,8 @@ final class PipeSide extends AbstractQueuedSynchronizer {
     volatile long highWater;
     /** Whether the holder waits for bytes or room (a single attempt of the side then gives up at once). */
     volatile boolean holderWaits;
-    /** The holder's wait, reused by every wait of the side. */
-    final PipeWait wait = new PipeWait();
+    /** The holder's wait, reused by every wait of the side (padded: a spinning holder writes it at each step). */
+    final PipeWait wait = new PaddedWait();
 
     private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
@@ -85,6 +87,15 @@ final class PipeSide extends AbstractQueuedSynchronizer {
     /** Lets the next thread of the side in. */
     void exit() {
         release(1);
+    }
+
+    /**
+     * A {@link PipeWait} followed by 128 bytes of padding: allocated (and copied by the collector)
+     * right after its side, it would otherwise share a cache line with whatever comes next, such
+     * as the other side's lock, while its holder spins.
+     */
+    private static final class PaddedWait extends PipeWait {
+        private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
     }
 
     @Override
