@@ -3,13 +3,13 @@ package org.multios.ipc.channels.pipe;
 import java.nio.ByteBuffer;
 
 /**
- * A fixed-size ring of bytes on the heap. Not thread-safe: its pipe's lock guards it. Copies in
- * and out of arrays and buffers without allocating.
+ * The bytes of an unnamed pipe's ring on the heap, addressed by position: the count of bytes
+ * written before them, which never wraps (2<sup>63</sup> bytes), taken modulo the capacity. Holds
+ * no position of its own: the pipe's sides do ({@link PipeSide}), and they keep a writer and a
+ * reader from touching the same bytes. Copies in and out of arrays and buffers without allocating.
  */
 final class ByteRing {
     private final byte[] bytes;
-    private int head;
-    private int size;
 
     ByteRing(int capacity) {
         this.bytes = new byte[capacity];
@@ -19,43 +19,24 @@ final class ByteRing {
         return bytes.length;
     }
 
-    int size() {
-        return size;
-    }
-
-    int free() {
-        return bytes.length - size;
-    }
-
-    /** Appends {@code n} bytes from {@code array} at {@code off}, or from {@code buffer} (advancing it). */
-    void put(byte[] array, int off, ByteBuffer buffer, int n) {
-        int tail = (head + size) % bytes.length;
-        int first = Math.min(n, bytes.length - tail);
-        copyIn(array, off, buffer, tail, first);
+    /** Copies {@code n} bytes from {@code array} at {@code off}, or from {@code buffer} (advancing it), to {@code position}. */
+    void put(long position, byte[] array, int off, ByteBuffer buffer, int n) {
+        int at = (int) (position % bytes.length);
+        int first = Math.min(n, bytes.length - at);
+        copyIn(array, off, buffer, at, first);
         if (first < n) {
             copyIn(array, off + first, buffer, 0, n - first);
         }
-        size += n;
     }
 
-    /** Removes {@code n} bytes into {@code array} at {@code off}, or into {@code buffer} (advancing it). */
-    void take(byte[] array, int off, ByteBuffer buffer, int n) {
-        int first = Math.min(n, bytes.length - head);
-        copyOut(array, off, buffer, head, first);
+    /** Copies {@code n} bytes from {@code position} into {@code array} at {@code off}, or into {@code buffer} (advancing it). */
+    void take(long position, byte[] array, int off, ByteBuffer buffer, int n) {
+        int at = (int) (position % bytes.length);
+        int first = Math.min(n, bytes.length - at);
+        copyOut(array, off, buffer, at, first);
         if (first < n) {
             copyOut(array, off + first, buffer, 0, n - first);
         }
-        head = (head + n) % bytes.length;
-        size -= n;
-        if (size == 0) {
-            head = 0;
-        }
-    }
-
-    /** Forgets every byte held. */
-    void clear() {
-        head = 0;
-        size = 0;
     }
 
     private void copyIn(byte[] array, int off, ByteBuffer buffer, int at, int n) {

@@ -12,7 +12,9 @@ import org.multios.ipc.WaitTimes;
  * allocation. The bytes written are counted on cache lines of their own, and so are the bytes
  * read: a writer and a reader running on two cores never write a line the other writes (the
  * other counters change once per wait, failure or handle, not per transfer). The depth is not
- * counted: whoever asks for a snapshot knows it ({@link #snapshot}).
+ * counted: whoever asks for a snapshot knows it ({@link #snapshot}). An unnamed pipe counts its
+ * bytes, high-water mark and waits on its sides instead (its ring's positions are the bytes in
+ * and out; see {@link PipeSide}), so a transfer through it updates no counter here.
  *
  * <pre>
  *  cell (longs)  0: bytes in       (written by writers only)
@@ -48,28 +50,30 @@ final class PipeCounters {
         values.getAndIncrement(cell(counter));
     }
 
-    /** Bytes went in, leaving {@code depth} bytes in the pipe: the high-water mark follows it. */
-    void wrote(int bytes, long depth) {
-        values.getAndAdd(BYTES_IN, bytes);
-        int hwm = cell(Counter.HIGH_WATER_MARK);
-        long seen = values.get(hwm);
-        while (depth > seen && !values.compareAndSet(hwm, seen, depth)) {
-            seen = values.get(hwm);
-        }
-    }
-
-    /** Bytes came out. */
-    void read(int bytes) {
-        values.getAndAdd(BYTES_OUT, bytes);
-    }
-
     /** A snapshot with the pipe's depth now ({@code depth} bytes). */
     Statistics snapshot(long depth) {
+        return Statistics.of(values(depth), WaitTimes.NONE);
+    }
+
+    /**
+     * A snapshot of a pipe that counts its bytes and waits itself (an unnamed pipe: its ring's
+     * positions, and per side), with its depth now; {@code waits} adds to the WAITS cell.
+     */
+    Statistics snapshot(long depth, long bytesIn, long bytesOut, long highWater, long waits) {
+        long[] c = values(depth);
+        c[Counter.BYTES_IN.ordinal()] = bytesIn;
+        c[Counter.BYTES_OUT.ordinal()] = bytesOut;
+        c[Counter.HIGH_WATER_MARK.ordinal()] = highWater;
+        c[Counter.WAITS.ordinal()] += waits;
+        return Statistics.of(c, WaitTimes.NONE);
+    }
+
+    private long[] values(long depth) {
         long[] c = new long[Counter.values().length];
         for (Counter counter : Counter.values()) {
             c[counter.ordinal()] = values.get(cell(counter));
         }
         c[Counter.DEPTH.ordinal()] = depth;
-        return Statistics.of(c, WaitTimes.NONE);
+        return c;
     }
 }

@@ -55,9 +55,9 @@ abstract class PipeEnd<P extends PipeTarget> extends GuardedHandle {
     abstract void closing();
 
     /**
-     * Called once when the grant is revoked, before the revocation returns: waits for a transfer
-     * that passed its grant check, then wakes every waiter of the end so that it finds the grant
-     * revoked.
+     * Called once when the grant is revoked, before the revocation returns: wakes every waiter of
+     * the end so that it finds the grant revoked, and waits for a transfer that passed its grant
+     * check.
      */
     abstract void revoked();
 
@@ -152,6 +152,14 @@ abstract class PipeEnd<P extends PipeTarget> extends GuardedHandle {
     PipeWait startWait() {
         counters.increment(Counter.WAITS);
         return new PipeWait(waitStrategy(), spins, probesAreSystemCalls());
+    }
+
+    /**
+     * Starts a wait of this end in {@code wait}, which the caller owns (an unnamed pipe's side:
+     * no allocation per wait); the caller counts it.
+     */
+    PipeWait restartWait(PipeWait wait) {
+        return wait.restart(waitStrategy(), spins, probesAreSystemCalls());
     }
 
     /** Whether this end's waits sleep in the kernel at once now ({@link PipeWait#sleepsAtOnce}). */

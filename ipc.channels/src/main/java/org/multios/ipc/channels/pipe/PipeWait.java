@@ -7,9 +7,9 @@ import org.multios.ipc.core.mapped.WaitLoop;
 /**
  * One wait of a pipe end, as its {@link WaitStrategy} says: idle steps (spin, yield, brief parks;
  * {@link WaitLoop}) while the budget lasts, in which the waiter only probes and nobody needs to
- * wake it, then sleeps in the kernel until woken (the FIFO's {@code poll}, the unnamed pipe's
- * condition), where a peer wakes it. Made by a thread whose first attempt found nothing; not
- * shared between threads.
+ * wake it, then sleeps in the kernel until woken (the FIFO's {@code poll}, the unnamed
+ * pipe's park), where a peer wakes it. Made (or restarted) by a thread whose first attempt
+ * found nothing; used by one thread at a time.
  *
  * <p>A pipe is a stream: its reader and writer are both busy while bytes flow, and a waiter
  * that spins takes the processor its peer needs whenever there are fewer cores than runnable
@@ -29,16 +29,16 @@ import org.multios.ipc.core.mapped.WaitLoop;
  * {@code poll}; {@link WaitStrategy.Kind#SPIN} and {@link WaitStrategy.Kind#BACKOFF} probe as they
  * say.
  */
-final class PipeWait {
+class PipeWait { // not final: an unnamed pipe's side pads the one it keeps (PipeSide)
     /** Adaptive: idle steps that only spin before each also yields. */
     static final int SPINS_BEFORE_YIELD = 8;
 
-    private final WaitStrategy strategy;
-    private final SpinHistory history;
-    private final long start;
-    private final long budget;
+    private WaitStrategy strategy;
+    private SpinHistory history;
+    private long start;
+    private long budget;
     /** An adaptive wait whose probes are system calls: it sleeps at once and learns nothing. */
-    private final boolean sleepsAtOnce;
+    private boolean sleepsAtOnce;
     private int pass;
     private boolean sleeping;
 
@@ -47,11 +47,23 @@ final class PipeWait {
      *                             {@code poll}), not a read of memory
      */
     PipeWait(WaitStrategy strategy, SpinHistory history, boolean probesAreSystemCalls) {
+        restart(strategy, history, probesAreSystemCalls);
+    }
+
+    /** A wait to be {@link #restart started} by its holder (an unnamed pipe's side reuses one: no allocation per wait). */
+    PipeWait() {
+    }
+
+    /** Starts a new wait as the constructor does; the caller owns the object until the wait ends. */
+    PipeWait restart(WaitStrategy strategy, SpinHistory history, boolean probesAreSystemCalls) {
         this.strategy = strategy;
         this.history = history;
         this.start = WaitLoop.start(strategy);
         this.budget = history.budgetNanos(strategy);
         this.sleepsAtOnce = probesAreSystemCalls && strategy.kind() == WaitStrategy.Kind.ADAPTIVE;
+        this.pass = 0;
+        this.sleeping = false;
+        return this;
     }
 
     /**

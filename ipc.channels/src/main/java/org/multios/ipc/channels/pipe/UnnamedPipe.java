@@ -1,9 +1,11 @@
 package org.multios.ipc.channels.pipe;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
@@ -13,35 +15,66 @@ import org.multios.ipc.Permissions;
 import org.multios.ipc.core.mapped.Deadlines;
 
 /**
- * An unnamed pipe: a ring of bytes on the heap with one reading and one writing end. One lock
- * guards the ring. A reader that finds no byte (a writer that finds no room) first idles as its
- * end's wait strategy says ({@link PipeWait}) without the lock, watching {@code changes}, then
- * counts itself in and sleeps on the lock's condition for bytes (room); ends signal a condition
- * only when someone sleeps on it. No wake-up is lost: every change of the ring or the ends is
- * made under the lock and bumps {@code changes}, an idle waiter reads it first under the lock,
- * and a waiter whose budget ran out looks at the ring again under the lock before it sleeps. A write
- * of at most {@link #atomicWriteSize()} bytes waits until it fits whole and is copied under the
- * lock, so no other writer's bytes come between. Reads and writes that need not wait allocate
- * nothing.
+ * An unnamed pipe: a single-producer single-consumer ring of bytes on the heap ({@link ByteRing})
+ * between one reading and one writing end. Each side has a lock of its own ({@link PipeSide}),
+ * held for a whole read or write, waits included: writers among themselves, so that a write of at
+ * most {@link #atomicWriteSize()} bytes goes whole, after bytes of no other write; readers among
+ * themselves. A reader and a writer never share a lock: each copies while the other does, and
+ * publishes what it moved with one volatile write of its side's position (the ring's tail or
+ * head), which the other side reads. A single attempt (the try forms, a non-blocking end) that
+ * finds its side held waits for a transfer under way, not for a holder that waits: there is
+ * nothing for it to do then. Reads and writes, waiting ones included, allocate nothing.
+ *
+ * <p>Waiting: a reader that finds no byte (a writer that finds no room) idles as its end's wait
+ * strategy says ({@link PipeWait}), probing the other side's position and its end, without
+ * telling anyone; once the budget is spent it announces itself as its side's sleeper, looks again
+ * and only then parks. A peer that moved the position reads the sleeper after its write of the
+ * position and unparks it only if there is one: a writer pays no wake-up while the reader spins
+ * or transfers, and several writes while the reader wakes up cost one. <b>No wake-up is
+ * lost</b>: announcing (a volatile write of the sleeper) comes before the look (volatile reads of
+ * the position, the ends and the grant), and every change a sleeper waits for (a position, an end
+ * closed, a grant revoked) is a volatile write before its maker reads the sleeper; in the single
+ * order of volatile accesses either the look sees the change or the maker sees the sleeper and
+ * unparks it (an unpark before the park makes it return at once).
+ *
+ * <p>Revocation: a transfer checks its end's grant with its side's lock held and copies before
+ * it lets go, with no release in between. Revoking the grant ({@link #revoked}) wakes the
+ * side's sleeper and then takes and gives back the side's lock, so it returns only after a
+ * transfer that passed its check before the grant was revoked; a later holder finds the grant
+ * revoked. So no byte moves through an end once a revocation of its grant has returned. Closing an
+ * end waits for its side the same way.
  */
 final class UnnamedPipe implements PipeTarget {
     /** Bytes of a write that is never interleaved with others, as POSIX {@code PIPE_BUF}. */
     static final int PIPE_BUF = 4096;
 
+    private static final VarHandle READ_SLEEPER;
+    private static final VarHandle WRITE_SLEEPER;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            READ_SLEEPER = l.findVarHandle(UnnamedPipe.class, "readSleeper", Thread.class);
+            WRITE_SLEEPER = l.findVarHandle(UnnamedPipe.class, "writeSleeper", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final long id;
     private final IpcProcess creator;
-    private final ByteRing ring;
     private final PipeCounters counters = new PipeCounters();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition readable = lock.newCondition();
-    private final Condition writable = lock.newCondition();
+    private final PipeSide writers = new PipeSide();
+    private final PipeSide readers = new PipeSide();
+    private final ByteRing ring;
     private final Runnable onGone;
-    private boolean readerOpen = true;
-    private boolean writerOpen = true;
-    private int readWaiters;
-    private int writeWaiters;
-    /** Bumped under the lock by every change an idle waiter must see (bytes, room, ends, revocation). */
-    private volatile int changes;
+    private final AtomicInteger openEnds = new AtomicInteger(2);
+    private volatile boolean readerOpen = true;
+    private volatile boolean writerOpen = true;
+    /** The reader parked (or about to park) for bytes; written when it sleeps and wakes, read after every write. */
+    private volatile Thread readSleeper;
+    /** The writer parked (or about to park) for room; written when it sleeps and wakes, read after every read. */
+    private volatile Thread writeSleeper;
     private volatile Permissions permissions;
 
     /**
@@ -63,72 +96,69 @@ final class UnnamedPipe implements PipeTarget {
         return Math.min(PIPE_BUF, ring.capacity());
     }
 
+    /** The bytes held now (none once the reader closed: they are dropped). */
     int available() {
-        lock.lock();
-        try {
-            return ring.size();
-        } finally {
-            lock.unlock();
-        }
+        long head = readers.position;
+        long tail = writers.position;
+        return readerOpen ? (int) Math.min(tail - head, ring.capacity()) : 0;
     }
 
     /**
-     * Reads as {@link ReaderEnd#transfer}; {@code end} is the reader, checked under the lock
-     * before each transfer, so none happens once a revocation of its grant has returned.
+     * Reads as {@link ReaderEnd#transfer}; {@code end} is the reader, checked with the readers'
+     * lock held before each transfer, so none happens once a revocation of its grant has returned.
      */
     int read(ReaderEnd<?> end, byte[] array, int off, ByteBuffer buffer, int len, long deadline) {
-        lock.lock();
+        if (!enter(readers, end, deadline)) {
+            return 0;
+        }
+        boolean waited = false;
         try {
-            PipeWait wait = null;
             while (true) {
                 end.checkAccess();
-                int n = Math.min(len, ring.size());
-                if (n > 0) {
-                    ring.take(array, off, buffer, n);
-                    changes++;
-                    counters.read(n);
-                    if (writeWaiters > 0) {
-                        writable.signalAll();
-                    }
-                    if (wait != null) {
-                        wait.done();
+                boolean open = writerOpen; // before the tail: a closed writer's last byte is in it
+                long head = readers.position;
+                long available = readers.seen - head;
+                if (available == 0) {
+                    readers.seen = writers.position;
+                    available = readers.seen - head;
+                }
+                if (available > 0) {
+                    end.session.at(PipeHook.TRANSFER_GRANTED);
+                    int n = (int) Math.min(len, available);
+                    ring.take(head, array, off, buffer, n);
+                    readers.position = head + n; // publishes the room, then looks for a sleeping writer
+                    wake(WRITE_SLEEPER);
+                    if (waited) {
+                        readers.wait.done();
                     }
                     return n;
                 }
-                if (!writerOpen) {
+                if (!open) {
                     return ReaderEnd.END_OF_STREAM;
                 }
                 if (Deadlines.remaining(deadline) == 0) {
                     return 0;
                 }
-                if (wait == null) {
-                    wait = end.startWait();
+                if (!waited) {
+                    waited = startWait(readers, end);
                 }
-                if (!wait.sleeping()) {
-                    idleUnlocked(wait, end, deadline, "read");
-                    continue;
-                }
-                readWaiters++;
-                try {
-                    if (!await(readable, deadline, end, "read")) {
-                        return 0;
-                    }
-                } finally {
-                    readWaiters--;
-                }
+                await(readers, end, READ_SLEEPER, 1, deadline);
             }
         } finally {
-            lock.unlock();
+            leave(readers, waited);
         }
     }
 
     /** Writes as {@link WriterEnd#transfer}; {@code end} is the writer, checked as the reader is. */
     int write(WriterEnd<?> end, byte[] array, int off, ByteBuffer buffer, int len, long deadline, boolean partial) {
-        boolean atomic = len <= atomicWriteSize();
+        int need = len <= atomicWriteSize() ? len : 1; // an atomic write waits until it fits whole
+        int capacity = ring.capacity();
+        if (!enter(writers, end, deadline)) {
+            return 0;
+        }
+        boolean waited = false;
         int written = 0;
-        lock.lock();
         try {
-            PipeWait wait = null;
             while (true) {
                 end.checkAccess();
                 if (!readerOpen) {
@@ -137,19 +167,23 @@ final class UnnamedPipe implements PipeTarget {
                     }
                     throw end.brokenPipe();
                 }
-                int free = ring.free();
-                if (atomic ? free >= len : free > 0) {
-                    int n = Math.min(free, len - written);
-                    ring.put(array, array == null ? 0 : off + written, buffer, n);
-                    changes++;
+                long tail = writers.position;
+                long free = capacity - (tail - writers.seen);
+                if (free < need) {
+                    writers.seen = readers.position;
+                    free = capacity - (tail - writers.seen);
+                }
+                if (free >= need) {
+                    end.session.at(PipeHook.TRANSFER_GRANTED);
+                    int n = (int) Math.min(free, len - written);
+                    ring.put(tail, array, array == null ? 0 : off + written, buffer, n);
+                    writers.position = tail + n; // publishes the bytes, then looks for a sleeping reader
+                    wake(READ_SLEEPER);
+                    highWater(tail + n);
                     written += n;
-                    counters.wrote(n, ring.size());
-                    if (readWaiters > 0) {
-                        readable.signalAll();
-                    }
                     if (written == len) {
-                        if (wait != null) {
-                            wait.done();
+                        if (waited) {
+                            writers.wait.done();
                         }
                         return written;
                     }
@@ -158,112 +192,153 @@ final class UnnamedPipe implements PipeTarget {
                 if (Deadlines.remaining(deadline) == 0) {
                     return written;
                 }
-                if (wait == null) {
-                    wait = end.startWait();
+                if (!waited) {
+                    waited = startWait(writers, end);
                 }
-                if (!wait.sleeping()) {
-                    idleUnlocked(wait, end, deadline, "write");
-                    continue;
-                }
-                writeWaiters++;
-                try {
-                    if (!await(writable, deadline, end, "write")) {
-                        return written;
-                    }
-                } finally {
-                    writeWaiters--;
-                }
+                await(writers, end, WRITE_SLEEPER, need, deadline);
             }
         } finally {
-            lock.unlock();
+            leave(writers, waited);
         }
     }
 
-    /**
-     * Idles without the lock (held on entry and on return) as the wait's strategy says, until
-     * {@code changes} moves, the deadline passes or the budget is spent; the caller then looks
-     * at the ring again.
-     *
-     * @throws IpcException INTERRUPTED
-     */
-    private void idleUnlocked(PipeWait wait, PipeEnd<?> end, long deadline, String operation) {
-        int seen = changes;
-        lock.unlock();
+    /** Takes the side's lock by the deadline ({@link PipeSide#enter}); false if it did not. */
+    private static boolean enter(PipeSide side, PipeEnd<?> end, long deadline) {
         try {
-            while (wait.idle()) {
-                if (changes != seen || Deadlines.remaining(deadline) == 0) {
-                    return;
-                }
-                if (Thread.interrupted()) {
-                    throw IpcException.interrupted(operation, end.describe());
-                }
-            }
-        } finally {
-            lock.lock();
-        }
-    }
-
-    /** Waits on a condition until signalled or the deadline; false once the deadline has passed. */
-    private boolean await(Condition condition, long deadline, PipeEnd<?> end, String operation) {
-        long nanos = Deadlines.remaining(deadline);
-        if (nanos == 0) {
-            return false;
-        }
-        try {
-            if (deadline == Deadlines.NO_DEADLINE) {
-                condition.await();
-            } else {
-                condition.awaitNanos(nanos);
-            }
+            return side.enter(deadline);
         } catch (InterruptedException e) {
-            throw IpcException.interrupted(operation, end.describe());
+            throw end.interrupted();
         }
+    }
+
+    private static void leave(PipeSide side, boolean waited) {
+        if (waited) {
+            side.holderWaits = false;
+        }
+        side.exit();
+    }
+
+    /** Counts a wait of the side and starts it in the side's reusable {@link PipeWait}; true. */
+    private static boolean startWait(PipeSide side, PipeEnd<?> end) {
+        side.waits = side.waits + 1; // only the holder writes it
+        side.holderWaits = true;
+        end.restartWait(side.wait);
         return true;
     }
 
-    /**
-     * Wakes every waiter, which checks its end again: for a revoked grant. Taking the lock waits
-     * for a transfer under way.
-     */
-    void wakeAll() {
-        lock.lock();
-        try {
-            changes++;
-            readable.signalAll();
-            writable.signalAll();
-        } finally {
-            lock.unlock();
+    /** Raises the writers' high-water mark to the depth after a write up to {@code tail}, if that is higher. */
+    private void highWater(long tail) {
+        if (tail - writers.seen > writers.highWater) {
+            writers.seen = readers.position; // the cached head only overestimates the depth
+            long depth = tail - writers.seen;
+            if (depth > writers.highWater) {
+                writers.highWater = depth;
+            }
         }
+    }
+
+    /**
+     * Waits once for what the holder of {@code side} needs ({@code need} bytes of room for a
+     * writer, a byte for a reader), as its wait strategy says: idle steps while the budget
+     * lasts, probing without telling anyone; then announce as the side's sleeper, look again and
+     * park (see the class comment). Returns when the caller should look again: something may
+     * have changed, the deadline passed, or (spurious) for no reason.
+     *
+     * @throws IpcException INTERRUPTED; CLOSED or PERMISSION_DENIED once the end is closed or its
+     *                      grant revoked
+     */
+    private void await(PipeSide side, PipeEnd<?> end, VarHandle sleeper, int need, long deadline) {
+        boolean reading = side == readers;
+        PipeWait wait = side.wait;
+        while (wait.idle()) {
+            if (ready(reading, need) || Deadlines.remaining(deadline) == 0) {
+                return;
+            }
+            end.checkAccess();
+            if (Thread.interrupted()) {
+                throw end.interrupted();
+            }
+        }
+        end.session.at(PipeHook.SLEEPING);
+        sleeper.setVolatile(this, Thread.currentThread());
+        try {
+            if (ready(reading, need)) {
+                return;
+            }
+            end.checkAccess();
+            long nanos = Deadlines.remaining(deadline);
+            if (nanos == 0) {
+                return;
+            }
+            if (deadline == Deadlines.NO_DEADLINE) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, nanos);
+            }
+            if (Thread.interrupted()) {
+                throw end.interrupted();
+            }
+        } finally {
+            sleeper.setVolatile(this, null);
+        }
+    }
+
+    /** Whether a waiting reader (writer) should look again: a byte came (room for {@code need}), or the other end closed. */
+    private boolean ready(boolean reading, int need) {
+        if (reading) {
+            return writers.position != readers.position || !writerOpen;
+        }
+        return ring.capacity() - (writers.position - readers.position) >= need || !readerOpen;
+    }
+
+    /** Unparks the sleeper of a side, if it has one; the caller has just made the change it waits for. */
+    private void wake(VarHandle sleeper) {
+        Thread t = (Thread) sleeper.getVolatile(this);
+        if (t != null && sleeper.compareAndSet(this, t, null)) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * The grant of an end was revoked (it no longer allows anything): wakes its side's sleeper,
+     * which finds it revoked, then waits for the side's holder to leave, so that a transfer that
+     * passed its check before has ended when this returns.
+     */
+    void revoked(boolean reader) {
+        PipeSide side = reader ? readers : writers;
+        wake(reader ? READ_SLEEPER : WRITE_SLEEPER);
+        side.enterUninterruptibly();
+        side.exit();
     }
 
     /** The reading end closed: buffered bytes are dropped, writers see BROKEN_PIPE. */
     void readerClosed() {
-        endClosed(true);
+        wake(READ_SLEEPER);
+        readers.enterUninterruptibly();
+        try {
+            readerOpen = false;
+        } finally {
+            readers.exit();
+        }
+        wake(WRITE_SLEEPER);
+        endClosed();
     }
 
     /** The writing end closed: readers drain the buffer, then see end of stream. */
     void writerClosed() {
-        endClosed(false);
+        wake(WRITE_SLEEPER);
+        writers.enterUninterruptibly();
+        try {
+            writerOpen = false; // after the last byte, so a reader that sees it sees them all
+        } finally {
+            writers.exit();
+        }
+        wake(READ_SLEEPER);
+        endClosed();
     }
 
-    private void endClosed(boolean reader) {
-        boolean gone;
-        lock.lock();
-        try {
-            if (reader) {
-                readerOpen = false;
-                ring.clear();
-            } else {
-                writerOpen = false;
-            }
-            changes++;
-            readable.signalAll();
-            writable.signalAll();
-            gone = !readerOpen && !writerOpen;
-        } finally {
-            lock.unlock();
-        }
-        if (gone) {
+    private void endClosed() {
+        if (openEnds.decrementAndGet() == 0) {
             onGone.run();
         }
     }
@@ -290,8 +365,10 @@ final class UnnamedPipe implements PipeTarget {
 
     @Override
     public ObjectInfo info() {
+        long out = readers.position;
         return new ObjectInfo(ObjectType.PIPE, id, Optional.empty(), creator, permissions, ring.capacity(), false,
-                counters.snapshot(available()));
+                counters.snapshot(available(), writers.position, out, writers.highWater,
+                        readers.waits + writers.waits));
     }
 
     @Override

@@ -28,7 +28,7 @@ final class UnnamedReader extends ReaderEnd<UnnamedPipe> {
 
     @Override
     void revoked() {
-        pipe.wakeAll();
+        pipe.revoked(true);
     }
 
     @Override

@@ -27,7 +27,7 @@ final class UnnamedWriter extends WriterEnd<UnnamedPipe> {
 
     @Override
     void revoked() {
-        pipe.wakeAll();
+        pipe.revoked(false);
     }
 
     @Override

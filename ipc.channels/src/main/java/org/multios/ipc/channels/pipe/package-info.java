@@ -10,9 +10,12 @@
  * {@code write} on a blocking descriptor of the FIFO (the kernel's pipe wakes it; closing,
  * revocation and interrupts close that descriptor's channel, which signals the sleeper and waits
  * until it has left the call), or in {@code poll}, which reports the FIFO's state when it starts
- * (level-triggered), and on an eventfd that closing and revocation write; an unnamed
- * pipe's waiter reads the pipe's change count under its lock before it idles, and looks at the
- * ring again under the lock before it counts itself in and sleeps on a condition, which every
- * change signals when a sleeper is counted in.
+ * (level-triggered), and on an eventfd that closing and revocation write. An unnamed pipe's
+ * waiter (one per side: a side's lock is held for a whole read or write) announces itself as its
+ * side's sleeper with a volatile write, then looks at the ring's positions, the ends and its
+ * grant again before it parks; every change it waits for (the other side's position, an end
+ * closed, the grant revoked) is a volatile write made before its maker reads the sleeper and
+ * unparks it, so one of the two sees the other
+ * ({@link org.multios.ipc.channels.pipe.UnnamedPipe}).
  */
 package org.multios.ipc.channels.pipe;
