@@ -98,6 +98,15 @@ final class CounterSlots {
         return total;
     }
 
+    /** The counts of {@code kind} in one slot (tests: what one handle counted). */
+    static long sumOf(MappedRegion region, int slot, int kind) {
+        long total = 0;
+        for (int token = 0; token < Grant.STEP_SLOTS; token++) {
+            total += region.getLongVolatile(cell(slot, token, kind));
+        }
+        return total;
+    }
+
     /** Whether a slot is held (tests). */
     static boolean held(MappedRegion region, int slot) {
         return region.getLongVolatile(holder(slot)) != 0;

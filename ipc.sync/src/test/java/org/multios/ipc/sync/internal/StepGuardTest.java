@@ -121,11 +121,12 @@ class StepGuardTest extends TwoCallersSupport {
         MutexHandle owner = (MutexHandle) sync(peer).createMutex("two", new MutexOptions(false, false), 0600);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger twoHolders = new AtomicInteger();
-        for (int round = 0; round < 10; round++) {
+        for (int round = 0; round < 20; round++) {
             Grant grant = new Grant(Rights.ALL);
             MutexHandle victim = new MutexHandle(owner.session, owner.object, grant, new StepGuard(fenced));
+            assertThat(victim.counterSlot()).isNotEqualTo(CounterSlots.NONE);
             MutexHandle other = new MutexHandle(owner.session, owner.object, new Grant(Rights.ALL), new StepGuard(fenced));
-            ThreadLocal<SplittableRandom> pauses = pauseInsideSteps(victim);
+            ThreadLocal<SplittableRandom> pauses = pauseInsideSteps(victim, 1);
             AtomicLong lockedAfterRevoke = new AtomicLong();
             AtomicInteger revokedFlag = new AtomicInteger();
             CountDownLatch started = new CountDownLatch(2 * THREADS);
@@ -179,6 +180,8 @@ class StepGuardTest extends TwoCallersSupport {
             TimeUnit.MICROSECONDS.sleep(random.nextInt(2_000));
             grant.revoke();
             revokedFlag.set(1);
+            // the victim counts each lock inside its step: nothing may be added once revoke returned
+            long victimLocks = CounterSlots.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED);
             for (int t = 0; t < lockers.size(); t += 2) {
                 lockers.get(t).get(60, TimeUnit.SECONDS); // the victim's lockers, refused
             }
@@ -188,6 +191,8 @@ class StepGuardTest extends TwoCallersSupport {
             }
             assertThat(twoHolders.get()).as("two holders at once (seed %d)", seed).isZero();
             assertThat(lockedAfterRevoke.get()).as("a lock through a handle revoked before (seed %d)", seed).isZero();
+            assertThat(CounterSlots.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED))
+                    .as("locks through the victim after revoke returned (seed %d)", seed).isEqualTo(victimLocks);
             assertThat(owner.tryLock()).as("the lock is free at the end").isEqualTo(LockResult.ACQUIRED);
             owner.unlock();
             victim.close();
@@ -278,10 +283,15 @@ class StepGuardTest extends TwoCallersSupport {
      * (by the stepping thread's own random, set through the returned thread-local).
      */
     private static ThreadLocal<SplittableRandom> pauseInsideSteps(SyncHandle handle) {
+        return pauseInsideSteps(handle, 8);
+    }
+
+    /** As {@link #pauseInsideSteps(SyncHandle)}, pausing one step in {@code every}. */
+    private static ThreadLocal<SplittableRandom> pauseInsideSteps(SyncHandle handle, int every) {
         ThreadLocal<SplittableRandom> mine = new ThreadLocal<>();
         handle.hook(s -> {
             SplittableRandom r = mine.get();
-            if (s == GuardedHandle.STEP_GRANTED && r != null && r.nextInt(8) == 0) {
+            if (s == GuardedHandle.STEP_GRANTED && r != null && r.nextInt(every) == 0) {
                 spin(r.nextInt(2_000));
             }
         });
