@@ -50,6 +50,8 @@ public final class MappedRegion {
     private static final Probed PROBED = new Probed();
 
     private final ByteBuffer[] chunks;
+    /** {@code chunks[0]}: the one chunk of every region below 1 GiB, reached with no array access. */
+    private final ByteBuffer first;
     private final long[] chunkAddresses;
     private final long length;
     private final boolean writable;
@@ -61,6 +63,7 @@ public final class MappedRegion {
 
     private MappedRegion(ByteBuffer[] chunks, long length, boolean writable, boolean mapped) {
         this.chunks = chunks;
+        this.first = chunks[0];
         this.chunkAddresses = new long[chunks.length];
         this.length = length;
         this.writable = writable;
@@ -216,7 +219,8 @@ public final class MappedRegion {
     }
 
     private ByteBuffer chunk(long offset) {
-        return chunks[(int) (offset >>> CHUNK_SHIFT)];
+        // the offsets of hot paths are constants below 1 GiB: the test folds away with the array
+        return offset >= 0 && offset < CHUNK_SIZE ? first : chunks[(int) (offset >>> CHUNK_SHIFT)];
     }
 
     private static int index(long offset) {

@@ -8,7 +8,9 @@
  * directories under the IPC root ({@link org.multios.ipc.core.mapped.ObjectDirectory}), who owns
  * and created an object ({@link org.multios.ipc.core.mapped.ObjectOwners}), files moved aside for
  * removal ({@link org.multios.ipc.core.mapped.ObjectQuarantine}) and the question of which
- * processes map a file ({@link org.multios.ipc.core.mapped.ProcessMaps}).
+ * processes map a file ({@link org.multios.ipc.core.mapped.ProcessMaps}), and a fence through
+ * every thread of the process that lets a hot path order a store before a load with no fence of
+ * its own ({@link org.multios.ipc.core.mapped.ProcessFence}).
  *
  * <p><b>Waiting and waking</b> ({@link org.multios.ipc.core.mapped.Futex},
  * {@link org.multios.ipc.core.mapped.WaitLoop}). Every waiting operation of every mechanism has

@@ -16,9 +16,10 @@ import org.multios.ipc.spi.Grant;
  * compare-and-set of the slot's holder from 0 (or from a holding process dead for certain) to
  * its process's owner word, and gives it back when it closes; the counts stay in the slot, so
  * the next holder adds to them and nothing counted is ever lost. Within its slot a handle has a
- * cell per kind and per step slot of its grant ({@link Grant#enterStep}): a thread counts inside
- * the step whose token makes that cell its own, so a count is a plain read and a release store,
- * no atomic operation and no line another handle writes. Handles beyond the slots, and steps
+ * cell per kind and per step token: the calling thread's slot of the handle's {@link StepGuard}
+ * (or, where that guard has no fence, of its grant's gate, {@link Grant#enterStep}): a thread
+ * counts inside the step whose token makes that cell its own, so a count is a plain read and a
+ * release store, no atomic operation and no line another handle writes. Handles beyond the slots, and steps
  * counted in the grant's shared counter, add to the object's shared counters atomically instead.
  * One race is left to statistics: a step of a handle still counting while another thread closes
  * the handle may meet the slot's next holder in one cell, and one count may be lost.
@@ -93,6 +94,15 @@ final class CounterSlots {
             for (int token = 0; token < Grant.STEP_SLOTS; token++) {
                 total += region.getLongVolatile(cell(slot, token, kind));
             }
+        }
+        return total;
+    }
+
+    /** The counts of {@code kind} in one slot (tests: what one handle counted). */
+    static long sumOf(MappedRegion region, int slot, int kind) {
+        long total = 0;
+        for (int token = 0; token < Grant.STEP_SLOTS; token++) {
+            total += region.getLongVolatile(cell(slot, token, kind));
         }
         return total;
     }

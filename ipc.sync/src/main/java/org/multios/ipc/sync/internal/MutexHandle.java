@@ -33,11 +33,12 @@ import org.multios.ipc.sync.MutexOptions;
  * and learns OWNER_DEAD. A caller that goes away holding the lock (its bundle stops) releases
  * it, as owner-dead for a robust mutex.
  *
- * <p>Uncontended, a lock is the grant's step gate (one compare-and-set on the caller's slot), one
- * compare-and-set of the lock word from 0 to the caller's owner word (computed once per thread and
- * kept by the handle), and plain stores of the rest of the owner record on the lock word's own
- * cache line; an unlock is one compare-and-set back to 0 and a wake-up only if the waiters bit is
- * set. The robustness needs nothing more: the owner word that the compare-and-set writes is what
+ * <p>Uncontended, a lock is a step of the handle's {@link StepGuard} (release stores and volatile
+ * reads, no atomic operation), one compare-and-set of the lock word from 0 to the caller's owner
+ * word (computed once per thread and kept by the handle), one read of the flags and release
+ * stores of the rest of the owner record on the lock word's own cache line; an unlock is one
+ * compare-and-set back to 0 (after reading the owner process, and hold count and flags as one
+ * long) and a wake-up only if the waiters bit is set. The robustness needs nothing more: the owner word that the compare-and-set writes is what
  * another process judges (see the package documentation).
  */
 final class MutexHandle extends SyncHandle implements Mutex {
@@ -89,7 +90,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
     private long heldWord;
 
     MutexHandle(SyncSession session, SyncObject object, Grant grant) {
-        super(session, object, grant);
+        this(session, object, grant, new StepGuard());
+    }
+
+    /** A handle whose steps go through {@code guard} (tests choose its kind). */
+    MutexHandle(SyncSession session, SyncObject object, Grant grant, StepGuard guard) {
+        super(session, object, grant, guard);
         this.home = region.getLongVolatile(HOME_NAMESPACE);
         this.callerId = session.caller().process().id();
         hook(PAUSE_HOOK);
@@ -185,18 +191,22 @@ final class MutexHandle extends SyncHandle implements Mutex {
      * @throws IpcException NOT_RECOVERABLE (the lock is given back), CLOSED, PERMISSION_DENIED
      */
     private LockResult lockIfFree() {
-        int token = enterStep(Rights.WRITE, "lock"); // first: a closed handle fails with CLOSED before anything else
+        int token = enter(Rights.WRITE, "lock"); // first: a closed handle fails with CLOSED before anything else
         long me;
+        int flags;
         try {
             me = myWord();
             if (!region.compareAndSetLong(LOCK_WORD, 0, me)) {
                 return null;
             }
-            countIfRecoverable(token);
+            flags = region.getIntVolatile(FLAGS);
+            if ((flags & FLAG_NOT_RECOVERABLE) == 0) {
+                count(ACQUIRED, token);
+            }
         } finally {
-            exitStep(token);
+            exit(token);
         }
-        return recordOwner(me, false);
+        return recordOwner(me, false, flags);
     }
 
     private LockResult lock(long deadline, boolean once) {
@@ -329,7 +339,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     /** Swaps the lock word from {@code expected} to {@code word} and counts it, inside the grant's step gate. */
     private boolean claim(long expected, long word) {
-        int token = enterStep(Rights.WRITE, "lock");
+        int token = enter(Rights.WRITE, "lock");
         try {
             if (!region.compareAndSetLong(LOCK_WORD, expected, word)) {
                 return false;
@@ -337,7 +347,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             countIfRecoverable(token);
             return true;
         } finally {
-            exitStep(token);
+            exit(token);
         }
     }
 
@@ -371,11 +381,18 @@ final class MutexHandle extends SyncHandle implements Mutex {
      * lock back and fails if the mutex is not recoverable.
      */
     private LockResult recordOwner(long me, boolean ownerDied) {
+        return recordOwner(me, ownerDied, region.getIntVolatile(FLAGS));
+    }
+
+    /**
+     * As {@link #recordOwner(long, boolean)}, with the flags read after the lock word was set (the
+     * uncontended path reads them once); only the owner changes them while it holds the lock.
+     */
+    private LockResult recordOwner(long me, boolean ownerDied, int flags) {
         step(STEP_ACQUIRED);
         HELD_WORD.setRelease(this, me);
         region.putLongRelease(OWNER_PROCESS, callerId());
         region.putIntRelease(HOLD_COUNT, 1);
-        int flags = region.getIntVolatile(FLAGS);
         if ((flags & FLAG_NOT_RECOVERABLE) != 0) {
             releaseLock(me);
             checkRecoverable();
@@ -410,7 +427,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             long me = myWord();
             long w = region.getLongVolatile(LOCK_WORD);
             if (w == me && region.getLongVolatile(OWNER_PROCESS) == callerId()
-                    && region.getIntVolatile(HOLD_COUNT) == 1 && region.getIntVolatile(FLAGS) == 0) {
+                    && region.getLongVolatile(HOLD_COUNT) == HELD_ONCE_NO_FLAGS) {
                 // the uncontended path: held once by this thread, no waiters bit, no flag
                 HELD_WORD.setRelease(this, 0L);
                 if (region.compareAndSetLong(LOCK_WORD, me, 0)) {

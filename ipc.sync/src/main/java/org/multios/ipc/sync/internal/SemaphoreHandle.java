@@ -21,8 +21,17 @@ import org.multios.ipc.sync.Semaphore;
  * with nobody asleep makes no system call.
  */
 final class SemaphoreHandle extends SyncHandle implements Semaphore {
+    /** The maximum value, written once at creation and read when the handle opens. */
+    private final int max;
+
     SemaphoreHandle(SyncSession session, SyncObject object, Grant grant) {
-        super(session, object, grant);
+        this(session, object, grant, new StepGuard());
+    }
+
+    /** A handle whose steps go through {@code guard} (tests choose its kind). */
+    SemaphoreHandle(SyncSession session, SyncObject object, Grant grant, StepGuard guard) {
+        super(session, object, grant, guard);
+        this.max = region.getIntVolatile(WORD2);
     }
 
     @Override
@@ -111,13 +120,13 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
     }
 
     /**
-     * Takes a permit if there is one, inside the grant's step gate, and counts it: the fast path
-     * is the gate's compare-and-set on its slot, one compare-and-set on the value and plain stores.
+     * Takes a permit if there is one, inside a step of the handle ({@link #enter}), and counts
+     * it: the fast path is one compare-and-set on the value, volatile reads and release stores.
      *
      * @throws IpcException CLOSED, or PERMISSION_DENIED without the read right
      */
     private boolean takeOne() {
-        int token = enterStep(Rights.READ, "acquire");
+        int token = enter(Rights.READ, "acquire");
         try {
             while (true) {
                 int v = region.getIntVolatile(STATE);
@@ -130,7 +139,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                 }
             }
         } finally {
-            exitStep(token);
+            exit(token);
         }
     }
 
@@ -143,9 +152,8 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
     @Override
     public void release() {
         try {
-            int token = enterStep(Rights.WRITE, "post");
+            int token = enter(Rights.WRITE, "post");
             try {
-                int max = region.getIntVolatile(WORD2);
                 while (true) {
                     int v = region.getIntVolatile(STATE);
                     if (v >= max) {
@@ -158,7 +166,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                     }
                 }
             } finally {
-                exitStep(token);
+                exit(token);
             }
             if (region.getIntVolatile(WORD3) > 0) {
                 Futex.wake(region, STATE, 1);

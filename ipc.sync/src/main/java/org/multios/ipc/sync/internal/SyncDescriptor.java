@@ -42,8 +42,8 @@ import org.multios.ipc.core.mapped.ObjectFileDescriptor;
  *        | counter slot 0 (192 bytes):                                  |
  *        |   holder (long): owner word of the holding process, 0 free;  |
  *        |   rest of its line unused                                    |
- *        |   +64: 8 cells of 2 longs, one per step slot of the holding  |
- *        |   handle's grant: acquisitions, posts                        |
+ *        |   +64: 8 cells of 2 longs, one per step token of the holding |
+ *        |   handle (StepGuard): acquisitions, posts                    |
  *  1728  | counter slot 1 ... slot 9 (ends at 3456)                     |
  *  3456  | (unused)                                                     |
  *  3584  +--------------------------------------------------------------+
@@ -107,6 +107,11 @@ final class SyncDescriptor {
     static final int OWNER_PROCESS = 144;
     static final int HOLD_COUNT = 152;
     static final int FLAGS = 156;
+    /**
+     * The hold count and flags read as one long at {@link #HOLD_COUNT} when the mutex is held once
+     * and has no flag (native byte order): what a mutex's uncontended unlock expects.
+     */
+    static final long HELD_ONCE_NO_FLAGS = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 1L : 1L << 32;
 
     static final int EVENT_TICKETS = 192;
     static final int EVENT_RECORDS = 256;

@@ -57,19 +57,77 @@ abstract class SyncHandle extends GuardedHandle {
     private final SpinHistory spins = new SpinHistory();
     /** This handle's counter slot in the page, or {@link CounterSlots#NONE}. */
     private final int counterSlot;
+    /** The revocation guard of this handle's transfer steps ({@link #enter}). */
+    private final StepGuard guard;
 
     /** What {@link #count} counts. */
     static final int ACQUIRED = 0;
     static final int POSTED = 1;
 
     SyncHandle(SyncSession session, SyncObject object, Grant grant) {
+        this(session, object, grant, new StepGuard());
+    }
+
+    /** A handle whose steps go through {@code guard} (tests choose its kind). */
+    SyncHandle(SyncSession session, SyncObject object, Grant grant, StepGuard guard) {
         super(session.caller(), session.gate(), grant);
         this.session = session;
         this.object = object;
         this.region = object.region();
+        this.guard = guard;
         object.count(HANDLES, 1);
         this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
+        grant.onRevoke(guard::drain);
         grant.onRevoke(this::wakeSleepers);
+    }
+
+    /**
+     * Begins a step that transfers something (one attempt to acquire, post or lock), as
+     * {@link #enterStep} does: it runs only while the handle is open and its grant allows
+     * {@code right}, and a revocation returns only after it ended. Through the calling thread's
+     * slot of the handle's {@link StepGuard} (a release store, volatile reads) where it has one,
+     * else through the grant's gate. Every step entered must be followed by {@link #exit}.
+     *
+     * @return the step's token: a number below {@link Grant#STEP_SLOTS} that only the calling
+     *         thread uses until it exits (its counter cells), or {@link Grant#SHARED_STEP}
+     * @throws IpcException CLOSED, or PERMISSION_DENIED (counted and audited)
+     */
+    final int enter(int right, String operation) {
+        if (guard.fenced()) {
+            int slot = guard.slotOf(Thread.currentThread());
+            if (slot != StepGuard.NONE) {
+                guard.begin(slot);
+                if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
+                    guard.end(slot);
+                    checkOpen();
+                    throw denied(right, operation);
+                }
+                try {
+                    step(STEP_GRANTED);
+                } catch (RuntimeException | Error e) {
+                    guard.end(slot);
+                    throw e;
+                }
+                return slot;
+            }
+            beginStep(right, operation); // the grant's counter: its slots' tokens would share our cells
+            return Grant.SHARED_STEP;
+        }
+        return enterStep(right, operation);
+    }
+
+    /** Ends a step begun by {@link #enter}, with its token. */
+    final void exit(int token) {
+        if (token != Grant.SHARED_STEP && guard.fenced()) {
+            guard.end(token);
+        } else {
+            exitStep(token);
+        }
+    }
+
+    /** This handle's step guard (tests). */
+    StepGuard guard() {
+        return guard;
     }
 
     /**

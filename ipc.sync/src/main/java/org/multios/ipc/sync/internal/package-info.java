@@ -4,11 +4,17 @@
  *
  * <h2>Uncontended paths</h2>
  * A semaphore's {@code tryAcquire} or {@code release} and a mutex's {@code lock} are one step of
- * the handle's grant ({@link org.multios.ipc.spi.Grant#enterStep}: one compare-and-set on a slot
- * of the calling thread, given back with a release store) around one compare-and-set of the
- * shared word, and a plain store to the handle's own cell of acquisitions or posts in the page
- * ({@link org.multios.ipc.sync.internal.CounterSlots}: exact for every reader, in any process,
- * which adds every handle's cells); a mutex's {@code unlock} is one compare-and-set back to 0.
+ * the handle's {@link org.multios.ipc.sync.internal.StepGuard} around one compare-and-set of the
+ * shared word: the step is a release store to a slot of the calling thread, volatile reads of
+ * the handle's closing and of its grant, and a release store at the end, with no atomic
+ * operation, because a revocation pays for the fence instead (it makes every thread of the
+ * process pass a fence, {@link org.multios.ipc.core.mapped.ProcessFence}, and then waits for the
+ * steps it sees under way). A count is a plain store to the handle's own cell of acquisitions or
+ * posts in the page ({@link org.multios.ipc.sync.internal.CounterSlots}: exact for every reader,
+ * in any process, which adds every handle's cells); a mutex's {@code unlock} is one
+ * compare-and-set back to 0. Where the fence is missing, the step is the grant's gate
+ * ({@link org.multios.ipc.spi.Grant#enterStep}: one compare-and-set on a slot of the calling
+ * thread).
  *
  * <h2>What a holder killed with SIGKILL leaves, and how the next locker recovers</h2>
  * A mutex's lock word is 0 or the owner word of the holding OS thread (thread id, start tick,

@@ -1,0 +1,147 @@
+package org.multios.ipc.sync.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+import org.multios.ipc.core.mapped.ProcessFence;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * The revocation guard of one handle's transfer steps with no atomic operation of its own: after
+ * the grant's revocation has returned, no step of the handle transfers anything, even one that
+ * passed its check just before.
+ *
+ * <p>A thread steps in a slot of its own, claimed once per handle and thread (a compare-and-set
+ * of the slot's owner from none, or from a thread that has ended) and kept while it lives. A step
+ * raises its slot's depth with a release store, then reads the grant's {@code revoked} (and the
+ * handle's closing) with volatile reads, transfers, and lowers the depth with a release store.
+ * Revocation ({@link #drain}, run by {@link Grant#revoke} after it set {@code revoked}) calls
+ * {@link ProcessFence#serialize()} and then waits until every slot's depth is 0. That is Dekker's
+ * handshake with the fence moved to the rare side: wherever the process-wide fence lands in a
+ * stepping thread's program, either the thread's read of {@code revoked} comes after it and sees
+ * the revocation (the step is refused), or its depth store comes before it and the revocation
+ * sees the step and waits for its end. The step's store precedes its read in the compiled code
+ * too ({@link ProcessFence}). The depth is a count, so a step nested in the same thread's step
+ * (a test hook) keeps the slot marked until the outer one ends.
+ *
+ * <p>A thread's slot number is also its step token: the handle's counter cells of that number
+ * ({@link CounterSlots}) are the thread's alone, counted with plain stores. Threads beyond the
+ * slots, and every thread where the fence is missing ({@link ProcessFence#isSupported()} false,
+ * or {@value #ATOMIC_STEPS_PROPERTY} set), step through the grant's own gate instead
+ * ({@link Grant#enterStep}), which pays a compare-and-set per step.
+ */
+final class StepGuard {
+    /** System property (diagnosis and tests): {@code true} makes new handles use the grant's atomic gate. */
+    static final String ATOMIC_STEPS_PROPERTY = "org.multios.ipc.sync.atomicSteps";
+    /** Slots per handle: as many as the counter cells per counter slot. */
+    static final int SLOTS = Grant.STEP_SLOTS;
+    /** What {@link #slotOf} answers when every slot is held by a live thread. */
+    static final int NONE = -1;
+
+    private static final boolean FENCE = !Boolean.getBoolean(ATOMIC_STEPS_PROPERTY) && ProcessFence.isSupported();
+    /** Longs per depth: two cache lines, so that no two slots share one (adjacent-line prefetch included). */
+    private static final int STRIDE = 16;
+    private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Thread[].class);
+    private static final VarHandle DEPTH = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final boolean fenced;
+    /** Each slot's thread; written by compare-and-set only. */
+    private final Thread[] owners = new Thread[SLOTS];
+    /** Each slot's steps under way, at {@link #at}: written by the slot's thread only. */
+    private final long[] depths = new long[(SLOTS + 2) * STRIDE];
+
+    /** A guard that uses the fence where this system has it. */
+    StepGuard() {
+        this(FENCE);
+    }
+
+    /** @param fenced false: every step goes through the grant's gate (tests of that path) */
+    StepGuard(boolean fenced) {
+        this.fenced = fenced && ProcessFence.isSupported();
+    }
+
+    /** Whether steps use the slots (else the grant's gate). */
+    boolean fenced() {
+        return fenced;
+    }
+
+    /**
+     * The calling thread's slot, claimed at its first step on the handle.
+     *
+     * @return the slot, or {@link #NONE} (the thread steps through the grant's gate)
+     */
+    int slotOf(Thread thread) {
+        int home = (int) ((thread.getId() * 0x9E3779B97F4A7C15L) >>> 61); // top 3 bits: SLOTS = 8
+        // a plain read suffices: only this thread ever writes itself into a slot, and nobody takes
+        // a slot from a thread that still lives
+        if (owners[home] == thread) {
+            return home;
+        }
+        return find(thread, home);
+    }
+
+    private int find(Thread thread, int home) {
+        for (int i = 0; i < SLOTS; i++) {
+            int slot = (home + i) & (SLOTS - 1);
+            if (OWNER.getVolatile(owners, slot) == thread) {
+                return slot;
+            }
+        }
+        for (int i = 0; i < SLOTS; i++) {
+            int slot = (home + i) & (SLOTS - 1);
+            Thread owner = (Thread) OWNER.getVolatile(owners, slot);
+            // a thread that ended left its depth at 0 (steps end in finally blocks); its end happens
+            // before isAlive answers false, so the next owner reads its stores
+            if ((owner == null || !owner.isAlive()) && OWNER.compareAndSet(owners, slot, owner, thread)) {
+                return slot;
+            }
+        }
+        return NONE;
+    }
+
+    /** Marks a step of the slot's thread under way: before it checks its grant. */
+    void begin(int slot) {
+        int at = at(slot);
+        DEPTH.setRelease(depths, at, (long) DEPTH.get(depths, at) + 1);
+    }
+
+    /** Marks the step ended: after its transfer (the release store publishes it). */
+    void end(int slot) {
+        int at = at(slot);
+        DEPTH.setRelease(depths, at, (long) DEPTH.get(depths, at) - 1);
+    }
+
+    /**
+     * Called once the grant is revoked: returns when no step that may have missed the revocation
+     * is under way (polling with a growing pause, 1 µs to 1 ms: a step is short and notifies
+     * nobody). Nothing without the fence: the grant's gate waits for its own steps.
+     */
+    void drain() {
+        if (!fenced) {
+            return;
+        }
+        ProcessFence.serialize();
+        boolean interrupted = false;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            long pauseNanos = 1_000;
+            while ((long) DEPTH.getAcquire(depths, at(slot)) != 0) {
+                LockSupport.parkNanos(this, pauseNanos);
+                pauseNanos = Math.min(pauseNanos * 2, 1_000_000);
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether a step of the slot is under way (tests). */
+    boolean stepping(int slot) {
+        return (long) DEPTH.getVolatile(depths, at(slot)) != 0;
+    }
+
+    private static int at(int slot) {
+        return (slot + 1) * STRIDE;
+    }
+}
