@@ -37,7 +37,10 @@ final class PipeSide extends AbstractQueuedSynchronizer {
     volatile long waits;
     /** Writers: the most bytes the ring held after a write. */
     volatile long highWater;
-    /** Whether the holder waits for bytes or room (a single attempt of the side then gives up at once). */
+    /**
+     * Whether the holder waits for bytes or room, or writes more than one transfer's worth (a
+     * single attempt of the side then gives up at once rather than spin for it).
+     */
     volatile boolean holderWaits;
     /** The holder's wait, reused by every wait of the side (padded: a spinning holder writes it at each step). */
     final PipeWait wait = new PaddedWait();
@@ -46,8 +49,9 @@ final class PipeSide extends AbstractQueuedSynchronizer {
 
     /**
      * Takes the side for one read or write: at once if it is free; for a single attempt
-     * ({@link Deadlines#NOW}) after the holder's transfer, or not at all if the holder waits
-     * (there is nothing to do now); otherwise waiting until {@code deadline}.
+     * ({@link Deadlines#NOW}, or a deadline already passed) after the holder's transfer, or not
+     * at all if the holder waits or moves more than one transfer (there is nothing to do now);
+     * otherwise waiting until {@code deadline}.
      *
      * @return false if the deadline passed first (or, for a single attempt, the holder waits)
      * @throws InterruptedException if interrupted while waiting for it
@@ -56,7 +60,7 @@ final class PipeSide extends AbstractQueuedSynchronizer {
         if (tryAcquire(1)) {
             return true;
         }
-        if (deadline == Deadlines.NOW) {
+        if (deadline == Deadlines.NOW || Deadlines.remaining(deadline) == 0) {
             for (int pass = 1; !holderWaits; pass++) {
                 if (tryAcquire(1)) {
                     return true;

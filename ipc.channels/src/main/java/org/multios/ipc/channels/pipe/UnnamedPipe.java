@@ -157,6 +157,7 @@ final class UnnamedPipe implements PipeTarget {
             return 0;
         }
         boolean waited = false;
+        boolean longWrite = false;
         int written = 0;
         try {
             while (true) {
@@ -187,6 +188,10 @@ final class UnnamedPipe implements PipeTarget {
                         }
                         return written;
                     }
+                    if (!longWrite) {
+                        longWrite = true;
+                        writers.holderWaits = true; // a single attempt does not spin for the rest
+                    }
                     continue;
                 }
                 if (Deadlines.remaining(deadline) == 0) {
@@ -198,7 +203,7 @@ final class UnnamedPipe implements PipeTarget {
                 await(writers, end, WRITE_SLEEPER, need, deadline);
             }
         } finally {
-            leave(writers, waited);
+            leave(writers, waited || longWrite);
         }
     }
 
@@ -221,8 +226,8 @@ final class UnnamedPipe implements PipeTarget {
     /** Counts a wait of the side and starts it in the side's reusable {@link PipeWait}; true. */
     private static boolean startWait(PipeSide side, PipeEnd<?> end) {
         side.waits = side.waits + 1; // only the holder writes it
-        side.holderWaits = true;
         end.restartWait(side.wait);
+        side.holderWaits = true;
         return true;
     }
 

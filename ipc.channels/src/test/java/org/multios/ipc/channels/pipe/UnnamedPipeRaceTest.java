@@ -2,6 +2,7 @@ package org.multios.ipc.channels.pipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -133,6 +134,39 @@ class UnnamedPipeRaceTest extends PipeTestSupport {
         writer.write(new byte[] { 4 }, 0, 1);
         assertError(() -> reader.read(new byte[8], 0, 8), IpcError.PERMISSION_DENIED);
         assertThat(pipe.available()).as("the byte written after the revocation stays").isEqualTo(1);
+    }
+
+    /**
+     * A read with a zero timeout while another reader copies is a single attempt: it waits for
+     * that copy and takes what is left, not TIMEOUT with bytes in the ring.
+     */
+    @Test
+    void aZeroTimeoutReadWaitsOutAnotherReadersCopy() throws Exception {
+        writer.write(new byte[] { 1, 2, 3, 4, 5, 6 }, 0, 6);
+        pause.arm(PipeHook.TRANSFER_GRANTED);
+        Future<Integer> first = start("copying-reader", () -> reader.read(new byte[3], 0, 3));
+        pause.awaitReached();
+
+        Future<Integer> zero = start("zero-timeout-reader", () -> reader.read(new byte[3], 0, 3, Duration.ZERO));
+        awaitDoneOrIn(zero, "zero-timeout-reader", PipeSide.class.getName(), "enter");
+        pause.resume();
+
+        assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(zero.get(20, TimeUnit.SECONDS)).as("the zero-timeout read took the bytes left").isEqualTo(3);
+    }
+
+    /** Waits (at most 20 s) until {@code task} ended or its thread runs in {@code type.method}. */
+    private static void awaitDoneOrIn(Future<?> task, String thread, String type, String method)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!task.isDone() && System.nanoTime() - deadline < 0) {
+            for (StackTraceElement e : threadNamed(thread).getStackTrace()) {
+                if (e.getClassName().equals(type) && e.getMethodName().equals(method)) {
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
     }
 
     @Test

@@ -503,11 +503,13 @@ public final class ObjectDirectory {
      * Removes the object's name for {@code caller}, who must hold {@link Rights#ADMIN} on it.
      * Mappings that exist stay valid (POSIX unlink semantics).
      *
+     * @return the inode number of the file the name led to when it was removed (so that the quota
+     *         it held can be given back for that file, not for one made under the name meanwhile)
      * @throws IpcException NOT_FOUND if there is no such object; PERMISSION_DENIED without ADMIN
      */
-    public void unlink(CallerContext caller, String name) {
+    public long unlink(CallerContext caller, String name) {
         caller.authorize(type, name, permissions(name), Rights.ADMIN);
-        unlink(name);
+        return remove(name);
     }
 
     /**
@@ -516,6 +518,11 @@ public final class ObjectDirectory {
      * @throws IpcException NOT_FOUND if there is no such object
      */
     public void unlink(String name) {
+        remove(name);
+    }
+
+    /** Removes the name and its owner record; returns the inode number it led to. */
+    private long remove(String name) {
         Path p = path(name);
         if (!verifyDirectories()) {
             throw IpcException.notFound(type, name);
@@ -524,6 +531,7 @@ public final class ObjectDirectory {
             long inode = nameInode(p);
             Files.delete(p);
             OwnerRecords.delete(directory, inode);
+            return inode;
         } catch (NoSuchFileException e) {
             throw IpcException.notFound(type, name);
         } catch (IOException e) {

@@ -173,10 +173,7 @@ final class SyncStore {
 
     /** Removes a named object; returns its inode so that the quota it held can be given back. */
     long unlink(CallerContext caller, ObjectType type, String name) {
-        ObjectDirectory dir = directory(type);
-        long inode = dir.inode(name);
-        dir.unlink(caller, name);
-        return inode;
+        return directory(type).unlink(caller, name);
     }
 
     /** Snapshots of the named objects of a kind, with their capacity read by {@code capacity}. */
