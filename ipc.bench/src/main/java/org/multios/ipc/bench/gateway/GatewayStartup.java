@@ -141,8 +141,8 @@ public class GatewayStartup {
     public void report() {
         if (!residentKiB.isEmpty()) {
             List<Long> sorted = residentKiB.stream().sorted().toList();
-            System.out.printf("%n%s, %s start: resident memory at a ready console, median of %d starts: %.1f MiB%n",
-                    runtime, start, sorted.size(), sorted.get(sorted.size() / 2) / 1024.0);
+            System.out.printf("%n%s, %s: resident memory at a ready console, median of %d starts: %.1f MiB%n",
+                    runtime, start.equals("first") ? "first start" : "restart", sorted.size(), sorted.get(sorted.size() / 2) / 1024.0);
         }
     }
 
