@@ -38,6 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code .jar} ({@code -p runtime=gateway.jar}: the gateway without the script). The jars are found in
  * the folder the system property {@value #JARS} names, else in {@code ipc.gateway/target} beside
  * the folder of the benchmarks jar (build them first), wherever the benchmark is started from.
+ * {@code start=first} starts in a new working directory, as a gateway's first start does;
+ * {@code start=restart} starts where the same runtime has started and stopped at its console
+ * just before (not measured), as a gateway restarts: the jars keep their framework cache in the
+ * working directory from one start to the next ({@code KeptCache} in ipc.gateway), and so does
+ * the bare Felix jar.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -54,35 +59,56 @@ public class GatewayStartup {
     @Param({"gateway", "minimal", "bare-felix"})
     public String runtime;
 
+    /** A first start in a new working directory, or a restart where the runtime ran before. */
+    @Param({"first", "restart"})
+    public String start;
+
     private Path work;
     private Process process;
 
     private final List<Long> residentKiB = new ArrayList<>();
 
     @Setup(Level.Invocation)
-    public void prepare() throws IOException {
+    public void prepare() throws Exception {
         work = Files.createTempDirectory("ipc-startup");
         Files.createDirectories(work.resolve("conf"));
+        if (start.equals("restart")) {
+            startAndAwaitConsole();
+            process.getOutputStream().write("stop 0\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(runtime + " did not stop at 'stop 0'");
+            }
+            process = null;
+            Files.delete(work.resolve("output.txt"));
+        }
     }
 
     @Benchmark
     public long startToReadyConsole() throws Exception {
+        long rss = startAndAwaitConsole();
+        residentKiB.add(rss);
+        return rss;
+    }
+
+    /** Starts the runtime in the working directory; returns its resident memory at a ready console. */
+    private long startAndAwaitConsole() throws Exception {
         Path output = work.resolve("output.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> options = List.of("-Dorg.multios.ipc.root=" + work.resolve("ipc"), "-Dorg.osgi.service.http.port=" + freePort());
         Path script = jarFolder().resolve(runtime);
-        ProcessBuilder start;
+        ProcessBuilder launch;
         if (!runtime.endsWith(".jar") && Files.isRegularFile(script)) {
-            start = new ProcessBuilder(script.toString());
-            start.environment().put("JAVA", java);
-            start.environment().put("JAVA_OPTS", String.join(" ", options));
+            launch = new ProcessBuilder(script.toString());
+            launch.environment().put("JAVA", java);
+            launch.environment().put("JAVA_OPTS", String.join(" ", options));
         } else {
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(options);
             command.addAll(List.of("-jar", jar(runtime.endsWith(".jar") ? runtime : runtime + ".jar").toString()));
-            start = new ProcessBuilder(command);
+            launch = new ProcessBuilder(command);
         }
-        process = start.directory(work.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        process = launch.directory(work.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         OutputStream console = process.getOutputStream();
         console.write(("echo " + MARKER + "\n").getBytes(StandardCharsets.UTF_8));
         console.flush();
@@ -94,9 +120,7 @@ public class GatewayStartup {
             }
             Thread.sleep(1);
         }
-        long rss = residentKiB(process.pid());
-        residentKiB.add(rss);
-        return rss;
+        return residentKiB(process.pid());
     }
 
     @TearDown(Level.Invocation)
@@ -117,8 +141,8 @@ public class GatewayStartup {
     public void report() {
         if (!residentKiB.isEmpty()) {
             List<Long> sorted = residentKiB.stream().sorted().toList();
-            System.out.printf("%n%s: resident memory at a ready console, median of %d starts: %.1f MiB%n", runtime,
-                    sorted.size(), sorted.get(sorted.size() / 2) / 1024.0);
+            System.out.printf("%n%s, %s: resident memory at a ready console, median of %d starts: %.1f MiB%n",
+                    runtime, start.equals("first") ? "first start" : "restart", sorted.size(), sorted.get(sorted.size() / 2) / 1024.0);
         }
     }
 

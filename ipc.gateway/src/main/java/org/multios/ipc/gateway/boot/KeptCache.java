@@ -1,0 +1,230 @@
+package org.multios.ipc.gateway.boot;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * The main class of the gateway jars: a restart finds the framework cache of its last run and
+ * reuses it, instead of installing every bundle into a fresh cache. The cache is
+ * {@value #FOLDER} in the working directory; it is reused only when it was made by a jar with
+ * exactly these entries (name, size and CRC of each, from the jar's directory, written in
+ * {@value #KEY}) and holds no bundle but the jar's own (a bundle installed at the console is
+ * gone at the next start, as with a fresh cache). Anything else, a new jar with one bundle
+ * changed included, empties it first. Configuration Admin keeps its store in
+ * {@value #CONFIG_FOLDER} of the cache, emptied at every start: configurations come from the
+ * configuration folder only, as before. Then bnd's launcher starts, from the cache too: bnd
+ * compares each bundle's digest with the one it stored at install, and this class gives it the
+ * entry's size and CRC as that digest.
+ * <p>
+ * The jar starts with a fresh cache of its own, as bnd's launcher makes it, when another running
+ * gateway holds the cache ({@value #LOCK}), when {@code org.osgi.framework.storage} or
+ * {@code launch.storage.dir} names another, with {@code -D}{@value #SWITCH}{@code =fresh}, or
+ * when the working directory is not writable.
+ */
+public final class KeptCache {
+    /** The cache's folder, in the working directory (Felix's own default name). */
+    static final String FOLDER = "felix-cache";
+    /** The file in the cache naming the jar entries it was made from. */
+    static final String KEY = "ipc-jar.key";
+    /** The lock a running gateway holds on its cache. */
+    static final String LOCK = "ipc-jar.lock";
+    /** Configuration Admin's store in the cache, emptied at every start. */
+    static final String CONFIG_FOLDER = "configadmin";
+    /** The system property that turns the kept cache off ({@code fresh}). */
+    static final String SWITCH = "org.multios.ipc.gateway.cache";
+    private static final String LAUNCHER = "aQute.launcher.pre.EmbeddedLauncher";
+    private static final String RUNPATH = "Embedded-Runpath";
+    /** The manifest attribute bnd's launcher reads a bundle's digest from (an opaque string to it). */
+    private static final String DIGEST = "SHA-256-Digest";
+
+    private KeptCache() {
+    }
+
+    /** Starts the gateway, with its kept cache when it may. */
+    public static void main(String[] args) throws Throwable {
+        Path jar = ownJar();
+        if (jar == null || "fresh".equals(System.getProperty(SWITCH))
+                || System.getProperty("org.osgi.framework.storage") != null
+                || System.getProperty("launch.storage.dir") != null) {
+            freshStart(args);
+            return;
+        }
+        Path cache = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve(FOLDER);
+        FileChannel lockFile;
+        try {
+            Files.createDirectories(cache);
+            lockFile = FileChannel.open(cache.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            System.err.println("gateway: no kept framework cache in " + cache + " (" + e + "): a fresh one");
+            freshStart(args);
+            return;
+        }
+        try (lockFile; FileLock lock = tryLock(lockFile)) {
+            if (lock == null) {
+                freshStart(args);
+                return;
+            }
+            ClassLoader launcher;
+            try (JarFile own = new JarFile(jar.toFile(), false)) {
+                launcher = prepare(own, cache);
+            } catch (IOException e) {
+                System.err.println("gateway: no kept framework cache in " + cache + " (" + e + "): a fresh one");
+                lock.release();
+                freshStart(args);
+                return;
+            }
+            // bnd's launcher ends the JVM itself; the lock is held until then
+            MethodHandles.publicLookup()
+                    .findStatic(launcher.loadClass("aQute.launcher.Launcher"), "main",
+                            MethodType.methodType(void.class, String[].class))
+                    .invoke(args);
+        }
+    }
+
+    /** Makes the cache fit for this jar and returns the class loader of bnd's launcher in it. */
+    private static ClassLoader prepare(JarFile own, Path cache) throws IOException, ReflectiveOperationException {
+        Manifest manifest = own.getManifest();
+        String runpath = manifest == null ? null : manifest.getMainAttributes().getValue(RUNPATH);
+        if (runpath == null) {
+            throw new IOException("no " + RUNPATH + " in the jar's manifest");
+        }
+        Properties launch = new Properties();
+        try (InputStream in = own.getInputStream(own.getJarEntry("launcher.properties"))) {
+            launch.load(in);
+        }
+        StringBuilder key = new StringBuilder();
+        for (Enumeration<JarEntry> e = own.entries(); e.hasMoreElements();) {
+            JarEntry entry = e.nextElement();
+            String digest = Long.toHexString(entry.getCrc()) + "-" + entry.getSize();
+            key.append(entry.getName()).append(' ').append(digest).append('\n');
+            manifest.getEntries().computeIfAbsent(entry.getName(), n -> new Attributes()).putValue(DIGEST, digest);
+        }
+        Path keyFile = cache.resolve(KEY);
+        boolean kept = Files.isRegularFile(keyFile)
+                && Files.readString(keyFile, StandardCharsets.UTF_8).contentEquals(key)
+                && onlyOwnBundles(cache, launch.getProperty("launch.bundles", ""));
+        if (!kept) {
+            empty(cache);
+        }
+        List<URL> classPath = new ArrayList<>();
+        for (String path : runpath.split("\\s*,\\s*")) {
+            Path file = cache.resolve(path);
+            JarEntry entry = own.getJarEntry(path);
+            if (entry == null) {
+                throw new IOException("no " + path + " in the jar");
+            }
+            if (!kept || !Files.isRegularFile(file) || Files.size(file) != entry.getSize()) {
+                Files.createDirectories(file.getParent());
+                try (InputStream in = own.getInputStream(entry)) {
+                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            classPath.add(file.toUri().toURL());
+        }
+        if (!kept) {
+            Files.writeString(keyFile, key, StandardCharsets.UTF_8);
+        }
+        if (System.getProperty("felix.cm.dir") == null) {
+            Path config = cache.resolve(CONFIG_FOLDER);
+            delete(config);
+            System.setProperty("felix.cm.dir", config.toString());
+        }
+        System.setProperty("launch.keep", "true");
+        System.setProperty("launch.storage.dir", cache.toString());
+        System.setProperty("org.osgi.framework.storage.clean", "none");
+        Class.forName(LAUNCHER).getField("MANIFEST").set(null, manifest);
+        return new URLClassLoader(classPath.toArray(URL[]::new), KeptCache.class.getClassLoader());
+    }
+
+    /**
+     * Whether every bundle in Felix's cache (its {@code bundle<id>/bundle.info}, the location on
+     * its second line) is one of the jar's.
+     */
+    private static boolean onlyOwnBundles(Path cache, String bundles) throws IOException {
+        Set<String> own = new HashSet<>(List.of(bundles.split(",")));
+        try (Stream<Path> dirs = Files.list(cache)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("bundle[1-9][0-9]*")).toList()) {
+                Path info = dir.resolve("bundle.info");
+                if (!Files.isRegularFile(info)) {
+                    return false;
+                }
+                try (BufferedReader r = Files.newBufferedReader(info, StandardCharsets.UTF_8)) {
+                    r.readLine();
+                    if (!own.contains(r.readLine())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Deletes everything in the cache but the lock. */
+    private static void empty(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals(LOCK)).toList()) {
+                delete(f);
+            }
+        }
+    }
+
+    private static void delete(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (Stream<Path> files = Files.walk(path)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static FileLock tryLock(FileChannel file) throws IOException {
+        try {
+            return file.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    /** bnd's launcher as the jar would start without this class: a fresh cache of its own. */
+    private static void freshStart(String[] args) throws Throwable {
+        MethodHandles.publicLookup()
+                .findStatic(Class.forName(LAUNCHER), "main", MethodType.methodType(void.class, String[].class))
+                .invoke(args);
+    }
+
+    private static Path ownJar() {
+        try {
+            Path p = Path.of(KeptCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) ? p : null;
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return null;
+        }
+    }
+}
