@@ -50,7 +50,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     static final String WINDOW_PAUSE_PROPERTY = "org.multios.ipc.mutex.windowPauseMicros";
 
     // steps at which a test hook is called
-    /** The lock word was just set to this thread; the rest of the owner record is not written yet. */
+    /** The lock word was just set to this thread (inside its step); the rest of the owner record is not written yet. */
     static final int STEP_ACQUIRED = 1;
     /** A waiter read the owner word it is about to judge. */
     static final int STEP_OWNER_READ = 2;
@@ -84,7 +84,8 @@ final class MutexHandle extends SyncHandle implements Mutex {
     private ThreadWord lastThread = new ThreadWord(null, 0);
     /**
      * The owner word this handle locked with while a thread holds the lock through it, else 0;
-     * written with release stores by the owner, read by {@link #closing()}.
+     * written with release stores by the owner (inside the step that took the lock), read by
+     * {@link #closing()} once the handle's steps drained.
      */
     @SuppressWarnings("unused") // through HELD_WORD
     private long heldWord;
@@ -125,10 +126,6 @@ final class MutexHandle extends SyncHandle implements Mutex {
         return (region.getIntVolatile(WORD2) & OPTION_RECURSIVE) != 0;
     }
 
-    private long callerId() {
-        return callerId;
-    }
-
     /** The owner word of the calling thread, without the waiters bit. */
     private long myWord() {
         Thread t = Thread.currentThread();
@@ -149,14 +146,14 @@ final class MutexHandle extends SyncHandle implements Mutex {
     public boolean isHeldByCurrentThread() {
         long owner = ownerWord();
         // only this thread can have written its own word, so the record read after it is its own
-        return owner != 0 && owner == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId();
+        return owner != 0 && owner == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId;
     }
 
     @Override
     public LockResult lock() {
         try {
             LockResult r = lockIfFree();
-            return MappedFault.passed(r != null ? r : lock(NO_DEADLINE, false));
+            return MappedFault.passed(r != null ? r : lock(NO_DEADLINE, false, 1));
         } catch (Error e) {
             throw fault(e);
         }
@@ -167,7 +164,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         try {
             long deadline = deadline(timeout, object.displayName());
             LockResult r = lockIfFree();
-            return MappedFault.passed(r != null ? r : lock(deadline, false));
+            return MappedFault.passed(r != null ? r : lock(deadline, false, 1));
         } catch (Error e) {
             throw fault(e);
         }
@@ -177,7 +174,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     public LockResult tryLock() {
         try {
             LockResult r = lockIfFree();
-            return MappedFault.passed(r != null ? r : lock(System.nanoTime(), true));
+            return MappedFault.passed(r != null ? r : lock(System.nanoTime(), true, 1));
         } catch (Error e) {
             throw fault(e);
         }
@@ -200,16 +197,15 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 return null;
             }
             flags = region.getIntVolatile(FLAGS);
-            if ((flags & FLAG_NOT_RECOVERABLE) == 0) {
-                count(ACQUIRED, token);
-            }
+            recordOwner(me, 1, false, flags, token);
         } finally {
             exit(token);
         }
-        return recordOwner(me, false, flags);
+        return settle(me, false, flags);
     }
 
-    private LockResult lock(long deadline, boolean once) {
+    /** The general path, taking the lock with {@code holds} holds (a relock after a condition wait: the old count). */
+    private LockResult lock(long deadline, boolean once, int holds) {
         require(Rights.WRITE, "lock");
         checkRecoverable();
         if (isHeldByCurrentThread()) {
@@ -220,11 +216,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 throw new IpcException(IpcError.DEADLOCK, object.displayName()
                         + " is not recursive and is already held by this thread");
             }
-            int holds = region.getIntVolatile(HOLD_COUNT);
-            if (holds == Integer.MAX_VALUE) {
+            int held = region.getIntVolatile(HOLD_COUNT);
+            if (held == Integer.MAX_VALUE) {
                 throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName() + ": lock count would overflow");
             }
-            region.putIntRelease(HOLD_COUNT, holds + 1);
+            region.putIntRelease(HOLD_COUNT, held + 1);
             return LockResult.ACQUIRED;
         }
         long me = myWord();
@@ -242,14 +238,14 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 long w = region.getLongVolatile(LOCK_WORD);
                 if (w == 0) {
                     // after sleeping, others may still sleep: keep their bit so that unlock wakes one
-                    if (claim(0, slept ? me | MUTEX_WAITERS_BIT : me)) {
+                    if (claim(0, me, slept ? MUTEX_WAITERS_BIT : 0, holds, false)) {
                         owner = true;
                         if (idlePasses > 0) {
                             spinPaidOff(strategy);
                         } else if (slept) {
                             sleptThenGotThrough(strategy, start);
                         }
-                        return recordOwner(me, false);
+                        return settle(me, false, region.getIntVolatile(FLAGS));
                     }
                     continue;
                 }
@@ -257,11 +253,13 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     nextLivenessCheck = System.nanoTime() + SleeperWatch.CHECK_NANOS;
                     step(STEP_OWNER_READ);
                     // the takeover replaces exactly the owner judged dead, or nothing
-                    boolean tookOver = liveness.isOwnerDead(w, home) && claim(w, me | (w & MUTEX_WAITERS_BIT));
+                    boolean robust = robust();
+                    boolean tookOver = liveness.isOwnerDead(w, home)
+                            && claim(w, me, w & MUTEX_WAITERS_BIT, holds, robust);
                     step(STEP_OWNER_JUDGED);
                     if (tookOver) {
                         owner = true;
-                        return recordOwner(me, robust());
+                        return settle(me, robust, region.getIntVolatile(FLAGS));
                     }
                     continue;
                 }
@@ -337,24 +335,20 @@ final class MutexHandle extends SyncHandle implements Mutex {
         }
     }
 
-    /** Swaps the lock word from {@code expected} to {@code word} and counts it, inside the grant's step gate. */
-    private boolean claim(long expected, long word) {
+    /**
+     * Swaps the lock word from {@code expected} to {@code me} (with {@code waitersBit}), records
+     * the owner and counts it, inside a step of the handle.
+     */
+    private boolean claim(long expected, long me, long waitersBit, int holds, boolean ownerDied) {
         int token = enter(Rights.WRITE, "lock");
         try {
-            if (!region.compareAndSetLong(LOCK_WORD, expected, word)) {
+            if (!region.compareAndSetLong(LOCK_WORD, expected, me | waitersBit)) {
                 return false;
             }
-            countIfRecoverable(token);
+            recordOwner(me, holds, ownerDied, region.getIntVolatile(FLAGS), token);
             return true;
         } finally {
             exit(token);
-        }
-    }
-
-    /** Counts the acquisition the step just made, unless {@link #recordOwner} will give it back. */
-    private void countIfRecoverable(int token) {
-        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) == 0) {
-            count(ACQUIRED, token);
         }
     }
 
@@ -377,28 +371,34 @@ final class MutexHandle extends SyncHandle implements Mutex {
     }
 
     /**
-     * Writes the rest of the owner record after the lock word was set to {@code me}; gives the
-     * lock back and fails if the mutex is not recoverable.
+     * Writes the rest of the owner record after the lock word was set to {@code me}, inside the
+     * step that set it (so that a close, which drains the steps, finds the lock held through this
+     * handle and gives it back, and no record is written after it did), and counts the
+     * acquisition unless {@link #settle} will give it back.
+     *
+     * @param flags the flags read after the lock word was set (only the owner changes them while
+     *              it holds the lock)
      */
-    private LockResult recordOwner(long me, boolean ownerDied) {
-        return recordOwner(me, ownerDied, region.getIntVolatile(FLAGS));
-    }
-
-    /**
-     * As {@link #recordOwner(long, boolean)}, with the flags read after the lock word was set (the
-     * uncontended path reads them once); only the owner changes them while it holds the lock.
-     */
-    private LockResult recordOwner(long me, boolean ownerDied, int flags) {
+    private void recordOwner(long me, int holds, boolean ownerDied, int flags, int token) {
         step(STEP_ACQUIRED);
         HELD_WORD.setRelease(this, me);
-        region.putLongRelease(OWNER_PROCESS, callerId());
-        region.putIntRelease(HOLD_COUNT, 1);
+        region.putLongRelease(OWNER_PROCESS, callerId);
+        region.putIntRelease(HOLD_COUNT, holds);
+        if ((flags & FLAG_NOT_RECOVERABLE) == 0) {
+            if (ownerDied) {
+                setFlag(FLAG_INCONSISTENT);
+            }
+            count(ACQUIRED, token);
+        }
+    }
+
+    /** After the step that took the lock: gives it back and fails if the mutex is not recoverable. */
+    private LockResult settle(long me, boolean ownerDied, int flags) {
         if ((flags & FLAG_NOT_RECOVERABLE) != 0) {
             releaseLock(me);
             checkRecoverable();
         }
         if (ownerDied) {
-            setFlag(FLAG_INCONSISTENT);
             return LockResult.OWNER_DEAD;
         }
         return (flags & FLAG_INCONSISTENT) != 0 ? LockResult.OWNER_DEAD : LockResult.ACQUIRED;
@@ -426,7 +426,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             require(Rights.WRITE, "unlock");
             long me = myWord();
             long w = region.getLongVolatile(LOCK_WORD);
-            if (w == me && region.getLongVolatile(OWNER_PROCESS) == callerId()
+            if (w == me && region.getLongVolatile(OWNER_PROCESS) == callerId
                     && region.getLongVolatile(HOLD_COUNT) == HELD_ONCE_NO_FLAGS) {
                 // the uncontended path: held once by this thread, no waiters bit, no flag
                 HELD_WORD.setRelease(this, 0L);
@@ -494,9 +494,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         try {
             while (true) {
                 try {
-                    LockResult r = lock(NO_DEADLINE, false);
-                    region.putIntRelease(HOLD_COUNT, holds);
-                    return r;
+                    return lock(NO_DEADLINE, false, holds);
                 } catch (IpcException e) {
                     if (e.error() != IpcError.INTERRUPTED) {
                         throw e;
@@ -516,7 +514,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     @Override
     void closing() {
         long held = (long) HELD_WORD.getAcquire(this);
-        if (held != 0 && ownerWord() == held && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
+        if (held != 0 && ownerWord() == held && region.getLongVolatile(OWNER_PROCESS) == callerId) {
             if (robust()) {
                 setFlag(FLAG_INCONSISTENT);
             }
@@ -582,7 +580,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 return MappedFault.passed(Optional.empty());
             }
             long pid = liveness.processOf(ProcessLiveness.ownerId(owner));
-            if (pid == ProcessHandle.current().pid() && region.getLongVolatile(OWNER_PROCESS) == callerId()) {
+            if (pid == ProcessHandle.current().pid() && region.getLongVolatile(OWNER_PROCESS) == callerId) {
                 return MappedFault.passed(Optional.of(session.caller().process()));
             }
             String user = ProcessHandle.of(pid).flatMap(p -> p.info().user()).orElse("unknown");

@@ -8,28 +8,33 @@ import org.multios.ipc.core.mapped.ProcessFence;
 import org.multios.ipc.spi.Grant;
 
 /**
- * The revocation guard of one handle's transfer steps with no atomic operation of its own: after
- * the grant's revocation has returned, no step of the handle transfers anything, even one that
- * passed its check just before.
+ * The guard of one handle's transfer steps against revocation and closing, with no atomic
+ * operation of its own on the hot path: once the grant's revocation or the handle's close has
+ * returned, no step of the handle transfers anything, even one that passed its check just before.
  *
  * <p>A thread steps in a slot of its own, claimed once per handle and thread (a compare-and-set
  * of the slot's owner from none, or from a thread that has ended) and kept while it lives. A step
- * raises its slot's depth with a release store, then reads the grant's {@code revoked} (and the
- * handle's closing) with volatile reads, transfers, and lowers the depth with a release store.
- * Revocation ({@link #drain}, run by {@link Grant#revoke} after it set {@code revoked}) calls
- * {@link ProcessFence#serialize()} and then waits until every slot's depth is 0. That is Dekker's
+ * raises its slot's depth with a release store, then reads the handle's closing and the grant's
+ * {@code revoked} with volatile reads, transfers, and lowers the depth with a release store.
+ * Revocation and closing ({@link #drain}, run by {@link Grant#revoke} after it set
+ * {@code revoked}, and by the handle's close after it marked the handle closed) call
+ * {@link ProcessFence#serialize()} and then wait until every slot's depth is 0. That is Dekker's
  * handshake with the fence moved to the rare side: wherever the process-wide fence lands in a
- * stepping thread's program, either the thread's read of {@code revoked} comes after it and sees
- * the revocation (the step is refused), or its depth store comes before it and the revocation
- * sees the step and waits for its end. The step's store precedes its read in the compiled code
- * too ({@link ProcessFence}). The depth is a count, so a step nested in the same thread's step
- * (a test hook) keeps the slot marked until the outer one ends.
+ * stepping thread's program, either the thread's read comes after it and sees the mark (the step
+ * is refused), or its depth store comes before it and the drain sees the step and waits for its
+ * end. The step's store precedes its read in the compiled code too ({@link ProcessFence}). The
+ * depth is a count, so a step nested in the same thread's step (a test hook) keeps the slot
+ * marked until the outer one ends. A drain does not wait for a step of its own thread (a hook
+ * that closes or revokes from inside a step): it marks the slot instead ({@link #drainedInside}),
+ * and that step refuses to go on.
  *
  * <p>A thread's slot number is also its step token: the handle's counter cells of that number
  * ({@link CounterSlots}) are the thread's alone, counted with plain stores. Threads beyond the
  * slots, and every thread where the fence is missing ({@link ProcessFence#isSupported()} false,
  * or {@value #ATOMIC_STEPS_PROPERTY} set), step through the grant's own gate instead
- * ({@link Grant#enterStep}), which pays a compare-and-set per step.
+ * ({@link Grant#enterStep}), which pays a compare-and-set per step, and count themselves here in
+ * one shared cell ({@link #enterShared}, an atomic add each way) for closing, which the grant's
+ * gate does not wait for.
  */
 final class StepGuard {
     /** System property (diagnosis and tests): {@code true} makes new handles use the grant's atomic gate. */
@@ -48,7 +53,11 @@ final class StepGuard {
     private final boolean fenced;
     /** Each slot's thread; written by compare-and-set only. */
     private final Thread[] owners = new Thread[SLOTS];
-    /** Each slot's steps under way, at {@link #at}: written by the slot's thread only. */
+    /**
+     * Each slot's steps under way, at {@link #at}, written by the slot's thread only; next to it
+     * whether a drain ran inside one of them; and the shared cell, the steps outside the slots,
+     * at {@code at(SLOTS)}.
+     */
     private final long[] depths = new long[(SLOTS + 2) * STRIDE];
 
     /** A guard that uses the fence where this system has it. */
@@ -112,28 +121,67 @@ final class StepGuard {
         DEPTH.setRelease(depths, at, (long) DEPTH.get(depths, at) - 1);
     }
 
+    /** Marks a step outside the slots under way, before it checks that the handle is open (an atomic add). */
+    void enterShared() {
+        DEPTH.getAndAdd(depths, at(SLOTS), 1L);
+    }
+
+    /** Marks a step of {@link #enterShared} ended. */
+    void exitShared() {
+        DEPTH.getAndAdd(depths, at(SLOTS), -1L);
+    }
+
     /**
-     * Called once the grant is revoked: returns when no step that may have missed the revocation
-     * is under way (polling with a growing pause, 1 µs to 1 ms: a step is short and notifies
-     * nobody). Nothing without the fence: the grant's gate waits for its own steps.
+     * The one ordering rule of revocation and closing, called once the grant is revoked or the
+     * handle marked closed: returns when no step that may have missed the mark is under way
+     * (polling with a growing pause, 1 µs to 1 ms: a step is short and notifies nobody), so that
+     * what a step took before is there for the caller to give back and nothing is taken after.
+     * A step of the calling thread's own slot (the drain runs inside it) is not waited for but
+     * marked ({@link #drainedInside}).
      */
     void drain() {
-        if (!fenced) {
-            return;
-        }
-        ProcessFence.serialize();
         boolean interrupted = false;
-        for (int slot = 0; slot < SLOTS; slot++) {
-            long pauseNanos = 1_000;
-            while ((long) DEPTH.getAcquire(depths, at(slot)) != 0) {
-                LockSupport.parkNanos(this, pauseNanos);
-                pauseNanos = Math.min(pauseNanos * 2, 1_000_000);
-                interrupted |= Thread.interrupted();
+        if (fenced) {
+            ProcessFence.serialize();
+            Thread me = Thread.currentThread();
+            for (int slot = 0; slot < SLOTS; slot++) {
+                if (OWNER.getVolatile(owners, slot) == me) {
+                    if ((long) DEPTH.get(depths, at(slot)) != 0) {
+                        DEPTH.setRelease(depths, at(slot) + 1, 1L); // only this thread writes its slot's cells
+                    }
+                    continue;
+                }
+                interrupted |= awaitZero(at(slot));
             }
         }
+        interrupted |= awaitZero(at(SLOTS));
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private boolean awaitZero(int at) {
+        boolean interrupted = false;
+        long pauseNanos = 1_000;
+        while ((long) DEPTH.getAcquire(depths, at) != 0) {
+            LockSupport.parkNanos(this, pauseNanos);
+            pauseNanos = Math.min(pauseNanos * 2, 1_000_000);
+            interrupted |= Thread.interrupted();
+        }
+        return interrupted;
+    }
+
+    /**
+     * Whether a drain ran on the slot's own thread inside its step (the handle closed or its grant
+     * revoked from a hook of the step); clears the mark. Asked by the slot's thread after a hook.
+     */
+    boolean drainedInside(int slot) {
+        int at = at(slot) + 1;
+        if ((long) DEPTH.get(depths, at) == 0) {
+            return false;
+        }
+        DEPTH.setRelease(depths, at, 0L);
+        return true;
     }
 
     /** Whether a step of the slot is under way (tests). */

@@ -77,16 +77,17 @@ abstract class SyncHandle extends GuardedHandle {
         this.guard = guard;
         object.count(HANDLES, 1);
         this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
-        grant.onRevoke(guard::drain);
+        grant.onRevoke(guard::drain); // as close does: one rule for both
         grant.onRevoke(this::wakeSleepers);
     }
 
     /**
      * Begins a step that transfers something (one attempt to acquire, post or lock), as
      * {@link #enterStep} does: it runs only while the handle is open and its grant allows
-     * {@code right}, and a revocation returns only after it ended. Through the calling thread's
-     * slot of the handle's {@link StepGuard} (a release store, volatile reads) where it has one,
-     * else through the grant's gate. Every step entered must be followed by {@link #exit}.
+     * {@code right}, and a revocation or a close returns only after it ended ({@link StepGuard#drain}).
+     * Through the calling thread's slot of the handle's {@link StepGuard} (a release store,
+     * volatile reads) where it has one, else through the grant's gate and the guard's shared
+     * cell. Every step entered must be followed by {@link #exit}.
      *
      * @return the step's token: a number below {@link Grant#STEP_SLOTS} that only the calling
      *         thread uses until it exits (its counter cells), or {@link Grant#SHARED_STEP}
@@ -102,18 +103,48 @@ abstract class SyncHandle extends GuardedHandle {
                     checkOpen();
                     throw denied(right, operation);
                 }
-                try {
-                    step(STEP_GRANTED);
-                } catch (RuntimeException | Error e) {
-                    guard.end(slot);
-                    throw e;
+                Hook h = hook;
+                if (h != null) {
+                    granted(h, slot, right, operation);
                 }
                 return slot;
             }
             beginStep(right, operation); // the grant's counter: its slots' tokens would share our cells
-            return Grant.SHARED_STEP;
+            return openShared(Grant.SHARED_STEP);
         }
-        return enterStep(right, operation);
+        return openShared(enterStep(right, operation));
+    }
+
+    /**
+     * Calls the hook inside a slot's step; a close or revocation that the hook made on this thread
+     * (its drain did not wait for this step) refuses the step.
+     */
+    private void granted(Hook h, int slot, int right, String operation) {
+        try {
+            h.at(STEP_GRANTED);
+        } catch (RuntimeException | Error e) {
+            guard.end(slot);
+            throw e;
+        }
+        if (guard.drainedInside(slot)) {
+            guard.end(slot);
+            checkOpen();
+            throw denied(right, operation);
+        }
+    }
+
+    /**
+     * Counts a step of the grant's gate (its hook already ran) in the guard's shared cell, then
+     * checks that the handle is still open: closing marks the handle and then waits for that cell.
+     */
+    private int openShared(int token) {
+        guard.enterShared();
+        if (isClosed() || session.gate().isClosed()) {
+            guard.exitShared();
+            exitStep(token);
+            checkOpen();
+        }
+        return token;
     }
 
     /** Ends a step begun by {@link #enter}, with its token. */
@@ -121,7 +152,8 @@ abstract class SyncHandle extends GuardedHandle {
         if (token != Grant.SHARED_STEP && guard.fenced()) {
             guard.end(token);
         } else {
-            exitStep(token);
+            guard.exitShared();
+            exitStep(token); // the grant's slot, or its counter (which ends a step of beginStep too)
         }
     }
 
@@ -221,7 +253,10 @@ abstract class SyncHandle extends GuardedHandle {
     /** What {@link #info()} reports as the object's capacity. */
     abstract long capacity();
 
-    /** Called once when the handle closes, before it is forgotten (a mutex releases its lock). */
+    /**
+     * Called once when the handle closes, after its steps drained ({@link StepGuard#drain}: none
+     * takes anything after the mark), before it is forgotten (a mutex releases its lock).
+     */
     void closing() {
     }
 
@@ -363,6 +398,7 @@ abstract class SyncHandle extends GuardedHandle {
         if (markClosed()) {
             try {
                 try {
+                    guard.drain(); // a step that passed its check before the mark has ended: closing gives back what it took
                     closing();
                 } finally {
                     object.count(HANDLES, -1);
