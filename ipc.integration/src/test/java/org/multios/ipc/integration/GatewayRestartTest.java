@@ -29,7 +29,7 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * A gateway restarted in its working directory reuses the framework cache of its last run
- * (felix-cache, ipc.gateway's KeptCache), and a new gateway jar never runs the bundles of the
+ * (ipc-gateway-cache, ipc.gateway's KeptCache), and a new gateway jar never runs the bundles of the
  * old one: a jar with one bundle changed runs the changed bundle, a jar without a bundle runs
  * without it, even when the new jar has the old one's name and time stamp.
  */
@@ -61,7 +61,7 @@ public class GatewayRestartTest {
 
     @Test(timeout = 300_000)
     public void aRestartReusesTheCacheAndANewJarNeverRunsTheOldBundles() throws Exception {
-        Path cache = dir.resolve("felix-cache");
+        Path cache = dir.resolve("ipc-gateway-cache");
         String first = bundles();
         assertTrue(first, first.contains("|" + EXAMPLES_NAME + " ("));
         Path marker = Files.writeString(cache.resolve("marker"), "kept");

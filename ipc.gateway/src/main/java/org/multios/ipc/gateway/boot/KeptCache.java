@@ -12,12 +12,20 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
@@ -46,10 +54,23 @@ import java.util.stream.Stream;
  * gateway holds the cache ({@value #LOCK}), when {@code org.osgi.framework.storage} or
  * {@code launch.storage.dir} names another, with {@code -D}{@value #SWITCH}{@code =fresh}, or
  * when the working directory is not writable.
+ * <p>
+ * The cache is made with mode 0700, so the bundles' data areas and Configuration Admin's store in
+ * it are private to the user too. A cache is used only when, read without following links, it is
+ * a directory (not a symbolic link) owned by the user running the jar, not writable by its group
+ * or others, and either empty or holding {@value #KEY}; otherwise the jar starts with a fresh
+ * cache, names the directory and the reason in one warning line, and leaves the directory as it
+ * is. Emptying the cache deletes symbolic links in it as links, never what they point to.
+ * <p>
+ * The key is written once the cache holds the launcher's jars, before bnd's launcher installs the
+ * bundles (it has no hook for a clean start): a start killed while Felix copies a bundle may leave
+ * that bundle damaged in a cache whose key matches. Stopping the gateway and deleting
+ * {@value #FOLDER}, or one start with {@code -D}{@value #SWITCH}{@code =fresh} followed by
+ * deleting it, repairs that.
  */
 public final class KeptCache {
-    /** The cache's folder, in the working directory (Felix's own default name). */
-    static final String FOLDER = "felix-cache";
+    /** The cache's folder, in the working directory (not Felix's default, so never another's cache). */
+    static final String FOLDER = "ipc-gateway-cache";
     /** The file in the cache naming the jar entries it was made from. */
     static final String KEY = "ipc-jar.key";
     /** The lock a running gateway holds on its cache. */
@@ -78,14 +99,29 @@ public final class KeptCache {
         Path cache = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve(FOLDER);
         FileChannel lockFile;
         try {
-            Files.createDirectories(cache);
-            lockFile = FileChannel.open(cache.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            System.err.println("gateway: no kept framework cache in " + cache + " (" + e + "): a fresh one");
+            String refusal = refusal(cache);
+            if (refusal != null) {
+                warn(cache, refusal);
+                freshStart(args);
+                return;
+            }
+            lockFile = FileChannel.open(cache.resolve(LOCK),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            warn(cache, e.toString());
             freshStart(args);
             return;
         }
-        try (lockFile; FileLock lock = tryLock(lockFile)) {
+        FileLock lock;
+        try {
+            lock = tryLock(lockFile);
+        } catch (IOException e) {
+            lockFile.close();
+            warn(cache, "no lock on " + LOCK + ": " + e);
+            freshStart(args);
+            return;
+        }
+        try (lockFile; lock) {
             if (lock == null) {
                 freshStart(args);
                 return;
@@ -93,8 +129,8 @@ public final class KeptCache {
             ClassLoader launcher;
             try (JarFile own = new JarFile(jar.toFile(), false)) {
                 launcher = prepare(own, cache);
-            } catch (IOException e) {
-                System.err.println("gateway: no kept framework cache in " + cache + " (" + e + "): a fresh one");
+            } catch (IOException | RuntimeException | ReflectiveOperationException e) {
+                warn(cache, e.toString());
                 lock.release();
                 freshStart(args);
                 return;
@@ -107,6 +143,55 @@ public final class KeptCache {
         }
     }
 
+    /**
+     * Why the cache may not be used, or null when it may; makes it, with mode 0700, when missing.
+     * Never changes an existing directory.
+     */
+    static String refusal(Path cache) throws IOException {
+        try {
+            Files.createDirectory(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            // checked below, as any existing one
+        }
+        PosixFileAttributes attributes = Files.readAttributes(cache, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            return "it is a symbolic link";
+        }
+        if (!attributes.isDirectory()) {
+            return "it is not a directory";
+        }
+        UserPrincipal user = currentUser();
+        if (!attributes.owner().equals(user)) {
+            return "it is owned by " + attributes.owner().getName() + ", not " + user.getName();
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            return "its group or others may write to it (" + PosixFilePermissions.toString(permissions) + ")";
+        }
+        if (!Files.isRegularFile(cache.resolve(KEY), LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> files = Files.list(cache)) {
+                if (files.anyMatch(f -> !f.getFileName().toString().equals(LOCK))) {
+                    return "it holds files but no " + KEY + ", so it is not the gateway's cache";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The user running the JVM: the owner of a file it makes. */
+    private static UserPrincipal currentUser() throws IOException {
+        Path probe = Files.createTempFile("ipc-gateway-owner", ".tmp");
+        try {
+            return Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    private static void warn(Path cache, String reason) {
+        System.err.println("gateway: WARNING: not using the framework cache " + cache + " (" + reason + "): a fresh one");
+    }
+
     /** Makes the cache fit for this jar and returns the class loader of bnd's launcher in it. */
     private static ClassLoader prepare(JarFile own, Path cache) throws IOException, ReflectiveOperationException {
         Manifest manifest = own.getManifest();
@@ -115,7 +200,11 @@ public final class KeptCache {
             throw new IOException("no " + RUNPATH + " in the jar's manifest");
         }
         Properties launch = new Properties();
-        try (InputStream in = own.getInputStream(own.getJarEntry("launcher.properties"))) {
+        JarEntry properties = own.getJarEntry("launcher.properties");
+        if (properties == null) {
+            throw new IOException("no launcher.properties in the jar");
+        }
+        try (InputStream in = own.getInputStream(properties)) {
             launch.load(in);
         }
         StringBuilder key = new StringBuilder();
@@ -126,11 +215,13 @@ public final class KeptCache {
             manifest.getEntries().computeIfAbsent(entry.getName(), n -> new Attributes()).putValue(DIGEST, digest);
         }
         Path keyFile = cache.resolve(KEY);
-        boolean kept = Files.isRegularFile(keyFile)
+        boolean kept = Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)
                 && Files.readString(keyFile, StandardCharsets.UTF_8).contentEquals(key)
                 && onlyOwnBundles(cache, launch.getProperty("launch.bundles", ""));
         if (!kept) {
             empty(cache);
+            // marks the directory as the gateway's (an empty key matches no jar) while it fills
+            Files.writeString(keyFile, "", StandardCharsets.UTF_8);
         }
         List<URL> classPath = new ArrayList<>();
         for (String path : runpath.split("\\s*,\\s*")) {
@@ -139,11 +230,10 @@ public final class KeptCache {
             if (entry == null) {
                 throw new IOException("no " + path + " in the jar");
             }
-            if (!kept || !Files.isRegularFile(file) || Files.size(file) != entry.getSize()) {
-                Files.createDirectories(file.getParent());
-                try (InputStream in = own.getInputStream(entry)) {
-                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                }
+            // always extracted: a few hundred kilobytes, never a damaged launcher from the last run
+            Files.createDirectories(file.getParent());
+            try (InputStream in = own.getInputStream(entry)) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
             classPath.add(file.toUri().toURL());
         }
@@ -185,23 +275,37 @@ public final class KeptCache {
         return true;
     }
 
-    /** Deletes everything in the cache but the lock. */
-    private static void empty(Path cache) throws IOException {
+    /** Deletes everything in the cache but the lock and the key. */
+    static void empty(Path cache) throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
-            for (Path f : files.filter(f -> !f.getFileName().toString().equals(LOCK)).toList()) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals(LOCK)
+                    && !f.getFileName().toString().equals(KEY)).toList()) {
                 delete(f);
             }
         }
     }
 
+    /** Deletes a file or a tree, symbolic links as links: never what a link points to. */
     private static void delete(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (Stream<Path> files = Files.walk(path)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
         }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     private static FileLock tryLock(FileChannel file) throws IOException {
