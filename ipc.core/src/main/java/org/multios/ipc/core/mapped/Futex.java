@@ -72,7 +72,7 @@ public final class Futex {
             try {
                 Native.register(Syscall.class, "c");
                 return true;
-            } catch (UnsatisfiedLinkError e) {
+            } catch (LinkageError e) { // JNA's own library missing too (NoClassDefFoundError): degraded mode
                 return false;
             }
         }

@@ -51,7 +51,7 @@ public final class ProcessFence {
             try {
                 Native.register(Syscall.class, "c");
                 return true;
-            } catch (UnsatisfiedLinkError e) {
+            } catch (LinkageError e) { // JNA's own library missing too (NoClassDefFoundError): unsupported
                 return false;
             }
         }

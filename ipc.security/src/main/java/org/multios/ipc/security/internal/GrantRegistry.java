@@ -62,6 +62,10 @@ final class GrantRegistry {
      * registered until revoked, so a revocation of the same object that runs meanwhile waits for
      * this one's actions ({@link Grant#revoke} waits for one under way) rather than returning
      * before they ran. An open that completes after this returned registers a new grant, as before.
+     * Every grant is revoked even if an action of one fails; the first failure is thrown afterwards
+     * (naming the process and object, the others suppressed in it).
+     *
+     * @throws IllegalStateException if a revocation action failed (every grant is revoked all the same)
      */
     int revoke(long processId, ObjectType type, String name) {
         Key key = new Key(processId, type, name);
@@ -78,11 +82,21 @@ final class GrantRegistry {
             }
         }
         int n = 0;
+        IllegalStateException failure = null;
         for (Grant g : live) {
             if (!g.isRevoked()) {
                 n++;
             }
-            g.revoke();
+            try {
+                g.revoke();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("revoking the grants of process " + processId + " on "
+                            + type + " '" + name + "': an action failed (every grant is revoked)", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
         synchronized (this) {
             List<WeakReference<Grant>> list = grants.get(key);
@@ -92,6 +106,9 @@ final class GrantRegistry {
                     grants.remove(key);
                 }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return n;
     }

@@ -1,6 +1,7 @@
 package org.multios.ipc.security.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,30 @@ class GrantRegistryTest {
         assertThat(mineOther.allows(Rights.READ)).isTrue();
         assertThat(theirs.allows(Rights.READ)).isTrue();
         assertThat(r.revoke(1, ObjectType.QUEUE, "q")).isZero();
+    }
+
+    /** An action that fails at revocation keeps no other grant of the process on the object from being revoked. */
+    @Test
+    void aFailingRevocationActionStillRevokesEveryGrantAndNamesTheObject() {
+        GrantRegistry r = new GrantRegistry();
+        Grant failing = new Grant(Rights.READ);
+        failing.onRevoke(() -> {
+            throw new IllegalStateException("membarrier failed");
+        });
+        Grant second = new Grant(Rights.READ);
+        Grant third = new Grant(Rights.READ);
+        r.add(1, ObjectType.SEMAPHORE, "s", failing);
+        r.add(1, ObjectType.SEMAPHORE, "s", second);
+        r.add(1, ObjectType.SEMAPHORE, "s", third);
+
+        assertThatThrownBy(() -> r.revoke(1, ObjectType.SEMAPHORE, "s"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("process 1").hasMessageContaining("'s'")
+                .hasRootCauseMessage("membarrier failed");
+        assertThat(failing.isRevoked()).isTrue();
+        assertThat(second.isRevoked()).isTrue();
+        assertThat(third.isRevoked()).isTrue();
+        assertThat(r.revoke(1, ObjectType.SEMAPHORE, "s")).isZero();
     }
 
     /**

@@ -2,6 +2,7 @@ package org.multios.ipc.sync.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.core.mapped.ProcessFence;
@@ -35,6 +36,18 @@ import org.multios.ipc.spi.Grant;
  * ({@link Grant#enterStep}), which pays a compare-and-set per step, and count themselves here in
  * one shared cell ({@link #enterShared}, an atomic add each way) for closing, which the grant's
  * gate does not wait for.
+ *
+ * <p>If the fence fails when a drain calls it (the kernel refused, e.g. out of memory), the drain
+ * calls it once more and, failing again, makes every slot's live thread pass through a
+ * handshake of the virtual machine instead ({@link Thread#getStackTrace()} of another thread
+ * stops it at a safepoint or handshake poll, which orders its memory as the fence does:
+ * HotSpot's promise, not the Java memory model's), then waits for the depths as usual. A drain
+ * never throws for the fence: a revocation half done would let steps through.
+ *
+ * <p>Slots hold their threads weakly: an ended thread (and its context class loader) is not kept
+ * alive by a handle. A slot whose thread ended is not waited for (it steps no more) and is
+ * reclaimed with its depth reset, so that a step that left it raised (an error between the
+ * depth's store and the step's {@code try}) blocks no revocation.
  */
 final class StepGuard {
     /** System property (diagnosis and tests): {@code true} makes new handles use the grant's atomic gate. */
@@ -47,12 +60,15 @@ final class StepGuard {
     private static final boolean FENCE = !Boolean.getBoolean(ATOMIC_STEPS_PROPERTY) && ProcessFence.isSupported();
     /** Longs per depth: two cache lines, so that no two slots share one (adjacent-line prefetch included). */
     private static final int STRIDE = 16;
-    private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Thread[].class);
+    private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(WeakReference[].class);
     private static final VarHandle DEPTH = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final boolean fenced;
-    /** Each slot's thread; written by compare-and-set only. */
-    private final Thread[] owners = new Thread[SLOTS];
+    /** The process-wide fence ({@link ProcessFence#serialize()}; tests give one that fails). */
+    private final Runnable fence;
+    /** Each slot's thread, held weakly; written by compare-and-set only. */
+    @SuppressWarnings("unchecked")
+    private final WeakReference<Thread>[] owners = new WeakReference[SLOTS];
     /**
      * Each slot's steps under way, at {@link #at}, written by the slot's thread only; next to it
      * whether a drain ran inside one of them; and the shared cell, the steps outside the slots,
@@ -68,6 +84,13 @@ final class StepGuard {
     /** @param fenced false: every step goes through the grant's gate (tests of that path) */
     StepGuard(boolean fenced) {
         this.fenced = fenced && ProcessFence.isSupported();
+        this.fence = ProcessFence::serialize;
+    }
+
+    /** A guard that steps through the slots and calls {@code fence} at drains (tests: a fence that fails). */
+    StepGuard(Runnable fence) {
+        this.fenced = true;
+        this.fence = fence;
     }
 
     /** Whether steps use the slots (else the grant's gate). */
@@ -84,7 +107,8 @@ final class StepGuard {
         int home = (int) ((thread.getId() * 0x9E3779B97F4A7C15L) >>> 61); // top 3 bits: SLOTS = 8
         // a plain read suffices: only this thread ever writes itself into a slot, and nobody takes
         // a slot from a thread that still lives
-        if (owners[home] == thread) {
+        WeakReference<Thread> owner = owners[home];
+        if (owner != null && owner.get() == thread) {
             return home;
         }
         return find(thread, home);
@@ -93,20 +117,36 @@ final class StepGuard {
     private int find(Thread thread, int home) {
         for (int i = 0; i < SLOTS; i++) {
             int slot = (home + i) & (SLOTS - 1);
-            if (OWNER.getVolatile(owners, slot) == thread) {
+            if (ownerOf(slot) == thread) {
                 return slot;
             }
         }
         for (int i = 0; i < SLOTS; i++) {
             int slot = (home + i) & (SLOTS - 1);
-            Thread owner = (Thread) OWNER.getVolatile(owners, slot);
-            // a thread that ended left its depth at 0 (steps end in finally blocks); its end happens
-            // before isAlive answers false, so the next owner reads its stores
-            if ((owner == null || !owner.isAlive()) && OWNER.compareAndSet(owners, slot, owner, thread)) {
+            Object owner = OWNER.getVolatile(owners, slot);
+            // a thread that ended steps no more; its end happens before isAlive answers false (or
+            // its reference is cleared), so the next owner reads its stores and resets what an
+            // error may have left raised
+            if (ended(owner) && OWNER.compareAndSet(owners, slot, owner, new WeakReference<>(thread))) {
+                DEPTH.setRelease(depths, at(slot) + 1, 0L);
+                DEPTH.setRelease(depths, at(slot), 0L);
                 return slot;
             }
         }
         return NONE;
+    }
+
+    private Thread ownerOf(int slot) {
+        Object owner = OWNER.getVolatile(owners, slot);
+        return owner == null ? null : (Thread) ((WeakReference<?>) owner).get();
+    }
+
+    private static boolean ended(Object owner) {
+        if (owner == null) {
+            return true;
+        }
+        Object thread = ((WeakReference<?>) owner).get();
+        return thread == null || !((Thread) thread).isAlive();
     }
 
     /** Marks a step of the slot's thread under way: before it checks its grant. */
@@ -142,28 +182,53 @@ final class StepGuard {
     void drain() {
         boolean interrupted = false;
         if (fenced) {
-            ProcessFence.serialize();
+            serialize();
             Thread me = Thread.currentThread();
             for (int slot = 0; slot < SLOTS; slot++) {
-                if (OWNER.getVolatile(owners, slot) == me) {
+                Thread owner = ownerOf(slot);
+                if (owner == me) {
                     if ((long) DEPTH.get(depths, at(slot)) != 0) {
                         DEPTH.setRelease(depths, at(slot) + 1, 1L); // only this thread writes its slot's cells
                     }
                     continue;
                 }
-                interrupted |= awaitZero(at(slot));
+                interrupted |= awaitZero(slot);
             }
         }
-        interrupted |= awaitZero(at(SLOTS));
+        interrupted |= awaitZero(SLOTS);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private boolean awaitZero(int at) {
+    /**
+     * The fence, called a second time if it fails; failing again, a handshake with each slot's
+     * live thread (see the class comment). Never throws.
+     */
+    private void serialize() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                fence.run();
+                return;
+            } catch (RuntimeException | LinkageError e) {
+                // the kernel refused (ENOMEM, ...): try again, then the handshakes
+            }
+        }
+        Thread me = Thread.currentThread();
+        for (int slot = 0; slot < SLOTS; slot++) {
+            Thread owner = ownerOf(slot);
+            if (owner != null && owner != me && owner.isAlive()) {
+                owner.getStackTrace(); // a safepoint or handshake of the thread: its step's store is seen, or it sees the mark
+            }
+        }
+    }
+
+    /** Waits until the slot's depth (or the shared cell's, {@link #SLOTS}) is 0, or the slot's thread has ended. */
+    private boolean awaitZero(int slot) {
         boolean interrupted = false;
         long pauseNanos = 1_000;
-        while ((long) DEPTH.getAcquire(depths, at) != 0) {
+        int at = at(slot);
+        while ((long) DEPTH.getAcquire(depths, at) != 0 && (slot == SLOTS || !ended(OWNER.getVolatile(owners, slot)))) {
             LockSupport.parkNanos(this, pauseNanos);
             pauseNanos = Math.min(pauseNanos * 2, 1_000_000);
             interrupted |= Thread.interrupted();

@@ -98,16 +98,23 @@ abstract class SyncHandle extends GuardedHandle {
             int slot = guard.slotOf(Thread.currentThread());
             if (slot != StepGuard.NONE) {
                 guard.begin(slot);
-                if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
-                    guard.end(slot);
-                    checkOpen();
-                    throw denied(right, operation);
+                boolean entered = false;
+                try { // whatever fails before the step is the caller's (an error included) lowers the depth once
+                    if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
+                        checkOpen();
+                        throw denied(right, operation);
+                    }
+                    Hook h = hook;
+                    if (h != null) {
+                        granted(h, slot, right, operation);
+                    }
+                    entered = true;
+                    return slot;
+                } finally {
+                    if (!entered) {
+                        guard.end(slot);
+                    }
                 }
-                Hook h = hook;
-                if (h != null) {
-                    granted(h, slot, right, operation);
-                }
-                return slot;
             }
             beginStep(right, operation); // the grant's counter: its slots' tokens would share our cells
             return openShared(Grant.SHARED_STEP);
@@ -120,14 +127,8 @@ abstract class SyncHandle extends GuardedHandle {
      * (its drain did not wait for this step) refuses the step.
      */
     private void granted(Hook h, int slot, int right, String operation) {
-        try {
-            h.at(STEP_GRANTED);
-        } catch (RuntimeException | Error e) {
-            guard.end(slot);
-            throw e;
-        }
+        h.at(STEP_GRANTED);
         if (guard.drainedInside(slot)) {
-            guard.end(slot);
             checkOpen();
             throw denied(right, operation);
         }
