@@ -30,7 +30,8 @@ import com.sun.jna.Pointer;
  * the same file. Thread-safe: only absolute accesses are used.
  *
  * <p>The mapping stays until the region is unreachable (the JVM unmaps it then); this keeps a
- * late access by a racing thread from touching unmapped memory. {@link #detach()} cuts it from
+ * late access by a racing thread from touching unmapped memory, through the region or through
+ * the native addresses of its {@link #words()}. {@link #detach()} cuts it from
  * its file earlier without unmapping anything: for native addresses handed out.
  *
  * <p>If another process truncates the file under the mapping, an access past the new end faults
@@ -57,6 +58,8 @@ public final class MappedRegion {
     private final boolean writable;
     private final boolean mapped;
     private final AtomicBoolean detached = new AtomicBoolean();
+    /** The raw-address view of the first chunk, made at the first {@link #words()}; immutable, so a racy publication is safe. */
+    private MappedWords words;
     /** The file mapped and its inode, for {@link #fileSize()}; null and -1 while unknown. */
     private volatile Path file;
     private volatile long inode = -1;
@@ -111,6 +114,19 @@ public final class MappedRegion {
     static MappedRegion buffer(int length) {
         ByteBuffer b = ByteBuffer.allocateDirect(length).order(ByteOrder.nativeOrder());
         return new MappedRegion(new ByteBuffer[] { b }, length, true, false);
+    }
+
+    /**
+     * The view of the region's first chunk for hot paths: its words accessed through their native
+     * address, with the same checks' effect ({@link MappedWords}). One per region.
+     */
+    public MappedWords words() {
+        MappedWords w = words;
+        if (w == null) {
+            w = new MappedWords(this);
+            words = w;
+        }
+        return w;
     }
 
     /** The region's length in bytes. */

@@ -1,7 +1,9 @@
 /**
  * The mapped-memory layer that every cross-process object builds on: regions of memory-mapped
  * files of any size with bounds-free flyweight access and atomic word operations
- * ({@link org.multios.ipc.core.mapped.MappedRegion}), the common file header of every named
+ * ({@link org.multios.ipc.core.mapped.MappedRegion}) and, for hot paths, the same words of a
+ * region's first chunk through their native address
+ * ({@link org.multios.ipc.core.mapped.MappedWords}), the common file header of every named
  * object ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the one base of an object in
  * a file, its identity, creator and permissions, that queues, channels, segments and
  * synchronization objects extend ({@link org.multios.ipc.core.mapped.ObjectFile}), the per-kind
@@ -51,7 +53,7 @@
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("6.1.0")
+@Version("6.2.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;

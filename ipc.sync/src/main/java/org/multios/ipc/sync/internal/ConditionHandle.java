@@ -53,7 +53,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
         if (!(mutex instanceof MutexHandle m)) {
             throw IpcException.invalidArgument(object.displayName() + ": the mutex must come from this platform");
         }
-        int sequence = region.getIntVolatile(STATE);
+        int sequence = words.getIntVolatile(STATE);
         // counted only once the release, which can throw, is done: a signal in between moved the
         // sequence, so the sleep below does not start
         int holds = m.releaseForWait();
@@ -75,7 +75,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
                 }
             }
             if (!signalled) {
-                region.getAndAddInt(WORD3, 1);
+                words.getAndAddInt(WORD3, 1);
                 announced = true;
                 while (!(signalled = moved(sequence))) {
                     if (!sleep(STATE, sequence, deadline, "wait on")) {
@@ -89,9 +89,9 @@ final class ConditionHandle extends SyncHandle implements Condition {
             }
         } finally {
             if (announced) {
-                region.getAndAddInt(WORD3, -1);
+                words.getAndAddInt(WORD3, -1);
             }
-            if (!signalled && !timedOut && region.getIntVolatile(STATE) != sequence) {
+            if (!signalled && !timedOut && words.getIntVolatile(STATE) != sequence) {
                 passOn();
             }
             relocked = m.relockAfterWait(holds);
@@ -109,7 +109,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
     private boolean moved(int sequence) {
         beginStep(Rights.READ, "wait on");
         try {
-            return region.getIntVolatile(STATE) != sequence;
+            return words.getIntVolatile(STATE) != sequence;
         } finally {
             endStep();
         }
@@ -120,7 +120,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
      * interrupted) after a signal came, since the wake-up it got may have been the only one.
      */
     private void passOn() {
-        if (region.getIntVolatile(WORD3) > 0) {
+        if (words.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, 1);
         }
     }
@@ -149,12 +149,12 @@ final class ConditionHandle extends SyncHandle implements Condition {
         require(Rights.WRITE, "signal");
         beginStep(Rights.WRITE, "signal");
         try {
-            region.getAndAddInt(STATE, 1);
+            words.getAndAddInt(STATE, 1);
         } finally {
             endStep();
         }
         object.count(POSTS, 1);
-        if (region.getIntVolatile(WORD3) > 0) {
+        if (words.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, count);
         }
     }
@@ -162,7 +162,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
     @Override
     public int waiters() {
         try {
-            return MappedFault.passed(region.getIntVolatile(WORD3));
+            return MappedFault.passed(words.getIntVolatile(WORD3));
         } catch (Error e) {
             throw fault(e);
         }

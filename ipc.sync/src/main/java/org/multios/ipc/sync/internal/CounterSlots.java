@@ -7,6 +7,7 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.CREATOR_NAMESPACE;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedWords;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.spi.Grant;
 
@@ -82,9 +83,9 @@ final class CounterSlots {
      * of step slot {@code token} in the handle's {@code slot}: only while that step runs
      * ({@link #owns}), which makes the cell the caller's alone.
      */
-    static void increment(MappedRegion region, int slot, int token, int kind) {
+    static void increment(MappedWords words, int slot, int token, int kind) {
         int at = cell(slot, token, kind);
-        region.putLongRelease(at, region.getLong(at) + 1);
+        words.putLongRelease(at, words.getLong(at) + 1);
     }
 
     /** The counts of {@code kind} in every slot, held or not. */

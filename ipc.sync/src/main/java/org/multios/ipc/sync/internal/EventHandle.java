@@ -55,7 +55,7 @@ final class EventHandle extends SyncHandle implements Event {
     }
 
     private boolean autoReset() {
-        return region.getIntVolatile(WORD2) == 0;
+        return words.getIntVolatile(WORD2) == 0;
     }
 
     @Override
@@ -65,18 +65,18 @@ final class EventHandle extends SyncHandle implements Event {
             boolean published;
             beginStep(Rights.WRITE, "signal");
             try {
-                long ticket = region.getAndAddLong(EVENT_TICKETS, 1) + 1;
+                long ticket = words.getAndAddLong(EVENT_TICKETS, 1) + 1;
                 long record = record(sequence(ticket));
                 long tag = (ticket & SEQUENCE_MASK) << 32;
-                region.putLongVolatile(record, tag | (data & 0xffff_ffffL));
-                region.putLongVolatile(record + 8, tag | (data >>> 32));
+                words.putLongVolatile(record, tag | (data & 0xffff_ffffL));
+                words.putLongVolatile(record + 8, tag | (data >>> 32));
                 step(STEP_DATA_WRITTEN);
                 published = publish(ticket, EVENT_SIGNALLED);
             } finally {
                 endStep();
             }
             object.count(POSTS, 1);
-            if (published && region.getIntVolatile(WORD3) > 0) {
+            if (published && words.getIntVolatile(WORD3) > 0) {
                 Futex.wake(region, STATE, autoReset() ? 1 : Integer.MAX_VALUE);
             }
             MappedFault.deliverPending();
@@ -101,7 +101,7 @@ final class EventHandle extends SyncHandle implements Event {
             require(Rights.WRITE, "reset");
             beginStep(Rights.WRITE, "reset");
             try {
-                publish(region.getAndAddLong(EVENT_TICKETS, 1) + 1, 0);
+                publish(words.getAndAddLong(EVENT_TICKETS, 1) + 1, 0);
             } finally {
                 endStep();
             }
@@ -120,12 +120,12 @@ final class EventHandle extends SyncHandle implements Event {
         int sequence = sequence(ticket);
         int next = sequence << 1 | signalled;
         while (true) {
-            int state = region.getIntVolatile(STATE);
+            int state = words.getIntVolatile(STATE);
             // sequences compare modulo 2^31: shifted up, the difference carries the sign
             if (((state >>> 1) - sequence) << 1 >= 0) {
                 return false;
             }
-            if (region.compareAndSetInt(STATE, state, next)) {
+            if (words.compareAndSetInt(STATE, state, next)) {
                 return true;
             }
         }
@@ -164,7 +164,7 @@ final class EventHandle extends SyncHandle implements Event {
     public boolean isSignalled() {
         try {
             checkOpen();
-            return MappedFault.passed((region.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0);
+            return MappedFault.passed((words.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0);
         } catch (Error e) {
             throw fault(e);
         }
@@ -172,7 +172,7 @@ final class EventHandle extends SyncHandle implements Event {
 
     /** The state word now: what a waiter that found nothing to take sleeps on. */
     int state() {
-        return region.getIntVolatile(STATE);
+        return words.getIntVolatile(STATE);
     }
 
     /**
@@ -193,25 +193,25 @@ final class EventHandle extends SyncHandle implements Event {
     private Taken takeStep() {
         boolean auto = autoReset();
         while (true) {
-            int state = region.getIntVolatile(STATE);
+            int state = words.getIntVolatile(STATE);
             if ((state & EVENT_SIGNALLED) == 0) {
                 return null;
             }
             int sequence = state >>> 1;
             long record = record(sequence);
-            long low = region.getLongVolatile(record);
-            long high = region.getLongVolatile(record + 8);
+            long low = words.getLongVolatile(record);
+            long high = words.getLongVolatile(record + 8);
             if ((int) (low >>> 32) != sequence || (int) (high >>> 32) != sequence) {
                 // the record was reused by a later signal, not published yet (or written by a
                 // hostile process): a waiter sleeps until the state moves on
-                if (region.getIntVolatile(STATE) == state) {
+                if (words.getIntVolatile(STATE) == state) {
                     return null;
                 }
                 continue;
             }
             long data = high << 32 | (low & 0xffff_ffffL);
             step(STEP_DATA_READ);
-            if (!auto || region.compareAndSetInt(STATE, state, state & ~EVENT_SIGNALLED)) {
+            if (!auto || words.compareAndSetInt(STATE, state, state & ~EVENT_SIGNALLED)) {
                 object.count(ACQUISITIONS, 1);
                 step(STEP_TAKEN);
                 return new Taken(state, data);
@@ -225,7 +225,7 @@ final class EventHandle extends SyncHandle implements Event {
      * a reset.
      */
     void untake(Taken taken) {
-        if (autoReset() && region.compareAndSetInt(STATE, taken.state() & ~EVENT_SIGNALLED, taken.state())) {
+        if (autoReset() && words.compareAndSetInt(STATE, taken.state() & ~EVENT_SIGNALLED, taken.state())) {
             passOn();
         }
     }
@@ -235,7 +235,7 @@ final class EventHandle extends SyncHandle implements Event {
      * waiter that leaves without taking, since the wake-up it got may have been the only one.
      */
     void passOn() {
-        if ((region.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0 && region.getIntVolatile(WORD3) > 0) {
+        if ((words.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0 && words.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, 1);
         }
     }
@@ -257,7 +257,7 @@ final class EventHandle extends SyncHandle implements Event {
                 return got.data();
             }
         }
-        region.getAndAddInt(WORD3, 1);
+        words.getAndAddInt(WORD3, 1);
         boolean took = false;
         try {
             while (true) {
@@ -275,7 +275,7 @@ final class EventHandle extends SyncHandle implements Event {
                 }
             }
         } finally {
-            region.getAndAddInt(WORD3, -1);
+            words.getAndAddInt(WORD3, -1);
             if (!took) {
                 passOn();
             }
@@ -316,12 +316,12 @@ final class EventHandle extends SyncHandle implements Event {
         if (remaining <= 0) {
             return false;
         }
-        events.forEach(e -> e.region.getAndAddInt(WORD3, 1));
+        events.forEach(e -> e.words.getAndAddInt(WORD3, 1));
         try {
             events.get(0).session.sleepers().awaitAny(regions, offsets, seen, Math.min(remaining, slice),
                     () -> events.stream().anyMatch(SyncHandle::mustStop));
         } finally {
-            events.forEach(e -> e.region.getAndAddInt(WORD3, -1));
+            events.forEach(e -> e.words.getAndAddInt(WORD3, -1));
         }
         events.forEach(e -> e.recheck("wait on"));
         events.get(0).step(STEP_WOKEN);

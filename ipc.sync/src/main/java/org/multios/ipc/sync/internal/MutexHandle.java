@@ -97,7 +97,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     /** A handle whose steps go through {@code guard} (tests choose its kind). */
     MutexHandle(SyncSession session, SyncObject object, Grant grant, StepGuard guard) {
         super(session, object, grant, guard);
-        this.home = region.getLongVolatile(HOME_NAMESPACE);
+        this.home = words.getLongVolatile(HOME_NAMESPACE);
         this.callerId = session.caller().process().id();
         hook(PAUSE_HOOK);
     }
@@ -119,11 +119,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
     }
 
     private boolean robust() {
-        return (region.getIntVolatile(WORD2) & OPTION_ROBUST) != 0;
+        return (words.getIntVolatile(WORD2) & OPTION_ROBUST) != 0;
     }
 
     private boolean recursive() {
-        return (region.getIntVolatile(WORD2) & OPTION_RECURSIVE) != 0;
+        return (words.getIntVolatile(WORD2) & OPTION_RECURSIVE) != 0;
     }
 
     /** The owner word of the calling thread, without the waiters bit. */
@@ -139,14 +139,14 @@ final class MutexHandle extends SyncHandle implements Mutex {
     }
 
     private long ownerWord() {
-        return region.getLongVolatile(LOCK_WORD) & ~MUTEX_WAITERS_BIT;
+        return words.getLongVolatile(LOCK_WORD) & ~MUTEX_WAITERS_BIT;
     }
 
     @Override
     public boolean isHeldByCurrentThread() {
         long owner = ownerWord();
         // only this thread can have written its own word, so the record read after it is its own
-        return owner != 0 && owner == myWord() && region.getLongVolatile(OWNER_PROCESS) == callerId;
+        return owner != 0 && owner == myWord() && words.getLongVolatile(OWNER_PROCESS) == callerId;
     }
 
     @Override
@@ -193,10 +193,10 @@ final class MutexHandle extends SyncHandle implements Mutex {
         int flags;
         try {
             me = myWord();
-            if (!region.compareAndSetLong(LOCK_WORD, 0, me)) {
+            if (!words.compareAndSetLong(LOCK_WORD, 0, me)) {
                 return null;
             }
-            flags = region.getIntVolatile(FLAGS);
+            flags = words.getIntVolatile(FLAGS);
             recordOwner(me, 1, false, flags, token);
         } finally {
             exit(token);
@@ -216,11 +216,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 throw new IpcException(IpcError.DEADLOCK, object.displayName()
                         + " is not recursive and is already held by this thread");
             }
-            int held = region.getIntVolatile(HOLD_COUNT);
+            int held = words.getIntVolatile(HOLD_COUNT);
             if (held == Integer.MAX_VALUE) {
                 throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName() + ": lock count would overflow");
             }
-            region.putIntRelease(HOLD_COUNT, held + 1);
+            words.putIntRelease(HOLD_COUNT, held + 1);
             return LockResult.ACQUIRED;
         }
         long me = myWord();
@@ -235,7 +235,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         try {
             while (true) {
                 recheck("lock");
-                long w = region.getLongVolatile(LOCK_WORD);
+                long w = words.getLongVolatile(LOCK_WORD);
                 if (w == 0) {
                     // after sleeping, others may still sleep: keep their bit so that unlock wakes one
                     if (claim(0, me, slept ? MUTEX_WAITERS_BIT : 0, holds, false)) {
@@ -245,7 +245,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                         } else if (slept) {
                             sleptThenGotThrough(strategy, start);
                         }
-                        return settle(me, false, region.getIntVolatile(FLAGS));
+                        return settle(me, false, words.getIntVolatile(FLAGS));
                     }
                     continue;
                 }
@@ -259,7 +259,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     step(STEP_OWNER_JUDGED);
                     if (tookOver) {
                         owner = true;
-                        return settle(me, robust, region.getIntVolatile(FLAGS));
+                        return settle(me, robust, words.getIntVolatile(FLAGS));
                     }
                     continue;
                 }
@@ -286,7 +286,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                     idlePasses = -1;
                 }
                 long sleeping = w | MUTEX_WAITERS_BIT;
-                if (w != sleeping && !region.compareAndSetLong(LOCK_WORD, w, sleeping)) {
+                if (w != sleeping && !words.compareAndSetLong(LOCK_WORD, w, sleeping)) {
                     continue;
                 }
                 slept = true;
@@ -327,7 +327,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             if (mustStop()) {
                 return true;
             }
-            long w = MappedFault.passed(region.getLongVolatile(LOCK_WORD)); // a fault surfaces here, not later
+            long w = MappedFault.passed(words.getLongVolatile(LOCK_WORD)); // a fault surfaces here, not later
             if (w != 0 && liveness.isOwnerDead(w, home)) {
                 found = true;
             }
@@ -342,10 +342,10 @@ final class MutexHandle extends SyncHandle implements Mutex {
     private boolean claim(long expected, long me, long waitersBit, int holds, boolean ownerDied) {
         int token = enter(Rights.WRITE, "lock");
         try {
-            if (!region.compareAndSetLong(LOCK_WORD, expected, me | waitersBit)) {
+            if (!words.compareAndSetLong(LOCK_WORD, expected, me | waitersBit)) {
                 return false;
             }
-            recordOwner(me, holds, ownerDied, region.getIntVolatile(FLAGS), token);
+            recordOwner(me, holds, ownerDied, words.getIntVolatile(FLAGS), token);
             return true;
         } finally {
             exit(token);
@@ -359,12 +359,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
      */
     private void passOn() {
         while (true) {
-            long w = region.getLongVolatile(LOCK_WORD);
+            long w = words.getLongVolatile(LOCK_WORD);
             if (w == 0) {
                 Futex.wake(region, LOCK_FUTEX, 1);
                 return;
             }
-            if ((w & MUTEX_WAITERS_BIT) != 0 || region.compareAndSetLong(LOCK_WORD, w, w | MUTEX_WAITERS_BIT)) {
+            if ((w & MUTEX_WAITERS_BIT) != 0 || words.compareAndSetLong(LOCK_WORD, w, w | MUTEX_WAITERS_BIT)) {
                 return;
             }
         }
@@ -382,8 +382,8 @@ final class MutexHandle extends SyncHandle implements Mutex {
     private void recordOwner(long me, int holds, boolean ownerDied, int flags, int token) {
         step(STEP_ACQUIRED);
         HELD_WORD.setRelease(this, me);
-        region.putLongRelease(OWNER_PROCESS, callerId);
-        region.putIntRelease(HOLD_COUNT, holds);
+        words.putLongRelease(OWNER_PROCESS, callerId);
+        words.putIntRelease(HOLD_COUNT, holds);
         if ((flags & FLAG_NOT_RECOVERABLE) == 0) {
             if (ownerDied) {
                 setFlag(FLAG_INCONSISTENT);
@@ -405,7 +405,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     }
 
     private void checkRecoverable() {
-        if ((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0) {
+        if ((words.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0) {
             throw new IpcException(IpcError.NOT_RECOVERABLE, object.displayName()
                     + " was left inconsistent by an owner that died and can no longer be locked");
         }
@@ -413,8 +413,8 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     private void setFlag(int flag) {
         while (true) {
-            int f = region.getIntVolatile(FLAGS);
-            if ((f & flag) == flag || region.compareAndSetInt(FLAGS, f, f | flag)) {
+            int f = words.getIntVolatile(FLAGS);
+            if ((f & flag) == flag || words.compareAndSetInt(FLAGS, f, f | flag)) {
                 return;
             }
         }
@@ -425,12 +425,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
         try {
             require(Rights.WRITE, "unlock");
             long me = myWord();
-            long w = region.getLongVolatile(LOCK_WORD);
-            if (w == me && region.getLongVolatile(OWNER_PROCESS) == callerId
-                    && region.getLongVolatile(HOLD_COUNT) == HELD_ONCE_NO_FLAGS) {
+            long w = words.getLongVolatile(LOCK_WORD);
+            if (w == me && words.getLongVolatile(OWNER_PROCESS) == callerId
+                    && words.getLongVolatile(HOLD_COUNT) == HELD_ONCE_NO_FLAGS) {
                 // the uncontended path: held once by this thread, no waiters bit, no flag
                 HELD_WORD.setRelease(this, 0L);
-                if (region.compareAndSetLong(LOCK_WORD, me, 0)) {
+                if (words.compareAndSetLong(LOCK_WORD, me, 0)) {
                     return;
                 }
             }
@@ -438,12 +438,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 throw new IpcException(IpcError.NOT_OWNER, object.displayName() + " is not held by this thread of "
                         + caller());
             }
-            int holds = region.getIntVolatile(HOLD_COUNT);
+            int holds = words.getIntVolatile(HOLD_COUNT);
             if (holds > 1) {
-                region.putIntRelease(HOLD_COUNT, holds - 1);
+                words.putIntRelease(HOLD_COUNT, holds - 1);
                 return;
             }
-            if ((region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) != 0) {
+            if ((words.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) != 0) {
                 setFlag(FLAG_NOT_RECOVERABLE);
             }
             releaseLock(myWord());
@@ -460,11 +460,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
     private void releaseLock(long word) {
         HELD_WORD.setRelease(this, 0L);
         while (true) {
-            long w = region.getLongVolatile(LOCK_WORD);
+            long w = words.getLongVolatile(LOCK_WORD);
             if ((w & ~MUTEX_WAITERS_BIT) != word) {
                 return;
             }
-            if (region.compareAndSetLong(LOCK_WORD, w, 0)) {
+            if (words.compareAndSetLong(LOCK_WORD, w, 0)) {
                 if ((w & MUTEX_WAITERS_BIT) != 0) {
                     Futex.wake(region, LOCK_FUTEX, 1);
                 }
@@ -479,7 +479,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
             throw new IpcException(IpcError.NOT_OWNER, "waiting on a condition needs " + object.displayName()
                     + " held by this thread");
         }
-        int holds = region.getIntVolatile(HOLD_COUNT);
+        int holds = words.getIntVolatile(HOLD_COUNT);
         releaseLock(myWord());
         return holds;
     }
@@ -514,7 +514,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     @Override
     void closing() {
         long held = (long) HELD_WORD.getAcquire(this);
-        if (held != 0 && ownerWord() == held && region.getLongVolatile(OWNER_PROCESS) == callerId) {
+        if (held != 0 && ownerWord() == held && words.getLongVolatile(OWNER_PROCESS) == callerId) {
             if (robust()) {
                 setFlag(FLAG_INCONSISTENT);
             }
@@ -535,12 +535,12 @@ final class MutexHandle extends SyncHandle implements Mutex {
             if (!isHeldByCurrentThread()) {
                 throw new IpcException(IpcError.NOT_OWNER, object.displayName() + " is not held by this thread");
             }
-            if (!robust() || (region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0) {
+            if (!robust() || (words.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0) {
                 throw IpcException.invalidArgument(object.displayName() + " is not a robust mutex left inconsistent");
             }
             while (true) {
-                int f = region.getIntVolatile(FLAGS);
-                if (region.compareAndSetInt(FLAGS, f, f & ~FLAG_INCONSISTENT)) {
+                int f = words.getIntVolatile(FLAGS);
+                if (words.compareAndSetInt(FLAGS, f, f & ~FLAG_INCONSISTENT)) {
                     return;
                 }
             }
@@ -552,7 +552,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     @Override
     public boolean isConsistent() {
         try {
-            return MappedFault.passed((region.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0);
+            return MappedFault.passed((words.getIntVolatile(FLAGS) & FLAG_INCONSISTENT) == 0);
         } catch (Error e) {
             throw fault(e);
         }
@@ -561,7 +561,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
     @Override
     public boolean isNotRecoverable() {
         try {
-            return MappedFault.passed((region.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0);
+            return MappedFault.passed((words.getIntVolatile(FLAGS) & FLAG_NOT_RECOVERABLE) != 0);
         } catch (Error e) {
             throw fault(e);
         }
@@ -569,7 +569,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public int holdCount() {
-        return isHeldByCurrentThread() ? region.getIntVolatile(HOLD_COUNT) : 0;
+        return isHeldByCurrentThread() ? words.getIntVolatile(HOLD_COUNT) : 0;
     }
 
     @Override
@@ -580,7 +580,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
                 return MappedFault.passed(Optional.empty());
             }
             long pid = liveness.processOf(ProcessLiveness.ownerId(owner));
-            if (pid == ProcessHandle.current().pid() && region.getLongVolatile(OWNER_PROCESS) == callerId) {
+            if (pid == ProcessHandle.current().pid() && words.getLongVolatile(OWNER_PROCESS) == callerId) {
                 return MappedFault.passed(Optional.of(session.caller().process()));
             }
             String user = ProcessHandle.of(pid).flatMap(p -> p.info().user()).orElse("unknown");

@@ -31,7 +31,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
     /** A handle whose steps go through {@code guard} (tests choose its kind). */
     SemaphoreHandle(SyncSession session, SyncObject object, Grant grant, StepGuard guard) {
         super(session, object, grant, guard);
-        this.max = region.getIntVolatile(WORD2);
+        this.max = words.getIntVolatile(WORD2);
     }
 
     @Override
@@ -86,7 +86,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                 return true;
             }
         }
-        region.getAndAddInt(WORD3, 1);
+        words.getAndAddInt(WORD3, 1);
         boolean took = false;
         try {
             while (true) {
@@ -101,7 +101,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                 }
             }
         } finally {
-            region.getAndAddInt(WORD3, -1);
+            words.getAndAddInt(WORD3, -1);
             if (!took) {
                 passOn();
             }
@@ -114,7 +114,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
      * got may have been the only one.
      */
     private void passOn() {
-        if (region.getIntVolatile(STATE) > 0 && region.getIntVolatile(WORD3) > 0) {
+        if (words.getIntVolatile(STATE) > 0 && words.getIntVolatile(WORD3) > 0) {
             Futex.wake(region, STATE, 1);
         }
     }
@@ -129,11 +129,11 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         int token = enter(Rights.READ, "acquire");
         try {
             while (true) {
-                int v = region.getIntVolatile(STATE);
+                int v = words.getIntVolatile(STATE);
                 if (v <= 0) {
                     return false;
                 }
-                if (region.compareAndSetInt(STATE, v, v - 1)) {
+                if (words.compareAndSetInt(STATE, v, v - 1)) {
                     count(ACQUIRED, token);
                     return true;
                 }
@@ -155,12 +155,12 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
             int token = enter(Rights.WRITE, "post");
             try {
                 while (true) {
-                    int v = region.getIntVolatile(STATE);
+                    int v = words.getIntVolatile(STATE);
                     if (v >= max) {
                         throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName()
                                 + ": a post would raise the value past its maximum " + max);
                     }
-                    if (region.compareAndSetInt(STATE, v, v + 1)) {
+                    if (words.compareAndSetInt(STATE, v, v + 1)) {
                         count(POSTED, token);
                         break;
                     }
@@ -168,7 +168,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
             } finally {
                 exit(token);
             }
-            if (region.getIntVolatile(WORD3) > 0) {
+            if (words.getIntVolatile(WORD3) > 0) {
                 Futex.wake(region, STATE, 1);
             }
             MappedFault.deliverPending();
@@ -181,7 +181,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
     public int value() {
         try {
             require(Rights.READ, "read the value of");
-            return MappedFault.passed(region.getIntVolatile(STATE));
+            return MappedFault.passed(words.getIntVolatile(STATE));
         } catch (Error e) {
             throw fault(e);
         }
@@ -189,6 +189,6 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
 
     @Override
     public int maxValue() {
-        return region.getIntVolatile(WORD2);
+        return words.getIntVolatile(WORD2);
     }
 }

@@ -18,6 +18,7 @@ import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedWords;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.mapped.SpinHistory;
@@ -49,6 +50,8 @@ abstract class SyncHandle extends GuardedHandle {
     final SyncSession session;
     final SyncObject object;
     final MappedRegion region;
+    /** The page's words for the operations' accesses: {@link MappedRegion#words()}. */
+    final MappedWords words;
     private volatile Hook hook;
     private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile boolean watchClosing = true;
@@ -74,6 +77,7 @@ abstract class SyncHandle extends GuardedHandle {
         this.session = session;
         this.object = object;
         this.region = object.region();
+        this.words = region.words();
         this.guard = guard;
         object.count(HANDLES, 1);
         this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
@@ -170,7 +174,7 @@ abstract class SyncHandle extends GuardedHandle {
      */
     final void count(int kind, int token) {
         if (CounterSlots.owns(counterSlot, token)) {
-            CounterSlots.increment(region, counterSlot, token, kind);
+            CounterSlots.increment(words, counterSlot, token, kind);
         } else {
             object.count(sharedCounter(kind), 1);
         }
