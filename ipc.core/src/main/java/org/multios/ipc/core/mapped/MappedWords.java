@@ -79,7 +79,10 @@ public final class MappedWords {
         return region;
     }
 
-    /** The native address of a {@code size}-byte word at {@code offset}, checked (see the class comment). */
+    /**
+     * The native address of a {@code size}-byte word at {@code offset}, checked (see the class
+     * comment) on both paths, so that they refuse the same offsets.
+     */
     private long at(long offset, int size, long length) {
         if ((offset & (size - 1)) != 0 || offset < 0 || offset > length - size) {
             throw refused(offset, size);
@@ -101,20 +104,22 @@ public final class MappedWords {
 
     /** The int at {@code offset} (4-byte aligned). */
     public int getInt(long offset) {
+        long a = at(offset, Integer.BYTES, readLength);
         if (!RAW) {
             return region.getInt(offset);
         }
-        int v = UNSAFE.getInt(at(offset, Integer.BYTES, readLength));
+        int v = UNSAFE.getInt(a);
         Reference.reachabilityFence(this);
         return v;
     }
 
     /** The long at {@code offset} (8-byte aligned). */
     public long getLong(long offset) {
+        long a = at(offset, Long.BYTES, readLength);
         if (!RAW) {
             return region.getLong(offset);
         }
-        long v = UNSAFE.getLong(at(offset, Long.BYTES, readLength));
+        long v = UNSAFE.getLong(a);
         Reference.reachabilityFence(this);
         return v;
     }
@@ -123,31 +128,34 @@ public final class MappedWords {
 
     /** Volatile read. */
     public int getIntVolatile(long offset) {
+        long a = at(offset, Integer.BYTES, readLength);
         if (!RAW) {
             return region.getIntVolatile(offset);
         }
-        int v = UNSAFE.getIntVolatile(null, at(offset, Integer.BYTES, readLength));
+        int v = UNSAFE.getIntVolatile(null, a);
         Reference.reachabilityFence(this);
         return v;
     }
 
     /** Volatile write. */
     public void putIntVolatile(long offset, int value) {
+        long a = at(offset, Integer.BYTES, writeLength);
         if (!RAW) {
             region.putIntVolatile(offset, value);
             return;
         }
-        UNSAFE.putIntVolatile(null, at(offset, Integer.BYTES, writeLength), value);
+        UNSAFE.putIntVolatile(null, a, value);
         Reference.reachabilityFence(this);
     }
 
     /** Release write. */
     public void putIntRelease(long offset, int value) {
+        long a = at(offset, Integer.BYTES, writeLength);
         if (!RAW) {
             region.putIntRelease(offset, value);
             return;
         }
-        UNSAFE.putOrderedInt(null, at(offset, Integer.BYTES, writeLength), value);
+        UNSAFE.putOrderedInt(null, a, value);
         Reference.reachabilityFence(this);
     }
 
@@ -155,31 +163,34 @@ public final class MappedWords {
 
     /** Volatile read. */
     public long getLongVolatile(long offset) {
+        long a = at(offset, Long.BYTES, readLength);
         if (!RAW) {
             return region.getLongVolatile(offset);
         }
-        long v = UNSAFE.getLongVolatile(null, at(offset, Long.BYTES, readLength));
+        long v = UNSAFE.getLongVolatile(null, a);
         Reference.reachabilityFence(this);
         return v;
     }
 
     /** Volatile write. */
     public void putLongVolatile(long offset, long value) {
+        long a = at(offset, Long.BYTES, writeLength);
         if (!RAW) {
             region.putLongVolatile(offset, value);
             return;
         }
-        UNSAFE.putLongVolatile(null, at(offset, Long.BYTES, writeLength), value);
+        UNSAFE.putLongVolatile(null, a, value);
         Reference.reachabilityFence(this);
     }
 
     /** Release write. */
     public void putLongRelease(long offset, long value) {
+        long a = at(offset, Long.BYTES, writeLength);
         if (!RAW) {
             region.putLongRelease(offset, value);
             return;
         }
-        UNSAFE.putOrderedLong(null, at(offset, Long.BYTES, writeLength), value);
+        UNSAFE.putOrderedLong(null, a, value);
         Reference.reachabilityFence(this);
     }
 
@@ -187,23 +198,27 @@ public final class MappedWords {
 
     /** Compare and set (4-byte aligned). */
     public boolean compareAndSetInt(long offset, int expected, int value) {
+        at(offset, Integer.BYTES, writeLength);
         return RAW ? readModifyWrite(INT_COMPARE_AND_SET, offset, expected, value) != 0
                 : region.compareAndSetInt(offset, expected, value);
     }
 
     /** Atomic add, returning the previous value. */
     public int getAndAddInt(long offset, int delta) {
+        at(offset, Integer.BYTES, writeLength);
         return RAW ? (int) readModifyWrite(INT_GET_AND_ADD, offset, delta, 0) : region.getAndAddInt(offset, delta);
     }
 
     /** Compare and set (8-byte aligned). */
     public boolean compareAndSetLong(long offset, long expected, long value) {
+        at(offset, Long.BYTES, writeLength);
         return RAW ? readModifyWrite(LONG_COMPARE_AND_SET, offset, expected, value) != 0
                 : region.compareAndSetLong(offset, expected, value);
     }
 
     /** Atomic add, returning the previous value. */
     public long getAndAddLong(long offset, long delta) {
+        at(offset, Long.BYTES, writeLength);
         return RAW ? readModifyWrite(LONG_GET_AND_ADD, offset, delta, 0) : region.getAndAddLong(offset, delta);
     }
 
@@ -213,15 +228,14 @@ public final class MappedWords {
     private static final int LONG_GET_AND_ADD = 3;
 
     /**
-     * The one body of every read-modify-write, as {@link MappedRegion}'s: the bound checked, a probe
+     * The one body of every read-modify-write, as {@link MappedRegion}'s, on a checked offset: a probe
      * (a plain read of the word's first byte, then a throw caught here, which in the interpreter
      * delivers the probe's fault before the atomic operation runs), then {@code operation}.
      * Compiled, the probe's read and throw fold away and the constant {@code operation} leaves one
      * instruction.
      */
     private long readModifyWrite(int operation, long offset, long operand, long value) {
-        int size = operation <= INT_GET_AND_ADD ? Integer.BYTES : Long.BYTES;
-        long a = at(offset, size, writeLength);
+        long a = address + offset; // checked by the caller
         try {
             UNSAFE.getByte(a); // the probe
             throw PROBED;
