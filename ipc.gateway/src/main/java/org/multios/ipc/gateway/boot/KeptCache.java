@@ -62,10 +62,11 @@ import java.util.stream.Stream;
  * cache, names the directory and the reason in one warning line, and leaves the directory as it
  * is. Emptying the cache deletes symbolic links in it as links, never what they point to.
  * <p>
- * The key names the jar only while the cache is known whole: every start empties it first and
- * writes the jar's key to {@value #NEXT_KEY}, and bnd's launcher, once it has installed every
- * bundle and started the framework, runs {@code CacheKeyActivator} (launcher property
- * {@code launch.activators}), which moves that file over the key ({@link #complete}). A start
+ * The key names the jar only while the cache is known whole: every start first leaves the key
+ * empty (the gateway's mark, matching no jar) and writes the jar's key to {@value #NEXT_KEY};
+ * bnd's launcher, once it has installed every bundle and started the framework, runs
+ * {@code CacheKeyActivator} (launcher property {@code launch.activators}), which moves that file
+ * over the key ({@link #complete}). A start
  * ended before that point, killed while Felix copies a bundle included, leaves a key that matches
  * no jar, and the next start empties the cache.
  */
