@@ -88,9 +88,9 @@ public final class KeptCache {
     /** The manifest attribute bnd's launcher reads a bundle's digest from (an opaque string to it). */
     private static final String DIGEST = "SHA-256-Digest";
     /**
-     * Where the gateway jar holds the class of bnd's launcher activator that calls {@link #complete}:
-     * outside the jar's class path, so that the launcher's class loader, which sees the framework's
-     * API, defines it.
+     * Where the gateway jar (and the cache it is extracted to) holds the class of bnd's launcher
+     * activator that calls {@link #complete}: outside the jar's class path, so that the launcher's
+     * class loader, which sees the framework's API, defines it.
      */
     static final String ACTIVATOR_FOLDER = "launcher-activator/";
     private static final String ACTIVATOR = "org.multios.ipc.gateway.launched.CacheKeyActivator";
@@ -212,10 +212,19 @@ public final class KeptCache {
         }
         List<URL> classPath = new ArrayList<>();
         fill(own, cache, manifest, runpath, classPath);
-        if (own.getJarEntry(ACTIVATOR_FOLDER + ACTIVATOR.replace('.', '/') + ".class") == null) {
-            throw new IOException("no " + ACTIVATOR + " in the jar");
+        // extracted like the runpath: a folder costs the launcher's class loader one look-up per
+        // class it does not find, where the jar itself would cost a jar URL connection each
+        String activator = ACTIVATOR_FOLDER + ACTIVATOR.replace('.', '/') + ".class";
+        JarEntry entry = own.getJarEntry(activator);
+        if (entry == null) {
+            throw new IOException("no " + activator + " in the jar");
         }
-        classPath.add(new URL("jar:" + Path.of(own.getName()).toUri() + "!/" + ACTIVATOR_FOLDER));
+        Path file = cache.resolve(activator);
+        Files.createDirectories(file.getParent());
+        try (InputStream in = own.getInputStream(entry)) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        classPath.add(cache.resolve(ACTIVATOR_FOLDER).toUri().toURL());
         if (System.getProperty("felix.cm.dir") == null) {
             Path config = cache.resolve(CONFIG_FOLDER);
             delete(config);
