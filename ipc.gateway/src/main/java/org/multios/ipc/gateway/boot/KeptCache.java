@@ -62,17 +62,21 @@ import java.util.stream.Stream;
  * cache, names the directory and the reason in one warning line, and leaves the directory as it
  * is. Emptying the cache deletes symbolic links in it as links, never what they point to.
  * <p>
- * The key is written once the cache holds the launcher's jars, before bnd's launcher installs the
- * bundles (it has no hook for a clean start): a start killed while Felix copies a bundle may leave
- * that bundle damaged in a cache whose key matches. Stopping the gateway and deleting
- * {@value #FOLDER}, or one start with {@code -D}{@value #SWITCH}{@code =fresh} followed by
- * deleting it, repairs that.
+ * The key names the jar only while the cache is known whole: every start first leaves the key
+ * empty (the gateway's mark, matching no jar) and writes the jar's key to {@value #NEXT_KEY};
+ * bnd's launcher, once it has installed every bundle and started the framework, runs
+ * {@code CacheKeyActivator} (launcher property {@code launch.activators}), which moves that file
+ * over the key ({@link #complete}). A start
+ * ended before that point, killed while Felix copies a bundle included, leaves a key that matches
+ * no jar, and the next start empties the cache.
  */
 public final class KeptCache {
     /** The cache's folder, in the working directory (not Felix's default, so never another's cache). */
     static final String FOLDER = "ipc-gateway-cache";
     /** The file in the cache naming the jar entries it was made from. */
     static final String KEY = "ipc-jar.key";
+    /** The key of the start under way, moved over {@value #KEY} once the framework started. */
+    static final String NEXT_KEY = "ipc-jar.key.next";
     /** The lock a running gateway holds on its cache. */
     static final String LOCK = "ipc-jar.lock";
     /** Configuration Admin's store in the cache, emptied at every start. */
@@ -83,6 +87,13 @@ public final class KeptCache {
     private static final String RUNPATH = "Embedded-Runpath";
     /** The manifest attribute bnd's launcher reads a bundle's digest from (an opaque string to it). */
     private static final String DIGEST = "SHA-256-Digest";
+    /**
+     * Where the gateway jar (and the cache it is extracted to) holds the class of bnd's launcher
+     * activator that calls {@link #complete}: outside the jar's class path, so that the launcher's
+     * class loader, which sees the framework's API, defines it.
+     */
+    static final String ACTIVATOR_FOLDER = "launcher-activator/";
+    private static final String ACTIVATOR = "org.multios.ipc.gateway.launched.CacheKeyActivator";
 
     private KeptCache() {
     }
@@ -199,6 +210,42 @@ public final class KeptCache {
         if (runpath == null) {
             throw new IOException("no " + RUNPATH + " in the jar's manifest");
         }
+        List<URL> classPath = new ArrayList<>();
+        fill(own, cache, manifest, runpath, classPath);
+        // extracted like the runpath: a folder costs the launcher's class loader one look-up per
+        // class it does not find, where the jar itself would cost a jar URL connection each
+        String activator = ACTIVATOR_FOLDER + ACTIVATOR.replace('.', '/') + ".class";
+        JarEntry entry = own.getJarEntry(activator);
+        if (entry == null) {
+            throw new IOException("no " + activator + " in the jar");
+        }
+        Path file = cache.resolve(activator);
+        Files.createDirectories(file.getParent());
+        try (InputStream in = own.getInputStream(entry)) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        classPath.add(cache.resolve(ACTIVATOR_FOLDER).toUri().toURL());
+        if (System.getProperty("felix.cm.dir") == null) {
+            Path config = cache.resolve(CONFIG_FOLDER);
+            delete(config);
+            System.setProperty("felix.cm.dir", config.toString());
+        }
+        System.setProperty("launch.keep", "true");
+        System.setProperty("launch.storage.dir", cache.toString());
+        System.setProperty("launch.activators", ACTIVATOR);
+        System.setProperty("org.osgi.framework.storage.clean", "none");
+        Class.forName(LAUNCHER).getField("MANIFEST").set(null, manifest);
+        return new URLClassLoader(classPath.toArray(URL[]::new), KeptCache.class.getClassLoader());
+    }
+
+    /**
+     * Empties the cache unless its key names this jar, leaves it marked as unfinished until
+     * {@link #complete}, and extracts the launcher's jars (the runpath) into it, adding them to
+     * the class path. Gives each jar entry its size and CRC as its digest in the manifest.
+     *
+     * @return whether the cache of the last run was kept
+     */
+    static boolean fill(JarFile own, Path cache, Manifest manifest, String runpath, List<URL> classPath) throws IOException {
         Properties launch = new Properties();
         JarEntry properties = own.getJarEntry("launcher.properties");
         if (properties == null) {
@@ -220,10 +267,11 @@ public final class KeptCache {
                 && onlyOwnBundles(cache, launch.getProperty("launch.bundles", ""));
         if (!kept) {
             empty(cache);
-            // marks the directory as the gateway's (an empty key matches no jar) while it fills
-            Files.writeString(keyFile, "", StandardCharsets.UTF_8);
         }
-        List<URL> classPath = new ArrayList<>();
+        // marks the directory as the gateway's but unfinished (an empty key matches no jar) while
+        // the launcher may install bundles into it, a restart's too (one uninstalled at the console)
+        Files.writeString(keyFile, "", StandardCharsets.UTF_8);
+        Files.writeString(cache.resolve(NEXT_KEY), key, StandardCharsets.UTF_8);
         for (String path : runpath.split("\\s*,\\s*")) {
             Path file = cache.resolve(path);
             JarEntry entry = own.getJarEntry(path);
@@ -237,19 +285,16 @@ public final class KeptCache {
             }
             classPath.add(file.toUri().toURL());
         }
-        if (!kept) {
-            Files.writeString(keyFile, key, StandardCharsets.UTF_8);
-        }
-        if (System.getProperty("felix.cm.dir") == null) {
-            Path config = cache.resolve(CONFIG_FOLDER);
-            delete(config);
-            System.setProperty("felix.cm.dir", config.toString());
-        }
-        System.setProperty("launch.keep", "true");
-        System.setProperty("launch.storage.dir", cache.toString());
-        System.setProperty("org.osgi.framework.storage.clean", "none");
-        Class.forName(LAUNCHER).getField("MANIFEST").set(null, manifest);
-        return new URLClassLoader(classPath.toArray(URL[]::new), KeptCache.class.getClassLoader());
+        return kept;
+    }
+
+    /**
+     * Marks the cache whole: called once the framework has started with every bundle installed.
+     * Moves {@value #NEXT_KEY} over {@value #KEY} in one step, so a start ended at any point
+     * leaves either the unfinished mark or the whole key.
+     */
+    public static void complete(Path cache) throws IOException {
+        Files.move(cache.resolve(NEXT_KEY), cache.resolve(KEY), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

@@ -11,11 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which directory KeptCache uses as its kept cache, and what emptying it deletes. */
+/**
+ * Which directory KeptCache uses as its kept cache, what emptying it deletes, and that a cache is
+ * kept only once a start marked it whole.
+ */
 class KeptCacheTest {
     @TempDir
     Path dir;
@@ -77,5 +86,63 @@ class KeptCacheTest {
         assertFalse(Files.exists(bundle, LinkOption.NOFOLLOW_LINKS));
         assertFalse(Files.exists(cache.resolve("top"), LinkOption.NOFOLLOW_LINKS));
         assertTrue(Files.exists(cache.resolve(KeptCache.KEY)));
+    }
+
+    @Test
+    void aStartEndedBeforeTheFrameworkStartedIsNotKept() throws IOException {
+        Path jar = launcherJar();
+        Path cache = dir.resolve(KeptCache.FOLDER);
+        assertNull(KeptCache.refusal(cache));
+        assertFalse(fill(jar, cache), "a new cache");
+        // the launcher installs the bundles now; the JVM is killed while Felix copies one
+        Path damaged = installed(cache, "half a bundle");
+        assertFalse(fill(jar, cache), "a cache whose start never completed is made again");
+        assertFalse(Files.exists(damaged), "its half-copied bundle is gone");
+        assertNull(KeptCache.refusal(cache), "and it is still the gateway's cache");
+    }
+
+    @Test
+    void aCacheMarkedWholeIsKeptUntilARestartEndsEarly() throws IOException {
+        Path jar = launcherJar();
+        Path cache = dir.resolve(KeptCache.FOLDER);
+        assertNull(KeptCache.refusal(cache));
+        assertFalse(fill(jar, cache));
+        Path bundle = installed(cache, "a whole bundle");
+        KeptCache.complete(cache);
+        assertTrue(fill(jar, cache), "the framework started: the restart keeps the cache");
+        assertTrue(Files.exists(bundle));
+        // this restart ends before its framework started (it might have reinstalled a bundle)
+        assertFalse(fill(jar, cache), "the next start does not trust it");
+        assertFalse(Files.exists(bundle));
+    }
+
+    private boolean fill(Path jar, Path cache) throws IOException {
+        try (JarFile own = new JarFile(jar.toFile(), false)) {
+            return KeptCache.fill(own, cache, own.getManifest(), "jar/launcher.jar", new ArrayList<>());
+        }
+    }
+
+    /** A bundle in Felix's layout, installed from the jar's bundle. */
+    private static Path installed(Path cache, String content) throws IOException {
+        Path bundle = Files.createDirectories(cache.resolve("bundle1"));
+        Files.writeString(bundle.resolve("bundle.info"), "1\njar/b.jar\n");
+        return Files.writeString(Files.createDirectories(bundle.resolve("version0.0")).resolve("bundle.jar"), content);
+    }
+
+    /** A gateway jar as bnd exports it: launcher properties, the launcher's jar and one bundle. */
+    private Path launcherJar() throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Embedded-Runpath", "jar/launcher.jar");
+        Path jar = dir.resolve("gateway.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            for (String[] entry : new String[][] {{"launcher.properties", "launch.bundles=jar/b.jar\n"},
+                    {"jar/launcher.jar", "launcher"}, {"jar/b.jar", "bundle"}}) {
+                out.putNextEntry(new JarEntry(entry[0]));
+                out.write(entry[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 }
