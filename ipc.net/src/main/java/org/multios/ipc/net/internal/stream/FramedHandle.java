@@ -56,31 +56,21 @@ public abstract class FramedHandle extends GuardedHandle implements ClosingHandl
 
     /** The gate of the transfers that need {@code right}; refusals name {@code operation}. */
     protected final TransferGate gate(int right, String operation) {
-        return new Step(right, operation);
-    }
+        return new TransferGate() {
+            @Override
+            public void check() {
+                require(right, operation);
+            }
 
-    private final class Step implements TransferGate {
-        private final int right;
-        private final String operation;
+            @Override
+            public int enter() {
+                return enterStep(right, operation);
+            }
 
-        Step(int right, String operation) {
-            this.right = right;
-            this.operation = operation;
-        }
-
-        @Override
-        public void check() {
-            require(right, operation);
-        }
-
-        @Override
-        public int enter() {
-            return enterStep(right, operation);
-        }
-
-        @Override
-        public void exit(int token) {
-            exitStep(token);
-        }
+            @Override
+            public void exit(int token) {
+                exitStep(token);
+            }
+        };
     }
 }
