@@ -44,6 +44,18 @@ public abstract class FramedHandle extends GuardedHandle implements ClosingHandl
         action.run();
     }
 
+    /**
+     * Closes the handle once: the first call marks it closed, runs {@code release} (frees what the
+     * handle holds: its socket, its connections), then the owner's close action; later calls do
+     * nothing.
+     */
+    protected final void closeOnce(Runnable release) {
+        if (markClosed()) {
+            release.run();
+            runCloseAction();
+        }
+    }
+
     /** Runs the owner's close action: for the one {@link #markClosed()} that returned true. */
     protected final void runCloseAction() {
         Runnable action;
