@@ -53,6 +53,23 @@ public final class StepPause implements IntConsumer {
     }
 
     /**
+     * Runs {@code action} on a new thread named {@code name} while a thread is held at the armed
+     * step, waits until it blocks or ends, then lets the held thread go and waits (at most
+     * {@link #WAIT}) for the action to end.
+     *
+     * @return whether the action ended while the step was held (what a revocation, release or
+     *         close that waits for the steps under way must not do)
+     */
+    public boolean runWhileHeld(String name, Runnable action) throws InterruptedException {
+        Thread t = new Thread(action, name);
+        t.start();
+        boolean returned = awaitBlockedOrDone(t);
+        resume();
+        t.join(WAIT.toMillis());
+        return returned;
+    }
+
+    /**
      * Waits until a thread is blocked (waiting for a lock, a condition or a latch) or has ended;
      * returns whether it ended.
      */

@@ -14,22 +14,12 @@ import org.multios.ipc.core.posix.FifoCalls;
 /**
  * A named pipe as this JVM sees it: the FIFO of its name, its inode as id, and the counters of
  * the bytes that went through this JVM's ends (its depth is the operating system's).
+ *
+ * @param pipeName the name under the FIFO directory
  */
-final class NamedPipe implements PipeTarget {
-    private final String name;
-    private final long inode;
-    private final FifoDirectory directory;
-    private final PipeCounters counters;
-
-    NamedPipe(String name, long inode, FifoDirectory directory, PipeCounters counters) {
-        this.name = name;
-        this.inode = inode;
-        this.directory = directory;
-        this.counters = counters;
-    }
-
+record NamedPipe(String pipeName, long inode, FifoDirectory directory, PipeCounters counters) implements PipeTarget {
     String path() {
-        return directory.path(name).toString();
+        return directory.path(pipeName).toString();
     }
 
     @Override
@@ -39,24 +29,19 @@ final class NamedPipe implements PipeTarget {
 
     @Override
     public Optional<String> name() {
-        return Optional.of(name);
+        return Optional.of(pipeName);
     }
 
     @Override
     public String displayName() {
-        return FifoDirectory.label(name);
-    }
-
-    @Override
-    public PipeCounters counters() {
-        return counters;
+        return FifoDirectory.label(pipeName);
     }
 
     @Override
     public ObjectInfo info() {
         Permissions p;
         try {
-            p = directory.permissions(name);
+            p = directory.permissions(pipeName);
         } catch (IpcException unlinked) {
             p = Permissions.of(new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, "nobody", Set.of()), 0);
         }
@@ -67,6 +52,6 @@ final class NamedPipe implements PipeTarget {
 
     @Override
     public void setPermissions(Permissions permissions) {
-        directory.setPermissions(name, permissions);
+        directory.setPermissions(pipeName, permissions);
     }
 }

@@ -9,7 +9,10 @@ import org.multios.ipc.Permissions;
 interface PipeTarget {
     long id();
 
-    Optional<String> name();
+    /** The pipe's name; none for an unnamed pipe. */
+    default Optional<String> name() {
+        return Optional.empty();
+    }
 
     /** {@code pipe 'name'} or {@code unnamed pipe #id}, for messages. */
     String displayName();

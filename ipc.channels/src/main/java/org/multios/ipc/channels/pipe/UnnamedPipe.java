@@ -3,7 +3,6 @@ package org.multios.ipc.channels.pipe;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -354,11 +353,6 @@ final class UnnamedPipe implements PipeTarget {
     }
 
     @Override
-    public Optional<String> name() {
-        return Optional.empty();
-    }
-
-    @Override
     public String displayName() {
         return "unnamed pipe #" + id;
     }
@@ -371,7 +365,7 @@ final class UnnamedPipe implements PipeTarget {
     @Override
     public ObjectInfo info() {
         long out = readers.position;
-        return new ObjectInfo(ObjectType.PIPE, id, Optional.empty(), creator, permissions, ring.capacity(), false,
+        return new ObjectInfo(ObjectType.PIPE, id, name(), creator, permissions, ring.capacity(), false,
                 counters.snapshot(available(), writers.position, out, writers.highWater,
                         readers.waits + writers.waits));
     }

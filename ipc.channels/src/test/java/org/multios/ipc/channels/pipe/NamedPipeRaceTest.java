@@ -98,11 +98,7 @@ class NamedPipeRaceTest extends PipeTestSupport {
         });
         pause.awaitReached();
 
-        Thread release = new Thread(() -> mechanism.release(bounded), "releasing");
-        release.start();
-        boolean returned = StepPause.awaitBlockedOrDone(release);
-        pause.resume();
-        release.join(TimeUnit.SECONDS.toMillis(20));
+        boolean returned = pause.runWhileHeld("releasing", () -> mechanism.release(bounded));
 
         assertThat(returned).as("release returned while a create was under way").isFalse();
         create.get(20, TimeUnit.SECONDS);

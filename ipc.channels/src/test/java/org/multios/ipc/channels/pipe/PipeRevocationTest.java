@@ -89,11 +89,7 @@ class PipeRevocationTest extends PipeTestSupport {
         Future<Integer> read = start("checked-reader", () -> reader.read(new byte[8], 0, 8));
         pause.awaitReached();
 
-        Thread revoker = new Thread(victim::revokeAll, "revoker");
-        revoker.start();
-        boolean returned = StepPause.awaitBlockedOrDone(revoker);
-        pause.resume();
-        revoker.join(TimeUnit.SECONDS.toMillis(20));
+        boolean returned = pause.runWhileHeld("revoker", victim::revokeAll);
 
         assertThat(returned).as("revoke returned while a read that passed its check had not read yet").isFalse();
         assertThat(read.get(20, TimeUnit.SECONDS)).as("that read ends as if before the revocation").isEqualTo(3);

@@ -123,11 +123,7 @@ class UnnamedPipeRaceTest extends PipeTestSupport {
         Future<Integer> read = start("checked-reader", () -> reader.read(new byte[8], 0, 8));
         pause.awaitReached();
 
-        Thread revoker = new Thread(readGrant::revoke, "read-revoker");
-        revoker.start();
-        boolean returned = StepPause.awaitBlockedOrDone(revoker);
-        pause.resume();
-        revoker.join(TimeUnit.SECONDS.toMillis(20));
+        boolean returned = pause.runWhileHeld("read-revoker", readGrant::revoke);
 
         assertThat(returned).as("revoke returned while a read that passed its check had not read yet").isFalse();
         assertThat(read.get(20, TimeUnit.SECONDS)).as("that read ends as if before the revocation").isEqualTo(3);
@@ -178,11 +174,7 @@ class UnnamedPipeRaceTest extends PipeTestSupport {
         });
         pause.awaitReached();
 
-        Thread revoker = new Thread(writeGrant::revoke, "write-revoker");
-        revoker.start();
-        boolean returned = StepPause.awaitBlockedOrDone(revoker);
-        pause.resume();
-        revoker.join(TimeUnit.SECONDS.toMillis(20));
+        boolean returned = pause.runWhileHeld("write-revoker", writeGrant::revoke);
 
         assertThat(returned).as("revoke returned while a write that passed its check had not written yet").isFalse();
         assertThat(write.get(20, TimeUnit.SECONDS)).isEqualTo(4);

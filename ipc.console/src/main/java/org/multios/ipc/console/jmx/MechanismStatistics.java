@@ -4,15 +4,7 @@ import org.multios.ipc.Counter;
 import org.multios.ipc.ObjectType;
 
 /** The totals of one kind of object, read from the exporter's snapshot. */
-public final class MechanismStatistics implements MechanismStatisticsMBean {
-    private final ObjectType type;
-    private final IpcMBeanExporter exporter;
-
-    MechanismStatistics(ObjectType type, IpcMBeanExporter exporter) {
-        this.type = type;
-        this.exporter = exporter;
-    }
-
+public record MechanismStatistics(ObjectType type, IpcMBeanExporter exporter) implements MechanismStatisticsMBean {
     private long total(Counter counter) {
         return exporter.current().total(type, counter);
     }

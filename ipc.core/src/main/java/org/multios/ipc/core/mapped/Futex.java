@@ -3,8 +3,9 @@ package org.multios.ipc.core.mapped;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.multios.ipc.core.posix.LinuxSyscall;
+
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 
 /**
  * Blocking in the kernel on a 32-bit word of a mapped file, shared by every process that maps
@@ -32,7 +33,6 @@ public final class Futex {
     private static final int FUTEX_WAKE = 1;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
-    private static final int ETIMEDOUT = 110;
 
     private Futex() {
     }
@@ -45,37 +45,13 @@ public final class Futex {
     private static final int ENOSYS = 38;
     private static final int WAITV_ENTRY = 24;
 
-    /** The system call numbers of futex and futex_waitv on this processor, or -1 where unknown. */
+    /** The system call numbers of futex and futex_waitv on this processor (-1 where unknown). */
     private static final class Syscall {
-        static final long FUTEX = futexNumber();
+        static final long FUTEX = LinuxSyscall.number(202, 98);
         static final long FUTEX_WAITV = FUTEX < 0 ? -1 : 449;
-        static final boolean LOADED = FUTEX >= 0 && register();
+        static final boolean LOADED = FUTEX >= 0 && LinuxSyscall.isBound();
         static final ThreadLocal<Memory> TIMESPEC = ThreadLocal.withInitial(() -> new Memory(16));
         static final ThreadLocal<Memory> WAITV = ThreadLocal.withInitial(() -> new Memory((long) MAX_WORDS * WAITV_ENTRY));
-
-        static native long syscall(long number, long address, long op, long value, long timeout, long address2,
-                long value3);
-
-        private static long futexNumber() {
-            if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-                return -1;
-            }
-            return switch (System.getProperty("os.arch", "")) {
-                case "amd64", "x86_64" -> 202;
-                case "aarch64", "arm64" -> 98;
-                // 32-bit processors pass longs and timespecs differently: not supported yet
-                default -> -1;
-            };
-        }
-
-        private static boolean register() {
-            try {
-                Native.register(Syscall.class, "c");
-                return true;
-            } catch (LinkageError e) { // JNA's own library missing too (NoClassDefFoundError): degraded mode
-                return false;
-            }
-        }
     }
 
     /** Whether waits block in the kernel here (else they sleep briefly and re-check). */
@@ -103,16 +79,20 @@ public final class Futex {
         Memory timespec = Syscall.TIMESPEC.get();
         timespec.setLong(0, timeoutNanos / 1_000_000_000L);
         timespec.setLong(8, timeoutNanos % 1_000_000_000L);
-        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAIT, expected,
+        long r = LinuxSyscall.call(Syscall.FUTEX, region.address(offset), FUTEX_WAIT, expected,
                 com.sun.jna.Pointer.nativeValue(timespec), 0, 0);
         if (r == 0) {
             return WOKEN;
         }
-        return switch (Native.getLastError()) {
+        return outcome(LinuxSyscall.errno());
+    }
+
+    /** What a failed wait's {@code errno} means. */
+    private static int outcome(int errno) {
+        return switch (errno) {
             case EAGAIN -> VALUE_CHANGED;
-            case ETIMEDOUT -> TIMED_OUT;
             case EINTR -> INTERRUPTED;
-            default -> TIMED_OUT;
+            default -> TIMED_OUT; // ETIMEDOUT, or anything else: the caller re-checks
         };
     }
 
@@ -153,19 +133,14 @@ public final class Futex {
             Memory timespec = Syscall.TIMESPEC.get();
             timespec.setLong(0, deadline / 1_000_000_000L);
             timespec.setLong(8, deadline % 1_000_000_000L);
-            long r = Syscall.syscall(Syscall.FUTEX_WAITV, com.sun.jna.Pointer.nativeValue(waiters), n, 0,
+            long r = LinuxSyscall.call(Syscall.FUTEX_WAITV, com.sun.jna.Pointer.nativeValue(waiters), n, 0,
                     com.sun.jna.Pointer.nativeValue(timespec), CLOCK_MONOTONIC, 0);
             if (r >= 0) {
                 return WOKEN;
             }
-            int errno = Native.getLastError();
+            int errno = LinuxSyscall.errno();
             if (errno != ENOSYS) {
-                return switch (errno) {
-                    case EAGAIN -> VALUE_CHANGED;
-                    case ETIMEDOUT -> TIMED_OUT;
-                    case EINTR -> INTERRUPTED;
-                    default -> TIMED_OUT;
-                };
+                return outcome(errno);
             }
         }
         return await(regions[0], offsets[0], expected[0], Math.min(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(1)));
@@ -180,7 +155,7 @@ public final class Futex {
         if (!Syscall.LOADED) {
             return 0;
         }
-        long r = Syscall.syscall(Syscall.FUTEX, region.address(offset), FUTEX_WAKE, count, 0, 0, 0);
+        long r = LinuxSyscall.call(Syscall.FUTEX, region.address(offset), FUTEX_WAKE, count, 0, 0, 0);
         return r < 0 ? 0 : (int) r;
     }
 }

@@ -1,6 +1,6 @@
 package org.multios.ipc.core.mapped;
 
-import com.sun.jna.Native;
+import org.multios.ipc.core.posix.LinuxSyscall;
 
 /**
  * An asymmetric memory fence: {@link #serialize()} makes every thread of this JVM pass through a
@@ -27,34 +27,16 @@ public final class ProcessFence {
     private ProcessFence() {
     }
 
-    /** The binding, registered (for this process) at first use. */
+    /** The call's number, and whether this process registered for it (asked at first use). */
     private static final class Syscall {
-        static final long MEMBARRIER = number();
-        static final boolean READY = MEMBARRIER >= 0 && bind()
-                && syscall(MEMBARRIER, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0
-                && syscall(MEMBARRIER, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+        static final long MEMBARRIER = LinuxSyscall.number(324, 283);
+        static final boolean READY = MEMBARRIER >= 0 && LinuxSyscall.isBound()
+                && membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0
+                && membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0;
+    }
 
-        static native long syscall(long number, long command, long flags, long cpu);
-
-        private static long number() {
-            if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-                return -1;
-            }
-            return switch (System.getProperty("os.arch", "")) {
-                case "amd64", "x86_64" -> 324;
-                case "aarch64", "arm64" -> 283;
-                default -> -1;
-            };
-        }
-
-        private static boolean bind() {
-            try {
-                Native.register(Syscall.class, "c");
-                return true;
-            } catch (LinkageError e) { // JNA's own library missing too (NoClassDefFoundError): unsupported
-                return false;
-            }
-        }
+    private static long membarrier(int command) {
+        return LinuxSyscall.call(Syscall.MEMBARRIER, command, 0, 0, 0, 0, 0);
     }
 
     /** Whether {@link #serialize()} works here (asked once; the answer never changes). */
@@ -73,9 +55,9 @@ public final class ProcessFence {
         if (!Syscall.READY) {
             throw new IllegalStateException("no process-wide memory fence on this system");
         }
-        long r = Syscall.syscall(Syscall.MEMBARRIER, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+        long r = membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
         if (r != 0) {
-            throw new IllegalStateException("membarrier failed: errno " + Native.getLastError());
+            throw new IllegalStateException("membarrier failed: errno " + LinuxSyscall.errno());
         }
     }
 }

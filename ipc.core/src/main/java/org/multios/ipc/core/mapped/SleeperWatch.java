@@ -136,7 +136,7 @@ public final class SleeperWatch implements AutoCloseable {
         LockSupport.parkNanos(this, CHECK_NANOS);
         for (Sleeper s : sleepers) {
             if (s.mustWake()) {
-                Futex.wake(s.region, s.offset, Integer.MAX_VALUE);
+                Futex.wake(s.region(), s.offset(), Integer.MAX_VALUE);
             }
         }
         checks++; // only this thread writes it
@@ -170,24 +170,12 @@ public final class SleeperWatch implements AutoCloseable {
         }
         // a sleeper still registered wakes now and sleeps its slices from here on
         for (Sleeper s : sleepers) {
-            Futex.wake(s.region, s.offset, Integer.MAX_VALUE);
+            Futex.wake(s.region(), s.offset(), Integer.MAX_VALUE);
         }
     }
 
-    /** One thread asleep on one word. */
-    private static final class Sleeper {
-        final Thread thread;
-        final MappedRegion region;
-        final long offset;
-        final BooleanSupplier stop;
-
-        Sleeper(Thread thread, MappedRegion region, long offset, BooleanSupplier stop) {
-            this.thread = thread;
-            this.region = region;
-            this.offset = offset;
-            this.stop = stop;
-        }
-
+    /** One thread asleep on one word (none sleeps twice at once: no two live ones are equal). */
+    private record Sleeper(Thread thread, MappedRegion region, long offset, BooleanSupplier stop) {
         boolean mustWake() {
             if (thread.isInterrupted()) {
                 return true;

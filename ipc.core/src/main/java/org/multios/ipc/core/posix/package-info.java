@@ -2,15 +2,17 @@
  * The platform's one binding of the C library (through JNA), for the calls the JDK does not
  * offer: files opened without following links, storage reservation, page replacement
  * ({@link org.multios.ipc.core.posix.Posix}), FIFOs, poll, eventfd and inotify
- * ({@link org.multios.ipc.core.posix.FifoCalls}), and operating-system signals
- * ({@link org.multios.ipc.core.posix.OsSignalSender}). Every call returns its result or the
- * negated {@code errno}, or throws an {@link org.multios.ipc.IpcException} naming the object;
- * none crashes. The constants are those of Linux (x86-64 and ARM share them).
+ * ({@link org.multios.ipc.core.posix.FifoCalls}), operating-system signals
+ * ({@link org.multios.ipc.core.posix.OsSignalSender}), and the Linux system calls it has no
+ * wrapper for, futex and membarrier ({@link org.multios.ipc.core.posix.LinuxSyscall}, which
+ * returns the kernel's result and leaves errors to its callers). Every other call returns its
+ * result or the negated {@code errno}, or throws an {@link org.multios.ipc.IpcException} naming
+ * the object; none crashes. The constants are those of Linux (x86-64 and ARM share them).
  *
  * <p>For mechanism bundles; client bundles use the API.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.multios.ipc.core.posix;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,15 +15,7 @@ import org.multios.ipc.local.RuntimeView;
  * objects (which unlinks them) need the platform's ADMIN right; without it a bundle lists the
  * objects it made or holds a right on, and {@link #collectStale} is PERMISSION_DENIED.
  */
-final class CallerRuntime implements IpcRuntime {
-    private final RuntimeView view;
-    private final AdminGate gate;
-
-    CallerRuntime(RuntimeView view, AdminGate gate) {
-        this.view = view;
-        this.gate = gate;
-    }
-
+record CallerRuntime(RuntimeView view, AdminGate gate) implements IpcRuntime {
     @Override
     public IpcProcess currentProcess() {
         return view.currentProcess();

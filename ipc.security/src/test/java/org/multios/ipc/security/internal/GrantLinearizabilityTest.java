@@ -51,14 +51,10 @@ class GrantLinearizabilityTest {
         pause.awaitReached();
 
         AtomicInteger revoked = new AtomicInteger(-1);
-        Thread operator = new Thread(() -> {
+        boolean returned = pause.runWhileHeld("operator", () -> {
             sessions.policy(policy("deny user:alice * queue:orders"), audit);
             revoked.set(sessions.grants().revoke(PEER, ObjectType.QUEUE, "orders"));
-        }, "operator");
-        operator.start();
-        boolean returned = StepPause.awaitBlockedOrDone(operator);
-        pause.resume();
-        operator.join(TimeUnit.SECONDS.toMillis(20));
+        });
 
         assertThat(returned).as("the operator's policy change returned while an open was being decided").isFalse();
         Grant grant = open.get(20, TimeUnit.SECONDS);

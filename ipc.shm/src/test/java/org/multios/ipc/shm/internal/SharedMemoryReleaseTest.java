@@ -65,11 +65,7 @@ class SharedMemoryReleaseTest {
         FutureTask<SharedMemory> create = start("creating", () -> shm.create("late", 4096, 0600));
         pause.awaitReached();
 
-        Thread release = new Thread(() -> mechanism.release(bounded), "releasing");
-        release.start();
-        boolean returned = StepPause.awaitBlockedOrDone(release);
-        pause.resume();
-        release.join(TimeUnit.SECONDS.toMillis(20));
+        boolean returned = pause.runWhileHeld("releasing", () -> mechanism.release(bounded));
 
         assertThat(returned).as("release returned while a create was under way").isFalse();
         SharedMemory made = create.get(20, TimeUnit.SECONDS);

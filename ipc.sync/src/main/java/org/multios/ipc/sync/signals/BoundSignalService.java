@@ -15,17 +15,8 @@ import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.spi.CallerContext;
 
 /** The {@link SignalService} of one caller: acts on that caller's process. */
-final class BoundSignalService implements SignalService {
-    private final SignalMechanism mechanism;
-    private final ProcessSignals self;
-    private final CallerContext caller;
-
-    BoundSignalService(SignalMechanism mechanism, ProcessSignals self, CallerContext caller) {
-        this.mechanism = mechanism;
-        this.self = self;
-        this.caller = caller;
-    }
-
+record BoundSignalService(SignalMechanism mechanism, ProcessSignals self, CallerContext caller)
+        implements SignalService {
     @Override
     public SignalRegistration register(Signal signal, SignalHandler handler) {
         mechanism.checkOpen();

@@ -239,16 +239,14 @@ public final class BridgeServer extends EndpointHandle implements Bridge {
     /** Stops accepting, closes every peer's connection and handles, then the exporter's handle. */
     @Override
     public void close() {
-        if (!markClosed()) {
-            return;
-        }
-        server.close();
-        bound.close();
-        connections.closeAll();
-        sessions.close();
-        workers.shutdown();
-        exported.close();
-        runCloseAction();
+        closeOnce(() -> {
+            server.close();
+            bound.close();
+            connections.closeAll();
+            sessions.close();
+            workers.shutdown();
+            exported.close();
+        });
     }
 
     @Override

@@ -222,10 +222,7 @@ abstract class RemotePort extends FramedHandle implements MessagePort {
 
     @Override
     public void close() {
-        if (markClosed()) {
-            client.close();
-            runCloseAction();
-        }
+        closeOnce(client::close);
     }
 
     @Override

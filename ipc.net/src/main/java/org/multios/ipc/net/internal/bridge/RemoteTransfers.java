@@ -26,26 +26,8 @@ import org.multios.ipc.spi.GuardedHandle;
  * the bridge replied. Each SEND goes out, and each message received is handed over, through
  * the direction's {@link TransferGate}: a revoked grant refuses.
  */
-final class RemoteTransfers {
-    private final GuardedHandle handle;
-    private final BridgeClient client;
-    private final String displayName;
-    private final int maxMessageSize;
-    private final SocketCounters counters;
-    private final TransferGate sending;
-    private final TransferGate receiving;
-
-    RemoteTransfers(GuardedHandle handle, BridgeClient client, String displayName, int maxMessageSize,
-            SocketCounters counters, TransferGate sending, TransferGate receiving) {
-        this.handle = handle;
-        this.client = client;
-        this.displayName = displayName;
-        this.maxMessageSize = maxMessageSize;
-        this.counters = counters;
-        this.sending = sending;
-        this.receiving = receiving;
-    }
-
+record RemoteTransfers(GuardedHandle handle, BridgeClient client, String displayName, int maxMessageSize,
+        SocketCounters counters, TransferGate sending, TransferGate receiving) {
     /**
      * Sends what remains of {@code src} (then consumed).
      *

@@ -110,10 +110,7 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
 
     @Override
     public void close() {
-        if (markClosed()) {
-            socket.close();
-            runCloseAction();
-        }
+        closeOnce(socket::close);
     }
 
     // ---------------------------------------------------------------- sending

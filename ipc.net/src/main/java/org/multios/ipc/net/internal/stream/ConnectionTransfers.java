@@ -20,24 +20,8 @@ import org.multios.ipc.spi.GuardedHandle;
  * {@link TransferGate}: a revoked grant refuses), copies frames in and out, and fills the
  * receiver's {@link MessageInfo} with the peer's identity.
  */
-final class ConnectionTransfers {
-    private final GuardedHandle handle;
-    private final FramedSocket socket;
-    private final IpcProcess peer;
-    private final int maxFrameSize;
-    private final TransferGate sending;
-    private final TransferGate receiving;
-
-    ConnectionTransfers(GuardedHandle handle, FramedSocket socket, IpcProcess peer, int maxFrameSize,
-            TransferGate sending, TransferGate receiving) {
-        this.handle = handle;
-        this.socket = socket;
-        this.peer = peer;
-        this.maxFrameSize = maxFrameSize;
-        this.sending = sending;
-        this.receiving = receiving;
-    }
-
+record ConnectionTransfers(GuardedHandle handle, FramedSocket socket, IpcProcess peer, int maxFrameSize,
+        TransferGate sending, TransferGate receiving) {
     /** Sends {@code len} bytes of {@code b}, waiting as {@code wait} says ({@link Waits}). */
     boolean send(int type, byte[] b, int off, int len, int priority, long wait) {
         Objects.checkFromIndexSize(off, len, b == null ? -1 : b.length);

@@ -44,6 +44,18 @@ public abstract class FramedHandle extends GuardedHandle implements ClosingHandl
         action.run();
     }
 
+    /**
+     * Closes the handle once: the first call marks it closed, runs {@code release} (frees what the
+     * handle holds: its socket, its connections), then the owner's close action; later calls do
+     * nothing.
+     */
+    protected final void closeOnce(Runnable release) {
+        if (markClosed()) {
+            release.run();
+            runCloseAction();
+        }
+    }
+
     /** Runs the owner's close action: for the one {@link #markClosed()} that returned true. */
     protected final void runCloseAction() {
         Runnable action;
@@ -56,31 +68,21 @@ public abstract class FramedHandle extends GuardedHandle implements ClosingHandl
 
     /** The gate of the transfers that need {@code right}; refusals name {@code operation}. */
     protected final TransferGate gate(int right, String operation) {
-        return new Step(right, operation);
-    }
+        return new TransferGate() {
+            @Override
+            public void check() {
+                require(right, operation);
+            }
 
-    private final class Step implements TransferGate {
-        private final int right;
-        private final String operation;
+            @Override
+            public int enter() {
+                return enterStep(right, operation);
+            }
 
-        Step(int right, String operation) {
-            this.right = right;
-            this.operation = operation;
-        }
-
-        @Override
-        public void check() {
-            require(right, operation);
-        }
-
-        @Override
-        public int enter() {
-            return enterStep(right, operation);
-        }
-
-        @Override
-        public void exit(int token) {
-            exitStep(token);
-        }
+            @Override
+            public void exit(int token) {
+                exitStep(token);
+            }
+        };
     }
 }

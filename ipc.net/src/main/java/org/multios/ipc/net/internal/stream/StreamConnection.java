@@ -260,10 +260,7 @@ public final class StreamConnection extends EndpointHandle implements Connection
 
     @Override
     public void close() {
-        if (markClosed()) {
-            socket.close();
-            runCloseAction();
-        }
+        closeOnce(socket::close);
     }
 
     @Override

@@ -25,25 +25,9 @@ import org.slf4j.LoggerFactory;
  * plaintext listener's REFUSE if it sent one. A certificate that is not trusted, expired or
  * names another host is PERMISSION_DENIED; a peer without TLS is PROTOCOL_ERROR.
  */
-final class TlsStart {
+record TlsStart(FramedSocket socket, TlsLink tls, SocketState state, SocketInterest interest,
+        SocketHandshake handshake, Runnable read) {
     private static final Logger AUDIT_LOG = LoggerFactory.getLogger(FramedSocket.AUDIT);
-
-    private final FramedSocket socket;
-    private final TlsLink tls;
-    private final SocketState state;
-    private final SocketInterest interest;
-    private final SocketHandshake handshake;
-    private final Runnable read;
-
-    TlsStart(FramedSocket socket, TlsLink tls, SocketState state, SocketInterest interest,
-            SocketHandshake handshake, Runnable read) {
-        this.socket = socket;
-        this.tls = tls;
-        this.state = state;
-        this.interest = interest;
-        this.handshake = handshake;
-        this.read = read;
-    }
 
     boolean established() {
         return tls.established();
