@@ -8,6 +8,7 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.CREATOR_NAMESPACE;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.spi.Grant;
 
 /**
