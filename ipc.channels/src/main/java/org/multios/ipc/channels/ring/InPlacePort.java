@@ -17,10 +17,10 @@ import org.multios.ipc.Rights;
  *
  * <p>Rules kept from the copying operations, through the handle's {@link PortGate}: every
  * transfer (taking a slot for a claim, publishing it, taking a message) is one step of the
- * grant's step gate, so nothing is sent or received once a revocation returned (a claim open
- * then fails to commit and is aborted); a claim holds a queued message of the caller's quota
+ * handle's step guard ({@link PortRules#enter}), so nothing is sent or received once a
+ * revocation or a close returned (a claim open then fails to commit and is aborted); a claim holds a queued message of the caller's quota
  * until it is committed (then the receiver gives it back) or aborted. User code (writing a
- * claim, a handler) runs outside the steps, so it never holds up a revocation.
+ * claim, a handler) runs outside the steps, so it never holds up a revocation or a close.
  */
 public final class InPlacePort {
     private final PortGate gate;
