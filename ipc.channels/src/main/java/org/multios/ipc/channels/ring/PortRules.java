@@ -58,13 +58,8 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     private volatile IntConsumer hook;
 
     PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object) {
-        this(session, grant, outbound, inbound, object, new StepGuard());
-    }
-
-    PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object,
-            StepGuard guard) {
         super(session.caller(), session.gate(), grant);
-        this.guard = guard;
+        this.guard = new StepGuard();
         this.session = session;
         this.sessions = session.owner();
         this.outbound = outbound;
@@ -128,7 +123,7 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
         stepHook(hook);
     }
 
-    /** This handle's step guard (tests). */
+    /** This handle's step guard: {@link RingPort#close} drains it. */
     final StepGuard guard() {
         return guard;
     }
