@@ -74,7 +74,9 @@ abstract class ByteBudget extends IndexRings {
             if (region.compareAndSetLong(word, w, pendingTag | after)) {
                 step(op == OP_RESERVE ? RingSteps.BYTES_PENDING : RingSteps.GIVE_BACK_PENDING);
                 region.putInt(slot(slot) + SLOT_BUDGETED_OFFSET, op == OP_RESERVE ? 1 : 0);
-                region.putLongVolatile(word, after);
+                // a release store publishes the slot's flag before the op's end; nobody reads
+                // this word in a store-then-load handshake, so no full fence is owed
+                region.putLongRelease(word, after);
                 return true;
             }
         }

@@ -17,10 +17,10 @@ import org.multios.ipc.Rights;
  *
  * <p>Rules kept from the copying operations, through the handle's {@link PortGate}: every
  * transfer (taking a slot for a claim, publishing it, taking a message) is one step of the
- * grant's step gate, so nothing is sent or received once a revocation returned (a claim open
- * then fails to commit and is aborted); a claim holds a queued message of the caller's quota
+ * handle's step guard ({@link PortRules#enter}), so nothing is sent or received once a
+ * revocation or a close returned (a claim open then fails to commit and is aborted); a claim holds a queued message of the caller's quota
  * until it is committed (then the receiver gives it back) or aborted. User code (writing a
- * claim, a handler) runs outside the steps, so it never holds up a revocation.
+ * claim, a handler) runs outside the steps, so it never holds up a revocation or a close.
  */
 public final class InPlacePort {
     private final PortGate gate;
@@ -77,11 +77,11 @@ public final class InPlacePort {
         gate.reserveQueued();
         int slot = RingStatus.FULL;
         try {
-            gate.beginTransfer(Rights.WRITE);
+            int token = gate.beginTransfer(Rights.WRITE);
             try {
                 slot = outbound.claim(length, priority, sender, senderPid);
             } finally {
-                gate.endTransfer();
+                gate.endTransfer(token);
             }
         } finally {
             if (slot < 0) {
@@ -100,9 +100,10 @@ public final class InPlacePort {
         int slot = claim.slot();
         int length = claim.length();
         int priority = claim.priority();
+        int token;
         try {
             gate.checkSend(length, priority);
-            gate.beginTransfer(Rights.WRITE);
+            token = gate.beginTransfer(Rights.WRITE);
         } catch (RuntimeException refused) {
             abort(claim);
             throw refused;
@@ -114,7 +115,7 @@ public final class InPlacePort {
             gate.releaseQueued(); // the ring gave the slot up (or kept it published) itself
             throw corrupted;
         } finally {
-            gate.endTransfer();
+            gate.endTransfer(token);
         }
         gate.published(length);
     }
@@ -162,11 +163,11 @@ public final class InPlacePort {
         gate.reserveQueued();
         int r = RingStatus.FULL;
         try {
-            gate.beginTransfer(Rights.WRITE);
+            int token = gate.beginTransfer(Rights.WRITE);
             try {
                 r = outbound.offer(message, priority, sender, senderPid);
             } finally {
-                gate.endTransfer();
+                gate.endTransfer(token);
             }
         } finally {
             if (r < 0) {
@@ -200,8 +201,9 @@ public final class InPlacePort {
         int handled = 0;
         while (handled < max && !inbound.isEmpty()) { // nothing to take: no step
             int slot;
+            int token;
             try {
-                gate.beginTransfer(Rights.READ);
+                token = gate.beginTransfer(Rights.READ);
             } catch (IpcException refused) {
                 if (handled == 0) {
                     throw refused;
@@ -211,7 +213,7 @@ public final class InPlacePort {
             try {
                 slot = inbound.take(info);
             } finally {
-                gate.endTransfer();
+                gate.endTransfer(token);
             }
             if (slot < 0) {
                 break;

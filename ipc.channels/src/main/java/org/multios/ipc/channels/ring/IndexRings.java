@@ -167,7 +167,10 @@ abstract class IndexRings extends RingLayout {
                         if (region.getLongVolatile(e) == w) {
                             try {
                                 step(claimedStep);
-                                region.putLongVolatile(e, freeWord(h + indexLength));
+                                // a release store: the head's compare-and-set below orders it
+                                // before anything later, and whoever fills the entry next got
+                                // here through that or through the slot's own release
+                                region.putLongRelease(e, freeWord(h + indexLength));
                                 step(takenStep);
                             } catch (Throwable t) {
                                 throw abandon(slot, t);

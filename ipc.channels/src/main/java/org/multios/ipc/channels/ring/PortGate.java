@@ -5,7 +5,7 @@ import org.multios.ipc.MessageInfo;
 
 /**
  * What a handle lends to its {@link InPlacePort}: the checks its own sends and receives make,
- * its grant's step gate, its caller's quota of queued messages and its statistics, so that the
+ * its step guard, its caller's quota of queued messages and its statistics, so that the
  * in-place operations keep every rule of the copying ones.
  */
 public interface PortGate {
@@ -21,14 +21,15 @@ public interface PortGate {
     void checkReceive();
 
     /**
-     * Begins a transfer step for {@code right} in the grant's step gate.
+     * Begins a transfer step for {@code right} of the handle's step guard.
      *
+     * @return the step's token, for {@link #endTransfer}
      * @throws IpcException CLOSED or PERMISSION_DENIED, with no step left to end
      */
-    void beginTransfer(int right);
+    int beginTransfer(int right);
 
-    /** Ends the step begun. */
-    void endTransfer();
+    /** Ends the step begun, with its token. */
+    void endTransfer(int token);
 
     /** Reserves one queued message against the caller's quota. @throws IpcException LIMIT_EXCEEDED */
     void reserveQueued();

@@ -175,15 +175,15 @@ public abstract class RingPort extends PortRules implements MessagePort {
         }
     }
 
-    /** One attempt, inside the grant's step gate: a revocation that returned lets none through. */
+    /** One attempt, inside a step ({@link #enter}): a revocation or close that returned lets none through. */
     private boolean offer(byte[] b, int off, int len, ByteBuffer src, int priority) {
         int r;
-        beginStep(Rights.WRITE, "send to");
+        int token = enter(Rights.WRITE, "send to");
         try {
             r = src == null ? outbound.offer(b, off, len, priority, sender, senderPid)
                     : outbound.offer(src, priority, sender, senderPid);
         } finally {
-            endStep();
+            exit(token);
         }
         if (r < 0) {
             return false;
@@ -312,7 +312,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
     }
 
     /**
-     * One attempt, inside the grant's step gate: the length received, EMPTY, or
+     * One attempt, inside a step ({@link #enter}): the length received, EMPTY, or
      * MESSAGE_TOO_LARGE thrown.
      */
     private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
@@ -320,11 +320,11 @@ public abstract class RingPort extends PortRules implements MessagePort {
             return RingStatus.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
         }
         int r;
-        beginStep(Rights.READ, "receive from");
+        int token = enter(Rights.READ, "receive from");
         try {
             r = dst == null ? inbound.poll(buf, off, len, out) : inbound.poll(dst, out);
         } finally {
-            endStep();
+            exit(token);
         }
         if (r >= 0) {
             received(out);
@@ -397,10 +397,15 @@ public abstract class RingPort extends PortRules implements MessagePort {
         object.setPermissions(permissions);
     }
 
-    /** Closes the handle: it leaves its session, then {@link #closed()} ends what the object holds. */
+    /**
+     * Closes the handle: once marked closed it waits for its steps under way
+     * ({@link org.multios.ipc.core.step.StepGuard#drain}: none transfers anything after close
+     * returns), leaves its session, then {@link #closed()} ends what the object holds.
+     */
     @Override
     public final void close() {
         if (markClosed()) {
+            guard().drain();
             session.forget(this);
             try {
                 closed();

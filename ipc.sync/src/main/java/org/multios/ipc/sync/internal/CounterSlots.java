@@ -9,6 +9,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.MappedWords;
 import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.spi.Grant;
 
 /**

@@ -20,6 +20,7 @@ import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.mapped.SleeperWatch;
+import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.LockResult;
 import org.multios.ipc.sync.Mutex;

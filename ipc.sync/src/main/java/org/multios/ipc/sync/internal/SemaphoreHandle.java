@@ -10,6 +10,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Semaphore;
 

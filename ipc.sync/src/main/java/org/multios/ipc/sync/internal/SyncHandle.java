@@ -23,6 +23,7 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
+import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 

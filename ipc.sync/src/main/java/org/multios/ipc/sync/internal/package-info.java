@@ -4,7 +4,7 @@
  *
  * <h2>Uncontended paths</h2>
  * A semaphore's {@code tryAcquire} or {@code release} and a mutex's {@code lock} are one step of
- * the handle's {@link org.multios.ipc.sync.internal.StepGuard} around one compare-and-set of the
+ * the handle's {@link org.multios.ipc.core.step.StepGuard} around one compare-and-set of the
  * shared word: the step is a release store to a slot of the calling thread, volatile reads of
  * the handle's closing and of its grant, and a release store at the end, with no atomic
  * operation, because a revocation pays for the fence instead (it makes every thread of the

@@ -21,6 +21,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
 import org.multios.ipc.core.mapped.ProcessFence;
+import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
 import org.multios.ipc.spi.StepPause;

@@ -1,4 +1,4 @@
-package org.multios.ipc.sync.internal;
+package org.multios.ipc.core.step;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -29,8 +29,8 @@ import org.multios.ipc.spi.Grant;
  * that closes or revokes from inside a step): it marks the slot instead ({@link #drainedInside}),
  * and that step refuses to go on.
  *
- * <p>A thread's slot number is also its step token: the handle's counter cells of that number
- * ({@link CounterSlots}) are the thread's alone, counted with plain stores. Threads beyond the
+ * <p>A thread's slot number is also its step token: a handle may keep per-slot cells of that
+ * number (ipc.sync's counter slots) that are the thread's alone, counted with plain stores. Threads beyond the
  * slots, and every thread where the fence is missing ({@link ProcessFence#isSupported()} false,
  * or {@value #ATOMIC_STEPS_PROPERTY} set), step through the grant's own gate instead
  * ({@link Grant#enterStep}), which pays a compare-and-set per step, and count themselves here in
@@ -49,13 +49,13 @@ import org.multios.ipc.spi.Grant;
  * reclaimed with its depth reset, so that a step that left it raised (an error between the
  * depth's store and the step's {@code try}) blocks no revocation.
  */
-final class StepGuard {
+public final class StepGuard {
     /** System property (diagnosis and tests): {@code true} makes new handles use the grant's atomic gate. */
-    static final String ATOMIC_STEPS_PROPERTY = "org.multios.ipc.sync.atomicSteps";
+    public static final String ATOMIC_STEPS_PROPERTY = "org.multios.ipc.atomicSteps";
     /** Slots per handle: as many as the counter cells per counter slot. */
-    static final int SLOTS = Grant.STEP_SLOTS;
+    public static final int SLOTS = Grant.STEP_SLOTS;
     /** What {@link #slotOf} answers when every slot is held by a live thread. */
-    static final int NONE = -1;
+    public static final int NONE = -1;
 
     private static final boolean FENCE = !Boolean.getBoolean(ATOMIC_STEPS_PROPERTY) && ProcessFence.isSupported();
     /** Longs per depth: two cache lines, so that no two slots share one (adjacent-line prefetch included). */
@@ -77,24 +77,24 @@ final class StepGuard {
     private final long[] depths = new long[(SLOTS + 2) * STRIDE];
 
     /** A guard that uses the fence where this system has it. */
-    StepGuard() {
+    public StepGuard() {
         this(FENCE);
     }
 
     /** @param fenced false: every step goes through the grant's gate (tests of that path) */
-    StepGuard(boolean fenced) {
+    public StepGuard(boolean fenced) {
         this.fenced = fenced && ProcessFence.isSupported();
         this.fence = ProcessFence::serialize;
     }
 
     /** A guard that steps through the slots and calls {@code fence} at drains (tests: a fence that fails). */
-    StepGuard(Runnable fence) {
+    public StepGuard(Runnable fence) {
         this.fenced = true;
         this.fence = fence;
     }
 
     /** Whether steps use the slots (else the grant's gate). */
-    boolean fenced() {
+    public boolean fenced() {
         return fenced;
     }
 
@@ -103,7 +103,7 @@ final class StepGuard {
      *
      * @return the slot, or {@link #NONE} (the thread steps through the grant's gate)
      */
-    int slotOf(Thread thread) {
+    public int slotOf(Thread thread) {
         int home = (int) ((thread.getId() * 0x9E3779B97F4A7C15L) >>> 61); // top 3 bits: SLOTS = 8
         // a plain read suffices: only this thread ever writes itself into a slot, and nobody takes
         // a slot from a thread that still lives
@@ -150,24 +150,24 @@ final class StepGuard {
     }
 
     /** Marks a step of the slot's thread under way: before it checks its grant. */
-    void begin(int slot) {
+    public void begin(int slot) {
         int at = at(slot);
         DEPTH.setRelease(depths, at, (long) DEPTH.get(depths, at) + 1);
     }
 
     /** Marks the step ended: after its transfer (the release store publishes it). */
-    void end(int slot) {
+    public void end(int slot) {
         int at = at(slot);
         DEPTH.setRelease(depths, at, (long) DEPTH.get(depths, at) - 1);
     }
 
     /** Marks a step outside the slots under way, before it checks that the handle is open (an atomic add). */
-    void enterShared() {
+    public void enterShared() {
         DEPTH.getAndAdd(depths, at(SLOTS), 1L);
     }
 
     /** Marks a step of {@link #enterShared} ended. */
-    void exitShared() {
+    public void exitShared() {
         DEPTH.getAndAdd(depths, at(SLOTS), -1L);
     }
 
@@ -179,7 +179,7 @@ final class StepGuard {
      * A step of the calling thread's own slot (the drain runs inside it) is not waited for but
      * marked ({@link #drainedInside}).
      */
-    void drain() {
+    public void drain() {
         boolean interrupted = false;
         if (fenced) {
             serialize();
@@ -240,7 +240,7 @@ final class StepGuard {
      * Whether a drain ran on the slot's own thread inside its step (the handle closed or its grant
      * revoked from a hook of the step); clears the mark. Asked by the slot's thread after a hook.
      */
-    boolean drainedInside(int slot) {
+    public boolean drainedInside(int slot) {
         int at = at(slot) + 1;
         if ((long) DEPTH.get(depths, at) == 0) {
             return false;
@@ -250,7 +250,7 @@ final class StepGuard {
     }
 
     /** Whether a step of the slot is under way (tests). */
-    boolean stepping(int slot) {
+    public boolean stepping(int slot) {
         return (long) DEPTH.getVolatile(depths, at(slot)) != 0;
     }
 

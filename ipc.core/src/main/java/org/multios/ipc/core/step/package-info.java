@@ -1,0 +1,16 @@
+/**
+ * The guard of a handle's transfer steps against revocation and closing, shared by the mechanism
+ * bundles ({@link org.multios.ipc.core.step.StepGuard}): a step costs ordered stores and volatile
+ * reads of the stepping thread's own slot, no atomic operation; revoking and closing pay a
+ * process-wide fence ({@link org.multios.ipc.core.mapped.ProcessFence}) and wait for the steps
+ * under way. Where the fence is missing, steps go through the grant's own gate
+ * ({@link org.multios.ipc.spi.Grant#enterStep}).
+ *
+ * <p>For mechanism bundles (ipc.sync, ipc.channels); client bundles use the API.
+ */
+@Export
+@Version("1.0.0")
+package org.multios.ipc.core.step;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
