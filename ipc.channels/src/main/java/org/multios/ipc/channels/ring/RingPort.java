@@ -400,7 +400,8 @@ public abstract class RingPort extends PortRules implements MessagePort {
     /**
      * Closes the handle: once marked closed it waits for its steps under way
      * ({@link org.multios.ipc.core.step.StepGuard#drain}: none transfers anything after close
-     * returns), leaves its session, then {@link #closed()} ends what the object holds.
+     * returns), leaves its session, then {@link #closed()} ends what the object holds. A close
+     * racing another waits for the steps too, as a second revocation does.
      */
     @Override
     public final void close() {
@@ -412,6 +413,8 @@ public abstract class RingPort extends PortRules implements MessagePort {
             } catch (Error e) {
                 fault(e); // its file was truncated under the mapping: closed all the same
             }
+        } else {
+            guard().drain(); // a second close returns only once the steps under way ended too
         }
     }
 

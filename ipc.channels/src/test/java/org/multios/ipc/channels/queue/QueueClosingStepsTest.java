@@ -80,6 +80,37 @@ class QueueClosingStepsTest extends IpcRootSupport {
     }
 
     @Test
+    void aSecondCloseRacingTheFirstAlsoReturnsOnlyAfterTheStepUnderWay() throws Exception {
+        MessageQueue owner = queues(peer).create("c2", QueueOptions.of(64, 4).withMode(0666));
+        QueueHandle closing = (QueueHandle) queues(victim).open("c2");
+        StepPause pause = new StepPause().arm(GuardedHandle.STEP_GRANTED);
+        closing.hook(pause);
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
+        start("q-close-send", sent, () -> closing.trySend(new byte[3], 0, 3, 1));
+        pause.awaitReached();
+
+        CompletableFuture<Integer> firstClosed = new CompletableFuture<>();
+        Thread first = start("q-closer-1", firstClosed, () -> {
+            closing.close();
+            return owner.attributes().currentMessages();
+        });
+        assertThat(StepPause.awaitBlockedOrDone(first)).as("the first close waits for the step").isFalse();
+        CompletableFuture<Integer> secondClosed = new CompletableFuture<>();
+        Thread second = start("q-closer-2", secondClosed, () -> {
+            closing.close(); // loses the mark to the first close
+            return owner.attributes().currentMessages();
+        });
+        boolean secondReturnedWhileHeld = StepPause.awaitBlockedOrDone(second);
+        pause.resume();
+
+        assertThat(sent.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(firstClosed.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(secondClosed.get(20, TimeUnit.SECONDS))
+                .as("the message of the step under way was queued when the second close returned").isEqualTo(1);
+        assertThat(secondReturnedWhileHeld).as("the second close waited for the step").isFalse();
+    }
+
+    @Test
     void aTryReceiveInPlaceThatPassedItsCheckHasTakenItsMessageBeforeCloseReturns() throws Exception {
         MessageQueue owner = queues(peer).create("cr", QueueOptions.of(64, 4).withMode(0666));
         owner.send(new byte[9], 0, 9, 1);

@@ -228,7 +228,7 @@ public final class StepGuard {
         boolean interrupted = false;
         long pauseNanos = 1_000;
         int at = at(slot);
-        while ((long) DEPTH.getAcquire(depths, at) != 0 && (slot == SLOTS || !ended(OWNER.getVolatile(owners, slot)))) {
+        while ((long) DEPTH.getVolatile(depths, at) != 0 && (slot == SLOTS || !ended(OWNER.getVolatile(owners, slot)))) {
             LockSupport.parkNanos(this, pauseNanos);
             pauseNanos = Math.min(pauseNanos * 2, 1_000_000);
             interrupted |= Thread.interrupted();

@@ -419,6 +419,8 @@ abstract class SyncHandle extends GuardedHandle {
                 }
                 session.forget(this);
             }
+        } else {
+            guard.drain(); // a second close returns only once the steps under way ended too
         }
     }
 }
