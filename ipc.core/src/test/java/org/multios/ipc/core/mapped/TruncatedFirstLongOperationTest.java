@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -47,10 +48,15 @@ class TruncatedFirstLongOperationTest {
     void theFirstLongOperationOnATruncatedFileIsCorrupted(String view, String operation) throws Exception {
         Path log = dir.resolve("child.log");
         Files.createDirectories(dir.resolve("objects"));
-        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:-BackgroundCompilation", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-                dir.resolve("objects").toString(), view, operation))
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:-BackgroundCompilation", "-XX:+UseSerialGC"));
+        String raw = System.getProperty(MappedWords.RAW_PROPERTY);
+        if (raw != null) {
+            command.add("-D" + MappedWords.RAW_PROPERTY + "=" + raw);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                dir.resolve("objects").toString(), view, operation));
+        Process child = new ProcessBuilder(command)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             assertThat(child.waitFor(140, TimeUnit.SECONDS)).as("the child ended").isTrue();
@@ -86,7 +92,7 @@ class TruncatedFirstLongOperationTest {
                     sum += healthy.getAndAddInt(LAST_PAGE_WORD, 0);
                 }
             }
-            System.out.println("warmed up: " + sum);
+            System.out.println("warmed up: " + sum + ", raw: " + MappedWords.isRaw());
             try (FileChannel ch = FileChannel.open(victim.path(), StandardOpenOption.WRITE)) {
                 ch.truncate(PAGE);
             }
