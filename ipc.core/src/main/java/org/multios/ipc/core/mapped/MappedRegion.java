@@ -321,19 +321,58 @@ public final class MappedRegion {
         INT.setRelease(chunk(offset), index(offset), value);
     }
 
+    // Each read-modify-write (here and for longs below) first reads its word (volatile: compiled
+    // code keeps the read), then throws and catches an exception, then runs the atomic operation,
+    // in one method per operation. On Java 17 an interpreted compare-and-set or get-and-add runs
+    // in the VM without the guard that turns a fault into an InternalError: a word in a page
+    // truncated away would abort the whole JVM (SIGBUS, hs_err). The read is guarded; its fault is
+    // left pending, and the interpreter's exception handling (a call into the VM that delivers
+    // pending faults) throws it before the operation runs. Probe and operation must stay in one
+    // frame (a probe in a helper, once compiled, would turn the throw into a jump while its caller
+    // is still interpreted), with no branch between them: compiled, a branch never taken yet is a
+    // trap that resumes in the interpreter past the probe, straight into the unguarded operation
+    // (one body with a switch on the operation aborted the JVM at the first long operation once
+    // C2 had compiled it for int ones). Compiled code intrinsifies every access (a fault there is
+    // an InternalError, not an abort) and turns the throw into a jump. Known limit: interpreted, a
+    // truncation landing between probe and operation still aborts the JVM.
+
     /** Compare and set. */
     public boolean compareAndSetInt(long offset, int expected, int value) {
-        return readModifyWrite(INT_COMPARE_AND_SET, offset, expected, value) != 0;
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            int probe = (int) INT.getVolatile(c, i); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return INT.compareAndSet(c, i, expected, value);
     }
 
     /** Atomic add, returning the previous value. */
     public int getAndAddInt(long offset, int delta) {
-        return (int) readModifyWrite(INT_GET_AND_ADD, offset, delta, 0);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            int probe = (int) INT.getVolatile(c, i); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (int) INT.getAndAdd(c, i, delta);
     }
 
     /** Atomic exchange, returning the previous value. */
     public int getAndSetInt(long offset, int value) {
-        return (int) readModifyWrite(INT_GET_AND_SET, offset, value, 0);
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            int probe = (int) INT.getVolatile(c, i); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (int) INT.getAndSet(c, i, value);
     }
 
     // ------------------------------------------------------------------ atomic long (8-byte aligned)
@@ -360,62 +399,41 @@ public final class MappedRegion {
 
     /** Compare and set. */
     public boolean compareAndSetLong(long offset, long expected, long value) {
-        return readModifyWrite(LONG_COMPARE_AND_SET, offset, expected, value) != 0;
-    }
-
-    /** Atomic add, returning the previous value. */
-    public long getAndAddLong(long offset, long delta) {
-        return readModifyWrite(LONG_GET_AND_ADD, offset, delta, 0);
-    }
-
-    /** Atomic exchange, returning the previous value. */
-    public long getAndSetLong(long offset, long value) {
-        return readModifyWrite(LONG_GET_AND_SET, offset, value, 0);
-    }
-
-    // ------------------------------------------------------------------ read-modify-write
-
-    private static final int INT_COMPARE_AND_SET = 0;
-    private static final int INT_GET_AND_ADD = 1;
-    private static final int INT_GET_AND_SET = 2;
-    private static final int LONG_COMPARE_AND_SET = 3;
-    private static final int LONG_GET_AND_ADD = 4;
-    private static final int LONG_GET_AND_SET = 5;
-
-    /**
-     * The one body of every read-modify-write: {@code operation} on the word at {@code offset}
-     * with {@code operand} (the expected value, the delta or the new value) and {@code value} (the
-     * new value of a compare-and-set); a compare-and-set answers 1 if it set, 0 if not.
-     *
-     * <p>It first reads the word's first byte plainly (the word lies in one page), then throws and
-     * catches an exception. On Java 17 an interpreted compare-and-set or get-and-add runs in the VM
-     * without the guard that turns a fault into an InternalError: a word in a page truncated away
-     * would abort the whole JVM (SIGBUS, hs_err). The plain read is guarded; its fault is left
-     * pending, and the interpreter's exception handling (a call into the VM that delivers pending
-     * faults) throws it before the read-modify-write runs. Probe and read-modify-write must stay in
-     * one frame: a probe in a helper, once compiled, would turn the throw into a jump while its
-     * caller is still interpreted. Compiled code intrinsifies every access (a fault there is an
-     * InternalError, not an abort), drops the unused read, turns the throw into a jump and, with
-     * the callers' constant {@code operation}, keeps only the one operation.
-     */
-    private long readModifyWrite(int operation, long offset, long operand, long value) {
         ByteBuffer c = chunk(offset);
         int i = index(offset);
         try {
-            c.get(i); // the probe
+            long probe = (long) LONG.getVolatile(c, i); // the probe
             throw PROBED;
         } catch (Probed passed) {
             // a fault of the probe was thrown instead
         }
-        return switch (operation) {
-            case INT_COMPARE_AND_SET -> INT.compareAndSet(c, i, (int) operand, (int) value) ? 1 : 0;
-            case INT_GET_AND_ADD -> (int) INT.getAndAdd(c, i, (int) operand);
-            case INT_GET_AND_SET -> (int) INT.getAndSet(c, i, (int) operand);
-            case LONG_COMPARE_AND_SET -> LONG.compareAndSet(c, i, operand, value) ? 1 : 0;
-            case LONG_GET_AND_ADD -> (long) LONG.getAndAdd(c, i, operand);
-            case LONG_GET_AND_SET -> (long) LONG.getAndSet(c, i, operand);
-            default -> throw new IllegalArgumentException("operation " + operation);
-        };
+        return LONG.compareAndSet(c, i, expected, value);
+    }
+
+    /** Atomic add, returning the previous value. */
+    public long getAndAddLong(long offset, long delta) {
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            long probe = (long) LONG.getVolatile(c, i); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (long) LONG.getAndAdd(c, i, delta);
+    }
+
+    /** Atomic exchange, returning the previous value. */
+    public long getAndSetLong(long offset, long value) {
+        ByteBuffer c = chunk(offset);
+        int i = index(offset);
+        try {
+            long probe = (long) LONG.getVolatile(c, i); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        return (long) LONG.getAndSet(c, i, value);
     }
 
     // ------------------------------------------------------------------ bulk

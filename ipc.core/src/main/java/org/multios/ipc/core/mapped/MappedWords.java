@@ -24,12 +24,21 @@ import java.nio.ReadOnlyBufferException;
  * {@link MappedRegion#detach()} replaces pages at the same addresses.</li>
  * <li>Truncation: a fault of these accesses is HotSpot's InternalError, as through the buffers
  * (which use the same operations underneath), for {@link MappedFault} to diagnose; a
- * read-modify-write first reads a byte of its word in the same frame, for the reason given at
- * {@link MappedRegion} (an interpreted atomic operation runs in the VM without the fault guard).</li>
+ * read-modify-write first reads a byte of its word (volatile, so that compiled code keeps it) in
+ * the same frame, for the reason given at {@link MappedRegion} (an interpreted atomic operation
+ * runs in the VM without the fault guard). Each operation has its own method with no branch
+ * between probe and operation: compiled, such a branch not yet taken is a trap that resumes in
+ * the interpreter past the probe, straight into the unguarded operation.</li>
  * </ul>
- * Where {@code sun.misc} cannot be loaded (a framework that does not export it), from Java 24 on
- * (its memory access warns there and is to fail later: JEP 471) unless {@value #RAW_PROPERTY} is
- * {@code true}, and wherever that property is {@code false}, every access goes through the region.
+ * Known limit: while a read-modify-write is interpreted, a truncation that lands between its
+ * probe and the VM's atomic operation (a short window: the throw and catch, the call) still
+ * aborts the JVM (SIGBUS); compiled, nothing does.
+ *
+ * <p>Where {@code sun.misc} cannot be loaded (a framework that does not export it), where its
+ * memory access is denied ({@code --sun-misc-unsafe-memory-access=deny}: one trial access at
+ * class initialization), from Java 24 on (its memory access warns there and is to fail later:
+ * JEP 471) unless {@value #RAW_PROPERTY} is {@code true}, and wherever that property is
+ * {@code false}, every access goes through the region.
  */
 public final class MappedWords {
     /** System property: {@code false} sends every access through the region's buffers (diagnosis, comparison). */
@@ -63,9 +72,27 @@ public final class MappedWords {
         try {
             Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             f.setAccessible(true);
-            return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError unavailable) {
+            sun.misc.Unsafe u = (sun.misc.Unsafe) f.get(null);
+            trial(u);
+            return u;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable unavailable) {
+            // not loadable, or its memory access denied (--sun-misc-unsafe-memory-access=deny):
+            // UnsupportedOperationException at every access
             return null;
+        }
+    }
+
+    /** One access of each kind used, on memory of its own: throws where they are not allowed. */
+    private static void trial(sun.misc.Unsafe u) {
+        long a = u.allocateMemory(Long.BYTES);
+        try {
+            u.putLongVolatile(null, a, 0);
+            u.getByteVolatile(null, a);
+            u.compareAndSwapLong(null, a, 0, 1);
+        } finally {
+            u.freeMemory(a);
         }
     }
 
@@ -195,62 +222,77 @@ public final class MappedWords {
     }
 
     // ------------------------------------------------------------------ read-modify-write
+    // One method per operation, each: the checked address, the probe, the operation; no branch
+    // between probe and operation (see the class comment). Compiled, a branch there is a trap
+    // where a case never seen yet resumes in the interpreter past the probe: a switch on the
+    // operation aborted the JVM at the first long operation after C2 compiled the int ones.
 
     /** Compare and set (4-byte aligned). */
     public boolean compareAndSetInt(long offset, int expected, int value) {
-        at(offset, Integer.BYTES, writeLength);
-        return RAW ? readModifyWrite(INT_COMPARE_AND_SET, offset, expected, value) != 0
-                : region.compareAndSetInt(offset, expected, value);
-    }
-
-    /** Atomic add, returning the previous value. */
-    public int getAndAddInt(long offset, int delta) {
-        at(offset, Integer.BYTES, writeLength);
-        return RAW ? (int) readModifyWrite(INT_GET_AND_ADD, offset, delta, 0) : region.getAndAddInt(offset, delta);
-    }
-
-    /** Compare and set (8-byte aligned). */
-    public boolean compareAndSetLong(long offset, long expected, long value) {
-        at(offset, Long.BYTES, writeLength);
-        return RAW ? readModifyWrite(LONG_COMPARE_AND_SET, offset, expected, value) != 0
-                : region.compareAndSetLong(offset, expected, value);
-    }
-
-    /** Atomic add, returning the previous value. */
-    public long getAndAddLong(long offset, long delta) {
-        at(offset, Long.BYTES, writeLength);
-        return RAW ? readModifyWrite(LONG_GET_AND_ADD, offset, delta, 0) : region.getAndAddLong(offset, delta);
-    }
-
-    private static final int INT_COMPARE_AND_SET = 0;
-    private static final int INT_GET_AND_ADD = 1;
-    private static final int LONG_COMPARE_AND_SET = 2;
-    private static final int LONG_GET_AND_ADD = 3;
-
-    /**
-     * The one body of every read-modify-write, as {@link MappedRegion}'s, on a checked offset: a probe
-     * (a plain read of the word's first byte, then a throw caught here, which in the interpreter
-     * delivers the probe's fault before the atomic operation runs), then {@code operation}.
-     * Compiled, the probe's read and throw fold away and the constant {@code operation} leaves one
-     * instruction.
-     */
-    private long readModifyWrite(int operation, long offset, long operand, long value) {
-        long a = address + offset; // checked by the caller
+        long a = at(offset, Integer.BYTES, writeLength);
+        if (!RAW) {
+            return region.compareAndSetInt(offset, expected, value);
+        }
         try {
-            UNSAFE.getByte(a); // the probe
+            UNSAFE.getByteVolatile(null, a); // the probe
             throw PROBED;
         } catch (Probed passed) {
             // a fault of the probe was thrown instead
         }
-        long r = switch (operation) {
-            case INT_COMPARE_AND_SET -> UNSAFE.compareAndSwapInt(null, a, (int) operand, (int) value) ? 1 : 0;
-            case INT_GET_AND_ADD -> UNSAFE.getAndAddInt(null, a, (int) operand);
-            case LONG_COMPARE_AND_SET -> UNSAFE.compareAndSwapLong(null, a, operand, value) ? 1 : 0;
-            case LONG_GET_AND_ADD -> UNSAFE.getAndAddLong(null, a, operand);
-            default -> throw new IllegalArgumentException("operation " + operation);
-        };
+        boolean set = UNSAFE.compareAndSwapInt(null, a, expected, value);
         Reference.reachabilityFence(this);
-        return r;
+        return set;
+    }
+
+    /** Atomic add, returning the previous value. */
+    public int getAndAddInt(long offset, int delta) {
+        long a = at(offset, Integer.BYTES, writeLength);
+        if (!RAW) {
+            return region.getAndAddInt(offset, delta);
+        }
+        try {
+            UNSAFE.getByteVolatile(null, a); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        int previous = UNSAFE.getAndAddInt(null, a, delta);
+        Reference.reachabilityFence(this);
+        return previous;
+    }
+
+    /** Compare and set (8-byte aligned). */
+    public boolean compareAndSetLong(long offset, long expected, long value) {
+        long a = at(offset, Long.BYTES, writeLength);
+        if (!RAW) {
+            return region.compareAndSetLong(offset, expected, value);
+        }
+        try {
+            UNSAFE.getByteVolatile(null, a); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        boolean set = UNSAFE.compareAndSwapLong(null, a, expected, value);
+        Reference.reachabilityFence(this);
+        return set;
+    }
+
+    /** Atomic add, returning the previous value. */
+    public long getAndAddLong(long offset, long delta) {
+        long a = at(offset, Long.BYTES, writeLength);
+        if (!RAW) {
+            return region.getAndAddLong(offset, delta);
+        }
+        try {
+            UNSAFE.getByteVolatile(null, a); // the probe
+            throw PROBED;
+        } catch (Probed passed) {
+            // a fault of the probe was thrown instead
+        }
+        long previous = UNSAFE.getAndAddLong(null, a, delta);
+        Reference.reachabilityFence(this);
+        return previous;
     }
 
     /** Thrown and caught by the read-modify-writes' probes: no stack trace, no suppression, immutable. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -55,6 +56,23 @@ class MappedWordsTest {
     void usesNativeAddressesHere() {
         assumeThat(Runtime.version().feature()).as("Java 24 on: the buffers, unless told").isLessThan(24);
         assertThat(MappedWords.isRaw()).as("sun.misc.Unsafe links on the test's JVM").isTrue();
+    }
+
+    /**
+     * Run by hand on Java 23 or later with {@code --sun-misc-unsafe-memory-access=deny} and
+     * {@code -Dorg.multios.ipc.mapped.rawAccess=true}: every {@code sun.misc.Unsafe} memory
+     * access throws UnsupportedOperationException there, so the view must use the buffers
+     * (before, every access threw).
+     */
+    @Test
+    void deniedUnsafeMemoryAccessFallsBackToTheBuffers() {
+        assumeThat(ManagementFactory.getRuntimeMXBean().getInputArguments())
+                .as("run with --sun-misc-unsafe-memory-access=deny").contains("--sun-misc-unsafe-memory-access=deny");
+        assertThat(MappedWords.isRaw()).isFalse();
+        MappedWords words = MappedRegion.buffer(LENGTH).words();
+        assertThat(words.compareAndSetLong(64, 0, 5)).isTrue();
+        assertThat(words.getAndAddInt(128, 2)).isZero();
+        assertThat(words.getLongVolatile(64)).isEqualTo(5);
     }
 
     @Test
