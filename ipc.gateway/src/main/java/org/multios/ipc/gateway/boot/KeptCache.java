@@ -198,10 +198,6 @@ public final class KeptCache {
         if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
             return "its group or others may write to it (" + PosixFilePermissions.toString(permissions) + ")";
         }
-        String notPrivate = CacheFiles.makePrivate(cache);
-        if (notPrivate != null) {
-            return notPrivate;
-        }
         if (!Files.isRegularFile(cache.resolve(KEY), LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> files = Files.list(cache)) {
                 if (files.anyMatch(f -> !f.getFileName().toString().equals(LOCK))) {
@@ -209,7 +205,7 @@ public final class KeptCache {
                 }
             }
         }
-        return null;
+        return CacheFiles.makePrivate(cache);
     }
 
     /** The user running the JVM: the owner of a file it makes. */

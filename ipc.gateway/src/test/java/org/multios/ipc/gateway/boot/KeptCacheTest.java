@@ -57,7 +57,9 @@ class KeptCacheTest {
     void aDirectoryWithoutOurKeyIsLeftAlone() throws IOException {
         Path cache = Files.createDirectory(dir.resolve(KeptCache.FOLDER), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path data = Files.writeString(Files.createDirectory(cache.resolve("bundle1")).resolve("bundle.info"), "theirs");
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxr-xr-x"));
         String refusal = KeptCache.refusal(cache);
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)), "not even its mode changed");
         assertNotNull(refusal);
         assertTrue(refusal.contains(KeptCache.KEY), refusal);
         assertEquals("theirs", Files.readString(data));
