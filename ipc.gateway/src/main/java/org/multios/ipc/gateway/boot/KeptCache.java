@@ -1,6 +1,7 @@
 package org.multios.ipc.gateway.boot;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -56,19 +57,27 @@ import java.util.stream.Stream;
  * when the working directory is not writable.
  * <p>
  * The cache is made with mode 0700, so the bundles' data areas and Configuration Admin's store in
- * it are private to the user too. A cache is used only when, read without following links, it is
- * a directory (not a symbolic link) owned by the user running the jar, not writable by its group
- * or others, and either empty or holding {@value #KEY}; otherwise the jar starts with a fresh
- * cache, names the directory and the reason in one warning line, and leaves the directory as it
- * is. Emptying the cache deletes symbolic links in it as links, never what they point to.
+ * it are private to the user too. A cache is used only when its folder (the working directory) is
+ * not writable by its group or others, or has the sticky bit, and, read without following links,
+ * it is a directory (not a symbolic link) owned by the user running the jar, not writable by its
+ * group or others, and either empty or holding {@value #KEY}; otherwise the jar starts with a
+ * fresh cache, names the directory and the reason in one warning line, and leaves the directory
+ * as it is. A cache its group or others may only read or search (older versions made it with the
+ * umask's mode) is made 0700, and every file in it loses its group and other permissions before
+ * the key is compared; one holding a symbolic link or another user's file is emptied. Every file
+ * the jar writes into the cache is made 0600 (its folders 0700), without following a link on
+ * the way; the launcher activator is loaded from it before bnd's launcher starts, and if it
+ * cannot be, or the cache directory was replaced meanwhile, the jar starts with a fresh cache.
+ * Emptying the cache deletes symbolic links in it as links, never what they point to.
  * <p>
  * The key names the jar only while the cache is known whole: every start first leaves the key
  * empty (the gateway's mark, matching no jar) and writes the jar's key to {@value #NEXT_KEY};
  * bnd's launcher, once it has installed every bundle and started the framework, runs
  * {@code CacheKeyActivator} (launcher property {@code launch.activators}), which moves that file
- * over the key ({@link #complete}). A start
- * ended before that point, killed while Felix copies a bundle included, leaves a key that matches
- * no jar, and the next start empties the cache.
+ * over the key ({@link #complete}) once the bundles' files and that file are flushed to the disk.
+ * A start ended before that point, killed while Felix copies a bundle included, leaves a key that
+ * matches no jar, and the next start empties the cache. A bundle updated at the console is not
+ * covered: a gateway killed while Felix copies the new revision keeps the cache as it is.
  */
 public final class KeptCache {
     /** The cache's folder, in the working directory (not Felix's default, so never another's cache). */
@@ -93,6 +102,8 @@ public final class KeptCache {
      * class loader, which sees the framework's API, defines it.
      */
     static final String ACTIVATOR_FOLDER = "launcher-activator/";
+    /** Set in the properties {@link #fill} returns when the last run's cache was kept. */
+    static final String KEPT = "ipc.gateway.cache.kept";
     private static final String ACTIVATOR = "org.multios.ipc.gateway.launched.CacheKeyActivator";
 
     private KeptCache() {
@@ -109,6 +120,7 @@ public final class KeptCache {
         }
         Path cache = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve(FOLDER);
         FileChannel lockFile;
+        Object fileKey;
         try {
             String refusal = refusal(cache);
             if (refusal != null) {
@@ -116,8 +128,10 @@ public final class KeptCache {
                 freshStart(args);
                 return;
             }
+            fileKey = Files.readAttributes(cache, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             lockFile = FileChannel.open(cache.resolve(LOCK),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(CacheFiles.PRIVATE_FILE));
         } catch (IOException | RuntimeException e) {
             warn(cache, e.toString());
             freshStart(args);
@@ -139,8 +153,8 @@ public final class KeptCache {
             }
             ClassLoader launcher;
             try (JarFile own = new JarFile(jar.toFile(), false)) {
-                launcher = prepare(own, cache);
-            } catch (IOException | RuntimeException | ReflectiveOperationException e) {
+                launcher = prepare(own, cache, fileKey, KeptCache.class.getClassLoader());
+            } catch (IOException | RuntimeException | ReflectiveOperationException | LinkageError e) {
                 warn(cache, e.toString());
                 lock.release();
                 freshStart(args);
@@ -156,9 +170,14 @@ public final class KeptCache {
 
     /**
      * Why the cache may not be used, or null when it may; makes it, with mode 0700, when missing.
-     * Never changes an existing directory.
+     * Changes an existing directory only by taking its group's and others' read and search
+     * permissions off (mode 0700, the mode older versions did not set).
      */
     static String refusal(Path cache) throws IOException {
+        Path workingDir = cache.toAbsolutePath().getParent();
+        if (CacheFiles.writableByOthers(workingDir)) {
+            return "its folder " + workingDir + " may be written by its group or others and has no sticky bit";
+        }
         try {
             Files.createDirectory(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
@@ -186,7 +205,7 @@ public final class KeptCache {
                 }
             }
         }
-        return null;
+        return CacheFiles.makePrivate(cache);
     }
 
     /** The user running the JVM: the owner of a file it makes. */
@@ -203,15 +222,20 @@ public final class KeptCache {
         System.err.println("gateway: WARNING: not using the framework cache " + cache + " (" + reason + "): a fresh one");
     }
 
-    /** Makes the cache fit for this jar and returns the class loader of bnd's launcher in it. */
-    private static ClassLoader prepare(JarFile own, Path cache) throws IOException, ReflectiveOperationException {
+    /**
+     * Makes the cache fit for this jar and returns the class loader of bnd's launcher in it, with
+     * the launcher activator already loaded from the cache. Sets the launcher's system properties
+     * last: a failure before leaves them unset, so that a fresh start does not use this cache.
+     *
+     * @param fileKey the cache directory's file key when it was checked
+     * @param parent the parent of the launcher's class loader
+     */
+    static ClassLoader prepare(JarFile own, Path cache, Object fileKey, ClassLoader parent) throws IOException, ReflectiveOperationException {
         Manifest manifest = own.getManifest();
         String runpath = manifest == null ? null : manifest.getMainAttributes().getValue(RUNPATH);
         if (runpath == null) {
             throw new IOException("no " + RUNPATH + " in the jar's manifest");
         }
-        List<URL> classPath = new ArrayList<>();
-        fill(own, cache, manifest, runpath, classPath);
         // extracted like the runpath: a folder costs the launcher's class loader one look-up per
         // class it does not find, where the jar itself would cost a jar URL connection each
         String activator = ACTIVATOR_FOLDER + ACTIVATOR.replace('.', '/') + ".class";
@@ -219,23 +243,51 @@ public final class KeptCache {
         if (entry == null) {
             throw new IOException("no " + activator + " in the jar");
         }
-        Path file = cache.resolve(activator);
-        Files.createDirectories(file.getParent());
+        List<URL> classPath = new ArrayList<>();
+        Properties launch = fill(own, cache, manifest, runpath, classPath);
         try (InputStream in = own.getInputStream(entry)) {
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            CacheFiles.write(cache, activator, in);
         }
         classPath.add(cache.resolve(ACTIVATOR_FOLDER).toUri().toURL());
-        if (System.getProperty("felix.cm.dir") == null) {
+        Object now = Files.readAttributes(cache, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        if (fileKey == null || !fileKey.equals(now)) {
+            throw new IOException("the directory was replaced while the gateway filled it");
+        }
+        URLClassLoader loader = new URLClassLoader(classPath.toArray(URL[]::new), parent);
+        try {
+            // loaded now, from the private cache, so that no later change to the file matters and
+            // a class that cannot be loaded means a fresh start, not a failed one
+            Class.forName(ACTIVATOR, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            loader.close();
+            throw new IOException("the launcher activator " + ACTIVATOR + " cannot be loaded: " + e, e);
+        }
+        Class.forName(LAUNCHER).getField("MANIFEST").set(null, manifest);
+        String configDir = System.getProperty("felix.cm.dir");
+        if (configDir == null) {
             Path config = cache.resolve(CONFIG_FOLDER);
             delete(config);
             System.setProperty("felix.cm.dir", config.toString());
         }
+        System.setProperty("launch.activators",
+                activators(System.getProperty("launch.activators", launch.getProperty("launch.activators"))));
         System.setProperty("launch.keep", "true");
-        System.setProperty("launch.storage.dir", cache.toString());
-        System.setProperty("launch.activators", ACTIVATOR);
         System.setProperty("org.osgi.framework.storage.clean", "none");
-        Class.forName(LAUNCHER).getField("MANIFEST").set(null, manifest);
-        return new URLClassLoader(classPath.toArray(URL[]::new), KeptCache.class.getClassLoader());
+        System.setProperty("launch.storage.dir", cache.toString());
+        return loader;
+    }
+
+    /** The launcher's activators: the ones already named, then the one that marks the cache whole. */
+    static String activators(String existing) {
+        if (existing == null || existing.isBlank()) {
+            return ACTIVATOR;
+        }
+        for (String name : existing.split(",")) {
+            if (name.trim().equals(ACTIVATOR)) {
+                return existing;
+            }
+        }
+        return existing + "," + ACTIVATOR;
     }
 
     /**
@@ -243,9 +295,10 @@ public final class KeptCache {
      * {@link #complete}, and extracts the launcher's jars (the runpath) into it, adding them to
      * the class path. Gives each jar entry its size and CRC as its digest in the manifest.
      *
-     * @return whether the cache of the last run was kept
+     * @return the jar's launcher properties; {@link #KEPT} is set in them when the cache of the
+     *     last run was kept
      */
-    static boolean fill(JarFile own, Path cache, Manifest manifest, String runpath, List<URL> classPath) throws IOException {
+    static Properties fill(JarFile own, Path cache, Manifest manifest, String runpath, List<URL> classPath) throws IOException {
         Properties launch = new Properties();
         JarEntry properties = own.getJarEntry("launcher.properties");
         if (properties == null) {
@@ -253,6 +306,12 @@ public final class KeptCache {
         }
         try (InputStream in = own.getInputStream(properties)) {
             launch.load(in);
+        }
+        String[] paths = runpath.split("\\s*,\\s*");
+        for (String path : paths) {
+            if (own.getJarEntry(path) == null) {
+                throw new IOException("no " + path + " in the jar");
+            }
         }
         StringBuilder key = new StringBuilder();
         for (Enumeration<JarEntry> e = own.entries(); e.hasMoreElements();) {
@@ -262,7 +321,10 @@ public final class KeptCache {
             manifest.getEntries().computeIfAbsent(entry.getName(), n -> new Attributes()).putValue(DIGEST, digest);
         }
         Path keyFile = cache.resolve(KEY);
-        boolean kept = Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)
+        // a tree another user could write to (older versions made it with the umask's modes) is
+        // made private first; one holding a link or another's file is emptied
+        boolean kept = CacheFiles.privatizeTree(cache, Files.getOwner(cache, LinkOption.NOFOLLOW_LINKS))
+                && Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)
                 && Files.readString(keyFile, StandardCharsets.UTF_8).contentEquals(key)
                 && onlyOwnBundles(cache, launch.getProperty("launch.bundles", ""));
         if (!kept) {
@@ -270,22 +332,18 @@ public final class KeptCache {
         }
         // marks the directory as the gateway's but unfinished (an empty key matches no jar) while
         // the launcher may install bundles into it, a restart's too (one uninstalled at the console)
-        Files.writeString(keyFile, "", StandardCharsets.UTF_8);
-        Files.writeString(cache.resolve(NEXT_KEY), key, StandardCharsets.UTF_8);
-        for (String path : runpath.split("\\s*,\\s*")) {
-            Path file = cache.resolve(path);
-            JarEntry entry = own.getJarEntry(path);
-            if (entry == null) {
-                throw new IOException("no " + path + " in the jar");
-            }
+        CacheFiles.write(cache, KEY, InputStream.nullInputStream());
+        CacheFiles.write(cache, NEXT_KEY, new ByteArrayInputStream(key.toString().getBytes(StandardCharsets.UTF_8)));
+        for (String path : paths) {
             // always extracted: a few hundred kilobytes, never a damaged launcher from the last run
-            Files.createDirectories(file.getParent());
-            try (InputStream in = own.getInputStream(entry)) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            try (InputStream in = own.getInputStream(own.getJarEntry(path))) {
+                classPath.add(CacheFiles.write(cache, path, in).toUri().toURL());
             }
-            classPath.add(file.toUri().toURL());
         }
-        return kept;
+        if (kept) {
+            launch.setProperty(KEPT, "true");
+        }
+        return launch;
     }
 
     /**
@@ -294,7 +352,14 @@ public final class KeptCache {
      * leaves either the unfinished mark or the whole key.
      */
     public static void complete(Path cache) throws IOException {
+        // the bundles and the key reach the disk before the rename that names them whole does
+        CacheFiles.syncBundles(cache);
+        CacheFiles.sync(cache.resolve(NEXT_KEY));
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IOException("stopped before the key was moved");
+        }
         Files.move(cache.resolve(NEXT_KEY), cache.resolve(KEY), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CacheFiles.syncDirectory(cache);
     }
 
     /**
