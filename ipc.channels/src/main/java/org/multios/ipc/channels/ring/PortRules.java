@@ -15,8 +15,8 @@ import org.multios.ipc.Waiting;
 import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.step.StepGuard;
+import org.multios.ipc.core.step.SteppedHandle;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * What every operation of a {@link RingPort} checks, and how its waits sleep, in one place: the
@@ -34,7 +34,7 @@ import org.multios.ipc.spi.GuardedHandle;
  * ring is empty is not a step: it moves nothing, so an idle pass of a spinning receive pays no
  * step at all.
  */
-public abstract class PortRules extends GuardedHandle implements PortGate, Waiting {
+public abstract class PortRules extends SteppedHandle implements PortGate, Waiting {
     /** {@link #count} event: an operation waited. */
     protected static final int WAITED = 0;
     /** {@link #count} event: a wait timed out. */
@@ -53,20 +53,15 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
     final String what;
     private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile WaitStrategy waitOverride;
-    /** The revocation and closing guard of this handle's steps. */
-    private final StepGuard guard;
-    private volatile IntConsumer hook;
 
     PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object) {
-        super(session.caller(), session.gate(), grant);
-        this.guard = new StepGuard();
+        super(session.caller(), session.gate(), grant, new StepGuard());
         this.session = session;
         this.sessions = session.owner();
         this.outbound = outbound;
         this.inbound = inbound;
         this.object = object;
         this.what = object.displayName();
-        grant.onRevoke(guard::drain); // before the subclass's wake-ups: as close does, one rule for both
     }
 
     // ------------------------------------------------------------------ what a subclass says
@@ -119,83 +114,7 @@ public abstract class PortRules extends GuardedHandle implements PortGate, Waiti
 
     /** Sets a hook called inside each send and receive step (tests only). */
     public final void hook(IntConsumer hook) {
-        this.hook = hook;
-        stepHook(hook);
-    }
-
-    /** This handle's step guard: {@link RingPort#close} drains it. */
-    final StepGuard guard() {
-        return guard;
-    }
-
-    // ------------------------------------------------------------------ steps
-
-    /**
-     * Begins a step that transfers something: it runs only while the handle and its session are
-     * open and the grant allows {@code right}, and a revocation or a close returns only after it
-     * ended. Through the calling thread's slot of the guard where it has one, else through the
-     * grant's gate and the guard's shared cell. Every step entered must be followed by
-     * {@link #exit} with the token returned.
-     *
-     * @return the step's token
-     * @throws IpcException CLOSED, or PERMISSION_DENIED (counted and audited), with no step to exit
-     */
-    final int enter(int right, String operation) {
-        StepGuard g = guard;
-        if (g.fenced()) {
-            int slot = g.slotOf(Thread.currentThread());
-            if (slot != StepGuard.NONE) {
-                g.begin(slot);
-                boolean entered = false;
-                try { // whatever fails before the step is the caller's (an error included) lowers the depth once
-                    if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
-                        checkOpen();
-                        throw denied(right, operation);
-                    }
-                    IntConsumer h = hook;
-                    if (h != null) {
-                        h.accept(STEP_GRANTED);
-                        if (g.drainedInside(slot)) { // the hook closed or revoked on this thread
-                            checkOpen();
-                            throw denied(right, operation);
-                        }
-                    }
-                    entered = true;
-                    return slot;
-                } finally {
-                    if (!entered) {
-                        g.end(slot);
-                    }
-                }
-            }
-            beginStep(right, operation);
-            return openShared(Grant.SHARED_STEP);
-        }
-        return openShared(enterStep(right, operation));
-    }
-
-    /**
-     * Counts a step of the grant's gate (its hook already ran) in the guard's shared cell, then
-     * checks that the handle is still open: closing marks the handle and then waits for that cell.
-     */
-    private int openShared(int token) {
-        guard.enterShared();
-        if (isClosed() || session.gate().isClosed()) {
-            guard.exitShared();
-            exitStep(token);
-            checkOpen();
-        }
-        return token;
-    }
-
-    /** Ends a step begun by {@link #enter}, with its token. */
-    final void exit(int token) {
-        if (token != Grant.SHARED_STEP && guard.fenced()) {
-            guard.end(token);
-        } else {
-            guard.exitShared();
-            exitStep(token); // the grant's slot, or its counter (which ends a step of beginStep too)
-        }
+        hookSteps(hook);
     }
 
     // ------------------------------------------------------------------ checks

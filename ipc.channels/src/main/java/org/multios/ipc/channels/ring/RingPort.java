@@ -405,16 +405,13 @@ public abstract class RingPort extends PortRules implements MessagePort {
      */
     @Override
     public final void close() {
-        if (markClosed()) {
-            guard().drain();
+        if (closeSteps()) {
             session.forget(this);
             try {
                 closed();
             } catch (Error e) {
                 fault(e); // its file was truncated under the mapping: closed all the same
             }
-        } else {
-            guard().drain(); // a second close returns only once the steps under way ended too
         }
     }
 

@@ -24,8 +24,8 @@ import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.core.step.StepGuard;
+import org.multios.ipc.core.step.SteppedHandle;
 import org.multios.ipc.spi.Grant;
-import org.multios.ipc.spi.GuardedHandle;
 
 /**
  * What every handle on a synchronization object shares: identity, the grant tested by each
@@ -37,7 +37,7 @@ import org.multios.ipc.spi.GuardedHandle;
  * the object's page ({@link CounterSlots}), or in the shared counters when it has none, so every
  * handle, in any process, and {@code ipc-stat} read them exact.
  */
-abstract class SyncHandle extends GuardedHandle {
+abstract class SyncHandle extends SteppedHandle {
     /** A deadline that never comes. */
     static final long NO_DEADLINE = Deadlines.NO_DEADLINE;
     /** The step of a wait that checked its grant and is about to sleep in the kernel. */
@@ -61,8 +61,6 @@ abstract class SyncHandle extends GuardedHandle {
     private final SpinHistory spins = new SpinHistory();
     /** This handle's counter slot in the page, or {@link CounterSlots#NONE}. */
     private final int counterSlot;
-    /** The revocation guard of this handle's transfer steps ({@link #enter}). */
-    private final StepGuard guard;
 
     /** What {@link #count} counts. */
     static final int ACQUIRED = 0;
@@ -74,98 +72,19 @@ abstract class SyncHandle extends GuardedHandle {
 
     /** A handle whose steps go through {@code guard} (tests choose its kind). */
     SyncHandle(SyncSession session, SyncObject object, Grant grant, StepGuard guard) {
-        super(session.caller(), session.gate(), grant);
+        super(session.caller(), session.gate(), grant, guard);
         this.session = session;
         this.object = object;
         this.region = object.region();
         this.words = region.words();
-        this.guard = guard;
         object.count(HANDLES, 1);
         this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
-        grant.onRevoke(guard::drain); // as close does: one rule for both
-        grant.onRevoke(this::wakeSleepers);
-    }
-
-    /**
-     * Begins a step that transfers something (one attempt to acquire, post or lock), as
-     * {@link #enterStep} does: it runs only while the handle is open and its grant allows
-     * {@code right}, and a revocation or a close returns only after it ended ({@link StepGuard#drain}).
-     * Through the calling thread's slot of the handle's {@link StepGuard} (a release store,
-     * volatile reads) where it has one, else through the grant's gate and the guard's shared
-     * cell. Every step entered must be followed by {@link #exit}.
-     *
-     * @return the step's token: a number below {@link Grant#STEP_SLOTS} that only the calling
-     *         thread uses until it exits (its counter cells), or {@link Grant#SHARED_STEP}
-     * @throws IpcException CLOSED, or PERMISSION_DENIED (counted and audited)
-     */
-    final int enter(int right, String operation) {
-        if (guard.fenced()) {
-            int slot = guard.slotOf(Thread.currentThread());
-            if (slot != StepGuard.NONE) {
-                guard.begin(slot);
-                boolean entered = false;
-                try { // whatever fails before the step is the caller's (an error included) lowers the depth once
-                    if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
-                        checkOpen();
-                        throw denied(right, operation);
-                    }
-                    Hook h = hook;
-                    if (h != null) {
-                        granted(h, slot, right, operation);
-                    }
-                    entered = true;
-                    return slot;
-                } finally {
-                    if (!entered) {
-                        guard.end(slot);
-                    }
-                }
-            }
-            beginStep(right, operation); // the grant's counter: its slots' tokens would share our cells
-            return openShared(Grant.SHARED_STEP);
-        }
-        return openShared(enterStep(right, operation));
-    }
-
-    /**
-     * Calls the hook inside a slot's step; a close or revocation that the hook made on this thread
-     * (its drain did not wait for this step) refuses the step.
-     */
-    private void granted(Hook h, int slot, int right, String operation) {
-        h.at(STEP_GRANTED);
-        if (guard.drainedInside(slot)) {
-            checkOpen();
-            throw denied(right, operation);
-        }
-    }
-
-    /**
-     * Counts a step of the grant's gate (its hook already ran) in the guard's shared cell, then
-     * checks that the handle is still open: closing marks the handle and then waits for that cell.
-     */
-    private int openShared(int token) {
-        guard.enterShared();
-        if (isClosed() || session.gate().isClosed()) {
-            guard.exitShared();
-            exitStep(token);
-            checkOpen();
-        }
-        return token;
-    }
-
-    /** Ends a step begun by {@link #enter}, with its token. */
-    final void exit(int token) {
-        if (token != Grant.SHARED_STEP && guard.fenced()) {
-            guard.end(token);
-        } else {
-            guard.exitShared();
-            exitStep(token); // the grant's slot, or its counter (which ends a step of beginStep too)
-        }
+        grant.onRevoke(this::wakeSleepers); // after the guard's drain (SteppedHandle)
     }
 
     /** This handle's step guard (tests). */
     StepGuard guard() {
-        return guard;
+        return stepGuard();
     }
 
     /**
@@ -204,7 +123,7 @@ abstract class SyncHandle extends GuardedHandle {
      */
     void hook(Hook hook) {
         this.hook = hook;
-        stepHook(hook == null ? null : hook::at);
+        hookSteps(hook == null ? null : hook::at);
     }
 
     void step(int step) {
@@ -401,10 +320,9 @@ abstract class SyncHandle extends GuardedHandle {
 
     @Override
     public void close() {
-        if (markClosed()) {
+        if (closeSteps()) { // a step that passed its check before the mark has ended: closing gives back what it took
             try {
                 try {
-                    guard.drain(); // a step that passed its check before the mark has ended: closing gives back what it took
                     closing();
                 } finally {
                     object.count(HANDLES, -1);
@@ -419,8 +337,6 @@ abstract class SyncHandle extends GuardedHandle {
                 }
                 session.forget(this);
             }
-        } else {
-            guard.drain(); // a second close returns only once the steps under way ended too
         }
     }
 }
