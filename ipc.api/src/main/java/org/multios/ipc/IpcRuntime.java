@@ -49,4 +49,14 @@ public interface IpcRuntime {
      * life of a named object").
      */
     List<ObjectInfo> collectStale();
+
+    /**
+     * {@link #collectStale()}, saying also what it kept only because a process that might hold
+     * it could not be read, and which processes those were.
+     *
+     * @since 3.1
+     */
+    default StaleCollection collectStaleObjects() {
+        return StaleCollection.removing(collectStale());
+    }
 }

@@ -37,11 +37,14 @@
  * holds it (maps its file, or has its FIFO open): shared memory, semaphores, mutexes, condition
  * variables, events, named pipes, and queues and channels in which no message waits (a receiver
  * may not have come yet); never durable queues, nor an object whose creator was not recorded
- * (a file or FIFO another program made). Anonymous objects are different: they go with
+ * (a file or FIFO another program made). A process whose maps or open files cannot be read (a
+ * container's init, another user's process) might hold any object, so none is removed while one
+ * exists; {@link org.multios.ipc.IpcRuntime#collectStaleObjects()} says which objects it kept so,
+ * and names those processes ({@link org.multios.ipc.StaleCollection}). Anonymous objects are different: they go with
  * their last handle or their creator.
  */
 @Export
-@Version("3.0.0")
+@Version("3.1.0")
 package org.multios.ipc;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,6 +12,7 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.spi.MechanismProvider;
 
 /**
@@ -88,10 +89,15 @@ public final class RuntimeView implements IpcRuntime {
 
     @Override
     public List<ObjectInfo> collectStale() {
-        List<ObjectInfo> removed = new ArrayList<>();
+        return collectStaleObjects().removed();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
+        StaleCollection all = StaleCollection.NONE;
         for (MechanismProvider<?> p : providers.get()) {
-            removed.addAll(p.collectStale());
+            all = all.and(p.collectStaleObjects());
         }
-        return removed;
+        return all;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.framework.BundleContext;
 
@@ -97,5 +98,10 @@ public abstract class DelegatingProvider<S> implements MechanismProvider<S> {
     @Override
     public List<ObjectInfo> collectStale() {
         return delegate.collectStale();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
+        return delegate.collectStaleObjects();
     }
 }

@@ -3,6 +3,7 @@ package org.multios.ipc.spi;
 import java.util.List;
 
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -51,5 +52,15 @@ public interface MechanismProvider<S> {
      */
     default List<ObjectInfo> collectStale() {
         return List.of();
+    }
+
+    /**
+     * {@link #collectStale()}, saying also what it kept only because a process that might hold
+     * it could not be read ({@link StaleCollection}).
+     *
+     * @since 3.4
+     */
+    default StaleCollection collectStaleObjects() {
+        return StaleCollection.removing(collectStale());
     }
 }

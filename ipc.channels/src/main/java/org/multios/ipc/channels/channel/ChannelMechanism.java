@@ -13,6 +13,7 @@ import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.Limit;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
@@ -77,10 +78,15 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
      */
     @Override
     public List<ObjectInfo> collectStale() {
+        return collectStaleObjects().removed();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
         return new StaleObjects(directory, ChannelDescriptor.RINGS_OFFSET, ChannelDescriptor.CREATOR,
                 ChannelDescriptor.CREATOR_NAMESPACE,
                 (name, header) -> files.describe(directory, name, header),
-                NamedObjectReader::holdsMessages).collect(maps(), () -> { });
+                NamedObjectReader::holdsMessages).collectStale(maps(), () -> { });
     }
 
     /** Live channels: named files and anonymous channels not yet gone. */

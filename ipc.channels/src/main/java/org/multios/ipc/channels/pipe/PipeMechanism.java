@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.RootHoldings;
@@ -140,10 +141,15 @@ public final class PipeMechanism extends SessionMechanism<PipeService, PipeSessi
      */
     @Override
     public List<ObjectInfo> collectStale() {
-        List<ObjectInfo> removed = fifos.stale().collect(processes, () -> { });
-        for (ObjectInfo o : removed) {
+        return collectStaleObjects().removed();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
+        StaleCollection collected = fifos.stale().collectStale(processes, () -> { });
+        for (ObjectInfo o : collected.removed()) {
             unlinked(o.displayName());
         }
-        return removed;
+        return collected;
     }
 }

@@ -13,6 +13,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.Limit;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
@@ -104,12 +105,17 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
      */
     @Override
     public List<ObjectInfo> collectStale() {
+        return collectStaleObjects().removed();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
         // the copy reaches the ring's controls: messages waiting are read from the ring, which a
         // sender killed before it counted its message leaves right (PortFiles.addDirection)
         return new StaleObjects(directory, QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.ENTRIES_OFFSET,
                 QueueDescriptor.CREATOR,
                 QueueDescriptor.CREATOR_NAMESPACE, (name, header) -> files.describe(directory, name, header),
-                NamedObjectReader::holdsMessages).collect(maps(), () -> { });
+                NamedObjectReader::holdsMessages).collectStale(maps(), () -> { });
     }
 
     /** The directory that holds the queue {@code name} now, or null if neither root does. */

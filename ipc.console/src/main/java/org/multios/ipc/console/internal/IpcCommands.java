@@ -22,6 +22,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Quota;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.MessageInfo;
@@ -163,7 +164,7 @@ public final class IpcCommands {
     /** Objects as a table; IN and OUT count bytes for segments and pipes, messages (or posts) for the rest. */
     private static String objectTable(List<ObjectInfo> infos) {
         Table t = new Table(new String[] { "TYPE", "NAME", "OWNER", "MODE", "SIZE", "HANDLES", "IN", "OUT", "CREATOR" },
-                new int[] { 9, 20, 12, 9, 10, 7, 8, 8, 40 });
+                new int[] { 9, 20, 12, 9, 10, 7, 8, 8, 64 }); // a peer: "peer <id> (ssh:<account> from <address>)"
         for (ObjectInfo o : infos) {
             Statistics s = o.statistics();
             boolean bytes = o.type() == ObjectType.SHARED_MEMORY || o.type() == ObjectType.PIPE;
@@ -247,8 +248,27 @@ public final class IpcCommands {
 
     @Descriptor("removes named objects whose creator is dead and that nobody uses")
     public String gc() {
-        List<ObjectInfo> removed = runtime().collectStale();
-        return removed.isEmpty() ? "nothing to collect\n" : "collected:\n" + objectTable(removed);
+        StaleCollection c = runtime().collectStaleObjects();
+        String kept = c.kept().isEmpty() ? "" : "kept " + c.kept().size() + " object" + (c.kept().size() == 1 ? "" : "s")
+                + ": " + unreadable(c.unreadable());
+        if (c.removed().isEmpty()) {
+            return "nothing to collect" + (kept.isEmpty() ? "" : "; " + kept) + "\n";
+        }
+        return "collected:\n" + objectTable(c.removed()) + (kept.isEmpty() ? "" : kept + "\n");
+    }
+
+    /** Why objects were kept: {@code the maps of 2 processes cannot be read (pid 1 init, pid 7 sshd)}, at most three named. */
+    static String unreadable(List<StaleCollection.UnreadableProcess> processes) {
+        if (processes.isEmpty()) {
+            return "the processes under /proc cannot be listed, so any of them might hold them";
+        }
+        int n = processes.size();
+        StringBuilder b = new StringBuilder("the maps of ").append(n).append(n == 1 ? " process" : " processes")
+                .append(" cannot be read, so ").append(n == 1 ? "it" : "they").append(" might hold them (");
+        for (int i = 0; i < Math.min(n, 3); i++) {
+            b.append(i == 0 ? "" : ", ").append(processes.get(i));
+        }
+        return b.append(n > 3 ? ", ..." : "").append(')').toString();
     }
 
     @Descriptor("revokes a process's open handles on an object")
@@ -439,8 +459,15 @@ public final class IpcCommands {
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
         try (ChannelEnd end = require(channels(), "ipc.channels").create(name,
                 ChannelOptions.ofBufferSize(bufferSize).withMode(0660).withExclusive(true))) {
-            return "created channel '" + name + "', " + end.options() + "\n";
+            return "created channel '" + name + "', " + options(end.options()) + "\n";
         }
+    }
+
+    /** A channel's options as the record prints them, but the mode as the console shows modes ({@code rw-rw----}). */
+    static String options(ChannelOptions o) {
+        return "ChannelOptions[bufferSize=" + o.bufferSize() + ", maxMessages=" + o.maxMessages() + ", maxMessageSize="
+                + o.maxMessageSize() + ", mode=" + new Permissions("-", "-", o.mode()).modeString() + ", waitStrategy="
+                + o.waitStrategy() + ", exclusive=" + o.exclusive() + "]";
     }
 
     @Descriptor("sends a text message from one end of a named channel to the other; never waits")

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,14 +28,19 @@ import java.util.function.LongPredicate;
  * {@link #mayHoldOpen}.
  */
 public final class ProcessMaps {
-    private static final ProcessMaps SYSTEM = new ProcessMaps(Path.of("/proc"), pid -> true);
+    private static final ProcessMaps SYSTEM = new ProcessMaps(Path.of("/proc"), pid -> true, pid -> false);
 
     private final Path proc;
     private final LongPredicate considered;
+    private final LongPredicate refused;
 
-    ProcessMaps(Path proc, LongPredicate considered) {
+    /**
+     * @param refused the processes treated as if their maps and descriptors could not be read (tests)
+     */
+    ProcessMaps(Path proc, LongPredicate considered, LongPredicate refused) {
         this.proc = proc;
         this.considered = considered;
+        this.refused = refused;
     }
 
     /** The maps of every process of this PID namespace. */
@@ -48,7 +54,15 @@ public final class ProcessMaps {
      * from non-removal.
      */
     public static ProcessMaps considering(LongPredicate pids) {
-        return new ProcessMaps(SYSTEM.proc, pids);
+        return new ProcessMaps(SYSTEM.proc, pids, pid -> false);
+    }
+
+    /**
+     * {@link #considering} these processes, as if the maps and descriptors of those that pass
+     * {@code unreadable} could not be read (tests of what a collection keeps for want of them).
+     */
+    public static ProcessMaps considering(LongPredicate pids, LongPredicate unreadable) {
+        return new ProcessMaps(SYSTEM.proc, pids, unreadable);
     }
 
     /** {@link #supported()} of {@link #system()}. */
@@ -59,7 +73,17 @@ public final class ProcessMaps {
     /** The pids of the processes, readable by this one, that map the file now (none if it is gone). */
     public static Set<Long> mappers(Path file) {
         long[] id = identity(file);
-        return id == null ? Set.of() : SYSTEM.scan(id[0], id[1]).pids;
+        Set<Long> pids = new TreeSet<>();
+        if (id != null) {
+            ProcessTest maps = mapsTest(id[0], id[1]);
+            SYSTEM.eachProcess(dir -> {
+                if (maps.test(dir)) {
+                    pids.add(Long.parseLong(dir.getFileName().toString()));
+                }
+                return false;
+            });
+        }
+        return pids;
     }
 
     /** {@link #mayMap} of {@link #system()} for the file the path leads to now (true if it cannot be read). */
@@ -82,8 +106,7 @@ public final class ProcessMaps {
      * ended, or {@code /proc} could not be listed.
      */
     public boolean mayMap(long device, long inode) {
-        Scan scan = scan(device, inode);
-        return scan.unknown || !scan.pids.isEmpty();
+        return mappers(device, inode).mayHold();
     }
 
     /**
@@ -93,8 +116,53 @@ public final class ProcessMaps {
      * not be listed.
      */
     public boolean mayHoldOpen(long device, long inode) {
-        boolean[] unknown = { false };
-        boolean held = eachProcess(dir -> {
+        return openers(device, inode).mayHold();
+    }
+
+    /**
+     * Who may hold a file: a process seen holding it (at most one: one is enough), else those that
+     * could not be read (which might), and whether {@code /proc} itself could not be listed (then
+     * anyone might).
+     */
+    record Holders(Set<Long> seen, Set<Long> unread, boolean blind) {
+        boolean mayHold() {
+            return blind || !seen.isEmpty() || !unread.isEmpty();
+        }
+
+        /** Both together: a process seen by either is seen. */
+        Holders and(Holders other) {
+            Set<Long> s = new TreeSet<>(seen);
+            s.addAll(other.seen);
+            Set<Long> u = new TreeSet<>(unread);
+            u.addAll(other.unread);
+            u.removeAll(s);
+            return new Holders(s, u, blind || other.blind);
+        }
+    }
+
+    /** A process whose maps lists the file of this device and inode, else those that could not be read. */
+    Holders mappers(long device, long inode) {
+        return eachProcess(mapsTest(device, inode));
+    }
+
+    /** Whether a process's maps lists the file of this device and inode. */
+    private static ProcessTest mapsTest(long device, long inode) {
+        // the kernel's maps shows MAJOR:MINOR in hex; st_dev is glibc's encoding of both
+        String dev = String.format("%02x:%02x", ((device >>> 8) & 0xfff) | ((device >>> 32) & ~0xfffL),
+                (device & 0xff) | ((device >>> 12) & ~0xffL));
+        String ino = Long.toUnsignedString(inode);
+        return dir -> {
+            try {
+                return maps(dir.resolve("maps"), dev, ino);
+            } catch (NoSuchFileException ended) {
+                return false; // the process ended: it maps nothing
+            }
+        };
+    }
+
+    /** A process with a descriptor of the file of this device and inode, else those that could not be read. */
+    Holders openers(long device, long inode) {
+        return eachProcess(dir -> {
             try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir.resolve("fd"))) {
                 for (Path fd : fds) {
                     try {
@@ -110,8 +178,19 @@ public final class ProcessMaps {
             } catch (NoSuchFileException ended) {
                 return false;
             }
-        }, unknown);
-        return held || unknown[0];
+        });
+    }
+
+    /**
+     * The command of a process ({@code /proc/<pid>/comm}, which every user may read), or "" if
+     * it cannot be read.
+     */
+    public String command(long pid) {
+        try {
+            return Files.readString(proc.resolve(Long.toString(pid)).resolve("comm"), ISO_8859_1).strip();
+        } catch (IOException | RuntimeException unreadable) {
+            return "";
+        }
     }
 
     /** A test on one process's directory under {@code /proc}. */
@@ -121,28 +200,34 @@ public final class ProcessMaps {
     }
 
     /**
-     * Whether the test holds for some considered process; sets {@code unknown[0]} when a process,
-     * or {@code /proc}, could not be read.
+     * The first considered process for which the test holds, else none and every one that could
+     * not be read (a process seen holding the file is reason enough, the unread ones are named
+     * only when they are the reason).
      */
-    private boolean eachProcess(ProcessTest test, boolean[] unknown) {
+    private Holders eachProcess(ProcessTest test) {
+        Set<Long> unread = new TreeSet<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, ProcessMaps::isPidDirectory)) {
             for (Path dir : dirs) {
-                if (!considered.test(Long.parseLong(dir.getFileName().toString()))) {
+                long pid = Long.parseLong(dir.getFileName().toString());
+                if (!considered.test(pid)) {
                     continue;
                 }
                 try {
+                    if (refused.test(pid)) {
+                        throw new AccessDeniedException(dir.toString());
+                    }
                     if (test.test(dir)) {
-                        return true;
+                        return new Holders(Set.of(pid), unread, false);
                     }
                 } catch (IOException | DirectoryIteratorException | SecurityException | UnsupportedOperationException
                         unreadable) {
-                    unknown[0] = true;
+                    unread.add(pid);
                 }
             }
         } catch (IOException | DirectoryIteratorException | SecurityException e) {
-            unknown[0] = true;
+            return new Holders(Set.of(), unread, true);
         }
-        return false;
+        return new Holders(Set.of(), unread, false);
     }
 
     /** Device ({@code st_dev}) and inode of the file the path leads to, or null if it cannot be read. */
@@ -153,30 +238,6 @@ public final class ProcessMaps {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** What a pass over {@code /proc} found: the mappers it could see, and whether it missed any. */
-    private record Scan(Set<Long> pids, boolean unknown) {
-    }
-
-    private Scan scan(long device, long inode) {
-        // the kernel's maps shows MAJOR:MINOR in hex; st_dev is glibc's encoding of both
-        String dev = String.format("%02x:%02x", ((device >>> 8) & 0xfff) | ((device >>> 32) & ~0xfffL),
-                (device & 0xff) | ((device >>> 12) & ~0xffL));
-        String ino = Long.toUnsignedString(inode);
-        Set<Long> pids = new TreeSet<>();
-        boolean[] unknown = { false };
-        eachProcess(dir -> {
-            try {
-                if (maps(dir.resolve("maps"), dev, ino)) {
-                    pids.add(Long.parseLong(dir.getFileName().toString()));
-                }
-            } catch (NoSuchFileException ended) {
-                // the process ended: it maps nothing
-            }
-            return false;
-        }, unknown);
-        return new Scan(pids, unknown[0]);
     }
 
     private static boolean isPidDirectory(Path p) {

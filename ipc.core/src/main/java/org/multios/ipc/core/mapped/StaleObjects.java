@@ -7,9 +7,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import org.multios.ipc.Counter;
@@ -17,6 +20,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitTimes;
 import org.multios.ipc.core.posix.FifoCalls;
@@ -54,7 +58,14 @@ public final class StaleObjects {
     private interface Reader {
         Candidate read(Path file, String name) throws IOException;
 
-        boolean mayBeHeld(ProcessMaps processes, Candidate c);
+        /** Who may hold the object now. */
+        ProcessMaps.Holders holders(ProcessMaps processes, Candidate c);
+    }
+
+    /** What one collection kept only for want of reading a process, by name, and those processes. */
+    private static final class Tally {
+        final Map<String, ObjectInfo> kept = new LinkedHashMap<>();
+        final Set<Long> unread = new TreeSet<>();
     }
 
     private final ObjectQuarantine quarantine;
@@ -90,9 +101,10 @@ public final class StaleObjects {
             }
 
             @Override
-            public boolean mayBeHeld(ProcessMaps processes, Candidate c) {
+            public ProcessMaps.Holders holders(ProcessMaps processes, Candidate c) {
                 // an opener holds its descriptor before it maps the file
-                return processes.mayMap(c.device(), c.inode()) || processes.mayHoldOpen(c.device(), c.inode());
+                ProcessMaps.Holders mappers = processes.mappers(c.device(), c.inode());
+                return mappers.seen().isEmpty() ? mappers.and(processes.openers(c.device(), c.inode())) : mappers;
             }
         }, kept);
     }
@@ -136,8 +148,8 @@ public final class StaleObjects {
             }
 
             @Override
-            public boolean mayBeHeld(ProcessMaps processes, Candidate c) {
-                return processes.mayHoldOpen(c.device(), c.inode());
+            public ProcessMaps.Holders holders(ProcessMaps processes, Candidate c) {
+                return processes.openers(c.device(), c.inode());
             }
         }, info -> false);
     }
@@ -159,13 +171,23 @@ public final class StaleObjects {
      * @param judged      called when an object has been judged stale, before it is moved aside (tests)
      */
     public List<ObjectInfo> collect(ProcessMaps processMaps, Runnable judged) {
+        return collectStale(processMaps, judged).removed();
+    }
+
+    /**
+     * {@link #collect}, saying also which objects it kept only because a process that might hold
+     * them could not be read (their creator dead for certain, no process it could read holding
+     * them), and which processes those were, with their commands.
+     */
+    public StaleCollection collectStale(ProcessMaps processMaps, Runnable judged) {
         List<ObjectInfo> removed = new ArrayList<>();
         if (!processMaps.supported()) {
-            return removed;
+            return StaleCollection.NONE;
         }
+        Tally tally = new Tally();
         for (ObjectQuarantine.Quarantined left : quarantine.quarantined()) {
             try {
-                removeIfStale(left, null, processMaps, removed);
+                removeIfStale(left, null, processMaps, removed, tally);
             } catch (IpcException cannotRestore) {
                 // stays aside; the next collection looks at it again
             }
@@ -173,15 +195,20 @@ public final class StaleObjects {
         for (String name : directory.names()) {
             try {
                 Candidate c = reader.read(directory.path(name), name);
-                if (isStale(c, processMaps)) {
+                if (isStale(c, processMaps, tally)) {
                     judged.run();
-                    removeIfStale(quarantine.quarantine(name), c.fileKey(), processMaps, removed);
+                    removeIfStale(quarantine.quarantine(name), c.fileKey(), processMaps, removed, tally);
                 }
             } catch (IpcException | IOException e) {
                 // gone, corrupted or changing meanwhile: not proven unused
             }
         }
-        return removed;
+        removed.forEach(r -> tally.kept.remove(r.displayName()));
+        List<StaleCollection.UnreadableProcess> unread = new ArrayList<>();
+        for (long pid : tally.unread) {
+            unread.add(new StaleCollection.UnreadableProcess(pid, processMaps.command(pid)));
+        }
+        return new StaleCollection(removed, new ArrayList<>(tally.kept.values()), unread);
     }
 
     /**
@@ -189,11 +216,11 @@ public final class StaleObjects {
      * and is still stale, else puts it back under its name.
      */
     private void removeIfStale(ObjectQuarantine.Quarantined q, Object judged, ProcessMaps processMaps,
-            List<ObjectInfo> removed) {
+            List<ObjectInfo> removed, Tally tally) {
         try {
             if (judged == null || judged.equals(q.fileKey())) {
                 Candidate c = reader.read(q.path(), q.name());
-                if (c.fileKey().equals(q.fileKey()) && isStale(c, processMaps)) {
+                if (c.fileKey().equals(q.fileKey()) && isStale(c, processMaps, tally)) {
                     quarantine.delete(q);
                     removed.add(c.info());
                     return;
@@ -209,12 +236,23 @@ public final class StaleObjects {
 
     /**
      * Whether an object is not kept by its kind, its recorded creator is dead for certain and no
-     * process may hold it.
+     * process may hold it; one that only processes that could not be read may hold goes into the
+     * tally.
      */
-    private boolean isStale(Candidate c, ProcessMaps processMaps) {
+    private boolean isStale(Candidate c, ProcessMaps processMaps, Tally tally) {
         MappedRegion r = c.record();
-        return !kept.test(c.info()) && r != null
-                && LIVENESS.isOwnerDead(r.getLong(creatorOffset), r.getLong(namespaceOffset))
-                && !reader.mayBeHeld(processMaps, c);
+        if (kept.test(c.info()) || r == null
+                || !LIVENESS.isOwnerDead(r.getLong(creatorOffset), r.getLong(namespaceOffset))) {
+            return false;
+        }
+        ProcessMaps.Holders holders = reader.holders(processMaps, c);
+        if (!holders.mayHold()) {
+            return true;
+        }
+        if (holders.seen().isEmpty()) {
+            tally.kept.put(c.info().displayName(), c.info());
+            tally.unread.addAll(holders.unread());
+        }
+        return false;
     }
 }

@@ -44,4 +44,25 @@ class ProcessMapsTest {
         assertThat(ProcessMaps.mappers(file("unmapped"))).isEmpty();
         assertThat(ProcessMaps.mappers(dir.resolve("absent"))).isEmpty();
     }
+
+    /** A process whose maps cannot be read may map any file, and is named as the one that could not be read. */
+    @Test
+    void aProcessWhoseMapsCannotBeReadMayMapAnyFileAndIsNamed() throws IOException {
+        assumeTrue(ProcessMaps.isSupported());
+        long self = ProcessHandle.current().pid();
+        Path f = file("unmapped");
+        java.util.Map<String, Object> id = java.nio.file.Files.readAttributes(f, "unix:dev,ino");
+        long dev = ((Number) id.get("dev")).longValue();
+        long ino = ((Number) id.get("ino")).longValue();
+        ProcessMaps refusing = ProcessMaps.considering(pid -> pid == self, pid -> pid == self);
+
+        assertThat(refusing.mayMap(dev, ino)).isTrue();
+        assertThat(refusing.mayHoldOpen(dev, ino)).isTrue();
+        assertThat(refusing.mappers(dev, ino).unread()).containsExactly(self);
+        assertThat(refusing.mappers(dev, ino).seen()).isEmpty();
+        assertThat(refusing.command(self)).isNotEmpty();
+        ProcessMaps readable = ProcessMaps.considering(pid -> pid == self);
+        assertThat(readable.mayMap(dev, ino)).isFalse();
+        assertThat(readable.mayHoldOpen(dev, ino)).isFalse();
+    }
 }

@@ -8,6 +8,7 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.local.RuntimeView;
 
 /**
@@ -55,5 +56,11 @@ record CallerRuntime(RuntimeView view, AdminGate gate) implements IpcRuntime {
     public List<ObjectInfo> collectStale() {
         gate.require("collect stale objects of");
         return view.collectStale();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
+        gate.require("collect stale objects of");
+        return view.collectStaleObjects();
     }
 }

@@ -13,6 +13,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.Limit;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
@@ -107,7 +108,12 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
      */
     @Override
     public List<ObjectInfo> collectStale() {
-        return stale.collect(maps, () -> at(STEP_JUDGED));
+        return collectStaleObjects().removed();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
+        return stale.collectStale(maps, () -> at(STEP_JUDGED));
     }
 
     // ------------------------------------------------------------------ operations

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.shm.MapAccess;
 import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
@@ -100,6 +101,50 @@ class CollectStaleWindowTest {
         assertThat(mechanism.collectStale()).extracting(ObjectInfo::displayName).containsExactly("orphan");
         assertThat(file("orphan")).doesNotExist();
         assertThat(leftAside()).isFalse();
+    }
+
+    /**
+     * A process whose maps cannot be read (a container's init, another user's process) might map
+     * any segment: a stale segment is kept while it lives, and the collection says so, naming it
+     * with its command. Before, the collection returned nothing and {@code ipc:gc} gave no reason.
+     */
+    @Test
+    void aStaleSegmentKeptForAnUnreadableProcessIsReportedWithThatProcess() throws Exception {
+        start(tmp.resolve("ipc"));
+        stale("orphan");
+        long self = ProcessHandle.current().pid();
+        mechanism.maps(ProcessMaps.considering(pid -> pid == self, pid -> pid == self));
+
+        StaleCollection c = mechanism.collectStaleObjects();
+
+        assertThat(c.removed()).isEmpty();
+        assertThat(c.kept()).extracting(ObjectInfo::displayName).containsExactly("orphan");
+        assertThat(c.unreadable()).extracting(StaleCollection.UnreadableProcess::pid).containsExactly(self);
+        assertThat(c.unreadable().get(0).command()).as("from /proc/<pid>/comm").isNotEmpty();
+        assertThat(file("orphan")).exists();
+
+        mechanism.maps(ProcessMaps.considering(pid -> pid == self));
+        StaleCollection readable = mechanism.collectStaleObjects();
+        assertThat(readable.removed()).extracting(ObjectInfo::displayName).containsExactly("orphan");
+        assertThat(readable.kept()).isEmpty();
+        assertThat(readable.unreadable()).isEmpty();
+    }
+
+    /** A segment a readable process maps is kept for that reason, not reported as kept for an unreadable one. */
+    @Test
+    void aStaleSegmentAReadableProcessMapsIsNotReportedAsKeptForAnUnreadableOne() throws Exception {
+        start(tmp.resolve("ipc"));
+        stale("mapped");
+        long self = ProcessHandle.current().pid();
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        mechanism.maps(ProcessMaps.considering(pid -> pid == self || pid == parent, pid -> pid == parent));
+        try (Mapping m = shm.open("mapped").map(MapAccess.READ_WRITE)) {
+            StaleCollection c = mechanism.collectStaleObjects();
+
+            assertThat(c.removed()).isEmpty();
+            assertThat(c.kept()).isEmpty();
+            assertThat(file("mapped")).exists();
+        }
     }
 
     @Test

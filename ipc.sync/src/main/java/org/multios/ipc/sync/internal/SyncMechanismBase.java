@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedRegion;
@@ -93,11 +94,16 @@ abstract class SyncMechanismBase<S> extends SessionMechanism<S, SyncSession> imp
     /** Removes the named objects whose creator is gone and that nobody maps: see {@link SyncStore#collectStale}. */
     @Override
     public List<ObjectInfo> collectStale() {
-        List<ObjectInfo> removed = new ArrayList<>();
+        return collectStaleObjects().removed();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
+        StaleCollection all = StaleCollection.NONE;
         for (ObjectType t : types) {
-            removed.addAll(store.collectStale(t, maps, region -> capacity(t, region)));
+            all = all.and(store.collectStale(t, maps, region -> capacity(t, region)));
         }
-        return removed;
+        return all;
     }
 
     /** Makes {@link #collectStale()} consult only these processes' maps (tests). */

@@ -15,6 +15,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.Limit;
 import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
@@ -190,10 +191,10 @@ final class SyncStore {
      * Removes the named objects of a kind whose creator is dead for certain and that no process
      * may map ({@link StaleObjects}), described with their capacity read by {@code capacity}.
      */
-    List<ObjectInfo> collectStale(ObjectType type, ProcessMaps processMaps, ToLongFunction<MappedRegion> capacity) {
+    StaleCollection collectStale(ObjectType type, ProcessMaps processMaps, ToLongFunction<MappedRegion> capacity) {
         ObjectDirectory dir = directory(type);
         return new StaleObjects(dir, SyncDescriptor.FILE_LENGTH, SyncDescriptor.CREATOR, SyncDescriptor.CREATOR_NAMESPACE,
-                (name, copy) -> describe(dir, type, name, copy, capacity)).collect(processMaps, () -> { });
+                (name, copy) -> describe(dir, type, name, copy, capacity)).collectStale(processMaps, () -> { });
     }
 
     /** Writes the common header and the platform default wait strategy; the kind's init may replace it. */
