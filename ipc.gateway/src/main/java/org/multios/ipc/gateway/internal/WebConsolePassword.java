@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@value #PROPERTY}, or the Web Console's own configuration file {@value #CONSOLE_CONFIG}.cfg
  * in the configuration folder), the first start generates a random one and writes it to
  * {@value #FILE} in the configuration folder, mode 0600 (only the gateway's OS user reads it),
- * and later starts read it from there; the log says where it is. The Web Console receives the
+ * and later starts read it from there; the log says where it is: at WARN when it generated it
+ * (the gateway prints warnings only, and the operator must find it to log in), at INFO on later
+ * starts. The Web Console receives the
  * SHA-256 digest as the default of {@value #PROPERTY} before it starts (this bundle starts
  * first), so there is no moment when the built-in password works.
  */
@@ -59,9 +61,15 @@ final class WebConsolePassword {
         Path file = confFolder.resolve(FILE);
         String password;
         try {
-            password = readOrCreate(file);
-            LOG.info("Web Console login: user admin, password in {} (readable by this OS user only){}; set your own in "
-                    + "{}.cfg (key password) in the same folder", file, unless, CONSOLE_CONFIG);
+            Stored stored = readOrCreate(file);
+            password = stored.password();
+            String line = "Web Console login: user admin, password in {} (readable by this OS user only){}; set your own "
+                    + "in {}.cfg (key password) in the same folder";
+            if (stored.generated()) {
+                LOG.warn(line, file, unless, CONSOLE_CONFIG);
+            } else {
+                LOG.info(line, file, unless, CONSOLE_CONFIG);
+            }
         } catch (IOException | RuntimeException e) {
             password = random();
             LOG.error("Web Console: cannot keep a password in {} ({}); this run uses a random password nobody knows: "
@@ -70,11 +78,15 @@ final class WebConsolePassword {
         System.setProperty(PROPERTY, digest(password));
     }
 
+    /** A password and whether it was generated now (else read from its file). */
+    record Stored(String password, boolean generated) {
+    }
+
     /**
      * The password in the file, if it is a regular file (not a link) of this OS user that only
      * it may read; else a new random one, written to a new file of mode 0600.
      */
-    static String readOrCreate(Path file) throws IOException {
+    static Stored readOrCreate(Path file) throws IOException {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
             String owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
@@ -82,7 +94,7 @@ final class WebConsolePassword {
                     && owner.equals(System.getProperty("user.name"));
             String stored = ours ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
             if (!stored.isEmpty()) {
-                return stored;
+                return new Stored(stored, false);
             }
             LOG.warn("Web Console: {} (owner {}, mode {}) is not a file only this OS user reads, or is empty: replaced "
                     + "by a new password", file, owner, PosixFilePermissions.toString(mode));
@@ -96,7 +108,7 @@ final class WebConsolePassword {
         }
         Files.writeString(file, password + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        return password;
+        return new Stored(password, true);
     }
 
     private static String random() {
