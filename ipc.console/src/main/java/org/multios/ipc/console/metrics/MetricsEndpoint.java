@@ -9,7 +9,9 @@ import org.apache.felix.webconsole.spi.SecurityProvider;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.spi.AccessControl;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,7 +28,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,13 +40,17 @@ import jakarta.servlet.http.HttpServletResponse;
  * the operator configured for the console, is the one a scraper sends. Without that provider the
  * endpoint answers 503 and shows nothing. A scrape reads the snapshots the objects' statistics
  * give ({@link IpcRuntime#objects()}), which read counters the objects keep: no message path is
- * touched.
+ * touched. The servlet is registered by name as a service factory and made when the HTTP
+ * whiteboard first takes it, so that a gateway without the HTTP service (the minimal one) loads
+ * no servlet class for it.
  */
 @Component(configurationPid = MetricsSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {}, immediate = true)
 @Designate(ocd = MetricsEndpoint.Config.class)
 public final class MetricsEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
+    /** The service the endpoint is registered as, by name: naming its class would load it. */
+    static final String SERVLET = "jakarta.servlet.Servlet";
 
     /** The configuration of the endpoint. */
     @ObjectClassDefinition(name = "MultiOS IPC metrics", description = "The Prometheus endpoint on the HTTP service; "
@@ -76,7 +81,7 @@ public final class MetricsEndpoint {
 
     private final BundleContext context;
     private volatile MetricsSettings settings = MetricsSettings.DEFAULTS;
-    private ServiceRegistration<Servlet> registration;
+    private ServiceRegistration<?> registration;
 
     /** Serves the endpoint as configured (refused settings: logged, and nothing is served). */
     @Activate
@@ -101,7 +106,7 @@ public final class MetricsEndpoint {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", settings.path());
         props.put("osgi.http.whiteboard.servlet.name", "ipc.metrics");
-        registration = context.registerService(Servlet.class, new Scrape(), props);
+        registration = context.registerService(SERVLET, new ScrapeOnFirstUse(), props);
         LOG.info("metrics endpoint at {} (Web Console login, at most {} objects)", settings.path(),
                 settings.maxObjects());
     }
@@ -115,6 +120,19 @@ public final class MetricsEndpoint {
                 // the bundle is stopping
             }
             registration = null;
+        }
+    }
+
+    /** Makes the servlet for the bundle that takes it (the HTTP whiteboard's). */
+    private final class ScrapeOnFirstUse implements ServiceFactory<Object> {
+        @Override
+        public Object getService(Bundle bundle, ServiceRegistration<Object> reg) {
+            return new Scrape();
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<Object> reg, Object service) {
+            // nothing held: the servlet keeps no state of its own
         }
     }
 
