@@ -4,6 +4,8 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.ACQUISITIONS;
 import static org.multios.ipc.sync.internal.SyncDescriptor.HANDLES;
 import static org.multios.ipc.sync.internal.SyncDescriptor.POSTS;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -61,8 +63,38 @@ abstract class SyncHandle extends GuardedHandle {
     private final SpinHistory spins = new SpinHistory();
     /** This handle's counter slot in the page, or {@link CounterSlots#NONE}. */
     private final int counterSlot;
+    /** Where that slot's cells begin ({@link CounterSlots#cells}), or {@link CounterSlots#NONE}. */
+    private final int counterCells;
     /** The revocation guard of this handle's transfer steps ({@link #enter}). */
     private final StepGuard guard;
+    /** {@code guard.fenced()}, one read nearer. */
+    private final boolean fenced;
+    /** The grant's rights when the handle opened (they never change but to none, at revocation). */
+    private final int granted;
+    /**
+     * Why a step may have to be refused or watched ({@link #STOP_CLOSED} and the others), 0 while
+     * none holds: what a step of {@link #enter} reads after its slot's depth store, the one
+     * volatile read of its fast path. Each bit is set before the drain of what it stands for
+     * (revocation, close), so the drain's fence orders it as the conditions themselves were
+     * ordered before; a set bit sends the step through every check of the handle, its session and
+     * its grant, as before. Bits are never cleared but {@link #STOP_HOOKED}.
+     */
+    private volatile int stops;
+    private static final VarHandle STOPS;
+
+    static {
+        try {
+            STOPS = MethodHandles.lookup().findVarHandle(SyncHandle.class, "stops", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Stop bits: the handle is closing, its session closing, its grant revoked, a test hook set. */
+    static final int STOP_CLOSED = 1;
+    static final int STOP_SESSION = 2;
+    static final int STOP_REVOKED = 4;
+    static final int STOP_HOOKED = 8;
 
     /** What {@link #count} counts. */
     static final int ACQUIRED = 0;
@@ -80,8 +112,12 @@ abstract class SyncHandle extends GuardedHandle {
         this.region = object.region();
         this.words = region.words();
         this.guard = guard;
+        this.fenced = guard.fenced();
+        this.granted = grant.rights();
         object.count(HANDLES, 1);
         this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
+        this.counterCells = CounterSlots.cells(counterSlot);
+        grant.onRevoke(() -> stop(STOP_REVOKED)); // before the drain (the actions run in order)
         grant.onRevoke(guard::drain); // as close does: one rule for both
         grant.onRevoke(this::wakeSleepers);
     }
@@ -90,41 +126,75 @@ abstract class SyncHandle extends GuardedHandle {
      * Begins a step that transfers something (one attempt to acquire, post or lock), as
      * {@link #enterStep} does: it runs only while the handle is open and its grant allows
      * {@code right}, and a revocation or a close returns only after it ended ({@link StepGuard#drain}).
-     * Through the calling thread's slot of the handle's {@link StepGuard} (a release store,
-     * volatile reads) where it has one, else through the grant's gate and the guard's shared
-     * cell. Every step entered must be followed by {@link #exit}.
+     * Through the calling thread's slot of the handle's {@link StepGuard} (a release store, then
+     * one volatile read of {@link #stops}) where it has one, else through the grant's gate and the
+     * guard's shared cell. Every step entered must be followed by {@link #exit}.
      *
      * @return the step's token: a number below {@link Grant#STEP_SLOTS} that only the calling
      *         thread uses until it exits (its counter cells), or {@link Grant#SHARED_STEP}
      * @throws IpcException CLOSED, or PERMISSION_DENIED (counted and audited)
      */
     final int enter(int right, String operation) {
-        if (guard.fenced()) {
-            int slot = guard.slotOf(Thread.currentThread());
+        if (fenced) {
+            StepGuard g = guard;
+            int slot = g.slotOf(Thread.currentThread());
             if (slot != StepGuard.NONE) {
-                guard.begin(slot);
-                boolean entered = false;
-                try { // whatever fails before the step is the caller's (an error included) lowers the depth once
-                    if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
-                        checkOpen();
-                        throw denied(right, operation);
-                    }
-                    Hook h = hook;
-                    if (h != null) {
-                        granted(h, slot, right, operation);
-                    }
-                    entered = true;
+                g.begin(slot);
+                // after the depth's release store, one volatile read: no stop bit and the right
+                // granted is a step the drain of a later close or revocation waits for (their bits
+                // are set before it); anything else takes every check
+                if ((stops | (right & ~granted)) == 0) {
                     return slot;
-                } finally {
-                    if (!entered) {
-                        guard.end(slot);
-                    }
                 }
+                return enterChecked(slot, right, operation);
             }
-            beginStep(right, operation); // the grant's counter: its slots' tokens would share our cells
-            return openShared(Grant.SHARED_STEP);
+            return enterGate(right, operation);
         }
         return openShared(enterStep(right, operation));
+    }
+
+    /**
+     * A slot's step that met a stop bit or lacks the right: the checks of the handle, its session
+     * and its grant (closing marks the handle, revocation the grant, before their bits), then the
+     * hook. Whatever fails lowers the depth once (an error included).
+     */
+    private int enterChecked(int slot, int right, String operation) {
+        boolean entered = false;
+        try {
+            if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
+                checkOpen();
+                throw denied(right, operation);
+            }
+            Hook h = hook;
+            if (h != null) {
+                granted(h, slot, right, operation);
+            }
+            entered = true;
+            return slot;
+        } finally {
+            if (!entered) {
+                guard.end(slot);
+            }
+        }
+    }
+
+    /** A step of a thread beyond the guard's slots: the grant's counter (its slots' tokens would share our cells). */
+    private int enterGate(int right, String operation) {
+        beginStep(right, operation);
+        return openShared(Grant.SHARED_STEP);
+    }
+
+    /** Sets stop bits ({@link #stops}): a volatile read-modify-write, before the drain it precedes. */
+    private void stop(int bits) {
+        STOPS.getAndBitwiseOr(this, bits);
+    }
+
+    /**
+     * Called by the session once it is closing (its gate closed), before it closes the handle:
+     * from now on steps check the gate too.
+     */
+    void sessionClosing() {
+        stop(STOP_SESSION);
     }
 
     /**
@@ -155,7 +225,7 @@ abstract class SyncHandle extends GuardedHandle {
 
     /** Ends a step begun by {@link #enter}, with its token. */
     final void exit(int token) {
-        if (token != Grant.SHARED_STEP && guard.fenced()) {
+        if (token != Grant.SHARED_STEP && fenced) {
             guard.end(token);
         } else {
             guard.exitShared();
@@ -174,8 +244,8 @@ abstract class SyncHandle extends GuardedHandle {
      * shared counters.
      */
     final void count(int kind, int token) {
-        if (CounterSlots.owns(counterSlot, token)) {
-            CounterSlots.increment(words, counterSlot, token, kind);
+        if (CounterSlots.owns(counterCells, token)) {
+            CounterSlots.increment(words, counterCells, token, kind);
         } else {
             object.count(sharedCounter(kind), 1);
         }
@@ -205,6 +275,11 @@ abstract class SyncHandle extends GuardedHandle {
     void hook(Hook hook) {
         this.hook = hook;
         stepHook(hook == null ? null : hook::at);
+        if (hook != null) {
+            stop(STOP_HOOKED); // steps take the checked path, which calls it
+        } else {
+            STOPS.getAndBitwiseAnd(this, ~STOP_HOOKED);
+        }
     }
 
     void step(int step) {
@@ -401,6 +476,7 @@ abstract class SyncHandle extends GuardedHandle {
 
     @Override
     public void close() {
+        stop(STOP_CLOSED); // before the mark and every drain below (a second close's too)
         if (markClosed()) {
             try {
                 try {
