@@ -140,13 +140,21 @@ abstract class SyncHandle extends GuardedHandle {
             int slot = g.slotOf(Thread.currentThread());
             if (slot != StepGuard.NONE) {
                 g.begin(slot);
-                // after the depth's release store, one volatile read: no stop bit and the right
-                // granted is a step the drain of a later close or revocation waits for (their bits
-                // are set before it); anything else takes every check
-                if ((stops | (right & ~granted)) == 0) {
+                boolean entered = false;
+                try { // whatever fails before the step is the caller's (an error included) lowers the depth once
+                    // after the depth's release store, one volatile read: no stop bit and the right
+                    // granted is a step the drain of a later close or revocation waits for (their
+                    // bits are set before it); anything else takes every check
+                    if ((stops | (right & ~granted)) != 0) {
+                        check(slot, right, operation);
+                    }
+                    entered = true;
                     return slot;
+                } finally {
+                    if (!entered) {
+                        g.end(slot);
+                    }
                 }
-                return enterChecked(slot, right, operation);
             }
             return enterGate(right, operation);
         }
@@ -154,27 +162,20 @@ abstract class SyncHandle extends GuardedHandle {
     }
 
     /**
-     * A slot's step that met a stop bit or lacks the right: the checks of the handle, its session
+     * The checks of a slot's step that met a stop bit or lacks the right: the handle, its session
      * and its grant (closing marks the handle, revocation the grant, before their bits), then the
-     * hook. Whatever fails lowers the depth once (an error included).
+     * hook.
+     *
+     * @throws IpcException CLOSED, or PERMISSION_DENIED (counted and audited)
      */
-    private int enterChecked(int slot, int right, String operation) {
-        boolean entered = false;
-        try {
-            if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
-                checkOpen();
-                throw denied(right, operation);
-            }
-            Hook h = hook;
-            if (h != null) {
-                granted(h, slot, right, operation);
-            }
-            entered = true;
-            return slot;
-        } finally {
-            if (!entered) {
-                guard.end(slot);
-            }
+    private void check(int slot, int right, String operation) {
+        if (isClosed() || session.gate().isClosed() || !grant().allows(right)) {
+            checkOpen();
+            throw denied(right, operation);
+        }
+        Hook h = hook;
+        if (h != null) {
+            granted(h, slot, right, operation);
         }
     }
 
