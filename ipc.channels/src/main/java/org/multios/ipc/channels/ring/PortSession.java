@@ -90,6 +90,7 @@ public final class PortSession {
     void markClosed() {
         gate.close();
         for (RingPort h : new ArrayList<>(handles)) {
+            h.sessionClosing(); // from now on its steps check the gate too
             h.wakeWaitersClosing();
         }
     }

@@ -221,11 +221,28 @@ public final class MappedWords {
         Reference.reachabilityFence(this);
     }
 
+    /**
+     * Adds {@code delta} to a long that only the calling thread writes (a counter cell of its
+     * own): a plain read and a release store with one bound check, not atomic (8-byte aligned).
+     */
+    public void addOwnedLong(long offset, long delta) {
+        long a = at(offset, Long.BYTES, writeLength);
+        if (!RAW) {
+            region.putLongRelease(offset, region.getLong(offset) + delta);
+            return;
+        }
+        UNSAFE.putOrderedLong(null, a, UNSAFE.getLong(a) + delta);
+        Reference.reachabilityFence(this);
+    }
+
     // ------------------------------------------------------------------ read-modify-write
     // One method per operation, each: the checked address, the probe, the operation; no branch
     // between probe and operation (see the class comment). Compiled, a branch there is a trap
     // where a case never seen yet resumes in the interpreter past the probe: a switch on the
     // operation aborted the JVM at the first long operation after C2 compiled the int ones.
+    // The conditional ones (decrementIfPositive, incrementIfBelow) branch on the value they read
+    // before the probe, never between probe and operation; a failed compare-and-set goes back to
+    // that read (a trap there resumes at the read, which is guarded, and probes again).
 
     /** Compare and set (4-byte aligned). */
     public boolean compareAndSetInt(long offset, int expected, int value) {
@@ -293,6 +310,78 @@ public final class MappedWords {
         long previous = UNSAFE.getAndAddLong(null, a, delta);
         Reference.reachabilityFence(this);
         return previous;
+    }
+
+    /**
+     * Lowers the int at {@code offset} by one if it is positive (a counting semaphore's take): a
+     * volatile read and, if positive, one compare-and-set, again while the word changes under it;
+     * one bound check for all (4-byte aligned).
+     *
+     * @return the value read before: the word was lowered if and only if it is positive
+     */
+    public int decrementIfPositive(long offset) {
+        long a = at(offset, Integer.BYTES, writeLength);
+        if (!RAW) {
+            while (true) {
+                int v = region.getIntVolatile(offset);
+                if (v <= 0 || region.compareAndSetInt(offset, v, v - 1)) {
+                    return v;
+                }
+            }
+        }
+        while (true) {
+            int v = UNSAFE.getIntVolatile(null, a);
+            if (v <= 0) {
+                Reference.reachabilityFence(this);
+                return v;
+            }
+            // the probe after the last branch before the operation (see the class comment)
+            try {
+                UNSAFE.getByteVolatile(null, a); // the probe
+                throw PROBED;
+            } catch (Probed passed) {
+                // a fault of the probe was thrown instead
+            }
+            if (UNSAFE.compareAndSwapInt(null, a, v, v - 1)) {
+                Reference.reachabilityFence(this);
+                return v;
+            }
+        }
+    }
+
+    /**
+     * Raises the int at {@code offset} by one if it is below {@code limit} (a counting
+     * semaphore's post), as {@link #decrementIfPositive} lowers it.
+     *
+     * @return the value read before: the word was raised if and only if it is below {@code limit}
+     */
+    public int incrementIfBelow(long offset, int limit) {
+        long a = at(offset, Integer.BYTES, writeLength);
+        if (!RAW) {
+            while (true) {
+                int v = region.getIntVolatile(offset);
+                if (v >= limit || region.compareAndSetInt(offset, v, v + 1)) {
+                    return v;
+                }
+            }
+        }
+        while (true) {
+            int v = UNSAFE.getIntVolatile(null, a);
+            if (v >= limit) {
+                Reference.reachabilityFence(this);
+                return v;
+            }
+            try {
+                UNSAFE.getByteVolatile(null, a); // the probe
+                throw PROBED;
+            } catch (Probed passed) {
+                // a fault of the probe was thrown instead
+            }
+            if (UNSAFE.compareAndSwapInt(null, a, v, v + 1)) {
+                Reference.reachabilityFence(this);
+                return v;
+            }
+        }
     }
 
     /** Thrown and caught by the read-modify-writes' probes: no stack trace, no suppression, immutable. */

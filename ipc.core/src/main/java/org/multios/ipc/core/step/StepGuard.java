@@ -14,9 +14,12 @@ import org.multios.ipc.spi.Grant;
  * returned, no step of the handle transfers anything, even one that passed its check just before.
  *
  * <p>A thread steps in a slot of its own, claimed once per handle and thread (a compare-and-set
- * of the slot's owner from none, or from a thread that has ended) and kept while it lives. A step
- * raises its slot's depth with a release store, then reads the handle's closing and the grant's
- * {@code revoked} with volatile reads, transfers, and lowers the depth with a release store.
+ * of the slot's owner from none, or from a thread that has ended) and kept while it lives; a
+ * step finds it by the identity of the thread its slot's reference refers to (the thread's id
+ * only spreads threads over the slots: a subclass may answer any id). A step raises its
+ * slot's depth with a release store, then reads the marks of the handle's closing and the grant's
+ * revocation with volatile reads (or one word the handle sets for both before it drains),
+ * transfers, and lowers the depth with a release store.
  * Revocation and closing ({@link #drain}, run by {@link Grant#revoke} after it set
  * {@code revoked}, and by the handle's close after it marked the handle closed) call
  * {@link ProcessFence#serialize()} and then wait until every slot's depth is 0. That is Dekker's
@@ -60,6 +63,8 @@ public final class StepGuard {
     private static final boolean FENCE = !Boolean.getBoolean(ATOMIC_STEPS_PROPERTY) && ProcessFence.isSupported();
     /** Longs per depth: two cache lines, so that no two slots share one (adjacent-line prefetch included). */
     private static final int STRIDE = 16;
+    /** Beside a slot's depth: whether a drain ran inside one of its steps ({@link #drainedInside}). */
+    private static final int DRAINED = 1;
     private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(WeakReference[].class);
     private static final VarHandle DEPTH = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -71,8 +76,8 @@ public final class StepGuard {
     private final WeakReference<Thread>[] owners = new WeakReference[SLOTS];
     /**
      * Each slot's steps under way, at {@link #at}, written by the slot's thread only; next to it
-     * whether a drain ran inside one of them; and the shared cell, the steps outside the slots,
-     * at {@code at(SLOTS)}.
+     * whether a drain ran inside one of them ({@link #DRAINED}); and the shared cell, the steps
+     * outside the slots, at {@code at(SLOTS)}.
      */
     private final long[] depths = new long[(SLOTS + 2) * STRIDE];
 
@@ -104,11 +109,13 @@ public final class StepGuard {
      * @return the slot, or {@link #NONE} (the thread steps through the grant's gate)
      */
     public int slotOf(Thread thread) {
+        // the id only spreads threads over the slots: a Thread subclass may answer any id, so a
+        // slot is the thread's only if its reference refers to this very thread
         int home = (int) ((thread.getId() * 0x9E3779B97F4A7C15L) >>> 61); // top 3 bits: SLOTS = 8
         // a plain read suffices: only this thread ever writes itself into a slot, and nobody takes
-        // a slot from a thread that still lives
+        // a slot from a thread that still lives; refersTo compares without a read barrier
         WeakReference<Thread> owner = owners[home];
-        if (owner != null && owner.get() == thread) {
+        if (owner != null && owner.refersTo(thread)) {
             return home;
         }
         return find(thread, home);
@@ -117,7 +124,7 @@ public final class StepGuard {
     private int find(Thread thread, int home) {
         for (int i = 0; i < SLOTS; i++) {
             int slot = (home + i) & (SLOTS - 1);
-            if (ownerOf(slot) == thread) {
+            if (holds(OWNER.getVolatile(owners, slot), thread)) {
                 return slot;
             }
         }
@@ -128,12 +135,18 @@ public final class StepGuard {
             // its reference is cleared), so the next owner reads its stores and resets what an
             // error may have left raised
             if (ended(owner) && OWNER.compareAndSet(owners, slot, owner, new WeakReference<>(thread))) {
-                DEPTH.setRelease(depths, at(slot) + 1, 0L);
+                DEPTH.setRelease(depths, at(slot) + DRAINED, 0L);
                 DEPTH.setRelease(depths, at(slot), 0L);
                 return slot;
             }
         }
         return NONE;
+    }
+
+    /** Whether {@code owner}, a slot's reference (or null), refers to {@code thread}. */
+    @SuppressWarnings("unchecked")
+    private static boolean holds(Object owner, Thread thread) {
+        return owner != null && ((WeakReference<Thread>) owner).refersTo(thread);
     }
 
     private Thread ownerOf(int slot) {
@@ -188,7 +201,7 @@ public final class StepGuard {
                 Thread owner = ownerOf(slot);
                 if (owner == me) {
                     if ((long) DEPTH.get(depths, at(slot)) != 0) {
-                        DEPTH.setRelease(depths, at(slot) + 1, 1L); // only this thread writes its slot's cells
+                        DEPTH.setRelease(depths, at(slot) + DRAINED, 1L); // only this thread writes its slot's cells
                     }
                     continue;
                 }
@@ -241,7 +254,7 @@ public final class StepGuard {
      * revoked from a hook of the step); clears the mark. Asked by the slot's thread after a hook.
      */
     public boolean drainedInside(int slot) {
-        int at = at(slot) + 1;
+        int at = at(slot) + DRAINED;
         if ((long) DEPTH.get(depths, at) == 0) {
             return false;
         }

@@ -1,5 +1,7 @@
 package org.multios.ipc.core.step;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.IntConsumer;
 
 import org.multios.ipc.IpcException;
@@ -15,14 +17,45 @@ import org.osgi.annotation.versioning.ConsumerType;
  * each step that moves something, revocation draining the guard (registered here, before any
  * wake-up a subclass registers), and {@link #closeSteps} for closing, by the same rule.
  *
- * <p>A step goes through the calling thread's slot of the guard where it has one (a release
- * store and volatile reads of the handle's closing, its session's gate and the grant); else
- * through the grant's gate ({@link #enterStep}, a compare-and-set) and the guard's shared cell.
+ * <p>A step goes through the calling thread's slot of the guard where it has one: a release
+ * store of the slot's depth, then one volatile read of the handle's stop word ({@link #stops}).
+ * Closing, the session's closing, revocation and a test hook each set their bit in that word
+ * before the drain of what they stand for, so the drain's fence orders the bit as it ordered
+ * the conditions themselves (Dekker's handshake, {@link StepGuard}); a set bit, or a right the
+ * grant did not give, sends the step through every check of the handle, its session and its
+ * grant. Threads beyond the slots, and every thread where the fence is missing, step through the
+ * grant's gate ({@link #enterStep}, a compare-and-set) and the guard's shared cell.
  */
 @ConsumerType
 public abstract class SteppedHandle extends GuardedHandle {
+    /** Stop bits: the handle is closing, its session closing, its grant revoked, a test hook set. */
+    private static final int STOP_CLOSED = 1;
+    private static final int STOP_SESSION = 2;
+    private static final int STOP_REVOKED = 4;
+    private static final int STOP_HOOKED = 8;
+    private static final VarHandle STOPS;
+
+    static {
+        try {
+            STOPS = MethodHandles.lookup().findVarHandle(SteppedHandle.class, "stops", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final SessionGate session;
     private final StepGuard guard;
+    /** {@code guard.fenced()}, one read nearer. */
+    private final boolean fenced;
+    /** The grant's rights when the handle opened (they never change but to none, at revocation). */
+    private final int granted;
+    /**
+     * Why a step may have to be refused or watched (the {@code STOP_} bits), 0 while none holds:
+     * what a slot's step reads after its depth store, the one volatile read of its fast path. Each
+     * bit is set before the drain of what it stands for; bits are never cleared but
+     * {@code STOP_HOOKED}.
+     */
+    private volatile int stops;
     private volatile IntConsumer hook;
 
     /**
@@ -35,6 +68,9 @@ public abstract class SteppedHandle extends GuardedHandle {
         super(caller, session, grant);
         this.session = session;
         this.guard = guard;
+        this.fenced = guard.fenced();
+        this.granted = grant.rights();
+        grant.onRevoke(() -> stop(STOP_REVOKED)); // before the drain: a grant's actions run in order
         grant.onRevoke(guard::drain); // before a subclass's wake-ups: as closing does, one rule for both
     }
 
@@ -49,24 +85,18 @@ public abstract class SteppedHandle extends GuardedHandle {
      * @throws IpcException CLOSED, or PERMISSION_DENIED (counted and audited), with no step to exit
      */
     protected final int enter(int right, String operation) {
-        StepGuard g = guard;
-        if (g.fenced()) {
+        if (fenced) {
+            StepGuard g = guard;
             int slot = g.slotOf(Thread.currentThread());
             if (slot != StepGuard.NONE) {
                 g.begin(slot);
                 boolean entered = false;
                 try { // whatever fails before the step is the caller's (an error included) lowers the depth once
-                    if (isClosed() || session.isClosed() || !grant().allows(right)) {
-                        checkOpen();
-                        throw denied(right, operation);
-                    }
-                    IntConsumer h = hook;
-                    if (h != null) {
-                        h.accept(STEP_GRANTED);
-                        if (g.drainedInside(slot)) { // the hook closed or revoked on this thread
-                            checkOpen();
-                            throw denied(right, operation);
-                        }
+                    // after the depth's release store, one volatile read: no stop bit and the right
+                    // granted is a step the drain of a later close or revocation waits for (their
+                    // bits are set before it); anything else takes every check
+                    if ((stops | (right & ~granted)) != 0) {
+                        check(slot, right, operation);
                     }
                     entered = true;
                     return slot;
@@ -80,6 +110,27 @@ public abstract class SteppedHandle extends GuardedHandle {
             return openShared(Grant.SHARED_STEP);
         }
         return openShared(enterStep(right, operation));
+    }
+
+    /**
+     * The checks of a slot's step that met a stop bit or lacks the right: the handle, its session
+     * and its grant (closing marks the handle, revocation the grant, before their bits), then the
+     * hook; a close or revocation the hook made on this thread (its drain did not wait for this
+     * step) refuses the step.
+     */
+    private void check(int slot, int right, String operation) {
+        if (isClosed() || session.isClosed() || !grant().allows(right)) {
+            checkOpen();
+            throw denied(right, operation);
+        }
+        IntConsumer h = hook;
+        if (h != null) {
+            h.accept(STEP_GRANTED);
+            if (guard.drainedInside(slot)) {
+                checkOpen();
+                throw denied(right, operation);
+            }
+        }
     }
 
     /**
@@ -98,7 +149,7 @@ public abstract class SteppedHandle extends GuardedHandle {
 
     /** Ends a step begun by {@link #enter}, with its token. */
     protected final void exit(int token) {
-        if (token != Grant.SHARED_STEP && guard.fenced()) {
+        if (token != Grant.SHARED_STEP && fenced) {
             guard.end(token);
         } else {
             guard.exitShared();
@@ -115,6 +166,7 @@ public abstract class SteppedHandle extends GuardedHandle {
      *         handle holds
      */
     protected final boolean closeSteps() {
+        stop(STOP_CLOSED); // before the mark and the drain (a second close's too)
         boolean marked = markClosed();
         guard.drain();
         return marked;
@@ -127,6 +179,24 @@ public abstract class SteppedHandle extends GuardedHandle {
     protected final void hookSteps(IntConsumer hook) {
         this.hook = hook;
         stepHook(hook);
+        if (hook != null) {
+            stop(STOP_HOOKED); // steps take the checked path, which calls it
+        } else {
+            STOPS.getAndBitwiseAnd(this, ~STOP_HOOKED);
+        }
+    }
+
+    /**
+     * Called by the handle's session once it is closing (its gate closed), before it closes or
+     * wakes the handle: from then on steps check the gate too.
+     */
+    public final void sessionClosing() {
+        stop(STOP_SESSION);
+    }
+
+    /** Sets stop bits: a volatile read-modify-write, before the drain it precedes. */
+    private void stop(int bits) {
+        STOPS.getAndBitwiseOr(this, bits);
     }
 
     /** This handle's step guard. */

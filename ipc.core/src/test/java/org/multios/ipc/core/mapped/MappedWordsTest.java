@@ -97,6 +97,31 @@ class MappedWordsTest {
     }
 
     @Test
+    void conditionalCountsAndOwnedAdditions() {
+        MappedRegion region = MappedRegion.buffer(LENGTH);
+        MappedWords words = region.words();
+        assertThat(words.decrementIfPositive(64)).as("0: not lowered").isZero();
+        assertThat(region.getIntVolatile(64)).isZero();
+        assertThat(words.incrementIfBelow(64, 2)).isZero();
+        assertThat(words.incrementIfBelow(64, 2)).isEqualTo(1);
+        assertThat(words.incrementIfBelow(64, 2)).as("at the limit: not raised").isEqualTo(2);
+        assertThat(region.getIntVolatile(64)).isEqualTo(2);
+        assertThat(words.decrementIfPositive(64)).isEqualTo(2);
+        assertThat(region.getIntVolatile(64)).isEqualTo(1);
+        region.putIntVolatile(64, -3);
+        assertThat(words.decrementIfPositive(64)).as("negative: not lowered").isEqualTo(-3);
+        assertThat(region.getIntVolatile(64)).isEqualTo(-3);
+
+        words.addOwnedLong(LENGTH - 8, 5);
+        words.addOwnedLong(LENGTH - 8, -2);
+        assertThat(region.getLongVolatile(LENGTH - 8)).isEqualTo(3);
+        assertThatThrownBy(() -> words.addOwnedLong(LENGTH, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> words.addOwnedLong(68, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> words.decrementIfPositive(LENGTH)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> words.incrementIfBelow(66, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void noAccessLeavesTheWindowOrIsMisaligned() {
         MappedWords words = MappedRegion.buffer(LENGTH).words();
         assertThatThrownBy(() -> words.getIntVolatile(LENGTH)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -120,6 +145,9 @@ class MappedWordsTest {
             assertThatThrownBy(() -> words.putIntRelease(64, 1)).isInstanceOf(ReadOnlyBufferException.class);
             assertThatThrownBy(() -> words.compareAndSetInt(64, 0, 1)).isInstanceOf(ReadOnlyBufferException.class);
             assertThatThrownBy(() -> words.getAndAddLong(128, 1)).isInstanceOf(ReadOnlyBufferException.class);
+            assertThatThrownBy(() -> words.decrementIfPositive(64)).isInstanceOf(ReadOnlyBufferException.class);
+            assertThatThrownBy(() -> words.incrementIfBelow(64, 1)).isInstanceOf(ReadOnlyBufferException.class);
+            assertThatThrownBy(() -> words.addOwnedLong(128, 1)).isInstanceOf(ReadOnlyBufferException.class);
         }
     }
 

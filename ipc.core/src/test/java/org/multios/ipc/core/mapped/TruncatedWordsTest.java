@@ -65,13 +65,24 @@ class TruncatedWordsTest {
         assertCorrupted("compare-and-set", w -> w.compareAndSetInt(LAST_PAGE_WORD, 0, 1) ? 1 : 0, 0);
         assertCorrupted("get-and-add", w -> w.getAndAddLong(LAST_PAGE_WORD, 1), 0);
         assertCorrupted("volatile read", w -> w.getIntVolatile(LAST_PAGE_WORD), 0);
+        assertCorrupted("post and take", TruncatedWordsTest::postAndTake, 0);
+        assertCorrupted("owned addition", w -> {
+            w.addOwnedLong(LAST_PAGE_WORD, 1);
+            return 0;
+        }, 0);
         // compiled: the same accesses after enough calls on a healthy file for C2
         assertCorrupted("compiled compare-and-set", w -> w.compareAndSetInt(LAST_PAGE_WORD, 0, 0) ? 1 : 0, 200_000);
         assertCorrupted("compiled get-and-add", w -> w.getAndAddLong(LAST_PAGE_WORD, 0), 200_000);
+        assertCorrupted("compiled post and take", TruncatedWordsTest::postAndTake, 200_000);
         assertCorrupted("compiled release write", w -> {
             w.putLongRelease(LAST_PAGE_WORD, 0);
             return 0;
         }, 200_000);
+    }
+
+    /** A semaphore's post and take on the word: both conditional compare-and-sets run while the page is there. */
+    private static long postAndTake(MappedWords w) {
+        return w.incrementIfBelow(LAST_PAGE_WORD, 1) + w.decrementIfPositive(LAST_PAGE_WORD);
     }
 
     private void assertCorrupted(String access, ToLongFunction<MappedWords> operation, int warmUp)

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The guard alone (the handles' tests in ipc.sync and ipc.channels hold it through their hooks):
  * a drain waits for a step of another thread's slot and for a step of the shared cell, marks a
- * step of its own thread instead of waiting for it, and still waits when the fence fails.
+ * step of its own thread instead of waiting for it, and still waits when the fence fails; a
+ * thread whose class answers any id it likes (Java 17's {@code getId} is not final) still steps
+ * in a slot of its own, which drains wait for.
  */
 @Timeout(60)
 class StepGuardUnitTest {
@@ -28,9 +30,29 @@ class StepGuardUnitTest {
         return drainer;
     }
 
+    /** A thread that answers {@code id} as its id, whatever it is. */
+    private static final class ClaimingId extends Thread {
+        private final long id;
+
+        ClaimingId(Runnable work, long id) {
+            super(work, "step-guard-claiming-id-" + id);
+            this.id = id;
+        }
+
+        @Override
+        public long getId() {
+            return id;
+        }
+    }
+
     /** A step of another thread, held until {@code release}. */
     private static Thread stepping(StepGuard guard, CountDownLatch inside, CountDownLatch release) {
-        Thread t = new Thread(() -> {
+        return stepping(guard, inside, release, -1);
+    }
+
+    /** As above, in a thread that answers {@code id} as its id (or its own if negative). */
+    private static Thread stepping(StepGuard guard, CountDownLatch inside, CountDownLatch release, long id) {
+        Runnable work = () -> {
             int slot = guard.slotOf(Thread.currentThread());
             guard.begin(slot);
             try {
@@ -41,7 +63,8 @@ class StepGuardUnitTest {
             } finally {
                 guard.end(slot);
             }
-        }, "step-guard-stepper");
+        };
+        Thread t = id < 0 ? new Thread(work, "step-guard-stepper") : new ClaimingId(work, id);
         t.start();
         return t;
     }
@@ -106,5 +129,29 @@ class StepGuardUnitTest {
         stepper.join(20_000);
         assertThat(drainer.isAlive()).isFalse();
         assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void aThreadAnsweringAnyIdStillStepsInASlotOfItsOwnThatTheDrainWaitsFor() throws Exception {
+        StepGuard guard = new StepGuard(() -> { });
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        // id 0: what an unclaimed slot would hold if slots were found by id; then a second thread
+        // claiming the first one's id
+        Thread first = stepping(guard, inside, release, 0);
+        Thread second = stepping(guard, inside, release, 0);
+        assertThat(inside.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(guard.slotOf(first)).as("the first thread's own slot").isNotEqualTo(StepGuard.NONE);
+        assertThat(guard.slotOf(second)).as("the second thread's slot is not the first's")
+                .isNotEqualTo(guard.slotOf(first)).isNotEqualTo(StepGuard.NONE);
+
+        Thread drainer = drainAsync(guard);
+        assertThat(drainer.getState()).as("the drain waits while their steps are under way")
+                .isEqualTo(Thread.State.TIMED_WAITING);
+        release.countDown();
+        drainer.join(20_000);
+        first.join(20_000);
+        second.join(20_000);
+        assertThat(drainer.isAlive()).isFalse();
     }
 }

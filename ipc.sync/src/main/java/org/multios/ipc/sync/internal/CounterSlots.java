@@ -73,20 +73,25 @@ final class CounterSlots {
 
     /**
      * Whether a count of a step with {@code token} goes to the handle's own cell: the handle holds
-     * {@code slot} and the step holds a slot of the grant.
+     * {@code slot} (or its {@link #cells}: anything but {@link #NONE}) and the step holds a slot
+     * of the grant.
      */
     static boolean owns(int slot, int token) {
         return slot != NONE && token >= 0 && token < Grant.STEP_SLOTS;
     }
 
+    /** Where the cells of a held {@code slot} begin ({@link #increment}), or {@link #NONE} for none. */
+    static int cells(int slot) {
+        return slot == NONE ? NONE : cell(slot, 0, 0);
+    }
+
     /**
      * Adds one to the cell of {@code kind} ({@link SyncHandle#ACQUIRED} or {@link SyncHandle#POSTED})
-     * of step slot {@code token} in the handle's {@code slot}: only while that step runs
-     * ({@link #owns}), which makes the cell the caller's alone.
+     * of step slot {@code token} among the {@code cells} of the handle's slot ({@link #cells}):
+     * only while that step runs ({@link #owns}), which makes the cell the caller's alone.
      */
-    static void increment(MappedWords words, int slot, int token, int kind) {
-        int at = cell(slot, token, kind);
-        words.putLongRelease(at, words.getLong(at) + 1);
+    static void increment(MappedWords words, int cells, int token, int kind) {
+        words.addOwnedLong(cells + (token * 2 + kind) * Long.BYTES, 1);
     }
 
     /** The counts of {@code kind} in every slot, held or not. */

@@ -129,16 +129,11 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
     private boolean takeOne() {
         int token = enter(Rights.READ, "acquire");
         try {
-            while (true) {
-                int v = words.getIntVolatile(STATE);
-                if (v <= 0) {
-                    return false;
-                }
-                if (words.compareAndSetInt(STATE, v, v - 1)) {
-                    count(ACQUIRED, token);
-                    return true;
-                }
+            if (words.decrementIfPositive(STATE) > 0) {
+                count(ACQUIRED, token);
+                return true;
             }
+            return false;
         } finally {
             exit(token);
         }
@@ -155,17 +150,10 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         try {
             int token = enter(Rights.WRITE, "post");
             try {
-                while (true) {
-                    int v = words.getIntVolatile(STATE);
-                    if (v >= max) {
-                        throw new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName()
-                                + ": a post would raise the value past its maximum " + max);
-                    }
-                    if (words.compareAndSetInt(STATE, v, v + 1)) {
-                        count(POSTED, token);
-                        break;
-                    }
+                if (words.incrementIfBelow(STATE, max) >= max) {
+                    throw pastMaximum();
                 }
+                count(POSTED, token);
             } finally {
                 exit(token);
             }
@@ -176,6 +164,11 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
         } catch (Error e) {
             throw fault(e);
         }
+    }
+
+    private IpcException pastMaximum() {
+        return new IpcException(IpcError.LIMIT_EXCEEDED, object.displayName()
+                + ": a post would raise the value past its maximum " + max);
     }
 
     @Override

@@ -61,6 +61,8 @@ abstract class SyncHandle extends SteppedHandle {
     private final SpinHistory spins = new SpinHistory();
     /** This handle's counter slot in the page, or {@link CounterSlots#NONE}. */
     private final int counterSlot;
+    /** Where that slot's cells begin ({@link CounterSlots#cells}), or {@link CounterSlots#NONE}. */
+    private final int counterCells;
 
     /** What {@link #count} counts. */
     static final int ACQUIRED = 0;
@@ -79,7 +81,8 @@ abstract class SyncHandle extends SteppedHandle {
         this.words = region.words();
         object.count(HANDLES, 1);
         this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
-        grant.onRevoke(this::wakeSleepers); // after the guard's drain (SteppedHandle)
+        this.counterCells = CounterSlots.cells(counterSlot);
+        grant.onRevoke(this::wakeSleepers); // after the stop bit and the guard's drain (SteppedHandle)
     }
 
     /** This handle's step guard (tests). */
@@ -93,8 +96,8 @@ abstract class SyncHandle extends SteppedHandle {
      * shared counters.
      */
     final void count(int kind, int token) {
-        if (CounterSlots.owns(counterSlot, token)) {
-            CounterSlots.increment(words, counterSlot, token, kind);
+        if (CounterSlots.owns(counterCells, token)) {
+            CounterSlots.increment(words, counterCells, token, kind);
         } else {
             object.count(sharedCounter(kind), 1);
         }

@@ -37,6 +37,10 @@ final class SyncSession {
         return caller;
     }
 
+    /**
+     * Adds a handle. A handle added once the gate closed is closed here; one added before is
+     * seen by the closing loops below (which tell each handle, {@link SyncHandle#sessionClosing}).
+     */
     <H extends SyncHandle> H track(H handle) {
         handles.add(handle);
         if (gate.isClosed()) {
@@ -60,6 +64,7 @@ final class SyncSession {
     void markClosed() {
         gate.close();
         for (SyncHandle h : handles) {
+            h.sessionClosing();
             h.wakeSleepers();
         }
     }
@@ -68,6 +73,7 @@ final class SyncSession {
     void close() {
         gate.close();
         for (SyncHandle h : new ArrayList<>(handles)) {
+            h.sessionClosing();
             h.close();
         }
     }

@@ -5,8 +5,11 @@
  * <h2>Uncontended paths</h2>
  * A semaphore's {@code tryAcquire} or {@code release} and a mutex's {@code lock} are one step of
  * the handle's {@link org.multios.ipc.core.step.StepGuard} around one compare-and-set of the
- * shared word: the step is a release store to a slot of the calling thread, volatile reads of
- * the handle's closing and of its grant, and a release store at the end, with no atomic
+ * shared word: the step is a release store to a slot of the calling thread (found by the
+ * thread's identity, not its id), one volatile read of the handle's stop word (bits that closing, the session's closing,
+ * revocation and a test hook set before they drain; any bit sends the step through every check
+ * of the handle, its session and its grant: {@link org.multios.ipc.core.step.SteppedHandle}, the
+ * base that ipc.channels' ports share), and a release store at the end, with no atomic
  * operation, because a revocation pays for the fence instead (it makes every thread of the
  * process pass a fence, {@link org.multios.ipc.core.mapped.ProcessFence}, and then waits for the
  * steps it sees under way; closing a handle marks it closed and drains its steps the same way
