@@ -13,8 +13,6 @@ import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessMaps;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.mapped.WaitLoop;
-import org.multios.ipc.local.LocalIdentity;
-import org.multios.ipc.local.PosixCaller;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.SessionMechanism;
@@ -28,7 +26,6 @@ import org.multios.ipc.spi.SessionMechanism;
 abstract class SyncMechanismBase<S> extends SessionMechanism<S, SyncSession> implements ConfigurableMechanism<S> {
     final SyncStore store;
     private final Set<ObjectType> types;
-    private final CallerContext lister;
     private volatile IpcEnvironment environment;
     private volatile WaitStrategy defaultWaitStrategy = WaitStrategy.ADAPTIVE;
     private volatile ProcessMaps maps = ProcessMaps.system();
@@ -40,8 +37,6 @@ abstract class SyncMechanismBase<S> extends SessionMechanism<S, SyncSession> imp
         this.environment = environment;
         this.types = types;
         this.store = new SyncStore(environment, () -> this.environment, () -> this.defaultWaitStrategy, types);
-        var self = LocalIdentity.currentProcess();
-        this.lister = PosixCaller.unlimited(self);
         this.sleepers = new SleeperWatch(types.size() == 1 ? types.iterator().next().label() : "sync");
     }
 
@@ -86,7 +81,7 @@ abstract class SyncMechanismBase<S> extends SessionMechanism<S, SyncSession> imp
     public List<ObjectInfo> objects() {
         List<ObjectInfo> all = new ArrayList<>();
         for (ObjectType t : types) {
-            all.addAll(store.list(t, lister, region -> capacity(t, region)));
+            all.addAll(store.list(t, region -> capacity(t, region)));
         }
         return all;
     }

@@ -177,13 +177,15 @@ final class SyncStore {
         return directory(type).unlink(caller, name);
     }
 
-    /** Snapshots of the named objects of a kind, with their capacity read by {@code capacity}. */
-    List<ObjectInfo> list(ObjectType type, CallerContext lister, ToLongFunction<MappedRegion> capacity) {
+    /**
+     * Snapshots of every named object of a kind, whatever its owner and mode, each read from a copy
+     * of its page ({@link #describe}) with its capacity read by {@code capacity}. Nothing is mapped
+     * and no access is checked: which of them a caller may see is the listing caller's filter.
+     */
+    List<ObjectInfo> list(ObjectType type, ToLongFunction<MappedRegion> capacity) {
+        ObjectDirectory dir = directory(type);
         List<ObjectInfo> infos = new ArrayList<>();
-        directory(type).describeEach(name -> {
-            Attached a = open(lister, type, name, Rights.NONE);
-            return a.object().info(capacity.applyAsLong(a.object().region()));
-        }, infos);
+        dir.describeEach(name -> describe(dir, type, name, capacity), infos);
         return infos;
     }
 

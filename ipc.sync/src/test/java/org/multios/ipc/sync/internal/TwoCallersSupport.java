@@ -43,6 +43,11 @@ abstract class TwoCallersSupport {
         return sync;
     }
 
+    /** The event mechanism made by {@link #events(RecordingCaller)}. */
+    EventMechanism eventMechanism() {
+        return events;
+    }
+
     @AfterEach
     void closeMechanisms() {
         if (sync != null) {
