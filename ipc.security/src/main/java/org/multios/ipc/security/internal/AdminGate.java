@@ -90,9 +90,12 @@ final class AdminGate {
     /**
      * Whether the process made the object: the same kind and id in the same OS process (pid and
      * start time), since a named object records the bundle that made it and bundle ids repeat
-     * across gateways and restarts.
+     * across gateways and restarts. A process whose start time is unknown (a console operator or
+     * a network peer: their numbers start again with every gateway run) is never taken for the
+     * creator: a session of a later run would match what a session of an earlier one made. It
+     * sees those objects by its rights, as anyone does.
      */
     private static boolean isCreator(ObjectInfo object, IpcProcess process) {
-        return object.creator().equals(process);
+        return process.startTimeMillis() != 0 && object.creator().equals(process);
     }
 }

@@ -7,15 +7,20 @@ import static org.multios.ipc.security.internal.OperatorAuthorityService.FIRST_O
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Rights;
+import org.multios.ipc.Statistics;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -49,9 +54,12 @@ class OperatorAuthorityServiceTest {
             released.add(caller);
         }
 
+        /** What {@link #objects} lists. */
+        final List<ObjectInfo> objects = new ArrayList<>();
+
         @Override
         public List<ObjectInfo> objects() {
-            return List.of();
+            return objects;
         }
 
         @Override
@@ -161,5 +169,24 @@ class OperatorAuthorityServiceTest {
                 .hasMessageContaining("repeats the account ssh:alice");
         assertThatThrownBy(() -> OperatorIdentities.NONE.of("alice")).isInstanceOf(IpcException.class)
                 .hasMessageContaining("does not start with ssh:");
+    }
+
+    @Test
+    void anOperatorOfALaterRunIsNotTakenForTheCreatorOfWhatAnEarlierOneMade() {
+        // an earlier gateway run's first operator (alice) made 'door', mode 0600: its file records
+        // that session's identity, which has no pid and no start time
+        IpcProcess earlierAlice = new IpcProcess(ProcessKind.REMOTE, FIRST_OPERATOR, "ssh:alice from /127.0.0.1:39000",
+                0, 0, "alice", Set.of("ops"));
+        queues.objects.add(new ObjectInfo(ObjectType.QUEUE, 1, Optional.of("door"), earlierAlice,
+                new Permissions("alice", "ops", 0600), 8, true, Statistics.EMPTY));
+        // this run's first operator is carol, with the same number
+        try (OperatorSession carol = authority(List.of()).login("ssh:carol", "/127.0.0.1:40002", console)) {
+            assertThat(carol.process().id()).isEqualTo(FIRST_OPERATOR);
+            assertThat(carol.service(IpcRuntime.class).objects()).as("carol has no right on alice's queue").isEmpty();
+        }
+        try (OperatorSession alice = authority(List.of()).login("ssh:alice", "/127.0.0.1:40003", console)) {
+            assertThat(alice.service(IpcRuntime.class).objects()).extracting(ObjectInfo::name)
+                    .as("alice sees it by her rights").containsExactly(Optional.of("door"));
+        }
     }
 }
