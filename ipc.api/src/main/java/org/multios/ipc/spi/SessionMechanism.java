@@ -1,11 +1,14 @@
 package org.multios.ipc.spi;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -75,6 +78,21 @@ public abstract class SessionMechanism<S, T> implements MechanismProvider<S> {
     @Override
     public int connectionCount() {
         return sessions.values().stream().mapToInt(connections).sum();
+    }
+
+    /** What {@link #collectStaleObjects()} removes: the one place a mechanism's two forms meet. */
+    @Override
+    public List<ObjectInfo> collectStale() {
+        return collectStaleObjects().removed();
+    }
+
+    /**
+     * Removes the named objects whose creator is dead for certain and that no process may hold,
+     * saying what it kept and why; nothing by default (a mechanism without named objects).
+     */
+    @Override
+    public StaleCollection collectStaleObjects() {
+        return StaleCollection.NONE;
     }
 
     /** The sessions open now, as they change. */

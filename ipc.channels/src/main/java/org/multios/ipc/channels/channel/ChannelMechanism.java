@@ -77,11 +77,6 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
      * {@link NamedObjectReader#holdsMessages}).
      */
     @Override
-    public List<ObjectInfo> collectStale() {
-        return collectStaleObjects().removed();
-    }
-
-    @Override
     public StaleCollection collectStaleObjects() {
         return new StaleObjects(directory, ChannelDescriptor.RINGS_OFFSET, ChannelDescriptor.CREATOR,
                 ChannelDescriptor.CREATOR_NAMESPACE,

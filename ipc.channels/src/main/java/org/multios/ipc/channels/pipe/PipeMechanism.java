@@ -140,11 +140,6 @@ public final class PipeMechanism extends SessionMechanism<PipeService, PipeSessi
      * ({@link StaleObjects#fifos}): a FIFO nobody has open holds no data.
      */
     @Override
-    public List<ObjectInfo> collectStale() {
-        return collectStaleObjects().removed();
-    }
-
-    @Override
     public StaleCollection collectStaleObjects() {
         StaleCollection collected = fifos.stale().collectStale(processes, () -> { });
         for (ObjectInfo o : collected.removed()) {

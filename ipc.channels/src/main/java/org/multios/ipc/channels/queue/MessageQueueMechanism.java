@@ -104,11 +104,6 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
      * machine's restart.
      */
     @Override
-    public List<ObjectInfo> collectStale() {
-        return collectStaleObjects().removed();
-    }
-
-    @Override
     public StaleCollection collectStaleObjects() {
         // the copy reaches the ring's controls: messages waiting are read from the ring, which a
         // sender killed before it counted its message leaves right (PortFiles.addDirection)

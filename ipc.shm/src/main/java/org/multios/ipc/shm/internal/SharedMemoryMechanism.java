@@ -107,11 +107,6 @@ public final class SharedMemoryMechanism extends SessionMechanism<SharedMemorySe
      * map: see {@link StaleObjects}.
      */
     @Override
-    public List<ObjectInfo> collectStale() {
-        return collectStaleObjects().removed();
-    }
-
-    @Override
     public StaleCollection collectStaleObjects() {
         return stale.collectStale(maps, () -> at(STEP_JUDGED));
     }

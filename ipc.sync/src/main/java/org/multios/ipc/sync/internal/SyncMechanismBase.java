@@ -88,11 +88,6 @@ abstract class SyncMechanismBase<S> extends SessionMechanism<S, SyncSession> imp
 
     /** Removes the named objects whose creator is gone and that nobody maps: see {@link SyncStore#collectStale}. */
     @Override
-    public List<ObjectInfo> collectStale() {
-        return collectStaleObjects().removed();
-    }
-
-    @Override
     public StaleCollection collectStaleObjects() {
         StaleCollection all = StaleCollection.NONE;
         for (ObjectType t : types) {
