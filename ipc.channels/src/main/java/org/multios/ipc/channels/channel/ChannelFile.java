@@ -60,8 +60,8 @@ final class ChannelFile extends ObjectFile implements PortObject {
 
     private PriorityRing attach(ChannelSide receiver) {
         int size = options.maxMessageSize();
-        PriorityRing ring = PriorityRing.attach(region(), ringOffset(receiver, slots, size), ringSpan(slots, size),
-                displayName());
+        PriorityRing ring = PriorityRing.attachKeepingMarks(region(), ringOffset(receiver, slots, size),
+                ringSpan(slots, size), displayName());
         if (ring.capacity() != slots || ring.maxMessageSize() != size || ring.byteBudget() != ringBudget(options, slots)) {
             throw new IpcException(IpcError.CORRUPTED, displayName() + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
