@@ -13,7 +13,9 @@ import org.multios.ipc.WaitStrategy;
  *
  * <p>A direction is full when a message would take it past {@code bufferSize} bytes of
  * message data or past {@code maxMessages} messages; a sender then waits (or {@code trySend}
- * returns {@code false}).
+ * returns {@code false}). Where {@code maxMessages x maxMessageSize <= bufferSize} the message
+ * count alone keeps the bytes within the buffer, and each direction keeps no shared count of
+ * bytes: the fastest channels are sized that way.
  *
  * @param bufferSize     bytes of message data each direction holds, at least 1: the original
  *                       specification's {@code buffer_size}

@@ -56,12 +56,15 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * Each ring carries the buffer size as its byte budget ({@link PriorityRingDescriptor}): a
  * sender that took a slot reserves its message's bytes there (never past the buffer size), and
  * the receiver that takes the message gives them back, both recorded so that a process killed
- * in between leaks neither slot nor bytes. Senders sleep on the ring's space sequence, which
+ * in between leaks neither slot nor bytes. A channel whose slots cannot hold more than its buffer
+ * size ({@code slots x maxMessageSize <= bufferSize}) keeps no budget ({@link #ringBudget}): it
+ * could never refuse a message, and its shared word would cost four contended compare-and-sets
+ * per message. Senders sleep on the ring's space sequence, which
  * every path that frees a slot bumps while senders sleep (a receive, a message dropped as
  * corrupt, a reservation that did not fit, recovery from a dead owner). The ring's own slot
  * count bounds the messages: {@code maxMessages} when the options set it, else
  * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
- * Layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
+ * Layout 5 lays out rings without a budget that cannot bind; layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
  * sleeps on them ({@link org.multios.ipc.channels.ring.PriorityRing}). The creator's owner word
  * and namespaces (at 2048, 0 in files made before they were written, which the collector never
  * judges) are what {@code ipc:gc} reads from the owner record to tell that the creating process
@@ -69,7 +72,7 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  */
 public final class ChannelDescriptor {
     /** Layout version of the channel header, checked on attach. */
-    public static final int LAYOUT_VERSION = 4;
+    public static final int LAYOUT_VERSION = 5;
     /** Slots of a direction without a message bound never exceed this. */
     public static final int MAX_DEFAULT_SLOTS = 1024;
     /** Bytes of slots a direction without a message bound aims at (at least one slot). */
@@ -159,6 +162,15 @@ public final class ChannelDescriptor {
         }
         long bySpace = DEFAULT_SLOT_BUDGET / PriorityRingDescriptor.slotSize(options.maxMessageSize());
         return (int) Math.max(1, Math.min(Math.min(bySpace, options.bufferSize()), MAX_DEFAULT_SLOTS));
+    }
+
+    /**
+     * The byte budget each ring keeps: the buffer size, or 0 (none) when the slots alone cannot
+     * hold more than the buffer size ({@code slots x maxMessageSize <= bufferSize}), so that the
+     * budget could never refuse a message and senders and receivers skip its shared word.
+     */
+    public static int ringBudget(ChannelOptions options, int slots) {
+        return (long) slots * options.maxMessageSize() <= options.bufferSize() ? 0 : options.bufferSize();
     }
 
     /** Bytes of one ring, padded to a page. */

@@ -60,9 +60,9 @@ final class ChannelFile extends ObjectFile implements PortObject {
 
     private PriorityRing attach(ChannelSide receiver) {
         int size = options.maxMessageSize();
-        PriorityRing ring = PriorityRing.attach(region(), ringOffset(receiver, slots, size), ringSpan(slots, size),
-                displayName());
-        if (ring.capacity() != slots || ring.maxMessageSize() != size || ring.byteBudget() != options.bufferSize()) {
+        PriorityRing ring = PriorityRing.attachKeepingMarks(region(), ringOffset(receiver, slots, size),
+                ringSpan(slots, size), displayName());
+        if (ring.capacity() != slots || ring.maxMessageSize() != size || ring.byteBudget() != ringBudget(options, slots)) {
             throw new IpcException(IpcError.CORRUPTED, displayName() + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
         }
@@ -82,8 +82,9 @@ final class ChannelFile extends ObjectFile implements PortObject {
         region.putInt(SLOTS, slots);
         region.putInt(ANONYMOUS, anonymous ? 1 : 0);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(options.waitStrategy()));
-        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size, options.bufferSize());
-        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size, options.bufferSize());
+        int budget = ringBudget(options, slots);
+        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size, budget);
+        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size, budget);
     }
 
     /** A channel this process has just created (named, or anonymous with a null name). */

@@ -5,8 +5,10 @@ import org.multios.ipc.core.mapped.MappedRegion;
 /**
  * The non-empty priorities bitmap of a ring ({@link PriorityRingDescriptor#BITMAP_OFFSET}): bit
  * {@code p} set means priority {@code p}'s index ring may hold a message. Senders set the bit
- * after publishing; a receiver clears it when it finds the ring empty (and sets it again if a
- * sender raced in, see {@link PriorityRing}). Receivers look at the highest set bit first.
+ * after publishing (a set bit is only read, not written again); a receiver clears it when it finds
+ * the ring empty (and sets it again if a sender raced in, see {@link PriorityRing}): right after it
+ * took the ring's last message, or, in an attachment that keeps marks (channels), only when a take
+ * finds the ring empty. Receivers look at the highest set bit first.
  */
 final class PriorityBitmap {
     private final MappedRegion region;

@@ -29,7 +29,10 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * {@link #take}/{@link #consumed} are the halves of a send and a receive with the caller writing
  * or reading the slot in between. A receiver that briefly clears the mark of a priority a sender
  * published into meanwhile marks it again and signals on the sender's behalf
- * ({@link SlotTransfers}).
+ * ({@link SlotTransfers}). An attachment that keeps marks
+ * (channels, {@link #attachKeepingMarks}) leaves the mark after the last message, so that
+ * a sender and a receiver meeting at an empty ring message after message do not trade the
+ * bitmap's line.
  *
  * <p><b>Processes that die</b> (SIGKILL) at any instruction leave the ring usable, with no
  * message delivered half-written and no message lost whose send had returned
@@ -50,11 +53,13 @@ public final class PriorityRing extends SlotTransfers {
     private static final int MAX_MESSAGE_SIZE = Integer.MAX_VALUE - SLOT_HEADER_SIZE - 8;
 
     private final Consumer<PriorityRing> becameNonEmpty;
+    private final boolean keepsMarks;
 
     private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook, LongSupplier sweepClock, Consumer<PriorityRing> becameNonEmpty) {
+            RingSteps.Hook hook, LongSupplier sweepClock, Consumer<PriorityRing> becameNonEmpty, boolean keepsMarks) {
         super(region, base, capacity, maxMessageSize, budget, self, hook, sweepClock);
         this.becameNonEmpty = becameNonEmpty;
+        this.keepsMarks = keepsMarks;
     }
 
     /**
@@ -94,7 +99,7 @@ public final class PriorityRing extends SlotTransfers {
         region.putLong(base + HOME_NAMESPACE_OFFSET, home);
         region.putInt(base + CHECKSUMS_OFFSET, checksums ? 1 : 0);
         PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
-                LIVENESS.currentProcessWord(home), RingSteps.PAUSE_HOOK, System::nanoTime, null);
+                LIVENESS.currentProcessWord(home), RingSteps.PAUSE_HOOK, System::nanoTime, null, false);
         ring.layOut();
         region.putLong(base + BYTES_OFFSET, 0);
         region.putLong(base + RECOVERED_OFFSET, 0);
@@ -119,6 +124,16 @@ public final class PriorityRing extends SlotTransfers {
     }
 
     /**
+     * Attaches as {@link #attach(MappedRegion, long, long, String)} does, an attachment that
+     * {@linkplain SlotTransfers#keepsMarks() keeps marks}: its receivers leave a priority marked
+     * after its last message, so its sends report {@link RingStatus#SENT}, never
+     * {@link RingStatus#SENT_TO_EMPTY}, and its {@link #isEmpty()} looks at the marked rings.
+     */
+    public static PriorityRing attachKeepingMarks(MappedRegion region, long base, long available, String what) {
+        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, System::nanoTime, null, true);
+    }
+
+    /**
      * Attaches as {@link #attach(MappedRegion, long, long, String)} does, running
      * {@code becameNonEmpty} in the thread that makes the ring go from no message to some: a
      * sender that publishes into an empty ring, or a receiver or recoverer that marks again a
@@ -126,7 +141,8 @@ public final class PriorityRing extends SlotTransfers {
      */
     public static PriorityRing attach(MappedRegion region, long base, long available, String what,
             Consumer<PriorityRing> becameNonEmpty) {
-        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, System::nanoTime, becameNonEmpty);
+        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, System::nanoTime, becameNonEmpty,
+                false);
     }
 
     /**
@@ -134,23 +150,23 @@ public final class PriorityRing extends SlotTransfers {
      * instead of {@link System#nanoTime}: tests that advance time rather than sleep.
      */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, LongSupplier sweepClock) {
-        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, sweepClock, null);
+        return attach(region, base, available, what, 0, RingSteps.PAUSE_HOOK, sweepClock, null, false);
     }
 
     /** Attaches as this process with a hook: tests that pause or fail a thread of a live process. */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, RingSteps.Hook hook,
             Consumer<PriorityRing> becameNonEmpty) {
-        return attach(region, base, available, what, 0, hook, System::nanoTime, becameNonEmpty);
+        return attach(region, base, available, what, 0, hook, System::nanoTime, becameNonEmpty, false);
     }
 
     /** Attaches as a given owner (0: this process) with a hook: tests that play a process that dies. */
     static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner,
             RingSteps.Hook hook) {
-        return attach(region, base, available, what, owner, hook, System::nanoTime, null);
+        return attach(region, base, available, what, owner, hook, System::nanoTime, null, false);
     }
 
     private static PriorityRing attach(MappedRegion region, long base, long available, String what, long owner,
-            RingSteps.Hook hook, LongSupplier sweepClock, Consumer<PriorityRing> becameNonEmpty) {
+            RingSteps.Hook hook, LongSupplier sweepClock, Consumer<PriorityRing> becameNonEmpty, boolean keepsMarks) {
         if ((base & (CACHE_LINE - 1)) != 0 || available < CONTROLS_OFFSET || base + available > region.length()) {
             throw corrupted(what, "has no room for a message ring at " + base);
         }
@@ -170,7 +186,8 @@ public final class PriorityRing extends SlotTransfers {
         }
         long self = owner != 0 ? owner
                 : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
-        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook, sweepClock, becameNonEmpty);
+        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook, sweepClock, becameNonEmpty,
+                keepsMarks);
     }
 
     private static IpcException corrupted(String what, String problem) {
@@ -207,9 +224,17 @@ public final class PriorityRing extends SlotTransfers {
         return signals;
     }
 
-    /** Whether no priority is marked non-empty. */
+    /**
+     * Whether no message is queued: no priority is marked non-empty, or (an attachment that
+     * {@linkplain #attachKeepingMarks keeps marks}) no marked priority's ring holds one.
+     */
     public boolean isEmpty() {
-        return bitmap.isEmpty();
+        return bitmap.isEmpty() || keepsMarks() && markedRingsEmpty();
+    }
+
+    @Override
+    boolean keepsMarks() {
+        return keepsMarks;
     }
 
     /**
@@ -218,7 +243,13 @@ public final class PriorityRing extends SlotTransfers {
      * been the only one.
      */
     public void passOnMessage() {
-        signals.passOnMessage(!isEmpty());
+        boolean queued;
+        try {
+            queued = !isEmpty();
+        } catch (IpcException corrupted) {
+            queued = true; // a ring overwritten by another process: one wake-up too many costs nothing
+        }
+        signals.passOnMessage(queued);
     }
 
     // ------------------------------------------------------------------ sending

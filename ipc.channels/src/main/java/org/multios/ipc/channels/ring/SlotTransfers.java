@@ -127,10 +127,12 @@ abstract class SlotTransfers extends SlotRecovery {
             int p = 31 - Integer.numberOfLeadingZeros(marked);
             int r = take(1 + p, maxLength, info, RingSteps.MESSAGE_CLAIMED, RingSteps.MESSAGE_TAKEN);
             if (r >= 0) {
-                try {
-                    clearIfEmpty(p);
-                } catch (Throwable t) {
-                    throw abandon(r, t);
+                if (!keepsMarks()) {
+                    try {
+                        clearIfEmpty(p);
+                    } catch (Throwable t) {
+                        throw abandon(r, t);
+                    }
                 }
                 return r;
             }
@@ -143,6 +145,35 @@ abstract class SlotTransfers extends SlotRecovery {
             marked &= ~(1 << p); // EMPTY, or BUSY: held up by a live owner
         }
         return RingStatus.EMPTY;
+    }
+
+    /**
+     * Whether this attachment leaves a priority marked after taking its last message
+     * ({@link PriorityRing#isEmpty()} then looks at the marked rings themselves): a mark is then
+     * cleared only by a receiver that finds its ring empty when it tries to take, so a sender and
+     * a receiver that keep meeting at an empty ring do not trade the bitmap's line and two
+     * compare-and-sets per message ({@link PriorityRing#attachKeepingMarks}). Others clear it at
+     * once, so that a send can tell that it made the ring go from no message to some
+     * ({@link RingStatus#SENT_TO_EMPTY}, the listener of queues).
+     */
+    abstract boolean keepsMarks();
+
+    /**
+     * Whether no marked priority's ring holds a message at its head: the marks may be stale
+     * ({@link #keepsMarks()}), the rings are not. Looks only; a receiver that counted itself in
+     * as a sleeper and then finds this true may sleep, since a sender publishes before it marks
+     * and reads the sleepers after.
+     */
+    final boolean markedRingsEmpty() {
+        int marked = bitmap.read();
+        while (marked != 0) {
+            int p = 31 - Integer.numberOfLeadingZeros(marked);
+            if (!ringEmpty(1 + p)) {
+                return false;
+            }
+            marked &= ~(1 << p);
+        }
+        return true;
     }
 
     /**

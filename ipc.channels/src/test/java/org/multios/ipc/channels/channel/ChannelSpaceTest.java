@@ -59,9 +59,4 @@ class ChannelSpaceTest extends ChannelTestSupport {
             m.force();
         }
     }
-
-    private static Thread threadNamed(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no thread " + name));
-    }
 }

@@ -26,4 +26,10 @@ abstract class ChannelTestSupport extends IpcRootSupport {
         t.start();
         return future;
     }
+
+    /** The live thread of this JVM named {@code name}. */
+    static Thread threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + name));
+    }
 }

@@ -94,6 +94,27 @@ class PriorityRingTest {
     }
 
     @Test
+    void aRingThatKeepsMarksStillReadsEmptyAndServesPrioritiesInOrder() throws IOException {
+        PriorityRing initialized = ring(4, 8);
+        PriorityRing ring = PriorityRing.attachKeepingMarks(initialized.region(), BASE,
+                PriorityRingDescriptor.length(4, 8), "ring");
+        assertThat(send(ring, "a", 2)).isEqualTo(RingStatus.SENT_TO_EMPTY);
+        assertThat(receive(ring, null)).isEqualTo("a");
+        long bitmap = BASE + PriorityRingDescriptor.BITMAP_OFFSET;
+        assertThat(ring.region().getIntVolatile(bitmap)).as("priority 2 left marked").isEqualTo(1 << 2);
+        assertThat(ring.isEmpty()).as("its ring, not its mark, says").isTrue();
+        assertThat(send(ring, "b", 2)).as("over the mark left").isEqualTo(RingStatus.SENT);
+        assertThat(ring.isEmpty()).isFalse();
+        assertThat(send(ring, "c", 5)).isEqualTo(RingStatus.SENT);
+        assertThat(receive(ring, null)).isEqualTo("c");
+        assertThat(receive(ring, null)).isEqualTo("b");
+        assertThat(ring.poll(new byte[8], 0, 8, null)).isEqualTo(RingStatus.EMPTY);
+        assertThat(ring.region().getIntVolatile(bitmap)).as("a take that found them empty cleared the marks")
+                .isZero();
+        assertThat(ring.isEmpty()).isTrue();
+    }
+
+    @Test
     void messageLongerThanTheBufferStaysQueued() throws IOException {
         PriorityRing ring = ring(4, 32);
         send(ring, "0123456789", 4);
