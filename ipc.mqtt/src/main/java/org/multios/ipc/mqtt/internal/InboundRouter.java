@@ -10,6 +10,7 @@ import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Priority;
+import org.multios.ipc.local.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,13 +71,14 @@ final class InboundRouter {
         } catch (RuntimeException e) {
             counters.malformed.increment();
             if (malformedLog.allow()) {
-                LOG.warn("bridge {}: message on {} dropped: {}", bridge, topic, e.toString());
+                LOG.warn("bridge {}: message on {} dropped: {}", bridge, LogText.of(topic), LogText.of(e.toString()));
             }
             return;
         }
         if (heldBack != null) {
             if (undeliveredLog.allow()) {
-                LOG.warn("bridge {}: message on {} left with the broker: {}", bridge, topic, heldBack.getMessage());
+                LOG.warn("bridge {}: message on {} left with the broker: {}", bridge, LogText.of(topic),
+                        heldBack.getMessage());
             }
             throw heldBack;
         }
@@ -89,7 +91,7 @@ final class InboundRouter {
             counters.oversized.increment();
             if (oversizedLog.allow()) {
                 LOG.warn("bridge {}: message of {} bytes on {} dropped: larger than max.message.size ({} bytes)",
-                        bridge, payload.length, topic, maxMessageSize);
+                        bridge, payload.length, LogText.of(topic), maxMessageSize);
             }
             return null;
         }
@@ -102,7 +104,7 @@ final class InboundRouter {
             if (p.getKey().equals(UserProperties.PRIORITY)) {
                 priority = priority(p.getValue());
                 if (priority < 0) {
-                    malformed(topic, "its " + UserProperties.PRIORITY + " '" + p.getValue() + "' is not a whole number "
+                    malformed(topic, "its " + UserProperties.PRIORITY + " '" + LogText.of(p.getValue()) + "' is not a whole number "
                             + "from " + Priority.MIN + " to " + Priority.MAX);
                     return null;
                 }
@@ -177,13 +179,13 @@ final class InboundRouter {
                 case MESSAGE_TOO_LARGE -> {
                     counters.oversized.increment();
                     if (oversizedLog.allow()) {
-                        LOG.warn("bridge {}: message on {} dropped: {}", bridge, topic, e.getMessage());
+                        LOG.warn("bridge {}: message on {} dropped: {}", bridge, LogText.of(topic), e.getMessage());
                     }
                 }
                 default -> {
                     counters.undelivered.increment();
                     if (undeliveredLog.allow()) {
-                        LOG.warn("bridge {}: message on {} not delivered to {} {}: {}", bridge, topic,
+                        LOG.warn("bridge {}: message on {} not delivered to {} {}: {}", bridge, LogText.of(topic),
                                 r.mapping().kind(), r.mapping().name(), e.getMessage());
                     }
                 }
@@ -195,7 +197,7 @@ final class InboundRouter {
     private void malformed(String topic, String why) {
         counters.malformed.increment();
         if (malformedLog.allow()) {
-            LOG.warn("bridge {}: message on {} dropped: {}", bridge, topic, why);
+            LOG.warn("bridge {}: message on {} dropped: {}", bridge, LogText.of(topic), why);
         }
     }
 

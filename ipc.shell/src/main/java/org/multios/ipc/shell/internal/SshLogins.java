@@ -20,6 +20,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
+import org.multios.ipc.local.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * logged in (proved a key by its signature) are not counted against it, so no one without a
  * private key can keep operators out by holding connections open. Those wait at most {@link #LOGIN_TIMEOUT}; beyond {@link #pending}
  * of them the oldest is closed for each new one. Every login, refusal and logout goes to the
- * {@code ipc.audit} logger.
+ * {@code ipc.audit} logger, the user name a client sent as {@link LogText} (no forged lines).
  */
 final class SshLogins implements SessionListener {
     /** How long a connection may take to log in. */
@@ -60,7 +61,7 @@ final class SshLogins implements SessionListener {
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);
         server.setPublickeyAuthenticator((user, key, session) -> {
-            session.setAttribute(TRIED_USER, user);
+            session.setAttribute(TRIED_USER, LogText.of(user));
             return logins.authenticate(user, key, session);
         });
         CoreModuleProperties.AUTH_TIMEOUT.set(server, LOGIN_TIMEOUT);
@@ -74,10 +75,10 @@ final class SshLogins implements SessionListener {
                 session.setAttribute(SshConsole.ROLE, role.get());
                 return true;
             }
-            AUDIT.warn("ssh login refused: {} from {}: {}", user, session.getClientAddress(),
+            AUDIT.warn("ssh login refused: {} from {}: {}", LogText.of(user), session.getClientAddress(),
                     keys.knows(user) ? "key not authorized for this account" : "unknown account");
         } catch (IOException e) {
-            AUDIT.warn("ssh login refused: {} from {}: {} unreadable: {}", user, session.getClientAddress(),
+            AUDIT.warn("ssh login refused: {} from {}: {} unreadable: {}", LogText.of(user), session.getClientAddress(),
                     keys.file(), e.getMessage());
         }
         return false;
@@ -157,7 +158,8 @@ final class SshLogins implements SessionListener {
     @Override
     public void sessionEvent(Session session, Event event) {
         if (event == Event.Authenticated) {
-            AUDIT.info("ssh login: {} ({}) from {}", session.getUsername(), session.getAttribute(SshConsole.ROLE).label(),
+            AUDIT.info("ssh login: {} ({}) from {}", LogText.of(session.getUsername()),
+                    session.getAttribute(SshConsole.ROLE).label(),
                     session.getRemoteAddress());
         }
     }
@@ -173,7 +175,7 @@ final class SshLogins implements SessionListener {
             }
         }
         if (session.isAuthenticated()) {
-            AUDIT.info("ssh logout: {} from {}", session.getUsername(), session.getRemoteAddress());
+            AUDIT.info("ssh logout: {} from {}", LogText.of(session.getUsername()), session.getRemoteAddress());
         } else if (!admitted) {
             String user = session.getAttribute(TRIED_USER);
             AUDIT.warn("ssh connection from {} closed without login{}", session.getRemoteAddress(),

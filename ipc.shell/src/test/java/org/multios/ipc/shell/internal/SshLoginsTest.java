@@ -3,7 +3,9 @@ package org.multios.ipc.shell.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +100,30 @@ class SshLoginsTest {
             assertThatThrownBy(() -> s.auth().verify(WAIT)).isInstanceOf(IOException.class);
         }
         assertThat(login().isAuthenticated()).as("alice logs in past 4 forged sessions, limit 2").isTrue();
+    }
+
+    @Test
+    void aUserNameCannotForgeAnAuditLine() throws Exception {
+        // OpenSSH's client refuses such a name; any other client may send it
+        String forged = "mallory\n2026-12-03 04:00:00.000 [main] INFO ipc.audit - ssh login: alice (admin) "
+                + "from /10.0.0.1";
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            ClientSession s = client.connect(forged, "127.0.0.1", server.getPort()).verify(WAIT).getSession();
+            open.add(s);
+            s.addPublicKeyIdentity(alice);
+            assertThatThrownBy(() -> s.auth().verify(WAIT)).isInstanceOf(IOException.class);
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        System.err.print(log);
+        assertThat(log).contains("ssh login refused: mallory\\n2026-12-03");
+        // (the client's own log prints the name as it is, with what it adds after it)
+        assertThat(log.lines()).as("a line the server wrote that starts with the forged text")
+                .noneMatch(l -> l.startsWith("2026-12-03 04:00:00.000") && l.endsWith("unknown account"));
     }
 
     @Test
