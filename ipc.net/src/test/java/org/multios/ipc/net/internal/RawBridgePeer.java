@@ -75,6 +75,15 @@ final class RawBridgePeer implements AutoCloseable {
         frame(0, BridgeDescriptor.OP_OPEN, 0, b.array());
     }
 
+    /** Writes (buffered) an OPEN of queue {@code name} whose name length field says {@code declared}. */
+    void openDeclaring(int id, String name, int declared) throws IOException {
+        byte[] text = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(12 + 6 + text.length).putInt(id).putLong(0)
+                .put((byte) BridgeDescriptor.KIND_QUEUE).put((byte) 0).put((byte) 1).put((byte) 0)
+                .putShort((short) declared).put(text);
+        frame(0, BridgeDescriptor.OP_OPEN, 0, b.array());
+    }
+
     /** Writes (buffered) an OPEN_SESSION of queue {@code name} for reading, listing no received ids. */
     void openSession(int id, String name, long session) throws IOException {
         byte[] text = name.getBytes(StandardCharsets.UTF_8);
