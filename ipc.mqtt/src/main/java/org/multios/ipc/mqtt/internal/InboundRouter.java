@@ -7,8 +7,10 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.Priority;
+import org.multios.ipc.local.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,15 +18,22 @@ import org.slf4j.LoggerFactory;
  * Delivers what arrives from the broker into the objects of the inbound mappings whose topic
  * filter matches, at the priority the {@link UserProperties#PRIORITY} property gives (0 when a
  * foreign publisher gave none). A message larger than the bridge's maximum, one whose priority
- * does not parse or is out of range, and one whose id was seen before are counted, logged (at most
+ * does not parse or is out of range, one whose id is longer than {@link #MAX_ID}, and one whose id
+ * was seen before are counted, logged (at most
  * one line a second each) and dropped; nothing a publisher sends can end the bridge's threads.
  * A mapping with the word {@code sender} gets each message in a {@link SenderEnvelopeDescriptor}
  * carrying the {@link UserProperties#BRIDGE} and {@link UserProperties#SENDER} it came with.
  * Runs on the MQTT client's callback thread: a full object holds it for at most the inbound
- * timeout, which slows the broker down for this client rather than losing messages.
+ * timeout, which slows the broker down for this client; a message of QoS 1 that found no room
+ * by then is left unacknowledged with the broker (see {@link #arrived}), not lost.
  */
 final class InboundRouter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRouter.class);
+    /**
+     * The longest {@link UserProperties#ID} taken, in characters (a bridge's own ids have at most
+     * 33): every id is remembered until 65 536 more have come, so a longer one is malformed.
+     */
+    static final int MAX_ID = 64;
 
     /** An inbound mapping and its open object. */
     record Route(Mapping mapping, BridgedObject object) {
@@ -48,27 +57,43 @@ final class InboundRouter {
         this.counters = counters;
     }
 
-    /** One message from the broker. Never throws. */
+    /**
+     * One message from the broker.
+     *
+     * @throws IpcException TIMEOUT if a message of QoS 1 found an object full past the inbound
+     *         timeout: the caller must leave it unacknowledged and connect again, so that the
+     *         broker sends it again (the objects that took it already recognise its id). Nothing else.
+     */
     void arrived(String topic, MqttMessage message) {
+        IpcException heldBack;
         try {
-            route(topic, message);
+            heldBack = route(topic, message);
         } catch (RuntimeException e) {
             counters.malformed.increment();
             if (malformedLog.allow()) {
-                LOG.warn("bridge {}: message on {} dropped: {}", bridge, topic, e.toString());
+                LOG.warn("bridge {}: message on {} dropped: {}", bridge, LogText.of(topic), LogText.of(e.toString()));
             }
+            return;
+        }
+        if (heldBack != null) {
+            if (undeliveredLog.allow()) {
+                LOG.warn("bridge {}: message on {} left with the broker: {}", bridge, LogText.of(topic),
+                        heldBack.getMessage());
+            }
+            throw heldBack;
         }
     }
 
-    private void route(String topic, MqttMessage message) {
+    /** Delivers a message; returns the TIMEOUT of one to leave unacknowledged, else null. */
+    private IpcException route(String topic, MqttMessage message) {
         byte[] payload = message.getPayload();
         if (payload.length > maxMessageSize) {
             counters.oversized.increment();
             if (oversizedLog.allow()) {
                 LOG.warn("bridge {}: message of {} bytes on {} dropped: larger than max.message.size ({} bytes)",
-                        bridge, payload.length, topic, maxMessageSize);
+                        bridge, payload.length, LogText.of(topic), maxMessageSize);
             }
-            return;
+            return null;
         }
         int priority = 0;
         String id = null;
@@ -79,72 +104,100 @@ final class InboundRouter {
             if (p.getKey().equals(UserProperties.PRIORITY)) {
                 priority = priority(p.getValue());
                 if (priority < 0) {
-                    malformed(topic, "its " + UserProperties.PRIORITY + " '" + p.getValue() + "' is not a whole number "
+                    malformed(topic, "its " + UserProperties.PRIORITY + " '" + LogText.of(p.getValue()) + "' is not a whole number "
                             + "from " + Priority.MIN + " to " + Priority.MAX);
-                    return;
+                    return null;
                 }
             } else if (p.getKey().equals(UserProperties.ID)) {
                 id = p.getValue();
+                if (id.length() > MAX_ID) {
+                    malformed(topic, "its " + UserProperties.ID + " is " + id.length() + " characters long; at most "
+                            + MAX_ID + " are taken");
+                    return null;
+                }
             } else if (p.getKey().equals(UserProperties.BRIDGE)) {
                 bridgeName = p.getValue();
             } else if (p.getKey().equals(UserProperties.SENDER)) {
                 sender = p.getValue();
             }
         }
-        if (id != null && !recent.firstTime(id)) {
-            counters.duplicates.increment();
-            return;
-        }
+        boolean duplicate = false;
         byte[] envelope = null;
-        for (Route r : routes) {
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
             if (!MqttTopicValidator.isMatched(r.mapping().topic(), topic)) {
                 continue;
             }
-            if (!r.mapping().withSender()) {
-                deliver(r, topic, payload, priority);
+            String key = id == null ? null : i + "/" + id;  // per route: a message sent again skips those that took it
+            if (key != null && !recent.firstTime(key)) {
+                duplicate = true;
                 continue;
             }
-            if (envelope == null) {
-                envelope = SenderEnvelopeDescriptor.wrap(SenderEnvelopeDescriptor.origin(bridgeName, sender), payload);
+            byte[] m = payload;
+            if (r.mapping().withSender()) {
+                if (envelope == null) {
+                    envelope = SenderEnvelopeDescriptor.wrap(SenderEnvelopeDescriptor.origin(bridgeName, sender),
+                            payload);
+                }
+                if (envelope == null) {
+                    malformed(topic, "not delivered to " + r.mapping().kind() + " " + r.mapping().name() + ": its "
+                            + UserProperties.BRIDGE + " and " + UserProperties.SENDER + " are longer than "
+                            + SenderEnvelopeDescriptor.MAX_ORIGIN + " bytes");
+                    continue;
+                }
+                m = envelope;
             }
-            if (envelope != null) {
-                deliver(r, topic, envelope, priority);
-            } else {
-                malformed(topic, "not delivered to " + r.mapping().kind() + " " + r.mapping().name() + ": its "
-                        + UserProperties.BRIDGE + " and " + UserProperties.SENDER + " are longer than "
-                        + SenderEnvelopeDescriptor.MAX_ORIGIN + " bytes");
+            IpcException full = deliver(r, topic, m, priority, message.getQos() == 1);
+            if (full != null) {
+                if (key != null) {
+                    recent.forget(key);
+                }
+                return full;
             }
         }
+        if (duplicate) {
+            counters.duplicates.increment();
+        }
+        return null;
     }
 
-    private void deliver(Route r, String topic, byte[] payload, int priority) {
+    /**
+     * Delivers into one object; returns its TIMEOUT if it stayed full and the broker can send the
+     * message again ({@code resent}: QoS 1), else null (delivered, or counted and dropped).
+     */
+    private IpcException deliver(Route r, String topic, byte[] payload, int priority, boolean resent) {
         try {
             r.object().deliver(payload, priority, timeout);
             counters.received.increment();
         } catch (IpcException e) {
+            if (e.error() == IpcError.TIMEOUT && resent) {
+                return new IpcException(IpcError.TIMEOUT, r.mapping().kind() + " " + r.mapping().name()
+                        + " took no message within inbound.timeout.millis (" + timeout.toMillis() + "): " + e.getMessage());
+            }
             switch (e.error()) {
                 case INVALID_ARGUMENT -> malformed(topic, e.getMessage());
                 case MESSAGE_TOO_LARGE -> {
                     counters.oversized.increment();
                     if (oversizedLog.allow()) {
-                        LOG.warn("bridge {}: message on {} dropped: {}", bridge, topic, e.getMessage());
+                        LOG.warn("bridge {}: message on {} dropped: {}", bridge, LogText.of(topic), e.getMessage());
                     }
                 }
                 default -> {
                     counters.undelivered.increment();
                     if (undeliveredLog.allow()) {
-                        LOG.warn("bridge {}: message on {} not delivered to {} {}: {}", bridge, topic,
+                        LOG.warn("bridge {}: message on {} not delivered to {} {}: {}", bridge, LogText.of(topic),
                                 r.mapping().kind(), r.mapping().name(), e.getMessage());
                     }
                 }
             }
         }
+        return null;
     }
 
     private void malformed(String topic, String why) {
         counters.malformed.increment();
         if (malformedLog.allow()) {
-            LOG.warn("bridge {}: message on {} dropped: {}", bridge, topic, why);
+            LOG.warn("bridge {}: message on {} dropped: {}", bridge, LogText.of(topic), why);
         }
     }
 

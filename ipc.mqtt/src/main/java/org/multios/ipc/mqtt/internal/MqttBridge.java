@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttBridge.class);
+    /**
+     * What a packet the broker sends may hold beyond the payload: the fixed header, the longest
+     * topic (65 535 bytes) and 4 KiB of properties. The broker is told the sum with
+     * {@code max.message.size} (MQTT 5 Maximum Packet Size) and drops a larger message for this
+     * client, since the client reads each packet whole into one array before the bridge sees it.
+     */
+    static final long PACKET_OVERHEAD = 16 + 65_535 + 4096;
     private static final long JOIN_MILLIS = 10_000;
 
     private final BridgeSettings settings;
@@ -117,6 +124,7 @@ public final class MqttBridge implements AutoCloseable {
     private MqttAsyncClient client(InboundRouter router) throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(),
                 new NoPersistence());
+        c.setManualAcks(true);  // a QoS 1 message is acknowledged once an object took it
         c.setCallback(new Callback(c, router));
         return c;
     }
@@ -128,6 +136,7 @@ public final class MqttBridge implements AutoCloseable {
         o.setAutomaticReconnect(false);  // the connector reconnects, with jitter
         o.setConnectionTimeout(10);
         o.setKeepAliveInterval(30);
+        o.setMaximumPacketSize((long) s.maxMessageSize() + PACKET_OVERHEAD);
         if (!s.username().isEmpty()) {
             o.setUserName(s.username());
         }
@@ -207,6 +216,7 @@ public final class MqttBridge implements AutoCloseable {
     private final class Callback implements MqttCallback {
         private final MqttAsyncClient client;
         private final InboundRouter router;
+        private volatile boolean holding;
 
         Callback(MqttAsyncClient client, InboundRouter router) {
             this.client = client;
@@ -223,9 +233,25 @@ public final class MqttBridge implements AutoCloseable {
             LOG.warn("{}: {}", settings, exception.toString());
         }
 
+        /**
+         * Delivers a message, then acknowledges it. A QoS 1 message an object had no room for,
+         * and every QoS 1 message after it on this connection (so that order holds), stays
+         * unacknowledged; the connection is dropped, and the broker sends them again after the
+         * reconnect.
+         */
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            router.arrived(topic, message);
+        public void messageArrived(String topic, MqttMessage message) throws MqttException {
+            if (holding && message.getQos() == 1) {
+                return;
+            }
+            try {
+                router.arrived(topic, message);
+            } catch (IpcException full) {
+                holding = true;
+                connector.lost(client, full.getMessage());
+                return;
+            }
+            client.messageArrivedComplete(message.getId(), message.getQos());
         }
 
         @Override

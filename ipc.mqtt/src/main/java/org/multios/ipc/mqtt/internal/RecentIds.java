@@ -25,4 +25,9 @@ final class RecentIds {
     synchronized boolean firstTime(String id) {
         return ids.put(id, Boolean.TRUE) == null;
     }
+
+    /** Forgets {@code id}: its message was not delivered and will come again. */
+    synchronized void forget(String id) {
+        ids.remove(id);
+    }
 }

@@ -139,6 +139,46 @@ class MosquittoBridgeTest extends BridgeTestSupport {
     }
 
     @Test
+    void aPacketFarOverTheMaximumNeverReachesTheBridge() throws Exception {
+        MessageQueue in = queue("from-broker", 16);
+        MqttBridge bridge = bridge(append(tls("gw-big", "queue from-broker in test/in 1"), "max.message.size", "64"));
+        awaitConnected(bridge);
+        // the client reads a whole packet into one array before anything looks at it: 4 MiB here,
+        // up to 256 MiB from any publisher unless the broker is told the bridge's maximum
+        Path big = brokerDir.resolve("big.bin");
+        java.nio.file.Files.write(big, new byte[4 << 20]);
+        broker.publish("-t", "test/in", "-q", "1", "-f", big.toString());
+        broker.publish("-t", "test/in", "-q", "1", "-m", "x".repeat(65));
+        broker.publish("-t", "test/in", "-q", "1", "-m", "after");
+
+        assertThat(receive(in)).isEqualTo("after@0");
+        BridgeStatus s = await(bridge, st -> st.received() == 1 && st.oversized() >= 1, 20, "1 received, 1 oversized");
+        assertThat(s.oversized()).as("only the 65-byte message reached the bridge").isEqualTo(1);
+        assertThat(s.state()).isEqualTo(BridgeState.CONNECTED);
+    }
+
+    @Test
+    void anInboundQueueFullPastTheTimeoutLosesNothing() throws Exception {
+        MessageQueue in = queue("from-broker", 1);
+        MqttBridge bridge = bridge(append(tls("gw-full", "queue from-broker in test/in 1"),
+                "inbound.timeout.millis", "200"));
+        awaitConnected(bridge);
+        for (int i = 0; i < 3; i++) {
+            broker.publish("-t", "test/in", "-q", "1", "-m", "m" + i, "-D", "publish", "user-property", "ipc-id",
+                    "full-" + i);
+        }
+        // the queue takes one; the bridge gives up on the next after the timeout, one way or the
+        // other: it drops it, or it leaves it unacknowledged with the broker and connects again
+        await(bridge, st -> st.received() == 1 && (st.dropped() > 0 || st.connections() > 1), 20,
+                "the second message given up on");
+        assertThat(receive(in)).isEqualTo("m0@0");
+        assertThat(receive(in)).isEqualTo("m1@0");
+        assertThat(receive(in)).isEqualTo("m2@0");
+        BridgeStatus s = await(bridge, st -> st.received() == 3, 20, "3 received");
+        assertThat(s.dropped()).isZero();
+    }
+
+    @Test
     void aClientCertificateLogsIn() throws Exception {
         MessageQueue out = queue("to-broker", 16);
         MqttBridge bridge = bridge("broker.uri", "ssl://127.0.0.1:" + broker.certPort(), "client.id", "gw-cert",

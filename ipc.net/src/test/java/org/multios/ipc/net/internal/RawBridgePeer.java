@@ -75,6 +75,29 @@ final class RawBridgePeer implements AutoCloseable {
         frame(0, BridgeDescriptor.OP_OPEN, 0, b.array());
     }
 
+    /** Writes (buffered) an OPEN of queue {@code name} whose name length field says {@code declared}. */
+    void openDeclaring(int id, String name, int declared) throws IOException {
+        byte[] text = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(12 + 6 + text.length).putInt(id).putLong(0)
+                .put((byte) BridgeDescriptor.KIND_QUEUE).put((byte) 0).put((byte) 1).put((byte) 0)
+                .putShort((short) declared).put(text);
+        frame(0, BridgeDescriptor.OP_OPEN, 0, b.array());
+    }
+
+    /** Writes (buffered) an OPEN_SESSION of queue {@code name} for reading, listing no received ids. */
+    void openSession(int id, String name, long session) throws IOException {
+        byte[] text = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(12 + 6 + text.length + 10).putInt(id).putLong(0)
+                .put((byte) BridgeDescriptor.KIND_QUEUE).put((byte) 0).put((byte) 1).put((byte) 0)
+                .putShort((short) text.length).put(text).putLong(session).putShort((short) 0);
+        frame(0, BridgeDescriptor.OP_OPEN_SESSION, 0, b.array());
+    }
+
+    /** Writes (buffered) the ACK of RECEIVE {@code receive}. */
+    void ack(int id, int receive) throws IOException {
+        frame(0, BridgeDescriptor.OP_ACK, 0, ByteBuffer.allocate(16).putInt(id).putLong(0).putInt(receive).array());
+    }
+
     /** Writes (buffered) a STATUS request. */
     void status(int id) throws IOException {
         frame(0, BridgeDescriptor.OP_STATUS, 0, ByteBuffer.allocate(12).putInt(id).putLong(0).array());

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code user=alice,role=admin ecdsa-sha2-nistp256 AAAA... alice@laptop}. An entry without a
  * user is ignored (a key never logs in as whatever name the client says); the role is
  * {@code read-only} unless {@code role=admin}. The file is read at each login, so keys are added
- * and removed without a restart; no file means nobody logs in.
+ * and removed without a restart; no file means nobody logs in, and so does a file (or folder)
+ * other users may write ({@link OwnFiles}).
  */
 final class AuthorizedKeys {
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizedKeys.class);
@@ -56,6 +57,7 @@ final class AuthorizedKeys {
     private List<Entry> read() throws IOException {
         List<String> lines;
         try {
+            OwnFiles.check(file, false);
             lines = Files.readAllLines(file);
         } catch (NoSuchFileException none) {
             return List.of();

@@ -18,6 +18,7 @@ import org.apache.sshd.server.command.Command;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.spi.OperatorAuthority;
 import org.multios.ipc.spi.OperatorSession;
+import org.multios.ipc.local.LogText;
 import org.slf4j.Logger;
 
 /**
@@ -93,7 +94,8 @@ final class SshShell implements Command {
             session.put("USER", user);
             ConsoleLoop loop = new ConsoleLoop(session, in, console, terminal, line -> {
                 boolean allowed = role.allowedLines.test(line);
-                audit.info("ssh:{} ({}) {}: {}", user, role.label(), allowed ? "runs" : "refused", line);
+                audit.info("ssh:{} ({}) {}: {}", LogText.of(user), role.label(), allowed ? "runs" : "refused",
+                        LogText.of(line));
                 return allowed;
             });
             if (commandLine == null) {

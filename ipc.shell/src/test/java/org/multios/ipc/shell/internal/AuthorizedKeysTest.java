@@ -1,9 +1,12 @@
 package org.multios.ipc.shell.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.io.IOException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
@@ -52,5 +55,34 @@ class AuthorizedKeysTest {
     void noFileLetsNobodyIn() throws Exception {
         AuthorizedKeys keys = new AuthorizedKeys(dir.resolve("missing"));
         assertThat(keys.roleOf("alice", newKey())).isEmpty();
+    }
+
+    @Test
+    void aFileOrFolderOtherUsersMayWriteLetsNobodyIn() throws Exception {
+        // another local user who may write the file (or replace it in its folder) would add a key
+        // of its own with role=admin, as OpenSSH's StrictModes refuses
+        PublicKey alice = newKey();
+        Path ssh = Files.createDirectory(dir.resolve("ssh"));
+        Path file = ssh.resolve("authorized_keys");
+        Files.write(file, List.of(line("user=alice,role=admin", alice)));
+        AuthorizedKeys keys = new AuthorizedKeys(file);
+        assertThat(keys.roleOf("alice", alice)).as("mode 0644 in a folder of 0755").contains(Role.ADMIN);
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThatThrownBy(() -> keys.roleOf("alice", alice)).isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " (owner ").hasMessageContaining("mode rw-rw-rw-")
+                .hasMessageContaining("may be written by other users");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> keys.roleOf("alice", alice)).isInstanceOf(IOException.class)
+                .hasMessageContaining(ssh + " (owner ").hasMessageContaining("mode rwxrwxrwx");
+
+        Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path elsewhere = Files.write(dir.resolve("planted"), List.of(line("user=alice,role=admin", alice)));
+        Files.delete(file);
+        Files.createSymbolicLink(file, elsewhere);
+        assertThatThrownBy(() -> keys.roleOf("alice", alice)).isInstanceOf(IOException.class)
+                .hasMessageContaining("is a symbolic link");
     }
 }

@@ -1,7 +1,9 @@
 package org.multios.ipc.shell.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,5 +24,22 @@ class HostKeyTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
         KeyPair again = HostKey.at(file).loadKeys(null).iterator().next();
         assertThat(again.getPublic()).isEqualTo(first.getPublic());
+    }
+
+    @Test
+    void aKeyOtherUsersMayReadIsRefused() throws Exception {
+        // a host key copied with mode 0644 lets every local user pass as the gateway to its operators
+        Path file = dir.resolve("ssh/host_key");
+        HostKey.at(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> HostKey.at(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " (owner ").hasMessageContaining("mode rw-r--r--")
+                .hasMessageContaining("may be read or written by other users");
+
+        Path planted = dir.resolve("planted_key");
+        Files.move(file, planted);
+        Files.createSymbolicLink(file, planted);
+        assertThatThrownBy(() -> HostKey.at(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("is a symbolic link");
     }
 }

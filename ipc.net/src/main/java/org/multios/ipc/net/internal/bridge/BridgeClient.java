@@ -80,8 +80,16 @@ final class BridgeClient {
         return call(op, priority, payload, wait, TransferGate.OPEN);
     }
 
-    /** As {@link #call(int, int, byte[], long)}, the request's frame let through by {@code gate}. */
+    /**
+     * As {@link #call(int, int, byte[], long)}, the request's frame let through by {@code gate}.
+     *
+     * @throws IpcException PROTOCOL_ERROR also for an OK reply too short for its operation's result
+     */
     Frame call(int op, int priority, byte[] payload, long wait, TransferGate gate) {
+        return Replies.wellFormed(op, exchange(op, priority, payload, wait, gate), object);
+    }
+
+    private Frame exchange(int op, int priority, byte[] payload, long wait, TransferGate gate) {
         int id = ByteBuffer.wrap(payload).getInt(ID_OFFSET);
         PendingReply reply = replies.expect(id, op == OP_RECEIVE, gate);
         if (op == OP_RECEIVE) {

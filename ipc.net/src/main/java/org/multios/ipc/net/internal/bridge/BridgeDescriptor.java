@@ -68,7 +68,9 @@ package org.multios.ipc.net.internal.bridge;
  * received again, once. A live connection of the session is closed when the session is opened
  * again (the client left it). A session without a connection for its grace, or ended by END,
  * puts what is in custody back. At most {@link #MAX_CUSTODY} messages are in custody per
- * session, {@link #MAX_SESSIONS_PER_PEER} sessions per identity and 4096 per bridge: beyond, RECEIVE or
+ * session, {@link #MAX_SESSIONS_PER_PEER} sessions per identity and 4096 per bridge, and all the
+ * bridge's sessions together keep at most its byte budget (each session RECEIVE that has not
+ * taken its message yet counting one largest reply): beyond, RECEIVE or
  * OPEN_SESSION fails with LIMIT_EXCEEDED and takes nothing. A client that does not come back
  * within the grace may receive again (or another consumer may) a message whose ACK was lost.
  * ACKs run in parallel with other requests, so END (like OPEN_SESSION) lists the messages the

@@ -126,8 +126,11 @@ final class BridgeOperations {
         int side = b.get(ARGS_OFFSET + 1) & 0xFF;
         int rights = b.get(ARGS_OFFSET + 2) & 0xFF;
         int n = b.getShort(ARGS_OFFSET + 4) & 0xFFFF;
-        String name = new String(b.array(), ARGS_OFFSET + 6, Math.min(n, b.limit() - ARGS_OFFSET - 6),
-                StandardCharsets.UTF_8);
+        if (ARGS_OFFSET + 6 + n > b.limit()) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, link.bridge() + ": an OPEN of " + b.limit()
+                    + " bytes declares a name of " + n + " bytes");
+        }
+        String name = new String(b.array(), ARGS_OFFSET + 6, n, StandardCharsets.UTF_8);
         ObjectType type = kind == KIND_QUEUE ? ObjectType.QUEUE : kind == KIND_CHANNEL ? ObjectType.CHANNEL : null;
         if (type != bridge.exportedType() || !name.equals(bridge.exportedName())) {
             throw new IpcException(IpcError.NOT_FOUND, bridge + " exports " + bridge.exportedType().label() + " '"

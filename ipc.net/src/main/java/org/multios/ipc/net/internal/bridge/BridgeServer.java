@@ -71,7 +71,10 @@ public final class BridgeServer extends EndpointHandle implements Bridge {
         this.shared = shared;
         this.workers = new BridgeWorkers(id, Math.min(shared.settings().bridgeWorkers(),
                 2 * options.maxConnections() + 8), shared);
-        this.sessions = new BridgeSessions(toString(), id, held -> putBack(held.side(), held.reply()));
+        int largestReply = options.maxFrameSize() + FRAME_OVERHEAD;
+        this.sessions = new BridgeSessions(toString(), id, held -> putBack(held.side(), held.reply()),
+                new CustodyBudget(toString(), Math.max((long) options.maxConnections() * options.bufferBytes(),
+                        (long) BridgeDescriptor.MAX_CUSTODY * largestReply), largestReply));
         ListenOptions framed = options.withMaxFrameSize(options.maxFrameSize() + FRAME_OVERHEAD)
                 .withBufferBytes(options.bufferBytes() + 4 * FRAME_OVERHEAD);
         this.server = new StreamServer(shared, bound.channel(), bound.endpoint(), framed, exporter, session,
@@ -189,6 +192,11 @@ public final class BridgeServer extends EndpointHandle implements Bridge {
     /** How many sessions this bridge keeps (attached or in their grace). */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** The bytes kept now for the sessions' unacknowledged messages, and the most it keeps. */
+    public long[] custodyBytes() {
+        return new long[] {sessions.budget().used(), sessions.budget().limit()};
     }
 
     /** Test seams inside request handling; {@link BridgeHooks#NONE} unless a test sets them. */

@@ -28,6 +28,7 @@ final class BridgeSession {
 
     private final String identity;
     private final long id;
+    private final CustodyBudget budget;
     private final Map<Integer, Held> custody = new HashMap<>();
     private int reserved;
     private boolean ended;
@@ -36,9 +37,10 @@ final class BridgeSession {
     /** Guarded by the {@link BridgeSessions} that owns the session. */
     ScheduledFuture<?> expiry;
 
-    BridgeSession(String identity, long id) {
+    BridgeSession(String identity, long id, CustodyBudget budget) {
         this.identity = identity;
         this.id = id;
+        this.budget = budget;
     }
 
     String identity() {
@@ -57,19 +59,22 @@ final class BridgeSession {
     /**
      * Reserves room in custody for the message a RECEIVE is about to take.
      *
-     * @throws IpcException LIMIT_EXCEEDED if the session holds its maximum already
+     * @throws IpcException LIMIT_EXCEEDED if the session holds its maximum already, or the
+     *         bridge's {@link CustodyBudget} is spent
      */
     synchronized void reserve(String bridge) {
         if (custody.size() + reserved >= MAX_CUSTODY) {
             throw new IpcException(IpcError.LIMIT_EXCEEDED, bridge + ": session " + Long.toUnsignedString(id)
                     + " holds its maximum of " + MAX_CUSTODY + " unacknowledged messages; ACK them first");
         }
+        budget.reserve();
         reserved++;
     }
 
     /** Gives back a reservation whose RECEIVE took nothing (or put its message back). */
     synchronized void unreserve() {
         reserved--;
+        budget.unreserve();
     }
 
     /**
@@ -80,10 +85,19 @@ final class BridgeSession {
     synchronized boolean hold(int request, Held held) {
         reserved--;
         if (ended) {
+            budget.unreserve();
             return false;
         }
-        custody.put(request, held);
+        budget.hold(held.reply().payload().length);
+        free(custody.put(request, held));
         return true;
+    }
+
+    /** A message (or null) left custody: its bytes go back to the budget. */
+    private void free(Held h) {
+        if (h != null) {
+            budget.free(h.reply().payload().length);
+        }
     }
 
     /** The reply carrying RECEIVE {@code request}'s message was not delivered: true if the caller must put it back. */
@@ -92,13 +106,15 @@ final class BridgeSession {
         if (h == null || h.reply() != reply) {
             return false;
         }
-        custody.remove(request);
+        free(custody.remove(request));
         return true;
     }
 
     /** The client acknowledged RECEIVE {@code request}: its message leaves custody for good. */
     synchronized boolean acknowledge(int request) {
-        return custody.remove(request) != null;
+        Held h = custody.remove(request);
+        free(h);
+        return h != null;
     }
 
     /**
@@ -106,17 +122,20 @@ final class BridgeSession {
      * acknowledged, every other message in custody is returned to be put back.
      */
     synchronized List<Held> resume(Set<Integer> received) {
-        received.forEach(custody::remove);
-        List<Held> back = new ArrayList<>(custody.values());
-        custody.clear();
-        return back;
+        received.forEach(r -> free(custody.remove(r)));
+        return takeAll();
     }
 
     /** The session ends: every message in custody is returned to be put back; none is held later. */
     synchronized List<Held> end() {
         ended = true;
+        return takeAll();
+    }
+
+    private List<Held> takeAll() {
         List<Held> back = new ArrayList<>(custody.values());
         custody.clear();
+        back.forEach(this::free);
         return back;
     }
 

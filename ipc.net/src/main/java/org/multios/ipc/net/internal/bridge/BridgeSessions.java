@@ -34,14 +34,16 @@ final class BridgeSessions {
 
     private final String bridge;
     private final Consumer<Held> putBack;
+    private final CustodyBudget budget;
     private final ScheduledThreadPoolExecutor timer;
     private final Map<Long, BridgeSession> sessions = new HashMap<>();
     private volatile Duration grace = DEFAULT_GRACE;
     private boolean closed;
 
-    BridgeSessions(String bridge, long bridgeId, Consumer<Held> putBack) {
+    BridgeSessions(String bridge, long bridgeId, Consumer<Held> putBack, CustodyBudget budget) {
         this.bridge = bridge;
         this.putBack = putBack;
+        this.budget = budget;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ipc-net-bridge-" + bridgeId + "-sessions");
             t.setDaemon(true);
@@ -52,6 +54,11 @@ final class BridgeSessions {
 
     Duration grace() {
         return grace;
+    }
+
+    /** The bytes kept for the sessions' custody. */
+    CustodyBudget budget() {
+        return budget;
     }
 
     void grace(Duration value) {
@@ -85,7 +92,7 @@ final class BridgeSessions {
                         + " sessions per peer and " + MAX_SESSIONS + " in all; " + identity + " has " + mine
                         + ", there are " + sessions.size() + " (END a session, or wait for its grace)");
             }
-            s = new BridgeSession(identity, id);
+            s = new BridgeSession(identity, id, budget);
             sessions.put(id, s);
         }
         if (s.expiry != null) {

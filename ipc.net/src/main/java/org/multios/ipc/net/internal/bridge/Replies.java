@@ -34,6 +34,33 @@ final class Replies {
         return frame.payload().length >= 4 ? ByteBuffer.wrap(frame.payload()).getInt(ID_OFFSET) : -1;
     }
 
+    /**
+     * The reply, if it is an ERROR (read by {@link #check}) or an OK holding the whole result of
+     * operation {@code op} (a RECEIVE's message header when it says it got one).
+     *
+     * @throws IpcException PROTOCOL_ERROR naming the object, the operation and the lengths
+     */
+    static Frame wellFormed(int op, Frame reply, String object) {
+        if (reply.type() != REPLY_OK) {
+            return reply;
+        }
+        byte[] p = reply.payload();
+        int result = switch (op) {
+            case OP_OPEN -> OPEN_RESULT;
+            case OP_OPEN_SESSION -> OPEN_RESULT + 8;
+            case OP_SEND, OP_ACK -> 1;
+            case OP_RECEIVE -> p.length > RESULT_OFFSET && p[RESULT_OFFSET] != 0 ? RECEIVE_REPLY_HEADER - RESULT_OFFSET : 1;
+            case OP_STATUS -> 5;
+            case OP_END -> 4;
+            default -> 0;
+        };
+        if (p.length < RESULT_OFFSET + result) {
+            throw new IpcException(IpcError.PROTOCOL_ERROR, object + ": the bridge answered operation " + op
+                    + " with an OK reply of " + p.length + " bytes; its result needs " + (RESULT_OFFSET + result));
+        }
+        return reply;
+    }
+
     /** Whether a reply is an OK RECEIVE reply that carries a message. */
     static boolean isMessage(Frame reply) {
         return reply.type() == REPLY_OK && reply.payload().length >= RECEIVE_REPLY_HEADER
