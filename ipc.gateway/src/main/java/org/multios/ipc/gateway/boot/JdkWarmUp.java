@@ -22,8 +22,8 @@ import org.xml.sax.helpers.DefaultHandler;
  * thread finds it ready instead of paying for it. Nothing of the gateway waits for it, and
  * nothing it makes is kept: a failure here changes nothing but the time.
  * <p>
- * Only when the launcher property {@value #SWITCH} is {@code true} (the gateway jars set it; the
- * bare Felix jar, which uses neither part, does not).
+ * Only when the launcher property {@value #SWITCH} is {@code true} (the minimal gateway sets it;
+ * the full gateway and the bare Felix jar do not).
  */
 final class JdkWarmUp implements Runnable {
     /** The launcher property that asks for the warm-up. */
