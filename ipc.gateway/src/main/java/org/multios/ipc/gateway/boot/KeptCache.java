@@ -245,6 +245,7 @@ public final class KeptCache {
         }
         List<URL> classPath = new ArrayList<>();
         Properties launch = fill(own, cache, manifest, runpath, classPath);
+        JdkWarmUp.startIfAsked(launch);
         try (InputStream in = own.getInputStream(entry)) {
             CacheFiles.write(cache, activator, in);
         }

@@ -3,12 +3,8 @@ package org.multios.ipc.shell.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.server.SshServer;
 import org.multios.ipc.spi.OperatorAuthority;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -28,15 +24,14 @@ import org.slf4j.LoggerFactory;
  * The gateway's Gogo console over SSH (Apache MINA SSHD): public-key login only, against the
  * operator's authorized_keys file, each session a Gogo session of its own; idle sessions are
  * closed, sessions beyond the limit refused, and every login, refusal and command on the
- * {@code ipc.audit} logger. Off unless configured (configuration PID {@code org.multios.ipc.ssh}).
+ * {@code ipc.audit} logger. Off unless configured (configuration PID {@code org.multios.ipc.ssh});
+ * the server itself is {@link SshListener}'s, so that an SSH console that is off loads no SSHD class.
  */
 @Component(immediate = true, configurationPid = SshConsole.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SshConsole.Config.class)
 public final class SshConsole {
     static final String PID = "org.multios.ipc.ssh";
-    static final AttributeKey<Role> ROLE = new AttributeKey<>();
     private static final Logger LOG = LoggerFactory.getLogger(SshConsole.class);
-    private static final Logger AUDIT = LoggerFactory.getLogger("ipc.audit");
 
     /** The SSH console's configuration. */
     @ObjectClassDefinition(name = "MultiOS IPC SSH console",
@@ -67,7 +62,8 @@ public final class SshConsole {
         int sessions_max() default 8;
     }
 
-    private final SshServer server;
+    /** The listening server; null while the console is off. */
+    private final SshListener listener;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile OperatorAuthority operators;
 
@@ -76,22 +72,11 @@ public final class SshConsole {
     public SshConsole(@Reference CommandProcessor processor, BundleContext context, Config config)
             throws IOException, GeneralSecurityException {
         if (!config.enabled()) {
-            server = null;
+            listener = null;
             LOG.info("SSH console off (enable it in {}.cfg)", PID);
             return;
         }
-        Path conf = confFolder(context);
-        AuthorizedKeys keys = new AuthorizedKeys(conf.resolve(config.authorized_keys()));
-        server = SshServer.setUpDefaultServer();
-        server.setHost(config.address());
-        server.setPort(config.port());
-        server.setKeyPairProvider(HostKey.at(conf.resolve(config.host_key())));
-        SshLogins.install(server, keys, config.sessions_max());
-        server.setShellFactory(channel -> new SshShell(processor, () -> operators, AUDIT, null));
-        server.setCommandFactory((channel, line) -> new SshShell(processor, () -> operators, AUDIT, line));
-        CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofSeconds(config.idle_timeout()));
-        server.start();
-        LOG.info("SSH console listening on {}:{}, keys from {}", config.address(), server.getPort(), keys.file());
+        listener = new SshListener(processor, () -> operators, confFolder(context), config);
     }
 
     private static Path confFolder(BundleContext context) {
@@ -101,8 +86,8 @@ public final class SshConsole {
 
     @Deactivate
     void stop() throws IOException {
-        if (server != null) {
-            server.stop(true);
+        if (listener != null) {
+            listener.stop();
         }
     }
 }

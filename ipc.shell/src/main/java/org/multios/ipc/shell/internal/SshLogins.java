@@ -72,7 +72,7 @@ final class SshLogins implements SessionListener {
         try {
             Optional<Role> role = keys.roleOf(user, key);
             if (role.isPresent()) {
-                session.setAttribute(SshConsole.ROLE, role.get());
+                session.setAttribute(SshListener.ROLE, role.get());
                 return true;
             }
             AUDIT.warn("ssh login refused: {} from {}: {}", LogText.of(user), session.getClientAddress(),
@@ -159,7 +159,7 @@ final class SshLogins implements SessionListener {
     public void sessionEvent(Session session, Event event) {
         if (event == Event.Authenticated) {
             AUDIT.info("ssh login: {} ({}) from {}", LogText.of(session.getUsername()),
-                    session.getAttribute(SshConsole.ROLE).label(),
+                    session.getAttribute(SshListener.ROLE).label(),
                     session.getRemoteAddress());
         }
     }

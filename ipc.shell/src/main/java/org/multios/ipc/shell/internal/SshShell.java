@@ -73,7 +73,7 @@ final class SshShell implements Command {
     public void start(ChannelSession channel, Environment env) {
         String user = channel.getSession().getUsername();
         String origin = String.valueOf(channel.getSession().getClientAddress());
-        Role role = channel.getSession().getAttribute(SshConsole.ROLE);
+        Role role = channel.getSession().getAttribute(SshListener.ROLE);
         boolean terminal = env.getEnv().containsKey(Environment.ENV_TERM); // a pseudo-terminal was asked for
         thread = new Thread(() -> run(user, origin, role, terminal),
                 "IPC ssh console " + user + " #" + channel.getChannelId());
