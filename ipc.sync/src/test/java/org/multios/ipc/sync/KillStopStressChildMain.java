@@ -99,6 +99,7 @@ public final class KillStopStressChildMain {
     private static void mutex(Mutex mutex, Mapping m, int slot, SplittableRandom random) {
         long token = ProcessHandle.current().pid() << 16 | slot;
         long slotBase = slotOffset(slot);
+        m.putLongVolatile(slotBase + STATE, threadId());
         while (m.getIntVolatile(STOP) == 0) {
             if (random.nextInt(4096) == 0) {
                 abandon(mutex, m, slot, token);
@@ -126,9 +127,14 @@ public final class KillStopStressChildMain {
             }
             if (r == LockResult.OWNER_DEAD) {
                 long previous = m.getLongVolatile(HOLDER);
-                if (previous != 0 && (previous & ABANDONING) == 0 && isLiveProcess(previous >>> 16)) {
-                    m.getAndAddLong(WRONG_TAKEOVERS, 1);
-                    m.putLongVolatile(WRONG_TAKEOVER_PID, previous >>> 16);
+                if (previous != 0 && (previous & ABANDONING) == 0) {
+                    // the holder's thread: the lock's owner is a thread, and a killed process's
+                    // threads end one by one; a thread that still exists was alive when judged
+                    long tid = m.getLongVolatile(slotOffset((int) (previous & 0x7fff)) + STATE);
+                    if (isLiveThread(previous >>> 16, tid)) {
+                        m.getAndAddLong(WRONG_TAKEOVERS, 1);
+                        m.putLongVolatile(WRONG_TAKEOVER_PID, previous >>> 16 << 24 | tid);
+                    }
                 }
                 m.putLongVolatile(HOLDER, 0); // the dead holder's mark
                 m.getAndAddLong(TAKEOVERS, 1);
@@ -310,10 +316,20 @@ public final class KillStopStressChildMain {
         }
     }
 
-    /** Whether the process exists and is not a zombie (a stopped process is alive). */
-    static boolean isLiveProcess(long pid) {
+    /** The calling thread's id (gettid), from {@code /proc/thread-self}. */
+    private static long threadId() {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            Path self = Files.readSymbolicLink(Path.of("/proc/thread-self"));
+            return Long.parseLong(self.getFileName().toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the thread exists and is not a zombie (a stopped thread is alive). */
+    static boolean isLiveThread(long pid, long tid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "stat"));
             char state = stat.charAt(stat.lastIndexOf(')') + 2);
             return state != 'Z' && state != 'X';
         } catch (NoSuchFileException e) {

@@ -19,12 +19,13 @@ import java.util.concurrent.TimeUnit;
  *  576  long  MAX_INSIDE      semaphore: most holders inside at once
  *  640  long  TIMEOUTS        timed waits that timed out, tries that failed
  *  704  long  VIOLATION_WHAT  the last violation's holder word, count or datum
- *  768  long  WRONG_TAKEOVER_PID
+ *  768  long  WRONG_TAKEOVER_PID  pid &lt;&lt; 24 | thread id of a holder taken over while it lived
  *  832  long  SIGNALS         event: signals made
  *  896  int   SIGNALLERS_DONE event: signaller threads that ended
  *  960  long  ABANDONS        mutex: threads that ended holding the lock (their live process kept running)
  * 1024 + 64 * slot            per thread: long TALLY (sections, or the last datum signalled),
- *                             long STATE (semaphore: IDLE..PARKED; signaller: n about to be signalled)
+ *                             long STATE (semaphore: IDLE..PARKED; signaller: n about to be signalled;
+ *                             mutex: the thread's id)
  * BITMAP + slot * EVENT_BITS / 8   event: one bit per datum (slot &lt;&lt; 32 | n), set by the taker
  * </pre>
  */
