@@ -28,7 +28,8 @@ import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * Randomized multi-process stress of the synchronization objects' cross-process guarantees
- * while their users are killed (SIGKILL), stopped (SIGSTOP, 50 to 1 500 ms) and continued at
+ * while their users are killed (SIGKILL), stopped (SIGSTOP, 50 to 1 500 ms, one stop in 16 for
+ * 5 to 7 s) and continued at
  * seeded random moments: {@value #CHILDREN} child JVMs ({@link KillStopStressChildMain}) of
  * {@value #THREADS} threads each hammer one named object; a killed child is replaced by a new
  * one. After every kill and every continue the survivors must make progress (no deadlock, no
@@ -84,10 +85,10 @@ class KillStopStressTest extends CrossProcessSyncSupport {
                 tallies += map.getLongVolatile(slotOffset(s) + TALLY);
             }
             long counter = map.getLongVolatile(COUNTER);
-            System.out.printf("KillStopStressTest mutex: seed=%d kills=%d stops=%d entries=%d counter=%d tallies=%d"
-                    + " takeovers=%d abandons=%d timeouts=%d violations=%d wrongTakeovers=%d%n", seed, chaos.kills,
-                    chaos.stops, map.getLongVolatile(ENTRIES), counter, tallies, map.getLongVolatile(TAKEOVERS),
-                    map.getLongVolatile(ABANDONS), map.getLongVolatile(TIMEOUTS), map.getLongVolatile(VIOLATIONS),
+            System.out.printf("KillStopStressTest mutex: seed=%d kills=%d stops=%d longStops=%d entries=%d counter=%d"
+                    + " tallies=%d takeovers=%d abandons=%d timeouts=%d violations=%d wrongTakeovers=%d%n", seed,
+                    chaos.kills, chaos.stops, chaos.longStops, map.getLongVolatile(ENTRIES), counter, tallies,
+                    map.getLongVolatile(TAKEOVERS), map.getLongVolatile(ABANDONS), map.getLongVolatile(TIMEOUTS), map.getLongVolatile(VIOLATIONS),
                     map.getLongVolatile(WRONG_TAKEOVERS));
             chaos.assertNoViolation();
             // the last thread that ended holding the lock may have had no successor before the stop
@@ -116,8 +117,9 @@ class KillStopStressTest extends CrossProcessSyncSupport {
             Chaos chaos = new Chaos("semaphore", "stress-sem", "stress-sem-state", map);
             long[] given = new long[1];
             chaos.run(dead -> given[0] += restorePermits(chaos, sem, map, dead));
-            System.out.printf("KillStopStressTest semaphore: seed=%d kills=%d stops=%d entries=%d maxInside=%d"
-                    + " permitsGivenBack=%d timeouts=%d violations=%d%n", seed, chaos.kills, chaos.stops,
+            System.out.printf("KillStopStressTest semaphore: seed=%d kills=%d stops=%d longStops=%d entries=%d"
+                    + " maxInside=%d permitsGivenBack=%d timeouts=%d violations=%d%n", seed, chaos.kills, chaos.stops,
+                    chaos.longStops,
                     map.getLongVolatile(ENTRIES), map.getLongVolatile(MAX_INSIDE), given[0],
                     map.getLongVolatile(TIMEOUTS), map.getLongVolatile(VIOLATIONS));
             chaos.assertNoViolation();
@@ -167,8 +169,9 @@ class KillStopStressTest extends CrossProcessSyncSupport {
                 }
             }
             long signalled = map.getLongVolatile(SIGNALS) + 1;
-            System.out.printf("KillStopStressTest event: seed=%d kills=%d stops=%d signals=%d taken=%d entries=%d"
-                    + " timeouts=%d violations=%d unknown=%d%n", seed, chaos.kills, chaos.stops, signalled, taken,
+            System.out.printf("KillStopStressTest event: seed=%d kills=%d stops=%d longStops=%d signals=%d taken=%d"
+                    + " entries=%d timeouts=%d violations=%d unknown=%d%n", seed, chaos.kills, chaos.stops,
+                    chaos.longStops, signalled, taken,
                     map.getLongVolatile(ENTRIES), map.getLongVolatile(TIMEOUTS), map.getLongVolatile(VIOLATIONS),
                     unknown);
             chaos.assertNoViolation();
@@ -231,6 +234,7 @@ class KillStopStressTest extends CrossProcessSyncSupport {
         int incarnations;
         int kills;
         int stops;
+        int longStops;
         boolean stopAtEnd = true;
 
         Chaos(String mode, String object, String segment, Mapping map) {
@@ -274,7 +278,12 @@ class KillStopStressTest extends CrossProcessSyncSupport {
                         stop(s);
                     }
                     stops += stopped.size();
-                    Thread.sleep(50 + random.nextInt(1450));
+                    if (random.nextInt(16) == 0) {
+                        longStops++;
+                        Thread.sleep(5_000 + random.nextInt(2_000)); // past the sleepers' 5 s re-check
+                    } else {
+                        Thread.sleep(50 + random.nextInt(1450));
+                    }
                     assertNoViolation();
                     for (Process s : stopped) {
                         signals.kill(s.pid(), Signal.CONT);
