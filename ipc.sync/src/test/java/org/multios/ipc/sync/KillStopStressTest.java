@@ -88,8 +88,8 @@ class KillStopStressTest extends CrossProcessSyncSupport {
             System.out.printf("KillStopStressTest mutex: seed=%d kills=%d stops=%d longStops=%d entries=%d counter=%d"
                     + " tallies=%d takeovers=%d abandons=%d timeouts=%d violations=%d wrongTakeovers=%d%n", seed,
                     chaos.kills, chaos.stops, chaos.longStops, map.getLongVolatile(ENTRIES), counter, tallies,
-                    map.getLongVolatile(TAKEOVERS), map.getLongVolatile(ABANDONS), map.getLongVolatile(TIMEOUTS), map.getLongVolatile(VIOLATIONS),
-                    map.getLongVolatile(WRONG_TAKEOVERS));
+                    map.getLongVolatile(TAKEOVERS), map.getLongVolatile(ABANDONS), map.getLongVolatile(TIMEOUTS),
+                    map.getLongVolatile(VIOLATIONS), map.getLongVolatile(WRONG_TAKEOVERS));
             chaos.assertNoViolation();
             // the last thread that ended holding the lock may have had no successor before the stop
             LockResult last = mutex.lock(Duration.ofSeconds(WAIT_SECONDS));
