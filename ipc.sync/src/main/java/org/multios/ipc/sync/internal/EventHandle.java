@@ -25,7 +25,8 @@ import org.multios.ipc.spi.Grant;
  * clears the bit of the exact sequence it read, after it read that sequence's datum whole, so
  * each signal is taken at most once and the waiter sees the latest data; a manual-reset event
  * releases every waiter until reset. A record overwritten by a signal not yet published reads
- * as "not signalled yet": the waiter sleeps until that signal publishes.
+ * as "not signalled yet": the waiter sleeps until that signal publishes. A signal never writes
+ * over the record of a later ticket.
  */
 final class EventHandle extends SyncHandle implements Event {
     // steps at which a test hook is called
@@ -33,6 +34,7 @@ final class EventHandle extends SyncHandle implements Event {
     static final int STEP_DATA_READ = 2;
     static final int STEP_TAKEN = 3;
     static final int STEP_WOKEN = 4;
+    static final int STEP_TICKET_DRAWN = 5;
 
     private static final int SEQUENCE_MASK = 0x7fff_ffff;
 
@@ -68,8 +70,10 @@ final class EventHandle extends SyncHandle implements Event {
                 long ticket = words.getAndAddLong(EVENT_TICKETS, 1) + 1;
                 long record = record(sequence(ticket));
                 long tag = (ticket & SEQUENCE_MASK) << 32;
-                words.putLongVolatile(record, tag | (data & 0xffff_ffffL));
-                words.putLongVolatile(record + 8, tag | (data >>> 32));
+                step(STEP_TICKET_DRAWN);
+                if (writeHalf(record, ticket, tag | (data & 0xffff_ffffL))) {
+                    writeHalf(record + 8, ticket, tag | (data >>> 32));
+                }
                 step(STEP_DATA_WRITTEN);
                 published = publish(ticket, EVENT_SIGNALLED);
             } finally {
@@ -108,6 +112,30 @@ final class EventHandle extends SyncHandle implements Event {
             MappedFault.deliverPending();
         } catch (Error e) {
             throw fault(e);
+        }
+    }
+
+    /**
+     * Writes one tagged half of the ticket's record unless a later ticket (16 or more on, after
+     * this signaller was held up since drawing its ticket) wrote it first: a late write would
+     * make that signal's record unreadable, so it could not be taken until the next signal.
+     *
+     * @return false if a later signal owns the record (this one is coalesced into it)
+     */
+    private boolean writeHalf(long offset, long ticket, long value) {
+        int sequence = sequence(ticket);
+        while (true) {
+            long old = words.getLongVolatile(offset);
+            int written = (int) (old >>> 32);
+            // sequences compare modulo 2^31, as in publish; a tag beyond the last ticket drawn
+            // was written by no signal (a hostile process) and is written over
+            if ((written - sequence) << 1 > 0
+                    && (sequence(words.getLongVolatile(EVENT_TICKETS)) - written) << 1 >= 0) {
+                return false;
+            }
+            if (words.compareAndSetLong(offset, old, value)) {
+                return true;
+            }
         }
     }
 

@@ -86,7 +86,8 @@ import org.multios.ipc.core.mapped.ObjectFileDescriptor;
  * Event: state = (sequence &lt;&lt; 1) | signalled, where the sequence is the low 31 bits of the
  * ticket of the signal or reset published last; word 2 = type (0 auto-reset, 1 manual-reset);
  * word 3 = sleeping waiters. A signal draws a ticket, writes its datum into the record of its
- * ticket, each half tagged with the ticket, then publishes its sequence with the signalled bit
+ * ticket, each half tagged with the ticket (by a compare-and-set that leaves a half a later
+ * ticket already wrote), then publishes its sequence with the signalled bit
  * by a compare-and-set that only moves the sequence forward; a reset publishes its own ticket
  * without the bit. A waiter takes an auto-reset event by a compare-and-set of the exact state
  * it read (sequence s, signalled) to (s, not signalled), after reading both halves of record s

@@ -97,6 +97,25 @@ class EventWindowTest {
     }
 
     @Test
+    void aSignallerPausedBeforeItsDataDoesNotOverwriteTheRecordOfALaterSignal() throws Exception {
+        EventHandle slow = auto("late");
+        EventHandle others = open("late");
+        EventHandle taker = open("late");
+        Pause p = Pause.at(slow, EventHandle.STEP_TICKET_DRAWN);
+        Future<?> slowSignal = threads.submit(() -> slow.signal(1));
+        p.awaitArrival(); // ticket 1 drawn, nothing written
+        for (long datum = 2; datum <= 17; datum++) {
+            others.signal(datum); // ticket 17 uses the record of ticket 1 again (16 records)
+        }
+        p.release();
+        slowSignal.get(20, TimeUnit.SECONDS);
+        assertThat(taker.isSignalled()).isTrue();
+        assertThat(taker.tryAwait()).as("the latest published signal, with its own datum").hasValue(17);
+        assertThat(taker.tryAwait()).isEmpty();
+        assertThat(taker.isSignalled()).isFalse();
+    }
+
+    @Test
     void aWaitForAllThatGivesBackDoesNotHideANewerSignal() throws Exception {
         EventHandle a = auto("all-a");
         EventHandle b = auto("all-b");
