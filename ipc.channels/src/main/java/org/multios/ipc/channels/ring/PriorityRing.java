@@ -229,7 +229,7 @@ public final class PriorityRing extends SlotTransfers {
      * {@linkplain #attachKeepingMarks keeps marks}) no marked priority's ring holds one.
      */
     public boolean isEmpty() {
-        return bitmap.isEmpty() || keepsMarks() && markedRingsEmpty();
+        return keepsMarks ? markedRingsEmpty() : bitmap.isEmpty();
     }
 
     @Override

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -59,28 +59,28 @@ class HostileBridgeServerTest extends NetTestSupport {
 
     private static void serve(Socket s, int okBytes, boolean gotMessage) throws IOException {
         DataInputStream in = new DataInputStream(s.getInputStream());
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
-        read(in); // HELLO
+        OutputStream out = new BufferedOutputStream(s.getOutputStream());
+        RawBridgePeer.readFrame(in); // HELLO
         ByteBuffer welcome = ByteBuffer.allocate(22).putInt(0x4D495043).putShort((short) 1).putShort((short) 0)
                 .putInt(65_600).putLong(1).putShort((short) 0);
         write(out, 0, 2, welcome.array());
         while (true) {
-            Frame f;
+            RawBridgePeer.RawFrame f;
             try {
-                f = read(in);
+                f = RawBridgePeer.readFrame(in);
             } catch (EOFException bye) {
                 return;
             }
-            if (f.kind != 0 || f.type == BridgeDescriptor.OP_CANCEL) {
+            if (f.kind() != 0 || f.type() == BridgeDescriptor.OP_CANCEL) {
                 continue;
             }
-            int id = ByteBuffer.wrap(f.payload).getInt(0);
+            int id = ByteBuffer.wrap(f.payload()).getInt(0);
             ByteBuffer ok;
-            if (f.type == BridgeDescriptor.OP_OPEN || f.type == BridgeDescriptor.OP_OPEN_SESSION) {
+            if (f.type() == BridgeDescriptor.OP_OPEN || f.type() == BridgeDescriptor.OP_OPEN_SESSION) {
                 ok = ByteBuffer.allocate(4 + 20 + 8).putInt(id).put((byte) 3).put((byte) 0).putShort((short) 0)
                         .putInt(1024).putInt(8).putInt(0).putShort((short) 0600).putShort((short) 0)
                         .put((byte) 0).put((byte) 0).putShort((short) 256).putInt(30_000);
-            } else if (f.type == BridgeDescriptor.OP_ACK || f.type == BridgeDescriptor.OP_END) {
+            } else if (f.type() == BridgeDescriptor.OP_ACK || f.type() == BridgeDescriptor.OP_END) {
                 ok = ByteBuffer.allocate(8).putInt(id).putInt(0);
             } else {
                 ok = ByteBuffer.allocate(4 + okBytes).putInt(id);
@@ -92,25 +92,9 @@ class HostileBridgeServerTest extends NetTestSupport {
         }
     }
 
-    private record Frame(int type, int kind, byte[] payload) {
-    }
-
-    private static Frame read(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        int type = in.readUnsignedShort();
-        in.readUnsignedByte();
-        int kind = in.readUnsignedByte();
-        byte[] payload = new byte[length];
-        in.readFully(payload);
-        return new Frame(type, kind, payload);
-    }
-
-    private static void write(DataOutputStream out, int type, int kind, byte[] payload) throws IOException {
-        out.writeInt(payload.length);
-        out.writeShort(type);
-        out.writeByte(0);
-        out.writeByte(kind);
-        out.write(payload);
+    /** Writes a frame to {@code out} and sends it. */
+    private static void write(OutputStream out, int type, int kind, byte[] payload) throws IOException {
+        RawBridgePeer.writeFrame(out, kind, type, 0, payload);
         out.flush();
     }
 

@@ -113,6 +113,11 @@ final class RawBridgePeer implements AutoCloseable {
     }
 
     private void frame(int kind, int type, int priority, byte[] payload) throws IOException {
+        writeFrame(out, kind, type, priority, payload);
+    }
+
+    /** Writes (buffered) a frame to {@code out}: its header, then its payload. */
+    static void writeFrame(OutputStream out, int kind, int type, int priority, byte[] payload) throws IOException {
         out.write(ByteBuffer.allocate(8).putInt(payload.length).putShort((short) type).put((byte) priority)
                 .put((byte) kind).array());
         out.write(payload);
@@ -120,6 +125,11 @@ final class RawBridgePeer implements AutoCloseable {
 
     /** Reads the next frame (waits at most the socket's timeout). */
     RawFrame read() throws IOException {
+        return readFrame(in);
+    }
+
+    /** Reads a frame from {@code in}: its header (length, type, priority, kind), then its payload. */
+    static RawFrame readFrame(DataInputStream in) throws IOException {
         int length = in.readInt();
         int type = in.readUnsignedShort();
         in.readUnsignedByte();
