@@ -45,6 +45,7 @@ final class Connector implements Runnable {
     private boolean running = true;
     private boolean connected;
     private MqttAsyncClient client;
+    private MqttAsyncClient attempt;
     private long generation;
     private String lastError = "";
 
@@ -66,6 +67,7 @@ final class Connector implements Runnable {
             MqttAsyncClient c = null;
             try {
                 c = clients.create();
+                setAttempt(c);
                 c.connect(options).waitForCompletion(CONNECT_TIMEOUT_MILLIS);
                 subscribe(c);
                 connected(c);
@@ -143,6 +145,14 @@ final class Connector implements Runnable {
         return running && connected ? new Connection(client, generation) : null;
     }
 
+    /**
+     * Whether {@code c} is the client of the attempt under way or of the connection that is up: a
+     * callback of {@code c} may still get messages.
+     */
+    synchronized boolean isReceiving(MqttAsyncClient c) {
+        return running && c == attempt;
+    }
+
     /** Whether the connection of {@code generation} is still up. */
     synchronized boolean isUp(long generation) {
         return connected && this.generation == generation;
@@ -164,6 +174,10 @@ final class Connector implements Runnable {
     synchronized void stop() {
         running = false;
         notifyAll();
+    }
+
+    private synchronized void setAttempt(MqttAsyncClient c) {
+        attempt = c;
     }
 
     private synchronized void setState(BridgeState s) {
@@ -194,6 +208,7 @@ final class Connector implements Runnable {
         }
         synchronized (this) {
             connected = false;
+            attempt = null;
         }
         try {
             if (c.isConnected()) {

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * one line a second each) and dropped; nothing a publisher sends can end the bridge's threads.
  * A mapping with the word {@code sender} gets each message in a {@link SenderEnvelopeDescriptor}
  * carrying the {@link UserProperties#BRIDGE} and {@link UserProperties#SENDER} it came with.
- * Runs on the MQTT client's callback thread: a full object holds it for at most the inbound
- * timeout, which slows the broker down for this client; a message of QoS 1 that found no room
- * by then is left unacknowledged with the broker (see {@link #arrived}), not lost.
+ * Runs on the MQTT client's callback thread (and {@link HeldMessages}' thread): a full object
+ * holds it for at most the inbound timeout, which slows the broker down for this client; a
+ * message of QoS 1 or 2 that found no room by then is kept (see {@link #arrived}), not lost.
  */
 final class InboundRouter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRouter.class);
@@ -34,6 +34,8 @@ final class InboundRouter {
      * 33): every id is remembered until 65 536 more have come, so a longer one is malformed.
      */
     static final int MAX_ID = 64;
+    /** What {@link #arrived} returns when nothing is left to deliver. */
+    static final int DONE = -1;
 
     /** An inbound mapping and its open object. */
     record Route(Mapping mapping, BridgedObject object) {
@@ -58,34 +60,40 @@ final class InboundRouter {
     }
 
     /**
-     * One message from the broker.
+     * One message from the broker, delivered from its first route on.
      *
-     * @throws IpcException TIMEOUT if a message of QoS 1 found an object full past the inbound
-     *         timeout: the caller must leave it unacknowledged and connect again, so that the
-     *         broker sends it again (the objects that took it already recognise its id). Nothing else.
+     * @return {@link #DONE} if every object that should have it took it or it was counted and
+     *         dropped; else the route whose object stayed full past the inbound timeout, for a
+     *         message of QoS 1 or 2 (the routes before it took it and remember its id): the caller
+     *         keeps it ({@link HeldMessages}), and delivery {@link #resume resumes} at that route
      */
-    void arrived(String topic, MqttMessage message) {
-        IpcException heldBack;
+    int arrived(String topic, MqttMessage message) {
+        return resume(topic, message, 0);
+    }
+
+    /** Delivers {@code message} from route {@code from} on; returns as {@link #arrived}. */
+    int resume(String topic, MqttMessage message, int from) {
+        int stopped;
         try {
-            heldBack = route(topic, message);
+            stopped = route(topic, message, from);
         } catch (RuntimeException e) {
             counters.malformed.increment();
             if (malformedLog.allow()) {
                 LOG.warn("bridge {}: message on {} dropped: {}", bridge, LogText.of(topic), LogText.of(e.toString()));
             }
-            return;
+            return DONE;
         }
-        if (heldBack != null) {
-            if (undeliveredLog.allow()) {
-                LOG.warn("bridge {}: message on {} left with the broker: {}", bridge, LogText.of(topic),
-                        heldBack.getMessage());
-            }
-            throw heldBack;
+        if (stopped != DONE && undeliveredLog.allow()) {
+            Mapping m = routes.get(stopped).mapping();
+            LOG.warn("bridge {}: message of QoS {} on {} kept back: {} {} took no message within "
+                    + "inbound.timeout.millis ({})", bridge, message.getQos(), LogText.of(topic), m.kind(), m.name(),
+                    timeout.toMillis());
         }
+        return stopped;
     }
 
-    /** Delivers a message; returns the TIMEOUT of one to leave unacknowledged, else null. */
-    private IpcException route(String topic, MqttMessage message) {
+    /** Delivers a message from route {@code from} on; returns the route that stayed full, or {@link #DONE}. */
+    private int route(String topic, MqttMessage message, int from) {
         byte[] payload = message.getPayload();
         if (payload.length > maxMessageSize) {
             counters.oversized.increment();
@@ -93,7 +101,7 @@ final class InboundRouter {
                 LOG.warn("bridge {}: message of {} bytes on {} dropped: larger than max.message.size ({} bytes)",
                         bridge, payload.length, LogText.of(topic), maxMessageSize);
             }
-            return null;
+            return DONE;
         }
         int priority = 0;
         String id = null;
@@ -106,14 +114,14 @@ final class InboundRouter {
                 if (priority < 0) {
                     malformed(topic, "its " + UserProperties.PRIORITY + " '" + LogText.of(p.getValue()) + "' is not a whole number "
                             + "from " + Priority.MIN + " to " + Priority.MAX);
-                    return null;
+                    return DONE;
                 }
             } else if (p.getKey().equals(UserProperties.ID)) {
                 id = p.getValue();
                 if (id.length() > MAX_ID) {
                     malformed(topic, "its " + UserProperties.ID + " is " + id.length() + " characters long; at most "
                             + MAX_ID + " are taken");
-                    return null;
+                    return DONE;
                 }
             } else if (p.getKey().equals(UserProperties.BRIDGE)) {
                 bridgeName = p.getValue();
@@ -123,7 +131,7 @@ final class InboundRouter {
         }
         boolean duplicate = false;
         byte[] envelope = null;
-        for (int i = 0; i < routes.size(); i++) {
+        for (int i = from; i < routes.size(); i++) {
             Route r = routes.get(i);
             if (!MqttTopicValidator.isMatched(r.mapping().topic(), topic)) {
                 continue;
@@ -147,32 +155,30 @@ final class InboundRouter {
                 }
                 m = envelope;
             }
-            IpcException full = deliver(r, topic, m, priority, message.getQos() == 1);
-            if (full != null) {
+            if (!deliver(r, topic, m, priority, message.getQos() > 0)) {
                 if (key != null) {
                     recent.forget(key);
                 }
-                return full;
+                return i;
             }
         }
         if (duplicate) {
             counters.duplicates.increment();
         }
-        return null;
+        return DONE;
     }
 
     /**
-     * Delivers into one object; returns its TIMEOUT if it stayed full and the broker can send the
-     * message again ({@code resent}: QoS 1), else null (delivered, or counted and dropped).
+     * Delivers into one object; returns false if it stayed full past the timeout and the message
+     * is to be kept ({@code kept}: QoS 1 or 2), else true (delivered, or counted and dropped).
      */
-    private IpcException deliver(Route r, String topic, byte[] payload, int priority, boolean resent) {
+    private boolean deliver(Route r, String topic, byte[] payload, int priority, boolean kept) {
         try {
             r.object().deliver(payload, priority, timeout);
             counters.received.increment();
         } catch (IpcException e) {
-            if (e.error() == IpcError.TIMEOUT && resent) {
-                return new IpcException(IpcError.TIMEOUT, r.mapping().kind() + " " + r.mapping().name()
-                        + " took no message within inbound.timeout.millis (" + timeout.toMillis() + "): " + e.getMessage());
+            if (e.error() == IpcError.TIMEOUT && kept) {
+                return false;
             }
             switch (e.error()) {
                 case INVALID_ARGUMENT -> malformed(topic, e.getMessage());
@@ -191,7 +197,7 @@ final class InboundRouter {
                 }
             }
         }
-        return null;
+        return true;
     }
 
     private void malformed(String topic, String why) {

@@ -1,11 +1,10 @@
 package org.multios.ipc.mqtt.internal;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -49,6 +48,7 @@ public final class MqttBridge implements AutoCloseable {
     private final InFlight inFlight;
     private final Connector connector;
     private final Publisher publisher;
+    private final HeldMessages held;
 
     /**
      * Opens the objects and the store queue and makes the client; nothing runs until {@link #start}.
@@ -84,14 +84,14 @@ public final class MqttBridge implements AutoCloseable {
         List<InboundRouter.Route> routes = inbound.stream().map(m -> new InboundRouter.Route(m, objects.get(m))).toList();
         InboundRouter router = new InboundRouter(settings.clientId(), routes, settings.maxMessageSize(),
                 settings.inboundTimeout(), counters);
+        held = new HeldMessages(settings.clientId(), router, counters);
         connector = new Connector(settings.clientId(), () -> client(router), options(settings), inbound, settings,
                 counters);
         publisher = new Publisher(settings.clientId(), connector, store, inFlight, counters);
-        long origin = ThreadLocalRandom.current().nextLong();
-        AtomicLong sequence = new AtomicLong();
+        MessageIds ids = new MessageIds(new SecureRandom());
         for (Mapping m : settings.mappings()) {
             if (m.direction().out()) {
-                drains.add(new OutboundDrain(settings.clientId(), m, objects.get(m), store, origin, sequence,
+                drains.add(new OutboundDrain(settings.clientId(), m, objects.get(m), store, ids,
                         settings.maxMessageSize(), counters));
             }
         }
@@ -124,7 +124,7 @@ public final class MqttBridge implements AutoCloseable {
     private MqttAsyncClient client(InboundRouter router) throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(),
                 new NoPersistence());
-        c.setManualAcks(true);  // a QoS 1 message is acknowledged once an object took it
+        c.setManualAcks(true);  // a QoS 1 message is acknowledged once its objects took it
         c.setCallback(new Callback(c, router));
         return c;
     }
@@ -153,6 +153,7 @@ public final class MqttBridge implements AutoCloseable {
     void start() {
         thread(connector, "connect");
         thread(publisher, "publish");
+        thread(held, "held");
         for (int i = 0; i < drains.size(); i++) {
             thread(drains.get(i), "out-" + i);
         }
@@ -169,7 +170,7 @@ public final class MqttBridge implements AutoCloseable {
     /** What the bridge is doing and has counted. */
     public BridgeStatus status() {
         return new BridgeStatus(settings.clientId(), settings.brokerUri().toString(), connector.state(),
-                queued(), inFlight.size(), counters.stored.sum(), counters.sent.sum(), counters.received.sum(), counters.dropped(),
+                queued(), inFlight.size(), held.size(), counters.stored.sum(), counters.sent.sum(), counters.received.sum(), counters.dropped(),
                 counters.duplicates.sum(), counters.malformed.sum(), counters.oversized.sum(),
                 counters.connections.sum(), connector.lastError());
     }
@@ -191,7 +192,8 @@ public final class MqttBridge implements AutoCloseable {
         drains.forEach(OutboundDrain::stop);
         publisher.stop();
         connector.stop();
-        closeObjects();  // wakes the drains' receives
+        held.stop();
+        closeObjects();  // wakes the drains' receives and the held messages' delivery
         for (Thread t : threads) {
             try {
                 t.join(JOIN_MILLIS);
@@ -216,7 +218,6 @@ public final class MqttBridge implements AutoCloseable {
     private final class Callback implements MqttCallback {
         private final MqttAsyncClient client;
         private final InboundRouter router;
-        private volatile boolean holding;
 
         Callback(MqttAsyncClient client, InboundRouter router) {
             this.client = client;
@@ -234,24 +235,18 @@ public final class MqttBridge implements AutoCloseable {
         }
 
         /**
-         * Delivers a message, then acknowledges it. A QoS 1 message an object had no room for,
-         * and every QoS 1 message after it on this connection (so that order holds), stays
-         * unacknowledged; the connection is dropped, and the broker sends them again after the
-         * reconnect.
+         * Delivers a message, then acknowledges it; a message of QoS 1 or 2 an object had no room
+         * for, and every such message after it while any is held (so that order holds), goes to
+         * the {@link HeldMessages}, which acknowledges each once delivered.
          */
         @Override
-        public void messageArrived(String topic, MqttMessage message) throws MqttException {
-            if (holding && message.getQos() == 1) {
-                return;
+        public void messageArrived(String topic, MqttMessage message) {
+            int stopped = message.getQos() > 0 && !held.isEmpty() ? 0 : router.arrived(topic, message);
+            if (stopped == InboundRouter.DONE) {
+                HeldMessages.complete(client, message);
+            } else {
+                held.keep(new HeldMessages.Held(client, topic, message, stopped), () -> connector.isReceiving(client));
             }
-            try {
-                router.arrived(topic, message);
-            } catch (IpcException full) {
-                holding = true;
-                connector.lost(client, full.getMessage());
-                return;
-            }
-            client.messageArrivedComplete(message.getId(), message.getQos());
         }
 
         @Override

@@ -198,6 +198,11 @@ public final class MqttBridgeComponent {
         }
 
         @Override
+        public int getHeld() {
+            return status().held();
+        }
+
+        @Override
         public long getDropped() {
             return status().dropped();
         }

@@ -17,6 +17,9 @@ public interface MqttBridgeMXBean {
     /** Inbound messages delivered. */
     long getReceived();
 
+    /** Inbound messages of QoS 1 and 2 held for an object that had no room, and those behind them. */
+    int getHeld();
+
     /** Messages dropped in either direction. */
     long getDropped();
 

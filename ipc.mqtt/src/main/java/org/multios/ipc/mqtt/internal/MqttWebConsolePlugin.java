@@ -71,7 +71,7 @@ public final class MqttWebConsolePlugin extends HttpServlet {
                     .append(Encode.forHtml(MqttBridgeComponent.PID)).append(").</p>\n");
         } else {
             out.append("<table class='mqtt' id='mqtt-bridges'><tr><th>Client id</th><th>State</th><th>Broker</th>"
-                    + "<th>Queued</th><th>In flight</th><th>Stored</th><th>Sent</th><th>Received</th><th>Dropped</th>"
+                    + "<th>Queued</th><th>In flight</th><th>Stored</th><th>Sent</th><th>Received</th><th>Held</th><th>Dropped</th>"
                     + "<th>Duplicates</th><th>Malformed</th><th>Oversized</th><th>Connections</th>"
                     + "<th>Last error</th></tr>\n");
             for (BridgeStatus s : statuses) {
@@ -81,7 +81,7 @@ public final class MqttWebConsolePlugin extends HttpServlet {
                         .append("</td><td class='state-").append(state).append("'>").append(state)
                         .append("</td><td>").append(Encode.forHtml(s.broker())).append("</td>")
                         .append(num(s.queued())).append(num(s.inFlight())).append(num(s.stored())).append(num(s.sent()))
-                        .append(num(s.received())).append(num(s.dropped())).append(num(s.duplicates()))
+                        .append(num(s.received())).append(num(s.held())).append(num(s.dropped())).append(num(s.duplicates()))
                         .append(num(s.malformed())).append(num(s.oversized())).append(num(s.connections()))
                         .append("<td>").append(Encode.forHtml(s.lastError())).append("</td></tr>\n");
             }

@@ -2,7 +2,6 @@ package org.multios.ipc.mqtt.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
@@ -35,8 +34,7 @@ final class OutboundDrain implements Runnable {
     private final Mapping mapping;
     private final BridgedObject object;
     private final StoreQueue store;
-    private final long origin;
-    private final AtomicLong sequence;
+    private final MessageIds ids;
     private final int maxMessageSize;
     private final BridgeCounters counters;
     private final byte[] topic;
@@ -47,14 +45,13 @@ final class OutboundDrain implements Runnable {
     private final LogLimiter faultLog = new LogLimiter(1000);
     private volatile boolean running = true;
 
-    OutboundDrain(String bridge, Mapping mapping, BridgedObject object, StoreQueue store, long origin,
-            AtomicLong sequence, int maxMessageSize, BridgeCounters counters) {
+    OutboundDrain(String bridge, Mapping mapping, BridgedObject object, StoreQueue store, MessageIds ids,
+            int maxMessageSize, BridgeCounters counters) {
         this.bridge = bridge;
         this.mapping = mapping;
         this.object = object;
         this.store = store;
-        this.origin = origin;
-        this.sequence = sequence;
+        this.ids = ids;
         this.maxMessageSize = maxMessageSize;
         this.counters = counters;
         this.topic = mapping.topic().getBytes(StandardCharsets.UTF_8);
@@ -78,7 +75,7 @@ final class OutboundDrain implements Runnable {
                     dropTooLarge(info.length());
                     continue;
                 }
-                stored(store.offer(record, StoredMessage.encode(record, origin, sequence.getAndIncrement(), topic,
+                stored(store.offer(record, StoredMessage.encode(record, ids.origin(), ids.nextSequence(), topic,
                         mapping.qos(), info, buf, n), info.priority(), POLL, () -> running));
                 int room = store.room();
                 if (room > 0) {
@@ -129,7 +126,7 @@ final class OutboundDrain implements Runnable {
                     + " bytes)");
             return;
         }
-        int length = StoredMessage.encode(record, origin, sequence.getAndIncrement(), topic, mapping.qos(), info,
+        int length = StoredMessage.encode(record, ids.origin(), ids.nextSequence(), topic, mapping.qos(), info,
                 message);
         stored(store.offer(record, length, info.priority(), POLL, () -> running));
     }

@@ -16,9 +16,9 @@ package org.multios.ipc.mqtt.internal;
  * </pre>
  *
  * {@code origin} and {@code sequence} are the message id the receiving side recognises
- * duplicates by: the origin is drawn at random when a bridge starts, the sequence counts from 0,
- * so ids stay unique across restarts of the gateway while a message keeps the id it was stored
- * with. {@code kind} is the sender's {@link org.multios.ipc.ProcessKind} ordinal.
+ * duplicates by ({@link MessageIds}): the origin is drawn at random when a bridge starts, the
+ * sequence is the run's count of messages enciphered, so ids stay unique across restarts of the
+ * gateway, nobody can tell the next one, and a message keeps the id it was stored with. {@code kind} is the sender's {@link org.multios.ipc.ProcessKind} ordinal.
  */
 final class StoreRecordDescriptor {
     static final int ORIGIN_OFFSET = 0;

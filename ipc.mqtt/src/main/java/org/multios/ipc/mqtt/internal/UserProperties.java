@@ -6,7 +6,7 @@ final class UserProperties {
     static final String PRIORITY = "ipc-priority";
     /** Who sent the message into the bridged object, e.g. {@code bundle 42 pid 1234}. */
     static final String SENDER = "ipc-sender";
-    /** The message id duplicates are recognised by ({@code origin-sequence}, hexadecimal). */
+    /** The message id duplicates are recognised by ({@code origin-sequence}, hexadecimal, {@link MessageIds}). */
     static final String ID = "ipc-id";
     /** The client id of the bridge that published. */
     static final String BRIDGE = "ipc-bridge";

@@ -167,15 +167,40 @@ class MosquittoBridgeTest extends BridgeTestSupport {
             broker.publish("-t", "test/in", "-q", "1", "-m", "m" + i, "-D", "publish", "user-property", "ipc-id",
                     "full-" + i);
         }
-        // the queue takes one; the bridge gives up on the next after the timeout, one way or the
-        // other: it drops it, or it leaves it unacknowledged with the broker and connects again
-        await(bridge, st -> st.received() == 1 && (st.dropped() > 0 || st.connections() > 1), 20,
-                "the second message given up on");
+        // the queue takes one; the next finds no room past the timeout and is held, unacknowledged
+        await(bridge, st -> st.received() == 1 && st.held() > 0, 20, "the second message held");
         assertThat(receive(in)).isEqualTo("m0@0");
         assertThat(receive(in)).isEqualTo("m1@0");
         assertThat(receive(in)).isEqualTo("m2@0");
-        BridgeStatus s = await(bridge, st -> st.received() == 3, 20, "3 received");
+        BridgeStatus s = await(bridge, st -> st.received() == 3 && st.held() == 0, 20, "3 received");
         assertThat(s.dropped()).isZero();
+    }
+
+    /**
+     * The client takes a QoS 2 message over from the broker (PUBREC) before the bridge sees it, so
+     * the broker never sends it again: one its object had no room for must be kept by the bridge,
+     * and what comes after it, of QoS 1 or 2, must not overtake it.
+     */
+    @Test
+    void qos2MessagesAnObjectHadNoRoomForAreHeldAndNothingOvertakesThem() throws Exception {
+        MessageQueue in = queue("from-broker", 1);
+        MqttBridge bridge = bridge(append(tls("gw-held", "queue from-broker in test/in 2"),
+                "inbound.timeout.millis", "200"));
+        awaitConnected(bridge);
+        broker.publish("-t", "test/in", "-q", "2", "-m", "m0");
+        broker.publish("-t", "test/in", "-q", "2", "-m", "m1");
+        await(bridge, st -> st.received() == 1 && st.held() == 1, 20, "m0 taken, m1 held");
+        broker.publish("-t", "test/in", "-q", "1", "-m", "m2", "-D", "publish", "user-property", "ipc-id", "held-2");
+        broker.publish("-t", "test/in", "-q", "2", "-m", "m3");
+        broker.publish("-t", "test/in", "-q", "2", "-m", "m4", "-D", "publish", "user-property", "ipc-id", "held-4");
+        await(bridge, st -> st.held() == 4, 20, "m1 to m4 held");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(receive(in)).isEqualTo("m" + i + "@0");
+        }
+        BridgeStatus s = await(bridge, st -> st.received() == 5 && st.held() == 0, 20, "5 received, none held");
+        assertThat(s.dropped()).isZero();
+        assertThat(s.connections()).as("nothing needed a reconnect").isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,160 @@
+package org.multios.ipc.mqtt.internal;
+
+import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound messages of QoS 1 and 2 that an object had no room for within the inbound timeout,
+ * and those of QoS 1 and 2 that came after them. This line's thread
+ * ({@code ipc-mqtt-<client>-held}) delivers them in arrival order, each resuming at the object
+ * that was full, until each is taken, and acknowledges each once taken. A QoS 2 message must be
+ * kept: the MQTT client took it over from the broker when it arrived (its PUBREC goes out before
+ * the bridge sees the message), so the broker never sends it again. A QoS 1 message stays
+ * unacknowledged while kept; if its connection ends first, the broker sends it again after the
+ * reconnect and the copy joins the line (the objects that took the first recognise its id; a
+ * foreign message without one may be delivered twice, as QoS 1 allows). QoS 0 messages are not
+ * kept: they go straight to their objects or are dropped. At most {@link #MAX} are kept: a
+ * callback that finds the line full waits, which stops the client reading (the broker holds what
+ * follows), until there is room or its connection is gone. Kept in memory: QoS 2 messages still
+ * held when the bridge stops are counted as undelivered and logged (QoS 1 ones come again from the
+ * broker). Thread-safe.
+ */
+final class HeldMessages implements Runnable {
+    /** Messages kept before a callback waits for room. */
+    static final int MAX = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(HeldMessages.class);
+    private static final long WAIT_SLICE_MILLIS = 100;
+
+    /** A message kept, the client that received it and the route its delivery resumes at. */
+    record Held(MqttAsyncClient client, String topic, MqttMessage message, int route) {
+    }
+
+    private final String bridge;
+    private final InboundRouter router;
+    private final BridgeCounters counters;
+    private final ArrayDeque<Held> line = new ArrayDeque<>();
+    private boolean running = true;
+    private boolean delivering;
+
+    HeldMessages(String bridge, InboundRouter router, BridgeCounters counters) {
+        this.bridge = bridge;
+        this.router = router;
+        this.counters = counters;
+    }
+
+    /** Whether no message is kept: a message may then go to its objects directly. */
+    synchronized boolean isEmpty() {
+        return line.isEmpty();
+    }
+
+    /** Messages kept. */
+    synchronized int size() {
+        return line.size();
+    }
+
+    /**
+     * Keeps a message at the end of the line, first waiting while {@link #MAX} are kept, the
+     * bridge runs and {@code connected} says the receiving connection is still the bridge's.
+     */
+    synchronized void keep(Held message, BooleanSupplier connected) {
+        boolean interrupted = false;
+        while (line.size() >= MAX && running && connected.getAsBoolean()) {
+            try {
+                wait(WAIT_SLICE_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (running) {
+            line.addLast(message);
+            notifyAll();
+        } else if (message.message().getQos() == 2) {
+            counters.undelivered.increment();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Delivers the line's head, again and again, until stopped. */
+    @Override
+    public void run() {
+        Held head;
+        while ((head = awaitHead()) != null) {
+            int stopped = router.resume(head.topic(), head.message(), head.route());
+            if (stopped == InboundRouter.DONE) {
+                taken();
+                complete(head.client(), head.message());
+            } else {
+                keptAt(head, stopped);
+            }
+        }
+    }
+
+    /** Ends {@link #run} once its delivery returns; what is still kept is counted undelivered. */
+    void stop() {
+        int lost;
+        synchronized (this) {
+            running = false;
+            boolean first = true;
+            lost = 0;
+            for (Held h : line) {  // the head being delivered is counted by its outcome
+                lost += h.message().getQos() == 2 && !(first && delivering) ? 1 : 0;
+                first = false;
+            }
+            line.clear();
+            notifyAll();
+        }
+        if (lost > 0) {
+            counters.undelivered.add(lost);
+            LOG.error("bridge {}: {} message(s) of QoS 2 held for full objects were not delivered before the bridge "
+                    + "stopped", bridge, lost);
+        }
+    }
+
+    /** Tells the client a message was delivered: acknowledges QoS 1, forgets QoS 2 (nothing for QoS 0). */
+    static void complete(MqttAsyncClient client, MqttMessage message) {
+        try {
+            client.messageArrivedComplete(message.getId(), message.getQos());
+        } catch (MqttException | RuntimeException gone) {
+            // the connection that received it is closed: the broker has nothing to be told any more
+        }
+    }
+
+    private synchronized Held awaitHead() {
+        while (running && line.isEmpty()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        delivering = running;
+        return running ? line.peekFirst() : null;
+    }
+
+    private synchronized void taken() {
+        delivering = false;
+        if (running) {
+            line.removeFirst();
+            notifyAll();
+        }
+    }
+
+    private synchronized void keptAt(Held head, int route) {
+        delivering = false;
+        if (!running && head.message().getQos() == 2) {
+            counters.undelivered.increment();
+        } else if (route != head.route()) {
+            line.removeFirst();
+            line.addFirst(new Held(head.client(), head.topic(), head.message(), route));
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.multios.ipc.mqtt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageHandler;
+import org.multios.ipc.MessageInfo;
+
+/** The line of held inbound messages, without a broker: objects that take or refuse on command. */
+@Timeout(30)
+class HeldMessagesTest {
+    private final BridgeCounters counters = new BridgeCounters();
+    private final Gate first = new Gate();
+    private final Gate second = new Gate();
+    private final InboundRouter router = new InboundRouter("gw-t", List.of(
+            new InboundRouter.Route(Mapping.parse("queue a in test/# 2"), first),
+            new InboundRouter.Route(Mapping.parse("queue b in test/# 2"), second)), 64, Duration.ofMillis(20), counters);
+    private final HeldMessages held = new HeldMessages("gw-t", router, counters);
+    private final Thread thread = new Thread(held, "held-messages-test");
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        held.stop();
+        thread.join(10_000);
+    }
+
+    @Test
+    void aMessageOneObjectTookResumesAtTheFullOneAndTheLineKeepsItsOrder() throws Exception {
+        second.open = false;
+        MqttMessage m0 = message("m0", 2);
+        int stopped = router.arrived("test/x", m0);
+        assertThat(stopped).as("the second object stayed full").isEqualTo(1);
+        held.keep(new HeldMessages.Held(null, "test/x", m0, stopped), () -> true);
+        held.keep(new HeldMessages.Held(null, "test/x", message("m1", 1), 0), () -> true);
+        thread.start();
+
+        second.awaitRefused(2);  // the line tried m0 at the second object twice
+        assertThat(first.taken).as("m1 waits behind m0, even for an object with room").containsExactly("m0");
+        assertThat(held.size()).isEqualTo(2);
+        second.open();
+        while (held.size() > 0) {  // each leaves the line once delivered and counted
+            Thread.sleep(1);
+        }
+
+        assertThat(first.taken).as("m0 was not given to the first object again").containsExactly("m0", "m1");
+        assertThat(second.taken).containsExactly("m0", "m1");
+        assertThat(counters.received.sum()).isEqualTo(4);
+        assertThat(counters.dropped()).isZero();
+    }
+
+    @Test
+    void aFullLineMakesTheCallbackWaitUntilItsConnectionIsGone() throws Exception {
+        first.open = false;
+        for (int i = 0; i < HeldMessages.MAX; i++) {
+            held.keep(new HeldMessages.Held(null, "test/x", message("m" + i, 2), 0), () -> true);
+        }
+        boolean[] connected = {true};
+        Thread callback = new Thread(() -> held.keep(new HeldMessages.Held(null, "test/x", message("last", 2), 0),
+                () -> {
+                    synchronized (connected) {
+                        return connected[0];
+                    }
+                }), "callback");
+        callback.start();
+        awaitState(callback, Thread.State.TIMED_WAITING);
+        assertThat(held.size()).isEqualTo(HeldMessages.MAX);
+        synchronized (connected) {
+            connected[0] = false;
+        }
+        callback.join(10_000);
+        assertThat(callback.isAlive()).isFalse();
+        assertThat(held.size()).as("kept all the same: the broker will not send it again").isEqualTo(HeldMessages.MAX + 1);
+    }
+
+    @Test
+    void whatIsHeldAtTheStopCountsAsUndeliveredForQos2Only() {
+        held.keep(new HeldMessages.Held(null, "test/x", message("q2", 2), 0), () -> true);
+        held.keep(new HeldMessages.Held(null, "test/x", message("q1", 1), 0), () -> true);
+        held.stop();
+        assertThat(counters.undelivered.sum()).as("the QoS 1 message comes again from the broker").isEqualTo(1);
+        assertThat(held.size()).isZero();
+    }
+
+    private static void awaitState(Thread t, Thread.State state) throws InterruptedException {
+        while (t.getState() != state) {
+            Thread.sleep(1);
+        }
+    }
+
+    private static MqttMessage message(String payload, int qos) {
+        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        m.setQos(qos);
+        return m;
+    }
+
+    /** An object that takes messages while open and times out while closed. */
+    private static final class Gate implements BridgedObject {
+        final List<String> taken = new ArrayList<>();
+        volatile boolean open = true;
+        private int refused;
+
+        synchronized void open() {
+            open = true;
+            notifyAll();
+        }
+
+        synchronized void awaitRefused(int n) throws InterruptedException {
+            while (refused < n) {
+                wait();
+            }
+        }
+
+        synchronized void awaitTaken(int n) throws InterruptedException {
+            while (taken.size() < n) {
+                wait();
+            }
+        }
+
+        @Override
+        public synchronized void deliver(byte[] payload, int priority, Duration timeout) {
+            if (!open) {
+                try {
+                    wait(timeout.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (!open) {
+                    refused++;
+                    notifyAll();
+                    throw new IpcException(IpcError.TIMEOUT, "gate: full");
+                }
+            }
+            taken.add(new String(payload, StandardCharsets.UTF_8));
+            notifyAll();
+        }
+
+        @Override
+        public int take(byte[] buf, MessageInfo info) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int drain(MessageHandler handler, int max) {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
