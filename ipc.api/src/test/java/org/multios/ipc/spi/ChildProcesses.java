@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * each with its standard output and error in a log file: destroyed by {@link #destroyAll()}
  * (called from {@code @AfterEach}), their logs printed when the test fails. Register with
  * {@code @RegisterExtension}. A module's build sets {@code ipc.child.classpath} (its classes and
- * runtime dependencies); the child also gets the test classes where its main class lives.
+ * runtime dependencies); the child also gets the test classes where its main class lives and
+ * {@link ChildMain}, which its main method calls.
  */
 public final class ChildProcesses implements TestWatcher {
     /** How long to wait for a child to do what it reports, or to end after it was told to or destroyed. */
@@ -66,13 +67,16 @@ public final class ChildProcesses implements TestWatcher {
 
     /**
      * The class path of a child JVM: the system property {@code ipc.child.classpath} (the
-     * module's classes and runtime dependencies) and the test classes, where {@code main} lives.
+     * module's classes and runtime dependencies), the test classes, where {@code main} lives, and
+     * the place of {@link ChildMain}, which wraps the child's main method.
      */
     public static String childClassPath(Class<?> main) {
         String base = System.getProperty("ipc.child.classpath");
         assertThat(base).as("system property ipc.child.classpath (set by the build)").isNotBlank();
         String testClasses = codeSource(main);
-        return base + File.pathSeparator + testClasses;
+        String childMain = codeSource(ChildMain.class);
+        return base + File.pathSeparator + testClasses
+                + (childMain.equals(testClasses) ? "" : File.pathSeparator + childMain);
     }
 
     private static String codeSource(Class<?> c) {

@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * The other process of {@link CrossProcessSharedMemoryTest}: a plain JVM that attaches to the
@@ -39,20 +40,10 @@ public final class ChildProcessMain {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.out.println("done " + args[0]);
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.runCommand(args, ChildProcessMain::run);
     }
 
     private static void run(String[] args) throws InterruptedException {
-        System.out.println("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
         try (IpcContext ipc = Ipc.open()) {
             SharedMemoryService shm = ipc.service(SharedMemoryService.class);
             switch (args[0]) {

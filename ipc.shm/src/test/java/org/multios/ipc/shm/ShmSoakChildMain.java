@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * A child JVM of {@link SharedMemorySoakTest}: attaches through {@link Ipc#open()} (IPC root
@@ -22,18 +23,8 @@ public final class ShmSoakChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            System.out.println("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
-            System.out.flush();
-            run(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
-            System.out.println("done");
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.runAnnounced(args,
+                a -> run(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Long.parseLong(a[4])));
     }
 
     private static void run(String name, int firstSlot, int threads, long millis) throws InterruptedException {

@@ -7,6 +7,7 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.ChildMain;
 import org.multios.ipc.spi.LocalPlatform;
 
 /**
@@ -20,6 +21,10 @@ public final class StaleSegmentCreator {
     }
 
     public static void main(String[] args) {
+        ChildMain.run(args, StaleSegmentCreator::create);
+    }
+
+    private static void create(String[] args) {
         try (IpcContext ipc = LocalPlatform.open(new IpcEnvironment(Path.of(args[0]), IpcLimits.defaults()),
                 List.of(new SharedMemoryFactory()))) {
             SharedMemoryService service = ipc.service(SharedMemoryService.class);

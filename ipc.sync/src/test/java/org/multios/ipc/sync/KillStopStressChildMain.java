@@ -22,6 +22,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.ChildMain;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
@@ -39,17 +40,7 @@ public final class KillStopStressChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            System.out.println("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
-            run(args);
-            System.out.println("done");
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.runAnnounced(args, KillStopStressChildMain::run);
     }
 
     private static void run(String[] args) throws InterruptedException {

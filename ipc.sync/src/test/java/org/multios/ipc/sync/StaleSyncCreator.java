@@ -9,6 +9,7 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
+import org.multios.ipc.spi.ChildMain;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
@@ -24,6 +25,10 @@ public final class StaleSyncCreator {
     }
 
     public static void main(String[] args) {
+        ChildMain.run(args, StaleSyncCreator::create);
+    }
+
+    private static void create(String[] args) {
         try (IpcContext ipc = LocalPlatform.open(new IpcEnvironment(Path.of(args[0]), IpcLimits.defaults()),
                 List.of(new SyncFactories.Sync(), new SyncFactories.Events()))) {
             SyncService sync = ipc.service(SyncService.class);

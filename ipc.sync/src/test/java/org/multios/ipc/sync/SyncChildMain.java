@@ -1,5 +1,7 @@
 package org.multios.ipc.sync;
 
+import static org.multios.ipc.spi.ChildMain.say;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.ChildMain;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.MutexTestHooks;
 import org.multios.ipc.sync.internal.SyncFactories;
@@ -78,25 +81,10 @@ public final class SyncChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            say("done " + args[0]);
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
-    }
-
-    /** Prints one line of progress and flushes it, so the parent sees it at once. */
-    static void say(String line) {
-        System.out.println(line);
-        System.out.flush();
+        ChildMain.runCommand(args, SyncChildMain::run);
     }
 
     private static void run(String[] args) throws Exception {
-        say("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
         if (args[0].equals("bootstrap")) {
             bootstrap();
             return;

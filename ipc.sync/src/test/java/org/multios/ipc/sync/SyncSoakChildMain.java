@@ -12,6 +12,7 @@ import org.multios.ipc.shm.Mapping;
 import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.shm.internal.SharedMemoryFactory;
+import org.multios.ipc.spi.ChildMain;
 import org.multios.ipc.spi.LocalPlatform;
 import org.multios.ipc.sync.internal.SyncFactories;
 
@@ -30,18 +31,7 @@ public final class SyncSoakChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            System.out.println("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
-            System.out.flush();
-            run(args);
-            System.out.println("done");
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.runAnnounced(args, SyncSoakChildMain::run);
     }
 
     private static void run(String[] args) throws InterruptedException {

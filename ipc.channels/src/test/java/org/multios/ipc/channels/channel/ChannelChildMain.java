@@ -9,6 +9,7 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.queue.TestMessages;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * The other process of {@link CrossProcessChannelTest}: a plain JVM that attaches through
@@ -30,20 +31,10 @@ public final class ChannelChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.out.println("done " + args[0]);
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.runCommand(args, ChannelChildMain::run);
     }
 
     private static void run(String[] args) {
-        System.out.println("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
         if (!"echo".equals(args[0])) {
             throw new IllegalArgumentException("unknown command " + args[0]);
         }

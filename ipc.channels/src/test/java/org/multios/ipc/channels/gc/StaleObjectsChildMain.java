@@ -14,6 +14,7 @@ import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * The other process of {@link CollectStaleMessagingTest}: a plain JVM (its IPC root from the
@@ -33,6 +34,10 @@ public final class StaleObjectsChildMain {
     }
 
     public static void main(String[] args) {
+        ChildMain.run(args, StaleObjectsChildMain::run);
+    }
+
+    private static void run(String[] args) throws IOException {
         try (IpcContext ipc = Ipc.open()) {
             List<AutoCloseable> held = new ArrayList<>();
             for (String arg : args) {
@@ -69,11 +74,7 @@ public final class StaleObjectsChildMain {
                     // until the test kills this process (or ends its standard input)
                 }
             }
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
         }
-        System.exit(0);
     }
 
     private static MessagePort port(IpcContext ipc, String action, String kind, String name) throws IOException {

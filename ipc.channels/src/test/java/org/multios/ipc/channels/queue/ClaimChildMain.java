@@ -10,6 +10,7 @@ import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * The other process of {@link CrossProcessClaimTest}: a plain JVM on the IPC root of the system
@@ -31,16 +32,10 @@ public final class ClaimChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.out.println("done " + args[0]);
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.run(args, a -> {
+            run(a);
+            ChildMain.say("done " + a[0]);
+        });
     }
 
     private static void run(String[] args) throws InterruptedException {

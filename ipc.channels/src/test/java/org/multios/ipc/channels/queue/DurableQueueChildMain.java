@@ -10,6 +10,7 @@ import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * The other process of the durable queue tests: a plain JVM (IPC root and durable root from the
@@ -35,6 +36,10 @@ public final class DurableQueueChildMain {
     }
 
     public static void main(String[] args) {
+        ChildMain.run(args, DurableQueueChildMain::run);
+    }
+
+    private static void run(String[] args) {
         PrintStream out = System.out;
         try (IpcContext ipc = Ipc.open()) {
             MessageQueueService queues = ipc.service(MessageQueueService.class);
@@ -70,10 +75,6 @@ public final class DurableQueueChildMain {
             }
             out.println("done");
             out.flush();
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
         }
-        System.exit(0);
     }
 }

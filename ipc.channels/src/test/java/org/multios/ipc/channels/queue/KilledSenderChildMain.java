@@ -8,6 +8,7 @@ import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * The child of {@link KilledSenderTest}: a plain JVM that opens a named queue
@@ -24,6 +25,10 @@ public final class KilledSenderChildMain {
     }
 
     public static void main(String[] args) {
+        ChildMain.run(args, KilledSenderChildMain::run);
+    }
+
+    private static void run(String[] args) {
         try (IpcContext ipc = Ipc.open()) {
             MessagePort port = "queue".equals(args[0])
                     ? ipc.service(MessageQueueService.class).open(args[1])
@@ -38,10 +43,6 @@ public final class KilledSenderChildMain {
                 System.out.println("sent " + seq);
                 System.out.flush();
             }
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.multios.ipc.IpcContext;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * The other process of {@link CrossProcessQueueTest}: a plain JVM that attaches through
@@ -30,20 +31,10 @@ public final class QueueChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.out.println("done " + args[0]);
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.runCommand(args, QueueChildMain::run);
     }
 
     private static void run(String[] args) {
-        System.out.println("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
         try (IpcContext ipc = Ipc.open()) {
             MessageQueueService queues = ipc.service(MessageQueueService.class);
             try (MessageQueue q = queues.open(args[1])) {

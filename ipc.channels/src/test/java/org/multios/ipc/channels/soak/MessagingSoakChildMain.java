@@ -13,6 +13,7 @@ import org.multios.ipc.MessagePort;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.spi.ChildMain;
 
 /**
  * A child JVM of the messaging soak tests: attaches through {@link Ipc#open()} (IPC root from
@@ -34,21 +35,10 @@ public final class MessagingSoakChildMain {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.out.println("done");
-            System.out.flush();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.err.flush();
-            System.exit(1);
-        }
+        ChildMain.runAnnounced(args, MessagingSoakChildMain::run);
     }
 
     private static void run(String[] args) throws Exception {
-        System.out.println("child " + ProcessHandle.current().pid() + " runs " + String.join(" ", args));
-        System.out.flush();
         boolean queue = args[0].equals("queue");
         int a = queue ? 2 : 3;
         String name = args[1];
