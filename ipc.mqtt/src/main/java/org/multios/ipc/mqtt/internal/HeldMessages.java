@@ -60,15 +60,17 @@ final class HeldMessages implements Runnable {
 
     /**
      * Keeps a message at the end of the line, first waiting while {@link #MAX} are kept, the
-     * bridge runs and {@code connected} says the receiving connection is still the bridge's.
+     * bridge runs, {@code connected} says the receiving connection is still the bridge's and the
+     * calling thread is not interrupted (the client interrupts its callback thread, then waits for
+     * it, when the connection breaks).
      */
     synchronized void keep(Held message, BooleanSupplier connected) {
-        boolean interrupted = false;
-        while (line.size() >= MAX && running && connected.getAsBoolean()) {
+        boolean interrupted = Thread.interrupted();
+        while (!interrupted && line.size() >= MAX && running && connected.getAsBoolean()) {
             try {
                 wait(WAIT_SLICE_MILLIS);
             } catch (InterruptedException e) {
-                interrupted = true;
+                interrupted = true;  // the client stops its callback thread this way before it tells of the loss
             }
         }
         if (running) {

@@ -169,16 +169,17 @@ final class InboundRouter {
     }
 
     /**
-     * Delivers into one object; returns false if it stayed full past the timeout and the message
-     * is to be kept ({@code kept}: QoS 1 or 2), else true (delivered, or counted and dropped).
+     * Delivers into one object; returns false if it stayed full past the timeout (or the wait was
+     * interrupted) and the message is to be kept ({@code kept}: QoS 1 or 2), else true (delivered,
+     * or counted and dropped).
      */
     private boolean deliver(Route r, String topic, byte[] payload, int priority, boolean kept) {
         try {
             r.object().deliver(payload, priority, timeout);
             counters.received.increment();
         } catch (IpcException e) {
-            if (e.error() == IpcError.TIMEOUT && kept) {
-                return false;
+            if ((e.error() == IpcError.TIMEOUT || e.error() == IpcError.INTERRUPTED) && kept) {
+                return false;  // INTERRUPTED: the client stops its callback thread as the connection breaks
             }
             switch (e.error()) {
                 case INVALID_ARGUMENT -> malformed(topic, e.getMessage());

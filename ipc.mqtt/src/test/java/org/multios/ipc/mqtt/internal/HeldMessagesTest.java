@@ -82,6 +82,36 @@ class HeldMessagesTest {
         assertThat(held.size()).as("kept all the same: the broker will not send it again").isEqualTo(HeldMessages.MAX + 1);
     }
 
+    /** Paho stops a callback thread by interrupting it, then waits for it, before it reports the loss. */
+    @Test
+    void aCallbackInterruptedWhileTheLineIsFullStopsWaitingAndKeepsItsMessage() throws Exception {
+        first.open = false;
+        for (int i = 0; i < HeldMessages.MAX; i++) {
+            held.keep(new HeldMessages.Held(null, "test/x", message("m" + i, 2), 0), () -> true);
+        }
+        boolean[] stillInterrupted = new boolean[1];
+        Thread callback = new Thread(() -> {
+            held.keep(new HeldMessages.Held(null, "test/x", message("last", 2), 0), () -> true);
+            stillInterrupted[0] = Thread.currentThread().isInterrupted();
+        }, "callback");
+        callback.start();
+        awaitState(callback, Thread.State.TIMED_WAITING);
+        callback.interrupt();
+        callback.join(10_000);
+        assertThat(callback.isAlive()).isFalse();
+        assertThat(stillInterrupted[0]).isTrue();
+        assertThat(held.size()).isEqualTo(HeldMessages.MAX + 1);
+    }
+
+    @Test
+    void aDeliveryInterruptedAsTheConnectionBreaksIsKeptNotDropped() {
+        first.open = false;
+        first.refusal = IpcError.INTERRUPTED;
+        assertThat(router.arrived("test/x", message("q2", 2))).isZero();
+        assertThat(router.arrived("test/x", message("q0", 0))).isEqualTo(InboundRouter.DONE);
+        assertThat(counters.undelivered.sum()).as("only the QoS 0 message").isEqualTo(1);
+    }
+
     @Test
     void whatIsHeldAtTheStopCountsAsUndeliveredForQos2Only() {
         held.keep(new HeldMessages.Held(null, "test/x", message("q2", 2), 0), () -> true);
@@ -107,6 +137,7 @@ class HeldMessagesTest {
     private static final class Gate implements BridgedObject {
         final List<String> taken = new ArrayList<>();
         volatile boolean open = true;
+        volatile IpcError refusal = IpcError.TIMEOUT;
         private int refused;
 
         synchronized void open() {
@@ -137,7 +168,7 @@ class HeldMessagesTest {
                 if (!open) {
                     refused++;
                     notifyAll();
-                    throw new IpcException(IpcError.TIMEOUT, "gate: full");
+                    throw new IpcException(refusal, "gate: full");
                 }
             }
             taken.add(new String(payload, StandardCharsets.UTF_8));
