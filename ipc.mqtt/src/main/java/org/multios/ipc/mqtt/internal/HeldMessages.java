@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.multios.ipc.spi.MappedAccessFaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ final class HeldMessages implements Runnable {
     private final InboundRouter router;
     private final BridgeCounters counters;
     private final ArrayDeque<Held> line = new ArrayDeque<>();
+    private final LogLimiter faultLog = new LogLimiter(1000);
     private boolean running = true;
     private boolean delivering;
 
@@ -89,7 +91,19 @@ final class HeldMessages implements Runnable {
     public void run() {
         Held head;
         while ((head = awaitHead()) != null) {
-            int stopped = router.resume(head.topic(), head.message(), head.route());
+            int stopped;
+            try {
+                stopped = router.resume(head.topic(), head.message(), head.route());
+            } catch (InternalError e) {
+                // a fault of a mapping (an object's file truncated) delivered after its call
+                // returned: the head is tried again (its objects recognise it by id if it got in)
+                InternalError fault = MappedAccessFaults.survivable(e);
+                if (faultLog.allow()) {
+                    LOG.error("bridge {}: a fault of a mapped file came after its call returned: {}", bridge,
+                            fault.getMessage());
+                }
+                stopped = head.route();
+            }
             if (stopped == InboundRouter.DONE) {
                 taken();
                 complete(head.client(), head.message());

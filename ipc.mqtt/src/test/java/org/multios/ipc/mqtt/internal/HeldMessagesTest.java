@@ -112,6 +112,20 @@ class HeldMessagesTest {
         assertThat(counters.undelivered.sum()).as("only the QoS 0 message").isEqualTo(1);
     }
 
+    /** Java 17 delivers the fault of a truncated mapping after the call that made it returned. */
+    @Test
+    void aLateFaultOfAMappedFileDoesNotEndTheLinesThread() throws Exception {
+        first.lateFault = true;
+        held.keep(new HeldMessages.Held(null, "test/x", message("m0", 2), 0), () -> true);
+        held.keep(new HeldMessages.Held(null, "test/x", message("m1", 2), 0), () -> true);
+        thread.start();
+        while (held.size() > 0) {
+            Thread.sleep(1);
+        }
+        assertThat(thread.isAlive()).isTrue();
+        assertThat(first.taken).as("m0 tried again after the fault: it has no id").containsExactly("m0", "m0", "m1");
+    }
+
     @Test
     void whatIsHeldAtTheStopCountsAsUndeliveredForQos2Only() {
         held.keep(new HeldMessages.Held(null, "test/x", message("q2", 2), 0), () -> true);
@@ -138,6 +152,7 @@ class HeldMessagesTest {
         final List<String> taken = new ArrayList<>();
         volatile boolean open = true;
         volatile IpcError refusal = IpcError.TIMEOUT;
+        volatile boolean lateFault;
         private int refused;
 
         synchronized void open() {
@@ -173,6 +188,10 @@ class HeldMessagesTest {
             }
             taken.add(new String(payload, StandardCharsets.UTF_8));
             notifyAll();
+            if (lateFault) {
+                lateFault = false;
+                throw new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code");
+            }
         }
 
         @Override
