@@ -31,6 +31,8 @@ final class HeldMessages implements Runnable {
     static final int MAX = 256;
     private static final Logger LOG = LoggerFactory.getLogger(HeldMessages.class);
     private static final long WAIT_SLICE_MILLIS = 100;
+    /** How often, at most, the line logs that its head still finds no room. */
+    private static final long STILL_HELD_LOG_MILLIS = 60_000;
 
     /** A message kept, the client that received it and the route its delivery resumes at. */
     record Held(MqttAsyncClient client, String topic, MqttMessage message, int route) {
@@ -41,6 +43,7 @@ final class HeldMessages implements Runnable {
     private final BridgeCounters counters;
     private final ArrayDeque<Held> line = new ArrayDeque<>();
     private final LogLimiter faultLog = new LogLimiter(1000);
+    private final LogLimiter stillHeldLog = new LogLimiter(STILL_HELD_LOG_MILLIS);
     private boolean running = true;
     private boolean delivering;
 
@@ -109,6 +112,9 @@ final class HeldMessages implements Runnable {
                 complete(head.client(), head.message());
             } else {
                 keptAt(head, stopped);
+                if (stillHeldLog.allow()) {
+                    LOG.warn("bridge {}: {} message(s) held; {} still takes none", bridge, size(), router.object(stopped));
+                }
             }
         }
     }

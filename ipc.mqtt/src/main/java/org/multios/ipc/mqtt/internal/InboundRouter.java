@@ -50,6 +50,7 @@ final class InboundRouter {
     private final LogLimiter oversizedLog = new LogLimiter(1000);
     private final LogLimiter malformedLog = new LogLimiter(1000);
     private final LogLimiter undeliveredLog = new LogLimiter(1000);
+    private final LogLimiter heldLog = new LogLimiter(1000);
 
     InboundRouter(String bridge, List<Route> routes, int maxMessageSize, Duration timeout, BridgeCounters counters) {
         this.bridge = bridge;
@@ -68,14 +69,22 @@ final class InboundRouter {
      *         keeps it ({@link HeldMessages}), and delivery {@link #resume resumes} at that route
      */
     int arrived(String topic, MqttMessage message) {
-        return resume(topic, message, 0);
+        int stopped = resume(topic, message, 0);
+        if (stopped != DONE && heldLog.allow()) {
+            LOG.warn("bridge {}: message of QoS {} on {} held: {} took no message within inbound.timeout.millis "
+                    + "({}); it and what follows are delivered in order once there is room", bridge, message.getQos(),
+                    LogText.of(topic), object(stopped), timeout.toMillis());
+        }
+        return stopped;
     }
 
-    /** Delivers {@code message} from route {@code from} on; returns as {@link #arrived}. */
+    /**
+     * Delivers {@code message} from route {@code from} on, as {@link #arrived} but without logging
+     * that it stayed held (the line of {@link HeldMessages} says so itself, less often).
+     */
     int resume(String topic, MqttMessage message, int from) {
-        int stopped;
         try {
-            stopped = route(topic, message, from);
+            return route(topic, message, from);
         } catch (RuntimeException e) {
             counters.malformed.increment();
             if (malformedLog.allow()) {
@@ -83,13 +92,12 @@ final class InboundRouter {
             }
             return DONE;
         }
-        if (stopped != DONE && undeliveredLog.allow()) {
-            Mapping m = routes.get(stopped).mapping();
-            LOG.warn("bridge {}: message of QoS {} on {} kept back: {} {} took no message within "
-                    + "inbound.timeout.millis ({})", bridge, message.getQos(), LogText.of(topic), m.kind(), m.name(),
-                    timeout.toMillis());
-        }
-        return stopped;
+    }
+
+    /** The kind and name of the object of route {@code route}, e.g. {@code queue inbox}. */
+    String object(int route) {
+        Mapping m = routes.get(route).mapping();
+        return m.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + m.name();
     }
 
     /** Delivers a message from route {@code from} on; returns the route that stayed full, or {@link #DONE}. */
