@@ -111,18 +111,19 @@ public final class MqttBridgeComponent {
         long reconnect_max_millis() default 30_000;
 
         @AttributeDefinition(name = "Inbound timeout", description = "Milliseconds an inbound message waits for "
-                + "room in its object before it is dropped.")
+                + "room in its object before it is held (QoS 1 and 2, delivered in order later) or dropped (QoS 0).")
         long inbound_timeout_millis() default 5000;
     }
 
-    private final MqttBridge bridge;
+    private final BridgeOpening bridge;
     private final ObjectName mbean;
 
     /**
-     * Starts the configured bridge.
+     * Starts the configured bridge, or, while an object of its mappings does not exist yet, a
+     * thread that starts it once it does ({@link BridgeOpening}).
      *
      * @throws IpcException INVALID_ARGUMENT naming the configuration and key; as opening the
-     *         bridge's objects; nothing runs then
+     *         bridge's objects, except NOT_FOUND; nothing runs then
      */
     @Activate
     public MqttBridgeComponent(Map<String, Object> properties, @Reference MessageQueueService queues,
@@ -133,13 +134,12 @@ public final class MqttBridgeComponent {
         }
         try {
             BridgeSettings settings = BridgeSettings.read(PID, config);
-            bridge = new MqttBridge(settings, queues, channels, events);
+            bridge = new BridgeOpening(settings, () -> new MqttBridge(settings, queues, channels, events));
             mbean = register(settings.clientId());
         } catch (IpcException e) {
             LOG.error("MQTT bridge not started: {}", e.getMessage());
             throw e;
         }
-        bridge.start();
     }
 
     private ObjectName register(String client) {

@@ -1,7 +1,6 @@
 package org.multios.ipc.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
@@ -12,8 +11,6 @@ import javax.management.ObjectName;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.mqtt.test.Mosquitto;
@@ -49,14 +46,45 @@ class MqttBridgeComponentTest extends BridgeTestSupport {
         assertThat(component.status().state()).isEqualTo(BridgeState.STOPPED);
     }
 
+    /**
+     * At a gateway's start the bundle that creates a bridged object may come after the bridge's
+     * configuration (after a reboot the IPC root is empty): the bridge waits for it, saying which.
+     */
     @Test
-    void aBridgeWhoseObjectIsMissingIsRefusedNamingIt() {
-        Map<String, Object> config = Map.of("broker.uri", "tcp://127.0.0.1:1", "client.id", "gw-missing",
-                "mappings", "queue nowhere out fleet/x");
-        assertThatThrownBy(() -> new MqttBridgeComponent(config, ipc.service(MessageQueueService.class),
-                ipc.service(ChannelService.class), ipc.service(EventService.class)))
-                .isInstanceOf(IpcException.class).hasMessageContaining("nowhere")
-                .extracting(e -> ((IpcException) e).error()).isEqualTo(IpcError.NOT_FOUND);
+    void aBridgeWhoseObjectIsMissingWaitsForItNamingItAndStartsOnceItExists() throws Exception {
+        Map<String, Object> config = Map.of("broker.uri", "tcp://127.0.0.1:" + Mosquitto.freePort(), "client.id",
+                "gw-missing", "mappings", "queue nowhere out fleet/x", "reconnect.min.millis", "20",
+                "reconnect.max.millis", "100");
+        MqttBridgeComponent component = new MqttBridgeComponent(config, ipc.service(MessageQueueService.class),
+                ipc.service(ChannelService.class), ipc.service(EventService.class));
+        try {
+            BridgeStatus waiting = component.status();
+            assertThat(waiting.state()).isEqualTo(BridgeState.OPENING);
+            assertThat(waiting.lastError()).contains("NOT_FOUND").contains("nowhere");
+            assertThat(waiting.line()).contains("opening").contains("nowhere");
+
+            queue("nowhere", 4);
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (component.status().state() == BridgeState.OPENING && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(component.status().state()).as("started: it tries the broker")
+                    .isIn(BridgeState.CONNECTING, BridgeState.WAITING);
+        } finally {
+            component.deactivate();
+        }
+        assertThat(component.status().state()).isEqualTo(BridgeState.STOPPED);
+    }
+
+    @Test
+    void aBridgeClosedWhileItWaitsForItsObjectEndsItsThread() {
+        Map<String, Object> config = Map.of("broker.uri", "tcp://127.0.0.1:1", "client.id", "gw-gone",
+                "mappings", "queue never out fleet/x");
+        MqttBridgeComponent component = new MqttBridgeComponent(config, ipc.service(MessageQueueService.class),
+                ipc.service(ChannelService.class), ipc.service(EventService.class));
+        component.deactivate();
+        assertThat(component.status().state()).isEqualTo(BridgeState.STOPPED);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("ipc-mqtt-gw-gone-open"));
     }
 
     private static void await(java.util.function.Supplier<BridgeStatus> status, String what) throws InterruptedException {
