@@ -51,6 +51,7 @@ final class InboundRouter {
     private final LogLimiter malformedLog = new LogLimiter(1000);
     private final LogLimiter undeliveredLog = new LogLimiter(1000);
     private final LogLimiter heldLog = new LogLimiter(1000);
+    private volatile boolean closing;
 
     InboundRouter(String bridge, List<Route> routes, int maxMessageSize, Duration timeout, BridgeCounters counters) {
         this.bridge = bridge;
@@ -92,6 +93,14 @@ final class InboundRouter {
             }
             return DONE;
         }
+    }
+
+    /**
+     * The bridge is stopping: from now on a message of QoS 1 or 2 its closed objects refuse is
+     * kept back like one they had no room for, never acknowledged as delivered.
+     */
+    void closing() {
+        closing = true;
     }
 
     /** The kind and name of the object of route {@code route}, e.g. {@code queue inbox}. */
@@ -178,16 +187,19 @@ final class InboundRouter {
 
     /**
      * Delivers into one object; returns false if it stayed full past the timeout (or the wait was
-     * interrupted) and the message is to be kept ({@code kept}: QoS 1 or 2), else true (delivered,
-     * or counted and dropped).
+     * interrupted, or the bridge closed it as it stops) and the message is to be kept
+     * ({@code kept}: QoS 1 or 2), else true (delivered, or counted and dropped).
      */
     private boolean deliver(Route r, String topic, byte[] payload, int priority, boolean kept) {
         try {
             r.object().deliver(payload, priority, timeout);
             counters.received.increment();
         } catch (IpcException e) {
-            if ((e.error() == IpcError.TIMEOUT || e.error() == IpcError.INTERRUPTED) && kept) {
-                return false;  // INTERRUPTED: the client stops its callback thread as the connection breaks
+            if (kept && (e.error() == IpcError.TIMEOUT || e.error() == IpcError.INTERRUPTED
+                    || e.error() == IpcError.CLOSED && closing)) {
+                // INTERRUPTED: the client stops its callback thread as the connection breaks;
+                // CLOSED while the bridge stops: not acknowledged, so the broker keeps a QoS 1 message
+                return false;
             }
             switch (e.error()) {
                 case INVALID_ARGUMENT -> malformed(topic, e.getMessage());

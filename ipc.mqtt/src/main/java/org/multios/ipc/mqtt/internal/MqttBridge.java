@@ -49,6 +49,7 @@ public final class MqttBridge implements AutoCloseable {
     private final Connector connector;
     private final Publisher publisher;
     private final HeldMessages held;
+    private final InboundRouter router;
 
     /**
      * Opens the objects and the store queue and makes the client; nothing runs until {@link #start}.
@@ -82,7 +83,7 @@ public final class MqttBridge implements AutoCloseable {
         }
         List<Mapping> inbound = settings.mappings().stream().filter(m -> m.direction().in()).toList();
         List<InboundRouter.Route> routes = inbound.stream().map(m -> new InboundRouter.Route(m, objects.get(m))).toList();
-        InboundRouter router = new InboundRouter(settings.clientId(), routes, settings.maxMessageSize(),
+        router = new InboundRouter(settings.clientId(), routes, settings.maxMessageSize(),
                 settings.inboundTimeout(), counters);
         held = new HeldMessages(settings.clientId(), router, counters);
         connector = new Connector(settings.clientId(), () -> client(router), options(settings), inbound, settings,
@@ -192,6 +193,7 @@ public final class MqttBridge implements AutoCloseable {
         drains.forEach(OutboundDrain::stop);
         publisher.stop();
         connector.stop();
+        router.closing();
         held.stop();
         closeObjects();  // wakes the drains' receives and the held messages' delivery
         for (Thread t : threads) {

@@ -127,6 +127,18 @@ class HeldMessagesTest {
     }
 
     @Test
+    void aMessageAnObjectClosedAsTheBridgeStopsRefusesIsNotAcknowledged() {
+        first.open = false;
+        first.refusal = IpcError.CLOSED;
+        assertThat(router.arrived("test/x", message("before", 1))).as("closed for another reason: dropped")
+                .isEqualTo(InboundRouter.DONE);
+        router.closing();
+        assertThat(router.arrived("test/x", message("q1", 1))).as("kept back: the broker keeps it").isZero();
+        assertThat(router.arrived("test/x", message("q0", 0))).isEqualTo(InboundRouter.DONE);
+        assertThat(counters.undelivered.sum()).isEqualTo(2);
+    }
+
+    @Test
     void whatIsHeldAtTheStopCountsAsUndeliveredForQos2Only() {
         held.keep(new HeldMessages.Held(null, "test/x", message("q2", 2), 0), () -> true);
         held.keep(new HeldMessages.Held(null, "test/x", message("q1", 1), 0), () -> true);
