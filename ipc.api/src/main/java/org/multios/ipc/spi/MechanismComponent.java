@@ -1,9 +1,16 @@
 package org.multios.ipc.spi;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectInfo;
+import org.multios.ipc.StaleCollection;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Deactivate;
@@ -12,56 +19,156 @@ import org.osgi.service.component.annotations.Modified;
 /**
  * Base of the OSGi component of a mechanism configured by the platform's configurations
  * ({@value PlatformConfiguration#LIMITS_PID}, and {@value PlatformConfiguration#WAIT_PID} where
- * the component names it): activation makes the mechanism in the environment of the framework
- * property {@value IpcEnvironment#ROOT_PROPERTY} and the limits, configures it and publishes it;
- * a changed configuration applies to later operations; deactivation withdraws the service, then
- * closes the mechanism (every waiter wakes with CLOSED). The subclass is the component: its
- * {@code @Component}, {@code @IpcMechanism} and {@code @Activate} constructor; the lifecycle
- * methods here are found by bnd's {@code -dsannotations-options: inherit}.
+ * the component names it): activation publishes the provider; the mechanism itself, in the
+ * environment of the framework property {@value IpcEnvironment#ROOT_PROPERTY} and the limits, is
+ * made and configured at its first use (the first caller bound, or the first look at its objects
+ * or stale objects), so that a gateway does not make mechanisms nobody uses at its start. Every
+ * call still reaches it only through ipc.security, which is the provider's one user. A changed
+ * configuration applies to later operations; deactivation withdraws the service, then closes the
+ * mechanism if it was made (every waiter wakes with CLOSED). The subclass is the component: its
+ * {@code @Component}, {@code @IpcMechanism} and {@code @Activate} constructor, naming the API
+ * service type and the mechanism as the type arguments; the lifecycle methods here are found by
+ * bnd's {@code -dsannotations-options: inherit}.
  *
  * @param <S> the API service type
  * @param <M> the mechanism
  */
 @ConsumerType
 public abstract class MechanismComponent<S, M extends ConfigurableMechanism<S>> extends DelegatingProvider<S> {
-    private final M mechanism;
+    private final Function<IpcEnvironment, M> create;
     private final String root;
+    private final Class<S> apiType;
+    /** Set once, under {@code this}, by {@link #mechanism()}. */
+    private volatile M mechanism;
+    /** The configuration read last; guarded by {@code this}. */
+    private Map<String, Object> config;
+    /** Guarded by {@code this}. */
+    private boolean closed;
 
-    /** Makes the mechanism with {@code create}, configures and publishes it. */
+    /** Publishes the provider of the mechanism that {@code create} makes at its first use. */
     protected MechanismComponent(BundleContext context, Map<String, Object> config,
             Function<IpcEnvironment, M> create) {
-        this(context.getProperty(IpcEnvironment.ROOT_PROPERTY), context, config, create);
-    }
-
-    private MechanismComponent(String root, BundleContext context, Map<String, Object> config,
-            Function<IpcEnvironment, M> create) {
-        this(create.apply(PlatformConfiguration.environment(root, config)), root, context, config);
-    }
-
-    private MechanismComponent(M mechanism, String root, BundleContext context, Map<String, Object> config) {
-        super(mechanism);
-        this.mechanism = mechanism;
-        this.root = root;
-        mechanism.configure(config);
+        super(null); // every call is overridden below to go to the mechanism made at first use
+        this.create = create;
+        this.root = context.getProperty(IpcEnvironment.ROOT_PROPERTY);
+        this.config = config;
+        this.apiType = declaredApiType();
         publish(context, config);
     }
 
-    /** The mechanism this component runs. */
+    /**
+     * The mechanism this component runs, made and configured now if this is its first use.
+     *
+     * @throws org.multios.ipc.IpcException UNAVAILABLE once the component was deactivated and
+     *         the mechanism never made
+     */
     protected final M mechanism() {
-        return mechanism;
+        M m = mechanism;
+        return m != null ? m : make();
+    }
+
+    private synchronized M make() {
+        M m = mechanism;
+        if (m == null) {
+            if (closed) {
+                throw new IpcException(IpcError.UNAVAILABLE,
+                        "the " + getClass().getSimpleName() + " mechanism has stopped");
+            }
+            m = create.apply(PlatformConfiguration.environment(root, config));
+            m.configure(config);
+            mechanism = m;
+        }
+        return m;
     }
 
     /** Applies a changed configuration (limits, default wait strategy) to later operations. */
     @Modified
-    protected void modified(Map<String, Object> config) {
-        mechanism.environment(PlatformConfiguration.environment(root, config));
-        mechanism.configure(config);
+    protected synchronized void modified(Map<String, Object> config) {
+        this.config = config;
+        M m = mechanism;
+        if (m != null) {
+            m.environment(PlatformConfiguration.environment(root, config));
+            m.configure(config);
+        }
     }
 
-    /** Withdraws the service, then closes the mechanism. */
+    /** Withdraws the service, then closes the mechanism if it was made. */
     @Deactivate
     protected void deactivate() {
         withdraw();
-        mechanism.close();
+        M m;
+        synchronized (this) {
+            closed = true;
+            m = mechanism;
+        }
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    @Override
+    protected MechanismProvider<S> delegate() {
+        return mechanism();
+    }
+
+    /** The API type of the type argument, without making the mechanism where the subclass names it. */
+    @Override
+    public Class<S> apiType() {
+        return apiType != null ? apiType : mechanism().apiType();
+    }
+
+    @Override
+    public S bind(CallerContext caller) {
+        return mechanism().bind(caller);
+    }
+
+    /** Nothing to release where the mechanism was never made: no caller was bound. */
+    @Override
+    public void release(CallerContext caller) {
+        M m = mechanism;
+        if (m != null) {
+            m.release(caller);
+        }
+    }
+
+    @Override
+    public void releasing() {
+        M m = mechanism;
+        if (m != null) {
+            m.releasing();
+        }
+    }
+
+    /** Makes the mechanism: named objects of earlier runs are found in the IPC root. */
+    @Override
+    public List<ObjectInfo> objects() {
+        return mechanism().objects();
+    }
+
+    @Override
+    public int connectionCount() {
+        M m = mechanism;
+        return m == null ? 0 : m.connectionCount();
+    }
+
+    @Override
+    public List<ObjectInfo> collectStale() {
+        return mechanism().collectStale();
+    }
+
+    @Override
+    public StaleCollection collectStaleObjects() {
+        return mechanism().collectStaleObjects();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Class<S> declaredApiType() {
+        for (Class<?> c = getClass(); c.getSuperclass() != null; c = c.getSuperclass()) {
+            Type t = c.getGenericSuperclass();
+            if (t instanceof ParameterizedType p && p.getRawType() == MechanismComponent.class) {
+                return p.getActualTypeArguments()[0] instanceof Class<?> api ? (Class<S>) api : null;
+            }
+        }
+        return null;
     }
 }

@@ -30,6 +30,12 @@ final class CommandCaller {
         return operator.isPresent() ? operator.get().service(apiType) : own;
     }
 
+    /** As {@link #service(Class, Object)}, asking {@code own} only where no operator runs the command. */
+    <S> S service(Class<S> apiType, Supplier<S> own) {
+        Optional<OperatorSession> operator = operator();
+        return operator.isPresent() ? operator.get().service(apiType) : own.get();
+    }
+
     private Optional<OperatorSession> operator() {
         Job job = Job.Utils.current();
         OperatorAuthority a = authority.get();

@@ -45,6 +45,7 @@ import org.multios.ipc.shm.SharedMemory;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalService;
+import org.multios.ipc.console.web.AtFirstUse;
 import org.multios.ipc.console.web.ObjectAdmin;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.OperatorAuthority;
@@ -52,6 +53,7 @@ import org.multios.ipc.sync.MutexOptions;
 import org.multios.ipc.sync.Semaphore;
 import org.multios.ipc.sync.SemaphoreOptions;
 import org.multios.ipc.sync.SyncService;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -87,20 +89,31 @@ public final class IpcCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AccessControl ownAccessControl;
+
+    // The mechanisms' services, taken at the first command that uses each (AtFirstUse): binding
+    // them makes no mechanism at the gateway's start.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SharedMemoryService ownShm;
+    private volatile ComponentServiceObjects<SharedMemoryService> ownShm;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SyncService ownSync;
+    private volatile ComponentServiceObjects<SyncService> ownSync;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventService ownEvents;
+    private volatile ComponentServiceObjects<EventService> ownEvents;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SignalService ownSignals;
+    private volatile ComponentServiceObjects<SignalService> ownSignals;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile MessageQueueService ownQueues;
+    private volatile ComponentServiceObjects<MessageQueueService> ownQueues;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile PipeService ownPipes;
+    private volatile ComponentServiceObjects<PipeService> ownPipes;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ChannelService ownChannels;
+    private volatile ComponentServiceObjects<ChannelService> ownChannels;
+
+    private final AtFirstUse<SharedMemoryService> firstShm = new AtFirstUse<>(() -> ownShm);
+    private final AtFirstUse<SyncService> firstSync = new AtFirstUse<>(() -> ownSync);
+    private final AtFirstUse<EventService> firstEvents = new AtFirstUse<>(() -> ownEvents);
+    private final AtFirstUse<SignalService> firstSignals = new AtFirstUse<>(() -> ownSignals);
+    private final AtFirstUse<MessageQueueService> firstQueues = new AtFirstUse<>(() -> ownQueues);
+    private final AtFirstUse<PipeService> firstPipes = new AtFirstUse<>(() -> ownPipes);
+    private final AtFirstUse<ChannelService> firstChannels = new AtFirstUse<>(() -> ownChannels);
 
     private final ObjectAdmin admin = new ObjectAdmin(this::shm, this::sync, this::events, this::queues, this::pipes,
             this::channels);
@@ -122,31 +135,31 @@ public final class IpcCommands {
     }
 
     private SharedMemoryService shm() {
-        return caller.service(SharedMemoryService.class, ownShm);
+        return caller.service(SharedMemoryService.class, firstShm);
     }
 
     private SyncService sync() {
-        return caller.service(SyncService.class, ownSync);
+        return caller.service(SyncService.class, firstSync);
     }
 
     private EventService events() {
-        return caller.service(EventService.class, ownEvents);
+        return caller.service(EventService.class, firstEvents);
     }
 
     private SignalService signals() {
-        return caller.service(SignalService.class, ownSignals);
+        return caller.service(SignalService.class, firstSignals);
     }
 
     private MessageQueueService queues() {
-        return caller.service(MessageQueueService.class, ownQueues);
+        return caller.service(MessageQueueService.class, firstQueues);
     }
 
     private PipeService pipes() {
-        return caller.service(PipeService.class, ownPipes);
+        return caller.service(PipeService.class, firstPipes);
     }
 
     private ChannelService channels() {
-        return caller.service(ChannelService.class, ownChannels);
+        return caller.service(ChannelService.class, firstChannels);
     }
 
     // ------------------------------------------------------------------ looking

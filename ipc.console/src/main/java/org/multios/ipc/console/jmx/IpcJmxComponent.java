@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * The IPC objects in the platform MBean server, domain {@value IpcObjectNames#DOMAIN}: the
  * totals of every kind of object and one MBean per live object. A single thread, named
  * {@value #THREAD_NAME}, reconciles the MBeans with {@link IpcRuntime#objects()} every
- * {@code refresh.period.millis} (2 seconds unless configured under this component's pid); on
- * deactivation the thread is stopped and waited for, and every MBean is unregistered.
+ * {@code refresh.period.millis} (2 seconds unless configured under this component's pid), the
+ * first time one period after activation: asking for the objects makes every mechanism not made
+ * yet, which the gateway's start then does not wait for. On deactivation the thread is stopped
+ * and waited for, and every MBean is unregistered.
  */
 @Component(name = IpcJmxComponent.PID, service = {}, immediate = true,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -62,7 +64,7 @@ public final class IpcJmxComponent {
         });
         refresher.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         refresher.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        refresher.scheduleWithFixedDelay(this::refresh, 0, periodMillis, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::refresh, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     private void refresh() {

@@ -25,6 +25,7 @@ import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.PolicyState;
 import org.multios.ipc.sync.SyncService;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -95,17 +96,17 @@ public final class IpcWebConsolePlugin extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile ObjectHistory history;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile SharedMemoryService shm;
+    private transient volatile ComponentServiceObjects<SharedMemoryService> shm;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile SyncService sync;
+    private transient volatile ComponentServiceObjects<SyncService> sync;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile EventService events;
+    private transient volatile ComponentServiceObjects<EventService> events;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile MessageQueueService queues;
+    private transient volatile ComponentServiceObjects<MessageQueueService> queues;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile PipeService pipes;
+    private transient volatile ComponentServiceObjects<PipeService> pipes;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile ChannelService channels;
+    private transient volatile ComponentServiceObjects<ChannelService> channels;
 
     /**
      * The page. It shows the security policy's state whatever it is; objects, processes and
@@ -113,7 +114,10 @@ public final class IpcWebConsolePlugin extends HttpServlet {
      */
     @Activate
     public IpcWebConsolePlugin() {
-        this.admin = new ObjectAdmin(() -> shm, () -> sync, () -> events, () -> queues, () -> pipes, () -> channels);
+        // the mechanisms' services are taken at the first action that needs each (AtFirstUse)
+        this.admin = new ObjectAdmin(new AtFirstUse<>(() -> shm), new AtFirstUse<>(() -> sync),
+                new AtFirstUse<>(() -> events), new AtFirstUse<>(() -> queues), new AtFirstUse<>(() -> pipes),
+                new AtFirstUse<>(() -> channels));
     }
 
     // ------------------------------------------------------------------ actions

@@ -26,6 +26,8 @@ import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.spi.AccessControl;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.multios.ipc.sync.SyncService;
 
 /**
@@ -65,17 +67,36 @@ class CommandsFuzzTest {
         f.set(target, value);
     }
 
+    /** The service objects of a reference as SCR binds them, giving {@code service}. */
+    private static <S> ComponentServiceObjects<S> objects(S service) {
+        return new ComponentServiceObjects<>() {
+            @Override
+            public S getService() {
+                return service;
+            }
+
+            @Override
+            public void ungetService(S s) {
+            }
+
+            @Override
+            public ServiceReference<S> getServiceReference() {
+                return null;
+            }
+        };
+    }
+
     private static IpcCommands commands(boolean withServices) throws ReflectiveOperationException {
         IpcCommands c = new IpcCommands(refusing(IpcRuntime.class));
         if (withServices) {
             inject(c, "ownAccessControl", refusing(AccessControl.class));
-            inject(c, "ownShm", refusing(SharedMemoryService.class));
-            inject(c, "ownSync", refusing(SyncService.class));
-            inject(c, "ownEvents", refusing(EventService.class));
-            inject(c, "ownSignals", refusing(SignalService.class));
-            inject(c, "ownQueues", refusing(MessageQueueService.class));
-            inject(c, "ownPipes", refusing(PipeService.class));
-            inject(c, "ownChannels", refusing(ChannelService.class));
+            inject(c, "ownShm", objects(refusing(SharedMemoryService.class)));
+            inject(c, "ownSync", objects(refusing(SyncService.class)));
+            inject(c, "ownEvents", objects(refusing(EventService.class)));
+            inject(c, "ownSignals", objects(refusing(SignalService.class)));
+            inject(c, "ownQueues", objects(refusing(MessageQueueService.class)));
+            inject(c, "ownPipes", objects(refusing(PipeService.class)));
+            inject(c, "ownChannels", objects(refusing(ChannelService.class)));
         }
         return c;
     }

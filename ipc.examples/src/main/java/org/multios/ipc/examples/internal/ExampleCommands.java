@@ -20,6 +20,7 @@ import org.multios.ipc.shm.SharedMemoryService;
 import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.sync.SyncService;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -39,29 +40,35 @@ public final class ExampleCommands {
     private final IpcRuntime runtime;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ChannelService channels;
+    private volatile ComponentServiceObjects<ChannelService> channels;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile MessageQueueService queues;
+    private volatile ComponentServiceObjects<MessageQueueService> queues;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SharedMemoryService shm;
+    private volatile ComponentServiceObjects<SharedMemoryService> shm;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SyncService sync;
+    private volatile ComponentServiceObjects<SyncService> sync;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventService events;
+    private volatile ComponentServiceObjects<EventService> events;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile PipeService pipes;
+    private volatile ComponentServiceObjects<PipeService> pipes;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SignalService signals;
+    private volatile ComponentServiceObjects<SignalService> signals;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile NetService net;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurations;
 
+    // the mechanisms' services are taken at the first example that uses each (AtFirstUse): binding
+    // them makes no mechanism at the gateway's start
     private final Map<Class<?>, Supplier<?>> services = Map.of(
-            ChannelService.class, () -> channels, MessageQueueService.class, () -> queues,
-            SharedMemoryService.class, () -> shm, SyncService.class, () -> sync, EventService.class, () -> events,
-            PipeService.class, () -> pipes, SignalService.class, () -> signals, NetService.class, () -> net,
-            IpcRuntime.class, this::runtime, ConfigurationAdmin.class, () -> configurations);
+            ChannelService.class, new AtFirstUse<>(() -> channels),
+            MessageQueueService.class, new AtFirstUse<>(() -> queues),
+            SharedMemoryService.class, new AtFirstUse<>(() -> shm),
+            SyncService.class, new AtFirstUse<>(() -> sync),
+            EventService.class, new AtFirstUse<>(() -> events),
+            PipeService.class, new AtFirstUse<>(() -> pipes),
+            SignalService.class, new AtFirstUse<>(() -> signals),
+            NetService.class, () -> net, IpcRuntime.class, this::runtime, ConfigurationAdmin.class, () -> configurations);
 
     /** Commands over the given runtime (bound to this bundle). */
     @Activate
