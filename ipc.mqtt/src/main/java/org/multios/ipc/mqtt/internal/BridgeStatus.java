@@ -8,7 +8,8 @@ package org.multios.ipc.mqtt.internal;
  * @param state       where the connection stands
  * @param queued      messages waiting in the store queue now
  * @param inFlight    messages handed to the broker and not yet acknowledged (records of the in-flight queue)
- * @param held        inbound messages of QoS 1 and 2 held for an object that had no room, and those behind them ({@link HeldMessages})
+ * @param held        inbound messages of QoS 1 and 2 not yet delivered: held for an object that had no
+ *                    room, those behind them, and those on their way ({@link HeldMessages})
  * @param stored      outbound messages taken into the store queue since the start
  * @param sent        outbound messages the broker acknowledged
  * @param received    inbound messages delivered into their objects

@@ -11,24 +11,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound messages of QoS 1 and 2 that an object had no room for within the inbound timeout,
- * and those of QoS 1 and 2 that came after them. This line's thread
- * ({@code ipc-mqtt-<client>-held}) delivers them in arrival order, each resuming at the object
- * that was full, until each is taken, and acknowledges each once taken. A QoS 2 message must be
- * kept: the MQTT client took it over from the broker when it arrived (its PUBREC goes out before
- * the bridge sees the message), so the broker never sends it again. A QoS 1 message stays
- * unacknowledged while kept; if its connection ends first, the broker sends it again after the
- * reconnect and the copy joins the line (the objects that took the first recognise its id; a
- * foreign message without one may be delivered twice, as QoS 1 allows). QoS 0 messages are not
- * kept: they go straight to their objects or are dropped. At most {@link #MAX} are kept: a
- * callback that finds the line full waits, which stops the client reading (the broker holds what
- * follows), until there is room or its connection is gone. Kept in memory: QoS 2 messages still
- * held when the bridge stops are counted as undelivered and logged (QoS 1 ones come again from the
- * broker). Thread-safe.
+ * The inbound messages of QoS 1 and 2, in arrival order: this line's thread
+ * ({@code ipc-mqtt-<client>-held}) delivers each, resuming at the object that was full, until each
+ * is taken, and acknowledges each once taken, so the client's callback thread never waits for an
+ * object. A QoS 2 message must be kept: the MQTT client took it over from the broker when it
+ * arrived (its PUBREC goes out before the bridge sees the message), so the broker never sends it
+ * again. A QoS 1 message stays unacknowledged while kept; if its connection ends first, the broker
+ * sends it again after the reconnect and the copy joins the line (the objects that took the first
+ * recognise its id; a foreign message without one may be delivered twice, as QoS 1 allows). QoS 0
+ * messages are not kept: they go straight to their objects or are dropped.
+ * <p>
+ * Bounded without holding the callback thread up while the client has a QoS 2 message queued behind
+ * it (the client drops what it queued for that thread, PUBREC already sent, when a connection ends):
+ * once {@link #MAX} are kept, the client's reader waits at {@link #awaitRoom} before it takes over
+ * the next QoS 2 message, so the broker holds what follows (should the connection end meanwhile, that
+ * message stays the broker's and comes again). A callback waits only once {@link #LIMIT} are kept
+ * (QoS 1 messages beyond), more than a QoS 2 message admitted below {@link #MAX} can find, as the
+ * client queues at most 10 messages for its callback. Kept in memory: QoS 2 messages still held when
+ * the bridge stops are counted as undelivered and logged (QoS 1 ones come again from the broker).
+ * Thread-safe.
  */
 final class HeldMessages implements Runnable {
-    /** Messages kept before a callback waits for room. */
+    /** Messages kept before the client's reader waits to take over a QoS 2 message. */
     static final int MAX = 256;
+    /**
+     * Messages kept before a callback waits for room: more than {@link #MAX} plus the 10 messages
+     * the client queues for its callback, so no QoS 2 message it took over is queued behind a
+     * waiting callback.
+     */
+    static final int LIMIT = MAX + 32;
     private static final Logger LOG = LoggerFactory.getLogger(HeldMessages.class);
     private static final long WAIT_SLICE_MILLIS = 100;
     /** How often, at most, the line logs that its head still finds no room. */
@@ -53,25 +64,43 @@ final class HeldMessages implements Runnable {
         this.counters = counters;
     }
 
-    /** Whether no message is kept: a message may then go to its objects directly. */
-    synchronized boolean isEmpty() {
-        return line.isEmpty();
-    }
-
     /** Messages kept. */
     synchronized int size() {
         return line.size();
     }
 
     /**
-     * Keeps a message at the end of the line, first waiting while {@link #MAX} are kept, the
+     * Waits, on the client's reader thread before it takes over a QoS 2 message, while {@link #MAX}
+     * are kept.
+     *
+     * @return true if there is room; false if the bridge stopped, {@code connected} says the
+     *         receiving connection is no longer the bridge's, or the thread was interrupted first:
+     *         the message is then not to be taken over (its client may have torn its state down)
+     */
+    synchronized boolean awaitRoom(BooleanSupplier connected) {
+        while (running && line.size() >= MAX) {
+            if (!connected.getAsBoolean()) {
+                return false;
+            }
+            try {
+                wait(WAIT_SLICE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return running && connected.getAsBoolean();
+    }
+
+    /**
+     * Keeps a message at the end of the line, first waiting while {@link #LIMIT} are kept, the
      * bridge runs, {@code connected} says the receiving connection is still the bridge's and the
-     * calling thread is not interrupted (the client interrupts its callback thread, then waits for
-     * it, when the connection breaks).
+     * calling thread is not interrupted (a client run on an executor interrupts its callback thread
+     * when the connection breaks).
      */
     synchronized void keep(Held message, BooleanSupplier connected) {
         boolean interrupted = Thread.interrupted();
-        while (!interrupted && line.size() >= MAX && running && connected.getAsBoolean()) {
+        while (!interrupted && line.size() >= LIMIT && running && connected.getAsBoolean()) {
             try {
                 wait(WAIT_SLICE_MILLIS);
             } catch (InterruptedException e) {

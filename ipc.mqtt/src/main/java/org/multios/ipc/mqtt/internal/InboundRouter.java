@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * one line a second each) and dropped; nothing a publisher sends can end the bridge's threads.
  * A mapping with the word {@code sender} gets each message in a {@link SenderEnvelopeDescriptor}
  * carrying the {@link UserProperties#BRIDGE} and {@link UserProperties#SENDER} it came with.
- * Runs on the MQTT client's callback thread (and {@link HeldMessages}' thread): a full object
- * holds it for at most the inbound timeout, which slows the broker down for this client; a
- * message of QoS 1 or 2 that found no room by then is kept (see {@link #arrived}), not lost.
+ * Runs on the MQTT client's callback thread for QoS 0 messages and on {@link HeldMessages}' thread
+ * for QoS 1 and 2: a full object holds it for at most the inbound timeout; a message of QoS 1 or 2
+ * that found no room by then is kept (see {@link #arrived}), not lost.
  */
 final class InboundRouter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRouter.class);

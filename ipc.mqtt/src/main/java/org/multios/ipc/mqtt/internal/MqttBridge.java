@@ -13,7 +13,9 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttPersistenceException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.event.EventService;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * One bridge between named IPC objects and an MQTT 5 broker, in plain Java: the objects of its
  * mappings (opened through the API services it is given, so it is a caller of its own for the
  * security policy), its store queue, an Eclipse Paho client per connection, and its threads: a connector
- * ({@code ipc-mqtt-<client>-connect}), a publisher ({@code -publish}) and one drain per outbound
- * mapping ({@code -out-<n>}), all started by {@link #start} and ended and joined by {@link #close}.
+ * ({@code ipc-mqtt-<client>-connect}), a publisher ({@code -publish}), the held line of inbound
+ * messages ({@code -held}) and one drain per outbound mapping ({@code -out-<n>}), all started by {@link #start} and ended and joined by {@link #close}.
  */
 public final class MqttBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttBridge.class);
@@ -123,11 +125,22 @@ public final class MqttBridge implements AutoCloseable {
 
     /** The client of one connection attempt. */
     private MqttAsyncClient client(InboundRouter router) throws MqttException {
+        Gate gate = new Gate();
         MqttAsyncClient c = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(),
-                new NoPersistence());
+                new NoPersistence(gate));
+        gate.client = c;
         c.setManualAcks(true);  // a QoS 1 message is acknowledged once its objects took it
         c.setCallback(new Callback(c, router));
         return c;
+    }
+
+    /**
+     * Whether {@code c} may still receive for the bridge: it is the connector's and its connection
+     * is up (the client marks a breaking connection before it tells the connector of the loss, and
+     * interrupts neither its callback thread nor its reader): what waits on those threads asks this.
+     */
+    private boolean receiving(MqttAsyncClient c) {
+        return c != null && connector.isReceiving(c) && c.isConnected();
     }
 
     private static MqttConnectionOptions options(BridgeSettings s) {
@@ -216,6 +229,22 @@ public final class MqttBridge implements AutoCloseable {
         objects.values().forEach(BridgedObject::close);
     }
 
+    /** Lets one connection's client take over an inbound QoS 2 message once the held line has room. */
+    private final class Gate implements NoPersistence.ReceiveGate {
+        private volatile MqttAsyncClient client;
+
+        @Override
+        public void admit() throws MqttPersistenceException {
+            MqttAsyncClient c = client;
+            if (!held.awaitRoom(() -> receiving(c))) {
+                // ends this connection without a PUBREC: the broker sends the message again
+                throw new MqttPersistenceException(new IpcException(IpcError.CLOSED, "bridge " + settings.clientId()
+                        + ": the connection ended or the bridge stopped while " + HeldMessages.MAX
+                        + " inbound messages were held; the broker keeps the next one"));
+            }
+        }
+    }
+
     /** The events of one connection's client. */
     private final class Callback implements MqttCallback {
         private final MqttAsyncClient client;
@@ -237,17 +266,16 @@ public final class MqttBridge implements AutoCloseable {
         }
 
         /**
-         * Delivers a message, then acknowledges it; a message of QoS 1 or 2 an object had no room
-         * for, and every such message after it while any is held (so that order holds), goes to
-         * the {@link HeldMessages}, which acknowledges each once delivered.
+         * Delivers a message of QoS 0; one of QoS 1 or 2 goes to the {@link HeldMessages}, which
+         * delivers and acknowledges it on its own thread, so this thread does not wait for a full
+         * object while the client may have QoS 2 messages it already answered queued behind it.
          */
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            int stopped = message.getQos() > 0 && !held.isEmpty() ? 0 : router.arrived(topic, message);
-            if (stopped == InboundRouter.DONE) {
-                HeldMessages.complete(client, message);
+            if (message.getQos() == 0) {
+                router.arrived(topic, message);
             } else {
-                held.keep(new HeldMessages.Held(client, topic, message, stopped), () -> connector.isReceiving(client));
+                held.keep(new HeldMessages.Held(client, topic, message, 0), () -> receiving(client));
             }
         }
 

@@ -17,7 +17,10 @@ public interface MqttBridgeMXBean {
     /** Inbound messages delivered. */
     long getReceived();
 
-    /** Inbound messages of QoS 1 and 2 held for an object that had no room, and those behind them. */
+    /**
+     * Inbound messages of QoS 1 and 2 not yet delivered: held for an object that had no room, those
+     * behind them, and those on their way.
+     */
     int getHeld();
 
     /** Messages dropped in either direction. */

@@ -1,6 +1,8 @@
 package org.multios.ipc.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttPersistenceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,7 +64,7 @@ class HeldMessagesTest {
     @Test
     void aFullLineMakesTheCallbackWaitUntilItsConnectionIsGone() throws Exception {
         first.open = false;
-        for (int i = 0; i < HeldMessages.MAX; i++) {
+        for (int i = 0; i < HeldMessages.LIMIT; i++) {
             held.keep(new HeldMessages.Held(null, "test/x", message("m" + i, 2), 0), () -> true);
         }
         boolean[] connected = {true};
@@ -73,20 +76,20 @@ class HeldMessagesTest {
                 }), "callback");
         callback.start();
         awaitState(callback, Thread.State.TIMED_WAITING);
-        assertThat(held.size()).isEqualTo(HeldMessages.MAX);
+        assertThat(held.size()).isEqualTo(HeldMessages.LIMIT);
         synchronized (connected) {
             connected[0] = false;
         }
         callback.join(10_000);
         assertThat(callback.isAlive()).isFalse();
-        assertThat(held.size()).as("kept all the same: the broker will not send it again").isEqualTo(HeldMessages.MAX + 1);
+        assertThat(held.size()).as("kept all the same: the broker will not send it again").isEqualTo(HeldMessages.LIMIT + 1);
     }
 
     /** Paho stops a callback thread by interrupting it, then waits for it, before it reports the loss. */
     @Test
     void aCallbackInterruptedWhileTheLineIsFullStopsWaitingAndKeepsItsMessage() throws Exception {
         first.open = false;
-        for (int i = 0; i < HeldMessages.MAX; i++) {
+        for (int i = 0; i < HeldMessages.LIMIT; i++) {
             held.keep(new HeldMessages.Held(null, "test/x", message("m" + i, 2), 0), () -> true);
         }
         boolean[] stillInterrupted = new boolean[1];
@@ -100,7 +103,68 @@ class HeldMessagesTest {
         callback.join(10_000);
         assertThat(callback.isAlive()).isFalse();
         assertThat(stillInterrupted[0]).isTrue();
-        assertThat(held.size()).isEqualTo(HeldMessages.MAX + 1);
+        assertThat(held.size()).isEqualTo(HeldMessages.LIMIT + 1);
+    }
+
+    /**
+     * Past {@link HeldMessages#MAX} the client's reader waits before it takes over a QoS 2 message
+     * (the callback does not, so nothing the client answered is queued behind a waiting callback),
+     * and gives up once its connection is gone.
+     */
+    @Test
+    void theReaderWaitsForRoomBeforeAQos2MessageAndGivesUpWhenItsConnectionIsGone() throws Exception {
+        first.open = false;
+        for (int i = 0; i < HeldMessages.MAX; i++) {
+            held.keep(new HeldMessages.Held(null, "test/x", message("m" + i, 2), 0), () -> true);
+        }
+        Thread callback = new Thread(() -> held.keep(new HeldMessages.Held(null, "test/x", message("queued", 2), 0),
+                () -> true), "callback");
+        callback.start();
+        callback.join(10_000);
+        assertThat(callback.isAlive()).as("the callback kept it without waiting").isFalse();
+
+        boolean[] connected = {true};
+        Boolean[] admitted = new Boolean[1];
+        Thread reader = new Thread(() -> admitted[0] = held.awaitRoom(() -> {
+            synchronized (connected) {
+                return connected[0];
+            }
+        }), "reader");
+        reader.start();
+        awaitState(reader, Thread.State.TIMED_WAITING);
+        synchronized (connected) {
+            connected[0] = false;
+        }
+        reader.join(10_000);
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(admitted[0]).as("the message stays the broker's").isFalse();
+    }
+
+    @Test
+    void theReaderIsLetThroughOnceTheLineHasRoom() throws Exception {
+        first.open = false;
+        for (int i = 0; i < HeldMessages.MAX; i++) {
+            held.keep(new HeldMessages.Held(null, "test/x", message("m" + i, 2), 0), () -> true);
+        }
+        Boolean[] admitted = new Boolean[1];
+        Thread reader = new Thread(() -> admitted[0] = held.awaitRoom(() -> true), "reader");
+        reader.start();
+        awaitState(reader, Thread.State.TIMED_WAITING);
+        thread.start();
+        first.open();
+        reader.join(10_000);
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(admitted[0]).isTrue();
+        assertThat(held.awaitRoom(() -> false)).as("room, but the connection is gone: not taken over").isFalse();
+    }
+
+    @Test
+    void aGateThatRefusesEndsTheConnectionOnlyForInboundQos2() {
+        NoPersistence refusing = new NoPersistence(() -> {
+            throw new MqttPersistenceException();
+        });
+        assertThatThrownBy(() -> refusing.put("r-7", null)).isInstanceOf(MqttPersistenceException.class);
+        assertThatCode(() -> refusing.put("s-7", null)).doesNotThrowAnyException();
     }
 
     @Test

@@ -7,9 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -201,6 +203,40 @@ class MosquittoBridgeTest extends BridgeTestSupport {
         BridgeStatus s = await(bridge, st -> st.received() == 5 && st.held() == 0, 20, "5 received, none held");
         assertThat(s.dropped()).isZero();
         assertThat(s.connections()).as("nothing needed a reconnect").isEqualTo(1);
+    }
+
+    /**
+     * A consumer stops reading for longer than the client's ping timeout (keep-alive 30 s, answer
+     * due within 1.5 of it) while QoS 2 messages flood in: the line fills, the client stops reading,
+     * its pings go unanswered and its connection ends. The client had answered PUBREC for the
+     * messages it queued for its waiting callback thread (10), and drops them as the connection
+     * ends: they were lost. Now the client's reader waits before it takes over a QoS 2 message, so
+     * the broker keeps them and sends them again: each message arrives once (their order is not
+     * checked: RELIABILITY.md says why).
+     */
+    @Test
+    @Timeout(300)
+    void aConsumerStoppedPastThePingTimeoutLosesNoQos2Message() throws Exception {
+        int n = HeldMessages.MAX + 82;  // past the line, the 10 the client queues for its callback and more
+        MessageQueue in = queue("from-broker", 1);
+        MqttBridge bridge = bridge(append(tls("gw-stall", "queue from-broker in test/in 2"),
+                "inbound.timeout.millis", "50"));
+        awaitConnected(bridge);
+        broker.publishLines(IntStream.range(0, n).mapToObj(i -> "m" + i).toList(), "-t", "test/in", "-q", "2");
+        await(bridge, st -> st.held() >= HeldMessages.MAX, 60, "the line full");
+        await(bridge, st -> st.state() != BridgeState.CONNECTED, 150, "the connection ended by the ping timeout");
+
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            got.add(receive(in));
+        }
+        assertThat(got).as("each message once").containsExactlyInAnyOrderElementsOf(
+                IntStream.range(0, n).mapToObj(i -> "m" + i + "@0").toList());
+        BridgeStatus s = await(bridge, st -> st.held() == 0 && st.state() == BridgeState.CONNECTED, 60,
+                "none held, connected");
+        assertThat(s.dropped()).isZero();
+        assertThat(s.received()).isEqualTo(n);
+        assertThat(in.attributes().currentMessages()).as("no message twice").isZero();
     }
 
     @Test

@@ -270,6 +270,24 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     /**
+     * Runs {@code mosquitto_pub -l} (as {@link #publish}) with more arguments: each of {@code lines}
+     * is one message, published in order over one connection; waits for it.
+     */
+    public void publishLines(List<String> lines, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/mosquitto_pub", "-V", "5", "-h", "127.0.0.1", "-p",
+                Integer.toString(tlsPort), "--cafile", caFile().toString(), "-u", TOOL_USER, "-P", TOOL_PASSWORD, "-l"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed:\n" + out);
+        }
+    }
+
+    /**
      * Starts {@code mosquitto_sub} (MQTT 5, as {@link #TOOL_USER}, over TLS) with more arguments; it
      * prints each message's user properties and payload ({@code -F "%P|%p"}).
      */
