@@ -3,8 +3,6 @@ package org.multios.ipc.mqtt.internal;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.multios.ipc.spi.MappedAccessFaults;
 import org.slf4j.Logger;
@@ -45,8 +43,14 @@ final class HeldMessages implements Runnable {
     /** How often, at most, the line logs that its head still finds no room. */
     private static final long STILL_HELD_LOG_MILLIS = 60_000;
 
-    /** A message kept, the client that received it and the route its delivery resumes at. */
-    record Held(MqttAsyncClient client, String topic, MqttMessage message, int route) {
+    /** Tells the connection that received a message that it was delivered. */
+    interface Receipts {
+        /** {@code message}, of QoS 1 or 2, was delivered to every object that should have it. */
+        void delivered(MqttMessage message);
+    }
+
+    /** A message kept, the receipts of the connection that received it and the route its delivery resumes at. */
+    record Held(Receipts receipts, String topic, MqttMessage message, int route) {
     }
 
     private final String bridge;
@@ -138,11 +142,12 @@ final class HeldMessages implements Runnable {
             }
             if (stopped == InboundRouter.DONE) {
                 taken();
-                complete(head.client(), head.message());
+                complete(head.receipts(), head.message());
             } else {
                 keptAt(head, stopped);
                 if (stillHeldLog.allow()) {
-                    LOG.warn("bridge {}: {} message(s) held; {} still takes none", bridge, size(), router.object(stopped));
+                    LOG.warn("bridge {}: {} message(s) held: {} has no room; they go in order once it has", bridge,
+                            size(), router.object(stopped));
                 }
             }
         }
@@ -169,12 +174,12 @@ final class HeldMessages implements Runnable {
         }
     }
 
-    /** Tells the client a message was delivered: acknowledges QoS 1, forgets QoS 2 (nothing for QoS 0). */
-    static void complete(MqttAsyncClient client, MqttMessage message) {
+    /** Tells {@code receipts} a message was delivered; a closed connection has nothing to be told any more. */
+    private static void complete(Receipts receipts, MqttMessage message) {
         try {
-            client.messageArrivedComplete(message.getId(), message.getQos());
-        } catch (MqttException | RuntimeException gone) {
-            // the connection that received it is closed: the broker has nothing to be told any more
+            receipts.delivered(message);
+        } catch (RuntimeException gone) {
+            // the connection that received it is closed
         }
     }
 
@@ -201,11 +206,11 @@ final class HeldMessages implements Runnable {
 
     private synchronized void keptAt(Held head, int route) {
         delivering = false;
-        if (!running && head.message().getQos() == 2) {
-            counters.undelivered.increment();
+        if (!running) {
+            counters.undelivered.add(head.message().getQos() == 2 ? 1 : 0);  // the line was cleared
         } else if (route != head.route()) {
             line.removeFirst();
-            line.addFirst(new Held(head.client(), head.topic(), head.message(), route));
+            line.addFirst(new Held(head.receipts(), head.topic(), head.message(), route));
         }
     }
 }

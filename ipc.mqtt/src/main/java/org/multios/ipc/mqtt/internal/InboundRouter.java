@@ -50,7 +50,6 @@ final class InboundRouter {
     private final LogLimiter oversizedLog = new LogLimiter(1000);
     private final LogLimiter malformedLog = new LogLimiter(1000);
     private final LogLimiter undeliveredLog = new LogLimiter(1000);
-    private final LogLimiter heldLog = new LogLimiter(1000);
     private volatile boolean closing;
 
     InboundRouter(String bridge, List<Route> routes, int maxMessageSize, Duration timeout, BridgeCounters counters) {
@@ -70,19 +69,10 @@ final class InboundRouter {
      *         keeps it ({@link HeldMessages}), and delivery {@link #resume resumes} at that route
      */
     int arrived(String topic, MqttMessage message) {
-        int stopped = resume(topic, message, 0);
-        if (stopped != DONE && heldLog.allow()) {
-            LOG.warn("bridge {}: message of QoS {} on {} held: {} took no message within inbound.timeout.millis "
-                    + "({}); it and what follows are delivered in order once there is room", bridge, message.getQos(),
-                    LogText.of(topic), object(stopped), timeout.toMillis());
-        }
-        return stopped;
+        return resume(topic, message, 0);
     }
 
-    /**
-     * Delivers {@code message} from route {@code from} on, as {@link #arrived} but without logging
-     * that it stayed held (the line of {@link HeldMessages} says so itself, less often).
-     */
+    /** Delivers {@code message} from route {@code from} on; returns as {@link #arrived}. */
     int resume(String topic, MqttMessage message, int from) {
         try {
             return route(topic, message, from);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -130,7 +131,7 @@ public final class MqttBridge implements AutoCloseable {
                 new NoPersistence(gate));
         gate.client = c;
         c.setManualAcks(true);  // a QoS 1 message is acknowledged once its objects took it
-        c.setCallback(new Callback(c, router));
+        c.setCallback(new Callback(c, gate, router));
         return c;
     }
 
@@ -229,13 +230,24 @@ public final class MqttBridge implements AutoCloseable {
         objects.values().forEach(BridgedObject::close);
     }
 
-    /** Lets one connection's client take over an inbound QoS 2 message once the held line has room. */
-    private final class Gate implements NoPersistence.ReceiveGate {
+    /**
+     * One connection's side of inbound delivery: lets its client take over a QoS 2 message once the
+     * held line has room, and tells the client what was delivered. A QoS 1 message is acknowledged
+     * at once. A QoS 2 one is forgotten by the client (which sent PUBREC and answers PUBREL itself)
+     * only when the client's reader comes to its next QoS 2 message: by then it has sent this one's
+     * PUBREC, and the PUBCOMP that forgetting sends cannot overtake it (Mosquitto ends a connection
+     * whose PUBCOMP comes before its PUBREC).
+     */
+    private final class Gate implements NoPersistence.ReceiveGate, HeldMessages.Receipts {
+        private final ConcurrentLinkedQueue<Integer> deliveredQos2 = new ConcurrentLinkedQueue<>();
         private volatile MqttAsyncClient client;
 
         @Override
         public void admit() throws MqttPersistenceException {
             MqttAsyncClient c = client;
+            for (Integer id; (id = deliveredQos2.poll()) != null; ) {
+                complete(c, id, 2);
+            }
             if (!held.awaitRoom(() -> receiving(c))) {
                 // ends this connection without a PUBREC: the broker sends the message again
                 throw new MqttPersistenceException(new IpcException(IpcError.CLOSED, "bridge " + settings.clientId()
@@ -243,15 +255,34 @@ public final class MqttBridge implements AutoCloseable {
                         + " inbound messages were held; the broker keeps the next one"));
             }
         }
+
+        @Override
+        public void delivered(MqttMessage message) {
+            if (message.getQos() == 2) {
+                deliveredQos2.add(message.getId());
+            } else {
+                complete(client, message.getId(), message.getQos());
+            }
+        }
+
+        private void complete(MqttAsyncClient c, int id, int qos) {
+            try {
+                c.messageArrivedComplete(id, qos);
+            } catch (MqttException | RuntimeException gone) {
+                // the connection that received it is closed: the broker has nothing to be told any more
+            }
+        }
     }
 
     /** The events of one connection's client. */
     private final class Callback implements MqttCallback {
         private final MqttAsyncClient client;
+        private final Gate gate;
         private final InboundRouter router;
 
-        Callback(MqttAsyncClient client, InboundRouter router) {
+        Callback(MqttAsyncClient client, Gate gate, InboundRouter router) {
             this.client = client;
+            this.gate = gate;
             this.router = router;
         }
 
@@ -275,7 +306,7 @@ public final class MqttBridge implements AutoCloseable {
             if (message.getQos() == 0) {
                 router.arrived(topic, message);
             } else {
-                held.keep(new HeldMessages.Held(client, topic, message, 0), () -> receiving(client));
+                held.keep(new HeldMessages.Held(gate, topic, message, 0), () -> receiving(client));
             }
         }
 
