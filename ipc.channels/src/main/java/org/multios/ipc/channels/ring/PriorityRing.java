@@ -232,6 +232,19 @@ public final class PriorityRing extends SlotTransfers {
         return keepsMarks ? markedRingsEmpty() : bitmap.isEmpty();
     }
 
+    /**
+     * Slots ever taken off the free ring (its head position): once a send returned, its own slot
+     * is among them. With {@link #slotsGivenBack()}, a bound of the depth ({@link DepthMark}).
+     */
+    public long slotsTaken() {
+        return region.getLongVolatile(control(FREE_RING) + HEAD_OFFSET);
+    }
+
+    /** Slots ever put back on the free ring, at least (its tail position less the capacity). */
+    public long slotsGivenBack() {
+        return region.getLongVolatile(control(FREE_RING) + TAIL_OFFSET) - capacity;
+    }
+
     @Override
     boolean keepsMarks() {
         return keepsMarks;
