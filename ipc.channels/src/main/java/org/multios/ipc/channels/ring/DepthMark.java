@@ -14,7 +14,9 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * <p>Where no shared message counter exists (channels count per handle), {@link #sentInto} keeps
  * the mark from the ring's own positions instead: slots taken off its free ring less slots put
  * back bound the messages queued from above, and only a bound above the mark reads the ring's
- * depth ({@link PriorityRing#size()}) to raise it.
+ * depth ({@link PriorityRing#size()}) to raise it; the depth read then tightens the bound (later
+ * depths exceed it by at most the slots taken since), so that slots in transit (taken by a
+ * receiver, not yet given back) do not make every send read the depth.
  */
 public final class DepthMark {
     private final MappedRegion region;
@@ -66,7 +68,11 @@ public final class DepthMark {
         if (in - out <= markSeen) {
             return;
         }
-        raise(ring.size());
+        // this send's message was queued when it was published, so the depth was at least 1 then
+        long depth = Math.max(1, ring.size());
+        // later depths exceed this one by at most the slots taken since: a tighter bound
+        outSeen = Math.max(out, in - depth);
+        raise(depth);
     }
 
     private void raise(long depth) {
