@@ -14,7 +14,7 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * <p>Where no shared message counter exists (channels count per handle), {@link #sentInto} keeps
  * the mark from the ring's own positions instead: slots taken off its free ring less slots put
  * back bound the messages queued from above, and only a bound above the mark reads the ring's
- * depth ({@link PriorityRing#size()}) to raise it; the depth read then tightens the bound (later
+ * depth of its marked priorities ({@link PriorityRing#markedSize()}: this send's priority is marked) to raise it; the depth read then tightens the bound (later
  * depths exceed it by at most the slots taken since), so that slots in transit (taken by a
  * receiver, not yet given back) do not make every send read the depth.
  */
@@ -69,7 +69,7 @@ public final class DepthMark {
             return;
         }
         // this send's message was queued when it was published, so the depth was at least 1 then
-        long depth = Math.max(1, ring.size());
+        long depth = Math.max(1, ring.markedSize());
         // later depths exceed this one by at most the slots taken since: a tighter bound
         outSeen = Math.max(out, in - depth);
         raise(depth);
