@@ -13,10 +13,11 @@ import org.multios.ipc.core.mapped.MappedRegion;
  *
  * <p>Where no shared message counter exists (channels count per handle), {@link #sentInto} keeps
  * the mark from the ring's own positions instead: slots taken off its free ring less slots put
- * back bound the messages queued from above, and only a bound above the mark reads the ring's
- * depth of its marked priorities ({@link PriorityRing#markedSize()}: this send's priority is marked) to raise it; the depth read then tightens the bound (later
- * depths exceed it by at most the slots taken since), so that slots in transit (taken by a
- * receiver, not yet given back) do not make every send read the depth.
+ * back bound the messages queued from above, and only a bound above the mark reads the depth
+ * of the ring's marked priorities ({@link PriorityRing#markedSize()}; this send's priority is
+ * marked) to raise it. The depth read then tightens the bound (later depths exceed it by at most
+ * the slots taken since), so that slots in transit (taken by a receiver, not yet given back) do
+ * not make every send read the depth.
  */
 public final class DepthMark {
     private final MappedRegion region;
