@@ -181,7 +181,9 @@ class HostileInputFuzzTest {
             String name = "c" + r.nextInt(1_000_000);
             channels.create(name, channelOptions()).close();
             Path file = root.resolve("channel").resolve(name);
-            corruptHeader(r, file);
+            corruptHeader(r, file, CHANNEL_COUNTER_SLOTS);
+            // a listing reads the counter slots from a copy of the header: it never fails
+            ipc.runtime().objects();
             ChannelEnd[] c = { null };
             returnsOrThrows(() -> c[0] = channels.open(name, r.nextBoolean() ? ChannelSide.A : ChannelSide.B),
                     IpcError.CORRUPTED, IpcError.PROTOCOL_ERROR, IpcError.INVALID_ARGUMENT,
@@ -199,15 +201,26 @@ class HostileInputFuzzTest {
                 .withMaxMessageSize(MAX_MESSAGE);
     }
 
-    /** Overwrites the first page (common and object header) as a hostile process would. */
+    /** Holder and cells of a channel's counter slots of each end (ChannelDescriptor, layout 6). */
+    private static final int[] CHANNEL_COUNTER_SLOTS = { 2112, 2176, 2184, 2432, 2752, 2816, 3392 - 8 };
+
     private static void corruptHeader(SplittableRandom r, Path file) throws IOException {
+        corruptHeader(r, file, new int[0]);
+    }
+
+    /**
+     * Overwrites the first page (common and object header) as a hostile process would; the words
+     * at {@code extra} are among the fields it aims at.
+     */
+    private static void corruptHeader(SplittableRandom r, Path file, int[] extra) throws IOException {
         if (r.nextInt(10) == 0) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(r.nextInt(2) == 0 ? r.nextInt(4096 + 1) : r.nextLong(ch.size()));
             }
             return;
         }
-        int[] fields = { 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 68, 72, 76, 80, 3840, 3968 };
+        int[] fields = java.util.stream.IntStream.concat(java.util.Arrays.stream(new int[] { 8, 12, 16, 20, 24, 28,
+            32, 40, 48, 56, 64, 68, 72, 76, 80, 3840, 3968 }), java.util.Arrays.stream(extra)).toArray();
         withMapping(file, 4096, b -> {
             for (int n = 1 + r.nextInt(4); n > 0; n--) {
                 if (r.nextBoolean()) {

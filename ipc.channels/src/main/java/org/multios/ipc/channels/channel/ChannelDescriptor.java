@@ -6,13 +6,15 @@ import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
+import org.multios.ipc.core.step.CounterSlots;
 
 /**
  * Layout of a channel's file, named ({@code <root>/channel/<name>}) or anonymous (unlinked): the
  * common object header ({@link org.multios.ipc.core.mapped.ObjectFileDescriptor}), the channel
  * header, then, from page boundaries, the ring of direction A&#8594;B and the ring of direction
  * B&#8594;A ({@link PriorityRingDescriptor}). Native byte order; every word that processes
- * update sits on its own cache line; counters are longs updated atomically.
+ * update sits on its own cache line; shared counters are longs updated atomically, a handle's own
+ * counters (counter slots) longs only its steps write.
  *
  * <pre>
  *   offset
@@ -42,9 +44,20 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *     2048  +---------------------------------------------------------------+
  *           | creator: owner word of the creating process (long;           |
  *           | ProcessLiveness.ownerWord), its namespaces (long)             |
- *     2064  +---------------------------------------------------------------+
- *           | reserved; creating IPC process, IPC owner and group of the    |
- *           | common header                                                 |
+ *     2064  | (unused)                                                      |
+ *     2112  +---------------------------------------------------------------+
+ *           | counter slots of end A's handles, 2 of 320 bytes each         |
+ *           | (CounterSlots; a handle on A sends A->B and receives B->A):   |
+ *           |  +0 holder (long): owner word of the holding process, 0 free; |
+ *           |     the rest of its line unused                               |
+ *           |  +64 8 groups of 4 longs, one group per step token of the     |
+ *           |     holding handle (StepGuard): messages sent, bytes sent,    |
+ *           |     messages received, bytes received                         |
+ *     2752  +---------------------------------------------------------------+
+ *           | counter slots of end B's handles, the same 2 slots            |
+ *     3392  +---------------------------------------------------------------+
+ *           | reserved; from 3584 the creating IPC process, IPC owner and   |
+ *           | group of the common header                                    |
  *     4096  +---------------------------------------------------------------+
  *           | ring A->B: PriorityRingDescriptor.length(slots, max message   |
  *           | size) bytes, padded to a page                                 |
@@ -64,7 +77,17 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * corrupt, a reservation that did not fit, recovery from a dead owner). The ring's own slot
  * count bounds the messages: {@code maxMessages} when the options set it, else
  * {@link #slots(ChannelOptions)}. The common header's data length is both rings' length.
- * Layout 5 lays out rings without a budget that cannot bind; layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
+ *
+ * <p><b>Counters.</b> A handle counts the messages and bytes it sends (into the direction received
+ * at the other end) and receives (from the direction received at its end) in a counter slot of
+ * its end ({@link #counters}, {@link CounterSlots}): plain stores into cells no other handle
+ * writes, no shared atomic per message. Handles beyond the slots, and steps without a step slot,
+ * add to the direction block's shared messages and bytes in and out instead. Readers add the
+ * slots' cells, held or not, to the shared counters ({@code ChannelFile.info}). The depth
+ * high-water mark is raised by senders from the ring's own positions
+ * ({@link org.multios.ipc.channels.ring.DepthMark#sentInto}), not from a message count.
+ * Layout 6 added the counter slots (layout 5 counted every message in the shared counters);
+ * layout 5 lays out rings without a budget that cannot bind; layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
  * sleeps on them ({@link org.multios.ipc.channels.ring.PriorityRing}). The creator's owner word
  * and namespaces (at 2048, 0 in files made before they were written, which the collector never
  * judges) are what {@code ipc:gc} reads from the owner record to tell that the creating process
@@ -72,7 +95,7 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  */
 public final class ChannelDescriptor {
     /** Layout version of the channel header, checked on attach. */
-    public static final int LAYOUT_VERSION = 5;
+    public static final int LAYOUT_VERSION = 6;
     /** Slots of a direction without a message bound never exceed this. */
     public static final int MAX_DEFAULT_SLOTS = 1024;
     /** Bytes of slots a direction without a message bound aims at (at least one slot). */
@@ -130,6 +153,25 @@ public final class ChannelDescriptor {
     /** The creating process's namespaces (long), read by the collector. */
     public static final int CREATOR_NAMESPACE = CREATOR + 8;
 
+    /** Counter slot kind: messages sent by the holding handle. */
+    public static final int SENT_MESSAGES = 0;
+    /** Counter slot kind: bytes sent by the holding handle. */
+    public static final int SENT_BYTES = 1;
+    /** Counter slot kind: messages received by the holding handle. */
+    public static final int RECEIVED_MESSAGES = 2;
+    /** Counter slot kind: bytes received by the holding handle. */
+    public static final int RECEIVED_BYTES = 3;
+    /** Counter slots of each end. */
+    public static final int COUNTER_SLOTS_PER_END = 2;
+    /** The first counter slot of end A's handles (layout 6). */
+    public static final int COUNTER_SLOTS_A = 33 * CACHE_LINE;
+    /** The first counter slot of end B's handles (layout 6). */
+    public static final int COUNTER_SLOTS_B = COUNTER_SLOTS_A + COUNTER_SLOTS_PER_END * CounterSlots.slotSize(4);
+    private static final CounterSlots SLOTS_A = new CounterSlots(COUNTER_SLOTS_A, COUNTER_SLOTS_PER_END, 4,
+            CREATOR_NAMESPACE);
+    private static final CounterSlots SLOTS_B = new CounterSlots(COUNTER_SLOTS_B, COUNTER_SLOTS_PER_END, 4,
+            CREATOR_NAMESPACE);
+
     private ChannelDescriptor() {
     }
 
@@ -144,6 +186,11 @@ public final class ChannelDescriptor {
     /** The handle count word of an end. */
     public static int handles(ChannelSide side) {
         return side == ChannelSide.A ? HANDLES_A : HANDLES_B;
+    }
+
+    /** The counter slots of the handles on end {@code side}. */
+    public static CounterSlots counters(ChannelSide side) {
+        return side == ChannelSide.A ? SLOTS_A : SLOTS_B;
     }
 
     /** The bit of an end in {@link #ENDS_CLOSED}. */

@@ -27,6 +27,7 @@ import org.multios.ipc.core.mapped.ObjectFileHeader;
 import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
+import org.multios.ipc.core.step.CounterSlots;
 
 /**
  * One channel as this JVM sees it: its mapped file (or a copy of its header, for listing), the
@@ -54,8 +55,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
     }
 
     private DepthMark mark(ChannelSide receiver) {
-        int block = direction(receiver);
-        return new DepthMark(region(), block + MESSAGES_OUT, block + HIGH_WATER_MARK);
+        return new DepthMark(region(), direction(receiver) + HIGH_WATER_MARK);
     }
 
     private PriorityRing attach(ChannelSide receiver) {
@@ -153,19 +153,20 @@ final class ChannelFile extends ObjectFile implements PortObject {
         region().getAndAddLong(direction(receiver) + counter, delta);
     }
 
-    /** Counts a message sent toward {@code receiver} and raises the high-water mark. */
-    void sent(ChannelSide receiver, int bytes) {
-        int block = direction(receiver);
-        long in = region().getAndAddLong(block + MESSAGES_IN, 1) + 1;
-        region().getAndAddLong(block + BYTES_IN, bytes);
-        (receiver == ChannelSide.A ? markToA : markToB).sent(in);
+    /** Raises the high-water mark of the direction received at {@code receiver} after a send. */
+    void sent(ChannelSide receiver) {
+        (receiver == ChannelSide.A ? markToA : markToB).sentInto(ring(receiver));
     }
 
-    /**
-     * Counts a message received at {@code receiver} (its ring gave its slot and bytes back and
-     * woke the senders that sleep on its space sequence when it was taken).
-     */
-    void received(ChannelSide receiver, int bytes) {
+    /** Counts a message sent toward {@code receiver} by a handle without a counter slot. */
+    void countSent(ChannelSide receiver, int bytes) {
+        int block = direction(receiver);
+        region().getAndAddLong(block + MESSAGES_IN, 1);
+        region().getAndAddLong(block + BYTES_IN, bytes);
+    }
+
+    /** Counts a message received at {@code receiver} by a handle without a counter slot. */
+    void countReceived(ChannelSide receiver, int bytes) {
         int block = direction(receiver);
         region().getAndAddLong(block + MESSAGES_OUT, 1);
         region().getAndAddLong(block + BYTES_OUT, bytes);
@@ -223,8 +224,13 @@ final class ChannelFile extends ObjectFile implements PortObject {
     }
 
     private void add(long[] c, ChannelSide receiver) {
+        // the handles' own counts: sent by the other end's handles, received by this end's
+        CounterSlots senders = ChannelDescriptor.counters(receiver.opposite());
+        CounterSlots receivers = ChannelDescriptor.counters(receiver);
+        long[] handleCounts = { senders.sum(region(), SENT_MESSAGES), receivers.sum(region(), RECEIVED_MESSAGES),
+            senders.sum(region(), SENT_BYTES), receivers.sum(region(), RECEIVED_BYTES) };
         PortFiles.addDirection(c, region(), direction(receiver) + MESSAGES_IN, ring(receiver),
-                ChannelDescriptor.ringOffset(receiver, slots, options.maxMessageSize()), slots);
+                ChannelDescriptor.ringOffset(receiver, slots, options.maxMessageSize()), slots, handleCounts);
         c[Counter.HANDLES.ordinal()] += Math.max(0, region().getIntVolatile(ChannelDescriptor.handles(receiver)));
     }
 }

@@ -18,6 +18,10 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PortSession;
 import org.multios.ipc.core.mapped.MappedFault;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedWords;
+import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.core.step.CounterSlots;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.RingPort;
 import org.multios.ipc.spi.Grant;
@@ -28,7 +32,9 @@ import org.multios.ipc.spi.Grant;
  * end of an anonymous channel closed for good, sends fail and receives fail when nothing is left,
  * with CLOSED. {@link #info()} reports the direction this end receives: messages sent to it,
  * received by it, its depth, and the handles on this end; a refused or failed send counts at
- * the receiving end.
+ * the receiving end. The messages and bytes it sends and receives are counted inside the step
+ * that moved them, in a counter slot of its end ({@link ChannelDescriptor#counters}) while it
+ * holds one, else in the channel's shared counters.
  */
 final class ChannelHandle extends RingPort implements ChannelEnd {
     private static final int[] COUNTERS = {WAITS, TIMEOUTS, ERRORS};
@@ -38,6 +44,12 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
     private final ChannelSide peer;
     private final PriorityRing inbound;
     private final AnonymousChannel anonymous;
+    private final CounterSlots counters;
+    private final MappedWords words;
+    /** This handle's counter slot, or {@link CounterSlots#NONE}. */
+    private final int counterSlot;
+    /** Where that slot's cells begin ({@link CounterSlots#cells}), or {@link CounterSlots#NONE}. */
+    private final int counterCells;
 
     ChannelHandle(PortSession session, ChannelFile file, ChannelSide side,
             Grant grant, AnonymousChannel anonymous) {
@@ -48,6 +60,10 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
         this.inbound = file.ring(side);
         this.anonymous = anonymous;
         file.handles(side, 1);
+        this.counters = ChannelDescriptor.counters(side);
+        this.words = file.region().words();
+        this.counterSlot = counters.claim(file.region(), ProcessLiveness.system());
+        this.counterCells = counters.cells(counterSlot);
         grant.onRevoke(file::wakeAll);
     }
 
@@ -88,15 +104,43 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
                 + ": end " + peer + " is closed");
     }
 
-    /** Every send that published a message, copied or claimed, ends here. */
+    /**
+     * Counts a message sent or received inside its step: plain stores into this handle's cells
+     * of the step's token, or the shared counters when the handle or the step has no slot.
+     */
     @Override
-    public void published(int length) {
-        file.sent(peer, length);
+    public void transferred(boolean sent, int length, int token) {
+        if (CounterSlots.owns(counterCells, token)) {
+            counters.add(words, counterCells, token, sent ? ChannelDescriptor.SENT_MESSAGES
+                    : ChannelDescriptor.RECEIVED_MESSAGES, 1);
+            counters.add(words, counterCells, token, sent ? ChannelDescriptor.SENT_BYTES
+                    : ChannelDescriptor.RECEIVED_BYTES, length);
+        } else if (sent) {
+            file.countSent(peer, length);
+        } else {
+            file.countReceived(side, length);
+        }
     }
 
+    /** Every send that published a message, copied or claimed, ends here: the depth mark. */
+    @Override
+    public void published(int length) {
+        file.sent(peer);
+    }
+
+    /** Counted in the step ({@link #transferred}). */
     @Override
     protected void receivedBytes(int length) {
-        file.received(side, length);
+    }
+
+    /** This handle's counter slot, or {@link CounterSlots#NONE} (tests). */
+    int counterSlot() {
+        return counterSlot;
+    }
+
+    /** The channel's file (tests). */
+    MappedRegion region() {
+        return file.region();
     }
 
     // ------------------------------------------------------------------ the end
@@ -150,6 +194,7 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
      */
     @Override
     protected void closed() {
+        counters.release(file.region(), counterSlot);
         int left = file.handles(side, -1);
         if (anonymous != null && left <= 0) {
             anonymous.endClosed(side);

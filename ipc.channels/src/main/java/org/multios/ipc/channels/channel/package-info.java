@@ -4,6 +4,8 @@
  * anonymous (an unlinked file reachable only through its handles). Each end is a
  * {@link org.multios.ipc.channels.ring.RingPort} that sends to the other end's ring; what is
  * channel-only here is the peer (an anonymous end closed for good) and the per-direction
- * statistics. Private to ipc.channels.
+ * statistics: messages and bytes counted per handle in counter slots of its end
+ * ({@link org.multios.ipc.core.step.CounterSlots}, {@link org.multios.ipc.channels.channel.ChannelDescriptor}),
+ * summed with the shared counters when read. Private to ipc.channels.
  */
 package org.multios.ipc.channels.channel;

@@ -10,6 +10,14 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * compare-and-set that only moves it up). So the mark is exact, and a sender reads a line the
  * receivers write about once per mark's worth of messages instead of at every one. One per
  * direction per process; the bounds are plain fields (a stale one is still a lower bound).
+ *
+ * <p>Where no shared message counter exists (channels count per handle), {@link #sentInto} keeps
+ * the mark from the ring's own positions instead: slots taken off its free ring less slots put
+ * back bound the messages queued from above, and only a bound above the mark reads the depth
+ * of the ring's marked priorities ({@link PriorityRing#markedSize()}; this send's priority is
+ * marked) to raise it. The depth read then tightens the bound (later depths exceed it by at most
+ * the slots taken since), so that slots in transit (taken by a receiver, not yet given back) do
+ * not make every send read the depth.
  */
 public final class DepthMark {
     private final MappedRegion region;
@@ -17,6 +25,11 @@ public final class DepthMark {
     private final long markOffset;
     private long outSeen;
     private long markSeen;
+
+    /** A mark kept by {@link #sentInto} (no message counters). */
+    public DepthMark(MappedRegion region, long markOffset) {
+        this(region, -1, markOffset);
+    }
 
     /**
      * @param outOffset  the messages-out counter (long)
@@ -35,7 +48,35 @@ public final class DepthMark {
         }
         long out = region.getLongVolatile(outOffset);
         outSeen = out;
-        long depth = in - out;
+        raise(in - out);
+    }
+
+    /**
+     * Raises the mark, if need be, after a send published a message into {@code ring}: the
+     * ring's free-ring head (slots ever taken, this send's included) less its free-ring tail
+     * (slots ever given back) bounds its depth; a bound above the mark reads the depth.
+     */
+    public void sentInto(PriorityRing ring) {
+        if (markSeen >= ring.capacity()) {
+            return;
+        }
+        long in = ring.slotsTaken();
+        if (in - outSeen <= markSeen) {
+            return;
+        }
+        long out = ring.slotsGivenBack();
+        outSeen = out;
+        if (in - out <= markSeen) {
+            return;
+        }
+        // this send's message was queued when it was published, so the depth was at least 1 then
+        long depth = Math.max(1, ring.markedSize());
+        // later depths exceed this one by at most the slots taken since: a tighter bound
+        outSeen = Math.max(out, in - depth);
+        raise(depth);
+    }
+
+    private void raise(long depth) {
         while (depth > markSeen) {
             long mark = region.getLongVolatile(markOffset);
             if (depth <= mark) {

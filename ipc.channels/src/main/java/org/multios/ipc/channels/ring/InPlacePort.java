@@ -111,6 +111,7 @@ public final class InPlacePort {
         claim.close();
         try {
             outbound.commit(slot, priority);
+            gate.transferred(true, length, token);
         } catch (RuntimeException corrupted) {
             gate.releaseQueued(); // the ring gave the slot up (or kept it published) itself
             throw corrupted;
@@ -166,6 +167,9 @@ public final class InPlacePort {
             int token = gate.beginTransfer(Rights.WRITE);
             try {
                 r = outbound.offer(message, priority, sender, senderPid);
+                if (r >= 0) {
+                    gate.transferred(true, length, token);
+                }
             } finally {
                 gate.endTransfer(token);
             }
@@ -212,6 +216,9 @@ public final class InPlacePort {
             }
             try {
                 slot = inbound.take(info);
+                if (slot >= 0) {
+                    gate.transferred(false, info.length(), token);
+                }
             } finally {
                 gate.endTransfer(token);
             }

@@ -24,6 +24,7 @@ import org.multios.ipc.core.mapped.ObjectFileHeader;
  */
 public final class PortFiles {
     /** The counters of a direction in the order of their cache lines from messages in. */
+    private static final long[] NO_HANDLE_COUNTS = new long[4];
     private static final Counter[] DIRECTION = { Counter.MESSAGES_IN, Counter.MESSAGES_OUT, Counter.BYTES_IN,
         Counter.BYTES_OUT, Counter.HIGH_WATER_MARK, Counter.WAITS, Counter.TIMEOUTS, Counter.ERRORS,
         Counter.DENIALS };
@@ -61,9 +62,19 @@ public final class PortFiles {
      */
     public static void addDirection(long[] c, MappedRegion region, int messagesIn, PriorityRing ring,
             long ringBase, long capacity) {
+        addDirection(c, region, messagesIn, ring, ringBase, capacity, NO_HANDLE_COUNTS);
+    }
+
+    /**
+     * As {@link #addDirection(long[], MappedRegion, int, PriorityRing, long, long)}, with what the
+     * handles counted in counter slots added to the shared counters: {@code handleCounts} holds
+     * messages in, messages out, bytes in and bytes out.
+     */
+    public static void addDirection(long[] c, MappedRegion region, int messagesIn, PriorityRing ring,
+            long ringBase, long capacity, long[] handleCounts) {
         long[] v = new long[DIRECTION.length];
         for (int i = 0; i < v.length; i++) {
-            v[i] = region.getLongVolatile(messagesIn + (long) i * CACHE_LINE);
+            v[i] = region.getLongVolatile(messagesIn + (long) i * CACHE_LINE) + (i < 4 ? handleCounts[i] : 0);
             c[DIRECTION[i].ordinal()] += DIRECTION[i] == Counter.HIGH_WATER_MARK ? Math.min(capacity, v[i]) : v[i];
         }
         long depth;

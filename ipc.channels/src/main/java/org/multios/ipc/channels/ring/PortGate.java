@@ -37,6 +37,13 @@ public interface PortGate {
     /** Gives one queued message back. */
     void releaseQueued();
 
+    /**
+     * Counts a message of {@code length} bytes sent ({@code sent}) or taken, inside the step with
+     * {@code token} that moved it, before that step ends (a handle's own counter cells are the
+     * step's alone).
+     */
+    void transferred(boolean sent, int length, int token);
+
     /** A message of {@code length} bytes was published: the handle's one place after a send. */
     void published(int length);
 

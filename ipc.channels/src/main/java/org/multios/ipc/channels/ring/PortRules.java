@@ -247,6 +247,14 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
         session.releaseQueued();
     }
 
+    /**
+     * Counts a message moved inside the step with {@code token}; nothing here (a queue counts in
+     * {@link #published} and {@link #receivedBytes}), a channel counts per handle.
+     */
+    @Override
+    public void transferred(boolean sent, int length, int token) {
+    }
+
     /** Every message taken, copied or in place, ends here: counted, and its sender's quota given back. */
     @Override
     public final void received(MessageInfo info) {

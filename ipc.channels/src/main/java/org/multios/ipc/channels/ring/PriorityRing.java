@@ -232,6 +232,36 @@ public final class PriorityRing extends SlotTransfers {
         return keepsMarks ? markedRingsEmpty() : bitmap.isEmpty();
     }
 
+    /**
+     * Messages on the rings of the priorities marked in the bitmap now, 0 to capacity: what
+     * {@link #size()} counts, less messages whose sender has not marked their priority yet (it
+     * counts them itself after it marked), reading the bitmap and the marked rings only.
+     */
+    public int markedSize() {
+        int marked = bitmap.read();
+        long n = 0;
+        while (marked != 0) {
+            int p = 31 - Integer.numberOfLeadingZeros(marked);
+            marked &= ~(1 << p);
+            long c = control(1 + p);
+            n += region.getLongVolatile(c + TAIL_OFFSET) - region.getLongVolatile(c + HEAD_OFFSET);
+        }
+        return (int) Math.max(0, Math.min(capacity, n));
+    }
+
+    /**
+     * Slots ever taken off the free ring (its head position): once a send returned, its own slot
+     * is among them. With {@link #slotsGivenBack()}, a bound of the depth ({@link DepthMark}).
+     */
+    public long slotsTaken() {
+        return region.getLongVolatile(control(FREE_RING) + HEAD_OFFSET);
+    }
+
+    /** Slots ever put back on the free ring, at least (its tail position less the capacity). */
+    public long slotsGivenBack() {
+        return region.getLongVolatile(control(FREE_RING) + TAIL_OFFSET) - capacity;
+    }
+
     @Override
     boolean keepsMarks() {
         return keepsMarks;

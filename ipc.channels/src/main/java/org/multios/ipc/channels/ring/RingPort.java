@@ -182,6 +182,9 @@ public abstract class RingPort extends PortRules implements MessagePort {
         try {
             r = src == null ? outbound.offer(b, off, len, priority, sender, senderPid)
                     : outbound.offer(src, priority, sender, senderPid);
+            if (r >= 0) {
+                transferred(true, len, token);
+            }
         } finally {
             exit(token);
         }
@@ -323,6 +326,9 @@ public abstract class RingPort extends PortRules implements MessagePort {
         int token = enter(Rights.READ, "receive from");
         try {
             r = dst == null ? inbound.poll(buf, off, len, out) : inbound.poll(dst, out);
+            if (r >= 0) {
+                transferred(false, out.length(), token);
+            }
         } finally {
             exit(token);
         }

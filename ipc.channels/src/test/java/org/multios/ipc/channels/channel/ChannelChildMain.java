@@ -22,6 +22,8 @@ import org.multios.ipc.spi.ChildMain;
  * whole and that messages of one priority come in order, and sends each back with the same
  * priority, as sender 2; then sends {@code count} messages of its own and prints
  * {@code echoed}.</li>
+ * <li>{@code hold <name> <count>}: opens end A, sends {@code count} messages of 8 bytes (end B
+ * must have room), prints {@code sent} and waits to be killed ({@link ChannelCounterSlotsTest}).</li>
  * </ul>
  */
 public final class ChannelChildMain {
@@ -34,7 +36,28 @@ public final class ChannelChildMain {
         ChildMain.runCommand(args, ChannelChildMain::run);
     }
 
+    private static void hold(String name, int count) {
+        try (IpcContext ipc = Ipc.open()) {
+            ChannelEnd a = ipc.service(ChannelService.class).open(name, ChannelSide.A);
+            for (int i = 0; i < count; i++) {
+                a.send(new byte[8], 0, 8, 0, WAIT);
+            }
+            System.out.println("sent");
+            System.out.flush();
+            try {
+                Thread.sleep(WAIT.toMillis()); // the test kills this process
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("not killed within " + WAIT);
+        }
+    }
+
     private static void run(String[] args) {
+        if ("hold".equals(args[0])) {
+            hold(args[1], Integer.parseInt(args[2]));
+            return;
+        }
         if (!"echo".equals(args[0])) {
             throw new IllegalArgumentException("unknown command " + args[0]);
         }

@@ -46,6 +46,40 @@ class DepthMarkTest {
         }
     }
 
+    @Test
+    void theMarkKeptFromTheRingsPositionsIsTheLargestDepthAfterAnySend() throws IOException {
+        long seed = System.nanoTime();
+        System.out.println("DepthMarkTest ring seed " + seed);
+        Random random = new Random(seed);
+        int capacity = 16;
+        long base = 4096;
+        long length = base + PriorityRingDescriptor.length(capacity, 8);
+        MappedRegion region;
+        try (FileChannel ch = FileChannel.open(dir.resolve("ring"), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
+            region = MappedRegion.map(ch, length, true);
+        }
+        PriorityRing ring = PriorityRing.initialize(region, base, capacity, 8);
+        long sender = PriorityRing.sender(org.multios.ipc.ProcessKind.OS_PROCESS, 4242);
+        // two processes' senders, each with its own bounds, and one receiver; no message counter
+        DepthMark one = new DepthMark(region, MARK);
+        DepthMark two = new DepthMark(region, MARK);
+        byte[] buf = new byte[8];
+        long max = 0;
+        for (int step = 0; step < 50_000; step++) {
+            int depth = ring.size();
+            if (depth == capacity || depth > 0 && random.nextInt(100) < 48) {
+                assertThat(ring.poll(buf, 0, buf.length, new org.multios.ipc.MessageInfo())).isEqualTo(8);
+            } else {
+                assertThat(ring.offer(buf, 0, 8, random.nextInt(4), sender, 77)).isGreaterThanOrEqualTo(0);
+                (random.nextBoolean() ? one : two).sentInto(ring);
+                max = Math.max(max, depth + 1);
+            }
+            assertThat(region.getLongVolatile(MARK)).as("seed %d step %d", seed, step).isEqualTo(max);
+        }
+    }
+
     private MappedRegion region() throws IOException {
         try (FileChannel ch = FileChannel.open(dir.resolve("mark"), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {

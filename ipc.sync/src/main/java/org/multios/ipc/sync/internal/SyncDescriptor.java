@@ -5,6 +5,7 @@ import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
 import java.nio.ByteOrder;
 
 import org.multios.ipc.core.mapped.ObjectFileDescriptor;
+import org.multios.ipc.core.step.CounterSlots;
 
 /**
  * Layout of the file of a named synchronization object (semaphore, mutex, condition, event):
@@ -55,7 +56,7 @@ import org.multios.ipc.core.mapped.ObjectFileDescriptor;
  * Counters: the shared counters count what is counted atomically (waits, timeouts, contention,
  * handles; acquisitions and posts of handles without a counter slot or of steps outside a step
  * slot). A handle counts its acquisitions and posts in a counter slot of its own ({@code
- * CounterSlots}): readers add every slot's cells, held or not, to the shared counter. The slots
+ * org.multios.ipc.core.step.CounterSlots}): readers add every slot's cells, held or not, to the shared counter. The slots
  * lie in space that layout 3 left zero, so files made before them read right (no slot held, all
  * counts 0); a process of an older build reading a newer file misses the slots' counts.
  *
@@ -136,8 +137,10 @@ final class SyncDescriptor {
 
     /** The first counter slot; {@link #COUNTER_SLOT_COUNT} slots of {@link #COUNTER_SLOT_SIZE} bytes. */
     static final int COUNTER_SLOTS = 1536;
-    static final int COUNTER_SLOT_SIZE = 3 * CACHE_LINE;
+    static final int COUNTER_SLOT_SIZE = CounterSlots.slotSize(2);
     static final int COUNTER_SLOT_COUNT = (ObjectFileDescriptor.CREATOR_KIND_OFFSET - COUNTER_SLOTS) / COUNTER_SLOT_SIZE;
+    /** The counter slots: two kinds, {@code SyncHandle.ACQUIRED} and {@code SyncHandle.POSTED}. */
+    static final CounterSlots COUNTERS = new CounterSlots(COUNTER_SLOTS, COUNTER_SLOT_COUNT, 2, CREATOR_NAMESPACE);
 
     static final long MUTEX_WAITERS_BIT = 0x8000_0000L;
     static final int OPTION_RECURSIVE = 1;

@@ -23,6 +23,7 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
+import org.multios.ipc.core.step.CounterSlots;
 import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.core.step.SteppedHandle;
 import org.multios.ipc.spi.Grant;
@@ -80,8 +81,8 @@ abstract class SyncHandle extends SteppedHandle {
         this.region = object.region();
         this.words = region.words();
         object.count(HANDLES, 1);
-        this.counterSlot = CounterSlots.claim(region, ProcessLiveness.system());
-        this.counterCells = CounterSlots.cells(counterSlot);
+        this.counterSlot = SyncDescriptor.COUNTERS.claim(region, ProcessLiveness.system());
+        this.counterCells = SyncDescriptor.COUNTERS.cells(counterSlot);
         grant.onRevoke(this::wakeSleepers); // after the stop bit and the guard's drain (SteppedHandle)
     }
 
@@ -97,7 +98,7 @@ abstract class SyncHandle extends SteppedHandle {
      */
     final void count(int kind, int token) {
         if (CounterSlots.owns(counterCells, token)) {
-            CounterSlots.increment(words, counterCells, token, kind);
+            SyncDescriptor.COUNTERS.add(words, counterCells, token, kind, 1);
         } else {
             object.count(sharedCounter(kind), 1);
         }
@@ -329,7 +330,7 @@ abstract class SyncHandle extends SteppedHandle {
                     closing();
                 } finally {
                     object.count(HANDLES, -1);
-                    CounterSlots.release(region, counterSlot);
+                    SyncDescriptor.COUNTERS.release(region, counterSlot);
                 }
                 wakeSleepers();
             } catch (Error e) {

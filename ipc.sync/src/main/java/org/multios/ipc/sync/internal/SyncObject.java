@@ -54,9 +54,9 @@ final class SyncObject extends ObjectFile {
         long[] c = new long[Counter.values().length];
         c[Counter.WAITS.ordinal()] = r.getLongVolatile(WAITS);
         c[Counter.TIMEOUTS.ordinal()] = r.getLongVolatile(TIMEOUTS);
-        c[Counter.MESSAGES_IN.ordinal()] = r.getLongVolatile(POSTS) + CounterSlots.sum(r, SyncHandle.POSTED);
+        c[Counter.MESSAGES_IN.ordinal()] = r.getLongVolatile(POSTS) + SyncDescriptor.COUNTERS.sum(r, SyncHandle.POSTED);
         c[Counter.MESSAGES_OUT.ordinal()] = r.getLongVolatile(ACQUISITIONS)
-                + CounterSlots.sum(r, SyncHandle.ACQUIRED);
+                + SyncDescriptor.COUNTERS.sum(r, SyncHandle.ACQUIRED);
         c[Counter.CONTENTION.ordinal()] = r.getLongVolatile(CONTENTION);
         c[Counter.HANDLES.ordinal()] = r.getLongVolatile(HANDLES);
         c[Counter.DEPTH.ordinal()] = type() == ObjectType.SEMAPHORE ? r.getIntVolatile(STATE) : 0;

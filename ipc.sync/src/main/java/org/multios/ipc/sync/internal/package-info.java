@@ -15,7 +15,7 @@
  * steps it sees under way; closing a handle marks it closed and drains its steps the same way
  * before it gives back what the handle holds, so a lock taken by a step that passed its check
  * just before is released by the close and none is taken after). A count is a plain store to the handle's own cell of acquisitions or
- * posts in the page ({@link org.multios.ipc.sync.internal.CounterSlots}: exact for every reader,
+ * posts in the page ({@link org.multios.ipc.core.step.CounterSlots}: exact for every reader,
  * in any process, which adds every handle's cells); a mutex's {@code unlock} is one
  * compare-and-set back to 0. Where the fence is missing, the step is the grant's gate
  * ({@link org.multios.ipc.spi.Grant#enterStep}: one compare-and-set on a slot of the calling

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.multios.ipc.core.step.CounterSlots;
 import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -57,7 +58,7 @@ class ClosingStepsTest extends TwoCallersSupport {
 
             victim.close();
             LockResult free = owner.tryLock();
-            long locksWhenClosed = CounterSlots.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED);
+            long locksWhenClosed = SyncDescriptor.COUNTERS.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED);
             if (free == LockResult.ACQUIRED) {
                 owner.unlock();
             }
@@ -69,7 +70,7 @@ class ClosingStepsTest extends TwoCallersSupport {
                     .isEqualTo(LockResult.ACQUIRED);
             owner.unlock();
             if (victim.counterSlot() != CounterSlots.NONE) {
-                assertThat(CounterSlots.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED))
+                assertThat(SyncDescriptor.COUNTERS.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED))
                         .as("locks through the victim after close returned (seed %d)", seed).isEqualTo(locksWhenClosed);
             }
         }

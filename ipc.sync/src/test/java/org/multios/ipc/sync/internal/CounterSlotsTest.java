@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multios.ipc.core.step.CounterSlots;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcLimits;
@@ -147,9 +148,9 @@ class CounterSlotsTest {
         SyncHandle a = (SyncHandle) sync().createSemaphore("reuse", SemaphoreOptions.of(0), 0600);
         SyncHandle b = (SyncHandle) sync().openSemaphore("reuse");
         int slot = b.counterSlot();
-        assertThat(CounterSlots.held(a.region, slot)).isTrue();
+        assertThat(SyncDescriptor.COUNTERS.held(a.region, slot)).isTrue();
         b.close();
-        assertThat(CounterSlots.held(a.region, slot)).isFalse();
+        assertThat(SyncDescriptor.COUNTERS.held(a.region, slot)).isFalse();
         assertThat(((SyncHandle) sync().openSemaphore("reuse")).counterSlot()).isEqualTo(slot);
     }
 

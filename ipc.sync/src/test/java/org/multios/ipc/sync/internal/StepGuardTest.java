@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.multios.ipc.core.step.CounterSlots;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -182,7 +183,7 @@ class StepGuardTest extends TwoCallersSupport {
             grant.revoke();
             revokedFlag.set(1);
             // the victim counts each lock inside its step: nothing may be added once revoke returned
-            long victimLocks = CounterSlots.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED);
+            long victimLocks = SyncDescriptor.COUNTERS.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED);
             for (int t = 0; t < lockers.size(); t += 2) {
                 lockers.get(t).get(60, TimeUnit.SECONDS); // the victim's lockers, refused
             }
@@ -192,7 +193,7 @@ class StepGuardTest extends TwoCallersSupport {
             }
             assertThat(twoHolders.get()).as("two holders at once (seed %d)", seed).isZero();
             assertThat(lockedAfterRevoke.get()).as("a lock through a handle revoked before (seed %d)", seed).isZero();
-            assertThat(CounterSlots.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED))
+            assertThat(SyncDescriptor.COUNTERS.sumOf(owner.region, victim.counterSlot(), SyncHandle.ACQUIRED))
                     .as("locks through the victim after revoke returned (seed %d)", seed).isEqualTo(victimLocks);
             assertThat(owner.tryLock()).as("the lock is free at the end").isEqualTo(LockResult.ACQUIRED);
             owner.unlock();
