@@ -38,6 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code .jar} ({@code -p runtime=gateway.jar}: the gateway without the script). The jars are found in
  * the folder the system property {@value #JARS} names, else in {@code ipc.gateway/target} beside
  * the folder of the benchmarks jar (build them first), wherever the benchmark is started from.
+ * {@code conf=shipped} starts with a copy of the shipped {@code conf/} (the security policy a
+ * deployed gateway has), {@code conf=empty} (the default) with none.
  * {@code start=first} starts in a new working directory, as a gateway's first start does;
  * {@code start=restart} starts where the same runtime has started and stopped at its console
  * just before (not measured), as a gateway restarts: the jars keep their framework cache in the
@@ -54,6 +56,8 @@ public class GatewayStartup {
     private static final String MARKER = "console-is-ready";
     /** The system property naming the folder of the exported jars. */
     static final String JARS = "ipc.gateway.jars";
+    /** The system property naming the shipped configuration folder ({@code conf=shipped}). */
+    static final String CONF = "ipc.gateway.conf";
 
     /** Which runtime starts: the gateway, the minimal gateway or the bare Felix. */
     @Param({"gateway", "minimal", "bare-felix"})
@@ -62,6 +66,15 @@ public class GatewayStartup {
     /** A first start in a new working directory, or a restart where the runtime ran before. */
     @Param({"first", "restart"})
     public String start;
+
+    /**
+     * The working directory's {@code conf/}: {@code empty}, or {@code shipped}, a copy of the
+     * gateway's shipped configuration (security policy, limits, SSH settings: what a deployed
+     * gateway starts with) from the folder {@value #CONF} names, else {@code conf} beside the jars'
+     * folder ({@code ipc.gateway/conf}).
+     */
+    @Param({"empty"})
+    public String conf;
 
     private Path work;
     private Process process;
@@ -72,6 +85,11 @@ public class GatewayStartup {
     public void prepare() throws Exception {
         work = Files.createTempDirectory("ipc-startup");
         Files.createDirectories(work.resolve("conf"));
+        if (conf.equals("shipped")) {
+            copyShippedConfiguration(work.resolve("conf"));
+        } else if (!conf.equals("empty")) {
+            throw new IllegalArgumentException("conf is empty or shipped, not " + conf);
+        }
         if (start.equals("restart")) {
             startAndAwaitConsole();
             process.getOutputStream().write("stop 0\n".getBytes(StandardCharsets.UTF_8));
@@ -121,6 +139,25 @@ public class GatewayStartup {
             Thread.sleep(1);
         }
         return residentKiB(process.pid());
+    }
+
+    /** Copies the shipped configuration's files (not the password the Web Console made there). */
+    private void copyShippedConfiguration(Path into) throws java.io.IOException {
+        String named = System.getProperty(CONF);
+        Path shipped = named != null ? Path.of(named) : jarFolder().getParent().resolve("conf");
+        if (!Files.isDirectory(shipped)) {
+            throw new IllegalStateException("conf=shipped: no folder " + shipped + " (set -D" + CONF + ")");
+        }
+        try (Stream<Path> files = Files.walk(shipped)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = into.resolve(shipped.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else if (!f.getFileName().toString().equals("webconsole.password")) {
+                    Files.copy(f, to);
+                }
+            }
+        }
     }
 
     @TearDown(Level.Invocation)
