@@ -89,7 +89,7 @@ public final class MqttBridge implements AutoCloseable {
         router = new InboundRouter(settings.clientId(), routes, settings.maxMessageSize(),
                 settings.inboundTimeout(), counters);
         held = new HeldMessages(settings.clientId(), router, counters);
-        connector = new Connector(settings.clientId(), () -> client(router), options(settings), inbound, settings,
+        connector = new Connector(settings.clientId(), this::client, options(settings), inbound, settings,
                 counters);
         publisher = new Publisher(settings.clientId(), connector, store, inFlight, counters);
         MessageIds ids = new MessageIds(new SecureRandom());
@@ -125,13 +125,13 @@ public final class MqttBridge implements AutoCloseable {
     }
 
     /** The client of one connection attempt. */
-    private MqttAsyncClient client(InboundRouter router) throws MqttException {
+    private MqttAsyncClient client() throws MqttException {
         Gate gate = new Gate();
         MqttAsyncClient c = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(),
                 new NoPersistence(gate));
         gate.client = c;
         c.setManualAcks(true);  // a QoS 1 message is acknowledged once its objects took it
-        c.setCallback(new Callback(c, gate, router));
+        c.setCallback(new Callback(c, gate));
         return c;
     }
 
@@ -278,12 +278,10 @@ public final class MqttBridge implements AutoCloseable {
     private final class Callback implements MqttCallback {
         private final MqttAsyncClient client;
         private final Gate gate;
-        private final InboundRouter router;
 
-        Callback(MqttAsyncClient client, Gate gate, InboundRouter router) {
+        Callback(MqttAsyncClient client, Gate gate) {
             this.client = client;
             this.gate = gate;
-            this.router = router;
         }
 
         @Override
