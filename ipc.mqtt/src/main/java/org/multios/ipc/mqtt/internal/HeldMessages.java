@@ -1,9 +1,15 @@
 package org.multios.ipc.mqtt.internal;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.local.LogText;
 import org.multios.ipc.spi.MappedAccessFaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,24 +20,31 @@ import org.slf4j.LoggerFactory;
  * is taken, and acknowledges each once taken, so the client's callback thread never waits for an
  * object. A QoS 2 message must be kept: the MQTT client took it over from the broker when it
  * arrived (its PUBREC goes out before the bridge sees the message), so the broker never sends it
- * again. A QoS 1 message stays unacknowledged while kept; if its connection ends first, the broker
- * sends it again after the reconnect and the copy joins the line (the objects that took the first
- * recognise its id; a foreign message without one may be delivered twice, as QoS 1 allows). QoS 0
- * messages are not kept: they go straight to their objects or are dropped.
+ * again. Each is therefore {@link #admit admitted} on the client's reader before that PUBREC and
+ * recorded in the bridge's {@link HeldJournal}, and leaves the journal once delivered: what a bridge
+ * stopped or a gateway killed still held is {@link #restore restored} at the next start, first. A
+ * QoS 1 message stays unacknowledged while kept; if its connection ends first, the broker sends it
+ * again after the reconnect and the copy joins the line (the objects that took the first recognise
+ * its id; a foreign message without one may be delivered twice, as QoS 1 allows). QoS 0 messages
+ * are not kept: they go straight to their objects or are dropped.
+ * <p>
+ * The client hands the callback what its reader admitted in the same order, but drops what it
+ * queued for the callback when a connection ends: when the next connection is {@link #connecting
+ * made}, what the previous one admitted and never handed over joins the line, after everything
+ * that connection delivered and before anything of the next, so the line keeps the journal's order.
  * <p>
  * Bounded without holding the callback thread up while the client has a QoS 2 message queued behind
- * it (the client drops what it queued for that thread, PUBREC already sent, when a connection ends):
- * once {@link #MAX} are kept, the client's reader waits at {@link #awaitRoom} before it takes over
+ * it: once {@link #MAX} are kept, the client's reader waits at {@link #awaitRoom} before it takes over
  * the next QoS 2 message, so the broker holds what follows (should the connection end meanwhile, that
  * message stays the broker's and comes again). A callback waits only once {@link #LIMIT} are kept
  * (QoS 1 messages beyond), more than a QoS 2 message admitted below {@link #MAX} can find, as the
- * client queues at most 10 messages for its callback. Kept in memory: QoS 2 messages still held when
- * the bridge stops are counted as undelivered and logged (QoS 1 ones come again from the broker).
- * Thread-safe.
+ * client queues at most 10 messages for its callback. A QoS 2 message the journal could not record
+ * (too long a topic or too many properties, see {@link HeldJournal}) is kept in memory only: still
+ * held when the bridge stops, it is counted as undelivered and logged. Thread-safe.
  */
 final class HeldMessages implements Runnable {
     /** Messages kept before the client's reader waits to take over a QoS 2 message. */
-    static final int MAX = 256;
+    static final int MAX = 224;
     /**
      * Messages kept before a callback waits for room: more than {@link #MAX} plus the 10 messages
      * the client queues for its callback, so no QoS 2 message it took over is queued behind a
@@ -42,6 +55,7 @@ final class HeldMessages implements Runnable {
     private static final long WAIT_SLICE_MILLIS = 100;
     /** How often, at most, the line logs that its head still finds no room. */
     private static final long STILL_HELD_LOG_MILLIS = 60_000;
+    private static final String AGAIN_AFTER_RESTART = "a delivered message may be delivered again after a restart";
 
     /** Tells the connection that received a message that it was delivered. */
     interface Receipts {
@@ -49,23 +63,120 @@ final class HeldMessages implements Runnable {
         void delivered(MqttMessage message);
     }
 
-    /** A message kept, the receipts of the connection that received it and the route its delivery resumes at. */
-    record Held(Receipts receipts, String topic, MqttMessage message, int route) {
+    /** The receipts of a message no connection waits to hear of: one read back from the journal. */
+    static final Receipts NO_RECEIPTS = message -> { };
+
+    /**
+     * A message kept, the receipts of the connection that received it, the route its delivery
+     * resumes at and its {@link HeldJournal} record ({@link HeldJournal#NOT_RECORDED} if none).
+     */
+    record Held(Receipts receipts, String topic, MqttMessage message, int route, long record) {
+        /** A message the journal does not hold. */
+        Held(Receipts receipts, String topic, MqttMessage message, int route) {
+            this(receipts, topic, message, route, HeldJournal.NOT_RECORDED);
+        }
+
+        Held resumingAt(int at) {
+            return new Held(receipts, topic, message, at, record);
+        }
     }
 
     private final String bridge;
     private final InboundRouter router;
     private final BridgeCounters counters;
+    private final HeldJournal journal;
     private final ArrayDeque<Held> line = new ArrayDeque<>();
+    /** QoS 2 messages the current connection's reader admitted and its callback did not yet hand over, in order. */
+    private final ArrayDeque<Admitted> admitted = new ArrayDeque<>();
+    /** Packet ids of what the previous connection admitted and never handed over: they joined the line at {@link #connecting}. */
+    private Set<Integer> adopted = new HashSet<>();
+    /** The receipts of the connection whose reader may admit messages; null before the first. */
+    private Receipts connection;
     private final LogLimiter faultLog = new LogLimiter(1000);
     private final LogLimiter stillHeldLog = new LogLimiter(STILL_HELD_LOG_MILLIS);
+    private final LogLimiter journalLog = new LogLimiter(STILL_HELD_LOG_MILLIS);
     private boolean running = true;
     private boolean delivering;
 
-    HeldMessages(String bridge, InboundRouter router, BridgeCounters counters) {
+    /** A line whose QoS 2 messages are recorded in {@code journal} (null: in memory only). */
+    HeldMessages(String bridge, InboundRouter router, BridgeCounters counters, HeldJournal journal) {
         this.bridge = bridge;
         this.router = router;
         this.counters = counters;
+        this.journal = journal;
+    }
+
+    /** Puts messages a previous run recorded and did not deliver at the head of the line, in order. */
+    synchronized void restore(List<HeldJournal.Entry> entries) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            HeldJournal.Entry e = entries.get(i);
+            line.addFirst(new Held(NO_RECEIPTS, e.topic(), e.message(), 0, e.sequence()));
+        }
+        notifyAll();
+    }
+
+    /**
+     * A new connection's client is made: what the previous one admitted and never handed to its
+     * callback (it dropped it as the connection ended, after its PUBREC) joins the line; from now
+     * on only {@code receipts}' reader may admit messages.
+     */
+    synchronized void connecting(Receipts receipts) {
+        Set<Integer> orphans = new HashSet<>();
+        for (Admitted a : admitted) {
+            Held h = a.held();
+            line.addLast(new Held(NO_RECEIPTS, h.topic(), h.message(), 0, h.record()));
+            orphans.add(a.packetId());
+        }
+        admitted.clear();
+        adopted = orphans;
+        connection = receipts;
+        notifyAll();
+    }
+
+    /**
+     * Records a QoS 2 message on the client's reader, before the client takes it over; the callback
+     * hands it over by its packet id, unique among the connection's messages not yet completed.
+     *
+     * @return false if the bridge stopped or {@code receipts}' connection is no longer the one
+     *         that may admit messages: the message is not to be taken over
+     */
+    synchronized boolean admit(Receipts receipts, String topic, MqttMessage message, int packetId) {
+        if (!running || receipts != connection) {
+            return false;
+        }
+        admitted.addLast(new Admitted(packetId, new Held(receipts, topic, message, 0, record(topic, message))));
+        return true;
+    }
+
+    /** A message admitted on the reader, by its packet id. */
+    private record Admitted(int packetId, Held held) {
+    }
+
+    /** Records a message in the journal; a journal that failed holds nothing more, which is logged. */
+    private long record(String topic, MqttMessage message) {
+        if (journal == null) {
+            return HeldJournal.NOT_RECORDED;
+        }
+        try {
+            long r = journal.append(topic, message);
+            if (r == HeldJournal.NOT_RECORDED && journalLog.allow()) {
+                LOG.warn("bridge {}: a QoS 2 message on {} is held in memory only: the held journal is full or its "
+                        + "topic and properties take more than {} bytes", bridge, LogText.of(topic),
+                        HeldRecordDescriptor.TOPIC_AND_PROPERTIES);
+            }
+            return r;
+        } catch (IpcException e) {
+            journalFailed("QoS 2 messages are held in memory only", e);
+        } catch (InternalError e) {
+            journalFailed("QoS 2 messages are held in memory only", MappedAccessFaults.survivable(e));
+        }
+        return HeldJournal.NOT_RECORDED;
+    }
+
+    private void journalFailed(String what, Throwable e) {
+        if (journalLog.allow()) {
+            LOG.error("bridge {}: the held journal failed; {}: {}", bridge, what, e.getMessage());
+        }
     }
 
     /** Messages kept. */
@@ -111,15 +222,42 @@ final class HeldMessages implements Runnable {
                 interrupted = true;  // the client stops its callback thread this way before it tells of the loss
             }
         }
-        if (running) {
-            line.addLast(message);
+        Held h = message.message().getQos() == 2 ? handedOver(message) : message;
+        if (h != null && running) {
+            line.addLast(h);
             notifyAll();
-        } else if (message.message().getQos() == 2) {
+        } else if (h != null && lost(h)) {
             counters.undelivered.increment();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The line's entry of a QoS 2 message the callback hands over: with the record of its admitted
+     * entry; null if a previous connection's, which joined the line when the next was made; the
+     * message itself if no reader admitted it.
+     */
+    private Held handedOver(Held message) {
+        int id = message.message().getId();
+        if (message.receipts() != connection) {
+            return adopted.remove(id) ? null : message;
+        }
+        for (Iterator<Admitted> i = admitted.iterator(); i.hasNext(); ) {
+            Admitted a = i.next();
+            if (a.packetId() == id) {
+                i.remove();
+                return new Held(message.receipts(), message.topic(), message.message(), message.route(),
+                        a.held().record());
+            }
+        }
+        return message;
+    }
+
+    /** Whether a message dropped from the line is lost: of QoS 2 and not in the journal. */
+    private static boolean lost(Held h) {
+        return h.message().getQos() == 2 && h.record() == HeldJournal.NOT_RECORDED;
     }
 
     /** Delivers the line's head, again and again, until stopped. */
@@ -141,6 +279,7 @@ final class HeldMessages implements Runnable {
                 stopped = head.route();
             }
             if (stopped == InboundRouter.DONE) {
+                forget(head);
                 taken();
                 complete(head.receipts(), head.message());
             } else {
@@ -153,24 +292,51 @@ final class HeldMessages implements Runnable {
         }
     }
 
-    /** Ends {@link #run} once its delivery returns; what is still kept is counted undelivered. */
+    /**
+     * Ends {@link #run} once its delivery returns. What is still kept stays in the journal for the
+     * next start; a QoS 2 message the journal does not hold is counted undelivered.
+     */
     void stop() {
         int lost;
+        int recorded;
         synchronized (this) {
             running = false;
             boolean first = true;
             lost = 0;
+            recorded = admitted.size();
             for (Held h : line) {  // the head being delivered is counted by its outcome
-                lost += h.message().getQos() == 2 && !(first && delivering) ? 1 : 0;
+                if (!(first && delivering)) {
+                    lost += lost(h) ? 1 : 0;
+                    recorded += h.record() != HeldJournal.NOT_RECORDED ? 1 : 0;
+                }
                 first = false;
             }
             line.clear();
+            admitted.clear();
             notifyAll();
+        }
+        if (recorded > 0) {
+            LOG.info("bridge {}: {} message(s) of QoS 2 held for full objects stay in the held journal; they are "
+                    + "delivered first at the next start", bridge, recorded);
         }
         if (lost > 0) {
             counters.undelivered.add(lost);
-            LOG.error("bridge {}: {} message(s) of QoS 2 held for full objects were not delivered before the bridge "
+            LOG.error("bridge {}: {} message(s) of QoS 2 held in memory only were not delivered before the bridge "
                     + "stopped", bridge, lost);
+        }
+    }
+
+    /** Takes a delivered message's record out of the journal. */
+    private void forget(Held head) {
+        if (head.record() == HeldJournal.NOT_RECORDED) {
+            return;
+        }
+        try {
+            journal.remove(head.record());
+        } catch (IpcException e) {
+            journalFailed(AGAIN_AFTER_RESTART, e);
+        } catch (InternalError e) {
+            journalFailed(AGAIN_AFTER_RESTART, MappedAccessFaults.survivable(e));
         }
     }
 
@@ -207,10 +373,10 @@ final class HeldMessages implements Runnable {
     private synchronized void keptAt(Held head, int route) {
         delivering = false;
         if (!running) {
-            counters.undelivered.add(head.message().getQos() == 2 ? 1 : 0);  // the line was cleared
+            counters.undelivered.add(lost(head) ? 1 : 0);  // the line was cleared; a recorded one stays in the journal
         } else if (route != head.route()) {
             line.removeFirst();
-            line.addFirst(new Held(head.receipts(), head.topic(), head.message(), route));
+            line.addFirst(head.resumingAt(route));
         }
     }
 }

@@ -16,6 +16,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttPersistenceException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.channel.ChannelService;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One bridge between named IPC objects and an MQTT 5 broker, in plain Java: the objects of its
  * mappings (opened through the API services it is given, so it is a caller of its own for the
- * security policy), its store queue, an Eclipse Paho client per connection, and its threads: a connector
+ * security policy), its store queue and held journal, an Eclipse Paho client per connection, and its threads: a connector
  * ({@code ipc-mqtt-<client>-connect}), a publisher ({@code -publish}), the held line of inbound
  * messages ({@code -held}) and one drain per outbound mapping ({@code -out-<n>}), all started by {@link #start} and ended and joined by {@link #close}.
  */
@@ -49,6 +50,7 @@ public final class MqttBridge implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final StoreQueue store;
     private final InFlight inFlight;
+    private final HeldJournal journal;
     private final Connector connector;
     private final Publisher publisher;
     private final HeldMessages held;
@@ -80,6 +82,14 @@ public final class MqttBridge implements AutoCloseable {
                 store.close();
                 throw e;
             }
+            try {
+                journal = HeldJournal.open(queues, settings.storeQueue(), settings.maxMessageSize(),
+                        settings.storeDurability());
+            } catch (RuntimeException e) {
+                inFlight.close();
+                store.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             closeObjects();
             throw e;
@@ -88,7 +98,8 @@ public final class MqttBridge implements AutoCloseable {
         List<InboundRouter.Route> routes = inbound.stream().map(m -> new InboundRouter.Route(m, objects.get(m))).toList();
         router = new InboundRouter(settings.clientId(), routes, settings.maxMessageSize(),
                 settings.inboundTimeout(), counters);
-        held = new HeldMessages(settings.clientId(), router, counters);
+        held = new HeldMessages(settings.clientId(), router, counters, journal);
+        restoreHeld();
         connector = new Connector(settings.clientId(), this::client, options(settings), inbound, settings,
                 counters);
         publisher = new Publisher(settings.clientId(), connector, store, inFlight, counters);
@@ -130,6 +141,7 @@ public final class MqttBridge implements AutoCloseable {
         MqttAsyncClient c = new MqttAsyncClient(settings.brokerUri().toString(), settings.clientId(),
                 new NoPersistence(gate));
         gate.client = c;
+        held.connecting(gate);
         c.setManualAcks(true);  // a QoS 1 message is acknowledged once its objects took it
         c.setCallback(new Callback(c, gate));
         return c;
@@ -162,6 +174,30 @@ public final class MqttBridge implements AutoCloseable {
             o.setSocketFactory(TlsContexts.socketFactory(s));
         }
         return o;
+    }
+
+    /** Puts what a previous run's held journal kept at the head of the held line. */
+    private void restoreHeld() {
+        HeldJournal.Recovered r;
+        try {
+            r = journal.recover();
+        } catch (RuntimeException e) {
+            journal.close();
+            inFlight.close();
+            store.close();
+            closeObjects();
+            throw e;
+        }
+        held.restore(r.entries());
+        if (r.dropped() > 0) {
+            counters.malformed.add(r.dropped());
+            LOG.error("{}: {} record(s) of the held journal were not a bridge's and were dropped", settings,
+                    r.dropped());
+        }
+        if (!r.entries().isEmpty()) {
+            LOG.info("{}: {} held message(s) of QoS 2 from the previous run are delivered first", settings,
+                    r.entries().size());
+        }
     }
 
     /** Starts the threads. */
@@ -222,6 +258,7 @@ public final class MqttBridge implements AutoCloseable {
             }
         }
         inFlight.close();
+        journal.close();
         store.close();
         LOG.info("{}: stopped", settings);
     }
@@ -232,7 +269,8 @@ public final class MqttBridge implements AutoCloseable {
 
     /**
      * One connection's side of inbound delivery: lets its client take over a QoS 2 message once the
-     * held line has room, and tells the client what was delivered. A QoS 1 message is acknowledged
+     * held line has room and the message is recorded in the held journal (as long as this is the
+     * bridge's connection), and tells the client what was delivered. A QoS 1 message is acknowledged
      * at once. A QoS 2 one is forgotten by the client (which sent PUBREC and answers PUBREL itself)
      * only when the client's reader comes to its next QoS 2 message: by then it has sent this one's
      * PUBREC, and the PUBCOMP that forgetting sends cannot overtake it (Mosquitto ends a connection
@@ -243,12 +281,13 @@ public final class MqttBridge implements AutoCloseable {
         private volatile MqttAsyncClient client;
 
         @Override
-        public void admit() throws MqttPersistenceException {
+        public void admit(MqttPublish message) throws MqttPersistenceException {
             MqttAsyncClient c = client;
             for (Integer id; (id = deliveredQos2.poll()) != null; ) {
                 complete(c, id, 2);
             }
-            if (!held.awaitRoom(() -> receiving(c))) {
+            if (!held.awaitRoom(() -> receiving(c)) || !held.admit(this, message.getTopicName(), message.getMessage(),
+                    message.getMessageId())) {
                 // ends this connection without a PUBREC: the broker sends the message again
                 throw new MqttPersistenceException(new IpcException(IpcError.CLOSED, "bridge " + settings.clientId()
                         + ": the connection ended or the bridge stopped while " + HeldMessages.MAX

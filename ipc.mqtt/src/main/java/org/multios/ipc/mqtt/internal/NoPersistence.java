@@ -6,6 +6,7 @@ import java.util.Enumeration;
 import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.common.MqttPersistable;
 import org.eclipse.paho.mqttv5.common.MqttPersistenceException;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 
 /**
  * A persistence that keeps nothing, so that the MQTT client has nothing of its own to resend
@@ -16,18 +17,18 @@ import org.eclipse.paho.mqttv5.common.MqttPersistenceException;
  * It is also where an inbound QoS 2 message can be held up before the client takes it over: the
  * client's reader stores each one (key {@code r-<packet id>}) before it queues the message for the
  * callback and sends PUBREC, so a {@link ReceiveGate} that waits here keeps the broker holding what
- * follows, and one that refuses (an exception ends the connection) leaves the message the broker's,
- * to be sent again after the reconnect.
+ * follows, one that records the message keeps it over a restart, and one that refuses (an exception
+ * ends the connection) leaves the message the broker's, to be sent again after the reconnect.
  */
 final class NoPersistence implements MqttClientPersistence {
     /** Decides, on the client's reader thread, whether an inbound QoS 2 message may be taken over. */
     interface ReceiveGate {
         /**
-         * Returns when the message may be taken over, possibly after waiting.
+         * Returns when {@code message} may be taken over, possibly after waiting.
          *
          * @throws MqttPersistenceException if it may not: the connection is to end without a PUBREC
          */
-        void admit() throws MqttPersistenceException;
+        void admit(MqttPublish message) throws MqttPersistenceException;
     }
 
     private static final String RECEIVED_PREFIX = "r-";
@@ -35,7 +36,7 @@ final class NoPersistence implements MqttClientPersistence {
 
     /** A persistence that admits every message. */
     NoPersistence() {
-        this(() -> { });
+        this(message -> { });
     }
 
     NoPersistence(ReceiveGate gate) {
@@ -52,8 +53,8 @@ final class NoPersistence implements MqttClientPersistence {
 
     @Override
     public void put(String key, MqttPersistable persistable) throws MqttPersistenceException {
-        if (key.startsWith(RECEIVED_PREFIX)) {
-            gate.admit();
+        if (key.startsWith(RECEIVED_PREFIX) && persistable instanceof MqttPublish message) {
+            gate.admit(message);
         }
     }
 

@@ -6,29 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttPersistenceException;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcError;
-import org.multios.ipc.IpcException;
-import org.multios.ipc.MessageHandler;
-import org.multios.ipc.MessageInfo;
 
 /** The line of held inbound messages, without a broker: objects that take or refuse on command. */
 @Timeout(30)
 class HeldMessagesTest {
     private final BridgeCounters counters = new BridgeCounters();
-    private final Gate first = new Gate();
-    private final Gate second = new Gate();
+    private final TestObject first = new TestObject();
+    private final TestObject second = new TestObject();
     private final InboundRouter router = new InboundRouter("gw-t", List.of(
             new InboundRouter.Route(Mapping.parse("queue a in test/# 2"), first),
             new InboundRouter.Route(Mapping.parse("queue b in test/# 2"), second)), 64, Duration.ofMillis(20), counters);
-    private final HeldMessages held = new HeldMessages("gw-t", router, counters);
+    private final HeldMessages held = new HeldMessages("gw-t", router, counters, null);
     private final Thread thread = new Thread(held, "held-messages-test");
 
     @AfterEach
@@ -160,11 +158,12 @@ class HeldMessagesTest {
 
     @Test
     void aGateThatRefusesEndsTheConnectionOnlyForInboundQos2() {
-        NoPersistence refusing = new NoPersistence(() -> {
+        NoPersistence refusing = new NoPersistence(message -> {
             throw new MqttPersistenceException();
         });
-        assertThatThrownBy(() -> refusing.put("r-7", null)).isInstanceOf(MqttPersistenceException.class);
-        assertThatCode(() -> refusing.put("s-7", null)).doesNotThrowAnyException();
+        MqttPublish publish = new MqttPublish("test/x", message("x", 2), new MqttProperties());
+        assertThatThrownBy(() -> refusing.put("r-7", publish)).isInstanceOf(MqttPersistenceException.class);
+        assertThatCode(() -> refusing.put("s-7", publish)).doesNotThrowAnyException();
     }
 
     @Test
@@ -221,67 +220,5 @@ class HeldMessagesTest {
         MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
         m.setQos(qos);
         return m;
-    }
-
-    /** An object that takes messages while open and times out while closed. */
-    private static final class Gate implements BridgedObject {
-        final List<String> taken = new ArrayList<>();
-        volatile boolean open = true;
-        volatile IpcError refusal = IpcError.TIMEOUT;
-        volatile boolean lateFault;
-        private int refused;
-
-        synchronized void open() {
-            open = true;
-            notifyAll();
-        }
-
-        synchronized void awaitRefused(int n) throws InterruptedException {
-            while (refused < n) {
-                wait();
-            }
-        }
-
-        synchronized void awaitTaken(int n) throws InterruptedException {
-            while (taken.size() < n) {
-                wait();
-            }
-        }
-
-        @Override
-        public synchronized void deliver(byte[] payload, int priority, Duration timeout) {
-            if (!open) {
-                try {
-                    wait(timeout.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (!open) {
-                    refused++;
-                    notifyAll();
-                    throw new IpcException(refusal, "gate: full");
-                }
-            }
-            taken.add(new String(payload, StandardCharsets.UTF_8));
-            notifyAll();
-            if (lateFault) {
-                lateFault = false;
-                throw new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code");
-            }
-        }
-
-        @Override
-        public int take(byte[] buf, MessageInfo info) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int drain(MessageHandler handler, int max) {
-            return 0;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -28,6 +28,7 @@ import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
 
 /**
  * Bridges against a real Mosquitto (TLS, passwords and a client certificate made by the test),
@@ -203,6 +204,43 @@ class MosquittoBridgeTest extends BridgeTestSupport {
         BridgeStatus s = await(bridge, st -> st.received() == 5 && st.held() == 0, 20, "5 received, none held");
         assertThat(s.dropped()).isZero();
         assertThat(s.connections()).as("nothing needed a reconnect").isEqualTo(1);
+    }
+
+    /**
+     * QoS 2 messages held for a full object when the bridge stops (a configuration change, an
+     * upgrade) wait in its held journal: the next start delivers them first, in order, once each,
+     * and the broker's session goes on without a reconnect loop. They were lost before: the client
+     * had answered PUBREC, so the broker never sends them again.
+     */
+    @Test
+    void qos2MessagesHeldWhenTheBridgeStopsAreDeliveredAfterItsRestart() throws Exception {
+        MessageQueue in = queue("from-broker", 1);
+        Object[] config = append(tls("gw-restart", "queue from-broker in test/in 2"), "inbound.timeout.millis", "200");
+        MqttBridge first = new MqttBridge(settings(config), ipc.service(MessageQueueService.class),
+                ipc.service(ChannelService.class), ipc.service(EventService.class));
+        try {
+            first.start();
+            awaitConnected(first);
+            for (int i = 0; i < 5; i++) {
+                broker.publish("-t", "test/in", "-q", "2", "-m", "m" + i);
+            }
+            await(first, st -> st.received() == 1 && st.held() == 4, 20, "m0 taken, m1 to m4 held");
+        } finally {
+            first.close();
+        }
+        assertThat(first.status().dropped()).as("nothing counted lost").isZero();
+
+        MqttBridge second = bridge(config);
+        for (int i = 0; i < 5; i++) {
+            assertThat(receive(in)).isEqualTo("m" + i + "@0");
+        }
+        BridgeStatus s = await(second, st -> st.received() == 4 && st.held() == 0
+                && st.state() == BridgeState.CONNECTED, 20, "4 received after the restart, none held");
+        broker.publish("-t", "test/in", "-q", "2", "-m", "after");
+        assertThat(receive(in)).as("the session goes on").isEqualTo("after@0");
+        assertThat(in.attributes().currentMessages()).as("no message twice").isZero();
+        assertThat(s.dropped()).isZero();
+        assertThat(second.status().connections()).as("one connection after the restart").isEqualTo(1);
     }
 
     /**

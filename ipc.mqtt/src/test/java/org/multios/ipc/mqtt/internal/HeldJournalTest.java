@@ -1,0 +1,207 @@
+package org.multios.ipc.mqtt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueDurability;
+
+/**
+ * The held journal: QoS 2 messages the client took over and the bridge held survive a stop or a
+ * kill, in arrival order, and what the client dropped as its connection ended keeps its place.
+ */
+@Timeout(30)
+class HeldJournalTest extends BridgeTestSupport {
+    private static final String STORE = "mqtt.gw-journal";
+    private final BridgeCounters counters = new BridgeCounters();
+    private final TestObject object = new TestObject();
+    private final InboundRouter router = new InboundRouter("gw-j", List.of(
+            new InboundRouter.Route(Mapping.parse("queue a in test/# 2"), object)), 64, Duration.ofMillis(20), counters);
+    private final HeldMessages.Receipts connection = message -> { };
+
+    @Test
+    void messagesHeldAtAStopAreDeliveredFirstAtTheNextStartInOrderWithTheirProperties() throws Exception {
+        object.open = false;
+        try (HeldJournal journal = journal()) {
+            HeldMessages held = line(journal);
+            for (int i = 0; i < 5; i++) {
+                MqttMessage m = message("m" + i, "id-" + i, String.valueOf(i));
+                m.setId(i + 1);
+                assertThat(held.admit(connection, "test/x", m, i + 1)).isTrue();
+                held.keep(new HeldMessages.Held(connection, "test/x", m, 0), () -> true);
+            }
+            assertThat(held.size()).isEqualTo(5);
+            held.stop();
+            assertThat(counters.undelivered.sum()).as("nothing lost: the journal keeps them").isZero();
+        }
+
+        object.open();
+        try (HeldJournal journal = journal()) {
+            HeldJournal.Recovered r = journal.recover();
+            assertThat(r.dropped()).isZero();
+            assertThat(r.entries()).extracting(HeldJournal.Entry::topic).containsOnly("test/x");
+            MqttMessage third = r.entries().get(2).message();
+            assertThat(third.getQos()).isEqualTo(2);
+            assertThat(third.getProperties().getUserProperties()).containsExactly(
+                    new UserProperty(UserProperties.ID, "id-2"), new UserProperty(UserProperties.PRIORITY, "2"));
+            deliverAll(journal, r);
+        }
+        assertThat(object.taken).containsExactly("m0", "m1", "m2", "m3", "m4");
+    }
+
+    /** A kill leaves the journal as the admissions wrote it: nothing is closed or stopped here. */
+    @Test
+    void whatAKilledBridgeAdmittedIsThereWithoutAStop() {
+        HeldJournal killed = journal();
+        HeldMessages held = line(killed);
+        assertThat(held.admit(connection, "test/x", message("a", "id-a", "0"), 1)).isTrue();
+        assertThat(held.admit(connection, "test/y", message("b", "id-b", "0"), 2)).isTrue();
+        try (HeldJournal next = journal()) {
+            assertThat(next.recover().entries()).extracting(e -> new String(e.message().getPayload(),
+                    StandardCharsets.UTF_8)).containsExactly("a", "b");
+        }
+        killed.close();
+    }
+
+    /**
+     * The client drops what it queued for its callback when a connection ends, after its PUBREC:
+     * those messages join the line when the next connection's client is made, after what the old
+     * connection handed over and before anything of the new one; a late hand-over of one of them by
+     * the old callback does not add it twice, and the old reader admits nothing more.
+     */
+    @Test
+    void messagesTheClientDroppedAsItsConnectionEndedKeepTheirPlace() throws Exception {
+        HeldMessages.Receipts next = message -> { };
+        object.open = false;
+        try (HeldJournal journal = journal()) {
+            HeldMessages held = line(journal);
+            MqttMessage m0 = message("m0", "i0", "0");
+            MqttMessage m1 = message("m1", "i1", "0");
+            MqttMessage m2 = message("m2", "i2", "0");
+            for (MqttMessage m : List.of(m0, m1, m2)) {
+                m.setId(10 + m.getPayload()[1]);
+                assertThat(held.admit(connection, "test/x", copy(m), m.getId())).as("admitted with its own copy, as the "
+                        + "client makes one per call").isTrue();
+            }
+            held.keep(new HeldMessages.Held(connection, "test/x", m0, 0), () -> true);
+            held.connecting(next);
+            assertThat(held.size()).as("m1 and m2 joined the line").isEqualTo(3);
+            held.keep(new HeldMessages.Held(connection, "test/x", m1, 0), () -> false);
+            assertThat(held.size()).as("the old callback's late m1 is not added twice").isEqualTo(3);
+            assertThat(held.admit(connection, "test/x", message("late", "i9", "0"), 99)).as("the old reader").isFalse();
+            MqttMessage m3 = message("m3", "i3", "0");
+            m3.setId(m0.getId());  // the new connection may use any packet id again
+            assertThat(held.admit(next, "test/x", m3, m3.getId())).isTrue();
+            held.keep(new HeldMessages.Held(next, "test/x", m3, 0), () -> true);
+
+            Thread t = new Thread(held, "held-journal-test");
+            t.start();
+            object.open();
+            object.awaitTaken(4);
+            while (journal.size() > 0) {  // each record leaves once its message was taken
+                Thread.sleep(1);
+            }
+            held.stop();
+            t.join(10_000);
+        }
+        assertThat(object.taken).containsExactly("m0", "m1", "m2", "m3");
+    }
+
+    @Test
+    void aMessageWhoseTopicAndPropertiesDoNotFitIsHeldInMemoryOnlyAndCountedIfLost() {
+        object.open = false;
+        try (HeldJournal journal = journal()) {
+            HeldMessages held = line(journal);
+            MqttMessage big = message("big", "x".repeat(HeldRecordDescriptor.TOPIC_AND_PROPERTIES), "0");
+            assertThat(journal.append("test/x", big)).isEqualTo(HeldJournal.NOT_RECORDED);
+            big.setId(1);
+            assertThat(held.admit(connection, "test/x", big, 1)).isTrue();
+            held.keep(new HeldMessages.Held(connection, "test/x", big, 0), () -> true);
+            assertThat(journal.size()).isZero();
+            held.stop();
+            assertThat(counters.undelivered.sum()).isEqualTo(1);
+        }
+    }
+
+    /** Records another process wrote into the journal: each is dropped and counted, none throws. */
+    @Test
+    void recordsThatAreNotABridgesAreDroppedAtRecovery() {
+        long seed = System.nanoTime();
+        System.out.println("recordsThatAreNotABridgesAreDroppedAtRecovery seed " + seed);
+        Random random = new Random(seed);
+        MessageQueueService queues = ipc.service(MessageQueueService.class);
+        int good = 0;
+        try (HeldJournal journal = journal()) {
+            try (MessageQueue q = queues.open(STORE + HeldJournal.SUFFIX)) {
+                for (int i = 0; i < 200; i++) {
+                    byte[] junk = new byte[random.nextInt(64)];
+                    random.nextBytes(junk);
+                    if (junk.length > 11 && random.nextBoolean()) {
+                        junk[8] = 0;  // a short topic, so that some get past the first check
+                        junk[9] = (byte) random.nextInt(8);
+                        junk[10] = 0;
+                        junk[11] = (byte) random.nextInt(40);
+                    }
+                    q.send(junk, 0, junk.length, 0);
+                }
+            }
+            good = (int) journal.append("test/x", message("after", "id", "0"));
+        }
+        try (HeldJournal journal = journal()) {
+            HeldJournal.Recovered r = journal.recover();
+            assertThat(r.entries().size() + r.dropped()).isEqualTo(201);
+            assertThat(r.entries()).isNotEmpty();
+            assertThat(new String(r.entries().get(r.entries().size() - 1).message().getPayload(),
+                    StandardCharsets.UTF_8)).isEqualTo("after");
+            assertThat(good).isZero();
+        }
+    }
+
+    private HeldJournal journal() {
+        return HeldJournal.open(ipc.service(MessageQueueService.class), STORE, 64, QueueDurability.GROUP);
+    }
+
+    private HeldMessages line(HeldJournal journal) {
+        HeldMessages held = new HeldMessages("gw-j", router, counters, journal);
+        held.connecting(connection);
+        return held;
+    }
+
+    /** Restores what was recovered into a line and lets its thread deliver all of it. */
+    private void deliverAll(HeldJournal journal, HeldJournal.Recovered r) throws InterruptedException {
+        HeldMessages held = new HeldMessages("gw-j", router, counters, journal);
+        held.restore(r.entries());
+        Thread t = new Thread(held, "held-journal-test");
+        t.start();
+        object.awaitTaken(r.entries().size());
+        while (journal.size() > 0) {
+            Thread.sleep(1);
+        }
+        held.stop();
+        t.join(10_000);
+        assertThat(held.size()).isZero();
+    }
+
+    private static MqttMessage copy(MqttMessage m) {
+        MqttMessage c = new MqttMessage(m.getPayload(), m.getQos(), false, m.getProperties());
+        c.setId(m.getId());
+        return c;
+    }
+
+    private static MqttMessage message(String payload, String id, String priority) {
+        MqttProperties p = new MqttProperties();
+        p.setUserProperties(List.of(new UserProperty(UserProperties.ID, id),
+                new UserProperty(UserProperties.PRIORITY, priority)));
+        return new MqttMessage(payload.getBytes(StandardCharsets.UTF_8), 2, false, p);
+    }
+}
