@@ -132,6 +132,56 @@ public class MqttGatewayKillTest {
                 2 * PER_TOPIC, accepted, 2 * UNACKED);
     }
 
+    /**
+     * A gateway SIGKILLed while its bridge holds QoS 2 messages for a full queue: the client had
+     * answered PUBREC for each, so the broker never sends them again. The bridge recorded each in its
+     * held journal before that answer; after the restart it delivers them, in order, once each.
+     */
+    @Test(timeout = 300_000)
+    public void aGatewayKilledWhileHoldingQos2MessagesDeliversThemAfterItsRestart() throws Exception {
+        assumeTrue("Debian's mosquitto, mosquitto-clients and openssl are not installed", Mosquitto.available());
+        broker = Mosquitto.start(tmp.newFolder("broker").toPath());
+        Path dir = tmp.newFolder("h").toPath();
+        b = start(dir);
+        b.command("ipc:queuecreate held-in 64 1");
+        b.awaitOutput("created queue 'held-in'");
+        Files.write(b.dir.resolve("conf").resolve("org.multios.ipc.mqtt.bridge-gw-h.cfg"), List.of(
+                "broker.uri=\"" + broker.tcpUri() + "\"",
+                "client.id=\"gw-h\"",
+                "username=\"" + Mosquitto.USER + "\"",
+                "password=\"" + Mosquitto.PASSWORD + "\"",
+                "inbound.timeout.millis=\"200\"",
+                "mappings=[\"queue held-in in fleet/held 2\"]"));
+        b.awaitOutput("bridge gw-h: connected to " + broker.tcpUri());
+        broker.awaitLog("gw-h 2 fleet/held", 30);
+        for (int i = 0; i < 5; i++) {
+            broker.publish("-t", "fleet/held", "-q", "2", "-m", "h-" + i);
+        }
+        awaitMqtt(b, "received 1 ");
+        awaitMqtt(b, "held 4 ");
+
+        new ProcessBuilder("kill", "-KILL", Long.toString(b.process.pid())).start().waitFor();
+        assertTrue("SIGKILL ends the gateway", b.process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("killed, not stopped", 137, b.process.exitValue());
+
+        b = GatewayProcess.start(dir);
+        b.awaitOutput("bridge gw-h: connected to " + broker.tcpUri());
+        for (int i = 0; i <= 5; i++) {
+            b.command("ipc:receive held-in " + (i < 5 ? 5000 : 500));
+        }
+        b.awaitOutput("TIMEOUT", 120);
+        String out = b.output();
+        List<String> received = new ArrayList<>();
+        Matcher m = Pattern.compile("priority 0 from bundle \\d+: (h-\\d+)").matcher(out);
+        while (m.find()) {
+            received.add(m.group(1));
+        }
+        assertEquals("the message in the queue, then the 4 held, in order, once each:\n" + out,
+                List.of("h-0", "h-1", "h-2", "h-3", "h-4"), received);
+        awaitMqtt(b, "held 0 ");
+        assertFalse("no stack traces:\n" + out, out.contains("\tat org."));
+    }
+
     /** Sends {@code a-i} and {@code b-i} for i in [from, to) at A's console; waits until each is confirmed. */
     private static int send(GatewayProcess g, int from, int to, int acceptedBefore) throws Exception {
         for (int i = from; i < to; i++) {
