@@ -80,7 +80,9 @@ final class HeldJournal implements AutoCloseable {
      * Reads back what a previous run left, in order, and leaves it in the journal: each record is
      * taken and, while the take still holds it, sent again, so a kill in between leaves a copy of
      * every record. A record that is not a bridge's is dropped and counted in the result's
-     * {@code dropped}.
+     * {@code dropped}. A journal filled to its capacity (by another process: the bridge keeps fewer)
+     * has no room for the copy of its head: that message leaves the journal and comes back with
+     * the sequence {@link #NOT_RECORDED}, to be held in memory only.
      */
     synchronized Recovered recover() {
         List<Entry> entries = new ArrayList<>();
@@ -91,7 +93,7 @@ final class HeldJournal implements AutoCloseable {
                 break;
             }
         }
-        next = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).sequence() + 1;
+        next = entries.stream().mapToLong(Entry::sequence).max().orElse(-1) + 1;
         return new Recovered(List.copyOf(entries), dropped[0]);
     }
 
@@ -106,11 +108,7 @@ final class HeldJournal implements AutoCloseable {
             dropped[0]++;
             return;
         }
-        if (!queue.trySend(record, 0, n, PRIORITY)) {
-            throw new IpcException(IpcError.LIMIT_EXCEEDED, "held journal '" + name() + "' has no room to keep a "
-                    + "record it holds");
-        }
-        entries.add(e);
+        entries.add(queue.trySend(record, 0, n, PRIORITY) ? e : new Entry(NOT_RECORDED, e.topic(), e.message()));
     }
 
     /**

@@ -194,6 +194,11 @@ public final class MqttBridge implements AutoCloseable {
             LOG.error("{}: {} record(s) of the held journal were not a bridge's and were dropped", settings,
                     r.dropped());
         }
+        long unrecorded = r.entries().stream().filter(e -> e.sequence() == HeldJournal.NOT_RECORDED).count();
+        if (unrecorded > 0) {
+            LOG.warn("{}: the held journal was full; {} message(s) it held are held in memory only until delivered",
+                    settings, unrecorded);
+        }
         if (!r.entries().isEmpty()) {
             LOG.info("{}: {} held message(s) of QoS 2 from the previous run are delivered first", settings,
                     r.entries().size());

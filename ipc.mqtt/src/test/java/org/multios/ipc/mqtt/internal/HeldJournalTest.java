@@ -167,6 +167,34 @@ class HeldJournalTest extends BridgeTestSupport {
         }
     }
 
+    /**
+     * A journal filled to its capacity (another process wrote it: the bridge keeps fewer) has no
+     * room for the copy of its head at recovery: the head is held in memory only and every record
+     * comes back in order. Before, recovery threw LIMIT_EXCEEDED out of the bridge's start after its
+     * take had already removed the head: the bridge did not start and m0 was gone at the next.
+     */
+    @Test
+    void aJournalFilledToItsCapacityIsRecoveredWholeAndInOrder() throws Exception {
+        int n = 0;
+        try (HeldJournal journal = journal()) {
+            while (journal.append("test/x", message("m" + n, "id-" + n, "0")) != HeldJournal.NOT_RECORDED) {
+                n++;
+            }
+        }
+        assertThat(n).isEqualTo(HeldJournal.CAPACITY);
+        try (HeldJournal journal = journal()) {
+            HeldJournal.Recovered r = journal.recover();
+            assertThat(r.dropped()).isZero();
+            assertThat(r.entries()).hasSize(n);
+            assertThat(r.entries().get(0).sequence()).as("no room for its copy").isEqualTo(HeldJournal.NOT_RECORDED);
+            assertThat(journal.size()).isEqualTo(n - 1);
+            deliverAll(journal, r);
+        }
+        assertThat(object.taken).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, n).mapToObj(i -> "m" + i).toList());
+        assertThat(counters.undelivered.sum()).isZero();
+    }
+
     private HeldJournal journal() {
         return HeldJournal.open(ipc.service(MessageQueueService.class), STORE, 64, QueueDurability.GROUP);
     }
