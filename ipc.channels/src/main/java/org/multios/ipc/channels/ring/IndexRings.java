@@ -244,6 +244,19 @@ abstract class IndexRings extends RingLayout {
         }
     }
 
+    /**
+     * Whether position {@code position} of index ring {@code ring} was ever filled: its entry
+     * shows that position full, or a later lap. Positions are filled in order (an enqueue fills
+     * the tail's position, and the tail passes a position only once it is filled), so every
+     * earlier position was filled too. One read of the entry word, no help, no wait; an entry
+     * another process overwrote may answer wrong but never throws.
+     */
+    final boolean filled(int ring, long position) {
+        long w = region.getLongVolatile(entry(ring, position));
+        long d = lapDifference(w, position);
+        return d > 0 || d == 0 && (w & ENTRY_FULL) != 0;
+    }
+
     /** The index ring holding {@code slot}, or -1; stable while the caller owns the slot. */
     final int locate(int slot) {
         for (int r = 0; r < INDEX_RINGS; r++) {

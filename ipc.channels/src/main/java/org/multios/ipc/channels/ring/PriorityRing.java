@@ -262,6 +262,18 @@ public final class PriorityRing extends SlotTransfers {
         return region.getLongVolatile(control(FREE_RING) + TAIL_OFFSET) - capacity;
     }
 
+    /**
+     * Whether at least {@code n} slots were ever put back on the free ring, as the entry of the
+     * free-ring position that the {@code n}th give-back filled shows ({@link IndexRings#filled}):
+     * what {@link #slotsGivenBack()} answers from the free ring's tail, which the receivers write
+     * at every message, read instead from an entry: in a ring of a power-of-two capacity whose
+     * depth stays at the mark, the one beside the entry a sender just read and wrote to take its
+     * slot, on a line its core already holds.
+     */
+    public boolean givenBackAtLeast(long n) {
+        return n <= 0 || filled(FREE_RING, capacity + n - 1);
+    }
+
     @Override
     boolean keepsMarks() {
         return keepsMarks;
