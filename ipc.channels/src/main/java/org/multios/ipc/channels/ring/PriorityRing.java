@@ -244,7 +244,7 @@ public final class PriorityRing extends SlotTransfers {
             int p = 31 - Integer.numberOfLeadingZeros(marked);
             marked &= ~(1 << p);
             long c = control(1 + p);
-            n += region.getLongVolatile(c + TAIL_OFFSET) - region.getLongVolatile(c + HEAD_OFFSET);
+            n += words.getLongVolatile(c + TAIL_OFFSET) - words.getLongVolatile(c + HEAD_OFFSET);
         }
         return (int) Math.max(0, Math.min(capacity, n));
     }
@@ -254,12 +254,12 @@ public final class PriorityRing extends SlotTransfers {
      * is among them. With {@link #slotsGivenBack()}, a bound of the depth ({@link DepthMark}).
      */
     public long slotsTaken() {
-        return region.getLongVolatile(control(FREE_RING) + HEAD_OFFSET);
+        return words.getLongVolatile(control(FREE_RING) + HEAD_OFFSET);
     }
 
     /** Slots ever put back on the free ring, at least (its tail position less the capacity). */
     public long slotsGivenBack() {
-        return region.getLongVolatile(control(FREE_RING) + TAIL_OFFSET) - capacity;
+        return words.getLongVolatile(control(FREE_RING) + TAIL_OFFSET) - capacity;
     }
 
     /**
