@@ -17,7 +17,11 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * of the ring's marked priorities ({@link PriorityRing#markedSize()}; this send's priority is
  * marked) to raise it. The depth read then tightens the bound (later depths exceed it by at most
  * the slots taken since), so that slots in transit (taken by a receiver, not yet given back) do
- * not make every send read the depth.
+ * not make every send read the depth. Before the tail, a send asks the free ring's entries whether
+ * enough slots were given back to keep the depth within the mark ({@link
+ * PriorityRing#givenBackAtLeast}): in a channel whose depth stays at its mark (a round trip) that
+ * entry lies beside the one the send took its slot from, so the send reads no line the receivers
+ * wrote for the mark; the tail is read only when the depth may have grown.
  */
 public final class DepthMark {
     private final MappedRegion region;
@@ -62,6 +66,13 @@ public final class DepthMark {
         }
         long in = ring.slotsTaken();
         if (in - outSeen <= markSeen) {
+            return;
+        }
+        // enough slots given back to keep the depth within the mark? one entry of the free ring,
+        // beside the one this send took (a line this core holds), instead of the tail the
+        // receivers write: no line of theirs per message while the depth stays at the mark
+        if (ring.givenBackAtLeast(in - markSeen)) {
+            outSeen = in - markSeen;
             return;
         }
         long out = ring.slotsGivenBack();

@@ -86,27 +86,27 @@ abstract class IndexRings extends RingLayout {
             if (loops > LOOP_LIMIT) {
                 throw stalled(ring, "no free entry after " + LOOP_LIMIT + " passes");
             }
-            long t = region.getLongVolatile(tail);
+            long t = words.getLongVolatile(tail);
             long e = entry(ring, t);
-            long w = region.getLongVolatile(e);
+            long w = words.getLongVolatile(e);
             long d = lapDifference(w, t);
             if (d == 0) {
                 if ((w & ENTRY_FULL) == 0) {
-                    if (region.compareAndSetLong(e, w, fullWord(t, slot))) {
+                    if (words.compareAndSetLong(e, w, fullWord(t, slot))) {
                         if (step != 0) {
                             step(step);
                         }
-                        region.compareAndSetLong(tail, t, t + 1);
+                        words.compareAndSetLong(tail, t, t + 1);
                         return;
                     }
                 } else {
-                    region.compareAndSetLong(tail, t, t + 1); // filled, its tail not advanced yet
+                    words.compareAndSetLong(tail, t, t + 1); // filled, its tail not advanced yet
                 }
             } else if (d > 0) {
                 // position t was filled (and taken since) by a process that died before it
                 // advanced the tail: help
-                region.compareAndSetLong(tail, t, t + 1);
-            } else if (region.getLongVolatile(tail) == t) {
+                words.compareAndSetLong(tail, t, t + 1);
+            } else if (words.getLongVolatile(tail) == t) {
                 // the entry a lap (or more) behind an unmoved tail: every position before the tail
                 // was filled, so an intact ring cannot show that; and a previous lap still full
                 // would mean more slots on the ring than it has entries
@@ -139,9 +139,9 @@ abstract class IndexRings extends RingLayout {
         long heldBy = 0;
         long heldAt = -1;
         for (int loops = 0;; ) {
-            long h = region.getLongVolatile(head);
+            long h = words.getLongVolatile(head);
             long e = entry(ring, h);
-            long w = region.getLongVolatile(e);
+            long w = words.getLongVolatile(e);
             long d = lapDifference(w, h);
             if (d == 0) {
                 if ((w & ENTRY_FULL) == 0) {
@@ -150,10 +150,10 @@ abstract class IndexRings extends RingLayout {
                 int slot = (int) (w & SLOT_MASK);
                 long s = slot(slot);
                 if (maxLength >= 0) {
-                    int length = region.getInt(s + SLOT_LENGTH_OFFSET);
+                    int length = words.getInt(s + SLOT_LENGTH_OFFSET);
                     // a length no sender can write is taken, for poll to drop, rather than kept forever
                     if (length > maxLength && length <= maxMessageSize) {
-                        if (region.getLongVolatile(e) == w) {
+                        if (words.getLongVolatile(e) == w) {
                             describe(s, length, ring - 1, tooLarge);
                             return RingStatus.TOO_LARGE;
                         }
@@ -161,24 +161,24 @@ abstract class IndexRings extends RingLayout {
                         continue;
                     }
                 }
-                long owner = region.getLongVolatile(s + SLOT_OWNER_OFFSET);
+                long owner = words.getLongVolatile(s + SLOT_OWNER_OFFSET);
                 if (owner == 0) {
-                    if (region.compareAndSetLong(s + SLOT_OWNER_OFFSET, 0, self)) {
-                        if (region.getLongVolatile(e) == w) {
+                    if (words.compareAndSetLong(s + SLOT_OWNER_OFFSET, 0, self)) {
+                        if (words.getLongVolatile(e) == w) {
                             try {
                                 step(claimedStep);
                                 // a release store: the head's compare-and-set below orders it
                                 // before anything later, and whoever fills the entry next got
                                 // here through that or through the slot's own release
-                                region.putLongRelease(e, freeWord(h + indexLength));
+                                words.putLongRelease(e, freeWord(h + indexLength));
                                 step(takenStep);
                             } catch (Throwable t) {
                                 throw abandon(slot, t);
                             }
-                            region.compareAndSetLong(head, h, h + 1);
+                            words.compareAndSetLong(head, h, h + 1);
                             return slot;
                         }
-                        region.putLongRelease(s + SLOT_OWNER_OFFSET, 0); // moved on meanwhile
+                        words.putLongRelease(s + SLOT_OWNER_OFFSET, 0); // moved on meanwhile
                     }
                     loops = count(ring, loops);
                     continue;
@@ -197,7 +197,7 @@ abstract class IndexRings extends RingLayout {
             } else if (d > 0) {
                 // position h was taken (and the entry maybe filled again for the next lap) by a
                 // process that died before it advanced the head: help
-                region.compareAndSetLong(head, h, h + 1);
+                words.compareAndSetLong(head, h, h + 1);
                 loops = count(ring, loops);
             } else {
                 behind(ring, head, h, d);
@@ -221,7 +221,7 @@ abstract class IndexRings extends RingLayout {
      * @throws IpcException CORRUPTED if the head has not moved
      */
     private void behind(int ring, long head, long h, long d) {
-        if (region.getLongVolatile(head) == h) {
+        if (words.getLongVolatile(head) == h) {
             throw stalled(ring, "an entry " + (-d) + " lap(s) behind its head " + h);
         }
     }
@@ -230,18 +230,31 @@ abstract class IndexRings extends RingLayout {
     final boolean ringEmpty(int ring) {
         long head = control(ring) + HEAD_OFFSET;
         for (int loops = 0;; loops = count(ring, loops)) {
-            long h = region.getLongVolatile(head);
-            long w = region.getLongVolatile(entry(ring, h));
+            long h = words.getLongVolatile(head);
+            long w = words.getLongVolatile(entry(ring, h));
             long d = lapDifference(w, h);
             if (d == 0) {
                 return (w & ENTRY_FULL) == 0;
             }
             if (d > 0) {
-                region.compareAndSetLong(head, h, h + 1);
+                words.compareAndSetLong(head, h, h + 1);
             } else {
                 behind(ring, head, h, d);
             }
         }
+    }
+
+    /**
+     * Whether position {@code position} of index ring {@code ring} was ever filled: its entry
+     * shows that position full, or a later lap. Positions are filled in order (an enqueue fills
+     * the tail's position, and the tail passes a position only once it is filled), so every
+     * earlier position was filled too. One read of the entry word, no help, no wait; an entry
+     * another process overwrote may answer wrong but never throws.
+     */
+    final boolean filled(int ring, long position) {
+        long w = words.getLongVolatile(entry(ring, position));
+        long d = lapDifference(w, position);
+        return d > 0 || d == 0 && (w & ENTRY_FULL) != 0;
     }
 
     /** The index ring holding {@code slot}, or -1; stable while the caller owns the slot. */

@@ -12,16 +12,18 @@ import org.multios.ipc.core.mapped.MappedRegion;
  */
 final class PriorityBitmap {
     private final MappedRegion region;
+    private final RingWords words;
     private final long word;
 
-    PriorityBitmap(MappedRegion region, long word) {
+    PriorityBitmap(MappedRegion region, RingWords words, long word) {
         this.region = region;
+        this.words = words;
         this.word = word;
     }
 
     /** The bitmap now. */
     int read() {
-        return region.getIntVolatile(word);
+        return words.getIntVolatile(word);
     }
 
     /** Whether no priority is marked. */

@@ -244,7 +244,7 @@ public final class PriorityRing extends SlotTransfers {
             int p = 31 - Integer.numberOfLeadingZeros(marked);
             marked &= ~(1 << p);
             long c = control(1 + p);
-            n += region.getLongVolatile(c + TAIL_OFFSET) - region.getLongVolatile(c + HEAD_OFFSET);
+            n += words.getLongVolatile(c + TAIL_OFFSET) - words.getLongVolatile(c + HEAD_OFFSET);
         }
         return (int) Math.max(0, Math.min(capacity, n));
     }
@@ -254,12 +254,24 @@ public final class PriorityRing extends SlotTransfers {
      * is among them. With {@link #slotsGivenBack()}, a bound of the depth ({@link DepthMark}).
      */
     public long slotsTaken() {
-        return region.getLongVolatile(control(FREE_RING) + HEAD_OFFSET);
+        return words.getLongVolatile(control(FREE_RING) + HEAD_OFFSET);
     }
 
     /** Slots ever put back on the free ring, at least (its tail position less the capacity). */
     public long slotsGivenBack() {
-        return region.getLongVolatile(control(FREE_RING) + TAIL_OFFSET) - capacity;
+        return words.getLongVolatile(control(FREE_RING) + TAIL_OFFSET) - capacity;
+    }
+
+    /**
+     * Whether at least {@code n} slots were ever put back on the free ring, as the entry of the
+     * free-ring position that the {@code n}th give-back filled shows ({@link IndexRings#filled}):
+     * what {@link #slotsGivenBack()} answers from the free ring's tail, which the receivers write
+     * at every message, read instead from an entry: in a ring of a power-of-two capacity whose
+     * depth stays at the mark, the one beside the entry a sender just read and wrote to take its
+     * slot, on a line its core already holds.
+     */
+    public boolean givenBackAtLeast(long n) {
+        return n <= 0 || filled(FREE_RING, capacity + n - 1);
     }
 
     @Override

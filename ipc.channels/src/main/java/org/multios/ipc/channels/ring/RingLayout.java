@@ -32,6 +32,8 @@ abstract class RingLayout {
     final long slots;
     /** The byte budget, 0 for none. */
     final int budget;
+    /** The hot paths' words ({@link RingWords}: native addresses where the ring allows). */
+    final RingWords words;
     final PriorityBitmap bitmap;
     final RingSignals signals;
     /** The test hook, or null ({@link #step}). */
@@ -50,8 +52,9 @@ abstract class RingLayout {
         this.lapShift = Integer.numberOfTrailingZeros(indexLength);
         this.slots = base + slotsOffset(capacity);
         this.budget = budget;
-        this.bitmap = new PriorityBitmap(region, base + BITMAP_OFFSET);
-        this.signals = new RingSignals(region, base, budget > 0);
+        this.words = new RingWords(region, base, length(capacity, maxMessageSize));
+        this.bitmap = new PriorityBitmap(region, words, base + BITMAP_OFFSET);
+        this.signals = new RingSignals(region, words, base, budget > 0);
         this.hook = hook;
         this.checksums = region.getInt(base + CHECKSUMS_OFFSET) != 0 ? new MessageChecksums(region) : null;
     }
@@ -102,10 +105,10 @@ abstract class RingLayout {
     /** Fills {@code info} (if not null) from a slot's header. */
     final void describe(long s, int length, int priority, MessageInfo info) {
         if (info != null) {
-            long sender = region.getLong(s + SLOT_SENDER_OFFSET);
+            long sender = words.getLong(s + SLOT_SENDER_OFFSET);
             int kind = (int) (sender >>> 56);
             info.set(length, priority, kind >= 0 && kind < KINDS.length ? KINDS[kind] : KINDS[0],
-                    sender & ID_MASK, region.getLong(s + SLOT_SENDER_PID_OFFSET));
+                    sender & ID_MASK, words.getLong(s + SLOT_SENDER_PID_OFFSET));
         }
     }
 

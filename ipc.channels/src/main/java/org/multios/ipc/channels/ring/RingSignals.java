@@ -22,6 +22,8 @@ import org.multios.ipc.core.mapped.SleeperWatch;
  */
 public final class RingSignals {
     private final MappedRegion region;
+    /** The sleeper counts that every send and every freed slot reads. */
+    private final RingWords words;
     private final long available;
     private final long receiversSleeping;
     private final long space;
@@ -29,8 +31,9 @@ public final class RingSignals {
     /** Senders woken by freed space: all with a byte budget, one without. */
     private final int spaceWakes;
 
-    RingSignals(MappedRegion region, long base, boolean byteBudget) {
+    RingSignals(MappedRegion region, RingWords words, long base, boolean byteBudget) {
         this.region = region;
+        this.words = words;
         this.available = base + AVAILABLE_SEQUENCE_OFFSET;
         this.receiversSleeping = base + RECEIVERS_SLEEPING_OFFSET;
         this.space = base + SPACE_SEQUENCE_OFFSET;
@@ -40,7 +43,7 @@ public final class RingSignals {
 
     /** Tells sleeping receivers a message is there: bumps their sequence and wakes one, if some sleep. */
     void signalMessage() {
-        if (region.getIntVolatile(receiversSleeping) > 0) {
+        if (words.getIntVolatile(receiversSleeping) > 0) {
             region.getAndAddInt(available, 1);
             Futex.wake(region, available, 1);
         }
@@ -52,7 +55,7 @@ public final class RingSignals {
      * another needs fewer).
      */
     void signalSpace() {
-        if (region.getIntVolatile(sendersSleeping) > 0) {
+        if (words.getIntVolatile(sendersSleeping) > 0) {
             region.getAndAddInt(space, 1);
             Futex.wake(region, space, spaceWakes);
         }

@@ -120,7 +120,7 @@ abstract class SlotRecovery extends ByteBudget {
     /** Puts an owned slot on a ring, gives up its ownership, and tells senders if it was freed. */
     final void release(int slot, int ring) {
         enqueue(ring, slot, 0); // throws only CORRUPTED: the slot stays owned, the ring is unusable
-        region.putLongRelease(owner(slot), 0);
+        words.putLongRelease(owner(slot), 0);
         if (ring == FREE_RING) {
             signals.signalSpace();
         }

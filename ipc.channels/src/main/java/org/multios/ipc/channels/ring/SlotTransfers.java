@@ -76,7 +76,7 @@ abstract class SlotTransfers extends SlotRecovery {
         } catch (Throwable t) {
             throw abandon(slot, t);
         }
-        region.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
+        words.putLongRelease(s + SLOT_OWNER_OFFSET, 0);
         boolean toEmpty = mark(priority);
         signals.signalMessage();
         return toEmpty ? RingStatus.SENT_TO_EMPTY : RingStatus.SENT;
@@ -188,8 +188,8 @@ abstract class SlotTransfers extends SlotRecovery {
      */
     final int checkTaken(int slot, int room, MessageInfo info) {
         long s = slot(slot);
-        int length = region.getInt(s + SLOT_LENGTH_OFFSET);
-        int priority = region.getInt(s + SLOT_PRIORITY_OFFSET);
+        int length = words.getInt(s + SLOT_LENGTH_OFFSET);
+        int priority = words.getInt(s + SLOT_PRIORITY_OFFSET);
         if (length < 0 || length > maxMessageSize || length > room || priority < 0 || priority >= PRIORITIES) {
             free(slot, length);
             throw new IpcException(IpcError.CORRUPTED, "message ring held a message of " + length

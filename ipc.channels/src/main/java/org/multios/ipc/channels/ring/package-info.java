@@ -11,7 +11,9 @@
  * header, and the two parts that stand alone:
  * {@link org.multios.ipc.channels.ring.PriorityBitmap} (non-empty priorities) and
  * {@link org.multios.ipc.channels.ring.RingSignals} (futex sequences and sleeper counts, the
- * waiting protocol);</li>
+ * waiting protocol); the words every message reads and writes go through
+ * {@link org.multios.ipc.channels.ring.RingWords} (the mapping's native addresses where the ring
+ * lies in the region's first chunk), the message bytes through the region;</li>
  * <li>{@link org.multios.ipc.channels.ring.IndexRings}: the free ring and one ring of slot
  * indices per priority, one compare-and-set per enqueue or take, bounded loops;</li>
  * <li>{@link org.multios.ipc.channels.ring.ByteBudget}: the bytes word and its pending op;</li>

@@ -11,6 +11,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.core.mapped.MappedRegion;
 
 /** The high-water mark stays exact although senders read the receivers' counter only now and then. */
@@ -46,16 +48,20 @@ class DepthMarkTest {
         }
     }
 
-    @Test
-    void theMarkKeptFromTheRingsPositionsIsTheLargestDepthAfterAnySend() throws IOException {
+    /**
+     * Capacity 16 fills every entry of the free ring (its give-backs' entries lie beside the
+     * senders' takes); 12 leaves a quarter of its entries free at first and puts them elsewhere.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 12, 1})
+    void theMarkKeptFromTheRingsPositionsIsTheLargestDepthAfterAnySend(int capacity) throws IOException {
         long seed = System.nanoTime();
-        System.out.println("DepthMarkTest ring seed " + seed);
+        System.out.println("DepthMarkTest ring of " + capacity + " seed " + seed);
         Random random = new Random(seed);
-        int capacity = 16;
         long base = 4096;
         long length = base + PriorityRingDescriptor.length(capacity, 8);
         MappedRegion region;
-        try (FileChannel ch = FileChannel.open(dir.resolve("ring"), StandardOpenOption.CREATE_NEW,
+        try (FileChannel ch = FileChannel.open(dir.resolve("ring" + capacity), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
             region = MappedRegion.map(ch, length, true);
@@ -76,7 +82,8 @@ class DepthMarkTest {
                 (random.nextBoolean() ? one : two).sentInto(ring);
                 max = Math.max(max, depth + 1);
             }
-            assertThat(region.getLongVolatile(MARK)).as("seed %d step %d", seed, step).isEqualTo(max);
+            assertThat(region.getLongVolatile(MARK)).as("capacity %d seed %d step %d", capacity, seed, step)
+                    .isEqualTo(max);
         }
     }
 
