@@ -1,6 +1,7 @@
 package org.multios.ipc.mqtt.internal;
 
 import static org.multios.ipc.mqtt.internal.HeldRecordDescriptor.HEADER_LENGTH;
+import static org.multios.ipc.mqtt.internal.HeldRecordDescriptor.PACKET_ID_OFFSET;
 import static org.multios.ipc.mqtt.internal.HeldRecordDescriptor.PROPERTIES_LENGTH_OFFSET;
 import static org.multios.ipc.mqtt.internal.HeldRecordDescriptor.SEQUENCE_OFFSET;
 import static org.multios.ipc.mqtt.internal.HeldRecordDescriptor.TOPIC_AND_PROPERTIES;
@@ -41,6 +42,8 @@ import org.multios.ipc.queue.QueueDurability;
 final class HeldJournal implements AutoCloseable {
     /** What the name of the store queue is followed by in the name of its journal. */
     static final String SUFFIX = ".held";
+    /** What the name of the journal is followed by in the name of the queue its {@link Resends} outlive a stop in. */
+    static final String RESENDS_SUFFIX = ".resends";
     /**
      * Records the journal holds: every message the held line may keep ({@link HeldMessages#LIMIT}),
      * within the platform's default limit of messages per queue.
@@ -50,18 +53,20 @@ final class HeldJournal implements AutoCloseable {
     static final long NOT_RECORDED = -1;
     private static final int PRIORITY = 0;
 
-    /** A message read back from the journal. */
-    record Entry(long sequence, String topic, MqttMessage message) {
+    /** A message read back from the journal, with the packet id the broker gave it. */
+    record Entry(long sequence, int packetId, String topic, MqttMessage message) {
     }
 
     private final MessageQueue queue;
+    private final MessageQueue resends;
     private final byte[] record;
     private final MessageInfo info = new MessageInfo();
     private long next;
 
-    private HeldJournal(MessageQueue queue) {
+    private HeldJournal(MessageQueue queue, MessageQueue resends) {
         this.queue = queue;
-        this.record = new byte[queue.attributes().maxMessageSize()];
+        this.resends = resends;
+        this.record = new byte[Math.max(queue.attributes().maxMessageSize(), Resends.MAX_WRITTEN)];
     }
 
     /**
@@ -72,8 +77,42 @@ final class HeldJournal implements AutoCloseable {
      */
     static HeldJournal open(MessageQueueService queues, String storeName, int maxMessageSize,
             QueueDurability durability) {
-        return new HeldJournal(StoreQueue.create(queues, storeName + SUFFIX,
-                HeldRecordDescriptor.maxRecordSize(maxMessageSize), CAPACITY, durability));
+        MessageQueue q = StoreQueue.create(queues, storeName + SUFFIX,
+                HeldRecordDescriptor.maxRecordSize(maxMessageSize), CAPACITY, durability);
+        try {
+            return new HeldJournal(q, StoreQueue.create(queues, storeName + SUFFIX + RESENDS_SUFFIX,
+                    Resends.MAX_WRITTEN, 1, durability));
+        } catch (RuntimeException e) {
+            q.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Keeps what {@code r} remembers for the next start, in place of what an earlier stop kept.
+     *
+     * @throws IpcException as the queue's send
+     */
+    synchronized void keep(Resends r) {
+        while (resends.tryReceive(record, 0, record.length, info) >= 0) {
+            // the earlier stop's list: replaced
+        }
+        resends.trySend(record, 0, r.write(record), PRIORITY);
+    }
+
+    /** Gives {@code r} what the last stop kept (it stays kept); false if what is there is not a list of them. */
+    synchronized boolean recall(Resends r) {
+        boolean[] read = {true};
+        int n = resends.attributes().currentMessages();
+        for (int i = 0; i < n; i++) {
+            resends.tryReceive((message, from) -> {
+                int length = Math.min(message.length(), record.length);
+                message.getBytes(0, record, 0, length);
+                read[0] &= message.length() <= record.length && r.read(record, length);
+                resends.trySend(record, 0, length, PRIORITY);
+            });
+        }
+        return read[0];
     }
 
     /**
@@ -108,18 +147,18 @@ final class HeldJournal implements AutoCloseable {
             dropped[0]++;
             return;
         }
-        entries.add(queue.trySend(record, 0, n, PRIORITY) ? e : new Entry(NOT_RECORDED, e.topic(), e.message()));
+        entries.add(queue.trySend(record, 0, n, PRIORITY) ? e : new Entry(NOT_RECORDED, e.packetId(), e.topic(), e.message()));
     }
 
     /**
-     * Records a message before the client takes it over.
+     * Records a message before the client takes it over; {@code packetId} is the broker's.
      *
      * @return its sequence, or {@link #NOT_RECORDED} if its topic and properties are too long or the
      *         journal is full
      * @throws IpcException as the queue's send, if the journal failed (closed at a fault of its file)
      */
-    synchronized long append(String topic, MqttMessage message) {
-        int length = encode(topic, message);
+    synchronized long append(String topic, MqttMessage message, int packetId) {
+        int length = encode(topic, message, packetId);
         if (length < 0 || !queue.trySend(record, 0, length, PRIORITY)) {
             return NOT_RECORDED;
         }
@@ -148,6 +187,7 @@ final class HeldJournal implements AutoCloseable {
     @Override
     public void close() {
         queue.close();
+        resends.close();
     }
 
     private String name() {
@@ -155,7 +195,7 @@ final class HeldJournal implements AutoCloseable {
     }
 
     /** Writes a record of the message into {@link #record}; returns its length, or -1 if it does not fit. */
-    private int encode(String topic, MqttMessage message) {
+    private int encode(String topic, MqttMessage message, int packetId) {
         byte[] t = topic.getBytes(StandardCharsets.UTF_8);
         byte[] payload = message.getPayload();
         MqttProperties properties = message.getProperties();
@@ -176,7 +216,8 @@ final class HeldJournal implements AutoCloseable {
         if (at + payload.length > record.length) {
             return -1;
         }
-        b.putLong(SEQUENCE_OFFSET, next).putShort(TOPIC_LENGTH_OFFSET, (short) t.length)
+        b.putLong(SEQUENCE_OFFSET, next).putShort(PACKET_ID_OFFSET, (short) packetId)
+                .putShort(TOPIC_LENGTH_OFFSET, (short) t.length)
                 .putShort(PROPERTIES_LENGTH_OFFSET, (short) (at - HEADER_LENGTH - t.length));
         System.arraycopy(payload, 0, record, at, payload.length);
         return at + payload.length;
@@ -222,7 +263,7 @@ final class HeldJournal implements AutoCloseable {
         MqttProperties properties = new MqttProperties();
         properties.setUserProperties(user);
         MqttMessage m = new MqttMessage(Arrays.copyOfRange(record, payloadAt, n), 2, false, properties);
-        return new Entry(b.getLong(SEQUENCE_OFFSET), new String(record, HEADER_LENGTH, topicLength,
-                StandardCharsets.UTF_8), m);
+        return new Entry(b.getLong(SEQUENCE_OFFSET), Short.toUnsignedInt(b.getShort(PACKET_ID_OFFSET)),
+                new String(record, HEADER_LENGTH, topicLength, StandardCharsets.UTF_8), m);
     }
 }

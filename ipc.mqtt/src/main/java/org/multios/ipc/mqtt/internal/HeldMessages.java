@@ -55,6 +55,8 @@ final class HeldMessages implements Runnable {
     private static final long WAIT_SLICE_MILLIS = 100;
     /** How often, at most, the line logs that its head still finds no room. */
     private static final long STILL_HELD_LOG_MILLIS = 60_000;
+    private static final String NOT_RECOGNISED = "the broker's copies of the last messages may be delivered again "
+            + "after a restart";
     private static final String AGAIN_AFTER_RESTART = "a delivered message may be delivered again after a restart";
 
     /** Tells the connection that received a message that it was delivered. */
@@ -92,6 +94,7 @@ final class HeldMessages implements Runnable {
     private Set<Integer> adopted = new HashSet<>();
     /** The receipts of the connection whose reader may admit messages; null before the first. */
     private Receipts connection;
+    private final Resends resends = new Resends();
     private final LogLimiter faultLog = new LogLimiter(1000);
     private final LogLimiter stillHeldLog = new LogLimiter(STILL_HELD_LOG_MILLIS);
     private final LogLimiter journalLog = new LogLimiter(STILL_HELD_LOG_MILLIS);
@@ -106,11 +109,25 @@ final class HeldMessages implements Runnable {
         this.journal = journal;
     }
 
-    /** Puts messages a previous run recorded and did not deliver at the head of the line, in order. */
+    /**
+     * Puts messages a previous run recorded and did not deliver at the head of the line, in order,
+     * and remembers them, and what the journal kept of the last ones recorded, to recognise the
+     * broker's copies.
+     */
     synchronized void restore(List<HeldJournal.Entry> entries) {
+        try {
+            if (journal != null && !journal.recall(resends)) {
+                LOG.warn("bridge {}: the held journal's list of recent messages is not one; {}", bridge, NOT_RECOGNISED);
+            }
+        } catch (IpcException e) {
+            journalFailed(NOT_RECOGNISED, e);
+        }
         for (int i = entries.size() - 1; i >= 0; i--) {
             HeldJournal.Entry e = entries.get(i);
             line.addFirst(new Held(NO_RECEIPTS, e.topic(), e.message(), 0, e.sequence()));
+        }
+        for (HeldJournal.Entry e : entries) {
+            resends.recorded(e.packetId(), e.topic(), e.message());
         }
         notifyAll();
     }
@@ -124,7 +141,9 @@ final class HeldMessages implements Runnable {
         Set<Integer> orphans = new HashSet<>();
         for (Admitted a : admitted) {
             Held h = a.held();
-            line.addLast(new Held(NO_RECEIPTS, h.topic(), h.message(), 0, h.record()));
+            if (!a.resend()) {
+                line.addLast(new Held(NO_RECEIPTS, h.topic(), h.message(), 0, h.record()));
+            }
             orphans.add(a.packetId());
         }
         admitted.clear();
@@ -135,30 +154,39 @@ final class HeldMessages implements Runnable {
 
     /**
      * Records a QoS 2 message on the client's reader, before the client takes it over; the callback
-     * hands it over by its packet id, unique among the connection's messages not yet completed.
+     * hands it over by its packet id, unique among the connection's messages not yet completed. The
+     * broker's copy of a message already recorded (sent again, {@code duplicate} set, because the
+     * PUBREC of the first was lost with its connection: {@link Resends}) is not recorded: it is
+     * answered, counted as a duplicate and dropped when handed over.
      *
      * @return false if the bridge stopped or {@code receipts}' connection is no longer the one
      *         that may admit messages: the message is not to be taken over
      */
-    synchronized boolean admit(Receipts receipts, String topic, MqttMessage message, int packetId) {
+    synchronized boolean admit(Receipts receipts, String topic, MqttMessage message, int packetId,
+            boolean duplicate) {
         if (!running || receipts != connection) {
             return false;
         }
-        admitted.addLast(new Admitted(packetId, new Held(receipts, topic, message, 0, record(topic, message))));
+        boolean resend = resends.isResend(packetId, duplicate, topic, message);
+        long r = resend ? HeldJournal.NOT_RECORDED : record(topic, message, packetId);
+        if (r != HeldJournal.NOT_RECORDED) {
+            resends.recorded(packetId, topic, message);
+        }
+        admitted.addLast(new Admitted(packetId, resend, new Held(receipts, topic, message, 0, r)));
         return true;
     }
 
-    /** A message admitted on the reader, by its packet id. */
-    private record Admitted(int packetId, Held held) {
+    /** A message admitted on the reader, by its packet id; {@code resend}: the broker's copy of one recorded before. */
+    private record Admitted(int packetId, boolean resend, Held held) {
     }
 
     /** Records a message in the journal; a journal that failed holds nothing more, which is logged. */
-    private long record(String topic, MqttMessage message) {
+    private long record(String topic, MqttMessage message, int packetId) {
         if (journal == null) {
             return HeldJournal.NOT_RECORDED;
         }
         try {
-            long r = journal.append(topic, message);
+            long r = journal.append(topic, message, packetId);
             if (r == HeldJournal.NOT_RECORDED && journalLog.allow()) {
                 LOG.warn("bridge {}: a QoS 2 message on {} is held in memory only: the held journal is full or its "
                         + "topic and properties take more than {} bytes", bridge, LogText.of(topic),
@@ -236,8 +264,9 @@ final class HeldMessages implements Runnable {
 
     /**
      * The line's entry of a QoS 2 message the callback hands over: with the record of its admitted
-     * entry; null if a previous connection's, which joined the line when the next was made; the
-     * message itself if no reader admitted it.
+     * entry; null if a previous connection's, which joined the line when the next was made, the
+     * broker's copy of one recorded before, or admitted before the bridge stopped ({@link #stop}
+     * counted it); the message itself if no reader admitted it.
      */
     private Held handedOver(Held message) {
         int id = message.message().getId();
@@ -248,8 +277,13 @@ final class HeldMessages implements Runnable {
             Admitted a = i.next();
             if (a.packetId() == id) {
                 i.remove();
-                return new Held(message.receipts(), message.topic(), message.message(), message.route(),
-                        a.held().record());
+                if (a.resend()) {
+                    counters.duplicates.increment();
+                    message.receipts().delivered(message.message());  // answered: its first copy is held
+                    return null;
+                }
+                return running ? new Held(message.receipts(), message.topic(), message.message(), message.route(),
+                        a.held().record()) : null;  // after the stop, which counted it
             }
         }
         return message;
@@ -300,10 +334,17 @@ final class HeldMessages implements Runnable {
         int lost;
         int recorded;
         synchronized (this) {
+            if (!running) {
+                return;  // counted at the first stop
+            }
             running = false;
             boolean first = true;
             lost = 0;
-            recorded = admitted.size();
+            recorded = 0;
+            for (Admitted a : admitted) {
+                lost += lost(a.held()) ? 1 : 0;
+                recorded += a.held().record() != HeldJournal.NOT_RECORDED ? 1 : 0;
+            }
             for (Held h : line) {  // the head being delivered is counted by its outcome
                 if (!(first && delivering)) {
                     lost += lost(h) ? 1 : 0;
@@ -311,9 +352,9 @@ final class HeldMessages implements Runnable {
                 }
                 first = false;
             }
-            line.clear();
-            admitted.clear();
+            line.clear();  // what was admitted stays listed: a late hand-over finds its record there
             notifyAll();
+            keepResends();
         }
         if (recorded > 0) {
             LOG.info("bridge {}: {} message(s) of QoS 2 held for full objects stay in the held journal; they are "
@@ -323,6 +364,20 @@ final class HeldMessages implements Runnable {
             counters.undelivered.add(lost);
             LOG.error("bridge {}: {} message(s) of QoS 2 held in memory only were not delivered before the bridge "
                     + "stopped", bridge, lost);
+        }
+    }
+
+    /** Keeps the list of the last messages recorded in the journal, for the next start. */
+    private void keepResends() {
+        if (journal == null) {
+            return;
+        }
+        try {
+            journal.keep(resends);
+        } catch (IpcException e) {
+            journalFailed(NOT_RECOGNISED, e);
+        } catch (InternalError e) {
+            journalFailed(NOT_RECOGNISED, MappedAccessFaults.survivable(e));
         }
     }
 

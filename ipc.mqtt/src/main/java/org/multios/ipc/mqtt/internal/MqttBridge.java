@@ -42,6 +42,8 @@ public final class MqttBridge implements AutoCloseable {
      */
     static final long PACKET_OVERHEAD = 16 + 65_535 + 4096;
     private static final long JOIN_MILLIS = 10_000;
+    /** The DUP flag in the first byte of a PUBLISH packet. */
+    private static final int DUP_FLAG = 0x08;
 
     private final BridgeSettings settings;
     private final BridgeCounters counters = new BridgeCounters();
@@ -292,12 +294,17 @@ public final class MqttBridge implements AutoCloseable {
                 complete(c, id, 2);
             }
             if (!held.awaitRoom(() -> receiving(c)) || !held.admit(this, message.getTopicName(), message.getMessage(),
-                    message.getMessageId())) {
+                    message.getMessageId(), sentAgain(message))) {
                 // ends this connection without a PUBREC: the broker sends the message again
                 throw new MqttPersistenceException(new IpcException(IpcError.CLOSED, "bridge " + settings.clientId()
                         + ": the connection ended or the bridge stopped while " + HeldMessages.MAX
                         + " inbound messages were held; the broker keeps the next one"));
             }
+        }
+
+        /** The DUP flag of a PUBLISH: the client reads it into its packet's first byte only. */
+        private static boolean sentAgain(MqttPublish message) throws MqttPersistenceException {
+            return (message.getHeaderBytes()[0] & DUP_FLAG) != 0;
         }
 
         @Override
