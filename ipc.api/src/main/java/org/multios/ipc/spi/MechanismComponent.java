@@ -4,6 +4,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.multios.ipc.IpcEnvironment;
@@ -22,7 +23,8 @@ import org.osgi.service.component.annotations.Modified;
  * the component names it): activation publishes the provider; the mechanism itself, in the
  * environment of the framework property {@value IpcEnvironment#ROOT_PROPERTY} and the limits, is
  * made and configured at its first use (the first caller bound, or the first look at its objects
- * or stale objects), so that a gateway does not make mechanisms nobody uses at its start. Every
+ * or stale objects), so that a gateway does not make mechanisms nobody uses at its start (nor
+ * their threads, JVM signal handlers or selectors). Every
  * call still reaches it only through ipc.security, which is the provider's one user. A changed
  * configuration applies to later operations; deactivation withdraws the service, then closes the
  * mechanism if it was made (every waiter wakes with CLOSED). The subclass is the component: its
@@ -79,6 +81,18 @@ public abstract class MechanismComponent<S, M extends ConfigurableMechanism<S>> 
             mechanism = m;
         }
         return m;
+    }
+
+    /**
+     * Runs {@code action} on the mechanism if it was made, else does nothing (a mechanism made
+     * later reads what it needs then); never concurrently with its making, so that a change the
+     * subclass applies this way is never lost between the two.
+     */
+    protected final synchronized void ifMade(Consumer<? super M> action) {
+        M m = mechanism;
+        if (m != null) {
+            action.accept(m);
+        }
     }
 
     /** Applies a changed configuration (limits, default wait strategy) to later operations. */

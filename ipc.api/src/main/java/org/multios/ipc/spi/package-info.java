@@ -21,7 +21,7 @@
  * API packages.
  */
 @Export
-@Version("3.4.0")
+@Version("3.5.0")
 package org.multios.ipc.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -87,6 +87,10 @@ class MechanismComponentTest {
         Counted made() {
             return mechanism();
         }
+
+        void ifMadeConfigure(Map<String, ?> config) {
+            ifMade(m -> m.configure(config));
+        }
     }
 
     private final List<String> registered = new ArrayList<>();
@@ -162,5 +166,18 @@ class MechanismComponentTest {
         assertThat(made).hasSize(1);
         c.objects();
         assertThat(made).hasSize(1);
+    }
+
+    @Test
+    void aChangeForTheMadeMechanismReachesItOnlyOnceItIsMade() {
+        Component c = new Component(context(), config(7), made);
+        c.ifMadeConfigure(config(8));
+        assertThat(made).as("ifMade makes no mechanism").isEmpty();
+
+        Counted m = c.made();
+        c.ifMadeConfigure(config(9));
+        assertThat(m.configured).as("made with the configuration of its making, then changed")
+                .containsExactly(config(7), config(9));
+        c.deactivate();
     }
 }

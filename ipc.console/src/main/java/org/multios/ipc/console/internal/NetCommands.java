@@ -9,12 +9,14 @@ import org.apache.felix.service.command.Descriptor;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
+import org.multios.ipc.console.web.AtFirstUse;
 import org.multios.ipc.net.AuthToken;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.OperatorAuthority;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -30,8 +32,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.scope=ipc",
     "osgi.command.function=remotesend", "osgi.command.function=remotereceive" })
 public final class NetCommands {
+    // taken at the first command (AtFirstUse): binding it makes no network mechanism at the start
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile NetService ownNet;
+    private volatile ComponentServiceObjects<NetService> ownNet;
+    private final AtFirstUse<NetService> firstNet = new AtFirstUse<>(() -> ownNet);
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile OperatorAuthority operators;
     private final CommandCaller caller = new CommandCaller(() -> operators);
@@ -78,7 +82,7 @@ public final class NetCommands {
     private MessageQueue open(String endpoint, String queue, String token) {
         ConnectOptions options = token.isEmpty() ? ConnectOptions.DEFAULTS
                 : ConnectOptions.DEFAULTS.withToken(AuthToken.of(token));
-        return require(caller.service(NetService.class, ownNet), "ipc.net").openRemoteQueue(Endpoint.parse(endpoint),
+        return require(caller.service(NetService.class, firstNet), "ipc.net").openRemoteQueue(Endpoint.parse(endpoint),
                 queue, options);
     }
 }

@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.management.MBeanServer;
 
 import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.ObjectInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@value #THREAD_NAME}, reconciles the MBeans with {@link IpcRuntime#objects()} every
  * {@code refresh.period.millis} (2 seconds unless configured under this component's pid), the
  * first time one period after activation: asking for the objects makes every mechanism not made
- * yet, which the gateway's start then does not wait for. On deactivation the thread is stopped
- * and waited for, and every MBean is unregistered.
+ * yet, which the gateway's start then does not wait for. The platform MBean server is taken on
+ * that thread at the first reconcile too: making it registers every platform MXBean (several
+ * hundred JDK classes), which a gateway's start then does not wait for either. On deactivation
+ * the thread is stopped and waited for, and every MBean is unregistered.
  */
 @Component(name = IpcJmxComponent.PID, service = {}, immediate = true,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -43,19 +47,32 @@ public final class IpcJmxComponent {
     private static final Logger LOG = LoggerFactory.getLogger(IpcJmxComponent.class);
     private static final long STOP_MILLIS = 10_000;
 
-    private final IpcMBeanExporter exporter;
+    private final Supplier<? extends List<ObjectInfo>> source;
+    private final Supplier<MBeanServer> server;
+    private final long maxAgeMillis;
+    /** Made at the first refresh, on the refresher thread; guarded by {@code this}. */
+    private IpcMBeanExporter exporter;
+    /** Guarded by {@code this}. */
+    private boolean closed;
     private final ScheduledThreadPoolExecutor refresher;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     /** Exports the objects of the given runtime to the platform MBean server. */
     @Activate
     public IpcJmxComponent(@Reference IpcRuntime runtime, Map<String, Object> properties) {
-        this(runtime, ManagementFactory.getPlatformMBeanServer(), period(properties.get(PERIOD_PROPERTY)),
+        this(runtime, ManagementFactory::getPlatformMBeanServer, period(properties.get(PERIOD_PROPERTY)),
                 IpcMBeanExporter.DEFAULT_MAX_AGE_MILLIS);
     }
 
     IpcJmxComponent(IpcRuntime runtime, MBeanServer server, long periodMillis, long maxAgeMillis) {
-        this.exporter = new IpcMBeanExporter(runtime::objects, server, maxAgeMillis);
+        this(runtime, () -> server, periodMillis, maxAgeMillis);
+    }
+
+    /** With the MBean server taken from {@code server} at the first refresh, on the refresher thread. */
+    IpcJmxComponent(IpcRuntime runtime, Supplier<MBeanServer> server, long periodMillis, long maxAgeMillis) {
+        this.source = runtime::objects;
+        this.server = server;
+        this.maxAgeMillis = maxAgeMillis;
         this.refresher = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(false);
@@ -69,7 +86,10 @@ public final class IpcJmxComponent {
 
     private void refresh() {
         try {
-            exporter.reconcile();
+            IpcMBeanExporter e = exporter();
+            if (e != null) {
+                e.reconcile();
+            }
         } catch (RuntimeException e) {
             // an exception would end the periodic task
             LOG.warn("refreshing the IPC MBeans failed", e);
@@ -97,12 +117,20 @@ public final class IpcJmxComponent {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            exporter.close();
+            synchronized (this) {
+                closed = true;
+                if (exporter != null) {
+                    exporter.close();
+                }
+            }
         }
     }
 
-    /** The exporter, for tests. */
-    IpcMBeanExporter exporter() {
+    /** The exporter, made now on its first use (the platform MBean server with it); null once closed. */
+    synchronized IpcMBeanExporter exporter() {
+        if (exporter == null && !closed) {
+            exporter = new IpcMBeanExporter(source, server.get(), maxAgeMillis);
+        }
         return exporter;
     }
 

@@ -145,7 +145,7 @@ class CommandsFuzzTest {
     @Test
     void netCommandsFailOnlyWithIpcExceptions() throws ReflectiveOperationException {
         NetCommands with = new NetCommands();
-        inject(with, "ownNet", refusing(NetService.class));
+        inject(with, "ownNet", objects(refusing(NetService.class)));
         NetCommands without = new NetCommands();
         forAll(1500, r -> {
             NetCommands c = r.nextInt(4) == 0 ? without : with;

@@ -117,6 +117,33 @@ class IpcJmxComponentTest {
     }
 
     @Test
+    void theMBeanServerIsTakenAtTheFirstRefreshOnTheRefresherThreadNotAtActivation() throws Exception {
+        ObjectInfo a = object(ObjectType.SHARED_MEMORY, 1, "a", 0);
+        runtime.set(a);
+        CountDownLatch taken = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<String> takenOn = new java.util.concurrent.atomic.AtomicReference<>();
+        component = new IpcJmxComponent(runtime, () -> {
+            takenOn.set(Thread.currentThread().getName());
+            taken.countDown();
+            return server;
+        }, 200, 0);
+        assertThat(takenOn.get()).as("activation takes no MBean server").isNull();
+        assertThat(taken.await(10, TimeUnit.SECONDS)).as("the first refresh takes it").isTrue();
+        assertThat(takenOn.get()).isEqualTo(IpcJmxComponent.THREAD_NAME);
+        await("a is registered", () -> server.isRegistered(IpcObjectNames.object(a)));
+    }
+
+    @Test
+    void deactivationBeforeTheFirstRefreshTakesNoMBeanServer() {
+        component = new IpcJmxComponent(runtime, () -> {
+            throw new AssertionError("the MBean server was taken");
+        }, 60_000, 0);
+        component.deactivate();
+        component = null;
+        assertThat(refresherThreads()).isEmpty();
+    }
+
+    @Test
     void theRefresherSurvivesAFailingRuntime() throws Exception {
         runtime.failWith(new IpcException(IpcError.UNAVAILABLE, "not yet"));
         component = new IpcJmxComponent(runtime, server, 10, 0);

@@ -54,7 +54,7 @@ public final class ExampleCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ComponentServiceObjects<SignalService> signals;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile NetService net;
+    private volatile ComponentServiceObjects<NetService> net;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurations;
 
@@ -68,7 +68,7 @@ public final class ExampleCommands {
             EventService.class, new AtFirstUse<>(() -> events),
             PipeService.class, new AtFirstUse<>(() -> pipes),
             SignalService.class, new AtFirstUse<>(() -> signals),
-            NetService.class, () -> net, IpcRuntime.class, this::runtime, ConfigurationAdmin.class, () -> configurations);
+            NetService.class, new AtFirstUse<>(() -> net), IpcRuntime.class, this::runtime, ConfigurationAdmin.class, () -> configurations);
 
     /** Commands over the given runtime (bound to this bundle). */
     @Activate

@@ -3,11 +3,10 @@ package org.multios.ipc.net.internal;
 import java.util.Map;
 import java.util.Optional;
 
-import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.net.NetService;
-import org.multios.ipc.spi.DelegatingProvider;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
+import org.multios.ipc.spi.MechanismComponent;
 import org.multios.ipc.spi.MechanismProvider;
 import org.multios.ipc.spi.PeerAuthority;
 import org.multios.ipc.spi.PlatformConfiguration;
@@ -19,7 +18,6 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -35,34 +33,33 @@ import org.slf4j.LoggerFactory;
  * and the queue and channel
  * mechanisms of the framework for bridges (tracked, so that they may come and go). Only
  * authorities and providers of {@link TrustedBundles trusted} bundles are used: one that
- * another bundle registers, whatever its ranking, is ignored and logged. Stopping
+ * another bundle registers, whatever its ranking, is ignored and logged. Like every mechanism,
+ * made at its first use ({@link MechanismComponent}): the reactor thread and its selector come
+ * with the first caller (or configured bridge), not with the gateway's start. Stopping
  * the bundle closes every socket and ends the reactor thread; stopping the security bundle
  * releases every caller (their sockets close) and refuses new peers until it is back.
  */
 @Component(service = {}, immediate = true, configurationPid = PlatformConfiguration.LIMITS_PID)
 @IpcMechanism("net")
-public final class NetComponent extends DelegatingProvider<NetService> {
+public final class NetComponent extends MechanismComponent<NetService, NetMechanism> {
     private static final Logger LOG = LoggerFactory.getLogger(NetComponent.class);
 
     private final SwitchingAuthority authority;
-    private final NetMechanism mechanism;
     private final ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers;
-    private final String root;
     private final TrustedBundles trusted;
 
-    /** Starts the mechanism. */
+    /** Publishes the mechanism, made at its first use. */
     @Activate
     public NetComponent(BundleContext context, Map<String, Object> config,
             @Reference(name = "settings") NetConfiguration settings) {
         this(context, config, settings, new SwitchingAuthority(), tracker(context), TrustedBundles.of(context));
-        publish(context, config);
+        settings.onChange(changed -> ifMade(m -> m.settings(changed)));
     }
 
     private NetComponent(BundleContext context, Map<String, Object> config, NetConfiguration settings,
             SwitchingAuthority authority, ServiceTracker<MechanismProvider<?>, MechanismProvider<?>> providers,
             TrustedBundles trusted) {
-        super(new NetMechanism(PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), config),
-                settings.current(), authority,
+        super(context, config, environment -> new NetMechanism(environment, settings.current(), authority,
                 new LocalProviders() {
                     @Override
                     @SuppressWarnings("unchecked")
@@ -77,11 +74,8 @@ public final class NetComponent extends DelegatingProvider<NetService> {
                         return Optional.empty();
                     }
                 }));
-        this.mechanism = (NetMechanism) delegate();
-        settings.onChange(mechanism::settings);
         this.authority = authority;
         this.providers = providers;
-        this.root = context.getProperty(IpcEnvironment.ROOT_PROPERTY);
         this.trusted = trusted;
     }
 
@@ -119,15 +113,11 @@ public final class NetComponent extends DelegatingProvider<NetService> {
         authority.unset(value);
     }
 
-    @Modified
-    void modified(Map<String, Object> config) {
-        mechanism.environment(PlatformConfiguration.environment(root, config));
-    }
-
+    /** Withdraws the service, closes the mechanism if it was made, then stops tracking providers. */
+    @Override
     @Deactivate
-    void deactivate() {
-        withdraw();
-        mechanism.close();
+    protected void deactivate() {
+        super.deactivate();
         providers.close();
     }
 }

@@ -23,6 +23,7 @@ import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.ConfigurableMechanism;
 import org.multios.ipc.spi.PeerAuthority;
 import org.multios.ipc.spi.SessionMechanism;
 
@@ -32,7 +33,7 @@ import org.multios.ipc.spi.SessionMechanism;
  * {@link NetHandleOpener} opens in the caller's session, and its handles close when it goes.
  * Used by the OSGi component and by the plain-Java bootstrap alike.
  */
-public final class NetMechanism extends SessionMechanism<NetService, NetSession> {
+public final class NetMechanism extends SessionMechanism<NetService, NetSession> implements ConfigurableMechanism<NetService> {
     private final Reactor reactor;
     private final PeerContexts shared;
     private final NetHandleOpener opener;
@@ -61,6 +62,7 @@ public final class NetMechanism extends SessionMechanism<NetService, NetSession>
     }
 
     /** Applies changed limits to later operations. */
+    @Override
     public void environment(IpcEnvironment changed) {
         this.environment = changed;
     }

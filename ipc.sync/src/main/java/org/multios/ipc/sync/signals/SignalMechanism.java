@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
@@ -20,7 +21,7 @@ import org.multios.ipc.signal.Signal;
 import org.multios.ipc.signal.SignalInfo;
 import org.multios.ipc.signal.SignalService;
 import org.multios.ipc.spi.CallerContext;
-import org.multios.ipc.spi.MechanismProvider;
+import org.multios.ipc.spi.ConfigurableMechanism;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * (see {@link OsSignalBridge}); {@code sendToOsProcess} uses {@code kill} and {@code sigqueue}
  * (see {@link OsSignalSender}).
  */
-public final class SignalMechanism implements MechanismProvider<SignalService> {
+public final class SignalMechanism implements ConfigurableMechanism<SignalService> {
     private static final Logger LOG = LoggerFactory.getLogger(SignalMechanism.class);
 
     private final SignalSettings settings;
@@ -114,6 +115,12 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
         this.limits = Objects.requireNonNull(changed, "limits");
     }
 
+    /** Applies the changed environment's limits to later registrations (signals have no files). */
+    @Override
+    public void environment(IpcEnvironment changed) {
+        limits(changed.limits());
+    }
+
     /**
      * Called by a thread at a point where another thread's action can land between two steps
      * of its own: tests only.
@@ -167,6 +174,7 @@ public final class SignalMechanism implements MechanismProvider<SignalService> {
      * signal handlers are put back, and every thread of the mechanism ends (running handlers are
      * interrupted; this waits up to twice the handler budget for them). Idempotent.
      */
+    @Override
     public void close() {
         if (closed) {
             return;
