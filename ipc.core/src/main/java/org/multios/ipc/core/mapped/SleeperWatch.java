@@ -1,5 +1,6 @@
 package org.multios.ipc.core.mapped;
 
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +16,15 @@ import java.util.function.BooleanSupplier;
  * died) wakes nobody by itself. Closing and revoking wake their sleepers directly
  * ({@code Futex.wake}); this watch is what bounds the rest: every {@link #CHECK_NANOS} it asks
  * each registered sleeper whether its thread is interrupted or its reason to stop holds (a
- * mutex locker's: its holder died; a ring's condition also sweeps for the slots of dead processes,
- * which wakes through the ring), and futex-wakes the word of each that does, again at every check while it still sleeps (so a wake
- * that came just before the sleeper entered the kernel is repeated, never lost). One thread
- * wakes ten times a second however many threads sleep, instead of every sleeper waking ten times
- * a second; with no sleeper at a check it parks until the next one registers.
+ * mutex locker's: its holder died), and futex-wakes the word of each that does, again at every
+ * check while it still sleeps (so a wake that came just before the sleeper entered the kernel is
+ * repeated, never lost). A sleeper may also leave the watch a sweep of what it sleeps on (a
+ * message ring's, for the slots of dead processes, which wakes through the ring,
+ * {@link #awaitSweeping}): the watch runs it once a check for each word of a file that threads
+ * sleep on, not once per sleeper, since every attachment of that word in this process sweeps the
+ * same shared memory. One thread wakes ten times a second however many threads sleep, instead of
+ * every sleeper waking ten times a second; with no sleeper at a check it parks until the next one
+ * registers.
  *
  * <p>Owned by a mechanism instance (no static state): started at its first sleeper, stopped by
  * {@link #close()} with its owner; waits after that sleep in slices of {@link #CHECK_NANOS}, as
@@ -41,6 +46,8 @@ public final class SleeperWatch implements AutoCloseable {
 
     private final String threadName;
     private final Set<Sleeper> sleepers = ConcurrentHashMap.newKeySet();
+    /** The words swept in the check under way; the watch's thread only, empty between checks. */
+    private final Set<Word> swept = new HashSet<>();
     private volatile Thread thread;
     private volatile boolean idle;
     private volatile boolean closed;
@@ -60,7 +67,27 @@ public final class SleeperWatch implements AutoCloseable {
         if (closed) {
             return Futex.await(region, offset, expected, Math.min(timeoutNanos, CHECK_NANOS));
         }
-        Sleeper s = enter(region, offset, stop);
+        Sleeper s = enter(region, offset, stop, null);
+        try {
+            return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
+        } finally {
+            sleepers.remove(s);
+        }
+    }
+
+    /**
+     * {@link #await} for a sleeper that stops only when interrupted or woken through its word, and
+     * whose watch work is {@code sweep}: the same for every thread asleep on this word of this file
+     * in this process (a message ring's sweep for the slots of dead processes, whose recovery
+     * wakes through the word). At each check the watch runs the sweep of one sleeper of each such
+     * word, so a hundred threads asleep on one ring cost one sweep a check, not a hundred. A sweep
+     * that throws wakes that sleeper, which meets the fault itself.
+     */
+    public int awaitSweeping(MappedRegion region, long offset, int expected, long timeoutNanos, Runnable sweep) {
+        if (closed) {
+            return Futex.await(region, offset, expected, Math.min(timeoutNanos, CHECK_NANOS));
+        }
+        Sleeper s = enter(region, offset, null, sweep);
         try {
             return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
         } finally {
@@ -77,7 +104,7 @@ public final class SleeperWatch implements AutoCloseable {
         if (closed) {
             return Futex.awaitAny(regions, offsets, expected, Math.min(timeoutNanos, CHECK_NANOS));
         }
-        Sleeper s = enter(regions[0], offsets[0], stop);
+        Sleeper s = enter(regions[0], offsets[0], stop, null);
         try {
             return Futex.awaitAny(regions, offsets, expected,
                     closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
@@ -86,8 +113,9 @@ public final class SleeperWatch implements AutoCloseable {
         }
     }
 
-    private Sleeper enter(MappedRegion region, long offset, BooleanSupplier stop) {
-        Sleeper s = new Sleeper(Thread.currentThread(), region, offset, stop);
+    private Sleeper enter(MappedRegion region, long offset, BooleanSupplier stop, Runnable sweep) {
+        Sleeper s = new Sleeper(Thread.currentThread(), region, offset, stop, sweep,
+                sweep == null ? null : Word.of(region, offset));
         sleepers.add(s);
         Thread t = thread;
         if (t == null || !t.isAlive()) {
@@ -134,11 +162,17 @@ public final class SleeperWatch implements AutoCloseable {
             idle = false;
         }
         LockSupport.parkNanos(this, CHECK_NANOS);
+        swept.clear(); // a check a fault ended may have left some
         for (Sleeper s : sleepers) {
-            if (s.mustWake()) {
+            boolean wake = s.mustWake();
+            if (s.sweep() != null && swept.add(s.word())) {
+                wake |= !s.sweptCleanly();
+            }
+            if (wake) {
                 Futex.wake(s.region(), s.offset(), Integer.MAX_VALUE);
             }
         }
+        swept.clear();
         checks++; // only this thread writes it
     }
 
@@ -174,17 +208,44 @@ public final class SleeperWatch implements AutoCloseable {
         }
     }
 
-    /** One thread asleep on one word (none sleeps twice at once: no two live ones are equal). */
-    private record Sleeper(Thread thread, MappedRegion region, long offset, BooleanSupplier stop) {
+    /**
+     * One thread asleep on one word (none sleeps twice at once: no two live ones are equal), with
+     * a stop condition or a sweep of its word, or neither.
+     */
+    private record Sleeper(Thread thread, MappedRegion region, long offset, BooleanSupplier stop, Runnable sweep,
+            Word word) {
         boolean mustWake() {
             if (thread.isInterrupted()) {
                 return true;
             }
             try {
-                return stop.getAsBoolean();
+                return stop != null && stop.getAsBoolean();
             } catch (RuntimeException | Error e) {
                 return true; // let the sleeper meet it itself (a fault of its mapping closes its handle)
             }
+        }
+
+        /** Runs the sweep; false if it threw, which the sleeper is woken to meet itself. */
+        boolean sweptCleanly() {
+            try {
+                sweep.run();
+                return true;
+            } catch (RuntimeException | Error e) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * A word of a file as every mapping of it in this process shares it: the file's name and inode
+     * (two live mappings with both equal map the same file: an inode is not reused while mapped)
+     * and the offset; a region that knows no file stands for itself.
+     */
+    private record Word(Object file, long inode, long offset) {
+        static Word of(MappedRegion region, long offset) {
+            long inode = region.inode(); // recorded after the name: a known inode has its name
+            Object file = region.file();
+            return file == null || inode < 0 ? new Word(region, -1, offset) : new Word(file, inode, offset);
         }
     }
 }
