@@ -1,6 +1,5 @@
 package org.multios.ipc.core.mapped;
 
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +45,17 @@ public final class SleeperWatch implements AutoCloseable {
 
     private final String threadName;
     private final Set<Sleeper> sleepers = ConcurrentHashMap.newKeySet();
-    /** The words swept in the check under way; the watch's thread only, empty between checks. */
-    private final Set<Word> swept = new HashSet<>();
+    /** The words sleepers with a sweep sleep on now, each with how many sleep on it. */
+    private final ConcurrentHashMap<WordKey, Word> words = new ConcurrentHashMap<>();
     private volatile Thread thread;
     private volatile boolean idle;
     private volatile boolean closed;
     private volatile long checks;
+    /**
+     * Checks begun: the stamp a check leaves on the words it swept. Written by the watch's thread
+     * only; volatile for the thread that replaces one that died.
+     */
+    private volatile long round;
 
     /** @param name what the watch's thread is named after: {@code ipc-sleepers-<name>} */
     public SleeperWatch(String name) {
@@ -92,6 +96,7 @@ public final class SleeperWatch implements AutoCloseable {
             return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
         } finally {
             sleepers.remove(s);
+            words.computeIfPresent(s.word().key, (k, w) -> w.leave());
         }
     }
 
@@ -114,8 +119,9 @@ public final class SleeperWatch implements AutoCloseable {
     }
 
     private Sleeper enter(MappedRegion region, long offset, BooleanSupplier stop, Runnable sweep) {
-        Sleeper s = new Sleeper(Thread.currentThread(), region, offset, stop, sweep,
-                sweep == null ? null : Word.of(region, offset));
+        Word word = sweep == null ? null
+                : words.compute(WordKey.of(region, offset), (k, w) -> (w == null ? new Word(k) : w).join());
+        Sleeper s = new Sleeper(Thread.currentThread(), region, offset, stop, sweep, word);
         sleepers.add(s);
         Thread t = thread;
         if (t == null || !t.isAlive()) {
@@ -162,17 +168,18 @@ public final class SleeperWatch implements AutoCloseable {
             idle = false;
         }
         LockSupport.parkNanos(this, CHECK_NANOS);
-        swept.clear(); // a check a fault ended may have left some
+        long check = ++round; // a check a fault ended leaves its stamp to no later one
         for (Sleeper s : sleepers) {
             boolean wake = s.mustWake();
-            if (s.sweep() != null && swept.add(s.word())) {
+            Word w = s.word();
+            if (w != null && w.sweptAt != check) {
+                w.sweptAt = check;
                 wake |= !s.sweptCleanly();
             }
             if (wake) {
                 Futex.wake(s.region(), s.offset(), Integer.MAX_VALUE);
             }
         }
-        swept.clear();
         checks++; // only this thread writes it
     }
 
@@ -241,11 +248,37 @@ public final class SleeperWatch implements AutoCloseable {
      * (two live mappings with both equal map the same file: an inode is not reused while mapped)
      * and the offset; a region that knows no file stands for itself.
      */
-    private record Word(Object file, long inode, long offset) {
-        static Word of(MappedRegion region, long offset) {
+    private record WordKey(Object file, long inode, long offset) {
+        static WordKey of(MappedRegion region, long offset) {
             long inode = region.inode(); // recorded after the name: a known inode has its name
             Object file = region.file();
-            return file == null || inode < 0 ? new Word(region, -1, offset) : new Word(file, inode, offset);
+            return file == null || inode < 0 ? new WordKey(region, -1, offset) : new WordKey(file, inode, offset);
+        }
+    }
+
+    /**
+     * The one object of a word that its sweeping sleepers share while any of them sleeps, so that
+     * a check tells a word it swept already by a field of an object every such sleeper points to.
+     */
+    private static final class Word {
+        final WordKey key;
+        /** Sleepers on the word; changed only inside the map's compute for its key. */
+        private int sleeping;
+        /** The check that swept it last; the watch's thread only. */
+        long sweptAt;
+
+        Word(WordKey key) {
+            this.key = key;
+        }
+
+        Word join() {
+            sleeping++;
+            return this;
+        }
+
+        /** @return this, or null (out of the map) once its last sleeper left */
+        Word leave() {
+            return --sleeping == 0 ? null : this;
         }
     }
 }
