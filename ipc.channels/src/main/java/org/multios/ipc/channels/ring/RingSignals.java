@@ -100,7 +100,8 @@ public final class RingSignals {
     /**
      * Sleeps in the kernel while the available sequence is {@code sequence}, at most
      * {@code nanos}, through {@code watch}, which wakes it once the thread is interrupted and
-     * calls {@code sweep} at each of its checks; the caller counted itself in with
+     * calls {@code sweep} at each of its checks, once for all the threads of this process asleep
+     * on this word ({@link SleeperWatch#awaitSweeping}); the caller counted itself in with
      * {@link #receiversSleeping(int)}. Whatever else ends a wait (closing, revocation, an end
      * closed for good, a message or space that a sweep recovers) bumps a sequence and wakes
      * through it, so its wake-up cannot fall before the sleep.
@@ -110,12 +111,12 @@ public final class RingSignals {
      * @return as {@link Futex#await}
      */
     public int awaitMessage(SleeperWatch watch, int sequence, long nanos, BooleanSupplier sweep) {
-        return watch.await(region, available, sequence, nanos, sweep);
+        return watch.awaitSweeping(region, available, sequence, nanos, sweep::getAsBoolean);
     }
 
     /** Sleeps while the space sequence is {@code sequence}, at most {@code nanos}, as {@link #awaitMessage}. */
     public int awaitSpace(SleeperWatch watch, int sequence, long nanos, BooleanSupplier sweep) {
-        return watch.await(region, space, sequence, nanos, sweep);
+        return watch.awaitSweeping(region, space, sequence, nanos, sweep::getAsBoolean);
     }
 
     /**

@@ -265,8 +265,9 @@ abstract class SlotRecovery extends ByteBudget {
     }
 
     /**
-     * For the {@link org.multios.ipc.core.mapped.SleeperWatch} of a thread asleep on this ring, at
-     * each of its checks: sweeps when due, so that the slots and messages of a process that died
+     * For the {@link org.multios.ipc.core.mapped.SleeperWatch} of threads asleep on this ring, at
+     * each of its checks (once for all of this process's attachments asleep on one word): sweeps
+     * when due, so that the slots and messages of a process that died
      * while this ring's senders and receivers slept come back within a check (the recovery
      * signals the space or message it frees, which wakes whom it concerns).
      *

@@ -148,6 +148,11 @@ public final class MappedRegion {
         return file;
     }
 
+    /** The inode of {@link #file()}, -1 while unknown. */
+    long inode() {
+        return inode;
+    }
+
     /** What {@link #fileSize()} answers when the region's file has no name it knows: unnamed, a snapshot. */
     public static final long UNNAMED = -2;
     /** What {@link #fileSize()} answers when the name leads to no file, or to another one: removed or replaced. */

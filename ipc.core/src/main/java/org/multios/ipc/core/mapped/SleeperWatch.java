@@ -15,11 +15,15 @@ import java.util.function.BooleanSupplier;
  * died) wakes nobody by itself. Closing and revoking wake their sleepers directly
  * ({@code Futex.wake}); this watch is what bounds the rest: every {@link #CHECK_NANOS} it asks
  * each registered sleeper whether its thread is interrupted or its reason to stop holds (a
- * mutex locker's: its holder died; a ring's condition also sweeps for the slots of dead processes,
- * which wakes through the ring), and futex-wakes the word of each that does, again at every check while it still sleeps (so a wake
- * that came just before the sleeper entered the kernel is repeated, never lost). One thread
- * wakes ten times a second however many threads sleep, instead of every sleeper waking ten times
- * a second; with no sleeper at a check it parks until the next one registers.
+ * mutex locker's: its holder died), and futex-wakes the word of each that does, again at every
+ * check while it still sleeps (so a wake that came just before the sleeper entered the kernel is
+ * repeated, never lost). A sleeper may also leave the watch a sweep of what it sleeps on (a
+ * message ring's, for the slots of dead processes, which wakes through the ring,
+ * {@link #awaitSweeping}): the watch runs it once a check for each word of a file that threads
+ * sleep on, not once per sleeper, since every attachment of that word in this process sweeps the
+ * same shared memory. One thread wakes ten times a second however many threads sleep, instead of
+ * every sleeper waking ten times a second; with no sleeper at a check it parks until the next one
+ * registers.
  *
  * <p>Owned by a mechanism instance (no static state): started at its first sleeper, stopped by
  * {@link #close()} with its owner; waits after that sleep in slices of {@link #CHECK_NANOS}, as
@@ -41,10 +45,17 @@ public final class SleeperWatch implements AutoCloseable {
 
     private final String threadName;
     private final Set<Sleeper> sleepers = ConcurrentHashMap.newKeySet();
+    /** The words sleepers with a sweep sleep on now, each with how many sleep on it. */
+    private final ConcurrentHashMap<WordKey, Word> words = new ConcurrentHashMap<>();
     private volatile Thread thread;
     private volatile boolean idle;
     private volatile boolean closed;
     private volatile long checks;
+    /**
+     * Checks begun: the stamp a check leaves on the words it swept. Written by the watch's thread
+     * only; volatile for the thread that replaces one that died.
+     */
+    private volatile long round;
 
     /** @param name what the watch's thread is named after: {@code ipc-sleepers-<name>} */
     public SleeperWatch(String name) {
@@ -60,11 +71,32 @@ public final class SleeperWatch implements AutoCloseable {
         if (closed) {
             return Futex.await(region, offset, expected, Math.min(timeoutNanos, CHECK_NANOS));
         }
-        Sleeper s = enter(region, offset, stop);
+        Sleeper s = enter(region, offset, stop, null);
         try {
             return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
         } finally {
             sleepers.remove(s);
+        }
+    }
+
+    /**
+     * {@link #await} for a sleeper that stops only when interrupted or woken through its word, and
+     * whose watch work is {@code sweep}: the same for every thread asleep on this word of this file
+     * in this process (a message ring's sweep for the slots of dead processes, whose recovery
+     * wakes through the word). At each check the watch runs the sweep of one sleeper of each such
+     * word, so a hundred threads asleep on one ring cost one sweep a check, not a hundred. A sweep
+     * that throws wakes that sleeper, which meets the fault itself.
+     */
+    public int awaitSweeping(MappedRegion region, long offset, int expected, long timeoutNanos, Runnable sweep) {
+        if (closed) {
+            return Futex.await(region, offset, expected, Math.min(timeoutNanos, CHECK_NANOS));
+        }
+        Sleeper s = enter(region, offset, null, sweep);
+        try {
+            return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
+        } finally {
+            sleepers.remove(s);
+            words.computeIfPresent(s.word().key, (k, w) -> w.leave());
         }
     }
 
@@ -77,7 +109,7 @@ public final class SleeperWatch implements AutoCloseable {
         if (closed) {
             return Futex.awaitAny(regions, offsets, expected, Math.min(timeoutNanos, CHECK_NANOS));
         }
-        Sleeper s = enter(regions[0], offsets[0], stop);
+        Sleeper s = enter(regions[0], offsets[0], stop, null);
         try {
             return Futex.awaitAny(regions, offsets, expected,
                     closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
@@ -86,8 +118,10 @@ public final class SleeperWatch implements AutoCloseable {
         }
     }
 
-    private Sleeper enter(MappedRegion region, long offset, BooleanSupplier stop) {
-        Sleeper s = new Sleeper(Thread.currentThread(), region, offset, stop);
+    private Sleeper enter(MappedRegion region, long offset, BooleanSupplier stop, Runnable sweep) {
+        Word word = sweep == null ? null
+                : words.compute(WordKey.of(region, offset), (k, w) -> (w == null ? new Word(k) : w).join());
+        Sleeper s = new Sleeper(Thread.currentThread(), region, offset, stop, sweep, word);
         sleepers.add(s);
         Thread t = thread;
         if (t == null || !t.isAlive()) {
@@ -134,8 +168,15 @@ public final class SleeperWatch implements AutoCloseable {
             idle = false;
         }
         LockSupport.parkNanos(this, CHECK_NANOS);
+        long check = ++round; // a check a fault ended leaves its stamp to no later one
         for (Sleeper s : sleepers) {
-            if (s.mustWake()) {
+            boolean wake = s.mustWake();
+            Word w = s.word();
+            if (w != null && w.sweptAt != check) {
+                w.sweptAt = check;
+                wake |= !s.sweptCleanly();
+            }
+            if (wake) {
                 Futex.wake(s.region(), s.offset(), Integer.MAX_VALUE);
             }
         }
@@ -174,17 +215,70 @@ public final class SleeperWatch implements AutoCloseable {
         }
     }
 
-    /** One thread asleep on one word (none sleeps twice at once: no two live ones are equal). */
-    private record Sleeper(Thread thread, MappedRegion region, long offset, BooleanSupplier stop) {
+    /**
+     * One thread asleep on one word (none sleeps twice at once: no two live ones are equal), with
+     * a stop condition or a sweep of its word, or neither.
+     */
+    private record Sleeper(Thread thread, MappedRegion region, long offset, BooleanSupplier stop, Runnable sweep,
+            Word word) {
         boolean mustWake() {
             if (thread.isInterrupted()) {
                 return true;
             }
             try {
-                return stop.getAsBoolean();
+                return stop != null && stop.getAsBoolean();
             } catch (RuntimeException | Error e) {
                 return true; // let the sleeper meet it itself (a fault of its mapping closes its handle)
             }
+        }
+
+        /** Runs the sweep; false if it threw, which the sleeper is woken to meet itself. */
+        boolean sweptCleanly() {
+            try {
+                sweep.run();
+                return true;
+            } catch (RuntimeException | Error e) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * A word of a file as every mapping of it in this process shares it: the file's name and inode
+     * (two live mappings with both equal map the same file: an inode is not reused while mapped)
+     * and the offset; a region that knows no file stands for itself.
+     */
+    private record WordKey(Object file, long inode, long offset) {
+        static WordKey of(MappedRegion region, long offset) {
+            long inode = region.inode(); // recorded after the name: a known inode has its name
+            Object file = region.file();
+            return file == null || inode < 0 ? new WordKey(region, -1, offset) : new WordKey(file, inode, offset);
+        }
+    }
+
+    /**
+     * The one object of a word that its sweeping sleepers share while any of them sleeps, so that
+     * a check tells a word it swept already by a field of an object every such sleeper points to.
+     */
+    private static final class Word {
+        final WordKey key;
+        /** Sleepers on the word; changed only inside the map's compute for its key. */
+        private int sleeping;
+        /** The check that swept it last; the watch's thread only. */
+        long sweptAt;
+
+        Word(WordKey key) {
+            this.key = key;
+        }
+
+        Word join() {
+            sleeping++;
+            return this;
+        }
+
+        /** @return this, or null (out of the map) once its last sleeper left */
+        Word leave() {
+            return --sleeping == 0 ? null : this;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -24,7 +25,8 @@ import org.multios.ipc.spi.KernelSleep;
  * A {@link SleeperWatch} wakes a thread asleep for an hour once the
  * thread is interrupted, once its stop condition holds, and when the watch closes; a sleeper with
  * neither stays asleep through the watch's checks (the word is never woken for it); with nobody
- * asleep its thread parks.
+ * asleep its thread parks. Sweeps run once a check for each word of a file, however many
+ * mappings of it sleepers sleep on.
  */
 @Timeout(60)
 class SleeperWatchTest {
@@ -91,6 +93,64 @@ class SleeperWatchTest {
         watch.close();
         assertThat(other.get(20, TimeUnit.SECONDS)).as("closing the watch wakes who still sleeps")
                 .isEqualTo(Futex.WOKEN);
+    }
+
+    @Test
+    void sleepersOnOneWordOfAFileThroughTwoMappingsShareOneSweepACheck() throws Exception {
+        Path file = dir.resolve("ring");
+        Files.write(file, new byte[4096]);
+        MappedRegion first = named(file);
+        MappedRegion second = named(file);
+        AtomicInteger firstSweeps = new AtomicInteger();
+        AtomicInteger secondSweeps = new AtomicInteger();
+        AtomicInteger otherSweeps = new AtomicInteger();
+        CompletableFuture<Integer> a = new CompletableFuture<>();
+        CompletableFuture<Integer> b = new CompletableFuture<>();
+        CompletableFuture<Integer> c = new CompletableFuture<>();
+        Thread ta = BlockedCalls.start("watch-sweep-a", a,
+                () -> watch.awaitSweeping(first, WORD, 0, HOUR, firstSweeps::incrementAndGet));
+        Thread tb = BlockedCalls.start("watch-sweep-b", b,
+                () -> watch.awaitSweeping(second, WORD, 0, HOUR, secondSweeps::incrementAndGet));
+        Thread tc = BlockedCalls.start("watch-sweep-other", c,
+                () -> watch.awaitSweeping(second, WORD + 4, 0, HOUR, otherSweeps::incrementAndGet));
+        KernelSleep.awaitAsleep(ta, first.address(WORD));
+        KernelSleep.awaitAsleep(tb, second.address(WORD));
+        KernelSleep.awaitAsleep(tc, second.address(WORD + 4));
+        long checks = watch.checks();
+        int shared = firstSweeps.get() + secondSweeps.get();
+        int other = otherSweeps.get();
+        while (watch.checks() < checks + 6) {
+            Thread.sleep(1);
+        }
+        long passed = watch.checks() - checks;
+        // a check may be under way at either end: one sweep more or less
+        assertThat(firstSweeps.get() + secondSweeps.get() - shared).as("sweeps of the shared word in %d checks", passed)
+                .isBetween((int) passed - 1, (int) passed + 1);
+        assertThat(otherSweeps.get() - other).as("sweeps of another word in %d checks", passed)
+                .isBetween((int) passed - 1, (int) passed + 1);
+        assertThat(a).isNotDone();
+        assertThat(b).isNotDone();
+        assertThat(c).isNotDone();
+    }
+
+    @Test
+    void aSweepThatThrowsWakesItsSleeper() throws Exception {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        Thread sleeper = BlockedCalls.start("watch-sweep-fault", result, () -> watch.awaitSweeping(region, WORD, 0,
+                HOUR, () -> {
+                    throw new InternalError("a fault occurred in a recent unsafe memory access operation");
+                }));
+        KernelSleep.awaitAsleep(sleeper, region.address(WORD));
+        assertThat(result.get(20, TimeUnit.SECONDS)).isEqualTo(Futex.WOKEN);
+    }
+
+    /** A mapping of {@code file} that knows its name and inode, as the object directories' do. */
+    private static MappedRegion named(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedRegion r = MappedRegion.map(ch, 4096, true);
+            r.origin(file, ((Number) Files.getAttribute(file, "unix:ino")).longValue());
+            return r;
+        }
     }
 
     @Test

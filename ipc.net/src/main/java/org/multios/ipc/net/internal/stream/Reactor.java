@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * (senders write directly while the socket takes their bytes). Other threads hand it work with
  * {@link #execute}; its own handlers set timers with {@link #at}. Every tick
  * ({@link Timing#DEFAULT}: 100 ms) it lets each registered handler check its deadlines
- * (handshake, idle and linger timeouts).
+ * (handshake, idle and linger timeouts); with no socket registered and no timer set it sleeps
+ * until it is handed work.
  */
 public final class Reactor implements AutoCloseable {
     /**
@@ -81,6 +82,8 @@ public final class Reactor implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong faults = new AtomicLong();
     private volatile boolean running = true;
+    /** Passes of the loop so far; written by the reactor thread only. */
+    private volatile long passes;
 
     /** Opens the selector and starts the thread with the given name, on the {@link Timing#DEFAULT default} clock. */
     public Reactor(String threadName) {
@@ -125,6 +128,11 @@ public final class Reactor implements AutoCloseable {
         return faults.get();
     }
 
+    /** How many times the reactor thread went round its loop (tests: an idle reactor stays asleep). */
+    long passes() {
+        return passes;
+    }
+
     /** Whether the caller is the reactor thread. */
     boolean inReactor() {
         return Thread.currentThread() == thread;
@@ -159,6 +167,7 @@ public final class Reactor implements AutoCloseable {
         long nextTick = System.nanoTime();
         while (running) {
             try {
+                passes++;
                 select(nextTick);
                 runTasks();
                 for (SelectionKey key : selector.selectedKeys()) {
@@ -197,10 +206,19 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** Waits for readiness, a task, the next tick or the next timer, whichever comes first. */
+    /**
+     * Waits for readiness, a task, the next tick or the next timer, whichever comes first. With no
+     * socket registered and no timer set there is nothing to tick or time out: it waits for a
+     * task alone (every registration and every timer comes from a task or a handler, in this
+     * thread), so an idle mechanism's reactor does not wake ten times a second.
+     */
     private void select(long nextTick) throws IOException {
-        long until = nextTick;
         Timer first = timers.peek();
+        if (first == null && selector.keys().isEmpty()) {
+            selector.select();
+            return;
+        }
+        long until = nextTick;
         if (first != null && first.at - until < 0) {
             until = first.at;
         }
