@@ -43,8 +43,11 @@ public final class MqttExample implements Example {
     static final Duration WAIT = Duration.ofSeconds(15);
     private static final String CONNECTED = "connected";
     private static final Duration POLL = Duration.ofMillis(100);
-    /** What ipc.mqtt appends to a store queue's name for its in-flight queue. */
-    private static final String IN_FLIGHT = ".in-flight";
+    /**
+     * What ipc.mqtt appends to a bridge's store queue's name for the queues it keeps beside it:
+     * none (the store itself), the in-flight queue, the held journal and its list of recent messages.
+     */
+    private static final String[] BRIDGE_QUEUES = { "", ".in-flight", ".held", ".held.resends" };
 
     private final String broker;
     private final String username;
@@ -115,9 +118,11 @@ public final class MqttExample implements Example {
                 awaitGone(subscriber);
             }
         } finally {
-            for (String queue : new String[] { outbox, inbox, store(publisher), store(publisher) + IN_FLIGHT,
-                store(subscriber), store(subscriber) + IN_FLIGHT }) {
-                unlinkIfThere(queues, queue);
+            unlinkIfThere(queues, outbox);
+            unlinkIfThere(queues, inbox);
+            for (String suffix : BRIDGE_QUEUES) {
+                unlinkIfThere(queues, store(publisher) + suffix);
+                unlinkIfThere(queues, store(subscriber) + suffix);
             }
         }
         out.println("configurations deleted, queues unlinked");
