@@ -68,15 +68,7 @@ public final class SleeperWatch implements AutoCloseable {
      * {@link #LONGEST_SLEEP_NANOS} (tests longer).
      */
     public int await(MappedRegion region, long offset, int expected, long timeoutNanos, BooleanSupplier stop) {
-        if (closed) {
-            return Futex.await(region, offset, expected, Math.min(timeoutNanos, CHECK_NANOS));
-        }
-        Sleeper s = enter(region, offset, stop, null);
-        try {
-            return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
-        } finally {
-            sleepers.remove(s);
-        }
+        return sleep(region, offset, expected, timeoutNanos, stop, null);
     }
 
     /**
@@ -88,15 +80,23 @@ public final class SleeperWatch implements AutoCloseable {
      * that throws wakes that sleeper, which meets the fault itself.
      */
     public int awaitSweeping(MappedRegion region, long offset, int expected, long timeoutNanos, Runnable sweep) {
+        return sleep(region, offset, expected, timeoutNanos, null, sweep);
+    }
+
+    /** {@link #await} with a stop condition or a sweep of the word (the other null). */
+    private int sleep(MappedRegion region, long offset, int expected, long timeoutNanos, BooleanSupplier stop,
+            Runnable sweep) {
         if (closed) {
             return Futex.await(region, offset, expected, Math.min(timeoutNanos, CHECK_NANOS));
         }
-        Sleeper s = enter(region, offset, null, sweep);
+        Sleeper s = enter(region, offset, stop, sweep);
         try {
             return Futex.await(region, offset, expected, closed ? Math.min(timeoutNanos, CHECK_NANOS) : timeoutNanos);
         } finally {
             sleepers.remove(s);
-            words.computeIfPresent(s.word().key, (k, w) -> w.leave());
+            if (s.word() != null) {
+                words.computeIfPresent(s.word().key, (k, w) -> w.leave());
+            }
         }
     }
 

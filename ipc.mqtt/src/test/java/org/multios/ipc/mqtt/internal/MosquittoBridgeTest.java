@@ -1,7 +1,6 @@
 package org.multios.ipc.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.mqtt.test.Mosquitto;
@@ -35,24 +31,7 @@ import org.multios.ipc.queue.MessageQueueService;
  * with Debian's mosquitto_pub and mosquitto_sub as the foreign clients.
  */
 @Timeout(120)
-class MosquittoBridgeTest extends BridgeTestSupport {
-    @TempDir
-    Path brokerDir;
-    Mosquitto broker;
-
-    @BeforeEach
-    void startBroker() throws Exception {
-        assumeTrue(Mosquitto.available(), "Debian's mosquitto, mosquitto-clients and openssl are not installed");
-        broker = Mosquitto.start(brokerDir);
-    }
-
-    @AfterEach
-    void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
+class MosquittoBridgeTest extends BrokerTestSupport {
     private Object[] tls(String client, String... mappings) {
         return new Object[] {"broker.uri", broker.sslUri(), "client.id", client, "username", Mosquitto.USER,
             "password", Mosquitto.PASSWORD, "trust.certificates", broker.caFile().toString(), "mappings", mappings,

@@ -1,10 +1,8 @@
 package org.multios.ipc.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,11 +10,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
@@ -32,24 +27,7 @@ import org.multios.ipc.queue.MessageQueueService;
  * The order is printed, not checked (RELIABILITY.md names the reordering left).
  */
 @Timeout(400)
-class MqttRestartFloodTest extends BridgeTestSupport {
-    @TempDir
-    Path brokerDir;
-    Mosquitto broker;
-
-    @BeforeEach
-    void startBroker() throws Exception {
-        assumeTrue(Mosquitto.available(), "Debian's mosquitto, mosquitto-clients and openssl are not installed");
-        broker = Mosquitto.start(brokerDir);
-    }
-
-    @AfterEach
-    void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
+class MqttRestartFloodTest extends BrokerTestSupport {
     /** One way to interrupt the flood; returns the bridge to go on with. */
     private interface Interruption {
         MqttBridge apply(MqttBridge bridge, Object[] config) throws Exception;
