@@ -342,8 +342,10 @@ final class HeldMessages implements Runnable {
             lost = 0;
             recorded = 0;
             for (Admitted a : admitted) {
-                lost += lost(a.held()) ? 1 : 0;
-                recorded += a.held().record() != HeldJournal.NOT_RECORDED ? 1 : 0;
+                if (!a.resend()) {  // the broker's copy of one held or delivered: nothing of its own to lose
+                    lost += lost(a.held()) ? 1 : 0;
+                    recorded += a.held().record() != HeldJournal.NOT_RECORDED ? 1 : 0;
+                }
             }
             for (Held h : line) {  // the head being delivered is counted by its outcome
                 if (!(first && delivering)) {
