@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -278,21 +277,21 @@ public final class MqttBridge implements AutoCloseable {
      * One connection's side of inbound delivery: lets its client take over a QoS 2 message once the
      * held line has room and the message is recorded in the held journal (as long as this is the
      * bridge's connection), and tells the client what was delivered. A QoS 1 message is acknowledged
-     * at once. A QoS 2 one is forgotten by the client (which sent PUBREC and answers PUBREL itself)
-     * only when the client's reader comes to its next QoS 2 message: by then it has sent this one's
-     * PUBREC, and the PUBCOMP that forgetting sends cannot overtake it (Mosquitto ends a connection
-     * whose PUBCOMP comes before its PUBREC).
+     * once delivered. A QoS 2 one needs nothing more: the client sent PUBREC when it took it over and
+     * answers the broker's PUBREL with the one PUBCOMP itself. The bridge must not send another
+     * (the client's {@code messageArrivedComplete}): Mosquitto 2.0 counts every PUBCOMP into the room
+     * of the client's window of messages in flight, also one for a packet id it no longer knows, and
+     * sends the next message that arrives into that room at once, ahead of the messages it queued
+     * for the client (RELIABILITY.md, MQTT bridge order). The client keeps the last message of each
+     * packet id until its connection ends; once delivered, its payload and properties are emptied,
+     * so what stays is at most 65 535 topics.
      */
     private final class Gate implements NoPersistence.ReceiveGate, HeldMessages.Receipts {
-        private final ConcurrentLinkedQueue<Integer> deliveredQos2 = new ConcurrentLinkedQueue<>();
         private volatile MqttAsyncClient client;
 
         @Override
         public void admit(MqttPublish message) throws MqttPersistenceException {
             MqttAsyncClient c = client;
-            for (Integer id; (id = deliveredQos2.poll()) != null; ) {
-                complete(c, id, 2);
-            }
             if (!held.awaitRoom(() -> receiving(c)) || !held.admit(this, message.getTopicName(), message.getMessage(),
                     message.getMessageId(), sentAgain(message))) {
                 // ends this connection without a PUBREC: the broker sends the message again
@@ -310,17 +309,23 @@ public final class MqttBridge implements AutoCloseable {
         @Override
         public void delivered(MqttMessage message) {
             if (message.getQos() == 2) {
-                deliveredQos2.add(message.getId());
-            } else {
-                complete(client, message.getId(), message.getQos());
+                forgetContent(message);
+                return;
+            }
+            try {
+                client.messageArrivedComplete(message.getId(), message.getQos());
+            } catch (MqttException | RuntimeException gone) {
+                // the connection that received it is closed: the broker sends it again
             }
         }
 
-        private void complete(MqttAsyncClient c, int id, int qos) {
+        /** Empties a delivered QoS 2 message the client keeps in its map of the connection's packet ids. */
+        private static void forgetContent(MqttMessage message) {
             try {
-                c.messageArrivedComplete(id, qos);
-            } catch (MqttException | RuntimeException gone) {
-                // the connection that received it is closed: the broker has nothing to be told any more
+                message.clearPayload();
+                message.setProperties(new MqttProperties());
+            } catch (IllegalStateException immutable) {
+                // a message the client made read-only keeps its content until its connection ends
             }
         }
     }

@@ -97,6 +97,8 @@ public final class Mosquitto implements AutoCloseable {
                 "log_type notice",
                 "log_type information",
                 "log_type subscribe",
+                // -Dmosquitto.debug=true: every packet logged (with -Dmosquitto.keep.log=<prefix>, kept after the test)
+                Boolean.getBoolean("mosquitto.debug") ? "log_type debug" : "",
                 "max_inflight_messages 100",
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous false",
@@ -185,6 +187,13 @@ public final class Mosquitto implements AutoCloseable {
             }
         }
         throw new IOException("mosquitto did not start:\n" + log());
+    }
+
+    /** Stops the broker, has it log every packet it sends and receives from now on, and starts it again. */
+    public void restartLoggingPackets() throws Exception {
+        stop();
+        Files.writeString(dir.resolve("mosquitto.conf"), "log_type debug\n", java.nio.file.StandardOpenOption.APPEND);
+        start();
     }
 
     /** Stops the broker as its service manager would (SIGTERM: it saves its sessions) and waits for it. */
@@ -284,6 +293,73 @@ public final class Mosquitto implements AutoCloseable {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed:\n" + out);
+        }
+    }
+
+    /**
+     * Starts {@code mosquitto_pub -l -d} (as {@link #publish}, through coreutils' {@code stdbuf}) with
+     * more arguments: one publisher
+     * whose connection stays open while the test gives it lines, one message each.
+     */
+    public LinePublisher linePublisher(String... args) throws IOException {
+        // its output line by line (stdbuf), not in blocks as into any pipe
+        List<String> command = new ArrayList<>(List.of("/usr/bin/stdbuf", "-oL", "/usr/bin/mosquitto_pub", "-V", "5",
+                "-h", "127.0.0.1", "-p", Integer.toString(tlsPort), "--cafile", caFile().toString(), "-u", TOOL_USER,
+                "-P", TOOL_PASSWORD, "-l", "-d"));
+        command.addAll(List.of(args));
+        return new LinePublisher(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /**
+     * A running {@code mosquitto_pub -l -d}: {@link #publish} gives it lines; {@link #awaitCompleted}
+     * waits until the broker completed the flows of so many of its messages (its debug output
+     * says "received PUBCOMP" for QoS 2, "received PUBACK" for QoS 1).
+     */
+    public static final class LinePublisher implements AutoCloseable {
+        private final Process process;
+        private final java.io.Writer in;
+        private final BufferedReader out;
+        private final StringBuilder seen = new StringBuilder();
+        private int completed;
+
+        private LinePublisher(Process process) {
+            this.process = process;
+            this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        /** Gives it {@code lines}, one message each, in order. */
+        public void publish(List<String> lines) throws IOException {
+            in.write(String.join("\n", lines).concat("\n"));
+            in.flush();
+        }
+
+        /**
+         * Reads its output until the broker completed {@code count} of its messages in all (the
+         * caller's test timeout bounds the wait).
+         *
+         * @throws AssertionError if its output ends first, with that output
+         */
+        public void awaitCompleted(int count) throws IOException {
+            for (String line; completed < count; ) {
+                line = out.readLine();
+                if (line == null) {
+                    throw new AssertionError("mosquitto_pub ended after " + completed + " of " + count + ":\n" + seen);
+                }
+                seen.append(line).append('\n');
+                if (line.contains("received PUBCOMP") || line.contains("received PUBACK")) {
+                    completed++;
+                }
+            }
+        }
+
+        /** Ends its input and waits for it to end. */
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 
