@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -148,6 +149,12 @@ public final class MqttBridge implements AutoCloseable {
         return c;
     }
 
+    /** The client of the connection that is up, null if none (for tests that look into the client). */
+    MqttAsyncClient connectedClient() {
+        Connector.Connection c = connector.awaitConnected(0);
+        return c == null ? null : c.client();
+    }
+
     /**
      * Whether {@code c} may still receive for the bridge: it is the connector's and its connection
      * is up (the client marks a breaking connection before it tells the connector of the loss, and
@@ -282,11 +289,14 @@ public final class MqttBridge implements AutoCloseable {
      * (the client's {@code messageArrivedComplete}): Mosquitto 2.0 counts every PUBCOMP into the room
      * of the client's window of messages in flight, also one for a packet id it no longer knows, and
      * sends the next message that arrives into that room at once, ahead of the messages it queued
-     * for the client (RELIABILITY.md, MQTT bridge order). The client keeps the last message of each
-     * packet id until its connection ends; once delivered, its payload and properties are emptied,
-     * so what stays is at most 65 535 topics.
+     * for the client (RELIABILITY.md, MQTT bridge order). Without it the client keeps the packet of
+     * each id it took over until its connection ends (only that PUBCOMP makes it forget one): once
+     * delivered, the packet's payload, topic and properties are emptied, so what a long connection
+     * leaves in the client's map is at most 65 535 empty packets, not the messages.
      */
     private final class Gate implements NoPersistence.ReceiveGate, HeldMessages.Receipts {
+        /** The packets the client took over and keeps, by their payload (the same array in every copy of one). */
+        private final Map<byte[], MqttPublish> taken = new ConcurrentHashMap<>();
         private volatile MqttAsyncClient client;
 
         @Override
@@ -299,6 +309,7 @@ public final class MqttBridge implements AutoCloseable {
                         + ": the connection ended or the bridge stopped while " + HeldMessages.MAX
                         + " inbound messages were held; the broker keeps the next one"));
             }
+            taken.put(message.getPayload(), message);
         }
 
         /** The DUP flag of a PUBLISH: the client reads it into its packet's first byte only. */
@@ -309,7 +320,10 @@ public final class MqttBridge implements AutoCloseable {
         @Override
         public void delivered(MqttMessage message) {
             if (message.getQos() == 2) {
-                forgetContent(message);
+                MqttPublish packet = taken.remove(message.getPayload());
+                if (packet != null) {
+                    empty(packet);
+                }
                 return;
             }
             try {
@@ -319,14 +333,15 @@ public final class MqttBridge implements AutoCloseable {
             }
         }
 
-        /** Empties a delivered QoS 2 message the client keeps in its map of the connection's packet ids. */
-        private static void forgetContent(MqttMessage message) {
-            try {
-                message.clearPayload();
-                message.setProperties(new MqttProperties());
-            } catch (IllegalStateException immutable) {
-                // a message the client made read-only keeps its content until its connection ends
-            }
+        /** Empties a delivered message's packet, which the client keeps in its map of packet ids. */
+        private static void empty(MqttPublish packet) {
+            packet.setMessage(new MqttMessage(new byte[0], 2, false, null));
+            packet.setTopicName("");
+            MqttProperties p = packet.getProperties();
+            p.setUserProperties(new ArrayList<>());
+            p.setCorrelationData(null);
+            p.setResponseTopic(null);
+            p.setContentType(null);
         }
     }
 

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcProcess;
@@ -277,6 +281,27 @@ class MosquittoBridgeTest extends BrokerTestSupport {
             String pubcomp = "Received PUBCOMP from gw-comp (Mid: " + mid + ",";
             assertThat(broker.log().lines().filter(l -> l.contains(pubcomp)).count()).as(pubcomp).isEqualTo(1);
         }
+        // without that PUBCOMP the client keeps each packet id's last packet: the delivered ones are emptied
+        Map<?, ?> kept = inboundQos2Packets(bridge.connectedClient());
+        assertThat(kept).hasSize(3);
+        for (Object packet : kept.values()) {
+            MqttPublish p = (MqttPublish) packet;
+            assertThat(p.getPayload()).as("payload kept by the client").isEmpty();
+            assertThat(p.getTopicName()).isEmpty();
+        }
+    }
+
+    /** Paho's map of the QoS 2 packets a client took over and has not forgotten (its internals, read reflectively). */
+    private static Map<?, ?> inboundQos2Packets(MqttAsyncClient client) throws ReflectiveOperationException {
+        Object comms = field(MqttAsyncClient.class, "comms").get(client);
+        Object state = field(comms.getClass(), "clientState").get(comms);
+        return (Map<?, ?>) field(state.getClass(), "inboundQoS2").get(state);
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
     }
 
     /**
