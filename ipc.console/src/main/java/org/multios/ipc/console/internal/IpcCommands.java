@@ -68,7 +68,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * bundle's IPC process. Results are returned as text tables that fit an 80-column terminal; failures
  * raise the IpcException, whose message starts with its error code.
  */
-@Component(service = IpcCommands.class, immediate = true, property = {
+@Component(service = IpcCommands.class, property = {
     "osgi.command.scope=ipc",
     "osgi.command.function=objects", "osgi.command.function=object", "osgi.command.function=processes",
     "osgi.command.function=limits", "osgi.command.function=gc",

@@ -28,7 +28,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * configured (factory PID {@code org.multios.ipc.net.bridge}) and listed by {@code ipc:objects
  * endpoint}.
  */
-@Component(service = NetCommands.class, immediate = true, property = {
+@Component(service = NetCommands.class, property = {
     "osgi.command.scope=ipc",
     "osgi.command.function=remotesend", "osgi.command.function=remotereceive" })
 public final class NetCommands {

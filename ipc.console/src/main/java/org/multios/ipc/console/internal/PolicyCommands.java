@@ -16,7 +16,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * where, and its rules; or why none is. It needs no API service, so it answers precisely when
  * the platform has closed for want of a valid policy.
  */
-@Component(service = PolicyCommands.class, immediate = true, property = {"osgi.command.scope=ipc", "osgi.command.function=rules"})
+@Component(service = PolicyCommands.class, property = {"osgi.command.scope=ipc", "osgi.command.function=rules"})
 public final class PolicyCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AccessControl ownAccessControl;

@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Reference;
  * messages per second first. Each run shows the newest interval; the first run after a quiet
  * spell waits for one to complete.
  */
-@Component(service = TopCommand.class, immediate = true, property = { "osgi.command.scope=ipc", "osgi.command.function=top" })
+@Component(service = TopCommand.class, property = { "osgi.command.scope=ipc", "osgi.command.function=top" })
 public final class TopCommand {
     static final int DEFAULT_ROWS = 10;
     static final int MAX_ROWS = 1000;

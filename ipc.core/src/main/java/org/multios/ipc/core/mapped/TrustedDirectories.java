@@ -38,13 +38,15 @@ final class TrustedDirectories {
 
     /**
      * Checks the root and then the kind directory; stops at the first one that does not exist.
+     * A path that leads nowhere (absent, or a link to nothing) is found without an exception
+     * ({@link Files#exists}), since the JMX view and the consoles list missing kinds periodically.
      *
      * @return whether both exist (and are trusted)
      * @throws IpcException PERMISSION_DENIED naming the path, its owner and mode
      */
     static boolean verify(Path kindDirectory) {
         for (Path d : new Path[] { kindDirectory.getParent(), kindDirectory }) {
-            PosixFileAttributes a = attributes(d);
+            PosixFileAttributes a = Files.exists(d) ? attributes(d) : null;
             if (a == null) {
                 return false;
             }

@@ -49,6 +49,26 @@ class ObjectDirectoryTrustTest {
         assertThat(real.resolve("shm")).doesNotExist();
     }
 
+    @Test
+    void aRootThatIsALinkToNothingHoldsNoObjectsAndIsNotMadeThrough() throws Exception {
+        Path missing = dir.resolve("missing");
+        Path link = Files.createSymbolicLink(dir.resolve("dangling"), missing);
+        assertThat(at(link).verifyDirectories()).isFalse();
+        assertThat(at(link).names()).isEmpty();
+        assertThatThrownBy(() -> at(link).prepareDirectories())
+                .isInstanceOfSatisfying(IpcException.class,
+                        e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED))
+                .hasMessageContaining(link.toString()).hasMessageContaining("symbolic link");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void aMissingRootHoldsNoObjects() {
+        assertThat(at(dir.resolve("absent")).verifyDirectories()).isFalse();
+        assertThat(at(dir.resolve("absent")).names()).isEmpty();
+        assertThat(dir.resolve("absent")).doesNotExist();
+    }
+
     /**
      * Issue #16 item 1: a root its group may write is refused, unless an operator names that
      * group as shared; then objects are made and opened in it.

@@ -34,7 +34,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * with UNAVAILABLE. {@code ipc:example mqtt <broker> [user password]} takes its broker on the
  * command line and needs Configuration Admin (an optional import) and the ipc.mqtt bundle.
  */
-@Component(service = ExampleCommands.class, immediate = true, property = {
+@Component(service = ExampleCommands.class, property = {
     "osgi.command.scope=ipc", "osgi.command.function=examples", "osgi.command.function=example" })
 public final class ExampleCommands {
     private final IpcRuntime runtime;

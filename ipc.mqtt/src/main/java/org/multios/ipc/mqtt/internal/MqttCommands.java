@@ -10,7 +10,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** The Gogo command {@code ipc:mqtt}: each configured MQTT bridge's state, broker and counts. */
-@Component(service = MqttCommands.class, immediate = true, property = {"osgi.command.scope=ipc", "osgi.command.function=mqtt"})
+@Component(service = MqttCommands.class, property = {"osgi.command.scope=ipc", "osgi.command.function=mqtt"})
 public final class MqttCommands {
     private final List<MqttBridgeComponent> bridges = new CopyOnWriteArrayList<>();
 
