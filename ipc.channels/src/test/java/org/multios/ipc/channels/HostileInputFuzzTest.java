@@ -330,8 +330,9 @@ class HostileInputFuzzTest {
                     }
                     case 2, 3 -> { // an index entry word: lap, full bit and slot index; or one half of it
                         int half = r.nextInt(4);
-                        at = PriorityRingDescriptor.entryOffset(MAX_MESSAGES,
-                                r.nextInt(PriorityRingDescriptor.INDEX_RINGS), r.nextInt(2 * indexLength))
+                        at = PriorityRingDescriptor.ENTRIES_OFFSET
+                                + (r.nextInt(PriorityRingDescriptor.INDEX_RINGS) * (long) indexLength
+                                        + r.nextInt(indexLength)) * PriorityRingDescriptor.ENTRY_SIZE
                                 + (half == 3 ? 4 : 0);
                         asLong = half < 2;
                     }
