@@ -27,8 +27,8 @@ public final class DepthMark {
     private final MappedRegion region;
     private final long outOffset;
     private final long markOffset;
-    private long outSeen;
-    private long markSeen;
+    /** This process's bounds, on lines of their own ({@link MarkBounds}). */
+    private final MarkBounds seen = new MarkBounds();
 
     /** A mark kept by {@link #sentInto} (no message counters). */
     public DepthMark(MappedRegion region, long markOffset) {
@@ -47,11 +47,11 @@ public final class DepthMark {
 
     /** Raises the mark, if need be, after a send that brought messages in to {@code in}. */
     public void sent(long in) {
-        if (in - outSeen <= markSeen) {
+        if (in - seen.outSeen <= seen.markSeen) {
             return;
         }
         long out = region.getLongVolatile(outOffset);
-        outSeen = out;
+        seen.outSeen = out;
         raise(in - out);
     }
 
@@ -61,41 +61,41 @@ public final class DepthMark {
      * (slots ever given back) bounds its depth; a bound above the mark reads the depth.
      */
     public void sentInto(PriorityRing ring) {
-        if (markSeen >= ring.capacity()) {
+        if (seen.markSeen >= ring.capacity()) {
             return;
         }
         long in = ring.slotsTaken();
-        if (in - outSeen <= markSeen) {
+        if (in - seen.outSeen <= seen.markSeen) {
             return;
         }
         // enough slots given back to keep the depth within the mark? one entry of the free ring,
         // beside the one this send took (a line this core holds), instead of the tail the
         // receivers write: no line of theirs per message while the depth stays at the mark
-        if (ring.givenBackAtLeast(in - markSeen)) {
-            outSeen = in - markSeen;
+        if (ring.givenBackAtLeast(in - seen.markSeen)) {
+            seen.outSeen = in - seen.markSeen;
             return;
         }
         long out = ring.slotsGivenBack();
-        outSeen = out;
-        if (in - out <= markSeen) {
+        seen.outSeen = out;
+        if (in - out <= seen.markSeen) {
             return;
         }
         // this send's message was queued when it was published, so the depth was at least 1 then
         long depth = Math.max(1, ring.markedSize());
         // later depths exceed this one by at most the slots taken since: a tighter bound
-        outSeen = Math.max(out, in - depth);
+        seen.outSeen = Math.max(out, in - depth);
         raise(depth);
     }
 
     private void raise(long depth) {
-        while (depth > markSeen) {
+        while (depth > seen.markSeen) {
             long mark = region.getLongVolatile(markOffset);
             if (depth <= mark) {
-                markSeen = mark;
+                seen.markSeen = mark;
                 return;
             }
             if (region.compareAndSetLong(markOffset, mark, depth)) {
-                markSeen = depth;
+                seen.markSeen = depth;
                 return;
             }
         }

@@ -28,10 +28,17 @@ public final class SpinHistory {
         return strategy.kind() != WaitStrategy.Kind.ADAPTIVE || learned < 0 || learned > full ? full : learned;
     }
 
-    /** The wait got what it waited for while it spun. */
+    /**
+     * The wait got what it waited for while it spun. Stores only a changed budget: a spinning
+     * round trip pays off at every message, and a store, even of the same value, takes the
+     * history's cache line (and whatever shares it) from the cores that read it.
+     */
     public void paidOff(WaitStrategy strategy) {
         long full = strategy.spinMicros() * 1_000L;
-        spinNanos = Math.min(full, Math.max(budgetNanos(strategy) * 2, full >> SHRINK_FLOOR_SHIFT));
+        long next = Math.min(full, Math.max(budgetNanos(strategy) * 2, full >> SHRINK_FLOOR_SHIFT));
+        if (next != spinNanos) {
+            spinNanos = next;
+        }
     }
 
     /**
