@@ -13,6 +13,8 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.Waiting;
 import org.multios.ipc.core.mapped.Deadlines;
+import org.multios.ipc.core.mapped.Futex;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.core.step.SteppedHandle;
@@ -175,7 +177,11 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
 
     /**
      * Sleeps on a futex word, never past the deadline, through the mechanism's watch (which wakes
-     * it once the thread is interrupted; closing and revocation wake it through the ring).
+     * it once the thread is interrupted; closing and revocation wake it through the ring). A sleep
+     * that ends unwoken (its slice or the deadline over, the futex call failed) looks whether the
+     * ring's file was cut short under it and, if so, throws the fault of the mapping
+     * ({@link MappedFault#throwIfCutShort}) for the operation's rule: a sleeper on a truncated
+     * file reports CORRUPTED within one slice, whatever its re-reads return.
      *
      * @return false if the deadline has passed
      */
@@ -190,10 +196,12 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
             return false;
         }
         slice = Math.min(remaining, slice);
-        if (forMessage) {
-            inbound.signals().awaitMessage(sleepers(), sequence, slice, inbound::sweepForSleepers);
-        } else {
-            outbound.signals().awaitSpace(sleepers(), sequence, slice, outbound::sweepForSleepers);
+        PriorityRing ring = forMessage ? inbound : outbound;
+        int slept = forMessage ? ring.signals().awaitMessage(sleepers(), sequence, slice, ring::sweepForSleepers)
+                : ring.signals().awaitSpace(sleepers(), sequence, slice, ring::sweepForSleepers);
+        if (slept == Futex.TIMED_OUT || slept == Futex.INTERRUPTED) {
+            // unwoken: nothing wakes a sleeper on a word truncated away, and its re-reads may be garbage
+            MappedFault.throwIfCutShort(ring.region());
         }
         return true;
     }

@@ -118,6 +118,32 @@ class TruncatedQueueTest extends QueueTestSupport {
         q.close();
     }
 
+    /**
+     * Only the file's last page cut off (the tail of the last slot's payload): every word the
+     * receiver and the sweeps read stays in the file, so no access of theirs faults. The sleeper
+     * finds the file cut short when its slice (here 100 ms) ends unwoken and reports CORRUPTED.
+     * Before, it slept slice after slice: no CORRUPTED within 20 s (its receive waits 40 s).
+     */
+    @Test
+    void aReceiverAsleepOnAQueueWhoseLastPageIsCutOffWakesWithCorruptedAtTheEndOfItsSlice() throws Exception {
+        MessageQueueService queues = queues();
+        MessageQueue q = queues.create("jobs", QueueOptions.of(16384, 16).withMode(0600));
+        QueueHandle reader = (QueueHandle) queues().open("jobs");
+        reader.sliceNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        Path file = root.resolve("queue").resolve("jobs");
+        long size = java.nio.file.Files.size(file);
+        CompletableFuture<Integer> received = new CompletableFuture<>();
+        Thread t = BlockedCalls.start("receiver", received,
+                () -> reader.receive(new byte[64], 0, 64, null, Duration.ofSeconds(40)));
+        KernelSleep.awaitAsleep(t, -1);
+        truncate(file, (size - 1) & -4096);
+
+        assertCorrupted(received);
+        assertThat(reader.isClosed()).isTrue();
+        keepsServing(queues);
+        q.close();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "OS", "GROUP" })
     void aDurableQueueTruncatedUnderItsMappingIsCorrupted(String durability) throws IOException {

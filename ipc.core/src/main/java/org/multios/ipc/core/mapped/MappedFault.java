@@ -86,6 +86,24 @@ public final class MappedFault {
     }
 
     /**
+     * For a waiter whose sleep in the kernel ended without a wake-up (its slice or deadline over,
+     * the futex call failed): if {@code region}'s file was cut short under it
+     * ({@link MappedRegion#cutShort}), throws HotSpot's report of a faulting mapped access now,
+     * which the caller's {@code catch (Error)} hands to {@link #diagnose} as it would the late one.
+     * A sleeper on a word another process truncated away cannot be woken (FUTEX_WAKE on it fails)
+     * and its re-reads of the ring return garbage until HotSpot delivers their fault, which may
+     * look like a value to sleep on again; this makes it meet the fault at the end of the slice.
+     *
+     * @throws InternalError a fault occurred in an unsafe memory access operation
+     */
+    public static void throwIfCutShort(MappedRegion region) {
+        if (region != null && region.cutShort()) {
+            throw new InternalError("a fault occurred in an unsafe memory access operation: the mapped file was"
+                    + " truncated under a sleeping waiter");
+        }
+    }
+
+    /**
      * Throws now a fault that an earlier access of this thread left pending, if any, when this runs
      * in the interpreter: throwing an exception there is a call into the VM, which delivers pending
      * faults. Compiled, the throw is a jump and delivers nothing (a fault then surfaces at the

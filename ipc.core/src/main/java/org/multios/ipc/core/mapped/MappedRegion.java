@@ -191,6 +191,27 @@ public final class MappedRegion {
         return Posix.probeByte(address(length - 1)) != Posix.READABLE;
     }
 
+    /**
+     * Whether the file was cut short under the mapping, measured without touching it: the kernel
+     * says that reading the region's last byte faults ({@link Posix#probeByte}), or, where it will
+     * not say, the file's size through its name is below the region's length. Stricter than
+     * {@link MappedFault}'s rule (a region that cannot be measured is not taken for a cut one), so
+     * the rule agrees with every true answer. False for a snapshot and once {@link #detach()
+     * detached}. A system call or two: for a waiter whose sleep in the kernel ended unwoken, not
+     * for hot paths.
+     */
+    public boolean cutShort() {
+        if (!mapped || detached.get()) {
+            return false;
+        }
+        int probe = Posix.probeByte(address(length - 1));
+        if (probe != Posix.UNTOLD) {
+            return probe == Posix.FAULTS;
+        }
+        long size = fileSize();
+        return size >= 0 && size < length;
+    }
+
     /** Whether the region maps a file (not a {@link #snapshot}). */
     boolean isMapped() {
         return mapped;

@@ -38,7 +38,7 @@ public final class SleeperWatch implements AutoCloseable {
      * The longest single sleep waits ask for. Only what nothing can wake needs it: a word whose
      * page was cut off by truncating the object's file (FUTEX_WAKE on it fails, so neither closing
      * nor the watch can wake its sleepers); the sleeper notices that itself at the end of this
-     * sleep, as it re-reads its word. Everything else wakes sleepers at once or within
+     * sleep, as it re-reads its word, or explicitly ({@link MappedFault#throwIfCutShort}). Everything else wakes sleepers at once or within
      * {@link #CHECK_NANOS}. 100 idle waiters wake 20 times a second in all.
      */
     public static final long LONGEST_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(5);

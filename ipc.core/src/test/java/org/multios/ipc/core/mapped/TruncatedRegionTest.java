@@ -136,4 +136,32 @@ class TruncatedRegionTest {
         assertThat(Posix.probeByte(file.region().address(0))).as("the pages still backed").isEqualTo(Posix.READABLE);
         assertThat(file.region().endFaults()).isTrue();
     }
+
+    /**
+     * What a sleeper whose sleep ended unwoken asks ({@link MappedFault#throwIfCutShort}): nothing
+     * while the file covers the mapping; once its last page is cut off, HotSpot's fault, which the
+     * one rule turns into CORRUPTED naming the file; nothing once the rule detached the region.
+     */
+    @Test
+    void aRegionCutShortIsToldWithoutTouchingItAndTheOneRuleAgrees() throws IOException {
+        ObjectDirectory.Created jobs = named("jobs");
+        MappedRegion region = jobs.region();
+        assertThat(region.cutShort()).isFalse();
+        MappedFault.throwIfCutShort(region); // nothing
+        truncate(jobs.path(), LENGTH - ObjectFileDescriptor.PAGE_SIZE); // the last page only
+        assertThat(region.cutShort()).isTrue();
+        InternalError fault = null;
+        try {
+            MappedFault.throwIfCutShort(region);
+        } catch (InternalError e) {
+            fault = e;
+        }
+        assertThat(fault).as("thrown").isNotNull();
+        IpcException c = MappedFault.diagnose(fault, region, "segment 'jobs'");
+        assertThat(c).isNotNull();
+        assertThat(c.error()).isEqualTo(IpcError.CORRUPTED);
+        assertThat(c.getMessage()).contains("'jobs'").contains(jobs.path().toString()).contains("truncated");
+        assertThat(region.cutShort()).as("detached by the rule").isFalse();
+        MappedFault.throwIfCutShort(region); // nothing once detached
+    }
 }
