@@ -73,8 +73,12 @@ class TruncatedSyncFileTest {
     }
 
     private static void truncate(Path file) throws IOException {
+        truncate(file, 0);
+    }
+
+    private static void truncate(Path file, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(0);
+            ch.truncate(size);
         }
     }
 
@@ -132,6 +136,26 @@ class TruncatedSyncFileTest {
         });
         KernelSleep.awaitAsleep(t, -1);
         truncate(file("semaphore", "empty"));
+
+        assertCorrupted(acquired);
+        assertThat(s.isClosed()).isTrue();
+    }
+
+    /**
+     * A cut inside the page keeps the page: the state word past the new end reads zero, what an
+     * empty semaphore's sleeper expects, and no access faults. Before the look after an unwoken
+     * sleep (MappedFault.afterSleep) the acquirer slept slice after slice until its 40 s ran out.
+     */
+    @Test
+    void aThreadAsleepOnASemaphoreCutInsideItsPageWakesWithCorruptedAtTheEndOfItsSlice() throws Exception {
+        Semaphore s = context.service(SyncService.class).createSemaphore("cut", SemaphoreOptions.of(0), 0600);
+        CompletableFuture<Void> acquired = new CompletableFuture<>();
+        Thread t = BlockedCalls.start("acquirer", acquired, () -> {
+            s.acquire(Duration.ofSeconds(40));
+            return null;
+        });
+        KernelSleep.awaitAsleep(t, -1);
+        truncate(file("semaphore", "cut"), 1);
 
         assertCorrupted(acquired);
         assertThat(s.isClosed()).isTrue();

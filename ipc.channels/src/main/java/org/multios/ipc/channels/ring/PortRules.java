@@ -13,7 +13,6 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.Waiting;
 import org.multios.ipc.core.mapped.Deadlines;
-import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.SleeperWatch;
 import org.multios.ipc.core.step.StepGuard;
@@ -180,7 +179,7 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
      * it once the thread is interrupted; closing and revocation wake it through the ring). A sleep
      * that ends unwoken (its slice or the deadline over, the futex call failed) looks whether the
      * ring's file was cut short under it and, if so, throws the fault of the mapping
-     * ({@link MappedFault#throwIfCutShort}) for the operation's rule: a sleeper on a truncated
+     * ({@link MappedFault#afterSleep}) for the operation's rule: a sleeper on a truncated
      * file reports CORRUPTED within one slice, whatever its re-reads return.
      *
      * @return false if the deadline has passed
@@ -199,10 +198,8 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
         PriorityRing ring = forMessage ? inbound : outbound;
         int slept = forMessage ? ring.signals().awaitMessage(sleepers(), sequence, slice, ring::sweepForSleepers)
                 : ring.signals().awaitSpace(sleepers(), sequence, slice, ring::sweepForSleepers);
-        if (slept == Futex.TIMED_OUT || slept == Futex.INTERRUPTED) {
-            // unwoken: nothing wakes a sleeper on a word truncated away, and its re-reads may be garbage
-            MappedFault.throwIfCutShort(ring.region());
-        }
+        // unwoken: nothing wakes a sleeper on a word truncated away, and its re-reads may be garbage
+        MappedFault.afterSleep(slept, ring.region());
         return true;
     }
 

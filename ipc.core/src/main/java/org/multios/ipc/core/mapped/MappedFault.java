@@ -104,6 +104,23 @@ public final class MappedFault {
     }
 
     /**
+     * The one rule after a sleep in the kernel on a word of {@code region} ({@link Futex}, through a
+     * {@link SleeperWatch}): a sleep that ended unwoken ({@link Futex#TIMED_OUT}: its slice or
+     * deadline over, or the futex call failed; {@link Futex#INTERRUPTED}) asks whether the file was
+     * cut short ({@link #throwIfCutShort}); a wake-up or a changed value asks nothing (no system
+     * call on the way to a message or a permit).
+     *
+     * @return {@code outcome}
+     * @throws InternalError a fault occurred in an unsafe memory access operation
+     */
+    public static int afterSleep(int outcome, MappedRegion region) {
+        if (outcome == Futex.TIMED_OUT || outcome == Futex.INTERRUPTED) {
+            throwIfCutShort(region);
+        }
+        return outcome;
+    }
+
+    /**
      * Throws now a fault that an earlier access of this thread left pending, if any, when this runs
      * in the interpreter: throwing an exception there is a call into the VM, which delivers pending
      * faults. Compiled, the throw is a jump and delivers nothing (a fault then surfaces at the

@@ -346,8 +346,15 @@ final class EventHandle extends SyncHandle implements Event {
         }
         events.forEach(e -> e.words.getAndAddInt(WORD3, 1));
         try {
-            events.get(0).session.sleepers().awaitAny(regions, offsets, seen, Math.min(remaining, slice),
-                    () -> events.stream().anyMatch(SyncHandle::mustStop));
+            int slept = events.get(0).session.sleepers().awaitAny(regions, offsets, seen,
+                    Math.min(remaining, slice), () -> events.stream().anyMatch(SyncHandle::mustStop));
+            for (EventHandle e : events) {
+                try {
+                    MappedFault.afterSleep(slept, e.region); // unwoken: a page truncated away wakes nobody
+                } catch (Error cut) {
+                    throw e.fault(cut); // CORRUPTED naming that event's file, its handle closed
+                }
+            }
         } finally {
             events.forEach(e -> e.words.getAndAddInt(WORD3, -1));
         }

@@ -259,7 +259,9 @@ abstract class SyncHandle extends SteppedHandle {
     /**
      * Sleeps in the kernel while the word at {@code offset} holds {@code expected}, never past the
      * deadline, through the mechanism's {@link SleeperWatch} (which wakes it once the thread is
-     * interrupted or {@code stop} holds). The caller re-checks its condition afterwards.
+     * interrupted or {@code stop} holds). The caller re-checks its condition afterwards. A sleep
+     * that ends unwoken meets a file cut short under it ({@link MappedFault#afterSleep}): the
+     * operation's rule makes that CORRUPTED.
      *
      * @return false if the deadline has passed
      * @throws IpcException INTERRUPTED (flag kept), CLOSED, or PERMISSION_DENIED once the grant
@@ -281,7 +283,9 @@ abstract class SyncHandle extends SteppedHandle {
             return false;
         }
         step(STEP_SLEEPING);
-        session.sleepers().await(region, offset, expected, Math.min(remaining, slice), stop);
+        // unwoken: nothing wakes a sleeper on a page truncated away, and its re-reads may be garbage
+        MappedFault.afterSleep(session.sleepers().await(region, offset, expected, Math.min(remaining, slice), stop),
+                region);
         recheck(operation);
         return true;
     }
