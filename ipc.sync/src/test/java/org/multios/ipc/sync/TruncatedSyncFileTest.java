@@ -129,12 +129,7 @@ class TruncatedSyncFileTest {
     @Test
     void aThreadAsleepOnATruncatedSemaphoreWakesWithCorrupted() throws Exception {
         Semaphore s = context.service(SyncService.class).createSemaphore("empty", SemaphoreOptions.of(0), 0600);
-        CompletableFuture<Void> acquired = new CompletableFuture<>();
-        Thread t = BlockedCalls.start("acquirer", acquired, () -> {
-            s.acquire(Duration.ofSeconds(40));
-            return null;
-        });
-        KernelSleep.awaitAsleep(t, -1);
+        CompletableFuture<Void> acquired = asleepAcquiring(s);
         truncate(file("semaphore", "empty"));
 
         assertCorrupted(acquired);
@@ -149,12 +144,7 @@ class TruncatedSyncFileTest {
     @Test
     void aThreadAsleepOnASemaphoreCutInsideItsPageWakesWithCorruptedAtTheEndOfItsSlice() throws Exception {
         Semaphore s = context.service(SyncService.class).createSemaphore("cut", SemaphoreOptions.of(0), 0600);
-        CompletableFuture<Void> acquired = new CompletableFuture<>();
-        Thread t = BlockedCalls.start("acquirer", acquired, () -> {
-            s.acquire(Duration.ofSeconds(40));
-            return null;
-        });
-        KernelSleep.awaitAsleep(t, -1);
+        CompletableFuture<Void> acquired = asleepAcquiring(s);
         truncate(file("semaphore", "cut"), 1);
 
         assertCorrupted(acquired);
@@ -204,6 +194,17 @@ class TruncatedSyncFileTest {
             assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
                     x -> assertThat(x.error()).as(x.getMessage()).isEqualTo(IpcError.INTERRUPTED));
         }
+    }
+
+    /** A thread acquiring {@code s} for at most 40 s, once it is asleep in the kernel. */
+    private static CompletableFuture<Void> asleepAcquiring(Semaphore s) throws IOException, InterruptedException {
+        CompletableFuture<Void> acquired = new CompletableFuture<>();
+        Thread t = BlockedCalls.start("acquirer", acquired, () -> {
+            s.acquire(Duration.ofSeconds(40));
+            return null;
+        });
+        KernelSleep.awaitAsleep(t, -1);
+        return acquired;
     }
 
     /** Waits (at most 20 s) for a blocked call to end and asserts that it failed with CORRUPTED. */

@@ -192,25 +192,22 @@ public final class MappedRegion {
     }
 
     /**
-     * Whether the file was cut short under the mapping, measured without touching it: the kernel
-     * says that reading the region's last byte faults ({@link Posix#probeByte}), or the file's size
-     * through its name is below the region's length (a cut inside the last page, whose words past
-     * the end read zeros and fault nothing, or a kernel that will not say). Stricter than
+     * Whether the file was cut short under the mapping, measured without touching it: the file's
+     * size through its name is below the region's length (which also counts a cut inside the last
+     * page, whose words past the end read zeros and fault nothing), or, for a file without a name
+     * (unnamed, removed or replaced), the kernel says that reading the region's last byte faults
+     * ({@link Posix#probeByte}). Stricter than
      * {@link MappedFault}'s rule (a region that cannot be measured is not taken for a cut one), so
      * the rule agrees with every true answer. False for a snapshot and once {@link #detach()
-     * detached}. A system call or two: for a waiter whose sleep in the kernel ended unwoken, not
+     * detached}. One system call: for a waiter whose sleep in the kernel ended unwoken, not
      * for hot paths.
      */
     public boolean cutShort() {
         if (!mapped || detached.get()) {
             return false;
         }
-        if (Posix.probeByte(address(length - 1)) == Posix.FAULTS) {
-            return true;
-        }
-        // a cut inside the last page faults nothing: the words past the end read zeros
         long size = fileSize();
-        return size >= 0 && size < length;
+        return size >= 0 ? size < length : Posix.probeByte(address(length - 1)) == Posix.FAULTS;
     }
 
     /** Whether the region maps a file (not a {@link #snapshot}). */

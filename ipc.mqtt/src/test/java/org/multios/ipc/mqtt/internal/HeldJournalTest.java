@@ -37,8 +37,7 @@ class HeldJournalTest extends BridgeTestSupport {
             for (int i = 0; i < 5; i++) {
                 MqttMessage m = message("m" + i, "id-" + i, String.valueOf(i));
                 m.setId(i + 1);
-                assertThat(held.admit(connection, "test/x", m, i + 1, false)).isTrue();
-                held.keep(new HeldMessages.Held(connection, "test/x", m, 0), () -> true);
+                takeOver(held, connection, m, i + 1, false);
             }
             assertThat(held.size()).isEqualTo(5);
             held.stop();
@@ -101,8 +100,7 @@ class HeldJournalTest extends BridgeTestSupport {
             assertThat(held.admit(connection, "test/x", message("late", "i9", "0"), 99, false)).as("the old reader").isFalse();
             MqttMessage m3 = message("m3", "i3", "0");
             m3.setId(m0.getId());  // the new connection may use any packet id again
-            assertThat(held.admit(next, "test/x", m3, m3.getId(), false)).isTrue();
-            held.keep(new HeldMessages.Held(next, "test/x", m3, 0), () -> true);
+            takeOver(held, next, m3, m3.getId(), false);
 
             Thread t = new Thread(held, "held-journal-test");
             t.start();
@@ -132,13 +130,11 @@ class HeldJournalTest extends BridgeTestSupport {
             HeldMessages held = line(journal);
             MqttMessage m0 = message("m0", "i0", "0");
             m0.setId(7);
-            assertThat(held.admit(connection, "test/x", m0, 7, false)).isTrue();
-            held.keep(new HeldMessages.Held(connection, "test/x", m0, 0), () -> true);
+            takeOver(held, connection, m0, 7, false);
             held.connecting(next);
 
             MqttMessage copy = copy(m0);
-            assertThat(held.admit(next, "test/x", copy, 7, true)).isTrue();
-            held.keep(new HeldMessages.Held(next, "test/x", copy, 0), () -> true);
+            takeOver(held, next, copy, 7, true);
             assertThat(held.size()).as("the copy is not held").isOne();
             assertThat(counters.duplicates.sum()).isOne();
             assertThat(answered).as("the copy was answered").containsExactly(copy);
@@ -146,12 +142,10 @@ class HeldJournalTest extends BridgeTestSupport {
 
             MqttMessage other = message("m1", "i0", "0");
             other.setId(7);
-            assertThat(held.admit(next, "test/x", other, 7, true)).isTrue();
-            held.keep(new HeldMessages.Held(next, "test/x", other, 0), () -> true);
+            takeOver(held, next, other, 7, true);
             MqttMessage again = copy(m0);
             again.setId(8);
-            assertThat(held.admit(next, "test/x", again, 8, false)).isTrue();
-            held.keep(new HeldMessages.Held(next, "test/x", again, 0), () -> true);
+            takeOver(held, next, again, 8, false);
             assertThat(held.size()).as("another payload under id 7, and a new message alike without DUP").isEqualTo(3);
             assertThat(counters.duplicates.sum()).isOne();
         }
@@ -169,8 +163,7 @@ class HeldJournalTest extends BridgeTestSupport {
             HeldMessages held = line(journal);
             MqttMessage m0 = message("m0", "i0", "0");
             m0.setId(7);
-            assertThat(held.admit(connection, "test/x", m0, 7, false)).isTrue();
-            held.keep(new HeldMessages.Held(connection, "test/x", m0, 0), () -> true);
+            takeOver(held, connection, m0, 7, false);
             HeldMessages.Receipts next = message -> { };
             held.connecting(next);
             assertThat(held.admit(next, "test/x", copy(m0), 7, true)).isTrue();
@@ -194,8 +187,7 @@ class HeldJournalTest extends BridgeTestSupport {
             held.connecting(connection);
             MqttMessage copy = copy(m0);
             copy.setId(41);
-            assertThat(held.admit(connection, "test/x", copy, 41, true)).isTrue();
-            held.keep(new HeldMessages.Held(connection, "test/x", copy, 0), () -> true);
+            takeOver(held, connection, copy, 41, true);
             assertThat(held.size()).as("only the journal's").isOne();
             assertThat(counters.duplicates.sum()).isOne();
         }
@@ -211,8 +203,7 @@ class HeldJournalTest extends BridgeTestSupport {
         m0.setId(5);
         try (HeldJournal journal = journal()) {
             HeldMessages held = line(journal);
-            assertThat(held.admit(connection, "test/x", m0, 5, false)).isTrue();
-            held.keep(new HeldMessages.Held(connection, "test/x", m0, 0), () -> true);
+            takeOver(held, connection, m0, 5, false);
             Thread t = new Thread(held, "held-journal-test");
             t.start();
             object.awaitTaken(1);
@@ -227,8 +218,7 @@ class HeldJournalTest extends BridgeTestSupport {
             held.restore(journal.recover().entries());
             held.connecting(connection);
             MqttMessage copy = copy(m0);
-            assertThat(held.admit(connection, "test/x", copy, 5, true)).isTrue();
-            held.keep(new HeldMessages.Held(connection, "test/x", copy, 0), () -> true);
+            takeOver(held, connection, copy, 5, true);
             assertThat(held.size()).isZero();
             assertThat(counters.duplicates.sum()).isOne();
         }
@@ -243,8 +233,7 @@ class HeldJournalTest extends BridgeTestSupport {
             MqttMessage big = message("big", "x".repeat(HeldRecordDescriptor.TOPIC_AND_PROPERTIES), "0");
             assertThat(journal.append("test/x", big, 1)).isEqualTo(HeldJournal.NOT_RECORDED);
             big.setId(1);
-            assertThat(held.admit(connection, "test/x", big, 1, false)).isTrue();
-            held.keep(new HeldMessages.Held(connection, "test/x", big, 0), () -> true);
+            takeOver(held, connection, big, 1, false);
             assertThat(journal.size()).isZero();
             held.stop();
             assertThat(counters.undelivered.sum()).isEqualTo(1);
@@ -373,6 +362,16 @@ class HeldJournalTest extends BridgeTestSupport {
         held.stop();
         t.join(10_000);
         assertThat(held.size()).isZero();
+    }
+
+    /**
+     * What a connection's reader and then its callback do with a message on test/x: admit it as it
+     * arrives (before its PUBREC), then hand it over to the line.
+     */
+    private static void takeOver(HeldMessages held, HeldMessages.Receipts connection, MqttMessage m, int packetId,
+            boolean duplicate) {
+        assertThat(held.admit(connection, "test/x", m, packetId, duplicate)).isTrue();
+        held.keep(new HeldMessages.Held(connection, "test/x", m, 0), () -> true);
     }
 
     private static MqttMessage copy(MqttMessage m) {
