@@ -32,6 +32,7 @@ import org.multios.ipc.IpcObject;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
+import org.multios.ipc.event.SignalledEvent;
 import org.multios.ipc.spi.BlockedCalls;
 import org.multios.ipc.spi.KernelSleep;
 import org.multios.ipc.spi.LocalPlatform;
@@ -163,6 +164,52 @@ class TruncatedSyncFileTest {
         assertThat(e.isClosed()).isTrue();
     }
 
+    /**
+     * A wait on several events reads every event's page outside the single-event operations: a
+     * fault there came out raw (an InternalError, or later, at whatever this thread did next).
+     * Now it is the CORRUPTED of the event that was cut, whose handle alone closes.
+     */
+    @Test
+    void aWaitOnSeveralEventsOneOfThemTruncatedIsCorruptedNamingThatEventWhichAloneCloses() throws IOException {
+        EventService events = context.service(EventService.class);
+        List<Function<List<Event>, Object>> waits = List.of(events::tryWaitAny, events::tryWaitAll,
+                list -> events.waitAny(list, Duration.ofSeconds(1)), list -> events.waitAll(list, Duration.ofSeconds(1)));
+        for (int i = 0; i < waits.size(); i++) {
+            Event quiet = events.create("quiet" + i, EventType.MANUAL_RESET, Set.of(), 0600);
+            Event victim = events.create("victim" + i, EventType.MANUAL_RESET, Set.of(), 0600);
+            Path file = file("event", "victim" + i);
+            truncate(file);
+            List<Event> both = List.of(victim, quiet); // a wait for all looks no further than the first not signalled
+            Function<List<Event>, Object> wait = waits.get(i);
+
+            IpcException e = corrupted(() -> wait.apply(both));
+            assertThat(e.getMessage()).as("wait " + i).contains("'victim" + i + "'").contains(file.toString())
+                    .contains("truncated to 0 bytes");
+            assertThat(victim.isClosed()).as("wait " + i).isTrue();
+            assertThat(corrupted(() -> wait.apply(both)).getMessage()).as("wait " + i).contains("is closed");
+            assertThat(quiet.isClosed()).as("wait " + i).isFalse();
+            quiet.signal(7);
+            assertThat(events.tryWaitAny(List.of(quiet))).as("wait " + i).hasValueSatisfying(
+                    s -> assertThat(s.data()).isEqualTo(7));
+        }
+    }
+
+    @Test
+    void aThreadAsleepOnSeveralEventsOneOfThemTruncatedWakesWithTheCorruptedOfThatEvent() throws Exception {
+        EventService events = context.service(EventService.class);
+        Event quiet = events.create("quiet", EventType.AUTO_RESET, Set.of(), 0600);
+        Event victim = events.create("victim", EventType.AUTO_RESET, Set.of(), 0600);
+        CompletableFuture<SignalledEvent> signalled = new CompletableFuture<>();
+        Thread t = BlockedCalls.start("any-awaiter", signalled,
+                () -> events.waitAny(List.of(quiet, victim), Duration.ofSeconds(40)));
+        KernelSleep.awaitAsleep(t, 0); // in futex_waitv, on both words
+        truncate(file("event", "victim"));
+
+        assertThat(assertCorrupted(signalled).getMessage()).contains("'victim'");
+        assertThat(victim.isClosed()).isTrue();
+        assertThat(quiet.isClosed()).isFalse();
+    }
+
     @Test
     void aThreadAsleepOnATruncatedMutexWakesWithCorrupted() throws Exception {
         SyncService sync = context.service(SyncService.class);
@@ -208,12 +255,13 @@ class TruncatedSyncFileTest {
     }
 
     /** Waits (at most 20 s) for a blocked call to end and asserts that it failed with CORRUPTED. */
-    private static void assertCorrupted(CompletableFuture<?> result) throws Exception {
+    private static IpcException assertCorrupted(CompletableFuture<?> result) throws Exception {
         try {
             throw new AssertionError("expected CORRUPTED, got " + result.get(20, TimeUnit.SECONDS));
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOfSatisfying(IpcException.class,
                     x -> assertThat(x.error()).as(x.getMessage()).isEqualTo(IpcError.CORRUPTED));
+            return (IpcException) e.getCause();
         }
     }
 }

@@ -22,6 +22,7 @@ import org.multios.ipc.event.EventService;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.event.SignalledEvent;
 import org.multios.ipc.core.mapped.CreateRule;
+import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
@@ -112,8 +113,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Optional<SignalledEvent> tryWaitAny(List<Event> events) {
             List<EventHandle> handles = handles(events);
-            handles.forEach(h -> h.require(Rights.READ, "wait on"));
-            return takeAny(handles);
+            return onEach(handles, () -> takeAny(handles));
         }
 
         private Optional<SignalledEvent> takeAny(List<EventHandle> handles) {
@@ -139,7 +139,10 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
          */
         private Optional<SignalledEvent> waitAny(List<Event> events, long deadline) {
             List<EventHandle> handles = handles(events);
-            handles.forEach(h -> h.require(Rights.READ, "wait on"));
+            return onEach(handles, () -> takeAnyWaiting(handles, deadline));
+        }
+
+        private Optional<SignalledEvent> takeAnyWaiting(List<EventHandle> handles, long deadline) {
             Optional<SignalledEvent> got = Optional.empty();
             try {
                 got = idle(handles, deadline, () -> takeAny(handles));
@@ -174,8 +177,7 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
         @Override
         public Optional<long[]> tryWaitAll(List<Event> events) {
             List<EventHandle> handles = handles(events);
-            handles.forEach(h -> h.require(Rights.READ, "wait on"));
-            return takeAll(handles);
+            return onEach(handles, () -> takeAll(handles));
         }
 
         /** Takes every event or none: the ones taken before one that is not signalled are given back. */
@@ -205,7 +207,10 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
 
         private Optional<long[]> waitAll(List<Event> events, long deadline) {
             List<EventHandle> handles = handles(events);
-            handles.forEach(h -> h.require(Rights.READ, "wait on"));
+            return onEach(handles, () -> takeAllWaiting(handles, deadline));
+        }
+
+        private Optional<long[]> takeAllWaiting(List<EventHandle> handles, long deadline) {
             boolean took = false;
             try {
                 Optional<long[]> spun = idle(handles, deadline, () -> takeAll(handles));
@@ -268,6 +273,26 @@ public final class EventMechanism extends SyncMechanismBase<EventService> {
                 }
             }
             return Optional.empty();
+        }
+
+        /**
+         * Runs an operation on several events under the rule of each one's mapping: a fault of one
+         * event's page (its file truncated; delivered late, here at the latest) closes that event's
+         * handle and fails the operation with its CORRUPTED; the other handles stay open.
+         */
+        private static <T> T onEach(List<EventHandle> handles, Supplier<T> operation) {
+            handles.forEach(h -> h.require(Rights.READ, "wait on"));
+            try {
+                return MappedFault.passed(operation.get());
+            } catch (Error e) {
+                for (EventHandle h : handles) {
+                    IpcException c = h.ownFault(e);
+                    if (c != null) {
+                        throw c;
+                    }
+                }
+                throw e;
+            }
         }
 
         private static int[] states(List<EventHandle> handles) {
