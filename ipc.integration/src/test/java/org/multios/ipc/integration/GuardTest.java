@@ -3,12 +3,22 @@ package org.multios.ipc.integration;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ProcessKind;
+import org.multios.ipc.channel.ChannelService;
+import org.multios.ipc.event.EventService;
+import org.multios.ipc.net.NetService;
+import org.multios.ipc.pipe.PipeService;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.shm.SharedMemoryService;
+import org.multios.ipc.signal.SignalService;
+import org.multios.ipc.sync.SyncService;
 import org.multios.ipc.spi.GuardedService;
 import org.multios.ipc.spi.IpcMechanism;
 import org.multios.ipc.spi.MechanismProvider;
@@ -17,6 +27,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * ipc.security hides every mechanism provider from client bundles and publishes the
@@ -28,6 +39,34 @@ import org.osgi.framework.ServiceReference;
 public class GuardTest extends IpcTestSupport {
     private static final String ECHO = "java.util.function.Function";
     private static final String ECHO_FILTER = "(" + GuardedService.MECHANISM + "=echo)";
+
+    /**
+     * A client bundle's component that requires an API service resolves in bnd against the
+     * gateway's bundles (-resolve.effective: active) only if a bundle declares that it brings the
+     * service: ipc.security registers the guarded services by hand, so each mechanism bundle
+     * declares the ones published for its providers.
+     */
+    @Test(timeout = 60_000)
+    public void everyGuardedApiServiceIsDeclaredByTheMechanismBundleThatBringsIt() throws Exception {
+        List<Class<?>> api = List.of(ChannelService.class, MessageQueueService.class, PipeService.class,
+                SharedMemoryService.class, SyncService.class, EventService.class, SignalService.class, NetService.class);
+        for (Class<?> type : api) {
+            await(type.getSimpleName() + " is guarded",
+                    () -> references(type.getName(), "(" + GuardedService.GUARDED + "=true)").length == 1);
+            List<String> declaring = new ArrayList<>();
+            for (Bundle b : context.getBundles()) {
+                BundleRevision revision = b.adapt(BundleRevision.class);
+                if (revision != null && revision.getDeclaredCapabilities("osgi.service").stream()
+                        .anyMatch(c -> c.getAttributes().get("objectClass") instanceof List<?> classes
+                                && classes.contains(type.getName()))) {
+                    declaring.add(b.getSymbolicName());
+                }
+            }
+            assertEquals(type.getName() + " declared by", 1, declaring.size());
+            assertTrue(type.getName() + " declared by a mechanism, not by " + declaring,
+                    !declaring.contains("ipc.security") && declaring.get(0).startsWith("ipc."));
+        }
+    }
 
     @Test(timeout = 60_000)
     public void providerIsHiddenWhileGuardedServiceIsVisible() throws Exception {
