@@ -50,6 +50,21 @@ final class AccessPolicy {
         return allowed & ~denied;
     }
 
+    /**
+     * The first deny rule that takes some of {@code rights} away from a process on an object, for a
+     * denial to name what decided it (the mode alone, when there is none).
+     *
+     * @return the rule's text, or null
+     */
+    String denyingRule(IpcProcess process, BundleFacts bundle, ObjectType type, String name, int rights) {
+        for (AccessRule r : rules) {
+            if (!r.allow() && (r.rights() & rights) != 0 && r.matches(process, bundle, type, name)) {
+                return r.text();
+            }
+        }
+        return null;
+    }
+
     /** The rules as written, in order. */
     List<String> texts() {
         return rules.stream().map(AccessRule::text).toList();

@@ -60,14 +60,18 @@ public final class SecurityCaller extends LedgerCaller {
     public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
         IpcProcess process = process();
         return grants.register(process.id(), type, name, () -> {
-            int granted = policy.get().rights(process, bundle, type, name, permissions);
+            AccessPolicy access = policy.get();
+            int granted = access.rights(process, bundle, type, name, permissions);
             Runnable h = decided;
             if (h != null) {
                 h.run();
             }
             if (!Rights.includes(granted, requested)) {
-                String object = type.label() + " '" + name + "' (" + permissions + ")";
-                String operation = verb(requested & ~granted);
+                int missing = requested & ~granted;
+                String rule = access.denyingRule(process, bundle, type, name, missing);
+                String object = type.label() + " '" + name + "' (" + permissions
+                        + (rule == null ? ")" : "; denied by rule '" + rule + "')");
+                String operation = verb(missing);
                 audit.get().denied(who(), operation, object);
                 throw IpcException.permissionDenied(operation, object, who());
             }

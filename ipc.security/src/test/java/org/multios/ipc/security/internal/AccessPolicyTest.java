@@ -34,6 +34,23 @@ class AccessPolicyTest {
                 .isEqualTo(Rights.ALL);
     }
 
+    /** A denial names the rule that decided it, so a refusal never reads as if the mode bits had. */
+    @Test
+    void aDenialNamesTheDenyRuleThatTookTheRightAwayAndNoneWhenTheModeDecided() {
+        Permissions open = new Permissions("sensor", "sensors", 0666);
+        String rule = "deny group:sensors w queue:telemetry.*";
+        var caller = SecurityCaller.standalone(SENSOR, List.of("deny group:guests * queue:*", "deny user:sensor r queue:other", rule));
+
+        assertThat(caller.authorize(ObjectType.QUEUE, "telemetry.temp", open, Rights.READ).rights()).isEqualTo(Rights.READ | Rights.ADMIN);
+        assertThatThrownBy(() -> caller.authorize(ObjectType.QUEUE, "telemetry.temp", open, Rights.READ_WRITE))
+                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED))
+                .hasMessageContaining("may not write to queue 'telemetry.temp' (rw-rw-rw- sensor:sensors; denied by rule '"
+                        + rule + "')");
+        assertThatThrownBy(() -> caller.authorize(ObjectType.QUEUE, "orders", PRIVATE, Rights.READ))
+                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED))
+                .hasMessageEndingWith("may not read from queue 'orders' (rw------- gateway:gateway)");
+    }
+
     @Test
     void allowRulesAddRightsByGroupUserBundleAndNamePattern() {
         AccessPolicy p = AccessPolicy.of(List.of("allow group:sensors rw queue:telemetry.*",
