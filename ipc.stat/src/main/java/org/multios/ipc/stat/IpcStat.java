@@ -31,6 +31,14 @@ public final class IpcStat {
     static final String DURABLE_ROOT_PROPERTY = "org.multios.ipc.durable.root";
     private static final String USAGE = "usage: ipc-stat [--root DIR] [--durable-root DIR] [--json] "
             + "[--interval SECONDS [--count N]]";
+    private static final String HELP = String.join(System.lineSeparator(), USAGE,
+            "Prints the counters of every named object of an IPC root, read from its files (no gateway needed).",
+            "  --root DIR          the IPC root (default: the platform's, on /dev/shm where it exists)",
+            "  --durable-root DIR  also the durable queues of that root (default: ./ipc-durable if there, or -D"
+                    + DURABLE_ROOT_PROPERTY + ")",
+            "  --json              one JSON object per line instead of a table",
+            "  --interval SECONDS  print again every SECONDS, with messages per second in and out",
+            "  --count N           stop after N prints (default: 1, or never with --interval)");
 
     private IpcStat() {
     }
@@ -101,6 +109,10 @@ public final class IpcStat {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.println(HELP);
+            return 0;
+        }
         Options options;
         try {
             options = Options.parse(args);

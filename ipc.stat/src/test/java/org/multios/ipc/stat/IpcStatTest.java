@@ -182,6 +182,19 @@ class IpcStatTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--interval expects a positive number, found 'soon'");
     }
 
+    @Test
+    void helpPrintsTheUsageAndEveryOptionAndSucceeds() throws Exception {
+        for (String help : new String[] { "--help", "-h" }) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(IpcStat.run(new String[] { "--json", help }, new PrintStream(out, true), new PrintStream(err, true)))
+                    .isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: ipc-stat")
+                    .contains("--root DIR", "--durable-root DIR", "--json", "--interval SECONDS", "--count N");
+            assertThat(err.size()).isZero();
+        }
+    }
+
     /** Every file and directory under the root: its content's digest, size, mode and modification time. */
     private static TreeMap<String, String> fingerprint(Path dir) throws Exception {
         TreeMap<String, String> all = new TreeMap<>();
