@@ -8,6 +8,7 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -130,6 +133,45 @@ public class PolicyConfigurationInFrameworkTest extends IpcTestSupport {
         awaitServices(true);
         assertEquals(List.of("allow * rw shm:pc-*"), accessControl().rules());
         keep(service(SharedMemoryService.class).open("pc-before"));
+    }
+
+    /**
+     * Without a policy the console's commands stay and say why they serve nothing; before, the
+     * components needing the platform's services were deactivated and Gogo answered "Command not
+     * found" while {@code help ipc} still listed them.
+     */
+    @Test(timeout = 120_000)
+    public void withoutAPolicyTheConsoleCommandsStayAndSayThatNoPolicyIsInForce() throws Exception {
+        update(PlatformConfiguration.SECURITY_PID, "audit.rate", "ten");
+        awaitState(false, "key audit.rate");
+        awaitServices(false);
+        CommandProcessor processor = context.getService(context.getServiceReference(CommandProcessor.class));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            for (String command : List.of("ipc:objects", "ipc:processes", "ipc:shmcreate pc-none 4096", "ipc:example pipe")) {
+                try {
+                    fail(command + " answered " + session.execute(command));
+                } catch (IpcException e) {
+                    assertEquals(command + ": " + e.getMessage(), IpcError.UNAVAILABLE, e.error());
+                    assertTrue(command + ": " + e.getMessage(), e.getMessage().contains("no security policy in force"));
+                }
+            }
+
+            update(PlatformConfiguration.SECURITY_PID, "rules", new String[] {"allow * rw shm:pc-*"}, "audit.rate", 10);
+            awaitState(true, "1 rule(s)");
+            awaitServices(true);
+            await("ipc:objects lists the root's objects again", () -> {
+                try {
+                    return String.valueOf(session.execute("ipc:objects")).contains("no objects");
+                } catch (Exception notYet) {
+                    return false; // the component is being activated again with the runtime
+                }
+            });
+        } finally {
+            session.close();
+        }
     }
 
     @Test(timeout = 120_000)

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
 import org.multios.ipc.Counter;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.IpcRuntime;
@@ -59,6 +61,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Gogo commands in scope {@code ipc}: list and inspect objects and processes, create, use and
@@ -118,48 +121,61 @@ public final class IpcCommands {
     private final ObjectAdmin admin = new ObjectAdmin(this::shm, this::sync, this::events, this::queues, this::pipes,
             this::channels);
 
-    /** Commands over the given runtime. */
+    /**
+     * Commands over the given runtime, or null while no security policy is in force (ipc.security
+     * then serves nothing): the commands stay registered and say so, rather than vanish.
+     */
     @Activate
-    public IpcCommands(@Reference IpcRuntime runtime) {
+    public IpcCommands(@Reference(cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY) IpcRuntime runtime) {
         this.ownRuntime = runtime;
     }
 
     // ------------------------------------------------------------------ the caller's services
 
+    /** The caller's service of the given type, once a policy is in force. */
+    private <S> S service(Class<S> type, Supplier<S> own) {
+        if (ownRuntime == null) {
+            throw new IpcException(IpcError.UNAVAILABLE,
+                    "no security policy in force: the platform serves nothing (ipc:rules says why)");
+        }
+        return caller.service(type, own);
+    }
+
     private IpcRuntime runtime() {
-        return caller.service(IpcRuntime.class, ownRuntime);
+        return service(IpcRuntime.class, () -> ownRuntime);
     }
 
     private AccessControl accessControl() {
-        return caller.service(AccessControl.class, ownAccessControl);
+        return service(AccessControl.class, () -> ownAccessControl);
     }
 
     private SharedMemoryService shm() {
-        return caller.service(SharedMemoryService.class, firstShm);
+        return service(SharedMemoryService.class, firstShm);
     }
 
     private SyncService sync() {
-        return caller.service(SyncService.class, firstSync);
+        return service(SyncService.class, firstSync);
     }
 
     private EventService events() {
-        return caller.service(EventService.class, firstEvents);
+        return service(EventService.class, firstEvents);
     }
 
     private SignalService signals() {
-        return caller.service(SignalService.class, firstSignals);
+        return service(SignalService.class, firstSignals);
     }
 
     private MessageQueueService queues() {
-        return caller.service(MessageQueueService.class, firstQueues);
+        return service(MessageQueueService.class, firstQueues);
     }
 
     private PipeService pipes() {
-        return caller.service(PipeService.class, firstPipes);
+        return service(PipeService.class, firstPipes);
     }
 
     private ChannelService channels() {
-        return caller.service(ChannelService.class, firstChannels);
+        return service(ChannelService.class, firstChannels);
     }
 
     // ------------------------------------------------------------------ looking

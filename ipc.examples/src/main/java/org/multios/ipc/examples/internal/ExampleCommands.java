@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Gogo commands {@code ipc:examples} (lists the examples) and {@code ipc:example <name>} (runs
@@ -70,9 +71,13 @@ public final class ExampleCommands {
             SignalService.class, new AtFirstUse<>(() -> signals),
             NetService.class, new AtFirstUse<>(() -> net), IpcRuntime.class, this::runtime, ConfigurationAdmin.class, () -> configurations);
 
-    /** Commands over the given runtime (bound to this bundle). */
+    /**
+     * Commands over the given runtime (bound to this bundle), or null while no security policy is
+     * in force (ipc.security then serves nothing): the commands stay and say so.
+     */
     @Activate
-    public ExampleCommands(@Reference IpcRuntime runtime) {
+    public ExampleCommands(@Reference(cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY) IpcRuntime runtime) {
         this.runtime = runtime;
     }
 
@@ -125,6 +130,10 @@ public final class ExampleCommands {
         return Examples.run(example, new ExampleServices() {
             @Override
             public <S> S service(Class<S> type) {
+                if (runtime == null) {
+                    throw new IpcException(IpcError.UNAVAILABLE, "no security policy in force: the platform serves"
+                            + " nothing (ipc:rules says why)");
+                }
                 Supplier<?> supplier = services.get(type);
                 Object service = supplier == null ? null : supplier.get();
                 if (service == null) {

@@ -3,17 +3,28 @@ package org.multios.ipc.examples.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Proxy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.examples.Example;
 import org.multios.ipc.examples.Examples;
 
-/** The console commands outside a framework: the listing, an unknown name, a missing mechanism. */
+/**
+ * The console commands outside a framework: the listing, an unknown name, a missing mechanism, no
+ * policy in force.
+ */
 @Timeout(30)
 class ExampleCommandsTest {
-    private final ExampleCommands commands = new ExampleCommands(null);
+    /** A runtime that is there (a policy is in force) and is not asked anything here. */
+    private static final IpcRuntime RUNTIME = (IpcRuntime) Proxy.newProxyInstance(IpcRuntime.class.getClassLoader(),
+            new Class<?>[] { IpcRuntime.class }, (proxy, method, args) -> {
+                throw new UnsupportedOperationException(method.getName());
+            });
+    private final ExampleCommands commands = new ExampleCommands(RUNTIME);
 
     @Test
     void listsEveryExampleWithItsDescription() {
@@ -66,6 +77,15 @@ class ExampleCommandsTest {
                 e -> {
                     assertThat(e.error()).isEqualTo(IpcError.UNAVAILABLE);
                     assertThat(e.getMessage()).contains("org.multios.ipc.queue.MessageQueueService");
+                });
+    }
+
+    @Test
+    void withoutAPolicyInForceAnExampleSaysSo() {
+        assertThatThrownBy(() -> new ExampleCommands(null).example("queue-priorities"))
+                .isInstanceOfSatisfying(IpcException.class, e -> {
+                    assertThat(e.error()).isEqualTo(IpcError.UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("no security policy in force", "ipc:rules");
                 });
     }
 }
