@@ -330,9 +330,8 @@ class HostileInputFuzzTest {
                     }
                     case 2, 3 -> { // an index entry word: lap, full bit and slot index; or one half of it
                         int half = r.nextInt(4);
-                        at = PriorityRingDescriptor.ENTRIES_OFFSET
-                                + (r.nextInt(PriorityRingDescriptor.INDEX_RINGS) * (long) indexLength
-                                        + r.nextInt(indexLength)) * PriorityRingDescriptor.ENTRY_SIZE
+                        at = PriorityRingDescriptor.entryOffset(MAX_MESSAGES,
+                                r.nextInt(PriorityRingDescriptor.INDEX_RINGS), r.nextInt(2 * indexLength))
                                 + (half == 3 ? 4 : 0);
                         asLong = half < 2;
                     }

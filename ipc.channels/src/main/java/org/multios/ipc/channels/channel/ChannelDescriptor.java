@@ -86,7 +86,8 @@ import org.multios.ipc.core.step.CounterSlots;
  * slots' cells, held or not, to the shared counters ({@code ChannelFile.info}). The depth
  * high-water mark is raised by senders from the ring's own positions
  * ({@link org.multios.ipc.channels.ring.DepthMark#sentInto}), not from a message count.
- * Layout 6 added the counter slots (layout 5 counted every message in the shared counters);
+ * Layout 7 gives each ring's free ring twice the entries ({@link
+ * org.multios.ipc.channels.ring.PriorityRingDescriptor#freeLength}); layout 6 added the counter slots (layout 5 counted every message in the shared counters);
  * layout 5 lays out rings without a budget that cannot bind; layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
  * sleeps on them ({@link org.multios.ipc.channels.ring.PriorityRing}). The creator's owner word
  * and namespaces (at 2048, 0 in files made before they were written, which the collector never
@@ -95,7 +96,7 @@ import org.multios.ipc.core.step.CounterSlots;
  */
 public final class ChannelDescriptor {
     /** Layout version of the channel header, checked on attach. */
-    public static final int LAYOUT_VERSION = 6;
+    public static final int LAYOUT_VERSION = 7;
     /** Slots of a direction without a message bound never exceed this. */
     public static final int MAX_DEFAULT_SLOTS = 1024;
     /** Bytes of slots a direction without a message bound aims at (at least one slot). */

@@ -57,14 +57,15 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * a durable queue's ring carries a checksum in every slot ({@link PriorityRingDescriptor},
  * "Checksums"), so that a message torn by a power loss is dropped with CORRUPTED instead of
  * delivered; a file of version 4 is refused (CORRUPTED naming both versions): empty such a queue
- * with the build that made it, then remove it.
+ * with the build that made it, then remove it. Layout version 6: the ring's free ring has twice
+ * the entries ({@link PriorityRingDescriptor#freeLength}); a file of version 5 is refused the same way.
  * The creator's owner word and namespaces (at 960, 0 in files made before they were written,
  * which the collector never judges: their creator is unknown) are what {@code ipc:gc} reads from
  * the owner record to tell that the creating process is gone
  * ({@link org.multios.ipc.core.mapped.StaleObjects}).
  */
 final class QueueDescriptor {
-    static final int LAYOUT_VERSION = 5;
+    static final int LAYOUT_VERSION = 6;
     /** Where the ring starts: the header length. */
     static final int RING_OFFSET = PAGE_SIZE;
 

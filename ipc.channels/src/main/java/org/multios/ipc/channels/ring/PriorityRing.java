@@ -250,6 +250,29 @@ public final class PriorityRing extends SlotTransfers {
     }
 
     /**
+     * Whether the rings of the priorities marked in the bitmap now hold at most {@code limit}
+     * messages together, as the entries just behind their tails show
+     * ({@link IndexRings#depthNearTail}; false also when they cannot tell): what
+     * {@link #markedSize()} {@code <= limit} answers, for a small limit, without the heads the
+     * receivers write at every message. After a send, the entries it reads lie beside the one the
+     * send filled.
+     */
+    public boolean markedDepthAtMost(int limit) {
+        int marked = bitmap.read();
+        int left = limit;
+        while (marked != 0) {
+            int p = 31 - Integer.numberOfLeadingZeros(marked);
+            marked &= ~(1 << p);
+            int n = depthNearTail(1 + p, left);
+            if (n < 0) {
+                return false;
+            }
+            left -= n;
+        }
+        return true;
+    }
+
+    /**
      * Slots ever taken off the free ring (its head position): once a send returned, its own slot
      * is among them. With {@link #slotsGivenBack()}, a bound of the depth ({@link DepthMark}).
      */
@@ -266,9 +289,7 @@ public final class PriorityRing extends SlotTransfers {
      * Whether at least {@code n} slots were ever put back on the free ring, as the entry of the
      * free-ring position that the {@code n}th give-back filled shows ({@link IndexRings#filled}):
      * what {@link #slotsGivenBack()} answers from the free ring's tail, which the receivers write
-     * at every message, read instead from an entry: in a ring of a power-of-two capacity whose
-     * depth stays at the mark, the one beside the entry a sender just read and wrote to take its
-     * slot, on a line its core already holds.
+     * at every message, read instead from one entry, which they write once a lap.
      */
     public boolean givenBackAtLeast(long n) {
         return n <= 0 || filled(FREE_RING, capacity + n - 1);

@@ -32,7 +32,8 @@ package org.multios.ipc.channels.ring;
  *         | ring 1 + p = priority p. Each: tail (long, enqueue hint),         |
  *         | pad to 64, head (long, dequeue hint), pad to 128                  |
  *   4672  +-------------------------------------------------------------------+
- *         | index ring entries, 33 x C x 8 bytes, ring after ring; one word:  |
+ *         | index ring entries, one word each: the free ring's 2C, then each  |
+ *         | priority's C, ring after ring ((2 + 32) x C x 8 bytes):           |
  *         | 63           25   24    23                 0                     |
  *         | [ lap (39 bits) | full | slot index (24 bits) ]                  |
  *         +-------------------------------------------------------------------+
@@ -49,8 +50,8 @@ package org.multios.ipc.channels.ring;
  *
  * <p><b>Index rings.</b> Each is a bounded multi-producer multi-consumer queue of slot indices
  * whose entries are single words, so that claiming a position and publishing it are one
- * compare-and-set: entry {@code i} serves positions {@code i, i + C, i + 2C, ...}; for position
- * {@code pos} (lap {@code pos / C}) it reads {@code [lap, 0, 0]} when free and
+ * compare-and-set: entry {@code i} of a ring of {@code C} entries (2C for the free ring) serves
+ * positions {@code i, i + C, i + 2C, ...}; for position {@code pos} (lap {@code pos / C}) it reads {@code [lap, 0, 0]} when free and
  * {@code [lap, 1, slot]} when it holds {@code slot}. Enqueuing at the tail position {@code t}
  * swaps {@code [lap(t), 0, 0]} for {@code [lap(t), 1, slot]}; dequeuing at the head position
  * {@code h} swaps {@code [lap(h), 1, slot]} for {@code [lap(h) + 1, 0, 0]}. Tail and head are
@@ -89,8 +90,11 @@ package org.multios.ipc.channels.ring;
 public final class PriorityRingDescriptor {
     /** Bytes of a cache line. */
     public static final int CACHE_LINE = 64;
-    /** Marks an initialized ring of this layout: "PRN3" (one-word entries, slot owners with start ticks). */
-    public static final int MAGIC = 0x50524e33;
+    /**
+     * Marks an initialized ring of this layout: "PRN4" (one-word entries, slot owners with start
+     * ticks, a free ring of twice the priorities' entries).
+     */
+    public static final int MAGIC = 0x50524e34;
     /** Number of priorities, each with its own index ring. */
     public static final int PRIORITIES = 32;
     /** Number of index rings: the free ring and one per priority. */
@@ -171,9 +175,27 @@ public final class PriorityRingDescriptor {
     private PriorityRingDescriptor() {
     }
 
-    /** Entries of each index ring for a capacity: the next power of two. */
+    /** Entries of each priority's index ring for a capacity: the next power of two. */
     public static int indexLength(int capacity) {
         return capacity <= 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1;
+    }
+
+    /**
+     * Entries of the free ring for a capacity: twice {@link #indexLength}, so that the entry a
+     * receiver fills when it gives a slot back (position p + N) never lies on the line of the
+     * entries senders take from next (p + 1 onward), as it did with C = N entries (p + N and p
+     * share an entry): a sender and a receiver meeting message after message would trade that
+     * line at every one.
+     */
+    public static int freeLength(int capacity) {
+        return 2 * indexLength(capacity);
+    }
+
+    /** Offset of the entry serving {@code position} of index ring {@code ring}, for a capacity. */
+    public static long entryOffset(int capacity, int ring, long position) {
+        long c = indexLength(capacity);
+        return ring == FREE_RING ? ENTRIES_OFFSET + (position & (2 * c - 1)) * ENTRY_SIZE
+                : ENTRIES_OFFSET + ((ring + 1) * c + (position & (c - 1))) * ENTRY_SIZE;
     }
 
     /** Bytes of one slot for a largest payload. */
@@ -183,7 +205,7 @@ public final class PriorityRingDescriptor {
 
     /** Offset of the first slot for a capacity. */
     public static long slotsOffset(int capacity) {
-        return align(ENTRIES_OFFSET + (long) INDEX_RINGS * indexLength(capacity) * ENTRY_SIZE, CACHE_LINE);
+        return align(ENTRIES_OFFSET + (long) (INDEX_RINGS + 1) * indexLength(capacity) * ENTRY_SIZE, CACHE_LINE);
     }
 
     /** Bytes of a whole ring. */

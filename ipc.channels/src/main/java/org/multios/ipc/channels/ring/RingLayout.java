@@ -26,9 +26,14 @@ abstract class RingLayout {
     final int capacity;
     final int maxMessageSize;
     final int slotSize;
+    /** Entries of each priority's index ring ({@link PriorityRingDescriptor#indexLength}). */
     final int indexLength;
     final long mask;
     final int lapShift;
+    /** Entries of the free ring: twice {@link #indexLength} ({@link PriorityRingDescriptor#freeLength}). */
+    final int freeLength;
+    final long freeMask;
+    final int freeLapShift;
     final long slots;
     /** The byte budget, 0 for none. */
     final int budget;
@@ -50,6 +55,9 @@ abstract class RingLayout {
         this.indexLength = indexLength(capacity);
         this.mask = indexLength - 1;
         this.lapShift = Integer.numberOfTrailingZeros(indexLength);
+        this.freeLength = freeLength(capacity);
+        this.freeMask = freeLength - 1;
+        this.freeLapShift = Integer.numberOfTrailingZeros(freeLength);
         this.slots = base + slotsOffset(capacity);
         this.budget = budget;
         this.words = new RingWords(region, base, length(capacity, maxMessageSize));
@@ -73,7 +81,18 @@ abstract class RingLayout {
 
     /** The entry word serving {@code position} of index ring {@code ring}. */
     final long entry(int ring, long position) {
-        return base + ENTRIES_OFFSET + ((long) ring * indexLength + (position & mask)) * ENTRY_SIZE;
+        return ring == FREE_RING ? base + ENTRIES_OFFSET + (position & freeMask) * ENTRY_SIZE
+                : base + ENTRIES_OFFSET + ((long) (ring + 1) * indexLength + (position & mask)) * ENTRY_SIZE;
+    }
+
+    /** Entries of index ring {@code ring}. */
+    final int entries(int ring) {
+        return ring == FREE_RING ? freeLength : indexLength;
+    }
+
+    /** The lap of {@code position} of index ring {@code ring}. */
+    final long lap(int ring, long position) {
+        return position >>> (ring == FREE_RING ? freeLapShift : lapShift);
     }
 
     /**

@@ -49,8 +49,10 @@ class DepthMarkTest {
     }
 
     /**
-     * Capacity 16 fills every entry of the free ring (its give-backs' entries lie beside the
-     * senders' takes); 12 leaves a quarter of its entries free at first and puts them elsewhere.
+     * Capacity 16 fills every entry of the priorities' rings; 12 leaves a quarter of them free.
+     * After every step the look behind the marked priorities' tails
+     * ({@link PriorityRing#markedDepthAtMost}) must answer what their depth answers (capacity 1:
+     * a ring of one entry, full at every message, where it can only say no).
      */
     @ParameterizedTest
     @ValueSource(ints = {16, 12, 1})
@@ -84,6 +86,13 @@ class DepthMarkTest {
             }
             assertThat(region.getLongVolatile(MARK)).as("capacity %d seed %d step %d", capacity, seed, step)
                     .isEqualTo(max);
+            // a ring whose every entry is full cannot tell its tail's entry from its head's: it says no
+            int marked = ring.markedSize();
+            boolean full = marked == PriorityRingDescriptor.indexLength(capacity);
+            for (int limit = 0; limit < DepthMark.NEAR_TAIL; limit++) {
+                assertThat(ring.markedDepthAtMost(limit)).as("capacity %d seed %d step %d limit %d", capacity, seed,
+                        step, limit).isEqualTo(marked <= limit && !full);
+            }
         }
     }
 

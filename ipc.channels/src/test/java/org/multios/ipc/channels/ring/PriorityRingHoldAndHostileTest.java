@@ -117,8 +117,9 @@ class PriorityRingHoldAndHostileTest {
     void entriesAllAheadOfTheirPositionsAreCorruptedNotALoop() throws IOException {
         MappedRegion region = region();
         PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
-        int length = PriorityRingDescriptor.indexLength(CAPACITY);
         for (int r = 0; r < PriorityRingDescriptor.INDEX_RINGS; r++) {
+            int length = r == PriorityRingDescriptor.FREE_RING ? PriorityRingDescriptor.freeLength(CAPACITY)
+                    : PriorityRingDescriptor.indexLength(CAPACITY);
             for (int i = 0; i < length; i++) {
                 // laps far ahead: every position looks taken by a helper that died
                 region.putLong(entry(r, i), (1L << 37) << PriorityRingDescriptor.ENTRY_LAP_SHIFT);
@@ -154,9 +155,7 @@ class PriorityRingHoldAndHostileTest {
     }
 
     private static long entry(int ring, long position) {
-        int length = PriorityRingDescriptor.indexLength(CAPACITY);
-        return BASE + PriorityRingDescriptor.ENTRIES_OFFSET
-                + ((long) ring * length + (position & (length - 1))) * PriorityRingDescriptor.ENTRY_SIZE;
+        return BASE + PriorityRingDescriptor.entryOffset(CAPACITY, ring, position);
     }
 
     private static long span() {

@@ -211,6 +211,7 @@ class PriorityRingTest {
         assertThat(PriorityRingDescriptor.indexLength(1)).isEqualTo(1);
         assertThat(PriorityRingDescriptor.indexLength(256)).isEqualTo(256);
         assertThat(PriorityRingDescriptor.indexLength(257)).isEqualTo(512);
+        assertThat(PriorityRingDescriptor.freeLength(257)).isEqualTo(1024);
         assertThat(PriorityRingDescriptor.slotSize(1)).isEqualTo(PriorityRingDescriptor.SLOT_HEADER_SIZE + 8);
         assertThat(PriorityRingDescriptor.slotsOffset(3) % PriorityRingDescriptor.CACHE_LINE).isZero();
     }
