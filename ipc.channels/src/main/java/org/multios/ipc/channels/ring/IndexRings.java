@@ -31,9 +31,9 @@ abstract class IndexRings extends RingLayout {
     /** The owner word this attachment writes into the slots it owns (this process, or a test's). */
     final long self;
 
-    IndexRings(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook) {
-        super(region, base, capacity, maxMessageSize, budget, hook);
+    IndexRings(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, int freeScale,
+            long self, RingSteps.Hook hook) {
+        super(region, base, capacity, maxMessageSize, budget, freeScale, hook);
         this.self = self;
     }
 

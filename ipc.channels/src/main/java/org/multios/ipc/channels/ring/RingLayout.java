@@ -30,7 +30,10 @@ abstract class RingLayout {
     final int indexLength;
     final long mask;
     final int lapShift;
-    /** Entries of the free ring: twice {@link #indexLength} ({@link PriorityRingDescriptor#freeLength}). */
+    /**
+     * Entries of the free ring: {@link PriorityRingDescriptor#freeScale} times {@link #indexLength}
+     * (twice in a ring of this layout, once in a PRN3 ring).
+     */
     final int freeLength;
     final long freeMask;
     final int freeLapShift;
@@ -46,7 +49,8 @@ abstract class RingLayout {
     /** The ring's message checksums, or null if its slots carry none. */
     final MessageChecksums checksums;
 
-    RingLayout(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, RingSteps.Hook hook) {
+    RingLayout(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, int freeScale,
+            RingSteps.Hook hook) {
         this.region = region;
         this.base = base;
         this.capacity = capacity;
@@ -55,12 +59,12 @@ abstract class RingLayout {
         this.indexLength = indexLength(capacity);
         this.mask = indexLength - 1;
         this.lapShift = Integer.numberOfTrailingZeros(indexLength);
-        this.freeLength = freeLength(capacity);
+        this.freeLength = freeLength(capacity, freeScale);
         this.freeMask = freeLength - 1;
         this.freeLapShift = Integer.numberOfTrailingZeros(freeLength);
-        this.slots = base + slotsOffset(capacity);
+        this.slots = base + slotsOffset(capacity, freeScale);
         this.budget = budget;
-        this.words = new RingWords(region, base, length(capacity, maxMessageSize));
+        this.words = new RingWords(region, base, length(capacity, maxMessageSize, freeScale));
         this.bitmap = new PriorityBitmap(region, words, base + BITMAP_OFFSET);
         this.signals = new RingSignals(region, words, base, budget > 0);
         this.hook = hook;
@@ -82,7 +86,7 @@ abstract class RingLayout {
     /** The entry word serving {@code position} of index ring {@code ring}. */
     final long entry(int ring, long position) {
         return ring == FREE_RING ? base + ENTRIES_OFFSET + (position & freeMask) * ENTRY_SIZE
-                : base + ENTRIES_OFFSET + ((long) (ring + 1) * indexLength + (position & mask)) * ENTRY_SIZE;
+                : base + ENTRIES_OFFSET + (freeLength + (long) (ring - 1) * indexLength + (position & mask)) * ENTRY_SIZE;
     }
 
     /** Entries of index ring {@code ring}. */
