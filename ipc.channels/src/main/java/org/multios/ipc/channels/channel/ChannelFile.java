@@ -81,16 +81,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
 
     /** Writes the channel header and lays out both rings in a new file. */
     static void initialize(MappedRegion region, ChannelOptions options, boolean anonymous, IpcProcess self) {
-        initialize(region, options, anonymous, self, PriorityRingDescriptor.FREE_SCALE);
-    }
-
-    /**
-     * Writes a channel file as {@link #initialize(MappedRegion, ChannelOptions, boolean, IpcProcess)}
-     * does, in the layout whose rings have {@code freeScale} ({@link ChannelDescriptor#layoutVersion}):
-     * the earlier one only for tests that make a file as an earlier build did.
-     */
-    static void initialize(MappedRegion region, ChannelOptions options, boolean anonymous, IpcProcess self,
-            int freeScale) {
+        int freeScale = PriorityRingDescriptor.FREE_SCALE;
         int slots = ChannelDescriptor.slots(options);
         int size = options.maxMessageSize();
         new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, layoutVersion(freeScale), RINGS_OFFSET,

@@ -64,18 +64,7 @@ final class QueueFile extends ObjectFile implements PortObject {
      */
     static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
             WaitStrategy waitStrategy, QueueDurability durability, IpcProcess self) {
-        initialize(region, maxMessageSize, maxMessages, mode, waitStrategy, durability, self,
-                PriorityRingDescriptor.FREE_SCALE);
-    }
-
-    /**
-     * Writes a queue file as {@link #initialize(MappedRegion, int, int, int, WaitStrategy,
-     * QueueDurability, IpcProcess)} does, in the layout whose ring has {@code freeScale}
-     * ({@link QueueDescriptor#layoutVersion}): the earlier one only for tests that make a file
-     * as an earlier build did.
-     */
-    static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
-            WaitStrategy waitStrategy, QueueDurability durability, IpcProcess self, int freeScale) {
+        int freeScale = PriorityRingDescriptor.FREE_SCALE;
         new ObjectFileHeader(region).initialize(ObjectType.QUEUE, layoutVersion(freeScale), RING_OFFSET,
                 ringLength(maxMessageSize, maxMessages, freeScale), mode, self, System.currentTimeMillis());
         StaleObjects.recordCreator(region, CREATOR, CREATOR_NAMESPACE);
