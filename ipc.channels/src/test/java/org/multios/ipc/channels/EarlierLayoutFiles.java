@@ -25,8 +25,9 @@ import org.multios.ipc.queue.QueueOptions;
  * API only, so that the build it runs with lays them out: run with the classes of the build whose
  * layout the files are to have (for {@code queue-layout5} and {@code channel-layout6}: the build at
  * commit 151030f, ring magic PRN3), as {@code java -cp <that build's jars> ...EarlierLayoutFiles
- * <work folder> <output folder>}. {@link EarlierLayoutTest} reads what it leaves, in the order
- * this sends it. Not a test.
+ * <work folder> <output folder>} (a work folder that exists and is empty). The queue and channel
+ * tests of the layout before ({@code queue.EarlierQueueLayoutTest}, {@code channel.EarlierChannelLayoutTest})
+ * read what it leaves, in the order this sends it. Not a test.
  */
 public final class EarlierLayoutFiles {
     /** The durable queue's name, size and slots. */
