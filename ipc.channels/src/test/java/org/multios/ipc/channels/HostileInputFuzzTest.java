@@ -42,6 +42,7 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.channel.ChannelDescriptor;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.pipe.PipeService;
 import org.multios.ipc.queue.MessageQueue;
@@ -163,6 +164,9 @@ class HostileInputFuzzTest {
             String name = "q" + r.nextInt(1_000_000);
             queues.create(name, QueueOptions.of(MAX_MESSAGE, MAX_MESSAGES)).close();
             Path file = root.resolve("queue").resolve(name);
+            if (r.nextBoolean()) {
+                earlierQueue(file);
+            }
             corruptHeader(r, file);
             MessageQueue[] q = { null };
             returnsOrThrows(() -> q[0] = queues.open(name), IpcError.CORRUPTED, IpcError.PROTOCOL_ERROR,
@@ -181,6 +185,9 @@ class HostileInputFuzzTest {
             String name = "c" + r.nextInt(1_000_000);
             channels.create(name, channelOptions()).close();
             Path file = root.resolve("channel").resolve(name);
+            if (r.nextBoolean()) {
+                earlierChannel(file);
+            }
             corruptHeader(r, file, CHANNEL_COUNTER_SLOTS);
             // a listing reads the counter slots from a copy of the header: it never fails
             ipc.runtime().objects();
@@ -194,6 +201,26 @@ class HostileInputFuzzTest {
             }
             Files.deleteIfExists(file);
         }));
+    }
+
+    /** Queue layout version of the files of the layout before (QueueDescriptor.LAYOUT_VERSION_PRN3). */
+    private static final int EARLIER_QUEUE_LAYOUT = 5;
+
+    /** Lays a closed queue's file out again in the layout before (rings of magic PRN3). */
+    private static void earlierQueue(Path file) throws IOException {
+        EarlierLayouts.rewrite(file, EARLIER_QUEUE_LAYOUT, PriorityRingDescriptor.length(MAX_MESSAGES, MAX_MESSAGE,
+                PriorityRingDescriptor.FREE_SCALE_PRN3), new long[] { 4096 }, new long[] { 4096 });
+    }
+
+    /** Lays a closed channel's file out again in the layout before (rings of magic PRN3). */
+    private static void earlierChannel(Path file) throws IOException {
+        int earlier = PriorityRingDescriptor.FREE_SCALE_PRN3;
+        EarlierLayouts.rewrite(file, ChannelDescriptor.LAYOUT_VERSION_PRN3,
+                ChannelDescriptor.dataLength(MAX_MESSAGES, MAX_MESSAGE, earlier),
+                new long[] { ChannelDescriptor.ringOffset(ChannelSide.B, MAX_MESSAGES, MAX_MESSAGE),
+                    ChannelDescriptor.ringOffset(ChannelSide.A, MAX_MESSAGES, MAX_MESSAGE) },
+                new long[] { ChannelDescriptor.ringOffset(ChannelSide.B, MAX_MESSAGES, MAX_MESSAGE, earlier),
+                    ChannelDescriptor.ringOffset(ChannelSide.A, MAX_MESSAGES, MAX_MESSAGE, earlier) });
     }
 
     private static ChannelOptions channelOptions() {
@@ -245,12 +272,20 @@ class HostileInputFuzzTest {
         forAll(150, r -> hostile(r, () -> {
             String name = "q" + r.nextInt(1_000_000);
             String other = "bystander" + r.nextInt(1_000_000);
-            try (MessageQueue victim = queues.create(name, QueueOptions.of(MAX_MESSAGE, MAX_MESSAGES));
+            Path file = root.resolve("queue").resolve(name);
+            MessageQueue made = queues.create(name, QueueOptions.of(MAX_MESSAGE, MAX_MESSAGES));
+            int scale = r.nextBoolean() ? PriorityRingDescriptor.FREE_SCALE : PriorityRingDescriptor.FREE_SCALE_PRN3;
+            if (scale == PriorityRingDescriptor.FREE_SCALE_PRN3) {
+                made.close();
+                earlierQueue(file);
+                made = queues.open(name);
+            }
+            try (MessageQueue victim = made;
                     MessageQueue bystander = queues.create(other, QueueOptions.of(MAX_MESSAGE, MAX_MESSAGES))) {
                 byte[] kept = Fuzz.bytes(r, MAX_MESSAGE);
                 assertThat(bystander.trySend(kept, 0, kept.length, 7)).isTrue();
                 fill(r, victim);
-                corruptRing(r, root.resolve("queue").resolve(name), 4096);
+                corruptRing(r, file, 4096, scale);
                 exercise(r, victim, MAX_MESSAGE);
                 MessageQueue[] again = { null };
                 returnsOrThrows(() -> again[0] = queues.open(name), IpcError.CORRUPTED);
@@ -270,7 +305,13 @@ class HostileInputFuzzTest {
         forAll(150, r -> hostile(r, () -> {
             String name = "c" + r.nextInt(1_000_000);
             String other = "bystander" + r.nextInt(1_000_000);
-            try (ChannelEnd a = channels.create(name, channelOptions());
+            Path file = root.resolve("channel").resolve(name);
+            int scale = r.nextBoolean() ? PriorityRingDescriptor.FREE_SCALE : PriorityRingDescriptor.FREE_SCALE_PRN3;
+            channels.create(name, channelOptions()).close();
+            if (scale == PriorityRingDescriptor.FREE_SCALE_PRN3) {
+                earlierChannel(file);
+            }
+            try (ChannelEnd a = channels.open(name, ChannelSide.A);
                     ChannelEnd b = channels.open(name, ChannelSide.B);
                     ChannelEnd otherA = channels.create(other, channelOptions());
                     ChannelEnd otherB = channels.open(other, ChannelSide.B)) {
@@ -278,8 +319,8 @@ class HostileInputFuzzTest {
                 assertThat(otherA.trySend(kept, 0, kept.length, 3)).isTrue();
                 fill(r, a);
                 fill(r, b);
-                long span = (PriorityRingDescriptor.length(MAX_MESSAGES, MAX_MESSAGE) + 4095) & -4096L;
-                corruptRing(r, root.resolve("channel").resolve(name), 4096 + (r.nextBoolean() ? 0 : span));
+                long span = ChannelDescriptor.ringSpan(MAX_MESSAGES, MAX_MESSAGE, scale);
+                corruptRing(r, file, 4096 + (r.nextBoolean() ? 0 : span), scale);
                 exercise(r, a, MAX_MESSAGE);
                 exercise(r, b, MAX_MESSAGE);
                 assertIntact(otherB, kept, 3);
@@ -297,21 +338,23 @@ class HostileInputFuzzTest {
     }
 
     /**
-     * Overwrites words of the ring at {@code base} in the file: controls, entries, slots; or, now
+     * Overwrites words of the ring at {@code base} in the file, laid out with {@code scale} (its
+     * free ring {@code scale} times a priority's: this build's layout or, PRN3, the one before, whose
+     * smaller ring must bound every index as well): controls, entries, slots; or, now
      * and then, truncates the file while it is mapped (issue 16 item 2: operations then fail with
      * CORRUPTED), where HotSpot throws the fault inside the call that faulted: Java 25. Java 17
      * compiled code may throw it after the call returned (RELIABILITY.md, "Files truncated under
      * a mapping").
      */
-    private static void corruptRing(SplittableRandom r, Path file, long base) throws IOException {
-        long ringLength = PriorityRingDescriptor.length(MAX_MESSAGES, MAX_MESSAGE);
+    private static void corruptRing(SplittableRandom r, Path file, long base, int scale) throws IOException {
+        long ringLength = PriorityRingDescriptor.length(MAX_MESSAGES, MAX_MESSAGE, scale);
         if (Runtime.version().feature() >= 25 && r.nextInt(8) == 0) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(r.nextBoolean() ? r.nextLong(base + 1) : base + r.nextLong(ringLength));
             }
             return;
         }
-        long slots = PriorityRingDescriptor.slotsOffset(MAX_MESSAGES);
+        long slots = PriorityRingDescriptor.slotsOffset(MAX_MESSAGES, scale);
         int slotSize = PriorityRingDescriptor.slotSize(MAX_MESSAGE);
         int indexLength = PriorityRingDescriptor.indexLength(MAX_MESSAGES);
         withMapping(file, base + ringLength, b -> {
@@ -330,9 +373,8 @@ class HostileInputFuzzTest {
                     }
                     case 2, 3 -> { // an index entry word: lap, full bit and slot index; or one half of it
                         int half = r.nextInt(4);
-                        at = PriorityRingDescriptor.ENTRIES_OFFSET
-                                + (r.nextInt(PriorityRingDescriptor.INDEX_RINGS) * (long) indexLength
-                                        + r.nextInt(indexLength)) * PriorityRingDescriptor.ENTRY_SIZE
+                        at = PriorityRingDescriptor.entryOffset(MAX_MESSAGES, scale,
+                                r.nextInt(PriorityRingDescriptor.INDEX_RINGS), r.nextInt(2 * indexLength))
                                 + (half == 3 ? 4 : 0);
                         asLong = half < 2;
                     }

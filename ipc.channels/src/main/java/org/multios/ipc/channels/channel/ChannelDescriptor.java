@@ -60,7 +60,9 @@ import org.multios.ipc.core.step.CounterSlots;
  *           | group of the common header                                    |
  *     4096  +---------------------------------------------------------------+
  *           | ring A->B: PriorityRingDescriptor.length(slots, max message   |
- *           | size) bytes, padded to a page                                 |
+ *           | size, free scale) bytes, padded to a page. Layout 7: ring     |
+ *           | magic PRN4, free ring of 2C entries; layout 6: ring magic     |
+ *           | PRN3, free ring of C entries                                  |
  *           +---------------------------------------------------------------+
  *           | ring B->A: the same                                           |
  *           +---------------------------------------------------------------+
@@ -86,7 +88,13 @@ import org.multios.ipc.core.step.CounterSlots;
  * slots' cells, held or not, to the shared counters ({@code ChannelFile.info}). The depth
  * high-water mark is raised by senders from the ring's own positions
  * ({@link org.multios.ipc.channels.ring.DepthMark#sentInto}), not from a message count.
- * Layout 6 added the counter slots (layout 5 counted every message in the shared counters);
+ * Layout 7 gives each ring's free ring twice the entries ({@link
+ * org.multios.ipc.channels.ring.PriorityRingDescriptor#freeLength}, ring magic PRN4); a named
+ * channel's file outlives the processes that use it (until {@code ipc:gc} or an unlink), and a
+ * running gateway may update this bundle while another process keeps a channel, so files of
+ * layout 6 (ring magic PRN3, otherwise the same) are opened and used in their own layout
+ * ({@link #freeScale}); new channels get layout 7. Layout 6 added the counter slots (layout 5
+ * counted every message in the shared counters);
  * layout 5 lays out rings without a budget that cannot bind; layout 4 added the wait strategy word; senders bump a ring's sequences only while someone
  * sleeps on them ({@link org.multios.ipc.channels.ring.PriorityRing}). The creator's owner word
  * and namespaces (at 2048, 0 in files made before they were written, which the collector never
@@ -94,8 +102,10 @@ import org.multios.ipc.core.step.CounterSlots;
  * is gone ({@link org.multios.ipc.core.mapped.StaleObjects}).
  */
 public final class ChannelDescriptor {
-    /** Layout version of the channel header, checked on attach. */
-    public static final int LAYOUT_VERSION = 6;
+    /** Layout version of new channel files, checked on attach: rings of magic PRN4. */
+    public static final int LAYOUT_VERSION = 7;
+    /** Layout version of channel files of the layout before, still opened: rings of magic PRN3. */
+    public static final int LAYOUT_VERSION_PRN3 = 6;
     /** Slots of a direction without a message bound never exceed this. */
     public static final int MAX_DEFAULT_SLOTS = 1024;
     /** Bytes of slots a direction without a message bound aims at (at least one slot). */
@@ -220,24 +230,48 @@ public final class ChannelDescriptor {
         return (long) slots * options.maxMessageSize() <= options.bufferSize() ? 0 : options.bufferSize();
     }
 
-    /** Bytes of one ring, padded to a page. */
+    /**
+     * The free scale ({@link PriorityRingDescriptor#freeScale}) of the rings of a channel file of
+     * {@code layoutVersion}, 0 for a version this platform does not read.
+     */
+    public static int freeScale(int layoutVersion) {
+        return layoutVersion == LAYOUT_VERSION ? PriorityRingDescriptor.FREE_SCALE
+                : layoutVersion == LAYOUT_VERSION_PRN3 ? PriorityRingDescriptor.FREE_SCALE_PRN3 : 0;
+    }
+
+    /** The layout version of a channel file whose rings have {@code freeScale}. */
+    public static int layoutVersion(int freeScale) {
+        return freeScale == PriorityRingDescriptor.FREE_SCALE_PRN3 ? LAYOUT_VERSION_PRN3 : LAYOUT_VERSION;
+    }
+
+    /** Bytes of one ring of a new channel, padded to a page. */
     public static long ringSpan(int slots, int maxMessageSize) {
-        long n = PriorityRingDescriptor.length(slots, maxMessageSize);
+        return ringSpan(slots, maxMessageSize, PriorityRingDescriptor.FREE_SCALE);
+    }
+
+    /** Bytes of one ring whose free ring has {@code freeScale}, padded to a page. */
+    public static long ringSpan(int slots, int maxMessageSize, int freeScale) {
+        long n = PriorityRingDescriptor.length(slots, maxMessageSize, freeScale);
         return (n + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
     }
 
-    /** Where the ring received at {@code receiver} starts. */
+    /** Where the ring received at {@code receiver} starts in a new channel. */
     public static long ringOffset(ChannelSide receiver, int slots, int maxMessageSize) {
-        return receiver == ChannelSide.B ? RINGS_OFFSET : RINGS_OFFSET + ringSpan(slots, maxMessageSize);
+        return ringOffset(receiver, slots, maxMessageSize, PriorityRingDescriptor.FREE_SCALE);
     }
 
-    /** Bytes of both rings: the common header's data length. */
-    public static long dataLength(int slots, int maxMessageSize) {
-        return 2 * ringSpan(slots, maxMessageSize);
+    /** Where the ring received at {@code receiver} starts, for a free scale. */
+    public static long ringOffset(ChannelSide receiver, int slots, int maxMessageSize, int freeScale) {
+        return receiver == ChannelSide.B ? RINGS_OFFSET : RINGS_OFFSET + ringSpan(slots, maxMessageSize, freeScale);
     }
 
-    /** Bytes of the whole file. */
+    /** Bytes of both rings, for a free scale: the common header's data length. */
+    public static long dataLength(int slots, int maxMessageSize, int freeScale) {
+        return 2 * ringSpan(slots, maxMessageSize, freeScale);
+    }
+
+    /** Bytes of the whole file of a new channel (the largest of any layout read). */
     public static long fileLength(int slots, int maxMessageSize) {
-        return RINGS_OFFSET + dataLength(slots, maxMessageSize);
+        return RINGS_OFFSET + dataLength(slots, maxMessageSize, PriorityRingDescriptor.FREE_SCALE);
     }
 }

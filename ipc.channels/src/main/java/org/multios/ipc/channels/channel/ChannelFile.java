@@ -19,6 +19,7 @@ import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ObjectDirectory;
@@ -39,15 +40,18 @@ final class ChannelFile extends ObjectFile implements PortObject {
     private final PriorityRing toB;
     private final ChannelOptions options;
     private final int slots;
+    /** The free scale of both rings, as the file's layout version says ({@link ChannelDescriptor#freeScale}). */
+    private final int freeScale;
     private final DepthMark markToA;
     private final DepthMark markToB;
 
     private ChannelFile(long id, String name, MappedRegion region, boolean attach, ObjectDirectory directory,
-            IpcProcess creator, ChannelOptions options, int slots) {
+            IpcProcess creator, ChannelOptions options, int slots, int freeScale) {
         super(ObjectType.CHANNEL, id, name, name == null ? "channel #" + id : "channel '" + name + "'", region,
                 directory, creator, Permissions.of(creator, options.mode()));
         this.options = options;
         this.slots = slots;
+        this.freeScale = freeScale;
         this.toB = attach ? attach(ChannelSide.B) : null;
         this.toA = attach ? attach(ChannelSide.A) : null;
         this.markToA = mark(ChannelSide.A);
@@ -60,21 +64,28 @@ final class ChannelFile extends ObjectFile implements PortObject {
 
     private PriorityRing attach(ChannelSide receiver) {
         int size = options.maxMessageSize();
-        PriorityRing ring = PriorityRing.attachKeepingMarks(region(), ringOffset(receiver, slots, size),
-                ringSpan(slots, size), displayName());
+        PriorityRing ring = PriorityRing.attachKeepingMarks(region(), ringOffset(receiver, slots, size, freeScale),
+                ringSpan(slots, size, freeScale), displayName());
         if (ring.capacity() != slots || ring.maxMessageSize() != size || ring.byteBudget() != ringBudget(options, slots)) {
             throw new IpcException(IpcError.CORRUPTED, displayName() + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
+        }
+        if (ring.freeRingScale() != freeScale) {
+            throw new IpcException(IpcError.CORRUPTED, displayName() + " has channel layout version "
+                    + layoutVersion(freeScale) + " but a ring of magic 0x"
+                    + Integer.toHexString(PriorityRingDescriptor.magic(ring.freeRingScale())) + ", not 0x"
+                    + Integer.toHexString(PriorityRingDescriptor.magic(freeScale)));
         }
         return ring;
     }
 
     /** Writes the channel header and lays out both rings in a new file. */
     static void initialize(MappedRegion region, ChannelOptions options, boolean anonymous, IpcProcess self) {
+        int freeScale = PriorityRingDescriptor.FREE_SCALE;
         int slots = ChannelDescriptor.slots(options);
         int size = options.maxMessageSize();
-        new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, LAYOUT_VERSION, RINGS_OFFSET,
-                dataLength(slots, size), options.mode(), self, System.currentTimeMillis());
+        new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, layoutVersion(freeScale), RINGS_OFFSET,
+                dataLength(slots, size, freeScale), options.mode(), self, System.currentTimeMillis());
         StaleObjects.recordCreator(region, ChannelDescriptor.CREATOR, ChannelDescriptor.CREATOR_NAMESPACE);
         region.putInt(BUFFER_SIZE, options.bufferSize());
         region.putInt(MAX_MESSAGES, options.maxMessages());
@@ -83,15 +94,17 @@ final class ChannelFile extends ObjectFile implements PortObject {
         region.putInt(ANONYMOUS, anonymous ? 1 : 0);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(options.waitStrategy()));
         int budget = ringBudget(options, slots);
-        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size), slots, size, budget);
-        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size), slots, size, budget);
+        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size, freeScale), slots, size, budget, false,
+                freeScale);
+        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size, freeScale), slots, size, budget, false,
+                freeScale);
     }
 
     /** A channel this process has just created (named, or anonymous with a null name). */
     static ChannelFile created(String name, ObjectDirectory.Created created, ObjectDirectory directory,
             IpcProcess self, ChannelOptions options) {
         return new ChannelFile(created.inode(), name, created.region(), true, directory, self, options,
-                ChannelDescriptor.slots(options));
+                ChannelDescriptor.slots(options), freeScale(PortFiles.layoutVersion(created.region())));
     }
 
     /**
@@ -105,8 +118,9 @@ final class ChannelFile extends ObjectFile implements PortObject {
             boolean mapped) {
         String what = ObjectType.CHANNEL.label() + " '" + name + "'";
         MappedRegion region = opened.region();
-        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.CHANNEL, LAYOUT_VERSION, RINGS_OFFSET,
-                fileLength, what);
+        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.CHANNEL, LAYOUT_VERSION,
+                LAYOUT_VERSION_PRN3, RINGS_OFFSET, fileLength, what);
+        int freeScale = freeScale(PortFiles.layoutVersion(region));
         ChannelOptions options;
         try {
             options = new ChannelOptions(region.getInt(BUFFER_SIZE), region.getInt(MAX_MESSAGES),
@@ -117,7 +131,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
         }
         int slots = region.getInt(SLOTS);
         if (slots != ChannelDescriptor.slots(options)
-                || header.dataLength() != dataLength(slots, options.maxMessageSize())) {
+                || header.dataLength() != dataLength(slots, options.maxMessageSize(), freeScale)) {
             throw new IpcException(IpcError.CORRUPTED, what + " declares " + slots + " slots of "
                     + options.maxMessageSize() + " bytes, which do not match its " + header.dataLength()
                     + " bytes of data");
@@ -125,7 +139,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
         Permissions permissions = ObjectOwners.permissionsOf(opened);
         IpcProcess creator = ObjectOwners.creatorOf(opened, permissions);
         return new ChannelFile(opened.inode(), name, region, mapped, directory, creator,
-                options.withMode(permissions.mode()), slots);
+                options.withMode(permissions.mode()), slots, freeScale);
     }
 
     /** The name for access decisions and audit: the name, or {@code #id}. */
@@ -230,7 +244,8 @@ final class ChannelFile extends ObjectFile implements PortObject {
         long[] handleCounts = { senders.sum(region(), SENT_MESSAGES), receivers.sum(region(), RECEIVED_MESSAGES),
             senders.sum(region(), SENT_BYTES), receivers.sum(region(), RECEIVED_BYTES) };
         PortFiles.addDirection(c, region(), direction(receiver) + MESSAGES_IN, ring(receiver),
-                ChannelDescriptor.ringOffset(receiver, slots, options.maxMessageSize()), slots, handleCounts);
+                ChannelDescriptor.ringOffset(receiver, slots, options.maxMessageSize(), freeScale), slots,
+                handleCounts);
         c[Counter.HANDLES.ordinal()] += Math.max(0, region().getIntVolatile(ChannelDescriptor.handles(receiver)));
     }
 }

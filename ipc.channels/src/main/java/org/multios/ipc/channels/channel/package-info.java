@@ -6,6 +6,8 @@
  * channel-only here is the peer (an anonymous end closed for good) and the per-direction
  * statistics: messages and bytes counted per handle in counter slots of its end
  * ({@link org.multios.ipc.core.step.CounterSlots}, {@link org.multios.ipc.channels.channel.ChannelDescriptor}),
- * summed with the shared counters when read. Private to ipc.channels.
+ * summed with the shared counters when read. A named channel's file outlives the processes that
+ * use it, so files of the layout before (channel layout 6, ring magic PRN3) are opened and used in
+ * their own layout. Private to ipc.channels.
  */
 package org.multios.ipc.channels.channel;

@@ -41,8 +41,10 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           | of the common header                                 |
  *     4096  +------------------------------------------------------+
  *           | message ring: PriorityRingDescriptor.length(max      |
- *           | messages, max message size) bytes; with checksums in |
- *           | its slots if the queue is durable                    |
+ *           | messages, max message size, free scale) bytes; with  |
+ *           | checksums in its slots if the queue is durable.      |
+ *           | Layout 6: ring magic PRN4, free ring of 2C entries;  |
+ *           | layout 5: ring magic PRN3, free ring of C entries    |
  *           +------------------------------------------------------+
  * </pre>
  *
@@ -57,14 +59,22 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * a durable queue's ring carries a checksum in every slot ({@link PriorityRingDescriptor},
  * "Checksums"), so that a message torn by a power loss is dropped with CORRUPTED instead of
  * delivered; a file of version 4 is refused (CORRUPTED naming both versions): empty such a queue
- * with the build that made it, then remove it.
+ * with the build that made it, then remove it. Layout version 6: the ring's free ring has twice
+ * the entries ({@link PriorityRingDescriptor#freeLength}, ring magic PRN4). Files of version 5
+ * (ring magic PRN3, the free ring as long as a priority's) are opened and used as they are, in
+ * their own layout, since durable queues outlive builds ({@link #freeScale}); new queues get
+ * version 6. Any other version, or a ring whose magic is not its version's, is refused with
+ * CORRUPTED.
  * The creator's owner word and namespaces (at 960, 0 in files made before they were written,
  * which the collector never judges: their creator is unknown) are what {@code ipc:gc} reads from
  * the owner record to tell that the creating process is gone
  * ({@link org.multios.ipc.core.mapped.StaleObjects}).
  */
 final class QueueDescriptor {
-    static final int LAYOUT_VERSION = 5;
+    /** Layout version of new queue files: rings of magic PRN4. */
+    static final int LAYOUT_VERSION = 6;
+    /** Layout version of queue files of the layout before, still opened: rings of magic PRN3. */
+    static final int LAYOUT_VERSION_PRN3 = 5;
     /** Where the ring starts: the header length. */
     static final int RING_OFFSET = PAGE_SIZE;
 
@@ -94,12 +104,31 @@ final class QueueDescriptor {
     private QueueDescriptor() {
     }
 
-    /** Bytes of the ring of a queue. */
-    static long ringLength(int maxMessageSize, int maxMessages) {
-        return PriorityRingDescriptor.length(maxMessages, maxMessageSize);
+    /**
+     * The free scale ({@link PriorityRingDescriptor#freeScale}) of the ring of a queue file of
+     * {@code layoutVersion}, 0 for a version this platform does not read.
+     */
+    static int freeScale(int layoutVersion) {
+        return layoutVersion == LAYOUT_VERSION ? PriorityRingDescriptor.FREE_SCALE
+                : layoutVersion == LAYOUT_VERSION_PRN3 ? PriorityRingDescriptor.FREE_SCALE_PRN3 : 0;
     }
 
-    /** Bytes of the file of a queue. */
+    /** The layout version of a queue file whose ring has {@code freeScale}. */
+    static int layoutVersion(int freeScale) {
+        return freeScale == PriorityRingDescriptor.FREE_SCALE_PRN3 ? LAYOUT_VERSION_PRN3 : LAYOUT_VERSION;
+    }
+
+    /** Bytes of the ring of a new queue. */
+    static long ringLength(int maxMessageSize, int maxMessages) {
+        return ringLength(maxMessageSize, maxMessages, PriorityRingDescriptor.FREE_SCALE);
+    }
+
+    /** Bytes of the ring of a queue whose ring has {@code freeScale}. */
+    static long ringLength(int maxMessageSize, int maxMessages, int freeScale) {
+        return PriorityRingDescriptor.length(maxMessages, maxMessageSize, freeScale);
+    }
+
+    /** Bytes of the file of a new queue (the largest of any layout read). */
     static long fileLength(int maxMessageSize, int maxMessages) {
         return RING_OFFSET + ringLength(maxMessageSize, maxMessages);
     }

@@ -18,6 +18,7 @@ import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
@@ -63,15 +64,16 @@ final class QueueFile extends ObjectFile implements PortObject {
      */
     static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
             WaitStrategy waitStrategy, QueueDurability durability, IpcProcess self) {
-        new ObjectFileHeader(region).initialize(ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
-                ringLength(maxMessageSize, maxMessages), mode, self, System.currentTimeMillis());
+        int freeScale = PriorityRingDescriptor.FREE_SCALE;
+        new ObjectFileHeader(region).initialize(ObjectType.QUEUE, layoutVersion(freeScale), RING_OFFSET,
+                ringLength(maxMessageSize, maxMessages, freeScale), mode, self, System.currentTimeMillis());
         StaleObjects.recordCreator(region, CREATOR, CREATOR_NAMESPACE);
         region.putInt(MAX_MESSAGE_SIZE, maxMessageSize);
         region.putInt(MAX_MESSAGES, maxMessages);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(waitStrategy));
         region.putInt(DURABILITY, durability.ordinal());
         PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize, 0,
-                durability != QueueDurability.NONE);
+                durability != QueueDurability.NONE, freeScale);
         if (durability != QueueDurability.NONE) {
             RestartRecovery.stamp(region);
             DurabilityPolicy.flush(region, ObjectType.QUEUE.label() + " file");
@@ -90,11 +92,12 @@ final class QueueFile extends ObjectFile implements PortObject {
             boolean mapped, GroupCommit group) {
         String what = ObjectType.QUEUE.label() + " '" + name + "'";
         MappedRegion region = opened.region();
-        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.QUEUE, LAYOUT_VERSION, RING_OFFSET,
-                fileLength, what);
+        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.QUEUE, LAYOUT_VERSION,
+                LAYOUT_VERSION_PRN3, RING_OFFSET, fileLength, what);
+        int freeScale = freeScale(PortFiles.layoutVersion(region));
         int size = region.getInt(MAX_MESSAGE_SIZE);
         int count = region.getInt(MAX_MESSAGES);
-        if (size < 1 || count < 1 || header.dataLength() != ringLength(size, count)) {
+        if (size < 1 || count < 1 || header.dataLength() != ringLength(size, count, freeScale)) {
             throw new IpcException(IpcError.CORRUPTED, what + " declares " + count + " messages of " + size
                     + " bytes, which do not match its " + header.dataLength() + " bytes of data");
         }
@@ -103,14 +106,24 @@ final class QueueFile extends ObjectFile implements PortObject {
         PriorityRing ring = null;
         if (mapped) {
             ring = PriorityRing.attach(region, RING_OFFSET, header.dataLength(), what, r -> notifyListener(region, r));
-            if (ring.capacity() != count || ring.maxMessageSize() != size) {
-                throw new IpcException(IpcError.CORRUPTED, what + " has a ring of " + ring.capacity()
-                        + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
-            }
+            checkRing(ring, count, size, freeScale, what);
         }
         IpcProcess creator = ObjectOwners.creatorOf(opened, ObjectOwners.permissionsOf(opened));
         return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
                 durability, group);
+    }
+
+    /** Checks that an attached ring is the one the queue's header and layout version describe. */
+    private static void checkRing(PriorityRing ring, int count, int size, int freeScale, String what) {
+        if (ring.capacity() != count || ring.maxMessageSize() != size) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has a ring of " + ring.capacity()
+                    + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
+        }
+        if (ring.freeRingScale() != freeScale) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has queue layout version " + layoutVersion(freeScale)
+                    + " but a ring of magic 0x" + Integer.toHexString(PriorityRingDescriptor.magic(ring.freeRingScale()))
+                    + ", not 0x" + Integer.toHexString(PriorityRingDescriptor.magic(freeScale)));
+        }
     }
 
     /** The durability word of a queue's header, checked. */
@@ -133,6 +146,7 @@ final class QueueFile extends ObjectFile implements PortObject {
         String what = ObjectType.QUEUE.label() + " '" + name + "'";
         PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, ringLength(size, count), what,
                 r -> notifyListener(region, r));
+        checkRing(ring, count, size, PriorityRingDescriptor.FREE_SCALE, what);
         return new QueueFile(created.inode(), name, region, ring, directory, self, size, count,
                 WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what), durability(region, what), group);
     }

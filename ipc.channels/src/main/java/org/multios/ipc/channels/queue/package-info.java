@@ -4,6 +4,8 @@
  * listener record ({@link org.multios.ipc.channels.queue.QueueDescriptor}). Handles are
  * {@link org.multios.ipc.channels.ring.RingPort}s; what is queue-only here is the non-blocking
  * flag, listener registration, durability ({@code QueueFile.sent()} after each published
- * message, group commit, restart recovery). Private to ipc.channels.
+ * message, group commit, restart recovery). Durable queues outlive builds: files of the layout
+ * before (queue layout 5, ring magic PRN3) are opened and used in their own layout
+ * ({@code QueueDescriptor}). Private to ipc.channels.
  */
 package org.multios.ipc.channels.queue;

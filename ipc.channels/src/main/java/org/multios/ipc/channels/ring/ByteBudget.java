@@ -18,9 +18,9 @@ abstract class ByteBudget extends IndexRings {
     static final int OP_GIVE_BACK = 1;
     private static final long BYTES_MASK = 0xffff_ffffL;
 
-    ByteBudget(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook) {
-        super(region, base, capacity, maxMessageSize, budget, self, hook);
+    ByteBudget(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, int freeScale,
+            long self, RingSteps.Hook hook) {
+        super(region, base, capacity, maxMessageSize, budget, freeScale, self, hook);
     }
 
     /** Bytes of the messages queued now (and of sends under way), with a byte budget. */

@@ -17,13 +17,17 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * of the ring's marked priorities ({@link PriorityRing#markedSize()}; this send's priority is
  * marked) to raise it. The depth read then tightens the bound (later depths exceed it by at most
  * the slots taken since), so that slots in transit (taken by a receiver, not yet given back) do
- * not make every send read the depth. Before the tail, a send asks the free ring's entries whether
- * enough slots were given back to keep the depth within the mark ({@link
- * PriorityRing#givenBackAtLeast}): in a channel whose depth stays at its mark (a round trip) that
- * entry lies beside the one the send took its slot from, so the send reads no line the receivers
- * wrote for the mark; the tail is read only when the depth may have grown.
+ * not make every send read the depth. Before that, a send whose mark is small asks the entries
+ * just behind the marked priorities' tails whether the depth is within the mark ({@link
+ * PriorityRing#markedDepthAtMost}): in a channel whose depth stays at its mark (a round trip)
+ * they lie beside the entry the send just filled, so the send reads no line the receivers wrote
+ * for the mark; then the free ring's entries whether enough slots were given back ({@link
+ * PriorityRing#givenBackAtLeast}); the free ring's tail is read only when the depth may have grown.
  */
 public final class DepthMark {
+    /** Marks below this are checked at the priorities' tails first: entries of about one cache line. */
+    static final int NEAR_TAIL = 8;
+
     private final MappedRegion region;
     private final long outOffset;
     private final long markOffset;
@@ -68,9 +72,14 @@ public final class DepthMark {
         if (in - seen.outSeen <= seen.markSeen) {
             return;
         }
-        // enough slots given back to keep the depth within the mark? one entry of the free ring,
-        // beside the one this send took (a line this core holds), instead of the tail the
-        // receivers write: no line of theirs per message while the depth stays at the mark
+        // a small mark: do the entries behind the priorities' tails (beside the one this send
+        // filled: a line this core holds) show the depth within it? no line of the receivers'
+        // per message while the depth stays at the mark (a round trip)
+        if (seen.markSeen < NEAR_TAIL && ring.markedDepthAtMost((int) seen.markSeen)) {
+            return;
+        }
+        // enough slots given back to keep the depth within the mark? one entry of the free ring
+        // instead of its tail
         if (ring.givenBackAtLeast(in - seen.markSeen)) {
             seen.outSeen = in - seen.markSeen;
             return;

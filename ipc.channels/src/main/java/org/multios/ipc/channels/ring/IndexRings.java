@@ -31,9 +31,9 @@ abstract class IndexRings extends RingLayout {
     /** The owner word this attachment writes into the slots it owns (this process, or a test's). */
     final long self;
 
-    IndexRings(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook) {
-        super(region, base, capacity, maxMessageSize, budget, hook);
+    IndexRings(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, int freeScale,
+            long self, RingSteps.Hook hook) {
+        super(region, base, capacity, maxMessageSize, budget, freeScale, hook);
         this.self = self;
     }
 
@@ -55,19 +55,19 @@ abstract class IndexRings extends RingLayout {
      */
     abstract RuntimeException abandon(int slot, Throwable thrown);
 
-    /** The entry word of a free position. */
-    final long freeWord(long position) {
-        return (position >>> lapShift) << ENTRY_LAP_SHIFT;
+    /** The entry word of a free position of index ring {@code ring}. */
+    final long freeWord(int ring, long position) {
+        return lap(ring, position) << ENTRY_LAP_SHIFT;
     }
 
-    /** The entry word of a position holding a slot. */
-    final long fullWord(long position, int slot) {
-        return ((position >>> lapShift) << ENTRY_LAP_SHIFT) | ENTRY_FULL | slot;
+    /** The entry word of a position of index ring {@code ring} holding a slot. */
+    final long fullWord(int ring, long position, int slot) {
+        return (lap(ring, position) << ENTRY_LAP_SHIFT) | ENTRY_FULL | slot;
     }
 
-    /** The lap of an entry word less the lap of a position, modulo 2^39 with sign. */
-    private long lapDifference(long word, long position) {
-        return (((word >>> ENTRY_LAP_SHIFT) - (position >>> lapShift)) << ENTRY_LAP_SHIFT) >> ENTRY_LAP_SHIFT;
+    /** The lap of an entry word less the lap of a position of index ring {@code ring}, modulo 2^39 with sign. */
+    private long lapDifference(long word, int ring, long position) {
+        return (((word >>> ENTRY_LAP_SHIFT) - lap(ring, position)) << ENTRY_LAP_SHIFT) >> ENTRY_LAP_SHIFT;
     }
 
     /**
@@ -89,10 +89,10 @@ abstract class IndexRings extends RingLayout {
             long t = words.getLongVolatile(tail);
             long e = entry(ring, t);
             long w = words.getLongVolatile(e);
-            long d = lapDifference(w, t);
+            long d = lapDifference(w, ring, t);
             if (d == 0) {
                 if ((w & ENTRY_FULL) == 0) {
-                    if (words.compareAndSetLong(e, w, fullWord(t, slot))) {
+                    if (words.compareAndSetLong(e, w, fullWord(ring, t, slot))) {
                         if (step != 0) {
                             step(step);
                         }
@@ -142,7 +142,7 @@ abstract class IndexRings extends RingLayout {
             long h = words.getLongVolatile(head);
             long e = entry(ring, h);
             long w = words.getLongVolatile(e);
-            long d = lapDifference(w, h);
+            long d = lapDifference(w, ring, h);
             if (d == 0) {
                 if ((w & ENTRY_FULL) == 0) {
                     return RingStatus.EMPTY;
@@ -170,7 +170,7 @@ abstract class IndexRings extends RingLayout {
                                 // a release store: the head's compare-and-set below orders it
                                 // before anything later, and whoever fills the entry next got
                                 // here through that or through the slot's own release
-                                words.putLongRelease(e, freeWord(h + indexLength));
+                                words.putLongRelease(e, freeWord(ring, h + entries(ring)));
                                 step(takenStep);
                             } catch (Throwable t) {
                                 throw abandon(slot, t);
@@ -232,7 +232,7 @@ abstract class IndexRings extends RingLayout {
         for (int loops = 0;; loops = count(ring, loops)) {
             long h = words.getLongVolatile(head);
             long w = words.getLongVolatile(entry(ring, h));
-            long d = lapDifference(w, h);
+            long d = lapDifference(w, ring, h);
             if (d == 0) {
                 return (w & ENTRY_FULL) == 0;
             }
@@ -253,14 +253,47 @@ abstract class IndexRings extends RingLayout {
      */
     final boolean filled(int ring, long position) {
         long w = words.getLongVolatile(entry(ring, position));
-        long d = lapDifference(w, position);
+        long d = lapDifference(w, ring, position);
         return d > 0 || d == 0 && (w & ENTRY_FULL) != 0;
+    }
+
+    /**
+     * Messages at most on index ring {@code ring} now, as the entries just behind its tail show,
+     * or -1 if they do not show at most {@code limit}: the tail's own entry must be free (no
+     * position filled past the hint), and one of the {@code limit + 1} positions before it taken
+     * (its entry a lap on). Positions are taken in order (the head passes a position only once
+     * its entry was emptied), so every position before a taken one was taken too. Reads only the
+     * tail (written by senders) and entries beside the one a sender just filled: a line a
+     * sender's core holds, where the head is the receivers'. One look, no help, no wait; an entry
+     * another process overwrote may answer wrong but never throws.
+     */
+    final int depthNearTail(int ring, int limit) {
+        long t = words.getLongVolatile(control(ring) + TAIL_OFFSET);
+        long w = words.getLongVolatile(entry(ring, t));
+        if (lapDifference(w, ring, t) != 0 || (w & ENTRY_FULL) != 0) {
+            return -1; // filled past the tail hint, or not a picture of an intact ring
+        }
+        for (int k = 0; k <= limit; k++) {
+            long position = t - 1 - k;
+            if (position < 0) {
+                return k;
+            }
+            long v = words.getLongVolatile(entry(ring, position));
+            long d = lapDifference(v, ring, position);
+            if (d > 0) {
+                return k; // taken, and every position before it
+            }
+            if (d < 0 || (v & ENTRY_FULL) == 0) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /** The index ring holding {@code slot}, or -1; stable while the caller owns the slot. */
     final int locate(int slot) {
         for (int r = 0; r < INDEX_RINGS; r++) {
-            for (int i = 0; i < indexLength; i++) {
+            for (int i = 0, n = entries(r); i < n; i++) {
                 long w = region.getLongVolatile(entry(r, i));
                 if ((w & ENTRY_FULL) != 0 && (w & SLOT_MASK) == slot) {
                     return r;
@@ -291,14 +324,14 @@ abstract class IndexRings extends RingLayout {
     /** Writes the index rings of a new ring: every slot on the free ring. */
     final void layOut() {
         for (int r = 0; r < INDEX_RINGS; r++) {
-            for (int i = 0; i < indexLength; i++) {
-                region.putLong(entry(r, i), freeWord(i));
+            for (int i = 0, n = entries(r); i < n; i++) {
+                region.putLong(entry(r, i), freeWord(r, i));
             }
             region.putLong(control(r) + TAIL_OFFSET, 0);
             region.putLong(control(r) + HEAD_OFFSET, 0);
         }
         for (int slot = 0; slot < capacity; slot++) {
-            region.putLong(entry(FREE_RING, slot), fullWord(slot, slot));
+            region.putLong(entry(FREE_RING, slot), fullWord(FREE_RING, slot, slot));
             region.putLong(slot(slot) + SLOT_OWNER_OFFSET, 0);
             region.putInt(slot(slot) + SLOT_BUDGETED_OFFSET, 0);
         }

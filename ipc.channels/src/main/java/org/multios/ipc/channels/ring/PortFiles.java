@@ -11,6 +11,7 @@ import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ObjectFileDescriptor;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
 
 /**
@@ -40,13 +41,37 @@ public final class PortFiles {
      */
     public static ObjectFileHeader verifiedHeader(MappedRegion region, ObjectType type, int layoutVersion,
             int dataOffset, long fileLength, String what) {
+        return verifiedHeader(region, type, layoutVersion, layoutVersion, dataOffset, fileLength, what);
+    }
+
+    /**
+     * The common header of an opened file, checked as
+     * {@link #verifiedHeader(MappedRegion, ObjectType, int, int, long, String)} does, of layout
+     * version {@code layoutVersion} or {@code earlierVersion} (one this platform still reads);
+     * {@link #layoutVersion} says which.
+     *
+     * @throws IpcException CORRUPTED naming {@code what} and the version for any other version
+     */
+    public static ObjectFileHeader verifiedHeader(MappedRegion region, ObjectType type, int layoutVersion,
+            int earlierVersion, int dataOffset, long fileLength, String what) {
         ObjectFileHeader header = new ObjectFileHeader(region);
-        header.verify(type, layoutVersion, fileLength, what);
+        header.verifyCommon(type, fileLength, what);
+        int layout = layoutVersion(region);
+        if (layout != layoutVersion && layout != earlierVersion) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has " + type.label() + " layout version " + layout
+                    + "; this platform reads " + layoutVersion
+                    + (earlierVersion != layoutVersion ? " and " + earlierVersion : ""));
+        }
         if (header.headerLength() != dataOffset || region.length() < dataOffset) {
             throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
                     + dataOffset);
         }
         return header;
+    }
+
+    /** The object layout version of a file's common header. */
+    public static int layoutVersion(MappedRegion region) {
+        return region.getInt(ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET);
     }
 
     /**

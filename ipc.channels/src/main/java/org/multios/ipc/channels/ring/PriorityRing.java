@@ -55,9 +55,10 @@ public final class PriorityRing extends SlotTransfers {
     private final Consumer<PriorityRing> becameNonEmpty;
     private final boolean keepsMarks;
 
-    private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook, LongSupplier sweepClock, Consumer<PriorityRing> becameNonEmpty, boolean keepsMarks) {
-        super(region, base, capacity, maxMessageSize, budget, self, hook, sweepClock);
+    private PriorityRing(MappedRegion region, long base, int capacity, int maxMessageSize, int budget,
+            int freeScale, long self, RingSteps.Hook hook, LongSupplier sweepClock,
+            Consumer<PriorityRing> becameNonEmpty, boolean keepsMarks) {
+        super(region, base, capacity, maxMessageSize, budget, freeScale, self, hook, sweepClock);
         this.becameNonEmpty = becameNonEmpty;
         this.keepsMarks = keepsMarks;
     }
@@ -90,15 +91,28 @@ public final class PriorityRing extends SlotTransfers {
      */
     public static PriorityRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize,
             int byteBudget, boolean checksums) {
+        return initialize(region, base, capacity, maxMessageSize, byteBudget, checksums, FREE_SCALE);
+    }
+
+    /**
+     * Lays out an empty ring as {@link #initialize(MappedRegion, long, int, int, int, boolean)}
+     * does, whose free ring has {@code freeScale} times a priority's entries under the magic that
+     * says so ({@link PriorityRingDescriptor#freeScale}): {@link PriorityRingDescriptor#FREE_SCALE}
+     * for a ring of this layout; {@link PriorityRingDescriptor#FREE_SCALE_PRN3} lays out a ring of
+     * the layout before, word for word (files of earlier builds, as tests make them).
+     */
+    public static PriorityRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize,
+            int byteBudget, boolean checksums, int freeScale) {
         if (capacity < 1 || capacity > MAX_CAPACITY || maxMessageSize < 0 || byteBudget < 0
-                || (base & (CACHE_LINE - 1)) != 0 || base + length(capacity, maxMessageSize) > region.length()) {
+                || (freeScale != FREE_SCALE && freeScale != FREE_SCALE_PRN3) || (base & (CACHE_LINE - 1)) != 0
+                || base + length(capacity, maxMessageSize, freeScale) > region.length()) {
             throw new IllegalArgumentException("a ring of " + capacity + " messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
         }
         long home = LIVENESS.namespaces();
         region.putLong(base + HOME_NAMESPACE_OFFSET, home);
         region.putInt(base + CHECKSUMS_OFFSET, checksums ? 1 : 0);
-        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget,
+        PriorityRing ring = new PriorityRing(region, base, capacity, maxMessageSize, byteBudget, freeScale,
                 LIVENESS.currentProcessWord(home), RingSteps.PAUSE_HOOK, System::nanoTime, null, false);
         ring.layOut();
         region.putLong(base + BYTES_OFFSET, 0);
@@ -108,7 +122,7 @@ public final class PriorityRing extends SlotTransfers {
         region.putInt(base + SLOT_SIZE_OFFSET, ring.slotSize);
         region.putInt(base + INDEX_LENGTH_OFFSET, ring.indexLength);
         region.putInt(base + BYTE_BUDGET_OFFSET, byteBudget);
-        region.putIntVolatile(base + MAGIC_OFFSET, MAGIC);
+        region.putIntVolatile(base + MAGIC_OFFSET, magic(freeScale));
         return ring;
     }
 
@@ -170,8 +184,12 @@ public final class PriorityRing extends SlotTransfers {
         if ((base & (CACHE_LINE - 1)) != 0 || available < CONTROLS_OFFSET || base + available > region.length()) {
             throw corrupted(what, "has no room for a message ring at " + base);
         }
-        if (region.getIntVolatile(base + MAGIC_OFFSET) != MAGIC) {
-            throw corrupted(what, "has no initialized message ring of this layout (bad ring magic)");
+        int magic = region.getIntVolatile(base + MAGIC_OFFSET);
+        int freeScale = freeScale(magic);
+        if (freeScale == 0) {
+            throw corrupted(what, "has no initialized message ring of a known layout (ring magic 0x"
+                    + Integer.toHexString(magic) + "; this platform reads 0x" + Integer.toHexString(MAGIC)
+                    + " and 0x" + Integer.toHexString(MAGIC_PRN3) + ")");
         }
         int capacity = region.getInt(base + CAPACITY_OFFSET);
         int maxSize = region.getInt(base + MAX_MESSAGE_SIZE_OFFSET);
@@ -180,14 +198,14 @@ public final class PriorityRing extends SlotTransfers {
         if (capacity < 1 || capacity > MAX_CAPACITY || maxSize < 0 || maxSize > MAX_MESSAGE_SIZE || budget < 0
                 || region.getInt(base + INDEX_LENGTH_OFFSET) != indexLength(capacity)
                 || region.getInt(base + SLOT_SIZE_OFFSET) != slotSize(maxSize)
-                || length(capacity, maxSize) > available) {
+                || length(capacity, maxSize, freeScale) > available) {
             throw corrupted(what, "has an inconsistent message ring (" + capacity + " slots of " + maxSize
                     + " bytes in " + available + " bytes)");
         }
         long self = owner != 0 ? owner
                 : LIVENESS.currentProcessWord(region.getLong(base + HOME_NAMESPACE_OFFSET));
-        return new PriorityRing(region, base, capacity, maxSize, budget, self, hook, sweepClock, becameNonEmpty,
-                keepsMarks);
+        return new PriorityRing(region, base, capacity, maxSize, budget, freeScale, self, hook, sweepClock,
+                becameNonEmpty, keepsMarks);
     }
 
     private static IpcException corrupted(String what, String problem) {
@@ -207,6 +225,14 @@ public final class PriorityRing extends SlotTransfers {
     /** The byte budget, 0 for none. */
     public int byteBudget() {
         return budget;
+    }
+
+    /**
+     * The free ring's entries per entry of a priority's ring, as the ring's magic says
+     * ({@link PriorityRingDescriptor#freeScale}): 2 in a ring of this layout, 1 in a PRN3 ring.
+     */
+    public int freeRingScale() {
+        return freeLength / indexLength;
     }
 
     /** Encodes a sender for {@link #offer}: the kind's ordinal in the top 8 bits, the id below. */
@@ -250,6 +276,29 @@ public final class PriorityRing extends SlotTransfers {
     }
 
     /**
+     * Whether the rings of the priorities marked in the bitmap now hold at most {@code limit}
+     * messages together, as the entries just behind their tails show
+     * ({@link IndexRings#depthNearTail}; false also when they cannot tell): what
+     * {@link #markedSize()} {@code <= limit} answers, for a small limit, without the heads the
+     * receivers write at every message. After a send, the entries it reads lie beside the one the
+     * send filled.
+     */
+    public boolean markedDepthAtMost(int limit) {
+        int marked = bitmap.read();
+        int left = limit;
+        while (marked != 0) {
+            int p = 31 - Integer.numberOfLeadingZeros(marked);
+            marked &= ~(1 << p);
+            int n = depthNearTail(1 + p, left);
+            if (n < 0) {
+                return false;
+            }
+            left -= n;
+        }
+        return true;
+    }
+
+    /**
      * Slots ever taken off the free ring (its head position): once a send returned, its own slot
      * is among them. With {@link #slotsGivenBack()}, a bound of the depth ({@link DepthMark}).
      */
@@ -266,9 +315,7 @@ public final class PriorityRing extends SlotTransfers {
      * Whether at least {@code n} slots were ever put back on the free ring, as the entry of the
      * free-ring position that the {@code n}th give-back filled shows ({@link IndexRings#filled}):
      * what {@link #slotsGivenBack()} answers from the free ring's tail, which the receivers write
-     * at every message, read instead from an entry: in a ring of a power-of-two capacity whose
-     * depth stays at the mark, the one beside the entry a sender just read and wrote to take its
-     * slot, on a line its core already holds.
+     * at every message, read instead from one entry, which they write once a lap.
      */
     public boolean givenBackAtLeast(long n) {
         return n <= 0 || filled(FREE_RING, capacity + n - 1);

@@ -9,7 +9,8 @@ package org.multios.ipc.channels.ring;
  *  offset (from the ring's base)
  *      0  +-------------------------------------------------------------------+
  *         | capacity N (int) | max message size (int) | slot size (int) |     |  written once
- *         | index ring length C (int, power of two >= N) | magic (int)        |
+ *         | index ring length C (int, power of two >= N) | magic (int: PRN4, |
+ *         | or PRN3 for the layout before, see "Free ring")                   |
  *         | byte budget B (int, 0 = none) | slots recovered (long, @24)       |
  *         | home namespaces of the slot owners (long, @32)                    |
  *         | checksums (int, @40): 1 = every slot carries a CRC32C (durable)   |
@@ -32,7 +33,9 @@ package org.multios.ipc.channels.ring;
  *         | ring 1 + p = priority p. Each: tail (long, enqueue hint),         |
  *         | pad to 64, head (long, dequeue hint), pad to 128                  |
  *   4672  +-------------------------------------------------------------------+
- *         | index ring entries, 33 x C x 8 bytes, ring after ring; one word:  |
+ *         | index ring entries, one word each: the free ring's F, then each   |
+ *         | priority's C, ring after ring ((F + 32 x C) x 8 bytes; F = 2C in  |
+ *         | a PRN4 ring, F = C in a PRN3 ring):                               |
  *         | 63           25   24    23                 0                     |
  *         | [ lap (39 bits) | full | slot index (24 bits) ]                  |
  *         +-------------------------------------------------------------------+
@@ -49,8 +52,9 @@ package org.multios.ipc.channels.ring;
  *
  * <p><b>Index rings.</b> Each is a bounded multi-producer multi-consumer queue of slot indices
  * whose entries are single words, so that claiming a position and publishing it are one
- * compare-and-set: entry {@code i} serves positions {@code i, i + C, i + 2C, ...}; for position
- * {@code pos} (lap {@code pos / C}) it reads {@code [lap, 0, 0]} when free and
+ * compare-and-set: entry {@code i} of a ring of {@code C} entries (F for the free ring) serves
+ * positions {@code i, i + C, i + 2C, ...}; for position {@code pos} (lap {@code pos / C}) it reads
+ * {@code [lap, 0, 0]} when free and
  * {@code [lap, 1, slot]} when it holds {@code slot}. Enqueuing at the tail position {@code t}
  * swaps {@code [lap(t), 0, 0]} for {@code [lap(t), 1, slot]}; dequeuing at the head position
  * {@code h} swaps {@code [lap(h), 1, slot]} for {@code [lap(h) + 1, 0, 0]}. Tail and head are
@@ -58,6 +62,14 @@ package org.multios.ipc.channels.ring;
  * or emptied, so a process killed after its swap never stalls a ring, and one killed before it
  * changed nothing. Laps are kept modulo 2^39 and compared with wrap-around; a thread would have
  * to stall across 2^39 laps of one ring to be fooled.
+ *
+ * <p><b>Free ring.</b> A ring of magic {@code PRN4} (channel layout 7, queue layout 6 on) has a
+ * free ring of {@code F = 2C} entries ({@link #freeLength}): the entry a receiver fills when it
+ * gives a slot back (position {@code p + N}) never lies on the line of the entries senders take
+ * from next ({@code p + 1} on), so a sender and a receiver meeting message after message do not
+ * trade that line at every one. A ring of magic {@code PRN3} (channel layout 6, queue layout 5:
+ * durable queues made before) has {@code F = C} and is otherwise the same; it is attached and used
+ * as it is ({@link #freeScale}), never converted: processes of the earlier build may share it.
  *
  * <p><b>Slots and their owner.</b> A slot index is in at most one index ring. Only the process
  * that holds a slot's owner word (set from 0 with a compare-and-set before it takes the index
@@ -89,8 +101,17 @@ package org.multios.ipc.channels.ring;
 public final class PriorityRingDescriptor {
     /** Bytes of a cache line. */
     public static final int CACHE_LINE = 64;
-    /** Marks an initialized ring of this layout: "PRN3" (one-word entries, slot owners with start ticks). */
-    public static final int MAGIC = 0x50524e33;
+    /**
+     * Marks an initialized ring of this layout: "PRN4" (one-word entries, slot owners with start
+     * ticks, a free ring of twice the priorities' entries). New rings get it.
+     */
+    public static final int MAGIC = 0x50524e34;
+    /** Marks a ring of the layout before: "PRN3", a free ring of as many entries as a priority's. */
+    public static final int MAGIC_PRN3 = 0x50524e33;
+    /** {@link #freeScale} of a {@link #MAGIC} ring: its free ring has 2C entries. */
+    public static final int FREE_SCALE = 2;
+    /** {@link #freeScale} of a {@link #MAGIC_PRN3} ring: its free ring has C entries. */
+    public static final int FREE_SCALE_PRN3 = 1;
     /** Number of priorities, each with its own index ring. */
     public static final int PRIORITIES = 32;
     /** Number of index rings: the free ring and one per priority. */
@@ -171,9 +192,51 @@ public final class PriorityRingDescriptor {
     private PriorityRingDescriptor() {
     }
 
-    /** Entries of each index ring for a capacity: the next power of two. */
+    /** Entries of each priority's index ring for a capacity: the next power of two. */
     public static int indexLength(int capacity) {
         return capacity <= 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1;
+    }
+
+    /**
+     * Entries of the free ring per entry of a priority's ring in a ring of {@code magic}:
+     * {@link #FREE_SCALE} for {@link #MAGIC}, {@link #FREE_SCALE_PRN3} for {@link #MAGIC_PRN3}, 0
+     * for any other word (no ring of a known layout).
+     */
+    public static int freeScale(int magic) {
+        return magic == MAGIC ? FREE_SCALE : magic == MAGIC_PRN3 ? FREE_SCALE_PRN3 : 0;
+    }
+
+    /** The magic of a ring whose free ring has {@code freeScale} times a priority's entries. */
+    public static int magic(int freeScale) {
+        return freeScale == FREE_SCALE_PRN3 ? MAGIC_PRN3 : MAGIC;
+    }
+
+    /**
+     * Entries of the free ring of a new ring for a capacity: twice {@link #indexLength}, so that
+     * the entry a receiver fills when it gives a slot back (position p + N) never lies on the
+     * line of the entries senders take from next (p + 1 onward), as it did with C = N entries
+     * (p + N and p share an entry).
+     */
+    public static int freeLength(int capacity) {
+        return freeLength(capacity, FREE_SCALE);
+    }
+
+    /** Entries of the free ring for a capacity and a {@link #freeScale} (1 or 2). */
+    public static int freeLength(int capacity, int freeScale) {
+        return freeScale * indexLength(capacity);
+    }
+
+    /** Offset of the entry serving {@code position} of index ring {@code ring} of a new ring. */
+    public static long entryOffset(int capacity, int ring, long position) {
+        return entryOffset(capacity, FREE_SCALE, ring, position);
+    }
+
+    /** Offset of the entry serving {@code position} of index ring {@code ring}, for a capacity and a free scale. */
+    public static long entryOffset(int capacity, int freeScale, int ring, long position) {
+        long c = indexLength(capacity);
+        long f = freeLength(capacity, freeScale);
+        return ring == FREE_RING ? ENTRIES_OFFSET + (position & (f - 1)) * ENTRY_SIZE
+                : ENTRIES_OFFSET + (f + (ring - 1) * c + (position & (c - 1))) * ENTRY_SIZE;
     }
 
     /** Bytes of one slot for a largest payload. */
@@ -181,14 +244,25 @@ public final class PriorityRingDescriptor {
         return SLOT_HEADER_SIZE + align(maxMessageSize, 8);
     }
 
-    /** Offset of the first slot for a capacity. */
+    /** Offset of the first slot of a new ring for a capacity. */
     public static long slotsOffset(int capacity) {
-        return align(ENTRIES_OFFSET + (long) INDEX_RINGS * indexLength(capacity) * ENTRY_SIZE, CACHE_LINE);
+        return slotsOffset(capacity, FREE_SCALE);
     }
 
-    /** Bytes of a whole ring. */
+    /** Offset of the first slot for a capacity and a free scale. */
+    public static long slotsOffset(int capacity, int freeScale) {
+        return align(ENTRIES_OFFSET + ((long) freeLength(capacity, freeScale) + (long) PRIORITIES
+                * indexLength(capacity)) * ENTRY_SIZE, CACHE_LINE);
+    }
+
+    /** Bytes of a whole new ring. */
     public static long length(int capacity, int maxMessageSize) {
-        return slotsOffset(capacity) + (long) capacity * slotSize(maxMessageSize);
+        return length(capacity, maxMessageSize, FREE_SCALE);
+    }
+
+    /** Bytes of a whole ring for a capacity, a largest payload and a free scale. */
+    public static long length(int capacity, int maxMessageSize, int freeScale) {
+        return slotsOffset(capacity, freeScale) + (long) capacity * slotSize(maxMessageSize);
     }
 
     static int align(int value, int alignment) {

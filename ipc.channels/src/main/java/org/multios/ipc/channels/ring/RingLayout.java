@@ -26,9 +26,17 @@ abstract class RingLayout {
     final int capacity;
     final int maxMessageSize;
     final int slotSize;
+    /** Entries of each priority's index ring ({@link PriorityRingDescriptor#indexLength}). */
     final int indexLength;
     final long mask;
     final int lapShift;
+    /**
+     * Entries of the free ring: {@link PriorityRingDescriptor#freeScale} times {@link #indexLength}
+     * (twice in a ring of this layout, once in a PRN3 ring).
+     */
+    final int freeLength;
+    final long freeMask;
+    final int freeLapShift;
     final long slots;
     /** The byte budget, 0 for none. */
     final int budget;
@@ -41,7 +49,8 @@ abstract class RingLayout {
     /** The ring's message checksums, or null if its slots carry none. */
     final MessageChecksums checksums;
 
-    RingLayout(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, RingSteps.Hook hook) {
+    RingLayout(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, int freeScale,
+            RingSteps.Hook hook) {
         this.region = region;
         this.base = base;
         this.capacity = capacity;
@@ -50,9 +59,12 @@ abstract class RingLayout {
         this.indexLength = indexLength(capacity);
         this.mask = indexLength - 1;
         this.lapShift = Integer.numberOfTrailingZeros(indexLength);
-        this.slots = base + slotsOffset(capacity);
+        this.freeLength = freeLength(capacity, freeScale);
+        this.freeMask = freeLength - 1;
+        this.freeLapShift = Integer.numberOfTrailingZeros(freeLength);
+        this.slots = base + slotsOffset(capacity, freeScale);
         this.budget = budget;
-        this.words = new RingWords(region, base, length(capacity, maxMessageSize));
+        this.words = new RingWords(region, base, length(capacity, maxMessageSize, freeScale));
         this.bitmap = new PriorityBitmap(region, words, base + BITMAP_OFFSET);
         this.signals = new RingSignals(region, words, base, budget > 0);
         this.hook = hook;
@@ -73,7 +85,18 @@ abstract class RingLayout {
 
     /** The entry word serving {@code position} of index ring {@code ring}. */
     final long entry(int ring, long position) {
-        return base + ENTRIES_OFFSET + ((long) ring * indexLength + (position & mask)) * ENTRY_SIZE;
+        return ring == FREE_RING ? base + ENTRIES_OFFSET + (position & freeMask) * ENTRY_SIZE
+                : base + ENTRIES_OFFSET + (freeLength + (long) (ring - 1) * indexLength + (position & mask)) * ENTRY_SIZE;
+    }
+
+    /** Entries of index ring {@code ring}. */
+    final int entries(int ring) {
+        return ring == FREE_RING ? freeLength : indexLength;
+    }
+
+    /** The lap of {@code position} of index ring {@code ring}. */
+    final long lap(int ring, long position) {
+        return position >>> (ring == FREE_RING ? freeLapShift : lapShift);
     }
 
     /**

@@ -49,9 +49,9 @@ abstract class SlotRecovery extends ByteBudget {
     /** When this attachment sweeps next; of the threads due, the one whose compare-and-set wins sweeps. */
     private final AtomicLong nextSweep;
 
-    SlotRecovery(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook, LongSupplier sweepClock) {
-        super(region, base, capacity, maxMessageSize, budget, self, hook);
+    SlotRecovery(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, int freeScale,
+            long self, RingSteps.Hook hook, LongSupplier sweepClock) {
+        super(region, base, capacity, maxMessageSize, budget, freeScale, self, hook);
         this.home = region.getLong(base + HOME_NAMESPACE_OFFSET);
         this.sweepClock = sweepClock;
         this.nextSweep = new AtomicLong(sweepClock.getAsLong());

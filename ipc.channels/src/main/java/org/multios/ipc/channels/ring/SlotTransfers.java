@@ -18,9 +18,9 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * meanwhile marks it again and signals on the sender's behalf ({@link #clearIfEmpty}).
  */
 abstract class SlotTransfers extends SlotRecovery {
-    SlotTransfers(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, long self,
-            RingSteps.Hook hook, LongSupplier sweepClock) {
-        super(region, base, capacity, maxMessageSize, budget, self, hook, sweepClock);
+    SlotTransfers(MappedRegion region, long base, int capacity, int maxMessageSize, int budget, int freeScale,
+            long self, RingSteps.Hook hook, LongSupplier sweepClock) {
+        super(region, base, capacity, maxMessageSize, budget, freeScale, self, hook, sweepClock);
     }
 
     // ------------------------------------------------------------------ sending

@@ -7,7 +7,10 @@
  * it declares (so the hot paths reach every word through final fields of one object):
  * <ol>
  * <li>{@link org.multios.ipc.channels.ring.RingLayout}: where the words lie (the layout is
- * {@link org.multios.ipc.channels.ring.PriorityRingDescriptor}'s, with its diagram), the slot
+ * {@link org.multios.ipc.channels.ring.PriorityRingDescriptor}'s, with its diagram; two layouts
+ * that differ only in the free ring's length, which the ring's magic gives: PRN4, twice a
+ * priority's entries, for new rings, and PRN3, as many, for files of earlier builds, one code path
+ * for both), the slot
  * header, and the two parts that stand alone:
  * {@link org.multios.ipc.channels.ring.PriorityBitmap} (non-empty priorities) and
  * {@link org.multios.ipc.channels.ring.RingSignals} (futex sequences and sleeper counts, the

@@ -12,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.multios.ipc.core.mapped.MappedRegion;
 
 /** The high-water mark stays exact although senders read the receivers' counter only now and then. */
@@ -49,24 +49,28 @@ class DepthMarkTest {
     }
 
     /**
-     * Capacity 16 fills every entry of the free ring (its give-backs' entries lie beside the
-     * senders' takes); 12 leaves a quarter of its entries free at first and puts them elsewhere.
+     * Capacity 16 fills every entry of the priorities' rings; 12 leaves a quarter of them free.
+     * After every step the look behind the marked priorities' tails
+     * ({@link PriorityRing#markedDepthAtMost}) must answer what their depth answers (capacity 1:
+     * a ring of one entry, full at every message, where it can only say no). Each on a ring of this
+     * layout and of the one before (a free ring of as many entries as a priority's, PRN3: the
+     * free-ring entries the mark reads lie elsewhere).
      */
     @ParameterizedTest
-    @ValueSource(ints = {16, 12, 1})
-    void theMarkKeptFromTheRingsPositionsIsTheLargestDepthAfterAnySend(int capacity) throws IOException {
+    @CsvSource({ "16,2", "12,2", "1,2", "16,1", "12,1", "1,1" })
+    void theMarkKeptFromTheRingsPositionsIsTheLargestDepthAfterAnySend(int capacity, int scale) throws IOException {
         long seed = System.nanoTime();
-        System.out.println("DepthMarkTest ring of " + capacity + " seed " + seed);
+        System.out.println("DepthMarkTest ring of " + capacity + " free scale " + scale + " seed " + seed);
         Random random = new Random(seed);
         long base = 4096;
-        long length = base + PriorityRingDescriptor.length(capacity, 8);
+        long length = base + PriorityRingDescriptor.length(capacity, 8, scale);
         MappedRegion region;
-        try (FileChannel ch = FileChannel.open(dir.resolve("ring" + capacity), StandardOpenOption.CREATE_NEW,
+        try (FileChannel ch = FileChannel.open(dir.resolve("ring" + capacity + "-" + scale), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
             region = MappedRegion.map(ch, length, true);
         }
-        PriorityRing ring = PriorityRing.initialize(region, base, capacity, 8);
+        PriorityRing ring = PriorityRing.initialize(region, base, capacity, 8, 0, false, scale);
         long sender = PriorityRing.sender(org.multios.ipc.ProcessKind.OS_PROCESS, 4242);
         // two processes' senders, each with its own bounds, and one receiver; no message counter
         DepthMark one = new DepthMark(region, MARK);
@@ -84,6 +88,13 @@ class DepthMarkTest {
             }
             assertThat(region.getLongVolatile(MARK)).as("capacity %d seed %d step %d", capacity, seed, step)
                     .isEqualTo(max);
+            // a ring whose every entry is full cannot tell its tail's entry from its head's: it says no
+            int marked = ring.markedSize();
+            boolean full = marked == PriorityRingDescriptor.indexLength(capacity);
+            for (int limit = 0; limit < DepthMark.NEAR_TAIL; limit++) {
+                assertThat(ring.markedDepthAtMost(limit)).as("capacity %d seed %d step %d limit %d", capacity, seed,
+                        step, limit).isEqualTo(marked <= limit && !full);
+            }
         }
     }
 

@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
@@ -97,31 +100,39 @@ class PriorityRingHoldAndHostileTest {
         assertThat(held.get(20, TimeUnit.SECONDS)).isEqualTo((byte) 0);
     }
 
-    @Test
-    void anEntryALapBehindItsHeadIsCorruptedNotALoop() throws IOException {
-        MappedRegion region = region();
-        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
+    /**
+     * Each hostile case on a ring of this layout (free scale 2, PRN4) and of the one before (1,
+     * PRN3), in a region exactly as long as the ring's magic says: an index past it would fault
+     * or throw something other than CORRUPTED.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = { PriorityRingDescriptor.FREE_SCALE, PriorityRingDescriptor.FREE_SCALE_PRN3 })
+    void anEntryALapBehindItsHeadIsCorruptedNotALoop(int scale) throws IOException {
+        MappedRegion region = region(scale);
+        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE, 0, false, scale);
         ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
         ring.poll(new byte[SIZE], 0, SIZE, null);
         ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
         // priority 3's head is at position 1: its entry goes back to a free word of lap -1
-        region.putLong(entry(1 + 3, 1), -1L << PriorityRingDescriptor.ENTRY_LAP_SHIFT);
+        region.putLong(entry(scale, 1 + 3, 1), -1L << PriorityRingDescriptor.ENTRY_LAP_SHIFT);
         assertCorrupted(() -> ring.poll(new byte[SIZE], 0, SIZE, null));
         // and its tail at position 2 to a full word of lap -1 (more slots on it than entries)
-        region.putLong(entry(1 + 3, 2), (-1L << PriorityRingDescriptor.ENTRY_LAP_SHIFT)
+        region.putLong(entry(scale, 1 + 3, 2), (-1L << PriorityRingDescriptor.ENTRY_LAP_SHIFT)
                 | PriorityRingDescriptor.ENTRY_FULL | 3);
         assertCorrupted(() -> ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1));
     }
 
-    @Test
-    void entriesAllAheadOfTheirPositionsAreCorruptedNotALoop() throws IOException {
-        MappedRegion region = region();
-        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
-        int length = PriorityRingDescriptor.indexLength(CAPACITY);
+    @ParameterizedTest
+    @ValueSource(ints = { PriorityRingDescriptor.FREE_SCALE, PriorityRingDescriptor.FREE_SCALE_PRN3 })
+    void entriesAllAheadOfTheirPositionsAreCorruptedNotALoop(int scale) throws IOException {
+        MappedRegion region = region(scale);
+        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE, 0, false, scale);
         for (int r = 0; r < PriorityRingDescriptor.INDEX_RINGS; r++) {
+            int length = r == PriorityRingDescriptor.FREE_RING ? PriorityRingDescriptor.freeLength(CAPACITY, scale)
+                    : PriorityRingDescriptor.indexLength(CAPACITY);
             for (int i = 0; i < length; i++) {
                 // laps far ahead: every position looks taken by a helper that died
-                region.putLong(entry(r, i), (1L << 37) << PriorityRingDescriptor.ENTRY_LAP_SHIFT);
+                region.putLong(entry(scale, r, i), (1L << 37) << PriorityRingDescriptor.ENTRY_LAP_SHIFT);
             }
         }
         region.putIntVolatile(BASE + PriorityRingDescriptor.BITMAP_OFFSET, -1);
@@ -129,13 +140,14 @@ class PriorityRingHoldAndHostileTest {
         assertCorrupted(() -> ring.poll(new byte[SIZE], 0, SIZE, null));
     }
 
-    @Test
-    void anOverwrittenLengthOrPriorityIsDroppedWithCorrupted() throws IOException {
-        MappedRegion region = region();
-        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE);
+    @ParameterizedTest
+    @ValueSource(ints = { PriorityRingDescriptor.FREE_SCALE, PriorityRingDescriptor.FREE_SCALE_PRN3 })
+    void anOverwrittenLengthOrPriorityIsDroppedWithCorrupted(int scale) throws IOException {
+        MappedRegion region = region(scale);
+        PriorityRing ring = PriorityRing.initialize(region, BASE, CAPACITY, SIZE, 0, false, scale);
         ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
         ring.offer(new byte[SIZE], 0, SIZE, 3, SENDER, 1);
-        long slots = BASE + PriorityRingDescriptor.slotsOffset(CAPACITY);
+        long slots = BASE + PriorityRingDescriptor.slotsOffset(CAPACITY, scale);
         int slotSize = PriorityRingDescriptor.slotSize(SIZE);
         region.putInt(slots + PriorityRingDescriptor.SLOT_LENGTH_OFFSET, -5);
         region.putInt(slots + slotSize + PriorityRingDescriptor.SLOT_PRIORITY_OFFSET, 77);
@@ -148,15 +160,57 @@ class PriorityRingHoldAndHostileTest {
         }
     }
 
+    /**
+     * A ring is attached only as long as its magic says it is: a PRN3 ring of 64 slots in a region
+     * that holds just that, relabelled PRN4 (64 more free-ring entries, its slots 512 bytes further
+     * on), is refused rather than read past the region; a magic of no known layout is refused
+     * naming it; a PRN3 ring one byte short of its room too. The PRN3 ring itself works to its
+     * last slot and back. (At 4 slots both layouts fit the same room, the cache-line padding
+     * before the slots taking the difference: such a relabelled ring is read inside its region.)
+     */
+    @Test
+    void aRingIsAttachedOnlyAsLongAsItsMagicSays() throws IOException {
+        int earlier = PriorityRingDescriptor.FREE_SCALE_PRN3;
+        int capacity = 64;
+        MappedRegion region = region(capacity, earlier);
+        long room = PriorityRingDescriptor.length(capacity, SIZE, earlier);
+        assertThat(PriorityRingDescriptor.length(capacity, SIZE)).isGreaterThan(room);
+        PriorityRing.initialize(region, BASE, capacity, SIZE, 0, false, earlier);
+        PriorityRing ring = PriorityRing.attach(region, BASE, room, "ring 'old'");
+        assertThat(ring.freeRingScale()).isEqualTo(earlier);
+        for (int lap = 0; lap < 3; lap++) {
+            for (int i = 0; i < capacity; i++) {
+                assertThat(ring.offer(new byte[SIZE], 0, SIZE, i % 32, SENDER, 1)).isGreaterThanOrEqualTo(0);
+            }
+            assertThat(ring.offer(new byte[SIZE], 0, SIZE, 0, SENDER, 1)).isEqualTo(RingStatus.FULL);
+            for (int i = 31; i >= 0; i--) {
+                for (int k = 0; k < 2; k++) {
+                    MessageInfo info = new MessageInfo();
+                    assertThat(ring.poll(new byte[SIZE], 0, SIZE, info)).isEqualTo(SIZE);
+                    assertThat(info.priority()).isEqualTo(i);
+                }
+            }
+        }
+        assertThatThrownBy(() -> PriorityRing.attach(region, BASE, room - 1, "ring 'old'"))
+                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED))
+                .hasMessageContaining("ring 'old'").hasMessageContaining("inconsistent");
+        region.putIntVolatile(BASE + PriorityRingDescriptor.MAGIC_OFFSET, PriorityRingDescriptor.MAGIC);
+        assertThatThrownBy(() -> PriorityRing.attach(region, BASE, room, "ring 'old'"))
+                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED))
+                .hasMessageContaining("ring 'old'").hasMessageContaining("inconsistent");
+        region.putIntVolatile(BASE + PriorityRingDescriptor.MAGIC_OFFSET, 0x50524e32); // "PRN2"
+        assertThatThrownBy(() -> PriorityRing.attach(region, BASE, room, "ring 'old'"))
+                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED))
+                .hasMessageContaining("ring 'old'").hasMessageContaining("ring magic 0x50524e32");
+    }
+
     private static void assertCorrupted(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(IpcException.class,
                 e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
     }
 
-    private static long entry(int ring, long position) {
-        int length = PriorityRingDescriptor.indexLength(CAPACITY);
-        return BASE + PriorityRingDescriptor.ENTRIES_OFFSET
-                + ((long) ring * length + (position & (length - 1))) * PriorityRingDescriptor.ENTRY_SIZE;
+    private static long entry(int scale, int ring, long position) {
+        return BASE + PriorityRingDescriptor.entryOffset(CAPACITY, scale, ring, position);
     }
 
     private static long span() {
@@ -193,7 +247,17 @@ class PriorityRingHoldAndHostileTest {
     }
 
     private MappedRegion region() throws IOException {
-        long length = BASE + span();
+        return region(PriorityRingDescriptor.FREE_SCALE);
+    }
+
+    /** A region holding exactly a ring of {@link #CAPACITY} slots of free scale {@code scale} at {@link #BASE}. */
+    private MappedRegion region(int scale) throws IOException {
+        return region(CAPACITY, scale);
+    }
+
+    /** A region holding exactly a ring of {@code capacity} slots of free scale {@code scale} at {@link #BASE}. */
+    private MappedRegion region(int capacity, int scale) throws IOException {
+        long length = BASE + PriorityRingDescriptor.length(capacity, SIZE, scale);
         try (FileChannel ch = FileChannel.open(dir.resolve("ring"), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[1]), length - 1);

@@ -211,6 +211,18 @@ class PriorityRingTest {
         assertThat(PriorityRingDescriptor.indexLength(1)).isEqualTo(1);
         assertThat(PriorityRingDescriptor.indexLength(256)).isEqualTo(256);
         assertThat(PriorityRingDescriptor.indexLength(257)).isEqualTo(512);
+        assertThat(PriorityRingDescriptor.freeLength(257)).isEqualTo(1024);
+        // the layout before (PRN3): a free ring of C entries, the priorities' rings right after it
+        assertThat(PriorityRingDescriptor.freeLength(257, PriorityRingDescriptor.FREE_SCALE_PRN3)).isEqualTo(512);
+        assertThat(PriorityRingDescriptor.slotsOffset(257, PriorityRingDescriptor.FREE_SCALE_PRN3))
+                .isEqualTo(PriorityRingDescriptor.ENTRIES_OFFSET + 33L * 512 * PriorityRingDescriptor.ENTRY_SIZE);
+        assertThat(PriorityRingDescriptor.entryOffset(257, PriorityRingDescriptor.FREE_SCALE_PRN3, 1, 0))
+                .isEqualTo(PriorityRingDescriptor.ENTRIES_OFFSET + 512L * PriorityRingDescriptor.ENTRY_SIZE);
+        assertThat(PriorityRingDescriptor.slotsOffset(257))
+                .isEqualTo(PriorityRingDescriptor.ENTRIES_OFFSET + 34L * 512 * PriorityRingDescriptor.ENTRY_SIZE);
+        assertThat(PriorityRingDescriptor.freeScale(PriorityRingDescriptor.MAGIC_PRN3)).isEqualTo(1);
+        assertThat(PriorityRingDescriptor.freeScale(PriorityRingDescriptor.MAGIC)).isEqualTo(2);
+        assertThat(PriorityRingDescriptor.freeScale(0x50524e32)).isZero();
         assertThat(PriorityRingDescriptor.slotSize(1)).isEqualTo(PriorityRingDescriptor.SLOT_HEADER_SIZE + 8);
         assertThat(PriorityRingDescriptor.slotsOffset(3) % PriorityRingDescriptor.CACHE_LINE).isZero();
     }
