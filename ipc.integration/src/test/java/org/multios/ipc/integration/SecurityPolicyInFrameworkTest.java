@@ -382,6 +382,7 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
         SharedMemory b = keep(aliceShm.create("ru-b", 4096, 0660));
         keep(aliceSync.createSemaphore("ru-sem", SemaphoreOptions.of(1), 0640));
         Event e = keep(aliceEvents.create("ru-event", EventType.MANUAL_RESET, Set.of(), 0600));
+        keep(aliceShm.create("ru-shut", 4096, 0666));
 
         expectDenied("read from", "ru-a", () -> bobShm.open("ru-a"));
         SharedMemory bobBefore = keep(bobShm.open("ru-b"));
@@ -395,9 +396,20 @@ public class SecurityPolicyInFrameworkTest extends IpcTestSupport {
                 "deny group:staff w shm:ru-b",
                 "allow bundle:security-test:ipc.integration.security.* r semaphore:ru-*",
                 "allow user:bob rw event:ru-*",
-                "deny group:staff w event:ru-event");
+                "deny group:staff w event:ru-event",
+                "deny user:bob * shm:ru-shut");
         configure(rules);
         assertEquals("the rules in force, in order", rules, accessControl(AccessControl::rules).subList(0, rules.size()));
+
+        // a denial a rule decided says so; the rule is named to the operator only, in the audit line
+        List<String> audit = captureAuditLines(() -> {
+            IpcException shut = expectDenied("read from", "ru-shut", () -> bobShm.open("ru-shut"));
+            assertTrue(shut.getMessage(), shut.getMessage().endsWith(
+                    "; denied by a rule of the security policy, named in the audit log)"));
+            assertFalse(shut.getMessage(), shut.getMessage().contains("user:bob"));
+        });
+        assertTrue("the audit line names the rule: " + audit,
+                audit.stream().anyMatch(l -> l.contains("ru-shut") && l.contains("denied by rule 'deny user:bob * shm:ru-shut'")));
 
         // allow user:bob rw: a later open by bob gets read and write, not admin
         SharedMemory bobA = keep(bobShm.open("ru-a"));

@@ -69,11 +69,12 @@ public final class SecurityCaller extends LedgerCaller {
             if (!Rights.includes(granted, requested)) {
                 int missing = requested & ~granted;
                 String rule = access.denyingRule(process, bundle, type, name, missing);
-                String object = type.label() + " '" + name + "' (" + permissions
-                        + (rule == null ? ")" : "; denied by rule '" + rule + "')");
+                String object = type.label() + " '" + name + "' (" + permissions;
                 String operation = verb(missing);
-                audit.get().denied(who(), operation, object);
-                throw IpcException.permissionDenied(operation, object, who());
+                // the operator's audit line names the rule; the caller learns only that one decided
+                audit.get().denied(who(), operation, object + (rule == null ? ")" : "; denied by rule '" + rule + "')"));
+                throw IpcException.permissionDenied(operation, object
+                        + (rule == null ? ")" : "; denied by a rule of the security policy, named in the audit log)"), who());
             }
             return new Grant(granted);
         });
