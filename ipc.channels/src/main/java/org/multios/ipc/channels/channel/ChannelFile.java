@@ -70,12 +70,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
             throw new IpcException(IpcError.CORRUPTED, displayName() + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
         }
-        if (ring.freeRingScale() != freeScale) {
-            throw new IpcException(IpcError.CORRUPTED, displayName() + " has channel layout version "
-                    + layoutVersion(freeScale) + " but a ring of magic 0x"
-                    + Integer.toHexString(PriorityRingDescriptor.magic(ring.freeRingScale())) + ", not 0x"
-                    + Integer.toHexString(PriorityRingDescriptor.magic(freeScale)));
-        }
+        PortFiles.checkFreeScale(ring, freeScale, ObjectType.CHANNEL, layoutVersion(freeScale), displayName());
         return ring;
     }
 

@@ -119,11 +119,7 @@ final class QueueFile extends ObjectFile implements PortObject {
             throw new IpcException(IpcError.CORRUPTED, what + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + count + " of " + size);
         }
-        if (ring.freeRingScale() != freeScale) {
-            throw new IpcException(IpcError.CORRUPTED, what + " has queue layout version " + layoutVersion(freeScale)
-                    + " but a ring of magic 0x" + Integer.toHexString(PriorityRingDescriptor.magic(ring.freeRingScale()))
-                    + ", not 0x" + Integer.toHexString(PriorityRingDescriptor.magic(freeScale)));
-        }
+        PortFiles.checkFreeScale(ring, freeScale, ObjectType.QUEUE, layoutVersion(freeScale), what);
     }
 
     /** The durability word of a queue's header, checked. */

@@ -69,6 +69,21 @@ public final class PortFiles {
         return header;
     }
 
+    /**
+     * Checks that an attached ring has the free ring its file's layout version says.
+     *
+     * @throws IpcException CORRUPTED naming {@code what}, the version and both magics
+     */
+    public static void checkFreeScale(PriorityRing ring, int freeScale, ObjectType type, int layoutVersion,
+            String what) {
+        if (ring.freeRingScale() != freeScale) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has " + type.label() + " layout version "
+                    + layoutVersion + " but a ring of magic 0x"
+                    + Integer.toHexString(PriorityRingDescriptor.magic(ring.freeRingScale())) + ", not 0x"
+                    + Integer.toHexString(PriorityRingDescriptor.magic(freeScale)));
+        }
+    }
+
     /** The object layout version of a file's common header. */
     public static int layoutVersion(MappedRegion region) {
         return region.getInt(ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET);

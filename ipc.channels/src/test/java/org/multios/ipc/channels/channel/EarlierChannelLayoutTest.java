@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +28,7 @@ import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.ObjectFileDescriptor;
+import org.multios.ipc.spi.BlockedCalls;
 import org.multios.ipc.spi.KernelSleep;
 
 /**
@@ -132,8 +133,9 @@ class EarlierChannelLayoutTest extends ChannelTestSupport {
         }
         receive(a, info);
         // a receiver asleep at B wakes at a send from A in another thread
-        Future<String> got = inThread("earlier-recv", () -> receive(b, new MessageInfo()));
-        KernelSleep.awaitAsleepOn(threadNamed("channel-test-earlier-recv"), file,
+        CompletableFuture<String> got = new CompletableFuture<>();
+        Thread receiver = BlockedCalls.start("earlier-recv", got, () -> receive(b, new MessageInfo()));
+        KernelSleep.awaitAsleepOn(receiver, file,
                 ringB() + PriorityRingDescriptor.AVAILABLE_SEQUENCE_OFFSET);
         send(a, "wake", 5);
         assertThat(got.get(20, TimeUnit.SECONDS)).isEqualTo("wake");
@@ -141,11 +143,12 @@ class EarlierChannelLayoutTest extends ChannelTestSupport {
         for (int k = 0; k < CHANNEL_SLOTS; k++) {
             send(b, "f-" + k, 0);
         }
-        Future<Boolean> sent = inThread("earlier-send", () -> {
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
+        Thread sender = BlockedCalls.start("earlier-send", sent, () -> {
             send(b, "last", 0);
             return true;
         });
-        KernelSleep.awaitAsleepOn(threadNamed("channel-test-earlier-send"), file,
+        KernelSleep.awaitAsleepOn(sender, file,
                 ringA() + PriorityRingDescriptor.SPACE_SEQUENCE_OFFSET);
         assertThat(receive(a, info)).isEqualTo("f-0");
         assertThat(sent.get(20, TimeUnit.SECONDS)).isTrue();

@@ -30,6 +30,7 @@ import org.multios.ipc.core.mapped.ObjectFileDescriptor;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.QueueDurability;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.BlockedCalls;
 import org.multios.ipc.spi.KernelSleep;
 
 /**
@@ -164,14 +165,7 @@ class EarlierQueueLayoutTest extends QueueTestSupport {
         }
         // a receiver asleep on the empty queue wakes at a send of another thread
         CompletableFuture<String> got = new CompletableFuture<>();
-        Thread receiver = new Thread(() -> {
-            try {
-                got.complete(receive(receiving, new MessageInfo()));
-            } catch (Throwable t) {
-                got.completeExceptionally(t);
-            }
-        }, "earlier-recv");
-        receiver.start();
+        Thread receiver = BlockedCalls.start("earlier-recv", got, () -> receive(receiving, new MessageInfo()));
         KernelSleep.awaitAsleepOn(receiver, file,
                 QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.AVAILABLE_SEQUENCE_OFFSET);
         send(sending, "wake", 9);
@@ -183,15 +177,10 @@ class EarlierQueueLayoutTest extends QueueTestSupport {
             send(sending, "f-" + k, 1);
         }
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        Thread sender = new Thread(() -> {
-            try {
-                send(sending, "last", 1);
-                sent.complete(null);
-            } catch (Throwable t) {
-                sent.completeExceptionally(t);
-            }
-        }, "earlier-send");
-        sender.start();
+        Thread sender = BlockedCalls.start("earlier-send", sent, () -> {
+            send(sending, "last", 1);
+            return null;
+        });
         KernelSleep.awaitAsleepOn(sender, file,
                 QueueDescriptor.RING_OFFSET + PriorityRingDescriptor.SPACE_SEQUENCE_OFFSET);
         assertThat(receive(receiving, info)).isEqualTo("f-0");
