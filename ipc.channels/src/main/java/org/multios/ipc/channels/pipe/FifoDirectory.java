@@ -49,6 +49,7 @@ final class FifoDirectory {
 
     private final ObjectDirectory names;
     private volatile Runnable permissionsHook;
+    private volatile Runnable createHook;
 
     FifoDirectory(IpcEnvironment environment) {
         this.names = new ObjectDirectory(environment, ObjectType.PIPE);
@@ -57,6 +58,11 @@ final class FifoDirectory {
     /** Installs a test hook run between checking a FIFO and changing its permissions (null: none). */
     void permissionsHook(Runnable hook) {
         this.permissionsHook = hook;
+    }
+
+    /** Installs a test hook run between making a FIFO and giving it its permissions (null: none). */
+    void createHook(Runnable hook) {
+        this.createHook = hook;
     }
 
     static String label(String name) {
@@ -105,8 +111,12 @@ final class FifoDirectory {
         if (r < 0) {
             throw new IpcException(IpcError.IO_ERROR, label(name) + ": mkfifo " + p + ": " + FifoCalls.strerror(-r));
         }
+        Runnable hook = createHook;
+        if (hook != null) {
+            hook.run();
+        }
         try {
-            Object fileKey = apply(name, p, permissions, LinkOption.NOFOLLOW_LINKS);
+            Object fileKey = applyToNew(name, p, permissions);
             ObjectOwners.recordOwner(names, name, inode(name), permissions, creator,
                     page -> StaleObjects.recordCreator(page, RECORD_CREATOR, RECORD_CREATOR_NAMESPACE));
             return fileKey;
@@ -117,6 +127,39 @@ final class FifoDirectory {
                 // the FIFO has mode 0 and is found by its name
             }
             throw e;
+        }
+    }
+
+    /**
+     * Gives the FIFO just made at {@code p} its owner, group and mode through a descriptor of it
+     * ({@code O_PATH}, opened without following links, checked to be a FIFO of this OS user): in
+     * a root shared with a group, a member may write the pipe directory and swap the name for a
+     * link between mkfifo and chmod, and the mode must not reach the link's target.
+     *
+     * @throws IpcException BUSY if the name no longer leads to a FIFO of this user
+     */
+    private Object applyToNew(String name, Path p, Permissions permissions) {
+        int fd = FifoCalls.openPath(p.toString());
+        if (fd < 0) {
+            throw new IpcException(IpcError.BUSY, label(name) + " changed while it was being made: "
+                    + FifoCalls.strerror(-fd));
+        }
+        try {
+            Path self = descriptorPath(fd);
+            boolean fresh;
+            try {
+                int mode = (Integer) Files.getAttribute(self, "unix:mode");
+                fresh = (mode & S_IFMT) == S_IFIFO
+                        && Files.getAttribute(self, "unix:uid").equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            } catch (IOException e) {
+                fresh = false;
+            }
+            if (!fresh) {
+                throw new IpcException(IpcError.BUSY, label(name) + " was replaced while it was being made");
+            }
+            return apply(name, self, permissions);
+        } finally {
+            FifoCalls.close(fd);
         }
     }
 

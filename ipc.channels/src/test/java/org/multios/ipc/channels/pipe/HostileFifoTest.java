@@ -60,6 +60,33 @@ class HostileFifoTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(precious))).isEqualTo("rw-------");
     }
 
+    /**
+     * In a root shared with a group a member may write the pipe directory: the name of a FIFO
+     * being made is swapped for a link between mkfifo and the change of its mode.
+     */
+    @Test
+    void aFifoSwappedForASymbolicLinkWhileItIsMadeLeavesTheTargetAlone() throws IOException {
+        FifoDirectory fifos = fifos(folder.resolve("root"));
+        Path precious = Files.writeString(folder.resolve("precious"), "keep");
+        Files.setPosixFilePermissions(precious, PosixFilePermissions.fromString("rw-------"));
+        fifos.createHook(() -> {
+            try {
+                Files.delete(fifos.path("p"));
+                Files.createSymbolicLink(fifos.path("p"), precious);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        IpcException e = catchThrowableOfType(() -> fifos.create("p", mine(0666), LocalIdentity.currentProcess()),
+                IpcException.class);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(precious))).isEqualTo("rw-------");
+        assertThat(e).as("the create is refused").isNotNull();
+        assertThat(e.error()).isEqualTo(IpcError.BUSY);
+        assertThat(e.getMessage()).contains("pipe 'p'");
+    }
+
     @Test
     void aPipeDirectoryInARootOfAnotherUserIsRefused() throws Exception {
         OtherOsUser.require();

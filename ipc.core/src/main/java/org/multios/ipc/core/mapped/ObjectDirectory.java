@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -50,6 +51,8 @@ public final class ObjectDirectory {
     private final ObjectType type;
     private final Path directory;
     private volatile Runnable openHook;
+    private volatile Consumer<Path> createHook;
+    private volatile Consumer<Path> recordHook;
 
     /** The directory of {@code type} under the environment's root; made on first use. */
     public ObjectDirectory(IpcEnvironment environment, ObjectType type) {
@@ -60,6 +63,16 @@ public final class ObjectDirectory {
     /** Installs a test hook run between reading a name's attributes and opening it (null: none). */
     void openHook(Runnable hook) {
         this.openHook = hook;
+    }
+
+    /** Installs a test hook run with a new object's temporary file as soon as it exists (null: none). */
+    void createHook(Consumer<Path> hook) {
+        this.createHook = hook;
+    }
+
+    /** Installs a test hook run with a new object's owner record's temporary file as soon as it exists (null: none). */
+    void recordHook(Consumer<Path> hook) {
+        this.recordHook = hook;
     }
 
     /** The kind of object kept here. */
@@ -169,21 +182,33 @@ public final class ObjectDirectory {
         }
         String what = type.label() + " '" + name + "'";
         Path temp = null;
+        int fd = -1;
         long recorded = -1;
         try {
             temp = Files.createTempFile(directory, "." + name + ".", ".tmp");
-            FilePermissions.apply(temp, permissions, what);
+            Consumer<Path> hook = createHook;
+            if (hook != null) {
+                hook.accept(temp);
+            }
+            fd = openFresh(temp, what);
+            Path file = Path.of("/proc/self/fd", Integer.toString(fd));
+            FilePermissions.apply(file, permissions, what);
             // reserve first: a full file system is then reported from the OS's error number
-            Posix.allocate(temp, length, what);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Posix.allocate(file, length, what);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
             }
-            Created created = mapNew(temp, length);
+            Created created = mapNew(file, length);
             new ObjectFileHeader(created.region()).owner(permissions.owner(), permissions.group());
             initializer.accept(created.region());
-            OwnerRecords.write(directory, created.inode(), created.region(), what);
+            OwnerRecords.write(directory, created.inode(), created.region(), what, recordHook);
             recorded = created.inode();
             Files.createLink(target, temp);
+            if (nameInode(target) != created.inode()) {
+                deleteQuietly(target);
+                throw new IpcException(IpcError.BUSY, what + ": its new file " + temp + " was replaced before it was "
+                        + "linked to " + target);
+            }
             created.region().origin(target, created.inode());
             recorded = -1;
             return new Created(target, created.region(), created.fileKey(), created.inode());
@@ -192,10 +217,42 @@ public final class ObjectDirectory {
         } catch (IOException e) {
             throw io(what + ": cannot create " + target, e);
         } finally {
+            Posix.close(fd);
             deleteQuietly(temp);
             if (recorded >= 0) {
                 OwnerRecords.delete(directory, recorded);
             }
+        }
+    }
+
+    /**
+     * Opens the temporary file just made, without following a link, and checks that the
+     * descriptor is that file: a regular file of this OS user, empty, with no other name. From
+     * then on it is reached through the descriptor only ({@code /proc/self/fd/<n>}): a member of
+     * a shared group may write this directory and swap the temporary name meanwhile.
+     *
+     * @return the descriptor, which the caller closes
+     * @throws IpcException BUSY naming the object if the name no longer leads to that file
+     */
+    static int openFresh(Path temp, String what) throws IOException {
+        int fd = Posix.openNoFollow(temp, true);
+        if (fd < 0) {
+            throw new IpcException(IpcError.BUSY, what + ": its new file " + temp + " was replaced while it was "
+                    + "being made (" + Posix.strerror(-fd) + ")");
+        }
+        try {
+            Map<String, Object> a = Files.readAttributes(Path.of("/proc/self/fd", Integer.toString(fd)),
+                    "unix:uid,nlink,size,mode");
+            Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            boolean regular = ((Integer) a.get("mode") & 0170000) == 0100000;
+            if (!regular || !a.get("uid").equals(self) || (Integer) a.get("nlink") != 1 || (Long) a.get("size") != 0) {
+                throw new IpcException(IpcError.BUSY, what + ": its new file " + temp + " was replaced while it was "
+                        + "being made (" + a + ")");
+            }
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            Posix.close(fd);
+            throw e;
         }
     }
 
@@ -208,17 +265,22 @@ public final class ObjectDirectory {
     public Created createUnnamed(long length) {
         prepareDirectories();
         Path temp = null;
+        int fd = -1;
+        String what = "anonymous " + type.label();
         try {
             temp = Files.createTempFile(directory, ".anonymous.", ".tmp");
-            Posix.allocate(temp, length, "anonymous " + type.label());
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            fd = openFresh(temp, what);
+            Path file = Path.of("/proc/self/fd", Integer.toString(fd));
+            Posix.allocate(file, length, what);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
             }
-            Created created = mapNew(temp, length);
+            Created created = mapNew(file, length);
             return new Created(null, created.region(), created.fileKey(), created.inode());
         } catch (IOException e) {
-            throw io("anonymous " + type.label() + ": cannot create a file in " + directory, e);
+            throw io(what + ": cannot create a file in " + directory, e);
         } finally {
+            Posix.close(fd);
             deleteQuietly(temp);
         }
     }

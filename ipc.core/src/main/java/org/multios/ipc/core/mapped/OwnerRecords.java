@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.Consumer;
 
 import org.multios.ipc.core.posix.Posix;
 
@@ -38,16 +39,31 @@ final class OwnerRecords {
 
     /** Writes (or replaces) the record of {@code inode}: the first page of {@code header}. */
     static void write(Path directory, long inode, MappedRegion header, String what) {
+        write(directory, inode, header, what, null);
+    }
+
+    /**
+     * As {@link #write(Path, long, MappedRegion, String)}; {@code hook} (tests) runs with the
+     * temporary file as soon as it exists. The file is written through its descriptor only: in a
+     * root shared with a group its members may write the records' directory.
+     */
+    static void write(Path directory, long inode, MappedRegion header, String what, Consumer<Path> hook) {
         byte[] page = new byte[ObjectFileDescriptor.PAGE_SIZE];
         header.getBytes(0, page, 0, page.length);
         Path records = records(directory);
         TrustedDirectories.ensure(records);
         Path temp = null;
+        int fd = -1;
         try {
             temp = Files.createTempFile(records, ".", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            if (hook != null) {
+                hook.accept(temp);
+            }
+            fd = ObjectDirectory.openFresh(temp, what);
+            Path file = Path.of("/proc/self/fd", Integer.toString(fd));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(page);
                 while (b.hasRemaining()) {
                     ch.write(b, b.position());
@@ -59,6 +75,7 @@ final class OwnerRecords {
         } catch (IOException e) {
             throw ObjectDirectory.io(what + ": cannot record its owner in " + records, e);
         } finally {
+            Posix.close(fd);
             ObjectDirectory.deleteQuietly(temp);
         }
     }

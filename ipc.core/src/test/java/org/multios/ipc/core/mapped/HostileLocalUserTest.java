@@ -187,7 +187,7 @@ class HostileLocalUserTest {
         return b;
     }
 
-    private static void deleteTree(Path top) {
+    static void deleteTree(Path top) {
         try (var files = Files.walk(top)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(ObjectDirectory::deleteQuietly);
         } catch (IOException e) {

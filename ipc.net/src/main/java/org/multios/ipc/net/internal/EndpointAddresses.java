@@ -1,11 +1,9 @@
 package org.multios.ipc.net.internal;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -13,13 +11,17 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.Transport;
 
 /**
  * Where the network mechanism's endpoints are: a Unix endpoint's socket file (its absolute
  * path, or its name in the endpoint directory of the IPC root) and a stream endpoint's socket
- * address.
+ * address. The IPC root and its endpoint directory are trusted as for every other kind
+ * ({@link ObjectDirectory#verifyDirectories()}): a listener binds, and a client connects, only
+ * in a real directory of this OS user that no other user can write, so nobody else can put a
+ * socket of theirs, or a link, under an endpoint's name.
  */
 final class EndpointAddresses {
     private final Supplier<IpcEnvironment> environment;
@@ -32,6 +34,9 @@ final class EndpointAddresses {
     /**
      * The socket file of a Unix endpoint (null for TCP): its absolute path, or its name in the IPC
      * root, whose endpoint directory is made first if {@code create} (a listener binds there).
+     *
+     * @throws IpcException PERMISSION_DENIED if the IPC root or the endpoint directory is a link,
+     *         another user's or writable by others; IO_ERROR if it cannot be made
      */
     Path socketFile(Endpoint endpoint, boolean create) {
         if (endpoint.transport() != Transport.UNIX) {
@@ -40,16 +45,13 @@ final class EndpointAddresses {
         if (!endpoint.isNamedInIpcRoot()) {
             return Path.of(endpoint.path());
         }
-        Path dir = environment.get().directory(ObjectType.ENDPOINT);
+        ObjectDirectory dir = new ObjectDirectory(environment.get(), ObjectType.ENDPOINT);
         if (create) {
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new IpcException(IpcError.IO_ERROR, "cannot make the endpoint directory " + dir + ": "
-                        + e.getMessage(), e);
-            }
+            dir.prepareDirectories();
+        } else {
+            dir.verifyDirectories();
         }
-        Path path = dir.resolve(endpoint.path());
+        Path path = dir.directory().resolve(endpoint.path());
         if (path.toString().getBytes(StandardCharsets.UTF_8).length > Endpoint.MAX_UNIX_PATH_BYTES) {
             throw IpcException.invalidArgument("unix endpoint " + endpoint + ": its socket file " + path + " passes "
                     + Endpoint.MAX_UNIX_PATH_BYTES + " bytes");

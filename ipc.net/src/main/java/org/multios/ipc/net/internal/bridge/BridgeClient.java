@@ -3,6 +3,7 @@ package org.multios.ipc.net.internal.bridge;
 import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.multios.ipc.IpcError;
@@ -67,11 +68,14 @@ final class BridgeClient {
 
     /**
      * Sends a request and waits for its reply: as long as the operation's own wait, or
-     * {@link #REPLY_NANOS} for one that does not wait at the bridge; then (or when interrupted)
-     * cancels it and waits at most {@link #SETTLE_NANOS} for the reply that settles it.
+     * {@link #REPLY_NANOS} for one that does not wait at the bridge, counting the wait for room
+     * on the connection (a bridge that reads no more holds no caller past its wait); then (or
+     * when interrupted) cancels it and waits at most {@link #SETTLE_NANOS} for the reply that
+     * settles it.
      *
      * @return the reply (OK, or ERROR as the bridge sent it)
      * @throws IpcException CLOSED if the connection ended (a SEND already sent: OUTCOME_UNKNOWN);
+     *         TIMEOUT if the connection had no room for the request within the wait (not sent);
      *         INTERRUPTED or TIMEOUT if the caller gave up and the request did nothing (or a
      *         RECEIVE's reply did not come in time: its message goes to the next receive);
      *         OUTCOME_UNKNOWN for a SEND whose cancel was not settled
@@ -95,20 +99,27 @@ final class BridgeClient {
         if (op == OP_RECEIVE) {
             session.receiving();
         }
+        long budget = wait == Waits.FOREVER ? Waits.FOREVER : wait == Waits.NEVER ? REPLY_NANOS : wait;
+        long start = System.nanoTime();
         try {
             if (!connection.isConnected()) {
                 throw IpcException.closed(object + ": " + connection.endReason());
             }
-            connection.sendOwned(op, priority, payload, Waits.FOREVER, gate);
+            connection.sendOwned(op, priority, payload, budget, gate);
         } catch (IpcException notSent) {
             replies.forget(id);
+            if (notSent.error() == IpcError.TIMEOUT) {
+                throw new IpcException(IpcError.TIMEOUT, object + ": the connection to the bridge had no room for the "
+                        + "request within " + Duration.ofNanos(budget) + " (the bridge reads no more); it was not sent"
+                        + (op == OP_SEND ? ", so nothing was queued" : ""));
+            }
             throw notSent.error() == IpcError.BROKEN_PIPE ? IpcException.closed(object + ": " + connection.endReason())
                     : notSent;
         }
         IpcException gaveUp;
         try {
-            Frame f = reply.await(wait == Waits.FOREVER ? Waits.FOREVER : wait == Waits.NEVER ? REPLY_NANOS : wait,
-                    true);
+            long left = budget == Waits.FOREVER ? Waits.FOREVER : Math.max(1, budget - (System.nanoTime() - start));
+            Frame f = reply.await(left, true);
             if (f != null && replies.closing() && isCancelled(f)) {
                 throw IpcException.closed(object);
             }
