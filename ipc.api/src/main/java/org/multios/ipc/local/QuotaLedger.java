@@ -11,6 +11,13 @@ import org.multios.ipc.Quota;
 /**
  * One process's use of its {@link Quota quotas}, checked against maxima. Thread-safe and
  * lock-free: a reservation that would pass the maximum takes nothing.
+ *
+ * <p>Reservations and releases run once per message sent and received, often on two cores.
+ * Each begins with a compare-and-exchange from a guessed use instead of a read: a read would
+ * fetch the word's line shared from the other core and the compare-and-set fetch it again to
+ * own it; the exchange owns it at once and, guessed wrong, returns the use, for a second attempt
+ * on the line it now holds. Every change still goes from a use it saw, checked against the
+ * maximum (reserving) or floored at zero (releasing).
  */
 public final class QuotaLedger {
     private final String owner;
@@ -40,16 +47,23 @@ public final class QuotaLedger {
         }
         int i = quota.ordinal();
         long max = maxima[i];
+        // guess none in use and exchange at once (see the class comment), then retry with what it saw
+        long current = 0;
         while (true) {
-            long current = used.get(i);
             long next = current + amount;
             if (next > max || next < 0) {
-                throw new IpcException(IpcError.LIMIT_EXCEEDED, owner + ": " + amount + " more would exceed "
-                        + quota.key() + " = " + max + " (in use: " + current + ")");
+                current = used.get(i);
+                next = current + amount;
+                if (next > max || next < 0) {
+                    throw new IpcException(IpcError.LIMIT_EXCEEDED, owner + ": " + amount + " more would exceed "
+                            + quota.key() + " = " + max + " (in use: " + current + ")");
+                }
             }
-            if (used.compareAndSet(i, current, next)) {
+            long seen = used.compareAndExchange(i, current, next);
+            if (seen == current) {
                 return;
             }
+            current = seen;
         }
     }
 
@@ -63,12 +77,17 @@ public final class QuotaLedger {
             throw IpcException.invalidArgument("cannot release a negative amount " + amount + " of " + quota.key());
         }
         int i = quota.ordinal();
+        long current = amount; // a guess: this amount is all in use (see the class comment)
         while (true) { // no capturing lambda: a release runs once per message received
-            long current = used.get(i);
             long next = Math.max(0, current - amount);
-            if (next == current || used.compareAndSet(i, current, next)) {
+            if (next == current) {
+                return; // nothing to give back: no amount, or none in use as the exchange saw
+            }
+            long seen = used.compareAndExchange(i, current, next);
+            if (seen == current) {
                 return;
             }
+            current = seen;
         }
     }
 

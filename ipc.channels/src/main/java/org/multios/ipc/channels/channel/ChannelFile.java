@@ -22,6 +22,7 @@ import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.MappedWords;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectFile;
 import org.multios.ipc.core.mapped.ObjectFileHeader;
@@ -44,6 +45,8 @@ final class ChannelFile extends ObjectFile implements PortObject {
     private final int freeScale;
     private final DepthMark markToA;
     private final DepthMark markToB;
+    /** The region's native words: the ends' closed bits, read at every send and receive. */
+    private final MappedWords words;
 
     private ChannelFile(long id, String name, MappedRegion region, boolean attach, ObjectDirectory directory,
             IpcProcess creator, ChannelOptions options, int slots, int freeScale) {
@@ -56,6 +59,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
         this.toA = attach ? attach(ChannelSide.A) : null;
         this.markToA = mark(ChannelSide.A);
         this.markToB = mark(ChannelSide.B);
+        this.words = region.words();
     }
 
     private DepthMark mark(ChannelSide receiver) {
@@ -200,7 +204,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
 
     /** Whether an end closed for good (anonymous channels only). */
     boolean isEndClosed(ChannelSide side) {
-        return (region().getIntVolatile(ENDS_CLOSED) & closedBit(side)) != 0;
+        return (words.getIntVolatile(ENDS_CLOSED) & closedBit(side)) != 0;
     }
 
     /** Whether both ends closed for good. */

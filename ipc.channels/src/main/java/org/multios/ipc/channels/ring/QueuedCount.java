@@ -37,16 +37,25 @@ public final class QueuedCount extends QueuedCountValue {
         VALUE.getAndAdd(this, 1L);
     }
 
-    /** Counts one message fewer, if any is counted; returns whether one was. */
+    /**
+     * Counts one message fewer, if any is counted; returns whether one was. The first
+     * compare-and-exchange guesses the count (1: a round trip's) instead of reading it first: a
+     * read fetches the line shared from the sender's core and the compare-and-set then fetches it
+     * again to own it, where the exchange owns it at once and, guessed wrong, returns the count
+     * for a second attempt on the line it now holds. It still decrements only a positive count
+     * it saw.
+     */
     public boolean decrementIfPositive() {
+        long n = 1;
         while (true) {
-            long n = value;
-            if (n <= 0) {
-                return false;
-            }
-            if (VALUE.compareAndSet(this, n, n - 1)) {
+            long seen = (long) VALUE.compareAndExchange(this, n, n - 1);
+            if (seen == n) {
                 return true;
             }
+            if (seen <= 0) {
+                return false;
+            }
+            n = seen;
         }
     }
 

@@ -119,10 +119,10 @@ abstract class RingLayout {
 
     /** Writes a slot's header for a send. */
     final void writeHeader(long s, int len, int priority, long sender, long senderPid) {
-        region.putInt(s + SLOT_LENGTH_OFFSET, len);
-        region.putInt(s + SLOT_PRIORITY_OFFSET, priority);
-        region.putLong(s + SLOT_SENDER_OFFSET, sender);
-        region.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
+        words.putInt(s + SLOT_LENGTH_OFFSET, len);
+        words.putInt(s + SLOT_PRIORITY_OFFSET, priority);
+        words.putLong(s + SLOT_SENDER_OFFSET, sender);
+        words.putLong(s + SLOT_SENDER_PID_OFFSET, senderPid);
     }
 
     /** Fills {@code info} (if not null) from a slot's header. */

@@ -76,7 +76,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
 
     @Override
     public final void send(byte[] b, int off, int len, int priority, Duration timeout) {
-        send(b, off, len, null, priority, deadline(timeout), true);
+        send(b, off, len, null, priority, timeoutNanos(timeout), true);
     }
 
     @Override
@@ -91,18 +91,19 @@ public abstract class RingPort extends PortRules implements MessagePort {
 
     @Override
     public final void send(ByteBuffer src, int priority, Duration timeout) {
-        send(null, 0, 0, requireBuffer(src, false), priority, deadline(timeout), true);
+        send(null, 0, 0, requireBuffer(src, false), priority, timeoutNanos(timeout), true);
     }
 
-    private boolean send(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
+    private boolean send(byte[] b, int off, int len, ByteBuffer src, int priority, long timeout, boolean wait) {
         try {
-            return MappedFault.passed(sending(b, off, len, src, priority, deadline, wait));
+            return MappedFault.passed(sending(b, off, len, src, priority, timeout, wait));
         } catch (Error e) {
             throw fault(e);
         }
     }
 
-    private boolean sending(byte[] b, int off, int len, ByteBuffer src, int priority, long deadline, boolean wait) {
+    /** @param timeout nanoseconds ({@link #timeoutNanos}), or {@link #NO_DEADLINE}: read only if it waits */
+    private boolean sending(byte[] b, int off, int len, ByteBuffer src, int priority, long timeout, boolean wait) {
         require(Rights.WRITE, "send to");
         if (src == null) {
             checkRange(b, off, len);
@@ -123,6 +124,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
             if (nonBlocking()) {
                 throw wouldBlock("send");
             }
+            long deadline = deadlineAfter(timeout);
             count(true, WAITED);
             WaitStrategy strategy = waitStrategy();
             long start = WaitLoop.start(strategy);
@@ -209,7 +211,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
 
     @Override
     public final int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
-        return receive(buf, off, len, null, info, deadline(timeout), true);
+        return receive(buf, off, len, null, info, timeoutNanos(timeout), true);
     }
 
     @Override
@@ -224,19 +226,20 @@ public abstract class RingPort extends PortRules implements MessagePort {
 
     @Override
     public final int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
-        return receive(null, 0, 0, requireBuffer(dst, true), info, deadline(timeout), true);
+        return receive(null, 0, 0, requireBuffer(dst, true), info, timeoutNanos(timeout), true);
     }
 
-    private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
+    private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long timeout,
             boolean wait) {
         try {
-            return MappedFault.passed(receiving(buf, off, len, dst, info, deadline, wait));
+            return MappedFault.passed(receiving(buf, off, len, dst, info, timeout, wait));
         } catch (Error e) {
             throw fault(e);
         }
     }
 
-    private int receiving(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long deadline,
+    /** @param timeout nanoseconds ({@link #timeoutNanos}), or {@link #NO_DEADLINE}: read only if it waits */
+    private int receiving(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long timeout,
             boolean wait) {
         require(Rights.READ, "receive from");
         if (dst == null) {
@@ -259,6 +262,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
         if (nonBlocking()) {
             throw wouldBlock("receive");
         }
+        long deadline = deadlineAfter(timeout);
         count(false, WAITED);
         WaitStrategy strategy = waitStrategy();
         long start = WaitLoop.start(strategy);

@@ -32,6 +32,24 @@ final class RingWords {
         return w != null ? w.getLong(offset) : region.getLong(offset);
     }
 
+    void putInt(long offset, int value) {
+        MappedWords w = words;
+        if (w != null) {
+            w.putInt(offset, value);
+        } else {
+            region.putInt(offset, value);
+        }
+    }
+
+    void putLong(long offset, long value) {
+        MappedWords w = words;
+        if (w != null) {
+            w.putLong(offset, value);
+        } else {
+            region.putLong(offset, value);
+        }
+    }
+
     int getIntVolatile(long offset) {
         MappedWords w = words;
         return w != null ? w.getIntVolatile(offset) : region.getIntVolatile(offset);

@@ -151,6 +151,28 @@ public final class MappedWords {
         return v;
     }
 
+    /** Writes the int at {@code offset} (4-byte aligned), plainly. */
+    public void putInt(long offset, int value) {
+        long a = at(offset, Integer.BYTES, writeLength);
+        if (!RAW) {
+            region.putInt(offset, value);
+            return;
+        }
+        UNSAFE.putInt(a, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /** Writes the long at {@code offset} (8-byte aligned), plainly. */
+    public void putLong(long offset, long value) {
+        long a = at(offset, Long.BYTES, writeLength);
+        if (!RAW) {
+            region.putLong(offset, value);
+            return;
+        }
+        UNSAFE.putLong(a, value);
+        Reference.reachabilityFence(this);
+    }
+
     // ------------------------------------------------------------------ ordered int
 
     /** Volatile read. */

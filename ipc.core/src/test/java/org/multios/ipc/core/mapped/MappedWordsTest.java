@@ -94,6 +94,11 @@ class MappedWordsTest {
         assertThat(words.compareAndSetLong(LENGTH - 8, (1L << 40) + 1, -1)).isTrue();
         words.putLongRelease(LENGTH - 8, 3);
         assertThat(region.getLong(LENGTH - 8)).isEqualTo(3);
+
+        words.putInt(128, -5);
+        words.putLong(136, 1L << 50);
+        assertThat(region.getInt(128)).isEqualTo(-5);
+        assertThat(region.getLong(136)).isEqualTo(1L << 50);
     }
 
     @Test
@@ -133,6 +138,9 @@ class MappedWordsTest {
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> words.getAndAddLong(Long.MIN_VALUE, 1)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> words.compareAndSetInt(66, 0, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> words.putInt(LENGTH, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> words.putLong(LENGTH, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> words.putLong(68, 1)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -143,6 +151,8 @@ class MappedWordsTest {
             assertThat(words.getIntVolatile(64)).isEqualTo(0);
             // unguarded, each of these is a write into a read-only page: SIGSEGV, the JVM aborts
             assertThatThrownBy(() -> words.putIntRelease(64, 1)).isInstanceOf(ReadOnlyBufferException.class);
+            assertThatThrownBy(() -> words.putInt(64, 1)).isInstanceOf(ReadOnlyBufferException.class);
+            assertThatThrownBy(() -> words.putLong(64, 1)).isInstanceOf(ReadOnlyBufferException.class);
             assertThatThrownBy(() -> words.compareAndSetInt(64, 0, 1)).isInstanceOf(ReadOnlyBufferException.class);
             assertThatThrownBy(() -> words.getAndAddLong(128, 1)).isInstanceOf(ReadOnlyBufferException.class);
             assertThatThrownBy(() -> words.decrementIfPositive(64)).isInstanceOf(ReadOnlyBufferException.class);
