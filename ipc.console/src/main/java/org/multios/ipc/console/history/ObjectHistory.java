@@ -18,6 +18,7 @@ import org.multios.ipc.IpcRuntime;
 import org.multios.ipc.ObjectInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_OBJECTS} objects, the first by kind and name. Sampling starts at the first read and
  * stops after {@value #IDLE_MILLIS} ms without one, so an unwatched gateway pays nothing.
  */
-@Component(service = ObjectHistory.class)
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = ObjectHistory.class)
 public final class ObjectHistory {
     /** Milliseconds between samples. */
     public static final long INTERVAL_MILLIS = 2_000;

@@ -58,6 +58,7 @@ import org.multios.ipc.sync.SyncService;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -71,7 +72,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * bundle's IPC process. Results are returned as text tables that fit an 80-column terminal; failures
  * raise the IpcException, whose message starts with its error code.
  */
-@Component(service = IpcCommands.class, property = {
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = IpcCommands.class, property = {
     "osgi.command.scope=ipc",
     "osgi.command.function=objects", "osgi.command.function=object", "osgi.command.function=processes",
     "osgi.command.function=limits", "osgi.command.function=gc",

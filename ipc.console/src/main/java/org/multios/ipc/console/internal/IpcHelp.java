@@ -13,6 +13,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code ipc:ipc}: every command of scope {@code ipc} installed (this bundle's and others', such
@@ -20,7 +21,7 @@ import org.osgi.service.component.annotations.Component;
  * {@link Descriptor}s. It also makes {@code help ipc} answer: Gogo's help looks a command up by
  * its name, and prints this one's description, {@link #OVERVIEW}.
  */
-@Component(service = IpcHelp.class, property = { "osgi.command.scope=ipc", "osgi.command.function=ipc" })
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = IpcHelp.class, property = { "osgi.command.scope=ipc", "osgi.command.function=ipc" })
 public final class IpcHelp {
     /** What {@code help ipc} prints: the console's commands by topic. */
     static final String OVERVIEW = "the IPC commands; type ipc for each form with its parameters and description,"

@@ -18,6 +18,7 @@ import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.OperatorAuthority;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -28,7 +29,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * configured (factory PID {@code org.multios.ipc.net.bridge}) and listed by {@code ipc:objects
  * endpoint}.
  */
-@Component(service = NetCommands.class, property = {
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = NetCommands.class, property = {
     "osgi.command.scope=ipc",
     "osgi.command.function=remotesend", "osgi.command.function=remotereceive" })
 public final class NetCommands {

@@ -7,6 +7,7 @@ import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.PolicyState;
 import org.multios.ipc.spi.OperatorAuthority;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * where, and its rules; or why none is. It needs no API service, so it answers precisely when
  * the platform has closed for want of a valid policy.
  */
-@Component(service = PolicyCommands.class, property = {"osgi.command.scope=ipc", "osgi.command.function=rules"})
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = PolicyCommands.class, property = {"osgi.command.scope=ipc", "osgi.command.function=rules"})
 public final class PolicyCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AccessControl ownAccessControl;

@@ -7,6 +7,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.console.history.ObjectHistory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -14,7 +15,7 @@ import org.osgi.service.component.annotations.Reference;
  * messages per second first. Each run shows the newest interval; the first run after a quiet
  * spell waits for one to complete.
  */
-@Component(service = TopCommand.class, property = { "osgi.command.scope=ipc", "osgi.command.function=top" })
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = TopCommand.class, property = { "osgi.command.scope=ipc", "osgi.command.function=top" })
 public final class TopCommand {
     static final int DEFAULT_ROWS = 10;
     static final int MAX_ROWS = 1000;

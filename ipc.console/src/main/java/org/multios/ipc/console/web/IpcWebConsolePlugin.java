@@ -28,6 +28,7 @@ import org.multios.ipc.sync.SyncService;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -54,7 +55,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * with 403 and changes nothing. Everything shown is HTML-escaped (OWASP Java Encoder): names
  * come from other processes, and the outcome shown comes back in the request.
  */
-@Component(service = Servlet.class, property = {
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = Servlet.class, property = {
     "felix.webconsole.label=" + IpcWebConsolePlugin.LABEL,
     "felix.webconsole.title=IPC",
     "felix.webconsole.category=MultiOS" })

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * browser's remembered credentials alone no longer let another site's form or script act. A
  * filter on the Web Console's servlet context of the HTTP whiteboard.
  */
-@Component(service = Filter.class, property = {
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = Filter.class, property = {
     "osgi.http.whiteboard.filter.name=ipc-same-origin",
     "osgi.http.whiteboard.filter.pattern=/*",
     "osgi.http.whiteboard.context.select=(osgi.http.whiteboard.context.name=org.apache.felix.webconsole)" })

@@ -23,6 +23,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -35,7 +36,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * with UNAVAILABLE. {@code ipc:example mqtt <broker> [user password]} takes its broker on the
  * command line and needs Configuration Admin (an optional import) and the ipc.mqtt bundle.
  */
-@Component(service = ExampleCommands.class, property = {
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = ExampleCommands.class, property = {
     "osgi.command.scope=ipc", "osgi.command.function=examples", "osgi.command.function=example" })
 public final class ExampleCommands {
     private final IpcRuntime runtime;

@@ -29,6 +29,7 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.cm.ManagedService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * here could lower the level it climbs to); when the framework starts them on its own later
  * ({@code start} at the console), the listener closes as Jetty starts.
  */
-@Component(immediate = true)
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, immediate = true)
 public final class HttpOnFirstUse implements SynchronousBundleListener {
     /** The framework property choosing when HTTP starts: {@code first-use} (the default) or {@code eager}. */
     static final String MODE = "org.multios.ipc.gateway.http.start";

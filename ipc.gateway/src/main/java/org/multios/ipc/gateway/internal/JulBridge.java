@@ -7,6 +7,7 @@ import java.util.logging.LogRecord;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ import org.slf4j.event.Level;
  * follows SLF4J's root level (so JUL does not make records SLF4J would drop); both are put back
  * when the bundle stops.
  */
-@Component(immediate = true)
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, immediate = true)
 public final class JulBridge {
     private final java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
     private final List<Handler> replaced;

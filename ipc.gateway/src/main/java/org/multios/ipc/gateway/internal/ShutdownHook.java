@@ -8,6 +8,7 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.launch.Framework;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * every bundle stops in order: waiters wake with CLOSED, files are closed, threads end. The
  * launcher alone would let the JVM exit with every bundle still active.
  */
-@Component(immediate = true)
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, immediate = true)
 public final class ShutdownHook {
     /** How long the hook waits for the framework to stop before the JVM goes on exiting. */
     static final long STOP_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(30);

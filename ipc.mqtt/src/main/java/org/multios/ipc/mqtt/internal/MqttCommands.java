@@ -5,12 +5,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** The Gogo command {@code ipc:mqtt}: each configured MQTT bridge's state, broker and counts. */
-@Component(service = MqttCommands.class, property = {"osgi.command.scope=ipc", "osgi.command.function=mqtt"})
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = MqttCommands.class, property = {"osgi.command.scope=ipc", "osgi.command.function=mqtt"})
 public final class MqttCommands {
     private final List<MqttBridgeComponent> bridges = new CopyOnWriteArrayList<>();
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -25,7 +26,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * without it. Everything shown is HTML-escaped (OWASP Java Encoder): a last error may quote
  * what a broker sent.
  */
-@Component(service = Servlet.class, property = {
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, service = Servlet.class, property = {
     "felix.webconsole.label=" + MqttWebConsolePlugin.LABEL,
     "felix.webconsole.title=MQTT",
     "felix.webconsole.category=MultiOS" })

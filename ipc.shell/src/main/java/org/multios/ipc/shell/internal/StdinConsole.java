@@ -17,6 +17,7 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
@@ -28,7 +29,7 @@ import org.osgi.service.component.annotations.Reference;
  * and bundle. At the end of standard input the console ends and the gateway keeps running, as a
  * service.
  */
-@Component(immediate = true)
+@Component(configurationPolicy = ConfigurationPolicy.IGNORE, immediate = true)
 public final class StdinConsole {
     static final String PROPERTY = "org.multios.ipc.console.stdin";
 
