@@ -16,7 +16,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * the gateway's OS user or root, and no other user may write them; a folder above may be
  * writable by others only with the sticky bit (they cannot rename what is not theirs there). A
  * folder that does not exist yet must be in a folder no other user may write (sticky or not):
- * otherwise another user could make it, with a policy of their own, after the start.
+ * otherwise another user could make it, with a policy of their own, after the start. Writable by
+ * the group is harmless where the group is the owner's own private group (named as the owner, no
+ * other user in it: {@link PrivateGroups}), as Debian's OpenSSH allows: the umask 002 of such
+ * systems leaves a checkout's folders group-writable.
  */
 final class ConfFolderTrust {
     private ConfFolderTrust() {
@@ -88,8 +91,9 @@ final class ConfFolderTrust {
     private static String closed(Path p, PosixFileAttributes a, boolean stickyAllowed) {
         String owner = a.owner().getName();
         String self = System.getProperty("user.name");
-        boolean othersWrite = a.permissions().contains(PosixFilePermission.GROUP_WRITE)
-                || a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+        boolean othersWrite = a.permissions().contains(PosixFilePermission.OTHERS_WRITE)
+                || a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                && !PrivateGroups.isPrivateGroupOf(a.group().getName(), owner);
         boolean sticky = stickyAllowed && a.isDirectory() && isSticky(p);
         if ((owner.equals(self) || owner.equals("root")) && (!othersWrite || sticky)) {
             return null;

@@ -109,9 +109,40 @@ class ConfDirectoryTest {
     @Test
     void aFolderGivenByThePropertyIsCheckedToo() throws IOException {
         Path conf = trustedConf(tmp);
-        exec("chmod", "0775", conf.toString());
+        exec("chmod", "0777", conf.toString());
 
         assertEquals(refuge, ConfDirectory.choose(conf.toString(), List.of(), () -> refuge));
+    }
+
+    @Test
+    void aFolderAndFileWritableByAGroupOfOtherUsersAreNotUsed() throws Exception {
+        // Debian's group "users", which is no user's private group
+        assumeTrue("root".equals(System.getProperty("user.name")), "skipped: needs root to give the folder away");
+        assumeTrue(new ProcessBuilder("getent", "group", "users").start().waitFor() == 0, "skipped: no group users");
+        Path conf = trustedConf(tmp);
+        exec("chgrp", "users", conf.toString());
+        exec("chmod", "0775", conf.toString());
+
+        assertEquals(refuge, choose(conf));
+
+        Path other = trustedConf(Files.createDirectory(tmp.resolve("other")));
+        exec("chgrp", "users", other.resolve(POLICY).toString());
+        exec("chmod", "0664", other.resolve(POLICY).toString());
+
+        assertEquals(refuge, choose(other));
+    }
+
+    @Test
+    void aFolderAndFileWritableByTheOwnersPrivateGroupAreUsed() throws Exception {
+        // as a checkout under the umask 002 of systems with a private group per user leaves them
+        assumeTrue("root".equals(System.getProperty("user.name")), "skipped: the private group tried is root's");
+        assumeTrue(PrivateGroups.isPrivateGroupOf("root", "root"), "skipped: root's group has other users here");
+        Path conf = trustedConf(tmp);
+        exec("chgrp", "root", conf.toString(), conf.resolve(POLICY).toString());
+        exec("chmod", "0775", conf.toString());
+        exec("chmod", "0664", conf.resolve(POLICY).toString());
+
+        assertEquals(conf, choose(conf));
     }
 
     @Test
