@@ -9,7 +9,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -44,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectionRelay} each) once Jetty and the Web Console are ready, so the first request is
  * answered as any other (Jetty sees it coming from the gateway's own address). SPI Fly, which
  * weaves Jetty's ServiceLoader calls, waits with them, at a level between (cnf/run.bnd).
- * Connections attempted while Jetty starts, after the listener closed, are refused.
+ * Connections attempted while Jetty starts, after the listener closed, are refused; so are
+ * accepted ones beyond {@value #MAX_RELAYS} relayed at once.
  * <p>
  * They start with the gateway instead when the framework property {@value #MODE} is
  * {@code eager}, or when this class cannot tell where Jetty will listen: an HTTP port of 0 or
@@ -80,7 +80,15 @@ public final class HttpOnFirstUse implements SynchronousBundleListener {
     private final Bundle jetty;
     private final int level;
     private final AtomicBoolean started = new AtomicBoolean();
-    private final List<ConnectionRelay> relays = new ArrayList<>();
+    /**
+     * Most connections relayed at once: each holds two threads; the listener accepts only while
+     * Jetty starts, but a client could open many in that time.
+     */
+    static final int MAX_RELAYS = 64;
+
+    private final Relays relays = new Relays(MAX_RELAYS);
+    private int relayed;
+    private int refused;
     private ServerSocketChannel door;
     private Thread doorman;
     private boolean deactivated;
@@ -185,9 +193,15 @@ public final class HttpOnFirstUse implements SynchronousBundleListener {
         }
         InetSocketAddress jettyAddress = local.getAddress().isAnyLocalAddress()
                 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), local.getPort()) : local;
-        ConnectionRelay relay = new ConnectionRelay(client, jettyAddress, ready,
-                "ipc-gateway-http-relay-" + (relays.size() + 1));
-        relays.add(relay);
+        ConnectionRelay relay = new ConnectionRelay(client, jettyAddress, ready, "ipc-gateway-http-relay-" + ++relayed);
+        if (!relays.admit(relay)) {
+            if (refused++ == 0) {
+                LOG.warn("{} relayed connections are open while the HTTP service starts: closed the one from {} (and"
+                        + " any more until one ends)", MAX_RELAYS, client.getRemoteAddress());
+            }
+            client.close();
+            return;
+        }
         relay.start();
     }
 
@@ -261,7 +275,7 @@ public final class HttpOnFirstUse implements SynchronousBundleListener {
         List<ConnectionRelay> open;
         synchronized (this) {
             deactivated = true;
-            open = List.copyOf(relays);
+            open = relays.open();
             if (readySignal != null) {
                 readySignal.unregister();
             }
