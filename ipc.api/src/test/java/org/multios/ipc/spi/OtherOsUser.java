@@ -68,6 +68,19 @@ public final class OtherOsUser {
                 Long.toString(offset), hex.toString());
     }
 
+    /**
+     * A new folder every user may write, with the sticky bit, as {@code /dev/shm} is (made there,
+     * else in {@code /tmp}): where the other user can make names of its own next to ours.
+     */
+    public static Path stickyFolder(String prefix) throws IOException {
+        Path devShm = Path.of("/dev/shm");
+        Path folder = Files.createTempDirectory(Files.isDirectory(devShm) ? devShm : Path.of("/tmp"), prefix);
+        if (exec(List.of("chmod", "1777", folder.toString())) != 0) {
+            throw new AssertionError("chmod 1777 " + folder + " failed");
+        }
+        return folder;
+    }
+
     /** The system's python3 (one under root's home is not reachable for the other user). */
     public static String python() {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";

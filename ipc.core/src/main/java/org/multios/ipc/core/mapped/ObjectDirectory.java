@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -181,33 +180,19 @@ public final class ObjectDirectory {
             throw IpcException.alreadyExists(type, name);
         }
         String what = type.label() + " '" + name + "'";
-        Path temp = null;
-        int fd = -1;
         long recorded = -1;
-        try {
-            temp = Files.createTempFile(directory, "." + name + ".", ".tmp");
-            Consumer<Path> hook = createHook;
-            if (hook != null) {
-                hook.accept(temp);
-            }
-            fd = openFresh(temp, what);
-            Path file = Path.of("/proc/self/fd", Integer.toString(fd));
-            FilePermissions.apply(file, permissions, what);
-            // reserve first: a full file system is then reported from the OS's error number
-            Posix.allocate(file, length, what);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            }
-            Created created = mapNew(file, length);
+        try (FreshFile fresh = FreshFile.make(directory, "." + name + ".", what, createHook)) {
+            FilePermissions.apply(fresh.file(), permissions, what);
+            Created created = allocateAndMap(fresh.file(), length, what);
             new ObjectFileHeader(created.region()).owner(permissions.owner(), permissions.group());
             initializer.accept(created.region());
             OwnerRecords.write(directory, created.inode(), created.region(), what, recordHook);
             recorded = created.inode();
-            Files.createLink(target, temp);
+            Files.createLink(target, fresh.name());
             if (nameInode(target) != created.inode()) {
                 deleteQuietly(target);
-                throw new IpcException(IpcError.BUSY, what + ": its new file " + temp + " was replaced before it was "
-                        + "linked to " + target);
+                throw new IpcException(IpcError.BUSY, what + ": its new file " + fresh.name() + " was replaced before "
+                        + "it was linked to " + target);
             }
             created.region().origin(target, created.inode());
             recorded = -1;
@@ -217,42 +202,9 @@ public final class ObjectDirectory {
         } catch (IOException e) {
             throw io(what + ": cannot create " + target, e);
         } finally {
-            Posix.close(fd);
-            deleteQuietly(temp);
             if (recorded >= 0) {
                 OwnerRecords.delete(directory, recorded);
             }
-        }
-    }
-
-    /**
-     * Opens the temporary file just made, without following a link, and checks that the
-     * descriptor is that file: a regular file of this OS user, empty, with no other name. From
-     * then on it is reached through the descriptor only ({@code /proc/self/fd/<n>}): a member of
-     * a shared group may write this directory and swap the temporary name meanwhile.
-     *
-     * @return the descriptor, which the caller closes
-     * @throws IpcException BUSY naming the object if the name no longer leads to that file
-     */
-    static int openFresh(Path temp, String what) throws IOException {
-        int fd = Posix.openNoFollow(temp, true);
-        if (fd < 0) {
-            throw new IpcException(IpcError.BUSY, what + ": its new file " + temp + " was replaced while it was "
-                    + "being made (" + Posix.strerror(-fd) + ")");
-        }
-        try {
-            Map<String, Object> a = Files.readAttributes(Path.of("/proc/self/fd", Integer.toString(fd)),
-                    "unix:uid,nlink,size,mode");
-            Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            boolean regular = ((Integer) a.get("mode") & 0170000) == 0100000;
-            if (!regular || !a.get("uid").equals(self) || (Integer) a.get("nlink") != 1 || (Long) a.get("size") != 0) {
-                throw new IpcException(IpcError.BUSY, what + ": its new file " + temp + " was replaced while it was "
-                        + "being made (" + a + ")");
-            }
-            return fd;
-        } catch (IOException | RuntimeException e) {
-            Posix.close(fd);
-            throw e;
         }
     }
 
@@ -264,29 +216,21 @@ public final class ObjectDirectory {
      */
     public Created createUnnamed(long length) {
         prepareDirectories();
-        Path temp = null;
-        int fd = -1;
         String what = "anonymous " + type.label();
-        try {
-            temp = Files.createTempFile(directory, ".anonymous.", ".tmp");
-            fd = openFresh(temp, what);
-            Path file = Path.of("/proc/self/fd", Integer.toString(fd));
-            Posix.allocate(file, length, what);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            }
-            Created created = mapNew(file, length);
+        try (FreshFile fresh = FreshFile.make(directory, ".anonymous.", what, null)) {
+            Created created = allocateAndMap(fresh.file(), length, what);
             return new Created(null, created.region(), created.fileKey(), created.inode());
         } catch (IOException e) {
             throw io(what + ": cannot create a file in " + directory, e);
-        } finally {
-            Posix.close(fd);
-            deleteQuietly(temp);
         }
     }
 
-    private static Created mapNew(Path file, long length) throws IOException {
+    /** Gives a new file its {@code length} bytes, storage reserved first, and maps it read-write. */
+    private static Created allocateAndMap(Path file, long length, String what) throws IOException {
+        // reserve first: a full file system is then reported from the OS's error number
+        Posix.allocate(file, length, what);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
             return new Created(file, MappedRegion.map(ch, length, true),
                     Files.readAttributes(file, PosixFileAttributes.class).fileKey(), inode(file));
         }

@@ -52,31 +52,20 @@ final class OwnerRecords {
         header.getBytes(0, page, 0, page.length);
         Path records = records(directory);
         TrustedDirectories.ensure(records);
-        Path temp = null;
-        int fd = -1;
-        try {
-            temp = Files.createTempFile(records, ".", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-            if (hook != null) {
-                hook.accept(temp);
-            }
-            fd = ObjectDirectory.openFresh(temp, what);
-            Path file = Path.of("/proc/self/fd", Integer.toString(fd));
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FreshFile fresh = FreshFile.make(records, ".", what, hook,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
+            Files.setPosixFilePermissions(fresh.file(), PosixFilePermissions.fromString("rw-r--r--"));
+            try (FileChannel ch = FileChannel.open(fresh.file(), StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(page);
                 while (b.hasRemaining()) {
                     ch.write(b, b.position());
                 }
             }
-            Files.move(temp, path(directory, inode), StandardCopyOption.ATOMIC_MOVE,
+            Files.move(fresh.name(), path(directory, inode), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            fresh.moved();
         } catch (IOException e) {
             throw ObjectDirectory.io(what + ": cannot record its owner in " + records, e);
-        } finally {
-            Posix.close(fd);
-            ObjectDirectory.deleteQuietly(temp);
         }
     }
 

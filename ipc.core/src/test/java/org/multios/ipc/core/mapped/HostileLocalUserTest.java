@@ -38,11 +38,9 @@ class HostileLocalUserTest {
     private Path shared;
 
     @BeforeEach
-    void sharedFolder() throws IOException, InterruptedException {
+    void sharedFolder() throws IOException {
         OtherOsUser.require();
-        Path devShm = Path.of("/dev/shm");
-        shared = Files.createTempDirectory(Files.isDirectory(devShm) ? devShm : Path.of("/tmp"), "ipc-hostile-");
-        assertThat(new ProcessBuilder("chmod", "1777", shared.toString()).inheritIO().start().waitFor()).isZero();
+        shared = OtherOsUser.stickyFolder("ipc-hostile-");
     }
 
     @AfterEach

@@ -45,11 +45,9 @@ class HostileEndpointDirectoryTest {
     private IpcContext context;
 
     @BeforeEach
-    void sharedFolder() throws IOException, InterruptedException {
+    void sharedFolder() throws IOException {
         OtherOsUser.require();
-        Path devShm = Path.of("/dev/shm");
-        shared = Files.createTempDirectory(Files.isDirectory(devShm) ? devShm : Path.of("/tmp"), "ipc-ep-");
-        assertThat(new ProcessBuilder("chmod", "1777", shared.toString()).inheritIO().start().waitFor()).isZero();
+        shared = OtherOsUser.stickyFolder("ipc-ep-");
     }
 
     @AfterEach
