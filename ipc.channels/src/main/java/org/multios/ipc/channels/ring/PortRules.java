@@ -138,31 +138,13 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
     }
 
     /**
-     * A timed operation's timeout, checked by {@link MessagePort}'s timeout rule ({@link Deadlines}):
-     * its nanoseconds, or {@link #NO_DEADLINE} for one too long to represent. The clock is read
-     * only once the operation has to wait ({@link #deadlineAfter}): an attempt that succeeds at
-     * once reads none, and the deadline counts from the end of that first attempt.
-     *
-     * @throws IpcException INVALID_ARGUMENT for a null or negative timeout
+     * A timed operation's timeout in nanoseconds, by {@link MessagePort}'s timeout rule
+     * ({@link Deadlines#nanos}). The clock is read only once the operation has to wait
+     * ({@link Deadlines#after}): an attempt that succeeds at once reads none, and the deadline
+     * counts from the end of that first attempt.
      */
     final long timeoutNanos(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            Deadlines.of(timeout, what); // throws, with the rule's message
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException longerThanCenturies) {
-            return NO_DEADLINE;
-        }
-    }
-
-    /** The deadline of a wait of {@code timeout} nanoseconds ({@link #timeoutNanos}) from now. */
-    static long deadlineAfter(long timeout) {
-        if (timeout == NO_DEADLINE) {
-            return NO_DEADLINE;
-        }
-        long now = System.nanoTime();
-        return timeout > NO_DEADLINE - now ? NO_DEADLINE : now + timeout;
+        return Deadlines.nanos(timeout, what);
     }
 
     final IpcException wouldBlock(String operation) {

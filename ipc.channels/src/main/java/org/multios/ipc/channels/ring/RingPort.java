@@ -13,6 +13,7 @@ import org.multios.ipc.MessagePort;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.core.mapped.Deadlines;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.SpinHistory;
 import org.multios.ipc.core.mapped.WaitLoop;
@@ -124,7 +125,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
             if (nonBlocking()) {
                 throw wouldBlock("send");
             }
-            long deadline = deadlineAfter(timeout);
+            long deadline = Deadlines.after(timeout);
             count(true, WAITED);
             WaitStrategy strategy = waitStrategy();
             long start = WaitLoop.start(strategy);
@@ -262,7 +263,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
         if (nonBlocking()) {
             throw wouldBlock("receive");
         }
-        long deadline = deadlineAfter(timeout);
+        long deadline = Deadlines.after(timeout);
         count(false, WAITED);
         WaitStrategy strategy = waitStrategy();
         long start = WaitLoop.start(strategy);

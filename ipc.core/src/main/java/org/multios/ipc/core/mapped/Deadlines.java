@@ -20,18 +20,34 @@ public final class Deadlines {
     }
 
     /**
-     * The deadline of a timed operation on {@code what}.
+     * The deadline of a timed operation on {@code what}: {@link #after} {@link #nanos}.
      *
      * @throws IpcException INVALID_ARGUMENT for a null or negative timeout, naming {@code what}
      */
     public static long of(Duration timeout, String what) {
+        return after(nanos(timeout, what));
+    }
+
+    /**
+     * A timed operation's timeout in nanoseconds, {@link #NO_DEADLINE} for one too long to
+     * represent: for an operation that reads the clock only once it has to wait ({@link #after}).
+     *
+     * @throws IpcException INVALID_ARGUMENT for a null or negative timeout, naming {@code what}
+     */
+    public static long nanos(Duration timeout, String what) {
         if (timeout == null || timeout.isNegative()) {
             throw IpcException.invalidArgument(what + ": timeout " + timeout + " must be zero or positive");
         }
-        long nanos;
         try {
-            nanos = timeout.toNanos();
+            return timeout.toNanos();
         } catch (ArithmeticException longerThanCenturies) {
+            return NO_DEADLINE;
+        }
+    }
+
+    /** The deadline {@code nanos} ({@link #nanos}) from now; {@link #NO_DEADLINE} stays without limit. */
+    public static long after(long nanos) {
+        if (nanos == NO_DEADLINE) {
             return NO_DEADLINE;
         }
         long now = System.nanoTime();

@@ -53,7 +53,7 @@
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("6.5.0")
+@Version("6.6.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;
