@@ -1,5 +1,6 @@
 package org.multios.ipc.integration;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
@@ -43,6 +44,7 @@ public class GatewayRestartTest {
     private Path dir;
     private Path jar;
     private GatewayProcess gateway;
+    private String lastOutput;
 
     @Before
     public void prepare() throws Exception {
@@ -87,6 +89,33 @@ public class GatewayRestartTest {
         assertTrue(removed, removed.contains("MultiOS IPC Shell"));
     }
 
+    @Test(timeout = 300_000)
+    public void aFirstStartBesideItsPreparedCacheInstallsNothingAndAnotherJarsIsNotUsed() throws Exception {
+        Path prepared = Files.copy(Path.of(System.getProperty("ipc.gateway.minimal.jar")).resolveSibling("minimal.cache.zip"),
+                jar.resolveSibling("minimal.cache.zip"));
+        String first = bundles();
+        assertTrue(first, first.contains("|" + EXAMPLES_NAME + " ("));
+        assertFalse(first, first.contains("|Installed "));
+        assertFalse(lastOutput, lastOutput.contains("prepared cache"));
+        Path cache = dir.resolve("ipc-gateway-cache");
+        try (ZipFile zip = new ZipFile(prepared.toFile())) {
+            for (String record : new String[] {"bundle1/bundle.info", "bundle12/bundle.info"}) {
+                assertEquals("the launcher installed nothing: the bundle's record is the prepared one",
+                        new String(zip.getInputStream(zip.getEntry(record)).readAllBytes(), StandardCharsets.UTF_8),
+                        Files.readString(cache.resolve(record)));
+            }
+        }
+
+        rewrite(jar, (name, content) -> name.startsWith(EXAMPLES)
+                ? renamed(content, EXAMPLES_NAME + ", replaced") : content);
+        dir = tmp.newFolder("another").toPath();
+        GatewayProcess.shippedConf(dir);
+        String replaced = bundles();
+        assertTrue(lastOutput, lastOutput.contains("not using a prepared cache (" + prepared + " was prepared for another jar"));
+        assertTrue(replaced, replaced.contains("|" + EXAMPLES_NAME + ", replaced ("));
+        assertFalse(replaced, replaced.contains("|" + EXAMPLES_NAME + " ("));
+    }
+
     /** Starts the jar in the working directory, lists its bundles at the console and stops it. */
     private String bundles() throws Exception {
         gateway = GatewayProcess.start(dir, jar);
@@ -94,6 +123,7 @@ public class GatewayRestartTest {
         gateway.command("echo listed");
         gateway.awaitOutput("listed\n");
         String listing = gateway.output();
+        lastOutput = listing;
         gateway.stop();
         assertFalse("the gateway stopped", gateway.process.isAlive());
         gateway = null;

@@ -104,6 +104,8 @@ public final class KeptCache {
     static final String ACTIVATOR_FOLDER = "launcher-activator/";
     /** Set in the properties {@link #fill} returns when the last run's cache was kept. */
     static final String KEPT = "ipc.gateway.cache.kept";
+    /** Set in the properties {@link #fill} returns when the jar's {@link PreparedCache} was unpacked. */
+    static final String PREPARED = "ipc.gateway.cache.prepared";
     private static final String ACTIVATOR = "org.multios.ipc.gateway.launched.CacheKeyActivator";
 
     private KeptCache() {
@@ -327,9 +329,15 @@ public final class KeptCache {
         boolean kept = CacheFiles.privatizeTree(cache, Files.getOwner(cache, LinkOption.NOFOLLOW_LINKS))
                 && Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)
                 && Files.readString(keyFile, StandardCharsets.UTF_8).contentEquals(key)
-                && onlyOwnBundles(cache, launch.getProperty("launch.bundles", ""));
+                && onlyOwnBundles(cache, launch);
+        boolean prepared = false;
         if (!kept) {
             empty(cache);
+            try {
+                prepared = PreparedCache.unpack(own, Path.of(own.getName()), cache, key.toString(), bundles(launch));
+            } catch (IOException e) {
+                System.err.println("gateway: WARNING: not using a prepared cache (" + e.getMessage() + "): installing the bundles");
+            }
         }
         // marks the directory as the gateway's but unfinished (an empty key matches no jar) while
         // the launcher may install bundles into it, a restart's too (one uninstalled at the console)
@@ -343,6 +351,9 @@ public final class KeptCache {
         }
         if (kept) {
             launch.setProperty(KEPT, "true");
+        }
+        if (prepared) {
+            launch.setProperty(PREPARED, "true");
         }
         return launch;
     }
@@ -367,8 +378,8 @@ public final class KeptCache {
      * Whether every bundle in Felix's cache (its {@code bundle<id>/bundle.info}, the location on
      * its second line) is one of the jar's.
      */
-    private static boolean onlyOwnBundles(Path cache, String bundles) throws IOException {
-        Set<String> own = new HashSet<>(List.of(bundles.split(",")));
+    private static boolean onlyOwnBundles(Path cache, Properties launch) throws IOException {
+        Set<String> own = bundles(launch);
         try (Stream<Path> dirs = Files.list(cache)) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("bundle[1-9][0-9]*")).toList()) {
                 Path info = dir.resolve("bundle.info");
@@ -384,6 +395,11 @@ public final class KeptCache {
             }
         }
         return true;
+    }
+
+    /** The locations of the jar's bundles: its launcher property {@code launch.bundles}. */
+    private static Set<String> bundles(Properties launch) {
+        return new HashSet<>(List.of(launch.getProperty("launch.bundles", "").split("\\s*,\\s*")));
     }
 
     /** Deletes everything in the cache but the lock and the key. */

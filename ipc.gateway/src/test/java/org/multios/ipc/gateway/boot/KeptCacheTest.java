@@ -15,11 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -245,30 +241,10 @@ class KeptCacheTest {
     }
 
     private Path launcherJar() throws IOException {
-        return launcherJar(null);
+        return TestJars.launcherJar(dir, null);
     }
 
-    /**
-     * A gateway jar as bnd exports it: launcher properties, the launcher's jar and one bundle, and
-     * the launcher activator's class file when {@code activator} is not null.
-     */
     private Path launcherJar(String activator) throws IOException {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Embedded-Runpath", "jar/launcher.jar");
-        Path jar = dir.resolve("gateway.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            for (String[] entry : new String[][] {{"launcher.properties", "launch.bundles=jar/b.jar\n"},
-                    {"jar/launcher.jar", "launcher"}, {"jar/b.jar", "bundle"},
-                    {KeptCache.ACTIVATOR_FOLDER + "org/multios/ipc/gateway/launched/CacheKeyActivator.class", activator}}) {
-                if (entry[1] == null) {
-                    continue;
-                }
-                out.putNextEntry(new JarEntry(entry[0]));
-                out.write(entry[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.closeEntry();
-            }
-        }
-        return jar;
+        return TestJars.launcherJar(dir, activator);
     }
 }
