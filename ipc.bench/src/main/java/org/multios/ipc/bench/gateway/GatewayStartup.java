@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the folder of the benchmarks jar (build them first), wherever the benchmark is started from.
  * {@code conf=shipped} starts with a copy of the shipped {@code conf/} (the security policy a
  * deployed gateway has), {@code conf=empty} (the default) with none.
- * {@code start=first} starts in a new working directory, as a gateway's first start does;
+ * {@code start=first} starts in a new working directory, as a gateway's first start does (the
+ * gateway jars with the prepared cache the build left beside them, {@code <name>.cache.zip}, when
+ * it is there; bare Felix has none);
  * {@code start=restart} starts where the same runtime has started and stopped at its console
  * just before (not measured), as a gateway restarts: the jars keep their framework cache in the
  * working directory from one start to the next ({@code KeptCache} in ipc.gateway), and so does
