@@ -208,8 +208,26 @@ public final class IpcCommands {
 
     @Descriptor("shows one object with all its statistics and wait-time percentiles")
     public String object(@Descriptor("kind, for example shm") String type, @Descriptor("name") String name) {
-        ObjectInfo o = runtime().object(ObjectType.ofLabel(type), name)
-                .orElseThrow(() -> IpcException.notFound(ObjectType.ofLabel(type), name));
+        return describe(runtime().object(ObjectType.ofLabel(type), name)
+                .orElseThrow(() -> IpcException.notFound(ObjectType.ofLabel(type), name)));
+    }
+
+    @Descriptor("shows every named object of that name, whatever its kind (each kind has its own names)")
+    public String object(@Descriptor("name") String name) {
+        StringBuilder s = new StringBuilder();
+        for (ObjectInfo listed : runtime().objects()) {
+            if (listed.name().filter(name::equals).isPresent()) {
+                runtime().object(listed.type(), name).ifPresent(o -> s.append(s.length() == 0 ? "" : "\n").append(describe(o)));
+            }
+        }
+        if (s.length() == 0) {
+            throw new IpcException(IpcError.NOT_FOUND, "no named object is called '" + name + "' (ipc:objects lists them)");
+        }
+        return s.toString();
+    }
+
+    /** One object with its owner, creator, capacity, wait strategy, non-zero counters and wait times. */
+    private static String describe(ObjectInfo o) {
         StringBuilder s = new StringBuilder();
         s.append(o.type().label()).append(" '").append(o.displayName()).append("'\n");
         s.append("  owner      ").append(o.permissions()).append('\n');
@@ -246,7 +264,7 @@ public final class IpcCommands {
             t.row(p.kind().name().toLowerCase(), p.id(), p.name(), p.user(), q.getOrDefault(Quota.OBJECTS, 0L),
                     q.getOrDefault(Quota.SHARED_MEMORY_BYTES, 0L));
         }
-        return t + "connections: " + runtime().connectionCount() + "\n" + heldUnderTheRoot();
+        return t + "open handles and network connections: " + runtime().connectionCount() + "\n" + heldUnderTheRoot();
     }
 
     /**
