@@ -507,13 +507,20 @@ public final class IpcCommands {
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
         try (ChannelEnd end = require(channels(), "ipc.channels").create(name,
                 ChannelOptions.ofBufferSize(bufferSize).withMode(0660).withExclusive(true))) {
-            return "created channel '" + name + "', " + options(end.options()) + "\n";
+            long slots = runtime().object(ObjectType.CHANNEL, name).map(ObjectInfo::capacity).orElse(-1L);
+            return "created channel '" + name + "', " + options(end.options(), slots) + "\n";
         }
     }
 
-    /** A channel's options as the record prints them, but the mode as the console shows modes ({@code rw-rw----}). */
-    static String options(ChannelOptions o) {
-        return "ChannelOptions[bufferSize=" + o.bufferSize() + ", maxMessages=" + o.maxMessages() + ", maxMessageSize="
+    /**
+     * A channel's options as the record prints them, but the mode as the console shows modes
+     * ({@code rw-rw----}), and no message limit as {@code none} with the message slots of each
+     * direction the channel got ({@code slots}, if not negative) rather than as 0.
+     */
+    static String options(ChannelOptions o, long slots) {
+        String messages = o.hasMessageLimit() ? String.valueOf(o.maxMessages())
+                : "none" + (slots < 0 ? "" : " (" + slots + " slots a direction)");
+        return "ChannelOptions[bufferSize=" + o.bufferSize() + ", maxMessages=" + messages + ", maxMessageSize="
                 + o.maxMessageSize() + ", mode=" + new Permissions("-", "-", o.mode()).modeString() + ", waitStrategy="
                 + o.waitStrategy() + ", exclusive=" + o.exclusive() + "]";
     }
