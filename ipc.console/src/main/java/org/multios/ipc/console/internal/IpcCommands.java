@@ -208,8 +208,26 @@ public final class IpcCommands {
 
     @Descriptor("shows one object with all its statistics and wait-time percentiles")
     public String object(@Descriptor("kind, for example shm") String type, @Descriptor("name") String name) {
-        ObjectInfo o = runtime().object(ObjectType.ofLabel(type), name)
-                .orElseThrow(() -> IpcException.notFound(ObjectType.ofLabel(type), name));
+        return describe(runtime().object(ObjectType.ofLabel(type), name)
+                .orElseThrow(() -> IpcException.notFound(ObjectType.ofLabel(type), name)));
+    }
+
+    @Descriptor("shows every named object of that name, whatever its kind (each kind has its own names)")
+    public String object(@Descriptor("name") String name) {
+        StringBuilder s = new StringBuilder();
+        for (ObjectInfo listed : runtime().objects()) {
+            if (listed.name().filter(name::equals).isPresent()) {
+                runtime().object(listed.type(), name).ifPresent(o -> s.append(s.length() == 0 ? "" : "\n").append(describe(o)));
+            }
+        }
+        if (s.length() == 0) {
+            throw new IpcException(IpcError.NOT_FOUND, "no named object is called '" + name + "' (ipc:objects lists them)");
+        }
+        return s.toString();
+    }
+
+    /** One object with its owner, creator, capacity, wait strategy, non-zero counters and wait times. */
+    private static String describe(ObjectInfo o) {
         StringBuilder s = new StringBuilder();
         s.append(o.type().label()).append(" '").append(o.displayName()).append("'\n");
         s.append("  owner      ").append(o.permissions()).append('\n');
@@ -246,7 +264,7 @@ public final class IpcCommands {
             t.row(p.kind().name().toLowerCase(), p.id(), p.name(), p.user(), q.getOrDefault(Quota.OBJECTS, 0L),
                     q.getOrDefault(Quota.SHARED_MEMORY_BYTES, 0L));
         }
-        return t + "connections: " + runtime().connectionCount() + "\n" + heldUnderTheRoot();
+        return t + "open handles and network connections: " + runtime().connectionCount() + "\n" + heldUnderTheRoot();
     }
 
     /**
@@ -489,13 +507,20 @@ public final class IpcCommands {
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
         try (ChannelEnd end = require(channels(), "ipc.channels").create(name,
                 ChannelOptions.ofBufferSize(bufferSize).withMode(0660).withExclusive(true))) {
-            return "created channel '" + name + "', " + options(end.options()) + "\n";
+            long slots = runtime().object(ObjectType.CHANNEL, name).map(ObjectInfo::capacity).orElse(-1L);
+            return "created channel '" + name + "', " + options(end.options(), slots) + "\n";
         }
     }
 
-    /** A channel's options as the record prints them, but the mode as the console shows modes ({@code rw-rw----}). */
-    static String options(ChannelOptions o) {
-        return "ChannelOptions[bufferSize=" + o.bufferSize() + ", maxMessages=" + o.maxMessages() + ", maxMessageSize="
+    /**
+     * A channel's options as the record prints them, but the mode as the console shows modes
+     * ({@code rw-rw----}), and no message limit as {@code none} with the message slots of each
+     * direction the channel got ({@code slots}, if not negative) rather than as 0.
+     */
+    static String options(ChannelOptions o, long slots) {
+        String messages = o.hasMessageLimit() ? String.valueOf(o.maxMessages())
+                : "none" + (slots < 0 ? "" : " (" + slots + " slots a direction)");
+        return "ChannelOptions[bufferSize=" + o.bufferSize() + ", maxMessages=" + messages + ", maxMessageSize="
                 + o.maxMessageSize() + ", mode=" + new Permissions("-", "-", o.mode()).modeString() + ", waitStrategy="
                 + o.waitStrategy() + ", exclusive=" + o.exclusive() + "]";
     }

@@ -284,7 +284,7 @@ public final class IpcWebConsolePlugin extends HttpServlet {
         Map<IpcProcess, Map<Quota, Long>> use = ac == null ? Map.of() : ac.quotaUse();
         Map<Quota, Long> quotas = ac == null ? Map.of() : ac.quotas();
         List<IpcProcess> processes = runtime.processes();
-        out.println("<h2>Processes (" + processes.size() + "), connections: " + runtime.connectionCount() + "</h2>");
+        out.println("<h2>Processes (" + processes.size() + "), open handles and network connections: " + runtime.connectionCount() + "</h2>");
         out.println("<table class='ipc' id='ipc-processes'><thead><tr><th>Kind</th><th>Id</th><th>Name</th>"
                 + "<th>User</th><th>PID</th><th>Objects / quota</th><th>Shm bytes / quota</th>"
                 + "<th>Queued messages / quota</th></tr></thead><tbody>");

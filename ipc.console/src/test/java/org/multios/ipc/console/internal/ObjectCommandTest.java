@@ -17,7 +17,10 @@ import org.multios.ipc.Statistics;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.WaitTimes;
 
-/** {@code ipc:object} shows the wait strategy of objects that have one, and who created an object. */
+/**
+ * {@code ipc:object} shows the wait strategy of objects that have one, and who created an object;
+ * given a name alone, every named object of that name, whatever its kind.
+ */
 class ObjectCommandTest {
     private static final IpcProcess CREATOR = new IpcProcess(ProcessKind.OS_PROCESS, 7, "pid 7", 7, 0, "alice",
             Set.of("staff"));
@@ -55,6 +58,25 @@ class ObjectCommandTest {
                 .contains("creator    unknown");
     }
 
+    @Test
+    void aNameAloneShowsEveryObjectOfThatNameWhateverItsKind() {
+        ObjectInfo queue = info(ObjectType.QUEUE);
+        ObjectInfo channel = info(ObjectType.CHANNEL);
+        ObjectInfo other = new ObjectInfo(ObjectType.SHARED_MEMORY, 2, Optional.of("other"), CREATOR,
+                Permissions.of(CREATOR, 0600), 8, true,
+                Statistics.of(new long[org.multios.ipc.Counter.values().length], WaitTimes.NONE));
+        String out = new IpcCommands(runtime(java.util.List.of(queue, channel, other))).object("q");
+        assertThat(out).contains("queue 'q'\n").contains("channel 'q'\n").doesNotContain("other");
+    }
+
+    @Test
+    void aNameNoObjectHasIsNotFoundNamingIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IpcCommands(runtime(info(ObjectType.QUEUE))).object("nosuch"))
+                .isInstanceOfSatisfying(org.multios.ipc.IpcException.class,
+                        e -> assertThat(e.error()).isEqualTo(org.multios.ipc.IpcError.NOT_FOUND))
+                .hasMessageContaining("'nosuch'");
+    }
+
     private static ObjectInfo info(ObjectType type) {
         return info(type, CREATOR);
     }
@@ -65,10 +87,16 @@ class ObjectCommandTest {
     }
 
     private static IpcRuntime runtime(ObjectInfo info) {
+        return runtime(java.util.List.of(info));
+    }
+
+    /** A runtime holding {@code infos}, found by kind and name. */
+    private static IpcRuntime runtime(java.util.List<ObjectInfo> infos) {
         return (IpcRuntime) Proxy.newProxyInstance(IpcRuntime.class.getClassLoader(), new Class<?>[] { IpcRuntime.class },
                 (proxy, m, args) -> switch (m.getName()) {
-                    case "object" -> Optional.of(info);
-                    case "objects" -> java.util.List.of(info);
+                    case "object" -> infos.stream().filter(o -> o.type() == args[0] && o.name().equals(Optional.of(args[1])))
+                            .findFirst();
+                    case "objects" -> infos;
                     case "hashCode" -> 0;
                     case "equals" -> false;
                     default -> throw new UnsupportedOperationException(m.getName());

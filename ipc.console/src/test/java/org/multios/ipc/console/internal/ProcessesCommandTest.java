@@ -19,7 +19,7 @@ import org.multios.ipc.WaitTimes;
 
 /**
  * {@code ipc:processes} shows, per IPC owner, the named objects the IPC root holds: what the
- * objects quota counts, which no session's quota use holds.
+ * objects quota counts, which no session's quota use holds; and what its connection count counts.
  */
 class ProcessesCommandTest {
     private static final IpcProcess ALICE = process(7, "alice");
@@ -37,6 +37,13 @@ class ProcessesCommandTest {
                 .hasValueSatisfying(l -> assertThat(l.split("\\s+")).containsExactly("bob", "1"));
     }
 
+    @Test
+    void theConnectionCountSaysItCountsOpenHandlesToo() {
+        String out = new IpcCommands(runtime(List.of(info(ObjectType.QUEUE, "q", ALICE)))).processes();
+        assertThat(out).as("a count of handles is not shown as network connections alone")
+                .contains("open handles and network connections: 3\n");
+    }
+
     private static IpcProcess process(long pid, String user) {
         return new IpcProcess(ProcessKind.OS_PROCESS, pid, "pid " + pid, pid, 0, user, Set.of("staff"));
     }
@@ -51,7 +58,7 @@ class ProcessesCommandTest {
                 (proxy, m, args) -> switch (m.getName()) {
                     case "objects" -> objects;
                     case "processes" -> List.of();
-                    case "connectionCount" -> 0;
+                    case "connectionCount" -> 3;
                     case "hashCode" -> 0;
                     case "equals" -> false;
                     default -> throw new UnsupportedOperationException(m.getName());
