@@ -35,7 +35,11 @@ import org.multios.ipc.WaitStrategy;
 public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode,
         WaitStrategy waitStrategy, boolean exclusive) {
 
-    /** {@link #maxMessages()} value for no bound on the message count other than the bytes. */
+    /**
+     * {@link #maxMessages()} value for no message count of the caller's choosing: the bytes bound the
+     * messages queued, and so do the slots the channel is made with (as many as about 4 MiB of
+     * slots of the largest message hold, at most 1024 and at most the buffer size, at least one).
+     */
     public static final int NO_MESSAGE_LIMIT = 0;
 
     /** The mode of {@link #ofBufferSize}: read and write for the owner only. */
