@@ -180,6 +180,8 @@ public final class MqttBridge implements AutoCloseable {
         }
         if (s.tls()) {
             o.setSocketFactory(TlsContexts.socketFactory(s));
+        } else {
+            o.setSocketFactory(new BoundedPackets(o.getMaximumPacketSize()));
         }
         return o;
     }
