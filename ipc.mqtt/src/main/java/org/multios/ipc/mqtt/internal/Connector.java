@@ -232,9 +232,11 @@ final class Connector implements Runnable {
     }
 
     /**
-     * Ends an attempt's client: a clean disconnect when the bridge stops, then always a forced one
-     * and a close, so that no attempt leaves its socket and threads behind (a client whose CONNECT
-     * was never answered refuses a plain close).
+     * Ends an attempt's client: a clean disconnect when the bridge stops (its DISCONNECT sent
+     * within 2 s), then always a forced one and a close, so that no attempt leaves its socket and
+     * threads behind (a client whose CONNECT was never answered refuses a plain close, and a
+     * plain disconnect's thread waits for good for a DISCONNECT a broker that stopped reading
+     * never takes).
      */
     private void discard(MqttAsyncClient c) {
         if (c == null) {
@@ -246,9 +248,10 @@ final class Connector implements Runnable {
         }
         try {
             if (c.isConnected() && !isRunning()) {
-                c.disconnect(1000).waitForCompletion(2000);
+                // on this thread: a DISCONNECT a broker never reads must not keep a client thread waiting
+                c.disconnectForcibly(1000, 2000, true);
             }
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) {
             LOG.debug("bridge {}: disconnect: {}", bridge, e.toString());
         }
         shutDown(c);

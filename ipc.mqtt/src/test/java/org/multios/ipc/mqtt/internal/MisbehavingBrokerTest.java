@@ -2,18 +2,25 @@ package org.multios.ipc.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.queue.MessageQueue;
+import org.multios.ipc.queue.MessageQueueService;
+import org.multios.ipc.queue.QueueOptions;
 
 /**
  * A broker that misbehaves (a {@link FakeBroker} driven by the test): one that never answers
- * CONNECT, one that answers it with garbage or with a packet header announcing 256 MiB. The
+ * CONNECT, one that answers it with garbage or with a packet header announcing 256 MiB, one
+ * silent after its CONNACK, one that stops reading. The
  * bridge must end each such connection (the broker sees its socket closed), keep no thread of
  * it, try again, and close promptly.
  */
@@ -35,6 +42,8 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
             } while (read >= 0);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("the client left its connection open", e);
+        } catch (EOFException | SocketException e) {
+            // closed in the middle of a packet, or reset
         }
     }
 
@@ -45,7 +54,8 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
         for (Thread t : left) {
             t.join(10_000);
         }
-        assertThat(left.stream().filter(Thread::isAlive).map(Thread::getName)).as("client threads still alive")
+        assertThat(left.stream().filter(Thread::isAlive).map(t -> t.getName() + " at "
+                + java.util.Arrays.toString(t.getStackTrace()))).as("client threads still alive")
                 .isEmpty();
     }
 
@@ -130,6 +140,43 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
             b.close();
             assertClosedByTheClient(second);
             assertNoClientThreadLeft(clientId);
+        }
+    }
+
+    /**
+     * A broker that stops reading after its CONNACK while the bridge publishes 400 messages of
+     * 60 000 bytes (more than the sockets buffer): the client's sender blocks in its write. The
+     * bridge's close must end that connection and its threads, and every message it took stays
+     * in its durable store or in-flight queue for the next start.
+     */
+    @Test
+    void aBrokerThatStopsReadingLosesNothingAndTheCloseEndsItsConnection() throws Exception {
+        try (FakeBroker broker = new FakeBroker()) {
+            MessageQueue q = closeLater(ipc.service(MessageQueueService.class).create("big",
+                    QueueOptions.of(1 << 16, 64)));
+            MqttBridge b = bridge("broker.uri", broker.uri(), "client.id", "deaf", "mappings", "queue big out t/o 1",
+                    "max.message.size", "60000", "in.flight", "255", "store.messages", "256");
+            Socket first = broker.accept(20);
+            assertThat(FakeBroker.readPacket(first)).as("CONNECT").isEqualTo(0x10);
+            first.getOutputStream().write(FakeBroker.CONNACK);
+            awaitConnected(b);
+            byte[] m = new byte[60_000];
+            for (int i = 0; i < 400; i++) {
+                q.send(m, 0, m.length, 0, Duration.ofSeconds(30));
+            }
+            BridgeStatus before = await(b, st -> st.stored() == 400 && st.inFlight() + st.queued() == 400, 30,
+                    "all taken");
+
+            b.close();
+
+            assertThat(before.sent()).as("nothing acknowledged").isZero();
+            assertClosedByTheClient(first);
+            assertNoClientThreadLeft("deaf");
+            MessageQueueService queues = ipc.service(MessageQueueService.class);
+            try (MessageQueue store = queues.open("mqtt.deaf"); MessageQueue inFlight = queues.open("mqtt.deaf.in-flight")) {
+                assertThat(store.attributes().currentMessages() + inFlight.attributes().currentMessages())
+                        .as("kept for the next start").isEqualTo(400);
+            }
         }
     }
 }
