@@ -35,6 +35,8 @@ final class Connector implements Runnable {
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
     /** How long a wait for the broker's answer goes without looking whether the bridge stops. */
     private static final long WAIT_SLICE_MILLIS = 100;
+    /** Longest wait for an attempt's CONNECT to be written before its connection is closed. */
+    private static final long FIRST_WRITE_MILLIS = 1000;
 
     private final ClientFactory clients;
     private final String broker;
@@ -259,6 +261,13 @@ final class Connector implements Runnable {
 
     /** Closes a client's connection, whatever its state, and the client. */
     private void shutDown(MqttAsyncClient c) {
+        if (!c.isConnected() && options.getSocketFactory() instanceof BoundedPackets packets) {
+            try {
+                packets.awaitFirstWrite(FIRST_WRITE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         disconnectForcibly(c);
         try {
             c.close(true);

@@ -92,6 +92,25 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
         }
     }
 
+    /**
+     * A broker that closes every connection as soon as it accepts it: the client's connecting
+     * thread of each attempt must end (it waited for good when its reader stopped first).
+     */
+    @Test
+    void aBrokerThatClosesEachConnectionAtOnceLeavesNoThreadPerAttempt() throws Exception {
+        try (FakeBroker broker = new FakeBroker()) {
+            MqttBridge b = bridgeTo(broker, "slam");
+            for (int i = 0; i < 20; i++) {
+                broker.accept(20).close();
+            }
+
+            b.close();
+
+            assertNoClientThreadLeft("slam");
+            assertThat(b.status().lastError()).isNotEmpty();
+        }
+    }
+
     @Test
     void garbageForAConnackEndsTheConnectionAndTheBridgeTriesAgain() throws Exception {
         answerWith(new byte[] {0x00, 0x02, 0x7f, 0x7f}, "garbage", "Unrecognized packet");
