@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 
 /**
- * Plain TCP sockets for the MQTT client whose input refuses a packet longer than the bridge's
+ * Plain TCP sockets ({@code tcp://} brokers) for the MQTT client whose input refuses a packet longer than the bridge's
  * Maximum Packet Size, before the client sees its length: the client allocates an array of the
  * length a packet's header announces before it compares it with any maximum, so a broker that
  * sent a header announcing 256 MiB held that much of the gateway's heap per connection while it
@@ -59,7 +60,7 @@ final class BoundedPackets extends SocketFactory {
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        return connected(new java.net.InetSocketAddress(host, port));
+        return connected(new InetSocketAddress(host, port));
     }
 
     @Override
@@ -69,7 +70,7 @@ final class BoundedPackets extends SocketFactory {
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-        return connected(new java.net.InetSocketAddress(host, port));
+        return connected(new InetSocketAddress(host, port));
     }
 
     @Override
@@ -78,7 +79,7 @@ final class BoundedPackets extends SocketFactory {
         throw new IOException("not used by the MQTT client");
     }
 
-    private Socket connected(java.net.InetSocketAddress address) throws IOException {
+    private Socket connected(InetSocketAddress address) throws IOException {
         Socket s = createSocket();
         s.connect(address);
         return s;
