@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -32,6 +33,10 @@ final class Connector implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** How long a wait for the broker's answer goes without looking whether the bridge stops. */
+    private static final long WAIT_SLICE_MILLIS = 100;
+    /** Longest wait for an attempt's CONNECT to be written before its connection is closed. */
+    private static final long FIRST_WRITE_MILLIS = 1000;
 
     private final ClientFactory clients;
     private final String broker;
@@ -68,7 +73,7 @@ final class Connector implements Runnable {
             try {
                 c = clients.create();
                 setAttempt(c);
-                c.connect(options).waitForCompletion(CONNECT_TIMEOUT_MILLIS);
+                await(c.connect(options), "CONNECT");
                 subscribe(c);
                 connected(c);
                 awaitLoss();
@@ -98,13 +103,40 @@ final class Connector implements Runnable {
             subscriptions.add(s);
         }
         IMqttToken token = client.subscribe(subscriptions.toArray(MqttSubscription[]::new));
-        token.waitForCompletion(CONNECT_TIMEOUT_MILLIS);
+        await(token, "SUBSCRIBE");
         int[] codes = token.getReasonCodes();
         for (int i = 0; codes != null && i < codes.length && i < inbound.size(); i++) {
             if (codes[i] >= 0x80) {
                 LOG.error("bridge {}: the broker refused the subscription to {} (reason code 0x{})", bridge,
                         inbound.get(i).topic(), Integer.toHexString(codes[i]));
             }
+        }
+    }
+
+    /**
+     * Waits for the broker's answer to {@code what} at most {@link #CONNECT_TIMEOUT_MILLIS}, in
+     * slices, so that a stop ends the wait for a broker that does not answer.
+     *
+     * @throws MqttException the token's failure, or a timeout or stop (reason CLIENT_TIMEOUT)
+     */
+    private void await(IMqttToken token, String what) throws MqttException {
+        long end = System.nanoTime() + CONNECT_TIMEOUT_MILLIS * 1_000_000L;
+        while (!token.isComplete()) {
+            if (!isRunning() || System.nanoTime() - end > 0) {
+                throw new MqttException(MqttClientException.REASON_CODE_CLIENT_TIMEOUT, new IllegalStateException(
+                        (isRunning() ? "no answer to " + what + " within " + CONNECT_TIMEOUT_MILLIS + " ms"
+                                : "stopped while waiting for the answer to " + what)));
+            }
+            try {
+                token.waitForCompletion(WAIT_SLICE_MILLIS);
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_CLIENT_TIMEOUT) {
+                    throw e;
+                }
+            }
+        }
+        if (token.getException() != null) {
+            throw token.getException();
         }
     }
 
@@ -170,7 +202,7 @@ final class Connector implements Runnable {
         return running;
     }
 
-    /** Ends the thread's loop; the caller joins the thread. */
+    /** Ends the thread's loop (an attempt under way within a wait slice); the caller joins the thread. */
     synchronized void stop() {
         running = false;
         notifyAll();
@@ -201,7 +233,13 @@ final class Connector implements Runnable {
         }
     }
 
-    /** Ends an attempt's client: a clean disconnect when the bridge stops, a forced one after a failure. */
+    /**
+     * Ends an attempt's client: a clean disconnect when the bridge stops (its DISCONNECT sent
+     * within 2 s), then always a forced one and a close, so that no attempt leaves its socket and
+     * threads behind (a client whose CONNECT was never answered refuses a plain close, and a
+     * plain disconnect's thread waits for good for a DISCONNECT a broker that stopped reading
+     * never takes).
+     */
     private void discard(MqttAsyncClient c) {
         if (c == null) {
             return;
@@ -211,20 +249,39 @@ final class Connector implements Runnable {
             attempt = null;
         }
         try {
-            if (c.isConnected()) {
-                if (isRunning()) {
-                    c.disconnectForcibly(0, 1000, false);
-                } else {
-                    c.disconnect(1000).waitForCompletion(2000);
-                }
+            if (c.isConnected() && !isRunning()) {
+                // on this thread: a DISCONNECT a broker never reads must not keep a client thread waiting
+                c.disconnectForcibly(1000, 2000, true);
             }
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) {
             LOG.debug("bridge {}: disconnect: {}", bridge, e.toString());
         }
+        shutDown(c);
+    }
+
+    /** Closes a client's connection, whatever its state, and the client. */
+    private void shutDown(MqttAsyncClient c) {
+        if (!c.isConnected() && options.getSocketFactory() instanceof BoundedPackets packets) {
+            try {
+                packets.awaitFirstWrite(FIRST_WRITE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        disconnectForcibly(c);
         try {
             c.close(true);
         } catch (MqttException e) {
-            LOG.debug("bridge {}: close: {}", bridge, e.toString());
+            LOG.warn("bridge {}: the MQTT client of an attempt could not be closed: {}", bridge, e.toString());
+        }
+    }
+
+    /** Closes a client's connection, whatever its state (connecting too). */
+    private void disconnectForcibly(MqttAsyncClient c) {
+        try {
+            c.disconnectForcibly(0, 0, false);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("bridge {}: forced disconnect: {}", bridge, e.toString());
         }
     }
 }

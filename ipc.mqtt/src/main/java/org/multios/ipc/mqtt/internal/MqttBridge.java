@@ -180,6 +180,8 @@ public final class MqttBridge implements AutoCloseable {
         }
         if (s.tls()) {
             o.setSocketFactory(TlsContexts.socketFactory(s));
+        } else if (s.brokerUri().getScheme().equals("tcp")) {  // ws:// frames the packets in WebSocket frames
+            o.setSocketFactory(new BoundedPackets(o.getMaximumPacketSize()));
         }
         return o;
     }

@@ -12,12 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
+import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.Transport;
 
@@ -25,13 +28,17 @@ import org.multios.ipc.net.Transport;
  * A server socket bound to an endpoint: TCP on its address and port, or a Unix-domain socket
  * file. A Unix socket file is made under a temporary name, given its mode, then linked to its
  * name (so it never exists with a wider mode, and an existing file is never replaced); a stale
- * socket file, one nobody listens on any more, is removed first.
+ * socket file of this OS user, one nobody listens on any more, is removed first. At an absolute
+ * path the folder must pass {@link SocketFolder}; the socket file is given its mode and removed
+ * only while it is still the socket this listener bound (same inode).
  *
- * @param channel    the bound server socket
- * @param endpoint   the endpoint as bound (with the actual port)
- * @param socketFile the Unix socket's file, removed by {@link #close()}
+ * @param channel     the bound server socket
+ * @param endpoint    the endpoint as bound (with the actual port)
+ * @param socketFile  the Unix socket's file, removed by {@link #close()}
+ * @param socketInode the inode of that file when bound (0 for TCP)
  */
-public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Optional<Path> socketFile) {
+public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Optional<Path> socketFile,
+        long socketInode) {
     private static final int BACKLOG = 128;
 
     /**
@@ -64,27 +71,30 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         try {
             channel.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), BACKLOG);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-            return new BoundSocket(channel, endpoint.withPort(port), Optional.empty());
+            return new BoundSocket(channel, endpoint.withPort(port), Optional.empty(), 0);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    private static BoundSocket bindUnix(Endpoint endpoint, Path path, int socketMode) throws IOException {
+    private static BoundSocket bindUnix(Endpoint endpoint, Path named, int socketMode) throws IOException {
+        Path path = endpoint.isNamedInIpcRoot() ? named : SocketFolder.trusted(endpoint, named);
         removeIfStale(endpoint, path);
         Path temporary = path.resolveSibling("." + path.getFileName() + "." + Long.toHexString(
                 ThreadLocalRandom.current().nextLong()));
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.bind(UnixDomainSocketAddress.of(temporary), BACKLOG);
+            long inode;
             try {
+                inode = ourSocketInode(endpoint, temporary);
                 Files.setPosixFilePermissions(temporary, posix(socketMode));
                 Files.createLink(path, temporary);
             } finally {
                 Files.deleteIfExists(temporary);
             }
-            return new BoundSocket(channel, endpoint, Optional.of(path));
+            return new BoundSocket(channel, endpoint, Optional.of(path), inode);
         } catch (FileAlreadyExistsException e) {
             channel.close();
             throw IpcException.alreadyExists(ObjectType.ENDPOINT, endpoint.toString());
@@ -104,14 +114,40 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         return PosixFilePermissions.fromString(text.toString());
     }
 
-    /** Removes a socket file nobody listens on; leaves anything else for the bind to refuse. */
+    /** The inode of a socket file this process just bound, read without following links. */
+    private static long ourSocketInode(Endpoint endpoint, Path file) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,owner,ino", LinkOption.NOFOLLOW_LINKS);
+        if (!isSocket(a) || !ownedByUs(a)) {
+            throw new IpcException(IpcError.PERMISSION_DENIED, "cannot listen on " + endpoint + ": " + file
+                    + " was replaced after the bind");
+        }
+        return (Long) a.get("ino");
+    }
+
+    private static boolean isSocket(Map<String, Object> a) {
+        return ((Integer) a.get("mode") & 0170000) == 0140000;
+    }
+
+    private static boolean ownedByUs(Map<String, Object> a) {
+        return ((UserPrincipal) a.get("owner")).getName().equals(LocalIdentity.user());
+    }
+
+    /**
+     * Removes a socket file of this OS user that nobody listens on; leaves anything else for the
+     * bind to refuse.
+     */
     private static void removeIfStale(Endpoint endpoint, Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!"socket".equals(fileType(path))) {
+        Map<String, Object> a = Files.readAttributes(path, "unix:mode,owner", LinkOption.NOFOLLOW_LINKS);
+        if (!isSocket(a)) {
             throw new IpcException(IpcError.ALREADY_EXISTS, "cannot listen on " + endpoint + ": " + path
                     + " exists and is not a socket");
+        }
+        if (!ownedByUs(a)) {
+            throw new IpcException(IpcError.ALREADY_EXISTS, "cannot listen on " + endpoint + ": " + path
+                    + " exists and is another user's socket");
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
@@ -121,13 +157,10 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         }
     }
 
-    private static String fileType(Path path) throws IOException {
-        Object other = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) other;
-        return (mode & 0170000) == 0140000 ? "socket" : "other";
-    }
-
-    /** Closes the server socket and removes its socket file. */
+    /**
+     * Closes the server socket and removes its socket file if that is still the socket bound
+     * here: a file someone put under the name since is left alone.
+     */
     public void close() {
         try {
             channel.close();
@@ -136,9 +169,12 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         }
         socketFile.ifPresent(p -> {
             try {
-                Files.deleteIfExists(p);
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,ino", LinkOption.NOFOLLOW_LINKS);
+                if (isSocket(a) && (Long) a.get("ino") == socketInode) {
+                    Files.deleteIfExists(p);
+                }
             } catch (IOException e) {
-                // left for the next listener to find stale
+                // gone, or left for the next listener to find stale
             }
         });
     }
