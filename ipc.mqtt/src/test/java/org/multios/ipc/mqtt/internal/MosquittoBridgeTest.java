@@ -193,7 +193,9 @@ class MosquittoBridgeTest extends BrokerTestSupport {
      * QoS 2 messages held for a full object when the bridge stops (a configuration change, an
      * upgrade) wait in its held journal: the next start delivers them first, in order, once each,
      * and the broker's session goes on without a reconnect loop. They were lost before: the client
-     * had answered PUBREC, so the broker never sends them again.
+     * had answered PUBREC, so the broker never sends them again. Should the stop cut off the PUBREC
+     * of the last one (3 of 200 runs under load), the broker sends that one again: the copy is
+     * counted as a duplicate and dropped, the message is delivered once, from the journal.
      */
     @Test
     void qos2MessagesHeldWhenTheBridgeStopsAreDeliveredAfterItsRestart() throws Exception {
@@ -222,7 +224,9 @@ class MosquittoBridgeTest extends BrokerTestSupport {
         broker.publish("-t", "test/in", "-q", "2", "-m", "after");
         assertThat(receive(in)).as("the session goes on").isEqualTo("after@0");
         assertThat(leftOver(in)).as("no message twice (%s)", second.status()).isEqualTo("nothing");
-        assertThat(s.dropped()).isZero();
+        // a PUBREC the stopping client had not sent yet is lost with its connection: the broker
+        // then sends that message again (DUP), which the bridge recognises, answers and drops
+        assertThat(s.dropped() - s.duplicates()).as("nothing dropped but the broker's copies (%s)", s).isZero();
         assertThat(second.status().connections()).as("one connection after the restart").isEqualTo(1);
     }
 
