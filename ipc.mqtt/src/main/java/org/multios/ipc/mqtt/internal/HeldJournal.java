@@ -80,8 +80,9 @@ final class HeldJournal implements AutoCloseable {
         MessageQueue q = StoreQueue.create(queues, storeName + SUFFIX,
                 HeldRecordDescriptor.maxRecordSize(maxMessageSize), CAPACITY, durability);
         try {
+            // room for the list and its copy while a recall holds it
             return new HeldJournal(q, StoreQueue.create(queues, storeName + SUFFIX + RESENDS_SUFFIX,
-                    Resends.MAX_WRITTEN, 1, durability));
+                    Resends.MAX_WRITTEN, 2, durability));
         } catch (RuntimeException e) {
             q.close();
             throw e;
@@ -100,17 +101,28 @@ final class HeldJournal implements AutoCloseable {
         resends.trySend(record, 0, r.write(record), PRIORITY);
     }
 
-    /** Gives {@code r} what the last stop kept (it stays kept); false if what is there is not a list of them. */
+    /**
+     * Gives {@code r} what the last stop kept (it stays kept: a start killed after reading it leaves
+     * it to the next); false if what is there is not a list of them. The list is sent again while
+     * the take still holds it; a queue a previous version made for one record has no room for that
+     * copy, which then goes back once the take has let the record go.
+     */
     synchronized boolean recall(Resends r) {
         boolean[] read = {true};
         int n = resends.attributes().currentMessages();
         for (int i = 0; i < n; i++) {
+            int[] left = {-1};  // the length of a record whose copy found no room while it was held
             resends.tryReceive((message, from) -> {
                 int length = Math.min(message.length(), record.length);
                 message.getBytes(0, record, 0, length);
                 read[0] &= message.length() <= record.length && r.read(record, length);
-                resends.trySend(record, 0, length, PRIORITY);
+                if (!resends.trySend(record, 0, length, PRIORITY)) {
+                    left[0] = length;
+                }
             });
+            if (left[0] >= 0) {
+                resends.trySend(record, 0, left[0], PRIORITY);
+            }
         }
         return read[0];
     }

@@ -4,7 +4,9 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -90,8 +92,13 @@ final class HeldMessages implements Runnable {
     private final ArrayDeque<Held> line = new ArrayDeque<>();
     /** QoS 2 messages the current connection's reader admitted and its callback did not yet hand over, in order. */
     private final ArrayDeque<Admitted> admitted = new ArrayDeque<>();
-    /** Packet ids of what the previous connection admitted and never handed over: they joined the line at {@link #connecting}. */
-    private Set<Integer> adopted = new HashSet<>();
+    /**
+     * Per earlier connection, the packet ids of what it admitted and never handed over: they joined
+     * the line at {@link #connecting}, and its callback's late hand-over of one is dropped. Kept for
+     * every earlier connection whose client is still reachable (weakly: its callback thread may
+     * hand over its last message after more clients were made), not only the previous one.
+     */
+    private final Map<Receipts, Set<Integer>> adopted = new WeakHashMap<>();
     /** The receipts of the connection whose reader may admit messages; null before the first. */
     private Receipts connection;
     private final Resends resends = new Resends();
@@ -147,7 +154,9 @@ final class HeldMessages implements Runnable {
             orphans.add(a.packetId());
         }
         admitted.clear();
-        adopted = orphans;
+        if (!orphans.isEmpty()) {
+            adopted.put(connection, orphans);
+        }
         connection = receipts;
         notifyAll();
     }
@@ -271,7 +280,8 @@ final class HeldMessages implements Runnable {
     private Held handedOver(Held message) {
         int id = message.message().getId();
         if (message.receipts() != connection) {
-            return adopted.remove(id) ? null : message;
+            Set<Integer> orphans = adopted.get(message.receipts());
+            return orphans != null && orphans.remove(id) ? null : message;
         }
         for (Iterator<Admitted> i = admitted.iterator(); i.hasNext(); ) {
             Admitted a = i.next();

@@ -116,6 +116,80 @@ class HeldJournalTest extends BridgeTestSupport {
     }
 
     /**
+     * The connection that admitted a message ends before its callback handed it over; the next
+     * attempt fails and a third connection is made, all before the old callback gets to its late
+     * hand-over (the client does not wait for its callback thread as it shuts down). The message
+     * joined the line when the second client was made; the late hand-over must still be
+     * recognised and not add it again. It was not: each client made forgot the packet ids of the
+     * previous one's orphans, so a message without an id of its own reached its object twice.
+     */
+    @Test
+    void aLateHandOverIsRecognisedAfterMoreThanOneConnectionWasMade() throws Exception {
+        HeldMessages.Receipts failed = message -> { };
+        HeldMessages.Receipts third = message -> { };
+        try (HeldJournal journal = journal()) {
+            HeldMessages held = line(journal);
+            MqttMessage foreign = new MqttMessage("foreign".getBytes(StandardCharsets.UTF_8), 2, false,
+                    new MqttProperties());
+            foreign.setId(7);
+            assertThat(held.admit(connection, "test/x", copy(foreign), 7, false)).isTrue();
+            held.connecting(failed);
+            held.connecting(third);
+            assertThat(held.size()).as("the orphan joined the line").isEqualTo(1);
+            held.keep(new HeldMessages.Held(connection, "test/x", foreign, 0), () -> false);
+            assertThat(held.size()).as("the first callback's late hand-over is not added again").isEqualTo(1);
+
+            Thread t = new Thread(held, "held-journal-test");
+            t.start();
+            object.awaitTaken(1);
+            while (journal.size() > 0) {
+                Thread.sleep(1);
+            }
+            held.stop();
+            t.join(10_000);
+        }
+        assertThat(object.taken).containsExactly("foreign");
+    }
+
+    /**
+     * The list of the last messages recorded, kept at a stop, is read at the next start; if that
+     * start is killed, the one after it must still find the list. It did not: the list's queue holds
+     * one record, so the copy that was to go back while the read held the record found no room,
+     * and the read emptied the queue.
+     */
+    @Test
+    void theListOfRecentMessagesOutlivesTheStartThatReadIt() {
+        listOutlivesTheStartThatReadIt();
+    }
+
+    /** The same in a list's queue of one record, as an earlier version made it. */
+    @Test
+    void theListOfRecentMessagesOutlivesTheStartThatReadItInAQueueOfOneRecord() {
+        StoreQueue.create(ipc.service(MessageQueueService.class), STORE + HeldJournal.SUFFIX + HeldJournal.RESENDS_SUFFIX,
+                Resends.MAX_WRITTEN, 1, QueueDurability.GROUP).close();
+        listOutlivesTheStartThatReadIt();
+    }
+
+    private void listOutlivesTheStartThatReadIt() {
+        MqttMessage m0 = message("m0", "i0", "0");
+        Resends kept = new Resends();
+        kept.recorded(5, "test/x", m0);
+        try (HeldJournal journal = journal()) {
+            journal.keep(kept);
+        }
+        try (HeldJournal journal = journal()) {
+            assertThat(journal.recall(new Resends())).as("the start after the stop").isTrue();
+            // killed: no stop keeps the list again
+        }
+        try (HeldJournal journal = journal()) {
+            Resends recalled = new Resends();
+            assertThat(journal.recall(recalled)).isTrue();
+            assertThat(recalled.isResend(5, true, "test/x", copy(m0))).as("the start after the kill knows m0")
+                    .isTrue();
+        }
+    }
+
+    /**
      * A connection ends before the PUBREC of a recorded message left (the bridge stopping, a broken
      * network): the broker sends the message again on the next connection, DUP set, same packet id,
      * after messages that followed it. The copy is answered and dropped, counted as a duplicate;
