@@ -91,6 +91,11 @@ public final class NetConfiguration {
                 + "connections without TLS on addresses other than loopback (tokens and messages then cross the "
                 + "network in the clear).")
         boolean tcp_plaintext_allowed() default false;
+
+        @AttributeDefinition(name = "Unix peer users", required = false, description = "Users, besides the "
+                + "gateway's own and root, whose processes clients may talk to at absolute Unix socket paths "
+                + "(unix:/path); a socket there that another user listens on is refused before anything is sent.")
+        String[] unix_peer_users() default {};
     }
 
     private volatile NetSettings current;
