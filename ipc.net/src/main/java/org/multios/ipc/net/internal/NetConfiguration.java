@@ -37,8 +37,9 @@ public final class NetConfiguration {
                 + "own; 0 for none.")
         long idle_timeout_seconds() default 600;
 
-        @AttributeDefinition(name = "Output stall timeout", description = "Seconds a bridge peer may take no byte "
-                + "of its replies before it is dropped (and audited); 0 for never.")
+        @AttributeDefinition(name = "Output stall timeout", description = "Seconds a bridge peer has to take all "
+                + "the bytes of replies that waited for it when the clock started (a byte now and then is not "
+                + "enough) before it is dropped (and audited); 0 for never.")
         long output_stall_timeout_seconds() default 30;
 
         @AttributeDefinition(name = "Handshakes per address", description = "Connections one remote address (one "

@@ -14,8 +14,9 @@ import org.multios.ipc.spi.ConfigurationReader;
  *
  * @param idleTimeout          the idle timeout of accepted connections whose listener or bridge
  *                             sets none; {@link Duration#ZERO} leaves them without one
- * @param outputStallTimeout   a bridge peer that takes no byte of its replies for this long is
- *                             dropped; {@link Duration#ZERO} for never
+ * @param outputStallTimeout   a bridge peer that has not taken, within this time, the reply bytes
+ *                             that waited for it when the clock started is dropped
+ *                             ({@link DrainClock}); {@link Duration#ZERO} for never
  * @param handshakesPerAddress connections one remote address (on a Unix socket: one user) may
  *                             have in their handshake at once on one listener; more are closed
  *                             at once
