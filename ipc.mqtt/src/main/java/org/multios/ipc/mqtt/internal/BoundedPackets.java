@@ -19,7 +19,9 @@ import javax.net.SocketFactory;
  * length a packet's header announces before it compares it with any maximum, so a broker that
  * sent a header announcing 256 MiB held that much of the gateway's heap per connection while it
  * trickled (or ended in an OutOfMemoryError). The refusal is an IOException naming both lengths,
- * which ends the connection; the bridge connects again.
+ * which ends the connection; the bridge connects again. The rule lives in {@link Limited};
+ * {@link Gate} puts it, with the wait below, on one connection's streams, here and on the
+ * decrypted streams of TLS sockets ({@link BoundedTlsPackets}, {@code ssl://} brokers).
  *
  * <p>The first read also waits for the client's first write (its CONNECT), or the socket's
  * close, at most {@value #FIRST_WRITE_WAIT_MILLIS} ms: the client's connecting thread waits, in
@@ -54,7 +56,7 @@ final class BoundedPackets extends SocketFactory {
     void awaitFirstWrite(long millis) throws InterruptedException {
         GatedSocket s = last;
         if (s != null && s.isConnected()) {
-            s.firstWrite.await(millis, TimeUnit.MILLISECONDS);
+            s.gate.firstWrite.await(millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -178,21 +180,61 @@ final class BoundedPackets extends SocketFactory {
         }
     }
 
-    /** A socket whose input is {@link Limited} and waits, at first, for its first write or close. */
-    private static final class GatedSocket extends Socket {
+    /**
+     * The streams of one connection to the broker: its input {@link Limited}, waiting at first
+     * for the first write to its output or for {@link #closed()}.
+     */
+    static final class Gate {
         private final long maxPacket;
         private final CountDownLatch firstWrite = new CountDownLatch(1);
+
+        /** @param maxPacket the largest packet, fixed header included, the broker may send */
+        Gate(long maxPacket) {
+            this.maxPacket = maxPacket;
+        }
+
+        /** The connection's input, as the client reads it (decrypted, on TLS). */
+        InputStream input(InputStream raw) {
+            return new Limited(raw, maxPacket, firstWrite);
+        }
+
+        /** The connection's output, as the client writes it. */
+        OutputStream output(OutputStream raw) {
+            return new FilterOutputStream(raw) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    firstWrite.countDown();
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    firstWrite.countDown();
+                }
+            };
+        }
+
+        /** The connection is closing: a read waiting for the first write goes on (and fails). */
+        void closed() {
+            firstWrite.countDown();
+        }
+    }
+
+    /** A socket whose streams are its {@link Gate}'s. */
+    private static final class GatedSocket extends Socket {
+        private final Gate gate;
         private InputStream input;
         private OutputStream output;
 
         GatedSocket(long maxPacket) {
-            this.maxPacket = maxPacket;
+            this.gate = new Gate(maxPacket);
         }
 
         @Override
         public synchronized InputStream getInputStream() throws IOException {
             if (input == null) {
-                input = new Limited(super.getInputStream(), maxPacket, firstWrite);
+                input = gate.input(super.getInputStream());
             }
             return input;
         }
@@ -200,26 +242,14 @@ final class BoundedPackets extends SocketFactory {
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {
             if (output == null) {
-                output = new FilterOutputStream(super.getOutputStream()) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                        firstWrite.countDown();
-                    }
-
-                    @Override
-                    public void write(int b) throws IOException {
-                        out.write(b);
-                        firstWrite.countDown();
-                    }
-                };
+                output = gate.output(super.getOutputStream());
             }
             return output;
         }
 
         @Override
         public void close() throws IOException {
-            firstWrite.countDown();
+            gate.closed();
             super.close();
         }
     }

@@ -178,9 +178,13 @@ public final class MqttBridge implements AutoCloseable {
         if (!s.password().isEmpty()) {
             o.setPassword(s.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        if (s.tls()) {
+        // ws:// and wss:// frame the packets in WebSocket frames: the bound follows bare packets only
+        String scheme = s.brokerUri().getScheme();
+        if (scheme.equals("ssl")) {
+            o.setSocketFactory(new BoundedTlsPackets(TlsContexts.socketFactory(s), o.getMaximumPacketSize()));
+        } else if (s.tls()) {
             o.setSocketFactory(TlsContexts.socketFactory(s));
-        } else if (s.brokerUri().getScheme().equals("tcp")) {  // ws:// frames the packets in WebSocket frames
+        } else if (scheme.equals("tcp")) {
             o.setSocketFactory(new BoundedPackets(o.getMaximumPacketSize()));
         }
         return o;

@@ -10,28 +10,42 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * A broker that misbehaves, for tests: a loopback server socket whose accepted connections the
  * test takes one by one ({@link #accept}) and drives by hand, reading the client's packets
- * ({@link #readPacket}) and writing what it likes (a CONNACK, garbage, nothing at all).
+ * ({@link #readPacket}) and writing what it likes (a CONNACK, garbage, nothing at all), in the
+ * clear or over TLS ({@link BrokerCertificate}).
  */
 final class FakeBroker implements AutoCloseable {
     /** A successful MQTT 5 CONNACK: no session present, reason 0, no properties. */
     static final byte[] CONNACK = {0x20, 0x03, 0x00, 0x00, 0x00};
 
     private final ServerSocket server;
+    private final String scheme;
     private final BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
     private final Thread acceptor;
 
     FakeBroker() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "tcp");
+    }
+
+    /** A broker that speaks TLS with the key and certificate of {@code tls} ({@code ssl://}). */
+    FakeBroker(SSLContext tls) throws IOException {
+        this(tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()), "ssl");
+    }
+
+    private FakeBroker(ServerSocket server, String scheme) {
+        this.server = server;
+        this.scheme = scheme;
         acceptor = new Thread(this::acceptAll, "test-fake-broker");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     String uri() {
-        return "tcp://127.0.0.1:" + server.getLocalPort();
+        return scheme + "://127.0.0.1:" + server.getLocalPort();
     }
 
     private void acceptAll() {

@@ -26,6 +26,9 @@ import org.multios.ipc.queue.QueueOptions;
  */
 @Timeout(90)
 class MisbehavingBrokerTest extends BridgeTestSupport {
+    /** A PUBLISH header announcing 268 435 455 bytes (256 MiB), and nothing after it. */
+    private static final byte[] HUGE = {0x30, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f};
+
     private MqttBridge bridgeTo(FakeBroker broker, String clientId) {
         queue("out", 64);
         return bridge("broker.uri", broker.uri(), "client.id", clientId, "mappings", "queue out out t/o 1",
@@ -42,7 +45,7 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
             } while (read >= 0);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("the client left its connection open", e);
-        } catch (EOFException | SocketException e) {
+        } catch (EOFException | SocketException | javax.net.ssl.SSLException e) {
             // closed in the middle of a packet, or reset
         }
     }
@@ -119,8 +122,24 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
 
     @Test
     void aPacketAnnouncing256MiBEndsTheConnectionAndTheBridgeTriesAgain() throws Exception {
-        byte[] huge = {0x30, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f};
-        answerWith(huge, "huge", "more than the bridge's maximum packet size");
+        answerWith(HUGE, "huge", "more than the bridge's maximum packet size");
+    }
+
+    /**
+     * The same header over TLS ({@code ssl://}, the broker's certificate pinned): the bound
+     * applies to the decrypted stream. Before, the client allocated the 256 MiB and the
+     * connection stayed up until the keep-alive.
+     */
+    @Test
+    void aPacketAnnouncing256MiBOverTlsEndsTheConnectionAndTheBridgeTriesAgain() throws Exception {
+        BrokerCertificate certificate = BrokerCertificate.make(root);
+        try (FakeBroker broker = new FakeBroker(certificate.serverContext())) {
+            queue("out", 64);
+            MqttBridge b = bridge("broker.uri", broker.uri(), "client.id", "huge-tls", "mappings",
+                    "queue out out t/o 1", "reconnect.min.millis", "50", "reconnect.max.millis", "100",
+                    "trust.certificates", certificate.pem().toString());
+            answerWith(broker, b, HUGE, "huge-tls", "more than the bridge's maximum packet size", 30);
+        }
     }
 
     /**
@@ -140,27 +159,32 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
      */
     private void answerWith(byte[] answer, String clientId, String why) throws Exception {
         try (FakeBroker broker = new FakeBroker()) {
-            MqttBridge b = bridgeTo(broker, clientId);
-            Socket first = broker.accept(20);
-            assertThat(FakeBroker.readPacket(first)).as("CONNECT").isEqualTo(0x10);
-            OutputStream out = first.getOutputStream();
-            if (answer.length == 0 || answer[0] != 0x00) {
-                out.write(FakeBroker.CONNACK);
-                out.flush();
-                awaitConnected(b);
-            }
-            out.write(answer);
-            out.flush();
-
-            Socket second = broker.accept(120);
-
-            assertClosedByTheClient(first);
-            assertThat(FakeBroker.readPacket(second)).as("CONNECT again").isEqualTo(0x10);
-            assertThat(b.status().lastError()).as("why the first connection ended").contains(why);
-            b.close();
-            assertClosedByTheClient(second);
-            assertNoClientThreadLeft(clientId);
+            answerWith(broker, bridgeTo(broker, clientId), answer, clientId, why, 120);
         }
+    }
+
+    /** As above, with a bridge to {@code broker}, which must connect again within {@code seconds}. */
+    private static void answerWith(FakeBroker broker, MqttBridge b, byte[] answer, String clientId, String why,
+            long seconds) throws Exception {
+        Socket first = broker.accept(20);
+        assertThat(FakeBroker.readPacket(first)).as("CONNECT").isEqualTo(0x10);
+        OutputStream out = first.getOutputStream();
+        if (answer.length == 0 || answer[0] != 0x00) {
+            out.write(FakeBroker.CONNACK);
+            out.flush();
+            awaitConnected(b);
+        }
+        out.write(answer);
+        out.flush();
+
+        Socket second = broker.accept(seconds);
+
+        assertClosedByTheClient(first);
+        assertThat(FakeBroker.readPacket(second)).as("CONNECT again").isEqualTo(0x10);
+        assertThat(b.status().lastError()).as("why the first connection ended").contains(why);
+        b.close();
+        assertClosedByTheClient(second);
+        assertNoClientThreadLeft(clientId);
     }
 
     /**

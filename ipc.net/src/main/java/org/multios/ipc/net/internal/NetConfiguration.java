@@ -37,8 +37,9 @@ public final class NetConfiguration {
                 + "own; 0 for none.")
         long idle_timeout_seconds() default 600;
 
-        @AttributeDefinition(name = "Output stall timeout", description = "Seconds a bridge peer may take no byte "
-                + "of its replies before it is dropped (and audited); 0 for never.")
+        @AttributeDefinition(name = "Output stall timeout", description = "Seconds a bridge peer has to take all "
+                + "the bytes of replies that waited for it when the clock started (a byte now and then is not "
+                + "enough) before it is dropped (and audited); 0 for never.")
         long output_stall_timeout_seconds() default 30;
 
         @AttributeDefinition(name = "Handshakes per address", description = "Connections one remote address (one "
@@ -91,6 +92,11 @@ public final class NetConfiguration {
                 + "connections without TLS on addresses other than loopback (tokens and messages then cross the "
                 + "network in the clear).")
         boolean tcp_plaintext_allowed() default false;
+
+        @AttributeDefinition(name = "Unix peer users", required = false, description = "Users, besides the "
+                + "gateway's own and root, whose processes clients may talk to at absolute Unix socket paths "
+                + "(unix:/path); a socket there that another user listens on is refused before anything is sent.")
+        String[] unix_peer_users() default {};
     }
 
     private volatile NetSettings current;

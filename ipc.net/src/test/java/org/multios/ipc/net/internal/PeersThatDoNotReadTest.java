@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,9 @@ class PeersThatDoNotReadTest extends NetTestSupport {
     private static final int FLOOD_CAP = 20_000_000;
     private static final Duration STALL = Duration.ofSeconds(3);
     private static final Duration ROUND_TRIP_LIMIT = Duration.ofSeconds(5);
+    private static final Duration TRICKLE_STALL = Duration.ofSeconds(10);
+    private static final int TRICKLE_BYTES = 3072;
+    private static final int TRICKLE_MILLIS = 100;
 
     @Test
     void aFlooderThatNeverReadsIsReadNoMoreAndDroppedWhileAnotherBridgeServesItsClient() throws Exception {
@@ -116,7 +121,7 @@ class PeersThatDoNotReadTest extends NetTestSupport {
                     + "the requests in flight").isGreaterThanOrEqualTo(budget.budget())
                     .isLessThanOrEqualTo(budget.budget() + (NetSettings.DEFAULTS.requestsInFlight() + 1L) * 64);
             assertThat(audit).as("the drop is audited").anySatisfy(line -> assertThat(line).contains("DROPPED")
-                    .contains("took no byte"));
+                    .containsPattern("took (no byte|\\d+ of the \\d+ bytes that waited)"));
             assertThat(reactorFaults()).as("the reactor thread never tripped an assertion").isZero();
         }
     }
@@ -184,6 +189,84 @@ class PeersThatDoNotReadTest extends NetTestSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        }
+    }
+
+    /**
+     * A peer that reads, but slowly: it pipelines STATUS requests and takes {@value #TRICKLE_BYTES}
+     * bytes of its replies every {@value #TRICKLE_MILLIS} ms, so the socket takes some of its
+     * replies every little while and yet the budget's worth waits. The old rule (any byte taken
+     * is progress) kept it, and its replies, until the idle timeout (none here); now it must take,
+     * within the output-stall timeout, all that waited for it when the clock started. Over a Unix
+     * socket, whose buffers the kernel does not grow: over TCP a send buffer grown to megabytes
+     * hides such a trickle from the socket for longer than the timeout, under either rule.
+     */
+    @Test
+    void aPeerThatTricklesItsReadsIsDroppedThoughItTakesBytesNowAndThen() throws Exception {
+        IpcContext ctx = context(new NetSettings(Duration.ZERO, TRICKLE_STALL, 8, 128, 256, 1024));
+        ctx.service(MessageQueueService.class).create("trickled", QueueOptions.of(128, 16).withMode(0666));
+        NetService net = ctx.service(NetService.class);
+        try (Bridge bridge = net.exportQueue("trickled", Endpoint.unix("trickled"), OPEN);
+                RawBridgePeer peer = RawBridgePeer.unix(root.resolve("endpoint").resolve("trickled"))) {
+            peer.open(1, "trickled");
+            peer.flush();
+            AtomicReference<Throwable> writerEnd = new AtomicReference<>();
+            AtomicLong taken = new AtomicLong();
+            AtomicLong takenWhenDropped = new AtomicLong(-1);
+            long start = System.nanoTime();
+            List<String> audit = auditLinesOf(() -> {
+                Thread writer = new Thread(() -> pipelineStatus(peer, writerEnd), "test-trickler-writer");
+                Thread reader = new Thread(() -> trickle(peer, taken), "test-trickler-reader");
+                writer.start();
+                reader.start();
+                long deadline = start + TimeUnit.SECONDS.toNanos(60);
+                while (bridge.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
+                    TimeUnit.MILLISECONDS.sleep(50); // polls the bridge; the peer's pace is its own
+                }
+                takenWhenDropped.set(taken.get());
+                peer.close();
+                writer.join(TimeUnit.SECONDS.toMillis(20));
+                reader.join(TimeUnit.SECONDS.toMillis(20));
+            });
+            System.out.printf("trickle: %d reply bytes taken in %.1f s before the drop; the writer ended with %s%n",
+                    takenWhenDropped.get(), (System.nanoTime() - start) / 1e9, writerEnd.get());
+            assertThat(bridge.connectionCount()).as("the trickling peer was dropped within 60 s (the output-stall "
+                    + "timeout is %s)", TRICKLE_STALL).isZero();
+            assertThat(takenWhenDropped.get()).as("the peer took bytes meanwhile").isPositive();
+            assertThat(audit).as("the drop is audited, with what the peer took").anySatisfy(line -> assertThat(line)
+                    .contains("DROPPED").contains("bytes that waited for it"));
+            assertThat(reactorFaults()).as("the reactor thread never tripped an assertion").isZero();
+        }
+    }
+
+    /** Writes STATUS requests in batches until the connection breaks. */
+    private static void pipelineStatus(RawBridgePeer peer, AtomicReference<Throwable> end) {
+        try {
+            for (int id = 2; id < FLOOD_CAP;) {
+                for (int i = 0; i < 1000; i++) {
+                    peer.status(id++);
+                }
+                peer.flush();
+            }
+            end.set(new AssertionError("all " + FLOOD_CAP + " requests were taken"));
+        } catch (IOException | RuntimeException e) {
+            end.set(e);
+        }
+    }
+
+    /** Takes {@link #TRICKLE_BYTES} bytes every {@link #TRICKLE_MILLIS} ms until the end of the stream. */
+    private static void trickle(RawBridgePeer peer, AtomicLong taken) {
+        byte[] buffer = new byte[TRICKLE_BYTES];
+        try {
+            InputStream in = peer.input();
+            for (int n; (n = in.read(buffer)) >= 0;) {
+                taken.addAndGet(n);
+                TimeUnit.MILLISECONDS.sleep(TRICKLE_MILLIS); // the peer's pace: what the test is about
+            }
+        } catch (IOException e) {
+            // closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

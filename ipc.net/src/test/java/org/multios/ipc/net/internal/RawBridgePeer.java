@@ -1,13 +1,19 @@
 package org.multios.ipc.net.internal;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 import org.multios.ipc.net.internal.bridge.BridgeDescriptor;
 
@@ -18,6 +24,7 @@ import org.multios.ipc.net.internal.bridge.BridgeDescriptor;
  */
 final class RawBridgePeer implements AutoCloseable {
     private final Socket socket;
+    private final Closeable connection;
     private final OutputStream out;
     private final DataInputStream in;
 
@@ -44,14 +51,19 @@ final class RawBridgePeer implements AutoCloseable {
      * @param receiveBuffer the socket's receive buffer in bytes (set before connecting), or 0 for the default
      */
     RawBridgePeer(int port, int receiveBuffer) throws IOException {
-        socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout(20_000);
-        out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-        in = new DataInputStream(socket.getInputStream());
+        this(tcp(port, receiveBuffer));
+    }
+
+    private RawBridgePeer(Socket socket) throws IOException {
+        this(socket, socket, socket.getOutputStream(), socket.getInputStream());
+    }
+
+    private RawBridgePeer(Socket socket, Closeable connection, OutputStream output, InputStream input)
+            throws IOException {
+        this.socket = socket;
+        this.connection = connection;
+        out = new BufferedOutputStream(output, 64 * 1024);
+        in = new DataInputStream(input);
         ByteBuffer hello = ByteBuffer.allocate(22).putInt(0x4D495043).putShort((short) 1).putShort((short) 0)
                 .putInt(65536).putLong(ProcessHandle.current().pid()).putShort((short) 0);
         frame(1, 0, 0, hello.array());
@@ -60,6 +72,60 @@ final class RawBridgePeer implements AutoCloseable {
         if (welcome.kind() != 2) {
             throw new IOException("expected WELCOME, got a frame of kind " + welcome.kind());
         }
+    }
+
+    private static Socket tcp(int port, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(20_000);
+        return socket;
+    }
+
+    /**
+     * A peer of the Unix socket {@code file}, connected and through the handshake; its reads wait
+     * without a timeout ({@link #socket()} is null).
+     */
+    static RawBridgePeer unix(Path file) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(file));
+            return new RawBridgePeer(null, channel, new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                }
+            }, new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** What the peer reads, as it comes (the frames undecoded). */
+    InputStream input() {
+        return in;
     }
 
     Socket socket() {
@@ -141,6 +207,6 @@ final class RawBridgePeer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        connection.close();
     }
 }

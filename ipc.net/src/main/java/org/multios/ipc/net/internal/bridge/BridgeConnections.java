@@ -25,8 +25,8 @@ final class BridgeConnections {
     /**
      * Serves a peer's established connection: its requests run on {@code workers}, at most
      * {@link NetSettings#requestsInFlight} at once; its replies may queue that many frames
-     * beyond its output budget; a peer that reads none of them for the output-stall timeout is
-     * dropped.
+     * beyond its output budget; a peer that does not take them within the output-stall timeout
+     * ({@code DrainClock}) is dropped.
      */
     void serve(BridgeServer bridge, StreamConnection connection, CallerContext peer, Executor workers,
             NetSettings settings) {

@@ -21,9 +21,8 @@ import org.multios.ipc.net.internal.wire.Frame;
  * <p>Reading stops while any {@link SocketInterest hold} is on: the receive queue is full (so
  * the peer's sends wait: flow control), replies wait beyond the output budget (a
  * request/response peer that does not read its replies gets no more requests read), or the
- * peer said BYE. A peer that takes no byte
- * for the output-stall timeout while bytes wait for it is dropped with a REFUSE and a line on
- * the {@value #AUDIT} logger. Nothing here waits in the reactor thread.
+ * peer said BYE. A peer that does not take, within the output-stall timeout, what waits for it
+ * ({@link DrainClock}) is dropped with a REFUSE and a line on the {@value #AUDIT} logger. Nothing here waits in the reactor thread.
  */
 final class FramedSocket {
     /** The logger of security-relevant events. */

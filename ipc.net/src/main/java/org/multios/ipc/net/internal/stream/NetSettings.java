@@ -2,6 +2,7 @@ package org.multios.ipc.net.internal.stream;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.net.internal.tls.TlsSettings;
@@ -13,8 +14,9 @@ import org.multios.ipc.spi.ConfigurationReader;
  *
  * @param idleTimeout          the idle timeout of accepted connections whose listener or bridge
  *                             sets none; {@link Duration#ZERO} leaves them without one
- * @param outputStallTimeout   a bridge peer that takes no byte of its replies for this long is
- *                             dropped; {@link Duration#ZERO} for never
+ * @param outputStallTimeout   a bridge peer that has not taken, within this time, the reply bytes
+ *                             that waited for it when the clock started is dropped
+ *                             ({@link DrainClock}); {@link Duration#ZERO} for never
  * @param handshakesPerAddress connections one remote address (on a Unix socket: one user) may
  *                             have in their handshake at once on one listener; more are closed
  *                             at once
@@ -23,9 +25,11 @@ import org.multios.ipc.spi.ConfigurationReader;
  * @param bridgeWorkers        worker threads of one bridge
  * @param workers              worker threads of every bridge together
  * @param tls                  TLS of TCP listeners and connectors, and where plaintext may go
+ * @param unixPeerUsers        users besides this one and root whose listeners at absolute Unix
+ *                             paths clients may talk to ({@link ListenerOwner})
  */
 public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int handshakesPerAddress,
-        int requestsInFlight, int bridgeWorkers, int workers, TlsSettings tls) {
+        int requestsInFlight, int bridgeWorkers, int workers, TlsSettings tls, Set<String> unixPeerUsers) {
     /** The configuration PID. */
     public static final String PID = "org.multios.ipc.net";
     /**
@@ -39,7 +43,7 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
     public NetSettings(Duration idleTimeout, Duration outputStallTimeout, int handshakesPerAddress,
             int requestsInFlight, int bridgeWorkers, int workers) {
         this(idleTimeout, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers, workers,
-                TlsSettings.NONE);
+                TlsSettings.NONE, Set.of());
     }
 
     /**
@@ -53,9 +57,10 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
             throw IpcException.invalidArgument("network settings: timeouts must be zero or more, not " + idleTimeout
                     + " and " + outputStallTimeout);
         }
-        if (tls == null) {
-            throw IpcException.invalidArgument("network settings: the TLS settings are missing");
+        if (tls == null || unixPeerUsers == null) {
+            throw IpcException.invalidArgument("network settings: the TLS settings or the Unix peer users are missing");
         }
+        unixPeerUsers = Set.copyOf(unixPeerUsers);
         if (handshakesPerAddress < 1 || requestsInFlight < 1 || bridgeWorkers < 1 || workers < 1) {
             throw IpcException.invalidArgument("network settings: handshakes per address (" + handshakesPerAddress
                     + "), requests in flight (" + requestsInFlight + ") and workers (" + bridgeWorkers + ", "
@@ -80,25 +85,32 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
                 (int) c.whole("requests.in.flight", DEFAULTS.requestsInFlight, 1, 65_536),
                 (int) c.whole("bridge.workers", DEFAULTS.bridgeWorkers, 1, 65_536),
                 (int) c.whole("workers.total", DEFAULTS.workers, 1, 65_536),
-                TlsSettings.read(c));
+                TlsSettings.read(c), Set.copyOf(c.strings("unix.peer.users")));
         c.finish();
         return read;
     }
 
     /** A copy with another output-stall timeout. */
     public NetSettings withOutputStallTimeout(Duration value) {
-        return new NetSettings(idleTimeout, value, handshakesPerAddress, requestsInFlight, bridgeWorkers, workers, tls);
+        return new NetSettings(idleTimeout, value, handshakesPerAddress, requestsInFlight, bridgeWorkers, workers, tls,
+                unixPeerUsers);
     }
 
     /** A copy with another default idle timeout. */
     public NetSettings withIdleTimeout(Duration value) {
         return new NetSettings(value, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers,
-                workers, tls);
+                workers, tls, unixPeerUsers);
     }
 
     /** A copy with other TLS settings. */
     public NetSettings withTls(TlsSettings value) {
         return new NetSettings(idleTimeout, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers,
-                workers, value);
+                workers, value, unixPeerUsers);
+    }
+
+    /** A copy whose clients may also talk to these users' listeners at absolute Unix paths. */
+    public NetSettings withUnixPeerUsers(Set<String> value) {
+        return new NetSettings(idleTimeout, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers,
+                workers, tls, value);
     }
 }

@@ -169,8 +169,9 @@ final class Outbound {
                     }
                     return;
                 }
-                if (writing.writeTo(link) > 0) {
-                    queue.progressed();
+                int n = writing.writeTo(link);
+                if (n > 0) {
+                    queue.progressed(n, writing.unwritten());
                 }
                 if (!writing.isEmpty() || link.wantsWrite()) {
                     interest.set(SelectionKey.OP_WRITE, true);
@@ -191,9 +192,9 @@ final class Outbound {
         }
     }
 
-    /** How long bytes have waited without the socket taking any, or 0 if none wait. */
-    long stalledFor(long now) {
-        return queue.stalledFor(now, writing.unwritten());
+    /** Why the peer is dropped as stalled ({@link DrainClock}), or null if it is not. */
+    String stalled(long now, long stallNanos) {
+        return queue.stalled(now, stallNanos, writing.unwritten());
     }
 
     /** Bytes queued or in the write buffer. */

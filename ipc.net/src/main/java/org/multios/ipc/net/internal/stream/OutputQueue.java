@@ -17,8 +17,7 @@ import org.multios.ipc.net.internal.wire.FrameDescriptor;
  * budget. Two ways in: {@link #send} waits for room within the budget (application threads,
  * never the reactor), {@link #offer} never waits (replies of request/response protocols): it may
  * pass the budget up to a hard limit, and while it is past the budget the socket reads no more
- * of the peer's requests. It also keeps the output-stall clock: the last time bytes left, or
- * the time bytes began to wait.
+ * of the peer's requests. It also keeps the output-stall clock ({@link DrainClock}).
  */
 final class OutputQueue {
     private final FramedSocket socket;
@@ -32,7 +31,7 @@ final class OutputQueue {
     private volatile long budget;
     private volatile long hardLimit;
     private volatile long highWater;
-    private volatile long progressAt = System.nanoTime();
+    private final DrainClock clock = new DrainClock();
 
     OutputQueue(FramedSocket socket, SocketState state, SocketInterest interest, long budget) {
         this.socket = socket;
@@ -120,7 +119,7 @@ final class OutputQueue {
                     return false;
                 }
                 if (out.unwritten() == 0) {
-                    progressAt = System.nanoTime();
+                    clock.begin(FrameDescriptor.HEADER_LENGTH + payload.remaining());
                 }
                 out.putData(type, priority, payload);
                 return true;
@@ -177,7 +176,7 @@ final class OutputQueue {
 
     private void add(Frame frame, long unwritten) {
         if (frames.isEmpty() && unwritten == 0) {
-            progressAt = System.nanoTime();
+            clock.begin(frame.wireLength());
         }
         frames.add(frame);
         highWater = Math.max(highWater, frames.bytes());
@@ -227,19 +226,29 @@ final class OutputQueue {
         return bye;
     }
 
-    /** Bytes left for the socket: the stall clock restarts. */
-    void progressed() {
-        progressAt = System.nanoTime();
-    }
-
-    /** How long bytes have waited without progress (0 if none wait besides {@code unwritten}). */
-    long stalledFor(long now, long unwritten) {
+    /** The socket took {@code bytes}; {@code unwritten} are left in the write buffer. */
+    void progressed(int bytes, long unwritten) {
         lock.lock();
         try {
-            return frames.isEmpty() && unwritten == 0 ? 0 : Math.max(0, now - progressAt);
+            clock.took(bytes, waiting(unwritten));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Why the peer is dropped as stalled ({@link DrainClock}), or null if it is not. */
+    String stalled(long now, long stallNanos, long unwritten) {
+        lock.lock();
+        try {
+            return clock.stalled(now, stallNanos, waiting(unwritten));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes on the wire of the frames queued, and {@code unwritten}. */
+    private long waiting(long unwritten) {
+        return frames.bytes() + (long) frames.size() * FrameDescriptor.HEADER_LENGTH + unwritten;
     }
 
     long bytes() {

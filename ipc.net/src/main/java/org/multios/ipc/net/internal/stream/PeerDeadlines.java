@@ -5,7 +5,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The deadlines of an open {@link FramedSocket}'s peer, checked at each reactor tick: the
- * output stall (bytes wait for the peer and it takes none) and the idle timeout (no frame either
+ * output stall (the peer does not take what waits for it: {@link DrainClock}) and the idle timeout (no frame either
  * way while no request of the peer runs).
  */
 final class PeerDeadlines {
@@ -24,14 +24,10 @@ final class PeerDeadlines {
         this.busy = work;
     }
 
-    /** Why the peer is dropped as stalled, or null if it is not. */
+    /** Why the peer is dropped as stalled ({@link DrainClock}), or null if it is not. */
     String stalled(long now, Outbound outbound) {
         long stall = stallNanos;
-        if (stall <= 0 || outbound.stalledFor(now) <= stall) {
-            return null;
-        }
-        return "the peer took no byte for " + TimeUnit.NANOSECONDS.toMillis(stall) + " ms while "
-                + outbound.waitingBytes() + " bytes waited for it";
+        return stall <= 0 ? null : outbound.stalled(now, stall);
     }
 
     /** Why the connection ends as idle, or null if it is not. */

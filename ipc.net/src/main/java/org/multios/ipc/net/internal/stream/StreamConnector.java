@@ -164,6 +164,15 @@ public final class StreamConnector {
 
         @Override
         public void connected(FramedSocket socket) {
+            if (endpoint.transport() == Transport.UNIX && !endpoint.isNamedInIpcRoot()) {
+                try {
+                    ListenerOwner.check(endpoint, socket.channel(), shared.settings().unixPeerUsers());
+                } catch (IpcException e) {
+                    result.completeExceptionally(e);
+                    socket.drop("refused: another user listens there");
+                    return;
+                }
+            }
             socket.sendControl(Handshake.hello(HandshakeDescriptor.VERSION, options.maxFrameSize(), shared.pid(),
                     endpoint.transport() == Transport.UNIX ? java.util.Optional.empty() : options.token()));
         }

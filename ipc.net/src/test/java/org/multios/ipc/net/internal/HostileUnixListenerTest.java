@@ -1,0 +1,129 @@
+package org.multios.ipc.net.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.net.ConnectOptions;
+import org.multios.ipc.net.Connection;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.Listener;
+import org.multios.ipc.net.NetService;
+import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.spi.OtherOsUser;
+
+/**
+ * Another OS user binds the name of a Unix socket at an absolute path in a sticky folder (as
+ * {@code /tmp}) before our listener does: a client of ours must get PERMISSION_DENIED and send
+ * it nothing, unless the operator allows that user ({@code unix.peer.users}). The squatter
+ * prints, in hex, everything its first connection carried until its end.
+ */
+@Timeout(60)
+class HostileUnixListenerTest extends NetTestSupport {
+    private static final ConnectOptions QUICK = ConnectOptions.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(3));
+
+    private Path shared;
+    private Process squatter;
+
+    @BeforeEach
+    void sharedFolder() throws IOException {
+        OtherOsUser.require();
+        shared = OtherOsUser.stickyFolder("ipc-peer-");
+    }
+
+    @AfterEach
+    void clean() throws IOException {
+        if (squatter != null) {
+            squatter.destroyForcibly();
+        }
+        if (shared != null) {
+            try (Stream<Path> files = Files.walk(shared)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Starts the other user's listener on {@code socket} and waits until it listens. */
+    private void squat(Path socket) throws IOException {
+        squatter = new ProcessBuilder("runuser", "-u", OtherOsUser.NAME, "--", OtherOsUser.python(), "-c",
+                "import socket,sys\n"
+                        + "s=socket.socket(socket.AF_UNIX)\n"
+                        + "s.bind(sys.argv[1]); s.listen(8)\n"
+                        + "print('listening', flush=True)\n"
+                        + "s.settimeout(30)\n"
+                        + "c,_=s.accept(); c.settimeout(30)\n"
+                        + "got=b''\n"
+                        + "while True:\n"
+                        + "    b=c.recv(4096)\n"
+                        + "    if not b: break\n"
+                        + "    got+=b\n"
+                        + "print('got', got.hex(), flush=True)\n",
+                socket.toString()).redirectErrorStream(true).start();
+        String ready = new String(squatter.getInputStream().readNBytes("listening\n".length()), StandardCharsets.UTF_8);
+        assertThat(ready).isEqualTo("listening\n");
+    }
+
+    /** What the squatter's first connection carried, in hex, once it ended. */
+    private String squatterGot() throws Exception {
+        assertThat(squatter.waitFor(40, TimeUnit.SECONDS)).as("the squatter ended").isTrue();
+        String out = new String(squatter.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(out).startsWith("got");
+        return out.substring("got".length()).strip();
+    }
+
+    @Test
+    void aClientDoesNotTalkToAnotherUsersListenerAtAnAbsolutePath() throws Exception {
+        Path socket = shared.resolve("svc.sock");
+        squat(socket);
+        NetService net = net();
+
+        IpcException e = catchThrowableOfType(() -> net.connect(Endpoint.unix(socket.toString()), QUICK).close(),
+                IpcException.class);
+
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.error()).as(e.getMessage()).isEqualTo(IpcError.PERMISSION_DENIED);
+        assertThat(e.getMessage()).contains(socket.toString()).contains(OtherOsUser.NAME).contains("unix.peer.users");
+        assertThat(squatterGot()).as("nothing was sent to the other user's process").isEmpty();
+    }
+
+    @Test
+    void aUserTheOperatorAllowsIsTalkedTo() throws Exception {
+        Path socket = shared.resolve("svc.sock");
+        squat(socket);
+        NetService net = context(NetSettings.DEFAULTS.withUnixPeerUsers(Set.of(OtherOsUser.NAME)))
+                .service(NetService.class);
+
+        IpcException e = catchThrowableOfType(() -> net.connect(Endpoint.unix(socket.toString()), QUICK).close(),
+                IpcException.class);
+
+        assertThat(e).as("the squatter never answers the HELLO").isNotNull();
+        assertThat(e.error()).as(e.getMessage()).isEqualTo(IpcError.TIMEOUT);
+        assertThat(squatterGot()).as("the HELLO reached the allowed user's process").isNotEmpty();
+    }
+
+    @Test
+    void ourOwnListenerInTheStickyFolderIsReached() throws Exception {
+        NetService net = net();
+        Endpoint endpoint = Endpoint.unix(shared.resolve("svc.sock").toString());
+        try (Listener listener = net.listen(endpoint); Connection c = net.connect(endpoint, QUICK)) {
+            assertThat(c.peer().user()).isEqualTo(LocalIdentity.user());
+            assertThat(listener.endpoint()).isEqualTo(endpoint);
+        }
+    }
+}
