@@ -29,7 +29,7 @@ import javax.net.SocketFactory;
  * (a broker that closed the connection at once left one such thread per attempt, for good). It
  * writes the CONNECT only once it has looked.
  */
-final class BoundedPackets extends SocketFactory {
+final class BoundedPackets extends SocketFactory implements FirstWrites {
     /** Longest wait of the first read for the first write (the client's connect timeout). */
     static final long FIRST_WRITE_WAIT_MILLIS = 10_000;
 
@@ -48,15 +48,11 @@ final class BoundedPackets extends SocketFactory {
         return s;
     }
 
-    /**
-     * Waits at most {@code millis} until the connection made last, if it is connected, has had
-     * its first write (the client's connecting thread looked at its reader): a forced disconnect
-     * before that leaves the client's connecting thread waiting for good.
-     */
-    void awaitFirstWrite(long millis) throws InterruptedException {
+    @Override
+    public void awaitFirstWrite(long millis) throws InterruptedException {
         GatedSocket s = last;
         if (s != null && s.isConnected()) {
-            s.gate.firstWrite.await(millis, TimeUnit.MILLISECONDS);
+            s.gate.awaitFirstWrite(millis);
         }
     }
 
@@ -213,6 +209,11 @@ final class BoundedPackets extends SocketFactory {
                     firstWrite.countDown();
                 }
             };
+        }
+
+        /** Waits at most {@code millis} for the first write to the output, or {@link #closed()}. */
+        void awaitFirstWrite(long millis) throws InterruptedException {
+            firstWrite.await(millis, TimeUnit.MILLISECONDS);
         }
 
         /** The connection is closing: a read waiting for the first write goes on (and fails). */

@@ -13,9 +13,10 @@ import javax.net.ssl.SSLSocketFactory;
  * {@link BoundedPackets.Gate}: a packet longer than the bridge's Maximum Packet Size is refused
  * before the client sees its length, as on plain TCP. The TLS itself is the given factory's.
  */
-final class BoundedTlsPackets extends SSLSocketFactory {
+final class BoundedTlsPackets extends SSLSocketFactory implements FirstWrites {
     private final SSLSocketFactory tls;
     private final long maxPacket;
+    private volatile BoundedTlsSocket last;
 
     /**
      * @param tls       makes the TLS sockets (the bridge's trust and key material)
@@ -28,7 +29,17 @@ final class BoundedTlsPackets extends SSLSocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return new BoundedTlsSocket((SSLSocket) tls.createSocket(), new BoundedPackets.Gate(maxPacket));
+        BoundedTlsSocket s = new BoundedTlsSocket((SSLSocket) tls.createSocket(), new BoundedPackets.Gate(maxPacket));
+        last = s;
+        return s;
+    }
+
+    @Override
+    public void awaitFirstWrite(long millis) throws InterruptedException {
+        BoundedTlsSocket s = last;
+        if (s != null && s.isConnected()) {
+            s.gate().awaitFirstWrite(millis);
+        }
     }
 
     @Override

@@ -34,6 +34,11 @@ final class BoundedTlsSocket extends SSLSocket {
         this.gate = gate;
     }
 
+    /** The gate of this connection's streams. */
+    BoundedPackets.Gate gate() {
+        return gate;
+    }
+
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (input == null) {

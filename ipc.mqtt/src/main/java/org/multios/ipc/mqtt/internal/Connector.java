@@ -261,7 +261,7 @@ final class Connector implements Runnable {
 
     /** Closes a client's connection, whatever its state, and the client. */
     private void shutDown(MqttAsyncClient c) {
-        if (!c.isConnected() && options.getSocketFactory() instanceof BoundedPackets packets) {
+        if (!c.isConnected() && options.getSocketFactory() instanceof FirstWrites packets) {
             try {
                 packets.awaitFirstWrite(FIRST_WRITE_MILLIS);
             } catch (InterruptedException e) {

@@ -115,6 +115,31 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
         }
     }
 
+    /**
+     * The same over TLS: the broker completes each handshake, then closes. A stop during an
+     * attempt must not leave its connecting thread behind either.
+     */
+    @Test
+    void aTlsBrokerThatClosesEachConnectionAfterItsHandshakeLeavesNoThreadPerAttempt() throws Exception {
+        BrokerCertificate certificate = BrokerCertificate.make(root);
+        try (FakeBroker broker = new FakeBroker(certificate.serverContext())) {
+            queue("out", 64);
+            MqttBridge b = bridge("broker.uri", broker.uri(), "client.id", "slam-tls", "mappings",
+                    "queue out out t/o 1", "reconnect.min.millis", "50", "reconnect.max.millis", "100",
+                    "trust.certificates", certificate.pem().toString());
+            for (int i = 0; i < 20; i++) {
+                try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) broker.accept(20)) {
+                    s.startHandshake();
+                }
+            }
+
+            b.close();
+
+            assertNoClientThreadLeft("slam-tls");
+            assertThat(b.status().lastError()).isNotEmpty();
+        }
+    }
+
     @Test
     void garbageForAConnackEndsTheConnectionAndTheBridgeTriesAgain() throws Exception {
         answerWith(new byte[] {0x00, 0x02, 0x7f, 0x7f}, "garbage", "Unrecognized packet");
