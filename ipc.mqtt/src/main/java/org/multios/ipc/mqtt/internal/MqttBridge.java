@@ -171,6 +171,7 @@ public final class MqttBridge implements AutoCloseable {
         o.setAutomaticReconnect(false);  // the connector reconnects, with jitter
         o.setConnectionTimeout(10);
         o.setKeepAliveInterval(30);
+        o.setHttpsHostnameVerificationEnabled(true);  // the broker's certificate must name broker.uri's host
         o.setMaximumPacketSize((long) s.maxMessageSize() + PACKET_OVERHEAD);
         if (!s.username().isEmpty()) {
             o.setUserName(s.username());

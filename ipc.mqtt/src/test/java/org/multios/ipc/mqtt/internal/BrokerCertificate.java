@@ -13,7 +13,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A self-signed certificate for 127.0.0.1, made for one test with the JDK's keytool: the key
+ * A self-signed certificate for 127.0.0.1 (or the names a test gives), made for one test with the JDK's keytool: the key
  * store a {@link FakeBroker} speaks TLS with, and the certificate as PEM for the bridge's
  * {@code trust.certificates} (pinned).
  */
@@ -30,10 +30,15 @@ final class BrokerCertificate {
 
     /** Makes the key store and the PEM certificate in {@code dir}. */
     static BrokerCertificate make(Path dir) throws IOException, InterruptedException {
+        return make(dir, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** The same for the names {@code san} (keytool's {@code -ext san=} syntax), and no other. */
+    static BrokerCertificate make(Path dir, String san) throws IOException, InterruptedException {
         Path keyStore = dir.resolve("broker.p12");
         Path pem = dir.resolve("broker.pem");
         keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                "CN=localhost", "-ext", "san=" + san, "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keyStore.toString(), "-storepass", PASSWORD);
         keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
                 "-file", pem.toString());

@@ -168,6 +168,36 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
     }
 
     /**
+     * A broker whose certificate the bridge trusts (pinned) but which names another host: the
+     * client checks the name as HTTPS does, through the bounded TLS sockets too, and sends nothing.
+     */
+    @Test
+    void aTrustedCertificateForAnotherHostIsRefusedBeforeTheConnect() throws Exception {
+        BrokerCertificate certificate = BrokerCertificate.make(root, "dns:broker.example");
+        try (FakeBroker broker = new FakeBroker(certificate.serverContext())) {
+            queue("out", 64);
+            MqttBridge b = bridge("broker.uri", broker.uri(), "client.id", "other-host", "mappings",
+                    "queue out out t/o 1", "reconnect.min.millis", "50", "reconnect.max.millis", "100",
+                    "trust.certificates", certificate.pem().toString());
+            for (int i = 0; i < 2; i++) {
+                try (Socket s = broker.accept(20)) {
+                    s.setSoTimeout(20_000);
+                    int first;
+                    try {
+                        first = FakeBroker.readPacket(s);
+                    } catch (IOException refused) {  // the client's alert, or its close, ends the handshake
+                        first = -1;
+                    }
+                    assertThat(first).as("no CONNECT over a connection to another host").isEqualTo(-1);
+                }
+            }
+            assertThat(b.status().state()).isNotEqualTo(BridgeState.CONNECTED);
+            b.close();
+            assertNoClientThreadLeft("other-host");
+        }
+    }
+
+    /**
      * A broker silent after its CONNACK (it reads the client's pings and answers none): the
      * client's keep-alive (30 s) must end the connection, and the bridge connect again.
      */
