@@ -29,10 +29,16 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
     /** A PUBLISH header announcing 268 435 455 bytes (256 MiB), and nothing after it. */
     private static final byte[] HUGE = {0x30, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f};
 
-    private MqttBridge bridgeTo(FakeBroker broker, String clientId) {
+    private MqttBridge bridgeTo(FakeBroker broker, String clientId, String... more) {
         queue("out", 64);
-        return bridge("broker.uri", broker.uri(), "client.id", clientId, "mappings", "queue out out t/o 1",
-                "reconnect.min.millis", "50", "reconnect.max.millis", "100");
+        return bridge(MosquittoBridgeTest.append(new Object[] {"broker.uri", broker.uri(), "client.id", clientId,
+            "mappings", "queue out out t/o 1", "reconnect.min.millis", "50", "reconnect.max.millis", "100"},
+                (Object[]) more));
+    }
+
+    /** {@link #bridgeTo} a TLS broker, its certificate pinned. */
+    private MqttBridge bridgeTo(FakeBroker broker, BrokerCertificate certificate, String clientId) {
+        return bridgeTo(broker, clientId, "trust.certificates", certificate.pem().toString());
     }
 
     /** The client's connection to {@code s} was closed: the broker reads the end of the stream. */
@@ -123,10 +129,7 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
     void aTlsBrokerThatClosesEachConnectionAfterItsHandshakeLeavesNoThreadPerAttempt() throws Exception {
         BrokerCertificate certificate = BrokerCertificate.make(root);
         try (FakeBroker broker = new FakeBroker(certificate.serverContext())) {
-            queue("out", 64);
-            MqttBridge b = bridge("broker.uri", broker.uri(), "client.id", "slam-tls", "mappings",
-                    "queue out out t/o 1", "reconnect.min.millis", "50", "reconnect.max.millis", "100",
-                    "trust.certificates", certificate.pem().toString());
+            MqttBridge b = bridgeTo(broker, certificate, "slam-tls");
             for (int i = 0; i < 20; i++) {
                 try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) broker.accept(20)) {
                     s.startHandshake();
@@ -159,10 +162,7 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
     void aPacketAnnouncing256MiBOverTlsEndsTheConnectionAndTheBridgeTriesAgain() throws Exception {
         BrokerCertificate certificate = BrokerCertificate.make(root);
         try (FakeBroker broker = new FakeBroker(certificate.serverContext())) {
-            queue("out", 64);
-            MqttBridge b = bridge("broker.uri", broker.uri(), "client.id", "huge-tls", "mappings",
-                    "queue out out t/o 1", "reconnect.min.millis", "50", "reconnect.max.millis", "100",
-                    "trust.certificates", certificate.pem().toString());
+            MqttBridge b = bridgeTo(broker, certificate, "huge-tls");
             answerWith(broker, b, HUGE, "huge-tls", "more than the bridge's maximum packet size", 30);
         }
     }
@@ -175,10 +175,7 @@ class MisbehavingBrokerTest extends BridgeTestSupport {
     void aTrustedCertificateForAnotherHostIsRefusedBeforeTheConnect() throws Exception {
         BrokerCertificate certificate = BrokerCertificate.make(root, "dns:broker.example");
         try (FakeBroker broker = new FakeBroker(certificate.serverContext())) {
-            queue("out", 64);
-            MqttBridge b = bridge("broker.uri", broker.uri(), "client.id", "other-host", "mappings",
-                    "queue out out t/o 1", "reconnect.min.millis", "50", "reconnect.max.millis", "100",
-                    "trust.certificates", certificate.pem().toString());
+            MqttBridge b = bridgeTo(broker, certificate, "other-host");
             for (int i = 0; i < 2; i++) {
                 try (Socket s = broker.accept(20)) {
                     s.setSoTimeout(20_000);
