@@ -81,6 +81,16 @@ public final class OtherOsUser {
         return folder;
     }
 
+    /** Removes a {@link #stickyFolder} and what both users made in it (null: nothing to remove). */
+    public static void removeStickyFolder(Path folder) throws IOException {
+        if (folder == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /** The system's python3 (one under root's home is not reachable for the other user). */
     public static String python() {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";

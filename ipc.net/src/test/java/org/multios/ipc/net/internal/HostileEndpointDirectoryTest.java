@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -55,11 +54,7 @@ class HostileEndpointDirectoryTest {
         if (context != null) {
             context.close();
         }
-        if (shared != null) {
-            try (Stream<Path> files = Files.walk(shared)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        OtherOsUser.removeStickyFolder(shared);
     }
 
     private NetService netOn(Path root) {

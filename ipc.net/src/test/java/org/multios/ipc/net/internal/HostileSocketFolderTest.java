@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -50,11 +49,7 @@ class HostileSocketFolderTest {
         if (context != null) {
             context.close();
         }
-        if (shared != null) {
-            try (Stream<Path> files = Files.walk(shared)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        OtherOsUser.removeStickyFolder(shared);
     }
 
     private NetService net() {

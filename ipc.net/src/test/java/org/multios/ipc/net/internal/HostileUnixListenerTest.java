@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,11 +49,7 @@ class HostileUnixListenerTest extends NetTestSupport {
         if (squatter != null) {
             squatter.destroyForcibly();
         }
-        if (shared != null) {
-            try (Stream<Path> files = Files.walk(shared)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        OtherOsUser.removeStickyFolder(shared);
     }
 
     /** Starts the other user's listener on {@code socket} and waits until it listens. */
