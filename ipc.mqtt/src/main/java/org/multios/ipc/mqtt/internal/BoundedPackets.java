@@ -78,8 +78,17 @@ final class BoundedPackets extends SocketFactory implements FirstWrites {
     }
 
     private Socket connected(InetSocketAddress address) throws IOException {
-        Socket s = createSocket();
-        s.connect(address);
+        return connect(createSocket(), address);
+    }
+
+    /** Connects a socket of one of these factories to {@code address}; closes it if that fails. */
+    static Socket connect(Socket s, InetSocketAddress address) throws IOException {
+        try {
+            s.connect(address);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
         return s;
     }
 

@@ -69,14 +69,7 @@ final class BoundedTlsPackets extends SSLSocketFactory implements FirstWrites {
     }
 
     private Socket connected(InetSocketAddress address) throws IOException {
-        Socket s = createSocket();
-        try {
-            s.connect(address);
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
-        return s;
+        return BoundedPackets.connect(createSocket(), address);
     }
 
     @Override
