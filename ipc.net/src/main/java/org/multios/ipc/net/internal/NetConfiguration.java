@@ -95,7 +95,8 @@ public final class NetConfiguration {
 
         @AttributeDefinition(name = "Unix peer users", required = false, description = "Users, besides the "
                 + "gateway's own and root, whose processes clients may talk to at absolute Unix socket paths "
-                + "(unix:/path); a socket there that another user listens on is refused before anything is sent.")
+                + "(unix:/path), as names or numeric uids (compared by uid); a socket there that another user listens "
+                + "on is refused before anything is sent.")
         String[] unix_peer_users() default {};
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -108,6 +110,22 @@ class HostileUnixListenerTest extends NetTestSupport {
         assertThat(e).as("the squatter never answers the HELLO").isNotNull();
         assertThat(e.error()).as(e.getMessage()).isEqualTo(IpcError.TIMEOUT);
         assertThat(squatterGot()).as("the HELLO reached the allowed user's process").isNotEmpty();
+    }
+
+    @Test
+    void aUserTheOperatorAllowsByUidIsTalkedToThoughTheUidHasAName() throws Exception {
+        Path socket = shared.resolve("svc.sock");
+        squat(socket);
+        // the socket file the other user's bind made is that user's
+        String uid = String.valueOf(Files.getAttribute(socket, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        NetService net = context(NetSettings.DEFAULTS.withUnixPeerUsers(Set.of(uid))).service(NetService.class);
+
+        IpcException e = catchThrowableOfType(() -> net.connect(Endpoint.unix(socket.toString()), QUICK).close(),
+                IpcException.class);
+
+        assertThat(e).as("the squatter never answers the HELLO").isNotNull();
+        assertThat(e.error()).as(e.getMessage()).isEqualTo(IpcError.TIMEOUT);
+        assertThat(squatterGot()).as("the HELLO reached the process of the allowed uid " + uid).isNotEmpty();
     }
 
     @Test
