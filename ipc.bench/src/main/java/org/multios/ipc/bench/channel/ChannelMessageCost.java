@@ -3,6 +3,8 @@ package org.multios.ipc.bench.channel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.multios.ipc.MessageBuffer;
 import org.multios.ipc.MessageClaim;
 import org.multios.ipc.MessageHandler;
@@ -10,6 +12,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.channel.ChannelEnd;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -23,12 +26,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * message into an anonymous channel and receives it from the other end, copying ({@code copy}:
  * {@code trySend} and {@code tryReceive}) or in place ({@code claim}: {@code tryClaim},
  * {@code commit} and a {@code drain} of one), against an {@link ArrayBlockingQueue} offer and
- * poll in the same run. One thread and one core: the figure is the instructions and atomic
+ * poll and a write and read of one record of Agrona's one-to-one ring over a mapped file
+ * ({@link MappedRingFixture}, the record copied out) in the same run. One thread and one core: the figure is the instructions and atomic
  * operations of a message's path, which the two-thread benchmarks ({@link ChannelThroughput},
  * {@link ChannelRoundTrip}) multiply by the cache-line transfers between cores, and which the
  * machine's other load disturbs least.
  */
 @State(Scope.Thread)
+@Fork(jvmArgsAppend = ChannelProcessRoundTrip.OPEN_INTERNAL_MISC) // Agrona's ring
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ChannelMessageCost {
@@ -40,6 +45,11 @@ public class ChannelMessageCost {
     private final MessageInfo info = new MessageInfo();
     private final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
     private final Reader reader = new Reader();
+    private MappedRingFixture rings;
+    private OneToOneRingBuffer ring;
+    private final UnsafeBuffer record = MappedRingFixture.message();
+    private final org.agrona.concurrent.MessageHandler copyOut =
+            (type, b, index, length) -> b.getBytes(index, buffer, 0, length);
 
     /** Reads each message's first and last words in place. */
     private static final class Reader implements MessageHandler {
@@ -56,11 +66,17 @@ public class ChannelMessageCost {
         fixture = new ChannelFixture("spin");
         sender = fixture.channel().endA();
         receiver = fixture.channel().endB();
+        rings = new MappedRingFixture(1);
+        ring = rings.ring(0);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        fixture.close();
+        try {
+            fixture.close();
+        } finally {
+            rings.close();
+        }
     }
 
     /** Project: a copying send and receive. */
@@ -78,6 +94,13 @@ public class ChannelMessageCost {
         claim.commit();
         receiver.drain(reader, 1);
         return reader.sum;
+    }
+
+    /** Peer: a record written into Agrona's mapped ring and read out of it. */
+    @Benchmark
+    public int agronaRing() {
+        ring.write(MappedRingFixture.MESSAGE_TYPE, record, 0, ChannelFixture.MESSAGE_SIZE);
+        return ring.read(copyOut, 1);
     }
 
     /** Peer: an offer and a poll of a JDK array blocking queue. */

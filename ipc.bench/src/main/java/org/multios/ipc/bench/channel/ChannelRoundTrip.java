@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.jctools.queues.SpscArrayQueue;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.bench.BackgroundLoop;
 import org.multios.ipc.channel.ChannelEnd;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -26,8 +30,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * with blocking receives that wait as {@code wait} says ({@code block}: sleep in the kernel at
  * once; {@code adaptive}: spin the default budget, then sleep; {@code spin}: never sleep). Peers
  * in the same run: two JCTools {@link SpscArrayQueue}s polled in a busy spin (no sleeping at
- * all: a lower bound), and two {@link ArrayBlockingQueue}s with blocking {@code poll}.
+ * all: a lower bound), two of Agrona's {@link OneToOneRingBuffer}s over mapped files of the same
+ * root, each 64-byte message copied in and out, polled in a busy spin ({@link MappedRingFixture}:
+ * the bound for a copying byte ring in shared memory), and two {@link ArrayBlockingQueue}s with
+ * blocking {@code poll}.
  */
+@Fork(jvmArgsAppend = ChannelProcessRoundTrip.OPEN_INTERNAL_MISC) // Agrona's ring
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ChannelRoundTrip {
@@ -104,6 +112,47 @@ public class ChannelRoundTrip {
         }
     }
 
+    /** Two of Agrona's mapped one-to-one rings with a spinning echo thread copying each message out and back. */
+    @State(Scope.Thread)
+    public static class MappedRingPair {
+        MappedRingFixture fixture;
+        OneToOneRingBuffer ping;
+        OneToOneRingBuffer pong;
+        final UnsafeBuffer message = MappedRingFixture.message();
+        final byte[] reply = new byte[ChannelFixture.MESSAGE_SIZE];
+        final MessageHandler copyReply = (type, buffer, index, length) -> buffer.getBytes(index, reply, 0, length);
+        BackgroundLoop echo;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new MappedRingFixture(2);
+            ping = fixture.ring(0);
+            pong = fixture.ring(1);
+            UnsafeBuffer echoed = MappedRingFixture.message();
+            MessageHandler sendBack = (type, buffer, index, length) -> {
+                buffer.getBytes(index, echoed, 0, length);
+                while (!pong.write(MappedRingFixture.MESSAGE_TYPE, echoed, 0, length)) {
+                    Thread.onSpinWait();
+                }
+            };
+            echo = BackgroundLoop.start("channel-bench-echo-agrona", () -> {
+                if (ping.read(sendBack, 1) == 0) {
+                    Thread.onSpinWait();
+                }
+                return true;
+            });
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                echo.stop();
+            } finally {
+                fixture.close();
+            }
+        }
+    }
+
     /** Two array blocking queues with a blocking echo thread. */
     @State(Scope.Thread)
     public static class BlockingPair {
@@ -157,6 +206,22 @@ public class ChannelRoundTrip {
             }
             Thread.onSpinWait();
         }
+    }
+
+    /** Peer: the same over two of Agrona's mapped rings, the reply copied out. */
+    @Benchmark
+    public byte[] agronaRing(MappedRingPair p) {
+        while (!p.ping.write(MappedRingFixture.MESSAGE_TYPE, p.message, 0, ChannelFixture.MESSAGE_SIZE)) {
+            Thread.onSpinWait();
+        }
+        long deadline = System.nanoTime() + REPLY_BOUND.toNanos();
+        while (p.pong.read(p.copyReply, 1) == 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw p.echo.noReply("Agrona ring");
+            }
+            Thread.onSpinWait();
+        }
+        return p.reply;
     }
 
     /** Peer: the same over two array blocking queues. */

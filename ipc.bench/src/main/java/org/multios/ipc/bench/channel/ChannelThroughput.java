@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.jctools.queues.SpscArrayQueue;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -16,6 +19,7 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
@@ -32,7 +36,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * anonymous channel of the project (each message copied into the shared ring and out into the
  * receiver's buffer, nothing allocated), against a JCTools {@link SpscArrayQueue} and an
  * {@link ArrayBlockingQueue} of the same capacity carrying references to a 64-byte array, in
- * the same run. Each project operation of {@code channel} is a blocking send or receive that
+ * the same run, and Agrona's {@link OneToOneRingBuffer} over a mapped file of the same root
+ * ({@link MappedRingFixture}: 64-byte records copied in and out, the ceiling a single-producer
+ * byte ring in shared memory sets), read one record per operation ({@code agronaRing}) or up to
+ * {@link #DRAIN} ({@code agronaRingDrain}, beside {@code claim}). Each project operation of {@code channel} is a blocking send or receive that
  * waits as the channel's wait strategy {@code wait} says, for at most {@link #WAIT_BOUND} (so a
  * stopped peer never blocks the other); {@code claim} writes each message in place through
  * {@code tryClaim}/{@code commit} and receives by draining up to {@link #DRAIN} messages to a
@@ -42,6 +49,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code received} counters give the messages that went through, per second: read those, not
  * the primary score.
  */
+@Fork(jvmArgsAppend = ChannelProcessRoundTrip.OPEN_INTERNAL_MISC) // Agrona's ring
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ChannelThroughput {
@@ -153,6 +161,41 @@ public class ChannelThroughput {
         final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
     }
 
+    /** Agrona's one-to-one ring over a mapped file. */
+    @State(Scope.Group)
+    public static class MappedRing {
+        MappedRingFixture fixture;
+        OneToOneRingBuffer ring;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new MappedRingFixture(1);
+            ring = fixture.ring(0);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            fixture.close();
+        }
+    }
+
+    /** A record handler copying each record out into a byte array, as a copying receive does. */
+    @State(Scope.Thread)
+    public static class RecordCopier implements org.agrona.concurrent.MessageHandler {
+        final byte[] receive = new byte[ChannelFixture.MESSAGE_SIZE];
+
+        @Override
+        public void onMessage(int type, MutableDirectBuffer buffer, int index, int length) {
+            buffer.getBytes(index, receive, 0, length);
+        }
+    }
+
+    /** A sender's message in a buffer Agrona's ring copies from (the bytes on the heap). */
+    @State(Scope.Thread)
+    public static class RecordSource {
+        final UnsafeBuffer message = MappedRingFixture.message();
+    }
+
     /** Per-thread message buffers. */
     @State(Scope.Thread)
     public static class Buffers {
@@ -235,6 +278,42 @@ public class ChannelThroughput {
     @GroupThreads(1)
     public byte[] spscPoll(Spsc q, Moved m) {
         return m.countReceived(q.queue.poll());
+    }
+
+    /** Peer: write one record into Agrona's mapped ring. */
+    @Benchmark
+    @Group("agronaRing")
+    @GroupThreads(1)
+    public boolean agronaRingWrite(MappedRing r, RecordSource s, Moved m) {
+        return m.countSent(r.ring.write(MappedRingFixture.MESSAGE_TYPE, s.message, 0, ChannelFixture.MESSAGE_SIZE));
+    }
+
+    /** Peer: read at most one record out of Agrona's mapped ring. */
+    @Benchmark
+    @Group("agronaRing")
+    @GroupThreads(1)
+    public int agronaRingRead(MappedRing r, RecordCopier c, Moved m) {
+        int n = r.ring.read(c, 1);
+        m.received += n;
+        return n;
+    }
+
+    /** Peer: write one record into Agrona's mapped ring, read in batches by the other thread. */
+    @Benchmark
+    @Group("agronaRingDrain")
+    @GroupThreads(1)
+    public boolean agronaRingDrainWrite(MappedRing r, RecordSource s, Moved m) {
+        return m.countSent(r.ring.write(MappedRingFixture.MESSAGE_TYPE, s.message, 0, ChannelFixture.MESSAGE_SIZE));
+    }
+
+    /** Peer: read up to {@link #DRAIN} records out of Agrona's mapped ring. */
+    @Benchmark
+    @Group("agronaRingDrain")
+    @GroupThreads(1)
+    public int agronaRingDrainRead(MappedRing r, RecordCopier c, Moved m) {
+        int n = r.ring.read(c, DRAIN);
+        m.received += n;
+        return n;
     }
 
     /** Peer: offer to the array blocking queue. */
