@@ -6,7 +6,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * A message being written in place: the slot {@link MessagePort#tryClaim} reserved, as a
  * writable view of exactly the claimed length (Aeron's {@code tryClaim} shape). Write the
  * message, then {@link #commit()} to send it or {@link #abort()} to give the slot back; until
- * then no receiver sees anything of it. Its bytes start as whatever the slot held before.
+ * then no receiver sees anything of it. Its bytes start as zeros: a claim never shows what its
+ * slot held before (messages of other senders, which the claimer may have no right to read).
  *
  * <p>A claim is a flyweight the port reuses: each thread has one per port, so a thread holds at
  * most one open claim on a port at a time, and the object is reset by the next claim. Once

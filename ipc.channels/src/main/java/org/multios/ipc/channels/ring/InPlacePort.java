@@ -79,7 +79,7 @@ public final class InPlacePort {
         try {
             int token = gate.beginTransfer(Rights.WRITE);
             try {
-                slot = outbound.claim(length, priority, sender, senderPid);
+                slot = outbound.claimCleared(length, priority, sender, senderPid);
             } finally {
                 gate.endTransfer(token);
             }

@@ -62,6 +62,23 @@ abstract class SlotTransfers extends SlotRecovery {
     }
 
     /**
+     * {@link #claim} for a message the caller writes in place through a view: the claimed bytes
+     * are cleared first, so that the writer never sees a message the slot held before (a sender
+     * may have no right to read the object, and a channel's senders do not read each other's).
+     */
+    public final int claimCleared(int len, int priority, long sender, long senderPid) {
+        int slot = claim(len, priority, sender, senderPid);
+        if (slot >= 0) {
+            try {
+                region.clear(payload(slot), len);
+            } catch (Throwable t) {
+                throw abandon(slot, t);
+            }
+        }
+        return slot;
+    }
+
+    /**
      * Publishes a slot this thread claimed, the second half of {@link PriorityRing#offer}.
      *
      * @return {@link RingStatus#SENT} or {@link RingStatus#SENT_TO_EMPTY}

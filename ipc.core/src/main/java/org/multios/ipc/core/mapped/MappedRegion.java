@@ -504,6 +504,24 @@ public final class MappedRegion {
         }
     }
 
+    /**
+     * Sets {@code length} bytes from {@code offset} to zero, without allocating: longs where they
+     * fit in a chunk (the offset aligned to 8 first), bytes at the ends.
+     */
+    public void clear(long offset, long length) {
+        long end = offset + length;
+        while (offset < end && ((offset & (Long.BYTES - 1)) != 0 || end - offset < Long.BYTES)) {
+            putByte(offset++, (byte) 0);
+        }
+        while (end - offset >= Long.BYTES) {
+            putLong(offset, 0L);
+            offset += Long.BYTES;
+        }
+        while (offset < end) {
+            putByte(offset++, (byte) 0);
+        }
+    }
+
     /** Sets {@code length} bytes from {@code offset} to {@code value}. */
     public void fill(long offset, long length, byte value) {
         byte[] block = new byte[(int) Math.min(length, 64 * 1024)];

@@ -69,6 +69,21 @@ class MappedRegionTest {
         }
 
         @Test
+        void clearZeroesExactlyItsRangeAtAnyAlignmentAndLength() throws IOException {
+            MappedRegion r = mapNew("clear", 4096);
+            for (int offset = 0; offset < 17; offset++) {
+                for (int length = 0; length < 40; length++) {
+                    r.fill(0, 128, (byte) 0x5a);
+                    r.clear(offset, length);
+                    for (int i = 0; i < 128; i++) {
+                        byte expected = i >= offset && i < offset + length ? 0 : (byte) 0x5a;
+                        assertThat(r.getByte(i)).as("byte %d after clear(%d, %d)", i, offset, length).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+
+        @Test
         void multiByteValuesAreInNativeOrder() throws IOException {
             MappedRegion r = mapNew("order", 4096);
             r.putLong(8, 0x0102030405060708L);

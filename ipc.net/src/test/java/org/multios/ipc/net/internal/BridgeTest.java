@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
+import org.multios.ipc.MessageClaim;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Rights;
 import org.multios.ipc.channel.ChannelEnd;
@@ -49,6 +50,31 @@ class BridgeTest extends NetTestSupport {
             assertThat(remote.receive(buf, 0, buf.length, info, Duration.ofSeconds(5))).isEqualTo(5);
             assertThat(info.priority()).isEqualTo(2);
             assertThat(info.senderPid()).isEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
+    void aRemoteClaimIsSentAtItsCommitAndTheNextStartsAsZeros() {
+        IpcContext ctx = context();
+        MessageQueue local = ctx.service(MessageQueueService.class).create("claims", QueueOptions.of(128, 16));
+        NetService net = ctx.service(NetService.class);
+        try (Bridge bridge = net.exportQueue("claims", Endpoint.unix("claims-bridge"), OPEN);
+                MessageQueue remote = net().openRemoteQueue(Endpoint.unix("claims-bridge"), "claims",
+                        ConnectOptions.DEFAULTS)) {
+            MessageClaim first = remote.tryClaim(6, 3);
+            first.putBytes(0, bytes("secret"), 0, 6);
+            first.commit();
+            MessageClaim second = remote.tryClaim(6, 3);
+            byte[] seen = new byte[6];
+            second.getBytes(0, seen, 0, 6);
+            second.abort();
+
+            assertThat(seen).as("the second claim's bytes").containsOnly(0);
+            byte[] buf = new byte[128];
+            assertThat(local.receive(buf, 0, buf.length, null, Duration.ofSeconds(5))).isEqualTo(6);
+            assertThat(new String(buf, 0, 6, StandardCharsets.UTF_8)).isEqualTo("secret");
+            assertThat(local.tryReceive(buf, 0, buf.length, null)).as("the aborted claim sent nothing")
+                    .isEqualTo(MessageQueue.NO_MESSAGE);
         }
     }
 

@@ -3,6 +3,7 @@ package org.multios.ipc.net.internal.bridge;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -38,6 +39,7 @@ final class CopiedMessages {
         if (claim.isOpen()) {
             throw new IpcException(IpcError.BUSY, what + ": this thread's claim is still open; commit or abort it first");
         }
+        Arrays.fill(claim.bytes, 0, length, (byte) 0); // a claim starts as zeros (MessageClaim)
         claim.open(length);
         claim.priority = priority;
         return claim;
