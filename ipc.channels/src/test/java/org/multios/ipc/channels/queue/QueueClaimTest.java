@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.multios.ipc.spi.BlockedCalls.start;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +27,7 @@ import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
 import org.multios.ipc.MutableMessageBuffer;
 import org.multios.ipc.Quota;
+import org.multios.ipc.Rights;
 import org.multios.ipc.channels.IpcRootSupport;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
@@ -328,5 +332,29 @@ class QueueClaimTest extends IpcRootSupport {
         assertThatThrownBy(() -> revoked.drain((m, info) -> got.add((byte) -1), 10))
                 .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED));
         assertThat(take(q, null)).containsExactly(3);
+    }
+
+    /**
+     * A claim is a view of a slot that held earlier messages: another user allowed only to write
+     * (mode 0602) claims the slot the owner's last message lay in and must find zeros, not it.
+     */
+    @Test
+    void aWriteOnlySenderReadsNothingOfTheMessagesTheSlotHeldBefore() {
+        byte[] secret = "the owner's secret".getBytes(StandardCharsets.US_ASCII);
+        try (MessageQueue q = queues(owner).create("inbox", QueueOptions.of(64, 1).withMode(0602))) {
+            q.send(secret, 0, secret.length, 0);
+            assertThat(q.receive(new byte[64], 0, 64, null)).isEqualTo(secret.length);
+
+            RecordingCaller mallory = new RecordingCaller(3, "mallory", Map.of());
+            try (MessageQueue writeOnly = queues(mallory).open("inbox", Rights.WRITE, Set.of())) {
+                MessageClaim claim = writeOnly.tryClaim(secret.length, 0);
+                byte[] seen = new byte[secret.length];
+                claim.getBytes(0, seen, 0, seen.length);
+                claim.abort();
+
+                assertThat(new String(seen, StandardCharsets.US_ASCII)).as("what the claim showed")
+                        .isEqualTo(new String(new byte[secret.length], StandardCharsets.US_ASCII));
+            }
+        }
     }
 }
