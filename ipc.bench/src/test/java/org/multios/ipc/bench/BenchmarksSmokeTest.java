@@ -24,9 +24,10 @@ class BenchmarksSmokeTest {
         System.setProperty("jmh.ignoreLock", "true");
         OptionsBuilder builder = new OptionsBuilder();
         if (Runtime.version().feature() >= 24) {
-            // the Aeron peer (aeron-all 1.47) calls an internal Unsafe method that JDK 24 changed:
-            // it runs on the project's Java 17 only; the project's own benchmarks run everywhere
+            // the Aeron peer and Agrona's ring (aeron-all 1.47) call an internal Unsafe method that JDK 24 changed:
+            // they run on the project's Java 17 only; the project's own benchmarks run everywhere
             builder.exclude(".*ChannelProcessRoundTrip\\.aeronIpc.*");
+            builder.exclude(".*\\.agronaRing.*"); // the same Agrona, the in-framework channels' peer
         }
         if (!org.multios.ipc.mqtt.test.Mosquitto.available()) {
             // the MQTT bridge is measured against a real Mosquitto (.ci/run installs it)

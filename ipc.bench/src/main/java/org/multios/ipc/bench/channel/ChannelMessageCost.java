@@ -45,11 +45,6 @@ public class ChannelMessageCost {
     private final MessageInfo info = new MessageInfo();
     private final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(ChannelFixture.CAPACITY);
     private final Reader reader = new Reader();
-    private MappedRingFixture rings;
-    private OneToOneRingBuffer ring;
-    private final UnsafeBuffer record = MappedRingFixture.message();
-    private final org.agrona.concurrent.MessageHandler copyOut =
-            (type, b, index, length) -> b.getBytes(index, buffer, 0, length);
 
     /** Reads each message's first and last words in place. */
     private static final class Reader implements MessageHandler {
@@ -66,16 +61,33 @@ public class ChannelMessageCost {
         fixture = new ChannelFixture("spin");
         sender = fixture.channel().endA();
         receiver = fixture.channel().endB();
-        rings = new MappedRingFixture(1);
-        ring = rings.ring(0);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        try {
+        fixture.close();
+    }
+
+    /** Agrona's ring over a mapped file, its own state: Agrona runs on Java 17 only, the rest everywhere. */
+    @State(Scope.Thread)
+    public static class MappedRing {
+        MappedRingFixture fixture;
+        OneToOneRingBuffer ring;
+        UnsafeBuffer record;
+        final byte[] buffer = new byte[ChannelFixture.MESSAGE_SIZE];
+        final org.agrona.concurrent.MessageHandler copyOut =
+                (type, b, index, length) -> b.getBytes(index, buffer, 0, length);
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new MappedRingFixture(1);
+            ring = fixture.ring(0);
+            record = MappedRingFixture.message();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
             fixture.close();
-        } finally {
-            rings.close();
         }
     }
 
@@ -98,9 +110,9 @@ public class ChannelMessageCost {
 
     /** Peer: a record written into Agrona's mapped ring and read out of it. */
     @Benchmark
-    public int agronaRing() {
-        ring.write(MappedRingFixture.MESSAGE_TYPE, record, 0, ChannelFixture.MESSAGE_SIZE);
-        return ring.read(copyOut, 1);
+    public int agronaRing(MappedRing r) {
+        r.ring.write(MappedRingFixture.MESSAGE_TYPE, r.record, 0, ChannelFixture.MESSAGE_SIZE);
+        return r.ring.read(r.copyOut, 1);
     }
 
     /** Peer: an offer and a poll of a JDK array blocking queue. */

@@ -19,7 +19,9 @@ import org.multios.ipc.bench.BenchRoot;
  * file mapped from the same kind of root as the project's channels ({@code /dev/shm}), each ring
  * large enough for {@value ChannelFixture#CAPACITY} records of {@value ChannelFixture#MESSAGE_SIZE}
  * bytes. It is the ceiling a copying single-producer byte ring in shared memory sets, beside the
- * JCTools queue of references.
+ * JCTools queue of references. Agrona reaches {@code jdk.internal.misc.Unsafe}: the benchmarks'
+ * forks open it ({@link ChannelProcessRoundTrip#OPEN_INTERNAL_MISC}), and it runs on Java 17 only
+ * (JDK 24 changed a method it calls), so each benchmark keeps it in a state of its own.
  */
 final class MappedRingFixture implements AutoCloseable {
     /** The records' message type (Agrona wants one above 0). */
