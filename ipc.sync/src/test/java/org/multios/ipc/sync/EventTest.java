@@ -49,6 +49,8 @@ class EventTest extends SyncTestSupport {
         e.reset();
         assertThatThrownBy(() -> e.await(Duration.ofMillis(30))).isInstanceOfSatisfying(IpcException.class,
                 ex -> assertThat(ex.error()).isEqualTo(IpcError.TIMEOUT));
+        assertThatThrownBy(() -> e.await(Duration.ofMillis(30))).hasMessageStartingWith("TIMEOUT: wait on anonymous event #")
+                .hasMessageEndingWith(" timed out");
     }
 
     @Test

@@ -176,6 +176,8 @@ class MutexAndConditionTest extends SyncTestSupport {
         m.lock();
         assertThatThrownBy(() -> c.await(m, Duration.ofMillis(50))).isInstanceOfSatisfying(IpcException.class,
                 e -> assertThat(e.error()).isEqualTo(IpcError.TIMEOUT));
+        assertThatThrownBy(() -> c.await(m, Duration.ofMillis(50))).hasMessageStartingWith("TIMEOUT: wait on anonymous condition #")
+                .hasMessageEndingWith(" timed out");
         assertThat(m.isHeldByCurrentThread()).isTrue();
         m.unlock();
     }

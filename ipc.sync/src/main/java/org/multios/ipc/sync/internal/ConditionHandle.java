@@ -99,7 +99,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
         }
         if (timedOut && relocked == LockResult.ACQUIRED) {
             object.count(TIMEOUTS, 1);
-            throw IpcException.timeout("wait on", object.displayName());
+            throw IpcException.timeout("wait", object.displayName());
         }
         object.count(ACQUISITIONS, 1);
         return relocked;

@@ -299,7 +299,7 @@ final class EventHandle extends SyncHandle implements Event {
                 }
                 if (!sleep(STATE, seen, deadline, "wait on")) {
                     object.count(TIMEOUTS, 1);
-                    throw IpcException.timeout("wait on", object.displayName());
+                    throw IpcException.timeout("wait", object.displayName());
                 }
             }
         } finally {
