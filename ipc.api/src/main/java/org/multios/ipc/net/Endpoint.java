@@ -2,7 +2,6 @@ package org.multios.ipc.net;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 
 import org.multios.ipc.IpcException;
@@ -28,8 +27,9 @@ import org.multios.ipc.IpcNames;
  * </ul>
  * Text is taken literally (no percent-decoding); the scheme may be in any case. Security rules
  * match an endpoint by its text, so one socket has one text: a host is kept in lower case without
- * a final dot, a path without repeated slashes or {@code .} segments, and a path with a
- * {@code ..} segment is refused.
+ * a final dot, an address in one form ({@code 010.0.0.1} is {@code 10.0.0.1}, {@code [::FFFF:10.0.0.1]}
+ * too, {@code [0:0::1]} is {@code [::1]}), a path without repeated slashes or {@code .} segments,
+ * and a path with a {@code ..} segment is refused.
  *
  * @param transport TCP, UDP or UNIX
  * @param host      host name or address for TCP and UDP (IPv6 without brackets); empty for UNIX
@@ -67,7 +67,7 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             if (problem != null) {
                 throw IpcException.invalidArgument(transport.scheme() + " endpoint host '" + host + "' " + problem);
             }
-            host = plainHost(host);
+            host = HostText.plain(host);
             if (port < 0 || port > MAX_PORT) {
                 throw IpcException.invalidArgument(transport.scheme() + " endpoint port " + port + " is outside 0.."
                         + MAX_PORT);
@@ -304,18 +304,6 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             }
         }
         return count;
-    }
-
-    /**
-     * The one text of a host, as rules match it: letters in lower case (an IPv6 zone, an
-     * interface's name, is kept as written), a DNS name without its final dot.
-     */
-    private static String plainHost(String host) {
-        int percent = host.indexOf('%');
-        String address = percent < 0 ? host : host.substring(0, percent);
-        String zone = percent < 0 ? "" : host.substring(percent);
-        String lower = address.toLowerCase(Locale.ROOT);
-        return (lower.endsWith(".") && lower.length() > 1 ? lower.substring(0, lower.length() - 1) : lower) + zone;
     }
 
     /**
