@@ -123,6 +123,20 @@ class AccessPolicyTest {
         }
     }
 
+    /** Rules match an endpoint by its text, and one socket has one text (EndpointTest has the forms). */
+    @Test
+    void aDenyRuleOnAnEndpointCatchesEveryWayOfWritingIt() {
+        AccessPolicy p = AccessPolicy.of(List.of("deny * * endpoint:unix:/run/docker.sock",
+                "deny * * endpoint:tcp://10.0.0.*:*", "deny * * endpoint:tcp://internal.example:*"));
+        Permissions own = new Permissions("sensor", "sensors", 0600);
+        for (String text : List.of("unix:/run//docker.sock", "unix:////run/./docker.sock", "tcp://010.0.0.1:5432",
+                "tcp://[::ffff:10.0.0.1]:5432", "tcp://Internal.EXAMPLE.:5432")) {
+            String name = org.multios.ipc.net.Endpoint.parse(text).toString();
+            assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, name, own)).as(text + " as " + name).isEqualTo(Rights.NONE);
+        }
+        assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, "tcp://10.0.1.1:5432", own)).isEqualTo(Rights.ALL);
+    }
+
     @Test
     void badRulesAreRefusedNamingTheRule() {
         for (String bad : List.of("permit * r *:*", "allow someone r queue:x", "allow * q queue:x",
