@@ -12,7 +12,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * datagrams of at most {@link DatagramOptions#maxDatagramSize()} bytes. Delivery is not
  * reliable, ordered nor authenticated: a datagram may be lost, duplicated or reordered, and
  * its sender address is not proof of identity. Thread-safe. Sending needs
- * {@link org.multios.ipc.Rights#WRITE}, receiving {@link org.multios.ipc.Rights#READ}.
+ * {@link org.multios.ipc.Rights#WRITE}, and WRITE on the target endpoint by the policy (decided
+ * as a connection's endpoint is, when the target changes); receiving needs
+ * {@link org.multios.ipc.Rights#READ}.
  */
 @ProviderType
 public interface DatagramEndpoint extends IpcObject {

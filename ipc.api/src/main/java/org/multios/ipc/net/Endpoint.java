@@ -1,6 +1,7 @@
 package org.multios.ipc.net;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 import org.multios.ipc.IpcException;
@@ -24,7 +25,11 @@ import org.multios.ipc.IpcNames;
  * {@link org.multios.ipc.ObjectType#ENDPOINT endpoint} directory), the name following
  * {@link IpcNames} rules; its file gets the mode of the listener's options.</li>
  * </ul>
- * Text is taken literally (no percent-decoding); the scheme may be in any case.
+ * Text is taken literally (no percent-decoding); the scheme may be in any case. Security rules
+ * match an endpoint by its text, so one socket has one text: a host is kept in lower case without
+ * a final dot, an address in one form ({@code 010.0.0.1} is {@code 10.0.0.1}, {@code [::FFFF:10.0.0.1]}
+ * too, {@code [0:0::1]} is {@code [::1]}), a path without repeated slashes or {@code .} segments,
+ * and a path with a {@code ..} segment is refused.
  *
  * @param transport TCP, UDP or UNIX
  * @param host      host name or address for TCP and UDP (IPv6 without brackets); empty for UNIX
@@ -62,6 +67,7 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             if (problem != null) {
                 throw IpcException.invalidArgument(transport.scheme() + " endpoint host '" + host + "' " + problem);
             }
+            host = HostText.plain(host);
             if (port < 0 || port > MAX_PORT) {
                 throw IpcException.invalidArgument(transport.scheme() + " endpoint port " + port + " is outside 0.."
                         + MAX_PORT);
@@ -74,6 +80,7 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             if (problem != null) {
                 throw IpcException.invalidArgument("unix endpoint path '" + path + "' " + problem);
             }
+            path = plainPath(path);
         }
     }
 
@@ -299,6 +306,24 @@ public record Endpoint(Transport transport, String host, int port, String path) 
         return count;
     }
 
+    /**
+     * The one text of an absolute path, as rules match it: repeated slashes and {@code .}
+     * segments dropped ({@code //run/./x} is {@code /run/x} to the kernel). A name in the IPC
+     * root is returned as it is.
+     */
+    private static String plainPath(String path) {
+        if (!path.startsWith("/")) {
+            return path;
+        }
+        StringBuilder plain = new StringBuilder(path.length());
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                plain.append('/').append(segment);
+            }
+        }
+        return plain.toString();
+    }
+
     private static String unixPathProblem(String path) {
         if (path.isEmpty()) {
             return "is empty";
@@ -307,11 +332,15 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             return "contains a NUL character";
         }
         if (path.startsWith("/")) {
+            if (Arrays.asList(path.split("/")).contains("..")) {
+                return "has a '..' segment, whose meaning depends on symbolic links: name the socket's folder itself,"
+                        + " so that the security rules on its path apply";
+            }
             int bytes = path.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_UNIX_PATH_BYTES) {
                 return "is " + bytes + " bytes long; the limit is " + MAX_UNIX_PATH_BYTES;
             }
-            if (path.endsWith("/")) {
+            if (path.endsWith("/") || path.endsWith("/.")) {
                 return "names a directory";
             }
             if (Character.isWhitespace(path.charAt(path.length() - 1))) {

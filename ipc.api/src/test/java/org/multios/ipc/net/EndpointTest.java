@@ -46,7 +46,7 @@ class EndpointTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tcp://[2001:db8::8a2e:370:7334]:1", "tcp://[fe80::1%eth0]:1", "tcp://[::]:1",
-        "tcp://[::ffff:192.0.2.1]:1", "tcp://[1:2:3:4:5:6:7:8]:1"})
+        "tcp://[1:2:3:4:5:6:7:8]:1"})
     void acceptsIpv6Forms(String text) {
         assertThat(Endpoint.parse(text).host()).contains(":");
     }
@@ -163,8 +163,41 @@ class EndpointTest {
         assertInvalid("unix:relative/path").hasMessageContaining("neither an absolute path");
         assertInvalid("unix:..").hasMessageContaining("neither an absolute path");
         assertInvalid("unix:/var/run/dir/").hasMessageContaining("directory");
+        assertInvalid("unix:/.").hasMessageContaining("directory");
+        assertInvalid("unix:/var/run/dir/.").hasMessageContaining("directory");
         assertInvalid("unix:/" + "x".repeat(Endpoint.MAX_UNIX_PATH_BYTES)).hasMessageContaining("107");
         assertInvalid("unix:/a\0b").hasMessageContaining("NUL");
+    }
+
+    /**
+     * Security rules match an endpoint by its text ({@code deny * * endpoint:unix:/run/docker.sock}),
+     * so one socket has one text: repeated slashes and {@code .} are dropped, {@code ..} (whose
+     * meaning depends on links) is refused, and a host's letters are lower case without a final
+     * dot. Before, {@code unix://run//./docker.sock} and {@code tcp://Internal.Example.:5432}
+     * named the same sockets as other texts, and {@code unix:/tmp/app/../../run/x.sock} matched
+     * a rule for {@code /tmp/app/*}.
+     */
+    @Test
+    void oneSocketHasOneTextForRulesToMatch() {
+        for (String same : new String[] {"unix:/run//docker.sock", "unix:////run/docker.sock", "unix:/run/./docker.sock",
+                "unix:/./run///.//docker.sock"}) {
+            assertThat(Endpoint.parse(same)).as(same).isEqualTo(Endpoint.parse("unix:/run/docker.sock"))
+                    .hasToString("unix:/run/docker.sock");
+        }
+        assertThat(Endpoint.unix("//run//docker.sock").path()).isEqualTo("/run/docker.sock");
+        for (String up : new String[] {"unix:/tmp/app/../../run/x.sock", "unix:/..", "unix:/a/../b", "unix:/a/.."}) {
+            assertInvalid(up).hasMessageContaining("'..'").hasMessageContaining("unix endpoint path");
+        }
+        assertThat(Endpoint.unix("/a/..b/.c/b..").path()).isEqualTo("/a/..b/.c/b..");
+        assertThat(Endpoint.parse("tcp://Internal.Example.:5432")).isEqualTo(Endpoint.tcp("internal.example", 5432))
+                .hasToString("tcp://internal.example:5432");
+        assertThat(Endpoint.parse("udp://[FE80::A%eth0]:1").host()).isEqualTo("fe80::a%eth0");
+        for (String[] same : new String[][] {{"010.0.0.1", "10.0.0.1"}, {"127.000.000.001", "127.0.0.1"},
+            {"::FFFF:10.0.0.1", "10.0.0.1"}, {"0:0:0:0:0:0:0:1", "::1"}, {"0::0", "::"}, {"2001:DB8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+            {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"}, {"1:0:0:2:0:0:0:3", "1:0:0:2::3"}, {"0:0:1::", "0:0:1::"},
+            {"::1:2:3:4:5:6:7", "0:1:2:3:4:5:6:7"}, {"fe80:0::00a%Eth0", "fe80::a%Eth0"}}) {
+            assertThat(Endpoint.tcp(same[0], 1).host()).as(same[0]).isEqualTo(same[1]);
+        }
     }
 
     @Test

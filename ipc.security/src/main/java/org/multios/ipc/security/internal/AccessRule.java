@@ -89,7 +89,8 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, BundleSele
      * A glob ({@code *} matches any run of characters) as a pattern that matches in linear time:
      * the text between stars is found leftmost, in atomic groups, so a glob of many stars
      * cannot make matching a caller-chosen name backtrack exponentially. The first part must
-     * start the name and the last must end it.
+     * start the name and the last must end it. {@code *} matches line terminators too
+     * ({@code DOTALL}): a path or location with a newline in it is no way around a rule.
      */
     static Pattern glob(String glob) {
         String[] parts = glob.split("\\*", -1);
@@ -100,7 +101,7 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, BundleSele
         if (parts.length > 1) {
             re.append(".*").append(Pattern.quote(parts[parts.length - 1]));
         }
-        return Pattern.compile(re.toString());
+        return Pattern.compile(re.toString(), Pattern.DOTALL);
     }
 
     /**

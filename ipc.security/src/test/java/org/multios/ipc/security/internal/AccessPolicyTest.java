@@ -100,6 +100,43 @@ class AccessPolicyTest {
         assertThat(p.rights(SENSOR, null, ObjectType.QUEUE, "q", PRIVATE)).isEqualTo(Rights.ALL);
     }
 
+    /**
+     * A rule's {@code *} matches any run of characters, line terminators too: a Unix endpoint's
+     * path or a bundle's location with a newline (or CR, NEL, U+2028) in it is no way around a
+     * deny rule. Regular expressions' {@code .} matched none of them before.
+     */
+    @Test
+    void aStarMatchesLineTerminatorsSoNoNameSlipsPastADenyRule() {
+        AccessPolicy p = AccessPolicy.of(List.of("deny * * endpoint:unix:/run/*",
+                "deny bundle:file:/opt/ipc/plugins/* * *:*", "deny user:gu*st * queue:*"));
+        Permissions own = new Permissions("sensor", "sensors", 0600);
+        Permissions open = new Permissions("sensor", "sensors", 0666);
+        for (String t : List.of("\n", "\r", "\u0085", "\u2028", "\u2029")) {
+            assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, "unix:/run/a" + t + "b.sock", own))
+                    .as("endpoint with U+%04X", (int) t.charAt(0)).isEqualTo(Rights.NONE);
+            BundleFacts plugin = new BundleFacts("file:/opt/ipc/plugins/x" + t + ".jar", "x", List.of());
+            assertThat(p.rights(SENSOR, plugin, ObjectType.QUEUE, "q", own))
+                    .as("location with U+%04X", (int) t.charAt(0)).isEqualTo(Rights.NONE);
+            IpcProcess peer = new IpcProcess(ProcessKind.BUNDLE, 9, "peer", 1, 0, "gu" + t + "st", Set.of());
+            assertThat(p.rights(peer, null, ObjectType.QUEUE, "q", open))
+                    .as("user with U+%04X", (int) t.charAt(0)).isEqualTo(Rights.NONE);
+        }
+    }
+
+    /** Rules match an endpoint by its text, and one socket has one text (EndpointTest has the forms). */
+    @Test
+    void aDenyRuleOnAnEndpointCatchesEveryWayOfWritingIt() {
+        AccessPolicy p = AccessPolicy.of(List.of("deny * * endpoint:unix:/run/docker.sock",
+                "deny * * endpoint:tcp://10.0.0.*:*", "deny * * endpoint:tcp://internal.example:*"));
+        Permissions own = new Permissions("sensor", "sensors", 0600);
+        for (String text : List.of("unix:/run//docker.sock", "unix:////run/./docker.sock", "tcp://010.0.0.1:5432",
+                "tcp://[::ffff:10.0.0.1]:5432", "tcp://Internal.EXAMPLE.:5432")) {
+            String name = org.multios.ipc.net.Endpoint.parse(text).toString();
+            assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, name, own)).as(text + " as " + name).isEqualTo(Rights.NONE);
+        }
+        assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, "tcp://10.0.1.1:5432", own)).isEqualTo(Rights.ALL);
+    }
+
     @Test
     void badRulesAreRefusedNamingTheRule() {
         for (String bad : List.of("permit * r *:*", "allow someone r queue:x", "allow * q queue:x",

@@ -21,6 +21,7 @@ import org.multios.ipc.WaitTimes;
 import org.multios.ipc.net.DatagramEndpoint;
 import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.stream.EndpointHandle;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -46,6 +47,7 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private final UdpWaits waits;
     private final UdpTargets targets;
+    private final TargetGrants targetGrants;
     private final ReentrantLock receiveLock = new ReentrantLock();
     /** Guarded by receiveLock. */
     private final UdpInbox inbox;
@@ -61,6 +63,7 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
         this.options = options;
         this.waits = new UdpWaits(this, counters);
         this.targets = new UdpTargets(socket, describe(), counters);
+        this.targetGrants = new TargetGrants(owner);
         this.inbox = new UdpInbox(socket.channel, options.maxDatagramSize(), describe(), counters);
         grant.onRevoke(socket::wakeup); // the threads waiting to send or receive wake and find the grant revoked
     }
@@ -139,6 +142,9 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
         if (size > options.maxDatagramSize()) {
             throw new IpcException(IpcError.MESSAGE_TOO_LARGE, describe() + ": a datagram of " + size
                     + " bytes exceeds the maximum datagram size " + options.maxDatagramSize());
+        }
+        if (target != null && target.transport() == Transport.UDP) {
+            targetGrants.requireWrite(target, operation); // first: a denied caller learns nothing of the address
         }
         InetSocketAddress to = targets.resolve(target);
         return waits.until(() -> sendOnce(src, to, size, operation) ? Boolean.TRUE : null, writeWait,

@@ -342,6 +342,36 @@ class UdpEndpointTest {
         assertThat(errorOf(() -> revoked.tryReceive(ByteBuffer.allocate(1)))).isEqualTo(IpcError.PERMISSION_DENIED);
     }
 
+    /**
+     * A send is decided on its target, as a connect is on the endpoint it reaches: a target the
+     * policy denies gets nothing (a rule {@code deny * * endpoint:udp://10.0.0.*:*} stopped only
+     * binding such a socket before), and revoking the grant on a target stops the next send to it.
+     */
+    @Test
+    void aSendIsDecidedOnItsTarget() throws InterruptedException {
+        UdpEndpoint a = open();
+        UdpEndpoint denied = open();
+        UdpEndpoint allowed = open();
+        owner.deniedNames.add(denied.localEndpoint().toString());
+        ByteBuffer secret = text("secret");
+        assertThat(errorOf(() -> a.send(denied.localEndpoint(), secret))).isEqualTo(IpcError.PERMISSION_DENIED);
+        assertThat(errorOf(() -> a.trySend(denied.localEndpoint(), secret))).isEqualTo(IpcError.PERMISSION_DENIED);
+        assertThat(secret.position()).isZero();
+        assertThat(a.statistics().get(Counter.MESSAGES_OUT)).isZero();
+
+        a.send(allowed.localEndpoint(), text("ok"));
+        ByteBuffer in = ByteBuffer.allocate(16);
+        assertThat(allowed.receive(in, Duration.ofSeconds(10))).isEqualTo(a.localEndpoint());
+        assertThat(text(in)).isEqualTo("ok");
+        assertThat(errorOf(() -> a.send(denied.localEndpoint(), text("again")))).isEqualTo(IpcError.PERMISSION_DENIED);
+
+        owner.grants.get(allowed.localEndpoint().toString()).revoke();
+        assertThat(errorOf(() -> a.send(allowed.localEndpoint(), text("late")))).isEqualTo(IpcError.PERMISSION_DENIED);
+        assertThat(owner.denials).contains(allowed.localEndpoint() + " send to");
+        assertThat(a.statistics().get(Counter.MESSAGES_OUT)).isEqualTo(1);
+        assertThat(denied.tryReceive(ByteBuffer.allocate(16))).isEmpty();
+    }
+
     @Test
     void anAddressInUseIsReportedAsAlreadyExisting() {
         UdpEndpoint a = open();
@@ -467,6 +497,10 @@ class UdpEndpointTest {
         private final PosixCaller delegate = new PosixCaller(LocalIdentity.currentProcess(),
                 new QuotaLedger("test", Map.of()));
         final List<String> denials = new CopyOnWriteArrayList<>();
+        /** Names the policy of the test denies. */
+        final Set<String> deniedNames = ConcurrentHashMap.newKeySet();
+        /** The grants decided, by name. */
+        final Map<String, Grant> grants = new ConcurrentHashMap<>();
 
         @Override
         public IpcProcess process() {
@@ -475,7 +509,12 @@ class UdpEndpointTest {
 
         @Override
         public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
-            return delegate.authorize(type, name, permissions, requested);
+            if (deniedNames.contains(name)) {
+                throw IpcException.permissionDenied("use", type.label() + " '" + name + "'", process().toString());
+            }
+            Grant grant = delegate.authorize(type, name, permissions, requested);
+            grants.put(name, grant);
+            return grant;
         }
 
         @Override

@@ -1,0 +1,74 @@
+package org.multios.ipc.net;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+import org.multios.ipc.IpcException;
+
+/**
+ * The one text of a checked host, as security rules match it: an IPv4 address as Java reads it
+ * ({@code 010.0.0.1} is 10.0.0.1, no leading zeros), an IPv6 address in RFC 5952's form (lower
+ * case, no leading zeros, the longest run of zero groups as {@code ::}; an IPv4-mapped one is the
+ * IPv4 address Java connects to), its zone kept as written; a DNS name in lower case without its
+ * final dot.
+ */
+final class HostText {
+    private HostText() {
+    }
+
+    /** The plain text of a host {@link Endpoint} has checked. */
+    static String plain(String host) {
+        int percent = host.indexOf('%');
+        String address = percent < 0 ? host : host.substring(0, percent);
+        if (address.indexOf(':') < 0 && !address.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
+            String lower = host.toLowerCase(Locale.ROOT);
+            return lower.length() > 1 && lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        }
+        InetAddress literal;
+        try {
+            literal = InetAddress.getByName(address); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            throw IpcException.invalidArgument("endpoint host '" + host + "' is not an address Java can read");
+        }
+        if (literal instanceof Inet4Address) {
+            return literal.getHostAddress();
+        }
+        return ipv6(literal.getAddress()) + (percent < 0 ? "" : host.substring(percent));
+    }
+
+    /** RFC 5952, section 4. */
+    private static String ipv6(byte[] a) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is not shortened
+        for (int i = 0; i < 8;) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder s = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                s.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
+                s.append(':');
+            }
+            s.append(Integer.toHexString(groups[i]));
+        }
+        return s.toString();
+    }
+}
