@@ -82,6 +82,12 @@ public class ChannelThroughput {
             return offered;
         }
 
+        /** Counts the records a read handled; returns their number. */
+        int countRead(int handled) {
+            received += handled;
+            return handled;
+        }
+
         /** Counts a poll that found a message; returns what it found. */
         byte[] countReceived(byte[] polled) {
             if (polled != null) {
@@ -176,6 +182,11 @@ public class ChannelThroughput {
         @TearDown(Level.Trial)
         public void tearDown() {
             fixture.close();
+        }
+
+        /** Writes one message as a record; returns whether there was room. */
+        boolean write(RecordSource s) {
+            return ring.write(MappedRingFixture.MESSAGE_TYPE, s.message, 0, ChannelFixture.MESSAGE_SIZE);
         }
     }
 
@@ -285,7 +296,7 @@ public class ChannelThroughput {
     @Group("agronaRing")
     @GroupThreads(1)
     public boolean agronaRingWrite(MappedRing r, RecordSource s, Moved m) {
-        return m.countSent(r.ring.write(MappedRingFixture.MESSAGE_TYPE, s.message, 0, ChannelFixture.MESSAGE_SIZE));
+        return m.countSent(r.write(s));
     }
 
     /** Peer: read at most one record out of Agrona's mapped ring. */
@@ -293,9 +304,7 @@ public class ChannelThroughput {
     @Group("agronaRing")
     @GroupThreads(1)
     public int agronaRingRead(MappedRing r, RecordCopier c, Moved m) {
-        int n = r.ring.read(c, 1);
-        m.received += n;
-        return n;
+        return m.countRead(r.ring.read(c, 1));
     }
 
     /** Peer: write one record into Agrona's mapped ring, read in batches by the other thread. */
@@ -303,7 +312,7 @@ public class ChannelThroughput {
     @Group("agronaRingDrain")
     @GroupThreads(1)
     public boolean agronaRingDrainWrite(MappedRing r, RecordSource s, Moved m) {
-        return m.countSent(r.ring.write(MappedRingFixture.MESSAGE_TYPE, s.message, 0, ChannelFixture.MESSAGE_SIZE));
+        return m.countSent(r.write(s));
     }
 
     /** Peer: read up to {@link #DRAIN} records out of Agrona's mapped ring. */
@@ -311,9 +320,7 @@ public class ChannelThroughput {
     @Group("agronaRingDrain")
     @GroupThreads(1)
     public int agronaRingDrainRead(MappedRing r, RecordCopier c, Moved m) {
-        int n = r.ring.read(c, DRAIN);
-        m.received += n;
-        return n;
+        return m.countRead(r.ring.read(c, DRAIN));
     }
 
     /** Peer: offer to the array blocking queue. */
