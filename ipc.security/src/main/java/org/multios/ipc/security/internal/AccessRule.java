@@ -78,7 +78,11 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, BundleSele
         } catch (IpcException e) {
             throw bad(text, "unknown object type '" + label + "'");
         }
-        return new AccessRule(allow, kind, subject, bundle, rights, type, glob(w[3].substring(colon + 1)), text.trim());
+        String name = w[3].substring(colon + 1);
+        if (type == null || type == ObjectType.ENDPOINT) {
+            name = EndpointRuleName.plain(name); // endpoints have one text; the rule is put in it
+        }
+        return new AccessRule(allow, kind, subject, bundle, rights, type, glob(name), text.trim());
     }
 
     private static IpcException bad(String text, String problem) {

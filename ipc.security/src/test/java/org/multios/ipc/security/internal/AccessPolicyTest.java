@@ -137,6 +137,33 @@ class AccessPolicyTest {
         assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, "tcp://10.0.1.1:5432", own)).isEqualTo(Rights.ALL);
     }
 
+    /** A rule written in another text than the endpoint's one keeps matching what it names. */
+    @Test
+    void aRuleWrittenAnotherWayThanTheEndpointsOneTextStillMatchesIt() {
+        Permissions own = new Permissions("sensor", "sensors", 0600);
+        for (String[] ruleAndEndpoint : new String[][] {
+                { "tcp://DB.Example.com:*", "tcp://db.example.com:5432" },
+                { "tcp://db.example.com.:*", "tcp://db.example.com:5432" },
+                { "tcp://[0:0:0:0:0:0:0:1]:*", "tcp://[::1]:5432" },
+                { "tcp://[2001:DB8::1]:5432", "tcp://[2001:db8::1]:5432" },
+                { "udp://010.0.0.1:*", "udp://10.0.0.1:53" },
+                { "TCP://Internal.*:*", "tcp://internal.example:1" },
+                { "unix:/run//x.sock", "unix:/run/x.sock" },
+                { "unix:///run/./sub//*.sock", "unix:/run/sub/a.sock" } }) {
+            AccessPolicy p = AccessPolicy.of(List.of("deny * * endpoint:" + ruleAndEndpoint[0],
+                    "deny * * *:" + ruleAndEndpoint[0]));
+            String name = org.multios.ipc.net.Endpoint.parse(ruleAndEndpoint[1]).toString();
+            assertThat(name).isEqualTo(ruleAndEndpoint[1]);
+            assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, name, own)).as(ruleAndEndpoint[0])
+                    .isEqualTo(Rights.NONE);
+            assertThat(AccessPolicy.of(List.of("deny * * *:" + ruleAndEndpoint[0]))
+                    .rights(SENSOR, null, ObjectType.ENDPOINT, name, own)).as("*:" + ruleAndEndpoint[0])
+                    .isEqualTo(Rights.NONE);
+        }
+        assertThat(AccessPolicy.of(List.of("deny * * endpoint:tcp://DB.Example.com:*"))
+                .rights(SENSOR, null, ObjectType.ENDPOINT, "tcp://other.example.com:5432", own)).isEqualTo(Rights.ALL);
+    }
+
     @Test
     void badRulesAreRefusedNamingTheRule() {
         for (String bad : List.of("permit * r *:*", "allow someone r queue:x", "allow * q queue:x",
