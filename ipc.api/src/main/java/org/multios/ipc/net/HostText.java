@@ -11,8 +11,8 @@ import org.multios.ipc.IpcException;
  * The one text of a checked host, as security rules match it: an IPv4 address as Java reads it
  * ({@code 010.0.0.1} is 10.0.0.1, no leading zeros), an IPv6 address in RFC 5952's form (lower
  * case, no leading zeros, the longest run of zero groups as {@code ::}; an IPv4-mapped one is the
- * IPv4 address Java connects to), its zone kept as written; a DNS name in lower case without its
- * final dot.
+ * IPv4 address Java connects to), its zone only where the address is link-local (a number in
+ * ASCII digits); a DNS name in lower case without its final dot.
  */
 final class HostText {
     private HostText() {
@@ -35,7 +35,27 @@ final class HostText {
         if (literal instanceof Inet4Address) {
             return literal.getHostAddress();
         }
-        return ipv6(literal.getAddress()) + (percent < 0 ? "" : host.substring(percent));
+        return ipv6(literal.getAddress()) + (percent < 0 ? "" : zone(literal, host.substring(percent + 1)));
+    }
+
+    /**
+     * A zone as the address needs it: none for an address that is not link-local (the kernel
+     * ignores it there, so {@code [fd00::2%1]} is {@code [fd00::2]}), a number in ASCII digits
+     * ({@code %01} is {@code %1}), an interface name as written.
+     */
+    private static String zone(InetAddress address, String zone) {
+        boolean scoped = address.isLinkLocalAddress() || address.isMCLinkLocal() || address.isMCNodeLocal();
+        if (!scoped) {
+            return "";
+        }
+        if (!zone.isEmpty() && zone.chars().allMatch(Character::isDigit)) {
+            try {
+                return "%" + Integer.parseInt(zone);
+            } catch (NumberFormatException e) {
+                return "%" + zone; // beyond an int: no interface has it
+            }
+        }
+        return "%" + zone;
     }
 
     /** RFC 5952, section 4. */
