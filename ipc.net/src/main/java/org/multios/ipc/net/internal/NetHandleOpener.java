@@ -32,6 +32,7 @@ import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.StreamConnector;
 import org.multios.ipc.net.internal.stream.StreamListener;
+import org.multios.ipc.net.internal.stream.TargetHosts;
 import org.multios.ipc.net.internal.tls.TlsSettings;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
@@ -88,6 +89,7 @@ final class NetHandleOpener {
 
     Connection connect(NetSession session, Endpoint endpoint, ConnectOptions options) {
         requireStream(endpoint, "connect to");
+        TargetHosts.requireNamedHost(endpoint, "connect to");
         if (endpoint.transport() != Transport.UNIX && endpoint.port() == 0) {
             throw IpcException.invalidArgument("cannot connect to " + endpoint + ": port 0 names no listener");
         }
@@ -138,6 +140,7 @@ final class NetHandleOpener {
     private <T extends IpcObject> T openRemote(NetSession session, Endpoint bridge,
             BiFunction<SocketAddress, Grant, T> open) {
         requireStream(bridge, "open a remote object on");
+        TargetHosts.requireNamedHost(bridge, "open a remote object on");
         checkOpen(session);
         Grant grant = authorize(session, bridge, 0600); // first: a denied caller learns nothing of the address
         T handle = open.apply(addresses.address(bridge), grant);

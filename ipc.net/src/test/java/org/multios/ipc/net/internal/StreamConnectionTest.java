@@ -60,6 +60,22 @@ class StreamConnectionTest extends NetTestSupport {
         }
     }
 
+    /** Linux takes the wildcard address as a target for this machine: no way past a rule on 127.0.0.1. */
+    @Test
+    void theWildcardAddressIsNoTargetToConnectTo() {
+        NetService net = net();
+        try (Listener listener = net.listen(Endpoint.tcp(0), OPEN)) {
+            int port = listener.endpoint().port();
+            for (Endpoint wildcard : new Endpoint[] {Endpoint.tcp("0.0.0.0", port), Endpoint.parse("tcp://[::]:" + port),
+                    Endpoint.parse("tcp://[0:0::0]:" + port)}) {
+                assertIpcError(IpcError.INVALID_ARGUMENT, () -> net.connect(wildcard));
+                assertIpcError(IpcError.INVALID_ARGUMENT, () -> net.openRemoteQueue(wildcard, "q",
+                        org.multios.ipc.net.ConnectOptions.DEFAULTS));
+            }
+            assertThat(listener.tryAccept()).as("nothing reached the listener").isEmpty();
+        }
+    }
+
     @Test
     void tcpRequiresATokenByDefault() {
         NetService net = net();

@@ -23,6 +23,7 @@ import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.stream.EndpointHandle;
+import org.multios.ipc.net.internal.stream.TargetHosts;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.GuardedHandle;
@@ -144,6 +145,7 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
                     + " bytes exceeds the maximum datagram size " + options.maxDatagramSize());
         }
         if (target != null && target.transport() == Transport.UDP) {
+            TargetHosts.requireNamedHost(target, operation);
             targetGrants.requireWrite(target, operation); // first: a denied caller learns nothing of the address
         }
         InetSocketAddress to = targets.resolve(target);

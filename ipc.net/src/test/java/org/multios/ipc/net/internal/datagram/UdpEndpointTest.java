@@ -372,6 +372,18 @@ class UdpEndpointTest {
         assertThat(denied.tryReceive(ByteBuffer.allocate(16))).isEmpty();
     }
 
+    /** Linux takes the wildcard address as a target for this machine: no way past a rule on 127.0.0.1. */
+    @Test
+    void aSendToTheWildcardAddressIsRefused() {
+        UdpEndpoint a = open();
+        UdpEndpoint b = open();
+        int port = b.localEndpoint().port();
+        for (Endpoint wildcard : new Endpoint[] {Endpoint.udp("0.0.0.0", port), Endpoint.parse("udp://[::]:" + port)}) {
+            assertThat(errorOf(() -> a.send(wildcard, text("x")))).isEqualTo(IpcError.INVALID_ARGUMENT);
+        }
+        assertThat(b.tryReceive(ByteBuffer.allocate(16))).isEmpty();
+    }
+
     @Test
     void anAddressInUseIsReportedAsAlreadyExisting() {
         UdpEndpoint a = open();
