@@ -370,6 +370,26 @@ class UdpEndpointTest {
         assertThat(owner.denials).contains(allowed.localEndpoint() + " send to");
         assertThat(a.statistics().get(Counter.MESSAGES_OUT)).isEqualTo(1);
         assertThat(denied.tryReceive(ByteBuffer.allocate(16))).isEmpty();
+
+        UdpEndpoint elsewhere = open();
+        a.send(elsewhere.localEndpoint(), text("elsewhere"));
+        assertThat(errorOf(() -> a.send(allowed.localEndpoint(), text("later")))).as("a revoked target stays refused")
+                .isEqualTo(IpcError.PERMISSION_DENIED);
+    }
+
+    /** A server answering clients in turn decides each client once, not at every change of target. */
+    @Test
+    void targetsSentToInTurnAreDecidedOnceEach() throws InterruptedException {
+        UdpEndpoint a = open();
+        UdpEndpoint b = open();
+        UdpEndpoint c = open();
+        int before = owner.decisions.get();
+        for (int i = 0; i < 20; i++) {
+            a.send((i % 2 == 0 ? b : c).localEndpoint(), text("m" + i));
+        }
+        assertThat(owner.decisions.get() - before).as("decisions for two targets").isEqualTo(2);
+        assertThat(b.receive(ByteBuffer.allocate(16), Duration.ofSeconds(10))).isEqualTo(a.localEndpoint());
+        assertThat(c.receive(ByteBuffer.allocate(16), Duration.ofSeconds(10))).isEqualTo(a.localEndpoint());
     }
 
     /** Linux takes the wildcard address as a target for this machine: no way past a rule on 127.0.0.1. */
@@ -513,6 +533,8 @@ class UdpEndpointTest {
         final Set<String> deniedNames = ConcurrentHashMap.newKeySet();
         /** The grants decided, by name. */
         final Map<String, Grant> grants = new ConcurrentHashMap<>();
+        /** Decisions made, denied ones included. */
+        final AtomicInteger decisions = new AtomicInteger();
 
         @Override
         public IpcProcess process() {
@@ -521,6 +543,7 @@ class UdpEndpointTest {
 
         @Override
         public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
+            decisions.incrementAndGet();
             if (deniedNames.contains(name)) {
                 throw IpcException.permissionDenied("use", type.label() + " '" + name + "'", process().toString());
             }
