@@ -3,6 +3,8 @@ package org.multios.ipc.net.internal.stream;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Set;
@@ -22,10 +24,28 @@ import org.multios.ipc.net.Endpoint;
  * root need no such check: only this user can bind in its endpoint directory.
  */
 final class ListenerOwner {
-    /** Root's uid, which the JDK's lookup takes as a number where no user has it as a name. */
-    private static final String ROOT_UID = "0";
+    /** This process's user, by uid (the owner of {@code /proc/self}); null where that cannot be read. */
+    private static final UserPrincipal SELF = principal(() -> Files.getOwner(Path.of("/proc/self")));
+    /** Root, by uid: the JDK's lookup takes a number that names no user as a uid. */
+    private static final UserPrincipal ROOT = principal(() -> lookup().lookupPrincipalByName("0"));
 
     private ListenerOwner() {
+    }
+
+    private interface PrincipalSource {
+        UserPrincipal get() throws IOException;
+    }
+
+    private static UserPrincipal principal(PrincipalSource source) {
+        try {
+            return source.get();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static UserPrincipalLookupService lookup() {
+        return FileSystems.getDefault().getUserPrincipalLookupService();
     }
 
     /**
@@ -43,22 +63,22 @@ final class ListenerOwner {
             throw refused(endpoint, "the listening process's user cannot be learnt (" + e.getMessage() + ")");
         }
         String user = listener.getName();
-        if (!user.equals(LocalIdentity.user()) && !allowed.contains(user) && !sameUserAsOneOf(listener, allowed)) {
+        boolean self = SELF != null ? listener.equals(SELF) : user.equals(LocalIdentity.user());
+        boolean root = ROOT != null ? listener.equals(ROOT) : user.equals("root");
+        if (!self && !root && !sameUserAsOneOf(listener, allowed)) {
             throw refused(endpoint, "the process listening there runs as " + user + ", not as " + LocalIdentity.user()
                     + " or root, and " + user + " is not in unix.peer.users");
         }
     }
 
     /**
-     * Whether {@code listener} is root or one of {@code users} by uid: the JDK's principals are
-     * equal when their uids are, and its lookup takes a number that names no user as a uid.
-     * A name that names no user matches nobody.
+     * Whether {@code listener} is one of {@code users} by uid, never by name alone: the JDK's
+     * principals are equal when their uids are, and its lookup takes a number that names no user
+     * as a uid. A name that names no user matches nobody. Looked up only for a listener that is
+     * neither this user nor root.
      */
     private static boolean sameUserAsOneOf(UserPrincipal listener, Set<String> users) {
-        UserPrincipalLookupService lookup = FileSystems.getDefault().getUserPrincipalLookupService();
-        if (is(lookup, ROOT_UID, listener)) {
-            return true;
-        }
+        UserPrincipalLookupService lookup = lookup();
         for (String user : users) {
             if (is(lookup, user, listener)) {
                 return true;
