@@ -10,8 +10,9 @@ import org.multios.ipc.net.Endpoint;
  * rule written another way ({@code tcp://DB.Example.com:*}, {@code tcp://[0:0:0:0:0:0:0:1]:*},
  * {@code unix:/run//x.sock}) keeps matching what it names instead of silently nothing: a host
  * without a star goes through {@code Endpoint} itself (lower case, no final dot, one form per
- * address); a host with a star is put in lower case; an absolute path loses its repeated slashes
- * and {@code .} segments; a port is kept as written. Other names are returned as they are.
+ * address); a host with a star is put in lower case; a path goes through {@code Endpoint} too
+ * (no repeated slashes or {@code .} segments); a port is kept as written. Other names are returned
+ * as they are.
  */
 final class EndpointRuleName {
     private EndpointRuleName() {
@@ -32,18 +33,13 @@ final class EndpointRuleName {
         };
     }
 
-    /** An absolute path's repeated slashes and {@code .} segments dropped, as {@code Endpoint} drops them. */
+    /** A path in {@code Endpoint}'s text; a glob it refuses (a relative name with a star) as written. */
     private static String plainPath(String path) {
-        if (!path.startsWith("/")) {
+        try {
+            return Endpoint.parse("unix:" + path).path();
+        } catch (IpcException e) {
             return path;
         }
-        StringBuilder plain = new StringBuilder(path.length());
-        for (String segment : path.split("/", -1)) {
-            if (!segment.isEmpty() && !segment.equals(".")) {
-                plain.append('/').append(segment);
-            }
-        }
-        return plain.length() == 0 ? "/" : plain.toString();
     }
 
     /** {@code host[:port]}, the host in its one form. */
