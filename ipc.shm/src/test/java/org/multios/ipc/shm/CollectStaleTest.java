@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,53 +84,6 @@ class CollectStaleTest extends ShmTestSupport {
             assertThat(ctx.runtime().collectStale()).extracting(ObjectInfo::displayName).doesNotContain("adopted");
             assertThat(segmentFile("adopted")).exists();
             assertThat(m.getInt(100)).isEqualTo(7);
-        }
-    }
-
-    /**
-     * Issue #21, item 2: a process whose maps this one cannot read (here: no file descriptor
-     * left to open it) counts as mapping the segment. Before, an unreadable maps file counted as
-     * "not mapped" and the segment this very JVM maps was unlinked.
-     */
-    @Test
-    void aSegmentIsKeptWhenTheMapsOfItsMappersCannotBeRead() throws Exception {
-        createFromChild("mapped-unseen");
-        IpcContext ctx = open();
-        SharedMemory s = shm(ctx).open("mapped-unseen");
-        try (Mapping m = s.map(MapAccess.READ_WRITE)) {
-            List<ObjectInfo> removed = withTwoFreeFileDescriptors(() -> ctx.runtime().collectStale());
-            assertThat(removed).extracting(ObjectInfo::displayName).doesNotContain("mapped-unseen");
-            assertThat(segmentFile("mapped-unseen")).exists();
-        }
-        if (canProveUnmapped()) {
-            // collected once nobody maps it
-            assertThat(ctx.runtime().collectStale()).extracting(ObjectInfo::displayName)
-                    .containsExactly("mapped-unseen");
-        }
-    }
-
-    /**
-     * Runs {@code action} with every file descriptor of this JVM in use but two: enough to list a
-     * directory (the JDK's directory stream takes two) or read a file, not to read a file of a
-     * directory being listed.
-     */
-    private static <T> T withTwoFreeFileDescriptors(Supplier<T> action) throws IOException {
-        List<FileChannel> files = new ArrayList<>();
-        try {
-            try {
-                while (true) {
-                    files.add(FileChannel.open(Path.of("/dev/null")));
-                }
-            } catch (IOException tooManyOpenFiles) {
-                // the limit is reached
-            }
-            files.remove(files.size() - 1).close();
-            files.remove(files.size() - 1).close();
-            return action.get();
-        } finally {
-            for (FileChannel f : files) {
-                f.close();
-            }
         }
     }
 

@@ -65,4 +65,25 @@ class ProcessMapsTest {
         assertThat(readable.mayMap(dev, ino)).isFalse();
         assertThat(readable.mayHoldOpen(dev, ino)).isFalse();
     }
+
+    /**
+     * Issue #21, item 2: a maps file that fails to read for any reason but its process having
+     * ended (here a real I/O error: it is a directory; in the field a descriptor limit or another
+     * user's process) counts as mapping the file. A process whose maps is gone has ended and maps
+     * nothing. Read from a {@code /proc} of this test's making, so that nothing else of the JVM
+     * is starved, as the descriptor-exhausting test before was.
+     */
+    @Test
+    void aMapsFileThatFailsToReadMayMapAnyFileAndOneThatIsGoneMapsNothing() throws IOException {
+        Path proc = dir.resolve("proc");
+        java.nio.file.Files.createDirectories(proc.resolve("41").resolve("maps"));
+        java.nio.file.Files.createDirectories(proc.resolve("42"));
+        ProcessMaps failing = new ProcessMaps(proc, pid -> true, pid -> false);
+
+        assertThat(failing.mappers(1, 2).unread()).containsExactly(41L);
+        assertThat(failing.mayMap(1, 2)).isTrue();
+
+        ProcessMaps ended = new ProcessMaps(proc, pid -> pid == 42, pid -> false);
+        assertThat(ended.mayMap(1, 2)).isFalse();
+    }
 }
