@@ -1,0 +1,470 @@
+package org.multios.ipc.channels.ring;
+
+import static org.multios.ipc.channels.ring.LaneDescriptor.*;
+
+import java.util.concurrent.locks.LockSupport;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ProcessKind;
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
+
+/**
+ * One direction of messages between processes, first in first out, kept in place as records in
+ * a ring of bytes: a flyweight over a {@link MappedRegion} at a base offset, laid out as
+ * {@link LaneDescriptor} describes. Senders are served one at a time, and so are receivers, each
+ * side by an owner word only that side writes, so that a message costs each side one
+ * compare-and-set on a line of its own, the record's lines, and one release store of the
+ * position the other side reads only when its cached copy says full or empty. A priority is
+ * carried to the receiver's {@link MessageInfo} but does not reorder messages.
+ *
+ * <p>Outcomes are {@link RingStatus} codes; positions handed out by {@link #claimCleared} and
+ * {@link #take} are record positions (at least 0). A side's owner word held by a live thread
+ * (another thread of this process, a stopped process) holds that side up for at most
+ * {@link SlotRecovery#GIVE_UP_NANOS} a try, after which the try reports FULL or EMPTY; one held
+ * by a process that is dead for certain is taken over (see {@link LaneDescriptor} for what
+ * that recovers). A thread that throws inside an operation gives its side back as a dead owner's
+ * successor would find it.
+ */
+public final class LaneRing {
+    private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
+    private static final ProcessKind[] KINDS = ProcessKind.values();
+    private static final int SPINS = 128;
+    private static final long YIELD_NANOS = 10_000_000L;
+    private static final long PARK_NANOS = 50_000L;
+    /** A position no record has: nothing to take. */
+    private static final long NONE = -1;
+
+    private final MappedRegion region;
+    private final RingWords words;
+    private final RingSignals signals;
+    private final long base;
+    private final long records;
+    private final int capacity;
+    private final int mask;
+    private final int maxMessageSize;
+    private final long home;
+    private final long self;
+    private final String what;
+    /** The head as the sender that holds the sender's word last read it: a bound, never ahead. */
+    private long cachedHead;
+    /** The tail as the receiver that holds the receiver's word last read it: a bound, never ahead. */
+    private long cachedTail;
+    /** The length of the message {@link #take} returned last, checked: read by the thread that took it. */
+    private int takenLength;
+
+    private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, String what) {
+        this.region = region;
+        this.base = base;
+        this.records = base + RECORDS_OFFSET;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.maxMessageSize = maxMessageSize;
+        this.words = new RingWords(region, base, length(capacity));
+        this.signals = new RingSignals(region, words, base, true);
+        this.home = region.getLong(base + HOME_NAMESPACE_OFFSET);
+        this.self = self != 0 ? self : LIVENESS.currentProcessWord(home);
+        this.what = what;
+    }
+
+    /**
+     * Lays out an empty lane of {@code capacity} record bytes ({@link LaneDescriptor#capacity})
+     * for messages of up to {@code maxMessageSize} bytes at {@code base} of a zero-filled region.
+     * Nobody else may use it yet.
+     *
+     * @throws IllegalArgumentException for a bad base, capacity or size
+     */
+    public static LaneRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize, String what) {
+        if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1
+                || maxMessageSize < 0 || 2L * recordLength(maxMessageSize) > capacity
+                || (base & (PriorityRingDescriptor.CACHE_LINE - 1)) != 0 || base + length(capacity) > region.length()) {
+            throw new IllegalArgumentException("a lane of " + capacity + " bytes for messages of " + maxMessageSize
+                    + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
+        }
+        region.putLong(base + HOME_NAMESPACE_OFFSET, LIVENESS.namespaces());
+        region.putInt(base + CAPACITY_OFFSET, capacity);
+        region.putInt(base + MAX_MESSAGE_SIZE_OFFSET, maxMessageSize);
+        region.putIntVolatile(base + MAGIC_OFFSET, MAGIC);
+        return new LaneRing(region, base, capacity, maxMessageSize, 0, what);
+    }
+
+    /**
+     * Attaches to a lane laid out earlier (by any process) at {@code base}.
+     *
+     * @param available bytes of the region from {@code base} the lane may use
+     * @param what      the object the lane belongs to, named in messages
+     * @throws IpcException CORRUPTED if the words there do not describe a lane that fits
+     */
+    public static LaneRing attach(MappedRegion region, long base, long available, String what) {
+        return attach(region, base, available, what, 0);
+    }
+
+    /** Attaches as a given owner word (0: this process): tests that play another process. */
+    static LaneRing attach(MappedRegion region, long base, long available, String what, long owner) {
+        if ((base & (PriorityRingDescriptor.CACHE_LINE - 1)) != 0 || available < RECORDS_OFFSET
+                || base + available > region.length()) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has no room for a lane at " + base);
+        }
+        int magic = region.getIntVolatile(base + MAGIC_OFFSET);
+        int capacity = region.getInt(base + CAPACITY_OFFSET);
+        int maxSize = region.getInt(base + MAX_MESSAGE_SIZE_OFFSET);
+        if (magic != MAGIC) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has no initialized lane (magic 0x"
+                    + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC) + ")");
+        }
+        if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1 || maxSize < 0
+                || 2L * recordLength(maxSize) > capacity || length(capacity) > available) {
+            throw new IpcException(IpcError.CORRUPTED, what + " has an inconsistent lane (" + capacity
+                    + " bytes for messages of " + maxSize + " bytes in " + available + " bytes)");
+        }
+        return new LaneRing(region, base, capacity, maxSize, owner, what);
+    }
+
+    /** Record bytes. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Largest message in bytes. */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** The region the lane lies in. */
+    public MappedRegion region() {
+        return region;
+    }
+
+    /** The futex sequences and sleeper counts that waiting senders and receivers use. */
+    public RingSignals signals() {
+        return signals;
+    }
+
+    /** Owners of dead processes replaced since the lane was made, in every process. */
+    public long recoveredOwners() {
+        return region.getLongVolatile(base + RECOVERED_OFFSET);
+    }
+
+    /** Whether no message is queued. */
+    public boolean isEmpty() {
+        return words.getLongVolatile(base + HEAD_OFFSET) == words.getLongVolatile(base + TAIL_OFFSET);
+    }
+
+    /**
+     * Messages queued now, counted by walking the records from the head to the tail (for
+     * statistics: a walk of at most the ring); 0 if the records cannot be walked.
+     */
+    public int size() {
+        long h = words.getLongVolatile(base + HEAD_OFFSET);
+        long t = words.getLongVolatile(base + TAIL_OFFSET);
+        int n = 0;
+        while (h - t < 0 && t - h <= capacity) {
+            int off = (int) (h & mask);
+            int length = words.getInt(records + off);
+            if (length == PADDING) {
+                h += capacity - off;
+            } else if (length < 0 || length > maxMessageSize) {
+                return n;
+            } else {
+                h += recordLength(length);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /**
+     * Sends {@code len} bytes of {@code src} from {@code off} with a priority (carried, not
+     * ordered by), if the lane has room.
+     *
+     * @return {@link RingStatus#SENT}, {@code FULL} or {@code TOO_LARGE}
+     */
+    public int offer(byte[] src, int off, int len, int priority, long sender, long senderPid) {
+        long at = claim(len, priority, sender, senderPid);
+        if (at < 0) {
+            return (int) at;
+        }
+        try {
+            region.putBytes(at + RECORD_HEADER_SIZE, src, off, len);
+        } catch (Throwable t) {
+            abort(at);
+            throw t;
+        }
+        commit(at);
+        return RingStatus.SENT;
+    }
+
+    /**
+     * Claims room for a message of {@code len} bytes, cleared, holding the senders' side until
+     * {@link #commit} or {@link #abort}: the caller writes the message at {@link #payload(long)}.
+     *
+     * @return the record's region offset, {@link RingStatus#FULL} or {@link RingStatus#TOO_LARGE}
+     */
+    public long claimCleared(int len, int priority, long sender, long senderPid) {
+        long at = claim(len, priority, sender, senderPid);
+        if (at >= 0) {
+            try {
+                region.clear(at + RECORD_HEADER_SIZE, len);
+            } catch (Throwable t) {
+                abort(at);
+                throw t;
+            }
+        }
+        return at;
+    }
+
+    private long claim(int len, int priority, long sender, long senderPid) {
+        if (len < 0 || len > maxMessageSize) {
+            return RingStatus.TOO_LARGE;
+        }
+        if (!acquire(base + SENDER_OFFSET)) {
+            return RingStatus.FULL;
+        }
+        try {
+            long t = words.getLong(base + TAIL_OFFSET);
+            int record = recordLength(len);
+            int off = (int) (t & mask);
+            int pad = off + record > capacity ? capacity - off : 0;
+            long end = t + pad + record;
+            if (end - cachedHead > capacity) {
+                cachedHead = words.getLongVolatile(base + HEAD_OFFSET);
+                if (end - cachedHead > capacity) {
+                    release(base + SENDER_OFFSET);
+                    return RingStatus.FULL;
+                }
+            }
+            if (pad > 0) {
+                words.putInt(records + off, PADDING);
+                off = 0;
+            }
+            long at = records + off;
+            words.putInt(at + RECORD_LENGTH_OFFSET, len);
+            words.putInt(at + RECORD_PRIORITY_OFFSET, priority);
+            words.putLong(at + RECORD_SENDER_OFFSET, sender);
+            words.putLong(at + RECORD_SENDER_PID_OFFSET, senderPid);
+            return at;
+        } catch (Throwable t) {
+            release(base + SENDER_OFFSET);
+            throw t;
+        }
+    }
+
+    /** Where the payload of the record at region offset {@code at} starts. */
+    public long payload(long at) {
+        return at + RECORD_HEADER_SIZE;
+    }
+
+    /** Publishes the record this thread claimed at region offset {@code at} and wakes a sleeping receiver. */
+    public void commit(long at) {
+        int length = words.getInt(at + RECORD_LENGTH_OFFSET);
+        long tail = words.getLong(base + TAIL_OFFSET);
+        long off = at - records;
+        long start = off >= (tail & mask) ? tail : tail + (capacity - (tail & mask)); // after a padding record
+        words.putLongRelease(base + TAIL_OFFSET, start + recordLength(length));
+        release(base + SENDER_OFFSET);
+        signals.signalMessage();
+    }
+
+    /** Gives up the record this thread claimed unsent. */
+    public void abort(long at) {
+        release(base + SENDER_OFFSET);
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    /**
+     * Receives the next message into {@code dst} from {@code off}, at most {@code len} bytes.
+     *
+     * @param info filled with the message's length, priority and sender (also when too large)
+     * @return the message's length, {@link RingStatus#EMPTY} or {@link RingStatus#TOO_LARGE}
+     *         (the message stays)
+     * @throws IpcException CORRUPTED for a record no sender can write (dropped with those behind it)
+     */
+    public int poll(byte[] dst, int off, int len, MessageInfo info) {
+        long at = take(len, info);
+        if (at < 0) {
+            return (int) at;
+        }
+        int length = takenLength;
+        try {
+            region.getBytes(at + RECORD_HEADER_SIZE, dst, off, length);
+        } finally {
+            consumed(at);
+        }
+        return length;
+    }
+
+    /**
+     * Takes the next message to be read in place at {@link #payload(long)}, holding the
+     * receivers' side until {@link #consumed}; {@code info} holds its length, priority and sender.
+     *
+     * @param room the largest message the caller takes; a longer one stays (TOO_LARGE)
+     * @return the record's region offset, {@link RingStatus#EMPTY} or {@link RingStatus#TOO_LARGE}
+     */
+    public long take(int room, MessageInfo info) {
+        if (!acquire(base + RECEIVER_OFFSET)) {
+            return RingStatus.EMPTY;
+        }
+        try {
+            long h = next();
+            if (h == NONE) {
+                release(base + RECEIVER_OFFSET);
+                return RingStatus.EMPTY;
+            }
+            long at = records + (h & mask);
+            int length = takenLength;
+            describe(at, length, info);
+            if (length > room) {
+                release(base + RECEIVER_OFFSET);
+                return RingStatus.TOO_LARGE;
+            }
+            words.putLong(base + TAKING_OFFSET, h + recordLength(length));
+            return at;
+        } catch (Throwable t) {
+            release(base + RECEIVER_OFFSET);
+            throw t;
+        }
+    }
+
+    /** Frees the record {@link #take} returned, once read, and wakes a sleeping sender. */
+    public void consumed(long at) {
+        words.putLongRelease(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
+        release(base + RECEIVER_OFFSET);
+        signals.signalSpace();
+    }
+
+    /**
+     * The position of the next record, past a padding record, checked to be one a sender can
+     * write (its length, read once, in {@link #takenLength}); or {@link #NONE}.
+     */
+    private long next() {
+        long h = words.getLong(base + HEAD_OFFSET);
+        if (cachedTail - h <= 0) { // stale where another attachment's receiver moved the head past it
+            cachedTail = words.getLongVolatile(base + TAIL_OFFSET);
+            if (cachedTail == h) {
+                return NONE;
+            }
+        }
+        long t = cachedTail;
+        if (t - h < 0 || t - h > capacity) {
+            throw dropped(h, t, "a head " + h + " and a tail " + t + " that no sender and receiver write");
+        }
+        int off = (int) (h & mask);
+        int length = words.getInt(records + off);
+        if (length == PADDING) {
+            h += capacity - off;
+            off = 0;
+            length = words.getInt(records);
+        }
+        int priority = words.getInt(records + off + RECORD_PRIORITY_OFFSET);
+        if (length < 0 || length > maxMessageSize || off + recordLength(length) > capacity
+                || h + recordLength(length) - t > 0 || priority < 0 || priority >= PriorityRingDescriptor.PRIORITIES) {
+            throw dropped(h, t, "a message of " + length + " bytes at priority " + priority + " (largest "
+                    + maxMessageSize + " bytes, " + (t - h) + " bytes of records queued)");
+        }
+        takenLength = length;
+        return h;
+    }
+
+    /** Drops every record up to the tail, behind one that cannot be true, and says so. */
+    private IpcException dropped(long head, long tail, String problem) {
+        words.putLongRelease(base + HEAD_OFFSET, tail);
+        words.putLong(base + TAKING_OFFSET, tail);
+        cachedTail = tail;
+        signals.signalSpace();
+        return new IpcException(IpcError.CORRUPTED, what + " held " + problem + " at position " + head
+                + "; it and the messages queued behind it were dropped");
+    }
+
+    private void describe(long at, int length, MessageInfo info) {
+        if (info != null) {
+            long sender = words.getLong(at + RECORD_SENDER_OFFSET);
+            int kind = (int) (sender >>> 56);
+            info.set(length, words.getInt(at + RECORD_PRIORITY_OFFSET),
+                    kind >= 0 && kind < KINDS.length ? KINDS[kind] : KINDS[0], sender & RingLayout.ID_MASK,
+                    words.getLong(at + RECORD_SENDER_PID_OFFSET));
+        }
+    }
+
+    // ------------------------------------------------------------------ owners
+
+    /**
+     * Takes a side's owner word for this process: at once if free; else spins, yields, then
+     * parks, taking it over from a process dead for certain, and gives up after
+     * {@link SlotRecovery#GIVE_UP_NANOS}.
+     */
+    private boolean acquire(long word) {
+        if (words.compareAndSetLong(word, 0, self)) {
+            return true;
+        }
+        long since = 0;
+        for (int spins = 0;; spins++) {
+            long owner = words.getLongVolatile(word);
+            if (owner == 0) {
+                if (words.compareAndSetLong(word, 0, self)) {
+                    return true;
+                }
+                continue;
+            }
+            if (spins < SPINS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long now = System.nanoTime();
+            if (since == 0) {
+                since = now;
+            }
+            long waited = now - since;
+            // liveness reads /proc: every 64th pass once a millisecond went by
+            if (waited >= SlotRecovery.LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= SlotRecovery.GIVE_UP_NANOS)
+                    && owner != self && LIVENESS.isOwnerDead(owner, home)) {
+                if (words.compareAndSetLong(word, owner, self)) {
+                    tookOver(word);
+                    return true;
+                }
+                continue;
+            }
+            if (waited >= SlotRecovery.GIVE_UP_NANOS) {
+                return false;
+            }
+            if (waited < YIELD_NANOS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(PARK_NANOS);
+            }
+        }
+    }
+
+    /**
+     * After taking a dead process's owner word: a receiver moves the head past the message its
+     * predecessor was reading ({@code taking}, if it lies ahead of the head and not past the
+     * tail); a sender has nothing to undo, its record was never published.
+     */
+    private void tookOver(long word) {
+        region.getAndAddLong(base + RECOVERED_OFFSET, 1);
+        if (word == base + RECEIVER_OFFSET) {
+            long head = words.getLong(base + HEAD_OFFSET);
+            long taking = words.getLong(base + TAKING_OFFSET);
+            long tail = words.getLongVolatile(base + TAIL_OFFSET);
+            if (taking - head > 0 && tail - taking >= 0) {
+                words.putLongRelease(base + HEAD_OFFSET, taking);
+                signals.signalSpace();
+            } else {
+                words.putLong(base + TAKING_OFFSET, head);
+            }
+        }
+    }
+
+    private void release(long word) {
+        words.putLongRelease(word, 0);
+    }
+
+    /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */
+    public static long sender(ProcessKind kind, long id) {
+        return PriorityRing.sender(kind, id);
+    }
+}
