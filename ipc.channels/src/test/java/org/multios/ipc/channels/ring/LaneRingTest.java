@@ -262,6 +262,20 @@ class LaneRingTest {
                 .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.getMessage()).contains("no initialized lane"));
     }
 
+    /** Receivers of two attachments taking turns: each one's cached tail may lie behind the head the other moved. */
+    @Test
+    void receiversOfTwoAttachmentsTakeTurns() throws IOException {
+        LaneRing lane = lane(256, 40);
+        LaneRing other = LaneRing.attach(region, BASE, LaneDescriptor.length(256), "lane test");
+        for (int i = 0; i < 20; i++) {
+            send(lane, "m" + i, 0);
+            send(lane, "n" + i, 0);
+            assertThat(receive(lane, null)).isEqualTo("m" + i);
+            assertThat(receive(other, null)).isEqualTo("n" + i);
+            assertThat(lane.poll(new byte[8], 0, 8, null)).isEqualTo(RingStatus.EMPTY);
+        }
+    }
+
     /**
      * Two senders (each its own attachment, as two processes have) and one receiver on another
      * attachment, at once: every message arrives once, each sender's in its order.
