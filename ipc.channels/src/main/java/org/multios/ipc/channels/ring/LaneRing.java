@@ -2,6 +2,8 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
@@ -28,7 +30,7 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * that recovers). A thread that throws inside an operation gives its side back as a dead owner's
  * successor would find it.
  */
-public final class LaneRing {
+public final class LaneRing implements MessageRing {
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final ProcessKind[] KINDS = ProcessKind.values();
     private static final int SPINS = 128;
@@ -48,12 +50,24 @@ public final class LaneRing {
     private final long home;
     private final long self;
     private final String what;
-    /** The head as the sender that holds the sender's word last read it: a bound, never ahead. */
-    private long cachedHead;
-    /** The tail as the receiver that holds the receiver's word last read it: a bound, never ahead. */
-    private long cachedTail;
-    /** The length of the message {@link #take} returned last, checked: read by the thread that took it. */
-    private int takenLength;
+    /**
+     * What each side's thread keeps between operations, each on cache lines of its own (entry
+     * {@link #AT} of an array of {@link #SPAN}), so that a sender and a receiver of this JVM never
+     * trade a line over them: {@code [CACHED]} the other side's position as last read (a bound,
+     * never ahead: the head for the sender, the tail for the receiver), {@code [TAKEN]} the checked
+     * length of the message the receiver took last.
+     */
+    private final long[] senderSide = new long[SPAN];
+    private final long[] receiverSide = new long[SPAN];
+    /** The thread of this JVM that holds a side across a caller's code (a claim, a handler), if any. */
+    private final Thread[] claimer = new Thread[SPAN];
+    private final Thread[] taker = new Thread[SPAN];
+    private static final int SPAN = 32;
+    private static final int AT = 16;
+    private static final int CACHED = AT;
+    private static final int TAKEN = AT + 1;
+    /** When this attachment sweeps next ({@link #sweepIfDue}). */
+    private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
 
     private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, String what) {
         this.region = region;
@@ -128,16 +142,19 @@ public final class LaneRing {
     }
 
     /** Largest message in bytes. */
+    @Override
     public int maxMessageSize() {
         return maxMessageSize;
     }
 
     /** The region the lane lies in. */
+    @Override
     public MappedRegion region() {
         return region;
     }
 
     /** The futex sequences and sleeper counts that waiting senders and receivers use. */
+    @Override
     public RingSignals signals() {
         return signals;
     }
@@ -148,14 +165,16 @@ public final class LaneRing {
     }
 
     /** Whether no message is queued. */
+    @Override
     public boolean isEmpty() {
         return words.getLongVolatile(base + HEAD_OFFSET) == words.getLongVolatile(base + TAIL_OFFSET);
     }
 
     /**
      * Messages queued now, counted by walking the records from the head to the tail (for
-     * statistics: a walk of at most the ring); 0 if the records cannot be walked.
+     * statistics: a walk of at most the ring); those before a record that cannot be true.
      */
+    @Override
     public int size() {
         long h = words.getLongVolatile(base + HEAD_OFFSET);
         long t = words.getLongVolatile(base + TAIL_OFFSET);
@@ -183,6 +202,7 @@ public final class LaneRing {
      *
      * @return {@link RingStatus#SENT}, {@code FULL} or {@code TOO_LARGE}
      */
+    @Override
     public int offer(byte[] src, int off, int len, int priority, long sender, long senderPid) {
         long at = claim(len, priority, sender, senderPid);
         if (at < 0) {
@@ -190,6 +210,24 @@ public final class LaneRing {
         }
         try {
             region.putBytes(at + RECORD_HEADER_SIZE, src, off, len);
+        } catch (Throwable t) {
+            abort(at);
+            throw t;
+        }
+        commit(at);
+        return RingStatus.SENT;
+    }
+
+    /** Sends the remaining bytes of {@code src}, whose position advances to its limit only if sent. */
+    @Override
+    public int offer(ByteBuffer src, int priority, long sender, long senderPid) {
+        int len = src.remaining();
+        long at = claim(len, priority, sender, senderPid);
+        if (at < 0) {
+            return (int) at;
+        }
+        try {
+            region.putBytes(at + RECORD_HEADER_SIZE, src);
         } catch (Throwable t) {
             abort(at);
             throw t;
@@ -230,9 +268,9 @@ public final class LaneRing {
             int off = (int) (t & mask);
             int pad = off + record > capacity ? capacity - off : 0;
             long end = t + pad + record;
-            if (end - cachedHead > capacity) {
-                cachedHead = words.getLongVolatile(base + HEAD_OFFSET);
-                if (end - cachedHead > capacity) {
+            if (end - senderSide[CACHED] > capacity) {
+                senderSide[CACHED] = words.getLongVolatile(base + HEAD_OFFSET);
+                if (end - senderSide[CACHED] > capacity) {
                     release(base + SENDER_OFFSET);
                     return RingStatus.FULL;
                 }
@@ -284,15 +322,35 @@ public final class LaneRing {
      *         (the message stays)
      * @throws IpcException CORRUPTED for a record no sender can write (dropped with those behind it)
      */
+    @Override
     public int poll(byte[] dst, int off, int len, MessageInfo info) {
         long at = take(len, info);
         if (at < 0) {
             return (int) at;
         }
-        int length = takenLength;
+        int length = (int) receiverSide[TAKEN];
         try {
             region.getBytes(at + RECORD_HEADER_SIZE, dst, off, length);
         } finally {
+            consumed(at);
+        }
+        return length;
+    }
+
+    /** Receives the next message into {@code dst} at its position, which advances by the length. */
+    @Override
+    public int poll(ByteBuffer dst, MessageInfo info) {
+        long at = take(dst.remaining(), info);
+        if (at < 0) {
+            return (int) at;
+        }
+        int length = (int) receiverSide[TAKEN];
+        int limit = dst.limit();
+        try {
+            dst.limit(dst.position() + length);
+            region.getBytes(at + RECORD_HEADER_SIZE, dst);
+        } finally {
+            dst.limit(limit);
             consumed(at);
         }
         return length;
@@ -316,7 +374,7 @@ public final class LaneRing {
                 return RingStatus.EMPTY;
             }
             long at = records + (h & mask);
-            int length = takenLength;
+            int length = (int) receiverSide[TAKEN];
             describe(at, length, info);
             if (length > room) {
                 release(base + RECEIVER_OFFSET);
@@ -339,17 +397,18 @@ public final class LaneRing {
 
     /**
      * The position of the next record, past a padding record, checked to be one a sender can
-     * write (its length, read once, in {@link #takenLength}); or {@link #NONE}.
+     * write (its length, read once, in {@code receiverSide[TAKEN]}); or {@link #NONE}.
      */
     private long next() {
         long h = words.getLong(base + HEAD_OFFSET);
-        if (cachedTail - h <= 0) { // stale where another attachment's receiver moved the head past it
-            cachedTail = words.getLongVolatile(base + TAIL_OFFSET);
-            if (cachedTail == h) {
+        long t = receiverSide[CACHED];
+        if (t - h <= 0) { // also stale where another attachment's receiver moved the head past it
+            t = words.getLongVolatile(base + TAIL_OFFSET);
+            receiverSide[CACHED] = t;
+            if (t == h) {
                 return NONE;
             }
         }
-        long t = cachedTail;
         if (t - h < 0 || t - h > capacity) {
             throw dropped(h, t, "a head " + h + " and a tail " + t + " that no sender and receiver write");
         }
@@ -366,7 +425,7 @@ public final class LaneRing {
             throw dropped(h, t, "a message of " + length + " bytes at priority " + priority + " (largest "
                     + maxMessageSize + " bytes, " + (t - h) + " bytes of records queued)");
         }
-        takenLength = length;
+        receiverSide[TAKEN] = length;
         return h;
     }
 
@@ -374,7 +433,7 @@ public final class LaneRing {
     private IpcException dropped(long head, long tail, String problem) {
         words.putLongRelease(base + HEAD_OFFSET, tail);
         words.putLong(base + TAKING_OFFSET, tail);
-        cachedTail = tail;
+        receiverSide[CACHED] = tail;
         signals.signalSpace();
         return new IpcException(IpcError.CORRUPTED, what + " held " + problem + " at position " + head
                 + "; it and the messages queued behind it were dropped");
@@ -390,16 +449,98 @@ public final class LaneRing {
         }
     }
 
+    // ------------------------------------------------------------------ in place, as MessageRing: a record
+
+    @Override
+    public long claimInPlace(int len, int priority, long sender, long senderPid) {
+        long at = claimCleared(len, priority, sender, senderPid);
+        if (at >= 0) {
+            claimer[AT] = Thread.currentThread();
+        }
+        return at;
+    }
+
+    @Override
+    public long payloadOf(long at) {
+        return payload(at);
+    }
+
+    @Override
+    public void commitInPlace(long at, int priority) {
+        claimer[AT] = null;
+        commit(at);
+    }
+
+    @Override
+    public void abortInPlace(long at, int len) {
+        claimer[AT] = null;
+        abort(at);
+    }
+
+    @Override
+    public long takeInPlace(MessageInfo info) {
+        long at = take(maxMessageSize, info);
+        if (at >= 0) {
+            taker[AT] = Thread.currentThread();
+        }
+        return at;
+    }
+
+    @Override
+    public void consumedInPlace(long at, int length) {
+        taker[AT] = null;
+        consumed(at);
+    }
+
+    /** Wakes one more sleeping receiver if a message is queued. */
+    @Override
+    public void passOnMessage() {
+        signals.passOnMessage(!isEmpty());
+    }
+
+    /**
+     * Takes over a side whose owner word names a process dead for certain, at most every
+     * {@link SlotRecovery#SWEEP_INTERVAL_NANOS}: senders asleep for room behind a receiver that
+     * died holding its side get the room back without a receiver coming by.
+     */
+    @Override
+    public void sweepIfDue() {
+        long now = System.nanoTime();
+        long due = nextSweep.get();
+        if (now - due >= 0 && nextSweep.compareAndSet(due, now + SlotRecovery.SWEEP_INTERVAL_NANOS)) {
+            sweep(base + SENDER_OFFSET);
+            sweep(base + RECEIVER_OFFSET);
+        }
+    }
+
+    private void sweep(long word) {
+        long owner = words.getLongVolatile(word);
+        if (owner != 0 && owner != self && LIVENESS.isOwnerDead(owner, home) && words.compareAndSetLong(word, owner, self)) {
+            tookOver(word);
+            release(word);
+        }
+    }
+
+    @Override
+    public boolean sweepForSleepers() {
+        sweepIfDue();
+        return false;
+    }
+
     // ------------------------------------------------------------------ owners
 
     /**
      * Takes a side's owner word for this process: at once if free; else spins, yields, then
      * parks, taking it over from a process dead for certain, and gives up after
-     * {@link SlotRecovery#GIVE_UP_NANOS}.
+     * {@link SlotRecovery#GIVE_UP_NANOS}, or at once where this very thread holds the side across
+     * its own code (a claim still open, a handler that sends or receives again).
      */
     private boolean acquire(long word) {
         if (words.compareAndSetLong(word, 0, self)) {
             return true;
+        }
+        if ((word == base + SENDER_OFFSET ? claimer : taker)[AT] == Thread.currentThread()) {
+            return false;
         }
         long since = 0;
         for (int spins = 0;; spins++) {

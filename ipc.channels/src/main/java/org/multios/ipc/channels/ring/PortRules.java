@@ -47,15 +47,15 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
 
     final PortSession session;
     final PortSessions sessions;
-    final PriorityRing outbound;
-    final PriorityRing inbound;
+    final MessageRing outbound;
+    final MessageRing inbound;
     final PortObject object;
     /** The object, named in messages. */
     final String what;
     private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile WaitStrategy waitOverride;
 
-    PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object) {
+    PortRules(PortSession session, Grant grant, MessageRing outbound, MessageRing inbound, PortObject object) {
         super(session.caller(), session.gate(), grant, new StepGuard());
         this.session = session;
         this.sessions = session.owner();
@@ -200,7 +200,7 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
             return false;
         }
         slice = Math.min(remaining, slice);
-        PriorityRing ring = forMessage ? inbound : outbound;
+        MessageRing ring = forMessage ? inbound : outbound;
         int slept = forMessage ? ring.signals().awaitMessage(sleepers(), sequence, slice, ring::sweepForSleepers)
                 : ring.signals().awaitSpace(sleepers(), sequence, slice, ring::sweepForSleepers);
         // unwoken: nothing wakes a sleeper on a word truncated away, and its re-reads may be garbage

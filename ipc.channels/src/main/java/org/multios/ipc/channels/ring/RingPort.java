@@ -54,7 +54,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
      * @param outbound the ring sends go to
      * @param inbound  the ring receives take from (the same ring for a queue)
      */
-    protected RingPort(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound,
+    protected RingPort(PortSession session, Grant grant, MessageRing outbound, MessageRing inbound,
             PortObject object) {
         super(session, grant, outbound, inbound, object);
         var process = session.caller().process();
