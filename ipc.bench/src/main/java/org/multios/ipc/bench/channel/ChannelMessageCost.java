@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -56,9 +57,13 @@ public class ChannelMessageCost {
         }
     }
 
+    /** Each direction a ring with priorities, or a lane ({@link ChannelFixture#options}). */
+    @Param({"priorities", "lane"})
+    public String ring;
+
     @Setup(Level.Trial)
     public void setUp() {
-        fixture = new ChannelFixture("spin");
+        fixture = new ChannelFixture("spin", ring);
         sender = fixture.channel().endA();
         receiver = fixture.channel().endB();
     }

@@ -449,6 +449,12 @@ public final class LaneRing implements MessageRing {
         }
     }
 
+    /** False: the lane's bytes, charged when its file was made, bound its messages. */
+    @Override
+    public boolean countsQueued() {
+        return false;
+    }
+
     // ------------------------------------------------------------------ in place, as MessageRing: a record
 
     @Override

@@ -66,4 +66,11 @@ public interface MessageRing {
 
     /** Largest message in bytes. */
     int maxMessageSize();
+
+    /**
+     * Whether each message queued counts against its sender's quota of queued messages
+     * ({@code Quota.QUEUED_MESSAGES}); false where the ring's bytes, charged when its file was
+     * made, bound what it holds (a lane).
+     */
+    boolean countsQueued();
 }

@@ -50,6 +50,8 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
     final MessageRing outbound;
     final MessageRing inbound;
     final PortObject object;
+    /** Whether messages count against their senders' quota of queued messages ({@link MessageRing#countsQueued}). */
+    private final boolean countsQueued;
     /** The object, named in messages. */
     final String what;
     private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
@@ -61,6 +63,7 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
         this.sessions = session.owner();
         this.outbound = outbound;
         this.inbound = inbound;
+        this.countsQueued = outbound.countsQueued();
         this.object = object;
         this.what = object.displayName();
     }
@@ -249,12 +252,16 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
 
     @Override
     public final void reserveQueued() {
-        session.reserveQueued();
+        if (countsQueued) {
+            session.reserveQueued();
+        }
     }
 
     @Override
     public final void releaseQueued() {
-        session.releaseQueued();
+        if (countsQueued) {
+            session.releaseQueued();
+        }
     }
 
     /**
@@ -269,6 +276,8 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
     @Override
     public final void received(MessageInfo info) {
         receivedBytes(info.length());
-        sessions.taken(info);
+        if (countsQueued) {
+            sessions.taken(info);
+        }
     }
 }

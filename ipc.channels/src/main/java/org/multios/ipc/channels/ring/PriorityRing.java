@@ -441,6 +441,11 @@ public final class PriorityRing extends SlotTransfers implements MessageRing {
         return length;
     }
 
+    @Override
+    public boolean countsQueued() {
+        return true;
+    }
+
     // ------------------------------------------------------------------ in place, as MessageRing: a slot
 
     @Override

@@ -112,7 +112,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
             len = src.remaining();
         }
         checkLimits(len, priority);
-        session.reserveQueued();
+        reserveQueued();
         boolean sent = false;
         try {
             if (offer(b, off, len, src, priority)) {
@@ -173,7 +173,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
             }
         } finally {
             if (!sent) {
-                session.releaseQueued();
+                releaseQueued();
             }
         }
     }
