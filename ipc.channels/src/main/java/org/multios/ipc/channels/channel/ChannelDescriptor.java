@@ -67,6 +67,14 @@ import org.multios.ipc.core.step.CounterSlots;
  *           +---------------------------------------------------------------+
  *           | ring B->A: the same                                           |
  *           +---------------------------------------------------------------+
+ *
+ *   layout 8 (a channel of lanes, ChannelOptions.lane): the same header, then
+ *     4096  +---------------------------------------------------------------+
+ *           | lane A->B: LaneDescriptor.length(laneCapacity) bytes, padded  |
+ *           | to a page (lane magic LAN1)                                   |
+ *           +---------------------------------------------------------------+
+ *           | lane B->A: the same                                           |
+ *           +---------------------------------------------------------------+
  * </pre>
  *
  * Each ring carries the buffer size as its byte budget ({@link PriorityRingDescriptor}): a

@@ -36,7 +36,8 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * The channel mechanism, plain Java: named channels are files under {@code <root>/channel}, each
- * holding two {@link org.multios.ipc.channels.ring.PriorityRing}s, so they survive this
+ * holding two {@link org.multios.ipc.channels.ring.PriorityRing}s (or two
+ * {@link org.multios.ipc.channels.ring.LaneRing}s), so they survive this
  * mechanism's restart, messages included; anonymous channels use the same layout in an unlinked
  * file, reachable only through their handles. Every caller gets a {@link ChannelService} bound
  * to it. Used by the OSGi component and by the plain-Java bootstrap alike.

@@ -20,8 +20,9 @@ import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 
 /**
- * The one {@link MessagePort} implementation over {@link PriorityRing}s, for queues (one ring,
- * sent to and received from) and channel ends (sends go to the ring received at the other end):
+ * The one {@link MessagePort} implementation over {@link MessageRing}s ({@link PriorityRing}s, or
+ * {@link LaneRing}s for channels of lanes), for queues (one ring, sent to and received from) and
+ * channel ends (sends go to the ring received at the other end):
  * the rights granted at open, tested by each operation and again at every pass of a wait;
  * blocking, non-blocking and timed sends and receives straight through the mapped file,
  * allocating nothing when the receiver supplies the buffer; claims, drains and batches
