@@ -302,7 +302,8 @@ public final class LaneRing implements MessageRing {
         long tail = words.getLong(base + TAIL_OFFSET);
         long off = at - records;
         long start = off >= (tail & mask) ? tail : tail + (capacity - (tail & mask)); // after a padding record
-        words.putLongRelease(base + TAIL_OFFSET, start + recordLength(length));
+        // volatile, not release: the sleeper count read next must not pass this store (RingSignals)
+        words.putLongVolatile(base + TAIL_OFFSET, start + recordLength(length));
         release(base + SENDER_OFFSET);
         signals.signalMessage();
     }
@@ -390,7 +391,8 @@ public final class LaneRing implements MessageRing {
 
     /** Frees the record {@link #take} returned, once read, and wakes a sleeping sender. */
     public void consumed(long at) {
-        words.putLongRelease(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
+        // volatile, not release: the sleeper count read next must not pass this store (RingSignals)
+        words.putLongVolatile(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
         release(base + RECEIVER_OFFSET);
         signals.signalSpace();
     }
@@ -431,7 +433,7 @@ public final class LaneRing implements MessageRing {
 
     /** Drops every record up to the tail, behind one that cannot be true, and says so. */
     private IpcException dropped(long head, long tail, String problem) {
-        words.putLongRelease(base + HEAD_OFFSET, tail);
+        words.putLongVolatile(base + HEAD_OFFSET, tail);
         words.putLong(base + TAKING_OFFSET, tail);
         receiverSide[CACHED] = tail;
         signals.signalSpace();
@@ -598,7 +600,7 @@ public final class LaneRing implements MessageRing {
             long taking = words.getLong(base + TAKING_OFFSET);
             long tail = words.getLongVolatile(base + TAIL_OFFSET);
             if (taking - head > 0 && tail - taking >= 0) {
-                words.putLongRelease(base + HEAD_OFFSET, taking);
+                words.putLongVolatile(base + HEAD_OFFSET, taking);
                 signals.signalSpace();
             } else {
                 words.putLong(base + TAKING_OFFSET, head);
