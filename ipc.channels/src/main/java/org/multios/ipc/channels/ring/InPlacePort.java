@@ -88,6 +88,9 @@ public final class InPlacePort {
                 gate.releaseQueued();
             }
         }
+        if (slot == RingStatus.HELD_BY_THIS_THREAD) {
+            throw gate.heldByThisThread(true);
+        }
         if (slot < 0) {
             return null;
         }
@@ -178,6 +181,9 @@ public final class InPlacePort {
                 gate.releaseQueued();
             }
         }
+        if (r == RingStatus.HELD_BY_THIS_THREAD) {
+            throw gate.heldByThisThread(true);
+        }
         if (r < 0) {
             return false;
         }
@@ -221,6 +227,9 @@ public final class InPlacePort {
                 }
             } finally {
                 gate.endTransfer(token);
+            }
+            if (slot == RingStatus.HELD_BY_THIS_THREAD) {
+                throw gate.heldByThisThread(false);
             }
             if (slot < 0) {
                 break;

@@ -110,14 +110,16 @@ public final class LaneDescriptor {
 
     /**
      * The capacity of a lane that holds at least {@code messageBytes} bytes of messages of up to
-     * {@code messages} messages (each with its header and padding), and always one message of
-     * {@code maxMessageSize} bytes after a padding record: the next power of two.
+     * {@code messages} messages (each with its header and padding) wherever the wrap falls, and
+     * always one message of {@code maxMessageSize} bytes after a padding record: the next power
+     * of two.
      *
      * @throws IllegalArgumentException if that is beyond {@link #MAX_CAPACITY}
      */
     public static int capacity(long messageBytes, long messages, int maxMessageSize) {
-        long wanted = Math.max(messageBytes + messages * (RECORD_HEADER_SIZE + RECORD_ALIGNMENT - 1),
-                2L * recordLength(maxMessageSize));
+        // a padding record at the wrap wastes less than one record of the largest message
+        long wanted = Math.max(messageBytes + messages * (RECORD_HEADER_SIZE + RECORD_ALIGNMENT - 1)
+                + recordLength(maxMessageSize) - RECORD_ALIGNMENT, 2L * recordLength(maxMessageSize));
         if (wanted > MAX_CAPACITY) {
             throw new IllegalArgumentException("a lane of " + messageBytes + " bytes in " + messages
                     + " messages needs " + wanted + " bytes, more than " + MAX_CAPACITY);

@@ -4,6 +4,7 @@ import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
@@ -60,8 +61,8 @@ public final class LaneRing implements MessageRing {
     private final long[] senderSide = new long[SPAN];
     private final long[] receiverSide = new long[SPAN];
     /** The thread of this JVM that holds a side across a caller's code (a claim, a handler), if any. */
-    private final Thread[] claimer = new Thread[SPAN];
-    private final Thread[] taker = new Thread[SPAN];
+    private final AtomicReference<Thread> claimer = new AtomicReference<>();
+    private final AtomicReference<Thread> taker = new AtomicReference<>();
     private static final int SPAN = 32;
     private static final int AT = 16;
     private static final int CACHED = AT;
@@ -92,7 +93,7 @@ public final class LaneRing implements MessageRing {
      */
     public static LaneRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize, String what) {
         if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1
-                || maxMessageSize < 0 || 2L * recordLength(maxMessageSize) > capacity
+                || maxMessageSize < 0 || maxMessageSize > MAX_CAPACITY / 2 || 2L * recordLength(maxMessageSize) > capacity
                 || (base & (PriorityRingDescriptor.CACHE_LINE - 1)) != 0 || base + length(capacity) > region.length()) {
             throw new IllegalArgumentException("a lane of " + capacity + " bytes for messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
@@ -129,7 +130,7 @@ public final class LaneRing implements MessageRing {
                     + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC) + ")");
         }
         if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1 || maxSize < 0
-                || 2L * recordLength(maxSize) > capacity || length(capacity) > available) {
+                || maxSize > MAX_CAPACITY / 2 || 2L * recordLength(maxSize) > capacity || length(capacity) > available) {
             throw new IpcException(IpcError.CORRUPTED, what + " has an inconsistent lane (" + capacity
                     + " bytes for messages of " + maxSize + " bytes in " + available + " bytes)");
         }
@@ -179,7 +180,7 @@ public final class LaneRing implements MessageRing {
         long h = words.getLongVolatile(base + HEAD_OFFSET);
         long t = words.getLongVolatile(base + TAIL_OFFSET);
         int n = 0;
-        while (h - t < 0 && t - h <= capacity) {
+        while (h - t < 0 && t - h <= capacity && ((h | t) & (RECORD_ALIGNMENT - 1)) == 0) {
             int off = (int) (h & mask);
             int length = words.getInt(records + off);
             if (length == PADDING) {
@@ -259,11 +260,21 @@ public final class LaneRing implements MessageRing {
         if (len < 0 || len > maxMessageSize) {
             return RingStatus.TOO_LARGE;
         }
-        if (!acquire(base + SENDER_OFFSET)) {
-            return RingStatus.FULL;
+        int held = acquire(base + SENDER_OFFSET);
+        if (held != ACQUIRED) {
+            return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.FULL;
         }
         try {
             long t = words.getLong(base + TAIL_OFFSET);
+            long h = senderSide[CACHED];
+            if ((t & (RECORD_ALIGNMENT - 1)) != 0 || t - h < 0) {
+                h = words.getLongVolatile(base + HEAD_OFFSET);
+                senderSide[CACHED] = h;
+                if ((t & (RECORD_ALIGNMENT - 1)) != 0 || t - h < 0 || t - h > capacity) {
+                    throw new IpcException(IpcError.CORRUPTED, what + " holds a tail " + t + " and a head " + h
+                            + " that no sender and receiver write; nothing can be sent until it is made again");
+                }
+            }
             int record = recordLength(len);
             int off = (int) (t & mask);
             int pad = off + record > capacity ? capacity - off : 0;
@@ -302,15 +313,16 @@ public final class LaneRing implements MessageRing {
         long tail = words.getLong(base + TAIL_OFFSET);
         long off = at - records;
         long start = off >= (tail & mask) ? tail : tail + (capacity - (tail & mask)); // after a padding record
-        // volatile, not release: the sleeper count read next must not pass this store (RingSignals)
-        words.putLongVolatile(base + TAIL_OFFSET, start + recordLength(length));
+        words.putLongRelease(base + TAIL_OFFSET, start + recordLength(length));
         release(base + SENDER_OFFSET);
         signals.signalMessage();
+        signals.signalSpace(); // senders that gave up waiting for this side sleep on space
     }
 
     /** Gives up the record this thread claimed unsent. */
     public void abort(long at) {
         release(base + SENDER_OFFSET);
+        signals.signalSpace(); // senders that gave up waiting for this side sleep on space
     }
 
     // ------------------------------------------------------------------ receiving
@@ -365,8 +377,9 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#EMPTY} or {@link RingStatus#TOO_LARGE}
      */
     public long take(int room, MessageInfo info) {
-        if (!acquire(base + RECEIVER_OFFSET)) {
-            return RingStatus.EMPTY;
+        int held = acquire(base + RECEIVER_OFFSET);
+        if (held != ACQUIRED) {
+            return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.EMPTY;
         }
         try {
             long h = next();
@@ -391,10 +404,21 @@ public final class LaneRing implements MessageRing {
 
     /** Frees the record {@link #take} returned, once read, and wakes a sleeping sender. */
     public void consumed(long at) {
-        // volatile, not release: the sleeper count read next must not pass this store (RingSignals)
-        words.putLongVolatile(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
+        words.putLongRelease(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
         release(base + RECEIVER_OFFSET);
         signals.signalSpace();
+        wakeReceiverForQueued();
+    }
+
+    /**
+     * Wakes a receiver that gave up waiting for the receivers' side (and sleeps on the message
+     * sequence) if a message is still queued: only when receivers sleep, so a message costs the
+     * tail's line no more.
+     */
+    private void wakeReceiverForQueued() {
+        if (signals.receiversSleeping() > 0 && !isEmpty()) {
+            signals.signalMessage();
+        }
     }
 
     /**
@@ -411,7 +435,7 @@ public final class LaneRing implements MessageRing {
                 return NONE;
             }
         }
-        if (t - h < 0 || t - h > capacity) {
+        if (t - h < 0 || t - h > capacity || ((h | t) & (RECORD_ALIGNMENT - 1)) != 0) {
             throw dropped(h, t, "a head " + h + " and a tail " + t + " that no sender and receiver write");
         }
         int off = (int) (h & mask);
@@ -431,9 +455,17 @@ public final class LaneRing implements MessageRing {
         return h;
     }
 
-    /** Drops every record up to the tail, behind one that cannot be true, and says so. */
+    /**
+     * Drops every record up to the tail, behind one that cannot be true, and says so; a tail that
+     * is no record boundary itself is left as it is (nothing can be received until the lane is
+     * made again, and each try says so).
+     */
     private IpcException dropped(long head, long tail, String problem) {
-        words.putLongVolatile(base + HEAD_OFFSET, tail);
+        if ((tail & (RECORD_ALIGNMENT - 1)) != 0) {
+            return new IpcException(IpcError.CORRUPTED, what + " holds " + problem + " at position " + head
+                    + "; nothing can be received until it is made again");
+        }
+        words.putLongRelease(base + HEAD_OFFSET, tail);
         words.putLong(base + TAKING_OFFSET, tail);
         receiverSide[CACHED] = tail;
         signals.signalSpace();
@@ -463,7 +495,7 @@ public final class LaneRing implements MessageRing {
     public long claimInPlace(int len, int priority, long sender, long senderPid) {
         long at = claimCleared(len, priority, sender, senderPid);
         if (at >= 0) {
-            claimer[AT] = Thread.currentThread();
+            claimer.set(Thread.currentThread());
         }
         return at;
     }
@@ -475,13 +507,13 @@ public final class LaneRing implements MessageRing {
 
     @Override
     public void commitInPlace(long at, int priority) {
-        claimer[AT] = null;
+        claimer.set(null);
         commit(at);
     }
 
     @Override
     public void abortInPlace(long at, int len) {
-        claimer[AT] = null;
+        claimer.set(null);
         abort(at);
     }
 
@@ -489,14 +521,14 @@ public final class LaneRing implements MessageRing {
     public long takeInPlace(MessageInfo info) {
         long at = take(maxMessageSize, info);
         if (at >= 0) {
-            taker[AT] = Thread.currentThread();
+            taker.set(Thread.currentThread());
         }
         return at;
     }
 
     @Override
     public void consumedInPlace(long at, int length) {
-        taker[AT] = null;
+        taker.set(null);
         consumed(at);
     }
 
@@ -537,27 +569,40 @@ public final class LaneRing implements MessageRing {
 
     // ------------------------------------------------------------------ owners
 
+    /** {@link #acquire}: the side is this thread's. */
+    private static final int ACQUIRED = 0;
+
     /**
      * Takes a side's owner word for this process: at once if free; else spins, yields, then
-     * parks, taking it over from a process dead for certain, and gives up after
-     * {@link SlotRecovery#GIVE_UP_NANOS}, or at once where this very thread holds the side across
-     * its own code (a claim still open, a handler that sends or receives again).
+     * parks, taking it over from a process dead for certain, or from a thread of this process
+     * that ended holding it across its own code (a claim it never committed), and gives up after
+     * {@link SlotRecovery#GIVE_UP_NANOS} or once this thread is interrupted.
+     *
+     * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} given up;
+     *         {@link RingStatus#HELD_BY_THIS_THREAD} where this very thread holds the side across
+     *         its own code (a claim still open, a handler that sends or receives again)
      */
-    private boolean acquire(long word) {
+    private int acquire(long word) {
         if (words.compareAndSetLong(word, 0, self)) {
-            return true;
+            return ACQUIRED;
         }
-        if ((word == base + SENDER_OFFSET ? claimer : taker)[AT] == Thread.currentThread()) {
-            return false;
+        AtomicReference<Thread> holder = word == base + SENDER_OFFSET ? claimer : taker;
+        Thread me = Thread.currentThread();
+        if (holder.get() == me) {
+            return RingStatus.HELD_BY_THIS_THREAD;
         }
         long since = 0;
         for (int spins = 0;; spins++) {
             long owner = words.getLongVolatile(word);
             if (owner == 0) {
                 if (words.compareAndSetLong(word, 0, self)) {
-                    return true;
+                    return ACQUIRED;
                 }
                 continue;
+            }
+            Thread ended = holder.get();
+            if (owner == self && ended != null && !ended.isAlive() && holder.compareAndSet(ended, null)) {
+                return ACQUIRED; // its claim was never published: the side is this thread's as it is
             }
             if (spins < SPINS) {
                 Thread.onSpinWait();
@@ -573,12 +618,12 @@ public final class LaneRing implements MessageRing {
                     && owner != self && LIVENESS.isOwnerDead(owner, home)) {
                 if (words.compareAndSetLong(word, owner, self)) {
                     tookOver(word);
-                    return true;
+                    return ACQUIRED;
                 }
                 continue;
             }
-            if (waited >= SlotRecovery.GIVE_UP_NANOS) {
-                return false;
+            if (waited >= SlotRecovery.GIVE_UP_NANOS || me.isInterrupted()) {
+                return RingStatus.BUSY; // the caller's wait loop sees the interrupt
             }
             if (waited < YIELD_NANOS) {
                 Thread.yield();
@@ -599,8 +644,8 @@ public final class LaneRing implements MessageRing {
             long head = words.getLong(base + HEAD_OFFSET);
             long taking = words.getLong(base + TAKING_OFFSET);
             long tail = words.getLongVolatile(base + TAIL_OFFSET);
-            if (taking - head > 0 && tail - taking >= 0) {
-                words.putLongVolatile(base + HEAD_OFFSET, taking);
+            if (taking - head > 0 && tail - taking >= 0 && (taking & (RECORD_ALIGNMENT - 1)) == 0) {
+                words.putLongRelease(base + HEAD_OFFSET, taking);
                 signals.signalSpace();
             } else {
                 words.putLong(base + TAKING_OFFSET, head);
@@ -608,8 +653,13 @@ public final class LaneRing implements MessageRing {
         }
     }
 
+    /**
+     * Hands a side back: a volatile store, so that the sleeper counts read after it (and after the
+     * tail's or head's release store before it) cannot be read before it (RingSignals: a waiter
+     * that counted itself in meanwhile is seen, or sees the side free and the message or space).
+     */
     private void release(long word) {
-        words.putLongRelease(word, 0);
+        words.putLongVolatile(word, 0);
     }
 
     /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */

@@ -150,6 +150,18 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
         return Deadlines.nanos(timeout, what);
     }
 
+    /**
+     * A send or receive of a thread that holds this direction's side of a lane across its own
+     * code: waiting could never end ({@link RingStatus#HELD_BY_THIS_THREAD}).
+     */
+    @Override
+    public final IpcException heldByThisThread(boolean sending) {
+        return new IpcException(IpcError.BUSY, what + ": this thread holds the " + (sending ? "senders'" : "receivers'")
+                + " side of this lane with " + (sending ? "a claim still open; commit or abort it"
+                        : "a handler still reading in place; return from it") + " before it "
+                + (sending ? "sends" : "receives") + " again");
+    }
+
     final IpcException wouldBlock(String operation) {
         return new IpcException(IpcError.WOULD_BLOCK, operation + " on " + what
                 + " would block and the handle is non-blocking");

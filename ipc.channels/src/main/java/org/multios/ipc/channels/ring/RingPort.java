@@ -193,6 +193,9 @@ public abstract class RingPort extends PortRules implements MessagePort {
             exit(token);
         }
         if (r < 0) {
+            if (r == RingStatus.HELD_BY_THIS_THREAD) {
+                throw heldByThisThread(true);
+            }
             return false;
         }
         published(len);
@@ -341,6 +344,9 @@ public abstract class RingPort extends PortRules implements MessagePort {
         if (r >= 0) {
             received(out);
             return r;
+        }
+        if (r == RingStatus.HELD_BY_THIS_THREAD) {
+            throw heldByThisThread(false);
         }
         if (r == RingStatus.TOO_LARGE) {
             count(false, FAILED);

@@ -125,4 +125,77 @@ class LaneChannelTest extends ChannelTestSupport {
         assertThat(receive(b, null)).isEqualTo("next");
         assertThat(b.tryReceive(new byte[64], 0, 64, null)).isEqualTo(MessagePort.NO_MESSAGE);
     }
+
+    /**
+     * The thread holding its own claim open sends through the same handle, or receives through it
+     * inside its own handler: BUSY, not a wait without end.
+     */
+    @Test
+    void aThreadThatHoldsItsOwnSideIsToldInsteadOfWaitingForever() {
+        ChannelEnd a = channels().create("own", LANES);
+        ChannelEnd b = channels().open("own", ChannelSide.B);
+        org.multios.ipc.MessageClaim open = a.tryClaim(8, 0);
+        assertThatThrownBy(() -> a.send(new byte[1], 0, 1, 0, WAIT)).isInstanceOfSatisfying(IpcException.class, e -> {
+            assertThat(e.error()).isEqualTo(IpcError.BUSY);
+            assertThat(e.getMessage()).contains("channel 'own'", "claim still open");
+        });
+        open.commit();
+        send(a, "second", 0);
+        assertThat(b.tryReceive((m, info) -> assertThatThrownBy(() -> receive(b, null))
+                .isInstanceOfSatisfying(IpcException.class, e -> {
+                    assertThat(e.error()).isEqualTo(IpcError.BUSY);
+                    assertThat(e.getMessage()).contains("handler still reading");
+                }))).isTrue();
+        assertThat(receive(b, null)).isEqualTo("second");
+    }
+
+    /** A claim left open by a thread that ended holds nobody up. */
+    @Test
+    void aClaimOfAThreadThatEndedHoldsNobodyUp() throws Exception {
+        ChannelEnd a = channels().create("ended", LANES);
+        ChannelEnd b = channels().open("ended", ChannelSide.B);
+        Thread t = new Thread(() -> a.tryClaim(8, 0).putLong(0, 42), "lane-test-claimer");
+        t.start();
+        t.join(20_000);
+        assertThat(t.isAlive()).isFalse();
+
+        assertThat(a.trySend(new byte[] { 7 }, 0, 1, 0)).isTrue();
+        byte[] got = new byte[8];
+        assertThat(b.tryReceive(got, 0, 8, null)).isEqualTo(1);
+        assertThat(got[0]).isEqualTo((byte) 7);
+    }
+
+    /**
+     * A receiver that gave up waiting for the receivers' side (another thread's handler held it)
+     * and went to sleep is woken when the side is handed back with a message still queued. Its
+     * sleep has no slice: before, it slept until the next message was sent.
+     */
+    @Test
+    void aReceiverAsleepBehindAHeldSideIsWokenWhenItIsHandedBack() throws Exception {
+        ChannelEnd a = channels().create("handed", LANES.withWaitStrategy(org.multios.ipc.WaitStrategy.BLOCK));
+        ChannelHandle first = (ChannelHandle) channels().open("handed", ChannelSide.B);
+        ChannelHandle second = (ChannelHandle) channels().open("handed", ChannelSide.B);
+        second.sliceNanos(java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+        send(a, "read in place", 0);
+        send(a, "queued", 0);
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        var handler = inThread("handler", () -> first.tryReceive((m, info) -> {
+            reading.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(reading.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
+        Thread receiver = org.multios.ipc.spi.BlockedCalls.start("lane-second", got, () -> receive(second, null));
+        org.multios.ipc.spi.KernelSleep.awaitAsleep(receiver, -1); // gave up on the side after a second, asleep
+
+        done.countDown();
+
+        assertThat(handler.get(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(got.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("queued");
+    }
 }

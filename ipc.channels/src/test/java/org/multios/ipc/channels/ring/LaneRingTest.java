@@ -330,4 +330,58 @@ class LaneRingTest {
         assertThat(next).containsExactly(perSender, perSender);
         assertThat(receiver.isEmpty()).isTrue();
     }
+
+    /** A head or tail off a record boundary (written by a hostile process) is CORRUPTED, never another exception. */
+    @Test
+    void aHeadOrTailOffARecordBoundaryIsCorrupted() throws IOException {
+        LaneRing lane = lane(256, 40);
+        send(lane, "one", 0);
+        region.putLongVolatile(BASE + HEAD_OFFSET, 2);
+        assertThatThrownBy(() -> lane.poll(new byte[64], 0, 64, null)).isInstanceOfSatisfying(IpcException.class,
+                e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
+        assertThat(lane.size()).isZero();
+        assertThat(lane.isEmpty()).isTrue(); // dropped to the tail
+        assertThat(send(lane, "two", 0)).isEqualTo(RingStatus.SENT);
+        assertThat(receive(lane, null)).isEqualTo("two");
+
+        region.putLongVolatile(BASE + TAIL_OFFSET, region.getLong(BASE + TAIL_OFFSET) + 4);
+        assertThatThrownBy(() -> send(lane, "three", 0)).isInstanceOfSatisfying(IpcException.class,
+                e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
+        assertThatThrownBy(() -> lane.poll(new byte[64], 0, 64, null)).isInstanceOfSatisfying(IpcException.class,
+                e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
+    }
+
+    /** A receiver's dead owner word with a {@code taking} off a record boundary: ignored, the message stays. */
+    @Test
+    void aTakingOffARecordBoundaryIsIgnored() throws IOException {
+        LaneRing lane = lane(256, 40);
+        send(lane, "stays", 0);
+        region.putLong(BASE + TAKING_OFFSET, region.getLong(BASE + HEAD_OFFSET) + 4);
+        region.putLongVolatile(BASE + RECEIVER_OFFSET, DEAD);
+        assertThat(receive(lane, null)).isEqualTo("stays");
+    }
+
+    /** Where the wrap falls, a lane sized for two messages of the largest size takes them both. */
+    @Test
+    void aLaneHoldsWhatItWasSizedForWhereverTheWrapFalls() throws IOException {
+        int capacity = LaneDescriptor.capacity(1986, 2, 993);
+        LaneRing lane = lane(capacity, 993);
+        byte[] big = new byte[993];
+        for (int shift = 0; shift < capacity; shift += 8) {
+            assertThat(lane.offer(big, 0, 1, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
+            assertThat(lane.poll(new byte[993], 0, 993, null)).isEqualTo(1);
+            assertThat(lane.offer(big, 0, 993, 0, SENDER, 1)).as("at " + shift).isEqualTo(RingStatus.SENT);
+            assertThat(lane.offer(big, 0, 993, 0, SENDER, 1)).as("at " + shift).isEqualTo(RingStatus.SENT);
+            assertThat(lane.poll(new byte[993], 0, 993, null)).isEqualTo(993);
+            assertThat(lane.poll(new byte[993], 0, 993, null)).isEqualTo(993);
+        }
+    }
+
+    @Test
+    void attachRefusesALargestMessageWhoseRecordWouldOverflow() throws IOException {
+        lane(256, 40);
+        region.putInt(BASE + MAX_MESSAGE_SIZE_OFFSET, Integer.MAX_VALUE - 20);
+        assertThatThrownBy(() -> LaneRing.attach(region, BASE, LaneDescriptor.length(256), "huge"))
+                .isInstanceOfSatisfying(IpcException.class, e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
+    }
 }
