@@ -191,7 +191,9 @@ class LaneChannelTest extends ChannelTestSupport {
         assertThat(reading.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
         Thread receiver = org.multios.ipc.spi.BlockedCalls.start("lane-second", got, () -> receive(second, null));
-        org.multios.ipc.spi.KernelSleep.awaitAsleep(receiver, -1); // gave up on the side after a second, asleep
+        // gave up on the side after a second, then asleep on the message sequence of the lane to B
+        org.multios.ipc.spi.KernelSleep.awaitAsleepOn(receiver, root.resolve("channel").resolve("handed"),
+                ChannelDescriptor.RINGS_OFFSET + org.multios.ipc.channels.ring.PriorityRingDescriptor.AVAILABLE_SEQUENCE_OFFSET);
 
         done.countDown();
 
