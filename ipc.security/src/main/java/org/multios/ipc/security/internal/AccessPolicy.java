@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
+import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.RootEndpoints;
 
 /**
@@ -64,6 +66,22 @@ final class AccessPolicy {
             }
         }
         return allowed & ~denied;
+    }
+
+    /**
+     * The name an object's grants are registered under, for an operator's revoke: an endpoint in
+     * the one text the network mechanism gives it (a socket named in the IPC root by its name, a
+     * host in lower case, ...), however the operator wrote it; another object's name as it is.
+     */
+    String registeredName(ObjectType type, String name) {
+        if (type != ObjectType.ENDPOINT) {
+            return name;
+        }
+        try {
+            return root.named(Endpoint.parse(name)).toString();
+        } catch (IpcException e) {
+            return name; // no endpoint: nothing is registered under it either
+        }
     }
 
     /** The texts rules match an object by: an endpoint's every text, another object's name. */
