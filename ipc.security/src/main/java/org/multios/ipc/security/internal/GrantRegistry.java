@@ -129,7 +129,10 @@ final class GrantRegistry {
         synchronized (this) {
             Set<Held> held = grants.get(key);
             if (held != null) {
-                held.removeIf(ref -> ref.get() == null || ref.get().isRevoked());
+                held.removeIf(ref -> {
+                    Grant g = ref.get(); // read once: the collector may clear it between two reads
+                    return g == null || g.isRevoked();
+                });
                 if (held.isEmpty()) {
                     grants.remove(key);
                 }
