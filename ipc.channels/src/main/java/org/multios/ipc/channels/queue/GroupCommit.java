@@ -30,6 +30,12 @@ final class GroupCommit implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Thread thread;
     private volatile boolean closed;
+    private volatile Runnable offerHook;
+
+    /** Installs a test hook run by a send between its look at {@code closed} and its offer (null: none). */
+    void offerHook(Runnable hook) {
+        this.offerHook = hook;
+    }
 
     /** The policy of one GROUP queue's mapping. */
     DurabilityPolicy member(MappedRegion region, String what) {
@@ -71,8 +77,15 @@ final class GroupCommit implements AutoCloseable {
                 if (closed) {
                     flush(); // no flusher any more: this sender flushes itself
                 } else {
+                    Runnable hook = offerHook;
+                    if (hook != null) {
+                        hook.run();
+                    }
                     dirty.offer(this);
                     LockSupport.unpark(thread);
+                    if (closed) {
+                        flushPending(); // closed since the look above: its last flush may have missed this offer
+                    }
                 }
             }
             if (f != null) {

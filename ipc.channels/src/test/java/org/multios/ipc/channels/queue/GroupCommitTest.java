@@ -3,6 +3,8 @@ package org.multios.ipc.channels.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +53,37 @@ class GroupCommitTest {
             queue.published();
             assertThat(flushes.poll(20, TimeUnit.SECONDS)).as("later sends are flushed").isEqualTo("flushed");
         }
+    }
+
+    /**
+     * A send that looked at the group commit before its close and offers its queue after the close
+     * ended the flushing thread and flushed what was queued: the send flushes the queue itself.
+     * Before, its queue stayed in the queue of dirty members for good, unflushed (the sends of a
+     * mechanism's handles end their steps before the close, but mark their queue after them).
+     */
+    @Test
+    void aSendThatOffersItsQueueAfterTheCloseFlushesItItself() throws Exception {
+        AtomicInteger flushes = new AtomicInteger();
+        CountDownLatch atOffer = new CountDownLatch(1);
+        CountDownLatch closedNow = new CountDownLatch(1);
+        GroupCommit group = new GroupCommit();
+        DurabilityPolicy queue = group.member(flushes::incrementAndGet);
+        group.offerHook(() -> {
+            atOffer.countDown();
+            try {
+                assertThat(closedNow.await(20, TimeUnit.SECONDS)).as("closed").isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        CompletableFuture<Void> send = CompletableFuture.runAsync(queue::published,
+                r -> new Thread(r, "group-commit-late-sender").start());
+        assertThat(atOffer.await(20, TimeUnit.SECONDS)).as("the send looked and was not closed yet").isTrue();
+        group.close();
+        closedNow.countDown();
+        send.get(20, TimeUnit.SECONDS);
+
+        assertThat(flushes.get()).as("the late send's queue flushed").isEqualTo(1);
     }
 
     /** Waits until the flushing thread parks with nothing dirty: its last flush is done and recorded. */
