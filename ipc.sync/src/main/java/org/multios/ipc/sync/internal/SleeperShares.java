@@ -19,8 +19,8 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * when the sleepers are read ({@link #sleeping}) or an entry is needed. A sleeper adds to word 3
  * before its share and takes from its share before word 3, so a share never exceeds what its
  * process added to word 3, and counting a dead share out never hides a live sleeper. Processes
- * beyond the entries, or that cannot own shared objects, count in word 3 alone, as files made
- * before the entries (zeros there: every entry free) are counted by older builds.
+ * beyond the entries, processes that cannot own shared objects and builds before the entries
+ * count in word 3 alone (files made before them hold zeros there: every entry free).
  */
 final class SleeperShares {
     /** An entry being counted out: claimed by nobody, judged by nobody. */
