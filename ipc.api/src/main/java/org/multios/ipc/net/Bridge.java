@@ -20,7 +20,10 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Bridge extends IpcObject {
-    /** The endpoint the bridge listens on, with the actual port if port 0 was asked for. */
+    /**
+     * The endpoint the bridge listens on, with the actual port if port 0 was asked for; a socket
+     * file in the IPC root's endpoint directory by its name ({@link RootEndpoints#named}).
+     */
     Endpoint endpoint();
 
     /** The kind of the exported object: {@link ObjectType#QUEUE} or {@link ObjectType#CHANNEL}. */

@@ -23,7 +23,8 @@ import org.multios.ipc.IpcNames;
  * path of at most {@value #MAX_UNIX_PATH_BYTES} bytes in UTF-8.</li>
  * <li>{@code unix:name}: a named socket in the IPC root (in its
  * {@link org.multios.ipc.ObjectType#ENDPOINT endpoint} directory), the name following
- * {@link IpcNames} rules; its file gets the mode of the listener's options.</li>
+ * {@link IpcNames} rules; its file gets the mode of the listener's options. The network
+ * mechanism writes an absolute path to such a file by its name ({@link RootEndpoints}).</li>
  * </ul>
  * Text is taken literally (no percent-decoding); the scheme may be in any case. Security rules
  * match an endpoint by its text, so one socket has one text: a host is kept in lower case without
@@ -311,7 +312,7 @@ public record Endpoint(Transport transport, String host, int port, String path) 
      * segments dropped ({@code //run/./x} is {@code /run/x} to the kernel). A name in the IPC
      * root is returned as it is.
      */
-    private static String plainPath(String path) {
+    static String plainPath(String path) {
         if (!path.startsWith("/")) {
             return path;
         }

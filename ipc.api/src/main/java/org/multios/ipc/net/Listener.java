@@ -19,7 +19,10 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Listener extends IpcObject {
-    /** The endpoint listened on, with the actual port if port 0 was asked for. */
+    /**
+     * The endpoint listened on, with the actual port if port 0 was asked for; a socket file in the
+     * IPC root's endpoint directory by its name ({@link RootEndpoints#named}).
+     */
     Endpoint endpoint();
 
     /** The options the listener was made with. */

@@ -69,11 +69,12 @@
  *
  * <p><b>Access.</b> Listening on, connecting to and exporting on an endpoint are decided by
  * the security policy for objects of kind {@link org.multios.ipc.ObjectType#ENDPOINT} named by
- * the endpoint's text (PERMISSION_DENIED); a handle that is granted holds
+ * the endpoint's text (PERMISSION_DENIED): a socket named in the IPC root by its name, however it
+ * was written ({@link org.multios.ipc.net.RootEndpoints}); a handle that is granted holds
  * {@link org.multios.ipc.Rights#READ_WRITE}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.multios.ipc.net;
 
 import org.osgi.annotation.bundle.Export;

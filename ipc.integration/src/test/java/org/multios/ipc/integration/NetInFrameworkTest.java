@@ -30,6 +30,8 @@ import org.multios.ipc.net.NetService;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.queue.MessageQueueService;
 import org.multios.ipc.queue.QueueOptions;
+import org.multios.ipc.spi.AccessControl;
+import org.multios.ipc.spi.PlatformConfiguration;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -119,6 +121,47 @@ public class NetInFrameworkTest extends IpcTestSupport {
             assertEquals(3, queue.receive(buf, 0, 64, info));
         } finally {
             bridge.delete();
+        }
+    }
+
+    /**
+     * ipc.security knows the IPC root of the framework (property {@value IpcEnvironment#ROOT_PROPERTY}):
+     * a rule written as the path of the socket files in the root's endpoint directory covers the
+     * names in the root. Before, it matched only endpoints written as that path, and the listen
+     * went on (here to fail on its socket file's length, the root being deep in the build folder).
+     */
+    @Test
+    public void aRuleOnTheSocketFilesOfTheRootCoversTheirNames() throws Exception {
+        NetService net = service(NetService.class);
+        Path root = Path.of(context.getProperty(IpcEnvironment.ROOT_PROPERTY)).toAbsolutePath();
+        String rule = "deny * * endpoint:unix:" + root + "/endpoint/guarded-*";
+        org.osgi.service.cm.Configuration security = service(ConfigurationAdmin.class)
+                .getConfiguration(PlatformConfiguration.SECURITY_PID, "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("rules", new String[] {rule});
+        security.update(props);
+        try {
+            await("the rule is in force", () -> rulesInForce().contains(rule));
+            try (Listener l = net.listen(Endpoint.unix("guarded-admin"), OPEN)) {
+                fail("listened on " + l.endpoint() + " against " + rule);
+            } catch (IpcException e) {
+                assertEquals(e.getMessage(), IpcError.PERMISSION_DENIED, e.error());
+            }
+        } finally {
+            security.delete();
+        }
+    }
+
+    private List<String> rulesInForce() {
+        ServiceReference<AccessControl> ref = context.getServiceReference(AccessControl.class);
+        AccessControl access = ref == null ? null : context.getService(ref);
+        if (access == null) {
+            return List.of();
+        }
+        try {
+            return access.rules();
+        } finally {
+            context.ungetService(ref);
         }
     }
 

@@ -54,8 +54,9 @@ public final class IpcStat {
             boolean countGiven = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--root" -> root = Path.of(value(args, ++i, "--root"));
-                    case "--durable-root" -> durableRoot = Path.of(value(args, ++i, "--durable-root"));
+                    case "--root" -> root = directory(value(args, ++i, "--root"), "--root");
+                    case "--durable-root" -> durableRoot = directory(value(args, ++i, "--durable-root"),
+                            "--durable-root");
                     case "--json" -> json = true;
                     case "--interval" -> interval = number(value(args, ++i, "--interval"), "--interval");
                     case "--count" -> {
@@ -88,6 +89,18 @@ public final class IpcStat {
                 throw new IllegalArgumentException(option + " needs a value");
             }
             return args[i];
+        }
+
+        /**
+         * A root named on the command line: it must be a directory, or a typo would show an empty
+         * table (the default root may be missing: no gateway has made it yet).
+         */
+        private static Path directory(String text, String option) {
+            Path p = Path.of(text);
+            if (!java.nio.file.Files.isDirectory(p)) {
+                throw new IllegalArgumentException(option + " " + text + " is no directory");
+            }
+            return p;
         }
 
         private static double number(String text, String option) {

@@ -182,6 +182,27 @@ class IpcStatTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--interval expects a positive number, found 'soon'");
     }
 
+    /**
+     * A root named on the command line that is not there (a typo, another user's path): before,
+     * an empty table ("0 objects") and exit 0, which reads as "nothing is in use".
+     */
+    @Test
+    void aRootOrDurableRootNamedThatIsNoDirectoryIsAnError() throws Exception {
+        Path missing = parent.resolve("no-such-root");
+        Path file = Files.writeString(parent.resolve("a-file"), "x");
+        String[][] runs = { { "--root", missing.toString() }, { "--root", file.toString() },
+            { "--root", parent.toString(), "--durable-root", missing.toString() } };
+        for (String[] args : runs) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(IpcStat.run(args, new PrintStream(out, true), new PrintStream(err, true))).as(String.join(" ", args))
+                    .isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("is no directory", args[args.length - 1]);
+            assertThat(out.size()).isZero();
+        }
+        assertThat(Files.exists(missing)).as("nothing made").isFalse();
+    }
+
     @Test
     void helpPrintsTheUsageAndEveryOptionAndSucceeds() throws Exception {
         for (String help : new String[] { "--help", "-h" }) {

@@ -32,7 +32,9 @@ import org.multios.ipc.sync.internal.SyncFactories;
  * until the stop word of the state segment ({@link KillStopStressLayout}) is set, prints
  * {@code hammering} once they run, and ends with 0 (or 1 and the reason on standard error).
  * Thread {@code t} owns slot {@code incarnation * threads + t}. Modes: {@code mutex},
- * {@code semaphore}, {@code event} (even threads signal, odd ones wait). Every blocking call
+ * {@code semaphore}, {@code event} (even threads signal, odd ones wait), {@code condition}
+ * (thread 0 produces, the others consume, through the mutex {@code <object>} and the condition
+ * {@code <object>-c}). Every blocking call
  * is bounded; the parent kills, stops and continues these processes at random.
  */
 public final class KillStopStressChildMain {
@@ -65,6 +67,11 @@ public final class KillStopStressChildMain {
                             slot, random);
                     case "event" -> (t & 1) == 0 ? () -> signaller(events.open(args[1]), m, slot, random)
                             : () -> waiter(events.open(args[1]), m, slot, random);
+                    case "condition" -> t == 0
+                            ? () -> producer(sync.openMutex(args[1]), sync.openCondition(args[1] + "-c"), m, slot,
+                                    random)
+                            : () -> consumer(sync.openMutex(args[1]), sync.openCondition(args[1] + "-c"), m, slot,
+                                    random);
                     default -> throw new IllegalArgumentException(mode);
                 };
                 Thread w = new Thread(work, "stress-" + mode + "-" + slot);
@@ -117,24 +124,9 @@ public final class KillStopStressChildMain {
                 continue;
             }
             if (r == LockResult.OWNER_DEAD) {
-                long previous = m.getLongVolatile(HOLDER);
-                if (previous != 0 && (previous & ABANDONING) == 0) {
-                    // the holder's thread: the lock's owner is a thread, and a killed process's
-                    // threads end one by one; a thread that still exists was alive when judged
-                    long tid = m.getLongVolatile(slotOffset((int) (previous & 0x7fff)) + STATE);
-                    if (isLiveThread(previous >>> 16, tid)) {
-                        m.getAndAddLong(WRONG_TAKEOVERS, 1);
-                        m.putLongVolatile(WRONG_TAKEOVER_PID, previous >>> 16 << 24 | tid);
-                    }
-                }
-                m.putLongVolatile(HOLDER, 0); // the dead holder's mark
-                m.getAndAddLong(TAKEOVERS, 1);
-                mutex.markConsistent();
+                tookOver(mutex, m);
             }
-            if (!m.compareAndSetLong(HOLDER, 0, token)) {
-                m.getAndAddLong(VIOLATIONS, 1);
-                m.putLongVolatile(VIOLATION_WHAT, m.getLongVolatile(HOLDER));
-            }
+            enter(m, token);
             long c = m.getLong(COUNTER); // plain read and write: only the holder touches it
             if (random.nextInt(8) == 0) {
                 Thread.yield();
@@ -147,11 +139,159 @@ public final class KillStopStressChildMain {
             if (!mutex.isHeldByCurrentThread()) {
                 m.getAndAddLong(VIOLATIONS, 1);
             }
-            if (!m.compareAndSetLong(HOLDER, token, 0)) {
-                m.getAndAddLong(VIOLATIONS, 1);
-                m.putLongVolatile(VIOLATION_WHAT, m.getLongVolatile(HOLDER));
-            }
+            leave(m, token);
             m.getAndAddLong(ENTRIES, 1);
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * After OWNER_DEAD: counts a takeover, and a wrong one if the recorded holder's thread still
+     * exists; clears the dead holder's mark and makes the mutex consistent.
+     */
+    private static void tookOver(Mutex mutex, Mapping m) {
+        long previous = m.getLongVolatile(HOLDER);
+        if (previous != 0 && (previous & ABANDONING) == 0) {
+            // the holder's thread: the lock's owner is a thread, and a killed process's
+            // threads end one by one; a thread that still exists was alive when judged
+            long tid = m.getLongVolatile(slotOffset((int) (previous & 0x7fff)) + STATE);
+            if (isLiveThread(previous >>> 16, tid)) {
+                m.getAndAddLong(WRONG_TAKEOVERS, 1);
+                m.putLongVolatile(WRONG_TAKEOVER_PID, previous >>> 16 << 24 | tid);
+            }
+        }
+        m.putLongVolatile(HOLDER, 0); // the dead holder's mark
+        m.getAndAddLong(TAKEOVERS, 1);
+        mutex.markConsistent();
+    }
+
+    /** Marks the mutex held by {@code token}: a second holder finds the word taken. */
+    private static void enter(Mapping m, long token) {
+        if (!m.compareAndSetLong(HOLDER, 0, token)) {
+            m.getAndAddLong(VIOLATIONS, 1);
+            m.putLongVolatile(VIOLATION_WHAT, m.getLongVolatile(HOLDER));
+        }
+    }
+
+    /** Clears the holder mark of {@code token}, before an unlock or a wait releases the mutex. */
+    private static void leave(Mapping m, long token) {
+        if (!m.compareAndSetLong(HOLDER, token, 0)) {
+            m.getAndAddLong(VIOLATIONS, 1);
+            m.putLongVolatile(VIOLATION_WHAT, m.getLongVolatile(HOLDER));
+        }
+    }
+
+    /** Locks with a random timeout; false if it timed out. Takes over from a dead holder. */
+    private static boolean lockTimed(Mutex mutex, Mapping m, long token, SplittableRandom random) {
+        LockResult r;
+        try {
+            r = mutex.lock(Duration.ofMillis(1 + random.nextInt(300)));
+        } catch (IpcException e) {
+            if (e.error() != IpcError.TIMEOUT) {
+                throw e;
+            }
+            m.getAndAddLong(TIMEOUTS, 1);
+            return false;
+        }
+        if (r == LockResult.OWNER_DEAD) {
+            tookOver(mutex, m);
+        }
+        enter(m, token);
+        return true;
+    }
+
+    /**
+     * Waits on the condition, holding the mutex as {@code token}: the mark is cleared while the
+     * wait has released the mutex, and set again once it holds it again (whether the wait was
+     * signalled, timed out or took over from a dead holder).
+     */
+    private static void await(Condition cond, Mutex mutex, Mapping m, long token, long millis) {
+        leave(m, token);
+        LockResult r;
+        try {
+            r = cond.await(mutex, Duration.ofMillis(millis));
+        } catch (IpcException e) {
+            if (e.error() != IpcError.TIMEOUT) {
+                throw e;
+            }
+            m.getAndAddLong(TIMEOUTS, 1);
+            r = LockResult.ACQUIRED; // a timed-out wait returns holding the mutex
+        }
+        if (r == LockResult.OWNER_DEAD) {
+            tookOver(mutex, m);
+        }
+        enter(m, token);
+    }
+
+    /**
+     * Adds an item (up to {@link KillStopStressLayout#ITEMS_MAX}) under the mutex and signals one
+     * waiter or broadcasts; idles while the test pauses.
+     */
+    private static void producer(Mutex mutex, Condition cond, Mapping m, int slot, SplittableRandom random) {
+        long token = ProcessHandle.current().pid() << 16 | slot;
+        m.putLongVolatile(slotOffset(slot) + STATE, threadId());
+        while (m.getIntVolatile(STOP) == 0) {
+            if (m.getIntVolatile(PAUSE) != 0 || !lockTimed(mutex, m, token, random)) {
+                sleepMicros(500);
+                continue;
+            }
+            long items = m.getLong(COUNTER); // plain: only the holder touches it
+            if (items < ITEMS_MAX) {
+                m.putLong(COUNTER, items + 1);
+                m.getAndAddLong(SIGNALS, 1);
+            }
+            if (random.nextInt(4) == 0) {
+                cond.broadcast();
+            } else {
+                cond.signal();
+            }
+            if (random.nextInt(64) == 0) {
+                sleepMicros(random.nextInt(2000)); // hold a while: stops land here
+            }
+            leave(m, token);
+            mutex.unlock();
+            m.getAndAddLong(ENTRIES, 1);
+            if (random.nextInt(8) == 0) {
+                sleepMicros(random.nextInt(1000));
+            }
+        }
+    }
+
+    /**
+     * Takes items under the mutex, waiting on the condition (1-200 ms) while there are none. While
+     * the test pauses, waits (60 s) until the generation word moves past the one it recorded in its
+     * slot's tally, and records the new one: the test's broadcast must reach every live consumer.
+     */
+    private static void consumer(Mutex mutex, Condition cond, Mapping m, int slot, SplittableRandom random) {
+        long token = ProcessHandle.current().pid() << 16 | slot;
+        long slotBase = slotOffset(slot);
+        m.putLongVolatile(slotBase + TALLY, -1);
+        m.putLongVolatile(slotBase + STATE, threadId());
+        while (m.getIntVolatile(STOP) == 0) {
+            if (!lockTimed(mutex, m, token, random)) {
+                continue;
+            }
+            if (m.getIntVolatile(PAUSE) != 0) {
+                long generation = m.getLongVolatile(GENERATION);
+                m.putLongVolatile(slotBase + TALLY, generation); // waiting for the next one
+                while (m.getLongVolatile(GENERATION) == generation && m.getIntVolatile(STOP) == 0) {
+                    await(cond, mutex, m, token, WAIT_MILLIS);
+                }
+                m.putLongVolatile(slotBase + TALLY, m.getLongVolatile(GENERATION));
+            } else {
+                while (m.getLong(COUNTER) == 0 && m.getIntVolatile(STOP) == 0 && m.getIntVolatile(PAUSE) == 0) {
+                    await(cond, mutex, m, token, 1 + random.nextInt(200));
+                }
+                long items = m.getLong(COUNTER);
+                if (items < 0) {
+                    m.getAndAddLong(VIOLATIONS, 1);
+                    m.putLongVolatile(VIOLATION_WHAT, items);
+                } else if (items > 0) {
+                    m.putLong(COUNTER, items - 1);
+                    m.getAndAddLong(ENTRIES, 1);
+                }
+            }
+            leave(m, token);
             mutex.unlock();
         }
     }

@@ -9,23 +9,24 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *    0  int   STOP            set by the test: the children's threads leave their loops
  *   64  int   PAUSE           set by the test: semaphore threads park (state PARKED), signallers end
- *  128  long  HOLDER          mutex: the holder's token (pid &lt;&lt; 16 | slot), CASed 0 -&gt; token -&gt; 0
+ *  128  long  HOLDER          mutex, condition: the holder's token (pid &lt;&lt; 16 | slot), CASed 0 -&gt; token -&gt; 0
  *  192  int   INSIDE          semaphore: holders inside (+1 after acquiring, -1 before releasing)
- *  256  long  COUNTER         mutex: a plain counter only the holder increments
+ *  256  long  COUNTER         mutex: a plain counter only the holder increments; condition: items, 0 to ITEMS_MAX
  *  320  long  VIOLATIONS      two holders, more holders than permits, a datum taken twice or unknown
  *  384  long  ENTRIES         sections completed (mutex, semaphore), data taken (event)
  *  448  long  TAKEOVERS       locks that returned OWNER_DEAD
  *  512  long  WRONG_TAKEOVERS OWNER_DEAD while the recorded holder's process was alive (stopped)
- *  576  long  MAX_INSIDE      semaphore: most holders inside at once
+ *  576  long  MAX_INSIDE      semaphore: most holders inside at once; condition: GENERATION, moved by the test
  *  640  long  TIMEOUTS        timed waits that timed out, tries that failed
  *  704  long  VIOLATION_WHAT  the last violation's holder word, count or datum
  *  768  long  WRONG_TAKEOVER_PID  pid &lt;&lt; 24 | thread id of a holder taken over while it lived
- *  832  long  SIGNALS         event: signals made
+ *  832  long  SIGNALS         event: signals made; condition: items produced
  *  896  int   SIGNALLERS_DONE event: signaller threads that ended
  *  960  long  ABANDONS        mutex: threads that ended holding the lock (their live process kept running)
  * 1024 + 64 * slot            per thread: long TALLY (sections, or the last datum signalled),
  *                             long STATE (semaphore: IDLE..PARKED; signaller: n about to be signalled;
- *                             mutex: the thread's id)
+ *                             mutex, condition: the thread's id); condition consumers: TALLY is the
+ *                             generation they last saw (-1 before the test pauses)
  * BITMAP + slot * EVENT_BITS / 8   event: one bit per datum (slot &lt;&lt; 32 | n), set by the taker
  * </pre>
  */
@@ -40,6 +41,9 @@ final class KillStopStressLayout {
     static final long TAKEOVERS = 448;
     static final long WRONG_TAKEOVERS = 512;
     static final long MAX_INSIDE = 576;
+    static final long GENERATION = MAX_INSIDE;
+    /** Condition: the most items the producers keep. */
+    static final long ITEMS_MAX = 1000;
     static final long TIMEOUTS = 640;
     static final long VIOLATION_WHAT = 704;
     static final long WRONG_TAKEOVER_PID = 768;

@@ -44,6 +44,10 @@ import org.multios.ipc.spi.ChildProcesses;
  * taken by a killed holder are given back by the test, as a semaphore has no owner).</li>
  * <li>Auto-reset event: no datum taken twice, none that was never signalled; the last signal
  * after the signallers stopped is taken once and leaves the event not signalled.</li>
+ * <li>Condition with its robust mutex (one producer and two consumers a child, waits of 1-200
+ * ms): never two holders of the mutex, in or out of a wait; items never below 0; after the chaos,
+ * with every live consumer waiting (60 s) for the next generation, each of three broadcasts
+ * reaches every one of them.</li>
  * </ul>
  *
  * {@code -Dipc.stress.seconds} (default {@value #DEFAULT_SECONDS}) sets each scenario's length,
@@ -185,6 +189,71 @@ class KillStopStressTest extends CrossProcessSyncSupport {
         }
     }
 
+    @Test
+    void aConditionWakesEveryLiveWaiterAndItsMutexHasOneHolderWhileUsersAreKilledAndStopped() throws Exception {
+        Mutex mutex = sync.createMutex("stress-cond", MutexOptions.DEFAULT, 0600);
+        Condition cond = sync.createCondition("stress-cond-c", 0600);
+        try (SharedMemory segment = shm.create("stress-cond-state", SMALL_SEGMENT_SIZE, 0600);
+                Mapping map = segment.map(MapAccess.READ_WRITE)) {
+            Chaos chaos = new Chaos("condition", "stress-cond", "stress-cond-state", map);
+            chaos.stopAtEnd = false;
+            chaos.run(dead -> {
+            });
+            // The producers idle; every live consumer records the generation and waits for the next.
+            map.putIntVolatile(PAUSE, 1);
+            int rounds = 3;
+            for (int round = 0; round < rounds; round++) {
+                long generation = map.getLongVolatile(GENERATION);
+                await("every live consumer waits for generation " + (generation + 1) + " (seed " + seed + ")", null,
+                        () -> consumersAt(chaos, map, generation));
+                broadcast(mutex, cond, map, () -> map.putLongVolatile(GENERATION, generation + 1));
+                await("one broadcast woke every live consumer for generation " + (generation + 1) + " (seed " + seed
+                        + ")", null, () -> consumersAt(chaos, map, generation + 1));
+            }
+            broadcast(mutex, cond, map, () -> map.putIntVolatile(STOP, 1));
+            chaos.awaitChildren();
+            long items = map.getLongVolatile(COUNTER);
+            System.out.printf("KillStopStressTest condition: seed=%d kills=%d stops=%d longStops=%d produced=%d"
+                    + " entries=%d items=%d takeovers=%d timeouts=%d violations=%d wrongTakeovers=%d"
+                    + " waiters()=%d%n", seed, chaos.kills, chaos.stops, chaos.longStops,
+                    map.getLongVolatile(SIGNALS), map.getLongVolatile(ENTRIES), items, map.getLongVolatile(TAKEOVERS),
+                    map.getLongVolatile(TIMEOUTS), map.getLongVolatile(VIOLATIONS),
+                    map.getLongVolatile(WRONG_TAKEOVERS), cond.waiters());
+            chaos.assertNoViolation();
+            assertThat(items).as("items (seed %d)", seed).isBetween(0L, ITEMS_MAX);
+            assertThat(map.getLongVolatile(TAKEOVERS)).as("OWNER_DEAD at most once per kill (seed %d)", seed)
+                    .isLessThanOrEqualTo(chaos.kills);
+        }
+    }
+
+    /** Whether every live consumer's tally shows {@code generation}. */
+    private static boolean consumersAt(Chaos chaos, Mapping map, long generation) {
+        for (int inc : chaos.liveIncarnations) {
+            for (int t = 1; t < THREADS; t++) {
+                if (map.getLongVolatile(slotOffset(inc * THREADS + t) + TALLY) != generation) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Under the mutex (taken over if its holder died), runs {@code change} and broadcasts. */
+    private static void broadcast(Mutex mutex, Condition cond, Mapping map, Runnable change) {
+        LockResult r = mutex.lock(Duration.ofSeconds(WAIT_SECONDS));
+        try {
+            if (r == LockResult.OWNER_DEAD) {
+                map.putLongVolatile(HOLDER, 0);
+                mutex.markConsistent();
+            }
+            assertThat(map.getLongVolatile(HOLDER)).as("nobody else holds the mutex").isZero();
+            change.run();
+            cond.broadcast();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     /**
      * With every live semaphore thread parked, checks the value against what the dead
      * incarnation's threads were doing and releases the permits they took; returns how many.
@@ -314,7 +383,7 @@ class KillStopStressTest extends CrossProcessSyncSupport {
                 int inc = liveIncarnations.get(i);
                 for (int t = 0; t < THREADS; t++) {
                     int slot = inc * THREADS + t;
-                    boolean holds = mode.equals("mutex") ? (map.getLongVolatile(HOLDER) & 0xffff) == slot
+                    boolean holds = mode.equals("mutex") || mode.equals("condition") ? (map.getLongVolatile(HOLDER) & 0xffff) == slot
                             && map.getLongVolatile(HOLDER) >>> 16 == running.get(i).pid()
                             : map.getLongVolatile(slotOffset(slot) + STATE) == HOLDING;
                     if (holds) {

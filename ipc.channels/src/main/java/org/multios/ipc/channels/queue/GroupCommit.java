@@ -16,7 +16,8 @@ import org.multios.ipc.core.mapped.MappedRegion;
  *
  * <p>Loss window: a send that returned at time t is on stable storage by t + {@link #WINDOW_NANOS}
  * + the time of one flush (plus the flushes of the other queues dirty in the same window). A
- * flush that fails is reported to the queue's next send (IO_ERROR) until one succeeds. Closing
+ * flush that fails is reported to the queue's sends (IO_ERROR) until one succeeds; each such send
+ * marks the queue dirty again, so the flush is retried in the next window. Closing
  * flushes what is pending, so a clean stop loses nothing.
  */
 final class GroupCommit implements AutoCloseable {
@@ -29,51 +30,73 @@ final class GroupCommit implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Thread thread;
     private volatile boolean closed;
+    private volatile Runnable offerHook;
+
+    /** Installs a test hook run by a send between its look at {@code closed} and its offer (null: none). */
+    void offerHook(Runnable hook) {
+        this.offerHook = hook;
+    }
 
     /** The policy of one GROUP queue's mapping. */
     DurabilityPolicy member(MappedRegion region, String what) {
+        return member(() -> DurabilityPolicy.flush(region, what));
+    }
+
+    /**
+     * The policy of one GROUP queue whose pages {@code flush} writes to disk (throwing IO_ERROR
+     * if it fails): the queue's mapping, or a test's stand-in.
+     */
+    DurabilityPolicy member(Runnable flush) {
         if (started.compareAndSet(false, true)) {
             Thread t = new Thread(this::run, THREAD_NAME);
             t.setDaemon(true);
             thread = t;
             t.start();
         }
-        return new Member(region, what);
+        return new Member(flush);
     }
 
     /** One queue mapping's state: dirty (queued for the next flush) and the last flush's failure. */
     private final class Member implements DurabilityPolicy {
-        private final MappedRegion region;
-        private final String what;
+        private final Runnable flush;
         private final AtomicBoolean pending = new AtomicBoolean();
         private volatile IpcException failed;
 
-        Member(MappedRegion region, String what) {
-            this.region = region;
-            this.what = what;
+        Member(Runnable flush) {
+            this.flush = flush;
         }
 
         @Override
         public void published() {
+            // read before this send marks the queue dirty, so a retry that succeeds at once
+            // cannot hide the failure from the send that was first to meet it
             IpcException f = failed;
-            if (f != null) {
-                throw new IpcException(f.error(), f.getMessage(), f);
-            }
-            // a send that sees "pending" published before the flusher cleared it, so that flush covers it
+            // a send that sees "pending" published before the flusher cleared it, so that flush covers it;
+            // marked even after a failure, so the flush is tried again (else no flush ever clears it)
             if (!pending.get() && pending.compareAndSet(false, true)) {
                 if (closed) {
                     flush(); // no flusher any more: this sender flushes itself
-                    return;
+                } else {
+                    Runnable hook = offerHook;
+                    if (hook != null) {
+                        hook.run();
+                    }
+                    dirty.offer(this);
+                    LockSupport.unpark(thread);
+                    if (closed) {
+                        flushPending(); // closed since the look above: its last flush may have missed this offer
+                    }
                 }
-                dirty.offer(this);
-                LockSupport.unpark(thread);
+            }
+            if (f != null) {
+                throw new IpcException(f.error(), f.getMessage(), f);
             }
         }
 
         void flush() {
             pending.set(false);
             try {
-                DurabilityPolicy.flush(region, what);
+                flush.run();
                 failed = null;
             } catch (IpcException e) {
                 failed = e;

@@ -13,6 +13,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.RootEndpoints;
 import org.multios.ipc.net.Transport;
 
 /**
@@ -21,14 +22,35 @@ import org.multios.ipc.net.Transport;
  * address. The IPC root and its endpoint directory are trusted as for every other kind
  * ({@link ObjectDirectory#verifyDirectories()}): a listener binds, and a client connects, only
  * in a real directory of this OS user that no other user can write, so nobody else can put a
- * socket of theirs, or a link, under an endpoint's name.
+ * socket of theirs, or a link, under an endpoint's name. A socket named in the root has one
+ * text, its name ({@link #named}).
  */
 final class EndpointAddresses {
     private final Supplier<IpcEnvironment> environment;
+    /** The endpoints of the root used last (the real folders of the root are read once per root). */
+    private volatile RootEndpoints rootEndpoints;
 
     /** @param environment the mechanism's environment as it is now (it may change) */
     EndpointAddresses(Supplier<IpcEnvironment> environment) {
         this.environment = environment;
+    }
+
+    /**
+     * The endpoint in its one text, which security rules and handles' names use: a Unix path to a
+     * socket file right in the root's endpoint directory is written as its name
+     * ({@link RootEndpoints#named}); any other endpoint is returned as it is.
+     */
+    Endpoint named(Endpoint endpoint) {
+        if (endpoint.transport() != Transport.UNIX || endpoint.isNamedInIpcRoot()) {
+            return endpoint;
+        }
+        Path root = environment.get().root();
+        RootEndpoints r = rootEndpoints;
+        if (r == null || !r.root().equals(root)) {
+            r = new RootEndpoints(root);
+            rootEndpoints = r;
+        }
+        return r.named(endpoint);
     }
 
     /**

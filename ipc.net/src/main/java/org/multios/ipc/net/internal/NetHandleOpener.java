@@ -2,7 +2,6 @@ package org.multios.ipc.net.internal;
 
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
@@ -76,8 +75,9 @@ final class NetHandleOpener {
         session.checkOpen();
     }
 
-    Listener listen(NetSession session, Endpoint endpoint, ListenOptions options) {
-        Grant grant = listening(session, endpoint, options, "listen on", "listener on");
+    Listener listen(NetSession session, Endpoint given, ListenOptions options) {
+        Endpoint endpoint = stream(given, "listen on");
+        Grant grant = listening(session, endpoint, options, "listener on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), options.socketMode());
@@ -87,8 +87,8 @@ final class NetHandleOpener {
         return session.track(listener);
     }
 
-    Connection connect(NetSession session, Endpoint endpoint, ConnectOptions options) {
-        requireStream(endpoint, "connect to");
+    Connection connect(NetSession session, Endpoint given, ConnectOptions options) {
+        Endpoint endpoint = stream(given, "connect to");
         TargetHosts.requireNamedHost(endpoint, "connect to");
         if (endpoint.transport() != Transport.UNIX && endpoint.port() == 0) {
             throw IpcException.invalidArgument("cannot connect to " + endpoint + ": port 0 names no listener");
@@ -116,8 +116,9 @@ final class NetHandleOpener {
         return session.track(udp);
     }
 
-    Bridge export(NetSession session, ObjectType type, String name, Endpoint endpoint, ListenOptions options) {
-        Grant grant = listening(session, endpoint, options, "export on", "bridge on");
+    Bridge export(NetSession session, ObjectType type, String name, Endpoint given, ListenOptions options) {
+        Endpoint endpoint = stream(given, "export on");
+        Grant grant = listening(session, endpoint, options, "bridge on");
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
@@ -126,38 +127,40 @@ final class NetHandleOpener {
         return session.track(bridge);
     }
 
-    MessageQueue openRemoteQueue(NetSession session, Endpoint bridge, String queueName, ConnectOptions options) {
-        return openRemote(session, bridge, (address, grant) -> remote.openQueue(bridge, address, queueName,
+    MessageQueue openRemoteQueue(NetSession session, Endpoint given, String queueName, ConnectOptions options) {
+        return openRemote(session, given, (bridge, address, grant) -> remote.openQueue(bridge, address, queueName,
                 options, session.caller(), session.gate(), grant));
     }
 
-    ChannelEnd openRemoteChannel(NetSession session, Endpoint bridge, String channelName, ChannelSide side,
+    ChannelEnd openRemoteChannel(NetSession session, Endpoint given, String channelName, ChannelSide side,
             ConnectOptions options) {
-        return openRemote(session, bridge, (address, grant) -> remote.openChannel(bridge, address, channelName,
-                side, options, session.caller(), session.gate(), grant));
+        return openRemote(session, given, (bridge, address, grant) -> remote.openChannel(bridge, address,
+                channelName, side, options, session.caller(), session.gate(), grant));
     }
 
-    private <T extends IpcObject> T openRemote(NetSession session, Endpoint bridge,
-            BiFunction<SocketAddress, Grant, T> open) {
-        requireStream(bridge, "open a remote object on");
+    /** Opens a remote object's handle on a bridge. */
+    @FunctionalInterface
+    private interface RemoteOpen<T> {
+        T open(Endpoint bridge, SocketAddress address, Grant grant);
+    }
+
+    private <T extends IpcObject> T openRemote(NetSession session, Endpoint given, RemoteOpen<T> open) {
+        Endpoint bridge = stream(given, "open a remote object on");
         TargetHosts.requireNamedHost(bridge, "open a remote object on");
         checkOpen(session);
         Grant grant = authorize(session, bridge, 0600); // first: a denied caller learns nothing of the address
-        T handle = open.apply(addresses.address(bridge), grant);
+        T handle = open.open(bridge, addresses.address(bridge), grant);
         session.track((ClosingHandle) handle);
         return handle;
     }
 
     /**
-     * The checks of an endpoint to listen on (a listener's or a bridge's), in their order, then
-     * its grant.
+     * The checks of an endpoint to listen on (a listener's or a bridge's, in its one text), in
+     * their order, then its grant.
      *
-     * @param operation what refusals of the endpoint name: {@code listen on}
-     * @param what      what refusals of plaintext name: {@code listener on}
+     * @param what what refusals of plaintext name: {@code listener on}
      */
-    private Grant listening(NetSession session, Endpoint endpoint, ListenOptions options, String operation,
-            String what) {
-        requireStream(endpoint, operation);
+    private Grant listening(NetSession session, Endpoint endpoint, ListenOptions options, String what) {
         checkListenOptions(endpoint, options);
         checkOpen(session);
         checkListenerTransport(endpoint, what);
@@ -188,7 +191,12 @@ final class NetHandleOpener {
         }
     }
 
-    private static void requireStream(Endpoint endpoint, String operation) {
+    /**
+     * A stream endpoint a caller gave, in the one text its grant, its handle's name and the logs
+     * use: a socket named in the IPC root by its name, however the caller wrote it (the one place
+     * endpoints are put in that text; see {@link EndpointAddresses#named}).
+     */
+    private Endpoint stream(Endpoint endpoint, String operation) {
         if (endpoint == null) {
             throw IpcException.invalidArgument("cannot " + operation + " a missing endpoint");
         }
@@ -196,5 +204,6 @@ final class NetHandleOpener {
             throw IpcException.invalidArgument("cannot " + operation + " " + endpoint
                     + ": UDP carries datagrams; use openDatagram");
         }
+        return addresses.named(endpoint);
     }
 }

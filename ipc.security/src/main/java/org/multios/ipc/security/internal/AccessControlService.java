@@ -60,10 +60,12 @@ final class AccessControlService implements AccessControl {
         return state.get();
     }
 
+    /** Revokes the handles of a process on an object; an endpoint may be named in any of its texts. */
     @Override
     public int revoke(long processId, ObjectType type, String name) {
         gate.require("revoke handles in");
-        int n = sessions.grants().revoke(processId, type, name);
+        SecurityPolicy p = sessions.policyOrNull();
+        int n = sessions.grants().revoke(processId, type, p == null ? name : p.access().registeredName(type, name));
         LOG.info("revoked {} handles of process {} on {} '{}'", n, processId, type.label(), name);
         return n;
     }

@@ -1,5 +1,6 @@
 package org.multios.ipc.security.internal;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 import org.multios.ipc.IpcException;
@@ -111,13 +112,14 @@ record AccessRule(boolean allow, String subjectKind, Pattern subject, BundleSele
     /**
      * Whether the rule speaks of this process and object.
      *
-     * @param bundle the facts of the process's bundle; null for a process that is no bundle
+     * @param bundle      the facts of the process's bundle; null for a process that is no bundle
+     * @param objectNames the object's texts (an endpoint may have more than one): any may match
      */
-    boolean matches(IpcProcess process, BundleFacts bundle, ObjectType objectType, String objectName) {
+    boolean matches(IpcProcess process, BundleFacts bundle, ObjectType objectType, List<String> objectNames) {
         if (type != null && type != objectType) {
             return false;
         }
-        return name.matcher(objectName).matches() && matchesSubject(process, bundle);
+        return objectNames.stream().anyMatch(n -> name.matcher(n).matches()) && matchesSubject(process, bundle);
     }
 
     /**

@@ -1,10 +1,14 @@
 package org.multios.ipc.security.internal;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.multios.ipc.ObjectType;
@@ -12,7 +16,10 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * The grants handed out, by process and object, so that an operator can revoke a process's open
- * handles on an object. Grants are held weakly: a handle that is gone takes its grant with it.
+ * handles on an object. Grants are held weakly: a handle that is gone takes its grant with it, and
+ * the collector's cleared references are dropped at the next registration, each from its own
+ * object (a reference queue), so the registry holds the grants that live and those the collector
+ * has not yet found gone, whatever the number of objects, with no sweep over all of them.
  * Access decisions and their registration ({@link #register}), revocations and policy changes
  * ({@link #exclusive}) are serialized on the registry, so each open's decision and registration
  * come wholly before or wholly after each policy change and each revocation's removal of the
@@ -23,11 +30,19 @@ final class GrantRegistry {
     private record Key(long processId, ObjectType type, String name) {
     }
 
-    /** Every this many additions, keys whose grants are all gone are dropped. */
-    private static final int SWEEP_EVERY = 1024;
+    /** A grant held weakly, with the object it is registered under. */
+    private static final class Held extends WeakReference<Grant> {
+        final Key key;
 
-    private final Map<Key, List<WeakReference<Grant>>> grants = new HashMap<>();
-    private int additions;
+        Held(Grant grant, Key key, ReferenceQueue<Grant> queue) {
+            super(grant, queue);
+            this.key = key;
+        }
+    }
+
+    /** Guarded by {@code this}; each object's grants in the order registered (references compare by identity). */
+    private final Map<Key, Set<Held>> grants = new HashMap<>();
+    private final ReferenceQueue<Grant> cleared = new ReferenceQueue<>();
 
     /**
      * Makes an access decision (which throws if it denies) and registers the grant it returns, as
@@ -45,13 +60,26 @@ final class GrantRegistry {
     }
 
     synchronized void add(long processId, ObjectType type, String name, Grant grant) {
-        List<WeakReference<Grant>> list = grants.computeIfAbsent(new Key(processId, type, name), k -> new ArrayList<>());
-        list.removeIf(r -> r.get() == null);
-        list.add(new WeakReference<>(grant));
-        if (++additions % SWEEP_EVERY == 0) {
-            grants.values().forEach(l -> l.removeIf(r -> r.get() == null));
-            grants.values().removeIf(List::isEmpty);
+        dropCleared();
+        Key key = new Key(processId, type, name);
+        grants.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(new Held(grant, key, cleared));
+    }
+
+    /** Drops the references the collector cleared since the last call, each from its object's set. */
+    private void dropCleared() {
+        for (Reference<? extends Grant> r = cleared.poll(); r != null; r = cleared.poll()) {
+            Held held = (Held) r;
+            Set<Held> set = grants.get(held.key);
+            if (set != null && set.remove(held) && set.isEmpty()) {
+                grants.remove(held.key);
+            }
         }
+    }
+
+    /** The grants held now (live or not yet found gone by the collector), for tests. */
+    synchronized int size() {
+        dropCleared();
+        return grants.values().stream().mapToInt(Set::size).sum();
     }
 
     /**
@@ -71,9 +99,9 @@ final class GrantRegistry {
         Key key = new Key(processId, type, name);
         List<Grant> live = new ArrayList<>();
         synchronized (this) {
-            List<WeakReference<Grant>> list = grants.get(key);
-            if (list != null) {
-                list.forEach(ref -> {
+            Set<Held> held = grants.get(key);
+            if (held != null) {
+                held.forEach(ref -> {
                     Grant g = ref.get();
                     if (g != null) {
                         live.add(g);
@@ -99,10 +127,13 @@ final class GrantRegistry {
             }
         }
         synchronized (this) {
-            List<WeakReference<Grant>> list = grants.get(key);
-            if (list != null) {
-                list.removeIf(ref -> ref.get() == null || ref.get().isRevoked());
-                if (list.isEmpty()) {
+            Set<Held> held = grants.get(key);
+            if (held != null) {
+                held.removeIf(ref -> {
+                    Grant g = ref.get(); // read once: the collector may clear it between two reads
+                    return g == null || g.isRevoked();
+                });
+                if (held.isEmpty()) {
                     grants.remove(key);
                 }
             }

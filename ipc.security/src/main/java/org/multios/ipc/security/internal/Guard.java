@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcRuntime;
+import org.multios.ipc.net.RootEndpoints;
 import org.multios.ipc.spi.AccessControl;
 import org.multios.ipc.spi.ConfigurationReader;
 import org.multios.ipc.spi.GuardedService;
@@ -68,6 +70,8 @@ public final class Guard {
     private final PlatformLimits limits;
     private final boolean configurationRequired;
     private final TrustedBundles trusted;
+    /** The endpoints named in the mechanisms' IPC root (framework property {@value IpcEnvironment#ROOT_PROPERTY}). */
+    private final RootEndpoints root;
     private final Sessions sessions = new Sessions();
     private final Map<ServiceReference<?>, MechanismProvider<?>> providers = new ConcurrentHashMap<>();
     private final ServiceRegistration<AccessControl> accessControl;
@@ -89,6 +93,8 @@ public final class Guard {
         this.limits = limits;
         this.configurationRequired = Boolean.parseBoolean(context.getProperty(REQUIRE_CONFIGURATION));
         this.trusted = TrustedBundles.of(context);
+        this.root = new RootEndpoints(
+                PlatformConfiguration.environment(context.getProperty(IpcEnvironment.ROOT_PROPERTY), Map.of()).root());
         synchronized (this) {
             read(properties);
             enforce();
@@ -124,7 +130,7 @@ public final class Guard {
             return;
         }
         try {
-            configured = SecurityPolicy.parse(config);
+            configured = SecurityPolicy.parse(config, root);
         } catch (IpcException e) {
             configurationProblem = e.getMessage();
         }

@@ -4,7 +4,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.Quota;
+import org.multios.ipc.net.RootEndpoints;
 import org.multios.ipc.spi.ConfigurationReader;
 
 /**
@@ -25,12 +27,23 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
     static final int DEFAULT_AUDIT_RATE = 10;
 
     /**
-     * Reads a whole configuration (keys as in {@link SecurityConfiguration}).
+     * Reads a whole configuration (keys as in {@link SecurityConfiguration}), for the mechanisms'
+     * default IPC root.
      *
      * @throws org.multios.ipc.IpcException INVALID_ARGUMENT naming the configuration, the key and
      *         what was expected, for the first value that does not parse or a key not known
      */
     static SecurityPolicy parse(ConfigurationReader config) {
+        return parse(config, new RootEndpoints(IpcEnvironment.defaultRoot()));
+    }
+
+    /**
+     * Reads a whole configuration, its endpoint rules for the endpoints named in the mechanisms'
+     * IPC root.
+     *
+     * @throws org.multios.ipc.IpcException as {@link #parse(ConfigurationReader)}
+     */
+    static SecurityPolicy parse(ConfigurationReader config, RootEndpoints root) {
         String defaultUser = config.string("default.user", "");
         List<String> defaultGroups = config.strings("default.groups");
         List<String> bundleIdentities = config.strings("bundle.identities");
@@ -58,7 +71,7 @@ record SecurityPolicy(BundleIdentities identities, PeerIdentities peers, Map<Quo
                 config.parse("bundle.identities", bundleIdentities,
                         e -> BundleIdentities.parse(defaultUser, defaultGroups, e)),
                 config.parse("peer.certificates", peerCertificates, peers::withCertificates),
-                Map.copyOf(quotas), config.parse("rules", rules, AccessPolicy::of),
+                Map.copyOf(quotas), config.parse("rules", rules, r -> AccessPolicy.of(r, root)),
                 config.parse("admins", admins, PlatformAdmins::parse),
                 auditRate, config.parse("operator.identities", operators, OperatorIdentities::parse));
     }

@@ -3,10 +3,14 @@ package org.multios.ipc.security.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcProcess;
@@ -14,6 +18,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.Rights;
+import org.multios.ipc.net.RootEndpoints;
 
 class AccessPolicyTest {
     private static final IpcProcess SENSOR = new IpcProcess(ProcessKind.BUNDLE, 7, "com.example.sensor", 1, 0, "sensor",
@@ -162,6 +167,44 @@ class AccessPolicyTest {
         }
         assertThat(AccessPolicy.of(List.of("deny * * endpoint:tcp://DB.Example.com:*"))
                 .rights(SENSOR, null, ObjectType.ENDPOINT, "tcp://other.example.com:5432", own)).isEqualTo(Rights.ALL);
+    }
+
+    /**
+     * A socket named in the IPC root has two texts, its name and its file's path (in the root as
+     * given, or through the real folders the root lies in): a rule written either way, or a glob
+     * over the root's folders, covers both, a deny as an allow. Before, each rule matched only the
+     * text it was written in.
+     */
+    @Test
+    void aRuleOnASocketNamedInTheRootCoversItsNameAndItsPath(@TempDir Path dir) throws IOException {
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Path root = Files.createSymbolicLink(dir.resolve("link"), real).resolve("ipc");
+        RootEndpoints endpoints = new RootEndpoints(root);
+        String path = "unix:" + root + "/endpoint/admin";
+        String realPath = "unix:" + real.toRealPath() + "/ipc/endpoint/admin";
+        Permissions own = new Permissions("sensor", "sensors", 0600);
+        for (String rule : List.of("unix:admin", path, realPath, "unix:" + root + "//endpoint/./admin",
+                "unix:" + root + "/endpoint/*", "unix:" + real.toRealPath() + "/*", "unix:adm*")) {
+            for (String type : List.of("endpoint:", "*:")) {
+                AccessPolicy deny = AccessPolicy.of(List.of("deny * * " + type + rule), endpoints);
+                AccessPolicy allow = AccessPolicy.of(List.of("allow * rw " + type + rule), endpoints);
+                for (String endpoint : List.of("unix:admin", path, realPath)) {
+                    assertThat(deny.rights(SENSOR, null, ObjectType.ENDPOINT, endpoint, own))
+                            .as("deny %s%s on %s", type, rule, endpoint).isEqualTo(Rights.NONE);
+                    assertThat(deny.denyingRule(SENSOR, null, ObjectType.ENDPOINT, endpoint, Rights.READ))
+                            .as("deny %s%s on %s", type, rule, endpoint).isEqualTo("deny * * " + type + rule);
+                    assertThat(allow.rights(SENSOR, null, ObjectType.ENDPOINT, endpoint, PRIVATE))
+                            .as("allow %s%s on %s", type, rule, endpoint).isEqualTo(Rights.READ_WRITE);
+                }
+            }
+        }
+        AccessPolicy denyName = AccessPolicy.of(List.of("deny * * endpoint:unix:admin"), endpoints);
+        for (String other : List.of("unix:" + root + "/endpoint/sub/admin", "unix:/run/admin", "unix:administrator",
+                "tcp://127.0.0.1:7000")) {
+            assertThat(denyName.rights(SENSOR, null, ObjectType.ENDPOINT, other, own)).as(other).isEqualTo(Rights.ALL);
+        }
+        assertThat(AccessPolicy.of(List.of("deny * * *:" + root + "/endpoint/admin"), endpoints)
+                .rights(SENSOR, null, ObjectType.QUEUE, "admin", own)).as("a queue is no socket").isEqualTo(Rights.ALL);
     }
 
     @Test

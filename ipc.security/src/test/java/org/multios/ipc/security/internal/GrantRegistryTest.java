@@ -128,6 +128,34 @@ class GrantRegistryTest {
         assertThat(r.revoke(1, ObjectType.QUEUE, "q")).isZero();
     }
 
+    /**
+     * A bundle that opens handles on ever new names and drops them: once the collector has found
+     * their grants gone, the next registration drops them from the registry. Before, a key whose
+     * grants were all gone stayed until a sweep of every key, once in 1 024 registrations, and a
+     * sweep's cost grew with every grant held.
+     */
+    @Test
+    @Timeout(60)
+    void theGrantsOfDroppedHandlesLeaveAtTheNextRegistrationOnceCollected() {
+        GrantRegistry r = new GrantRegistry();
+        Grant kept = new Grant(Rights.READ);
+        r.add(1, ObjectType.QUEUE, "kept", kept);
+        for (int i = 0; i < 500; i++) {
+            r.add(2, ObjectType.QUEUE, "dropped-" + i, new Grant(Rights.READ));
+        }
+        assertThat(r.size()).isEqualTo(501);
+
+        // at most 400 more registrations, so that the old code's sweep (the 1 024th) never ran
+        for (int attempt = 0; attempt < 400 && r.size() > 2; attempt++) {
+            System.gc();
+            r.add(3, ObjectType.QUEUE, "probe", new Grant(Rights.READ));
+        }
+
+        assertThat(r.size()).as("the kept grant and at most the last probe's").isLessThanOrEqualTo(2);
+        assertThat(r.revoke(1, ObjectType.QUEUE, "kept")).isEqualTo(1);
+        assertThat(kept.isRevoked()).isTrue();
+    }
+
     private static void awaitUninterruptibly(CountDownLatch latch) {
         try {
             latch.await(20, TimeUnit.SECONDS);

@@ -21,8 +21,12 @@ import org.multios.ipc.sync.Mutex;
  * their predicate, as with POSIX condition variables.
  */
 final class ConditionHandle extends SyncHandle implements Condition {
+    /** Who sleeps, by process: word 3 with the shares of processes killed in their sleep counted out. */
+    private final SleeperShares sleepers;
+
     ConditionHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
+        this.sleepers = new SleeperShares(region);
     }
 
     @Override
@@ -61,6 +65,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
         long start = System.nanoTime();
         boolean timedOut = false;
         boolean announced = false;
+        int share = -1;
         LockResult relocked;
         boolean signalled = false;
         try {
@@ -75,7 +80,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
                 }
             }
             if (!signalled) {
-                words.getAndAddInt(WORD3, 1);
+                share = sleepers.in();
                 announced = true;
                 while (!(signalled = moved(sequence))) {
                     if (!sleep(STATE, sequence, deadline, "wait on")) {
@@ -89,7 +94,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
             }
         } finally {
             if (announced) {
-                words.getAndAddInt(WORD3, -1);
+                sleepers.out(share);
             }
             if (!signalled && !timedOut && words.getIntVolatile(STATE) != sequence) {
                 passOn();
@@ -162,7 +167,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
     @Override
     public int waiters() {
         try {
-            return MappedFault.passed(words.getIntVolatile(WORD3));
+            return MappedFault.passed(sleepers.sleeping());
         } catch (Error e) {
             throw fault(e);
         }

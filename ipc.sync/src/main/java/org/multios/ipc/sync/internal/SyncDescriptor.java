@@ -34,7 +34,9 @@ import org.multios.ipc.core.step.CounterSlots;
  *        | (unused int)                                                 |
  *   520  | creator (long): owner word of the creating process           |
  *   528  | creator's namespaces (long)                                  |
- *   536  | (unused)                                                     |
+ *   536  | condition: 30 sleeper shares of 16 bytes: owner word (long), |
+ *        | sleepers of that process (int), unused int (SleeperShares)   |
+ *  1016  | (unused)                                                     |
  *  1024  +--------------------------------------------------------------+
  *        | counters: waits, timeouts, posts, acquisitions, contention,  |
  *        | handles now -- one long per 64-byte line                     |
@@ -127,6 +129,13 @@ final class SyncDescriptor {
     static final int CREATOR = 520;
     /** The creating process's namespaces (long). */
     static final int CREATOR_NAMESPACE = 528;
+    /**
+     * Condition: {@link #SLEEPER_SHARE_COUNT} entries of {@link #SLEEPER_SHARE_SIZE} bytes, one per
+     * process whose threads sleep on it: owner word (long), sleepers (int) ({@code SleeperShares}).
+     */
+    static final int SLEEPER_SHARES = 536;
+    static final int SLEEPER_SHARE_SIZE = 16;
+    static final int SLEEPER_SHARE_COUNT = 30;
 
     static final int WAITS = 1024;
     static final int TIMEOUTS = WAITS + CACHE_LINE;
