@@ -3,9 +3,6 @@ package org.multios.ipc.channels.ring;
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -34,9 +31,6 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
 public final class LaneRing implements MessageRing {
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final ProcessKind[] KINDS = ProcessKind.values();
-    private static final int SPINS = 128;
-    private static final long YIELD_NANOS = 10_000_000L;
-    private static final long PARK_NANOS = 50_000L;
     /** A position no record has: nothing to take. */
     private static final long NONE = -1;
 
@@ -48,8 +42,7 @@ public final class LaneRing implements MessageRing {
     private final int capacity;
     private final int mask;
     private final int maxMessageSize;
-    private final long home;
-    private final long self;
+    private final LaneSides sides;
     private final String what;
     /**
      * What each side's thread keeps between operations, each on cache lines of its own (entry
@@ -60,15 +53,10 @@ public final class LaneRing implements MessageRing {
      */
     private final long[] senderSide = new long[SPAN];
     private final long[] receiverSide = new long[SPAN];
-    /** The thread of this JVM that holds a side across a caller's code (a claim, a handler), if any. */
-    private final AtomicReference<Thread> claimer = new AtomicReference<>();
-    private final AtomicReference<Thread> taker = new AtomicReference<>();
     private static final int SPAN = 32;
     private static final int AT = 16;
     private static final int CACHED = AT;
     private static final int TAKEN = AT + 1;
-    /** When this attachment sweeps next ({@link #sweepIfDue}). */
-    private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
 
     private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, String what) {
         this.region = region;
@@ -79,8 +67,8 @@ public final class LaneRing implements MessageRing {
         this.maxMessageSize = maxMessageSize;
         this.words = new RingWords(region, base, length(capacity));
         this.signals = new RingSignals(region, words, base, true);
-        this.home = region.getLong(base + HOME_NAMESPACE_OFFSET);
-        this.self = self != 0 ? self : LIVENESS.currentProcessWord(home);
+        long home = region.getLong(base + HOME_NAMESPACE_OFFSET);
+        this.sides = new LaneSides(region, words, signals, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home));
         this.what = what;
     }
 
@@ -260,8 +248,8 @@ public final class LaneRing implements MessageRing {
         if (len < 0 || len > maxMessageSize) {
             return RingStatus.TOO_LARGE;
         }
-        int held = acquire(base + SENDER_OFFSET);
-        if (held != ACQUIRED) {
+        int held = sides.acquire(base + SENDER_OFFSET);
+        if (held != LaneSides.ACQUIRED) {
             return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.FULL;
         }
         try {
@@ -282,7 +270,7 @@ public final class LaneRing implements MessageRing {
             if (end - senderSide[CACHED] > capacity) {
                 senderSide[CACHED] = words.getLongVolatile(base + HEAD_OFFSET);
                 if (end - senderSide[CACHED] > capacity) {
-                    release(base + SENDER_OFFSET);
+                    sides.release(base + SENDER_OFFSET);
                     return RingStatus.FULL;
                 }
             }
@@ -297,7 +285,7 @@ public final class LaneRing implements MessageRing {
             words.putLong(at + RECORD_SENDER_PID_OFFSET, senderPid);
             return at;
         } catch (Throwable t) {
-            release(base + SENDER_OFFSET);
+            sides.release(base + SENDER_OFFSET);
             throw t;
         }
     }
@@ -314,14 +302,14 @@ public final class LaneRing implements MessageRing {
         long off = at - records;
         long start = off >= (tail & mask) ? tail : tail + (capacity - (tail & mask)); // after a padding record
         words.putLongRelease(base + TAIL_OFFSET, start + recordLength(length));
-        release(base + SENDER_OFFSET);
+        sides.release(base + SENDER_OFFSET);
         signals.signalMessage();
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
     }
 
     /** Gives up the record this thread claimed unsent. */
     public void abort(long at) {
-        release(base + SENDER_OFFSET);
+        sides.release(base + SENDER_OFFSET);
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
     }
 
@@ -377,27 +365,27 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#EMPTY} or {@link RingStatus#TOO_LARGE}
      */
     public long take(int room, MessageInfo info) {
-        int held = acquire(base + RECEIVER_OFFSET);
-        if (held != ACQUIRED) {
+        int held = sides.acquire(base + RECEIVER_OFFSET);
+        if (held != LaneSides.ACQUIRED) {
             return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.EMPTY;
         }
         try {
             long h = next();
             if (h == NONE) {
-                release(base + RECEIVER_OFFSET);
+                sides.release(base + RECEIVER_OFFSET);
                 return RingStatus.EMPTY;
             }
             long at = records + (h & mask);
             int length = (int) receiverSide[TAKEN];
             describe(at, length, info);
             if (length > room) {
-                release(base + RECEIVER_OFFSET);
+                sides.release(base + RECEIVER_OFFSET);
                 return RingStatus.TOO_LARGE;
             }
             words.putLong(base + TAKING_OFFSET, h + recordLength(length));
             return at;
         } catch (Throwable t) {
-            release(base + RECEIVER_OFFSET);
+            sides.release(base + RECEIVER_OFFSET);
             throw t;
         }
     }
@@ -405,7 +393,7 @@ public final class LaneRing implements MessageRing {
     /** Frees the record {@link #take} returned, once read, and wakes a sleeping sender. */
     public void consumed(long at) {
         words.putLongRelease(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
-        release(base + RECEIVER_OFFSET);
+        sides.release(base + RECEIVER_OFFSET);
         signals.signalSpace();
         wakeReceiverForQueued();
     }
@@ -495,7 +483,7 @@ public final class LaneRing implements MessageRing {
     public long claimInPlace(int len, int priority, long sender, long senderPid) {
         long at = claimCleared(len, priority, sender, senderPid);
         if (at >= 0) {
-            claimer.set(Thread.currentThread());
+            sides.claimer.set(Thread.currentThread());
         }
         return at;
     }
@@ -507,13 +495,13 @@ public final class LaneRing implements MessageRing {
 
     @Override
     public void commitInPlace(long at, int priority) {
-        claimer.set(null);
+        sides.claimer.set(null);
         commit(at);
     }
 
     @Override
     public void abortInPlace(long at, int len) {
-        claimer.set(null);
+        sides.claimer.set(null);
         abort(at);
     }
 
@@ -521,14 +509,14 @@ public final class LaneRing implements MessageRing {
     public long takeInPlace(MessageInfo info) {
         long at = take(maxMessageSize, info);
         if (at >= 0) {
-            taker.set(Thread.currentThread());
+            sides.taker.set(Thread.currentThread());
         }
         return at;
     }
 
     @Override
     public void consumedInPlace(long at, int length) {
-        taker.set(null);
+        sides.taker.set(null);
         consumed(at);
     }
 
@@ -538,128 +526,16 @@ public final class LaneRing implements MessageRing {
         signals.passOnMessage(!isEmpty());
     }
 
-    /**
-     * Takes over a side whose owner word names a process dead for certain, at most every
-     * {@link SlotRecovery#SWEEP_INTERVAL_NANOS}: senders asleep for room behind a receiver that
-     * died holding its side get the room back without a receiver coming by.
-     */
+    /** Takes over the sides whose owner words name processes dead for certain, when due ({@link LaneSides#sweepIfDue}). */
     @Override
     public void sweepIfDue() {
-        long now = System.nanoTime();
-        long due = nextSweep.get();
-        if (now - due >= 0 && nextSweep.compareAndSet(due, now + SlotRecovery.SWEEP_INTERVAL_NANOS)) {
-            sweep(base + SENDER_OFFSET);
-            sweep(base + RECEIVER_OFFSET);
-        }
-    }
-
-    private void sweep(long word) {
-        long owner = words.getLongVolatile(word);
-        if (owner != 0 && owner != self && LIVENESS.isOwnerDead(owner, home) && words.compareAndSetLong(word, owner, self)) {
-            tookOver(word);
-            release(word);
-        }
+        sides.sweepIfDue();
     }
 
     @Override
     public boolean sweepForSleepers() {
-        sweepIfDue();
+        sides.sweepIfDue();
         return false;
-    }
-
-    // ------------------------------------------------------------------ owners
-
-    /** {@link #acquire}: the side is this thread's. */
-    private static final int ACQUIRED = 0;
-
-    /**
-     * Takes a side's owner word for this process: at once if free; else spins, yields, then
-     * parks, taking it over from a process dead for certain, or from a thread of this process
-     * that ended holding it across its own code (a claim it never committed), and gives up after
-     * {@link SlotRecovery#GIVE_UP_NANOS} or once this thread is interrupted.
-     *
-     * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} given up;
-     *         {@link RingStatus#HELD_BY_THIS_THREAD} where this very thread holds the side across
-     *         its own code (a claim still open, a handler that sends or receives again)
-     */
-    private int acquire(long word) {
-        if (words.compareAndSetLong(word, 0, self)) {
-            return ACQUIRED;
-        }
-        AtomicReference<Thread> holder = word == base + SENDER_OFFSET ? claimer : taker;
-        Thread me = Thread.currentThread();
-        if (holder.get() == me) {
-            return RingStatus.HELD_BY_THIS_THREAD;
-        }
-        long since = 0;
-        for (int spins = 0;; spins++) {
-            long owner = words.getLongVolatile(word);
-            if (owner == 0) {
-                if (words.compareAndSetLong(word, 0, self)) {
-                    return ACQUIRED;
-                }
-                continue;
-            }
-            Thread ended = holder.get();
-            if (owner == self && ended != null && !ended.isAlive() && holder.compareAndSet(ended, null)) {
-                return ACQUIRED; // its claim was never published: the side is this thread's as it is
-            }
-            if (spins < SPINS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            long now = System.nanoTime();
-            if (since == 0) {
-                since = now;
-            }
-            long waited = now - since;
-            // liveness reads /proc: every 64th pass once a millisecond went by
-            if (waited >= SlotRecovery.LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= SlotRecovery.GIVE_UP_NANOS)
-                    && owner != self && LIVENESS.isOwnerDead(owner, home)) {
-                if (words.compareAndSetLong(word, owner, self)) {
-                    tookOver(word);
-                    return ACQUIRED;
-                }
-                continue;
-            }
-            if (waited >= SlotRecovery.GIVE_UP_NANOS || me.isInterrupted()) {
-                return RingStatus.BUSY; // the caller's wait loop sees the interrupt
-            }
-            if (waited < YIELD_NANOS) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(PARK_NANOS);
-            }
-        }
-    }
-
-    /**
-     * After taking a dead process's owner word: a receiver moves the head past the message its
-     * predecessor was reading ({@code taking}, if it lies ahead of the head and not past the
-     * tail); a sender has nothing to undo, its record was never published.
-     */
-    private void tookOver(long word) {
-        region.getAndAddLong(base + RECOVERED_OFFSET, 1);
-        if (word == base + RECEIVER_OFFSET) {
-            long head = words.getLong(base + HEAD_OFFSET);
-            long taking = words.getLong(base + TAKING_OFFSET);
-            long tail = words.getLongVolatile(base + TAIL_OFFSET);
-            if (taking - head > 0 && tail - taking >= 0 && (taking & (RECORD_ALIGNMENT - 1)) == 0) {
-                words.putLongRelease(base + HEAD_OFFSET, taking);
-                signals.signalSpace();
-            } else {
-                words.putLong(base + TAKING_OFFSET, head);
-            }
-        }
-    }
-
-    /**
-     * Hands a side back: a volatile store, so that the sleeper counts read after it (and after the
-     * tail's or head's release store before it) cannot be read before it (RingSignals: a waiter
-     * that counted itself in meanwhile is seen, or sees the side free and the message or space).
-     */
-    private void release(long word) {
-        words.putLongVolatile(word, 0);
     }
 
     /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */
