@@ -31,9 +31,18 @@ import org.multios.ipc.WaitStrategy;
  * @param exclusive      whether a named create must make a new channel (ALREADY_EXISTS if the
  *                       name is taken) instead of opening an existing one; see
  *                       {@link ChannelService#create(String, ChannelOptions)}
+ * @param lane           whether each direction is a lane: messages kept in the order they were
+ *                       sent (a priority is carried to the receiver's {@code MessageInfo} but
+ *                       does not reorder), its senders served one at a time and its receivers
+ *                       one at a time, for the least a message costs; false: priorities first,
+ *                       any number of senders and receivers at once. A lane holds
+ *                       {@code bufferSize} bytes of messages, each with a header of 24 bytes and
+ *                       rounded up to 8, in a ring of a power of two; a claim or a handler that
+ *                       reads in place holds its side until it returns, and another sender or
+ *                       receiver of that direction waits meanwhile (a try gives up after a second)
  */
 public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode,
-        WaitStrategy waitStrategy, boolean exclusive) {
+        WaitStrategy waitStrategy, boolean exclusive, boolean lane) {
 
     /**
      * {@link #maxMessages()} value for no message count of the caller's choosing: the bytes bound the
@@ -73,6 +82,12 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
         }
     }
 
+    /** Options of a channel with priorities. */
+    public ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode, WaitStrategy waitStrategy,
+            boolean exclusive) {
+        this(bufferSize, maxMessages, maxMessageSize, mode, waitStrategy, exclusive, false);
+    }
+
     /** Options that open an existing channel of the name, if there is one. */
     public ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode, WaitStrategy waitStrategy) {
         this(bufferSize, maxMessages, maxMessageSize, mode, waitStrategy, false);
@@ -109,7 +124,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      */
     public ChannelOptions withBufferSize(int newBufferSize) {
         return new ChannelOptions(newBufferSize, maxMessages, Math.min(maxMessageSize, Math.max(newBufferSize, 1)),
-                mode, waitStrategy, exclusive);
+                mode, waitStrategy, exclusive, lane);
     }
 
     /**
@@ -118,7 +133,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if {@code newMaxMessages < 0}
      */
     public ChannelOptions withMaxMessages(int newMaxMessages) {
-        return new ChannelOptions(bufferSize, newMaxMessages, maxMessageSize, mode, waitStrategy, exclusive);
+        return new ChannelOptions(bufferSize, newMaxMessages, maxMessageSize, mode, waitStrategy, exclusive, lane);
     }
 
     /**
@@ -127,7 +142,7 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if it is not in 1..bufferSize
      */
     public ChannelOptions withMaxMessageSize(int newMaxMessageSize) {
-        return new ChannelOptions(bufferSize, maxMessages, newMaxMessageSize, mode, waitStrategy, exclusive);
+        return new ChannelOptions(bufferSize, maxMessages, newMaxMessageSize, mode, waitStrategy, exclusive, lane);
     }
 
     /**
@@ -136,17 +151,22 @@ public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize
      * @throws IpcException INVALID_ARGUMENT if it is not in 0..0777
      */
     public ChannelOptions withMode(int newMode) {
-        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, newMode, waitStrategy, exclusive);
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, newMode, waitStrategy, exclusive, lane);
     }
 
     /** A copy with another wait strategy (null: the platform default). */
     public ChannelOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
-        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, newWaitStrategy, exclusive);
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, newWaitStrategy, exclusive, lane);
     }
 
     /** A copy whose named create demands a new channel (or, with false, opens an existing one). */
     public ChannelOptions withExclusive(boolean newExclusive) {
-        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, waitStrategy, newExclusive);
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, waitStrategy, newExclusive, lane);
+    }
+
+    /** A copy whose directions are lanes (true) or rings with priorities (false); see {@link #lane()}. */
+    public ChannelOptions withLane(boolean newLane) {
+        return new ChannelOptions(bufferSize, maxMessages, maxMessageSize, mode, waitStrategy, exclusive, newLane);
     }
 
     /** Whether the message count is bounded by {@link #maxMessages()} as well as by bytes. */

@@ -48,7 +48,7 @@
  * loss.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.multios.ipc.channel;
 
 import org.osgi.annotation.bundle.Export;

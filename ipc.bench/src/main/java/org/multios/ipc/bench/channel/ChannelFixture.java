@@ -25,10 +25,30 @@ final class ChannelFixture implements AutoCloseable {
     private final IpcContext ipc = Ipc.open(new IpcEnvironment(root.path(), IpcLimits.defaults()));
     private final Channel channel;
 
-    /** A channel whose waits follow {@code wait} ({@link WaitStrategy#parse}). */
+    /** The benchmarks' {@code ring} parameter: directions with priorities, or lanes ({@link ChannelOptions#lane()}). */
+    static final String PRIORITIES = "priorities";
+
+    /** A channel with priorities whose waits follow {@code wait} ({@link WaitStrategy#parse}). */
     ChannelFixture(String wait) {
-        channel = ipc.service(ChannelService.class).create(ChannelOptions.ofBufferSize(CAPACITY * MESSAGE_SIZE)
-                .withMaxMessageSize(MESSAGE_SIZE).withMaxMessages(CAPACITY).withWaitStrategy(WaitStrategy.parse(wait)));
+        this(wait, PRIORITIES);
+    }
+
+    /** A channel whose waits follow {@code wait}, of lanes if {@code ring} is {@code lane}. */
+    ChannelFixture(String wait, String ring) {
+        channel = ipc.service(ChannelService.class).create(options(WaitStrategy.parse(wait), ring));
+    }
+
+    /** The options of the benchmarks' channels: {@link #CAPACITY} messages of {@link #MESSAGE_SIZE} bytes. */
+    static ChannelOptions options(WaitStrategy wait, String ring) {
+        return ChannelOptions.ofBufferSize(CAPACITY * MESSAGE_SIZE).withMaxMessageSize(MESSAGE_SIZE)
+                .withMaxMessages(CAPACITY).withWaitStrategy(wait).withLane(isLane(ring));
+    }
+
+    private static boolean isLane(String ring) {
+        if (!ring.equals("lane") && !ring.equals(PRIORITIES)) {
+            throw new IllegalArgumentException("ring " + ring + ": expected lane or " + PRIORITIES);
+        }
+        return ring.equals("lane");
     }
 
     Channel channel() {

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,9 +38,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ChannelMessageCost {
-    private ChannelFixture fixture;
-    private ChannelEnd sender;
-    private ChannelEnd receiver;
     private final byte[] message = new byte[ChannelFixture.MESSAGE_SIZE];
     private final byte[] buffer = new byte[ChannelFixture.MESSAGE_SIZE];
     private final MessageInfo info = new MessageInfo();
@@ -56,16 +54,28 @@ public class ChannelMessageCost {
         }
     }
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        fixture = new ChannelFixture("spin");
-        sender = fixture.channel().endA();
-        receiver = fixture.channel().endB();
-    }
+    /** The project's channel, its own state: its {@code ring} parameter is not the peers'. */
+    @State(Scope.Thread)
+    public static class Ends {
+        /** Each direction a ring with priorities, or a lane ({@link ChannelFixture#options}). */
+        @Param({"priorities", "lane"})
+        public String ring;
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        fixture.close();
+        ChannelFixture fixture;
+        ChannelEnd sender;
+        ChannelEnd receiver;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fixture = new ChannelFixture("spin", ring);
+            sender = fixture.channel().endA();
+            receiver = fixture.channel().endB();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            fixture.close();
+        }
     }
 
     /** Agrona's ring over a mapped file, its own state: Agrona runs on Java 17 only, the rest everywhere. */
@@ -93,18 +103,18 @@ public class ChannelMessageCost {
 
     /** Project: a copying send and receive. */
     @Benchmark
-    public int copy() {
-        sender.trySend(message, 0, message.length, 0);
-        return receiver.tryReceive(buffer, 0, buffer.length, info);
+    public int copy(Ends c) {
+        c.sender.trySend(message, 0, message.length, 0);
+        return c.receiver.tryReceive(buffer, 0, buffer.length, info);
     }
 
     /** Project: a claim written in place and committed, then a drain of one read in place. */
     @Benchmark
-    public long claim() {
-        MessageClaim claim = sender.tryClaim(message.length, 0);
+    public long claim(Ends c) {
+        MessageClaim claim = c.sender.tryClaim(message.length, 0);
         claim.putBytes(0, message, 0, message.length);
         claim.commit();
-        receiver.drain(reader, 1);
+        c.receiver.drain(reader, 1);
         return reader.sum;
     }
 

@@ -16,7 +16,6 @@ import org.multios.ipc.bench.PortEchoChild;
 import org.multios.ipc.bench.Trial;
 import org.multios.ipc.bench.TrialState;
 import org.multios.ipc.channel.ChannelEnd;
-import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -93,6 +92,10 @@ public class ChannelProcessRoundTrip {
 
     /** A named channel shared with a child JVM that echoes on its end B. */
     public static class ChannelChild extends PortEchoChild {
+        /** Each direction a ring with priorities, or a lane ({@link ChannelFixture#options}). */
+        @Param({"priorities", "lane"})
+        public String ring;
+
         public ChannelChild() {
             super(SIZE);
         }
@@ -101,8 +104,7 @@ public class ChannelProcessRoundTrip {
         @Override
         protected void open(Trial t) {
             ChannelEnd end = t.own(t.openIpc().service(ChannelService.class).create("echo",
-                    ChannelOptions.ofBufferSize(ChannelFixture.CAPACITY * SIZE).withMaxMessageSize(SIZE)
-                            .withMaxMessages(ChannelFixture.CAPACITY).withWaitStrategy(waitStrategy())));
+                    ChannelFixture.options(waitStrategy(), ring)));
             // the child sends one byte through end B when it has opened it
             echo(end, end, t.startChild(ChannelEchoChild.class, List.of(OPEN_INTERNAL_MISC), "channel",
                     t.root().toString(), "echo", Integer.toString(SIZE)), "open the channel");

@@ -50,6 +50,9 @@ public class ChannelRoundTrip {
         /** Both ends' wait strategy, as {@link org.multios.ipc.WaitStrategy#parse} reads it. */
         @Param({"block", "adaptive", "spin"})
         public String wait;
+        /** Each direction a ring with priorities, or a lane ({@link ChannelFixture#options}). */
+        @Param({"priorities", "lane"})
+        public String ring;
 
         ChannelFixture fixture;
         ChannelEnd a;
@@ -59,7 +62,7 @@ public class ChannelRoundTrip {
 
         @Setup(Level.Trial)
         public void setUp() {
-            fixture = new ChannelFixture(wait);
+            fixture = new ChannelFixture(wait, ring);
             a = fixture.channel().endA();
             ChannelEnd b = fixture.channel().endB();
             byte[] buf = new byte[ChannelFixture.MESSAGE_SIZE];

@@ -104,12 +104,16 @@ public class ChannelThroughput {
         ChannelEnd sender;
         ChannelEnd receiver;
 
+        /** Each direction a ring with priorities, or a lane ({@link ChannelFixture#options}). */
+        @Param({"priorities", "lane"})
+        public String ring;
+
         /** The subclass's {@code wait} parameter. */
         abstract String waitStrategy();
 
         @Setup(Level.Trial)
         public void setUp() {
-            fixture = new ChannelFixture(waitStrategy());
+            fixture = new ChannelFixture(waitStrategy(), ring);
             sender = fixture.channel().endA();
             receiver = fixture.channel().endB();
         }

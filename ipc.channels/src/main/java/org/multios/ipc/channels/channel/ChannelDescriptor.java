@@ -5,6 +5,7 @@ import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.LaneDescriptor;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.step.CounterSlots;
 
@@ -66,6 +67,14 @@ import org.multios.ipc.core.step.CounterSlots;
  *           +---------------------------------------------------------------+
  *           | ring B->A: the same                                           |
  *           +---------------------------------------------------------------+
+ *
+ *   layout 8 (a channel of lanes, ChannelOptions.lane): the same header, then
+ *     4096  +---------------------------------------------------------------+
+ *           | lane A->B: LaneDescriptor.length(laneCapacity) bytes, padded  |
+ *           | to a page (lane magic LAN1)                                   |
+ *           +---------------------------------------------------------------+
+ *           | lane B->A: the same                                           |
+ *           +---------------------------------------------------------------+
  * </pre>
  *
  * Each ring carries the buffer size as its byte budget ({@link PriorityRingDescriptor}): a
@@ -104,6 +113,12 @@ import org.multios.ipc.core.step.CounterSlots;
 public final class ChannelDescriptor {
     /** Layout version of new channel files, checked on attach: rings of magic PRN4. */
     public static final int LAYOUT_VERSION = 7;
+    /**
+     * Layout version of channel files whose directions are lanes ({@link ChannelOptions#lane()}):
+     * the same header, then two {@link org.multios.ipc.channels.ring.LaneRing}s of
+     * {@link #laneCapacity} record bytes each, from page boundaries.
+     */
+    public static final int LAYOUT_VERSION_LANE = 8;
     /** Layout version of channel files of the layout before, still opened: rings of magic PRN3. */
     public static final int LAYOUT_VERSION_PRN3 = 6;
     /** Slots of a direction without a message bound never exceed this. */
@@ -273,5 +288,53 @@ public final class ChannelDescriptor {
     /** Bytes of the whole file of a new channel (the largest of any layout read). */
     public static long fileLength(int slots, int maxMessageSize) {
         return RINGS_OFFSET + dataLength(slots, maxMessageSize, PriorityRingDescriptor.FREE_SCALE);
+    }
+
+    // ------------------------------------------------------------------ by layout version
+
+    /** The layout version of a new channel of these options: lanes, or rings of magic PRN4. */
+    public static int layoutVersion(ChannelOptions options) {
+        return options.lane() ? LAYOUT_VERSION_LANE : LAYOUT_VERSION;
+    }
+
+    /**
+     * Record bytes of each lane of a channel of these options: its buffer size and a record header
+     * for each of {@link #slots} messages, at least two records of the largest message, the next
+     * power of two ({@link LaneDescriptor#capacity}).
+     *
+     * @throws IllegalArgumentException if that is beyond {@link LaneDescriptor#MAX_CAPACITY}
+     */
+    public static int laneCapacity(ChannelOptions options) {
+        return LaneDescriptor.capacity(options.bufferSize(), slots(options), options.maxMessageSize());
+    }
+
+    /**
+     * Bytes of one direction of a channel file of {@code layout} with these options, padded to a
+     * page: a lane or a ring with priorities.
+     *
+     * @throws IllegalArgumentException for a lane beyond {@link LaneDescriptor#MAX_CAPACITY}
+     */
+    public static long span(int layout, ChannelOptions options) {
+        if (layout == LAYOUT_VERSION_LANE) {
+            return (LaneDescriptor.length(laneCapacity(options)) + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
+        }
+        return ringSpan(slots(options), options.maxMessageSize(), freeScale(layout));
+    }
+
+    /** Bytes of the whole file of a new channel of these options. */
+    public static long fileLength(ChannelOptions options) {
+        return RINGS_OFFSET + 2 * span(layoutVersion(options), options);
+    }
+
+    /**
+     * Bytes of the largest file of lanes a channel may have with buffers of up to
+     * {@code bufferSize} bytes of up to {@code slots} messages of up to {@code maxMessageSize}
+     * bytes: a bound for files opened, never thrown on.
+     */
+    public static long largestLaneFile(long bufferSize, long slots, long maxMessageSize) {
+        long records = Math.max(bufferSize + slots * (LaneDescriptor.RECORD_HEADER_SIZE + LaneDescriptor.RECORD_ALIGNMENT),
+                2 * (LaneDescriptor.RECORD_HEADER_SIZE + maxMessageSize + LaneDescriptor.RECORD_ALIGNMENT));
+        long capacity = Long.highestOneBit(Math.max(1, records - 1)) << 1;
+        return RINGS_OFFSET + 2 * (((LaneDescriptor.RECORDS_OFFSET + capacity) + PAGE_SIZE - 1) & -(long) PAGE_SIZE);
     }
 }

@@ -18,6 +18,8 @@ import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
+import org.multios.ipc.channels.ring.LaneRing;
+import org.multios.ipc.channels.ring.MessageRing;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.Futex;
@@ -37,24 +39,27 @@ import org.multios.ipc.core.step.CounterSlots;
  * permissions are those of its file; an anonymous one keeps its own.
  */
 final class ChannelFile extends ObjectFile implements PortObject {
-    private final PriorityRing toA;
-    private final PriorityRing toB;
+    private final MessageRing toA;
+    private final MessageRing toB;
     private final ChannelOptions options;
     private final int slots;
-    /** The free scale of both rings, as the file's layout version says ({@link ChannelDescriptor#freeScale}). */
-    private final int freeScale;
+    /** The file's layout version: lanes, or rings with priorities of a free scale ({@link ChannelDescriptor#freeScale}). */
+    private final int layout;
+    /** Bytes of each direction, as the layout version and options say ({@link ChannelDescriptor#span}). */
+    private final long span;
     private final DepthMark markToA;
     private final DepthMark markToB;
     /** The region's native words: the ends' closed bits, read at every send and receive. */
     private final MappedWords words;
 
     private ChannelFile(long id, String name, MappedRegion region, boolean attach, ObjectDirectory directory,
-            IpcProcess creator, ChannelOptions options, int slots, int freeScale) {
+            IpcProcess creator, ChannelOptions options, int slots, int layout) {
         super(ObjectType.CHANNEL, id, name, name == null ? "channel #" + id : "channel '" + name + "'", region,
                 directory, creator, Permissions.of(creator, options.mode()));
         this.options = options;
         this.slots = slots;
-        this.freeScale = freeScale;
+        this.layout = layout;
+        this.span = ChannelDescriptor.span(layout, options);
         this.toB = attach ? attach(ChannelSide.B) : null;
         this.toA = attach ? attach(ChannelSide.A) : null;
         this.markToA = mark(ChannelSide.A);
@@ -66,25 +71,41 @@ final class ChannelFile extends ObjectFile implements PortObject {
         return new DepthMark(region(), direction(receiver) + HIGH_WATER_MARK);
     }
 
-    private PriorityRing attach(ChannelSide receiver) {
+    private MessageRing attach(ChannelSide receiver) {
         int size = options.maxMessageSize();
-        PriorityRing ring = PriorityRing.attachKeepingMarks(region(), ringOffset(receiver, slots, size, freeScale),
-                ringSpan(slots, size, freeScale), displayName());
+        long base = ringOffset(receiver);
+        if (layout == LAYOUT_VERSION_LANE) {
+            LaneRing lane = LaneRing.attach(region(), base, span, displayName());
+            if (lane.capacity() != laneCapacity(options) || lane.maxMessageSize() != size) {
+                throw new IpcException(IpcError.CORRUPTED, displayName() + " has a lane of " + lane.capacity()
+                        + " bytes for messages of " + lane.maxMessageSize() + " bytes, not " + laneCapacity(options)
+                        + " for " + size);
+            }
+            return lane;
+        }
+        int freeScale = freeScale(layout);
+        PriorityRing ring = PriorityRing.attachKeepingMarks(region(), base, span, displayName());
         if (ring.capacity() != slots || ring.maxMessageSize() != size || ring.byteBudget() != ringBudget(options, slots)) {
             throw new IpcException(IpcError.CORRUPTED, displayName() + " has a ring of " + ring.capacity()
                     + " messages of " + ring.maxMessageSize() + " bytes, not " + slots + " of " + size);
         }
-        PortFiles.checkFreeScale(ring, freeScale, ObjectType.CHANNEL, layoutVersion(freeScale), displayName());
+        PortFiles.checkFreeScale(ring, freeScale, ObjectType.CHANNEL, layout, displayName());
         return ring;
     }
 
-    /** Writes the channel header and lays out both rings in a new file. */
+    /** Where the direction received at {@code receiver} starts. */
+    private long ringOffset(ChannelSide receiver) {
+        return receiver == ChannelSide.B ? RINGS_OFFSET : RINGS_OFFSET + span;
+    }
+
+    /** Writes the channel header and lays out both directions in a new file. */
     static void initialize(MappedRegion region, ChannelOptions options, boolean anonymous, IpcProcess self) {
-        int freeScale = PriorityRingDescriptor.FREE_SCALE;
+        int layout = ChannelDescriptor.layoutVersion(options);
+        long span = ChannelDescriptor.span(layout, options);
         int slots = ChannelDescriptor.slots(options);
         int size = options.maxMessageSize();
-        new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, layoutVersion(freeScale), RINGS_OFFSET,
-                dataLength(slots, size, freeScale), options.mode(), self, System.currentTimeMillis());
+        new ObjectFileHeader(region).initialize(ObjectType.CHANNEL, layout, RINGS_OFFSET, 2 * span, options.mode(),
+                self, System.currentTimeMillis());
         StaleObjects.recordCreator(region, ChannelDescriptor.CREATOR, ChannelDescriptor.CREATOR_NAMESPACE);
         region.putInt(BUFFER_SIZE, options.bufferSize());
         region.putInt(MAX_MESSAGES, options.maxMessages());
@@ -92,18 +113,21 @@ final class ChannelFile extends ObjectFile implements PortObject {
         region.putInt(SLOTS, slots);
         region.putInt(ANONYMOUS, anonymous ? 1 : 0);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(options.waitStrategy()));
-        int budget = ringBudget(options, slots);
-        PriorityRing.initialize(region, ringOffset(ChannelSide.B, slots, size, freeScale), slots, size, budget, false,
-                freeScale);
-        PriorityRing.initialize(region, ringOffset(ChannelSide.A, slots, size, freeScale), slots, size, budget, false,
-                freeScale);
+        for (long base : new long[] { RINGS_OFFSET, RINGS_OFFSET + span }) {
+            if (options.lane()) {
+                LaneRing.initialize(region, base, laneCapacity(options), size, "channel");
+            } else {
+                PriorityRing.initialize(region, base, slots, size, ringBudget(options, slots), false,
+                        PriorityRingDescriptor.FREE_SCALE);
+            }
+        }
     }
 
     /** A channel this process has just created (named, or anonymous with a null name). */
     static ChannelFile created(String name, ObjectDirectory.Created created, ObjectDirectory directory,
             IpcProcess self, ChannelOptions options) {
         return new ChannelFile(created.inode(), name, created.region(), true, directory, self, options,
-                ChannelDescriptor.slots(options), freeScale(PortFiles.layoutVersion(created.region())));
+                ChannelDescriptor.slots(options), PortFiles.layoutVersion(created.region()));
     }
 
     /**
@@ -117,20 +141,21 @@ final class ChannelFile extends ObjectFile implements PortObject {
             boolean mapped) {
         String what = ObjectType.CHANNEL.label() + " '" + name + "'";
         MappedRegion region = opened.region();
-        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.CHANNEL, LAYOUT_VERSION,
-                LAYOUT_VERSION_PRN3, RINGS_OFFSET, fileLength, what);
-        int freeScale = freeScale(PortFiles.layoutVersion(region));
+        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.CHANNEL, RINGS_OFFSET, fileLength, what,
+                LAYOUT_VERSION_LANE, LAYOUT_VERSION, LAYOUT_VERSION_PRN3);
+        int layout = PortFiles.layoutVersion(region);
         ChannelOptions options;
+        long span;
         try {
             options = new ChannelOptions(region.getInt(BUFFER_SIZE), region.getInt(MAX_MESSAGES),
                     region.getInt(MAX_MESSAGE_SIZE), header.mode() & Permissions.MAX_MODE,
-                    WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what));
-        } catch (IpcException bad) {
+                    WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what), false, layout == LAYOUT_VERSION_LANE);
+            span = ChannelDescriptor.span(layout, options);
+        } catch (IpcException | IllegalArgumentException bad) {
             throw new IpcException(IpcError.CORRUPTED, what + " has inconsistent options: " + bad.getMessage());
         }
         int slots = region.getInt(SLOTS);
-        if (slots != ChannelDescriptor.slots(options)
-                || header.dataLength() != dataLength(slots, options.maxMessageSize(), freeScale)) {
+        if (slots != ChannelDescriptor.slots(options) || header.dataLength() != 2 * span) {
             throw new IpcException(IpcError.CORRUPTED, what + " declares " + slots + " slots of "
                     + options.maxMessageSize() + " bytes, which do not match its " + header.dataLength()
                     + " bytes of data");
@@ -138,7 +163,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
         Permissions permissions = ObjectOwners.permissionsOf(opened);
         IpcProcess creator = ObjectOwners.creatorOf(opened, permissions);
         return new ChannelFile(opened.inode(), name, region, mapped, directory, creator,
-                options.withMode(permissions.mode()), slots, freeScale);
+                options.withMode(permissions.mode()), slots, layout);
     }
 
     /** The name for access decisions and audit: the name, or {@code #id}. */
@@ -155,7 +180,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
     }
 
     /** The ring whose messages are received at {@code receiver}. */
-    PriorityRing ring(ChannelSide receiver) {
+    MessageRing ring(ChannelSide receiver) {
         return receiver == ChannelSide.A ? toA : toB;
     }
 
@@ -168,7 +193,9 @@ final class ChannelFile extends ObjectFile implements PortObject {
 
     /** Raises the high-water mark of the direction received at {@code receiver} after a send. */
     void sent(ChannelSide receiver) {
-        (receiver == ChannelSide.A ? markToA : markToB).sentInto(ring(receiver));
+        if (ring(receiver) instanceof PriorityRing ring) { // a lane keeps no high-water mark
+            (receiver == ChannelSide.A ? markToA : markToB).sentInto(ring);
+        }
     }
 
     /** Counts a message sent toward {@code receiver} by a handle without a counter slot. */
@@ -243,8 +270,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
         long[] handleCounts = { senders.sum(region(), SENT_MESSAGES), receivers.sum(region(), RECEIVED_MESSAGES),
             senders.sum(region(), SENT_BYTES), receivers.sum(region(), RECEIVED_BYTES) };
         PortFiles.addDirection(c, region(), direction(receiver) + MESSAGES_IN, ring(receiver),
-                ChannelDescriptor.ringOffset(receiver, slots, options.maxMessageSize(), freeScale), slots,
-                handleCounts);
+                layout == LAYOUT_VERSION_LANE ? PortFiles.NO_INDEX_RINGS : ringOffset(receiver), slots, handleCounts);
         c[Counter.HANDLES.ordinal()] += Math.max(0, region().getIntVolatile(ChannelDescriptor.handles(receiver)));
     }
 }

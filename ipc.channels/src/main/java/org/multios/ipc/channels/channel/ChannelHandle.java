@@ -22,7 +22,7 @@ import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.MappedWords;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.step.CounterSlots;
-import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.channels.ring.MessageRing;
 import org.multios.ipc.channels.ring.RingPort;
 import org.multios.ipc.spi.Grant;
 
@@ -42,7 +42,7 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
     private final ChannelFile file;
     private final ChannelSide side;
     private final ChannelSide peer;
-    private final PriorityRing inbound;
+    private final MessageRing inbound;
     private final AnonymousChannel anonymous;
     private final CounterSlots counters;
     private final MappedWords words;

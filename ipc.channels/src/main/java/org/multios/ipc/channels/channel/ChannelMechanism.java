@@ -1,5 +1,6 @@
 package org.multios.ipc.channels.channel;
 
+import org.multios.ipc.channels.ring.LaneDescriptor;
 import org.multios.ipc.channels.ring.PortSession;
 import org.multios.ipc.channels.ring.PortMechanism;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcProcess;
@@ -34,7 +36,8 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * The channel mechanism, plain Java: named channels are files under {@code <root>/channel}, each
- * holding two {@link org.multios.ipc.channels.ring.PriorityRing}s, so they survive this
+ * holding two {@link org.multios.ipc.channels.ring.PriorityRing}s (or two
+ * {@link org.multios.ipc.channels.ring.LaneRing}s), so they survive this
  * mechanism's restart, messages included; anonymous channels use the same layout in an unlinked
  * file, reachable only through their handles. Every caller gets a {@link ChannelService} bound
  * to it. Used by the OSGi component and by the plain-Java bootstrap alike.
@@ -100,19 +103,28 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
 
     /**
      * The largest file a channel may have under the limits: the most slots it may have (its
-     * buffer bound, or the default slot count) of the largest message.
+     * buffer bound, or the default slot count) of the largest message, or two lanes of that.
      */
     private long maxFileLength() {
         IpcLimits limits = environment().limits();
         int slots = (int) Math.min(Math.max(limits.get(Limit.BUFFER_SIZE), ChannelDescriptor.MAX_DEFAULT_SLOTS),
                 1 << 30);
-        return ChannelDescriptor.fileLength(slots, (int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30));
+        long largestMessage = Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30);
+        return Math.max(ChannelDescriptor.fileLength(slots, (int) largestMessage),
+                ChannelDescriptor.largestLaneFile(limits.get(Limit.BUFFER_SIZE), slots, largestMessage));
     }
 
-    private void checkLimits(ChannelOptions options, String what) {
+    /** Checks the options against the limits; returns the length of the channel's file. */
+    private long checkLimits(ChannelOptions options, String what) {
         IpcLimits limits = environment().limits();
         limits.check(Limit.BUFFER_SIZE, options.bufferSize(), what);
         limits.check(Limit.MESSAGE_SIZE, options.maxMessageSize(), what);
+        try {
+            return ChannelDescriptor.fileLength(options);
+        } catch (IllegalArgumentException tooLarge) {
+            throw new IpcException(IpcError.LIMIT_EXCEEDED, what + ": " + tooLarge.getMessage()
+                    + " (a lane's ring of records is at most " + LaneDescriptor.MAX_CAPACITY + " bytes)");
+        }
     }
 
     /** The creator's grant: what the policy grants, and at least every right. */
@@ -131,7 +143,7 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
         }
         ChannelOptions options = withWaitStrategy(requested);
         checkOpen();
-        checkLimits(options, "anonymous channel");
+        long length = checkLimits(options, "anonymous channel");
         CallerContext caller = session.caller();
         IpcProcess self = caller.process();
         caller.reserve(Quota.OBJECTS, 1);
@@ -141,8 +153,7 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
             AnonymousChannel channel;
             synchronized (creating) {
                 environment().limits().check(Limit.CHANNELS, liveChannels() + 1L, "channels");
-                ObjectDirectory.Created created = directory.createUnnamed(
-                        ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize()));
+                ObjectDirectory.Created created = directory.createUnnamed(length);
                 ChannelFile.initialize(created.region(), options, true, self);
                 ChannelFile file = ChannelFile.created(null, created, directory, self, options);
                 channel = new AnonymousChannel(this, session, file);
@@ -177,12 +188,11 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
 
     private ChannelEnd createNew(PortSession session, String name, ChannelOptions options) {
         String what = "channel '" + name + "'";
-        checkLimits(options, what);
+        long length = checkLimits(options, what);
         CallerContext caller = session.caller();
         IpcProcess self = caller.process();
         Permissions permissions = Permissions.of(self, options.mode());
         Grant grant = creatorGrant(caller, name, permissions);
-        long length = ChannelDescriptor.fileLength(ChannelDescriptor.slots(options), options.maxMessageSize());
         ObjectDirectory.Created created;
         synchronized (creating) {
             if (directory.names().contains(name)) {
@@ -237,6 +247,10 @@ public final class ChannelMechanism extends PortMechanism<ChannelService> {
         if (has.maxMessageSize() != asked.maxMessageSize()) {
             throw CreateRule.mismatch(file.displayName(), "largest message", has.maxMessageSize(),
                     asked.maxMessageSize());
+        }
+        if (has.lane() != asked.lane()) {
+            throw CreateRule.mismatch(file.displayName(), "kind of direction", has.lane() ? "lane" : "priorities",
+                    asked.lane() ? "lane" : "priorities");
         }
     }
 

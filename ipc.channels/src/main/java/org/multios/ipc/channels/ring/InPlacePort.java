@@ -24,8 +24,8 @@ import org.multios.ipc.Rights;
  */
 public final class InPlacePort {
     private final PortGate gate;
-    private final PriorityRing outbound;
-    private final PriorityRing inbound;
+    private final MessageRing outbound;
+    private final MessageRing inbound;
     private final long sender;
     private final long senderPid;
     private final String what;
@@ -48,7 +48,7 @@ public final class InPlacePort {
      * @param sender   the sender word of {@link PriorityRing#sender}
      * @param what     the object, named in messages
      */
-    public InPlacePort(PortGate gate, PriorityRing outbound, PriorityRing inbound, long sender, long senderPid,
+    public InPlacePort(PortGate gate, MessageRing outbound, MessageRing inbound, long sender, long senderPid,
             String what) {
         this.gate = gate;
         this.outbound = outbound;
@@ -60,7 +60,7 @@ public final class InPlacePort {
         this.readings = ThreadLocal.withInitial(() -> new Reading(new SlotView(inbound.region(), what)));
     }
 
-    PriorityRing outbound() {
+    MessageRing outbound() {
         return outbound;
     }
 
@@ -75,11 +75,11 @@ public final class InPlacePort {
                     + " bytes is still open; commit or abort it before claiming again");
         }
         gate.reserveQueued();
-        int slot = RingStatus.FULL;
+        long slot = RingStatus.FULL;
         try {
             int token = gate.beginTransfer(Rights.WRITE);
             try {
-                slot = outbound.claimCleared(length, priority, sender, senderPid);
+                slot = outbound.claimInPlace(length, priority, sender, senderPid);
             } finally {
                 gate.endTransfer(token);
             }
@@ -88,16 +88,19 @@ public final class InPlacePort {
                 gate.releaseQueued();
             }
         }
+        if (slot == RingStatus.HELD_BY_THIS_THREAD) {
+            throw gate.heldByThisThread(true);
+        }
         if (slot < 0) {
             return null;
         }
-        claim.open(slot, outbound.payload(slot), length, priority);
+        claim.open(slot, outbound.payloadOf(slot), length, priority);
         return claim;
     }
 
     /** Publishes an open claim inside a step; on any failure the claim is aborted. */
     void commit(SlotClaim claim) {
-        int slot = claim.slot();
+        long slot = claim.slot();
         int length = claim.length();
         int priority = claim.priority();
         int token;
@@ -110,7 +113,7 @@ public final class InPlacePort {
         }
         claim.close();
         try {
-            outbound.commit(slot, priority);
+            outbound.commitInPlace(slot, priority);
             gate.transferred(true, length, token);
         } catch (RuntimeException corrupted) {
             gate.releaseQueued(); // the ring gave the slot up (or kept it published) itself
@@ -123,11 +126,11 @@ public final class InPlacePort {
 
     /** Gives an open claim's slot and quota back. */
     void abort(SlotClaim claim) {
-        int slot = claim.slot();
+        long slot = claim.slot();
         int length = claim.length();
         claim.close();
         try {
-            outbound.abort(slot, length);
+            outbound.abortInPlace(slot, length);
         } finally {
             gate.releaseQueued();
         }
@@ -178,6 +181,9 @@ public final class InPlacePort {
                 gate.releaseQueued();
             }
         }
+        if (r == RingStatus.HELD_BY_THIS_THREAD) {
+            throw gate.heldByThisThread(true);
+        }
         if (r < 0) {
             return false;
         }
@@ -204,7 +210,7 @@ public final class InPlacePort {
         boolean peerGone = gate.peerClosed();
         int handled = 0;
         while (handled < max && !inbound.isEmpty()) { // nothing to take: no step
-            int slot;
+            long slot;
             int token;
             try {
                 token = gate.beginTransfer(Rights.READ);
@@ -215,12 +221,15 @@ public final class InPlacePort {
                 break; // the next call reports it
             }
             try {
-                slot = inbound.take(info);
+                slot = inbound.takeInPlace(info);
                 if (slot >= 0) {
                     gate.transferred(false, info.length(), token);
                 }
             } finally {
                 gate.endTransfer(token);
+            }
+            if (slot == RingStatus.HELD_BY_THIS_THREAD) {
+                throw gate.heldByThisThread(false);
             }
             if (slot < 0) {
                 break;
@@ -228,12 +237,12 @@ public final class InPlacePort {
             int length = info.length();
             gate.received(info);
             handled++;
-            view.open(inbound.payload(slot), length);
+            view.open(inbound.payloadOf(slot), length);
             try {
                 handler.onMessage(view, info);
             } finally {
                 view.close();
-                inbound.consumed(slot, length);
+                inbound.consumedInPlace(slot, length);
             }
         }
         if (handled == 0 && max > 0 && peerGone) {

@@ -54,19 +54,41 @@ public final class PortFiles {
      */
     public static ObjectFileHeader verifiedHeader(MappedRegion region, ObjectType type, int layoutVersion,
             int earlierVersion, int dataOffset, long fileLength, String what) {
+        return verifiedHeader(region, type, dataOffset, fileLength, what, layoutVersion, earlierVersion);
+    }
+
+    /**
+     * The common header of an opened file, checked as
+     * {@link #verifiedHeader(MappedRegion, ObjectType, int, int, long, String)} does, of one of
+     * the layout {@code versions} this platform reads (the first is the newest);
+     * {@link #layoutVersion} says which.
+     *
+     * @throws IpcException CORRUPTED naming {@code what} and the version for any other version
+     */
+    public static ObjectFileHeader verifiedHeader(MappedRegion region, ObjectType type, int dataOffset,
+            long fileLength, String what, int... versions) {
         ObjectFileHeader header = new ObjectFileHeader(region);
         header.verifyCommon(type, fileLength, what);
         int layout = layoutVersion(region);
-        if (layout != layoutVersion && layout != earlierVersion) {
+        if (java.util.Arrays.stream(versions).noneMatch(v -> v == layout)) {
             throw new IpcException(IpcError.CORRUPTED, what + " has " + type.label() + " layout version " + layout
-                    + "; this platform reads " + layoutVersion
-                    + (earlierVersion != layoutVersion ? " and " + earlierVersion : ""));
+                    + "; this platform reads " + readable(versions));
         }
         if (header.headerLength() != dataOffset || region.length() < dataOffset) {
             throw new IpcException(IpcError.CORRUPTED, what + " has its data at " + header.headerLength() + ", not "
                     + dataOffset);
         }
         return header;
+    }
+
+    /** "8, 7 and 6": the versions, each once, in the order given. */
+    private static String readable(int... versions) {
+        int[] v = java.util.Arrays.stream(versions).distinct().toArray();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : i == v.length - 1 ? " and " : ", ").append(v[i]);
+        }
+        return b.toString();
     }
 
     /**
@@ -89,6 +111,9 @@ public final class PortFiles {
         return region.getInt(ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET);
     }
 
+    /** {@link #addDirection} ring base of a direction that is not a ring with priorities (a lane). */
+    public static final long NO_INDEX_RINGS = -1;
+
     /**
      * Adds the counters of one direction to {@code c} (indexed by {@link Counter#ordinal()}): the
      * depth is the ring's if it is attached or the region (a copy of the file) holds its index ring
@@ -100,17 +125,17 @@ public final class PortFiles {
      * @param ring       the direction's ring, null for a file only listed
      * @param ringBase   where the direction's ring starts in the file
      */
-    public static void addDirection(long[] c, MappedRegion region, int messagesIn, PriorityRing ring,
+    public static void addDirection(long[] c, MappedRegion region, int messagesIn, MessageRing ring,
             long ringBase, long capacity) {
         addDirection(c, region, messagesIn, ring, ringBase, capacity, NO_HANDLE_COUNTS);
     }
 
     /**
-     * As {@link #addDirection(long[], MappedRegion, int, PriorityRing, long, long)}, with what the
+     * As {@link #addDirection(long[], MappedRegion, int, MessageRing, long, long)}, with what the
      * handles counted in counter slots added to the shared counters: {@code handleCounts} holds
      * messages in, messages out, bytes in and bytes out.
      */
-    public static void addDirection(long[] c, MappedRegion region, int messagesIn, PriorityRing ring,
+    public static void addDirection(long[] c, MappedRegion region, int messagesIn, MessageRing ring,
             long ringBase, long capacity, long[] handleCounts) {
         long[] v = new long[DIRECTION.length];
         for (int i = 0; i < v.length; i++) {
@@ -120,7 +145,7 @@ public final class PortFiles {
         long depth;
         if (ring != null) {
             depth = ring.size();
-        } else if (region.length() >= ringBase + PriorityRingDescriptor.ENTRIES_OFFSET) {
+        } else if (ringBase != NO_INDEX_RINGS && region.length() >= ringBase + PriorityRingDescriptor.ENTRIES_OFFSET) {
             depth = IndexRings.size(region, ringBase, capacity);
         } else {
             depth = Math.max(0, Math.min(capacity, v[0] - v[1]));

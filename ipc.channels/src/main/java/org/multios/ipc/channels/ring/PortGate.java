@@ -58,4 +58,7 @@ public interface PortGate {
 
     /** The CLOSED to throw for {@code operation} once {@link #peerClosed()} and nothing was waiting. */
     IpcException peerGone(String operation);
+
+    /** The error of a thread that holds its own lane side across its code ({@link RingStatus#HELD_BY_THIS_THREAD}). */
+    IpcException heldByThisThread(boolean sending);
 }

@@ -47,20 +47,23 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
 
     final PortSession session;
     final PortSessions sessions;
-    final PriorityRing outbound;
-    final PriorityRing inbound;
+    final MessageRing outbound;
+    final MessageRing inbound;
     final PortObject object;
+    /** Whether messages count against their senders' quota of queued messages ({@link MessageRing#countsQueued}). */
+    private final boolean countsQueued;
     /** The object, named in messages. */
     final String what;
     private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile WaitStrategy waitOverride;
 
-    PortRules(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound, PortObject object) {
+    PortRules(PortSession session, Grant grant, MessageRing outbound, MessageRing inbound, PortObject object) {
         super(session.caller(), session.gate(), grant, new StepGuard());
         this.session = session;
         this.sessions = session.owner();
         this.outbound = outbound;
         this.inbound = inbound;
+        this.countsQueued = outbound.countsQueued();
         this.object = object;
         this.what = object.displayName();
     }
@@ -147,6 +150,18 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
         return Deadlines.nanos(timeout, what);
     }
 
+    /**
+     * A send or receive of a thread that holds this direction's side of a lane across its own
+     * code: waiting could never end ({@link RingStatus#HELD_BY_THIS_THREAD}).
+     */
+    @Override
+    public final IpcException heldByThisThread(boolean sending) {
+        return new IpcException(IpcError.BUSY, what + ": this thread holds the " + (sending ? "senders'" : "receivers'")
+                + " side of this lane with " + (sending ? "a claim still open; commit or abort it"
+                        : "a handler still reading in place; return from it") + " before it "
+                + (sending ? "sends" : "receives") + " again");
+    }
+
     final IpcException wouldBlock(String operation) {
         return new IpcException(IpcError.WOULD_BLOCK, operation + " on " + what
                 + " would block and the handle is non-blocking");
@@ -200,7 +215,7 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
             return false;
         }
         slice = Math.min(remaining, slice);
-        PriorityRing ring = forMessage ? inbound : outbound;
+        MessageRing ring = forMessage ? inbound : outbound;
         int slept = forMessage ? ring.signals().awaitMessage(sleepers(), sequence, slice, ring::sweepForSleepers)
                 : ring.signals().awaitSpace(sleepers(), sequence, slice, ring::sweepForSleepers);
         // unwoken: nothing wakes a sleeper on a word truncated away, and its re-reads may be garbage
@@ -249,12 +264,16 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
 
     @Override
     public final void reserveQueued() {
-        session.reserveQueued();
+        if (countsQueued) {
+            session.reserveQueued();
+        }
     }
 
     @Override
     public final void releaseQueued() {
-        session.releaseQueued();
+        if (countsQueued) {
+            session.releaseQueued();
+        }
     }
 
     /**
@@ -269,6 +288,8 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
     @Override
     public final void received(MessageInfo info) {
         receivedBytes(info.length());
-        sessions.taken(info);
+        if (countsQueued) {
+            sessions.taken(info);
+        }
     }
 }

@@ -48,7 +48,7 @@ import org.multios.ipc.core.mapped.MappedRegion;
  * <p>The hot paths allocate nothing and return status codes; misuse (a bad range or priority)
  * is the caller's to check. Not tied to any API: message queues and channels build on it.
  */
-public final class PriorityRing extends SlotTransfers {
+public final class PriorityRing extends SlotTransfers implements MessageRing {
     /** Largest message size {@link #attach} accepts: its slot size still fits an int. */
     private static final int MAX_MESSAGE_SIZE = Integer.MAX_VALUE - SLOT_HEADER_SIZE - 8;
 
@@ -439,6 +439,43 @@ public final class PriorityRing extends SlotTransfers {
         }
         free(slot, length);
         return length;
+    }
+
+    @Override
+    public boolean countsQueued() {
+        return true;
+    }
+
+    // ------------------------------------------------------------------ in place, as MessageRing: a slot
+
+    @Override
+    public long claimInPlace(int len, int priority, long sender, long senderPid) {
+        return claimCleared(len, priority, sender, senderPid);
+    }
+
+    @Override
+    public long payloadOf(long slot) {
+        return payload((int) slot);
+    }
+
+    @Override
+    public void commitInPlace(long slot, int priority) {
+        commit((int) slot, priority);
+    }
+
+    @Override
+    public void abortInPlace(long slot, int len) {
+        abort((int) slot, len);
+    }
+
+    @Override
+    public long takeInPlace(MessageInfo info) {
+        return take(info);
+    }
+
+    @Override
+    public void consumedInPlace(long slot, int length) {
+        consumed((int) slot, length);
     }
 
     @Override

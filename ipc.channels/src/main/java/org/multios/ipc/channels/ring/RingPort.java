@@ -20,8 +20,9 @@ import org.multios.ipc.core.mapped.WaitLoop;
 import org.multios.ipc.spi.Grant;
 
 /**
- * The one {@link MessagePort} implementation over {@link PriorityRing}s, for queues (one ring,
- * sent to and received from) and channel ends (sends go to the ring received at the other end):
+ * The one {@link MessagePort} implementation over {@link MessageRing}s ({@link PriorityRing}s, or
+ * {@link LaneRing}s for channels of lanes), for queues (one ring, sent to and received from) and
+ * channel ends (sends go to the ring received at the other end):
  * the rights granted at open, tested by each operation and again at every pass of a wait;
  * blocking, non-blocking and timed sends and receives straight through the mapped file,
  * allocating nothing when the receiver supplies the buffer; claims, drains and batches
@@ -54,7 +55,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
      * @param outbound the ring sends go to
      * @param inbound  the ring receives take from (the same ring for a queue)
      */
-    protected RingPort(PortSession session, Grant grant, PriorityRing outbound, PriorityRing inbound,
+    protected RingPort(PortSession session, Grant grant, MessageRing outbound, MessageRing inbound,
             PortObject object) {
         super(session, grant, outbound, inbound, object);
         var process = session.caller().process();
@@ -112,7 +113,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
             len = src.remaining();
         }
         checkLimits(len, priority);
-        session.reserveQueued();
+        reserveQueued();
         boolean sent = false;
         try {
             if (offer(b, off, len, src, priority)) {
@@ -173,7 +174,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
             }
         } finally {
             if (!sent) {
-                session.releaseQueued();
+                releaseQueued();
             }
         }
     }
@@ -192,6 +193,9 @@ public abstract class RingPort extends PortRules implements MessagePort {
             exit(token);
         }
         if (r < 0) {
+            if (r == RingStatus.HELD_BY_THIS_THREAD) {
+                throw heldByThisThread(true);
+            }
             return false;
         }
         published(len);
@@ -340,6 +344,9 @@ public abstract class RingPort extends PortRules implements MessagePort {
         if (r >= 0) {
             received(out);
             return r;
+        }
+        if (r == RingStatus.HELD_BY_THIS_THREAD) {
+            throw heldByThisThread(false);
         }
         if (r == RingStatus.TOO_LARGE) {
             count(false, FAILED);

@@ -22,6 +22,11 @@ public final class RingStatus {
      * {@link SlotRecovery#GIVE_UP_NANOS}; callers see {@link #EMPTY} or {@link #FULL}.
      */
     static final int BUSY = -3;
+    /**
+     * A lane's side is held by this very thread across its own code (a claim it left open, a
+     * handler of its own reading in place): waiting could never end ({@link LaneRing}).
+     */
+    public static final int HELD_BY_THIS_THREAD = -4;
 
     private RingStatus() {
     }

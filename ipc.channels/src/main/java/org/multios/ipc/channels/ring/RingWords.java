@@ -60,6 +60,15 @@ final class RingWords {
         return w != null ? w.getLongVolatile(offset) : region.getLongVolatile(offset);
     }
 
+    void putLongVolatile(long offset, long value) {
+        MappedWords w = words;
+        if (w != null) {
+            w.putLongVolatile(offset, value);
+        } else {
+            region.putLongVolatile(offset, value);
+        }
+    }
+
     void putLongRelease(long offset, long value) {
         MappedWords w = words;
         if (w != null) {

@@ -16,7 +16,7 @@ import org.multios.ipc.MutableMessageBuffer;
  */
 final class SlotClaim extends SlotView implements MessageClaim, MutableMessageBuffer {
     private final WeakReference<InPlacePort> port;
-    private int slot;
+    private long slot;
     private int priority;
 
     SlotClaim(InPlacePort port, String what) {
@@ -24,13 +24,13 @@ final class SlotClaim extends SlotView implements MessageClaim, MutableMessageBu
         this.port = new WeakReference<>(port);
     }
 
-    void open(int slot, long address, int length, int priority) {
+    void open(long slot, long address, int length, int priority) {
         this.slot = slot;
         this.priority = priority;
         open(address, length);
     }
 
-    int slot() {
+    long slot() {
         return slot;
     }
 

@@ -1,5 +1,9 @@
 package org.multios.ipc.channels.channel;
 
+import java.nio.charset.StandardCharsets;
+
+import org.multios.ipc.MessageClaim;
+
 import java.time.Duration;
 
 import org.multios.ipc.Ipc;
@@ -24,6 +28,10 @@ import org.multios.ipc.spi.ChildMain;
  * {@code echoed}.</li>
  * <li>{@code hold <name> <count>}: opens end A, sends {@code count} messages of 8 bytes (end B
  * must have room), prints {@code sent} and waits to be killed ({@link ChannelCounterSlotsTest}).</li>
+ * <li>{@code claim <name>}: opens end A, claims 8 bytes, writes {@code "unsent!!"} into the claim,
+ * prints {@code claimed} and waits to be killed with the claim open ({@link LaneChannelTest}).</li>
+ * <li>{@code read <name>}: opens end B, takes a message in place, prints {@code reading} from its
+ * handler and waits there to be killed ({@link LaneChannelTest}).</li>
  * </ul>
  */
 public final class ChannelChildMain {
@@ -53,9 +61,34 @@ public final class ChannelChildMain {
         }
     }
 
+    /** Waits for the test to kill this process, which it told where it stands. */
+    private static void killedAfter(String said) {
+        System.out.println(said);
+        System.out.flush();
+        try {
+            Thread.sleep(WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("not killed within " + WAIT);
+    }
+
     private static void run(String[] args) {
         if ("hold".equals(args[0])) {
             hold(args[1], Integer.parseInt(args[2]));
+            return;
+        }
+        if ("claim".equals(args[0]) || "read".equals(args[0])) {
+            try (IpcContext ipc = Ipc.open()) {
+                ChannelService channels = ipc.service(ChannelService.class);
+                if ("claim".equals(args[0])) {
+                    MessageClaim claim = channels.open(args[1], ChannelSide.A).tryClaim(8, 0);
+                    claim.putBytes(0, "unsent!!".getBytes(StandardCharsets.US_ASCII), 0, 8);
+                    killedAfter("claimed");
+                } else {
+                    channels.open(args[1], ChannelSide.B).tryReceive((m, info) -> killedAfter("reading"));
+                }
+            }
             return;
         }
         if (!"echo".equals(args[0])) {

@@ -28,7 +28,7 @@ class ChannelClaimTest extends ChannelTestSupport {
 
     @Test
     void claimsAtEachEndAreDrainedAtTheOther() {
-        try (Channel ch = channels().create(ChannelOptions.ofBufferSize(1024))) {
+        try (Channel ch = channels().create(kind(ChannelOptions.ofBufferSize(1024)))) {
             MessageClaim toB = ch.endA().tryClaim(8, 3);
             toB.putLong(0, 11);
             toB.commit();
@@ -49,7 +49,7 @@ class ChannelClaimTest extends ChannelTestSupport {
 
     @Test
     void anOpenClaimHoldsItsBytesOfTheBudgetUntilAborted() {
-        try (Channel ch = channels().create(ChannelOptions.ofBufferSize(256).withMaxMessageSize(200))) {
+        try (Channel ch = channels().create(kind(ChannelOptions.ofBufferSize(256).withMaxMessageSize(200)))) {
             MessageClaim big = ch.endA().tryClaim(200, 1);
             assertThat(ch.endA().trySend(new byte[100], 0, 100, 1)).as("the claim holds 200 of 256 bytes").isFalse();
             assertThatThrownBy(() -> ch.endA().tryClaim(201, 1)).isInstanceOfSatisfying(IpcException.class, e -> {
@@ -64,7 +64,7 @@ class ChannelClaimTest extends ChannelTestSupport {
 
     @Test
     void aClosedPeerEndRefusesClaimsAndCommitsAndEndsDrainsOnceEmpty() {
-        Channel ch = channels().create(ChannelOptions.ofBufferSize(1024));
+        Channel ch = channels().create(kind(ChannelOptions.ofBufferSize(1024)));
         ChannelEnd a = ch.endA();
         ChannelEnd b = ch.endB();
         b.trySend(new byte[] { 9 }, 0, 1, 1);
@@ -87,7 +87,7 @@ class ChannelClaimTest extends ChannelTestSupport {
 
     @Test
     void aClosedHandleRefusesTheCommitOfItsOpenClaimAndItsBytesComeBack() {
-        ChannelEnd a = channels().create("closing", ChannelOptions.ofBufferSize(256).withMaxMessageSize(200));
+        ChannelEnd a = channels().create("closing", kind(ChannelOptions.ofBufferSize(256).withMaxMessageSize(200)));
         ChannelEnd b = channels().open("closing", ChannelSide.B);
         MessageClaim open = a.tryClaim(200, 1);
         a.close();

@@ -30,8 +30,8 @@ class ChannelConcurrencyTest extends ChannelTestSupport {
 
     @Test
     void everyMessageOfManySendersArrivesExactlyOnceInOrderPerSenderAndPriority() throws Exception {
-        try (Channel ch = channels().create(ChannelOptions.ofBufferSize(4096).withMaxMessageSize(
-                TestMessages.MAX_LENGTH))) {
+        try (Channel ch = channels().create(kind(ChannelOptions.ofBufferSize(4096).withMaxMessageSize(
+                TestMessages.MAX_LENGTH)))) {
             List<Future<Void>> senders = new ArrayList<>();
             for (int s = 0; s < SENDERS; s++) {
                 int sender = s;

@@ -5,6 +5,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 import org.multios.ipc.IpcContext;
+import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channels.IpcRootSupport;
 
@@ -16,6 +17,14 @@ abstract class ChannelTestSupport extends IpcRootSupport {
 
     ChannelService channels() {
         return channels(context());
+    }
+
+    /**
+     * The options of the channels a test makes: as given here; with lanes in the tests of lane
+     * channels that extend a test of this package ({@link ChannelOptions#lane()}).
+     */
+    ChannelOptions kind(ChannelOptions options) {
+        return options;
     }
 
     /** Runs {@code task} in a new named thread of this test; the future gives its result. */

@@ -33,8 +33,8 @@ class CrossProcessChannelTest extends ChannelTestSupport {
 
     @Test
     void parentAndChildExchangeMessagesBothWays() throws Exception {
-        ChannelEnd a = channels().create("duplex", ChannelOptions.ofBufferSize(1024)
-                .withMaxMessageSize(TestMessages.MAX_LENGTH));
+        ChannelEnd a = channels().create("duplex", kind(ChannelOptions.ofBufferSize(1024)
+                .withMaxMessageSize(TestMessages.MAX_LENGTH)));
         Process child = children.startJava("echo", root, tempDir.resolve("echo.log"), "echo", "duplex",
                 Integer.toString(COUNT));
         var replies = inThread("replies", () -> {

@@ -177,6 +177,6 @@ class EarlierChannelLayoutTest extends ChannelTestSupport {
             f.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, 5).array());
         }
         assertThat(failsWith(IpcError.CORRUPTED, () -> channels().open(CHANNEL, ChannelSide.A)).getMessage())
-                .contains("channel '" + CHANNEL + "'", "layout version 5", "reads 7 and 6");
+                .contains("channel '" + CHANNEL + "'", "layout version 5", "reads 8, 7 and 6");
     }
 }

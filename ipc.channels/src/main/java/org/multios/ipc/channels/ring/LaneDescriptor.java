@@ -1,0 +1,134 @@
+package org.multios.ipc.channels.ring;
+
+/**
+ * Layout of a {@link LaneRing} in shared memory, relative to the lane's base offset (64-byte
+ * aligned): one direction of messages kept in place, first in first out, as records in a ring of
+ * bytes. Native byte order; the words each side writes at every message sit on lines of that
+ * side's own, and the other side reads them only when its cached copy says full or empty.
+ *
+ * <pre>
+ *  offset (from the lane's base)
+ *      0  +-------------------------------------------------------------------+
+ *         | magic (int: LAN1) | capacity C (int: record bytes, power of two)  |  written once
+ *         | max message size (int) | (unused int)                           |
+ *         | home namespaces of the owners (long, @16)                         |
+ *         | owners recovered (long, @24): dead senders and receivers replaced |
+ *    128  +-------------------------------------------------------------------+
+ *         | message-available sequence, receivers sleeping, space-available   |
+ *         | sequence, senders sleeping: 4 lines at PriorityRingDescriptor's   |
+ *         | offsets (RingSignals)                                             |
+ *    384  +-------------------------------------------------------------------+
+ *         | sender's owner word (long): 0, or the process sending now         |  senders only
+ *    448  +-------------------------------------------------------------------+
+ *         | tail (long): record bytes ever published                         |  sender writes,
+ *         |                                                                   |  receiver reads
+ *    512  +-------------------------------------------------------------------+
+ *         | receiver's owner word (long) | taking (long, @+8): the head the  |  receivers only
+ *         | receiver moves to once it has read the record it is reading       |
+ *    576  +-------------------------------------------------------------------+
+ *         | head (long): record bytes ever consumed                           |  receiver writes,
+ *         |                                                                   |  sender reads
+ *    640  +-------------------------------------------------------------------+
+ *         | records, C bytes, at position p & (C - 1):                        |
+ *         | +0 length (int; PADDING: the rest of the ring up to its end is     |
+ *         | unused, the next record starts at offset 0) | +4 priority (int)    |
+ *         | +8 sender (long: kind in the top 8 bits, id below) | +16 sender   |
+ *         | pid (long) | +24 payload, padded to 8                             |
+ *         +-------------------------------------------------------------------+
+ * </pre>
+ *
+ * <p><b>Sending</b> takes the sender's owner word from 0 with a compare-and-set (one sender at a
+ * time, in any process), writes the record at the tail (a padding record first if it would not
+ * fit before the ring's end), publishes it with one release store of the tail, and clears the
+ * owner word. A sender killed before the tail store leaves nothing visible; the next sender that
+ * finds its owner word dead takes it over and writes over what it left.
+ *
+ * <p><b>Receiving</b> takes the receiver's owner word the same way, reads the record at the head,
+ * writes {@code taking} (the head after this record) before it copies the record out or hands it
+ * to a handler, then stores the head with a release store and clears the owner word. The next
+ * receiver that finds a dead receiver's owner word moves the head to {@code taking} if it lies
+ * ahead: a message a receiver died reading is lost, never delivered twice (as a
+ * {@link PriorityRing} without checksums does).
+ *
+ * <p><b>Hostile writers</b>: a record's length is checked against the largest message, the
+ * ring's end and the tail before its bytes are read; a record that cannot be true is CORRUPTED
+ * and the messages queued behind it are dropped with it (no record boundary after it can be
+ * trusted).
+ */
+public final class LaneDescriptor {
+    /** Marks an initialized lane: "LAN1". */
+    public static final int MAGIC = 0x4c414e31;
+
+    /** Magic (int). */
+    public static final int MAGIC_OFFSET = 0;
+    /** Capacity in record bytes, a power of two (int). */
+    public static final int CAPACITY_OFFSET = 4;
+    /** Largest message in bytes (int). */
+    public static final int MAX_MESSAGE_SIZE_OFFSET = 8;
+    /** Home PID and time namespaces of the owner words (long). */
+    public static final int HOME_NAMESPACE_OFFSET = 16;
+    /** Owners of dead processes replaced since the lane was made (long). */
+    public static final int RECOVERED_OFFSET = 24;
+    /** The sender's owner word (long). */
+    public static final int SENDER_OFFSET = 384;
+    /** Record bytes ever published (long). */
+    public static final int TAIL_OFFSET = 448;
+    /** The receiver's owner word (long). */
+    public static final int RECEIVER_OFFSET = 512;
+    /** Where the head moves once the record being read is read (long). */
+    public static final int TAKING_OFFSET = 520;
+    /** Record bytes ever consumed (long). */
+    public static final int HEAD_OFFSET = 576;
+    /** Start of the records. */
+    public static final int RECORDS_OFFSET = 640;
+
+    /** In a record: the message's length, or {@link #PADDING} (int). */
+    public static final int RECORD_LENGTH_OFFSET = 0;
+    /** In a record: the message's priority (int). */
+    public static final int RECORD_PRIORITY_OFFSET = 4;
+    /** In a record: the sender, kind and id (long). */
+    public static final int RECORD_SENDER_OFFSET = 8;
+    /** In a record: the sender's OS process (long). */
+    public static final int RECORD_SENDER_PID_OFFSET = 16;
+    /** Bytes of a record before its payload. */
+    public static final int RECORD_HEADER_SIZE = 24;
+    /** A record's length value that says the ring's end is unused. */
+    public static final int PADDING = -1;
+    /** Records start at multiples of this. */
+    public static final int RECORD_ALIGNMENT = 8;
+
+    /** Largest capacity: record positions stay far from overflowing and offsets fit an int. */
+    public static final int MAX_CAPACITY = 1 << 30;
+
+    private LaneDescriptor() {
+    }
+
+    /** Bytes of the record of a message of {@code length} bytes. */
+    public static int recordLength(int length) {
+        return (RECORD_HEADER_SIZE + length + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
+    }
+
+    /**
+     * The capacity of a lane that holds at least {@code messageBytes} bytes of messages of up to
+     * {@code messages} messages (each with its header and padding) wherever the wrap falls, and
+     * always one message of {@code maxMessageSize} bytes after a padding record: the next power
+     * of two.
+     *
+     * @throws IllegalArgumentException if that is beyond {@link #MAX_CAPACITY}
+     */
+    public static int capacity(long messageBytes, long messages, int maxMessageSize) {
+        // a padding record at the wrap wastes less than one record of the largest message
+        long wanted = Math.max(messageBytes + messages * (RECORD_HEADER_SIZE + RECORD_ALIGNMENT - 1)
+                + recordLength(maxMessageSize) - RECORD_ALIGNMENT, 2L * recordLength(maxMessageSize));
+        if (wanted > MAX_CAPACITY) {
+            throw new IllegalArgumentException("a lane of " + messageBytes + " bytes in " + messages
+                    + " messages needs " + wanted + " bytes, more than " + MAX_CAPACITY);
+        }
+        return Math.max(RECORD_ALIGNMENT, Integer.highestOneBit((int) wanted - 1) << 1);
+    }
+
+    /** Bytes of a lane of {@code capacity} record bytes, from its base. */
+    public static long length(int capacity) {
+        return RECORDS_OFFSET + (long) capacity;
+    }
+}

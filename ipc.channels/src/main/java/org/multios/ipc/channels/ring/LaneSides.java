@@ -1,0 +1,161 @@
+package org.multios.ipc.channels.ring;
+
+import static org.multios.ipc.channels.ring.LaneDescriptor.*;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessLiveness;
+
+/**
+ * The two sides of a {@link LaneRing}, each an owner word that one sender (one receiver) at a
+ * time holds, in any process: taking it ({@link #acquire}), handing it back ({@link #release}),
+ * and taking it over from a process dead for certain or a thread of this JVM that ended holding
+ * it ({@link LaneDescriptor}: what a takeover recovers).
+ */
+final class LaneSides {
+    /** {@link #acquire}: the side is this thread's. */
+    static final int ACQUIRED = 0;
+
+    private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
+    private static final int SPINS = 128;
+    private static final long YIELD_NANOS = 10_000_000L;
+    private static final long PARK_NANOS = 50_000L;
+
+    /** The thread of this JVM that holds the senders' side across its caller's code (a claim), if any. */
+    final AtomicReference<Thread> claimer = new AtomicReference<>();
+    /** The thread of this JVM that holds the receivers' side across its caller's code (a handler), if any. */
+    final AtomicReference<Thread> taker = new AtomicReference<>();
+
+    private final MappedRegion region;
+    private final RingWords words;
+    private final RingSignals signals;
+    private final long base;
+    private final long home;
+    private final long self;
+    /** When this attachment sweeps next ({@link #sweepIfDue}). */
+    private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
+
+    LaneSides(MappedRegion region, RingWords words, RingSignals signals, long base, long home, long self) {
+        this.region = region;
+        this.words = words;
+        this.signals = signals;
+        this.base = base;
+        this.home = home;
+        this.self = self;
+    }
+
+    /**
+     * Takes a side's owner word for this process: at once if free; else spins, yields, then
+     * parks, taking it over from a process dead for certain, or from a thread of this process
+     * that ended holding it across its own code (a claim it never committed), and gives up after
+     * {@link SlotRecovery#GIVE_UP_NANOS} or once this thread is interrupted.
+     *
+     * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} given up;
+     *         {@link RingStatus#HELD_BY_THIS_THREAD} where this very thread holds the side across
+     *         its own code (a claim still open, a handler that sends or receives again)
+     */
+    int acquire(long word) {
+        if (words.compareAndSetLong(word, 0, self)) {
+            return ACQUIRED;
+        }
+        AtomicReference<Thread> holder = word == base + SENDER_OFFSET ? claimer : taker;
+        Thread me = Thread.currentThread();
+        if (holder.get() == me) {
+            return RingStatus.HELD_BY_THIS_THREAD;
+        }
+        long since = 0;
+        for (int spins = 0;; spins++) {
+            long owner = words.getLongVolatile(word);
+            if (owner == 0) {
+                if (words.compareAndSetLong(word, 0, self)) {
+                    return ACQUIRED;
+                }
+                continue;
+            }
+            Thread ended = holder.get();
+            if (owner == self && ended != null && !ended.isAlive() && holder.compareAndSet(ended, null)) {
+                return ACQUIRED; // its claim was never published: the side is this thread's as it is
+            }
+            if (spins < SPINS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long now = System.nanoTime();
+            if (since == 0) {
+                since = now;
+            }
+            long waited = now - since;
+            // liveness reads /proc: every 64th pass once a millisecond went by
+            if (waited >= SlotRecovery.LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= SlotRecovery.GIVE_UP_NANOS)
+                    && owner != self && LIVENESS.isOwnerDead(owner, home)) {
+                if (words.compareAndSetLong(word, owner, self)) {
+                    tookOver(word);
+                    return ACQUIRED;
+                }
+                continue;
+            }
+            if (waited >= SlotRecovery.GIVE_UP_NANOS || me.isInterrupted()) {
+                return RingStatus.BUSY; // the caller's wait loop sees the interrupt
+            }
+            if (waited < YIELD_NANOS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(PARK_NANOS);
+            }
+        }
+    }
+
+    /**
+     * Hands a side back: a volatile store, so that the sleeper counts read after it (and after the
+     * tail's or head's release store before it) cannot be read before it (RingSignals: a waiter
+     * that counted itself in meanwhile is seen, or sees the side free and the message or space).
+     */
+    void release(long word) {
+        words.putLongVolatile(word, 0);
+    }
+
+    /**
+     * Takes over the sides whose owner words name processes dead for certain, at most every
+     * {@link SlotRecovery#SWEEP_INTERVAL_NANOS}: senders asleep for room behind a receiver that
+     * died holding its side get the room back without a receiver coming by.
+     */
+    void sweepIfDue() {
+        long now = System.nanoTime();
+        long due = nextSweep.get();
+        if (now - due >= 0 && nextSweep.compareAndSet(due, now + SlotRecovery.SWEEP_INTERVAL_NANOS)) {
+            sweep(base + SENDER_OFFSET);
+            sweep(base + RECEIVER_OFFSET);
+        }
+    }
+
+    private void sweep(long word) {
+        long owner = words.getLongVolatile(word);
+        if (owner != 0 && owner != self && LIVENESS.isOwnerDead(owner, home) && words.compareAndSetLong(word, owner, self)) {
+            tookOver(word);
+            release(word);
+        }
+    }
+
+    /**
+     * After taking a dead process's owner word: a receiver moves the head past the message its
+     * predecessor was reading ({@code taking}, if it lies ahead of the head, not past the tail,
+     * on a record boundary); a sender has nothing to undo, its record was never published.
+     */
+    private void tookOver(long word) {
+        region.getAndAddLong(base + RECOVERED_OFFSET, 1);
+        if (word == base + RECEIVER_OFFSET) {
+            long head = words.getLong(base + HEAD_OFFSET);
+            long taking = words.getLong(base + TAKING_OFFSET);
+            long tail = words.getLongVolatile(base + TAIL_OFFSET);
+            if (taking - head > 0 && tail - taking >= 0 && (taking & (RECORD_ALIGNMENT - 1)) == 0) {
+                words.putLongRelease(base + HEAD_OFFSET, taking);
+                signals.signalSpace();
+            } else {
+                words.putLong(base + TAKING_OFFSET, head);
+            }
+        }
+    }
+}
