@@ -111,6 +111,27 @@ class IpcStatTest {
         frames.close();
     }
 
+    /** A channel of lanes (channel layout 8) reads as any channel: its counts, its depth from them. */
+    @Test
+    void aChannelOfLanesIsReadWithItsCounts() {
+        ChannelEnd a = ipc.service(ChannelService.class).create("lanes",
+                ChannelOptions.ofBufferSize(4096).withMaxMessageSize(64).withLane(true));
+        ChannelEnd b = ipc.service(ChannelService.class).open("lanes", org.multios.ipc.channel.ChannelSide.B);
+        byte[] m = "tick".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) {
+            a.send(m, 0, m.length, 0);
+        }
+        b.receive(new byte[64], 0, 64, null);
+
+        RootScan.Row lanes = row(scan(), ObjectType.CHANNEL, "lanes");
+        assertThat(lanes.status()).isEqualTo("OK");
+        assertThat(lanes.info().statistics().get(Counter.MESSAGES_IN)).isEqualTo(3);
+        assertThat(lanes.info().statistics().get(Counter.MESSAGES_OUT)).isEqualTo(1);
+        assertThat(lanes.info().statistics().get(Counter.DEPTH)).isEqualTo(2);
+        a.close();
+        b.close();
+    }
+
     @Test
     void theQueuesOfTheDurableRootAreListedToo() throws Exception {
         Files.createDirectories(Path.of("target"));
