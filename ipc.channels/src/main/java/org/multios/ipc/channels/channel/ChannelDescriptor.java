@@ -266,8 +266,7 @@ public final class ChannelDescriptor {
 
     /** Bytes of one ring whose free ring has {@code freeScale}, padded to a page. */
     public static long ringSpan(int slots, int maxMessageSize, int freeScale) {
-        long n = PriorityRingDescriptor.length(slots, maxMessageSize, freeScale);
-        return (n + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
+        return page(PriorityRingDescriptor.length(slots, maxMessageSize, freeScale));
     }
 
     /** Where the ring received at {@code receiver} starts in a new channel. */
@@ -316,7 +315,7 @@ public final class ChannelDescriptor {
      */
     public static long span(int layout, ChannelOptions options) {
         if (layout == LAYOUT_VERSION_LANE) {
-            return (LaneDescriptor.length(laneCapacity(options)) + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
+            return page(LaneDescriptor.length(laneCapacity(options)));
         }
         return ringSpan(slots(options), options.maxMessageSize(), freeScale(layout));
     }
@@ -332,9 +331,12 @@ public final class ChannelDescriptor {
      * bytes: a bound for files opened, never thrown on.
      */
     public static long largestLaneFile(long bufferSize, long slots, long maxMessageSize) {
-        long records = Math.max(bufferSize + slots * (LaneDescriptor.RECORD_HEADER_SIZE + LaneDescriptor.RECORD_ALIGNMENT),
-                2 * (LaneDescriptor.RECORD_HEADER_SIZE + maxMessageSize + LaneDescriptor.RECORD_ALIGNMENT));
-        long capacity = Long.highestOneBit(Math.max(1, records - 1)) << 1;
-        return RINGS_OFFSET + 2 * (((LaneDescriptor.RECORDS_OFFSET + capacity) + PAGE_SIZE - 1) & -(long) PAGE_SIZE);
+        return RINGS_OFFSET + 2 * page(LaneDescriptor.RECORDS_OFFSET + LaneDescriptor.records(bufferSize, slots,
+                maxMessageSize));
+    }
+
+    /** {@code bytes} padded to a page. */
+    private static long page(long bytes) {
+        return (bytes + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
     }
 }

@@ -105,6 +105,10 @@ public final class LaneDescriptor {
 
     /** Bytes of the record of a message of {@code length} bytes. */
     public static int recordLength(int length) {
+        return (int) recordLength((long) length);
+    }
+
+    private static long recordLength(long length) {
         return (RECORD_HEADER_SIZE + length + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
     }
 
@@ -117,14 +121,23 @@ public final class LaneDescriptor {
      * @throws IllegalArgumentException if that is beyond {@link #MAX_CAPACITY}
      */
     public static int capacity(long messageBytes, long messages, int maxMessageSize) {
+        long capacity = records(messageBytes, messages, maxMessageSize);
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("a lane of " + messageBytes + " bytes in " + messages
+                    + " messages needs " + capacity + " bytes, more than " + MAX_CAPACITY);
+        }
+        return (int) capacity;
+    }
+
+    /**
+     * {@link #capacity} without its bound, in a long (for sizes up to ints, it cannot overflow):
+     * the record bytes of the largest lane some limits allow, which a file opened may not exceed.
+     */
+    public static long records(long messageBytes, long messages, long maxMessageSize) {
         // a padding record at the wrap wastes less than one record of the largest message
         long wanted = Math.max(messageBytes + messages * (RECORD_HEADER_SIZE + RECORD_ALIGNMENT - 1)
-                + recordLength(maxMessageSize) - RECORD_ALIGNMENT, 2L * recordLength(maxMessageSize));
-        if (wanted > MAX_CAPACITY) {
-            throw new IllegalArgumentException("a lane of " + messageBytes + " bytes in " + messages
-                    + " messages needs " + wanted + " bytes, more than " + MAX_CAPACITY);
-        }
-        return Math.max(RECORD_ALIGNMENT, Integer.highestOneBit((int) wanted - 1) << 1);
+                + recordLength(maxMessageSize) - RECORD_ALIGNMENT, 2 * recordLength(maxMessageSize));
+        return Math.max(RECORD_ALIGNMENT, Long.highestOneBit(wanted - 1) << 1);
     }
 
     /** Bytes of a lane of {@code capacity} record bytes, from its base. */
