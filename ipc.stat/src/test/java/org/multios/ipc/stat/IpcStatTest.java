@@ -111,7 +111,7 @@ class IpcStatTest {
         frames.close();
     }
 
-    /** A channel of lanes (channel layout 8) reads as any channel: its counts, its depth from them. */
+    /** A channel of lanes (channel layout 9) reads as any channel: its counts, its depth from them. */
     @Test
     void aChannelOfLanesIsReadWithItsCounts() {
         ChannelEnd a = ipc.service(ChannelService.class).create("lanes",

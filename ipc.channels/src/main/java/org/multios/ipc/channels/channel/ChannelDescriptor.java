@@ -68,10 +68,10 @@ import org.multios.ipc.core.step.CounterSlots;
  *           | ring B->A: the same                                           |
  *           +---------------------------------------------------------------+
  *
- *   layout 8 (a channel of lanes, ChannelOptions.lane): the same header, then
+ *   layout 9 (a channel of lanes, ChannelOptions.lane): the same header, then
  *     4096  +---------------------------------------------------------------+
  *           | lane A->B: LaneDescriptor.length(laneCapacity) bytes, padded  |
- *           | to a page (lane magic LAN1)                                   |
+ *           | to a page (lane magic LAN2)                                   |
  *           +---------------------------------------------------------------+
  *           | lane B->A: the same                                           |
  *           +---------------------------------------------------------------+
@@ -116,9 +116,11 @@ public final class ChannelDescriptor {
     /**
      * Layout version of channel files whose directions are lanes ({@link ChannelOptions#lane()}):
      * the same header, then two {@link org.multios.ipc.channels.ring.LaneRing}s of
-     * {@link #laneCapacity} record bytes each, from page boundaries.
+     * {@link #laneCapacity} record bytes each, from page boundaries. Version 8, lanes whose
+     * records were published by the tail (magic LAN1), is not read: both sides of a lane must
+     * agree on what publishes a record.
      */
-    public static final int LAYOUT_VERSION_LANE = 8;
+    public static final int LAYOUT_VERSION_LANE = 9;
     /** Layout version of channel files of the layout before, still opened: rings of magic PRN3. */
     public static final int LAYOUT_VERSION_PRN3 = 6;
     /** Slots of a direction without a message bound never exceed this. */

@@ -1,7 +1,7 @@
 /**
  * Bidirectional message channels: two {@link org.multios.ipc.channels.ring.PriorityRing}s, one
  * per direction, or two {@link org.multios.ipc.channels.ring.LaneRing}s for a channel made with
- * lanes (channel layout 8), in one mapped file, named under the channel directory of the IPC root or
+ * lanes (channel layout 9), in one mapped file, named under the channel directory of the IPC root or
  * anonymous (an unlinked file reachable only through its handles). Each end is a
  * {@link org.multios.ipc.channels.ring.RingPort} that sends to the other end's ring; what is
  * channel-only here is the peer (an anonymous end closed for good) and the per-direction

@@ -4,12 +4,14 @@ package org.multios.ipc.channels.ring;
  * Layout of a {@link LaneRing} in shared memory, relative to the lane's base offset (64-byte
  * aligned): one direction of messages kept in place, first in first out, as records in a ring of
  * bytes. Native byte order; the words each side writes at every message sit on lines of that
- * side's own, and the other side reads them only when its cached copy says full or empty.
+ * side's own, or in the record itself: a receiver learns of a message from the record's frame
+ * length, on the line it reads the message from, and a sender reads the head only when its
+ * cached copy says full.
  *
  * <pre>
  *  offset (from the lane's base)
  *      0  +-------------------------------------------------------------------+
- *         | magic (int: LAN1) | capacity C (int: record bytes, power of two)  |  written once
+ *         | magic (int: LAN2) | capacity C (int: record bytes, power of two)  |  written once
  *         | max message size (int) | (unused int)                           |
  *         | home namespaces of the owners (long, @16)                         |
  *         | owners recovered (long, @24): dead senders and receivers replaced |
@@ -20,8 +22,8 @@ package org.multios.ipc.channels.ring;
  *    384  +-------------------------------------------------------------------+
  *         | sender's owner word (long): 0, or the process sending now         |  senders only
  *    448  +-------------------------------------------------------------------+
- *         | tail (long): record bytes ever published                         |  sender writes,
- *         |                                                                   |  receiver reads
+ *         | tail (long): record bytes ever published (the senders' own; a     |  sender writes
+ *         | sender killed between a frame and the tail leaves it behind)      |
  *    512  +-------------------------------------------------------------------+
  *         | receiver's owner word (long) | taking (long, @+8): the head the  |  receivers only
  *         | receiver moves to once it has read the record it is reading       |
@@ -30,18 +32,24 @@ package org.multios.ipc.channels.ring;
  *         |                                                                   |  sender reads
  *    640  +-------------------------------------------------------------------+
  *         | records, C bytes, at position p & (C - 1):                        |
- *         | +0 length (int; PADDING: the rest of the ring up to its end is     |
- *         | unused, the next record starts at offset 0) | +4 priority (int)    |
- *         | +8 sender (long: kind in the top 8 bits, id below) | +16 sender   |
- *         | pid (long) | +24 payload, padded to 8                             |
+ *         | +0 frame length (int: 24 + the message's length, written last     |
+ *         | with a release store; 0: nothing published here yet; PADDING: the |
+ *         | rest of the ring is unused, the next record starts at offset 0)  |
+ *         | +4 priority (int) | +8 sender (long: kind in the top 8 bits, id   |
+ *         | below) | +16 sender pid (long) | +24 payload, padded to 8         |
  *         +-------------------------------------------------------------------+
  * </pre>
  *
  * <p><b>Sending</b> takes the sender's owner word from 0 with a compare-and-set (one sender at a
- * time, in any process), writes the record at the tail (a padding record first if it would not
- * fit before the ring's end), publishes it with one release store of the tail, and clears the
- * owner word. A sender killed before the tail store leaves nothing visible; the next sender that
- * finds its owner word dead takes it over and writes over what it left.
+ * time, in any process), clears the frame length where the next record will start (so a record
+ * needs 8 bytes of room past its end), writes the record at the tail, publishes it with a
+ * release store of its frame length (where it would not fit before the ring's end: at offset 0,
+ * then a release store of the padding record at the tail), moves the tail and clears the owner
+ * word. The frame length at the tail is therefore 0 until a record is published there, and the
+ * receiver reads no word of the senders' but the record. A sender killed before its frame length
+ * store leaves nothing visible, and the next sender that finds its owner word dead takes it over
+ * and writes over what it left; one killed after it leaves the tail behind, and the next sender
+ * moves the tail past the records published (as it does for a tail a hostile writer moved).
  *
  * <p><b>Receiving</b> takes the receiver's owner word the same way, reads the record at the head,
  * writes {@code taking} (the head after this record) before it copies the record out or hands it
@@ -50,14 +58,13 @@ package org.multios.ipc.channels.ring;
  * ahead: a message a receiver died reading is lost, never delivered twice (as a
  * {@link PriorityRing} without checksums does).
  *
- * <p><b>Hostile writers</b>: a record's length is checked against the largest message, the
- * ring's end and the tail before its bytes are read; a record that cannot be true is CORRUPTED
- * and the messages queued behind it are dropped with it (no record boundary after it can be
- * trusted).
+ * <p><b>Hostile writers</b>: a record's frame length is checked against the largest message and
+ * the ring's end before its bytes are read; a record that cannot be true is CORRUPTED and the
+ * messages queued behind it are dropped with it (no record boundary after it can be trusted).
  */
 public final class LaneDescriptor {
-    /** Marks an initialized lane: "LAN1". */
-    public static final int MAGIC = 0x4c414e31;
+    /** Marks an initialized lane: "LAN2" (records published by their frame length). */
+    public static final int MAGIC = 0x4c414e32;
 
     /** Magic (int). */
     public static final int MAGIC_OFFSET = 0;
@@ -82,8 +89,11 @@ public final class LaneDescriptor {
     /** Start of the records. */
     public static final int RECORDS_OFFSET = 640;
 
-    /** In a record: the message's length, or {@link #PADDING} (int). */
-    public static final int RECORD_LENGTH_OFFSET = 0;
+    /**
+     * In a record: its frame length, {@link #RECORD_HEADER_SIZE} plus the message's length (int),
+     * written last; 0 where no record is published yet, or {@link #PADDING}.
+     */
+    public static final int FRAME_LENGTH_OFFSET = 0;
     /** In a record: the message's priority (int). */
     public static final int RECORD_PRIORITY_OFFSET = 4;
     /** In a record: the sender, kind and id (long). */
@@ -92,7 +102,7 @@ public final class LaneDescriptor {
     public static final int RECORD_SENDER_PID_OFFSET = 16;
     /** Bytes of a record before its payload. */
     public static final int RECORD_HEADER_SIZE = 24;
-    /** A record's length value that says the ring's end is unused. */
+    /** A frame length that says the ring's end is unused. */
     public static final int PADDING = -1;
     /** Records start at multiples of this. */
     public static final int RECORD_ALIGNMENT = 8;
@@ -115,8 +125,8 @@ public final class LaneDescriptor {
     /**
      * The capacity of a lane that holds at least {@code messageBytes} bytes of messages of up to
      * {@code messages} messages (each with its header and padding) wherever the wrap falls, and
-     * always one message of {@code maxMessageSize} bytes after a padding record: the next power
-     * of two.
+     * always one message of {@code maxMessageSize} bytes after a padding record, with the next
+     * record's frame length cleared ahead: the next power of two.
      *
      * @throws IllegalArgumentException if that is beyond {@link #MAX_CAPACITY}
      */
@@ -134,9 +144,10 @@ public final class LaneDescriptor {
      * the record bytes of the largest lane some limits allow, which a file opened may not exceed.
      */
     public static long records(long messageBytes, long messages, long maxMessageSize) {
-        // a padding record at the wrap wastes less than one record of the largest message
+        // a padding record at the wrap wastes less than one record of the largest message; the
+        // next record's frame length, cleared ahead, takes one alignment
         long wanted = Math.max(messageBytes + messages * (RECORD_HEADER_SIZE + RECORD_ALIGNMENT - 1)
-                + recordLength(maxMessageSize) - RECORD_ALIGNMENT, 2 * recordLength(maxMessageSize));
+                + recordLength(maxMessageSize), 2 * recordLength(maxMessageSize) + RECORD_ALIGNMENT);
         return Math.max(RECORD_ALIGNMENT, Long.highestOneBit(wanted - 1) << 1);
     }
 

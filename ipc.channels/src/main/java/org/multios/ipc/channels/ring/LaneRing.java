@@ -16,9 +16,10 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * a ring of bytes: a flyweight over a {@link MappedRegion} at a base offset, laid out as
  * {@link LaneDescriptor} describes. Senders are served one at a time, and so are receivers, each
  * side by an owner word only that side writes, so that a message costs each side one
- * compare-and-set on a line of its own, the record's lines, and one release store of the
- * position the other side reads only when its cached copy says full or empty. A priority is
- * carried to the receiver's {@link MessageInfo} but does not reorder messages.
+ * compare-and-set on a line of its own and the record's lines: a record is published by a
+ * release store of its own length, which the receiver reads where it reads the message, and
+ * the head is read by the sender only when its cached copy says full. A priority is carried to
+ * the receiver's {@link MessageInfo} but does not reorder messages.
  *
  * <p>Outcomes are {@link RingStatus} codes; positions handed out by {@link #claimCleared} and
  * {@link #take} are record positions (at least 0). A side's owner word held by a live thread
@@ -47,16 +48,17 @@ public final class LaneRing implements MessageRing {
     /**
      * What each side's thread keeps between operations, each on cache lines of its own (entry
      * {@link #AT} of an array of {@link #SPAN}), so that a sender and a receiver of this JVM never
-     * trade a line over them: {@code [CACHED]} the other side's position as last read (a bound,
-     * never ahead: the head for the sender, the tail for the receiver), {@code [TAKEN]} the checked
-     * length of the message the receiver took last.
+     * trade a line over them: the sender's {@code [CACHED]} the head as last read (a bound, never
+     * ahead) and {@code [CLAIMED]} the frame length of the record it claimed last; the receiver's
+     * {@code [TAKEN]} the checked length of the message it took last.
      */
     private final long[] senderSide = new long[SPAN];
     private final long[] receiverSide = new long[SPAN];
     private static final int SPAN = 32;
     private static final int AT = 16;
     private static final int CACHED = AT;
-    private static final int TAKEN = AT + 1;
+    private static final int CLAIMED = AT + 1;
+    private static final int TAKEN = AT;
 
     private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, String what) {
         this.region = region;
@@ -68,7 +70,8 @@ public final class LaneRing implements MessageRing {
         this.words = new RingWords(region, base, length(capacity));
         this.signals = new RingSignals(region, words, base, true);
         long home = region.getLong(base + HOME_NAMESPACE_OFFSET);
-        this.sides = new LaneSides(region, words, signals, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home));
+        this.sides = new LaneSides(region, words, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home),
+                this::tookOver);
         this.what = what;
     }
 
@@ -81,7 +84,7 @@ public final class LaneRing implements MessageRing {
      */
     public static LaneRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize, String what) {
         if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1
-                || maxMessageSize < 0 || maxMessageSize > MAX_CAPACITY / 2 || 2L * recordLength(maxMessageSize) > capacity
+                || maxMessageSize < 0 || maxMessageSize > MAX_CAPACITY / 2 || !fits(capacity, maxMessageSize)
                 || (base & (PriorityRingDescriptor.CACHE_LINE - 1)) != 0 || base + length(capacity) > region.length()) {
             throw new IllegalArgumentException("a lane of " + capacity + " bytes for messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
@@ -118,7 +121,7 @@ public final class LaneRing implements MessageRing {
                     + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC) + ")");
         }
         if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1 || maxSize < 0
-                || maxSize > MAX_CAPACITY / 2 || 2L * recordLength(maxSize) > capacity || length(capacity) > available) {
+                || maxSize > MAX_CAPACITY / 2 || !fits(capacity, maxSize) || length(capacity) > available) {
             throw new IpcException(IpcError.CORRUPTED, what + " has an inconsistent lane (" + capacity
                     + " bytes for messages of " + maxSize + " bytes in " + available + " bytes)");
         }
@@ -153,34 +156,69 @@ public final class LaneRing implements MessageRing {
         return region.getLongVolatile(base + RECOVERED_OFFSET);
     }
 
-    /** Whether no message is queued. */
+    /**
+     * Whether no message is queued: the record at the head is not published. Reads the line the
+     * next message will be read from, not the tail (a head off a record boundary, which only a
+     * hostile writer makes, reads as not empty: the receive that follows says CORRUPTED).
+     */
     @Override
     public boolean isEmpty() {
-        return words.getLongVolatile(base + HEAD_OFFSET) == words.getLongVolatile(base + TAIL_OFFSET);
+        return frameAt(words.getLongVolatile(base + HEAD_OFFSET)) == 0;
     }
 
     /**
-     * Messages queued now, counted by walking the records from the head to the tail (for
+     * Messages queued now, counted by walking the published records from the head (for
      * statistics: a walk of at most the ring); those before a record that cannot be true.
      */
     @Override
     public int size() {
         long h = words.getLongVolatile(base + HEAD_OFFSET);
-        long t = words.getLongVolatile(base + TAIL_OFFSET);
         int n = 0;
-        while (h - t < 0 && t - h <= capacity && ((h | t) & (RECORD_ALIGNMENT - 1)) == 0) {
-            int off = (int) (h & mask);
-            int length = words.getInt(records + off);
-            if (length == PADDING) {
-                h += capacity - off;
-            } else if (length < 0 || length > maxMessageSize) {
+        for (long end = h + capacity; h - end < 0; n++) {
+            long next = recordEnd(h);
+            if (next == NONE) {
                 return n;
-            } else {
-                h += recordLength(length);
-                n++;
             }
+            h = next;
         }
         return n;
+    }
+
+    /**
+     * The frame length published for the record at position {@code p}, past a padding record
+     * (read with acquire); 0 where nothing is published, or -1 for a position off a record
+     * boundary.
+     */
+    private int frameAt(long p) {
+        if ((p & (RECORD_ALIGNMENT - 1)) != 0) {
+            return -1;
+        }
+        int frame = words.getIntVolatile(records + (p & mask));
+        return frame == PADDING ? words.getIntVolatile(records) : frame;
+    }
+
+    /**
+     * Where the record published at position {@code p} (past a padding record) ends, or
+     * {@link #NONE} if none is, or none a sender can write.
+     */
+    private long recordEnd(long p) {
+        if ((p & (RECORD_ALIGNMENT - 1)) != 0) {
+            return NONE;
+        }
+        int off = (int) (p & mask);
+        int frame = words.getIntVolatile(records + off);
+        if (frame == PADDING) {
+            p += capacity - off;
+            off = 0;
+            frame = words.getIntVolatile(records);
+        }
+        return isFrame(frame, off) ? p + align(frame) : NONE;
+    }
+
+    /** Whether {@code frame} is the frame length of a message a sender can write at {@code off}. */
+    private boolean isFrame(int frame, int off) {
+        return frame >= RECORD_HEADER_SIZE && frame - RECORD_HEADER_SIZE <= maxMessageSize
+                && off + align(frame) <= capacity;
     }
 
     // ------------------------------------------------------------------ sending
@@ -255,18 +293,23 @@ public final class LaneRing implements MessageRing {
         try {
             long t = words.getLong(base + TAIL_OFFSET);
             long h = senderSide[CACHED];
-            if ((t & (RECORD_ALIGNMENT - 1)) != 0 || t - h < 0) {
+            if ((t & (RECORD_ALIGNMENT - 1)) != 0 || t - h < 0 || t - h > capacity) {
                 h = words.getLongVolatile(base + HEAD_OFFSET);
                 senderSide[CACHED] = h;
                 if ((t & (RECORD_ALIGNMENT - 1)) != 0 || t - h < 0 || t - h > capacity) {
-                    throw new IpcException(IpcError.CORRUPTED, what + " holds a tail " + t + " and a head " + h
-                            + " that no sender and receiver write; nothing can be sent until it is made again");
+                    t = tailAfterPublished(h, h); // a tail no sender writes: found again from the head
+                    if (t == NONE) {
+                        throw new IpcException(IpcError.CORRUPTED, what + " holds a head " + h
+                                + " that no receiver writes; nothing can be sent until a receiver moves it");
+                    }
+                    words.putLongRelease(base + TAIL_OFFSET, t);
                 }
             }
             int record = recordLength(len);
             int off = (int) (t & mask);
             int pad = off + record > capacity ? capacity - off : 0;
-            long end = t + pad + record;
+            // room for the record and for the next record's frame length, cleared ahead
+            long end = t + pad + record + RECORD_ALIGNMENT;
             if (end - senderSide[CACHED] > capacity) {
                 senderSide[CACHED] = words.getLongVolatile(base + HEAD_OFFSET);
                 if (end - senderSide[CACHED] > capacity) {
@@ -275,11 +318,12 @@ public final class LaneRing implements MessageRing {
                 }
             }
             if (pad > 0) {
-                words.putInt(records + off, PADDING);
-                off = 0;
+                off = 0; // the padding record is published after this one, in commit
             }
             long at = records + off;
-            words.putInt(at + RECORD_LENGTH_OFFSET, len);
+            // what the receiver reads at the next record until it is published
+            words.putInt(records + ((off + record) & mask), 0);
+            senderSide[CLAIMED] = RECORD_HEADER_SIZE + len;
             words.putInt(at + RECORD_PRIORITY_OFFSET, priority);
             words.putLong(at + RECORD_SENDER_OFFSET, sender);
             words.putLong(at + RECORD_SENDER_PID_OFFSET, senderPid);
@@ -295,16 +339,66 @@ public final class LaneRing implements MessageRing {
         return at + RECORD_HEADER_SIZE;
     }
 
-    /** Publishes the record this thread claimed at region offset {@code at} and wakes a sleeping receiver. */
+    /**
+     * Publishes the record this thread claimed at region offset {@code at} (a release store of
+     * its frame length, then of the padding record before it if it starts the ring again), moves
+     * the tail past it and wakes a sleeping receiver.
+     */
     public void commit(long at) {
-        int length = words.getInt(at + RECORD_LENGTH_OFFSET);
+        int frame = (int) senderSide[CLAIMED];
         long tail = words.getLong(base + TAIL_OFFSET);
-        long off = at - records;
-        long start = off >= (tail & mask) ? tail : tail + (capacity - (tail & mask)); // after a padding record
-        words.putLongRelease(base + TAIL_OFFSET, start + recordLength(length));
+        int off = (int) (tail & mask);
+        words.putIntRelease(at + FRAME_LENGTH_OFFSET, frame);
+        long start = tail;
+        if (at - records < off) { // a padding record before it, at the tail
+            words.putIntRelease(records + off, PADDING);
+            start += capacity - off;
+        }
+        words.putLongRelease(base + TAIL_OFFSET, start + align(frame));
         sides.release(base + SENDER_OFFSET);
         signals.signalMessage();
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
+    }
+
+    /**
+     * The tail after the records published from position {@code from} on, which is the tail or
+     * behind it: the first position whose frame length is 0 (or cannot be true), within a ring
+     * of the head {@code head}; {@link #NONE} where {@code from} is no record boundary within it.
+     */
+    private long tailAfterPublished(long from, long head) {
+        if (((from | head) & (RECORD_ALIGNMENT - 1)) != 0 || from - head < 0 || from - head > capacity) {
+            return NONE;
+        }
+        long t = from;
+        for (long next; t - head < capacity && (next = recordEnd(t)) != NONE && next - head <= capacity;) {
+            t = next;
+        }
+        return t;
+    }
+
+    /**
+     * After a side's owner word was taken over from a process dead for certain. The senders':
+     * the tail moves past records it published without moving the tail (killed between the two
+     * stores). The receivers': the head moves past the message the dead receiver was reading
+     * ({@code taking}, where it is the end of the record at the head), else {@code taking} is
+     * set back to the head.
+     */
+    private void tookOver(boolean senders) {
+        long head = words.getLongVolatile(base + HEAD_OFFSET);
+        if (senders) {
+            long t = tailAfterPublished(words.getLong(base + TAIL_OFFSET), head);
+            if (t != NONE) {
+                words.putLongRelease(base + TAIL_OFFSET, t);
+            }
+            return;
+        }
+        long taking = words.getLong(base + TAKING_OFFSET);
+        if (taking != head && taking == recordEnd(head)) {
+            words.putLongRelease(base + HEAD_OFFSET, taking);
+            signals.signalSpace();
+        } else {
+            words.putLong(base + TAKING_OFFSET, head);
+        }
     }
 
     /** Gives up the record this thread claimed unsent. */
@@ -410,52 +504,47 @@ public final class LaneRing implements MessageRing {
     }
 
     /**
-     * The position of the next record, past a padding record, checked to be one a sender can
-     * write (its length, read once, in {@code receiverSide[TAKEN]}); or {@link #NONE}.
+     * The position of the next published record, past a padding record, checked to be one a
+     * sender can write (its message length, read once, in {@code receiverSide[TAKEN]}); or
+     * {@link #NONE}. Reads the record's frame length with acquire, not the tail.
      */
     private long next() {
         long h = words.getLong(base + HEAD_OFFSET);
-        long t = receiverSide[CACHED];
-        if (t - h <= 0) { // also stale where another attachment's receiver moved the head past it
-            t = words.getLongVolatile(base + TAIL_OFFSET);
-            receiverSide[CACHED] = t;
-            if (t == h) {
-                return NONE;
-            }
-        }
-        if (t - h < 0 || t - h > capacity || ((h | t) & (RECORD_ALIGNMENT - 1)) != 0) {
-            throw dropped(h, t, "a head " + h + " and a tail " + t + " that no sender and receiver write");
+        if ((h & (RECORD_ALIGNMENT - 1)) != 0) {
+            throw dropped(h, "a head " + h + " off a record boundary");
         }
         int off = (int) (h & mask);
-        int length = words.getInt(records + off);
-        if (length == PADDING) {
+        int frame = words.getIntVolatile(records + off);
+        if (frame == PADDING) {
             h += capacity - off;
             off = 0;
-            length = words.getInt(records);
+            frame = words.getIntVolatile(records);
+        }
+        if (frame == 0) {
+            return NONE;
         }
         int priority = words.getInt(records + off + RECORD_PRIORITY_OFFSET);
-        if (length < 0 || length > maxMessageSize || off + recordLength(length) > capacity
-                || h + recordLength(length) - t > 0 || priority < 0 || priority >= PriorityRingDescriptor.PRIORITIES) {
-            throw dropped(h, t, "a message of " + length + " bytes at priority " + priority + " (largest "
-                    + maxMessageSize + " bytes, " + (t - h) + " bytes of records queued)");
+        if (!isFrame(frame, off) || priority < 0 || priority >= PriorityRingDescriptor.PRIORITIES) {
+            throw dropped(h, "a record of " + frame + " bytes at priority " + priority + " (largest " + maxMessageSize
+                    + " bytes and a header of " + RECORD_HEADER_SIZE + ", in a ring of " + capacity + " bytes)");
         }
-        receiverSide[TAKEN] = length;
+        receiverSide[TAKEN] = frame - RECORD_HEADER_SIZE;
         return h;
     }
 
     /**
      * Drops every record up to the tail, behind one that cannot be true, and says so; a tail that
-     * is no record boundary itself is left as it is (nothing can be received until the lane is
-     * made again, and each try says so).
+     * is no record boundary itself is left as it is (nothing can be received until a sender finds
+     * the tail again, and each try says so).
      */
-    private IpcException dropped(long head, long tail, String problem) {
+    private IpcException dropped(long head, String problem) {
+        long tail = words.getLongVolatile(base + TAIL_OFFSET);
         if ((tail & (RECORD_ALIGNMENT - 1)) != 0) {
             return new IpcException(IpcError.CORRUPTED, what + " holds " + problem + " at position " + head
-                    + "; nothing can be received until it is made again");
+                    + "; nothing can be received until a sender finds the tail again");
         }
         words.putLongRelease(base + HEAD_OFFSET, tail);
         words.putLong(base + TAKING_OFFSET, tail);
-        receiverSide[CACHED] = tail;
         signals.signalSpace();
         return new IpcException(IpcError.CORRUPTED, what + " held " + problem + " at position " + head
                 + "; it and the messages queued behind it were dropped");
@@ -536,6 +625,16 @@ public final class LaneRing implements MessageRing {
     public boolean sweepForSleepers() {
         sides.sweepIfDue();
         return false;
+    }
+
+    /** Whether a ring of {@code capacity} bytes takes two records of the largest message and the next frame length. */
+    private static boolean fits(int capacity, int maxMessageSize) {
+        return 2L * recordLength(maxMessageSize) + RECORD_ALIGNMENT <= capacity;
+    }
+
+    /** Bytes of the record of a frame of {@code frame} bytes. */
+    private static int align(int frame) {
+        return (frame + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
     }
 
     /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */

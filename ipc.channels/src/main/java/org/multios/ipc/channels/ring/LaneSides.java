@@ -16,6 +16,13 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * it ({@link LaneDescriptor}: what a takeover recovers).
  */
 final class LaneSides {
+    /** What the lane recovers once a side was taken over from a dead process. */
+    @FunctionalInterface
+    interface Recovery {
+        /** @param senders the senders' side, else the receivers' */
+        void tookOver(boolean senders);
+    }
+
     /** {@link #acquire}: the side is this thread's. */
     static final int ACQUIRED = 0;
 
@@ -31,20 +38,20 @@ final class LaneSides {
 
     private final MappedRegion region;
     private final RingWords words;
-    private final RingSignals signals;
     private final long base;
     private final long home;
     private final long self;
+    private final Recovery recovery;
     /** When this attachment sweeps next ({@link #sweepIfDue}). */
     private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
 
-    LaneSides(MappedRegion region, RingWords words, RingSignals signals, long base, long home, long self) {
+    LaneSides(MappedRegion region, RingWords words, long base, long home, long self, Recovery recovery) {
         this.region = region;
         this.words = words;
-        this.signals = signals;
         this.base = base;
         this.home = home;
         this.self = self;
+        this.recovery = recovery;
     }
 
     /**
@@ -139,23 +146,9 @@ final class LaneSides {
         }
     }
 
-    /**
-     * After taking a dead process's owner word: a receiver moves the head past the message its
-     * predecessor was reading ({@code taking}, if it lies ahead of the head, not past the tail,
-     * on a record boundary); a sender has nothing to undo, its record was never published.
-     */
+    /** After taking a dead process's owner word: counted, and what the lane recovers for that side. */
     private void tookOver(long word) {
         region.getAndAddLong(base + RECOVERED_OFFSET, 1);
-        if (word == base + RECEIVER_OFFSET) {
-            long head = words.getLong(base + HEAD_OFFSET);
-            long taking = words.getLong(base + TAKING_OFFSET);
-            long tail = words.getLongVolatile(base + TAIL_OFFSET);
-            if (taking - head > 0 && tail - taking >= 0 && (taking & (RECORD_ALIGNMENT - 1)) == 0) {
-                words.putLongRelease(base + HEAD_OFFSET, taking);
-                signals.signalSpace();
-            } else {
-                words.putLong(base + TAKING_OFFSET, head);
-            }
-        }
+        recovery.tookOver(word == base + SENDER_OFFSET);
     }
 }

@@ -69,6 +69,15 @@ final class RingWords {
         }
     }
 
+    void putIntRelease(long offset, int value) {
+        MappedWords w = words;
+        if (w != null) {
+            w.putIntRelease(offset, value);
+        } else {
+            region.putIntRelease(offset, value);
+        }
+    }
+
     void putLongRelease(long offset, long value) {
         MappedWords w = words;
         if (w != null) {

@@ -81,18 +81,19 @@ class LaneRingTest {
 
     @Test
     void aFullLaneRefusesUntilAMessageIsReceivedAndATooLargeOneStays() throws IOException {
-        LaneRing lane = lane(128, 40); // records of 64 bytes: two fit
-        byte[] m = new byte[40];
-        assertThat(lane.offer(m, 0, 40, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
-        assertThat(lane.offer(m, 0, 40, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
+        LaneRing lane = lane(128, 32); // records of 56 bytes: two fit, and the next frame length
+        byte[] m = new byte[32];
+        assertThat(lane.offer(m, 0, 32, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
+        assertThat(lane.offer(m, 0, 32, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
         assertThat(lane.offer(m, 0, 1, 0, SENDER, 1)).isEqualTo(RingStatus.FULL);
-        assertThat(lane.offer(m, 0, 41, 0, SENDER, 1)).isEqualTo(RingStatus.TOO_LARGE);
+        assertThat(lane.offer(m, 0, 33, 0, SENDER, 1)).isEqualTo(RingStatus.TOO_LARGE);
 
         MessageInfo info = new MessageInfo();
-        assertThat(lane.poll(new byte[39], 0, 39, info)).isEqualTo(RingStatus.TOO_LARGE);
-        assertThat(info.length()).isEqualTo(40);
-        assertThat(lane.poll(new byte[40], 0, 40, info)).isEqualTo(40);
-        assertThat(lane.offer(m, 0, 40, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
+        assertThat(lane.poll(new byte[31], 0, 31, info)).isEqualTo(RingStatus.TOO_LARGE);
+        assertThat(info.length()).isEqualTo(32);
+        assertThat(lane.poll(new byte[32], 0, 32, info)).isEqualTo(32);
+        assertThat(lane.offer(m, 0, 32, 0, SENDER, 1)).isEqualTo(RingStatus.FULL); // 16 bytes of padding at the wrap
+        assertThat(lane.offer(m, 0, 1, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
         assertThat(lane.size()).isEqualTo(2);
     }
 
@@ -117,8 +118,10 @@ class LaneRingTest {
                     modelBytes += needed;
                 } else {
                     assertThat(r).as("seed " + seed).isEqualTo(RingStatus.FULL);
-                    // refused only when the records queued and a padding record leave no room
-                    assertThat(modelBytes + needed).as("seed " + seed).isGreaterThan(512 - 100 - 24);
+                    // refused only when the records queued, a padding record (shorter than the
+                    // record) and the next frame length leave no room
+                    assertThat(modelBytes + needed).as("seed " + seed)
+                            .isGreaterThan(512 - RECORD_ALIGNMENT - (LaneDescriptor.recordLength(100) - RECORD_ALIGNMENT));
                 }
             } else {
                 int n = lane.poll(buf, 0, buf.length, null);
@@ -137,12 +140,12 @@ class LaneRingTest {
 
     @Test
     void aClaimStartsAsZerosAndIsSeenOnlyOnceCommitted() throws IOException {
-        LaneRing lane = lane(128, 40);
+        LaneRing lane = lane(256, 40);
         byte[] secret = "the owner's secret, 32 bytes....".getBytes(StandardCharsets.US_ASCII);
-        lane.offer(secret, 0, secret.length, 0, SENDER, 1);
-        lane.poll(new byte[40], 0, 40, null);
-        lane.offer(secret, 0, secret.length, 0, SENDER, 1);
-        lane.poll(new byte[40], 0, 40, null); // both records of the ring held the secret
+        for (int i = 0; i < 5; i++) { // records at 0, 56, 112, 168, then 0 again: 56 held the secret
+            lane.offer(secret, 0, secret.length, 0, SENDER, 1);
+            lane.poll(new byte[40], 0, 40, null);
+        }
 
         long at = lane.claimCleared(32, 3, SENDER, 1);
         assertThat(at).isNotNegative();
@@ -174,7 +177,8 @@ class LaneRingTest {
     void aDeadSendersWordIsTakenOverAndWhatItWroteIsNeverSeen() throws IOException {
         LaneRing lane = lane(256, 40);
         send(lane, "first", 0);
-        region.putInt(BASE + RECORDS_OFFSET + 32, 40); // a record half-written past the tail
+        region.putInt(BASE + RECORDS_OFFSET + 32 + RECORD_PRIORITY_OFFSET, 7); // a record half-written at the tail
+        region.putBytes(BASE + RECORDS_OFFSET + 32 + RECORD_HEADER_SIZE, new byte[] { 'x', 'y' }, 0, 2);
         region.putLongVolatile(BASE + SENDER_OFFSET, DEAD);
 
         assertThat(send(lane, "second", 0)).isEqualTo(RingStatus.SENT);
@@ -244,9 +248,11 @@ class LaneRingTest {
         assertThat(receive(lane, null)).isEqualTo("three");
 
         region.putLongVolatile(BASE + TAIL_OFFSET, region.getLong(BASE + HEAD_OFFSET) + 1 << 40);
-        assertThatThrownBy(() -> lane.poll(new byte[64], 0, 64, null)).isInstanceOf(IpcException.class);
-        assertThat(send(lane, "four", 0)).isEqualTo(RingStatus.SENT);
+        assertThat(lane.poll(new byte[64], 0, 64, null)).isEqualTo(RingStatus.EMPTY); // receivers read no tail
+        assertThat(send(lane, "four", 0)).isEqualTo(RingStatus.SENT); // the tail found again from the head
+        assertThat(send(lane, "five", 0)).isEqualTo(RingStatus.SENT);
         assertThat(receive(lane, null)).isEqualTo("four");
+        assertThat(receive(lane, null)).isEqualTo("five");
     }
 
     @Test
@@ -345,10 +351,58 @@ class LaneRingTest {
         assertThat(receive(lane, null)).isEqualTo("two");
 
         region.putLongVolatile(BASE + TAIL_OFFSET, region.getLong(BASE + TAIL_OFFSET) + 4);
-        assertThatThrownBy(() -> send(lane, "three", 0)).isInstanceOfSatisfying(IpcException.class,
+        assertThat(send(lane, "three", 0)).isEqualTo(RingStatus.SENT); // the tail found again from the head
+        assertThat(receive(lane, null)).isEqualTo("three");
+
+        region.putLongVolatile(BASE + HEAD_OFFSET, region.getLong(BASE + HEAD_OFFSET) + 4);
+        region.putLongVolatile(BASE + TAIL_OFFSET, region.getLong(BASE + TAIL_OFFSET) + 4);
+        assertThatThrownBy(() -> send(lane, "four", 0)).isInstanceOfSatisfying(IpcException.class,
                 e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
         assertThatThrownBy(() -> lane.poll(new byte[64], 0, 64, null)).isInstanceOfSatisfying(IpcException.class,
                 e -> assertThat(e.error()).isEqualTo(IpcError.CORRUPTED));
+    }
+
+    /** A sender killed between its frame length and the tail: the record is received once, the next after it. */
+    @Test
+    void aRecordPublishedByASenderKilledBeforeItMovedTheTailIsReceivedOnce() throws IOException {
+        LaneRing lane = lane(256, 40);
+        send(lane, "first", 0);
+        long tail = region.getLong(BASE + TAIL_OFFSET);
+        send(lane, "second", 0);
+        region.putLongVolatile(BASE + TAIL_OFFSET, tail); // as left by a sender killed before its tail store
+        region.putLongVolatile(BASE + SENDER_OFFSET, DEAD);
+
+        assertThat(send(lane, "third", 0)).isEqualTo(RingStatus.SENT);
+        assertThat(lane.recoveredOwners()).isOne();
+        assertThat(receive(lane, null)).isEqualTo("first");
+        assertThat(receive(lane, null)).isEqualTo("second");
+        assertThat(receive(lane, null)).isEqualTo("third");
+        assertThat(lane.isEmpty()).isTrue();
+    }
+
+    /**
+     * A sender killed at the wrap, its record published at offset 0 but not the padding record
+     * before it: that record is never received, and the lane goes on over many laps.
+     */
+    @Test
+    void aRecordAtTheWrapWithoutItsPaddingIsNeverReceived() throws IOException {
+        LaneRing lane = lane(256, 40);
+        for (int i = 0; i < 3; i++) { // records of 64 bytes at 0, 64, 128; the tail at 192
+            send(lane, "m" + i + "-".repeat(38), 0);
+            receive(lane, null);
+        }
+        byte[] ghost = "ghost".getBytes(StandardCharsets.US_ASCII);
+        region.putBytes(BASE + RECORDS_OFFSET + RECORD_HEADER_SIZE, ghost, 0, ghost.length);
+        region.putIntVolatile(BASE + RECORDS_OFFSET + FRAME_LENGTH_OFFSET, RECORD_HEADER_SIZE + ghost.length);
+        region.putLongVolatile(BASE + SENDER_OFFSET, DEAD);
+
+        for (int i = 0; i < 40; i++) {
+            String text = "after " + i + "-".repeat(i % 30);
+            assertThat(send(lane, text, 0)).isEqualTo(RingStatus.SENT);
+            assertThat(receive(lane, null)).isEqualTo(text);
+            assertThat(lane.isEmpty()).isTrue();
+        }
+        assertThat(lane.recoveredOwners()).isOne();
     }
 
     /** A receiver's dead owner word with a {@code taking} off a record boundary: ignored, the message stays. */
