@@ -22,12 +22,12 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * the receiver's {@link MessageInfo} but does not reorder messages.
  *
  * <p>Outcomes are {@link RingStatus} codes; positions handed out by {@link #claimCleared} and
- * {@link #take} are record positions (at least 0). A side's owner word held by a live thread
- * (another thread of this process, a stopped process) holds that side up for at most
- * {@link SlotRecovery#GIVE_UP_NANOS} a try, after which the try reports FULL or EMPTY; one held
- * by a process that is dead for certain is taken over (see {@link LaneDescriptor} for what
- * that recovers). A thread that throws inside an operation gives its side back as a dead owner's
- * successor would find it.
+ * {@link #take} are record positions (at least 0). A side whose owner word another thread or
+ * process holds makes a try report FULL or EMPTY after a short spin, and the caller waits as for
+ * room or a message; a side handed back wakes whoever sleeps for it. One held by a process that
+ * is dead for certain is taken over (see {@link LaneDescriptor} for what that recovers). A
+ * thread that throws inside an operation gives its side back as a dead owner's successor would
+ * find it.
  */
 public final class LaneRing implements MessageRing {
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
@@ -71,7 +71,18 @@ public final class LaneRing implements MessageRing {
         this.signals = new RingSignals(region, words, base, true);
         long home = region.getLong(base + HOME_NAMESPACE_OFFSET);
         this.sides = new LaneSides(region, words, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home),
-                this::tookOver);
+                new LaneSides.Recovery() {
+                    @Override
+                    public void tookOver(boolean senders) {
+                        LaneRing.this.tookOver(senders);
+                    }
+
+                    @Override
+                    public void handedBack() {
+                        signals.signalSpace();
+                        wakeReceiverForQueued();
+                    }
+                });
         this.what = what;
     }
 

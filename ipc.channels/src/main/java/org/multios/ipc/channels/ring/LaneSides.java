@@ -4,7 +4,6 @@ import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
@@ -16,11 +15,13 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * it ({@link LaneDescriptor}: what a takeover recovers).
  */
 final class LaneSides {
-    /** What the lane recovers once a side was taken over from a dead process. */
-    @FunctionalInterface
+    /** What the lane recovers once a side was taken over from a dead process, and whom it wakes. */
     interface Recovery {
         /** @param senders the senders' side, else the receivers' */
         void tookOver(boolean senders);
+
+        /** A side taken over by a sweep was handed back: wakes whoever sleeps waiting for it. */
+        void handedBack();
     }
 
     /** {@link #acquire}: the side is this thread's. */
@@ -28,8 +29,6 @@ final class LaneSides {
 
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final int SPINS = 128;
-    private static final long YIELD_NANOS = 10_000_000L;
-    private static final long PARK_NANOS = 50_000L;
 
     /** The thread of this JVM that holds the senders' side across its caller's code (a claim), if any. */
     final AtomicReference<Thread> claimer = new AtomicReference<>();
@@ -44,6 +43,9 @@ final class LaneSides {
     private final Recovery recovery;
     /** When this attachment sweeps next ({@link #sweepIfDue}). */
     private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
+    /** When a try of this attachment may check the liveness of the senders' (receivers') owner next. */
+    private final AtomicLong nextSenderCheck = new AtomicLong(System.nanoTime());
+    private final AtomicLong nextReceiverCheck = new AtomicLong(System.nanoTime());
 
     LaneSides(MappedRegion region, RingWords words, long base, long home, long self, Recovery recovery) {
         this.region = region;
@@ -55,12 +57,14 @@ final class LaneSides {
     }
 
     /**
-     * Takes a side's owner word for this process: at once if free; else spins, yields, then
-     * parks, taking it over from a process dead for certain, or from a thread of this process
-     * that ended holding it across its own code (a claim it never committed), and gives up after
-     * {@link SlotRecovery#GIVE_UP_NANOS} or once this thread is interrupted.
+     * Takes a side's owner word for this process: at once if free; else spins a little, taking it
+     * over from a thread of this process that ended holding it across its own code (a claim it
+     * never committed), or, at most once a {@link SlotRecovery#LIVENESS_CHECK_NANOS} a side, from
+     * a process dead for certain; and gives up. A try never waits longer: a side held reads as a
+     * full (empty) lane, and the caller waits as its wait strategy says, woken when the side is
+     * handed back ({@link LaneRing#commit}, {@link LaneRing#consumed}).
      *
-     * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} given up;
+     * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} held by another thread or process;
      *         {@link RingStatus#HELD_BY_THIS_THREAD} where this very thread holds the side across
      *         its own code (a claim still open, a handler that sends or receives again)
      */
@@ -68,13 +72,12 @@ final class LaneSides {
         if (words.compareAndSetLong(word, 0, self)) {
             return ACQUIRED;
         }
-        AtomicReference<Thread> holder = word == base + SENDER_OFFSET ? claimer : taker;
-        Thread me = Thread.currentThread();
-        if (holder.get() == me) {
+        boolean senders = word == base + SENDER_OFFSET;
+        AtomicReference<Thread> holder = senders ? claimer : taker;
+        if (holder.get() == Thread.currentThread()) {
             return RingStatus.HELD_BY_THIS_THREAD;
         }
-        long since = 0;
-        for (int spins = 0;; spins++) {
+        for (int spins = 0; spins < SPINS; spins++) {
             long owner = words.getLongVolatile(word);
             if (owner == 0) {
                 if (words.compareAndSetLong(word, 0, self)) {
@@ -86,33 +89,22 @@ final class LaneSides {
             if (owner == self && ended != null && !ended.isAlive() && holder.compareAndSet(ended, null)) {
                 return ACQUIRED; // its claim was never published: the side is this thread's as it is
             }
-            if (spins < SPINS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            long now = System.nanoTime();
-            if (since == 0) {
-                since = now;
-            }
-            long waited = now - since;
-            // liveness reads /proc: every 64th pass once a millisecond went by
-            if (waited >= SlotRecovery.LIVENESS_CHECK_NANOS && ((spins & 63) == 0 || waited >= SlotRecovery.GIVE_UP_NANOS)
-                    && owner != self && LIVENESS.isOwnerDead(owner, home)) {
-                if (words.compareAndSetLong(word, owner, self)) {
-                    tookOver(word);
-                    return ACQUIRED;
-                }
-                continue;
-            }
-            if (waited >= SlotRecovery.GIVE_UP_NANOS || me.isInterrupted()) {
-                return RingStatus.BUSY; // the caller's wait loop sees the interrupt
-            }
-            if (waited < YIELD_NANOS) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(PARK_NANOS);
-            }
+            Thread.onSpinWait();
         }
+        long owner = words.getLongVolatile(word);
+        if (owner != 0 && owner != self && livenessDue(senders ? nextSenderCheck : nextReceiverCheck)
+                && LIVENESS.isOwnerDead(owner, home) && words.compareAndSetLong(word, owner, self)) {
+            tookOver(word);
+            return ACQUIRED;
+        }
+        return RingStatus.BUSY;
+    }
+
+    /** Whether a liveness check (a read of /proc) is due for a side, at most one a {@link SlotRecovery#LIVENESS_CHECK_NANOS}. */
+    private static boolean livenessDue(AtomicLong next) {
+        long now = System.nanoTime();
+        long due = next.get();
+        return now - due >= 0 && next.compareAndSet(due, now + SlotRecovery.LIVENESS_CHECK_NANOS);
     }
 
     /**
@@ -143,6 +135,7 @@ final class LaneSides {
         if (owner != 0 && owner != self && LIVENESS.isOwnerDead(owner, home) && words.compareAndSetLong(word, owner, self)) {
             tookOver(word);
             release(word);
+            recovery.handedBack();
         }
     }
 
