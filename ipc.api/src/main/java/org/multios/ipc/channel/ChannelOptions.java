@@ -34,12 +34,16 @@ import org.multios.ipc.WaitStrategy;
  * @param lane           whether each direction is a lane: messages kept in the order they were
  *                       sent (a priority is carried to the receiver's {@code MessageInfo} but
  *                       does not reorder), its senders served one at a time and its receivers
- *                       one at a time, for the least a message costs; false: priorities first,
- *                       any number of senders and receivers at once. A lane holds
- *                       {@code bufferSize} bytes of messages, each with a header of 24 bytes and
- *                       rounded up to 8, in a ring of a power of two; a claim or a handler that
- *                       reads in place holds its side until it returns, and another sender or
- *                       receiver of that direction waits meanwhile (a try gives up after a second)
+ *                       one at a time, for the least a message costs: for one sending and one
+ *                       receiving thread per direction; false: priorities first, any number of
+ *                       senders and receivers at once. A lane holds {@code bufferSize} bytes of
+ *                       messages, each with a header of 24 bytes and rounded up to 8, in a ring of
+ *                       a power of two; {@code maxMessages} sizes it but does not bound the
+ *                       count. A claim or a handler that reads in place holds its side until it
+ *                       returns, and another sender or receiver of that direction waits
+ *                       meanwhile, polling whatever the wait strategy (a try gives up after a
+ *                       second); a process killed holding a side is taken over, and the message
+ *                       it was reading in place is lost
  */
 public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode,
         WaitStrategy waitStrategy, boolean exclusive, boolean lane) {
