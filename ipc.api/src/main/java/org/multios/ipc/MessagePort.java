@@ -167,8 +167,9 @@ public interface MessagePort extends IpcObject, Waiting {
      * its buffer, as far as there is room now; never waits. Each message sent has its position
      * advanced to its limit; the first that finds no room ends the batch.
      *
-     * @return how many were sent, from the first on; a failure after some were sent ends the
-     *         batch, and the next call reports it
+     * @return how many were sent, from the first on; a failure after some were sent (a message
+     *         too large, a closed handle) ends the batch without an exception, and a call that
+     *         starts with the message that failed reports it
      * @throws IpcException INVALID_ARGUMENT for a bad range or a null buffer (nothing sent);
      *                      otherwise as {@link #trySend(ByteBuffer, int)}, if the first message
      *                      fails
