@@ -25,7 +25,7 @@ public interface MessageClaim extends MutableMessageBuffer {
     boolean isOpen();
 
     /**
-     * Sends the message: receivers see it whole, in priority order, as if sent by
+     * Sends the message: receivers see it whole, in the port's order, as if sent by
      * {@code send} now.
      *
      * @throws IpcException INVALID_ARGUMENT if the claim is not open; PERMISSION_DENIED if the

@@ -8,13 +8,20 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * A handle through which whole messages are sent and received with a priority: a channel end or
  * a message queue. Messages are received highest priority first, oldest first within a
- * priority. Receiving copies into a buffer the caller supplies and fills a reusable
+ * priority; a channel of lanes ({@link org.multios.ipc.channel.ChannelOptions#lane()}) keeps the
+ * order sent and only carries the priority. Receiving copies into a buffer the caller supplies and fills a reusable
  * {@link MessageInfo}, so it allocates nothing. Each operation that can wait has a blocking, a
  * non-blocking ({@code try...}, returning a status) and a timed form.
  *
  * <p>CLOSED is thrown when this handle or its mechanism closed, or when the peer of an anonymous
  * channel closed and nothing is left to receive. WOULD_BLOCK is thrown by the blocking and timed
  * forms of a handle opened non-blocking (queues, as with {@code O_NONBLOCK}).
+ *
+ * <p><b>Lanes.</b> On a channel of lanes a claim or a handler holds its side of the direction
+ * until it ends; another thread's try (every {@code try...} form, {@code tryClaim},
+ * {@code drain}) waits up to a second for that side and then reports no room or no message, and
+ * the blocking and timed forms make such tries, whatever the wait strategy, so a timed form may
+ * end later than its timeout.
  *
  * <p><b>Timeouts</b>, one rule for every timed form of every port: a {@code null} or negative
  * timeout is INVALID_ARGUMENT and the call does nothing; zero makes one attempt and then fails
@@ -144,7 +151,7 @@ public interface MessagePort extends IpcObject, Waiting {
 
     /**
      * Reserves a slot for a message of {@code length} bytes with a priority, if there is room now;
-     * never waits. The message is written into the returned claim and sent by
+     * never waits (on a lane, up to a second while another thread holds the senders' side). The message is written into the returned claim and sent by
      * {@link MessageClaim#commit()}, or given up by {@link MessageClaim#abort()}.
      *
      * @return this thread's claim on this port, open, or {@code null} if there is no room
@@ -160,8 +167,9 @@ public interface MessagePort extends IpcObject, Waiting {
      * its buffer, as far as there is room now; never waits. Each message sent has its position
      * advanced to its limit; the first that finds no room ends the batch.
      *
-     * @return how many were sent, from the first on; a failure after some were sent ends the
-     *         batch, and the next call reports it
+     * @return how many were sent, from the first on; a failure after some were sent (a message
+     *         too large, a closed handle) ends the batch without an exception, and a call that
+     *         starts with the message that failed reports it
      * @throws IpcException INVALID_ARGUMENT for a bad range or a null buffer (nothing sent);
      *                      otherwise as {@link #trySend(ByteBuffer, int)}, if the first message
      *                      fails

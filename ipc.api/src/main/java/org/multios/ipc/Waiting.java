@@ -5,9 +5,9 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * A handle whose operations may wait: queues, channel ends, pipe ends, semaphores, mutexes,
  * conditions and events. Its waits follow the object's {@link WaitStrategy} unless this handle
- * overrides it. Handles whose waits do not spin yet (pipes wait in {@code poll} or on a lock; a
- * remote bridge's handles in socket reads) report {@link WaitStrategy#BLOCK} and refuse another
- * strategy.
+ * overrides it. Pipe ends keep no file: they follow the platform default unless this handle
+ * overrides it. Handles whose waits do not spin (a remote bridge's handles wait in socket reads)
+ * report {@link WaitStrategy#BLOCK} and refuse another strategy.
  */
 @ProviderType
 public interface Waiting {

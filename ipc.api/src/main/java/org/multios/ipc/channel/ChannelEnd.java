@@ -18,7 +18,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * created or opened it, and closes when that process releases the channel service.
  *
  * <p><b>Priorities and order.</b> Receivers get the highest priority first and, within one
- * priority, messages in the order they were accepted.
+ * priority, messages in the order they were accepted. A channel of lanes
+ * ({@link ChannelOptions#lane()}) delivers every message in the order accepted and only carries
+ * its priority to the {@link MessageInfo}.
  *
  * <p><b>Receive buffer too small.</b> If the next message is longer than the space offered, a
  * receive fails with {@link IpcError#MESSAGE_TOO_LARGE}, fills the {@link MessageInfo} (if

@@ -15,7 +15,8 @@ import org.multios.ipc.WaitStrategy;
  * message data or past {@code maxMessages} messages; a sender then waits (or {@code trySend}
  * returns {@code false}). Where {@code maxMessages x maxMessageSize <= bufferSize} the message
  * count alone keeps the bytes within the buffer, and each direction keeps no shared count of
- * bytes: the fastest channels are sized that way.
+ * bytes: the fastest channels are sized that way. A channel of lanes is full only when its ring
+ * of records is (see {@code lane} below).
  *
  * @param bufferSize     bytes of message data each direction holds, at least 1: the original
  *                       specification's {@code buffer_size}
@@ -31,15 +32,21 @@ import org.multios.ipc.WaitStrategy;
  * @param exclusive      whether a named create must make a new channel (ALREADY_EXISTS if the
  *                       name is taken) instead of opening an existing one; see
  *                       {@link ChannelService#create(String, ChannelOptions)}
- * @param lane           whether each direction is a lane: messages kept in the order they were
- *                       sent (a priority is carried to the receiver's {@code MessageInfo} but
- *                       does not reorder), its senders served one at a time and its receivers
- *                       one at a time, for the least a message costs; false: priorities first,
- *                       any number of senders and receivers at once. A lane holds
- *                       {@code bufferSize} bytes of messages, each with a header of 24 bytes and
- *                       rounded up to 8, in a ring of a power of two; a claim or a handler that
- *                       reads in place holds its side until it returns, and another sender or
- *                       receiver of that direction waits meanwhile (a try gives up after a second)
+ * @param lane           whether each direction is a lane: messages kept in the order they were sent
+ *                       (a priority is carried to the receiver's {@code MessageInfo} but does not
+ *                       reorder), its senders served one at a time and its receivers one at a time,
+ *                       for the least a message costs: for one sending and one receiving thread per
+ *                       direction; false: priorities first, any number of senders and receivers at
+ *                       once. A lane is a ring of records (a message with a header of 24 bytes,
+ *                       rounded up to 8) of a power of two bytes, made large enough for
+ *                       {@code bufferSize} bytes in {@code maxMessages} messages (without a message limit,
+ *                       in as many as {@link #NO_MESSAGE_LIMIT} says); it is full only when the
+ *                       ring is, so it may hold more messages and bytes than those two bound. A
+ *                       claim or a handler that reads in place holds its side until it returns, and
+ *                       another sender or receiver of that direction waits meanwhile, polling
+ *                       whatever the wait strategy (a try gives up after a second); a process
+ *                       killed holding a side is taken over, and the message it was reading in
+ *                       place is lost
  */
 public record ChannelOptions(int bufferSize, int maxMessages, int maxMessageSize, int mode,
         WaitStrategy waitStrategy, boolean exclusive, boolean lane) {

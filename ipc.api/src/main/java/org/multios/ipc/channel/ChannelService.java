@@ -52,13 +52,14 @@ public interface ChannelService {
      * Opens or creates a named channel (the platform's create rule, see {@link org.multios.ipc})
      * and returns its end {@link ChannelSide#A}: a creator's with {@link Rights#ALL}, else as
      * {@link #open(String, ChannelSide)} gives it; an existing channel must have the buffer
-     * size, message count and largest message asked for (its mode stays).
+     * size, message count, largest message and kind ({@link ChannelOptions#lane()}) asked for
+     * (its mode stays).
      * {@link ChannelOptions#withExclusive(boolean)} demands a new channel. Peers open end
      * {@link ChannelSide#B} (or A too) with {@link #open(String, ChannelSide)}.
      *
      * @throws IpcException INVALID_ARGUMENT for a bad name or null options; ALREADY_EXISTS for
      *                      an exclusive create of a taken name or an existing channel whose sizes
-     *                      differ; LIMIT_EXCEEDED as described in the class
+     *                      or kind differ; LIMIT_EXCEEDED as described in the class
      *                      description; IO_ERROR if its file cannot be made in the IPC root
      */
     ChannelEnd create(String name, ChannelOptions options);

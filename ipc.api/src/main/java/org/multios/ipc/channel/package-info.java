@@ -14,7 +14,9 @@
  * {@link org.multios.ipc.channel.ChannelOptions#maxMessageSize()} bytes with a priority
  * {@value org.multios.ipc.Priority#MIN} to {@value org.multios.ipc.Priority#MAX}
  * ({@link org.multios.ipc.Priority}): higher priorities are received first, messages of one
- * priority in the order they were sent. A message is sent and received whole; nothing a send
+ * priority in the order they were sent; a channel of lanes
+ * ({@link org.multios.ipc.channel.ChannelOptions#lane()}) keeps the order sent whatever the
+ * priority, and serves one sender and one receiver of a direction at a time. A message is sent and received whole; nothing a send
  * accepted is lost, and nothing a failed send offered is queued.
  *
  * <p>{@link org.multios.ipc.channel.ChannelService} is a bundle-scoped service: the calling
