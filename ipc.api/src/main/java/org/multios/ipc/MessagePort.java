@@ -18,10 +18,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * forms of a handle opened non-blocking (queues, as with {@code O_NONBLOCK}).
  *
  * <p><b>Lanes.</b> On a channel of lanes a claim or a handler holds its side of the direction
- * until it ends; another thread's try (every {@code try...} form, {@code tryClaim},
- * {@code drain}) waits up to a second for that side and then reports no room or no message, and
- * the blocking and timed forms make such tries, whatever the wait strategy, so a timed form may
- * end later than its timeout.
+ * until it ends; meanwhile another thread finds that direction full (empty): its try (every
+ * {@code try...} form, {@code tryClaim}, {@code drain}) reports no room or no message at once,
+ * and its blocking and timed forms wait as for room or a message, woken when the side is handed
+ * back.
  *
  * <p><b>Timeouts</b>, one rule for every timed form of every port: a {@code null} or negative
  * timeout is INVALID_ARGUMENT and the call does nothing; zero makes one attempt and then fails
@@ -151,7 +151,8 @@ public interface MessagePort extends IpcObject, Waiting {
 
     /**
      * Reserves a slot for a message of {@code length} bytes with a priority, if there is room now;
-     * never waits (on a lane, up to a second while another thread holds the senders' side). The message is written into the returned claim and sent by
+     * never waits (on a lane, a senders' side another thread holds reads as no room). The message
+     * is written into the returned claim and sent by
      * {@link MessageClaim#commit()}, or given up by {@link MessageClaim#abort()}.
      *
      * @return this thread's claim on this port, open, or {@code null} if there is no room

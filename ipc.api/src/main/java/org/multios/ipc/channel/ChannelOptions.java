@@ -43,8 +43,8 @@ import org.multios.ipc.WaitStrategy;
  *                       in as many as {@link #NO_MESSAGE_LIMIT} says); it is full only when the
  *                       ring is, so it may hold more messages and bytes than those two bound. A
  *                       claim or a handler that reads in place holds its side until it returns, and
- *                       another sender or receiver of that direction waits meanwhile, polling
- *                       whatever the wait strategy (a try gives up after a second); a process
+ *                       another sender or receiver of that direction finds it full (empty)
+ *                       meanwhile, and waits as its wait strategy says; a process
  *                       killed holding a side is taken over, and the message it was reading in
  *                       place is lost
  */
