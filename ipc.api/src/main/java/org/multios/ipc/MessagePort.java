@@ -187,6 +187,26 @@ public interface MessagePort extends IpcObject, Waiting {
     boolean tryReceive(MessageHandler handler);
 
     /**
+     * Waits for the next message, as this handle's wait strategy says, and hands it to
+     * {@code handler} in place (as {@link #tryReceive(MessageHandler)} does): the blocking form
+     * of a zero-copy receive. Follow it with {@link #drain} to take what else is waiting.
+     *
+     * @throws IpcException INVALID_ARGUMENT if {@code handler} is null; BUSY if a handler of this
+     *                      thread is still reading a message of this port; otherwise as
+     *                      {@link #receive(byte[], int, int, MessageInfo)}, except
+     *                      MESSAGE_TOO_LARGE
+     */
+    void receive(MessageHandler handler);
+
+    /**
+     * As {@link #receive(MessageHandler)}, waiting at most {@code timeout} for a message.
+     *
+     * @throws IpcException TIMEOUT if no message arrived before the timeout passed; otherwise as
+     *                      {@link #receive(MessageHandler)}
+     */
+    void receive(MessageHandler handler, Duration timeout);
+
+    /**
      * Hands up to {@code max} waiting messages to {@code handler} in place, one call each, in
      * receive order; never waits.
      *

@@ -44,7 +44,7 @@
  * their last handle or their creator.
  */
 @Export
-@Version("3.1.0")
+@Version("3.2.0")
 package org.multios.ipc;
 
 import org.osgi.annotation.bundle.Export;

@@ -206,55 +206,73 @@ public abstract class RingPort extends PortRules implements MessagePort {
 
     @Override
     public final int receive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, null, info, NO_DEADLINE, true);
+        return receive(buf, off, len, null, null, info, NO_DEADLINE, true);
     }
 
     @Override
     public final int tryReceive(byte[] buf, int off, int len, MessageInfo info) {
-        return receive(buf, off, len, null, info, NO_DEADLINE, false);
+        return receive(buf, off, len, null, null, info, NO_DEADLINE, false);
     }
 
     @Override
     public final int receive(byte[] buf, int off, int len, MessageInfo info, Duration timeout) {
-        return receive(buf, off, len, null, info, timeoutNanos(timeout), true);
+        return receive(buf, off, len, null, null, info, timeoutNanos(timeout), true);
     }
 
     @Override
     public final int receive(ByteBuffer dst, MessageInfo info) {
-        return receive(null, 0, 0, requireBuffer(dst, true), info, NO_DEADLINE, true);
+        return receive(null, 0, 0, requireBuffer(dst, true), null, info, NO_DEADLINE, true);
     }
 
     @Override
     public final int tryReceive(ByteBuffer dst, MessageInfo info) {
-        return receive(null, 0, 0, requireBuffer(dst, true), info, NO_DEADLINE, false);
+        return receive(null, 0, 0, requireBuffer(dst, true), null, info, NO_DEADLINE, false);
     }
 
     @Override
     public final int receive(ByteBuffer dst, MessageInfo info, Duration timeout) {
-        return receive(null, 0, 0, requireBuffer(dst, true), info, timeoutNanos(timeout), true);
+        return receive(null, 0, 0, requireBuffer(dst, true), null, info, timeoutNanos(timeout), true);
     }
 
-    private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long timeout,
-            boolean wait) {
+    @Override
+    public final void receive(MessageHandler handler) {
+        receive(null, 0, 0, null, requireHandler(handler), null, NO_DEADLINE, true);
+    }
+
+    @Override
+    public final void receive(MessageHandler handler, Duration timeout) {
+        receive(null, 0, 0, null, requireHandler(handler), null, timeoutNanos(timeout), true);
+    }
+
+    private MessageHandler requireHandler(MessageHandler handler) {
+        if (handler == null) {
+            throw IpcException.invalidArgument(what + ": a receive in place needs a handler");
+        }
+        return handler;
+    }
+
+    /** Copies into {@code buf} or {@code dst}, or hands the message to {@code handler} in place. */
+    private int receive(byte[] buf, int off, int len, ByteBuffer dst, MessageHandler handler, MessageInfo info,
+            long timeout, boolean wait) {
         try {
-            return MappedFault.passed(receiving(buf, off, len, dst, info, timeout, wait));
+            return MappedFault.passed(receiving(buf, off, len, dst, handler, info, timeout, wait));
         } catch (Error e) {
             throw fault(e);
         }
     }
 
     /** @param timeout nanoseconds ({@link #timeoutNanos}), or {@link #NO_DEADLINE}: read only if it waits */
-    private int receiving(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo info, long timeout,
-            boolean wait) {
+    private int receiving(byte[] buf, int off, int len, ByteBuffer dst, MessageHandler handler, MessageInfo info,
+            long timeout, boolean wait) {
         require(Rights.READ, "receive from");
-        if (dst == null) {
-            checkRange(buf, off, len);
-        } else {
+        if (dst != null) {
             len = dst.remaining();
+        } else if (handler == null) {
+            checkRange(buf, off, len);
         }
         MessageInfo out = info != null ? info : sessions.scratchInfo();
         boolean peerGone = peerClosed();
-        int r = poll(buf, off, len, dst, out);
+        int r = poll(buf, off, len, dst, handler, out);
         if (r != RingStatus.EMPTY) {
             return r;
         }
@@ -275,7 +293,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
         for (int pass = 0;; pass++) {
             checkPass(Rights.READ, "receive from", false, deadline, "receive");
             peerGone = peerClosed();
-            r = poll(buf, off, len, dst, out);
+            r = poll(buf, off, len, dst, handler, out);
             if (r != RingStatus.EMPTY) {
                 receiveSpins.paidOff(strategy);
                 return r;
@@ -300,7 +318,7 @@ public abstract class RingPort extends PortRules implements MessagePort {
                 int sequence = signals.availableSequence();
                 require(Rights.READ, "receive from");
                 peerGone = peerClosed();
-                r = poll(buf, off, len, dst, out);
+                r = poll(buf, off, len, dst, handler, out);
                 if (r != RingStatus.EMPTY) {
                     took = true;
                     receiveSpins.slept(strategy, start);
@@ -324,10 +342,13 @@ public abstract class RingPort extends PortRules implements MessagePort {
     }
 
     /**
-     * One attempt, inside a step ({@link #enter}): the length received, EMPTY, or
-     * MESSAGE_TOO_LARGE thrown.
+     * One attempt, inside a step ({@link #enter}): the length received (0 for a message handed to
+     * {@code handler}, in steps of its own), EMPTY, or MESSAGE_TOO_LARGE thrown.
      */
-    private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageInfo out) {
+    private int poll(byte[] buf, int off, int len, ByteBuffer dst, MessageHandler handler, MessageInfo out) {
+        if (handler != null) {
+            return inPlace.drain(handler, 1) == 1 ? 0 : RingStatus.EMPTY;
+        }
         if (inbound.isEmpty()) {
             return RingStatus.EMPTY; // nothing to take, no step: a spinning receiver pays no gate per pass
         }

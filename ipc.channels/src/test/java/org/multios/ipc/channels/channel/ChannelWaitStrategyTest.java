@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.multios.ipc.Counter;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.MessageClaim;
+import org.multios.ipc.MessageHandler;
+import org.multios.ipc.MessagePort;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelEnd;
@@ -76,6 +79,62 @@ class ChannelWaitStrategyTest extends ChannelTestSupport {
         }
         c.endA().send(new byte[9], 0, 9, 0);
         assertThat(got.get(20, TimeUnit.SECONDS)).isEqualTo(9);
+    }
+
+    /** The blocking receive in place waits as the copying one does and hands the message over, once. */
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void aReceiverInPlaceGetsTheMessageWhateverItsPhase(WaitStrategy strategy) throws Exception {
+        Channel c = channels().create(options(strategy));
+        ChannelHandle b = (ChannelHandle) c.endB();
+        b.sliceNanos(HOUR);
+        CompletableFuture<Long> got = new CompletableFuture<>();
+        Thread t = BlockedCalls.start("ch-receiver-in-place", got, () -> {
+            long[] seen = new long[2];
+            b.receive((m, info) -> {
+                seen[0] += m.getLong(0);
+                seen[1] += info.priority();
+            });
+            return seen[0] * 10 + seen[1];
+        });
+        if (strategy.sleeps()) {
+            KernelSleep.awaitAsleep(t, -1); // its budget ran out: asleep, a send must wake it
+        } else {
+            awaitWaiting(b);
+        }
+        MessageClaim claim = c.endA().tryClaim(8, 3);
+        claim.putLong(0, 42);
+        claim.commit();
+        assertThat(got.get(20, TimeUnit.SECONDS)).isEqualTo(423);
+        assertThat(b.tryReceive(new byte[64], 0, 64, null)).as("handed over once").isEqualTo(MessagePort.NO_MESSAGE);
+    }
+
+    /** The timed form: TIMEOUT with nothing sent (zero: one attempt), BUSY inside its own handler, a handler required. */
+    @Test
+    void aTimedReceiveInPlaceTimesOutAndRefusesWhatItCannotDo() {
+        Channel c = channels().create(options(WaitStrategy.SPIN));
+        ChannelEnd b = c.endB();
+        assertThat(assertThrows(() -> b.receive((m, info) -> { }, Duration.ZERO)).error()).isEqualTo(IpcError.TIMEOUT);
+        assertThat(assertThrows(() -> b.receive((MessageHandler) null)).error()).isEqualTo(IpcError.INVALID_ARGUMENT);
+        assertThat(assertThrows(() -> b.receive((m, info) -> { }, Duration.ofSeconds(-1))).error())
+                .isEqualTo(IpcError.INVALID_ARGUMENT);
+
+        c.endA().send(new byte[8], 0, 8, 0);
+        c.endA().send(new byte[8], 0, 8, 0);
+        IpcError[] inner = new IpcError[1];
+        b.receive((m, info) -> inner[0] = assertThrows(() -> b.receive((m2, i2) -> { }, Duration.ofSeconds(5))).error(),
+                Duration.ofSeconds(5));
+        assertThat(inner[0]).isEqualTo(IpcError.BUSY);
+        assertThat(b.drain((m, info) -> { }, 5)).as("the second message stayed").isEqualTo(1);
+    }
+
+    private static IpcException assertThrows(Runnable call) {
+        try {
+            call.run();
+        } catch (IpcException e) {
+            return e;
+        }
+        throw new AssertionError("no IpcException");
     }
 
     @ParameterizedTest

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.MessageClaim;
+import org.multios.ipc.MessageHandler;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.Rights;
 import org.multios.ipc.channel.ChannelEnd;
@@ -75,6 +78,36 @@ class BridgeTest extends NetTestSupport {
             assertThat(new String(buf, 0, 6, StandardCharsets.UTF_8)).isEqualTo("secret");
             assertThat(local.tryReceive(buf, 0, buf.length, null)).as("the aborted claim sent nothing")
                     .isEqualTo(MessageQueue.NO_MESSAGE);
+        }
+    }
+
+    /** A receive in place through a bridge waits for the message and hands a copy of it to the handler. */
+    @Test
+    void aRemoteReceiveInPlaceWaitsAndHandsTheMessageOver() throws Exception {
+        IpcContext ctx = context();
+        MessageQueue local = ctx.service(MessageQueueService.class).create("in-place", QueueOptions.of(128, 16));
+        NetService net = ctx.service(NetService.class);
+        try (Bridge bridge = net.exportQueue("in-place", Endpoint.unix("in-place-bridge"), OPEN);
+                MessageQueue remote = net().openRemoteQueue(Endpoint.unix("in-place-bridge"), "in-place",
+                        ConnectOptions.DEFAULTS)) {
+            assertIpcError(IpcError.TIMEOUT, () -> remote.receive((m, info) -> { }, Duration.ZERO));
+            CompletableFuture<String> got = new CompletableFuture<>();
+            Thread receiver = new Thread(() -> {
+                try {
+                    remote.receive((m, info) -> {
+                        byte[] b = new byte[m.length()];
+                        m.getBytes(0, b, 0, b.length);
+                        got.complete(new String(b, StandardCharsets.UTF_8) + "@" + info.priority());
+                    });
+                } catch (RuntimeException e) {
+                    got.completeExceptionally(e);
+                }
+            }, "remote-receiver-in-place");
+            receiver.start();
+            local.send(bytes("hello"), 0, 5, 6);
+            assertThat(got.get(20, TimeUnit.SECONDS)).isEqualTo("hello@6");
+            receiver.join(20_000);
+            assertIpcError(IpcError.INVALID_ARGUMENT, () -> remote.receive((MessageHandler) null));
         }
     }
 

@@ -3,6 +3,7 @@ package org.multios.ipc.net.internal.bridge;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Arrays;
 
 import org.multios.ipc.IpcError;
@@ -60,14 +61,35 @@ final class CopiedMessages {
                 break;
             }
             handled++;
-            view.open(n);
-            try {
-                handler.onMessage(view, view.info);
-            } finally {
-                view.close();
-            }
+            hand(view, n, handler);
         }
         return handled;
+    }
+
+    /**
+     * Waits for the next message (at most {@code timeout} if {@code timed}) and hands it to
+     * {@code handler}: {@link MessagePort#receive(MessageHandler, Duration)}.
+     */
+    void receive(MessageHandler handler, boolean timed, Duration timeout) {
+        if (handler == null) {
+            throw IpcException.invalidArgument(what + ": a receive in place needs a handler");
+        }
+        View view = views.get();
+        if (view.isOpen()) {
+            throw new IpcException(IpcError.BUSY, what + ": a handler of this thread is still reading a message");
+        }
+        int n = timed ? port.receive(view.bytes, 0, view.bytes.length, view.info, timeout)
+                : port.receive(view.bytes, 0, view.bytes.length, view.info);
+        hand(view, n, handler);
+    }
+
+    private static void hand(View view, int length, MessageHandler handler) {
+        view.open(length);
+        try {
+            handler.onMessage(view, view.info);
+        } finally {
+            view.close();
+        }
     }
 
     int trySend(ByteBuffer[] messages, int offset, int count, int priority) {

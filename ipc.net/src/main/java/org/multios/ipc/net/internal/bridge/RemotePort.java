@@ -154,6 +154,16 @@ abstract class RemotePort extends FramedHandle implements MessagePort {
         return copied.drain(handler, max);
     }
 
+    @Override
+    public void receive(MessageHandler handler) {
+        copied.receive(handler, false, null);
+    }
+
+    @Override
+    public void receive(MessageHandler handler, Duration timeout) {
+        copied.receive(handler, true, timeout);
+    }
+
     // ---------------------------------------------------------------- receiving
 
     @Override
