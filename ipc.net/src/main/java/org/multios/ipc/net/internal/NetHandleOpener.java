@@ -28,6 +28,7 @@ import org.multios.ipc.net.internal.datagram.UdpEndpoint;
 import org.multios.ipc.net.internal.stream.BoundSocket;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.PeerContexts;
+import org.multios.ipc.net.internal.stream.Reach;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.StreamConnector;
 import org.multios.ipc.net.internal.stream.StreamListener;
@@ -66,7 +67,7 @@ final class NetHandleOpener {
         this.mechanismOpen = mechanismOpen;
         this.connector = new StreamConnector(shared);
         this.remote = new RemoteObjects(connector);
-        this.addresses = new EndpointAddresses(environment);
+        this.addresses = new EndpointAddresses(environment, shared::lookup);
     }
 
     /** The mechanism and the caller's session are open (a released caller's service refuses). */
@@ -77,10 +78,12 @@ final class NetHandleOpener {
 
     Listener listen(NetSession session, Endpoint given, ListenOptions options) {
         Endpoint endpoint = stream(given, "listen on");
-        Grant grant = listening(session, endpoint, options, "listener on");
+        Decided decided = listening(session, endpoint, options, "listener on");
+        Grant grant = decided.grant();
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
-        BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), options.socketMode());
+        BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), decided.reach().address(),
+                options.socketMode());
         StreamListener listener = new StreamListener(ids.incrementAndGet(), shared, bound, options, caller,
                 session.gate(), permissions, grant);
         listener.onAccept(session::track);
@@ -95,9 +98,11 @@ final class NetHandleOpener {
         }
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), "connection to " + endpoint);
         checkOpen(session);
-        Grant grant = authorize(session, endpoint, 0600);
-        StreamConnection c = connector.connect(endpoint, addresses.address(endpoint), options, session.caller(),
-                session.gate(), grant);
+        Grant grant = authorize(session, endpoint, 0600); // first: a denied caller learns nothing of the address
+        Reach reach = addresses.target(endpoint);
+        reach.authorize(session.caller(), grant, 0600, Rights.READ_WRITE);
+        StreamConnection c = connector.connect(endpoint, reach.address(), options, session.caller(), session.gate(),
+                grant);
         return session.track(c);
     }
 
@@ -111,19 +116,22 @@ final class NetHandleOpener {
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxDatagramSize(), "UDP socket " + local);
         checkOpen(session);
         Grant grant = authorize(session, local, 0600);
-        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), local, options, session.caller(), session.gate(),
-                grant);
+        Reach reach = addresses.listening(local, null);
+        reach.authorize(session.caller(), grant, 0600, Rights.READ_WRITE);
+        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), reach, options, session.caller(), session.gate(),
+                grant, shared.lookup());
         return session.track(udp);
     }
 
     Bridge export(NetSession session, ObjectType type, String name, Endpoint given, ListenOptions options) {
         Endpoint endpoint = stream(given, "export on");
-        Grant grant = listening(session, endpoint, options, "bridge on");
+        Decided decided = listening(session, endpoint, options, "bridge on");
+        Grant grant = decided.grant();
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
                 session.gate(), shared, () -> BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true),
-                        options.socketMode()), options, permissions, grant);
+                        decided.reach().address(), options.socketMode()), options, permissions, grant);
         return session.track(bridge);
     }
 
@@ -149,22 +157,31 @@ final class NetHandleOpener {
         TargetHosts.requireNamedHost(bridge, "open a remote object on");
         checkOpen(session);
         Grant grant = authorize(session, bridge, 0600); // first: a denied caller learns nothing of the address
-        T handle = open.open(bridge, addresses.address(bridge), grant);
+        Reach reach = addresses.target(bridge);
+        reach.authorize(session.caller(), grant, 0600, Rights.READ_WRITE);
+        T handle = open.open(bridge, reach.address(), grant); // its reconnections use the same address
         session.track((ClosingHandle) handle);
         return handle;
     }
 
+    /** A listener's grant and what it binds, decided. */
+    private record Decided(Grant grant, Reach reach) {
+    }
+
     /**
      * The checks of an endpoint to listen on (a listener's or a bridge's, in its one text), in
-     * their order, then its grant.
+     * their order, then its grant, decided on its text and on what it binds ({@link Reach}).
      *
      * @param what what refusals of plaintext name: {@code listener on}
      */
-    private Grant listening(NetSession session, Endpoint endpoint, ListenOptions options, String what) {
+    private Decided listening(NetSession session, Endpoint endpoint, ListenOptions options, String what) {
         checkListenOptions(endpoint, options);
         checkOpen(session);
         checkListenerTransport(endpoint, what);
-        return authorize(session, endpoint, options.socketMode());
+        Grant grant = authorize(session, endpoint, options.socketMode());
+        Reach reach = addresses.listening(endpoint, null);
+        reach.authorize(session.caller(), grant, options.socketMode(), Rights.READ_WRITE);
+        return new Decided(grant, reach);
     }
 
     /** The caller's grant on {@code endpoint} with the given socket mode, by its policy. */
