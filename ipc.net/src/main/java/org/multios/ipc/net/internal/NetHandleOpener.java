@@ -177,10 +177,11 @@ final class NetHandleOpener {
     private Decided listening(NetSession session, Endpoint endpoint, ListenOptions options, String what) {
         checkListenOptions(endpoint, options);
         checkOpen(session);
-        checkListenerTransport(endpoint, what);
+        checkListenerTransport(endpoint, null, what);
         Grant grant = authorize(session, endpoint, options.socketMode());
         Reach reach = addresses.listening(endpoint, null);
         reach.authorize(session.caller(), grant, options.socketMode(), Rights.READ_WRITE);
+        checkListenerTransport(endpoint, reach.address(), what);
         return new Decided(grant, reach);
     }
 
@@ -200,11 +201,14 @@ final class NetHandleOpener {
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), what);
     }
 
-    /** A TCP listener without a server certificate listens on loopback only, unless plaintext is allowed. */
-    private void checkListenerTransport(Endpoint endpoint, String what) {
+    /**
+     * A TCP listener without a server certificate listens on loopback only (by its text and by
+     * the address it binds, once looked up), unless plaintext is allowed.
+     */
+    private void checkListenerTransport(Endpoint endpoint, SocketAddress bound, String what) {
         TlsSettings tls = shared.settings().tls();
         if (!tls.serves()) {
-            tls.checkPlaintext(endpoint, what);
+            tls.checkPlaintext(endpoint, bound, what);
         }
     }
 

@@ -161,6 +161,26 @@ class ReachTest extends NetTestSupport {
         }
     }
 
+    /**
+     * Plaintext TCP stays on loopback by the address reached, not only by the text: a resolver
+     * that answers {@code localhost} with another machine's address gets no plaintext connection
+     * or listener there. Before, {@code localhost} passed by its text.
+     */
+    @Test
+    void plaintextStaysOnLoopbackByTheAddressReached() {
+        answers.put("localhost", List.of("192.0.2.1"));
+        IpcException e = null;
+        try {
+            mechanism.bind(client).connect(Endpoint.tcp("localhost", 9));
+        } catch (IpcException refused) {
+            e = refused;
+        }
+        assertThat(e).isNotNull().hasMessageContaining("192.0.2.1").hasMessageContaining("plaintext");
+        assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED);
+        assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(server).listen(Endpoint.tcp("localhost", 0),
+                OPEN));
+    }
+
     /** A name that resolves to the wildcard address is no target, as the address written is not. */
     @Test
     void aNameThatResolvesToTheWildcardAddressIsNoTarget() {
