@@ -10,10 +10,10 @@ import org.multios.ipc.net.Endpoint;
  * rule written another way ({@code tcp://DB.Example.com:*}, {@code tcp://[0:0:0:0:0:0:0:1]:*},
  * {@code unix:/run//x.sock}) keeps matching what it names instead of silently nothing: a host
  * without a star goes through {@code Endpoint} itself (lower case, one form per address) and is
- * read as {@link Endpoint#ruleText()} reads it, without a final dot (a rule on {@code db.} or
- * {@code db} covers both); a host with a star is put in lower case, without a final dot; a path goes through {@code Endpoint} too
- * (no repeated slashes or {@code .} segments); a port is kept as written. Other names are returned
- * as they are.
+ * read as {@link Endpoint#ruleText()} writes it, without a final dot (a rule on {@code db.} or
+ * {@code db} covers both); a host with a star is put in lower case, without a final dot; a path
+ * goes through {@code Endpoint} too (no repeated slashes or {@code .} segments); a port is kept as
+ * written. Other names are returned as they are.
  */
 final class EndpointRuleName {
     private EndpointRuleName() {
