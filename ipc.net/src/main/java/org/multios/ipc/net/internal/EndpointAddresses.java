@@ -104,16 +104,15 @@ final class EndpointAddresses {
     }
 
     /**
-     * What a listener on an endpoint (in its one text) binds: a host's addresses of one lookup,
-     * the first one bound; a Unix path's file in its folder's real path, one more text; a socket
-     * named in the IPC root, its name.
+     * What a listener or a UDP socket on an endpoint (in its one text) binds: a host's addresses
+     * of one lookup, the first one bound; a Unix path's file in its folder's real path, one more
+     * text; a socket named in the IPC root, its name.
      *
-     * @param ipv6 for UDP, the family to prefer (null: the first address)
      * @throws IpcException IO_ERROR if its host cannot be resolved
      */
-    Reach listening(Endpoint endpoint, Boolean ipv6) {
+    Reach listening(Endpoint endpoint) {
         if (endpoint.transport() != Transport.UNIX) {
-            return Reach.host(endpoint, lookup.get(), ipv6, false);
+            return Reach.host(endpoint, lookup.get(), null, false);
         }
         if (endpoint.isNamedInIpcRoot()) {
             return Reach.itself(endpoint, null); // bound in the root's endpoint directory (socketFile)

@@ -2,6 +2,7 @@ package org.multios.ipc.net.internal;
 
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
@@ -98,11 +99,9 @@ final class NetHandleOpener {
         }
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), "connection to " + endpoint);
         checkOpen(session);
-        Grant grant = authorize(session, endpoint, 0600); // first: a denied caller learns nothing of the address
-        Reach reach = addresses.target(endpoint);
-        reach.authorize(session.caller(), grant, 0600, Rights.READ_WRITE);
-        StreamConnection c = connector.connect(endpoint, reach.address(), options, session.caller(), session.gate(),
-                grant);
+        Decided decided = decide(session, endpoint, 0600, addresses::target);
+        StreamConnection c = connector.connect(endpoint, decided.reach().address(), options, session.caller(),
+                session.gate(), decided.grant());
         return session.track(c);
     }
 
@@ -115,11 +114,9 @@ final class NetHandleOpener {
         }
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxDatagramSize(), "UDP socket " + local);
         checkOpen(session);
-        Grant grant = authorize(session, local, 0600);
-        Reach reach = addresses.listening(local, null);
-        reach.authorize(session.caller(), grant, 0600, Rights.READ_WRITE);
-        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), reach, options, session.caller(), session.gate(),
-                grant, shared.lookup());
+        Decided decided = decide(session, local, 0600, addresses::listening);
+        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), decided.reach(), options, session.caller(),
+                session.gate(), decided.grant(), shared.lookup());
         return session.track(udp);
     }
 
@@ -156,15 +153,13 @@ final class NetHandleOpener {
         Endpoint bridge = stream(given, "open a remote object on");
         TargetHosts.requireNamedHost(bridge, "open a remote object on");
         checkOpen(session);
-        Grant grant = authorize(session, bridge, 0600); // first: a denied caller learns nothing of the address
-        Reach reach = addresses.target(bridge);
-        reach.authorize(session.caller(), grant, 0600, Rights.READ_WRITE);
-        T handle = open.open(bridge, reach.address(), grant); // its reconnections use the same address
+        Decided decided = decide(session, bridge, 0600, addresses::target);
+        T handle = open.open(bridge, decided.reach().address(), decided.grant()); // reconnections use that address
         session.track((ClosingHandle) handle);
         return handle;
     }
 
-    /** A listener's grant and what it binds, decided. */
+    /** A handle's grant and what it reaches, decided. */
     private record Decided(Grant grant, Reach reach) {
     }
 
@@ -178,18 +173,23 @@ final class NetHandleOpener {
         checkListenOptions(endpoint, options);
         checkOpen(session);
         checkListenerTransport(endpoint, null, what);
-        Grant grant = authorize(session, endpoint, options.socketMode());
-        Reach reach = addresses.listening(endpoint, null);
-        reach.authorize(session.caller(), grant, options.socketMode(), Rights.READ_WRITE);
-        checkListenerTransport(endpoint, reach.address(), what);
-        return new Decided(grant, reach);
+        Decided decided = decide(session, endpoint, options.socketMode(), addresses::listening);
+        checkListenerTransport(endpoint, decided.reach().address(), what);
+        return decided;
     }
 
-    /** The caller's grant on {@code endpoint} with the given socket mode, by its policy. */
-    private static Grant authorize(NetSession session, Endpoint endpoint, int mode) {
+    /**
+     * The caller's grant on {@code endpoint} with the given socket mode, by its policy: decided on
+     * the endpoint's text first (a denied caller learns nothing of its address), then on what it
+     * reaches, found once ({@link Reach#authorize}).
+     */
+    private static Decided decide(NetSession session, Endpoint endpoint, int mode, Function<Endpoint, Reach> reach) {
         CallerContext caller = session.caller();
-        return caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), Permissions.of(caller.process(), mode),
-                Rights.READ_WRITE);
+        Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), Permissions.of(caller.process(),
+                mode), Rights.READ_WRITE);
+        Reach reached = reach.apply(endpoint);
+        reached.authorize(caller, grant, mode, Rights.READ_WRITE);
+        return new Decided(grant, reached);
     }
 
     private void checkListenOptions(Endpoint endpoint, ListenOptions options) {
