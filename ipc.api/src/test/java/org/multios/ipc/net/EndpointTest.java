@@ -194,9 +194,10 @@ class EndpointTest {
      * Security rules match an endpoint by its text ({@code deny * * endpoint:unix:/run/docker.sock}),
      * so one socket has one text: repeated slashes and {@code .} are dropped, {@code ..} (whose
      * meaning depends on links) is refused, and a host's letters are lower case (its final dot
-     * kept: see {@link #aFinalDotIsKeptForTheLookupAndRulesMatchTheNameWithoutIt}). Before, {@code unix://run//./docker.sock} and {@code tcp://Internal.Example.:5432}
-     * named the same sockets as other texts, and {@code unix:/tmp/app/../../run/x.sock} matched
-     * a rule for {@code /tmp/app/*}.
+     * kept: see {@link #aFinalDotIsKeptForTheLookupAndRulesMatchTheNameWithoutIt}). Before,
+     * {@code unix://run//./docker.sock} and {@code tcp://Internal.Example:5432} named the same
+     * sockets as other texts, and {@code unix:/tmp/app/../../run/x.sock} matched a rule for
+     * {@code /tmp/app/*}.
      */
     @Test
     void oneSocketHasOneTextForRulesToMatch() {

@@ -26,6 +26,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
 import org.multios.ipc.IpcProcess;
+import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Quota;
@@ -132,7 +133,7 @@ class ReachTest extends NetTestSupport {
                 assertThat(lookups).containsExactly("localhost");
                 c.send(1, new byte[] {42}, 0, 1, 0);
                 byte[] in = new byte[4];
-                assertThat(accepted.receive(in, 0, 4, new org.multios.ipc.MessageInfo(), WAIT)).isEqualTo(1);
+                assertThat(accepted.receive(in, 0, 4, new MessageInfo(), WAIT)).isEqualTo(1);
             }
             assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.tcp("localhost",
                     port))); // the next lookup answers the denied address, and is decided
