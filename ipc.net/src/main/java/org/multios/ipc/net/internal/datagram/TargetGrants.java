@@ -68,6 +68,9 @@ final class TargetGrants {
      * @throws IpcException PERMISSION_DENIED, audited, if the policy denies an address
      */
     void requireReached(Reach reach, String operation) {
+        if (reach.reached().isEmpty()) {
+            return; // an address literal: its text was decided by requireWrite
+        }
         Kept kept = kept(reach.endpoint());
         List<String> fresh;
         synchronized (grants) {
