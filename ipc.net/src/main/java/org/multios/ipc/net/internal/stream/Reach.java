@@ -30,9 +30,9 @@ import org.multios.ipc.spi.Grant;
  * address of the one lookup, {@code tcp://10.0.0.5:5432}; the socket file's real path), each as an
  * endpoint of its own, and every decision must grant: a deny rule on any text wins, and an allow
  * rule covers its own text only (an allow on an address does not cover a name that resolves to
- * it, nor one on a name its addresses). The socket then uses exactly what was decided (an address
- * of that lookup, the real path), never a second lookup: a DNS answer that changes between the
- * decision and the connect is not used. Immutable.
+ * it, nor an allow on a name the addresses it resolves to). The socket then uses exactly what was
+ * decided (an address of that lookup, the real path), never a second lookup: a DNS answer that
+ * changes between the decision and the connect is not used. Immutable.
  *
  * @param endpoint the endpoint in its one text
  * @param reached  the texts of what it reaches other than its own text, each once, in order
