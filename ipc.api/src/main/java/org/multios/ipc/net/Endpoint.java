@@ -27,8 +27,9 @@ import org.multios.ipc.IpcNames;
  * mechanism writes an absolute path to such a file by its name ({@link RootEndpoints}).</li>
  * </ul>
  * Text is taken literally (no percent-decoding); the scheme may be in any case. Security rules
- * match an endpoint by its text, so one socket has one text: a host is kept in lower case without
- * a final dot, an address in one form ({@code 010.0.0.1} is {@code 10.0.0.1}, {@code [::FFFF:10.0.0.1]}
+ * match an endpoint by its text, so one socket has one text: a host is kept in lower case (a final
+ * dot kept, for the lookup: an absolute name, not tried in the resolver's search domains; rules
+ * match it by {@link #ruleText()}, without the dot), an address in one form ({@code 010.0.0.1} is {@code 10.0.0.1}, {@code [::FFFF:10.0.0.1]}
  * too, {@code [0:0::1]} is {@code [::1]}), a path without repeated slashes or {@code .} segments,
  * and a path with a {@code ..} segment is refused.
  *
@@ -388,6 +389,18 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             throw IpcException.invalidArgument("unix endpoint " + this + " has no port");
         }
         return new Endpoint(transport, host, newPort, path);
+    }
+
+    /**
+     * The text security rules match the endpoint by, besides its text: a host's final dot dropped
+     * ({@code tcp://db.:5432} is also {@code tcp://db:5432}), so that a rule on a name covers it
+     * written either way; for any other endpoint its text.
+     */
+    public String ruleText() {
+        if (transport == Transport.UNIX || !host.endsWith(".")) {
+            return toString();
+        }
+        return transport.scheme() + "://" + host.substring(0, host.length() - 1) + ":" + port;
     }
 
     /** The text form: {@code tcp://host:port}, {@code udp://[v6]:port}, {@code unix:/path}. */

@@ -12,7 +12,9 @@ import org.multios.ipc.IpcException;
  * ({@code 010.0.0.1} is 10.0.0.1, no leading zeros), an IPv6 address in RFC 5952's form (lower
  * case, no leading zeros, the longest run of zero groups as {@code ::}; an IPv4-mapped one is the
  * IPv4 address Java connects to), its zone only where the address is link-local (a number in
- * ASCII digits); a DNS name in lower case without its final dot.
+ * ASCII digits); a DNS name in lower case, its final dot kept: {@code db.} is an absolute name,
+ * looked up as written, where {@code db} goes through the resolver's search domains (rules match
+ * both by the name without the dot: {@link Endpoint#ruleText()}).
  */
 final class HostText {
     private HostText() {
@@ -23,8 +25,7 @@ final class HostText {
         int percent = host.indexOf('%');
         String address = percent < 0 ? host : host.substring(0, percent);
         if (address.indexOf(':') < 0 && !address.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
-            String lower = host.toLowerCase(Locale.ROOT);
-            return lower.length() > 1 && lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+            return host.toLowerCase(Locale.ROOT);
         }
         InetAddress literal;
         try {

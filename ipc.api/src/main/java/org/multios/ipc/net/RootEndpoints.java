@@ -87,12 +87,13 @@ public final class RootEndpoints {
 
     /**
      * Every text of the socket an endpoint's text names, for rules to match, the text itself
-     * first: for a socket named in the root, also its name and the path of its file in each text
-     * of the endpoint directory; for any other endpoint (or a text that is none), the text alone.
+     * first: for a host with a final dot, also the text without it ({@link Endpoint#ruleText()});
+     * for a socket named in the root, also its name and the path of its file in each text of the
+     * endpoint directory; for any other endpoint (or a text that is none), the text alone.
      */
     public List<String> texts(String text) {
         if (!text.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-            return List.of(text);
+            return hostTexts(text);
         }
         Endpoint endpoint;
         try {
@@ -108,6 +109,16 @@ public final class RootEndpoints {
         texts.add(endpoint.toString());
         folders.forEach(f -> texts.add(SCHEME + f + "/" + endpoint.path()));
         return List.copyOf(texts);
+    }
+
+    /** A TCP or UDP endpoint's text and its text without the host's final dot, if another. */
+    private static List<String> hostTexts(String text) {
+        try {
+            String rule = Endpoint.parse(text).ruleText();
+            return rule.equals(text) ? List.of(text) : List.of(text, rule);
+        } catch (IpcException e) {
+            return List.of(text);
+        }
     }
 
     @Override

@@ -70,11 +70,15 @@
  * <p><b>Access.</b> Listening on, connecting to and exporting on an endpoint are decided by
  * the security policy for objects of kind {@link org.multios.ipc.ObjectType#ENDPOINT} named by
  * the endpoint's text (PERMISSION_DENIED): a socket named in the IPC root by its name, however it
- * was written ({@link org.multios.ipc.net.RootEndpoints}); a handle that is granted holds
+ * was written ({@link org.multios.ipc.net.RootEndpoints}); a host with a final dot also by its text
+ * without it ({@link org.multios.ipc.net.Endpoint#ruleText()}). What the socket reaches is decided
+ * too, each text as an endpoint of its own, and every decision must grant: each address its host's
+ * one lookup gives (the socket then uses one of those, never a second lookup), the real path of a
+ * Unix socket file reached through links. A handle that is granted holds
  * {@link org.multios.ipc.Rights#READ_WRITE}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.multios.ipc.net;
 
 import org.osgi.annotation.bundle.Export;

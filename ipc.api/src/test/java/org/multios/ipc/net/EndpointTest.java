@@ -170,12 +170,34 @@ class EndpointTest {
     }
 
     /**
+     * {@code db.} is an absolute DNS name and {@code db} one the resolver tries in its search
+     * domains: two lookups. The final dot is kept in the host, which is what the mechanism looks up
+     * (before, it was dropped, and {@code db.} was looked up as {@code db}, through the search
+     * domains); rules match both by the text without it.
+     */
+    @Test
+    void aFinalDotIsKeptForTheLookupAndRulesMatchTheNameWithoutIt() {
+        Endpoint absolute = Endpoint.parse("tcp://Internal.Example.:5432");
+        assertThat(absolute.host()).isEqualTo("internal.example.");
+        assertThat(absolute).hasToString("tcp://internal.example.:5432").isNotEqualTo(Endpoint.tcp("internal.example",
+                5432));
+        assertThat(Endpoint.parse(absolute.toString())).isEqualTo(absolute);
+        assertThat(absolute.ruleText()).isEqualTo("tcp://internal.example:5432");
+        assertThat(Endpoint.udp("DB.", 53).ruleText()).isEqualTo("udp://db:53");
+        assertThat(Endpoint.tcp("db", 1).ruleText()).isEqualTo("tcp://db:1");
+        assertThat(Endpoint.tcp("::1", 1).ruleText()).isEqualTo("tcp://[::1]:1");
+        assertThat(Endpoint.unix("/run/x.sock").ruleText()).isEqualTo("unix:/run/x.sock");
+        assertThat(Endpoint.tcp("localhost.", 1).isLoopback()).isTrue();
+    }
+
+    /**
      * Security rules match an endpoint by its text ({@code deny * * endpoint:unix:/run/docker.sock}),
      * so one socket has one text: repeated slashes and {@code .} are dropped, {@code ..} (whose
-     * meaning depends on links) is refused, and a host's letters are lower case without a final
-     * dot. Before, {@code unix://run//./docker.sock} and {@code tcp://Internal.Example.:5432}
-     * named the same sockets as other texts, and {@code unix:/tmp/app/../../run/x.sock} matched
-     * a rule for {@code /tmp/app/*}.
+     * meaning depends on links) is refused, and a host's letters are lower case (its final dot
+     * kept: see {@link #aFinalDotIsKeptForTheLookupAndRulesMatchTheNameWithoutIt}). Before,
+     * {@code unix://run//./docker.sock} and {@code tcp://Internal.Example:5432} named the same
+     * sockets as other texts, and {@code unix:/tmp/app/../../run/x.sock} matched a rule for
+     * {@code /tmp/app/*}.
      */
     @Test
     void oneSocketHasOneTextForRulesToMatch() {
@@ -189,7 +211,7 @@ class EndpointTest {
             assertInvalid(up).hasMessageContaining("'..'").hasMessageContaining("unix endpoint path");
         }
         assertThat(Endpoint.unix("/a/..b/.c/b..").path()).isEqualTo("/a/..b/.c/b..");
-        assertThat(Endpoint.parse("tcp://Internal.Example.:5432")).isEqualTo(Endpoint.tcp("internal.example", 5432))
+        assertThat(Endpoint.parse("tcp://Internal.Example:5432")).isEqualTo(Endpoint.tcp("internal.example", 5432))
                 .hasToString("tcp://internal.example:5432");
         assertThat(Endpoint.parse("udp://[FE80::A%eth0]:1").host()).isEqualTo("fe80::a%eth0");
         for (String[] same : new String[][] {{"010.0.0.1", "10.0.0.1"}, {"127.000.000.001", "127.0.0.1"},

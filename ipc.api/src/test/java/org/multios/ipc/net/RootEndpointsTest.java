@@ -57,6 +57,7 @@ class RootEndpointsTest {
         assertThat(endpoints.texts(path)).startsWith(path).contains("unix:admin");
         assertThat(endpoints.texts("unix:/run/x.sock")).containsExactly("unix:/run/x.sock");
         assertThat(endpoints.texts("tcp://127.0.0.1:7000")).containsExactly("tcp://127.0.0.1:7000");
+        assertThat(endpoints.texts("tcp://db.:7000")).containsExactly("tcp://db.:7000", "tcp://db:7000");
         assertThat(endpoints.texts("unix:bad name")).containsExactly("unix:bad name");
         assertThat(endpoints.texts("telemetry")).containsExactly("telemetry");
     }

@@ -152,6 +152,35 @@ public class NetInFrameworkTest extends IpcTestSupport {
         }
     }
 
+    /**
+     * A rule on an address ({@code deny * * endpoint:tcp://127.0.0.1:PORT}) stops a connect to a
+     * name that resolves to it ({@code tcp://localhost:PORT}): the policy decides every address
+     * of the name's one lookup. Before, only the name was decided, and the connection was made.
+     */
+    @Test
+    public void aRuleOnAnAddressCoversANameThatResolvesToIt() throws Exception {
+        NetService net = service(NetService.class);
+        try (Listener l = net.listen(Endpoint.tcp("127.0.0.1", 0), OPEN)) {
+            int port = l.endpoint().port();
+            String rule = "deny * * endpoint:tcp://127.0.0.1:" + port;
+            org.osgi.service.cm.Configuration security = service(ConfigurationAdmin.class)
+                    .getConfiguration(PlatformConfiguration.SECURITY_PID, "?");
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("rules", new String[] {rule});
+            security.update(props);
+            try {
+                await("the rule is in force", () -> rulesInForce().contains(rule));
+                try (Connection c = service(NetService.class).connect(Endpoint.tcp("localhost", port))) {
+                    fail("connected to " + c.remoteEndpoint() + " against " + rule);
+                } catch (IpcException e) {
+                    assertEquals(e.getMessage(), IpcError.PERMISSION_DENIED, e.error());
+                }
+            } finally {
+                security.delete();
+            }
+        }
+    }
+
     private List<String> rulesInForce() {
         ServiceReference<AccessControl> ref = context.getServiceReference(AccessControl.class);
         AccessControl access = ref == null ? null : context.getService(ref);

@@ -1,20 +1,19 @@
 package org.multios.ipc.net.internal;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
-import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.RootEndpoints;
 import org.multios.ipc.net.Transport;
+import org.multios.ipc.net.internal.stream.HostLookup;
+import org.multios.ipc.net.internal.stream.Reach;
 
 /**
  * Where the network mechanism's endpoints are: a Unix endpoint's socket file (its absolute
@@ -27,12 +26,17 @@ import org.multios.ipc.net.Transport;
  */
 final class EndpointAddresses {
     private final Supplier<IpcEnvironment> environment;
+    private final Supplier<HostLookup> lookup;
     /** The endpoints of the root used last (the real folders of the root are read once per root). */
     private volatile RootEndpoints rootEndpoints;
 
-    /** @param environment the mechanism's environment as it is now (it may change) */
-    EndpointAddresses(Supplier<IpcEnvironment> environment) {
+    /**
+     * @param environment the mechanism's environment as it is now (it may change)
+     * @param lookup      how hosts are looked up now
+     */
+    EndpointAddresses(Supplier<IpcEnvironment> environment, Supplier<HostLookup> lookup) {
         this.environment = environment;
+        this.lookup = lookup;
     }
 
     /**
@@ -82,18 +86,37 @@ final class EndpointAddresses {
     }
 
     /**
-     * The socket address of a stream endpoint.
+     * What a connection or a remote object's handle on a stream endpoint reaches, found once
+     * ({@link Reach}): a socket named in the IPC root reaches its file there; a Unix path the
+     * real path of its file; a host every address of one lookup, the first one used.
      *
-     * @throws IpcException IO_ERROR if its host cannot be resolved; as {@link #socketFile}
+     * @throws IpcException IO_ERROR if its host cannot be resolved; INVALID_ARGUMENT if it
+     *         resolves to the wildcard address; as {@link #socketFile}
      */
-    SocketAddress address(Endpoint endpoint) {
-        if (endpoint.transport() == Transport.UNIX) {
-            return UnixDomainSocketAddress.of(socketFile(endpoint, false));
+    Reach target(Endpoint endpoint) {
+        if (endpoint.transport() != Transport.UNIX) {
+            return Reach.host(endpoint, lookup.get(), null, true);
         }
-        InetSocketAddress a = new InetSocketAddress(endpoint.host(), endpoint.port());
-        if (a.isUnresolved()) {
-            throw new IpcException(IpcError.IO_ERROR, "cannot resolve the host of " + endpoint);
+        if (endpoint.isNamedInIpcRoot()) {
+            return Reach.itself(endpoint, UnixDomainSocketAddress.of(socketFile(endpoint, false)));
         }
-        return a;
+        return Reach.unixPath(endpoint, false);
+    }
+
+    /**
+     * What a listener or a UDP socket on an endpoint (in its one text) binds: a host's addresses
+     * of one lookup, the first one bound; a Unix path's file in its folder's real path, one more
+     * text; a socket named in the IPC root, its name.
+     *
+     * @throws IpcException IO_ERROR if its host cannot be resolved
+     */
+    Reach listening(Endpoint endpoint) {
+        if (endpoint.transport() != Transport.UNIX) {
+            return Reach.host(endpoint, lookup.get(), null, false);
+        }
+        if (endpoint.isNamedInIpcRoot()) {
+            return Reach.itself(endpoint, null); // bound in the root's endpoint directory (socketFile)
+        }
+        return Reach.unixPath(endpoint, true);
     }
 }

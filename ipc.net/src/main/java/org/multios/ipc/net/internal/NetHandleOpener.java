@@ -2,6 +2,7 @@ package org.multios.ipc.net.internal;
 
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
@@ -28,6 +29,7 @@ import org.multios.ipc.net.internal.datagram.UdpEndpoint;
 import org.multios.ipc.net.internal.stream.BoundSocket;
 import org.multios.ipc.net.internal.stream.ClosingHandle;
 import org.multios.ipc.net.internal.stream.PeerContexts;
+import org.multios.ipc.net.internal.stream.Reach;
 import org.multios.ipc.net.internal.stream.StreamConnection;
 import org.multios.ipc.net.internal.stream.StreamConnector;
 import org.multios.ipc.net.internal.stream.StreamListener;
@@ -66,7 +68,7 @@ final class NetHandleOpener {
         this.mechanismOpen = mechanismOpen;
         this.connector = new StreamConnector(shared);
         this.remote = new RemoteObjects(connector);
-        this.addresses = new EndpointAddresses(environment);
+        this.addresses = new EndpointAddresses(environment, shared::lookup);
     }
 
     /** The mechanism and the caller's session are open (a released caller's service refuses). */
@@ -77,10 +79,12 @@ final class NetHandleOpener {
 
     Listener listen(NetSession session, Endpoint given, ListenOptions options) {
         Endpoint endpoint = stream(given, "listen on");
-        Grant grant = listening(session, endpoint, options, "listener on");
+        Decided decided = listening(session, endpoint, options, "listener on");
+        Grant grant = decided.grant();
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
-        BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), options.socketMode());
+        BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), decided.reach().address(),
+                options.socketMode());
         StreamListener listener = new StreamListener(ids.incrementAndGet(), shared, bound, options, caller,
                 session.gate(), permissions, grant);
         listener.onAccept(session::track);
@@ -95,9 +99,9 @@ final class NetHandleOpener {
         }
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), "connection to " + endpoint);
         checkOpen(session);
-        Grant grant = authorize(session, endpoint, 0600);
-        StreamConnection c = connector.connect(endpoint, addresses.address(endpoint), options, session.caller(),
-                session.gate(), grant);
+        Decided decided = decide(session, endpoint, 0600, addresses::target);
+        StreamConnection c = connector.connect(endpoint, decided.reach().address(), options, session.caller(),
+                session.gate(), decided.grant());
         return session.track(c);
     }
 
@@ -110,20 +114,21 @@ final class NetHandleOpener {
         }
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxDatagramSize(), "UDP socket " + local);
         checkOpen(session);
-        Grant grant = authorize(session, local, 0600);
-        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), local, options, session.caller(), session.gate(),
-                grant);
+        Decided decided = decide(session, local, 0600, addresses::listening);
+        UdpEndpoint udp = UdpEndpoint.open(ids.incrementAndGet(), decided.reach(), options, session.caller(),
+                session.gate(), decided.grant(), shared.lookup());
         return session.track(udp);
     }
 
     Bridge export(NetSession session, ObjectType type, String name, Endpoint given, ListenOptions options) {
         Endpoint endpoint = stream(given, "export on");
-        Grant grant = listening(session, endpoint, options, "bridge on");
+        Decided decided = listening(session, endpoint, options, "bridge on");
+        Grant grant = decided.grant();
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
                 session.gate(), shared, () -> BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true),
-                        options.socketMode()), options, permissions, grant);
+                        decided.reach().address(), options.socketMode()), options, permissions, grant);
         return session.track(bridge);
     }
 
@@ -148,30 +153,43 @@ final class NetHandleOpener {
         Endpoint bridge = stream(given, "open a remote object on");
         TargetHosts.requireNamedHost(bridge, "open a remote object on");
         checkOpen(session);
-        Grant grant = authorize(session, bridge, 0600); // first: a denied caller learns nothing of the address
-        T handle = open.open(bridge, addresses.address(bridge), grant);
+        Decided decided = decide(session, bridge, 0600, addresses::target);
+        T handle = open.open(bridge, decided.reach().address(), decided.grant()); // reconnections use that address
         session.track((ClosingHandle) handle);
         return handle;
     }
 
+    /** A handle's grant and what it reaches, decided. */
+    private record Decided(Grant grant, Reach reach) {
+    }
+
     /**
      * The checks of an endpoint to listen on (a listener's or a bridge's, in its one text), in
-     * their order, then its grant.
+     * their order, then its grant, decided on its text and on what it binds ({@link Reach}).
      *
      * @param what what refusals of plaintext name: {@code listener on}
      */
-    private Grant listening(NetSession session, Endpoint endpoint, ListenOptions options, String what) {
+    private Decided listening(NetSession session, Endpoint endpoint, ListenOptions options, String what) {
         checkListenOptions(endpoint, options);
         checkOpen(session);
-        checkListenerTransport(endpoint, what);
-        return authorize(session, endpoint, options.socketMode());
+        checkListenerTransport(endpoint, null, what);
+        Decided decided = decide(session, endpoint, options.socketMode(), addresses::listening);
+        checkListenerTransport(endpoint, decided.reach().address(), what);
+        return decided;
     }
 
-    /** The caller's grant on {@code endpoint} with the given socket mode, by its policy. */
-    private static Grant authorize(NetSession session, Endpoint endpoint, int mode) {
+    /**
+     * The caller's grant on {@code endpoint} with the given socket mode, by its policy: decided on
+     * the endpoint's text first (a denied caller learns nothing of its address), then on what it
+     * reaches, found once ({@link Reach#authorize}).
+     */
+    private static Decided decide(NetSession session, Endpoint endpoint, int mode, Function<Endpoint, Reach> reach) {
         CallerContext caller = session.caller();
-        return caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), Permissions.of(caller.process(), mode),
-                Rights.READ_WRITE);
+        Grant grant = caller.authorize(ObjectType.ENDPOINT, endpoint.toString(), Permissions.of(caller.process(),
+                mode), Rights.READ_WRITE);
+        Reach reached = reach.apply(endpoint);
+        reached.authorize(caller, grant, mode, Rights.READ_WRITE);
+        return new Decided(grant, reached);
     }
 
     private void checkListenOptions(Endpoint endpoint, ListenOptions options) {
@@ -183,11 +201,14 @@ final class NetHandleOpener {
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), what);
     }
 
-    /** A TCP listener without a server certificate listens on loopback only, unless plaintext is allowed. */
-    private void checkListenerTransport(Endpoint endpoint, String what) {
+    /**
+     * A TCP listener without a server certificate listens on loopback only (by its text and by
+     * the address it binds, once looked up), unless plaintext is allowed.
+     */
+    private void checkListenerTransport(Endpoint endpoint, SocketAddress bound, String what) {
         TlsSettings tls = shared.settings().tls();
         if (!tls.serves()) {
-            tls.checkPlaintext(endpoint, what);
+            tls.checkPlaintext(endpoint, bound, what);
         }
     }
 

@@ -18,6 +18,7 @@ import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.ListenOptions;
 import org.multios.ipc.net.Listener;
 import org.multios.ipc.net.NetService;
+import org.multios.ipc.net.internal.stream.HostLookup;
 import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.net.internal.stream.PeerContexts;
 import org.multios.ipc.net.internal.stream.Reactor;
@@ -70,6 +71,11 @@ public final class NetMechanism extends SessionMechanism<NetService, NetSession>
     /** Applies changed settings to later connections and requests. */
     public void settings(NetSettings changed) {
         shared.settings(changed);
+    }
+
+    /** Looks hosts up with {@code lookup} from now on (tests: a resolver whose answers they choose). */
+    void lookup(HostLookup lookup) {
+        shared.lookup(lookup);
     }
 
     /** Errors the reactor thread caught (each logged), a blocking call in it among them; 0 when all is well. */

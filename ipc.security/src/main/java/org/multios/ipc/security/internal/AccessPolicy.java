@@ -16,7 +16,9 @@ import org.multios.ipc.net.RootEndpoints;
  * matching allow rule adds its rights and every matching deny rule takes its rights away, deny
  * winning over allow. A rule matches an endpoint by any of its socket's texts: a socket named in
  * the IPC root by its name and by its file's path ({@link RootEndpoints#texts}), so that a rule
- * written either way, or a glob over the root's folders, covers both. Immutable.
+ * written either way, or a glob over the root's folders, covers both; a host with a final dot by
+ * its text without it too. What a handle reaches (the addresses of its host, the real path of a
+ * socket file) the network mechanism has decided as endpoints of their own. Immutable.
  */
 final class AccessPolicy {
     private final List<AccessRule> rules;
@@ -71,14 +73,16 @@ final class AccessPolicy {
     /**
      * The name an object's grants are registered under, for an operator's revoke: an endpoint in
      * the one text the network mechanism gives it (a socket named in the IPC root by its name, a
-     * host in lower case, ...), however the operator wrote it; another object's name as it is.
+     * host in lower case, ...), however the operator wrote it, and a host without its final dot
+     * (the mechanism registers a handle on {@code db.} under {@code db} too, so that revoking
+     * either name reaches both); another object's name as it is.
      */
     String registeredName(ObjectType type, String name) {
         if (type != ObjectType.ENDPOINT) {
             return name;
         }
         try {
-            return root.named(Endpoint.parse(name)).toString();
+            return root.named(Endpoint.parse(name)).ruleText();
         } catch (IpcException e) {
             return name; // no endpoint: nothing is registered under it either
         }

@@ -9,10 +9,11 @@ import org.multios.ipc.net.Endpoint;
  * The name glob of an endpoint rule in the one text {@link Endpoint} gives every socket, so that a
  * rule written another way ({@code tcp://DB.Example.com:*}, {@code tcp://[0:0:0:0:0:0:0:1]:*},
  * {@code unix:/run//x.sock}) keeps matching what it names instead of silently nothing: a host
- * without a star goes through {@code Endpoint} itself (lower case, no final dot, one form per
- * address); a host with a star is put in lower case; a path goes through {@code Endpoint} too
- * (no repeated slashes or {@code .} segments); a port is kept as written. Other names are returned
- * as they are.
+ * without a star goes through {@code Endpoint} itself (lower case, one form per address) and is
+ * read as {@link Endpoint#ruleText()} writes it, without a final dot (a rule on {@code db.} or
+ * {@code db} covers both); a host with a star is put in lower case, without a final dot; a path
+ * goes through {@code Endpoint} too (no repeated slashes or {@code .} segments); a port is kept as
+ * written. Other names are returned as they are.
  */
 final class EndpointRuleName {
     private EndpointRuleName() {
@@ -58,13 +59,20 @@ final class EndpointRuleName {
             host = colon < 0 ? authority : authority.substring(0, colon);
             after = colon < 0 ? "" : authority.substring(colon);
         }
-        String plain = host.indexOf('*') >= 0 ? host.toLowerCase(Locale.ROOT) : plainHost(scheme, host);
+        String plain = host.indexOf('*') >= 0 ? starHost(host) : plainHost(scheme, host);
         return (plain.indexOf(':') >= 0 ? "[" + plain + "]" : plain) + after;
+    }
+
+    /** A host glob in lower case, without a final dot, as {@link Endpoint#ruleText()} writes hosts. */
+    private static String starHost(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.length() > 1 && lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
     private static String plainHost(String scheme, String host) {
         try {
-            return Endpoint.parse(scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":0").host();
+            Endpoint e = Endpoint.parse(scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":0");
+            return Endpoint.parse(e.ruleText()).host();
         } catch (IpcException e) {
             return host.toLowerCase(Locale.ROOT); // no host Endpoint takes: the rule matches nothing, as written
         }

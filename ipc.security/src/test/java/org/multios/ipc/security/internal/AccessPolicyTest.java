@@ -149,6 +149,9 @@ class AccessPolicyTest {
         for (String[] ruleAndEndpoint : new String[][] {
                 { "tcp://DB.Example.com:*", "tcp://db.example.com:5432" },
                 { "tcp://db.example.com.:*", "tcp://db.example.com:5432" },
+                { "tcp://db.example.com:*", "tcp://db.example.com.:5432" },
+                { "tcp://DB.example.com.:*", "tcp://db.example.com.:5432" },
+                { "tcp://*.example.COM.:*", "tcp://db.example.com.:5432" },
                 { "tcp://[0:0:0:0:0:0:0:1]:*", "tcp://[::1]:5432" },
                 { "tcp://[2001:DB8::1]:5432", "tcp://[2001:db8::1]:5432" },
                 { "udp://010.0.0.1:*", "udp://10.0.0.1:53" },

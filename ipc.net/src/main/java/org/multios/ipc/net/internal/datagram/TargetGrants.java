@@ -1,13 +1,17 @@
 package org.multios.ipc.net.internal.datagram;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Permissions;
 import org.multios.ipc.Rights;
 import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.internal.stream.Reach;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 
@@ -18,7 +22,9 @@ import org.multios.ipc.spi.Grant;
  * (each registered, so a revocation of the owner's handles on that target reaches it) and tested
  * at every send: a server answering many clients decides each client once, not at every change
  * of target, and a revoked target stays refused while it is kept. A target no longer kept is
- * decided afresh, as a new connection would be.
+ * decided afresh, as a new connection would be. A target's host reaches the addresses its lookup
+ * gives ({@link Reach}): each address a send of a kept target may use is decided once too, its
+ * grant the target's (a lookup that gives a new address decides it before the send).
  */
 final class TargetGrants {
     /** Targets whose grants are kept. */
@@ -26,39 +32,78 @@ final class TargetGrants {
 
     private final CallerContext owner;
     /** Guarded by itself; in order of use, the least recent first. */
-    private final Map<Endpoint, Grant> grants = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<Endpoint, Kept> grants = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Endpoint, Grant> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Endpoint, Kept> eldest) {
             return size() > KEPT;
         }
     };
+
+    /** A target's grant and the texts of what it reached that were decided (guarded by the map). */
+    private record Kept(Grant grant, Set<String> reached) {
+    }
 
     TargetGrants(CallerContext owner) {
         this.owner = owner;
     }
 
     /**
-     * Checks that the owner may send to {@code target} (a UDP endpoint).
+     * Checks that the owner may send to {@code target} (a UDP endpoint), before its host is
+     * looked up: a denied caller learns nothing of its address.
      *
      * @param operation what a refusal names, {@code send to}
      * @throws IpcException PERMISSION_DENIED, audited, if the policy denies it or the grant on it
      *         was revoked
      */
     void requireWrite(Endpoint target, String operation) {
-        Grant grant;
-        synchronized (grants) {
-            grant = grants.get(target);
+        requireAllowed(target, kept(target).grant(), operation);
+    }
+
+    /**
+     * Checks that the owner may send to what a target's lookup reached (each address decided once
+     * while the target is kept), after {@link #requireWrite}.
+     *
+     * @throws IpcException PERMISSION_DENIED, audited, if the policy denies an address
+     */
+    void requireReached(Reach reach, String operation) {
+        if (reach.reached().isEmpty()) {
+            return; // an address literal: its text was decided by requireWrite
         }
-        if (grant == null) {
-            grant = owner.authorize(ObjectType.ENDPOINT, target.toString(), Permissions.of(owner.process(), 0600),
-                    Rights.WRITE); // outside the lock: the policy decides, and may refuse
+        Kept kept = kept(reach.endpoint());
+        List<String> fresh;
+        synchronized (grants) {
+            fresh = reach.reached().stream().filter(t -> !kept.reached().contains(t)).toList();
+        }
+        if (!fresh.isEmpty()) {
+            new Reach(reach.endpoint(), fresh, reach.address()).authorize(owner, kept.grant(), 0600, Rights.WRITE);
             synchronized (grants) {
-                Grant raced = grants.putIfAbsent(target, grant);
-                grant = raced != null ? raced : grant;
+                kept.reached().addAll(fresh);
             }
         }
+        requireAllowed(reach.endpoint(), kept.grant(), operation);
+    }
+
+    /** The target's kept grant, decided now if none is kept (outside the lock: the policy may refuse). */
+    private Kept kept(Endpoint target) {
+        Kept kept;
+        synchronized (grants) {
+            kept = grants.get(target);
+        }
+        if (kept == null) {
+            Grant grant = owner.authorize(ObjectType.ENDPOINT, target.toString(), Permissions.of(owner.process(),
+                    0600), Rights.WRITE);
+            Kept made = new Kept(grant, new HashSet<>());
+            synchronized (grants) {
+                Kept raced = grants.putIfAbsent(target, made);
+                kept = raced != null ? raced : made;
+            }
+        }
+        return kept;
+    }
+
+    private void requireAllowed(Endpoint target, Grant grant, String operation) {
         if (!grant.allows(Rights.WRITE)) {
             owner.denied(ObjectType.ENDPOINT, target.toString(), operation);
             throw IpcException.permissionDenied(operation, "endpoint " + target + " (rights on it revoked)",

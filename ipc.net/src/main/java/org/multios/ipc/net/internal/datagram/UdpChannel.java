@@ -53,18 +53,15 @@ final class UdpChannel {
     /**
      * Opens a UDP socket bound to {@code local} (port 0: any free port).
      *
+     * @param address the address to bind, of the lookup the socket's access was decided on
+     *
      * @throws IpcException INVALID_ARGUMENT if {@code local} is not UDP; ALREADY_EXISTS if the
      *         address is in use; PERMISSION_DENIED if the operating system refuses (a privileged
      *         port); IO_ERROR otherwise (an unknown host, an address not of this machine)
      */
-    static UdpChannel bind(Endpoint local, DatagramOptions options) {
+    static UdpChannel bind(Endpoint local, InetSocketAddress address, DatagramOptions options) {
         if (local == null || local.transport() != Transport.UDP) {
             throw IpcException.invalidArgument("cannot open a UDP socket on " + local + ": not a udp:// endpoint");
-        }
-        InetSocketAddress address = new InetSocketAddress(local.host(), local.port());
-        if (address.isUnresolved()) {
-            throw new IpcException(IpcError.IO_ERROR, "UDP socket " + local + ": cannot resolve host '"
-                    + local.host() + "'");
         }
         DatagramChannel channel = null;
         Selector readable = null;

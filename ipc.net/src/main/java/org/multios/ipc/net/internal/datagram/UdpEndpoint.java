@@ -23,6 +23,8 @@ import org.multios.ipc.net.DatagramOptions;
 import org.multios.ipc.net.Endpoint;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.stream.EndpointHandle;
+import org.multios.ipc.net.internal.stream.HostLookup;
+import org.multios.ipc.net.internal.stream.Reach;
 import org.multios.ipc.net.internal.stream.TargetHosts;
 import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
@@ -56,14 +58,14 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
     private final ReentrantLock writeWait = new ReentrantLock();
 
     private UdpEndpoint(long id, UdpChannel socket, DatagramOptions options, CallerContext owner, SessionGate session,
-            Grant grant) {
+            Grant grant, HostLookup lookup) {
         super(id, socket.local.toString(), owner, Permissions.of(owner.process(), 0600),
                 "a UDP socket has no permissions to change", session, grant);
         this.socket = socket;
         this.local = socket.local;
         this.options = options;
         this.waits = new UdpWaits(this, counters);
-        this.targets = new UdpTargets(socket, describe(), counters);
+        this.targets = new UdpTargets(socket, describe(), counters, lookup);
         this.targetGrants = new TargetGrants(owner);
         this.inbox = new UdpInbox(socket.channel, options.maxDatagramSize(), describe(), counters);
         grant.onRevoke(socket::wakeup); // the threads waiting to send or receive wake and find the grant revoked
@@ -80,11 +82,27 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
      */
     public static UdpEndpoint open(long id, Endpoint local, DatagramOptions options, CallerContext owner,
             SessionGate session, Grant grant) {
+        if (local == null || local.transport() != Transport.UDP) {
+            throw IpcException.invalidArgument("cannot open a UDP socket on " + local + ": not a udp:// endpoint");
+        }
+        return open(id, Reach.host(local, HostLookup.SYSTEM, null, false), options, owner, session, grant,
+                HostLookup.SYSTEM);
+    }
+
+    /**
+     * Opens a UDP socket bound to the address of {@code local}'s lookup its access was decided on.
+     *
+     * @param lookup how the hosts of targets are looked up
+     * @throws IpcException as {@link UdpChannel#bind}
+     */
+    public static UdpEndpoint open(long id, Reach local, DatagramOptions options, CallerContext owner,
+            SessionGate session, Grant grant, HostLookup lookup) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(grant, "grant");
-        return new UdpEndpoint(id, UdpChannel.bind(local, options), options, owner, session, grant);
+        return new UdpEndpoint(id, UdpChannel.bind(local.endpoint(), (InetSocketAddress) local.address(), options),
+                options, owner, session, grant, lookup);
     }
 
     @Override
@@ -148,7 +166,9 @@ public final class UdpEndpoint extends EndpointHandle implements DatagramEndpoin
             TargetHosts.requireNamedHost(target, operation);
             targetGrants.requireWrite(target, operation); // first: a denied caller learns nothing of the address
         }
-        InetSocketAddress to = targets.resolve(target);
+        Reach reach = targets.resolve(target);
+        targetGrants.requireReached(reach, operation); // every address of the lookup; the datagram goes to one
+        InetSocketAddress to = (InetSocketAddress) reach.address();
         return waits.until(() -> sendOnce(src, to, size, operation) ? Boolean.TRUE : null, writeWait,
                 socket.writable, wait, operation) != null;
     }

@@ -3,6 +3,7 @@ package org.multios.ipc.net.internal.stream;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -44,13 +45,16 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
     /**
      * Binds a server socket.
      *
-     * @param path the socket file of a Unix endpoint (resolved in the IPC root for names)
+     * @param path    the socket file of a Unix endpoint (resolved in the IPC root for names)
+     * @param address the address a TCP endpoint binds, of the lookup its access was decided on
+     *                ({@link Reach}); null for a Unix endpoint
      * @throws IpcException ALREADY_EXISTS if the address is in use; PERMISSION_DENIED if the
      *         operating system refuses; IO_ERROR otherwise
      */
-    public static BoundSocket bind(Endpoint endpoint, Path path, int socketMode) {
+    public static BoundSocket bind(Endpoint endpoint, Path path, SocketAddress address, int socketMode) {
         try {
-            return endpoint.transport() == Transport.UNIX ? bindUnix(endpoint, path, socketMode) : bindTcp(endpoint);
+            return endpoint.transport() == Transport.UNIX ? bindUnix(endpoint, path, socketMode)
+                    : bindTcp(endpoint, address);
         } catch (BindException e) {
             throw failure(endpoint, e, IpcError.ALREADY_EXISTS);
         } catch (java.nio.file.AccessDeniedException e) {
@@ -66,10 +70,10 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         return new IpcException(error, "cannot listen on " + endpoint + ": " + e.getMessage(), e);
     }
 
-    private static BoundSocket bindTcp(Endpoint endpoint) throws IOException {
+    private static BoundSocket bindTcp(Endpoint endpoint, SocketAddress address) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            channel.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), BACKLOG);
+            channel.bind(address, BACKLOG);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             return new BoundSocket(channel, endpoint.withPort(port), Optional.empty(), 0);
         } catch (IOException | RuntimeException e) {

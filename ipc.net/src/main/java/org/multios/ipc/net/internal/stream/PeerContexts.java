@@ -33,6 +33,7 @@ public final class PeerContexts {
                 return t;
             });
     private volatile NetSettings settings;
+    private volatile HostLookup lookup = HostLookup.SYSTEM;
 
     /** Shares the given reactor, authority and settings. */
     public PeerContexts(Reactor reactor, PeerAuthority authority, NetSettings settings) {
@@ -72,6 +73,16 @@ public final class PeerContexts {
     /** Applies changed settings to connections and requests from now on. */
     public void settings(NetSettings changed) {
         this.settings = changed;
+    }
+
+    /** How hosts are looked up: the system's resolver unless a test answers. */
+    public HostLookup lookup() {
+        return lookup;
+    }
+
+    /** Looks hosts up with {@code changed} from now on (tests: a resolver whose answers they choose). */
+    public void lookup(HostLookup changed) {
+        this.lookup = changed;
     }
 
     /** A new connection number. */

@@ -63,7 +63,7 @@ public final class StreamConnector {
         }
         boolean tls = options.tls() && endpoint.transport() == Transport.TCP;
         if (!tls) {
-            shared.settings().tls().checkPlaintext(endpoint, "connection to");
+            shared.settings().tls().checkPlaintext(endpoint, address, "connection to");
         }
         SocketChannel channel = open(endpoint, options, name);
         SocketLink link = tls ? new TlsLink(shared.settings().tls().clientEngine(endpoint.host(), endpoint.port(),

@@ -1,5 +1,7 @@
 package org.multios.ipc.net.internal.tls;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -113,6 +115,22 @@ public record TlsSettings(KeyManager[] keyManagers, SSLContext server, SSLContex
                     + "loopback is refused; speak TLS (configure tls.certificate for listeners, "
                     + "ConnectOptions.withTls for connections) or allow plaintext (tcp.plaintext.allowed=true in "
                     + "configuration " + "org.multios.ipc.net)");
+        }
+    }
+
+    /**
+     * Refuses plaintext TCP that leaves loopback by its text or by the address its host resolved
+     * to ({@code localhost.} answered with another machine's address by a resolver), unless the
+     * operator allowed it.
+     *
+     * @param reached the address the socket uses (a Unix socket's: nothing to check)
+     * @throws IpcException PERMISSION_DENIED naming the endpoint, the address and the two ways out
+     */
+    public void checkPlaintext(Endpoint endpoint, SocketAddress reached, String what) {
+        checkPlaintext(endpoint, what);
+        if (reached instanceof InetSocketAddress a && a.getAddress() != null && !a.getAddress().isLoopbackAddress()
+                && endpoint.transport() == Transport.TCP) {
+            checkPlaintext(Endpoint.tcp(a.getAddress().getHostAddress(), a.getPort()), what + " " + endpoint + " at");
         }
     }
 

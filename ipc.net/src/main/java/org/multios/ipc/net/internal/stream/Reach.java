@@ -1,0 +1,143 @@
+package org.multios.ipc.net.internal.stream;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * What a socket on an endpoint reaches, found once, and the one rule for deciding it. Security
+ * rules match an endpoint's text, and a text is not the socket the kernel reaches: a DNS name
+ * reaches the addresses it resolves to, a Unix path the file the kernel finds through links. So a
+ * handle is decided on its endpoint's text and on the text of each thing it may reach (every
+ * address of the one lookup, {@code tcp://10.0.0.5:5432}; the socket file's real path), each as an
+ * endpoint of its own, and every decision must grant: a deny rule on any text wins, and an allow
+ * rule covers its own text only (an allow on an address does not cover a name that resolves to
+ * it, nor an allow on a name the addresses it resolves to). The socket then uses exactly what was
+ * decided (an address of that lookup, the real path), never a second lookup: a DNS answer that
+ * changes between the decision and the connect is not used. Immutable.
+ *
+ * @param endpoint the endpoint in its one text
+ * @param reached  the texts of what it reaches other than its own text, each once, in order
+ * @param address  the address the socket uses (for a listener's Unix socket, its file as named)
+ */
+public record Reach(Endpoint endpoint, List<String> reached, SocketAddress address) {
+
+    /** The reach of an address the endpoint names itself (a literal, a socket in the IPC root). */
+    public static Reach itself(Endpoint endpoint, SocketAddress address) {
+        return new Reach(endpoint, List.of(), address);
+    }
+
+    /**
+     * The reach of a TCP or UDP endpoint: its host looked up once (a final dot kept: an absolute
+     * name, not tried in the resolver's search domains); the socket uses the first address, or the
+     * first of the family {@code ipv6} asks for.
+     *
+     * @param ipv6   true for an IPv6 address if there is one, false for IPv4, null for the first
+     * @param target true for an address to connect or send to, which may not be the wildcard address
+     * @throws IpcException IO_ERROR if the host has no address; INVALID_ARGUMENT naming the
+     *         address if a target's host resolves to the wildcard address
+     */
+    public static Reach host(Endpoint endpoint, HostLookup lookup, Boolean ipv6, boolean target) {
+        InetAddress[] all;
+        try {
+            all = lookup.addresses(endpoint.host());
+        } catch (UnknownHostException | SecurityException e) {
+            throw new IpcException(IpcError.IO_ERROR, "cannot resolve the host of " + endpoint, e);
+        }
+        if (all == null || all.length == 0) {
+            throw new IpcException(IpcError.IO_ERROR, "cannot resolve the host of " + endpoint + ": no address");
+        }
+        InetAddress used = all[0];
+        Set<String> texts = new LinkedHashSet<>();
+        texts.add(endpoint.ruleText()); // the name without its final dot: revoking either reaches the handle
+        for (InetAddress a : all) {
+            Endpoint e = new Endpoint(endpoint.transport(), a.getHostAddress(), endpoint.port(), "");
+            if (target && e.isWildcard()) {
+                throw IpcException.invalidArgument("cannot reach " + endpoint + ": its host resolves to the wildcard"
+                        + " address " + a.getHostAddress() + ", which names no host");
+            }
+            texts.add(e.toString());
+            if (ipv6 != null && (a instanceof Inet6Address) == ipv6
+                    && (used instanceof Inet6Address) != ipv6) {
+                used = a;
+            }
+        }
+        texts.remove(endpoint.toString());
+        return new Reach(endpoint, List.copyOf(texts), new InetSocketAddress(used, endpoint.port()));
+    }
+
+    /**
+     * The reach of a Unix socket at an absolute path: the real path of its file as the kernel
+     * resolves it now (for a file not there yet, as a listener's, its folder's real path and its
+     * name) is one more text. A client connects to that real path; a listener binds in its
+     * folder's real path ({@link SocketFolder}).
+     *
+     * @param listen true for a listener's file, which is not followed if it is a link
+     * @throws IpcException INVALID_ARGUMENT if a client's real path is longer than a socket address holds
+     */
+    public static Reach unixPath(Endpoint endpoint, boolean listen) {
+        Path given = Path.of(endpoint.path());
+        Path real = real(given, listen);
+        if (real == null || real.equals(given)) {
+            return itself(endpoint, UnixDomainSocketAddress.of(given));
+        }
+        String text = Endpoint.unix(real.toString()).toString();
+        if (listen) {
+            return new Reach(endpoint, List.of(text), UnixDomainSocketAddress.of(given));
+        }
+        if (real.toString().getBytes(StandardCharsets.UTF_8).length > Endpoint.MAX_UNIX_PATH_BYTES) {
+            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file's real path "
+                    + real + " passes " + Endpoint.MAX_UNIX_PATH_BYTES + " bytes");
+        }
+        return new Reach(endpoint, List.of(text), UnixDomainSocketAddress.of(real));
+    }
+
+    /** The path as the kernel resolves it now; null if its folder does not exist or cannot be read. */
+    private static Path real(Path given, boolean listen) {
+        try {
+            if (!listen && Files.exists(given)) {
+                return given.toRealPath();
+            }
+            Path folder = given.getParent();
+            if (folder == null || !Files.isDirectory(folder)) {
+                return null;
+            }
+            return folder.toRealPath().resolve(given.getFileName());
+        } catch (IOException | SecurityException e) {
+            return null; // nothing to reach there: the connect or bind fails on its own
+        }
+    }
+
+    /**
+     * Decides the caller's rights on each text reached, each as an endpoint of its own, and
+     * registers {@code grant} (the one its endpoint's text was given) under each, so that revoking
+     * the caller's handles on any of them reaches the handle.
+     *
+     * @throws IpcException PERMISSION_DENIED, audited, if the policy denies any of them
+     */
+    public void authorize(CallerContext caller, Grant grant, int mode, int requested) {
+        Permissions permissions = Permissions.of(caller.process(), mode);
+        for (String text : reached) {
+            caller.authorize(ObjectType.ENDPOINT, text, permissions, requested);
+            caller.register(ObjectType.ENDPOINT, text, grant);
+        }
+    }
+}

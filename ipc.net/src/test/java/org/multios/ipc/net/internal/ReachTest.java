@@ -1,0 +1,306 @@
+package org.multios.ipc.net.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
+import org.multios.ipc.IpcException;
+import org.multios.ipc.IpcLimits;
+import org.multios.ipc.IpcProcess;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.ObjectType;
+import org.multios.ipc.Permissions;
+import org.multios.ipc.Quota;
+import org.multios.ipc.local.LocalIdentity;
+import org.multios.ipc.local.PosixCaller;
+import org.multios.ipc.local.QuotaLedger;
+import org.multios.ipc.net.ConnectOptions;
+import org.multios.ipc.net.Connection;
+import org.multios.ipc.net.DatagramEndpoint;
+import org.multios.ipc.net.DatagramOptions;
+import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.ListenOptions;
+import org.multios.ipc.net.Listener;
+import org.multios.ipc.net.internal.stream.NetSettings;
+import org.multios.ipc.spi.CallerContext;
+import org.multios.ipc.spi.Grant;
+
+/**
+ * Rules on endpoints name texts; a handle is decided on what it reaches too ({@code Reach}): the
+ * addresses of its host's one lookup, which the socket then uses, and the real path of a Unix
+ * socket file. Lookups are answered by the test ({@code HostLookup}), so that no test depends on
+ * the machine's resolver.
+ */
+@Timeout(60)
+class ReachTest extends NetTestSupport {
+    private static final ListenOptions OPEN = ListenOptions.DEFAULTS.withRequireAuthentication(false)
+            .withSocketMode(0666);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private NetMechanism mechanism;
+    private final PolicyCaller server = new PolicyCaller();
+    private final PolicyCaller client = new PolicyCaller();
+    /** The names looked up, in order. */
+    private final List<String> lookups = new CopyOnWriteArrayList<>();
+    /** What each host resolves to, in turn (the last answer stays). */
+    private final Map<String, List<String>> answers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void startMechanism() {
+        mechanism = (NetMechanism) new NetMechanismFactory(NetSettings.DEFAULTS)
+                .create(new IpcEnvironment(root, IpcLimits.defaults()));
+        mechanism.lookup(this::lookUp);
+    }
+
+    @AfterEach
+    void closeMechanism() {
+        mechanism.close();
+    }
+
+    private InetAddress[] lookUp(String host) throws UnknownHostException {
+        List<String> in = answers.get(host);
+        if (in == null) {
+            return InetAddress.getAllByName(host); // literals: no lookup
+        }
+        lookups.add(host);
+        int n = asked.computeIfAbsent(host, h -> new AtomicInteger()).getAndIncrement();
+        String[] addresses = in.get(Math.min(n, in.size() - 1)).split(",");
+        InetAddress[] all = new InetAddress[addresses.length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = InetAddress.getByName(addresses[i]);
+        }
+        return all;
+    }
+
+    /**
+     * {@code deny * * endpoint:tcp://127.0.0.1:*} and a connect to {@code tcp://localhost:PORT}:
+     * before, the name was decided alone and the connection reached 127.0.0.1; now every address
+     * of the lookup is decided, and one denied refuses the connect before it is made.
+     */
+    @Test
+    void aDenyOnAnAddressStopsANameThatResolvesToIt() {
+        answers.put("localhost", List.of("127.0.0.1"));
+        try (Listener listener = mechanism.bind(server).listen(Endpoint.tcp("127.0.0.1", 0), OPEN)) {
+            int port = listener.endpoint().port();
+            client.denied.add("tcp://127.0.0.1:" + port);
+
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.tcp("localhost",
+                    port)));
+            assertThat(client.decided).contains("tcp://localhost:" + port, "tcp://127.0.0.1:" + port);
+            assertThat(listener.tryAccept()).isEmpty();
+
+            answers.put("localhost", List.of("127.0.0.2,127.0.0.1")); // any address denied: deny wins
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.tcp("localhost",
+                    port)));
+        }
+    }
+
+    /**
+     * The host is looked up once per connect, and the connection goes to the address that was
+     * decided: a resolver that answers an allowed address to the check and a denied one after
+     * (DNS rebinding) cannot move the connection.
+     */
+    @Test
+    void theConnectionGoesToTheAddressDecidedNotToASecondAnswer() throws IOException {
+        answers.put("localhost", List.of("127.0.0.2", "127.0.0.1"));
+        try (Listener allowed = mechanism.bind(server).listen(Endpoint.tcp("127.0.0.2", 0), OPEN)) {
+            int port = allowed.endpoint().port();
+            client.denied.add("tcp://127.0.0.1:" + port);
+
+            try (Connection c = mechanism.bind(client).connect(Endpoint.tcp("localhost", port));
+                    Connection accepted = allowed.accept(WAIT)) {
+                assertThat(c.remoteEndpoint()).isEqualTo(Endpoint.tcp("localhost", port));
+                assertThat(lookups).containsExactly("localhost");
+                c.send(1, new byte[] {42}, 0, 1, 0);
+                byte[] in = new byte[4];
+                assertThat(accepted.receive(in, 0, 4, new MessageInfo(), WAIT)).isEqualTo(1);
+            }
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.tcp("localhost",
+                    port))); // the next lookup answers the denied address, and is decided
+        }
+    }
+
+    /**
+     * {@code db.} is an absolute name: the resolver is asked for {@code db.}, not {@code db}
+     * (which it would try in its search domains); rules match it without the dot, and the grant
+     * is registered under both texts. Before, the dot was dropped and {@code localhost} was looked up.
+     */
+    @Test
+    void anAbsoluteNameIsLookedUpWithItsFinalDot() {
+        answers.put("localhost.", List.of("127.0.0.1"));
+        try (Listener listener = mechanism.bind(server).listen(Endpoint.tcp("127.0.0.1", 0), OPEN)) {
+            int port = listener.endpoint().port();
+            try (Connection c = mechanism.bind(client).connect(Endpoint.parse("tcp://LocalHost.:" + port))) {
+                assertThat(c.remoteEndpoint()).hasToString("tcp://localhost.:" + port);
+            }
+            assertThat(lookups).containsExactly("localhost.");
+            assertThat(client.registered).contains("tcp://localhost:" + port, "tcp://127.0.0.1:" + port);
+
+            client.denied.add("tcp://localhost:" + port);
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.parse(
+                    "tcp://localhost.:" + port)));
+        }
+    }
+
+    /**
+     * Plaintext TCP stays on loopback by the address reached, not only by the text: a resolver
+     * that answers {@code localhost} with another machine's address gets no plaintext connection
+     * or listener there. Before, {@code localhost} passed by its text.
+     */
+    @Test
+    void plaintextStaysOnLoopbackByTheAddressReached() {
+        answers.put("localhost", List.of("192.0.2.1"));
+        IpcException e = null;
+        try {
+            mechanism.bind(client).connect(Endpoint.tcp("localhost", 9));
+        } catch (IpcException refused) {
+            e = refused;
+        }
+        assertThat(e).isNotNull().hasMessageContaining("192.0.2.1").hasMessageContaining("plaintext");
+        assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED);
+        assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(server).listen(Endpoint.tcp("localhost", 0),
+                OPEN));
+    }
+
+    /** A name that resolves to the wildcard address is no target, as the address written is not. */
+    @Test
+    void aNameThatResolvesToTheWildcardAddressIsNoTarget() {
+        answers.put("localhost", List.of("0.0.0.0"));
+        assertError(IpcError.INVALID_ARGUMENT, () -> mechanism.bind(client).connect(Endpoint.tcp("localhost", 9)));
+    }
+
+    /**
+     * A UDP send to a name is decided on each address of its lookup, and goes to the one decided:
+     * {@code deny udp://127.0.0.1:PORT} stops a send to {@code udp://localhost:PORT}. Before, only
+     * the name was decided.
+     */
+    @Test
+    void aDatagramToANameIsDecidedOnItsAddresses() {
+        answers.put("localhost", List.of("127.0.0.1"));
+        try (DatagramEndpoint target = mechanism.bind(server).openDatagram(Endpoint.udp("127.0.0.1", 0),
+                DatagramOptions.DEFAULTS);
+                DatagramEndpoint sender = mechanism.bind(client).openDatagram(Endpoint.udp("127.0.0.1", 0),
+                        DatagramOptions.DEFAULTS)) {
+            int port = target.localEndpoint().port();
+            sender.send(Endpoint.udp("localhost", port), ByteBuffer.wrap("ok".getBytes(UTF_8)));
+            assertThat(target.receive(ByteBuffer.allocate(8), WAIT)).isEqualTo(sender.localEndpoint());
+
+            answers.put("localhost", List.of("127.0.0.3"));
+            client.denied.add("udp://127.0.0.3:" + port);
+            assertError(IpcError.PERMISSION_DENIED, () -> sender.send(Endpoint.udp("localhost", port),
+                    ByteBuffer.wrap("secret".getBytes(UTF_8))));
+        }
+    }
+
+    /**
+     * {@code deny * * endpoint:unix:<real>/x.sock} and a connect through a linked folder
+     * ({@code /var/run} is {@code /run}) or a link to the socket file: before, the path written
+     * was decided alone and the connection reached the socket; now the real path is decided too,
+     * and the connection goes to it.
+     */
+    @Test
+    void aRuleOnASocketsRealPathCoversTheLinksToIt() throws IOException {
+        Path real = Files.createDirectory(root.resolve("real"));
+        Path alias = Files.createSymbolicLink(root.resolve("alias"), real);
+        Path linked = Files.createSymbolicLink(root.resolve("linked.sock"), real.resolve("x.sock"));
+        try (Listener listener = mechanism.bind(server).listen(Endpoint.unix(real + "/x.sock"), OPEN)) {
+            client.denied.add("unix:" + real + "/x.sock");
+            for (Path other : List.of(alias.resolve("x.sock"), linked)) {
+                assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(
+                        Endpoint.unix(other.toString())));
+            }
+            assertThat(listener.tryAccept()).isEmpty();
+
+            client.denied.clear();
+            try (Connection c = mechanism.bind(client).connect(Endpoint.unix(alias + "/x.sock"));
+                    Connection accepted = listener.accept(WAIT)) {
+                assertThat(c.remoteEndpoint()).isEqualTo(Endpoint.unix(alias + "/x.sock"));
+                assertThat(client.registered).contains("unix:" + real + "/x.sock");
+            }
+        }
+    }
+
+    /** A listener on a path through a linked folder is decided on its folder's real path too. */
+    @Test
+    void aListenerThroughALinkedFolderIsDecidedOnItsRealPath() throws IOException {
+        Path real = Files.createDirectory(root.resolve("real"));
+        Path alias = Files.createSymbolicLink(root.resolve("alias"), real);
+        server.denied.add("unix:" + real + "/x.sock");
+        assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(server).listen(Endpoint.unix(alias
+                + "/x.sock"), OPEN));
+        assertThat(Files.exists(real.resolve("x.sock"))).isFalse();
+    }
+
+    private static void assertError(IpcError error, Runnable call) {
+        try {
+            call.run();
+        } catch (IpcException e) {
+            assertThat(e.error()).as(e.getMessage()).isEqualTo(error);
+            return;
+        }
+        throw new AssertionError("expected " + error);
+    }
+
+    /** This process, denied the endpoint texts the test names; records every text decided and registered. */
+    private static final class PolicyCaller implements CallerContext {
+        private final PosixCaller delegate = new PosixCaller(LocalIdentity.currentProcess(),
+                new QuotaLedger("test", Map.of()));
+        final Set<String> denied = ConcurrentHashMap.newKeySet();
+        final List<String> decided = new CopyOnWriteArrayList<>();
+        final List<String> registered = new CopyOnWriteArrayList<>();
+
+        @Override
+        public IpcProcess process() {
+            return delegate.process();
+        }
+
+        @Override
+        public Grant authorize(ObjectType type, String name, Permissions permissions, int requested) {
+            decided.add(name);
+            if (denied.contains(name)) {
+                throw IpcException.permissionDenied("use", type.label() + " '" + name + "'", process().toString());
+            }
+            return delegate.authorize(type, name, permissions, requested);
+        }
+
+        @Override
+        public Grant register(ObjectType type, String name, Grant grant) {
+            registered.add(name);
+            return grant;
+        }
+
+        @Override
+        public void reserve(Quota quota, long amount) {
+            delegate.reserve(quota, amount);
+        }
+
+        @Override
+        public void release(Quota quota, long amount) {
+            delegate.release(quota, amount);
+        }
+
+        @Override
+        public void denied(ObjectType type, String name, String operation) {
+        }
+    }
+}
