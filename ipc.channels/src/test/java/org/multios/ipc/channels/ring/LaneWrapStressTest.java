@@ -30,7 +30,7 @@ class LaneWrapStressTest {
     private static final long BASE = 128;
     private static final int CAPACITY = 1024;
     private static final int MAX = 200;
-    private static final int MESSAGES = 300_000;
+    private static final int MESSAGES = 200_000;
     private static final long SENDER = LaneRing.sender(ProcessKind.OS_PROCESS, 4242);
 
     @TempDir
