@@ -21,12 +21,14 @@ package org.multios.ipc.channels.ring;
  *         | offsets (RingSignals)                                             |
  *    384  +-------------------------------------------------------------------+
  *         | sender's owner word (long): 0, or the process sending now         |  senders only
+ *         | senders turned away (long, @+8): set by a try that found it held  |
  *    448  +-------------------------------------------------------------------+
  *         | tail (long): record bytes ever published (the senders' own; a     |  sender writes
  *         | sender killed between a frame and the tail leaves it behind)      |
  *    512  +-------------------------------------------------------------------+
  *         | receiver's owner word (long) | taking (long, @+8): the head the  |  receivers only
  *         | receiver moves to once it has read the record it is reading       |
+ *         | receivers turned away (long, @+16): as the senders'               |
  *    576  +-------------------------------------------------------------------+
  *         | head (long): record bytes ever consumed                           |  receiver writes,
  *         |                                                                   |  sender reads
@@ -78,12 +80,19 @@ public final class LaneDescriptor {
     public static final int RECOVERED_OFFSET = 24;
     /** The sender's owner word (long). */
     public static final int SENDER_OFFSET = 384;
+    /**
+     * Set (to 1) by a sender's try that found the senders' side held and reports FULL; the holder
+     * reads it after it hands the side back and, if set, clears it and wakes sleepers (long).
+     */
+    public static final int SENDERS_TURNED_AWAY_OFFSET = 392;
     /** Record bytes ever published (long). */
     public static final int TAIL_OFFSET = 448;
     /** The receiver's owner word (long). */
     public static final int RECEIVER_OFFSET = 512;
     /** Where the head moves once the record being read is read (long). */
     public static final int TAKING_OFFSET = 520;
+    /** As {@link #SENDERS_TURNED_AWAY_OFFSET}, for receivers' tries that report EMPTY (long). */
+    public static final int RECEIVERS_TURNED_AWAY_OFFSET = 528;
     /** Record bytes ever consumed (long). */
     public static final int HEAD_OFFSET = 576;
     /** Start of the records. */

@@ -390,14 +390,17 @@ public final class LaneRing implements MessageRing {
     /**
      * After a side's owner word was taken over from a process dead for certain. The senders':
      * the tail moves past records it published without moving the tail (killed between the two
-     * stores). The receivers': the head moves past the message the dead receiver was reading
+     * stores), from the head where a receiver took them already (the tail behind the head: a
+     * sender writing there would write over the head's frame length). The receivers': the head moves past the message the dead receiver was reading
      * ({@code taking}, where it is the end of the record at the head), else {@code taking} is
      * set back to the head.
      */
     private void tookOver(boolean senders) {
         long head = words.getLongVolatile(base + HEAD_OFFSET);
         if (senders) {
-            long t = tailAfterPublished(words.getLong(base + TAIL_OFFSET), head);
+            long tail = words.getLong(base + TAIL_OFFSET);
+            // behind the head where the receiver took what the dead sender published: from the head
+            long t = tailAfterPublished(tail - head < 0 ? head : tail, head);
             if (t != NONE) {
                 words.putLongRelease(base + TAIL_OFFSET, t);
             }

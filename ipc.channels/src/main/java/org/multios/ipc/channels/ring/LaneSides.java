@@ -20,7 +20,10 @@ final class LaneSides {
         /** @param senders the senders' side, else the receivers' */
         void tookOver(boolean senders);
 
-        /** A side taken over by a sweep was handed back: wakes whoever sleeps waiting for it. */
+        /**
+         * A side taken over by a sweep, or one a try was turned away from, was handed back: wakes
+         * whoever sleeps waiting for it.
+         */
         void handedBack();
     }
 
@@ -62,7 +65,7 @@ final class LaneSides {
      * never committed), or, at most once a {@link SlotRecovery#LIVENESS_CHECK_NANOS} a side, from
      * a process dead for certain; and gives up. A try never waits longer: a side held reads as a
      * full (empty) lane, and the caller waits as its wait strategy says, woken when the side is
-     * handed back ({@link LaneRing#commit}, {@link LaneRing#consumed}).
+     * handed back ({@link #release}).
      *
      * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} held by another thread or process;
      *         {@link RingStatus#HELD_BY_THIS_THREAD} where this very thread holds the side across
@@ -97,7 +100,18 @@ final class LaneSides {
             tookOver(word);
             return ACQUIRED;
         }
+        // turned away: says so where the holder looks when it hands the side back (release), then
+        // looks again; one of the two sees the other (both volatile)
+        words.putLongVolatile(turnedAway(word), 1);
+        if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, self)) {
+            return ACQUIRED;
+        }
         return RingStatus.BUSY;
+    }
+
+    /** The word where tries turned away from a side say so. */
+    private long turnedAway(long word) {
+        return word == base + SENDER_OFFSET ? base + SENDERS_TURNED_AWAY_OFFSET : base + RECEIVERS_TURNED_AWAY_OFFSET;
     }
 
     /** Whether a liveness check (a read of /proc) is due for a side, at most one a {@link SlotRecovery#LIVENESS_CHECK_NANOS}. */
@@ -111,9 +125,18 @@ final class LaneSides {
      * Hands a side back: a volatile store, so that the sleeper counts read after it (and after the
      * tail's or head's release store before it) cannot be read before it (RingSignals: a waiter
      * that counted itself in meanwhile is seen, or sees the side free and the message or space).
+     * Where a try was turned away meanwhile, its caller may sleep on a sequence read before it,
+     * whatever this holder's own operation found (nothing, no room for a larger message): the mark
+     * is cleared, then sleepers are woken ({@link Recovery#handedBack}), so a try turned away later
+     * leaves its mark for the next holder.
      */
     void release(long word) {
         words.putLongVolatile(word, 0);
+        long turnedAway = turnedAway(word);
+        if (words.getLongVolatile(turnedAway) != 0) {
+            words.putLongVolatile(turnedAway, 0);
+            recovery.handedBack();
+        }
     }
 
     /**

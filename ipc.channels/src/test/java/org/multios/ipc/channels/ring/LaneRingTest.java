@@ -389,6 +389,32 @@ class LaneRingTest {
     }
 
     /**
+     * A sender killed between its frame length and the tail, and its record received before the
+     * next sender takes its word over: the tail lies behind the head. The next sender must write
+     * from the head, not over the record received (its next frame length, cleared ahead, would be
+     * the head's: the message lost).
+     */
+    @Test
+    void aRecordPublishedByAKilledSenderAndReceivedBeforeTheTakeoverIsNotWrittenOver() throws IOException {
+        LaneRing lane = lane(256, 40);
+        send(lane, "first", 0);
+        long tail = region.getLong(BASE + TAIL_OFFSET);
+        send(lane, "second", 0);
+        region.putLongVolatile(BASE + TAIL_OFFSET, tail); // as left by a sender killed before its tail store
+        region.putLongVolatile(BASE + SENDER_OFFSET, DEAD);
+        LaneRing receiver = LaneRing.attach(region, BASE, LaneDescriptor.length(256), "lane test");
+        assertThat(receive(receiver, null)).isEqualTo("first");
+        assertThat(receive(receiver, null)).isEqualTo("second");
+
+        assertThat(send(lane, "thirdx", 0)).isEqualTo(RingStatus.SENT); // a record as long as the second's
+        assertThat(lane.recoveredOwners()).isOne();
+        assertThat(receive(receiver, null)).isEqualTo("thirdx");
+        assertThat(send(lane, "fourth", 0)).isEqualTo(RingStatus.SENT);
+        assertThat(receive(receiver, null)).isEqualTo("fourth");
+        assertThat(receiver.isEmpty()).isTrue();
+    }
+
+    /**
      * A sender killed at the wrap, its record published at offset 0 but not the padding record
      * before it: that record is never received, and the lane goes on over many laps.
      */
