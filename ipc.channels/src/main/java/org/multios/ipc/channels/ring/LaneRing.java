@@ -33,7 +33,7 @@ public final class LaneRing implements MessageRing {
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final ProcessKind[] KINDS = ProcessKind.values();
     /** A position no record has: nothing to take. */
-    private static final long NONE = -1;
+    private static final long NONE = LaneFrames.NONE;
 
     private final MappedRegion region;
     private final RingWords words;
@@ -44,6 +44,7 @@ public final class LaneRing implements MessageRing {
     private final int mask;
     private final int maxMessageSize;
     private final LaneSides sides;
+    private final LaneFrames frames;
     private final String what;
     /**
      * What each side's thread keeps between operations, each on cache lines of its own (entry
@@ -68,6 +69,7 @@ public final class LaneRing implements MessageRing {
         this.mask = capacity - 1;
         this.maxMessageSize = maxMessageSize;
         this.words = new RingWords(region, base, length(capacity));
+        this.frames = new LaneFrames(words, records, capacity, maxMessageSize);
         this.signals = new RingSignals(region, words, base, true);
         long home = region.getLong(base + HOME_NAMESPACE_OFFSET);
         this.sides = new LaneSides(region, words, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home),
@@ -95,7 +97,7 @@ public final class LaneRing implements MessageRing {
      */
     public static LaneRing initialize(MappedRegion region, long base, int capacity, int maxMessageSize, String what) {
         if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1
-                || maxMessageSize < 0 || maxMessageSize > MAX_CAPACITY / 2 || !fits(capacity, maxMessageSize)
+                || maxMessageSize < 0 || maxMessageSize > MAX_CAPACITY / 2 || !LaneFrames.fits(capacity, maxMessageSize)
                 || (base & (PriorityRingDescriptor.CACHE_LINE - 1)) != 0 || base + length(capacity) > region.length()) {
             throw new IllegalArgumentException("a lane of " + capacity + " bytes for messages of " + maxMessageSize
                     + " bytes does not fit at " + base + " in a region of " + region.length() + " bytes");
@@ -132,7 +134,7 @@ public final class LaneRing implements MessageRing {
                     + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC) + ")");
         }
         if (capacity < RECORD_ALIGNMENT || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1 || maxSize < 0
-                || maxSize > MAX_CAPACITY / 2 || !fits(capacity, maxSize) || length(capacity) > available) {
+                || maxSize > MAX_CAPACITY / 2 || !LaneFrames.fits(capacity, maxSize) || length(capacity) > available) {
             throw new IpcException(IpcError.CORRUPTED, what + " has an inconsistent lane (" + capacity
                     + " bytes for messages of " + maxSize + " bytes in " + available + " bytes)");
         }
@@ -168,68 +170,22 @@ public final class LaneRing implements MessageRing {
     }
 
     /**
+     * Messages queued now, counted by walking the published records from the head (for
+     * statistics: a walk of at most the ring); those before a record that cannot be true.
+     */
+    @Override
+    public int size() {
+        return frames.published(words.getLongVolatile(base + HEAD_OFFSET));
+    }
+
+    /**
      * Whether no message is queued: the record at the head is not published. Reads the line the
      * next message will be read from, not the tail (a head off a record boundary, which only a
      * hostile writer makes, reads as not empty: the receive that follows says CORRUPTED).
      */
     @Override
     public boolean isEmpty() {
-        return frameAt(words.getLongVolatile(base + HEAD_OFFSET)) == 0;
-    }
-
-    /**
-     * Messages queued now, counted by walking the published records from the head (for
-     * statistics: a walk of at most the ring); those before a record that cannot be true.
-     */
-    @Override
-    public int size() {
-        long h = words.getLongVolatile(base + HEAD_OFFSET);
-        int n = 0;
-        for (long end = h + capacity; h - end < 0; n++) {
-            long next = recordEnd(h);
-            if (next == NONE) {
-                return n;
-            }
-            h = next;
-        }
-        return n;
-    }
-
-    /**
-     * The frame length published for the record at position {@code p}, past a padding record
-     * (read with acquire); 0 where nothing is published, or -1 for a position off a record
-     * boundary.
-     */
-    private int frameAt(long p) {
-        if ((p & (RECORD_ALIGNMENT - 1)) != 0) {
-            return -1;
-        }
-        int frame = words.getIntVolatile(records + (p & mask));
-        return frame == PADDING ? words.getIntVolatile(records) : frame;
-    }
-
-    /**
-     * Where the record published at position {@code p} (past a padding record) ends, or
-     * {@link #NONE} if none is, or none a sender can write.
-     */
-    private long recordEnd(long p) {
-        if ((p & (RECORD_ALIGNMENT - 1)) != 0) {
-            return NONE;
-        }
-        int off = (int) (p & mask);
-        int frame = words.getIntVolatile(records + off);
-        if (frame == PADDING) {
-            p += capacity - off;
-            off = 0;
-            frame = words.getIntVolatile(records);
-        }
-        return isFrame(frame, off) ? p + align(frame) : NONE;
-    }
-
-    /** Whether {@code frame} is the frame length of a message a sender can write at {@code off}. */
-    private boolean isFrame(int frame, int off) {
-        return frame >= RECORD_HEADER_SIZE && frame - RECORD_HEADER_SIZE <= maxMessageSize
-                && off + align(frame) <= capacity;
+        return frames.frameAt(words.getLongVolatile(base + HEAD_OFFSET)) == 0;
     }
 
     // ------------------------------------------------------------------ sending
@@ -308,7 +264,7 @@ public final class LaneRing implements MessageRing {
                 h = words.getLongVolatile(base + HEAD_OFFSET);
                 senderSide[CACHED] = h;
                 if ((t & (RECORD_ALIGNMENT - 1)) != 0 || t - h < 0 || t - h > capacity) {
-                    t = tailAfterPublished(h, h); // a tail no sender writes: found again from the head
+                    t = frames.endOfPublished(h, h); // a tail no sender writes: found again from the head
                     if (t == NONE) {
                         throw new IpcException(IpcError.CORRUPTED, what + " holds a head " + h
                                 + " that no receiver writes; nothing can be sent until a receiver moves it");
@@ -365,26 +321,10 @@ public final class LaneRing implements MessageRing {
             words.putIntRelease(records + off, PADDING);
             start += capacity - off;
         }
-        words.putLongRelease(base + TAIL_OFFSET, start + align(frame));
+        words.putLongRelease(base + TAIL_OFFSET, start + LaneFrames.align(frame));
         sides.release(base + SENDER_OFFSET);
         signals.signalMessage();
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
-    }
-
-    /**
-     * The tail after the records published from position {@code from} on, which is the tail or
-     * behind it: the first position whose frame length is 0 (or cannot be true), within a ring
-     * of the head {@code head}; {@link #NONE} where {@code from} is no record boundary within it.
-     */
-    private long tailAfterPublished(long from, long head) {
-        if (((from | head) & (RECORD_ALIGNMENT - 1)) != 0 || from - head < 0 || from - head > capacity) {
-            return NONE;
-        }
-        long t = from;
-        for (long next; t - head < capacity && (next = recordEnd(t)) != NONE && next - head <= capacity;) {
-            t = next;
-        }
-        return t;
     }
 
     /**
@@ -400,14 +340,14 @@ public final class LaneRing implements MessageRing {
         if (senders) {
             long tail = words.getLong(base + TAIL_OFFSET);
             // behind the head where the receiver took what the dead sender published: from the head
-            long t = tailAfterPublished(tail - head < 0 ? head : tail, head);
+            long t = frames.endOfPublished(tail - head < 0 ? head : tail, head);
             if (t != NONE) {
                 words.putLongRelease(base + TAIL_OFFSET, t);
             }
             return;
         }
         long taking = words.getLong(base + TAKING_OFFSET);
-        if (taking != head && taking == recordEnd(head)) {
+        if (taking != head && taking == frames.recordEnd(head)) {
             words.putLongRelease(base + HEAD_OFFSET, taking);
             signals.signalSpace();
         } else {
@@ -538,7 +478,7 @@ public final class LaneRing implements MessageRing {
             return NONE;
         }
         int priority = words.getInt(records + off + RECORD_PRIORITY_OFFSET);
-        if (!isFrame(frame, off) || priority < 0 || priority >= PriorityRingDescriptor.PRIORITIES) {
+        if (!frames.isFrame(frame, off) || priority < 0 || priority >= PriorityRingDescriptor.PRIORITIES) {
             throw dropped(h, "a record of " + frame + " bytes at priority " + priority + " (largest " + maxMessageSize
                     + " bytes and a header of " + RECORD_HEADER_SIZE + ", in a ring of " + capacity + " bytes)");
         }
@@ -639,16 +579,6 @@ public final class LaneRing implements MessageRing {
     public boolean sweepForSleepers() {
         sides.sweepIfDue();
         return false;
-    }
-
-    /** Whether a ring of {@code capacity} bytes takes two records of the largest message and the next frame length. */
-    private static boolean fits(int capacity, int maxMessageSize) {
-        return 2L * recordLength(maxMessageSize) + RECORD_ALIGNMENT <= capacity;
-    }
-
-    /** Bytes of the record of a frame of {@code frame} bytes. */
-    private static int align(int frame) {
-        return (frame + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
     }
 
     /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */
