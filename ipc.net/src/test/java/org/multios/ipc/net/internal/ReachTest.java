@@ -240,6 +240,61 @@ class ReachTest extends NetTestSupport {
         }
     }
 
+    /**
+     * A socket file reached through a chain of links whose real path is longer than a path may be
+     * (the kernel follows it link by link; {@code toRealPath} cannot name it): refused, where
+     * before the path written was decided alone and the connect reached the denied socket.
+     */
+    @Test
+    void aSocketFileWhoseRealPathCannotBeReadIsRefused() throws Exception {
+        Path top = Files.createDirectory(root.resolve("deep"));
+        String name = "d".repeat(250);
+        String chain = "i=0; while [ $i -lt 20 ]; do mkdir " + name + " && ln -s " + name + "/L$((i+1)) L$i && cd -P "
+                + name + " || exit 1; i=$((i+1)); done; ln -s " + "../".repeat(20) + "x.sock L20";
+        try {
+            assertThat(shell(top, chain)).isZero();
+            try (Listener listener = mechanism.bind(server).listen(Endpoint.unix(top + "/x.sock"), OPEN)) {
+                Path l0 = top.resolve("L0");
+                assertThat(Files.exists(l0)).as("the kernel follows the chain").isTrue();
+                client.denied.add("unix:" + top + "/x.sock");
+                assertError(IpcError.INVALID_ARGUMENT, () -> mechanism.bind(client).connect(
+                        Endpoint.unix(l0.toString())));
+                assertThat(listener.tryAccept()).isEmpty();
+            }
+        } finally {
+            shell(root, "rm -rf deep"); // deeper than Java's deletes can name
+        }
+    }
+
+    private static int shell(Path dir, String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), UTF_8);
+        int status = p.waitFor();
+        assertThat(status).as(output).isZero();
+        return status;
+    }
+
+    /** A local address that names no address of this host: INVALID_ARGUMENT, and no socket left open. */
+    @Test
+    void aLocalAddressThatResolvesToNothingLeavesNoSocketOpen() throws IOException {
+        try (Listener listener = mechanism.bind(server).listen(Endpoint.tcp("127.0.0.1", 0), OPEN)) {
+            int port = listener.endpoint().port();
+            ConnectOptions options = ConnectOptions.DEFAULTS.withLocalAddress("no-such-host.invalid");
+            long before = openFiles();
+            for (int i = 0; i < 50; i++) {
+                assertError(IpcError.INVALID_ARGUMENT, () -> mechanism.bind(client).connect(
+                        Endpoint.tcp("127.0.0.1", port), options));
+            }
+            assertThat(openFiles()).as("descriptors open after 50 refused connects").isLessThan(before + 10);
+        }
+    }
+
+    private static long openFiles() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     /** A listener on a path through a linked folder is decided on its folder's real path too. */
     @Test
     void aListenerThroughALinkedFolderIsDecidedOnItsRealPath() throws IOException {

@@ -9,6 +9,7 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,11 +92,12 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
      * folder's real path ({@link SocketFolder}).
      *
      * @param listen true for a listener's file, which is not followed if it is a link
-     * @throws IpcException INVALID_ARGUMENT if a client's real path is longer than a socket address holds
+     * @throws IpcException INVALID_ARGUMENT if a client's real path is longer than a socket address
+     *         holds, or if the real path cannot be read though the file (folder) is there
      */
     public static Reach unixPath(Endpoint endpoint, boolean listen) {
         Path given = Path.of(endpoint.path());
-        Path real = real(given, listen);
+        Path real = real(given, listen, endpoint);
         if (real == null || real.equals(given)) {
             return itself(endpoint, UnixDomainSocketAddress.of(given));
         }
@@ -110,19 +112,32 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
         return new Reach(endpoint, List.of(text), UnixDomainSocketAddress.of(real));
     }
 
-    /** The path as the kernel resolves it now; null if its folder does not exist or cannot be read. */
-    private static Path real(Path given, boolean listen) {
-        try {
-            if (!listen && Files.exists(given)) {
-                return given.toRealPath();
-            }
-            Path folder = given.getParent();
-            if (folder == null || !Files.isDirectory(folder)) {
+    /**
+     * The path as the kernel resolves it now; null if nothing is there (the connect or bind fails
+     * on its own).
+     *
+     * @throws IpcException INVALID_ARGUMENT where the file (a listener's: its folder) is there but
+     *         its real path cannot be read (a chain of links longer than a path may be, a loop):
+     *         the kernel may still reach it, so no rule could be checked against what it reaches
+     */
+    private static Path real(Path given, boolean listen, Endpoint endpoint) {
+        Path resolved = listen ? given.getParent() : given;
+        if (resolved == null || !Files.exists(resolved)) {
+            resolved = given.getParent(); // a client's file not there: its folder, as a listener's
+            if (resolved == null || !Files.isDirectory(resolved)) {
                 return null;
             }
-            return folder.toRealPath().resolve(given.getFileName());
+            listen = true;
+        }
+        try {
+            Path real = resolved.toRealPath();
+            return listen ? real.resolve(given.getFileName()) : real;
+        } catch (NoSuchFileException e) {
+            return null; // gone meanwhile: nothing to reach there
         } catch (IOException | SecurityException e) {
-            return null; // nothing to reach there: the connect or bind fails on its own
+            throw IpcException.invalidArgument("cannot use " + endpoint + ": the real path of "
+                    + (listen ? "its folder" : "its socket file") + " cannot be read (" + e.getMessage()
+                    + "), so what it reaches cannot be decided");
         }
     }
 

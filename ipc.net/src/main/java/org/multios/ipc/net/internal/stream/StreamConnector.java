@@ -114,12 +114,21 @@ public final class StreamConnector {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (options.localAddress().isPresent()) {
-                    channel.bind(new InetSocketAddress(options.localAddress().get(), 0));
+                    InetSocketAddress local = new InetSocketAddress(options.localAddress().get(), 0);
+                    if (local.isUnresolved()) {
+                        throw IpcException.invalidArgument(name + ": the local address "
+                                + options.localAddress().get() + " names no address of this host");
+                    }
+                    channel.bind(local);
                 }
                 return channel;
-            } catch (IOException e) {
-                channel.close();
+            } catch (IOException | IpcException e) {
+                channel.close(); // whatever failed, the socket is not left open
                 throw e;
+            } catch (RuntimeException e) {
+                channel.close();
+                throw IpcException.invalidArgument(name + ": the local address " + options.localAddress().orElse("")
+                        + " cannot be bound: " + e);
             }
         } catch (IOException e) {
             throw new IpcException(IpcError.IO_ERROR, name + ": cannot open a socket: " + e.getMessage(), e);
