@@ -2,10 +2,12 @@ package org.multios.ipc.net.internal;
 
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
 import org.multios.ipc.IpcEnvironment;
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.core.mapped.ObjectDirectory;
@@ -21,8 +23,9 @@ import org.multios.ipc.net.internal.stream.Reach;
  * address. The IPC root and its endpoint directory are trusted as for every other kind
  * ({@link ObjectDirectory#verifyDirectories()}): a listener binds, and a client connects, only
  * in a real directory of this OS user that no other user can write, so nobody else can put a
- * socket of theirs, or a link, under an endpoint's name. A socket named in the root has one
- * text, its name ({@link #named}).
+ * socket of theirs, or a link, under an endpoint's name; a link this user made there (a bundle
+ * can) is not followed by a client ({@link #target}). A socket named in the root has one text,
+ * its name ({@link #named}).
  */
 final class EndpointAddresses {
     private final Supplier<IpcEnvironment> environment;
@@ -91,14 +94,20 @@ final class EndpointAddresses {
      * real path of its file; a host every address of one lookup, the first one used.
      *
      * @throws IpcException IO_ERROR if its host cannot be resolved; INVALID_ARGUMENT if it
-     *         resolves to the wildcard address; as {@link #socketFile}
+     *         resolves to the wildcard address; PERMISSION_DENIED if a name in the IPC root is a
+     *         link (no listener makes one, and it could lead to any socket); as {@link #socketFile}
      */
     Reach target(Endpoint endpoint) {
         if (endpoint.transport() != Transport.UNIX) {
             return Reach.host(endpoint, lookup.get(), null, true);
         }
         if (endpoint.isNamedInIpcRoot()) {
-            return Reach.itself(endpoint, UnixDomainSocketAddress.of(socketFile(endpoint, false)));
+            Path file = socketFile(endpoint, false);
+            if (Files.isSymbolicLink(file)) {
+                throw new IpcException(IpcError.PERMISSION_DENIED, "unix endpoint " + endpoint + ": its file " + file
+                        + " in the IPC root is a link, which no listener makes; it is not followed");
+            }
+            return Reach.itself(endpoint, UnixDomainSocketAddress.of(file));
         }
         return Reach.unixPath(endpoint, false);
     }

@@ -295,6 +295,32 @@ class ReachTest extends NetTestSupport {
         }
     }
 
+    /**
+     * A link in the IPC root's endpoint folder ({@code unix:evil}, made by this OS user, as a
+     * bundle could) to a socket a rule denies: refused, where before the name was decided alone
+     * and the link followed to the denied socket.
+     */
+    @Test
+    void aLinkInTheRootsEndpointFolderIsNotFollowed() throws IOException {
+        Path outside = Files.createDirectory(root.resolve("outside"));
+        try (Listener named = mechanism.bind(server).listen(Endpoint.unix("named"), OPEN);
+                Listener denied = mechanism.bind(server).listen(Endpoint.unix(outside + "/x.sock"), OPEN)) {
+            Path folder = root.resolve("endpoint");
+            assertThat(folder.resolve("named")).exists();
+            Files.createSymbolicLink(folder.resolve("evil"), outside.resolve("x.sock"));
+            client.denied.add("unix:" + outside + "/x.sock");
+
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.unix("evil")));
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(
+                    Endpoint.unix(folder.resolve("evil").toString())));
+            assertThat(denied.tryAccept()).isEmpty();
+            try (Connection c = mechanism.bind(client).connect(Endpoint.unix("named"));
+                    Connection accepted = named.accept(WAIT)) {
+                assertThat(c.remoteEndpoint()).isEqualTo(Endpoint.unix("named"));
+            }
+        }
+    }
+
     /** A listener on a path through a linked folder is decided on its folder's real path too. */
     @Test
     void aListenerThroughALinkedFolderIsDecidedOnItsRealPath() throws IOException {
