@@ -35,10 +35,15 @@ final class SleeperShares {
         this.region = region;
     }
 
-    /** Counts a sleeper of this process in; returns its entry (or -1) for {@link #out}. */
+    /**
+     * Counts a sleeper of this process in; returns its entry (or -1) for {@link #out}. The entry
+     * is found (or claimed) first, so that the two adds follow each other at once: a process
+     * killed between them leaves one sleeper too many in word 3 (one futex wake-up spent on
+     * nobody), never one too few.
+     */
     int in() {
-        region.getAndAddInt(WORD3, 1);
         int e = entry();
+        region.getAndAddInt(WORD3, 1);
         if (e >= 0) {
             region.getAndAddInt(share(e), 1);
         }
