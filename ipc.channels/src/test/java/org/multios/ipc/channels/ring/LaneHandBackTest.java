@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,26 +97,5 @@ class LaneHandBackTest {
         assertThat(signals.spaceSequence()).as("the waiter would sleep with room for its message").isNotEqualTo(sequence);
         signals.sendersSleeping(-1);
         assertThat(waiter.offer(new byte[0], 0, 0, 0, SENDER, 2)).isEqualTo(RingStatus.SENT);
-    }
-
-    /**
-     * A thread that ended with a claim open through one attachment (a handle) of this JVM holds the
-     * senders' side under this process's owner word: another attachment of this JVM (another
-     * handle of the same channel) cannot tell it from a live claim of a thread of its own, and no
-     * other process may take it over from a live process. Only a send through the first
-     * attachment takes it over; with that handle closed, the direction is held until the JVM exits.
-     */
-    @Test
-    @Disabled("known defect: an ended thread's claim is recognized only by the attachment it claimed through")
-    void aClaimOfAThreadThatEndedHoldsAnotherAttachmentOfThisJvmUp() throws Exception {
-        LaneRing first = lane();
-        LaneRing second = attach();
-        Thread claimer = new Thread(() -> assertThat(first.claimInPlace(5, 0, SENDER, 1)).isNotNegative(),
-                "lane-test-forgetful-claimer");
-        claimer.start();
-        claimer.join();
-
-        assertThat(second.offer(new byte[5], 0, 5, 0, SENDER, 2)).as("through the other attachment")
-                .isEqualTo(RingStatus.SENT);
     }
 }
