@@ -37,21 +37,19 @@ public final class Mosquitto implements AutoCloseable {
 
     private static final long START_SECONDS = 20;
 
+    private static final int START_TRIES = 3;
+
     private final Path dir;
-    private final int port;
-    private final int tlsPort;
-    private final int certPort;
-    private final int wsPort;
+    private int port;
+    private int tlsPort;
+    private int certPort;
+    private int wsPort;
     private final List<String> logLines = new ArrayList<>();
     private volatile Process broker;
     private volatile Thread reader;
 
-    private Mosquitto(Path dir) throws IOException {
+    private Mosquitto(Path dir) {
         this.dir = dir;
-        this.port = freePort();
-        this.tlsPort = freePort();
-        this.certPort = freePort();
-        this.wsPort = freePort();
     }
 
     /** Whether Debian's mosquitto and its clients and openssl are installed (.ci/run installs them). */
@@ -60,12 +58,43 @@ public final class Mosquitto implements AutoCloseable {
                 && Files.isExecutable(Path.of("/usr/bin/mosquitto_passwd")) && Files.isExecutable(Path.of("/usr/bin/openssl"));
     }
 
-    /** Makes the files in {@code dir} and starts the broker. */
+    /**
+     * Makes the files in {@code dir} and starts the broker on four distinct free ports. Another
+     * process may take a port between its choice and the broker's bind: then the broker is started
+     * again on newly chosen ports, up to {@value #START_TRIES} times.
+     */
     public static Mosquitto start(Path dir) throws Exception {
         Mosquitto m = new Mosquitto(Files.createDirectories(dir));
         m.makeFiles();
-        m.start();
-        return m;
+        for (int tries = 1; ; tries++) {
+            m.choosePorts();
+            m.writeConfiguration();
+            try {
+                m.start();
+                return m;
+            } catch (IOException e) {
+                m.stop();
+                if (tries == START_TRIES || !m.log().contains("Unable to") && !m.log().contains("in use")) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir.resolve("mosquitto.log"));
+                synchronized (m) {
+                    m.logLines.clear();
+                }
+            }
+        }
+    }
+
+    /** Four loopback ports nobody listens on now, distinct: all four are held while they are chosen. */
+    private void choosePorts() throws IOException {
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        try (ServerSocket a = new ServerSocket(0, 1, loopback); ServerSocket b = new ServerSocket(0, 1, loopback);
+                ServerSocket c = new ServerSocket(0, 1, loopback); ServerSocket d = new ServerSocket(0, 1, loopback)) {
+            port = a.getLocalPort();
+            tlsPort = b.getLocalPort();
+            certPort = c.getLocalPort();
+            wsPort = d.getLocalPort();
+        }
     }
 
     private static Path executable() {
@@ -85,6 +114,10 @@ public final class Mosquitto implements AutoCloseable {
         openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-out", "client.p12",
                 "-passout", "pass:" + KEY_STORE_PASSWORD);
         Files.createDirectories(dir.resolve("data"));
+    }
+
+    private void writeConfiguration() throws IOException {
+        Path passwords = dir.resolve("passwd");
         String user = System.getProperty("user.name");
         Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                 "user " + user,
