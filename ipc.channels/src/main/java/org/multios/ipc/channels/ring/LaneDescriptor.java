@@ -20,7 +20,8 @@ package org.multios.ipc.channels.ring;
  *         | sequence, senders sleeping: 4 lines at PriorityRingDescriptor's   |
  *         | offsets (RingSignals)                                             |
  *    384  +-------------------------------------------------------------------+
- *         | sender's owner word (long): 0, or the process sending now         |  senders only
+ *         | sender's owner word (long): 0, the process copying a message in,  |  senders only
+ *         | or the thread holding a claim (its word | bit 31)                 |
  *         | senders turned away (long, @+8): set by a try that found it held  |
  *    448  +-------------------------------------------------------------------+
  *         | tail (long): record bytes ever published (the senders' own; a     |  sender writes
@@ -60,6 +61,12 @@ package org.multios.ipc.channels.ring;
  * ahead: a message a receiver died reading is lost, never delivered twice (as a
  * {@link PriorityRing} without checksums does).
  *
+ * <p><b>Owner words</b> ({@code ProcessLiveness.ownerWord}): a side held within one call (a copy
+ * in or out) names the process; one held across the caller's code (a claim until its commit, a
+ * handler reading in place) names the thread, with bit 31 set. So any attachment, in any process,
+ * takes a side over from a thread that ended holding it, and the holding thread is told so
+ * through any attachment.
+ *
  * <p><b>Hostile writers</b>: a record's frame length is checked against the largest message and
  * the ring's end before its bytes are read; a record that cannot be true is CORRUPTED and the
  * messages queued behind it are dropped with it (no record boundary after it can be trusted).
@@ -76,9 +83,9 @@ public final class LaneDescriptor {
     public static final int MAX_MESSAGE_SIZE_OFFSET = 8;
     /** Home PID and time namespaces of the owner words (long). */
     public static final int HOME_NAMESPACE_OFFSET = 16;
-    /** Owners of dead processes replaced since the lane was made (long). */
+    /** Owners (processes, threads) dead for certain replaced since the lane was made (long). */
     public static final int RECOVERED_OFFSET = 24;
-    /** The sender's owner word (long). */
+    /** The sender's owner word (long): 0, a process's word, or a thread's word with bit 31 set. */
     public static final int SENDER_OFFSET = 384;
     /**
      * Set (to 1) by a sender's try that found the senders' side held and reports FULL; the holder
@@ -87,7 +94,7 @@ public final class LaneDescriptor {
     public static final int SENDERS_TURNED_AWAY_OFFSET = 392;
     /** Record bytes ever published (long). */
     public static final int TAIL_OFFSET = 448;
-    /** The receiver's owner word (long). */
+    /** The receiver's owner word (long), as {@link #SENDER_OFFSET}'s. */
     public static final int RECEIVER_OFFSET = 512;
     /** Where the head moves once the record being read is read (long). */
     public static final int TAKING_OFFSET = 520;

@@ -198,7 +198,7 @@ public final class LaneRing implements MessageRing {
      */
     @Override
     public int offer(byte[] src, int off, int len, int priority, long sender, long senderPid) {
-        long at = claim(len, priority, sender, senderPid);
+        long at = claim(len, priority, sender, senderPid, sides.self);
         if (at < 0) {
             return (int) at;
         }
@@ -216,7 +216,7 @@ public final class LaneRing implements MessageRing {
     @Override
     public int offer(ByteBuffer src, int priority, long sender, long senderPid) {
         int len = src.remaining();
-        long at = claim(len, priority, sender, senderPid);
+        long at = claim(len, priority, sender, senderPid, sides.self);
         if (at < 0) {
             return (int) at;
         }
@@ -237,7 +237,7 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#FULL} or {@link RingStatus#TOO_LARGE}
      */
     public long claimCleared(int len, int priority, long sender, long senderPid) {
-        long at = claim(len, priority, sender, senderPid);
+        long at = claim(len, priority, sender, senderPid, sides.thisThread());
         if (at >= 0) {
             try {
                 region.clear(at + RECORD_HEADER_SIZE, len);
@@ -249,11 +249,12 @@ public final class LaneRing implements MessageRing {
         return at;
     }
 
-    private long claim(int len, int priority, long sender, long senderPid) {
+    /** @param owner the senders' owner word while this claim holds it ({@link LaneSides#acquire}) */
+    private long claim(int len, int priority, long sender, long senderPid, long owner) {
         if (len < 0 || len > maxMessageSize) {
             return RingStatus.TOO_LARGE;
         }
-        int held = sides.acquire(base + SENDER_OFFSET);
+        int held = sides.acquire(base + SENDER_OFFSET, owner);
         if (held != LaneSides.ACQUIRED) {
             return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.FULL;
         }
@@ -373,7 +374,7 @@ public final class LaneRing implements MessageRing {
      */
     @Override
     public int poll(byte[] dst, int off, int len, MessageInfo info) {
-        long at = take(len, info);
+        long at = take(len, info, sides.self);
         if (at < 0) {
             return (int) at;
         }
@@ -389,7 +390,7 @@ public final class LaneRing implements MessageRing {
     /** Receives the next message into {@code dst} at its position, which advances by the length. */
     @Override
     public int poll(ByteBuffer dst, MessageInfo info) {
-        long at = take(dst.remaining(), info);
+        long at = take(dst.remaining(), info, sides.self);
         if (at < 0) {
             return (int) at;
         }
@@ -413,7 +414,12 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#EMPTY} or {@link RingStatus#TOO_LARGE}
      */
     public long take(int room, MessageInfo info) {
-        int held = sides.acquire(base + RECEIVER_OFFSET);
+        return take(room, info, sides.thisThread());
+    }
+
+    /** @param owner the receivers' owner word while this take holds it ({@link LaneSides#acquire}) */
+    private long take(int room, MessageInfo info, long owner) {
+        int held = sides.acquire(base + RECEIVER_OFFSET, owner);
         if (held != LaneSides.ACQUIRED) {
             return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.EMPTY;
         }
@@ -524,11 +530,7 @@ public final class LaneRing implements MessageRing {
 
     @Override
     public long claimInPlace(int len, int priority, long sender, long senderPid) {
-        long at = claimCleared(len, priority, sender, senderPid);
-        if (at >= 0) {
-            sides.claimer.set(Thread.currentThread());
-        }
-        return at;
+        return claimCleared(len, priority, sender, senderPid);
     }
 
     @Override
@@ -538,28 +540,21 @@ public final class LaneRing implements MessageRing {
 
     @Override
     public void commitInPlace(long at, int priority) {
-        sides.claimer.set(null);
         commit(at);
     }
 
     @Override
     public void abortInPlace(long at, int len) {
-        sides.claimer.set(null);
         abort(at);
     }
 
     @Override
     public long takeInPlace(MessageInfo info) {
-        long at = take(maxMessageSize, info);
-        if (at >= 0) {
-            sides.taker.set(Thread.currentThread());
-        }
-        return at;
+        return take(maxMessageSize, info);
     }
 
     @Override
     public void consumedInPlace(long at, int length) {
-        sides.taker.set(null);
         consumed(at);
     }
 

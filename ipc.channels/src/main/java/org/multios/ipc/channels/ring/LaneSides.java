@@ -3,16 +3,23 @@ package org.multios.ipc.channels.ring;
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
+import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
  * The two sides of a {@link LaneRing}, each an owner word that one sender (one receiver) at a
  * time holds, in any process: taking it ({@link #acquire}), handing it back ({@link #release}),
- * and taking it over from a process dead for certain or a thread of this JVM that ended holding
- * it ({@link LaneDescriptor}: what a takeover recovers).
+ * and taking it over from an owner dead for certain ({@link LaneDescriptor}: what a takeover
+ * recovers).
+ *
+ * <p>A side held within one call (a copy in or out) names this process ({@link #self}). A side
+ * held across the caller's code (a claim until its commit, a handler reading in place) names the
+ * thread ({@link #thisThread}): every attachment, in this JVM or another process, then tells a
+ * thread that ended holding it (the operating system has no such thread any more) from one that
+ * still does, and the holding thread itself is told so through any handle rather than waiting
+ * for itself.
  */
 final class LaneSides {
     /** What the lane recovers once a side was taken over from a dead process, and whom it wakes. */
@@ -29,20 +36,22 @@ final class LaneSides {
 
     /** {@link #acquire}: the side is this thread's. */
     static final int ACQUIRED = 0;
+    /**
+     * The bit of an owner word that marks a side held across the caller's code by the thread the
+     * word names (bit 31, which {@link ProcessLiveness#ownerWord} leaves to its caller): the main
+     * thread's word is otherwise its process's.
+     */
+    static final long ACROSS_CODE = 1L << 31;
 
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final int SPINS = 128;
-
-    /** The thread of this JVM that holds the senders' side across its caller's code (a claim), if any. */
-    final AtomicReference<Thread> claimer = new AtomicReference<>();
-    /** The thread of this JVM that holds the receivers' side across its caller's code (a handler), if any. */
-    final AtomicReference<Thread> taker = new AtomicReference<>();
 
     private final MappedRegion region;
     private final RingWords words;
     private final long base;
     private final long home;
-    private final long self;
+    /** The owner word of a side held within one call of this process. */
+    final long self;
     private final Recovery recovery;
     /** When this attachment sweeps next ({@link #sweepIfDue}). */
     private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
@@ -60,50 +69,63 @@ final class LaneSides {
     }
 
     /**
-     * Takes a side's owner word for this process: at once if free; else spins a little, taking it
-     * over from a thread of this process that ended holding it across its own code (a claim it
-     * never committed), or, at most once a {@link SlotRecovery#LIVENESS_CHECK_NANOS} a side, from
-     * a process dead for certain; and gives up. A try never waits longer: a side held reads as a
-     * full (empty) lane, and the caller waits as its wait strategy says, woken when the side is
-     * handed back ({@link #release}).
+     * The owner word of a side held across the caller's code by the calling thread.
+     *
+     * @throws IpcException UNSUPPORTED where this thread's id or start time cannot be read
+     */
+    long thisThread() {
+        return LIVENESS.currentThreadWord(home) | ACROSS_CODE;
+    }
+
+    /** Whether {@code owner} names the calling thread holding a side across its own code. */
+    private boolean heldByThisThread(long owner) {
+        if ((owner & ACROSS_CODE) == 0) {
+            return false;
+        }
+        try {
+            return owner == thisThread();
+        } catch (IpcException noIdentity) {
+            return false; // this thread cannot hold a side across its code
+        }
+    }
+
+    /**
+     * Takes a side's owner word as {@code owner} ({@link #self} or {@link #thisThread}): at once
+     * if free; else spins a little, and, at most once a {@link SlotRecovery#LIVENESS_CHECK_NANOS}
+     * a side, takes it over from an owner dead for certain (a process killed, a thread that ended
+     * with a claim open or a handler unfinished); and gives up. A try never waits longer: a side
+     * held reads as a full (empty) lane, and the caller waits as its wait strategy says, woken
+     * when the side is handed back ({@link #release}) or taken over by a sweep.
      *
      * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} held by another thread or process;
      *         {@link RingStatus#HELD_BY_THIS_THREAD} where this very thread holds the side across
-     *         its own code (a claim still open, a handler that sends or receives again)
+     *         its own code, through this handle or another (a claim still open, a handler that
+     *         sends or receives again)
      */
-    int acquire(long word) {
-        if (words.compareAndSetLong(word, 0, self)) {
+    int acquire(long word, long owner) {
+        if (words.compareAndSetLong(word, 0, owner)) {
             return ACQUIRED;
         }
-        boolean senders = word == base + SENDER_OFFSET;
-        AtomicReference<Thread> holder = senders ? claimer : taker;
-        if (holder.get() == Thread.currentThread()) {
+        if (heldByThisThread(words.getLongVolatile(word))) {
             return RingStatus.HELD_BY_THIS_THREAD;
         }
         for (int spins = 0; spins < SPINS; spins++) {
-            long owner = words.getLongVolatile(word);
-            if (owner == 0) {
-                if (words.compareAndSetLong(word, 0, self)) {
-                    return ACQUIRED;
-                }
-                continue;
-            }
-            Thread ended = holder.get();
-            if (owner == self && ended != null && !ended.isAlive() && holder.compareAndSet(ended, null)) {
-                return ACQUIRED; // its claim was never published: the side is this thread's as it is
+            if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, owner)) {
+                return ACQUIRED;
             }
             Thread.onSpinWait();
         }
-        long owner = words.getLongVolatile(word);
-        if (owner != 0 && owner != self && livenessDue(senders ? nextSenderCheck : nextReceiverCheck)
-                && LIVENESS.isOwnerDead(owner, home) && words.compareAndSetLong(word, owner, self)) {
+        long holder = words.getLongVolatile(word);
+        boolean senders = word == base + SENDER_OFFSET;
+        if (holder != 0 && holder != self && livenessDue(senders ? nextSenderCheck : nextReceiverCheck)
+                && LIVENESS.isOwnerDead(holder, home) && words.compareAndSetLong(word, holder, owner)) {
             tookOver(word);
             return ACQUIRED;
         }
         // turned away: says so where the holder looks when it hands the side back (release), then
         // looks again; one of the two sees the other (both volatile)
         words.putLongVolatile(turnedAway(word), 1);
-        if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, self)) {
+        if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, owner)) {
             return ACQUIRED;
         }
         return RingStatus.BUSY;
@@ -140,9 +162,10 @@ final class LaneSides {
     }
 
     /**
-     * Takes over the sides whose owner words name processes dead for certain, at most every
+     * Takes over the sides whose owner words name owners dead for certain, at most every
      * {@link SlotRecovery#SWEEP_INTERVAL_NANOS}: senders asleep for room behind a receiver that
-     * died holding its side get the room back without a receiver coming by.
+     * died holding its side (receivers asleep behind a thread that ended with a claim open) get
+     * the side back without anyone else coming by.
      */
     void sweepIfDue() {
         long now = System.nanoTime();
@@ -162,7 +185,7 @@ final class LaneSides {
         }
     }
 
-    /** After taking a dead process's owner word: counted, and what the lane recovers for that side. */
+    /** After taking a dead owner's word: counted, and what the lane recovers for that side. */
     private void tookOver(long word) {
         region.getAndAddLong(base + RECOVERED_OFFSET, 1);
         recovery.tookOver(word == base + SENDER_OFFSET);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,7 @@ import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.MessagePort;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
@@ -149,20 +153,47 @@ class LaneChannelTest extends ChannelTestSupport {
         assertThat(receive(b, null)).isEqualTo("second");
     }
 
-    /** A claim left open by a thread that ended holds nobody up. */
+    /**
+     * A claim left open by a thread that ended holds nobody up, through its own handle or another
+     * of the same end (each attaches a lane of its own): a sender that waits behind the claim
+     * ({@code BLOCK}: in the kernel) while the thread ends, and senders that come after it ended.
+     * The side is taken over once the operating system no longer has the thread, a moment after
+     * {@code join} returns: the sends wait for it.
+     */
     @Test
     void aClaimOfAThreadThatEndedHoldsNobodyUp() throws Exception {
-        ChannelEnd a = channels().create("ended", LANES);
+        ChannelEnd a = channels().create("ended", LANES.withWaitStrategy(WaitStrategy.BLOCK));
+        ChannelEnd other = channels().open("ended", ChannelSide.A);
         ChannelEnd b = channels().open("ended", ChannelSide.B);
-        Thread t = new Thread(() -> a.tryClaim(8, 0).putLong(0, 42), "lane-test-claimer");
+        CountDownLatch claimed = new CountDownLatch(1);
+        CountDownLatch end = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            a.tryClaim(8, 0).putLong(0, 42);
+            claimed.countDown();
+            try {
+                end.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lane-test-claimer");
         t.start();
+        assertThat(claimed.await(20, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> asleep = CompletableFuture.runAsync(
+                () -> other.send(new byte[] { 6 }, 0, 1, 0, WAIT));
+        end.countDown();
         t.join(20_000);
         assertThat(t.isAlive()).isFalse();
 
-        assertThat(a.trySend(new byte[] { 7 }, 0, 1, 0)).isTrue();
+        asleep.get(30, TimeUnit.SECONDS);
+        a.send(new byte[] { 7 }, 0, 1, 0, WAIT);
+        other.send(new byte[] { 8 }, 0, 1, 0, WAIT);
         byte[] got = new byte[8];
         assertThat(b.tryReceive(got, 0, 8, null)).isEqualTo(1);
+        assertThat(got[0]).isEqualTo((byte) 6);
+        assertThat(b.tryReceive(got, 0, 8, null)).isEqualTo(1);
         assertThat(got[0]).isEqualTo((byte) 7);
+        assertThat(b.tryReceive(got, 0, 8, null)).isEqualTo(1);
+        assertThat(got[0]).isEqualTo((byte) 8);
     }
 
     /**
@@ -172,14 +203,14 @@ class LaneChannelTest extends ChannelTestSupport {
      */
     @Test
     void aReceiverAsleepBehindAHeldSideIsWokenWhenItIsHandedBack() throws Exception {
-        ChannelEnd a = channels().create("handed", LANES.withWaitStrategy(org.multios.ipc.WaitStrategy.BLOCK));
+        ChannelEnd a = channels().create("handed", LANES.withWaitStrategy(WaitStrategy.BLOCK));
         ChannelHandle first = (ChannelHandle) channels().open("handed", ChannelSide.B);
         ChannelHandle second = (ChannelHandle) channels().open("handed", ChannelSide.B);
         second.sliceNanos(java.util.concurrent.TimeUnit.HOURS.toNanos(1));
         send(a, "read in place", 0);
         send(a, "queued", 0);
-        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         var handler = inThread("handler", () -> first.tryReceive((m, info) -> {
             reading.countDown();
             try {
@@ -189,7 +220,7 @@ class LaneChannelTest extends ChannelTestSupport {
             }
         }));
         assertThat(reading.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<String> got = new CompletableFuture<>();
         Thread receiver = org.multios.ipc.spi.BlockedCalls.start("lane-second", got, () -> receive(second, null));
         // gave up on the side after a second, then asleep on the message sequence of the lane to B
         org.multios.ipc.spi.KernelSleep.awaitAsleepOn(receiver, root.resolve("channel").resolve("handed"),

@@ -63,7 +63,7 @@ class LaneHandBackTest {
         LaneRing waiter = attach();
         RingSignals signals = waiter.signals();
 
-        assertThat(holder.acquire(BASE + RECEIVER_OFFSET)).isEqualTo(LaneSides.ACQUIRED); // its take reads: nothing
+        assertThat(holder.acquire(BASE + RECEIVER_OFFSET, holder.self)).isEqualTo(LaneSides.ACQUIRED); // its take reads: nothing
         assertThat(sender.offer(new byte[5], 0, 5, 0, SENDER, 1)).isEqualTo(RingStatus.SENT);
         signals.receiversSleeping(1); // the port's waiter counts itself in, reads the sequence, tries
         int sequence = signals.availableSequence();
@@ -88,7 +88,7 @@ class LaneHandBackTest {
         LaneRing waiter = attach();
         RingSignals signals = waiter.signals();
 
-        assertThat(holder.acquire(BASE + SENDER_OFFSET)).isEqualTo(LaneSides.ACQUIRED); // its claim of 40 bytes: full
+        assertThat(holder.acquire(BASE + SENDER_OFFSET, holder.self)).isEqualTo(LaneSides.ACQUIRED); // its claim of 40 bytes: full
         signals.sendersSleeping(1);
         int sequence = signals.spaceSequence();
         assertThat(waiter.offer(new byte[0], 0, 0, 0, SENDER, 2)).isEqualTo(RingStatus.FULL); // the side is held
