@@ -8,7 +8,6 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedFault;
-import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Condition;
 import org.multios.ipc.sync.LockResult;
@@ -21,12 +20,8 @@ import org.multios.ipc.sync.Mutex;
  * their predicate, as with POSIX condition variables.
  */
 final class ConditionHandle extends SyncHandle implements Condition {
-    /** Who sleeps, by process: word 3 with the shares of processes killed in their sleep counted out. */
-    private final SleeperShares sleepers;
-
     ConditionHandle(SyncSession session, SyncObject object, Grant grant) {
         super(session, object, grant);
-        this.sleepers = new SleeperShares(region);
     }
 
     @Override
@@ -125,9 +120,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
      * interrupted) after a signal came, since the wake-up it got may have been the only one.
      */
     private void passOn() {
-        if (words.getIntVolatile(WORD3) > 0) {
-            Futex.wake(region, STATE, 1);
-        }
+        wakeCounted(1);
     }
 
     @Override
@@ -159,9 +152,7 @@ final class ConditionHandle extends SyncHandle implements Condition {
             endStep();
         }
         object.count(POSTS, 1);
-        if (words.getIntVolatile(WORD3) > 0) {
-            Futex.wake(region, STATE, count);
-        }
+        wakeCounted(count);
     }
 
     @Override

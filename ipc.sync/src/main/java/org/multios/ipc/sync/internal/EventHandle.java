@@ -12,7 +12,6 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.event.Event;
 import org.multios.ipc.event.EventType;
 import org.multios.ipc.core.mapped.MappedFault;
-import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.spi.Grant;
 
@@ -80,8 +79,8 @@ final class EventHandle extends SyncHandle implements Event {
                 endStep();
             }
             object.count(POSTS, 1);
-            if (published && words.getIntVolatile(WORD3) > 0) {
-                Futex.wake(region, STATE, autoReset() ? 1 : Integer.MAX_VALUE);
+            if (published) {
+                wakeCounted(autoReset() ? 1 : Integer.MAX_VALUE);
             }
             MappedFault.deliverPending();
         } catch (Error e) {
@@ -263,8 +262,8 @@ final class EventHandle extends SyncHandle implements Event {
      * waiter that leaves without taking, since the wake-up it got may have been the only one.
      */
     void passOn() {
-        if ((words.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0 && words.getIntVolatile(WORD3) > 0) {
-            Futex.wake(region, STATE, 1);
+        if ((words.getIntVolatile(STATE) & EVENT_SIGNALLED) != 0) {
+            wakeCounted(1);
         }
     }
 
@@ -285,7 +284,7 @@ final class EventHandle extends SyncHandle implements Event {
                 return got.data();
             }
         }
-        words.getAndAddInt(WORD3, 1);
+        int share = sleepers.in();
         boolean took = false;
         try {
             while (true) {
@@ -303,7 +302,7 @@ final class EventHandle extends SyncHandle implements Event {
                 }
             }
         } finally {
-            words.getAndAddInt(WORD3, -1);
+            sleepers.out(share);
             if (!took) {
                 passOn();
             }
@@ -344,7 +343,10 @@ final class EventHandle extends SyncHandle implements Event {
         if (remaining <= 0) {
             return false;
         }
-        events.forEach(e -> e.words.getAndAddInt(WORD3, 1));
+        int[] shares = new int[n];
+        for (int i = 0; i < n; i++) {
+            shares[i] = events.get(i).sleepers.in();
+        }
         try {
             int slept = events.get(0).session.sleepers().awaitAny(regions, offsets, seen,
                     Math.min(remaining, slice), () -> events.stream().anyMatch(SyncHandle::mustStop));
@@ -356,7 +358,9 @@ final class EventHandle extends SyncHandle implements Event {
                 }
             }
         } finally {
-            events.forEach(e -> e.words.getAndAddInt(WORD3, -1));
+            for (int i = 0; i < n; i++) {
+                events.get(i).sleepers.out(shares[i]);
+            }
         }
         events.forEach(e -> e.recheck("wait on"));
         events.get(0).step(STEP_WOKEN);

@@ -9,7 +9,6 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.core.mapped.MappedFault;
-import org.multios.ipc.core.mapped.Futex;
 import org.multios.ipc.core.step.StepGuard;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.sync.Semaphore;
@@ -19,7 +18,8 @@ import org.multios.ipc.sync.Semaphore;
  * wakes a waiter in any other. A waiter first idles unannounced as its wait strategy says; then
  * it announces itself in the waiters word before it sleeps, and the poster reads that word
  * after it raised the value (both sequentially consistent), so no wake-up is lost and a post
- * with nobody asleep makes no system call.
+ * with nobody asleep makes no system call. Sleepers count in by process ({@link SleeperShares}):
+ * one killed in its sleep is counted out after the next post finds nobody to wake.
  */
 final class SemaphoreHandle extends SyncHandle implements Semaphore {
     /** The maximum value, written once at creation and read when the handle opens. */
@@ -87,7 +87,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                 return true;
             }
         }
-        words.getAndAddInt(WORD3, 1);
+        int share = sleepers.in();
         boolean took = false;
         try {
             while (true) {
@@ -102,7 +102,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
                 }
             }
         } finally {
-            words.getAndAddInt(WORD3, -1);
+            sleepers.out(share);
             if (!took) {
                 passOn();
             }
@@ -115,8 +115,8 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
      * got may have been the only one.
      */
     private void passOn() {
-        if (words.getIntVolatile(STATE) > 0 && words.getIntVolatile(WORD3) > 0) {
-            Futex.wake(region, STATE, 1);
+        if (words.getIntVolatile(STATE) > 0) {
+            wakeCounted(1);
         }
     }
 
@@ -157,9 +157,7 @@ final class SemaphoreHandle extends SyncHandle implements Semaphore {
             } finally {
                 exit(token);
             }
-            if (words.getIntVolatile(WORD3) > 0) {
-                Futex.wake(region, STATE, 1);
-            }
+            wakeCounted(1);
             MappedFault.deliverPending();
         } catch (Error e) {
             throw fault(e);

@@ -6,17 +6,20 @@ import static org.multios.ipc.sync.internal.SyncDescriptor.SLEEPER_SHARE_COUNT;
 import static org.multios.ipc.sync.internal.SyncDescriptor.SLEEPER_SHARE_SIZE;
 import static org.multios.ipc.sync.internal.SyncDescriptor.WORD3;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
- * The sleepers of a condition, counted so that those of a process killed in its sleep can be
- * counted out again. Word 3 counts every sleeper (signals read it to skip the wake-up when
+ * The sleepers of a semaphore, condition or event, counted so that those of a process killed in
+ * its sleep can be counted out again. Word 3 counts every sleeper (signals read it to skip the wake-up when
  * nobody sleeps); each process also keeps its share of that count in an entry of its own
  * (owner word, {@link ProcessLiveness#ownerWord}, then an int), claimed on its first sleep and
  * kept while it lives. A share whose process is dead for certain is taken back out of word 3
- * when the sleepers are read ({@link #sleeping}) or an entry is needed. A sleeper adds to word 3
+ * when the sleepers are read ({@link #sleeping}), after a wake-up that found nobody asleep
+ * ({@link #wokeNobody}) or when an entry is needed. A sleeper adds to word 3
  * before its share and takes from its share before word 3, so a share never exceeds what its
  * process added to word 3, and counting a dead share out never hides a live sleeper. Processes
  * beyond the entries, processes that cannot own shared objects and builds before the entries
@@ -25,11 +28,15 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
 final class SleeperShares {
     /** An entry being counted out: claimed by nobody, judged by nobody. */
     private static final long RECLAIMING = -1L;
+    /** The shortest time between two counts of dead shares after wake-ups that found nobody. */
+    static final long RECLAIM_INTERVAL_NANOS = 10_000_000L;
 
     private final MappedRegion region;
     private final ProcessLiveness liveness = ProcessLiveness.system();
     /** This handle's entry, once found or claimed (a live process keeps it). */
     private volatile int mine = -1;
+    /** When {@link #wokeNobody} may count dead shares out next. */
+    private final AtomicLong nextReclaim = new AtomicLong(System.nanoTime());
 
     SleeperShares(MappedRegion region) {
         this.region = region;
@@ -64,6 +71,20 @@ final class SleeperShares {
             reclaimIfDead(e);
         }
         return region.getIntVolatile(WORD3);
+    }
+
+    /**
+     * After a wake-up that found nobody asleep while word 3 counted sleepers: counts out the
+     * shares of processes dead for certain, at most once a {@link #RECLAIM_INTERVAL_NANOS} (a
+     * sleeper between its count and its sleep is found by no wake-up either; its process lives,
+     * so nothing of it is counted out).
+     */
+    void wokeNobody() {
+        long now = System.nanoTime();
+        long due = nextReclaim.get();
+        if (now - due >= 0 && nextReclaim.compareAndSet(due, now + RECLAIM_INTERVAL_NANOS)) {
+            sleeping();
+        }
     }
 
     private int entry() {

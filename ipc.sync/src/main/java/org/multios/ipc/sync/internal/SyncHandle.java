@@ -54,6 +54,8 @@ abstract class SyncHandle extends SteppedHandle {
     final MappedRegion region;
     /** The page's words for the operations' accesses: {@link MappedRegion#words()}. */
     final MappedWords words;
+    /** Who sleeps on the state word, by process: word 3 with the shares of processes killed in their sleep counted out. */
+    final SleeperShares sleepers;
     private volatile Hook hook;
     private volatile long sliceNanos = SleeperWatch.LONGEST_SLEEP_NANOS;
     private volatile boolean watchClosing = true;
@@ -80,6 +82,7 @@ abstract class SyncHandle extends SteppedHandle {
         this.object = object;
         this.region = object.region();
         this.words = region.words();
+        this.sleepers = new SleeperShares(region);
         object.count(HANDLES, 1);
         this.counterSlot = SyncDescriptor.COUNTERS.claim(region, ProcessLiveness.system());
         this.counterCells = SyncDescriptor.COUNTERS.cells(counterSlot);
@@ -111,6 +114,19 @@ abstract class SyncHandle extends SteppedHandle {
 
     private static int sharedCounter(int kind) {
         return kind == ACQUIRED ? ACQUISITIONS : POSTS;
+    }
+
+    /**
+     * Wakes up to {@code count} threads asleep on the state word, if word 3 counts any; no system
+     * call otherwise. A wake-up that finds nobody asleep while some are counted (a process killed
+     * in its sleep, or a sleeper between its count and its sleep) has the shares of dead
+     * processes counted out ({@link SleeperShares#wokeNobody}), so a killed sleeper does not cost
+     * every later post a system call.
+     */
+    final void wakeCounted(int count) {
+        if (words.getIntVolatile(SyncDescriptor.WORD3) > 0 && Futex.wake(region, SyncDescriptor.STATE, count) == 0) {
+            sleepers.wokeNobody();
+        }
     }
 
     /**
