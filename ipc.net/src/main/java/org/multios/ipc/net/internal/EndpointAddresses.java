@@ -91,11 +91,14 @@ final class EndpointAddresses {
     /**
      * What a connection or a remote object's handle on a stream endpoint reaches, found once
      * ({@link Reach}): a socket named in the IPC root reaches its file there; a Unix path the
-     * real path of its file; a host every address of one lookup, the first one used.
+     * real path of its file (in its one text: a file in the root by its name); a host every
+     * address of one lookup, the first one used. A socket file must have one name
+     * ({@link Reach#requireOneName}).
      *
      * @throws IpcException IO_ERROR if its host cannot be resolved; INVALID_ARGUMENT if it
-     *         resolves to the wildcard address; PERMISSION_DENIED if a name in the IPC root is a
-     *         link (no listener makes one, and it could lead to any socket); as {@link #socketFile}
+     *         resolves to the wildcard address, or if its socket file has more than one name;
+     *         PERMISSION_DENIED if a name in the IPC root is a link (no listener makes one, and it
+     *         could lead to any socket); as {@link #socketFile}
      */
     Reach target(Endpoint endpoint) {
         if (endpoint.transport() != Transport.UNIX) {
@@ -107,9 +110,10 @@ final class EndpointAddresses {
                 throw new IpcException(IpcError.PERMISSION_DENIED, "unix endpoint " + endpoint + ": its file " + file
                         + " in the IPC root is a link, which no listener makes; it is not followed");
             }
+            Reach.requireOneName(file, endpoint); // a hard link here names a socket another name may be denied by
             return Reach.itself(endpoint, UnixDomainSocketAddress.of(file));
         }
-        return Reach.unixPath(endpoint, false);
+        return Reach.unixPath(endpoint, false, this::named);
     }
 
     /**
@@ -126,6 +130,6 @@ final class EndpointAddresses {
         if (endpoint.isNamedInIpcRoot()) {
             return Reach.itself(endpoint, null); // bound in the root's endpoint directory (socketFile)
         }
-        return Reach.unixPath(endpoint, true);
+        return Reach.unixPath(endpoint, true, this::named);
     }
 }
