@@ -1,6 +1,5 @@
 package org.multios.ipc.net.internal;
 
-import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import org.multios.ipc.net.RootEndpoints;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.stream.HostLookup;
 import org.multios.ipc.net.internal.stream.Reach;
+import org.multios.ipc.net.internal.stream.SocketFiles;
 
 /**
  * Where the network mechanism's endpoints are: a Unix endpoint's socket file (its absolute
@@ -32,6 +32,7 @@ final class EndpointAddresses {
     private final Supplier<HostLookup> lookup;
     /** The endpoints of the root used last (the real folders of the root are read once per root). */
     private volatile RootEndpoints rootEndpoints;
+    private final SocketFiles files = new SocketFiles();
 
     /**
      * @param environment the mechanism's environment as it is now (it may change)
@@ -40,6 +41,11 @@ final class EndpointAddresses {
     EndpointAddresses(Supplier<IpcEnvironment> environment, Supplier<HostLookup> lookup) {
         this.environment = environment;
         this.lookup = lookup;
+    }
+
+    /** The socket files the mechanism's listeners bound. */
+    SocketFiles files() {
+        return files;
     }
 
     /**
@@ -92,8 +98,8 @@ final class EndpointAddresses {
      * What a connection or a remote object's handle on a stream endpoint reaches, found once
      * ({@link Reach}): a socket named in the IPC root reaches its file there; a Unix path the
      * real path of its file (in its one text: a file in the root by its name); a host every
-     * address of one lookup, the first one used. A socket file must have one name
-     * ({@link Reach#requireOneName}).
+     * address of one lookup, the first one used. A socket file must have one name, and one a
+     * listener of the mechanism bound is decided on that listener's texts too ({@link SocketFiles}).
      *
      * @throws IpcException IO_ERROR if its host cannot be resolved; INVALID_ARGUMENT if it
      *         resolves to the wildcard address, or if its socket file has more than one name;
@@ -110,10 +116,9 @@ final class EndpointAddresses {
                 throw new IpcException(IpcError.PERMISSION_DENIED, "unix endpoint " + endpoint + ": its file " + file
                         + " in the IPC root is a link, which no listener makes; it is not followed");
             }
-            Reach.requireOneName(file, endpoint); // a hard link here names a socket another name may be denied by
-            return Reach.itself(endpoint, UnixDomainSocketAddress.of(file));
+            return Reach.rootFile(endpoint, file, files);
         }
-        return Reach.unixPath(endpoint, false, this::named);
+        return Reach.unixPath(endpoint, false, this::named, files);
     }
 
     /**
@@ -130,6 +135,6 @@ final class EndpointAddresses {
         if (endpoint.isNamedInIpcRoot()) {
             return Reach.itself(endpoint, null); // bound in the root's endpoint directory (socketFile)
         }
-        return Reach.unixPath(endpoint, true, this::named);
+        return Reach.unixPath(endpoint, true, this::named, files);
     }
 }

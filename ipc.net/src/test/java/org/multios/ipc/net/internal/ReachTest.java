@@ -361,6 +361,38 @@ class ReachTest extends NetTestSupport {
     }
 
     /**
+     * A listener's socket file renamed keeps one name, which no rule names ({@code mv
+     * <root>/endpoint/admin <root>/endpoint/alias}, or to another folder): a client whose target
+     * file is one the mechanism's listener bound is decided on that listener's endpoint too, and
+     * its grant registered under it. Before, the new name was decided alone and reached the
+     * denied listener.
+     */
+    @Test
+    void aRenamedSocketFileIsDecidedOnItsListenersEndpoint() throws IOException {
+        Path outside = Files.createDirectory(root.resolve("outside"));
+        try (Listener admin = mechanism.bind(server).listen(Endpoint.unix("admin"), OPEN);
+                Listener other = mechanism.bind(server).listen(Endpoint.unix(outside + "/x.sock"), OPEN)) {
+            Path folder = root.resolve("endpoint");
+            Files.move(folder.resolve("admin"), folder.resolve("alias"));
+            Files.move(outside.resolve("x.sock"), outside.resolve("moved.sock"));
+            client.denied.add("unix:admin");
+            client.denied.add("unix:" + outside + "/x.sock");
+
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.unix("alias")));
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(
+                    Endpoint.unix(outside + "/moved.sock")));
+            assertThat(admin.tryAccept()).isEmpty();
+            assertThat(other.tryAccept()).isEmpty();
+
+            client.denied.clear();
+            try (Connection c = mechanism.bind(client).connect(Endpoint.unix("alias"));
+                    Connection accepted = admin.accept(WAIT)) {
+                assertThat(client.registered).contains("unix:admin");
+            }
+        }
+    }
+
+    /**
      * A socket named in the IPC root reached through a link elsewhere: the handle's grant is
      * registered under the socket's name, which a revoke by its name or by its path in the root
      * is read as ({@code AccessPolicy.registeredName}), so revoking it reaches the handle. Before,
