@@ -24,8 +24,9 @@ import org.multios.ipc.net.internal.stream.SocketFiles;
  * ({@link ObjectDirectory#verifyDirectories()}): a listener binds, and a client connects, only
  * in a real directory of this OS user that no other user can write, so nobody else can put a
  * socket of theirs, or a link, under an endpoint's name; a link this user made there (a bundle
- * can) is not followed by a client ({@link #target}). A socket named in the root has one text,
- * its name ({@link #named}).
+ * can) is not followed by a client, a hard link is refused, and a listener's file renamed is
+ * decided on its listener's endpoint too ({@link #target}). A socket named in the root has one
+ * text, its name ({@link #named}).
  */
 final class EndpointAddresses {
     private final Supplier<IpcEnvironment> environment;
