@@ -1,6 +1,5 @@
 package org.multios.ipc.net.internal;
 
-import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import org.multios.ipc.net.RootEndpoints;
 import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.stream.HostLookup;
 import org.multios.ipc.net.internal.stream.Reach;
+import org.multios.ipc.net.internal.stream.SocketFiles;
 
 /**
  * Where the network mechanism's endpoints are: a Unix endpoint's socket file (its absolute
@@ -24,14 +24,16 @@ import org.multios.ipc.net.internal.stream.Reach;
  * ({@link ObjectDirectory#verifyDirectories()}): a listener binds, and a client connects, only
  * in a real directory of this OS user that no other user can write, so nobody else can put a
  * socket of theirs, or a link, under an endpoint's name; a link this user made there (a bundle
- * can) is not followed by a client ({@link #target}). A socket named in the root has one text,
- * its name ({@link #named}).
+ * can) is not followed by a client, a hard link is refused, and a listener's file renamed is
+ * decided on its listener's endpoint too ({@link #target}). A socket named in the root has one
+ * text, its name ({@link #named}).
  */
 final class EndpointAddresses {
     private final Supplier<IpcEnvironment> environment;
     private final Supplier<HostLookup> lookup;
     /** The endpoints of the root used last (the real folders of the root are read once per root). */
     private volatile RootEndpoints rootEndpoints;
+    private final SocketFiles files = new SocketFiles();
 
     /**
      * @param environment the mechanism's environment as it is now (it may change)
@@ -40,6 +42,11 @@ final class EndpointAddresses {
     EndpointAddresses(Supplier<IpcEnvironment> environment, Supplier<HostLookup> lookup) {
         this.environment = environment;
         this.lookup = lookup;
+    }
+
+    /** The socket files the mechanism's listeners bound. */
+    SocketFiles files() {
+        return files;
     }
 
     /**
@@ -91,11 +98,14 @@ final class EndpointAddresses {
     /**
      * What a connection or a remote object's handle on a stream endpoint reaches, found once
      * ({@link Reach}): a socket named in the IPC root reaches its file there; a Unix path the
-     * real path of its file; a host every address of one lookup, the first one used.
+     * real path of its file (in its one text: a file in the root by its name); a host every
+     * address of one lookup, the first one used. A socket file must have one name, and one a
+     * listener of the mechanism bound is decided on that listener's texts too ({@link SocketFiles}).
      *
      * @throws IpcException IO_ERROR if its host cannot be resolved; INVALID_ARGUMENT if it
-     *         resolves to the wildcard address; PERMISSION_DENIED if a name in the IPC root is a
-     *         link (no listener makes one, and it could lead to any socket); as {@link #socketFile}
+     *         resolves to the wildcard address, or if its socket file has more than one name;
+     *         PERMISSION_DENIED if a name in the IPC root is a link (no listener makes one, and it
+     *         could lead to any socket); as {@link #socketFile}
      */
     Reach target(Endpoint endpoint) {
         if (endpoint.transport() != Transport.UNIX) {
@@ -107,9 +117,9 @@ final class EndpointAddresses {
                 throw new IpcException(IpcError.PERMISSION_DENIED, "unix endpoint " + endpoint + ": its file " + file
                         + " in the IPC root is a link, which no listener makes; it is not followed");
             }
-            return Reach.itself(endpoint, UnixDomainSocketAddress.of(file));
+            return Reach.rootFile(endpoint, file, files);
         }
-        return Reach.unixPath(endpoint, false);
+        return Reach.unixPath(endpoint, false, this::named, files);
     }
 
     /**
@@ -126,6 +136,6 @@ final class EndpointAddresses {
         if (endpoint.isNamedInIpcRoot()) {
             return Reach.itself(endpoint, null); // bound in the root's endpoint directory (socketFile)
         }
-        return Reach.unixPath(endpoint, true);
+        return Reach.unixPath(endpoint, true, this::named, files);
     }
 }

@@ -84,7 +84,7 @@ final class NetHandleOpener {
         CallerContext caller = session.caller();
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         BoundSocket bound = BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true), decided.reach().address(),
-                options.socketMode());
+                options.socketMode(), addresses.files());
         StreamListener listener = new StreamListener(ids.incrementAndGet(), shared, bound, options, caller,
                 session.gate(), permissions, grant);
         listener.onAccept(session::track);
@@ -128,7 +128,8 @@ final class NetHandleOpener {
         Permissions permissions = Permissions.of(caller.process(), options.socketMode());
         BridgeServer bridge = BridgeServer.export(ids.incrementAndGet(), type, name, providers, caller,
                 session.gate(), shared, () -> BoundSocket.bind(endpoint, addresses.socketFile(endpoint, true),
-                        decided.reach().address(), options.socketMode()), options, permissions, grant);
+                        decided.reach().address(), options.socketMode(), addresses.files()), options, permissions,
+                grant);
         return session.track(bridge);
     }
 

@@ -321,6 +321,97 @@ class ReachTest extends NetTestSupport {
         }
     }
 
+    /**
+     * A hard link to a socket file is a real path of its own, and no name shows the others: a link
+     * in the IPC root's endpoint folder ({@code unix:alias}) or elsewhere to a socket a rule denies
+     * by its path ({@code unix:admin}, {@code unix:<dir>/x.sock}) is refused, as is the socket by
+     * its own name while another name is there. Before, each name was decided alone and the kernel
+     * reached the denied socket.
+     */
+    @Test
+    void aHardLinkToASocketIsRefused() throws IOException {
+        Path outside = Files.createDirectory(root.resolve("outside"));
+        try (Listener admin = mechanism.bind(server).listen(Endpoint.unix("admin"), OPEN);
+                Listener denied = mechanism.bind(server).listen(Endpoint.unix(outside + "/x.sock"), OPEN)) {
+            Path folder = root.resolve("endpoint");
+            List<Path> links = List.of(Files.createLink(folder.resolve("alias"), folder.resolve("admin")),
+                    Files.createLink(outside.resolve("admin.sock"), folder.resolve("admin")),
+                    Files.createLink(outside.resolve("y.sock"), outside.resolve("x.sock")));
+            client.denied.add("unix:admin");
+            client.denied.add("unix:" + outside + "/x.sock");
+
+            for (Endpoint e : List.of(Endpoint.unix("alias"), Endpoint.unix(folder + "/alias"),
+                    Endpoint.unix(outside + "/admin.sock"), Endpoint.unix(outside + "/y.sock"))) {
+                IpcException refused = assertError(IpcError.INVALID_ARGUMENT, () -> mechanism.bind(client).connect(e));
+                assertThat(refused).hasMessageContaining("names (hard links)");
+            }
+            assertThat(admin.tryAccept()).isEmpty();
+            assertThat(denied.tryAccept()).isEmpty();
+
+            client.denied.clear();
+            assertError(IpcError.INVALID_ARGUMENT, () -> mechanism.bind(client).connect(Endpoint.unix("admin")));
+            for (Path link : links) {
+                Files.delete(link);
+            }
+            try (Connection c = mechanism.bind(client).connect(Endpoint.unix("admin"));
+                    Connection accepted = admin.accept(WAIT)) {
+                assertThat(c.remoteEndpoint()).isEqualTo(Endpoint.unix("admin"));
+            }
+        }
+    }
+
+    /**
+     * A listener's socket file renamed keeps one name, which no rule names ({@code mv
+     * <root>/endpoint/admin <root>/endpoint/alias}, or to another folder): a client whose target
+     * file is one the mechanism's listener bound is decided on that listener's endpoint too, and
+     * its grant registered under it. Before, the new name was decided alone and reached the
+     * denied listener.
+     */
+    @Test
+    void aRenamedSocketFileIsDecidedOnItsListenersEndpoint() throws IOException {
+        Path outside = Files.createDirectory(root.resolve("outside"));
+        try (Listener admin = mechanism.bind(server).listen(Endpoint.unix("admin"), OPEN);
+                Listener other = mechanism.bind(server).listen(Endpoint.unix(outside + "/x.sock"), OPEN)) {
+            Path folder = root.resolve("endpoint");
+            Files.move(folder.resolve("admin"), folder.resolve("alias"));
+            Files.move(outside.resolve("x.sock"), outside.resolve("moved.sock"));
+            client.denied.add("unix:admin");
+            client.denied.add("unix:" + outside + "/x.sock");
+
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(Endpoint.unix("alias")));
+            assertError(IpcError.PERMISSION_DENIED, () -> mechanism.bind(client).connect(
+                    Endpoint.unix(outside + "/moved.sock")));
+            assertThat(admin.tryAccept()).isEmpty();
+            assertThat(other.tryAccept()).isEmpty();
+
+            client.denied.clear();
+            try (Connection c = mechanism.bind(client).connect(Endpoint.unix("alias"));
+                    Connection accepted = admin.accept(WAIT)) {
+                assertThat(client.registered).contains("unix:admin");
+            }
+        }
+    }
+
+    /**
+     * A socket named in the IPC root reached through a link elsewhere: the handle's grant is
+     * registered under the socket's name, which a revoke by its name or by its path in the root
+     * is read as ({@code AccessPolicy.registeredName}), so revoking it reaches the handle. Before,
+     * it was registered under the path, and the revoke missed it.
+     */
+    @Test
+    void revokingARootSocketByNameReachesAHandleThatCameThroughALink() throws IOException {
+        Path outside = Files.createDirectory(root.resolve("outside"));
+        try (Listener admin = mechanism.bind(server).listen(Endpoint.unix("admin"), OPEN)) {
+            Path link = Files.createSymbolicLink(outside.resolve("l.sock"), root.resolve("endpoint").resolve("admin"));
+            try (Connection c = mechanism.bind(client).connect(Endpoint.unix(link.toString()));
+                    Connection accepted = admin.accept(WAIT)) {
+                assertThat(client.revoke("unix:admin")).as("grants revoked by the name").isPositive();
+                assertError(IpcError.PERMISSION_DENIED, () -> c.send(1, new byte[] {42}, 0, 1, 0));
+                assertThat(client.registered).contains("unix:admin");
+            }
+        }
+    }
+
     /** A listener on a path through a linked folder is decided on its folder's real path too. */
     @Test
     void aListenerThroughALinkedFolderIsDecidedOnItsRealPath() throws IOException {
@@ -332,23 +423,39 @@ class ReachTest extends NetTestSupport {
         assertThat(Files.exists(real.resolve("x.sock"))).isFalse();
     }
 
-    private static void assertError(IpcError error, Runnable call) {
+    private static IpcException assertError(IpcError error, Runnable call) {
         try {
             call.run();
         } catch (IpcException e) {
             assertThat(e.error()).as(e.getMessage()).isEqualTo(error);
-            return;
+            return e;
         }
         throw new AssertionError("expected " + error);
     }
 
-    /** This process, denied the endpoint texts the test names; records every text decided and registered. */
+    /**
+     * This process, denied the endpoint texts the test names; records every text decided and
+     * registered, and the grants under each, for a revoke of one text as an operator's.
+     */
     private static final class PolicyCaller implements CallerContext {
         private final PosixCaller delegate = new PosixCaller(LocalIdentity.currentProcess(),
                 new QuotaLedger("test", Map.of()));
         final Set<String> denied = ConcurrentHashMap.newKeySet();
         final List<String> decided = new CopyOnWriteArrayList<>();
         final List<String> registered = new CopyOnWriteArrayList<>();
+        private final Map<String, List<Grant>> grants = new ConcurrentHashMap<>();
+
+        /** Revokes the grants decided or registered under a text; returns how many. */
+        int revoke(String text) {
+            List<Grant> under = grants.getOrDefault(text, List.of());
+            under.forEach(Grant::revoke);
+            return under.size();
+        }
+
+        private Grant held(String name, Grant grant) {
+            grants.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(grant);
+            return grant;
+        }
 
         @Override
         public IpcProcess process() {
@@ -361,13 +468,13 @@ class ReachTest extends NetTestSupport {
             if (denied.contains(name)) {
                 throw IpcException.permissionDenied("use", type.label() + " '" + name + "'", process().toString());
             }
-            return delegate.authorize(type, name, permissions, requested);
+            return held(name, delegate.authorize(type, name, permissions, requested));
         }
 
         @Override
         public Grant register(ObjectType type, String name, Grant grant) {
             registered.add(name);
-            return grant;
+            return held(name, grant);
         }
 
         @Override

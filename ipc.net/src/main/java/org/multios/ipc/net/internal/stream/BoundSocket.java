@@ -31,15 +31,17 @@ import org.multios.ipc.net.Transport;
  * name (so it never exists with a wider mode, and an existing file is never replaced); a stale
  * socket file of this OS user, one nobody listens on any more, is removed first. At an absolute
  * path the folder must pass {@link SocketFolder}; the socket file is given its mode and removed
- * only while it is still the socket this listener bound (same inode).
+ * only while it is still the socket this listener bound (same inode). The file is known to the
+ * mechanism's {@link SocketFiles} while the listener is open.
  *
- * @param channel     the bound server socket
- * @param endpoint    the endpoint as bound (with the actual port)
- * @param socketFile  the Unix socket's file, removed by {@link #close()}
- * @param socketInode the inode of that file when bound (0 for TCP)
+ * @param channel    the bound server socket
+ * @param endpoint   the endpoint as bound (with the actual port)
+ * @param socketFile the Unix socket's file, removed by {@link #close()}
+ * @param socketId   the identity of that file when bound (null for TCP)
+ * @param files      where the mechanism knows its listeners' socket files
  */
 public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Optional<Path> socketFile,
-        long socketInode) {
+        SocketFiles.Id socketId, SocketFiles files) {
     private static final int BACKLOG = 128;
 
     /**
@@ -48,13 +50,15 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
      * @param path    the socket file of a Unix endpoint (resolved in the IPC root for names)
      * @param address the address a TCP endpoint binds, of the lookup its access was decided on
      *                ({@link Reach}); null for a Unix endpoint
+     * @param files   where the mechanism knows its listeners' socket files: a Unix socket's is added
      * @throws IpcException ALREADY_EXISTS if the address is in use; PERMISSION_DENIED if the
      *         operating system refuses; IO_ERROR otherwise
      */
-    public static BoundSocket bind(Endpoint endpoint, Path path, SocketAddress address, int socketMode) {
+    public static BoundSocket bind(Endpoint endpoint, Path path, SocketAddress address, int socketMode,
+            SocketFiles files) {
         try {
-            return endpoint.transport() == Transport.UNIX ? bindUnix(endpoint, path, socketMode)
-                    : bindTcp(endpoint, address);
+            return endpoint.transport() == Transport.UNIX ? bindUnix(endpoint, path, socketMode, files)
+                    : bindTcp(endpoint, address, files);
         } catch (BindException e) {
             throw failure(endpoint, e, IpcError.ALREADY_EXISTS);
         } catch (java.nio.file.AccessDeniedException e) {
@@ -70,41 +74,52 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         return new IpcException(error, "cannot listen on " + endpoint + ": " + e.getMessage(), e);
     }
 
-    private static BoundSocket bindTcp(Endpoint endpoint, SocketAddress address) throws IOException {
+    private static BoundSocket bindTcp(Endpoint endpoint, SocketAddress address, SocketFiles files)
+            throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.bind(address, BACKLOG);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-            return new BoundSocket(channel, endpoint.withPort(port), Optional.empty(), 0);
+            return new BoundSocket(channel, endpoint.withPort(port), Optional.empty(), null, files);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    private static BoundSocket bindUnix(Endpoint endpoint, Path named, int socketMode) throws IOException {
+    private static BoundSocket bindUnix(Endpoint endpoint, Path named, int socketMode, SocketFiles files)
+            throws IOException {
         Path path = endpoint.isNamedInIpcRoot() ? named : SocketFolder.trusted(endpoint, named);
         removeIfStale(endpoint, path);
         Path temporary = path.resolveSibling("." + path.getFileName() + "." + Long.toHexString(
                 ThreadLocalRandom.current().nextLong()));
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        SocketFiles.Id id = null;
         try {
             channel.bind(UnixDomainSocketAddress.of(temporary), BACKLOG);
-            long inode;
             try {
-                inode = ourSocketInode(endpoint, temporary);
+                id = ourSocket(endpoint, temporary);
+                files.add(id, endpoint, path); // before its name shows it: a client decides it on the listener's texts
                 Files.setPosixFilePermissions(temporary, posix(socketMode));
                 Files.createLink(path, temporary);
             } finally {
                 Files.deleteIfExists(temporary);
             }
-            return new BoundSocket(channel, endpoint, Optional.of(path), inode);
+            return new BoundSocket(channel, endpoint, Optional.of(path), id, files);
         } catch (FileAlreadyExistsException e) {
+            forget(files, id, endpoint);
             channel.close();
             throw IpcException.alreadyExists(ObjectType.ENDPOINT, endpoint.toString());
         } catch (IOException | RuntimeException e) {
+            forget(files, id, endpoint);
             channel.close();
             throw e;
+        }
+    }
+
+    private static void forget(SocketFiles files, SocketFiles.Id id, Endpoint endpoint) {
+        if (id != null) {
+            files.remove(id, endpoint);
         }
     }
 
@@ -118,14 +133,14 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         return PosixFilePermissions.fromString(text.toString());
     }
 
-    /** The inode of a socket file this process just bound, read without following links. */
-    private static long ourSocketInode(Endpoint endpoint, Path file) throws IOException {
-        Map<String, Object> a = Files.readAttributes(file, "unix:mode,owner,ino", LinkOption.NOFOLLOW_LINKS);
+    /** The identity of a socket file this process just bound, read without following links. */
+    private static SocketFiles.Id ourSocket(Endpoint endpoint, Path file) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,owner,dev,ino", LinkOption.NOFOLLOW_LINKS);
         if (!isSocket(a) || !ownedByUs(a)) {
             throw new IpcException(IpcError.PERMISSION_DENIED, "cannot listen on " + endpoint + ": " + file
                     + " was replaced after the bind");
         }
-        return (Long) a.get("ino");
+        return new SocketFiles.Id((Long) a.get("dev"), (Long) a.get("ino"));
     }
 
     private static boolean isSocket(Map<String, Object> a) {
@@ -171,10 +186,11 @@ public record BoundSocket(ServerSocketChannel channel, Endpoint endpoint, Option
         } catch (IOException e) {
             // closing anyway
         }
+        forget(files, socketId, endpoint);
         socketFile.ifPresent(p -> {
             try {
                 Map<String, Object> a = Files.readAttributes(p, "unix:mode,ino", LinkOption.NOFOLLOW_LINKS);
-                if (isSocket(a) && (Long) a.get("ino") == socketInode) {
+                if (isSocket(a) && (Long) a.get("ino") == socketId.inode()) {
                     Files.deleteIfExists(p);
                 }
             } catch (IOException e) {

@@ -9,11 +9,14 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -86,30 +89,90 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
     }
 
     /**
+     * The reach of a socket named in the IPC root, whose file is {@code file}: that file must have
+     * one name ({@link #requireOneName}); if a listener of the mechanism bound it under another
+     * endpoint (the file was renamed since), that listener's texts are more texts.
+     *
+     * @throws IpcException INVALID_ARGUMENT if the file has more than one name
+     */
+    public static Reach rootFile(Endpoint endpoint, Path file, SocketFiles files) {
+        Set<String> texts = new LinkedHashSet<>();
+        files.boundTo(requireOneName(file, endpoint)).forEach(e -> texts.add(e.toString()));
+        texts.remove(endpoint.toString());
+        return new Reach(endpoint, List.copyOf(texts), UnixDomainSocketAddress.of(file));
+    }
+
+    /**
      * The reach of a Unix socket at an absolute path: the real path of its file as the kernel
      * resolves it now (for a file not there yet, as a listener's, its folder's real path and its
-     * name) is one more text. A client connects to that real path; a listener binds in its
-     * folder's real path ({@link SocketFolder}).
+     * name) is one more text, in the one text {@code named} gives it (a file in the IPC root's
+     * endpoint folder by its name, so that revoking that name reaches the handle). A client
+     * connects to that real path, whose file must have one name ({@link #requireOneName}); if a
+     * listener of the mechanism bound that file under another endpoint (it was renamed since),
+     * that listener's texts are more texts. A listener binds in its folder's real path
+     * ({@link SocketFolder}).
      *
      * @param listen true for a listener's file, which is not followed if it is a link
+     * @param named  the endpoint in its one text, as handles' grants are registered under it
+     * @param files  the socket files the mechanism's listeners bound
      * @throws IpcException INVALID_ARGUMENT if a client's real path is longer than a socket address
-     *         holds, or if the real path cannot be read though the file (folder) is there
+     *         holds, if the real path cannot be read though the file (folder) is there, or if a
+     *         client's socket file has more than one name
      */
-    public static Reach unixPath(Endpoint endpoint, boolean listen) {
+    public static Reach unixPath(Endpoint endpoint, boolean listen, UnaryOperator<Endpoint> named,
+            SocketFiles files) {
         Path given = Path.of(endpoint.path());
         Path real = real(given, listen, endpoint);
-        if (real == null || real.equals(given)) {
-            return itself(endpoint, UnixDomainSocketAddress.of(given));
+        Set<String> texts = new LinkedHashSet<>();
+        if (real != null) {
+            texts.add(named.apply(Endpoint.unix(real.toString())).toString());
+            if (!listen) {
+                files.boundTo(requireOneName(real, endpoint)).forEach(e -> texts.add(named.apply(e).toString()));
+            }
         }
-        String text = Endpoint.unix(real.toString()).toString();
-        if (listen) {
-            return new Reach(endpoint, List.of(text), UnixDomainSocketAddress.of(given));
-        }
-        if (real.toString().getBytes(StandardCharsets.UTF_8).length > Endpoint.MAX_UNIX_PATH_BYTES) {
+        texts.remove(endpoint.toString());
+        Path used = listen || real == null ? given : real;
+        if (!used.equals(given)
+                && used.toString().getBytes(StandardCharsets.UTF_8).length > Endpoint.MAX_UNIX_PATH_BYTES) {
             throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file's real path "
                     + real + " passes " + Endpoint.MAX_UNIX_PATH_BYTES + " bytes");
         }
-        return new Reach(endpoint, List.of(text), UnixDomainSocketAddress.of(real));
+        return new Reach(endpoint, List.copyOf(texts), UnixDomainSocketAddress.of(used));
+    }
+
+    /**
+     * Refuses a client's socket file that has more than one name. Rules name a socket by a path,
+     * and a hard link is a real path of its own: through a link made anywhere on the file system
+     * ({@code ln <root>/endpoint/admin /tmp/x}) the kernel reaches the socket that a rule denies by
+     * its other name, and no name shows the others. The file is read without following a link
+     * (the real path has none; a link there now is a swap, refused too).
+     *
+     * @param file the file the socket connects to
+     * @return the file's identity; null if nothing is there (the connect fails on its own)
+     * @throws IpcException INVALID_ARGUMENT naming the endpoint and the file if it has more than
+     *         one name, is a link, or its names cannot be counted
+     */
+    static SocketFiles.Id requireOneName(Path file, Endpoint endpoint) {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(file, "unix:nlink,mode,dev,ino", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": the names of its socket file "
+                    + file + " cannot be counted (" + e.getMessage() + "), so what it reaches cannot be decided");
+        }
+        int links = (Integer) a.get("nlink");
+        if (((Integer) a.get("mode") & 0170000) == 0120000) {
+            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file " + file
+                    + " became a link while it was decided");
+        }
+        if (links > 1) {
+            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file " + file + " has "
+                    + links + " names (hard links); a rule may deny it by another of them, which no name shows,"
+                    + " so what it reaches cannot be decided");
+        }
+        return new SocketFiles.Id((Long) a.get("dev"), (Long) a.get("ino"));
     }
 
     /**
