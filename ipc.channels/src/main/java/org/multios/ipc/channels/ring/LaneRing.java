@@ -51,7 +51,8 @@ public final class LaneRing implements MessageRing {
      * {@link #AT} of an array of {@link #SPAN}), so that a sender and a receiver of this JVM never
      * trade a line over them: the sender's {@code [CACHED]} the head as last read (a bound, never
      * ahead) and {@code [CLAIMED]} the frame length of the record it claimed last; the receiver's
-     * {@code [TAKEN]} the checked length of the message it took last.
+     * {@code [TAKEN]} the checked length of the message it took last; each side's {@code [OWNED]}
+     * the owner word its holder wrote.
      */
     private final long[] senderSide = new long[SPAN];
     private final long[] receiverSide = new long[SPAN];
@@ -60,6 +61,7 @@ public final class LaneRing implements MessageRing {
     private static final int CACHED = AT;
     private static final int CLAIMED = AT + 1;
     private static final int TAKEN = AT;
+    private static final int OWNED = AT + 2;
 
     private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, String what) {
         this.region = region;
@@ -237,7 +239,7 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#FULL} or {@link RingStatus#TOO_LARGE}
      */
     public long claimCleared(int len, int priority, long sender, long senderPid) {
-        long at = claim(len, priority, sender, senderPid, sides.thisThread());
+        long at = claim(len, priority, sender, senderPid, sides.acrossCode());
         if (at >= 0) {
             try {
                 region.clear(at + RECORD_HEADER_SIZE, len);
@@ -258,6 +260,7 @@ public final class LaneRing implements MessageRing {
         if (held != LaneSides.ACQUIRED) {
             return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.FULL;
         }
+        senderSide[OWNED] = owner;
         try {
             long t = words.getLong(base + TAIL_OFFSET);
             long h = senderSide[CACHED];
@@ -313,6 +316,7 @@ public final class LaneRing implements MessageRing {
      * the tail past it and wakes a sleeping receiver.
      */
     public void commit(long at) {
+        sides.requireHeld(base + SENDER_OFFSET, senderSide[OWNED], what, "a claim");
         int frame = (int) senderSide[CLAIMED];
         long tail = words.getLong(base + TAIL_OFFSET);
         int off = (int) (tail & mask);
@@ -358,6 +362,7 @@ public final class LaneRing implements MessageRing {
 
     /** Gives up the record this thread claimed unsent. */
     public void abort(long at) {
+        sides.requireHeld(base + SENDER_OFFSET, senderSide[OWNED], what, "a claim");
         sides.release(base + SENDER_OFFSET);
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
     }
@@ -414,7 +419,7 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#EMPTY} or {@link RingStatus#TOO_LARGE}
      */
     public long take(int room, MessageInfo info) {
-        return take(room, info, sides.thisThread());
+        return take(room, info, sides.acrossCode());
     }
 
     /** @param owner the receivers' owner word while this take holds it ({@link LaneSides#acquire}) */
@@ -423,6 +428,7 @@ public final class LaneRing implements MessageRing {
         if (held != LaneSides.ACQUIRED) {
             return held == RingStatus.HELD_BY_THIS_THREAD ? held : RingStatus.EMPTY;
         }
+        receiverSide[OWNED] = owner;
         try {
             long h = next();
             if (h == NONE) {
@@ -446,6 +452,7 @@ public final class LaneRing implements MessageRing {
 
     /** Frees the record {@link #take} returned, once read, and wakes a sleeping sender. */
     public void consumed(long at) {
+        sides.requireHeld(base + RECEIVER_OFFSET, receiverSide[OWNED], what, "a message taken");
         words.putLongRelease(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
         sides.release(base + RECEIVER_OFFSET);
         signals.signalSpace();

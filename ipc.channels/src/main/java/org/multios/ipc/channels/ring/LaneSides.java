@@ -4,6 +4,7 @@ import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
@@ -15,11 +16,15 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * recovers).
  *
  * <p>A side held within one call (a copy in or out) names this process ({@link #self}). A side
- * held across the caller's code (a claim until its commit, a handler reading in place) names the
- * thread ({@link #thisThread}): every attachment, in this JVM or another process, then tells a
- * thread that ended holding it (the operating system has no such thread any more) from one that
- * still does, and the holding thread itself is told so through any handle rather than waiting
- * for itself.
+ * held across the caller's code (a claim until its commit, a handler reading in place) carries
+ * {@link #ACROSS_CODE} and names the holding platform thread ({@link #acrossCode}): every
+ * attachment, in this JVM or another process, then tells a thread that ended holding it (the
+ * operating system has no such thread any more) from one that still does, and the holding thread
+ * is told so through any handle rather than waiting for itself. A virtual thread has no
+ * operating-system thread of its own (its carrier changes and may end while it lives), so its
+ * hold names this process; and this attachment also keeps the thread that holds a side through
+ * it, so that it takes over from one that ended whatever the word names (a virtual thread, a
+ * process outside the lane's home namespaces, which never judges a word).
  */
 final class LaneSides {
     /** What the lane recovers once a side was taken over from a dead process, and whom it wakes. */
@@ -37,14 +42,31 @@ final class LaneSides {
     /** {@link #acquire}: the side is this thread's. */
     static final int ACQUIRED = 0;
     /**
-     * The bit of an owner word that marks a side held across the caller's code by the thread the
-     * word names (bit 31, which {@link ProcessLiveness#ownerWord} leaves to its caller): the main
-     * thread's word is otherwise its process's.
+     * The bit of an owner word that marks a side held across the caller's code (bit 31, which
+     * {@link ProcessLiveness#ownerWord} leaves to its caller): a main thread's word, or a virtual
+     * thread's hold, is otherwise its process's.
      */
     static final long ACROSS_CODE = 1L << 31;
 
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final int SPINS = 128;
+
+    /** The thread that holds a side across its code through this attachment, and the word it wrote. */
+    private static final class Holder {
+        volatile Thread thread;
+        volatile long word;
+
+        void set(Thread t, long w) {
+            word = w;
+            thread = t;
+        }
+
+        /** The word of a thread of this attachment that ended holding the side, or 0. */
+        long ended() {
+            Thread t = thread;
+            return t != null && !t.isAlive() ? word : 0;
+        }
+    }
 
     private final MappedRegion region;
     private final RingWords words;
@@ -53,6 +75,8 @@ final class LaneSides {
     /** The owner word of a side held within one call of this process. */
     final long self;
     private final Recovery recovery;
+    private final Holder claimer = new Holder();
+    private final Holder taker = new Holder();
     /** When this attachment sweeps next ({@link #sweepIfDue}). */
     private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
     /** When a try of this attachment may check the liveness of the senders' (receivers') owner next. */
@@ -69,66 +93,107 @@ final class LaneSides {
     }
 
     /**
-     * The owner word of a side held across the caller's code by the calling thread.
+     * The owner word of a side held across the caller's code by the calling thread: its thread
+     * word, or, for a virtual thread, this process's; with {@link #ACROSS_CODE}.
      *
-     * @throws IpcException UNSUPPORTED where this thread's id or start time cannot be read
+     * @throws IpcException UNSUPPORTED where this platform thread's id or start
+     *         time cannot be read
      */
-    long thisThread() {
-        return LIVENESS.currentThreadWord(home) | ACROSS_CODE;
+    long acrossCode() {
+        return (ProcessLiveness.isVirtual(Thread.currentThread()) ? self : LIVENESS.currentThreadWord(home))
+                | ACROSS_CODE;
     }
 
-    /** Whether {@code owner} names the calling thread holding a side across its own code. */
-    private boolean heldByThisThread(long owner) {
+    private Holder holder(long word) {
+        return word == base + SENDER_OFFSET ? claimer : taker;
+    }
+
+    /**
+     * Whether the calling thread holds the side whose owner word reads {@code owner} across its
+     * own code: through this attachment (it is the thread kept, and the word is the one it
+     * wrote), or through another, where the word names this very platform thread (a word of
+     * another namespace can equal it by chance: not trusted).
+     */
+    private boolean heldByThisThread(long word, long owner) {
         if ((owner & ACROSS_CODE) == 0) {
             return false;
         }
+        Holder h = holder(word);
+        if (h.thread == Thread.currentThread()) {
+            return h.word == owner;
+        }
+        if ((owner & ProcessLiveness.OWNER_FOREIGN) != 0 || owner == (self | ACROSS_CODE) || ProcessLiveness.isVirtual(Thread.currentThread())) {
+            return false;
+        }
         try {
-            return owner == thisThread();
+            return owner == (LIVENESS.currentThreadWord(home) | ACROSS_CODE);
         } catch (IpcException noIdentity) {
-            return false; // this thread cannot hold a side across its code
+            return false; // this thread cannot hold a side by its own word
         }
     }
 
     /**
-     * Takes a side's owner word as {@code owner} ({@link #self} or {@link #thisThread}): at once
-     * if free; else spins a little, and, at most once a {@link SlotRecovery#LIVENESS_CHECK_NANOS}
-     * a side, takes it over from an owner dead for certain (a process killed, a thread that ended
-     * with a claim open or a handler unfinished); and gives up. A try never waits longer: a side
-     * held reads as a full (empty) lane, and the caller waits as its wait strategy says, woken
-     * when the side is handed back ({@link #release}) or taken over by a sweep.
+     * Takes a side's owner word as {@code owner} ({@link #self} or {@link #acrossCode}): at once
+     * if free; else spins a little, taking it over from a thread of this attachment that ended
+     * holding it, and, at most once a {@link SlotRecovery#LIVENESS_CHECK_NANOS} a side, from an
+     * owner dead for certain (a process killed, a platform thread that ended with a claim open or
+     * a handler unfinished); and gives up. A try never waits longer: a side held reads as a full
+     * (empty) lane, and the caller waits as its wait strategy says, woken when the side is handed
+     * back ({@link #release}) or taken over by a sweep.
      *
      * @return {@link #ACQUIRED}; {@link RingStatus#BUSY} held by another thread or process;
      *         {@link RingStatus#HELD_BY_THIS_THREAD} where this very thread holds the side across
-     *         its own code, through this handle or another (a claim still open, a handler that
-     *         sends or receives again)
+     *         its own code (a claim still open, a handler that sends or receives again)
      */
     int acquire(long word, long owner) {
         if (words.compareAndSetLong(word, 0, owner)) {
-            return ACQUIRED;
+            return acquired(word, owner);
         }
-        if (heldByThisThread(words.getLongVolatile(word))) {
+        if (heldByThisThread(word, words.getLongVolatile(word))) {
             return RingStatus.HELD_BY_THIS_THREAD;
         }
+        Holder h = holder(word);
         for (int spins = 0; spins < SPINS; spins++) {
-            if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, owner)) {
-                return ACQUIRED;
+            long holder = words.getLongVolatile(word);
+            if (holder == 0) {
+                if (words.compareAndSetLong(word, 0, owner)) {
+                    return acquired(word, owner);
+                }
+                continue;
+            }
+            if (holder == h.ended() && words.compareAndSetLong(word, holder, owner)) {
+                tookOver(word);
+                return acquired(word, owner);
             }
             Thread.onSpinWait();
         }
         long holder = words.getLongVolatile(word);
         boolean senders = word == base + SENDER_OFFSET;
-        if (holder != 0 && holder != self && livenessDue(senders ? nextSenderCheck : nextReceiverCheck)
+        if (judgeable(holder) && livenessDue(senders ? nextSenderCheck : nextReceiverCheck)
                 && LIVENESS.isOwnerDead(holder, home) && words.compareAndSetLong(word, holder, owner)) {
             tookOver(word);
-            return ACQUIRED;
+            return acquired(word, owner);
         }
         // turned away: says so where the holder looks when it hands the side back (release), then
         // looks again; one of the two sees the other (both volatile)
         words.putLongVolatile(turnedAway(word), 1);
         if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, owner)) {
-            return ACQUIRED;
+            return acquired(word, owner);
         }
         return RingStatus.BUSY;
+    }
+
+    /** Keeps the thread holding the side across its code through this attachment. */
+    private int acquired(long word, long owner) {
+        if ((owner & ACROSS_CODE) != 0) {
+            holder(word).set(Thread.currentThread(), owner);
+        }
+        return ACQUIRED;
+    }
+
+    /** Whether a held word names someone whose liveness says something: not this live process. */
+    private boolean judgeable(long holder) {
+        return holder != 0 && (holder & ~ACROSS_CODE) != self;
     }
 
     /** The word where tries turned away from a side say so. */
@@ -144,6 +209,20 @@ final class LaneSides {
     }
 
     /**
+     * Fails unless the side's owner word still reads {@code owner}, as its holder wrote it: a
+     * holder ever taken over (judged dead, which a live holder never is) must neither publish nor
+     * hand back anything.
+     *
+     * @throws IpcException CORRUPTED naming {@code what} and the operation {@code held}
+     */
+    void requireHeld(long word, long owner, String what, String held) {
+        if (words.getLongVolatile(word) != owner) {
+            throw new IpcException(IpcError.CORRUPTED, what + ": " + held + " of this thread was taken over (its"
+                    + " holder judged dead); nothing of it is published");
+        }
+    }
+
+    /**
      * Hands a side back: a volatile store, so that the sleeper counts read after it (and after the
      * tail's or head's release store before it) cannot be read before it (RingSignals: a waiter
      * that counted itself in meanwhile is seen, or sees the side free and the message or space).
@@ -153,6 +232,10 @@ final class LaneSides {
      * leaves its mark for the next holder.
      */
     void release(long word) {
+        Holder h = holder(word);
+        if (h.thread != null) {
+            h.thread = null;
+        }
         words.putLongVolatile(word, 0);
         long turnedAway = turnedAway(word);
         if (words.getLongVolatile(turnedAway) != 0) {
@@ -162,10 +245,11 @@ final class LaneSides {
     }
 
     /**
-     * Takes over the sides whose owner words name owners dead for certain, at most every
-     * {@link SlotRecovery#SWEEP_INTERVAL_NANOS}: senders asleep for room behind a receiver that
-     * died holding its side (receivers asleep behind a thread that ended with a claim open) get
-     * the side back without anyone else coming by.
+     * Takes over the sides whose owner words name owners dead for certain, or a thread of this
+     * attachment that ended holding one, at most every {@link SlotRecovery#SWEEP_INTERVAL_NANOS}:
+     * senders asleep for room behind a receiver that died holding its side (receivers asleep
+     * behind a thread that ended with a claim open) get the side back without anyone else coming
+     * by.
      */
     void sweepIfDue() {
         long now = System.nanoTime();
@@ -178,7 +262,11 @@ final class LaneSides {
 
     private void sweep(long word) {
         long owner = words.getLongVolatile(word);
-        if (owner != 0 && owner != self && LIVENESS.isOwnerDead(owner, home) && words.compareAndSetLong(word, owner, self)) {
+        if (owner == 0) {
+            return;
+        }
+        boolean dead = owner == holder(word).ended() || judgeable(owner) && LIVENESS.isOwnerDead(owner, home);
+        if (dead && words.compareAndSetLong(word, owner, self)) {
             tookOver(word);
             release(word);
             recovery.handedBack();

@@ -1,13 +1,16 @@
 package org.multios.ipc.channels.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +28,9 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * attaches a lane of its own, in this JVM as in other processes. A thread that ended holding one
  * holds nobody up through any attachment, and the thread that holds one is told so
  * ({@link RingStatus#HELD_BY_THIS_THREAD}) through any attachment instead of waiting for itself.
+ * A virtual thread (Java 21 and later) has no operating-system thread of its own: its hold names
+ * the process, never a carrier that may end while it lives (the tests of virtual threads are
+ * skipped on Java 17).
  */
 @Timeout(30)
 class LaneThreadHoldTest {
@@ -153,5 +159,110 @@ class LaneThreadHoldTest {
         assertThat(lane.offer(new byte[1], 0, 1, 0, SENDER, 1)).isEqualTo(RingStatus.FULL);
         region.putLongVolatile(BASE + SENDER_OFFSET, unmarked | LaneSides.ACROSS_CODE);
         assertThat(lane.offer(new byte[1], 0, 1, 0, SENDER, 1)).isEqualTo(RingStatus.HELD_BY_THIS_THREAD);
+    }
+
+    /** A process outside the lane's home namespaces judges no word, and still takes over from its own ended thread. */
+    @Test
+    void aProcessOutsideTheLanesNamespacesTakesOverFromItsOwnEndedClaimer() throws Exception {
+        lane();
+        region.putLong(BASE + HOME_NAMESPACE_OFFSET, ProcessLiveness.system().namespaces() ^ 1); // made elsewhere
+        LaneRing foreign = attach();
+        AtomicLong claimed = new AtomicLong();
+        onAThreadThatEnds(() -> claimed.set(foreign.claimCleared(8, 0, SENDER, 1)));
+        assertThat(claimed.get()).isNotNegative();
+        assertThat(offerUntilSent(foreign, new byte[] { 7 })).as("through the attachment it claimed through")
+                .isEqualTo(RingStatus.SENT);
+    }
+
+    // ------------------------------------------------------------------ virtual threads (Java 21+)
+
+    private static Thread startVirtual(Runnable r) throws Exception {
+        Method ofVirtual;
+        try {
+            ofVirtual = Thread.class.getMethod("ofVirtual");
+        } catch (NoSuchMethodException java17) {
+            assumeTrue(false, "virtual threads need Java 21");
+            throw java17;
+        }
+        Method unstarted = Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class);
+        Thread t = (Thread) unstarted.invoke(ofVirtual.invoke(null), r);
+        t.start();
+        return t;
+    }
+
+    /**
+     * A virtual thread's claim names this process (with the across-code mark), never the carrier
+     * it runs on: before, the carrier's word was written, and once that carrier ended (idle
+     * carriers retire after 30 s) another sender took the live claim over, both wrote the lane,
+     * and one message was delivered again and again while another was lost. Other threads,
+     * virtual or not, through this attachment or another, find the lane full; none is told it
+     * holds the side (before: a virtual thread that had run on the same carrier was).
+     */
+    @Test
+    void aVirtualThreadsClaimNamesItsProcessAndHoldsEveryoneElseOff() throws Exception {
+        LaneRing first = lane();
+        LaneRing second = attach();
+        CountDownLatch claimed = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicLong at = new AtomicLong(Long.MIN_VALUE);
+        Thread holder = startVirtual(() -> {
+            at.set(first.claimCleared(8, 0, SENDER, 1));
+            claimed.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            first.commit(at.get());
+        });
+        try {
+            assertThat(claimed.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(at.get()).isNotNegative();
+            long home = region.getLong(BASE + HOME_NAMESPACE_OFFSET);
+            assertThat(region.getLongVolatile(BASE + SENDER_OFFSET)).as("the owner word of the virtual thread's claim")
+                    .isEqualTo(ProcessLiveness.system().currentProcessWord(home) | LaneSides.ACROSS_CODE);
+            int[] status = new int[4];
+            startVirtual(() -> {
+                status[0] = first.offer(new byte[1], 0, 1, 0, SENDER, 1);
+                status[1] = second.offer(new byte[1], 0, 1, 0, SENDER, 1);
+            }).join(20_000);
+            onAThreadThatEnds(() -> status[2] = second.offer(new byte[1], 0, 1, 0, SENDER, 1));
+            status[3] = first.offer(new byte[1], 0, 1, 0, SENDER, 1);
+            assertThat(status).as("other virtual threads, a platform thread, this thread").containsOnly(RingStatus.FULL);
+        } finally {
+            done.countDown();
+            holder.join(20_000);
+        }
+        byte[] got = new byte[40];
+        assertThat(first.poll(got, 0, 40, null)).isEqualTo(8);
+        assertThat(first.poll(got, 0, 40, null)).isEqualTo(RingStatus.EMPTY);
+    }
+
+    /** A claim left open by a virtual thread that ended is taken over through the attachment it claimed through. */
+    @Test
+    void aClaimLeftOpenByAVirtualThreadThatEndedIsTakenOver() throws Exception {
+        LaneRing first = lane();
+        AtomicLong claimed = new AtomicLong(Long.MIN_VALUE);
+        Thread t = startVirtual(() -> claimed.set(first.claimCleared(8, 0, SENDER, 1)));
+        t.join(20_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(claimed.get()).isNotNegative();
+        assertThat(offerUntilSent(first, new byte[] { 7 })).isEqualTo(RingStatus.SENT);
+        byte[] got = new byte[40];
+        assertThat(first.poll(got, 0, 40, null)).isEqualTo(1);
+        assertThat(got[0]).isEqualTo((byte) 7);
+    }
+
+    /** A virtual thread holding a side is told so when it sends again through that attachment. */
+    @Test
+    void aVirtualThreadHoldingASideIsToldSo() throws Exception {
+        LaneRing first = lane();
+        int[] status = new int[1];
+        startVirtual(() -> {
+            long at = first.claimCleared(8, 0, SENDER, 1);
+            status[0] = first.offer(new byte[1], 0, 1, 0, SENDER, 1);
+            first.abort(at);
+        }).join(20_000);
+        assertThat(status[0]).isEqualTo(RingStatus.HELD_BY_THIS_THREAD);
     }
 }

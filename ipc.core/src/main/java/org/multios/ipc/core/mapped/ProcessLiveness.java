@@ -1,6 +1,9 @@
 package org.multios.ipc.core.mapped;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,6 +54,8 @@ public final class ProcessLiveness {
 
     private static final int ESRCH = 3;
     private static final ProcessLiveness SYSTEM = new ProcessLiveness(new LinuxOs());
+    /** {@code Thread.isVirtual()} (Java 21 and later), or null where threads are never virtual. */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final Os os;
     private final long namespace;
@@ -129,9 +134,43 @@ public final class ProcessLiveness {
     /**
      * The owner word of the calling thread for an object whose owners live in namespaces
      * {@code home} ({@link #namespaces()}): see {@link #ownerWord(int, int, boolean)}.
+     *
+     * @throws IpcException UNSUPPORTED for a virtual thread ({@link #isVirtual}), or where the
+     *         thread's id or start time cannot be read
      */
     public long currentThreadWord(long home) {
+        if (isVirtual(Thread.currentThread())) {
+            throw new IpcException(IpcError.UNSUPPORTED, "a virtual thread cannot own shared objects by a word of its"
+                    + " own: the operating-system thread that carries it changes and outlives it, so no process could"
+                    + " tell whether it lives");
+        }
         return ownWord(currentThreadId(), currentThreadStartTick(), home, "thread");
+    }
+
+    /**
+     * Whether {@code t} is a virtual thread (Java 21 and later). A virtual thread has no
+     * operating-system id of its own: the carrier that runs it changes, may run other virtual
+     * threads, and may end while it lives, so no owner word can name it.
+     */
+    public static boolean isVirtual(Thread t) {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(t);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable impossible) {
+            throw new IllegalStateException("Thread.isVirtual failed", impossible);
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (NoSuchMethodException | IllegalAccessException olderJava) {
+            return null;
+        }
     }
 
     /** The owner word of this process for an object whose owners live in namespaces {@code home}. */
