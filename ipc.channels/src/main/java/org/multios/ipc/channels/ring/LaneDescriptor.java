@@ -21,7 +21,8 @@ package org.multios.ipc.channels.ring;
  *         | offsets (RingSignals)                                             |
  *    384  +-------------------------------------------------------------------+
  *         | sender's owner word (long): 0, the process copying a message in,  |  senders only
- *         | or the thread holding a claim (its word | bit 31)                 |
+ *         | or the thread holding a claim (its word | bit 31; a virtual       |
+ *         | thread's: the process's | bit 31)                                 |
  *         | senders turned away (long, @+8): set by a try that found it held  |
  *    448  +-------------------------------------------------------------------+
  *         | tail (long): record bytes ever published (the senders' own; a     |  sender writes
@@ -63,9 +64,10 @@ package org.multios.ipc.channels.ring;
  *
  * <p><b>Owner words</b> ({@code ProcessLiveness.ownerWord}): a side held within one call (a copy
  * in or out) names the process; one held across the caller's code (a claim until its commit, a
- * handler reading in place) names the thread, with bit 31 set. So any attachment, in any process,
- * takes a side over from a thread that ended holding it, and the holding thread is told so
- * through any attachment.
+ * handler reading in place) names the platform thread, with bit 31 set (a virtual thread's, the
+ * process, with bit 31: it has no operating-system thread of its own). So any attachment, in any
+ * process, takes a side over from a platform thread that ended holding it, and the holding thread
+ * is told so through any attachment.
  *
  * <p><b>Hostile writers</b>: a record's frame length is checked against the largest message and
  * the ring's end before its bytes are read; a record that cannot be true is CORRUPTED and the
