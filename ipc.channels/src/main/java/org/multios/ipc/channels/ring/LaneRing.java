@@ -239,7 +239,7 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#FULL} or {@link RingStatus#TOO_LARGE}
      */
     public long claimCleared(int len, int priority, long sender, long senderPid) {
-        long at = claim(len, priority, sender, senderPid, sides.acrossCode());
+        long at = claim(len, priority, sender, senderPid, sides.acrossCode(base + SENDER_OFFSET));
         if (at >= 0) {
             try {
                 region.clear(at + RECORD_HEADER_SIZE, len);
@@ -419,7 +419,7 @@ public final class LaneRing implements MessageRing {
      * @return the record's region offset, {@link RingStatus#EMPTY} or {@link RingStatus#TOO_LARGE}
      */
     public long take(int room, MessageInfo info) {
-        return take(room, info, sides.acrossCode());
+        return take(room, info, sides.acrossCode(base + RECEIVER_OFFSET));
     }
 
     /** @param owner the receivers' owner word while this take holds it ({@link LaneSides#acquire}) */

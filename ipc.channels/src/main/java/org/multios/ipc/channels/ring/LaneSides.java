@@ -2,6 +2,8 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.multios.ipc.IpcError;
@@ -51,21 +53,58 @@ final class LaneSides {
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final int SPINS = 128;
 
-    /** The thread that holds a side across its code through this attachment, and the word it wrote. */
+    /**
+     * The thread that holds a side across its code through this attachment, and the word it
+     * wrote. Written with release stores only (no fence on the hot path); taking over from a
+     * thread that ended first clears its record with a compare-and-set, so of all the threads of
+     * this attachment (and its sweep) exactly one takes that hold over: the word alone cannot
+     * tell, since every virtual thread's hold writes the same one.
+     */
     private static final class Holder {
-        volatile Thread thread;
-        volatile long word;
+        private static final VarHandle THREAD;
+
+        static {
+            try {
+                THREAD = MethodHandles.lookup().findVarHandle(Holder.class, "thread", Thread.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // through THREAD
+        private Thread thread;
+        private long word;
+        /** The word of the thread that held this side across its code through this attachment last. */
+        private volatile ThreadWord last = new ThreadWord(null, 0);
 
         void set(Thread t, long w) {
             word = w;
-            thread = t;
+            THREAD.setRelease(this, t);
         }
 
-        /** The word of a thread of this attachment that ended holding the side, or 0. */
-        long ended() {
-            Thread t = thread;
-            return t != null && !t.isAlive() ? word : 0;
+        Thread thread() {
+            return (Thread) THREAD.getAcquire(this);
         }
+
+        /** The word the kept thread wrote (read after {@link #thread()}). */
+        long word() {
+            return word;
+        }
+
+        void clear() {
+            if (thread() != null) {
+                THREAD.setRelease(this, null);
+            }
+        }
+
+        /** Clears the record of {@code t}, if it is still kept: true for one caller only. */
+        boolean forget(Thread t) {
+            return THREAD.compareAndSet(this, t, null);
+        }
+    }
+
+    /** A thread's word, kept for {@link #acrossCode} (a lookup of two thread-locals otherwise). */
+    private record ThreadWord(Thread thread, long word) {
     }
 
     private final MappedRegion region;
@@ -93,15 +132,21 @@ final class LaneSides {
     }
 
     /**
-     * The owner word of a side held across the caller's code by the calling thread: its thread
-     * word, or, for a virtual thread, this process's; with {@link #ACROSS_CODE}.
+     * The owner word of a side ({@code word}) held across the caller's code by the calling
+     * thread: its thread word, or, for a virtual thread, this process's; with {@link #ACROSS_CODE}.
      *
-     * @throws IpcException UNSUPPORTED where this platform thread's id or start
-     *         time cannot be read
+     * @throws IpcException UNSUPPORTED where this platform thread's id or start time cannot be read
      */
-    long acrossCode() {
-        return (ProcessLiveness.isVirtual(Thread.currentThread()) ? self : LIVENESS.currentThreadWord(home))
-                | ACROSS_CODE;
+    long acrossCode(long word) {
+        Thread t = Thread.currentThread();
+        Holder h = holder(word);
+        ThreadWord last = h.last;
+        if (last.thread() == t) {
+            return last.word();
+        }
+        long mine = (ProcessLiveness.isVirtual(t) ? self : LIVENESS.currentThreadWord(home)) | ACROSS_CODE;
+        h.last = new ThreadWord(t, mine);
+        return mine;
     }
 
     private Holder holder(long word) {
@@ -119,14 +164,14 @@ final class LaneSides {
             return false;
         }
         Holder h = holder(word);
-        if (h.thread == Thread.currentThread()) {
-            return h.word == owner;
+        if (h.thread() == Thread.currentThread()) {
+            return h.word() == owner;
         }
         if ((owner & ProcessLiveness.OWNER_FOREIGN) != 0 || owner == (self | ACROSS_CODE) || ProcessLiveness.isVirtual(Thread.currentThread())) {
             return false;
         }
         try {
-            return owner == (LIVENESS.currentThreadWord(home) | ACROSS_CODE);
+            return owner == acrossCode(word);
         } catch (IpcException noIdentity) {
             return false; // this thread cannot hold a side by its own word
         }
@@ -152,7 +197,6 @@ final class LaneSides {
         if (heldByThisThread(word, words.getLongVolatile(word))) {
             return RingStatus.HELD_BY_THIS_THREAD;
         }
-        Holder h = holder(word);
         for (int spins = 0; spins < SPINS; spins++) {
             long holder = words.getLongVolatile(word);
             if (holder == 0) {
@@ -161,7 +205,7 @@ final class LaneSides {
                 }
                 continue;
             }
-            if (holder == h.ended() && words.compareAndSetLong(word, holder, owner)) {
+            if (fromEnded(word, holder, owner)) {
                 tookOver(word);
                 return acquired(word, owner);
             }
@@ -181,6 +225,18 @@ final class LaneSides {
             return acquired(word, owner);
         }
         return RingStatus.BUSY;
+    }
+
+    /**
+     * Takes the side over as {@code owner} from a thread of this attachment that ended holding it,
+     * where the word still reads {@code holder}, the one it wrote: whether or not the operating
+     * system, or another process, could judge that word.
+     */
+    private boolean fromEnded(long word, long holder, long owner) {
+        Holder h = holder(word);
+        Thread t = h.thread();
+        return t != null && !t.isAlive() && h.word() == holder && h.forget(t)
+                && words.compareAndSetLong(word, holder, owner);
     }
 
     /** Keeps the thread holding the side across its code through this attachment. */
@@ -232,10 +288,7 @@ final class LaneSides {
      * leaves its mark for the next holder.
      */
     void release(long word) {
-        Holder h = holder(word);
-        if (h.thread != null) {
-            h.thread = null;
-        }
+        holder(word).clear();
         words.putLongVolatile(word, 0);
         long turnedAway = turnedAway(word);
         if (words.getLongVolatile(turnedAway) != 0) {
@@ -265,8 +318,8 @@ final class LaneSides {
         if (owner == 0) {
             return;
         }
-        boolean dead = owner == holder(word).ended() || judgeable(owner) && LIVENESS.isOwnerDead(owner, home);
-        if (dead && words.compareAndSetLong(word, owner, self)) {
+        if (fromEnded(word, owner, self) || judgeable(owner) && LIVENESS.isOwnerDead(owner, home)
+                && words.compareAndSetLong(word, owner, self)) {
             tookOver(word);
             release(word);
             recovery.handedBack();

@@ -6,7 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.MessageBuffer;
 import org.multios.ipc.MessageClaim;
@@ -27,10 +28,11 @@ import org.multios.ipc.channel.ChannelOptions;
 class InPlaceAllocationTest extends ChannelTestSupport {
     private static final int ROUNDS = 100_000;
 
-    @Test
-    void claimsDrainsBatchesAndCopiesAllocateNothingPerMessage() {
+    @ParameterizedTest(name = "lanes {0}")
+    @ValueSource(booleans = { false, true })
+    void claimsDrainsBatchesAndCopiesAllocateNothingPerMessage(boolean lanes) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (Channel ch = channels().create(ChannelOptions.ofBufferSize(64 * 1024).withMaxMessageSize(64))) {
+        try (Channel ch = channels().create(ChannelOptions.ofBufferSize(64 * 1024).withMaxMessageSize(64).withLane(lanes))) {
             Traffic traffic = new Traffic(ch.endA(), ch.endB());
             traffic.run(ROUNDS); // warm-up: thread-local claims and views are made, code compiled
             long before = threads.getCurrentThreadAllocatedBytes();
@@ -42,10 +44,11 @@ class InPlaceAllocationTest extends ChannelTestSupport {
         }
     }
 
-    @Test
-    void aSpinningClaimerAndADrainerInTwoThreadsAllocateNothingPerMessage() throws Exception {
+    @ParameterizedTest(name = "lanes {0}")
+    @ValueSource(booleans = { false, true })
+    void aSpinningClaimerAndADrainerInTwoThreadsAllocateNothingPerMessage(boolean lanes) throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (Channel ch = channels().create(ChannelOptions.ofBufferSize(64 * 64).withMaxMessageSize(64))) {
+        try (Channel ch = channels().create(ChannelOptions.ofBufferSize(64 * 64).withMaxMessageSize(64).withLane(lanes))) {
             long[] allocated = new long[2];
             long[] moved = new long[2];
             Thread sender = new Thread(() -> {
