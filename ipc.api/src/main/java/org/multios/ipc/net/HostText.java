@@ -45,7 +45,8 @@ final class HostText {
         if (literal instanceof Inet4Address) {
             return literal.getHostAddress();
         }
-        return ipv6(literal.getAddress()) + (percent < 0 ? "" : zone(literal, scheme + " endpoint host '" + host + "'", host.substring(percent + 1)));
+        String endpoint = scheme + " endpoint host '" + host + "'";
+        return ipv6(literal.getAddress()) + (percent < 0 ? "" : zone(literal, endpoint, host.substring(percent + 1)));
     }
 
     /**

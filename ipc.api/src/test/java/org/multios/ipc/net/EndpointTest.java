@@ -250,7 +250,8 @@ class EndpointTest {
             none++;
         }
         for (String zone : new String[] {Integer.toString(none), "0", "99999999999", "no-such-if0"}) {
-            assertInvalid("tcp://[fe80::1%" + zone + "]:80").hasMessageContaining("tcp endpoint host 'fe80::1%" + zone + "'")
+            assertInvalid("tcp://[fe80::1%" + zone + "]:80")
+                    .hasMessageContaining("tcp endpoint host 'fe80::1%" + zone + "'")
                     .hasMessageContaining("names no network interface of this machine");
         }
     }

@@ -119,7 +119,8 @@ class ListenerOwnerLookupTest extends NetTestSupport {
         Path socket = shared.resolve("svc.sock");
         Thread configuring = new Thread(() -> ListenerUsers.resolve(Set.of(OtherOsUser.NAME), lookup),
                 "configuration applied again");
-        try (UnixSquatter squatter = new UnixSquatter(socket); Listener listener = net.listen(Endpoint.unix("served"))) {
+        try (UnixSquatter squatter = new UnixSquatter(socket);
+                Listener listener = net.listen(Endpoint.unix("served"))) {
             lookup.hang();
             configuring.start();
             lookup.awaitAsked(); // the name service hangs from now on

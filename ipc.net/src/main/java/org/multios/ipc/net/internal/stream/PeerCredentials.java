@@ -36,11 +36,12 @@ final class PeerCredentials {
 
     /** With room for {@code waiting} connections (tests). */
     PeerCredentials(int waiting) {
-        readers = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(waiting), r -> {
-            Thread t = new Thread(r, "ipc-net-peer-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        readers = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(waiting),
+                r -> {
+                    Thread t = new Thread(r, "ipc-net-peer-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         readers.allowCoreThreadTimeOut(true);
     }
 
@@ -78,7 +79,8 @@ final class PeerCredentials {
         private final BiConsumer<SocketChannel, UnixDomainPrincipal> then;
         private final Consumer<SocketChannel> failed;
 
-        Read(SocketChannel channel, BiConsumer<SocketChannel, UnixDomainPrincipal> then, Consumer<SocketChannel> failed) {
+        Read(SocketChannel channel, BiConsumer<SocketChannel, UnixDomainPrincipal> then,
+                Consumer<SocketChannel> failed) {
             this.channel = channel;
             this.then = then;
             this.failed = failed;
