@@ -30,7 +30,9 @@ import org.multios.ipc.IpcNames;
  * match an endpoint by its text, so one socket has one text: a host is kept in lower case (a final
  * dot kept, for the lookup: an absolute name, not tried in the resolver's search domains; rules
  * match it by {@link #ruleText()}, without the dot), an address in one form ({@code 010.0.0.1} is {@code 10.0.0.1}, {@code [::FFFF:10.0.0.1]}
- * too, {@code [0:0::1]} is {@code [::1]}), a path without repeated slashes or {@code .} segments,
+ * too, {@code [0:0::1]} is {@code [::1]}), a link-local address's zone by the name of the network
+ * interface it names ({@code [fe80::1%1]} is {@code [fe80::1%lo]}; a zone that names no interface of
+ * this machine is refused), a path without repeated slashes or {@code .} segments,
  * and a path with a {@code ..} segment is refused.
  *
  * @param transport TCP, UDP or UNIX
@@ -69,7 +71,7 @@ public record Endpoint(Transport transport, String host, int port, String path) 
             if (problem != null) {
                 throw IpcException.invalidArgument(transport.scheme() + " endpoint host '" + host + "' " + problem);
             }
-            host = HostText.plain(host);
+            host = HostText.plain(transport.scheme(), host);
             if (port < 0 || port > MAX_PORT) {
                 throw IpcException.invalidArgument(transport.scheme() + " endpoint port " + port + " is outside 0.."
                         + MAX_PORT);

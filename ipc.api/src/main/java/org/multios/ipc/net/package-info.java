@@ -78,7 +78,7 @@
  * {@link org.multios.ipc.Rights#READ_WRITE}.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.multios.ipc.net;
 
 import org.osgi.annotation.bundle.Export;

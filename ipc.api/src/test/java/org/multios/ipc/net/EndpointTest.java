@@ -3,6 +3,9 @@ package org.multios.ipc.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.NetworkInterface;
+import java.net.SocketException;
+
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +48,7 @@ class EndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://[2001:db8::8a2e:370:7334]:1", "tcp://[fe80::1%eth0]:1", "tcp://[::]:1",
+    @ValueSource(strings = {"tcp://[2001:db8::8a2e:370:7334]:1", "tcp://[fe80::1]:1", "tcp://[::]:1",
         "tcp://[1:2:3:4:5:6:7:8]:1"})
     void acceptsIpv6Forms(String text) {
         assertThat(Endpoint.parse(text).host()).contains(":");
@@ -213,16 +216,68 @@ class EndpointTest {
         assertThat(Endpoint.unix("/a/..b/.c/b..").path()).isEqualTo("/a/..b/.c/b..");
         assertThat(Endpoint.parse("tcp://Internal.Example:5432")).isEqualTo(Endpoint.tcp("internal.example", 5432))
                 .hasToString("tcp://internal.example:5432");
-        assertThat(Endpoint.parse("udp://[FE80::A%eth0]:1").host()).isEqualTo("fe80::a%eth0");
+        NetworkInterface lo = loopback();
+        String name = lo.getName();
+        String index = Integer.toString(lo.getIndex());
+        assertThat(Endpoint.parse("udp://[FE80::A%" + name + "]:1").host()).isEqualTo("fe80::a%" + name);
         for (String[] same : new String[][] {{"010.0.0.1", "10.0.0.1"}, {"127.000.000.001", "127.0.0.1"},
             {"::FFFF:10.0.0.1", "10.0.0.1"}, {"0:0:0:0:0:0:0:1", "::1"}, {"0::0", "::"}, {"2001:DB8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
             {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"}, {"1:0:0:2:0:0:0:3", "1:0:0:2::3"}, {"0:0:1::", "0:0:1::"},
-            {"::1:2:3:4:5:6:7", "0:1:2:3:4:5:6:7"}, {"fe80:0::00a%Eth0", "fe80::a%Eth0"},
-            // a zone only where the address is link-local (the kernel ignores it elsewhere), in ASCII digits
-            {"fd00::2%1", "fd00::2"}, {"::1%lo", "::1"}, {"::ffff:10.0.0.1%1", "10.0.0.1"}, {"fe80::a%01", "fe80::a%1"},
-            {"fe80::a%\u0663", "fe80::a%3"}, {"ff02::1%2", "ff02::1%2"}}) {
+            {"::1:2:3:4:5:6:7", "0:1:2:3:4:5:6:7"}, {"fe80:0::00a%" + name, "fe80::a%" + name},
+            // a zone only where the address is link-local (the kernel ignores it elsewhere)
+            {"fd00::2%1", "fd00::2"}, {"::1%lo", "::1"}, {"::ffff:10.0.0.1%1", "10.0.0.1"},
+            // a link-local zone by its interface's name, however it was written: by index, in any digits
+            {"fe80::a%" + index, "fe80::a%" + name}, {"fe80::a%0" + index, "fe80::a%" + name},
+            {"fe80::a%" + arabic(index), "fe80::a%" + name}, {"ff02::1%" + index, "ff02::1%" + name}}) {
             assertThat(Endpoint.tcp(same[0], 1).host()).as(same[0]).isEqualTo(same[1]);
         }
+    }
+
+    /**
+     * A link-local address's zone names an interface by index or by name, and the kernel takes
+     * either: {@code [fe80::1%1]} and {@code [fe80::1%lo]} are one socket, so they are one text, the
+     * interface's name; a zone that names no interface of this machine is refused.
+     */
+    @Test
+    void aLinkLocalZoneIsTheNameOfItsInterfaceByIndexOrByName() throws Exception {
+        NetworkInterface lo = loopback();
+        Endpoint byName = Endpoint.parse("tcp://[fe80::1%" + lo.getName() + "]:80");
+        assertThat(Endpoint.parse("tcp://[fe80::1%" + lo.getIndex() + "]:80")).isEqualTo(byName)
+                .hasToString("tcp://[fe80::1%" + lo.getName() + "]:80");
+        assertThat(Endpoint.parse(byName.toString())).isEqualTo(byName);
+        int none = 1;
+        while (NetworkInterface.getByIndex(none) != null) {
+            none++;
+        }
+        for (String zone : new String[] {Integer.toString(none), "0", "99999999999", "no-such-if0"}) {
+            assertInvalid("tcp://[fe80::1%" + zone + "]:80")
+                    .hasMessageContaining("tcp endpoint host 'fe80::1%" + zone + "'")
+                    .hasMessageContaining("names no network interface of this machine");
+        }
+    }
+
+    /** This machine's loopback interface (every machine has one): its name and index are the zones tests write. */
+    private static NetworkInterface loopback() {
+        try {
+            return NetworkInterface.networkInterfaces().filter(EndpointTest::isLoopback).findFirst().orElseThrow();
+        } catch (SocketException e) {
+            throw new AssertionError("the network interfaces cannot be read", e);
+        }
+    }
+
+    private static boolean isLoopback(NetworkInterface i) {
+        try {
+            return i.isLoopback();
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /** The number in Arabic-Indic digits, which Java reads as digits too. */
+    private static String arabic(String digits) {
+        StringBuilder s = new StringBuilder();
+        digits.chars().forEach(c -> s.append((char) ('\u0660' + c - '0')));
+        return s.toString();
     }
 
     @Test

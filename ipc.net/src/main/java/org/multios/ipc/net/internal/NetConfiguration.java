@@ -96,7 +96,8 @@ public final class NetConfiguration {
         @AttributeDefinition(name = "Unix peer users", required = false, description = "Users, besides the "
                 + "gateway's own and root, whose processes clients may talk to at absolute Unix socket paths "
                 + "(unix:/path), as names or numeric uids (compared by uid); a socket there that another user listens "
-                + "on is refused before anything is sent.")
+                + "on is refused before anything is sent. Names are looked up when the configuration is applied: "
+                + "one that names no user then allows nobody, until the configuration is applied again.")
         String[] unix_peer_users() default {};
     }
 

@@ -21,6 +21,7 @@ import org.multios.ipc.net.NetService;
 import org.multios.ipc.net.internal.stream.HostLookup;
 import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.net.internal.stream.PeerContexts;
+import org.multios.ipc.net.internal.stream.PeerReader;
 import org.multios.ipc.net.internal.stream.Reactor;
 import org.multios.ipc.queue.MessageQueue;
 import org.multios.ipc.spi.CallerContext;
@@ -76,6 +77,11 @@ public final class NetMechanism extends SessionMechanism<NetService, NetSession>
     /** Looks hosts up with {@code lookup} from now on (tests: a resolver whose answers they choose). */
     void lookup(HostLookup lookup) {
         shared.lookup(lookup);
+    }
+
+    /** Reads accepted Unix peers' credentials with {@code reader} from now on (tests: a reader that blocks). */
+    void peerReader(PeerReader reader) {
+        shared.peerReader(reader);
     }
 
     /** Errors the reactor thread caught (each logged), a blocking call in it among them; 0 when all is well. */

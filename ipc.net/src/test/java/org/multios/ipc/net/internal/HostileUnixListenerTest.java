@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +36,7 @@ class HostileUnixListenerTest extends NetTestSupport {
     private static final ConnectOptions QUICK = ConnectOptions.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(3));
 
     private Path shared;
-    private Process squatter;
+    private UnixSquatter squatter;
 
     @BeforeEach
     void sharedFolder() throws IOException {
@@ -49,37 +47,19 @@ class HostileUnixListenerTest extends NetTestSupport {
     @AfterEach
     void clean() throws IOException {
         if (squatter != null) {
-            squatter.destroyForcibly();
+            squatter.close();
         }
         OtherOsUser.removeStickyFolder(shared);
     }
 
     /** Starts the other user's listener on {@code socket} and waits until it listens. */
     private void squat(Path socket) throws IOException {
-        squatter = new ProcessBuilder("runuser", "-u", OtherOsUser.NAME, "--", OtherOsUser.python(), "-c",
-                "import socket,sys\n"
-                        + "s=socket.socket(socket.AF_UNIX)\n"
-                        + "s.bind(sys.argv[1]); s.listen(8)\n"
-                        + "print('listening', flush=True)\n"
-                        + "s.settimeout(30)\n"
-                        + "c,_=s.accept(); c.settimeout(30)\n"
-                        + "got=b''\n"
-                        + "while True:\n"
-                        + "    b=c.recv(4096)\n"
-                        + "    if not b: break\n"
-                        + "    got+=b\n"
-                        + "print('got', got.hex(), flush=True)\n",
-                socket.toString()).redirectErrorStream(true).start();
-        String ready = new String(squatter.getInputStream().readNBytes("listening\n".length()), StandardCharsets.UTF_8);
-        assertThat(ready).isEqualTo("listening\n");
+        squatter = new UnixSquatter(socket);
     }
 
     /** What the squatter's first connection carried, in hex, once it ended. */
     private String squatterGot() throws Exception {
-        assertThat(squatter.waitFor(40, TimeUnit.SECONDS)).as("the squatter ended").isTrue();
-        String out = new String(squatter.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(out).startsWith("got");
-        return out.substring("got".length()).strip();
+        return squatter.got();
     }
 
     @Test

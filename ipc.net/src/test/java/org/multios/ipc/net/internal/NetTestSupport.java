@@ -102,6 +102,11 @@ abstract class NetTestSupport {
         return c;
     }
 
+    /** The network mechanism of the last {@link #context(NetSettings)}. */
+    NetMechanism netMechanism() {
+        return netFactory.started().iterator().next();
+    }
+
     /** Errors the reactor threads of {@link #context(NetSettings)} caught; 0 when all is well. */
     long reactorFaults() {
         return netFactory.started().stream().mapToLong(NetMechanism::reactorFaults).sum();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -131,11 +133,14 @@ class AccessPolicyTest {
     /** Rules match an endpoint by its text, and one socket has one text (EndpointTest has the forms). */
     @Test
     void aDenyRuleOnAnEndpointCatchesEveryWayOfWritingIt() {
+        NetworkInterface lo = loopback();
         AccessPolicy p = AccessPolicy.of(List.of("deny * * endpoint:unix:/run/docker.sock",
-                "deny * * endpoint:tcp://10.0.0.*:*", "deny * * endpoint:tcp://internal.example:*"));
+                "deny * * endpoint:tcp://10.0.0.*:*", "deny * * endpoint:tcp://internal.example:*",
+                "deny * * endpoint:tcp://[fe80::1%" + lo.getName() + "]:*"));
         Permissions own = new Permissions("sensor", "sensors", 0600);
         for (String text : List.of("unix:/run//docker.sock", "unix:////run/./docker.sock", "tcp://010.0.0.1:5432",
-                "tcp://[::ffff:10.0.0.1]:5432", "tcp://Internal.EXAMPLE.:5432")) {
+                "tcp://[::ffff:10.0.0.1]:5432", "tcp://Internal.EXAMPLE.:5432",
+                "tcp://[fe80::1%" + lo.getIndex() + "]:5432", "tcp://[FE80::0:1%0" + lo.getIndex() + "]:5432")) {
             String name = org.multios.ipc.net.Endpoint.parse(text).toString();
             assertThat(p.rights(SENSOR, null, ObjectType.ENDPOINT, name, own)).as(text + " as " + name).isEqualTo(Rights.NONE);
         }
@@ -157,7 +162,8 @@ class AccessPolicyTest {
                 { "udp://010.0.0.1:*", "udp://10.0.0.1:53" },
                 { "TCP://Internal.*:*", "tcp://internal.example:1" },
                 { "unix:/run//x.sock", "unix:/run/x.sock" },
-                { "unix:///run/./sub//*.sock", "unix:/run/sub/a.sock" } }) {
+                { "unix:///run/./sub//*.sock", "unix:/run/sub/a.sock" },
+                { "tcp://[fe80::1%" + loopback().getIndex() + "]:*", "tcp://[fe80::1%" + loopback().getName() + "]:5432" } }) {
             AccessPolicy p = AccessPolicy.of(List.of("deny * * endpoint:" + ruleAndEndpoint[0],
                     "deny * * *:" + ruleAndEndpoint[0]));
             String name = org.multios.ipc.net.Endpoint.parse(ruleAndEndpoint[1]).toString();
@@ -219,6 +225,21 @@ class AccessPolicyTest {
                     .isInstanceOfSatisfying(IpcException.class,
                             e -> assertThat(e.error()).isEqualTo(IpcError.INVALID_ARGUMENT))
                     .hasMessageContaining(bad);
+        }
+    }
+
+    /** This machine's loopback interface: its name and index are the zones a link-local address may name. */
+    private static NetworkInterface loopback() {
+        try {
+            return NetworkInterface.networkInterfaces().filter(i -> {
+                try {
+                    return i.isLoopback();
+                } catch (SocketException e) {
+                    return false;
+                }
+            }).findFirst().orElseThrow();
+        } catch (SocketException e) {
+            throw new AssertionError("the network interfaces cannot be read", e);
         }
     }
 }

@@ -10,11 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 import org.multios.ipc.IpcError;
-import org.multios.ipc.net.Transport;
 import org.multios.ipc.net.internal.wire.FrameEncoder;
 import org.multios.ipc.net.internal.wire.Handshake;
 
-import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * The connections a listener has in their handshake: at most its maximum of connections in
@@ -34,10 +33,13 @@ final class HandshakeSlots {
         this.perPeer = perPeer;
     }
 
-    /** Who a connection counts against: its remote address, or on a Unix socket its user. */
-    static String peerKey(SocketChannel channel, Transport transport) throws IOException {
-        if (transport == Transport.UNIX) {
-            return channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+    /**
+     * Who a connection counts against: on a Unix socket its user ({@code unixPeer}, read already:
+     * {@link PeerCredentials}), else its remote address.
+     */
+    static String peerKey(SocketChannel channel, UnixDomainPrincipal unixPeer) throws IOException {
+        if (unixPeer != null) {
+            return unixPeer.user().getName();
         }
         return ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
     }

@@ -26,10 +26,11 @@ import org.multios.ipc.spi.ConfigurationReader;
  * @param workers              worker threads of every bridge together
  * @param tls                  TLS of TCP listeners and connectors, and where plaintext may go
  * @param unixPeerUsers        users besides this one and root whose listeners at absolute Unix
- *                             paths clients may talk to ({@link ListenerOwner})
+ *                             paths clients may talk to ({@link ListenerOwner}), looked up when
+ *                             the settings are made, never on the reactor
  */
 public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int handshakesPerAddress,
-        int requestsInFlight, int bridgeWorkers, int workers, TlsSettings tls, Set<String> unixPeerUsers) {
+        int requestsInFlight, int bridgeWorkers, int workers, TlsSettings tls, ListenerUsers unixPeerUsers) {
     /** The configuration PID. */
     public static final String PID = "org.multios.ipc.net";
     /**
@@ -43,7 +44,7 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
     public NetSettings(Duration idleTimeout, Duration outputStallTimeout, int handshakesPerAddress,
             int requestsInFlight, int bridgeWorkers, int workers) {
         this(idleTimeout, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers, workers,
-                TlsSettings.NONE, Set.of());
+                TlsSettings.NONE, ListenerUsers.of(Set.of()));
     }
 
     /**
@@ -60,7 +61,6 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
         if (tls == null || unixPeerUsers == null) {
             throw IpcException.invalidArgument("network settings: the TLS settings or the Unix peer users are missing");
         }
-        unixPeerUsers = Set.copyOf(unixPeerUsers);
         if (handshakesPerAddress < 1 || requestsInFlight < 1 || bridgeWorkers < 1 || workers < 1) {
             throw IpcException.invalidArgument("network settings: handshakes per address (" + handshakesPerAddress
                     + "), requests in flight (" + requestsInFlight + ") and workers (" + bridgeWorkers + ", "
@@ -85,7 +85,7 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
                 (int) c.whole("requests.in.flight", DEFAULTS.requestsInFlight, 1, 65_536),
                 (int) c.whole("bridge.workers", DEFAULTS.bridgeWorkers, 1, 65_536),
                 (int) c.whole("workers.total", DEFAULTS.workers, 1, 65_536),
-                TlsSettings.read(c), Set.copyOf(c.strings("unix.peer.users")));
+                TlsSettings.read(c), ListenerUsers.of(Set.copyOf(c.strings("unix.peer.users"))));
         c.finish();
         return read;
     }
@@ -108,8 +108,16 @@ public record NetSettings(Duration idleTimeout, Duration outputStallTimeout, int
                 workers, value, unixPeerUsers);
     }
 
-    /** A copy whose clients may also talk to these users' listeners at absolute Unix paths. */
+    /**
+     * A copy whose clients may also talk to these users' listeners at absolute Unix paths, looked
+     * up now in the system's name service.
+     */
     public NetSettings withUnixPeerUsers(Set<String> value) {
+        return withUnixPeerUsers(ListenerUsers.of(value));
+    }
+
+    /** A copy whose clients may also talk to these users' listeners at absolute Unix paths. */
+    public NetSettings withUnixPeerUsers(ListenerUsers value) {
         return new NetSettings(idleTimeout, outputStallTimeout, handshakesPerAddress, requestsInFlight, bridgeWorkers,
                 workers, tls, value);
     }

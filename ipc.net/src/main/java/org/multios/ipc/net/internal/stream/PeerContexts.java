@@ -13,8 +13,9 @@ import org.multios.ipc.spi.PeerAuthority;
  * What the servers and clients of one network mechanism share: the reactor, the authority
  * that identifies peers, this process's id, connection numbers (from 2<sup>32</sup>, so that
  * they never collide with bundle ids), the {@link NetSettings} in force, the worker threads
- * every bridge together may run, and the threads that run TLS handshakes' delegated tasks (so
- * that the reactor never runs them).
+ * every bridge together may run, the threads that run TLS handshakes' delegated tasks, and
+ * those that learn who accepted Unix peers are ({@link PeerCredentials}), so that the reactor
+ * never runs them.
  */
 public final class PeerContexts {
     /** Threads for TLS handshakes' delegated tasks (key exchange, certificate checks). */
@@ -32,6 +33,7 @@ public final class PeerContexts {
                 t.setDaemon(true);
                 return t;
             });
+    private final PeerCredentials peerCredentials = new PeerCredentials();
     private volatile NetSettings settings;
     private volatile HostLookup lookup = HostLookup.SYSTEM;
 
@@ -48,9 +50,20 @@ public final class PeerContexts {
         return tlsTasks;
     }
 
-    /** Stops the TLS task threads (the mechanism stops). */
+    /** Where accepted Unix connections learn who their peers are. */
+    PeerCredentials peerCredentials() {
+        return peerCredentials;
+    }
+
+    /** Reads Unix peers' credentials with {@code changed} from now on (tests: a reader that blocks). */
+    public void peerReader(PeerReader changed) {
+        peerCredentials.reader(changed);
+    }
+
+    /** Stops the TLS task and peer credential threads (the mechanism stops). */
     public void close() {
         tlsTasks.shutdownNow();
+        peerCredentials.close();
     }
 
     Reactor reactor() {

@@ -24,10 +24,14 @@ import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.SessionGate;
 import org.multios.ipc.spi.PeerAuthority;
 
+import jdk.net.UnixDomainPrincipal;
+
 /**
  * Accepts stream connections on a bound server socket and completes their handshakes in the
  * reactor thread: checks the protocol and version, admits at most the options' number of
- * connections, identifies the peer (SO_PEERCRED on Unix sockets, the token on TCP) and hands
+ * connections, identifies the peer (SO_PEERCRED on Unix sockets, read before the handshake starts
+ * off the reactor, since reading it asks the name service: {@link PeerCredentials}; the token on
+ * TCP) and hands
  * every connection that succeeded to its {@link Admission}. Peers that fail get a REFUSE frame
  * and nothing else. One remote address (on a Unix socket: one user) has at most
  * {@link NetSettings#handshakesPerAddress} connections in their handshake at once
@@ -105,17 +109,53 @@ public final class StreamServer implements Reactor.Handler {
         SocketChannel channel;
         try {
             while ((channel = server.accept()) != null) {
-                admit(channel);
+                if (endpoint.transport() == Transport.UNIX) {
+                    identify(channel);
+                } else {
+                    admit(channel, null);
+                }
             }
         } catch (IOException e) {
             counters.increment(Counter.ERRORS);
         }
     }
 
-    private void admit(SocketChannel channel) throws IOException {
+    /**
+     * Has a reader thread learn who the peer of an accepted Unix connection is, and admits it in
+     * the reactor thread then; refuses it at once if too many wait already.
+     */
+    private void identify(SocketChannel channel) throws IOException {
+        if (!shared.peerCredentials().read(channel, this::identified, failed -> counters.increment(Counter.ERRORS))) {
+            counters.increment(Counter.DENIALS);
+            HandshakeSlots.refuse(channel, name + " has " + PeerCredentials.WAITING
+                    + " connections waiting to learn who their peers are; try again when they did");
+        }
+    }
+
+    /** In a reader thread: the peer of {@code channel} is {@code peer}; admits it in the reactor thread. */
+    private void identified(SocketChannel channel, UnixDomainPrincipal peer) {
+        try {
+            shared.reactor().execute(() -> {
+                try {
+                    admit(channel, peer);
+                } catch (IOException e) {
+                    counters.increment(Counter.ERRORS);
+                }
+            });
+        } catch (IpcException stopped) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed anyway
+            }
+        }
+    }
+
+    /** @param unixPeer a Unix connection's peer, as read; null on TCP */
+    private void admit(SocketChannel channel, UnixDomainPrincipal unixPeer) throws IOException {
         String peer;
         try {
-            peer = HandshakeSlots.peerKey(channel, endpoint.transport());
+            peer = HandshakeSlots.peerKey(channel, unixPeer);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -134,7 +174,7 @@ public final class StreamServer implements Reactor.Handler {
             long id = shared.nextConnection();
             FramedSocket socket = new FramedSocket(shared.reactor(), channel, link(channel),
                     "connection " + id + " on " + endpoint, options.bufferBytes(), options.handshakeTimeout().toNanos(),
-                    new ServerHandshake(id, peer));
+                    new ServerHandshake(id, peer, unixPeer));
             socket.register(SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
             handshakes.release(peer);
@@ -174,11 +214,13 @@ public final class StreamServer implements Reactor.Handler {
     private final class ServerHandshake implements Handshaker {
         private final long id;
         private final String peerKey;
+        private final UnixDomainPrincipal unixPeer;
         private boolean done;
 
-        ServerHandshake(long id, String peerKey) {
+        ServerHandshake(long id, String peerKey, UnixDomainPrincipal unixPeer) {
             this.id = id;
             this.peerKey = peerKey;
+            this.unixPeer = unixPeer;
         }
 
         @Override
@@ -216,7 +258,7 @@ public final class StreamServer implements Reactor.Handler {
             }
             PeerAuthority authority = shared.authority();
             CallerContext peer = PeerIdentity.of(authority, id, socket, endpoint, hello, options.requireAuthentication(),
-                    name);
+                    unixPeer);
             int agreed = Math.min(hello.maxFrameSize(), options.maxFrameSize());
             open.incrementAndGet();
             Duration idle = options.idleTimeout().isZero() ? shared.settings().idleTimeout() : options.idleTimeout();
