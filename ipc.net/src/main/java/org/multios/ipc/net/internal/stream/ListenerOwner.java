@@ -1,12 +1,12 @@
 package org.multios.ipc.net.internal.stream;
 
-import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.attribute.UserPrincipal;
 
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.net.Endpoint;
+
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * The rule for whom a client talks to at an absolute Unix path ({@code unix:/dir/x.sock}):
@@ -17,31 +17,27 @@ import org.multios.ipc.net.Endpoint;
  * sticky folder such as {@code /tmp}) thus gets a connection and nothing on it. Names in the IPC
  * root need no such check: only this user can bind in its endpoint directory.
  *
- * <p>The check runs on the reactor thread, so it looks no user up: the allowed users were looked
- * up when the settings were made ({@link ListenerUsers}), and it compares uids.
+ * <p>The check runs on the reactor thread, so it looks no user up: the listener's credentials
+ * were read by a thread of {@link PeerCredentials} (the JDK names the uid it reads), the allowed
+ * users looked up when the settings were made ({@link ListenerUsers}), and it compares uids.
  */
 final class ListenerOwner {
     private ListenerOwner() {
     }
 
     /**
-     * Checks who listens at the other end of {@code channel}.
+     * Checks who listens at the other end of a connection to {@code endpoint}.
      *
-     * @param allowed the users whose listeners may be reached, looked up already
-     * @throws IpcException PERMISSION_DENIED naming the path and the listening user (or why it
-     *         could not be learnt)
+     * @param listener its credentials ({@code SO_PEERCRED}, read off the reactor: {@link PeerCredentials})
+     * @param allowed  the users whose listeners may be reached, looked up already
+     * @throws IpcException PERMISSION_DENIED naming the path and the listening user
      */
-    static void check(Endpoint endpoint, SocketChannel channel, ListenerUsers allowed) {
-        UserPrincipal listener;
-        try {
-            listener = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
-        } catch (IOException | UnsupportedOperationException e) {
-            throw refused(endpoint, "the listening process's user cannot be learnt (" + e.getMessage() + ")");
-        }
-        if (!allowed.admits(listener)) {
-            String user = listener.getName();
-            throw refused(endpoint, "the process listening there runs as " + user + ", not as " + allowed.selfName()
-                    + " or root, and " + user + " is not in unix.peer.users" + allowed.unresolvedNote());
+    static void check(Endpoint endpoint, UnixDomainPrincipal listener, ListenerUsers allowed) {
+        UserPrincipal user = listener.user();
+        if (!allowed.admits(user)) {
+            String name = user.getName();
+            throw refused(endpoint, "the process listening there runs as " + name + ", not as " + allowed.selfName()
+                    + " or root, and " + name + " is not in unix.peer.users" + allowed.unresolvedNote());
         }
     }
 

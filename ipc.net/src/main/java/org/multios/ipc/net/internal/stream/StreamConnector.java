@@ -32,7 +32,6 @@ import org.multios.ipc.spi.CallerContext;
 import org.multios.ipc.spi.Grant;
 import org.multios.ipc.spi.SessionGate;
 
-import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
 /**
@@ -159,6 +158,8 @@ public final class StreamConnector {
         private final SessionGate session;
         private final Grant grant;
         private final CompletableFuture<StreamConnection> result;
+        /** A Unix listener's credentials, read before the handshake; null on TCP. */
+        private UnixDomainPrincipal listener;
 
         ClientHandshake(long id, Endpoint endpoint, ConnectOptions options, CallerContext owner, SessionGate session,
                 Grant grant, CompletableFuture<StreamConnection> result) {
@@ -173,15 +174,54 @@ public final class StreamConnector {
 
         @Override
         public void connected(FramedSocket socket) {
-            if (endpoint.transport() == Transport.UNIX && !endpoint.isNamedInIpcRoot()) {
+            if (endpoint.transport() != Transport.UNIX) {
+                hello(socket);
+                return;
+            }
+            // who listens is read off the reactor: the JDK names the uid it reads (the name service)
+            if (!shared.peerCredentials().read(socket.channel(), (channel, peer) -> onReactor(socket,
+                    () -> identified(socket, peer)), channel -> onReactor(socket, () -> refuse(socket,
+                            new IpcException(IpcError.IO_ERROR, "connection to " + endpoint
+                                    + ": the listening process's user cannot be learnt"))))) {
+                refuse(socket, new IpcException(IpcError.LIMIT_EXCEEDED, "connection to " + endpoint + ": "
+                        + PeerCredentials.WAITING + " connections wait to learn who their peers are; try again"));
+            }
+        }
+
+        /** Runs {@code step} in the reactor thread, unless the handshake already ended or the reactor stopped. */
+        private void onReactor(FramedSocket socket, Runnable step) {
+            try {
+                shared.reactor().execute(() -> {
+                    if (!result.isDone()) {
+                        step.run();
+                    }
+                });
+            } catch (IpcException stopped) {
+                result.completeExceptionally(stopped);
+                socket.close();
+            }
+        }
+
+        /** In the reactor thread: the Unix listener's credentials, as read; checked at an absolute path. */
+        private void identified(FramedSocket socket, UnixDomainPrincipal listener) {
+            if (!endpoint.isNamedInIpcRoot()) {
                 try {
-                    ListenerOwner.check(endpoint, socket.channel(), shared.settings().unixPeerUsers());
+                    ListenerOwner.check(endpoint, listener, shared.settings().unixPeerUsers());
                 } catch (IpcException e) {
-                    result.completeExceptionally(e);
-                    socket.drop("refused: another user listens there");
+                    refuse(socket, e);
                     return;
                 }
             }
+            this.listener = listener;
+            hello(socket);
+        }
+
+        private void refuse(FramedSocket socket, IpcException why) {
+            result.completeExceptionally(why);
+            socket.drop("refused: " + why.getMessage());
+        }
+
+        private void hello(FramedSocket socket) {
             socket.sendControl(Handshake.hello(HandshakeDescriptor.VERSION, options.maxFrameSize(), shared.pid(),
                     endpoint.transport() == Transport.UNIX ? java.util.Optional.empty() : options.token()));
         }
@@ -203,7 +243,7 @@ public final class StreamConnector {
                 }
                 socket.open(agreed, options.bufferBytes(), options.idleTimeout().toNanos());
                 StreamConnection c = new StreamConnection(id, socket, SocketEndpoints.local(socket, endpoint), endpoint,
-                        serverProcess(socket, welcome), true, agreed, options.bufferBytes(), owner, session, grant);
+                        serverProcess(welcome), true, agreed, options.bufferBytes(), owner, session, grant);
                 if (!result.complete(c)) {
                     socket.close();
                 }
@@ -213,18 +253,9 @@ public final class StreamConnector {
             }
         }
 
-        private IpcProcess serverProcess(FramedSocket socket, Handshake.Welcome welcome) {
-            String user = "remote";
-            Set<String> groups = Set.of("remote");
-            if (endpoint.transport() == Transport.UNIX) {
-                try {
-                    UnixDomainPrincipal p = socket.channel().getOption(ExtendedSocketOptions.SO_PEERCRED);
-                    user = p.user().getName();
-                    groups = Set.of(p.group().getName());
-                } catch (IOException e) {
-                    // keep the declared identity only
-                }
-            }
+        private IpcProcess serverProcess(Handshake.Welcome welcome) {
+            String user = listener == null ? "remote" : listener.user().getName();
+            Set<String> groups = Set.of(listener == null ? "remote" : listener.group().getName());
             return new IpcProcess(ProcessKind.REMOTE, id, welcome.name(), welcome.pid(), 0, user, groups);
         }
 
