@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,11 @@ class SleeperKilledTest extends CrossProcessSyncSupport {
     /** Where the page counts its sleepers: {@code SyncDescriptor.WORD3}. */
     private static final int SLEEPERS_WORD = 72;
     private static final String SECONDS = Long.toString(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    /** {@code SyncDescriptor.CREATOR_NAMESPACE}, {@code SLEEPER_SHARES}, {@code SLEEPER_SHARE_COUNT} and size. */
+    private static final int CREATOR_NAMESPACE = 528;
+    private static final int SLEEPER_SHARES = 536;
+    private static final int SHARES = 30;
+    private static final int SHARE_SIZE = 16;
 
     /** The sleepers the object's page counts now, read from its file as another process would. */
     private int sleepers(String kind, String name) throws IOException {
@@ -101,5 +107,39 @@ class SleeperKilledTest extends CrossProcessSyncSupport {
             }
             assertThat(sleepers("condition", "sk-c")).as("counted out by the signal that woke nobody").isZero();
         }
+    }
+
+    /**
+     * A process outside the object's home namespaces (here: the page says it was made in another)
+     * counts its sleepers in word 3 alone: no process may judge its word, so an entry it held
+     * would never be freed, and once all 30 were held so, no sleeper killed afterwards would ever
+     * be counted out (found by review: the entries of exited processes of another namespace
+     * stayed held).
+     */
+    @Test
+    void aProcessOutsideTheHomeNamespacesHoldsNoShareEntry() throws Exception {
+        sync.createSemaphore("sk-foreign", SemaphoreOptions.of(0), 0600);
+        Path file = root.resolve("semaphore").resolve("sk-foreign");
+        try (FileChannel ch = FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ByteBuffer home = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            ch.read(home, CREATOR_NAMESPACE);
+            home.putLong(0, home.getLong(0) ^ 1).rewind();
+            ch.write(home, CREATOR_NAMESPACE);
+        }
+        Semaphore sem = sync.openSemaphore("sk-foreign");
+        java.util.concurrent.CompletableFuture<Void> sleeper = java.util.concurrent.CompletableFuture.runAsync(
+                () -> sem.acquire(java.time.Duration.ofSeconds(WAIT_SECONDS)));
+        await("the thread sleeps", null, () -> sleepersOrFail("semaphore", "sk-foreign") == 1);
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer entries = ByteBuffer.allocate(SHARES * SHARE_SIZE).order(ByteOrder.nativeOrder());
+            ch.read(entries, SLEEPER_SHARES);
+            for (int e = 0; e < SHARES; e++) {
+                assertThat(entries.getLong(e * SHARE_SIZE)).as("the holder of entry %d", e).isZero();
+            }
+        }
+        sem.release();
+        sleeper.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(sleepers("semaphore", "sk-foreign")).isZero();
     }
 }

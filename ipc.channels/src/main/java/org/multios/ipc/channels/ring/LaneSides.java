@@ -54,52 +54,47 @@ final class LaneSides {
     private static final int SPINS = 128;
 
     /**
-     * The thread that holds a side across its code through this attachment, and the word it
-     * wrote. Written with release stores only (no fence on the hot path); taking over from a
-     * thread that ended first clears its record with a compare-and-set, so of all the threads of
-     * this attachment (and its sweep) exactly one takes that hold over: the word alone cannot
-     * tell, since every virtual thread's hold writes the same one.
+     * The thread that holds a side across its code through this attachment, with the word it
+     * wrote: one immutable pair ({@link ThreadWord}), so that no reader sees one holder's thread
+     * with another's word. It is published with a release store (no fence on the hot path), and
+     * taking over from a thread that ended first swaps that very pair for null with a
+     * compare-and-set, so of all the threads of this attachment (and its sweep) exactly one takes
+     * that hold over: the word alone cannot tell, since every virtual thread's hold writes the same
+     * one.
      */
     private static final class Holder {
-        private static final VarHandle THREAD;
+        private static final VarHandle HELD;
 
         static {
             try {
-                THREAD = MethodHandles.lookup().findVarHandle(Holder.class, "thread", Thread.class);
+                HELD = MethodHandles.lookup().findVarHandle(Holder.class, "held", ThreadWord.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
-        @SuppressWarnings("unused") // through THREAD
-        private Thread thread;
-        private long word;
+        @SuppressWarnings("unused") // through HELD
+        private ThreadWord held;
         /** The word of the thread that held this side across its code through this attachment last. */
         private volatile ThreadWord last = new ThreadWord(null, 0);
 
-        void set(Thread t, long w) {
-            word = w;
-            THREAD.setRelease(this, t);
+        void set(ThreadWord pair) {
+            HELD.setRelease(this, pair);
         }
 
-        Thread thread() {
-            return (Thread) THREAD.getAcquire(this);
-        }
-
-        /** The word the kept thread wrote (read after {@link #thread()}). */
-        long word() {
-            return word;
+        ThreadWord held() {
+            return (ThreadWord) HELD.getAcquire(this);
         }
 
         void clear() {
-            if (thread() != null) {
-                THREAD.setRelease(this, null);
+            if (held() != null) {
+                HELD.setRelease(this, null);
             }
         }
 
-        /** Clears the record of {@code t}, if it is still kept: true for one caller only. */
-        boolean forget(Thread t) {
-            return THREAD.compareAndSet(this, t, null);
+        /** Clears {@code pair}, if it is still the one kept: true for one caller only. */
+        boolean forget(ThreadWord pair) {
+            return HELD.compareAndSet(this, pair, null);
         }
     }
 
@@ -163,9 +158,9 @@ final class LaneSides {
         if ((owner & ACROSS_CODE) == 0) {
             return false;
         }
-        Holder h = holder(word);
-        if (h.thread() == Thread.currentThread()) {
-            return h.word() == owner;
+        ThreadWord held = holder(word).held();
+        if (held != null && held.thread() == Thread.currentThread()) {
+            return held.word() == owner;
         }
         if ((owner & ProcessLiveness.OWNER_FOREIGN) != 0 || owner == (self | ACROSS_CODE) || ProcessLiveness.isVirtual(Thread.currentThread())) {
             return false;
@@ -234,15 +229,18 @@ final class LaneSides {
      */
     private boolean fromEnded(long word, long holder, long owner) {
         Holder h = holder(word);
-        Thread t = h.thread();
-        return t != null && !t.isAlive() && h.word() == holder && h.forget(t)
+        ThreadWord held = h.held();
+        return held != null && !held.thread().isAlive() && held.word() == holder && h.forget(held)
                 && words.compareAndSetLong(word, holder, owner);
     }
 
     /** Keeps the thread holding the side across its code through this attachment. */
     private int acquired(long word, long owner) {
         if ((owner & ACROSS_CODE) != 0) {
-            holder(word).set(Thread.currentThread(), owner);
+            Holder h = holder(word);
+            ThreadWord mine = h.last; // acrossCode's, for this very thread and word: no allocation
+            h.set(mine.thread() == Thread.currentThread() && mine.word() == owner ? mine
+                    : new ThreadWord(Thread.currentThread(), owner));
         }
         return ACQUIRED;
     }

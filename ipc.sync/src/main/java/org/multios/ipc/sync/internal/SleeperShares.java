@@ -23,7 +23,9 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * before its share and takes from its share before word 3, so a share never exceeds what its
  * process added to word 3, and counting a dead share out never hides a live sleeper. Processes
  * beyond the entries, processes that cannot own shared objects and builds before the entries
- * count in word 3 alone (files made before them hold zeros there: every entry free).
+ * count in word 3 alone, as do processes outside the object's home namespaces (their shares
+ * could never be counted out: no process may judge their words) (files made before the entries
+ * hold zeros there: every entry free).
  */
 final class SleeperShares {
     /** An entry being counted out: claimed by nobody, judged by nobody. */
@@ -89,9 +91,13 @@ final class SleeperShares {
 
     private int entry() {
         int e = mine;
+        long home = region.getLongVolatile(CREATOR_NAMESPACE);
+        if (!liveness.mayJudge(home)) {
+            return -1; // its share could never be counted out: nobody here may judge it, nor it the others
+        }
         long me;
         try {
-            me = liveness.currentProcessWord(region.getLongVolatile(CREATOR_NAMESPACE));
+            me = liveness.currentProcessWord(home);
         } catch (IpcException cannotOwn) {
             return -1;
         }
