@@ -162,7 +162,8 @@ final class LaneSides {
         if (held != null && held.thread() == Thread.currentThread()) {
             return held.word() == owner;
         }
-        if ((owner & ProcessLiveness.OWNER_FOREIGN) != 0 || owner == (self | ACROSS_CODE) || ProcessLiveness.isVirtual(Thread.currentThread())) {
+        if ((owner & ProcessLiveness.OWNER_FOREIGN) != 0 || owner == (self | ACROSS_CODE)
+                || ProcessLiveness.isVirtual(Thread.currentThread())) {
             return false;
         }
         try {
