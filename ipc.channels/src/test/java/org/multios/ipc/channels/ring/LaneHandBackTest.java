@@ -5,10 +5,7 @@ import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,11 +34,7 @@ class LaneHandBackTest {
 
     private LaneRing lane() throws IOException {
         long length = BASE + LaneDescriptor.length(CAPACITY);
-        try (FileChannel ch = FileChannel.open(dir.resolve("lane"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            region = MappedRegion.map(ch, length, true);
-        }
+        region = TestRegions.created(dir.resolve("lane"), length);
         return LaneRing.initialize(region, BASE, CAPACITY, 40, "lane test");
     }
 

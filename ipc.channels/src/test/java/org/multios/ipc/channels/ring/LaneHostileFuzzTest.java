@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -41,11 +38,7 @@ class LaneHostileFuzzTest {
         Random random = new Random(seed);
         long length = BASE + LaneDescriptor.length(CAPACITY);
         MappedRegion region;
-        try (FileChannel ch = FileChannel.open(dir.resolve("lane"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            region = MappedRegion.map(ch, length, true);
-        }
+        region = TestRegions.created(dir.resolve("lane"), length);
         LaneRing lane = LaneRing.initialize(region, BASE, CAPACITY, MAX, "lane test");
         LaneRing other = LaneRing.attach(region, BASE, LaneDescriptor.length(CAPACITY), "lane test");
         byte[] buf = new byte[MAX];

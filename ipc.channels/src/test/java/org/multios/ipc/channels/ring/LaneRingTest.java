@@ -6,10 +6,8 @@ import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,11 +37,7 @@ class LaneRingTest {
 
     private LaneRing lane(int capacity, int maxSize) throws IOException {
         long length = BASE + LaneDescriptor.length(capacity);
-        try (FileChannel ch = FileChannel.open(dir.resolve("lane-" + capacity + "-" + maxSize),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            region = MappedRegion.map(ch, length, true);
-        }
+        region = TestRegions.created(dir.resolve("lane-" + capacity + "-" + maxSize), length);
         return LaneRing.initialize(region, BASE, capacity, maxSize, "lane test");
     }
 

@@ -6,10 +6,7 @@ import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,11 +43,7 @@ class LaneThreadHoldTest {
 
     private LaneRing lane() throws IOException {
         long length = BASE + LaneDescriptor.length(CAPACITY);
-        try (FileChannel ch = FileChannel.open(dir.resolve("lane"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            region = MappedRegion.map(ch, length, true);
-        }
+        region = TestRegions.created(dir.resolve("lane"), length);
         return LaneRing.initialize(region, BASE, CAPACITY, 40, "lane test");
     }
 

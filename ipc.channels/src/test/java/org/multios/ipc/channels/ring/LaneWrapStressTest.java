@@ -5,9 +5,7 @@ import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,11 +44,7 @@ class LaneWrapStressTest {
         System.out.println("LaneWrapStressTest seed " + seed);
         long length = BASE + LaneDescriptor.length(CAPACITY);
         MappedRegion region;
-        try (FileChannel ch = FileChannel.open(dir.resolve("lane"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            region = MappedRegion.map(ch, length, true);
-        }
+        region = TestRegions.created(dir.resolve("lane"), length);
         LaneRing.initialize(region, BASE, CAPACITY, MAX, "lane test");
         LaneRing out = LaneRing.attach(region, BASE, LaneDescriptor.length(CAPACITY), "lane test");
         LaneRing in = LaneRing.attach(region, BASE, LaneDescriptor.length(CAPACITY), "lane test");
@@ -165,11 +159,7 @@ class LaneWrapStressTest {
         System.out.println("LaneWrapStressTest threads seed " + seed);
         long length = BASE + LaneDescriptor.length(CAPACITY);
         MappedRegion region;
-        try (FileChannel ch = FileChannel.open(dir.resolve("lanes"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            region = MappedRegion.map(ch, length, true);
-        }
+        region = TestRegions.created(dir.resolve("lanes"), length);
         LaneRing.initialize(region, BASE, CAPACITY, MAX, "lane test");
         LaneRing out = LaneRing.attach(region, BASE, LaneDescriptor.length(CAPACITY), "lane test");
         LaneRing in = LaneRing.attach(region, BASE, LaneDescriptor.length(CAPACITY), "lane test");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.multios.ipc.MessageInfo;
 import org.multios.ipc.local.LocalIdentity;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Connection;
@@ -87,12 +85,7 @@ class AcceptedUnixPeerTest extends NetTestSupport {
 
             try (Connection second = net.connect(listener.endpoint(), quick);
                     Connection served = listener.accept(Duration.ofSeconds(10))) {
-                byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
-                second.send(1, ping, 0, ping.length, 0);
-                byte[] got = new byte[16];
-                MessageInfo info = new MessageInfo();
-                assertThat(served.receive(got, 0, got.length, info, Duration.ofSeconds(10))).isEqualTo(1);
-                assertThat(new String(got, 0, info.length(), StandardCharsets.UTF_8)).isEqualTo("ping");
+                assertCarriesAFrame(second, served);
             }
 
             reader.released.countDown();
@@ -130,11 +123,7 @@ class AcceptedUnixPeerTest extends NetTestSupport {
 
             try (Connection second = net.connect(listener.endpoint(), quick);
                     Connection served = listener.accept(Duration.ofSeconds(10))) {
-                byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
-                second.send(1, ping, 0, ping.length, 0);
-                byte[] got = new byte[16];
-                MessageInfo info = new MessageInfo();
-                assertThat(served.receive(got, 0, got.length, info, Duration.ofSeconds(10))).isEqualTo(1);
+                assertCarriesAFrame(second, served);
                 assertThat(second.peer().user()).as("the listener's user, as read").isEqualTo(LocalIdentity.user());
             }
 

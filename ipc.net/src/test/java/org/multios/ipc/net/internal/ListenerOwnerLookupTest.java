@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
-import org.multios.ipc.MessageInfo;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.Endpoint;
@@ -132,12 +130,7 @@ class ListenerOwnerLookupTest extends NetTestSupport {
 
             try (Connection ours = net.connect(listener.endpoint(), QUICK);
                     Connection theirs = listener.accept(Duration.ofSeconds(10))) {
-                byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
-                ours.send(1, ping, 0, ping.length, 0);
-                byte[] got = new byte[16];
-                MessageInfo info = new MessageInfo();
-                assertThat(theirs.receive(got, 0, got.length, info, Duration.ofSeconds(10))).isEqualTo(1);
-                assertThat(new String(got, 0, info.length(), StandardCharsets.UTF_8)).isEqualTo("ping");
+                assertCarriesAFrame(ours, theirs);
             }
             assertThat(squatter.got()).as("the HELLO reached the allowed user's process").isNotEmpty();
             assertThat(lookup.askers()).as("who looked users up while the name service hung")

@@ -1,5 +1,6 @@
 package org.multios.ipc.net.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +26,8 @@ import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.IpcLimits;
+import org.multios.ipc.MessageInfo;
+import org.multios.ipc.net.Connection;
 import org.multios.ipc.net.NetService;
 import org.multios.ipc.net.internal.stream.NetSettings;
 import org.multios.ipc.net.internal.stream.Reactor;
@@ -133,6 +137,16 @@ abstract class NetTestSupport {
         return text.lines().filter(l -> l.contains("ipc.audit")).toList();
     }
 
+    /** Sends one frame from {@code from} and checks that {@code to}, the other end, receives it whole. */
+    static void assertCarriesAFrame(Connection from, Connection to) {
+        byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
+        from.send(1, ping, 0, ping.length, 0);
+        byte[] got = new byte[16];
+        MessageInfo info = new MessageInfo();
+        assertThat(to.receive(got, 0, got.length, info, Duration.ofSeconds(10))).isEqualTo(1);
+        assertThat(new String(got, 0, info.length(), StandardCharsets.UTF_8)).isEqualTo("ping");
+    }
+
     /** An action that may throw anything. */
     interface ThrowingRunnable {
         void run() throws Exception;
@@ -140,7 +154,7 @@ abstract class NetTestSupport {
 
     static void assertIpcError(IpcError error, ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(IpcException.class,
-                e -> org.assertj.core.api.Assertions.assertThat(e.error()).as(e.getMessage()).isEqualTo(error));
+                e -> assertThat(e.error()).as(e.getMessage()).isEqualTo(error));
     }
 
     /** Whether {@code thread} is inside {@code method} of a class named {@code ...className}. */

@@ -127,12 +127,7 @@ final class MutexHandle extends SyncHandle implements Mutex {
         return (words.getIntVolatile(WORD2) & OPTION_RECURSIVE) != 0;
     }
 
-    /**
-     * The owner word of the calling thread, without the waiters bit.
-     *
-     * @throws IpcException UNSUPPORTED for a virtual thread: a robust mutex names its holder by
-     *         an operating-system thread, which a virtual thread does not have for good
-     */
+    /** The owner word of the calling thread, without the waiters bit; UNSUPPORTED for a virtual thread. */
     private long myWord() {
         Thread t = Thread.currentThread();
         ThreadWord last = lastThread;
@@ -150,12 +145,11 @@ final class MutexHandle extends SyncHandle implements Mutex {
 
     @Override
     public boolean isHeldByCurrentThread() {
-        if (ProcessLiveness.isVirtual(Thread.currentThread())) {
-            return false; // a virtual thread never holds one (myWord)
-        }
         long owner = ownerWord();
-        // only this thread can have written its own word, so the record read after it is its own
-        return owner != 0 && owner == myWord() && words.getLongVolatile(OWNER_PROCESS) == callerId;
+        // only this thread can have written its own word, so the record read after it is its own;
+        // a virtual thread has no word (myWord), so it never holds one
+        return owner != 0 && !ProcessLiveness.isVirtual(Thread.currentThread()) && owner == myWord()
+                && words.getLongVolatile(OWNER_PROCESS) == callerId;
     }
 
     @Override

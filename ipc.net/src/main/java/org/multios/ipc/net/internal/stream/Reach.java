@@ -184,22 +184,23 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
      *         the kernel may still reach it, so no rule could be checked against what it reaches
      */
     private static Path real(Path given, boolean listen, Endpoint endpoint) {
+        boolean folder = listen; // resolved: the folder, to which the file's name is added
         Path resolved = listen ? given.getParent() : given;
         if (resolved == null || !Files.exists(resolved)) {
             resolved = given.getParent(); // a client's file not there: its folder, as a listener's
             if (resolved == null || !Files.isDirectory(resolved)) {
                 return null;
             }
-            listen = true;
+            folder = true;
         }
         try {
             Path real = resolved.toRealPath();
-            return listen ? real.resolve(given.getFileName()) : real;
+            return folder ? real.resolve(given.getFileName()) : real;
         } catch (NoSuchFileException e) {
             return null; // gone meanwhile: nothing to reach there
         } catch (IOException | SecurityException e) {
             throw IpcException.invalidArgument("cannot use " + endpoint + ": the real path of "
-                    + (listen ? "its folder" : "its socket file") + " cannot be read (" + e.getMessage()
+                    + (folder ? "its folder" : "its socket file") + " cannot be read (" + e.getMessage()
                     + "), so what it reaches cannot be decided");
         }
     }
