@@ -71,7 +71,7 @@ import org.multios.ipc.core.step.CounterSlots;
  *   layout 9 (a channel of lanes, ChannelOptions.lane): the same header, then
  *     4096  +---------------------------------------------------------------+
  *           | lane A->B: LaneDescriptor.length(laneCapacity) bytes, padded  |
- *           | to a page (lane magic LAN2)                                   |
+ *           | to a page (lane magic LAN3)                                   |
  *           +---------------------------------------------------------------+
  *           | lane B->A: the same                                           |
  *           +---------------------------------------------------------------+

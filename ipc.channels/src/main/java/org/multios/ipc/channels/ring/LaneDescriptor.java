@@ -11,7 +11,7 @@ package org.multios.ipc.channels.ring;
  * <pre>
  *  offset (from the lane's base)
  *      0  +-------------------------------------------------------------------+
- *         | magic (int: LAN2) | capacity C (int: record bytes, power of two)  |  written once
+ *         | magic (int: LAN3) | capacity C (int: record bytes, power of two)  |  written once
  *         | max message size (int) | (unused int)                           |
  *         | home namespaces of the owners (long, @16)                         |
  *         | owners recovered (long, @24): dead senders and receivers replaced |
@@ -74,8 +74,13 @@ package org.multios.ipc.channels.ring;
  * messages queued behind it are dropped with it (no record boundary after it can be trusted).
  */
 public final class LaneDescriptor {
-    /** Marks an initialized lane: "LAN2" (records published by their frame length). */
-    public static final int MAGIC = 0x4c414e32;
+    /**
+     * Marks an initialized lane: "LAN3" (records published by their frame length; a side handed
+     * back with no fence, the waiters fencing instead, {@link LaneSides}). Builds that fenced
+     * their own hand-backs and not their waiters (LAN2) refuse it, and it them: the two cannot
+     * share a lane without losing wake-ups.
+     */
+    public static final int MAGIC = 0x4c414e33;
 
     /** Magic (int). */
     public static final int MAGIC_OFFSET = 0;

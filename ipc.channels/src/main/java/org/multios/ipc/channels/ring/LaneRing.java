@@ -9,6 +9,7 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.MessageInfo;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessFence;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
@@ -63,7 +64,8 @@ public final class LaneRing implements MessageRing {
     private static final int TAKEN = AT;
     private static final int OWNED = AT + 2;
 
-    private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, String what) {
+    private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, boolean fences,
+            String what) {
         this.region = region;
         this.base = base;
         this.records = base + RECORDS_OFFSET;
@@ -86,7 +88,7 @@ public final class LaneRing implements MessageRing {
                         signals.signalSpace();
                         wakeReceiverForQueued();
                     }
-                });
+                }, fences);
         this.what = what;
     }
 
@@ -108,7 +110,7 @@ public final class LaneRing implements MessageRing {
         region.putInt(base + CAPACITY_OFFSET, capacity);
         region.putInt(base + MAX_MESSAGE_SIZE_OFFSET, maxMessageSize);
         region.putIntVolatile(base + MAGIC_OFFSET, MAGIC);
-        return new LaneRing(region, base, capacity, maxMessageSize, 0, what);
+        return new LaneRing(region, base, capacity, maxMessageSize, 0, ProcessFence.isGlobalSupported(), what);
     }
 
     /**
@@ -119,11 +121,14 @@ public final class LaneRing implements MessageRing {
      * @throws IpcException CORRUPTED if the words there do not describe a lane that fits
      */
     public static LaneRing attach(MappedRegion region, long base, long available, String what) {
-        return attach(region, base, available, what, 0);
+        return attach(region, base, available, what, 0, ProcessFence.isGlobalSupported());
     }
 
-    /** Attaches as a given owner word (0: this process): tests that play another process. */
-    static LaneRing attach(MappedRegion region, long base, long available, String what, long owner) {
+    /**
+     * Attaches as a given owner word (0: this process), fencing other processes for its waiters
+     * or not ({@link LaneSides#settle}): tests that play another process, or one that cannot fence.
+     */
+    static LaneRing attach(MappedRegion region, long base, long available, String what, long owner, boolean fences) {
         if ((base & (PriorityRingDescriptor.CACHE_LINE - 1)) != 0 || available < RECORDS_OFFSET
                 || base + available > region.length()) {
             throw new IpcException(IpcError.CORRUPTED, what + " has no room for a lane at " + base);
@@ -140,7 +145,7 @@ public final class LaneRing implements MessageRing {
             throw new IpcException(IpcError.CORRUPTED, what + " has an inconsistent lane (" + capacity
                     + " bytes for messages of " + maxSize + " bytes in " + available + " bytes)");
         }
-        return new LaneRing(region, base, capacity, maxSize, owner, what);
+        return new LaneRing(region, base, capacity, maxSize, owner, fences, what);
     }
 
     /** Record bytes. */
@@ -577,10 +582,37 @@ public final class LaneRing implements MessageRing {
         sides.sweepIfDue();
     }
 
+    /**
+     * Takes over dead owners' sides when due; where this attachment does not fence other processes
+     * for its waiters ({@link LaneSides#settle}), also wakes receivers asleep while a message is
+     * queued and senders asleep while there is room, whom a holder of another process, handing
+     * its side back with no fence, may have missed.
+     */
     @Override
     public boolean sweepForSleepers() {
         sides.sweepIfDue();
+        if (sides.sweepWakes()) {
+            if (signals.receiversSleeping() > 0 && !isEmpty()) {
+                signals.signalMessage();
+            }
+            if (signals.sendersSleeping() > 0 && hasRoom()) {
+                signals.signalSpace();
+            }
+        }
         return false;
+    }
+
+    /** Whether the smallest record fits now. */
+    private boolean hasRoom() {
+        long used = words.getLongVolatile(base + TAIL_OFFSET) - words.getLongVolatile(base + HEAD_OFFSET);
+        return used >= 0 && used + recordLength(0) + RECORD_ALIGNMENT <= capacity;
+    }
+
+    /** Before a waiter counted in as a sleeper sleeps ({@link LaneSides#settle}): true, try once more. */
+    @Override
+    public boolean settleBeforeSleep() {
+        sides.settle();
+        return true;
     }
 
     /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */

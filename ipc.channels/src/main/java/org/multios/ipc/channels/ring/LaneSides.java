@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
 import org.multios.ipc.core.mapped.MappedRegion;
+import org.multios.ipc.core.mapped.ProcessFence;
 import org.multios.ipc.core.mapped.ProcessLiveness;
 
 /**
@@ -27,6 +28,16 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * hold names this process; and this attachment also keeps the thread that holds a side through
  * it, so that it takes over from one that ended whatever the word names (a virtual thread, a
  * process outside the lane's home namespaces, which never judges a word).
+ *
+ * <p><b>No fence on the hot path.</b> Handing a side back is a release store followed by reads of
+ * the turned-away mark and the sleeper counts: a processor may let those reads pass the stores
+ * before them. Where every process of the platform takes part in
+ * {@link ProcessFence#serializeAll()} ({@link #UNFENCED}), the other side of each of those
+ * handshakes pays instead: a try turned away fences all registered processes between its mark and
+ * its second look, and a waiter about to sleep does where a side is held ({@link #settle}). Where
+ * this process cannot, its holders keep the fence (a volatile store), and its waiters are woken
+ * by the sweep of their watch ({@link LaneRing#sweepForSleepers}) if a holder of another process
+ * missed them.
  */
 final class LaneSides {
     /** What the lane recovers once a side was taken over from a dead process, and whom it wakes. */
@@ -49,6 +60,12 @@ final class LaneSides {
      * thread's hold, is otherwise its process's.
      */
     static final long ACROSS_CODE = 1L << 31;
+
+    /**
+     * Whether this process's holders hand a side back with no fence of their own (a release store):
+     * it takes part in {@link ProcessFence#serializeAll()}, which waiters and turned-away tries run.
+     */
+    static final boolean UNFENCED = ProcessFence.isGlobalSupported();
 
     private static final ProcessLiveness LIVENESS = SlotRecovery.LIVENESS;
     private static final int SPINS = 128;
@@ -109,6 +126,12 @@ final class LaneSides {
     /** The owner word of a side held within one call of this process. */
     final long self;
     private final Recovery recovery;
+    /**
+     * Whether this attachment fences every registered process where its waiters and turned-away
+     * tries need it ({@link ProcessFence#serializeAll()}); if not (or no longer: a call the kernel
+     * refused), its watch's sweep wakes them.
+     */
+    private volatile boolean fences;
     private final Holder claimer = new Holder();
     private final Holder taker = new Holder();
     /** When this attachment sweeps next ({@link #sweepIfDue}). */
@@ -117,8 +140,10 @@ final class LaneSides {
     private final AtomicLong nextSenderCheck = new AtomicLong(System.nanoTime());
     private final AtomicLong nextReceiverCheck = new AtomicLong(System.nanoTime());
 
-    LaneSides(MappedRegion region, RingWords words, long base, long home, long self, Recovery recovery) {
+    LaneSides(MappedRegion region, RingWords words, long base, long home, long self, Recovery recovery,
+            boolean fences) {
         this.region = region;
+        this.fences = fences;
         this.words = words;
         this.base = base;
         this.home = home;
@@ -214,9 +239,11 @@ final class LaneSides {
             tookOver(word);
             return acquired(word, owner);
         }
-        // turned away: says so where the holder looks when it hands the side back (release), then
-        // looks again; one of the two sees the other (both volatile)
+        // turned away: says so where the holder looks when it hands the side back (release), fences
+        // the holder (which has no fence of its own between its store and that read), then looks
+        // again: one of the two sees the other
         words.putLongVolatile(turnedAway(word), 1);
+        fence();
         if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, owner)) {
             return acquired(word, owner);
         }
@@ -278,17 +305,49 @@ final class LaneSides {
     }
 
     /**
-     * Hands a side back: a volatile store, so that the sleeper counts read after it (and after the
-     * tail's or head's release store before it) cannot be read before it (RingSignals: a waiter
-     * that counted itself in meanwhile is seen, or sees the side free and the message or space).
-     * Where a try was turned away meanwhile, its caller may sleep on a sequence read before it,
-     * whatever this holder's own operation found (nothing, no room for a larger message): the mark
-     * is cleared, then sleepers are woken ({@link Recovery#handedBack}), so a try turned away later
-     * leaves its mark for the next holder.
+     * Before a waiter counted in as a sleeper (RingSignals) tries a last time and sleeps: where a
+     * side is held, its holder may hand it back and read the sleeper counts with no fence between
+     * ({@link #UNFENCED}), so every registered process passes one first. Then the holder either
+     * made its stores (the message, the room, the side handed back) visible before its fence, and
+     * the waiter's last try sees them, or reads the counts after it, and sees the waiter. Where
+     * both sides read free, no fence is needed: a holder that takes a side after these reads
+     * takes it with a compare-and-set, so its reads of the counts come after the waiter counted
+     * itself in, and one that handed it back before them made everything visible.
+     */
+    void settle() {
+        if (words.getLongVolatile(base + SENDER_OFFSET) != 0 || words.getLongVolatile(base + RECEIVER_OFFSET) != 0) {
+            fence();
+        }
+    }
+
+    /** Fences every registered process, if this attachment does ({@link #fences}); from a refusal on, never. */
+    private void fence() {
+        if (fences && !ProcessFence.serializeAll()) {
+            fences = false;
+        }
+    }
+
+    /** Whether this attachment's waiters rely on its watch's sweep rather than a fence ({@link #fences}). */
+    boolean sweepWakes() {
+        return !fences;
+    }
+
+    /**
+     * Hands a side back: a release store (a volatile one where this process cannot take part in
+     * the fence of waiters, {@link #UNFENCED}); the waiters' side of the handshake with the
+     * sleeper counts read after it is {@link #settle}. Where a try was turned away meanwhile, its
+     * caller may sleep on a sequence read before it, whatever this holder's own operation found
+     * (nothing, no room for a larger message): the mark is cleared, then sleepers are woken
+     * ({@link Recovery#handedBack}), so a try turned away later leaves its mark for the next
+     * holder.
      */
     void release(long word) {
         holder(word).clear();
-        words.putLongVolatile(word, 0);
+        if (UNFENCED) {
+            words.putLongRelease(word, 0);
+        } else {
+            words.putLongVolatile(word, 0);
+        }
         long turnedAway = turnedAway(word);
         if (words.getLongVolatile(turnedAway) != 0) {
             words.putLongVolatile(turnedAway, 0);

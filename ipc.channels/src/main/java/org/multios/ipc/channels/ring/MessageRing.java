@@ -58,6 +58,15 @@ public interface MessageRing {
     /** Looks for what dead processes left, for threads asleep on the ring: whether it found some. */
     boolean sweepForSleepers();
 
+    /**
+     * Called by a waiter counted in as a sleeper ({@link RingSignals}) whose try found nothing,
+     * before it sleeps: makes sure that what a sender or receiver of any process made visible
+     * without a fence of its own is seen by the next try, or that its maker sees this sleeper.
+     *
+     * @return whether the caller must try once more before it sleeps
+     */
+    boolean settleBeforeSleep();
+
     /** The futex sequences and sleeper counts of the ring. */
     RingSignals signals();
 

@@ -341,6 +341,12 @@ public final class PriorityRing extends SlotTransfers implements MessageRing {
         signals.passOnMessage(queued);
     }
 
+    /** False: every change a waiter waits for is made with a compare-and-set, a fence of its own. */
+    @Override
+    public boolean settleBeforeSleep() {
+        return false;
+    }
+
     // ------------------------------------------------------------------ sending
 
     /**

@@ -156,7 +156,8 @@ public abstract class RingPort extends PortRules implements MessagePort {
                     if (peerClosed()) {
                         throw peerGone("send");
                     }
-                    if (offer(b, off, len, src, priority)) {
+                    if (offer(b, off, len, src, priority)
+                            || outbound.settleBeforeSleep() && offer(b, off, len, src, priority)) {
                         sent = true;
                         sendSpins.slept(strategy, start);
                         return true;
@@ -319,6 +320,9 @@ public abstract class RingPort extends PortRules implements MessagePort {
                 require(Rights.READ, "receive from");
                 peerGone = peerClosed();
                 r = poll(buf, off, len, dst, handler, out);
+                if (r == RingStatus.EMPTY && inbound.settleBeforeSleep()) {
+                    r = poll(buf, off, len, dst, handler, out);
+                }
                 if (r != RingStatus.EMPTY) {
                     took = true;
                     receiveSpins.slept(strategy, start);

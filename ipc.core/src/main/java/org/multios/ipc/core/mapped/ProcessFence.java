@@ -17,26 +17,42 @@ import org.multios.ipc.core.posix.LinuxSyscall;
  * by a volatile load (it compiles such a store between two compiler barriers); a plain store has
  * no such promise.
  *
- * <p>Where the call is missing (not Linux, an unknown processor, a kernel before 4.14, or a
- * sandbox that refuses it) {@link #isSupported()} is false and callers keep a fence of their own.
+ * <p>{@link #serializeAll()} is the same across processes: every thread of every process that
+ * asked for it ({@link #isGlobalSupported()}, at its first use in each process) passes a full
+ * fence, so that the handshake holds between processes sharing memory.
+ *
+ * <p>Where the call is missing (not Linux, an unknown processor, a kernel before 4.14, or 4.16
+ * for the global call, or a sandbox that refuses it) {@link #isSupported()} or
+ * {@link #isGlobalSupported()} is false and callers keep a fence of their own.
  */
 public final class ProcessFence {
+    private static final int MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
+    private static final int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
     private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED = 1 << 3;
     private static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 1 << 4;
+    private static final long MEMBARRIER = LinuxSyscall.number(324, 283);
 
     private ProcessFence() {
     }
 
-    /** The call's number, and whether this process registered for it (asked at first use). */
+    /** Whether this process registered for the call within itself (asked at first use). */
     private static final class Syscall {
-        static final long MEMBARRIER = LinuxSyscall.number(324, 283);
-        static final boolean READY = MEMBARRIER >= 0 && LinuxSyscall.isBound()
-                && membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0
-                && membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0;
+        static final boolean READY = registered(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+                MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+    }
+
+    /** Whether this process registered for the call across processes (asked at first use). */
+    private static final class Global {
+        static final boolean READY = registered(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,
+                MEMBARRIER_CMD_GLOBAL_EXPEDITED);
+    }
+
+    private static boolean registered(int register, int command) {
+        return MEMBARRIER >= 0 && LinuxSyscall.isBound() && membarrier(register) == 0 && membarrier(command) == 0;
     }
 
     private static long membarrier(int command) {
-        return LinuxSyscall.call(Syscall.MEMBARRIER, command, 0, 0, 0, 0, 0);
+        return LinuxSyscall.call(MEMBARRIER, command, 0, 0, 0, 0, 0);
     }
 
     /** Whether {@link #serialize()} works here (asked once; the answer never changes). */
@@ -59,5 +75,24 @@ public final class ProcessFence {
         if (r != 0) {
             throw new IllegalStateException("membarrier failed: errno " + LinuxSyscall.errno());
         }
+    }
+
+    /**
+     * Whether this process takes part in {@link #serializeAll()}: registered (at the first call
+     * of this method), so that a call from any registered process fences this one's threads, and
+     * its own calls work. The answer never changes.
+     */
+    public static boolean isGlobalSupported() {
+        return Global.READY;
+    }
+
+    /**
+     * Makes every thread of every process registered for it ({@link #isGlobalSupported()}) pass
+     * through a full memory fence: about 2 µs, an interrupt to each processor running one of them.
+     *
+     * @return false if this process is not registered, or the kernel refused (nothing was fenced)
+     */
+    public static boolean serializeAll() {
+        return Global.READY && membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED) == 0;
     }
 }

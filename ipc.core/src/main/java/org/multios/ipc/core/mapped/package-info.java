@@ -50,10 +50,21 @@
  * announced leaves the count too high, which only makes signallers wake nobody (a system call),
  * never miss anybody.
  *
+ * <p><b>The fence paid by the sleeper.</b> A hot path may leave out the fence between its change
+ * and its read of the sleeper count (a release store, then a plain read) where the waiter pays for
+ * both: before its last try, a waiter that has announced calls
+ * {@link org.multios.ipc.core.mapped.ProcessFence#serializeAll()}, which makes every thread of
+ * every registered process pass a full fence. Whatever point of the signaller's program that
+ * fence lands on, its change came before it (and the waiter's last try, after the call, sees it)
+ * or its read of the count came after it (and sees the announcement, made before the call). A
+ * lane of ipc.channels works so (its {@code LaneSides}): a waiter fences only where an operation
+ * is under way, a sender's or receiver's side held; where this process cannot register, its
+ * signallers keep their fence and its sleepers are also woken by their watch's sweep.
+ *
  * <p>For mechanism bundles (ipc.shm, ipc.channels, ipc.sync); client bundles use the API.
  */
 @Export
-@Version("6.6.0")
+@Version("6.7.0")
 package org.multios.ipc.core.mapped;
 
 import org.osgi.annotation.bundle.Export;
