@@ -110,10 +110,10 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
      * resolves it now (for a file not there yet, as a listener's, its folder's real path and its
      * name) is one more text, in the one text {@code named} gives it (a file in the IPC root's
      * endpoint folder by its name, so that revoking that name reaches the handle). A client
-     * connects to that real path, whose file must have one name ({@link #requireOneName}); if a
-     * listener of the mechanism bound that file under another endpoint (it was renamed since),
-     * that listener's texts are more texts. A listener binds in its folder's real path
-     * ({@link SocketFolder}).
+     * connects to the file decided at that real path ({@link #file}), which must have one name
+     * ({@link #requireOneName}); if a listener of the mechanism bound that file under another
+     * endpoint (it was renamed since), that listener's texts are more texts. A listener binds in
+     * its folder's real path ({@link SocketFolder}).
      *
      * @param listen true for a listener's file, which is not followed if it is a link
      * @param named  the endpoint in its one text, as handles' grants are registered under it
