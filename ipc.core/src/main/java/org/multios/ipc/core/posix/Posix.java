@@ -26,6 +26,8 @@ public final class Posix {
     public static final int O_NOFOLLOW = 0400000;
     /** {@code open}: closed on exec. */
     public static final int O_CLOEXEC = 02000000;
+    /** {@code open}: a descriptor that only names the file (neither reads nor writes it). */
+    public static final int O_PATH = 010000000;
     /** Permission denied. */
     public static final int EACCES = 13;
     /** No such file. */
@@ -80,6 +82,19 @@ public final class Posix {
     public static int openNoFollow(Path file, boolean readWrite) {
         int fd = LibC.get().open(file.toString(), (readWrite ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_NOFOLLOW
                 | O_CLOEXEC);
+        return fd < 0 ? -Native.getLastError() : fd;
+    }
+
+    /**
+     * Opens a descriptor that names a file without reading it ({@code O_PATH}), whatever its type
+     * (a socket too), never following a symbolic link in its last component (a link there is
+     * opened itself), closed on exec. What it names stays the same file, whatever is renamed or
+     * linked meanwhile; {@code /proc/self/fd/<fd>} leads the kernel to that very file.
+     *
+     * @return the descriptor, or the negated errno ({@link #ENOENT} if nothing is there)
+     */
+    public static int openPath(Path file) {
+        int fd = LibC.get().open(file.toString(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
         return fd < 0 ? -Native.getLastError() : fd;
     }
 

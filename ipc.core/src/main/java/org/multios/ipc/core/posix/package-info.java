@@ -1,6 +1,6 @@
 /**
  * The platform's one binding of the C library (through JNA), for the calls the JDK does not
- * offer: files opened without following links, storage reservation, page replacement
+ * offer: files opened without following links (to read them, or only to name them), storage reservation, page replacement
  * ({@link org.multios.ipc.core.posix.Posix}), FIFOs, poll, eventfd and inotify
  * ({@link org.multios.ipc.core.posix.FifoCalls}), operating-system signals
  * ({@link org.multios.ipc.core.posix.OsSignalSender}), and the Linux system calls it has no
@@ -12,7 +12,7 @@
  * <p>For mechanism bundles; client bundles use the API.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.multios.ipc.core.posix;
 
 import org.osgi.annotation.bundle.Export;

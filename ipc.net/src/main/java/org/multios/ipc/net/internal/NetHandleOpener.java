@@ -100,8 +100,8 @@ final class NetHandleOpener {
         environment.get().limits().check(Limit.MESSAGE_SIZE, options.maxFrameSize(), "connection to " + endpoint);
         checkOpen(session);
         Decided decided = decide(session, endpoint, 0600, addresses::target);
-        StreamConnection c = connector.connect(endpoint, decided.reach().address(), options, session.caller(),
-                session.gate(), decided.grant());
+        StreamConnection c = connector.connect(decided.reach(), options, session.caller(), session.gate(),
+                decided.grant());
         return session.track(c);
     }
 
@@ -134,20 +134,20 @@ final class NetHandleOpener {
     }
 
     MessageQueue openRemoteQueue(NetSession session, Endpoint given, String queueName, ConnectOptions options) {
-        return openRemote(session, given, (bridge, address, grant) -> remote.openQueue(bridge, address, queueName,
-                options, session.caller(), session.gate(), grant));
+        return openRemote(session, given, (bridge, grant) -> remote.openQueue(bridge, queueName, options,
+                session.caller(), session.gate(), grant));
     }
 
     ChannelEnd openRemoteChannel(NetSession session, Endpoint given, String channelName, ChannelSide side,
             ConnectOptions options) {
-        return openRemote(session, given, (bridge, address, grant) -> remote.openChannel(bridge, address,
-                channelName, side, options, session.caller(), session.gate(), grant));
+        return openRemote(session, given, (bridge, grant) -> remote.openChannel(bridge, channelName, side, options,
+                session.caller(), session.gate(), grant));
     }
 
     /** Opens a remote object's handle on a bridge. */
     @FunctionalInterface
     private interface RemoteOpen<T> {
-        T open(Endpoint bridge, SocketAddress address, Grant grant);
+        T open(Reach bridge, Grant grant);
     }
 
     private <T extends IpcObject> T openRemote(NetSession session, Endpoint given, RemoteOpen<T> open) {
@@ -155,7 +155,7 @@ final class NetHandleOpener {
         TargetHosts.requireNamedHost(bridge, "open a remote object on");
         checkOpen(session);
         Decided decided = decide(session, bridge, 0600, addresses::target);
-        T handle = open.open(bridge, decided.reach().address(), decided.grant()); // reconnections use that address
+        T handle = open.open(decided.reach(), decided.grant()); // reconnections reach what was decided
         session.track((ClosingHandle) handle);
         return handle;
     }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -16,11 +17,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.ipc.IpcEnvironment;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
@@ -412,6 +416,75 @@ class ReachTest extends NetTestSupport {
         }
     }
 
+    /**
+     * A client connects to {@code unix:<dir>/alias/ok.sock} (a linked folder), allowed; between
+     * the decision (the last text registered, {@code unix:<dir>/real/ok.sock}) and the connect,
+     * someone who may write the folder puts in ok.sock's place a link to {@code denied.sock}, a
+     * hard link to it, the denied file renamed, or swaps the folder itself for a link to a folder
+     * whose {@code ok.sock} a rule denies. Before, the connect went by path and reached the denied
+     * listener; now it goes to the very file decided, held by its descriptor
+     * ({@code HeldSocketFile}), which is no longer there: refused, never the denied listener.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"link", "hard link", "rename", "folder"})
+    void aSwapBetweenTheDecisionAndTheConnectNeverReachesADeniedSocket(String swap) throws IOException {
+        assertASwapIsRefused(swap, endpoint -> mechanism.bind(client).connect(endpoint));
+    }
+
+    /** The same swap before a remote object's connect: refused, never the denied listener. */
+    @Test
+    void aSwapBeforeARemoteObjectsConnectNeverReachesADeniedSocket() throws IOException {
+        assertASwapIsRefused("link", endpoint -> mechanism.bind(client).openRemoteQueue(endpoint, "q",
+                ConnectOptions.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(2))));
+    }
+
+    /**
+     * Listens on {@code real/ok.sock} (allowed) and on a socket a rule denies, makes {@code swap}
+     * once the target's real path is registered, opens {@code alias/ok.sock}, and checks that the
+     * open was refused as a swap and that the denied listener was not reached.
+     */
+    private void assertASwapIsRefused(String swap, Function<Endpoint, AutoCloseable> open) throws IOException {
+        Path real = Files.createDirectory(root.resolve("real"));
+        Path other = Files.createDirectory(root.resolve("other"));
+        Path alias = Files.createSymbolicLink(root.resolve("alias"), real);
+        Path ok = real.resolve("ok.sock");
+        Path denied = swap.equals("folder") ? other.resolve("ok.sock") : real.resolve("denied.sock");
+        try (Listener allowed = mechanism.bind(server).listen(Endpoint.unix(ok.toString()), OPEN);
+                Listener refused = mechanism.bind(server).listen(Endpoint.unix(denied.toString()), OPEN)) {
+            client.denied.add("unix:" + denied);
+            client.onRegister.put("unix:" + ok, () -> {
+                try {
+                    Files.move(ok, root.resolve("ok.old"));
+                    switch (swap) {
+                        case "link" -> Files.createSymbolicLink(ok, denied);
+                        case "hard link" -> Files.createLink(ok, denied);
+                        case "rename" -> Files.move(denied, ok);
+                        default -> {
+                            Files.move(real, root.resolve("real.old"));
+                            Files.createSymbolicLink(real, other);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+
+            IpcException e = null;
+            try (AutoCloseable handle = open.apply(Endpoint.unix(alias + "/ok.sock"))) {
+                assertThat(refused.tryAccept()).as("the denied listener was reached").isEmpty();
+            } catch (IpcException refusal) {
+                e = refusal;
+            } catch (Exception unexpected) {
+                throw new AssertionError(unexpected);
+            }
+            assertThat(client.onRegister).as("the swap was made").isEmpty();
+            assertThat(refused.tryAccept()).as("the denied listener was reached").isEmpty();
+            assertThat(e).isNotNull().hasMessageContaining("replaced");
+            assertThat(e.error()).isEqualTo(IpcError.PERMISSION_DENIED);
+            assertThat(allowed.tryAccept()).isEmpty();
+        }
+    }
+
     /** A listener on a path through a linked folder is decided on its folder's real path too. */
     @Test
     void aListenerThroughALinkedFolderIsDecidedOnItsRealPath() throws IOException {
@@ -443,6 +516,8 @@ class ReachTest extends NetTestSupport {
         final Set<String> denied = ConcurrentHashMap.newKeySet();
         final List<String> decided = new CopyOnWriteArrayList<>();
         final List<String> registered = new CopyOnWriteArrayList<>();
+        /** What to do once a text is registered (after what it reaches was decided), by text; run once. */
+        final Map<String, Runnable> onRegister = new ConcurrentHashMap<>();
         private final Map<String, List<Grant>> grants = new ConcurrentHashMap<>();
 
         /** Revokes the grants decided or registered under a text; returns how many. */
@@ -474,6 +549,10 @@ class ReachTest extends NetTestSupport {
         @Override
         public Grant register(ObjectType type, String name, Grant grant) {
             registered.add(name);
+            Runnable then = onRegister.remove(name);
+            if (then != null) {
+                then.run();
+            }
             return held(name, grant);
         }
 

@@ -2,7 +2,6 @@ package org.multios.ipc.net.internal.bridge;
 
 import static org.multios.ipc.net.internal.bridge.BridgeDescriptor.*;
 
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
@@ -15,6 +14,7 @@ import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.net.ConnectOptions;
 import org.multios.ipc.net.Endpoint;
+import org.multios.ipc.net.internal.stream.Reach;
 import org.multios.ipc.net.internal.stream.StreamConnector;
 import org.multios.ipc.net.internal.wire.Frame;
 import org.multios.ipc.queue.MessageQueue;
@@ -42,10 +42,11 @@ public final class RemoteObjects {
      * @param grant   the caller's grant on the bridge's endpoint
      * @throws IpcException as {@link org.multios.ipc.net.NetService#openRemoteQueue}
      */
-    public MessageQueue openQueue(Endpoint bridge, SocketAddress address, String name, ConnectOptions options,
+    public MessageQueue openQueue(Reach target, String name, ConnectOptions options,
             CallerContext caller, SessionGate session, Grant grant) {
         IpcNames.requireValid(ObjectType.QUEUE, name);
-        return open(bridge, address, name, options, caller, session, KIND_QUEUE, 0,
+        Endpoint bridge = target.endpoint();
+        return open(target, name, options, caller, session, KIND_QUEUE, 0,
                 (client, reply) -> new RemoteQueue(client, name, reply, caller, session,
                         handleGrant(caller, bridge, grant, reply)));
     }
@@ -57,13 +58,14 @@ public final class RemoteObjects {
      * @param grant   the caller's grant on the bridge's endpoint
      * @throws IpcException as {@link org.multios.ipc.net.NetService#openRemoteChannel}
      */
-    public ChannelEnd openChannel(Endpoint bridge, SocketAddress address, String name, ChannelSide side,
+    public ChannelEnd openChannel(Reach target, String name, ChannelSide side,
             ConnectOptions options, CallerContext caller, SessionGate session, Grant grant) {
         IpcNames.requireValid(ObjectType.CHANNEL, name);
+        Endpoint bridge = target.endpoint();
         if (side == null) {
             throw IpcException.invalidArgument("channel '" + name + "' at " + bridge + ": the side is missing");
         }
-        return open(bridge, address, name, options, caller, session, KIND_CHANNEL, side == ChannelSide.A ? 0 : 1,
+        return open(target, name, options, caller, session, KIND_CHANNEL, side == ChannelSide.A ? 0 : 1,
                 (client, reply) -> new RemoteChannelEnd(client, name, side, reply, caller, session,
                         handleGrant(caller, bridge, grant, reply)));
     }
@@ -79,9 +81,10 @@ public final class RemoteObjects {
         return grant;
     }
 
-    private <T extends RemotePort> T open(Endpoint bridge, SocketAddress address, String name,
+    private <T extends RemotePort> T open(Reach target, String name,
             ConnectOptions options, CallerContext caller, SessionGate callers, int kind, int side,
             BiFunction<BridgeClient, RemotePort.OpenReply, T> make) {
+        Endpoint bridge = target.endpoint();
         if (options == null) {
             throw IpcException.invalidArgument("remote '" + name + "' at " + bridge + ": options must not be null");
         }
@@ -92,7 +95,7 @@ public final class RemoteObjects {
         byte[] openArgs = ByteBuffer.allocate(6 + text.length).put((byte) kind).put((byte) side)
                 .put((byte) Rights.READ_WRITE).put((byte) 0).putShort((short) text.length).put(text).array();
         ClientSession session = new ClientSession(openArgs,
-                () -> connector.connect(bridge, address, framed, caller, callers, new Grant(Rights.READ_WRITE)));
+                () -> connector.connect(target, framed, caller, callers, new Grant(Rights.READ_WRITE)));
         BridgeClient client = new BridgeClient(session.reconnect(), object, session);
         try {
             Frame reply = client.openSession(options.handshakeTimeout().toNanos());

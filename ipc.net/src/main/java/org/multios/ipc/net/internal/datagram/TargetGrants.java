@@ -77,7 +77,7 @@ final class TargetGrants {
             fresh = reach.reached().stream().filter(t -> !kept.reached().contains(t)).toList();
         }
         if (!fresh.isEmpty()) {
-            new Reach(reach.endpoint(), fresh, reach.address()).authorize(owner, kept.grant(), 0600, Rights.WRITE);
+            new Reach(reach.endpoint(), fresh, reach.address(), null).authorize(owner, kept.grant(), 0600, Rights.WRITE);
             synchronized (grants) {
                 kept.reached().addAll(fresh);
             }

@@ -9,12 +9,10 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -36,17 +34,21 @@ import org.multios.ipc.spi.Grant;
  * rule covers its own text only (an allow on an address does not cover a name that resolves to
  * it, nor an allow on a name the addresses it resolves to). The socket then uses exactly what was
  * decided (an address of that lookup, the real path), never a second lookup: a DNS answer that
- * changes between the decision and the connect is not used. Immutable.
+ * changes between the decision and the connect is not used; a client's socket file is the very
+ * file decided, by its identity, whatever its path names by the connect ({@link HeldSocketFile}).
+ * Immutable.
  *
  * @param endpoint the endpoint in its one text
  * @param reached  the texts of what it reaches other than its own text, each once, in order
  * @param address  the address the socket uses (for a listener's Unix socket, its file as named)
+ * @param file     the identity of a client's socket file as decided; null if nothing was there,
+ *                 and for any other reach
  */
-public record Reach(Endpoint endpoint, List<String> reached, SocketAddress address) {
+public record Reach(Endpoint endpoint, List<String> reached, SocketAddress address, SocketFiles.Id file) {
 
-    /** The reach of an address the endpoint names itself (a literal, a socket in the IPC root). */
+    /** The reach of an address the endpoint names itself (a literal, a listener in the IPC root). */
     public static Reach itself(Endpoint endpoint, SocketAddress address) {
-        return new Reach(endpoint, List.of(), address);
+        return new Reach(endpoint, List.of(), address, null);
     }
 
     /**
@@ -85,7 +87,7 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
             }
         }
         texts.remove(endpoint.toString());
-        return new Reach(endpoint, List.copyOf(texts), new InetSocketAddress(used, endpoint.port()));
+        return new Reach(endpoint, List.copyOf(texts), new InetSocketAddress(used, endpoint.port()), null);
     }
 
     /**
@@ -97,9 +99,10 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
      */
     public static Reach rootFile(Endpoint endpoint, Path file, SocketFiles files) {
         Set<String> texts = new LinkedHashSet<>();
-        files.boundTo(requireOneName(file, endpoint)).forEach(e -> texts.add(e.toString()));
+        SocketFiles.Id id = requireOneName(file, endpoint, false);
+        files.boundTo(id).forEach(e -> texts.add(e.toString()));
         texts.remove(endpoint.toString());
-        return new Reach(endpoint, List.copyOf(texts), UnixDomainSocketAddress.of(file));
+        return new Reach(endpoint, List.copyOf(texts), UnixDomainSocketAddress.of(file), id);
     }
 
     /**
@@ -107,10 +110,10 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
      * resolves it now (for a file not there yet, as a listener's, its folder's real path and its
      * name) is one more text, in the one text {@code named} gives it (a file in the IPC root's
      * endpoint folder by its name, so that revoking that name reaches the handle). A client
-     * connects to that real path, whose file must have one name ({@link #requireOneName}); if a
-     * listener of the mechanism bound that file under another endpoint (it was renamed since),
-     * that listener's texts are more texts. A listener binds in its folder's real path
-     * ({@link SocketFolder}).
+     * connects to the file decided at that real path ({@link #file}), which must have one name
+     * ({@link #requireOneName}); if a listener of the mechanism bound that file under another
+     * endpoint (it was renamed since), that listener's texts are more texts. A listener binds in
+     * its folder's real path ({@link SocketFolder}).
      *
      * @param listen true for a listener's file, which is not followed if it is a link
      * @param named  the endpoint in its one text, as handles' grants are registered under it
@@ -124,10 +127,12 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
         Path given = Path.of(endpoint.path());
         Path real = real(given, listen, endpoint);
         Set<String> texts = new LinkedHashSet<>();
+        SocketFiles.Id id = null;
         if (real != null) {
             texts.add(named.apply(Endpoint.unix(real.toString())).toString());
             if (!listen) {
-                files.boundTo(requireOneName(real, endpoint)).forEach(e -> texts.add(named.apply(e).toString()));
+                id = requireOneName(real, endpoint, true);
+                files.boundTo(id).forEach(e -> texts.add(named.apply(e).toString()));
             }
         }
         texts.remove(endpoint.toString());
@@ -137,42 +142,50 @@ public record Reach(Endpoint endpoint, List<String> reached, SocketAddress addre
             throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file's real path "
                     + real + " passes " + Endpoint.MAX_UNIX_PATH_BYTES + " bytes");
         }
-        return new Reach(endpoint, List.copyOf(texts), UnixDomainSocketAddress.of(used));
+        return new Reach(endpoint, List.copyOf(texts), UnixDomainSocketAddress.of(used), id);
     }
 
     /**
      * Refuses a client's socket file that has more than one name. Rules name a socket by a path,
      * and a hard link is a real path of its own: through a link made anywhere on the file system
      * ({@code ln <root>/endpoint/admin /tmp/x}) the kernel reaches the socket that a rule denies by
-     * its other name, and no name shows the others. The file is read without following a link
-     * (the real path has none; a link there now is a swap, refused too).
+     * its other name, and no name shows the others. The file is held ({@link HeldSocketFile},
+     * without following a link: the real path has none; a link there now is a swap, refused too)
+     * and read through its descriptor, so that its names and its identity are those of one file;
+     * for a real path, that file must still be at that path (a folder swapped between the real
+     * path's reading and this one would lead elsewhere).
      *
      * @param file the file the socket connects to
+     * @param real true if {@code file} is a real path, which the file held must still have
      * @return the file's identity; null if nothing is there (the connect fails on its own)
      * @throws IpcException INVALID_ARGUMENT naming the endpoint and the file if it has more than
-     *         one name, is a link, or its names cannot be counted
+     *         one name, is a link, is at another path now, or its names cannot be counted; as
+     *         {@link HeldSocketFile#open}
      */
-    static SocketFiles.Id requireOneName(Path file, Endpoint endpoint) {
-        Map<String, Object> a;
-        try {
-            a = Files.readAttributes(file, "unix:nlink,mode,dev,ino", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": the names of its socket file "
-                    + file + " cannot be counted (" + e.getMessage() + "), so what it reaches cannot be decided");
+    static SocketFiles.Id requireOneName(Path file, Endpoint endpoint, boolean real) {
+        try (HeldSocketFile held = HeldSocketFile.open(file, endpoint)) {
+            if (held == null) {
+                return null;
+            }
+            if (held.isLink) {
+                throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file " + file
+                        + " became a link while it was decided");
+            }
+            if (held.names > 1) {
+                throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file " + file
+                        + " has " + held.names + " names (hard links); a rule may deny it by another of them, which"
+                        + " no name shows, so what it reaches cannot be decided");
+            }
+            Path now = real ? held.path() : file;
+            if (!now.equals(file)) {
+                throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file " + file
+                        + " moved while it was decided (the file found there is " + now + " now)");
+            }
+            return held.id;
+        } catch (IOException e) {
+            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": the path of its socket file "
+                    + file + " cannot be read (" + e.getMessage() + "), so what it reaches cannot be decided");
         }
-        int links = (Integer) a.get("nlink");
-        if (((Integer) a.get("mode") & 0170000) == 0120000) {
-            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file " + file
-                    + " became a link while it was decided");
-        }
-        if (links > 1) {
-            throw IpcException.invalidArgument("cannot connect to " + endpoint + ": its socket file " + file + " has "
-                    + links + " names (hard links); a rule may deny it by another of them, which no name shows,"
-                    + " so what it reaches cannot be decided");
-        }
-        return new SocketFiles.Id((Long) a.get("dev"), (Long) a.get("ino"));
     }
 
     /**

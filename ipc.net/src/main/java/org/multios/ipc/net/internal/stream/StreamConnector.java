@@ -47,14 +47,20 @@ public final class StreamConnector {
     }
 
     /**
-     * Connects and handshakes.
+     * Connects and handshakes, to what {@code target} decided: its address, and a Unix socket
+     * file only if it is still the very file decided, held by its descriptor through the connect
+     * ({@link HeldSocketFile#connecting}).
      *
-     * @param address the resolved address of the endpoint (a Unix socket's file path resolved)
+     * @param target  what the endpoint reaches, decided
      * @param session the owner's session: the connection closes with it
-     * @throws IpcException as {@link org.multios.ipc.net.NetService#connect}
+     * @throws IpcException as {@link org.multios.ipc.net.NetService#connect}; NOT_FOUND,
+     *         PERMISSION_DENIED or INVALID_ARGUMENT naming the endpoint if its socket file is no
+     *         longer the file decided
      */
-    public StreamConnection connect(Endpoint endpoint, SocketAddress address, ConnectOptions options,
-            CallerContext owner, SessionGate session, Grant grant) {
+    public StreamConnection connect(Reach target, ConnectOptions options, CallerContext owner, SessionGate session,
+            Grant grant) {
+        Endpoint endpoint = target.endpoint();
+        SocketAddress address = target.address();
         String name = "connection to " + endpoint;
         Reactor.assertMayBlock("connect", name);
         if (address instanceof UnixDomainSocketAddress u && !Files.exists(u.getPath())) {
@@ -74,8 +80,8 @@ public final class StreamConnector {
         FramedSocket socket = new FramedSocket(shared.reactor(), channel, link, name, options.bufferBytes(),
                 handshakeNanos, handshake);
         shared.reactor().execute(() -> {
-            try {
-                boolean connected = channel.connect(address);
+            try (HeldSocketFile file = HeldSocketFile.connecting(target)) {
+                boolean connected = channel.connect(file == null ? address : file.address());
                 socket.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
                 if (connected) {
                     socket.transportConnected();
