@@ -22,8 +22,11 @@ public final class Posix {
     private static final int O_RDWR = 2;
     /** {@code open}: never block. */
     public static final int O_NONBLOCK = 04000;
-    /** {@code open}: fail with {@link #ELOOP} on a symbolic link in the last component. */
-    public static final int O_NOFOLLOW = 0400000;
+    /**
+     * {@code open}: fail with {@link #ELOOP} on a symbolic link in the last component. Its value is
+     * one of the few that differ by processor ({@link #noFollow}).
+     */
+    public static final int O_NOFOLLOW = noFollow(System.getProperty("os.arch", ""));
     /** {@code open}: closed on exec. */
     public static final int O_CLOEXEC = 02000000;
     /** {@code open}: a descriptor that only names the file (neither reads nor writes it). */
@@ -44,6 +47,15 @@ public final class Posix {
     private static final int MAP_FIXED = 0x10;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int SC_PAGESIZE = 30;
+
+    /**
+     * {@code O_NOFOLLOW} on processor {@code arch} ({@code os.arch}): ARM's, 32 and 64 bits, and
+     * PowerPC's headers give {@code 0100000} (where {@code 0400000}, x86-64's and the generic
+     * value, is {@code O_LARGEFILE}: taken for it, a link would be followed).
+     */
+    static int noFollow(String arch) {
+        return arch.startsWith("aarch64") || arch.startsWith("arm") || arch.startsWith("ppc") ? 0100000 : 0400000;
+    }
 
     private Posix() {
     }

@@ -7,7 +7,8 @@
  * wrapper for, futex and membarrier ({@link org.multios.ipc.core.posix.LinuxSyscall}, which
  * returns the kernel's result and leaves errors to its callers). Every other call returns its
  * result or the negated {@code errno}, or throws an {@link org.multios.ipc.IpcException} naming
- * the object; none crashes. The constants are those of Linux (x86-64 and ARM share them).
+ * the object; none crashes. The constants are those of Linux (x86-64 and ARM share them, but for
+ * {@code O_NOFOLLOW}, chosen by processor).
  *
  * <p>For mechanism bundles; client bundles use the API.
  */
