@@ -1,6 +1,8 @@
 package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
+import static org.multios.ipc.channels.ring.PriorityRingDescriptor.RECEIVERS_SLEEPING_OFFSET;
+import static org.multios.ipc.channels.ring.PriorityRingDescriptor.SENDERS_SLEEPING_OFFSET;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -239,11 +241,15 @@ final class LaneSides {
             tookOver(word);
             return acquired(word, owner);
         }
-        // turned away: says so where the holder looks when it hands the side back (release), fences
-        // the holder (which has no fence of its own between its store and that read), then looks
-        // again: one of the two sees the other
-        words.putLongVolatile(turnedAway(word), 1);
-        fence();
+        // turned away: a caller counted in as a sleeper (it may sleep on a sequence read before this
+        // try) says so where the holder looks when it hands the side back (release), fences the
+        // holder (which has no fence of its own between its store and that read), then looks again:
+        // one of the two sees the other. A caller not counted in tries again before it sleeps, so
+        // a spinning try behind a long hold costs nobody a fence.
+        if (words.getIntVolatile(senders ? base + SENDERS_SLEEPING_OFFSET : base + RECEIVERS_SLEEPING_OFFSET) > 0) {
+            words.putLongVolatile(turnedAway(word), 1);
+            fence();
+        }
         if (words.getLongVolatile(word) == 0 && words.compareAndSetLong(word, 0, owner)) {
             return acquired(word, owner);
         }

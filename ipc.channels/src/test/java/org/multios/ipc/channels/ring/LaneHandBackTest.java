@@ -91,4 +91,26 @@ class LaneHandBackTest {
         signals.sendersSleeping(-1);
         assertThat(waiter.offer(new byte[0], 0, 0, 0, SENDER, 2)).isEqualTo(RingStatus.SENT);
     }
+
+    /**
+     * A try not counted in as a sleeper (a waiter still spinning) tries again before it sleeps: it
+     * leaves no mark for the holder and fences no process (each fence interrupts every processor
+     * running a thread of the platform); one counted in does both.
+     */
+    @Test
+    void onlyATryOfASleeperLeavesAMarkBehindAHeldSide() throws Exception {
+        lane();
+        LaneSides holder = sidesOf(attach());
+        LaneRing waiter = attach();
+        assertThat(holder.acquire(BASE + RECEIVER_OFFSET, holder.self)).isEqualTo(LaneSides.ACQUIRED);
+
+        assertThat(waiter.poll(new byte[40], 0, 40, null)).isEqualTo(RingStatus.EMPTY);
+        assertThat(region.getLongVolatile(BASE + RECEIVERS_TURNED_AWAY_OFFSET)).as("a spinning try's mark").isZero();
+
+        waiter.signals().receiversSleeping(1);
+        assertThat(waiter.poll(new byte[40], 0, 40, null)).isEqualTo(RingStatus.EMPTY);
+        assertThat(region.getLongVolatile(BASE + RECEIVERS_TURNED_AWAY_OFFSET)).as("a sleeper's mark").isEqualTo(1);
+        holder.release(BASE + RECEIVER_OFFSET);
+        assertThat(region.getLongVolatile(BASE + RECEIVERS_TURNED_AWAY_OFFSET)).as("cleared by the hand-back").isZero();
+    }
 }
