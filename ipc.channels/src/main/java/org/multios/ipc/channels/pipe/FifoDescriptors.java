@@ -257,7 +257,7 @@ final class FifoDescriptors {
     /** The capacity of the FIFO's buffer; the Linux default once the end is closed. */
     int capacity() {
         if (!acquire()) {
-            return FifoCalls.DEFAULT_PIPE_SIZE;
+            return FifoCalls.defaultPipeSize();
         }
         try {
             return FifoCalls.pipeSize(fifoFd);

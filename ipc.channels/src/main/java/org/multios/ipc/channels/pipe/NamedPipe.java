@@ -46,7 +46,7 @@ record NamedPipe(String pipeName, long inode, FifoDirectory directory, PipeCount
             p = Permissions.of(new IpcProcess(ProcessKind.OS_PROCESS, 0, "unknown", 0, 0, "nobody", Set.of()), 0);
         }
         return new ObjectInfo(ObjectType.PIPE, inode, name(), directory.creatorOf(inode, p), p,
-                FifoCalls.DEFAULT_PIPE_SIZE, true,
+                FifoCalls.defaultPipeSize(), true,
                 counters.snapshot(0));
     }
 

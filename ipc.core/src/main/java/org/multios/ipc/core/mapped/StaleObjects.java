@@ -142,7 +142,7 @@ public final class StaleObjects {
                 Permissions permissions = ObjectOwners.permissionsOf(a);
                 ObjectInfo info = new ObjectInfo(directory.type(), inode, Optional.of(name),
                         ObjectOwners.creatorIn(record, permissions), permissions,
-                        FifoCalls.DEFAULT_PIPE_SIZE, true,
+                        FifoCalls.defaultPipeSize(), true,
                         Statistics.of(new long[Counter.values().length], WaitTimes.NONE));
                 return new Candidate(a.fileKey(), ((Number) id.get("dev")).longValue(), inode, record, info);
             }

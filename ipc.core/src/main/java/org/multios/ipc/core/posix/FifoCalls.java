@@ -24,7 +24,7 @@ public final class FifoCalls {
     public static final int O_NONBLOCK = Posix.O_NONBLOCK;
     public static final int O_NOFOLLOW = Posix.O_NOFOLLOW;
     public static final int O_CLOEXEC = Posix.O_CLOEXEC;
-    public static final int O_PATH = 010000000;
+    public static final int O_PATH = Posix.O_PATH;
 
     public static final int ENOENT = Posix.ENOENT;
     public static final int EINTR = 4;
@@ -42,8 +42,13 @@ public final class FifoCalls {
 
     /** Bytes of a write that the kernel never interleaves ({@code PIPE_BUF}). */
     public static final int PIPE_BUF = 4096;
-    /** The capacity of a FIFO's buffer on Linux unless changed. */
+    /**
+     * The capacity of a FIFO's buffer on Linux unless changed, on a kernel with 4 KiB pages;
+     * {@link #defaultPipeSize()} is this machine's.
+     */
     public static final int DEFAULT_PIPE_SIZE = 65536;
+    /** Pages of a new pipe's buffer ({@code PIPE_DEF_BUFFERS}). */
+    private static final int PIPE_DEF_PAGES = 16;
 
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
@@ -248,7 +253,34 @@ public final class FifoCalls {
     /** The capacity of the pipe behind {@code fd}, or the default if it cannot be read. */
     public static int pipeSize(int fd) {
         int r = fd < 0 ? -1 : libc().fcntl(fd, F_GETPIPE_SZ);
-        return r > 0 ? r : DEFAULT_PIPE_SIZE;
+        return r > 0 ? r : defaultPipeSize();
+    }
+
+    /**
+     * The capacity of a new pipe's buffer on this machine unless changed: 16 memory pages, so
+     * 64 KiB with 4 KiB pages, but 256 KiB or 1 MiB on ARM64 kernels built with 16 or 64 KiB
+     * pages; {@link #DEFAULT_PIPE_SIZE} where the page size cannot be asked.
+     */
+    public static int defaultPipeSize() {
+        return DefaultSize.BYTES;
+    }
+
+    /** {@link #defaultPipeSize()} with pages of {@code pageSize} bytes (not positive: unknown). */
+    static int defaultPipeSize(long pageSize) {
+        return pageSize > 0 && pageSize <= 1 << 20 ? (int) (PIPE_DEF_PAGES * pageSize) : DEFAULT_PIPE_SIZE;
+    }
+
+    /** This machine's default, asked once. */
+    private static final class DefaultSize {
+        static final int BYTES = defaultPipeSize(pageSize());
+
+        private static long pageSize() {
+            try {
+                return Posix.pageSize();
+            } catch (LinkageError noLibc) {
+                return -1;
+            }
+        }
     }
 
     /** The bytes readable now from {@code fd}, 0 if unknown. */
