@@ -24,11 +24,17 @@ import org.multios.ipc.spi.Grant;
  * of target, and a revoked target stays refused while it is kept. A target no longer kept is
  * decided afresh, as a new connection would be. A target's host reaches the addresses its lookup
  * gives ({@link Reach}): each address a send of a kept target may use is decided once too, its
- * grant the target's (a lookup that gives a new address decides it before the send).
+ * grant the target's (a lookup that gives a new address decides it before the send). A target
+ * keeps at most {@value #REACHED} such addresses: a name whose answers keep changing (a pool, or a
+ * resolver someone else controls) has its grant decided afresh then, and the old grant, with
+ * every registration under its addresses, left to the collector, so what a target holds stays
+ * bounded; a revoked grant stays, refusing, while the target is kept.
  */
 final class TargetGrants {
     /** Targets whose grants are kept. */
     static final int KEPT = 64;
+    /** Addresses a kept target's grant decided, at most. */
+    static final int REACHED = 64;
 
     private final CallerContext owner;
     /** Guarded by itself; in order of use, the least recent first. */
@@ -72,9 +78,14 @@ final class TargetGrants {
             return; // an address literal: its text was decided by requireWrite
         }
         Kept kept = kept(reach.endpoint());
-        List<String> fresh;
-        synchronized (grants) {
-            fresh = reach.reached().stream().filter(t -> !kept.reached().contains(t)).toList();
+        List<String> fresh = fresh(kept, reach.reached());
+        if (!fresh.isEmpty() && reachedKept(reach.endpoint()) + fresh.size() > REACHED
+                && kept.grant().allows(Rights.WRITE)) {
+            synchronized (grants) {
+                grants.remove(reach.endpoint(), kept); // decided afresh: the old grant's addresses go with it
+            }
+            kept = kept(reach.endpoint());
+            fresh = fresh(kept, reach.reached());
         }
         if (!fresh.isEmpty()) {
             new Reach(reach.endpoint(), fresh, reach.address(), null).authorize(owner, kept.grant(), 0600, Rights.WRITE);
@@ -83,6 +94,13 @@ final class TargetGrants {
             }
         }
         requireAllowed(reach.endpoint(), kept.grant(), operation);
+    }
+
+    /** What of {@code reached} the kept grant has not decided yet. */
+    private List<String> fresh(Kept kept, List<String> reached) {
+        synchronized (grants) {
+            return reached.stream().filter(t -> !kept.reached().contains(t)).toList();
+        }
     }
 
     /** The target's kept grant, decided now if none is kept (outside the lock: the policy may refuse). */
@@ -101,6 +119,14 @@ final class TargetGrants {
             }
         }
         return kept;
+    }
+
+    /** The addresses of {@code target} decided under its kept grant (tests). */
+    int reachedKept(Endpoint target) {
+        synchronized (grants) {
+            Kept kept = grants.get(target);
+            return kept == null ? 0 : kept.reached().size();
+        }
     }
 
     private void requireAllowed(Endpoint target, Grant grant, String operation) {
