@@ -110,7 +110,7 @@ public final class LaneRing implements MessageRing {
         region.putInt(base + CAPACITY_OFFSET, capacity);
         region.putInt(base + MAX_MESSAGE_SIZE_OFFSET, maxMessageSize);
         region.putIntVolatile(base + MAGIC_OFFSET, MAGIC);
-        return new LaneRing(region, base, capacity, maxMessageSize, 0, ProcessFence.isGlobalSupported(), what);
+        return new LaneRing(region, base, capacity, maxMessageSize, 0, ProcessFence.canSerializeAll(), what);
     }
 
     /**
@@ -121,7 +121,7 @@ public final class LaneRing implements MessageRing {
      * @throws IpcException CORRUPTED if the words there do not describe a lane that fits
      */
     public static LaneRing attach(MappedRegion region, long base, long available, String what) {
-        return attach(region, base, available, what, 0, ProcessFence.isGlobalSupported());
+        return attach(region, base, available, what, 0, ProcessFence.canSerializeAll());
     }
 
     /**

@@ -37,9 +37,9 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * {@link ProcessFence#serializeAll()} ({@link #UNFENCED}), the other side of each of those
  * handshakes pays instead: a try turned away fences all registered processes between its mark and
  * its second look, and a waiter about to sleep does where a side is held ({@link #settle}). Where
- * this process cannot, its holders keep the fence (a volatile store), and its waiters are woken
- * by the sweep of their watch ({@link LaneRing#sweepForSleepers}) if a holder of another process
- * missed them.
+ * this process did not register (it cannot, or was told not to), its holders keep the fence (a
+ * volatile store); where it cannot make the call at all, its waiters are woken by the sweep of
+ * their watch ({@link LaneRing#sweepForSleepers}) if a holder of another process missed them.
  */
 final class LaneSides {
     /** What the lane recovers once a side was taken over from a dead process, and whom it wakes. */

@@ -18,14 +18,20 @@ import org.multios.ipc.core.posix.LinuxSyscall;
  * no such promise.
  *
  * <p>{@link #serializeAll()} is the same across processes: every thread of every process that
- * asked for it ({@link #isGlobalSupported()}, at its first use in each process) passes a full
- * fence, so that the handshake holds between processes sharing memory.
+ * registered for it ({@link #isGlobalSupported()}, at its first use in each process) passes a full
+ * fence, so that the handshake holds between processes sharing memory. Any process of any user
+ * may call it, and so interrupt the processors running a registered process's threads as often as
+ * it likes (it cannot make them see or lose anything); where that matters more than a fence on a
+ * hot path, system property {@value #UNREGISTERED_PROPERTY} keeps a process from registering: its
+ * own hot paths then keep their fence, and it still fences the processes that did register.
  *
  * <p>Where the call is missing (not Linux, an unknown processor, a kernel before 4.14, or 4.16
  * for the global call, or a sandbox that refuses it) {@link #isSupported()} or
  * {@link #isGlobalSupported()} is false and callers keep a fence of their own.
  */
 public final class ProcessFence {
+    /** System property: {@code true} keeps this process from registering for {@link #serializeAll()}. */
+    public static final String UNREGISTERED_PROPERTY = "org.multios.ipc.fence.unregistered";
     private static final int MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
     private static final int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
     private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED = 1 << 3;
@@ -41,10 +47,15 @@ public final class ProcessFence {
                 MEMBARRIER_CMD_PRIVATE_EXPEDITED);
     }
 
-    /** Whether this process registered for the call across processes (asked at first use). */
+    /**
+     * Whether this process registered for the call across processes, and whether it may make it
+     * (asked at first use; a process need not register to call it).
+     */
     private static final class Global {
-        static final boolean READY = registered(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,
-                MEMBARRIER_CMD_GLOBAL_EXPEDITED);
+        static final boolean READY = !Boolean.getBoolean(UNREGISTERED_PROPERTY)
+                && registered(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, MEMBARRIER_CMD_GLOBAL_EXPEDITED);
+        static final boolean CALLABLE = READY
+                || MEMBARRIER >= 0 && LinuxSyscall.isBound() && membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED) == 0;
     }
 
     private static boolean registered(int register, int command) {
@@ -79,20 +90,25 @@ public final class ProcessFence {
 
     /**
      * Whether this process takes part in {@link #serializeAll()}: registered (at the first call
-     * of this method), so that a call from any registered process fences this one's threads, and
-     * its own calls work. The answer never changes.
+     * of this method), so that a call from any process fences this one's threads. The answer
+     * never changes.
      */
     public static boolean isGlobalSupported() {
         return Global.READY;
+    }
+
+    /** Whether {@link #serializeAll()} works from this process, registered or not (never changes). */
+    public static boolean canSerializeAll() {
+        return Global.CALLABLE;
     }
 
     /**
      * Makes every thread of every process registered for it ({@link #isGlobalSupported()}) pass
      * through a full memory fence: about 2 µs, an interrupt to each processor running one of them.
      *
-     * @return false if this process is not registered, or the kernel refused (nothing was fenced)
+     * @return false if this process cannot make the call, or the kernel refused (nothing was fenced)
      */
     public static boolean serializeAll() {
-        return Global.READY && membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED) == 0;
+        return Global.CALLABLE && membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED) == 0;
     }
 }
