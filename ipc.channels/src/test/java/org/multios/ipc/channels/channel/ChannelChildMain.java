@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.multios.ipc.Ipc;
 import org.multios.ipc.IpcContext;
 import org.multios.ipc.MessageInfo;
+import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelService;
 import org.multios.ipc.channel.ChannelSide;
@@ -32,10 +33,15 @@ import org.multios.ipc.spi.ChildMain;
  * prints {@code claimed} and waits to be killed with the claim open ({@link LaneChannelTest}).</li>
  * <li>{@code read <name>}: opens end B, takes a message in place, prints {@code reading} from its
  * handler and waits there to be killed ({@link LaneChannelTest}).</li>
+ * <li>{@code spin <name> <count>}: opens end B, spinning as it waits, and answers each of
+ * {@code count} messages at once with a reply of {@value #SPIN_REPLY} bytes; then prints
+ * {@code spun} ({@link LaneWakeUpTest}).</li>
  * </ul>
  */
 public final class ChannelChildMain {
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** The length of the replies of {@code spin}. */
+    static final int SPIN_REPLY = 2048;
 
     private ChannelChildMain() {
     }
@@ -73,7 +79,25 @@ public final class ChannelChildMain {
         throw new IllegalStateException("not killed within " + WAIT);
     }
 
+    private static void spin(String name, int count) {
+        try (IpcContext ipc = Ipc.open()) {
+            ChannelEnd b = ipc.service(ChannelService.class).open(name, ChannelSide.B);
+            b.setWaitStrategy(WaitStrategy.SPIN);
+            byte[] buf = new byte[SPIN_REPLY];
+            for (int i = 0; i < count; i++) {
+                b.receive(buf, 0, buf.length, null, WAIT);
+                b.send(buf, 0, buf.length, 0, WAIT);
+            }
+            System.out.println("spun");
+            System.out.flush();
+        }
+    }
+
     private static void run(String[] args) {
+        if ("spin".equals(args[0])) {
+            spin(args[1], Integer.parseInt(args[2]));
+            return;
+        }
         if ("hold".equals(args[0])) {
             hold(args[1], Integer.parseInt(args[2]));
             return;
