@@ -17,8 +17,8 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.core.mapped.ProcessFence;
-import org.multios.ipc.spi.ChildProcesses;
 import org.multios.ipc.spi.BlockedCalls;
+import org.multios.ipc.spi.ChildProcesses;
 
 /**
  * A lane's senders and receivers hand their side back with no fence of their own, and read the
