@@ -3,10 +3,7 @@ package org.multios.ipc.channels.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -65,11 +62,7 @@ class DepthMarkTest {
         long base = 4096;
         long length = base + PriorityRingDescriptor.length(capacity, 8, scale);
         MappedRegion region;
-        try (FileChannel ch = FileChannel.open(dir.resolve("ring" + capacity + "-" + scale), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            region = MappedRegion.map(ch, length, true);
-        }
+        region = TestRegions.created(dir.resolve("ring" + capacity + "-" + scale), length);
         PriorityRing ring = PriorityRing.initialize(region, base, capacity, 8, 0, false, scale);
         long sender = PriorityRing.sender(org.multios.ipc.ProcessKind.OS_PROCESS, 4242);
         // two processes' senders, each with its own bounds, and one receiver; no message counter
@@ -99,10 +92,6 @@ class DepthMarkTest {
     }
 
     private MappedRegion region() throws IOException {
-        try (FileChannel ch = FileChannel.open(dir.resolve("mark"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), 4095);
-            return MappedRegion.map(ch, 4096, true);
-        }
+        return TestRegions.created(dir.resolve("mark"), 4096);
     }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -258,10 +256,6 @@ class PriorityRingHoldAndHostileTest {
     /** A region holding exactly a ring of {@code capacity} slots of free scale {@code scale} at {@link #BASE}. */
     private MappedRegion region(int capacity, int scale) throws IOException {
         long length = BASE + PriorityRingDescriptor.length(capacity, SIZE, scale);
-        try (FileChannel ch = FileChannel.open(dir.resolve("ring"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            return MappedRegion.map(ch, length, true);
-        }
+        return TestRegions.created(dir.resolve("ring"), length);
     }
 }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,11 +28,7 @@ class PriorityRingTest {
 
     private MappedRegion region(int capacity, int maxSize) throws IOException {
         long length = BASE + PriorityRingDescriptor.length(capacity, maxSize);
-        try (FileChannel ch = FileChannel.open(dir.resolve("ring-" + capacity + "-" + maxSize),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            return MappedRegion.map(ch, length, true);
-        }
+        return TestRegions.created(dir.resolve("ring-" + capacity + "-" + maxSize), length);
     }
 
     private PriorityRing ring(int capacity, int maxSize) throws IOException {

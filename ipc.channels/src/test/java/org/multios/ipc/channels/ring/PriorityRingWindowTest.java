@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -149,10 +146,6 @@ class PriorityRingWindowTest {
 
     private MappedRegion region() throws IOException {
         long length = BASE + PriorityRingDescriptor.length(CAPACITY, SIZE);
-        try (FileChannel ch = FileChannel.open(dir.resolve("ring"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
-            return MappedRegion.map(ch, length, true);
-        }
+        return TestRegions.created(dir.resolve("ring"), length);
     }
 }
