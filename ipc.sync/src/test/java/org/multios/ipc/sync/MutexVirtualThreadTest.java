@@ -1,9 +1,7 @@
 package org.multios.ipc.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multios.ipc.IpcError;
 import org.multios.ipc.IpcException;
+import org.multios.ipc.spi.VirtualThreads;
 
 /**
  * A robust mutex names its holder by an operating-system thread, so that any process can tell a
@@ -25,23 +24,14 @@ import org.multios.ipc.IpcException;
 class MutexVirtualThreadTest extends SyncTestSupport {
 
     private static <T> T onAVirtualThread(java.util.function.Supplier<T> what) throws Exception {
-        Method ofVirtual;
-        try {
-            ofVirtual = Thread.class.getMethod("ofVirtual");
-        } catch (NoSuchMethodException java17) {
-            assumeTrue(false, "virtual threads need Java 21");
-            throw java17;
-        }
-        Method unstarted = Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class);
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread t = (Thread) unstarted.invoke(ofVirtual.invoke(null), (Runnable) () -> {
+        VirtualThreads.start(() -> {
             try {
                 result.complete(what.get());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
         });
-        t.start();
         return result.get(20, TimeUnit.SECONDS);
     }
 

@@ -1,11 +1,9 @@
 package org.multios.ipc.channels.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multios.ipc.ProcessKind;
 import org.multios.ipc.core.mapped.MappedRegion;
 import org.multios.ipc.core.mapped.ProcessLiveness;
+import org.multios.ipc.spi.VirtualThreads;
 
 /**
  * A side held across the caller's code (a claim, a handler reading in place) is the holding
@@ -170,17 +169,7 @@ class LaneThreadHoldTest {
     // ------------------------------------------------------------------ virtual threads (Java 21+)
 
     private static Thread startVirtual(Runnable r) throws Exception {
-        Method ofVirtual;
-        try {
-            ofVirtual = Thread.class.getMethod("ofVirtual");
-        } catch (NoSuchMethodException java17) {
-            assumeTrue(false, "virtual threads need Java 21");
-            throw java17;
-        }
-        Method unstarted = Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class);
-        Thread t = (Thread) unstarted.invoke(ofVirtual.invoke(null), r);
-        t.start();
-        return t;
+        return VirtualThreads.start(r);
     }
 
     /**
