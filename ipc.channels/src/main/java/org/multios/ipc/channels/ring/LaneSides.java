@@ -39,7 +39,9 @@ import org.multios.ipc.core.mapped.ProcessLiveness;
  * its second look, and a waiter about to sleep does where a side is held ({@link #settle}). Where
  * this process did not register (it cannot, or was told not to), its holders keep the fence (a
  * volatile store); where it cannot make the call at all, its waiters are woken by the sweep of
- * their watch ({@link LaneRing#sweepForSleepers}) if a holder of another process missed them.
+ * their watch ({@link LaneRing#sweepForSleepers}) if a holder of another process missed them. The
+ * fence reaches the processes of one kernel: a lane shared between virtual machines (a memory
+ * device both map) would lose wake-ups, and is not supported.
  */
 final class LaneSides {
     /** What the lane recovers once a side was taken over from a dead process, and whom it wakes. */
@@ -326,7 +328,13 @@ final class LaneSides {
         }
     }
 
-    /** Fences every registered process, if this attachment does ({@link #fences}); from a refusal on, never. */
+    /**
+     * Fences every registered process, if this attachment does ({@link #fences}); from a refusal
+     * on (the kernel accepted the call at registration: out of memory), never, and its watch's
+     * sweep wakes its sleepers instead. The watch sweeps for one attachment of a word, so a
+     * sleeper of another attachment of this lane may then sleep to the end of its slice (at most
+     * {@code SleeperWatch.LONGEST_SLEEP_NANOS}).
+     */
     private void fence() {
         if (fences && !ProcessFence.serializeAll()) {
             fences = false;

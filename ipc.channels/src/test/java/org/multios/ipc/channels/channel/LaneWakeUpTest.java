@@ -2,10 +2,13 @@ package org.multios.ipc.channels.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +19,9 @@ import org.multios.ipc.IpcException;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channel.Channel;
 import org.multios.ipc.channel.ChannelOptions;
+import org.multios.ipc.channels.ring.MessageRing;
+import org.multios.ipc.channels.ring.PortRules;
+import org.multios.ipc.channels.ring.RingSignals;
 import org.multios.ipc.core.mapped.ProcessFence;
 import org.multios.ipc.spi.BlockedCalls;
 import org.multios.ipc.spi.ChildProcesses;
@@ -27,8 +33,8 @@ import org.multios.ipc.spi.ChildProcesses;
  * every message against a spinning peer that makes the message (or the room) a few hundred
  * nanoseconds later, tens of thousands of times, with sleeps of an hour: one wake-up lost leaves
  * the waiter asleep and the peer waiting for it, and the run fails at the peer's timeout. Without
- * the waiters' fence, the receivers' runs failed (a reply in every 25 000 to 85 000 unseen, in this
- * JVM and from another process); the senders' run has not been seen to fail.
+ * the waiters' fence each run failed: a reply in every 25 000 to 85 000 unseen (in this JVM and
+ * from another process), room unseen within 14 000 to 490 000 rounds.
  */
 @Timeout(300)
 class LaneWakeUpTest extends ChannelTestSupport {
@@ -43,6 +49,8 @@ class LaneWakeUpTest extends ChannelTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Without the waiters' fence, a reply in about 40 000 goes unseen here: a run of 200 000 misses one by chance 1 time in 150. */
     private static final int ROUNDS = 200_000;
+    /** Rounds of the senders' run. */
+    private static final int SENDER_ROUNDS = 600_000;
     /** The spin steps the waiter may add before it waits: where in the peer's publishing it counts itself in. */
     private static final int SPIN_RANGE = 30;
 
@@ -94,41 +102,65 @@ class LaneWakeUpTest extends ChannelTestSupport {
         peer.join(WAIT.toMillis());
     }
 
+    /**
+     * The same for room: each round the lane is full, and the receiver takes one message (room
+     * for exactly one more) while the sender sends one, both started together, the sender offset
+     * by a number of spins that follows where it counts itself in (one step later when the
+     * receiver saw it and bumped the space sequence, one earlier when not), so that most rounds
+     * land where the receiver's hand-back and the sender's count-in cross. The receiver copies
+     * into lines the sender has just written, so its stores wait and its read of the senders'
+     * count runs ahead of them. The send has no deadline: a wake-up lost never returns, and the
+     * test's timeout interrupts it. Without the waiters' fence it hung at rounds 14 000 to
+     * 490 000; a sender that waits with a deadline would only have stalled to it (a timed wait
+     * tries once more before it reports a timeout).
+     */
     @Test
-    void aSenderThatSleepsForRoomAtEveryMessageIsWokenForEachOne() throws Exception {
+    void aSenderWhoseCountInCrossesTheReceiversHandBackIsWoken() throws Exception {
         long seed = System.nanoTime();
         System.out.println("LaneWakeUpTest seed " + seed);
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-        Channel c = lanes(2800, 2800); // two messages of 2 800 bytes at most: a send waits for room at every other
+        int size = 2048 - 24; // a record of 2 048 bytes
+        Channel c = channels().create(ChannelOptions.ofBufferSize(size).withMaxMessageSize(size).withLane(true));
         ChannelHandle sleeper = (ChannelHandle) c.endA();
         sleeper.setWaitStrategy(WaitStrategy.BLOCK);
         sleeper.sliceNanos(HOUR);
         ChannelHandle drain = (ChannelHandle) c.endB();
         drain.setWaitStrategy(WaitStrategy.SPIN);
-        CompletableFuture<Integer> drained = new CompletableFuture<>();
-        // the drain copies each message into lines the sender has just written: its stores wait for
-        // those lines while the reads after them (the sleeper count) run ahead
-        byte[] contended = new byte[2800];
-        Thread peer = BlockedCalls.start("lane-drain", drained, () -> {
-            java.util.SplittableRandom late = random.split();
-            for (int i = 0; i < ROUNDS; i++) {
-                spin(late.nextInt(SPIN_RANGE));
-                assertThat(drain.receive(contended, 0, contended.length, null, WAIT)).isEqualTo(contended.length);
-            }
-            return ROUNDS;
-        });
-        byte[] b = new byte[2800];
-        for (int i = 0; i < ROUNDS; i++) {
-            try {
-                sleeper.send(b, 0, b.length, 0, WAIT);
-            } catch (IpcException e) {
-                throw new AssertionError("room for message " + i + " of " + ROUNDS + " never woke its sender (seed "
-                        + seed + ")", e);
-            }
-            java.util.Arrays.fill(contended, (byte) i);
+        byte[] b = new byte[size];
+        while (sleeper.trySend(b, 0, size, 0)) {
+            // fills the lane
         }
-        assertThat(drained.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(ROUNDS);
+        RingSignals signals = outboundSignals(sleeper);
+        AtomicInteger go = new AtomicInteger(-1);
+        byte[] contended = new byte[size];
+        CompletableFuture<Integer> drained = new CompletableFuture<>();
+        Thread peer = BlockedCalls.start("lane-drain", drained, () -> {
+            for (int i = 0; i < SENDER_ROUNDS; i++) {
+                while (go.get() != i) {
+                    Thread.onSpinWait();
+                }
+                assertThat(drain.receive(contended, 0, size, null, WAIT)).isEqualTo(size);
+            }
+            return SENDER_ROUNDS;
+        });
+        int offset = 50;
+        for (int i = 0; i < SENDER_ROUNDS; i++) {
+            int sequence = signals.spaceSequence();
+            Arrays.fill(contended, (byte) i);
+            go.set(i);
+            spin(Math.max(0, offset + random.nextInt(17) - 8));
+            sleeper.send(b, 0, size, 0);
+            offset += signals.spaceSequence() != sequence ? 1 : offset > 0 ? -1 : 0;
+        }
+        assertThat(drained.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SENDER_ROUNDS);
         peer.join(WAIT.toMillis());
+    }
+
+    /** The signals of the ring {@code end} sends to. */
+    private static RingSignals outboundSignals(ChannelHandle end) throws ReflectiveOperationException {
+        Field f = PortRules.class.getDeclaredField("outbound");
+        f.setAccessible(true);
+        return ((MessageRing) f.get(end)).signals();
     }
 
     /**
