@@ -49,8 +49,12 @@ class LaneWakeUpTest extends ChannelTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Without the waiters' fence, a reply in about 40 000 goes unseen here: a run of 200 000 misses one by chance 1 time in 150. */
     private static final int ROUNDS = 200_000;
-    /** Rounds of the senders' run. */
+    /**
+     * Rounds of the senders' run, within a budget of time: alone on this machine, 600 000 rounds
+     * take about 5 s; on a busy one the budget ends the run first (fewer rounds, never a timeout).
+     */
     private static final int SENDER_ROUNDS = 600_000;
+    private static final long SENDER_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** The spin steps the waiter may add before it waits: where in the peer's publishing it counts itself in. */
     private static final int SPIN_RANGE = 30;
 
@@ -135,16 +139,17 @@ class LaneWakeUpTest extends ChannelTestSupport {
         byte[] contended = new byte[size];
         CompletableFuture<Integer> drained = new CompletableFuture<>();
         Thread peer = BlockedCalls.start("lane-drain", drained, () -> {
-            for (int i = 0; i < SENDER_ROUNDS; i++) {
-                while (go.get() != i) {
-                    Thread.onSpinWait();
-                }
+            int i = 0;
+            while (awaitRound(go, i) >= 0) {
                 assertThat(drain.receive(contended, 0, size, null, WAIT)).isEqualTo(size);
+                i++;
             }
-            return SENDER_ROUNDS;
+            return i;
         });
         int offset = 50;
-        for (int i = 0; i < SENDER_ROUNDS; i++) {
+        long end = System.nanoTime() + SENDER_BUDGET_NANOS;
+        int rounds = 0;
+        for (int i = 0; i < SENDER_ROUNDS && System.nanoTime() - end < 0; i++, rounds++) {
             int sequence = signals.spaceSequence();
             Arrays.fill(contended, (byte) i);
             go.set(i);
@@ -152,8 +157,28 @@ class LaneWakeUpTest extends ChannelTestSupport {
             sleeper.send(b, 0, size, 0);
             offset += signals.spaceSequence() != sequence ? 1 : offset > 0 ? -1 : 0;
         }
-        assertThat(drained.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SENDER_ROUNDS);
+        go.set(-2); // no more rounds
+        assertThat(drained.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(rounds);
+        System.out.println("LaneWakeUpTest senders' rounds " + rounds);
         peer.join(WAIT.toMillis());
+    }
+
+    /**
+     * Waits until round {@code i} starts ({@code go} reads {@code i}), spinning, then yielding to
+     * a descheduled peer on a busy machine: {@code i}, or -1 once there are no more rounds.
+     */
+    private static int awaitRound(AtomicInteger go, int i) {
+        for (int spins = 0;; spins++) {
+            int g = go.get();
+            if (g == i || g == -2) {
+                return g == i ? i : -1;
+            }
+            if (spins < 10_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
     }
 
     /** The signals of the ring {@code end} sends to. */
