@@ -45,6 +45,7 @@ public final class LaneRing implements MessageRing {
     private final int mask;
     private final int maxMessageSize;
     private final LaneSides sides;
+    private final LaneRecovery recovery;
     private final LaneFrames frames;
     private final String what;
     /**
@@ -76,19 +77,9 @@ public final class LaneRing implements MessageRing {
         this.frames = new LaneFrames(words, records, capacity, maxMessageSize);
         this.signals = new RingSignals(region, words, base, true);
         long home = region.getLong(base + HOME_NAMESPACE_OFFSET);
+        this.recovery = new LaneRecovery(words, frames, signals, base, capacity, () -> !isEmpty());
         this.sides = new LaneSides(region, words, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home),
-                new LaneSides.Recovery() {
-                    @Override
-                    public void tookOver(boolean senders) {
-                        LaneRing.this.tookOver(senders);
-                    }
-
-                    @Override
-                    public void handedBack() {
-                        signals.signalSpace();
-                        wakeReceiverForQueued();
-                    }
-                }, fences);
+                recovery, fences);
         this.what = what;
     }
 
@@ -337,34 +328,6 @@ public final class LaneRing implements MessageRing {
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
     }
 
-    /**
-     * After a side's owner word was taken over from a process dead for certain. The senders':
-     * the tail moves past records it published without moving the tail (killed between the two
-     * stores), from the head where a receiver took them already (the tail behind the head: a
-     * sender writing there would write over the head's frame length). The receivers': the head moves past the message the dead receiver was reading
-     * ({@code taking}, where it is the end of the record at the head), else {@code taking} is
-     * set back to the head.
-     */
-    private void tookOver(boolean senders) {
-        long head = words.getLongVolatile(base + HEAD_OFFSET);
-        if (senders) {
-            long tail = words.getLong(base + TAIL_OFFSET);
-            // behind the head where the receiver took what the dead sender published: from the head
-            long t = frames.endOfPublished(tail - head < 0 ? head : tail, head);
-            if (t != NONE) {
-                words.putLongRelease(base + TAIL_OFFSET, t);
-            }
-            return;
-        }
-        long taking = words.getLong(base + TAKING_OFFSET);
-        if (taking != head && taking == frames.recordEnd(head)) {
-            words.putLongRelease(base + HEAD_OFFSET, taking);
-            signals.signalSpace();
-        } else {
-            words.putLong(base + TAKING_OFFSET, head);
-        }
-    }
-
     /** Gives up the record this thread claimed unsent. */
     public void abort(long at) {
         sides.requireHeld(base + SENDER_OFFSET, senderSide[OWNED], what, "a claim");
@@ -461,18 +424,7 @@ public final class LaneRing implements MessageRing {
         words.putLongRelease(base + HEAD_OFFSET, words.getLong(base + TAKING_OFFSET));
         sides.release(base + RECEIVER_OFFSET);
         signals.signalSpace();
-        wakeReceiverForQueued();
-    }
-
-    /**
-     * Wakes a receiver that gave up waiting for the receivers' side (and sleeps on the message
-     * sequence) if a message is still queued: only when receivers sleep, so a message costs the
-     * tail's line no more.
-     */
-    private void wakeReceiverForQueued() {
-        if (signals.receiversSleeping() > 0 && !isEmpty()) {
-            signals.signalMessage();
-        }
+        recovery.wakeReceiverForQueued();
     }
 
     /**
@@ -584,28 +536,16 @@ public final class LaneRing implements MessageRing {
 
     /**
      * Takes over dead owners' sides when due; where this attachment does not fence other processes
-     * for its waiters ({@link LaneSides#settle}), also wakes receivers asleep while a message is
-     * queued and senders asleep while there is room, whom a holder of another process, handing
-     * its side back with no fence, may have missed.
+     * for its waiters ({@link LaneSides#settle}), also wakes those a holder may have missed
+     * ({@link LaneRecovery#wakeMissed}).
      */
     @Override
     public boolean sweepForSleepers() {
         sides.sweepIfDue();
         if (sides.sweepWakes()) {
-            if (signals.receiversSleeping() > 0 && !isEmpty()) {
-                signals.signalMessage();
-            }
-            if (signals.sendersSleeping() > 0 && hasRoom()) {
-                signals.signalSpace();
-            }
+            recovery.wakeMissed();
         }
         return false;
-    }
-
-    /** Whether the smallest record fits now. */
-    private boolean hasRoom() {
-        long used = words.getLongVolatile(base + TAIL_OFFSET) - words.getLongVolatile(base + HEAD_OFFSET);
-        return used >= 0 && used + recordLength(0) + RECORD_ALIGNMENT <= capacity;
     }
 
     /** Before a waiter counted in as a sleeper sleeps ({@link LaneSides#settle}): true, try once more. */
