@@ -3,6 +3,7 @@ package org.multios.ipc.channels.queue;
 import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
 import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
+import org.multios.ipc.channels.ring.LaneDescriptor;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 
 /**
@@ -44,7 +45,10 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  *           | messages, max message size, free scale) bytes; with  |
  *           | checksums in its slots if the queue is durable.      |
  *           | Layout 6: ring magic PRN4, free ring of 2C entries;  |
- *           | layout 5: ring magic PRN3, free ring of C entries    |
+ *           | layout 5: ring magic PRN3, free ring of C entries.   |
+ *           | Layout 7 (a lane): a LaneRing of laneCapacity(max    |
+ *           | message size, max messages) record bytes instead     |
+ *           | (LaneDescriptor.length), never durable               |
  *           +------------------------------------------------------+
  * </pre>
  *
@@ -65,6 +69,11 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * their own layout, since durable queues outlive builds ({@link #freeScale}); new queues get
  * version 6. Any other version, or a ring whose magic is not its version's, is refused with
  * CORRUPTED.
+ * Layout version 7: the queue is a lane ({@code QueueOptions.lane}), its ring a
+ * {@link org.multios.ipc.channels.ring.LaneRing} of {@link #laneCapacity} record bytes (first in
+ * first out, one sender and one receiver at a time), the same header before it; its durability
+ * word is always NONE. A create that finds a queue of the other kind fails as a channel's does
+ * ("kind of queue": lane or priorities).
  * The creator's owner word and namespaces (at 960, 0 in files made before they were written,
  * which the collector never judges: their creator is unknown) are what {@code ipc:gc} reads from
  * the owner record to tell that the creating process is gone
@@ -75,6 +84,8 @@ final class QueueDescriptor {
     static final int LAYOUT_VERSION = 6;
     /** Layout version of queue files of the layout before, still opened: rings of magic PRN3. */
     static final int LAYOUT_VERSION_PRN3 = 5;
+    /** Layout version of queue files whose ring is a lane (magic LAN3): never durable. */
+    static final int LAYOUT_VERSION_LANE = 7;
     /** Where the ring starts: the header length. */
     static final int RING_OFFSET = PAGE_SIZE;
 
@@ -128,8 +139,51 @@ final class QueueDescriptor {
         return PriorityRingDescriptor.length(maxMessages, maxMessageSize, freeScale);
     }
 
-    /** Bytes of the file of a new queue (the largest of any layout read). */
+    /** Bytes of the file of a new queue with priorities (the largest of any such layout read). */
     static long fileLength(int maxMessageSize, int maxMessages) {
         return RING_OFFSET + ringLength(maxMessageSize, maxMessages);
+    }
+
+    // ------------------------------------------------------------------ lanes
+
+    /**
+     * Record bytes of the lane of a queue of up to {@code maxMessages} messages of up to
+     * {@code maxMessageSize} bytes, sized as a channel's lane of that many messages and bytes
+     * ({@link LaneDescriptor#capacity}).
+     *
+     * @throws IllegalArgumentException if that is beyond {@link LaneDescriptor#MAX_CAPACITY}
+     */
+    static int laneCapacity(int maxMessageSize, int maxMessages) {
+        return LaneDescriptor.capacity((long) maxMessageSize * maxMessages, maxMessages, maxMessageSize);
+    }
+
+    /** Bytes of the lane of a queue, from {@link #RING_OFFSET}: the common header's data length. */
+    static long laneLength(int maxMessageSize, int maxMessages) {
+        return LaneDescriptor.length(laneCapacity(maxMessageSize, maxMessages));
+    }
+
+    /**
+     * Bytes of the ring of a queue file of {@code layoutVersion} (a lane, or a ring with priorities).
+     *
+     * @throws IllegalArgumentException for a lane beyond {@link LaneDescriptor#MAX_CAPACITY}
+     */
+    static long dataLength(int layoutVersion, int maxMessageSize, int maxMessages) {
+        return layoutVersion == LAYOUT_VERSION_LANE ? laneLength(maxMessageSize, maxMessages)
+                : ringLength(maxMessageSize, maxMessages, freeScale(layoutVersion));
+    }
+
+    /** The layout version of a new queue: a lane, or a ring with priorities of magic PRN4. */
+    static int layoutVersion(boolean lane) {
+        return lane ? LAYOUT_VERSION_LANE : LAYOUT_VERSION;
+    }
+
+    /**
+     * Bytes of the largest file a queue of up to {@code maxMessages} messages of up to
+     * {@code maxMessageSize} bytes may have, of either kind: a bound for files opened.
+     */
+    static long largestFile(long maxMessageSize, long maxMessages) {
+        long lane = RING_OFFSET + LaneDescriptor.RECORDS_OFFSET
+                + LaneDescriptor.records(maxMessageSize * maxMessages, maxMessages, maxMessageSize);
+        return Math.max(fileLength((int) maxMessageSize, (int) maxMessages), lane);
     }
 }
