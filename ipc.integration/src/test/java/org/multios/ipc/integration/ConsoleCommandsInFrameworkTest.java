@@ -187,6 +187,12 @@ public class ConsoleCommandsInFrameworkTest extends IpcTestSupport {
         fails("ipc:channelsend c C 5 ping", IpcError.INVALID_ARGUMENT);
         fails("ipc:channelreceive c A 20", IpcError.TIMEOUT);
         run("ipc:unlink channel c");
+        contains(run("ipc:channelcreate l 4096 lane"), "created channel 'l'", "lane=true");
+        contains(run("ipc:channelsend l A 9 first"), "from A");
+        contains(run("ipc:channelsend l A 30 second"), "from A");
+        contains(run("ipc:channelreceive l B 1000"), "priority 9", ": first"); // in the order sent
+        fails("ipc:channelcreate m 4096 fastest", IpcError.INVALID_ARGUMENT);
+        run("ipc:unlink channel l");
 
         contains(run("ipc:fifocreate f 620"), "created fifo 'f'");
         fails("ipc:fifocreate g 9x9", IpcError.INVALID_ARGUMENT);

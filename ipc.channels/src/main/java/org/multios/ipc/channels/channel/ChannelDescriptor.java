@@ -5,6 +5,7 @@ import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.channels.ring.LaneDescriptor;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.step.CounterSlots;
@@ -180,23 +181,15 @@ public final class ChannelDescriptor {
     /** The creating process's namespaces (long), read by the collector. */
     public static final int CREATOR_NAMESPACE = CREATOR + 8;
 
-    /** Counter slot kind: messages sent by the holding handle. */
-    public static final int SENT_MESSAGES = 0;
-    /** Counter slot kind: bytes sent by the holding handle. */
-    public static final int SENT_BYTES = 1;
-    /** Counter slot kind: messages received by the holding handle. */
-    public static final int RECEIVED_MESSAGES = 2;
-    /** Counter slot kind: bytes received by the holding handle. */
-    public static final int RECEIVED_BYTES = 3;
     /** Counter slots of each end. */
     public static final int COUNTER_SLOTS_PER_END = 2;
     /** The first counter slot of end A's handles (layout 6). */
     public static final int COUNTER_SLOTS_A = 33 * CACHE_LINE;
     /** The first counter slot of end B's handles (layout 6). */
-    public static final int COUNTER_SLOTS_B = COUNTER_SLOTS_A + COUNTER_SLOTS_PER_END * CounterSlots.slotSize(4);
-    private static final CounterSlots SLOTS_A = new CounterSlots(COUNTER_SLOTS_A, COUNTER_SLOTS_PER_END, 4,
+    public static final int COUNTER_SLOTS_B = COUNTER_SLOTS_A + COUNTER_SLOTS_PER_END * CounterSlots.slotSize(HandleCounters.KINDS);
+    private static final CounterSlots SLOTS_A = new CounterSlots(COUNTER_SLOTS_A, COUNTER_SLOTS_PER_END, HandleCounters.KINDS,
             CREATOR_NAMESPACE);
-    private static final CounterSlots SLOTS_B = new CounterSlots(COUNTER_SLOTS_B, COUNTER_SLOTS_PER_END, 4,
+    private static final CounterSlots SLOTS_B = new CounterSlots(COUNTER_SLOTS_B, COUNTER_SLOTS_PER_END, HandleCounters.KINDS,
             CREATOR_NAMESPACE);
 
     private ChannelDescriptor() {

@@ -18,6 +18,7 @@ import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
+import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.channels.ring.LaneRing;
 import org.multios.ipc.channels.ring.MessageRing;
 import org.multios.ipc.channels.ring.PriorityRing;
@@ -31,7 +32,6 @@ import org.multios.ipc.core.mapped.ObjectFileHeader;
 import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
 import org.multios.ipc.core.mapped.WaitLoop;
-import org.multios.ipc.core.step.CounterSlots;
 
 /**
  * One channel as this JVM sees it: its mapped file (or a copy of its header, for listing), the
@@ -265,10 +265,8 @@ final class ChannelFile extends ObjectFile implements PortObject {
 
     private void add(long[] c, ChannelSide receiver) {
         // the handles' own counts: sent by the other end's handles, received by this end's
-        CounterSlots senders = ChannelDescriptor.counters(receiver.opposite());
-        CounterSlots receivers = ChannelDescriptor.counters(receiver);
-        long[] handleCounts = { senders.sum(region(), SENT_MESSAGES), receivers.sum(region(), RECEIVED_MESSAGES),
-            senders.sum(region(), SENT_BYTES), receivers.sum(region(), RECEIVED_BYTES) };
+        long[] handleCounts = HandleCounters.sums(region(), ChannelDescriptor.counters(receiver.opposite()),
+                ChannelDescriptor.counters(receiver));
         PortFiles.addDirection(c, region(), direction(receiver) + MESSAGES_IN, ring(receiver),
                 layout == LAYOUT_VERSION_LANE ? PortFiles.NO_INDEX_RINGS : ringOffset(receiver), slots, handleCounts);
         c[Counter.HANDLES.ordinal()] += Math.max(0, region().getIntVolatile(ChannelDescriptor.handles(receiver)));

@@ -19,9 +19,8 @@ import org.multios.ipc.channel.ChannelSide;
 import org.multios.ipc.channels.ring.PortSession;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
-import org.multios.ipc.core.mapped.MappedWords;
-import org.multios.ipc.core.mapped.ProcessLiveness;
 import org.multios.ipc.core.step.CounterSlots;
+import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.channels.ring.MessageRing;
 import org.multios.ipc.channels.ring.RingPort;
 import org.multios.ipc.spi.Grant;
@@ -44,12 +43,7 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
     private final ChannelSide peer;
     private final MessageRing inbound;
     private final AnonymousChannel anonymous;
-    private final CounterSlots counters;
-    private final MappedWords words;
-    /** This handle's counter slot, or {@link CounterSlots#NONE}. */
-    private final int counterSlot;
-    /** Where that slot's cells begin ({@link CounterSlots#cells}), or {@link CounterSlots#NONE}. */
-    private final int counterCells;
+    private final HandleCounters counters;
 
     ChannelHandle(PortSession session, ChannelFile file, ChannelSide side,
             Grant grant, AnonymousChannel anonymous) {
@@ -60,10 +54,7 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
         this.inbound = file.ring(side);
         this.anonymous = anonymous;
         file.handles(side, 1);
-        this.counters = ChannelDescriptor.counters(side);
-        this.words = file.region().words();
-        this.counterSlot = counters.claim(file.region(), ProcessLiveness.system());
-        this.counterCells = counters.cells(counterSlot);
+        this.counters = new HandleCounters(ChannelDescriptor.counters(side), file.region());
         grant.onRevoke(file::wakeAll);
     }
 
@@ -110,12 +101,10 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
      */
     @Override
     public void transferred(boolean sent, int length, int token) {
-        if (CounterSlots.owns(counterCells, token)) {
-            counters.add(words, counterCells, token, sent ? ChannelDescriptor.SENT_MESSAGES
-                    : ChannelDescriptor.RECEIVED_MESSAGES, 1);
-            counters.add(words, counterCells, token, sent ? ChannelDescriptor.SENT_BYTES
-                    : ChannelDescriptor.RECEIVED_BYTES, length);
-        } else if (sent) {
+        if (counters.add(sent, length, token)) {
+            return;
+        }
+        if (sent) {
             file.countSent(peer, length);
         } else {
             file.countReceived(side, length);
@@ -128,14 +117,9 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
         file.sent(peer);
     }
 
-    /** Counted in the step ({@link #transferred}). */
-    @Override
-    protected void receivedBytes(int length) {
-    }
-
     /** This handle's counter slot, or {@link CounterSlots#NONE} (tests). */
     int counterSlot() {
-        return counterSlot;
+        return counters.slot();
     }
 
     /** The channel's file (tests). */
@@ -194,7 +178,7 @@ final class ChannelHandle extends RingPort implements ChannelEnd {
      */
     @Override
     protected void closed() {
-        counters.release(file.region(), counterSlot);
+        counters.release();
         int left = file.handles(side, -1);
         if (anonymous != null && left <= 0) {
             anonymous.endClosed(side);

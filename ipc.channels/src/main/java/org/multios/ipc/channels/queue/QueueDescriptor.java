@@ -3,8 +3,10 @@ package org.multios.ipc.channels.queue;
 import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
 import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
+import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.channels.ring.LaneDescriptor;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
+import org.multios.ipc.core.step.CounterSlots;
 
 /**
  * Layout of a named message queue's file under {@code <root>/queue}: the common object header
@@ -69,6 +71,15 @@ import org.multios.ipc.channels.ring.PriorityRingDescriptor;
  * their own layout, since durable queues outlive builds ({@link #freeScale}); new queues get
  * version 6. Any other version, or a ring whose magic is not its version's, is refused with
  * CORRUPTED.
+ * The handles' counter slots (at 1024, {@link #COUNTERS_OF_HANDLES}): a handle counts the
+ * messages and bytes it sends and receives in a slot of its own ({@link HandleCounters}), with no
+ * shared atomic per message; handles beyond the four, and steps without a step slot, add to the
+ * shared counters instead, and readers add both. The high-water mark is raised from the ring's
+ * positions ({@link org.multios.ipc.channels.ring.DepthMark#sentInto}; a lane keeps none). The
+ * slots lie in bytes that were zero in every file of layouts 5 and 6 (as they are in layout 7's),
+ * where they read as free slots with nothing counted, so the layout version is unchanged; a build from before the slots, sharing a queue
+ * with this one, reads only the shared counters, so its statistics miss what the slots counted
+ * and its high-water mark may read high (statistics only: messages and the ring are the same).
  * Layout version 7: the queue is a lane ({@code QueueOptions.lane}), its ring a
  * {@link org.multios.ipc.channels.ring.LaneRing} of {@link #laneCapacity} record bytes (first in
  * first out, one sender and one receiver at a time), the same header before it; its durability
@@ -111,6 +122,13 @@ final class QueueDescriptor {
     static final int CREATOR = 15 * CACHE_LINE;
     /** The creating process's namespaces (long), read by the collector. */
     static final int CREATOR_NAMESPACE = CREATOR + 8;
+    /** Counter slots of the queue's handles. */
+    static final int COUNTER_SLOT_COUNT = 4;
+    /** The first counter slot. */
+    static final int COUNTER_SLOTS = 16 * CACHE_LINE;
+    /** The handles' counter slots: messages and bytes each sent and received ({@link HandleCounters}). */
+    static final CounterSlots COUNTERS_OF_HANDLES = new CounterSlots(COUNTER_SLOTS, COUNTER_SLOT_COUNT,
+            HandleCounters.KINDS, CREATOR_NAMESPACE);
 
     private QueueDescriptor() {
     }

@@ -17,6 +17,7 @@ import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
+import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.channels.ring.LaneRing;
 import org.multios.ipc.channels.ring.LaneWatcher;
 import org.multios.ipc.channels.ring.MessageRing;
@@ -59,7 +60,7 @@ final class QueueFile extends ObjectFile implements PortObject {
         this.maxMessageSize = maxMessageSize;
         this.maxMessages = maxMessages;
         this.waitStrategy = waitStrategy;
-        this.depthMark = new DepthMark(region, MESSAGES_OUT, HIGH_WATER_MARK);
+        this.depthMark = new DepthMark(region, HIGH_WATER_MARK);
         this.durability = durability;
         this.policy = ring == null ? DurabilityPolicy.NOTHING
                 : DurabilityPolicy.of(durability, region, displayName(), group);
@@ -249,30 +250,32 @@ final class QueueFile extends ObjectFile implements PortObject {
     }
 
     /**
-     * Counts a message sent (published), raises the high-water mark if the depth passed it, and
-     * makes it as durable as the queue's level says (a SYNC queue returns once it is on disk).
+     * After a send published a message: raises the high-water mark if the depth passed it, and
+     * makes the message as durable as the queue's level says (a SYNC queue returns once it is on
+     * disk).
      *
      * @throws IpcException IO_ERROR if the queue's file could not be flushed
      */
-    void sent(int bytes) {
-        long in = region().getAndAddLong(MESSAGES_IN, 1) + 1;
-        region().getAndAddLong(BYTES_IN, bytes);
-        depthMark.sent(in);
+    void sent() {
+        if (ring instanceof PriorityRing r) { // a lane keeps no high-water mark, as a channel's does not
+            depthMark.sentInto(r);
+        }
         policy.published();
     }
 
-    /** Counts a message received. */
-    void received(int bytes) {
-        region().getAndAddLong(MESSAGES_OUT, 1);
-        region().getAndAddLong(BYTES_OUT, bytes);
+    /** Counts a message sent or received by a handle without a counter slot of its own. */
+    void countShared(boolean sent, int bytes) {
+        region().getAndAddLong(sent ? MESSAGES_IN : MESSAGES_OUT, 1);
+        region().getAndAddLong(sent ? BYTES_IN : BYTES_OUT, bytes);
     }
 
     /** A snapshot of identity, permissions and counters. */
     ObjectInfo info() {
         long[] c = new long[Counter.values().length];
         PortFiles.addDirection(c, region(), MESSAGES_IN, ring, lane ? PortFiles.NO_INDEX_RINGS : RING_OFFSET,
-                maxMessages);
+                maxMessages, HandleCounters.sums(region(), COUNTERS_OF_HANDLES, COUNTERS_OF_HANDLES));
         c[Counter.HANDLES.ordinal()] = Math.max(0, region().getLongVolatile(HANDLES));
-        return new ObjectInfo(ObjectType.QUEUE, id(), name(), creator(), listedPermissions(), maxMessages, true, Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);
+        return new ObjectInfo(ObjectType.QUEUE, id(), name(), creator(), listedPermissions(), maxMessages, true,
+                Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);
     }
 }

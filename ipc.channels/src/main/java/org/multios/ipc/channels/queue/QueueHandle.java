@@ -11,6 +11,7 @@ import org.multios.ipc.ObjectInfo;
 import org.multios.ipc.ObjectType;
 import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
+import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.channels.ring.PortSession;
 import org.multios.ipc.channels.ring.MessageRing;
 import org.multios.ipc.channels.ring.RingPort;
@@ -26,9 +27,9 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * A caller's handle on a named queue: a {@link RingPort} on the queue's one ring (sent to and
- * received from; a ring with priorities or a lane), with the non-blocking flag and at most one listener registration. Revoking the
- * grant ends the registration and wakes the queue's sleepers, so this handle's fail with
- * PERMISSION_DENIED.
+ * received from; a ring with priorities or a lane), with the non-blocking flag and at most one
+ * listener registration. Revoking the grant ends the registration and wakes the queue's
+ * sleepers, so this handle's fail with PERMISSION_DENIED.
  */
 final class QueueHandle extends RingPort implements MessageQueue {
     private static final int[] COUNTERS = {WAITS, TIMEOUTS, ERRORS};
@@ -38,6 +39,7 @@ final class QueueHandle extends RingPort implements MessageQueue {
     private final MappedRegion region;
     private volatile boolean nonBlocking;
     private volatile QueueWatcher watcher;
+    private final HandleCounters counters;
 
     QueueHandle(PortSession session, QueueFile file, Grant grant, boolean nonBlocking) {
         super(session, grant, file.ring(), file.ring(), file);
@@ -45,6 +47,7 @@ final class QueueHandle extends RingPort implements MessageQueue {
         this.ring = file.ring();
         this.region = file.region();
         this.nonBlocking = nonBlocking;
+        this.counters = new HandleCounters(COUNTERS_OF_HANDLES, region);
         file.count(HANDLES, 1);
         grant.onRevoke(this::revoked);
     }
@@ -99,15 +102,26 @@ final class QueueHandle extends RingPort implements MessageQueue {
         ring.signals().wakeAll();
     }
 
+    /**
+     * Counts a message sent or received inside its step: in this handle's counter slot, or in the
+     * queue's shared counters when the handle or the step has none.
+     */
+    @Override
+    public void transferred(boolean sent, int length, int token) {
+        if (!counters.add(sent, length, token)) {
+            file.countShared(sent, length);
+        }
+    }
+
     /** Every send that published a message, copied or claimed, ends here. */
     @Override
     public void published(int length) {
-        file.sent(length);
+        file.sent();
     }
 
-    @Override
-    protected void receivedBytes(int length) {
-        file.received(length);
+    /** This handle's counter slot, or {@link org.multios.ipc.core.step.CounterSlots#NONE} (tests). */
+    int counterSlot() {
+        return counters.slot();
     }
 
     // ------------------------------------------------------------------ attributes and notification
@@ -207,6 +221,7 @@ final class QueueHandle extends RingPort implements MessageQueue {
         if (w != null) {
             w.close();
         }
+        counters.release();
         file.count(HANDLES, -1);
         wakeWaiters();
     }

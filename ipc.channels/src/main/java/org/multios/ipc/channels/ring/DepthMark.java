@@ -3,17 +3,15 @@ package org.multios.ipc.channels.ring;
 import org.multios.ipc.core.mapped.MappedRegion;
 
 /**
- * Keeps a shared high-water mark of a message counter pair (depth = messages in - messages out)
- * without reading the receivers' counter at every send: this process remembers a lower bound of
- * messages out and of the mark, and a send whose depth cannot exceed the mark by those bounds
- * touches no shared word. Only when it might does it read the counter and raise the mark (a
- * compare-and-set that only moves it up). So the mark is exact, and a sender reads a line the
- * receivers write about once per mark's worth of messages instead of at every one. One per
- * direction per process; the bounds are plain fields (a stale one is still a lower bound).
+ * Keeps a direction's shared high-water mark of its depth without reading a line the receivers
+ * write at every send: queues and channels count messages per handle, not in a shared counter,
+ * so the mark is kept from the ring's own positions ({@link #sentInto}). This process remembers a
+ * lower bound of slots given back and of the mark (plain fields on lines of their own: a stale one
+ * is still a lower bound); a send whose depth cannot exceed the mark by those bounds touches no
+ * shared word, and only when it might does it read the depth and raise the mark (a
+ * compare-and-set that only moves it up). So the mark is exact. One per direction per process.
  *
- * <p>Where no shared message counter exists (channels count per handle), {@link #sentInto} keeps
- * the mark from the ring's own positions instead: slots taken off its free ring less slots put
- * back bound the messages queued from above, and only a bound above the mark reads the depth
+ * <p>In {@link #sentInto}, slots taken off the ring's free ring less slots put back bound the messages queued from above, and only a bound above the mark reads the depth
  * of the ring's marked priorities ({@link PriorityRing#markedSize()}; this send's priority is
  * marked) to raise it. The depth read then tightens the bound (later depths exceed it by at most
  * the slots taken since), so that slots in transit (taken by a receiver, not yet given back) do
@@ -29,34 +27,14 @@ public final class DepthMark {
     static final int NEAR_TAIL = 8;
 
     private final MappedRegion region;
-    private final long outOffset;
     private final long markOffset;
     /** This process's bounds, on lines of their own ({@link MarkBounds}). */
     private final MarkBounds seen = new MarkBounds();
 
-    /** A mark kept by {@link #sentInto} (no message counters). */
+    /** @param markOffset the high-water mark (long) */
     public DepthMark(MappedRegion region, long markOffset) {
-        this(region, -1, markOffset);
-    }
-
-    /**
-     * @param outOffset  the messages-out counter (long)
-     * @param markOffset the high-water mark (long)
-     */
-    public DepthMark(MappedRegion region, long outOffset, long markOffset) {
         this.region = region;
-        this.outOffset = outOffset;
         this.markOffset = markOffset;
-    }
-
-    /** Raises the mark, if need be, after a send that brought messages in to {@code in}. */
-    public void sent(long in) {
-        if (in - seen.outSeen <= seen.markSeen) {
-            return;
-        }
-        long out = region.getLongVolatile(outOffset);
-        seen.outSeen = out;
-        raise(in - out);
     }
 
     /**

@@ -79,9 +79,6 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
     /** The object's wait strategy, used unless this handle overrides it. */
     protected abstract WaitStrategy objectWaitStrategy();
 
-    /** A message of {@code length} bytes was received: the object's statistics. */
-    protected abstract void receivedBytes(int length);
-
     /** Whether the blocking and timed forms throw WOULD_BLOCK instead of waiting (queues). */
     protected boolean nonBlocking() {
         return false;
@@ -276,18 +273,9 @@ public abstract class PortRules extends SteppedHandle implements PortGate, Waiti
         }
     }
 
-    /**
-     * Counts a message moved inside the step with {@code token}; nothing here (a queue counts in
-     * {@link #published} and {@link #receivedBytes}), a channel counts per handle.
-     */
-    @Override
-    public void transferred(boolean sent, int length, int token) {
-    }
-
-    /** Every message taken, copied or in place, ends here: counted, and its sender's quota given back. */
+    /** Every message taken, copied or in place, ends here: its sender's quota given back. */
     @Override
     public final void received(MessageInfo info) {
-        receivedBytes(info.length());
         if (countsQueued) {
             sessions.taken(info);
         }

@@ -22,6 +22,7 @@ import org.multios.ipc.ObjectType;
 import org.multios.ipc.channel.ChannelEnd;
 import org.multios.ipc.channel.ChannelOptions;
 import org.multios.ipc.channel.ChannelSide;
+import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.core.step.CounterSlots;
 import org.multios.ipc.spi.ChildProcesses;
 
@@ -189,7 +190,7 @@ class ChannelCounterSlotsTest extends ChannelTestSupport {
         assertThat(third.counterSlot()).isEqualTo(slot);
         assertThat(third.trySend(new byte[SIZE], 0, SIZE, 0)).isTrue();
         assertThat(counter(b, Counter.MESSAGES_IN)).isEqualTo(2);
-        assertThat(slots.sumOf(a.region(), slot, ChannelDescriptor.SENT_MESSAGES)).isEqualTo(2);
+        assertThat(slots.sumOf(a.region(), slot, HandleCounters.SENT_MESSAGES)).isEqualTo(2);
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,36 +13,10 @@ import org.multios.ipc.core.mapped.MappedRegion;
 
 /** The high-water mark stays exact although senders read the receivers' counter only now and then. */
 class DepthMarkTest {
-    private static final long IN = 0;
-    private static final long OUT = 64;
     private static final long MARK = 128;
 
     @TempDir
     Path dir;
-
-    @Test
-    void theMarkIsTheLargestDepthSeenByAnySender() throws IOException {
-        long seed = System.nanoTime();
-        System.out.println("DepthMarkTest seed " + seed);
-        Random random = new Random(seed);
-        MappedRegion region = region();
-        // two processes' senders, each with its own bounds, and one receiver
-        DepthMark one = new DepthMark(region, OUT, MARK);
-        DepthMark two = new DepthMark(region, OUT, MARK);
-        long max = 0;
-        for (int step = 0; step < 100_000; step++) {
-            long in = region.getLongVolatile(IN);
-            long out = region.getLongVolatile(OUT);
-            if (in > out && random.nextInt(100) < 48) {
-                region.getAndAddLong(OUT, 1);
-            } else {
-                long now = region.getAndAddLong(IN, 1) + 1;
-                (random.nextBoolean() ? one : two).sent(now);
-                max = Math.max(max, now - out);
-            }
-            assertThat(region.getLongVolatile(MARK)).as("seed %d step %d", seed, step).isEqualTo(max);
-        }
-    }
 
     /**
      * Capacity 16 fills every entry of the priorities' rings; 12 leaves a quarter of them free.

@@ -505,8 +505,21 @@ public final class IpcCommands {
 
     @Descriptor("creates a named channel (mode 660) with a buffer of the given bytes per direction")
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
+        return channelcreate(name, bufferSize, "priorities");
+    }
+
+    @Descriptor("creates a named channel (mode 660) with a buffer of the given bytes per direction, of a kind")
+    public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize,
+            @Descriptor("priorities (any number of senders and receivers, priorities first) or lane (one sender"
+                    + " and one receiver at a time per direction, in the order sent, fastest)") String kind) {
+        boolean lane = switch (kind) {
+            case "priorities" -> false;
+            case "lane" -> true;
+            default -> throw IpcException.invalidArgument("channel '" + name + "': kind '" + kind
+                    + "' is not priorities or lane");
+        };
         try (ChannelEnd end = require(channels(), "ipc.channels").create(name,
-                ChannelOptions.ofBufferSize(bufferSize).withMode(0660).withExclusive(true))) {
+                ChannelOptions.ofBufferSize(bufferSize).withMode(0660).withExclusive(true).withLane(lane))) {
             long slots = runtime().object(ObjectType.CHANNEL, name).map(ObjectInfo::capacity).orElse(-1L);
             return "created channel '" + name + "', " + options(end.options(), slots) + "\n";
         }
@@ -522,7 +535,7 @@ public final class IpcCommands {
                 : "none" + (slots < 0 ? "" : " (" + slots + " slots a direction)");
         return "ChannelOptions[bufferSize=" + o.bufferSize() + ", maxMessages=" + messages + ", maxMessageSize="
                 + o.maxMessageSize() + ", mode=" + new Permissions("-", "-", o.mode()).modeString() + ", waitStrategy="
-                + o.waitStrategy() + ", exclusive=" + o.exclusive() + "]";
+                + o.waitStrategy() + ", exclusive=" + o.exclusive() + (o.lane() ? ", lane=true" : "") + "]";
     }
 
     @Descriptor("sends a text message from one end of a named channel to the other; never waits")

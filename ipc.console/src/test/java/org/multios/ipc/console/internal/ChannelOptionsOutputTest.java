@@ -7,7 +7,8 @@ import org.multios.ipc.channel.ChannelOptions;
 
 /**
  * {@code ipc:channelcreate} prints the channel's mode as the rest of the console does, not in
- * decimal, and a channel without a message limit as such, with the slots it got, not as 0.
+ * decimal, a channel without a message limit as such, with the slots it got, not as 0, and a
+ * channel of lanes as one.
  */
 class ChannelOptionsOutputTest {
     @Test
@@ -15,7 +16,12 @@ class ChannelOptionsOutputTest {
         String out = IpcCommands.options(ChannelOptions.ofBufferSize(4096).withMode(0660).withExclusive(true), 1014);
 
         assertThat(out).contains("bufferSize=4096").contains("mode=rw-rw----").contains("exclusive=true")
-                .doesNotContain("mode=432");
+                .doesNotContain("mode=432").doesNotContain("lane");
+    }
+
+    @Test
+    void aChannelOfLanesSaysSo() {
+        assertThat(IpcCommands.options(ChannelOptions.ofBufferSize(4096).withLane(true), 1014)).endsWith(", lane=true]");
     }
 
     @Test

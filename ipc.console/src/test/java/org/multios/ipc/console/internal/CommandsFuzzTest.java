@@ -133,7 +133,7 @@ class CommandsFuzzTest {
                 case 17 -> () -> c.queuecreate(a, i, (int) number(r));
                 case 18 -> () -> c.send(a, i, b);
                 case 19 -> () -> c.receive(a, n);
-                case 20 -> () -> c.channelcreate(a, i);
+                case 20 -> () -> r.nextBoolean() ? c.channelcreate(a, i) : c.channelcreate(a, i, r.nextBoolean() ? "lane" : b);
                 case 21 -> () -> c.channelsend(a, b, i, d);
                 case 22 -> () -> c.channelreceive(a, b, n);
                 default -> () -> c.fifocreate(a, b);
