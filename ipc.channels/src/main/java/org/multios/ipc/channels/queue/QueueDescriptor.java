@@ -77,9 +77,10 @@ import org.multios.ipc.core.step.CounterSlots;
  * shared counters instead, and readers add both. The high-water mark is raised from the ring's
  * positions ({@link org.multios.ipc.channels.ring.DepthMark#sentInto}; a lane keeps none). The
  * slots lie in bytes that were zero in every file of layouts 5 and 6 (as they are in layout 7's),
- * where they read as free slots with nothing counted, so the layout version is unchanged; a build from before the slots, sharing a queue
- * with this one, reads only the shared counters, so its statistics miss what the slots counted
- * and its high-water mark may read high (statistics only: messages and the ring are the same).
+ * where they read as free slots with nothing counted, so the layout version is unchanged; a
+ * build from before the slots, sharing a queue with this one, reads only the shared counters, so
+ * its statistics miss what the slots counted and its high-water mark may read high (statistics
+ * only: messages and the ring are the same).
  * Layout version 7: the queue is a lane ({@code QueueOptions.lane}), its ring a
  * {@link org.multios.ipc.channels.ring.LaneRing} of {@link #laneCapacity} record bytes (first in
  * first out, one sender and one receiver at a time), the same header before it; its durability

@@ -51,8 +51,8 @@ final class QueueFile extends ObjectFile implements PortObject {
     private final DurabilityPolicy policy;
 
     private QueueFile(long id, String name, MappedRegion region, MessageRing ring, boolean lane,
-            ObjectDirectory directory, IpcProcess creator, int maxMessageSize, int maxMessages, WaitStrategy waitStrategy,
-            QueueDurability durability, GroupCommit group) {
+            ObjectDirectory directory, IpcProcess creator, int maxMessageSize, int maxMessages,
+            WaitStrategy waitStrategy, QueueDurability durability, GroupCommit group) {
         super(ObjectType.QUEUE, id, name, ObjectType.QUEUE.label() + " '" + name + "'", region, directory, creator,
                 null);
         this.ring = ring;

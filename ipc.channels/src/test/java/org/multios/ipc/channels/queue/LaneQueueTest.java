@@ -6,7 +6,10 @@ import static org.multios.ipc.spi.BlockedCalls.assertDenied;
 import static org.multios.ipc.spi.BlockedCalls.start;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -120,6 +123,29 @@ class LaneQueueTest extends QueueTestSupport {
         assertThat(lane.getMessage()).contains("queue 'rings'", "kind of queue", "lane", "priorities");
         try (MessageQueue q = queues().open("rings")) {
             assertThat(((QueueHandle) q).file().isLane()).as("a queue with priorities stays one").isFalse();
+        }
+    }
+
+    /** A lane file whose header says durable, or other sizes than its lane's, is refused, naming the queue. */
+    @Test
+    void aLaneFileThatSaysDurableOrOtherSizesIsCorrupted() throws Exception {
+        queues().create("crafted", LANE).close();
+        Path file = root.resolve("queue").resolve("crafted");
+        byte[] made = Files.readAllBytes(file);
+        ByteBuffer.wrap(made).order(ByteOrder.nativeOrder()).putInt(QueueDescriptor.DURABILITY,
+                QueueDurability.SYNC.ordinal());
+        Files.write(file, made);
+        assertThat(failsWith(IpcError.CORRUPTED, () -> queues().open("crafted")).getMessage())
+                .contains("queue 'crafted'", "lane", "SYNC");
+        ByteBuffer.wrap(made).order(ByteOrder.nativeOrder()).putInt(QueueDescriptor.DURABILITY, 0)
+                .putInt(QueueDescriptor.MAX_MESSAGES, 1000);
+        Files.write(file, made);
+        assertThat(failsWith(IpcError.CORRUPTED, () -> queues().open("crafted")).getMessage())
+                .contains("queue 'crafted'", "1000 messages");
+        ByteBuffer.wrap(made).order(ByteOrder.nativeOrder()).putInt(QueueDescriptor.MAX_MESSAGES, 4);
+        Files.write(file, made);
+        try (MessageQueue q = queues().open("crafted")) {
+            assertThat(q.attributes().maxMessages()).as("as made, it opens").isEqualTo(4);
         }
     }
 
