@@ -30,9 +30,28 @@ import org.multios.ipc.WaitStrategy;
  *                       the sizes, it is not ignored for a queue that exists: a create that
  *                       finds the name taken by a queue of another durability fails with
  *                       {@link org.multios.ipc.IpcError#ALREADY_EXISTS ALREADY_EXISTS}
+ * @param lane           whether the queue is a lane: messages kept in the order they were sent
+ *                       (a priority is carried to the receiver's {@code MessageInfo} but does not
+ *                       reorder), its senders served one at a time and its receivers one at a
+ *                       time, for the least a message costs: for one sending and one receiving
+ *                       thread at a time; false: the oldest message of the highest priority
+ *                       first, any number of senders and receivers at once. A lane is a ring of
+ *                       records (a message with a header of 24 bytes, rounded up to 8) of a power
+ *                       of two bytes, made large enough for {@code maxMessages} messages of
+ *                       {@code maxMessageSize} bytes; it is full only when the ring is, so it may
+ *                       hold more smaller messages than {@code maxMessages}. A claim or a handler
+ *                       that reads in place holds its side until it returns, and another sender
+ *                       (receiver) finds the queue full (empty) meanwhile, and waits as its wait
+ *                       strategy says; a process killed holding a side is taken over, and the
+ *                       message it was reading in place is lost. A lane lives in memory only: a
+ *                       create of a lane with a durability other than {@code NONE} fails with
+ *                       {@link org.multios.ipc.IpcError#INVALID_ARGUMENT INVALID_ARGUMENT}. Like
+ *                       the durability, it is not ignored for a queue that exists: a create that
+ *                       finds the name taken by a queue of the other kind fails with
+ *                       {@link org.multios.ipc.IpcError#ALREADY_EXISTS ALREADY_EXISTS}
  */
 public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode,
-        WaitStrategy waitStrategy, QueueDurability durability) {
+        WaitStrategy waitStrategy, QueueDurability durability, boolean lane) {
 
     /** The largest message of {@link #defaults()}: 8 KiB, the Linux default. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024;
@@ -65,6 +84,12 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
         if (durability == null) {
             throw IpcException.invalidArgument("queue durability must not be null (NONE: in memory only)");
         }
+    }
+
+    /** Options of a queue that is not a lane ({@link #lane()}). */
+    public QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> flags, int mode,
+            WaitStrategy waitStrategy, QueueDurability durability) {
+        this(maxMessageSize, maxMessages, flags, mode, waitStrategy, durability, false);
     }
 
     /** Options of a queue in memory ({@link QueueDurability#NONE}). */
@@ -116,7 +141,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is less than 1
      */
     public QueueOptions withMaxMessageSize(int newMaxMessageSize) {
-        return new QueueOptions(newMaxMessageSize, maxMessages, flags, mode, waitStrategy, durability);
+        return new QueueOptions(newMaxMessageSize, maxMessages, flags, mode, waitStrategy, durability, lane);
     }
 
     /**
@@ -125,7 +150,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is less than 1
      */
     public QueueOptions withMaxMessages(int newMaxMessages) {
-        return new QueueOptions(maxMessageSize, newMaxMessages, flags, mode, waitStrategy, durability);
+        return new QueueOptions(maxMessageSize, newMaxMessages, flags, mode, waitStrategy, durability, lane);
     }
 
     /**
@@ -134,7 +159,7 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if {@code newFlags} is or holds null
      */
     public QueueOptions withFlags(Set<QueueFlag> newFlags) {
-        return new QueueOptions(maxMessageSize, maxMessages, newFlags, mode, waitStrategy, durability);
+        return new QueueOptions(maxMessageSize, maxMessages, newFlags, mode, waitStrategy, durability, lane);
     }
 
     /**
@@ -155,12 +180,12 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is not in 0..0777
      */
     public QueueOptions withMode(int newMode) {
-        return new QueueOptions(maxMessageSize, maxMessages, flags, newMode, waitStrategy, durability);
+        return new QueueOptions(maxMessageSize, maxMessages, flags, newMode, waitStrategy, durability, lane);
     }
 
     /** A copy with another wait strategy (null: the platform default). */
     public QueueOptions withWaitStrategy(WaitStrategy newWaitStrategy) {
-        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, newWaitStrategy, durability);
+        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, newWaitStrategy, durability, lane);
     }
 
     /**
@@ -169,7 +194,12 @@ public record QueueOptions(int maxMessageSize, int maxMessages, Set<QueueFlag> f
      * @throws IpcException INVALID_ARGUMENT if it is null
      */
     public QueueOptions withDurability(QueueDurability newDurability) {
-        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, waitStrategy, newDurability);
+        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, waitStrategy, newDurability, lane);
+    }
+
+    /** A copy that is a lane (true) or a queue with priorities (false); see {@link #lane()}. */
+    public QueueOptions withLane(boolean newLane) {
+        return new QueueOptions(maxMessageSize, maxMessages, flags, mode, waitStrategy, durability, newLane);
     }
 
     /** Whether {@link QueueFlag#EXCLUSIVE} is set. */

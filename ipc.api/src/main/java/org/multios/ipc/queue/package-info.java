@@ -7,7 +7,9 @@
  * lives in the IPC root until unlinked, whether or not anyone has it open. A receive takes the
  * oldest message of the highest priority ({@link org.multios.ipc.Priority}: 0..31, higher
  * first, first in first out within a priority); each message is received exactly once, by any
- * of the processes that have the queue open.
+ * of the processes that have the queue open. A queue created as a lane
+ * ({@link org.multios.ipc.queue.QueueOptions#lane()}) keeps the order messages were sent in
+ * instead, and serves its senders one at a time and its receivers one at a time.
  *
  * <p>A queue lives in memory (the IPC root) unless it was created with a
  * {@link org.multios.ipc.queue.QueueDurability} other than {@code NONE}: then it lives on disk,
@@ -45,7 +47,7 @@
  * loss.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.multios.ipc.queue;
 
 import org.osgi.annotation.bundle.Export;

@@ -66,6 +66,17 @@ class QueueOptionsTest {
     }
 
     @Test
+    void aQueueIsNoLaneByDefaultAndEveryCopyKeepsTheKind() {
+        assertThat(QueueOptions.defaults().lane()).isFalse();
+        assertThat(new QueueOptions(1, 1, Set.of(), 0600, null, QueueDurability.NONE).lane()).isFalse();
+        QueueOptions lane = QueueOptions.of(64, 8).withLane(true);
+        assertThat(lane.lane()).isTrue();
+        assertThat(lane.withMaxMessages(4).withMaxMessageSize(32).withFlags(QueueFlag.EXCLUSIVE).withMode(0640)
+                .withWaitStrategy(null).withDurability(QueueDurability.NONE).lane()).isTrue();
+        assertThat(lane.withLane(false)).isEqualTo(QueueOptions.of(64, 8));
+    }
+
+    @Test
     void flagsAreCopiedAndUnmodifiable() {
         Set<QueueFlag> flags = EnumSet.of(QueueFlag.NON_BLOCKING);
         QueueOptions o = QueueOptions.defaults().withFlags(flags);

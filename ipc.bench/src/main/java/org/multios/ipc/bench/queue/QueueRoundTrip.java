@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 
 /**
  * Message round trips between two OS processes: the benchmark thread sends a
@@ -21,7 +22,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
  * wake-ups); sampled, so JMH reports percentiles. Project: two named message queues, one each
  * way, blocking calls with the queues' wait strategy {@code wait} ({@code block}: sleep in the
  * kernel at once; {@code adaptive}: spin the default budget first; {@code spin}: never sleep,
- * a core on each side). Peer in the same run: a blocking JDK Unix-domain socket carrying the same
+ * a core on each side), each queue a ring with priorities or, with {@code ring=lane}, a lane
+ * ({@link QueueOptions#lane()}: first in first out, one sender and one receiver at a time).
+ * Peer in the same run: a blocking JDK Unix-domain socket carrying the same
  * messages with a 4-byte length prefix ({@link org.multios.ipc.bench.Frames}).
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -32,6 +35,10 @@ public class QueueRoundTrip {
 
     /** Two named queues shared with a child JVM that echoes on them. */
     public static class QueueChild extends PortEchoChild {
+        /** The kind of both queues: {@code priorities} (the default queue) or {@code lane}. */
+        @Param({"priorities", "lane"})
+        public String ring;
+
         public QueueChild() {
             super(SIZE);
         }
@@ -40,8 +47,10 @@ public class QueueRoundTrip {
         @Override
         protected void open(Trial t) {
             MessageQueueService queues = t.openIpc().service(MessageQueueService.class);
-            MessageQueue ping = queues.create("ping", QueueOptions.of(SIZE, 16).withWaitStrategy(waitStrategy()));
-            MessageQueue pong = queues.create("pong", QueueOptions.of(SIZE, 16).withWaitStrategy(waitStrategy()));
+            QueueOptions options = QueueOptions.of(SIZE, 16).withWaitStrategy(waitStrategy())
+                    .withLane(ring.equals("lane"));
+            MessageQueue ping = queues.create("ping", options);
+            MessageQueue pong = queues.create("pong", options);
             // the child sends one byte on pong when it has opened both queues
             echo(ping, pong, t.startChild(QueueEchoChild.class, List.of(), "queue", t.root().toString(), "ping", "pong",
                     Integer.toString(SIZE)), "open the queues");

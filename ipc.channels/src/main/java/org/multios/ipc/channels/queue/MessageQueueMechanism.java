@@ -27,6 +27,7 @@ import org.multios.ipc.core.mapped.CreateRule;
 import org.multios.ipc.core.mapped.ObjectDirectory;
 import org.multios.ipc.core.mapped.ObjectOwners;
 import org.multios.ipc.core.mapped.StaleObjects;
+import org.multios.ipc.channels.ring.LaneDescriptor;
 import org.multios.ipc.channels.ring.NamedObjectReader;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.mapped.RootHoldings;
@@ -35,7 +36,8 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * The message queue mechanism, plain Java: named queues are files under {@code <root>/queue}
- * holding a {@link org.multios.ipc.channels.ring.PriorityRing}, so they survive this mechanism's
+ * holding a {@link org.multios.ipc.channels.ring.PriorityRing} (or, for a lane, a
+ * {@link org.multios.ipc.channels.ring.LaneRing}), so they survive this mechanism's
  * restart and the death of every process using them, messages included. Every caller gets a
  * {@link MessageQueueService} bound to it. Used by the OSGi component and by the plain-Java
  * bootstrap alike.
@@ -130,6 +132,10 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
         if (options == null) {
             throw IpcException.invalidArgument("queue '" + name + "': options must not be null");
         }
+        if (options.lane() && options.durability() != QueueDurability.NONE) {
+            throw IpcException.invalidArgument("queue '" + name + "': lane and durability " + options.durability()
+                    + " do not go together (a lane lives in memory only: durability NONE, or lane false)");
+        }
         checkOpen();
         for (int attempt = 1;; attempt++) {
             if (!options.exclusive()) {
@@ -163,12 +169,18 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
             mismatch = CreateRule.mismatch(what, "message count", file.maxMessages(), asked.maxMessages());
         } else if (file.durability() != asked.durability()) {
             mismatch = CreateRule.mismatch(what, "durability", file.durability(), asked.durability());
+        } else if (file.isLane() != asked.lane()) {
+            mismatch = CreateRule.mismatch(what, "kind of queue", kind(file.isLane()), kind(asked.lane()));
         }
         if (mismatch != null) {
             opened.close();
             throw mismatch;
         }
         return opened;
+    }
+
+    private static String kind(boolean lane) {
+        return lane ? "lane" : "priorities";
     }
 
     private MessageQueue createNew(PortSession session, String name, QueueOptions options) {
@@ -182,7 +194,7 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
         Permissions permissions = Permissions.of(self, options.mode());
         WaitStrategy waitStrategy = options.waitStrategy() != null ? options.waitStrategy() : defaultWaitStrategy();
         Grant grant = caller.authorize(ObjectType.QUEUE, name, permissions, Rights.ADMIN);
-        long length = QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages());
+        long length = fileLength(options, what);
         QueueDurability durability = options.durability();
         boolean durable = durability != QueueDurability.NONE;
         ObjectDirectory home = durable ? durableRoot.directory() : directory;
@@ -206,10 +218,24 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
         return session.track(new QueueHandle(session, file, grant, options.nonBlocking()));
     }
 
+    /** The length of the file of a new queue of these options (of a lane, or a ring with priorities). */
+    private static long fileLength(QueueOptions options, String what) {
+        if (!options.lane()) {
+            return QueueDescriptor.fileLength(options.maxMessageSize(), options.maxMessages());
+        }
+        try {
+            return QueueDescriptor.RING_OFFSET + QueueDescriptor.laneLength(options.maxMessageSize(),
+                    options.maxMessages());
+        } catch (IllegalArgumentException tooLarge) {
+            throw new IpcException(IpcError.LIMIT_EXCEEDED, what + ": " + tooLarge.getMessage()
+                    + " (a lane's ring of records is at most " + LaneDescriptor.MAX_CAPACITY + " bytes)");
+        }
+    }
+
     private static ObjectDirectory.Created create(ObjectDirectory in, String name, long length,
             Permissions permissions, QueueOptions options, WaitStrategy waitStrategy, IpcProcess self) {
         return in.create(name, length, permissions, region -> QueueFile.initialize(region, options.maxMessageSize(),
-                options.maxMessages(), options.mode(), waitStrategy, options.durability(), self));
+                options.maxMessages(), options.mode(), waitStrategy, options.durability(), options.lane(), self));
     }
 
     MessageQueue open(PortSession session, String name, int rights, Set<QueueFlag> flags) {
@@ -237,8 +263,8 @@ public final class MessageQueueMechanism extends PortMechanism<MessageQueueServi
 
     private MessageQueue open(PortSession session, String name, int rights, boolean nonBlocking) {
         var limits = environment().limits();
-        long maxLength = QueueDescriptor.fileLength((int) Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30),
-                (int) Math.min(limits.get(Limit.QUEUE_MESSAGES), 1 << 30));
+        long maxLength = QueueDescriptor.largestFile(Math.min(limits.get(Limit.MESSAGE_SIZE), 1 << 30),
+                Math.min(limits.get(Limit.QUEUE_MESSAGES), 1 << 30));
         ObjectDirectory in = directory;
         ObjectDirectory.Opened opened;
         try {

@@ -4,6 +4,7 @@ import static org.multios.ipc.core.mapped.ObjectFileDescriptor.CACHE_LINE;
 import static org.multios.ipc.core.mapped.ObjectFileDescriptor.PAGE_SIZE;
 
 import org.multios.ipc.channels.ring.HandleCounters;
+import org.multios.ipc.channels.ring.LaneDescriptor;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.core.step.CounterSlots;
 
@@ -46,7 +47,10 @@ import org.multios.ipc.core.step.CounterSlots;
  *           | messages, max message size, free scale) bytes; with  |
  *           | checksums in its slots if the queue is durable.      |
  *           | Layout 6: ring magic PRN4, free ring of 2C entries;  |
- *           | layout 5: ring magic PRN3, free ring of C entries    |
+ *           | layout 5: ring magic PRN3, free ring of C entries.   |
+ *           | Layout 7 (a lane): a LaneRing of laneCapacity(max    |
+ *           | message size, max messages) record bytes instead     |
+ *           | (LaneDescriptor.length), never durable               |
  *           +------------------------------------------------------+
  * </pre>
  *
@@ -71,11 +75,17 @@ import org.multios.ipc.core.step.CounterSlots;
  * messages and bytes it sends and receives in a slot of its own ({@link HandleCounters}), with no
  * shared atomic per message; handles beyond the four, and steps without a step slot, add to the
  * shared counters instead, and readers add both. The high-water mark is raised from the ring's
- * positions ({@link org.multios.ipc.channels.ring.DepthMark#sentInto}). The slots lie in bytes
- * that were zero in every file of layouts 5 and 6, where they read as free slots with nothing
- * counted, so the layout version is unchanged; a build from before the slots, sharing a queue
- * with this one, reads only the shared counters, so its statistics miss what the slots counted
- * and its high-water mark may read high (statistics only: messages and the ring are the same).
+ * positions ({@link org.multios.ipc.channels.ring.DepthMark#sentInto}; a lane keeps none). The
+ * slots lie in bytes that were zero in every file of layouts 5 and 6 (as they are in layout 7's),
+ * where they read as free slots with nothing counted, so the layout version is unchanged; a
+ * build from before the slots, sharing a queue with this one, reads only the shared counters, so
+ * its statistics miss what the slots counted and its high-water mark may read high (statistics
+ * only: messages and the ring are the same).
+ * Layout version 7: the queue is a lane ({@code QueueOptions.lane}), its ring a
+ * {@link org.multios.ipc.channels.ring.LaneRing} of {@link #laneCapacity} record bytes (first in
+ * first out, one sender and one receiver at a time), the same header before it; its durability
+ * word is always NONE. A create that finds a queue of the other kind fails as a channel's does
+ * ("kind of queue": lane or priorities).
  * The creator's owner word and namespaces (at 960, 0 in files made before they were written,
  * which the collector never judges: their creator is unknown) are what {@code ipc:gc} reads from
  * the owner record to tell that the creating process is gone
@@ -86,6 +96,8 @@ final class QueueDescriptor {
     static final int LAYOUT_VERSION = 6;
     /** Layout version of queue files of the layout before, still opened: rings of magic PRN3. */
     static final int LAYOUT_VERSION_PRN3 = 5;
+    /** Layout version of queue files whose ring is a lane (magic LAN3): never durable. */
+    static final int LAYOUT_VERSION_LANE = 7;
     /** Where the ring starts: the header length. */
     static final int RING_OFFSET = PAGE_SIZE;
 
@@ -146,8 +158,51 @@ final class QueueDescriptor {
         return PriorityRingDescriptor.length(maxMessages, maxMessageSize, freeScale);
     }
 
-    /** Bytes of the file of a new queue (the largest of any layout read). */
+    /** Bytes of the file of a new queue with priorities (the largest of any such layout read). */
     static long fileLength(int maxMessageSize, int maxMessages) {
         return RING_OFFSET + ringLength(maxMessageSize, maxMessages);
+    }
+
+    // ------------------------------------------------------------------ lanes
+
+    /**
+     * Record bytes of the lane of a queue of up to {@code maxMessages} messages of up to
+     * {@code maxMessageSize} bytes, sized as a channel's lane of that many messages and bytes
+     * ({@link LaneDescriptor#capacity}).
+     *
+     * @throws IllegalArgumentException if that is beyond {@link LaneDescriptor#MAX_CAPACITY}
+     */
+    static int laneCapacity(int maxMessageSize, int maxMessages) {
+        return LaneDescriptor.capacity((long) maxMessageSize * maxMessages, maxMessages, maxMessageSize);
+    }
+
+    /** Bytes of the lane of a queue, from {@link #RING_OFFSET}: the common header's data length. */
+    static long laneLength(int maxMessageSize, int maxMessages) {
+        return LaneDescriptor.length(laneCapacity(maxMessageSize, maxMessages));
+    }
+
+    /**
+     * Bytes of the ring of a queue file of {@code layoutVersion} (a lane, or a ring with priorities).
+     *
+     * @throws IllegalArgumentException for a lane beyond {@link LaneDescriptor#MAX_CAPACITY}
+     */
+    static long dataLength(int layoutVersion, int maxMessageSize, int maxMessages) {
+        return layoutVersion == LAYOUT_VERSION_LANE ? laneLength(maxMessageSize, maxMessages)
+                : ringLength(maxMessageSize, maxMessages, freeScale(layoutVersion));
+    }
+
+    /** The layout version of a new queue: a lane, or a ring with priorities of magic PRN4. */
+    static int layoutVersion(boolean lane) {
+        return lane ? LAYOUT_VERSION_LANE : LAYOUT_VERSION;
+    }
+
+    /**
+     * Bytes of the largest file a queue of up to {@code maxMessages} messages of up to
+     * {@code maxMessageSize} bytes may have, of either kind: a bound for files opened.
+     */
+    static long largestFile(long maxMessageSize, long maxMessages) {
+        long lane = RING_OFFSET + LaneDescriptor.RECORDS_OFFSET
+                + LaneDescriptor.records(maxMessageSize * maxMessages, maxMessages, maxMessageSize);
+        return Math.max(fileLength((int) maxMessageSize, (int) maxMessages), lane);
     }
 }

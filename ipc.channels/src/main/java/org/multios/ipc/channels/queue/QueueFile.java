@@ -18,6 +18,9 @@ import org.multios.ipc.channels.ring.PortFiles;
 import org.multios.ipc.channels.ring.PortObject;
 import org.multios.ipc.channels.ring.DepthMark;
 import org.multios.ipc.channels.ring.HandleCounters;
+import org.multios.ipc.channels.ring.LaneRing;
+import org.multios.ipc.channels.ring.LaneWatcher;
+import org.multios.ipc.channels.ring.MessageRing;
 import org.multios.ipc.channels.ring.PriorityRing;
 import org.multios.ipc.channels.ring.PriorityRingDescriptor;
 import org.multios.ipc.queue.QueueDurability;
@@ -32,11 +35,14 @@ import org.multios.ipc.core.mapped.WaitLoop;
 
 /**
  * One named queue as this JVM sees it: its mapped file (or a copy of its header, for listing),
- * the message ring in it, its identity, the counters of its shared header, and its durability
- * with the policy that makes each sent message as durable as that says.
+ * the message ring in it (a {@link PriorityRing}, or a {@link LaneRing} for a lane), its
+ * identity, the counters of its shared header, and its durability with the policy that makes
+ * each sent message as durable as that says (a lane is never durable).
  */
 final class QueueFile extends ObjectFile implements PortObject {
-    private final PriorityRing ring;
+    private final MessageRing ring;
+    /** Whether the ring is a lane (layout {@link QueueDescriptor#LAYOUT_VERSION_LANE}). */
+    private final boolean lane;
     private final int maxMessageSize;
     private final int maxMessages;
     private final WaitStrategy waitStrategy;
@@ -44,12 +50,13 @@ final class QueueFile extends ObjectFile implements PortObject {
     private final QueueDurability durability;
     private final DurabilityPolicy policy;
 
-    private QueueFile(long id, String name, MappedRegion region, PriorityRing ring, ObjectDirectory directory,
-            IpcProcess creator, int maxMessageSize, int maxMessages, WaitStrategy waitStrategy,
-            QueueDurability durability, GroupCommit group) {
+    private QueueFile(long id, String name, MappedRegion region, MessageRing ring, boolean lane,
+            ObjectDirectory directory, IpcProcess creator, int maxMessageSize, int maxMessages,
+            WaitStrategy waitStrategy, QueueDurability durability, GroupCommit group) {
         super(ObjectType.QUEUE, id, name, ObjectType.QUEUE.label() + " '" + name + "'", region, directory, creator,
                 null);
         this.ring = ring;
+        this.lane = lane;
         this.maxMessageSize = maxMessageSize;
         this.maxMessages = maxMessages;
         this.waitStrategy = waitStrategy;
@@ -60,21 +67,26 @@ final class QueueFile extends ObjectFile implements PortObject {
     }
 
     /**
-     * Writes the queue header and lays out an empty ring in a new file; a durable queue's file is
-     * then flushed, so that it is whole on disk before its name appears.
+     * Writes the queue header and lays out an empty ring (or lane) in a new file; a durable
+     * queue's file is then flushed, so that it is whole on disk before its name appears.
      */
     static void initialize(MappedRegion region, int maxMessageSize, int maxMessages, int mode,
-            WaitStrategy waitStrategy, QueueDurability durability, IpcProcess self) {
-        int freeScale = PriorityRingDescriptor.FREE_SCALE;
-        new ObjectFileHeader(region).initialize(ObjectType.QUEUE, layoutVersion(freeScale), RING_OFFSET,
-                ringLength(maxMessageSize, maxMessages, freeScale), mode, self, System.currentTimeMillis());
+            WaitStrategy waitStrategy, QueueDurability durability, boolean lane, IpcProcess self) {
+        int layout = QueueDescriptor.layoutVersion(lane);
+        new ObjectFileHeader(region).initialize(ObjectType.QUEUE, layout, RING_OFFSET,
+                dataLength(layout, maxMessageSize, maxMessages), mode, self, System.currentTimeMillis());
         StaleObjects.recordCreator(region, CREATOR, CREATOR_NAMESPACE);
         region.putInt(MAX_MESSAGE_SIZE, maxMessageSize);
         region.putInt(MAX_MESSAGES, maxMessages);
         region.putInt(WAIT_STRATEGY, WaitLoop.word(waitStrategy));
         region.putInt(DURABILITY, durability.ordinal());
+        if (lane) {
+            LaneRing.initialize(region, RING_OFFSET, laneCapacity(maxMessageSize, maxMessages), maxMessageSize,
+                    "queue");
+            return;
+        }
         PriorityRing.initialize(region, RING_OFFSET, maxMessages, maxMessageSize, 0,
-                durability != QueueDurability.NONE, freeScale);
+                durability != QueueDurability.NONE, PriorityRingDescriptor.FREE_SCALE);
         if (durability != QueueDurability.NONE) {
             RestartRecovery.stamp(region);
             DurabilityPolicy.flush(region, ObjectType.QUEUE.label() + " file");
@@ -93,25 +105,54 @@ final class QueueFile extends ObjectFile implements PortObject {
             boolean mapped, GroupCommit group) {
         String what = ObjectType.QUEUE.label() + " '" + name + "'";
         MappedRegion region = opened.region();
-        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.QUEUE, LAYOUT_VERSION,
-                LAYOUT_VERSION_PRN3, RING_OFFSET, fileLength, what);
-        int freeScale = freeScale(PortFiles.layoutVersion(region));
+        ObjectFileHeader header = PortFiles.verifiedHeader(region, ObjectType.QUEUE, RING_OFFSET, fileLength, what,
+                LAYOUT_VERSION, LAYOUT_VERSION_LANE, LAYOUT_VERSION_PRN3);
+        int layout = PortFiles.layoutVersion(region);
         int size = region.getInt(MAX_MESSAGE_SIZE);
         int count = region.getInt(MAX_MESSAGES);
-        if (size < 1 || count < 1 || header.dataLength() != ringLength(size, count, freeScale)) {
+        if (size < 1 || count < 1 || header.dataLength() != declaredLength(layout, size, count)) {
             throw new IpcException(IpcError.CORRUPTED, what + " declares " + count + " messages of " + size
                     + " bytes, which do not match its " + header.dataLength() + " bytes of data");
         }
         WaitStrategy waitStrategy = WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what);
         QueueDurability durability = durability(region, what);
-        PriorityRing ring = null;
-        if (mapped) {
-            ring = PriorityRing.attach(region, RING_OFFSET, header.dataLength(), what, r -> notifyListener(region, r));
-            checkRing(ring, count, size, freeScale, what);
+        boolean lane = layout == LAYOUT_VERSION_LANE;
+        if (lane && durability != QueueDurability.NONE) {
+            throw new IpcException(IpcError.CORRUPTED, what + " is a lane of durability " + durability
+                    + "; lanes are in memory only (NONE)");
         }
+        MessageRing ring = mapped ? attach(region, layout, size, count, header.dataLength(), what) : null;
         IpcProcess creator = ObjectOwners.creatorOf(opened, ObjectOwners.permissionsOf(opened));
-        return new QueueFile(opened.inode(), name, region, ring, directory, creator, size, count, waitStrategy,
-                durability, group);
+        return new QueueFile(opened.inode(), name, region, ring, lane, directory, creator, size, count,
+                waitStrategy, durability, group);
+    }
+
+    /** The data length a file of {@code layout} must declare for its sizes; -1 if no lane can have them. */
+    private static long declaredLength(int layout, int size, int count) {
+        try {
+            return dataLength(layout, size, count);
+        } catch (IllegalArgumentException tooLarge) {
+            return -1;
+        }
+    }
+
+    /** The ring of a queue file of {@code layout} whose sizes were checked, attached and checked. */
+    private static MessageRing attach(MappedRegion region, int layout, int size, int count, long dataLength,
+            String what) {
+        if (layout == LAYOUT_VERSION_LANE) {
+            LaneRing lane = LaneRing.attach(region, RING_OFFSET, dataLength, what, new ListenerWatch(region));
+            int capacity = laneCapacity(size, count);
+            if (lane.capacity() != capacity || lane.maxMessageSize() != size) {
+                throw new IpcException(IpcError.CORRUPTED, what + " has a lane of " + lane.capacity()
+                        + " bytes for messages of " + lane.maxMessageSize() + " bytes, not " + capacity + " for "
+                        + size);
+            }
+            return lane;
+        }
+        PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, dataLength, what,
+                r -> notifyListener(region, r));
+        checkRing(ring, count, size, freeScale(layout), what);
+        return ring;
     }
 
     /** Checks that an attached ring is the one the queue's header and layout version describe. */
@@ -140,12 +181,11 @@ final class QueueFile extends ObjectFile implements PortObject {
         MappedRegion region = created.region();
         int size = region.getInt(MAX_MESSAGE_SIZE);
         int count = region.getInt(MAX_MESSAGES);
+        int layout = PortFiles.layoutVersion(region);
         String what = ObjectType.QUEUE.label() + " '" + name + "'";
-        PriorityRing ring = PriorityRing.attach(region, RING_OFFSET, ringLength(size, count), what,
-                r -> notifyListener(region, r));
-        checkRing(ring, count, size, PriorityRingDescriptor.FREE_SCALE, what);
-        return new QueueFile(created.inode(), name, region, ring, directory, self, size, count,
-                WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what), durability(region, what), group);
+        MessageRing ring = attach(region, layout, size, count, dataLength(layout, size, count), what);
+        return new QueueFile(created.inode(), name, region, ring, layout == LAYOUT_VERSION_LANE, directory, self,
+                size, count, WaitLoop.fromWord(region.getInt(WAIT_STRATEGY), what), durability(region, what), group);
     }
 
     /**
@@ -154,20 +194,37 @@ final class QueueFile extends ObjectFile implements PortObject {
      * sender, or a receiver that marked a priority again that a sender published into while the
      * receiver cleared it).
      */
-    private static void notifyListener(MappedRegion region, PriorityRing ring) {
+    private static void notifyListener(MappedRegion region, MessageRing ring) {
         if (region.getLongVolatile(LISTENER_OWNER) != 0 && ring.signals().receiversSleeping() == 0) {
             region.getAndAddInt(NOTIFY_SEQUENCE, 1);
             Futex.wake(region, NOTIFY_SEQUENCE, Integer.MAX_VALUE);
         }
     }
 
+    /** A lane's watcher: its listener word, and {@link #notifyListener} once the lane went non-empty. */
+    private record ListenerWatch(MappedRegion region) implements LaneWatcher {
+        @Override
+        public boolean watching() {
+            return region.getLongVolatile(LISTENER_OWNER) != 0;
+        }
+
+        @Override
+        public void becameNonEmpty(LaneRing lane) {
+            notifyListener(region, lane);
+        }
+    }
 
     String plainName() {
         return name().orElseThrow();
     }
 
-    PriorityRing ring() {
+    MessageRing ring() {
         return ring;
+    }
+
+    /** Whether the queue is a lane (first in first out, one sender and one receiver at a time). */
+    boolean isLane() {
+        return lane;
     }
 
     int maxMessageSize() {
@@ -200,7 +257,9 @@ final class QueueFile extends ObjectFile implements PortObject {
      * @throws IpcException IO_ERROR if the queue's file could not be flushed
      */
     void sent() {
-        depthMark.sentInto(ring);
+        if (ring instanceof PriorityRing r) { // a lane keeps no high-water mark, as a channel's does not
+            depthMark.sentInto(r);
+        }
         policy.published();
     }
 
@@ -213,8 +272,8 @@ final class QueueFile extends ObjectFile implements PortObject {
     /** A snapshot of identity, permissions and counters. */
     ObjectInfo info() {
         long[] c = new long[Counter.values().length];
-        PortFiles.addDirection(c, region(), MESSAGES_IN, ring, RING_OFFSET, maxMessages,
-                HandleCounters.sums(region(), COUNTERS_OF_HANDLES, COUNTERS_OF_HANDLES));
+        PortFiles.addDirection(c, region(), MESSAGES_IN, ring, lane ? PortFiles.NO_INDEX_RINGS : RING_OFFSET,
+                maxMessages, HandleCounters.sums(region(), COUNTERS_OF_HANDLES, COUNTERS_OF_HANDLES));
         c[Counter.HANDLES.ordinal()] = Math.max(0, region().getLongVolatile(HANDLES));
         return new ObjectInfo(ObjectType.QUEUE, id(), name(), creator(), listedPermissions(), maxMessages, true,
                 Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);

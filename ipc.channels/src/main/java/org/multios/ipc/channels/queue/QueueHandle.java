@@ -13,7 +13,7 @@ import org.multios.ipc.Rights;
 import org.multios.ipc.WaitStrategy;
 import org.multios.ipc.channels.ring.HandleCounters;
 import org.multios.ipc.channels.ring.PortSession;
-import org.multios.ipc.channels.ring.PriorityRing;
+import org.multios.ipc.channels.ring.MessageRing;
 import org.multios.ipc.channels.ring.RingPort;
 import org.multios.ipc.core.mapped.MappedFault;
 import org.multios.ipc.core.mapped.MappedRegion;
@@ -27,15 +27,15 @@ import org.multios.ipc.spi.Grant;
 
 /**
  * A caller's handle on a named queue: a {@link RingPort} on the queue's one ring (sent to and
- * received from), with the non-blocking flag and at most one listener registration. Revoking the
- * grant ends the registration and wakes the queue's sleepers, so this handle's fail with
- * PERMISSION_DENIED.
+ * received from; a ring with priorities or a lane), with the non-blocking flag and at most one
+ * listener registration. Revoking the grant ends the registration and wakes the queue's
+ * sleepers, so this handle's fail with PERMISSION_DENIED.
  */
 final class QueueHandle extends RingPort implements MessageQueue {
     private static final int[] COUNTERS = {WAITS, TIMEOUTS, ERRORS};
 
     private final QueueFile file;
-    private final PriorityRing ring;
+    private final MessageRing ring;
     private final MappedRegion region;
     private volatile boolean nonBlocking;
     private volatile QueueWatcher watcher;

@@ -113,7 +113,7 @@ final class RestartRecovery {
             }
             region.putLong(RING_OFFSET + PriorityRingDescriptor.HOME_NAMESPACE_OFFSET,
                     ProcessLiveness.system().namespaces());
-            PriorityRing ring = file.ring();
+            PriorityRing ring = (PriorityRing) file.ring(); // a durable queue is never a lane (QueueFile.of)
             ring.recoverAfterRestart();
             region.putLongVolatile(LISTENER_OWNER, 0);
             region.putLongVolatile(HANDLES, 0);

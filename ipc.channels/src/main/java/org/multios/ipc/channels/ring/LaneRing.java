@@ -2,6 +2,7 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 import org.multios.ipc.IpcError;
@@ -45,9 +46,12 @@ public final class LaneRing implements MessageRing {
     private final int mask;
     private final int maxMessageSize;
     private final LaneSides sides;
+    private final long home;
     private final LaneRecovery recovery;
     private final LaneFrames frames;
     private final String what;
+    /** Told of sends into an empty lane, or null. */
+    private final LaneWatcher watcher;
     /**
      * What each side's thread keeps between operations, each on cache lines of its own (entry
      * {@link #AT} of an array of {@link #SPAN}), so that a sender and a receiver of this JVM never
@@ -66,7 +70,7 @@ public final class LaneRing implements MessageRing {
     private static final int OWNED = AT + 2;
 
     private LaneRing(MappedRegion region, long base, int capacity, int maxMessageSize, long self, boolean fences,
-            String what) {
+            String what, LaneWatcher watcher) {
         this.region = region;
         this.base = base;
         this.records = base + RECORDS_OFFSET;
@@ -81,6 +85,8 @@ public final class LaneRing implements MessageRing {
         this.sides = new LaneSides(region, words, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home),
                 recovery, fences);
         this.what = what;
+        this.watcher = watcher;
+        this.home = home;
     }
 
     /**
@@ -101,7 +107,7 @@ public final class LaneRing implements MessageRing {
         region.putInt(base + CAPACITY_OFFSET, capacity);
         region.putInt(base + MAX_MESSAGE_SIZE_OFFSET, maxMessageSize);
         region.putIntVolatile(base + MAGIC_OFFSET, MAGIC);
-        return new LaneRing(region, base, capacity, maxMessageSize, 0, ProcessFence.canSerializeAll(), what);
+        return new LaneRing(region, base, capacity, maxMessageSize, 0, ProcessFence.canSerializeAll(), what, null);
     }
 
     /**
@@ -112,7 +118,16 @@ public final class LaneRing implements MessageRing {
      * @throws IpcException CORRUPTED if the words there do not describe a lane that fits
      */
     public static LaneRing attach(MappedRegion region, long base, long available, String what) {
-        return attach(region, base, available, what, 0, ProcessFence.canSerializeAll());
+        return attach(region, base, available, what, null);
+    }
+
+    /**
+     * Attaches as {@link #attach(MappedRegion, long, long, String)} does, telling {@code watcher}
+     * (if not null) of each send into the lane while it held no message.
+     */
+    public static LaneRing attach(MappedRegion region, long base, long available, String what,
+            LaneWatcher watcher) {
+        return attach(region, base, available, what, 0, ProcessFence.canSerializeAll(), watcher);
     }
 
     /**
@@ -120,6 +135,11 @@ public final class LaneRing implements MessageRing {
      * or not ({@link LaneSides#settle}): tests that play another process, or one that cannot fence.
      */
     static LaneRing attach(MappedRegion region, long base, long available, String what, long owner, boolean fences) {
+        return attach(region, base, available, what, owner, fences, null);
+    }
+
+    private static LaneRing attach(MappedRegion region, long base, long available, String what, long owner,
+            boolean fences, LaneWatcher watcher) {
         if ((base & (PriorityRingDescriptor.CACHE_LINE - 1)) != 0 || available < RECORDS_OFFSET
                 || base + available > region.length()) {
             throw new IpcException(IpcError.CORRUPTED, what + " has no room for a lane at " + base);
@@ -136,7 +156,7 @@ public final class LaneRing implements MessageRing {
             throw new IpcException(IpcError.CORRUPTED, what + " has an inconsistent lane (" + capacity
                     + " bytes for messages of " + maxSize + " bytes in " + available + " bytes)");
         }
-        return new LaneRing(region, base, capacity, maxSize, owner, fences, what);
+        return new LaneRing(region, base, capacity, maxSize, owner, fences, what, watcher);
     }
 
     /** Record bytes. */
@@ -326,6 +346,14 @@ public final class LaneRing implements MessageRing {
         sides.release(base + SENDER_OFFSET);
         signals.signalMessage();
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
+        if (watcher != null && watcher.watching()) {
+            // the head still at this record's start: no message was queued before it (a receiver
+            // that took it already, or one queued before it, needs nobody told)
+            VarHandle.fullFence();
+            if (words.getLongVolatile(base + HEAD_OFFSET) == tail) {
+                watcher.becameNonEmpty(this);
+            }
+        }
     }
 
     /** Gives up the record this thread claimed unsent. */
@@ -399,6 +427,12 @@ public final class LaneRing implements MessageRing {
         receiverSide[OWNED] = owner;
         try {
             long h = next();
+            if (h == NONE && watcher != null && watcher.watching()) {
+                // a sender that found the head behind its record told nobody: this look, after
+                // a fence as the sender's, sees its record or the sender saw the head moved
+                VarHandle.fullFence();
+                h = next();
+            }
             if (h == NONE) {
                 sides.release(base + RECEIVER_OFFSET);
                 return RingStatus.EMPTY;
@@ -553,6 +587,17 @@ public final class LaneRing implements MessageRing {
     public boolean settleBeforeSleep() {
         sides.settle();
         return true;
+    }
+
+    /** This process's owner word in the lane's home namespaces (a queue's listener word names it so). */
+    @Override
+    public long ownerWord() {
+        return sides.self;
+    }
+
+    @Override
+    public boolean isOwnerDead(long owner) {
+        return LIVENESS.isOwnerDead(owner, home);
     }
 
     /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */

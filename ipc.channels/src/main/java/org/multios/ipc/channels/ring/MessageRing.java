@@ -70,6 +70,16 @@ public interface MessageRing {
     /** The futex sequences and sleeper counts of the ring. */
     RingSignals signals();
 
+    /**
+     * This process's owner word as the ring writes it ({@code ProcessLiveness.ownerWord}, in the
+     * ring's home namespaces): other records of the file that name a process (a queue's
+     * listener) use it too.
+     */
+    long ownerWord();
+
+    /** Whether the process of an owner word {@link #ownerWord()} wrote (in any process) is dead for certain. */
+    boolean isOwnerDead(long owner);
+
     /** The region the ring lies in. */
     MappedRegion region();
 

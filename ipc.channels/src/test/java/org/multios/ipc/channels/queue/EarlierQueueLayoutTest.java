@@ -206,9 +206,9 @@ class EarlierQueueLayoutTest extends QueueTestSupport {
 
     @Test
     void aLayoutVersionOfNoKnownLayoutIsRefusedNamingTheQueueAndTheVersion() throws IOException {
-        putWord(ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET, 7);
+        putWord(ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET, 8);
         assertThat(failsWith(IpcError.CORRUPTED, () -> queues().open(QUEUE)).getMessage())
-                .contains("queue '" + QUEUE + "'", "layout version 7", "reads 6 and 5");
+                .contains("queue '" + QUEUE + "'", "layout version 8", "reads 6, 7 and 5");
     }
 
     @Test

@@ -21,6 +21,8 @@ import org.multios.ipc.spi.ChildMain;
  * <li>{@code send <name> <sender> <count>}: opens the queue and sends {@code count} messages.</li>
  * <li>{@code receive <name> <count>}: receives {@code count} messages, checks that each is whole
  * and that each sender's messages of one priority come in order, prints {@code received}.</li>
+ * <li>{@code receive-fifo <name> <count>}: as {@code receive}, and checks that message {@code i}
+ * has sequence {@code i} (a lane's order, whatever the priority).</li>
  * <li>{@code flood <name> <sender>}: prints {@code flooding}, then sends until killed.</li>
  * </ul>
  */
@@ -40,7 +42,8 @@ public final class QueueChildMain {
             try (MessageQueue q = queues.open(args[1])) {
                 switch (args[0]) {
                     case "send" -> send(q, Integer.parseInt(args[2]), Long.parseLong(args[3]));
-                    case "receive" -> receive(q, Long.parseLong(args[2]));
+                    case "receive" -> receive(q, Long.parseLong(args[2]), false);
+                    case "receive-fifo" -> receive(q, Long.parseLong(args[2]), true);
                     case "flood" -> flood(q, Integer.parseInt(args[2]));
                     default -> throw new IllegalArgumentException("unknown command " + args[0]);
                 }
@@ -56,7 +59,7 @@ public final class QueueChildMain {
         }
     }
 
-    private static void receive(MessageQueue q, long count) {
+    private static void receive(MessageQueue q, long count, boolean fifo) {
         byte[] buf = new byte[TestMessages.MAX_LENGTH];
         MessageInfo info = new MessageInfo();
         long[] last = new long[3];
@@ -70,6 +73,9 @@ public final class QueueChildMain {
             int p = info.priority();
             if (p != seq % 3 || seq <= last[p]) {
                 throw new IllegalStateException("message " + seq + " at priority " + p + " after " + last[p]);
+            }
+            if (fifo && seq != i) {
+                throw new IllegalStateException("message " + seq + " received as number " + i);
             }
             last[p] = seq;
         }
