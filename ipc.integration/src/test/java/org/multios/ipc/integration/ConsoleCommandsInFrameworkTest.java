@@ -180,6 +180,12 @@ public class ConsoleCommandsInFrameworkTest extends IpcTestSupport {
         contains(run("ipc:receive q 1000"), "priority 2", ": low");
         fails("ipc:receive q 20", IpcError.TIMEOUT);
         run("ipc:unlink queue q");
+        contains(run("ipc:queuecreate lq 128 8 lane"), "created queue 'lq' of a lane");
+        contains(run("ipc:send lq 2 low"), "priority 2");
+        contains(run("ipc:send lq 30 high"), "priority 30");
+        contains(run("ipc:receive lq 1000"), "priority 2", ": low"); // in the order sent
+        fails("ipc:queuecreate lr 128 8 fastest", IpcError.INVALID_ARGUMENT);
+        run("ipc:unlink queue lq");
 
         contains(run("ipc:channelcreate c 4096"), "created channel 'c'");
         contains(run("ipc:channelsend c A 5 ping"), "from A");

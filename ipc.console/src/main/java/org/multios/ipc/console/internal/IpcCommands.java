@@ -86,6 +86,11 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
     "osgi.command.function=fifocreate", "osgi.command.function=bench", "osgi.command.function=channelcreate",
     "osgi.command.function=channelsend", "osgi.command.function=channelreceive" })
 public final class IpcCommands {
+    /** The kind argument of a queue or channel of rings with priorities. */
+    private static final String PRIORITIES = "priorities";
+    /** The kind argument of a queue or channel of lanes. */
+    private static final String LANE = "lane";
+
     private final IpcRuntime ownRuntime;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile OperatorAuthority operators;
@@ -474,10 +479,29 @@ public final class IpcCommands {
     @Descriptor("creates a named message queue (mode 660)")
     public String queuecreate(@Descriptor("name") String name, @Descriptor("largest message in bytes") int maxSize,
             @Descriptor("messages it holds") int maxMessages) {
+        return queuecreate(name, maxSize, maxMessages, PRIORITIES);
+    }
+
+    @Descriptor("creates a named message queue (mode 660) of a kind")
+    public String queuecreate(@Descriptor("name") String name, @Descriptor("largest message in bytes") int maxSize,
+            @Descriptor("messages it holds") int maxMessages,
+            @Descriptor("priorities (any number of senders and receivers, highest priority first) or lane (one"
+                    + " sender and one receiver at a time, in the order sent, fastest)") String kind) {
+        boolean lane = isLane("queue '" + name + "'", kind);
         try (MessageQueue q = require(queues(), "ipc.channels").create(name,
-                QueueOptions.of(maxSize, maxMessages).withMode(0660).withFlags(QueueFlag.EXCLUSIVE))) {
-            return "created queue '" + name + "': " + q.attributes() + "\n";
+                QueueOptions.of(maxSize, maxMessages).withMode(0660).withFlags(QueueFlag.EXCLUSIVE).withLane(lane))) {
+            return "created queue '" + name + "'" + (lane ? " of a lane" : "") + ": " + q.attributes() + "\n";
         }
+    }
+
+    /** Whether a kind argument of a create command asks for a lane ({@value #LANE}) or priorities. */
+    private static boolean isLane(String what, String kind) {
+        return switch (kind) {
+            case PRIORITIES -> false;
+            case LANE -> true;
+            default -> throw IpcException.invalidArgument(what + ": kind '" + kind + "' is not " + PRIORITIES
+                    + " or " + LANE);
+        };
     }
 
     @Descriptor("sends a text message to a named queue with a priority 0..31; never waits")
@@ -505,19 +529,14 @@ public final class IpcCommands {
 
     @Descriptor("creates a named channel (mode 660) with a buffer of the given bytes per direction")
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize) {
-        return channelcreate(name, bufferSize, "priorities");
+        return channelcreate(name, bufferSize, PRIORITIES);
     }
 
     @Descriptor("creates a named channel (mode 660) with a buffer of the given bytes per direction, of a kind")
     public String channelcreate(@Descriptor("name") String name, @Descriptor("buffer size in bytes") int bufferSize,
             @Descriptor("priorities (any number of senders and receivers, priorities first) or lane (one sender"
                     + " and one receiver at a time per direction, in the order sent, fastest)") String kind) {
-        boolean lane = switch (kind) {
-            case "priorities" -> false;
-            case "lane" -> true;
-            default -> throw IpcException.invalidArgument("channel '" + name + "': kind '" + kind
-                    + "' is not priorities or lane");
-        };
+        boolean lane = isLane("channel '" + name + "'", kind);
         try (ChannelEnd end = require(channels(), "ipc.channels").create(name,
                 ChannelOptions.ofBufferSize(bufferSize).withMode(0660).withExclusive(true).withLane(lane))) {
             long slots = runtime().object(ObjectType.CHANNEL, name).map(ObjectInfo::capacity).orElse(-1L);

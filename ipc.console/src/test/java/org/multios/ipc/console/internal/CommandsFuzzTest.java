@@ -130,7 +130,8 @@ class CommandsFuzzTest {
                 case 14 -> () -> c.eventsignal(a, n);
                 case 15 -> () -> c.eventwait(a, n);
                 case 16 -> () -> c.signal(n, a, i);
-                case 17 -> () -> c.queuecreate(a, i, (int) number(r));
+                case 17 -> () -> r.nextBoolean() ? c.queuecreate(a, i, (int) number(r))
+                        : c.queuecreate(a, i, (int) number(r), r.nextBoolean() ? "lane" : b);
                 case 18 -> () -> c.send(a, i, b);
                 case 19 -> () -> c.receive(a, n);
                 case 20 -> () -> r.nextBoolean() ? c.channelcreate(a, i) : c.channelcreate(a, i, r.nextBoolean() ? "lane" : b);
