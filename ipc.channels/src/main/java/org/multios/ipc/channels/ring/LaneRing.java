@@ -199,10 +199,20 @@ public final class LaneRing implements MessageRing {
     /**
      * Whether no message is queued: the record at the head is not published. Reads the line the
      * next message will be read from, not the tail (a head off a record boundary, which only a
-     * hostile writer makes, reads as not empty: the receive that follows says CORRUPTED).
+     * hostile writer makes, reads as not empty: the receive that follows says CORRUPTED). While
+     * the lane is watched, an empty look is taken again after a fence, as {@link #take}'s is: a
+     * sender that read the head from before this thread's last receive told nobody, so this look
+     * must see its record.
      */
     @Override
     public boolean isEmpty() {
+        if (frames.frameAt(words.getLongVolatile(base + HEAD_OFFSET)) != 0) {
+            return false;
+        }
+        if (watcher == null || !watcher.watching()) {
+            return true;
+        }
+        VarHandle.fullFence();
         return frames.frameAt(words.getLongVolatile(base + HEAD_OFFSET)) == 0;
     }
 
