@@ -268,7 +268,7 @@ final class ChannelFile extends ObjectFile implements PortObject {
         long[] handleCounts = HandleCounters.sums(region(), ChannelDescriptor.counters(receiver.opposite()),
                 ChannelDescriptor.counters(receiver));
         PortFiles.addDirection(c, region(), direction(receiver) + MESSAGES_IN, ring(receiver),
-                layout == LAYOUT_VERSION_LANE ? PortFiles.NO_INDEX_RINGS : ringOffset(receiver), slots, handleCounts);
+                ringOffset(receiver), layout == LAYOUT_VERSION_LANE, slots, handleCounts);
         c[Counter.HANDLES.ordinal()] += Math.max(0, region().getIntVolatile(ChannelDescriptor.handles(receiver)));
     }
 }

@@ -272,8 +272,8 @@ final class QueueFile extends ObjectFile implements PortObject {
     /** A snapshot of identity, permissions and counters. */
     ObjectInfo info() {
         long[] c = new long[Counter.values().length];
-        PortFiles.addDirection(c, region(), MESSAGES_IN, ring, lane ? PortFiles.NO_INDEX_RINGS : RING_OFFSET,
-                maxMessages, HandleCounters.sums(region(), COUNTERS_OF_HANDLES, COUNTERS_OF_HANDLES));
+        PortFiles.addDirection(c, region(), MESSAGES_IN, ring, RING_OFFSET, lane, maxMessages,
+                HandleCounters.sums(region(), COUNTERS_OF_HANDLES, COUNTERS_OF_HANDLES));
         c[Counter.HANDLES.ordinal()] = Math.max(0, region().getLongVolatile(HANDLES));
         return new ObjectInfo(ObjectType.QUEUE, id(), name(), creator(), listedPermissions(), maxMessages, true,
                 Statistics.of(c, WaitTimes.NONE)).withWaitStrategy(waitStrategy);

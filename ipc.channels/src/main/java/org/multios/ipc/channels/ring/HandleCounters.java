@@ -67,7 +67,7 @@ public final class HandleCounters {
 
     /**
      * What the handles counted in slots of one direction, in the order of
-     * {@link PortFiles#addDirection(long[], MappedRegion, int, MessageRing, long, long, long[])}:
+     * {@link PortFiles#addDirection(long[], MappedRegion, int, MessageRing, long, boolean, long, long[])}:
      * messages in (sent by {@code senders}' handles), messages out (received by
      * {@code receivers}'), bytes in, bytes out.
      */

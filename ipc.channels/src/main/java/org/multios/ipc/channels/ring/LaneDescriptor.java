@@ -1,5 +1,7 @@
 package org.multios.ipc.channels.ring;
 
+import org.multios.ipc.core.mapped.MappedRegion;
+
 /**
  * Layout of a {@link LaneRing} in shared memory, relative to the lane's base offset (64-byte
  * aligned): one direction of messages kept in place, first in first out, as records in a ring of
@@ -177,5 +179,25 @@ public final class LaneDescriptor {
     /** Bytes of a lane of {@code capacity} record bytes, from its base. */
     public static long length(int capacity) {
         return RECORDS_OFFSET + (long) capacity;
+    }
+
+    /**
+     * Whether a copy of a file (its first bytes, written by anyone) shows the lane at {@code base}
+     * holding a record its receivers have not taken: its tail apart from its head, or a record
+     * published at the head (a sender killed before it moved the tail) where the copy reaches the
+     * head's record. False where the copy does not reach the lane's words (the caller counts
+     * instead); words no lane has read as holding one (a collection keeps such a file).
+     */
+    public static boolean holdsRecords(MappedRegion copy, long base) {
+        if (base < 0 || copy.length() < base + RECORDS_OFFSET) {
+            return false;
+        }
+        long head = copy.getLong(base + HEAD_OFFSET);
+        int capacity = copy.getInt(base + CAPACITY_OFFSET);
+        if (copy.getLong(base + TAIL_OFFSET) != head || capacity <= 0 || Integer.bitCount(capacity) != 1) {
+            return true;
+        }
+        long frame = base + RECORDS_OFFSET + (head & (capacity - 1));
+        return frame + Integer.BYTES <= copy.length() && copy.getInt(frame) != 0;
     }
 }

@@ -25,7 +25,6 @@ import org.multios.ipc.core.mapped.ObjectFileHeader;
  */
 public final class PortFiles {
     /** The counters of a direction in the order of their cache lines from messages in. */
-    private static final long[] NO_HANDLE_COUNTS = new long[4];
     private static final Counter[] DIRECTION = { Counter.MESSAGES_IN, Counter.MESSAGES_OUT, Counter.BYTES_IN,
         Counter.BYTES_OUT, Counter.HIGH_WATER_MARK, Counter.WAITS, Counter.TIMEOUTS, Counter.ERRORS,
         Counter.DENIALS };
@@ -111,32 +110,24 @@ public final class PortFiles {
         return region.getInt(ObjectFileDescriptor.OBJECT_LAYOUT_VERSION_OFFSET);
     }
 
-    /** {@link #addDirection} ring base of a direction that is not a ring with priorities (a lane). */
-    public static final long NO_INDEX_RINGS = -1;
-
     /**
-     * Adds the counters of one direction to {@code c} (indexed by {@link Counter#ordinal()}): the
-     * depth is the ring's if it is attached or the region (a copy of the file) holds its index ring
-     * controls, else messages in minus out, at most {@code capacity}, as the high-water mark. A
-     * sender killed after it published a message but before it counted it leaves the counters
-     * short, never the ring: what a collection keeps for messages waiting is read from the ring.
+     * Adds the counters of one direction to {@code c} (indexed by {@link Counter#ordinal()}), with
+     * what the handles counted in counter slots added to the shared counters ({@code handleCounts}:
+     * messages in, messages out, bytes in and bytes out). The depth is the ring's if it is attached;
+     * else, where the region (a copy of the file) holds the ring's controls, read from them: a ring
+     * with priorities' index rings, or whether a lane holds a record its receivers have not taken
+     * ({@link LaneDescriptor#holdsRecords}); else messages in minus out, at most {@code capacity},
+     * as the high-water mark. A sender killed after it published a message but before it counted
+     * it leaves the counters short, never the ring: what a collection keeps for messages waiting
+     * is read from the ring where the copy reaches it.
      *
      * @param messagesIn the offset of the direction's messages-in counter
      * @param ring       the direction's ring, null for a file only listed
      * @param ringBase   where the direction's ring starts in the file
+     * @param lane       whether that ring is a lane ({@link LaneDescriptor}), not a ring with priorities
      */
     public static void addDirection(long[] c, MappedRegion region, int messagesIn, MessageRing ring,
-            long ringBase, long capacity) {
-        addDirection(c, region, messagesIn, ring, ringBase, capacity, NO_HANDLE_COUNTS);
-    }
-
-    /**
-     * As {@link #addDirection(long[], MappedRegion, int, MessageRing, long, long)}, with what the
-     * handles counted in counter slots added to the shared counters: {@code handleCounts} holds
-     * messages in, messages out, bytes in and bytes out.
-     */
-    public static void addDirection(long[] c, MappedRegion region, int messagesIn, MessageRing ring,
-            long ringBase, long capacity, long[] handleCounts) {
+            long ringBase, boolean lane, long capacity, long[] handleCounts) {
         long[] v = new long[DIRECTION.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = region.getLongVolatile(messagesIn + (long) i * CACHE_LINE) + (i < 4 ? handleCounts[i] : 0);
@@ -145,10 +136,13 @@ public final class PortFiles {
         long depth;
         if (ring != null) {
             depth = ring.size();
-        } else if (ringBase != NO_INDEX_RINGS && region.length() >= ringBase + PriorityRingDescriptor.ENTRIES_OFFSET) {
+        } else if (!lane && region.length() >= ringBase + PriorityRingDescriptor.ENTRIES_OFFSET) {
             depth = IndexRings.size(region, ringBase, capacity);
         } else {
             depth = Math.max(0, Math.min(capacity, v[0] - v[1]));
+            if (depth == 0 && lane && LaneDescriptor.holdsRecords(region, ringBase)) {
+                depth = 1; // uncounted, but waiting
+            }
         }
         c[Counter.DEPTH.ordinal()] += depth;
     }

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.multios.ipc.IpcEnvironment;
@@ -53,6 +55,9 @@ class CollectStaleMessagingTest extends IpcRootSupport {
 
     /** Where a queue file holds its messages-in counter (QueueDescriptor.MESSAGES_IN). */
     private static final long QUEUE_MESSAGES_IN = 4 * 64;
+    /** The queue's counter slots (QueueDescriptor.COUNTERS_OF_HANDLES): four of 320 bytes from 1024. */
+    private static final int QUEUE_COUNTER_SLOTS = 1024;
+    private static final int QUEUE_COUNTER_SLOTS_END = QUEUE_COUNTER_SLOTS + 4 * 320;
 
     private final Set<Long> considered = ConcurrentHashMap.newKeySet();
     private MessageQueueMechanism queueMechanism;
@@ -182,21 +187,24 @@ class CollectStaleMessagingTest extends IpcRootSupport {
 
     /**
      * A sender killed after it published a message but before it counted it leaves the message on
-     * the ring and the counters short: the queue is kept for the ring's message.
+     * the ring and the counters short: the queue (with priorities, or of a lane) is kept for the
+     * ring's message, and collected once it is taken.
      */
-    @Test
-    void aQueueWhoseMessageWasNotCountedYetIsKept() throws Exception {
-        runChild("fill:queue:uncounted");
-        // the queue's messages-in counter (QueueDescriptor.MESSAGES_IN) as the killed sender left it
+    @ParameterizedTest
+    @ValueSource(strings = { "queue", "lanequeue" })
+    void aQueueWhoseMessageWasNotCountedYetIsKept(String kind) throws Exception {
+        runChild("fill:" + kind + ":uncounted");
+        // the counts (the shared messages in, the handles' counter slots) as the killed sender left them
         try (FileChannel file = FileChannel.open(root.resolve("queue/uncounted"), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             file.write(ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder()).putLong(0, 0), QUEUE_MESSAGES_IN);
+            file.write(ByteBuffer.allocate(QUEUE_COUNTER_SLOTS_END - QUEUE_COUNTER_SLOTS), QUEUE_COUNTER_SLOTS);
         }
 
         assertThat(collect()).isEmpty();
         assertThat(root.resolve("queue/uncounted")).exists();
 
-        runChild("drain:queue:uncounted");
+        runChild("drain:" + kind + ":uncounted");
         assertThat(collect()).containsExactly("uncounted");
     }
 

@@ -83,6 +83,10 @@ public final class StaleObjectsChildMain {
             case "queue" -> create
                     ? ipc.service(MessageQueueService.class).create(name, QueueOptions.of(64, 4).withMode(0600))
                     : ipc.service(MessageQueueService.class).open(name);
+            case "lanequeue" -> create
+                    ? ipc.service(MessageQueueService.class).create(name,
+                            QueueOptions.of(64, 4).withMode(0600).withLane(true))
+                    : ipc.service(MessageQueueService.class).open(name);
             case "channel" -> create
                     ? ipc.service(ChannelService.class).create(name, ChannelOptions.ofBufferSize(4096))
                     : ipc.service(ChannelService.class).open(name, action.equals("drain") ? ChannelSide.B : ChannelSide.A);
