@@ -1,5 +1,9 @@
 package org.multios.ipc.console.internal;
 
+import static org.multios.ipc.console.internal.PortArguments.PRIORITIES;
+import static org.multios.ipc.console.internal.PortArguments.isLane;
+import static org.multios.ipc.console.internal.PortArguments.options;
+
 import static org.multios.ipc.console.web.ObjectAdmin.require;
 
 import java.nio.charset.StandardCharsets;
@@ -86,11 +90,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
     "osgi.command.function=fifocreate", "osgi.command.function=bench", "osgi.command.function=channelcreate",
     "osgi.command.function=channelsend", "osgi.command.function=channelreceive" })
 public final class IpcCommands {
-    /** The kind argument of a queue or channel of rings with priorities. */
-    private static final String PRIORITIES = "priorities";
-    /** The kind argument of a queue or channel of lanes. */
-    private static final String LANE = "lane";
-
     private final IpcRuntime ownRuntime;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile OperatorAuthority operators;
@@ -494,16 +493,6 @@ public final class IpcCommands {
         }
     }
 
-    /** Whether a kind argument of a create command asks for a lane ({@value #LANE}) or priorities. */
-    private static boolean isLane(String what, String kind) {
-        return switch (kind) {
-            case PRIORITIES -> false;
-            case LANE -> true;
-            default -> throw IpcException.invalidArgument(what + ": kind '" + kind + "' is not " + PRIORITIES
-                    + " or " + LANE);
-        };
-    }
-
     @Descriptor("sends a text message to a named queue with a priority 0..31; never waits")
     public String send(@Descriptor("queue name") String name, @Descriptor("priority 0..31") int priority,
             @Descriptor("text") String text) {
@@ -542,19 +531,6 @@ public final class IpcCommands {
             long slots = runtime().object(ObjectType.CHANNEL, name).map(ObjectInfo::capacity).orElse(-1L);
             return "created channel '" + name + "', " + options(end.options(), slots) + "\n";
         }
-    }
-
-    /**
-     * A channel's options as the record prints them, but the mode as the console shows modes
-     * ({@code rw-rw----}), and no message limit as {@code none} with the message slots of each
-     * direction the channel got ({@code slots}, if not negative) rather than as 0.
-     */
-    static String options(ChannelOptions o, long slots) {
-        String messages = o.hasMessageLimit() ? String.valueOf(o.maxMessages())
-                : "none" + (slots < 0 ? "" : " (" + slots + " slots a direction)");
-        return "ChannelOptions[bufferSize=" + o.bufferSize() + ", maxMessages=" + messages + ", maxMessageSize="
-                + o.maxMessageSize() + ", mode=" + new Permissions("-", "-", o.mode()).modeString() + ", waitStrategy="
-                + o.waitStrategy() + ", exclusive=" + o.exclusive() + (o.lane() ? ", lane=true" : "") + "]";
     }
 
     @Descriptor("sends a text message from one end of a named channel to the other; never waits")

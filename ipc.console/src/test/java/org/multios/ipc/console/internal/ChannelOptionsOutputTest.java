@@ -13,7 +13,7 @@ import org.multios.ipc.channel.ChannelOptions;
 class ChannelOptionsOutputTest {
     @Test
     void theModeIsPrintedAsLsDoes() {
-        String out = IpcCommands.options(ChannelOptions.ofBufferSize(4096).withMode(0660).withExclusive(true), 1014);
+        String out = PortArguments.options(ChannelOptions.ofBufferSize(4096).withMode(0660).withExclusive(true), 1014);
 
         assertThat(out).contains("bufferSize=4096").contains("mode=rw-rw----").contains("exclusive=true")
                 .doesNotContain("mode=432").doesNotContain("lane");
@@ -21,15 +21,15 @@ class ChannelOptionsOutputTest {
 
     @Test
     void aChannelOfLanesSaysSo() {
-        assertThat(IpcCommands.options(ChannelOptions.ofBufferSize(4096).withLane(true), 1014)).endsWith(", lane=true]");
+        assertThat(PortArguments.options(ChannelOptions.ofBufferSize(4096).withLane(true), 1014)).endsWith(", lane=true]");
     }
 
     @Test
     void noMessageLimitIsShownAsNoneWithTheSlotsNotAsZero() {
-        String out = IpcCommands.options(ChannelOptions.ofBufferSize(4096), 1014);
+        String out = PortArguments.options(ChannelOptions.ofBufferSize(4096), 1014);
         assertThat(out).contains("maxMessages=none (1014 slots a direction)").doesNotContain("maxMessages=0");
-        assertThat(IpcCommands.options(ChannelOptions.ofBufferSize(4096).withMaxMessageSize(64).withMaxMessages(64), 64))
+        assertThat(PortArguments.options(ChannelOptions.ofBufferSize(4096).withMaxMessageSize(64).withMaxMessages(64), 64))
                 .contains("maxMessages=64,");
-        assertThat(IpcCommands.options(ChannelOptions.ofBufferSize(4096), -1)).contains("maxMessages=none,");
+        assertThat(PortArguments.options(ChannelOptions.ofBufferSize(4096), -1)).contains("maxMessages=none,");
     }
 }
