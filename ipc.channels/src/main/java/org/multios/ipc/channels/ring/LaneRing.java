@@ -2,7 +2,6 @@ package org.multios.ipc.channels.ring;
 
 import static org.multios.ipc.channels.ring.LaneDescriptor.*;
 
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 import org.multios.ipc.IpcError;
@@ -46,12 +45,11 @@ public final class LaneRing implements MessageRing {
     private final int mask;
     private final int maxMessageSize;
     private final LaneSides sides;
-    private final long home;
     private final LaneRecovery recovery;
     private final LaneFrames frames;
     private final String what;
-    /** Told of sends into an empty lane, or null. */
-    private final LaneWatcher watcher;
+    /** What senders and receivers do for a watcher of sends into the empty lane ({@link LaneWatch}). */
+    private final LaneWatch watch;
     /**
      * What each side's thread keeps between operations, each on cache lines of its own (entry
      * {@link #AT} of an array of {@link #SPAN}), so that a sender and a receiver of this JVM never
@@ -85,8 +83,7 @@ public final class LaneRing implements MessageRing {
         this.sides = new LaneSides(region, words, base, home, self != 0 ? self : LIVENESS.currentProcessWord(home),
                 recovery, fences);
         this.what = what;
-        this.watcher = watcher;
-        this.home = home;
+        this.watch = new LaneWatch(watcher, words, base + HEAD_OFFSET);
     }
 
     /**
@@ -199,20 +196,16 @@ public final class LaneRing implements MessageRing {
     /**
      * Whether no message is queued: the record at the head is not published. Reads the line the
      * next message will be read from, not the tail (a head off a record boundary, which only a
-     * hostile writer makes, reads as not empty: the receive that follows says CORRUPTED). While
-     * the lane is watched, an empty look is taken again after a fence, as {@link #take}'s is: a
-     * sender that read the head from before this thread's last receive told nobody, so this look
-     * must see its record.
+     * hostile writer makes, reads as not empty: the receive that follows says CORRUPTED). An
+     * empty look of a watched lane is taken again after a fence, as {@link #take}'s is
+     * ({@link LaneWatch#looksAgain}).
      */
     @Override
     public boolean isEmpty() {
-        if (frames.frameAt(words.getLongVolatile(base + HEAD_OFFSET)) != 0) {
-            return false;
-        }
-        if (watcher == null || !watcher.watching()) {
-            return true;
-        }
-        VarHandle.fullFence();
+        return headUnpublished() && (!watch.looksAgain() || headUnpublished());
+    }
+
+    private boolean headUnpublished() {
         return frames.frameAt(words.getLongVolatile(base + HEAD_OFFSET)) == 0;
     }
 
@@ -356,14 +349,7 @@ public final class LaneRing implements MessageRing {
         sides.release(base + SENDER_OFFSET);
         signals.signalMessage();
         signals.signalSpace(); // senders that gave up waiting for this side sleep on space
-        if (watcher != null && watcher.watching()) {
-            // the head still at this record's start: no message was queued before it (a receiver
-            // that took it already, or one queued before it, needs nobody told)
-            VarHandle.fullFence();
-            if (words.getLongVolatile(base + HEAD_OFFSET) == tail) {
-                watcher.becameNonEmpty(this);
-            }
-        }
+        watch.published(this, tail);
     }
 
     /** Gives up the record this thread claimed unsent. */
@@ -437,10 +423,7 @@ public final class LaneRing implements MessageRing {
         receiverSide[OWNED] = owner;
         try {
             long h = next();
-            if (h == NONE && watcher != null && watcher.watching()) {
-                // a sender that found the head behind its record told nobody: this look, after
-                // a fence as the sender's, sees its record or the sender saw the head moved
-                VarHandle.fullFence();
+            if (h == NONE && watch.looksAgain()) {
                 h = next();
             }
             if (h == NONE) {
@@ -607,7 +590,7 @@ public final class LaneRing implements MessageRing {
 
     @Override
     public boolean isOwnerDead(long owner) {
-        return LIVENESS.isOwnerDead(owner, home);
+        return sides.isOwnerDead(owner);
     }
 
     /** Encodes a sender for {@link #offer}, as {@link PriorityRing#sender} does. */

@@ -239,7 +239,7 @@ final class LaneSides {
         long holder = words.getLongVolatile(word);
         boolean senders = word == base + SENDER_OFFSET;
         if (judgeable(holder) && livenessDue(senders ? nextSenderCheck : nextReceiverCheck)
-                && LIVENESS.isOwnerDead(holder, home) && words.compareAndSetLong(word, holder, owner)) {
+                && isOwnerDead(holder) && words.compareAndSetLong(word, holder, owner)) {
             tookOver(word);
             return acquired(word, owner);
         }
@@ -390,7 +390,7 @@ final class LaneSides {
         if (owner == 0) {
             return;
         }
-        if (fromEnded(word, owner, self) || judgeable(owner) && LIVENESS.isOwnerDead(owner, home)
+        if (fromEnded(word, owner, self) || judgeable(owner) && isOwnerDead(owner)
                 && words.compareAndSetLong(word, owner, self)) {
             tookOver(word);
             release(word);
@@ -402,5 +402,10 @@ final class LaneSides {
     private void tookOver(long word) {
         region.getAndAddLong(base + RECOVERED_OFFSET, 1);
         recovery.tookOver(word == base + SENDER_OFFSET);
+    }
+
+    /** Whether the process (or thread) of an owner word is dead for certain, in the lane's home namespaces. */
+    boolean isOwnerDead(long owner) {
+        return LIVENESS.isOwnerDead(owner, home);
     }
 }
