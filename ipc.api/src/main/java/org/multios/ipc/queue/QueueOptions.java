@@ -39,7 +39,9 @@ import org.multios.ipc.WaitStrategy;
  *                       records (a message with a header of 24 bytes, rounded up to 8) of a power
  *                       of two bytes, made large enough for {@code maxMessages} messages of
  *                       {@code maxMessageSize} bytes; it is full only when the ring is, so it may
- *                       hold more smaller messages than {@code maxMessages}. A claim or a handler
+ *                       hold more smaller messages than {@code maxMessages} (its attributes'
+ *                       current messages then read {@code maxMessages}; its statistics' depth
+ *                       counts them all). A claim or a handler
  *                       that reads in place holds its side until it returns, and another sender
  *                       (receiver) finds the queue full (empty) meanwhile, and waits as its wait
  *                       strategy says; a process killed holding a side is taken over, and the

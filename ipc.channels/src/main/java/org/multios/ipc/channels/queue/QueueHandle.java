@@ -126,12 +126,18 @@ final class QueueHandle extends RingPort implements MessageQueue {
 
     // ------------------------------------------------------------------ attributes and notification
 
+    /**
+     * The queue's sizes, the messages queued now and this handle's flags. A lane may hold more
+     * messages smaller than its largest than its message count ({@code QueueOptions.lane}): its
+     * current messages then read as that count, and {@link #info()}'s depth says how many.
+     */
     @Override
     public QueueAttributes attributes() {
         checkOpen();
         try {
-            return MappedFault.passed(new QueueAttributes(file.maxMessageSize(), file.maxMessages(), ring.size(),
-                    nonBlocking ? Set.of(QueueFlag.NON_BLOCKING) : Set.of()));
+            int maxMessages = file.maxMessages();
+            return MappedFault.passed(new QueueAttributes(file.maxMessageSize(), maxMessages,
+                    Math.min(ring.size(), maxMessages), nonBlocking ? Set.of(QueueFlag.NON_BLOCKING) : Set.of()));
         } catch (Error e) {
             throw fault(e);
         }

@@ -182,6 +182,29 @@ class LaneQueueTest extends QueueTestSupport {
     }
 
     /**
+     * A lane sized for 4 messages of 64 bytes holds more of 1 byte (the README's promise): its
+     * attributes read 4 current messages, the statistics' depth the true count, and every
+     * message comes out. Before, attributes() failed with INVALID_ARGUMENT (5 outside 0..4), and
+     * so did the console's receive, which reads them.
+     */
+    @Test
+    void aLaneHoldingMoreSmallMessagesThanItsCountReadsAsFull() {
+        try (MessageQueue q = queues().create("small", LANE)) {
+            int sent = 0;
+            while (q.trySend(new byte[1], 0, 1, 0)) {
+                sent++;
+            }
+            assertThat(sent).isGreaterThan(4);
+            assertThat(q.attributes().currentMessages()).isEqualTo(4);
+            assertThat(q.info().statistics().get(Counter.DEPTH)).isEqualTo(sent);
+            for (int i = 0; i < sent; i++) {
+                assertThat(q.tryReceive(new byte[64], 0, 64, null)).isEqualTo(1);
+            }
+            assertThat(q.attributes().currentMessages()).isZero();
+        }
+    }
+
+    /**
      * A message sent into the empty lane while no receiver sleeps bumps the notify sequence once
      * (in the sender's thread, so it is read right after the send) and the listener is called;
      * one sent while a message waits does not bump it.
