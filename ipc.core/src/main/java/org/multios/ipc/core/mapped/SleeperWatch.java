@@ -150,11 +150,18 @@ public final class SleeperWatch implements AutoCloseable {
     private void watch() {
         while (!closed) {
             try {
-                check();
-            } catch (RuntimeException | Error e) {
-                // HotSpot delivers the fault of a mapped read late, at the thread's next call into
-                // the VM: a stop condition read a word another process cut off by truncating its
-                // file. The sleeper meets its own fault when it wakes; the watch goes on.
+                while (!closed) {
+                    try {
+                        check();
+                    } catch (RuntimeException | Error e) {
+                        // HotSpot delivers the fault of a mapped read late, at the thread's next
+                        // call into the VM or safepoint poll: a stop condition read a word another
+                        // process cut off by truncating its file. The sleeper meets its own fault
+                        // when it wakes; the watch goes on.
+                    }
+                }
+            } catch (RuntimeException | Error lateBetweenChecks) {
+                // the same fault, delivered at this loop's own poll between two checks
             }
         }
     }
